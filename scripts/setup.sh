@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what smpsim needs to build, run and test on Debian 12. Idempotent: installs only what is missing.
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config
+      libsdl2-dev libepoxy-dev libcglm-dev libstb-dev libcjson-dev libcmocka-dev
+      libgl1-mesa-dri libegl-mesa0 libegl1 fonts-dejavu-core xvfb xauth)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,66 @@
+/* core: errors, random numbers, progress callbacks and small math shared by every module.
+ * Knows nothing of SMP; depends only on libc, libm and cglm. No globals: every function works on the
+ * storage it is given, so tests and worker threads run in parallel.
+ *
+ *     smp_error err = {0};
+ *     if (plan_load(&p, "plan.json", NULL, 0, NULL, &err) != SMP_OK) report(err.message);
+ */
+#ifndef SMP_CORE_H
+#define SMP_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define SMP_PI 3.14159265358979323846
+
+/* Result codes. SMP_ERR_INPUT is bad user input (the app exits 2); the others are failures (exit 1). */
+typedef enum smp_status {
+    SMP_OK = 0,
+    SMP_ERR_INPUT,       /* malformed or out-of-range input: a file, a field, a value */
+    SMP_ERR_IO,          /* a file could not be read or written */
+    SMP_ERR_NOMEM,       /* an allocation failed */
+    SMP_ERR_GL,          /* no GL context, a shader that does not compile, an FBO that is incomplete */
+    SMP_ERR_UNAVAILABLE, /* a feature not available in this build or on this machine */
+} smp_status;
+
+/* One error: its kind and one line for a person ("plan.json: pigment.depth_mm: must be between ..."). */
+typedef struct smp_error {
+    smp_status status;
+    char message[512];
+} smp_error;
+
+/* Records status and a printf-style message into err (err may be NULL); returns status. */
+smp_status smp_error_set(smp_error *err, smp_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prefixes err->message with "prefix: " (used to add a file name or a field path on the way up). */
+void smp_error_prefix(smp_error *err, const char *prefix);
+
+/* Progress: fraction in [0,1] of the named stage; called from the thread doing the work. */
+typedef void (*smp_progress_fn)(void *user, double fraction, const char *stage);
+
+/* Logging: the simulation never prints; it reports through this callback when one is given. */
+typedef enum smp_log_level { SMP_LOG_DEBUG = 0, SMP_LOG_INFO, SMP_LOG_WARN, SMP_LOG_ERROR } smp_log_level;
+typedef void (*smp_log_fn)(void *user, smp_log_level level, const char *message);
+
+/* Small helpers. */
+static inline double smp_clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+static inline double smp_smoothstep(double e0, double e1, double x)
+{
+    double t = smp_clamp((x - e0) / (e1 - e0), 0.0, 1.0);
+    return t * t * (3.0 - 2.0 * t);
+}
+static inline double smp_mix(double a, double b, double t)
+{
+    return a + (b - a) * t;
+}
+
+/* Reads a whole file into a NUL-terminated buffer the caller frees with free(); size may be NULL. */
+smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, smp_error *err);
+/* Writes data to path atomically: a temporary file beside it, then rename, so no half-written file stays. */
+smp_status smp_file_write_atomic(const char *path, const void *data, size_t size, smp_error *err);
+
+#endif

@@ -1,0 +1,100 @@
+#include "core/core.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+smp_status smp_error_set(smp_error *err, smp_status status, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->status = status;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+void smp_error_prefix(smp_error *err, const char *prefix)
+{
+    if (!err || !prefix || !prefix[0]) return;
+    /* Build in a larger buffer, then truncate to the message size on purpose. */
+    char tmp[2 * sizeof err->message];
+    size_t plen = strnlen(prefix, sizeof err->message);
+    memcpy(tmp, prefix, plen);
+    memcpy(tmp + plen, ": ", 2);
+    size_t mlen = strnlen(err->message, sizeof err->message - 1);
+    memcpy(tmp + plen + 2, err->message, mlen);
+    tmp[plen + 2 + mlen] = '\0';
+    size_t n = strnlen(tmp, sizeof err->message - 1);
+    memcpy(err->message, tmp, n);
+    err->message[n] = '\0';
+}
+
+smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, smp_error *err)
+{
+    *out_data = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        smp_status st = (errno == ENOENT || errno == EACCES || errno == EISDIR) ? SMP_ERR_INPUT : SMP_ERR_IO;
+        return smp_error_set(err, st, "%s: cannot open: %s", path, strerror(errno));
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) goto nomem;
+    for (;;) {
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) break;
+        if (len == cap) {
+            char *bigger = realloc(buf, cap * 2 + 1);
+            if (!bigger) goto nomem;
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        fclose(f);
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: cannot read: %s", path, strerror(e));
+    }
+    fclose(f);
+    buf[len] = '\0';
+    *out_data = buf;
+    if (out_size) *out_size = len;
+    return SMP_OK;
+nomem:
+    free(buf);
+    fclose(f);
+    return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory reading the file", path);
+}
+
+smp_status smp_file_write_atomic(const char *path, const void *data, size_t size, smp_error *err)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        smp_status st = smp_error_set(err, SMP_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        free(tmp);
+        return st;
+    }
+    int ok = fwrite(data, 1, size, f) == size;
+    ok = (fflush(f) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        smp_status st = smp_error_set(err, SMP_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return st;
+    }
+    free(tmp);
+    return SMP_OK;
+}

@@ -1,0 +1,153 @@
+/* plan: the treatment plan of DESIGN.md, the single source of truth for what is simulated.
+ * Schema, defaults, JSON load/save (cJSON), validation with path-precise errors, --set overrides.
+ * Plain C: no GL, no SDL, no printing. Every field is documented in docs/plan-format.md.
+ *
+ *     plan p;
+ *     smp_error err = {0};
+ *     const char *sets[] = {"pigment.depth_mm=1.5", "sessions=[]"};
+ *     if (plan_load(&p, "plan.json", sets, 2, NULL, NULL, &err) != SMP_OK) report(err.message);
+ *
+ * Loading layers three sources: the built-in default plan, then the file (if any), then each override
+ * in order; the merged result is validated once. Errors name the source ("plan.json" or "--set") and the
+ * field path ("sessions[1].shade") and the allowed range.
+ */
+#ifndef SMP_PLAN_H
+#define SMP_PLAN_H
+
+#include "core/core.h"
+
+#define PLAN_MAX_SESSIONS 8
+#define PLAN_MAX_SCARS 8
+#define PLAN_MAX_TOUCH_UPS 8
+#define PLAN_PATH_MAX 1024
+
+/* Existing hair-loss pattern. 0 is "none" (a full head of hair). */
+typedef enum plan_pattern {
+    PLAN_PATTERN_NONE = 0,
+    PLAN_PATTERN_NORWOOD_1,
+    PLAN_PATTERN_NORWOOD_2,
+    PLAN_PATTERN_NORWOOD_2A,
+    PLAN_PATTERN_NORWOOD_3,
+    PLAN_PATTERN_NORWOOD_3A,
+    PLAN_PATTERN_NORWOOD_3V,
+    PLAN_PATTERN_NORWOOD_4,
+    PLAN_PATTERN_NORWOOD_4A,
+    PLAN_PATTERN_NORWOOD_5,
+    PLAN_PATTERN_NORWOOD_5A,
+    PLAN_PATTERN_NORWOOD_5V,
+    PLAN_PATTERN_NORWOOD_6,
+    PLAN_PATTERN_NORWOOD_7,
+    PLAN_PATTERN_LUDWIG_I,
+    PLAN_PATTERN_LUDWIG_II,
+    PLAN_PATTERN_LUDWIG_III,
+    PLAN_PATTERN_COUNT
+} plan_pattern;
+
+typedef enum plan_hairline_style { PLAN_HAIRLINE_SOFT = 0, PLAN_HAIRLINE_LINEAR } plan_hairline_style;
+typedef enum plan_ink_quality { PLAN_INK_MEDICAL = 0, PLAN_INK_COSMETIC, PLAN_INK_TATTOO } plan_ink_quality;
+typedef enum plan_scar_type { PLAN_SCAR_FUT = 0, PLAN_SCAR_FUE } plan_scar_type;
+
+typedef struct plan_head {
+    double circumference_cm; /* head circumference above the brow ridge; 48..66 cm */
+    double length_cm;        /* glabella to opisthocranion; 16..23 cm */
+    double breadth_cm;       /* maximum breadth above the ears; 12..18 cm */
+    char mesh[PLAN_PATH_MAX];/* path of a scanned mesh; empty for the procedural head */
+} plan_head;
+
+typedef struct plan_patient {
+    int fitzpatrick;          /* skin type 1..6 */
+    unsigned char hair_color_srgb8[3]; /* natural hair colour, from "#rrggbb" */
+    double grey_fraction;     /* 0..1 of hairs that are grey/white */
+    double hair_length_mm;    /* stubble length; 0 = blade-shaved, #0 guard ~0.5 mm; 0..30 mm */
+    plan_pattern pattern;     /* from "norwood": "1".."7", "2A", ... or "ludwig": "I".."III" */
+} plan_patient;
+
+typedef struct plan_hairline {
+    plan_hairline_style style; /* "soft" (irregular, feathered) or "linear" */
+    double height_cm;          /* mid-frontal point above the glabella, along the surface; 5..12 cm */
+    double transition_mm;      /* width of the feathered zone; 0..30 mm */
+} plan_hairline;
+
+typedef struct plan_pigment {
+    double shade;              /* ink strength 0..1 (1 = undiluted carbon black) */
+    double depth_mm;           /* needle depth below the skin surface; 0.1..3.0 mm */
+    double dot_diameter_mm;    /* healed dot diameter; 0.05..0.5 mm */
+    plan_ink_quality ink_quality; /* "medical", "cosmetic" or "tattoo" */
+} plan_pigment;
+
+typedef struct plan_session {
+    double day;                /* day of the session, counted from the first; 0..3650 */
+    double density_per_cm2;    /* dots this session adds per cm²; 0..200 */
+    double shade;              /* ink strength of this session 0..1 */
+} plan_session;
+
+typedef struct plan_scar {
+    plan_scar_type type;       /* "fut" (a linear strip scar) or "fue" (punch scars) */
+    /* fut */
+    double length_cm;          /* 1..40 cm */
+    double width_mm;           /* 0.5..10 mm */
+    double height_above_nape_cm; /* 1..12 cm */
+    /* fue */
+    int count;                 /* 0..10000 */
+    double diameter_mm;        /* 0.3..2 mm */
+    /* both */
+    double depth_mm;           /* indentation below the surrounding skin; 0..3 mm */
+} plan_scar;
+
+typedef struct plan_aftercare {
+    double sun_hours_per_day;  /* unprotected-equivalent sun exposure; 0..16 h */
+    double spf;                /* sunscreen SPF, 0 (none) ..100 */
+    bool hat;
+    bool alcohol_topicals;
+    bool washed_before_day3;
+    bool sauna_before_day3;
+} plan_aftercare;
+
+typedef struct plan_touch_up {
+    double year;               /* years after the first session; 0..50 */
+    double density_per_cm2;    /* 0..200 */
+    double shade;              /* 0..1 */
+} plan_touch_up;
+
+typedef struct plan {
+    int version;               /* 1 */
+    uint64_t seed;             /* randomness of dot placement and jitter */
+    plan_head head;
+    plan_patient patient;
+    plan_hairline hairline;
+    plan_pigment pigment;
+    int session_count;
+    plan_session sessions[PLAN_MAX_SESSIONS];
+    int scar_count;
+    plan_scar scars[PLAN_MAX_SCARS];
+    plan_aftercare aftercare;
+    int touch_up_count;
+    plan_touch_up touch_ups[PLAN_MAX_TOUCH_UPS];
+} plan;
+
+/* Fills p with the built-in default plan (Norwood 6, shaved, the three sessions of DESIGN.md). */
+void plan_init_default(plan *p);
+
+/* Loads defaults <- file (path may be NULL) <- overrides ("PATH=VALUE", VALUE a JSON literal), then
+ * validates. on_warning (may be NULL) hears about unknown fields. On failure p is left at defaults and
+ * err says "<source>: <field path>: <what was expected>, got <value>". */
+smp_status plan_load(plan *p, const char *path, const char *const *overrides, int override_count,
+                     smp_log_fn on_warning, void *warning_user, smp_error *err);
+
+/* Checks every field against its range; source names the origin in the message ("plan.json"). */
+smp_status plan_validate(const plan *p, const char *source, smp_error *err);
+
+/* Serialises p as pretty JSON; the caller frees the result with free(). NULL when out of memory. */
+char *plan_to_json(const plan *p);
+
+/* Saves p to path atomically (write a temporary file, then rename). */
+smp_status plan_save(const plan *p, const char *path, smp_error *err);
+
+/* Names of patterns as the plan file spells them ("6", "3V", "II"); NULL for out-of-range values. */
+const char *plan_pattern_name(plan_pattern pattern);
+bool plan_pattern_is_ludwig(plan_pattern pattern);
+
+/* Days from the first session until the plan counts as healed: the last session plus 60 days. */
+double plan_healed_day(const plan *p);
+
+#endif
