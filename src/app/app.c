@@ -14,13 +14,13 @@ typedef struct app_command {
 } app_command;
 
 static const app_command commands[] = {
-    {"render", NULL, "render one image headless: smpsim render [options] -o out.png"},
+    {"render", app_cmd_render, "render one image headless: smpsim render [options] -o out.png"},
     {"mc", NULL, "Monte Carlo light transport on an MCML .mci file; JSON on stdout"},
     {"bake", NULL, "bake the optics tables"},
     {"fade", NULL, "predicted dot contrast against time, touch-up markers"},
     {"visibility", NULL, "scar visibility against light elevation and viewing distance"},
     {"report", NULL, "consultation report"},
-    {"bench", NULL, "frame-time benchmark; JSON on stdout"},
+    {"bench", app_cmd_bench, "frame-time benchmark; JSON on stdout"},
 };
 
 static void print_usage(FILE *out)
@@ -56,6 +56,5 @@ int app_main(int argc, char **argv)
         fprintf(stderr, "smpsim: unknown command '%s' (see smpsim --help)\n", argv[1]);
         return 2;
     }
-    print_usage(stderr);
-    return 2;
+    return app_cmd_view(argc, argv);
 }

@@ -1,0 +1,109 @@
+/* smpsim bench: frame time over a fixed camera orbit, offscreen; JSON on stdout. */
+#include "app/app.h"
+#include "app/common.h"
+
+#include <cjson/cJSON.h>
+#include <epoxy/gl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static const char bench_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
+                                    "--view --distance-m --width --height --seed --frames";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int app_cmd_bench(int argc, char **argv)
+{
+    app_options opts;
+    smp_error err = {0};
+    if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
+    if (opts.help) {
+        printf("usage: smpsim bench [options] [--frames N]\n\nRenders N frames (default 120) of a full camera orbit "
+               "around the head offscreen\nat --width x --height (default 1280x720) and prints JSON timings.\n\n%s",
+               app_options_usage);
+        return 0;
+    }
+    double t0 = now_s();
+    app_scene scene;
+    if (app_scene_create(&scene, &opts, app_warn, &err) != SMP_OK) return app_fail("bench", &err);
+    double t_scene = now_s() - t0;
+    app_headless h;
+    if (app_headless_create(&h, &scene, &err) != SMP_OK) {
+        app_scene_destroy(&scene);
+        return app_fail("bench", &err);
+    }
+    double days = opts.has_time ? opts.time_days : app_scene_default_days(&scene);
+    app_camera base = app_scene_view_camera(&scene, opts.view, opts.distance_m, (double)opts.width / opts.height);
+    app_light light = app_scene_light(opts.light_preset, &opts);
+    double *ms = malloc(sizeof *ms * (size_t)opts.frames);
+    uint8_t *pixels = malloc((size_t)opts.width * opts.height * 4);
+    int status = 0;
+    if (!ms || !pixels) {
+        smp_error_set(&err, SMP_ERR_NOMEM, "out of memory");
+        status = app_fail("bench", &err);
+        goto done;
+    }
+    /* A warm-up frame builds the render targets and the coverage texture; it is not timed. */
+    render_frame frame;
+    app_scene_frame(&scene, &base, &light, days, opts.width, opts.height, &frame);
+    if (render_frame_read_srgb8(h.rc, &frame, pixels, &err) != SMP_OK) {
+        status = app_fail("bench", &err);
+        goto done;
+    }
+    float radius = hypotf(base.eye_mm[0] - base.target_mm[0], base.eye_mm[2] - base.target_mm[2]);
+    double total = 0.0;
+    for (int i = 0; i < opts.frames; ++i) {
+        double a = 2.0 * SMP_PI * i / opts.frames;
+        app_camera cam = base;
+        cam.eye_mm[0] = base.target_mm[0] + radius * (float)sin(a);
+        cam.eye_mm[2] = base.target_mm[2] + radius * (float)cos(a);
+        app_scene_frame(&scene, &cam, &light, days, opts.width, opts.height, &frame);
+        double s = now_s();
+        if (render_frame_draw(h.rc, &frame, 0, &err) != SMP_OK) {
+            status = app_fail("bench", &err);
+            goto done;
+        }
+        glFinish(); /* time the GPU work, not just its submission */
+        ms[i] = (now_s() - s) * 1000.0;
+        total += ms[i];
+    }
+    qsort(ms, (size_t)opts.frames, sizeof *ms, cmp_double);
+    render_stats stats;
+    render_stats_get(h.rc, &stats);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "renderer", ui_gl_renderer_name());
+    cJSON_AddNumberToObject(j, "width", opts.width);
+    cJSON_AddNumberToObject(j, "height", opts.height);
+    cJSON_AddStringToObject(j, "view", app_view_name(opts.view));
+    cJSON_AddNumberToObject(j, "frames", opts.frames);
+    cJSON_AddNumberToObject(j, "fps", 1000.0 * opts.frames / total);
+    cJSON_AddNumberToObject(j, "ms_mean", total / opts.frames);
+    cJSON_AddNumberToObject(j, "ms_median", ms[opts.frames / 2]);
+    cJSON_AddNumberToObject(j, "ms_p95", ms[(int)(0.95 * (opts.frames - 1))]);
+    cJSON_AddNumberToObject(j, "dots", scene.field.count);
+    cJSON_AddNumberToObject(j, "grid_entries", stats.cell_entries);
+    cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
+    char *text = cJSON_Print(j);
+    if (text) printf("%s\n", text);
+    free(text);
+    cJSON_Delete(j);
+done:
+    free(ms);
+    free(pixels);
+    app_headless_destroy(&h);
+    app_scene_destroy(&scene);
+    return status;
+}

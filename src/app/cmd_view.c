@@ -1,0 +1,209 @@
+/* smpsim [options]: the interactive window on the plan (default: the built-in one). With no display, the
+ * default views are rendered to PNG files instead and their paths printed. */
+#include "app/app.h"
+#include "app/common.h"
+
+#include <SDL2/SDL.h>
+#include <cglm/cglm.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char view_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
+                                   "--view --distance-m --width --height --seed -o --output";
+
+/* The views written when there is no display. */
+static const app_view default_views[] = {APP_VIEW_FRONT,         APP_VIEW_THREE_QUARTER,     APP_VIEW_TOP,
+                                         APP_VIEW_BACK,          APP_VIEW_CLOSEUP_HAIRLINE, APP_VIEW_CLOSEUP_CROWN,
+                                         APP_VIEW_CLOSEUP_SCAR};
+
+static int render_default_views(const app_scene *scene, app_options *opts)
+{
+    const char *dir = opts->output ? opts->output : "smpsim-views";
+    smp_error err = {0};
+    struct stat sb;
+    if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0) {
+        smp_error_set(&err, SMP_ERR_INPUT, "-o %s: cannot create the output directory", dir);
+        return app_fail(NULL, &err);
+    }
+    app_headless h;
+    if (app_headless_create(&h, scene, &err) != SMP_OK) return app_fail(NULL, &err);
+    double t = opts->has_time ? opts->time_days : app_scene_default_days(scene);
+    printf("No display: rendering the default views of the built-in plan instead of opening a window.\n");
+    int status = 0;
+    for (size_t i = 0; i < sizeof default_views / sizeof default_views[0]; ++i) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s.png", dir, app_view_name(default_views[i]));
+        uint8_t *rgba = NULL;
+        smp_status st = app_render_view(h.rc, scene, opts, default_views[i], t, &rgba, &err);
+        if (st == SMP_OK) st = app_png_write(path, rgba, opts->width, opts->height, &err);
+        free(rgba);
+        if (st != SMP_OK) {
+            status = app_fail(NULL, &err);
+            break;
+        }
+        printf("  %s\n", path);
+        fflush(stdout);
+    }
+    app_headless_destroy(&h);
+    return status;
+}
+
+typedef struct orbit {
+    float target[3];
+    float yaw, pitch, distance, fov_y_deg;
+} orbit;
+
+static orbit orbit_from_camera(const app_camera *c)
+{
+    orbit o;
+    memcpy(o.target, c->target_mm, sizeof o.target);
+    float d[3];
+    for (int k = 0; k < 3; ++k) d[k] = c->eye_mm[k] - c->target_mm[k];
+    o.distance = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+    o.yaw = atan2f(d[0], d[2]);
+    o.pitch = asinf(fminf(fmaxf(d[1] / o.distance, -1.0f), 1.0f));
+    o.fov_y_deg = c->fov_y_deg;
+    return o;
+}
+
+static app_camera orbit_camera(const orbit *o)
+{
+    app_camera c;
+    memcpy(c.target_mm, o->target, sizeof c.target_mm);
+    c.eye_mm[0] = o->target[0] + o->distance * cosf(o->pitch) * sinf(o->yaw);
+    c.eye_mm[1] = o->target[1] + o->distance * sinf(o->pitch);
+    c.eye_mm[2] = o->target[2] + o->distance * cosf(o->pitch) * cosf(o->yaw);
+    c.up[0] = 0.0f, c.up[1] = 1.0f, c.up[2] = 0.0f;
+    c.fov_y_deg = o->fov_y_deg;
+    return c;
+}
+
+static void draw_hud(ui_text *text, const app_scene *scene, const app_light *light, double t_days, app_view view,
+                     double fps, int height)
+{
+    static const float panel[4] = {0.0f, 0.0f, 0.0f, 0.55f}, white[4] = {1, 1, 1, 1}, grey[4] = {0.75f, 0.75f, 0.75f, 1};
+    char line[5][160];
+    double healed = app_scene_default_days(scene);
+    snprintf(line[0], sizeof line[0], "time  %.0f days  (%.2f years)%s", t_days, t_days / 365.25,
+             fabs(t_days - healed) < 0.5 ? "  healed" : "");
+    snprintf(line[1], sizeof line[1], "light %s  azimuth %.0f deg  elevation %.0f deg", light->preset,
+             light->azimuth_deg, light->elevation_deg);
+    snprintf(line[2], sizeof line[2], "view  %s   dots %d   Fitzpatrick %d   depth %.2f mm", app_view_name(view),
+             scene->field.count, scene->plan.patient.fitzpatrick, scene->plan.pigment.depth_mm);
+    snprintf(line[3], sizeof line[3], "%.0f fps", fps);
+    snprintf(line[4], sizeof line[4],
+             "drag: orbit  wheel: zoom  arrows: light  [ ]: time  H: healed  1-9: views  L: light preset  Esc: quit");
+    float lh = ui_text_line_height(text);
+    ui_text_clear(text);
+    ui_text_panel(text, 8, 8, 620, lh * 4 + 12, panel);
+    for (int i = 0; i < 4; ++i) ui_text_print(text, 16, 14 + lh * i, white, line[i]);
+    ui_text_panel(text, 8, (float)height - lh - 16, 900, lh + 8, panel);
+    ui_text_print(text, 16, (float)height - lh - 12, grey, line[4]);
+}
+
+static int run_window(app_scene *scene, app_options *opts)
+{
+    smp_error err = {0};
+    ui_gl *gl = NULL;
+    render_context *rc = NULL;
+    ui_text *text = NULL;
+    int status = 0;
+    if (ui_gl_create(&gl, true, opts->width, opts->height, "smpsim", &err) != SMP_OK ||
+        render_context_create(&rc, NULL, &err) != SMP_OK ||
+        render_scene_set(rc, &scene->head, &scene->field, &err) != SMP_OK || ui_text_create(&text, 18.0f, &err) != SMP_OK) {
+        status = app_fail(NULL, &err);
+        goto done;
+    }
+    app_view view = opts->view;
+    app_camera cam = app_scene_view_camera(scene, view, opts->distance_m, (double)opts->width / opts->height);
+    orbit o = orbit_from_camera(&cam);
+    const char *presets[] = {"daylight", "office", "bathroom"};
+    int preset = 0;
+    for (int i = 0; i < 3; ++i)
+        if (opts->light_preset && strcmp(opts->light_preset, presets[i]) == 0) preset = i;
+    app_light light = app_scene_light(presets[preset], opts);
+    double t = opts->has_time ? opts->time_days : app_scene_default_days(scene);
+    bool dragging = false, running = true;
+    Uint64 last = SDL_GetPerformanceCounter();
+    double fps = 0.0;
+    while (running) {
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) {
+            if (e.type == SDL_QUIT) running = false;
+            else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT) dragging = true;
+            else if (e.type == SDL_MOUSEBUTTONUP && e.button.button == SDL_BUTTON_LEFT) dragging = false;
+            else if (e.type == SDL_MOUSEMOTION && dragging) {
+                o.yaw -= (float)e.motion.xrel * 0.006f;
+                o.pitch = fminf(fmaxf(o.pitch + (float)e.motion.yrel * 0.006f, -1.45f), 1.45f);
+            } else if (e.type == SDL_MOUSEWHEEL) {
+                o.distance = fminf(fmaxf(o.distance * powf(0.9f, (float)e.wheel.y), 60.0f), 20000.0f);
+            } else if (e.type == SDL_KEYDOWN) {
+                SDL_Keycode k = e.key.keysym.sym;
+                double step_days = (e.key.keysym.mod & KMOD_SHIFT) ? 365.25 : 30.0;
+                if (k == SDLK_ESCAPE || k == SDLK_q) running = false;
+                else if (k == SDLK_LEFT) light.azimuth_deg = fmod(light.azimuth_deg - 5.0 + 360.0, 360.0);
+                else if (k == SDLK_RIGHT) light.azimuth_deg = fmod(light.azimuth_deg + 5.0, 360.0);
+                else if (k == SDLK_UP) light.elevation_deg = fmin(light.elevation_deg + 5.0, 90.0);
+                else if (k == SDLK_DOWN) light.elevation_deg = fmax(light.elevation_deg - 5.0, 0.0);
+                else if (k == SDLK_RIGHTBRACKET) t = fmin(t + step_days, 50.0 * 365.25);
+                else if (k == SDLK_LEFTBRACKET) t = fmax(t - step_days, 0.0);
+                else if (k == SDLK_h) t = app_scene_default_days(scene);
+                else if (k == SDLK_l) {
+                    preset = (preset + 1) % 3;
+                    light = app_scene_light(presets[preset], NULL);
+                } else if (k >= SDLK_1 && k <= SDLK_9) {
+                    view = (app_view)(k - SDLK_1);
+                    int w, h;
+                    ui_gl_drawable_size(gl, &w, &h);
+                    cam = app_scene_view_camera(scene, view, opts->distance_m, (double)w / h);
+                    o = orbit_from_camera(&cam);
+                }
+            }
+        }
+        int w, h;
+        ui_gl_drawable_size(gl, &w, &h);
+        if (w <= 0 || h <= 0) continue;
+        app_camera c = orbit_camera(&o);
+        render_frame frame;
+        app_scene_frame(scene, &c, &light, t, w, h, &frame);
+        draw_hud(text, scene, &light, t, view, fps, h);
+        render_overlay ov = ui_text_overlay(text);
+        if (render_frame_draw(rc, &frame, 0, &err) != SMP_OK || render_overlay_draw(rc, &ov, w, h, 0, &err) != SMP_OK) {
+            status = app_fail(NULL, &err);
+            break;
+        }
+        ui_gl_swap(gl);
+        Uint64 now = SDL_GetPerformanceCounter();
+        double dt = (double)(now - last) / (double)SDL_GetPerformanceFrequency();
+        last = now;
+        fps = fps == 0.0 ? 1.0 / dt : 0.9 * fps + 0.1 / dt;
+        if (getenv("SMP_WINDOW_FRAMES") && --opts->frames <= 0) running = false; /* for tests under Xvfb */
+    }
+done:
+    ui_text_destroy(text);
+    render_context_destroy(rc);
+    ui_gl_destroy(gl);
+    return status;
+}
+
+int app_cmd_view(int argc, char **argv)
+{
+    app_options opts;
+    smp_error err = {0};
+    if (app_options_parse(&opts, argc, argv, 1, view_allowed, &err) != SMP_OK) return app_fail(NULL, &err);
+    if (opts.help) {
+        printf("usage: smpsim [options]\n\nOpens the window on the plan; with no display, renders the default views "
+               "to PNG files\n(in -o DIR, default ./smpsim-views) and prints their paths.\n\n%s",
+               app_options_usage);
+        return 0;
+    }
+    if (getenv("SMP_WINDOW_FRAMES")) opts.frames = atoi(getenv("SMP_WINDOW_FRAMES"));
+    app_scene scene;
+    if (app_scene_create(&scene, &opts, app_warn, &err) != SMP_OK) return app_fail(NULL, &err);
+    int status = ui_display_available() ? run_window(&scene, &opts) : render_default_views(&scene, &opts);
+    app_scene_destroy(&scene);
+    return status;
+}

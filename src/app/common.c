@@ -1,0 +1,113 @@
+#include "app/common.h"
+
+#include <stb_image_write.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int app_fail(const char *command, const smp_error *err)
+{
+    fprintf(stderr, "smpsim%s%s: %s\n", command ? " " : "", command ? command : "", err->message);
+    return err->status == SMP_ERR_INPUT ? 2 : 1;
+}
+
+void app_warn(void *user, smp_log_level level, const char *message)
+{
+    (void)user;
+    fprintf(stderr, "smpsim: %s%s\n", level >= SMP_LOG_WARN ? "warning: " : "", message);
+}
+
+smp_status app_output_png_check(const char *path, smp_error *err)
+{
+    if (!path || !path[0]) return smp_error_set(err, SMP_ERR_INPUT, "-o: an output file is required (e.g. -o out.png)");
+    size_t n = strlen(path);
+    if (n < 5 || strcmp(path + n - 4, ".png") != 0)
+        return smp_error_set(err, SMP_ERR_INPUT, "-o %s: the output must be a .png file", path);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) return SMP_OK;
+    if (slash == dir) slash[1] = '\0';
+    else *slash = '\0';
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return smp_error_set(err, SMP_ERR_INPUT, "-o %s: directory '%s' does not exist", path, dir);
+    return SMP_OK;
+}
+
+typedef struct png_buffer {
+    unsigned char *data;
+    size_t size, capacity;
+    bool failed;
+} png_buffer;
+
+static void png_collect(void *context, void *data, int size)
+{
+    png_buffer *b = context;
+    if (b->failed) return;
+    if (b->size + (size_t)size > b->capacity) {
+        size_t cap = b->capacity ? b->capacity : 1 << 20;
+        while (cap < b->size + (size_t)size) cap *= 2;
+        unsigned char *bigger = realloc(b->data, cap);
+        if (!bigger) {
+            b->failed = true;
+            return;
+        }
+        b->data = bigger;
+        b->capacity = cap;
+    }
+    memcpy(b->data + b->size, data, (size_t)size);
+    b->size += (size_t)size;
+}
+
+smp_status app_png_write(const char *path, const uint8_t *rgba, int width, int height, smp_error *err)
+{
+    png_buffer b = {0};
+    if (!stbi_write_png_to_func(png_collect, &b, width, height, 4, rgba, width * 4) || b.failed) {
+        free(b.data);
+        return smp_error_set(err, SMP_ERR_NOMEM, "%s: could not encode the PNG", path);
+    }
+    smp_status st = smp_file_write_atomic(path, b.data, b.size, err);
+    free(b.data);
+    return st;
+}
+
+smp_status app_headless_create(app_headless *h, const app_scene *scene, smp_error *err)
+{
+    memset(h, 0, sizeof *h);
+    smp_status st = ui_gl_create(&h->gl, false, 64, 64, "smpsim", err);
+    if (st != SMP_OK) return st;
+    render_context_desc desc = {0};
+    desc.shaders_from_disk = getenv("SMP_SHADERS_FROM_DISK") != NULL;
+    st = render_context_create(&h->rc, &desc, err);
+    if (st == SMP_OK) st = render_scene_set(h->rc, &scene->head, &scene->field, err);
+    if (st != SMP_OK) app_headless_destroy(h);
+    return st;
+}
+
+void app_headless_destroy(app_headless *h)
+{
+    render_context_destroy(h->rc);
+    ui_gl_destroy(h->gl);
+    memset(h, 0, sizeof *h);
+}
+
+smp_status app_render_view(render_context *rc, const app_scene *scene, const app_options *opts, app_view view,
+                           double t_days, uint8_t **out_rgba, smp_error *err)
+{
+    *out_rgba = NULL;
+    app_camera cam = app_scene_view_camera(scene, view, opts->distance_m, (double)opts->width / opts->height);
+    app_light light = app_scene_light(opts->light_preset, opts);
+    render_frame frame;
+    app_scene_frame(scene, &cam, &light, t_days, opts->width, opts->height, &frame);
+    uint8_t *rgba = malloc((size_t)opts->width * opts->height * 4);
+    if (!rgba) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", opts->width, opts->height);
+    smp_status st = render_frame_read_srgb8(rc, &frame, rgba, err);
+    if (st != SMP_OK) {
+        free(rgba);
+        return st;
+    }
+    *out_rgba = rgba;
+    return SMP_OK;
+}

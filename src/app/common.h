@@ -1,0 +1,33 @@
+/* Helpers shared by the subcommands: error reporting with the exit status, PNG output, the headless
+ * GL session. */
+#ifndef SMP_APP_COMMON_H
+#define SMP_APP_COMMON_H
+
+#include "app/scene.h"
+#include "render/render.h"
+#include "ui/ui.h"
+
+/* Prints "smpsim CMD: message" on stderr; returns the exit status (2 for bad input, 1 otherwise). */
+int app_fail(const char *command, const smp_error *err);
+
+/* Checks that path's directory exists and that it ends in .png, before any work is done. */
+smp_status app_output_png_check(const char *path, smp_error *err);
+/* Encodes RGBA8 rows (top first) as PNG and writes them atomically: no partial file on failure. */
+smp_status app_png_write(const char *path, const uint8_t *rgba, int width, int height, smp_error *err);
+
+/* Logs plan warnings on stderr. */
+void app_warn(void *user, smp_log_level level, const char *message);
+
+/* A headless GL context and a renderer with the scene uploaded. */
+typedef struct app_headless {
+    ui_gl *gl;
+    render_context *rc;
+} app_headless;
+smp_status app_headless_create(app_headless *h, const app_scene *scene, smp_error *err);
+void app_headless_destroy(app_headless *h);
+
+/* Renders scene with a named view at time t into an RGBA8 buffer the caller frees. */
+smp_status app_render_view(render_context *rc, const app_scene *scene, const app_options *opts, app_view view,
+                           double t_days, uint8_t **out_rgba, smp_error *err);
+
+#endif

@@ -1,0 +1,147 @@
+#include "app/options.h"
+
+#include "plan/plan.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const view_names[APP_VIEW_COUNT] = {
+    "front", "top", "back", "left", "right", "three-quarter", "closeup-hairline", "closeup-crown", "closeup-scar",
+};
+
+const char app_options_usage[] =
+    "  --plan FILE             treatment plan (JSON); default: the built-in plan\n"
+    "  --set PATH=VALUE        override one plan field with a JSON literal (repeatable),\n"
+    "                          e.g. --set pigment.depth_mm=1.5  --set 'sessions=[]'\n"
+    "  --years Y | --days D    time since the first session (default: healed, 60 days after the last)\n"
+    "  --light-azimuth DEG     0 = from the front of the face, 90 = from the patient's left (-360..360)\n"
+    "  --light-elevation DEG   90 = overhead, 5 = raking (-90..90)\n"
+    "  --light-preset NAME     daylight, office, bathroom\n"
+    "  --view NAME             front, top, back, left, right, three-quarter,\n"
+    "                          closeup-hairline, closeup-crown, closeup-scar\n"
+    "  --distance-m D          viewing distance of the far views, 0.2..20 m (default: frame the head)\n"
+    "  --width W --height H    image size in pixels, 16..8192 (default 1280x720)\n"
+    "  --seed N                seed for dot placement (overrides the plan's)\n";
+
+const char *app_view_name(app_view view)
+{
+    return view >= 0 && view < APP_VIEW_COUNT ? view_names[view] : NULL;
+}
+
+bool app_view_is_closeup(app_view view)
+{
+    return view >= APP_VIEW_CLOSEUP_HAIRLINE;
+}
+
+void app_options_apply_seed(const app_options *opts, plan *p)
+{
+    if (opts->has_seed) p->seed = opts->seed;
+}
+
+static bool allowed_has(const char *allowed, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = allowed; (s = strstr(s, name)) != NULL; s += n)
+        if ((s == allowed || s[-1] == ' ') && (s[n] == ' ' || s[n] == '\0')) return true;
+    return false;
+}
+
+static smp_status parse_double(const char *opt, const char *text, double lo, double hi, const char *unit,
+                               double *out, smp_error *err)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end != '\0' || !isfinite(v))
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: must be a number between %g and %g%s, got '%s'", opt, lo, hi,
+                             unit, text);
+    if (v < lo || v > hi)
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: must be between %g and %g%s, got %g", opt, lo, hi, unit, v);
+    *out = v;
+    return SMP_OK;
+}
+
+smp_status app_options_parse(app_options *o, int argc, char **argv, int first, const char *allowed,
+                             smp_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->width = 1280;
+    o->height = 720;
+    o->view = APP_VIEW_FRONT;
+    o->frames = 120;
+    for (int i = first; i < argc; ++i) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            o->help = true;
+            continue;
+        }
+        if (a[0] != '-') return smp_error_set(err, SMP_ERR_INPUT, "unexpected argument '%s'", a);
+        if (!allowed_has(allowed, a))
+            return smp_error_set(err, SMP_ERR_INPUT, "%s: unknown option for this command (see --help)", a);
+        if (i + 1 >= argc) return smp_error_set(err, SMP_ERR_INPUT, "%s: needs a value", a);
+        const char *v = argv[++i];
+        double d = 0.0;
+        smp_status st = SMP_OK;
+        if (strcmp(a, "--plan") == 0) o->plan_path = v;
+        else if (strcmp(a, "--set") == 0) {
+            if (o->set_count >= APP_MAX_SETS)
+                return smp_error_set(err, SMP_ERR_INPUT, "--set: at most %d overrides", APP_MAX_SETS);
+            if (!strchr(v, '='))
+                return smp_error_set(err, SMP_ERR_INPUT, "--set %s: must be PATH=VALUE, e.g. pigment.depth_mm=1.5", v);
+            o->sets[o->set_count++] = v;
+        } else if (strcmp(a, "--years") == 0) {
+            st = parse_double(a, v, 0.0, 50.0, " years", &d, err);
+            o->has_time = true;
+            o->time_days = d * 365.25;
+        } else if (strcmp(a, "--days") == 0) {
+            st = parse_double(a, v, 0.0, 18262.5, " days", &d, err);
+            o->has_time = true;
+            o->time_days = d;
+        } else if (strcmp(a, "--light-azimuth") == 0) {
+            st = parse_double(a, v, -360.0, 360.0, " degrees", &o->light_azimuth_deg, err);
+            o->has_light_azimuth = true;
+        } else if (strcmp(a, "--light-elevation") == 0) {
+            st = parse_double(a, v, -90.0, 90.0, " degrees", &o->light_elevation_deg, err);
+            o->has_light_elevation = true;
+        } else if (strcmp(a, "--light-preset") == 0) {
+            if (strcmp(v, "daylight") && strcmp(v, "office") && strcmp(v, "bathroom"))
+                return smp_error_set(err, SMP_ERR_INPUT,
+                                     "--light-preset: must be one of daylight, office, bathroom, got '%s'", v);
+            o->light_preset = v;
+        } else if (strcmp(a, "--view") == 0) {
+            int found = -1;
+            for (int k = 0; k < APP_VIEW_COUNT; ++k)
+                if (strcmp(v, view_names[k]) == 0) found = k;
+            if (found < 0)
+                return smp_error_set(err, SMP_ERR_INPUT,
+                                     "--view: must be one of front, top, back, left, right, three-quarter, "
+                                     "closeup-hairline, closeup-crown, closeup-scar, got '%s'", v);
+            o->view = (app_view)found;
+        } else if (strcmp(a, "--distance-m") == 0) {
+            st = parse_double(a, v, 0.2, 20.0, " m", &o->distance_m, err);
+        } else if (strcmp(a, "--width") == 0 || strcmp(a, "--height") == 0) {
+            st = parse_double(a, v, 16, 8192, " pixels", &d, err);
+            if (st == SMP_OK && d != floor(d))
+                st = smp_error_set(err, SMP_ERR_INPUT, "%s: must be a whole number of pixels, got %s", a, v);
+            if (a[2] == 'w') o->width = (int)d;
+            else o->height = (int)d;
+        } else if (strcmp(a, "--seed") == 0) {
+            st = parse_double(a, v, 0.0, 9007199254740992.0, "", &d, err);
+            if (st == SMP_OK && d != floor(d))
+                st = smp_error_set(err, SMP_ERR_INPUT, "--seed: must be a whole number, got %s", v);
+            o->has_seed = true;
+            o->seed = (uint64_t)d;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            o->output = v;
+        } else if (strcmp(a, "--frames") == 0) {
+            st = parse_double(a, v, 1, 100000, " frames", &d, err);
+            o->frames = (int)d;
+        } else {
+            return smp_error_set(err, SMP_ERR_INPUT, "%s: unknown option (see --help)", a);
+        }
+        if (st != SMP_OK) return st;
+    }
+    return SMP_OK;
+}

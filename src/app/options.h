@@ -1,0 +1,59 @@
+/* The shared command-line options of DESIGN.md, parsed once for every subcommand. */
+#ifndef SMP_APP_OPTIONS_H
+#define SMP_APP_OPTIONS_H
+
+#include "core/core.h"
+
+#define APP_MAX_SETS 64
+
+typedef enum app_view {
+    APP_VIEW_FRONT = 0,
+    APP_VIEW_TOP,
+    APP_VIEW_BACK,
+    APP_VIEW_LEFT,
+    APP_VIEW_RIGHT,
+    APP_VIEW_THREE_QUARTER,
+    APP_VIEW_CLOSEUP_HAIRLINE,
+    APP_VIEW_CLOSEUP_CROWN,
+    APP_VIEW_CLOSEUP_SCAR,
+    APP_VIEW_COUNT
+} app_view;
+
+typedef struct app_options {
+    const char *plan_path;          /* NULL: the built-in default plan */
+    const char *sets[APP_MAX_SETS]; /* --set PATH=VALUE, in order */
+    int set_count;
+    bool has_time;                  /* --years or --days given */
+    double time_days;               /* since the first session */
+    bool has_light_azimuth, has_light_elevation;
+    double light_azimuth_deg;       /* 0 = from the front of the face, 90 = from the patient's left */
+    double light_elevation_deg;     /* 90 = overhead, 5 = raking */
+    const char *light_preset;       /* NULL: "daylight" */
+    app_view view;
+    double distance_m;              /* 0: frame the head */
+    int width, height;
+    bool has_seed;
+    uint64_t seed;
+    const char *output;             /* -o */
+    bool help;
+    /* bench */
+    int frames;
+} app_options;
+
+/* Parses argv[first..argc) into opts (defaults first). Options a command does not take are rejected:
+ * allowed is a string of the option names it accepts, space separated ("--plan --set -o ..."). Returns
+ * SMP_ERR_INPUT with a one-line message on a bad option or value. */
+smp_status app_options_parse(app_options *opts, int argc, char **argv, int first, const char *allowed,
+                             smp_error *err);
+
+const char *app_view_name(app_view view);
+bool app_view_is_closeup(app_view view);
+
+/* Applies --seed to a loaded plan's seed when given. */
+typedef struct plan plan;
+void app_options_apply_seed(const app_options *opts, plan *p);
+
+/* The usage text of the shared options. */
+extern const char app_options_usage[];
+
+#endif

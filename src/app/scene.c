@@ -1,0 +1,257 @@
+#include "app/scene.h"
+
+#include "optics/tone.h"
+
+#include <cglm/cglm.h>
+#include <math.h>
+#include <string.h>
+
+smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn warn, smp_error *err)
+{
+    memset(s, 0, sizeof *s);
+    smp_status st = plan_load(&s->plan, opts->plan_path, opts->sets, opts->set_count, warn, NULL, err);
+    if (st != SMP_OK) return st;
+    app_options_apply_seed(opts, &s->plan);
+    ageing_params_default(&s->ageing);
+    st = scalp_head_create(&s->head, &s->plan.head, err);
+    if (st != SMP_OK) {
+        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
+        return st;
+    }
+    st = pigment_field_create(&s->field, &s->head, &s->plan, err);
+    if (st != SMP_OK) {
+        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
+        scalp_head_destroy(&s->head);
+        return st;
+    }
+    return SMP_OK;
+}
+
+void app_scene_destroy(app_scene *s)
+{
+    if (!s) return;
+    pigment_field_destroy(&s->field);
+    scalp_head_destroy(&s->head);
+}
+
+double app_scene_default_days(const app_scene *s)
+{
+    return plan_healed_day(&s->plan);
+}
+
+/* The midline profile: for each angle around the x axis (in the y-z plane), the mesh vertex near x = 0
+ * farthest from the axis. Walking the profile from the glabella's angle over the top gives arc length. */
+#define MIDLINE_BINS 720
+typedef struct midline {
+    float p[MIDLINE_BINS][3];
+    float n[MIDLINE_BINS][3];
+    double arc[MIDLINE_BINS];
+    int count;
+} midline;
+
+static double angle_yz(const float *p)
+{
+    return atan2(p[1], p[2]); /* 0 at the face (+z), pi/2 at the top (+y), pi at the back */
+}
+
+static void midline_build(const scalp_head *head, midline *m)
+{
+    static const float none = -1.0f;
+    float best_r[MIDLINE_BINS];
+    int best[MIDLINE_BINS];
+    for (int b = 0; b < MIDLINE_BINS; ++b) {
+        best_r[b] = none;
+        best[b] = -1;
+    }
+    const scalp_mesh *mesh = &head->mesh;
+    double a0 = angle_yz(head->landmarks_mm[SCALP_LM_GLABELLA]);
+    double a1 = angle_yz(head->landmarks_mm[SCALP_LM_NAPE]);
+    if (a1 < 0) a1 += 2.0 * SMP_PI;
+    for (int v = 0; v < mesh->vertex_count; ++v) {
+        const float *p = mesh->positions_mm + 3 * v;
+        if (fabsf(p[0]) > 4.0f) continue;
+        double a = angle_yz(p);
+        if (a < a0 - 0.2) a += 2.0 * SMP_PI;
+        if (a < a0 || a > a1) continue;
+        int b = (int)((a - a0) / (a1 - a0) * (MIDLINE_BINS - 1) + 0.5);
+        float r = hypotf(p[1], p[2]);
+        if (r > best_r[b]) {
+            best_r[b] = r;
+            best[b] = v;
+        }
+    }
+    m->count = 0;
+    for (int b = 0; b < MIDLINE_BINS; ++b) {
+        if (best[b] < 0) continue;
+        int k = m->count++;
+        memcpy(m->p[k], mesh->positions_mm + 3 * best[b], sizeof m->p[k]);
+        memcpy(m->n[k], mesh->normals + 3 * best[b], sizeof m->n[k]);
+        m->p[k][0] = 0.0f;
+        m->arc[k] = k == 0 ? 0.0 : m->arc[k - 1] + glm_vec3_distance(m->p[k - 1], m->p[k]);
+    }
+}
+
+double app_scene_midline_length(const scalp_head *head)
+{
+    midline m;
+    midline_build(head, &m);
+    return m.count ? m.arc[m.count - 1] : 0.0;
+}
+
+void app_scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3])
+{
+    midline m;
+    midline_build(head, &m);
+    if (m.count == 0) {
+        memcpy(point, head->landmarks_mm[SCALP_LM_VERTEX], 3 * sizeof(float));
+        normal[0] = 0.0f, normal[1] = 1.0f, normal[2] = 0.0f;
+        return;
+    }
+    int k = 0;
+    while (k + 1 < m.count && m.arc[k + 1] < arc_mm) ++k;
+    if (k + 1 >= m.count) {
+        memcpy(point, m.p[m.count - 1], 3 * sizeof(float));
+        memcpy(normal, m.n[m.count - 1], 3 * sizeof(float));
+        return;
+    }
+    double span = m.arc[k + 1] - m.arc[k];
+    float t = span > 0 ? (float)smp_clamp((arc_mm - m.arc[k]) / span, 0.0, 1.0) : 0.0f;
+    glm_vec3_lerp(m.p[k], m.p[k + 1], t, point);
+    glm_vec3_lerp(m.n[k], m.n[k + 1], t, normal);
+    glm_vec3_normalize(normal);
+}
+
+static void head_centre(const scalp_head *head, float c[3])
+{
+    /* Centre of the head and upper neck: halfway between the nape's height and the vertex, over the ears. */
+    const float *v = head->landmarks_mm[SCALP_LM_VERTEX];
+    const float *nape = head->landmarks_mm[SCALP_LM_NAPE];
+    c[0] = 0.0f;
+    c[1] = 0.5f * (v[1] + nape[1]) - 15.0f;
+    c[2] = 0.0f;
+}
+
+static app_camera look_from(const float target[3], const float dir[3], float distance, float fov_y_deg)
+{
+    app_camera cam;
+    vec3 d = {dir[0], dir[1], dir[2]};
+    glm_vec3_normalize(d);
+    for (int k = 0; k < 3; ++k) {
+        cam.target_mm[k] = target[k];
+        cam.eye_mm[k] = target[k] + d[k] * distance;
+    }
+    /* Up is +y unless looking along it; then the face (+z) is up in the image. */
+    cam.up[0] = 0.0f, cam.up[1] = 1.0f, cam.up[2] = 0.0f;
+    if (fabsf(d[1]) > 0.95f) cam.up[1] = 0.0f, cam.up[2] = 1.0f;
+    cam.fov_y_deg = fov_y_deg;
+    return cam;
+}
+
+app_camera app_scene_view_camera(const app_scene *s, app_view view, double distance_m, double aspect)
+{
+    const scalp_head *head = &s->head;
+    const float normal_fov = 30.0f;
+    float c[3];
+    head_centre(head, c);
+    if (app_view_is_closeup(view)) {
+        /* 60 mm across the wider image side from 250 mm (a phone or dermatoscope distance). */
+        const float field_mm = 60.0f, dist = 250.0f;
+        float half_h = 0.5f * field_mm / (float)(aspect > 1.0 ? aspect : 1.0);
+        float fov = 2.0f * atanf(half_h / dist) * 180.0f / (float)SMP_PI;
+        float p[3], n[3];
+        if (view == APP_VIEW_CLOSEUP_HAIRLINE) {
+            /* Straddle the designed hairline: aim 10 mm behind it so forehead and treated scalp both show. */
+            app_scene_midline_point(head, s->plan.hairline.height_cm * 10.0 + 10.0, p, n);
+            float tilt[3] = {n[0], n[1], n[2] + 0.35f};
+            return look_from(p, tilt, dist, fov);
+        }
+        if (view == APP_VIEW_CLOSEUP_CROWN) {
+            memcpy(p, head->landmarks_mm[SCALP_LM_CROWN], sizeof p);
+            float dir[3];
+            for (int k = 0; k < 3; ++k) dir[k] = p[k] - c[k];
+            return look_from(p, dir, dist, fov);
+        }
+        /* The occipital donor area: the FUT scar's height above the nape when the plan has one, else 6 cm. */
+        double h_cm = 6.0;
+        for (int i = 0; i < s->plan.scar_count; ++i)
+            if (s->plan.scars[i].type == PLAN_SCAR_FUT) h_cm = s->plan.scars[i].height_above_nape_cm;
+        double total = app_scene_midline_length(head);
+        app_scene_midline_point(head, total - h_cm * 10.0, p, n);
+        return look_from(p, n, dist, fov);
+    }
+    float radius = 0.5f * (head->landmarks_mm[SCALP_LM_VERTEX][1] - head->landmarks_mm[SCALP_LM_NAPE][1]) + 40.0f;
+    float dist = distance_m > 0.0 ? (float)(distance_m * 1000.0)
+                                  : radius / tanf(0.5f * normal_fov * (float)SMP_PI / 180.0f);
+    float dir[3] = {0.0f, 0.0f, 1.0f};
+    switch (view) {
+    case APP_VIEW_TOP: dir[1] = 1.0f, dir[2] = 0.0f; break;
+    case APP_VIEW_BACK: dir[2] = -1.0f; break;
+    case APP_VIEW_LEFT: dir[0] = 1.0f, dir[2] = 0.0f; break;
+    case APP_VIEW_RIGHT: dir[0] = -1.0f, dir[2] = 0.0f; break;
+    case APP_VIEW_THREE_QUARTER: dir[0] = 0.7f, dir[1] = 0.35f, dir[2] = 0.7f; break;
+    default: dir[1] = 0.12f; break; /* front, from slightly above eye level */
+    }
+    if (view == APP_VIEW_TOP) {
+        float t[3] = {0.0f, head->landmarks_mm[SCALP_LM_VERTEX][1], 0.0f};
+        return look_from(t, dir, dist, normal_fov);
+    }
+    return look_from(c, dir, dist, normal_fov);
+}
+
+app_light app_scene_light(const char *preset, const app_options *opts)
+{
+    app_light l;
+    memset(&l, 0, sizeof l);
+    if (!preset) preset = "daylight";
+    l.preset = preset;
+    /* Irradiances are relative (the tone mapper's exposure is fixed): a key light, an ambient sky and a
+     * darker ground bounce. Colours are the lights' linear sRGB chromaticities. */
+    if (strcmp(preset, "office") == 0) {
+        /* Ceiling panels: cool white (4000 K), strong diffuse fill, key from high in front. */
+        l.azimuth_deg = 0.0, l.elevation_deg = 70.0;
+        glm_vec3_copy((vec3){1.55f, 1.60f, 1.62f}, l.key_radiance);
+        glm_vec3_copy((vec3){0.55f, 0.57f, 0.60f}, l.sky_radiance);
+        glm_vec3_copy((vec3){0.18f, 0.18f, 0.18f}, l.ground_radiance);
+    } else if (strcmp(preset, "bathroom") == 0) {
+        /* One warm (2700 K) lamp almost straight above: harsh top light, little fill. */
+        l.azimuth_deg = 10.0, l.elevation_deg = 82.0;
+        glm_vec3_copy((vec3){2.6f, 2.05f, 1.45f}, l.key_radiance);
+        glm_vec3_copy((vec3){0.16f, 0.13f, 0.10f}, l.sky_radiance);
+        glm_vec3_copy((vec3){0.10f, 0.08f, 0.06f}, l.ground_radiance);
+    } else {
+        /* Daylight: sun (D65-ish white) from front-left and above, blue sky fill. */
+        l.preset = "daylight";
+        l.azimuth_deg = 35.0, l.elevation_deg = 50.0;
+        glm_vec3_copy((vec3){2.3f, 2.25f, 2.15f}, l.key_radiance);
+        glm_vec3_copy((vec3){0.30f, 0.36f, 0.45f}, l.sky_radiance);
+        glm_vec3_copy((vec3){0.12f, 0.11f, 0.10f}, l.ground_radiance);
+    }
+    if (opts && opts->has_light_azimuth) l.azimuth_deg = opts->light_azimuth_deg;
+    if (opts && opts->has_light_elevation) l.elevation_deg = opts->light_elevation_deg;
+    return l;
+}
+
+void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light *light, double t_days, int width,
+                     int height, render_frame *f)
+{
+    render_frame_defaults(f);
+    f->width = width;
+    f->height = height;
+    float aspect = (float)width / (float)height;
+    float dist = glm_vec3_distance((float *)cam->eye_mm, (float *)cam->target_mm);
+    glm_lookat((float *)cam->eye_mm, (float *)cam->target_mm, (float *)cam->up, (vec4 *)f->view);
+    glm_perspective(cam->fov_y_deg * (float)SMP_PI / 180.0f, aspect, fmaxf(dist - 400.0f, dist * 0.2f),
+                    dist + 400.0f, (vec4 *)f->proj);
+    memcpy(f->eye_mm, cam->eye_mm, sizeof f->eye_mm);
+    /* Azimuth 0: from the face (+z); 90: from the patient's left (+x). Elevation 90: overhead. */
+    double az = light->azimuth_deg * SMP_PI / 180.0, el = light->elevation_deg * SMP_PI / 180.0;
+    f->light_dir[0] = (float)(cos(el) * sin(az));
+    f->light_dir[1] = (float)sin(el);
+    f->light_dir[2] = (float)(cos(el) * cos(az));
+    memcpy(f->light_radiance, light->key_radiance, sizeof f->light_radiance);
+    memcpy(f->sky_radiance, light->sky_radiance, sizeof f->sky_radiance);
+    memcpy(f->ground_radiance, light->ground_radiance, sizeof f->ground_radiance);
+    optics_tone_skin_linear_rgb(s->plan.patient.fitzpatrick, f->skin_albedo);
+    optics_tone_ink_linear_rgb(s->plan.patient.fitzpatrick, s->plan.pigment.depth_mm, f->ink_albedo);
+    f->layer_count = ageing_evaluate(&s->ageing, &s->plan, t_days, f->layers);
+}

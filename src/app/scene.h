@@ -1,0 +1,56 @@
+/* scene: turns a plan and the shared options into what the renderer draws: the head, the dot field, and
+ * per-frame descriptions (camera from a named view, light from azimuth/elevation/preset, colours, ageing).
+ * Pure C on top of the simulation modules: no GL, no SDL, so it is tested on the CPU. */
+#ifndef SMP_APP_SCENE_H
+#define SMP_APP_SCENE_H
+
+#include "ageing/ageing.h"
+#include "app/options.h"
+#include "pigment/pigment.h"
+#include "plan/plan.h"
+#include "render/render.h"
+#include "scalp/scalp.h"
+
+typedef struct app_camera {
+    float eye_mm[3], target_mm[3], up[3];
+    float fov_y_deg;
+} app_camera;
+
+typedef struct app_light {
+    double azimuth_deg, elevation_deg;
+    float key_radiance[3], sky_radiance[3], ground_radiance[3];
+    const char *preset;
+} app_light;
+
+typedef struct app_scene {
+    plan plan;
+    scalp_head head;
+    pigment_field field;
+    ageing_params ageing;
+} app_scene;
+
+/* Loads the plan (file, --set, --seed), builds the head and places the dots. */
+smp_status app_scene_create(app_scene *scene, const app_options *opts, smp_log_fn warn, smp_error *err);
+void app_scene_destroy(app_scene *scene); /* safe on a zeroed scene */
+
+/* Camera for a named view: far views frame the head (or stand distance_m away when > 0, with the
+ * 30-degree vertical field of a normal lens); close-ups frame a field 60 mm across. */
+app_camera app_scene_view_camera(const app_scene *scene, app_view view, double distance_m, double aspect);
+
+/* The light of a preset ("daylight", "office", "bathroom"; NULL = daylight) with its own azimuth and
+ * elevation, which opts may override. */
+app_light app_scene_light(const char *preset, const app_options *opts);
+
+/* The default time: healed, 60 days after the last session. */
+double app_scene_default_days(const app_scene *scene);
+
+/* Fills a frame description. */
+void app_scene_frame(const app_scene *scene, const app_camera *camera, const app_light *light, double t_days,
+                     int width, int height, render_frame *frame);
+
+/* Midline surface point at arc length arc_mm from the glabella, over the vertex and down to the nape
+ * (used to aim close-ups); writes the point and its outward normal. */
+void app_scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3]);
+double app_scene_midline_length(const scalp_head *head);
+
+#endif

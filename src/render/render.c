@@ -1,0 +1,708 @@
+/* The renderer: resources, scene upload, and the passes of one frame.
+ *
+ * Passes: (1) shadow depth from the key light; (2) when the ageing state changed, the dots are splatted
+ * into the chart-space coverage texture and its mip chain rebuilt; (3) the head, shaded, into a
+ * multisampled HDR target; (4) resolve; (5) tone mapping into the target (the window or an RGBA8 texture).
+ */
+#include "render/render.h"
+
+#include "render/shader.h"
+
+#include <cglm/cglm.h>
+#include <epoxy/gl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOD_NEAR_MM 0.12f /* pixel-footprint sigma below which dots are evaluated analytically */
+#define LOD_FAR_MM 0.25f  /* ... above which the coverage texture alone is used */
+#define GRID_CELL_MM 1.0f /* target size of a close-up grid cell */
+
+enum { UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_HDR, UNIT_ATLAS };
+
+struct render_context {
+    render_context_desc desc;
+    GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay;
+    GLuint empty_vao;
+    /* head */
+    GLuint mesh_vao, mesh_vbo, mesh_ibo;
+    int mesh_index_count;
+    float bounds_min[3], bounds_max[3];
+    /* dots */
+    int dot_count;
+    float *dot_jacobians;       /* 4 per dot, mm -> uv */
+    pigment_dot *dots;          /* a copy, for rebuilding the grid */
+    float chart_mm_per_uv;
+    GLuint splat_vao, splat_corner_vbo, splat_instance_vbo;
+    GLuint dots_tbo_buf, dots_tbo_tex, cell_dots_buf, cell_dots_tex, cells_tex;
+    int grid_size, cell_entries;
+    float grid_diameter_scale;  /* the largest layer diameter scale the grid's reach covers */
+    /* coverage */
+    GLuint coverage_tex, coverage_fbo;
+    float coverage_layers[2][AGEING_MAX_LAYERS];
+    bool coverage_valid;
+    int resplats;
+    /* shadow */
+    GLuint shadow_tex, shadow_fbo;
+    /* frame targets */
+    int target_w, target_h;
+    GLuint msaa_fbo, msaa_color_rb, msaa_depth_rb;
+    GLuint hdr_fbo, hdr_tex;
+    GLuint ldr_fbo, ldr_tex;
+    /* overlay */
+    GLuint overlay_vao, overlay_vbo, atlas_tex;
+    int atlas_version;
+};
+
+static const render_sampler_unit mesh_samplers[] = {
+    {"u_shadow_map", UNIT_SHADOW}, {"u_coverage", UNIT_COVERAGE}, {"u_cells", UNIT_CELLS},
+    {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {NULL, 0},
+};
+static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {NULL, 0}};
+static const render_sampler_unit overlay_samplers[] = {{"u_atlas", UNIT_ATLAS}, {NULL, 0}};
+
+static GLint uloc(GLuint prog, const char *name)
+{
+    return glGetUniformLocation(prog, name);
+}
+
+void render_frame_defaults(render_frame *f)
+{
+    memset(f, 0, sizeof *f);
+    f->width = 1280;
+    f->height = 720;
+    glm_mat4_identity((vec4 *)f->view);
+    glm_mat4_identity((vec4 *)f->proj);
+    f->light_dir[1] = 1.0f;
+    for (int k = 0; k < 3; ++k) {
+        f->light_radiance[k] = 2.4f;
+        f->sky_radiance[k] = 0.35f;
+        f->ground_radiance[k] = 0.12f;
+        f->skin_albedo[k] = 0.4f;
+        f->ink_albedo[k] = 0.05f;
+    }
+    f->specular_f0 = 0.028f;
+    f->roughness = 0.45f;
+    f->exposure = 1.0f;
+}
+
+static smp_status targets_ensure(render_context *rc, int w, int h, smp_error *err)
+{
+    if (rc->target_w == w && rc->target_h == h && rc->hdr_fbo) return SMP_OK;
+    glDeleteFramebuffers(1, &rc->msaa_fbo);
+    glDeleteRenderbuffers(1, &rc->msaa_color_rb);
+    glDeleteRenderbuffers(1, &rc->msaa_depth_rb);
+    glDeleteFramebuffers(1, &rc->hdr_fbo);
+    glDeleteTextures(1, &rc->hdr_tex);
+    glDeleteFramebuffers(1, &rc->ldr_fbo);
+    glDeleteTextures(1, &rc->ldr_tex);
+    int samples = rc->desc.samples;
+    GLint max_samples = 1;
+    glGetIntegerv(GL_MAX_SAMPLES, &max_samples);
+    if (samples > max_samples) samples = max_samples;
+
+    glGenRenderbuffers(1, &rc->msaa_color_rb);
+    glBindRenderbuffer(GL_RENDERBUFFER, rc->msaa_color_rb);
+    glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples > 1 ? samples : 0, GL_RGBA16F, w, h);
+    glGenRenderbuffers(1, &rc->msaa_depth_rb);
+    glBindRenderbuffer(GL_RENDERBUFFER, rc->msaa_depth_rb);
+    glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples > 1 ? samples : 0, GL_DEPTH_COMPONENT24, w, h);
+    glGenFramebuffers(1, &rc->msaa_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, rc->msaa_color_rb);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, rc->msaa_depth_rb);
+    GLenum s1 = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+
+    glGenTextures(1, &rc->hdr_tex);
+    glBindTexture(GL_TEXTURE_2D, rc->hdr_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA16F, w, h, 0, GL_RGBA, GL_FLOAT, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glGenFramebuffers(1, &rc->hdr_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->hdr_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->hdr_tex, 0);
+    GLenum s2 = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+
+    glGenTextures(1, &rc->ldr_tex);
+    glBindTexture(GL_TEXTURE_2D, rc->ldr_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+    glGenFramebuffers(1, &rc->ldr_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->ldr_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->ldr_tex, 0);
+    GLenum s3 = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (s1 != GL_FRAMEBUFFER_COMPLETE || s2 != GL_FRAMEBUFFER_COMPLETE || s3 != GL_FRAMEBUFFER_COMPLETE)
+        return smp_error_set(err, SMP_ERR_GL, "render: %dx%d render targets are incomplete (0x%x 0x%x 0x%x)", w,
+                             h, s1, s2, s3);
+    rc->target_w = w;
+    rc->target_h = h;
+    return SMP_OK;
+}
+
+smp_status render_context_create(render_context **out, const render_context_desc *desc, smp_error *err)
+{
+    *out = NULL;
+    if (epoxy_gl_version() < 33)
+        return smp_error_set(err, SMP_ERR_UNAVAILABLE, "render: OpenGL 3.3 core is required, the context has %d.%d",
+                             epoxy_gl_version() / 10, epoxy_gl_version() % 10);
+    render_context *rc = calloc(1, sizeof *rc);
+    if (!rc) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
+    if (desc) rc->desc = *desc;
+    if (rc->desc.shadow_map_size <= 0) rc->desc.shadow_map_size = 2048;
+    if (rc->desc.coverage_size <= 0) rc->desc.coverage_size = 4096;
+    if (rc->desc.samples <= 0) rc->desc.samples = 4;
+    bool disk = rc->desc.shaders_from_disk;
+    smp_status st;
+    if ((st = render_program_create(&rc->prog_mesh, "mesh.vert", "mesh.frag", true, mesh_samplers, disk, err)) ||
+        (st = render_program_create(&rc->prog_shadow, "shadow.vert", "shadow.frag", false, NULL, disk, err)) ||
+        (st = render_program_create(&rc->prog_splat, "splat.vert", "splat.frag", true, NULL, disk, err)) ||
+        (st = render_program_create(&rc->prog_tonemap, "fullscreen.vert", "tonemap.frag", false, tonemap_samplers,
+                                    disk, err)) ||
+        (st = render_program_create(&rc->prog_overlay, "overlay.vert", "overlay.frag", false, overlay_samplers,
+                                    disk, err))) {
+        render_context_destroy(rc);
+        return st;
+    }
+    glGenVertexArrays(1, &rc->empty_vao);
+
+    /* Shadow map: depth texture with hardware comparison for PCF. */
+    int ss = rc->desc.shadow_map_size;
+    glGenTextures(1, &rc->shadow_tex);
+    glBindTexture(GL_TEXTURE_2D, rc->shadow_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_DEPTH_COMPONENT24, ss, ss, 0, GL_DEPTH_COMPONENT, GL_FLOAT, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_MODE, GL_COMPARE_REF_TO_TEXTURE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_FUNC, GL_LEQUAL);
+    glGenFramebuffers(1, &rc->shadow_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->shadow_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_TEXTURE_2D, rc->shadow_tex, 0);
+    glDrawBuffer(GL_NONE);
+    glReadBuffer(GL_NONE);
+    GLenum s_shadow = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+
+    /* Coverage: R16F in the scalp chart, mip-mapped, rebuilt by splatting when the ageing state changes. */
+    int cs = rc->desc.coverage_size;
+    glGenTextures(1, &rc->coverage_tex);
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R16F, cs, cs, 0, GL_RED, GL_FLOAT, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    if (epoxy_has_gl_extension("GL_EXT_texture_filter_anisotropic") ||
+        epoxy_has_gl_extension("GL_ARB_texture_filter_anisotropic")) {
+        float max_aniso = 1.0f;
+        glGetFloatv(GL_MAX_TEXTURE_MAX_ANISOTROPY_EXT, &max_aniso);
+        glTexParameterf(GL_TEXTURE_2D, GL_TEXTURE_MAX_ANISOTROPY_EXT, fminf(max_aniso, 8.0f));
+    }
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glGenFramebuffers(1, &rc->coverage_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->coverage_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex, 0);
+    GLenum s_cov = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (s_shadow != GL_FRAMEBUFFER_COMPLETE || s_cov != GL_FRAMEBUFFER_COMPLETE) {
+        render_context_destroy(rc);
+        return smp_error_set(err, SMP_ERR_GL, "render: shadow or coverage target incomplete (0x%x 0x%x)", s_shadow,
+                             s_cov);
+    }
+
+    /* The close-up grid textures exist from the start (empty) so a frame without dots is valid. */
+    glGenTextures(1, &rc->cells_tex);
+    glGenBuffers(1, &rc->dots_tbo_buf);
+    glGenTextures(1, &rc->dots_tbo_tex);
+    glGenBuffers(1, &rc->cell_dots_buf);
+    glGenTextures(1, &rc->cell_dots_tex);
+
+    glGenVertexArrays(1, &rc->overlay_vao);
+    glGenBuffers(1, &rc->overlay_vbo);
+    glGenTextures(1, &rc->atlas_tex);
+    *out = rc;
+    return SMP_OK;
+}
+
+void render_context_destroy(render_context *rc)
+{
+    if (!rc) return;
+    GLuint progs[] = {rc->prog_mesh, rc->prog_shadow, rc->prog_splat, rc->prog_tonemap, rc->prog_overlay};
+    for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
+        if (progs[i]) glDeleteProgram(progs[i]);
+    GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
+    glDeleteVertexArrays(4, vaos);
+    GLuint bufs[] = {rc->mesh_vbo,     rc->mesh_ibo,      rc->splat_corner_vbo, rc->splat_instance_vbo,
+                     rc->dots_tbo_buf, rc->cell_dots_buf, rc->overlay_vbo};
+    glDeleteBuffers(7, bufs);
+    GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex, rc->coverage_tex,
+                     rc->shadow_tex,   rc->hdr_tex,       rc->ldr_tex,   rc->atlas_tex};
+    glDeleteTextures(8, texs);
+    GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo, rc->msaa_fbo, rc->hdr_fbo, rc->ldr_fbo};
+    glDeleteFramebuffers(5, fbos);
+    GLuint rbs[] = {rc->msaa_color_rb, rc->msaa_depth_rb};
+    glDeleteRenderbuffers(2, rbs);
+    free(rc->dot_jacobians);
+    free(rc->dots);
+    free(rc);
+}
+
+/* d(uv)/d(mm) along two tangent directions at each dot, by finite differences of the chart. */
+static void dot_jacobian(const scalp_head *head, const pigment_dot *d, float out[4])
+{
+    vec3 n = {d->normal[0], d->normal[1], d->normal[2]}, t1, t2;
+    vec3 helper = {0.0f, 1.0f, 0.0f};
+    if (fabsf(n[1]) > 0.9f) glm_vec3_copy((vec3){1.0f, 0.0f, 0.0f}, helper);
+    glm_vec3_cross(helper, n, t1);
+    glm_vec3_normalize(t1);
+    glm_vec3_cross(n, t1, t2);
+    const float h = 0.25f;
+    float uv0[2], uv1[2], uv2[2], p1[3], p2[3];
+    for (int k = 0; k < 3; ++k) {
+        p1[k] = d->position_mm[k] + h * t1[k];
+        p2[k] = d->position_mm[k] + h * t2[k];
+    }
+    scalp_head_uv(head, d->position_mm, uv0);
+    scalp_head_uv(head, p1, uv1);
+    scalp_head_uv(head, p2, uv2);
+    out[0] = (uv1[0] - uv0[0]) / h;
+    out[1] = (uv1[1] - uv0[1]) / h;
+    out[2] = (uv2[0] - uv0[0]) / h;
+    out[3] = (uv2[1] - uv0[1]) / h;
+}
+
+/* Bins every dot into the chart cells its reach can touch, so a fragment reads one cell's list. */
+static smp_status grid_build(render_context *rc, float diameter_scale, smp_error *err)
+{
+    int n = rc->grid_size;
+    float max_diameter = 0.0f;
+    for (int i = 0; i < rc->dot_count; ++i) max_diameter = fmaxf(max_diameter, rc->dots[i].diameter_mm);
+    float sigma = max_diameter * diameter_scale * 0.42466090f;
+    float reach_mm = 3.0f * sqrtf(sigma * sigma + LOD_FAR_MM * LOD_FAR_MM) * 1.1f;
+    uint32_t *counts = calloc((size_t)n * n, sizeof *counts);
+    uint32_t *starts = malloc(sizeof *starts * 2 * (size_t)n * n);
+    if (!counts || !starts) goto nomem;
+    /* Two passes over the same rectangles: count, then fill. */
+    uint32_t *entries = NULL;
+    size_t total = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1) {
+            size_t acc = 0;
+            for (size_t c = 0; c < (size_t)n * n; ++c) {
+                starts[2 * c] = (uint32_t)acc;
+                starts[2 * c + 1] = 0;
+                acc += counts[c];
+            }
+            total = acc;
+            entries = malloc(sizeof *entries * (total ? total : 1));
+            if (!entries) goto nomem;
+        }
+        for (int i = 0; i < rc->dot_count; ++i) {
+            const float *j = rc->dot_jacobians + 4 * i;
+            /* Largest uv displacement for reach_mm in any tangent direction: the 2x2 matrix's norm bound. */
+            float ru = reach_mm * (fabsf(j[0]) + fabsf(j[2]));
+            float rv = reach_mm * (fabsf(j[1]) + fabsf(j[3]));
+            int x0 = (int)floorf((rc->dots[i].uv[0] - ru) * n), x1 = (int)floorf((rc->dots[i].uv[0] + ru) * n);
+            int y0 = (int)floorf((rc->dots[i].uv[1] - rv) * n), y1 = (int)floorf((rc->dots[i].uv[1] + rv) * n);
+            x0 = x0 < 0 ? 0 : x0;
+            y0 = y0 < 0 ? 0 : y0;
+            x1 = x1 >= n ? n - 1 : x1;
+            y1 = y1 >= n ? n - 1 : y1;
+            for (int y = y0; y <= y1; ++y)
+                for (int x = x0; x <= x1; ++x) {
+                    size_t c = (size_t)y * n + x;
+                    if (pass == 0) counts[c]++;
+                    else entries[starts[2 * c] + starts[2 * c + 1]++] = (uint32_t)i;
+                }
+        }
+    }
+    glBindTexture(GL_TEXTURE_2D, rc->cells_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG32UI, n, n, 0, GL_RG_INTEGER, GL_UNSIGNED_INT, starts);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glBindBuffer(GL_TEXTURE_BUFFER, rc->cell_dots_buf);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof *entries * (total ? total : 1)), entries, GL_STATIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->cell_dots_tex);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_R32UI, rc->cell_dots_buf);
+    rc->cell_entries = (int)total;
+    rc->grid_diameter_scale = diameter_scale;
+    free(counts);
+    free(starts);
+    free(entries);
+    return SMP_OK;
+nomem:
+    free(counts);
+    free(starts);
+    return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory building the dot grid");
+}
+
+smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err)
+{
+    const scalp_mesh *m = &head->mesh;
+    /* Head mesh: interleaved position, normal, uv. */
+    size_t stride = 8;
+    float *verts = malloc(sizeof *verts * stride * (size_t)m->vertex_count);
+    if (!verts) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading the head");
+    for (int k = 0; k < 3; ++k) {
+        rc->bounds_min[k] = INFINITY;
+        rc->bounds_max[k] = -INFINITY;
+    }
+    for (int v = 0; v < m->vertex_count; ++v) {
+        memcpy(verts + stride * v, m->positions_mm + 3 * v, 3 * sizeof(float));
+        memcpy(verts + stride * v + 3, m->normals + 3 * v, 3 * sizeof(float));
+        memcpy(verts + stride * v + 6, m->uvs + 2 * v, 2 * sizeof(float));
+        for (int k = 0; k < 3; ++k) {
+            rc->bounds_min[k] = fminf(rc->bounds_min[k], m->positions_mm[3 * v + k]);
+            rc->bounds_max[k] = fmaxf(rc->bounds_max[k], m->positions_mm[3 * v + k]);
+        }
+    }
+    if (!rc->mesh_vao) {
+        glGenVertexArrays(1, &rc->mesh_vao);
+        glGenBuffers(1, &rc->mesh_vbo);
+        glGenBuffers(1, &rc->mesh_ibo);
+    }
+    glBindVertexArray(rc->mesh_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, rc->mesh_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *verts * stride * m->vertex_count), verts, GL_STATIC_DRAW);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rc->mesh_ibo);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(sizeof(uint32_t) * 3 * m->triangle_count), m->indices,
+                 GL_STATIC_DRAW);
+    GLsizei bytes = (GLsizei)(stride * sizeof(float));
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, bytes, (void *)0);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, bytes, (void *)(3 * sizeof(float)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, bytes, (void *)(6 * sizeof(float)));
+    glBindVertexArray(0);
+    rc->mesh_index_count = 3 * m->triangle_count;
+    free(verts);
+
+    /* Dots: a copy, chart Jacobians, the instance buffer for splatting and the texel buffer for shading. */
+    free(rc->dots);
+    free(rc->dot_jacobians);
+    rc->dot_count = field ? field->count : 0;
+    size_t n = (size_t)rc->dot_count;
+    rc->dots = malloc(sizeof *rc->dots * (n ? n : 1));
+    rc->dot_jacobians = malloc(sizeof(float) * 4 * (n ? n : 1));
+    float *inst = malloc(sizeof(float) * 9 * (n ? n : 1));
+    float *texels = malloc(sizeof(float) * 8 * (n ? n : 1));
+    if (!rc->dots || !rc->dot_jacobians || !inst || !texels) {
+        free(inst);
+        free(texels);
+        rc->dot_count = 0;
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %zu dots", n);
+    }
+    if (n) memcpy(rc->dots, field->dots, sizeof *rc->dots * n);
+    for (size_t i = 0; i < n; ++i) {
+        const pigment_dot *d = &rc->dots[i];
+        float *j = rc->dot_jacobians + 4 * i;
+        dot_jacobian(head, d, j);
+        float *o = inst + 9 * i;
+        o[0] = d->uv[0];
+        o[1] = d->uv[1];
+        memcpy(o + 2, j, 4 * sizeof(float));
+        o[6] = d->diameter_mm;
+        o[7] = d->ink;
+        o[8] = (float)d->session;
+        float *t = texels + 8 * i;
+        memcpy(t, d->position_mm, 3 * sizeof(float));
+        t[3] = d->diameter_mm;
+        t[4] = d->ink;
+        t[5] = (float)d->session;
+        t[6] = t[7] = 0.0f;
+    }
+    if (!rc->splat_vao) {
+        static const float corners[] = {-1, -1, 1, -1, -1, 1, 1, 1};
+        glGenVertexArrays(1, &rc->splat_vao);
+        glGenBuffers(1, &rc->splat_corner_vbo);
+        glGenBuffers(1, &rc->splat_instance_vbo);
+        glBindVertexArray(rc->splat_vao);
+        glBindBuffer(GL_ARRAY_BUFFER, rc->splat_corner_vbo);
+        glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
+        glEnableVertexAttribArray(0);
+        glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, (void *)0);
+        glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
+        GLsizei ib = 9 * sizeof(float);
+        glEnableVertexAttribArray(1);
+        glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, ib, (void *)0);
+        glVertexAttribDivisor(1, 1);
+        glEnableVertexAttribArray(2);
+        glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, ib, (void *)(2 * sizeof(float)));
+        glVertexAttribDivisor(2, 1);
+        glEnableVertexAttribArray(3);
+        glVertexAttribPointer(3, 3, GL_FLOAT, GL_FALSE, ib, (void *)(6 * sizeof(float)));
+        glVertexAttribDivisor(3, 1);
+        glBindVertexArray(0);
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * 9 * (n ? n : 1)), inst, GL_STATIC_DRAW);
+    glBindBuffer(GL_TEXTURE_BUFFER, rc->dots_tbo_buf);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof(float) * 8 * (n ? n : 1)), texels, GL_STATIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->dots_tbo_buf);
+    free(inst);
+    free(texels);
+
+    rc->chart_mm_per_uv = head->uv_scale_mm;
+    int g = (int)ceilf(head->uv_scale_mm / GRID_CELL_MM);
+    rc->grid_size = g < 16 ? 16 : (g > 1024 ? 1024 : g);
+    rc->coverage_valid = false;
+    return grid_build(rc, 1.5f, err);
+}
+
+static void light_matrix(const render_context *rc, const render_frame *f, mat4 out)
+{
+    vec3 centre, half;
+    for (int k = 0; k < 3; ++k) {
+        centre[k] = 0.5f * (rc->bounds_min[k] + rc->bounds_max[k]);
+        half[k] = 0.5f * (rc->bounds_max[k] - rc->bounds_min[k]);
+    }
+    float radius = glm_vec3_norm(half) * 1.02f + 1.0f;
+    vec3 l = {f->light_dir[0], f->light_dir[1], f->light_dir[2]}, eye, up = {0.0f, 1.0f, 0.0f};
+    glm_vec3_normalize(l);
+    if (fabsf(l[1]) > 0.99f) glm_vec3_copy((vec3){0.0f, 0.0f, 1.0f}, up);
+    glm_vec3_scale(l, 2.0f * radius, eye);
+    glm_vec3_add(eye, centre, eye);
+    mat4 view, proj;
+    glm_lookat(eye, centre, up, view);
+    glm_ortho(-radius, radius, -radius, radius, 0.5f * radius, 3.5f * radius, proj);
+    glm_mat4_mul(proj, view, out);
+}
+
+static void layers_upload(GLuint prog, const render_frame *f)
+{
+    float ink[AGEING_MAX_LAYERS] = {0}, scale[AGEING_MAX_LAYERS];
+    for (int i = 0; i < AGEING_MAX_LAYERS; ++i) scale[i] = 1.0f;
+    for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) {
+        ink[i] = f->layers[i].present ? f->layers[i].ink_fraction : 0.0f;
+        scale[i] = f->layers[i].diameter_scale;
+    }
+    glUniform1fv(uloc(prog, "u_layer_ink_fraction"), AGEING_MAX_LAYERS, ink);
+    glUniform1fv(uloc(prog, "u_layer_diameter_scale"), AGEING_MAX_LAYERS, scale);
+}
+
+static void coverage_update(render_context *rc, const render_frame *f)
+{
+    float state[2][AGEING_MAX_LAYERS] = {{0}};
+    for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) {
+        state[0][i] = f->layers[i].present ? f->layers[i].ink_fraction : 0.0f;
+        state[1][i] = f->layers[i].diameter_scale;
+    }
+    if (rc->coverage_valid && memcmp(state, rc->coverage_layers, sizeof state) == 0) return;
+    memcpy(rc->coverage_layers, state, sizeof state);
+    rc->coverage_valid = true;
+    rc->resplats++;
+    int cs = rc->desc.coverage_size;
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->coverage_fbo);
+    glViewport(0, 0, cs, cs);
+    glClearColor(0.0f, 0.0f, 0.0f, 0.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    if (rc->dot_count > 0) {
+        glDisable(GL_DEPTH_TEST);
+        glEnable(GL_BLEND);
+        glBlendFunc(GL_ONE, GL_ONE);
+        glUseProgram(rc->prog_splat);
+        layers_upload(rc->prog_splat, f);
+        /* A texel is a box of side mm_per_texel; its Gaussian equivalent has sigma = side / sqrt(12). */
+        glUniform1f(uloc(rc->prog_splat, "u_texel_sigma_mm"), rc->chart_mm_per_uv / (float)cs / sqrtf(12.0f));
+        glBindVertexArray(rc->splat_vao);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, rc->dot_count);
+        glBindVertexArray(0);
+        glDisable(GL_BLEND);
+    }
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glGenerateMipmap(GL_TEXTURE_2D);
+}
+
+static void draw_scene(render_context *rc, const render_frame *f)
+{
+    mat4 light_vp;
+    light_matrix(rc, f, light_vp);
+
+    /* 1. Shadow depth. */
+    int ss = rc->desc.shadow_map_size;
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->shadow_fbo);
+    glViewport(0, 0, ss, ss);
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LESS);
+    glClear(GL_DEPTH_BUFFER_BIT);
+    glUseProgram(rc->prog_shadow);
+    glUniformMatrix4fv(uloc(rc->prog_shadow, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
+    glEnable(GL_POLYGON_OFFSET_FILL);
+    glPolygonOffset(1.5f, 2.0f);
+    glBindVertexArray(rc->mesh_vao);
+    glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
+    glDisable(GL_POLYGON_OFFSET_FILL);
+
+    /* 2. Pigment coverage for the far path. */
+    coverage_update(rc, f);
+
+    /* 3. The head. */
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
+    glViewport(0, 0, f->width, f->height);
+    glEnable(GL_DEPTH_TEST);
+    glEnable(GL_CULL_FACE);
+    glCullFace(GL_BACK);
+    glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    /* A neutral studio backdrop behind the head, in linear light. */
+    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.055f, 0.06f, 0.07f, 1.0f});
+    GLuint p = rc->prog_mesh;
+    glUseProgram(p);
+    mat4 vp;
+    glm_mat4_mul((vec4 *)f->proj, (vec4 *)f->view, vp);
+    glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (float *)vp);
+    glUniformMatrix4fv(uloc(p, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
+    glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
+    glUniform3fv(uloc(p, "u_light_dir"), 1, f->light_dir);
+    glUniform3fv(uloc(p, "u_light_radiance"), 1, f->light_radiance);
+    glUniform3fv(uloc(p, "u_sky_radiance"), 1, f->sky_radiance);
+    glUniform3fv(uloc(p, "u_ground_radiance"), 1, f->ground_radiance);
+    glUniform3fv(uloc(p, "u_skin_albedo"), 1, f->skin_albedo);
+    glUniform3fv(uloc(p, "u_ink_albedo"), 1, f->ink_albedo);
+    glUniform1f(uloc(p, "u_specular_f0"), f->specular_f0);
+    glUniform1f(uloc(p, "u_roughness"), f->roughness);
+    glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)ss);
+    glUniform1i(uloc(p, "u_grid_size"), rc->grid_size);
+    glUniform1i(uloc(p, "u_dot_count"), rc->dot_count);
+    glUniform1f(uloc(p, "u_lod_near_mm"), LOD_NEAR_MM);
+    glUniform1f(uloc(p, "u_lod_far_mm"), LOD_FAR_MM);
+    layers_upload(p, f);
+    glActiveTexture(GL_TEXTURE0 + UNIT_SHADOW);
+    glBindTexture(GL_TEXTURE_2D, rc->shadow_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_COVERAGE);
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_CELLS);
+    glBindTexture(GL_TEXTURE_2D, rc->cells_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_CELL_DOTS);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->cell_dots_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_DOTS);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(rc->mesh_vao);
+    glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
+    glBindVertexArray(0);
+    glDisable(GL_CULL_FACE);
+    glDisable(GL_DEPTH_TEST);
+
+    /* 4. Resolve. */
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->msaa_fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, rc->hdr_fbo);
+    glBlitFramebuffer(0, 0, f->width, f->height, 0, 0, f->width, f->height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+}
+
+static void tonemap_to(render_context *rc, const render_frame *f, GLuint target)
+{
+    glBindFramebuffer(GL_FRAMEBUFFER, target);
+    glViewport(0, 0, f->width, f->height);
+    glUseProgram(rc->prog_tonemap);
+    glUniform1f(uloc(rc->prog_tonemap, "u_exposure"), f->exposure);
+    glActiveTexture(GL_TEXTURE0 + UNIT_HDR);
+    glBindTexture(GL_TEXTURE_2D, rc->hdr_tex);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(rc->empty_vao);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindVertexArray(0);
+}
+
+static smp_status frame_prepare(render_context *rc, const render_frame *f, smp_error *err)
+{
+    if (f->width <= 0 || f->height <= 0 || f->width > 16384 || f->height > 16384)
+        return smp_error_set(err, SMP_ERR_INPUT, "render: size %dx%d must be between 1 and 16384", f->width,
+                             f->height);
+    if (!rc->mesh_vao) return smp_error_set(err, SMP_ERR_GL, "render: no scene set before drawing");
+    float max_scale = 1.0f;
+    for (int i = 0; i < f->layer_count; ++i) max_scale = fmaxf(max_scale, f->layers[i].diameter_scale);
+    if (max_scale > rc->grid_diameter_scale) {
+        smp_status st = grid_build(rc, max_scale * 1.25f, err);
+        if (st != SMP_OK) return st;
+    }
+    return targets_ensure(rc, f->width, f->height, err);
+}
+
+static smp_status gl_check(const char *what, smp_error *err)
+{
+    GLenum e = glGetError();
+    if (e != GL_NO_ERROR) return smp_error_set(err, SMP_ERR_GL, "render: OpenGL error 0x%x in %s", e, what);
+    return SMP_OK;
+}
+
+smp_status render_frame_draw(render_context *rc, const render_frame *f, unsigned target_fbo, smp_error *err)
+{
+    smp_status st = frame_prepare(rc, f, err);
+    if (st != SMP_OK) return st;
+    draw_scene(rc, f);
+    tonemap_to(rc, f, target_fbo);
+    return gl_check("render_frame_draw", err);
+}
+
+smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, uint8_t *rgba, smp_error *err)
+{
+    smp_status st = frame_prepare(rc, f, err);
+    if (st != SMP_OK) return st;
+    draw_scene(rc, f);
+    tonemap_to(rc, f, rc->ldr_fbo);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->ldr_fbo);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, f->width, f->height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    /* GL's rows run bottom-up; images run top-down. */
+    size_t row = (size_t)f->width * 4;
+    uint8_t *tmp = malloc(row);
+    if (!tmp) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
+    for (int y = 0; y < f->height / 2; ++y) {
+        uint8_t *a = rgba + row * y, *b = rgba + row * (f->height - 1 - y);
+        memcpy(tmp, a, row);
+        memcpy(a, b, row);
+        memcpy(b, tmp, row);
+    }
+    free(tmp);
+    return gl_check("render_frame_read_srgb8", err);
+}
+
+smp_status render_overlay_draw(render_context *rc, const render_overlay *ov, int width, int height,
+                               unsigned target_fbo, smp_error *err)
+{
+    if (!ov || ov->vertex_count == 0) return SMP_OK;
+    if (ov->atlas_r8 && ov->atlas_version != rc->atlas_version) {
+        glBindTexture(GL_TEXTURE_2D, rc->atlas_tex);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, ov->atlas_width, ov->atlas_height, 0, GL_RED, GL_UNSIGNED_BYTE,
+                     ov->atlas_r8);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+        rc->atlas_version = ov->atlas_version;
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, target_fbo);
+    glViewport(0, 0, width, height);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+    glUseProgram(rc->prog_overlay);
+    glUniform2f(uloc(rc->prog_overlay, "u_viewport_px"), (float)width, (float)height);
+    glActiveTexture(GL_TEXTURE0 + UNIT_ATLAS);
+    glBindTexture(GL_TEXTURE_2D, rc->atlas_tex);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(rc->overlay_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, rc->overlay_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * 8 * ov->vertex_count), ov->vertices, GL_STREAM_DRAW);
+    GLsizei stride = 8 * sizeof(float);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void *)0);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, stride, (void *)(2 * sizeof(float)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, stride, (void *)(4 * sizeof(float)));
+    glDrawArrays(GL_TRIANGLES, 0, ov->vertex_count);
+    glBindVertexArray(0);
+    glDisable(GL_BLEND);
+    return gl_check("render_overlay_draw", err);
+}
+
+void render_stats_get(const render_context *rc, render_stats *out)
+{
+    out->dot_count = rc->dot_count;
+    out->cell_entries = rc->cell_entries;
+    out->grid_size = rc->grid_size;
+    out->coverage_resplats = rc->resplats;
+}

@@ -1,0 +1,87 @@
+/* render: the only module that calls OpenGL (3.3 core, through libepoxy). It is fed data, never reaches
+ * back: a scene (the head mesh and the dot field, uploaded when the plan changes) and per-frame
+ * descriptions (camera, light, skin and ink colours, the ageing state of each dot layer), and it draws.
+ * It decides no physics: colours and ageing come from optics/ and ageing/ through the frame description.
+ * It never includes SDL: the caller makes a GL context current before any call.
+ *
+ *     render_context *rc;
+ *     render_context_create(&rc, NULL, &err);           // a GL 3.3 core context must be current
+ *     render_scene_set(rc, &head, &field, &err);
+ *     render_frame frame; render_frame_defaults(&frame); ... fill camera and light ...
+ *     render_frame_draw(rc, &frame, 0, &err);           // into the default framebuffer
+ *     render_frame_read_srgb8(rc, &frame, pixels, &err); // or offscreen, into RGBA8 rows, top row first
+ *     render_context_destroy(rc);
+ */
+#ifndef SMP_RENDER_H
+#define SMP_RENDER_H
+
+#include "core/core.h"
+#include "ageing/ageing.h"
+#include "pigment/pigment.h"
+#include "scalp/scalp.h"
+
+typedef struct render_context render_context;
+
+typedef struct render_context_desc {
+    int shadow_map_size;    /* texels; 0 = 2048 */
+    int coverage_size;      /* chart coverage texture texels; 0 = 4096 */
+    int samples;            /* MSAA samples for the scene; 0 = 4, 1 = none */
+    bool shaders_from_disk; /* read shaders/ from the source tree instead of the embedded copies */
+} render_context_desc;
+
+typedef struct render_frame {
+    int width, height;               /* pixels */
+    float view[16], proj[16];        /* column-major camera matrices (cglm layout), head frame in mm */
+    float eye_mm[3];
+    float light_dir[3];              /* unit vector towards the key light */
+    float light_radiance[3];         /* linear RGB irradiance of the key light */
+    float sky_radiance[3];           /* ambient from above */
+    float ground_radiance[3];        /* ambient from below */
+    float skin_albedo[3];            /* linear RGB */
+    float ink_albedo[3];             /* linear RGB of skin fully covered by ink */
+    float specular_f0;               /* skin's normal-incidence reflectance (~0.028 for n = 1.4) */
+    float roughness;                 /* GGX roughness of the skin surface */
+    float exposure;                  /* scale before tone mapping */
+    int layer_count;                 /* dot layers (sessions, then touch-ups) */
+    ageing_layer_state layers[AGEING_MAX_LAYERS];
+} render_frame;
+
+/* Creates GL resources; needs a current OpenGL 3.3 core context. Fails with SMP_ERR_GL (shader compile
+ * log in the message) or SMP_ERR_UNAVAILABLE when the context is older than 3.3. */
+smp_status render_context_create(render_context **out, const render_context_desc *desc, smp_error *err);
+void render_context_destroy(render_context *rc); /* NULL is a no-op */
+
+/* Uploads the head and the dots (both may change between calls; the renderer keeps no pointer to them). */
+smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err);
+
+/* Neutral defaults for everything but the camera. */
+void render_frame_defaults(render_frame *frame);
+
+/* Draws the frame into framebuffer target_fbo (0 = the window) of size frame->width x frame->height. */
+smp_status render_frame_draw(render_context *rc, const render_frame *frame, unsigned target_fbo, smp_error *err);
+
+/* Draws offscreen and reads back width*height*4 bytes of sRGB RGBA8, top row first. */
+smp_status render_frame_read_srgb8(render_context *rc, const render_frame *frame, uint8_t *rgba, smp_error *err);
+
+/* Screen-space overlay (text, panels) drawn over target_fbo after the frame: vertices are
+ * (x_px, y_px, u, v, r, g, b, a), triangles, uv < 0 for solid fills; atlas is an R8 glyph atlas. */
+typedef struct render_overlay {
+    const float *vertices;
+    int vertex_count;
+    const uint8_t *atlas_r8;  /* may change between calls only if atlas_version changes */
+    int atlas_width, atlas_height;
+    int atlas_version;
+} render_overlay;
+smp_status render_overlay_draw(render_context *rc, const render_overlay *overlay, int width, int height,
+                               unsigned target_fbo, smp_error *err);
+
+/* Statistics for benchmarks and tests. */
+typedef struct render_stats {
+    int dot_count;
+    int cell_entries;       /* dot references in the close-up grid */
+    int grid_size;
+    int coverage_resplats;  /* how often the coverage texture was rebuilt (time changes) */
+} render_stats;
+void render_stats_get(const render_context *rc, render_stats *out);
+
+#endif

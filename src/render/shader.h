@@ -1,0 +1,23 @@
+/* Shader programs: embedded GLSL sources (or the source tree's, in a debug session), compiled with a
+ * common prelude, linked, and sampler units set after linking (GLSL 330 cannot say binding=). */
+#ifndef SMP_RENDER_SHADER_H
+#define SMP_RENDER_SHADER_H
+
+#include "core/core.h"
+
+#include <epoxy/gl.h>
+
+typedef struct render_sampler_unit {
+    const char *name;
+    int unit;
+} render_sampler_unit;
+
+/* Builds a program from two shader files; include_dots prepends dots.glsl to both stages. samplers is
+ * a list ended by {NULL, 0}. On failure *out is 0 and err holds the file name and the compiler log. */
+smp_status render_program_create(GLuint *out, const char *vert_name, const char *frag_name, bool include_dots,
+                                 const render_sampler_unit *samplers, bool from_disk, smp_error *err);
+
+/* Names of every shader program the renderer builds, for the test that compiles them all. */
+extern const char *const render_program_names[][2];
+
+#endif

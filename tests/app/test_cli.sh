@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: bad input gives one line on stderr naming the file, the field and
+# the allowed range, exit status 2, and no output file; good input writes the PNG.
+set -u
+smpsim=${1:?usage: test_cli.sh SMPSIM REPO}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0; passes=0
+
+# expect_fail NAME EXPECTED_SUBSTRING ARGS...: exit 2, exactly one stderr line containing the substring, no out.png
+expect_fail() {
+    local name=$1 want=$2; shift 2
+    rm -f "$tmp/out.png"
+    "$smpsim" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    local rc=$? lines
+    lines=$(wc -l <"$tmp/stderr")
+    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -e "$tmp/out.png" ] \
+       || ls "$tmp" | grep -q '\.tmp'; then
+        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
+    else
+        passes=$((passes+1))
+    fi
+}
+
+printf '{"version": 1, "pigment": {"depth_mm": -1}}' >"$tmp/range.json"
+printf '{"version": 1,\n  "pigment": {"depth_mm": 0.4,,}\n}' >"$tmp/malformed.json"
+
+expect_fail missing_plan "nope.json" render --plan "$tmp/nope.json" -o "$tmp/out.png"
+expect_fail out_of_range "pigment.depth_mm" render --plan "$tmp/range.json" -o "$tmp/out.png"
+expect_fail out_of_range_names_range "0.1" render --plan "$tmp/range.json" -o "$tmp/out.png"
+expect_fail malformed_plan "line 2" render --plan "$tmp/malformed.json" -o "$tmp/out.png"
+expect_fail unknown_set_path "pigment.dpth_mm" render --set pigment.dpth_mm=1 -o "$tmp/out.png"
+expect_fail set_out_of_range "patient.fitzpatrick" render --set patient.fitzpatrick=9 -o "$tmp/out.png"
+expect_fail bad_view "--view" render --view sideways -o "$tmp/out.png"
+expect_fail bad_light "--light-elevation" render --light-elevation 120 -o "$tmp/out.png"
+expect_fail bad_width "--width" render --width 0 -o "$tmp/out.png"
+expect_fail unknown_option "--colour" render --colour red -o "$tmp/out.png"
+expect_fail missing_output "-o" render
+expect_fail output_dir_missing "does not exist" render -o "$tmp/no/such/dir/out.png"
+expect_fail not_png "png" render -o "$tmp/out.jpg"
+expect_fail unknown_command "unknown command" frobnicate
+for cmd in bake fade visibility report; do
+    expect_fail "unavailable_$cmd" "not available yet" $cmd
+done
+
+"$smpsim" --version | grep -q '^smpsim ' && passes=$((passes+1)) || { echo "FAIL --version"; fails=$((fails+1)); }
+"$smpsim" render --help | grep -q -- '--light-azimuth' && passes=$((passes+1)) || { echo "FAIL render --help"; fails=$((fails+1)); }
+
+# A good render writes a PNG of the asked size (skipped, not passed, without a GL context).
+"$smpsim" render --width 160 --height 120 --set 'sessions=[]' -o "$tmp/before.png" 2>"$tmp/stderr"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "OpenGL\|video" "$tmp/stderr"; then
+    echo "no GL context: $(cat "$tmp/stderr")"; echo "$passes passed, $fails failed"; exit 77
+fi
+if [ $rc -eq 0 ] && [ "$(head -c 8 "$tmp/before.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then
+    passes=$((passes+1))
+else
+    echo "FAIL good render: exit $rc"; cat "$tmp/stderr"; fails=$((fails+1))
+fi
+
+echo "$passes passed, $fails failed"
+[ $fails -eq 0 ]

@@ -1,0 +1,199 @@
+/* Headless render tests: SDL's offscreen driver (EGL; Mesa llvmpipe without a GPU). They assert
+ * properties of images, never exact pixels. No GL context: skipped (exit 77), never passed. */
+#include "test_util.h"
+
+#include "app/scene.h"
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    ui_gl *gl;
+    render_context *rc;
+    app_scene scene;
+    app_options opts;
+} fixture;
+
+static fixture *g_fixture;
+
+static int setup_all(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    smp_error err = {0};
+    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
+        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
+        exit(77);
+    }
+    if (render_context_create(&f->rc, NULL, &err) != SMP_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return -1;
+    }
+    app_options_parse(&f->opts, 0, NULL, 0, "", &err);
+    f->opts.width = 320;
+    f->opts.height = 240;
+    if (app_scene_create(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
+        render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return -1;
+    }
+    g_fixture = f;
+    *state = f;
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    fixture *f = *state;
+    app_scene_destroy(&f->scene);
+    render_context_destroy(f->rc);
+    ui_gl_destroy(f->gl);
+    free(f);
+    return 0;
+}
+
+typedef struct image {
+    uint8_t *rgba;
+    int w, h;
+} image;
+
+static image render_view(fixture *f, app_view view, const app_light *light, double t_days, int w, int h)
+{
+    app_camera cam = app_scene_view_camera(&f->scene, view, 0.0, (double)w / h);
+    render_frame frame;
+    app_scene_frame(&f->scene, &cam, light, t_days, w, h, &frame);
+    image im = {malloc((size_t)w * h * 4), w, h};
+    smp_error err = {0};
+    if (render_frame_read_srgb8(f->rc, &frame, im.rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+    return im;
+}
+
+static double luma(const image *im, int x, int y)
+{
+    const uint8_t *p = im->rgba + 4 * ((size_t)y * im->w + x);
+    return 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+}
+
+/* Mean luma over the central fraction of the image. */
+static double centre_mean(const image *im, double fraction)
+{
+    int x0 = (int)(im->w * (0.5 - fraction / 2)), x1 = (int)(im->w * (0.5 + fraction / 2));
+    int y0 = (int)(im->h * (0.5 - fraction / 2)), y1 = (int)(im->h * (0.5 + fraction / 2));
+    double s = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) s += luma(im, x, y);
+    return s / ((double)(x1 - x0) * (y1 - y0));
+}
+
+static void every_shader_program_should_compile_and_link(void **state)
+{
+    /* render_context_create compiled and linked every program in setup; a fallback would have failed it. */
+    fixture *f = *state;
+    assert_non_null(f->rc);
+}
+
+static void front_view_should_show_a_lit_head_on_a_dark_backdrop(void **state)
+{
+    fixture *f = *state;
+    app_light light = app_scene_light("daylight", NULL);
+    image im = render_view(f, APP_VIEW_FRONT, &light, app_scene_default_days(&f->scene), 320, 240);
+    double corner = luma(&im, 2, 2), centre = centre_mean(&im, 0.2);
+    assert_true(corner < 40.0);
+    assert_true(centre > corner + 40.0);
+    /* Skin, not grey: red above blue at the centre. */
+    const uint8_t *p = im.rgba + 4 * ((size_t)120 * 320 + 160);
+    assert_true(p[0] > p[2]);
+    free(im.rgba);
+}
+
+static void pigment_should_darken_the_treated_scalp(void **state)
+{
+    fixture *f = *state;
+    app_light light = app_scene_light("daylight", NULL);
+    double healed = app_scene_default_days(&f->scene);
+    image treated = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, healed, 320, 240);
+    /* t = -1 day: before the first session, no layer is present. */
+    image before = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, -1.0, 320, 240);
+    double lt = centre_mean(&treated, 0.5), lb = centre_mean(&before, 0.5);
+    assert_true(lt < lb * 0.95);
+    free(treated.rgba);
+    free(before.rgba);
+}
+
+static void dots_should_be_resolved_in_the_closeup(void **state)
+{
+    fixture *f = *state;
+    app_light light = app_scene_light("daylight", NULL);
+    light.elevation_deg = 80.0;
+    image im = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, app_scene_default_days(&f->scene), 640, 480);
+    /* Count local luma minima clearly darker than their surroundings in the central 40 x 30 mm. A 60 mm
+     * field at 640 px is ~0.094 mm per pixel, and 100 dots/cm² give ~1 dot/mm²: ~1200 dots there. */
+    int minima = 0;
+    for (int y = 120; y < 360; y += 1)
+        for (int x = 160; x < 480; x += 1) {
+            double c = luma(&im, x, y), ring = 0;
+            bool lowest = true;
+            for (int dy = -2; dy <= 2 && lowest; ++dy)
+                for (int dx = -2; dx <= 2; ++dx) {
+                    if (!dx && !dy) continue;
+                    double v = luma(&im, x + dx, y + dy);
+                    if (v < c) lowest = false;
+                    if (abs(dx) == 2 || abs(dy) == 2) ring += v;
+                }
+            if (lowest && ring / 16.0 - c > 12.0) minima++;
+        }
+    /* Field: 320 x 240 px ~ 30 x 22.5 mm ~ 6.75 cm² ~ 675 dots at 100/cm² (the crown may be sparser). */
+    assert_in_range_d(minima, 250, 900);
+    free(im.rgba);
+}
+
+static void changing_the_light_should_change_the_image(void **state)
+{
+    fixture *f = *state;
+    app_light a = app_scene_light("daylight", NULL), b = a;
+    b.azimuth_deg = a.azimuth_deg + 180.0;
+    double healed = app_scene_default_days(&f->scene);
+    image ia = render_view(f, APP_VIEW_FRONT, &a, healed, 320, 240);
+    image ib = render_view(f, APP_VIEW_FRONT, &b, healed, 320, 240);
+    double diff = 0;
+    for (size_t i = 0; i < (size_t)320 * 240 * 4; ++i) diff += abs((int)ia.rgba[i] - (int)ib.rgba[i]);
+    diff /= 320.0 * 240.0 * 3.0;
+    assert_true(diff > 5.0);
+    free(ia.rgba);
+    free(ib.rgba);
+}
+
+static void far_view_tone_should_not_shimmer_when_the_camera_moves(void **state)
+{
+    fixture *f = *state;
+    app_light light = app_scene_light("office", NULL);
+    double healed = app_scene_default_days(&f->scene);
+    app_camera cam = app_scene_view_camera(&f->scene, APP_VIEW_TOP, 2.0, 4.0 / 3.0);
+    double means[4];
+    for (int i = 0; i < 4; ++i) {
+        app_camera c = cam;
+        c.eye_mm[0] += 0.8f * (float)i; /* sub-pixel steps at 2 m */
+        render_frame frame;
+        app_scene_frame(&f->scene, &c, &light, healed, 320, 240, &frame);
+        image im = {malloc(320 * 240 * 4), 320, 240};
+        smp_error err = {0};
+        assert_int_equal(render_frame_read_srgb8(f->rc, &frame, im.rgba, &err), SMP_OK);
+        means[i] = centre_mean(&im, 0.1);
+        free(im.rgba);
+    }
+    for (int i = 1; i < 4; ++i) assert_near(means[i], means[0], 0.01 * means[0] + 0.5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_shader_program_should_compile_and_link),
+        cmocka_unit_test(front_view_should_show_a_lit_head_on_a_dark_backdrop),
+        cmocka_unit_test(pigment_should_darken_the_treated_scalp),
+        cmocka_unit_test(dots_should_be_resolved_in_the_closeup),
+        cmocka_unit_test(changing_the_light_should_change_the_image),
+        cmocka_unit_test(far_view_tone_should_not_shimmer_when_the_camera_moves),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
