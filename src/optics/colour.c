@@ -8,21 +8,21 @@
  * Source: references/optics.md section 5.1 (CIE 204.xls 5 nm data as embedded in yuhldr/Jmol
  * src/jspecview/common/Visible.java), typed from that table. [P: CIE standard data] */
 static const optics_cie_row cie_rows[OPTICS_CIE_COUNT] = {
-    {400.0, 0.01431, 0.000396, 0.06785, 82.7549},   {410.0, 0.04351, 0.00121, 0.2074, 91.486},
-    {420.0, 0.13438, 0.004, 0.6456, 93.4318},       {430.0, 0.2839, 0.0116, 1.3856, 86.6823},
-    {440.0, 0.34828, 0.023, 1.74706, 104.865},      {450.0, 0.3362, 0.038, 1.77211, 117.008},
-    {460.0, 0.2908, 0.060, 1.6692, 117.812},        {470.0, 0.19536, 0.09098, 1.28764, 114.861},
-    {480.0, 0.09564, 0.13902, 0.81295, 115.923},    {490.0, 0.03201, 0.20802, 0.46518, 108.811},
-    {500.0, 0.0049, 0.323, 0.272, 109.354},         {510.0, 0.0093, 0.503, 0.1582, 107.802},
-    {520.0, 0.06327, 0.710, 0.07825, 104.79},       {530.0, 0.1655, 0.862, 0.04216, 107.689},
-    {540.0, 0.2904, 0.954, 0.0203, 104.405},        {550.0, 0.43345, 0.99495, 0.00875, 104.046},
-    {560.0, 0.5945, 0.995, 0.0039, 100.000},        {570.0, 0.7621, 0.952, 0.0021, 96.3342},
-    {580.0, 0.9163, 0.870, 0.00165, 95.788},        {590.0, 1.0263, 0.757, 0.0011, 88.6856},
-    {600.0, 1.0622, 0.631, 0.0008, 90.0062},        {610.0, 1.0026, 0.503, 0.00034, 89.5991},
-    {620.0, 0.85445, 0.381, 0.00019, 87.6987},      {630.0, 0.6424, 0.265, 0.00005, 83.2886},
-    {640.0, 0.4479, 0.175, 0.00002, 83.6992},       {650.0, 0.2835, 0.107, 0.0, 80.0268},
-    {660.0, 0.1649, 0.061, 0.0, 80.2146},           {670.0, 0.0874, 0.032, 0.0, 82.2778},
-    {680.0, 0.04677, 0.017, 0.0, 78.2842},          {690.0, 0.0227, 0.00821, 0.0, 69.7213},
+    {400.0, 0.01431, 0.000396, 0.06785, 82.7549}, {410.0, 0.04351, 0.00121, 0.2074, 91.486},
+    {420.0, 0.13438, 0.004, 0.6456, 93.4318},     {430.0, 0.2839, 0.0116, 1.3856, 86.6823},
+    {440.0, 0.34828, 0.023, 1.74706, 104.865},    {450.0, 0.3362, 0.038, 1.77211, 117.008},
+    {460.0, 0.2908, 0.060, 1.6692, 117.812},      {470.0, 0.19536, 0.09098, 1.28764, 114.861},
+    {480.0, 0.09564, 0.13902, 0.81295, 115.923},  {490.0, 0.03201, 0.20802, 0.46518, 108.811},
+    {500.0, 0.0049, 0.323, 0.272, 109.354},       {510.0, 0.0093, 0.503, 0.1582, 107.802},
+    {520.0, 0.06327, 0.710, 0.07825, 104.79},     {530.0, 0.1655, 0.862, 0.04216, 107.689},
+    {540.0, 0.2904, 0.954, 0.0203, 104.405},      {550.0, 0.43345, 0.99495, 0.00875, 104.046},
+    {560.0, 0.5945, 0.995, 0.0039, 100.000},      {570.0, 0.7621, 0.952, 0.0021, 96.3342},
+    {580.0, 0.9163, 0.870, 0.00165, 95.788},      {590.0, 1.0263, 0.757, 0.0011, 88.6856},
+    {600.0, 1.0622, 0.631, 0.0008, 90.0062},      {610.0, 1.0026, 0.503, 0.00034, 89.5991},
+    {620.0, 0.85445, 0.381, 0.00019, 87.6987},    {630.0, 0.6424, 0.265, 0.00005, 83.2886},
+    {640.0, 0.4479, 0.175, 0.00002, 83.6992},     {650.0, 0.2835, 0.107, 0.0, 80.0268},
+    {660.0, 0.1649, 0.061, 0.0, 80.2146},         {670.0, 0.0874, 0.032, 0.0, 82.2778},
+    {680.0, 0.04677, 0.017, 0.0, 78.2842},        {690.0, 0.0227, 0.00821, 0.0, 69.7213},
     {700.0, 0.011359, 0.004102, 0.0, 71.6091},
 };
 
@@ -67,7 +67,8 @@ void optics_cie_at(double wavelength_nm, double cmf[3], double *d65)
 
 void optics_white_d65_xyz(double xyz[3])
 {
-    for (int k = 0; k < 3; k++) xyz[k] = white_d65[k];
+    for (int k = 0; k < 3; k++)
+        xyz[k] = white_d65[k];
 }
 
 /* Scale per XYZ channel so that a perfect reflector gives the D65 white. k_Y = 1 / sum(S y-bar) is the CIE
@@ -83,7 +84,8 @@ static void channel_scale(double scale[3])
         sum[1] += cie_rows[i].d65 * cie_rows[i].y_bar;
         sum[2] += cie_rows[i].d65 * cie_rows[i].z_bar;
     }
-    for (int k = 0; k < 3; k++) scale[k] = white_d65[k] / sum[k];
+    for (int k = 0; k < 3; k++)
+        scale[k] = white_d65[k] / sum[k];
 }
 
 static smp_status check_bands(const double *band_nm, int band_count, smp_error *err)
@@ -92,9 +94,10 @@ static smp_status check_bands(const double *band_nm, int band_count, smp_error *
         return smp_error_set(err, SMP_ERR_INPUT, "colour: band_count: %d, must be at least 2", band_count);
     for (int b = 0; b < band_count; b++) {
         if (!isfinite(band_nm[b]) || (b > 0 && !(band_nm[b] > band_nm[b - 1])))
-            return smp_error_set(err, SMP_ERR_INPUT,
-                                 "colour: band_nm[%d]: %g, band centres must be finite and strictly increasing", b,
-                                 band_nm[b]);
+            return smp_error_set(
+                err, SMP_ERR_INPUT,
+                "colour: band_nm[%d]: %g, band centres must be finite and strictly increasing", b,
+                band_nm[b]);
     }
     return SMP_OK;
 }
@@ -108,13 +111,15 @@ static void integrate_bands(const double *band_nm, int band_count, const double 
     double scale[3];
     channel_scale(scale);
     if (weights)
-        for (int b = 0; b < 3 * band_count; b++) weights[b] = 0.0;
+        for (int b = 0; b < 3 * band_count; b++)
+            weights[b] = 0.0;
     if (xyz) xyz[0] = xyz[1] = xyz[2] = 0.0;
     int b = 0;
     for (int i = 0; i < OPTICS_CIE_COUNT; i++) {
         const optics_cie_row *row = &cie_rows[i];
         double lam = row->wavelength_nm;
-        while (b < band_count - 2 && lam > band_nm[b + 1]) b++;
+        while (b < band_count - 2 && lam > band_nm[b + 1])
+            b++;
         /* Held constant beyond the end bands: t clamped to [0,1]. */
         double t = smp_clamp((lam - band_nm[b]) / (band_nm[b + 1] - band_nm[b]), 0.0, 1.0);
         double c[3] = {row->d65 * row->x_bar * scale[0], row->d65 * row->y_bar * scale[1],
@@ -149,8 +154,10 @@ smp_status optics_band_weights_xyz(const double *band_nm, int band_count, double
 static void mat3_apply(const double m[3][3], const double in[3], double out[3])
 {
     double r[3];
-    for (int k = 0; k < 3; k++) r[k] = m[k][0] * in[0] + m[k][1] * in[1] + m[k][2] * in[2];
-    for (int k = 0; k < 3; k++) out[k] = r[k];
+    for (int k = 0; k < 3; k++)
+        r[k] = m[k][0] * in[0] + m[k][1] * in[1] + m[k][2] * in[2];
+    for (int k = 0; k < 3; k++)
+        out[k] = r[k];
 }
 
 void optics_xyz_to_linear_rgb(const double xyz[3], double rgb[3])
@@ -268,8 +275,10 @@ double optics_ciede2000(const double lab1[3], const double lab2[3])
     double dhp = 0.0;
     if (c1p * c2p != 0.0) {
         dhp = h2p - h1p;
-        if (dhp > 180.0) dhp -= 360.0;
-        else if (dhp < -180.0) dhp += 360.0;
+        if (dhp > 180.0)
+            dhp -= 360.0;
+        else if (dhp < -180.0)
+            dhp += 360.0;
     }
     double dHp = 2.0 * sqrt(c1p * c2p) * sin(deg_to_rad(0.5 * dhp));
 
@@ -277,9 +286,12 @@ double optics_ciede2000(const double lab1[3], const double lab2[3])
     double cp_mean = 0.5 * (c1p + c2p);
     double hp_mean = h1p + h2p;
     if (c1p * c2p != 0.0) {
-        if (fabs(h1p - h2p) <= 180.0) hp_mean = 0.5 * (h1p + h2p);
-        else if (h1p + h2p < 360.0) hp_mean = 0.5 * (h1p + h2p + 360.0);
-        else hp_mean = 0.5 * (h1p + h2p - 360.0);
+        if (fabs(h1p - h2p) <= 180.0)
+            hp_mean = 0.5 * (h1p + h2p);
+        else if (h1p + h2p < 360.0)
+            hp_mean = 0.5 * (h1p + h2p + 360.0);
+        else
+            hp_mean = 0.5 * (h1p + h2p - 360.0);
     }
 
     double t = 1.0 - 0.17 * cos(deg_to_rad(hp_mean - 30.0)) + 0.24 * cos(deg_to_rad(2.0 * hp_mean)) +

@@ -10,10 +10,12 @@
  * (Gianno91/Tissue_optical_prop "Extinction coeff_HbO2_HHb.txt"). Irregular grid: linear interpolation. */
 static const double hb_nm[] = {400, 414, 420, 430, 440, 460, 480, 500, 520, 540,
                                542, 560, 576, 580, 600, 620, 640, 660, 680, 700};
-static const double hb_oxy[] = {266232, 524280, 480360, 246072, 102580, 44480, 26629.2, 20932.8, 24202.4, 53236,
-                                53292, 32613.2, 55540, 50104, 3200, 942, 442, 319.6, 277.6, 290};
-static const double hb_deoxy[] = {223296, 342596, 407560, 528600, 413280, 23388.8, 14550, 20862, 31589.6, 46592,
-                                  48148, 53788, 40092, 37020, 14677.2, 6509.6, 4345.2, 3226.56, 2407.92, 1794.28};
+static const double hb_oxy[] = {266232,  524280,  480360, 246072, 102580,  44480, 26629.2,
+                                20932.8, 24202.4, 53236,  53292,  32613.2, 55540, 50104,
+                                3200,    942,     442,    319.6,  277.6,   290};
+static const double hb_deoxy[] = {223296,  342596,  407560, 528600,  413280,  23388.8, 14550,
+                                  20862,   31589.6, 46592,  48148,   53788,   40092,   37020,
+                                  14677.2, 6509.6,  4345.2, 3226.56, 2407.92, 1794.28};
 #define HB_COUNT ((int)(sizeof hb_nm / sizeof hb_nm[0]))
 
 /* Whole blood: mu_a = eps * ln(10) * 150 g/L / 64458 g/mol (Jacques 2013 section 5; optics.md 2.2 notes the
@@ -63,11 +65,13 @@ double optics_skin_baseline_mu_a_per_cm(double wavelength_nm)
     return 0.244 + 85.3 * exp(-(l - 154.0) / 66.2);
 }
 
-void optics_haemoglobin_epsilon(double wavelength_nm, double *oxy_per_cm_per_molar, double *deoxy_per_cm_per_molar)
+void optics_haemoglobin_epsilon(double wavelength_nm, double *oxy_per_cm_per_molar,
+                                double *deoxy_per_cm_per_molar)
 {
     double l = clamp_nm(wavelength_nm);
     int i = 0;
-    while (i < HB_COUNT - 2 && l > hb_nm[i + 1]) i++;
+    while (i < HB_COUNT - 2 && l > hb_nm[i + 1])
+        i++;
     double t = (l - hb_nm[i]) / (hb_nm[i + 1] - hb_nm[i]);
     if (oxy_per_cm_per_molar) *oxy_per_cm_per_molar = smp_mix(hb_oxy[i], hb_oxy[i + 1], t);
     if (deoxy_per_cm_per_molar) *deoxy_per_cm_per_molar = smp_mix(hb_deoxy[i], hb_deoxy[i + 1], t);
@@ -83,14 +87,16 @@ double optics_blood_mu_a_per_cm(double wavelength_nm, double saturation)
 double optics_layer_mu_s_reduced_per_cm(optics_layer_kind kind, double wavelength_nm)
 {
     const power_law *law = &scatter_dermis;
-    if (kind == OPTICS_LAYER_STRATUM_CORNEUM || kind == OPTICS_LAYER_EPIDERMIS) law = &scatter_epidermis;
-    else if (kind == OPTICS_LAYER_SUBCUTIS) law = &scatter_fat;
+    if (kind == OPTICS_LAYER_STRATUM_CORNEUM || kind == OPTICS_LAYER_EPIDERMIS)
+        law = &scatter_epidermis;
+    else if (kind == OPTICS_LAYER_SUBCUTIS)
+        law = &scatter_fat;
     return law->a_per_cm * pow(clamp_nm(wavelength_nm) / 500.0, -law->b);
 }
 
 /* Carbon ink, ASSUMPTIONS (docs/optics-model.md, "Ink"): absorption of small carbon particles per unit carbon
- * volume fraction 1.5e5 /cm at 500 nm, falling as 1/lambda (small-particle limit with a wavelength-independent
- * complex index); scattering a fixed share (albedo) of the extinction. */
+ * volume fraction 1.5e5 /cm at 500 nm, falling as 1/lambda (small-particle limit with a
+ * wavelength-independent complex index); scattering a fixed share (albedo) of the extinction. */
 static const double ink_mu_a_per_volume_fraction_500 = 1.5e5;
 
 void optics_ink_coefficients(const optics_ink_params *ink, double wavelength_nm, double *mu_a_per_cm,
@@ -140,7 +146,8 @@ smp_status optics_skin_params_default(int fitzpatrick, optics_skin_params *out)
 static smp_status check_range(const char *field, double value, double lo, double hi, smp_error *err)
 {
     if (!(value >= lo && value <= hi))
-        return smp_error_set(err, SMP_ERR_INPUT, "skin: %s: %g, must be between %g and %g", field, value, lo, hi);
+        return smp_error_set(err, SMP_ERR_INPUT, "skin: %s: %g, must be between %g and %g", field, value, lo,
+                             hi);
     return SMP_OK;
 }
 
@@ -182,7 +189,8 @@ smp_status optics_skin_params_validate(const optics_skin_params *p, smp_error *e
 /* The tissue of one layer without ink. Absorption mixes follow Jacques 2013 Eq. 12 and the OMLC epidermis /
  * dermis formulas: mu_a = f * mu_a,chromophore + (1 - f) * baseline. Water is not added: its visible
  * absorption is part of the bloodless baseline. */
-static optics_layer_props tissue_layer(const optics_skin_params *p, optics_layer_kind kind, double wavelength_nm)
+static optics_layer_props tissue_layer(const optics_skin_params *p, optics_layer_kind kind,
+                                       double wavelength_nm)
 {
     double baseline = optics_skin_baseline_mu_a_per_cm(wavelength_nm);
     optics_layer_props l = {.g = tissue_g, .kind = kind, .inked = false};
@@ -196,7 +204,8 @@ static optics_layer_props tissue_layer(const optics_skin_params *p, optics_layer
     case OPTICS_LAYER_EPIDERMIS: {
         double f = p->melanin_volume_fraction;
         l.n = index_from_water(0.75); /* W = 0.75 (mcxyz epidermis) */
-        l.mu_a_per_cm = f * optics_melanosome_mu_a_per_cm(wavelength_nm, p->eumelanin_fraction) + (1.0 - f) * baseline;
+        l.mu_a_per_cm =
+            f * optics_melanosome_mu_a_per_cm(wavelength_nm, p->eumelanin_fraction) + (1.0 - f) * baseline;
         l.thickness_cm = p->epidermis_cm;
         break;
     }
@@ -273,16 +282,16 @@ int optics_skin_layers(const optics_skin_params *p, double wavelength_nm, optics
 }
 
 /* Dipole diffusion (Farrell, Patterson & Wilson 1992; Jensen et al. 2001, optics.md 4.4) integrated over the
- * surface, derived here: R = (a'/2) exp(-sqrt(3(1-a'))) (1 + exp(-(4/3) A sqrt(3(1-a')))), a' = mu_s'/(mu_a+mu_s'),
- * A = (1 + F_dr)/(1 - F_dr) with the F_dr fit of optics.md 4.4. */
+ * surface, derived here: R = (a'/2) exp(-sqrt(3(1-a'))) (1 + exp(-(4/3) A sqrt(3(1-a')))), a' =
+ * mu_s'/(mu_a+mu_s'), A = (1 + F_dr)/(1 - F_dr) with the F_dr fit of optics.md 4.4. */
 double optics_diffusion_reflectance(double mu_a_per_cm, double mu_s_reduced_per_cm, double n_rel)
 {
     double total = mu_a_per_cm + mu_s_reduced_per_cm;
     if (!(total > 0.0)) return 0.0;
     double albedo = mu_s_reduced_per_cm / total;
-    double f_dr = n_rel >= 1.0 ? -1.440 / (n_rel * n_rel) + 0.710 / n_rel + 0.668 + 0.0636 * n_rel
-                               : -0.4399 + 0.7099 / n_rel - 0.3319 / (n_rel * n_rel) +
-                                     0.0636 / (n_rel * n_rel * n_rel);
+    double f_dr =
+        n_rel >= 1.0 ? -1.440 / (n_rel * n_rel) + 0.710 / n_rel + 0.668 + 0.0636 * n_rel
+                     : -0.4399 + 0.7099 / n_rel - 0.3319 / (n_rel * n_rel) + 0.0636 / (n_rel * n_rel * n_rel);
     double a = (1.0 + f_dr) / (1.0 - f_dr);
     double s = sqrt(3.0 * (1.0 - albedo));
     return 0.5 * albedo * exp(-s) * (1.0 + exp(-4.0 / 3.0 * a * s));
@@ -318,7 +327,8 @@ double optics_skin_reflectance_diffusion(const optics_skin_params *p, double wav
 void optics_skin_bands_nm(double band_nm[OPTICS_SKIN_BAND_COUNT])
 {
     for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++)
-        band_nm[b] = OPTICS_SKIN_MIN_NM + b * (OPTICS_SKIN_MAX_NM - OPTICS_SKIN_MIN_NM) / (OPTICS_SKIN_BAND_COUNT - 1);
+        band_nm[b] =
+            OPTICS_SKIN_MIN_NM + b * (OPTICS_SKIN_MAX_NM - OPTICS_SKIN_MIN_NM) / (OPTICS_SKIN_BAND_COUNT - 1);
 }
 
 smp_status optics_skin_xyz_diffusion(const optics_skin_params *p, double xyz[3], smp_error *err)
@@ -327,6 +337,7 @@ smp_status optics_skin_xyz_diffusion(const optics_skin_params *p, double xyz[3],
     if (s != SMP_OK) return s;
     double band_nm[OPTICS_SKIN_BAND_COUNT], refl[OPTICS_SKIN_BAND_COUNT];
     optics_skin_bands_nm(band_nm);
-    for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++) refl[b] = optics_skin_reflectance_diffusion(p, band_nm[b]);
+    for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++)
+        refl[b] = optics_skin_reflectance_diffusion(p, band_nm[b]);
     return optics_reflectance_to_xyz(band_nm, refl, OPTICS_SKIN_BAND_COUNT, xyz, err);
 }

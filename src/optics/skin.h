@@ -21,9 +21,9 @@
 
 #define OPTICS_SKIN_MIN_NM 400.0
 #define OPTICS_SKIN_MAX_NM 700.0
-#define OPTICS_SKIN_BAND_COUNT 16       /* bands of the colour helpers: 400, 420, ..., 700 nm */
-#define OPTICS_SKIN_MAX_LAYERS 16       /* enough for 5 tissue layers each split around an ink slab */
-#define OPTICS_SEMI_INFINITE_CM 1.0e8   /* the MCML convention for a semi-infinite layer (optics.md 1.2) */
+#define OPTICS_SKIN_BAND_COUNT 16     /* bands of the colour helpers: 400, 420, ..., 700 nm */
+#define OPTICS_SKIN_MAX_LAYERS 16     /* enough for 5 tissue layers each split around an ink slab */
+#define OPTICS_SEMI_INFINITE_CM 1.0e8 /* the MCML convention for a semi-infinite layer (optics.md 1.2) */
 
 typedef enum optics_layer_kind {
     OPTICS_LAYER_STRATUM_CORNEUM = 0,
@@ -76,7 +76,8 @@ int optics_skin_layers(const optics_skin_params *p, double wavelength_nm, optics
 /* Component spectra, 1/cm unless stated (wavelength 400-700 nm; held at the end values outside). */
 double optics_melanosome_mu_a_per_cm(double wavelength_nm, double eumelanin_fraction);
 double optics_skin_baseline_mu_a_per_cm(double wavelength_nm); /* bloodless, melanin-free tissue */
-void optics_haemoglobin_epsilon(double wavelength_nm, double *oxy_per_cm_per_molar, double *deoxy_per_cm_per_molar);
+void optics_haemoglobin_epsilon(double wavelength_nm, double *oxy_per_cm_per_molar,
+                                double *deoxy_per_cm_per_molar);
 double optics_blood_mu_a_per_cm(double wavelength_nm, double saturation); /* whole blood, 150 g/L */
 double optics_layer_mu_s_reduced_per_cm(optics_layer_kind kind, double wavelength_nm); /* tissue alone */
 /* Ink coefficients at one wavelength; any output pointer may be NULL. */

@@ -66,7 +66,8 @@ static void cie_table_should_cover_400_to_700_nm_in_10_nm_steps(void **state)
 {
     (void)state;
     const optics_cie_row *t = optics_cie_table();
-    for (int i = 0; i < OPTICS_CIE_COUNT; i++) assert_near(t[i].wavelength_nm, 400.0 + 10.0 * i, 0.0);
+    for (int i = 0; i < OPTICS_CIE_COUNT; i++)
+        assert_near(t[i].wavelength_nm, 400.0 + 10.0 * i, 0.0);
     /* y-bar peaks at 555 nm (1.0): the tabulated maximum is at 550-560 nm. */
     double cmf[3], d65;
     optics_cie_at(560.0, cmf, &d65);
@@ -88,7 +89,8 @@ static void perfect_white_reflector_should_give_the_d65_white_with_y_one(void **
     }
     assert_int_equal(optics_reflectance_to_xyz(band_nm, refl, 16, xyz, NULL), SMP_OK);
     optics_white_d65_xyz(white);
-    for (int k = 0; k < 3; k++) assert_near(xyz[k], white[k], 1e-12);
+    for (int k = 0; k < 3; k++)
+        assert_near(xyz[k], white[k], 1e-12);
     assert_near(xyz[1], 1.0, 1e-12);
 }
 
@@ -98,8 +100,10 @@ static void d65_white_should_map_to_srgb_one(void **state)
     double white[3], rgb[3];
     optics_white_d65_xyz(white);
     optics_xyz_to_linear_rgb(white, rgb);
-    for (int k = 0; k < 3; k++) assert_near(rgb[k], 1.0, 1e-3);
-    for (int k = 0; k < 3; k++) assert_int_equal(optics_srgb8_from_linear(rgb[k]), 255);
+    for (int k = 0; k < 3; k++)
+        assert_near(rgb[k], 1.0, 1e-3);
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(optics_srgb8_from_linear(rgb[k]), 255);
 }
 
 static void srgb_primaries_should_match_the_iec_matrix(void **state)
@@ -111,7 +115,8 @@ static void srgb_primaries_should_match_the_iec_matrix(void **state)
         double rgb[3] = {0.0, 0.0, 0.0}, xyz[3];
         rgb[c] = 1.0;
         optics_linear_rgb_to_xyz(rgb, xyz);
-        for (int k = 0; k < 3; k++) assert_near(xyz[k], iec[k][c], 0.5e-4 + 1e-9);
+        for (int k = 0; k < 3; k++)
+            assert_near(xyz[k], iec[k][c], 0.5e-4 + 1e-9);
     }
 }
 
@@ -123,7 +128,8 @@ static void xyz_and_linear_rgb_should_round_trip(void **state)
         double xyz[3], back[3];
         optics_linear_rgb_to_xyz(rgb, xyz);
         optics_xyz_to_linear_rgb(xyz, back);
-        for (int k = 0; k < 3; k++) assert_near(back[k], rgb[k], 1e-9);
+        for (int k = 0; k < 3; k++)
+            assert_near(back[k], rgb[k], 1e-9);
     }
 }
 
@@ -153,12 +159,14 @@ static void lab_should_put_white_at_100_and_round_trip(void **state)
     assert_near(lab[0], 100.0, 1e-9);
     assert_near(lab[1], 0.0, 1e-9);
     assert_near(lab[2], 0.0, 1e-9);
-    const double samples[4][3] = {{0.2, 0.3, 0.1}, {0.001, 0.002, 0.0005}, {0.9, 0.8, 1.2}, {0.05, 0.04, 0.3}};
+    const double samples[4][3] = {
+        {0.2, 0.3, 0.1}, {0.001, 0.002, 0.0005}, {0.9, 0.8, 1.2}, {0.05, 0.04, 0.3}};
     for (int i = 0; i < 4; i++) {
         double back[3];
         optics_xyz_to_lab(samples[i], lab);
         optics_lab_to_xyz(lab, back);
-        for (int k = 0; k < 3; k++) assert_near(back[k], samples[i][k], 1e-12);
+        for (int k = 0; k < 3; k++)
+            assert_near(back[k], samples[i][k], 1e-12);
     }
     /* Y = 0.18 (mid grey) has L* = 49.496 (116 * 0.18^(1/3) - 16). */
     double grey[3] = {0.18 * white[0], 0.18, 0.18 * white[2]};
@@ -196,7 +204,8 @@ static void band_weights_should_reproduce_the_direct_integral(void **state)
     assert_int_equal(optics_band_weights_xyz(band_nm, 16, w, NULL), SMP_OK);
     for (int k = 0; k < 3; k++) {
         double sum = 0.0;
-        for (int b = 0; b < 16; b++) sum += w[3 * b + k] * refl[b];
+        for (int b = 0; b < 16; b++)
+            sum += w[3 * b + k] * refl[b];
         assert_near(sum, xyz[k], 1e-12);
     }
 }
@@ -208,7 +217,8 @@ static void a_constant_reflectance_should_scale_y_and_keep_the_white_chromaticit
     double band_nm[3] = {450.0, 520.0, 650.0}, refl[3] = {0.3, 0.3, 0.3}, xyz[3], white[3];
     assert_int_equal(optics_reflectance_to_xyz(band_nm, refl, 3, xyz, NULL), SMP_OK);
     optics_white_d65_xyz(white);
-    for (int k = 0; k < 3; k++) assert_near(xyz[k], 0.3 * white[k], 1e-12);
+    for (int k = 0; k < 3; k++)
+        assert_near(xyz[k], 0.3 * white[k], 1e-12);
 }
 
 static void reflectance_to_xyz_should_reject_bands_that_do_not_increase(void **state)

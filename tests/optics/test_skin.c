@@ -179,9 +179,10 @@ static void invalid_parameters_should_be_rejected_with_the_field_named(void **st
     assert_non_null(strstr(err.message, "ink.dilution"));
 }
 
-/* Adding-doubling reference for a semi-infinite medium, albedo 0.9, g = 0 (optics.md 1.1, B2' and B2, computed
- * with iadpython): diffuse part 0.4149 at n = 1 and 0.2785 - 0.0278 = 0.2507 at n = 1.40. Diffusion theory is
- * known to be off by about 10 % at such a low albedo; the check guards the formula, not its accuracy. */
+/* Adding-doubling reference for a semi-infinite medium, albedo 0.9, g = 0 (optics.md 1.1, B2' and B2,
+ * computed with iadpython): diffuse part 0.4149 at n = 1 and 0.2785 - 0.0278 = 0.2507 at n = 1.40. Diffusion
+ * theory is known to be off by about 10 % at such a low albedo; the check guards the formula, not its
+ * accuracy. */
 static void diffusion_reflectance_should_be_near_adding_doubling(void **state)
 {
     (void)state;
