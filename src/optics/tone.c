@@ -1,5 +1,7 @@
 #include "optics/tone.h"
 
+#include "optics/colour.h"
+
 #include <math.h>
 
 /* Middle of each ITA class (degrees) and a typical b* for it (Del Bino 2006 Fig. 2 shows b* of about
@@ -18,16 +20,10 @@ void optics_tone_skin_lab(int fitzpatrick, float lab[3])
 
 void optics_tone_lab_to_linear_rgb(const float lab[3], float rgb[3])
 {
-    /* CIE 1976 L*a*b* inverse with the D65 white (0.95047, 1, 1.08883); IEC 61966-2-1 XYZ->sRGB matrix. */
-    const double wx = 0.95047, wy = 1.0, wz = 1.08883, eps = 6.0 / 29.0;
-    double fy = (lab[0] + 16.0) / 116.0, fx = fy + lab[1] / 500.0, fz = fy - lab[2] / 200.0;
-    double f[3] = {fx, fy, fz}, xyz[3];
-    double w[3] = {wx, wy, wz};
-    for (int k = 0; k < 3; ++k)
-        xyz[k] = w[k] * (f[k] > eps ? f[k] * f[k] * f[k] : 3.0 * eps * eps * (f[k] - 4.0 / 29.0));
-    rgb[0] = (float)(3.2404542 * xyz[0] - 1.5371385 * xyz[1] - 0.4985314 * xyz[2]);
-    rgb[1] = (float)(-0.9692660 * xyz[0] + 1.8760108 * xyz[1] + 0.0415560 * xyz[2]);
-    rgb[2] = (float)(0.0556434 * xyz[0] - 0.2040259 * xyz[1] + 1.0572252 * xyz[2]);
+    double l[3] = {lab[0], lab[1], lab[2]}, xyz[3], out[3];
+    optics_lab_to_xyz(l, xyz);
+    optics_xyz_to_linear_rgb(xyz, out);
+    for (int k = 0; k < 3; ++k) rgb[k] = (float)out[k];
 }
 
 void optics_tone_skin_linear_rgb(int fitzpatrick, float rgb[3])
