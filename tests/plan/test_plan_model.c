@@ -142,8 +142,9 @@ static void save_then_load_should_give_the_same_plan(void **state)
     assert_true(back.sessions[1].density_per_cm2 == p.sessions[1].density_per_cm2);
     assert_true(back.seed == p.seed);
     assert_string_equal(back.head.mesh, p.head.mesh);
-    /* Without sessions or scars too. */
+    /* Without sessions, scars or hair loss too ("norwood": null). */
     p.session_count = p.scar_count = p.touch_up_count = 0;
+    p.patient.pattern = PLAN_PATTERN_NONE;
     assert_int_equal(plan_save(&p, path, &err), SMP_OK);
     assert_int_equal(plan_load(&back, path, NULL, 0, NULL, NULL, &err), SMP_OK);
     assert_true(plan_equal(&back, &p));
@@ -168,6 +169,22 @@ static void save_should_refuse_an_invalid_plan_and_leave_the_file(void **state)
     assert_string_equal(text, "");
     free(text);
     remove(path);
+}
+
+static void plan_equal_should_ignore_fields_of_the_other_scar_type(void **state)
+{
+    plan a, b;
+    plan_init_default(&a);
+    plan_init_default(&b);
+    assert_true(plan_equal(&a, &b));
+    b.scars[0].diameter_mm = 1.5; /* a fue field on the fut scar: meaningless */
+    b.sessions[5].day = 99;       /* past session_count */
+    assert_true(plan_equal(&a, &b));
+    b.scars[1].diameter_mm = 1.5;
+    assert_false(plan_equal(&a, &b));
+    plan_init_default(&b);
+    b.session_count = 2;
+    assert_false(plan_equal(&a, &b));
 }
 
 static void pattern_names_should_read_back_and_ignore_case(void **state)
@@ -232,6 +249,7 @@ int main(void)
         cmocka_unit_test(validate_should_reject_bad_plans_built_in_code),
         cmocka_unit_test(save_then_load_should_give_the_same_plan),
         cmocka_unit_test(save_should_refuse_an_invalid_plan_and_leave_the_file),
+        cmocka_unit_test(plan_equal_should_ignore_fields_of_the_other_scar_type),
         cmocka_unit_test(pattern_names_should_read_back_and_ignore_case),
         cmocka_unit_test(healed_day_should_be_the_last_session_plus_60),
         cmocka_unit_test(every_field_should_be_documented_in_plan_format_md),
