@@ -128,11 +128,16 @@ typedef struct plan {
 /* Fills p with the built-in default plan (Norwood 6, shaved, the three sessions of DESIGN.md). */
 void plan_init_default(plan *p);
 
-/* Loads defaults <- file (path may be NULL) <- overrides ("PATH=VALUE", VALUE a JSON literal), then
- * validates. on_warning (may be NULL) hears about unknown fields. On failure p is left at defaults and
- * err says "<source>: <field path>: <what was expected>, got <value>". */
+/* Loads defaults <- file (path may be NULL) <- overrides ("PATH=VALUE", VALUE a JSON literal or a bare
+ * word taken as a string), then validates. on_warning (may be NULL) hears about unknown fields in the
+ * file. On failure p is left unchanged and err (SMP_ERR_INPUT for bad input) says
+ * "<source>: <field path>: <what was expected>, got <value>". */
 smp_status plan_load(plan *p, const char *path, const char *const *overrides, int override_count,
                      smp_log_fn on_warning, void *warning_user, smp_error *err);
+
+/* True when a and b hold the same value in every field that means something: fields of the other scar
+ * type and entries past the counts are ignored. Doubles compare exactly. */
+bool plan_equal(const plan *a, const plan *b);
 
 /* Checks every field against its range; source names the origin in the message ("plan.json"). */
 smp_status plan_validate(const plan *p, const char *source, smp_error *err);
@@ -140,12 +145,15 @@ smp_status plan_validate(const plan *p, const char *source, smp_error *err);
 /* Serialises p as pretty JSON; the caller frees the result with free(). NULL when out of memory. */
 char *plan_to_json(const plan *p);
 
-/* Saves p to path atomically (write a temporary file, then rename). */
+/* Saves p to path atomically (write a temporary file, then rename); refuses a plan that fails validation. */
 smp_status plan_save(const plan *p, const char *path, smp_error *err);
 
-/* Names of patterns as the plan file spells them ("6", "3V", "II"); NULL for out-of-range values. */
+/* Names of patterns as the plan file spells them ("6", "3V", "II"; "none", written null in a file);
+ * NULL for out-of-range values. */
 const char *plan_pattern_name(plan_pattern pattern);
 bool plan_pattern_is_ludwig(plan_pattern pattern);
+/* Looks up a Norwood ("3V") or, with ludwig, a Ludwig ("II") class by name, ignoring case; false if none. */
+bool plan_pattern_from_name(const char *name, bool ludwig, plan_pattern *out);
 
 /* Days from the first session until the plan counts as healed: the last session plus 60 days. */
 double plan_healed_day(const plan *p);

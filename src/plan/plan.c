@@ -1,0 +1,392 @@
+/* The plan's public face: the default plan, pattern names, loading (defaults <- file <- --set, then one
+ * check), saving. The field table and the checks live in plan_schema.c, paths and merges in plan_path.c. */
+#include "plan/plan_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* DESIGN.md's example plan, scars included: the default shows every feature of the simulator (a FUT
+ * strip scar and FUE dots under SMP) rather than the easiest case. --set 'scars=[]' removes them. */
+void plan_init_default(plan *p)
+{
+    memset(p, 0, sizeof *p);
+    p->version = 1;
+    p->seed = 1;
+    p->head.circumference_cm = 57;
+    p->head.length_cm = 19.5;
+    p->head.breadth_cm = 15.5;
+    p->patient.fitzpatrick = 3;
+    p->patient.hair_color_srgb8[0] = 0x2b;
+    p->patient.hair_color_srgb8[1] = 0x1e;
+    p->patient.hair_color_srgb8[2] = 0x16;
+    p->patient.grey_fraction = 0.0;
+    p->patient.hair_length_mm = 0.5;
+    p->patient.pattern = PLAN_PATTERN_NORWOOD_6;
+    p->hairline.style = PLAN_HAIRLINE_SOFT;
+    p->hairline.height_cm = 8;
+    p->hairline.transition_mm = 8;
+    p->pigment.shade = 0.7;
+    p->pigment.depth_mm = 0.4;
+    p->pigment.dot_diameter_mm = 0.15;
+    p->pigment.ink_quality = PLAN_INK_MEDICAL;
+    static const plan_session sessions[] = {{0, 30, 0.6}, {14, 40, 0.75}, {35, 30, 0.8}};
+    p->session_count = 3;
+    memcpy(p->sessions, sessions, sizeof sessions);
+    p->scar_count = 2;
+    p->scars[0].type = PLAN_SCAR_FUT;
+    p->scars[0].length_cm = 20;
+    p->scars[0].width_mm = 2;
+    p->scars[0].depth_mm = 0.4;
+    p->scars[0].height_above_nape_cm = 6;
+    p->scars[1].type = PLAN_SCAR_FUE;
+    p->scars[1].count = 1500;
+    p->scars[1].diameter_mm = 0.9;
+    p->scars[1].depth_mm = 0.15;
+    p->aftercare.sun_hours_per_day = 1.0;
+    p->aftercare.spf = 30;
+    p->touch_up_count = 1;
+    p->touch_ups[0].year = 4;
+    p->touch_ups[0].density_per_cm2 = 10;
+    p->touch_ups[0].shade = 0.8;
+}
+
+static const char *const pattern_names[PLAN_PATTERN_COUNT] = {
+    "none", "1", "2", "2A", "3", "3A", "3V", "4", "4A", "5", "5A", "5V", "6", "7", "I", "II", "III",
+};
+
+const char *plan_pattern_name(plan_pattern pattern)
+{
+    return (int)pattern >= 0 && pattern < PLAN_PATTERN_COUNT ? pattern_names[pattern] : NULL;
+}
+
+bool plan_pattern_is_ludwig(plan_pattern pattern)
+{
+    return pattern >= PLAN_PATTERN_LUDWIG_I && pattern <= PLAN_PATTERN_LUDWIG_III;
+}
+
+bool plan_pattern_from_name(const char *name, bool ludwig, plan_pattern *out)
+{
+    for (int i = PLAN_PATTERN_NONE + 1; i < PLAN_PATTERN_COUNT; ++i) {
+        if (plan_pattern_is_ludwig((plan_pattern)i) != ludwig) continue;
+        const char *a = pattern_names[i], *b = name;
+        /* Case-insensitive: "3v" and "ii" are friendly spellings of "3V" and "II". */
+        while (*a && (*a == *b || (*a >= 'A' && *a <= 'Z' && *b == *a - 'A' + 'a')))
+            ++a, ++b;
+        if (*a == '\0' && *b == '\0') {
+            *out = (plan_pattern)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+double plan_healed_day(const plan *p)
+{
+    return p->session_count > 0 ? p->sessions[p->session_count - 1].day + 60.0 : 0.0;
+}
+
+static smp_status issue_to_error(const char *source, const plan_issue *issue, smp_error *err)
+{
+    if (!issue->path[0]) return smp_error_set(err, SMP_ERR_INPUT, "%s: %s", source, issue->what);
+    return smp_error_set(err, SMP_ERR_INPUT, "%s: %s: %s", source, issue->path, issue->what);
+}
+
+smp_status plan_validate(const plan *p, const char *source, smp_error *err)
+{
+    plan_issue issue;
+    if (plan_check(p, &issue)) return SMP_OK;
+    if (source && source[0]) return issue_to_error(source, &issue, err);
+    return smp_error_set(err, SMP_ERR_INPUT, "%s: %s", issue.path, issue.what);
+}
+
+/* ---- loading ---- */
+
+/* One source of values, kept so that a problem found in the merged plan is blamed on the source that
+ * last wrote the field. */
+typedef struct plan_layer {
+    const char *name;  /* the file's path, or the override's text */
+    const cJSON *file; /* the file's (checked) tree, or NULL for an override */
+    plan_path path;    /* an override's path */
+} plan_layer;
+
+static bool parts_equal(const plan_path *a, int i, const plan_path *b, int j)
+{
+    return a->parts[i].index == b->parts[j].index && strcmp(a->parts[i].key, b->parts[j].key) == 0;
+}
+
+/* Whether the layer wrote the value at path: a file wrote it when its tree reaches the path or replaces a
+ * list or value on the way (lists replace whole); an override when either path contains the other. */
+static bool layer_wrote(const plan_layer *layer, const plan_path *path, bool loosely)
+{
+    if (loosely) {
+        if (path->count == 0) return true;
+        if (layer->file) return cJSON_GetObjectItemCaseSensitive(layer->file, path->parts[0].key) != NULL;
+        return parts_equal(&layer->path, 0, path, 0);
+    }
+    if (layer->file) {
+        const cJSON *node = layer->file;
+        for (int i = 0; i < path->count; ++i) {
+            if (!cJSON_IsObject(node) || path->parts[i].index >= 0) return true;
+            node = cJSON_GetObjectItemCaseSensitive(node, path->parts[i].key);
+            if (!node) return false;
+        }
+        return true;
+    }
+    int n = layer->path.count < path->count ? layer->path.count : path->count;
+    for (int i = 0; i < n; ++i)
+        if (!parts_equal(&layer->path, i, path, i)) return false;
+    return true;
+}
+
+/* The source to name in an error about path: the last layer that wrote it, else the last that wrote in the
+ * same section (an order problem between sessions blames whoever changed the sessions). */
+static smp_status blame(const plan_layer *layers, int count, const plan_issue *issue, smp_error *err)
+{
+    plan_path path;
+    if (!plan_path_parse(issue->path, strlen(issue->path), &path)) path.count = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+        for (int i = count - 1; i >= 0; --i) {
+            if (!layer_wrote(&layers[i], &path, pass == 1)) continue;
+            if (layers[i].file) return issue_to_error(layers[i].name, issue, err);
+            char source[sizeof err->message];
+            snprintf(source, sizeof source, "--set %s", layers[i].name);
+            return issue_to_error(source, issue, err);
+        }
+    }
+    return issue_to_error("built-in default plan", issue, err);
+}
+
+/* "plan.json: line 4, column 12: malformed JSON (near '}')": cJSON reports where it stopped. */
+static smp_status parse_error(const char *source, const char *text, const char *at, smp_error *err)
+{
+    int line = 1, column = 1;
+    for (const char *c = text; c < at; ++c) {
+        if (*c == '\n') {
+            ++line;
+            column = 1;
+        } else if (((unsigned char)*c & 0xC0) != 0x80) {
+            ++column; /* count characters, not UTF-8 continuation bytes */
+        }
+    }
+    if (!*at)
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "%s: line %d, column %d: malformed JSON (unexpected end of file)", source, line,
+                             column);
+    /* Quote the line up to where parsing stopped: cJSON often stops just after the culprit. */
+    const char *from = at;
+    while (from > text && from[-1] != '\n' && at - from < 24)
+        --from;
+    from += strspn(from, " \t");
+    int n = (int)(at - from) + (*at != '\n' && *at != '\r');
+    return smp_error_set(err, SMP_ERR_INPUT, "%s: line %d, column %d: malformed JSON (near '%.*s')", source,
+                         line, column, n > 0 ? n : 0, from);
+}
+
+/* Reads, parses and checks the file's keys; *out is its tree with unknown keys removed. */
+static smp_status file_read(const char *path, smp_log_fn on_warning, void *user, cJSON **out, smp_error *err)
+{
+    char *text = NULL;
+    *out = NULL;
+    smp_status status = smp_file_read(path, &text, NULL, err);
+    if (status != SMP_OK) return status;
+    /* An editor's UTF-8 byte order mark is not JSON, but is not the user's mistake either. */
+    const char *json = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+    const char *end = NULL;
+    cJSON *tree = cJSON_ParseWithOpts(json, &end, true);
+    plan_issue issue;
+    const plan_path root = {0};
+    char got[96];
+    if (!tree) {
+        status = parse_error(path, json, end ? end : json, err);
+    } else if (!cJSON_IsObject(tree)) {
+        plan_json_describe(tree, got, sizeof got);
+        status = smp_error_set(err, SMP_ERR_INPUT, "%s: must be a JSON object {...}, got %s", path, got);
+    } else if (!cJSON_GetObjectItemCaseSensitive(tree, "version")) {
+        status =
+            smp_error_set(err, SMP_ERR_INPUT, "%s: version: missing (this program reads version 1)", path);
+    } else if (!plan_patch_check(tree, &root, path, on_warning, user, &issue)) {
+        status = issue_to_error(path, &issue, err);
+    } else {
+        *out = tree;
+        tree = NULL;
+    }
+    cJSON_Delete(tree);
+    free(text);
+    return status;
+}
+
+/* Unknown keys in a file are warnings; with no listener they are still ignored, quietly. */
+static void warning_ignore(void *user, smp_log_level level, const char *message)
+{
+    (void)user, (void)level, (void)message;
+}
+
+smp_status plan_load(plan *p, const char *path, const char *const *overrides, int override_count,
+                     smp_log_fn on_warning, void *warning_user, smp_error *err)
+{
+    plan defaults, result;
+    plan_init_default(&defaults);
+    plan_issue issue;
+    smp_status status = SMP_OK;
+    cJSON *file = NULL, *tree = plan_tree_create(&defaults);
+    plan_layer *layers = calloc((size_t)(override_count > 0 ? override_count : 0) + 1, sizeof *layers);
+    int layer_count = 0;
+    if (!tree || !layers) {
+        status = smp_error_set(err, SMP_ERR_NOMEM, "out of memory loading the plan");
+        goto done;
+    }
+    if (path) {
+        status = file_read(path, on_warning ? on_warning : warning_ignore, warning_user, &file, err);
+        if (status != SMP_OK) goto done;
+        if (!plan_tree_merge(tree, file, NULL)) {
+            status = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);
+            goto done;
+        }
+        layers[layer_count++] = (plan_layer){path, file, {0}};
+    }
+    for (int i = 0; i < override_count; ++i) {
+        plan_layer *layer = &layers[layer_count];
+        *layer = (plan_layer){overrides[i], NULL, {0}};
+        status = plan_override_apply(tree, overrides[i], &layer->path, &issue);
+        if (status != SMP_OK) {
+            char source[sizeof err->message];
+            snprintf(source, sizeof source, "--set %s", overrides[i]);
+            issue_to_error(source, &issue, err);
+            if (err) err->status = status;
+            goto done;
+        }
+        ++layer_count;
+    }
+    if (!plan_tree_read(tree, &result, &issue)) {
+        status = blame(layers, layer_count, &issue, err);
+        goto done;
+    }
+    *p = result;
+done:
+    free(layers);
+    cJSON_Delete(file);
+    cJSON_Delete(tree);
+    return status;
+}
+
+/* ---- saving ---- */
+
+/* A growing string; ok turns false for good when an allocation fails. */
+typedef struct text_buffer {
+    char *data;
+    size_t length, capacity;
+    bool ok;
+} text_buffer;
+
+static void buffer_add(text_buffer *b, const char *text)
+{
+    size_t n = strlen(text);
+    if (!b->ok) return;
+    if (b->length + n + 1 > b->capacity) {
+        size_t capacity = 2 * (b->length + n + 1);
+        char *bigger = realloc(b->data, capacity);
+        if (!bigger) {
+            b->ok = false;
+            return;
+        }
+        b->data = bigger;
+        b->capacity = capacity;
+    }
+    memcpy(b->data + b->length, text, n + 1);
+    b->length += n;
+}
+
+/* A leaf: numbers in as few digits as read back exactly (cJSON's printer accepts 15 digits within an
+ * epsilon, which loses the last bit), anything else as cJSON writes it (strings escaped). */
+static void buffer_add_leaf(text_buffer *b, const cJSON *leaf)
+{
+    if (cJSON_IsNumber(leaf)) {
+        char number[64];
+        if (isfinite(leaf->valuedouble)) plan_number_format(leaf->valuedouble, number, sizeof number);
+        buffer_add(b, isfinite(leaf->valuedouble) ? number : "null");
+        return;
+    }
+    char *text = cJSON_PrintUnformatted(leaf);
+    if (!text)
+        b->ok = false;
+    else
+        buffer_add(b, text);
+    cJSON_free(text);
+}
+
+/* { "key": value, ... } on one line. */
+static void buffer_add_flat_object(text_buffer *b, const cJSON *obj)
+{
+    buffer_add(b, "{");
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        buffer_add(b, c == obj->child ? " \"" : ", \"");
+        buffer_add(b, c->string);
+        buffer_add(b, "\": ");
+        buffer_add_leaf(b, c);
+    }
+    buffer_add(b, obj->child ? " }" : "}");
+}
+
+/* The layout of DESIGN.md's example: a line per root key, a section's fields on its line, a line per list
+ * entry; easier to read and to diff than one value a line. */
+static char *tree_print(const cJSON *tree)
+{
+    text_buffer b = {NULL, 0, 0, true};
+    buffer_add(&b, "{\n");
+    for (const cJSON *c = tree->child; c; c = c->next) {
+        buffer_add(&b, "  \"");
+        buffer_add(&b, c->string);
+        buffer_add(&b, "\": ");
+        if (cJSON_IsObject(c)) {
+            buffer_add_flat_object(&b, c);
+        } else if (cJSON_IsArray(c) && c->child) {
+            buffer_add(&b, "[\n");
+            for (const cJSON *e = c->child; e; e = e->next) {
+                buffer_add(&b, "    ");
+                if (cJSON_IsObject(e))
+                    buffer_add_flat_object(&b, e);
+                else
+                    buffer_add_leaf(&b, e);
+                buffer_add(&b, e->next ? ",\n" : "\n");
+            }
+            buffer_add(&b, "  ]");
+        } else {
+            buffer_add_leaf(&b, c);
+        }
+        buffer_add(&b, c->next ? ",\n" : "\n");
+    }
+    buffer_add(&b, "}");
+    if (b.ok) return b.data;
+    free(b.data);
+    return NULL;
+}
+
+char *plan_to_json(const plan *p)
+{
+    cJSON *tree = plan_tree_create(p);
+    char *text = tree ? tree_print(tree) : NULL;
+    cJSON_Delete(tree);
+    return text;
+}
+
+smp_status plan_save(const plan *p, const char *path, smp_error *err)
+{
+    /* A plan that would not load back is not written. */
+    smp_status status = plan_validate(p, path, err);
+    if (status != SMP_OK) return status;
+    char *text = plan_to_json(p);
+    if (!text) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);
+    size_t n = strlen(text);
+    char *line = realloc(text, n + 2);
+    if (!line) {
+        free(text);
+        return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);
+    }
+    line[n] = '\n';
+    line[n + 1] = '\0';
+    status = smp_file_write_atomic(path, line, n + 1, err);
+    free(line);
+    return status;
+}

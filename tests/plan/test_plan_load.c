@@ -1,0 +1,430 @@
+/* Loading plans: defaults <- file <- --set, and the one-line errors that name source, field and range.
+ * Runs in a fresh temporary folder so messages can name "plan.json" exactly. */
+#include "test_util.h"
+
+#include "plan/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct warnings {
+    int count;
+    char last[512];
+} warnings;
+
+static void record_warning(void *user, smp_log_level level, const char *message)
+{
+    warnings *w = user;
+    assert_int_equal(level, SMP_LOG_WARN);
+    w->count++;
+    snprintf(w->last, sizeof w->last, "%s", message);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    fclose(f);
+}
+
+/* Loads json (written to plan.json; NULL for no file) with the given overrides. */
+static smp_status load(plan *p, const char *json, const char *const *sets, int set_count, warnings *w,
+                       smp_error *err)
+{
+    if (json) write_text("plan.json", json);
+    return plan_load(p, json ? "plan.json" : NULL, sets, set_count, record_warning, w, err);
+}
+
+/* A load that must fail with exactly this message and leave the caller's plan as it was. */
+typedef struct error_case {
+    const char *json; /* written to plan.json; NULL for no file */
+    const char *set;  /* one override; NULL for none */
+    const char *expected;
+} error_case;
+
+static void expect_errors(const error_case *cases, int count)
+{
+    for (int i = 0; i < count; ++i) {
+        plan p, before;
+        plan_init_default(&p);
+        p.seed = 4242; /* not the default, so "reset to defaults" would show too */
+        before = p;
+        smp_error err = {0};
+        warnings w = {0};
+        smp_status status = load(&p, cases[i].json, &cases[i].set, cases[i].set ? 1 : 0, &w, &err);
+        if (status != SMP_ERR_INPUT)
+            fail_msg("status %d for '%s' (message: %s)", status, cases[i].expected, err.message);
+        assert_string_equal(err.message, cases[i].expected);
+        assert_true(plan_equal(&p, &before));
+    }
+}
+
+#define EXPECT_ERRORS(cases) expect_errors(cases, (int)(sizeof cases / sizeof cases[0]))
+
+static void expect_ok(const char *json, const char *const *sets, int set_count, plan *p)
+{
+    smp_error err = {0};
+    warnings w = {0};
+    smp_status status = load(p, json, sets, set_count, &w, &err);
+    if (status != SMP_OK) fail_msg("unexpected failure: %s", err.message);
+    assert_int_equal(w.count, 0);
+}
+
+static void load_without_file_or_overrides_should_give_the_defaults(void **state)
+{
+    (void)state;
+    plan p, d;
+    memset(&p, 0xff, sizeof p);
+    expect_ok(NULL, NULL, 0, &p);
+    plan_init_default(&d);
+    assert_true(plan_equal(&p, &d));
+}
+
+static void minimal_file_should_give_the_defaults(void **state)
+{
+    (void)state;
+    plan p, d;
+    expect_ok("{\"version\": 1}", NULL, 0, &p);
+    plan_init_default(&d);
+    assert_true(plan_equal(&p, &d));
+}
+
+static void file_values_should_merge_over_the_defaults_key_by_key(void **state)
+{
+    (void)state;
+    plan p;
+    expect_ok("{\"version\": 1, \"pigment\": {\"depth_mm\": 1.5}, \"seed\": 7,"
+              " \"sessions\": [{\"day\": 0, \"density_per_cm2\": 50, \"shade\": 0.5}]}",
+              NULL, 0, &p);
+    assert_near(p.pigment.depth_mm, 1.5, 0);
+    assert_near(p.pigment.shade, 0.7, 0); /* same object, other key: kept */
+    assert_near(p.pigment.dot_diameter_mm, 0.15, 0);
+    assert_int_equal(p.seed, 7);
+    assert_int_equal(p.session_count, 1); /* lists replace whole */
+    assert_near(p.sessions[0].density_per_cm2, 50, 0);
+    assert_int_equal(p.scar_count, 2); /* untouched section: defaults */
+    assert_int_equal(p.patient.pattern, PLAN_PATTERN_NORWOOD_6);
+}
+
+static void ludwig_in_a_file_should_replace_the_default_norwood(void **state)
+{
+    (void)state;
+    plan p;
+    expect_ok("{\"version\": 1, \"patient\": {\"ludwig\": \"II\"}}", NULL, 0, &p);
+    assert_int_equal(p.patient.pattern, PLAN_PATTERN_LUDWIG_II);
+    assert_int_equal(p.patient.fitzpatrick, 3);
+}
+
+static void null_norwood_should_mean_no_hair_loss(void **state)
+{
+    (void)state;
+    plan p;
+    expect_ok("{\"version\": 1, \"patient\": {\"norwood\": null}}", NULL, 0, &p);
+    assert_int_equal(p.patient.pattern, PLAN_PATTERN_NONE);
+}
+
+static void unknown_field_in_a_file_should_warn_and_be_ignored(void **state)
+{
+    (void)state;
+    plan p;
+    smp_error err = {0};
+    warnings w = {0};
+    assert_int_equal(
+        load(&p, "{\"version\": 1, \"pigment\": {\"colour\": \"black\", \"shade\": 0.5}}", NULL, 0, &w, &err),
+        SMP_OK);
+    assert_int_equal(w.count, 1);
+    assert_string_equal(w.last, "plan.json: unknown field 'pigment.colour' ignored");
+    assert_near(p.pigment.shade, 0.5, 0);
+    /* Fields of the other scar type are unknown for this one. */
+    w.count = 0;
+    assert_int_equal(
+        load(&p,
+             "{\"version\": 1, \"scars\": [{\"type\": \"fut\", \"length_cm\": 10, \"width_mm\": 1,"
+             " \"height_above_nape_cm\": 5, \"depth_mm\": 0, \"count\": 3}]}",
+             NULL, 0, &w, &err),
+        SMP_OK);
+    assert_int_equal(w.count, 1);
+    assert_string_equal(w.last, "plan.json: unknown field 'scars[0].count' ignored");
+    assert_int_equal(p.scar_count, 1);
+}
+
+static void set_should_override_numbers_strings_lists_indices_and_objects(void **state)
+{
+    (void)state;
+    plan p;
+    const char *sets[] = {
+        "pigment.depth_mm=1.5",                                            /* number */
+        "patient.norwood=3V",                                              /* bare word taken as a string */
+        "hairline.style=\"linear\"",                                       /* JSON string */
+        "sessions[1].shade=0.9",                                           /* index */
+        "pigment={\"shade\": 0.2}",                                        /* object: merges */
+        "touch_ups=[]",                                                    /* list: replaces */
+        "sessions[3]={\"day\": 60, \"density_per_cm2\": 5, \"shade\": 1}", /* appends */
+        "aftercare.hat=true",
+        "head.mesh=heads/scan.obj",
+    };
+    expect_ok(NULL, sets, (int)(sizeof sets / sizeof sets[0]), &p);
+    assert_near(p.pigment.depth_mm, 1.5, 0);
+    assert_near(p.pigment.shade, 0.2, 0);
+    assert_near(p.pigment.dot_diameter_mm, 0.15, 0);
+    assert_int_equal(p.patient.pattern, PLAN_PATTERN_NORWOOD_3V);
+    assert_int_equal(p.hairline.style, PLAN_HAIRLINE_LINEAR);
+    assert_near(p.sessions[1].shade, 0.9, 0);
+    assert_near(p.sessions[1].day, 14, 0);
+    assert_int_equal(p.session_count, 4);
+    assert_near(p.sessions[3].day, 60, 0);
+    assert_int_equal(p.touch_up_count, 0);
+    assert_true(p.aftercare.hat);
+    assert_string_equal(p.head.mesh, "heads/scan.obj");
+}
+
+static void set_of_empty_sessions_should_give_the_untreated_before(void **state)
+{
+    (void)state;
+    plan p;
+    const char *sets[] = {"sessions=[]"};
+    expect_ok(NULL, sets, 1, &p);
+    assert_int_equal(p.session_count, 0);
+    assert_near(plan_healed_day(&p), 0, 0);
+}
+
+static void set_should_apply_after_the_file_in_order(void **state)
+{
+    (void)state;
+    plan p;
+    const char *sets[] = {"pigment.shade=0.3", "pigment.shade=0.4", "patient.ludwig=I", "patient.norwood=2A"};
+    expect_ok("{\"version\": 1, \"pigment\": {\"shade\": 0.9}}", sets, 4, &p);
+    assert_near(p.pigment.shade, 0.4, 0);
+    assert_int_equal(p.patient.pattern, PLAN_PATTERN_NORWOOD_2A);
+}
+
+static void set_may_fix_what_the_file_gets_wrong_because_checks_run_once(void **state)
+{
+    (void)state;
+    plan p;
+    const char *sets[] = {"pigment.depth_mm=0.5", "sessions[1].day=20", "sessions[2].day=40"};
+    expect_ok("{\"version\": 1, \"pigment\": {\"depth_mm\": 9}}", sets, 3, &p);
+    assert_near(p.pigment.depth_mm, 0.5, 0);
+    assert_near(p.sessions[2].day, 40, 0);
+}
+
+static void seed_should_accept_every_integer_from_0_to_2_pow_53(void **state)
+{
+    (void)state;
+    plan p;
+    const char *zero[] = {"seed=0"}, *top[] = {"seed=9007199254740992"};
+    expect_ok(NULL, zero, 1, &p);
+    assert_true(p.seed == 0);
+    expect_ok(NULL, top, 1, &p);
+    assert_true(p.seed == 9007199254740992ULL);
+    static const error_case cases[] = {
+        {NULL, "seed=9007199254740994",
+         "--set seed=9007199254740994: seed: must be an integer between 0 and 9007199254740992, got "
+         "9007199254740994"},
+        {NULL, "seed=-1", "--set seed=-1: seed: must be an integer between 0 and 9007199254740992, got -1"},
+        {"{\"version\": 1, \"seed\": \"abc\"}", NULL, "plan.json: seed: must be an integer, got \"abc\""},
+        {"{\"version\": 1, \"seed\": 1.5}", NULL, "plan.json: seed: must be an integer, got 1.5"},
+    };
+    EXPECT_ERRORS(cases);
+}
+
+static void out_of_range_values_should_name_the_field_and_the_range(void **state)
+{
+    (void)state;
+    static const error_case cases[] = {
+        {"{\"version\": 1, \"pigment\": {\"depth_mm\": -1}}", NULL,
+         "plan.json: pigment.depth_mm: must be between 0.1 and 3.0 mm, got -1"},
+        {NULL, "sessions[1].shade=1.5",
+         "--set sessions[1].shade=1.5: sessions[1].shade: must be between 0 and 1, got 1.5"},
+        {NULL, "head.circumference_cm=80",
+         "--set head.circumference_cm=80: head.circumference_cm: must be between 48 and 66 cm, got 80"},
+        {NULL, "patient.fitzpatrick=7",
+         "--set patient.fitzpatrick=7: patient.fitzpatrick: must be an integer between 1 and 6, got 7"},
+        {NULL, "patient.fitzpatrick=2.5",
+         "--set patient.fitzpatrick=2.5: patient.fitzpatrick: must be an integer, got 2.5"},
+        {NULL, "scars[1].count=20000",
+         "--set scars[1].count=20000: scars[1].count: must be an integer between 0 and 10000, got 20000"},
+        {NULL, "pigment.dot_diameter_mm=0.01",
+         "--set pigment.dot_diameter_mm=0.01: pigment.dot_diameter_mm: must be between 0.05 and 0.50 mm, got "
+         "0.01"},
+        {NULL, "aftercare.spf=150",
+         "--set aftercare.spf=150: aftercare.spf: must be between 0 and 100, got 150"},
+        {NULL, "touch_ups[0].year=60",
+         "--set touch_ups[0].year=60: touch_ups[0].year: must be between 0 and 50 years, got 60"},
+        {NULL, "pigment.depth_mm=1e999",
+         "--set pigment.depth_mm=1e999: pigment.depth_mm: must be between 0.1 and 3.0 mm, got inf"},
+    };
+    EXPECT_ERRORS(cases);
+}
+
+static void wrong_types_and_enum_values_should_list_what_is_allowed(void **state)
+{
+    (void)state;
+    static const error_case cases[] = {
+        {"{\"version\": 1, \"patient\": {\"norwood\": \"8\"}}", NULL,
+         "plan.json: patient.norwood: must be one of 1, 2, 2A, 3, 3A, 3V, 4, 4A, 5, 5A, 5V, 6, 7, got \"8\""},
+        {NULL, "patient.ludwig=IV",
+         "--set patient.ludwig=IV: patient.ludwig: must be one of I, II, III, got \"IV\""},
+        {NULL, "hairline.style=curly",
+         "--set hairline.style=curly: hairline.style: must be one of soft, linear, got \"curly\""},
+        {NULL, "pigment.ink_quality=3",
+         "--set pigment.ink_quality=3: pigment.ink_quality: must be one of medical, cosmetic, tattoo, got 3"},
+        {NULL, "pigment.shade=dark",
+         "--set pigment.shade=dark: pigment.shade: must be a number, got \"dark\""},
+        {NULL, "aftercare.hat=1", "--set aftercare.hat=1: aftercare.hat: must be true or false, got 1"},
+        {NULL, "patient.hair_color=red",
+         "--set patient.hair_color=red: patient.hair_color: must be a colour \"#rrggbb\", got \"red\""},
+        {NULL, "hairline=linear", "--set hairline=linear: hairline: must be an object, got \"linear\""},
+        {NULL, "sessions={}", "--set sessions={}: sessions: must be a list, got {}"},
+        {NULL, "head.mesh=3", "--set head.mesh=3: head.mesh: must be a file path (a string) or null, got 3"},
+    };
+    EXPECT_ERRORS(cases);
+}
+
+static void unknown_set_paths_and_bad_indices_should_be_errors(void **state)
+{
+    (void)state;
+    static const error_case cases[] = {
+        {NULL, "pigment.dpth_mm=1",
+         "--set pigment.dpth_mm=1: unknown field 'pigment.dpth_mm' (pigment has: shade, depth_mm, "
+         "dot_diameter_mm, "
+         "ink_quality)"},
+        {NULL, "sessions[5].shade=1",
+         "--set sessions[5].shade=1: index 5 out of range (sessions has 3 entries)"},
+        {NULL, "sessions[3].shade=1",
+         "--set sessions[3].shade=1: index 3 out of range (sessions has 3 entries)"},
+        {NULL, "colour=1",
+         "--set colour=1: unknown field 'colour' (a plan has: version, seed, head, patient, hairline, "
+         "pigment, "
+         "sessions, scars, aftercare, touch_ups)"},
+        {NULL, "scars[0].count=5",
+         "--set scars[0].count=5: unknown field 'scars[0].count' (a fut scar has: type, length_cm, width_mm, "
+         "height_above_nape_cm, depth_mm)"},
+        {NULL, "sessions[0].colour=1",
+         "--set sessions[0].colour=1: unknown field 'sessions[0].colour' (a session has: day, "
+         "density_per_cm2, shade)"},
+        {NULL, "pigment={\"shade\": 0.5, \"colour\": 1}",
+         "--set pigment={\"shade\": 0.5, \"colour\": 1}: unknown field 'pigment.colour' (pigment has: shade, "
+         "depth_mm, "
+         "dot_diameter_mm, ink_quality)"},
+        {NULL, "pigment[0]=1", "--set pigment[0]=1: 'pigment' is an object: write pigment.FIELD"},
+        {NULL, "sessions.day=1", "--set sessions.day=1: 'sessions' is a list: write sessions[INDEX].FIELD"},
+        {NULL, "seed.x=1", "--set seed.x=1: 'seed' is a single value and has no fields"},
+        {NULL, "pigment.depth_mm", "--set pigment.depth_mm: expected PATH=VALUE"},
+        {NULL, "pigment..shade=1",
+         "--set pigment..shade=1: malformed field path 'pigment..shade' (write name.field or "
+         "name[index].field)"},
+        {NULL, "sessions=[1,2", "--set sessions=[1,2: malformed JSON value at character 5"},
+    };
+    EXPECT_ERRORS(cases);
+}
+
+static void malformed_json_should_give_line_and_column(void **state)
+{
+    (void)state;
+    static const error_case cases[] = {
+        {"{\n  \"version\": 1,\n  \"pigment\": {\n    \"depth_mm\": 1,,\n  }\n}\n", NULL,
+         "plan.json: line 4, column 20: malformed JSON (near '\"depth_mm\": 1,,')"},
+        {"{\"version\": 1,\n\"seed\": 1", NULL,
+         "plan.json: line 2, column 10: malformed JSON (unexpected end of file)"},
+        {"[1]", NULL, "plan.json: must be a JSON object {...}, got [1]"},
+    };
+    EXPECT_ERRORS(cases);
+}
+
+static void file_errors_should_name_the_file(void **state)
+{
+    (void)state;
+    plan p;
+    plan_init_default(&p);
+    smp_error err = {0};
+    assert_int_equal(plan_load(&p, "missing.json", NULL, 0, NULL, NULL, &err), SMP_ERR_INPUT);
+    assert_string_equal(err.message, "missing.json: cannot open: No such file or directory");
+    static const error_case cases[] = {
+        {"{\"seed\": 2}", NULL, "plan.json: version: missing (this program reads version 1)"},
+        {"{\"version\": 2}", NULL, "plan.json: version: must be 1, got 2"},
+        {NULL, "version=2", "--set version=2: version: must be 1, got 2"},
+        {"{\"version\": 1, \"seed\": 1, \"seed\": 2}", NULL, "plan.json: seed: given twice"},
+    };
+    EXPECT_ERRORS(cases);
+}
+
+static void plan_rules_should_be_checked_on_the_merged_plan(void **state)
+{
+    (void)state;
+    static const error_case cases[] = {
+        {"{\"version\": 1, \"patient\": {\"norwood\": \"3\", \"ludwig\": \"I\"}}", NULL,
+         "plan.json: patient: give either 'norwood' or 'ludwig', not both"},
+        {NULL, "sessions[1].day=40",
+         "--set sessions[1].day=40: sessions[2].day: must be later than the entry before (40 days), got 35"},
+        {NULL, "sessions[0].day=3",
+         "--set sessions[0].day=3: sessions[0].day: must be 0 (days count from the first session), got 3"},
+        {NULL,
+         "touch_ups=[{\"year\": 5, \"density_per_cm2\": 1, \"shade\": 1}, {\"year\": 2, \"density_per_cm2\": "
+         "1, \"shade\": 1}]",
+         "--set touch_ups=[{\"year\": 5, \"density_per_cm2\": 1, \"shade\": 1}, {\"year\": 2, "
+         "\"density_per_cm2\": 1, "
+         "\"shade\": 1}]: touch_ups[1].year: must be later than the entry before (5 years), got 2"},
+        {NULL, "scars=[{},{},{},{},{},{},{},{},{}]",
+         "--set scars=[{},{},{},{},{},{},{},{},{}]: scars: must have at most 8 entries, got 9"},
+        {NULL, "sessions[3]={\"day\": 60}",
+         "--set sessions[3]={\"day\": 60}: sessions[3]: missing field 'density_per_cm2'"},
+        {NULL, "scars[0]={\"type\": \"fue\"}",
+         "--set scars[0]={\"type\": \"fue\"}: scars[0]: missing field 'count'"},
+    };
+    EXPECT_ERRORS(cases);
+}
+
+static void errors_should_blame_the_source_that_wrote_the_field(void **state)
+{
+    (void)state;
+    /* The file's bad depth is blamed on the file even though an override came after it. */
+}
+
+static int enter_temporary_folder(void **state)
+{
+    static char dir[] = "/tmp/smp_test_planXXXXXX";
+    *state = dir;
+    return mkdtemp(dir) && chdir(dir) == 0 ? 0 : -1;
+}
+
+static int leave_temporary_folder(void **state)
+{
+    remove("plan.json");
+    return chdir("/") == 0 && rmdir(*state) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(load_without_file_or_overrides_should_give_the_defaults),
+        cmocka_unit_test(minimal_file_should_give_the_defaults),
+        cmocka_unit_test(file_values_should_merge_over_the_defaults_key_by_key),
+        cmocka_unit_test(ludwig_in_a_file_should_replace_the_default_norwood),
+        cmocka_unit_test(null_norwood_should_mean_no_hair_loss),
+        cmocka_unit_test(unknown_field_in_a_file_should_warn_and_be_ignored),
+        cmocka_unit_test(set_should_override_numbers_strings_lists_indices_and_objects),
+        cmocka_unit_test(set_of_empty_sessions_should_give_the_untreated_before),
+        cmocka_unit_test(set_should_apply_after_the_file_in_order),
+        cmocka_unit_test(set_may_fix_what_the_file_gets_wrong_because_checks_run_once),
+        cmocka_unit_test(seed_should_accept_every_integer_from_0_to_2_pow_53),
+        cmocka_unit_test(out_of_range_values_should_name_the_field_and_the_range),
+        cmocka_unit_test(wrong_types_and_enum_values_should_list_what_is_allowed),
+        cmocka_unit_test(unknown_set_paths_and_bad_indices_should_be_errors),
+        cmocka_unit_test(malformed_json_should_give_line_and_column),
+        cmocka_unit_test(file_errors_should_name_the_file),
+        cmocka_unit_test(plan_rules_should_be_checked_on_the_merged_plan),
+        cmocka_unit_test(errors_should_blame_the_source_that_wrote_the_field),
+    };
+    return cmocka_run_group_tests(tests, enter_temporary_folder, leave_temporary_folder);
+    static const error_case cases[] = {
+        {"{\"version\": 1, \"pigment\": {\"depth_mm\": 7}}", "pigment.shade=0.5",
+         "plan.json: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
+        {"{\"version\": 1, \"pigment\": {\"shade\": 0.5}}", "pigment.depth_mm=7",
+         "--set pigment.depth_mm=7: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
+    };
+    EXPECT_ERRORS(cases);
+}
