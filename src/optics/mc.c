@@ -116,7 +116,6 @@ static inline double mc_sample_cos_theta(const mc_layer *l, double xi)
 static inline void mc_spin(const mc_layer *l, smp_rng *rng, double *ux, double *uy, double *uz)
 {
     double cos_t = mc_sample_cos_theta(l, mc_rng_open(rng));
-    double sin_t = sqrt(1.0 - cos_t * cos_t);
     double a, b, q;
     do {
         a = 2.0 * mc_rng_open(rng) - 1.0;
@@ -128,16 +127,20 @@ static inline void mc_spin(const mc_layer *l, smp_rng *rng, double *ux, double *
     double sin_p = 2.0 * a * b * inv_q;
 
     double x = *ux, y = *uy, z = *uz;
+    double sin2_t = 1.0 - cos_t * cos_t;
     if (fabs(z) > MC_COS_ZERO) {
+        double sin_t = sqrt(sin2_t);
         *ux = sin_t * cos_p;
         *uy = sin_t * sin_p;
         *uz = z >= 0.0 ? cos_t : -cos_t;
     } else {
-        double root = sqrt(1.0 - z * z);
-        double k = sin_t / root;
+        /* With k = sin(theta) / sqrt(1 - uz²) the usual update needs one square root instead of two:
+         * sin(theta) sqrt(1 - uz²) = k (1 - uz²). */
+        double one_minus_z2 = 1.0 - z * z;
+        double k = sqrt(sin2_t / one_minus_z2);
         *ux = k * (x * z * cos_p - y * sin_p) + x * cos_t;
         *uy = k * (y * z * cos_p + x * sin_p) + y * cos_t;
-        *uz = -sin_t * cos_p * root + z * cos_t;
+        *uz = -k * one_minus_z2 * cos_p + z * cos_t;
     }
 }
 
