@@ -402,23 +402,23 @@ static void mc_sim_prepare(mc_sim *sim, const optics_mc_input *in, const optics_
 /* Per-batch statistics: Rd, A, Tt, A per layer, then Rd(r) bins. */
 enum { MC_STAT_RD = 0, MC_STAT_A, MC_STAT_TT, MC_STAT_LAYER };
 
+/* Every batch keeps its own tally until all are done; they are then summed in batch order, so the floating-point
+ * sums do not depend on which thread traced which batch, and no thread ever waits for another. */
 typedef struct mc_shared {
     const mc_sim *sim;
     const optics_mc_options *opt;
     uint64_t seed, photons;
     int batches;
     pthread_mutex_t lock;
-    pthread_cond_t merged_cond;
-    int next_batch, merged;
-    double *total;            /* summed raw tallies [tally_size] */
+    int next_batch, finished;
+    double *batch_tallies;      /* [batches][tally_size], raw weights */
+    double *total;              /* summed raw tallies [tally_size] */
     double *stat_sum, *stat_sq; /* sums of per-batch fractions and their squares [stat_count] */
     size_t stat_count;
 } mc_shared;
 
-typedef struct mc_worker {
-    mc_shared *shared;
-    double *scratch; /* one batch's tally */
-} mc_worker;
+/* Upper bound on the memory of the per-batch tallies; a larger grid gets fewer batches. */
+#define MC_BATCH_MEMORY_BYTES ((size_t)256 << 20)
 
 static uint64_t mc_batch_photons(const mc_shared *sh, int b)
 {
@@ -427,8 +427,7 @@ static uint64_t mc_batch_photons(const mc_shared *sh, int b)
     return base + ((uint64_t)b < extra ? 1u : 0u);
 }
 
-/* Adds one finished batch into the totals. Called under the lock, in batch order, so the floating-point sums are
- * the same whichever thread traced which batch. */
+/* Adds one finished batch into the totals and the batch statistics. */
 static void mc_merge(mc_shared *sh, const double *t, uint64_t n)
 {
     const mc_sim *sim = sh->sim;
@@ -455,8 +454,7 @@ static void mc_merge(mc_shared *sh, const double *t, uint64_t n)
 
 static void *mc_worker_main(void *arg)
 {
-    mc_worker *wk = arg;
-    mc_shared *sh = wk->shared;
+    mc_shared *sh = arg;
     const mc_sim *sim = sh->sim;
     for (;;) {
         pthread_mutex_lock(&sh->lock);
@@ -464,19 +462,14 @@ static void *mc_worker_main(void *arg)
         pthread_mutex_unlock(&sh->lock);
         if (b < 0) break;
 
-        uint64_t n = mc_batch_photons(sh, b);
-        memset(wk->scratch, 0, sim->tally_size * sizeof(double));
         smp_rng rng;
         smp_rng_init(&rng, sh->seed, (uint64_t)b);
-        mc_trace(sim, &rng, n, wk->scratch);
+        mc_trace(sim, &rng, mc_batch_photons(sh, b), sh->batch_tallies + (size_t)b * sim->tally_size);
 
         pthread_mutex_lock(&sh->lock);
-        while (sh->merged != b) pthread_cond_wait(&sh->merged_cond, &sh->lock);
-        mc_merge(sh, wk->scratch, n);
-        sh->merged++;
+        sh->finished++;
         if (sh->opt->progress)
-            sh->opt->progress(sh->opt->progress_user, (double)sh->merged / sh->batches, "monte carlo");
-        pthread_cond_broadcast(&sh->merged_cond);
+            sh->opt->progress(sh->opt->progress_user, (double)sh->finished / sh->batches, "monte carlo");
         pthread_mutex_unlock(&sh->lock);
     }
     return NULL;
@@ -573,11 +566,12 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     mc_shared sh = {0};
     int batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
     int threads = o.threads < batches ? o.threads : batches;
-    mc_worker *workers = calloc((size_t)threads, sizeof *workers);
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-    double *scratch = NULL;
-    if (!sim || !workers || !tids) goto nomem;
+    if (!sim || !tids) goto nomem;
     mc_sim_prepare(sim, in, &o);
+    size_t max_batches = MC_BATCH_MEMORY_BYTES / (sim->tally_size * sizeof(double));
+    if ((size_t)batches > max_batches) batches = max_batches < 2 ? 2 : (int)max_batches;
+    if (threads > batches) threads = batches;
 
     sh.sim = sim;
     sh.opt = &o;
@@ -588,26 +582,22 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     sh.total = calloc(sim->tally_size, sizeof(double));
     sh.stat_sum = calloc(sh.stat_count, sizeof(double));
     sh.stat_sq = calloc(sh.stat_count, sizeof(double));
-    scratch = malloc((size_t)threads * sim->tally_size * sizeof(double));
-    if (!sh.total || !sh.stat_sum || !sh.stat_sq || !scratch) goto nomem;
+    sh.batch_tallies = calloc((size_t)batches * sim->tally_size, sizeof(double));
+    if (!sh.total || !sh.stat_sum || !sh.stat_sq || !sh.batch_tallies) goto nomem;
     pthread_mutex_init(&sh.lock, NULL);
-    pthread_cond_init(&sh.merged_cond, NULL);
 
     /* The calling thread is worker 0. A thread that cannot be started only makes the run slower: the batches,
      * and so the numbers, stay the same. */
     int started = 0;
-    for (int k = 0; k < threads; ++k) {
-        workers[k].shared = &sh;
-        workers[k].scratch = scratch + (size_t)k * sim->tally_size;
-    }
     for (int k = 1; k < threads; ++k) {
-        if (pthread_create(&tids[k], NULL, mc_worker_main, &workers[k]) != 0) break;
+        if (pthread_create(&tids[k], NULL, mc_worker_main, &sh) != 0) break;
         started = k;
     }
-    mc_worker_main(&workers[0]);
+    mc_worker_main(&sh);
     for (int k = 1; k <= started; ++k) pthread_join(tids[k], NULL);
-    pthread_cond_destroy(&sh.merged_cond);
     pthread_mutex_destroy(&sh.lock);
+    for (int b = 0; b < batches; ++b)
+        mc_merge(&sh, sh.batch_tallies + (size_t)b * sim->tally_size, mc_batch_photons(&sh, b));
 
     out->photons = in->photons;
     out->seed = o.seed;
@@ -628,12 +618,11 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
 nomem:
     st = smp_error_set(err, SMP_ERR_NOMEM, "monte carlo: out of memory");
 done:
-    free(scratch);
+    free(sh.batch_tallies);
     free(sh.total);
     free(sh.stat_sum);
     free(sh.stat_sq);
     free(tids);
-    free(workers);
     free(sim);
     return st;
 }
