@@ -55,7 +55,8 @@ typedef struct optics_mc_input {
 typedef struct optics_mc_options {
     uint64_t seed;              /* any value; 0 is a valid seed */
     int threads;                /* worker threads; 0 = 1; more than batches are not used */
-    int batches;                /* independent batches for determinism and error bars; 0 = 64; >= 2 */
+    int batches;                /* independent batches for determinism and error bars; 0 = 64; >= 2; capped
+                                   by N and so that the batch tallies stay under 256 MiB */
     double weight_threshold;    /* Russian roulette below this weight; 0 = 1e-4 (MCML) */
     double roulette_chance;     /* survival chance in the roulette; 0 = 0.1 (MCML) */
     bool partial_reflection;    /* split packets at the outer surfaces instead of all-or-none (MCML's
