@@ -15,7 +15,7 @@ typedef struct app_command {
 
 static const app_command commands[] = {
     {"render", app_cmd_render, "render one image headless: smpsim render [options] -o out.png"},
-    {"mc", NULL, "Monte Carlo light transport on an MCML .mci file; JSON on stdout"},
+    {"mc", app_cmd_mc, "Monte Carlo light transport on an MCML .mci file; JSON on stdout"},
     {"bake", NULL, "bake the optics tables"},
     {"fade", NULL, "predicted dot contrast against time, touch-up markers"},
     {"visibility", NULL, "scar visibility against light elevation and viewing distance"},
