@@ -40,12 +40,40 @@ typedef struct scalp_mesh {
     uint32_t *indices;   /* 3 per triangle */
 } scalp_mesh;
 
+#define SCALP_CHART_THETA_COUNT 256 /* polar samples of the chart table, 0..pi from the chart axis */
+#define SCALP_CHART_PHI_COUNT 128   /* azimuth samples, 0..2 pi */
+#define SCALP_BOUNDARY_COUNT 256    /* azimuth samples of the hair-bearing boundary */
+#define SCALP_PROFILE_COUNT 512     /* samples of the chart's radial profile */
+
 typedef struct scalp_head {
     scalp_mesh mesh;
     float landmarks_mm[SCALP_LM_COUNT][3]; /* on the surface */
     float uv_center_mm[3];   /* the chart's centre on the surface (near the vertex) */
     float uv_scale_mm;       /* millimetres of surface arc per unit of u (and of v) at the centre */
     plan_head params;        /* the measures it was built from */
+
+    /* Measured on the built surface (mm): what the cranium really is, for checks and reports. */
+    double measured_length_mm, measured_breadth_mm, measured_circumference_mm;
+
+    /* The chart (see docs/head.md): every surface point is seen from ray_origin_mm along one direction;
+     * chart_radius[phi][theta] is the uv distance from (0.5, 0.5) of the surface point in direction
+     * (theta from chart_axis, phi around it from chart_e1 towards chart_e2). */
+    float ray_origin_mm[3];
+    float chart_axis[3], chart_e1[3], chart_e2[3];
+    float *chart_radius;     /* SCALP_CHART_PHI_COUNT x SCALP_CHART_THETA_COUNT, owned */
+    float landmarks_chart_mm[SCALP_LM_COUNT][2]; /* the landmarks in chart millimetres */
+    /* The chart's radial profile over the scalp: chart mm at surface arc s from the centre, sampled every
+     * profile_step_mm up to the edge of the scalp disc (the knee); and the midline arc to the glabella. */
+    float profile_mm[SCALP_PROFILE_COUNT];
+    float profile_step_mm;
+    float glabella_arc_mm;
+    /* Radius (chart mm, from the chart centre) of the edge of the hair-bearing skin by chart azimuth:
+     * around the ears, down the sideburns, along the nape; in front it lies on the brows (the hairline
+     * takes over there). Index i is the azimuth 2 pi i / SCALP_BOUNDARY_COUNT from chart +x. */
+    float boundary_mm[SCALP_BOUNDARY_COUNT];
+    /* The left pinna as an ellipsoid (centre, semi-axes in y and z, and the x where it leaves the head);
+     * the right one is its mirror image. Skin there is never scalp. */
+    float ear_center_mm[3], ear_radius_y_mm, ear_radius_z_mm, ear_root_x_mm;
 } scalp_head;
 
 /* Builds the procedural head; fails with SMP_ERR_INPUT when the measures are out of range. The caller
@@ -57,6 +85,15 @@ void scalp_head_destroy(scalp_head *head); /* safe on a zeroed or destroyed head
  * u,v distances approximate surface distances (mm = uv distance * uv_scale_mm) over the scalp. */
 void scalp_head_uv(const scalp_head *head, const float position_mm[3], float uv[2]);
 
+/* Chart millimetres of surface point p: (uv - 0.5) * uv_scale_mm, x towards the patient's left, y towards
+ * the face. Over the scalp, distances here approximate surface distances (docs/head.md gives the error). */
+void scalp_head_chart_mm(const scalp_head *head, const float p[3], float q_mm[2]);
+/* Chart y (mm) of the midline point height_mm above the glabella, measured along the surface. */
+double scalp_head_midline_chart_y(const scalp_head *head, double height_mm);
+/* 0..1: how much p lies on hair-bearing scalp skin (0 on the ears, the neck below the nape, the face
+ * below the brows); smooth over a few millimetres. */
+float scalp_scalp_weight(const scalp_head *head, const float p[3]);
+
 /* Fraction 0..1 of a normal native hair density at surface point p, from the patient's pattern. */
 float scalp_native_hair_fraction(const scalp_head *head, const plan_patient *patient, const float p[3]);
 /* 0 in front of the designed hairline, rising to 1 behind it over hairline.transition_mm. */
@@ -66,6 +103,7 @@ float scalp_treatment_weight(const scalp_head *head, const plan *plan, const flo
 
 /* Total area of the mesh, and the area weighted by scalp_treatment_weight, in cm². */
 double scalp_mesh_area_cm2(const scalp_mesh *mesh);
+double scalp_mesh_triangle_area_mm2(const scalp_mesh *mesh, int triangle); /* one triangle, mm² */
 double scalp_treated_area_cm2(const scalp_head *head, const plan *plan);
 
 #endif

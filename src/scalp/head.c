@@ -1,0 +1,769 @@
+/* The procedural head: a signed distance field of smoothly blended ellipsoids and capsules, sized from the
+ * plan's anthropometric measures, meshed by casting rays from one interior point over a cube-sphere of
+ * directions (the head and neck are star-shaped about that point), with the scalp chart, the landmarks
+ * and the hair-bearing boundary measured on the result. docs/head.md describes the model and its sources.
+ */
+#include "scalp/scalp.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Cube-sphere resolution: 6 N^2 quads, 12 N^2 triangles (N = 120: 172,800 triangles, edges about 1.2 mm
+ * on the scalp, fine enough that a 6 cm close-up shows no facets). */
+#define HEAD_GRID 120
+/* Exponent of the chart's radial profile: rho' = (rho / g)^beta (see chart_build). 0 is the azimuthal
+ * equidistant map (radial scale 1, rings stretched by s / g), -1 the equal-area one (the two stretches
+ * reciprocal); -0.5 splits the stretch between the two directions (measured in tests/scalp/test_head.c). */
+#define CHART_BETA (-0.5)
+/* uv radius of the edge of the scalp disc; the face and the neck fill the ring out to 0.5. */
+#define CHART_KNEE_UV 0.44
+
+/* The shape's parameters, in mm in the head frame. */
+typedef struct head_shape {
+    double ax, ay, az, n;   /* cranium semi-axes (x, y, z) and horizontal superellipse exponent */
+    double cy, cz;          /* cranium centre (x = 0) */
+    double s;               /* scale of the facial features against the 57/19.5/15.5 cm head */
+    double ear_x;           /* lateral position of the root of the ear */
+    double y_cut;           /* the neck ends here */
+    bool without_ears;      /* the chart measures arcs over the head as if it had no ears */
+} head_shape;
+
+/* ---- distance primitives (Quilez, "distance functions", iquilezles.org/articles/distfunctions) ---- */
+
+/* Polynomial smooth minimum of radius k (Quilez, "smooth minimum", the quadratic kernel). */
+static double smin(double a, double b, double k)
+{
+    double h = fmax(k - fabs(a - b), 0.0) / k;
+    return fmin(a, b) - h * h * k * 0.25;
+}
+
+static double smax(double a, double b, double k)
+{
+    return -smin(-a, -b, k);
+}
+
+/* Ellipsoid bound k0 (k0 - 1) / k1 with k0 = |p/r|, k1 = |p/r^2|: exact on the surface, close near it. */
+static double ellipsoid(double x, double y, double z, double rx, double ry, double rz)
+{
+    double k0 = sqrt((x / rx) * (x / rx) + (y / ry) * (y / ry) + (z / rz) * (z / rz));
+    double k1 = sqrt((x / (rx * rx)) * (x / (rx * rx)) + (y / (ry * ry)) * (y / (ry * ry)) +
+                     (z / (rz * rz)) * (z / (rz * rz)));
+    if (k1 < 1e-12) return -fmin(rx, fmin(ry, rz));
+    return k0 * (k0 - 1.0) / k1;
+}
+
+static double capsule(double x, double y, double z, const double a[3], const double b[3], double r)
+{
+    double pa[3] = {x - a[0], y - a[1], z - a[2]};
+    double ba[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+    double h = (pa[0] * ba[0] + pa[1] * ba[1] + pa[2] * ba[2]) / (ba[0] * ba[0] + ba[1] * ba[1] + ba[2] * ba[2]);
+    h = smp_clamp(h, 0.0, 1.0);
+    double dx = pa[0] - ba[0] * h, dy = pa[1] - ba[1] * h, dz = pa[2] - ba[2] * h;
+    return sqrt(dx * dx + dy * dy + dz * dz) - r;
+}
+
+/* The cranium: a vertical ellipse swept over a horizontal superellipse |x/ax|^n + |z/az|^n = 1, slightly
+ * narrower in front than behind (the head seen from above is egg-shaped). Distance = (G - 1) / |grad G|. */
+static double cranium(const head_shape *sh, double x, double y, double z)
+{
+    double zl = z - sh->cz, yl = y - sh->cy;
+    double ax = sh->ax * (1.0 - 0.05 * smp_clamp(zl / sh->az, -1.0, 1.0));
+    double ay = yl > 0.0 ? sh->ay : sh->ay * 0.95;
+    double X = fabs(x) / ax + 1e-9, Z = fabs(zl) / sh->az + 1e-9, Y = yl / ay;
+    double xn = pow(X, sh->n), zn = pow(Z, sh->n);
+    double h = pow(xn + zn, 1.0 / sh->n);
+    double G = sqrt(h * h + Y * Y);
+    /* dh/dX = X^(n-1) h^(1-n) */
+    double hp = pow(h, 1.0 - sh->n);
+    double gx = h / G * (xn / X) * hp / ax, gz = h / G * (zn / Z) * hp / sh->az, gy = Y / G / ay;
+    double gl = sqrt(gx * gx + gy * gy + gz * gz);
+    return (G - 1.0) / fmax(gl, 1e-9);
+}
+
+/* The whole head and neck. Features are placed for the default head and scaled by sh->s; the numbers are
+ * anthropometric assumptions (docs/head.md), tuned so the head reads as a head, not measured. */
+static double head_sdf(const head_shape *sh, double x, double y, double z)
+{
+    double s = sh->s, ax = fabs(x);
+    double front = sh->cz + sh->az, back = sh->cz - sh->az;
+    double d = cranium(sh, x, y, z);
+
+    /* Brow ridge across the forehead; the glabella is its midline front. */
+    d = smin(d, ellipsoid(x, y - sh->cy, z - (front - 9.0 * s), 44.0 * s, 10.0 * s, 13.0 * s), 14.0 * s);
+    /* External occipital protuberance (inion), a low bump at the back. */
+    d = smin(d, ellipsoid(x, y - (sh->cy - 22.0 * s), z - (back + 6.0 * s), 20.0 * s, 8.0 * s, 8.0 * s), 10.0 * s);
+    /* Temporal fossae: a shallow hollow behind the lateral brow. */
+    d = smax(d, -ellipsoid(ax - (sh->ax + 4.0 * s), y - (sh->cy - 12.0 * s), z - (front - 38.0 * s),
+                           14.0 * s, 20.0 * s, 24.0 * s), 14.0 * s);
+
+    /* Face: midface mass, cheekbones, jaw and chin, nose, lips, eyes. Skipped when the point is farther
+     * from the face's box than the blend can reach (the SDF is evaluated ~10^7 times per head). */
+    double bx = fmax(ax - 72.0 * s, 0.0), by = fmax(fmax((sh->cy - 150.0 * s) - y, y - (sh->cy + 8.0 * s)), 0.0);
+    double bz = fmax(fmax((front - 115.0 * s) - z, z - (front + 40.0 * s)), 0.0);
+    if (sqrt(bx * bx + by * by + bz * bz) < d + 20.0 * s) {
+        double face = ellipsoid(x, y - (sh->cy - 58.0 * s), z - (front - 47.0 * s), 60.0 * s, 58.0 * s, 47.0 * s);
+        face = smin(face, ellipsoid(ax - 46.0 * s, y - (sh->cy - 36.0 * s), z - (front - 27.0 * s), 16.0 * s,
+                                    12.0 * s, 16.0 * s), 14.0 * s);
+        double chin_a[3] = {10.0 * s, sh->cy - 116.0 * s, front - 14.0 * s};
+        double jaw_b[3] = {50.0 * s, sh->cy - 96.0 * s, front - 88.0 * s};
+        face = smin(face, capsule(ax, y, z, chin_a, jaw_b, 13.0 * s), 22.0 * s);
+        face = smin(face, ellipsoid(x, y - (sh->cy - 118.0 * s), z - (front - 12.0 * s), 21.0 * s, 16.0 * s,
+                                    13.0 * s), 16.0 * s);
+        double nose_a[3] = {0.0, sh->cy - 12.0 * s, front - 8.0 * s};
+        double nose_b[3] = {0.0, sh->cy - 50.0 * s, front + 14.0 * s};
+        double nose = capsule(x, y, z, nose_a, nose_b, 6.5 * s);
+        nose = smin(nose, ellipsoid(x, y - (sh->cy - 52.0 * s), z - (front + 10.0 * s), 10.0 * s, 9.0 * s,
+                                    9.0 * s), 6.0 * s);
+        nose = smin(nose, ellipsoid(ax - 12.0 * s, y - (sh->cy - 56.0 * s), z - (front + 1.0 * s), 8.0 * s,
+                                    7.0 * s, 8.0 * s), 5.0 * s);
+        face = smin(face, nose, 10.0 * s);
+        /* Lips: soft bulges blended wide so no ray grazes an undercut. */
+        face = smin(face, ellipsoid(x, y - (sh->cy - 79.0 * s), z - (front - 6.0 * s), 23.0 * s, 7.0 * s,
+                                    8.0 * s), 10.0 * s);
+        face = smin(face, ellipsoid(x, y - (sh->cy - 92.0 * s), z - (front - 9.0 * s), 19.0 * s, 6.5 * s, 8.0 * s),
+                    10.0 * s);
+        d = smin(d, face, 16.0 * s);
+        /* Orbits carved under the brow, with the eyeballs in them. */
+        d = smax(d, -ellipsoid(ax - 33.0 * s, y - (sh->cy - 22.0 * s), z - (front - 4.0 * s), 17.0 * s,
+                               11.0 * s, 11.0 * s), 7.0 * s);
+        d = smin(d, ellipsoid(ax - 33.0 * s, y - (sh->cy - 22.0 * s), z - (front - 20.0 * s), 12.0 * s,
+                              12.0 * s, 12.0 * s), 2.0 * s);
+    }
+
+    /* Ears: a flattened, back-tilted pinna on each side with a hollow concha and a lobe. */
+    if (!sh->without_ears && fabs(ax - sh->ear_x) < d + 45.0 * s && fabs(y) < d + 60.0 * s) {
+        double ex = ax - (sh->ear_x + 4.0 * s), ey = y - 2.0 * s, ez = z + 10.0 * s;
+        double ca = cos(0.26), sa = sin(0.26); /* about 15 degrees back */
+        double ry = ca * ey + sa * ez, rz = -sa * ey + ca * ez;
+        double ear = ellipsoid(ex, ry, rz, 7.0 * s, 30.0 * s, 17.0 * s);
+        ear = smax(ear, -ellipsoid(ex - 8.0 * s, ry + 3.0 * s, rz - 1.0 * s, 5.0 * s, 10.0 * s, 7.5 * s), 3.0 * s);
+        d = smin(d, ear, 7.0 * s);
+    }
+
+    /* Neck: an elliptic column under the skull, blended wide at the nape and under the jaw; cut flat. */
+    {
+        double nz = z - (sh->cz - 8.0 * s);
+        double r = sqrt((x / 58.0) * (x / 58.0) + (nz / 54.0) * (nz / 54.0)) * 54.0 * s;
+        double neck = r - 54.0 * s;
+        neck = smax(neck, y - (sh->cy - 60.0 * s), 10.0 * s);
+        d = smin(d, neck, 28.0 * s);
+    }
+    d = smax(d, sh->y_cut - y, 8.0 * s);
+    return d;
+}
+
+/* Outermost surface point along o + t dir, t in (0, t_max]: sphere tracing inward from outside, so the
+ * first surface met is the outermost one; a bisection then settles the crossing. */
+static double ray_cast(const head_shape *sh, const double o[3], const double dir[3], double t_max)
+{
+    double t = t_max, t_out = t_max, f = 1.0;
+    for (int i = 0; i < 400; i++) {
+        f = head_sdf(sh, o[0] + t * dir[0], o[1] + t * dir[1], o[2] + t * dir[2]);
+        if (f < 0.05) break;
+        t_out = t;
+        t -= 0.85 * f + 0.01;
+        if (t <= 0.0) return 0.0;
+    }
+    if (f > -0.05) return t; /* within 0.05 mm of the surface */
+    double lo = t, hi = t_out; /* overshot: f(lo) < 0 <= f(hi) */
+    for (int i = 0; i < 10; i++) {
+        double m = 0.5 * (lo + hi);
+        double fm = head_sdf(sh, o[0] + m * dir[0], o[1] + m * dir[1], o[2] + m * dir[2]);
+        if (fm < 0.0) lo = m; else hi = m;
+    }
+    return 0.5 * (lo + hi);
+}
+
+static void ray_point(const head_shape *sh, const double o[3], const double dir[3], double out[3])
+{
+    double t = ray_cast(sh, o, dir, 300.0 * sh->s);
+    for (int k = 0; k < 3; k++) out[k] = o[k] + t * dir[k];
+}
+
+static void sdf_normal(const head_shape *sh, const double p[3], double n[3])
+{
+    /* Tetrahedral central differences (Quilez, "normals for an SDF"). */
+    const double h = 0.25;
+    static const double k[4][3] = {{1, -1, -1}, {-1, -1, 1}, {-1, 1, -1}, {1, 1, 1}};
+    n[0] = n[1] = n[2] = 0.0;
+    for (int i = 0; i < 4; i++) {
+        double f = head_sdf(sh, p[0] + h * k[i][0], p[1] + h * k[i][1], p[2] + h * k[i][2]);
+        for (int c = 0; c < 3; c++) n[c] += k[i][c] * f;
+    }
+    double l = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    for (int c = 0; c < 3; c++) n[c] = l > 0.0 ? n[c] / l : (c == 1);
+}
+
+/* ---- a small parallel for: the ray casts are independent, so they split over the machine's cores ---- */
+
+typedef void (*range_fn)(void *ctx, int begin, int end);
+typedef struct range_job {
+    range_fn fn;
+    void *ctx;
+    int begin, end;
+} range_job;
+
+static void *range_run(void *arg)
+{
+    range_job *job = arg;
+    job->fn(job->ctx, job->begin, job->end);
+    return NULL;
+}
+
+static void parallel_for(int count, range_fn fn, void *ctx)
+{
+    enum { MAX_THREADS = 8 };
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = (int)smp_clamp((double)cores, 1.0, MAX_THREADS);
+    range_job jobs[MAX_THREADS];
+    pthread_t threads[MAX_THREADS];
+    bool started[MAX_THREADS] = {false};
+    for (int i = 0; i < n; i++) {
+        jobs[i] = (range_job){fn, ctx, (int)((long)count * i / n), (int)((long)count * (i + 1) / n)};
+        if (i > 0) started[i] = pthread_create(&threads[i], NULL, range_run, &jobs[i]) == 0;
+    }
+    range_run(&jobs[0]);
+    for (int i = 1; i < n; i++) {
+        if (started[i]) pthread_join(threads[i], NULL);
+        else range_run(&jobs[i]); /* no thread to be had: do its share here */
+    }
+}
+
+/* ---- measuring the cranium ---- */
+
+static double ray_extent(const head_shape *sh, double x, double y, double z, double dx, double dy, double dz)
+{
+    double o[3] = {x, y, z}, d[3] = {dx, dy, dz};
+    return ray_cast(sh, o, d, 300.0 * sh->s);
+}
+
+/* Length glabella..opisthocranion, maximum breadth above the ears, circumference just above the brows. */
+static void shape_measure(const head_shape *sh, double *length, double *breadth, double *circ)
+{
+    double front = ray_extent(sh, 0.0, sh->cy, 0.0, 0.0, 0.0, 1.0);
+    double back = 0.0;
+    for (double y = sh->cy - 30.0 * sh->s; y <= sh->cy + 60.0 * sh->s; y += 2.0)
+        back = fmax(back, ray_extent(sh, 0.0, y, 0.0, 0.0, 0.0, -1.0));
+    *length = front + back;
+    double b = 0.0;
+    for (double y = 45.0 * sh->s; y <= sh->cy + 80.0 * sh->s; y += 2.0)
+        for (double z = sh->cz - 40.0 * sh->s; z <= sh->cz + 40.0 * sh->s; z += 4.0)
+            b = fmax(b, 2.0 * ray_extent(sh, 0.0, y, z, 1.0, 0.0, 0.0));
+    *breadth = b;
+    /* The tape runs just above the brow ridge, horizontally. */
+    double yc = sh->cy + 12.0 * sh->s, c = 0.0, prev[2] = {0, 0}, first[2] = {0, 0};
+    const int steps = 360;
+    for (int i = 0; i <= steps; i++) {
+        double a = 2.0 * SMP_PI * i / steps;
+        double t = ray_extent(sh, 0.0, yc, sh->cz, sin(a), 0.0, cos(a));
+        double q[2] = {t * sin(a), t * cos(a)};
+        if (i == 0) {
+            first[0] = q[0], first[1] = q[1];
+        } else {
+            c += hypot(q[0] - prev[0], q[1] - prev[1]);
+        }
+        prev[0] = q[0], prev[1] = q[1];
+    }
+    (void)first;
+    *circ = c;
+}
+
+/* Fits the cranium to the measures: breadth scales ax, length shifts az, circumference sets the
+ * superellipse exponent (a fuller, squarer outline has a longer perimeter for the same length and breadth). */
+static void shape_fit(head_shape *sh, const plan_head *params, double measured[3])
+{
+    double L = params->length_cm * 10.0, B = params->breadth_cm * 10.0, C = params->circumference_cm * 10.0;
+    sh->s = sqrt((L / 195.0) * (B / 155.0));
+    sh->ax = B / 2.0;
+    sh->az = L / 2.0 - 3.0;
+    sh->n = 2.3;
+    sh->ay = 100.0 * sh->s;
+    sh->cy = 30.0 * sh->s;
+    sh->cz = -7.0 * (L / 195.0);
+    sh->y_cut = -185.0 * sh->s;
+    double ml = 0, mb = 0, mc = 0, prev_n = 0, prev_c = 0;
+    for (int it = 0; it < 6; it++) {
+        /* The ears sit on the side of the cranium at the ear canals' height. */
+        sh->ear_x = sh->ax * sqrt(fmax(0.0, 1.0 - pow(sh->cy / (0.95 * sh->ay), 2.0))) * 0.97;
+        shape_measure(sh, &ml, &mb, &mc);
+        sh->ax *= B / mb;
+        sh->az += (L - ml) * 0.5;
+        double n_new;
+        if (it == 0) {
+            n_new = sh->n * (1.0 + 2.0 * (C - mc) / C * 2.0);
+        } else {
+            double slope = (mc - prev_c) / (sh->n - prev_n);
+            n_new = fabs(slope) > 1e-6 ? sh->n + (C - mc) / slope : sh->n;
+        }
+        prev_n = sh->n, prev_c = mc;
+        sh->n = smp_clamp(n_new, 1.6, 5.0);
+        if (fabs(sh->n - prev_n) < 1e-4) sh->n += 1e-3; /* keep the secant defined */
+    }
+    sh->ear_x = sh->ax * sqrt(fmax(0.0, 1.0 - pow(sh->cy / (0.95 * sh->ay), 2.0))) * 0.97;
+    shape_measure(sh, &measured[0], &measured[1], &measured[2]);
+}
+
+/* ---- the chart ---- */
+
+static void v3_normalize(double v[3])
+{
+    double l = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    if (l > 0.0) v[0] /= l, v[1] /= l, v[2] /= l;
+}
+
+static void chart_direction(const scalp_head *head, double theta, double phi, double d[3])
+{
+    double st = sin(theta), ct = cos(theta), cp = cos(phi), sp = sin(phi);
+    for (int k = 0; k < 3; k++)
+        d[k] = ct * head->chart_axis[k] + st * (cp * head->chart_e1[k] + sp * head->chart_e2[k]);
+}
+
+static double profile_at(const scalp_head *head, double s)
+{
+    double f = s / head->profile_step_mm;
+    if (f <= 0.0) return 0.0;
+    int i = (int)f;
+    if (i >= SCALP_PROFILE_COUNT - 1) return head->profile_mm[SCALP_PROFILE_COUNT - 1];
+    return smp_mix(head->profile_mm[i], head->profile_mm[i + 1], f - i);
+}
+
+/* Polar chart coordinates of p: theta from the axis, phi around it (0..2 pi), both seen from the origin. */
+static void chart_angles(const scalp_head *head, const float p[3], double *theta, double *phi)
+{
+    double d[3] = {p[0] - head->ray_origin_mm[0], p[1] - head->ray_origin_mm[1], p[2] - head->ray_origin_mm[2]};
+    v3_normalize(d);
+    double ca = d[0] * head->chart_axis[0] + d[1] * head->chart_axis[1] + d[2] * head->chart_axis[2];
+    double c1 = d[0] * head->chart_e1[0] + d[1] * head->chart_e1[1] + d[2] * head->chart_e1[2];
+    double c2 = d[0] * head->chart_e2[0] + d[1] * head->chart_e2[1] + d[2] * head->chart_e2[2];
+    *theta = atan2(sqrt(c1 * c1 + c2 * c2), ca);
+    *phi = atan2(c2, c1);
+    if (*phi < 0.0) *phi += 2.0 * SMP_PI;
+}
+
+typedef struct chart_job {
+    const scalp_head *head;
+    const head_shape *sh;
+    double *arc;
+    float (*pts)[3];
+} chart_job;
+
+/* Walks meridians begin..end-1 from the centre to the far pole, tabulating points and arc lengths. */
+static void chart_meridians(void *ctx, int begin, int end)
+{
+    enum { NT = SCALP_CHART_THETA_COUNT, NP = SCALP_CHART_PHI_COUNT };
+    chart_job *job = ctx;
+    const double o[3] = {job->head->ray_origin_mm[0], job->head->ray_origin_mm[1], job->head->ray_origin_mm[2]};
+    for (int i = begin; i < end; i++) {
+        double phi = 2.0 * SMP_PI * i / NP, prev[3] = {0, 0, 0};
+        for (int j = 0; j < NT; j++) {
+            double d[3], p[3];
+            chart_direction(job->head, SMP_PI * j / (NT - 1), phi, d);
+            ray_point(job->sh, o, d, p);
+            double step = sqrt((p[0] - prev[0]) * (p[0] - prev[0]) + (p[1] - prev[1]) * (p[1] - prev[1]) +
+                               (p[2] - prev[2]) * (p[2] - prev[2]));
+            job->arc[i * NT + j] = j == 0 ? 0.0 : job->arc[i * NT + j - 1] + step;
+            for (int k = 0; k < 3; k++) prev[k] = p[k], job->pts[i * NT + j][k] = (float)p[k];
+        }
+    }
+}
+
+/* Builds the chart: each meridian (the section of the surface by a plane through the chart axis) is
+ * walked from the centre to the far pole and its arc length s tabulated. The uv radius is rho(s):
+ * rho' = (rho / g(s))^beta, where 2 pi g(s) is the perimeter of the ring at arc s (Snyder, "Map
+ * Projections: A Working Manual", USGS 1987: the azimuthal equidistant map has radial scale 1 and
+ * tangential scale s / g; the conformal one equal scales g / rho both ways; beta blends the two). Past
+ * the scalp (arc > knee) each meridian is squeezed into the ring out to uv radius 0.5. */
+static smp_status chart_build(scalp_head *head, const head_shape *sh, const float nape[3])
+{
+    enum { NT = SCALP_CHART_THETA_COUNT, NP = SCALP_CHART_PHI_COUNT };
+    double *arc = malloc(sizeof(double) * NT * NP);
+    float (*pts)[3] = malloc(sizeof(float[3]) * NT * NP);
+    head->chart_radius = malloc(sizeof(float) * NT * NP);
+    if (!arc || !pts || !head->chart_radius) {
+        free(arc), free(pts);
+        return SMP_ERR_NOMEM;
+    }
+    /* Arcs are measured as if the head had no ears: a meridian that climbed over a pinna would push
+     * the scalp behind and below it outwards and tear the chart there. */
+    head_shape smooth = *sh;
+    smooth.without_ears = true;
+    chart_job job = {head, &smooth, arc, pts};
+    parallel_for(NP, chart_meridians, &job);
+    /* The scalp disc ends 10 mm past the nape, the farthest hair-bearing point from the centre. */
+    double knee_mm;
+    {
+        double theta, phi;
+        chart_angles(head, nape, &theta, &phi);
+        int i = (int)lround(phi / (2.0 * SMP_PI) * NP) % NP;
+        double fj = theta / SMP_PI * (NT - 1);
+        int j = (int)fj < NT - 1 ? (int)fj : NT - 2;
+        knee_mm = smp_mix(arc[i * NT + j], arc[i * NT + j + 1], fj - j) + 10.0;
+    }
+    /* g(s): ring perimeter / 2 pi, from the point at arc s on every meridian. */
+    head->profile_step_mm = (float)(knee_mm / (SCALP_PROFILE_COUNT - 1));
+    double rho = 0.0;
+    head->profile_mm[0] = 0.0f;
+    int *cursor = calloc(NP, sizeof(int));
+    if (!cursor) {
+        free(arc), free(pts);
+        return SMP_ERR_NOMEM;
+    }
+    for (int k = 1; k < SCALP_PROFILE_COUNT; k++) {
+        double s = k * head->profile_step_mm, per = 0.0, first[3] = {0}, last[3] = {0};
+        for (int i = 0; i < NP; i++) {
+            int j = cursor[i];
+            while (j < NT - 2 && arc[i * NT + j + 1] < s) j++;
+            cursor[i] = j;
+            double a0 = arc[i * NT + j], a1 = arc[i * NT + j + 1];
+            double f = a1 > a0 ? smp_clamp((s - a0) / (a1 - a0), 0.0, 1.0) : 0.0, q[3];
+            for (int c = 0; c < 3; c++) q[c] = smp_mix(pts[i * NT + j][c], pts[i * NT + j + 1][c], f);
+            if (i == 0) {
+                memcpy(first, q, sizeof q);
+            } else {
+                per += sqrt((q[0] - last[0]) * (q[0] - last[0]) + (q[1] - last[1]) * (q[1] - last[1]) +
+                            (q[2] - last[2]) * (q[2] - last[2]));
+            }
+            memcpy(last, q, sizeof q);
+        }
+        per += sqrt((first[0] - last[0]) * (first[0] - last[0]) + (first[1] - last[1]) * (first[1] - last[1]) +
+                    (first[2] - last[2]) * (first[2] - last[2]));
+        double g = per / (2.0 * SMP_PI);
+        double slope = k == 1 ? 1.0 : pow(rho / fmax(g, 1e-6), CHART_BETA);
+        rho += slope * head->profile_step_mm;
+        head->profile_mm[k] = (float)rho;
+    }
+    free(cursor);
+    double rho_knee = rho;
+    double slope_knee = (head->profile_mm[SCALP_PROFILE_COUNT - 1] - head->profile_mm[SCALP_PROFILE_COUNT - 2]) /
+                        head->profile_step_mm;
+    head->uv_scale_mm = (float)(rho_knee / CHART_KNEE_UV);
+    for (int i = 0; i < NP; i++) {
+        double total = arc[i * NT + NT - 1];
+        for (int j = 0; j < NT; j++) {
+            double s = arc[i * NT + j], r;
+            if (s <= knee_mm) {
+                r = profile_at(head, s) / head->uv_scale_mm;
+            } else {
+                /* psi(t) = (1 + c) t / (t + c): psi(1) = 1, psi'(0) = (1 + c) / c matches the slope. */
+                double span = total - knee_mm, room = 0.5 - CHART_KNEE_UV;
+                double m = slope_knee / head->uv_scale_mm * span / room, t = (s - knee_mm) / span;
+                double psi = m > 1.0 ? (1.0 + 1.0 / (m - 1.0)) * t / (t + 1.0 / (m - 1.0)) : t;
+                r = CHART_KNEE_UV + room * psi;
+            }
+            head->chart_radius[i * NT + j] = (float)r;
+        }
+        head->chart_radius[i * NT + NT - 1] = 0.5f;
+    }
+    free(arc), free(pts);
+    return SMP_OK;
+}
+
+void scalp_head_uv(const scalp_head *head, const float position_mm[3], float uv[2])
+{
+    enum { NT = SCALP_CHART_THETA_COUNT, NP = SCALP_CHART_PHI_COUNT };
+    double theta, phi;
+    chart_angles(head, position_mm, &theta, &phi);
+    double ft = theta / SMP_PI * (NT - 1), fp = phi / (2.0 * SMP_PI) * NP;
+    int j = (int)ft, i = (int)fp;
+    if (j > NT - 2) j = NT - 2;
+    if (i > NP - 1) i = NP - 1;
+    double tj = ft - j, ti = fp - i;
+    int i1 = (i + 1) % NP;
+    const float *R = head->chart_radius;
+    double r0 = smp_mix(R[i * NT + j], R[i * NT + j + 1], tj);
+    double r1 = smp_mix(R[i1 * NT + j], R[i1 * NT + j + 1], tj);
+    double r = smp_mix(r0, r1, ti);
+    /* u runs towards the patient's right so that the chart is not mirrored (counter-clockwise on the
+     * surface seen from outside stays counter-clockwise in uv); chart mm keep +x to the left. */
+    uv[0] = (float)smp_clamp(0.5 - r * cos(phi), 0.0, 1.0);
+    uv[1] = (float)smp_clamp(0.5 + r * sin(phi), 0.0, 1.0);
+}
+
+void scalp_head_chart_mm(const scalp_head *head, const float p[3], float q_mm[2])
+{
+    float uv[2];
+    scalp_head_uv(head, p, uv);
+    q_mm[0] = (0.5f - uv[0]) * head->uv_scale_mm;
+    q_mm[1] = (uv[1] - 0.5f) * head->uv_scale_mm;
+}
+
+/* ---- the mesh ---- */
+
+typedef struct mesh_job {
+    scalp_mesh *mesh;
+    const head_shape *sh;
+    const double *o;
+} mesh_job;
+
+static void mesh_vertices(void *ctx, int begin, int end)
+{
+    mesh_job *job = ctx;
+    for (int v = begin; v < end; v++) {
+        double d[3], p[3], n[3];
+        for (int c = 0; c < 3; c++) d[c] = job->mesh->normals[3 * v + c];
+        ray_point(job->sh, job->o, d, p);
+        sdf_normal(job->sh, p, n);
+        for (int c = 0; c < 3; c++) {
+            job->mesh->positions_mm[3 * v + c] = (float)p[c];
+            job->mesh->normals[3 * v + c] = (float)n[c];
+        }
+    }
+}
+
+static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const double o[3])
+{
+    const int N = HEAD_GRID, M = N + 1;
+    int *index = malloc(sizeof(int) * (size_t)M * M * M);
+    int nv = 6 * N * N + 2; /* Euler: V = F/2 + 2 on a closed genus-0 triangle mesh */
+    int nt = 12 * N * N;
+    mesh->positions_mm = malloc(sizeof(float) * 3 * nv);
+    mesh->normals = malloc(sizeof(float) * 3 * nv);
+    mesh->uvs = malloc(sizeof(float) * 2 * nv);
+    mesh->indices = malloc(sizeof(uint32_t) * 3 * nt);
+    if (!index || !mesh->positions_mm || !mesh->normals || !mesh->uvs || !mesh->indices) {
+        free(index);
+        return SMP_ERR_NOMEM;
+    }
+    for (int i = 0; i < M * M * M; i++) index[i] = -1;
+    int v = 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < M; j++)
+            for (int k = 0; k < M; k++) {
+                if (i != 0 && i != N && j != 0 && j != N && k != 0 && k != N) continue;
+                /* Equal-angle cube map: the directions are nearly uniform in solid angle. The direction
+                 * waits in the normal slot until the ray is cast. */
+                double d[3] = {tan(SMP_PI / 4.0 * (2.0 * i / N - 1.0)), tan(SMP_PI / 4.0 * (2.0 * j / N - 1.0)),
+                               tan(SMP_PI / 4.0 * (2.0 * k / N - 1.0))};
+                v3_normalize(d);
+                for (int c = 0; c < 3; c++) mesh->normals[3 * v + c] = (float)d[c];
+                index[(i * M + j) * M + k] = v++;
+            }
+    mesh_job job = {mesh, sh, o};
+    parallel_for(v, mesh_vertices, &job);
+    mesh->vertex_count = v;
+    /* Two triangles per lattice square on each cube face, wound counter-clockwise seen from outside. */
+    int t = 0;
+    for (int axis = 0; axis < 3; axis++)
+        for (int side = 0; side <= N; side += N)
+            for (int a = 0; a < N; a++)
+                for (int b = 0; b < N; b++) {
+                    int c[4][3];
+                    const int da[4] = {0, 1, 1, 0}, db[4] = {0, 0, 1, 1};
+                    for (int q = 0; q < 4; q++) {
+                        c[q][axis] = side;
+                        c[q][(axis + 1) % 3] = a + da[q];
+                        c[q][(axis + 2) % 3] = b + db[q];
+                    }
+                    int id[4];
+                    for (int q = 0; q < 4; q++) id[q] = index[(c[q][0] * M + c[q][1]) * M + c[q][2]];
+                    /* (axis+1) x (axis+2) = +axis, so the order 0-1-2 faces +axis: flip on the low side. */
+                    bool flip = side == 0;
+                    uint32_t tri[6] = {id[0], id[1], id[2], id[0], id[2], id[3]};
+                    if (flip) {
+                        uint32_t tmp = tri[1];
+                        tri[1] = tri[2], tri[2] = tmp;
+                        tmp = tri[4];
+                        tri[4] = tri[5], tri[5] = tmp;
+                    }
+                    memcpy(&mesh->indices[3 * t], tri, sizeof tri);
+                    t += 2;
+                }
+    mesh->triangle_count = t;
+    free(index);
+    return SMP_OK;
+}
+
+double scalp_mesh_triangle_area_mm2(const scalp_mesh *mesh, int triangle)
+{
+    const float *a = &mesh->positions_mm[3 * mesh->indices[3 * triangle]];
+    const float *b = &mesh->positions_mm[3 * mesh->indices[3 * triangle + 1]];
+    const float *c = &mesh->positions_mm[3 * mesh->indices[3 * triangle + 2]];
+    double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+    double x = u[1] * w[2] - u[2] * w[1], y = u[2] * w[0] - u[0] * w[2], z = u[0] * w[1] - u[1] * w[0];
+    return 0.5 * sqrt(x * x + y * y + z * z);
+}
+
+double scalp_mesh_area_cm2(const scalp_mesh *mesh)
+{
+    double area = 0.0;
+    for (int t = 0; t < mesh->triangle_count; t++) area += scalp_mesh_triangle_area_mm2(mesh, t);
+    return area / 100.0;
+}
+
+double scalp_head_midline_chart_y(const scalp_head *head, double height_mm)
+{
+    return profile_at(head, head->glabella_arc_mm - height_mm);
+}
+
+/* ---- landmarks and the hair-bearing boundary ---- */
+
+static void set_landmark(scalp_head *head, scalp_landmark lm, const head_shape *sh, double ox, double oy,
+                         double oz, double dx, double dy, double dz)
+{
+    double o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz}, p[3];
+    v3_normalize(d);
+    ray_point(sh, o, d, p);
+    for (int k = 0; k < 3; k++) head->landmarks_mm[lm][k] = (float)p[k];
+}
+
+static void landmarks_place(scalp_head *head, const head_shape *sh)
+{
+    double s = sh->s;
+    set_landmark(head, SCALP_LM_GLABELLA, sh, 0, sh->cy, sh->cz, 0, 0, 1);
+    /* Vertex: the highest mesh vertex (the lattice has a midline column, so it lies at x = 0). */
+    int best = 0;
+    for (int v = 1; v < head->mesh.vertex_count; v++)
+        if (head->mesh.positions_mm[3 * v + 1] > head->mesh.positions_mm[3 * best + 1]) best = v;
+    for (int k = 0; k < 3; k++) head->landmarks_mm[SCALP_LM_VERTEX][k] = head->mesh.positions_mm[3 * best + k];
+    /* Crown whorl: 35 degrees behind the vertical seen from the cranium's centre (assumption). */
+    set_landmark(head, SCALP_LM_CROWN, sh, 0, sh->cy, sh->cz, 0, cos(0.61), -sin(0.61));
+    set_landmark(head, SCALP_LM_OCCIPITAL_PROTUBERANCE, sh, 0, sh->cy - 22.0 * s, sh->cz, 0, 0, -1);
+    /* Frontotemporal points: above the lateral canthus (Shapiro), 8 cm above its level (Garg & Garg),
+     * taken as a vertical rise; the canthus lies about 30 % of the breadth off the midline, 22 mm below
+     * the glabella (assumption). */
+    double xe = 0.30 * sh->ax * 2.0, yt = sh->cy - 22.0 * s + 80.0 * s;
+    set_landmark(head, SCALP_LM_TEMPLE_LEFT, sh, xe, yt, sh->cz, 0, 0, 1);
+    set_landmark(head, SCALP_LM_TEMPLE_RIGHT, sh, -xe, yt, sh->cz, 0, 0, 1);
+    /* Ear tops: just above the helix, where the pinna joins the head. */
+    double ye = 2.0 * s + 30.0 * s + 2.0 * s, ze = -10.0 * s - 8.0 * s;
+    set_landmark(head, SCALP_LM_EAR_TOP_LEFT, sh, 0, ye, ze, 1, 0, 0);
+    set_landmark(head, SCALP_LM_EAR_TOP_RIGHT, sh, 0, ye, ze, -1, 0, 0);
+    /* Nape: lowest hair on the midline, about 6 cm below the inion (assumption). */
+    set_landmark(head, SCALP_LM_NAPE, sh, 0, sh->cy - 22.0 * s - 60.0 * s, sh->cz, 0, 0, -1);
+}
+
+/* Periodic cosine interpolation of radius against chart azimuth through sorted anchors. */
+static void boundary_build(scalp_head *head)
+{
+    const float(*q)[2] = head->landmarks_chart_mm;
+    enum { MAXA = 16 };
+    double ang[MAXA], rad[MAXA];
+    int n = 0;
+#define ANCHOR(a, r) (ang[n] = (a), rad[n] = (r), n++)
+    double r_g = hypot(q[SCALP_LM_GLABELLA][0], q[SCALP_LM_GLABELLA][1]);
+    double r_n = hypot(q[SCALP_LM_NAPE][0], q[SCALP_LM_NAPE][1]);
+    for (int side = 0; side < 2; side++) {
+        scalp_landmark te = side ? SCALP_LM_TEMPLE_RIGHT : SCALP_LM_TEMPLE_LEFT;
+        scalp_landmark ea = side ? SCALP_LM_EAR_TOP_RIGHT : SCALP_LM_EAR_TOP_LEFT;
+        double a_t = atan2(q[te][1], q[te][0]), r_t = hypot(q[te][0], q[te][1]);
+        double a_e = atan2(q[ea][1], q[ea][0]), r_e = hypot(q[ea][0], q[ea][1]);
+        double fwd = side ? -1.0 : 1.0; /* towards the face in azimuth */
+        /* Temporal hair runs down beside the temple point; the sideburn comes down in front of the ear,
+         * the rim clears the ear by a few mm, and the hair reaches lower behind it (assumptions). */
+        ANCHOR(a_t, r_t + 30.0);
+        ANCHOR(a_e + fwd * 0.17, r_e + 32.0);
+        ANCHOR(a_e, r_e - 5.0);
+        ANCHOR(a_e - fwd * 0.19, r_e + 22.0);
+    }
+    ANCHOR(0.5 * SMP_PI, r_g);
+    ANCHOR(-0.5 * SMP_PI, r_n);
+#undef ANCHOR
+    for (int i = 0; i < n; i++) {
+        while (ang[i] < 0.0) ang[i] += 2.0 * SMP_PI;
+        while (ang[i] >= 2.0 * SMP_PI) ang[i] -= 2.0 * SMP_PI;
+    }
+    for (int i = 1; i < n; i++) /* insertion sort by angle */
+        for (int j = i; j > 0 && ang[j] < ang[j - 1]; j--) {
+            double ta = ang[j], tr = rad[j];
+            ang[j] = ang[j - 1], rad[j] = rad[j - 1], ang[j - 1] = ta, rad[j - 1] = tr;
+        }
+    for (int b = 0; b < SCALP_BOUNDARY_COUNT; b++) {
+        double a = 2.0 * SMP_PI * b / SCALP_BOUNDARY_COUNT;
+        int k = 0;
+        while (k < n && ang[k] <= a) k++;
+        int lo = (k + n - 1) % n, hi = k % n;
+        double a0 = ang[lo], a1 = ang[hi];
+        if (a1 <= a0) a1 += 2.0 * SMP_PI;
+        double aa = a < a0 ? a + 2.0 * SMP_PI : a;
+        double t = (aa - a0) / (a1 - a0);
+        t = 0.5 - 0.5 * cos(SMP_PI * t);
+        head->boundary_mm[b] = (float)smp_mix(rad[lo], rad[hi], t);
+    }
+}
+
+static smp_status check_range(double v, double lo, double hi, const char *field, smp_error *err)
+{
+    if (!(v >= lo && v <= hi))
+        return smp_error_set(err, SMP_ERR_INPUT, "head.%s: must be between %g and %g cm, got %g", field, lo, hi, v);
+    return SMP_OK;
+}
+
+smp_status scalp_head_create(scalp_head *head, const plan_head *params, smp_error *err)
+{
+    memset(head, 0, sizeof *head);
+    smp_status st;
+    if ((st = check_range(params->circumference_cm, 48, 66, "circumference_cm", err)) != SMP_OK) return st;
+    if ((st = check_range(params->length_cm, 16, 23, "length_cm", err)) != SMP_OK) return st;
+    if ((st = check_range(params->breadth_cm, 12, 18, "breadth_cm", err)) != SMP_OK) return st;
+    if (params->mesh[0] != '\0')
+        return smp_error_set(err, SMP_ERR_UNAVAILABLE, "head.mesh: scanned meshes are not supported yet, got \"%s\"",
+                             params->mesh);
+    head->params = *params;
+
+    head_shape sh = {0};
+    double measured[3];
+    shape_fit(&sh, params, measured);
+    head->measured_length_mm = measured[0];
+    head->measured_breadth_mm = measured[1];
+    head->measured_circumference_mm = measured[2];
+
+    /* One interior point sees the whole surface: level with the ear canals' top, a little forward. */
+    double o[3] = {0.0, 15.0 * sh.s, 0.0};
+    for (int k = 0; k < 3; k++) head->ray_origin_mm[k] = (float)o[k];
+    if ((st = mesh_build(&head->mesh, &sh, o)) != SMP_OK) goto fail;
+    landmarks_place(head, &sh);
+
+    /* Chart centre: on the midline a little behind the vertex, so the chart reaches the front hairline
+     * and the nape with similar stretch (12 degrees back seen from the cranium's centre). */
+    double c[3], cd[3] = {0.0, cos(0.21), -sin(0.21)}, cc[3] = {0.0, sh.cy, sh.cz};
+    ray_point(&sh, cc, cd, c);
+    double axis[3] = {c[0] - o[0], c[1] - o[1], c[2] - o[2]};
+    v3_normalize(axis);
+    double e1[3] = {1.0, 0.0, 0.0};
+    double e2[3] = {e1[1] * axis[2] - e1[2] * axis[1], e1[2] * axis[0] - e1[0] * axis[2],
+                    e1[0] * axis[1] - e1[1] * axis[0]};
+    for (int k = 0; k < 3; k++) {
+        head->uv_center_mm[k] = (float)c[k];
+        head->chart_axis[k] = (float)axis[k];
+        head->chart_e1[k] = (float)e1[k];
+        head->chart_e2[k] = (float)e2[k];
+    }
+    if ((st = chart_build(head, &sh, head->landmarks_mm[SCALP_LM_NAPE])) != SMP_OK) goto fail;
+    {
+        /* The glabella's midline arc from the centre, for hairline heights measured along the surface. */
+        float q[2];
+        scalp_head_chart_mm(head, head->landmarks_mm[SCALP_LM_GLABELLA], q);
+        int k = 1;
+        while (k < SCALP_PROFILE_COUNT - 1 && head->profile_mm[k] < q[1]) k++;
+        double f = (q[1] - head->profile_mm[k - 1]) / fmax(head->profile_mm[k] - head->profile_mm[k - 1], 1e-6);
+        head->glabella_arc_mm = (float)((k - 1 + smp_clamp(f, 0.0, 1.0)) * head->profile_step_mm);
+    }
+    for (int v = 0; v < head->mesh.vertex_count; v++)
+        scalp_head_uv(head, &head->mesh.positions_mm[3 * v], &head->mesh.uvs[2 * v]);
+    for (int l = 0; l < SCALP_LM_COUNT; l++) scalp_head_chart_mm(head, head->landmarks_mm[l], head->landmarks_chart_mm[l]);
+    head->ear_center_mm[0] = (float)(sh.ear_x + 4.0 * sh.s);
+    head->ear_center_mm[1] = (float)(2.0 * sh.s);
+    head->ear_center_mm[2] = (float)(-10.0 * sh.s);
+    head->ear_radius_y_mm = (float)(30.0 * sh.s);
+    head->ear_radius_z_mm = (float)(17.0 * sh.s);
+    head->ear_root_x_mm = (float)(sh.ear_x - 6.0 * sh.s);
+    boundary_build(head);
+    return SMP_OK;
+fail:
+    scalp_head_destroy(head);
+    return smp_error_set(err, st, "head: out of memory building the procedural head");
+}
+
+void scalp_head_destroy(scalp_head *head)
+{
+    if (!head) return;
+    free(head->mesh.positions_mm);
+    free(head->mesh.normals);
+    free(head->mesh.uvs);
+    free(head->mesh.indices);
+    free(head->chart_radius);
+    memset(head, 0, sizeof *head);
+}

@@ -1,0 +1,253 @@
+/* The procedural head: measures, mesh invariants, landmarks and the chart's distortion. One head is built
+ * for the whole file (group setup) because building it is the expensive part. */
+#include "scalp/scalp.h"
+#include "test_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static plan_head default_measures(void)
+{
+    plan_head h;
+    memset(&h, 0, sizeof h);
+    h.circumference_cm = 57.0, h.length_cm = 19.5, h.breadth_cm = 15.5;
+    return h;
+}
+
+static int head_setup(void **state)
+{
+    scalp_head *head = calloc(1, sizeof *head);
+    plan_head m = default_measures();
+    smp_error err = {0};
+    if (!head || scalp_head_create(head, &m, &err) != SMP_OK) return -1;
+    *state = head;
+    return 0;
+}
+
+static int head_teardown(void **state)
+{
+    scalp_head_destroy(*state);
+    free(*state);
+    return 0;
+}
+
+static void create_should_reject_out_of_range_measures_with_the_field_and_range(void **state)
+{
+    (void)state;
+    scalp_head head;
+    smp_error err = {0};
+    plan_head m = default_measures();
+    m.length_cm = 30.0;
+    assert_int_equal(scalp_head_create(&head, &m, &err), SMP_ERR_INPUT);
+    assert_string_equal(err.message, "head.length_cm: must be between 16 and 23 cm, got 30");
+    m = default_measures();
+    m.circumference_cm = 40.0;
+    assert_int_equal(scalp_head_create(&head, &m, &err), SMP_ERR_INPUT);
+    assert_non_null(strstr(err.message, "head.circumference_cm"));
+    m = default_measures();
+    m.breadth_cm = 19.0;
+    assert_int_equal(scalp_head_create(&head, &m, &err), SMP_ERR_INPUT);
+    assert_non_null(strstr(err.message, "head.breadth_cm"));
+    scalp_head_destroy(&head); /* safe on the zeroed head a failed create leaves */
+}
+
+static void create_should_match_the_measures_within_two_percent(void **state)
+{
+    const scalp_head *head = *state;
+    assert_near(head->measured_length_mm, 195.0, 0.02 * 195.0);
+    assert_near(head->measured_breadth_mm, 155.0, 0.02 * 155.0);
+    assert_near(head->measured_circumference_mm, 570.0, 0.02 * 570.0);
+    /* The glabella and the back of the skull bound the length. */
+    assert_near(head->landmarks_mm[SCALP_LM_GLABELLA][2] - (-(head->measured_length_mm -
+                head->landmarks_mm[SCALP_LM_GLABELLA][2])), head->measured_length_mm, 1.0);
+}
+
+static void create_should_follow_other_measures(void **state)
+{
+    (void)state;
+    const plan_head sizes[2] = {{.circumference_cm = 52, .length_cm = 18, .breadth_cm = 14.5},
+                                {.circumference_cm = 62, .length_cm = 21, .breadth_cm = 16.5}};
+    for (int i = 0; i < 2; i++) {
+        scalp_head head;
+        smp_error err = {0};
+        assert_int_equal(scalp_head_create(&head, &sizes[i], &err), SMP_OK);
+        assert_near(head.measured_length_mm, sizes[i].length_cm * 10.0, 0.02 * sizes[i].length_cm * 10.0);
+        assert_near(head.measured_breadth_mm, sizes[i].breadth_cm * 10.0, 0.02 * sizes[i].breadth_cm * 10.0);
+        assert_near(head.measured_circumference_mm, sizes[i].circumference_cm * 10.0,
+                    0.02 * sizes[i].circumference_cm * 10.0);
+        scalp_head_destroy(&head);
+    }
+}
+
+static void edge_key_compare(const void *a, const void *b, int *out)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    *out = (x > y) - (x < y);
+}
+
+static int edge_cmp(const void *a, const void *b)
+{
+    int r;
+    edge_key_compare(a, b, &r);
+    return r;
+}
+
+static void mesh_should_be_closed_with_every_edge_used_once_each_way(void **state)
+{
+    const scalp_mesh *m = &((const scalp_head *)*state)->mesh;
+    assert_in_range(m->triangle_count, 100000, 200000);
+    /* Directed edges of a closed, consistently oriented mesh appear exactly once each, and each one's
+     * reverse appears too: sort the directed edges and look up every reverse. */
+    size_t ne = 3 * (size_t)m->triangle_count;
+    uint64_t *edges = malloc(ne * sizeof *edges);
+    assert_non_null(edges);
+    for (int t = 0; t < m->triangle_count; t++)
+        for (int k = 0; k < 3; k++) {
+            uint64_t a = m->indices[3 * t + k], b = m->indices[3 * t + (k + 1) % 3];
+            assert_true(a < (uint64_t)m->vertex_count && a != b);
+            edges[3 * t + k] = (a << 32) | b;
+        }
+    qsort(edges, ne, sizeof *edges, edge_cmp);
+    for (size_t i = 1; i < ne; i++) assert_true(edges[i] != edges[i - 1]);
+    for (size_t i = 0; i < ne; i++) {
+        uint64_t rev = (edges[i] << 32) | (edges[i] >> 32);
+        assert_non_null(bsearch(&rev, edges, ne, sizeof *edges, edge_cmp));
+    }
+    free(edges);
+}
+
+static void mesh_should_face_outwards_with_unit_normals_and_no_degenerate_triangles(void **state)
+{
+    const scalp_mesh *m = &((const scalp_head *)*state)->mesh;
+    double volume = 0.0, min_area = 1e9, min_dot = 1.0;
+    for (int v = 0; v < m->vertex_count; v++) {
+        const float *n = &m->normals[3 * v];
+        assert_near(sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]), 1.0, 1e-4);
+        assert_in_range_d(m->uvs[2 * v], 0.0, 1.0);
+        assert_in_range_d(m->uvs[2 * v + 1], 0.0, 1.0);
+    }
+    for (int t = 0; t < m->triangle_count; t++) {
+        const float *a = &m->positions_mm[3 * m->indices[3 * t]];
+        const float *b = &m->positions_mm[3 * m->indices[3 * t + 1]];
+        const float *c = &m->positions_mm[3 * m->indices[3 * t + 2]];
+        double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+        double n[3] = {u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
+        double len = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+        min_area = fmin(min_area, 0.5 * len);
+        volume += (a[0] * n[0] + a[1] * n[1] + a[2] * n[2]) / 6.0;
+        double vn[3] = {0, 0, 0};
+        for (int k = 0; k < 3; k++)
+            for (int c2 = 0; c2 < 3; c2++) vn[c2] += m->normals[3 * m->indices[3 * t + k] + c2];
+        double vl = sqrt(vn[0] * vn[0] + vn[1] * vn[1] + vn[2] * vn[2]);
+        min_dot = fmin(min_dot, (n[0] * vn[0] + n[1] * vn[1] + n[2] * vn[2]) / (len * vl));
+    }
+    print_message("volume %.0f cm^3, smallest triangle %.4f mm^2, worst face/vertex normal cosine %.3f\n",
+                  volume / 1000.0, min_area, min_dot);
+    /* Head and neck of an adult: a few litres. */
+    assert_in_range_d(volume / 1000.0, 3000.0, 8000.0);
+    assert_true(min_area > 1e-3);
+    assert_true(min_dot > 0.0);
+}
+
+static double distance_to_mesh_mm(const scalp_mesh *m, const float p[3])
+{
+    /* Nearest vertex is enough: vertices lie on the surface about 1.2 mm apart. */
+    double best = 1e30;
+    for (int v = 0; v < m->vertex_count; v++) {
+        const float *q = &m->positions_mm[3 * v];
+        double d = (q[0] - p[0]) * (q[0] - p[0]) + (q[1] - p[1]) * (q[1] - p[1]) + (q[2] - p[2]) * (q[2] - p[2]);
+        best = fmin(best, d);
+    }
+    return sqrt(best);
+}
+
+static void landmarks_should_lie_on_the_surface_in_their_anatomical_places(void **state)
+{
+    const scalp_head *head = *state;
+    const float(*l)[3] = head->landmarks_mm;
+    for (int i = 0; i < SCALP_LM_COUNT; i++) assert_true(distance_to_mesh_mm(&head->mesh, l[i]) < 2.0);
+    for (int i = 0; i < SCALP_LM_COUNT; i++)
+        if (i != SCALP_LM_VERTEX) assert_true(l[SCALP_LM_VERTEX][1] >= l[i][1]);
+    for (int i = 0; i < SCALP_LM_COUNT; i++)
+        if (i != SCALP_LM_GLABELLA) assert_true(l[SCALP_LM_GLABELLA][2] > l[i][2]);
+    /* Crown behind and below the vertex; protuberance behind and below the crown; nape lowest behind. */
+    assert_true(l[SCALP_LM_CROWN][2] < l[SCALP_LM_VERTEX][2] - 20.0);
+    assert_true(l[SCALP_LM_CROWN][1] < l[SCALP_LM_VERTEX][1]);
+    assert_true(l[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] < l[SCALP_LM_CROWN][1] - 50.0);
+    assert_true(l[SCALP_LM_NAPE][1] < l[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] - 30.0);
+    assert_true(l[SCALP_LM_NAPE][2] < 0.0);
+    /* Symmetric pairs, left at +x; temples above the glabella and in front of the ears. */
+    assert_true(l[SCALP_LM_TEMPLE_LEFT][0] > 30.0 && l[SCALP_LM_EAR_TOP_LEFT][0] > 60.0);
+    assert_near(l[SCALP_LM_TEMPLE_LEFT][0], -l[SCALP_LM_TEMPLE_RIGHT][0], 1e-3);
+    assert_near(l[SCALP_LM_EAR_TOP_LEFT][1], l[SCALP_LM_EAR_TOP_RIGHT][1], 1e-3);
+    assert_true(l[SCALP_LM_TEMPLE_LEFT][1] > l[SCALP_LM_GLABELLA][1] + 30.0);
+    assert_true(l[SCALP_LM_TEMPLE_LEFT][2] > l[SCALP_LM_EAR_TOP_LEFT][2] + 40.0);
+    /* Ear tops a little above the ear canals (the origin). */
+    assert_in_range_d(l[SCALP_LM_EAR_TOP_LEFT][1], 15.0, 50.0);
+}
+
+static void chart_should_keep_surface_distances_over_the_scalp(void **state)
+{
+    const scalp_head *head = *state;
+    const scalp_mesh *m = &head->mesh;
+    double lo = 1e9, hi = 0.0, sum = 0.0;
+    long n = 0, inside = 0;
+    for (int t = 0; t < m->triangle_count; t++)
+        for (int k = 0; k < 3; k++) {
+            uint32_t a = m->indices[3 * t + k], b = m->indices[3 * t + (k + 1) % 3];
+            const float *pa = &m->positions_mm[3 * a], *pb = &m->positions_mm[3 * b];
+            if (scalp_scalp_weight(head, pa) < 0.99f || scalp_scalp_weight(head, pb) < 0.99f) continue;
+            double len = sqrt((pa[0] - pb[0]) * (pa[0] - pb[0]) + (pa[1] - pb[1]) * (pa[1] - pb[1]) +
+                              (pa[2] - pb[2]) * (pa[2] - pb[2]));
+            double du = m->uvs[2 * a] - m->uvs[2 * b], dv = m->uvs[2 * a + 1] - m->uvs[2 * b + 1];
+            double r = len / (sqrt(du * du + dv * dv) * head->uv_scale_mm);
+            lo = fmin(lo, r), hi = fmax(hi, r), sum += r, n++;
+            inside += r >= 0.6 && r <= 1.6;
+        }
+    print_message("scalp edges %ld: 3D length / (uv length x scale) in [%.3f, %.3f], mean %.3f, %.1f %% in "
+                  "[0.6, 1.6]\n", n, lo, hi, sum / n, 100.0 * inside / n);
+    assert_true(n > 50000);
+    /* A single azimuthal chart of a head cannot keep every ring: the sides below the parietal ridge and
+     * the sideburns are stretched up to about 2x (docs/head.md). */
+    assert_true(inside >= 0.95 * n);
+    assert_in_range_d(lo, 0.4, 1.6);
+    assert_in_range_d(hi, 0.6, 1.6);
+}
+
+static void chart_should_give_the_scalp_most_of_the_texture(void **state)
+{
+    const scalp_head *head = *state;
+    const scalp_mesh *m = &head->mesh;
+    double uv_area = 0.0;
+    for (int t = 0; t < m->triangle_count; t++) {
+        const uint32_t *id = &m->indices[3 * t];
+        float c[3];
+        for (int k = 0; k < 3; k++)
+            c[k] = (m->positions_mm[3 * id[0] + k] + m->positions_mm[3 * id[1] + k] + m->positions_mm[3 * id[2] + k]) / 3;
+        if (scalp_scalp_weight(head, c) < 0.5f) continue;
+        const float *a = &m->uvs[2 * id[0]], *b = &m->uvs[2 * id[1]], *d = &m->uvs[2 * id[2]];
+        uv_area += 0.5 * ((b[0] - a[0]) * (d[1] - a[1]) - (b[1] - a[1]) * (d[0] - a[0]));
+    }
+    print_message("scalp covers %.1f %% of the uv square\n", 100.0 * uv_area);
+    /* Counter-clockwise seen from outside stays counter-clockwise in uv: no fold on the scalp. */
+    assert_true(uv_area > 0.35);
+    float uv[2];
+    scalp_head_uv(head, head->uv_center_mm, uv);
+    assert_near(uv[0], 0.5, 1e-3);
+    assert_near(uv[1], 0.5, 1e-3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(create_should_reject_out_of_range_measures_with_the_field_and_range),
+        cmocka_unit_test(create_should_match_the_measures_within_two_percent),
+        cmocka_unit_test(create_should_follow_other_measures),
+        cmocka_unit_test(mesh_should_be_closed_with_every_edge_used_once_each_way),
+        cmocka_unit_test(mesh_should_face_outwards_with_unit_normals_and_no_degenerate_triangles),
+        cmocka_unit_test(landmarks_should_lie_on_the_surface_in_their_anatomical_places),
+        cmocka_unit_test(chart_should_keep_surface_distances_over_the_scalp),
+        cmocka_unit_test(chart_should_give_the_scalp_most_of_the_texture),
+    };
+    return cmocka_run_group_tests(tests, head_setup, head_teardown);
+}
