@@ -254,20 +254,15 @@ static void shape_measure(const head_shape *sh, double *length, double *breadth,
             b = fmax(b, 2.0 * ray_extent(sh, 0.0, y, z, 1.0, 0.0, 0.0));
     *breadth = b;
     /* The tape runs just above the brow ridge, horizontally. */
-    double yc = sh->cy + 12.0 * sh->s, c = 0.0, prev[2] = {0, 0}, first[2] = {0, 0};
+    double yc = sh->cy + 12.0 * sh->s, c = 0.0, prev[2] = {0, 0};
     const int steps = 360;
     for (int i = 0; i <= steps; i++) {
         double a = 2.0 * SMP_PI * i / steps;
         double t = ray_extent(sh, 0.0, yc, sh->cz, sin(a), 0.0, cos(a));
         double q[2] = {t * sin(a), t * cos(a)};
-        if (i == 0) {
-            first[0] = q[0], first[1] = q[1];
-        } else {
-            c += hypot(q[0] - prev[0], q[1] - prev[1]);
-        }
+        if (i > 0) c += hypot(q[0] - prev[0], q[1] - prev[1]); /* the last step closes the loop */
         prev[0] = q[0], prev[1] = q[1];
     }
-    (void)first;
     *circ = c;
 }
 

@@ -159,7 +159,7 @@ static void hairline_should_be_open_in_front_and_full_behind(void **state)
 static double midline_walk(const scalp_head *head, const plan_hairline *hl, uint64_t seed, double target_mm,
                            float out[3])
 {
-    enum { STEPS = 2000 };
+    enum { STEPS = 500 };
     double prev[3] = {0}, arc = 0.0, w_prev = 0.0;
     const float *o = head->ray_origin_mm;
     const float *g = head->landmarks_mm[SCALP_LM_GLABELLA];

@@ -79,17 +79,10 @@ static void create_should_follow_other_measures(void **state)
     }
 }
 
-static void edge_key_compare(const void *a, const void *b, int *out)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    *out = (x > y) - (x < y);
-}
-
 static int edge_cmp(const void *a, const void *b)
 {
-    int r;
-    edge_key_compare(a, b, &r);
-    return r;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
 }
 
 static void mesh_should_be_closed_with_every_edge_used_once_each_way(void **state)
