@@ -4,7 +4,7 @@
 // dot is fainter. Filtering by a Gaussian pixel or texel footprint of sigma_f keeps the integral too:
 // that is what makes the close-up (analytic) and far (mip-mapped texture) paths agree on the mean tone.
 const float FWHM_TO_SIGMA = 0.42466090; // 1 / (2 sqrt(2 ln 2))
-const float INK_OPACITY_K = 2.0;         // peak opacity = 1 - exp(-K * ink)
+const float INK_OPACITY_K = 3.6;         // peak opacity = 1 - exp(-K * ink): healed default ink (~0.33) -> 0.7
 
 struct dot_layer { float ink_fraction; float diameter_scale; };
 

@@ -123,11 +123,11 @@ void app_scene_midline_point(const scalp_head *head, double arc_mm, float point[
 
 static void head_centre(const scalp_head *head, float c[3])
 {
-    /* Centre of the head and upper neck: halfway between the nape's height and the vertex, over the ears. */
+    /* The middle of the head from the vertex down to the chin: an adult head is about 230 mm from vertex to
+     * menton (anthropometric mean), so the centre sits 115 mm below the vertex, over the ear canals. */
     const float *v = head->landmarks_mm[SCALP_LM_VERTEX];
-    const float *nape = head->landmarks_mm[SCALP_LM_NAPE];
     c[0] = 0.0f;
-    c[1] = 0.5f * (v[1] + nape[1]) - 15.0f;
+    c[1] = v[1] - 115.0f;
     c[2] = 0.0f;
 }
 
@@ -160,8 +160,8 @@ app_camera app_scene_view_camera(const app_scene *s, app_view view, double dista
         float fov = 2.0f * atanf(half_h / dist) * 180.0f / (float)SMP_PI;
         float p[3], n[3];
         if (view == APP_VIEW_CLOSEUP_HAIRLINE) {
-            /* Straddle the designed hairline: aim 10 mm behind it so forehead and treated scalp both show. */
-            app_scene_midline_point(head, s->plan.hairline.height_cm * 10.0 + 10.0, p, n);
+            /* Straddle the designed hairline, so forehead and treated scalp both show. */
+            app_scene_midline_point(head, s->plan.hairline.height_cm * 10.0 + 4.0, p, n);
             float tilt[3] = {n[0], n[1], n[2] + 0.35f};
             return look_from(p, tilt, dist, fov);
         }
@@ -179,7 +179,7 @@ app_camera app_scene_view_camera(const app_scene *s, app_view view, double dista
         app_scene_midline_point(head, total - h_cm * 10.0, p, n);
         return look_from(p, n, dist, fov);
     }
-    float radius = 0.5f * (head->landmarks_mm[SCALP_LM_VERTEX][1] - head->landmarks_mm[SCALP_LM_NAPE][1]) + 40.0f;
+    float radius = 160.0f; /* half the framed height: the head's 230 mm plus margins */
     float dist = distance_m > 0.0 ? (float)(distance_m * 1000.0)
                                   : radius / tanf(0.5f * normal_fov * (float)SMP_PI / 180.0f);
     float dir[3] = {0.0f, 0.0f, 1.0f};
@@ -209,20 +209,20 @@ app_light app_scene_light(const char *preset, const app_options *opts)
     if (strcmp(preset, "office") == 0) {
         /* Ceiling panels: cool white (4000 K), strong diffuse fill, key from high in front. */
         l.azimuth_deg = 0.0, l.elevation_deg = 70.0;
-        glm_vec3_copy((vec3){1.55f, 1.60f, 1.62f}, l.key_radiance);
+        glm_vec3_copy((vec3){1.15f, 1.18f, 1.2f}, l.key_radiance);
         glm_vec3_copy((vec3){0.55f, 0.57f, 0.60f}, l.sky_radiance);
         glm_vec3_copy((vec3){0.18f, 0.18f, 0.18f}, l.ground_radiance);
     } else if (strcmp(preset, "bathroom") == 0) {
         /* One warm (2700 K) lamp almost straight above: harsh top light, little fill. */
         l.azimuth_deg = 10.0, l.elevation_deg = 82.0;
-        glm_vec3_copy((vec3){2.6f, 2.05f, 1.45f}, l.key_radiance);
+        glm_vec3_copy((vec3){1.9f, 1.5f, 1.05f}, l.key_radiance);
         glm_vec3_copy((vec3){0.16f, 0.13f, 0.10f}, l.sky_radiance);
         glm_vec3_copy((vec3){0.10f, 0.08f, 0.06f}, l.ground_radiance);
     } else {
         /* Daylight: sun (D65-ish white) from front-left and above, blue sky fill. */
         l.preset = "daylight";
         l.azimuth_deg = 35.0, l.elevation_deg = 50.0;
-        glm_vec3_copy((vec3){2.3f, 2.25f, 2.15f}, l.key_radiance);
+        glm_vec3_copy((vec3){1.55f, 1.52f, 1.45f}, l.key_radiance);
         glm_vec3_copy((vec3){0.30f, 0.36f, 0.45f}, l.sky_radiance);
         glm_vec3_copy((vec3){0.12f, 0.11f, 0.10f}, l.ground_radiance);
     }
@@ -239,9 +239,9 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     f->height = height;
     float aspect = (float)width / (float)height;
     float dist = glm_vec3_distance((float *)cam->eye_mm, (float *)cam->target_mm);
-    glm_lookat((float *)cam->eye_mm, (float *)cam->target_mm, (float *)cam->up, (vec4 *)f->view);
+    glm_lookat((float *)cam->eye_mm, (float *)cam->target_mm, (float *)cam->up, f->view);
     glm_perspective(cam->fov_y_deg * (float)SMP_PI / 180.0f, aspect, fmaxf(dist - 400.0f, dist * 0.2f),
-                    dist + 400.0f, (vec4 *)f->proj);
+                    dist + 400.0f, f->proj);
     memcpy(f->eye_mm, cam->eye_mm, sizeof f->eye_mm);
     /* Azimuth 0: from the face (+z); 90: from the patient's left (+x). Elevation 90: overhead. */
     double az = light->azimuth_deg * SMP_PI / 180.0, el = light->elevation_deg * SMP_PI / 180.0;

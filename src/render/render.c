@@ -71,8 +71,8 @@ void render_frame_defaults(render_frame *f)
     memset(f, 0, sizeof *f);
     f->width = 1280;
     f->height = 720;
-    glm_mat4_identity((vec4 *)f->view);
-    glm_mat4_identity((vec4 *)f->proj);
+    glm_mat4_identity(f->view);
+    glm_mat4_identity(f->proj);
     f->light_dir[1] = 1.0f;
     for (int k = 0; k < 3; ++k) {
         f->light_radiance[k] = 2.4f;
@@ -551,7 +551,10 @@ static void draw_scene(render_context *rc, const render_frame *f)
     GLuint p = rc->prog_mesh;
     glUseProgram(p);
     mat4 vp;
-    glm_mat4_mul((vec4 *)f->proj, (vec4 *)f->view, vp);
+    mat4 proj, view;
+    glm_mat4_copy((vec4 *)f->proj, proj);
+    glm_mat4_copy((vec4 *)f->view, view);
+    glm_mat4_mul(proj, view, vp);
     glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (float *)vp);
     glUniformMatrix4fv(uloc(p, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);

@@ -20,6 +20,8 @@
 #include "pigment/pigment.h"
 #include "scalp/scalp.h"
 
+#include <cglm/cglm.h>
+
 typedef struct render_context render_context;
 
 typedef struct render_context_desc {
@@ -31,7 +33,7 @@ typedef struct render_context_desc {
 
 typedef struct render_frame {
     int width, height;               /* pixels */
-    float view[16], proj[16];        /* column-major camera matrices (cglm layout), head frame in mm */
+    mat4 view, proj;                 /* camera matrices (cglm, column-major), head frame in mm */
     float eye_mm[3];
     float light_dir[3];              /* unit vector towards the key light */
     float light_radiance[3];         /* linear RGB irradiance of the key light */

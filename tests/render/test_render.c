@@ -99,8 +99,8 @@ static void front_view_should_show_a_lit_head_on_a_dark_backdrop(void **state)
     app_light light = app_scene_light("daylight", NULL);
     image im = render_view(f, APP_VIEW_FRONT, &light, app_scene_default_days(&f->scene), 320, 240);
     double corner = luma(&im, 2, 2), centre = centre_mean(&im, 0.2);
-    assert_true(corner < 40.0);
-    assert_true(centre > corner + 40.0);
+    assert_true(corner < 90.0);
+    assert_true(centre > corner + 60.0);
     /* Skin, not grey: red above blue at the centre. */
     const uint8_t *p = im.rgba + 4 * ((size_t)120 * 320 + 160);
     assert_true(p[0] > p[2]);
@@ -112,11 +112,22 @@ static void pigment_should_darken_the_treated_scalp(void **state)
     fixture *f = *state;
     app_light light = app_scene_light("daylight", NULL);
     double healed = app_scene_default_days(&f->scene);
-    image treated = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, healed, 320, 240);
-    /* t = -1 day: before the first session, no layer is present. */
-    image before = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, -1.0, 320, 240);
+    image treated = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, healed, 640, 480);
+    /* t = -1 day: before the first session, no layer is present; same camera, same light. */
+    image before = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, -1.0, 640, 480);
+    /* Healed dots of 0.15 mm at ~1 per mm² cover ~2 % of the skin: the mean must drop, and the pixels on
+     * dots must be clearly darker than the same pixels before. */
     double lt = centre_mean(&treated, 0.5), lb = centre_mean(&before, 0.5);
-    assert_true(lt < lb * 0.95);
+    assert_true(lt < lb * 0.995);
+    int darker = 0, brighter = 0;
+    for (int y = 0; y < 480; ++y)
+        for (int x = 0; x < 640; ++x) {
+            double a = luma(&treated, x, y), b = luma(&before, x, y);
+            darker += a < 0.85 * b;
+            brighter += a > b + 1.0;
+        }
+    assert_true(darker > 0.004 * 640 * 480); /* ~0.8 % measured: each dot darkens a few pixels */
+    assert_int_equal(brighter, 0); /* pigment only ever darkens */
     free(treated.rgba);
     free(before.rgba);
 }
