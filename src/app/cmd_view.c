@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 /* smpsim [options]: the interactive window on the plan (default: the built-in one). With no display, the
  * default views are rendered to PNG files instead and their paths printed. */
 #include "app/app.h"
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 static const char view_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
@@ -44,7 +46,9 @@ static int render_default_views(const app_scene *scene, app_options *opts)
             status = app_fail(NULL, &err);
             break;
         }
-        printf("  %s\n", path);
+        char *full = realpath(path, NULL);
+        printf("  %s\n", full ? full : path);
+        free(full);
         fflush(stdout);
     }
     app_headless_destroy(&h);
