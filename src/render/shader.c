@@ -8,9 +8,10 @@
 
 extern const smp_embedded_file smp_embedded_shaders[];
 
-const char *const render_program_names[][2] = {
-    {"mesh.vert", "mesh.frag"},         {"shadow.vert", "shadow.frag"},     {"splat.vert", "splat.frag"},
-    {"fullscreen.vert", "tonemap.frag"}, {"overlay.vert", "overlay.frag"}, {NULL, NULL},
+const render_program_info render_programs[] = {
+    {"mesh.vert", "mesh.frag", true},          {"shadow.vert", "shadow.frag", false},
+    {"splat.vert", "splat.frag", true},        {"fullscreen.vert", "tonemap.frag", false},
+    {"overlay.vert", "overlay.frag", false},   {NULL, NULL, false},
 };
 
 static char *source_get(const char *name, bool from_disk, smp_error *err)
@@ -40,6 +41,13 @@ static char *source_get(const char *name, bool from_disk, smp_error *err)
     return text;
 }
 
+/* GL logs span lines; our errors are one line. */
+static void log_to_one_line(char *log)
+{
+    for (char *c = log; *c; ++c)
+        if (*c == '\n') *c = ' ';
+}
+
 static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bool from_disk, smp_error *err)
 {
     char *body = source_get(name, from_disk, err);
@@ -60,8 +68,7 @@ static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bo
     if (!ok) {
         char log[400];
         glGetShaderInfoLog(shader, sizeof log, NULL, log);
-        for (char *c = log; *c; ++c)
-            if (*c == '\n') *c = ' ';
+        log_to_one_line(log);
         smp_error_set(err, SMP_ERR_GL, "shader %s: does not compile: %s", name, log);
         glDeleteShader(shader);
         return 0;
@@ -91,8 +98,7 @@ smp_status render_program_create(GLuint *out, const char *vert_name, const char 
     if (!ok) {
         char log[400];
         glGetProgramInfoLog(prog, sizeof log, NULL, log);
-        for (char *c = log; *c; ++c)
-            if (*c == '\n') *c = ' ';
+        log_to_one_line(log);
         glDeleteProgram(prog);
         return smp_error_set(err, SMP_ERR_GL, "shaders %s + %s: do not link: %s", vert_name, frag_name, log);
     }

@@ -17,7 +17,11 @@ typedef struct render_sampler_unit {
 smp_status render_program_create(GLuint *out, const char *vert_name, const char *frag_name, bool include_dots,
                                  const render_sampler_unit *samplers, bool from_disk, smp_error *err);
 
-/* Names of every shader program the renderer builds, for the test that compiles them all. */
-extern const char *const render_program_names[][2];
+/* Every shader program the renderer builds, for the test that compiles them all; ends with NULL names. */
+typedef struct render_program_info {
+    const char *vert_name, *frag_name;
+    bool include_dots;
+} render_program_info;
+extern const render_program_info render_programs[];
 
 #endif
