@@ -1,6 +1,6 @@
-#define _XOPEN_SOURCE 700 /* realpath */
 /* smpsim [options]: the interactive window on the plan (default: the built-in one). With no display, the
  * default views are rendered to PNG files instead and their paths printed. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "app/app.h"
 #include "app/common.h"
 
