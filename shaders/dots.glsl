@@ -1,27 +1,14 @@
-// Shared by every pass that evaluates pigment: one dot's darkening profile.
-// A dot is a Gaussian spot whose full width at half maximum is its (aged) diameter and whose peak opacity
-// comes from its remaining ink. Spreading conserves the integral (the ink does not multiply), so a wider
-// dot is fainter. Filtering by a Gaussian pixel or texel footprint of sigma_f keeps the integral too:
-// that is what makes the close-up (analytic) and far (mip-mapped texture) paths agree on the mean tone.
-const float FWHM_TO_SIGMA = 0.42466090; // 1 / (2 sqrt(2 ln 2))
-const float INK_OPACITY_K = 3.6;         // peak opacity = 1 - exp(-K * ink): healed default ink (~0.33) -> 0.7
+// Shared by every pass that evaluates pigment: one dot's darkening, in the real-time form of the baked
+// optics tables (src/optics/table.h). Per linear sRGB channel a dot adds an optical density
+//     D(r) = sum_k a_k * exp(-r^2 / (2 v_k))
+// (two Gaussians: the ink spot convolved with the two terms of the skin's point-spread kernel at the ink's
+// depth; a_k already holds the table's gain and ln(R_skin / R_covered)), and the skin's albedo becomes
+// R_skin * exp(-sum of D). The CPU (render.c, dot_looks_update) folds the ageing state into a_k and v_k.
+// Filtering by a Gaussian pixel or texel footprint of sigma f keeps each term's integral: that is what makes
+// the close-up (analytic) and far (mip-mapped texture) paths agree on the mean tone.
 
-struct dot_layer { float ink_fraction; float diameter_scale; };
-
-float dot_sigma_mm(float diameter_mm, float diameter_scale)
+vec3 dot_density_filtered(vec3 a0, vec3 v0, vec3 a1, vec3 v1, float d2_mm2, float f2_mm2)
 {
-    return diameter_mm * diameter_scale * FWHM_TO_SIGMA;
-}
-
-float dot_peak_opacity(float ink, float ink_fraction)
-{
-    return 1.0 - exp(-INK_OPACITY_K * ink * ink_fraction);
-}
-
-// Opacity contributed at squared distance d2_mm2 by a dot of sigma s and peak a, seen through a Gaussian
-// footprint of sigma f.
-float dot_filtered(float d2_mm2, float s, float a, float f)
-{
-    float s2 = s * s, e2 = s2 + f * f;
-    return a * (s2 / e2) * exp(-0.5 * d2_mm2 / e2);
+    vec3 e0 = v0 + f2_mm2, e1 = v1 + f2_mm2;
+    return a0 * (v0 / e0) * exp(-0.5 * d2_mm2 / e0) + a1 * (v1 / e1) * exp(-0.5 * d2_mm2 / e1);
 }

@@ -1,9 +1,9 @@
 // Skin and pigment under one key light with shadows and a sky/ground ambient.
-// Pigment opacity comes from two paths that agree on the mean: close up (pixel footprint under
-// u_lod_near_mm) every dot near the fragment is evaluated analytically, filtered by the pixel's own
-// footprint, so dots are resolved with soft edges and no texel blockiness; far away the pre-filtered
-// coverage texture (a splat of the same profiles, mip-mapped) gives the tone without shimmer. In between
-// the two are blended.
+// Pigment optical density (per channel, see dots.glsl) comes from two paths that agree on the mean:
+// close up (pixel footprint under u_lod_near_mm) every dot near the fragment is evaluated analytically,
+// filtered by the pixel's own footprint, so dots are resolved with soft edges and no texel blockiness; far
+// away the pre-filtered density texture (a splat of the same profiles, mip-mapped) gives the tone without
+// shimmer. In between the two are blended.
 in vec3 v_position_mm;
 in vec3 v_normal;
 in vec2 v_uv;
@@ -15,22 +15,20 @@ uniform vec3 u_light_radiance;        // linear RGB irradiance of the key light 
 uniform vec3 u_sky_radiance;          // ambient from above
 uniform vec3 u_ground_radiance;       // ambient from below
 uniform vec3 u_skin_albedo;           // linear RGB
-uniform vec3 u_ink_albedo;            // linear RGB apparent albedo of skin fully covered by ink
 uniform float u_specular_f0;
 uniform float u_roughness;
 
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;         // 1 / shadow map size
-uniform sampler2D u_coverage;         // chart-space pigment coverage (mip-mapped)
+uniform sampler2D u_coverage;         // chart-space pigment optical density per channel (mip-mapped)
 uniform usampler2D u_cells;           // per chart cell: (first index, count) into u_cell_dots
 uniform usamplerBuffer u_cell_dots;   // dot indices
-uniform samplerBuffer u_dots;         // per dot, 2 texels: (position_mm.xyz, diameter_mm), (ink, layer, 0, 0)
+uniform samplerBuffer u_dots;         // per dot: (position_mm.xyz, reach_mm)
+uniform samplerBuffer u_looks;        // per dot, 4 texels: a0, v0, a1, v1 (dots.glsl)
 uniform int u_grid_size;
 uniform int u_dot_count;
 uniform float u_lod_near_mm;          // pixel sigma below which the analytic path is used alone
 uniform float u_lod_far_mm;           // pixel sigma above which the texture path is used alone
-uniform float u_layer_ink_fraction[16];
-uniform float u_layer_diameter_scale[16];
 
 out vec4 o_color;
 
@@ -47,23 +45,24 @@ float shadow_factor(vec3 n, vec3 l)
     return sum / 9.0;
 }
 
-float analytic_coverage(float pixel_sigma_mm)
+vec3 analytic_density(float pixel_sigma_mm)
 {
-    if (u_dot_count == 0) return 0.0;
+    if (u_dot_count == 0) return vec3(0.0);
     ivec2 cell = clamp(ivec2(floor(v_uv * float(u_grid_size))), ivec2(0), ivec2(u_grid_size - 1));
     uvec2 range = texelFetch(u_cells, cell, 0).xy;
-    float c = 0.0;
+    float f2 = pixel_sigma_mm * pixel_sigma_mm;
+    vec3 density = vec3(0.0);
     for (uint k = 0u; k < range.y; ++k) {
         int i = int(texelFetch(u_cell_dots, int(range.x + k)).x);
-        vec4 a = texelFetch(u_dots, 2 * i);
-        vec4 b = texelFetch(u_dots, 2 * i + 1);
-        int layer = int(b.y + 0.5);
-        float s = dot_sigma_mm(a.w, u_layer_diameter_scale[layer]);
-        float peak = dot_peak_opacity(b.x, u_layer_ink_fraction[layer]);
-        vec3 d = v_position_mm - a.xyz;
-        c += dot_filtered(dot(d, d), s, peak, pixel_sigma_mm);
+        vec4 p = texelFetch(u_dots, i);
+        vec3 d = v_position_mm - p.xyz;
+        float d2 = dot(d, d);
+        if (d2 > p.w * p.w + 9.0 * f2) continue;
+        density += dot_density_filtered(texelFetch(u_looks, 4 * i).rgb, texelFetch(u_looks, 4 * i + 1).rgb,
+                                        texelFetch(u_looks, 4 * i + 2).rgb, texelFetch(u_looks, 4 * i + 3).rgb,
+                                        d2, f2);
     }
-    return c;
+    return density;
 }
 
 float ggx_specular(vec3 n, vec3 v, vec3 l)
@@ -88,13 +87,13 @@ void main()
     vec3 dx = dFdx(v_position_mm), dy = dFdy(v_position_mm);
     float pixel_sigma = 0.5 * max(length(dx), length(dy));
 
-    float coverage = 0.0;
+    vec3 density = vec3(0.0);
     float t = smoothstep(u_lod_near_mm, u_lod_far_mm, pixel_sigma);
-    if (t < 1.0) coverage += (1.0 - t) * analytic_coverage(pixel_sigma);
-    if (t > 0.0) coverage += t * texture(u_coverage, v_uv).r;
-    coverage = clamp(coverage, 0.0, 1.0);
+    if (t < 1.0) density += (1.0 - t) * analytic_density(pixel_sigma);
+    if (t > 0.0) density += t * texture(u_coverage, v_uv).rgb;
 
-    vec3 albedo = mix(u_skin_albedo, u_ink_albedo, coverage);
+    // Beer-like: overlapping dots multiply their transmittance, so no amount of ink reaches black.
+    vec3 albedo = u_skin_albedo * exp(-max(density, vec3(0.0)));
     float nl = max(dot(n, l), 0.0);
     float shadow = nl > 0.0 ? shadow_factor(n, l) : 0.0;
     vec3 direct = u_light_radiance * nl * shadow;

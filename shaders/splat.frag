@@ -1,10 +1,9 @@
 in vec2 v_offset_mm;
-flat in float v_sigma;
-flat in float v_peak;
+flat in vec3 v_a0, v_v0, v_a1, v_v1;
 uniform float u_texel_sigma_mm;
-out vec4 o_coverage;
+out vec4 o_density;
 void main()
 {
-    float c = dot_filtered(dot(v_offset_mm, v_offset_mm), v_sigma, v_peak, u_texel_sigma_mm);
-    o_coverage = vec4(c, 0.0, 0.0, 1.0);
+    float f2 = u_texel_sigma_mm * u_texel_sigma_mm;
+    o_density = vec4(dot_density_filtered(v_a0, v_v0, v_a1, v_v1, dot(v_offset_mm, v_offset_mm), f2), 1.0);
 }

@@ -1,26 +1,28 @@
-// Splats each dot, as an instanced quad, into the scalp chart's coverage texture (far-view pigment).
+// Splats each dot, as an instanced quad, into the scalp chart's pigment density texture (far-view pigment).
 layout(location = 0) in vec2 a_corner;          // (-1,-1) .. (1,1)
 layout(location = 1) in vec2 i_uv;              // dot centre in the chart
 layout(location = 2) in vec4 i_jacobian;        // d(uv)/d(tangent mm): columns (t1, t2) as (xy, zw)
-layout(location = 3) in vec3 i_dot;             // diameter_mm, ink, layer
+layout(location = 3) in vec4 i_a0;              // density amplitudes of term 0 (rgb), reach_mm (w)
+layout(location = 4) in vec4 i_v0;              // variances of term 0, mm^2 (rgb)
+layout(location = 5) in vec4 i_a1;
+layout(location = 6) in vec4 i_v1;
 
-uniform float u_layer_ink_fraction[16];
-uniform float u_layer_diameter_scale[16];
 uniform float u_texel_sigma_mm;
 
 out vec2 v_offset_mm;
-flat out float v_sigma;
-flat out float v_peak;
+flat out vec3 v_a0, v_v0, v_a1, v_v1;
 
 void main()
 {
-    int layer = int(i_dot.z + 0.5);
-    float s = dot_sigma_mm(i_dot.x, u_layer_diameter_scale[layer]);
-    float a = dot_peak_opacity(i_dot.y, u_layer_ink_fraction[layer]);
-    float reach = 3.0 * sqrt(s * s + u_texel_sigma_mm * u_texel_sigma_mm);
+    float vmax = max(max(i_v1.r, i_v1.g), max(i_v1.b, max(max(i_v0.r, i_v0.g), i_v0.b)));
+    float reach = 3.0 * sqrt(vmax + u_texel_sigma_mm * u_texel_sigma_mm);
+    // A dot without ink (a layer not yet tattooed) collapses to nothing.
+    if (i_a0.r + i_a0.g + i_a0.b + i_a1.r + i_a1.g + i_a1.b <= 0.0) reach = 0.0;
     v_offset_mm = a_corner * reach;
-    v_sigma = s;
-    v_peak = a;
+    v_a0 = i_a0.rgb;
+    v_v0 = i_v0.rgb;
+    v_a1 = i_a1.rgb;
+    v_v1 = i_v1.rgb;
     mat2 j = mat2(i_jacobian.xy, i_jacobian.zw);
     vec2 uv = i_uv + j * v_offset_mm;
     gl_Position = vec4(uv * 2.0 - 1.0, 0.0, 1.0);

@@ -1,10 +1,13 @@
 #include "app/scene.h"
 
-#include "optics/tone.h"
+#include "core/embed.h"
 
 #include <cglm/cglm.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+extern const smp_embedded_file smp_embedded_tables[];
 
 smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn warn, smp_error *err)
 {
@@ -24,7 +27,31 @@ smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn wa
         scalp_head_destroy(&s->head);
         return st;
     }
+    s->optics = app_optics_table_load(err);
+    if (!s->optics) {
+        app_scene_destroy(s);
+        return err->status;
+    }
     return SMP_OK;
+}
+
+optics_table *app_optics_table_load(smp_error *err)
+{
+    const smp_embedded_file *f = smp_embedded_find(smp_embedded_tables, "tables.json");
+    if (!f) {
+        smp_error_set(err, SMP_ERR_IO, "optics tables: not embedded in this build");
+        return NULL;
+    }
+    optics_table *t = malloc(sizeof *t);
+    if (!t) {
+        smp_error_set(err, SMP_ERR_NOMEM, "optics tables: out of memory");
+        return NULL;
+    }
+    if (optics_table_parse_json(t, (const char *)f->data, f->size, "tables.json (built in)", err) != SMP_OK) {
+        free(t);
+        return NULL;
+    }
+    return t;
 }
 
 void app_scene_destroy(app_scene *s)
@@ -32,6 +59,8 @@ void app_scene_destroy(app_scene *s)
     if (!s) return;
     pigment_field_destroy(&s->field);
     scalp_head_destroy(&s->head);
+    free(s->optics);
+    s->optics = NULL;
 }
 
 double app_scene_default_days(const app_scene *s)
@@ -251,7 +280,9 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     memcpy(f->light_radiance, light->key_radiance, sizeof f->light_radiance);
     memcpy(f->sky_radiance, light->sky_radiance, sizeof f->sky_radiance);
     memcpy(f->ground_radiance, light->ground_radiance, sizeof f->ground_radiance);
-    optics_tone_skin_linear_rgb(s->plan.patient.fitzpatrick, f->skin_albedo);
-    optics_tone_ink_linear_rgb(s->plan.patient.fitzpatrick, s->plan.pigment.depth_mm, f->ink_albedo);
+    int type = s->plan.patient.fitzpatrick;
+    f->fitzpatrick = type;
+    f->optics = s->optics;
+    for (int k = 0; k < 3; ++k) f->skin_albedo[k] = (float)s->optics->skin_linear_rgb[type - 1][k];
     f->layer_count = ageing_evaluate(&s->ageing, &s->plan, t_days, f->layers);
 }

@@ -27,11 +27,16 @@ typedef struct app_scene {
     scalp_head head;
     pigment_field field;
     ageing_params ageing;
+    optics_table *optics; /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
 } app_scene;
 
-/* Loads the plan (file, --set, --seed), builds the head and places the dots. */
+/* Loads the plan (file, --set, --seed), builds the head, places the dots and reads the optics tables. */
 smp_status app_scene_create(app_scene *scene, const app_options *opts, smp_log_fn warn, smp_error *err);
 void app_scene_destroy(app_scene *scene); /* safe on a zeroed scene */
+
+/* The optics tables built into the binary, parsed (caller frees with free()); NULL with err set if the
+ * embedded copy is missing or malformed (a build defect). */
+optics_table *app_optics_table_load(smp_error *err);
 
 /* Camera for a named view: far views frame the head (or stand distance_m away when > 0, with the
  * 30-degree vertical field of a normal lens); close-ups frame a field 60 mm across. */

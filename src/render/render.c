@@ -1,7 +1,9 @@
 /* The renderer: resources, scene upload, and the passes of one frame.
  *
- * Passes: (1) shadow depth from the key light; (2) when the ageing state changed, the dots are splatted
- * into the chart-space coverage texture and its mip chain rebuilt; (3) the head, shaded, into a
+ * Each dot's look (the two-Gaussian optical density of dots.glsl, per channel) is computed on the CPU from
+ * the baked optics table, its depth, its ink and its layer's ageing state, and recomputed only when those
+ * change. Passes: (1) shadow depth from the key light; (2) when the looks changed, the dots are splatted
+ * into the chart-space density texture and its mip chain rebuilt; (3) the head, shaded, into a
  * multisampled HDR target; (4) resolve; (5) tone mapping into the target (the window or an RGBA8 texture).
  */
 #include "render/render.h"
@@ -18,7 +20,9 @@
 #define LOD_FAR_MM 0.25f  /* ... above which the coverage texture alone is used */
 #define GRID_CELL_MM 1.0f /* target size of a close-up grid cell */
 
-enum { UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_HDR, UNIT_ATLAS };
+enum { UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS };
+
+#define LOOK_FLOATS 16 /* per dot: a0, v0, a1, v1 as four RGBA32F texels */
 
 struct render_context {
     render_context_desc desc;
@@ -36,10 +40,19 @@ struct render_context {
     GLuint splat_vao, splat_corner_vbo, splat_instance_vbo;
     GLuint dots_tbo_buf, dots_tbo_tex, cell_dots_buf, cell_dots_tex, cells_tex;
     int grid_size, cell_entries;
-    float grid_diameter_scale;  /* the largest layer diameter scale the grid's reach covers */
-    /* coverage */
+    float *grid_reaches_mm;     /* per dot, the reach its cell lists cover */
+    /* looks: what the dots look like now (table, skin type, ageing state) */
+    GLuint looks_buf, looks_tex;
+    float *looks;               /* LOOK_FLOATS per dot */
+    float *reaches_mm;          /* per dot */
+    float max_reach_mm;
+    float looks_layers[2][AGEING_MAX_LAYERS];
+    const optics_table *looks_table;
+    int looks_type;
+    bool looks_valid;
+    int look_updates;
+    /* pigment density texture */
     GLuint coverage_tex, coverage_fbo;
-    float coverage_layers[2][AGEING_MAX_LAYERS];
     bool coverage_valid;
     int resplats;
     /* shadow */
@@ -56,7 +69,7 @@ struct render_context {
 
 static const render_sampler_unit mesh_samplers[] = {
     {"u_shadow_map", UNIT_SHADOW}, {"u_coverage", UNIT_COVERAGE}, {"u_cells", UNIT_CELLS},
-    {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {NULL, 0},
+    {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {"u_looks", UNIT_LOOKS}, {NULL, 0},
 };
 static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {NULL, 0}};
 static const render_sampler_unit overlay_samplers[] = {{"u_atlas", UNIT_ATLAS}, {NULL, 0}};
@@ -79,7 +92,6 @@ void render_frame_defaults(render_frame *f)
         f->sky_radiance[k] = 0.35f;
         f->ground_radiance[k] = 0.12f;
         f->skin_albedo[k] = 0.4f;
-        f->ink_albedo[k] = 0.05f;
     }
     f->specular_f0 = 0.028f;
     f->roughness = 0.45f;
@@ -183,11 +195,11 @@ smp_status render_context_create(render_context **out, const render_context_desc
     glReadBuffer(GL_NONE);
     GLenum s_shadow = glCheckFramebufferStatus(GL_FRAMEBUFFER);
 
-    /* Coverage: R16F in the scalp chart, mip-mapped, rebuilt by splatting when the ageing state changes. */
+    /* Pigment density: RGBA16F in the scalp chart, mip-mapped, rebuilt by splatting when the looks change. */
     int cs = rc->desc.coverage_size;
     glGenTextures(1, &rc->coverage_tex);
     glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R16F, cs, cs, 0, GL_RED, GL_FLOAT, NULL);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA16F, cs, cs, 0, GL_RGBA, GL_FLOAT, NULL);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
@@ -216,6 +228,8 @@ smp_status render_context_create(render_context **out, const render_context_desc
     glGenTextures(1, &rc->dots_tbo_tex);
     glGenBuffers(1, &rc->cell_dots_buf);
     glGenTextures(1, &rc->cell_dots_tex);
+    glGenBuffers(1, &rc->looks_buf);
+    glGenTextures(1, &rc->looks_tex);
 
     glGenVertexArrays(1, &rc->overlay_vao);
     glGenBuffers(1, &rc->overlay_vbo);
@@ -233,17 +247,20 @@ void render_context_destroy(render_context *rc)
     GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
     glDeleteVertexArrays(4, vaos);
     GLuint bufs[] = {rc->mesh_vbo,     rc->mesh_ibo,      rc->splat_corner_vbo, rc->splat_instance_vbo,
-                     rc->dots_tbo_buf, rc->cell_dots_buf, rc->overlay_vbo};
-    glDeleteBuffers(7, bufs);
-    GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex, rc->coverage_tex,
-                     rc->shadow_tex,   rc->hdr_tex,       rc->ldr_tex,   rc->atlas_tex};
-    glDeleteTextures(8, texs);
+                     rc->dots_tbo_buf, rc->cell_dots_buf, rc->overlay_vbo,      rc->looks_buf};
+    glDeleteBuffers(8, bufs);
+    GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex, rc->coverage_tex, rc->shadow_tex,
+                     rc->hdr_tex,      rc->ldr_tex,       rc->atlas_tex, rc->looks_tex};
+    glDeleteTextures(9, texs);
     GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo, rc->msaa_fbo, rc->hdr_fbo, rc->ldr_fbo};
     glDeleteFramebuffers(5, fbos);
     GLuint rbs[] = {rc->msaa_color_rb, rc->msaa_depth_rb};
     glDeleteRenderbuffers(2, rbs);
     free(rc->dot_jacobians);
     free(rc->dots);
+    free(rc->looks);
+    free(rc->reaches_mm);
+    free(rc->grid_reaches_mm);
     free(rc);
 }
 
@@ -272,13 +289,9 @@ static void dot_jacobian(const scalp_head *head, const pigment_dot *d, float out
 }
 
 /* Bins every dot into the chart cells its reach can touch, so a fragment reads one cell's list. */
-static smp_status grid_build(render_context *rc, float diameter_scale, smp_error *err)
+static smp_status grid_build(render_context *rc, smp_error *err)
 {
     int n = rc->grid_size;
-    float max_diameter = 0.0f;
-    for (int i = 0; i < rc->dot_count; ++i) max_diameter = fmaxf(max_diameter, rc->dots[i].diameter_mm);
-    float sigma = max_diameter * diameter_scale * 0.42466090f;
-    float reach_mm = 3.0f * sqrtf(sigma * sigma + LOD_FAR_MM * LOD_FAR_MM) * 1.1f;
     uint32_t *counts = calloc((size_t)n * n, sizeof *counts);
     uint32_t *starts = malloc(sizeof *starts * 2 * (size_t)n * n);
     if (!counts || !starts) goto nomem;
@@ -298,6 +311,12 @@ static smp_status grid_build(render_context *rc, float diameter_scale, smp_error
             if (!entries) goto nomem;
         }
         for (int i = 0; i < rc->dot_count; ++i) {
+            /* Headroom so that slow spreading does not rebuild the grid every frame; a dot without ink
+             * (its layer not yet tattooed) is listed nowhere. */
+            rc->grid_reaches_mm[i] = rc->reaches_mm[i] * 1.15f;
+            if (rc->reaches_mm[i] <= 0.0f) continue;
+            /* A fragment blends the analytic path in up to a pixel sigma of LOD_FAR_MM, which widens it. */
+            float reach_mm = sqrtf(rc->grid_reaches_mm[i] * rc->grid_reaches_mm[i] + 9.0f * LOD_FAR_MM * LOD_FAR_MM);
             const float *j = rc->dot_jacobians + 4 * i;
             /* Largest uv displacement for reach_mm in any tangent direction: the 2x2 matrix's norm bound. */
             float ru = reach_mm * (fabsf(j[0]) + fabsf(j[2]));
@@ -325,7 +344,6 @@ static smp_status grid_build(render_context *rc, float diameter_scale, smp_error
     glBindTexture(GL_TEXTURE_BUFFER, rc->cell_dots_tex);
     glTexBuffer(GL_TEXTURE_BUFFER, GL_R32UI, rc->cell_dots_buf);
     rc->cell_entries = (int)total;
-    rc->grid_diameter_scale = diameter_scale;
     free(counts);
     free(starts);
     free(entries);
@@ -378,39 +396,33 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     rc->mesh_index_count = 3 * m->triangle_count;
     free(verts);
 
-    /* Dots: a copy, chart Jacobians, the instance buffer for splatting and the texel buffer for shading. */
+    /* Dots: a copy, chart Jacobians and the instance buffer for splatting (uv, Jacobian); the looks and the
+     * positions with their reach follow from the first frame (dot_looks_update). */
     free(rc->dots);
     free(rc->dot_jacobians);
+    free(rc->looks);
+    free(rc->reaches_mm);
+    free(rc->grid_reaches_mm);
     rc->dot_count = field ? field->count : 0;
     size_t n = (size_t)rc->dot_count;
     rc->dots = malloc(sizeof *rc->dots * (n ? n : 1));
     rc->dot_jacobians = malloc(sizeof(float) * 4 * (n ? n : 1));
-    float *inst = malloc(sizeof(float) * 9 * (n ? n : 1));
-    float *texels = malloc(sizeof(float) * 8 * (n ? n : 1));
-    if (!rc->dots || !rc->dot_jacobians || !inst || !texels) {
+    rc->looks = calloc((n ? n : 1) * LOOK_FLOATS, sizeof(float));
+    rc->reaches_mm = calloc(n ? n : 1, sizeof(float));
+    rc->grid_reaches_mm = calloc(n ? n : 1, sizeof(float));
+    float *inst = malloc(sizeof(float) * 6 * (n ? n : 1));
+    if (!rc->dots || !rc->dot_jacobians || !rc->looks || !rc->reaches_mm || !rc->grid_reaches_mm || !inst) {
         free(inst);
-        free(texels);
         rc->dot_count = 0;
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %zu dots", n);
     }
     if (n) memcpy(rc->dots, field->dots, sizeof *rc->dots * n);
     for (size_t i = 0; i < n; ++i) {
-        const pigment_dot *d = &rc->dots[i];
         float *j = rc->dot_jacobians + 4 * i;
-        dot_jacobian(head, d, j);
-        float *o = inst + 9 * i;
-        o[0] = d->uv[0];
-        o[1] = d->uv[1];
-        memcpy(o + 2, j, 4 * sizeof(float));
-        o[6] = d->diameter_mm;
-        o[7] = d->ink;
-        o[8] = (float)d->session;
-        float *t = texels + 8 * i;
-        memcpy(t, d->position_mm, 3 * sizeof(float));
-        t[3] = d->diameter_mm;
-        t[4] = d->ink;
-        t[5] = (float)d->session;
-        t[6] = t[7] = 0.0f;
+        dot_jacobian(head, &rc->dots[i], j);
+        inst[6 * i] = rc->dots[i].uv[0];
+        inst[6 * i + 1] = rc->dots[i].uv[1];
+        memcpy(inst + 6 * i + 2, j, 4 * sizeof(float));
     }
     if (!rc->splat_vao) {
         static const float corners[] = {-1, -1, 1, -1, -1, 1, 1, 1};
@@ -423,32 +435,33 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
         glEnableVertexAttribArray(0);
         glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, (void *)0);
         glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
-        GLsizei ib = 9 * sizeof(float);
+        GLsizei ib = 6 * sizeof(float);
         glEnableVertexAttribArray(1);
         glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, ib, (void *)0);
         glVertexAttribDivisor(1, 1);
         glEnableVertexAttribArray(2);
         glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, ib, (void *)(2 * sizeof(float)));
         glVertexAttribDivisor(2, 1);
-        glEnableVertexAttribArray(3);
-        glVertexAttribPointer(3, 3, GL_FLOAT, GL_FALSE, ib, (void *)(6 * sizeof(float)));
-        glVertexAttribDivisor(3, 1);
+        /* The looks buffer doubles as instance data for the splat and as a texel buffer for shading. */
+        glBindBuffer(GL_ARRAY_BUFFER, rc->looks_buf);
+        for (int k = 0; k < 4; ++k) {
+            glEnableVertexAttribArray(3 + k);
+            glVertexAttribPointer(3 + k, 4, GL_FLOAT, GL_FALSE, LOOK_FLOATS * sizeof(float),
+                                  (void *)(4 * k * sizeof(float)));
+            glVertexAttribDivisor(3 + k, 1);
+        }
         glBindVertexArray(0);
     }
     glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * 9 * (n ? n : 1)), inst, GL_STATIC_DRAW);
-    glBindBuffer(GL_TEXTURE_BUFFER, rc->dots_tbo_buf);
-    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof(float) * 8 * (n ? n : 1)), texels, GL_STATIC_DRAW);
-    glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
-    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->dots_tbo_buf);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * 6 * (n ? n : 1)), inst, GL_STATIC_DRAW);
     free(inst);
-    free(texels);
 
     rc->chart_mm_per_uv = head->uv_scale_mm;
     int g = (int)ceilf(head->uv_scale_mm / GRID_CELL_MM);
     rc->grid_size = g < 16 ? 16 : (g > 1024 ? 1024 : g);
     rc->coverage_valid = false;
-    return grid_build(rc, 1.5f, err);
+    rc->looks_valid = false; /* the grid is built with the first looks */
+    return SMP_OK;
 }
 
 static void light_matrix(const render_context *rc, const render_frame *f, mat4 out)
@@ -470,27 +483,99 @@ static void light_matrix(const render_context *rc, const render_frame *f, mat4 o
     glm_mat4_mul(proj, view, out);
 }
 
-static void layers_upload(GLuint prog, const render_frame *f)
+/* Ageing state of every layer as the looks depend on it: ink fraction (0 when not yet tattooed), spread. */
+static void layer_state(const render_frame *f, float state[2][AGEING_MAX_LAYERS])
 {
-    float ink[AGEING_MAX_LAYERS] = {0}, scale[AGEING_MAX_LAYERS];
-    for (int i = 0; i < AGEING_MAX_LAYERS; ++i) scale[i] = 1.0f;
-    for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) {
-        ink[i] = f->layers[i].present ? f->layers[i].ink_fraction : 0.0f;
-        scale[i] = f->layers[i].diameter_scale;
-    }
-    glUniform1fv(uloc(prog, "u_layer_ink_fraction"), AGEING_MAX_LAYERS, ink);
-    glUniform1fv(uloc(prog, "u_layer_diameter_scale"), AGEING_MAX_LAYERS, scale);
-}
-
-static void coverage_update(render_context *rc, const render_frame *f)
-{
-    float state[2][AGEING_MAX_LAYERS] = {{0}};
+    memset(state, 0, sizeof(float) * 2 * AGEING_MAX_LAYERS);
+    for (int i = 0; i < AGEING_MAX_LAYERS; ++i) state[1][i] = 1.0f;
     for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) {
         state[0][i] = f->layers[i].present ? f->layers[i].ink_fraction : 0.0f;
         state[1][i] = f->layers[i].diameter_scale;
     }
-    if (rc->coverage_valid && memcmp(state, rc->coverage_layers, sizeof state) == 0) return;
-    memcpy(rc->coverage_layers, state, sizeof state);
+}
+
+/* One dot's look in the form of dots.glsl from the table's dot look (the formula of optics/table.h):
+ * term k of channel c has variance v = sigma_d^2 + s_k^2 and amplitude gain * w_k * sigma_d^2 / v *
+ * ln(R_skin / R_covered). Below the table's smallest ink the density falls linearly to zero with the ink
+ * (the first-order limit). Returns the reach, 3 sigma of the widest term. */
+static float dot_look_terms(const optics_table *t, int type, const pigment_dot *d, float ink_fraction,
+                            float diameter_scale, float out[LOOK_FLOATS])
+{
+    memset(out, 0, sizeof(float) * LOOK_FLOATS);
+    double ink = (double)d->ink * ink_fraction;
+    if (ink <= 0.0 || t->ink_count < 1) return 0.0f;
+    optics_dot_look look;
+    optics_table_dot_look(t, type, d->depth_mm, ink, &look);
+    double below = ink < t->ink[0] ? ink / t->ink[0] : 1.0;
+    double sd = d->diameter_mm * diameter_scale * 0.42466090; /* FWHM to sigma */
+    double sd2 = sd * sd, vmax = 0.0;
+    for (int c = 0; c < 3; ++c) {
+        double skin = fmax(look.skin_linear_rgb[c], 1e-6), covered = fmax(look.covered_linear_rgb[c], 1e-6);
+        double ln_ratio = fmax(log(skin / covered), 0.0) * below;
+        for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS && k < 2; ++k) {
+            double s = look.kernel_sigma_mm[c][k];
+            double v = sd2 + s * s;
+            out[8 * k + c] = (float)(look.gain[c] * look.kernel_weight[c][k] * sd2 / v * ln_ratio);
+            out[8 * k + 4 + c] = (float)v;
+            if (look.kernel_weight[c][k] > 1e-4) vmax = fmax(vmax, v);
+        }
+    }
+    return (float)(3.0 * sqrt(vmax));
+}
+
+/* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
+ * and the positions with reaches, and rebuilds the close-up grid if the widest dot outgrew it. */
+static smp_status dot_looks_update(render_context *rc, const render_frame *f, smp_error *err)
+{
+    float state[2][AGEING_MAX_LAYERS];
+    layer_state(f, state);
+    if (rc->looks_valid && rc->looks_table == f->optics && rc->looks_type == f->fitzpatrick &&
+        memcmp(state, rc->looks_layers, sizeof state) == 0)
+        return SMP_OK;
+    size_t n = (size_t)rc->dot_count;
+    float *positions = malloc(sizeof(float) * 4 * (n ? n : 1));
+    if (!positions) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory updating dot looks");
+    float max_reach = 0.0f;
+    bool outgrown = !rc->looks_valid;
+    for (size_t i = 0; i < n; ++i) {
+        const pigment_dot *d = &rc->dots[i];
+        int layer = d->session < AGEING_MAX_LAYERS ? d->session : AGEING_MAX_LAYERS - 1;
+        float reach = 0.0f;
+        if (f->optics)
+            reach = dot_look_terms(f->optics, f->fitzpatrick, d, state[0][layer], state[1][layer],
+                                   rc->looks + LOOK_FLOATS * i);
+        else
+            memset(rc->looks + LOOK_FLOATS * i, 0, sizeof(float) * LOOK_FLOATS);
+        rc->reaches_mm[i] = reach;
+        outgrown = outgrown || reach > rc->grid_reaches_mm[i];
+        max_reach = fmaxf(max_reach, reach);
+        memcpy(positions + 4 * i, d->position_mm, 3 * sizeof(float));
+        positions[4 * i + 3] = reach;
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, rc->looks_buf);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * LOOK_FLOATS * (n ? n : 1)), rc->looks,
+                 GL_DYNAMIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->looks_buf);
+    glBindBuffer(GL_TEXTURE_BUFFER, rc->dots_tbo_buf);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof(float) * 4 * (n ? n : 1)), positions, GL_DYNAMIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->dots_tbo_buf);
+    free(positions);
+    memcpy(rc->looks_layers, state, sizeof state);
+    rc->looks_table = f->optics;
+    rc->looks_type = f->fitzpatrick;
+    rc->looks_valid = true;
+    rc->coverage_valid = false;
+    rc->look_updates++;
+    rc->max_reach_mm = max_reach;
+    /* Rebuild the cell lists only when a dot outgrew the reach it was listed with (never to shrink). */
+    return outgrown ? grid_build(rc, err) : SMP_OK;
+}
+
+static void coverage_update(render_context *rc)
+{
+    if (rc->coverage_valid) return;
     rc->coverage_valid = true;
     rc->resplats++;
     int cs = rc->desc.coverage_size;
@@ -503,7 +588,6 @@ static void coverage_update(render_context *rc, const render_frame *f)
         glEnable(GL_BLEND);
         glBlendFunc(GL_ONE, GL_ONE);
         glUseProgram(rc->prog_splat);
-        layers_upload(rc->prog_splat, f);
         /* A texel is a box of side mm_per_texel; its Gaussian equivalent has sigma = side / sqrt(12). */
         glUniform1f(uloc(rc->prog_splat, "u_texel_sigma_mm"), rc->chart_mm_per_uv / (float)cs / sqrtf(12.0f));
         glBindVertexArray(rc->splat_vao);
@@ -536,7 +620,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glDisable(GL_POLYGON_OFFSET_FILL);
 
     /* 2. Pigment coverage for the far path. */
-    coverage_update(rc, f);
+    coverage_update(rc);
 
     /* 3. The head. */
     glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
@@ -563,7 +647,6 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glUniform3fv(uloc(p, "u_sky_radiance"), 1, f->sky_radiance);
     glUniform3fv(uloc(p, "u_ground_radiance"), 1, f->ground_radiance);
     glUniform3fv(uloc(p, "u_skin_albedo"), 1, f->skin_albedo);
-    glUniform3fv(uloc(p, "u_ink_albedo"), 1, f->ink_albedo);
     glUniform1f(uloc(p, "u_specular_f0"), f->specular_f0);
     glUniform1f(uloc(p, "u_roughness"), f->roughness);
     glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)ss);
@@ -571,7 +654,6 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glUniform1i(uloc(p, "u_dot_count"), rc->dot_count);
     glUniform1f(uloc(p, "u_lod_near_mm"), LOD_NEAR_MM);
     glUniform1f(uloc(p, "u_lod_far_mm"), LOD_FAR_MM);
-    layers_upload(p, f);
     glActiveTexture(GL_TEXTURE0 + UNIT_SHADOW);
     glBindTexture(GL_TEXTURE_2D, rc->shadow_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_COVERAGE);
@@ -582,6 +664,8 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glBindTexture(GL_TEXTURE_BUFFER, rc->cell_dots_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_DOTS);
     glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_LOOKS);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(rc->mesh_vao);
     glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
@@ -615,12 +699,8 @@ static smp_status frame_prepare(render_context *rc, const render_frame *f, smp_e
         return smp_error_set(err, SMP_ERR_INPUT, "render: size %dx%d must be between 1 and 16384", f->width,
                              f->height);
     if (!rc->mesh_vao) return smp_error_set(err, SMP_ERR_GL, "render: no scene set before drawing");
-    float max_scale = 1.0f;
-    for (int i = 0; i < f->layer_count; ++i) max_scale = fmaxf(max_scale, f->layers[i].diameter_scale);
-    if (max_scale > rc->grid_diameter_scale) {
-        smp_status st = grid_build(rc, max_scale * 1.25f, err);
-        if (st != SMP_OK) return st;
-    }
+    smp_status st = dot_looks_update(rc, f, err);
+    if (st != SMP_OK) return st;
     return targets_ensure(rc, f->width, f->height, err);
 }
 
@@ -708,4 +788,6 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->cell_entries = rc->cell_entries;
     out->grid_size = rc->grid_size;
     out->coverage_resplats = rc->resplats;
+    out->look_updates = rc->look_updates;
+    out->max_reach_mm = rc->max_reach_mm;
 }

@@ -1,7 +1,8 @@
 /* render: the only module that calls OpenGL (3.3 core, through libepoxy). It is fed data, never reaches
  * back: a scene (the head mesh and the dot field, uploaded when the plan changes) and per-frame
  * descriptions (camera, light, skin and ink colours, the ageing state of each dot layer), and it draws.
- * It decides no physics: colours and ageing come from optics/ and ageing/ through the frame description.
+ * It decides no physics: colours and ageing come from optics/ (the baked tables: each dot's colour and blur
+ * from its depth and ink) and ageing/ through the frame description.
  * It never includes SDL: the caller makes a GL context current before any call.
  *
  *     render_context *rc;
@@ -17,6 +18,7 @@
 
 #include "core/core.h"
 #include "ageing/ageing.h"
+#include "optics/table.h"
 #include "pigment/pigment.h"
 #include "scalp/scalp.h"
 
@@ -40,7 +42,8 @@ typedef struct render_frame {
     float sky_radiance[3];           /* ambient from above */
     float ground_radiance[3];        /* ambient from below */
     float skin_albedo[3];            /* linear RGB */
-    float ink_albedo[3];             /* linear RGB of skin fully covered by ink */
+    const optics_table *optics;      /* baked optics: each dot's colour and blur; NULL draws no pigment */
+    int fitzpatrick;                 /* skin type 1..6, the table's row */
     float specular_f0;               /* skin's normal-incidence reflectance (~0.028 for n = 1.4) */
     float roughness;                 /* GGX roughness of the skin surface */
     float exposure;                  /* scale before tone mapping */
@@ -82,7 +85,9 @@ typedef struct render_stats {
     int dot_count;
     int cell_entries;       /* dot references in the close-up grid */
     int grid_size;
-    int coverage_resplats;  /* how often the coverage texture was rebuilt (time changes) */
+    int coverage_resplats;  /* how often the density texture was rebuilt (time or skin changes) */
+    int look_updates;       /* how often the dots' looks were recomputed from the optics table */
+    float max_reach_mm;     /* the widest dot's reach (3 sigma of its widest term) */
 } render_stats;
 void render_stats_get(const render_context *rc, render_stats *out);
 
