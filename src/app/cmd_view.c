@@ -85,27 +85,133 @@ static app_camera orbit_camera(const orbit *o)
     return c;
 }
 
-static void draw_hud(ui_text *text, const app_scene *scene, const app_light *light, double t_days, app_view view,
-                     double fps, int height)
+/* What the window edits: the plan, where it is saved, whether it changed since, the last message. */
+typedef struct editor {
+    char save_path[PLAN_PATH_MAX];
+    bool dirty;
+    bool quit_warned;
+    char status[PLAN_PATH_MAX + 600];
+} editor;
+
+static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, const app_light *light, double t_days,
+                     app_view view, double fps, int height)
 {
     static const float panel[4] = {0.0f, 0.0f, 0.0f, 0.55f}, white[4] = {1, 1, 1, 1}, grey[4] = {0.75f, 0.75f, 0.75f, 1};
-    char line[5][160];
+    static const float amber[4] = {1.0f, 0.8f, 0.35f, 1.0f};
+    char line[7][PLAN_PATH_MAX + 700];
     double healed = app_scene_default_days(scene);
     snprintf(line[0], sizeof line[0], "time  %.0f days  (%.2f years)%s", t_days, t_days / 365.25,
              fabs(t_days - healed) < 0.5 ? "  healed" : "");
     snprintf(line[1], sizeof line[1], "light %s  azimuth %.0f deg  elevation %.0f deg", light->preset,
              light->azimuth_deg, light->elevation_deg);
-    snprintf(line[2], sizeof line[2], "view  %s   dots %d   Fitzpatrick %d   depth %.2f mm", app_view_name(view),
-             scene->field.count, scene->plan.patient.fitzpatrick, scene->plan.pigment.depth_mm);
-    snprintf(line[3], sizeof line[3], "%.0f fps", fps);
-    snprintf(line[4], sizeof line[4],
-             "drag: orbit  wheel: zoom  arrows: light  [ ]: time  H: healed  1-9: views  L: light preset  Esc: quit");
+    snprintf(line[2], sizeof line[2], "view  %s   dots %d   Fitzpatrick %d   depth %.2f mm   shade %.2f",
+             app_view_name(view), scene->field.count, scene->plan.patient.fitzpatrick, scene->plan.pigment.depth_mm,
+             scene->plan.pigment.shade);
+    snprintf(line[3], sizeof line[3], "plan  %s%s", ed->save_path, ed->dirty ? "  (unsaved changes)" : "");
+    snprintf(line[4], sizeof line[4], "%.0f fps", fps);
+    snprintf(line[5], sizeof line[5],
+             "drag: orbit  wheel: zoom  arrows: light  [ ]: time  H: healed  1-9: views  L: light preset  "
+             "D/K (+Shift): depth/shade  F: skin type  Ctrl+S: save  drop a plan file to load  Esc: quit");
+    snprintf(line[6], sizeof line[6], "%s", ed->status);
     float lh = ui_text_line_height(text);
     ui_text_clear(text);
-    ui_text_panel(text, 8, 8, 620, lh * 4 + 12, panel);
-    for (int i = 0; i < 4; ++i) ui_text_print(text, 16, 14 + lh * i, white, line[i]);
-    ui_text_panel(text, 8, (float)height - lh - 16, 900, lh + 8, panel);
-    ui_text_print(text, 16, (float)height - lh - 12, grey, line[4]);
+    ui_text_panel(text, 8, 8, 700, lh * 5 + 12, panel);
+    for (int i = 0; i < 5; ++i) ui_text_print(text, 16, 14 + lh * i, i == 3 && ed->dirty ? amber : white, line[i]);
+    if (ed->status[0]) {
+        ui_text_panel(text, 8, (float)height - 2 * lh - 24, 1200, lh + 8, panel);
+        ui_text_print(text, 16, (float)height - 2 * lh - 20, amber, line[6]);
+    }
+    ui_text_panel(text, 8, (float)height - lh - 16, 1200, lh + 8, panel);
+    ui_text_print(text, 16, (float)height - lh - 12, grey, line[5]);
+}
+
+/* Replaces the scene's plan and re-uploads it; on failure the old plan stays and the status says why. */
+static bool editor_apply(editor *ed, app_scene *scene, render_context *rc, const plan *pl)
+{
+    smp_error err = {0};
+    if (app_scene_set_plan(scene, pl, &err) != SMP_OK ||
+        render_scene_set(rc, &scene->head, &scene->field, &err) != SMP_OK) {
+        snprintf(ed->status, sizeof ed->status, "%s", err.message);
+        return false;
+    }
+    return true;
+}
+
+static void editor_edit(editor *ed, app_scene *scene, render_context *rc, SDL_Keycode key, bool shift)
+{
+    plan pl = scene->plan;
+    double sign = shift ? -1.0 : 1.0;
+    if (key == SDLK_d) pl.pigment.depth_mm = smp_clamp(pl.pigment.depth_mm + 0.05 * sign, 0.1, 3.0);
+    else if (key == SDLK_k) pl.pigment.shade = smp_clamp(pl.pigment.shade + 0.05 * sign, 0.0, 1.0);
+    else if (key == SDLK_f) pl.patient.fitzpatrick = pl.patient.fitzpatrick % 6 + 1;
+    if (plan_equal(&pl, &scene->plan)) return;
+    if (editor_apply(ed, scene, rc, &pl)) {
+        ed->dirty = true;
+        ed->quit_warned = false;
+        ed->status[0] = '\0';
+    }
+}
+
+static void editor_save(editor *ed, const app_scene *scene)
+{
+    smp_error err = {0};
+    if (plan_save(&scene->plan, ed->save_path, &err) != SMP_OK) {
+        snprintf(ed->status, sizeof ed->status, "not saved: %s", err.message);
+        return;
+    }
+    ed->dirty = false;
+    char *full = realpath(ed->save_path, NULL);
+    snprintf(ed->status, sizeof ed->status, "saved %s", full ? full : ed->save_path);
+    free(full);
+}
+
+/* A plan file dropped on the window replaces the plan (unsaved edits are kept in a side file first). */
+static void editor_load(editor *ed, app_scene *scene, render_context *rc, const char *path)
+{
+    plan pl;
+    smp_error err = {0};
+    if (plan_load(&pl, path, NULL, 0, NULL, NULL, &err) != SMP_OK) {
+        snprintf(ed->status, sizeof ed->status, "not loaded: %s", err.message);
+        return;
+    }
+    if (ed->dirty) {
+        char side[PLAN_PATH_MAX + 16];
+        snprintf(side, sizeof side, "%s.unsaved.json", ed->save_path);
+        if (plan_save(&scene->plan, side, &err) != SMP_OK) {
+            snprintf(ed->status, sizeof ed->status, "not loaded: unsaved edits could not be kept: %s", err.message);
+            return;
+        }
+    }
+    if (!editor_apply(ed, scene, rc, &pl)) return;
+    snprintf(ed->save_path, sizeof ed->save_path, "%s", path);
+    ed->dirty = false;
+    ed->quit_warned = false;
+    snprintf(ed->status, sizeof ed->status, "loaded %s", path);
+}
+
+/* Tests drive the window with SMP_WINDOW_EVENTS: comma-separated "drop:PATH", "key:d", "key:shift+d",
+ * "key:ctrl+s", "key:escape", pushed into SDL's queue as if they came from the user. */
+static void push_test_events(const char *spec)
+{
+    char *copy = strdup(spec), *save = NULL;
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        SDL_Event e;
+        memset(&e, 0, sizeof e);
+        if (strncmp(item, "drop:", 5) == 0) {
+            e.type = SDL_DROPFILE;
+            e.drop.file = SDL_strdup(item + 5);
+        } else if (strncmp(item, "key:", 4) == 0) {
+            const char *k = item + 4;
+            e.type = SDL_KEYDOWN;
+            if (strncmp(k, "shift+", 6) == 0) e.key.keysym.mod = KMOD_LSHIFT, k += 6;
+            if (strncmp(k, "ctrl+", 5) == 0) e.key.keysym.mod = KMOD_LCTRL, k += 5;
+            e.key.keysym.sym = SDL_GetKeyFromName(k);
+        } else {
+            continue;
+        }
+        SDL_PushEvent(&e);
+    }
+    free(copy);
 }
 
 static int run_window(app_scene *scene, app_options *opts)
@@ -130,6 +236,11 @@ static int run_window(app_scene *scene, app_options *opts)
         if (opts->light_preset && strcmp(opts->light_preset, presets[i]) == 0) preset = i;
     app_light light = app_scene_light(presets[preset], opts);
     double t = opts->has_time ? opts->time_days : app_scene_default_days(scene);
+    editor ed = {0};
+    snprintf(ed.save_path, sizeof ed.save_path, "%s", opts->plan_path ? opts->plan_path : "smpsim-plan.json");
+    const char *test_events = getenv("SMP_WINDOW_EVENTS");
+    if (test_events) push_test_events(test_events);
+    SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
     bool dragging = false, running = true;
     Uint64 last = SDL_GetPerformanceCounter();
     double fps = 0.0;
@@ -137,7 +248,10 @@ static int run_window(app_scene *scene, app_options *opts)
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             if (e.type == SDL_QUIT) running = false;
-            else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT) dragging = true;
+            else if (e.type == SDL_DROPFILE) {
+                editor_load(&ed, scene, rc, e.drop.file);
+                SDL_free(e.drop.file);
+            } else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT) dragging = true;
             else if (e.type == SDL_MOUSEBUTTONUP && e.button.button == SDL_BUTTON_LEFT) dragging = false;
             else if (e.type == SDL_MOUSEMOTION && dragging) {
                 o.yaw -= (float)e.motion.xrel * 0.006f;
@@ -146,8 +260,19 @@ static int run_window(app_scene *scene, app_options *opts)
                 o.distance = fminf(fmaxf(o.distance * powf(0.9f, (float)e.wheel.y), 60.0f), 20000.0f);
             } else if (e.type == SDL_KEYDOWN) {
                 SDL_Keycode k = e.key.keysym.sym;
-                double step_days = (e.key.keysym.mod & KMOD_SHIFT) ? 365.25 : 30.0;
-                if (k == SDLK_ESCAPE || k == SDLK_q) running = false;
+                bool shift = (e.key.keysym.mod & KMOD_SHIFT) != 0, ctrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
+                double step_days = shift ? 365.25 : 30.0;
+                if (k == SDLK_ESCAPE || k == SDLK_q) {
+                    /* Never lose work silently: the first Esc with unsaved edits only warns. */
+                    if (ed.dirty && !ed.quit_warned) {
+                        ed.quit_warned = true;
+                        snprintf(ed.status, sizeof ed.status,
+                                 "unsaved changes: Ctrl+S saves to %s, Esc again quits without saving", ed.save_path);
+                    } else {
+                        running = false;
+                    }
+                } else if (k == SDLK_s && ctrl) editor_save(&ed, scene);
+                else if (k == SDLK_d || k == SDLK_k || k == SDLK_f) editor_edit(&ed, scene, rc, k, shift);
                 else if (k == SDLK_LEFT) light.azimuth_deg = fmod(light.azimuth_deg - 5.0 + 360.0, 360.0);
                 else if (k == SDLK_RIGHT) light.azimuth_deg = fmod(light.azimuth_deg + 5.0, 360.0);
                 else if (k == SDLK_UP) light.elevation_deg = fmin(light.elevation_deg + 5.0, 90.0);
@@ -173,7 +298,7 @@ static int run_window(app_scene *scene, app_options *opts)
         app_camera c = orbit_camera(&o);
         render_frame frame;
         app_scene_frame(scene, &c, &light, t, w, h, &frame);
-        draw_hud(text, scene, &light, t, view, fps, h);
+        draw_hud(text, scene, &ed, &light, t, view, fps, h);
         render_overlay ov = ui_text_overlay(text);
         if (render_frame_draw(rc, &frame, 0, &err) != SMP_OK || render_overlay_draw(rc, &ov, w, h, 0, &err) != SMP_OK) {
             status = app_fail(NULL, &err);

@@ -35,6 +35,27 @@ smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn wa
     return SMP_OK;
 }
 
+smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
+{
+    smp_status st = plan_validate(pl, "plan", err);
+    if (st != SMP_OK) return st;
+    /* The head is rebuilt only when its measures changed; the dots always are. */
+    bool same_head = memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0;
+    scalp_head head = s->head;
+    pigment_field field;
+    if (!same_head && (st = scalp_head_create(&head, &pl->head, err)) != SMP_OK) return st;
+    if ((st = pigment_field_create(&field, &head, pl, err)) != SMP_OK) {
+        if (!same_head) scalp_head_destroy(&head);
+        return st;
+    }
+    pigment_field_destroy(&s->field);
+    if (!same_head) scalp_head_destroy(&s->head);
+    s->head = head;
+    s->field = field;
+    s->plan = *pl;
+    return SMP_OK;
+}
+
 optics_table *app_optics_table_load(smp_error *err)
 {
     const smp_embedded_file *f = smp_embedded_find(smp_embedded_tables, "tables.json");

@@ -34,6 +34,9 @@ typedef struct app_scene {
 smp_status app_scene_create(app_scene *scene, const app_options *opts, smp_log_fn warn, smp_error *err);
 void app_scene_destroy(app_scene *scene); /* safe on a zeroed scene */
 
+/* Rebuilds the scene for a new plan (head, dots). On failure the scene is left as it was and err says why. */
+smp_status app_scene_set_plan(app_scene *scene, const plan *pl, smp_error *err);
+
 /* The optics tables built into the binary, parsed (caller frees with free()); NULL with err set if the
  * embedded copy is missing or malformed (a build defect). */
 optics_table *app_optics_table_load(smp_error *err);
