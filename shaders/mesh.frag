@@ -30,7 +30,12 @@ uniform int u_dot_count;
 uniform float u_lod_near_mm;          // pixel sigma below which the analytic path is used alone
 uniform float u_lod_far_mm;           // pixel sigma above which the texture path is used alone
 
-out vec4 o_color;
+// Three targets, so that subsurface scattering (sss_x/sss_y.frag) can blur the light under the skin before
+// the albedo (with its dots) multiplies it: the diffuse irradiance, the albedo with the view distance (the
+// blur's scale, 0 = not skin), and the light that does not scatter under the skin (specular).
+layout(location = 0) out vec4 o_irradiance;
+layout(location = 1) out vec4 o_albedo;
+layout(location = 2) out vec4 o_unscattered;
 
 float shadow_factor(vec3 n, vec3 l)
 {
@@ -98,7 +103,9 @@ void main()
     float shadow = nl > 0.0 ? shadow_factor(n, l) : 0.0;
     vec3 direct = u_light_radiance * nl * shadow;
     vec3 ambient = mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n.y);
-    vec3 diffuse = albedo * (direct + ambient);
     vec3 specular = u_light_radiance * nl * shadow * ggx_specular(n, v, l);
-    o_color = vec4(diffuse + specular, 1.0);
+    // Light entering the skin is what the specular reflection leaves (Fresnel at normal incidence).
+    o_irradiance = vec4((direct + ambient) * (1.0 - u_specular_f0), 1.0);
+    o_albedo = vec4(albedo, length(u_eye_mm - v_position_mm));
+    o_unscattered = vec4(specular, 1.0);
 }

@@ -20,13 +20,19 @@
 #define LOD_FAR_MM 0.25f  /* ... above which the coverage texture alone is used */
 #define GRID_CELL_MM 1.0f /* target size of a close-up grid cell */
 
-enum { UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS };
+enum {
+    UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS,
+    UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2
+};
+
+/* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
+enum { SCENE_TARGETS = 3 };
 
 #define LOOK_FLOATS 16 /* per dot: a0, v0, a1, v1 as four RGBA32F texels */
 
 struct render_context {
     render_context_desc desc;
-    GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay;
+    GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y;
     GLuint empty_vao;
     /* head */
     GLuint mesh_vao, mesh_vbo, mesh_ibo;
@@ -59,7 +65,9 @@ struct render_context {
     GLuint shadow_tex, shadow_fbo;
     /* frame targets */
     int target_w, target_h;
-    GLuint msaa_fbo, msaa_color_rb, msaa_depth_rb;
+    GLuint msaa_fbo, msaa_color_rb[SCENE_TARGETS], msaa_depth_rb;
+    GLuint resolve_fbo, resolve_tex[SCENE_TARGETS]; /* irradiance, albedo, unscattered */
+    GLuint sss_fbo, sss_tex[3];                     /* the three profile terms after the x pass */
     GLuint hdr_fbo, hdr_tex;
     GLuint ldr_fbo, ldr_tex;
     /* overlay */
@@ -72,6 +80,11 @@ static const render_sampler_unit mesh_samplers[] = {
     {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {"u_looks", UNIT_LOOKS}, {NULL, 0},
 };
 static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {NULL, 0}};
+static const render_sampler_unit sss_x_samplers[] = {
+    {"u_irradiance", UNIT_IRRADIANCE}, {"u_albedo", UNIT_ALBEDO}, {NULL, 0}};
+static const render_sampler_unit sss_y_samplers[] = {
+    {"u_term0", UNIT_TERM0}, {"u_term1", UNIT_TERM1}, {"u_term2", UNIT_TERM2}, {"u_albedo", UNIT_ALBEDO},
+    {"u_unscattered", UNIT_UNSCATTERED}, {NULL, 0}};
 static const render_sampler_unit overlay_samplers[] = {{"u_atlas", UNIT_ATLAS}, {NULL, 0}};
 
 static GLint uloc(GLuint prog, const char *name)
@@ -98,54 +111,90 @@ void render_frame_defaults(render_frame *f)
     f->exposure = 1.0f;
 }
 
-static smp_status targets_ensure(render_context *rc, int w, int h, smp_error *err)
+/* A non-multisampled RGBA16F texture of w x h (nearest filtering: read texel by texel). */
+static GLuint texture_hdr(int w, int h)
 {
-    if (rc->target_w == w && rc->target_h == h && rc->hdr_fbo) return SMP_OK;
+    GLuint t;
+    glGenTextures(1, &t);
+    glBindTexture(GL_TEXTURE_2D, t);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA16F, w, h, 0, GL_RGBA, GL_FLOAT, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    return t;
+}
+
+/* A framebuffer with count textures as colour attachments 0..count-1, all drawn to. */
+static GLenum framebuffer_with(GLuint *fbo, const GLuint *textures, int count)
+{
+    static const GLenum buffers[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
+    glGenFramebuffers(1, fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, *fbo);
+    for (int i = 0; i < count; ++i)
+        glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_TEXTURE_2D, textures[i], 0);
+    glDrawBuffers(count, buffers);
+    return glCheckFramebufferStatus(GL_FRAMEBUFFER);
+}
+
+static void targets_release(render_context *rc)
+{
     glDeleteFramebuffers(1, &rc->msaa_fbo);
-    glDeleteRenderbuffers(1, &rc->msaa_color_rb);
+    glDeleteRenderbuffers(SCENE_TARGETS, rc->msaa_color_rb);
     glDeleteRenderbuffers(1, &rc->msaa_depth_rb);
+    glDeleteFramebuffers(1, &rc->resolve_fbo);
+    glDeleteTextures(SCENE_TARGETS, rc->resolve_tex);
+    glDeleteFramebuffers(1, &rc->sss_fbo);
+    glDeleteTextures(3, rc->sss_tex);
     glDeleteFramebuffers(1, &rc->hdr_fbo);
     glDeleteTextures(1, &rc->hdr_tex);
     glDeleteFramebuffers(1, &rc->ldr_fbo);
     glDeleteTextures(1, &rc->ldr_tex);
+}
+
+static smp_status targets_ensure(render_context *rc, int w, int h, smp_error *err)
+{
+    if (rc->target_w == w && rc->target_h == h && rc->hdr_fbo) return SMP_OK;
+    targets_release(rc);
     int samples = rc->desc.samples;
     GLint max_samples = 1;
     glGetIntegerv(GL_MAX_SAMPLES, &max_samples);
     if (samples > max_samples) samples = max_samples;
+    int ms = samples > 1 ? samples : 0;
 
-    glGenRenderbuffers(1, &rc->msaa_color_rb);
-    glBindRenderbuffer(GL_RENDERBUFFER, rc->msaa_color_rb);
-    glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples > 1 ? samples : 0, GL_RGBA16F, w, h);
-    glGenRenderbuffers(1, &rc->msaa_depth_rb);
-    glBindRenderbuffer(GL_RENDERBUFFER, rc->msaa_depth_rb);
-    glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples > 1 ? samples : 0, GL_DEPTH_COMPONENT24, w, h);
+    static const GLenum buffers[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
+    glGenRenderbuffers(SCENE_TARGETS, rc->msaa_color_rb);
     glGenFramebuffers(1, &rc->msaa_fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
-    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, rc->msaa_color_rb);
+    for (int i = 0; i < SCENE_TARGETS; ++i) {
+        glBindRenderbuffer(GL_RENDERBUFFER, rc->msaa_color_rb[i]);
+        glRenderbufferStorageMultisample(GL_RENDERBUFFER, ms, GL_RGBA16F, w, h);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_RENDERBUFFER, rc->msaa_color_rb[i]);
+    }
+    glGenRenderbuffers(1, &rc->msaa_depth_rb);
+    glBindRenderbuffer(GL_RENDERBUFFER, rc->msaa_depth_rb);
+    glRenderbufferStorageMultisample(GL_RENDERBUFFER, ms, GL_DEPTH_COMPONENT24, w, h);
     glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, rc->msaa_depth_rb);
-    GLenum s1 = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glDrawBuffers(SCENE_TARGETS, buffers);
+    GLenum status[5];
+    status[0] = glCheckFramebufferStatus(GL_FRAMEBUFFER);
 
-    glGenTextures(1, &rc->hdr_tex);
-    glBindTexture(GL_TEXTURE_2D, rc->hdr_tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA16F, w, h, 0, GL_RGBA, GL_FLOAT, NULL);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glGenFramebuffers(1, &rc->hdr_fbo);
-    glBindFramebuffer(GL_FRAMEBUFFER, rc->hdr_fbo);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->hdr_tex, 0);
-    GLenum s2 = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    for (int i = 0; i < SCENE_TARGETS; ++i) rc->resolve_tex[i] = texture_hdr(w, h);
+    status[1] = framebuffer_with(&rc->resolve_fbo, rc->resolve_tex, SCENE_TARGETS);
+    for (int i = 0; i < 3; ++i) rc->sss_tex[i] = texture_hdr(w, h);
+    status[2] = framebuffer_with(&rc->sss_fbo, rc->sss_tex, 3);
+    rc->hdr_tex = texture_hdr(w, h);
+    status[3] = framebuffer_with(&rc->hdr_fbo, &rc->hdr_tex, 1);
 
     glGenTextures(1, &rc->ldr_tex);
     glBindTexture(GL_TEXTURE_2D, rc->ldr_tex);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
-    glGenFramebuffers(1, &rc->ldr_fbo);
-    glBindFramebuffer(GL_FRAMEBUFFER, rc->ldr_fbo);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->ldr_tex, 0);
-    GLenum s3 = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    status[4] = framebuffer_with(&rc->ldr_fbo, &rc->ldr_tex, 1);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    if (s1 != GL_FRAMEBUFFER_COMPLETE || s2 != GL_FRAMEBUFFER_COMPLETE || s3 != GL_FRAMEBUFFER_COMPLETE)
-        return smp_error_set(err, SMP_ERR_GL, "render: %dx%d render targets are incomplete (0x%x 0x%x 0x%x)", w,
-                             h, s1, s2, s3);
+    for (int i = 0; i < 5; ++i)
+        if (status[i] != GL_FRAMEBUFFER_COMPLETE)
+            return smp_error_set(err, SMP_ERR_GL, "render: %dx%d render target %d is incomplete (0x%x)", w, h, i,
+                                 status[i]);
     rc->target_w = w;
     rc->target_h = h;
     return SMP_OK;
@@ -171,7 +220,11 @@ smp_status render_context_create(render_context **out, const render_context_desc
         (st = render_program_create(&rc->prog_tonemap, "fullscreen.vert", "tonemap.frag", false, tonemap_samplers,
                                     disk, err)) ||
         (st = render_program_create(&rc->prog_overlay, "overlay.vert", "overlay.frag", false, overlay_samplers,
-                                    disk, err))) {
+                                    disk, err)) ||
+        (st = render_program_create(&rc->prog_sss_x, "fullscreen.vert", "sss_x.frag", false, sss_x_samplers, disk,
+                                    err)) ||
+        (st = render_program_create(&rc->prog_sss_y, "fullscreen.vert", "sss_y.frag", false, sss_y_samplers, disk,
+                                    err))) {
         render_context_destroy(rc);
         return st;
     }
@@ -241,7 +294,8 @@ smp_status render_context_create(render_context **out, const render_context_desc
 void render_context_destroy(render_context *rc)
 {
     if (!rc) return;
-    GLuint progs[] = {rc->prog_mesh, rc->prog_shadow, rc->prog_splat, rc->prog_tonemap, rc->prog_overlay};
+    GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow,  rc->prog_splat,  rc->prog_tonemap,
+                      rc->prog_overlay, rc->prog_sss_x,   rc->prog_sss_y};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
     GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
@@ -249,13 +303,12 @@ void render_context_destroy(render_context *rc)
     GLuint bufs[] = {rc->mesh_vbo,     rc->mesh_ibo,      rc->splat_corner_vbo, rc->splat_instance_vbo,
                      rc->dots_tbo_buf, rc->cell_dots_buf, rc->overlay_vbo,      rc->looks_buf};
     glDeleteBuffers(8, bufs);
-    GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex, rc->coverage_tex, rc->shadow_tex,
-                     rc->hdr_tex,      rc->ldr_tex,       rc->atlas_tex, rc->looks_tex};
-    glDeleteTextures(9, texs);
-    GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo, rc->msaa_fbo, rc->hdr_fbo, rc->ldr_fbo};
-    glDeleteFramebuffers(5, fbos);
-    GLuint rbs[] = {rc->msaa_color_rb, rc->msaa_depth_rb};
-    glDeleteRenderbuffers(2, rbs);
+    GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex,
+                     rc->coverage_tex, rc->shadow_tex,    rc->atlas_tex, rc->looks_tex};
+    glDeleteTextures(7, texs);
+    GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo};
+    glDeleteFramebuffers(2, fbos);
+    targets_release(rc);
     free(rc->dot_jacobians);
     free(rc->dots);
     free(rc->looks);
@@ -599,6 +652,66 @@ static void coverage_update(render_context *rc)
     glGenerateMipmap(GL_TEXTURE_2D);
 }
 
+/* The skin's profile for this frame: per term k, per channel, sigma (mm) and weight. No table: no blur. */
+static void sss_profile(const render_frame *f, float sigma_mm[3][3], float weight[3][3])
+{
+    memset(sigma_mm, 0, sizeof(float) * 9);
+    memset(weight, 0, sizeof(float) * 9);
+    for (int c = 0; c < 3; ++c) weight[0][c] = 1.0f;
+    if (!f->optics || f->fitzpatrick < 1 || f->fitzpatrick > OPTICS_TABLE_TYPES) return;
+    int t = f->fitzpatrick - 1;
+    for (int c = 0; c < 3; ++c) {
+        double sum = 0.0;
+        for (int k = 0; k < OPTICS_TABLE_SSS_TERMS; ++k) sum += f->optics->sss_weight[t][c][k];
+        if (sum < 0.5) continue; /* a table without this type's profile: no blur in this channel */
+        for (int k = 0; k < 3 && k < OPTICS_TABLE_SSS_TERMS; ++k) {
+            sigma_mm[k][c] = (float)f->optics->sss_sigma_mm[t][c][k];
+            weight[k][c] = (float)(f->optics->sss_weight[t][c][k] / sum);
+        }
+    }
+}
+
+static void sss_passes(render_context *rc, const render_frame *f)
+{
+    float sigma[3][3], weight[3][3];
+    sss_profile(f, sigma, weight);
+    /* A length L at distance z spans L * proj[1][1] * (height / 2) / z pixels. */
+    float px_per_mm_at_1mm = f->proj[1][1] * (float)f->height * 0.5f;
+    float texel[2] = {1.0f / (float)f->width, 1.0f / (float)f->height};
+    glDisable(GL_DEPTH_TEST);
+    glBindVertexArray(rc->empty_vao);
+
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->sss_fbo);
+    glViewport(0, 0, f->width, f->height);
+    GLuint p = rc->prog_sss_x;
+    glUseProgram(p);
+    glUniform3fv(uloc(p, "u_sss_sigma_mm"), 3, &sigma[0][0]);
+    glUniform1f(uloc(p, "u_px_per_mm_at_1mm"), px_per_mm_at_1mm);
+    glUniform2fv(uloc(p, "u_texel"), 1, texel);
+    glUniform2f(uloc(p, "u_direction"), 1.0f, 0.0f);
+    for (int i = 0; i < SCENE_TARGETS; ++i) {
+        glActiveTexture(GL_TEXTURE0 + UNIT_IRRADIANCE + i);
+        glBindTexture(GL_TEXTURE_2D, rc->resolve_tex[i]);
+    }
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->hdr_fbo);
+    p = rc->prog_sss_y;
+    glUseProgram(p);
+    glUniform3fv(uloc(p, "u_sss_sigma_mm"), 3, &sigma[0][0]);
+    glUniform3fv(uloc(p, "u_sss_weight"), 3, &weight[0][0]);
+    glUniform1f(uloc(p, "u_px_per_mm_at_1mm"), px_per_mm_at_1mm);
+    glUniform2fv(uloc(p, "u_texel"), 1, texel);
+    glUniform2f(uloc(p, "u_direction"), 0.0f, 1.0f);
+    for (int i = 0; i < 3; ++i) {
+        glActiveTexture(GL_TEXTURE0 + UNIT_TERM0 + i);
+        glBindTexture(GL_TEXTURE_2D, rc->sss_tex[i]);
+    }
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(0);
+}
+
 static void draw_scene(render_context *rc, const render_frame *f)
 {
     mat4 light_vp;
@@ -628,10 +741,12 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glEnable(GL_DEPTH_TEST);
     glEnable(GL_CULL_FACE);
     glCullFace(GL_BACK);
-    glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
-    /* A neutral studio backdrop behind the head, in linear light. */
-    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.055f, 0.06f, 0.07f, 1.0f});
+    glClear(GL_DEPTH_BUFFER_BIT);
+    /* No skin (irradiance alpha = coverage 0, albedo 0) and a neutral studio backdrop in the light that does
+     * not scatter, in linear light. */
+    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    glClearBufferfv(GL_COLOR, 1, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    glClearBufferfv(GL_COLOR, 2, (const float[4]){0.055f, 0.06f, 0.07f, 1.0f});
     GLuint p = rc->prog_mesh;
     glUseProgram(p);
     mat4 vp;
@@ -673,10 +788,22 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glDisable(GL_CULL_FACE);
     glDisable(GL_DEPTH_TEST);
 
-    /* 4. Resolve. */
+    /* 4. Resolve each target. */
     glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->msaa_fbo);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, rc->hdr_fbo);
-    glBlitFramebuffer(0, 0, f->width, f->height, 0, 0, f->width, f->height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, rc->resolve_fbo);
+    for (int i = 0; i < SCENE_TARGETS; ++i) {
+        GLenum none_but[3] = {GL_NONE, GL_NONE, GL_NONE};
+        none_but[i] = GL_COLOR_ATTACHMENT0 + i;
+        glReadBuffer(GL_COLOR_ATTACHMENT0 + i);
+        glDrawBuffers(SCENE_TARGETS, none_but);
+        glBlitFramebuffer(0, 0, f->width, f->height, 0, 0, f->width, f->height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    }
+    static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
+    glDrawBuffers(SCENE_TARGETS, all);
+    glReadBuffer(GL_COLOR_ATTACHMENT0);
+
+    /* 5. Subsurface scattering of the irradiance (two separable passes), then the composite into HDR. */
+    sss_passes(rc, f);
 }
 
 static void tonemap_to(render_context *rc, const render_frame *f, GLuint target)

@@ -1,0 +1,58 @@
+// Subsurface scattering of the skin, first (horizontal) pass. The skin's radial diffuse reflectance
+// profile, from the same Monte Carlo model as the dots (baked per skin type and linear sRGB channel as a sum
+// of three normalised Gaussians, optics/table.h), is applied to the irradiance in screen space (Jimenez et
+// al. 2015, "Separable subsurface scattering"; d'Eon & Luebke 2007 for the sum of Gaussians). Each Gaussian
+// is separable, so this pass blurs along x once per term into three targets and sss_y.frag blurs them
+// along y and sums them with their weights: the 2-D profile is reproduced exactly, not approximated.
+// Samples across a depth discontinuity (the head's silhouette) are left out and the weights renormalised.
+// Targets were resolved from multisampling: alpha of the irradiance is the skin's coverage c of the pixel,
+// so irradiance / c and distance / c are the skin's own values at partly covered edge pixels.
+in vec2 v_uv;
+uniform sampler2D u_irradiance;
+uniform sampler2D u_albedo;          // a: view distance in mm, 0 where there is no skin
+uniform vec3 u_sss_sigma_mm[3];      // per term k, per channel
+uniform float u_px_per_mm_at_1mm;    // pixels per mm of a surface facing the camera 1 mm away
+uniform vec2 u_texel;                // 1 / target size
+uniform vec2 u_direction;            // (1, 0) here; (0, 1) in sss_y.frag
+layout(location = 0) out vec4 o_term0;
+layout(location = 1) out vec4 o_term1;
+layout(location = 2) out vec4 o_term2;
+
+const int TAPS = 12; // per side
+
+vec3 blur_term(vec3 sigma_mm, float distance_mm, vec3 centre)
+{
+    vec3 sigma_px = sigma_mm * u_px_per_mm_at_1mm / distance_mm;
+    float widest = max(sigma_px.r, max(sigma_px.g, sigma_px.b));
+    if (widest < 0.3) return centre; // narrower than a pixel: nothing to blur
+    float step_px = max(3.0 * widest / float(TAPS), 1.0);
+    vec3 sum = centre, weight = vec3(1.0);
+    for (int i = 1; i <= TAPS; ++i) {
+        float x = float(i) * step_px;
+        vec3 w = exp(-0.5 * x * x / max(sigma_px * sigma_px, vec3(1e-6)));
+        for (int side = -1; side <= 1; side += 2) {
+            vec2 uv = v_uv + u_direction * u_texel * x * float(side);
+            vec4 e = texture(u_irradiance, uv);
+            float d = e.a > 0.01 ? texture(u_albedo, uv).a / e.a : 0.0;
+            // Same surface: within a few sigma in depth (the head curves away by far less over the blur).
+            float keep = d > 0.0 && abs(d - distance_mm) < 0.02 * distance_mm + 3.0 * sigma_mm.r ? 1.0 : 0.0;
+            sum += w * keep * (e.a > 0.01 ? e.rgb / e.a : vec3(0.0));
+            weight += w * keep;
+        }
+    }
+    return sum / weight;
+}
+
+void main()
+{
+    vec4 e = texture(u_irradiance, v_uv);
+    if (e.a <= 0.01) {
+        o_term0 = o_term1 = o_term2 = vec4(0.0);
+        return;
+    }
+    vec3 centre = e.rgb / e.a;
+    float distance_mm = texture(u_albedo, v_uv).a / e.a;
+    o_term0 = vec4(blur_term(u_sss_sigma_mm[0], distance_mm, centre), e.a);
+    o_term1 = vec4(blur_term(u_sss_sigma_mm[1], distance_mm, centre), e.a);
+    o_term2 = vec4(blur_term(u_sss_sigma_mm[2], distance_mm, centre), e.a);
+}
