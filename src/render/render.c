@@ -6,6 +6,7 @@
  */
 #include "render/render.h"
 
+#include "render/scar_internal.h"
 #include "render/shader.h"
 
 #include <cglm/cglm.h>
@@ -18,7 +19,7 @@
 #define LOD_FAR_MM 0.25f  /* ... above which the coverage texture alone is used */
 #define GRID_CELL_MM 1.0f /* target size of a close-up grid cell */
 
-enum { UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_HDR, UNIT_ATLAS };
+enum { UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_HDR, UNIT_ATLAS, UNIT_SCAR };
 
 struct render_context {
     render_context_desc desc;
@@ -52,11 +53,12 @@ struct render_context {
     /* overlay */
     GLuint overlay_vao, overlay_vbo, atlas_tex;
     int atlas_version;
+    render_scar scar; /* scars: chart-space relief and tissue (render/scar.c) */
 };
 
 static const render_sampler_unit mesh_samplers[] = {
     {"u_shadow_map", UNIT_SHADOW}, {"u_coverage", UNIT_COVERAGE}, {"u_cells", UNIT_CELLS},
-    {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {NULL, 0},
+    {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {"u_scar", UNIT_SCAR}, {NULL, 0},
 };
 static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {NULL, 0}};
 static const render_sampler_unit overlay_samplers[] = {{"u_atlas", UNIT_ATLAS}, {NULL, 0}};
@@ -242,6 +244,7 @@ void render_context_destroy(render_context *rc)
     glDeleteFramebuffers(5, fbos);
     GLuint rbs[] = {rc->msaa_color_rb, rc->msaa_depth_rb};
     glDeleteRenderbuffers(2, rbs);
+    render_scar_release(&rc->scar);
     free(rc->dot_jacobians);
     free(rc->dots);
     free(rc);
@@ -451,6 +454,16 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     return grid_build(rc, 1.5f, err);
 }
 
+smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
+                                  smp_error *err)
+{
+    render_scar_bake bake;
+    smp_status st = render_scar_bake_create(&bake, head, scars, 0, err);
+    if (st == SMP_OK) st = render_scar_upload(&rc->scar, &bake, err);
+    render_scar_bake_destroy(&bake);
+    return st;
+}
+
 static void light_matrix(const render_context *rc, const render_frame *f, mat4 out)
 {
     vec3 centre, half;
@@ -582,7 +595,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glBindTexture(GL_TEXTURE_BUFFER, rc->cell_dots_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_DOTS);
     glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
-    glActiveTexture(GL_TEXTURE0);
+    render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
     glBindVertexArray(rc->mesh_vao);
     glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
     glBindVertexArray(0);

@@ -29,10 +29,9 @@
  * punch size varies little; healing ovalises a little). */
 #define FUE_DIAMETER_SD 0.08f
 #define FUE_OVAL 0.12f
-/* The hash: 2 mm cells; every scar is also entered in the cells within HASH_MARGIN_MM of its reach so
- * a caller (the renderer's bake) can skip whole triangles whose centroid's cell is empty. */
-#define HASH_CELL_MM 2.0f
-#define HASH_MARGIN_MM 1.5f
+/* The hash: 1 mm cells (a FUE scar's reach spans 1-2 cells a side, so a query sees few candidates and
+ * an empty cell is a fast "no scar here"). */
+#define HASH_CELL_MM 1.0f
 #define FUE_TAG 0x80000000u
 
 static float sstep(float e0, float e1, float x)
@@ -80,10 +79,10 @@ static uint32_t hash_bucket(const scalp_scar_set *set, int ix, int iy, int iz)
     return h & (set->bucket_count - 1u);
 }
 
-static uint32_t bucket_of_point(const scalp_scar_set *set, const float p[3])
+static uint64_t cell_key(int ix, int iy, int iz)
 {
-    return hash_bucket(set, (int)floorf(p[0] / set->cell_mm), (int)floorf(p[1] / set->cell_mm),
-                       (int)floorf(p[2] / set->cell_mm));
+    return ((uint64_t)(uint32_t)(ix & 0x1fffff) << 42) | ((uint64_t)(uint32_t)(iy & 0x1fffff) << 21) |
+           (uint64_t)(uint32_t)(iz & 0x1fffff);
 }
 
 void scalp_scar_sample_at(const scalp_scar_set *set, const float p[3], scalp_scar_sample *out)
@@ -94,9 +93,12 @@ void scalp_scar_sample_at(const scalp_scar_set *set, const float p[3], scalp_sca
     out->pigment_uptake = 1.0f;
     out->scar = -1;
     if (!set || set->bucket_count == 0) return;
-    uint32_t b = bucket_of_point(set, p);
+    int ix = (int)floorf(p[0] / set->cell_mm), iy = (int)floorf(p[1] / set->cell_mm), iz = (int)floorf(p[2] / set->cell_mm);
+    uint32_t b = hash_bucket(set, ix, iy, iz);
+    uint64_t cell = cell_key(ix, iy, iz);
     float best_key = 0.0f;
     for (uint32_t e = set->bucket_start[b]; e < set->bucket_start[b + 1]; ++e) {
+        if (set->entry_cells[e] != cell) continue;
         uint32_t id = set->entries[e];
         float h = 0.0f, tissue = 0.0f;
         int scar;
@@ -589,15 +591,19 @@ static void hash_add(scalp_scar_set *set, const float lo[3], const float hi[3], 
 {
     int i0[3], i1[3];
     for (int k = 0; k < 3; ++k) {
-        i0[k] = (int)floorf((lo[k] - HASH_MARGIN_MM) / set->cell_mm);
-        i1[k] = (int)floorf((hi[k] + HASH_MARGIN_MM) / set->cell_mm);
+        i0[k] = (int)floorf(lo[k] / set->cell_mm);
+        i1[k] = (int)floorf(hi[k] / set->cell_mm);
     }
     for (int z = i0[2]; z <= i1[2]; ++z)
         for (int y = i0[1]; y <= i1[1]; ++y)
             for (int x = i0[0]; x <= i1[0]; ++x) {
                 uint32_t b = hash_bucket(set, x, y, z);
-                if (pass == 0) set->bucket_start[b + 1]++;
-                else set->entries[fill[b]++] = id;
+                if (pass == 0) {
+                    set->bucket_start[b + 1]++;
+                } else {
+                    set->entry_cells[fill[b]] = cell_key(x, y, z);
+                    set->entries[fill[b]++] = id;
+                }
             }
 }
 
@@ -620,12 +626,23 @@ static void prim_bounds(const scalp_scar_set *set, uint32_t id, float lo[3], flo
 static smp_status hash_build(scalp_scar_set *set, smp_error *err)
 {
     /* Primitive ids: FUT segments (a point and the next one of the same line), then FUE scars. */
-    int segs = 0;
-    for (int l = 0; l < set->line_count; ++l) segs += set->lines[l].count - 1;
-    size_t prims = (size_t)segs + (size_t)set->fue_count;
     set->cell_mm = HASH_CELL_MM;
+    /* About four buckets per occupied cell keeps collisions (which only cost time) rare. */
+    size_t cells = 0;
+    float lo[3], hi[3];
+    for (int l = 0; l < set->line_count; ++l)
+        for (int i = 0; i + 1 < set->lines[l].count; ++i) {
+            prim_bounds(set, (uint32_t)(set->lines[l].first + i), lo, hi);
+            cells += (size_t)((hi[0] - lo[0]) / set->cell_mm + 2) * (size_t)((hi[1] - lo[1]) / set->cell_mm + 2) *
+                     (size_t)((hi[2] - lo[2]) / set->cell_mm + 2);
+        }
+    for (int i = 0; i < set->fue_count; ++i) {
+        prim_bounds(set, (uint32_t)i | FUE_TAG, lo, hi);
+        cells += (size_t)((hi[0] - lo[0]) / set->cell_mm + 2) * (size_t)((hi[1] - lo[1]) / set->cell_mm + 2) *
+                 (size_t)((hi[2] - lo[2]) / set->cell_mm + 2);
+    }
     set->bucket_count = 1024;
-    while (set->bucket_count < prims * 8) set->bucket_count <<= 1;
+    while (set->bucket_count < cells * 4) set->bucket_count <<= 1;
     set->bucket_start = calloc(set->bucket_count + 1, sizeof *set->bucket_start);
     uint32_t *fill = malloc(sizeof *fill * set->bucket_count);
     if (!set->bucket_start || !fill) {
@@ -638,12 +655,12 @@ static smp_status hash_build(scalp_scar_set *set, smp_error *err)
             memcpy(fill, set->bucket_start, sizeof *fill * set->bucket_count);
             size_t total = set->bucket_start[set->bucket_count];
             set->entries = malloc(sizeof *set->entries * (total ? total : 1));
-            if (!set->entries) {
+            set->entry_cells = malloc(sizeof *set->entry_cells * (total ? total : 1));
+            if (!set->entries || !set->entry_cells) {
                 free(fill);
                 return smp_error_set(err, SMP_ERR_NOMEM, "scars: out of memory for the scar hash");
             }
         }
-        float lo[3], hi[3];
         for (int l = 0; l < set->line_count; ++l)
             for (int i = 0; i + 1 < set->lines[l].count; ++i) {
                 uint32_t id = (uint32_t)(set->lines[l].first + i);
@@ -715,12 +732,25 @@ void scalp_scar_set_destroy(scalp_scar_set *set)
     free(set->fue);
     free(set->bucket_start);
     free(set->entries);
+    free(set->entry_cells);
     memset(set, 0, sizeof *set);
 }
 
-bool scalp_scar_is_near(const scalp_scar_set *set, const float p_mm[3])
+bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])
 {
     if (!set || set->bucket_count == 0) return false;
-    uint32_t b = bucket_of_point(set, p_mm);
-    return set->bucket_start[b + 1] > set->bucket_start[b];
+    int i0[3], i1[3];
+    for (int k = 0; k < 3; ++k) {
+        i0[k] = (int)floorf(lo_mm[k] / set->cell_mm);
+        i1[k] = (int)floorf(hi_mm[k] / set->cell_mm);
+    }
+    for (int z = i0[2]; z <= i1[2]; ++z)
+        for (int y = i0[1]; y <= i1[1]; ++y)
+            for (int x = i0[0]; x <= i1[0]; ++x) {
+                uint32_t b = hash_bucket(set, x, y, z);
+                uint64_t cell = cell_key(x, y, z);
+                for (uint32_t e = set->bucket_start[b]; e < set->bucket_start[b + 1]; ++e)
+                    if (set->entry_cells[e] == cell) return true;
+            }
+    return false;
 }

@@ -15,7 +15,7 @@
  *     float ink = scalp_scar_pigment_uptake(&scars, p); // dots: multiply the ink a dot keeps
  *     scalp_scar_set_destroy(&scars);
  *
- * Queries go through a spatial hash of the scars' reach (2 mm cells): one hash lookup and a handful of
+ * Queries go through a spatial hash of the scars' reach (1 mm cells): one hash lookup and a handful of
  * distance tests, about 0.1-0.3 us, safe from many threads at once (the set is read-only after create).
  */
 #ifndef SMP_SCALP_SCAR_H
@@ -80,6 +80,8 @@ typedef struct scalp_scar_set {
     uint32_t bucket_count;
     uint32_t *bucket_start;       /* owned, bucket_count + 1 */
     uint32_t *entries;            /* owned */
+    uint64_t *entry_cells;        /* owned: the cell of each entry (packed coordinates), so that other cells
+                                   * hashed to the same bucket are skipped */
 } scalp_scar_set;
 
 /* What the scars do at one surface point. */
@@ -107,8 +109,8 @@ float scalp_scar_pigment_uptake(const scalp_scar_set *set, const float p_mm[3]);
 /* Multiplier (>= 1) on the rate at which ink fades at p: SCALP_SCAR_FADE_RATE_FACTOR in scar tissue. */
 float scalp_scar_fade_rate_factor(const scalp_scar_set *set, const float p_mm[3]);
 
-/* True when a scar may reach within 1.5 mm of p (its hash cell is not empty): a cheap test to skip work. */
-bool scalp_scar_is_near(const scalp_scar_set *set, const float p_mm[3]);
+/* False when no scar reaches into the box lo..hi (mm): a cheap test to skip work (exact to 1 mm cells). */
+bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3]);
 
 /* Pigment uptake of the tissue of a scar indented by depth_mm: 1 when flat, falling to
  * SCALP_SCAR_ATROPHIC_UPTAKE at SCALP_SCAR_ATROPHIC_DEPTH_MM and deeper (smoothstep). */

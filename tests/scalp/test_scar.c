@@ -348,7 +348,9 @@ static void a_plan_without_scars_should_give_an_empty_set(void **state)
     smp_error err = {0};
     assert_int_equal(scalp_scar_set_create(&set, &f->head, &p, &err), SMP_OK);
     assert_int_equal(set.line_count + set.fue_count, 0);
-    assert_false(scalp_scar_is_near(&set, f->head.landmarks_mm[SCALP_LM_NAPE]));
+    const float *nape = f->head.landmarks_mm[SCALP_LM_NAPE];
+    const float lo[3] = {nape[0] - 5, nape[1] - 5, nape[2] - 5}, hi[3] = {nape[0] + 5, nape[1] + 5, nape[2] + 5};
+    assert_false(scalp_scar_may_touch_box(&set, lo, hi));
     assert_near(scalp_scar_hair_factor(&set, f->head.landmarks_mm[SCALP_LM_NAPE]), 1.0, 0.0);
     scalp_scar_set_destroy(&set);
 }
