@@ -24,12 +24,19 @@ smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn wa
         scalp_head_destroy(&s->head);
         return st;
     }
+    st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
+    if (st != SMP_OK) {
+        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
+        app_scene_destroy(s);
+        return st;
+    }
     return SMP_OK;
 }
 
 void app_scene_destroy(app_scene *s)
 {
     if (!s) return;
+    scalp_scar_set_destroy(&s->scars);
     pigment_field_destroy(&s->field);
     scalp_head_destroy(&s->head);
 }
