@@ -70,13 +70,13 @@ vec3 analytic_density(float pixel_sigma_mm)
     return density;
 }
 
-float ggx_specular(vec3 n, vec3 v, vec3 l)
+float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness)
 {
     vec3 h = normalize(v + l);
     float nh = max(dot(n, h), 0.0), nl = max(dot(n, l), 0.0), nv = max(dot(n, v), 1e-4);
-    float a2 = u_roughness * u_roughness * u_roughness * u_roughness;
+    float a2 = roughness * roughness * roughness * roughness;
     float d = a2 / (3.14159265 * pow(nh * nh * (a2 - 1.0) + 1.0, 2.0));
-    float k = (u_roughness + 1.0) * (u_roughness + 1.0) / 8.0;
+    float k = (roughness + 1.0) * (roughness + 1.0) / 8.0;
     float g = nv / (nv * (1.0 - k) + k) * nl / (nl * (1.0 - k) + k);
     float f = u_specular_f0 + (1.0 - u_specular_f0) * pow(1.0 - max(dot(h, v), 0.0), 5.0);
     return d * g * f / max(4.0 * nv * nl, 1e-4);
@@ -87,6 +87,9 @@ void main()
     vec3 n = normalize(v_normal);
     vec3 v = normalize(u_eye_mm - v_position_mm);
     vec3 l = normalize(u_light_dir);
+    scar_surface scar = scar_evaluate(n, l, v_position_mm, v_uv); // scar.glsl: relief, shadow, pale tissue
+    vec3 n_geo = n;
+    n = scar.normal;
 
     // Pixel footprint on the surface, as a Gaussian sigma (half the pixel's larger extent).
     vec3 dx = dFdx(v_position_mm), dy = dFdy(v_position_mm);
@@ -98,12 +101,12 @@ void main()
     if (t > 0.0) density += t * texture(u_coverage, v_uv).rgb;
 
     // Beer-like: overlapping dots multiply their transmittance, so no amount of ink reaches black.
-    vec3 albedo = u_skin_albedo * exp(-max(density, vec3(0.0)));
+    vec3 albedo = u_skin_albedo * exp(-max(density, vec3(0.0))) * scar.albedo_scale;
     float nl = max(dot(n, l), 0.0);
-    float shadow = nl > 0.0 ? shadow_factor(n, l) : 0.0;
+    float shadow = nl > 0.0 ? shadow_factor(n_geo, l) * scar.shadow : 0.0;
     vec3 direct = u_light_radiance * nl * shadow;
     vec3 ambient = mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n.y);
-    vec3 specular = u_light_radiance * nl * shadow * ggx_specular(n, v, l);
+    vec3 specular = u_light_radiance * nl * shadow * ggx_specular(n, v, l, u_roughness * scar.roughness_scale);
     // Light entering the skin is what the specular reflection leaves (Fresnel at normal incidence).
     o_irradiance = vec4((direct + ambient) * (1.0 - u_specular_f0), 1.0);
     o_albedo = vec4(albedo, length(u_eye_mm - v_position_mm));

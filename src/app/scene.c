@@ -27,6 +27,12 @@ smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn wa
         scalp_head_destroy(&s->head);
         return st;
     }
+    st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
+    if (st != SMP_OK) {
+        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
+        app_scene_destroy(s);
+        return st;
+    }
     s->optics = app_optics_table_load(err);
     if (!s->optics) {
         app_scene_destroy(s);
@@ -39,18 +45,26 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
 {
     smp_status st = plan_validate(pl, "plan", err);
     if (st != SMP_OK) return st;
-    /* The head is rebuilt only when its measures changed; the dots always are. */
+    /* The head is rebuilt only when its measures changed; scars and dots always are. */
     bool same_head = memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0;
     scalp_head head = s->head;
+    scalp_scar_set scars;
     pigment_field field;
     if (!same_head && (st = scalp_head_create(&head, &pl->head, err)) != SMP_OK) return st;
+    if ((st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
+        if (!same_head) scalp_head_destroy(&head);
+        return st;
+    }
     if ((st = pigment_field_create(&field, &head, pl, err)) != SMP_OK) {
+        scalp_scar_set_destroy(&scars);
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
     pigment_field_destroy(&s->field);
+    scalp_scar_set_destroy(&s->scars);
     if (!same_head) scalp_head_destroy(&s->head);
     s->head = head;
+    s->scars = scars;
     s->field = field;
     s->plan = *pl;
     return SMP_OK;
@@ -78,6 +92,7 @@ optics_table *app_optics_table_load(smp_error *err)
 void app_scene_destroy(app_scene *s)
 {
     if (!s) return;
+    scalp_scar_set_destroy(&s->scars);
     pigment_field_destroy(&s->field);
     scalp_head_destroy(&s->head);
     free(s->optics);

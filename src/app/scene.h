@@ -26,6 +26,7 @@ typedef struct app_scene {
     plan plan;
     scalp_head head;
     pigment_field field;
+    scalp_scar_set scars;
     ageing_params ageing;
     optics_table *optics; /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
 } app_scene;

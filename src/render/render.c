@@ -8,6 +8,7 @@
  */
 #include "render/render.h"
 
+#include "render/scar_internal.h"
 #include "render/shader.h"
 
 #include <cglm/cglm.h>
@@ -22,7 +23,7 @@
 
 enum {
     UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS,
-    UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2
+    UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2, UNIT_SCAR
 };
 
 /* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
@@ -73,11 +74,13 @@ struct render_context {
     /* overlay */
     GLuint overlay_vao, overlay_vbo, atlas_tex;
     int atlas_version;
+    render_scar scar; /* scars: chart-space relief and tissue (render/scar.c) */
 };
 
 static const render_sampler_unit mesh_samplers[] = {
     {"u_shadow_map", UNIT_SHADOW}, {"u_coverage", UNIT_COVERAGE}, {"u_cells", UNIT_CELLS},
-    {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {"u_looks", UNIT_LOOKS}, {NULL, 0},
+    {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {"u_looks", UNIT_LOOKS},
+    {"u_scar", UNIT_SCAR}, {NULL, 0},
 };
 static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {NULL, 0}};
 static const render_sampler_unit sss_x_samplers[] = {
@@ -309,6 +312,7 @@ void render_context_destroy(render_context *rc)
     GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo};
     glDeleteFramebuffers(2, fbos);
     targets_release(rc);
+    render_scar_release(&rc->scar);
     free(rc->dot_jacobians);
     free(rc->dots);
     free(rc->looks);
@@ -515,6 +519,16 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     rc->coverage_valid = false;
     rc->looks_valid = false; /* the grid is built with the first looks */
     return SMP_OK;
+}
+
+smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
+                                  smp_error *err)
+{
+    render_scar_bake bake;
+    smp_status st = render_scar_bake_create(&bake, head, scars, 0, err);
+    if (st == SMP_OK) st = render_scar_upload(&rc->scar, &bake, err);
+    render_scar_bake_destroy(&bake);
+    return st;
 }
 
 static void light_matrix(const render_context *rc, const render_frame *f, mat4 out)
@@ -781,6 +795,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_LOOKS);
     glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
+    render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(rc->mesh_vao);
     glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);

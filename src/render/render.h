@@ -21,6 +21,7 @@
 #include "optics/table.h"
 #include "pigment/pigment.h"
 #include "scalp/scalp.h"
+#include "scalp/scar.h"
 
 #include <cglm/cglm.h>
 
@@ -58,6 +59,11 @@ void render_context_destroy(render_context *rc); /* NULL is a no-op */
 
 /* Uploads the head and the dots (both may change between calls; the renderer keeps no pointer to them). */
 smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err);
+
+/* Uploads the donor scars (relief and tissue baked into the scalp chart; scars NULL or empty removes them).
+ * Call after render_scene_set with the same head. Fails with SMP_ERR_NOMEM or SMP_ERR_GL. */
+smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
+                                  smp_error *err);
 
 /* Neutral defaults for everything but the camera. */
 void render_frame_defaults(render_frame *frame);

@@ -49,21 +49,48 @@ static void log_to_one_line(char *log)
         if (*c == '\n') *c = ' ';
 }
 
+/* Files included after dots.glsl into one shader file (besides include_dots): scar.glsl into the mesh
+ * fragment shader. */
+static const struct {
+    const char *file;
+    const char *includes[3];
+} file_includes[] = {
+    {"mesh.frag", {"scar.glsl", NULL}},
+};
+
 static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bool from_disk, smp_error *err)
 {
+    enum { MAX_PARTS = 8 };
+    const char *names[MAX_PARTS];
+    int count = 0;
+    if (include_dots) names[count++] = "dots.glsl";
+    for (size_t f = 0; f < sizeof file_includes / sizeof file_includes[0]; ++f)
+        if (strcmp(file_includes[f].file, name) == 0)
+            for (int i = 0; file_includes[f].includes[i] && count < MAX_PARTS - 4; ++i)
+                names[count++] = file_includes[f].includes[i];
+    char *texts[MAX_PARTS] = {NULL};
     char *body = source_get(name, from_disk, err);
-    char *dots = include_dots ? source_get("dots.glsl", from_disk, err) : NULL;
-    if (!body || (include_dots && !dots)) {
+    bool ok_sources = body != NULL;
+    for (int i = 0; i < count && ok_sources; ++i) ok_sources = (texts[i] = source_get(names[i], from_disk, err)) != NULL;
+    if (!ok_sources) {
         free(body);
-        free(dots);
+        for (int i = 0; i < count; ++i) free(texts[i]);
         return 0;
     }
-    const char *parts[4] = {"#version 330 core\n", dots ? dots : "", "\n#line 1\n", body};
+    const char *parts[MAX_PARTS + 3];
+    int n = 0;
+    parts[n++] = "#version 330 core\n";
+    for (int i = 0; i < count; ++i) {
+        parts[n++] = texts[i];
+        parts[n++] = "\n";
+    }
+    parts[n++] = "#line 1\n";
+    parts[n++] = body;
     GLuint shader = glCreateShader(type);
-    glShaderSource(shader, 4, parts, NULL);
+    glShaderSource(shader, n, parts, NULL);
     glCompileShader(shader);
     free(body);
-    free(dots);
+    for (int i = 0; i < count; ++i) free(texts[i]);
     GLint ok = 0;
     glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
     if (!ok) {

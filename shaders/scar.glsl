@@ -1,0 +1,92 @@
+// Donor scars (included into mesh.frag). render/scar.c bakes scalp/scar into a chart-space texture over
+// the scars' rectangle: R = indentation depth / u_scar_max_depth_mm (0..1), G = scar tissue weight. Here that height
+// field perturbs the normal (its surface gradient through the chart's cotangent frame), shadows itself
+// (a march towards the light over the height field, so raking light lights one wall of the trough and
+// leaves the other in shadow), and the tissue makes the skin paler and smoother.
+uniform sampler2D u_scar;
+uniform int u_scar_enabled;
+uniform vec4 u_scar_rect;              // chart uv of texel (0, 0)'s corner, and 1 / the rectangle's uv size
+uniform vec2 u_scar_size;              // texels
+uniform vec3 u_scar_albedo_scale;      // scar albedo / skin albedo (scalp_scar_albedo_linear_rgb)
+uniform float u_scar_roughness_scale;  // SCALP_SCAR_ROUGHNESS_SCALE
+uniform float u_scar_max_depth_mm;    // depth that R = 1 stands for
+
+// Height of the skin (mm, <= 0) at chart rectangle coordinates st.
+float scar_height_mm(vec2 st, float lod)
+{
+    return -u_scar_max_depth_mm * textureLod(u_scar, st, lod).r;
+}
+
+struct scar_surface {
+    vec3 normal;          // shading normal
+    float shadow;         // 0..1 visibility of the key light over the height field
+    vec3 albedo_scale;    // multiplies the diffuse albedo
+    float roughness_scale;// multiplies the GGX roughness
+    float tissue;
+};
+
+const int SCAR_MARCH_STEPS = 24;
+const float SCAR_MAX_MARCH_MM = 8.0;
+
+scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
+{
+    // Derivatives first, in uniform control flow.
+    vec3 dp1 = dFdx(position_mm), dp2 = dFdy(position_mm);
+    vec2 duv1 = dFdx(uv), duv2 = dFdy(uv);
+    scar_surface s = scar_surface(n, 1.0, vec3(1.0), 1.0, 0.0);
+    if (u_scar_enabled == 0) return s;
+    vec2 st = (uv - u_scar_rect.xy) * u_scar_rect.zw;
+    if (any(lessThan(st, vec2(0.0))) || any(greaterThan(st, vec2(1.0)))) return s;
+
+    // Surface gradients of u and v: the cotangent frame solved from the pixel's two screen-space steps
+    // (Schueler 2013, "Normal mapping without precomputed tangents"): grad u . dp_i = duv_i.x.
+    vec3 c1 = cross(dp2, n), c2 = cross(n, dp1);
+    float det = dot(dp1, c1);
+    if (abs(det) < 1e-12) return s;
+    vec3 grad_u = (duv1.x * c1 + duv2.x * c2) / det;
+    vec3 grad_v = (duv1.y * c1 + duv2.y * c2) / det;
+
+    // Level of detail from the pixel footprint in texels; differences one (filtered) texel apart.
+    vec2 texels_per_uv = u_scar_size * u_scar_rect.zw;
+    float footprint = max(length(duv1 * texels_per_uv), length(duv2 * texels_per_uv));
+    float lod = max(log2(max(footprint, 1e-6)), 0.0);
+    vec2 coarse = textureLod(u_scar, st, lod + 1.5).rg;
+    if (coarse.r == 0.0 && coarse.g == 0.0) return s;
+    vec2 here = textureLod(u_scar, st, lod).rg;
+    here.r *= -u_scar_max_depth_mm;
+    vec2 d_st = exp2(lod) / u_scar_size;
+    float hx1 = scar_height_mm(st + vec2(d_st.x, 0.0), lod), hx0 = scar_height_mm(st - vec2(d_st.x, 0.0), lod);
+    float hy1 = scar_height_mm(st + vec2(0.0, d_st.y), lod), hy0 = scar_height_mm(st - vec2(0.0, d_st.y), lod);
+    vec2 dh_duv = vec2(hx1 - hx0, hy1 - hy0) / (2.0 * d_st / u_scar_rect.zw);
+    vec3 grad_h = dh_duv.x * grad_u + dh_duv.y * grad_v;
+    // A height field along n: the surface normal is n - grad h (small slopes are exact to first order).
+    s.normal = normalize(n - grad_h);
+    s.tissue = here.g;
+    s.albedo_scale = mix(vec3(1.0), u_scar_albedo_scale, here.g);
+    s.roughness_scale = mix(1.0, u_scar_roughness_scale, here.g);
+
+    // Self-shadow: march from the point towards the light's direction along the surface; the ray rises
+    // tan(elevation) mm per mm; any height above it blocks the light. Outside an indentation the surface
+    // sits at the maximum (0) and cannot be shadowed by it.
+    float h0 = here.r, nl = dot(n, l);
+    vec3 lt = l - n * nl;
+    float lt_len = length(lt);
+    if (h0 < -1e-4 && nl > 0.0 && lt_len > 1e-3) {
+        float tan_el = nl / lt_len;
+        vec3 dir = lt / lt_len;
+        vec2 st_per_mm = vec2(dot(grad_u, dir), dot(grad_v, dir)) * u_scar_rect.zw;
+        float reach = min(-h0 / tan_el, SCAR_MAX_MARCH_MM);
+        float vis = 1.0;
+        for (int i = 1; i <= SCAR_MARCH_STEPS; ++i) {
+            float t = reach * float(i) / float(SCAR_MARCH_STEPS);
+            float h = scar_height_mm(st + st_per_mm * t, lod);
+            // Shadowed once the height field stands above the ray, with a soft edge that widens with
+            // distance (the penumbra of a light about 1 degree across) plus 10 um so the edge is never a
+            // hard step on the texel grid; the ray starts 4 um up, above the texture's 8-bit steps.
+            float w = 0.01 + 0.017 * t;
+            vis = min(vis, smoothstep(-w, 0.0, h0 + 0.004 + t * tan_el - h));
+        }
+        s.shadow = vis;
+    }
+    return s;
+}

@@ -1,0 +1,48 @@
+/* render/scar: the donor scars as a chart-space texture for mesh.frag (shaders/scar.glsl).
+ * The bake (plain CPU, testable without GL) rasterises the head's triangles in the scalp chart over the
+ * scars' bounding rectangle and evaluates scalp/scar at each texel's surface point: R = indentation
+ * depth / the set's deepest (0..1, 8 bits: 1.6 um steps for 0.4 mm), G = scar tissue weight (0..1).
+ * The upload makes a mip-mapped RG8 texture (4096 x 3844 x 2 bytes for the default plan); binding
+ * sets scar.glsl's uniforms. Internal to render/. */
+#ifndef SMP_RENDER_SCAR_INTERNAL_H
+#define SMP_RENDER_SCAR_INTERNAL_H
+
+#include "core/core.h"
+#include "scalp/scalp.h"
+#include "scalp/scar.h"
+
+#include <epoxy/gl.h>
+
+/* Target texel size in chart millimetres, and the largest side allowed (larger rectangles get coarser
+ * texels: 4096 over the whole donor band gives ~0.14 mm, 6 texels across a 0.9 mm FUE scar). */
+#define RENDER_SCAR_TEXEL_MM 0.05f
+#define RENDER_SCAR_MAX_SIZE 4096
+
+typedef struct render_scar_bake {
+    int width, height;   /* texels; 0 when there are no scars */
+    float uv0[2], uv1[2];/* the chart rectangle covered */
+    float depth_scale_mm;/* depth that R = 255 stands for (the set's deepest scar) */
+    uint8_t *texels;     /* width * height * 2 bytes (depth / depth_scale_mm, tissue), row 0 at uv0[1]; owned */
+} render_scar_bake;
+
+/* Bakes set over head's chart; max_size caps each side (0 = RENDER_SCAR_MAX_SIZE). An empty set gives a
+ * 0x0 bake. Release with render_scar_bake_destroy. Fails with SMP_ERR_NOMEM. */
+smp_status render_scar_bake_create(render_scar_bake *bake, const scalp_head *head, const scalp_scar_set *set,
+                                   int max_size, smp_error *err);
+void render_scar_bake_destroy(render_scar_bake *bake); /* safe on a zeroed bake */
+
+typedef struct render_scar {
+    GLuint tex;          /* 0 until the first upload */
+    bool present;        /* a non-empty bake is uploaded */
+    float rect[4];       /* u0, v0, 1 / width_uv, 1 / height_uv */
+    float size[2];       /* texels */
+    float max_depth_mm;
+} render_scar;
+
+/* Uploads a bake (replacing the previous one; an empty bake turns scars off). */
+smp_status render_scar_upload(render_scar *rs, const render_scar_bake *bake, smp_error *err);
+/* Binds the texture to unit and sets scar.glsl's uniforms on prog (in use) for skin of albedo skin_rgb. */
+void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3]);
+void render_scar_release(render_scar *rs); /* deletes the texture; safe twice */
+
+#endif
