@@ -1,4 +1,5 @@
-/* smpsim bench: frame time over a fixed camera orbit, offscreen; JSON on stdout. */
+/* smpsim bench: frame time over a fixed camera orbit, offscreen; or, with --placement, the time to place
+ * the plan's dot field (no GL). JSON on stdout. */
 #include "app/app.h"
 #include "app/common.h"
 
@@ -7,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static const char bench_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
@@ -25,14 +27,84 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int app_cmd_bench(int argc, char **argv)
+/* smpsim bench --placement [--runs N]: pigment_field_create on the plan's head, N times (default 5), one
+ * thread; the head is built once and not timed. Reports the dot count, the best and the median time. */
+static int bench_placement(int argc, char **argv, int runs)
 {
     app_options opts;
     smp_error err = {0};
     if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
+    plan p;
+    if (plan_load(&p, opts.plan_path, opts.sets, opts.set_count, app_warn, NULL, &err) != SMP_OK)
+        return app_fail("bench", &err);
+    app_options_apply_seed(&opts, &p);
+    scalp_head head;
+    if (scalp_head_create(&head, &p.head, &err) != SMP_OK) return app_fail("bench", &err);
+    double *s = malloc(sizeof *s * (size_t)runs);
+    int status = 0, dots = 0;
+    double area = 0.0;
+    for (int i = 0; s && i < runs; ++i) {
+        pigment_field field;
+        double t0 = now_s();
+        if (pigment_field_create(&field, &head, &p, &err) != SMP_OK) {
+            status = app_fail("bench", &err);
+            break;
+        }
+        s[i] = now_s() - t0;
+        dots = field.count;
+        area = field.treated_area_cm2;
+        pigment_field_destroy(&field);
+    }
+    if (!s) status = app_fail("bench", &(smp_error){SMP_ERR_NOMEM, "out of memory"});
+    if (status == 0) {
+        qsort(s, (size_t)runs, sizeof *s, cmp_double);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "benchmark", "placement");
+        cJSON_AddNumberToObject(j, "runs", runs);
+        cJSON_AddNumberToObject(j, "dots", dots);
+        cJSON_AddNumberToObject(j, "treated_area_cm2", area);
+        cJSON_AddNumberToObject(j, "seconds_best", s[0]);
+        cJSON_AddNumberToObject(j, "seconds_median", s[runs / 2]);
+        cJSON_AddNumberToObject(j, "dots_per_second", dots / s[0]);
+        char *text = cJSON_Print(j);
+        if (text) printf("%s\n", text);
+        free(text);
+        cJSON_Delete(j);
+    }
+    free(s);
+    scalp_head_destroy(&head);
+    return status;
+}
+
+int app_cmd_bench(int argc, char **argv)
+{
+    /* --placement and --runs belong to this command only: taken out before the shared options are read. */
+    bool placement = false;
+    int runs = 5, kept = 0;
+    for (int i = 0; i < argc; ++i) {
+        if (strcmp(argv[i], "--placement") == 0) {
+            placement = true;
+        } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+            runs = atoi(argv[++i]);
+            if (runs < 1 || runs > 1000) {
+                fprintf(stderr, "smpsim bench: --runs: must be an integer between 1 and 1000, got %s\n", argv[i]);
+                return 2;
+            }
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    argc = kept;
+    if (placement) return bench_placement(argc, argv, runs);
+
+    app_options opts;
+    smp_error err = {0};
+    if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
     if (opts.help) {
-        printf("usage: smpsim bench [options] [--frames N]\n\nRenders N frames (default 120) of a full camera orbit "
-               "around the head offscreen\nat --width x --height (default 1280x720) and prints JSON timings.\n\n%s",
+        printf("usage: smpsim bench [options] [--frames N]\n       smpsim bench --placement [--runs N] [options]\n\n"
+               "Renders N frames (default 120) of a full camera orbit around the head offscreen\nat --width x "
+               "--height (default 1280x720) and prints JSON timings. With --placement,\ntimes the dot placement of "
+               "the plan N times (default 5; no rendering).\n\n%s",
                app_options_usage);
         return 0;
     }

@@ -1,6 +1,7 @@
 /* pigment: the dot field. Places every SMP dot of every session and touch-up of a plan on the head's
  * surface: Poisson-disk (blue noise) in true surface distance, at the density the plan and the treatment
- * weight ask for, with per-dot jitter of size, depth and ink from needle variation. Sessions layer: a later
+ * weight (hairline x pattern x zones) ask for, in follicular-unit style clusters of 1-3 dots, with per-dot
+ * jitter of size, depth and ink from needle variation. Sessions layer: a later
  * session fills between the dots of the earlier ones. Deterministic for the plan's seed.
  * Plain C: no GL, no SDL, no printing. Ageing and shading of dots belong to ageing/ and render/.
  *
@@ -33,7 +34,9 @@ typedef struct pigment_field {
     int layer_dot_count[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     double layer_day[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS]; /* day each layer was tattooed */
     double treated_area_cm2;  /* area-weighted treatment weight over the mesh */
-    float min_spacing_mm;     /* smallest distance between two dots that the placement allowed */
+    float min_spacing_mm;     /* smallest distance between two cluster centres that the placement allowed
+                               * (between two dots when every cluster is a single dot) */
+    float cluster_spacing_mm; /* distance between the dots of one cluster (jittered 15 %); 0 when all single */
 } pigment_field;
 
 /* Places the dots of plan's sessions and touch-ups on head. The caller releases with pigment_field_destroy.
@@ -43,8 +46,9 @@ void pigment_field_destroy(pigment_field *field); /* safe on a zeroed or destroy
 
 #define PIGMENT_MAX_DOTS 2000000
 
-/* The Poisson-disk radius factor: dots of a layer whose cumulative density is rho (per mm²) keep at least
- * PIGMENT_SPACING_FACTOR / sqrt(rho) mm apart (random sequential adsorption jams at 0.83 / sqrt(rho)). */
+/* The Poisson-disk radius factor: cluster centres of a layer whose cumulative cluster density is rho (per
+ * mm²) keep at least PIGMENT_SPACING_FACTOR / sqrt(rho * max(w, 1/4)) mm apart, w the treatment weight
+ * (random sequential adsorption jams at 0.83 / sqrt(rho)). */
 #define PIGMENT_SPACING_FACTOR 0.62f
 
 #endif

@@ -27,6 +27,10 @@ void plan_init_default(plan *p)
     p->hairline.style = PLAN_HAIRLINE_SOFT;
     p->hairline.height_cm = 8;
     p->hairline.transition_mm = 8;
+    p->hairline.temple_height_cm = 8; /* Garg & Garg: 8 cm above the lateral canthus */
+    p->zones = (plan_zones){.front = 1, .mid_scalp = 1, .crown = 1, .temples = 1, .sides = 1, .transition_mm = 20};
+    /* Single dots by default (today's look); follicular-unit clusters are a choice of technique. */
+    p->clusters = (plan_clusters){.double_fraction = 0, .triple_fraction = 0, .spacing_mm = 0.45};
     p->pigment.shade = 0.7;
     p->pigment.depth_mm = 0.4;
     p->pigment.dot_diameter_mm = 0.15;

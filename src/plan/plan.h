@@ -19,6 +19,7 @@
 #define PLAN_MAX_SESSIONS 8
 #define PLAN_MAX_SCARS 8
 #define PLAN_MAX_TOUCH_UPS 8
+#define PLAN_MAX_HAIRLINE_POINTS 16
 #define PLAN_PATH_MAX 1024
 
 /* Existing hair-loss pattern. 0 is "none" (a full head of hair). */
@@ -62,11 +63,39 @@ typedef struct plan_patient {
     plan_pattern pattern;     /* from "norwood": "1".."7", "2A", ... or "ludwig": "I".."III" */
 } plan_patient;
 
+/* A point of a designed hairline, measured on the head with a tape (JSON list "hairline_points"). */
+typedef struct plan_hairline_point {
+    double lateral_cm;         /* surface distance from the midline, + towards the patient's left; -15..15 cm */
+    double height_cm;          /* level of the point: that far above the glabella along the midline; 2..16 cm */
+} plan_hairline_point;
+
 typedef struct plan_hairline {
     plan_hairline_style style; /* "soft" (irregular, feathered) or "linear" */
     double height_cm;          /* mid-frontal point above the glabella, along the surface; 5..12 cm */
     double transition_mm;      /* width of the feathered zone; 0..30 mm */
+    double temple_height_cm;   /* frontotemporal points above the lateral canthus, on the epicanthal line; 5..12 */
+    /* Control points, in increasing lateral_cm; when given (2 or more) they define the line instead of
+     * height_cm and temple_height_cm. Points all on one side (lateral_cm >= 0) are mirrored. */
+    int point_count;
+    plan_hairline_point points[PLAN_MAX_HAIRLINE_POINTS];
 } plan_hairline;
+
+/* Density factors by scalp zone (JSON object "zones"), multiplying every session's density there. */
+typedef struct plan_zones {
+    double front;              /* the first 3 cm behind the hairline; 0..3 */
+    double mid_scalp;          /* between the front and the crown; 0..3 */
+    double crown;              /* around the whorl; 0..3 */
+    double temples;            /* around the frontotemporal points; 0..3 */
+    double sides;              /* the sides and back (the donor fringe of a Norwood 6); 0..3 */
+    double transition_mm;      /* width over which one zone's factor blends into the next; 5..60 mm */
+} plan_zones;
+
+/* Follicular-unit clustering of the dots (JSON object "clusters"); the rest are single dots. */
+typedef struct plan_clusters {
+    double double_fraction;    /* share of clusters with 2 dots; 0..1 */
+    double triple_fraction;    /* share of clusters with 3 dots; 0..1 (the two together at most 1) */
+    double spacing_mm;         /* distance between the dots of one cluster; 0.2..1 mm */
+} plan_clusters;
 
 typedef struct plan_pigment {
     double shade;              /* ink strength 0..1 (1 = undiluted carbon black) */
@@ -115,7 +144,9 @@ typedef struct plan {
     plan_head head;
     plan_patient patient;
     plan_hairline hairline;
+    plan_zones zones;
     plan_pigment pigment;
+    plan_clusters clusters;
     int session_count;
     plan_session sessions[PLAN_MAX_SESSIONS];
     int scar_count;

@@ -58,6 +58,27 @@ static const plan_field hairline_fields[] = {
     ENUM(plan_hairline, style, hairline_styles),
     NUM(plan_hairline, height_cm, 5, 12, "cm"),
     NUM(plan_hairline, transition_mm, 0, 30, "mm"),
+    NUM(plan_hairline, temple_height_cm, 5, 12, "cm"),
+};
+
+static const plan_field hairline_point_fields[] = {
+    NUM_UP(plan_hairline_point, lateral_cm, -15, 15, "cm"),
+    NUM(plan_hairline_point, height_cm, 2, 16, "cm"),
+};
+
+static const plan_field zone_fields[] = {
+    NUM(plan_zones, front, 0, 3, ""),
+    NUM(plan_zones, mid_scalp, 0, 3, ""),
+    NUM(plan_zones, crown, 0, 3, ""),
+    NUM(plan_zones, temples, 0, 3, ""),
+    NUM(plan_zones, sides, 0, 3, ""),
+    NUM(plan_zones, transition_mm, 5, 60, "mm"),
+};
+
+static const plan_field cluster_fields[] = {
+    NUM(plan_clusters, double_fraction, 0, 1, ""),
+    NUM(plan_clusters, triple_fraction, 0, 1, ""),
+    NUM(plan_clusters, spacing_mm, 0.2, 1, "mm"),
 };
 
 static const plan_field pigment_fields[] = {
@@ -110,7 +131,11 @@ const plan_section plan_sections[] = {
     OBJECT("head", head, head_fields),
     OBJECT("patient", patient, patient_fields),
     OBJECT("hairline", hairline, hairline_fields),
+    ARRAY("hairline_points", "hairline point", hairline.points, plan_hairline_point, hairline.point_count,
+          PLAN_MAX_HAIRLINE_POINTS, hairline_point_fields, -1),
+    OBJECT("zones", zones, zone_fields),
     OBJECT("pigment", pigment, pigment_fields),
+    OBJECT("clusters", clusters, cluster_fields),
     ARRAY("sessions", "session", sessions, plan_session, session_count, PLAN_MAX_SESSIONS,
           session_fields, -1),
     ARRAY("scars", "scar", scars, plan_scar, scar_count, PLAN_MAX_SCARS, scar_fields, 0),
@@ -621,8 +646,10 @@ static bool struct_check(const plan_section *s, const char *base, const char *pr
         char a[64], b[64];
         plan_number_format(v, a, sizeof a);
         plan_number_format(before, b, sizeof b);
-        return plan_issue_set(issue, fpath, "must be later than the entry before (%s %s), got %s", b, f->unit,
-                              a);
+        /* Days and years run later; anything else (a control point's lateral_cm) runs further. */
+        bool time = strcmp(f->unit, "days") == 0 || strcmp(f->unit, "years") == 0;
+        return plan_issue_set(issue, fpath, "must be %s than the entry before (%s %s), got %s",
+                              time ? "later" : "greater", b, f->unit, a);
     }
     return true;
 }
@@ -654,6 +681,18 @@ bool plan_check(const plan *p, plan_issue *issue)
             const char *entry = base + s->offset + (size_t)k * s->item_size;
             if (!struct_check(s, entry, k ? entry - s->item_size : NULL, epath, issue)) return false;
         }
+    }
+    /* Rules across fields, once every field is in range. A curve needs two points: one alone would be a
+     * level line the doctor did not draw. */
+    if (p->hairline.point_count == 1)
+        return plan_issue_set(issue, "hairline_points",
+                              "must have no entries or at least 2 (a curve through them), got 1");
+    if (p->clusters.double_fraction + p->clusters.triple_fraction > 1.0) {
+        char d[64], t[64];
+        plan_number_format(p->clusters.double_fraction, d, sizeof d);
+        plan_number_format(p->clusters.triple_fraction, t, sizeof t);
+        return plan_issue_set(issue, "clusters.triple_fraction",
+                              "must be at most 1 - clusters.double_fraction (%s), got %s", d, t);
     }
     return true;
 }

@@ -240,18 +240,127 @@ static double hairline_noise(uint64_t seed, double x)
     return n;
 }
 
-static double hairline_q(const scalp_head *head, const plan_hairline *hl, uint64_t seed, const float q[2])
+/* ---- the designed hairline ---- */
+
+/* The designed line in chart millimetres: either the broad U through the mid-frontal point and the two
+ * frontotemporal points, or a monotone cubic through the plan's control points; past its ends it turns
+ * back towards the sideburns. */
+#define CURVE_MAX (2 * PLAN_MAX_HAIRLINE_POINTS)
+typedef struct hairline_curve {
+    int n;                /* control points (sorted by x); 0 for the U */
+    double x[CURVE_MAX], y[CURVE_MAX], m[CURVE_MAX]; /* chart mm and Hermite slopes dy/dx */
+    double mid_y, tx, ty; /* the U: midline point and frontotemporal corner */
+} hairline_curve;
+
+/* Chart slope of the temporal line beyond the corners, back and out towards the sideburn (about 37
+ * degrees; Shapiro's frontotemporal angle, docs/head.md). */
+#define TEMPORAL_SLOPE 0.75
+
+/* Midline height above the glabella (mm, along the surface) whose chart y is chart_y: bisection on the
+ * monotone midline profile (chart y falls as the height rises). */
+static double midline_height_of(const scalp_head *head, double chart_y)
 {
-    double tx, ty;
-    temple_point(head, &tx, &ty);
-    double d = frontal_distance(q[0], q[1], midline_y(head, hl->height_cm * 10.0), tx, ty);
+    double lo = 0.0, hi = head->glabella_arc_mm;
+    for (int i = 0; i < 24; i++) { /* 174 mm / 2^24: far below a micrometre */
+        double mid = 0.5 * (lo + hi);
+        if (midline_y(head, mid) > chart_y) lo = mid;
+        else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* Monotone piecewise-cubic Hermite slopes (Fritsch & Carlson 1980, SIAM J Numer Anal 17(2):238-246): the
+ * interpolant never overshoots the control points, so a doctor's points are not bent into bumps. */
+static void curve_slopes(hairline_curve *c)
+{
+    int n = c->n;
+    double d[CURVE_MAX] = {0};
+    for (int i = 0; i + 1 < n; i++) d[i] = (c->y[i + 1] - c->y[i]) / (c->x[i + 1] - c->x[i]);
+    c->m[0] = d[0];
+    c->m[n - 1] = d[n - 2];
+    for (int i = 1; i + 1 < n; i++) c->m[i] = d[i - 1] * d[i] <= 0.0 ? 0.0 : 0.5 * (d[i - 1] + d[i]);
+    for (int i = 0; i + 1 < n; i++) {
+        if (d[i] == 0.0) {
+            c->m[i] = c->m[i + 1] = 0.0;
+            continue;
+        }
+        double a = c->m[i] / d[i], b = c->m[i + 1] / d[i], h = a * a + b * b;
+        if (h > 9.0) {
+            double t = 3.0 / sqrt(h);
+            c->m[i] = t * a * d[i];
+            c->m[i + 1] = t * b * d[i];
+        }
+    }
+}
+
+static void curve_init(const scalp_head *head, const plan_hairline *hl, hairline_curve *c)
+{
+    c->n = 0;
+    c->tx = 0.5 * (fabs(head->landmarks_chart_mm[SCALP_LM_TEMPLE_LEFT][0]) +
+                   fabs(head->landmarks_chart_mm[SCALP_LM_TEMPLE_RIGHT][0]));
+    double lm_ty = 0.5 * (head->landmarks_chart_mm[SCALP_LM_TEMPLE_LEFT][1] +
+                          head->landmarks_chart_mm[SCALP_LM_TEMPLE_RIGHT][1]);
+    c->mid_y = midline_y(head, hl->height_cm * 10.0);
+    /* The landmark sits 8 cm above the canthus (Garg & Garg); another height moves the corner along the
+     * surface by the difference, at the midline's chart scale for that level. */
+    c->ty = hl->temple_height_cm == 8.0
+                ? lm_ty
+                : midline_y(head, midline_height_of(head, lm_ty) + (hl->temple_height_cm - 8.0) * 10.0);
+    if (hl->point_count < 2) return;
+    bool one_side = true;
+    for (int i = 0; i < hl->point_count; i++) one_side = one_side && hl->points[i].lateral_cm >= 0.0;
+    /* Mirrored points first (right side, in decreasing lateral distance), then the given ones. */
+    if (one_side)
+        for (int i = hl->point_count - 1; i >= 0; i--) {
+            if (hl->points[i].lateral_cm <= 0.0) continue;
+            c->x[c->n] = -hl->points[i].lateral_cm * 10.0;
+            c->y[c->n++] = midline_y(head, hl->points[i].height_cm * 10.0);
+        }
+    for (int i = 0; i < hl->point_count; i++) {
+        c->x[c->n] = hl->points[i].lateral_cm * 10.0;
+        c->y[c->n++] = midline_y(head, hl->points[i].height_cm * 10.0);
+    }
+    curve_slopes(c);
+}
+
+/* Signed distance (mm, positive behind the line) of chart point q from the designed line, and the
+ * coordinate along it that the soft line's irregularity runs on. */
+static double curve_distance(const hairline_curve *c, double qx, double qy, double *along)
+{
+    if (c->n == 0) {
+        double ty = fmin(c->ty, c->mid_y - 5.0);
+        *along = fabs(qx) <= c->tx ? qx : (qx > 0 ? 1.0 : -1.0) * (c->tx + (ty - qy));
+        return frontal_distance(qx, qy, c->mid_y, c->tx, c->ty);
+    }
+    int n = c->n;
+    double line, slope;
+    if (qx <= c->x[0] || qx >= c->x[n - 1]) {
+        int e = qx <= c->x[0] ? 0 : n - 1;
+        double out = fabs(qx - c->x[e]);
+        line = c->y[e] - out * TEMPORAL_SLOPE;
+        slope = TEMPORAL_SLOPE;
+        *along = c->x[e] + (e == 0 ? -1.0 : 1.0) * (c->y[e] - qy);
+    } else {
+        int i = 0;
+        while (qx > c->x[i + 1]) i++;
+        double h = c->x[i + 1] - c->x[i], t = (qx - c->x[i]) / h, t2 = t * t, t3 = t2 * t;
+        line = (2 * t3 - 3 * t2 + 1) * c->y[i] + (t3 - 2 * t2 + t) * h * c->m[i] + (-2 * t3 + 3 * t2) * c->y[i + 1] +
+               (t3 - t2) * h * c->m[i + 1];
+        slope = ((6 * t2 - 6 * t) * c->y[i] + (3 * t2 - 4 * t + 1) * h * c->m[i] + (-6 * t2 + 6 * t) * c->y[i + 1] +
+                 (3 * t2 - 2 * t) * h * c->m[i + 1]) / h;
+        *along = qx;
+    }
+    return (line - qy) / sqrt(1.0 + slope * slope);
+}
+
+/* Hairline weight from the design distance d (mm behind the line) and its along-coordinate. */
+static double hairline_from_distance(const plan_hairline *hl, uint64_t seed, double d, double along)
+{
     double width;
     if (hl->style == PLAN_HAIRLINE_LINEAR) {
         width = fmin(hl->transition_mm, 2.0); /* crisp: a couple of mm */
     } else {
-        /* Soft: irregular along the line (the noise runs along x, and along y past the temple corner). */
-        double along = fabs(q[0]) <= tx ? q[0] : (q[0] > 0 ? 1.0 : -1.0) * (tx + (ty - q[1]));
-        d -= hairline_noise(seed, along);
+        d -= hairline_noise(seed, along); /* soft: irregular along the line */
         width = hl->transition_mm;
     }
     width = fmax(width, 0.25);
@@ -262,7 +371,73 @@ float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairlin
 {
     float q[2];
     scalp_head_chart_mm(head, p, q);
-    return (float)hairline_q(head, hairline, seed, q);
+    hairline_curve c;
+    curve_init(head, hairline, &c);
+    double along, d = curve_distance(&c, q[0], q[1], &along);
+    return (float)hairline_from_distance(hairline, seed, d, along);
+}
+
+void scalp_hairline_chart_point(const scalp_head *head, const plan_hairline *hairline, double chart_x_mm,
+                                double *chart_y_mm)
+{
+    hairline_curve c;
+    curve_init(head, hairline, &c);
+    /* The line is where the distance is 0: bisect along chart y (the distance falls as y rises). */
+    double lo = -250.0, hi = 250.0, along;
+    for (int i = 0; i < 50; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (curve_distance(&c, chart_x_mm, mid, &along) > 0.0) lo = mid;
+        else hi = mid;
+    }
+    *chart_y_mm = 0.5 * (lo + hi);
+}
+
+/* ---- density zones ---- */
+
+/* Zone sizes, chart mm (assumptions): the front is Shapiro's transition plus defined zone behind the line
+ * (0.5-1 cm + 2-3 cm, clinical.md §1); the crown a disc about the size of a Norwood 3V-4 vertex; the
+ * temples the frontotemporal recessions; the sides the horseshoe fringe of a Norwood 6 (pattern_table). */
+#define ZONE_FRONT_MM 30.0
+#define ZONE_CROWN_MM 40.0
+#define ZONE_TEMPLE_MM 25.0
+
+/* Factor at chart point q, given the distance behind the designed line: nested blends, so equal factors
+ * give that factor exactly and every membership is a smoothstep over transition_mm (no seams). */
+static double zone_q(const scalp_head *head, const plan_zones *z, const hairline_curve *c, const float q[2],
+                     double d_front)
+{
+    if (z->front == z->mid_scalp && z->front == z->crown && z->front == z->temples && z->front == z->sides)
+        return z->front;
+    const float(*lm)[2] = head->landmarks_chart_mm;
+    double h = 0.5 * z->transition_mm;
+    /* Sides: outside the Norwood 6 bald top (the same superellipse as pattern_loss). */
+    pattern_shape ps = pattern_table(PLAN_PATTERN_NORWOOD_6);
+    double ex = 0.5 * (fabs(lm[SCALP_LM_EAR_TOP_LEFT][0]) + fabs(lm[SCALP_LM_EAR_TOP_RIGHT][0]));
+    double ey = 0.5 * (lm[SCALP_LM_EAR_TOP_LEFT][1] + lm[SCALP_LM_EAR_TOP_RIGHT][1]);
+    double rx = ex - ps.side_mm;
+    double front = lm[SCALP_LM_GLABELLA][1] + 20.0, back = lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] + ps.back_mm;
+    double dy = q[1] - ey, ry = dy > 0.0 ? front - ey : ey - back;
+    double r = pow(pow(fabs(q[0]) / rx, 2.5) + pow(fabs(dy) / ry, 2.5), 1.0 / 2.5);
+    double sides = ramp(-h, h, (r - 1.0) * fmin(rx, ry));
+    double ty = c->n ? 0.5 * (lm[SCALP_LM_TEMPLE_LEFT][1] + lm[SCALP_LM_TEMPLE_RIGHT][1]) : c->ty;
+    double temples = 1.0 - ramp(ZONE_TEMPLE_MM - h, ZONE_TEMPLE_MM + h, hypot(fabs(q[0]) - c->tx, q[1] - ty));
+    const float *cr = lm[SCALP_LM_CROWN];
+    double crown = 1.0 - ramp(ZONE_CROWN_MM - h, ZONE_CROWN_MM + h, hypot(q[0] - cr[0], q[1] - cr[1]));
+    double fr = 1.0 - ramp(ZONE_FRONT_MM - h, ZONE_FRONT_MM + h, d_front);
+    double f = smp_mix(z->mid_scalp, z->front, fr);
+    f = smp_mix(f, z->crown, crown);
+    f = smp_mix(f, z->temples, temples);
+    return smp_mix(f, z->sides, sides);
+}
+
+float scalp_zone_factor(const scalp_head *head, const plan *pl, const float p[3])
+{
+    float q[2];
+    scalp_head_chart_mm(head, p, q);
+    hairline_curve c;
+    curve_init(head, &pl->hairline, &c);
+    double along, d = curve_distance(&c, q[0], q[1], &along);
+    return (float)zone_q(head, &pl->zones, &c, q, d);
 }
 
 float scalp_treatment_weight(const scalp_head *head, const plan *pl, const float p[3])
@@ -271,9 +446,14 @@ float scalp_treatment_weight(const scalp_head *head, const plan *pl, const float
     scalp_head_chart_mm(head, p, q);
     double s = scalp_weight_at(head, p, q);
     if (s <= 0.0) return 0.0f;
-    double h = hairline_q(head, &pl->hairline, pl->seed, q);
+    hairline_curve c;
+    curve_init(head, &pl->hairline, &c);
+    double along, d = curve_distance(&c, q[0], q[1], &along);
+    double h = hairline_from_distance(&pl->hairline, pl->seed, d, along);
     if (h <= 0.0) return 0.0f;
-    return (float)(s * h * (1.0 - native_q(head, pl->patient.pattern, q)));
+    double bald = 1.0 - native_q(head, pl->patient.pattern, q);
+    if (bald <= 0.0) return 0.0f;
+    return (float)(s * h * bald * zone_q(head, &pl->zones, &c, q, d));
 }
 
 double scalp_treated_area_cm2(const scalp_head *head, const plan *pl)

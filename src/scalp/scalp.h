@@ -8,7 +8,7 @@
  *
  *     scalp_head head;
  *     if (scalp_head_create(&head, &plan.head, &err) != SMP_OK) ...;
- *     float w = scalp_treatment_weight(&head, &plan, p);   // 0..1 at surface point p
+ *     float w = scalp_treatment_weight(&head, &plan, p);   // density factor at surface point p
  *     scalp_head_destroy(&head);
  */
 #ifndef SMP_SCALP_H
@@ -96,12 +96,20 @@ float scalp_scalp_weight(const scalp_head *head, const float p[3]);
 
 /* Fraction 0..1 of a normal native hair density at surface point p, from the patient's pattern. */
 float scalp_native_hair_fraction(const scalp_head *head, const plan_patient *patient, const float p[3]);
-/* 0 in front of the designed hairline, rising to 1 behind it over hairline.transition_mm. */
+/* 0 in front of the designed hairline, rising to 1 behind it over hairline.transition_mm. The line runs
+ * through hairline.points when given, else through height_cm and the frontotemporal points. */
 float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairline, uint64_t seed, const float p[3]);
-/* 0..1: the fraction of each session's density the plan applies at p (hairline x bald/thinning area). */
+/* Chart y (mm) where the designed line (without a soft line's irregularity) crosses chart x = chart_x_mm. */
+void scalp_hairline_chart_point(const scalp_head *head, const plan_hairline *hairline, double chart_x_mm,
+                                double *chart_y_mm);
+/* Density factor 0..3 of the plan's zones at p (front, mid-scalp, crown, temples, sides), blended
+ * smoothly over zones.transition_mm; 1 everywhere with the default zones. */
+float scalp_zone_factor(const scalp_head *head, const plan *plan, const float p[3]);
+/* The factor on each session's density the plan applies at p: hairline x bald/thinning area x zone
+ * factor; 0..1 with the default zones, up to 3 with raised ones. */
 float scalp_treatment_weight(const scalp_head *head, const plan *plan, const float p[3]);
 
-/* Total area of the mesh, and the area weighted by scalp_treatment_weight, in cm². */
+/* Total area of the mesh, and the area weighted by scalp_treatment_weight, in cm² (dots = density x it). */
 double scalp_mesh_area_cm2(const scalp_mesh *mesh);
 double scalp_mesh_triangle_area_mm2(const scalp_mesh *mesh, int triangle); /* one triangle, mm² */
 double scalp_treated_area_cm2(const scalp_head *head, const plan *plan);

@@ -1,5 +1,5 @@
-/* Fields on the head: pattern masks, the designed hairline, the treatment weight and areas. The plan
- * structs are built by hand here (the default plan: Norwood 6, soft hairline 8 cm / 8 mm, seed 1). */
+/* Fields on the head: pattern masks, the designed hairline, the treatment weight and areas. Each plan
+ * starts from the built-in default (Norwood 6, soft hairline 8 cm / 8 mm, seed 1) without sessions. */
 #include "scalp/scalp.h"
 #include "test_util.h"
 
@@ -10,12 +10,7 @@
 static plan default_plan(void)
 {
     plan p;
-    memset(&p, 0, sizeof p);
-    p.version = 1;
-    p.seed = 1;
-    p.head = (plan_head){.circumference_cm = 57.0, .length_cm = 19.5, .breadth_cm = 15.5};
-    p.patient = (plan_patient){.fitzpatrick = 3, .hair_length_mm = 0.5, .pattern = PLAN_PATTERN_NORWOOD_6};
-    p.hairline = (plan_hairline){.style = PLAN_HAIRLINE_SOFT, .height_cm = 8.0, .transition_mm = 8.0};
+    plan_init_default(&p);
     p.session_count = 0;
     return p;
 }

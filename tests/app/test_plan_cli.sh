@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Bad values of the hairline, zone and cluster fields give one line on stderr naming the field and the
+# allowed range, and exit status 2 (no GL needed: the plan is checked before anything is drawn).
+set -u
+smpsim=${1:?usage: test_plan_cli.sh SMPSIM REPO}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0; passes=0
+
+expect_fail() {
+    local name=$1 want=$2; shift 2
+    "$smpsim" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    local rc=$? lines
+    lines=$(wc -l <"$tmp/stderr")
+    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr"; then
+        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
+    else
+        passes=$((passes+1))
+    fi
+}
+
+printf '{"version": 1, "hairline_points": [{"lateral_cm": 0, "height_cm": 8}]}' >"$tmp/one_point.json"
+printf '{"version": 1, "hairline_points": [{"lateral_cm": 2, "height_cm": 8}, {"lateral_cm": 1, "height_cm": 8}]}' >"$tmp/order.json"
+printf '{"version": 1, "zones": {"crown": 4}}' >"$tmp/zone.json"
+printf '{"version": 1, "clusters": {"double_fraction": 0.7, "triple_fraction": 0.5}}' >"$tmp/clusters.json"
+
+expect_fail one_point "hairline_points: must have no entries or at least 2" bench --placement --plan "$tmp/one_point.json"
+expect_fail point_order "hairline_points[1].lateral_cm: must be greater than the entry before" bench --placement --plan "$tmp/order.json"
+expect_fail zone_range "zones.crown: must be between 0 and 3" bench --placement --plan "$tmp/zone.json"
+expect_fail cluster_sum "clusters.triple_fraction: must be at most 1 - clusters.double_fraction" bench --placement --plan "$tmp/clusters.json"
+expect_fail temple_range "hairline.temple_height_cm: must be between 5 and 12 cm" bench --placement --set hairline.temple_height_cm=20
+expect_fail spacing_range "clusters.spacing_mm: must be between 0.2 and 1" bench --placement --set clusters.spacing_mm=2
+expect_fail point_height "hairline_points[0].height_cm: must be between 2 and 16 cm" bench --placement --set 'hairline_points=[{"lateral_cm": 0, "height_cm": 30}, {"lateral_cm": 1, "height_cm": 8}]'
+expect_fail zone_unknown "unknown field 'zones.vertex'" bench --placement --set zones.vertex=1
+expect_fail transition_range "zones.transition_mm: must be between 5 and 60 mm" bench --placement --set zones.transition_mm=1
+
+echo "$passes passed, $fails failed"
+[ $fails -eq 0 ]
