@@ -21,13 +21,8 @@ smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn wa
         smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
         return st;
     }
-    st = pigment_field_create(&s->field, &s->head, &s->plan, err);
-    if (st != SMP_OK) {
-        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
-        scalp_head_destroy(&s->head);
-        return st;
-    }
     st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
+    if (st == SMP_OK) st = pigment_field_create_with_scars(&s->field, &s->head, &s->plan, &s->scars, err);
     if (st != SMP_OK) {
         smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
         app_scene_destroy(s);
@@ -55,7 +50,7 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
-    if ((st = pigment_field_create(&field, &head, pl, err)) != SMP_OK) {
+    if ((st = pigment_field_create_with_scars(&field, &head, pl, &scars, err)) != SMP_OK) {
         scalp_scar_set_destroy(&scars);
         if (!same_head) scalp_head_destroy(&head);
         return st;

@@ -107,7 +107,38 @@ typedef struct tri_sampler {
     double weighted_area_mm2; /* integral of the interpolated weight over the mesh */
 } tri_sampler;
 
-static smp_status sampler_init(tri_sampler *s, const scalp_head *head, const plan *pl)
+/* Hair missing to scars near p: 1 minus the mean follicle factor over a disk of 2 mm radius (19 samples in
+ * the surface's tangent plane). A FUT line (about 2 mm wide) reads as a band of lost hair; a field of FUE
+ * punches as the fraction of skin they took, which is what SMP restores there. 0 away from scars. */
+static float scar_hair_loss(const scalp_scar_set *scars, const scalp_mesh *m, int v)
+{
+    const float *p = m->positions_mm + 3 * v, *n = m->normals + 3 * v;
+    float lo[3], hi[3];
+    for (int k = 0; k < 3; ++k) lo[k] = p[k] - 2.5f, hi[k] = p[k] + 2.5f;
+    if (!scalp_scar_may_touch_box(scars, lo, hi)) return 0.0f;
+    float t1[3], t2[3], helper[3] = {0.0f, 1.0f, 0.0f};
+    if (fabsf(n[1]) > 0.9f) helper[0] = 1.0f, helper[1] = 0.0f;
+    t1[0] = helper[1] * n[2] - helper[2] * n[1];
+    t1[1] = helper[2] * n[0] - helper[0] * n[2];
+    t1[2] = helper[0] * n[1] - helper[1] * n[0];
+    float len = sqrtf(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
+    for (int k = 0; k < 3; ++k) t1[k] /= len;
+    t2[0] = n[1] * t1[2] - n[2] * t1[1];
+    t2[1] = n[2] * t1[0] - n[0] * t1[2];
+    t2[2] = n[0] * t1[1] - n[1] * t1[0];
+    float sum = scalp_scar_hair_factor(scars, p);
+    int count = 1;
+    for (int ring = 1; ring <= 2; ++ring)
+        for (int i = 0; i < 6 * ring; ++i) {
+            float a = 2.0f * (float)SMP_PI * ((float)i + 0.5f * (float)(ring - 1)) / (float)(6 * ring), q[3];
+            for (int k = 0; k < 3; ++k) q[k] = p[k] + (float)ring * (cosf(a) * t1[k] + sinf(a) * t2[k]);
+            sum += scalp_scar_hair_factor(scars, q);
+            count++;
+        }
+    return 1.0f - sum / (float)count;
+}
+
+static smp_status sampler_init(tri_sampler *s, const scalp_head *head, const plan *pl, const scalp_scar_set *scars)
 {
     const scalp_mesh *m = &head->mesh;
     memset(s, 0, sizeof *s);
@@ -116,7 +147,18 @@ static smp_status sampler_init(tri_sampler *s, const scalp_head *head, const pla
     s->triangle = malloc(sizeof *s->triangle * (size_t)m->triangle_count);
     s->w_vertex = malloc(sizeof *s->w_vertex * (size_t)m->vertex_count);
     if (!s->cdf || !s->w_max || !s->triangle || !s->w_vertex) return SMP_ERR_NOMEM;
-    for (int v = 0; v < m->vertex_count; ++v) s->w_vertex[v] = scalp_treatment_weight(head, pl, m->positions_mm + 3 * v);
+    for (int v = 0; v < m->vertex_count; ++v) {
+        s->w_vertex[v] = scalp_treatment_weight(head, pl, m->positions_mm + 3 * v);
+        /* Scars are hair lost too: the plan treats them like the bald area, on the sides zone's factor. */
+        if (scars && pl->scar_count > 0) {
+            float loss = scar_hair_loss(scars, m, v);
+            if (loss > 0.0f) {
+                float zone = scalp_zone_factor(head, pl, m->positions_mm + 3 * v);
+                float s_w = scalp_scalp_weight(head, m->positions_mm + 3 * v);
+                s->w_vertex[v] = fmaxf(s->w_vertex[v], loss * zone * s_w);
+            }
+        }
+    }
     double total = 0.0, integral = 0.0;
     for (int t = 0; t < m->triangle_count; ++t) {
         const uint32_t *ix = m->indices + 3 * t;
@@ -273,6 +315,12 @@ static void cluster_offsets(int k, float s, smp_rng *rng, float off[3][2])
 
 smp_status pigment_field_create(pigment_field *field, const scalp_head *head, const plan *pl, smp_error *err)
 {
+    return pigment_field_create_with_scars(field, head, pl, NULL, err);
+}
+
+smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_head *head, const plan *pl,
+                                           const scalp_scar_set *scars, smp_error *err)
+{
     memset(field, 0, sizeof *field);
     layer_spec layers[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     int layer_count = plan_layers(pl, layers);
@@ -283,7 +331,7 @@ smp_status pigment_field_create(pigment_field *field, const scalp_head *head, co
     float(*centres)[3] = NULL;
     smp_status st = SMP_OK;
     long long capacity = 0;
-    if (sampler_init(&sampler, head, pl) != SMP_OK) {
+    if (sampler_init(&sampler, head, pl, scars) != SMP_OK) {
         st = SMP_ERR_NOMEM;
         goto fail;
     }
@@ -358,6 +406,8 @@ smp_status pigment_field_create(pigment_field *field, const scalp_head *head, co
                 d->diameter_mm = jitter(&rng, (float)pl->pigment.dot_diameter_mm, 0.12f, 0.6f, 1.5f);
                 d->depth_mm = fminf(fmaxf(jitter(&rng, (float)pl->pigment.depth_mm, 0.15f, 0.5f, 1.6f), 0.05f), 3.0f);
                 d->ink = fminf(fmaxf(jitter(&rng, shade, 0.10f, 0.7f, 1.3f), 0.0f), 1.0f);
+                /* Scar tissue keeps less ink (atrophic scars least: scalp/scar.h). */
+                if (scars) d->ink *= scalp_scar_pigment_uptake(scars, d->position_mm);
                 d->session = l;
                 field->count++;
                 placed++;

@@ -16,6 +16,7 @@
 #include "core/core.h"
 #include "plan/plan.h"
 #include "scalp/scalp.h"
+#include "scalp/scar.h"
 
 typedef struct pigment_dot {
     float position_mm[3]; /* on the mesh surface, head frame */
@@ -42,6 +43,10 @@ typedef struct pigment_field {
 /* Places the dots of plan's sessions and touch-ups on head. The caller releases with pigment_field_destroy.
  * Fails with SMP_ERR_NOMEM, or SMP_ERR_INPUT when the plan asks for more than PIGMENT_MAX_DOTS dots. */
 smp_status pigment_field_create(pigment_field *field, const scalp_head *head, const plan *plan, smp_error *err);
+/* The same on a head with scars (may be NULL): scars count as hair lost, so the plan treats them (at the
+ * sides zone's factor), and each dot's ink is scaled by the scar tissue's pigment uptake. */
+smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_head *head, const plan *plan,
+                                           const scalp_scar_set *scars, smp_error *err);
 void pigment_field_destroy(pigment_field *field); /* safe on a zeroed or destroyed field */
 
 #define PIGMENT_MAX_DOTS 2000000
