@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Renders the images docs/ shows (docs/gallery.md) with the current build: the depth series of issue 3
+# (close-ups at 0.3, 0.8, 1.5 and 2.5 mm), the example plans, the timeline and the lights.
+# Usage: bash scripts/docs-images.sh [path/to/smpsim]   (default build/smpsim; run scripts/build.sh first)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+smpsim=${1:-$repo/build/smpsim}
+out=$repo/docs/images
+mkdir -p "$out"
+r() { "$smpsim" render --width 640 --height 480 "$@"; }
+
+for d in 0.3 0.8 1.5 2.5; do
+    r --view closeup-crown --set pigment.depth_mm=$d --light-preset office -o "$out/depth-$d-mm.png"
+done
+r --view closeup-crown --set 'sessions=[]' --light-preset office -o "$out/depth-none.png"
+
+plans=$repo/assets/plans
+r --plan "$plans/norwood6-shaved-full-scalp.json" --view three-quarter -o "$out/plan-norwood6.png"
+r --plan "$plans/norwood6-shaved-full-scalp.json" --view closeup-hairline -o "$out/plan-norwood6-hairline.png"
+r --plan "$plans/norwood3v-density-under-3mm-hair.json" --view top -o "$out/plan-norwood3v.png"
+r --plan "$plans/ludwig2-woman.json" --view top -o "$out/plan-ludwig2.png"
+r --plan "$plans/fut-scar-camouflage.json" --view closeup-scar --light-preset bathroom -o "$out/plan-fut.png"
+r --plan "$plans/fut-scar-camouflage.json" --view closeup-scar --set 'sessions=[]' --set 'touch_ups=[]' \
+    --light-preset bathroom -o "$out/plan-fut-before.png"
+r --plan "$plans/fue-donor-scars.json" --view closeup-scar --light-preset bathroom -o "$out/plan-fue.png"
+r --plan "$plans/bad-practice-helmet.json" --view three-quarter -o "$out/plan-helmet.png"
+r --plan "$plans/bad-practice-too-deep.json" --view closeup-crown --light-preset office -o "$out/plan-too-deep.png"
+
+r --view closeup-hairline --days 1 -o "$out/timeline-day1.png"
+r --view closeup-hairline -o "$out/timeline-healed.png"
+r --view closeup-hairline --years 5 -o "$out/timeline-5y.png"
+r --view closeup-hairline --years 10 -o "$out/timeline-10y.png"
+r --view top --light-preset bathroom -o "$out/light-bathroom.png"
+r --view top --light-preset daylight -o "$out/light-daylight.png"
+echo "images in $out"
