@@ -117,7 +117,8 @@ static int run_window(app_scene *scene, app_options *opts)
     int status = 0;
     if (ui_gl_create(&gl, true, opts->width, opts->height, "smpsim", &err) != SMP_OK ||
         render_context_create(&rc, NULL, &err) != SMP_OK ||
-        render_scene_set(rc, &scene->head, &scene->field, &err) != SMP_OK || ui_text_create(&text, 18.0f, &err) != SMP_OK) {
+        render_scene_set(rc, &scene->head, &scene->field, &err) != SMP_OK ||
+        render_scene_set_hair(rc, &scene->hair, &err) != SMP_OK || ui_text_create(&text, 18.0f, &err) != SMP_OK) {
         status = app_fail(NULL, &err);
         goto done;
     }

@@ -24,12 +24,18 @@ smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn wa
         scalp_head_destroy(&s->head);
         return st;
     }
+    st = scalp_hair_create(&s->hair, &s->head, &s->plan, NULL, err);
+    if (st != SMP_OK) {
+        app_scene_destroy(s);
+        return st;
+    }
     return SMP_OK;
 }
 
 void app_scene_destroy(app_scene *s)
 {
     if (!s) return;
+    scalp_hair_destroy(&s->hair);
     pigment_field_destroy(&s->field);
     scalp_head_destroy(&s->head);
 }
@@ -171,6 +177,18 @@ app_camera app_scene_view_camera(const app_scene *s, app_view view, double dista
             for (int k = 0; k < 3; ++k) dir[k] = p[k] - c[k];
             return look_from(p, dir, dist, fov);
         }
+        if (view == APP_VIEW_CLOSEUP_SIDE) {
+            /* The left side 25 mm above the ear top: the horseshoe that even a Norwood 7 keeps. */
+            const float *e = head->landmarks_mm[SCALP_LM_EAR_TOP_LEFT];
+            float n_best = -1.0f;
+            for (int v = 0; v < head->mesh.vertex_count; ++v) {
+                const float *q = head->mesh.positions_mm + 3 * v, *qn = head->mesh.normals + 3 * v;
+                float dy = q[1] - (e[1] + 25.0f), dz = q[2] - e[2];
+                float score = qn[0] - 0.01f * (dy * dy + dz * dz);
+                if (q[0] > 0.0f && score > n_best) n_best = score, memcpy(p, q, sizeof p), memcpy(n, qn, sizeof n);
+            }
+            return look_from(p, n, dist, fov);
+        }
         /* The occipital donor area: the FUT scar's height above the nape when the plan has one, else 6 cm. */
         double h_cm = 6.0;
         for (int i = 0; i < s->plan.scar_count; ++i)
@@ -254,4 +272,8 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     optics_tone_skin_linear_rgb(s->plan.patient.fitzpatrick, f->skin_albedo);
     optics_tone_ink_linear_rgb(s->plan.patient.fitzpatrick, s->plan.pigment.depth_mm, f->ink_albedo);
     f->layer_count = ageing_evaluate(&s->ageing, &s->plan, t_days, f->layers);
+    for (int k = 0; k < 3; ++k) { /* sRGB transfer function, decoded */
+        double c = s->plan.patient.hair_color_srgb8[k] / 255.0;
+        f->hair_linear_rgb[k] = (float)(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4));
+    }
 }

@@ -9,6 +9,7 @@
 #include "pigment/pigment.h"
 #include "plan/plan.h"
 #include "render/render.h"
+#include "scalp/hair.h"
 #include "scalp/scalp.h"
 
 typedef struct app_camera {
@@ -26,6 +27,7 @@ typedef struct app_scene {
     plan plan;
     scalp_head head;
     pigment_field field;
+    scalp_hair hair;         /* the patient's stubble */
     ageing_params ageing;
 } app_scene;
 

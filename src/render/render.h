@@ -18,6 +18,7 @@
 #include "core/core.h"
 #include "ageing/ageing.h"
 #include "pigment/pigment.h"
+#include "scalp/hair.h"
 #include "scalp/scalp.h"
 
 #include <cglm/cglm.h>
@@ -46,6 +47,13 @@ typedef struct render_frame {
     float exposure;                  /* scale before tone mapping */
     int layer_count;                 /* dot layers (sessions, then touch-ups) */
     ageing_layer_state layers[AGEING_MAX_LAYERS];
+    /* Stubble (render_scene_set_hair); render/hair.c documents the defaults. */
+    float hair_linear_rgb[3];        /* albedo of a pigmented shaft */
+    float hair_grey_linear_rgb[3];   /* albedo of a shaft without pigment */
+    float hair_dermal_contrast;      /* share of the light a pigmented shaft just under the skin removes */
+    float hair_dermal_depth_mm[3];   /* 1/e depth of that contrast per linear RGB channel */
+    float hair_dermal_blur;          /* blur sigma (mm) per mm of depth */
+    bool hair_hidden;                /* draw no hair this frame */
 } render_frame;
 
 /* Creates GL resources; needs a current OpenGL 3.3 core context. Fails with SMP_ERR_GL (shader compile
@@ -55,6 +63,9 @@ void render_context_destroy(render_context *rc); /* NULL is a no-op */
 
 /* Uploads the head and the dots (both may change between calls; the renderer keeps no pointer to them). */
 smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err);
+
+/* Uploads the stubble (NULL or empty: none); keeps no pointer to it. */
+smp_status render_scene_set_hair(render_context *rc, const scalp_hair *hair, smp_error *err);
 
 /* Neutral defaults for everything but the camera. */
 void render_frame_defaults(render_frame *frame);
