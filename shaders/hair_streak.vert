@@ -48,7 +48,9 @@ void main()
     vec3 amp = u_contrast * pigment * d * (1.0 - u_hair_albedo);
     vec3 to_eye = u_eye_mm - i_root_mm;
     float px = u_pixel_scale * (u_view_proj * vec4(i_root_mm, 1.0)).w;
-    float sigma_px = 0.5 * px, sigma_d = d * FWHM_TO_SIGMA;
+    // 0.6 pixel: a narrower Gaussian is not resolved by pixel centres (its sum over them depends on the
+    // sub-pixel phase) and shows as single-pixel specks.
+    float sigma_px = 0.6 * px, sigma_d = d * FWHM_TO_SIGMA;
     float sigma0 = sqrt(sigma_d * sigma_d + sigma_px * sigma_px);
     float dmax = max(u_depth_mm.r, max(u_depth_mm.g, u_depth_mm.b));
     float s_end = min(2.5 * dmax, i_shaft.w) / tan_a;

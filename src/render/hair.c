@@ -24,8 +24,10 @@
 #include <string.h>
 
 #define HAIR_FLOATS 13          /* root 3, direction 3, normal 3, diameter, length, pigment, bulb depth */
-#define HAIR_MIN_ALPHA 0.05f    /* below this a half-float target loses blend increments: thin instead */
-#define STREAK_MIN_DARKENING 0.03f
+/* Below these a blend into the half-float target (11-bit significand) loses too much of each increment:
+ * at 0.02 the increment is about 25 units in the last place of a mid-grey, so rounding costs < 2 %. */
+#define HAIR_MIN_ALPHA 0.02f
+#define STREAK_MIN_DARKENING 0.015f
 
 struct render_hair {
     GLuint prog_hair, prog_shadow, prog_streak;
