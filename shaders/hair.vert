@@ -45,6 +45,12 @@ void main()
     vec3 mid = root + dir * (0.5 * len);
     bool shadow = u_shadow_pass != 0;
     vec3 view = shadow ? normalize(u_shadow_view_dir) : normalize(u_eye_mm - mid);
+    // Roots facing away by more than 0.2 (about 12 degrees past the silhouette, where even 3 mm stubble on
+    // an 80 mm head no longer shows above the outline) are behind the head: drop them before rasterising.
+    if (dot(i_normal, view) < -0.2) {
+        gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+        return;
+    }
     vec3 axis = dir - view * dot(dir, view);
     float s = length(axis);
     vec3 along, side;
