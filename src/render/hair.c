@@ -126,9 +126,9 @@ void render_hair_frame_defaults(render_frame *f)
 {
     /* The default plan's hair colour, #2b1e16, in linear sRGB; unpigmented hair is a slightly yellowish
      * white (assumption). The intradermal numbers are assumptions (docs/model.md "Hair"): a shaft just under
-     * the surface removes 70 % of the light over its width; the contrast falls with depth z as exp(-z / D)
-     * with D per channel from twice the diffusion attenuation of dermis (red sees deepest), and blurs by
-     * 0.5 mm per mm of depth. */
+     * the surface removes 60 % of the light over its width; the contrast falls with depth z as exp(-z / D)
+     * with D per channel near 1 / (2 mu_eff) of dermis (red sees deepest; shortened by eye), and blurs by
+     * 0.4 mm per mm of depth. */
     const float hair[3] = {0.0242f, 0.0130f, 0.0080f}, grey[3] = {0.60f, 0.58f, 0.52f};
     const float depth[3] = {0.60f, 0.42f, 0.30f};
     memcpy(f->hair_linear_rgb, hair, sizeof hair);
