@@ -83,6 +83,7 @@ smp_status app_headless_create(app_headless *h, const app_scene *scene, smp_erro
     st = render_context_create(&h->rc, &desc, err);
     if (st == SMP_OK) st = render_scene_set(h->rc, &scene->head, &scene->field, err);
     if (st == SMP_OK) st = render_scene_set_scars(h->rc, &scene->head, &scene->scars, err);
+    if (st == SMP_OK) st = render_scene_set_hair(h->rc, &scene->hair, err);
     if (st != SMP_OK) app_headless_destroy(h);
     return st;
 }

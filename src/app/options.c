@@ -9,6 +9,7 @@
 
 static const char *const view_names[APP_VIEW_COUNT] = {
     "front", "top", "back", "left", "right", "three-quarter", "closeup-hairline", "closeup-crown", "closeup-scar",
+    "closeup-side",
 };
 
 const char app_options_usage[] =
@@ -20,7 +21,7 @@ const char app_options_usage[] =
     "  --light-elevation DEG   90 = overhead, 5 = raking (-90..90)\n"
     "  --light-preset NAME     daylight, office, bathroom\n"
     "  --view NAME             front, top, back, left, right, three-quarter,\n"
-    "                          closeup-hairline, closeup-crown, closeup-scar\n"
+    "                          closeup-hairline, closeup-crown, closeup-scar, closeup-side\n"
     "  --distance-m D          viewing distance of the far views, 0.2..20 m (default: frame the head)\n"
     "  --width W --height H    image size in pixels, 16..8192 (default 1280x720)\n"
     "  --seed N                seed for dot placement (overrides the plan's)\n";
@@ -117,7 +118,7 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
             if (found < 0)
                 return smp_error_set(err, SMP_ERR_INPUT,
                                      "--view: must be one of front, top, back, left, right, three-quarter, "
-                                     "closeup-hairline, closeup-crown, closeup-scar, got '%s'", v);
+                                     "closeup-hairline, closeup-crown, closeup-scar, closeup-side, got '%s'", v);
             o->view = (app_view)found;
         } else if (strcmp(a, "--distance-m") == 0) {
             st = parse_double(a, v, 0.2, 20.0, " m", &o->distance_m, err);

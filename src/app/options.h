@@ -16,6 +16,7 @@ typedef enum app_view {
     APP_VIEW_CLOSEUP_HAIRLINE,
     APP_VIEW_CLOSEUP_CROWN,
     APP_VIEW_CLOSEUP_SCAR,
+    APP_VIEW_CLOSEUP_SIDE,
     APP_VIEW_COUNT
 } app_view;
 

@@ -28,6 +28,14 @@ smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn wa
         app_scene_destroy(s);
         return st;
     }
+    scalp_hair_params hair_params;
+    scalp_hair_params_default(&hair_params, &s->plan.patient);
+    hair_params.scars = &s->scars;
+    st = scalp_hair_create(&s->hair, &s->head, &s->plan, &hair_params, err);
+    if (st != SMP_OK) {
+        app_scene_destroy(s);
+        return st;
+    }
     s->optics = app_optics_table_load(err);
     if (!s->optics) {
         app_scene_destroy(s);
@@ -40,27 +48,41 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
 {
     smp_status st = plan_validate(pl, "plan", err);
     if (st != SMP_OK) return st;
-    /* The head is rebuilt only when its measures changed; scars and dots always are. */
+    /* The head is rebuilt only when its measures changed; scars, dots and hair always are. Nothing is
+     * replaced until everything is built, so a failure leaves the scene as it was. */
     bool same_head = memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0;
     scalp_head head = s->head;
     scalp_scar_set scars;
     pigment_field field;
+    scalp_hair hair;
     if (!same_head && (st = scalp_head_create(&head, &pl->head, err)) != SMP_OK) return st;
     if ((st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
+    scalp_hair_params hair_params;
+    scalp_hair_params_default(&hair_params, &pl->patient);
+    hair_params.scars = &scars;
     if ((st = pigment_field_create_with_scars(&field, &head, pl, &scars, err)) != SMP_OK) {
         scalp_scar_set_destroy(&scars);
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
+    if ((st = scalp_hair_create(&hair, &head, pl, &hair_params, err)) != SMP_OK) {
+        pigment_field_destroy(&field);
+        scalp_scar_set_destroy(&scars);
+        if (!same_head) scalp_head_destroy(&head);
+        return st;
+    }
+    scalp_hair_destroy(&s->hair);
     pigment_field_destroy(&s->field);
     scalp_scar_set_destroy(&s->scars);
     if (!same_head) scalp_head_destroy(&s->head);
     s->head = head;
     s->scars = scars;
     s->field = field;
+    s->hair = hair;
+    s->hair.params.scars = &s->scars; /* it was built against the local copy above */
     s->plan = *pl;
     return SMP_OK;
 }
@@ -88,6 +110,7 @@ void app_scene_destroy(app_scene *s)
 {
     if (!s) return;
     scalp_scar_set_destroy(&s->scars);
+    scalp_hair_destroy(&s->hair);
     pigment_field_destroy(&s->field);
     scalp_head_destroy(&s->head);
     free(s->optics);
@@ -231,6 +254,18 @@ app_camera app_scene_view_camera(const app_scene *s, app_view view, double dista
             for (int k = 0; k < 3; ++k) dir[k] = p[k] - c[k];
             return look_from(p, dir, dist, fov);
         }
+        if (view == APP_VIEW_CLOSEUP_SIDE) {
+            /* The left side 25 mm above the ear top: the horseshoe that even a Norwood 7 keeps. */
+            const float *e = head->landmarks_mm[SCALP_LM_EAR_TOP_LEFT];
+            float n_best = -1.0f;
+            for (int v = 0; v < head->mesh.vertex_count; ++v) {
+                const float *q = head->mesh.positions_mm + 3 * v, *qn = head->mesh.normals + 3 * v;
+                float dy = q[1] - (e[1] + 25.0f), dz = q[2] - e[2];
+                float score = qn[0] - 0.01f * (dy * dy + dz * dz);
+                if (q[0] > 0.0f && score > n_best) n_best = score, memcpy(p, q, sizeof p), memcpy(n, qn, sizeof n);
+            }
+            return look_from(p, n, dist, fov);
+        }
         /* The occipital donor area: the FUT scar's height above the nape when the plan has one, else 6 cm. */
         double h_cm = 6.0;
         for (int i = 0; i < s->plan.scar_count; ++i)
@@ -316,4 +351,8 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     f->optics = s->optics;
     for (int k = 0; k < 3; ++k) f->skin_albedo[k] = (float)s->optics->skin_linear_rgb[type - 1][k];
     f->layer_count = ageing_evaluate(&s->ageing, &s->plan, t_days, f->layers);
+    for (int k = 0; k < 3; ++k) { /* sRGB transfer function, decoded */
+        double c = s->plan.patient.hair_color_srgb8[k] / 255.0;
+        f->hair_linear_rgb[k] = (float)(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4));
+    }
 }

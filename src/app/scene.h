@@ -9,6 +9,7 @@
 #include "pigment/pigment.h"
 #include "plan/plan.h"
 #include "render/render.h"
+#include "scalp/hair.h"
 #include "scalp/scalp.h"
 
 typedef struct app_camera {
@@ -27,6 +28,7 @@ typedef struct app_scene {
     scalp_head head;
     pigment_field field;
     scalp_scar_set scars;
+    scalp_hair hair;         /* the patient's stubble */
     ageing_params ageing;
     optics_table *optics; /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
 } app_scene;

@@ -9,6 +9,7 @@
 #include "render/render.h"
 
 #include "render/scar_internal.h"
+#include "render/hair_internal.h"
 #include "render/shader.h"
 
 #include <cglm/cglm.h>
@@ -75,6 +76,7 @@ struct render_context {
     GLuint overlay_vao, overlay_vbo, atlas_tex;
     int atlas_version;
     render_scar scar; /* scars: chart-space relief and tissue (render/scar.c) */
+    render_hair *hair;
 };
 
 static const render_sampler_unit mesh_samplers[] = {
@@ -112,6 +114,7 @@ void render_frame_defaults(render_frame *f)
     f->specular_f0 = 0.028f;
     f->roughness = 0.45f;
     f->exposure = 1.0f;
+    render_hair_frame_defaults(f);
 }
 
 /* A non-multisampled RGBA16F texture of w x h (nearest filtering: read texel by texel). */
@@ -227,7 +230,8 @@ smp_status render_context_create(render_context **out, const render_context_desc
         (st = render_program_create(&rc->prog_sss_x, "fullscreen.vert", "sss_x.frag", false, sss_x_samplers, disk,
                                     err)) ||
         (st = render_program_create(&rc->prog_sss_y, "fullscreen.vert", "sss_y.frag", false, sss_y_samplers, disk,
-                                    err))) {
+                                    err)) ||
+        (st = render_hair_create(&rc->hair, disk, err))) {
         render_context_destroy(rc);
         return st;
     }
@@ -297,6 +301,7 @@ smp_status render_context_create(render_context **out, const render_context_desc
 void render_context_destroy(render_context *rc)
 {
     if (!rc) return;
+    render_hair_destroy(rc->hair);
     GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow,  rc->prog_splat,  rc->prog_tonemap,
                       rc->prog_overlay, rc->prog_sss_x,   rc->prog_sss_y};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
@@ -531,6 +536,11 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
     return st;
 }
 
+smp_status render_scene_set_hair(render_context *rc, const scalp_hair *hair, smp_error *err)
+{
+    return render_hair_upload(rc->hair, hair, err);
+}
+
 static void light_matrix(const render_context *rc, const render_frame *f, mat4 out)
 {
     vec3 centre, half;
@@ -745,6 +755,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glBindVertexArray(rc->mesh_vao);
     glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
     glDisable(GL_POLYGON_OFFSET_FILL);
+    render_hair_draw_shadow(rc->hair, f, light_vp);
 
     /* 2. Pigment coverage for the far path. */
     coverage_update(rc);
@@ -801,6 +812,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
     glBindVertexArray(0);
     glDisable(GL_CULL_FACE);
+    render_hair_draw(rc->hair, f, vp, light_vp, rc->shadow_tex, ss, UNIT_SHADOW);
     glDisable(GL_DEPTH_TEST);
 
     /* 4. Resolve each target. */

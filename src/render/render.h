@@ -20,6 +20,7 @@
 #include "ageing/ageing.h"
 #include "optics/table.h"
 #include "pigment/pigment.h"
+#include "scalp/hair.h"
 #include "scalp/scalp.h"
 #include "scalp/scar.h"
 
@@ -50,6 +51,13 @@ typedef struct render_frame {
     float exposure;                  /* scale before tone mapping */
     int layer_count;                 /* dot layers (sessions, then touch-ups) */
     ageing_layer_state layers[AGEING_MAX_LAYERS];
+    /* Stubble (render_scene_set_hair); render/hair.c documents the defaults. */
+    float hair_linear_rgb[3];        /* albedo of a pigmented shaft */
+    float hair_grey_linear_rgb[3];   /* albedo of a shaft without pigment */
+    float hair_dermal_contrast;      /* share of the light a pigmented shaft just under the skin removes */
+    float hair_dermal_depth_mm[3];   /* 1/e depth of that contrast per linear RGB channel */
+    float hair_dermal_blur;          /* blur sigma (mm) per mm of depth */
+    bool hair_hidden;                /* draw no hair this frame */
 } render_frame;
 
 /* Creates GL resources; needs a current OpenGL 3.3 core context. Fails with SMP_ERR_GL (shader compile
@@ -64,6 +72,8 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
  * Call after render_scene_set with the same head. Fails with SMP_ERR_NOMEM or SMP_ERR_GL. */
 smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
                                   smp_error *err);
+/* Uploads the stubble (NULL or empty: none); keeps no pointer to it. */
+smp_status render_scene_set_hair(render_context *rc, const scalp_hair *hair, smp_error *err);
 
 /* Neutral defaults for everything but the camera. */
 void render_frame_defaults(render_frame *frame);

@@ -12,7 +12,9 @@ const render_program_info render_programs[] = {
     {"mesh.vert", "mesh.frag", true},          {"shadow.vert", "shadow.frag", false},
     {"splat.vert", "splat.frag", true},        {"fullscreen.vert", "tonemap.frag", false},
     {"overlay.vert", "overlay.frag", false},   {"fullscreen.vert", "sss_x.frag", false},
-    {"fullscreen.vert", "sss_y.frag", false},  {NULL, NULL, false},
+    {"fullscreen.vert", "sss_y.frag", false},  {"hair.vert", "hair.frag", false},
+    {"hair.vert", "shadow.frag", false},       {"hair_streak.vert", "hair_streak.frag", false},
+    {NULL, NULL, false},
 };
 
 static char *source_get(const char *name, bool from_disk, smp_error *err)

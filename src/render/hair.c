@@ -1,0 +1,232 @@
+/* The stubble pass: every hair is one instance, drawn three times from the same buffer.
+ *
+ * (1) Shadow: the shaft as a ribbon facing the light, at its true width, into the depth map (depth maps
+ *     hold no fractions: a thin shaft covers texel centres in proportion to its width, and the 3x3 PCF
+ *     lookups average that).
+ * (2) Intradermal streak (hair_streak.*): the pigmented shaft inside the skin, seen through it, darkens the
+ *     lit skin multiplicatively along its projection behind the exit point, fading and blurring with depth.
+ * (3) Stubble (hair.*): a camera-facing ribbon from the root along the shaft, alpha-blended over the skin,
+ *     lit with a Kajiya-Kay fibre model under the same key light, shadow map and ambient as the skin.
+ *
+ * Sub-pixel hairs keep their mean coverage at every distance: the ribbon is widened (and a short one
+ * lengthened) to a two-pixel Hann footprint whose opacity is scaled by true area / drawn area. When that
+ * opacity (or a streak's darkening) would be too small for a half-float target to accumulate, hairs are
+ * thinned stochastically by a hash of their index and the ones kept are made stronger by the inverse of the
+ * keep rate (Cook, Halstead, Planck, Ryu 2007, "Stochastic simplification of aggregate detail"), so the
+ * expected tone is unchanged and the choice does not flicker as the camera moves.
+ */
+#include "render/hair_internal.h"
+
+#include "render/shader.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HAIR_FLOATS 13          /* root 3, direction 3, normal 3, diameter, length, pigment, bulb depth */
+/* Below these a blend into the half-float target (11-bit significand) loses too much of each increment:
+ * at 0.02 the increment is about 25 units in the last place of a mid-grey, so rounding costs < 2 %. */
+#define HAIR_MIN_ALPHA 0.02f
+#define STREAK_MIN_DARKENING 0.015f
+
+struct render_hair {
+    GLuint prog_hair, prog_shadow, prog_streak;
+    GLuint vao, corner_vbo, instance_vbo;
+    int count;
+};
+
+static GLint uloc(GLuint prog, const char *name)
+{
+    return glGetUniformLocation(prog, name);
+}
+
+smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
+{
+    *out = NULL;
+    render_hair *h = calloc(1, sizeof *h);
+    if (!h) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the hair pass");
+    /* Sampler units are set per draw (the caller names the shadow map's unit). */
+    smp_status st;
+    if ((st = render_program_create(&h->prog_hair, "hair.vert", "hair.frag", false, NULL, disk, err)) ||
+        (st = render_program_create(&h->prog_shadow, "hair.vert", "shadow.frag", false, NULL, disk, err)) ||
+        (st = render_program_create(&h->prog_streak, "hair_streak.vert", "hair_streak.frag", false, NULL, disk,
+                                    err))) {
+        render_hair_destroy(h);
+        return st;
+    }
+    static const float corners[] = {-1.0f, 0.0f, 1.0f, 0.0f, -1.0f, 1.0f, 1.0f, 1.0f};
+    glGenVertexArrays(1, &h->vao);
+    glGenBuffers(1, &h->corner_vbo);
+    glGenBuffers(1, &h->instance_vbo);
+    glBindVertexArray(h->vao);
+    glBindBuffer(GL_ARRAY_BUFFER, h->corner_vbo);
+    glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, (void *)0);
+    glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
+    glBufferData(GL_ARRAY_BUFFER, sizeof(float) * HAIR_FLOATS, NULL, GL_STATIC_DRAW);
+    GLsizei stride = HAIR_FLOATS * sizeof(float);
+    const int sizes[4] = {3, 3, 3, 4};
+    size_t offset = 0;
+    for (int a = 0; a < 4; ++a) {
+        glEnableVertexAttribArray(1 + a);
+        glVertexAttribPointer(1 + a, sizes[a], GL_FLOAT, GL_FALSE, stride, (void *)(offset * sizeof(float)));
+        glVertexAttribDivisor(1 + a, 1);
+        offset += sizes[a];
+    }
+    glBindVertexArray(0);
+    *out = h;
+    return SMP_OK;
+}
+
+void render_hair_destroy(render_hair *h)
+{
+    if (!h) return;
+    GLuint progs[] = {h->prog_hair, h->prog_shadow, h->prog_streak};
+    for (int i = 0; i < 3; ++i)
+        if (progs[i]) glDeleteProgram(progs[i]);
+    if (h->vao) glDeleteVertexArrays(1, &h->vao);
+    GLuint bufs[] = {h->corner_vbo, h->instance_vbo};
+    glDeleteBuffers(2, bufs);
+    free(h);
+}
+
+smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error *err)
+{
+    h->count = 0;
+    if (!hair || hair->count == 0) return SMP_OK;
+    float *data = malloc(sizeof(float) * HAIR_FLOATS * (size_t)hair->count);
+    if (!data) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
+    for (int i = 0; i < hair->count; ++i) {
+        const scalp_hair_shaft *s = &hair->shafts[i];
+        float *o = data + HAIR_FLOATS * (size_t)i;
+        memcpy(o, s->root_mm, 3 * sizeof(float));
+        memcpy(o + 3, s->direction, 3 * sizeof(float));
+        memcpy(o + 6, s->normal, 3 * sizeof(float));
+        o[9] = s->diameter_mm;
+        o[10] = s->length_mm;
+        o[11] = s->pigment;
+        o[12] = s->bulb_depth_mm;
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * HAIR_FLOATS * (size_t)hair->count), data,
+                 GL_STATIC_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    free(data);
+    h->count = hair->count;
+    return SMP_OK;
+}
+
+int render_hair_count(const render_hair *h)
+{
+    return h ? h->count : 0;
+}
+
+void render_hair_frame_defaults(render_frame *f)
+{
+    /* The default plan's hair colour, #2b1e16, in linear sRGB; unpigmented hair is a slightly yellowish
+     * white (assumption). The intradermal numbers are assumptions (docs/model.md "Hair"): a shaft just under
+     * the surface removes 60 % of the light over its width; the contrast falls with depth z as exp(-z / D)
+     * with D per channel near 1 / (2 mu_eff) of dermis (red sees deepest; shortened by eye), and blurs by
+     * 0.4 mm per mm of depth. */
+    const float hair[3] = {0.0242f, 0.0130f, 0.0080f}, grey[3] = {0.60f, 0.58f, 0.52f};
+    const float depth[3] = {0.60f, 0.42f, 0.30f};
+    memcpy(f->hair_linear_rgb, hair, sizeof hair);
+    memcpy(f->hair_grey_linear_rgb, grey, sizeof grey);
+    memcpy(f->hair_dermal_depth_mm, depth, sizeof depth);
+    f->hair_dermal_contrast = 0.6f;
+    f->hair_dermal_blur = 0.4f;
+    f->hair_hidden = false;
+}
+
+/* Millimetres of a pixel per millimetre of view depth: 2 / (P[1][1] * height) for a perspective camera. */
+static float pixel_scale(const render_frame *f)
+{
+    float p11 = f->proj[1][1];
+    return p11 > 0.0f ? 2.0f / (p11 * (float)f->height) : 0.0f;
+}
+
+void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 light_view_proj)
+{
+    if (!h || h->count == 0 || f->hair_hidden) return;
+    GLuint p = h->prog_shadow;
+    glUseProgram(p);
+    glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (const float *)light_view_proj);
+    glUniform1i(uloc(p, "u_shadow_pass"), 1);
+    glUniform3fv(uloc(p, "u_shadow_view_dir"), 1, f->light_dir);
+    glUniform1f(uloc(p, "u_pixel_scale"), 0.0f);
+    glUniform1f(uloc(p, "u_min_alpha"), 0.0f);
+    glDisable(GL_CULL_FACE);
+    glEnable(GL_POLYGON_OFFSET_FILL);
+    glPolygonOffset(1.5f, 2.0f);
+    glBindVertexArray(h->vao);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
+    glBindVertexArray(0);
+    glDisable(GL_POLYGON_OFFSET_FILL);
+}
+
+void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_proj, const mat4 light_view_proj,
+                      GLuint shadow_tex, int shadow_size, int shadow_unit)
+{
+    if (!h || h->count == 0 || f->hair_hidden) return;
+    float px = pixel_scale(f);
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LEQUAL);
+    glDepthMask(GL_FALSE);
+    glDisable(GL_CULL_FACE);
+    glEnable(GL_BLEND);
+    glBindVertexArray(h->vao);
+
+    /* Intradermal shafts: skin colour times (1 - darkening). */
+    GLuint p = h->prog_streak;
+    glUseProgram(p);
+    glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (const float *)view_proj);
+    glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
+    glUniform1f(uloc(p, "u_pixel_scale"), px);
+    glUniform3fv(uloc(p, "u_depth_mm"), 1, f->hair_dermal_depth_mm);
+    glUniform1f(uloc(p, "u_blur"), f->hair_dermal_blur);
+    glUniform1f(uloc(p, "u_contrast"), f->hair_dermal_contrast);
+    glUniform3fv(uloc(p, "u_hair_albedo"), 1, f->hair_linear_rgb);
+    glUniform1f(uloc(p, "u_min_darkening"), STREAK_MIN_DARKENING);
+    /* The scene pass has three targets (irradiance, albedo, unscattered: mesh.frag); the shaft darkens only
+     * the albedo's rgb. */
+    glColorMaski(0, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+    glColorMaski(1, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+    glColorMaski(2, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+    glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
+
+    /* Stubble above the skin. */
+    p = h->prog_hair;
+    glUseProgram(p);
+    glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (const float *)view_proj);
+    glUniformMatrix4fv(uloc(p, "u_light_view_proj"), 1, GL_FALSE, (const float *)light_view_proj);
+    glUniform1i(uloc(p, "u_shadow_pass"), 0);
+    glUniform3fv(uloc(p, "u_shadow_view_dir"), 1, f->light_dir);
+    glUniform1f(uloc(p, "u_pixel_scale"), px);
+    glUniform1f(uloc(p, "u_min_alpha"), HAIR_MIN_ALPHA);
+    glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
+    glUniform3fv(uloc(p, "u_light_dir"), 1, f->light_dir);
+    glUniform3fv(uloc(p, "u_light_radiance"), 1, f->light_radiance);
+    glUniform3fv(uloc(p, "u_sky_radiance"), 1, f->sky_radiance);
+    glUniform3fv(uloc(p, "u_ground_radiance"), 1, f->ground_radiance);
+    glUniform3fv(uloc(p, "u_hair_albedo"), 1, f->hair_linear_rgb);
+    glUniform3fv(uloc(p, "u_grey_albedo"), 1, f->hair_grey_linear_rgb);
+    glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)shadow_size);
+    glUniform1i(uloc(p, "u_shadow_map"), shadow_unit);
+    glActiveTexture(GL_TEXTURE0 + shadow_unit);
+    glBindTexture(GL_TEXTURE_2D, shadow_tex);
+    glActiveTexture(GL_TEXTURE0);
+    /* Stubble hides the skin's irradiance and adds its colour to the unscattered light; alphas stay. */
+    glColorMaski(0, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+    glColorMaski(1, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+    glColorMaski(2, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
+    for (GLuint i = 0; i < 3; ++i) glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+
+    glBindVertexArray(0);
+    glDisable(GL_BLEND);
+    glDepthMask(GL_TRUE);
+    glDepthFunc(GL_LESS);
+}

@@ -1,0 +1,34 @@
+/* render/hair: the stubble pass, inside the renderer. render.c owns the context and calls these at fixed
+ * points: create/destroy with the context, upload from render_scene_set_hair, one draw into the shadow map
+ * and one into the scene after the head (intradermal shafts as a multiplicative decal on the skin, then the
+ * shafts above it). Only render/ includes this. */
+#ifndef SMP_RENDER_HAIR_INTERNAL_H
+#define SMP_RENDER_HAIR_INTERNAL_H
+
+#include "render/render.h"
+#include "scalp/hair.h"
+
+#include <epoxy/gl.h>
+
+typedef struct render_hair render_hair;
+
+/* Compiles the hair programs; *out stays NULL on failure (err holds the compiler log). */
+smp_status render_hair_create(render_hair **out, bool shaders_from_disk, smp_error *err);
+void render_hair_destroy(render_hair *h); /* NULL is a no-op */
+
+/* Uploads every shaft of hair (NULL or empty: no hair). Keeps no pointer to it. */
+smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error *err);
+int render_hair_count(const render_hair *h);
+
+/* Default hair fields of a frame (called by render_frame_defaults). */
+void render_hair_frame_defaults(render_frame *f);
+
+/* Shafts into the bound shadow framebuffer (depth only), seen from the key light. */
+void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 light_view_proj);
+
+/* Into the bound multisampled scene target, after the head: the intradermal streaks, then the stubble.
+ * shadow_tex is the key light's depth map (shadow_size texels), bound to texture unit shadow_unit. */
+void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_proj, const mat4 light_view_proj,
+                      GLuint shadow_tex, int shadow_size, int shadow_unit);
+
+#endif

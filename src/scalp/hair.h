@@ -1,0 +1,83 @@
+/* scalp/hair: the patient's existing hair as stubble. Follicular units are placed over the hair-bearing
+ * scalp at the native density of the plan's hair-loss pattern (miniaturised where it thins), 1-4 hairs per
+ * unit; each hair has a root on the skin, an exit direction (angle to the skin by region, azimuth along the
+ * scalp's flow with a whorl at the crown), a shaft diameter, a visible length and a pigment (grey or not).
+ * Deterministic for the plan's seed. Plain C: no GL, no SDL, no printing. docs/model.md "Hair" gives the
+ * numbers and their sources.
+ *
+ *     scalp_hair hair;
+ *     if (scalp_hair_create(&hair, &head, &plan, NULL, &err) != SMP_OK) ...;   // NULL: defaults from plan
+ *     for (int i = 0; i < hair.count; ++i) use(hair.shafts[i]);
+ *     scalp_hair_destroy(&hair);
+ */
+#ifndef SMP_SCALP_HAIR_H
+#define SMP_SCALP_HAIR_H
+
+#include "core/core.h"
+#include "plan/plan.h"
+#include "scalp/scalp.h"
+#include "scalp/scar.h"
+
+#define SCALP_HAIR_MAX_PER_UNIT 4
+#define SCALP_HAIR_MAX_COUNT 1000000
+
+typedef struct scalp_hair_params {
+    double unit_density_per_cm2;  /* follicular units per cm² at full native density (100) */
+    double hairs_per_unit_p[SCALP_HAIR_MAX_PER_UNIT]; /* probability of 1, 2, 3, 4 hairs in a unit (sum 1) */
+    double diameter_mm;           /* mean terminal shaft diameter (0.07) */
+    double diameter_sd_mm;        /* its spread between hairs (0.012) */
+    double vellus_diameter_mm;    /* diameter of a fully miniaturised hair (0.025) */
+    double length_mm;             /* visible length at the cut, along the shaft (plan hair_length_mm) */
+    double length_rel_sd;         /* relative spread of the cut length (0.15; clippers lift hairs unevenly) */
+    double days_since_cut;        /* growth since the cut, days (0) */
+    double growth_mm_per_day;     /* anagen growth rate (0.35) */
+    double telogen_fraction;      /* hairs resting, which do not grow (0.1) */
+    double grey_fraction;         /* fraction of hairs without pigment (plan grey_fraction) */
+    double bulb_depth_mm;         /* depth of a terminal bulb below the surface (3.5) */
+    const scalp_scar_set *scars;  /* scars have no follicles (NULL: none) */
+} scalp_hair_params;
+
+typedef struct scalp_hair_shaft {
+    float root_mm[3];      /* where the shaft leaves the skin, head frame */
+    float normal[3];       /* outward unit surface normal at the root */
+    float direction[3];    /* unit direction of growth above the skin */
+    float exit_angle_deg;  /* angle between the shaft and the skin's tangent plane */
+    float diameter_mm;
+    float length_mm;       /* visible length above the skin, along the shaft (0: cut flush) */
+    float bulb_depth_mm;   /* depth of the bulb below the surface (the shaft runs there at the exit angle) */
+    float pigment;         /* 1 = the patient's hair colour, 0 = white; miniaturised hairs are paler */
+    int unit;              /* index of its follicular unit */
+} scalp_hair_shaft;
+
+typedef struct scalp_hair {
+    int count;
+    scalp_hair_shaft *shafts;  /* owned; grouped by unit */
+    int unit_count;
+    double haired_area_cm2;    /* area weighted by the native fraction */
+    scalp_hair_params params;  /* what it was built with */
+} scalp_hair;
+
+/* Defaults (the numbers above) with the patient's length and grey fraction. */
+void scalp_hair_params_default(scalp_hair_params *params, const plan_patient *patient);
+
+/* Places the hair of plan->patient on head (params NULL = scalp_hair_params_default). The caller releases it
+ * with scalp_hair_destroy. SMP_ERR_INPUT for parameters out of range (the message names the field),
+ * SMP_ERR_NOMEM. */
+smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const plan *plan,
+                             const scalp_hair_params *params, smp_error *err);
+void scalp_hair_destroy(scalp_hair *hair); /* safe on a zeroed or destroyed field */
+
+/* Follicular units per cm² at surface point p: the native density times scalp_native_hair_fraction. This is
+ * the one place that decides where hair grows: a scar mask multiplies in here. */
+double scalp_hair_unit_density_per_cm2(const scalp_head *head, const plan *plan, const scalp_hair_params *params,
+                                       const float p[3]);
+
+/* Mean hairs per follicular unit of params. */
+double scalp_hair_mean_per_unit(const scalp_hair_params *params);
+
+/* The anatomical exit pattern at surface point p (normal n): the angle to the skin in degrees and the unit
+ * growth direction, before per-hair jitter. Smooth over the head. */
+void scalp_hair_exit(const scalp_head *head, const float p[3], const float n[3], float *angle_deg,
+                     float direction[3]);
+
+#endif
