@@ -20,10 +20,9 @@ uniform vec3 u_grey_albedo;
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;
 
-// The scene pass has three targets (mesh.frag): a hair hides the skin's light under it (target 0, alpha
-// blended on rgb only, so the skin's coverage stays) and adds its own colour to the light that does not
-// scatter under the skin (target 2); the albedo (target 1) is left alone.
-layout(location = 0) out vec4 o_occlusion;
+// The scene pass has three targets (mesh.frag): a hair adds its colour to the light that does not scatter
+// under the skin (target 2) and, through that target's alpha, hides the skin behind it after the skin's
+// light has scattered (sss_y.frag multiplies the skin's light by it). Irradiance and albedo are untouched.
 layout(location = 2) out vec4 o_color;
 
 const float PI = 3.14159265;
@@ -67,5 +66,4 @@ void main()
     float spec = SPEC_PEAK * pow(max(sin_tl * sin_tv - tl * tv, 0.0), SPEC_EXPONENT);
     vec3 c = albedo * (u_light_radiance * sin_tl * lit + ambient) + u_light_radiance * spec * lit;
     o_color = vec4(c, min(a, 1.0));
-    o_occlusion = vec4(0.0, 0.0, 0.0, min(a, 1.0));
 }

@@ -42,7 +42,8 @@ vec3 blur_term(sampler2D term, vec3 sigma_mm, float distance_mm, vec3 centre)
 void main()
 {
     vec4 albedo = texture(u_albedo, v_uv);
-    vec3 unscattered = texture(u_unscattered, v_uv).rgb;
+    vec4 unscattered4 = texture(u_unscattered, v_uv);
+    vec3 unscattered = unscattered4.rgb;
     vec4 t0 = texture(u_term0, v_uv);
     float c = t0.a;
     if (c <= 0.01) {
@@ -53,6 +54,7 @@ void main()
     vec3 irradiance = u_sss_weight[0] * blur_term(u_term0, u_sss_sigma_mm[0], distance_mm, t0.rgb) +
                       u_sss_weight[1] * blur_term(u_term1, u_sss_sigma_mm[1], distance_mm, texture(u_term1, v_uv).rgb) +
                       u_sss_weight[2] * blur_term(u_term2, u_sss_sigma_mm[2], distance_mm, texture(u_term2, v_uv).rgb);
-    // c * (albedo / c) * irradiance: the skin's share of the pixel.
-    o_color = vec4(albedo.rgb * irradiance + unscattered, 1.0);
+    // c * (albedo / c) * irradiance: the skin's share of the pixel, times the part no hair hides (the
+    // unscattered target's alpha: 1 - stubble coverage).
+    o_color = vec4(albedo.rgb * irradiance * unscattered4.a + unscattered, 1.0);
 }

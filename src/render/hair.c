@@ -217,11 +217,12 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glActiveTexture(GL_TEXTURE0 + shadow_unit);
     glBindTexture(GL_TEXTURE_2D, shadow_tex);
     glActiveTexture(GL_TEXTURE0);
-    /* Stubble hides the skin's irradiance and adds its colour to the unscattered light; alphas stay. */
-    glColorMaski(0, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+    /* Stubble adds its colour to the unscattered light and scales that target's alpha, the skin's
+     * visibility, by 1 - its coverage (sss_y.frag hides the skin's scattered light with it). */
+    glColorMaski(0, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glColorMaski(1, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
-    glColorMaski(2, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
-    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+    glColorMaski(2, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE_MINUS_SRC_ALPHA);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
     for (GLuint i = 0; i < 3; ++i) glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
 
