@@ -1,10 +1,12 @@
-/* `smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S]`: bakes the optics tables (optics/table.h)
+/* `smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]`: bakes the optics tables (optics/table.h)
  * from the Monte Carlo skin model and writes them as JSON, atomically, to FILE (default
  * assets/optics/tables.json relative to the current directory). Progress on stderr: a bar on a terminal,
  * otherwise a plain percentage line every 10 %. */
 #include "app/app.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,7 @@ int app_cmd_bake(int argc, char **argv);
 static void bake_usage(FILE *out)
 {
     fprintf(out,
-            "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S]\n\n"
+            "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]\n\n"
             "Bakes the optics tables the renderer reads (skin colour and subsurface profile per Fitzpatrick type,\n"
             "per ink depth the blur kernel, per depth and ink amount the covered colour and the small-dot gain)\n"
             "from the Monte Carlo skin model, and writes them as JSON.\n\n"
@@ -31,6 +33,12 @@ static void bake_usage(FILE *out)
             "  --threads T         worker threads (1..%d; default: the number of online CPUs); the numbers do not\n"
             "                      depend on it\n"
             "  --seed S            random seed (integer >= 0; default 1)\n"
+            "  --types L           Fitzpatrick types to bake, comma-separated (default 1,2,3,4,5,6; the others\n"
+            "                      are left zero)\n"
+            "  --depths L          ink depths in mm, ascending, comma-separated, within 0..3 (default\n"
+            "                      0.1,0.2,0.3,0.4,0.5,0.6,0.8,1,1.25,1.5,2,2.5)\n"
+            "  --inks L            ink amounts, ascending, comma-separated, within (0, 1] (default\n"
+            "                      0.02,0.05,0.1,0.2,0.4,1)\n"
             "  --help              this text\n",
             BAKE_DEFAULT_OUTPUT, BAKE_MAX_THREADS);
 }
@@ -51,7 +59,40 @@ typedef struct bake_args {
     const char *output;
     uint64_t photons, seed;
     int threads;
+    const char *types, *depths, *inks; /* NULL: the defaults */
 } bake_args;
+
+/* A comma-separated list of at most max numbers within [lo, hi] (whole numbers when whole), ascending when
+ * ascending is set; returns the count, or -1 with a reason in why. */
+static int bake_parse_list(const char *text, int max, double lo, double hi, bool whole, bool ascending,
+                           double *out, const char **why)
+{
+    int n = 0;
+    const char *s = text;
+    *why = "a comma-separated list of numbers";
+    if (!s || !*s) return -1;
+    for (;;) {
+        char *end = NULL;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (end == s || errno != 0 || !isfinite(v) || (*end != ',' && *end != '\0')) return -1;
+        if (n >= max) {
+            *why = "too many values";
+            return -1;
+        }
+        if (v < lo || v > hi || (whole && v != floor(v))) {
+            *why = "a value out of range";
+            return -1;
+        }
+        if (ascending && n > 0 && !(v > out[n - 1])) {
+            *why = "values that do not ascend";
+            return -1;
+        }
+        out[n++] = v;
+        if (*end == '\0') return n;
+        s = end + 1;
+    }
+}
 
 /* Returns -1 to go on, otherwise the exit status. */
 static int bake_parse_args(int argc, char **argv, bake_args *a)
@@ -60,20 +101,21 @@ static int bake_parse_args(int argc, char **argv, bake_args *a)
     a->photons = 0;
     a->seed = 1;
     a->threads = 0;
+    a->types = a->depths = a->inks = NULL;
     for (int i = 1; i < argc; ++i) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             bake_usage(stdout);
             return 0;
         }
-        const char *names[4] = {"--photons", "--seed", "--threads", "--output"};
+        const char *names[7] = {"--photons", "--seed", "--threads", "--output", "--types", "--depths", "--inks"};
         int which = -1;
         const char *value = NULL;
         if (strcmp(arg, "-o") == 0) {
             which = 3;
             value = i + 1 < argc ? argv[++i] : NULL;
         }
-        for (int k = 0; k < 4 && which < 0; ++k) {
+        for (int k = 0; k < 7 && which < 0; ++k) {
             size_t len = strlen(names[k]);
             if (strncmp(arg, names[k], len) != 0) continue;
             if (arg[len] == '=') value = arg + len + 1, which = k;
@@ -93,9 +135,15 @@ static int bake_parse_args(int argc, char **argv, bake_args *a)
             bad = !value || !*value;
             a->output = value;
         }
+        if (which >= 4) {
+            bad = !value;
+            if (which == 4) a->types = value;
+            if (which == 5) a->depths = value;
+            if (which == 6) a->inks = value;
+        }
         if (bad) {
-            const char *ranges[4] = {"an integer between 100 and 100000000", "an integer between 0 and 2^53",
-                                     "an integer between 1 and 1024", "a file name"};
+            const char *ranges[7] = {"an integer between 100 and 100000000", "an integer between 0 and 2^53",
+                                     "an integer between 1 and 1024", "a file name", "a list", "a list", "a list"};
             fprintf(stderr, "smpsim bake: %s: expected %s, got '%s'\n", names[which], ranges[which],
                     value ? value : "nothing");
             return 2;
@@ -150,6 +198,38 @@ int app_cmd_bake(int argc, char **argv)
     if (a.photons) p.photons = a.photons;
     p.seed = a.seed;
     p.threads = a.threads;
+    const char *why = NULL;
+    double v[OPTICS_TABLE_MAX_DEPTHS];
+    if (a.types) {
+        int n = bake_parse_list(a.types, OPTICS_TABLE_TYPES, 1, 6, true, true, v, &why);
+        if (n < 0) {
+            fprintf(stderr, "smpsim bake: --types: expected ascending types 1..6 separated by commas, got '%s' (%s)\n",
+                    a.types, why);
+            return 2;
+        }
+        p.type_count = n;
+        for (int i = 0; i < n; ++i) p.types[i] = (int)v[i];
+    }
+    if (a.depths) {
+        int n = bake_parse_list(a.depths, OPTICS_TABLE_MAX_DEPTHS, 0.0, 3.0, false, true, v, &why);
+        if (n < 0) {
+            fprintf(stderr, "smpsim bake: --depths: expected 1..%d ascending depths in mm within 0..3 separated by "
+                            "commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_DEPTHS, a.depths, why);
+            return 2;
+        }
+        p.depth_count = n;
+        memcpy(p.depth_mm, v, (size_t)n * sizeof v[0]);
+    }
+    if (a.inks) {
+        int n = bake_parse_list(a.inks, OPTICS_TABLE_MAX_INKS, 1e-9, 1.0, false, true, v, &why);
+        if (n < 0) {
+            fprintf(stderr, "smpsim bake: --inks: expected 1..%d ascending ink amounts within (0, 1] separated by "
+                            "commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_INKS, a.inks, why);
+            return 2;
+        }
+        p.ink_count = n;
+        memcpy(p.ink, v, (size_t)n * sizeof v[0]);
+    }
 
     optics_table *t = malloc(sizeof *t);
     if (!t) {
