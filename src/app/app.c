@@ -7,6 +7,8 @@
 #define SMP_VERSION "0.1.0"
 #endif
 
+int app_cmd_bake(int argc, char **argv); /* cmd_bake.c; its declaration belongs in app.h (lead) */
+
 typedef struct app_command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -16,7 +18,7 @@ typedef struct app_command {
 static const app_command commands[] = {
     {"render", app_cmd_render, "render one image headless: smpsim render [options] -o out.png"},
     {"mc", app_cmd_mc, "Monte Carlo light transport on an MCML .mci file; JSON on stdout"},
-    {"bake", NULL, "bake the optics tables"},
+    {"bake", app_cmd_bake, "bake the optics tables (Monte Carlo) into assets/optics/tables.json"},
     {"fade", NULL, "predicted dot contrast against time, touch-up markers"},
     {"visibility", NULL, "scar visibility against light elevation and viewing distance"},
     {"report", NULL, "consultation report"},

@@ -641,3 +641,346 @@ void optics_mc_result_destroy(optics_mc_result *res)
     free(res->a_rz);
     memset(res, 0, sizeof *res);
 }
+
+/* ---- a disk of ink: correlated sampling with and without it --------------------------------------------- */
+
+/* The disk problem prepared for the workers: the stack of mc_sim plus the coefficients inside the cylinder. */
+typedef struct mc_disk_sim {
+    const mc_sim *sim;
+    mc_layer inside[OPTICS_MC_DISK_MAX_LAYERS];
+    int first, last; /* spanned layers, inclusive */
+    double radius2, core_cm, tail_cm;
+    int nr;
+    double inv_dr;
+} mc_disk_sim;
+
+/* Distance along (ux, uy) from (x, y) to the cylinder wall, or INFINITY when the path does not reach it.
+ * inside says which side the photon is on (kept as state, so a photon sitting on the wall after a crossing
+ * takes the far root and never re-hits the wall it just crossed). */
+static inline double mc_wall_distance(double x, double y, double ux, double uy, double radius2, int inside)
+{
+    double a = ux * ux + uy * uy;
+    if (a < 1.0e-24) return INFINITY;
+    double b = x * ux + y * uy; /* half of the linear coefficient */
+    double c = x * x + y * y - radius2;
+    double disc = b * b - a * c;
+    if (disc < 0.0) return inside ? 0.0 : INFINITY;
+    double root = sqrt(disc);
+    double t = inside ? (-b + root) / a : (-b - root) / a;
+    return t > 1.0e-12 ? t : (inside ? 0.0 : INFINITY);
+}
+
+/* One photon from (x0, y0) on the surface: MCML's hop-drop-spin as in mc_trace, with the cylinder's medium
+ * inside the wall when use_disk is set. Returns the weight that leaves through the top (0 if none) and its
+ * exit point; *touched is set when the photon enters the cylinder (only with use_disk). */
+static double mc_trace_disk_photon(const mc_disk_sim *d, smp_rng *rng, double x0, double y0, int use_disk,
+                                   int *touched, double *exit_x, double *exit_y)
+{
+    const mc_sim *sim = d->sim;
+    const int last = sim->layer_count - 1;
+    double x = x0, y = y0, z = sim->launch_z;
+    double ux = 0.0, uy = 0.0, uz = 1.0;
+    double w = sim->launch_weight;
+    double tau = 0.0;
+    int li = sim->first_layer;
+    int inside = use_disk && li >= d->first && li <= d->last && x * x + y * y < d->radius2;
+    if (inside) *touched = 1;
+
+    for (;;) {
+        const mc_layer *l = &sim->layers[li];
+        const mc_layer *m = inside ? &d->inside[li - d->first] : l; /* the medium the photon is in */
+        if (tau <= 0.0) tau = -log(mc_rng_open(rng));
+        double s = tau * m->step_per_tau;
+
+        double s_z = INFINITY; /* distance to the layer boundary along the path */
+        int hit = 0;
+        if (uz > 0.0) {
+            s_z = (l->z1 - z) / uz;
+            if (s >= s_z) hit = 1;
+        } else if (uz < 0.0) {
+            s_z = (l->z0 - z) / uz;
+            if (s >= s_z) hit = -1;
+        }
+        if (use_disk && li >= d->first && li <= d->last) {
+            double s_w = mc_wall_distance(x, y, ux, uy, d->radius2, inside);
+            if (s_w < s && s_w < s_z) {
+                /* Cross the wall: same index, so no reflection; the optical depth left carries over. */
+                x += s_w * ux;
+                y += s_w * uy;
+                z += s_w * uz;
+                tau -= s_w * m->mu_t;
+                inside = !inside;
+                if (inside) *touched = 1;
+                continue;
+            }
+        }
+
+        if (!hit) {
+            x += s * ux;
+            y += s * uy;
+            z += s * uz;
+            tau = 0.0;
+            w -= w * m->absorb_fraction;
+            mc_spin(m, rng, &ux, &uy, &uz);
+        } else {
+            double zb = hit > 0 ? l->z1 : l->z0;
+            double dl = (zb - z) / uz;
+            x += dl * ux;
+            y += dl * uy;
+            z = zb;
+            tau -= dl * m->mu_t;
+
+            double n_t = hit > 0 ? l->n_down : l->n_up;
+            double cos_i = fabs(uz);
+            double cos_tr = cos_i, r = 0.0;
+            if (n_t != l->n) {
+                if (cos_i <= (hit > 0 ? l->cos_crit_down : l->cos_crit_up)) {
+                    r = 1.0;
+                    cos_tr = 0.0;
+                } else {
+                    r = optics_fresnel_reflectance(l->n, n_t, cos_i, &cos_tr);
+                }
+            }
+            int leaving = (hit < 0 && li == 0) || (hit > 0 && li == last);
+            if (mc_rng_open(rng) > r) {
+                if (leaving) {
+                    if (hit < 0) {
+                        *exit_x = x;
+                        *exit_y = y;
+                        return w;
+                    }
+                    return 0.0;
+                }
+                double ratio = l->n / n_t;
+                ux *= ratio;
+                uy *= ratio;
+                uz = hit > 0 ? cos_tr : -cos_tr;
+                li += hit;
+                inside = use_disk && li >= d->first && li <= d->last && x * x + y * y < d->radius2;
+                if (inside) *touched = 1;
+            } else {
+                uz = -uz;
+            }
+        }
+
+        if (w < sim->weight_threshold) {
+            if (w == 0.0 || mc_rng_open(rng) > sim->roulette_chance) return 0.0;
+            w *= sim->roulette_boost;
+        }
+    }
+}
+
+/* Tally of one batch: deficit per radial bin, then the totals. */
+enum { MC_DISK_DEFICIT = 0, MC_DISK_TOUCHED, MC_DISK_TOTALS };
+
+static void mc_trace_disk(const mc_disk_sim *d, smp_rng *rng_state, uint64_t photons, double *tally)
+{
+    smp_rng rng = *rng_state;
+    double *totals = tally + d->nr;
+    for (uint64_t p = 0; p < photons; ++p) {
+        /* Launch distance from the mixture q(rho) = (exp(-rho/a)/a + exp(-rho/b)/b) / 2 (one of the two
+         * exponentials chosen by a coin), azimuth uniform; under unit irradiance a photon stands for
+         * 2 pi rho / q(rho) of area (the weight). The exponential tails follow the diffuse fluence, so the
+         * weight of the few photons launched far away stays bounded by the wider one (defensive mixture). */
+        double mean = mc_rng_open(&rng) < 0.5 ? d->core_cm : d->tail_cm;
+        double rho = -mean * log(mc_rng_open(&rng));
+        double phi = 2.0 * SMP_PI * mc_rng_open(&rng);
+        double x0 = rho * cos(phi), y0 = rho * sin(phi);
+        double q = 0.5 * (exp(-rho / d->core_cm) / d->core_cm + exp(-rho / d->tail_cm) / d->tail_cm);
+        double weight = 2.0 * SMP_PI * rho / q;
+
+        smp_rng start = rng;
+        int touched = 0, unused = 0;
+        double xd = 0.0, yd = 0.0, xb = 0.0, yb = 0.0;
+        double wd = mc_trace_disk_photon(d, &rng, x0, y0, 1, &touched, &xd, &yd);
+        double wb = wd;
+        xb = xd, yb = yd;
+        if (touched) {
+            smp_rng again = start;
+            wb = mc_trace_disk_photon(d, &again, x0, y0, 0, &unused, &xb, &yb);
+            totals[MC_DISK_TOUCHED] += 1.0;
+            if (wb > 0.0) tally[mc_bin(sqrt(xb * xb + yb * yb) * d->inv_dr, d->nr)] += weight * wb;
+            if (wd > 0.0) tally[mc_bin(sqrt(xd * xd + yd * yd) * d->inv_dr, d->nr)] -= weight * wd;
+            totals[MC_DISK_DEFICIT] += weight * (wb - wd);
+        }
+    }
+    *rng_state = rng;
+}
+
+typedef struct mc_disk_shared {
+    const mc_disk_sim *d;
+    const optics_mc_options *opt;
+    uint64_t seed, photons;
+    int batches, next_batch, finished;
+    size_t tally_size;
+    double *tallies; /* [batches][tally_size] */
+    pthread_mutex_t lock;
+} mc_disk_shared;
+
+static uint64_t mc_disk_batch_photons(const mc_disk_shared *sh, int b)
+{
+    uint64_t base = sh->photons / (uint64_t)sh->batches, extra = sh->photons % (uint64_t)sh->batches;
+    return base + ((uint64_t)b < extra ? 1u : 0u);
+}
+
+static void *mc_disk_worker(void *arg)
+{
+    mc_disk_shared *sh = arg;
+    for (;;) {
+        pthread_mutex_lock(&sh->lock);
+        int b = sh->next_batch < sh->batches ? sh->next_batch++ : -1;
+        pthread_mutex_unlock(&sh->lock);
+        if (b < 0) break;
+        smp_rng rng;
+        smp_rng_init(&rng, sh->seed, (uint64_t)b);
+        mc_trace_disk(sh->d, &rng, mc_disk_batch_photons(sh, b), sh->tallies + (size_t)b * sh->tally_size);
+        pthread_mutex_lock(&sh->lock);
+        sh->finished++;
+        if (sh->opt->progress)
+            sh->opt->progress(sh->opt->progress_user, (double)sh->finished / sh->batches, "monte carlo disk");
+        pthread_mutex_unlock(&sh->lock);
+    }
+    return NULL;
+}
+
+static smp_status mc_disk_validate(const optics_mc_input *in, const optics_mc_disk *disk, smp_error *err)
+{
+    if (!disk) return smp_error_set(err, SMP_ERR_INPUT, "disk: none given");
+    if (!(isfinite(disk->radius_cm) && disk->radius_cm > 0.0))
+        return smp_error_set(err, SMP_ERR_INPUT, "disk: radius = %g cm: must be a finite number > 0", disk->radius_cm);
+    if (disk->layer_count < 1 || disk->layer_count > OPTICS_MC_DISK_MAX_LAYERS || disk->first_layer < 0 ||
+        disk->first_layer + disk->layer_count > in->layer_count)
+        return smp_error_set(err, SMP_ERR_INPUT, "disk: layers %d..%d: must be 1..%d layers within the %d of the stack",
+                             disk->first_layer + 1, disk->first_layer + disk->layer_count, OPTICS_MC_DISK_MAX_LAYERS,
+                             in->layer_count);
+    for (int i = 0; i < disk->layer_count; ++i) {
+        const optics_layer *l = &disk->inside[i];
+        if (!mc_finite_ge(l->mu_a_per_cm, 0.0) || !mc_finite_ge(l->mu_s_per_cm, 0.0) || !(l->g >= -1.0 && l->g <= 1.0))
+            return smp_error_set(err, SMP_ERR_INPUT,
+                                 "disk: inside layer %d: mu_a, mu_s must be finite >= 0 and g in [-1, 1]", i + 1);
+    }
+    if (!(isfinite(disk->launch_core_cm) && disk->launch_core_cm > 0.0 && isfinite(disk->launch_tail_cm) &&
+          disk->launch_tail_cm > 0.0))
+        return smp_error_set(err, SMP_ERR_INPUT, "disk: launch core %g cm, tail %g cm: must be finite numbers > 0",
+                             disk->launch_core_cm, disk->launch_tail_cm);
+    return SMP_OK;
+}
+
+smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *disk, const optics_mc_options *opt,
+                              optics_mc_disk_result *out, smp_error *err)
+{
+    optics_mc_options o;
+    if (!out) return smp_error_set(err, SMP_ERR_INPUT, "no result given");
+    memset(out, 0, sizeof *out);
+    if (optics_mc_input_validate(in, err) != SMP_OK) return SMP_ERR_INPUT;
+    if (mc_disk_validate(in, disk, err) != SMP_OK) return SMP_ERR_INPUT;
+    if (mc_options_resolve(opt, &o, err) != SMP_OK) return SMP_ERR_INPUT;
+    o.partial_reflection = false;
+    o.score_a_rz = false;
+
+    double start = mc_now_seconds();
+    mc_sim *sim = malloc(sizeof *sim);
+    mc_disk_sim *d = malloc(sizeof *d);
+    mc_disk_shared sh = {0};
+    int batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
+    if (batches < 2) batches = 2;
+    int threads = o.threads < batches ? o.threads : batches;
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    sh.tally_size = (size_t)in->nr + MC_DISK_TOTALS;
+    sh.tallies = calloc((size_t)batches * sh.tally_size, sizeof(double));
+    if (!sim || !d || !tids || !sh.tallies) {
+        free(sim), free(d), free(tids), free(sh.tallies);
+        return smp_error_set(err, SMP_ERR_NOMEM, "monte carlo disk: out of memory");
+    }
+    mc_sim_prepare(sim, in, &o);
+    memset(d, 0, sizeof *d);
+    d->sim = sim;
+    d->first = disk->first_layer;
+    d->last = disk->first_layer + disk->layer_count - 1;
+    for (int i = 0; i < disk->layer_count; ++i) {
+        /* The inside medium: the layer's geometry and index with the disk's coefficients. */
+        mc_layer *m = &d->inside[i];
+        const optics_layer *src = &disk->inside[i];
+        *m = sim->layers[d->first + i];
+        m->mu_t = src->mu_a_per_cm + src->mu_s_per_cm;
+        m->step_per_tau = m->mu_t > 0.0 ? 1.0 / m->mu_t : MC_GLASS_STEP_PER_TAU;
+        m->absorb_fraction = m->mu_t > 0.0 ? src->mu_a_per_cm / m->mu_t : 0.0;
+        double g = src->g;
+        m->isotropic = fabs(g) < MC_G_ISOTROPIC;
+        m->hg_num = 1.0 - g * g;
+        m->hg_base = 1.0 - g;
+        m->hg_slope = 2.0 * g;
+        m->hg_sum = 1.0 + g * g;
+        m->hg_inv_2g = m->isotropic ? 0.0 : 1.0 / (2.0 * g);
+    }
+    d->radius2 = disk->radius_cm * disk->radius_cm;
+    d->core_cm = disk->launch_core_cm;
+    d->tail_cm = disk->launch_tail_cm;
+    d->nr = in->nr;
+    d->inv_dr = 1.0 / in->dr_cm;
+
+    sh.d = d;
+    sh.opt = &o;
+    sh.seed = o.seed;
+    sh.photons = in->photons;
+    sh.batches = batches;
+    pthread_mutex_init(&sh.lock, NULL);
+    int started = 0;
+    for (int k = 1; k < threads; ++k) {
+        if (pthread_create(&tids[k], NULL, mc_disk_worker, &sh) != 0) break;
+        started = k;
+    }
+    mc_disk_worker(&sh);
+    for (int k = 1; k <= started; ++k) pthread_join(tids[k], NULL);
+    pthread_mutex_destroy(&sh.lock);
+
+    smp_status st = SMP_OK;
+    int nr = in->nr;
+    out->deficit_r = calloc((size_t)nr, sizeof(double));
+    out->deficit_r_se = calloc((size_t)nr, sizeof(double));
+    double *sum = calloc(sh.tally_size, sizeof(double)), *sq = calloc(sh.tally_size, sizeof(double));
+    double *total = calloc(sh.tally_size, sizeof(double));
+    if (!out->deficit_r || !out->deficit_r_se || !sum || !sq || !total) {
+        st = smp_error_set(err, SMP_ERR_NOMEM, "monte carlo disk: out of memory for the results");
+    } else {
+        /* Batches summed in order (thread-count independent); per-batch means give the standard errors. */
+        for (int b = 0; b < batches; ++b) {
+            const double *t = sh.tallies + (size_t)b * sh.tally_size;
+            double inv_n = 1.0 / (double)mc_disk_batch_photons(&sh, b);
+            for (size_t i = 0; i < sh.tally_size; ++i) {
+                double f = t[i] * inv_n;
+                total[i] += t[i];
+                sum[i] += f;
+                sq[i] += f * f;
+            }
+        }
+        double n = (double)in->photons, dr = in->dr_cm;
+        for (int i = 0; i < nr; ++i) {
+            double area = 2.0 * SMP_PI * (i + 0.5) * dr * dr;
+            out->deficit_r[i] = total[i] / (n * area);
+            out->deficit_r_se[i] = mc_standard_error(sum[i], sq[i], batches) / area;
+        }
+        const double *tt = total + nr;
+        out->deficit_cm2 = tt[MC_DISK_DEFICIT] / n;
+        out->deficit_se_cm2 = mc_standard_error(sum[nr + MC_DISK_DEFICIT], sq[nr + MC_DISK_DEFICIT], batches);
+        out->touched_fraction = tt[MC_DISK_TOUCHED] / n;
+        out->photons = in->photons;
+        out->threads = started + 1;
+        out->batches = batches;
+        out->nr = nr;
+        out->dr_cm = dr;
+        out->wall_seconds = mc_now_seconds() - start;
+    }
+    if (st != SMP_OK) optics_mc_disk_result_destroy(out);
+    free(sum), free(sq), free(total);
+    free(sh.tallies), free(tids), free(sim), free(d);
+    return st;
+}
+
+void optics_mc_disk_result_destroy(optics_mc_disk_result *res)
+{
+    if (!res) return;
+    free(res->deficit_r);
+    free(res->deficit_r_se);
+    memset(res, 0, sizeof *res);
+}

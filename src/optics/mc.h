@@ -110,4 +110,43 @@ void optics_mc_result_destroy(optics_mc_result *res);
  * *cos_t (may be NULL) gets cos(refraction), 0 on total internal reflection (Born & Wolf; MCML RFresnel). */
 double optics_fresnel_reflectance(double n1, double n2, double cos_i, double *cos_t);
 
+/* ---- a disk of ink inside the stack (SMP dot) ------------------------------------------------------------
+ * A cylinder x^2 + y^2 < radius^2 through whole layers [first_layer, first_layer + layer_count) of the stack
+ * holds other coefficients (the ink plus the tissue) than the rest of those layers (the tissue); its index is
+ * the layer's, so its wall refracts nothing. The stack is lit by a uniform unit irradiance over the disk of
+ * launch_radius_cm about the cylinder's axis (normal incidence). Each photon is traced twice with the same
+ * random numbers, once with and once without the cylinder (correlated sampling): the paths are the same until
+ * the photon first enters the cylinder, so only photons that touch it add to the difference, and the
+ * darkening the dot causes, R_bare(r) - R_disk(r), carries only their noise. The irradiance covers the whole
+ * surface: launch distances rho from the axis are drawn from an even mixture of two exponentials of means
+ * launch_core_cm and launch_tail_cm (importance sampling, weight 2 pi rho / pdf(rho)), so photons start mostly
+ * where they can reach the dot. All-or-none reflection at the outer surfaces (MCML's default); the options'
+ * partial_reflection and score_a_rz are ignored. */
+#define OPTICS_MC_DISK_MAX_LAYERS 8
+
+typedef struct optics_mc_disk {
+    double radius_cm;                               /* > 0 */
+    int first_layer, layer_count;                   /* 0-based first layer; 1 .. OPTICS_MC_DISK_MAX_LAYERS */
+    optics_layer inside[OPTICS_MC_DISK_MAX_LAYERS]; /* mu_a, mu_s, g inside, per spanned layer (n and
+                                                       thickness are the layer's) */
+    double launch_core_cm;                          /* > 0; about the depth of the disk */
+    double launch_tail_cm;                          /* > 0; about the diffusion length of the tissue */
+} optics_mc_disk;
+
+typedef struct optics_mc_disk_result {
+    uint64_t photons;
+    int threads, batches, nr;
+    double dr_cm, wall_seconds;
+    double deficit_cm2, deficit_se_cm2;           /* integral over the surface of R_bare - R_disk, cm² */
+    double touched_fraction;                      /* share of the photons that entered the cylinder */
+    double *deficit_r, *deficit_r_se;             /* [nr] R_bare(r) - R_disk(r) at bin centres (ir+0.5)dr
+                                                     from the axis; the last bin takes the overflow */
+} optics_mc_disk_result;
+
+/* Runs the disk problem (in: layers, photons, dr_cm, nr; nz, na unused). Deterministic for a seed whatever
+ * the thread count, like optics_mc_run. SMP_ERR_INPUT for a bad input, disk or option; SMP_ERR_NOMEM. */
+smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *disk, const optics_mc_options *opt,
+                              optics_mc_disk_result *out, smp_error *err);
+void optics_mc_disk_result_destroy(optics_mc_disk_result *res); /* no-op on a zeroed result */
+
 #endif

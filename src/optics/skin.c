@@ -22,9 +22,11 @@ static const double hb_deoxy[] = {223296,  342596,  407560, 528600,  413280,  23
  * PDF's misprint 0.0536 and the consistent 0.005358). */
 static const double blood_per_epsilon = 2.302585092994046 * 150.0 / 64458.0;
 
-/* Fitzpatrick -> epidermal melanosome volume fraction: ASSUMPTION (docs/optics-model.md). A geometric series
- * from the very light end (1.3 %) to the very dark end (43 %) of the published range, about x2 per type. */
-static const double melanin_by_type[6] = {0.013, 0.026, 0.053, 0.107, 0.215, 0.43};
+/* Fitzpatrick -> epidermal melanosome volume fraction: CALIBRATED (docs/optics-model.md section 2). Each
+ * type's Monte Carlo colour (optics_skin_appearance) is placed in the middle of the ITA class that type has
+ * in Del Bino et al. 2006 / Chardon et al. 1991 (I 60, II 48, III 34.5, IV 19, V -10, VI -45 degrees) by
+ * bisection on the fraction, then rounded. */
+static const double melanin_by_type[6] = {0.003, 0.015, 0.030, 0.052, 0.11, 0.23};
 
 /* Reduced scattering power laws mu_s' = a (lambda/500)^-b, Jacques 2013 Table 1 (Eq. 1):
  * epidermis and dermis from Salomatina 2006, subcutaneous fat from Simpson 1998. */
@@ -94,10 +96,12 @@ double optics_layer_mu_s_reduced_per_cm(optics_layer_kind kind, double wavelengt
     return law->a_per_cm * pow(clamp_nm(wavelength_nm) / 500.0, -law->b);
 }
 
-/* Carbon ink, ASSUMPTIONS (docs/optics-model.md, "Ink"): absorption of small carbon particles per unit carbon
- * volume fraction 1.5e5 /cm at 500 nm, falling as 1/lambda (small-particle limit with a
- * wavelength-independent complex index); scattering a fixed share (albedo) of the extinction. */
-static const double ink_mu_a_per_volume_fraction_500 = 1.5e5;
+/* Carbon ink (docs/optics-model.md, "Carbon ink"): the mass absorption cross-section of black carbon,
+ * 7.5 m²/g at 550 nm (Bond & Bergstrom 2006, Aerosol Sci Technol 40:27; You et al. 2016 measure 7.89), with
+ * absorption Angstrom exponent 1 (1/lambda; You et al. 2016: 1.03), times the density of black carbon
+ * 1.8 g/cm³ (Bond & Bergstrom 2006): per unit carbon volume fraction 7.5e4 cm²/g * 1.8 g/cm³ * 550/500 at
+ * 500 nm. Scattering a fixed share (albedo) of the extinction (assumption). */
+static const double ink_mu_a_per_volume_fraction_500 = 7.5e4 * 1.8 * 550.0 / 500.0;
 
 void optics_ink_coefficients(const optics_ink_params *ink, double wavelength_nm, double *mu_a_per_cm,
                              double *mu_s_per_cm, double *g)
@@ -111,8 +115,11 @@ void optics_ink_coefficients(const optics_ink_params *ink, double wavelength_nm,
 
 void optics_ink_params_default(optics_ink_params *out)
 {
-    out->carbon_volume_fraction = 0.001;
-    out->dilution = 1.0;
+    /* Neat tattoo ink: Engel et al. 2008's mean injected load, 2.53 mg/cm² of pigment, in a 0.1 mm deposit of
+     * black carbon (1.8 g/cm³): 2.53e-3 / (0.01 * 1.8) = 0.1406 by volume. SMP dilutes it 20-30 times
+     * (ISHRS Forum 26(3):85; artists' charts): the default takes the middle, 25 (docs/optics-model.md). */
+    out->carbon_volume_fraction = 2.53e-3 / (0.01 * 1.8);
+    out->dilution = 25.0;
     out->scattering_albedo = 0.15;
     out->g = 0.6;
 }
@@ -172,7 +179,7 @@ smp_status optics_skin_params_validate(const optics_skin_params *p, smp_error *e
         {"reticular_saturation", p->reticular_saturation, 0.0, 1.0},
         {"subcutis_blood_fraction", p->subcutis_blood_fraction, 0.0, 0.1},
         {"subcutis_saturation", p->subcutis_saturation, 0.0, 1.0},
-        {"ink.carbon_volume_fraction", p->ink.carbon_volume_fraction, 0.0, 0.1},
+        {"ink.carbon_volume_fraction", p->ink.carbon_volume_fraction, 0.0, 0.5},
         {"ink.dilution", p->ink.dilution, 1.0, 1000.0},
         {"ink.scattering_albedo", p->ink.scattering_albedo, 0.0, 0.99},
         {"ink.g", p->ink.g, 0.0, 0.99},
@@ -234,8 +241,8 @@ static optics_layer_props tissue_layer(const optics_skin_params *p, optics_layer
     return l;
 }
 
-/* The ink adds to the host tissue: coefficients add, g is the scattering-weighted mean. The ink displaces at
- * most 0.1 % of the tissue volume at the defaults, so the tissue is not thinned. */
+/* The ink adds to the host tissue: coefficients add, g is the scattering-weighted mean. Diluted SMP ink
+ * displaces at most 0.6 % of the tissue volume at the defaults, so the tissue is not thinned. */
 static void add_ink(optics_layer_props *l, const optics_ink_params *ink, double wavelength_nm)
 {
     double mu_a, mu_s, g;

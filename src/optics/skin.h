@@ -42,7 +42,7 @@ typedef struct optics_layer_props {
 
 /* Carbon ink deposit. Its absorption spectrum is not in the literature we hold: see docs/optics-model.md. */
 typedef struct optics_ink_params {
-    double carbon_volume_fraction; /* carbon volume per volume of inked tissue for neat ink, 0..0.1 */
+    double carbon_volume_fraction; /* carbon volume per volume of a 0.1 mm deposit of neat ink, 0..0.5 */
     double dilution;               /* total volume per volume of neat ink, >= 1 (1 neat; SMP greys 20-30) */
     double scattering_albedo;      /* mu_s / (mu_a + mu_s) of the deposit, 0..0.99 */
     double g;                      /* anisotropy of the ink particles, 0..0.99 */

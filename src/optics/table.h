@@ -96,5 +96,9 @@ void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_
                            optics_dot_look *out);
 /* c(r) of the formula above for one channel (0 r, 1 g, 2 b) of a dot of the given diameter. */
 double optics_table_dot_profile(const optics_dot_look *look, int channel, double diameter_mm, double r_mm);
+/* The formula's integrated darkening of one channel in mm² of fully covered skin,
+ * integral (R_skin - R(r)) dA / (R_skin - R_covered); over the dot's area pi D²/4 it is the gain the bake
+ * measured by Monte Carlo (docs/optics-model.md). 0 when the ink does not darken the channel. */
+double optics_table_dot_darkening_mm2(const optics_dot_look *look, int channel, double diameter_mm);
 
 #endif

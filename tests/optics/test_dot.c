@@ -102,9 +102,10 @@ static void check_fit(const optics_dot_appearance *d)
         max_err = fmax(max_err, fabs(fit - d->profile[i]));
     }
     assert_near(max_err, d->fit_max_abs_error, 1e-12);
-    /* Within 6 % of the centre darkening everywhere (measured at 1200 photons: 1.8 % at 0.4 mm, 2.2 % at 0.8 mm,
-     * 4.1 % at 1.5 mm, where the profile itself carries a few % of noise; 1-2 % at 20000 photons). */
-    assert_true(max_err < 0.06 * d->profile[0]);
+    /* Within 8 % of the centre darkening everywhere (measured at 1200 photons with the calibrated skin: 1.8 % at
+     * 0.4 mm, 3 % at 0.8 mm, 6.5 % at 1.5 mm, where the profile itself carries a few % of noise; 1-2 % at
+     * 20000 photons). */
+    assert_true(max_err < 0.08 * d->profile[0]);
     assert_true(d->gauss_sigma_mm[0] <= d->gauss_sigma_mm[1]);
     assert_true(d->gauss_weight[0] >= 0.0 && d->gauss_weight[1] >= 0.0);
 }
@@ -121,6 +122,7 @@ static void deeper_ink_should_look_wider_paler_and_remove_more_red_but_never_bla
     for (int i = 0; i < DEPTHS; i++) {
         optics_dot_params p = optics_dot_params_default();
         p.depth_mm = depth_mm[i];
+        p.ink_amount = 0.2; /* a grey that does not saturate (optical depth ~1.5 at 550 nm) */
         p.photons = 1200;
         p.threads = 2;
         p.seed = 5;

@@ -151,9 +151,9 @@ static void an_ink_slab_should_split_the_dermis_and_add_its_absorption(void **st
     optics_ink_coefficients(&p.ink, 450.0, &mu_a_450, NULL, NULL);
     optics_ink_coefficients(&p.ink, 650.0, &mu_a_650, NULL, NULL);
     assert_near(mu_a_450 / mu_a_650, 650.0 / 450.0, 1e-12);
-    /* A 25x dilution (an SMP grey) divides the ink coefficients by 25. */
+    /* A further 25x dilution divides the ink coefficients by 25. */
     optics_ink_params grey = p.ink;
-    grey.dilution = 25.0;
+    grey.dilution = p.ink.dilution * 25.0;
     double grey_mu_a;
     optics_ink_coefficients(&grey, 550.0, &grey_mu_a, NULL, NULL);
     assert_near(grey_mu_a * 25.0, ink_mu_a, 1e-9);
@@ -195,8 +195,8 @@ static void diffusion_reflectance_should_be_near_adding_doubling(void **state)
     assert_near(optics_diffusion_reflectance(0.0, 10.0, 1.0), 1.0, 0.01);
 }
 
-/* The crude colour check of issue 3: L* falls from type I to VI, type I lands near the very light ITA class
- * (> 55) and type VI in the dark class (< -30). The numbers are reported in docs/optics-model.md. */
+/* The crude colour check of issue 3: L* falls from type I to VI, type I lands in the very light ITA class
+ * (> 55) and type VI in the brown or dark class. The numbers are reported in docs/optics-model.md. */
 static void diffusion_colour_should_darken_from_type_1_to_6_with_matching_ita(void **state)
 {
     (void)state;
@@ -215,8 +215,10 @@ static void diffusion_colour_should_darken_from_type_1_to_6_with_matching_ita(vo
         double r650 = optics_skin_reflectance_diffusion(&p, 650.0);
         assert_true(r650 > r450 && r450 >= 0.0 && r650 < 1.0);
     }
-    assert_true(ita[1] > 50.0); /* "near" class I: 52.7 with the defaults */
-    assert_int_equal(optics_ita_classify(ita[6]), OPTICS_ITA_DARK);
+    assert_true(ita[1] > 55.0); /* class I */
+    /* The melanin per type is calibrated on the Monte Carlo colour (docs/optics-model.md section 2); the crude
+     * diffusion sketch puts type VI in the brown class or darker. */
+    assert_true(optics_ita_classify(ita[6]) >= OPTICS_ITA_BROWN);
 }
 
 int main(void)

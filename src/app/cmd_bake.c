@@ -1,0 +1,274 @@
+/* `smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]`: bakes the optics tables (optics/table.h)
+ * from the Monte Carlo skin model and writes them as JSON, atomically, to FILE (default
+ * assets/optics/tables.json relative to the current directory). Progress on stderr: a bar on a terminal,
+ * otherwise a plain percentage line every 10 %. */
+#include "app/app.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "optics/table.h"
+
+#define BAKE_DEFAULT_OUTPUT "assets/optics/tables.json"
+#define BAKE_MAX_THREADS 1024
+
+int app_cmd_bake(int argc, char **argv);
+
+static void bake_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]\n\n"
+            "Bakes the optics tables the renderer reads (skin colour and subsurface profile per Fitzpatrick type,\n"
+            "per ink depth the blur kernel, per depth and ink amount the covered colour and the small-dot gain)\n"
+            "from the Monte Carlo skin model, and writes them as JSON.\n\n"
+            "  -o, --output FILE   output file (default %s)\n"
+            "  --photons N         photon packets per band and covered-colour run (100..100000000; default 6000;\n"
+            "                      the skin runs use 8 N, the dot runs 10 N)\n"
+            "  --threads T         worker threads (1..%d; default: the number of online CPUs); the numbers do not\n"
+            "                      depend on it\n"
+            "  --seed S            random seed (integer >= 0; default 1)\n"
+            "  --types L           Fitzpatrick types to bake, comma-separated (default 1,2,3,4,5,6; the others\n"
+            "                      are left zero)\n"
+            "  --depths L          ink depths in mm, ascending, comma-separated, within 0..3 (default\n"
+            "                      0.1,0.2,0.3,0.4,0.5,0.6,0.8,1,1.25,1.5,2,2.5)\n"
+            "  --inks L            ink amounts, ascending, comma-separated, within (0, 1] (default\n"
+            "                      0.02,0.05,0.1,0.2,0.4,1)\n"
+            "  --help              this text\n",
+            BAKE_DEFAULT_OUTPUT, BAKE_MAX_THREADS);
+}
+
+static int bake_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    if (!s || !*s) return -1;
+    for (const char *c = s; *c; ++c)
+        if (*c < '0' || *c > '9') return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, NULL, 10);
+    if (errno != 0 || v < lo || v > hi) return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+typedef struct bake_args {
+    const char *output;
+    uint64_t photons, seed;
+    int threads;
+    const char *types, *depths, *inks; /* NULL: the defaults */
+} bake_args;
+
+/* A comma-separated list of at most max numbers within [lo, hi] (whole numbers when whole), ascending when
+ * ascending is set; returns the count, or -1 with a reason in why. */
+static int bake_parse_list(const char *text, int max, double lo, double hi, bool whole, bool ascending,
+                           double *out, const char **why)
+{
+    int n = 0;
+    const char *s = text;
+    *why = "a comma-separated list of numbers";
+    if (!s || !*s) return -1;
+    for (;;) {
+        char *end = NULL;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (end == s || errno != 0 || !isfinite(v) || (*end != ',' && *end != '\0')) return -1;
+        if (n >= max) {
+            *why = "too many values";
+            return -1;
+        }
+        if (v < lo || v > hi || (whole && v != floor(v))) {
+            *why = "a value out of range";
+            return -1;
+        }
+        if (ascending && n > 0 && !(v > out[n - 1])) {
+            *why = "values that do not ascend";
+            return -1;
+        }
+        out[n++] = v;
+        if (*end == '\0') return n;
+        s = end + 1;
+    }
+}
+
+/* Returns -1 to go on, otherwise the exit status. */
+static int bake_parse_args(int argc, char **argv, bake_args *a)
+{
+    a->output = BAKE_DEFAULT_OUTPUT;
+    a->photons = 0;
+    a->seed = 1;
+    a->threads = 0;
+    a->types = a->depths = a->inks = NULL;
+    for (int i = 1; i < argc; ++i) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            bake_usage(stdout);
+            return 0;
+        }
+        const char *names[7] = {"--photons", "--seed", "--threads", "--output", "--types", "--depths", "--inks"};
+        int which = -1;
+        const char *value = NULL;
+        if (strcmp(arg, "-o") == 0) {
+            which = 3;
+            value = i + 1 < argc ? argv[++i] : NULL;
+        }
+        for (int k = 0; k < 7 && which < 0; ++k) {
+            size_t len = strlen(names[k]);
+            if (strncmp(arg, names[k], len) != 0) continue;
+            if (arg[len] == '=') value = arg + len + 1, which = k;
+            else if (arg[len] == '\0') value = i + 1 < argc ? argv[++i] : NULL, which = k;
+        }
+        if (which < 0) {
+            if (arg[0] == '-') fprintf(stderr, "smpsim bake: unknown option '%s' (see smpsim bake --help)\n", arg);
+            else fprintf(stderr, "smpsim bake: unexpected argument '%s' (see smpsim bake --help)\n", arg);
+            return 2;
+        }
+        uint64_t v = 0;
+        int bad = 0;
+        if (which == 0) bad = bake_parse_u64(value, 100, 100000000, &a->photons);
+        if (which == 1) bad = bake_parse_u64(value, 0, UINT64_C(9007199254740992), &a->seed);
+        if (which == 2) bad = bake_parse_u64(value, 1, BAKE_MAX_THREADS, &v), a->threads = (int)v;
+        if (which == 3) {
+            bad = !value || !*value;
+            a->output = value;
+        }
+        if (which >= 4) {
+            bad = !value;
+            if (which == 4) a->types = value;
+            if (which == 5) a->depths = value;
+            if (which == 6) a->inks = value;
+        }
+        if (bad) {
+            const char *ranges[7] = {"an integer between 100 and 100000000", "an integer between 0 and 2^53",
+                                     "an integer between 1 and 1024", "a file name", "a list", "a list", "a list"};
+            fprintf(stderr, "smpsim bake: %s: expected %s, got '%s'\n", names[which], ranges[which],
+                    value ? value : "nothing");
+            return 2;
+        }
+    }
+    return -1;
+}
+
+typedef struct bake_progress_state {
+    int tty;
+    int last; /* last percentage (tty) or tenth (plain) shown */
+    double start_s;
+} bake_progress_state;
+
+static double bake_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void bake_on_progress(void *user, double fraction, const char *stage)
+{
+    (void)stage;
+    bake_progress_state *s = user;
+    int pct = (int)(100.0 * fraction);
+    if (s->tty) {
+        if (pct == s->last) return;
+        s->last = pct;
+        char bar[41];
+        int filled = pct * 40 / 100;
+        for (int i = 0; i < 40; ++i) bar[i] = i < filled ? '#' : '.';
+        bar[40] = '\0';
+        fprintf(stderr, "\rsmpsim bake: [%s] %3d%% %6.0f s", bar, pct, bake_now_s() - s->start_s);
+        if (pct >= 100) fputc('\n', stderr);
+    } else {
+        int tenth = pct / 10;
+        if (tenth == s->last) return;
+        s->last = tenth;
+        fprintf(stderr, "smpsim bake: %d%% (%.0f s)\n", tenth * 10, bake_now_s() - s->start_s);
+    }
+}
+
+int app_cmd_bake(int argc, char **argv)
+{
+    bake_args a;
+    int rc = bake_parse_args(argc, argv, &a);
+    if (rc >= 0) return rc;
+
+    optics_bake_params p;
+    optics_bake_params_default(&p);
+    if (a.photons) p.photons = a.photons;
+    p.seed = a.seed;
+    p.threads = a.threads;
+    const char *why = NULL;
+    double v[OPTICS_TABLE_MAX_DEPTHS];
+    if (a.types) {
+        int n = bake_parse_list(a.types, OPTICS_TABLE_TYPES, 1, 6, true, true, v, &why);
+        if (n < 0) {
+            fprintf(stderr, "smpsim bake: --types: expected ascending types 1..6 separated by commas, got '%s' (%s)\n",
+                    a.types, why);
+            return 2;
+        }
+        p.type_count = n;
+        for (int i = 0; i < n; ++i) p.types[i] = (int)v[i];
+    }
+    if (a.depths) {
+        int n = bake_parse_list(a.depths, OPTICS_TABLE_MAX_DEPTHS, 0.0, 3.0, false, true, v, &why);
+        if (n < 0) {
+            fprintf(stderr, "smpsim bake: --depths: expected 1..%d ascending depths in mm within 0..3 separated by "
+                            "commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_DEPTHS, a.depths, why);
+            return 2;
+        }
+        p.depth_count = n;
+        memcpy(p.depth_mm, v, (size_t)n * sizeof v[0]);
+    }
+    if (a.inks) {
+        int n = bake_parse_list(a.inks, OPTICS_TABLE_MAX_INKS, 1e-9, 1.0, false, true, v, &why);
+        if (n < 0) {
+            fprintf(stderr, "smpsim bake: --inks: expected 1..%d ascending ink amounts within (0, 1] separated by "
+                            "commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_INKS, a.inks, why);
+            return 2;
+        }
+        p.ink_count = n;
+        memcpy(p.ink, v, (size_t)n * sizeof v[0]);
+    }
+
+    optics_table *t = malloc(sizeof *t);
+    if (!t) {
+        fprintf(stderr, "smpsim bake: out of memory\n");
+        return 1;
+    }
+    /* Fail before hours of work if the output cannot be written: the same atomic write of an empty probe is
+     * not possible without leaving a file, so check the directory instead. */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", a.output);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    if (access(slash ? (dir[0] ? dir : "/") : ".", W_OK) != 0) {
+        fprintf(stderr, "smpsim bake: -o %s: the directory does not exist or is not writable\n", a.output);
+        free(t);
+        return 2;
+    }
+
+    bake_progress_state ps = {isatty(STDERR_FILENO), -1, bake_now_s()};
+    smp_error err = {0};
+    if (optics_table_bake(t, &p, bake_on_progress, &ps, &err) != SMP_OK) {
+        fprintf(stderr, "smpsim bake: %s\n", err.message);
+        free(t);
+        return err.status == SMP_ERR_INPUT ? 2 : 1;
+    }
+    char *text = optics_table_to_json(t);
+    free(t);
+    if (!text) {
+        fprintf(stderr, "smpsim bake: out of memory writing the JSON\n");
+        return 1;
+    }
+    size_t len = strlen(text);
+    text[len] = '\n'; /* replace the terminator: the file ends with a newline */
+    smp_status st = smp_file_write_atomic(a.output, text, len + 1, &err);
+    free(text);
+    if (st != SMP_OK) {
+        fprintf(stderr, "smpsim bake: %s\n", err.message);
+        return 1;
+    }
+    fprintf(stderr, "smpsim bake: wrote %s (%.0f s)\n", a.output, bake_now_s() - ps.start_s);
+    return 0;
+}
