@@ -1,0 +1,131 @@
+/* The example plans of assets/plans: each loads, builds its scene and renders; and they show what they are
+ * meant to show from a conversational distance: the helmet plan (too dark, too dense) reads darker than the
+ * good full-scalp plan, which reads darker than the untreated scalp; the scar plans put dots on their scars.
+ * Headless through SDL's offscreen driver; no GL context: skipped (exit 77). */
+#include "test_util.h"
+
+#include "app/scene.h"
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PLANS SMP_SHADER_DIR "/../assets/plans/"
+#define W 240
+#define H 180
+
+static const char *const plan_files[] = {
+    "default.json", "norwood6-shaved-full-scalp.json", "norwood3v-density-under-3mm-hair.json",
+    "ludwig2-woman.json", "fut-scar-camouflage.json", "fue-donor-scars.json", "bad-practice-helmet.json",
+    "bad-practice-too-deep.json",
+};
+
+typedef struct fixture {
+    ui_gl *gl;
+    render_context *rc;
+} fixture;
+
+static int setup_all(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    smp_error err = {0};
+    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
+        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
+        exit(77);
+    }
+    if (render_context_create(&f->rc, NULL, &err) != SMP_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    fixture *f = *state;
+    render_context_destroy(f->rc);
+    ui_gl_destroy(f->gl);
+    free(f);
+    return 0;
+}
+
+static smp_status scene_of(app_scene *scene, const char *file, const char *set, smp_error *err)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s%s", PLANS, file);
+    app_options opts;
+    app_options_parse(&opts, 0, NULL, 0, "", err);
+    opts.plan_path = path;
+    if (set) opts.sets[opts.set_count++] = set;
+    return app_scene_create(scene, &opts, NULL, err);
+}
+
+/* Mean luma of the top-of-head region of the top view (a centred disc of a fifth of the height). */
+static double top_luma(fixture *f, app_scene *scene)
+{
+    smp_error err = {0};
+    if (render_scene_set(f->rc, &scene->head, &scene->field, &err) != SMP_OK ||
+        render_scene_set_scars(f->rc, &scene->head, &scene->scars, &err) != SMP_OK ||
+        render_scene_set_hair(f->rc, &scene->hair, &err) != SMP_OK)
+        fail_msg("%s", err.message);
+    app_camera cam = app_scene_view_camera(scene, APP_VIEW_TOP, 0.0, (double)W / H);
+    app_light light = app_scene_light("office", NULL);
+    render_frame frame;
+    app_scene_frame(scene, &cam, &light, app_scene_default_days(scene), W, H, &frame);
+    uint8_t *rgba = malloc((size_t)W * H * 4);
+    if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+    double sum = 0;
+    int n = 0;
+    for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+            double dx = x - W / 2.0, dy = y - H / 2.0;
+            if (dx * dx + dy * dy > (H / 5.0) * (H / 5.0)) continue;
+            const uint8_t *p = rgba + 4 * ((size_t)y * W + x);
+            sum += 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+            n++;
+        }
+    free(rgba);
+    return sum / n;
+}
+
+static void every_example_plan_should_load_and_place_dots(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof plan_files / sizeof plan_files[0]; ++i) {
+        app_scene scene;
+        smp_error err = {0};
+        if (scene_of(&scene, plan_files[i], NULL, &err) != SMP_OK) fail_msg("%s: %s", plan_files[i], err.message);
+        print_message("%-40s %6d dots, %6d hairs, %4d FUE scars\n", plan_files[i], scene.field.count,
+                      scene.hair.count, scene.scars.fue_count);
+        assert_true(scene.field.count > 100);
+        app_scene_destroy(&scene);
+    }
+}
+
+static void helmet_should_read_darker_than_good_practice_which_reads_darker_than_untreated(void **state)
+{
+    fixture *f = *state;
+    app_scene helmet, good, untreated;
+    smp_error err = {0};
+    assert_int_equal(scene_of(&helmet, "bad-practice-helmet.json", NULL, &err), SMP_OK);
+    assert_int_equal(scene_of(&good, "norwood6-shaved-full-scalp.json", NULL, &err), SMP_OK);
+    assert_int_equal(scene_of(&untreated, "norwood6-shaved-full-scalp.json", "sessions=[]", &err), SMP_OK);
+    double lh = top_luma(f, &helmet), lg = top_luma(f, &good), lu = top_luma(f, &untreated);
+    print_message("top of the head, mean luma: helmet %.1f, good %.1f, untreated %.1f\n", lh, lg, lu);
+    assert_true(lg < lu - 1.0);
+    assert_true(lh < lg - 5.0);
+    app_scene_destroy(&helmet);
+    app_scene_destroy(&good);
+    app_scene_destroy(&untreated);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_example_plan_should_load_and_place_dots),
+        cmocka_unit_test(helmet_should_read_darker_than_good_practice_which_reads_darker_than_untreated),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
