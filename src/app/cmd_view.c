@@ -129,10 +129,7 @@ static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, co
 static bool editor_apply(editor *ed, app_scene *scene, render_context *rc, const plan *pl)
 {
     smp_error err = {0};
-    if (app_scene_set_plan(scene, pl, &err) != SMP_OK ||
-        render_scene_set(rc, &scene->head, &scene->field, &err) != SMP_OK ||
-        render_scene_set_scars(rc, &scene->head, &scene->scars, &err) != SMP_OK ||
-        render_scene_set_hair(rc, &scene->hair, &err) != SMP_OK) {
+    if (app_scene_set_plan(scene, pl, &err) != SMP_OK || app_scene_upload(rc, scene, &err) != SMP_OK) {
         snprintf(ed->status, sizeof ed->status, "%s", err.message);
         return false;
     }
@@ -225,9 +222,7 @@ static int run_window(app_scene *scene, app_options *opts)
     int status = 0;
     if (ui_gl_create(&gl, true, opts->width, opts->height, "smpsim", &err) != SMP_OK ||
         render_context_create(&rc, NULL, &err) != SMP_OK ||
-        render_scene_set(rc, &scene->head, &scene->field, &err) != SMP_OK ||
-        render_scene_set_scars(rc, &scene->head, &scene->scars, &err) != SMP_OK ||
-        render_scene_set_hair(rc, &scene->hair, &err) != SMP_OK || ui_text_create(&text, 18.0f, &err) != SMP_OK) {
+        app_scene_upload(rc, scene, &err) != SMP_OK || ui_text_create(&text, 18.0f, &err) != SMP_OK) {
         status = app_fail(NULL, &err);
         goto done;
     }

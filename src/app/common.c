@@ -81,10 +81,16 @@ smp_status app_headless_create(app_headless *h, const app_scene *scene, smp_erro
     render_context_desc desc = {0};
     desc.shaders_from_disk = getenv("SMP_SHADERS_FROM_DISK") != NULL;
     st = render_context_create(&h->rc, &desc, err);
-    if (st == SMP_OK) st = render_scene_set(h->rc, &scene->head, &scene->field, err);
-    if (st == SMP_OK) st = render_scene_set_scars(h->rc, &scene->head, &scene->scars, err);
-    if (st == SMP_OK) st = render_scene_set_hair(h->rc, &scene->hair, err);
+    if (st == SMP_OK) st = app_scene_upload(h->rc, scene, err);
     if (st != SMP_OK) app_headless_destroy(h);
+    return st;
+}
+
+smp_status app_scene_upload(render_context *rc, const app_scene *scene, smp_error *err)
+{
+    smp_status st = render_scene_set(rc, &scene->head, &scene->field, err);
+    if (st == SMP_OK) st = render_scene_set_scars(rc, &scene->head, &scene->scars, err);
+    if (st == SMP_OK) st = render_scene_set_hair(rc, &scene->hair, err);
     return st;
 }
 

@@ -24,6 +24,8 @@ typedef struct app_headless {
     render_context *rc;
 } app_headless;
 smp_status app_headless_create(app_headless *h, const app_scene *scene, smp_error *err);
+/* Uploads everything the scene draws (head and dots, scars, hair) to the renderer, after any plan change. */
+smp_status app_scene_upload(render_context *rc, const app_scene *scene, smp_error *err);
 void app_headless_destroy(app_headless *h);
 
 /* Renders scene with a named view at time t into an RGBA8 buffer the caller frees. */

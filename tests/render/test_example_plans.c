@@ -4,6 +4,9 @@
  * Headless through SDL's offscreen driver; no GL context: skipped (exit 77). */
 #include "test_util.h"
 
+#include "gl_context.h"
+
+#include "app/common.h"
 #include "app/scene.h"
 #include "ui/ui.h"
 
@@ -29,15 +32,7 @@ typedef struct fixture {
 static int setup_all(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    smp_error err = {0};
-    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
-        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
-        exit(77);
-    }
-    if (render_context_create(&f->rc, NULL, &err) != SMP_OK) {
-        fprintf(stderr, "%s\n", err.message);
-        return -1;
-    }
+    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
     *state = f;
     return 0;
 }
@@ -45,8 +40,7 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
-    render_context_destroy(f->rc);
-    ui_gl_destroy(f->gl);
+    test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
 }
@@ -66,10 +60,7 @@ static smp_status scene_of(app_scene *scene, const char *file, const char *set, 
 static double top_luma(fixture *f, app_scene *scene)
 {
     smp_error err = {0};
-    if (render_scene_set(f->rc, &scene->head, &scene->field, &err) != SMP_OK ||
-        render_scene_set_scars(f->rc, &scene->head, &scene->scars, &err) != SMP_OK ||
-        render_scene_set_hair(f->rc, &scene->hair, &err) != SMP_OK)
-        fail_msg("%s", err.message);
+    if (app_scene_upload(f->rc, scene, &err) != SMP_OK) fail_msg("%s", err.message);
     app_camera cam = app_scene_view_camera(scene, APP_VIEW_TOP, 0.0, (double)W / H);
     app_light light = app_scene_light("office", NULL);
     render_frame frame;

@@ -3,6 +3,8 @@
  * never exact pixels. No GL context: skipped (exit 77). */
 #include "test_util.h"
 
+#include "gl_context.h"
+
 #include "app/scene.h"
 #include "ui/ui.h"
 
@@ -22,13 +24,9 @@ static int setup_all(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     smp_error err = {0};
-    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
-        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
-        exit(77);
-    }
+    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
     app_options_parse(&f->opts, 0, NULL, 0, "", &err);
-    if (render_context_create(&f->rc, NULL, &err) != SMP_OK ||
-        app_scene_create(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
+    if (app_scene_create(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
         render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK ||
         render_scene_set_hair(f->rc, &f->scene.hair, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
@@ -42,8 +40,7 @@ static int teardown_all(void **state)
 {
     fixture *f = *state;
     app_scene_destroy(&f->scene);
-    render_context_destroy(f->rc);
-    ui_gl_destroy(f->gl);
+    test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
 }

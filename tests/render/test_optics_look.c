@@ -4,6 +4,8 @@
  * SDL's offscreen driver; no GL context: skipped (exit 77). */
 #include "test_util.h"
 
+#include "gl_context.h"
+
 #include "app/scene.h"
 #include "optics/colour.h"
 #include "ui/ui.h"
@@ -24,15 +26,7 @@ typedef struct fixture {
 static int setup_all(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    smp_error err = {0};
-    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
-        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
-        exit(77);
-    }
-    if (render_context_create(&f->rc, NULL, &err) != SMP_OK) {
-        fprintf(stderr, "%s\n", err.message);
-        return -1;
-    }
+    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
     *state = f;
     return 0;
 }
@@ -40,8 +34,7 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
-    render_context_destroy(f->rc);
-    ui_gl_destroy(f->gl);
+    test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
 }

@@ -2,6 +2,8 @@
  * properties of images, never exact pixels. No GL context: skipped (exit 77), never passed. */
 #include "test_util.h"
 
+#include "gl_context.h"
+
 #include "app/scene.h"
 #include "render/shader.h"
 #include "ui/ui.h"
@@ -23,14 +25,7 @@ static int setup_all(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     smp_error err = {0};
-    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
-        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
-        exit(77);
-    }
-    if (render_context_create(&f->rc, NULL, &err) != SMP_OK) {
-        fprintf(stderr, "%s\n", err.message);
-        return -1;
-    }
+    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
     app_options_parse(&f->opts, 0, NULL, 0, "", &err);
     f->opts.width = 320;
     f->opts.height = 240;
@@ -48,8 +43,7 @@ static int teardown_all(void **state)
 {
     fixture *f = *state;
     app_scene_destroy(&f->scene);
-    render_context_destroy(f->rc);
-    ui_gl_destroy(f->gl);
+    test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
 }

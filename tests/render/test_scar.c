@@ -4,6 +4,8 @@
  * No GL context: skipped (exit 77), never passed. */
 #include "test_util.h"
 
+#include "gl_context.h"
+
 #include "app/scene.h"
 #include "render/scar_internal.h"
 #include "ui/ui.h"
@@ -25,14 +27,7 @@ static int setup_all(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     smp_error err = {0};
-    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
-        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
-        exit(77);
-    }
-    if (render_context_create(&f->rc, NULL, &err) != SMP_OK) {
-        fprintf(stderr, "%s\n", err.message);
-        return -1;
-    }
+    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
     /* One FUT line, 8 cm above the nape (above the inion, where the skin faces back and up), no dots. */
     char *argv[] = {"render", "--set",
                     "scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"depth_mm\":0.4,\"height_above_nape_cm\":8}]",
@@ -52,8 +47,7 @@ static int teardown_all(void **state)
 {
     fixture *f = *state;
     app_scene_destroy(&f->scene);
-    render_context_destroy(f->rc);
-    ui_gl_destroy(f->gl);
+    test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
 }

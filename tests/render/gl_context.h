@@ -1,0 +1,33 @@
+/* Shared by the GL tests: an offscreen OpenGL 3.3 context (SDL's offscreen driver; Mesa llvmpipe without a
+ * GPU) and a renderer on it. With no context the test is skipped (exit 77), never passed. */
+#ifndef SMP_TEST_GL_CONTEXT_H
+#define SMP_TEST_GL_CONTEXT_H
+
+#include "render/render.h"
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* 0 on success, -1 (with the reason on stderr) when the renderer cannot be created. */
+static inline int test_gl_open(ui_gl **gl, render_context **rc)
+{
+    smp_error err = {0};
+    if (ui_gl_create(gl, false, 64, 64, "test", &err) != SMP_OK) {
+        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
+        exit(77);
+    }
+    if (render_context_create(rc, NULL, &err) != SMP_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static inline void test_gl_close(ui_gl *gl, render_context *rc)
+{
+    render_context_destroy(rc);
+    ui_gl_destroy(gl);
+}
+
+#endif
