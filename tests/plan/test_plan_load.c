@@ -473,6 +473,16 @@ static void errors_should_blame_the_source_that_wrote_the_field(void **state)
 {
     (void)state;
     /* The file's bad depth is blamed on the file even though an override came after it. */
+    static const error_case cases[] = {
+        {"{\"version\": 1, \"pigment\": {\"depth_mm\": 7}}", "pigment.shade=0.5",
+         "plan.json: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
+        {"{\"version\": 1, \"pigment\": {\"shade\": 0.5}}", "pigment.depth_mm=7",
+         "--set pigment.depth_mm=7: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
+        /* The same for the nullable deposit width. */
+        {"{\"version\": 1, \"pigment\": {\"dot_diameter_mm\": 3}}", "pigment.needle=3RL",
+         "plan.json: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got 3"},
+    };
+    EXPECT_ERRORS(cases);
 }
 
 static int enter_temporary_folder(void **state)
@@ -516,11 +526,4 @@ int main(void)
         cmocka_unit_test(bad_needle_fields_should_name_the_field_and_what_is_allowed),
     };
     return cmocka_run_group_tests(tests, enter_temporary_folder, leave_temporary_folder);
-    static const error_case cases[] = {
-        {"{\"version\": 1, \"pigment\": {\"depth_mm\": 7}}", "pigment.shade=0.5",
-         "plan.json: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
-        {"{\"version\": 1, \"pigment\": {\"shade\": 0.5}}", "pigment.depth_mm=7",
-         "--set pigment.depth_mm=7: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
-    };
-    EXPECT_ERRORS(cases);
 }
