@@ -427,7 +427,8 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
         smp_rng rng;
         smp_rng_init(&rng, pl->seed, (uint64_t)l);
         /* The ink load of this layer's dots (pigment.h): shades times the ink grade's load. */
-        float shade = (float)(layers[l].shade * pl->pigment.shade * pigment_ink_load_factor(pl->pigment.ink_quality));
+        double load = pigment_ink_load_factor(pl->pigment.ink_quality);
+        float shade = (float)(layers[l].shade * pl->pigment.shade * load);
         float deposit_mm = (float)pigment_deposit_diameter_mm(&pl->pigment);
         long long tries = 0, max_tries = 400LL * targets[l] + 100000;
         int placed = 0;

@@ -54,7 +54,12 @@ typedef enum plan_ink_quality {
     PLAN_INK_INFERIOR
 } plan_ink_quality;
 /* Needle cluster: round liners of 1, 3, 5 or 7 pins ("1RL", "3RL", "5RL", "7RL"). */
-typedef enum plan_needle { PLAN_NEEDLE_1RL = 0, PLAN_NEEDLE_3RL, PLAN_NEEDLE_5RL, PLAN_NEEDLE_7RL } plan_needle;
+typedef enum plan_needle {
+    PLAN_NEEDLE_1RL = 0,
+    PLAN_NEEDLE_3RL,
+    PLAN_NEEDLE_5RL,
+    PLAN_NEEDLE_7RL
+} plan_needle;
 typedef enum plan_scar_type { PLAN_SCAR_FUT = 0, PLAN_SCAR_FUE } plan_scar_type;
 
 typedef struct plan_head {
@@ -106,12 +111,12 @@ typedef struct plan_clusters {
     double spacing_mm;         /* distance between the dots of one cluster; 0.2..1 mm */
 } plan_clusters;
 
-/* What the needle leaves: a column of ink from the dermal-epidermal junction down to the needle's tip, as wide
- * as the needle cluster makes it (pigment_deposit_diameter_mm), with the ink load of shade and ink grade
- * (pigment_ink_load_factor). What is seen of it comes from optics/. */
+/* What the needle leaves: a column of ink from the dermal-epidermal junction down to the needle's tip,
+ * as wide as the needle cluster makes it (pigment_deposit_diameter_mm), with the ink load of shade and
+ * ink grade (pigment_ink_load_factor). What is seen of it comes from optics/. */
 typedef struct plan_pigment {
-    double shade;              /* ink strength 0..1; 1 = the darkest SMP working dilution (carbon black diluted
-                                * 25x), or undiluted tattoo ink with PLAN_INK_TATTOO */
+    double shade;              /* ink strength 0..1; 1 = the darkest SMP working dilution (carbon black
+                                * diluted 25x), or undiluted tattoo ink with PLAN_INK_TATTOO */
     double depth_mm;           /* needle depth below the skin surface (the tip of the track); 0.1..3.0 mm */
     plan_needle needle;        /* needle cluster, "1RL" (default), "3RL", "5RL" or "7RL" */
     double pin_diameter_mm;    /* pin gauge; 0.15..0.40 mm (#10 = 0.30) */

@@ -31,7 +31,8 @@ static const char *const scar_types[] = {"fut", "fue", NULL};
 #define BOOL(s, f) {#f, PLAN_FIELD_BOOL, offsetof(s, f), 0, 0, "", NULL, -1, false, false}
 #define ENUM(s, f, names) {#f, PLAN_FIELD_ENUM, offsetof(s, f), 0, 0, "", names, -1, false, false}
 /* A number that may be null (not given); null is stored as 0, so the range must exclude 0. */
-#define NUM_NULL(s, f, lo, hi, u) {#f, PLAN_FIELD_NUMBER_OR_NULL, offsetof(s, f), lo, hi, u, NULL, -1, false, false}
+#define NUM_NULL(s, f, lo, hi, u)                                                                         \
+    {#f, PLAN_FIELD_NUMBER_OR_NULL, offsetof(s, f), lo, hi, u, NULL, -1, false, false}
 /* A field of one scar type only. */
 #define NUM_V(s, f, lo, hi, u, v) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, v, false, false}
 /* A field whose values must rise from entry to entry (session day, touch-up year). */
@@ -285,9 +286,10 @@ static bool range_issue(const plan_field *f, const char *path, double got, plan_
     int d = decimals_needed(f->min);
     if (decimals_needed(f->max) > d) d = decimals_needed(f->max);
     bool integer = f->kind == PLAN_FIELD_INT || f->kind == PLAN_FIELD_SEED;
-    return plan_issue_set(issue, path, "must be %sbetween %.*f and %.*f%s%s%s, got %s", integer ? "an integer " : "",
-                          d, f->min, d, f->max, f->unit[0] ? " " : "", f->unit,
-                          f->kind == PLAN_FIELD_NUMBER_OR_NULL ? " or null" : "", value);
+    bool nullable = f->kind == PLAN_FIELD_NUMBER_OR_NULL;
+    return plan_issue_set(issue, path, "must be %sbetween %.*f and %.*f%s%s%s, got %s",
+                          integer ? "an integer " : "", d, f->min, d, f->max, f->unit[0] ? " " : "", f->unit,
+                          nullable ? " or null" : "", value);
 }
 
 /* NaN fails both comparisons, so it is out of every range. */

@@ -1,7 +1,7 @@
 /* The ink deposit: the needle cluster's footprint, the deposit's width (the needle's, or the plan's
- * dot_diameter_mm when given), the ink load per ink grade, and that the dots of a field carry them. Two fields
- * of one seed draw the same random numbers, so their dots differ only by what the plan changed: the tests
- * compare dot by dot, exactly up to float rounding, instead of comparing means. */
+ * dot_diameter_mm when given), the ink load per ink grade, and that the dots of a field carry them. Two
+ * fields of one seed draw the same random numbers, so their dots differ only by what the plan changed: the
+ * tests compare dot by dot, exactly up to float rounding, instead of comparing means. */
 #include "test_util.h"
 
 #include "pigment/pigment.h"
@@ -47,7 +47,8 @@ static void deposit_diameter_should_follow_the_needle_when_dot_diameter_is_null(
     (void)state;
     for (int n = PLAN_NEEDLE_1RL; n <= PLAN_NEEDLE_7RL; ++n) {
         plan_pigment p = pigment_of((plan_needle)n, 0.25, 0);
-        assert_near(pigment_deposit_diameter_mm(&p), pigment_needle_footprint_mm(&p) * PIGMENT_WOUND_SPREAD, 0);
+        assert_near(pigment_deposit_diameter_mm(&p), pigment_needle_footprint_mm(&p) * PIGMENT_WOUND_SPREAD,
+                    0);
     }
     /* The built-in default: a 1RL of #10 pins, 0.30 mm. */
     plan d;
@@ -156,12 +157,14 @@ static void dots_of_undiluted_tattoo_ink_at_full_shade_should_carry_about_25(voi
     double sum = 0.0, sum2 = 0.0;
     for (int i = 0; i < field.count; ++i) {
         /* The jitter's clamp: 0.7 .. 1.3 times the load. */
-        assert_in_range_d(field.dots[i].ink, 0.7 * 25.0 * (1 - FLOAT_REL_TOL), 1.3 * 25.0 * (1 + FLOAT_REL_TOL));
+        assert_in_range_d(field.dots[i].ink, 0.7 * 25.0 * (1 - FLOAT_REL_TOL),
+                          1.3 * 25.0 * (1 + FLOAT_REL_TOL));
         sum += field.dots[i].ink;
         sum2 += (double)field.dots[i].ink * field.dots[i].ink;
     }
     double n = field.count, mean = sum / n, sd = sqrt(fmax(sum2 / n - mean * mean, 0.0));
-    /* The jitter is symmetric (10 %, clamped at 3 sigma both ways): the mean is 25 within 4 standard errors. */
+    /* The jitter is symmetric (10 %, clamped at 3 sigma both ways): the mean is 25 within 4 standard errors.
+     */
     assert_near(mean, 25.0, 4.0 * sd / sqrt(n));
     pigment_field_destroy(&field);
 }
@@ -204,12 +207,12 @@ int main(void)
         cmocka_unit_test(deposit_diameter_should_follow_the_needle_when_dot_diameter_is_null),
         cmocka_unit_test(deposit_diameter_should_equal_dot_diameter_when_it_is_given),
         cmocka_unit_test(ink_load_factor_should_be_one_for_smp_inks_25_for_tattoo_and_0_6_for_inferior),
-        cmocka_unit_test_setup_teardown(tattoo_ink_should_give_dots_25_times_the_ink_of_medical_ink_at_the_same_shade,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            tattoo_ink_should_give_dots_25_times_the_ink_of_medical_ink_at_the_same_shade, setup, teardown),
         cmocka_unit_test_setup_teardown(inferior_ink_should_give_dots_0_6_times_the_ink_of_medical_ink, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(dots_of_undiluted_tattoo_ink_at_full_shade_should_carry_about_25, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(dots_of_undiluted_tattoo_ink_at_full_shade_should_carry_about_25,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(dot_widths_should_follow_the_deposit_diameter, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -419,7 +419,8 @@ static void set_should_change_needle_pin_diameter_deposit_width_and_ink_quality(
     assert_near(p.pigment.pin_diameter_mm, 0.35, 0);
     assert_near(p.pigment.dot_diameter_mm, 0.2, 0);
     assert_int_equal(p.pigment.ink_quality, PLAN_INK_INFERIOR);
-    const char *quoted[] = {"pigment.needle=\"7RL\"", "pigment={\"ink_quality\": \"tattoo\", \"dot_diameter_mm\": 1.5}"};
+    const char *quoted[] = {"pigment.needle=\"7RL\"",
+                            "pigment={\"ink_quality\": \"tattoo\", \"dot_diameter_mm\": 1.5}"};
     expect_ok(NULL, quoted, 2, &p);
     assert_int_equal(p.pigment.needle, PLAN_NEEDLE_7RL);
     assert_int_equal(p.pigment.ink_quality, PLAN_INK_TATTOO);
@@ -449,17 +450,20 @@ static void bad_needle_fields_should_name_the_field_and_what_is_allowed(void **s
         {"{\"version\": 1, \"pigment\": {\"pin_diameter_mm\": 0.9}}", NULL,
          "plan.json: pigment.pin_diameter_mm: must be between 0.15 and 0.40 mm, got 0.9"},
         {NULL, "pigment.pin_diameter_mm=0.1",
-         "--set pigment.pin_diameter_mm=0.1: pigment.pin_diameter_mm: must be between 0.15 and 0.40 mm, got 0.1"},
+         "--set pigment.pin_diameter_mm=0.1: pigment.pin_diameter_mm: must be between 0.15 and 0.40 mm, "
+         "got 0.1"},
         {"{\"version\": 1, \"pigment\": {\"needle\": \"9RL\"}}", NULL,
          "plan.json: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got \"9RL\""},
         {NULL, "pigment.needle=3RS",
          "--set pigment.needle=3RS: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got \"3RS\""},
-        {NULL, "pigment.needle=3", "--set pigment.needle=3: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got 3"},
+        {NULL, "pigment.needle=3",
+         "--set pigment.needle=3: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got 3"},
         {"{\"version\": 1, \"pigment\": {\"dot_diameter_mm\": 2}}", NULL,
          "plan.json: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got 2"},
         /* 0 is not null: null is written null. */
         {NULL, "pigment.dot_diameter_mm=0",
-         "--set pigment.dot_diameter_mm=0: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got 0"},
+         "--set pigment.dot_diameter_mm=0: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, "
+         "got 0"},
         {NULL, "pigment.dot_diameter_mm=wide",
          "--set pigment.dot_diameter_mm=wide: pigment.dot_diameter_mm: must be a number or null, got \"wide\""},
         {NULL, "pigment.ink_quality=cheap",
