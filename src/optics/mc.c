@@ -10,59 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/rng.h"
-
-/* Directions closer than this to the z axis use the special form of the direction update (MCML's COSZERO). */
-#define MC_COS_ZERO (1.0 - 1.0e-12)
-/* Anisotropies smaller than this are sampled as isotropic: the HG inversion divides by 2g. */
-#define MC_G_ISOTROPIC 1.0e-6
-/* A step length standing for "no interaction" in a glass layer (mu_t = 0): the packet always meets a boundary
- * first unless it runs exactly parallel to the layers. */
-#define MC_GLASS_STEP_PER_TAU 1.0e30
-
-/* One layer with everything the inner loop needs precomputed, so a step costs no divisions but the
- * Henyey-Greenstein one and the boundary distance when a boundary is hit. */
-typedef struct mc_layer {
-    double z0, z1;             /* top and bottom, cm */
-    double mu_t, step_per_tau; /* mu_a + mu_s; 1/mu_t (MC_GLASS_STEP_PER_TAU for glass) */
-    double absorb_fraction;    /* mu_a / mu_t: weight deposited per interaction (MCML Drop) */
-    double hg_num, hg_base, hg_slope, hg_sum, hg_inv_2g; /* 1-g², 1-g, 2g, 1+g², 1/(2g) */
-    int isotropic;
-    double n, n_up, n_down;         /* own index; index beyond the top and beyond the bottom boundary */
-    double cos_crit_up, cos_crit_down; /* cos of the critical angle at each boundary; 0 without TIR */
-} mc_layer;
-
-/* The prepared problem, shared read-only by the workers. */
-typedef struct mc_sim {
-    mc_layer layers[OPTICS_MC_MAX_LAYERS];
-    int layer_count, first_layer;
-    double launch_weight, launch_z;
-    double inv_dz, inv_dr, inv_da;
-    int nz, nr, na;
-    double weight_threshold, roulette_chance, roulette_boost;
-    int partial_reflection, score_a_rz;
-    /* Offsets of each score in one batch's tally buffer (doubles). */
-    size_t off_layer, off_rd_r, off_tt_r, off_rd_a, off_tt_a, off_a_z, off_a_rz, tally_size;
-} mc_sim;
-
-/* ---- random numbers ------------------------------------------------------------------------------------ */
-
-/* The PCG32 XSH-RR step of core/rng.c, inlined: a step draws four to six numbers and a call across
- * translation units costs as much as the generator itself. Same sequence as smp_rng_u32 on the same state. */
-static inline uint32_t mc_rng_u32(smp_rng *rng)
-{
-    uint64_t old = rng->state;
-    rng->state = old * 6364136223846793005ULL + rng->inc;
-    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
-    uint32_t rot = (uint32_t)(old >> 59u);
-    return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
-}
-
-/* Uniform on the open interval (0,1) with 32 random bits: safe for log() and never exactly 0 or 1. */
-static inline double mc_rng_open(smp_rng *rng)
-{
-    return ((double)mc_rng_u32(rng) + 0.5) * (1.0 / 4294967296.0);
-}
+#include "optics/mc_internal.h"
 
 /* ---- physics ------------------------------------------------------------------------------------------- */
 
@@ -97,57 +45,6 @@ double optics_mc_specular_reflectance(const optics_mc_input *in)
     if (in->layer_count < 2 || !mc_layer_is_glass(&l[0])) return r1;
     double r2 = optics_fresnel_reflectance(l[0].n, l[1].n, 1.0, NULL);
     return r1 + (1.0 - r1) * (1.0 - r1) * r2 / (1.0 - r1 * r2);
-}
-
-/* Henyey-Greenstein deflection cosine by inversion of its cumulative distribution (Wang et al. 1995;
- * MCML SpinTheta): cos = (1 + g² - ((1 - g²) / (1 - g + 2 g xi))²) / (2g). */
-static inline double mc_sample_cos_theta(const mc_layer *l, double xi)
-{
-    if (l->isotropic) return 2.0 * xi - 1.0;
-    double t = l->hg_num / (l->hg_base + l->hg_slope * xi);
-    double c = (l->hg_sum - t * t) * l->hg_inv_2g;
-    return c < -1.0 ? -1.0 : (c > 1.0 ? 1.0 : c);
-}
-
-/* New direction after a deflection by theta and azimuth phi, in the lab frame (MCML Spin; the formulas go
- * back to Witt 1977 via Prahl et al. 1989). The azimuth comes from a
- * point uniform in the unit disc (von Neumann's trick): its doubled polar angle is uniform on [0, 2pi), which
- * gives cos(phi) and sin(phi) without calling sin and cos. */
-static inline void mc_spin(const mc_layer *l, smp_rng *rng, double *ux, double *uy, double *uz)
-{
-    double cos_t = mc_sample_cos_theta(l, mc_rng_open(rng));
-    double a, b, q;
-    do {
-        a = 2.0 * mc_rng_open(rng) - 1.0;
-        b = 2.0 * mc_rng_open(rng) - 1.0;
-        q = a * a + b * b;
-    } while (q >= 1.0);
-    double inv_q = 1.0 / q;
-    double cos_p = (a * a - b * b) * inv_q;
-    double sin_p = 2.0 * a * b * inv_q;
-
-    double x = *ux, y = *uy, z = *uz;
-    double sin2_t = 1.0 - cos_t * cos_t;
-    if (fabs(z) > MC_COS_ZERO) {
-        double sin_t = sqrt(sin2_t);
-        *ux = sin_t * cos_p;
-        *uy = sin_t * sin_p;
-        *uz = z >= 0.0 ? cos_t : -cos_t;
-    } else {
-        /* With k = sin(theta) / sqrt(1 - uz²) the usual update needs one square root instead of two:
-         * sin(theta) sqrt(1 - uz²) = k (1 - uz²). */
-        double one_minus_z2 = 1.0 - z * z;
-        double k = sqrt(sin2_t / one_minus_z2);
-        *ux = k * (x * z * cos_p - y * sin_p) + x * cos_t;
-        *uy = k * (y * z * cos_p + x * sin_p) + y * cos_t;
-        *uz = -k * one_minus_z2 * cos_p + z * cos_t;
-    }
-}
-
-/* Bin index of a non-negative coordinate already divided by the bin size; the last bin takes the overflow. */
-static inline int mc_bin(double scaled, int count)
-{
-    return scaled < (double)count ? (int)scaled : count - 1;
 }
 
 /* A packet leaves through the top (reflectance) or the bottom (transmittance) with weight w: score it by radius
@@ -275,11 +172,6 @@ optics_mc_input optics_mc_input_default(void)
     return in;
 }
 
-static int mc_finite_ge(double v, double lo)
-{
-    return isfinite(v) && v >= lo;
-}
-
 smp_status optics_mc_input_validate(const optics_mc_input *in, smp_error *err)
 {
     if (!in) return smp_error_set(err, SMP_ERR_INPUT, "no input given");
@@ -320,7 +212,7 @@ smp_status optics_mc_input_validate(const optics_mc_input *in, smp_error *err)
     return SMP_OK;
 }
 
-static smp_status mc_options_resolve(const optics_mc_options *opt, optics_mc_options *o, smp_error *err)
+smp_status optics_mc_options_resolve(const optics_mc_options *opt, optics_mc_options *o, smp_error *err)
 {
     *o = opt ? *opt : (optics_mc_options){0};
     if (o->threads < 0) return smp_error_set(err, SMP_ERR_INPUT, "threads = %d: must be >= 0", o->threads);
@@ -342,7 +234,7 @@ static double mc_cos_critical(double n_i, double n_t)
     return n_i > n_t ? sqrt(1.0 - (n_t / n_i) * (n_t / n_i)) : 0.0;
 }
 
-static void mc_sim_prepare(mc_sim *sim, const optics_mc_input *in, const optics_mc_options *o)
+void optics_mc_sim_prepare(mc_sim *sim, const optics_mc_input *in, const optics_mc_options *o)
 {
     memset(sim, 0, sizeof *sim);
     sim->layer_count = in->layer_count;
@@ -475,22 +367,6 @@ static void *mc_worker_main(void *arg)
     return NULL;
 }
 
-static double mc_now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1.0e-9 * (double)ts.tv_nsec;
-}
-
-/* Standard error of the mean of B batch values from their sum and sum of squares. */
-static double mc_standard_error(double sum, double sq, int batches)
-{
-    if (batches < 2) return NAN;
-    double mean = sum / batches;
-    double var = (sq / batches - mean * mean) * batches / (batches - 1.0);
-    return var > 0.0 ? sqrt(var / batches) : 0.0;
-}
-
 /* Scales the raw totals to MCML's units (MCML SumScaleResult; scaling listed in references/optics.md §1.3). */
 static smp_status mc_result_fill(const mc_sim *sim, const mc_shared *sh, const optics_mc_input *in,
                                  optics_mc_result *out, smp_error *err)
@@ -558,7 +434,7 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     if (!out) return smp_error_set(err, SMP_ERR_INPUT, "no result given");
     memset(out, 0, sizeof *out);
     if (optics_mc_input_validate(in, err) != SMP_OK) return SMP_ERR_INPUT;
-    if (mc_options_resolve(opt, &o, err) != SMP_OK) return SMP_ERR_INPUT;
+    if (optics_mc_options_resolve(opt, &o, err) != SMP_OK) return SMP_ERR_INPUT;
 
     double start = mc_now_seconds();
     smp_status st = SMP_OK;
@@ -568,7 +444,7 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     int threads = o.threads < batches ? o.threads : batches;
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
     if (!sim || !tids) goto nomem;
-    mc_sim_prepare(sim, in, &o);
+    optics_mc_sim_prepare(sim, in, &o);
     size_t max_batches = MC_BATCH_MEMORY_BYTES / (sim->tally_size * sizeof(double));
     if ((size_t)batches > max_batches) batches = max_batches < 2 ? 2 : (int)max_batches;
     if (threads > batches) threads = batches;
@@ -874,7 +750,7 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
     memset(out, 0, sizeof *out);
     if (optics_mc_input_validate(in, err) != SMP_OK) return SMP_ERR_INPUT;
     if (mc_disk_validate(in, disk, err) != SMP_OK) return SMP_ERR_INPUT;
-    if (mc_options_resolve(opt, &o, err) != SMP_OK) return SMP_ERR_INPUT;
+    if (optics_mc_options_resolve(opt, &o, err) != SMP_OK) return SMP_ERR_INPUT;
     o.partial_reflection = false;
     o.score_a_rz = false;
 
@@ -892,7 +768,7 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
         free(sim), free(d), free(tids), free(sh.tallies);
         return smp_error_set(err, SMP_ERR_NOMEM, "monte carlo disk: out of memory");
     }
-    mc_sim_prepare(sim, in, &o);
+    optics_mc_sim_prepare(sim, in, &o);
     memset(d, 0, sizeof *d);
     d->sim = sim;
     d->first = disk->first_layer;
