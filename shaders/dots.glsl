@@ -7,6 +7,16 @@
 // Filtering by a Gaussian pixel or texel footprint of sigma f keeps each term's integral: that is what makes
 // the close-up (analytic) and far (mip-mapped texture) paths agree on the mean tone.
 
+// Overlapping dots add their densities, softly limited to the density of an opaque slab of ink just below the
+// junction (optics_deposit_density_saturate in src/optics/deposit.h; u_density_max comes from
+// optics_deposit_density_max): no amount of ink makes the skin black.
+vec3 dot_density_saturate(vec3 d, vec3 dmax)
+{
+    vec3 x = d / max(dmax, vec3(1e-6));
+    vec3 x2 = x * x;
+    return d / sqrt(sqrt(vec3(1.0) + x2 * x2));
+}
+
 vec3 dot_density_filtered(vec3 a0, vec3 v0, vec3 a1, vec3 v1, float d2_mm2, float f2_mm2)
 {
     vec3 e0 = v0 + f2_mm2, e1 = v1 + f2_mm2;

@@ -20,6 +20,7 @@ uniform float u_roughness;
 
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;         // 1 / shadow map size
+uniform vec3 u_density_max;          // per channel, the most density the pigment may reach (dots.glsl)
 uniform sampler2D u_coverage;         // chart-space pigment optical density per channel (mip-mapped)
 uniform usampler2D u_cells;           // per chart cell: (first index, count) into u_cell_dots
 uniform usamplerBuffer u_cell_dots;   // dot indices
@@ -101,7 +102,8 @@ void main()
     if (t > 0.0) density += t * texture(u_coverage, v_uv).rgb;
 
     // Beer-like: overlapping dots multiply their transmittance, so no amount of ink reaches black.
-    vec3 albedo = u_skin_albedo * exp(-max(density, vec3(0.0))) * scar.albedo_scale;
+    vec3 albedo = u_skin_albedo * exp(-dot_density_saturate(max(density, vec3(0.0)), u_density_max)) *
+                  scar.albedo_scale;
     float nl = max(dot(n, l), 0.0);
     float shadow = nl > 0.0 ? shadow_factor(n_geo, l) * scar.shadow : 0.0;
     vec3 direct = u_light_radiance * nl * shadow;

@@ -1,4 +1,4 @@
-/* `smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]`: bakes the optics tables (optics/table.h)
+/* `smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L] [--diameters L]`: bakes the optics tables (optics/table.h)
  * from the Monte Carlo skin model and writes them as JSON, atomically, to FILE (default
  * assets/optics/tables.json relative to the current directory). Progress on stderr: a bar on a terminal,
  * otherwise a plain percentage line every 10 %. */
@@ -23,22 +23,25 @@ int app_cmd_bake(int argc, char **argv);
 static void bake_usage(FILE *out)
 {
     fprintf(out,
-            "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]\n\n"
+            "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]\n"
+            "                   [--diameters L]\n\n"
             "Bakes the optics tables the renderer reads (skin colour and subsurface profile per Fitzpatrick type,\n"
-            "per ink depth the blur kernel, per depth and ink amount the covered colour and the small-dot gain)\n"
-            "from the Monte Carlo skin model, and writes them as JSON.\n\n"
+            "per ink depth the blur kernel, per depth and ink amount the covered colour, per depth, ink and\n"
+            "deposit diameter the dot's gain) from the Monte Carlo skin model, and writes them as JSON.\n\n"
             "  -o, --output FILE   output file (default %s)\n"
-            "  --photons N         photon packets per band and covered-colour run (100..100000000; default 6000;\n"
-            "                      the skin runs use 8 N, the dot runs 10 N)\n"
+            "  --photons N         photon packets per band (100..100000000; default 6000; the skin runs and the\n"
+            "                      covered-colour scans use 8 N, the three disk scans 200 N)\n"
             "  --threads T         worker threads (1..%d; default: the number of online CPUs); the numbers do not\n"
             "                      depend on it\n"
             "  --seed S            random seed (integer >= 0; default 1)\n"
             "  --types L           Fitzpatrick types to bake, comma-separated (default 1,2,3,4,5,6; the others\n"
             "                      are left zero)\n"
             "  --depths L          ink depths in mm, ascending, comma-separated, within 0..3 (default\n"
-            "                      0.1,0.2,0.3,0.4,0.5,0.6,0.8,1,1.25,1.5,2,2.5)\n"
-            "  --inks L            ink amounts, ascending, comma-separated, within (0, 1] (default\n"
-            "                      0.02,0.05,0.1,0.2,0.4,1)\n"
+            "                      0.08,0.15,0.25,0.35,0.5,0.7,1,1.5,2,2.5)\n"
+            "  --inks L            ink amounts (carbon per area, 1 = 0.101 mg/cm²), ascending, comma-separated,\n"
+            "                      within (0, 64] (default 0.02,0.05,0.1,0.2,0.4,0.8,1.6,3.2,8,32)\n"
+            "  --diameters L       deposit diameters in mm for the gains, ascending, comma-separated, within\n"
+            "                      (0, 5] (default 0.1,0.2,0.3,0.5,0.8,1.3,2)\n"
             "  --help              this text\n",
             BAKE_DEFAULT_OUTPUT, BAKE_MAX_THREADS);
 }
@@ -59,7 +62,7 @@ typedef struct bake_args {
     const char *output;
     uint64_t photons, seed;
     int threads;
-    const char *types, *depths, *inks; /* NULL: the defaults */
+    const char *types, *depths, *inks, *diameters; /* NULL: the defaults */
 } bake_args;
 
 /* A comma-separated list of at most max numbers within [lo, hi] (whole numbers when whole), ascending when
@@ -101,21 +104,22 @@ static int bake_parse_args(int argc, char **argv, bake_args *a)
     a->photons = 0;
     a->seed = 1;
     a->threads = 0;
-    a->types = a->depths = a->inks = NULL;
+    a->types = a->depths = a->inks = a->diameters = NULL;
     for (int i = 1; i < argc; ++i) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             bake_usage(stdout);
             return 0;
         }
-        const char *names[7] = {"--photons", "--seed", "--threads", "--output", "--types", "--depths", "--inks"};
+        const char *names[8] = {"--photons", "--seed", "--threads", "--output",
+                                "--types",   "--depths", "--inks",    "--diameters"};
         int which = -1;
         const char *value = NULL;
         if (strcmp(arg, "-o") == 0) {
             which = 3;
             value = i + 1 < argc ? argv[++i] : NULL;
         }
-        for (int k = 0; k < 7 && which < 0; ++k) {
+        for (int k = 0; k < 8 && which < 0; ++k) {
             size_t len = strlen(names[k]);
             if (strncmp(arg, names[k], len) != 0) continue;
             if (arg[len] == '=') value = arg + len + 1, which = k;
@@ -140,10 +144,12 @@ static int bake_parse_args(int argc, char **argv, bake_args *a)
             if (which == 4) a->types = value;
             if (which == 5) a->depths = value;
             if (which == 6) a->inks = value;
+            if (which == 7) a->diameters = value;
         }
         if (bad) {
-            const char *ranges[7] = {"an integer between 100 and 100000000", "an integer between 0 and 2^53",
-                                     "an integer between 1 and 1024", "a file name", "a list", "a list", "a list"};
+            const char *ranges[8] = {"an integer between 100 and 100000000", "an integer between 0 and 2^53",
+                                     "an integer between 1 and 1024", "a file name", "a list", "a list", "a list",
+                                     "a list"};
             fprintf(stderr, "smpsim bake: %s: expected %s, got '%s'\n", names[which], ranges[which],
                     value ? value : "nothing");
             return 2;
@@ -221,14 +227,24 @@ int app_cmd_bake(int argc, char **argv)
         memcpy(p.depth_mm, v, (size_t)n * sizeof v[0]);
     }
     if (a.inks) {
-        int n = bake_parse_list(a.inks, OPTICS_TABLE_MAX_INKS, 1e-9, 1.0, false, true, v, &why);
+        int n = bake_parse_list(a.inks, OPTICS_TABLE_MAX_INKS, 1e-9, OPTICS_TABLE_MAX_INK, false, true, v, &why);
         if (n < 0) {
-            fprintf(stderr, "smpsim bake: --inks: expected 1..%d ascending ink amounts within (0, 1] separated by "
-                            "commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_INKS, a.inks, why);
+            fprintf(stderr, "smpsim bake: --inks: expected 1..%d ascending ink amounts within (0, %g] separated by "
+                            "commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_INKS, OPTICS_TABLE_MAX_INK, a.inks, why);
             return 2;
         }
         p.ink_count = n;
         memcpy(p.ink, v, (size_t)n * sizeof v[0]);
+    }
+    if (a.diameters) {
+        int n = bake_parse_list(a.diameters, OPTICS_TABLE_MAX_DIAMETERS, 1e-9, 5.0, false, true, v, &why);
+        if (n < 0) {
+            fprintf(stderr, "smpsim bake: --diameters: expected 1..%d ascending diameters in mm within (0, 5] "
+                            "separated by commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_DIAMETERS, a.diameters, why);
+            return 2;
+        }
+        p.diameter_count = n;
+        memcpy(p.diameter_mm, v, (size_t)n * sizeof v[0]);
     }
 
     optics_table *t = malloc(sizeof *t);

@@ -26,7 +26,7 @@ static const double blood_per_epsilon = 2.302585092994046 * 150.0 / 64458.0;
  * type's Monte Carlo colour (optics_skin_appearance) is placed in the middle of the ITA class that type has
  * in Del Bino et al. 2006 / Chardon et al. 1991 (I 60, II 48, III 34.5, IV 19, V -10, VI -45 degrees) by
  * bisection on the fraction, then rounded. */
-static const double melanin_by_type[6] = {0.003, 0.015, 0.030, 0.052, 0.11, 0.23};
+static const double melanin_by_type[6] = {0.001, 0.010, 0.022, 0.041, 0.094, 0.21};
 
 /* Reduced scattering power laws mu_s' = a (lambda/500)^-b, Jacques 2013 Table 1 (Eq. 1):
  * epidermis and dermis from Salomatina 2006, subcutaneous fat from Simpson 1998. */
@@ -120,7 +120,10 @@ void optics_ink_params_default(optics_ink_params *out)
      * (ISHRS Forum 26(3):85; artists' charts): the default takes the middle, 25 (docs/optics-model.md). */
     out->carbon_volume_fraction = 2.53e-3 / (0.01 * 1.8);
     out->dilution = 25.0;
-    out->scattering_albedo = 0.15;
+    /* A pure absorber: tattoo carbon is almost all nanoparticles (< 100 nm, Hogsberg 2011), whose scattering
+     * in tissue (index contrast far below air's) is small beside their absorption; it also lets the bake reuse
+     * one set of photon paths for every ink (docs/optics-model.md §3). */
+    out->scattering_albedo = 0.0;
     out->g = 0.6;
 }
 
@@ -138,12 +141,15 @@ smp_status optics_skin_params_default(int fitzpatrick, optics_skin_params *out)
     out->papillary_dermis_cm = 0.0270;
     out->reticular_dermis_cm = 0.1450;
     out->subcutis_cm = OPTICS_SEMI_INFINITE_CM;
-    out->papillary_blood_fraction = 0.005;
+    /* Dermal blood 1.2 % / 0.5 % (published range 0.2-2 %): a calibration that gives intermediate skin its
+     * measured redness (a* 7-8) and a narrower green and blue Rd(r) (docs/optics-model.md §1). */
+    out->papillary_blood_fraction = 0.012;
     out->papillary_saturation = 0.60;
-    out->reticular_blood_fraction = 0.002;
+    out->reticular_blood_fraction = 0.005;
     out->reticular_saturation = 0.67;
-    out->subcutis_blood_fraction = 0.002;
+    out->subcutis_blood_fraction = 0.005;
     out->subcutis_saturation = 0.67;
+    out->dermis_scattering_scale = 1.0;
     optics_ink_params_default(&out->ink);
     out->ink_top_cm = 0.0;
     out->ink_thickness_cm = 0.0;
@@ -179,6 +185,7 @@ smp_status optics_skin_params_validate(const optics_skin_params *p, smp_error *e
         {"reticular_saturation", p->reticular_saturation, 0.0, 1.0},
         {"subcutis_blood_fraction", p->subcutis_blood_fraction, 0.0, 0.1},
         {"subcutis_saturation", p->subcutis_saturation, 0.0, 1.0},
+        {"dermis_scattering_scale", p->dermis_scattering_scale, 0.25, 4.0},
         {"ink.carbon_volume_fraction", p->ink.carbon_volume_fraction, 0.0, 0.5},
         {"ink.dilution", p->ink.dilution, 1.0, 1000.0},
         {"ink.scattering_albedo", p->ink.scattering_albedo, 0.0, 0.99},
@@ -238,6 +245,8 @@ static optics_layer_props tissue_layer(const optics_skin_params *p, optics_layer
     }
     }
     l.mu_s_per_cm = optics_layer_mu_s_reduced_per_cm(kind, wavelength_nm) / (1.0 - l.g);
+    if (kind == OPTICS_LAYER_PAPILLARY_DERMIS || kind == OPTICS_LAYER_RETICULAR_DERMIS)
+        l.mu_s_per_cm *= p->dermis_scattering_scale;
     return l;
 }
 

@@ -56,6 +56,7 @@ typedef struct optics_skin_params {
     double papillary_blood_fraction, papillary_saturation; /* blood volume fraction 0..0.1, SO2 0..1 */
     double reticular_blood_fraction, reticular_saturation;
     double subcutis_blood_fraction, subcutis_saturation;
+    double dermis_scattering_scale; /* multiplies the dermis' reduced scattering (Salomatina's law), 0.25..4 */
     optics_ink_params ink;
     double ink_top_cm;       /* depth of the top of the ink slab below the surface, >= 0 */
     double ink_thickness_cm; /* 0 = no ink layer */

@@ -6,11 +6,17 @@
  *     channel, as a normalised sum of OPTICS_TABLE_SSS_TERMS Gaussians (d'Eon & Luebke 2007 form);
  *   - per ink depth: the point-spread kernel of the skin above the ink (how far a dot blurs), per channel,
  *     a normalised sum of two Gaussians;
- *   - per ink depth and ink amount: the colour of skin fully covered by the ink, and the gain of a small
- *     dot (its integrated darkening divided by ink area x (skin - covered)), per channel.
+ *   - per ink depth and ink amount: the colour of skin fully covered by the ink (a slab of ink_thickness_mm),
+ *   - per ink depth, ink amount and deposit diameter: the gain of a dot of that diameter (its integrated
+ *     darkening divided by ink area x (skin - covered)), per channel, so a small deposit darkens more than its
+ *     area and a large one tends to the slab's covered colour.
+ * A whole ink deposit (a column along the needle track, optics/deposit.h) is a sum of such dots, one per
+ * segment of the column.
  * The real-time form of a dot (what render/ evaluates; optics_table_dot_profile computes the same on the
- * CPU so tests can compare it with the Monte Carlo profile): the ink spot is a Gaussian of peak 1 whose
- * full width at half maximum is the dot diameter, sigma_d^2 = (diameter * 0.4247)^2; per channel
+ * CPU so tests can compare it with the Monte Carlo profile): the ink spot is a Gaussian of peak 1 with the
+ * area of the disk of ink, 2 pi sigma_d^2 = pi D^2 / 4, so sigma_d = D / (2 sqrt 2) = 0.3536 D (a Gaussian
+ * as wide at half maximum as the disk, 0.4247 D, puts too little ink at the centre: its centre falls
+ * 0.26 of the slab's darkening short of the Monte Carlo disk at the junction, this one 0.17); per channel
  *     c(r) = gain * sum_k w_k * sigma_d^2 / (sigma_d^2 + s_k^2) * exp(-r^2 / (2 (sigma_d^2 + s_k^2)))
  * is the fraction of the way from the skin colour to the covered colour, and the reflectance is
  *     R(r) = R_skin * exp(-c(r) * ln(R_skin / R_covered))   (overlapping dots add their c * ln terms).
@@ -32,19 +38,24 @@
 #define OPTICS_TABLE_TYPES 6
 #define OPTICS_TABLE_MAX_DEPTHS 32
 #define OPTICS_TABLE_MAX_INKS 16
+#define OPTICS_TABLE_MAX_DIAMETERS 10
+#define OPTICS_TABLE_MAX_INK 64.0 /* largest ink amount a table may hold (undiluted tattoo ink is ~25) */
 #define OPTICS_TABLE_KERNEL_TERMS 2
 #define OPTICS_TABLE_SSS_TERMS 3
+#define OPTICS_TABLE_SPOT_SIGMA_PER_DIAMETER 0.35355339059327373 /* sigma of the real-time ink spot / D */
 
 typedef struct optics_table {
-    int version;                              /* 1 */
+    int version;                              /* 2 */
     uint64_t photons;                         /* photon packets per band and Monte Carlo run */
     uint64_t seed;
     double ink_thickness_mm;                  /* thickness of the ink deposit the table assumes */
-    double reference_diameter_mm;             /* dot diameter the gains were measured at */
     int depth_count;
     double depth_mm[OPTICS_TABLE_MAX_DEPTHS]; /* ascending; top of the ink below the surface */
     int ink_count;
-    double ink[OPTICS_TABLE_MAX_INKS];        /* ascending ink amounts in (0, 1] (optics_dot_params.ink_amount) */
+    double ink[OPTICS_TABLE_MAX_INKS];        /* ascending ink amounts in (0, OPTICS_TABLE_MAX_INK]: carbon per area
+                                                 of the slab in units of 0.101 mg/cm² (optics_dot_params.ink_amount) */
+    int diameter_count;
+    double diameter_mm[OPTICS_TABLE_MAX_DIAMETERS]; /* ascending deposit diameters the gains were measured at */
 
     double skin_linear_rgb[OPTICS_TABLE_TYPES][3];
     double skin_lab[OPTICS_TABLE_TYPES][3];
@@ -55,7 +66,7 @@ typedef struct optics_table {
     double kernel_sigma_mm[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][3][OPTICS_TABLE_KERNEL_TERMS];
 
     double covered_linear_rgb[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][3];
-    double gain[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][3];
+    double gain[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][OPTICS_TABLE_MAX_DIAMETERS][3];
 } optics_table;
 
 /* One dot's real-time appearance, interpolated from a table (see the formula above). */
@@ -67,13 +78,16 @@ typedef struct optics_dot_look {
     double kernel_sigma_mm[3][OPTICS_TABLE_KERNEL_TERMS];
 } optics_dot_look;
 
-/* What to bake: the grids (depth_count/ink_count 0 = the defaults: depths 0.1..2.5 mm, inks 0.05..1),
+/* What to bake: the grids (a count of 0 = the defaults: depths 0.08..2.5 mm, inks 0.02..32, diameters
+ * 0.1..2 mm),
  * photons per band (0 = default), seed, threads (0 = all cores). */
 typedef struct optics_bake_params {
     int depth_count;
     double depth_mm[OPTICS_TABLE_MAX_DEPTHS];
     int ink_count;
     double ink[OPTICS_TABLE_MAX_INKS];
+    int diameter_count;
+    double diameter_mm[OPTICS_TABLE_MAX_DIAMETERS];
     int types[OPTICS_TABLE_TYPES];  /* which Fitzpatrick types to bake (1..6); type_count 0 = all six */
     int type_count;
     uint64_t photons;
@@ -91,17 +105,11 @@ char *optics_table_to_json(const optics_table *t);
 /* Parses JSON text (size bytes); source names it in errors: "<source>: <field>: <what>". */
 smp_status optics_table_parse_json(optics_table *t, const char *text, size_t size, const char *source,
                                    smp_error *err);
-/* Depth (mm) of the top of the healed ink deposit left by a needle that reached needle_depth_mm (the plan's
- * pigment.depth_mm): ink stays along the deepest OPTICS_INK_RETAINED_MM of the needle's track, and none
- * above the dermal-epidermal junction (the epidermis, with the ink in it, is renewed while healing). An
- * opaque deposit is seen by its top, so this is the depth the table's rows are indexed by. The retained
- * length is an assumption (docs/optics-model.md): histology finds healed pigment concentrated just below
- * the junction, to about 0.4 mm. */
-#define OPTICS_INK_RETAINED_MM 0.3
-double optics_table_ink_top_mm(const optics_table *t, double needle_depth_mm);
-/* Interpolates (linearly in depth and ink, clamped to the grid) the look of a dot on skin type 1..6;
- * depth_mm is the top of the ink (optics_table_ink_top_mm). */
-void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink,
+/* Interpolates the look of a dot on skin type 1..6 whose ink slab's top is depth_mm below the surface, with
+ * ink amount ink and diameter diameter_mm: linearly in depth and ink, in log diameter for the gain, clamped to
+ * the grid. Below the smallest ink of the grid the look is that of the smallest ink with gain scaled down in
+ * proportion (the linear, first-order limit), so a dot fades smoothly to nothing. */
+void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink, double diameter_mm,
                            optics_dot_look *out);
 /* c(r) of the formula above for one channel (0 r, 1 g, 2 b) of a dot of the given diameter. */
 double optics_table_dot_profile(const optics_dot_look *look, int channel, double diameter_mm, double r_mm);

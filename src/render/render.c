@@ -8,6 +8,8 @@
  */
 #include "render/render.h"
 
+#include "optics/deposit.h"
+
 #include "render/scar_internal.h"
 #include "render/hair_internal.h"
 #include "render/shader.h"
@@ -571,33 +573,23 @@ static void layer_state(const render_frame *f, float state[2][AGEING_MAX_LAYERS]
     }
 }
 
-/* One dot's look in the form of dots.glsl from the table's dot look (the formula of optics/table.h):
- * term k of channel c has variance v = sigma_d^2 + s_k^2 and amplitude gain * w_k * sigma_d^2 / v *
- * ln(R_skin / R_covered). Below the table's smallest ink the density falls linearly to zero with the ink
- * (the first-order limit). Returns the reach, 3 sigma of the widest term. */
+/* One dot's look in the form of dots.glsl: the deposit's density terms as optics/deposit defines them, with
+ * the layer's ageing state folded in (the ink that remains, the spread). Returns the reach in mm. */
 static float dot_look_terms(const optics_table *t, int type, const pigment_dot *d, float ink_fraction,
                             float diameter_scale, float out[LOOK_FLOATS])
 {
     memset(out, 0, sizeof(float) * LOOK_FLOATS);
-    double ink = (double)d->ink * ink_fraction;
-    if (ink <= 0.0 || t->ink_count < 1) return 0.0f;
-    optics_dot_look look;
-    optics_table_dot_look(t, type, optics_table_ink_top_mm(t, d->depth_mm), ink, &look);
-    double below = ink < t->ink[0] ? ink / t->ink[0] : 1.0;
-    double sd = d->diameter_mm * diameter_scale * 0.42466090; /* FWHM to sigma */
-    double sd2 = sd * sd, vmax = 0.0;
-    for (int c = 0; c < 3; ++c) {
-        double skin = fmax(look.skin_linear_rgb[c], 1e-6), covered = fmax(look.covered_linear_rgb[c], 1e-6);
-        double ln_ratio = fmax(log(skin / covered), 0.0) * below;
-        for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS && k < 2; ++k) {
-            double s = look.kernel_sigma_mm[c][k];
-            double v = sd2 + s * s;
-            out[8 * k + c] = (float)(look.gain[c] * look.kernel_weight[c][k] * sd2 / v * ln_ratio);
-            out[8 * k + 4 + c] = (float)v;
-            if (look.kernel_weight[c][k] > 1e-4) vmax = fmax(vmax, v);
+    optics_deposit dep = {.diameter_mm = (double)d->diameter_mm * diameter_scale,
+                          .needle_depth_mm = d->depth_mm,
+                          .ink_load = (double)d->ink * ink_fraction};
+    optics_dot_terms terms;
+    optics_deposit_terms(t, type, &dep, &terms);
+    for (int c = 0; c < 3; ++c)
+        for (int k = 0; k < 2; ++k) {
+            out[8 * k + c] = (float)terms.amplitude[c][k];
+            out[8 * k + 4 + c] = (float)terms.variance_mm2[c][k];
         }
-    }
-    return (float)(3.0 * sqrt(vmax));
+    return (float)terms.reach_mm;
 }
 
 /* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
@@ -787,6 +779,14 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glUniform3fv(uloc(p, "u_sky_radiance"), 1, f->sky_radiance);
     glUniform3fv(uloc(p, "u_ground_radiance"), 1, f->ground_radiance);
     glUniform3fv(uloc(p, "u_skin_albedo"), 1, f->skin_albedo);
+    {
+        double dmax[3] = {0.0, 0.0, 0.0};
+        if (f->optics) optics_deposit_density_max(f->optics, f->fitzpatrick, dmax);
+        /* 0 = no limit (a table without ink rows, or no table). */
+        float dmax_f[3];
+        for (int c = 0; c < 3; ++c) dmax_f[c] = dmax[c] > 0.0 ? (float)dmax[c] : 1e6f;
+        glUniform3fv(uloc(p, "u_density_max"), 1, dmax_f);
+    }
     glUniform1f(uloc(p, "u_specular_f0"), f->specular_f0);
     glUniform1f(uloc(p, "u_roughness"), f->roughness);
     glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)ss);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `smpsim bake` the way a user runs it: a tiny bake (one type, one depth, one ink, few photons) to a temporary
+# `smpsim bake` the way a user runs it: a tiny bake (one type, one depth, one ink, one diameter, few photons) to a temporary
 # file that parses as a table, the same numbers with another thread count, and exit 2 with one line on
 # stderr for bad options, without leaving an output file behind.
 set -u
@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-tiny=(--photons 100 --types 3 --depths 0.4 --inks 0.3 --seed 5)
+tiny=(--photons 100 --types 3 --depths 0.4 --inks 0.3 --diameters 0.3 --seed 5)
 "$smpsim" bake "${tiny[@]}" --threads 2 -o "$tmp/t2.json" 2>"$tmp/err" ||
     fail "tiny bake exited $?: $(cat "$tmp/err")"
 [ -s "$tmp/t2.json" ] || fail "tiny bake wrote no file"
@@ -21,8 +21,8 @@ if command -v python3 >/dev/null; then
     python3 - "$tmp/t2.json" <<'PY' || fail "the table does not parse or has the wrong shape"
 import json, sys
 t = json.load(open(sys.argv[1]))
-assert t["version"] == 1 and t["photons"] == 100 and t["seed"] == 5
-assert t["depth_mm"] == [0.4] and t["ink"] == [0.3]
+assert t["version"] == 2 and t["photons"] == 100 and t["seed"] == 5
+assert t["depth_mm"] == [0.4] and t["ink"] == [0.3] and t["diameter_mm"] == [0.3]
 assert len(t["types"]) == 6
 iii = t["types"][2]
 assert iii["skin_lab"][0] > 40 and len(iii["depths"]) == 1
@@ -50,6 +50,8 @@ expect_exit2 "unexpected argument 'extra'" extra
 expect_exit2 "--depths: expected" --depths 0.4,0.2 -o "$tmp/x.json"
 expect_exit2 "--inks: expected" --inks 0,0.5 -o "$tmp/x.json"
 expect_exit2 "--types: expected" --types 7 -o "$tmp/x.json"
+expect_exit2 "--inks: expected" --inks 0.5,65 -o "$tmp/x.json"
+expect_exit2 "--diameters: expected" --diameters 0.5,0.2 -o "$tmp/x.json"
 expect_exit2 "-o $tmp/no/such/dir/x.json: the directory does not exist" "${tiny[@]}" -o "$tmp/no/such/dir/x.json"
 [ ! -e "$tmp/x.json" ] || fail "a failed bake left an output file"
 echo "bake CLI: ok"

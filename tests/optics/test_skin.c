@@ -144,8 +144,17 @@ static void an_ink_slab_should_split_the_dermis_and_add_its_absorption(void **st
     double ink_mu_a, ink_mu_s, ink_g;
     optics_ink_coefficients(&p.ink, 550.0, &ink_mu_a, &ink_mu_s, &ink_g);
     assert_near(layers[3].mu_a_per_cm - layers[2].mu_a_per_cm, ink_mu_a, 1e-9);
+    /* The default ink is a pure absorber (docs/optics-model.md 3): the tissue's scattering is unchanged. */
+    assert_near(ink_mu_s, 0.0, 0.0);
+    assert_near(layers[3].mu_s_per_cm, layers[2].mu_s_per_cm, 1e-9);
+    assert_near(layers[3].g, layers[2].g, 1e-12);
+    /* An ink that scatters adds its scattering, and the layer's g is the scattering-weighted mean. */
+    p.ink.scattering_albedo = 0.15;
+    count = optics_skin_layers(&p, 550.0, layers, OPTICS_SKIN_MAX_LAYERS);
+    optics_ink_coefficients(&p.ink, 550.0, &ink_mu_a, &ink_mu_s, &ink_g);
     assert_near(layers[3].mu_s_per_cm - layers[2].mu_s_per_cm, ink_mu_s, 1e-9);
     assert_true(layers[3].g < 0.9 && layers[3].g > ink_g);
+    p.ink.scattering_albedo = 0.0;
     /* Carbon absorbs across the visible, a little more in the blue (1/lambda, an assumption). */
     double mu_a_450, mu_a_650;
     optics_ink_coefficients(&p.ink, 450.0, &mu_a_450, NULL, NULL);

@@ -66,10 +66,12 @@ static void rebake_should_match_the_baked_asset_within_the_monte_carlo_error(voi
     p.type_count = 1;
     p.types[0] = 3;
     p.depth_count = 2;
-    p.depth_mm[0] = 0.4;
+    p.depth_mm[0] = 0.35;
     p.depth_mm[1] = 1.0;
     p.ink_count = 1;
     p.ink[0] = 0.2;
+    p.diameter_count = 1;
+    p.diameter_mm[0] = 0.3;
     p.photons = 400;
     p.seed = asset->seed;
     p.threads = 2;
@@ -158,20 +160,22 @@ static void baked_table_should_hold_the_physics(void **state)
                     assert_true(t->covered_linear_rgb[tx][d][k][c] > 0.0); /* never black */
                     /* The physical gain (the real-time form's darkening over the dot's area) is >= 1. */
                     optics_dot_look look;
-                    optics_table_dot_look(t, tx + 1, t->depth_mm[d], t->ink[k], &look);
-                    double area = SMP_PI * 0.25 * t->reference_diameter_mm * t->reference_diameter_mm;
-                    double g = optics_table_dot_darkening_mm2(&look, c, t->reference_diameter_mm) / area;
-                    if (look.skin_linear_rgb[c] > look.covered_linear_rgb[c]) assert_true(g > 0.99);
+                    for (int s = 0; s < t->diameter_count; s++) {
+                        optics_table_dot_look(t, tx + 1, t->depth_mm[d], t->ink[k], t->diameter_mm[s], &look);
+                        double area = SMP_PI * 0.25 * t->diameter_mm[s] * t->diameter_mm[s];
+                        double g = optics_table_dot_darkening_mm2(&look, c, t->diameter_mm[s]) / area;
+                        if (look.skin_linear_rgb[c] > look.covered_linear_rgb[c]) assert_true(g > 0.99);
+                    }
                 }
             }
         }
     }
     /* Deeper ink: a wider kernel (green half-mass radius) and a paler covered colour, type III, ink ~0.2. */
-    int d_shallow = grid_index(t->depth_mm, t->depth_count, 0.2), d_deep = grid_index(t->depth_mm, t->depth_count, 1.0);
+    int d_shallow = grid_index(t->depth_mm, t->depth_count, 0.15), d_deep = grid_index(t->depth_mm, t->depth_count, 1.0);
     int k = grid_index(t->ink, t->ink_count, 0.2);
     double r_shallow = kernel_half_mass_mm(t->kernel_weight[2][d_shallow][1], t->kernel_sigma_mm[2][d_shallow][1]);
     double r_deep = kernel_half_mass_mm(t->kernel_weight[2][d_deep][1], t->kernel_sigma_mm[2][d_deep][1]);
-    print_message("kernel half-mass radius (green): %.3f mm at 0.2 mm, %.3f mm at 1.0 mm\n", r_shallow, r_deep);
+    print_message("kernel half-mass radius (green): %.3f mm at 0.15 mm, %.3f mm at 1.0 mm\n", r_shallow, r_deep);
     assert_true(r_deep > 1.5 * r_shallow);
     /* Cooler: the colour change deeper ink makes points more toward blue (its b* drop per unit L* drop is
      * larger: the light it removes is redder; the absolute covered b* rises as the colour nears the skin). */
@@ -180,7 +184,7 @@ static void baked_table_should_hold_the_physics(void **state)
     rgb_to_lab(t->covered_linear_rgb[2][d_deep][k], lab_d);
     double slope_s = (t->skin_lab[2][2] - lab_s[2]) / (t->skin_lab[2][0] - lab_s[0]);
     double slope_d = (t->skin_lab[2][2] - lab_d[2]) / (t->skin_lab[2][0] - lab_d[0]);
-    print_message("covered Lab at 0.2 mm %.1f %.1f %.1f, at 1.0 mm %.1f %.1f %.1f; db*/dL* %.2f vs %.2f\n", lab_s[0],
+    print_message("covered Lab at 0.15 mm %.1f %.1f %.1f, at 1.0 mm %.1f %.1f %.1f; db*/dL* %.2f vs %.2f\n", lab_s[0],
                   lab_s[1], lab_s[2], lab_d[0], lab_d[1], lab_d[2], slope_s, slope_d);
     assert_true(lab_d[0] > lab_s[0]);
     free(t);
@@ -226,9 +230,11 @@ static void bad_json_should_fail_with_one_line_naming_source_and_field(void **st
         {"\"ink_thickness_mm\":", "\"ink_thickness_mm\": \"x\", \"unused\":", "test.json: ink_thickness_mm: must be a number"},
         {"\"depth_mm\":\t[", "\"depth_mm\":\t[3.5, ", "test.json: depth_mm: must be an array of 1..32 ascending"},
         {"\"ink\":\t[", "\"ink\":\t[0.5, ", "test.json: ink: must be an array of 1..16 ascending"},
+        {"\"diameter_mm\":\t[", "\"diameter_mm\":\t[9, ", "test.json: diameter_mm: must be an array of 1..10 ascending"},
         {"\"skin_lab\":\t[", "\"skin_lab\":\t[1, ", "test.json: types[0].skin_lab: must be an array of 3 numbers"},
-        {"\"gain\":\t[[", "\"gain\":\t[[true, ", "test.json: types[0].depths[0].gain[0]: must be an array of 3 numbers"},
-        {"\"version\":\t1", "\"version\":\t2", "test.json: version: must be 1"},
+        {"\"gain\":\t[[[", "\"gain\":\t[[[true, ", "test.json: types[0].depths[0].gain[0][0]: must be an array of 3 numbers"},
+        {"\"gain\":\t[[", "\"gain\":\t[[true, ", "test.json: types[0].depths[0].gain[0]: must be an array of"},
+        {"\"version\":\t2", "\"version\":\t1", "test.json: version: must be 2"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *bad = replace(good, cases[i].from, cases[i].to);
@@ -254,7 +260,9 @@ static void dot_look_should_interpolate_linearly_and_clamp(void **state)
 {
     (void)state;
     optics_table *t = calloc(1, sizeof *t);
-    t->version = 1;
+    t->version = 2;
+    t->diameter_count = 2;
+    t->diameter_mm[0] = 0.1, t->diameter_mm[1] = 1.0;
     t->depth_count = 3;
     t->depth_mm[0] = 0.2, t->depth_mm[1] = 0.4, t->depth_mm[2] = 1.0;
     t->ink_count = 2;
@@ -265,28 +273,35 @@ static void dot_look_should_interpolate_linearly_and_clamp(void **state)
             t->kernel_sigma_mm[3][d][c][0] = t->depth_mm[d], t->kernel_sigma_mm[3][d][c][1] = 2 * t->depth_mm[d];
             for (int k = 0; k < 2; k++) {
                 t->covered_linear_rgb[3][d][k][c] = 0.1 + 0.2 * t->depth_mm[d] - 0.1 * t->ink[k] + 0.01 * c;
-                t->gain[3][d][k][c] = 1.0 + t->depth_mm[d] + t->ink[k];
+                /* Linear in depth and ink, linear in log10(diameter): +1 from 0.1 to 1 mm. */
+                t->gain[3][d][k][0][c] = 1.0 + t->depth_mm[d] + t->ink[k];
+                t->gain[3][d][k][1][c] = 2.0 + t->depth_mm[d] + t->ink[k];
             }
         }
     for (int c = 0; c < 3; c++) t->skin_linear_rgb[3][c] = 0.4;
     optics_dot_look look;
-    optics_table_dot_look(t, 4, 0.7, 0.3, &look);
+    optics_table_dot_look(t, 4, 0.7, 0.3, 0.1, &look);
     for (int c = 0; c < 3; c++) {
         assert_near(look.covered_linear_rgb[c], 0.1 + 0.2 * 0.7 - 0.1 * 0.3 + 0.01 * c, 1e-12);
         assert_near(look.gain[c], 1.0 + 0.7 + 0.3, 1e-12);
         assert_near(look.kernel_sigma_mm[c][1], 1.4, 1e-12);
         assert_near(look.skin_linear_rgb[c], 0.4, 0.0);
     }
-    optics_table_dot_look(t, 4, 5.0, 2.0, &look); /* clamped to depth 1.0, ink 0.5 */
-    assert_near(look.gain[0], 2.5, 1e-12);
-    optics_table_dot_look(t, 4, 0.0, 0.0, &look); /* clamped to depth 0.2, ink 0.1 */
+    optics_table_dot_look(t, 4, 0.7, 0.3, sqrt(0.1), &look); /* half way in log diameter */
+    assert_near(look.gain[1], 1.5 + 0.7 + 0.3, 1e-12);
+    optics_table_dot_look(t, 4, 5.0, 2.0, 9.0, &look); /* clamped to depth 1.0, ink 0.5, diameter 1 */
+    assert_near(look.gain[0], 3.5, 1e-12);
+    optics_table_dot_look(t, 4, 0.0, 0.1, 0.0, &look); /* clamped to depth 0.2, ink 0.1, diameter 0.1 */
     assert_near(look.gain[0], 1.3, 1e-12);
-    /* The real-time profile: a kernel of zero width leaves the Gaussian spot (peak gain, FWHM = diameter). */
+    optics_table_dot_look(t, 4, 0.0, 0.05, 0.0, &look); /* below the smallest ink: the gain scales down */
+    assert_near(look.gain[0], 0.5 * 1.3, 1e-12);
+    /* The real-time profile: a kernel of zero width leaves the Gaussian spot (peak gain, the disk's area: it
+     * falls to 1/e at the disk's edge). */
     look.kernel_weight[0][0] = 1.0, look.kernel_weight[0][1] = 0.0;
     look.kernel_sigma_mm[0][0] = 0.0, look.kernel_sigma_mm[0][1] = 0.0;
     look.gain[0] = 2.0;
     assert_near(optics_table_dot_profile(&look, 0, 0.3, 0.0), 2.0, 1e-12);
-    assert_near(optics_table_dot_profile(&look, 0, 0.3, 0.15), 1.0, 1e-3);
+    assert_near(optics_table_dot_profile(&look, 0, 0.3, 0.15), 2.0 * exp(-1.0), 1e-12);
     free(t);
 }
 
@@ -298,7 +313,7 @@ static void realtime_profile_should_follow_the_monte_carlo_disk(void **state)
 {
     (void)state;
     optics_table *t = load_asset();
-    const double depths[2] = {0.2, 0.4};
+    const double depths[2] = {0.08, 0.35}, diameter = 0.3;
     const double nm = 540.0;
     for (int i = 0; i < 2; i++) {
         optics_skin_params p;
@@ -311,8 +326,8 @@ static void realtime_profile_should_follow_the_monte_carlo_disk(void **state)
         optics_layer_props props[OPTICS_SKIN_MAX_LAYERS];
         int n = optics_skin_layers(&p, nm, props, OPTICS_SKIN_MAX_LAYERS);
         optics_layer inked[OPTICS_SKIN_MAX_LAYERS], bare[OPTICS_SKIN_MAX_LAYERS];
-        optics_mc_disk disk = {.radius_cm = 0.05 * t->reference_diameter_mm, .first_layer = -1,
-                               .launch_core_cm = 0.1 * depths[i], .launch_tail_cm = 0.1};
+        optics_mc_disk disk = {.radius_cm = 0.05 * diameter, .first_layer = -1,
+                               .launch_core_cm = fmax(0.1 * depths[i], 0.02), .launch_tail_cm = 0.1};
         for (int l = 0; l < n; l++) {
             inked[l] = (optics_layer){props[l].n, props[l].mu_a_per_cm, props[l].mu_s_per_cm, props[l].g,
                                       props[l].thickness_cm};
@@ -347,7 +362,7 @@ static void realtime_profile_should_follow_the_monte_carlo_disk(void **state)
         double slab = rs.diffuse_reflectance - rc.diffuse_reflectance;
 
         optics_dot_look look;
-        optics_table_dot_look(t, 3, depths[i], 0.2, &look);
+        optics_table_dot_look(t, 3, depths[i], 0.2, diameter, &look);
         double rs_g = look.skin_linear_rgb[1], l = log(rs_g / look.covered_linear_rgb[1]);
         double max_err = 0.0, max_sig = 0.0;
         for (int b = 0; b < dr.nr - 1; b++) {
@@ -356,7 +371,7 @@ static void realtime_profile_should_follow_the_monte_carlo_disk(void **state)
             double c_mc = dr.deficit_r[b] / slab, se = dr.deficit_r_se[b] / slab, c_rt = 0.0, wsum = 0.0;
             for (int q = 0; q < 20; q++) {
                 double rq = (b + (q + 0.5) / 20.0) * 0.1;
-                c_rt += rq * -expm1(-optics_table_dot_profile(&look, 1, t->reference_diameter_mm, rq) * l);
+                c_rt += rq * -expm1(-optics_table_dot_profile(&look, 1, diameter, rq) * l);
                 wsum += rq;
             }
             c_rt = c_rt / wsum * rs_g / (rs_g - look.covered_linear_rgb[1]);
