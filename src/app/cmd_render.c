@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 static const char render_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
-                                     "--view --distance-m --width --height --seed -o --output";
+                                     "--view --distance-m --field-mm --width --height --seed -o --output";
 
 int app_cmd_render(int argc, char **argv)
 {

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 static const char view_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
-                                   "--view --distance-m --width --height --seed -o --output";
+                                   "--view --distance-m --field-mm --width --height --seed -o --output";
 
 /* The views written when there is no display. */
 static const app_view default_views[] = {APP_VIEW_FRONT,         APP_VIEW_THREE_QUARTER,     APP_VIEW_TOP,

@@ -105,7 +105,8 @@ smp_status app_render_view(render_context *rc, const app_scene *scene, const app
                            double t_days, uint8_t **out_rgba, smp_error *err)
 {
     *out_rgba = NULL;
-    app_camera cam = app_scene_view_camera(scene, view, opts->distance_m, (double)opts->width / opts->height);
+    app_camera cam = app_scene_view_camera_field(scene, view, opts->distance_m, opts->field_mm,
+                                                 (double)opts->width / opts->height);
     app_light light = app_scene_light(opts->light_preset, opts);
     render_frame frame;
     app_scene_frame(scene, &cam, &light, t_days, opts->width, opts->height, &frame);

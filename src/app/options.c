@@ -23,6 +23,8 @@ const char app_options_usage[] =
     "  --view NAME             front, top, back, left, right, three-quarter,\n"
     "                          closeup-hairline, closeup-crown, closeup-scar, closeup-side\n"
     "  --distance-m D          viewing distance of the far views, 0.2..20 m (default: frame the head)\n"
+    "  --field-mm F            field of the close-up views, 5..200 mm across (default 60; 10 is a\n"
+    "                          dermatoscope's)\n"
     "  --width W --height H    image size in pixels, 16..8192 (default 1280x720)\n"
     "  --seed N                seed for dot placement (overrides the plan's)\n";
 
@@ -122,6 +124,8 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
             o->view = (app_view)found;
         } else if (strcmp(a, "--distance-m") == 0) {
             st = parse_double(a, v, 0.2, 20.0, " m", &o->distance_m, err);
+        } else if (strcmp(a, "--field-mm") == 0) {
+            st = parse_double(a, v, 5.0, 200.0, " mm", &o->field_mm, err);
         } else if (strcmp(a, "--width") == 0 || strcmp(a, "--height") == 0) {
             st = parse_double(a, v, 16, 8192, " pixels", &d, err);
             if (st == SMP_OK && d != floor(d))

@@ -32,6 +32,7 @@ typedef struct app_options {
     const char *light_preset;       /* NULL: "daylight" */
     app_view view;
     double distance_m;              /* 0: frame the head */
+    double field_mm;                /* width of a close-up's field, mm; 0: 60 mm */
     int width, height;
     bool has_seed;
     uint64_t seed;

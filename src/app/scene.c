@@ -232,13 +232,19 @@ static app_camera look_from(const float target[3], const float dir[3], float dis
 
 app_camera app_scene_view_camera(const app_scene *s, app_view view, double distance_m, double aspect)
 {
+    return app_scene_view_camera_field(s, view, distance_m, 0.0, aspect);
+}
+
+app_camera app_scene_view_camera_field(const app_scene *s, app_view view, double distance_m, double field,
+                                       double aspect)
+{
     const scalp_head *head = &s->head;
     const float normal_fov = 30.0f;
     float c[3];
     head_centre(head, c);
     if (app_view_is_closeup(view)) {
-        /* 60 mm across the wider image side from 250 mm (a phone or dermatoscope distance). */
-        const float field_mm = 60.0f, dist = 250.0f;
+        /* 60 mm (or the given field) across the wider image side from 250 mm (a phone distance). */
+        const float field_mm = field > 0.0 ? (float)field : 60.0f, dist = 250.0f;
         float half_h = 0.5f * field_mm / (float)(aspect > 1.0 ? aspect : 1.0);
         float fov = 2.0f * atanf(half_h / dist) * 180.0f / (float)SMP_PI;
         float p[3], n[3];

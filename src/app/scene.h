@@ -47,6 +47,9 @@ optics_table *app_optics_table_load(smp_error *err);
 /* Camera for a named view: far views frame the head (or stand distance_m away when > 0, with the
  * 30-degree vertical field of a normal lens); close-ups frame a field 60 mm across. */
 app_camera app_scene_view_camera(const app_scene *scene, app_view view, double distance_m, double aspect);
+/* The same with the close-ups' field (mm across the wider image side; <= 0: 60 mm). */
+app_camera app_scene_view_camera_field(const app_scene *scene, app_view view, double distance_m, double field_mm,
+                                       double aspect);
 
 /* The light of a preset ("daylight", "office", "bathroom"; NULL = daylight) with its own azimuth and
  * elevation, which opts may override. */
