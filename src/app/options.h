@@ -33,6 +33,7 @@ typedef struct app_options {
     app_view view;
     double distance_m;              /* 0: frame the head */
     int width, height;
+    bool has_width, has_height;     /* --width / --height given (commands with their own default size) */
     bool has_seed;
     uint64_t seed;
     const char *output;             /* -o */

@@ -12,19 +12,29 @@ extern const smp_embedded_file smp_embedded_tables[];
 smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn warn, smp_error *err)
 {
     memset(s, 0, sizeof *s);
-    smp_status st = plan_load(&s->plan, opts->plan_path, opts->sets, opts->set_count, warn, NULL, err);
+    plan pl;
+    smp_status st = plan_load(&pl, opts->plan_path, opts->sets, opts->set_count, warn, NULL, err);
     if (st != SMP_OK) return st;
-    app_options_apply_seed(opts, &s->plan);
+    app_options_apply_seed(opts, &pl);
+    return app_scene_create_from_plan(s, &pl, opts->plan_path ? opts->plan_path : "built-in plan", err);
+}
+
+smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *source, smp_error *err)
+{
+    memset(s, 0, sizeof *s);
+    smp_status st = plan_validate(pl, source, err);
+    if (st != SMP_OK) return st;
+    s->plan = *pl;
     ageing_params_default(&s->ageing);
     st = scalp_head_create(&s->head, &s->plan.head, err);
     if (st != SMP_OK) {
-        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
+        smp_error_prefix(err, source);
         return st;
     }
     st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
     if (st == SMP_OK) st = pigment_field_create_with_scars(&s->field, &s->head, &s->plan, &s->scars, err);
     if (st != SMP_OK) {
-        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
+        smp_error_prefix(err, source);
         app_scene_destroy(s);
         return st;
     }
@@ -83,6 +93,18 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
     s->field = field;
     s->hair = hair;
     s->hair.params.scars = &s->scars; /* it was built against the local copy above */
+    s->plan = *pl;
+    return SMP_OK;
+}
+
+smp_status app_scene_set_plan_dots(app_scene *s, const plan *pl, smp_error *err)
+{
+    smp_status st = plan_validate(pl, "plan", err);
+    if (st != SMP_OK) return st;
+    pigment_field field;
+    if ((st = pigment_field_create_with_scars(&field, &s->head, pl, &s->scars, err)) != SMP_OK) return st;
+    pigment_field_destroy(&s->field);
+    s->field = field;
     s->plan = *pl;
     return SMP_OK;
 }
