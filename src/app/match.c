@@ -8,9 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Shade factors live on a 1e-4 grid, so the shades written to a plan are short numbers and the plan that
- * is saved is exactly the plan that was rendered. */
+/* Shade factors and shades live on a 1e-4 grid, so the shades written to a plan are short numbers and the
+ * plan that is saved is exactly the plan that was rendered. Dividing by 1e4 (exact) gives the double nearest
+ * to n / 10000, the one a JSON reader makes of "0.2017"; multiplying by 1e-4 (inexact) would not. */
 #define FACTOR_STEP 1e-4
+
+static double on_grid(double x)
+{
+    return round(x * 1e4) / 1e4;
+}
 
 static double max_shade(const plan *pl)
 {
@@ -54,7 +60,7 @@ smp_status app_match_check(const plan *pl, const app_options *view, double *radi
 
 static double scaled_shade(double shade, double k)
 {
-    return fmin(1.0, round(shade * k / FACTOR_STEP) * FACTOR_STEP);
+    return fmin(1.0, on_grid(shade * k));
 }
 
 void app_match_plan_at(const plan *pl, double k, plan *out)
@@ -126,9 +132,9 @@ static smp_status search(match_ctx *c, app_match_sample lo, app_match_sample hi,
     for (int step = 0; step < max_steps; ++step) {
         if (hi.shade_factor - lo.shade_factor < 2.5 * FACTOR_STEP) break;
         double k = lo.shade_factor + (hi.shade_factor - lo.shade_factor) * f_lo / (f_lo - f_hi);
-        k = round(k / FACTOR_STEP) * FACTOR_STEP;
+        k = on_grid(k);
         if (!(k > lo.shade_factor + 0.5 * FACTOR_STEP && k < hi.shade_factor - 0.5 * FACTOR_STEP))
-            k = round(0.5 * (lo.shade_factor + hi.shade_factor) / FACTOR_STEP) * FACTOR_STEP;
+            k = on_grid(0.5 * (lo.shade_factor + hi.shade_factor));
         app_match_sample s;
         smp_status st = sample_at(c, k, &s, err);
         if (st != SMP_OK) return st;
@@ -196,7 +202,7 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
     if ((st = app_scene_set_plan(&c.scene, &smp, err)) != SMP_OK) goto done;
     if ((st = app_scene_upload(rc, &c.scene, err)) != SMP_OK) goto done;
     c.current_k = 1.0;
-    double k_max = floor(1.0 / max_shade(pl) / FACTOR_STEP + 1e-6) * FACTOR_STEP;
+    double k_max = floor(1e4 / max_shade(pl) + 1e-6) / 1e4;
     if (k_max < 1.0) k_max = 1.0; /* every shade <= 1, so 1 / max >= 1; this only guards the rounding */
     out->shade_factor_max = k_max;
     if ((st = sample_at(&c, 1.0, &out->before, err)) != SMP_OK) goto done;
