@@ -81,6 +81,7 @@ static char *result_json(const app_match_result *r, const app_options *view)
     cJSON_AddNumberToObject(region, "height", view->height);
     cJSON_AddStringToObject(region, "light_preset", view->light_preset ? view->light_preset : "daylight");
     cJSON_AddNumberToObject(o, "renders", r->renders);
+    cJSON_AddNumberToObject(o, "search_steps", r->search_steps);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     return text;

@@ -125,11 +125,11 @@ static smp_status sample_at(match_ctx *c, double k, app_match_sample *out, smp_e
  * render costs a dot rebuild and a re-splat (seconds on llvmpipe). Steps that would land within one grid
  * step of an end fall back to the midpoint. Returns the sample with the smallest |delta L*|. */
 static smp_status search(match_ctx *c, app_match_sample lo, app_match_sample hi, int max_steps, double tol,
-                         app_match_sample *best, smp_error *err)
+                         app_match_sample *best, int *steps, smp_error *err)
 {
     double f_lo = lo.delta_l, f_hi = hi.delta_l;
     int side = 0;
-    for (int step = 0; step < max_steps; ++step) {
+    for (*steps = 0; *steps < max_steps; ++*steps) {
         if (hi.shade_factor - lo.shade_factor < 2.5 * FACTOR_STEP) break;
         double k = lo.shade_factor + (hi.shade_factor - lo.shade_factor) * f_lo / (f_lo - f_hi);
         k = on_grid(k);
@@ -139,7 +139,10 @@ static smp_status search(match_ctx *c, app_match_sample lo, app_match_sample hi,
         smp_status st = sample_at(c, k, &s, err);
         if (st != SMP_OK) return st;
         if (fabs(s.delta_l) < fabs(best->delta_l)) *best = s;
-        if (fabs(s.delta_l) <= tol) break;
+        if (fabs(s.delta_l) <= tol) {
+            ++*steps;
+            break;
+        }
         if (s.delta_l > 0.0) {
             lo = s;
             f_lo = s.delta_l;
@@ -220,7 +223,7 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
         if (hi.delta_l > tol) {
             out->reachable = false;
             out->limit = APP_MATCH_TOO_LIGHT;
-        } else if (hi.delta_l < -tol && (st = search(&c, lo, hi, max_steps, tol, &best, err)) != SMP_OK) {
+        } else if (hi.delta_l < -tol && (st = search(&c, lo, hi, max_steps, tol, &best, &out->search_steps, err)) != SMP_OK) {
             goto done;
         }
     } else {
@@ -231,7 +234,7 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
         if (lo.delta_l < -tol) {
             out->reachable = false;
             out->limit = APP_MATCH_TOO_DARK;
-        } else if (lo.delta_l > tol && (st = search(&c, lo, hi, max_steps, tol, &best, err)) != SMP_OK) {
+        } else if (lo.delta_l > tol && (st = search(&c, lo, hi, max_steps, tol, &best, &out->search_steps, err)) != SMP_OK) {
             goto done;
         }
     }

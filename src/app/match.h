@@ -61,6 +61,9 @@ typedef struct app_match_result {
     double region_radius_px;  /* the disc, centred in the image */
     int region_pixels;
     int renders;              /* images rendered, the reference included */
+    int search_steps;         /* renders inside the bracket (at most max_steps: when all were used and
+                               * |after.delta_l| is still above the tolerance, the match is reachable but
+                               * not converged) */
     plan adjusted;            /* the plan with its shades x after.shade_factor (rounded to 1e-4) */
 } app_match_result;
 
