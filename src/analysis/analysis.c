@@ -15,7 +15,8 @@ smp_status analysis_disc_mean_srgb8(const uint8_t *rgba, int width, int height, 
     /* Decoding each byte through the table keeps the sums exact to the table's values; the sums are in
      * double, so a full 8192 x 8192 image loses nothing to rounding that matters at 8 bits. */
     double decode[256];
-    for (int v = 0; v < 256; ++v) decode[v] = optics_srgb8_to_linear((uint8_t)v);
+    for (int v = 0; v < 256; ++v)
+        decode[v] = optics_srgb8_to_linear((uint8_t)v);
     /* The bounding box of the disc, clamped to the image in double before the conversion to int. */
     int y0 = (int)smp_clamp(floor(centre_y_px - radius_px), 0.0, height);
     int y1 = (int)smp_clamp(ceil(centre_y_px + radius_px), -1.0, height - 1);
@@ -29,15 +30,18 @@ smp_status analysis_disc_mean_srgb8(const uint8_t *rgba, int width, int height, 
             double dx = x + 0.5 - centre_x_px;
             if (dx * dx + dy * dy > r2) continue;
             const uint8_t *p = rgba + 4 * ((size_t)y * (size_t)width + (size_t)x);
-            for (int k = 0; k < 3; ++k) sum[k] += decode[p[k]];
+            for (int k = 0; k < 3; ++k)
+                sum[k] += decode[p[k]];
             ++n;
         }
     }
     if (n == 0)
-        return smp_error_set(err, SMP_ERR_INPUT,
-                             "analysis: the disc of radius %g pixels at (%g, %g) covers no pixel of the %dx%d image",
-                             radius_px, centre_x_px, centre_y_px, width, height);
-    for (int k = 0; k < 3; ++k) out->linear_rgb[k] = sum[k] / n;
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "analysis: the disc of radius %g pixels at (%g, %g) covers no pixel of the %dx%d image",
+            radius_px, centre_x_px, centre_y_px, width, height);
+    for (int k = 0; k < 3; ++k)
+        out->linear_rgb[k] = sum[k] / n;
     out->pixel_count = n;
     analysis_linear_rgb_to_lab(out->linear_rgb, out->lab);
     return SMP_OK;

@@ -32,7 +32,7 @@ smp_status analysis_disc_mean_srgb8(const uint8_t *rgba, int width, int height, 
 /* Linear sRGB (IEC 61966-2-1, 0..1) -> CIELAB with the D65 white; values are not clipped. */
 void analysis_linear_rgb_to_lab(const double linear_rgb[3], double lab[3]);
 
-/* CIEDE2000 colour difference (kL = kC = kH = 1) between two CIELAB colours; symmetric, 0 for equal colours. */
+/* CIEDE2000 difference (kL = kC = kH = 1) between two CIELAB colours; symmetric, 0 for equal colours. */
 double analysis_delta_e00(const double lab1[3], const double lab2[3]);
 
 #endif

@@ -14,10 +14,11 @@ static const char match_allowed[] = "--plan --set --seed --light-azimuth --light
 
 static const char match_usage[] =
     "usage: smpsim match [options] [-o plan.json]\n\n"
-    "Finds the factor k on every session's and touch-up's ink shade that makes the healed, treated bald scalp\n"
-    "read like the patient's own #0 stubble (0.5 mm) for their skin type, hair colour and grey fraction:\n"
-    "both rendered from the top at conversation distance and compared on a 30 mm disc on the vertex\n"
-    "(CIELAB, CIEDE2000). Prints JSON on stdout; with -o, saves the plan with the matched shades.\n\n"
+    "Finds the factor k on every session's and touch-up's ink shade that makes the healed, treated\n"
+    "bald scalp read like the patient's own #0 stubble (0.5 mm) for their skin type, hair colour and\n"
+    "grey fraction: both rendered from the top at conversation distance and compared on a 30 mm disc\n"
+    "on the vertex (CIELAB, CIEDE2000). Prints JSON on stdout; with -o, saves the plan with the\n"
+    "matched shades. docs/model.md, 'Shade matching', has the method.\n\n"
     "  -o FILE                 save the adjusted plan (JSON) there, atomically\n"
     "  --plan FILE, --set PATH=VALUE, --seed N   the plan, as for render\n"
     "  --distance-m D          viewing distance, 0.2..20 m (default 1)\n"
@@ -33,7 +34,8 @@ static double round4(double v)
 static cJSON *lab_json(const double lab[3])
 {
     cJSON *a = cJSON_CreateArray();
-    for (int k = 0; a && k < 3; ++k) cJSON_AddItemToArray(a, cJSON_CreateNumber(round4(lab[k])));
+    for (int k = 0; a && k < 3; ++k)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(round4(lab[k])));
     return a;
 }
 
@@ -56,15 +58,19 @@ static char *result_json(const app_match_result *r, const app_options *view)
     cJSON_AddItemToObject(o, "before", sample_json(&r->before, false));
     cJSON_AddItemToObject(o, "after", sample_json(&r->after, true));
     cJSON_AddBoolToObject(o, "reachable", r->reachable);
-    if (r->limit == APP_MATCH_REACHED) cJSON_AddNullToObject(o, "limit");
+    if (r->limit == APP_MATCH_REACHED)
+        cJSON_AddNullToObject(o, "limit");
     else
-        cJSON_AddStringToObject(o, "limit", r->limit == APP_MATCH_TOO_LIGHT ? "too light at the largest shades"
-                                                                            : "too dark with no ink");
+        cJSON_AddStringToObject(o, "limit",
+                                r->limit == APP_MATCH_TOO_LIGHT ? "too light at the largest shades"
+                                                                : "too dark with no ink");
     cJSON_AddNumberToObject(o, "shade_factor_max", r->shade_factor_max);
     cJSON *s = cJSON_AddArrayToObject(o, "sessions_shade");
-    for (int i = 0; i < p->session_count; ++i) cJSON_AddItemToArray(s, cJSON_CreateNumber(p->sessions[i].shade));
+    for (int i = 0; i < p->session_count; ++i)
+        cJSON_AddItemToArray(s, cJSON_CreateNumber(p->sessions[i].shade));
     cJSON *t = cJSON_AddArrayToObject(o, "touch_ups_shade");
-    for (int i = 0; i < p->touch_up_count; ++i) cJSON_AddItemToArray(t, cJSON_CreateNumber(p->touch_ups[i].shade));
+    for (int i = 0; i < p->touch_up_count; ++i)
+        cJSON_AddItemToArray(t, cJSON_CreateNumber(p->touch_ups[i].shade));
     cJSON_AddNumberToObject(o, "fitzpatrick", p->patient.fitzpatrick);
     char hex[8];
     snprintf(hex, sizeof hex, "#%02x%02x%02x", p->patient.hair_color_srgb8[0], p->patient.hair_color_srgb8[1],
@@ -91,7 +97,8 @@ int app_cmd_match(int argc, char **argv)
 {
     app_options opts;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, match_allowed, &err) != SMP_OK) return app_fail("match", &err);
+    if (app_options_parse(&opts, argc, argv, 1, match_allowed, &err) != SMP_OK)
+        return app_fail("match", &err);
     if (opts.help) {
         printf("%s", match_usage);
         return 0;

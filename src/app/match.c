@@ -21,8 +21,10 @@ static double on_grid(double x)
 static double max_shade(const plan *pl)
 {
     double m = 0.0;
-    for (int i = 0; i < pl->session_count; ++i) m = fmax(m, pl->sessions[i].shade);
-    for (int i = 0; i < pl->touch_up_count; ++i) m = fmax(m, pl->touch_ups[i].shade);
+    for (int i = 0; i < pl->session_count; ++i)
+        m = fmax(m, pl->sessions[i].shade);
+    for (int i = 0; i < pl->touch_up_count; ++i)
+        m = fmax(m, pl->touch_ups[i].shade);
     return m;
 }
 
@@ -31,29 +33,33 @@ static double max_shade(const plan *pl)
 static double px_per_mm_at_target(const app_options *view)
 {
     static const app_scene no_head; /* zero landmarks: only the distance and the field of view are used */
-    app_camera cam = app_scene_view_camera(&no_head, APP_VIEW_TOP, view->distance_m,
-                                           (double)view->width / view->height);
+    app_camera cam =
+        app_scene_view_camera(&no_head, APP_VIEW_TOP, view->distance_m, (double)view->width / view->height);
     double d = 0.0;
-    for (int k = 0; k < 3; ++k) d += (cam.eye_mm[k] - cam.target_mm[k]) * (cam.eye_mm[k] - cam.target_mm[k]);
+    for (int k = 0; k < 3; ++k)
+        d += (cam.eye_mm[k] - cam.target_mm[k]) * (cam.eye_mm[k] - cam.target_mm[k]);
     return view->height / (2.0 * sqrt(d) * tan(0.5 * cam.fov_y_deg * SMP_PI / 180.0));
 }
 
 smp_status app_match_check(const plan *pl, const app_options *view, double *radius_px, smp_error *err)
 {
     if (pl->session_count == 0 && pl->touch_up_count == 0)
-        return smp_error_set(err, SMP_ERR_INPUT,
-                             "sessions: match needs at least one session or touch-up to set the shade of, got none");
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "sessions: match needs at least one session or touch-up to set the shade of, got none");
     if (max_shade(pl) <= 0.0)
-        return smp_error_set(err, SMP_ERR_INPUT,
-                             "sessions[0].shade: match scales the shades, so at least one must be above 0 (0..1)");
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "sessions[0].shade: match scales the shades, so at least one must be above 0 (0..1)");
     app_options v = *view;
     if (v.distance_m <= 0.0) v.distance_m = APP_MATCH_DISTANCE_M;
     double r = APP_MATCH_REGION_MM * px_per_mm_at_target(&v);
     if (r * r * SMP_PI < APP_MATCH_MIN_PIXELS)
-        return smp_error_set(err, SMP_ERR_INPUT,
-                             "--distance-m %g with --height %d: the measured %g mm disc on the vertex covers only "
-                             "%.1f pixels; it needs at least %d (a shorter distance or a taller image)",
-                             v.distance_m, v.height, APP_MATCH_REGION_MM, r * r * SMP_PI, APP_MATCH_MIN_PIXELS);
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "--distance-m %g with --height %d: the measured %g mm disc on the vertex covers only "
+            "%.1f pixels; it needs at least %d (a shorter distance or a taller image)",
+            v.distance_m, v.height, APP_MATCH_REGION_MM, r * r * SMP_PI, APP_MATCH_MIN_PIXELS);
     if (radius_px) *radius_px = r;
     return SMP_OK;
 }
@@ -67,18 +73,20 @@ void app_match_plan_at(const plan *pl, double k, plan *out)
 {
     *out = *pl;
     if (k == 1.0) return;
-    for (int i = 0; i < out->session_count; ++i) out->sessions[i].shade = scaled_shade(pl->sessions[i].shade, k);
-    for (int i = 0; i < out->touch_up_count; ++i) out->touch_ups[i].shade = scaled_shade(pl->touch_ups[i].shade, k);
+    for (int i = 0; i < out->session_count; ++i)
+        out->sessions[i].shade = scaled_shade(pl->sessions[i].shade, k);
+    for (int i = 0; i < out->touch_up_count; ++i)
+        out->touch_ups[i].shade = scaled_shade(pl->touch_ups[i].shade, k);
 }
 
 typedef struct match_ctx {
     render_context *rc;
     app_scene scene;
-    const plan *base;       /* the plan as given (norwood and hair length already set for the SMP scene) */
-    app_options view;       /* top view, size, distance, light */
+    const plan *base; /* the plan as given (norwood and hair length already set for the SMP scene) */
+    app_options view; /* top view, size, distance, light */
     double radius_px;
     double reference_lab[3];
-    double current_k;       /* the shade factor the scene's dots were built with */
+    double current_k; /* the shade factor the scene's dots were built with */
     int renders;
 } match_ctx;
 
@@ -86,13 +94,13 @@ typedef struct match_ctx {
 static smp_status measure(match_ctx *c, double lab[3], int *pixels, smp_error *err)
 {
     uint8_t *rgba = NULL;
-    smp_status st = app_render_view(c->rc, &c->scene, &c->view, APP_VIEW_TOP, app_scene_default_days(&c->scene),
-                                     &rgba, err);
+    smp_status st = app_render_view(c->rc, &c->scene, &c->view, APP_VIEW_TOP,
+                                    app_scene_default_days(&c->scene), &rgba, err);
     if (st != SMP_OK) return st;
     c->renders++;
     analysis_region_colour m;
-    st = analysis_disc_mean_srgb8(rgba, c->view.width, c->view.height, 0.5 * c->view.width, 0.5 * c->view.height,
-                                  c->radius_px, &m, err);
+    st = analysis_disc_mean_srgb8(rgba, c->view.width, c->view.height, 0.5 * c->view.width,
+                                  0.5 * c->view.height, c->radius_px, &m, err);
     free(rgba);
     if (st != SMP_OK) return st;
     memcpy(lab, m.lab, sizeof m.lab);
@@ -158,8 +166,8 @@ static smp_status search(match_ctx *c, app_match_sample lo, app_match_sample hi,
     return SMP_OK;
 }
 
-smp_status app_match_run(render_context *rc, const plan *pl, const app_options *view, const app_match_params *params,
-                         app_match_result *out, smp_error *err)
+smp_status app_match_run(render_context *rc, const plan *pl, const app_options *view,
+                         const app_match_params *params, app_match_result *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
     double radius_px = 0.0;
@@ -217,13 +225,16 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
     } else if (out->before.delta_l > 0.0) {
         /* Too light: more ink, up to k_max. */
         lo = out->before;
-        if (k_max - 1.0 < 0.5 * FACTOR_STEP) hi = lo;
-        else if ((st = sample_at(&c, k_max, &hi, err)) != SMP_OK) goto done;
+        if (k_max - 1.0 < 0.5 * FACTOR_STEP)
+            hi = lo;
+        else if ((st = sample_at(&c, k_max, &hi, err)) != SMP_OK)
+            goto done;
         if (fabs(hi.delta_l) < fabs(best.delta_l)) best = hi;
         if (hi.delta_l > tol) {
             out->reachable = false;
             out->limit = APP_MATCH_TOO_LIGHT;
-        } else if (hi.delta_l < -tol && (st = search(&c, lo, hi, max_steps, tol, &best, &out->search_steps, err)) != SMP_OK) {
+        } else if (hi.delta_l < -tol &&
+                   (st = search(&c, lo, hi, max_steps, tol, &best, &out->search_steps, err)) != SMP_OK) {
             goto done;
         }
     } else {
@@ -234,7 +245,8 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
         if (lo.delta_l < -tol) {
             out->reachable = false;
             out->limit = APP_MATCH_TOO_DARK;
-        } else if (lo.delta_l > tol && (st = search(&c, lo, hi, max_steps, tol, &best, &out->search_steps, err)) != SMP_OK) {
+        } else if (lo.delta_l > tol &&
+                   (st = search(&c, lo, hi, max_steps, tol, &best, &out->search_steps, err)) != SMP_OK) {
             goto done;
         }
     }

@@ -23,13 +23,13 @@
 #include "plan/plan.h"
 #include "render/render.h"
 
-#define APP_MATCH_DISTANCE_M 1.0     /* conversation distance, the default view */
-#define APP_MATCH_WIDTH 480          /* default image size: the disc spans about 1250 pixels at 1 m */
+#define APP_MATCH_DISTANCE_M 1.0 /* conversation distance, the default view */
+#define APP_MATCH_WIDTH 480      /* default image size: the disc spans about 1250 pixels at 1 m */
 #define APP_MATCH_HEIGHT 360
-#define APP_MATCH_REGION_MM 30.0     /* radius of the measured disc on the vertex, along the scalp (match.c) */
-#define APP_MATCH_MIN_PIXELS 20      /* fewer pixels in the disc: the view is too far or too small */
-#define APP_MATCH_MAX_STEPS 10       /* default renders of the search inside the bracket */
-#define APP_MATCH_TOLERANCE_L 0.1    /* default: stop when |delta L*| is this small (L* units) */
+#define APP_MATCH_REGION_MM 30.0  /* radius of the measured disc on the vertex, along the scalp (match.c) */
+#define APP_MATCH_MIN_PIXELS 20   /* fewer pixels in the disc: the view is too far or too small */
+#define APP_MATCH_MAX_STEPS 10    /* default renders of the search inside the bracket */
+#define APP_MATCH_TOLERANCE_L 0.1 /* default: stop when |delta L*| is this small (L* units) */
 
 typedef struct app_match_params {
     int max_steps;      /* renders inside the bracket, after the end points; 0 = APP_MATCH_MAX_STEPS */
@@ -52,19 +52,19 @@ typedef struct app_match_sample {
 } app_match_sample;
 
 typedef struct app_match_result {
-    double reference_lab[3];  /* the patient's #0 stubble */
-    app_match_sample before;  /* k = 1, the plan as given */
-    app_match_sample after;   /* the matched k (the best rendered one when unreachable) */
+    double reference_lab[3]; /* the patient's #0 stubble */
+    app_match_sample before; /* k = 1, the plan as given */
+    app_match_sample after;  /* the matched k (the best rendered one when unreachable) */
     bool reachable;
     app_match_limit limit;
-    double shade_factor_max;  /* k_max */
-    double region_radius_px;  /* the disc, centred in the image */
+    double shade_factor_max; /* k_max */
+    double region_radius_px; /* the disc, centred in the image */
     int region_pixels;
-    int renders;              /* images rendered, the reference included */
-    int search_steps;         /* renders inside the bracket (at most max_steps: when all were used and
-                               * |after.delta_l| is still above the tolerance, the match is reachable but
-                               * not converged) */
-    plan adjusted;            /* the plan with its shades x after.shade_factor (rounded to 1e-4) */
+    int renders;      /* images rendered, the reference included */
+    int search_steps; /* renders inside the bracket (at most max_steps: when all were used and
+                       * |after.delta_l| is still above the tolerance, the match is reachable but
+                       * not converged) */
+    plan adjusted;    /* the plan with its shades x after.shade_factor (rounded to 1e-4) */
 } app_match_result;
 
 /* Checks the input before anything is built: pl has something to scale (a session or touch-up, a shade
@@ -82,8 +82,8 @@ void app_match_plan_at(const plan *pl, double shade_factor, plan *out);
  * view (0: APP_MATCH_DISTANCE_M) and the light (preset, azimuth, elevation); its view field is ignored
  * (always the top view). params may be NULL (defaults). Fails with SMP_ERR_INPUT (app_match_check),
  * SMP_ERR_NOMEM or SMP_ERR_GL.
- * Costs two scene builds and about 4-8 renders (docs/model.md). */
-smp_status app_match_run(render_context *rc, const plan *pl, const app_options *view, const app_match_params *params,
-                         app_match_result *out, smp_error *err);
+ * Costs two scene builds and 3-6 renders (about 15-30 s on 2 cores with llvmpipe; docs/model.md). */
+smp_status app_match_run(render_context *rc, const plan *pl, const app_options *view,
+                         const app_match_params *params, app_match_result *out, smp_error *err);
 
 #endif

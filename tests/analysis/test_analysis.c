@@ -37,7 +37,8 @@ static void disc_of_a_uniform_image_should_give_its_own_lab(void **state)
     smp_error err = {0};
     assert_int_equal(analysis_disc_mean_srgb8(img, W, H, W / 2.0, H / 2.0, 10.0, &m, &err), SMP_OK);
     double rgb[3], xyz[3], lab[3];
-    for (int k = 0; k < 3; ++k) rgb[k] = optics_srgb8_to_linear(c[k]);
+    for (int k = 0; k < 3; ++k)
+        rgb[k] = optics_srgb8_to_linear(c[k]);
     optics_linear_rgb_to_xyz(rgb, xyz);
     optics_xyz_to_lab(xyz, lab);
     for (int k = 0; k < 3; ++k) {
@@ -56,11 +57,13 @@ static void two_halves_should_average_in_linear_light(void **state)
     (void)state;
     uint8_t *img = image_filled(0, 0, 0);
     for (int y = 0; y < H; ++y)
-        for (int x = W / 2; x < W; ++x) set_pixel(img, x, y, 255, 255, 255);
+        for (int x = W / 2; x < W; ++x)
+            set_pixel(img, x, y, 255, 255, 255);
     analysis_region_colour m;
     smp_error err = {0};
     assert_int_equal(analysis_disc_mean_srgb8(img, W, H, W / 2.0, H / 2.0, 12.0, &m, &err), SMP_OK);
-    for (int k = 0; k < 3; ++k) assert_near(m.linear_rgb[k], 0.5, 1e-12);
+    for (int k = 0; k < 3; ++k)
+        assert_near(m.linear_rgb[k], 0.5, 1e-12);
     assert_near(m.lab[0], 116.0 * cbrt(0.5) - 16.0, 1e-6);
     /* Grey: a* and b* near 0 (within the 0.01-0.02 by which the sRGB matrix's white misses CIELAB's D65
      * white point), and exactly the Lab of linear grey 0.5. */
@@ -68,7 +71,8 @@ static void two_halves_should_average_in_linear_light(void **state)
     double xyz[3], lab[3];
     optics_linear_rgb_to_xyz(grey, xyz);
     optics_xyz_to_lab(xyz, lab);
-    for (int k = 0; k < 3; ++k) assert_near(m.lab[k], lab[k], 1e-9);
+    for (int k = 0; k < 3; ++k)
+        assert_near(m.lab[k], lab[k], 1e-9);
     assert_near(m.lab[1], 0.0, 0.02);
     assert_near(m.lab[2], 0.0, 0.02);
     free(img);

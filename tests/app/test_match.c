@@ -72,12 +72,15 @@ static app_match_result *match_of(fixture *f, const char *set, bool no_scars, pl
     app_match_result *r = malloc(sizeof *r);
     assert_non_null(r);
     if (app_match_run(f->rc, given, &view, &params, r, &err) != SMP_OK) fail_msg("%s", err.message);
-    print_message("%-24s stubble L*a*b* %.2f %.2f %.2f | k=1: dE00 %.2f dL* %+.2f | k=%.4f: dE00 %.2f dL* %+.2f | "
-                  "%s | %d renders\n",
-                  set ? set : "built-in plan", r->reference_lab[0], r->reference_lab[1], r->reference_lab[2],
-                  r->before.delta_e00, r->before.delta_l, r->after.shade_factor, r->after.delta_e00, r->after.delta_l,
-                  r->reachable ? "reachable" : r->limit == APP_MATCH_TOO_LIGHT ? "too light at k_max" : "too dark at k=0",
-                  r->renders);
+    print_message(
+        "%-24s stubble L*a*b* %.2f %.2f %.2f | k=1: dE00 %.2f dL* %+.2f | k=%.4f: dE00 %.2f dL* %+.2f | "
+        "%s | %d renders\n",
+        set ? set : "built-in plan", r->reference_lab[0], r->reference_lab[1], r->reference_lab[2],
+        r->before.delta_e00, r->before.delta_l, r->after.shade_factor, r->after.delta_e00, r->after.delta_l,
+        r->reachable                      ? "reachable"
+        : r->limit == APP_MATCH_TOO_LIGHT ? "too light at k_max"
+                                          : "too dark at k=0",
+        r->renders);
     return r;
 }
 
@@ -116,12 +119,17 @@ static void assert_match_honest(const app_match_result *r, const plan *given)
     plan expected;
     app_match_plan_at(given, r->after.shade_factor, &expected);
     assert_true(plan_equal(&r->adjusted, &expected));
-    for (int i = 0; i < r->adjusted.session_count; ++i) assert_true(r->adjusted.sessions[i].shade <= 1.0);
-    for (int i = 0; i < r->adjusted.touch_up_count; ++i) assert_true(r->adjusted.touch_ups[i].shade <= 1.0);
-    /* Everything but the shades is the plan as given: the patient stays as they are (not bald, not clipped). */
+    for (int i = 0; i < r->adjusted.session_count; ++i)
+        assert_true(r->adjusted.sessions[i].shade <= 1.0);
+    for (int i = 0; i < r->adjusted.touch_up_count; ++i)
+        assert_true(r->adjusted.touch_ups[i].shade <= 1.0);
+    /* Everything but the shades is the plan as given: the patient stays as they are (not bald, not clipped).
+     */
     expected = r->adjusted;
-    for (int i = 0; i < expected.session_count; ++i) expected.sessions[i].shade = given->sessions[i].shade;
-    for (int i = 0; i < expected.touch_up_count; ++i) expected.touch_ups[i].shade = given->touch_ups[i].shade;
+    for (int i = 0; i < expected.session_count; ++i)
+        expected.sessions[i].shade = given->sessions[i].shade;
+    for (int i = 0; i < expected.touch_up_count; ++i)
+        expected.touch_ups[i].shade = given->touch_ups[i].shade;
     assert_true(plan_equal(&expected, given));
 }
 

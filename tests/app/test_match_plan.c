@@ -23,7 +23,7 @@ static void plan_at_should_scale_every_shade_round_to_1e4_and_cap_at_1(void **st
     p.touch_up_count = 1;
     p.touch_ups[0].shade = 0.9;
     app_match_plan_at(&p, 0.33337, &q);
-    assert_true(q.sessions[0].shade == 0.2); /* 0.200022 */
+    assert_true(q.sessions[0].shade == 0.2);  /* 0.200022 */
     assert_true(q.sessions[1].shade == 0.1);  /* 0.100011 */
     assert_true(q.touch_ups[0].shade == 0.3); /* 0.300033 */
     app_match_plan_at(&p, 1.2, &q);
