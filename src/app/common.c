@@ -32,9 +32,11 @@ smp_status app_output_dir_check(const char *path, smp_error *err)
     if (!path || !path[0]) return smp_error_set(err, SMP_ERR_INPUT, "-o: needs a file name");
     char dir[1024];
     if ((size_t)snprintf(dir, sizeof dir, "%s", path) >= sizeof dir)
-        return smp_error_set(err, SMP_ERR_INPUT, "-o: the path is longer than %zu characters", sizeof dir - 1);
+        return smp_error_set(err, SMP_ERR_INPUT, "-o: the path is longer than %zu characters",
+                             sizeof dir - 1);
     char *slash = strrchr(dir, '/');
-    if (slash && slash[1] == '\0') return smp_error_set(err, SMP_ERR_INPUT, "-o %s: must name a file, not a directory", path);
+    if (slash && slash[1] == '\0')
+        return smp_error_set(err, SMP_ERR_INPUT, "-o %s: must name a file, not a directory", path);
     if (!slash) return SMP_OK;
     if (slash == dir) slash[1] = '\0';
     else *slash = '\0';
