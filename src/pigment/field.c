@@ -29,6 +29,52 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- the deposit ---- */
+
+/* Round liners pack their pins in a circle: the width of the enclosing circle over the pin diameter is the
+ * known optimum of packing n equal circles in a circle (Graham et al., Discrete Math 181:139, 1998):
+ * n = 3, three pins on a triangle, 1 + 2/sqrt(3); n = 5, a pentagon, 1 + 1/sin(36 deg); n = 7, a hexagon
+ * around one pin, 3. */
+double pigment_needle_footprint_mm(const plan_pigment *p)
+{
+    double d = p->pin_diameter_mm;
+    switch (p->needle) {
+    case PLAN_NEEDLE_1RL:
+        return d;
+    case PLAN_NEEDLE_3RL:
+        return d * (1.0 + 2.0 / sqrt(3.0));
+    case PLAN_NEEDLE_5RL:
+        return d * (1.0 + 1.0 / sin(SMP_PI / 5.0));
+    case PLAN_NEEDLE_7RL:
+        return 3.0 * d;
+    }
+    return d;
+}
+
+double pigment_deposit_diameter_mm(const plan_pigment *p)
+{
+    /* 0 is the plan's null: not given (plan.h). */
+    if (p->dot_diameter_mm > 0.0) return p->dot_diameter_mm;
+    return pigment_needle_footprint_mm(p) * PIGMENT_WOUND_SPREAD;
+}
+
+double pigment_ink_load_factor(plan_ink_quality q)
+{
+    switch (q) {
+    case PLAN_INK_MEDICAL:
+        return PIGMENT_INK_LOAD_MEDICAL;
+    case PLAN_INK_COSMETIC:
+        return PIGMENT_INK_LOAD_COSMETIC;
+    case PLAN_INK_TATTOO:
+        return PIGMENT_INK_LOAD_TATTOO;
+    case PLAN_INK_INFERIOR:
+        return PIGMENT_INK_LOAD_INFERIOR;
+    }
+    return 1.0;
+}
+
+/* ---- placement ---- */
+
 typedef struct dot_hash {
     uint32_t mask;    /* table size - 1 (power of two) */
     int32_t *heads;   /* first dot in each bucket, -1 when empty */
@@ -380,7 +426,10 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
 
         smp_rng rng;
         smp_rng_init(&rng, pl->seed, (uint64_t)l);
-        float shade = (float)(layers[l].shade * pl->pigment.shade);
+        /* The ink load of this layer's dots (pigment.h): shades times the ink grade's load. */
+        double load = pigment_ink_load_factor(pl->pigment.ink_quality);
+        float shade = (float)(layers[l].shade * pl->pigment.shade * load);
+        float deposit_mm = (float)pigment_deposit_diameter_mm(&pl->pigment);
         long long tries = 0, max_tries = 400LL * targets[l] + 100000;
         int placed = 0;
         while (placed < targets[l] && tries < max_tries) {
@@ -403,9 +452,9 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
                 pigment_dot *d = &field->dots[field->count];
                 if (k == 1) *d = centre;
                 else dot_offset(head, &centre, off[i][0], off[i][1], d);
-                d->diameter_mm = jitter(&rng, (float)pl->pigment.dot_diameter_mm, 0.12f, 0.6f, 1.5f);
+                d->diameter_mm = jitter(&rng, deposit_mm, 0.12f, 0.6f, 1.5f);
                 d->depth_mm = fminf(fmaxf(jitter(&rng, (float)pl->pigment.depth_mm, 0.15f, 0.5f, 1.6f), 0.05f), 3.0f);
-                d->ink = fminf(fmaxf(jitter(&rng, shade, 0.10f, 0.7f, 1.3f), 0.0f), 1.0f);
+                d->ink = fminf(fmaxf(jitter(&rng, shade, 0.10f, 0.7f, 1.3f), 0.0f), PIGMENT_INK_MAX);
                 /* Scar tissue keeps less ink (atrophic scars least: scalp/scar.h). */
                 if (scars) d->ink *= scalp_scar_pigment_uptake(scars, d->position_mm);
                 d->session = l;

@@ -3,6 +3,11 @@
  * weight (hairline x pattern x zones) ask for, in follicular-unit style clusters of 1-3 dots, with per-dot
  * jitter of size, depth and ink from needle variation. Sessions layer: a later
  * session fills between the dots of the earlier ones. Deterministic for the plan's seed.
+ *
+ * A dot here is the ink DEPOSIT the needle leaves (DESIGN.md, "The ink deposit"): a column of ink along the
+ * needle's track from the dermal-epidermal junction down to the needle's tip, as wide as the needle cluster
+ * makes it, with an ink load set by shade, dilution and ink grade. What is SEEN of it (the 0.1-0.17 mm grey
+ * mark of the clinics' "dot size") is the optics' business, not this module's.
  * Plain C: no GL, no SDL, no printing. Ageing and shading of dots belong to ageing/ and render/.
  *
  *     pigment_field field;
@@ -22,9 +27,14 @@ typedef struct pigment_dot {
     float position_mm[3]; /* on the mesh surface, head frame */
     float normal[3];      /* unit surface normal at the dot */
     float uv[2];          /* scalp chart coordinates */
-    float diameter_mm;    /* healed diameter (full width at half maximum of the ink spot), jittered */
-    float depth_mm;       /* depth of the ink below the surface, jittered */
-    float ink;            /* ink amount 0..1: the session's shade times the pigment shade, jittered */
+    float diameter_mm;    /* width of the ink deposit at its top (the dermal-epidermal junction), mm:
+                           * pigment_deposit_diameter_mm(&plan.pigment) jittered by 12 % (x 0.6..1.5) */
+    float depth_mm;       /* needle depth, the tip of the track and bottom of the ink column, mm below the
+                           * surface: plan.pigment.depth_mm jittered by 15 % (x 0.5..1.6), within 0.05..3 */
+    float ink;            /* ink load, 1 = the darkest SMP working dilution (carbon black diluted 25x):
+                           * pigment shade x session shade x pigment_ink_load_factor(ink_quality), jittered by
+                           * 10 % (x 0.7..1.3), within 0..PIGMENT_INK_MAX, times the scar tissue's uptake.
+                           * Not a fraction: undiluted tattoo ink at shade 1 is about 25 */
     int session;          /* 0..session_count-1 for sessions, then session_count + k for touch-up k */
 } pigment_dot;
 
@@ -50,6 +60,35 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
 void pigment_field_destroy(pigment_field *field); /* safe on a zeroed or destroyed field */
 
 #define PIGMENT_MAX_DOTS 2000000
+
+/* ---- The deposit: what one needle stroke leaves ---- */
+
+/* How much wider the deposit is than the pins' footprint: ink spreads a little beyond the pins and the
+ * practitioner's pressure widens the wound. A calibration against what people see, documented with the
+ * deposit-to-look model in docs/optics-model.md; 1 until that calibration is made. */
+#define PIGMENT_WOUND_SPREAD 1.0
+
+/* Optical ink load per unit of shade, by ink grade, in units of the SMP working dilution (carbon black
+ * diluted 25x with water, docs/optics-model.md §3, where ink amount 1 is that load). */
+#define PIGMENT_INK_LOAD_MEDICAL 1.0  /* SMP ink, diluted to the working dilution */
+#define PIGMENT_INK_LOAD_COSMETIC 1.0 /* the same carbon at the same dilution */
+/* Undiluted tattoo ink: 25x the working dilution (optics-model.md §3: "neat ink would be a = 25"). */
+#define PIGMENT_INK_LOAD_TATTOO 25.0
+/* Cheap, poorly dispersed ink: its carbon sits in aggregates, which absorb less light per unit mass than
+ * dispersed particles (the "packaging" effect, optics-model.md §3). 0.6 is an ASSUMPTION, not a measured
+ * value; a clinic that knows its ink better changes it here (or lowers the plan's shade). */
+#define PIGMENT_INK_LOAD_INFERIOR 0.6
+/* The largest ink load a dot carries after jitter (undiluted tattoo ink at shade 1 jittered up is 32.5). */
+#define PIGMENT_INK_MAX 40.0f
+
+/* Width of the needle cluster, mm: its round-liner pins (diameter d = p->pin_diameter_mm) packed in a
+ * circle; 1 pin d, 3 pins d(1 + 2/sqrt 3) = 2.155 d, 5 pins d(1 + 1/sin 36 deg) = 2.701 d, 7 pins 3 d. */
+double pigment_needle_footprint_mm(const plan_pigment *p);
+/* Width of the ink deposit at its top, mm: p->dot_diameter_mm when given (non-zero), else the needle's
+ * footprint x PIGMENT_WOUND_SPREAD. */
+double pigment_deposit_diameter_mm(const plan_pigment *p);
+/* Ink load per unit of shade for an ink grade (the PIGMENT_INK_LOAD_* above); 1 for an unknown grade. */
+double pigment_ink_load_factor(plan_ink_quality q);
 
 /* The Poisson-disk radius factor: cluster centres of a layer whose cumulative cluster density is rho (per
  * mm²) keep at least PIGMENT_SPACING_FACTOR / sqrt(rho * max(w, 1/4)) mm apart, w the treatment weight

@@ -45,7 +45,21 @@ typedef enum plan_pattern {
 } plan_pattern;
 
 typedef enum plan_hairline_style { PLAN_HAIRLINE_SOFT = 0, PLAN_HAIRLINE_LINEAR } plan_hairline_style;
-typedef enum plan_ink_quality { PLAN_INK_MEDICAL = 0, PLAN_INK_COSMETIC, PLAN_INK_TATTOO } plan_ink_quality;
+/* Ink grade. "inferior": the cheap, poorly dispersed inks of inexperienced clinics (pigment/pigment.h gives
+ * each grade's ink load). Appended last so that saved enum values keep their meaning. */
+typedef enum plan_ink_quality {
+    PLAN_INK_MEDICAL = 0,
+    PLAN_INK_COSMETIC,
+    PLAN_INK_TATTOO,
+    PLAN_INK_INFERIOR
+} plan_ink_quality;
+/* Needle cluster: round liners of 1, 3, 5 or 7 pins ("1RL", "3RL", "5RL", "7RL"). */
+typedef enum plan_needle {
+    PLAN_NEEDLE_1RL = 0,
+    PLAN_NEEDLE_3RL,
+    PLAN_NEEDLE_5RL,
+    PLAN_NEEDLE_7RL
+} plan_needle;
 typedef enum plan_scar_type { PLAN_SCAR_FUT = 0, PLAN_SCAR_FUE } plan_scar_type;
 
 typedef struct plan_head {
@@ -97,11 +111,18 @@ typedef struct plan_clusters {
     double spacing_mm;         /* distance between the dots of one cluster; 0.2..1 mm */
 } plan_clusters;
 
+/* What the needle leaves: a column of ink from the dermal-epidermal junction down to the needle's tip,
+ * as wide as the needle cluster makes it (pigment_deposit_diameter_mm), with the ink load of shade and
+ * ink grade (pigment_ink_load_factor). What is seen of it comes from optics/. */
 typedef struct plan_pigment {
-    double shade;              /* ink strength 0..1 (1 = undiluted carbon black) */
-    double depth_mm;           /* needle depth below the skin surface; 0.1..3.0 mm */
-    double dot_diameter_mm;    /* healed dot diameter; 0.05..0.5 mm */
-    plan_ink_quality ink_quality; /* "medical", "cosmetic" or "tattoo" */
+    double shade;              /* ink strength 0..1; 1 = the darkest SMP working dilution (carbon black
+                                * diluted 25x), or undiluted tattoo ink with PLAN_INK_TATTOO */
+    double depth_mm;           /* needle depth below the skin surface (the tip of the track); 0.1..3.0 mm */
+    plan_needle needle;        /* needle cluster, "1RL" (default), "3RL", "5RL" or "7RL" */
+    double pin_diameter_mm;    /* pin gauge; 0.15..0.40 mm (#10 = 0.30) */
+    double dot_diameter_mm;    /* width of the ink deposit at its top, 0.05..1.5 mm; 0 (JSON null): not given,
+                                * the width follows from needle and pin_diameter_mm */
+    plan_ink_quality ink_quality; /* "medical", "cosmetic", "tattoo" or "inferior" */
 } plan_pigment;
 
 typedef struct plan_session {

@@ -11,6 +11,7 @@
 
 typedef enum plan_field_kind {
     PLAN_FIELD_NUMBER,  /* double, checked against [min, max] */
+    PLAN_FIELD_NUMBER_OR_NULL, /* double in [min, max], or JSON null stored as 0 (min > 0 keeps 0 free) */
     PLAN_FIELD_INT,     /* int, integral JSON number in [min, max] */
     PLAN_FIELD_SEED,    /* uint64_t, integral JSON number in [0, 2^53] (exact in a double) */
     PLAN_FIELD_BOOL,    /* bool */
@@ -24,7 +25,7 @@ typedef struct plan_field {
     const char *name; /* the JSON key */
     plan_field_kind kind;
     size_t offset;            /* within the section's struct */
-    double min, max;          /* NUMBER, INT, SEED */
+    double min, max;          /* NUMBER, NUMBER_OR_NULL, INT, SEED */
     const char *unit;         /* for messages: "mm"; "" for none */
     const char *const *names; /* ENUM: NULL-terminated, in enum order */
     int variant;              /* fields that apply to one scar type only: that type; -1 for all */

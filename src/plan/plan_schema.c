@@ -15,11 +15,13 @@
 
 _Static_assert(sizeof(plan_hairline_style) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_ink_quality) == sizeof(int), "enums are read through int");
+_Static_assert(sizeof(plan_needle) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_scar_type) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_pattern) == sizeof(int), "enums are read through int");
 
 static const char *const hairline_styles[] = {"soft", "linear", NULL};
-static const char *const ink_qualities[] = {"medical", "cosmetic", "tattoo", NULL};
+static const char *const ink_qualities[] = {"medical", "cosmetic", "tattoo", "inferior", NULL};
+static const char *const needles[] = {"1RL", "3RL", "5RL", "7RL", NULL};
 static const char *const scar_types[] = {"fut", "fue", NULL};
 
 /* One row per field reads as a table, so the formatter leaves the table alone. */
@@ -28,6 +30,9 @@ static const char *const scar_types[] = {"fut", "fue", NULL};
 #define INT(s, f, lo, hi) {#f, PLAN_FIELD_INT, offsetof(s, f), lo, hi, "", NULL, -1, false, false}
 #define BOOL(s, f) {#f, PLAN_FIELD_BOOL, offsetof(s, f), 0, 0, "", NULL, -1, false, false}
 #define ENUM(s, f, names) {#f, PLAN_FIELD_ENUM, offsetof(s, f), 0, 0, "", names, -1, false, false}
+/* A number that may be null (not given); null is stored as 0, so the range must exclude 0. */
+#define NUM_NULL(s, f, lo, hi, u)                                                                         \
+    {#f, PLAN_FIELD_NUMBER_OR_NULL, offsetof(s, f), lo, hi, u, NULL, -1, false, false}
 /* A field of one scar type only. */
 #define NUM_V(s, f, lo, hi, u, v) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, v, false, false}
 /* A field whose values must rise from entry to entry (session day, touch-up year). */
@@ -84,7 +89,9 @@ static const plan_field cluster_fields[] = {
 static const plan_field pigment_fields[] = {
     NUM(plan_pigment, shade, 0, 1, ""),
     NUM(plan_pigment, depth_mm, 0.1, 3.0, "mm"),
-    NUM(plan_pigment, dot_diameter_mm, 0.05, 0.5, "mm"),
+    ENUM(plan_pigment, needle, needles),
+    NUM(plan_pigment, pin_diameter_mm, 0.15, 0.40, "mm"),
+    NUM_NULL(plan_pigment, dot_diameter_mm, 0.05, 1.5, "mm"),
     ENUM(plan_pigment, ink_quality, ink_qualities),
 };
 
@@ -278,9 +285,11 @@ static bool range_issue(const plan_field *f, const char *path, double got, plan_
     if (f->min == f->max) return plan_issue_set(issue, path, "must be %g, got %s", f->min, value);
     int d = decimals_needed(f->min);
     if (decimals_needed(f->max) > d) d = decimals_needed(f->max);
-    return plan_issue_set(issue, path, "must be %sbetween %.*f and %.*f%s%s, got %s",
-                          f->kind == PLAN_FIELD_NUMBER ? "" : "an integer ", d, f->min, d, f->max,
-                          f->unit[0] ? " " : "", f->unit, value);
+    bool integer = f->kind == PLAN_FIELD_INT || f->kind == PLAN_FIELD_SEED;
+    bool nullable = f->kind == PLAN_FIELD_NUMBER_OR_NULL;
+    return plan_issue_set(issue, path, "must be %sbetween %.*f and %.*f%s%s%s, got %s",
+                          integer ? "an integer " : "", d, f->min, d, f->max, f->unit[0] ? " " : "", f->unit,
+                          nullable ? " or null" : "", value);
 }
 
 /* NaN fails both comparisons, so it is out of every range. */
@@ -327,6 +336,10 @@ static cJSON *field_to_json(const plan_field *f, const char *src, bool *skip)
     switch (f->kind) {
     case PLAN_FIELD_NUMBER:
         return cJSON_CreateNumber(*(const double *)src);
+    case PLAN_FIELD_NUMBER_OR_NULL: {
+        double v = *(const double *)src;
+        return v == 0.0 ? cJSON_CreateNull() : cJSON_CreateNumber(v);
+    }
     case PLAN_FIELD_INT:
         return cJSON_CreateNumber(*(const int *)src);
     case PLAN_FIELD_SEED:
@@ -449,6 +462,15 @@ static bool field_from_json(const plan_field *f, const cJSON *v, char *dst, cons
     switch (f->kind) {
     case PLAN_FIELD_NUMBER:
         if (!cJSON_IsNumber(v)) return type_issue(path, "a number", v, issue);
+        if (!in_range(f, v->valuedouble)) return range_issue(f, path, v->valuedouble, issue);
+        *(double *)dst = v->valuedouble;
+        return true;
+    case PLAN_FIELD_NUMBER_OR_NULL:
+        if (cJSON_IsNull(v)) {
+            *(double *)dst = 0.0;
+            return true;
+        }
+        if (!cJSON_IsNumber(v)) return type_issue(path, "a number or null", v, issue);
         if (!in_range(f, v->valuedouble)) return range_issue(f, path, v->valuedouble, issue);
         *(double *)dst = v->valuedouble;
         return true;
@@ -596,6 +618,10 @@ static bool field_check(const plan_field *f, const char *src, const char *path, 
         double v = *(const double *)src;
         return in_range(f, v) || range_issue(f, path, v, issue);
     }
+    case PLAN_FIELD_NUMBER_OR_NULL: {
+        double v = *(const double *)src;
+        return v == 0.0 || in_range(f, v) || range_issue(f, path, v, issue);
+    }
     case PLAN_FIELD_INT: {
         int v = *(const int *)src;
         return in_range(f, v) || range_issue(f, path, v, issue);
@@ -703,6 +729,7 @@ static bool field_equal(const plan_field *f, const char *a, const char *b)
 {
     switch (f->kind) {
     case PLAN_FIELD_NUMBER:
+    case PLAN_FIELD_NUMBER_OR_NULL:
         return *(const double *)a == *(const double *)b;
     case PLAN_FIELD_SEED:
         return *(const uint64_t *)a == *(const uint64_t *)b;

@@ -135,12 +135,13 @@ static void dots_should_carry_jittered_size_depth_and_ink_around_the_plan(void *
         const pigment_dot *d = &field.dots[i];
         sum_d += d->diameter_mm;
         sum_depth += d->depth_mm;
-        assert_true(d->ink > 0.0f && d->ink <= 1.0f);
+        assert_true(d->ink > 0.0f && d->ink <= PIGMENT_INK_MAX);
         assert_true(d->uv[0] >= 0.0f && d->uv[0] <= 1.0f && d->uv[1] >= 0.0f && d->uv[1] <= 1.0f);
         double nl = sqrt(d->normal[0] * d->normal[0] + d->normal[1] * d->normal[1] + d->normal[2] * d->normal[2]);
         assert_near(nl, 1.0, 1e-4);
     }
-    assert_near(sum_d / field.count, f->plan.pigment.dot_diameter_mm, 0.03 * f->plan.pigment.dot_diameter_mm);
+    double deposit_mm = pigment_deposit_diameter_mm(&f->plan.pigment); /* the default's: the needle's */
+    assert_near(sum_d / field.count, deposit_mm, 0.03 * deposit_mm);
     assert_near(sum_depth / field.count, f->plan.pigment.depth_mm, 0.05 * f->plan.pigment.depth_mm);
     pigment_field_destroy(&field);
 }

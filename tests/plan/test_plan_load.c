@@ -101,7 +101,8 @@ static void file_values_should_merge_over_the_defaults_key_by_key(void **state)
               NULL, 0, &p);
     assert_near(p.pigment.depth_mm, 1.5, 0);
     assert_near(p.pigment.shade, 0.7, 0); /* same object, other key: kept */
-    assert_near(p.pigment.dot_diameter_mm, 0.15, 0);
+    assert_int_equal(p.pigment.needle, PLAN_NEEDLE_1RL);
+    assert_near(p.pigment.dot_diameter_mm, 0, 0); /* kept null: the needle decides */
     assert_int_equal(p.seed, 7);
     assert_int_equal(p.session_count, 1); /* lists replace whole */
     assert_near(p.sessions[0].density_per_cm2, 50, 0);
@@ -169,7 +170,7 @@ static void set_should_override_numbers_strings_lists_indices_and_objects(void *
     expect_ok(NULL, sets, (int)(sizeof sets / sizeof sets[0]), &p);
     assert_near(p.pigment.depth_mm, 1.5, 0);
     assert_near(p.pigment.shade, 0.2, 0);
-    assert_near(p.pigment.dot_diameter_mm, 0.15, 0);
+    assert_near(p.pigment.pin_diameter_mm, 0.3, 0);
     assert_int_equal(p.patient.pattern, PLAN_PATTERN_NORWOOD_3V);
     assert_int_equal(p.hairline.style, PLAN_HAIRLINE_LINEAR);
     assert_near(p.sessions[1].shade, 0.9, 0);
@@ -248,8 +249,8 @@ static void out_of_range_values_should_name_the_field_and_the_range(void **state
         {NULL, "scars[1].count=20000",
          "--set scars[1].count=20000: scars[1].count: must be an integer between 0 and 10000, got 20000"},
         {NULL, "pigment.dot_diameter_mm=0.01",
-         "--set pigment.dot_diameter_mm=0.01: pigment.dot_diameter_mm: must be between 0.05 and 0.50 mm, got "
-         "0.01"},
+         "--set pigment.dot_diameter_mm=0.01: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, "
+         "got 0.01"},
         {NULL, "aftercare.spf=150",
          "--set aftercare.spf=150: aftercare.spf: must be between 0 and 100, got 150"},
         {NULL, "touch_ups[0].year=60",
@@ -271,7 +272,8 @@ static void wrong_types_and_enum_values_should_list_what_is_allowed(void **state
         {NULL, "hairline.style=curly",
          "--set hairline.style=curly: hairline.style: must be one of soft, linear, got \"curly\""},
         {NULL, "pigment.ink_quality=3",
-         "--set pigment.ink_quality=3: pigment.ink_quality: must be one of medical, cosmetic, tattoo, got 3"},
+         "--set pigment.ink_quality=3: pigment.ink_quality: must be one of medical, cosmetic, tattoo, inferior, got "
+         "3"},
         {NULL, "pigment.shade=dark",
          "--set pigment.shade=dark: pigment.shade: must be a number, got \"dark\""},
         {NULL, "aftercare.hat=1", "--set aftercare.hat=1: aftercare.hat: must be true or false, got 1"},
@@ -289,9 +291,8 @@ static void unknown_set_paths_and_bad_indices_should_be_errors(void **state)
     (void)state;
     static const error_case cases[] = {
         {NULL, "pigment.dpth_mm=1",
-         "--set pigment.dpth_mm=1: unknown field 'pigment.dpth_mm' (pigment has: shade, depth_mm, "
-         "dot_diameter_mm, "
-         "ink_quality)"},
+         "--set pigment.dpth_mm=1: unknown field 'pigment.dpth_mm' (pigment has: shade, depth_mm, needle, "
+         "pin_diameter_mm, dot_diameter_mm, ink_quality)"},
         {NULL, "sessions[5].shade=1",
          "--set sessions[5].shade=1: index 5 out of range (sessions has 3 entries)"},
         {NULL, "sessions[3].shade=1",
@@ -307,8 +308,7 @@ static void unknown_set_paths_and_bad_indices_should_be_errors(void **state)
          "density_per_cm2, shade)"},
         {NULL, "pigment={\"shade\": 0.5, \"colour\": 1}",
          "--set pigment={\"shade\": 0.5, \"colour\": 1}: unknown field 'pigment.colour' (pigment has: shade, "
-         "depth_mm, "
-         "dot_diameter_mm, ink_quality)"},
+         "depth_mm, needle, pin_diameter_mm, dot_diameter_mm, ink_quality)"},
         {NULL, "pigment[0]=1", "--set pigment[0]=1: 'pigment' is an object: write pigment.FIELD"},
         {NULL, "sessions.day=1", "--set sessions.day=1: 'sessions' is a list: write sessions[INDEX].FIELD"},
         {NULL, "seed.x=1", "--set seed.x=1: 'seed' is a single value and has no fields"},
@@ -377,10 +377,116 @@ static void plan_rules_should_be_checked_on_the_merged_plan(void **state)
     EXPECT_ERRORS(cases);
 }
 
+static void needle_pin_deposit_width_and_inferior_ink_should_load_from_a_file(void **state)
+{
+    (void)state;
+    plan p;
+    expect_ok("{\"version\": 1, \"pigment\": {\"needle\": \"7RL\", \"pin_diameter_mm\": 0.25,"
+              " \"dot_diameter_mm\": 0.9, \"ink_quality\": \"inferior\"}}",
+              NULL, 0, &p);
+    assert_int_equal(p.pigment.needle, PLAN_NEEDLE_7RL);
+    assert_near(p.pigment.pin_diameter_mm, 0.25, 0);
+    assert_near(p.pigment.dot_diameter_mm, 0.9, 0);
+    assert_int_equal(p.pigment.ink_quality, PLAN_INK_INFERIOR);
+    assert_near(p.pigment.depth_mm, 0.4, 0); /* the rest of pigment: defaults */
+    /* Needle names ignore case, as every enum does. */
+    expect_ok("{\"version\": 1, \"pigment\": {\"needle\": \"3rl\"}}", NULL, 0, &p);
+    assert_int_equal(p.pigment.needle, PLAN_NEEDLE_3RL);
+}
+
+/* Plans written before the needle fields gave the healed dot diameter; they load as they are, and the
+ * number is read as the deposit's width. */
+static void an_old_plan_with_a_dot_diameter_should_keep_loading(void **state)
+{
+    (void)state;
+    plan p;
+    expect_ok("{\"version\": 1, \"pigment\": {\"shade\": 0.7, \"depth_mm\": 0.4, \"dot_diameter_mm\": 0.15,"
+              " \"ink_quality\": \"medical\"}}",
+              NULL, 0, &p);
+    assert_near(p.pigment.dot_diameter_mm, 0.15, 0);
+    assert_int_equal(p.pigment.needle, PLAN_NEEDLE_1RL);
+    assert_near(p.pigment.pin_diameter_mm, 0.3, 0);
+}
+
+static void set_should_change_needle_pin_diameter_deposit_width_and_ink_quality(void **state)
+{
+    (void)state;
+    plan p;
+    const char *sets[] = {"pigment.needle=5RL", "pigment.pin_diameter_mm=0.35", "pigment.dot_diameter_mm=0.2",
+                          "pigment.ink_quality=inferior"};
+    expect_ok(NULL, sets, 4, &p);
+    assert_int_equal(p.pigment.needle, PLAN_NEEDLE_5RL);
+    assert_near(p.pigment.pin_diameter_mm, 0.35, 0);
+    assert_near(p.pigment.dot_diameter_mm, 0.2, 0);
+    assert_int_equal(p.pigment.ink_quality, PLAN_INK_INFERIOR);
+    const char *quoted[] = {"pigment.needle=\"7RL\"",
+                            "pigment={\"ink_quality\": \"tattoo\", \"dot_diameter_mm\": 1.5}"};
+    expect_ok(NULL, quoted, 2, &p);
+    assert_int_equal(p.pigment.needle, PLAN_NEEDLE_7RL);
+    assert_int_equal(p.pigment.ink_quality, PLAN_INK_TATTOO);
+    assert_near(p.pigment.dot_diameter_mm, 1.5, 0);
+}
+
+static void null_dot_diameter_should_hand_the_width_back_to_the_needle(void **state)
+{
+    (void)state;
+    plan p;
+    /* In a file ... */
+    expect_ok("{\"version\": 1, \"pigment\": {\"dot_diameter_mm\": null}}", NULL, 0, &p);
+    assert_near(p.pigment.dot_diameter_mm, 0, 0);
+    /* ... and with --set, over a file that gave a number. */
+    const char *sets[] = {"pigment.dot_diameter_mm=null"};
+    expect_ok("{\"version\": 1, \"pigment\": {\"dot_diameter_mm\": 0.15}}", sets, 1, &p);
+    assert_near(p.pigment.dot_diameter_mm, 0, 0);
+    const char *back[] = {"pigment.dot_diameter_mm=null", "pigment.dot_diameter_mm=0.5"};
+    expect_ok(NULL, back, 2, &p);
+    assert_near(p.pigment.dot_diameter_mm, 0.5, 0);
+}
+
+static void bad_needle_fields_should_name_the_field_and_what_is_allowed(void **state)
+{
+    (void)state;
+    static const error_case cases[] = {
+        {"{\"version\": 1, \"pigment\": {\"pin_diameter_mm\": 0.9}}", NULL,
+         "plan.json: pigment.pin_diameter_mm: must be between 0.15 and 0.40 mm, got 0.9"},
+        {NULL, "pigment.pin_diameter_mm=0.1",
+         "--set pigment.pin_diameter_mm=0.1: pigment.pin_diameter_mm: must be between 0.15 and 0.40 mm, "
+         "got 0.1"},
+        {"{\"version\": 1, \"pigment\": {\"needle\": \"9RL\"}}", NULL,
+         "plan.json: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got \"9RL\""},
+        {NULL, "pigment.needle=3RS",
+         "--set pigment.needle=3RS: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got \"3RS\""},
+        {NULL, "pigment.needle=3",
+         "--set pigment.needle=3: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got 3"},
+        {"{\"version\": 1, \"pigment\": {\"dot_diameter_mm\": 2}}", NULL,
+         "plan.json: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got 2"},
+        /* 0 is not null: null is written null. */
+        {NULL, "pigment.dot_diameter_mm=0",
+         "--set pigment.dot_diameter_mm=0: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, "
+         "got 0"},
+        {NULL, "pigment.dot_diameter_mm=wide",
+         "--set pigment.dot_diameter_mm=wide: pigment.dot_diameter_mm: must be a number or null, got \"wide\""},
+        {NULL, "pigment.ink_quality=cheap",
+         "--set pigment.ink_quality=cheap: pigment.ink_quality: must be one of medical, cosmetic, tattoo, inferior, "
+         "got \"cheap\""},
+    };
+    EXPECT_ERRORS(cases);
+}
+
 static void errors_should_blame_the_source_that_wrote_the_field(void **state)
 {
     (void)state;
     /* The file's bad depth is blamed on the file even though an override came after it. */
+    static const error_case cases[] = {
+        {"{\"version\": 1, \"pigment\": {\"depth_mm\": 7}}", "pigment.shade=0.5",
+         "plan.json: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
+        {"{\"version\": 1, \"pigment\": {\"shade\": 0.5}}", "pigment.depth_mm=7",
+         "--set pigment.depth_mm=7: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
+        /* The same for the nullable deposit width. */
+        {"{\"version\": 1, \"pigment\": {\"dot_diameter_mm\": 3}}", "pigment.needle=3RL",
+         "plan.json: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got 3"},
+    };
+    EXPECT_ERRORS(cases);
 }
 
 static int enter_temporary_folder(void **state)
@@ -417,13 +523,11 @@ int main(void)
         cmocka_unit_test(file_errors_should_name_the_file),
         cmocka_unit_test(plan_rules_should_be_checked_on_the_merged_plan),
         cmocka_unit_test(errors_should_blame_the_source_that_wrote_the_field),
+        cmocka_unit_test(needle_pin_deposit_width_and_inferior_ink_should_load_from_a_file),
+        cmocka_unit_test(an_old_plan_with_a_dot_diameter_should_keep_loading),
+        cmocka_unit_test(set_should_change_needle_pin_diameter_deposit_width_and_ink_quality),
+        cmocka_unit_test(null_dot_diameter_should_hand_the_width_back_to_the_needle),
+        cmocka_unit_test(bad_needle_fields_should_name_the_field_and_what_is_allowed),
     };
     return cmocka_run_group_tests(tests, enter_temporary_folder, leave_temporary_folder);
-    static const error_case cases[] = {
-        {"{\"version\": 1, \"pigment\": {\"depth_mm\": 7}}", "pigment.shade=0.5",
-         "plan.json: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
-        {"{\"version\": 1, \"pigment\": {\"shade\": 0.5}}", "pigment.depth_mm=7",
-         "--set pigment.depth_mm=7: pigment.depth_mm: must be between 0.1 and 3.0 mm, got 7"},
-    };
-    EXPECT_ERRORS(cases);
 }

@@ -44,6 +44,15 @@ static void default_plan_should_be_the_example_of_design_md(void **state)
     assert_int_equal(p.patient.pattern, PLAN_PATTERN_NORWOOD_6);
     assert_near(p.patient.hair_length_mm, 0.5, 0);
     assert_int_equal(p.patient.hair_color_srgb8[0], 0x2b);
+    assert_near(p.pigment.shade, 0.7, 0);
+    assert_near(p.pigment.depth_mm, 0.4, 0);
+    assert_int_equal(p.pigment.ink_quality, PLAN_INK_MEDICAL);
+    /* The one field that differs from DESIGN.md's example: there "dot_diameter_mm": 0.15 is the healed dot
+     * as clinics see it. The field is now the ink deposit's width (DESIGN.md, "The ink deposit"), and the
+     * default leaves it null (stored as 0) so that the needle below decides it. */
+    assert_near(p.pigment.dot_diameter_mm, 0, 0);
+    assert_int_equal(p.pigment.needle, PLAN_NEEDLE_1RL);
+    assert_near(p.pigment.pin_diameter_mm, 0.30, 0);
     assert_int_equal(p.session_count, 3);
     const double days[] = {0, 14, 35}, densities[] = {30, 40, 30}, shades[] = {0.6, 0.75, 0.8};
     for (int i = 0; i < 3; ++i) {
@@ -98,7 +107,18 @@ static void validate_should_reject_bad_plans_built_in_code(void **state)
     expect_invalid(&p, "test: patient.norwood: must be a Norwood or Ludwig class (plan_pattern), got 17");
     plan_init_default(&p);
     p.pigment.ink_quality = (plan_ink_quality)9;
-    expect_invalid(&p, "test: pigment.ink_quality: must be one of medical, cosmetic, tattoo, got 9");
+    expect_invalid(&p, "test: pigment.ink_quality: must be one of medical, cosmetic, tattoo, inferior, got 9");
+    plan_init_default(&p);
+    p.pigment.needle = (plan_needle)4;
+    expect_invalid(&p, "test: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got 4");
+    plan_init_default(&p);
+    p.pigment.pin_diameter_mm = 0.5;
+    expect_invalid(&p, "test: pigment.pin_diameter_mm: must be between 0.15 and 0.40 mm, got 0.5");
+    plan_init_default(&p);
+    p.pigment.dot_diameter_mm = 0.01;
+    expect_invalid(&p, "test: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got 0.01");
+    p.pigment.dot_diameter_mm = NAN;
+    expect_invalid(&p, "test: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got nan");
     plan_init_default(&p);
     p.scars[1].diameter_mm = 0; /* a fue field on the fue scar is checked ... */
     expect_invalid(&p, "test: scars[1].diameter_mm: must be between 0.3 and 2.0 mm, got 0");
@@ -148,6 +168,40 @@ static void save_then_load_should_give_the_same_plan(void **state)
     assert_int_equal(plan_save(&p, path, &err), SMP_OK);
     assert_int_equal(plan_load(&back, path, NULL, 0, NULL, NULL, &err), SMP_OK);
     assert_true(plan_equal(&back, &p));
+    remove(path);
+}
+
+/* dot_diameter_mm is null (stored as 0) or a number; both come back from a saved file, null written as null. */
+static void dot_diameter_should_round_trip_as_null_and_as_a_number(void **state)
+{
+    char path[] = "/tmp/smp_test_plan_saveXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    plan p, back;
+    plan_init_default(&p);
+    p.pigment.needle = PLAN_NEEDLE_5RL;
+    p.pigment.pin_diameter_mm = 0.1 + 0.2; /* 17 digits */
+    p.pigment.ink_quality = PLAN_INK_INFERIOR;
+    smp_error err = {0};
+    assert_int_equal(plan_save(&p, path, &err), SMP_OK);
+    char *text = read_text(path);
+    assert_non_null(strstr(text, "\"dot_diameter_mm\": null"));
+    assert_non_null(strstr(text, "\"needle\": \"5RL\""));
+    assert_non_null(strstr(text, "\"ink_quality\": \"inferior\""));
+    free(text);
+    assert_int_equal(plan_load(&back, path, NULL, 0, NULL, NULL, &err), SMP_OK);
+    assert_true(plan_equal(&back, &p));
+    assert_true(back.pigment.dot_diameter_mm == 0.0);
+    assert_true(back.pigment.pin_diameter_mm == p.pigment.pin_diameter_mm);
+    p.pigment.dot_diameter_mm = 1.0 / 7.0;
+    assert_int_equal(plan_save(&p, path, &err), SMP_OK);
+    assert_int_equal(plan_load(&back, path, NULL, 0, NULL, NULL, &err), SMP_OK);
+    assert_true(plan_equal(&back, &p));
+    assert_true(back.pigment.dot_diameter_mm == 1.0 / 7.0);
+    /* A number and null differ. */
+    back.pigment.dot_diameter_mm = 0;
+    assert_false(plan_equal(&back, &p));
     remove(path);
 }
 
@@ -248,6 +302,7 @@ int main(void)
         cmocka_unit_test(default_json_asset_should_equal_the_built_in_default),
         cmocka_unit_test(validate_should_reject_bad_plans_built_in_code),
         cmocka_unit_test(save_then_load_should_give_the_same_plan),
+        cmocka_unit_test(dot_diameter_should_round_trip_as_null_and_as_a_number),
         cmocka_unit_test(save_should_refuse_an_invalid_plan_and_leave_the_file),
         cmocka_unit_test(plan_equal_should_ignore_fields_of_the_other_scar_type),
         cmocka_unit_test(pattern_names_should_read_back_and_ignore_case),
