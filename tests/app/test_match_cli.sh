@@ -42,7 +42,7 @@ expect_fail bad_light "--light-preset" --light-preset candle -o "$tmp/plan.json"
 "$smpsim" match --help | grep -q -- '--distance-m' && passes=$((passes+1)) || { echo "FAIL match --help"; fails=$((fails+1)); }
 "$smpsim" --help | grep -q '^  match ' && passes=$((passes+1)) || { echo "FAIL match missing from smpsim --help"; fails=$((fails+1)); }
 
-# A good run: a patient whose stubble is partly grey (reachable on the tables of 2026-12), so the shades change.
+# A good run: a patient whose stubble is partly grey (reachable with the dot model of 2026-12-02: the shades change).
 "$smpsim" match --width 160 --height 120 --set patient.grey_fraction=0.6 -o "$tmp/plan.json" >"$tmp/out.json" 2>"$tmp/stderr"
 rc=$?
 if [ $rc -eq 1 ] && grep -q "OpenGL\|video" "$tmp/stderr"; then
