@@ -22,6 +22,7 @@ static const app_command commands[] = {
     {"fade", NULL, "predicted dot contrast against time, touch-up markers"},
     {"visibility", NULL, "scar visibility against light elevation and viewing distance"},
     {"report", NULL, "consultation report"},
+    {"match", app_cmd_match, "the ink shade that makes the treated scalp read like the patient's #0 stubble"},
     {"bench", app_cmd_bench, "frame-time benchmark; JSON on stdout"},
 };
 

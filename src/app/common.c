@@ -24,9 +24,19 @@ smp_status app_output_png_check(const char *path, smp_error *err)
     size_t n = strlen(path);
     if (n < 5 || strcmp(path + n - 4, ".png") != 0)
         return smp_error_set(err, SMP_ERR_INPUT, "-o %s: the output must be a .png file", path);
+    return app_output_dir_check(path, err);
+}
+
+smp_status app_output_dir_check(const char *path, smp_error *err)
+{
+    if (!path || !path[0]) return smp_error_set(err, SMP_ERR_INPUT, "-o: needs a file name");
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
+    if ((size_t)snprintf(dir, sizeof dir, "%s", path) >= sizeof dir)
+        return smp_error_set(err, SMP_ERR_INPUT, "-o: the path is longer than %zu characters",
+                             sizeof dir - 1);
     char *slash = strrchr(dir, '/');
+    if (slash && slash[1] == '\0')
+        return smp_error_set(err, SMP_ERR_INPUT, "-o %s: must name a file, not a directory", path);
     if (!slash) return SMP_OK;
     if (slash == dir) slash[1] = '\0';
     else *slash = '\0';
@@ -81,7 +91,7 @@ smp_status app_headless_create(app_headless *h, const app_scene *scene, smp_erro
     render_context_desc desc = {0};
     desc.shaders_from_disk = getenv("SMP_SHADERS_FROM_DISK") != NULL;
     st = render_context_create(&h->rc, &desc, err);
-    if (st == SMP_OK) st = app_scene_upload(h->rc, scene, err);
+    if (st == SMP_OK && scene) st = app_scene_upload(h->rc, scene, err);
     if (st != SMP_OK) app_headless_destroy(h);
     return st;
 }

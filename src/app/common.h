@@ -12,13 +12,15 @@ int app_fail(const char *command, const smp_error *err);
 
 /* Checks that path's directory exists and that it ends in .png, before any work is done. */
 smp_status app_output_png_check(const char *path, smp_error *err);
+/* Checks that path names a file in a directory that exists, before any work is done. */
+smp_status app_output_dir_check(const char *path, smp_error *err);
 /* Encodes RGBA8 rows (top first) as PNG and writes them atomically: no partial file on failure. */
 smp_status app_png_write(const char *path, const uint8_t *rgba, int width, int height, smp_error *err);
 
 /* Logs plan warnings on stderr. */
 void app_warn(void *user, smp_log_level level, const char *message);
 
-/* A headless GL context and a renderer with the scene uploaded. */
+/* A headless GL context and a renderer with the scene uploaded (scene NULL: nothing uploaded yet). */
 typedef struct app_headless {
     ui_gl *gl;
     render_context *rc;

@@ -130,8 +130,8 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
             st = parse_double(a, v, 16, 8192, " pixels", &d, err);
             if (st == SMP_OK && d != floor(d))
                 st = smp_error_set(err, SMP_ERR_INPUT, "%s: must be a whole number of pixels, got %s", a, v);
-            if (a[2] == 'w') o->width = (int)d;
-            else o->height = (int)d;
+            if (a[2] == 'w') o->width = (int)d, o->has_width = true;
+            else o->height = (int)d, o->has_height = true;
         } else if (strcmp(a, "--seed") == 0) {
             st = parse_double(a, v, 0.0, 9007199254740992.0, "", &d, err);
             if (st == SMP_OK && d != floor(d))

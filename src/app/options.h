@@ -34,6 +34,7 @@ typedef struct app_options {
     double distance_m;              /* 0: frame the head */
     double field_mm;                /* width of a close-up's field, mm; 0: 60 mm */
     int width, height;
+    bool has_width, has_height;     /* --width / --height given (commands with their own default size) */
     bool has_seed;
     uint64_t seed;
     const char *output;             /* -o */

@@ -12,19 +12,29 @@ extern const smp_embedded_file smp_embedded_tables[];
 smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn warn, smp_error *err)
 {
     memset(s, 0, sizeof *s);
-    smp_status st = plan_load(&s->plan, opts->plan_path, opts->sets, opts->set_count, warn, NULL, err);
+    plan pl;
+    smp_status st = plan_load(&pl, opts->plan_path, opts->sets, opts->set_count, warn, NULL, err);
     if (st != SMP_OK) return st;
-    app_options_apply_seed(opts, &s->plan);
+    app_options_apply_seed(opts, &pl);
+    return app_scene_create_from_plan(s, &pl, opts->plan_path ? opts->plan_path : "built-in plan", err);
+}
+
+smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *source, smp_error *err)
+{
+    memset(s, 0, sizeof *s);
+    smp_status st = plan_validate(pl, source, err);
+    if (st != SMP_OK) return st;
+    s->plan = *pl;
     ageing_params_default(&s->ageing);
     st = scalp_head_create(&s->head, &s->plan.head, err);
     if (st != SMP_OK) {
-        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
+        smp_error_prefix(err, source);
         return st;
     }
     st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
     if (st == SMP_OK) st = pigment_field_create_with_scars(&s->field, &s->head, &s->plan, &s->scars, err);
     if (st != SMP_OK) {
-        smp_error_prefix(err, opts->plan_path ? opts->plan_path : "built-in plan");
+        smp_error_prefix(err, source);
         app_scene_destroy(s);
         return st;
     }
@@ -48,15 +58,18 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
 {
     smp_status st = plan_validate(pl, "plan", err);
     if (st != SMP_OK) return st;
-    /* The head is rebuilt only when its measures changed; scars, dots and hair always are. Nothing is
-     * replaced until everything is built, so a failure leaves the scene as it was. */
+    /* The head is rebuilt only when its measures changed, the scars only when the head, the seed or the scars
+     * did (scalp/scar.h: the layout depends on nothing else); dots and hair always are. Nothing is replaced
+     * until everything is built, so a failure leaves the scene as it was. */
     bool same_head = memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0;
+    bool same_scars = same_head && pl->seed == s->plan.seed && pl->scar_count == s->plan.scar_count &&
+                      memcmp(pl->scars, s->plan.scars, sizeof pl->scars[0] * (size_t)pl->scar_count) == 0;
     scalp_head head = s->head;
-    scalp_scar_set scars;
+    scalp_scar_set scars = s->scars;
     pigment_field field;
     scalp_hair hair;
     if (!same_head && (st = scalp_head_create(&head, &pl->head, err)) != SMP_OK) return st;
-    if ((st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
+    if (!same_scars && (st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
@@ -64,25 +77,37 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
     scalp_hair_params_default(&hair_params, &pl->patient);
     hair_params.scars = &scars;
     if ((st = pigment_field_create_with_scars(&field, &head, pl, &scars, err)) != SMP_OK) {
-        scalp_scar_set_destroy(&scars);
+        if (!same_scars) scalp_scar_set_destroy(&scars);
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
     if ((st = scalp_hair_create(&hair, &head, pl, &hair_params, err)) != SMP_OK) {
         pigment_field_destroy(&field);
-        scalp_scar_set_destroy(&scars);
+        if (!same_scars) scalp_scar_set_destroy(&scars);
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
     scalp_hair_destroy(&s->hair);
     pigment_field_destroy(&s->field);
-    scalp_scar_set_destroy(&s->scars);
+    if (!same_scars) scalp_scar_set_destroy(&s->scars);
     if (!same_head) scalp_head_destroy(&s->head);
     s->head = head;
     s->scars = scars;
     s->field = field;
     s->hair = hair;
     s->hair.params.scars = &s->scars; /* it was built against the local copy above */
+    s->plan = *pl;
+    return SMP_OK;
+}
+
+smp_status app_scene_set_plan_dots(app_scene *s, const plan *pl, smp_error *err)
+{
+    smp_status st = plan_validate(pl, "plan", err);
+    if (st != SMP_OK) return st;
+    pigment_field field;
+    if ((st = pigment_field_create_with_scars(&field, &s->head, pl, &s->scars, err)) != SMP_OK) return st;
+    pigment_field_destroy(&s->field);
+    s->field = field;
     s->plan = *pl;
     return SMP_OK;
 }

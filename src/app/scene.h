@@ -35,10 +35,17 @@ typedef struct app_scene {
 
 /* Loads the plan (file, --set, --seed), builds the head, places the dots and reads the optics tables. */
 smp_status app_scene_create(app_scene *scene, const app_options *opts, smp_log_fn warn, smp_error *err);
+/* The same from a plan in memory (validated here; source names it in errors, e.g. the file it came from). */
+smp_status app_scene_create_from_plan(app_scene *scene, const plan *pl, const char *source, smp_error *err);
 void app_scene_destroy(app_scene *scene); /* safe on a zeroed scene */
 
 /* Rebuilds the scene for a new plan (head, dots). On failure the scene is left as it was and err says why. */
 smp_status app_scene_set_plan(app_scene *scene, const plan *pl, smp_error *err);
+
+/* Rebuilds only the dot field, for a plan that differs from the scene's in what only the dots depend on
+ * (sessions' and touch-ups' shades, the pigment's fields): the head, scars and hair are kept, so this costs
+ * one dot placement (about half a second for a full scalp). On failure the scene is left as it was. */
+smp_status app_scene_set_plan_dots(app_scene *scene, const plan *pl, smp_error *err);
 
 /* The optics tables built into the binary, parsed (caller frees with free()); NULL with err set if the
  * embedded copy is missing or malformed (a build defect). */
