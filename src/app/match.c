@@ -166,6 +166,30 @@ static smp_status search(match_ctx *c, app_match_sample lo, app_match_sample hi,
     return SMP_OK;
 }
 
+smp_status app_match_tone(render_context *rc, const plan *pl, const app_options *view, double lab[3],
+                          smp_error *err)
+{
+    match_ctx c;
+    memset(&c, 0, sizeof c);
+    c.rc = rc;
+    c.view = *view;
+    c.view.view = APP_VIEW_TOP;
+    if (c.view.distance_m <= 0.0) c.view.distance_m = APP_MATCH_DISTANCE_M;
+    /* The view checks only: a plan without sessions (the bald scalp) is a fair thing to measure. */
+    plan probe = *pl;
+    if (probe.session_count == 0 && probe.touch_up_count == 0) {
+        probe.session_count = 1;
+        probe.sessions[0] = (plan_session){.day = 0.0, .density_per_cm2 = 1.0, .shade = 1.0};
+        probe.pigment.shade = 1.0;
+    }
+    smp_status st = app_match_check(&probe, &c.view, &c.radius_px, err);
+    if (st != SMP_OK) return st;
+    if ((st = app_scene_create_from_plan(&c.scene, pl, "match tone", err)) != SMP_OK) return st;
+    if ((st = app_scene_upload(rc, &c.scene, err)) == SMP_OK) st = measure(&c, lab, NULL, err);
+    app_scene_destroy(&c.scene);
+    return st;
+}
+
 smp_status app_match_run(render_context *rc, const plan *pl, const app_options *view,
                          const app_match_params *params, app_match_result *out, smp_error *err)
 {

@@ -77,6 +77,12 @@ smp_status app_match_check(const plan *pl, const app_options *view, double *radi
  * (k = 1 returns pl unchanged). */
 void app_match_plan_at(const plan *pl, double shade_factor, plan *out);
 
+/* The tone of pl exactly as app_match_run measures it (the top view of view's distance, size and light, the
+ * 30 mm vertex disc), with pl as given: its pattern, hair and shades. For the targets of docs/optics-model.md
+ * 8.5 (bald, helmet). SMP_ERR_INPUT (app_match_check's view checks), SMP_ERR_NOMEM, SMP_ERR_GL. */
+smp_status app_match_tone(render_context *rc, const plan *pl, const app_options *view, double lab[3],
+                          smp_error *err);
+
 /* Runs the match for pl (already loaded and validated; --set and --seed applied) on rc (a renderer on the
  * current GL context; its uploaded scene is replaced). view gives the image size, the distance of the top
  * view (0: APP_MATCH_DISTANCE_M) and the light (preset, azimuth, elevation); its view field is ignored

@@ -31,7 +31,10 @@ void plan_init_default(plan *p)
     p->zones = (plan_zones){.front = 1, .mid_scalp = 1, .crown = 1, .temples = 1, .sides = 1, .transition_mm = 20};
     /* Single dots by default (today's look); follicular-unit clusters are a choice of technique. */
     p->clusters = (plan_clusters){.double_fraction = 0, .triple_fraction = 0, .spacing_mm = 0.45};
-    p->pigment.shade = 0.7;
+    /* DESIGN.md's example has 0.7; 0.58 is `smpsim match`'s shade for this patient on the optics of
+     * 2026-12 (docs/optics-model.md 8.5): at 0.7 the treated scalp read 0.6 L* darker than the patient's own
+     * #0 stubble. */
+    p->pigment.shade = 0.58;
     p->pigment.depth_mm = 0.4;
     p->pigment.needle = PLAN_NEEDLE_1RL;
     p->pigment.pin_diameter_mm = 0.30; /* #10, a common SMP gauge */
