@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Renders the images docs/ shows (docs/gallery.md) with the current build: the depth series of issue 3
-# (close-ups at 0.3, 0.8, 1.5 and 2.5 mm), the example plans, the timeline and the lights.
+# Renders the images docs/ shows (docs/gallery.md) with the current build: natural #0 stubble beside SMP at the
+# shade `smpsim match` finds, at 1 m and 2 m, for skin types I, III and VI; dermatoscope-like close-ups (10 mm)
+# at 0.3, 0.5, 0.8 and 1.5 mm needles and with tattoo ink; the depth series of 60 mm close-ups; the example
+# plans, the timeline and the lights.
 # Usage: bash scripts/docs-images.sh [path/to/smpsim]   (default build/smpsim; run scripts/build.sh first)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -8,6 +10,23 @@ smpsim=${1:-$repo/build/smpsim}
 out=$repo/docs/images
 mkdir -p "$out"
 r() { "$smpsim" render --width 640 --height 480 "$@"; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for t in 1 3 6; do
+    "$smpsim" match --set patient.fitzpatrick=$t -o "$tmp/matched-$t.json" >"$out/matched-type-$t.json"
+    for m in 1 2; do
+        r --set patient.fitzpatrick=$t --set 'patient.norwood="1"' --set 'sessions=[]' --set 'touch_ups=[]' \
+            --view three-quarter --distance-m $m -o "$out/stubble-type-$t-${m}m.png"
+        r --plan "$tmp/matched-$t.json" --set 'patient.norwood="7"' --view three-quarter --distance-m $m \
+            -o "$out/smp-type-$t-${m}m.png"
+    done
+done
+for d in 0.3 0.5 0.8 1.5; do
+    r --view closeup-crown --field-mm 10 --set pigment.depth_mm=$d --light-preset office -o "$out/derm-$d-mm.png"
+done
+r --view closeup-crown --field-mm 10 --set 'pigment.ink_quality="tattoo"' --set pigment.shade=1 \
+    --set pigment.depth_mm=1.0 --light-preset office -o "$out/derm-tattoo.png"
 
 for d in 0.3 0.8 1.5 2.5; do
     r --view closeup-crown --set pigment.depth_mm=$d --light-preset office -o "$out/depth-$d-mm.png"

@@ -395,6 +395,9 @@ static void bake_step(bake_progress *bp, double units)
 typedef struct gain_measure {
     double g[OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][OPTICS_TABLE_MAX_DIAMETERS][3];
     double se[OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][OPTICS_TABLE_MAX_DIAMETERS][3];
+    /* the same for the darkening of the surface within the disk's own radius (its footprint) */
+    double f[OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][OPTICS_TABLE_MAX_DIAMETERS][3];
+    double f_se[OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][OPTICS_TABLE_MAX_DIAMETERS][3];
 } gain_measure;
 
 /* One disk scan per channel band on the gain type: every depth x diameter as a cylinder of the table's slab
@@ -409,8 +412,10 @@ static smp_status measure_gains(const optics_bake_params *p, int type, const dou
     optics_mc_disk_config *cfg = malloc(sizeof *cfg * (size_t)nc);
     double *deficit = malloc(sizeof(double) * (size_t)nc * (size_t)p->ink_count);
     double *deficit_se = malloc(sizeof(double) * (size_t)nc * (size_t)p->ink_count);
+    double *foot = malloc(sizeof(double) * (size_t)nc * (size_t)p->ink_count);
+    double *foot_se = malloc(sizeof(double) * (size_t)nc * (size_t)p->ink_count);
     smp_status st = SMP_OK;
-    if (!cfg || !deficit || !deficit_se) {
+    if (!cfg || !deficit || !deficit_se || !foot || !foot_se) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "bake: out of memory");
         goto done;
     }
@@ -437,7 +442,8 @@ static smp_status measure_gains(const optics_bake_params *p, int type, const dou
         in.photons = p->photons * TABLE_DISK_PHOTON_FACTOR;
         optics_mc_options opt = {.seed = p->seed + 2 + (uint64_t)c, .threads = threads};
         /* Launch distances: half near the dots (0.3 mm), half over the diffusion range (1 mm). */
-        st = optics_mc_disk_scan(&in, cfg, nc, mu, p->ink_count, 0.03, 0.1, &opt, deficit, deficit_se, err);
+        st = optics_mc_disk_scan(&in, cfg, nc, mu, p->ink_count, 0.03, 0.1, &opt, deficit, deficit_se, foot,
+                                 foot_se, err);
         if (st != SMP_OK) break;
         for (int d = 0; d < p->depth_count; d++)
             for (int s = 0; s < p->diameter_count; s++)
@@ -448,6 +454,8 @@ static smp_status measure_gains(const optics_bake_params *p, int type, const dou
                     double area = SMP_PI * pow(0.05 * p->diameter_mm[s], 2.0);
                     gm->g[d][k][s][c] = slab > 0.0 ? deficit[i] / (area * slab) : 1.0;
                     gm->se[d][k][s][c] = slab > 0.0 ? deficit_se[i] / (area * slab) : 0.0;
+                    gm->f[d][k][s][c] = slab > 0.0 ? foot[i] / (area * slab) : 0.0;
+                    gm->f_se[d][k][s][c] = slab > 0.0 ? foot_se[i] / (area * slab) : 0.0;
                 }
         bake_step(prog, 1.0);
     }
@@ -455,7 +463,102 @@ done:
     free(cfg);
     free(deficit);
     free(deficit_se);
+    free(foot);
+    free(foot_se);
     return st;
+}
+
+/* The one gain for both terms that gives the real-time form the darkening `total` (mm²): bisection. */
+static double solve_equal_gain(const optics_dot_look *look, int c, double diameter_mm, double total)
+{
+    double lo = 1e-3, hi = 1e3;
+    for (int it = 0; it < 50; it++) {
+        double mid = sqrt(lo * hi);
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, mid, 0.0) < total) lo = mid;
+        else hi = mid;
+    }
+    return sqrt(lo * hi);
+}
+
+/* The diffuse term's gain that, with the sharp term's g0, gives the real-time form the darkening `total`
+ * (bisection; GAIN_MIN when even that darkens too much). */
+#define GAIN_MIN 0.02
+static double solve_diffuse_gain(const optics_dot_look *look, int c, double diameter_mm, double g0, double total)
+{
+    double lo = GAIN_MIN, hi = 1e3;
+    if (optics_table_formula_deficit_mm2(look, c, diameter_mm, g0, lo, 0.0) >= total) return lo;
+    for (int it = 0; it < 40; it++) {
+        double mid = sqrt(lo * hi);
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, g0, mid, 0.0) < total) lo = mid;
+        else hi = mid;
+    }
+    return sqrt(lo * hi);
+}
+
+/* Along the curve where the total darkening is right, the footprint's share grows with the sharp term's gain:
+ * bisection on g0 in [GAIN_MIN, the g0 that alone gives the total] for the footprint, clamped to the ends when
+ * the footprint cannot be reached (the closest the form can come). */
+static void solve_gains_on_total(const optics_dot_look *look, int c, double diameter_mm, double total,
+                                 double foot, double g[2])
+{
+    double radius = 0.5 * diameter_mm, lo = GAIN_MIN, hi = 1e3;
+    /* The largest g0: the one that gives the whole total with the diffuse term at its floor. */
+    for (int it = 0; it < 40; it++) {
+        double mid = sqrt(lo * hi);
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, GAIN_MIN, 0.0) < total) lo = mid;
+        else hi = mid;
+    }
+    double g0_max = sqrt(lo * hi);
+    lo = GAIN_MIN, hi = g0_max;
+    for (int it = 0; it < 30; it++) {
+        double mid = sqrt(lo * hi), g1 = solve_diffuse_gain(look, c, diameter_mm, mid, total);
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, g1, radius) < foot) lo = mid;
+        else hi = mid;
+    }
+    g[0] = sqrt(lo * hi);
+    g[1] = solve_diffuse_gain(look, c, diameter_mm, g[0], total);
+}
+
+/* Gains of the sharp and the diffuse term (g[0], g[1]) that give the real-time form both the Monte Carlo's
+ * integrated darkening (total, mm²) and its darkening within the dot's own radius (foot, mm²): Newton on the
+ * two equations from the equal-gain solution, with a numerical Jacobian; where it does not converge to 0.1 %
+ * (a footprint share beyond what the form's shape can give) the closest solution along the total's curve
+ * (solve_gains_on_total). Gains stay >= GAIN_MIN. The equal gains when the footprint is not measured well
+ * enough (foot < 4 of its standard errors, or not inside (0, total)) (docs/optics-model.md 7.3). */
+static void solve_gains(const optics_dot_look *look, int c, double diameter_mm, double total, double foot,
+                        double foot_se, double g[2])
+{
+    double ge = solve_equal_gain(look, c, diameter_mm, total), radius = 0.5 * diameter_mm;
+    g[0] = g[1] = ge;
+    if (!(foot > 4.0 * foot_se && foot < total)) return;
+    double x[2] = {ge, ge};
+    for (int it = 0; it < 20; it++) {
+        double r[2] = {optics_table_formula_deficit_mm2(look, c, diameter_mm, x[0], x[1], 0.0) - total,
+                       optics_table_formula_deficit_mm2(look, c, diameter_mm, x[0], x[1], radius) - foot};
+        if (fabs(r[0]) < 1e-3 * total && fabs(r[1]) < 1e-3 * foot) {
+            g[0] = x[0], g[1] = x[1];
+            return;
+        }
+        double j[2][2];
+        for (int k = 0; k < 2; k++) {
+            double y[2] = {x[0], x[1]}, h = 1e-4 * fmax(x[k], 0.1);
+            y[k] += h;
+            j[0][k] = (optics_table_formula_deficit_mm2(look, c, diameter_mm, y[0], y[1], 0.0) - total - r[0]) / h;
+            j[1][k] = (optics_table_formula_deficit_mm2(look, c, diameter_mm, y[0], y[1], radius) - foot - r[1]) / h;
+        }
+        double det = j[0][0] * j[1][1] - j[0][1] * j[1][0];
+        if (!(fabs(det) > 0.0)) break;
+        double dx0 = (r[0] * j[1][1] - r[1] * j[0][1]) / det, dx1 = (j[0][0] * r[1] - j[1][0] * r[0]) / det;
+        /* Damped: no gain falls by more than half or rises by more than double in one step. */
+        double step = 1.0;
+        if (x[0] - dx0 < 0.5 * x[0]) step = fmin(step, 0.5 * x[0] / dx0);
+        if (x[1] - dx1 < 0.5 * x[1]) step = fmin(step, 0.5 * x[1] / dx1);
+        if (x[0] - dx0 > 2.0 * x[0]) step = fmin(step, -x[0] / dx0);
+        if (x[1] - dx1 > 2.0 * x[1]) step = fmin(step, -x[1] / dx1);
+        x[0] = fmax(x[0] - step * dx0, GAIN_MIN);
+        x[1] = fmax(x[1] - step * dx1, GAIN_MIN);
+    }
+    solve_gains_on_total(look, c, diameter_mm, total, foot, g);
 }
 
 smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, smp_progress_fn progress,
@@ -629,24 +732,19 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
                 for (int s = 0; s < p.diameter_count; s++) {
                     for (int c = 0; c < 3; c++) {
                         /* Below 1 the measurement is noise (a small dot cannot darken less than its share of
-                         * the slab in the linear limit); the physical gain is clamped at 1 before matching. */
+                         * the slab in the linear limit); the physical gain is clamped at 1 before matching. The
+                         * footprint's share of the darkening is kept as measured. */
                         double g_phys = measured_gain(gm->g[d][k][s][c], gm->se[d][k][s][c]);
+                        double share = gm->g[d][k][s][c] > 0.0 ? gm->f[d][k][s][c] / gm->g[d][k][s][c] : 0.0;
+                        double share_se = gm->g[d][k][s][c] > 0.0 ? gm->f_se[d][k][s][c] / gm->g[d][k][s][c] : 0.0;
                         double rs = look.skin_linear_rgb[c], rc = look.covered_linear_rgb[c];
                         double area_mm2 = SMP_PI * pow(0.5 * p.diameter_mm[s], 2.0);
                         double target = g_phys * area_mm2 * (rs - rc);
-                        double g = 1.0;
-                        if (rs > rc && rc > 0.0 && target > 0.0) {
-                            double lo = 1e-3, hi = 1e3;
-                            for (int it = 0; it < 60; it++) {
-                                double mid = sqrt(lo * hi);
-                                if (optics_table_formula_deficit_mm2(&look, c, p.diameter_mm[s], mid) < target)
-                                    lo = mid;
-                                else
-                                    hi = mid;
-                            }
-                            g = sqrt(lo * hi);
-                        }
-                        t->gain[tx][d][k][s][c] = g;
+                        double g[2] = {1.0, 1.0};
+                        if (rs > rc && rc > 0.0 && target > 0.0)
+                            solve_gains(&look, c, p.diameter_mm[s], target, share * target, share_se * target, g);
+                        t->gain[tx][d][k][s][c][0] = g[0];
+                        t->gain[tx][d][k][s][c][1] = g[1];
                     }
                 }
             }

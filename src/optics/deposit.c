@@ -70,7 +70,7 @@ void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_d
             for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS && k < 2; ++k) {
                 double sk = look.kernel_sigma_mm[c][k];
                 double var = sd2 + sk * sk;
-                a[c][m + k] = look.gain[c] * look.kernel_weight[c][k] * sd2 / var * ln_ratio * shade;
+                a[c][m + k] = look.gain[c][k] * look.kernel_weight[c][k] * sd2 / var * ln_ratio * shade;
                 v[c][m + k] = var;
             }
         }

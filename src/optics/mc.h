@@ -207,12 +207,19 @@ typedef struct optics_mc_disk_config {
  * and score_a_rz ignored). in: layers, photons, n_above, n_below; the grid is ignored. For cylinder c and ink k:
  * out_deficit_cm2[c * ink_count + k] = integral over the surface of R_bare - R_with_ink (cm²), the darkening
  * the cylinder of ink causes, and out_deficit_se_cm2[...] its standard error over the batches. Packets that
- * never enter a cylinder add exactly 0 (correlated sampling, as optics_mc_disk_run). Arrays are the caller's.
- * Cost: the bare trace plus, per reflected packet that entered a cylinder, one exp per (config, ink) it
- * entered; memory batches x config_count x ink_count doubles. SMP_ERR_INPUT naming the field, SMP_ERR_NOMEM. */
+ * never enter a cylinder add exactly 0 (correlated sampling, as optics_mc_disk_run). Optional (either may be
+ * NULL; same layout): out_footprint_cm2[c * ink_count + k] = the part of that deficit carried by packets that
+ * leave the surface inside the cylinder's own footprint (exit point x² + y² < radius_cm² of config c), the
+ * darkening seen within the dot itself, and out_footprint_se_cm2[...] its standard error over the batches. It
+ * sums a subset of the very terms of the total, so 0 <= footprint <= deficit exactly, and asking for it
+ * changes no bit of the other outputs. Arrays are the caller's. Cost: the bare trace plus, per reflected packet
+ * that entered a cylinder, one exp per (config, ink) it entered (and one comparison per such config for the
+ * footprint); memory batches x config_count x ink_count doubles, twice that with the footprint.
+ * SMP_ERR_INPUT naming the field, SMP_ERR_NOMEM. */
 smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_config *configs, int config_count,
                                const double *mu_a_ink_per_cm, int ink_count, double launch_core_cm,
                                double launch_tail_cm, const optics_mc_options *opt, double *out_deficit_cm2,
-                               double *out_deficit_se_cm2, smp_error *err);
+                               double *out_deficit_se_cm2, double *out_footprint_cm2, double *out_footprint_se_cm2,
+                               smp_error *err);
 
 #endif

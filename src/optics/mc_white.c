@@ -457,6 +457,7 @@ typedef struct white_disk {
     const double *mu;          /* [inks] */
     int configs, inks;
     double core_cm, tail_cm;
+    bool footprint; /* also tally, after the [configs][inks] totals, the packets leaving within the radius */
 } white_disk;
 
 /* Per-thread scratch of a disk scan: path lengths per (ring, bin), their prefix sums per (ring, edge), the
@@ -556,10 +557,12 @@ static inline void white_disk_move(const white_disk *d, white_disk_scratch *sc, 
     }
 }
 
-/* A packet that entered a cylinder leaves through the top with weight w (launch weight included).
- * prefix[r][i] is the length in rings 0..r above edge i, so a cylinder's length is one difference. */
+/* A packet that entered a cylinder leaves through the top at exit2 = x² + y² from the axis with weight w
+ * (launch weight included). prefix[r][i] is the length in rings 0..r above edge i, so a cylinder's length is
+ * one difference. The footprint tally gets the very terms of the total (w times the same cached factor), so
+ * it is a subset of the total's, packet by packet. */
 static void white_disk_escape(const white_disk *d, white_disk_scratch *sc, const white_box *box, double w,
-                              double *tally)
+                              double exit2, double *tally)
 {
     const int m = d->m, bins = m - 1;
     for (int r = 0; r <= box->rmax; ++r) {
@@ -580,6 +583,11 @@ static void white_disk_escape(const white_disk *d, white_disk_scratch *sc, const
         double len = p[d->hi[c]] - p[d->lo[c]];
         if (len <= 0.0) continue;
         white_add_lost(d->mu, d->inks, len, w, tally + (size_t)c * (size_t)d->inks, sc->factor, &factor_len);
+        if (d->footprint && exit2 < d->ring2[d->ring[c]]) {
+            double *row = tally + ((size_t)d->configs + (size_t)c) * (size_t)d->inks;
+            for (int k = 0; k < d->inks; ++k)
+                row[k] += w * sc->factor[k];
+        }
     }
 }
 
@@ -655,7 +663,8 @@ static void white_disk_trace(const void *problem, smp_rng *rng_state, uint64_t p
                 int leaving = (hit < 0 && li == 0) || (hit > 0 && li == last);
                 if (mc_rng_open(&rng) > r) {
                     if (leaving) {
-                        if (hit < 0 && box.rmin <= box.rmax) white_disk_escape(d, &sc, &box, area * w, tally);
+                        if (hit < 0 && box.rmin <= box.rmax)
+                            white_disk_escape(d, &sc, &box, area * w, x * x + y * y, tally);
                         break;
                     }
                     double ratio = l->n / n_t;
@@ -684,7 +693,8 @@ static void white_disk_trace(const void *problem, smp_rng *rng_state, uint64_t p
 smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_config *configs,
                                int config_count, const double *mu_a_ink_per_cm, int ink_count,
                                double launch_core_cm, double launch_tail_cm, const optics_mc_options *opt,
-                               double *out_deficit_cm2, double *out_deficit_se_cm2, smp_error *err)
+                               double *out_deficit_cm2, double *out_deficit_se_cm2, double *out_footprint_cm2,
+                               double *out_footprint_se_cm2, smp_error *err)
 {
     optics_mc_options o;
     if (optics_mc_input_validate(in, err) != SMP_OK) return SMP_ERR_INPUT;
@@ -703,13 +713,15 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
 
     smp_status st = SMP_OK;
     const size_t results = (size_t)config_count * (size_t)ink_count;
+    const bool footprint = out_footprint_cm2 || out_footprint_se_cm2;
+    const size_t tally_size = footprint ? 2 * results : results; /* totals, then footprints */
     mc_sim *sim = malloc(sizeof *sim);
     double *edge = malloc(2 * (size_t)config_count * sizeof *edge);
     double *ring2 = malloc((size_t)config_count * sizeof *ring2);
     int *lo = malloc((size_t)config_count * sizeof *lo), *hi = malloc((size_t)config_count * sizeof *hi);
     int *ring = malloc((size_t)config_count * sizeof *ring);
-    double *total = calloc(results, sizeof *total), *sum = calloc(results, sizeof *sum);
-    double *sq = calloc(results, sizeof *sq);
+    double *total = calloc(tally_size, sizeof *total), *sum = calloc(tally_size, sizeof *sum);
+    double *sq = calloc(tally_size, sizeof *sq);
     white_job job = {0};
     if (!sim || !edge || !ring2 || !lo || !hi || !ring || !total || !sum || !sq) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "monte carlo disk scan: out of memory");
@@ -747,7 +759,8 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
                     config_count,
                     ink_count,
                     launch_core_cm,
-                    launch_tail_cm};
+                    launch_tail_cm,
+                    footprint};
 
     job.trace = white_disk_trace;
     job.problem = &d;
@@ -756,14 +769,14 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
     job.seed = o.seed;
     job.photons = in->photons;
     job.batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
-    job.tally_size = results;
+    job.tally_size = tally_size;
     st = white_job_run(&job, o.threads, white_disk_scratch_size(&d), err);
     if (st != SMP_OK) goto done;
 
     for (int b = 0; b < job.batches; ++b) {
-        const double *t = job.tallies + (size_t)b * results;
+        const double *t = job.tallies + (size_t)b * tally_size;
         double inv_n = 1.0 / (double)white_batch_photons(&job, b);
-        for (size_t i = 0; i < results; ++i) {
+        for (size_t i = 0; i < tally_size; ++i) {
             double v = t[i] * inv_n;
             total[i] += t[i];
             sum[i] += v, sq[i] += v * v;
@@ -772,6 +785,11 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
     for (size_t i = 0; i < results; ++i) {
         out_deficit_cm2[i] = total[i] / (double)in->photons;
         out_deficit_se_cm2[i] = mc_standard_error(sum[i], sq[i], job.batches);
+    }
+    for (size_t i = 0; footprint && i < results; ++i) {
+        size_t f = results + i;
+        if (out_footprint_cm2) out_footprint_cm2[i] = total[f] / (double)in->photons;
+        if (out_footprint_se_cm2) out_footprint_se_cm2[i] = mc_standard_error(sum[f], sq[f], job.batches);
     }
 
 done:

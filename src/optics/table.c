@@ -20,37 +20,49 @@ double optics_table_dot_profile(const optics_dot_look *look, int channel, double
     for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++) {
         double v = sd2 + look->kernel_sigma_mm[channel][k] * look->kernel_sigma_mm[channel][k];
         if (v <= 0.0) continue;
-        c += look->kernel_weight[channel][k] * sd2 / v * exp(-r_mm * r_mm / (2.0 * v));
+        c += look->gain[channel][k] * look->kernel_weight[channel][k] * sd2 / v * exp(-r_mm * r_mm / (2.0 * v));
     }
-    return look->gain[channel] * c;
+    return c;
 }
 
-/* Integrated darkening, mm², of the real-time form with gain g on one channel:
- * int R_skin (1 - exp(-g c1(r) ln(R_skin / R_cov))) dA, c1 the profile at gain 1 (trapezoid on 600 radii). */
-double optics_table_formula_deficit_mm2(const optics_dot_look *look, int ch, double diameter_mm, double g)
+/* Darkening, mm², of the real-time form with gains g0 (sharp term) and g1 (diffuse term) on one channel within
+ * radius_mm of the centre (<= 0: everywhere): int R_skin (1 - exp(-c(r) ln(R_skin / R_cov))) dA (trapezoid on
+ * 400 radii). */
+double optics_table_formula_deficit_mm2(const optics_dot_look *look, int ch, double diameter_mm, double g0,
+                                        double g1, double radius_mm)
 {
     if (ch < 0 || ch > 2) return 0.0;
     double rs = look->skin_linear_rgb[ch], rc = look->covered_linear_rgb[ch];
     if (!(rs > 0.0 && rc > 0.0 && rs > rc)) return 0.0;
     double l = log(rs / rc), smax = 0.0;
     for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++) smax = fmax(smax, look->kernel_sigma_mm[ch][k]);
-    double r_max = 6.0 * hypot(smax, diameter_mm), sum = 0.0;
-    const int n = 600;
+    double r_max = radius_mm > 0.0 ? radius_mm : 6.0 * hypot(smax, diameter_mm), sum = 0.0;
+    const int n = 400;
     optics_dot_look one = *look;
-    one.gain[ch] = 1.0;
+    one.gain[ch][0] = g0;
+    one.gain[ch][1] = g1;
     for (int i = 0; i <= n; i++) {
         double r = r_max * i / n;
-        double f = rs * -expm1(-g * optics_table_dot_profile(&one, ch, diameter_mm, r) * l) * 2.0 * SMP_PI * r;
+        double f = rs * -expm1(-optics_table_dot_profile(&one, ch, diameter_mm, r) * l) * 2.0 * SMP_PI * r;
         sum += (i == 0 || i == n ? 0.5 : 1.0) * f;
     }
     return sum * r_max / n;
 }
 
-double optics_table_dot_darkening_mm2(const optics_dot_look *look, int channel, double diameter_mm)
+double optics_table_dot_darkening_within_mm2(const optics_dot_look *look, int channel, double diameter_mm,
+                                             double radius_mm)
 {
     if (channel < 0 || channel > 2) return 0.0;
     double d = look->skin_linear_rgb[channel] - look->covered_linear_rgb[channel];
-    return d > 0.0 ? optics_table_formula_deficit_mm2(look, channel, diameter_mm, look->gain[channel]) / d : 0.0;
+    return d > 0.0 ? optics_table_formula_deficit_mm2(look, channel, diameter_mm, look->gain[channel][0],
+                                                      look->gain[channel][1], radius_mm) /
+                         d
+                   : 0.0;
+}
+
+double optics_table_dot_darkening_mm2(const optics_dot_look *look, int channel, double diameter_mm)
+{
+    return optics_table_dot_darkening_within_mm2(look, channel, diameter_mm, 0.0);
 }
 
 /* ---- look-up ------------------------------------------------------------------------------------------- */
@@ -102,15 +114,18 @@ void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_
         double cov0 = smp_mix(t->covered_linear_rgb[tx][di][ki][c], t->covered_linear_rgb[tx][di][k1][c], kf);
         double cov1 = smp_mix(t->covered_linear_rgb[tx][d1][ki][c], t->covered_linear_rgb[tx][d1][k1][c], kf);
         out->covered_linear_rgb[c] = smp_mix(cov0, cov1, df);
-        double g[2][2];
-        for (int a = 0; a < 2; ++a) {
-            int d = a ? d1 : di;
-            for (int b = 0; b < 2; ++b) {
-                int k = b ? k1 : ki;
-                g[a][b] = smp_mix(t->gain[tx][d][k][si][c], t->gain[tx][d][k][s1][c], sf);
+        for (int term = 0; term < OPTICS_TABLE_KERNEL_TERMS; ++term) {
+            double g[2][2];
+            for (int a = 0; a < 2; ++a) {
+                int d = a ? d1 : di;
+                for (int b = 0; b < 2; ++b) {
+                    int k = b ? k1 : ki;
+                    g[a][b] = smp_mix(t->gain[tx][d][k][si][c][term], t->gain[tx][d][k][s1][c][term], sf);
+                }
             }
+            out->gain[c][term] =
+                below * smp_mix(smp_mix(g[0][0], g[0][1], kf), smp_mix(g[1][0], g[1][1], kf), df);
         }
-        out->gain[c] = below * smp_mix(smp_mix(g[0][0], g[0][1], kf), smp_mix(g[1][0], g[1][1], kf), df);
         for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++) {
             out->kernel_weight[c][k] = smp_mix(t->kernel_weight[tx][di][c][k], t->kernel_weight[tx][d1][c][k], df);
             out->kernel_sigma_mm[c][k] =
@@ -165,8 +180,16 @@ char *optics_table_to_json(const optics_table *t)
                                   json_rows(&t->kernel_sigma_mm[tx][d][0][0], 3, OPTICS_TABLE_KERNEL_TERMS));
             cJSON_AddItemToObject(e, "covered_linear_rgb", json_rows(&t->covered_linear_rgb[tx][d][0][0], t->ink_count, 3));
             cJSON *gain = cJSON_AddArrayToObject(e, "gain");
-            for (int k = 0; gain && k < t->ink_count; k++)
-                cJSON_AddItemToArray(gain, json_rows(&t->gain[tx][d][k][0][0], t->diameter_count, 3));
+            for (int k = 0; gain && k < t->ink_count; k++) {
+                cJSON *per_ink = cJSON_CreateArray();
+                cJSON_AddItemToArray(gain, per_ink);
+                for (int s = 0; per_ink && s < t->diameter_count; s++) {
+                    cJSON *row = cJSON_CreateArray();
+                    cJSON_AddItemToArray(per_ink, row);
+                    for (int c = 0; row && c < 3; c++)
+                        cJSON_AddItemToArray(row, json_numbers(t->gain[tx][d][k][s][c], OPTICS_TABLE_KERNEL_TERMS));
+                }
+            }
         }
     }
     char *text = cJSON_Print(root);
@@ -232,16 +255,16 @@ static smp_status json_matrix(const json_ctx *j, const cJSON *obj, const char *k
     return SMP_OK;
 }
 
-/* "gain": inks x diameters x 3 numbers (strides of the table's arrays). */
+/* "gain": inks x diameters x 3 channels x OPTICS_TABLE_KERNEL_TERMS numbers (strides of the table's arrays). */
 static smp_status json_gain(const json_ctx *j, const cJSON *obj, const char *path, int inks, int diameters,
                             double *out)
 {
     char field[160];
     snprintf(field, sizeof field, "%sgain", path);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "gain");
-    char what[96];
-    snprintf(what, sizeof what, "must be an array of %d arrays (one per ink) of %d arrays of 3 numbers", inks,
-             diameters);
+    char what[128];
+    snprintf(what, sizeof what, "must be an array of %d arrays (one per ink) of %d arrays of 3 arrays of %d numbers",
+             inks, diameters, OPTICS_TABLE_KERNEL_TERMS);
     if (!v) return json_fail(j, field, "missing");
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != inks) return json_fail(j, field, what);
     int k = 0;
@@ -253,9 +276,16 @@ static smp_status json_gain(const json_ctx *j, const cJSON *obj, const char *pat
         for (const cJSON *g = e->child; g; g = g->next, s++) {
             char sub2[208];
             snprintf(sub2, sizeof sub2, "%s[%d]", sub, s);
-            smp_status st = json_vector(j, g, sub2, 3,
-                                        out + ((size_t)k * OPTICS_TABLE_MAX_DIAMETERS + (size_t)s) * 3);
-            if (st != SMP_OK) return st;
+            if (!cJSON_IsArray(g) || cJSON_GetArraySize(g) != 3) return json_fail(j, sub2, what);
+            int c = 0;
+            for (const cJSON *h = g->child; h; h = h->next, c++) {
+                char sub3[224];
+                snprintf(sub3, sizeof sub3, "%s[%d]", sub2, c);
+                smp_status st = json_vector(
+                    j, h, sub3, OPTICS_TABLE_KERNEL_TERMS,
+                    out + (((size_t)k * OPTICS_TABLE_MAX_DIAMETERS + (size_t)s) * 3 + (size_t)c) * OPTICS_TABLE_KERNEL_TERMS);
+                if (st != SMP_OK) return st;
+            }
         }
     }
     return SMP_OK;
@@ -393,7 +423,7 @@ smp_status optics_table_parse_json(optics_table *t, const char *text, size_t siz
                                   &t->kernel_sigma_mm[tx][d][0][0])) != SMP_OK ||
                 (st = json_matrix(&j, e, "covered_linear_rgb", dpath, t->ink_count, 3,
                                   &t->covered_linear_rgb[tx][d][0][0])) != SMP_OK ||
-                (st = json_gain(&j, e, dpath, t->ink_count, t->diameter_count, &t->gain[tx][d][0][0][0])) != SMP_OK)
+                (st = json_gain(&j, e, dpath, t->ink_count, t->diameter_count, &t->gain[tx][d][0][0][0][0])) != SMP_OK)
                 goto out;
         }
     }

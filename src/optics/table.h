@@ -7,9 +7,10 @@
  *   - per ink depth: the point-spread kernel of the skin above the ink (how far a dot blurs), per channel,
  *     a normalised sum of two Gaussians;
  *   - per ink depth and ink amount: the colour of skin fully covered by the ink (a slab of ink_thickness_mm),
- *   - per ink depth, ink amount and deposit diameter: the gain of a dot of that diameter (its integrated
- *     darkening divided by ink area x (skin - covered)), per channel, so a small deposit darkens more than its
- *     area and a large one tends to the slab's covered colour.
+ *   - per ink depth, ink amount and deposit diameter: the gains of a dot of that diameter, one per kernel
+ *     term, per channel: they make the real-time form's integrated darkening and its darkening within the
+ *     dot's own footprint those of the Monte Carlo disk (a small deposit darkens more than its area; a large
+ *     one tends to the slab's covered colour).
  * A whole ink deposit (a column along the needle track, optics/deposit.h) is a sum of such dots, one per
  * segment of the column.
  * The real-time form of a dot (what render/ evaluates; optics_table_dot_profile computes the same on the
@@ -17,7 +18,7 @@
  * area of the disk of ink, 2 pi sigma_d^2 = pi D^2 / 4, so sigma_d = D / (2 sqrt 2) = 0.3536 D (a Gaussian
  * as wide at half maximum as the disk, 0.4247 D, puts too little ink at the centre: its centre falls
  * 0.26 of the slab's darkening short of the Monte Carlo disk at the junction, this one 0.17); per channel
- *     c(r) = gain * sum_k w_k * sigma_d^2 / (sigma_d^2 + s_k^2) * exp(-r^2 / (2 (sigma_d^2 + s_k^2)))
+ *     c(r) = sum_k gain_k * w_k * sigma_d^2 / (sigma_d^2 + s_k^2) * exp(-r^2 / (2 (sigma_d^2 + s_k^2)))
  * is the fraction of the way from the skin colour to the covered colour, and the reflectance is
  *     R(r) = R_skin * exp(-c(r) * ln(R_skin / R_covered))   (overlapping dots add their c * ln terms).
  * Plain C: no GL, no printing.
@@ -66,14 +67,16 @@ typedef struct optics_table {
     double kernel_sigma_mm[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][3][OPTICS_TABLE_KERNEL_TERMS];
 
     double covered_linear_rgb[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][3];
-    double gain[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][OPTICS_TABLE_MAX_DIAMETERS][3];
+    /* per channel, one gain per kernel term (the sharp term, then the diffuse one) */
+    double gain[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][OPTICS_TABLE_MAX_DIAMETERS][3]
+               [OPTICS_TABLE_KERNEL_TERMS];
 } optics_table;
 
 /* One dot's real-time appearance, interpolated from a table (see the formula above). */
 typedef struct optics_dot_look {
     double skin_linear_rgb[3];
     double covered_linear_rgb[3];
-    double gain[3];
+    double gain[3][OPTICS_TABLE_KERNEL_TERMS];
     double kernel_weight[3][OPTICS_TABLE_KERNEL_TERMS];
     double kernel_sigma_mm[3][OPTICS_TABLE_KERNEL_TERMS];
 } optics_dot_look;
@@ -114,8 +117,11 @@ void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_
 /* c(r) of the formula above for one channel (0 r, 1 g, 2 b) of a dot of the given diameter. */
 double optics_table_dot_profile(const optics_dot_look *look, int channel, double diameter_mm, double r_mm);
 /* The formula's integrated darkening of one channel in mm² of fully covered skin,
- * integral (R_skin - R(r)) dA / (R_skin - R_covered); over the dot's area pi D²/4 it is the gain the bake
- * measured by Monte Carlo (docs/optics-model.md). 0 when the ink does not darken the channel. */
+ * integral (R_skin - R(r)) dA / (R_skin - R_covered), over the whole surface (radius_mm <= 0) or within
+ * radius_mm of the centre; over the dot's area pi D²/4 the whole is the gain the bake measured by Monte Carlo
+ * (docs/optics-model.md 7.3). 0 when the ink does not darken the channel. */
 double optics_table_dot_darkening_mm2(const optics_dot_look *look, int channel, double diameter_mm);
+double optics_table_dot_darkening_within_mm2(const optics_dot_look *look, int channel, double diameter_mm,
+                                             double radius_mm);
 
 #endif

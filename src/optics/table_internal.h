@@ -4,8 +4,10 @@
 
 #include "optics/table.h"
 
-/* Integrated darkening, mm², of the real-time form on one channel with gain g instead of look->gain:
- * integral R_skin (1 - exp(-g c1(r) ln(R_skin / R_cov))) dA, c1 the profile at gain 1. */
-double optics_table_formula_deficit_mm2(const optics_dot_look *look, int channel, double diameter_mm, double g);
+/* Darkening, mm², of the real-time form on one channel with gains g0 (sharp term) and g1 (diffuse term)
+ * instead of look->gain, within radius_mm of the centre (<= 0: over the whole surface):
+ * integral R_skin (1 - exp(-c(r) ln(R_skin / R_cov))) dA. */
+double optics_table_formula_deficit_mm2(const optics_dot_look *look, int channel, double diameter_mm, double g0,
+                                        double g1, double radius_mm);
 
 #endif

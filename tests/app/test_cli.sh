@@ -34,6 +34,7 @@ expect_fail set_out_of_range "patient.fitzpatrick" render --set patient.fitzpatr
 expect_fail bad_view "--view" render --view sideways -o "$tmp/out.png"
 expect_fail bad_light "--light-elevation" render --light-elevation 120 -o "$tmp/out.png"
 expect_fail bad_width "--width" render --width 0 -o "$tmp/out.png"
+expect_fail bad_field "--field-mm: must be between 5" render --view closeup-crown --field-mm 2 -o "$tmp/out.png"
 expect_fail unknown_option "--colour" render --colour red -o "$tmp/out.png"
 expect_fail missing_output "-o" render
 expect_fail output_dir_missing "does not exist" render -o "$tmp/no/such/dir/out.png"

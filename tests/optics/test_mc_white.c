@@ -5,8 +5,8 @@
  *
  * Tolerances: K_SIGMA standard deviations of the difference of two independent estimates, the hypot of their
  * batch standard errors. With about ten comparisons, 4 sigma keeps the chance of a false alarm for a fresh
- * seed below 0.1 %. Photon counts are sized for a Release build on two cores (about 11 CPU-seconds in all,
- * so about 6 s; ASan 3-5 times longer). */
+ * seed below 0.1 %. Photon counts are sized for a Release build on two cores (about 13 CPU-seconds in all,
+ * so about 7 s; ASan 3-5 times longer). */
 #include "test_util.h"
 
 #include <string.h>
@@ -179,9 +179,9 @@ static void disk_scan_should_match_disk_runs_with_a_pure_absorber_inside(void **
         optics_mc_options opt = {.seed = 41 + (uint64_t)zi, .threads = 2};
         double deficit[2], deficit_se[2];
         smp_error err = {0};
-        assert_int_equal(
-            optics_mc_disk_scan(&in, configs, 2, &mu, 1, top[zi], tail_cm, &opt, deficit, deficit_se, &err),
-            SMP_OK);
+        assert_int_equal(optics_mc_disk_scan(&in, configs, 2, &mu, 1, top[zi], tail_cm, &opt, deficit,
+                                             deficit_se, NULL, NULL, &err),
+                         SMP_OK);
         for (int ri = 0; ri < 2; ri++) {
             optics_mc_disk disk = {.radius_cm = radius[ri],
                                    .first_layer = first,
@@ -208,6 +208,85 @@ static void disk_scan_should_match_disk_runs_with_a_pure_absorber_inside(void **
     }
 }
 
+static void disk_scan_footprint_should_match_the_disk_runs_profile_inside_the_radius(void **state)
+{
+    optics_layer bare[OPTICS_SKIN_MAX_LAYERS];
+    int count = bare_stack(bare);
+    /* A shallow dot (0.08-0.18 mm deep, radius 0.15 mm), the default ink as a pure absorber, a weaker one and
+     * none; a wider and a deeper cylinder beside it for the bounds. */
+    const double top = 0.008, bottom = 0.018, radius = 0.015, tail_cm = 0.1;
+    const uint64_t n_scan = 30000, n_ref = 40000;
+    optics_layer layers[OPTICS_SKIN_MAX_LAYERS], tissue[OPTICS_SKIN_MAX_LAYERS];
+    double mu_ink;
+    int first, inked;
+    int n = inked_stack(top, bottom, 1.0, layers, tissue, &mu_ink, &first, &inked);
+    const optics_mc_disk_config configs[3] = {{top, bottom, radius}, {top, bottom, 0.05}, {0.05, 0.07, 0.02}};
+    const double mu[3] = {mu_ink, 0.05 * mu_ink, 0.0};
+    enum { RESULTS = 9 };
+    optics_mc_input in = stack_input(bare, count, n_scan);
+    double def[2][RESULTS], def_se[2][RESULTS], foot[2][RESULTS], foot_se[2][RESULTS];
+    smp_error err = {0};
+    for (int t = 0; t < 2; t++) {
+        optics_mc_options opt = {.seed = 51, .threads = t + 1};
+        assert_int_equal(optics_mc_disk_scan(&in, configs, 3, mu, 3, top, tail_cm, &opt, def[t], def_se[t],
+                                             foot[t], foot_se[t], &err),
+                         SMP_OK);
+    }
+    /* Bit-identical at 1 and 2 threads. */
+    assert_memory_equal(def[0], def[1], sizeof def[0]);
+    assert_memory_equal(def_se[0], def_se[1], sizeof def_se[0]);
+    assert_memory_equal(foot[0], foot[1], sizeof foot[0]);
+    assert_memory_equal(foot_se[0], foot_se[1], sizeof foot_se[0]);
+    /* Photon by photon the footprint is a subset of the total. */
+    for (int i = 0; i < RESULTS; i++) {
+        assert_true(foot[0][i] >= 0.0);
+        assert_true(foot[0][i] <= def[0][i]);
+    }
+    assert_true(foot[0][2] == 0.0 && foot_se[0][2] == 0.0); /* no ink, no darkening */
+
+    /* NULL outputs: the footprint changes no bit of the totals, and either footprint array may be left out.
+     */
+    optics_mc_options opt = {.seed = 51, .threads = 2};
+    double d2[RESULTS], d2_se[RESULTS], f2[RESULTS];
+    assert_int_equal(
+        optics_mc_disk_scan(&in, configs, 3, mu, 3, top, tail_cm, &opt, d2, d2_se, NULL, NULL, &err), SMP_OK);
+    assert_memory_equal(d2, def[0], sizeof d2);
+    assert_memory_equal(d2_se, def_se[0], sizeof d2_se);
+    assert_int_equal(
+        optics_mc_disk_scan(&in, configs, 3, mu, 3, top, tail_cm, &opt, d2, d2_se, f2, NULL, &err), SMP_OK);
+    assert_memory_equal(f2, foot[0], sizeof f2);
+
+    /* optics_mc_disk_run's radial profile with the ink inside, 5 bins across the radius and one for the rest:
+     * deficit_r[i] is per unit area of the annulus 2 pi (i + 0.5) dr², so the footprint is the sum of the
+     * first 5 bins times their areas. A pure absorber leaves the bare and the inked packet at the same point,
+     * so each packet lands in one bin and the bins' errors add in quadrature. */
+    enum { INSIDE_BINS = 5 };
+    optics_mc_disk disk = {.radius_cm = radius,
+                           .first_layer = first,
+                           .layer_count = inked,
+                           .launch_core_cm = top,
+                           .launch_tail_cm = tail_cm};
+    for (int i = 0; i < inked; i++)
+        disk.inside[i] = layers[first + i];
+    optics_mc_input ref_in = stack_input(tissue, n, n_ref);
+    ref_in.nr = INSIDE_BINS + 1;
+    ref_in.dr_cm = radius / INSIDE_BINS;
+    optics_mc_options ref_opt = {.seed = 300, .threads = 2};
+    optics_mc_disk_result ref;
+    assert_int_equal(optics_mc_disk_run(&ref_in, &disk, &ref_opt, &ref, &err), SMP_OK);
+    double ref_foot = 0.0, ref_var = 0.0;
+    for (int i = 0; i < INSIDE_BINS; i++) {
+        double area = 2.0 * SMP_PI * (i + 0.5) * ref.dr_cm * ref.dr_cm;
+        ref_foot += ref.deficit_r[i] * area;
+        ref_var += pow(ref.deficit_r_se[i] * area, 2.0);
+    }
+    double sigma = hypot(foot_se[0][0], sqrt(ref_var));
+    assert_near(foot[0][0], ref_foot, K_SIGMA * sigma);
+    assert_true(foot[0][0] > K_SIGMA * sigma); /* resolved, not a vacuous pass */
+    assert_true(foot[0][0] < def[0][0]);       /* some of the darkening falls outside the dot */
+    optics_mc_disk_result_destroy(&ref);
+}
+
 static void scans_should_be_identical_for_any_thread_count_and_monotone_in_the_ink(void **state)
 {
     optics_layer bare[OPTICS_SKIN_MAX_LAYERS];
@@ -223,8 +302,9 @@ static void scans_should_be_identical_for_any_thread_count_and_monotone_in_the_i
         assert_int_equal(
             optics_mc_slab_scan(&in, slabs, 3, mu, 3, &opt, rd[t], rd_se[t], &bare_rd[t], &bare_se[t], NULL),
             SMP_OK);
-        assert_int_equal(optics_mc_disk_scan(&in, disks, 3, mu, 3, 0.01, 0.1, &opt, def[t], def_se[t], NULL),
-                         SMP_OK);
+        assert_int_equal(
+            optics_mc_disk_scan(&in, disks, 3, mu, 3, 0.01, 0.1, &opt, def[t], def_se[t], NULL, NULL, NULL),
+            SMP_OK);
     }
     for (int t = 1; t < 3; t++) {
         assert_memory_equal(rd[0], rd[t], sizeof rd[0]);
@@ -286,15 +366,18 @@ static void scans_should_reject_invalid_input_naming_the_field(void **state)
     assert_non_null(strstr(err.message, "configs[0].top_cm"));
 
     optics_mc_disk_config disks[1] = {{0.01, 0.02, 0.0}};
-    assert_int_equal(optics_mc_disk_scan(&in, disks, 1, mu, 2, 0.01, 0.1, NULL, rd, se, &err), SMP_ERR_INPUT);
+    assert_int_equal(optics_mc_disk_scan(&in, disks, 1, mu, 2, 0.01, 0.1, NULL, rd, se, NULL, NULL, &err),
+                     SMP_ERR_INPUT);
     assert_non_null(strstr(err.message, "configs[0].radius_cm"));
     disks[0].radius_cm = 0.02;
-    assert_int_equal(optics_mc_disk_scan(&in, disks, 1, mu, 2, 0.01, 0.0, NULL, rd, se, &err), SMP_ERR_INPUT);
+    assert_int_equal(optics_mc_disk_scan(&in, disks, 1, mu, 2, 0.01, 0.0, NULL, rd, se, NULL, NULL, &err),
+                     SMP_ERR_INPUT);
     assert_non_null(strstr(err.message, "launch_tail_cm"));
-    assert_int_equal(optics_mc_disk_scan(&in, disks, 1, mu, 2, 0.01, 0.1, NULL, NULL, se, &err),
+    assert_int_equal(optics_mc_disk_scan(&in, disks, 1, mu, 2, 0.01, 0.1, NULL, NULL, se, NULL, NULL, &err),
                      SMP_ERR_INPUT);
     in.layer_count = 0;
-    assert_int_equal(optics_mc_disk_scan(&in, disks, 1, mu, 2, 0.01, 0.1, NULL, rd, se, &err), SMP_ERR_INPUT);
+    assert_int_equal(optics_mc_disk_scan(&in, disks, 1, mu, 2, 0.01, 0.1, NULL, rd, se, NULL, NULL, &err),
+                     SMP_ERR_INPUT);
     assert_non_null(strstr(err.message, "layer count"));
 }
 
@@ -304,6 +387,7 @@ int main(void)
         cmocka_unit_test(slab_scan_without_ink_should_give_the_bare_run_exactly),
         cmocka_unit_test(slab_scan_should_match_runs_with_the_ink_in_split_layers),
         cmocka_unit_test(disk_scan_should_match_disk_runs_with_a_pure_absorber_inside),
+        cmocka_unit_test(disk_scan_footprint_should_match_the_disk_runs_profile_inside_the_radius),
         cmocka_unit_test(scans_should_be_identical_for_any_thread_count_and_monotone_in_the_ink),
         cmocka_unit_test(scans_should_reject_invalid_input_naming_the_field),
     };

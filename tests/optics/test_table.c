@@ -232,7 +232,7 @@ static void bad_json_should_fail_with_one_line_naming_source_and_field(void **st
         {"\"ink\":\t[", "\"ink\":\t[0.5, ", "test.json: ink: must be an array of 1..16 ascending"},
         {"\"diameter_mm\":\t[", "\"diameter_mm\":\t[9, ", "test.json: diameter_mm: must be an array of 1..10 ascending"},
         {"\"skin_lab\":\t[", "\"skin_lab\":\t[1, ", "test.json: types[0].skin_lab: must be an array of 3 numbers"},
-        {"\"gain\":\t[[[", "\"gain\":\t[[[true, ", "test.json: types[0].depths[0].gain[0][0]: must be an array of 3 numbers"},
+        {"\"gain\":\t[[[[", "\"gain\":\t[[[[true, ", "test.json: types[0].depths[0].gain[0][0][0]: must be an array of 2 numbers"},
         {"\"gain\":\t[[", "\"gain\":\t[[true, ", "test.json: types[0].depths[0].gain[0]: must be an array of"},
         {"\"version\":\t2", "\"version\":\t1", "test.json: version: must be 2"},
     };
@@ -274,8 +274,10 @@ static void dot_look_should_interpolate_linearly_and_clamp(void **state)
             for (int k = 0; k < 2; k++) {
                 t->covered_linear_rgb[3][d][k][c] = 0.1 + 0.2 * t->depth_mm[d] - 0.1 * t->ink[k] + 0.01 * c;
                 /* Linear in depth and ink, linear in log10(diameter): +1 from 0.1 to 1 mm. */
-                t->gain[3][d][k][0][c] = 1.0 + t->depth_mm[d] + t->ink[k];
-                t->gain[3][d][k][1][c] = 2.0 + t->depth_mm[d] + t->ink[k];
+                for (int term = 0; term < 2; term++) {
+                    t->gain[3][d][k][0][c][term] = 1.0 + t->depth_mm[d] + t->ink[k] + term;
+                    t->gain[3][d][k][1][c][term] = 2.0 + t->depth_mm[d] + t->ink[k] + term;
+                }
             }
         }
     for (int c = 0; c < 3; c++) t->skin_linear_rgb[3][c] = 0.4;
@@ -283,23 +285,24 @@ static void dot_look_should_interpolate_linearly_and_clamp(void **state)
     optics_table_dot_look(t, 4, 0.7, 0.3, 0.1, &look);
     for (int c = 0; c < 3; c++) {
         assert_near(look.covered_linear_rgb[c], 0.1 + 0.2 * 0.7 - 0.1 * 0.3 + 0.01 * c, 1e-12);
-        assert_near(look.gain[c], 1.0 + 0.7 + 0.3, 1e-12);
+        assert_near(look.gain[c][0], 1.0 + 0.7 + 0.3, 1e-12);
+        assert_near(look.gain[c][1], 2.0 + 0.7 + 0.3, 1e-12);
         assert_near(look.kernel_sigma_mm[c][1], 1.4, 1e-12);
         assert_near(look.skin_linear_rgb[c], 0.4, 0.0);
     }
     optics_table_dot_look(t, 4, 0.7, 0.3, sqrt(0.1), &look); /* half way in log diameter */
-    assert_near(look.gain[1], 1.5 + 0.7 + 0.3, 1e-12);
+    assert_near(look.gain[1][0], 1.5 + 0.7 + 0.3, 1e-12);
     optics_table_dot_look(t, 4, 5.0, 2.0, 9.0, &look); /* clamped to depth 1.0, ink 0.5, diameter 1 */
-    assert_near(look.gain[0], 3.5, 1e-12);
+    assert_near(look.gain[0][0], 3.5, 1e-12);
     optics_table_dot_look(t, 4, 0.0, 0.1, 0.0, &look); /* clamped to depth 0.2, ink 0.1, diameter 0.1 */
-    assert_near(look.gain[0], 1.3, 1e-12);
+    assert_near(look.gain[0][0], 1.3, 1e-12);
     optics_table_dot_look(t, 4, 0.0, 0.05, 0.0, &look); /* below the smallest ink: the gain scales down */
-    assert_near(look.gain[0], 0.5 * 1.3, 1e-12);
+    assert_near(look.gain[0][0], 0.5 * 1.3, 1e-12);
     /* The real-time profile: a kernel of zero width leaves the Gaussian spot (peak gain, the disk's area: it
      * falls to 1/e at the disk's edge). */
     look.kernel_weight[0][0] = 1.0, look.kernel_weight[0][1] = 0.0;
     look.kernel_sigma_mm[0][0] = 0.0, look.kernel_sigma_mm[0][1] = 0.0;
-    look.gain[0] = 2.0;
+    look.gain[0][0] = 2.0;
     assert_near(optics_table_dot_profile(&look, 0, 0.3, 0.0), 2.0, 1e-12);
     assert_near(optics_table_dot_profile(&look, 0, 0.3, 0.15), 2.0 * exp(-1.0), 1e-12);
     free(t);
