@@ -166,15 +166,21 @@ static smp_status search(match_ctx *c, app_match_sample lo, app_match_sample hi,
     return SMP_OK;
 }
 
+/* A context on rc with the measuring view: view's size, light and distance (0: APP_MATCH_DISTANCE_M), top. */
+static void ctx_init(match_ctx *c, render_context *rc, const app_options *view)
+{
+    memset(c, 0, sizeof *c);
+    c->rc = rc;
+    c->view = *view;
+    c->view.view = APP_VIEW_TOP;
+    if (c->view.distance_m <= 0.0) c->view.distance_m = APP_MATCH_DISTANCE_M;
+}
+
 smp_status app_match_tone(render_context *rc, const plan *pl, const app_options *view, double lab[3],
                           smp_error *err)
 {
     match_ctx c;
-    memset(&c, 0, sizeof c);
-    c.rc = rc;
-    c.view = *view;
-    c.view.view = APP_VIEW_TOP;
-    if (c.view.distance_m <= 0.0) c.view.distance_m = APP_MATCH_DISTANCE_M;
+    ctx_init(&c, rc, view);
     /* The view checks only: a plan without sessions (the bald scalp) is a fair thing to measure. */
     plan probe = *pl;
     if (probe.session_count == 0 && probe.touch_up_count == 0) {
@@ -201,11 +207,7 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
     double tol = params && params->tolerance_l > 0.0 ? params->tolerance_l : APP_MATCH_TOLERANCE_L;
 
     match_ctx c;
-    memset(&c, 0, sizeof c);
-    c.rc = rc;
-    c.view = *view;
-    c.view.view = APP_VIEW_TOP;
-    if (c.view.distance_m <= 0.0) c.view.distance_m = APP_MATCH_DISTANCE_M;
+    ctx_init(&c, rc, view);
 
     /* The reference: the same patient with a full head of hair clipped with a #0 guard, never tattooed. */
     plan ref = *pl;

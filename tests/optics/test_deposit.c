@@ -7,24 +7,15 @@
 
 #include "test_util.h"
 
+#include "optics/table_asset.h"
+
 #include "core/core.h"
 #include "optics/deposit.h"
 #include "optics/table.h"
 
 static optics_table *load_asset(void)
 {
-    const char *dir = getenv("SMP_ASSET_DIR");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/optics/tables.json", dir ? dir : "assets");
-    char *text = NULL;
-    size_t size = 0;
-    smp_error err = {0};
-    assert_int_equal(smp_file_read(path, &text, &size, &err), SMP_OK);
-    optics_table *t = malloc(sizeof *t);
-    assert_non_null(t);
-    assert_int_equal(optics_table_parse_json(t, text, size, path, &err), SMP_OK);
-    free(text);
-    return t;
+    return test_table_asset_load();
 }
 
 static void segments_should_follow_the_track_and_conserve_the_carbon(void **state)

@@ -8,6 +8,8 @@
 
 #include "test_util.h"
 
+#include "optics/table_asset.h"
+
 #include "optics/colour.h"
 #include "optics/dot.h"
 #include "optics/mc.h"
@@ -15,19 +17,7 @@
 
 static optics_table *load_asset(void)
 {
-    const char *dir = getenv("SMP_ASSET_DIR");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/optics/tables.json", dir ? dir : "assets");
-    char *text = NULL;
-    size_t size = 0;
-    smp_error err = {0};
-    assert_int_equal(smp_file_read(path, &text, &size, &err), SMP_OK);
-    optics_table *t = malloc(sizeof *t);
-    assert_non_null(t);
-    if (optics_table_parse_json(t, text, size, path, &err) != SMP_OK) print_message("%s\n", err.message);
-    assert_int_equal(err.status, SMP_OK);
-    free(text);
-    return t;
+    return test_table_asset_load();
 }
 
 static int grid_index(const double *grid, int n, double v)
