@@ -328,30 +328,6 @@ void render_context_destroy(render_context *rc)
     free(rc);
 }
 
-/* d(uv)/d(mm) along two tangent directions at each dot, by finite differences of the chart. */
-static void dot_jacobian(const scalp_head *head, const pigment_dot *d, float out[4])
-{
-    vec3 n = {d->normal[0], d->normal[1], d->normal[2]}, t1, t2;
-    vec3 helper = {0.0f, 1.0f, 0.0f};
-    if (fabsf(n[1]) > 0.9f) glm_vec3_copy((vec3){1.0f, 0.0f, 0.0f}, helper);
-    glm_vec3_cross(helper, n, t1);
-    glm_vec3_normalize(t1);
-    glm_vec3_cross(n, t1, t2);
-    const float h = 0.25f;
-    float uv0[2], uv1[2], uv2[2], p1[3], p2[3];
-    for (int k = 0; k < 3; ++k) {
-        p1[k] = d->position_mm[k] + h * t1[k];
-        p2[k] = d->position_mm[k] + h * t2[k];
-    }
-    scalp_head_uv(head, d->position_mm, uv0);
-    scalp_head_uv(head, p1, uv1);
-    scalp_head_uv(head, p2, uv2);
-    out[0] = (uv1[0] - uv0[0]) / h;
-    out[1] = (uv1[1] - uv0[1]) / h;
-    out[2] = (uv2[0] - uv0[0]) / h;
-    out[3] = (uv2[1] - uv0[1]) / h;
-}
-
 /* Bins every dot into the chart cells its reach can touch, so a fragment reads one cell's list. */
 static smp_status grid_build(render_context *rc, smp_error *err)
 {
@@ -483,7 +459,7 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     if (n) memcpy(rc->dots, field->dots, sizeof *rc->dots * n);
     for (size_t i = 0; i < n; ++i) {
         float *j = rc->dot_jacobians + 4 * i;
-        dot_jacobian(head, &rc->dots[i], j);
+        scalp_head_uv_jacobian(head, rc->dots[i].position_mm, rc->dots[i].normal, j);
         inst[6 * i] = rc->dots[i].uv[0];
         inst[6 * i + 1] = rc->dots[i].uv[1];
         memcpy(inst + 6 * i + 2, j, 4 * sizeof(float));

@@ -477,6 +477,33 @@ void scalp_head_uv(const scalp_head *head, const float position_mm[3], float uv[
     uv[1] = (float)smp_clamp(0.5 + r * sin(phi), 0.0, 1.0);
 }
 
+void scalp_head_uv_jacobian(const scalp_head *head, const float p[3], const float n[3], float out[4])
+{
+    float helper[3] = {0.0f, 1.0f, 0.0f}, t1[3], t2[3];
+    if (fabsf(n[1]) > 0.9f) helper[0] = 1.0f, helper[1] = 0.0f;
+    t1[0] = helper[1] * n[2] - helper[2] * n[1];
+    t1[1] = helper[2] * n[0] - helper[0] * n[2];
+    t1[2] = helper[0] * n[1] - helper[1] * n[0];
+    float len = sqrtf(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
+    for (int k = 0; k < 3; ++k) t1[k] /= len > 0.0f ? len : 1.0f;
+    t2[0] = n[1] * t1[2] - n[2] * t1[1];
+    t2[1] = n[2] * t1[0] - n[0] * t1[2];
+    t2[2] = n[0] * t1[1] - n[1] * t1[0];
+    const float h = 0.25f;
+    float uv0[2], uv1[2], uv2[2], p1[3], p2[3];
+    for (int k = 0; k < 3; ++k) {
+        p1[k] = p[k] + h * t1[k];
+        p2[k] = p[k] + h * t2[k];
+    }
+    scalp_head_uv(head, p, uv0);
+    scalp_head_uv(head, p1, uv1);
+    scalp_head_uv(head, p2, uv2);
+    out[0] = (uv1[0] - uv0[0]) / h;
+    out[1] = (uv1[1] - uv0[1]) / h;
+    out[2] = (uv2[0] - uv0[0]) / h;
+    out[3] = (uv2[1] - uv0[1]) / h;
+}
+
 void scalp_head_chart_mm(const scalp_head *head, const float p[3], float q_mm[2])
 {
     float uv[2];

@@ -85,6 +85,12 @@ void scalp_head_destroy(scalp_head *head); /* safe on a zeroed or destroyed head
  * u,v distances approximate surface distances (mm = uv distance * uv_scale_mm) over the scalp. */
 void scalp_head_uv(const scalp_head *head, const float position_mm[3], float uv[2]);
 
+/* The chart's Jacobian at surface point p with unit normal n: d(uv)/d(mm) along two tangent directions t1, t2
+ * (t1 = normalize(helper x n) with helper +y, or +x near the poles; t2 = n x t1), as out = (du/dt1, dv/dt1,
+ * du/dt2, dv/dt2), by finite differences over 0.25 mm. It maps a dot's millimetres on the skin to chart uv,
+ * so a dot splatted into the chart keeps its size and shape (render/ evaluates it). */
+void scalp_head_uv_jacobian(const scalp_head *head, const float p[3], const float n[3], float out[4]);
+
 /* Chart millimetres of surface point p: (uv - 0.5) * uv_scale_mm, x towards the patient's left, y towards
  * the face. Over the scalp, distances here approximate surface distances (docs/head.md gives the error). */
 void scalp_head_chart_mm(const scalp_head *head, const float p[3], float q_mm[2]);

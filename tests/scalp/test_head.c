@@ -207,6 +207,46 @@ static void chart_should_keep_surface_distances_over_the_scalp(void **state)
     assert_in_range_d(hi, 0.6, 1.6);
 }
 
+/* The dot Jacobian: over the scalp the chart is nearly equal-distance, so its columns have length about
+ * 1 / uv_scale_mm (within the chart's stretch: surface / chart length 0.4-1.6, as the test above allows for
+ * edges; measured 0.68-2.13 for the columns) and are nearly orthogonal; and it predicts
+ * the uv of a point 1 mm away along a tangent to a small fraction of that millimetre. */
+static void uv_jacobian_should_map_skin_millimetres_to_chart_uv(void **state)
+{
+    const scalp_head *head = *state;
+    const scalp_mesh *m = &head->mesh;
+    int tested = 0;
+    double worst_pred = 0.0, lo = 1e9, hi = 0.0;
+    for (int v = 0; v < m->vertex_count; v += 97) {
+        const float *p = &m->positions_mm[3 * v], *n = &m->normals[3 * v];
+        if (scalp_scalp_weight(head, p) < 0.99f) continue;
+        float j[4];
+        scalp_head_uv_jacobian(head, p, n, j);
+        double c1 = hypot(j[0], j[1]) * head->uv_scale_mm, c2 = hypot(j[2], j[3]) * head->uv_scale_mm;
+        double cosang = (j[0] * j[2] + j[1] * j[3]) / (hypot(j[0], j[1]) * hypot(j[2], j[3]));
+        lo = fmin(lo, fmin(c1, c2)), hi = fmax(hi, fmax(c1, c2));
+        assert_true(fabs(cosang) < 0.5);
+        /* 1 mm along t1 (rebuilt as the function builds it), against the Jacobian's prediction. */
+        float helper[3] = {0.0f, 1.0f, 0.0f}, t1[3], q[3], uv0[2], uv1[2];
+        if (fabsf(n[1]) > 0.9f) helper[0] = 1.0f, helper[1] = 0.0f;
+        t1[0] = helper[1] * n[2] - helper[2] * n[1];
+        t1[1] = helper[2] * n[0] - helper[0] * n[2];
+        t1[2] = helper[0] * n[1] - helper[1] * n[0];
+        float len = sqrtf(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
+        for (int k = 0; k < 3; ++k) q[k] = p[k] + t1[k] / len;
+        scalp_head_uv(head, p, uv0);
+        scalp_head_uv(head, q, uv1);
+        double err_mm = hypot(uv1[0] - uv0[0] - j[0], uv1[1] - uv0[1] - j[1]) * head->uv_scale_mm;
+        worst_pred = fmax(worst_pred, err_mm);
+        tested++;
+    }
+    print_message("%d scalp vertices: Jacobian column lengths x uv_scale in [%.3f, %.3f]; 1 mm step predicted to "
+                  "%.3f mm\n", tested, lo, hi, worst_pred);
+    assert_true(tested > 200);
+    assert_true(lo > 1.0 / 1.6 && hi < 1.0 / 0.4);
+    assert_true(worst_pred < 0.15);
+}
+
 static void chart_should_give_the_scalp_most_of_the_texture(void **state)
 {
     const scalp_head *head = *state;
@@ -241,6 +281,7 @@ int main(void)
         cmocka_unit_test(landmarks_should_lie_on_the_surface_in_their_anatomical_places),
         cmocka_unit_test(chart_should_keep_surface_distances_over_the_scalp),
         cmocka_unit_test(chart_should_give_the_scalp_most_of_the_texture),
+        cmocka_unit_test(uv_jacobian_should_map_skin_millimetres_to_chart_uv),
     };
     return cmocka_run_group_tests(tests, head_setup, head_teardown);
 }
