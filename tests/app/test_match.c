@@ -34,16 +34,8 @@ typedef struct fixture {
 static int setup_all(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    smp_error err = {0};
-    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
-        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
-        exit(77);
-    }
     render_context_desc desc = {.coverage_size = COVERAGE, .shadow_map_size = SHADOW};
-    if (render_context_create(&f->rc, &desc, &err) != SMP_OK) {
-        fprintf(stderr, "%s\n", err.message);
-        return -1;
-    }
+    if (test_gl_open_desc(&f->gl, &f->rc, &desc) != 0) return -1;
     *state = f;
     return 0;
 }

@@ -31,15 +31,8 @@ static int setup_all(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     smp_error err = {0};
-    if (ui_gl_create(&f->gl, false, 64, 64, "test", &err) != SMP_OK) {
-        fprintf(stderr, "no offscreen GL context: %s\n", err.message);
-        exit(77);
-    }
     render_context_desc desc = {.coverage_size = 1024, .shadow_map_size = 1024};
-    if (render_context_create(&f->rc, &desc, &err) != SMP_OK) {
-        fprintf(stderr, "%s\n", err.message);
-        return -1;
-    }
+    if (test_gl_open_desc(&f->gl, &f->rc, &desc) != 0) return -1;
     if (app_options_parse(&f->view, 0, NULL, 0, "", &err) != SMP_OK) return -1;
     f->view.width = W, f->view.height = H;
     *state = f;

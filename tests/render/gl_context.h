@@ -9,19 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* 0 on success, -1 (with the reason on stderr) when the renderer cannot be created. */
-static inline int test_gl_open(ui_gl **gl, render_context **rc)
+/* 0 on success, -1 (with the reason on stderr) when the renderer cannot be created; desc may be NULL (the
+ * renderer's defaults) or ask for smaller textures to keep a test short. */
+static inline int test_gl_open_desc(ui_gl **gl, render_context **rc, const render_context_desc *desc)
 {
     smp_error err = {0};
     if (ui_gl_create(gl, false, 64, 64, "test", &err) != SMP_OK) {
         fprintf(stderr, "no offscreen GL context: %s\n", err.message);
         exit(77);
     }
-    if (render_context_create(rc, NULL, &err) != SMP_OK) {
+    if (render_context_create(rc, desc, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
         return -1;
     }
     return 0;
+}
+
+static inline int test_gl_open(ui_gl **gl, render_context **rc)
+{
+    return test_gl_open_desc(gl, rc, NULL);
 }
 
 static inline void test_gl_close(ui_gl *gl, render_context *rc)
