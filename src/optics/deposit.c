@@ -92,10 +92,15 @@ void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_d
         } else {
             out->variance_mm2[c][1] = v[c][1];
         }
-        for (int k = 0; k < 2; ++k)
-            if (out->amplitude[c][k] > 1e-5) vmax = fmax(vmax, out->variance_mm2[c][k]);
+        /* Reach: where every term has fallen below OPTICS_DOT_DENSITY_VISIBLE (a weak wide term reaches
+         * less far than a strong one of the same width). */
+        for (int k = 0; k < 2; ++k) {
+            double a_k = out->amplitude[c][k];
+            if (a_k > OPTICS_DOT_DENSITY_VISIBLE)
+                vmax = fmax(vmax, 2.0 * out->variance_mm2[c][k] * log(a_k / OPTICS_DOT_DENSITY_VISIBLE));
+        }
     }
-    out->reach_mm = 3.0 * sqrt(vmax);
+    out->reach_mm = sqrt(vmax);
 }
 
 double optics_deposit_density_saturate(double density, double density_max)

@@ -44,8 +44,12 @@ typedef struct optics_deposit_segment {
     double top_mm, bottom_mm, diameter_mm, ink;
 } optics_deposit_segment;
 
+/* Optical density below which a dot's term is invisible: 0.1 % of the light, a quarter of one 8-bit step of a
+ * mid-grey (and a tenth of the smallest darkening the look tests resolve). */
+#define OPTICS_DOT_DENSITY_VISIBLE 1e-3
+
 /* Per linear sRGB channel, two Gaussian terms of optical density (amplitude a, variance v in mm²), and the
- * reach (mm) beyond which the dot is negligible (3 sigma of its widest term). All zero for no ink. */
+ * reach (mm) beyond which every term is below OPTICS_DOT_DENSITY_VISIBLE. All zero for no ink. */
 typedef struct optics_dot_terms {
     double amplitude[3][2];
     double variance_mm2[3][2];

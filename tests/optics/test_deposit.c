@@ -70,6 +70,14 @@ static void shallow_needle_terms_should_equal_the_tables_dot(void **state)
         assert_near(optics_dot_terms_darkening_mm2(&terms, c), want, 0.01 * want);
     }
     assert_true(terms.reach_mm > 0.3 && terms.reach_mm < 10.0);
+    /* At the reach the dot is invisible in every channel, and just inside it is not in at least one. */
+    double outside = 0.0, inside = 0.0;
+    for (int c = 0; c < 3; c++) {
+        outside = fmax(outside, optics_dot_terms_density(&terms, c, terms.reach_mm));
+        inside = fmax(inside, optics_dot_terms_density(&terms, c, 0.95 * terms.reach_mm));
+    }
+    assert_true(outside <= OPTICS_DOT_DENSITY_VISIBLE * 1.000001);
+    assert_true(inside > OPTICS_DOT_DENSITY_VISIBLE);
     optics_deposit none = {.diameter_mm = 0.3, .needle_depth_mm = 0.3, .ink_load = 0.0};
     optics_deposit_terms(t, 3, &none, &terms);
     assert_near(terms.reach_mm, 0.0, 0.0);
