@@ -21,7 +21,9 @@ uniform float u_roughness;
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;         // 1 / shadow map size
 uniform vec3 u_density_max;          // per channel, the most density the pigment may reach (dots.glsl)
-uniform sampler2D u_coverage;         // chart-space pigment optical density per channel (mip-mapped)
+uniform sampler2D u_coverage;         // chart-space pigment optical density per channel (mip-mapped);
+                                      // alpha: the fresh wounds' extra blood (render_frame.flare_*)
+uniform vec3 u_erythema_density;      // optical density of the peak redness per channel
 uniform usampler2D u_cells;           // per chart cell: (first index, count) into u_cell_dots
 uniform usamplerBuffer u_cell_dots;   // dot indices
 uniform samplerBuffer u_dots;         // per dot: (position_mm.xyz, reach_mm)
@@ -99,10 +101,13 @@ void main()
     vec3 density = vec3(0.0);
     float t = smoothstep(u_lod_near_mm, u_lod_far_mm, pixel_sigma);
     if (t < 1.0) density += (1.0 - t) * analytic_density(pixel_sigma);
-    if (t > 0.0) density += t * texture(u_coverage, v_uv).rgb;
+    vec4 coverage = texture(u_coverage, v_uv);
+    if (t > 0.0) density += t * coverage.rgb;
+    // A fresh session's redness: extra blood where the needle went (the flare is wider than a texel).
+    vec3 erythema = min(coverage.a, 1.5) * u_erythema_density;
 
     // Beer-like: overlapping dots multiply their transmittance, so no amount of ink reaches black.
-    vec3 albedo = u_skin_albedo * exp(-dot_density_saturate(max(density, vec3(0.0)), u_density_max)) *
+    vec3 albedo = u_skin_albedo * exp(-dot_density_saturate(max(density, vec3(0.0)), u_density_max) - erythema) *
                   scar.albedo_scale;
     float nl = max(dot(n, l), 0.0);
     float shadow = nl > 0.0 ? shadow_factor(n_geo, l) * scar.shadow : 0.0;

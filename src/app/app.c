@@ -19,7 +19,7 @@ static const app_command commands[] = {
     {"render", app_cmd_render, "render one image headless: smpsim render [options] -o out.png"},
     {"mc", app_cmd_mc, "Monte Carlo light transport on an MCML .mci file; JSON on stdout"},
     {"bake", app_cmd_bake, "bake the optics tables (Monte Carlo) into assets/optics/tables.json"},
-    {"fade", NULL, "predicted dot contrast against time, touch-up markers"},
+    {"fade", app_cmd_fade, "predicted dot contrast against time, touch-up markers"},
     {"visibility", NULL, "scar visibility against light elevation and viewing distance"},
     {"report", NULL, "consultation report"},
     {"match", app_cmd_match, "the ink shade that makes the treated scalp read like the patient's #0 stubble"},

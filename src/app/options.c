@@ -83,6 +83,10 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
         if (a[0] != '-') return smp_error_set(err, SMP_ERR_INPUT, "unexpected argument '%s'", a);
         if (!allowed_has(allowed, a))
             return smp_error_set(err, SMP_ERR_INPUT, "%s: unknown option for this command (see --help)", a);
+        if (strcmp(a, "--csv") == 0) { /* the one flag without a value */
+            o->csv = true;
+            continue;
+        }
         if (i + 1 >= argc) return smp_error_set(err, SMP_ERR_INPUT, "%s: needs a value", a);
         const char *v = argv[++i];
         double d = 0.0;
@@ -122,6 +126,8 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
                                      "--view: must be one of front, top, back, left, right, three-quarter, "
                                      "closeup-hairline, closeup-crown, closeup-scar, closeup-side, got '%s'", v);
             o->view = (app_view)found;
+        } else if (strcmp(a, "--years-max") == 0) {
+            st = parse_double(a, v, 0.5, 50.0, " years", &o->years_max, err);
         } else if (strcmp(a, "--distance-m") == 0) {
             st = parse_double(a, v, 0.2, 20.0, " m", &o->distance_m, err);
         } else if (strcmp(a, "--field-mm") == 0) {

@@ -41,6 +41,9 @@ typedef struct app_options {
     bool help;
     /* bench */
     int frames;
+    /* fade */
+    double years_max;               /* --years-max; 0: the command's default */
+    bool csv;                       /* --csv (a flag, no value) */
 } app_options;
 
 /* Parses argv[first..argc) into opts (defaults first). Options a command does not take are rejected:

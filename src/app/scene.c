@@ -1,5 +1,7 @@
 #include "app/scene.h"
 
+#include "optics/skin.h"
+
 #include "core/embed.h"
 
 #include <cglm/cglm.h>
@@ -25,7 +27,6 @@ smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *
     smp_status st = plan_validate(pl, source, err);
     if (st != SMP_OK) return st;
     s->plan = *pl;
-    ageing_params_default(&s->ageing);
     st = scalp_head_create(&s->head, &s->plan.head, err);
     if (st != SMP_OK) {
         smp_error_prefix(err, source);
@@ -381,7 +382,17 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     f->fitzpatrick = type;
     f->optics = s->optics;
     for (int k = 0; k < 3; ++k) f->skin_albedo[k] = (float)s->optics->skin_linear_rgb[type - 1][k];
-    f->layer_count = ageing_evaluate(&s->ageing, &s->plan, t_days, f->layers);
+    /* The pigment and the skin at this time (ageing/): every layer's state, and the fresh wounds' redness as
+     * the optics sees this skin type. */
+    ageing_params ap;
+    ageing_params_from_plan(&s->plan, &ap);
+    f->layer_count = ageing_evaluate(&ap, &s->plan, t_days, f->layers);
+    double ery[3];
+    smp_error ignored = {0};
+    if (optics_skin_erythema_density(type, s->plan.fading.redness, ery, &ignored) == SMP_OK)
+        for (int k = 0; k < 3; ++k) f->erythema_density[k] = (float)ery[k];
+    f->flare_sigma_mm = (float)AGEING_FLARE_SIGMA_MM;
+    f->flare_area_mm2 = (float)AGEING_FLARE_AREA_MM2;
     for (int k = 0; k < 3; ++k) { /* sRGB transfer function, decoded */
         double c = s->plan.patient.hair_color_srgb8[k] / 255.0;
         f->hair_linear_rgb[k] = (float)(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4));

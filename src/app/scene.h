@@ -29,7 +29,6 @@ typedef struct app_scene {
     pigment_field field;
     scalp_scar_set scars;
     scalp_hair hair;         /* the patient's stubble */
-    ageing_params ageing;
     optics_table *optics; /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
 } app_scene;
 

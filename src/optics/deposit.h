@@ -36,6 +36,7 @@ typedef struct optics_deposit {
     double needle_depth_mm; /* depth the needle's tip reached (pigment_dot.depth_mm) */
     double ink_load;        /* ink per length of track in units of OPTICS_DEPOSIT_TRACK_INK (pigment_dot.ink
                              * times the share that remains), >= 0 */
+    double sink_mm;         /* how far the whole column has moved deeper over the years (ageing/), >= 0 */
 } optics_deposit;
 
 /* One piece of the column: a slab of ink [top_mm, bottom_mm] of the given width, holding ink (table units,
@@ -61,7 +62,8 @@ double optics_deposit_junction_mm(void);
 double optics_deposit_papillary_bottom_mm(void);
 
 /* Cuts the deposit into segments (top to bottom): the core in the papillary dermis, then up to two blowout
- * pieces below it, each wider and its carbon spread over its area. Returns the count (0 without ink). */
+ * pieces below it, each wider and its carbon spread over its area; all moved down by sink_mm. Returns the count
+ * (0 without ink). */
 int optics_deposit_segments(const optics_deposit *d, optics_deposit_segment out[OPTICS_DEPOSIT_MAX_SEGMENTS]);
 
 /* The deposit's look on skin type 1..6 as density terms: each segment is a dot of the table's real-time form

@@ -357,3 +357,23 @@ smp_status optics_skin_xyz_diffusion(const optics_skin_params *p, double xyz[3],
         refl[b] = optics_skin_reflectance_diffusion(p, band_nm[b]);
     return optics_reflectance_to_xyz(band_nm, refl, OPTICS_SKIN_BAND_COUNT, xyz, err);
 }
+
+smp_status optics_skin_erythema_density(int fitzpatrick, double extra_blood, double density[3], smp_error *err)
+{
+    density[0] = density[1] = density[2] = 0.0;
+    optics_skin_params normal, red;
+    smp_status s = optics_skin_params_default(fitzpatrick, &normal);
+    if (s != SMP_OK) return smp_error_set(err, s, "optics: skin type %d is not 1..6", fitzpatrick);
+    red = normal;
+    /* Erythema is the superficial plexus filling: the papillary dermis and, less, the upper reticular. */
+    red.papillary_blood_fraction = fmin(0.1, normal.papillary_blood_fraction * (1.0 + extra_blood));
+    red.reticular_blood_fraction = fmin(0.1, normal.reticular_blood_fraction * (1.0 + 0.5 * extra_blood));
+    double xyz0[3], xyz1[3], rgb0[3], rgb1[3];
+    if ((s = optics_skin_xyz_diffusion(&normal, xyz0, err)) != SMP_OK) return s;
+    if ((s = optics_skin_xyz_diffusion(&red, xyz1, err)) != SMP_OK) return s;
+    optics_xyz_to_linear_rgb(xyz0, rgb0);
+    optics_xyz_to_linear_rgb(xyz1, rgb1);
+    for (int c = 0; c < 3; ++c)
+        if (rgb0[c] > 1e-6 && rgb1[c] > 1e-6) density[c] = log(rgb0[c] / rgb1[c]);
+    return SMP_OK;
+}

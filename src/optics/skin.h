@@ -94,5 +94,11 @@ double optics_skin_reflectance_diffusion(const optics_skin_params *p, double wav
 void optics_skin_bands_nm(double band_nm[OPTICS_SKIN_BAND_COUNT]); /* 400, 420, ..., 700 */
 /* The colour of that reflectance under D65 (16 bands), XYZ with white Y = 1. */
 smp_status optics_skin_xyz_diffusion(const optics_skin_params *p, double xyz[3], smp_error *err);
+/* Erythema (redness) as an optical density per linear sRGB channel: ln(R_normal / R_red) of skin type
+ * fitzpatrick whose superficial dermal blood is (1 + extra_blood) x normal (the papillary dermis; the
+ * reticular by half that), from the diffusion model above. The ratio, not the crude model's absolute colour,
+ * is what the renderer applies to the baked skin colour. Negative entries (a channel that brightens) are
+ * kept. */
+smp_status optics_skin_erythema_density(int fitzpatrick, double extra_blood, double density[3], smp_error *err);
 
 #endif

@@ -455,8 +455,12 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
                 d->diameter_mm = jitter(&rng, deposit_mm, 0.12f, 0.6f, 1.5f);
                 d->depth_mm = fminf(fmaxf(jitter(&rng, (float)pl->pigment.depth_mm, 0.15f, 0.5f, 1.6f), 0.05f), 3.0f);
                 d->ink = fminf(fmaxf(jitter(&rng, shade, 0.10f, 0.7f, 1.3f), 0.0f), PIGMENT_INK_MAX);
-                /* Scar tissue keeps less ink (atrophic scars least: scalp/scar.h). */
-                if (scars) d->ink *= scalp_scar_pigment_uptake(scars, d->position_mm);
+                /* Scar tissue keeps less ink (atrophic scars least) and loses it faster (scalp/scar.h). */
+                d->fade_rate = 1.0f;
+                if (scars) {
+                    d->ink *= scalp_scar_pigment_uptake(scars, d->position_mm);
+                    d->fade_rate = scalp_scar_fade_rate_factor(scars, d->position_mm);
+                }
                 d->session = l;
                 field->count++;
                 placed++;

@@ -35,6 +35,8 @@ typedef struct pigment_dot {
                            * pigment shade x session shade x pigment_ink_load_factor(ink_quality), jittered by
                            * 10 % (x 0.7..1.3), within 0..PIGMENT_INK_MAX, times the scar tissue's uptake.
                            * Not a fraction: undiluted tattoo ink at shade 1 is about 25 */
+    float fade_rate;      /* >= 1: how much faster than normal skin its tissue loses ink (scar tissue:
+                           * scalp_scar_fade_rate_factor); ageing/ multiplies the ink-loss hazard by it */
     int session;          /* 0..session_count-1 for sessions, then session_count + k for touch-up k */
 } pigment_dot;
 

@@ -61,6 +61,26 @@ void plan_init_default(plan *p)
     p->touch_ups[0].year = 4;
     p->touch_ups[0].density_per_cm2 = 10;
     p->touch_ups[0].shade = 0.8;
+    /* The fading model's central values; docs/model.md "Healing and fading" gives each one's source or says
+     * that it is an assumption, with the range its uncertainty band spans. */
+    p->fading = (plan_fading){
+        .early_loss = 0.33,
+        .scab_share = 0.5,
+        .surface_excess = 0.6,
+        .fresh_width = 1.6,
+        .mobile_fraction = 0.3,
+        .mobile_years = 1.5,
+        .fixed_years = 24.0,
+        .sun_factor = 0.3,
+        .sunscreen_efficacy = 0.33,
+        .hat_transmission = 0.3,
+        .alcohol_factor = 1.3,
+        .wet_early_loss = 0.1,
+        .spread_mm2_per_year = 0.004,
+        .sink_mm_per_year = 0.005,
+        .redness = 2.0,
+        .touch_up_fraction = 0.75,
+    };
 }
 
 static const char *const pattern_names[PLAN_PATTERN_COUNT] = {

@@ -153,6 +153,33 @@ typedef struct plan_aftercare {
     bool sauna_before_day3;
 } plan_aftercare;
 
+/* The healing and fading model's rates (ageing/, docs/model.md "Healing and fading"): each is a published
+ * figure or a named assumption, so a clinic that has measured its own results can change it here. */
+typedef struct plan_fading {
+    double early_loss;         /* share of a session's ink gone by the end of healing (scabs, early clearance);
+                                * 0.05..0.8, default 0.33 ("about one-third", Baeumler 2015) */
+    double scab_share;         /* share of that early loss that leaves with the scabs (days 7-14); 0..1 */
+    double surface_excess;     /* ink on and in the fresh wound's surface until the first wash, relative to
+                                * the layer's ink; 0..3 */
+    double fresh_width;        /* width of a fresh dot over its healed width; 1..3 */
+    double mobile_fraction;    /* share of the healed ink held loosely (recaptured, drained) that clears in
+                                * the first years; 0..0.8 */
+    double mobile_years;       /* time constant of that clearance; 0.1..20 years */
+    double fixed_years;        /* time constant of the rest (intrinsic, no sun); 2..1000 years */
+    double sun_factor;         /* extra fading rate per effective (unprotected) hour of sun a day; 0..5 */
+    double sunscreen_efficacy; /* share of the label SPF that sunscreen achieves as used; 0.05..1 */
+    double hat_transmission;   /* share of the sun a hat lets reach the scalp; 0..1 */
+    double alcohol_factor;     /* fading rate with alcohol-based topicals over without; 1..5 */
+    double wet_early_loss;     /* extra early loss from washing, and again from sweating, before day 3; 0..0.5 */
+    double spread_mm2_per_year;/* growth of a dot's squared width per year at 0.4 mm depth (deeper: x (depth /
+                                * 0.4 mm)^2); 0..0.1 mm^2 */
+    double sink_mm_per_year;   /* how fast the ink moves deeper; 0..0.05 mm/year */
+    double redness;            /* extra dermal blood of the fresh wound's erythema at its peak, relative to
+                                * normal (1 = twice the blood); 0..5 */
+    double touch_up_fraction;  /* a touch-up is advised when the contrast falls below this share of the
+                                * healed contrast; 0.3..0.98 */
+} plan_fading;
+
 typedef struct plan_touch_up {
     double year;               /* years after the first session; 0..50 */
     double density_per_cm2;    /* 0..200 */
@@ -175,6 +202,7 @@ typedef struct plan {
     plan_aftercare aftercare;
     int touch_up_count;
     plan_touch_up touch_ups[PLAN_MAX_TOUCH_UPS];
+    plan_fading fading;
 } plan;
 
 /* Fills p with the built-in default plan (Norwood 6, shaved, the three sessions of DESIGN.md). */

@@ -126,6 +126,25 @@ static const plan_field touch_up_fields[] = {
     NUM(plan_touch_up, shade, 0, 1, ""),
 };
 
+static const plan_field fading_fields[] = {
+    NUM(plan_fading, early_loss, 0.05, 0.8, ""),
+    NUM(plan_fading, scab_share, 0, 1, ""),
+    NUM(plan_fading, surface_excess, 0, 3, ""),
+    NUM(plan_fading, fresh_width, 1, 3, ""),
+    NUM(plan_fading, mobile_fraction, 0, 0.8, ""),
+    NUM(plan_fading, mobile_years, 0.1, 20, "years"),
+    NUM(plan_fading, fixed_years, 2, 1000, "years"),
+    NUM(plan_fading, sun_factor, 0, 5, "per h/day"),
+    NUM(plan_fading, sunscreen_efficacy, 0.05, 1, ""),
+    NUM(plan_fading, hat_transmission, 0, 1, ""),
+    NUM(plan_fading, alcohol_factor, 1, 5, ""),
+    NUM(plan_fading, wet_early_loss, 0, 0.5, ""),
+    NUM(plan_fading, spread_mm2_per_year, 0, 0.1, "mm²/year"),
+    NUM(plan_fading, sink_mm_per_year, 0, 0.05, "mm/year"),
+    NUM(plan_fading, redness, 0, 5, ""),
+    NUM(plan_fading, touch_up_fraction, 0.3, 0.98, ""),
+};
+
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define OBJECT(key, member, fields) {key, NULL, fields, COUNT(fields), offsetof(plan, member), 0, 0, 0, -1}
 #define ARRAY(key, item, member, type, count, max, fields, variant)                                         \
@@ -149,6 +168,7 @@ const plan_section plan_sections[] = {
     OBJECT("aftercare", aftercare, aftercare_fields),
     ARRAY("touch_ups", "touch-up", touch_ups, plan_touch_up, touch_up_count, PLAN_MAX_TOUCH_UPS,
           touch_up_fields, -1),
+    OBJECT("fading", fading, fading_fields),
 };
 const int plan_section_count = COUNT(plan_sections);
 /* clang-format on */

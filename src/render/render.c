@@ -56,13 +56,14 @@ struct render_context {
     float *looks;               /* LOOK_FLOATS per dot */
     float *reaches_mm;          /* per dot */
     float max_reach_mm;
-    float looks_layers[2][AGEING_MAX_LAYERS];
+    ageing_layer_state looks_layers[AGEING_MAX_LAYERS];
     const optics_table *looks_table;
     int looks_type;
     bool looks_valid;
     int look_updates;
     /* pigment density texture */
     GLuint coverage_tex, coverage_fbo;
+    float coverage_flare[2];   /* the flare (sigma, area) the texture's alpha was splatted with */
     bool coverage_valid;
     int resplats;
     /* shadow */
@@ -538,26 +539,15 @@ static void light_matrix(const render_context *rc, const render_frame *f, mat4 o
     glm_mat4_mul(proj, view, out);
 }
 
-/* Ageing state of every layer as the looks depend on it: ink fraction (0 when not yet tattooed), spread. */
-static void layer_state(const render_frame *f, float state[2][AGEING_MAX_LAYERS])
-{
-    memset(state, 0, sizeof(float) * 2 * AGEING_MAX_LAYERS);
-    for (int i = 0; i < AGEING_MAX_LAYERS; ++i) state[1][i] = 1.0f;
-    for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) {
-        state[0][i] = f->layers[i].present ? f->layers[i].ink_fraction : 0.0f;
-        state[1][i] = f->layers[i].diameter_scale;
-    }
-}
-
-/* One dot's look in the form of dots.glsl: the deposit's density terms as optics/deposit defines them, with
- * the layer's ageing state folded in (the ink that remains, the spread). Returns the reach in mm. */
-static float dot_look_terms(const optics_table *t, int type, const pigment_dot *d, float ink_fraction,
-                            float diameter_scale, float out[LOOK_FLOATS])
+/* One dot's look in the form of dots.glsl: the deposit that ageing/ says the dot is now, turned into density
+ * terms by optics/deposit; the layer's redness rides along in the first texel's w for the splat. Returns the
+ * reach in mm. */
+static float dot_look_terms(const optics_table *t, int type, const pigment_dot *d, const ageing_layer_state *layer,
+                            float out[LOOK_FLOATS])
 {
     memset(out, 0, sizeof(float) * LOOK_FLOATS);
-    optics_deposit dep = {.diameter_mm = (double)d->diameter_mm * diameter_scale,
-                          .needle_depth_mm = d->depth_mm,
-                          .ink_load = (double)d->ink * ink_fraction};
+    optics_deposit dep;
+    ageing_dot_deposit(layer, d->diameter_mm, d->depth_mm, d->ink, d->fade_rate, &dep);
     optics_dot_terms terms;
     optics_deposit_terms(t, type, &dep, &terms);
     for (int c = 0; c < 3; ++c)
@@ -565,17 +555,33 @@ static float dot_look_terms(const optics_table *t, int type, const pigment_dot *
             out[8 * k + c] = (float)terms.amplitude[c][k];
             out[8 * k + 4 + c] = (float)terms.variance_mm2[c][k];
         }
+    out[3] = layer->present ? (float)layer->redness : 0.0f;
     return (float)terms.reach_mm;
+}
+
+/* Field by field (a struct's padding bytes are not comparable). */
+static bool layers_equal(const ageing_layer_state *a, const ageing_layer_state *b)
+{
+    for (int i = 0; i < AGEING_MAX_LAYERS; ++i) {
+        const ageing_layer_state *x = &a[i], *y = &b[i];
+        if (x->present != y->present || x->age_days != y->age_days || x->hazard != y->hazard ||
+            x->veil != y->veil || x->surface_ink != y->surface_ink || x->fresh_width != y->fresh_width ||
+            x->spread_mm2 != y->spread_mm2 || x->sink_mm != y->sink_mm || x->redness != y->redness ||
+            x->swelling != y->swelling)
+            return false;
+    }
+    return true;
 }
 
 /* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
  * and the positions with reaches, and rebuilds the close-up grid if the widest dot outgrew it. */
 static smp_status dot_looks_update(render_context *rc, const render_frame *f, smp_error *err)
 {
-    float state[2][AGEING_MAX_LAYERS];
-    layer_state(f, state);
+    ageing_layer_state state[AGEING_MAX_LAYERS];
+    memset(state, 0, sizeof state); /* layers the frame does not give: absent, no ink */
+    for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) state[i] = f->layers[i];
     if (rc->looks_valid && rc->looks_table == f->optics && rc->looks_type == f->fitzpatrick &&
-        memcmp(state, rc->looks_layers, sizeof state) == 0)
+        layers_equal(state, rc->looks_layers))
         return SMP_OK;
     size_t n = (size_t)rc->dot_count;
     float *positions = malloc(sizeof(float) * 4 * (n ? n : 1));
@@ -587,8 +593,7 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
         int layer = d->session < AGEING_MAX_LAYERS ? d->session : AGEING_MAX_LAYERS - 1;
         float reach = 0.0f;
         if (f->optics)
-            reach = dot_look_terms(f->optics, f->fitzpatrick, d, state[0][layer], state[1][layer],
-                                   rc->looks + LOOK_FLOATS * i);
+            reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], rc->looks + LOOK_FLOATS * i);
         else
             memset(rc->looks + LOOK_FLOATS * i, 0, sizeof(float) * LOOK_FLOATS);
         rc->reaches_mm[i] = reach;
@@ -618,9 +623,11 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
     return outgrown ? grid_build(rc, err) : SMP_OK;
 }
 
-static void coverage_update(render_context *rc)
+static void coverage_update(render_context *rc, const render_frame *f)
 {
-    if (rc->coverage_valid) return;
+    float flare[2] = {f->flare_sigma_mm > 0.0f ? f->flare_sigma_mm : 1.0f, f->flare_area_mm2};
+    if (rc->coverage_valid && flare[0] == rc->coverage_flare[0] && flare[1] == rc->coverage_flare[1]) return;
+    memcpy(rc->coverage_flare, flare, sizeof flare);
     rc->coverage_valid = true;
     rc->resplats++;
     int cs = rc->desc.coverage_size;
@@ -635,6 +642,8 @@ static void coverage_update(render_context *rc)
         glUseProgram(rc->prog_splat);
         /* A texel is a box of side mm_per_texel; its Gaussian equivalent has sigma = side / sqrt(12). */
         glUniform1f(uloc(rc->prog_splat, "u_texel_sigma_mm"), rc->chart_mm_per_uv / (float)cs / sqrtf(12.0f));
+        glUniform1f(uloc(rc->prog_splat, "u_flare_sigma_mm"), flare[0]);
+        glUniform1f(uloc(rc->prog_splat, "u_flare_area_mm2"), flare[1]);
         glBindVertexArray(rc->splat_vao);
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, rc->dot_count);
         glBindVertexArray(0);
@@ -726,7 +735,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     render_hair_draw_shadow(rc->hair, f, light_vp);
 
     /* 2. Pigment coverage for the far path. */
-    coverage_update(rc);
+    coverage_update(rc, f);
 
     /* 3. The head. */
     glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
@@ -755,6 +764,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glUniform3fv(uloc(p, "u_sky_radiance"), 1, f->sky_radiance);
     glUniform3fv(uloc(p, "u_ground_radiance"), 1, f->ground_radiance);
     glUniform3fv(uloc(p, "u_skin_albedo"), 1, f->skin_albedo);
+    glUniform3fv(uloc(p, "u_erythema_density"), 1, f->erythema_density);
     {
         double dmax[3] = {0.0, 0.0, 0.0};
         if (f->optics) optics_deposit_density_max(f->optics, f->fitzpatrick, dmax);

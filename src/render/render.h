@@ -50,7 +50,13 @@ typedef struct render_frame {
     float roughness;                 /* GGX roughness of the skin surface */
     float exposure;                  /* scale before tone mapping */
     int layer_count;                 /* dot layers (sessions, then touch-ups) */
-    ageing_layer_state layers[AGEING_MAX_LAYERS];
+    ageing_layer_state layers[AGEING_MAX_LAYERS]; /* each layer's state now (ageing_evaluate) */
+    /* A fresh wound's redness: every present dot of a layer whose redness r > 0 adds an extra-blood density
+     * r x flare_area_mm2 x (a unit Gaussian of flare_sigma_mm) around it (AGEING_FLARE_*); the skin there
+     * becomes R_skin exp(-that x erythema_density), erythema_density the peak's optical density per linear
+     * channel (optics_skin_erythema_density). Zero: no redness. */
+    float erythema_density[3];
+    float flare_area_mm2, flare_sigma_mm;
     /* Stubble (render_scene_set_hair); render/hair.c documents the defaults. */
     float hair_linear_rgb[3];        /* albedo of a pigmented shaft */
     float hair_grey_linear_rgb[3];   /* albedo of a shaft without pigment */

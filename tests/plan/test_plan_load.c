@@ -299,7 +299,7 @@ static void unknown_set_paths_and_bad_indices_should_be_errors(void **state)
          "--set sessions[3].shade=1: index 3 out of range (sessions has 3 entries)"},
         {NULL, "colour=1",
          "--set colour=1: unknown field 'colour' (a plan has: version, seed, head, patient, hairline, "
-         "hairline_points, zones, pigment, clusters, sessions, scars, aftercare, touch_ups)"},
+         "hairline_points, zones, pigment, clusters, sessions, scars, aftercare, touch_ups, fading)"},
         {NULL, "scars[0].count=5",
          "--set scars[0].count=5: unknown field 'scars[0].count' (a fut scar has: type, length_cm, width_mm, "
          "height_above_nape_cm, depth_mm)"},
