@@ -40,7 +40,7 @@ expect_fail missing_output "-o" render
 expect_fail output_dir_missing "does not exist" render -o "$tmp/no/such/dir/out.png"
 expect_fail not_png "png" render -o "$tmp/out.jpg"
 expect_fail unknown_command "unknown command" frobnicate
-for cmd in fade visibility report; do
+for cmd in visibility report; do
     expect_fail "unavailable_$cmd" "not available yet" $cmd
 done
 
