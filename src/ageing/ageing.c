@@ -148,6 +148,16 @@ ageing_skin_state ageing_skin(const ageing_layer_state *layers, int count)
     return s;
 }
 
+const char *ageing_phase_name(double a)
+{
+    if (!(a >= 0.0)) return NULL;
+    if (a < AGEING_WASH_DAY) return "fresh: red, darker with surface ink";
+    if (a < AGEING_FLAKE_END_DAY) return "washed, flaking";
+    if (a < 14.0) return "scabs shedding, milky";
+    if (a < 42.0) return "settling: true colour by 3-6 weeks";
+    return "healed";
+}
+
 double ageing_ink_remaining(const ageing_layer_state *layer, double fade_rate)
 {
     if (!layer->present) return 0.0;

@@ -113,6 +113,10 @@ ageing_layer_state ageing_layer_at(const ageing_params *params, double age_days)
 int ageing_evaluate(const ageing_params *params, const plan *plan, double t_days, ageing_layer_state *out);
 ageing_skin_state ageing_skin(const ageing_layer_state *layers, int count);
 
+/* What a layer tattooed age_days ago looks like, in a few words for the timeline ("fresh: red, surface ink",
+ * "flaking", "scabs shedding", "settling", "healed"); NULL before its day. */
+const char *ageing_phase_name(double age_days);
+
 /* Share of a dot's ink that remains (exp(-fade_rate x hazard)); fade_rate >= 1 in scar tissue. */
 double ageing_ink_remaining(const ageing_layer_state *layer, double fade_rate);
 

@@ -93,6 +93,26 @@ typedef struct editor {
     char status[PLAN_PATH_MAX + 600];
 } editor;
 
+/* The timeline the play key runs through in TIMELINE_PLAY_S seconds: its first TIMELINE_HEALING share covers
+ * the days to a month after healing, day by day, the rest the years to TIMELINE_END_YEARS. */
+#define TIMELINE_PLAY_S 15.0
+#define TIMELINE_HEALING 0.35
+#define TIMELINE_END_YEARS 20.0
+
+static double timeline_days(double u, double healed_day)
+{
+    double split = healed_day + 30.0, end = TIMELINE_END_YEARS * 365.25;
+    if (u <= TIMELINE_HEALING) return u / TIMELINE_HEALING * split;
+    return split + (u - TIMELINE_HEALING) / (1.0 - TIMELINE_HEALING) * (end - split);
+}
+
+static double timeline_position(double days, double healed_day)
+{
+    double split = healed_day + 30.0, end = TIMELINE_END_YEARS * 365.25;
+    if (days <= split) return days / split * TIMELINE_HEALING;
+    return fmin(1.0, TIMELINE_HEALING + (days - split) / (end - split) * (1.0 - TIMELINE_HEALING));
+}
+
 static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, const app_light *light, double t_days,
                      app_view view, double fps, int height)
 {
@@ -100,8 +120,13 @@ static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, co
     static const float amber[4] = {1.0f, 0.8f, 0.35f, 1.0f};
     char line[7][PLAN_PATH_MAX + 700];
     double healed = app_scene_default_days(scene);
-    snprintf(line[0], sizeof line[0], "time  %.0f days  (%.2f years)%s", t_days, t_days / 365.25,
-             fabs(t_days - healed) < 0.5 ? "  healed" : "");
+    /* The phase of the latest session or touch-up so far (ageing/): what a patient sees that day. */
+    double latest = -1.0;
+    for (int i = 0; i < scene->field.layer_count; ++i)
+        if (scene->field.layer_day[i] <= t_days) latest = fmax(latest, scene->field.layer_day[i]);
+    const char *phase = latest >= 0.0 ? ageing_phase_name(t_days - latest) : "before the first session";
+    snprintf(line[0], sizeof line[0], "time  %.0f days  (%.2f years)%s   %s", t_days, t_days / 365.25,
+             fabs(t_days - healed) < 0.5 ? "  healed" : "", phase ? phase : "");
     snprintf(line[1], sizeof line[1], "light %s  azimuth %.0f deg  elevation %.0f deg", light->preset,
              light->azimuth_deg, light->elevation_deg);
     snprintf(line[2], sizeof line[2], "view  %s   dots %d   Fitzpatrick %d   depth %.2f mm   shade %.2f",
@@ -110,19 +135,25 @@ static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, co
     snprintf(line[3], sizeof line[3], "plan  %s%s", ed->save_path, ed->dirty ? "  (unsaved changes)" : "");
     snprintf(line[4], sizeof line[4], "%.0f fps", fps);
     snprintf(line[5], sizeof line[5],
-             "drag: orbit  wheel: zoom  arrows: light  [ ]: time  H: healed  1-9: views  L: light preset  "
+             "drag: orbit  wheel: zoom  arrows: light  Space: play  , .: day  [ ]: month (Shift: year)  H: healed  "
+             "1-9: views  L: light preset  "
              "D/K (+Shift): depth/shade  F: skin type  Ctrl+S: save  drop a plan file to load  Esc: quit");
     snprintf(line[6], sizeof line[6], "%s", ed->status);
     float lh = ui_text_line_height(text);
     ui_text_clear(text);
-    ui_text_panel(text, 8, 8, 700, lh * 5 + 12, panel);
+    ui_text_panel(text, 8, 8, 700, lh * 5 + 26, panel);
     for (int i = 0; i < 5; ++i) ui_text_print(text, 16, 14 + lh * i, i == 3 && ed->dirty ? amber : white, line[i]);
     if (ed->status[0]) {
         ui_text_panel(text, 8, (float)height - 2 * lh - 24, 1200, lh + 8, panel);
         ui_text_print(text, 16, (float)height - 2 * lh - 20, amber, line[6]);
     }
-    ui_text_panel(text, 8, (float)height - lh - 16, 1200, lh + 8, panel);
+    ui_text_panel(text, 8, (float)height - lh - 16, 1400, lh + 8, panel);
     ui_text_print(text, 16, (float)height - lh - 12, grey, line[5]);
+    /* The timeline: day 0 to 20 years, the healing weeks stretched (timeline_position). */
+    static const float track[4] = {1, 1, 1, 0.25f}, fill[4] = {1.0f, 0.8f, 0.35f, 0.9f};
+    float bar_y = 14 + lh * 5 + 6, bar_w = 684;
+    ui_text_panel(text, 16, bar_y, bar_w, 6, track);
+    ui_text_panel(text, 16, bar_y, bar_w * (float)timeline_position(t_days, plan_healed_day(&scene->plan)), 6, fill);
 }
 
 /* Replaces the scene's plan and re-uploads it; on failure the old plan stays and the status says why. */
@@ -240,7 +271,7 @@ static int run_window(app_scene *scene, app_options *opts)
     const char *test_events = getenv("SMP_WINDOW_EVENTS");
     if (test_events) push_test_events(test_events);
     SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
-    bool dragging = false, running = true;
+    bool dragging = false, running = true, playing = false;
     Uint64 last = SDL_GetPerformanceCounter();
     double fps = 0.0;
     while (running) {
@@ -278,6 +309,13 @@ static int run_window(app_scene *scene, app_options *opts)
                 else if (k == SDLK_DOWN) light.elevation_deg = fmax(light.elevation_deg - 5.0, 0.0);
                 else if (k == SDLK_RIGHTBRACKET) t = fmin(t + step_days, 50.0 * 365.25);
                 else if (k == SDLK_LEFTBRACKET) t = fmax(t - step_days, 0.0);
+                else if (k == SDLK_PERIOD) t = fmin(t + 1.0, 50.0 * 365.25);
+                else if (k == SDLK_COMMA) t = fmax(t - 1.0, 0.0);
+                else if (k == SDLK_SPACE) {
+                    playing = !playing;
+                    /* From the end, play starts again at day 0. */
+                    if (playing && timeline_position(t, plan_healed_day(&scene->plan)) >= 1.0) t = 0.0;
+                }
                 else if (k == SDLK_h) t = app_scene_default_days(scene);
                 else if (k == SDLK_l) {
                     preset = (preset + 1) % 3;
@@ -308,7 +346,16 @@ static int run_window(app_scene *scene, app_options *opts)
         double dt = (double)(now - last) / (double)SDL_GetPerformanceFrequency();
         last = now;
         fps = fps == 0.0 ? 1.0 / dt : 0.9 * fps + 0.1 / dt;
-        if (getenv("SMP_WINDOW_FRAMES") && --opts->frames <= 0) running = false; /* for tests under Xvfb */
+        if (playing) { /* the ageing state is a function of t: no rebuild, only the dots' looks change */
+            double healed = plan_healed_day(&scene->plan);
+            double u = timeline_position(t, healed) + fmin(dt, 0.5) / TIMELINE_PLAY_S;
+            if (u >= 1.0) u = 1.0, playing = false;
+            t = timeline_days(u, healed);
+        }
+        if (getenv("SMP_WINDOW_FRAMES") && --opts->frames <= 0) { /* for tests under Xvfb */
+            running = false;
+            printf("timeline at exit: %.2f days\n", t);
+        }
     }
 done:
     ui_text_destroy(text);

@@ -15,4 +15,12 @@ cat "$tmp/err"
 if [ $rc -ne 0 ]; then echo "window run failed with exit $rc"; exit 1; fi
 # With a display it must open the window, not fall back to writing PNGs.
 if [ -d "$tmp/smpsim-views" ]; then echo "wrote PNGs although a display was available"; exit 1; fi
-echo "1 passed, 0 failed"
+# Space plays the timeline: the time moves on from the healed default (95 days) frame by frame.
+SMP_WINDOW_FRAMES=4 SMP_WINDOW_EVENTS=key:space timeout 300 xvfb-run -a -s "-screen 0 1280x720x24" "$smpsim" \
+    --width 320 --height 180 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+days=$(sed -n 's/^timeline at exit: \([0-9.]*\) days$/\1/p' "$tmp/out")
+if [ $rc -ne 0 ] || [ -z "$days" ] || ! python3 -c "import sys; sys.exit(0 if float('$days') > 100 else 1)"; then
+    echo "play did not move the timeline: exit $rc, '$days' days"; cat "$tmp/out" "$tmp/err"; exit 1
+fi
+echo "2 passed, 0 failed"
