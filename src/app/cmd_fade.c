@@ -3,6 +3,7 @@
 #include "app/app.h"
 #include "app/common.h"
 #include "app/fade.h"
+#include "app/fade_plot.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -84,8 +85,12 @@ int app_cmd_fade(int argc, char **argv)
     app_fade_params params = {.years_max = opts.years_max > 0.0 ? opts.years_max : 20.0};
     app_fade_curve curve;
     smp_status st = app_fade_compute(&scene, &params, &curve, &err);
+    if (st == SMP_OK && opts.output) st = app_fade_plot_write(&curve, &scene.plan, opts.output, &err);
     app_scene_destroy(&scene);
-    if (st != SMP_OK) return app_fail("fade", &err);
+    if (st != SMP_OK) {
+        app_fade_curve_free(&curve);
+        return app_fail("fade", &err);
+    }
     if (opts.csv) {
         printf("years,delta_e,low,high\n");
         for (int i = 0; i < curve.count; ++i)
