@@ -13,8 +13,8 @@
 #define FONT "DejaVu Sans"
 #define DEFAULT_W 1200
 #define DEFAULT_H 700
-/* Cairo stores coordinates in 24.8 fixed point (about +-8e6 px); data far outside the limits is clamped well
- * inside that, which bends a segment inside the plot area by less than plot size / 1e6 of its slope. */
+/* Cairo keeps coordinates in 24.8 fixed point (about +-8e6 px), so mapped points are clamped to +-1e6 px:
+ * only a point over a thousand plot widths off the plot bends the segments that reach it. */
 #define FAR_PX 1e6
 
 /* Matplotlib's "tab10": ten colours that stay distinct for common colour blindness and in greyscale print. */
@@ -535,7 +535,7 @@ static int labels_place(cairo_t *cr, const plot_figure *fig, const plot_layout *
         for (int c = 0; c < 2; ++c) {
             label_spot sp = {.m = m, .ax = 1.0, .y = c ? p + gap : p - gap, .ay = c ? 0.0 : 1.0};
             box b = text_at(cr, f, m->label, end, sp.y, 1.0, sp.ay, NULL, false);
-            for (double u = 0.0; b.x0 - u >= L->left_px + gap; u += CELL) {
+            for (double u = 0.0; u == 0.0 || b.x0 - u >= L->left_px + gap; u += CELL) { /* u: leftwards */
                 sp.x = end - u, sp.b = (box){b.x0 - u, b.y0, b.x1 - u, b.y1};
                 double cost = place_cost(fig, L, o, sp.b, spots, n, m) + 5.0 * c + 0.01 * u;
                 if (cost < best) best = cost, spots[n] = sp;
@@ -564,13 +564,13 @@ static int legend_entries(const plot_figure *fig, double s, legend_entry *e)
     for (int i = 0; i < fig->band_count; ++i)
         if (has_text(fig->bands[i].label))
             e[n++] = (legend_entry){fig->bands[i].label, band_colour(fig, i), 0.0, PLOT_SOLID, true};
-    for (int i = 0; i < fig->x_marker_count + fig->y_marker_count; ++i) {
+    for (int i = 0, first = n; i < fig->x_marker_count + fig->y_marker_count; ++i) {
         const plot_marker *m =
             i < fig->x_marker_count ? &fig->x_markers[i] : &fig->y_markers[i - fig->x_marker_count];
         const char *text = m->legend ? m->legend : m->label;
         bool seen = !has_text(text);
-        for (int k = 0; k < n && !seen; ++k)
-            seen = !e[k].filled && strcmp(e[k].text, text) == 0;
+        for (int k = first; k < n && !seen; ++k) /* markers with one legend text share its entry */
+            seen = strcmp(e[k].text, text) == 0;
         if (!seen) e[n++] = (legend_entry){text, marker_colour(m), marker_width(m, s), m->dash, false};
     }
     return n;

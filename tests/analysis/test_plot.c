@@ -117,13 +117,13 @@ static plot_figure fade_figure(void)
     x_markers[4] =
         (plot_marker){.value = 7.6, .label = "touch-up advised", .color = advice, .dash = PLOT_DASHED};
     y_markers[0] = (plot_marker){.value = 2.5,
-                                 .label = "visibility threshold ΔE00 = 2.5",
+                                 .label = "visibility threshold ΔE₀₀ = 2.5",
                                  .color = advice,
                                  .dash = PLOT_DASHED,
                                  .legend = ""};
     return (plot_figure){.title = "Fade of a Fitzpatrick III scalp, 0.6 mm dots",
                          .x_label = "time since the first session (years)",
-                         .y_label = "dot contrast against skin (ΔE00)",
+                         .y_label = "dot contrast against skin (ΔE₀₀)",
                          .series = &line,
                          .series_count = 1,
                          .bands = &band,
@@ -164,10 +164,10 @@ static plot_figure visibility_figure(void)
     const plot_rgba colours[3] = {{0.12f, 0.47f, 0.71f, 1}, {1.0f, 0.5f, 0.05f, 1}, {0.17f, 0.63f, 0.17f, 1}};
     for (int k = 0; k < VIS_LINES; ++k)
         lines[k].color = colours[k % 3];
-    jnd = (plot_marker){.value = 1.0, .label = "just noticeable (ΔE00 = 1)", .dash = PLOT_DASHED};
+    jnd = (plot_marker){.value = 1.0, .label = "just noticeable (ΔE₀₀ = 1)", .dash = PLOT_DASHED};
     return (plot_figure){.title = "Visibility of the dots by viewing distance",
                          .x_label = "viewing angle above the scalp (degrees)",
-                         .y_label = "dot contrast against skin (ΔE00)",
+                         .y_label = "dot contrast against skin (ΔE₀₀)",
                          .x_min = 5,
                          .x_max = 90,
                          .series = lines,
@@ -370,8 +370,8 @@ static void ticks_should_be_nice_numbers_with_just_enough_decimals(void **state)
     assert_in_range_d(t.value[t.count - 1], 0.121, 0.132);
 }
 
-/* Data at the ends of the double range, or around 1e20 where a tick step is a few ulps, still lays out and
- * draws (and terminates). */
+/* Data at the ends of the double range, an axis around 1e20 where a tick step is a few ulps, a label wider
+ * than the plot: the figure still lays out and draws (and terminates). */
 static void extreme_values_should_still_plot(void **state)
 {
     (void)state;
@@ -381,7 +381,14 @@ static void extreme_values_should_still_plot(void **state)
     image im = render(&fig);
     assert_true(isfinite(im.L.y_max - im.L.y_min) && isfinite(im.L.x_max - im.L.x_min));
     free(im.rgba);
-    fig = (plot_figure){.x_min = 1e20, .x_max = 1e20 + 1e5, .width_px = 200, .height_px = 120};
+    /* a label wider than the plot area, and an axis around 1e20 */
+    plot_marker m = {.value = 0.5, .label = "a threshold label far wider than this small plot area"};
+    fig = (plot_figure){.x_min = 1e20,
+                        .x_max = 1e20 + 1e5,
+                        .width_px = 200,
+                        .height_px = 120,
+                        .y_markers = &m,
+                        .y_marker_count = 1};
     im = render(&fig);
     assert_true(im.L.x_ticks.count >= 1);
     free(im.rgba);
