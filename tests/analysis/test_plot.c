@@ -2,8 +2,8 @@
  * its points and nowhere across a NaN gap; a band fills between its edges only; a horizontal marker covers
  * rows as many as its width; text darkens the title and axis-label margins; automatic limits hold the data;
  * the legend hides no line; marker labels are staggered; bad input is refused with one line; a PNG reads back
- * as the image. With SMP_PLOT_EXAMPLE_DIR set, the two example figures (fade, visibility) are written there
- * to look at. */
+ * as the image; four threads draw at once. With SMP_PLOT_EXAMPLE_DIR set, the two example figures (fade,
+ * visibility) are written there to look at. */
 #include "test_util.h"
 
 #include "analysis/plot.h"
@@ -11,6 +11,7 @@
 #include <stb_image.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -604,6 +605,34 @@ static void visibility_figure_should_show_every_line(void **state)
     free(im.rgba);
 }
 
+static void *render_on_a_thread(void *arg)
+{
+    const plot_figure *fig = arg;
+    uint8_t *rgba = NULL;
+    int w, h;
+    smp_error err = {0};
+    return plot_render_rgba(fig, &rgba, &w, &h, &err) == SMP_OK ? rgba : NULL;
+}
+
+/* No globals: four threads drawing the same figure at once each get the image one thread draws alone. */
+static void threads_should_draw_the_same_image_at_once(void **state)
+{
+    (void)state;
+    plot_figure fig = visibility_figure();
+    image alone = render(&fig);
+    pthread_t threads[4];
+    for (int i = 0; i < 4; ++i)
+        assert_int_equal(pthread_create(&threads[i], NULL, render_on_a_thread, &fig), 0);
+    for (int i = 0; i < 4; ++i) {
+        void *rgba;
+        assert_int_equal(pthread_join(threads[i], &rgba), 0);
+        assert_non_null(rgba);
+        assert_memory_equal(rgba, alone.rgba, (size_t)alone.w * (size_t)alone.h * 4);
+        free(rgba);
+    }
+    free(alone.rgba);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +652,7 @@ int main(void)
         cmocka_unit_test(unwritable_path_should_fail_with_io_and_leave_no_file),
         cmocka_unit_test(written_png_should_read_back_as_the_image),
         cmocka_unit_test(visibility_figure_should_show_every_line),
+        cmocka_unit_test(threads_should_draw_the_same_image_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
