@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what smpsim needs to build, run and test on Debian 12. Idempotent: installs only what is missing.
 set -euo pipefail
-# python3 runs the small JSON checks of the CLI tests.
+# python3 runs the small JSON checks of the CLI tests; libcairo2-dev draws the analysis plots.
 pkgs=(build-essential cmake pkg-config
-      libsdl2-dev libepoxy-dev libcglm-dev libstb-dev libcjson-dev libcmocka-dev
+      libsdl2-dev libepoxy-dev libcglm-dev libstb-dev libcjson-dev libcmocka-dev libcairo2-dev
       libgl1-mesa-dri libegl-mesa0 libegl1 fonts-dejavu-core xvfb xauth python3)
 missing=()
 for p in "${pkgs[@]}"; do
