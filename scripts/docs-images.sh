@@ -49,6 +49,17 @@ r --view closeup-hairline --days 1 -o "$out/timeline-day1.png"
 r --view closeup-hairline -o "$out/timeline-healed.png"
 r --view closeup-hairline --years 5 -o "$out/timeline-5y.png"
 r --view closeup-hairline --years 10 -o "$out/timeline-10y.png"
+# Healing and fading: the same 20 mm crown close-up from the day of the first session to 20 years (the plan
+# without its touch-up), and the fade curves under three aftercare profiles.
+for d in 0 1 3 7 14 28 365 1096 1826 3652 7305; do
+    "$smpsim" render --width 320 --height 320 --view closeup-crown --field-mm 20 --light-preset office \
+        --set 'touch_ups=[]' --days "$d" -o "$out/healing-day-$d.png"
+done
+"$smpsim" fade --set aftercare.sun_hours_per_day=0.5 --set aftercare.spf=50 --set aftercare.hat=true \
+    -o "$out/fade-aftercare-careful.png" >/dev/null
+"$smpsim" fade -o "$out/fade-aftercare-typical.png" >/dev/null
+"$smpsim" fade --set aftercare.sun_hours_per_day=3 --set aftercare.spf=0 --set aftercare.alcohol_topicals=true \
+    --set aftercare.washed_before_day3=true -o "$out/fade-aftercare-careless.png" >/dev/null
 r --view top --light-preset bathroom -o "$out/light-bathroom.png"
 r --view top --light-preset daylight -o "$out/light-daylight.png"
 echo "images in $out"

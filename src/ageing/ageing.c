@@ -104,9 +104,9 @@ ageing_layer_state ageing_layer_at(const ageing_params *p, double a)
     scab = (scab - scab0) / (1.0 - scab0);
     double clearance = 1.0 - exp(-a / AGEING_CLEARANCE_DAYS);
     double early = p->early_hazard * (f->scab_share * scab + (1.0 - f->scab_share) * clearance);
-    /* Long term: a loosely held share clears with mobile_years, the rest with fixed_years, both sped up by
-     * the rate factor (sun, topicals, ink grade). */
-    double k = p->rate_factor * years;
+    /* Long term, once healed: a loosely held share clears with mobile_years, the rest with fixed_years, both
+     * sped up by the rate factor (sun, topicals, ink grade). */
+    double k = p->rate_factor * fmax(a - AGEING_HEALED_DAYS, 0.0) / DAYS_PER_YEAR;
     double kept = f->mobile_fraction * exp(-k / f->mobile_years) + (1.0 - f->mobile_fraction) * exp(-k / f->fixed_years);
     s.hazard = early - log(fmax(kept, 1e-300));
 

@@ -50,6 +50,7 @@
 #define AGEING_VEIL 0.3               /* the milky new epidermis hides this share of the ink's contrast at ... */
 #define AGEING_VEIL_PEAK_DAY 6.0      /* ... its peak, clearing with ... */
 #define AGEING_VEIL_DAYS 10.0         /* ... this time constant: 11 % of the peak at day 28, 3 % at day 42 */
+#define AGEING_HEALED_DAYS 42.0       /* the slow clearance starts once healed: true colour at 3-6 weeks */
 #define AGEING_SPREAD_REF_DEPTH_MM 0.4/* depth at which plan_fading.spread_mm2_per_year applies */
 /* Where a session's redness shows: each puncture's flare (the axon-reflex redness around a wound) adds extra
  * blood over about a millimetre; a first session's density (30 dots/cm²) then reaches the peak,

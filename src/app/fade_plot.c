@@ -29,13 +29,18 @@ smp_status app_fade_plot_write(const app_fade_curve *c, const plan *pl, const ch
         nx++;
     }
     if (isfinite(c->touch_up_years)) {
+        double end = c->count > 0 ? c->years[c->count - 1] : 0.0;
         if (isfinite(c->touch_up_early_years) && isfinite(c->touch_up_late_years))
             snprintf(labels[nx], sizeof labels[nx], "touch-up advised %.1f y (%.1f-%.1f)", c->touch_up_years,
                      c->touch_up_early_years, c->touch_up_late_years);
+        else if (isfinite(c->touch_up_early_years))
+            snprintf(labels[nx], sizeof labels[nx], "touch-up advised %.1f y (%.1f to after %.0f)",
+                     c->touch_up_years, c->touch_up_early_years, end);
         else
             snprintf(labels[nx], sizeof labels[nx], "touch-up advised %.1f y", c->touch_up_years);
-        xm[nx++] = (plot_marker){.value = c->touch_up_years, .label = labels[nx - 1], .legend = "touch-up advised",
-                                 .color = advised, .width_px = 2.0f, .dash = PLOT_DASHED};
+        xm[nx] = (plot_marker){.value = c->touch_up_years, .label = labels[nx], .legend = "touch-up advised",
+                               .color = advised, .width_px = 2.0f, .dash = PLOT_DASHED};
+        nx++;
     }
     char threshold_label[64];
     snprintf(threshold_label, sizeof threshold_label, "%.0f %% of healed (%.2f)", 100.0 * c->threshold_fraction,
