@@ -382,6 +382,7 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     f->optics = s->optics;
     for (int k = 0; k < 3; ++k) f->skin_albedo[k] = (float)s->optics->skin_linear_rgb[type - 1][k];
     f->layer_count = ageing_evaluate(&s->ageing, &s->plan, t_days, f->layers);
+    f->years = (float)(t_days / 365.25); /* the hair's loss and greying (plan.progression) */
     for (int k = 0; k < 3; ++k) { /* sRGB transfer function, decoded */
         double c = s->plan.patient.hair_color_srgb8[k] / 255.0;
         f->hair_linear_rgb[k] = (float)(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4));
