@@ -87,7 +87,8 @@ typedef struct plan_progression {
                                 * when the patient has none) and not earlier than the patient's class;
                                 * PLAN_PATTERN_NONE (null): no further hair loss */
     double years;              /* years after the first session at which pattern is reached; 1..40 */
-    double grey_fraction;      /* share of grey hairs reached, patient.grey_fraction..1; PLAN_NONE (null): none */
+    double grey_fraction;      /* share of grey hairs reached, patient.grey_fraction..1; PLAN_NONE (null):
+                                * no greying */
     double grey_years;         /* years after the first session at which grey_fraction is reached; 1..50 */
     bool treat_future_area;    /* the sessions also treat what the later class will lose ("plan for the
                                 * worst case"): scalp_treatment_weight uses both bald areas */

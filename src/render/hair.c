@@ -15,9 +15,9 @@
  * keep rate (Cook, Halstead, Planck, Ryu 2007, "Stochastic simplification of aggregate detail"), so the
  * expected tone is unchanged and the choice does not flicker as the camera moves.
  *
- * Time: every shaft carries the year it is lost and the year it turns grey (scalp/hair.h), and all three draws
- * compare them with the frame's years (u_years): a lost shaft is dropped before rasterising, a grey one drawn
- * with no pigment. Scrubbing the timeline changes one uniform; the instance buffer is uploaded once per hair.
+ * Time: every shaft carries the year it is lost and the year it turns grey (scalp/hair.h), and all three
+ * draws compare them with the frame's years (u_years): a lost shaft is dropped before rasterising, a grey one
+ * drawn with no pigment. Scrubbing the timeline changes one uniform; the hair is uploaded once.
  */
 #include "render/hair_internal.h"
 

@@ -58,9 +58,9 @@ typedef struct render_frame {
     float hair_dermal_depth_mm[3];   /* 1/e depth of that contrast per linear RGB channel */
     float hair_dermal_blur;          /* blur sigma (mm) per mm of depth */
     bool hair_hidden;                /* draw no hair this frame */
-    float years;                     /* years since the first session: shafts lost by then are not drawn, those
-                                      * grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey), per
-                                      * frame, without uploading the hair again */
+    float years;                     /* years since the first session: shafts lost by then are not drawn,
+                                      * those grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey),
+                                      * per frame, without uploading the hair again */
 } render_frame;
 
 /* Creates GL resources; needs a current OpenGL 3.3 core context. Fails with SMP_ERR_GL (shader compile

@@ -330,9 +330,9 @@ static void progression_init(hair_progression *g, const plan *pl, const scalp_ha
     g->later = pr->pattern;
     g->loss_years = pr->years;
     g->grey_years = pr->grey_years;
-    /* From grey share g0 today to g1 at grey_years, linearly: of the hairs pigmented today (1 - g0), the share
-     * (g1 - g0) / (1 - g0) turns grey, at years spread uniformly over 0..grey_years. params may set another g0
-     * than the plan's; a target at or below it greys nothing. */
+    /* From grey share g0 today to g1 at grey_years, linearly: of the hairs pigmented today (1 - g0), the
+     * share (g1 - g0) / (1 - g0) turns grey, at years spread uniformly over 0..grey_years. params may set
+     * another g0 than the plan's; a target at or below it greys nothing. */
     double g0 = params->grey_fraction, g1 = pr->grey_fraction;
     g->grey_turn = g1 != PLAN_NONE && g1 > g0 && g0 < 1.0 ? (g1 - g0) / (1.0 - g0) : 0.0;
 }
@@ -361,7 +361,7 @@ static void progression_years(const hair_progression *g, const scalp_head *head,
             if (x <= 1.0) s->lost_year = (float)fmax(x * g->loss_years, 1e-6);
         }
     }
-    /* Greying: a pigmented shaft with uniform v turns grey at v / grey_turn x grey_years when v < grey_turn. */
+    /* Greying: a pigmented shaft with uniform v < grey_turn turns grey at v / grey_turn x grey_years. */
     if (s->pigment <= 0.0f)
         s->grey_year = 0.0f;
     else if (u_grey < g->grey_turn)

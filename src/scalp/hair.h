@@ -27,8 +27,8 @@
 #include <float.h>
 
 #define SCALP_HAIR_MAX_PER_UNIT 4
-/* lost_year and grey_year of a shaft that is never lost or never turns grey: finite, so that it passes through
- * a GPU vertex attribute and compares as "later than any time" there too. */
+/* lost_year and grey_year of a shaft that is never lost or never turns grey: finite, so that it passes
+ * through a GPU vertex attribute and compares as "later than any time" there too. */
 #define SCALP_HAIR_NEVER FLT_MAX
 #define SCALP_HAIR_MAX_COUNT 1000000
 

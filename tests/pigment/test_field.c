@@ -159,9 +159,9 @@ static void a_plan_without_sessions_should_place_no_dots(void **state)
     pigment_field_destroy(&field);
 }
 
-/* "Plan for the worst-case balding scenario": a Norwood 6 going on to a Norwood 7. The band the Norwood 7 takes
- * (full hair today, at most a fifth of it later) gets the full density of the sessions when the plan treats the
- * future area, and next to nothing (its weight is at most 1 - 0.9) when it does not. */
+/* "Plan for the worst-case balding scenario": a Norwood 6 going on to a Norwood 7. The band the Norwood 7
+ * takes (full hair today, at most a fifth of it later) gets the full density of the sessions when the plan
+ * treats the future area, and next to nothing (its weight is at most 1 - 0.9) when it does not. */
 static void treat_future_area_should_put_dots_where_the_later_class_loses_hair(void **state)
 {
     fixture *f = *state;
@@ -198,15 +198,16 @@ static void treat_future_area_should_put_dots_where_the_later_class_loses_hair(v
         pigment_field_destroy(&field);
     }
     double full = density * band_cm2;
-    print_message("band %.1f cm2 (full density %.0f dots): %d dots ignoring the loss, %d planned for it\n", band_cm2,
-                  full, counts[0], counts[1]);
+    print_message("band %.1f cm2 (full density %.0f dots): %d dots ignoring the loss, %d planned for it\n",
+                  band_cm2, full, counts[0], counts[1]);
     assert_true(band_cm2 > 20.0);
     assert_true(counts[1] > 0.75 * full);
     assert_true(counts[0] < 0.12 * full);
     /* Without a later class the flag changes nothing. */
     plan flag_only = f->plan;
     flag_only.progression.treat_future_area = true;
-    assert_near(scalp_treated_area_cm2(&f->head, &flag_only), scalp_treated_area_cm2(&f->head, &f->plan), 0.0);
+    double with_flag = scalp_treated_area_cm2(&f->head, &flag_only);
+    assert_near(with_flag, scalp_treated_area_cm2(&f->head, &f->plan), 0.0);
 }
 
 int main(void)

@@ -489,7 +489,8 @@ static void errors_should_blame_the_source_that_wrote_the_field(void **state)
     EXPECT_ERRORS(cases);
 }
 
-/* Progression: off by default, so a plan without the object (every plan written before it) loads as before. */
+/* Progression: off by default, so a plan without the object (every plan written before it) loads as
+ * before. */
 static void progression_should_default_to_off_and_load_from_a_file_and_set(void **state)
 {
     (void)state;
@@ -508,9 +509,10 @@ static void progression_should_default_to_off_and_load_from_a_file_and_set(void 
     assert_near(p.progression.grey_fraction, 0.4, 0);
     assert_near(p.progression.grey_years, 20, 0);
     assert_true(p.progression.treat_future_area);
-    /* --set: a whole number reads as its class; null turns greying off again; the grey target may equal today's
-     * share; a patient without loss may progress on either scale. */
-    const char *sets[] = {"progression.norwood=6", "progression.grey_fraction=0", "progression.grey_fraction=null"};
+    /* --set: a whole number reads as its class; null turns greying off again; the grey target may equal
+     * today's share; a patient without loss may progress on either scale. */
+    const char *sets[] = {"progression.norwood=6", "progression.grey_fraction=0",
+                          "progression.grey_fraction=null"};
     expect_ok(NULL, sets, 3, &p);
     assert_int_equal(p.progression.pattern, PLAN_PATTERN_NORWOOD_6);
     assert_true(p.progression.grey_fraction == PLAN_NONE);
@@ -561,7 +563,8 @@ static void bad_progression_fields_should_name_the_field_and_what_is_allowed(voi
          "--set progression.ludwig=IV: progression.ludwig: must be one of I, II, III, got \"IV\""},
         {"{\"version\": 1, \"progression\": {\"norwood\": \"7\", \"ludwig\": \"II\"}}", NULL,
          "plan.json: progression: give either 'norwood' or 'ludwig', not both"},
-        /* The wrong scale: a Norwood 6 patient cannot reach a Ludwig class, nor a Ludwig patient a Norwood one. */
+        /* The wrong scale: a Norwood 6 patient cannot reach a Ludwig class, nor a Ludwig patient a Norwood
+         * one. */
         {NULL, "progression.ludwig=II",
          "--set progression.ludwig=II: progression.ludwig: must be on the patient's scale (patient.norwood is "
          "\"6\": give progression.norwood), got \"II\""},

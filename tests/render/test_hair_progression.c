@@ -1,8 +1,8 @@
 /* The patient's hair over the years, drawn (SMP's "plan for the worst case"): a Norwood 6 with a 1 mm shaved
  * fringe going on to a Norwood 7 in 10 years loses the stubble of the band the Norwood 7 takes (the top of
- * the fringe, widest at the back), so that band reads lighter at year 10 than at year 0, close up; greying makes the stubble that stays lighter and less
- * saturated. Time is a frame field: scrubbing it never uploads the hair again. Properties of images, never
- * exact pixels. No GL context: skipped (exit 77). */
+ * the fringe, widest at the back), so that band reads lighter at year 10 than at year 0, close up; greying
+ * makes the stubble that stays lighter and less saturated. Time is a frame field: scrubbing it never uploads
+ * the hair again. Properties of images, never exact pixels. No GL context: skipped (exit 77). */
 #include "test_util.h"
 
 #include "gl_context.h"
@@ -49,7 +49,8 @@ static void scene_with(fixture *f, app_scene *s, const plan_progression *progres
     pl.patient.hair_length_mm = 1.0;
     pl.progression = *progression;
     smp_error err = {0};
-    if (app_scene_create_from_plan(s, &pl, "test", &err) != SMP_OK || app_scene_upload(f->rc, s, &err) != SMP_OK)
+    if (app_scene_create_from_plan(s, &pl, "test", &err) != SMP_OK ||
+        app_scene_upload(f->rc, s, &err) != SMP_OK)
         fail_msg("%s", err.message);
 }
 
@@ -85,7 +86,8 @@ static void band_point(const app_scene *s, float p[3], float n[3])
         for (int i = -2; i <= 2; ++i)
             for (int j = -2; j <= 2; ++j) {
                 float r[3];
-                for (int k = 0; k < 3; ++k) r[k] = q[k] + 5.0f * ((float)i * t1[k] + (float)j * t2[k]);
+                for (int k = 0; k < 3; ++k)
+                    r[k] = q[k] + 5.0f * ((float)i * t1[k] + (float)j * t2[k]);
                 float now = scalp_native_hair_fraction(head, &s->plan.patient, r);
                 worst = fminf(worst, now - scalp_pattern_hair_fraction(head, PLAN_PATTERN_NORWOOD_7, r));
             }
@@ -124,7 +126,8 @@ static tone render_tone(fixture *f, const app_scene *s, const app_camera *cam, d
         for (int x = W / 3; x < 2 * W / 3; ++x, ++n) {
             const uint8_t *px = rgba + 4 * ((size_t)y * W + x);
             l += 0.2126 * px[0] + 0.7152 * px[1] + 0.0722 * px[2];
-            for (int k = 0; k < 3; ++k) lin[k] += decode(px[k]);
+            for (int k = 0; k < 3; ++k)
+                lin[k] += decode(px[k]);
         }
     free(rgba);
     double mx = fmax(lin[0], fmax(lin[1], lin[2])), mn = fmin(lin[0], fmin(lin[1], lin[2]));
@@ -135,15 +138,17 @@ static void lost_hair_should_leave_the_band_a_norwood_7_takes_lighter_at_year_10
 {
     fixture *f = *state;
     app_scene s;
-    scene_with(f, &s, &(plan_progression){.pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = PLAN_NONE,
-                                          .grey_years = 10});
+    scene_with(
+        f, &s,
+        &(plan_progression){
+            .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = PLAN_NONE, .grey_years = 10});
     float p[3], n[3];
     band_point(&s, p, n);
     app_camera cam = closeup_at(p, n);
     tone y0 = render_tone(f, &s, &cam, 0.0, false), y5 = render_tone(f, &s, &cam, 5.0, false);
     tone y10 = render_tone(f, &s, &cam, 10.0, false), bare = render_tone(f, &s, &cam, 10.0, true);
-    print_message("band: luma year 0 %.1f, year 5 %.1f, year 10 %.1f, no hair %.1f\n", y0.luma, y5.luma, y10.luma,
-                  bare.luma);
+    print_message("band: luma year 0 %.1f, year 5 %.1f, year 10 %.1f, no hair %.1f\n", y0.luma, y5.luma,
+                  y10.luma, bare.luma);
     /* The 1 mm stubble darkens the skin (by about 8 of 94 at the back, which the office light reaches from
      * above); by year 10 most of it is gone, about half of that by year 5. */
     assert_true(bare.luma - y0.luma > 4.0);
@@ -162,13 +167,14 @@ static void greying_should_make_the_stubble_lighter_and_less_saturated(void **st
 {
     fixture *f = *state;
     app_scene s;
-    scene_with(f, &s, &(plan_progression){.pattern = PLAN_PATTERN_NONE, .years = 10, .grey_fraction = 1.0,
-                                          .grey_years = 10});
+    scene_with(f, &s,
+               &(plan_progression){
+                   .pattern = PLAN_PATTERN_NONE, .years = 10, .grey_fraction = 1.0, .grey_years = 10});
     app_camera cam = app_scene_view_camera(&s, APP_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
     tone y0 = render_tone(f, &s, &cam, 0.0, false), y5 = render_tone(f, &s, &cam, 5.0, false);
     tone y10 = render_tone(f, &s, &cam, 10.0, false);
-    print_message("fringe: luma %.1f -> %.1f -> %.1f, saturation %.3f -> %.3f -> %.3f over 0, 5, 10 years\n", y0.luma,
-                  y5.luma, y10.luma, y0.saturation, y5.saturation, y10.saturation);
+    print_message("fringe: luma %.1f -> %.1f -> %.1f, saturation %.3f -> %.3f -> %.3f over 0, 5, 10 years\n",
+                  y0.luma, y5.luma, y10.luma, y0.saturation, y5.saturation, y10.saturation);
     assert_true(y5.luma > y0.luma + 2.0);
     assert_true(y10.luma > y5.luma + 2.0);
     assert_true(y10.saturation < y0.saturation - 0.02);
@@ -180,8 +186,9 @@ static void scrubbing_time_should_not_upload_the_hair_again(void **state)
 {
     fixture *f = *state;
     app_scene s;
-    scene_with(f, &s, &(plan_progression){.pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = 0.5,
-                                          .grey_years = 10});
+    scene_with(f, &s,
+               &(plan_progression){
+                   .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = 0.5, .grey_years = 10});
     render_stats before, after;
     render_stats_get(f->rc, &before);
     app_camera cam = app_scene_view_camera(&s, APP_VIEW_LEFT, 0.0, (double)W / H);

@@ -255,10 +255,12 @@ static void grey_fraction_should_be_respected(void **state)
 /* Everything a shaft is at year 0 (all but its years of loss and greying). */
 static bool same_shaft_today(const scalp_hair_shaft *a, const scalp_hair_shaft *b)
 {
-    return memcmp(a->root_mm, b->root_mm, sizeof a->root_mm) == 0 && memcmp(a->normal, b->normal, sizeof a->normal) == 0 &&
-           memcmp(a->direction, b->direction, sizeof a->direction) == 0 && a->exit_angle_deg == b->exit_angle_deg &&
-           a->diameter_mm == b->diameter_mm && a->length_mm == b->length_mm && a->bulb_depth_mm == b->bulb_depth_mm &&
-           a->pigment == b->pigment && a->unit == b->unit;
+    return memcmp(a->root_mm, b->root_mm, sizeof a->root_mm) == 0 &&
+           memcmp(a->normal, b->normal, sizeof a->normal) == 0 &&
+           memcmp(a->direction, b->direction, sizeof a->direction) == 0 &&
+           a->exit_angle_deg == b->exit_angle_deg && a->diameter_mm == b->diameter_mm &&
+           a->length_mm == b->length_mm && a->bulb_depth_mm == b->bulb_depth_mm && a->pigment == b->pigment &&
+           a->unit == b->unit;
 }
 
 /* Norwood 6 going on to Norwood 7 in 10 years. Today's hair is the same hair with or without the progression;
@@ -304,9 +306,9 @@ static void progression_should_keep_todays_hair_and_lose_it_only_where_the_later
             /* The band the Norwood 7 takes: full hair today, at most a fifth of it later. */
             if (w_now > 0.9 && w_later < 0.2 * w_now) in_band++, lost_in_band += gone;
         }
-        print_message("year %.0f: %d of %d hairs lost (expected %.0f +- %.0f), %d outside the later bald area; "
-                      "band %d of %d lost\n", t, lost, b.count, expected, sqrt(var), lost_outside, lost_in_band,
-                      in_band);
+        print_message("year %.0f: %d of %d hairs lost (expected %.0f +- %.0f), %d outside the later bald "
+                      "area; band %d of %d lost\n",
+                      t, lost, b.count, expected, sqrt(var), lost_outside, lost_in_band, in_band);
         assert_int_equal(lost_outside, 0);
         assert_near(lost, expected, 4.0 * sqrt(var) + 0.5);
         assert_true(in_band > 1000);
@@ -349,7 +351,7 @@ static void greying_should_reach_the_target_share_linearly_and_then_stop(void **
     }
     /* Without a target nothing turns grey. */
     for (int i = 0; i < a.count; ++i)
-        assert_true(a.shafts[i].pigment == 0.0f ? a.shafts[i].grey_year == 0.0f : a.shafts[i].grey_year == SCALP_HAIR_NEVER);
+        assert_true(a.shafts[i].grey_year == (a.shafts[i].pigment == 0.0f ? 0.0f : SCALP_HAIR_NEVER));
     scalp_hair_destroy(&a);
     scalp_hair_destroy(&b);
 }
