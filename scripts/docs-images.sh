@@ -2,7 +2,7 @@
 # Renders the images docs/ shows (docs/gallery.md) with the current build: natural #0 stubble beside SMP at the
 # shade `smpsim match` finds, at 1 m and 2 m, for skin types I, III and VI; dermatoscope-like close-ups (10 mm)
 # at 0.3, 0.5, 0.8 and 1.5 mm needles and with tattoo ink; the depth series of 60 mm close-ups; the example
-# plans, the timeline and the lights.
+# plans, the timeline and the lights; a plan that ignores further hair loss beside one that planned for it.
 # Usage: bash scripts/docs-images.sh [path/to/smpsim]   (default build/smpsim; run scripts/build.sh first)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,4 +62,16 @@ done
     --set aftercare.washed_before_day3=true -o "$out/fade-aftercare-careless.png" >/dev/null
 r --view top --light-preset bathroom -o "$out/light-bathroom.png"
 r --view top --light-preset daylight -o "$out/light-daylight.png"
+# Hair loss that goes on: the built-in plan (Norwood 6) reaching a Norwood 7 at 10 years, ignored by the plan and
+# planned for (treat_future_area), healed and at 10 years; the left side lit from the left, where the fringe
+# recedes.
+for tf in false true; do
+    name=$([ $tf = true ] && echo planned || echo ignored)
+    for y in 0 10; do
+        when=(); [ $y = 0 ] || when=(--years $y)
+        r --view closeup-side --field-mm 170 --light-preset daylight --light-azimuth 90 --light-elevation 45 \
+            --set progression.norwood=7 --set progression.treat_future_area=$tf "${when[@]}" \
+            -o "$out/progression-$name-y$y.png"
+    done
+done
 echo "images in $out"

@@ -11,6 +11,7 @@ layout(location = 1) in vec3 i_root_mm;
 layout(location = 2) in vec3 i_direction;
 layout(location = 3) in vec3 i_normal;
 layout(location = 4) in vec4 i_shaft;    // diameter_mm, length_mm, pigment, bulb_depth_mm
+layout(location = 5) in vec2 i_years;    // lost at, grey from (years after the first session; scalp/hair.h)
 
 uniform mat4 u_view_proj;
 uniform mat4 u_light_view_proj;
@@ -19,6 +20,7 @@ uniform int u_shadow_pass;        // 1: orthographic from the light, true width,
 uniform vec3 u_shadow_view_dir;   // towards the light
 uniform float u_pixel_scale;      // pixel size (mm) per mm of view depth
 uniform float u_min_alpha;
+uniform float u_years;            // the frame's time: years after the first session
 
 out vec3 v_position_mm;
 out vec4 v_light_clip;
@@ -44,6 +46,11 @@ void main()
     vec3 root = i_root_mm;
     vec3 mid = root + dir * (0.5 * len);
     bool shadow = u_shadow_pass != 0;
+    // Lost by now (scalp_hair_shaft_is_lost): no shaft, no shadow.
+    if (i_years.x <= u_years) {
+        gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+        return;
+    }
     vec3 view = shadow ? normalize(u_shadow_view_dir) : normalize(u_eye_mm - mid);
     // Roots facing away by more than 0.2 (about 12 degrees past the silhouette, where even 3 mm stubble on
     // an 80 mm head no longer shows above the outline) are behind the head: drop them before rasterising.
@@ -94,7 +101,7 @@ void main()
     v_tangent = dir;
     v_normal = i_normal;
     v_alpha = alpha;
-    v_pigment = i_shaft.z;
+    v_pigment = i_years.y <= u_years ? 0.0 : i_shaft.z; // grey by now (scalp_hair_shaft_is_grey)
     v_hann = vec2(tw, tl);
     gl_Position = u_view_proj * vec4(p, 1.0);
 }

@@ -10,6 +10,7 @@ layout(location = 1) in vec3 i_root_mm;
 layout(location = 2) in vec3 i_direction;
 layout(location = 3) in vec3 i_normal;
 layout(location = 4) in vec4 i_shaft;    // diameter_mm, length_mm, pigment, bulb_depth_mm
+layout(location = 5) in vec2 i_years;    // lost at, grey from (years after the first session; scalp/hair.h)
 
 uniform mat4 u_view_proj;
 uniform vec3 u_eye_mm;
@@ -19,6 +20,7 @@ uniform float u_blur;           // blur sigma per mm of depth
 uniform float u_contrast;
 uniform vec3 u_hair_albedo;     // a paler shaft absorbs less
 uniform float u_min_darkening;
+uniform float u_years;          // the frame's time: a lost shaft leaves no streak, a grey one has no pigment
 
 out vec2 v_sc;                  // s (mm behind the exit point), c (mm across)
 flat out float v_tan;
@@ -44,7 +46,8 @@ void main()
     vec3 b = cross(n, t);
     float angle = max(asin(clamp(dot(i_direction, n), 0.0, 1.0)), MIN_ANGLE);
     float tan_a = tan(angle);
-    float d = i_shaft.x, pigment = i_shaft.z;
+    float d = i_shaft.x, pigment = i_years.y <= u_years ? 0.0 : i_shaft.z;
+    if (i_years.x <= u_years) pigment = 0.0; // lost: nothing under the skin either (dropped below)
     vec3 amp = u_contrast * pigment * d * (1.0 - u_hair_albedo);
     vec3 to_eye = u_eye_mm - i_root_mm;
     float px = u_pixel_scale * (u_view_proj * vec4(i_root_mm, 1.0)).w;

@@ -212,12 +212,14 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
     /* The reference: the same patient with a full head of hair clipped with a #0 guard, never tattooed. */
     plan ref = *pl;
     ref.patient.pattern = PLAN_PATTERN_NORWOOD_1; /* replaces a Ludwig class too */
+    ref.progression.pattern = PLAN_PATTERN_NONE;  /* the tone of today's hair: no loss to come */
     ref.patient.hair_length_mm = 0.5;
     ref.session_count = 0;
     ref.touch_up_count = 0;
     /* The SMP scene: bald (Norwood 7), the fringe clipped the same way, the plan's sessions. */
     plan smp = *pl;
     smp.patient.pattern = PLAN_PATTERN_NORWOOD_7;
+    smp.progression.pattern = PLAN_PATTERN_NONE; /* bald already: a later class would be an earlier one */
     smp.patient.hair_length_mm = 0.5;
     c.base = &smp;
 

@@ -21,6 +21,9 @@
 #define PLAN_MAX_TOUCH_UPS 8
 #define PLAN_MAX_HAIRLINE_POINTS 16
 #define PLAN_PATH_MAX 1024
+/* "Not given" of a number field whose range includes 0 (JSON null): progression.grey_fraction. Fields whose
+ * range excludes 0 store their null as 0 (pigment.dot_diameter_mm). */
+#define PLAN_NONE (-1.0)
 
 /* Existing hair-loss pattern. 0 is "none" (a full head of hair). */
 typedef enum plan_pattern {
@@ -76,6 +79,20 @@ typedef struct plan_patient {
     double hair_length_mm;    /* stubble length; 0 = blade-shaved, #0 guard ~0.5 mm; 0..30 mm */
     plan_pattern pattern;     /* from "norwood": "1".."7", "2A", ... or "ludwig": "I".."III" */
 } plan_patient;
+
+/* The patient's hair over the years (JSON object "progression"): hair loss that goes on to a later class,
+ * and greying, each reached linearly in time from the first session and then kept. Off by default. */
+typedef struct plan_progression {
+    plan_pattern pattern;      /* the later class, from "norwood" or "ludwig": on the patient's scale (either
+                                * when the patient has none) and not earlier than the patient's class;
+                                * PLAN_PATTERN_NONE (null): no further hair loss */
+    double years;              /* years after the first session at which pattern is reached; 1..40 */
+    double grey_fraction;      /* share of grey hairs reached, patient.grey_fraction..1; PLAN_NONE (null):
+                                * no greying */
+    double grey_years;         /* years after the first session at which grey_fraction is reached; 1..50 */
+    bool treat_future_area;    /* the sessions also treat what the later class will lose ("plan for the
+                                * worst case"): scalp_treatment_weight uses both bald areas */
+} plan_progression;
 
 /* A point of a designed hairline, measured on the head with a tape (JSON list "hairline_points"). */
 typedef struct plan_hairline_point {
@@ -191,6 +208,7 @@ typedef struct plan {
     uint64_t seed;             /* randomness of dot placement and jitter */
     plan_head head;
     plan_patient patient;
+    plan_progression progression;
     plan_hairline hairline;
     plan_zones zones;
     plan_pigment pigment;

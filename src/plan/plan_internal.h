@@ -12,6 +12,7 @@
 typedef enum plan_field_kind {
     PLAN_FIELD_NUMBER,  /* double, checked against [min, max] */
     PLAN_FIELD_NUMBER_OR_NULL, /* double in [min, max], or JSON null stored as 0 (min > 0 keeps 0 free) */
+    PLAN_FIELD_NUMBER_OR_NONE, /* double in [min, max] (min >= 0), or JSON null stored as PLAN_NONE */
     PLAN_FIELD_INT,     /* int, integral JSON number in [min, max] */
     PLAN_FIELD_SEED,    /* uint64_t, integral JSON number in [0, 2^53] (exact in a double) */
     PLAN_FIELD_BOOL,    /* bool */

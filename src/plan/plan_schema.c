@@ -33,6 +33,9 @@ static const char *const scar_types[] = {"fut", "fue", NULL};
 /* A number that may be null (not given); null is stored as 0, so the range must exclude 0. */
 #define NUM_NULL(s, f, lo, hi, u)                                                                         \
     {#f, PLAN_FIELD_NUMBER_OR_NULL, offsetof(s, f), lo, hi, u, NULL, -1, false, false}
+/* A number that may be null (not given) where 0 is a value of its own; null is stored as PLAN_NONE. */
+#define NUM_NONE(s, f, lo, hi, u)                                                                         \
+    {#f, PLAN_FIELD_NUMBER_OR_NONE, offsetof(s, f), lo, hi, u, NULL, -1, false, false}
 /* A field of one scar type only. */
 #define NUM_V(s, f, lo, hi, u, v) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, v, false, false}
 /* A field whose values must rise from entry to entry (session day, touch-up year). */
@@ -57,6 +60,15 @@ static const plan_field patient_fields[] = {
     NUM(plan_patient, hair_length_mm, 0, 30, "mm"),
     {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, false, false},
     {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, true, false},
+};
+
+static const plan_field progression_fields[] = {
+    {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_progression, pattern), 0, 0, "", NULL, -1, false, false},
+    {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_progression, pattern), 0, 0, "", NULL, -1, true, false},
+    NUM(plan_progression, years, 1, 40, "years"),
+    NUM_NONE(plan_progression, grey_fraction, 0, 1, ""),
+    NUM(plan_progression, grey_years, 1, 50, "years"),
+    BOOL(plan_progression, treat_future_area),
 };
 
 static const plan_field hairline_fields[] = {
@@ -156,6 +168,7 @@ const plan_section plan_sections[] = {
     {"", NULL, root_fields, COUNT(root_fields), 0, 0, 0, 0, -1},
     OBJECT("head", head, head_fields),
     OBJECT("patient", patient, patient_fields),
+    OBJECT("progression", progression, progression_fields),
     OBJECT("hairline", hairline, hairline_fields),
     ARRAY("hairline_points", "hairline point", hairline.points, plan_hairline_point, hairline.point_count,
           PLAN_MAX_HAIRLINE_POINTS, hairline_point_fields, -1),
@@ -306,7 +319,7 @@ static bool range_issue(const plan_field *f, const char *path, double got, plan_
     int d = decimals_needed(f->min);
     if (decimals_needed(f->max) > d) d = decimals_needed(f->max);
     bool integer = f->kind == PLAN_FIELD_INT || f->kind == PLAN_FIELD_SEED;
-    bool nullable = f->kind == PLAN_FIELD_NUMBER_OR_NULL;
+    bool nullable = f->kind == PLAN_FIELD_NUMBER_OR_NULL || f->kind == PLAN_FIELD_NUMBER_OR_NONE;
     return plan_issue_set(issue, path, "must be %sbetween %.*f and %.*f%s%s%s, got %s",
                           integer ? "an integer " : "", d, f->min, d, f->max, f->unit[0] ? " " : "", f->unit,
                           nullable ? " or null" : "", value);
@@ -359,6 +372,10 @@ static cJSON *field_to_json(const plan_field *f, const char *src, bool *skip)
     case PLAN_FIELD_NUMBER_OR_NULL: {
         double v = *(const double *)src;
         return v == 0.0 ? cJSON_CreateNull() : cJSON_CreateNumber(v);
+    }
+    case PLAN_FIELD_NUMBER_OR_NONE: {
+        double v = *(const double *)src;
+        return v == PLAN_NONE ? cJSON_CreateNull() : cJSON_CreateNumber(v);
     }
     case PLAN_FIELD_INT:
         return cJSON_CreateNumber(*(const int *)src);
@@ -486,8 +503,9 @@ static bool field_from_json(const plan_field *f, const cJSON *v, char *dst, cons
         *(double *)dst = v->valuedouble;
         return true;
     case PLAN_FIELD_NUMBER_OR_NULL:
+    case PLAN_FIELD_NUMBER_OR_NONE:
         if (cJSON_IsNull(v)) {
-            *(double *)dst = 0.0;
+            *(double *)dst = f->kind == PLAN_FIELD_NUMBER_OR_NULL ? 0.0 : PLAN_NONE;
             return true;
         }
         if (!cJSON_IsNumber(v)) return type_issue(path, "a number or null", v, issue);
@@ -642,6 +660,10 @@ static bool field_check(const plan_field *f, const char *src, const char *path, 
         double v = *(const double *)src;
         return v == 0.0 || in_range(f, v) || range_issue(f, path, v, issue);
     }
+    case PLAN_FIELD_NUMBER_OR_NONE: {
+        double v = *(const double *)src;
+        return v == PLAN_NONE || in_range(f, v) || range_issue(f, path, v, issue);
+    }
     case PLAN_FIELD_INT: {
         int v = *(const int *)src;
         return in_range(f, v) || range_issue(f, path, v, issue);
@@ -700,6 +722,35 @@ static bool struct_check(const plan_section *s, const char *base, const char *pr
     return true;
 }
 
+/* The progression against the patient as today: the later class on the same scale (Norwood with Norwood,
+ * Ludwig with Ludwig; a patient without loss may go to either) and not an earlier class (hair that is lost
+ * does not come back: the enum runs 1, 2, 2A, 3, ... 7 and I, II, III); the grey share not below today's. */
+static bool progression_check(const plan *p, plan_issue *issue)
+{
+    const plan_progression *g = &p->progression;
+    plan_pattern now = p->patient.pattern, later = g->pattern;
+    if (later != PLAN_PATTERN_NONE && now != PLAN_PATTERN_NONE) {
+        bool ludwig = plan_pattern_is_ludwig(later), ludwig_now = plan_pattern_is_ludwig(now);
+        const char *path = ludwig ? "progression.ludwig" : "progression.norwood";
+        const char *key_now = ludwig_now ? "ludwig" : "norwood";
+        if (ludwig != ludwig_now)
+            return plan_issue_set(issue, path, "must be on the patient's scale (patient.%s is \"%s\": give "
+                                  "progression.%s), got \"%s\"", key_now, plan_pattern_name(now), key_now,
+                                  plan_pattern_name(later));
+        if (later < now)
+            return plan_issue_set(issue, path, "must be patient.%s (\"%s\") or a later class, got \"%s\"",
+                                  key_now, plan_pattern_name(now), plan_pattern_name(later));
+    }
+    if (g->grey_fraction != PLAN_NONE && g->grey_fraction < p->patient.grey_fraction) {
+        char now_s[64], got[64];
+        plan_number_format(p->patient.grey_fraction, now_s, sizeof now_s);
+        plan_number_format(g->grey_fraction, got, sizeof got);
+        return plan_issue_set(issue, "progression.grey_fraction",
+                              "must be at least patient.grey_fraction (%s) or null, got %s", now_s, got);
+    }
+    return true;
+}
+
 bool plan_check(const plan *p, plan_issue *issue)
 {
     const char *base = (const char *)p;
@@ -740,7 +791,7 @@ bool plan_check(const plan *p, plan_issue *issue)
         return plan_issue_set(issue, "clusters.triple_fraction",
                               "must be at most 1 - clusters.double_fraction (%s), got %s", d, t);
     }
-    return true;
+    return progression_check(p, issue);
 }
 
 /* ---- comparison ---- */
@@ -750,6 +801,7 @@ static bool field_equal(const plan_field *f, const char *a, const char *b)
     switch (f->kind) {
     case PLAN_FIELD_NUMBER:
     case PLAN_FIELD_NUMBER_OR_NULL:
+    case PLAN_FIELD_NUMBER_OR_NONE:
         return *(const double *)a == *(const double *)b;
     case PLAN_FIELD_SEED:
         return *(const uint64_t *)a == *(const uint64_t *)b;

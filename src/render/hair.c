@@ -14,6 +14,10 @@
  * thinned stochastically by a hash of their index and the ones kept are made stronger by the inverse of the
  * keep rate (Cook, Halstead, Planck, Ryu 2007, "Stochastic simplification of aggregate detail"), so the
  * expected tone is unchanged and the choice does not flicker as the camera moves.
+ *
+ * Time: every shaft carries the year it is lost and the year it turns grey (scalp/hair.h), and all three
+ * draws compare them with the frame's years (u_years): a lost shaft is dropped before rasterising, a grey one
+ * drawn with no pigment. Scrubbing the timeline changes one uniform; the hair is uploaded once.
  */
 #include "render/hair_internal.h"
 
@@ -23,7 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HAIR_FLOATS 13          /* root 3, direction 3, normal 3, diameter, length, pigment, bulb depth */
+/* root 3, direction 3, normal 3, diameter, length, pigment, bulb depth, lost year, grey year */
+#define HAIR_FLOATS 15
 /* Below these a blend into the half-float target (11-bit significand) loses too much of each increment:
  * at 0.02 the increment is about 25 units in the last place of a mid-grey, so rounding costs < 2 %. */
 #define HAIR_MIN_ALPHA 0.02f
@@ -33,6 +38,7 @@ struct render_hair {
     GLuint prog_hair, prog_shadow, prog_streak;
     GLuint vao, corner_vbo, instance_vbo;
     int count;
+    int uploads;
 };
 
 static GLint uloc(GLuint prog, const char *name)
@@ -66,9 +72,9 @@ smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
     glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
     glBufferData(GL_ARRAY_BUFFER, sizeof(float) * HAIR_FLOATS, NULL, GL_STATIC_DRAW);
     GLsizei stride = HAIR_FLOATS * sizeof(float);
-    const int sizes[4] = {3, 3, 3, 4};
+    const int sizes[5] = {3, 3, 3, 4, 2};
     size_t offset = 0;
-    for (int a = 0; a < 4; ++a) {
+    for (int a = 0; a < 5; ++a) {
         glEnableVertexAttribArray(1 + a);
         glVertexAttribPointer(1 + a, sizes[a], GL_FLOAT, GL_FALSE, stride, (void *)(offset * sizeof(float)));
         glVertexAttribDivisor(1 + a, 1);
@@ -107,6 +113,8 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error 
         o[10] = s->length_mm;
         o[11] = s->pigment;
         o[12] = s->bulb_depth_mm;
+        o[13] = s->lost_year;
+        o[14] = s->grey_year;
     }
     glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * HAIR_FLOATS * (size_t)hair->count), data,
@@ -114,12 +122,18 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error 
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     free(data);
     h->count = hair->count;
+    h->uploads++;
     return SMP_OK;
 }
 
 int render_hair_count(const render_hair *h)
 {
     return h ? h->count : 0;
+}
+
+int render_hair_upload_count(const render_hair *h)
+{
+    return h ? h->uploads : 0;
 }
 
 void render_hair_frame_defaults(render_frame *f)
@@ -156,6 +170,7 @@ void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 l
     glUniform3fv(uloc(p, "u_shadow_view_dir"), 1, f->light_dir);
     glUniform1f(uloc(p, "u_pixel_scale"), 0.0f);
     glUniform1f(uloc(p, "u_min_alpha"), 0.0f);
+    glUniform1f(uloc(p, "u_years"), f->years);
     glDisable(GL_CULL_FACE);
     glEnable(GL_POLYGON_OFFSET_FILL);
     glPolygonOffset(1.5f, 2.0f);
@@ -188,6 +203,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform1f(uloc(p, "u_contrast"), f->hair_dermal_contrast);
     glUniform3fv(uloc(p, "u_hair_albedo"), 1, f->hair_linear_rgb);
     glUniform1f(uloc(p, "u_min_darkening"), STREAK_MIN_DARKENING);
+    glUniform1f(uloc(p, "u_years"), f->years);
     /* The scene pass has three targets (irradiance, albedo, unscattered: mesh.frag); the shaft darkens only
      * the albedo's rgb. */
     glColorMaski(0, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
@@ -205,6 +221,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform3fv(uloc(p, "u_shadow_view_dir"), 1, f->light_dir);
     glUniform1f(uloc(p, "u_pixel_scale"), px);
     glUniform1f(uloc(p, "u_min_alpha"), HAIR_MIN_ALPHA);
+    glUniform1f(uloc(p, "u_years"), f->years);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
     glUniform3fv(uloc(p, "u_light_dir"), 1, f->light_dir);
     glUniform3fv(uloc(p, "u_light_radiance"), 1, f->light_radiance);

@@ -19,6 +19,7 @@ void render_hair_destroy(render_hair *h); /* NULL is a no-op */
 /* Uploads every shaft of hair (NULL or empty: no hair). Keeps no pointer to it. */
 smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error *err);
 int render_hair_count(const render_hair *h);
+int render_hair_upload_count(const render_hair *h); /* uploads since creation (render_stats.hair_uploads) */
 
 /* Default hair fields of a frame (called by render_frame_defaults). */
 void render_hair_frame_defaults(render_frame *f);

@@ -930,4 +930,5 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->coverage_resplats = rc->resplats;
     out->look_updates = rc->look_updates;
     out->max_reach_mm = rc->max_reach_mm;
+    out->hair_uploads = render_hair_upload_count(rc->hair);
 }

@@ -64,6 +64,9 @@ typedef struct render_frame {
     float hair_dermal_depth_mm[3];   /* 1/e depth of that contrast per linear RGB channel */
     float hair_dermal_blur;          /* blur sigma (mm) per mm of depth */
     bool hair_hidden;                /* draw no hair this frame */
+    float years;                     /* years since the first session: shafts lost by then are not drawn,
+                                      * those grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey),
+                                      * per frame, without uploading the hair again */
 } render_frame;
 
 /* Creates GL resources; needs a current OpenGL 3.3 core context. Fails with SMP_ERR_GL (shader compile
@@ -110,6 +113,7 @@ typedef struct render_stats {
     int coverage_resplats;  /* how often the density texture was rebuilt (time or skin changes) */
     int look_updates;       /* how often the dots' looks were recomputed from the optics table */
     float max_reach_mm;     /* the widest dot's reach (3 sigma of its widest term) */
+    int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */
 } render_stats;
 void render_stats_get(const render_context *rc, render_stats *out);
 

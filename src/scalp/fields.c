@@ -202,13 +202,18 @@ static double native_q(const scalp_head *head, plan_pattern pattern, const float
     return natural * (1.0 - pattern_loss(head, pattern, q));
 }
 
-float scalp_native_hair_fraction(const scalp_head *head, const plan_patient *patient, const float p[3])
+float scalp_pattern_hair_fraction(const scalp_head *head, plan_pattern pattern, const float p[3])
 {
     float q[2];
     scalp_head_chart_mm(head, p, q);
     double s = scalp_weight_at(head, p, q);
     if (s <= 0.0) return 0.0f;
-    return (float)(s * native_q(head, patient->pattern, q));
+    return (float)(s * native_q(head, pattern, q));
+}
+
+float scalp_native_hair_fraction(const scalp_head *head, const plan_patient *patient, const float p[3])
+{
+    return scalp_pattern_hair_fraction(head, patient->pattern, p);
 }
 
 /* SplitMix64 (Steele, Lea, Flood 2014): a seed and a counter give independent phases for the noise. */
@@ -451,7 +456,11 @@ float scalp_treatment_weight(const scalp_head *head, const plan *pl, const float
     double along, d = curve_distance(&c, q[0], q[1], &along);
     double h = hairline_from_distance(&pl->hairline, pl->seed, d, along);
     if (h <= 0.0) return 0.0f;
-    double bald = 1.0 - native_q(head, pl->patient.pattern, q);
+    double native = native_q(head, pl->patient.pattern, q);
+    /* Planning for the worst case: the area the later class will lose is treated now, under today's hair. */
+    if (pl->progression.treat_future_area && pl->progression.pattern != PLAN_PATTERN_NONE)
+        native = fmin(native, native_q(head, pl->progression.pattern, q));
+    double bald = 1.0 - native;
     if (bald <= 0.0) return 0.0f;
     return (float)(s * h * bald * zone_q(head, &pl->zones, &c, q, d));
 }

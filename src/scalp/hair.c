@@ -21,6 +21,9 @@
 #include <string.h>
 
 #define HAIR_RNG_STREAM 0x48414952ULL /* "HAIR": independent of the pigment layers' streams 0.. */
+/* "HAGE": the years of loss and greying. A stream of its own, drawn whatever the plan's progression, so
+ * that placement, and these years, do not depend on whether or how the progression is set. */
+#define HAIR_TIME_RNG_STREAM 0x48414745ULL
 #define NATURAL_HAIRLINE_MM 70.0      /* as scalp/fields.c: the natural line above the glabella */
 #define ANCHOR_SIGMA_MM 16.0          /* width of an anchor's influence (chart mm) */
 #define WHORL_TWIST_DEG 60.0          /* spiral angle at the whorl's centre... */
@@ -311,6 +314,62 @@ static float clampf(float x, float lo, float hi)
     return x < lo ? lo : (x > hi ? hi : x);
 }
 
+/* ---- Over the years ----------------------------------------------------------------------------------- */
+
+typedef struct hair_progression {
+    plan_pattern now, later; /* later PLAN_PATTERN_NONE: no further loss */
+    double loss_years;
+    double grey_turn;        /* share of today's pigmented hairs that turn grey by grey_years; 0: none */
+    double grey_years;
+} hair_progression;
+
+static void progression_init(hair_progression *g, const plan *pl, const scalp_hair_params *params)
+{
+    const plan_progression *pr = &pl->progression;
+    g->now = pl->patient.pattern;
+    g->later = pr->pattern;
+    g->loss_years = pr->years;
+    g->grey_years = pr->grey_years;
+    /* From grey share g0 today to g1 at grey_years, linearly: of the hairs pigmented today (1 - g0), the
+     * share (g1 - g0) / (1 - g0) turns grey, at years spread uniformly over 0..grey_years. params may set
+     * another g0 than the plan's; a target at or below it greys nothing. */
+    double g0 = params->grey_fraction, g1 = pr->grey_fraction;
+    g->grey_turn = g1 != PLAN_NONE && g1 > g0 && g0 < 1.0 ? (g1 - g0) / (1.0 - g0) : 0.0;
+}
+
+/* The years shaft s is lost and turns grey. Two uniforms are drawn for every shaft, whatever the plan, so the
+ * stream stays in step from plan to plan.
+ *
+ * Loss: with w_now and w_later the native fractions of today's and the later class at the root, a follicle
+ * with uniform u is still there at progress x (0 today, 1 at loss_years) while u < 1 - x (1 - w_later/w_now).
+ * The density is then w_now (1 - x) + w_later x: linear in time from today's class to the later one. Where
+ * the later class keeps as much hair as today's (w_later >= w_now) nothing is lost; inside the soft edges of
+ * the pattern zones the ratio falls smoothly from 1, so the bald area spreads outwards from today's edge, and
+ * deep inside the area lost it thins evenly (miniaturisation over the area, Norwood's and Ludwig's drawings).
+ * Inverting: lost at x = (1 - u) / (1 - r), r = w_later / w_now; never when that is past 1 (the loss stops at
+ * the later class). */
+static void progression_years(const hair_progression *g, const scalp_head *head, scalp_hair_shaft *s,
+                              smp_rng *rng)
+{
+    double u_loss = smp_rng_uniform(rng), u_grey = smp_rng_uniform(rng);
+    s->lost_year = SCALP_HAIR_NEVER;
+    if (g->later != PLAN_PATTERN_NONE) {
+        double w_now = scalp_pattern_hair_fraction(head, g->now, s->root_mm);
+        double w_later = scalp_pattern_hair_fraction(head, g->later, s->root_mm);
+        if (w_now > 0.0 && w_later < w_now) {
+            double x = (1.0 - u_loss) / (1.0 - w_later / w_now);
+            if (x <= 1.0) s->lost_year = (float)fmax(x * g->loss_years, 1e-6);
+        }
+    }
+    /* Greying: a pigmented shaft with uniform v < grey_turn turns grey at v / grey_turn x grey_years. */
+    if (s->pigment <= 0.0f)
+        s->grey_year = 0.0f;
+    else if (u_grey < g->grey_turn)
+        s->grey_year = (float)(u_grey / g->grey_turn * g->grey_years);
+    else
+        s->grey_year = SCALP_HAIR_NEVER;
+}
+
 smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const plan *pl,
                              const scalp_hair_params *params_in, smp_error *err)
 {
@@ -404,6 +463,10 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
     if (!hair->shafts) goto nomem;
     exit_pattern pattern;
     pattern_build(head, &pattern);
+    smp_rng time_rng;
+    smp_rng_init(&time_rng, pl->seed, HAIR_TIME_RNG_STREAM);
+    hair_progression prog;
+    progression_init(&prog, pl, &params);
     for (int i = 0; i < n_units; ++i) {
         const float *pos = units + 7 * i, *nrm = units + 7 * i + 3;
         float f = units[7 * i + 6];
@@ -452,6 +515,7 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
             s->bulb_depth_mm = (float)params.bulb_depth_mm * (mini ? 0.3f : (0.85f + 0.3f * smp_rng_uniform_f(&rng)));
             bool grey = smp_rng_uniform(&rng) < params.grey_fraction;
             s->pigment = grey ? 0.0f : (mini ? 0.5f : 1.0f);
+            progression_years(&prog, head, s, &time_rng);
         }
     }
 done:

@@ -5,6 +5,12 @@
  * Deterministic for the plan's seed. Plain C: no GL, no SDL, no printing. docs/model.md "Hair" gives the
  * numbers and their sources.
  *
+ * Over the years (plan.progression) hairs are lost and turn grey. Each shaft carries the year it is lost and
+ * the year it turns grey, so that a time t is a per-shaft comparison (scalp_hair_shaft_is_lost/_is_grey,
+ * which render/ evaluates the same way per frame): the hair is built once and never rebuilt for a new time.
+ * Those years come from a random stream of their own, so the hair at year 0 is the same with or without a
+ * progression. docs/model.md "Hair loss that goes on, and greying" gives the rule.
+ *
  *     scalp_hair hair;
  *     if (scalp_hair_create(&hair, &head, &plan, NULL, &err) != SMP_OK) ...;   // NULL: defaults from plan
  *     for (int i = 0; i < hair.count; ++i) use(hair.shafts[i]);
@@ -18,7 +24,12 @@
 #include "scalp/scalp.h"
 #include "scalp/scar.h"
 
+#include <float.h>
+
 #define SCALP_HAIR_MAX_PER_UNIT 4
+/* lost_year and grey_year of a shaft that is never lost or never turns grey: finite, so that it passes
+ * through a GPU vertex attribute and compares as "later than any time" there too. */
+#define SCALP_HAIR_NEVER FLT_MAX
 #define SCALP_HAIR_MAX_COUNT 1000000
 
 typedef struct scalp_hair_params {
@@ -46,6 +57,9 @@ typedef struct scalp_hair_shaft {
     float length_mm;       /* visible length above the skin, along the shaft (0: cut flush) */
     float bulb_depth_mm;   /* depth of the bulb below the surface (the shaft runs there at the exit angle) */
     float pigment;         /* 1 = the patient's hair colour, 0 = white; miniaturised hairs are paler */
+    float lost_year;       /* years after the first session at which it is lost (> 0), or SCALP_HAIR_NEVER */
+    float grey_year;       /* years after the first session from which it is white (0 when pigment is 0 from
+                            * the start), or SCALP_HAIR_NEVER */
     int unit;              /* index of its follicular unit */
 } scalp_hair_shaft;
 
@@ -71,6 +85,16 @@ void scalp_hair_destroy(scalp_hair *hair); /* safe on a zeroed or destroyed fiel
  * the one place that decides where hair grows: a scar mask multiplies in here. */
 double scalp_hair_unit_density_per_cm2(const scalp_head *head, const plan *plan, const scalp_hair_params *params,
                                        const float p[3]);
+
+/* Whether shaft s is gone, or white, at years after the first session (years >= 0). */
+static inline bool scalp_hair_shaft_is_lost(const scalp_hair_shaft *s, double years)
+{
+    return (double)s->lost_year <= years;
+}
+static inline bool scalp_hair_shaft_is_grey(const scalp_hair_shaft *s, double years)
+{
+    return s->pigment <= 0.0f || (double)s->grey_year <= years;
+}
 
 /* Mean hairs per follicular unit of params. */
 double scalp_hair_mean_per_unit(const scalp_hair_params *params);

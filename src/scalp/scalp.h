@@ -102,6 +102,8 @@ float scalp_scalp_weight(const scalp_head *head, const float p[3]);
 
 /* Fraction 0..1 of a normal native hair density at surface point p, from the patient's pattern. */
 float scalp_native_hair_fraction(const scalp_head *head, const plan_patient *patient, const float p[3]);
+/* The same for any pattern (PLAN_PATTERN_NONE: a full head of hair): the later class of plan.progression. */
+float scalp_pattern_hair_fraction(const scalp_head *head, plan_pattern pattern, const float p[3]);
 /* 0 in front of the designed hairline, rising to 1 behind it over hairline.transition_mm. The line runs
  * through hairline.points when given, else through height_cm and the frontotemporal points. */
 float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairline, uint64_t seed, const float p[3]);
@@ -112,7 +114,8 @@ void scalp_hairline_chart_point(const scalp_head *head, const plan_hairline *hai
  * smoothly over zones.transition_mm; 1 everywhere with the default zones. */
 float scalp_zone_factor(const scalp_head *head, const plan *plan, const float p[3]);
 /* The factor on each session's density the plan applies at p: hairline x bald/thinning area x zone
- * factor; 0..1 with the default zones, up to 3 with raised ones. */
+ * factor; 0..1 with the default zones, up to 3 with raised ones. With progression.treat_future_area the bald
+ * area is the larger of today's and that of the later class (1 - the smaller native fraction). */
 float scalp_treatment_weight(const scalp_head *head, const plan *plan, const float p[3]);
 
 /* Total area of the mesh, and the area weighted by scalp_treatment_weight, in cm² (dots = density x it). */

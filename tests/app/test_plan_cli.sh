@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bad values of the hairline, zone, cluster and needle fields give one line on stderr naming the file (or
+# Bad values of the hairline, zone, cluster, needle and progression fields give one line on stderr naming the file (or
 # --set), the field and the allowed range, and exit status 2 (no GL needed: the plan is checked before anything
 # is drawn). Good needle fields load and place dots.
 set -u
@@ -40,6 +40,16 @@ expect_fail pin_range "$tmp/pin.json: pigment.pin_diameter_mm: must be between 0
 expect_fail needle_name "--set pigment.needle=9RL: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got \"9RL\"" bench --placement --set pigment.needle=9RL
 expect_fail deposit_range "--set pigment.dot_diameter_mm=2: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got 2" bench --placement --set pigment.dot_diameter_mm=2
 expect_fail ink_name "pigment.ink_quality: must be one of medical, cosmetic, tattoo, inferior, got \"cheap\"" bench --placement --set pigment.ink_quality=cheap
+
+# Progression (hair loss that goes on, greying): range, scale, direction.
+printf '{"version": 1, "patient": {"grey_fraction": 0.5}, "progression": {"grey_fraction": 0.2}}' >"$tmp/grey_below.json"
+expect_fail progression_years "--set progression.years=0: progression.years: must be between 1 and 40 years, got 0" bench --placement --set progression.years=0
+expect_fail progression_grey_years "progression.grey_years: must be between 1 and 50 years, got 51" bench --placement --set progression.grey_years=51
+expect_fail progression_grey_range "progression.grey_fraction: must be between 0 and 1 or null, got 2" bench --placement --set progression.grey_fraction=2
+expect_fail progression_grey_below "$tmp/grey_below.json: progression.grey_fraction: must be at least patient.grey_fraction (0.5) or null, got 0.2" bench --placement --plan "$tmp/grey_below.json"
+expect_fail progression_scale "progression.ludwig: must be on the patient's scale (patient.norwood is \"6\"" bench --placement --set progression.ludwig=II
+expect_fail progression_earlier "progression.norwood: must be patient.norwood (\"6\") or a later class, got \"5\"" bench --placement --set progression.norwood=5
+expect_fail progression_bool "progression.treat_future_area: must be true or false" bench --placement --set progression.treat_future_area=yes
 
 # Good needle fields: the plan loads and the dots are placed (exit 0, JSON on stdout).
 if "$smpsim" bench --placement --runs 1 --plan "$tmp/needle.json" --set pigment.dot_diameter_mm=null >"$tmp/stdout" 2>"$tmp/stderr" &&

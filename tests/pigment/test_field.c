@@ -159,6 +159,57 @@ static void a_plan_without_sessions_should_place_no_dots(void **state)
     pigment_field_destroy(&field);
 }
 
+/* "Plan for the worst-case balding scenario": a Norwood 6 going on to a Norwood 7. The band the Norwood 7
+ * takes (full hair today, at most a fifth of it later) gets the full density of the sessions when the plan
+ * treats the future area, and next to nothing (its weight is at most 1 - 0.9) when it does not. */
+static void treat_future_area_should_put_dots_where_the_later_class_loses_hair(void **state)
+{
+    fixture *f = *state;
+    plan plain = f->plan, planned;
+    plain.progression.pattern = PLAN_PATTERN_NORWOOD_7;
+    planned = plain;
+    planned.progression.treat_future_area = true;
+    const scalp_mesh *m = &f->head.mesh;
+    double band_cm2 = 0.0;
+    for (int t = 0; t < m->triangle_count; ++t) {
+        float c[3] = {0, 0, 0};
+        for (int v = 0; v < 3; ++v)
+            for (int k = 0; k < 3; ++k) c[k] += m->positions_mm[3 * m->indices[3 * t + v] + k] / 3.0f;
+        float now = scalp_native_hair_fraction(&f->head, &f->plan.patient, c);
+        float later = scalp_pattern_hair_fraction(&f->head, PLAN_PATTERN_NORWOOD_7, c);
+        if (now > 0.9f && later < 0.2f * now) band_cm2 += scalp_mesh_triangle_area_mm2(m, t) / 100.0;
+    }
+    double density = 0.0;
+    for (int i = 0; i < f->plan.session_count; ++i) density += f->plan.sessions[i].density_per_cm2;
+    for (int i = 0; i < f->plan.touch_up_count; ++i) density += f->plan.touch_ups[i].density_per_cm2;
+    int counts[2];
+    const plan *plans[2] = {&plain, &planned};
+    for (int k = 0; k < 2; ++k) {
+        pigment_field field;
+        smp_error err = {0};
+        assert_int_equal(pigment_field_create(&field, &f->head, plans[k], &err), SMP_OK);
+        counts[k] = 0;
+        for (int i = 0; i < field.count; ++i) {
+            const float *p = field.dots[i].position_mm;
+            float now = scalp_native_hair_fraction(&f->head, &f->plan.patient, p);
+            float later = scalp_pattern_hair_fraction(&f->head, PLAN_PATTERN_NORWOOD_7, p);
+            counts[k] += now > 0.9f && later < 0.2f * now;
+        }
+        pigment_field_destroy(&field);
+    }
+    double full = density * band_cm2;
+    print_message("band %.1f cm2 (full density %.0f dots): %d dots ignoring the loss, %d planned for it\n",
+                  band_cm2, full, counts[0], counts[1]);
+    assert_true(band_cm2 > 20.0);
+    assert_true(counts[1] > 0.75 * full);
+    assert_true(counts[0] < 0.12 * full);
+    /* Without a later class the flag changes nothing. */
+    plan flag_only = f->plan;
+    flag_only.progression.treat_future_area = true;
+    double with_flag = scalp_treated_area_cm2(&f->head, &flag_only);
+    assert_near(with_flag, scalp_treated_area_cm2(&f->head, &f->plan), 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +221,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(later_sessions_should_fill_between_earlier_dots, setup, teardown),
         cmocka_unit_test_setup_teardown(dots_should_carry_jittered_size_depth_and_ink_around_the_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(a_plan_without_sessions_should_place_no_dots, setup, teardown),
+        cmocka_unit_test_setup_teardown(treat_future_area_should_put_dots_where_the_later_class_loses_hair, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

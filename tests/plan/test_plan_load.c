@@ -298,7 +298,7 @@ static void unknown_set_paths_and_bad_indices_should_be_errors(void **state)
         {NULL, "sessions[3].shade=1",
          "--set sessions[3].shade=1: index 3 out of range (sessions has 3 entries)"},
         {NULL, "colour=1",
-         "--set colour=1: unknown field 'colour' (a plan has: version, seed, head, patient, hairline, "
+         "--set colour=1: unknown field 'colour' (a plan has: version, seed, head, patient, progression, hairline, "
          "hairline_points, zones, pigment, clusters, sessions, scars, aftercare, touch_ups, fading)"},
         {NULL, "scars[0].count=5",
          "--set scars[0].count=5: unknown field 'scars[0].count' (a fut scar has: type, length_cm, width_mm, "
@@ -489,6 +489,103 @@ static void errors_should_blame_the_source_that_wrote_the_field(void **state)
     EXPECT_ERRORS(cases);
 }
 
+/* Progression: off by default, so a plan without the object (every plan written before it) loads as
+ * before. */
+static void progression_should_default_to_off_and_load_from_a_file_and_set(void **state)
+{
+    (void)state;
+    plan p;
+    expect_ok("{\"version\": 1, \"patient\": {\"grey_fraction\": 0.1}}", NULL, 0, &p);
+    assert_int_equal(p.progression.pattern, PLAN_PATTERN_NONE);
+    assert_near(p.progression.years, 10, 0);
+    assert_true(p.progression.grey_fraction == PLAN_NONE);
+    assert_near(p.progression.grey_years, 10, 0);
+    assert_false(p.progression.treat_future_area);
+    expect_ok("{\"version\": 1, \"progression\": {\"norwood\": \"7\", \"years\": 12, \"grey_fraction\": 0.4,"
+              " \"grey_years\": 20, \"treat_future_area\": true}}",
+              NULL, 0, &p);
+    assert_int_equal(p.progression.pattern, PLAN_PATTERN_NORWOOD_7);
+    assert_near(p.progression.years, 12, 0);
+    assert_near(p.progression.grey_fraction, 0.4, 0);
+    assert_near(p.progression.grey_years, 20, 0);
+    assert_true(p.progression.treat_future_area);
+    /* --set: a whole number reads as its class; null turns greying off again; the grey target may equal
+     * today's share; a patient without loss may progress on either scale. */
+    const char *sets[] = {"progression.norwood=6", "progression.grey_fraction=0",
+                          "progression.grey_fraction=null"};
+    expect_ok(NULL, sets, 3, &p);
+    assert_int_equal(p.progression.pattern, PLAN_PATTERN_NORWOOD_6);
+    assert_true(p.progression.grey_fraction == PLAN_NONE);
+    const char *equal[] = {"patient.grey_fraction=0.3", "progression.grey_fraction=0.3"};
+    expect_ok(NULL, equal, 2, &p);
+    assert_near(p.progression.grey_fraction, 0.3, 0);
+    const char *ludwig[] = {"patient.ludwig=I", "progression.ludwig=iii"};
+    expect_ok(NULL, ludwig, 2, &p);
+    assert_int_equal(p.patient.pattern, PLAN_PATTERN_LUDWIG_I);
+    assert_int_equal(p.progression.pattern, PLAN_PATTERN_LUDWIG_III);
+    const char *none[] = {"patient.norwood=null", "progression.ludwig=II"};
+    expect_ok(NULL, none, 2, &p);
+    assert_int_equal(p.progression.pattern, PLAN_PATTERN_LUDWIG_II);
+    const char *none_n[] = {"patient.norwood=null", "progression.norwood=3V"};
+    expect_ok(NULL, none_n, 2, &p);
+    assert_int_equal(p.progression.pattern, PLAN_PATTERN_NORWOOD_3V);
+    /* Giving ludwig removes the norwood of an earlier layer, as in patient. */
+    const char *swap[] = {"patient.ludwig=II"};
+    expect_ok("{\"version\": 1, \"progression\": {\"norwood\": null}}", swap, 1, &p);
+    const char *swap2[] = {"patient.ludwig=II", "progression.ludwig=III"};
+    expect_ok("{\"version\": 1, \"progression\": {\"norwood\": \"7\"}}", swap2, 2, &p);
+    assert_int_equal(p.progression.pattern, PLAN_PATTERN_LUDWIG_III);
+}
+
+static void bad_progression_fields_should_name_the_field_and_what_is_allowed(void **state)
+{
+    (void)state;
+    static const error_case cases[] = {
+        {NULL, "progression.years=0",
+         "--set progression.years=0: progression.years: must be between 1 and 40 years, got 0"},
+        {"{\"version\": 1, \"progression\": {\"years\": 41}}", NULL,
+         "plan.json: progression.years: must be between 1 and 40 years, got 41"},
+        {NULL, "progression.grey_years=60",
+         "--set progression.grey_years=60: progression.grey_years: must be between 1 and 50 years, got 60"},
+        {NULL, "progression.grey_fraction=1.5",
+         "--set progression.grey_fraction=1.5: progression.grey_fraction: must be between 0 and 1 or null, got 1.5"},
+        {NULL, "progression.grey_fraction=-0.1",
+         "--set progression.grey_fraction=-0.1: progression.grey_fraction: must be between 0 and 1 or null, "
+         "got -0.1"},
+        {NULL, "progression.grey_fraction=grey",
+         "--set progression.grey_fraction=grey: progression.grey_fraction: must be a number or null, got \"grey\""},
+        {NULL, "progression.treat_future_area=1",
+         "--set progression.treat_future_area=1: progression.treat_future_area: must be true or false, got 1"},
+        {NULL, "progression.norwood=8",
+         "--set progression.norwood=8: progression.norwood: must be one of 1, 2, 2A, 3, 3A, 3V, 4, 4A, 5, 5A, 5V, "
+         "6, 7, got 8"},
+        {NULL, "progression.ludwig=IV",
+         "--set progression.ludwig=IV: progression.ludwig: must be one of I, II, III, got \"IV\""},
+        {"{\"version\": 1, \"progression\": {\"norwood\": \"7\", \"ludwig\": \"II\"}}", NULL,
+         "plan.json: progression: give either 'norwood' or 'ludwig', not both"},
+        /* The wrong scale: a Norwood 6 patient cannot reach a Ludwig class, nor a Ludwig patient a Norwood
+         * one. */
+        {NULL, "progression.ludwig=II",
+         "--set progression.ludwig=II: progression.ludwig: must be on the patient's scale (patient.norwood is "
+         "\"6\": give progression.norwood), got \"II\""},
+        {"{\"version\": 1, \"patient\": {\"ludwig\": \"I\"}, \"progression\": {\"norwood\": \"7\"}}", NULL,
+         "plan.json: progression.norwood: must be on the patient's scale (patient.ludwig is \"I\": give "
+         "progression.ludwig), got \"7\""},
+        /* Hair that is lost does not come back. */
+        {NULL, "progression.norwood=4",
+         "--set progression.norwood=4: progression.norwood: must be patient.norwood (\"6\") or a later class, "
+         "got \"4\""},
+        /* Grey hair does not turn dark again. */
+        {"{\"version\": 1, \"patient\": {\"grey_fraction\": 0.3}, \"progression\": {\"grey_fraction\": 0.2}}",
+         NULL,
+         "plan.json: progression.grey_fraction: must be at least patient.grey_fraction (0.3) or null, got 0.2"},
+        {NULL, "progression.colour=1",
+         "--set progression.colour=1: unknown field 'progression.colour' (progression has: norwood, ludwig, years, "
+         "grey_fraction, grey_years, treat_future_area)"},
+    };
+    EXPECT_ERRORS(cases);
+}
+
 static int enter_temporary_folder(void **state)
 {
     static char dir[] = "/tmp/smp_test_planXXXXXX";
@@ -528,6 +625,8 @@ int main(void)
         cmocka_unit_test(set_should_change_needle_pin_diameter_deposit_width_and_ink_quality),
         cmocka_unit_test(null_dot_diameter_should_hand_the_width_back_to_the_needle),
         cmocka_unit_test(bad_needle_fields_should_name_the_field_and_what_is_allowed),
+        cmocka_unit_test(progression_should_default_to_off_and_load_from_a_file_and_set),
+        cmocka_unit_test(bad_progression_fields_should_name_the_field_and_what_is_allowed),
     };
     return cmocka_run_group_tests(tests, enter_temporary_folder, leave_temporary_folder);
 }

@@ -70,6 +70,10 @@ static void default_plan_should_be_the_example_of_design_md(void **state)
     assert_int_equal(p.touch_up_count, 1);
     assert_near(p.touch_ups[0].year, 4, 0);
     assert_near(plan_healed_day(&p), 35 + 60, 0);
+    /* Not in DESIGN.md's example: the patient's hair does not change over the years unless a plan says so. */
+    assert_int_equal(p.progression.pattern, PLAN_PATTERN_NONE);
+    assert_true(p.progression.grey_fraction == PLAN_NONE);
+    assert_false(p.progression.treat_future_area);
 }
 
 static void default_json_asset_should_equal_the_built_in_default(void **state)
@@ -132,6 +136,18 @@ static void validate_should_reject_bad_plans_built_in_code(void **state)
     plan_init_default(&p);
     p.patient.grey_fraction = NAN;
     expect_invalid(&p, "test: patient.grey_fraction: must be between 0 and 1, got nan");
+    plan_init_default(&p);
+    p.progression.grey_fraction = NAN;
+    expect_invalid(&p, "test: progression.grey_fraction: must be between 0 and 1 or null, got nan");
+    plan_init_default(&p);
+    p.progression.pattern = PLAN_PATTERN_COUNT;
+    expect_invalid(&p, "test: progression.norwood: must be a Norwood or Ludwig class (plan_pattern), got 17");
+    plan_init_default(&p);
+    p.progression.pattern = PLAN_PATTERN_LUDWIG_III;
+    expect_invalid(&p, "test: progression.ludwig: must be on the patient's scale (patient.norwood is \"6\": give "
+                       "progression.norwood), got \"III\"");
+    p.patient.pattern = PLAN_PATTERN_NONE; /* no loss today: either scale */
+    assert_int_equal(plan_validate(&p, "test", &err), SMP_OK);
 }
 
 static void save_then_load_should_give_the_same_plan(void **state)
@@ -163,6 +179,24 @@ static void save_then_load_should_give_the_same_plan(void **state)
     assert_true(back.sessions[1].density_per_cm2 == p.sessions[1].density_per_cm2);
     assert_true(back.seed == p.seed);
     assert_string_equal(back.head.mesh, p.head.mesh);
+    /* With a progression (numbers needing 17 digits, a grey target of 0 that is not null). */
+    p.progression = (plan_progression){.pattern = PLAN_PATTERN_LUDWIG_III, .years = 10.0 / 3.0,
+                                       .grey_fraction = 0, .grey_years = 50, .treat_future_area = true};
+    p.patient.grey_fraction = 0;
+    assert_int_equal(plan_save(&p, path, &err), SMP_OK);
+    assert_int_equal(plan_load(&back, path, NULL, 0, NULL, NULL, &err), SMP_OK);
+    assert_true(plan_equal(&back, &p));
+    assert_true(back.progression.years == 10.0 / 3.0);
+    assert_true(back.progression.grey_fraction == 0.0);
+    back.progression.grey_fraction = PLAN_NONE;
+    assert_false(plan_equal(&back, &p));
+    p.progression.grey_fraction = PLAN_NONE;
+    assert_int_equal(plan_save(&p, path, &err), SMP_OK);
+    char *text = read_text(path);
+    assert_non_null(strstr(text, "\"grey_fraction\": null"));
+    free(text);
+    assert_int_equal(plan_load(&back, path, NULL, 0, NULL, NULL, &err), SMP_OK);
+    assert_true(plan_equal(&back, &p));
     /* Without sessions, scars or hair loss too ("norwood": null). */
     p.session_count = p.scar_count = p.touch_up_count = 0;
     p.patient.pattern = PLAN_PATTERN_NONE;

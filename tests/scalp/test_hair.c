@@ -252,6 +252,110 @@ static void grey_fraction_should_be_respected(void **state)
     scalp_hair_destroy(&hair);
 }
 
+/* Everything a shaft is at year 0 (all but its years of loss and greying). */
+static bool same_shaft_today(const scalp_hair_shaft *a, const scalp_hair_shaft *b)
+{
+    return memcmp(a->root_mm, b->root_mm, sizeof a->root_mm) == 0 &&
+           memcmp(a->normal, b->normal, sizeof a->normal) == 0 &&
+           memcmp(a->direction, b->direction, sizeof a->direction) == 0 &&
+           a->exit_angle_deg == b->exit_angle_deg && a->diameter_mm == b->diameter_mm &&
+           a->length_mm == b->length_mm && a->bulb_depth_mm == b->bulb_depth_mm && a->pigment == b->pigment &&
+           a->unit == b->unit;
+}
+
+/* Norwood 6 going on to Norwood 7 in 10 years. Today's hair is the same hair with or without the progression;
+ * hairs are lost only where the later class keeps less hair than today's, and there, at each year, each hair
+ * is lost with probability min(1, t / years x (1 - w_later / w_now)): the counts are sums of independent
+ * Bernoulli draws, checked against their mean within 4 standard deviations. */
+static void progression_should_keep_todays_hair_and_lose_it_only_where_the_later_class_has_less(void **state)
+{
+    fixture *f = *state;
+    smp_error err = {0};
+    plan later = f->plan;
+    later.progression = (plan_progression){.pattern = PLAN_PATTERN_NORWOOD_7, .years = 10.0,
+                                           .grey_fraction = PLAN_NONE, .grey_years = 10.0};
+    scalp_hair a, b;
+    assert_int_equal(scalp_hair_create(&a, &f->head, &f->plan, NULL, &err), SMP_OK);
+    assert_int_equal(scalp_hair_create(&b, &f->head, &later, NULL, &err), SMP_OK);
+    assert_int_equal(a.count, b.count);
+    int lost_at_0 = 0, changed = 0, never_a = 0;
+    for (int i = 0; i < a.count; ++i) {
+        changed += !same_shaft_today(&a.shafts[i], &b.shafts[i]);
+        lost_at_0 += scalp_hair_shaft_is_lost(&b.shafts[i], 0.0);
+        never_a += a.shafts[i].lost_year == SCALP_HAIR_NEVER;
+    }
+    assert_int_equal(changed, 0);
+    assert_int_equal(lost_at_0, 0);
+    assert_int_equal(never_a, a.count); /* without a later class nothing is ever lost */
+
+    const double years[] = {5.0, 10.0, 40.0};
+    for (int k = 0; k < 3; ++k) {
+        double t = years[k], expected = 0.0, var = 0.0;
+        int lost = 0, lost_outside = 0, in_band = 0, lost_in_band = 0;
+        for (int i = 0; i < b.count; ++i) {
+            const scalp_hair_shaft *s = &b.shafts[i];
+            double w_now = scalp_native_hair_fraction(&f->head, &f->plan.patient, s->root_mm);
+            double w_later = scalp_pattern_hair_fraction(&f->head, PLAN_PATTERN_NORWOOD_7, s->root_mm);
+            double r = w_now > 0.0 ? fmin(1.0, w_later / w_now) : 1.0;
+            double p = fmin(1.0, fmin(t, 10.0) / 10.0 * (1.0 - r));
+            expected += p;
+            var += p * (1.0 - p);
+            bool gone = scalp_hair_shaft_is_lost(s, t);
+            lost += gone;
+            lost_outside += gone && !(w_later < w_now);
+            /* The band the Norwood 7 takes: full hair today, at most a fifth of it later. */
+            if (w_now > 0.9 && w_later < 0.2 * w_now) in_band++, lost_in_band += gone;
+        }
+        print_message("year %.0f: %d of %d hairs lost (expected %.0f +- %.0f), %d outside the later bald "
+                      "area; band %d of %d lost\n",
+                      t, lost, b.count, expected, sqrt(var), lost_outside, lost_in_band, in_band);
+        assert_int_equal(lost_outside, 0);
+        assert_near(lost, expected, 4.0 * sqrt(var) + 0.5);
+        assert_true(in_band > 1000);
+        /* In the band at least 80 % x t/10 are gone; past the year of the later class, no more than then. */
+        assert_true(lost_in_band >= (int)(0.8 * fmin(t, 10.0) / 10.0 * in_band) - 4 * (int)sqrt(in_band));
+    }
+    scalp_hair_destroy(&a);
+    scalp_hair_destroy(&b);
+}
+
+/* Greying from 10 % today to 60 % at 20 years: at year t the grey share is 0.1 + 0.5 t / 20 (then kept); each
+ * hair is grey independently, so the share is within 4 binomial standard errors. Today's grey hairs are grey
+ * from year 0, and the hairs are the same hairs as without greying. */
+static void greying_should_reach_the_target_share_linearly_and_then_stop(void **state)
+{
+    fixture *f = *state;
+    smp_error err = {0};
+    plan pl = f->plan, plain;
+    pl.patient.grey_fraction = 0.1;
+    plain = pl;
+    pl.progression = (plan_progression){.pattern = PLAN_PATTERN_NONE, .years = 10.0, .grey_fraction = 0.6,
+                                        .grey_years = 20.0};
+    scalp_hair a, b;
+    assert_int_equal(scalp_hair_create(&a, &f->head, &plain, NULL, &err), SMP_OK);
+    assert_int_equal(scalp_hair_create(&b, &f->head, &pl, NULL, &err), SMP_OK);
+    assert_int_equal(a.count, b.count);
+    for (int i = 0; i < a.count; ++i) {
+        assert_true(same_shaft_today(&a.shafts[i], &b.shafts[i]));
+        assert_true(scalp_hair_shaft_is_grey(&b.shafts[i], 0.0) == (b.shafts[i].pigment == 0.0f));
+        assert_true(b.shafts[i].grey_year == (b.shafts[i].pigment == 0.0f ? 0.0f : b.shafts[i].grey_year));
+    }
+    const double years[] = {0.0, 10.0, 20.0, 35.0};
+    for (int k = 0; k < 4; ++k) {
+        double t = years[k], target = 0.1 + 0.5 * fmin(t, 20.0) / 20.0;
+        int grey = 0;
+        for (int i = 0; i < b.count; ++i) grey += scalp_hair_shaft_is_grey(&b.shafts[i], t);
+        double frac = (double)grey / b.count, sigma = sqrt(target * (1.0 - target) / b.count);
+        print_message("year %.0f: grey %.4f (target %.3f +- %.4f)\n", t, frac, target, sigma);
+        assert_near(frac, target, 4.0 * sigma);
+    }
+    /* Without a target nothing turns grey. */
+    for (int i = 0; i < a.count; ++i)
+        assert_true(a.shafts[i].grey_year == (a.shafts[i].pigment == 0.0f ? 0.0f : SCALP_HAIR_NEVER));
+    scalp_hair_destroy(&a);
+    scalp_hair_destroy(&b);
+}
+
 static void hairs_should_grow_after_the_cut_except_resting_ones(void **state)
 {
     fixture *f = *state;
@@ -301,6 +405,8 @@ int main(void)
         cmocka_unit_test(norwood_6_should_leave_the_vertex_bald_but_for_miniaturised_hairs),
         cmocka_unit_test(grey_fraction_should_be_respected),
         cmocka_unit_test(hairs_should_grow_after_the_cut_except_resting_ones),
+        cmocka_unit_test(progression_should_keep_todays_hair_and_lose_it_only_where_the_later_class_has_less),
+        cmocka_unit_test(greying_should_reach_the_target_share_linearly_and_then_stop),
         cmocka_unit_test(bad_parameters_should_be_refused_with_the_field_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
