@@ -146,7 +146,7 @@ static int time_grid(const plan *pl, double end, int steps, const double *offset
     for (int i = 0; i <= steps; ++i) out[n++] = end * i / steps;
     for (int e = 0; e < ne; ++e)
         for (int k = 0; k < offset_count; ++k)
-            if (ev[e] + offsets[k] <= end) out[n++] = ev[e] + offsets[k];
+            if (ev[e] + offsets[k] >= 0.0 && ev[e] + offsets[k] <= end) out[n++] = ev[e] + offsets[k];
     return sort_unique(out, n);
 }
 
@@ -222,9 +222,9 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
     }
     double end = years_max * DAYS_PER_YEAR;
     /* Fine grid for the curve (the healing days of every session), coarser for the band. */
-    static const double fine_offsets[] = {0.25, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+    static const double fine_offsets[] = {-0.5, 0.25, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
                                           16, 18, 21, 24, 28, 32, 36, 42, 49, 56, 63, 70, 80, 90};
-    static const double coarse_offsets[] = {1, 3, 5, 7, 10, 14, 21, 28, 42, 60, 90};
+    static const double coarse_offsets[] = {-0.5, 1, 3, 5, 7, 10, 14, 21, 28, 42, 60, 90};
     int nf_max = 201 + APP_FADE_MAX_EVENTS * (int)(sizeof fine_offsets / sizeof fine_offsets[0]);
     int nc_max = 81 + APP_FADE_MAX_EVENTS * (int)(sizeof coarse_offsets / sizeof coarse_offsets[0]);
     double *fine = malloc(sizeof(double) * (size_t)nf_max), *coarse = malloc(sizeof(double) * (size_t)nc_max);

@@ -12,7 +12,13 @@ smp_status app_fade_plot_write(const app_fade_curve *c, const plan *pl, const ch
     static const plot_rgba line = {0.12f, 0.35f, 0.65f, 1.0f}, band_colour = {0.12f, 0.35f, 0.65f, 0.18f};
     static const plot_rgba session = {0.35f, 0.35f, 0.35f, 1.0f}, touch_up = {0.15f, 0.55f, 0.25f, 1.0f};
     static const plot_rgba advised = {0.8f, 0.25f, 0.1f, 1.0f}, threshold = {0.8f, 0.25f, 0.1f, 0.8f};
-    plot_series series = {.label = "predicted contrast", .x = c->years, .y = c->delta_e, .count = c->count,
+    /* The healing days (redness, surface ink) are several times the healed contrast; the axis is set for the
+     * years, and those days run off its top. */
+    double y_top = 0.0;
+    for (int i = 0; i < c->count; ++i)
+        if (c->years[i] >= c->healed_years) y_top = fmax(y_top, c->high[i]);
+    y_top = fmax(1.35 * y_top, 1.0);
+    plot_series series = {.label = "predicted contrast (the first days, red and dark, run off the top)", .x = c->years, .y = c->delta_e, .count = c->count,
                           .color = line, .width_px = 3.0f};
     plot_band band = {.label = "uncertain rates, 10th-90th percentile", .x = c->years, .low = c->low,
                       .high = c->high, .count = c->count, .color = band_colour};
@@ -59,6 +65,8 @@ smp_status app_fade_plot_write(const app_fade_curve *c, const plan *pl, const ch
                        .y_label = "contrast ΔE₀₀ (CIEDE2000 of the mean colour)",
                        .x_min = 0.0,
                        .x_max = c->count > 0 ? c->years[c->count - 1] : 1.0,
+                       .y_min = 0.0,
+                       .y_max = y_top,
                        .series = &series,
                        .series_count = 1,
                        .bands = &band,

@@ -219,7 +219,7 @@ smp_status render_context_create(render_context **out, const render_context_desc
     if (!rc) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
     if (desc) rc->desc = *desc;
     if (rc->desc.shadow_map_size <= 0) rc->desc.shadow_map_size = 2048;
-    if (rc->desc.coverage_size <= 0) rc->desc.coverage_size = 4096;
+    if (rc->desc.coverage_size <= 0) rc->desc.coverage_size = 2048;
     if (rc->desc.samples <= 0) rc->desc.samples = 4;
     bool disk = rc->desc.shaders_from_disk;
     smp_status st;
