@@ -110,16 +110,17 @@ ageing_layer_state ageing_layer_at(const ageing_params *p, double a)
     double kept = f->mobile_fraction * exp(-k / f->mobile_years) + (1.0 - f->mobile_fraction) * exp(-k / f->fixed_years);
     s.hazard = early - log(fmax(kept, 1e-300));
 
-    /* The milky new epidermis: rises as the surface flakes (days 3-6), clears over weeks. */
+    /* The milky new epidermis: rises as the surface flakes (from day 3), clears over weeks. */
     s.veil = AGEING_VEIL * (a <= AGEING_VEIL_PEAK_DAY ? smoothstep(AGEING_WASH_DAY, AGEING_VEIL_PEAK_DAY, a)
                                                       : exp(-(a - AGEING_VEIL_PEAK_DAY) / AGEING_VEIL_DAYS));
-    /* The wound's surface ink: most goes with the first wash, the rest with the flaking. Washing or sweating
-     * before day 3 takes it on day 1 (and more of the dermal ink: early loss, ageing_params). */
+    /* The wound's surface ink: most goes with the first wash, the rest stays in the scabs until they shed.
+     * Washing or sweating before day 3 takes it on day 1 (and more of the dermal ink: early loss). */
     double wash = p->early_wet ? AGEING_EARLY_WASH_DAY : AGEING_WASH_DAY;
-    double washed = smoothstep(wash - 0.5, wash + 0.5, a), flaked = smoothstep(wash, AGEING_FLAKE_END_DAY, a);
-    s.surface_ink = f->surface_excess * (0.7 * (1.0 - washed) + 0.3 * (1.0 - flaked));
-    /* Fresh dots are wider (wound, swelling, scab) until they have flaked and shed, by about day 7. */
-    s.fresh_width = 1.0 + (f->fresh_width - 1.0) * (1.0 - smoothstep(wash - 1.0, 7.0, a));
+    double washed = smoothstep(wash - 0.5, wash + 0.5, a);
+    s.surface_ink = f->surface_excess * (0.7 * (1.0 - washed) + 0.3 * (1.0 - scab));
+    /* Fresh dots are wider (wound, swelling), and their scabs "much larger than the eventual dot size", until
+     * the scabs shed. */
+    s.fresh_width = 1.0 + (f->fresh_width - 1.0) * (1.0 - scab);
 
     s.spread_mm2 = f->spread_mm2_per_year * years;
     s.sink_mm = f->sink_mm_per_year * years;
@@ -152,8 +153,8 @@ const char *ageing_phase_name(double a)
 {
     if (!(a >= 0.0)) return NULL;
     if (a < AGEING_WASH_DAY) return "fresh: red, darker with surface ink";
-    if (a < AGEING_FLAKE_END_DAY) return "washed, flaking";
-    if (a < 14.0) return "scabs shedding, milky";
+    if (a < 7.0) return "washed, flaking, scabs holding ink";
+    if (a < 14.0) return "scabs shedding, milky new skin";
     if (a < 42.0) return "settling: true colour by 3-6 weeks";
     return "healed";
 }

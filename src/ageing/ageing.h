@@ -7,10 +7,10 @@
  * What happens to a layer tattooed `age` days ago (healing: ../shared/references/clinical.md §2; fading §3):
  *   day 0-3   the wound is red and swollen (erythema fading over 1-2 days, gone by 3-5); excess ink on and
  *             in its surface makes every dot darker and wider until the first wash at day 3;
- *   day 3-5   the surface flakes; a milky new epidermis veils the ink (its contrast "blooms back" at 2-6
- *             weeks);
- *   day 7-14  scabs shed, "taking pigment with them"; macrophages clear more over the following weeks: by
- *             the end of healing about a third of the injected ink is gone (early loss);
+ *   day 3-14  the surface flakes; what is left of the surface ink sits in the scabs, which keep the dots
+ *             darker and wider until they shed (days 7-14), "taking pigment with them"; a milky new
+ *             epidermis veils the ink (its contrast "blooms back" at 2-6 weeks); macrophages clear more over
+ *             the following weeks: by the end of healing about a third of the injected ink is gone;
  *   years     the healed ink clears slowly: a loosely held share in the first years (release and recapture
  *             by macrophages, lymphatic drainage of the smallest particles), the rest over decades; sun,
  *             alcohol-based topicals and poor ink make it faster, sunscreen and a hat slower; scar tissue
@@ -38,7 +38,6 @@
  * source gives only a range. */
 #define AGEING_WASH_DAY 3.0           /* first wash: "Dry days 1-3", first wash day 4 */
 #define AGEING_EARLY_WASH_DAY 1.0     /* washed or sweated before day 3: the excess goes on day 1 */
-#define AGEING_FLAKE_END_DAY 5.0      /* flaking days 3-5 takes the rest of the surface ink */
 #define AGEING_SCAB_DAY 10.5          /* scabs shed days 7-14: the middle of a logistic ... */
 #define AGEING_SCAB_WIDTH_DAYS 1.2    /* ... this wide (10 % to 90 % over days 7.9-13.1) */
 #define AGEING_CLEARANCE_DAYS 14.0    /* the early clearance by macrophages over the first weeks */
@@ -48,8 +47,8 @@
 #define AGEING_REDNESS_DAYS 2.0
 #define AGEING_SWELLING_DAYS 1.5
 #define AGEING_VEIL 0.3               /* the milky new epidermis hides this share of the ink's contrast at ... */
-#define AGEING_VEIL_PEAK_DAY 6.0      /* ... its peak, clearing with ... */
-#define AGEING_VEIL_DAYS 10.0         /* ... this time constant: 11 % of the peak at day 28, 3 % at day 42 */
+#define AGEING_VEIL_PEAK_DAY 10.0     /* ... its peak (rising from day 3 as the surface flakes), clearing with ... */
+#define AGEING_VEIL_DAYS 8.0          /* ... this time constant: 11 % of the peak at day 28, 2 % at day 42 */
 #define AGEING_HEALED_DAYS 42.0       /* the slow clearance starts once healed: true colour at 3-6 weeks */
 #define AGEING_SPREAD_REF_DEPTH_MM 0.4/* depth at which plan_fading.spread_mm2_per_year applies */
 /* Where a session's redness shows: each puncture's flare (the axon-reflex redness around a wound) adds extra
