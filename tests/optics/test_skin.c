@@ -1,4 +1,5 @@
 /* Spectral layered scalp model: component spectra, the layer stack, the ink slab and the diffusion colour. */
+#include <math.h>
 #include <string.h>
 
 #include "test_util.h"
@@ -230,6 +231,35 @@ static void diffusion_colour_should_darken_from_type_1_to_6_with_matching_ita(vo
     assert_true(optics_ita_classify(ita[6]) >= OPTICS_ITA_BROWN);
 }
 
+/* A fresh wound's redness (ageing/, docs/model.md "Healing and fading"): more blood absorbs green and blue
+ * more than red, so the skin turns redder and darker, and less so on dark skin, whose melanin hides the
+ * dermis ("more on light skin"). */
+static void erythema_should_redden_and_show_more_on_light_skin(void **state)
+{
+    double da[7] = {0};
+    for (int t = 1; t <= 6; ++t) {
+        double d[3], xyz[3], rgb[3], lab0[3], lab1[3];
+        smp_error err = {0};
+        assert_int_equal(optics_skin_erythema_density(t, 2.0, d, &err), SMP_OK);
+        assert_true(d[1] > d[0] && d[2] > d[0] && d[1] > 0.1);
+        optics_skin_params p;
+        optics_skin_params_default(t, &p);
+        assert_int_equal(optics_skin_xyz_diffusion(&p, xyz, &err), SMP_OK);
+        optics_xyz_to_lab(xyz, lab0);
+        optics_xyz_to_linear_rgb(xyz, rgb);
+        for (int c = 0; c < 3; ++c) rgb[c] *= exp(-d[c]);
+        optics_linear_rgb_to_xyz(rgb, xyz);
+        optics_xyz_to_lab(xyz, lab1);
+        da[t] = lab1[1] - lab0[1];
+        assert_true(lab1[0] < lab0[0]);
+    }
+    assert_true(da[2] > 3.5);       /* "slightly pink, similar to a sunburn" */
+    assert_true(da[2] > da[6] + 1.0); /* more on light skin */
+    smp_error err = {0};
+    double d[3];
+    assert_int_equal(optics_skin_erythema_density(9, 2.0, d, &err), SMP_ERR_INPUT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +272,7 @@ int main(void)
         cmocka_unit_test(invalid_parameters_should_be_rejected_with_the_field_named),
         cmocka_unit_test(diffusion_reflectance_should_be_near_adding_doubling),
         cmocka_unit_test(diffusion_colour_should_darken_from_type_1_to_6_with_matching_ita),
+        cmocka_unit_test(erythema_should_redden_and_show_more_on_light_skin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
