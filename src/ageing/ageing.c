@@ -20,11 +20,15 @@ static double smoothstep(double a, double b, double x)
 static double ink_rate(plan_ink_quality q)
 {
     switch (q) {
-    case PLAN_INK_COSMETIC: return AGEING_INK_RATE_COSMETIC;
-    case PLAN_INK_TATTOO: return AGEING_INK_RATE_TATTOO;
-    case PLAN_INK_INFERIOR: return AGEING_INK_RATE_INFERIOR;
+    case PLAN_INK_COSMETIC:
+        return AGEING_INK_RATE_COSMETIC;
+    case PLAN_INK_TATTOO:
+        return AGEING_INK_RATE_TATTOO;
+    case PLAN_INK_INFERIOR:
+        return AGEING_INK_RATE_INFERIOR;
     case PLAN_INK_MEDICAL:
-    default: return AGEING_INK_RATE_MEDICAL;
+    default:
+        return AGEING_INK_RATE_MEDICAL;
     }
 }
 
@@ -107,7 +111,8 @@ ageing_layer_state ageing_layer_at(const ageing_params *p, double a)
     /* Long term, once healed: a loosely held share clears with mobile_years, the rest with fixed_years, both
      * sped up by the rate factor (sun, topicals, ink grade). */
     double k = p->rate_factor * fmax(a - AGEING_HEALED_DAYS, 0.0) / DAYS_PER_YEAR;
-    double kept = f->mobile_fraction * exp(-k / f->mobile_years) + (1.0 - f->mobile_fraction) * exp(-k / f->fixed_years);
+    double kept = f->mobile_fraction * exp(-k / f->mobile_years) +
+                  (1.0 - f->mobile_fraction) * exp(-k / f->fixed_years);
     s.hazard = early - log(fmax(kept, 1e-300));
 
     /* The milky new epidermis: rises as the surface flakes (from day 3), clears over weeks. */
@@ -132,7 +137,8 @@ ageing_layer_state ageing_layer_at(const ageing_params *p, double a)
 int ageing_evaluate(const ageing_params *p, const plan *pl, double t_days, ageing_layer_state *out)
 {
     int n = 0;
-    for (int i = 0; i < pl->session_count; ++i) out[n++] = ageing_layer_at(p, t_days - pl->sessions[i].day);
+    for (int i = 0; i < pl->session_count; ++i)
+        out[n++] = ageing_layer_at(p, t_days - pl->sessions[i].day);
     for (int i = 0; i < pl->touch_up_count; ++i)
         out[n++] = ageing_layer_at(p, t_days - pl->touch_ups[i].year * DAYS_PER_YEAR);
     return n;
@@ -165,12 +171,13 @@ double ageing_ink_remaining(const ageing_layer_state *layer, double fade_rate)
     return exp(-fmax(fade_rate, 1.0) * layer->hazard);
 }
 
-void ageing_dot_deposit(const ageing_layer_state *L, double diameter_mm, double depth_mm, double ink, double fade_rate,
-                        optics_deposit *out)
+void ageing_dot_deposit(const ageing_layer_state *L, double diameter_mm, double depth_mm, double ink,
+                        double fade_rate, optics_deposit *out)
 {
     *out = (optics_deposit){.diameter_mm = diameter_mm, .needle_depth_mm = depth_mm, .ink_load = 0.0};
     if (!L->present || !(diameter_mm > 0.0)) return;
-    /* Spreading: the squared width grows, faster for deeper ink, and the same carbon covers the wider area. */
+    /* Spreading: the squared width grows, faster for deeper ink, and the same carbon covers the wider area.
+     */
     double z = depth_mm / AGEING_SPREAD_REF_DEPTH_MM;
     double spread_d2 = diameter_mm * diameter_mm + L->spread_mm2 * z * z;
     double dilution = diameter_mm * diameter_mm / spread_d2;

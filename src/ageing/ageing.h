@@ -36,21 +36,21 @@
 
 /* Fixed parts of the healing timeline (days after a session): clinical.md §2 [C], named assumptions where a
  * source gives only a range. */
-#define AGEING_WASH_DAY 3.0           /* first wash: "Dry days 1-3", first wash day 4 */
-#define AGEING_EARLY_WASH_DAY 1.0     /* washed or sweated before day 3: the excess goes on day 1 */
-#define AGEING_SCAB_DAY 10.5          /* scabs shed days 7-14: the middle of a logistic ... */
-#define AGEING_SCAB_WIDTH_DAYS 1.2    /* ... this wide (10 % to 90 % over days 7.9-13.1) */
-#define AGEING_CLEARANCE_DAYS 14.0    /* the early clearance by macrophages over the first weeks */
+#define AGEING_WASH_DAY 3.0        /* first wash: "Dry days 1-3", first wash day 4 */
+#define AGEING_EARLY_WASH_DAY 1.0  /* washed or sweated before day 3: the excess goes on day 1 */
+#define AGEING_SCAB_DAY 10.5       /* scabs shed days 7-14: the middle of a logistic ... */
+#define AGEING_SCAB_WIDTH_DAYS 1.2 /* ... this wide (10 % to 90 % over days 7.9-13.1) */
+#define AGEING_CLEARANCE_DAYS 14.0 /* the early clearance by macrophages over the first weeks */
 /* Erythema holds about a day, then fades: exp(-(age / 2 days)^1.5) is 70 % at 24 h, 37 % at 48 h, 2 % at
  * day 5 ("red and slightly tender for 24 to 48 hours", "redness for between 2-5 days"). Swelling the same
  * with 1.5 days ("mild swelling possible", days 1-2). */
 #define AGEING_REDNESS_DAYS 2.0
 #define AGEING_SWELLING_DAYS 1.5
-#define AGEING_VEIL 0.3               /* the milky new epidermis hides this share of the ink's contrast at ... */
-#define AGEING_VEIL_PEAK_DAY 10.0     /* ... its peak (rising from day 3 as the surface flakes), clearing with ... */
-#define AGEING_VEIL_DAYS 8.0          /* ... this time constant: 11 % of the peak at day 28, 2 % at day 42 */
-#define AGEING_HEALED_DAYS 42.0       /* the slow clearance starts once healed: true colour at 3-6 weeks */
-#define AGEING_SPREAD_REF_DEPTH_MM 0.4/* depth at which plan_fading.spread_mm2_per_year applies */
+#define AGEING_VEIL 0.3           /* the milky new epidermis hides this share of the ink's contrast at ... */
+#define AGEING_VEIL_PEAK_DAY 10.0 /* ... its peak (rising from day 3 with the flaking), clearing with */
+#define AGEING_VEIL_DAYS 8.0      /* ... this time constant: 11 % of the peak at day 28, 2 % at day 42 */
+#define AGEING_HEALED_DAYS 42.0   /* the slow clearance starts once healed: true colour at 3-6 weeks */
+#define AGEING_SPREAD_REF_DEPTH_MM 0.4 /* depth at which plan_fading.spread_mm2_per_year applies */
 /* Where a session's redness shows: each puncture's flare (the axon-reflex redness around a wound) adds extra
  * blood over about a millimetre; a first session's density (30 dots/cm²) then reaches the peak,
  * plan_fading.redness, and a light touch-up less. ASSUMPTIONS (no measurement of SMP erythema found). */
@@ -61,36 +61,36 @@
  * the only qualitative sources (clinical.md §3 "Ink quality"): refined professional inks "fade less",
  * amateur inks "fade more rapidly". */
 #define AGEING_INK_RATE_MEDICAL 1.0
-#define AGEING_INK_RATE_COSMETIC 1.15  /* generic cosmetic micropigment, not made for the scalp */
-#define AGEING_INK_RATE_TATTOO 0.85    /* refined tattoo ink */
-#define AGEING_INK_RATE_INFERIOR 1.6   /* the poorly dispersed inks of inexperienced clinics */
+#define AGEING_INK_RATE_COSMETIC 1.15 /* generic cosmetic micropigment, not made for the scalp */
+#define AGEING_INK_RATE_TATTOO 0.85   /* refined tattoo ink */
+#define AGEING_INK_RATE_INFERIOR 1.6  /* the poorly dispersed inks of inexperienced clinics */
 
 /* The model's rates for one plan: the plan's fading object with its aftercare and ink grade folded in. */
 typedef struct ageing_params {
-    plan_fading fading;     /* as the plan gives it (or varied within its uncertainty, ageing_params_vary) */
-    double early_hazard;    /* total hazard of the early loss, -ln(1 - early loss) with wetting and ink grade */
-    double rate_factor;     /* long-term rate multiplier: sun through sunscreen and hat, alcohol, ink grade */
-    double ink_rate;        /* the ink grade's factor alone */
-    bool early_wet;         /* washed or sweated before day 3: the surface ink goes on day 1 */
+    plan_fading fading;  /* as the plan gives it (or varied within its uncertainty, ageing_params_vary) */
+    double early_hazard; /* total hazard of the early loss, -ln(1 - early loss) with wetting and ink grade */
+    double rate_factor;  /* long-term rate multiplier: sun through sunscreen and hat, alcohol, ink grade */
+    double ink_rate;     /* the ink grade's factor alone */
+    bool early_wet;      /* washed or sweated before day 3: the surface ink goes on day 1 */
 } ageing_params;
 
 /* The state of one layer at time t. */
 typedef struct ageing_layer_state {
-    bool present;           /* false before the layer's day: nothing to draw */
-    double age_days;        /* since the layer's session */
-    double hazard;          /* cumulative ink-loss hazard of normal skin: a dot keeps exp(-m hazard) */
-    double veil;            /* 0..1: share of the ink's contrast hidden by the healing epidermis */
-    double surface_ink;     /* excess ink on the wound's surface, relative to the dot's own */
-    double fresh_width;     /* >= 1: the fresh dot's width over its healed width */
-    double spread_mm2;      /* growth of the squared width at AGEING_SPREAD_REF_DEPTH_MM so far */
-    double sink_mm;         /* how far the ink has moved deeper so far */
-    double redness;         /* 0..1 of the peak erythema the layer's wounds show now */
-    double swelling;        /* 0..1 of the peak swelling */
+    bool present;       /* false before the layer's day: nothing to draw */
+    double age_days;    /* since the layer's session */
+    double hazard;      /* cumulative ink-loss hazard of normal skin: a dot keeps exp(-m hazard) */
+    double veil;        /* 0..1: share of the ink's contrast hidden by the healing epidermis */
+    double surface_ink; /* excess ink on the wound's surface, relative to the dot's own */
+    double fresh_width; /* >= 1: the fresh dot's width over its healed width */
+    double spread_mm2;  /* growth of the squared width at AGEING_SPREAD_REF_DEPTH_MM so far */
+    double sink_mm;     /* how far the ink has moved deeper so far */
+    double redness;     /* 0..1 of the peak erythema the layer's wounds show now */
+    double swelling;    /* 0..1 of the peak swelling */
 } ageing_layer_state;
 
 /* The skin's state: the strongest of the layers' (a new session re-reddens treated skin). */
 typedef struct ageing_skin_state {
-    double redness;         /* 0..1 of the peak erythema; the extra blood is redness x plan fading.redness */
+    double redness; /* 0..1 of the peak erythema; the extra blood is redness x plan fading.redness */
     double swelling;
 } ageing_skin_state;
 

@@ -21,7 +21,8 @@ static const double weight[3][3] = {{0.921, 0.105, -0.108}, {0.531, 0.330, 0.0},
 
 static void invert3(const double m[3][3], double out[3][3])
 {
-    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                 m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
                  m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
     out[0][0] = (m[1][1] * m[2][2] - m[1][2] * m[2][1]) / det;
     out[0][1] = (m[0][2] * m[2][1] - m[0][1] * m[2][2]) / det;
@@ -45,10 +46,12 @@ static void to_opponent(const uint8_t *rgba, int w, int h, float *opp)
     size_t n = (size_t)w * h;
     for (size_t i = 0; i < n; ++i) {
         double rgb[3], xyz[3];
-        for (int c = 0; c < 3; ++c) rgb[c] = optics_srgb8_to_linear(rgba[4 * i + c]);
+        for (int c = 0; c < 3; ++c)
+            rgb[c] = optics_srgb8_to_linear(rgba[4 * i + c]);
         optics_linear_rgb_to_xyz(rgb, xyz);
         for (int k = 0; k < 3; ++k)
-            opp[k * n + i] = (float)(xyz2opp[k][0] * xyz[0] + xyz2opp[k][1] * xyz[1] + xyz2opp[k][2] * xyz[2]);
+            opp[k * n + i] =
+                (float)(xyz2opp[k][0] * xyz[0] + xyz2opp[k][1] * xyz[1] + xyz2opp[k][2] * xyz[2]);
     }
 }
 
@@ -56,8 +59,10 @@ static void to_opponent(const uint8_t *rgba, int w, int h, float *opp)
 static void gaussian(double s_px, int r, double *k)
 {
     double sum = 0.0;
-    for (int i = -r; i <= r; ++i) sum += k[i + r] = exp(-(double)(i * i) / (s_px * s_px));
-    for (int i = 0; i <= 2 * r; ++i) k[i] /= sum;
+    for (int i = -r; i <= r; ++i)
+        sum += k[i + r] = exp(-(double)(i * i) / (s_px * s_px));
+    for (int i = 0; i <= 2 * r; ++i)
+        k[i] /= sum;
 }
 
 /* dst = src convolved with k (2r+1 taps) along x, then along y; edges clamped. tmp holds w x h. */
@@ -97,14 +102,16 @@ static smp_status filter(float *opp, int w, int h, double px_per_deg)
     for (int c = 0; c < 3; ++c) {
         float *plane = opp + c * n;
         double wsum = 0.0;
-        for (int g = 0; g < 3; ++g) wsum += weight[c][g];
+        for (int g = 0; g < 3; ++g)
+            wsum += weight[c][g];
         memset(acc, 0, sizeof *acc * n);
         for (int g = 0; g < 3; ++g) {
             if (weight[c][g] == 0.0) continue;
             /* A 2-D Gaussian exp(-(x^2 + y^2) / s^2) is the product of two 1-D ones of the same s. */
             gaussian(spread_deg[c][g] * px_per_deg, r, k);
             blur(plane, part, tmp, w, h, k, r);
-            for (size_t i = 0; i < n; ++i) acc[i] += (float)(weight[c][g] / wsum) * part[i];
+            for (size_t i = 0; i < n; ++i)
+                acc[i] += (float)(weight[c][g] / wsum) * part[i];
         }
         memcpy(plane, acc, sizeof *acc * n);
     }
@@ -116,9 +123,11 @@ smp_status analysis_scielab_delta_e00(const uint8_t *a, const uint8_t *b, int w,
                                       float *delta_e, smp_error *err)
 {
     if (!a || !b || !delta_e || w < 1 || h < 1 || (size_t)w * h > (size_t)1 << 26)
-        return smp_error_set(err, SMP_ERR_INPUT, "scielab: images of %d x %d pixels: need 1..2^26 pixels", w, h);
+        return smp_error_set(err, SMP_ERR_INPUT, "scielab: images of %d x %d pixels: need 1..2^26 pixels", w,
+                             h);
     if (!(px_per_deg >= 2.0 && px_per_deg <= 1000.0))
-        return smp_error_set(err, SMP_ERR_INPUT, "scielab: %g pixels per degree: must be 2..1000", px_per_deg);
+        return smp_error_set(err, SMP_ERR_INPUT, "scielab: %g pixels per degree: must be 2..1000",
+                             px_per_deg);
     size_t n = (size_t)w * h;
     float *oa = malloc(sizeof *oa * 3 * n), *ob = malloc(sizeof *ob * 3 * n);
     smp_status st = oa && ob ? SMP_OK : SMP_ERR_NOMEM;

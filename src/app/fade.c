@@ -41,7 +41,8 @@ static void region_build(const app_scene *s, fade_region *r)
         float d = dist2(f->dots[i].position_mm, vertex);
         if (d < best) best = d, nearest = i;
     }
-    if (nearest >= 0 && best > 10.0f * 10.0f) memcpy(r->centre, f->dots[nearest].position_mm, sizeof r->centre);
+    if (nearest >= 0 && best > 10.0f * 10.0f)
+        memcpy(r->centre, f->dots[nearest].position_mm, sizeof r->centre);
     float r2 = (float)(APP_FADE_REGION_MM * APP_FADE_REGION_MM);
     int in_layer[AGEING_MAX_LAYERS] = {0};
     for (int i = 0; i < f->count; ++i) {
@@ -63,13 +64,14 @@ static void region_build(const app_scene *s, fade_region *r)
         seen[l]++;
     }
     r->total = 0;
-    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) r->total += in_layer[l];
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l)
+        r->total += in_layer[l];
     /* The disc is measured by chord; on the scalp (radius about 90 mm) its cap is within 0.1 % of pi R^2. */
     r->area_mm2 = SMP_PI * APP_FADE_REGION_MM * APP_FADE_REGION_MM;
 }
 
-static double region_contrast(const app_scene *s, const fade_region *r, const ageing_params *ap, double t_days,
-                              double lab_out[3])
+static double region_contrast(const app_scene *s, const fade_region *r, const ageing_params *ap,
+                              double t_days, double lab_out[3])
 {
     ageing_layer_state layers[AGEING_MAX_LAYERS];
     int n = ageing_evaluate(ap, &s->plan, t_days, layers);
@@ -83,7 +85,8 @@ static double region_contrast(const app_scene *s, const fade_region *r, const ag
         ageing_dot_deposit(L, d->diameter_mm, d->depth_mm, d->ink, d->fade_rate, &dep);
         optics_dot_terms terms;
         optics_deposit_terms(s->optics, type, &dep, &terms);
-        for (int c = 0; c < 3; ++c) dark[c] += r->weight[i] * optics_dot_terms_darkening_mm2(&terms, c);
+        for (int c = 0; c < 3; ++c)
+            dark[c] += r->weight[i] * optics_dot_terms_darkening_mm2(&terms, c);
         blood += r->weight[i] * L->redness * AGEING_FLARE_AREA_MM2;
     }
     double ery[3] = {0.0, 0.0, 0.0};
@@ -132,25 +135,30 @@ static int sort_unique(double *t, int n)
 static int plan_events(const plan *pl, double *days, bool *touch_up)
 {
     int n = 0;
-    for (int i = 0; i < pl->session_count; ++i) days[n] = pl->sessions[i].day, touch_up[n++] = false;
-    for (int i = 0; i < pl->touch_up_count; ++i) days[n] = pl->touch_ups[i].year * DAYS_PER_YEAR, touch_up[n++] = true;
+    for (int i = 0; i < pl->session_count; ++i)
+        days[n] = pl->sessions[i].day, touch_up[n++] = false;
+    for (int i = 0; i < pl->touch_up_count; ++i)
+        days[n] = pl->touch_ups[i].year * DAYS_PER_YEAR, touch_up[n++] = true;
     return n;
 }
 
 /* A grid of days over [0, end]: `steps` even steps, plus the given offsets after every event. */
-static int time_grid(const plan *pl, double end, int steps, const double *offsets, int offset_count, double *out)
+static int time_grid(const plan *pl, double end, int steps, const double *offsets, int offset_count,
+                     double *out)
 {
     double ev[APP_FADE_MAX_EVENTS];
     bool tu[APP_FADE_MAX_EVENTS];
     int ne = plan_events(pl, ev, tu), n = 0;
-    for (int i = 0; i <= steps; ++i) out[n++] = end * i / steps;
+    for (int i = 0; i <= steps; ++i)
+        out[n++] = end * i / steps;
     for (int e = 0; e < ne; ++e)
         for (int k = 0; k < offset_count; ++k)
             if (ev[e] + offsets[k] >= 0.0 && ev[e] + offsets[k] <= end) out[n++] = ev[e] + offsets[k];
     return sort_unique(out, n);
 }
 
-/* First time after the healed day that the curve falls below threshold (linear between points); NAN if none. */
+/* First time after the healed day that the curve falls below threshold (linear between points); NAN if none.
+ */
 static double first_below(const double *days, const double *v, int n, double healed_day, double threshold)
 {
     for (int i = 1; i < n; ++i) {
@@ -203,12 +211,14 @@ void app_fade_curve_free(app_fade_curve *c)
     memset(c, 0, sizeof *c);
 }
 
-smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, app_fade_curve *out, smp_error *err)
+smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, app_fade_curve *out,
+                            smp_error *err)
 {
     memset(out, 0, sizeof *out);
     double years_max = params && params->years_max > 0.0 ? params->years_max : 20.0;
     if (!(years_max >= 0.5 && years_max <= 50.0))
-        return smp_error_set(err, SMP_ERR_INPUT, "--years-max: must be between 0.5 and 50 years, got %g", years_max);
+        return smp_error_set(err, SMP_ERR_INPUT, "--years-max: must be between 0.5 and 50 years, got %g",
+                             years_max);
     int samples = params && params->band_samples != 0 ? params->band_samples : APP_FADE_BAND_SAMPLES;
     if (samples < 0) samples = 0;
     fade_region *r = malloc(sizeof *r);
@@ -216,14 +226,16 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
     region_build(s, r);
     if (r->total == 0) {
         free(r);
-        return smp_error_set(err, SMP_ERR_INPUT,
-                             "plan: sessions: no dots within %g mm of the vertex or of the treated area to measure",
-                             APP_FADE_REGION_MM);
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "plan: sessions: no dots within %g mm of the vertex or of the treated area to measure",
+            APP_FADE_REGION_MM);
     }
     double end = years_max * DAYS_PER_YEAR;
     /* Fine grid for the curve (the healing days of every session), coarser for the band. */
-    static const double fine_offsets[] = {-0.5, 0.25, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                                          16, 18, 21, 24, 28, 32, 36, 42, 49, 56, 63, 70, 80, 90};
+    static const double fine_offsets[] = {-0.5, 0.25, 0.5, 1,  1.5, 2,  2.5, 3,  3.5, 4,  5,  6,
+                                          7,    8,    9,   10, 11,  12, 13,  14, 16,  18, 21, 24,
+                                          28,   32,   36,  42, 49,  56, 63,  70, 80,  90};
     static const double coarse_offsets[] = {-0.5, 1, 3, 5, 7, 10, 14, 21, 28, 42, 60, 90};
     int nf_max = 201 + APP_FADE_MAX_EVENTS * (int)(sizeof fine_offsets / sizeof fine_offsets[0]);
     int nc_max = 81 + APP_FADE_MAX_EVENTS * (int)(sizeof coarse_offsets / sizeof coarse_offsets[0]);
@@ -236,14 +248,15 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
     double *lo_c = malloc(sizeof(double) * (size_t)nc_max), *hi_c = malloc(sizeof(double) * (size_t)nc_max);
     double *dates = malloc(sizeof(double) * (size_t)(samples > 0 ? samples : 1));
     smp_status st = SMP_OK;
-    if (!fine || !coarse || !out->years || !out->delta_e || !out->low || !out->high || !band || !lo_c || !hi_c ||
-        !dates) {
+    if (!fine || !coarse || !out->years || !out->delta_e || !out->low || !out->high || !band || !lo_c ||
+        !hi_c || !dates) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "fade: out of memory");
         goto done;
     }
-    int nf = time_grid(&s->plan, end, 200, fine_offsets, (int)(sizeof fine_offsets / sizeof fine_offsets[0]), fine);
-    int nc = time_grid(&s->plan, end, 80, coarse_offsets, (int)(sizeof coarse_offsets / sizeof coarse_offsets[0]),
-                       coarse);
+    int nf = time_grid(&s->plan, end, 200, fine_offsets, (int)(sizeof fine_offsets / sizeof fine_offsets[0]),
+                       fine);
+    int nc = time_grid(&s->plan, end, 80, coarse_offsets,
+                       (int)(sizeof coarse_offsets / sizeof coarse_offsets[0]), coarse);
 
     ageing_params ap;
     ageing_params_from_plan(&s->plan, &ap);
@@ -266,11 +279,13 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
         for (int k = 0; k < samples; ++k) {
             static const int primes[AGEING_UNCERTAIN_COUNT] = {2, 3, 5, 7, 11, 13, 17};
             double u[AGEING_UNCERTAIN_COUNT];
-            for (int j = 0; j < AGEING_UNCERTAIN_COUNT; ++j) u[j] = halton(k, primes[j]);
+            for (int j = 0; j < AGEING_UNCERTAIN_COUNT; ++j)
+                u[j] = halton(k, primes[j]);
             ageing_params vp;
             ageing_params_vary(&s->plan, u, &vp);
             double *v = band + (size_t)k * nc;
-            for (int i = 0; i < nc; ++i) v[i] = region_contrast(s, r, &vp, coarse[i], NULL);
+            for (int i = 0; i < nc; ++i)
+                v[i] = region_contrast(s, r, &vp, coarse[i], NULL);
             double healed = region_contrast(s, r, &vp, healed_day, NULL);
             double d = first_below(coarse, v, nc, healed_day, out->threshold_fraction * healed);
             dates[k] = isnan(d) ? INFINITY : d;
@@ -281,7 +296,8 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
             goto done;
         }
         for (int i = 0; i < nc; ++i) {
-            for (int k = 0; k < samples; ++k) col[k] = band[(size_t)k * nc + i];
+            for (int k = 0; k < samples; ++k)
+                col[k] = band[(size_t)k * nc + i];
             qsort(col, (size_t)samples, sizeof *col, cmp_double);
             lo_c[i] = quantile(col, samples, 0.1);
             hi_c[i] = quantile(col, samples, 0.9);
@@ -299,9 +315,11 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
         out->high[i] = fmax(hi, out->delta_e[i]);
     }
     out->event_count = plan_events(&s->plan, out->event_years, out->event_is_touch_up);
-    for (int e = 0; e < out->event_count; ++e) out->event_years[e] /= DAYS_PER_YEAR;
+    for (int e = 0; e < out->event_count; ++e)
+        out->event_years[e] /= DAYS_PER_YEAR;
     out->region_dots = r->total;
-    for (int k = 0; k < 3; ++k) out->region_centre_mm[k] = r->centre[k];
+    for (int k = 0; k < 3; ++k)
+        out->region_centre_mm[k] = r->centre[k];
 done:
     free(r);
     free(fine);

@@ -24,30 +24,30 @@
 #include "ageing/ageing.h"
 #include "app/scene.h"
 
-#define APP_FADE_REGION_MM 30.0     /* radius of the disc, around the vertex (match.c's region) */
-#define APP_FADE_DOTS_PER_LAYER 24  /* dots of each layer in the disc that stand for all of them */
-#define APP_FADE_BAND_SAMPLES 16    /* variations of the uncertain rates */
+#define APP_FADE_REGION_MM 30.0    /* radius of the disc, around the vertex (match.c's region) */
+#define APP_FADE_DOTS_PER_LAYER 24 /* dots of each layer in the disc that stand for all of them */
+#define APP_FADE_BAND_SAMPLES 16   /* variations of the uncertain rates */
 #define APP_FADE_MAX_EVENTS (PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS)
 
 typedef struct app_fade_params {
-    double years_max;     /* end of the curve, 0.5..50 years (0 = 20) */
-    int band_samples;     /* 0 = APP_FADE_BAND_SAMPLES; < 0: no band (low = high = the curve) */
+    double years_max; /* end of the curve, 0.5..50 years (0 = 20) */
+    int band_samples; /* 0 = APP_FADE_BAND_SAMPLES; < 0: no band (low = high = the curve) */
 } app_fade_params;
 
 typedef struct app_fade_curve {
     int count;
     double *years, *delta_e, *low, *high; /* owned, count each: time, CIEDE2000, band */
-    double healed_years;        /* plan_healed_day: the last session + 60 days */
-    double healed_delta_e;      /* the contrast then */
-    double threshold_fraction;  /* plan fading.touch_up_fraction */
-    double touch_up_years;      /* first time after healing that the contrast falls below threshold x healed
-                                 * (the plan's own touch-ups included); NAN when not before years_max */
+    double healed_years;                  /* plan_healed_day: the last session + 60 days */
+    double healed_delta_e;                /* the contrast then */
+    double threshold_fraction;            /* plan fading.touch_up_fraction */
+    double touch_up_years; /* first time after healing that the contrast falls below threshold x healed
+                            * (the plan's own touch-ups included); NAN when not before years_max */
     double touch_up_early_years, touch_up_late_years; /* the 10th and 90th percentile of the band's dates;
                                                        * NAN: beyond years_max */
     int event_count;
     double event_years[APP_FADE_MAX_EVENTS];
     bool event_is_touch_up[APP_FADE_MAX_EVENTS];
-    int region_dots;            /* dots in the disc (before the per-layer selection) */
+    int region_dots; /* dots in the disc (before the per-layer selection) */
     double region_centre_mm[3];
 } app_fade_curve;
 

@@ -18,19 +18,31 @@ smp_status app_fade_plot_write(const app_fade_curve *c, const plan *pl, const ch
     for (int i = 0; i < c->count; ++i)
         if (c->years[i] >= c->healed_years) y_top = fmax(y_top, c->high[i]);
     y_top = fmax(1.35 * y_top, 1.0);
-    plot_series series = {.label = "predicted contrast (the first days, red and dark, run off the top)", .x = c->years, .y = c->delta_e, .count = c->count,
-                          .color = line, .width_px = 3.0f};
-    plot_band band = {.label = "uncertain rates, 10th-90th percentile", .x = c->years, .low = c->low,
-                      .high = c->high, .count = c->count, .color = band_colour};
+    plot_series series = {.label = "predicted contrast (the first days, red and dark, run off the top)",
+                          .x = c->years,
+                          .y = c->delta_e,
+                          .count = c->count,
+                          .color = line,
+                          .width_px = 3.0f};
+    plot_band band = {.label = "uncertain rates, 10th-90th percentile",
+                      .x = c->years,
+                      .low = c->low,
+                      .high = c->high,
+                      .count = c->count,
+                      .color = band_colour};
     plot_marker xm[APP_FADE_MAX_EVENTS + 1];
     char labels[APP_FADE_MAX_EVENTS + 1][48];
     int nx = 0, sessions = 0, touch_ups = 0;
     for (int e = 0; e < c->event_count; ++e) {
         bool tu = c->event_is_touch_up[e];
-        if (tu) snprintf(labels[nx], sizeof labels[nx], "T%d", ++touch_ups);
-        else snprintf(labels[nx], sizeof labels[nx], "S%d", ++sessions);
-        xm[nx] = (plot_marker){.value = c->event_years[e], .label = labels[nx],
-                               .legend = tu ? "planned touch-up" : "session", .color = tu ? touch_up : session,
+        if (tu)
+            snprintf(labels[nx], sizeof labels[nx], "T%d", ++touch_ups);
+        else
+            snprintf(labels[nx], sizeof labels[nx], "S%d", ++sessions);
+        xm[nx] = (plot_marker){.value = c->event_years[e],
+                               .label = labels[nx],
+                               .legend = tu ? "planned touch-up" : "session",
+                               .color = tu ? touch_up : session,
                                .dash = PLOT_DOTTED};
         nx++;
     }
@@ -44,22 +56,29 @@ smp_status app_fade_plot_write(const app_fade_curve *c, const plan *pl, const ch
                      c->touch_up_years, c->touch_up_early_years, end);
         else
             snprintf(labels[nx], sizeof labels[nx], "touch-up advised %.1f y", c->touch_up_years);
-        xm[nx] = (plot_marker){.value = c->touch_up_years, .label = labels[nx], .legend = "touch-up advised",
-                               .color = advised, .width_px = 2.0f, .dash = PLOT_DASHED};
+        xm[nx] = (plot_marker){.value = c->touch_up_years,
+                               .label = labels[nx],
+                               .legend = "touch-up advised",
+                               .color = advised,
+                               .width_px = 2.0f,
+                               .dash = PLOT_DASHED};
         nx++;
     }
     char threshold_label[64];
-    snprintf(threshold_label, sizeof threshold_label, "%.0f %% of healed (%.2f)", 100.0 * c->threshold_fraction,
-             c->threshold_fraction * c->healed_delta_e);
-    plot_marker ym = {.value = c->threshold_fraction * c->healed_delta_e, .label = threshold_label,
-                      .legend = "touch-up threshold", .color = threshold, .dash = PLOT_DASHED};
+    snprintf(threshold_label, sizeof threshold_label, "%.0f %% of healed (%.2f)",
+             100.0 * c->threshold_fraction, c->threshold_fraction * c->healed_delta_e);
+    plot_marker ym = {.value = c->threshold_fraction * c->healed_delta_e,
+                      .label = threshold_label,
+                      .legend = "touch-up threshold",
+                      .color = threshold,
+                      .dash = PLOT_DASHED};
     char title[160];
     snprintf(title, sizeof title, "Treated scalp against untreated skin, at about 1 m (skin type %d, %s ink)",
              pl->patient.fitzpatrick,
              pl->pigment.ink_quality == PLAN_INK_TATTOO     ? "tattoo"
              : pl->pigment.ink_quality == PLAN_INK_COSMETIC ? "cosmetic"
              : pl->pigment.ink_quality == PLAN_INK_INFERIOR ? "inferior"
-                                                             : "medical");
+                                                            : "medical");
     plot_figure fig = {.title = title,
                        .x_label = "time since the first session (years)",
                        .y_label = "contrast ΔE₀₀ (CIEDE2000 of the mean colour)",

@@ -68,7 +68,7 @@ static void day_1_should_be_redder_darker_and_wider_than_day_28(void **state)
 static void redness_should_fade_in_days_and_return_with_the_next_session(void **state)
 {
     plan p = built_in();
-    assert_true(layer(&p, 1.0).redness > 0.6);  /* "red ... for 24 to 48 hours" */
+    assert_true(layer(&p, 1.0).redness > 0.6); /* "red ... for 24 to 48 hours" */
     assert_true(layer(&p, 2.0).redness < 0.4);
     assert_true(layer(&p, 5.0).redness < 0.05); /* "up to 3-5 days" */
     ageing_params ap;
@@ -164,11 +164,12 @@ static void scar_tissue_should_lose_more_by_six_months(void **state)
 static void deeper_ink_should_spread_more(void **state)
 {
     plan p = built_in();
-    double shallow0 = deposit(&p, 60.0, 0.4, 1.0).diameter_mm, shallow = deposit(&p, 10 * 365.25, 0.4, 1.0).diameter_mm;
+    double shallow0 = deposit(&p, 60.0, 0.4, 1.0).diameter_mm,
+           shallow = deposit(&p, 10 * 365.25, 0.4, 1.0).diameter_mm;
     double deep0 = deposit(&p, 60.0, 1.5, 1.0).diameter_mm, deep = deep0;
     deep = deposit(&p, 10 * 365.25, 1.5, 1.0).diameter_mm;
     assert_true(shallow > shallow0 && shallow < 1.4 * shallow0); /* good SMP keeps its dots small */
-    assert_true(deep / deep0 > 1.5 * (shallow / shallow0));     /* the blob */
+    assert_true(deep / deep0 > 1.5 * (shallow / shallow0));      /* the blob */
     /* Spreading conserves the carbon: ink per area x area stays. */
     optics_deposit a = deposit(&p, 10 * 365.25, 1.5, 1.0);
     ageing_layer_state s = layer(&p, 10 * 365.25);
@@ -195,7 +196,8 @@ static void the_uncertainty_should_bracket_the_plan(void **state)
 {
     plan p = built_in();
     double mid[AGEING_UNCERTAIN_COUNT], lo[AGEING_UNCERTAIN_COUNT], hi[AGEING_UNCERTAIN_COUNT];
-    for (int i = 0; i < AGEING_UNCERTAIN_COUNT; ++i) mid[i] = 0.5, lo[i] = 0.0, hi[i] = 1.0;
+    for (int i = 0; i < AGEING_UNCERTAIN_COUNT; ++i)
+        mid[i] = 0.5, lo[i] = 0.0, hi[i] = 1.0;
     ageing_params a, b, c;
     ageing_params_from_plan(&p, &a);
     ageing_params_vary(&p, mid, &b);

@@ -16,14 +16,16 @@
 static uint8_t *flat(uint8_t r, uint8_t g, uint8_t b)
 {
     uint8_t *im = malloc(4 * W * H);
-    for (int i = 0; i < W * H; ++i) im[4 * i] = r, im[4 * i + 1] = g, im[4 * i + 2] = b, im[4 * i + 3] = 255;
+    for (int i = 0; i < W * H; ++i)
+        im[4 * i] = r, im[4 * i + 1] = g, im[4 * i + 2] = b, im[4 * i + 3] = 255;
     return im;
 }
 
 static double max_of(const float *v, int n)
 {
     double m = 0.0;
-    for (int i = 0; i < n; ++i) m = fmax(m, v[i]);
+    for (int i = 0; i < n; ++i)
+        m = fmax(m, v[i]);
     return m;
 }
 
@@ -34,7 +36,8 @@ static void flat_areas_should_keep_their_ciede2000(void **state)
     smp_error err = {0};
     assert_int_equal(analysis_scielab_delta_e00(a, b, W, H, 60.0, de, &err), SMP_OK);
     double la[3], lb[3], ra[3], rb[3];
-    for (int c = 0; c < 3; ++c) ra[c] = optics_srgb8_to_linear(a[c]), rb[c] = optics_srgb8_to_linear(b[c]);
+    for (int c = 0; c < 3; ++c)
+        ra[c] = optics_srgb8_to_linear(a[c]), rb[c] = optics_srgb8_to_linear(b[c]);
     analysis_linear_rgb_to_lab(ra, la);
     analysis_linear_rgb_to_lab(rb, lb);
     double plain = analysis_delta_e00(la, lb);
@@ -52,7 +55,8 @@ static void detail_finer_than_the_eye_resolves_should_cancel(void **state)
     for (int y = 0; y < H; ++y)
         for (int x = 0; x < W; ++x) {
             uint8_t v = (x + y) % 2 ? 200 : 80;
-            for (int c = 0; c < 3; ++c) check[4 * (y * W + x) + c] = v, grey[4 * (y * W + x) + c] = mid;
+            for (int c = 0; c < 3; ++c)
+                check[4 * (y * W + x) + c] = v, grey[4 * (y * W + x) + c] = mid;
         }
     float de[W * H];
     smp_error err = {0};
@@ -72,7 +76,8 @@ static void a_thin_line_should_fade_with_distance(void **state)
 {
     uint8_t *line = flat(170, 130, 110), *plain = flat(170, 130, 110);
     for (int y = 0; y < H; ++y)
-        for (int x = W / 2 - 1; x <= W / 2; ++x) line[4 * (y * W + x)] = 120, line[4 * (y * W + x) + 1] = 95, line[4 * (y * W + x) + 2] = 85;
+        for (int x = W / 2 - 1; x <= W / 2; ++x)
+            line[4 * (y * W + x)] = 120, line[4 * (y * W + x) + 1] = 95, line[4 * (y * W + x) + 2] = 85;
     float de[W * H];
     smp_error err = {0};
     double prev = INFINITY;

@@ -1,7 +1,8 @@
 /* The contrast the healing and fading model makes over time (app/fade.h) for the built-in plan: the healing
  * days, the aftercare and ink grade, touch-ups, and the figures of the seed clinic (REFERENCES.md): with
  * medical ink, typical sun and sunscreen most patients are satisfied at five years and many go 3-10 years
- * without a touch-up; people who like it very dark touch up after 1-2 years; sun fades more but won't erase. */
+ * without a touch-up; people who like it very dark touch up after 1-2 years; sun fades more but won't erase.
+ */
 #include "test_util.h"
 
 #include "app/fade.h"
@@ -85,7 +86,8 @@ static void contrast_should_never_rise_after_healing_without_touch_ups(void **st
     for (int i = 1; i < c.count; ++i) {
         if (c.years[i - 1] < c.healed_years) continue;
         if (c.delta_e[i] > c.delta_e[i - 1] + 1e-9)
-            fail_msg("contrast rose from %.4f to %.4f at %.2f years", c.delta_e[i - 1], c.delta_e[i], c.years[i]);
+            fail_msg("contrast rose from %.4f to %.4f at %.2f years", c.delta_e[i - 1], c.delta_e[i],
+                     c.years[i]);
         checked++;
     }
     assert_true(checked > 150);
@@ -138,8 +140,8 @@ static void the_seed_clinics_figures_should_hold_for_the_built_in_plan(void **st
     app_fade_curve c;
     smp_error err = {0};
     assert_int_equal(app_fade_compute(&s, &(app_fade_params){.years_max = 20}, &c, &err), SMP_OK);
-    print_message("touch-up advised at %.2f years (10-90 %%: %.2f-%.2f), healed dE00 %.2f\n", c.touch_up_years,
-                  c.touch_up_early_years, c.touch_up_late_years, c.healed_delta_e);
+    print_message("touch-up advised at %.2f years (10-90 %%: %.2f-%.2f), healed dE00 %.2f\n",
+                  c.touch_up_years, c.touch_up_early_years, c.touch_up_late_years, c.healed_delta_e);
     /* Most satisfied at five years, many 3-10 years without a touch-up. */
     assert_true(c.touch_up_years >= 5.0 && c.touch_up_years <= 10.0);
     assert_true(c.touch_up_early_years >= 3.0);
@@ -159,8 +161,8 @@ static void the_band_should_contain_the_curve(void **state)
 {
     app_fade_curve c;
     smp_error err = {0};
-    assert_int_equal(app_fade_compute(g_scene, &(app_fade_params){.years_max = 10, .band_samples = 8}, &c, &err),
-                     SMP_OK);
+    assert_int_equal(
+        app_fade_compute(g_scene, &(app_fade_params){.years_max = 10, .band_samples = 8}, &c, &err), SMP_OK);
     double width = 0.0;
     for (int i = 0; i < c.count; ++i) {
         assert_true(c.low[i] <= c.delta_e[i] && c.delta_e[i] <= c.high[i]);

@@ -55,7 +55,8 @@ static void look_at(fixture *f, double t_days, double mean[3], double skin[3])
 {
     app_camera cam = app_scene_view_camera_field(&f->scene, APP_VIEW_CLOSEUP_CROWN, 0.0, 20.0, 1.0);
     app_light light = app_scene_light("office", NULL);
-    for (int k = 0; k < 3; ++k) light.key_radiance[k] = 0.0f, light.sky_radiance[k] = light.ground_radiance[k] = 1.0f;
+    for (int k = 0; k < 3; ++k)
+        light.key_radiance[k] = 0.0f, light.sky_radiance[k] = light.ground_radiance[k] = 1.0f;
     render_frame frame;
     app_scene_frame(&f->scene, &cam, &light, t_days, W, H, &frame);
     frame.exposure = 1.0f;
@@ -67,8 +68,10 @@ static void look_at(fixture *f, double t_days, double mean[3], double skin[3])
     for (int y = H / 4; y < 3 * H / 4; ++y)
         for (int x = W / 4; x < 3 * W / 4; ++x) {
             const uint8_t *p = rgba + 4 * ((size_t)y * W + x);
-            double c[3] = {optics_srgb8_to_linear(p[0]), optics_srgb8_to_linear(p[1]), optics_srgb8_to_linear(p[2])};
-            for (int k = 0; k < 3; ++k) sum[k] += c[k] / n;
+            double c[3] = {optics_srgb8_to_linear(p[0]), optics_srgb8_to_linear(p[1]),
+                           optics_srgb8_to_linear(p[2])};
+            for (int k = 0; k < 3; ++k)
+                sum[k] += c[k] / n;
             lum[m++] = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
         }
     /* The skin: pixels brighter than the median luminance. */
@@ -86,10 +89,12 @@ static void look_at(fixture *f, double t_days, double mean[3], double skin[3])
         for (int x = W / 4; x < 3 * W / 4; ++x)
             if (lum[m++] > median) {
                 const uint8_t *p = rgba + 4 * ((size_t)y * W + x);
-                for (int k = 0; k < 3; ++k) bright[k] += optics_srgb8_to_linear(p[k]);
+                for (int k = 0; k < 3; ++k)
+                    bright[k] += optics_srgb8_to_linear(p[k]);
                 count++;
             }
-    for (int k = 0; k < 3; ++k) bright[k] /= count > 0 ? count : 1;
+    for (int k = 0; k < 3; ++k)
+        bright[k] /= count > 0 ? count : 1;
     optics_linear_rgb_to_xyz(sum, xyz);
     optics_xyz_to_lab(xyz, mean);
     optics_linear_rgb_to_xyz(bright, xyz);
@@ -105,7 +110,8 @@ static void day_1_should_be_redder_and_darker_than_day_28(void **state)
     double m1[3], s1[3], m28[3], s28[3];
     look_at(f, 1.0, m1, s1);
     look_at(f, 28.0, m28, s28);
-    print_message("day 1: L* %.1f, skin a* %.2f; day 28: L* %.1f, skin a* %.2f\n", m1[0], s1[1], m28[0], s28[1]);
+    print_message("day 1: L* %.1f, skin a* %.2f; day 28: L* %.1f, skin a* %.2f\n", m1[0], s1[1], m28[0],
+                  s28[1]);
     assert_true(s1[1] > s28[1] + 1.0); /* the skin between the dots is pink */
     assert_true(m1[0] < m28[0] - 1.0);
 }
@@ -136,7 +142,8 @@ static void the_renderer_should_fade_as_the_model_predicts(void **state)
     ageing_params ap;
     ageing_params_from_plan(&f->scene.plan, &ap);
     double lab[3];
-    double model = app_fade_contrast_at(&f->scene, &ap, t_aged, lab) / app_fade_contrast_at(&f->scene, &ap, t_healed, lab);
+    double model = app_fade_contrast_at(&f->scene, &ap, t_aged, lab) /
+                   app_fade_contrast_at(&f->scene, &ap, t_healed, lab);
     print_message("contrast at 10 years over healed: rendered %.3f, model %.3f\n", rendered, model);
     assert_true(rendered < 0.95);
     assert_true(fabs(rendered - model) < 0.12);
