@@ -20,7 +20,7 @@ static const app_command commands[] = {
     {"mc", app_cmd_mc, "Monte Carlo light transport on an MCML .mci file; JSON on stdout"},
     {"bake", app_cmd_bake, "bake the optics tables (Monte Carlo) into assets/optics/tables.json"},
     {"fade", app_cmd_fade, "predicted dot contrast against time, touch-up markers"},
-    {"visibility", NULL, "scar visibility against light elevation and viewing distance"},
+    {"visibility", app_cmd_visibility, "scar visibility against light elevation and viewing distance"},
     {"report", NULL, "consultation report"},
     {"match", app_cmd_match, "the ink shade that makes the treated scalp read like the patient's #0 stubble"},
     {"bench", app_cmd_bench, "frame-time benchmark; JSON on stdout"},

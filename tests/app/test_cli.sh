@@ -40,7 +40,9 @@ expect_fail missing_output "-o" render
 expect_fail output_dir_missing "does not exist" render -o "$tmp/no/such/dir/out.png"
 expect_fail not_png "png" render -o "$tmp/out.jpg"
 expect_fail unknown_command "unknown command" frobnicate
-for cmd in visibility report; do
+expect_fail visibility_no_scars "scars" visibility --set 'scars=[]' -o "$tmp/out.png"
+expect_fail visibility_not_png "png" visibility -o "$tmp/out.jpg"
+for cmd in report; do
     expect_fail "unavailable_$cmd" "not available yet" $cmd
 done
 

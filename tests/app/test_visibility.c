@@ -1,0 +1,61 @@
+/* smpsim visibility's measurement (app/visibility.h) on a small field and few angles: the numbers are finite
+ * and positive, a scar is less visible the farther it is seen from, and the room elevation follows the local
+ * angle. Headless through SDL's offscreen driver; no GL context: skipped (exit 77). */
+#include "test_util.h"
+
+#include "../render/gl_context.h"
+
+#include "app/visibility.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void a_fut_scar_should_be_less_visible_from_farther(void **state)
+{
+    ui_gl *gl = NULL;
+    render_context *rc = NULL;
+    render_context_desc desc = {.shadow_map_size = 1024, .coverage_size = 1024, .samples = 1};
+    if (test_gl_open_desc(&gl, &rc, &desc) != 0) fail_msg("no renderer");
+    plan p;
+    plan_init_default(&p);
+    p.scar_count = 1; /* the built-in FUT line only */
+    p.patient.hair_length_mm = 1.0;
+    app_vis_params params = {.angle_count = 2, .angles_deg = {10.0, 80.0}, .field_mm = 12.0, .px_per_deg = 30.0};
+    app_vis_result *r = calloc(1, sizeof *r);
+    smp_error err = {0};
+    if (app_visibility_run(rc, &p, &params, r, &err) != SMP_OK) fail_msg("%s", err.message);
+    assert_int_equal(r->scar_count, 1);
+    assert_int_equal(r->renders, 2 * 2 * 2);
+    const app_vis_scar *s = &r->scars[0];
+    for (int smp = 0; smp < 2; ++smp)
+        for (int a = 0; a < 2; ++a) {
+            print_message("%s, %g deg: dE00 %.2f / %.2f / %.2f at 0.3 / 1 / 2 m\n", smp ? "SMP" : "no SMP",
+                          r->angles_deg[a], s->delta_e[smp][0][a], s->delta_e[smp][1][a], s->delta_e[smp][2][a]);
+            assert_true(isfinite(s->delta_e[smp][0][a]) && s->delta_e[smp][0][a] > 0.0);
+            assert_true(s->delta_e[smp][2][a] < s->delta_e[smp][0][a]);
+        }
+    /* On the occiput the light from above the line at 10 degrees is high in the room, at 80 degrees low. */
+    assert_true(s->world_elevation_deg[0] > s->world_elevation_deg[1]);
+    free(r);
+    test_gl_close(gl, rc);
+}
+
+static void a_plan_without_scars_should_be_refused(void **state)
+{
+    plan p;
+    plan_init_default(&p);
+    p.scar_count = 0;
+    smp_error err = {0};
+    assert_int_equal(app_visibility_check(&p, NULL, &err), SMP_ERR_INPUT);
+    assert_non_null(strstr(err.message, "scars"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_plan_without_scars_should_be_refused),
+        cmocka_unit_test(a_fut_scar_should_be_less_visible_from_farther),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
