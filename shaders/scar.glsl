@@ -10,6 +10,8 @@ uniform vec2 u_scar_size;              // texels
 uniform vec3 u_scar_albedo_scale;      // scar albedo / skin albedo (scalp_scar_albedo_linear_rgb)
 uniform float u_scar_roughness_scale;  // SCALP_SCAR_ROUGHNESS_SCALE
 uniform float u_scar_max_depth_mm;    // depth that R = 1 stands for
+uniform float u_stubble_height_mm;    // how high the stubble stands above the skin (render_frame)
+uniform float u_stubble_sigma_per_mm; // its optical depth per mm of a ray through it (hairs per mm² x width)
 
 // Height of the skin (mm, <= 0) at chart rectangle coordinates st.
 float scar_height_mm(vec2 st, float lod)
@@ -27,6 +29,8 @@ struct scar_surface {
 
 const int SCAR_MARCH_STEPS = 24;
 const float SCAR_MAX_MARCH_MM = 8.0;
+const int STUBBLE_MARCH_STEPS = 24;
+const float STUBBLE_MAX_MARCH_MM = 16.0;
 
 scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
 {
@@ -87,6 +91,27 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
             vis = min(vis, smoothstep(-w, 0.0, h0 + 0.004 + t * tan_el - h));
         }
         s.shadow = vis;
+    }
+    // The step: the hairless scar floor lies beside a layer of stubble u_stubble_height_mm tall; light from a
+    // low angle crosses that layer (hair where the tissue is not, G = 0) before it reaches the floor. The
+    // stubble is taken as a uniform absorbing layer (its hairs' mean cross-section per volume): the shadow map
+    // resolves single shafts only roughly, and this is the shadow their multitude casts. Applied on scar
+    // tissue only, where no shaft of its own stands.
+    if (here.g > 0.01 && u_stubble_height_mm > 0.0 && nl > 0.0 && lt_len > 1e-3) {
+        float tan_el = nl / lt_len;
+        vec3 dir = lt / lt_len;
+        vec2 st_per_mm = vec2(dot(grad_u, dir), dot(grad_v, dir)) * u_scar_rect.zw;
+        float reach = min((u_stubble_height_mm - h0) / tan_el, STUBBLE_MAX_MARCH_MM);
+        float dt = reach / float(STUBBLE_MARCH_STEPS), depth = 0.0;
+        for (int i = 1; i <= STUBBLE_MARCH_STEPS; ++i) {
+            float t = dt * (float(i) - 0.5);
+            vec2 q = textureLod(u_scar, st + st_per_mm * t, lod).rg;
+            float floor_mm = -u_scar_max_depth_mm * q.r, ray_mm = h0 + 0.004 + t * tan_el;
+            // Inside the layer while the ray is less than the stubble's height above the skin below it.
+            float inside = 1.0 - smoothstep(0.8, 1.0, (ray_mm - floor_mm) / u_stubble_height_mm);
+            depth += u_stubble_sigma_per_mm * (1.0 - q.g) * inside * dt;
+        }
+        s.shadow *= mix(1.0, exp(-depth), here.g);
     }
     return s;
 }

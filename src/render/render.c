@@ -792,7 +792,8 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_LOOKS);
     glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
-    render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
+    render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo,
+                     (const float[2]){f->hair_hidden ? 0.0f : f->stubble_height_mm, f->stubble_sigma_per_mm});
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(rc->mesh_vao);
     glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);

@@ -64,6 +64,9 @@ typedef struct render_frame {
     float hair_dermal_depth_mm[3];   /* 1/e depth of that contrast per linear RGB channel */
     float hair_dermal_blur;          /* blur sigma (mm) per mm of depth */
     bool hair_hidden;                /* draw no hair this frame */
+    /* The stubble as a layer that shadows a hairless scar floor under low light (shaders/scar.glsl): its
+     * height above the skin and its optical depth per mm of a ray (render_hair_stubble_layer); 0: none. */
+    float stubble_height_mm, stubble_sigma_per_mm;
     float years;                     /* years since the first session: shafts lost by then are not drawn,
                                       * those grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey),
                                       * per frame, without uploading the hair again */

@@ -147,7 +147,8 @@ smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_er
     return SMP_OK;
 }
 
-void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3])
+void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3],
+                      const float stubble[2])
 {
     glActiveTexture(GL_TEXTURE0 + (GLenum)unit);
     glBindTexture(GL_TEXTURE_2D, rs->tex);
@@ -161,6 +162,8 @@ void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float 
     glUniform3fv(glGetUniformLocation(prog, "u_scar_albedo_scale"), 1, scale);
     glUniform1f(glGetUniformLocation(prog, "u_scar_roughness_scale"), SCALP_SCAR_ROUGHNESS_SCALE);
     glUniform1f(glGetUniformLocation(prog, "u_scar_max_depth_mm"), rs->max_depth_mm);
+    glUniform1f(glGetUniformLocation(prog, "u_stubble_height_mm"), stubble[0]);
+    glUniform1f(glGetUniformLocation(prog, "u_stubble_sigma_per_mm"), stubble[1]);
 }
 
 void render_scar_release(render_scar *rs)

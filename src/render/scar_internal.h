@@ -42,7 +42,9 @@ typedef struct render_scar {
 /* Uploads a bake (replacing the previous one; an empty bake turns scars off). */
 smp_status render_scar_upload(render_scar *rs, const render_scar_bake *bake, smp_error *err);
 /* Binds the texture to unit and sets scar.glsl's uniforms on prog (in use) for skin of albedo skin_rgb. */
-void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3]);
+/* stubble: the stubble layer's height (mm) and optical depth per mm (render_frame.stubble_*). */
+void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3],
+                      const float stubble[2]);
 void render_scar_release(render_scar *rs); /* deletes the texture; safe twice */
 
 #endif

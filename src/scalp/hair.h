@@ -96,6 +96,11 @@ static inline bool scalp_hair_shaft_is_grey(const scalp_hair_shaft *s, double ye
     return s->pigment <= 0.0f || (double)s->grey_year <= years;
 }
 
+/* The stubble as a layer, for the shadow it casts on a hairless scar floor under low light: its mean height
+ * above the skin (visible length x sine of the exit angle, averaged over the shafts) and its optical depth
+ * per mm of a ray through it (shafts per mm² of haired scalp x mean shaft width). Zeros without hair. */
+void scalp_hair_stubble_layer(const scalp_hair *hair, double *height_mm, double *sigma_per_mm);
+
 /* Mean hairs per follicular unit of params. */
 double scalp_hair_mean_per_unit(const scalp_hair_params *params);
 
