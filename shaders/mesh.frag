@@ -17,6 +17,9 @@ uniform vec3 u_ground_radiance;       // ambient from below
 uniform vec3 u_skin_albedo;           // linear RGB
 uniform float u_specular_f0;
 uniform float u_roughness;
+uniform float u_film_f0;              // a water film over the skin (render_frame.film_*): its reflectance,
+uniform float u_film_roughness;       // its roughness (alpha = roughness^2),
+uniform float u_film_coverage;        // and how much of the skin it covers (0 = dry)
 
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;         // 1 / shadow map size
@@ -73,7 +76,7 @@ vec3 analytic_density(float pixel_sigma_mm)
     return density;
 }
 
-float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness)
+float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness, float f0)
 {
     vec3 h = normalize(v + l);
     float nh = max(dot(n, h), 0.0), nl = max(dot(n, l), 0.0), nv = max(dot(n, v), 1e-4);
@@ -81,7 +84,7 @@ float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness)
     float d = a2 / (3.14159265 * pow(nh * nh * (a2 - 1.0) + 1.0, 2.0));
     float k = (roughness + 1.0) * (roughness + 1.0) / 8.0;
     float g = nv / (nv * (1.0 - k) + k) * nl / (nl * (1.0 - k) + k);
-    float f = u_specular_f0 + (1.0 - u_specular_f0) * pow(1.0 - max(dot(h, v), 0.0), 5.0);
+    float f = f0 + (1.0 - f0) * pow(1.0 - max(dot(h, v), 0.0), 5.0);
     return d * g * f / max(4.0 * nv * nl, 1e-4);
 }
 
@@ -93,6 +96,13 @@ void main()
     scar_surface scar = scar_evaluate(n, l, v_position_mm, v_uv); // scar.glsl: relief, shadow, pale tissue
     vec3 n_geo = n;
     n = scar.normal;
+    // The water film's lobe is far narrower than a pixel's spread of normals on a head seen whole: widen it by
+    // that spread (Tokuyoshi & Kaplanyan 2019, "Improved geometric specular antialiasing": alpha^2 +=
+    // min(2 * 0.25 * (|dn/dx|^2 + |dn/dy|^2), 0.18)), so the highlight keeps its energy and does not shimmer.
+    vec3 dndx = dFdx(n), dndy = dFdy(n);
+    float film_alpha2 = u_film_roughness * u_film_roughness * u_film_roughness * u_film_roughness +
+                        min(0.5 * (dot(dndx, dndx) + dot(dndy, dndy)), 0.18);
+    float film_roughness = sqrt(sqrt(min(film_alpha2, 1.0)));
 
     // Pixel footprint on the surface, as a Gaussian sigma (half the pixel's larger extent).
     vec3 dx = dFdx(v_position_mm), dy = dFdy(v_position_mm);
@@ -113,9 +123,20 @@ void main()
     float shadow = nl > 0.0 ? shadow_factor(n_geo, l) * scar.shadow : 0.0;
     vec3 direct = u_light_radiance * nl * shadow;
     vec3 ambient = mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n.y);
-    vec3 specular = u_light_radiance * nl * shadow * ggx_specular(n, v, l, u_roughness * scar.roughness_scale);
+    float c = u_film_coverage;
+    float skin_lobe = ggx_specular(n, v, l, u_roughness * scar.roughness_scale, u_specular_f0);
+    // Under a water film the skin's own sheen goes (skin n ~1.4 under water n 1.33 reflects 0.07 %); the film
+    // reflects the key in its sharp lobe and the sky and ground in the mirror direction, by Fresnel (Schlick).
+    float film_lobe = c > 0.0 ? ggx_specular(n, v, l, film_roughness, u_film_f0) : 0.0;
+    vec3 specular = u_light_radiance * nl * shadow * ((1.0 - c) * skin_lobe + c * film_lobe);
+    if (c > 0.0) {
+        vec3 r = reflect(-v, n);
+        float fresnel = u_film_f0 + (1.0 - u_film_f0) * pow(1.0 - max(dot(n, v), 0.0), 5.0);
+        specular += c * fresnel * mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * r.y);
+    }
     // Light entering the skin is what the specular reflection leaves (Fresnel at normal incidence).
-    o_irradiance = vec4((direct + ambient) * (1.0 - u_specular_f0), 1.0);
+    float entering = (1.0 - c) * (1.0 - u_specular_f0) + c * (1.0 - u_film_f0);
+    o_irradiance = vec4((direct + ambient) * entering, 1.0);
     o_albedo = vec4(albedo, length(u_eye_mm - v_position_mm));
     o_unscattered = vec4(specular, 1.0);
 }
