@@ -16,8 +16,8 @@ static const app_light_preset presets[] = {
     /* name, summary, azimuth, elevation, on camera, key I, K, sky I, K, ground I, K, film */
     {"daylight", "outdoors, sun from the front-left and above, sky fill", 35.0, 50.0, false, 1.52, 5600.0, 0.354,
      7500.0, 0.111, 5300.0, 0.0},
-    {"clinic", "examination light almost overhead, neutral white, moderate fill", 0.0, 80.0, false, 1.45, 4500.0,
-     0.42, 4500.0, 0.16, 4500.0, 0.0},
+    {"clinic", "examination light almost overhead, neutral white, moderate fill", 0.0, 80.0, false, 1.45, 4800.0,
+     0.42, 4800.0, 0.16, 4800.0, 0.0},
     {"sun", "midday sun, hard shadows, blue sky fill", 40.0, 62.0, false, 2.1, 5500.0, 0.26, 12000.0, 0.10,
      5000.0, 0.0},
     {"overcast", "cloudy sky: a weak key, strong diffuse sky", 20.0, 70.0, false, 0.35, 6800.0, 1.0, 7000.0, 0.28,
@@ -26,10 +26,10 @@ static const app_light_preset presets[] = {
      0.13, 2900.0, 0.08, 2900.0, 0.0},
     {"office", "ceiling panels, 4000 K, strong diffuse fill", 0.0, 70.0, false, 1.17, 4000.0, 0.57, 4000.0, 0.18,
      4000.0, 0.0},
-    {"flash", "camera flash on the camera's axis, weak room light", 0.0, 10.0, true, 1.8, 5500.0, 0.08, 3500.0,
-     0.04, 3500.0, 0.0},
-    {"wet", "pool-side sun on a wet scalp: a water film with sharp highlights", 40.0, 55.0, false, 1.9, 5700.0,
-     0.45, 11000.0, 0.22, 8000.0, 1.0},
+    {"flash", "camera flash on the camera's axis, weak room light", 0.0, 10.0, true, 2.3, 5500.0, 0.05, 3500.0,
+     0.03, 3500.0, 0.0},
+    {"wet", "pool-side sun on a wet scalp: a water film with sharp highlights", 40.0, 55.0, false, 2.0, 5700.0,
+     0.30, 11000.0, 0.12, 8000.0, 1.0},
 };
 
 enum { PRESET_COUNT = (int)(sizeof presets / sizeof presets[0]) };

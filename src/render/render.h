@@ -53,6 +53,10 @@ typedef struct render_frame {
      * nothing changes). Under the film the skin's own sheen goes (skin and water have nearly the same
      * refractive index), and the light entering the skin is what the film does not reflect. */
     float film_f0, film_roughness, film_coverage;
+    /* The film is uneven (beads and runs of water): its thickness varies over about film_ripple_mm (default
+     * 1.6), tilting its surface by up to film_ripple_slope radians (default 0.15), so the sun's reflection
+     * breaks into glints where the skin faces the half-way direction. Both assumptions (docs/model.md). */
+    float film_ripple_mm, film_ripple_slope;
     float exposure;                  /* scale before tone mapping */
     int layer_count;                 /* dot layers (sessions, then touch-ups) */
     ageing_layer_state layers[AGEING_MAX_LAYERS]; /* each layer's state now (ageing_evaluate) */
