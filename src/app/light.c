@@ -18,7 +18,7 @@ static const app_light_preset presets[] = {
      7500.0, 0.111, 5300.0, 0.0},
     {"clinic", "examination light almost overhead, neutral white, moderate fill", 0.0, 80.0, false, 1.45, 4800.0,
      0.42, 4800.0, 0.16, 4800.0, 0.0},
-    {"sun", "midday sun, hard shadows, blue sky fill", 40.0, 62.0, false, 2.1, 5500.0, 0.26, 12000.0, 0.10,
+    {"sun", "midday sun, hard shadows, blue sky fill", 40.0, 62.0, false, 1.9, 5500.0, 0.24, 12000.0, 0.09,
      5000.0, 0.0},
     {"overcast", "cloudy sky: a weak key, strong diffuse sky", 20.0, 70.0, false, 0.35, 6800.0, 1.0, 7000.0, 0.28,
      6500.0, 0.0},
@@ -28,8 +28,8 @@ static const app_light_preset presets[] = {
      4000.0, 0.0},
     {"flash", "camera flash on the camera's axis, weak room light", 0.0, 10.0, true, 2.3, 5500.0, 0.05, 3500.0,
      0.03, 3500.0, 0.0},
-    {"wet", "pool-side sun on a wet scalp: a water film with sharp highlights", 40.0, 55.0, false, 2.0, 5700.0,
-     0.30, 11000.0, 0.12, 8000.0, 1.0},
+    {"wet", "pool-side sun on a wet scalp: a water film with sharp highlights", 40.0, 55.0, false, 1.7, 5700.0,
+     0.26, 11000.0, 0.10, 8000.0, 1.0},
 };
 
 enum { PRESET_COUNT = (int)(sizeof presets / sizeof presets[0]) };
