@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char render_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
-                                     "--light-intensity --light-kelvin --light-sweep "
-                                     "--view --distance-m --field-mm --width --height --seed -o --output";
+static const char render_allowed[] =
+    "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
+    "--light-intensity --light-kelvin --light-sweep "
+    "--view --distance-m --field-mm --width --height --seed -o --output";
 
 /* out.png -> out-007.png for frame 7. */
 static smp_status sweep_path(const char *output, int frame, char *path, size_t size, smp_error *err)
@@ -21,7 +22,7 @@ static smp_status sweep_path(const char *output, int frame, char *path, size_t s
 }
 
 /* The light sweep: the preset's light (its azimuth, intensity and colour) with the elevation stepping from
- * overhead to raking; only the light changes between frames, so the dots are not rebuilt. Prints each path. */
+ * overhead to raking; only the light changes between frames, so nothing is rebuilt. Prints each path. */
 static smp_status render_sweep(app_headless *h, const app_scene *scene, const app_options *opts, double t,
                                smp_error *err)
 {
@@ -30,7 +31,9 @@ static smp_status render_sweep(app_headless *h, const app_scene *scene, const ap
     app_camera cam = app_scene_view_camera_field(scene, opts->view, opts->distance_m, opts->field_mm,
                                                  (double)opts->width / opts->height);
     uint8_t *rgba = malloc((size_t)opts->width * opts->height * 4);
-    if (!rgba) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", opts->width, opts->height);
+    if (!rgba)
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", opts->width,
+                             opts->height);
     smp_status st = SMP_OK;
     for (int i = 0; i < opts->light_sweep && st == SMP_OK; ++i) {
         char path[1100];
@@ -53,14 +56,16 @@ int app_cmd_render(int argc, char **argv)
 {
     app_options opts;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, render_allowed, &err) != SMP_OK) return app_fail("render", &err);
+    if (app_options_parse(&opts, argc, argv, 1, render_allowed, &err) != SMP_OK)
+        return app_fail("render", &err);
     if (opts.help) {
-        printf("usage: smpsim render [options] -o out.png\n\nRenders one image headless (no display or GPU "
-               "needed).\n\n  -o FILE                 output PNG (required)\n"
-               "  --light-sweep N         N images (2..360) as the key light goes from overhead (90 degrees)\n"
-               "                          to raking (5): FILE's name with -000 .. -(N-1) before .png; prints\n"
-               "                          their paths\n%s",
-               app_options_usage);
+        printf(
+            "usage: smpsim render [options] -o out.png\n\nRenders one image headless (no display or GPU "
+            "needed).\n\n  -o FILE                 output PNG (required)\n"
+            "  --light-sweep N         N images (2..360) as the key light goes from overhead (90 degrees)\n"
+            "                          to raking (5): FILE's name with -000 .. -(N-1) before .png; prints\n"
+            "                          their paths\n%s",
+            app_options_usage);
         return 0;
     }
     if (app_output_png_check(opts.output, &err) != SMP_OK) return app_fail("render", &err);

@@ -350,8 +350,10 @@ static int run_window(app_scene *scene, app_options *opts)
                 else if (k == SDLK_h) t = app_scene_default_days(scene);
                 else if (k == SDLK_l) {
                     preset = (preset + 1) % app_light_preset_count();
-                    light = app_scene_light(app_light_preset_at(preset)->name, NULL);
+                    const app_light_preset *p = app_light_preset_at(preset);
+                    light = app_scene_light(p->name, NULL);
                     sweeping = false;
+                    snprintf(ed.status, sizeof ed.status, "light %s: %s", p->name, p->summary);
                 } else if (k >= SDLK_1 && k <= SDLK_9) {
                     view = (app_view)(k - SDLK_1);
                     int w, h;

@@ -8,28 +8,93 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Intensities are relative irradiances (luminance; the tone mapper's exposure is fixed, and skin of albedo 0.4
- * under a key of 2 at normal incidence sits at the shoulder, 0.8). Colour temperatures are typical values of
- * such lights; every number is an assumption, documented in docs/model.md ("Light"). The first row is the
+/* Intensities are relative irradiances (luminance; the tone mapper's exposure is fixed, and skin of albedo
+ * 0.4 under a key of 2 at normal incidence sits at the shoulder, 0.8). Colour temperatures are typical values
+ * of such lights; every number is an assumption, documented in docs/model.md ("Light"). The first row is the
  * default. */
 static const app_light_preset presets[] = {
-    /* name, summary, azimuth, elevation, on camera, key I, K, sky I, K, ground I, K, film */
-    {"daylight", "outdoors, sun from the front-left and above, sky fill", 35.0, 50.0, false, 1.52, 5600.0, 0.354,
-     7500.0, 0.111, 5300.0, 0.0},
-    {"clinic", "examination light almost overhead, neutral white, moderate fill", 0.0, 80.0, false, 1.45, 4800.0,
-     0.42, 4800.0, 0.16, 4800.0, 0.0},
-    {"sun", "midday sun, hard shadows, blue sky fill", 40.0, 62.0, false, 1.9, 5500.0, 0.24, 12000.0, 0.09,
-     5000.0, 0.0},
-    {"overcast", "cloudy sky: a weak key, strong diffuse sky", 20.0, 70.0, false, 0.35, 6800.0, 1.0, 7000.0, 0.28,
-     6500.0, 0.0},
-    {"bathroom", "warm lamp above the mirror, in front of the face, little fill", 0.0, 35.0, false, 1.6, 2900.0,
-     0.13, 2900.0, 0.08, 2900.0, 0.0},
-    {"office", "ceiling panels, 4000 K, strong diffuse fill", 0.0, 70.0, false, 1.17, 4000.0, 0.57, 4000.0, 0.18,
-     4000.0, 0.0},
-    {"flash", "camera flash on the camera's axis, weak room light", 0.0, 10.0, true, 2.3, 5500.0, 0.05, 3500.0,
-     0.03, 3500.0, 0.0},
-    {"wet", "pool-side sun on a wet scalp: a water film with sharp highlights", 40.0, 55.0, false, 1.7, 5700.0,
-     0.26, 11000.0, 0.10, 8000.0, 1.0},
+    {.name = "daylight",
+     .summary = "outdoors, sun from the front-left and above, sky fill",
+     .azimuth_deg = 35.0,
+     .elevation_deg = 50.0,
+     .key_intensity = 1.52,
+     .key_kelvin = 5600.0,
+     .sky_intensity = 0.354,
+     .sky_kelvin = 7500.0,
+     .ground_intensity = 0.111,
+     .ground_kelvin = 5300.0},
+    {.name = "clinic",
+     .summary = "examination light almost overhead, neutral white, moderate fill",
+     .azimuth_deg = 0.0,
+     .elevation_deg = 80.0,
+     .key_intensity = 1.45,
+     .key_kelvin = 4800.0,
+     .sky_intensity = 0.42,
+     .sky_kelvin = 4800.0,
+     .ground_intensity = 0.16,
+     .ground_kelvin = 4800.0},
+    {.name = "sun",
+     .summary = "midday sun, hard shadows, blue sky fill",
+     .azimuth_deg = 40.0,
+     .elevation_deg = 62.0,
+     .key_intensity = 1.9,
+     .key_kelvin = 5500.0,
+     .sky_intensity = 0.24,
+     .sky_kelvin = 12000.0,
+     .ground_intensity = 0.09,
+     .ground_kelvin = 5000.0},
+    {.name = "overcast",
+     .summary = "cloudy sky: a weak key, strong diffuse sky",
+     .azimuth_deg = 20.0,
+     .elevation_deg = 70.0,
+     .key_intensity = 0.35,
+     .key_kelvin = 6800.0,
+     .sky_intensity = 1.0,
+     .sky_kelvin = 7000.0,
+     .ground_intensity = 0.28,
+     .ground_kelvin = 6500.0},
+    {.name = "bathroom",
+     .summary = "warm lamp above the mirror, in front of the face, little fill",
+     .azimuth_deg = 0.0,
+     .elevation_deg = 35.0,
+     .key_intensity = 1.6,
+     .key_kelvin = 2900.0,
+     .sky_intensity = 0.13,
+     .sky_kelvin = 2900.0,
+     .ground_intensity = 0.08,
+     .ground_kelvin = 2900.0},
+    {.name = "office",
+     .summary = "ceiling panels, 4000 K, strong diffuse fill",
+     .azimuth_deg = 0.0,
+     .elevation_deg = 70.0,
+     .key_intensity = 1.17,
+     .key_kelvin = 4000.0,
+     .sky_intensity = 0.57,
+     .sky_kelvin = 4000.0,
+     .ground_intensity = 0.18,
+     .ground_kelvin = 4000.0},
+    {.name = "flash",
+     .summary = "camera flash on the camera's axis, weak room light",
+     .azimuth_deg = 0.0,
+     .elevation_deg = 10.0,
+     .on_camera = true,
+     .key_intensity = 2.3,
+     .key_kelvin = 5500.0,
+     .sky_intensity = 0.05,
+     .sky_kelvin = 3500.0,
+     .ground_intensity = 0.03,
+     .ground_kelvin = 3500.0},
+    {.name = "wet",
+     .summary = "pool-side sun on a wet scalp: a water film with sharp highlights",
+     .azimuth_deg = 40.0,
+     .elevation_deg = 55.0,
+     .key_intensity = 1.7,
+     .key_kelvin = 5700.0,
+     .sky_intensity = 0.26,
+     .sky_kelvin = 11000.0,
+     .ground_intensity = 0.10,
+     .ground_kelvin = 8000.0,
+     .film_coverage = 1.0},
 };
 
 enum { PRESET_COUNT = (int)(sizeof presets / sizeof presets[0]) };
@@ -68,7 +133,8 @@ static void radiance(double intensity, double kelvin, const double gains[3], flo
 {
     double rgb[3];
     optics_cct_to_linear_rgb(kelvin, rgb);
-    for (int k = 0; k < 3; ++k) out[k] = (float)(intensity * rgb[k] * gains[k]);
+    for (int k = 0; k < 3; ++k)
+        out[k] = (float)(intensity * rgb[k] * gains[k]);
 }
 
 void app_light_set_key(app_light *l, double intensity, double kelvin)

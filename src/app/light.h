@@ -1,11 +1,11 @@
-/* light: the lights a patient meets, as presets (one table in light.c; docs/model.md, "Light", has the numbers
- * and where they come from): a key light (direction, intensity, colour temperature), a sky and a ground
- * ambient, and for wet skin a water film over it. app_scene_light turns a preset and the command line's
- * overrides into the frame's linear sRGB radiances, white-balanced the way the eye and a phone camera partly
- * adapt to the light (APP_LIGHT_ADAPTATION). Pure C on optics/colour: no GL, no SDL.
+/* light: the lights a patient meets, as presets (one table in light.c; docs/model.md, "Light", has the
+ * numbers and where they come from): a key light (direction, intensity, colour temperature), a sky and a
+ * ground ambient, and for wet skin a water film over it. app_scene_light turns a preset and the command
+ * line's overrides into the frame's linear sRGB radiances, white-balanced the way the eye and a phone camera
+ * partly adapt to the light (APP_LIGHT_ADAPTATION). Pure C on optics/colour: no GL, no SDL.
  *
- *     app_light l = app_scene_light("bathroom", &opts);  // --light-intensity/--light-kelvin/azimuth/elevation
- *     app_light_set_key(&l, 1.5, 3500.0);                 // brighter and less warm, radiances recomputed
+ *     app_light l = app_scene_light("bathroom", &opts); // with --light-intensity, --light-kelvin, ...
+ *     app_light_set_key(&l, 1.5, 3500.0);                // brighter, less warm: radiances recomputed
  *     l.elevation_deg = app_light_sweep_elevation_deg(i, n); // frame i of n: overhead to raking
  */
 #ifndef SMP_APP_LIGHT_H
@@ -37,22 +37,22 @@
 
 typedef struct app_light_preset {
     const char *name;
-    const char *summary;                    /* a few words for the docs and the window */
-    double azimuth_deg, elevation_deg;      /* the key's direction (for on_camera: once it leaves the camera) */
-    bool on_camera;                         /* the key sits on the camera's axis (a flash) */
-    double key_intensity, key_kelvin;       /* relative irradiance at normal incidence (luminance), colour */
-    double sky_intensity, sky_kelvin;       /* the ambient from above */
+    const char *summary;               /* a few words, shown in the window when picked */
+    double azimuth_deg, elevation_deg; /* the key's direction (for on_camera: once it leaves the camera) */
+    bool on_camera;                    /* the key sits on the camera's axis (a flash) */
+    double key_intensity, key_kelvin;  /* relative irradiance at normal incidence (luminance), colour */
+    double sky_intensity, sky_kelvin;  /* the ambient from above */
     double ground_intensity, ground_kelvin; /* the ambient from below (what the floor or ground bounces) */
     double film_coverage;                   /* a water film over the skin: 0 = dry, 1 = all wet */
 } app_light_preset;
 
 typedef struct app_light {
-    const char *preset;                     /* the preset's name (static storage) */
-    const app_light_preset *source;         /* its row of the table (NULL: radiances set by hand) */
-    double azimuth_deg, elevation_deg;      /* 0 = from the face, 90 = from the patient's left; 90 = overhead */
-    bool on_camera;                         /* the key follows the camera (azimuth and elevation unused) */
-    double intensity;                       /* multiplies the preset's key (--light-intensity), 1 = as preset */
-    double key_kelvin;                      /* the key's colour temperature */
+    const char *preset;                /* the preset's name (static storage) */
+    const app_light_preset *source;    /* its row of the table (NULL: radiances set by hand) */
+    double azimuth_deg, elevation_deg; /* 0 = from the face, 90 = from the patient's left; 90 = overhead */
+    bool on_camera;                    /* the key follows the camera (azimuth and elevation unused) */
+    double intensity;                  /* multiplies the preset's key (--light-intensity), 1 = as preset */
+    double key_kelvin;                 /* the key's colour temperature */
     float key_radiance[3], sky_radiance[3], ground_radiance[3]; /* linear sRGB, white-balanced */
     float film_f0, film_roughness, film_coverage;               /* render_frame's water film */
 } app_light;

@@ -1,5 +1,5 @@
-/* The light presets as a person would tell them apart, measured on small headless renders of the built-in head
- * (no hair, so only the skin and the dots answer): the bathroom lamp is warmer than an overcast sky; an
+/* The light presets as a person would tell them apart, measured on small headless renders of the built-in
+ * head (no hair, so only the skin and the dots answer): the bathroom lamp is warmer than an overcast sky; an
  * overcast sky leaves less contrast between the lit and the unlit side than the sun; a flash lights whatever
  * side faces the camera; a wet scalp's highlight is brighter and smaller than dry skin's sheen; and the light
  * sweep darkens the top of the head step by step as the key goes from overhead to raking. Properties, not
@@ -67,7 +67,8 @@ static void render(fixture *f, app_view view, const app_light *light, bool dry_m
     smp_error err = {0};
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     for (int i = 0; i < W * H; ++i)
-        for (int k = 0; k < 3; ++k) out->px[3 * i + k] = optics_srgb8_to_linear(rgba[4 * i + k]);
+        for (int k = 0; k < 3; ++k)
+            out->px[3 * i + k] = optics_srgb8_to_linear(rgba[4 * i + k]);
 }
 
 static double luminance(const image *im, int i)
@@ -80,10 +81,12 @@ static double luminance(const image *im, int i)
 static void head_mask(fixture *f, app_view view, bool mask[W * H])
 {
     app_light white = app_scene_light("overcast", NULL);
-    for (int k = 0; k < 3; ++k) white.key_radiance[k] = 0.0f, white.sky_radiance[k] = white.ground_radiance[k] = 1.0f;
+    for (int k = 0; k < 3; ++k)
+        white.key_radiance[k] = 0.0f, white.sky_radiance[k] = white.ground_radiance[k] = 1.0f;
     static image im;
     render(f, view, &white, true, &im);
-    for (int i = 0; i < W * H; ++i) mask[i] = luminance(&im, i) > 0.15;
+    for (int i = 0; i < W * H; ++i)
+        mask[i] = luminance(&im, i) > 0.15;
 }
 
 /* The mean linear r / b of the head's pixels. */
@@ -150,7 +153,8 @@ static void centre_and_rim(const image *im, const bool mask[W * H], double *cent
     int x0 = W, x1 = 0, y0 = H, y1 = 0;
     for (int y = 0; y < H; ++y)
         for (int x = 0; x < W; ++x)
-            if (mask[y * W + x]) x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1, y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
+            if (mask[y * W + x])
+                x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1, y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
     double sc = 0.0, sr = 0.0;
     int nc = 0, nr = 0;
     for (int y = 2; y < H - 2; ++y)
@@ -160,7 +164,8 @@ static void centre_and_rim(const image *im, const bool mask[W * H], double *cent
             if (fabs(u) < 0.1 && fabs(v) < 0.1) sc += luminance(im, y * W + x), nc++;
             bool edge = false;
             for (int dy = -2; dy <= 2; ++dy)
-                for (int dx = -2; dx <= 2; ++dx) edge |= !mask[(y + dy) * W + x + dx];
+                for (int dx = -2; dx <= 2; ++dx)
+                    edge |= !mask[(y + dy) * W + x + dx];
             if (edge) sr += luminance(im, y * W + x), nr++;
         }
     *centre = sc / nc;
@@ -182,12 +187,13 @@ static void flash_should_light_the_side_facing_the_camera(void **state)
         render(f, views[i], &day, false, &im);
         double day_rim;
         centre_and_rim(&im, mask, &day_centre[i], &day_rim);
-        print_message("%s: flash centre %.3f rim %.3f; daylight centre %.3f\n", app_view_name(views[i]), centre[i],
-                      rim[i], day_centre[i]);
+        print_message("%s: flash centre %.3f rim %.3f; daylight centre %.3f\n", app_view_name(views[i]),
+                      centre[i], rim[i], day_centre[i]);
     }
-    for (int i = 0; i < 2; ++i) assert_true(centre[i] > 1.5 * rim[i]); /* it faces the light, the outline not */
-    /* Either side is lit alike: the key moved with the camera. Daylight's sun, from the patient's left, lights
-     * the left side far more than the right. */
+    for (int i = 0; i < 2; ++i)
+        assert_true(centre[i] > 1.5 * rim[i]); /* it faces the light, the outline not */
+    /* Either side is lit alike: the key moved with the camera. Daylight's sun, from the patient's left,
+     * lights the left side far more than the right. */
     assert_true(fabs(centre[0] / centre[1] - 1.0) < 0.1);
     assert_true(day_centre[0] > 1.5 * day_centre[1]);
 }
@@ -200,7 +206,8 @@ static void specular_peak(fixture *f, const app_light *light, const bool mask[W 
 {
     static image with, without;
     app_light key = *light;
-    for (int k = 0; k < 3; ++k) key.sky_radiance[k] = key.ground_radiance[k] = 0.0f;
+    for (int k = 0; k < 3; ++k)
+        key.sky_radiance[k] = key.ground_radiance[k] = 0.0f;
     render(f, APP_VIEW_THREE_QUARTER, &key, false, &with);
     render(f, APP_VIEW_THREE_QUARTER, &key, true, &without);
     static double s[W * H];
@@ -211,9 +218,11 @@ static void specular_peak(fixture *f, const app_light *light, const bool mask[W 
     memcpy(sorted, s, sizeof s[0] * (size_t)n);
     qsort(sorted, (size_t)n, sizeof sorted[0], cmp_double);
     *peak = 0.0;
-    for (int i = n - 5; i < n; ++i) *peak += sorted[i] / 5.0;
+    for (int i = n - 5; i < n; ++i)
+        *peak += sorted[i] / 5.0;
     *area = 0;
-    for (int i = 0; i < n; ++i) *area += s[i] > 0.5 * *peak;
+    for (int i = 0; i < n; ++i)
+        *area += s[i] > 0.5 * *peak;
 }
 
 static void wet_should_have_a_brighter_smaller_specular_peak_than_daylight(void **state)
@@ -226,8 +235,8 @@ static void wet_should_have_a_brighter_smaller_specular_peak_than_daylight(void 
     int wet_area, day_area;
     specular_peak(f, &wet, mask, &wet_peak, &wet_area);
     specular_peak(f, &day, mask, &day_peak, &day_area);
-    print_message("specular peak: wet %.3f over %d pixels, daylight %.3f over %d pixels\n", wet_peak, wet_area,
-                  day_peak, day_area);
+    print_message("specular peak: wet %.3f over %d pixels, daylight %.3f over %d pixels\n", wet_peak,
+                  wet_area, day_peak, day_area);
     assert_true(wet_peak > 2.0 * day_peak);
     assert_true(wet_area < day_area / 2);
 }
@@ -255,7 +264,8 @@ static void sweep_should_darken_the_top_of_the_head_step_by_step(void **state)
     }
     assert_near(app_light_sweep_elevation_deg(0, FRAMES), 90.0, 1e-12);
     assert_near(app_light_sweep_elevation_deg(FRAMES - 1, FRAMES), 5.0, 1e-12);
-    for (int i = 1; i < FRAMES; ++i) assert_true(mean[i] < 0.97 * mean[i - 1]);
+    for (int i = 1; i < FRAMES; ++i)
+        assert_true(mean[i] < 0.97 * mean[i - 1]);
 }
 
 int main(void)
