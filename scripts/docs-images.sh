@@ -2,7 +2,8 @@
 # Renders the images docs/ shows (docs/gallery.md) with the current build: natural #0 stubble beside SMP at the
 # shade `smpsim match` finds, at 1 m and 2 m, for skin types I, III and VI; dermatoscope-like close-ups (10 mm)
 # at 0.3, 0.5, 0.8 and 1.5 mm needles and with tattoo ink; the depth series of 60 mm close-ups; the example
-# plans, the timeline and the lights; a plan that ignores further hair loss beside one that planned for it.
+# plans, the timeline; every light preset, and a FUT scar under the wet preset in flat, oblique and grazing light;
+# a plan that ignores further hair loss beside one that planned for it.
 # Usage: bash scripts/docs-images.sh [path/to/smpsim]   (default build/smpsim; run scripts/build.sh first)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,8 +61,22 @@ done
 "$smpsim" fade -o "$out/fade-aftercare-typical.png" >/dev/null
 "$smpsim" fade --set aftercare.sun_hours_per_day=3 --set aftercare.spf=0 --set aftercare.alcohol_topicals=true \
     --set aftercare.washed_before_day3=true -o "$out/fade-aftercare-careless.png" >/dev/null
-r --view top --light-preset bathroom -o "$out/light-bathroom.png"
-r --view top --light-preset daylight -o "$out/light-daylight.png"
+# The light presets: the built-in plan, healed, three-quarter view, one image per preset.
+for p in daylight clinic sun overcast bathroom office flash wet; do
+    r --view three-quarter --light-preset $p -o "$out/light-$p.png"
+done
+# A FUT scar (fut-scar-camouflage.json, 7.5 cm above the nape, where the skin faces back and 18 degrees up)
+# under the wet preset, lit along the skin's normal (flat), 45 degrees off it across the scar (oblique) and
+# 25 degrees above the skin (grazing), from behind and above; before SMP and after.
+for smp in before after; do
+    untreated=(); [ $smp = after ] || untreated=(--set 'sessions=[]' --set 'touch_ups=[]')
+    r --plan "$plans/fut-scar-camouflage.json" --view closeup-scar --light-preset wet "${untreated[@]}" \
+        --light-azimuth 180 --light-elevation 18 -o "$out/wet-scar-flat-$smp.png"
+    r --plan "$plans/fut-scar-camouflage.json" --view closeup-scar --light-preset wet "${untreated[@]}" \
+        --light-azimuth 180 --light-elevation 63 -o "$out/wet-scar-oblique-$smp.png"
+    r --plan "$plans/fut-scar-camouflage.json" --view closeup-scar --light-preset wet "${untreated[@]}" \
+        --light-azimuth 180 --light-elevation 83 -o "$out/wet-scar-grazing-$smp.png"
+done
 # Hair loss that goes on: the built-in plan (Norwood 6) reaching a Norwood 7 at 10 years, ignored by the plan and
 # planned for (treat_future_area), healed and at 10 years; the left side lit from the left, where the fringe
 # recedes.

@@ -17,6 +17,11 @@ uniform vec3 u_ground_radiance;       // ambient from below
 uniform vec3 u_skin_albedo;           // linear RGB
 uniform float u_specular_f0;
 uniform float u_roughness;
+uniform float u_film_f0;              // a water film over the skin (render_frame.film_*): its reflectance,
+uniform float u_film_roughness;       // its roughness (alpha = roughness^2),
+uniform float u_film_coverage;        // and how much of the skin it covers (0 = dry)
+uniform float u_film_ripple_mm;       // the size of its beads and runs
+uniform float u_film_ripple_slope;    // the largest tilt they give its surface (radians)
 
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;         // 1 / shadow map size
@@ -73,7 +78,7 @@ vec3 analytic_density(float pixel_sigma_mm)
     return density;
 }
 
-float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness)
+float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness, float f0)
 {
     vec3 h = normalize(v + l);
     float nh = max(dot(n, h), 0.0), nl = max(dot(n, l), 0.0), nv = max(dot(n, v), 1e-4);
@@ -81,8 +86,47 @@ float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness)
     float d = a2 / (3.14159265 * pow(nh * nh * (a2 - 1.0) + 1.0, 2.0));
     float k = (roughness + 1.0) * (roughness + 1.0) / 8.0;
     float g = nv / (nv * (1.0 - k) + k) * nl / (nl * (1.0 - k) + k);
-    float f = u_specular_f0 + (1.0 - u_specular_f0) * pow(1.0 - max(dot(h, v), 0.0), 5.0);
+    float f = f0 + (1.0 - f0) * pow(1.0 - max(dot(h, v), 0.0), 5.0);
     return d * g * f / max(4.0 * nv * nl, 1e-4);
+}
+
+// A hash of an integer lattice point to [0, 1] (integer multiplies and xors: the same on every GPU).
+float film_hash(ivec3 p)
+{
+    uvec3 q = uvec3(p) * uvec3(1597334673u, 3812015801u, 2798796415u);
+    uint h = (q.x ^ q.y ^ q.z) * 1597334673u;
+    h ^= h >> 16;
+    return float(h) * (1.0 / 4294967295.0);
+}
+
+// Value noise and its gradient (Quilez, "Value noise derivatives": quintic fade, analytic derivative).
+vec4 film_noise(vec3 x)
+{
+    ivec3 i = ivec3(floor(x));
+    vec3 f = fract(x);
+    vec3 u = f * f * f * (f * (f * 6.0 - 15.0) + 10.0);
+    vec3 du = 30.0 * f * f * (f * (f - 2.0) + 1.0);
+    float a = film_hash(i), b = film_hash(i + ivec3(1, 0, 0)), c = film_hash(i + ivec3(0, 1, 0));
+    float d = film_hash(i + ivec3(1, 1, 0)), e = film_hash(i + ivec3(0, 0, 1)), g = film_hash(i + ivec3(1, 0, 1));
+    float h = film_hash(i + ivec3(0, 1, 1)), k = film_hash(i + ivec3(1, 1, 1));
+    float k1 = b - a, k2 = c - a, k3 = e - a, k4 = a - b - c + d, k5 = a - c - e + h, k6 = a - b - e + g;
+    float k7 = -a + b + c - d + e - g - h + k;
+    float value = a + k1 * u.x + k2 * u.y + k3 * u.z + k4 * u.x * u.y + k5 * u.y * u.z + k6 * u.z * u.x +
+                  k7 * u.x * u.y * u.z;
+    vec3 grad = du * vec3(k1 + k4 * u.y + k6 * u.z + k7 * u.y * u.z, k2 + k5 * u.z + k4 * u.x + k7 * u.z * u.x,
+                          k3 + k6 * u.x + k5 * u.y + k7 * u.x * u.y);
+    return vec4(value, grad);
+}
+
+// The water film's surface: the skin's normal tilted by the film's uneven thickness (two octaves of noise in
+// the head's own frame, so the beads stay put on the skin as the camera moves). The noise's gradient reaches
+// about 1.9 per unit, so the slope scale keeps the largest tilt near u_film_ripple_slope.
+vec3 film_normal(vec3 n, vec3 p_mm)
+{
+    vec3 x = p_mm / max(u_film_ripple_mm, 1e-3);
+    vec3 grad = film_noise(x).yzw + 0.5 * film_noise(2.3 * x + 17.0).yzw * 2.3;
+    grad *= u_film_ripple_slope / 1.9 / 2.15;
+    return normalize(n - (grad - dot(grad, n) * n));
 }
 
 void main()
@@ -93,6 +137,20 @@ void main()
     scar_surface scar = scar_evaluate(n, l, v_position_mm, v_uv); // scar.glsl: relief, shadow, pale tissue
     vec3 n_geo = n;
     n = scar.normal;
+    // The water film (u_film_coverage is uniform, so the derivatives inside stay in uniform control flow).
+    // Its lobe is far narrower than a pixel's spread of the film's normals unless the skin is seen from close
+    // by: the lobe is widened by that spread (Tokuyoshi & Kaplanyan 2019, "Improved geometric specular
+    // antialiasing": alpha^2 += min(2 * 0.25 * (|dn/dx|^2 + |dn/dy|^2), 0.18)), so a highlight keeps its
+    // energy and does not shimmer as the camera moves.
+    vec3 n_film = n;
+    float film_roughness = u_film_roughness;
+    if (u_film_coverage > 0.0) {
+        n_film = film_normal(n, v_position_mm);
+        vec3 dndx = dFdx(n_film), dndy = dFdy(n_film);
+        float alpha2 = u_film_roughness * u_film_roughness * u_film_roughness * u_film_roughness +
+                       min(0.5 * (dot(dndx, dndx) + dot(dndy, dndy)), 0.18);
+        film_roughness = sqrt(sqrt(min(alpha2, 1.0)));
+    }
 
     // Pixel footprint on the surface, as a Gaussian sigma (half the pixel's larger extent).
     vec3 dx = dFdx(v_position_mm), dy = dFdy(v_position_mm);
@@ -113,9 +171,21 @@ void main()
     float shadow = nl > 0.0 ? shadow_factor(n_geo, l) * scar.shadow : 0.0;
     vec3 direct = u_light_radiance * nl * shadow;
     vec3 ambient = mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n.y);
-    vec3 specular = u_light_radiance * nl * shadow * ggx_specular(n, v, l, u_roughness * scar.roughness_scale);
+    float c = u_film_coverage;
+    float skin_lobe = ggx_specular(n, v, l, u_roughness * scar.roughness_scale, u_specular_f0);
+    // Under a water film the skin's own sheen goes (skin n ~1.4 under water n 1.33 reflects 0.07 %); the film
+    // reflects the key in its sharp lobe and the sky and ground in the mirror direction, by Fresnel (Schlick).
+    vec3 specular = u_light_radiance * nl * shadow * (1.0 - c) * skin_lobe;
+    if (c > 0.0) {
+        float nl_film = max(dot(n_film, l), 0.0);
+        specular += c * u_light_radiance * nl_film * shadow * ggx_specular(n_film, v, l, film_roughness, u_film_f0);
+        vec3 r = reflect(-v, n_film);
+        float fresnel = u_film_f0 + (1.0 - u_film_f0) * pow(1.0 - max(dot(n_film, v), 0.0), 5.0);
+        specular += c * fresnel * mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * r.y);
+    }
     // Light entering the skin is what the specular reflection leaves (Fresnel at normal incidence).
-    o_irradiance = vec4((direct + ambient) * (1.0 - u_specular_f0), 1.0);
+    float entering = (1.0 - c) * (1.0 - u_specular_f0) + c * (1.0 - u_film_f0);
+    o_irradiance = vec4((direct + ambient) * entering, 1.0);
     o_albedo = vec4(albedo, length(u_eye_mm - v_position_mm));
     o_unscattered = vec4(specular, 1.0);
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 
 static const char bench_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
+                                    "--light-intensity --light-kelvin "
                                     "--view --distance-m --field-mm --width --height --seed --frames";
 
 static double now_s(void)

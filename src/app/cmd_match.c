@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 static const char match_allowed[] = "--plan --set --seed --light-azimuth --light-elevation --light-preset "
+                                    "--light-intensity --light-kelvin "
                                     "--distance-m --width --height -o --output";
 
 static const char match_usage[] =
@@ -23,8 +24,10 @@ static const char match_usage[] =
     "  --plan FILE, --set PATH=VALUE, --seed N   the plan, as for render\n"
     "  --distance-m D          viewing distance, 0.2..20 m (default 1)\n"
     "  --width W --height H    image size in pixels, 16..8192 (default 480x360)\n"
-    "  --light-preset NAME     daylight (default), office, bathroom\n"
-    "  --light-azimuth DEG, --light-elevation DEG   override the preset's light direction\n";
+    "  --light-preset NAME     daylight (default), clinic, sun, overcast, bathroom, office, flash, wet\n"
+    "  --light-azimuth DEG, --light-elevation DEG   override the preset's light direction\n"
+    "  --light-intensity X, --light-kelvin K        override its key light's strength (0..10) and colour\n"
+    "                          temperature (1500..12000 K)\n";
 
 static double round4(double v)
 {

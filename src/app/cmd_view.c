@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 static const char view_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
+                                   "--light-intensity --light-kelvin "
                                    "--view --distance-m --field-mm --width --height --seed -o --output";
 
 /* The views written when there is no display. */
@@ -113,8 +114,11 @@ static double timeline_position(double days, double healed_day)
     return fmin(1.0, TIMELINE_HEALING + (days - split) / (end - split) * (1.0 - TIMELINE_HEALING));
 }
 
+/* The window's light sweep (G): the key from overhead to raking and back in LIGHT_SWEEP_S seconds. */
+#define LIGHT_SWEEP_S 8.0
+
 static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, const app_light *light, double t_days,
-                     app_view view, double fps, int height)
+                     app_view view, double fps, bool sweeping, int height)
 {
     static const float panel[4] = {0.0f, 0.0f, 0.0f, 0.55f}, white[4] = {1, 1, 1, 1}, grey[4] = {0.75f, 0.75f, 0.75f, 1};
     static const float amber[4] = {1.0f, 0.8f, 0.35f, 1.0f};
@@ -127,8 +131,13 @@ static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, co
     const char *phase = latest >= 0.0 ? ageing_phase_name(t_days - latest) : "before the first session";
     snprintf(line[0], sizeof line[0], "time  %.0f days  (%.2f years)%s   %s", t_days, t_days / 365.25,
              fabs(t_days - healed) < 0.5 ? "  healed" : "", phase ? phase : "");
-    snprintf(line[1], sizeof line[1], "light %s  azimuth %.0f deg  elevation %.0f deg", light->preset,
-             light->azimuth_deg, light->elevation_deg);
+    if (light->on_camera)
+        snprintf(line[1], sizeof line[1], "light %s  %.0f K  intensity %.2f  on the camera's axis", light->preset,
+                 light->key_kelvin, light->intensity);
+    else
+        snprintf(line[1], sizeof line[1], "light %s  %.0f K  intensity %.2f  azimuth %.0f deg  elevation %.0f deg%s",
+                 light->preset, light->key_kelvin, light->intensity, light->azimuth_deg, light->elevation_deg,
+                 sweeping ? "  (sweep)" : "");
     snprintf(line[2], sizeof line[2], "view  %s   dots %d   Fitzpatrick %d   depth %.2f mm   shade %.2f",
              app_view_name(view), scene->field.count, scene->plan.patient.fitzpatrick, scene->plan.pigment.depth_mm,
              scene->plan.pigment.shade);
@@ -136,7 +145,7 @@ static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, co
     snprintf(line[4], sizeof line[4], "%.0f fps", fps);
     snprintf(line[5], sizeof line[5],
              "drag: orbit  wheel: zoom  arrows: light  Space: play  , .: day  [ ]: month (Shift: year)  H: healed  "
-             "1-9: views  L: light preset  "
+             "1-9: views  L: light preset  G: light sweep  I/T (+Shift): light intensity/kelvin  "
              "D/K (+Shift): depth/shade  F: skin type  Ctrl+S: save  drop a plan file to load  Esc: quit");
     snprintf(line[6], sizeof line[6], "%s", ed->status);
     float lh = ui_text_line_height(text);
@@ -260,11 +269,13 @@ static int run_window(app_scene *scene, app_options *opts)
     app_view view = opts->view;
     app_camera cam = app_scene_view_camera(scene, view, opts->distance_m, (double)opts->width / opts->height);
     orbit o = orbit_from_camera(&cam);
-    const char *presets[] = {"daylight", "office", "bathroom"};
-    int preset = 0;
-    for (int i = 0; i < 3; ++i)
-        if (opts->light_preset && strcmp(opts->light_preset, presets[i]) == 0) preset = i;
-    app_light light = app_scene_light(presets[preset], opts);
+    int preset = app_light_preset_index(opts->light_preset);
+    if (preset < 0) preset = 0;
+    app_light light = app_scene_light(app_light_preset_at(preset)->name, opts);
+    /* The sweep (G) runs sweep_u from 0 to 1, then puts the light back where it was. */
+    bool sweeping = false;
+    double sweep_u = 0.0;
+    app_light before_sweep = light;
     double t = opts->has_time ? opts->time_days : app_scene_default_days(scene);
     editor ed = {0};
     snprintf(ed.save_path, sizeof ed.save_path, "%s", opts->plan_path ? opts->plan_path : "smpsim-plan.json");
@@ -303,10 +314,30 @@ static int run_window(app_scene *scene, app_options *opts)
                     }
                 } else if (k == SDLK_s && ctrl) editor_save(&ed, scene);
                 else if (k == SDLK_d || k == SDLK_k || k == SDLK_f) editor_edit(&ed, scene, rc, k, shift);
-                else if (k == SDLK_LEFT) light.azimuth_deg = fmod(light.azimuth_deg - 5.0 + 360.0, 360.0);
-                else if (k == SDLK_RIGHT) light.azimuth_deg = fmod(light.azimuth_deg + 5.0, 360.0);
-                else if (k == SDLK_UP) light.elevation_deg = fmin(light.elevation_deg + 5.0, 90.0);
-                else if (k == SDLK_DOWN) light.elevation_deg = fmax(light.elevation_deg - 5.0, 0.0);
+                else if (k == SDLK_LEFT || k == SDLK_RIGHT || k == SDLK_UP || k == SDLK_DOWN) {
+                    if (light.on_camera) { /* a flash taken off the camera starts where the camera is */
+                        light.on_camera = false;
+                        light.azimuth_deg = fmod(o.yaw * 180.0 / SMP_PI + 360.0, 360.0);
+                        light.elevation_deg = fmax(o.pitch * 180.0 / SMP_PI, 0.0);
+                    }
+                    if (k == SDLK_LEFT) light.azimuth_deg = fmod(light.azimuth_deg - 5.0 + 360.0, 360.0);
+                    else if (k == SDLK_RIGHT) light.azimuth_deg = fmod(light.azimuth_deg + 5.0, 360.0);
+                    else if (k == SDLK_UP) light.elevation_deg = fmin(light.elevation_deg + 5.0, 90.0);
+                    else light.elevation_deg = fmax(light.elevation_deg - 5.0, 0.0);
+                    sweeping = false;
+                } else if (k == SDLK_g) {
+                    if (sweeping) {
+                        light = before_sweep;
+                        sweeping = false;
+                    } else {
+                        before_sweep = light;
+                        light.on_camera = false;
+                        sweeping = true;
+                        sweep_u = 0.0;
+                        light.elevation_deg = app_light_sweep_phase_elevation_deg(0.0);
+                    }
+                } else if (k == SDLK_i) app_light_set_key(&light, light.intensity * (shift ? 0.8 : 1.25), light.key_kelvin);
+                else if (k == SDLK_t) app_light_set_key(&light, light.intensity, light.key_kelvin + (shift ? -250.0 : 250.0));
                 else if (k == SDLK_RIGHTBRACKET) t = fmin(t + step_days, 50.0 * 365.25);
                 else if (k == SDLK_LEFTBRACKET) t = fmax(t - step_days, 0.0);
                 else if (k == SDLK_PERIOD) t = fmin(t + 1.0, 50.0 * 365.25);
@@ -318,8 +349,11 @@ static int run_window(app_scene *scene, app_options *opts)
                 }
                 else if (k == SDLK_h) t = app_scene_default_days(scene);
                 else if (k == SDLK_l) {
-                    preset = (preset + 1) % 3;
-                    light = app_scene_light(presets[preset], NULL);
+                    preset = (preset + 1) % app_light_preset_count();
+                    const app_light_preset *p = app_light_preset_at(preset);
+                    light = app_scene_light(p->name, NULL);
+                    sweeping = false;
+                    snprintf(ed.status, sizeof ed.status, "light %s: %s", p->name, p->summary);
                 } else if (k >= SDLK_1 && k <= SDLK_9) {
                     view = (app_view)(k - SDLK_1);
                     int w, h;
@@ -335,7 +369,7 @@ static int run_window(app_scene *scene, app_options *opts)
         app_camera c = orbit_camera(&o);
         render_frame frame;
         app_scene_frame(scene, &c, &light, t, w, h, &frame);
-        draw_hud(text, scene, &ed, &light, t, view, fps, h);
+        draw_hud(text, scene, &ed, &light, t, view, fps, sweeping, h);
         render_overlay ov = ui_text_overlay(text);
         if (render_frame_draw(rc, &frame, 0, &err) != SMP_OK || render_overlay_draw(rc, &ov, w, h, 0, &err) != SMP_OK) {
             status = app_fail(NULL, &err);
@@ -346,6 +380,15 @@ static int run_window(app_scene *scene, app_options *opts)
         double dt = (double)(now - last) / (double)SDL_GetPerformanceFrequency();
         last = now;
         fps = fps == 0.0 ? 1.0 / dt : 0.9 * fps + 0.1 / dt;
+        if (sweeping) { /* only the light moves: no rebuild */
+            sweep_u += fmin(dt, 0.5) / LIGHT_SWEEP_S;
+            if (sweep_u >= 1.0) {
+                light = before_sweep;
+                sweeping = false;
+            } else {
+                light.elevation_deg = app_light_sweep_phase_elevation_deg(sweep_u);
+            }
+        }
         if (playing) { /* the ageing state is a function of t: no rebuild, only the dots' looks change */
             double healed = plan_healed_day(&scene->plan);
             double u = timeline_position(t, healed) + fmin(dt, 0.5) / TIMELINE_PLAY_S;
@@ -355,6 +398,8 @@ static int run_window(app_scene *scene, app_options *opts)
         if (getenv("SMP_WINDOW_FRAMES") && --opts->frames <= 0) { /* for tests under Xvfb */
             running = false;
             printf("timeline at exit: %.2f days\n", t);
+            printf("light at exit: %s %.0f K intensity %.2f elevation %.1f deg%s\n", light.preset, light.key_kelvin,
+                   light.intensity, light.elevation_deg, sweeping ? " sweeping" : "");
         }
     }
 done:

@@ -1,5 +1,7 @@
 #include "app/options.h"
 
+#include "app/light.h"
+
 #include "plan/plan.h"
 
 #include <errno.h>
@@ -19,7 +21,9 @@ const char app_options_usage[] =
     "  --years Y | --days D    time since the first session (default: healed, 60 days after the last)\n"
     "  --light-azimuth DEG     0 = from the front of the face, 90 = from the patient's left (-360..360)\n"
     "  --light-elevation DEG   90 = overhead, 5 = raking (-90..90)\n"
-    "  --light-preset NAME     daylight, office, bathroom\n"
+    "  --light-preset NAME     daylight (default), clinic, sun, overcast, bathroom, office, flash, wet\n"
+    "  --light-intensity X     multiplies the preset's key light, 0..10 (default 1)\n"
+    "  --light-kelvin K        the key light's colour temperature, 1500..12000 K (default: the preset's)\n"
     "  --view NAME             front, top, back, left, right, three-quarter,\n"
     "                          closeup-hairline, closeup-crown, closeup-scar, closeup-side\n"
     "  --distance-m D          viewing distance of the far views, 0.2..20 m (default: frame the head)\n"
@@ -113,10 +117,23 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
             st = parse_double(a, v, -90.0, 90.0, " degrees", &o->light_elevation_deg, err);
             o->has_light_elevation = true;
         } else if (strcmp(a, "--light-preset") == 0) {
-            if (strcmp(v, "daylight") && strcmp(v, "office") && strcmp(v, "bathroom"))
-                return smp_error_set(err, SMP_ERR_INPUT,
-                                     "--light-preset: must be one of daylight, office, bathroom, got '%s'", v);
+            if (app_light_preset_index(v) < 0) {
+                char names[256];
+                app_light_preset_names(names, sizeof names);
+                return smp_error_set(err, SMP_ERR_INPUT, "--light-preset: must be one of %s, got '%s'", names, v);
+            }
             o->light_preset = v;
+        } else if (strcmp(a, "--light-intensity") == 0) {
+            st = parse_double(a, v, 0.0, APP_LIGHT_INTENSITY_MAX, "", &o->light_intensity, err);
+            o->has_light_intensity = true;
+        } else if (strcmp(a, "--light-kelvin") == 0) {
+            st = parse_double(a, v, APP_LIGHT_KELVIN_MIN, APP_LIGHT_KELVIN_MAX, " K", &o->light_kelvin, err);
+            o->has_light_kelvin = true;
+        } else if (strcmp(a, "--light-sweep") == 0) {
+            st = parse_double(a, v, 2, APP_LIGHT_SWEEP_MAX_FRAMES, " frames", &d, err);
+            if (st == SMP_OK && d != floor(d))
+                st = smp_error_set(err, SMP_ERR_INPUT, "--light-sweep: must be a whole number of frames, got %s", v);
+            o->light_sweep = (int)d;
         } else if (strcmp(a, "--view") == 0) {
             int found = -1;
             for (int k = 0; k < APP_VIEW_COUNT; ++k)
@@ -154,5 +171,9 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
         }
         if (st != SMP_OK) return st;
     }
+    if (o->light_sweep && o->has_light_elevation)
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "--light-sweep: sets the elevation of every frame (90 to 5 degrees); drop "
+                             "--light-elevation");
     return SMP_OK;
 }

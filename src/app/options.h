@@ -29,7 +29,11 @@ typedef struct app_options {
     bool has_light_azimuth, has_light_elevation;
     double light_azimuth_deg;       /* 0 = from the front of the face, 90 = from the patient's left */
     double light_elevation_deg;     /* 90 = overhead, 5 = raking */
-    const char *light_preset;       /* NULL: "daylight" */
+    const char *light_preset;       /* NULL: "daylight"; otherwise a name of the presets' table (app/light.h) */
+    bool has_light_intensity, has_light_kelvin;
+    double light_intensity;         /* multiplies the preset's key light, 0..10 */
+    double light_kelvin;            /* the key light's colour temperature, 1500..12000 K */
+    int light_sweep;                /* render: frames of the light sweep (elevation 90 to 5 degrees); 0 = none */
     app_view view;
     double distance_m;              /* 0: frame the head */
     double field_mm;                /* width of a close-up's field, mm; 0: 60 mm */

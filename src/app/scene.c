@@ -325,39 +325,6 @@ app_camera app_scene_view_camera_field(const app_scene *s, app_view view, double
     return look_from(c, dir, dist, normal_fov);
 }
 
-app_light app_scene_light(const char *preset, const app_options *opts)
-{
-    app_light l;
-    memset(&l, 0, sizeof l);
-    if (!preset) preset = "daylight";
-    l.preset = preset;
-    /* Irradiances are relative (the tone mapper's exposure is fixed): a key light, an ambient sky and a
-     * darker ground bounce. Colours are the lights' linear sRGB chromaticities. */
-    if (strcmp(preset, "office") == 0) {
-        /* Ceiling panels: cool white (4000 K), strong diffuse fill, key from high in front. */
-        l.azimuth_deg = 0.0, l.elevation_deg = 70.0;
-        glm_vec3_copy((vec3){1.15f, 1.18f, 1.2f}, l.key_radiance);
-        glm_vec3_copy((vec3){0.55f, 0.57f, 0.60f}, l.sky_radiance);
-        glm_vec3_copy((vec3){0.18f, 0.18f, 0.18f}, l.ground_radiance);
-    } else if (strcmp(preset, "bathroom") == 0) {
-        /* One warm (2700 K) lamp almost straight above: harsh top light, little fill. */
-        l.azimuth_deg = 10.0, l.elevation_deg = 82.0;
-        glm_vec3_copy((vec3){1.9f, 1.5f, 1.05f}, l.key_radiance);
-        glm_vec3_copy((vec3){0.16f, 0.13f, 0.10f}, l.sky_radiance);
-        glm_vec3_copy((vec3){0.10f, 0.08f, 0.06f}, l.ground_radiance);
-    } else {
-        /* Daylight: sun (D65-ish white) from front-left and above, blue sky fill. */
-        l.preset = "daylight";
-        l.azimuth_deg = 35.0, l.elevation_deg = 50.0;
-        glm_vec3_copy((vec3){1.55f, 1.52f, 1.45f}, l.key_radiance);
-        glm_vec3_copy((vec3){0.30f, 0.36f, 0.45f}, l.sky_radiance);
-        glm_vec3_copy((vec3){0.12f, 0.11f, 0.10f}, l.ground_radiance);
-    }
-    if (opts && opts->has_light_azimuth) l.azimuth_deg = opts->light_azimuth_deg;
-    if (opts && opts->has_light_elevation) l.elevation_deg = opts->light_elevation_deg;
-    return l;
-}
-
 void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light *light, double t_days, int width,
                      int height, render_frame *f)
 {
@@ -370,14 +337,22 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     glm_perspective(cam->fov_y_deg * (float)SMP_PI / 180.0f, aspect, fmaxf(dist - 400.0f, dist * 0.2f),
                     dist + 400.0f, f->proj);
     memcpy(f->eye_mm, cam->eye_mm, sizeof f->eye_mm);
-    /* Azimuth 0: from the face (+z); 90: from the patient's left (+x). Elevation 90: overhead. */
+    /* Azimuth 0: from the face (+z); 90: from the patient's left (+x). Elevation 90: overhead. A flash sits a
+     * few centimetres from the lens, within 3 degrees of its axis at a portrait's distance: on the axis. */
     double az = light->azimuth_deg * SMP_PI / 180.0, el = light->elevation_deg * SMP_PI / 180.0;
     f->light_dir[0] = (float)(cos(el) * sin(az));
     f->light_dir[1] = (float)sin(el);
     f->light_dir[2] = (float)(cos(el) * cos(az));
+    if (light->on_camera && dist > 0.0f) {
+        glm_vec3_sub((float *)cam->eye_mm, (float *)cam->target_mm, f->light_dir);
+        glm_vec3_normalize(f->light_dir);
+    }
     memcpy(f->light_radiance, light->key_radiance, sizeof f->light_radiance);
     memcpy(f->sky_radiance, light->sky_radiance, sizeof f->sky_radiance);
     memcpy(f->ground_radiance, light->ground_radiance, sizeof f->ground_radiance);
+    f->film_f0 = light->film_f0;
+    f->film_roughness = light->film_roughness;
+    f->film_coverage = light->film_coverage;
     int type = s->plan.patient.fitzpatrick;
     f->fitzpatrick = type;
     f->optics = s->optics;

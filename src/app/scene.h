@@ -1,10 +1,11 @@
 /* scene: turns a plan and the shared options into what the renderer draws: the head, the dot field, and
- * per-frame descriptions (camera from a named view, light from azimuth/elevation/preset, colours, ageing).
+ * per-frame descriptions (camera from a named view, the light of app/light.h, colours, ageing).
  * Pure C on top of the simulation modules: no GL, no SDL, so it is tested on the CPU. */
 #ifndef SMP_APP_SCENE_H
 #define SMP_APP_SCENE_H
 
 #include "ageing/ageing.h"
+#include "app/light.h"
 #include "app/options.h"
 #include "pigment/pigment.h"
 #include "plan/plan.h"
@@ -16,12 +17,6 @@ typedef struct app_camera {
     float eye_mm[3], target_mm[3], up[3];
     float fov_y_deg;
 } app_camera;
-
-typedef struct app_light {
-    double azimuth_deg, elevation_deg;
-    float key_radiance[3], sky_radiance[3], ground_radiance[3];
-    const char *preset;
-} app_light;
 
 typedef struct app_scene {
     plan plan;
@@ -57,14 +52,11 @@ app_camera app_scene_view_camera(const app_scene *scene, app_view view, double d
 app_camera app_scene_view_camera_field(const app_scene *scene, app_view view, double distance_m, double field_mm,
                                        double aspect);
 
-/* The light of a preset ("daylight", "office", "bathroom"; NULL = daylight) with its own azimuth and
- * elevation, which opts may override. */
-app_light app_scene_light(const char *preset, const app_options *opts);
-
 /* The default time: healed, 60 days after the last session. */
 double app_scene_default_days(const app_scene *scene);
 
-/* Fills a frame description. */
+/* Fills a frame description: the camera, the light (a key on the camera's axis when light->on_camera), the
+ * skin, the ink and the hair at t_days. */
 void app_scene_frame(const app_scene *scene, const app_camera *camera, const app_light *light, double t_days,
                      int width, int height, render_frame *frame);
 

@@ -309,6 +309,70 @@ double optics_ciede2000(const double lab1[3], const double lab2[3])
     return sqrt(tl * tl + tc * tc + th * th + rt * tc * th);
 }
 
+/* Planck's law: a black body's spectral exitance at wavelength_nm, up to a constant (c1 cancels in the
+ * chromaticity). c2 = 1.4388e-2 m K (CIE 15:2004, the value ITS-90 uses). */
+static double planck_relative(double wavelength_nm, double kelvin)
+{
+    const double c2_nm_k = 1.4388e7;
+    double l = wavelength_nm * 1e-3; /* in um, to keep the power in range */
+    return 1.0 / (l * l * l * l * l * expm1(c2_nm_k / (wavelength_nm * kelvin)));
+}
+
+void optics_cct_to_xy(double kelvin, double xy[2])
+{
+    double t = smp_clamp(kelvin, 1000.0, 25000.0);
+    if (t >= OPTICS_CCT_DAYLIGHT_MIN_K) {
+        /* CIE 15:2004 eq. 3.3-3.4: the chromaticity of CIE daylight at correlated colour temperature T (valid
+         * 4000-25000 K; D65 is T = 6504 K, x 0.3127, y 0.3290). */
+        double t1 = 1e3 / t, t2 = t1 * t1, t3 = t2 * t1;
+        double x = t <= 7000.0 ? -4.6070 * t3 + 2.9678 * t2 + 0.09911 * t1 + 0.244063
+                               : -2.0064 * t3 + 1.9018 * t2 + 0.24748 * t1 + 0.237040;
+        xy[0] = x;
+        xy[1] = -3.000 * x * x + 2.870 * x - 0.275;
+        return;
+    }
+    /* A black body integrated against the colour matching functions of the table (400-700 nm at 10 nm; the
+     * CMFs outside carry under 0.5 % of X, Y and Z for these temperatures). */
+    double xyz[3] = {0.0, 0.0, 0.0};
+    for (int i = 0; i < OPTICS_CIE_COUNT; i++) {
+        double m = planck_relative(cie_rows[i].wavelength_nm, t);
+        xyz[0] += m * cie_rows[i].x_bar;
+        xyz[1] += m * cie_rows[i].y_bar;
+        xyz[2] += m * cie_rows[i].z_bar;
+    }
+    double sum = xyz[0] + xyz[1] + xyz[2];
+    xy[0] = xyz[0] / sum;
+    xy[1] = xyz[1] / sum;
+}
+
+void optics_cct_to_linear_rgb(double kelvin, double rgb[3])
+{
+    double xy[2];
+    optics_cct_to_xy(kelvin, xy);
+    double xyz[3] = {xy[0] / xy[1], 1.0, (1.0 - xy[0] - xy[1]) / xy[1]};
+    optics_xyz_to_linear_rgb(xyz, rgb);
+    double y = 0.0;
+    for (int k = 0; k < 3; k++) {
+        if (rgb[k] < 0.0) rgb[k] = 0.0;
+        y += rgb_to_xyz[1][k] * rgb[k];
+    }
+    for (int k = 0; k < 3; k++)
+        rgb[k] /= y;
+}
+
+void optics_white_balance_gains(double white_kelvin, double degree, double gains[3])
+{
+    double w[3], y = 0.0;
+    optics_cct_to_linear_rgb(white_kelvin, w);
+    for (int k = 0; k < 3; k++) {
+        /* A channel the light lacks (below ~1900 K) is not amplified without bound: 1 % of the white. */
+        gains[k] = pow(w[k] > 0.01 ? w[k] : 0.01, -degree);
+        y += rgb_to_xyz[1][k] * w[k] * gains[k];
+    }
+    for (int k = 0; k < 3; k++)
+        gains[k] /= y;
+}
+
 /* Individual typology angle, ITA = atan((L* - 50) / b*) * 180 / pi (issue 3; Chardon et al. 1991). */
 double optics_ita_deg(const double lab[3])
 {

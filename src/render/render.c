@@ -116,6 +116,11 @@ void render_frame_defaults(render_frame *f)
     }
     f->specular_f0 = 0.028f;
     f->roughness = 0.45f;
+    f->film_f0 = 0.02f;
+    f->film_roughness = 0.05f;
+    f->film_coverage = 0.0f;
+    f->film_ripple_mm = 2.5f;
+    f->film_ripple_slope = 0.45f;
     f->exposure = 1.0f;
     render_hair_frame_defaults(f);
 }
@@ -775,6 +780,11 @@ static void draw_scene(render_context *rc, const render_frame *f)
     }
     glUniform1f(uloc(p, "u_specular_f0"), f->specular_f0);
     glUniform1f(uloc(p, "u_roughness"), f->roughness);
+    glUniform1f(uloc(p, "u_film_f0"), f->film_f0);
+    glUniform1f(uloc(p, "u_film_roughness"), f->film_roughness);
+    glUniform1f(uloc(p, "u_film_coverage"), fminf(fmaxf(f->film_coverage, 0.0f), 1.0f));
+    glUniform1f(uloc(p, "u_film_ripple_mm"), f->film_ripple_mm);
+    glUniform1f(uloc(p, "u_film_ripple_slope"), f->film_ripple_slope);
     glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)ss);
     glUniform1i(uloc(p, "u_grid_size"), rc->grid_size);
     glUniform1i(uloc(p, "u_dot_count"), rc->dot_count);

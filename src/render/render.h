@@ -47,7 +47,16 @@ typedef struct render_frame {
     const optics_table *optics;      /* baked optics: each dot's colour and blur; NULL draws no pigment */
     int fitzpatrick;                 /* skin type 1..6, the table's row */
     float specular_f0;               /* skin's normal-incidence reflectance (~0.028 for n = 1.4) */
-    float roughness;                 /* GGX roughness of the skin surface */
+    float roughness;                 /* GGX roughness of the skin surface (alpha = roughness^2) */
+    /* A water film over the skin (a wet scalp): a second, sharp GGX lobe of reflectance film_f0 (0.02 for
+     * water) and roughness film_roughness, over film_coverage of the surface (0 = dry: the default, and
+     * nothing changes). Under the film the skin's own sheen goes (skin and water have nearly the same
+     * refractive index), and the light entering the skin is what the film does not reflect. */
+    float film_f0, film_roughness, film_coverage;
+    /* The film is uneven (beads and runs of water): its thickness varies over about film_ripple_mm (default
+     * 1.6), tilting its surface by up to film_ripple_slope radians (default 0.15), so the sun's reflection
+     * breaks into glints where the skin faces the half-way direction. Both assumptions (docs/model.md). */
+    float film_ripple_mm, film_ripple_slope;
     float exposure;                  /* scale before tone mapping */
     int layer_count;                 /* dot layers (sessions, then touch-ups) */
     ageing_layer_state layers[AGEING_MAX_LAYERS]; /* each layer's state now (ageing_evaluate) */

@@ -48,6 +48,101 @@ static void light_azimuth_zero_should_come_from_the_face_and_ninety_from_the_lef
     assert_near(f.light_dir[1], 1.0, 1e-6); /* overhead */
 }
 
+static double luminance(const float rgb[3])
+{
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+}
+
+static void every_preset_should_be_named_in_the_usage_and_found_by_its_name(void **state)
+{
+    (void)state;
+    assert_int_equal(app_light_preset_count(), 8);
+    char names[256];
+    app_light_preset_names(names, sizeof names);
+    assert_string_equal(names, "daylight, clinic, sun, overcast, bathroom, office, flash, wet");
+    for (int i = 0; i < app_light_preset_count(); ++i) {
+        const app_light_preset *p = app_light_preset_at(i);
+        assert_non_null(strstr(app_options_usage, p->name));
+        assert_int_equal(app_light_preset_index(p->name), i);
+        app_light l = app_scene_light(p->name, NULL);
+        assert_string_equal(l.preset, p->name);
+        /* The key's luminance is the preset's intensity; the white balance keeps it. */
+        assert_near(luminance(l.key_radiance), p->key_intensity, 1e-4 * p->key_intensity);
+        assert_near(l.film_coverage, p->film_coverage, 0.0);
+    }
+    assert_int_equal(app_light_preset_index("disco"), -1);
+    assert_string_equal(app_scene_light(NULL, NULL).preset, "daylight");
+    assert_true(app_scene_light("wet", NULL).film_coverage > 0.0f);
+    assert_true(app_scene_light("daylight", NULL).film_coverage == 0.0f);
+}
+
+static void light_options_should_override_the_presets_key(void **state)
+{
+    (void)state;
+    app_options o;
+    smp_error err = {0};
+    char *argv[] = {"x", "--light-preset", "bathroom", "--light-intensity", "0.5", "--light-kelvin", "6504"};
+    assert_int_equal(app_options_parse(&o, 7, argv, 1, "--light-preset --light-intensity --light-kelvin", &err),
+                     SMP_OK);
+    app_light base = app_scene_light("bathroom", NULL), l = app_scene_light(o.light_preset, &o);
+    assert_near(luminance(l.key_radiance), 0.5 * luminance(base.key_radiance), 1e-4);
+    assert_near(l.key_kelvin, 6504.0, 0.0);
+    /* A D65 key renders white: the lamp became daylight. */
+    assert_near(l.key_radiance[0] / l.key_radiance[2], 1.0, 0.01);
+    assert_true(base.key_radiance[0] > 1.5 * base.key_radiance[2]);
+    /* The sky and ground stay the preset's (they are rebalanced to the new key, so only their colour moves). */
+    assert_near(luminance(l.sky_radiance), luminance(base.sky_radiance), 0.05 * luminance(base.sky_radiance));
+    char *bad[] = {"x", "--light-preset", "disco"};
+    assert_int_equal(app_options_parse(&o, 3, bad, 1, "--light-preset", &err), SMP_ERR_INPUT);
+    assert_non_null(strstr(err.message, "daylight, clinic, sun, overcast, bathroom, office, flash, wet"));
+}
+
+static void flash_should_follow_the_camera_until_given_a_direction(void **state)
+{
+    app_scene *s = *state;
+    app_light l = app_scene_light("flash", NULL);
+    assert_true(l.on_camera);
+    app_view views[] = {APP_VIEW_FRONT, APP_VIEW_LEFT, APP_VIEW_TOP, APP_VIEW_THREE_QUARTER};
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; ++i) {
+        app_camera cam = app_scene_view_camera(s, views[i], 0.0, 4.0 / 3.0);
+        render_frame f;
+        app_scene_frame(s, &cam, &l, 100.0, 64, 48, &f);
+        vec3 d;
+        glm_vec3_sub(cam.eye_mm, cam.target_mm, d);
+        glm_vec3_normalize(d);
+        assert_near(glm_vec3_dot(d, f.light_dir), 1.0, 1e-5);
+    }
+    app_options o;
+    smp_error err = {0};
+    char *argv[] = {"x", "--light-azimuth", "90"};
+    assert_int_equal(app_options_parse(&o, 3, argv, 1, "--light-azimuth", &err), SMP_OK);
+    l = app_scene_light("flash", &o);
+    assert_false(l.on_camera);
+    assert_near(l.azimuth_deg, 90.0, 0.0);
+}
+
+static void sweep_should_step_from_overhead_to_raking_and_the_window_back(void **state)
+{
+    (void)state;
+    for (int n = 2; n <= 360; n += 179) {
+        assert_near(app_light_sweep_elevation_deg(0, n), 90.0, 1e-12);
+        assert_near(app_light_sweep_elevation_deg(n - 1, n), 5.0, 1e-12);
+        for (int i = 1; i < n; ++i)
+            assert_near(app_light_sweep_elevation_deg(i - 1, n) - app_light_sweep_elevation_deg(i, n), 85.0 / (n - 1),
+                        1e-9);
+    }
+    assert_near(app_light_sweep_phase_elevation_deg(0.0), 90.0, 1e-12);
+    assert_near(app_light_sweep_phase_elevation_deg(0.5), 5.0, 1e-12);
+    assert_near(app_light_sweep_phase_elevation_deg(1.0), 90.0, 1e-12);
+    app_options o;
+    smp_error err = {0};
+    char *both[] = {"x", "--light-sweep", "4", "--light-elevation", "20"};
+    assert_int_equal(app_options_parse(&o, 5, both, 1, "--light-sweep --light-elevation", &err), SMP_ERR_INPUT);
+    char *one[] = {"x", "--light-sweep", "4"};
+    assert_int_equal(app_options_parse(&o, 3, one, 1, "--light-sweep", &err), SMP_OK);
+    assert_int_equal(o.light_sweep, 4);
+}
+
 static void far_views_should_look_at_the_head_from_their_side(void **state)
 {
     app_scene *s = *state;
@@ -112,6 +207,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(light_azimuth_zero_should_come_from_the_face_and_ninety_from_the_left),
+        cmocka_unit_test(every_preset_should_be_named_in_the_usage_and_found_by_its_name),
+        cmocka_unit_test(light_options_should_override_the_presets_key),
+        cmocka_unit_test(flash_should_follow_the_camera_until_given_a_direction),
+        cmocka_unit_test(sweep_should_step_from_overhead_to_raking_and_the_window_back),
         cmocka_unit_test(far_views_should_look_at_the_head_from_their_side),
         cmocka_unit_test(closeups_should_frame_about_six_centimetres_of_scalp),
         cmocka_unit_test(midline_should_run_from_glabella_over_the_vertex_to_the_nape),

@@ -23,4 +23,14 @@ days=$(sed -n 's/^timeline at exit: \([0-9.]*\) days$/\1/p' "$tmp/out")
 if [ $rc -ne 0 ] || [ -z "$days" ] || ! python3 -c "import sys; sys.exit(0 if float('$days') > 100 else 1)"; then
     echo "play did not move the timeline: exit $rc, '$days' days"; cat "$tmp/out" "$tmp/err"; exit 1
 fi
-echo "2 passed, 0 failed"
+# L steps to the next light preset (daylight, then clinic); G starts the light sweep from overhead down.
+SMP_WINDOW_FRAMES=3 SMP_WINDOW_EVENTS=key:l,key:g timeout 300 xvfb-run -a -s "-screen 0 1280x720x24" "$smpsim" \
+    --width 320 --height 180 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+light=$(sed -n 's/^light at exit: \(.*\)$/\1/p' "$tmp/out")
+elevation=$(sed -n 's/.* elevation \([0-9.]*\) deg.*/\1/p' <<<"$light")
+if [ $rc -ne 0 ] || [[ "$light" != clinic*sweeping ]] || \
+   ! python3 -c "import sys; sys.exit(0 if 5 < float('$elevation') < 90 else 1)"; then
+    echo "L and G did not change the light: exit $rc, '$light'"; cat "$tmp/out" "$tmp/err"; exit 1
+fi
+echo "3 passed, 0 failed"

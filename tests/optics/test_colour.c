@@ -247,6 +247,76 @@ static void ita_should_follow_its_definition_and_classes(void **state)
     assert_int_equal(optics_ita_classify(-30.0), OPTICS_ITA_DARK);
 }
 
+static double luminance(const double rgb[3])
+{
+    double xyz[3];
+    optics_linear_rgb_to_xyz(rgb, xyz);
+    return xyz[1];
+}
+
+static void colour_temperature_6504_k_should_be_the_d65_white(void **state)
+{
+    (void)state;
+    double rgb[3], xy[2];
+    optics_cct_to_linear_rgb(6504.0, rgb);
+    for (int k = 0; k < 3; k++) assert_near(rgb[k], 1.0, 0.005);
+    optics_cct_to_xy(6504.0, xy); /* D65: x 0.3127, y 0.3290 (CIE 15) */
+    assert_near(xy[0], 0.3127, 0.0005);
+    assert_near(xy[1], 0.3290, 0.0005);
+}
+
+static void colour_temperature_should_give_a_black_body_below_5000_k(void **state)
+{
+    (void)state;
+    /* CIE illuminant A is a black body at 2856 K: x 0.44757, y 0.40745 (CIE 15). The table's 10 nm steps over
+     * 400-700 nm keep it within 0.001. */
+    double xy[2];
+    optics_cct_to_xy(2856.0, xy);
+    assert_near(xy[0], 0.44757, 0.001);
+    assert_near(xy[1], 0.40745, 0.001);
+}
+
+static void colour_temperature_should_be_warm_below_and_bluish_above_d65_at_luminance_1(void **state)
+{
+    (void)state;
+    double warm[3], blue[3], hot[3];
+    optics_cct_to_linear_rgb(2700.0, warm);
+    assert_true(warm[0] > warm[1] && warm[1] > warm[2]);
+    assert_true(warm[0] > 1.5 * warm[2]);
+    optics_cct_to_linear_rgb(10000.0, blue);
+    assert_true(blue[2] > blue[1] && blue[1] > blue[0]);
+    optics_cct_to_linear_rgb(1500.0, hot); /* outside the sRGB gamut: clipped, never negative */
+    for (int k = 0; k < 3; k++) assert_true(hot[k] >= 0.0);
+    assert_near(luminance(warm), 1.0, 1e-9);
+    assert_near(luminance(blue), 1.0, 1e-9);
+    assert_near(luminance(hot), 1.0, 1e-9);
+    /* Warmer at every step down the scale: r / b falls as the temperature rises, across the switch (from
+     * 2000 K: below, the black body has no blue left in sRGB). */
+    double prev = 1e9;
+    for (double t = 2000.0; t <= 12000.0; t += 250.0) {
+        double c[3];
+        optics_cct_to_linear_rgb(t, c);
+        assert_true(c[0] / c[2] < prev);
+        prev = c[0] / c[2];
+    }
+}
+
+static void white_balance_should_render_its_white_neutral_at_degree_1_and_change_nothing_at_0(void **state)
+{
+    (void)state;
+    double w[3], g[3];
+    optics_cct_to_linear_rgb(2900.0, w);
+    optics_white_balance_gains(2900.0, 1.0, g);
+    for (int k = 0; k < 3; k++) assert_near(w[k] * g[k], 1.0, 1e-9);
+    optics_white_balance_gains(2900.0, 0.0, g);
+    for (int k = 0; k < 3; k++) assert_near(g[k], 1.0, 1e-9);
+    /* In between the light stays warm, less so, at its own luminance. */
+    optics_white_balance_gains(2900.0, 0.7, g);
+    double b[3] = {w[0] * g[0], w[1] * g[1], w[2] * g[2]};
+    assert_true(b[0] > b[1] && b[1] > b[2] && b[0] / b[2] < w[0] / w[2]);
+    assert_near(luminance(b), 1.0, 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +334,10 @@ int main(void)
         cmocka_unit_test(a_constant_reflectance_should_scale_y_and_keep_the_white_chromaticity),
         cmocka_unit_test(reflectance_to_xyz_should_reject_bands_that_do_not_increase),
         cmocka_unit_test(ita_should_follow_its_definition_and_classes),
+        cmocka_unit_test(colour_temperature_6504_k_should_be_the_d65_white),
+        cmocka_unit_test(colour_temperature_should_give_a_black_body_below_5000_k),
+        cmocka_unit_test(colour_temperature_should_be_warm_below_and_bluish_above_d65_at_luminance_1),
+        cmocka_unit_test(white_balance_should_render_its_white_neutral_at_degree_1_and_change_nothing_at_0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
