@@ -394,11 +394,11 @@ typedef struct placer {
     dot_hash hash;
 } placer;
 
-/* Room for `centres` more centres and 3 x that many dots. */
-static bool placer_reserve(placer *P, int centres)
+/* Room for n more centres and n more dots (a layer places at most its target of dots, in fewer centres). */
+static bool placer_reserve(placer *P, int n)
 {
-    if (P->centre_count + centres > P->centre_cap) {
-        int cap = P->centre_cap + P->centre_cap / 2 + centres + 64;
+    if (P->centre_count + n > P->centre_cap) {
+        int cap = P->centre_cap + P->centre_cap / 2 + n + 64;
         float(*c)[3] = realloc(P->centres, sizeof *c * (size_t)cap);
         if (c) P->centres = c;
         centre_info *in = realloc(P->info, sizeof *in * (size_t)cap);
@@ -408,8 +408,8 @@ static bool placer_reserve(placer *P, int centres)
         if (!c || !in || !nx) return false;
         P->centre_cap = cap;
     }
-    if (P->dot_count + 3 * centres > P->dot_cap) {
-        int cap = P->dot_cap + P->dot_cap / 2 + 3 * centres + 64;
+    if (P->dot_count + n > P->dot_cap) {
+        int cap = P->dot_cap + P->dot_cap / 2 + n + 64;
         pigment_dot *d = realloc(P->dots, sizeof *d * (size_t)cap);
         if (!d) return false;
         P->dots = d;
@@ -725,28 +725,34 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
         field->scar_margin_mm = SCAR_LOSS_RADIUS_MM + edge_mm + spread;
     }
 
-    /* The dots by layer, each in placement order (the plan without scars first, then each scar's). With
-     * scars, scar tissue keeps less ink (atrophic scars least) and loses it faster (scalp/scar.h). */
-    field->dots = malloc(sizeof *field->dots * (size_t)(P.dot_count > 0 ? P.dot_count : 1));
-    if (!field->dots) goto nomem;
-    for (int l = 0; l < layer_count; ++l) {
-        int placed = 0;
-        for (int i = 0; i < P.centre_count; ++i) {
-            const centre_info *c = &P.info[i];
-            if (c->layer != l || !c->alive) continue;
-            for (int j = 0; j < c->dot_count; ++j) {
-                pigment_dot *d = &field->dots[field->count++];
-                *d = P.dots[c->first_dot + j];
-                if (with_scars) {
-                    d->ink *= scalp_scar_pigment_uptake(scars, d->position_mm);
-                    d->fade_rate = scalp_scar_fade_rate_factor(scars, d->position_mm);
-                }
+    /* The dots by layer, each in placement order (the plan without scars first, then each scar's): as placed
+     * when no scar placed any again. */
+    if (edge_mm == 0.0f) {
+        field->dots = P.dots;
+        field->count = P.dot_count;
+        P.dots = NULL;
+        for (int i = 0; i < P.centre_count; ++i) field->layer_dot_count[P.info[i].layer] += P.info[i].dot_count;
+    } else {
+        field->dots = malloc(sizeof *field->dots * (size_t)(P.dot_count > 0 ? P.dot_count : 1));
+        if (!field->dots) goto nomem;
+        for (int l = 0; l < layer_count; ++l)
+            for (int i = 0; i < P.centre_count; ++i) {
+                const centre_info *c = &P.info[i];
+                if (c->layer != l || !c->alive) continue;
+                memcpy(&field->dots[field->count], &P.dots[c->first_dot], sizeof *field->dots * (size_t)c->dot_count);
+                field->count += c->dot_count;
+                field->layer_dot_count[l] += c->dot_count;
             }
-            placed += c->dot_count;
-        }
-        field->layer_dot_count[l] = placed;
-        if (placed > 0) field->min_spacing_mm = fminf(field->min_spacing_mm, r_base[l] / sqrtf(fmaxf(w_top, 0.25f)));
     }
+    /* Scar tissue keeps less ink (atrophic scars least) and loses it faster (scalp/scar.h). */
+    for (int i = 0; with_scars && i < field->count; ++i) {
+        pigment_dot *d = &field->dots[i];
+        d->ink *= scalp_scar_pigment_uptake(scars, d->position_mm);
+        d->fade_rate = scalp_scar_fade_rate_factor(scars, d->position_mm);
+    }
+    for (int l = 0; l < layer_count; ++l)
+        if (field->layer_dot_count[l] > 0)
+            field->min_spacing_mm = fminf(field->min_spacing_mm, r_base[l] / sqrtf(fmaxf(w_top, 0.25f)));
     if (field->count == 0) {
         free(field->dots);
         field->dots = NULL;
