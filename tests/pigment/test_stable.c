@@ -1,7 +1,7 @@
 /* Stable dots: with the same seed, adding, removing or resizing a scar places dots again only near it. Every
- * dot farther than the field's scar_margin_mm from every scar's reach (in both plans) is the same, bit for bit
- * and in the same order, with and without the scar; near the scar, the scar's effects still hold: the plan
- * treats it (dots on it, at the density the raised weight asks for), its tissue keeps less ink and fades
+ * dot farther than the field's scar_margin_mm from every scar's reach (in both plans) is the same, bit for
+ * bit and in the same order, with and without the scar; near the scar, the scar's effects still hold: the
+ * plan treats it (dots on it, at the density the raised weight asks for), its tissue keeps less ink and fades
  * faster, and the Poisson-disk spacing holds across the seam between kept and re-placed dots. */
 #include "test_util.h"
 
@@ -24,7 +24,8 @@ static int setup_all(void **state)
     plan_init_default(&f->n6);
     f->n7_clusters = f->n6;
     if (!plan_pattern_from_name("7", false, &f->n7_clusters.patient.pattern)) return -1;
-    f->n7_clusters.clusters = (plan_clusters){.double_fraction = 0.3, .triple_fraction = 0.2, .spacing_mm = 1.0};
+    f->n7_clusters.clusters =
+        (plan_clusters){.double_fraction = 0.3, .triple_fraction = 0.2, .spacing_mm = 1.0};
     if (scalp_head_create(&f->head, &f->n6.head, &err) != SMP_OK) return -1;
     *state = f;
     return 0;
@@ -38,11 +39,12 @@ static int teardown_all(void **state)
     return 0;
 }
 
-static const plan_scar FUT_20 = {.type = PLAN_SCAR_FUT, .length_cm = 20, .width_mm = 2, .depth_mm = 0.4,
-                                 .height_above_nape_cm = 6};
-static const plan_scar FUT_14 = {.type = PLAN_SCAR_FUT, .length_cm = 14, .width_mm = 3, .depth_mm = 0.4,
-                                 .height_above_nape_cm = 6};
-static const plan_scar FUE_1500 = {.type = PLAN_SCAR_FUE, .count = 1500, .diameter_mm = 0.9, .depth_mm = 0.15};
+static const plan_scar FUT_20 = {
+    .type = PLAN_SCAR_FUT, .length_cm = 20, .width_mm = 2, .depth_mm = 0.4, .height_above_nape_cm = 6};
+static const plan_scar FUT_14 = {
+    .type = PLAN_SCAR_FUT, .length_cm = 14, .width_mm = 3, .depth_mm = 0.4, .height_above_nape_cm = 6};
+static const plan_scar FUE_1500 = {
+    .type = PLAN_SCAR_FUE, .count = 1500, .diameter_mm = 0.9, .depth_mm = 0.15};
 
 typedef struct built {
     plan plan;
@@ -55,7 +57,8 @@ static void build(const fixture *f, const plan *base, const plan_scar *scars, in
     smp_error err = {0};
     b->plan = *base;
     b->plan.scar_count = count;
-    for (int i = 0; i < count; ++i) b->plan.scars[i] = scars[i];
+    for (int i = 0; i < count; ++i)
+        b->plan.scars[i] = scars[i];
     if (scalp_scar_set_create(&b->scars, &f->head, &b->plan, &err) != SMP_OK) fail_msg("%s", err.message);
     if (pigment_field_create_with_scars(&b->field, &f->head, &b->plan, &b->scars, &err) != SMP_OK)
         fail_msg("%s", err.message);
@@ -72,7 +75,8 @@ static void release(built *b)
 static bool far_from(const scalp_scar_set *a, const scalp_scar_set *b, const float p[3], float margin)
 {
     float lo[3], hi[3];
-    for (int k = 0; k < 3; ++k) lo[k] = p[k] - margin, hi[k] = p[k] + margin;
+    for (int k = 0; k < 3; ++k)
+        lo[k] = p[k] - margin, hi[k] = p[k] + margin;
     return !scalp_scar_may_touch_box(a, lo, hi) && !scalp_scar_may_touch_box(b, lo, hi);
 }
 
@@ -83,18 +87,22 @@ static int assert_same_far_dots(const pigment_field *a, const pigment_field *b, 
 {
     int ia = 0, ib = 0, same = 0, near_a = 0, near_b = 0;
     for (;;) {
-        while (ia < a->count && !far_from(sa, sb, a->dots[ia].position_mm, margin)) ia++, near_a++;
-        while (ib < b->count && !far_from(sa, sb, b->dots[ib].position_mm, margin)) ib++, near_b++;
+        while (ia < a->count && !far_from(sa, sb, a->dots[ia].position_mm, margin))
+            ia++, near_a++;
+        while (ib < b->count && !far_from(sa, sb, b->dots[ib].position_mm, margin))
+            ib++, near_b++;
         if (ia == a->count || ib == b->count) break;
         if (memcmp(&a->dots[ia], &b->dots[ib], sizeof a->dots[ia]) != 0)
-            fail_msg("%s: far dot %d differs: (%.3f %.3f %.3f) session %d against (%.3f %.3f %.3f) session %d", what,
-                     same, a->dots[ia].position_mm[0], a->dots[ia].position_mm[1], a->dots[ia].position_mm[2],
-                     a->dots[ia].session, b->dots[ib].position_mm[0], b->dots[ib].position_mm[1],
-                     b->dots[ib].position_mm[2], b->dots[ib].session);
+            fail_msg(
+                "%s: far dot %d differs: (%.3f %.3f %.3f) session %d against (%.3f %.3f %.3f) session %d",
+                what, same, a->dots[ia].position_mm[0], a->dots[ia].position_mm[1],
+                a->dots[ia].position_mm[2], a->dots[ia].session, b->dots[ib].position_mm[0],
+                b->dots[ib].position_mm[1], b->dots[ib].position_mm[2], b->dots[ib].session);
         ia++, ib++, same++;
     }
     /* What is left of either is near the scars: the same count far from them. */
-    if (ia != a->count || ib != b->count) fail_msg("%s: a far dot of one field is missing from the other", what);
+    if (ia != a->count || ib != b->count)
+        fail_msg("%s: a far dot of one field is missing from the other", what);
     print_message("%s: %d dots farther than %.2f mm from the scars identical; %d and %d nearer\n", what, same,
                   (double)margin, near_a, near_b);
     return same;
@@ -118,10 +126,11 @@ static void assert_spacing_near_scars(const built *b)
         for (int j = 0; j < f->count; ++j) {
             if (i == j) continue;
             const float *p = f->dots[i].position_mm, *q = f->dots[j].position_mm;
-            float d = sqrtf((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) + (p[2] - q[2]) * (p[2] - q[2]));
+            float d = sqrtf((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) +
+                            (p[2] - q[2]) * (p[2] - q[2]));
             if (d < f->min_spacing_mm)
-                fail_msg("dots %d and %d (sessions %d, %d) %.3f mm apart, closer than %.3f", i, j, f->dots[i].session,
-                         f->dots[j].session, (double)d, (double)f->min_spacing_mm);
+                fail_msg("dots %d and %d (sessions %d, %d) %.3f mm apart, closer than %.3f", i, j,
+                         f->dots[i].session, f->dots[j].session, (double)d, (double)f->min_spacing_mm);
         }
     }
     assert_true(tested > 100);
@@ -130,9 +139,11 @@ static void assert_spacing_near_scars(const built *b)
 /* Dots by session, as pigment.h promises (later sessions after earlier ones). */
 static void assert_sorted_by_session(const pigment_field *f)
 {
-    for (int i = 1; i < f->count; ++i) assert_true(f->dots[i].session >= f->dots[i - 1].session);
+    for (int i = 1; i < f->count; ++i)
+        assert_true(f->dots[i].session >= f->dots[i - 1].session);
     int n = 0;
-    for (int l = 0; l < f->layer_count; ++l) n += f->layer_dot_count[l];
+    for (int l = 0; l < f->layer_count; ++l)
+        n += f->layer_dot_count[l];
     assert_int_equal(n, f->count);
 }
 
@@ -158,11 +169,14 @@ static void assert_scar_treated(const built *without, const built *with)
     assert_true(on > 20 && off > 100);
     assert_true(ink_on / on < 0.8 * (ink_off / off));
     double density = 0.0;
-    for (int i = 0; i < with->plan.session_count; ++i) density += with->plan.sessions[i].density_per_cm2;
-    for (int i = 0; i < with->plan.touch_up_count; ++i) density += with->plan.touch_ups[i].density_per_cm2;
+    for (int i = 0; i < with->plan.session_count; ++i)
+        density += with->plan.sessions[i].density_per_cm2;
+    for (int i = 0; i < with->plan.touch_up_count; ++i)
+        density += with->plan.touch_ups[i].density_per_cm2;
     double added = f->count - without->field.count;
     double expected = density * (f->treated_area_cm2 - without->field.treated_area_cm2);
-    print_message("the scar adds %.0f dots for %.0f expected; %d on its tissue in session 0\n", added, expected, on);
+    print_message("the scar adds %.0f dots for %.0f expected; %d on its tissue in session 0\n", added,
+                  expected, on);
     assert_true(expected > 100.0);
     assert_near(added, expected, 0.15 * expected);
 }
@@ -177,8 +191,9 @@ static void adding_a_fut_scar_should_place_dots_again_only_near_it(void **state)
         build(f, bases[k], &FUT_20, 1, &fut);
         assert_true(fut.field.scar_margin_mm > 2.0f && fut.field.scar_margin_mm < 6.0f);
         assert_int_equal(none.field.scar_margin_mm, 0);
-        int same = assert_same_far_dots(&none.field, &fut.field, &none.scars, &fut.scars, margin_of(&none, &fut),
-                                        k == 0 ? "Norwood 6, no scar / FUT" : "Norwood 7 clustered, no scar / FUT");
+        int same =
+            assert_same_far_dots(&none.field, &fut.field, &none.scars, &fut.scars, margin_of(&none, &fut),
+                                 k == 0 ? "Norwood 6, no scar / FUT" : "Norwood 7 clustered, no scar / FUT");
         assert_true(same > 25000);
         assert_scar_treated(&none, &fut);
         if (k == 0) assert_spacing_near_scars(&fut);

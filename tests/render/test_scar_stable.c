@@ -21,12 +21,14 @@ enum { W = 480, H = 360 };
 /* A pixel "differs" when a channel moves by more than this many 8-bit levels. */
 #define LEVELS 3
 
-#define FUT_20 "scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"height_above_nape_cm\":6,\"depth_mm\":0.4}]"
+#define FUT_20                                                                                               \
+    "scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"height_above_nape_cm\":6,\"depth_mm\":0.4}]"
 #define FUE_ONLY "scars=[{\"type\":\"fue\",\"count\":1500,\"diameter_mm\":0.9,\"depth_mm\":0.15}]"
-#define FUT_FUE                                                                                                       \
-    "scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"height_above_nape_cm\":6,\"depth_mm\":0.4},"           \
+#define FUT_FUE                                                                                              \
+    "scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"height_above_nape_cm\":6,\"depth_mm\":0.4}," \
     "{\"type\":\"fue\",\"count\":1500,\"diameter_mm\":0.9,\"depth_mm\":0.15}]"
-#define FUT_14 "scars=[{\"type\":\"fut\",\"length_cm\":14,\"width_mm\":3,\"height_above_nape_cm\":6,\"depth_mm\":0.4}]"
+#define FUT_14                                                                                               \
+    "scars=[{\"type\":\"fut\",\"length_cm\":14,\"width_mm\":3,\"height_above_nape_cm\":6,\"depth_mm\":0.4}]"
 
 typedef struct fixture {
     ui_gl *gl;
@@ -53,11 +55,13 @@ static int teardown_all(void **state)
  * default light and time; the frame comes back for projecting points. */
 static uint8_t *render_scars(fixture *f, const char *scars_set, app_scene *scene, render_frame *frame)
 {
-    char *argv[] = {"render", "--set", (char *)scars_set, "--view", "closeup-scar", "--width", "480", "--height", "360"};
+    char *argv[] = {"render",  "--set", (char *)scars_set, "--view", "closeup-scar",
+                    "--width", "480",   "--height",        "360"};
     app_options opts;
     smp_error err = {0};
     if (app_options_parse(&opts, 9, argv, 1, "--set --view --width --height", &err) != SMP_OK ||
-        app_scene_create(scene, &opts, NULL, &err) != SMP_OK || app_scene_upload(f->rc, scene, &err) != SMP_OK)
+        app_scene_create(scene, &opts, NULL, &err) != SMP_OK ||
+        app_scene_upload(f->rc, scene, &err) != SMP_OK)
         fail_msg("%s", err.message);
     app_camera cam = app_scene_view_camera(scene, APP_VIEW_CLOSEUP_SCAR, 0.0, (double)W / H);
     app_light light = app_scene_light(NULL, &opts);
@@ -73,7 +77,9 @@ static void mark_band(const scalp_scar_set *scars, const render_frame *frame, fl
     mat4 vp;
     glm_mat4_mul((vec4 *)frame->proj, (vec4 *)frame->view, vp);
     for (int i = 0; i < scars->point_count; ++i) {
-        vec4 p = {scars->points[i].position_mm[0], scars->points[i].position_mm[1], scars->points[i].position_mm[2], 1.0f}, c;
+        vec4 p = {scars->points[i].position_mm[0], scars->points[i].position_mm[1],
+                  scars->points[i].position_mm[2], 1.0f},
+             c;
         glm_mat4_mulv(vp, p, c);
         if (c[3] <= 0.0f) continue;
         float x = (c[0] / c[3] * 0.5f + 0.5f) * W, y = (0.5f - c[1] / c[3] * 0.5f) * H;
@@ -87,8 +93,8 @@ static void mark_band(const scalp_scar_set *scars, const render_frame *frame, fl
 }
 
 /* Share of the pixels that differ, over the whole image and outside the band. */
-static void differing_shares(const uint8_t *a, const uint8_t *b, const uint8_t *band, double *all, double *outside,
-                             double *band_share)
+static void differing_shares(const uint8_t *a, const uint8_t *b, const uint8_t *band, double *all,
+                             double *outside, double *band_share)
 {
     long n_diff = 0, n_out = 0, n_out_diff = 0, n_band = 0, n_any = 0, n_out_any = 0;
     for (int i = 0; i < W * H; ++i) {
@@ -111,8 +117,8 @@ static void differing_shares(const uint8_t *a, const uint8_t *b, const uint8_t *
     *all = (double)n_diff / (W * H);
     *outside = n_out ? (double)n_out_diff / n_out : 0.0;
     *band_share = (double)n_band / (W * H);
-    print_message("  (any change at all: %.1f %% of the image, %.2f %% outside the band)\n", 100.0 * n_any / (W * H),
-                  n_out ? 100.0 * n_out_any / n_out : 0.0);
+    print_message("  (any change at all: %.1f %% of the image, %.2f %% outside the band)\n",
+                  100.0 * n_any / (W * H), n_out ? 100.0 * n_out_any / n_out : 0.0);
 }
 
 /* The band's half-width in pixels: the widest scar's reach plus the dots' and the follicles' margins plus
@@ -138,9 +144,10 @@ static void compare(fixture *f, const char *set_a, const char *set_b, const char
     mark_band(&sb.scars, &fb, band_px, band);
     double all, outside, band_share;
     differing_shares(a, b, band, &all, &outside, &band_share);
-    print_message("%s: %.1f %% of the pixels differ by more than %d levels; %.2f %% outside the band of +-%.1f mm "
-                  "(%.0f %% of the image)\n",
-                  what, 100.0 * all, LEVELS, 100.0 * outside, band_px * 60.0 / W, 100.0 * band_share);
+    print_message(
+        "%s: %.1f %% of the pixels differ by more than %d levels; %.2f %% outside the band of +-%.1f mm "
+        "(%.0f %% of the image)\n",
+        what, 100.0 * all, LEVELS, 100.0 * outside, band_px * 60.0 / W, 100.0 * band_share);
     /* Outside the band nothing was placed differently; what is left is the renderer's own reach (a shadow
      * or a blur that crosses the band's edge). */
     assert_true(band_share < 0.6);
@@ -162,7 +169,8 @@ static void resizing_a_fut_scar_should_change_the_closeup_only_in_a_band_around_
     compare(*state, FUT_20, FUT_14, "a 20 cm x 2 mm FUT against 14 cm x 3 mm");
 }
 
-static void adding_a_fut_scar_to_a_fue_field_should_change_the_closeup_only_in_a_band_around_the_line(void **state)
+static void
+adding_a_fut_scar_to_a_fue_field_should_change_the_closeup_only_in_a_band_around_the_line(void **state)
 {
     /* The built-in plan's scars against its FUE field alone: the punches are all over the close-up, the band
      * is the line's. */
@@ -174,7 +182,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(adding_a_fut_scar_should_change_the_closeup_only_in_a_band_around_it),
         cmocka_unit_test(resizing_a_fut_scar_should_change_the_closeup_only_in_a_band_around_it),
-        cmocka_unit_test(adding_a_fut_scar_to_a_fue_field_should_change_the_closeup_only_in_a_band_around_the_line),
+        cmocka_unit_test(
+            adding_a_fut_scar_to_a_fue_field_should_change_the_closeup_only_in_a_band_around_the_line),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -32,11 +32,12 @@ static int teardown_all(void **state)
     return 0;
 }
 
-static const plan_scar FUT_20 = {.type = PLAN_SCAR_FUT, .length_cm = 20, .width_mm = 2, .depth_mm = 0.4,
-                                 .height_above_nape_cm = 6};
-static const plan_scar FUT_14 = {.type = PLAN_SCAR_FUT, .length_cm = 14, .width_mm = 3, .depth_mm = 0.4,
-                                 .height_above_nape_cm = 6};
-static const plan_scar FUE_1500 = {.type = PLAN_SCAR_FUE, .count = 1500, .diameter_mm = 0.9, .depth_mm = 0.15};
+static const plan_scar FUT_20 = {
+    .type = PLAN_SCAR_FUT, .length_cm = 20, .width_mm = 2, .depth_mm = 0.4, .height_above_nape_cm = 6};
+static const plan_scar FUT_14 = {
+    .type = PLAN_SCAR_FUT, .length_cm = 14, .width_mm = 3, .depth_mm = 0.4, .height_above_nape_cm = 6};
+static const plan_scar FUE_1500 = {
+    .type = PLAN_SCAR_FUE, .count = 1500, .diameter_mm = 0.9, .depth_mm = 0.15};
 
 typedef struct built {
     plan plan;
@@ -49,7 +50,8 @@ static void build(const fixture *f, const plan_scar *scars, int count, built *b)
     smp_error err = {0};
     b->plan = f->plan;
     b->plan.scar_count = count;
-    for (int i = 0; i < count; ++i) b->plan.scars[i] = scars[i];
+    for (int i = 0; i < count; ++i)
+        b->plan.scars[i] = scars[i];
     if (scalp_scar_set_create(&b->scars, &f->head, &b->plan, &err) != SMP_OK) fail_msg("%s", err.message);
     scalp_hair_params params;
     scalp_hair_params_default(&params, &b->plan.patient);
@@ -68,7 +70,8 @@ static void release(built *b)
 static bool far_from_scars(const built *a, const built *b, const float p[3], float margin)
 {
     float lo[3], hi[3];
-    for (int k = 0; k < 3; ++k) lo[k] = p[k] - margin, hi[k] = p[k] + margin;
+    for (int k = 0; k < 3; ++k)
+        lo[k] = p[k] - margin, hi[k] = p[k] + margin;
     return !scalp_scar_may_touch_box(&a->scars, lo, hi) && !scalp_scar_may_touch_box(&b->scars, lo, hi);
 }
 
@@ -78,20 +81,24 @@ static int assert_same_far_shafts(const built *a, const built *b, const char *wh
     int ia = 0, ib = 0, same = 0, near_a = 0, near_b = 0;
     const float margin = SCALP_HAIR_SCAR_MARGIN_MM;
     for (;;) {
-        while (ia < a->hair.count && !far_from_scars(a, b, a->hair.shafts[ia].root_mm, margin)) ia++, near_a++;
-        while (ib < b->hair.count && !far_from_scars(a, b, b->hair.shafts[ib].root_mm, margin)) ib++, near_b++;
+        while (ia < a->hair.count && !far_from_scars(a, b, a->hair.shafts[ia].root_mm, margin))
+            ia++, near_a++;
+        while (ib < b->hair.count && !far_from_scars(a, b, b->hair.shafts[ib].root_mm, margin))
+            ib++, near_b++;
         if (ia == a->hair.count || ib == b->hair.count) break;
         if (memcmp(&a->hair.shafts[ia], &b->hair.shafts[ib], sizeof a->hair.shafts[ia]) != 0)
-            fail_msg("%s: far shaft %d (of %d) differs: root (%.3f %.3f %.3f) against (%.3f %.3f %.3f)", what, same,
-                     a->hair.count, a->hair.shafts[ia].root_mm[0], a->hair.shafts[ia].root_mm[1],
-                     a->hair.shafts[ia].root_mm[2], b->hair.shafts[ib].root_mm[0], b->hair.shafts[ib].root_mm[1],
-                     b->hair.shafts[ib].root_mm[2]);
+            fail_msg("%s: far shaft %d (of %d) differs: root (%.3f %.3f %.3f) against (%.3f %.3f %.3f)", what,
+                     same, a->hair.count, a->hair.shafts[ia].root_mm[0], a->hair.shafts[ia].root_mm[1],
+                     a->hair.shafts[ia].root_mm[2], b->hair.shafts[ib].root_mm[0],
+                     b->hair.shafts[ib].root_mm[1], b->hair.shafts[ib].root_mm[2]);
         ia++, ib++, same++;
     }
-    while (ia < a->hair.count) assert_false(far_from_scars(a, b, a->hair.shafts[ia++].root_mm, margin));
-    while (ib < b->hair.count) assert_false(far_from_scars(a, b, b->hair.shafts[ib++].root_mm, margin));
-    print_message("%s: %d shafts far from the scars identical; %d and %d within %.1f mm of them\n", what, same,
-                  near_a, near_b, (double)margin);
+    while (ia < a->hair.count)
+        assert_false(far_from_scars(a, b, a->hair.shafts[ia++].root_mm, margin));
+    while (ib < b->hair.count)
+        assert_false(far_from_scars(a, b, b->hair.shafts[ib++].root_mm, margin));
+    print_message("%s: %d shafts far from the scars identical; %d and %d within %.1f mm of them\n", what,
+                  same, near_a, near_b, (double)margin);
     return same;
 }
 
@@ -99,8 +106,10 @@ static int assert_same_far_shafts(const built *a, const built *b, const char *wh
 static void assert_no_follicles_on_tissue(const built *a, const built *b)
 {
     int on_a = 0, on_b = 0;
-    for (int i = 0; i < a->hair.count; ++i) on_a += scalp_scar_tissue(&b->scars, a->hair.shafts[i].root_mm) >= 1.0f;
-    for (int i = 0; i < b->hair.count; ++i) on_b += scalp_scar_tissue(&b->scars, b->hair.shafts[i].root_mm) >= 1.0f;
+    for (int i = 0; i < a->hair.count; ++i)
+        on_a += scalp_scar_tissue(&b->scars, a->hair.shafts[i].root_mm) >= 1.0f;
+    for (int i = 0; i < b->hair.count; ++i)
+        on_b += scalp_scar_tissue(&b->scars, b->hair.shafts[i].root_mm) >= 1.0f;
     print_message("roots on full scar tissue: %d without the scar, %d with it\n", on_a, on_b);
     assert_true(on_a > 100);
     /* Only hairs of units just off the tissue whose roots spread (0.04 mm sd) onto it. */
@@ -154,8 +163,10 @@ static void adding_a_fut_scar_beside_a_fue_field_should_change_only_the_follicle
     int ia = 0, ib = 0, same = 0;
     const float margin = SCALP_HAIR_SCAR_MARGIN_MM;
     for (;;) {
-        while (ia < fue.hair.count && !far_from_scars(&fut, &fut, fue.hair.shafts[ia].root_mm, margin)) ia++;
-        while (ib < all.hair.count && !far_from_scars(&fut, &fut, all.hair.shafts[ib].root_mm, margin)) ib++;
+        while (ia < fue.hair.count && !far_from_scars(&fut, &fut, fue.hair.shafts[ia].root_mm, margin))
+            ia++;
+        while (ib < all.hair.count && !far_from_scars(&fut, &fut, all.hair.shafts[ib].root_mm, margin))
+            ib++;
         if (ia == fue.hair.count || ib == all.hair.count) break;
         assert_memory_equal(&fue.hair.shafts[ia], &all.hair.shafts[ib], sizeof fue.hair.shafts[ia]);
         ia++, ib++, same++;
