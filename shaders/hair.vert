@@ -4,7 +4,7 @@
 // sub-pixel phase) with its opacity scaled by true width / drawn width and true length / drawn length, so
 // its mean coverage is the same at every distance. The Hann footprint gets a one-pixel margin of geometry
 // so every pixel it touches is fully covered and MSAA does not cut it again. Hairs whose opacity would drop
-// below u_min_alpha are thinned by a hash of their index and the rest drawn at u_min_alpha (Cook et al.
+// below u_min_alpha are thinned by a hash of their root and the rest drawn at u_min_alpha (Cook et al.
 // 2007, stochastic simplification): same expected tone, no flicker as the camera moves.
 layout(location = 0) in vec2 a_corner;   // x across (-1..1), y along (0..1)
 layout(location = 1) in vec3 i_root_mm;
@@ -33,10 +33,17 @@ flat out vec2 v_hann;            // weight of the Hann profile across and along 
 
 uint hair_hash(uint x)
 {
-    // PCG output permutation (O'Neill 2014) on the instance index.
+    // PCG output permutation (O'Neill 2014).
     uint state = x * 747796405u + 2891336453u;
     uint word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
     return (word >> 22u) ^ word;
+}
+
+// A hair's thinning key: a hash of its root's position, not of its index, so that a hair keeps its choice
+// when others come and go (a scar removes the follicles on it and shifts every later index; scalp/hair.h).
+uint hair_key(vec3 root)
+{
+    return hair_hash(floatBitsToUint(root.x) ^ hair_hash(floatBitsToUint(root.y) ^ hair_hash(floatBitsToUint(root.z))));
 }
 
 void main()
@@ -78,7 +85,7 @@ void main()
     float alpha = (d / w) * (seen / l);
     if (!shadow && alpha < u_min_alpha) {
         float keep = alpha / u_min_alpha;
-        if (float(hair_hash(uint(gl_InstanceID)) >> 8) * (1.0 / 16777216.0) >= keep) {
+        if (float(hair_key(i_root_mm) >> 8) * (1.0 / 16777216.0) >= keep) {
             gl_Position = vec4(2.0, 2.0, 2.0, 1.0); // all four corners outside: the strip is dropped
             return;
         }

@@ -38,6 +38,13 @@ uint hair_hash(uint x)
     return (word >> 22u) ^ word;
 }
 
+// A hair's thinning key: a hash of its root's position, not of its index, so that a hair keeps its choice
+// when others come and go (a scar removes the follicles on it and shifts every later index; scalp/hair.h).
+uint hair_key(vec3 root)
+{
+    return hair_hash(floatBitsToUint(root.x) ^ hair_hash(floatBitsToUint(root.y) ^ hair_hash(floatBitsToUint(root.z))));
+}
+
 void main()
 {
     vec3 n = i_normal;
@@ -65,7 +72,7 @@ void main()
     float gain = 1.0;
     if (peak < u_min_darkening) {
         float keep = peak / u_min_darkening;
-        if (pigment <= 0.0 || float(hair_hash(uint(gl_InstanceID)) >> 8) * (1.0 / 16777216.0) >= keep ||
+        if (pigment <= 0.0 || float(hair_key(i_root_mm) >> 8) * (1.0 / 16777216.0) >= keep ||
             dot(to_eye, n) < 0.0) {
             gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
             return;

@@ -29,7 +29,9 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* smpsim bench --placement [--runs N]: pigment_field_create on the plan's head, N times (default 5), one
- * thread; the head is built once and not timed. Reports the dot count, the best and the median time. */
+ * thread; the head is built once and not timed. Reports the dot count, the best and the median time; for a
+ * plan with scars, the same for pigment_field_create_with_scars (the scar layout built once, not timed) in
+ * "with_scars". */
 static int bench_placement(int argc, char **argv, int runs)
 {
     app_options opts;
@@ -41,21 +43,33 @@ static int bench_placement(int argc, char **argv, int runs)
     app_options_apply_seed(&opts, &p);
     scalp_head head;
     if (scalp_head_create(&head, &p.head, &err) != SMP_OK) return app_fail("bench", &err);
-    double *s = malloc(sizeof *s * (size_t)runs);
-    int status = 0, dots = 0;
-    double area = 0.0;
-    for (int i = 0; s && i < runs; ++i) {
-        pigment_field field;
-        double t0 = now_s();
-        if (pigment_field_create(&field, &head, &p, &err) != SMP_OK) {
-            status = app_fail("bench", &err);
-            break;
-        }
-        s[i] = now_s() - t0;
-        dots = field.count;
-        area = field.treated_area_cm2;
-        pigment_field_destroy(&field);
+    scalp_scar_set scars = {0};
+    if (p.scar_count > 0 && scalp_scar_set_create(&scars, &head, &p, &err) != SMP_OK) {
+        scalp_head_destroy(&head);
+        return app_fail("bench", &err);
     }
+    double *s = malloc(sizeof *s * (size_t)runs * 2), *s_scars = s ? s + runs : NULL;
+    int status = 0, dots = 0, dots_scars = 0;
+    double area = 0.0;
+    /* Alternating, so the two see the same load on a shared machine. */
+    for (int i = 0; s && i < runs; ++i)
+        for (int with = 0; with < (p.scar_count > 0 ? 2 : 1); ++with) {
+            pigment_field field;
+            double t0 = now_s();
+            if (pigment_field_create_with_scars(&field, &head, &p, with ? &scars : NULL, &err) != SMP_OK) {
+                status = app_fail("bench", &err);
+                i = runs;
+                break;
+            }
+            (with ? s_scars : s)[i] = now_s() - t0;
+            if (with) {
+                dots_scars = field.count;
+            } else {
+                dots = field.count;
+                area = field.treated_area_cm2;
+            }
+            pigment_field_destroy(&field);
+        }
     if (!s) status = app_fail("bench", &(smp_error){SMP_ERR_NOMEM, "out of memory"});
     if (status == 0) {
         qsort(s, (size_t)runs, sizeof *s, cmp_double);
@@ -67,12 +81,21 @@ static int bench_placement(int argc, char **argv, int runs)
         cJSON_AddNumberToObject(j, "seconds_best", s[0]);
         cJSON_AddNumberToObject(j, "seconds_median", s[runs / 2]);
         cJSON_AddNumberToObject(j, "dots_per_second", dots / s[0]);
+        if (p.scar_count > 0) {
+            qsort(s_scars, (size_t)runs, sizeof *s_scars, cmp_double);
+            cJSON *w = cJSON_AddObjectToObject(j, "with_scars");
+            cJSON_AddNumberToObject(w, "scars", p.scar_count);
+            cJSON_AddNumberToObject(w, "dots", dots_scars);
+            cJSON_AddNumberToObject(w, "seconds_best", s_scars[0]);
+            cJSON_AddNumberToObject(w, "seconds_median", s_scars[runs / 2]);
+        }
         char *text = cJSON_Print(j);
         if (text) printf("%s\n", text);
         free(text);
         cJSON_Delete(j);
     }
     free(s);
+    scalp_scar_set_destroy(&scars);
     scalp_head_destroy(&head);
     return status;
 }
@@ -109,7 +132,8 @@ int app_cmd_bench(int argc, char **argv)
                "Renders N frames (default 120) of a full camera orbit around the head offscreen\nat --width x "
                "--height (default 1280x720) and prints JSON timings. With --scrub the camera\nstays and each frame "
                "moves the time instead, from day 0 to 20 years (the timeline\nslider). With --placement, times the "
-               "dot placement of the plan N times (default 5;\nno rendering).\n\n%s",
+               "dot placement of the plan N times (default 5;\nno rendering), without and, for a plan with scars, with them "
+               "(\"with_scars\").\n\n%s",
                app_options_usage);
         return 0;
     }

@@ -16,6 +16,10 @@
  * fall between the clusters already there. The dots of a cluster sit clusters.spacing_mm apart (jittered)
  * around its centre, in the tangent plane, at a random orientation.
  *
+ * Scars raise the weight near them; they are added after the rest of the field is placed, each placing
+ * again only the triangles whose weight it changes ("scars: local re-placement" below), so that a scar can be
+ * compared before and after with every other dot in place.
+ *
  * Distances are straight-line (chord) distances between surface points. For radii under 3 mm on a head
  * whose surface curvature radius exceeds 40 mm, the chord is shorter than the geodesic by r^3 / (24 R^2)
  * < 0.0007 mm: true surface distance for every practical purpose. Cluster members leave the surface by at
@@ -75,10 +79,19 @@ double pigment_ink_load_factor(plan_ink_quality q)
 
 /* ---- placement ---- */
 
+/* Where a cluster centre came from: its layer, the mesh triangle it lies on, its dots, and whether a scar's
+ * re-placement has taken it out. */
+typedef struct centre_info {
+    int layer;
+    int triangle;
+    int first_dot, dot_count;
+    bool alive;
+} centre_info;
+
 typedef struct dot_hash {
     uint32_t mask;    /* table size - 1 (power of two) */
-    int32_t *heads;   /* first dot in each bucket, -1 when empty */
-    int32_t *next;    /* next dot in the same bucket */
+    int32_t *heads;   /* first centre in each bucket, -1 when empty */
+    int32_t *next;    /* next centre in the same bucket (grows with the centres) */
     float cell_mm;
 } dot_hash;
 
@@ -100,7 +113,7 @@ static smp_status hash_init(dot_hash *hash, int capacity, float cell_mm)
     hash->mask = size - 1;
     hash->cell_mm = cell_mm;
     hash->heads = malloc(sizeof *hash->heads * size);
-    hash->next = malloc(sizeof *hash->next * (size_t)capacity);
+    hash->next = malloc(sizeof *hash->next * (size_t)(capacity > 0 ? capacity : 1));
     if (!hash->heads || !hash->next) return SMP_ERR_NOMEM;
     memset(hash->heads, 0xff, sizeof *hash->heads * size);
     return SMP_OK;
@@ -113,6 +126,13 @@ static void hash_deinit(dot_hash *hash)
     memset(hash, 0, sizeof *hash);
 }
 
+/* Empties the table and gives it a new cell size (the entries are inserted again by the caller). */
+static void hash_clear(dot_hash *hash, float cell_mm)
+{
+    hash->cell_mm = cell_mm;
+    memset(hash->heads, 0xff, sizeof *hash->heads * ((size_t)hash->mask + 1));
+}
+
 static void hash_insert(dot_hash *hash, const float (*points)[3], int i)
 {
     int c[3];
@@ -122,9 +142,13 @@ static void hash_insert(dot_hash *hash, const float (*points)[3], int i)
     hash->heads[b] = i;
 }
 
-/* True when some dot lies closer than r to p. Buckets may mix cells (hash collisions): harmless, the
- * distance test decides. */
-static bool hash_any_within(const dot_hash *hash, const float (*points)[3], const float p[3], float r)
+/* True when some live centre lies too close to a candidate p of layer `layer`: closer than r when it is of
+ * this or an earlier layer; when it is of a later layer m (a scar's re-placement meets centres its
+ * surroundings kept from every layer), closer than r_later[m], the radius that layer m kept from p (NULL:
+ * later layers are not looked at). Buckets may mix cells (hash collisions): harmless, the distance test
+ * decides. */
+static bool hash_any_within(const dot_hash *hash, const float (*points)[3], const centre_info *info, const float p[3],
+                            float r, int layer, const float *r_later)
 {
     int c[3];
     cell_of(hash, p, c);
@@ -135,33 +159,36 @@ static bool hash_any_within(const dot_hash *hash, const float (*points)[3], cons
                 uint32_t b = cell_key(c[0] + dx, c[1] + dy, c[2] + dz) & hash->mask;
                 for (int j = hash->heads[b]; j >= 0; j = hash->next[j]) {
                     const float *q = points[j];
-                    float ex = q[0] - p[0], ey = q[1] - p[1], ez = q[2] - p[2];
-                    if (ex * ex + ey * ey + ez * ez < r2) return true;
+                    float ex = q[0] - p[0], ey = q[1] - p[1], ez = q[2] - p[2], d2 = ex * ex + ey * ey + ez * ez;
+                    if (d2 >= r2 || !info[j].alive) continue;
+                    if (info[j].layer <= layer) return true;
+                    if (r_later && d2 < r_later[info[j].layer] * r_later[info[j].layer]) return true;
                 }
             }
     return false;
 }
 
-/* Per-triangle sampling data over the treated triangles: a CDF of area x (largest vertex weight), that
- * weight, and the vertex weights the candidates interpolate. */
+/* Sampling data over a set of triangles (all the treated ones, or those a scar changes): a CDF of area x
+ * (largest vertex weight), that weight, and the vertex weights the candidates interpolate. */
 typedef struct tri_sampler {
     double *cdf;
     float *w_max;
-    int *triangle;     /* mesh triangle of each entry */
-    float *w_vertex;   /* treatment weight at every mesh vertex */
+    int *triangle;           /* mesh triangle of each entry */
+    const float *w_vertex;   /* treatment weight at every mesh vertex (not owned) */
     int count;
-    double weighted_area_mm2; /* integral of the interpolated weight over the mesh */
+    double weighted_area_mm2; /* integral of the interpolated weight over the sampler's triangles */
 } tri_sampler;
 
-/* Hair missing to scars near p: 1 minus the mean follicle factor over a disk of 2 mm radius (19 samples in
- * the surface's tangent plane). A FUT line (about 2 mm wide) reads as a band of lost hair; a field of FUE
- * punches as the fraction of skin they took, which is what SMP restores there. 0 away from scars. */
-static float scar_hair_loss(const scalp_scar_set *scars, const scalp_mesh *m, int v)
+/* Radius of the disk over which scar_hair_loss averages the follicles a scar takes. */
+#define SCAR_LOSS_RADIUS_MM 2.0f
+
+/* Hair missing to the scars of scar_mask near p: 1 minus the mean follicle factor over a disk of 2 mm
+ * radius (19 samples in the surface's tangent plane). A FUT line (about 2 mm wide) reads as a band of lost
+ * hair; a field of FUE punches as the fraction of skin they took, which is what SMP restores there. 0 away
+ * from scars. */
+static float scar_hair_loss(const scalp_scar_set *scars, uint32_t scar_mask, const scalp_mesh *m, int v)
 {
     const float *p = m->positions_mm + 3 * v, *n = m->normals + 3 * v;
-    float lo[3], hi[3];
-    for (int k = 0; k < 3; ++k) lo[k] = p[k] - 2.5f, hi[k] = p[k] + 2.5f;
-    if (!scalp_scar_may_touch_box(scars, lo, hi)) return 0.0f;
     float t1[3], t2[3], helper[3] = {0.0f, 1.0f, 0.0f};
     if (fabsf(n[1]) > 0.9f) helper[0] = 1.0f, helper[1] = 0.0f;
     t1[0] = helper[1] * n[2] - helper[2] * n[1];
@@ -172,43 +199,36 @@ static float scar_hair_loss(const scalp_scar_set *scars, const scalp_mesh *m, in
     t2[0] = n[1] * t1[2] - n[2] * t1[1];
     t2[1] = n[2] * t1[0] - n[0] * t1[2];
     t2[2] = n[0] * t1[1] - n[1] * t1[0];
-    float sum = scalp_scar_hair_factor(scars, p);
+    scalp_scar_sample smp;
+    scalp_scar_sample_at_masked(scars, p, scar_mask, &smp);
+    float sum = smp.hair_factor;
     int count = 1;
     for (int ring = 1; ring <= 2; ++ring)
         for (int i = 0; i < 6 * ring; ++i) {
             float a = 2.0f * (float)SMP_PI * ((float)i + 0.5f * (float)(ring - 1)) / (float)(6 * ring), q[3];
-            for (int k = 0; k < 3; ++k) q[k] = p[k] + (float)ring * (cosf(a) * t1[k] + sinf(a) * t2[k]);
-            sum += scalp_scar_hair_factor(scars, q);
+            float rr = SCAR_LOSS_RADIUS_MM * (float)ring / 2.0f;
+            for (int k = 0; k < 3; ++k) q[k] = p[k] + rr * (cosf(a) * t1[k] + sinf(a) * t2[k]);
+            scalp_scar_sample_at_masked(scars, q, scar_mask, &smp);
+            sum += smp.hair_factor;
             count++;
         }
     return 1.0f - sum / (float)count;
 }
 
-static smp_status sampler_init(tri_sampler *s, const scalp_head *head, const plan *pl, const scalp_scar_set *scars)
+/* Builds the sampler over the triangles t with keep[t] (NULL: all) whose largest vertex weight is > 0. */
+static smp_status sampler_init(tri_sampler *s, const scalp_mesh *m, const float *w_vertex, const uint8_t *keep)
 {
-    const scalp_mesh *m = &head->mesh;
     memset(s, 0, sizeof *s);
+    s->w_vertex = w_vertex;
     s->cdf = malloc(sizeof *s->cdf * (size_t)m->triangle_count);
     s->w_max = malloc(sizeof *s->w_max * (size_t)m->triangle_count);
     s->triangle = malloc(sizeof *s->triangle * (size_t)m->triangle_count);
-    s->w_vertex = malloc(sizeof *s->w_vertex * (size_t)m->vertex_count);
-    if (!s->cdf || !s->w_max || !s->triangle || !s->w_vertex) return SMP_ERR_NOMEM;
-    for (int v = 0; v < m->vertex_count; ++v) {
-        s->w_vertex[v] = scalp_treatment_weight(head, pl, m->positions_mm + 3 * v);
-        /* Scars are hair lost too: the plan treats them like the bald area, on the sides zone's factor. */
-        if (scars && pl->scar_count > 0) {
-            float loss = scar_hair_loss(scars, m, v);
-            if (loss > 0.0f) {
-                float zone = scalp_zone_factor(head, pl, m->positions_mm + 3 * v);
-                float s_w = scalp_scalp_weight(head, m->positions_mm + 3 * v);
-                s->w_vertex[v] = fmaxf(s->w_vertex[v], loss * zone * s_w);
-            }
-        }
-    }
+    if (!s->cdf || !s->w_max || !s->triangle) return SMP_ERR_NOMEM;
     double total = 0.0, integral = 0.0;
     for (int t = 0; t < m->triangle_count; ++t) {
+        if (keep && !keep[t]) continue;
         const uint32_t *ix = m->indices + 3 * t;
-        float wa = s->w_vertex[ix[0]], wb = s->w_vertex[ix[1]], wc = s->w_vertex[ix[2]];
+        float wa = w_vertex[ix[0]], wb = w_vertex[ix[1]], wc = w_vertex[ix[2]];
         float w = fmaxf(fmaxf(wa, wb), wc);
         if (w <= 0.0f) continue;
         double area = scalp_mesh_triangle_area_mm2(m, t);
@@ -235,7 +255,6 @@ static void sampler_deinit(tri_sampler *s)
     free(s->cdf);
     free(s->w_max);
     free(s->triangle);
-    free(s->w_vertex);
     memset(s, 0, sizeof *s);
 }
 
@@ -347,16 +366,244 @@ static int cluster_size_draw(const plan_clusters *c, smp_rng *rng)
 /* Offsets (mm, tangent plane) of the dots of a cluster of k around its centre, spacing s apart: a pair on
  * a line, a triple on a triangle, at a random orientation; each member spacing jittered by 15 % (the
  * needle's points flex and the skin stretches under them). */
+#define CLUSTER_JITTER_MAX 1.3f
 static void cluster_offsets(int k, float s, smp_rng *rng, float off[3][2])
 {
     float a = (float)(2.0 * SMP_PI * smp_rng_uniform(rng));
     float r = k == 2 ? 0.5f * s : s / sqrtf(3.0f);
     for (int i = 0; i < 3; ++i) {
-        float ri = k == 1 ? 0.0f : r * fminf(fmaxf(1.0f + 0.15f * (float)smp_rng_normal(rng), 0.7f), 1.3f);
+        float ri = k == 1 ? 0.0f
+                          : r * fminf(fmaxf(1.0f + 0.15f * (float)smp_rng_normal(rng), 0.7f), CLUSTER_JITTER_MAX);
         float ai = a + (float)(2.0 * SMP_PI) * (float)i / (float)k;
         off[i][0] = ri * cosf(ai);
         off[i][1] = ri * sinf(ai);
     }
+}
+
+/* The placement's working state: every cluster centre placed so far (with where it came from), every dot,
+ * and the hash of the centres. Centres and dots only grow; a scar's re-placement marks centres dead. */
+typedef struct placer {
+    const scalp_head *head;
+    const plan *pl;
+    float deposit_mm;
+    float (*centres)[3];
+    centre_info *info;
+    int centre_count, centre_cap;
+    pigment_dot *dots;
+    int dot_count, dot_cap;
+    dot_hash hash;
+} placer;
+
+/* Room for n more centres and n more dots (a layer places at most its target of dots, in fewer centres). */
+static bool placer_reserve(placer *P, int n)
+{
+    if (P->centre_count + n > P->centre_cap) {
+        int cap = P->centre_cap + P->centre_cap / 2 + n + 64;
+        float(*c)[3] = realloc(P->centres, sizeof *c * (size_t)cap);
+        if (c) P->centres = c;
+        centre_info *in = realloc(P->info, sizeof *in * (size_t)cap);
+        if (in) P->info = in;
+        int32_t *nx = realloc(P->hash.next, sizeof *nx * (size_t)cap);
+        if (nx) P->hash.next = nx;
+        if (!c || !in || !nx) return false;
+        P->centre_cap = cap;
+    }
+    if (P->dot_count + n > P->dot_cap) {
+        int cap = P->dot_cap + P->dot_cap / 2 + n + 64;
+        pigment_dot *d = realloc(P->dots, sizeof *d * (size_t)cap);
+        if (!d) return false;
+        P->dots = d;
+        P->dot_cap = cap;
+    }
+    return true;
+}
+
+/* Dart throwing for one layer l: target dots in clusters, candidates from sampler s drawn with rng, each
+ * centre kept at least r_base[l] / sqrt(max(w, 1/4)) from every live centre of layers 0..l, and with
+ * later_layers (a scar's re-placement) r_base[m] / sqrt(max(w, 1/4)) from those of a later layer m. Returns
+ * the dots placed, or -1 when out of memory. */
+static int place_layer(placer *P, const tri_sampler *s, int l, int target, const float *r_base, int layer_count,
+                       bool later_layers, float shade, smp_rng *rng)
+{
+    const plan *pl = P->pl;
+    const plan_clusters *cl = &pl->clusters;
+    if (!placer_reserve(P, target)) return -1;
+    long long tries = 0, max_tries = 400LL * target + 100000;
+    int placed = 0;
+    while (placed < target && tries < max_tries) {
+        ++tries;
+        candidate c;
+        int e;
+        candidate_draw(s, &P->head->mesh, rng, &c, &e);
+        if (smp_rng_uniform_f(rng) * s->w_max[e] >= c.w) continue;
+        float r = r_base[l] / sqrtf(fmaxf(c.w, 0.25f)), r_later[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
+        if (later_layers)
+            for (int m = l + 1; m < layer_count; ++m) r_later[m] = r_base[m] / sqrtf(fmaxf(c.w, 0.25f));
+        if (hash_any_within(&P->hash, (const float(*)[3])P->centres, P->info, c.position_mm, r, l,
+                            later_layers ? r_later : NULL))
+            continue;
+        int ci = P->centre_count++;
+        memcpy(P->centres[ci], c.position_mm, sizeof P->centres[0]);
+        P->info[ci] = (centre_info){.layer = l, .triangle = c.triangle, .first_dot = P->dot_count, .alive = true};
+        hash_insert(&P->hash, (const float(*)[3])P->centres, ci);
+        pigment_dot centre;
+        candidate_to_dot(&P->head->mesh, &c, &centre);
+        int k = cluster_size_draw(cl, rng);
+        if (k > target - placed) k = target - placed;
+        float off[3][2];
+        cluster_offsets(k, (float)cl->spacing_mm, rng, off);
+        for (int i = 0; i < k; ++i) {
+            pigment_dot *d = &P->dots[P->dot_count];
+            if (k == 1) *d = centre;
+            else dot_offset(P->head, &centre, off[i][0], off[i][1], d);
+            d->diameter_mm = jitter(rng, P->deposit_mm, 0.12f, 0.6f, 1.5f);
+            d->depth_mm = fminf(fmaxf(jitter(rng, (float)pl->pigment.depth_mm, 0.15f, 0.5f, 1.6f), 0.05f), 3.0f);
+            d->ink = fminf(fmaxf(jitter(rng, shade, 0.10f, 0.7f, 1.3f), 0.0f), PIGMENT_INK_MAX);
+            d->fade_rate = 1.0f;
+            d->session = l;
+            P->dot_count++;
+            placed++;
+        }
+        P->info[ci].dot_count = k;
+    }
+    return placed;
+}
+
+/* ---- scars: local re-placement ----
+ *
+ * Scars count as hair lost, so they raise the treatment weight w near them (scar_hair_loss: by the hair
+ * missing over a 2 mm disk). Placing everything again with the raised weight would change every dot of the
+ * head (one random sequence serves the whole layer), so a scar could not be compared before and after.
+ * Instead the field is first placed exactly as for the plan without scars; then the scars are added one at
+ * a time (FUE fields first, then FUT lines, each in plan order), and each takes out the cluster centres on
+ * the triangles whose vertex weight it changes and places that region again, layer by layer, with the new
+ * weight, its own random stream (keyed by the scar's type and place among scars of its type), and the
+ * Poisson-disk test against every centre it kept. A dot off those triangles is, bit for bit, the dot of the
+ * plan without the scar: it lies at most 2 mm (the loss disk) + the triangle's longest edge + a cluster's
+ * spread from the scar's reach (pigment_field.scar_margin_mm). Scars of one plan interact only where their
+ * regions meet: a FUT line's region, placed after the FUE field's, depends on the FUE dots around it. */
+
+#define SCAR_STREAM_BASE 0x5343415200000000ULL /* "SCAR": the re-placement streams, apart from layers' 0.. */
+
+typedef struct scar_stage {
+    int scar;          /* plan.scars index */
+    uint64_t stream;   /* base of its layers' random streams */
+} scar_stage;
+
+/* The order scars are added in: FUE fields first (they spread over the donor band, and a line placed after
+ * them then disturbs only its own surroundings), then FUT lines, each in plan order. */
+static int scar_stages(const plan *pl, scar_stage *out)
+{
+    int n = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+        plan_scar_type type = pass == 0 ? PLAN_SCAR_FUE : PLAN_SCAR_FUT;
+        int ordinal = 0;
+        for (int i = 0; i < pl->scar_count; ++i) {
+            if (pl->scars[i].type != type) continue;
+            out[n].scar = i;
+            out[n].stream = SCAR_STREAM_BASE + ((uint64_t)pass << 24) + ((uint64_t)ordinal << 8);
+            n++;
+            ordinal++;
+        }
+    }
+    return n;
+}
+
+/* The vertex weights as the scars are added: w_stage[k] holds w with scars stages 0..k (w_stage[-1] being
+ * w0, the weight without scars). A vertex's weight changes at stage k only if scar k reaches the 2.5 mm box
+ * around it (the loss disk's reach). */
+typedef struct scar_weights {
+    int stage_count;
+    scar_stage stages[PLAN_MAX_SCARS];
+    float *w[PLAN_MAX_SCARS]; /* per stage, every vertex */
+} scar_weights;
+
+static void scar_weights_deinit(scar_weights *sw)
+{
+    for (int k = 0; k < sw->stage_count; ++k) free(sw->w[k]);
+    memset(sw, 0, sizeof *sw);
+}
+
+static smp_status scar_weights_init(scar_weights *sw, const scalp_head *head, const plan *pl,
+                                    const scalp_scar_set *scars, const float *w0)
+{
+    const scalp_mesh *m = &head->mesh;
+    memset(sw, 0, sizeof *sw);
+    int n = scar_stages(pl, sw->stages);
+    uint32_t *near = malloc(sizeof *near * (size_t)m->vertex_count);
+    if (!near) return SMP_ERR_NOMEM;
+    for (int v = 0; v < m->vertex_count; ++v) {
+        const float *p = m->positions_mm + 3 * v;
+        float lo[3], hi[3];
+        for (int k = 0; k < 3; ++k) lo[k] = p[k] - 2.5f, hi[k] = p[k] + 2.5f;
+        near[v] = scalp_scar_box_mask(scars, lo, hi);
+    }
+    uint32_t mask = 0;
+    const float *prev = w0;
+    for (int k = 0; k < n; ++k) {
+        float *w = malloc(sizeof *w * (size_t)m->vertex_count);
+        if (!w) {
+            free(near);
+            scar_weights_deinit(sw);
+            return SMP_ERR_NOMEM;
+        }
+        sw->w[k] = w;
+        sw->stage_count = k + 1;
+        uint32_t bit = 1u << sw->stages[k].scar;
+        mask |= bit;
+        memcpy(w, prev, sizeof *w * (size_t)m->vertex_count);
+        for (int v = 0; v < m->vertex_count; ++v) {
+            if (!(near[v] & bit)) continue;
+            /* Scars are hair lost too: the plan treats them like the bald area, on the sides zone's factor. */
+            float loss = scar_hair_loss(scars, mask, m, v);
+            if (loss > 0.0f) {
+                float zone = scalp_zone_factor(head, pl, m->positions_mm + 3 * v);
+                float s_w = scalp_scalp_weight(head, m->positions_mm + 3 * v);
+                w[v] = fmaxf(w0[v], loss * zone * s_w);
+            }
+        }
+        prev = w;
+    }
+    free(near);
+    return SMP_OK;
+}
+
+/* Takes out the centres on the marked triangles and places those triangles again with weight w for every
+ * layer. margin_mm grows to the longest edge of a triangle placed again. */
+static smp_status scar_stage_place(placer *P, const scar_stage *stage, const float *w, const uint8_t *region,
+                                   const layer_spec *layers, int layer_count, const float *r_base, float shade_of[],
+                                   float *edge_mm)
+{
+    const scalp_mesh *m = &P->head->mesh;
+    tri_sampler s;
+    smp_status st = sampler_init(&s, m, w, region);
+    if (st != SMP_OK) {
+        sampler_deinit(&s);
+        return st;
+    }
+    for (int i = 0; i < P->centre_count; ++i)
+        if (P->info[i].alive && region[P->info[i].triangle]) P->info[i].alive = false;
+    for (int t = 0; t < m->triangle_count; ++t) {
+        if (!region[t]) continue;
+        const uint32_t *ix = m->indices + 3 * t;
+        for (int e = 0; e < 3; ++e) {
+            const float *a = m->positions_mm + 3 * ix[e], *b = m->positions_mm + 3 * ix[(e + 1) % 3];
+            float d[3] = {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+            *edge_mm = fmaxf(*edge_mm, sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]));
+        }
+    }
+    for (int l = 0; l < layer_count && s.count > 0; ++l) {
+        int target = (int)lround(layers[l].density_per_cm2 * s.weighted_area_mm2 / 100.0);
+        if (target == 0 || layers[l].density_per_cm2 <= 0.0) continue;
+        smp_rng rng;
+        smp_rng_init(&rng, P->pl->seed, stage->stream + (uint64_t)l);
+        if (place_layer(P, &s, l, target, r_base, layer_count, true, shade_of[l], &rng) < 0) {
+            sampler_deinit(&s);
+            return SMP_ERR_NOMEM;
+        }
+    }
+    sampler_deinit(&s);
+    return SMP_OK;
 }
 
 smp_status pigment_field_create(pigment_field *field, const scalp_head *head, const plan *pl, smp_error *err)
@@ -368,117 +615,172 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
                                            const scalp_scar_set *scars, smp_error *err)
 {
     memset(field, 0, sizeof *field);
+    const scalp_mesh *m = &head->mesh;
     layer_spec layers[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     int layer_count = plan_layers(pl, layers);
     field->layer_count = layer_count;
+    bool with_scars = scars && pl->scar_count > 0 && scars->bucket_count > 0;
 
     tri_sampler sampler = {0};
-    dot_hash hash = {0};
-    float(*centres)[3] = NULL;
+    scar_weights sw = {0};
+    placer P = {.head = head, .pl = pl, .deposit_mm = (float)pigment_deposit_diameter_mm(&pl->pigment)};
+    float *w0 = NULL;
+    uint8_t *region = NULL;
     smp_status st = SMP_OK;
     long long capacity = 0;
-    if (sampler_init(&sampler, head, pl, scars) != SMP_OK) {
-        st = SMP_ERR_NOMEM;
-        goto fail;
-    }
+
+    /* The weight without scars at every vertex, then as the scars are added. */
+    w0 = malloc(sizeof *w0 * (size_t)m->vertex_count);
+    if (!w0) goto nomem;
+    for (int v = 0; v < m->vertex_count; ++v) w0[v] = scalp_treatment_weight(head, pl, m->positions_mm + 3 * v);
+    if (with_scars && scar_weights_init(&sw, head, pl, scars, w0) != SMP_OK) goto nomem;
+    const float *w_all = sw.stage_count > 0 ? sw.w[sw.stage_count - 1] : w0;
+    if (sampler_init(&sampler, m, w_all, NULL) != SMP_OK) goto nomem;
     field->treated_area_cm2 = sampler.weighted_area_mm2 / 100.0;
+    float w_top = sampler_w_top(&sampler);
+    double area0_cm2 = field->treated_area_cm2;
+    if (w_all != w0) {
+        sampler_deinit(&sampler);
+        if (sampler_init(&sampler, m, w0, NULL) != SMP_OK) goto nomem;
+        area0_cm2 = sampler.weighted_area_mm2 / 100.0;
+    }
 
     double total_density = 0.0;
     int targets[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     for (int l = 0; l < layer_count; ++l) {
         field->layer_day[l] = layers[l].day;
-        targets[l] = (int)lround(layers[l].density_per_cm2 * field->treated_area_cm2);
-        capacity += targets[l];
+        capacity += (int)lround(layers[l].density_per_cm2 * field->treated_area_cm2);
+        targets[l] = (int)lround(layers[l].density_per_cm2 * area0_cm2);
         total_density += layers[l].density_per_cm2;
     }
     if (capacity > PIGMENT_MAX_DOTS) {
-        sampler_deinit(&sampler);
-        return smp_error_set(err, SMP_ERR_INPUT,
-                             "sessions: the plan asks for %lld dots (density x %.0f cm2 treated), at most %d",
-                             capacity, field->treated_area_cm2, PIGMENT_MAX_DOTS);
-    }
-    if (capacity == 0 || total_density <= 0.0 || sampler.count == 0) goto done;
-
-    field->dots = malloc(sizeof *field->dots * (size_t)capacity);
-    centres = malloc(sizeof *centres * (size_t)capacity);
-    if (!field->dots || !centres || hash_init(&hash, (int)capacity, 1.0f) != SMP_OK) {
-        st = SMP_ERR_NOMEM;
+        st = smp_error_set(err, SMP_ERR_INPUT, "sessions: the plan asks for %lld dots (density x %.0f cm2 treated), at most %d",
+                           capacity, field->treated_area_cm2, PIGMENT_MAX_DOTS);
         goto fail;
     }
+    if (capacity == 0 || total_density <= 0.0) goto done;
 
     const plan_clusters *cl = &pl->clusters;
     double mean_size = cluster_mean(cl);
     bool clustered = cl->double_fraction > 0.0 || cl->triple_fraction > 0.0;
     field->cluster_spacing_mm = clustered ? (float)cl->spacing_mm : 0.0f;
     field->min_spacing_mm = INFINITY;
-    int centre_count = 0;
+    /* Each layer's Poisson-disk radius from the cumulative cluster density of the layers so far, and the
+     * ink load of its dots (pigment.h): shades times the ink grade's load. */
+    float r_base[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS], shade[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     double rho_cum_per_mm2 = 0.0;
     for (int l = 0; l < layer_count; ++l) {
-        if (targets[l] == 0) continue;
-        rho_cum_per_mm2 += layers[l].density_per_cm2 / 100.0 / mean_size;
-        float r_base = PIGMENT_SPACING_FACTOR / (float)sqrt(rho_cum_per_mm2);
-        float r_cap = 2.0f * r_base; /* at w <= 1/4 */
-        field->min_spacing_mm = fminf(field->min_spacing_mm, r_base / sqrtf(fmaxf(sampler_w_top(&sampler), 0.25f)));
-        /* The grid's cell is the largest radius of this layer, so a query reads 27 cells. */
-        hash.cell_mm = r_cap;
-        memset(hash.heads, 0xff, sizeof *hash.heads * ((size_t)hash.mask + 1));
-        for (int i = 0; i < centre_count; ++i) hash_insert(&hash, (const float(*)[3])centres, i);
+        if (layers[l].density_per_cm2 > 0.0) rho_cum_per_mm2 += layers[l].density_per_cm2 / 100.0 / mean_size;
+        r_base[l] = rho_cum_per_mm2 > 0.0 ? PIGMENT_SPACING_FACTOR / (float)sqrt(rho_cum_per_mm2) : 0.0f;
+        shade[l] = (float)(layers[l].shade * pl->pigment.shade * pigment_ink_load_factor(pl->pigment.ink_quality));
+    }
 
+    long long capacity0 = 0;
+    for (int l = 0; l < layer_count; ++l) capacity0 += targets[l];
+    if (hash_init(&P.hash, (int)(capacity > capacity0 ? capacity : capacity0), 1.0f) != SMP_OK) goto nomem;
+    P.centre_cap = (int)(capacity0 > 0 ? capacity0 : 1); /* hash_init sized next[] for this many */
+    P.centres = malloc(sizeof *P.centres * (size_t)P.centre_cap);
+    P.info = malloc(sizeof *P.info * (size_t)P.centre_cap);
+    P.dot_cap = (int)(capacity0 > 0 ? capacity0 : 1);
+    P.dots = malloc(sizeof *P.dots * (size_t)P.dot_cap);
+    if (!P.centres || !P.info || !P.dots) goto nomem;
+
+    /* The plan without scars: layer by layer over the whole head. */
+    for (int l = 0; l < layer_count && sampler.count > 0; ++l) {
+        if (targets[l] == 0) continue;
+        /* The grid's cell is the largest radius of this layer (r at w <= 1/4), so a query reads 27 cells. */
+        hash_clear(&P.hash, 2.0f * r_base[l]);
+        for (int i = 0; i < P.centre_count; ++i) hash_insert(&P.hash, (const float(*)[3])P.centres, i);
         smp_rng rng;
         smp_rng_init(&rng, pl->seed, (uint64_t)l);
-        /* The ink load of this layer's dots (pigment.h): shades times the ink grade's load. */
-        double load = pigment_ink_load_factor(pl->pigment.ink_quality);
-        float shade = (float)(layers[l].shade * pl->pigment.shade * load);
-        float deposit_mm = (float)pigment_deposit_diameter_mm(&pl->pigment);
-        long long tries = 0, max_tries = 400LL * targets[l] + 100000;
-        int placed = 0;
-        while (placed < targets[l] && tries < max_tries) {
-            ++tries;
-            candidate c;
-            int e;
-            candidate_draw(&sampler, &head->mesh, &rng, &c, &e);
-            if (smp_rng_uniform_f(&rng) * sampler.w_max[e] >= c.w) continue;
-            float r = r_base / sqrtf(fmaxf(c.w, 0.25f));
-            if (hash_any_within(&hash, (const float(*)[3])centres, c.position_mm, r)) continue;
-            memcpy(centres[centre_count], c.position_mm, sizeof centres[0]);
-            hash_insert(&hash, (const float(*)[3])centres, centre_count++);
-            pigment_dot centre;
-            candidate_to_dot(&head->mesh, &c, &centre);
-            int k = cluster_size_draw(cl, &rng);
-            if (k > targets[l] - placed) k = targets[l] - placed;
-            float off[3][2];
-            cluster_offsets(k, (float)cl->spacing_mm, &rng, off);
-            for (int i = 0; i < k; ++i) {
-                pigment_dot *d = &field->dots[field->count];
-                if (k == 1) *d = centre;
-                else dot_offset(head, &centre, off[i][0], off[i][1], d);
-                d->diameter_mm = jitter(&rng, deposit_mm, 0.12f, 0.6f, 1.5f);
-                d->depth_mm = fminf(fmaxf(jitter(&rng, (float)pl->pigment.depth_mm, 0.15f, 0.5f, 1.6f), 0.05f), 3.0f);
-                d->ink = fminf(fmaxf(jitter(&rng, shade, 0.10f, 0.7f, 1.3f), 0.0f), PIGMENT_INK_MAX);
-                /* Scar tissue keeps less ink (atrophic scars least) and loses it faster (scalp/scar.h). */
-                d->fade_rate = 1.0f;
-                if (scars) {
-                    d->ink *= scalp_scar_pigment_uptake(scars, d->position_mm);
-                    d->fade_rate = scalp_scar_fade_rate_factor(scars, d->position_mm);
-                }
-                d->session = l;
-                field->count++;
-                placed++;
+        if (place_layer(&P, &sampler, l, targets[l], r_base, layer_count, false, shade[l], &rng) < 0) goto nomem;
+    }
+
+    /* The scars, one at a time, each placing again the triangles whose weight it changes. */
+    float edge_mm = 0.0f;
+    if (sw.stage_count > 0) {
+        region = malloc((size_t)m->triangle_count);
+        if (!region) goto nomem;
+        float r_cap = 0.0f;
+        for (int l = 0; l < layer_count; ++l) r_cap = fmaxf(r_cap, 2.0f * r_base[l]);
+        hash_clear(&P.hash, r_cap);
+        for (int i = 0; i < P.centre_count; ++i) hash_insert(&P.hash, (const float(*)[3])P.centres, i);
+        for (int k = 0; k < sw.stage_count; ++k) {
+            const float *w = sw.w[k], *prev = k > 0 ? sw.w[k - 1] : w0;
+            bool any = false;
+            for (int t = 0; t < m->triangle_count; ++t) {
+                const uint32_t *ix = m->indices + 3 * t;
+                region[t] = w[ix[0]] != prev[ix[0]] || w[ix[1]] != prev[ix[1]] || w[ix[2]] != prev[ix[2]];
+                any |= region[t];
             }
+            if (!any) continue;
+            st = scar_stage_place(&P, &sw.stages[k], w, region, layers, layer_count, r_base, shade, &edge_mm);
+            if (st != SMP_OK) goto nomem;
         }
-        field->layer_dot_count[l] = placed;
+    }
+    if (edge_mm > 0.0f) {
+        float spread = 0.0f;
+        if (cl->triple_fraction > 0.0) spread = (float)cl->spacing_mm / sqrtf(3.0f) * CLUSTER_JITTER_MAX;
+        else if (cl->double_fraction > 0.0) spread = 0.5f * (float)cl->spacing_mm * CLUSTER_JITTER_MAX;
+        field->scar_margin_mm = SCAR_LOSS_RADIUS_MM + edge_mm + spread;
+    }
+
+    /* The dots by layer, each in placement order (the plan without scars first, then each scar's): as placed
+     * when no scar placed any again. */
+    if (edge_mm == 0.0f) {
+        field->dots = P.dots;
+        field->count = P.dot_count;
+        P.dots = NULL;
+        for (int i = 0; i < P.centre_count; ++i) field->layer_dot_count[P.info[i].layer] += P.info[i].dot_count;
+    } else {
+        field->dots = malloc(sizeof *field->dots * (size_t)(P.dot_count > 0 ? P.dot_count : 1));
+        if (!field->dots) goto nomem;
+        for (int l = 0; l < layer_count; ++l)
+            for (int i = 0; i < P.centre_count; ++i) {
+                const centre_info *c = &P.info[i];
+                if (c->layer != l || !c->alive) continue;
+                memcpy(&field->dots[field->count], &P.dots[c->first_dot], sizeof *field->dots * (size_t)c->dot_count);
+                field->count += c->dot_count;
+                field->layer_dot_count[l] += c->dot_count;
+            }
+    }
+    /* Scar tissue keeps less ink (atrophic scars least) and loses it faster (scalp/scar.h). */
+    for (int i = 0; with_scars && i < field->count; ++i) {
+        pigment_dot *d = &field->dots[i];
+        d->ink *= scalp_scar_pigment_uptake(scars, d->position_mm);
+        d->fade_rate = scalp_scar_fade_rate_factor(scars, d->position_mm);
+    }
+    for (int l = 0; l < layer_count; ++l)
+        if (field->layer_dot_count[l] > 0)
+            field->min_spacing_mm = fminf(field->min_spacing_mm, r_base[l] / sqrtf(fmaxf(w_top, 0.25f)));
+    if (field->count == 0) {
+        free(field->dots);
+        field->dots = NULL;
     }
 done:
-    free(centres);
+    if (field->min_spacing_mm == INFINITY) field->min_spacing_mm = 0.0f;
+    free(w0);
+    free(region);
+    free(P.centres);
+    free(P.info);
+    free(P.dots);
+    hash_deinit(&P.hash);
     sampler_deinit(&sampler);
-    hash_deinit(&hash);
+    scar_weights_deinit(&sw);
     return SMP_OK;
+nomem:
+    st = smp_error_set(err, SMP_ERR_NOMEM, "pigment: out of memory placing %lld dots", capacity);
 fail:
-    free(centres);
+    free(w0);
+    free(region);
+    free(P.centres);
+    free(P.info);
+    free(P.dots);
+    hash_deinit(&P.hash);
     sampler_deinit(&sampler);
-    hash_deinit(&hash);
+    scar_weights_deinit(&sw);
     pigment_field_destroy(field);
-    return smp_error_set(err, st, "pigment: out of memory placing %lld dots", capacity);
+    return st;
 }
 
 void pigment_field_destroy(pigment_field *field)

@@ -2,7 +2,9 @@
  * surface: Poisson-disk (blue noise) in true surface distance, at the density the plan and the treatment
  * weight (hairline x pattern x zones) ask for, in follicular-unit style clusters of 1-3 dots, with per-dot
  * jitter of size, depth and ink from needle variation. Sessions layer: a later
- * session fills between the dots of the earlier ones. Deterministic for the plan's seed.
+ * session fills between the dots of the earlier ones. Deterministic for the plan's seed, and local to
+ * scars: adding, removing or resizing a scar places dots again only within scar_margin_mm of it (a few mm);
+ * every other dot is, bit for bit, the dot of the plan without it.
  *
  * A dot here is the ink DEPOSIT the needle leaves (DESIGN.md, "The ink deposit"): a column of ink along the
  * needle's track from the dermal-epidermal junction down to the needle's tip, as wide as the needle cluster
@@ -50,13 +52,18 @@ typedef struct pigment_field {
     float min_spacing_mm;     /* smallest distance between two cluster centres that the placement allowed
                                * (between two dots when every cluster is a single dot) */
     float cluster_spacing_mm; /* distance between the dots of one cluster (jittered 15 %); 0 when all single */
+    float scar_margin_mm;     /* scars placed dots again only this near their reach (the rim of the widest
+                               * profile): every dot farther from all of them is, bit for bit, a dot of the
+                               * same plan without scars. 0 when no scar changed the field */
 } pigment_field;
 
 /* Places the dots of plan's sessions and touch-ups on head. The caller releases with pigment_field_destroy.
  * Fails with SMP_ERR_NOMEM, or SMP_ERR_INPUT when the plan asks for more than PIGMENT_MAX_DOTS dots. */
 smp_status pigment_field_create(pigment_field *field, const scalp_head *head, const plan *plan, smp_error *err);
 /* The same on a head with scars (may be NULL): scars count as hair lost, so the plan treats them (at the
- * sides zone's factor), and each dot's ink is scaled by the scar tissue's pigment uptake. */
+ * sides zone's factor), and each dot's ink is scaled by the scar tissue's pigment uptake. The field is
+ * placed as without scars, then each scar (FUE fields first, then FUT lines) takes out the dots on the
+ * triangles whose weight it raises and places them again (field.c "scars: local re-placement"). */
 smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_head *head, const plan *plan,
                                            const scalp_scar_set *scars, smp_error *err);
 void pigment_field_destroy(pigment_field *field); /* safe on a zeroed or destroyed field */

@@ -11,9 +11,10 @@
  * Sub-pixel hairs keep their mean coverage at every distance: the ribbon is widened (and a short one
  * lengthened) to a two-pixel Hann footprint whose opacity is scaled by true area / drawn area. When that
  * opacity (or a streak's darkening) would be too small for a half-float target to accumulate, hairs are
- * thinned stochastically by a hash of their index and the ones kept are made stronger by the inverse of the
- * keep rate (Cook, Halstead, Planck, Ryu 2007, "Stochastic simplification of aggregate detail"), so the
- * expected tone is unchanged and the choice does not flicker as the camera moves.
+ * thinned stochastically by a hash of their root position (not their index, which a scar elsewhere shifts)
+ * and the ones kept are made stronger by the inverse of the keep rate (Cook, Halstead, Planck, Ryu 2007,
+ * "Stochastic simplification of aggregate detail"), so the expected tone is unchanged and the choice does
+ * not flicker as the camera moves.
  *
  * Time: every shaft carries the year it is lost and the year it turns grey (scalp/hair.h), and all three
  * draws compare them with the frame's years (u_years): a lost shaft is dropped before rasterising, a grey one

@@ -8,6 +8,11 @@
  * mm² ("spaced approximately 1mm apart, similar to the distance between follicular units", clinical.md §1),
  * which the disk condition gives.
  *
+ * Scars have no follicles, but they do not take part in the placement: the units are placed for the plan
+ * without scars, then each is kept with probability scalp_scar_hair_factor at its centre (a thinning, which
+ * keeps the disk condition and gives the density native x factor). So a scar changes only the units on its
+ * tissue: add, remove or resize one, and every unit off its tissue stays, bit for bit.
+ *
  * Exit angles (to the skin) and flow are interpolated between anchors placed from the landmarks in chart
  * millimetres, with normalised Gaussian weights, so that no angle changes abruptly (clinical.md §5, "no
  * hair angles abruptly change"). Values at the anchors: docs/model.md "Hair".
@@ -24,6 +29,8 @@
 /* "HAGE": the years of loss and greying. A stream of its own, drawn whatever the plan's progression, so
  * that placement, and these years, do not depend on whether or how the progression is set. */
 #define HAIR_TIME_RNG_STREAM 0x48414745ULL
+/* "HTHN": one uniform per unit that decides whether a scar under it leaves it (scalp_hair_create). */
+#define HAIR_THIN_RNG_STREAM 0x4854484eULL
 #define NATURAL_HAIRLINE_MM 70.0      /* as scalp/fields.c: the natural line above the glabella */
 #define ANCHOR_SIGMA_MM 16.0          /* width of an anchor's influence (chart mm) */
 #define WHORL_TWIST_DEG 60.0          /* spiral angle at the whorl's centre... */
@@ -382,6 +389,11 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
     hair->params = params;
 
     const scalp_mesh *m = &head->mesh;
+    /* Units are placed as if there were no scars, then the scars thin them (below): a unit's place never
+     * depends on a scar, so adding, removing or resizing one changes only the units on its tissue. */
+    const scalp_scar_set *scars = params.scars;
+    scalp_hair_params free_params = params;
+    free_params.scars = NULL;
     double *cdf = malloc(sizeof *cdf * (size_t)m->triangle_count);
     float *fmax_t = malloc(sizeof *fmax_t * (size_t)m->triangle_count);
     float *fv = malloc(sizeof *fv * (size_t)m->vertex_count);
@@ -392,9 +404,9 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
     /* Density bound per triangle (fraction 0..1 of the full density), and the expected unit count. */
     const double rho_full = params.unit_density_per_cm2 / 100.0; /* per mm² */
     for (int v = 0; v < m->vertex_count; ++v)
-        fv[v] = (float)(scalp_hair_unit_density_per_cm2(head, pl, &params, m->positions_mm + 3 * v) /
+        fv[v] = (float)(scalp_hair_unit_density_per_cm2(head, pl, &free_params, m->positions_mm + 3 * v) /
                         fmax(params.unit_density_per_cm2, 1e-12));
-    double total = 0.0, expected = 0.0;
+    double total = 0.0, expected = 0.0, expected_scars = 0.0;
     for (int t = 0; t < m->triangle_count; ++t) {
         const uint32_t *ix = m->indices + 3 * t;
         const float *a = m->positions_mm + 3 * ix[0], *b = m->positions_mm + 3 * ix[1], *c = m->positions_mm + 3 * ix[2];
@@ -403,9 +415,12 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
         if (f > 0.0f) {
             float centroid[3];
             for (int k = 0; k < 3; ++k) centroid[k] = (a[k] + b[k] + c[k]) / 3.0f;
-            float fc = (float)(scalp_hair_unit_density_per_cm2(head, pl, &params, centroid) /
+            float fc = (float)(scalp_hair_unit_density_per_cm2(head, pl, &free_params, centroid) /
                                fmax(params.unit_density_per_cm2, 1e-12));
             expected += area * fc;
+            expected_scars += scars ? area * (float)(scalp_hair_unit_density_per_cm2(head, pl, &params, centroid) /
+                                                     fmax(params.unit_density_per_cm2, 1e-12))
+                                    : area * fc;
             /* The fraction is smooth on the scale of a 1.2 mm triangle: a 25 % margin bounds it inside
              * (as pigment/field.c). */
             f = fminf(1.0f, fmaxf(f, fc) * 1.25f + 0.02f);
@@ -416,7 +431,7 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
     }
     free(fv);
     fv = NULL;
-    hair->haired_area_cm2 = expected / 100.0;
+    hair->haired_area_cm2 = expected_scars / 100.0;
     long long target = llround(expected * rho_full);
     if (target <= 0 || total <= 0.0) goto done;
     if ((double)target * SCALP_HAIR_MAX_PER_UNIT > SCALP_HAIR_MAX_COUNT)
@@ -449,15 +464,13 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
         }
         float *un = units + 7 * n_units;
         triangle_sample(m, lo, &rng, un, un + 3);
-        float f = (float)(scalp_hair_unit_density_per_cm2(head, pl, &params, un) / params.unit_density_per_cm2);
+        float f = (float)(scalp_hair_unit_density_per_cm2(head, pl, &free_params, un) / params.unit_density_per_cm2);
         if (smp_rng_uniform_f(&rng) * fmax_t[lo] >= f) continue;
         if (unit_hash_any_within(&hash, un, r_base / sqrtf(fmaxf(f, 0.25f)))) continue;
         un[6] = f;
         unit_hash_insert(&hash, n_units);
         n_units++;
     }
-    hair->unit_count = n_units;
-
     /* Hairs per unit, then each hair. */
     hair->shafts = malloc(sizeof *hair->shafts * (size_t)n_units * SCALP_HAIR_MAX_PER_UNIT);
     if (!hair->shafts) goto nomem;
@@ -467,9 +480,19 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
     smp_rng_init(&time_rng, pl->seed, HAIR_TIME_RNG_STREAM);
     hair_progression prog;
     progression_init(&prog, pl, &params);
+    /* Scars have no follicles: a unit is kept with probability scalp_scar_hair_factor at its centre, with a
+     * uniform of its own from a stream drawn once per unit whatever the scars, so the units off scar tissue
+     * are those of the same plan without scars, bit for bit. A dropped unit's hairs are drawn all the same
+     * (and discarded) to keep the streams in step. */
+    smp_rng thin_rng;
+    smp_rng_init(&thin_rng, pl->seed, HAIR_THIN_RNG_STREAM);
+    int kept_units = 0;
     for (int i = 0; i < n_units; ++i) {
         const float *pos = units + 7 * i, *nrm = units + 7 * i + 3;
         float f = units[7 * i + 6];
+        float u_thin = smp_rng_uniform_f(&thin_rng);
+        bool kept = !scars || u_thin < scalp_scar_hair_factor(scars, pos);
+        int first_shaft = hair->count;
         double x = smp_rng_uniform(&rng), acc = 0.0;
         int count = SCALP_HAIR_MAX_PER_UNIT;
         for (int k = 0; k < SCALP_HAIR_MAX_PER_UNIT; ++k) {
@@ -517,7 +540,10 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
             s->pigment = grey ? 0.0f : (mini ? 0.5f : 1.0f);
             progression_years(&prog, head, s, &time_rng);
         }
+        if (kept) kept_units++;
+        else hair->count = first_shaft;
     }
+    hair->unit_count = kept_units;
 done:
     free(cdf);
     free(fmax_t);

@@ -2,8 +2,10 @@
  * scalp at the native density of the plan's hair-loss pattern (miniaturised where it thins), 1-4 hairs per
  * unit; each hair has a root on the skin, an exit direction (angle to the skin by region, azimuth along the
  * scalp's flow with a whorl at the crown), a shaft diameter, a visible length and a pigment (grey or not).
- * Deterministic for the plan's seed. Plain C: no GL, no SDL, no printing. docs/model.md "Hair" gives the
- * numbers and their sources.
+ * Deterministic for the plan's seed. Placement is local to scars: units are placed as if there were no
+ * scars and the scars then remove those on their tissue, so adding, removing or resizing a scar changes
+ * only the follicles on its tissue; everywhere else they are bit for bit those of the plan without it.
+ * Plain C: no GL, no SDL, no printing. docs/model.md "Hair" gives the numbers and their sources.
  *
  * Over the years (plan.progression) hairs are lost and turn grey. Each shaft carries the year it is lost and
  * the year it turns grey, so that a time t is a per-shaft comparison (scalp_hair_shaft_is_lost/_is_grey,
@@ -31,6 +33,11 @@
  * through a GPU vertex attribute and compares as "later than any time" there too. */
 #define SCALP_HAIR_NEVER FLT_MAX
 #define SCALP_HAIR_MAX_COUNT 1000000
+/* Scars do not move follicles (scalp_hair_create): a shaft whose root lies farther than this from every
+ * scar's reach (its rim) is, bit for bit, the shaft of the same plan without scars. The margin is the
+ * largest distance of a root from its unit's centre (UNIT_SPREAD_MM / 2 x the largest Box-Muller normal, 8.6,
+ * on both axes: 0.49 mm); a unit is removed only where its centre lies on scar tissue. */
+#define SCALP_HAIR_SCAR_MARGIN_MM 0.5f
 
 typedef struct scalp_hair_params {
     double unit_density_per_cm2;  /* follicular units per cm² at full native density (100) */
@@ -60,13 +67,14 @@ typedef struct scalp_hair_shaft {
     float lost_year;       /* years after the first session at which it is lost (> 0), or SCALP_HAIR_NEVER */
     float grey_year;       /* years after the first session from which it is white (0 when pigment is 0 from
                             * the start), or SCALP_HAIR_NEVER */
-    int unit;              /* index of its follicular unit */
+    int unit;              /* its follicular unit: the unit's index in the placement before scars thin it, so
+                            * the same with and without scars (the ids of units a scar removed are missing) */
 } scalp_hair_shaft;
 
 typedef struct scalp_hair {
     int count;
     scalp_hair_shaft *shafts;  /* owned; grouped by unit */
-    int unit_count;
+    int unit_count;            /* units kept (off scar tissue) */
     double haired_area_cm2;    /* area weighted by the native fraction */
     scalp_hair_params params;  /* what it was built with */
 } scalp_hair;

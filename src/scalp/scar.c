@@ -33,6 +33,8 @@
  * an empty cell is a fast "no scar here"). */
 #define HASH_CELL_MM 1.0f
 #define FUE_TAG 0x80000000u
+/* Masks of scars (scalp_scar_sample_at_masked, scalp_scar_box_mask) hold one bit per plan scar. */
+_Static_assert(PLAN_MAX_SCARS <= 32, "a uint32_t scar mask holds every scar");
 
 static float sstep(float e0, float e1, float x)
 {
@@ -85,7 +87,28 @@ static uint64_t cell_key(int ix, int iy, int iz)
            (uint64_t)(uint32_t)(iz & 0x1fffff);
 }
 
+/* The plan.scars index of the scar that FUT segment id (the index of its first point) belongs to. */
+static int fut_segment_scar(const scalp_scar_set *set, uint32_t id)
+{
+    for (int l = 0; l < set->line_count; ++l)
+        if ((int)id >= set->lines[l].first && (int)id < set->lines[l].first + set->lines[l].count)
+            return set->lines[l].scar;
+    return -1;
+}
+
+/* The plan.scars index of hash entry id (a FUT segment, or a FUE scar with FUE_TAG). */
+static int entry_scar(const scalp_scar_set *set, uint32_t id)
+{
+    return (id & FUE_TAG) ? set->fue[id & ~FUE_TAG].scar : fut_segment_scar(set, id);
+}
+
 void scalp_scar_sample_at(const scalp_scar_set *set, const float p[3], scalp_scar_sample *out)
+{
+    scalp_scar_sample_at_masked(set, p, SCALP_SCAR_MASK_ALL, out);
+}
+
+void scalp_scar_sample_at_masked(const scalp_scar_set *set, const float p[3], uint32_t scar_mask,
+                                 scalp_scar_sample *out)
 {
     out->height_mm = 0.0f;
     out->tissue = 0.0f;
@@ -104,6 +127,7 @@ void scalp_scar_sample_at(const scalp_scar_set *set, const float p[3], scalp_sca
         int scar;
         if (id & FUE_TAG) {
             const scalp_scar_fue *f = &set->fue[id & ~FUE_TAG];
+            if (!(scar_mask >> f->scar & 1u)) continue;
             float v[3] = {p[0] - f->center_mm[0], p[1] - f->center_mm[1], p[2] - f->center_mm[2]}, bt[3];
             if (fabsf(dot3(v, f->normal)) > 2.0f) continue; /* the other side of a thin part of the head */
             cross3(f->normal, f->axis, bt);
@@ -114,6 +138,8 @@ void scalp_scar_sample_at(const scalp_scar_set *set, const float p[3], scalp_sca
             tissue = 1.0f - sstep(TISSUE_EDGE_LO, TISSUE_EDGE_HI, x);
             scar = f->scar;
         } else {
+            scar = fut_segment_scar(set, id);
+            if (scar < 0 || !(scar_mask >> scar & 1u)) continue;
             const scalp_scar_fut_point *p0 = &set->points[id], *p1 = p0 + 1;
             float d[3], v[3];
             for (int k = 0; k < 3; ++k) {
@@ -132,10 +158,6 @@ void scalp_scar_sample_at(const scalp_scar_set *set, const float p[3], scalp_sca
             float depth = p0->depth_mm + t * (p1->depth_mm - p0->depth_mm);
             h = -depth * (1.0f - sstep(FUT_FLOOR, FUT_RIM, x));
             tissue = 1.0f - sstep(TISSUE_EDGE_LO, TISSUE_EDGE_HI, x);
-            scar = -1;
-            for (int l = 0; l < set->line_count; ++l)
-                if ((int)id >= set->lines[l].first && (int)id < set->lines[l].first + set->lines[l].count)
-                    scar = set->lines[l].scar;
         }
         if (h < out->height_mm) out->height_mm = h;
         /* The dominant scar: the most tissue, then the deepest. */
@@ -329,6 +351,16 @@ typedef struct work {
     float *arc, *angle;
 } work;
 
+/* Scar si's place among the plan's scars of its type (0 for the first FUT line, 0 for the first FUE field):
+ * its layout's random stream, so that adding or removing a scar of the other type (or a later one of the
+ * same type) leaves it where it was. */
+static int scar_ordinal(const plan *pl, int si)
+{
+    int n = 0;
+    for (int i = 0; i < si; ++i) n += pl->scars[i].type == pl->scars[si].type;
+    return n;
+}
+
 /* The back midline from the nape upwards: the point height_mm above the nape along the surface. */
 static void midline_point(const scalp_head *head, work *w, float height_mm, float out_p[3], float out_n[3])
 {
@@ -389,7 +421,7 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
         *capacity = cap;
     }
     smp_rng rng;
-    smp_rng_init(&rng, pl->seed, 0x5ca40000u + (uint64_t)si);
+    smp_rng_init(&rng, pl->seed, 0x5ca40000u + (uint64_t)scar_ordinal(pl, si));
     noise1 width_noise, wander_noise;
     noise1_init(&width_noise, &rng);
     noise1_init(&wander_noise, &rng);
@@ -497,7 +529,7 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
     if (!g.head || !g.next) goto nomem;
     for (uint32_t b = 0; b < g.size; ++b) g.head[b] = -1;
     smp_rng rng;
-    smp_rng_init(&rng, pl->seed, 0x5ca50000u + (uint64_t)si);
+    smp_rng_init(&rng, pl->seed, 0x5ca50000u + (uint64_t)scar_ordinal(pl, si));
     int placed = 0, misses = 0;
     scalp_scar_fue *base = set->fue + set->fue_count;
     while (placed < n_target) {
@@ -753,4 +785,27 @@ bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], c
                     if (set->entry_cells[e] == cell) return true;
             }
     return false;
+}
+
+uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])
+{
+    uint32_t mask = 0;
+    if (!set || set->bucket_count == 0) return 0;
+    int i0[3], i1[3];
+    for (int k = 0; k < 3; ++k) {
+        i0[k] = (int)floorf(lo_mm[k] / set->cell_mm);
+        i1[k] = (int)floorf(hi_mm[k] / set->cell_mm);
+    }
+    for (int z = i0[2]; z <= i1[2]; ++z)
+        for (int y = i0[1]; y <= i1[1]; ++y)
+            for (int x = i0[0]; x <= i1[0]; ++x) {
+                uint32_t b = hash_bucket(set, x, y, z);
+                uint64_t cell = cell_key(x, y, z);
+                for (uint32_t e = set->bucket_start[b]; e < set->bucket_start[b + 1]; ++e)
+                    if (set->entry_cells[e] == cell) {
+                        int scar = entry_scar(set, set->entries[e]);
+                        if (scar >= 0) mask |= 1u << scar;
+                    }
+            }
+    return mask;
 }

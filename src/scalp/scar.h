@@ -95,7 +95,9 @@ typedef struct scalp_scar_sample {
     int scar;             /* plan.scars index of the scar that dominates here; -1 outside every scar */
 } scalp_scar_sample;
 
-/* Lays out plan->scars on head (deterministic for plan->seed). A plan without scars gives an empty set.
+/* Lays out plan->scars on head (deterministic for plan->seed). Each scar's layout draws from a random stream
+ * of its type and its place among the scars of that type, so adding or removing another scar (of the other
+ * type, or a later one of its own) does not move it. A plan without scars gives an empty set.
  * The caller releases it with scalp_scar_set_destroy. Fails with SMP_ERR_NOMEM, or SMP_ERR_INPUT naming
  * the scar when a FUT line does not fit on the head (e.g. "scars[0].length_cm: ..."). */
 smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, const plan *plan, smp_error *err);
@@ -103,6 +105,12 @@ void scalp_scar_set_destroy(scalp_scar_set *set); /* safe on a zeroed or destroy
 
 /* Everything at surface point p_mm (head frame). */
 void scalp_scar_sample_at(const scalp_scar_set *set, const float p_mm[3], scalp_scar_sample *out);
+/* The same as if the plan had only the scars whose bit (1 << plan.scars index) is set in scar_mask: what
+ * the set's first scars do, without the others (pigment/ adds scars one at a time to keep placement local).
+ * SCALP_SCAR_MASK_ALL gives scalp_scar_sample_at's result bit for bit. */
+#define SCALP_SCAR_MASK_ALL 0xffffffffu
+void scalp_scar_sample_at_masked(const scalp_scar_set *set, const float p_mm[3], uint32_t scar_mask,
+                                 scalp_scar_sample *out);
 /* Shorthands: indentation (mm, <= 0), tissue 0..1, follicle factor 0..1, ink uptake 0..1. */
 float scalp_scar_height_mm(const scalp_scar_set *set, const float p_mm[3]);
 float scalp_scar_tissue(const scalp_scar_set *set, const float p_mm[3]);
@@ -113,6 +121,8 @@ float scalp_scar_fade_rate_factor(const scalp_scar_set *set, const float p_mm[3]
 
 /* False when no scar reaches into the box lo..hi (mm): a cheap test to skip work (exact to 1 mm cells). */
 bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3]);
+/* Which scars may reach into the box lo..hi: bit i set for plan.scars[i] (to 1 mm cells, as above). */
+uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3]);
 
 /* Pigment uptake of the tissue of a scar indented by depth_mm: 1 when flat, falling to
  * SCALP_SCAR_ATROPHIC_UPTAKE at SCALP_SCAR_ATROPHIC_DEPTH_MM and deeper (smoothstep). */

@@ -340,6 +340,59 @@ static void scar_set_should_be_deterministic_for_a_seed(void **state)
     scalp_scar_set_destroy(&c); /* twice is harmless */
 }
 
+/* A scar is laid out from a stream of its type and its place among the scars of that type: removing the FUT
+ * line from [FUT, FUE] leaves every FUE scar where it was (pigment/ and hair rely on it: scars/placement
+ * stay local). The masked queries see only the scars asked for, and the full mask is the plain query. */
+static void a_scar_should_stay_put_when_a_scar_of_the_other_type_is_removed(void **state)
+{
+    fixture *f = *state;
+    plan_scar both[] = {fut(20, 2, 0.4, 6), fue(800, 0.9, 0.15)}, only_fue[] = {fue(800, 0.9, 0.15)},
+              only_fut[] = {fut(20, 2, 0.4, 6)};
+    plan pb = plan_with(f, both, 2), pe = plan_with(f, only_fue, 1), pt = plan_with(f, only_fut, 1);
+    scalp_scar_set b, e, t;
+    smp_error err = {0};
+    assert_int_equal(scalp_scar_set_create(&b, &f->head, &pb, &err), SMP_OK);
+    assert_int_equal(scalp_scar_set_create(&e, &f->head, &pe, &err), SMP_OK);
+    assert_int_equal(scalp_scar_set_create(&t, &f->head, &pt, &err), SMP_OK);
+    assert_int_equal(b.fue_count, e.fue_count);
+    assert_int_equal(b.point_count, t.point_count);
+    assert_memory_equal(b.points, t.points, sizeof *b.points * (size_t)b.point_count);
+    for (int i = 0; i < b.fue_count; ++i) {
+        /* The same scars, but numbered after the FUT line in the first plan. */
+        assert_memory_equal(b.fue[i].center_mm, e.fue[i].center_mm, sizeof b.fue[i].center_mm);
+        assert_true(b.fue[i].radius_a_mm == e.fue[i].radius_a_mm && b.fue[i].depth_mm == e.fue[i].depth_mm);
+    }
+    /* Masked queries: around the line and over the band, mask {FUE} of the pair answers as the FUE-only set,
+     * mask {FUT} as the FUT-only set, and the full mask as the plain query. */
+    const scalp_scar_line *line = &b.lines[0];
+    int checked = 0;
+    for (int i = line->first; i < line->first + line->count; i += 7)
+        for (int j = -8; j <= 8; ++j) {
+            float p[3];
+            for (int k = 0; k < 3; ++k) p[k] = b.points[i].position_mm[k] + 0.4f * (float)j * (k == 1 ? 1.0f : 0.1f);
+            scalp_scar_sample all, masked_fue, masked_fut, plain_fue, plain_fut, full;
+            scalp_scar_sample_at(&b, p, &all);
+            scalp_scar_sample_at_masked(&b, p, SCALP_SCAR_MASK_ALL, &full);
+            scalp_scar_sample_at_masked(&b, p, 1u << 1, &masked_fue);
+            scalp_scar_sample_at_masked(&b, p, 1u << 0, &masked_fut);
+            scalp_scar_sample_at(&e, p, &plain_fue);
+            scalp_scar_sample_at(&t, p, &plain_fut);
+            assert_memory_equal(&all, &full, sizeof all);
+            assert_true(masked_fue.tissue == plain_fue.tissue && masked_fue.height_mm == plain_fue.height_mm);
+            assert_true(masked_fut.tissue == plain_fut.tissue && masked_fut.height_mm == plain_fut.height_mm);
+            checked += all.tissue > 0.0f;
+        }
+    assert_true(checked > 100);
+    /* The box mask names the scars that reach into a box: the line's middle has the FUT (bit 0). */
+    const float *m = b.points[line->first + line->count / 2].position_mm;
+    const float lo[3] = {m[0] - 0.5f, m[1] - 0.5f, m[2] - 0.5f}, hi[3] = {m[0] + 0.5f, m[1] + 0.5f, m[2] + 0.5f};
+    assert_true(scalp_scar_box_mask(&b, lo, hi) & 1u);
+    assert_int_equal(scalp_scar_box_mask(&e, lo, hi) & 1u, 0);
+    scalp_scar_set_destroy(&b);
+    scalp_scar_set_destroy(&e);
+    scalp_scar_set_destroy(&t);
+}
+
 static void a_plan_without_scars_should_give_an_empty_set(void **state)
 {
     fixture *f = *state;
@@ -366,6 +419,7 @@ int main(void)
         cmocka_unit_test(scar_tissue_should_have_no_follicles_and_keep_less_ink_when_indented),
         cmocka_unit_test(scar_albedo_should_be_paler_and_keep_its_hue_order),
         cmocka_unit_test(scar_set_should_be_deterministic_for_a_seed),
+        cmocka_unit_test(a_scar_should_stay_put_when_a_scar_of_the_other_type_is_removed),
         cmocka_unit_test(a_plan_without_scars_should_give_an_empty_set),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
