@@ -1,6 +1,6 @@
-/* smpsim visibility [--plan F] [--set PATH=VALUE ...] [-o vis.png]: each scar's visibility against the light's
- * angle above the scalp and the viewing distance, with and without SMP (app/visibility.h); JSON on stdout, a
- * plot per scar with -o. */
+/* smpsim visibility [--plan F] [--set PATH=VALUE ...] [-o vis.png]: each scar's visibility against the
+ * light's angle above the scalp and the viewing distance, with and without SMP (app/visibility.h); JSON on
+ * stdout, a plot per scar with -o. */
 #include "analysis/plot.h"
 #include "analysis/scielab.h"
 #include "app/app.h"
@@ -37,9 +37,11 @@ static char *result_json(const app_vis_result *r, const plan *pl)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "jnd_delta_e00", ANALYSIS_JND_DELTA_E00);
     cJSON *ang = cJSON_AddArrayToObject(o, "angles_deg");
-    for (int a = 0; a < r->angle_count; ++a) cJSON_AddItemToArray(ang, rounded(r->angles_deg[a]));
+    for (int a = 0; a < r->angle_count; ++a)
+        cJSON_AddItemToArray(ang, rounded(r->angles_deg[a]));
     cJSON *dist = cJSON_AddArrayToObject(o, "distances_m");
-    for (int d = 0; d < APP_VIS_DISTANCES; ++d) cJSON_AddItemToArray(dist, rounded(app_vis_distances_m[d]));
+    for (int d = 0; d < APP_VIS_DISTANCES; ++d)
+        cJSON_AddItemToArray(dist, rounded(app_vis_distances_m[d]));
     cJSON *scars = cJSON_AddArrayToObject(o, "scars");
     for (int i = 0; i < r->scar_count; ++i) {
         const app_vis_scar *s = &r->scars[i];
@@ -48,12 +50,14 @@ static char *result_json(const app_vis_result *r, const plan *pl)
         cJSON_AddStringToObject(j, "type", s->type == PLAN_SCAR_FUT ? "fut" : "fue");
         cJSON_AddNumberToObject(j, "depth_mm", pl->scars[s->scar].depth_mm);
         cJSON *we = cJSON_AddArrayToObject(j, "world_elevation_deg");
-        for (int a = 0; a < r->angle_count; ++a) cJSON_AddItemToArray(we, rounded(s->world_elevation_deg[a]));
+        for (int a = 0; a < r->angle_count; ++a)
+            cJSON_AddItemToArray(we, rounded(s->world_elevation_deg[a]));
         for (int smp = 0; smp < 2; ++smp) {
             cJSON *m = cJSON_AddArrayToObject(j, smp ? "delta_e00_with_smp" : "delta_e00_without_smp");
             for (int d = 0; d < APP_VIS_DISTANCES; ++d) {
                 cJSON *row = cJSON_CreateArray();
-                for (int a = 0; a < r->angle_count; ++a) cJSON_AddItemToArray(row, rounded(s->delta_e[smp][d][a]));
+                for (int a = 0; a < r->angle_count; ++a)
+                    cJSON_AddItemToArray(row, rounded(s->delta_e[smp][d][a]));
                 cJSON_AddItemToArray(m, row);
             }
         }
@@ -76,21 +80,29 @@ static smp_status plot_scar(const app_vis_result *r, const app_vis_scar *s, cons
     int n = 0;
     for (int smp = 1; smp >= 0; --smp)
         for (int d = 0; d < APP_VIS_DISTANCES; ++d) {
-            snprintf(labels[n], sizeof labels[n], "%g m, %s", app_vis_distances_m[d], smp ? "with SMP" : "no SMP");
-            series[n] = (plot_series){.label = labels[n], .x = r->angles_deg, .y = s->delta_e[smp][d],
-                                      .count = r->angle_count, .color = colours[d], .width_px = smp ? 3.0f : 2.0f,
+            snprintf(labels[n], sizeof labels[n], "%g m, %s", app_vis_distances_m[d],
+                     smp ? "with SMP" : "no SMP");
+            series[n] = (plot_series){.label = labels[n],
+                                      .x = r->angles_deg,
+                                      .y = s->delta_e[smp][d],
+                                      .count = r->angle_count,
+                                      .color = colours[d],
+                                      .width_px = smp ? 3.0f : 2.0f,
                                       .dash = smp ? PLOT_SOLID : PLOT_DASHED};
             n++;
         }
-    plot_marker jnd = {.value = ANALYSIS_JND_DELTA_E00, .label = "just noticeable (ΔE₀₀ 1)",
-                       .color = {0.3f, 0.3f, 0.3f, 1.0f}, .dash = PLOT_DOTTED};
+    plot_marker jnd = {.value = ANALYSIS_JND_DELTA_E00,
+                       .label = "just noticeable (ΔE₀₀ 1)",
+                       .color = {0.3f, 0.3f, 0.3f, 1.0f},
+                       .dash = PLOT_DOTTED};
     char title[160];
-    snprintf(title, sizeof title, "Scar %d (%s, %.1f mm deep): visibility against the light's angle", s->scar + 1,
-             s->type == PLAN_SCAR_FUT ? "FUT line" : "FUE punches", s->depth_mm);
+    snprintf(title, sizeof title, "Scar %d (%s, %.1f mm deep): visibility against the light's angle",
+             s->scar + 1, s->type == PLAN_SCAR_FUT ? "FUT line" : "FUE punches", s->depth_mm);
     char x_label[200];
-    snprintf(x_label, sizeof x_label,
-             "key light's angle above the scalp at the scar (degrees; room elevation %.0f° at 5°, %.0f° at 90°)",
-             s->world_elevation_deg[0], s->world_elevation_deg[r->angle_count - 1]);
+    snprintf(
+        x_label, sizeof x_label,
+        "key light's angle above the scalp at the scar (degrees; room elevation %.0f° at 5°, %.0f° at 90°)",
+        s->world_elevation_deg[0], s->world_elevation_deg[r->angle_count - 1]);
     plot_figure fig = {.title = title,
                        .x_label = x_label,
                        .y_label = "S-CIELAB ΔE₀₀ against the head without it (99th pct.)",
@@ -107,7 +119,8 @@ int app_cmd_visibility(int argc, char **argv)
 {
     app_options opts;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, vis_allowed, &err) != SMP_OK) return app_fail("visibility", &err);
+    if (app_options_parse(&opts, argc, argv, 1, vis_allowed, &err) != SMP_OK)
+        return app_fail("visibility", &err);
     if (opts.help) {
         printf("%s", vis_usage);
         return 0;

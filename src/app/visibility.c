@@ -30,18 +30,21 @@ static void params_resolve(const app_vis_params *in, app_vis_params *out)
 smp_status app_visibility_check(const plan *pl, const app_vis_params *in, smp_error *err)
 {
     if (pl->scar_count < 1)
-        return smp_error_set(err, SMP_ERR_INPUT, "scars: the plan has no scar to measure (add one to \"scars\")");
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "scars: the plan has no scar to measure (add one to \"scars\")");
     app_vis_params p;
     params_resolve(in, &p);
     if (p.angle_count > APP_VIS_MAX_ANGLES)
         return smp_error_set(err, SMP_ERR_INPUT, "visibility: at most %d angles", APP_VIS_MAX_ANGLES);
     for (int i = 0; i < p.angle_count; ++i)
-        if (!(p.angles_deg[i] >= 1.0 && p.angles_deg[i] <= 90.0) || (i > 0 && p.angles_deg[i] <= p.angles_deg[i - 1]))
+        if (!(p.angles_deg[i] >= 1.0 && p.angles_deg[i] <= 90.0) ||
+            (i > 0 && p.angles_deg[i] <= p.angles_deg[i - 1]))
             return smp_error_set(err, SMP_ERR_INPUT, "visibility: angles must rise within 1..90 degrees");
     if (!(p.field_mm >= 5.0 && p.field_mm <= 200.0))
         return smp_error_set(err, SMP_ERR_INPUT, "visibility: field %g mm: must be 5..200 mm", p.field_mm);
     if (!(p.px_per_deg >= 20.0 && p.px_per_deg <= 300.0))
-        return smp_error_set(err, SMP_ERR_INPUT, "visibility: %g pixels per degree: must be 20..300", p.px_per_deg);
+        return smp_error_set(err, SMP_ERR_INPUT, "visibility: %g pixels per degree: must be 20..300",
+                             p.px_per_deg);
     return SMP_OK;
 }
 
@@ -60,7 +63,8 @@ static bool scar_frame(const app_scene *s, int scar, float p[3], float n[3], flo
             float d = glm_vec3_distance((float *)set->points[k].position_mm, (float *)line->midline_mm);
             if (d < best_d) best_d = d, best = k;
         }
-        int a = best > line->first ? best - 1 : best, b = best + 1 < line->first + line->count ? best + 1 : best;
+        int a = best > line->first ? best - 1 : best,
+            b = best + 1 < line->first + line->count ? best + 1 : best;
         memcpy(p, set->points[best].position_mm, 3 * sizeof(float));
         memcpy(n, set->points[best].normal, 3 * sizeof(float));
         float t[3];
@@ -74,7 +78,8 @@ static bool scar_frame(const app_scene *s, int scar, float p[3], float n[3], flo
     int count = 0;
     for (int i = 0; i < set->fue_count; ++i)
         if (set->fue[i].scar == scar) {
-            for (int k = 0; k < 3; ++k) c[k] += set->fue[i].center_mm[k];
+            for (int k = 0; k < 3; ++k)
+                c[k] += set->fue[i].center_mm[k];
             count++;
         }
     if (count == 0) return false;
@@ -83,14 +88,16 @@ static bool scar_frame(const app_scene *s, int scar, float p[3], float n[3], flo
     for (int i = 0; i < set->fue_count; ++i) {
         if (set->fue[i].scar != scar) continue;
         double d = 0.0;
-        for (int k = 0; k < 3; ++k) d += pow(set->fue[i].center_mm[k] - c[k] / count, 2.0);
+        for (int k = 0; k < 3; ++k)
+            d += pow(set->fue[i].center_mm[k] - c[k] / count, 2.0);
         if (d < best_d) best_d = d, best = i;
     }
     memcpy(p, set->fue[best].center_mm, 3 * sizeof(float));
     memcpy(n, set->fue[best].normal, 3 * sizeof(float));
     /* "From above": world up made tangent to the surface. */
     float up[3] = {0.0f, 1.0f, 0.0f}, d = glm_vec3_dot(up, n);
-    for (int k = 0; k < 3; ++k) across[k] = up[k] - d * n[k];
+    for (int k = 0; k < 3; ++k)
+        across[k] = up[k] - d * n[k];
     if (glm_vec3_norm(across) < 1e-3f) across[0] = 1.0f, across[1] = across[2] = 0.0f;
     glm_vec3_normalize(across);
     return true;
@@ -98,21 +105,24 @@ static bool scar_frame(const app_scene *s, int scar, float p[3], float n[3], flo
 
 /* Renders the field of one scar at one light angle into rgba (size px x px). */
 static smp_status render_field(render_context *rc, const app_scene *s, const float p[3], const float n[3],
-                               const float across[3], double angle_deg, double field_mm, int px, uint8_t *rgba,
-                               smp_error *err)
+                               const float across[3], double angle_deg, double field_mm, int px,
+                               uint8_t *rgba, smp_error *err)
 {
     app_camera cam;
     float dist = (float)(app_vis_distances_m[0] * 1000.0);
-    for (int k = 0; k < 3; ++k) cam.target_mm[k] = p[k], cam.eye_mm[k] = p[k] + dist * n[k], cam.up[k] = across[k];
+    for (int k = 0; k < 3; ++k)
+        cam.target_mm[k] = p[k], cam.eye_mm[k] = p[k] + dist * n[k], cam.up[k] = across[k];
     cam.fov_y_deg = (float)(2.0 * atan(0.5 * field_mm / dist) * 180.0 / SMP_PI);
     app_light light;
     memset(&light, 0, sizeof light);
     light.preset = "visibility";
-    for (int k = 0; k < 3; ++k) light.key_radiance[k] = 1.5f, light.sky_radiance[k] = 0.25f, light.ground_radiance[k] = 0.08f;
+    for (int k = 0; k < 3; ++k)
+        light.key_radiance[k] = 1.5f, light.sky_radiance[k] = 0.25f, light.ground_radiance[k] = 0.08f;
     render_frame f;
     app_scene_frame(s, &cam, &light, app_scene_default_days(s), px, px, &f);
     double a = angle_deg * SMP_PI / 180.0;
-    for (int k = 0; k < 3; ++k) f.light_dir[k] = (float)(cos(a) * across[k] + sin(a) * n[k]);
+    for (int k = 0; k < 3; ++k)
+        f.light_dir[k] = (float)(cos(a) * across[k] + sin(a) * n[k]);
     return render_frame_read_srgb8(rc, &f, rgba, err);
 }
 
@@ -128,8 +138,10 @@ static void downsample(const uint8_t *in, int px, uint8_t *out, int out_px)
             int count = 0;
             for (int yy = y0; yy < y1 && yy < px; ++yy)
                 for (int xx = x0; xx < x1 && xx < px; ++xx, ++count)
-                    for (int c = 0; c < 3; ++c) sum[c] += optics_srgb8_to_linear(in[4 * ((size_t)yy * px + xx) + c]);
-            for (int c = 0; c < 3; ++c) out[4 * ((size_t)y * out_px + x) + c] = optics_srgb8_from_linear(sum[c] / count);
+                    for (int c = 0; c < 3; ++c)
+                        sum[c] += optics_srgb8_to_linear(in[4 * ((size_t)yy * px + xx) + c]);
+            for (int c = 0; c < 3; ++c)
+                out[4 * ((size_t)y * out_px + x) + c] = optics_srgb8_from_linear(sum[c] / count);
             out[4 * ((size_t)y * out_px + x) + 3] = 255;
         }
 }
@@ -154,7 +166,8 @@ static smp_status measure(const uint8_t *with, const uint8_t *without, int px, d
         if (st == SMP_OK) {
             downsample(with, px, a, m);
             downsample(without, px, b, m);
-            /* The eye's sampling of the downsampled image: its pixels are factor x larger, seen factor x farther. */
+            /* The eye's sampling of the downsampled image: its pixels are factor x larger, seen factor x
+             * farther. */
             double ppd = px_per_deg * (double)m / px * factor;
             st = analysis_scielab_delta_e00(a, b, m, m, ppd, de, err);
         }
@@ -172,14 +185,15 @@ static void variant(const plan *pl, int scar, bool keep_scar, bool smp, plan *ou
 {
     *out = *pl;
     if (!keep_scar) {
-        for (int i = scar; i + 1 < out->scar_count; ++i) out->scars[i] = out->scars[i + 1];
+        for (int i = scar; i + 1 < out->scar_count; ++i)
+            out->scars[i] = out->scars[i + 1];
         out->scar_count--;
     }
     if (!smp) out->session_count = 0, out->touch_up_count = 0;
 }
 
-smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *in, app_vis_result *out,
-                              smp_error *err)
+smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *in,
+                              app_vis_result *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
     smp_status st = app_visibility_check(pl, in, err);
@@ -210,7 +224,8 @@ smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_
                 plan v;
                 variant(pl, i, keep, smp, &v);
                 if ((st = app_scene_create_from_plan(scene, &v, "visibility", err)) != SMP_OK) break;
-                /* The frame comes from the scene with the scar (the same for both scenes: the head is the plan's). */
+                /* The frame comes from the scene with the scar (the same for both scenes: the head is the
+                 * plan's). */
                 if (keep && smp == 0 && !scar_frame(scene, i, c, n, across)) {
                     app_scene_destroy(scene);
                     st = smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: does not lie on the head", i);
@@ -226,16 +241,18 @@ smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_
             }
             for (int a = 0; a < p.angle_count && st == SMP_OK; ++a) {
                 double de[APP_VIS_DISTANCES];
-                st = measure(images + bytes * 2 * (size_t)a, images + bytes * (2 * (size_t)a + 1), px, p.px_per_deg, de,
-                             err);
-                for (int d = 0; d < APP_VIS_DISTANCES; ++d) r->delta_e[smp][d][a] = de[d];
+                st = measure(images + bytes * 2 * (size_t)a, images + bytes * (2 * (size_t)a + 1), px,
+                             p.px_per_deg, de, err);
+                for (int d = 0; d < APP_VIS_DISTANCES; ++d)
+                    r->delta_e[smp][d][a] = de[d];
             }
         }
         for (int a = 0; a < p.angle_count; ++a) {
             double ang = p.angles_deg[a] * SMP_PI / 180.0, ly = cos(ang) * across[1] + sin(ang) * n[1];
             r->world_elevation_deg[a] = asin(fmax(-1.0, fmin(1.0, ly))) * 180.0 / SMP_PI;
         }
-        for (int k = 0; k < 3; ++k) r->centre_mm[k] = c[k], r->normal[k] = n[k];
+        for (int k = 0; k < 3; ++k)
+            r->centre_mm[k] = c[k], r->normal[k] = n[k];
         if (st == SMP_OK) out->scar_count++;
     }
     free(images);

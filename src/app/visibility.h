@@ -5,15 +5,16 @@
  * For each scar, a square field of APP_VIS_FIELD_MM is seen face on, centred on the scar (a FUT line where
  * it crosses the back midline; the FUE punch nearest to the field's centre of mass), under a white key
  * light that crosses the scar (from above it, perpendicular to a FUT line) at an angle above the local
- * surface from grazing (5 degrees) to flat (90), with a white key as strong as the daylight preset's and a sky fill a sixth of it. Each image is rendered for the nearest
- * distance at APP_VIS_PX_PER_DEG pixels per degree of visual angle and box-filtered in linear light for
- * the farther ones (the eye integrates what the renderer would resolve). The same view of the same head
- * without the scar is the reference: the visibility is the 99th percentile over the field of the S-CIELAB
- * difference (analysis/scielab.h: CIEDE2000 after the eye's contrast sensitivity at that distance), so a
- * value above ANALYSIS_JND_DELTA_E00 means a careful observer sees the scar. With SMP the plan's sessions
- * and touch-ups are in both images (the head without the scar has no dots where the scar was treated);
- * without SMP neither has any. Placement is local (pigment/, scalp/): the images differ only near the scar.
- * docs/model.md ("Scar visibility") has the method and its limits.
+ * surface from grazing (5 degrees) to flat (90), with a white key as strong as the daylight preset's and a
+ * sky fill a sixth of it. Each image is rendered for the nearest distance at APP_VIS_PX_PER_DEG pixels per
+ * degree of visual angle and box-filtered in linear light for the farther ones (the eye integrates what the
+ * renderer would resolve). The same view of the same head without the scar is the reference: the visibility
+ * is the 99th percentile over the field of the S-CIELAB difference (analysis/scielab.h: CIEDE2000 after the
+ * eye's contrast sensitivity at that distance), so a value above ANALYSIS_JND_DELTA_E00 means a careful
+ * observer sees the scar. With SMP the plan's sessions and touch-ups are in both images (the head without the
+ * scar has no dots where the scar was treated); without SMP neither has any. Placement is local (pigment/,
+ * scalp/): the images differ only near the scar. docs/model.md ("Scar visibility") has the method and its
+ * limits.
  */
 #ifndef SMP_APP_VISIBILITY_H
 #define SMP_APP_VISIBILITY_H
@@ -37,11 +38,11 @@ typedef struct app_vis_params {
 extern const double app_vis_distances_m[APP_VIS_DISTANCES]; /* 0.3, 1, 2 */
 
 typedef struct app_vis_scar {
-    int scar;                                      /* plan.scars index */
+    int scar; /* plan.scars index */
     plan_scar_type type;
-    double depth_mm;                               /* the plan's indentation */
-    double centre_mm[3], normal[3];                /* where the field is centred */
-    double world_elevation_deg[APP_VIS_MAX_ANGLES];/* the key light's elevation in the room for each angle */
+    double depth_mm;                                /* the plan's indentation */
+    double centre_mm[3], normal[3];                 /* where the field is centred */
+    double world_elevation_deg[APP_VIS_MAX_ANGLES]; /* the key light's elevation in the room for each angle */
     double delta_e[2][APP_VIS_DISTANCES][APP_VIS_MAX_ANGLES]; /* [0 without SMP, 1 with][distance][angle] */
 } app_vis_scar;
 
@@ -50,7 +51,7 @@ typedef struct app_vis_result {
     double angles_deg[APP_VIS_MAX_ANGLES];
     int scar_count;
     app_vis_scar scars[PLAN_MAX_SCARS];
-    int image_px;    /* side of the rendered field at the nearest distance */
+    int image_px; /* side of the rendered field at the nearest distance */
     int renders;
 } app_vis_result;
 
@@ -58,7 +59,7 @@ typedef struct app_vis_result {
 smp_status app_visibility_check(const plan *pl, const app_vis_params *params, smp_error *err);
 
 /* Renders and measures every scar of pl (validated) with rc (a current GL renderer). */
-smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *params, app_vis_result *out,
-                              smp_error *err);
+smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *params,
+                              app_vis_result *out, smp_error *err);
 
 #endif

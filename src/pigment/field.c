@@ -555,7 +555,11 @@ static smp_status scar_weights_init(scar_weights *sw, const scalp_head *head, co
         for (int v = 0; v < m->vertex_count; ++v) {
             if (!(near[v] & bit)) continue;
             /* Scars are hair lost too: the plan treats them like the bald area, on the sides zone's factor. */
-            float loss = scar_hair_loss(scars, mask, m, v);
+            /* The disk mean gives a field of FUE punches the share of skin they took; a FUT band is hairless
+             * across its whole width and is treated wholly there. */
+            scalp_scar_sample here;
+            scalp_scar_sample_at_masked(scars, m->positions_mm + 3 * v, mask, &here);
+            float loss = fmaxf(scar_hair_loss(scars, mask, m, v), 1.0f - here.hair_factor);
             if (loss > 0.0f) {
                 float zone = scalp_zone_factor(head, pl, m->positions_mm + 3 * v);
                 float s_w = scalp_scalp_weight(head, m->positions_mm + 3 * v);

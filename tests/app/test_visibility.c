@@ -21,7 +21,8 @@ static void a_fut_scar_should_be_less_visible_from_farther(void **state)
     plan_init_default(&p);
     p.scar_count = 1; /* the built-in FUT line only */
     p.patient.hair_length_mm = 1.0;
-    app_vis_params params = {.angle_count = 2, .angles_deg = {10.0, 80.0}, .field_mm = 12.0, .px_per_deg = 30.0};
+    app_vis_params params = {
+        .angle_count = 2, .angles_deg = {10.0, 80.0}, .field_mm = 12.0, .px_per_deg = 30.0};
     app_vis_result *r = calloc(1, sizeof *r);
     smp_error err = {0};
     if (app_visibility_run(rc, &p, &params, r, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -31,7 +32,8 @@ static void a_fut_scar_should_be_less_visible_from_farther(void **state)
     for (int smp = 0; smp < 2; ++smp)
         for (int a = 0; a < 2; ++a) {
             print_message("%s, %g deg: dE00 %.2f / %.2f / %.2f at 0.3 / 1 / 2 m\n", smp ? "SMP" : "no SMP",
-                          r->angles_deg[a], s->delta_e[smp][0][a], s->delta_e[smp][1][a], s->delta_e[smp][2][a]);
+                          r->angles_deg[a], s->delta_e[smp][0][a], s->delta_e[smp][1][a],
+                          s->delta_e[smp][2][a]);
             assert_true(isfinite(s->delta_e[smp][0][a]) && s->delta_e[smp][0][a] > 0.0);
             assert_true(s->delta_e[smp][2][a] < s->delta_e[smp][0][a]);
         }
