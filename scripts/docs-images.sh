@@ -89,4 +89,6 @@ for tf in false true; do
             -o "$out/progression-$name-y$y.png"
     done
 done
+# Scar visibility of the built-in plan (a plot per scar and the JSON; a few minutes without a GPU).
+"$smpsim" visibility -o "$out/visibility.png" >"$out/visibility.json"
 echo "images in $out"

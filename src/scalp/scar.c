@@ -768,25 +768,6 @@ void scalp_scar_set_destroy(scalp_scar_set *set)
     memset(set, 0, sizeof *set);
 }
 
-bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])
-{
-    if (!set || set->bucket_count == 0) return false;
-    int i0[3], i1[3];
-    for (int k = 0; k < 3; ++k) {
-        i0[k] = (int)floorf(lo_mm[k] / set->cell_mm);
-        i1[k] = (int)floorf(hi_mm[k] / set->cell_mm);
-    }
-    for (int z = i0[2]; z <= i1[2]; ++z)
-        for (int y = i0[1]; y <= i1[1]; ++y)
-            for (int x = i0[0]; x <= i1[0]; ++x) {
-                uint32_t b = hash_bucket(set, x, y, z);
-                uint64_t cell = cell_key(x, y, z);
-                for (uint32_t e = set->bucket_start[b]; e < set->bucket_start[b + 1]; ++e)
-                    if (set->entry_cells[e] == cell) return true;
-            }
-    return false;
-}
-
 uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])
 {
     uint32_t mask = 0;
@@ -808,4 +789,9 @@ uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], co
                     }
             }
     return mask;
+}
+
+bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])
+{
+    return scalp_scar_box_mask(set, lo_mm, hi_mm) != 0;
 }
