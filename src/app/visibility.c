@@ -192,6 +192,34 @@ static void variant(const plan *pl, int scar, bool keep_scar, bool smp, plan *ou
     if (!smp) out->session_count = 0, out->touch_up_count = 0;
 }
 
+smp_status app_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar,
+                                  double angle_deg, const app_vis_params *in, double out[APP_VIS_DISTANCES],
+                                  smp_error *err)
+{
+    app_vis_params p;
+    params_resolve(in, &p);
+    double mm_per_px = app_vis_distances_m[0] * 1000.0 * tan(SMP_PI / 180.0) / p.px_per_deg;
+    int px = (int)lround(p.field_mm / mm_per_px);
+    size_t bytes = (size_t)px * px * 4;
+    uint8_t *images = malloc(2 * bytes);
+    app_scene *scene = calloc(1, sizeof *scene);
+    smp_status st = images && scene ? SMP_OK : smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory");
+    float c[3] = {0}, n[3] = {0, 0, 1}, across[3] = {0, 1, 0};
+    for (int k = 0; k < 2 && st == SMP_OK; ++k) {
+        if ((st = app_scene_create_from_plan(scene, k == 0 ? a : b, "visibility", err)) != SMP_OK) break;
+        if (k == 0 && !scar_frame(scene, scar, c, n, across))
+            st = smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: no such scar on the head", scar);
+        if (st == SMP_OK) st = app_scene_upload(rc, scene, err);
+        if (st == SMP_OK)
+            st = render_field(rc, scene, c, n, across, angle_deg, p.field_mm, px, images + bytes * k, err);
+        app_scene_destroy(scene);
+    }
+    if (st == SMP_OK) st = measure(images, images + bytes, px, p.px_per_deg, out, err);
+    free(images);
+    free(scene);
+    return st;
+}
+
 smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *in,
                               app_vis_result *out, smp_error *err)
 {

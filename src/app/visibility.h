@@ -58,6 +58,12 @@ typedef struct app_vis_result {
 /* Checks the plan (at least one scar) and the parameters; SMP_ERR_INPUT naming what is wrong. */
 smp_status app_visibility_check(const plan *pl, const app_vis_params *params, smp_error *err);
 
+/* The same measurement between two heads: plan a against plan b (both validated, on the same head, b with
+ * at least scar's scars), on the field of a's scar `scar`, under one light angle; the visibility at each
+ * distance into out. For a scar's relief alone, b is a with that scar's depth 0. */
+smp_status app_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar, double angle_deg,
+                                  const app_vis_params *params, double out[APP_VIS_DISTANCES], smp_error *err);
+
 /* Renders and measures every scar of pl (validated) with rc (a current GL renderer). */
 smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *params,
                               app_vis_result *out, smp_error *err);
