@@ -1,5 +1,5 @@
 // Donor scars (included into mesh.frag). render/scar.c bakes scalp/scar into a chart-space texture over
-// the scars' rectangle: R = indentation depth / u_scar_max_depth_mm (0..1), G = scar tissue weight. Here that height
+// the scars' rectangle: R = (u_scar_top_mm - relief) / u_scar_range_mm (0..1), G = scar tissue weight. Here that height
 // field perturbs the normal (its surface gradient through the chart's cotangent frame), shadows itself
 // (a march towards the light over the height field, so raking light lights one wall of the trough and
 // leaves the other in shadow), and the tissue makes the skin paler and smoother.
@@ -9,14 +9,15 @@ uniform vec4 u_scar_rect;              // chart uv of texel (0, 0)'s corner, and
 uniform vec2 u_scar_size;              // texels
 uniform vec3 u_scar_albedo_scale;      // scar albedo / skin albedo (scalp_scar_albedo_linear_rgb)
 uniform float u_scar_roughness_scale;  // SCALP_SCAR_ROUGHNESS_SCALE
-uniform float u_scar_max_depth_mm;    // depth that R = 1 stands for
+uniform float u_scar_top_mm;          // relief that R = 0 stands for (the highest ridge; 0 when none is raised)
+uniform float u_scar_range_mm;        // relief from R = 0 down to R = 1
 uniform float u_stubble_height_mm;    // how high the stubble stands above the skin (render_frame)
 uniform float u_stubble_sigma_per_mm; // its optical depth per mm of a ray through it (hairs per mm² x width)
 
 // Height of the skin (mm, <= 0) at chart rectangle coordinates st.
 float scar_height_mm(vec2 st, float lod)
 {
-    return -u_scar_max_depth_mm * textureLod(u_scar, st, lod).r;
+    return u_scar_top_mm - u_scar_range_mm * textureLod(u_scar, st, lod).r;
 }
 
 struct scar_surface {
@@ -54,10 +55,12 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
     vec2 texels_per_uv = u_scar_size * u_scar_rect.zw;
     float footprint = max(length(duv1 * texels_per_uv), length(duv2 * texels_per_uv));
     float lod = max(log2(max(footprint, 1e-6)), 0.0);
+    // Untouched skin (R at the level of relief 0, no tissue) around here: nothing to do.
     vec2 coarse = textureLod(u_scar, st, lod + 1.5).rg;
-    if (coarse.r == 0.0 && coarse.g == 0.0) return s;
+    float r_skin = u_scar_range_mm > 0.0 ? u_scar_top_mm / u_scar_range_mm : 0.0;
+    if (abs(coarse.r - r_skin) < 0.5 / 255.0 && coarse.g == 0.0) return s;
     vec2 here = textureLod(u_scar, st, lod).rg;
-    here.r *= -u_scar_max_depth_mm;
+    here.r = u_scar_top_mm - u_scar_range_mm * here.r;
     vec2 d_st = exp2(lod) / u_scar_size;
     float hx1 = scar_height_mm(st + vec2(d_st.x, 0.0), lod), hx0 = scar_height_mm(st - vec2(d_st.x, 0.0), lod);
     float hy1 = scar_height_mm(st + vec2(0.0, d_st.y), lod), hy0 = scar_height_mm(st - vec2(0.0, d_st.y), lod);
@@ -70,16 +73,16 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
     s.roughness_scale = mix(1.0, u_scar_roughness_scale, here.g);
 
     // Self-shadow: march from the point towards the light's direction along the surface; the ray rises
-    // tan(elevation) mm per mm; any height above it blocks the light. Outside an indentation the surface
-    // sits at the maximum (0) and cannot be shadowed by it.
+    // tan(elevation) mm per mm; any height above it blocks the light. A point at the top of the relief
+    // cannot be shadowed by it.
     float h0 = here.r, nl = dot(n, l);
     vec3 lt = l - n * nl;
     float lt_len = length(lt);
-    if (h0 < -1e-4 && nl > 0.0 && lt_len > 1e-3) {
+    if (h0 < u_scar_top_mm - 1e-4 && nl > 0.0 && lt_len > 1e-3) {
         float tan_el = nl / lt_len;
         vec3 dir = lt / lt_len;
         vec2 st_per_mm = vec2(dot(grad_u, dir), dot(grad_v, dir)) * u_scar_rect.zw;
-        float reach = min(-h0 / tan_el, SCAR_MAX_MARCH_MM);
+        float reach = min((u_scar_top_mm - h0) / tan_el, SCAR_MAX_MARCH_MM);
         float vis = 1.0;
         for (int i = 1; i <= SCAR_MARCH_STEPS; ++i) {
             float t = reach * float(i) / float(SCAR_MARCH_STEPS);
@@ -106,7 +109,7 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
         for (int i = 1; i <= STUBBLE_MARCH_STEPS; ++i) {
             float t = dt * (float(i) - 0.5);
             vec2 q = textureLod(u_scar, st + st_per_mm * t, lod).rg;
-            float floor_mm = -u_scar_max_depth_mm * q.r, ray_mm = h0 + 0.004 + t * tan_el;
+            float floor_mm = u_scar_top_mm - u_scar_range_mm * q.r, ray_mm = h0 + 0.004 + t * tan_el;
             // Inside the layer while the ray is less than the stubble's height above the skin below it.
             float inside = 1.0 - smoothstep(0.8, 1.0, (ray_mm - floor_mm) / u_stubble_height_mm);
             depth += u_stubble_sigma_per_mm * (1.0 - q.g) * inside * dt;

@@ -64,6 +64,14 @@ typedef enum plan_needle {
     PLAN_NEEDLE_7RL
 } plan_needle;
 typedef enum plan_scar_type { PLAN_SCAR_FUT = 0, PLAN_SCAR_FUE } plan_scar_type;
+/* How a scar healed (clinical.md section 4): a fine line or punch a little below the skin, a hollow
+ * (atrophic) one, a raised (hypertrophic) one, or a widened thin one (stretched). */
+typedef enum plan_scar_form {
+    PLAN_SCAR_FORM_NORMAL = 0,
+    PLAN_SCAR_FORM_ATROPHIC,
+    PLAN_SCAR_FORM_HYPERTROPHIC,
+    PLAN_SCAR_FORM_STRETCHED
+} plan_scar_form;
 
 typedef struct plan_head {
     double circumference_cm; /* head circumference above the brow ridge; 48..66 cm */
@@ -158,7 +166,9 @@ typedef struct plan_scar {
     int count;                 /* 0..10000 */
     double diameter_mm;        /* 0.3..2 mm */
     /* both */
-    double depth_mm;           /* indentation below the surrounding skin; 0..3 mm */
+    double depth_mm;           /* relief: depth below the surrounding skin (height above it when
+                                * hypertrophic); 0..3 mm */
+    plan_scar_form form;       /* "normal", "atrophic", "hypertrophic", "stretched"; optional, "normal" */
 } plan_scar;
 
 typedef struct plan_aftercare {

@@ -32,6 +32,7 @@ typedef struct plan_field {
     int variant;              /* fields that apply to one scar type only: that type; -1 for all */
     bool ludwig;              /* PATTERN: the "ludwig" key (else "norwood") */
     bool increasing;          /* array fields whose values must strictly increase entry by entry */
+    bool optional;            /* may be absent from a list entry: then 0 (an enum's first name) */
 } plan_field;
 
 typedef struct plan_section {

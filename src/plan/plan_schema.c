@@ -18,53 +18,55 @@ _Static_assert(sizeof(plan_ink_quality) == sizeof(int), "enums are read through 
 _Static_assert(sizeof(plan_needle) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_scar_type) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_pattern) == sizeof(int), "enums are read through int");
+_Static_assert(sizeof(plan_scar_form) == sizeof(int), "enums are read through int");
 
 static const char *const hairline_styles[] = {"soft", "linear", NULL};
 static const char *const ink_qualities[] = {"medical", "cosmetic", "tattoo", "inferior", NULL};
 static const char *const needles[] = {"1RL", "3RL", "5RL", "7RL", NULL};
 static const char *const scar_types[] = {"fut", "fue", NULL};
+static const char *const scar_forms[] = {"normal", "atrophic", "hypertrophic", "stretched", NULL};
 
 /* One row per field reads as a table, so the formatter leaves the table alone. */
 /* clang-format off */
-#define NUM(s, f, lo, hi, u) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, -1, false, false}
-#define INT(s, f, lo, hi) {#f, PLAN_FIELD_INT, offsetof(s, f), lo, hi, "", NULL, -1, false, false}
-#define BOOL(s, f) {#f, PLAN_FIELD_BOOL, offsetof(s, f), 0, 0, "", NULL, -1, false, false}
-#define ENUM(s, f, names) {#f, PLAN_FIELD_ENUM, offsetof(s, f), 0, 0, "", names, -1, false, false}
+#define NUM(s, f, lo, hi, u) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, -1, false, false, false}
+#define INT(s, f, lo, hi) {#f, PLAN_FIELD_INT, offsetof(s, f), lo, hi, "", NULL, -1, false, false, false}
+#define BOOL(s, f) {#f, PLAN_FIELD_BOOL, offsetof(s, f), 0, 0, "", NULL, -1, false, false, false}
+#define ENUM(s, f, names) {#f, PLAN_FIELD_ENUM, offsetof(s, f), 0, 0, "", names, -1, false, false, false}
 /* A number that may be null (not given); null is stored as 0, so the range must exclude 0. */
 #define NUM_NULL(s, f, lo, hi, u)                                                                         \
-    {#f, PLAN_FIELD_NUMBER_OR_NULL, offsetof(s, f), lo, hi, u, NULL, -1, false, false}
+    {#f, PLAN_FIELD_NUMBER_OR_NULL, offsetof(s, f), lo, hi, u, NULL, -1, false, false, false}
 /* A number that may be null (not given) where 0 is a value of its own; null is stored as PLAN_NONE. */
 #define NUM_NONE(s, f, lo, hi, u)                                                                         \
-    {#f, PLAN_FIELD_NUMBER_OR_NONE, offsetof(s, f), lo, hi, u, NULL, -1, false, false}
+    {#f, PLAN_FIELD_NUMBER_OR_NONE, offsetof(s, f), lo, hi, u, NULL, -1, false, false, false}
 /* A field of one scar type only. */
-#define NUM_V(s, f, lo, hi, u, v) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, v, false, false}
+#define NUM_V(s, f, lo, hi, u, v) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, v, false, false, false}
 /* A field whose values must rise from entry to entry (session day, touch-up year). */
-#define NUM_UP(s, f, lo, hi, u) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, -1, false, true}
+#define NUM_UP(s, f, lo, hi, u) {#f, PLAN_FIELD_NUMBER, offsetof(s, f), lo, hi, u, NULL, -1, false, true, false}
 
 static const plan_field root_fields[] = {
     INT(plan, version, 1, 1),
-    {"seed", PLAN_FIELD_SEED, offsetof(plan, seed), 0, PLAN_SEED_MAX, "", NULL, -1, false, false},
+    {"seed", PLAN_FIELD_SEED, offsetof(plan, seed), 0, PLAN_SEED_MAX, "", NULL, -1, false, false, false},
 };
 
 static const plan_field head_fields[] = {
     NUM(plan_head, circumference_cm, 48, 66, "cm"),
     NUM(plan_head, length_cm, 16, 23, "cm"),
     NUM(plan_head, breadth_cm, 12, 18, "cm"),
-    {"mesh", PLAN_FIELD_PATH, offsetof(plan_head, mesh), 0, 0, "", NULL, -1, false, false},
+    {"mesh", PLAN_FIELD_PATH, offsetof(plan_head, mesh), 0, 0, "", NULL, -1, false, false, false},
 };
 
 static const plan_field patient_fields[] = {
     INT(plan_patient, fitzpatrick, 1, 6),
-    {"hair_color", PLAN_FIELD_COLOR, offsetof(plan_patient, hair_color_srgb8), 0, 0, "", NULL, -1, 0, 0},
+    {"hair_color", PLAN_FIELD_COLOR, offsetof(plan_patient, hair_color_srgb8), 0, 0, "", NULL, -1, 0, 0, false},
     NUM(plan_patient, grey_fraction, 0, 1, ""),
     NUM(plan_patient, hair_length_mm, 0, 30, "mm"),
-    {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, false, false},
-    {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, true, false},
+    {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, false, false, false},
+    {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, true, false, false},
 };
 
 static const plan_field progression_fields[] = {
-    {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_progression, pattern), 0, 0, "", NULL, -1, false, false},
-    {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_progression, pattern), 0, 0, "", NULL, -1, true, false},
+    {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_progression, pattern), 0, 0, "", NULL, -1, false, false, false},
+    {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_progression, pattern), 0, 0, "", NULL, -1, true, false, false},
     NUM(plan_progression, years, 1, 40, "years"),
     NUM_NONE(plan_progression, grey_fraction, 0, 1, ""),
     NUM(plan_progression, grey_years, 1, 50, "years"),
@@ -118,9 +120,10 @@ static const plan_field scar_fields[] = {
     NUM_V(plan_scar, length_cm, 1, 40, "cm", PLAN_SCAR_FUT),
     NUM_V(plan_scar, width_mm, 0.5, 10, "mm", PLAN_SCAR_FUT),
     NUM_V(plan_scar, height_above_nape_cm, 1, 12, "cm", PLAN_SCAR_FUT),
-    {"count", PLAN_FIELD_INT, offsetof(plan_scar, count), 0, 10000, "", NULL, PLAN_SCAR_FUE, false, false},
+    {"count", PLAN_FIELD_INT, offsetof(plan_scar, count), 0, 10000, "", NULL, PLAN_SCAR_FUE, false, false, false},
     NUM_V(plan_scar, diameter_mm, 0.3, 2, "mm", PLAN_SCAR_FUE),
     NUM(plan_scar, depth_mm, 0, 3, "mm"),
+    {"form", PLAN_FIELD_ENUM, offsetof(plan_scar, form), 0, 0, "", scar_forms, -1, false, false, true},
 };
 
 static const plan_field aftercare_fields[] = {
@@ -603,6 +606,7 @@ static bool struct_from_json(const plan_section *s, const cJSON *obj, char *base
             if (!v) continue;
             pattern_keys[patterns++] = f->name;
         }
+        if (!v && f->optional) continue;
         if (!v) return plan_issue_set(issue, path, "missing field '%s'", f->name);
         join_path(fpath, sizeof fpath, path, f->name);
         if (!field_from_json(f, v, base + f->offset, fpath, issue)) return false;

@@ -56,7 +56,7 @@ static void triangle_bake(render_scar_bake *b, const scalp_head *head, const sca
             scalp_scar_sample smp;
             scalp_scar_sample_at(set, q, &smp);
             uint8_t *o = b->texels + 2 * ((size_t)y * b->width + x);
-            float hn = b->depth_scale_mm > 0.0f ? -smp.height_mm / b->depth_scale_mm : 0.0f;
+            float hn = b->range_mm > 0.0f ? (b->top_mm - smp.height_mm) / b->range_mm : 0.0f;
             o[0] = (uint8_t)lrintf(255.0f * (hn < 0.0f ? 0.0f : (hn > 1.0f ? 1.0f : hn)));
             o[1] = (uint8_t)lrintf(255.0f * smp.tissue);
         }
@@ -94,7 +94,8 @@ smp_status render_scar_bake_create(render_scar_bake *b, const scalp_head *head, 
     b->height = b->height < 1 ? 1 : (b->height > max_size ? max_size : b->height);
     b->uv1[0] = b->uv0[0] + texel * b->width;
     b->uv1[1] = b->uv0[1] + texel * b->height;
-    b->depth_scale_mm = set->max_depth_mm;
+    b->top_mm = set->max_raise_mm;
+    b->range_mm = set->max_raise_mm + set->max_depth_mm;
     b->texels = calloc((size_t)b->width * b->height * 2, 1);
     if (!b->texels) {
         smp_status st = smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for a %dx%d scar texture",
@@ -116,7 +117,8 @@ void render_scar_bake_destroy(render_scar_bake *b)
 smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_error *err)
 {
     rs->present = b->width > 0 && b->height > 0;
-    rs->max_depth_mm = b->depth_scale_mm;
+    rs->top_mm = b->top_mm;
+    rs->range_mm = b->range_mm;
     if (!rs->tex) glGenTextures(1, &rs->tex);
     glBindTexture(GL_TEXTURE_2D, rs->tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
@@ -161,7 +163,8 @@ void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float 
     glUniform2fv(glGetUniformLocation(prog, "u_scar_size"), 1, rs->size);
     glUniform3fv(glGetUniformLocation(prog, "u_scar_albedo_scale"), 1, scale);
     glUniform1f(glGetUniformLocation(prog, "u_scar_roughness_scale"), SCALP_SCAR_ROUGHNESS_SCALE);
-    glUniform1f(glGetUniformLocation(prog, "u_scar_max_depth_mm"), rs->max_depth_mm);
+    glUniform1f(glGetUniformLocation(prog, "u_scar_top_mm"), rs->top_mm);
+    glUniform1f(glGetUniformLocation(prog, "u_scar_range_mm"), rs->range_mm);
     glUniform1f(glGetUniformLocation(prog, "u_stubble_height_mm"), stubble[0]);
     glUniform1f(glGetUniformLocation(prog, "u_stubble_sigma_per_mm"), stubble[1]);
 }

@@ -1,7 +1,9 @@
 /* render/scar: the donor scars as a chart-space texture for mesh.frag (shaders/scar.glsl).
  * The bake (plain CPU, testable without GL) rasterises the head's triangles in the scalp chart over the
- * scars' bounding rectangle and evaluates scalp/scar at each texel's surface point: R = indentation
- * depth / the set's deepest (0..1, 8 bits: 1.6 um steps for 0.4 mm), G = scar tissue weight (0..1).
+ * scars' bounding rectangle and evaluates scalp/scar at each texel's surface point: R = (top - relief) /
+ * range, where top is the set's highest ridge (0 without hypertrophic scars) and range spans it to the
+ * deepest indentation (8 bits: 1.6 um steps for 0.4 mm), so R = 0 is untouched skin when nothing is raised;
+ * G = scar tissue weight (0..1).
  * The upload makes a mip-mapped RG8 texture (4096 x 3844 x 2 bytes for the default plan); binding
  * sets scar.glsl's uniforms. Internal to render/. */
 #ifndef SMP_RENDER_SCAR_INTERNAL_H
@@ -21,8 +23,9 @@
 typedef struct render_scar_bake {
     int width, height;   /* texels; 0 when there are no scars */
     float uv0[2], uv1[2];/* the chart rectangle covered */
-    float depth_scale_mm;/* depth that R = 255 stands for (the set's deepest scar) */
-    uint8_t *texels;     /* width * height * 2 bytes (depth / depth_scale_mm, tissue), row 0 at uv0[1]; owned */
+    float top_mm;        /* relief that R = 0 stands for (the set's highest ridge, >= 0) */
+    float range_mm;      /* relief from R = 0 down to R = 255 (top to the deepest indentation; 0: flat) */
+    uint8_t *texels;     /* width * height * 2 bytes ((top - relief) / range, tissue), row 0 at uv0[1]; owned */
 } render_scar_bake;
 
 /* Bakes set over head's chart; max_size caps each side (0 = RENDER_SCAR_MAX_SIZE). An empty set gives a
@@ -36,7 +39,7 @@ typedef struct render_scar {
     bool present;        /* a non-empty bake is uploaded */
     float rect[4];       /* u0, v0, 1 / width_uv, 1 / height_uv */
     float size[2];       /* texels */
-    float max_depth_mm;
+    float top_mm, range_mm; /* the bake's */
 } render_scar;
 
 /* Uploads a bake (replacing the previous one; an empty bake turns scars off). */

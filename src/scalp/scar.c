@@ -18,6 +18,17 @@
 #define FUE_RIM 1.2f
 #define TISSUE_EDGE_LO 0.8f
 #define TISSUE_EDGE_HI 1.08f
+/* The other forms (assumptions, shaped after the clinical descriptions in clinical.md section 4): a hollow
+ * (atrophic) scar has a wide floor and steep walls that end at its edge; a stretched one a broad flat floor
+ * that rises gently; a hypertrophic one is a rounded ridge (or dome) that stays within the wound, as
+ * hypertrophic scars do (keloids, which spread beyond it, are not modelled). Every rim lies within FUT_RIM
+ * and FUE_RIM, so the reach of a scar does not depend on its form. */
+#define ATROPHIC_FLOOR 0.55f
+#define ATROPHIC_RIM 1.1f
+#define STRETCHED_FLOOR 0.7f
+#define STRETCHED_RIM 1.2f
+#define HYPERTROPHIC_TOP 0.3f
+#define HYPERTROPHIC_EDGE 1.0f
 /* Irregularity of a FUT line (assumptions, tuned by eye against donor-scar photographs): width varies
  * by +-22 % over ~18 mm, the centreline wanders +-0.15 widths over ~35 mm, the ends taper over 12 mm. */
 #define FUT_WIDTH_VARIATION 0.22f
@@ -62,9 +73,28 @@ static void normalize3(float v[3])
 
 /* ---- queries ---- */
 
-float scalp_scar_uptake_for_depth(float depth_mm)
+float scalp_scar_form_uptake(plan_scar_form form)
 {
-    return 1.0f - (1.0f - SCALP_SCAR_ATROPHIC_UPTAKE) * sstep(0.0f, SCALP_SCAR_ATROPHIC_DEPTH_MM, depth_mm);
+    switch (form) {
+    case PLAN_SCAR_FORM_ATROPHIC: return SCALP_SCAR_UPTAKE_ATROPHIC;
+    case PLAN_SCAR_FORM_HYPERTROPHIC: return SCALP_SCAR_UPTAKE_HYPERTROPHIC;
+    case PLAN_SCAR_FORM_STRETCHED: return SCALP_SCAR_UPTAKE_STRETCHED;
+    case PLAN_SCAR_FORM_NORMAL: break;
+    }
+    return SCALP_SCAR_UPTAKE_NORMAL;
+}
+
+/* Relief (mm, negative below the skin) of a scar of this form and depth at x, the distance from its centre
+ * line in half-widths (FUT) or from its centre in radii (FUE). */
+static float relief_mm(plan_scar_form form, bool fue, float depth_mm, float x)
+{
+    switch (form) {
+    case PLAN_SCAR_FORM_ATROPHIC: return -depth_mm * (1.0f - sstep(ATROPHIC_FLOOR, ATROPHIC_RIM, x));
+    case PLAN_SCAR_FORM_STRETCHED: return -depth_mm * (1.0f - sstep(STRETCHED_FLOOR, STRETCHED_RIM, x));
+    case PLAN_SCAR_FORM_HYPERTROPHIC: return depth_mm * (1.0f - sstep(HYPERTROPHIC_TOP, HYPERTROPHIC_EDGE, x));
+    case PLAN_SCAR_FORM_NORMAL: break;
+    }
+    return fue ? -depth_mm * (1.0f - sstep(FUE_FLOOR, FUE_RIM, x)) : -depth_mm * (1.0f - sstep(FUT_FLOOR, FUT_RIM, x));
 }
 
 void scalp_scar_albedo_linear_rgb(const float skin_rgb[3], float scar_rgb[3])
@@ -134,7 +164,7 @@ void scalp_scar_sample_at_masked(const scalp_scar_set *set, const float p[3], ui
             float a = dot3(v, f->axis) / f->radius_a_mm, c = dot3(v, bt) / f->radius_b_mm;
             float x = sqrtf(a * a + c * c);
             if (x >= FUE_RIM) continue;
-            h = -f->depth_mm * (1.0f - sstep(FUE_FLOOR, FUE_RIM, x));
+            h = relief_mm(set->form[f->scar], true, f->depth_mm, x);
             tissue = 1.0f - sstep(TISSUE_EDGE_LO, TISSUE_EDGE_HI, x);
             scar = f->scar;
         } else {
@@ -156,12 +186,12 @@ void scalp_scar_sample_at_masked(const scalp_scar_set *set, const float p[3], ui
             float x = sqrtf(dot3(q, q)) / w;
             if (x >= FUT_RIM) continue;
             float depth = p0->depth_mm + t * (p1->depth_mm - p0->depth_mm);
-            h = -depth * (1.0f - sstep(FUT_FLOOR, FUT_RIM, x));
+            h = relief_mm(set->form[scar], false, depth, x);
             tissue = 1.0f - sstep(TISSUE_EDGE_LO, TISSUE_EDGE_HI, x);
         }
-        if (h < out->height_mm) out->height_mm = h;
+        if (fabsf(h) > fabsf(out->height_mm)) out->height_mm = h;
         /* The dominant scar: the most tissue, then the deepest. */
-        float key = tissue + 1e-3f * -h;
+        float key = tissue + 1e-3f * fabsf(h);
         if (key > best_key) {
             best_key = key;
             out->scar = scar;
@@ -170,7 +200,7 @@ void scalp_scar_sample_at_masked(const scalp_scar_set *set, const float p[3], ui
     }
     if (out->scar >= 0) {
         out->hair_factor = 1.0f - out->tissue;
-        float u = scalp_scar_uptake_for_depth(set->scar_depth_mm[out->scar]);
+        float u = scalp_scar_form_uptake(set->form[out->scar]);
         out->pigment_uptake = 1.0f - out->tissue * (1.0f - u);
     }
 }
@@ -709,6 +739,12 @@ static smp_status hash_build(scalp_scar_set *set, smp_error *err)
     return SMP_OK;
 }
 
+static void relief_extend(scalp_scar_set *set, int scar, float depth_mm)
+{
+    if (set->form[scar] == PLAN_SCAR_FORM_HYPERTROPHIC) set->max_raise_mm = fmaxf(set->max_raise_mm, depth_mm);
+    else set->max_depth_mm = fmaxf(set->max_depth_mm, depth_mm);
+}
+
 smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, const plan *pl, smp_error *err)
 {
     memset(set, 0, sizeof *set);
@@ -717,8 +753,7 @@ smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, co
     work w = {0};
     bool any_fut = false;
     for (int i = 0; i < pl->scar_count; ++i) {
-        set->scar_depth_mm[i] = (float)pl->scars[i].depth_mm;
-        if (pl->scars[i].depth_mm > set->max_depth_mm) set->max_depth_mm = (float)pl->scars[i].depth_mm;
+        set->form[i] = pl->scars[i].form;
         if (pl->scars[i].type == PLAN_SCAR_FUT) any_fut = true;
     }
     if (any_fut) {
@@ -739,11 +774,17 @@ smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, co
         else st = fue_build(set, head, pl, i, &fue_cap, err);
     }
     if (st == SMP_OK) {
-        /* The effects reach out to the rim of the widest profile. */
-        for (int i = 0; i < set->point_count; ++i)
-            set->max_reach_mm = fmaxf(set->max_reach_mm, 0.5f * FUT_RIM * set->points[i].width_mm);
-        for (int i = 0; i < set->fue_count; ++i)
+        /* The effects reach out to the rim of the widest profile; the relief spans the deepest indentation
+         * to the highest ridge. */
+        for (int l = 0; l < set->line_count; ++l)
+            for (int i = set->lines[l].first; i < set->lines[l].first + set->lines[l].count; ++i) {
+                set->max_reach_mm = fmaxf(set->max_reach_mm, 0.5f * FUT_RIM * set->points[i].width_mm);
+                relief_extend(set, set->lines[l].scar, set->points[i].depth_mm);
+            }
+        for (int i = 0; i < set->fue_count; ++i) {
             set->max_reach_mm = fmaxf(set->max_reach_mm, FUE_RIM * fmaxf(set->fue[i].radius_a_mm, set->fue[i].radius_b_mm));
+            relief_extend(set, set->fue[i].scar, set->fue[i].depth_mm);
+        }
         st = hash_build(set, err);
     }
 done:

@@ -3,8 +3,9 @@
  * through the midline point height_above_nape_cm above the nape, tilted to rise towards the ear tops),
  * with a slightly irregular width, a wandering centreline and tapered ends. FUE scars are count punch
  * scars scattered as a Poisson disk over the donor band (back and sides, between the nape and the ear
- * tops). Each scar is an indentation (a rounded trough or cup of the plan's depth) of pale, smooth,
- * follicle-free tissue that takes ink less well. docs/model.md ("Scars") gives the numbers and sources.
+ * tops). Each scar is a relief of the plan's depth by its form (a rounded trough or cup a little below the
+ * skin; a steep-walled hollow when atrophic; a broad shallow floor when stretched; a raised ridge or dome
+ * when hypertrophic) of pale, smooth, follicle-free tissue that takes ink less well. docs/model.md ("Scars") gives the numbers and sources.
  * Plain C: no GL, no SDL, no printing. Millimetres, head frame of scalp.h.
  *
  *     scalp_scar_set scars;
@@ -30,10 +31,14 @@
  * concentration); GGX roughness scaled by this factor (smooth, tightly packed collagen looks shiny). */
 #define SCALP_SCAR_ABSORBER_FRACTION 0.55f
 #define SCALP_SCAR_ROUGHNESS_SCALE 0.55f
-/* Pigment kept by tissue of a fully atrophic (indented) scar, and the indentation (mm) that counts as
- * fully atrophic; a flat scar keeps 1 (clinical.md section 4: flat 100 %, atrophic "not beyond 50 %"). */
-#define SCALP_SCAR_ATROPHIC_UPTAKE 0.5f
-#define SCALP_SCAR_ATROPHIC_DEPTH_MM 0.3f
+/* Pigment the tissue of each form of scar keeps, as a fraction of a normal dot's ink: clinics promise a
+ * flat scar "100 %", a hypertrophic (raised) one 80 % and a hollow (atrophic) one "not beyond 50 %"
+ * (clinical.md section 4). We read those results as uptake; a normal fine line or punch counts as flat, a
+ * stretched (widened, thinned) scar as atrophic (an assumption: no source rates stretched scars). */
+#define SCALP_SCAR_UPTAKE_NORMAL 1.0f
+#define SCALP_SCAR_UPTAKE_ATROPHIC 0.5f
+#define SCALP_SCAR_UPTAKE_HYPERTROPHIC 0.8f
+#define SCALP_SCAR_UPTAKE_STRETCHED 0.5f
 /* How much faster ink fades in scar tissue, as a multiplier on the ink-loss hazard (ageing/): scarring
  * alopecia lost 1.6 / 0.9 = 1.78 times the visual density of androgenetic alopecia by 6 months (Liu 2025,
  * clinical.md section 4); with the built-in fading rates a dot in scar tissue loses 1.78 times the ink of a
@@ -47,7 +52,8 @@ typedef struct scalp_scar_fut_point {
     float normal[3];      /* unit, out of the skin */
     float s_mm;           /* arc length from the line's first point */
     float width_mm;       /* full width of the scar tissue here (tapers to 0 at the ends) */
-    float depth_mm;       /* indentation at the centre here (tapers with the width) */
+    float depth_mm;       /* relief at the centre here, mm >= 0 (tapers with the width): below the skin,
+                           * above it for a hypertrophic scar */
 } scalp_scar_fut_point;
 
 typedef struct scalp_scar_line {
@@ -73,8 +79,9 @@ typedef struct scalp_scar_set {
     scalp_scar_fut_point *points; /* owned; every line's points in order */
     int fue_count;
     scalp_scar_fue *fue;          /* owned */
-    float scar_depth_mm[PLAN_MAX_SCARS];  /* the plan's depth of each scar (for pigment uptake) */
-    float max_depth_mm;           /* deepest indentation of the set (0 when there are no scars) */
+    plan_scar_form form[PLAN_MAX_SCARS];  /* the plan's form of each scar (its profile and pigment uptake) */
+    float max_depth_mm;           /* deepest indentation of the set, >= 0 (0 when none is below the skin) */
+    float max_raise_mm;           /* highest hypertrophic ridge of the set, >= 0 (0 when none is raised) */
     float max_reach_mm;           /* farthest any scar's effect reaches from its line or centre */
     /* spatial hash: bucket b holds entries[start[b] .. start[b + 1] - 1]; an entry is a FUT segment
      * (index of its first point) or, with the top bit set, a FUE scar */
@@ -88,7 +95,8 @@ typedef struct scalp_scar_set {
 
 /* What the scars do at one surface point. */
 typedef struct scalp_scar_sample {
-    float height_mm;      /* offset of the skin along its normal: negative inside an indentation, 0 outside */
+    float height_mm;      /* offset of the skin along its normal: negative inside an indentation, positive on
+                           * a raised (hypertrophic) scar, 0 outside */
     float tissue;         /* 0..1: how much the skin here is scar tissue */
     float hair_factor;    /* 0..1: fraction of the follicles left (0 in scar tissue: scars have none) */
     float pigment_uptake; /* 0..1: fraction of a normal dot's ink the skin here keeps */
@@ -111,7 +119,7 @@ void scalp_scar_sample_at(const scalp_scar_set *set, const float p_mm[3], scalp_
 #define SCALP_SCAR_MASK_ALL 0xffffffffu
 void scalp_scar_sample_at_masked(const scalp_scar_set *set, const float p_mm[3], uint32_t scar_mask,
                                  scalp_scar_sample *out);
-/* Shorthands: indentation (mm, <= 0), tissue 0..1, follicle factor 0..1, ink uptake 0..1. */
+/* Shorthands: relief (mm, < 0 below the skin), tissue 0..1, follicle factor 0..1, ink uptake 0..1. */
 float scalp_scar_height_mm(const scalp_scar_set *set, const float p_mm[3]);
 float scalp_scar_tissue(const scalp_scar_set *set, const float p_mm[3]);
 float scalp_scar_hair_factor(const scalp_scar_set *set, const float p_mm[3]);
@@ -124,9 +132,8 @@ bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], c
 /* Which scars may reach into the box lo..hi: bit i set for plan.scars[i] (to 1 mm cells, as above). */
 uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3]);
 
-/* Pigment uptake of the tissue of a scar indented by depth_mm: 1 when flat, falling to
- * SCALP_SCAR_ATROPHIC_UPTAKE at SCALP_SCAR_ATROPHIC_DEPTH_MM and deeper (smoothstep). */
-float scalp_scar_uptake_for_depth(float depth_mm);
+/* Pigment uptake of the tissue of a scar of this form (SCALP_SCAR_UPTAKE_*). */
+float scalp_scar_form_uptake(plan_scar_form form);
 /* Linear RGB albedo of scar tissue on skin of albedo skin_rgb (components in (0, 1]). */
 void scalp_scar_albedo_linear_rgb(const float skin_rgb[3], float scar_rgb[3]);
 

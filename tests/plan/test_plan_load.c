@@ -302,7 +302,7 @@ static void unknown_set_paths_and_bad_indices_should_be_errors(void **state)
          "hairline_points, zones, pigment, clusters, sessions, scars, aftercare, touch_ups, fading)"},
         {NULL, "scars[0].count=5",
          "--set scars[0].count=5: unknown field 'scars[0].count' (a fut scar has: type, length_cm, width_mm, "
-         "height_above_nape_cm, depth_mm)"},
+         "height_above_nape_cm, depth_mm, form)"},
         {NULL, "sessions[0].colour=1",
          "--set sessions[0].colour=1: unknown field 'sessions[0].colour' (a session has: day, "
          "density_per_cm2, shade)"},

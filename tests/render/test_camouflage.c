@@ -1,9 +1,9 @@
-/* Scar camouflage as rendered: under diffuse light, the FUT camouflage example plan's SMP darkens the pale
- * scar band against the stubble beside it. Issue 10 asks for at least 40 % less lightness contrast; today
- * the dots in scar tissue keep about 28 % of a normal dot's ink at healing (uptake 0.5 at this 0.3 mm
- * indentation x the scar's faster fading), and the plan reaches 8 % (44 % with 7RL needles): this test holds
- * what is true now and prints the figure. The band and its surroundings are found from the scar's own
- * centreline projected into the image. Headless through SDL's
+/* Scar camouflage as rendered (issue 10 item 5): under diffuse light, the FUT camouflage example plan's SMP
+ * darkens the pale scar band against the stubble beside it by at least 40 % of its lightness contrast. The
+ * plan's scar is a normal (flat-class) FUT line, whose tissue takes ink as skin does but loses it 2.3 times
+ * as fast, treated with a 3RL cluster as clinics treat scars (Traquina 2001: seven-cluster needles faded
+ * least in scar camouflage); with a 1RL hairline needle the same plan reaches 13 %. The band and its
+ * surroundings are found from the scar's own centreline projected into the image. Headless through SDL's
  * offscreen driver; no GL context: skipped (exit 77). */
 #include "test_util.h"
 
@@ -104,8 +104,9 @@ static void smp_should_darken_the_pale_band(void **state)
         "band L* %.1f against %.1f beside it without SMP (contrast %.1f), %.1f against %.1f with (%.1f): "
         "%.0f %% less\n",
         band0, beside0, c0, band1, beside1, c1, 100.0 * (1.0 - c1 / c0));
-    assert_true(c0 > 3.0);       /* the pale band shows */
-    assert_true(c1 < 0.95 * c0); /* SMP darkens it (the issue's 40 % is not reached: see above) */
+    assert_true(c0 > 3.0);      /* the pale band shows */
+    assert_true(c1 < 0.6 * c0); /* SMP takes at least 40 % of its contrast away */
+    assert_true(c1 > 0.0);      /* without painting the band darker than the stubble */
     test_gl_close(gl, rc);
 }
 

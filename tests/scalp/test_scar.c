@@ -271,31 +271,39 @@ static void fue_scars_should_have_the_planned_count_and_sizes_inside_the_donor_b
     scalp_scar_set_destroy(&set);
 }
 
-static void scar_tissue_should_have_no_follicles_and_keep_less_ink_when_indented(void **state)
+static void scar_tissue_should_have_no_follicles_and_keep_the_ink_of_its_form(void **state)
 {
     fixture *f = *state;
-    plan_scar scars[] = {fut(20, 2, 0.4, 7), fue(500, 0.9, 0.15), fut(10, 2, 0.0, 3)};
-    plan p = plan_with(f, scars, 3);
+    plan_scar scars[] = {fut(20, 2, 0.4, 7), fue(500, 0.9, 0.15), fut(10, 2, 0.0, 3), fut(10, 3, 0.3, 10)};
+    scars[0].form = PLAN_SCAR_FORM_ATROPHIC;
+    scars[3].form = PLAN_SCAR_FORM_HYPERTROPHIC;
+    plan p = plan_with(f, scars, 4);
     scalp_scar_set set;
     smp_error err = {0};
     assert_int_equal(scalp_scar_set_create(&set, &f->head, &p, &err), SMP_OK);
-    const scalp_scar_line *deep = &set.lines[0], *flat = &set.lines[1];
+    const scalp_scar_line *hollow = &set.lines[0], *flat = &set.lines[1], *raised = &set.lines[2];
     scalp_scar_sample s;
-    scalp_scar_sample_at(&set, set.points[deep->first + deep->count / 2].position_mm, &s);
+    scalp_scar_sample_at(&set, set.points[hollow->first + hollow->count / 2].position_mm, &s);
     assert_int_equal(s.scar, 0);
     assert_near(s.tissue, 1.0, 1e-6);
     assert_near(s.hair_factor, 0.0, 1e-6);
-    assert_near(s.pigment_uptake, SCALP_SCAR_ATROPHIC_UPTAKE, 1e-6); /* 0.4 mm: atrophic */
+    assert_near(s.pigment_uptake, SCALP_SCAR_UPTAKE_ATROPHIC, 1e-6); /* hollow: "not beyond 50 %" */
     assert_near(s.height_mm, -0.4, 0.01);
     scalp_scar_sample_at(&set, set.points[flat->first + flat->count / 2].position_mm, &s);
     assert_int_equal(s.scar, 2);
     assert_near(s.hair_factor, 0.0, 1e-6);
     assert_near(s.pigment_uptake, 1.0, 1e-6); /* flat: 100 % */
+    scalp_scar_sample_at(&set, set.points[raised->first + raised->count / 2].position_mm, &s);
+    assert_int_equal(s.scar, 3);
+    assert_near(s.pigment_uptake, SCALP_SCAR_UPTAKE_HYPERTROPHIC, 1e-6); /* raised: 80 % */
+    assert_near(s.height_mm, 0.3, 0.01);                                  /* above the skin */
+    assert_near(set.max_raise_mm, 0.3, 1e-6);
+    assert_true(set.max_depth_mm >= 0.4f);
     for (int i = 0; i < set.fue_count; ++i) {
         scalp_scar_sample_at(&set, set.fue[i].center_mm, &s);
         assert_near(s.hair_factor, 0.0, 1e-6);
-        /* 0.15 mm deep (0.75 of normal uptake), or the FUT's 0.5 where a punch scar lies on the line. */
-        assert_in_range_d(s.pigment_uptake, SCALP_SCAR_ATROPHIC_UPTAKE, 0.76);
+        /* A normal punch scar takes ink as a flat scar does, or the line's where a punch lies on one. */
+        assert_in_range_d(s.pigment_uptake, SCALP_SCAR_UPTAKE_ATROPHIC, 1.0);
         assert_near(scalp_scar_fade_rate_factor(&set, set.fue[i].center_mm), SCALP_SCAR_FADE_RATE_FACTOR, 1e-5);
     }
     /* Far from every scar: untouched skin. */
@@ -305,6 +313,46 @@ static void scar_tissue_should_have_no_follicles_and_keep_less_ink_when_indented
     assert_near(s.pigment_uptake, 1.0, 0.0);
     assert_near(s.height_mm, 0.0, 0.0);
     scalp_scar_set_destroy(&set);
+}
+
+/* Across a FUT line of each form: the relief's sign and extremum, and where the walls are steep. */
+static void scar_forms_should_shape_the_relief(void **state)
+{
+    fixture *f = *state;
+    const plan_scar_form forms[] = {PLAN_SCAR_FORM_NORMAL, PLAN_SCAR_FORM_ATROPHIC, PLAN_SCAR_FORM_STRETCHED,
+                                    PLAN_SCAR_FORM_HYPERTROPHIC};
+    float half_depth_x[4];
+    for (int k = 0; k < 4; ++k) {
+        plan_scar scars[] = {fut(20, 4, 0.5, 7)};
+        scars[0].form = forms[k];
+        plan p = plan_with(f, scars, 1);
+        scalp_scar_set set;
+        smp_error err = {0};
+        assert_int_equal(scalp_scar_set_create(&set, &f->head, &p, &err), SMP_OK);
+        const scalp_scar_fut_point *c = &set.points[set.lines[0].first + set.lines[0].count / 2];
+        const scalp_scar_fut_point *c1 = c + 1;
+        float t[3], across[3];
+        for (int i = 0; i < 3; ++i) t[i] = c1->position_mm[i] - c->position_mm[i];
+        across[0] = t[1] * c->normal[2] - t[2] * c->normal[1];
+        across[1] = t[2] * c->normal[0] - t[0] * c->normal[2];
+        across[2] = t[0] * c->normal[1] - t[1] * c->normal[0];
+        float len = sqrtf(across[0] * across[0] + across[1] * across[1] + across[2] * across[2]);
+        float centre = scalp_scar_height_mm(&set, c->position_mm), w = 0.5f * c->width_mm;
+        half_depth_x[k] = 2.0f;
+        for (float x = 0.0f; x < 1.6f; x += 0.01f) {
+            float q[3];
+            for (int i = 0; i < 3; ++i) q[i] = c->position_mm[i] + across[i] / len * x * w;
+            float h = scalp_scar_height_mm(&set, q);
+            if (fabsf(h) < 0.5f * fabsf(centre) && half_depth_x[k] > 1.9f) half_depth_x[k] = x;
+            assert_true(forms[k] == PLAN_SCAR_FORM_HYPERTROPHIC ? h >= 0.0f : h <= 0.0f);
+        }
+        assert_near(fabsf(centre), 0.5, 0.03);
+        scalp_scar_set_destroy(&set);
+    }
+    /* A hollow's walls stand farther out than a normal trough's (a wider floor), a stretched scar's floor is
+     * the widest, and a hypertrophic ridge stays inside the wound. */
+    assert_true(half_depth_x[1] > half_depth_x[0] && half_depth_x[2] > half_depth_x[1]);
+    assert_true(half_depth_x[3] < 1.0f);
 }
 
 static void scar_albedo_should_be_paler_and_keep_its_hue_order(void **state)
@@ -416,7 +464,8 @@ int main(void)
         cmocka_unit_test(fut_line_should_have_the_planned_length_along_the_surface),
         cmocka_unit_test(fut_line_should_have_the_planned_width_and_depth_tapering_at_the_ends),
         cmocka_unit_test(fue_scars_should_have_the_planned_count_and_sizes_inside_the_donor_band),
-        cmocka_unit_test(scar_tissue_should_have_no_follicles_and_keep_less_ink_when_indented),
+        cmocka_unit_test(scar_tissue_should_have_no_follicles_and_keep_the_ink_of_its_form),
+        cmocka_unit_test(scar_forms_should_shape_the_relief),
         cmocka_unit_test(scar_albedo_should_be_paler_and_keep_its_hue_order),
         cmocka_unit_test(scar_set_should_be_deterministic_for_a_seed),
         cmocka_unit_test(a_scar_should_stay_put_when_a_scar_of_the_other_type_is_removed),
