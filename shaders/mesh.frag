@@ -188,4 +188,6 @@ void main()
     o_irradiance = vec4((direct + ambient) * entering, 1.0);
     o_albedo = vec4(albedo, length(u_eye_mm - v_position_mm));
     o_unscattered = vec4(specular, 1.0);
+    // Last, so every derivative above was taken with all four fragments of the quad alive.
+    if (scar_patch_owns(v_uv)) discard;
 }

@@ -11,10 +11,23 @@ uniform vec3 u_scar_albedo_scale;      // scar albedo / skin albedo (scalp_scar_
 uniform float u_scar_roughness_scale;  // SCALP_SCAR_ROUGHNESS_SCALE
 uniform float u_scar_top_mm;          // relief that R = 0 stands for (the highest ridge; 0 when none is raised)
 uniform float u_scar_range_mm;        // relief from R = 0 down to R = 1
+uniform int u_scar_layer;              // 0: the head; 1: the head, with the displaced patch drawn after it;
+                                       // 2: the patch (render/scar.c)
 uniform float u_stubble_height_mm;    // how high the stubble stands above the skin (render_frame)
 uniform float u_stubble_sigma_per_mm; // its optical depth per mm of a ray through it (hairs per mm² x width)
 
-// Height of the skin (mm, <= 0) at chart rectangle coordinates st.
+// Whether this fragment of the head lies in an indentation that the displaced patch draws instead: the
+// head's skin there would hide the trough's floor (and fill its silhouette). Where the relief is within 2 um
+// of the skin the two surfaces coincide and shade the same, so either may win the depth test.
+bool scar_patch_owns(vec2 uv)
+{
+    if (u_scar_layer != 1) return false;
+    vec2 st = (uv - u_scar_rect.xy) * u_scar_rect.zw;
+    if (any(lessThan(st, vec2(0.0))) || any(greaterThan(st, vec2(1.0)))) return false;
+    return u_scar_top_mm - u_scar_range_mm * textureLod(u_scar, st, 0.0).r < -0.002;
+}
+
+// Relief of the skin (mm, negative below it) at chart rectangle coordinates st.
 float scar_height_mm(vec2 st, float lod)
 {
     return u_scar_top_mm - u_scar_range_mm * textureLod(u_scar, st, lod).r;

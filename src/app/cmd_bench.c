@@ -166,6 +166,8 @@ int app_cmd_bench(int argc, char **argv)
     }
     float radius = hypotf(base.eye_mm[0] - base.target_mm[0], base.eye_mm[2] - base.target_mm[2]);
     double total = 0.0;
+    int patch_frames = 0; /* frames close enough to the scars to draw their displaced patch */
+    render_stats stats;
     for (int i = 0; i < opts.frames; ++i) {
         double a = 2.0 * SMP_PI * i / opts.frames;
         app_camera cam = base;
@@ -185,9 +187,10 @@ int app_cmd_bench(int argc, char **argv)
         glFinish(); /* time the GPU work, not just its submission */
         ms[i] = (now_s() - s) * 1000.0;
         total += ms[i];
+        render_stats_get(h.rc, &stats);
+        patch_frames += stats.scar_patch_drawn;
     }
     qsort(ms, (size_t)opts.frames, sizeof *ms, cmp_double);
-    render_stats stats;
     render_stats_get(h.rc, &stats);
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "renderer", ui_gl_renderer_name());
@@ -203,6 +206,8 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(j, "ms_p95", ms[(int)(0.95 * (opts.frames - 1))]);
     cJSON_AddNumberToObject(j, "dots", scene.field.count);
     cJSON_AddNumberToObject(j, "grid_entries", stats.cell_entries);
+    cJSON_AddNumberToObject(j, "scar_patch_triangles", stats.scar_patch_triangles);
+    cJSON_AddNumberToObject(j, "scar_patch_frames", patch_frames);
     cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
     char *text = cJSON_Print(j);
     if (text) printf("%s\n", text);

@@ -41,6 +41,7 @@ struct render_context {
     /* head */
     GLuint mesh_vao, mesh_vbo, mesh_ibo;
     int mesh_index_count;
+    bool scar_patch_drawn; /* the last frame drew the scars' displaced patch */
     float bounds_min[3], bounds_max[3];
     /* dots */
     int dot_count;
@@ -517,6 +518,12 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
     smp_status st = render_scar_bake_create(&bake, head, scars, 0, err);
     if (st == SMP_OK) st = render_scar_upload(&rc->scar, &bake, err);
     render_scar_bake_destroy(&bake);
+    render_scar_patch patch;
+    if (st == SMP_OK) st = render_scar_patch_create(&patch, head, scars, 0.0f, err);
+    if (st == SMP_OK) {
+        st = render_scar_patch_upload(&rc->scar, &patch, err);
+        render_scar_patch_destroy(&patch);
+    }
     return st;
 }
 
@@ -805,9 +812,18 @@ static void draw_scene(render_context *rc, const render_frame *f)
     render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo,
                      (const float[2]){f->hair_hidden ? 0.0f : f->stubble_height_mm, f->stubble_sigma_per_mm});
     glActiveTexture(GL_TEXTURE0);
+    /* Close to the scars their displaced patch takes over the head's skin where it is indented. */
+    bool patch = render_scar_patch_wanted(&rc->scar, f->view, f->proj, f->height);
+    rc->scar_patch_drawn = patch;
+    glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
+    glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
     glBindVertexArray(rc->mesh_vao);
     glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
     glBindVertexArray(0);
+    if (patch) {
+        glUniform1i(uloc(p, "u_scar_layer"), 2);
+        render_scar_patch_draw(&rc->scar);
+    }
     glDisable(GL_CULL_FACE);
     render_hair_draw(rc->hair, f, vp, light_vp, rc->shadow_tex, ss, UNIT_SHADOW);
     glDisable(GL_DEPTH_TEST);
@@ -942,4 +958,6 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->look_updates = rc->look_updates;
     out->max_reach_mm = rc->max_reach_mm;
     out->hair_uploads = render_hair_upload_count(rc->hair);
+    out->scar_patch_triangles = rc->scar.patch_index_count / 3;
+    out->scar_patch_drawn = rc->scar_patch_drawn;
 }

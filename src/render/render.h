@@ -126,6 +126,8 @@ typedef struct render_stats {
     int look_updates;       /* how often the dots' looks were recomputed from the optics table */
     float max_reach_mm;     /* the widest dot's reach (3 sigma of its widest term) */
     int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */
+    int scar_patch_triangles;   /* the scars' displaced patch (render/scar_internal.h) */
+    bool scar_patch_drawn;      /* whether the last frame drew it (the camera was close to the scars) */
 } render_stats;
 void render_stats_get(const render_context *rc, render_stats *out);
 

@@ -114,6 +114,130 @@ void render_scar_bake_destroy(render_scar_bake *b)
     memset(b, 0, sizeof *b);
 }
 
+/* ---- the displaced patch ---- */
+
+/* A point of triangle (a, b, c) at barycentric (wa, wb, wc) of the mesh arrays src (dim floats per vertex).
+ * On an edge (one weight 0) it is interpolated from the edge's lower vertex index to its higher one, so the two
+ * triangles that share the edge compute the same bits and the patch has no cracks. */
+static void tri_lerp(const float *src, int dim, const uint32_t v[3], const float w[3], float *out)
+{
+    int zero = w[0] == 0.0f ? 0 : (w[1] == 0.0f ? 1 : (w[2] == 0.0f ? 2 : -1));
+    if (zero >= 0) {
+        int i = (zero + 1) % 3, j = (zero + 2) % 3;
+        if (v[i] > v[j]) {
+            int t = i;
+            i = j;
+            j = t;
+        }
+        float t = w[j];
+        for (int k = 0; k < dim; ++k) out[k] = src[dim * v[i] + k] + t * (src[dim * v[j] + k] - src[dim * v[i] + k]);
+        return;
+    }
+    for (int k = 0; k < dim; ++k)
+        out[k] = w[0] * src[dim * v[0] + k] + w[1] * src[dim * v[1] + k] + w[2] * src[dim * v[2] + k];
+}
+
+static float edge_len(const float *p, uint32_t a, uint32_t b)
+{
+    float d[3] = {p[3 * b] - p[3 * a], p[3 * b + 1] - p[3 * a + 1], p[3 * b + 2] - p[3 * a + 2]};
+    return sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+}
+
+smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *head, const scalp_scar_set *set,
+                                    float edge_mm, smp_error *err)
+{
+    memset(patch, 0, sizeof *patch);
+    if (!set || (set->point_count == 0 && set->fue_count == 0)) return SMP_OK;
+    if (edge_mm <= 0.0f) edge_mm = RENDER_SCAR_PATCH_EDGE_MM;
+    const scalp_mesh *m = &head->mesh;
+    /* First the triangles a scar may reach, and one split for all of them (k pieces a side, from the longest
+     * edge among them): neighbours split alike share their edge's points, so the patch has no T-junctions. */
+    int *split = malloc(sizeof *split * (size_t)m->triangle_count);
+    if (!split) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the scar patch");
+    float longest = 0.0f;
+    size_t touched = 0;
+    for (int t = 0; t < m->triangle_count; ++t) {
+        const uint32_t *ix = m->indices + 3 * t;
+        float lo[3], hi[3];
+        for (int k = 0; k < 3; ++k) {
+            lo[k] = fminf(m->positions_mm[3 * ix[0] + k], fminf(m->positions_mm[3 * ix[1] + k], m->positions_mm[3 * ix[2] + k]));
+            hi[k] = fmaxf(m->positions_mm[3 * ix[0] + k], fmaxf(m->positions_mm[3 * ix[1] + k], m->positions_mm[3 * ix[2] + k]));
+        }
+        split[t] = scalp_scar_may_touch_box(set, lo, hi);
+        if (!split[t]) continue;
+        ++touched;
+        longest = fmaxf(longest, fmaxf(edge_len(m->positions_mm, ix[0], ix[1]),
+                                       fmaxf(edge_len(m->positions_mm, ix[1], ix[2]), edge_len(m->positions_mm, ix[2], ix[0]))));
+    }
+    int ks = (int)ceilf(longest / edge_mm);
+    ks = ks < 1 ? 1 : ks;
+    for (int t = 0; t < m->triangle_count; ++t) split[t] *= ks;
+    size_t nv = touched * (size_t)(ks + 1) * (size_t)(ks + 2) / 2, nt = touched * (size_t)ks * (size_t)ks;
+    if (nt == 0 || nv > UINT32_MAX) {
+        free(split);
+        return SMP_OK;
+    }
+    patch->vertices = malloc(sizeof *patch->vertices * RENDER_SCAR_PATCH_FLOATS * nv);
+    patch->indices = malloc(sizeof *patch->indices * 3 * nt);
+    if (!patch->vertices || !patch->indices) {
+        free(split);
+        render_scar_patch_destroy(patch);
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for a scar patch of %zu triangles", nt);
+    }
+    for (int k = 0; k < 3; ++k) patch->lo_mm[k] = INFINITY, patch->hi_mm[k] = -INFINITY;
+    uint32_t base = 0;
+    size_t ti = 0;
+    for (int t = 0; t < m->triangle_count; ++t) {
+        int k = split[t];
+        if (!k) continue;
+        const uint32_t *ix = m->indices + 3 * t;
+        /* Vertex (i, j): i steps from corner 0 towards corner 1, j towards corner 2; rows of k + 1 - i. */
+        uint32_t row_start = base;
+        for (int i = 0; i <= k; ++i) {
+            for (int j = 0; j <= k - i; ++j) {
+                float w[3] = {(float)(k - i - j) / (float)k, (float)i / (float)k, (float)j / (float)k};
+                float *o = patch->vertices + RENDER_SCAR_PATCH_FLOATS * (size_t)(row_start + (uint32_t)j);
+                tri_lerp(m->positions_mm, 3, ix, w, o);
+                tri_lerp(m->normals, 3, ix, w, o + 3);
+                tri_lerp(m->uvs, 2, ix, w, o + 6);
+                float len = sqrtf(o[3] * o[3] + o[4] * o[4] + o[5] * o[5]);
+                for (int c = 3; c < 6; ++c) o[c] /= len;
+                o[8] = scalp_scar_height_mm(set, o);
+                patch->relief_mm = fmaxf(patch->relief_mm, fabsf(o[8]));
+                for (int c = 0; c < 3; ++c) {
+                    patch->lo_mm[c] = fminf(patch->lo_mm[c], o[c]);
+                    patch->hi_mm[c] = fmaxf(patch->hi_mm[c], o[c]);
+                }
+            }
+            uint32_t next = row_start + (uint32_t)(k + 1 - i);
+            /* The triangles between row i and row i + 1, wound as the mesh triangle (0, 1, 2) is. */
+            for (int j = 0; i < k && j < k - i; ++j) {
+                uint32_t a = row_start + (uint32_t)j, b = next + (uint32_t)j, c = a + 1;
+                uint32_t *q = patch->indices + 3 * ti++;
+                q[0] = a, q[1] = b, q[2] = c;
+                if (j + 1 < k - i) {
+                    q = patch->indices + 3 * ti++;
+                    q[0] = c, q[1] = b, q[2] = b + 1;
+                }
+            }
+            row_start = next;
+        }
+        base = row_start;
+    }
+    free(split);
+    patch->vertex_count = (int)base;
+    patch->triangle_count = (int)ti;
+    return SMP_OK;
+}
+
+void render_scar_patch_destroy(render_scar_patch *patch)
+{
+    if (!patch) return;
+    free(patch->vertices);
+    free(patch->indices);
+    memset(patch, 0, sizeof *patch);
+}
+
 smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_error *err)
 {
     rs->present = b->width > 0 && b->height > 0;
@@ -149,6 +273,69 @@ smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_er
     return SMP_OK;
 }
 
+smp_status render_scar_patch_upload(render_scar *rs, const render_scar_patch *patch, smp_error *err)
+{
+    if (!rs->patch_vao) {
+        glGenVertexArrays(1, &rs->patch_vao);
+        glGenBuffers(1, &rs->patch_vbo);
+        glGenBuffers(1, &rs->patch_ibo);
+    }
+    glBindVertexArray(rs->patch_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, rs->patch_vbo);
+    glBufferData(GL_ARRAY_BUFFER,
+                 (GLsizeiptr)(sizeof(float) * RENDER_SCAR_PATCH_FLOATS * (size_t)patch->vertex_count),
+                 patch->vertices, GL_STATIC_DRAW);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rs->patch_ibo);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(sizeof(uint32_t) * 3 * (size_t)patch->triangle_count),
+                 patch->indices, GL_STATIC_DRAW);
+    GLsizei bytes = (GLsizei)(RENDER_SCAR_PATCH_FLOATS * sizeof(float));
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, bytes, (void *)0);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, bytes, (void *)(3 * sizeof(float)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, bytes, (void *)(6 * sizeof(float)));
+    glEnableVertexAttribArray(3);
+    glVertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, bytes, (void *)(8 * sizeof(float)));
+    glBindVertexArray(0);
+    rs->patch_index_count = 3 * patch->triangle_count;
+    memcpy(rs->patch_lo_mm, patch->lo_mm, sizeof rs->patch_lo_mm);
+    memcpy(rs->patch_hi_mm, patch->hi_mm, sizeof rs->patch_hi_mm);
+    rs->patch_relief_mm = patch->relief_mm;
+    GLenum e = glGetError();
+    if (e != GL_NO_ERROR)
+        return smp_error_set(err, SMP_ERR_GL, "render: OpenGL error 0x%x uploading the scar patch (%d triangles)", e,
+                             patch->triangle_count);
+    return SMP_OK;
+}
+
+bool render_scar_patch_wanted(const render_scar *rs, const float view[4][4], const float proj[4][4], int height)
+{
+    if (rs->patch_index_count == 0 || rs->patch_relief_mm <= 0.0f || height <= 0) return false;
+    /* The eye in the head frame: view maps it to the origin, so it is -R^T t. */
+    float eye[3];
+    for (int k = 0; k < 3; ++k)
+        eye[k] = -(view[k][0] * view[3][0] + view[k][1] * view[3][1] + view[k][2] * view[3][2]);
+    float d2 = 0.0f;
+    for (int k = 0; k < 3; ++k) {
+        float c = fminf(fmaxf(eye[k], rs->patch_lo_mm[k]), rs->patch_hi_mm[k]);
+        d2 += (eye[k] - c) * (eye[k] - c);
+    }
+    /* A pixel's size at distance d: 2 d / (proj[1][1] height) in perspective (proj[2][3] = -1), 2 / (proj[1][1]
+     * height) in an orthographic projection. */
+    bool ortho = proj[2][3] == 0.0f;
+    float pixel_mm = 2.0f * (ortho ? 1.0f : sqrtf(d2)) / (proj[1][1] * (float)height);
+    return pixel_mm < rs->patch_relief_mm;
+}
+
+void render_scar_patch_draw(const render_scar *rs)
+{
+    if (!rs->patch_index_count) return;
+    glBindVertexArray(rs->patch_vao);
+    glDrawElements(GL_TRIANGLES, rs->patch_index_count, GL_UNSIGNED_INT, 0);
+    glBindVertexArray(0);
+}
+
 void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3],
                       const float stubble[2])
 {
@@ -172,5 +359,8 @@ void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float 
 void render_scar_release(render_scar *rs)
 {
     if (rs->tex) glDeleteTextures(1, &rs->tex);
+    if (rs->patch_vao) glDeleteVertexArrays(1, &rs->patch_vao);
+    GLuint bufs[2] = {rs->patch_vbo, rs->patch_ibo};
+    if (rs->patch_vbo) glDeleteBuffers(2, bufs);
     memset(rs, 0, sizeof *rs);
 }

@@ -147,19 +147,20 @@ static void assert_sorted_by_session(const pigment_field *f)
     assert_int_equal(n, f->count);
 }
 
-/* The scar is treated: dots on its tissue, with less ink than the dots of the same session elsewhere and a
- * faster fade; and the scar adds about density x (the treated area it adds) dots. */
+/* The scar is treated: dots on its tissue, with the ink its form keeps (a share of that of the dots of the
+ * same session elsewhere) and a faster fade; and the scar adds about density x (the treated area it adds) dots. */
 static void assert_scar_treated(const built *without, const built *with)
 {
     const pigment_field *f = &with->field;
     int on = 0;
-    double ink_on = 0.0, ink_off = 0.0;
+    double ink_on = 0.0, ink_off = 0.0, uptake = 0.0;
     int off = 0;
     for (int i = 0; i < f->count; ++i) {
         if (f->dots[i].session != 0) continue;
         float t = scalp_scar_tissue(&with->scars, f->dots[i].position_mm);
         if (t >= 1.0f) {
             on++, ink_on += f->dots[i].ink;
+            uptake += scalp_scar_pigment_uptake(&with->scars, f->dots[i].position_mm);
             assert_true(f->dots[i].fade_rate > 1.5f);
         } else if (t <= 0.0f) {
             off++, ink_off += f->dots[i].ink;
@@ -167,7 +168,8 @@ static void assert_scar_treated(const built *without, const built *with)
         }
     }
     assert_true(on > 20 && off > 100);
-    assert_true(ink_on / on < 0.8 * (ink_off / off));
+    /* Each dot's ink varies by +-30 %, so over tens of dots the mean ratio holds to about 0.1. */
+    assert_in_range_d((ink_on / on) / (ink_off / off), uptake / on - 0.12, uptake / on + 0.12);
     double density = 0.0;
     for (int i = 0; i < with->plan.session_count; ++i)
         density += with->plan.sessions[i].density_per_cm2;

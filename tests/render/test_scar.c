@@ -8,6 +8,7 @@
 
 #include "app/scene.h"
 #include "render/scar_internal.h"
+#include "scar_view.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
@@ -52,15 +53,6 @@ static int teardown_all(void **state)
     return 0;
 }
 
-/* A light from direction l (unit, head frame) as the app's azimuth and elevation. */
-static app_light light_from(const char *preset, const float l[3])
-{
-    app_light light = app_scene_light(preset, NULL);
-    light.elevation_deg = asin(l[1]) * 180.0 / SMP_PI;
-    light.azimuth_deg = atan2(l[0], l[2]) * 180.0 / SMP_PI;
-    return light;
-}
-
 /* The luma profile down the image's middle fifth of columns (rows top to bottom). */
 static void render_profile(fixture *f, const app_light *light, double profile[H])
 {
@@ -101,20 +93,9 @@ static double band_visibility(const double profile[H])
     return worst;
 }
 
-/* The scar's normal, its across direction (in the skin, towards the top of the head) and its direction
- * along the line, at its middle. */
 static void scar_frame(const fixture *f, float n[3], float up[3], float along[3])
 {
-    const scalp_scar_set *s = &f->scene.scars;
-    const scalp_scar_fut_point *m = &s->points[s->lines[0].first + s->lines[0].count / 2];
-    memcpy(n, m->normal, 3 * sizeof(float));
-    float d = n[1];
-    for (int k = 0; k < 3; ++k) up[k] = (k == 1 ? 1.0f : 0.0f) - d * n[k];
-    float l = sqrtf(up[0] * up[0] + up[1] * up[1] + up[2] * up[2]);
-    for (int k = 0; k < 3; ++k) up[k] /= l;
-    along[0] = n[1] * up[2] - n[2] * up[1];
-    along[1] = n[2] * up[0] - n[0] * up[2];
-    along[2] = n[0] * up[1] - n[1] * up[0];
+    scar_view_frame(&f->scene.scars, n, up, along);
 }
 
 static void bake_should_hold_the_relief_and_tissue_where_the_scar_is(void **state)
@@ -147,6 +128,140 @@ static void bake_should_hold_the_relief_and_tissue_where_the_scar_is(void **stat
     render_scar_bake_destroy(&b);
 }
 
+/* The displaced patch: split finely, carrying the relief, and meeting the undisplaced head without a step
+ * (every edge used by one patch triangle only, its rim, has zero offset) or a crack (every other edge is
+ * shared by exactly two triangles with the same bits at both ends). */
+typedef struct patch_edge {
+    float a[3], b[3];
+    float offset_a, offset_b;
+} patch_edge;
+
+static int edge_cmp(const void *x, const void *y)
+{
+    const patch_edge *p = x, *q = y;
+    int c = memcmp(p->a, q->a, sizeof p->a);
+    return c ? c : memcmp(p->b, q->b, sizeof p->b);
+}
+
+static void patch_should_carry_the_relief_and_meet_the_head_without_a_step(void **state)
+{
+    fixture *f = *state;
+    render_scar_patch patch;
+    smp_error err = {0};
+    assert_int_equal(render_scar_patch_create(&patch, &f->scene.head, &f->scene.scars, 0.0f, &err), SMP_OK);
+    print_message("patch: %d vertices, %d triangles, relief %.3f mm\n", patch.vertex_count, patch.triangle_count,
+                  patch.relief_mm);
+    assert_true(patch.triangle_count > 1000);
+    assert_near(patch.relief_mm, f->scene.scars.max_depth_mm, 0.02);
+    size_t ne = 3 * (size_t)patch.triangle_count;
+    patch_edge *e = malloc(sizeof *e * ne);
+    double longest = 0.0;
+    for (int t = 0; t < patch.triangle_count; ++t)
+        for (int k = 0; k < 3; ++k) {
+            const float *va = patch.vertices + RENDER_SCAR_PATCH_FLOATS * patch.indices[3 * t + k];
+            const float *vb = patch.vertices + RENDER_SCAR_PATCH_FLOATS * patch.indices[3 * t + (k + 1) % 3];
+            if (memcmp(va, vb, 3 * sizeof(float)) > 0) {
+                const float *tmp = va;
+                va = vb, vb = tmp;
+            }
+            patch_edge *x = &e[3 * (size_t)t + (size_t)k];
+            memcpy(x->a, va, sizeof x->a);
+            memcpy(x->b, vb, sizeof x->b);
+            x->offset_a = va[8], x->offset_b = vb[8];
+            longest = fmax(longest, sqrt(pow(va[0] - vb[0], 2) + pow(va[1] - vb[1], 2) + pow(va[2] - vb[2], 2)));
+        }
+    qsort(e, ne, sizeof *e, edge_cmp);
+    int rim = 0, shared = 0;
+    for (size_t i = 0; i < ne;) {
+        size_t j = i + 1;
+        while (j < ne && edge_cmp(&e[i], &e[j]) == 0) ++j;
+        assert_true(j - i <= 2); /* manifold */
+        if (j - i == 1) {
+            ++rim;
+            assert_true(e[i].offset_a == 0.0f && e[i].offset_b == 0.0f);
+        } else {
+            ++shared;
+        }
+        i = j;
+    }
+    print_message("patch: longest edge %.3f mm, %d rim edges, %d shared\n", longest, rim, shared);
+    assert_true(longest <= RENDER_SCAR_PATCH_EDGE_MM * 1.5); /* the diagonal of a split cell */
+    assert_true(rim > 100 && shared > 10 * rim);
+    free(e);
+    render_scar_patch_destroy(&patch);
+    render_scar_patch_destroy(&patch);
+}
+
+/* A silhouette across the trough: looking along the FUT line at its middle from 12 cm, with the skin's normal
+ * up in the image, the head's outline dips by the scar's depth where the line crosses it (a height field
+ * alone would leave the outline straight). */
+static void scar_should_notch_the_silhouette_by_its_depth(void **state)
+{
+    fixture *f = *state;
+    float n[3], up[3], along[3];
+    const scalp_scar_fut_point *m = scar_view_frame(&f->scene.scars, n, up, along);
+    const double field_mm = 8.0, dist_mm = 120.0, mm_per_px = field_mm / W;
+    const float back[3] = {-along[0], -along[1], -along[2]};
+    app_camera cam = scar_view_camera(m->position_mm, back, n, dist_mm, field_mm * H / W);
+    app_light light = app_scene_light("overcast", NULL);
+    render_frame frame;
+    app_scene_frame(&f->scene, &cam, &light, app_scene_default_days(&f->scene), W, H, &frame);
+    uint8_t *rgba = malloc((size_t)W * H * 4);
+    smp_error err = {0};
+    if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+    render_stats stats;
+    render_stats_get(f->rc, &stats);
+    assert_true(stats.scar_patch_drawn);
+    /* The outline: per column, the first row from the top that is not the backdrop. */
+    const uint8_t *bg = rgba;
+    double edge[W];
+    for (int x = 0; x < W; ++x) {
+        edge[x] = H;
+        for (int y = 0; y < H; ++y) {
+            const uint8_t *p = rgba + 4 * ((size_t)y * W + x);
+            if (abs(p[0] - bg[0]) + abs(p[1] - bg[1]) + abs(p[2] - bg[2]) > 24) {
+                edge[x] = y;
+                break;
+            }
+        }
+    }
+    /* The outline's own curve from the columns more than 2 mm from the line (beyond the trough's rim at 1.35
+     * half-widths), a least-squares parabola, and the dip below it in the middle. */
+    double a[3][4] = {{0}};
+    for (int x = 0; x < W; ++x) {
+        double u = (x - W / 2.0) / W;
+        if (fabs(u) * field_mm < 2.0) continue;
+        double b[3] = {1.0, u, u * u};
+        for (int i = 0; i < 3; ++i) {
+            for (int j = 0; j < 3; ++j) a[i][j] += b[i] * b[j];
+            a[i][3] += b[i] * edge[x];
+        }
+    }
+    for (int i = 0; i < 3; ++i) /* Gauss-Jordan on the 3 x 3 normal equations */
+        for (int r = 0; r < 3; ++r) {
+            if (r == i) continue;
+            double q = a[r][i] / a[i][i];
+            for (int c = 0; c < 4; ++c) a[r][c] -= q * a[i][c];
+        }
+    double coef[3] = {a[0][3] / a[0][0], a[1][3] / a[1][1], a[2][3] / a[2][2]};
+    double dip = 0.0, l = edge[0], r = edge[W - 1];
+    for (int x = W / 3; x < 2 * W / 3; ++x) {
+        double u = (x - W / 2.0) / W;
+        dip = fmax(dip, edge[x] - (coef[0] + coef[1] * u + coef[2] * u * u));
+    }
+    if (getenv("SMP_TEST_DUMP")) {
+        FILE *fp = fopen(getenv("SMP_TEST_DUMP"), "wb");
+        fprintf(fp, "P6 %d %d 255\n", W, H);
+        for (size_t i = 0; i < (size_t)W * H; ++i) fwrite(rgba + 4 * i, 1, 3, fp);
+        fclose(fp);
+    }
+    print_message("silhouette: outline %.0f..%.0f px, dip %.0f px = %.2f mm for a %.2f mm deep scar\n", l, r, dip,
+                  dip * mm_per_px, m->depth_mm);
+    assert_true(l > 10 && l < H - 10 && r > 10 && r < H - 10); /* the outline is in the picture */
+    assert_in_range_d(dip * mm_per_px, 0.65 * m->depth_mm, 1.35 * m->depth_mm);
+    free(rgba);
+}
+
 static void scar_should_show_more_under_raking_light_across_it_than_under_light_along_the_normal(void **state)
 {
     fixture *f = *state;
@@ -162,7 +277,7 @@ static void scar_should_show_more_under_raking_light_across_it_than_under_light_
         const float *dir = k == 0 ? up : along;
         float l[3];
         for (int c = 0; c < 3; ++c) l[c] = (float)(cos(e) * dir[c] + sin(e) * n[c]);
-        app_light light = light_from("daylight", l);
+        app_light light = scar_view_light("daylight", l);
         double profile[H];
         render_profile(f, &light, profile);
         visibility[k] = band_visibility(profile);
@@ -181,7 +296,7 @@ static void scar_should_be_paler_than_the_skin_around_it_under_diffuse_light(voi
     scar_frame(f, n, up, along);
     float l[3];
     for (int c = 0; c < 3; ++c) l[c] = 0.5f * along[c] + 0.866f * n[c];
-    app_light light = light_from("office", l);
+    app_light light = scar_view_light("office", l);
     double profile[H];
     render_profile(f, &light, profile);
     /* The brightest row near the middle (the scar is within 3 mm of the framed point) against the skin
@@ -201,6 +316,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bake_should_hold_the_relief_and_tissue_where_the_scar_is),
+        cmocka_unit_test(patch_should_carry_the_relief_and_meet_the_head_without_a_step),
+        cmocka_unit_test(scar_should_notch_the_silhouette_by_its_depth),
         cmocka_unit_test(scar_should_show_more_under_raking_light_across_it_than_under_light_along_the_normal),
         cmocka_unit_test(scar_should_be_paler_than_the_skin_around_it_under_diffuse_light),
     };
