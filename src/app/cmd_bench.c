@@ -208,6 +208,7 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(j, "grid_entries", stats.cell_entries);
     cJSON_AddNumberToObject(j, "scar_patch_triangles", stats.scar_patch_triangles);
     cJSON_AddNumberToObject(j, "scar_patch_frames", patch_frames);
+    cJSON_AddNumberToObject(j, "scar_patch_chunks_last_frame", stats.scar_patch_chunks_drawn);
     cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
     char *text = cJSON_Print(j);
     if (text) printf("%s\n", text);

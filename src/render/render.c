@@ -813,7 +813,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
                      (const float[2]){f->hair_hidden ? 0.0f : f->stubble_height_mm, f->stubble_sigma_per_mm});
     glActiveTexture(GL_TEXTURE0);
     /* Close to the scars their displaced patch takes over the head's skin where it is indented. */
-    bool patch = render_scar_patch_wanted(&rc->scar, f->view, f->proj, f->height);
+    bool patch = render_scar_patch_select(&rc->scar, f->view, f->proj, f->height) > 0;
     rc->scar_patch_drawn = patch;
     glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
     glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
@@ -958,6 +958,7 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->look_updates = rc->look_updates;
     out->max_reach_mm = rc->max_reach_mm;
     out->hair_uploads = render_hair_upload_count(rc->hair);
-    out->scar_patch_triangles = rc->scar.patch_index_count / 3;
+    out->scar_patch_triangles = rc->scar.patch_triangles;
+    out->scar_patch_chunks_drawn = rc->scar_patch_drawn ? rc->scar.draw_count : 0;
     out->scar_patch_drawn = rc->scar_patch_drawn;
 }

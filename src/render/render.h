@@ -128,6 +128,7 @@ typedef struct render_stats {
     int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */
     int scar_patch_triangles;   /* the scars' displaced patch (render/scar_internal.h) */
     bool scar_patch_drawn;      /* whether the last frame drew it (the camera was close to the scars) */
+    int scar_patch_chunks_drawn;/* how many of its chunks (those in view and close enough) */
 } render_stats;
 void render_stats_get(const render_context *rc, render_stats *out);
 

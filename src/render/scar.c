@@ -1,6 +1,7 @@
 /* The scar texture: a CPU bake of scalp/scar into the scalp chart, its upload and its uniforms. */
 #include "render/scar_internal.h"
 
+#include <cglm/cglm.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,35 @@ static float edge_len(const float *p, uint32_t a, uint32_t b)
     return sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
 }
 
+/* Whether the relief reaches into triangle ix: sampled on a grid of 15 points (4 steps a side), under 0.3 mm
+ * apart on the head's longest edges (1.9 mm), closer than the reach of the smallest punch scar (0.3 mm x 1.2). */
+static bool triangle_has_relief(const scalp_mesh *m, const uint32_t ix[3], const scalp_scar_set *set)
+{
+    enum { STEPS = 4 };
+    for (int i = 0; i <= STEPS; ++i)
+        for (int j = 0; j <= STEPS - i; ++j) {
+            float w[3] = {(float)(STEPS - i - j) / STEPS, (float)i / STEPS, (float)j / STEPS}, p[3];
+            for (int k = 0; k < 3; ++k)
+                p[k] = w[0] * m->positions_mm[3 * ix[0] + k] + w[1] * m->positions_mm[3 * ix[1] + k] +
+                       w[2] * m->positions_mm[3 * ix[2] + k];
+            if (scalp_scar_height_mm(set, p) != 0.0f) return true;
+        }
+    return false;
+}
+
+/* A source triangle of the patch and the chunk cell of its centroid. */
+typedef struct patch_source {
+    uint64_t cell;
+    int triangle;
+} patch_source;
+
+static int source_cmp(const void *a, const void *b)
+{
+    const patch_source *p = a, *q = b;
+    if (p->cell != q->cell) return p->cell < q->cell ? -1 : 1;
+    return (p->triangle > q->triangle) - (p->triangle < q->triangle);
+}
+
 smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *head, const scalp_scar_set *set,
                                     float edge_mm, smp_error *err)
 {
@@ -150,47 +180,61 @@ smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *
     if (!set || (set->point_count == 0 && set->fue_count == 0)) return SMP_OK;
     if (edge_mm <= 0.0f) edge_mm = RENDER_SCAR_PATCH_EDGE_MM;
     const scalp_mesh *m = &head->mesh;
-    /* First the triangles a scar may reach, and one split for all of them (k pieces a side, from the longest
-     * edge among them): neighbours split alike share their edge's points, so the patch has no T-junctions. */
-    int *split = malloc(sizeof *split * (size_t)m->triangle_count);
-    if (!split) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the scar patch");
+    /* First the triangles a scar's relief reaches, sorted by chunk, and one split for all of them (k pieces a
+     * side, from the scalp's longest edge). */
+    patch_source *src = malloc(sizeof *src * (size_t)m->triangle_count);
+    if (!src) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the scar patch");
     float longest = 0.0f;
     size_t touched = 0;
     for (int t = 0; t < m->triangle_count; ++t) {
         const uint32_t *ix = m->indices + 3 * t;
-        float lo[3], hi[3];
+        float lo[3], hi[3], c[3];
         for (int k = 0; k < 3; ++k) {
-            lo[k] = fminf(m->positions_mm[3 * ix[0] + k], fminf(m->positions_mm[3 * ix[1] + k], m->positions_mm[3 * ix[2] + k]));
-            hi[k] = fmaxf(m->positions_mm[3 * ix[0] + k], fmaxf(m->positions_mm[3 * ix[1] + k], m->positions_mm[3 * ix[2] + k]));
+            float a = m->positions_mm[3 * ix[0] + k], b = m->positions_mm[3 * ix[1] + k], d = m->positions_mm[3 * ix[2] + k];
+            lo[k] = fminf(a, fminf(b, d));
+            hi[k] = fmaxf(a, fmaxf(b, d));
+            c[k] = (a + b + d) / 3.0f;
         }
-        split[t] = scalp_scar_may_touch_box(set, lo, hi);
-        if (!split[t]) continue;
-        ++touched;
-        longest = fmaxf(longest, fmaxf(edge_len(m->positions_mm, ix[0], ix[1]),
-                                       fmaxf(edge_len(m->positions_mm, ix[1], ix[2]), edge_len(m->positions_mm, ix[2], ix[0]))));
+        /* One split for the whole scalp (its longest edge), so that a scar does not change how another is split. */
+        if (scalp_scalp_weight(head, c) > 0.0f)
+            longest = fmaxf(longest, fmaxf(edge_len(m->positions_mm, ix[0], ix[1]),
+                                           fmaxf(edge_len(m->positions_mm, ix[1], ix[2]), edge_len(m->positions_mm, ix[2], ix[0]))));
+        if (scalp_scar_box_relief_mm(set, lo, hi) <= 0.0f || !triangle_has_relief(m, ix, set)) continue;
+        uint64_t cell = 0;
+        for (int k = 0; k < 3; ++k)
+            cell = cell << 21 | (uint64_t)((int64_t)floorf(c[k] / RENDER_SCAR_PATCH_CELL_MM) & 0x1fffff);
+        src[touched++] = (patch_source){cell, t};
     }
     int ks = (int)ceilf(longest / edge_mm);
     ks = ks < 1 ? 1 : ks;
-    for (int t = 0; t < m->triangle_count; ++t) split[t] *= ks;
-    size_t nv = touched * (size_t)(ks + 1) * (size_t)(ks + 2) / 2, nt = touched * (size_t)ks * (size_t)ks;
-    if (nt == 0 || nv > UINT32_MAX) {
-        free(split);
+    size_t per_v = (size_t)(ks + 1) * (size_t)(ks + 2) / 2, per_t = (size_t)ks * (size_t)ks;
+    size_t nv = touched * per_v, nt = touched * per_t;
+    if (touched == 0 || nv > UINT32_MAX) {
+        free(src);
         return SMP_OK;
     }
+    qsort(src, touched, sizeof *src, source_cmp);
+    size_t chunks = 1;
+    for (size_t i = 1; i < touched; ++i) chunks += src[i].cell != src[i - 1].cell;
     patch->vertices = malloc(sizeof *patch->vertices * RENDER_SCAR_PATCH_FLOATS * nv);
     patch->indices = malloc(sizeof *patch->indices * 3 * nt);
-    if (!patch->vertices || !patch->indices) {
-        free(split);
+    patch->chunks = calloc(chunks, sizeof *patch->chunks);
+    if (!patch->vertices || !patch->indices || !patch->chunks) {
+        free(src);
         render_scar_patch_destroy(patch);
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for a scar patch of %zu triangles", nt);
     }
-    for (int k = 0; k < 3; ++k) patch->lo_mm[k] = INFINITY, patch->hi_mm[k] = -INFINITY;
     uint32_t base = 0;
     size_t ti = 0;
-    for (int t = 0; t < m->triangle_count; ++t) {
-        int k = split[t];
-        if (!k) continue;
-        const uint32_t *ix = m->indices + 3 * t;
+    render_scar_chunk *ch = NULL;
+    for (size_t s_i = 0; s_i < touched; ++s_i) {
+        if (s_i == 0 || src[s_i].cell != src[s_i - 1].cell) {
+            ch = &patch->chunks[patch->chunk_count++];
+            ch->first_index = (uint32_t)(3 * ti);
+            for (int k = 0; k < 3; ++k) ch->lo_mm[k] = INFINITY, ch->hi_mm[k] = -INFINITY;
+        }
+        const uint32_t *ix = m->indices + 3 * src[s_i].triangle;
+        int k = ks;
         /* Vertex (i, j): i steps from corner 0 towards corner 1, j towards corner 2; rows of k + 1 - i. */
         uint32_t row_start = base;
         for (int i = 0; i <= k; ++i) {
@@ -203,10 +247,11 @@ smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *
                 float len = sqrtf(o[3] * o[3] + o[4] * o[4] + o[5] * o[5]);
                 for (int c = 3; c < 6; ++c) o[c] /= len;
                 o[8] = scalp_scar_height_mm(set, o);
-                patch->relief_mm = fmaxf(patch->relief_mm, fabsf(o[8]));
+                ch->relief_mm = fmaxf(ch->relief_mm, fabsf(o[8]));
                 for (int c = 0; c < 3; ++c) {
-                    patch->lo_mm[c] = fminf(patch->lo_mm[c], o[c]);
-                    patch->hi_mm[c] = fmaxf(patch->hi_mm[c], o[c]);
+                    float moved = o[c] + o[8] * o[3 + c];
+                    ch->lo_mm[c] = fminf(ch->lo_mm[c], fminf(o[c], moved));
+                    ch->hi_mm[c] = fmaxf(ch->hi_mm[c], fmaxf(o[c], moved));
                 }
             }
             uint32_t next = row_start + (uint32_t)(k + 1 - i);
@@ -223,8 +268,10 @@ smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *
             row_start = next;
         }
         base = row_start;
+        ch->index_count = (uint32_t)(3 * ti) - ch->first_index;
+        patch->relief_mm = fmaxf(patch->relief_mm, ch->relief_mm);
     }
-    free(split);
+    free(src);
     patch->vertex_count = (int)base;
     patch->triangle_count = (int)ti;
     return SMP_OK;
@@ -235,6 +282,7 @@ void render_scar_patch_destroy(render_scar_patch *patch)
     if (!patch) return;
     free(patch->vertices);
     free(patch->indices);
+    free(patch->chunks);
     memset(patch, 0, sizeof *patch);
 }
 
@@ -275,6 +323,21 @@ smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_er
 
 smp_status render_scar_patch_upload(render_scar *rs, const render_scar_patch *patch, smp_error *err)
 {
+    free(rs->chunks);
+    free(rs->draw_counts);
+    free(rs->draw_offsets);
+    rs->chunks = NULL, rs->draw_counts = NULL, rs->draw_offsets = NULL;
+    rs->chunk_count = rs->draw_count = rs->patch_triangles = 0;
+    if (patch->chunk_count > 0) {
+        rs->chunks = malloc(sizeof *rs->chunks * (size_t)patch->chunk_count);
+        rs->draw_counts = malloc(sizeof *rs->draw_counts * (size_t)patch->chunk_count);
+        rs->draw_offsets = malloc(sizeof *rs->draw_offsets * (size_t)patch->chunk_count);
+        if (!rs->chunks || !rs->draw_counts || !rs->draw_offsets)
+            return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the scar patch's %d chunks",
+                                 patch->chunk_count);
+        memcpy(rs->chunks, patch->chunks, sizeof *rs->chunks * (size_t)patch->chunk_count);
+        rs->chunk_count = patch->chunk_count;
+    }
     if (!rs->patch_vao) {
         glGenVertexArrays(1, &rs->patch_vao);
         glGenBuffers(1, &rs->patch_vbo);
@@ -298,10 +361,7 @@ smp_status render_scar_patch_upload(render_scar *rs, const render_scar_patch *pa
     glEnableVertexAttribArray(3);
     glVertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, bytes, (void *)(8 * sizeof(float)));
     glBindVertexArray(0);
-    rs->patch_index_count = 3 * patch->triangle_count;
-    memcpy(rs->patch_lo_mm, patch->lo_mm, sizeof rs->patch_lo_mm);
-    memcpy(rs->patch_hi_mm, patch->hi_mm, sizeof rs->patch_hi_mm);
-    rs->patch_relief_mm = patch->relief_mm;
+    rs->patch_triangles = patch->triangle_count;
     GLenum e = glGetError();
     if (e != GL_NO_ERROR)
         return smp_error_set(err, SMP_ERR_GL, "render: OpenGL error 0x%x uploading the scar patch (%d triangles)", e,
@@ -309,30 +369,59 @@ smp_status render_scar_patch_upload(render_scar *rs, const render_scar_patch *pa
     return SMP_OK;
 }
 
-bool render_scar_patch_wanted(const render_scar *rs, const float view[4][4], const float proj[4][4], int height)
+int render_scar_patch_select(render_scar *rs, const float view[4][4], const float proj[4][4], int height)
 {
-    if (rs->patch_index_count == 0 || rs->patch_relief_mm <= 0.0f || height <= 0) return false;
+    rs->draw_count = 0;
+    if (rs->chunk_count == 0 || height <= 0) return 0;
     /* The eye in the head frame: view maps it to the origin, so it is -R^T t. */
     float eye[3];
     for (int k = 0; k < 3; ++k)
         eye[k] = -(view[k][0] * view[3][0] + view[k][1] * view[3][1] + view[k][2] * view[3][2]);
-    float d2 = 0.0f;
-    for (int k = 0; k < 3; ++k) {
-        float c = fminf(fmaxf(eye[k], rs->patch_lo_mm[k]), rs->patch_hi_mm[k]);
-        d2 += (eye[k] - c) * (eye[k] - c);
+    mat4 vp;
+    glm_mat4_mul((vec4 *)proj, (vec4 *)view, vp);
+    float nearest2 = INFINITY;
+    for (int c = 0; c < rs->chunk_count; ++c) {
+        const render_scar_chunk *ch = &rs->chunks[c];
+        /* Outside the frustum when all eight corners lie beyond one of its planes (in clip space). */
+        int outside[6] = {0, 0, 0, 0, 0, 0};
+        for (int corner = 0; corner < 8; ++corner) {
+            vec4 p = {corner & 1 ? ch->hi_mm[0] : ch->lo_mm[0], corner & 2 ? ch->hi_mm[1] : ch->lo_mm[1],
+                      corner & 4 ? ch->hi_mm[2] : ch->lo_mm[2], 1.0f},
+                 q;
+            glm_mat4_mulv(vp, p, q);
+            for (int k = 0; k < 3; ++k) {
+                outside[2 * k] += q[k] < -q[3];
+                outside[2 * k + 1] += q[k] > q[3];
+            }
+        }
+        bool culled = false;
+        for (int k = 0; k < 6; ++k) culled = culled || outside[k] == 8;
+        if (culled) continue;
+        float d2 = 0.0f;
+        for (int k = 0; k < 3; ++k) {
+            float q = fminf(fmaxf(eye[k], ch->lo_mm[k]), ch->hi_mm[k]);
+            d2 += (eye[k] - q) * (eye[k] - q);
+        }
+        nearest2 = fminf(nearest2, d2);
+        rs->draw_counts[rs->draw_count] = (GLsizei)ch->index_count;
+        rs->draw_offsets[rs->draw_count] = (void *)(sizeof(uint32_t) * (size_t)ch->first_index);
+        rs->draw_count++;
     }
-    /* A pixel's size at distance d: 2 d / (proj[1][1] height) in perspective (proj[2][3] = -1), 2 / (proj[1][1]
-     * height) in an orthographic projection. */
+    /* A pixel's size at the nearest chunk in view: 2 d / (proj[1][1] height) in perspective (proj[2][3] = -1),
+     * 2 / (proj[1][1] height) in an orthographic projection. One threshold for every scar, so that what one scar
+     * looks like does not depend on another (and the head's fragments in every indentation give way, scar.glsl). */
     bool ortho = proj[2][3] == 0.0f;
-    float pixel_mm = 2.0f * (ortho ? 1.0f : sqrtf(d2)) / (proj[1][1] * (float)height);
-    return pixel_mm < rs->patch_relief_mm;
+    float pixel_mm = 2.0f * (ortho ? 1.0f : sqrtf(nearest2)) / (proj[1][1] * (float)height);
+    if (!(pixel_mm < RENDER_SCAR_PATCH_PIXEL_MM)) rs->draw_count = 0;
+    return rs->draw_count;
 }
 
 void render_scar_patch_draw(const render_scar *rs)
 {
-    if (!rs->patch_index_count) return;
+    if (!rs->draw_count) return;
     glBindVertexArray(rs->patch_vao);
-    glDrawElements(GL_TRIANGLES, rs->patch_index_count, GL_UNSIGNED_INT, 0);
+    glMultiDrawElements(GL_TRIANGLES, rs->draw_counts, GL_UNSIGNED_INT, (const void *const *)rs->draw_offsets,
+                        rs->draw_count);
     glBindVertexArray(0);
 }
 
@@ -362,5 +451,8 @@ void render_scar_release(render_scar *rs)
     if (rs->patch_vao) glDeleteVertexArrays(1, &rs->patch_vao);
     GLuint bufs[2] = {rs->patch_vbo, rs->patch_ibo};
     if (rs->patch_vbo) glDeleteBuffers(2, bufs);
+    free(rs->chunks);
+    free(rs->draw_counts);
+    free(rs->draw_offsets);
     memset(rs, 0, sizeof *rs);
 }

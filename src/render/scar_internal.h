@@ -35,25 +35,39 @@ smp_status render_scar_bake_create(render_scar_bake *bake, const scalp_head *hea
 void render_scar_bake_destroy(render_scar_bake *bake); /* safe on a zeroed bake */
 
 /* The scars as geometry where the camera is close (issue 10: silhouettes, and walls that hide what lies
- * behind them): the head's triangles that a scar may reach, each split into k x k smaller ones with edges of
- * at most RENDER_SCAR_PATCH_EDGE_MM, whose vertices carry the relief (scalp_scar_height_mm) as an offset
- * along the normal. Positions stay those of the undisplaced surface, so that the dots, the scar texture and
- * the shadow map are looked up where they belong; only the projection moves. Drawn when a pixel at the scars
- * is finer than their deepest relief (render.c), with the head's own fragments in an indentation discarded
- * (scar.glsl), so the trough is the patch's alone; elsewhere the two coincide and shade the same. */
-#define RENDER_SCAR_PATCH_EDGE_MM 0.2f
+ * behind them): the head's triangles that a scar's relief reaches (scalp_scar_box_relief_mm > 0), each split
+ * into k x k smaller ones with edges of at most RENDER_SCAR_PATCH_EDGE_MM (one k for all, so that neighbours
+ * share their edge's points and the patch has no T-junctions), whose vertices carry the relief
+ * (scalp_scar_height_mm) as an offset along the normal. Positions stay those of the undisplaced surface, so
+ * that the dots, the scar texture and the shadow map are looked up where they belong; only the projection
+ * moves. The triangles are grouped in chunks of neighbours (RENDER_SCAR_PATCH_CELL_MM cells), and a frame draws
+ * the chunks in view when a pixel is finer than RENDER_SCAR_PATCH_PIXEL_MM (render_scar_patch_select), with the head's own
+ * fragments in an indentation discarded (scar.glsl), so the trough is the patch's alone; elsewhere the two
+ * coincide and shade the same. */
+#define RENDER_SCAR_PATCH_EDGE_MM 0.25f
+#define RENDER_SCAR_PATCH_CELL_MM 6.0f
+/* The patch is drawn when a pixel at the nearest of its chunks in view is finer than this: a punch scar's usual
+ * 0.15 mm then notches an outline by 1.5 pixels or more, a FUT line's 0.4 mm by 4. */
+#define RENDER_SCAR_PATCH_PIXEL_MM 0.1f
 #define RENDER_SCAR_PATCH_FLOATS 9 /* per vertex: position 3, normal 3, uv 2, offset along the normal 1 */
 
+typedef struct render_scar_chunk {
+    uint32_t first_index, index_count; /* a range of the patch's indices */
+    float lo_mm[3], hi_mm[3];          /* bounds of its vertices, displaced or not */
+    float relief_mm;                   /* its largest |offset| */
+} render_scar_chunk;
+
 typedef struct render_scar_patch {
-    int vertex_count, triangle_count; /* 0 when there are no scars */
+    int vertex_count, triangle_count; /* 0 when no scar has relief */
     float *vertices;                  /* RENDER_SCAR_PATCH_FLOATS per vertex; owned */
-    uint32_t *indices;                /* 3 per triangle, counter-clockwise seen from outside as the mesh; owned */
-    float lo_mm[3], hi_mm[3];         /* bounding box of the patch (undisplaced) */
+    uint32_t *indices;                /* 3 per triangle, wound as the mesh's (counter-clockwise outside); owned */
+    int chunk_count;
+    render_scar_chunk *chunks;        /* owned */
     float relief_mm;                  /* the largest |offset| */
 } render_scar_patch;
 
-/* Builds the patch of set on head with edges of at most edge_mm (0 = RENDER_SCAR_PATCH_EDGE_MM). An empty set
- * gives an empty patch. Release with render_scar_patch_destroy. Fails with SMP_ERR_NOMEM. */
+/* Builds the patch of set on head with edges of at most edge_mm (0 = RENDER_SCAR_PATCH_EDGE_MM). A set without
+ * relief gives an empty patch. Release with render_scar_patch_destroy. Fails with SMP_ERR_NOMEM. */
 smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *head, const scalp_scar_set *set,
                                     float edge_mm, smp_error *err);
 void render_scar_patch_destroy(render_scar_patch *patch); /* safe on a zeroed patch */
@@ -65,19 +79,24 @@ typedef struct render_scar {
     float size[2];       /* texels */
     float top_mm, range_mm; /* the bake's */
     GLuint patch_vao, patch_vbo, patch_ibo; /* the displaced patch; 0 until the first upload */
-    int patch_index_count;
-    float patch_lo_mm[3], patch_hi_mm[3], patch_relief_mm;
+    int patch_triangles;
+    int chunk_count;
+    render_scar_chunk *chunks;              /* owned copy of the patch's */
+    int draw_count;                         /* chunks selected for this frame (render_scar_patch_select) */
+    GLsizei *draw_counts;                   /* owned, chunk_count each */
+    void **draw_offsets;
 } render_scar;
 
 /* Uploads a bake (replacing the previous one; an empty bake turns scars off). */
 smp_status render_scar_upload(render_scar *rs, const render_scar_bake *bake, smp_error *err);
 /* Uploads the displaced patch (replacing the previous one; an empty patch draws nothing). */
 smp_status render_scar_patch_upload(render_scar *rs, const render_scar_patch *patch, smp_error *err);
-/* Whether the patch is worth drawing for a camera of this view and projection at width x height pixels:
- * when a pixel at the nearest point of the patch is finer than its largest relief, so that an indentation
- * can show in a silhouette (from farther away the shading of the height field is indistinguishable). */
-bool render_scar_patch_wanted(const render_scar *rs, const float view[4][4], const float proj[4][4], int height);
-/* Draws the patch with the program in use (mesh.vert's attributes). */
+/* Selects the chunks to draw for a camera of this view and projection at height pixels: every chunk inside the
+ * view frustum, when a pixel at the nearest of them is finer than RENDER_SCAR_PATCH_PIXEL_MM (from farther away
+ * an indentation's notch in an outline is under a pixel or two, and the height field's shading is
+ * indistinguishable); none otherwise. Returns how many. */
+int render_scar_patch_select(render_scar *rs, const float view[4][4], const float proj[4][4], int height);
+/* Draws the selected chunks with the program in use (mesh.vert's attributes). */
 void render_scar_patch_draw(const render_scar *rs);
 /* Binds the texture to unit and sets scar.glsl's uniforms on prog (in use) for skin of albedo skin_rgb. */
 /* stubble: the stubble layer's height (mm) and optical depth per mm (render_frame.stubble_*). */

@@ -809,9 +809,12 @@ void scalp_scar_set_destroy(scalp_scar_set *set)
     memset(set, 0, sizeof *set);
 }
 
-uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])
+/* One walk over the hash cells that the box lo..hi overlaps: the mask of the scars with an entry there and the
+ * largest relief (mm) among the entries whose own bounds (prim_bounds) overlap the box. */
+static uint32_t box_walk(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3], float *relief_mm)
 {
     uint32_t mask = 0;
+    *relief_mm = 0.0f;
     if (!set || set->bucket_count == 0) return 0;
     int i0[3], i1[3];
     for (int k = 0; k < 3; ++k) {
@@ -823,13 +826,36 @@ uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], co
             for (int x = i0[0]; x <= i1[0]; ++x) {
                 uint32_t b = hash_bucket(set, x, y, z);
                 uint64_t cell = cell_key(x, y, z);
-                for (uint32_t e = set->bucket_start[b]; e < set->bucket_start[b + 1]; ++e)
-                    if (set->entry_cells[e] == cell) {
-                        int scar = entry_scar(set, set->entries[e]);
-                        if (scar >= 0) mask |= 1u << scar;
-                    }
+                for (uint32_t e = set->bucket_start[b]; e < set->bucket_start[b + 1]; ++e) {
+                    if (set->entry_cells[e] != cell) continue;
+                    uint32_t id = set->entries[e];
+                    int scar = entry_scar(set, id);
+                    if (scar < 0) continue;
+                    mask |= 1u << scar;
+                    float plo[3], phi[3];
+                    prim_bounds(set, id, plo, phi);
+                    bool overlap = true;
+                    for (int k = 0; k < 3; ++k) overlap = overlap && plo[k] <= hi_mm[k] && phi[k] >= lo_mm[k];
+                    if (!overlap) continue;
+                    float d = (id & FUE_TAG) ? set->fue[id & ~FUE_TAG].depth_mm
+                                             : fmaxf(set->points[id].depth_mm, set->points[id + 1].depth_mm);
+                    *relief_mm = fmaxf(*relief_mm, d);
+                }
             }
     return mask;
+}
+
+uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])
+{
+    float relief;
+    return box_walk(set, lo_mm, hi_mm, &relief);
+}
+
+float scalp_scar_box_relief_mm(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])
+{
+    float relief;
+    box_walk(set, lo_mm, hi_mm, &relief);
+    return relief;
 }
 
 bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3])

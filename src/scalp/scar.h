@@ -132,6 +132,10 @@ bool scalp_scar_may_touch_box(const scalp_scar_set *set, const float lo_mm[3], c
 /* Which scars may reach into the box lo..hi: bit i set for plan.scars[i] (to 1 mm cells, as above). */
 uint32_t scalp_scar_box_mask(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3]);
 
+/* The largest relief (mm, >= 0: depth or ridge height) of the scars whose reach overlaps the box lo..hi (mm),
+ * tested against each scar segment's or punch's own bounds; 0 when none does. */
+float scalp_scar_box_relief_mm(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3]);
+
 /* Pigment uptake of the tissue of a scar of this form (SCALP_SCAR_UPTAKE_*). */
 float scalp_scar_form_uptake(plan_scar_form form);
 /* Linear RGB albedo of scar tissue on skin of albedo skin_rgb (components in (0, 1]). */
