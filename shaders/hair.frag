@@ -61,7 +61,9 @@ void main()
     float sin_tl = sqrt(max(1.0 - tl * tl, 0.0)), sin_tv = sqrt(max(1.0 - tv * tv, 0.0));
     // Light from below the skin never reaches the shaft.
     float lit = dot(v_normal, l) > -0.1 ? shadow_factor() : 0.0;
-    vec3 albedo = mix(u_grey_albedo, u_hair_albedo, v_pigment);
+    // Partly pigmented (miniaturised) shafts: absorbance scales with the pigment (Beer-Lambert), so the
+    // albedo is interpolated geometrically between unpigmented and fully pigmented hair.
+    vec3 albedo = pow(u_grey_albedo, vec3(1.0 - v_pigment)) * pow(u_hair_albedo, vec3(v_pigment));
     vec3 ambient = mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * v_normal.y);
     float spec = SPEC_PEAK * pow(max(sin_tl * sin_tv - tl * tv, 0.0), SPEC_EXPONENT);
     vec3 c = albedo * (u_light_radiance * sin_tl * lit + ambient) + u_light_radiance * spec * lit;

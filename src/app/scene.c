@@ -1,6 +1,7 @@
 #include "app/scene.h"
 
 #include "optics/skin.h"
+#include "scalp/hair_shape.h"
 
 #include "core/embed.h"
 
@@ -43,6 +44,7 @@ smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *
     scalp_hair_params_default(&hair_params, &s->plan.patient);
     hair_params.scars = &s->scars;
     st = scalp_hair_create(&s->hair, &s->head, &s->plan, &hair_params, err);
+    if (st == SMP_OK) st = scalp_hair_shape(&s->hair, &s->head, &s->plan, NULL, err);
     if (st != SMP_OK) {
         app_scene_destroy(s);
         return st;
@@ -82,7 +84,9 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
-    if ((st = scalp_hair_create(&hair, &head, pl, &hair_params, err)) != SMP_OK) {
+    if ((st = scalp_hair_create(&hair, &head, pl, &hair_params, err)) != SMP_OK ||
+        (st = scalp_hair_shape(&hair, &head, pl, NULL, err)) != SMP_OK) {
+        scalp_hair_destroy(&hair);
         pigment_field_destroy(&field);
         if (!same_scars) scalp_scar_set_destroy(&scars);
         if (!same_head) scalp_head_destroy(&head);

@@ -48,6 +48,9 @@ typedef enum plan_pattern {
 } plan_pattern;
 
 typedef enum plan_hairline_style { PLAN_HAIRLINE_SOFT = 0, PLAN_HAIRLINE_LINEAR } plan_hairline_style;
+/* Where hair long enough to lie down is parted (JSON "parting"): none (it lies along its growth flow), or a
+ * line from the hairline back to the crown on the patient's left, on the midline, or on the right. */
+typedef enum plan_parting { PLAN_PARTING_NONE = 0, PLAN_PARTING_LEFT, PLAN_PARTING_CENTRE, PLAN_PARTING_RIGHT } plan_parting;
 /* Ink grade. "inferior": the cheap, poorly dispersed inks of inexperienced clinics (pigment/pigment.h gives
  * each grade's ink load). Appended last so that saved enum values keep their meaning. */
 typedef enum plan_ink_quality {
@@ -84,8 +87,10 @@ typedef struct plan_patient {
     int fitzpatrick;          /* skin type 1..6 */
     unsigned char hair_color_srgb8[3]; /* natural hair colour, from "#rrggbb" */
     double grey_fraction;     /* 0..1 of hairs that are grey/white */
-    double hair_length_mm;    /* stubble length; 0 = blade-shaved, #0 guard ~0.5 mm; 0..30 mm */
+    double hair_length_mm;    /* hair length; 0 = blade-shaved, #0 guard ~0.5 mm; stubble stands, longer hair
+                               * lies down (scalp/hair_shape.h); 0..150 mm */
     plan_pattern pattern;     /* from "norwood": "1".."7", "2A", ... or "ludwig": "I".."III" */
+    plan_parting parting;     /* where lying hair is parted ("none", "left", "centre", "right") */
 } plan_patient;
 
 /* The patient's hair over the years (JSON object "progression"): hair loss that goes on to a later class,

@@ -19,12 +19,14 @@ _Static_assert(sizeof(plan_needle) == sizeof(int), "enums are read through int")
 _Static_assert(sizeof(plan_scar_type) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_pattern) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_scar_form) == sizeof(int), "enums are read through int");
+_Static_assert(sizeof(plan_parting) == sizeof(int), "enums are read through int");
 
 static const char *const hairline_styles[] = {"soft", "linear", NULL};
 static const char *const ink_qualities[] = {"medical", "cosmetic", "tattoo", "inferior", NULL};
 static const char *const needles[] = {"1RL", "3RL", "5RL", "7RL", NULL};
 static const char *const scar_types[] = {"fut", "fue", NULL};
 static const char *const scar_forms[] = {"normal", "atrophic", "hypertrophic", "stretched", NULL};
+static const char *const partings[] = {"none", "left", "centre", "right", NULL};
 
 /* One row per field reads as a table, so the formatter leaves the table alone. */
 /* clang-format off */
@@ -59,9 +61,10 @@ static const plan_field patient_fields[] = {
     INT(plan_patient, fitzpatrick, 1, 6),
     {"hair_color", PLAN_FIELD_COLOR, offsetof(plan_patient, hair_color_srgb8), 0, 0, "", NULL, -1, 0, 0, false},
     NUM(plan_patient, grey_fraction, 0, 1, ""),
-    NUM(plan_patient, hair_length_mm, 0, 30, "mm"),
+    NUM(plan_patient, hair_length_mm, 0, 150, "mm"),
     {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, false, false, false},
     {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, true, false, false},
+    ENUM(plan_patient, parting, partings),
 };
 
 static const plan_field progression_fields[] = {

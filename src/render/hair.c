@@ -30,22 +30,42 @@
 
 /* root 3, direction 3, normal 3, diameter, length, pigment, bulb depth, lost year, grey year */
 #define HAIR_FLOATS 15
+/* Lying hair (hair_strand.vert): texture units of its two buffer textures, above the renderer's own. */
+#define STRAND_UNIT_POINTS 20
+#define STRAND_UNIT_HAIRS 21
+/* Level of detail of lying hair: subsets of 1, 1/2, 1/4, 1/8 of the hairs (in key order), each with every
+ * point or every other one. A subset is drawn when the hairs' opacity at two pixels would fall below
+ * STRAND_MIN_ALPHA: the kept hairs are drawn stronger by the inverse of the share kept. */
+#define STRAND_LEVELS 4
+#define STRAND_MIN_ALPHA 0.2f
+/* Every other point once a segment spans fewer than this many pixels. */
+#define STRAND_COARSE_PIXELS 6.0f
 /* Below these a blend into the half-float target (11-bit significand) loses too much of each increment:
  * at 0.02 the increment is about 25 units in the last place of a mid-grey, so rounding costs < 2 %. */
 #define HAIR_MIN_ALPHA 0.02f
 #define STREAK_MIN_DARKENING 0.015f
 
 struct render_hair {
-    GLuint prog_hair, prog_shadow, prog_streak;
+    GLuint prog_hair, prog_shadow, prog_streak, prog_strand, prog_strand_shadow;
     GLuint vao, corner_vbo, instance_vbo;
     int count;
     int uploads;
+    /* Lying hair: points and per-hair data as buffer textures, and two index buffers (every point, every
+     * other point), each listing the hairs in key order; level_end[stride][level] = indices of the first
+     * 1 / 2^level of the hairs. */
+    GLuint strand_vao, points_buf, points_tex, hairs_buf, hairs_tex, index_buf[2];
+    int strand_count, strand_points;
+    GLsizei level_end[2][STRAND_LEVELS];
+    float strand_length_mm, strand_diameter_mm;
 };
 
 static GLint uloc(GLuint prog, const char *name)
 {
     return glGetUniformLocation(prog, name);
 }
+
+static const render_sampler_unit strand_samplers[] = {
+    {"u_points", STRAND_UNIT_POINTS}, {"u_hairs", STRAND_UNIT_HAIRS}, {NULL, 0}};
 
 smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
 {
@@ -57,7 +77,11 @@ smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
     if ((st = render_program_create(&h->prog_hair, "hair.vert", "hair.frag", false, NULL, disk, err)) ||
         (st = render_program_create(&h->prog_shadow, "hair.vert", "shadow.frag", false, NULL, disk, err)) ||
         (st = render_program_create(&h->prog_streak, "hair_streak.vert", "hair_streak.frag", false, NULL, disk,
-                                    err))) {
+                                    err)) ||
+        (st = render_program_create(&h->prog_strand, "hair_strand.vert", "hair.frag", false, strand_samplers, disk,
+                                    err)) ||
+        (st = render_program_create(&h->prog_strand_shadow, "hair_strand.vert", "shadow.frag", false,
+                                    strand_samplers, disk, err))) {
         render_hair_destroy(h);
         return st;
     }
@@ -82,6 +106,12 @@ smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
         offset += sizes[a];
     }
     glBindVertexArray(0);
+    glGenVertexArrays(1, &h->strand_vao);
+    glGenBuffers(1, &h->points_buf);
+    glGenBuffers(1, &h->hairs_buf);
+    glGenBuffers(2, h->index_buf);
+    glGenTextures(1, &h->points_tex);
+    glGenTextures(1, &h->hairs_tex);
     *out = h;
     return SMP_OK;
 }
@@ -89,18 +119,139 @@ smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
 void render_hair_destroy(render_hair *h)
 {
     if (!h) return;
-    GLuint progs[] = {h->prog_hair, h->prog_shadow, h->prog_streak};
-    for (int i = 0; i < 3; ++i)
+    GLuint progs[] = {h->prog_hair, h->prog_shadow, h->prog_streak, h->prog_strand, h->prog_strand_shadow};
+    for (int i = 0; i < 5; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
     if (h->vao) glDeleteVertexArrays(1, &h->vao);
-    GLuint bufs[] = {h->corner_vbo, h->instance_vbo};
-    glDeleteBuffers(2, bufs);
+    if (h->strand_vao) glDeleteVertexArrays(1, &h->strand_vao);
+    GLuint bufs[] = {h->corner_vbo, h->instance_vbo, h->points_buf, h->hairs_buf, h->index_buf[0], h->index_buf[1]};
+    glDeleteBuffers(6, bufs);
+    GLuint texs[] = {h->points_tex, h->hairs_tex};
+    glDeleteTextures(2, texs);
     free(h);
+}
+
+/* The PCG output permutation (O'Neill 2014), as hair.vert's hair_hash. */
+static uint32_t pcg_hash(uint32_t x)
+{
+    uint32_t state = x * 747796405u + 2891336453u;
+    uint32_t word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+
+static uint32_t float_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+/* A hair's level-of-detail key in [0, 1): a hash of its root's position (as hair.vert's hair_key), so that
+ * it does not change when a scar elsewhere removes other hairs. */
+static float strand_key(const float root[3])
+{
+    uint32_t k = pcg_hash(float_bits(root[0]) ^ pcg_hash(float_bits(root[1]) ^ pcg_hash(float_bits(root[2]))));
+    return (float)(k >> 8) * (1.0f / 16777216.0f);
+}
+
+typedef struct keyed {
+    float key;
+    int hair;
+} keyed;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    return x->key < y->key ? -1 : (x->key > y->key ? 1 : (x->hair > y->hair) - (x->hair < y->hair));
+}
+
+/* Lying hair: the centrelines of scalp/hair_shape.h into buffer textures, once per plan. */
+static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_error *err)
+{
+    h->strand_count = 0;
+    h->strand_points = 0;
+    if (!hair || hair->count == 0 || hair->strand_points <= 0) return SMP_OK;
+    const int n = hair->strand_points, count = hair->count;
+    const size_t points = (size_t)n * (size_t)count;
+    float *pts = malloc(sizeof *pts * 4 * points);
+    float *per = malloc(sizeof *per * 8 * (size_t)count);
+    keyed *order = malloc(sizeof *order * (size_t)count);
+    /* Indices: two per point plus a restart per hair; the coarse list has at most n / 2 + 1 points. */
+    size_t max_fine = (size_t)count * (2 * (size_t)n + 1), max_coarse = (size_t)count * (2 * (size_t)(n / 2 + 2) + 1);
+    GLuint *fine = malloc(sizeof *fine * max_fine), *coarse = malloc(sizeof *coarse * max_coarse);
+    if (!pts || !per || !order || !fine || !coarse) {
+        free(pts), free(per), free(order), free(fine), free(coarse);
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hair strands", count);
+    }
+    double sum_len = 0.0, sum_d = 0.0;
+    for (int i = 0; i < count; ++i) {
+        const scalp_hair_shaft *s = &hair->shafts[i];
+        const float *c = hair->strand_mm + 3 * (size_t)n * (size_t)i;
+        for (int k = 0; k < n; ++k) {
+            float *o = pts + 4 * ((size_t)n * (size_t)i + (size_t)k);
+            memcpy(o, c + 3 * k, 3 * sizeof(float));
+            o[3] = (float)i;
+        }
+        float *q = per + 8 * (size_t)i;
+        memcpy(q, s->normal, 3 * sizeof(float));
+        q[3] = strand_key(s->root_mm);
+        q[4] = s->diameter_mm;
+        q[5] = s->pigment;
+        q[6] = s->lost_year;
+        q[7] = s->grey_year;
+        order[i] = (keyed){q[3], i};
+        sum_len += s->length_mm;
+        sum_d += s->diameter_mm;
+    }
+    qsort(order, (size_t)count, sizeof *order, keyed_cmp);
+    size_t nf = 0, nc = 0;
+    for (int r = 0; r < count; ++r) {
+        GLuint base = (GLuint)((size_t)n * (size_t)order[r].hair);
+        for (int k = 0; k < n; ++k) {
+            fine[nf++] = 2 * (base + (GLuint)k);
+            fine[nf++] = 2 * (base + (GLuint)k) + 1;
+            if (k % 2 == 0 || k == n - 1) {
+                coarse[nc++] = 2 * (base + (GLuint)k);
+                coarse[nc++] = 2 * (base + (GLuint)k) + 1;
+            }
+        }
+        fine[nf++] = 0xffffffffu;
+        coarse[nc++] = 0xffffffffu;
+        /* The end of each level's subset: the first count / 2^level hairs in key order. */
+        for (int l = 0; l < STRAND_LEVELS; ++l) {
+            int last = (count + (1 << l) - 1) >> l;
+            if (r == last - 1) h->level_end[0][l] = (GLsizei)nf, h->level_end[1][l] = (GLsizei)nc;
+        }
+    }
+    glBindBuffer(GL_TEXTURE_BUFFER, h->points_buf);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof *pts * 4 * points), pts, GL_STATIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, h->points_tex);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, h->points_buf);
+    glBindBuffer(GL_TEXTURE_BUFFER, h->hairs_buf);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof *per * 8 * (size_t)count), per, GL_STATIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, h->hairs_tex);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, h->hairs_buf);
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+    glBindBuffer(GL_TEXTURE_BUFFER, 0);
+    /* The element buffer binding is the vertex array's state: upload both while it is bound. */
+    glBindVertexArray(h->strand_vao);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, h->index_buf[1]);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(sizeof *coarse * nc), coarse, GL_STATIC_DRAW);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, h->index_buf[0]);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(sizeof *fine * nf), fine, GL_STATIC_DRAW);
+    glBindVertexArray(0);
+    free(pts), free(per), free(order), free(fine), free(coarse);
+    h->strand_count = count;
+    h->strand_points = n;
+    h->strand_length_mm = (float)(sum_len / count);
+    h->strand_diameter_mm = (float)(sum_d / count);
+    return SMP_OK;
 }
 
 smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error *err)
 {
     h->count = 0;
+    h->strand_count = 0;
     if (!hair || hair->count == 0) return SMP_OK;
     float *data = malloc(sizeof(float) * HAIR_FLOATS * (size_t)hair->count);
     if (!data) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
@@ -124,7 +275,7 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error 
     free(data);
     h->count = hair->count;
     h->uploads++;
-    return SMP_OK;
+    return strands_upload(h, hair, err);
 }
 
 int render_hair_count(const render_hair *h)
@@ -161,9 +312,62 @@ static float pixel_scale(const render_frame *f)
     return p11 > 0.0f ? 2.0f / (p11 * (float)f->height) : 0.0f;
 }
 
+/* The level of detail of lying hair for this frame: which index list (0 every point, 1 every other) and
+ * which subset (the first 1 / 2^level of the hairs in key order). */
+static void strand_lod(const render_hair *h, const render_frame *f, int *stride, int *level)
+{
+    /* Pixel size at the head (the head frame's origin lies between the ear canals). */
+    float dist = sqrtf(f->eye_mm[0] * f->eye_mm[0] + f->eye_mm[1] * f->eye_mm[1] + f->eye_mm[2] * f->eye_mm[2]);
+    float px = pixel_scale(f) * dist;
+    float alpha = px > 0.0f ? fminf(1.0f, h->strand_diameter_mm / (2.0f * px)) : 1.0f;
+    *level = 0;
+    while (*level < STRAND_LEVELS - 1 && alpha * (float)(1 << (*level + 1)) <= 1.0f &&
+           alpha * (float)(1 << *level) < STRAND_MIN_ALPHA)
+        ++*level;
+    float segment_px = px > 0.0f ? h->strand_length_mm / (float)(h->strand_points - 1) / px : 1e9f;
+    *stride = segment_px < STRAND_COARSE_PIXELS ? 1 : 0;
+}
+
+static void strands_draw(render_hair *h, const render_frame *f, GLuint p, const mat4 view_proj, bool shadow)
+{
+    int stride, level;
+    strand_lod(h, f, &stride, &level);
+    glUseProgram(p);
+    glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (const float *)view_proj);
+    glUniform1i(uloc(p, "u_shadow_pass"), shadow ? 1 : 0);
+    glUniform3fv(uloc(p, "u_shadow_view_dir"), 1, f->light_dir);
+    glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
+    glUniform1f(uloc(p, "u_pixel_scale"), pixel_scale(f));
+    glUniform1f(uloc(p, "u_keep"), 1.0f / (float)(1 << level));
+    /* Roots turned away hide their hair behind the head unless it is long enough to hang past the outline. */
+    glUniform1f(uloc(p, "u_cull"), -0.2f - h->strand_length_mm / 60.0f);
+    glUniform1f(uloc(p, "u_years"), f->years);
+    glUniform1i(uloc(p, "u_strand_points"), h->strand_points);
+    glActiveTexture(GL_TEXTURE0 + STRAND_UNIT_POINTS);
+    glBindTexture(GL_TEXTURE_BUFFER, h->points_tex);
+    glActiveTexture(GL_TEXTURE0 + STRAND_UNIT_HAIRS);
+    glBindTexture(GL_TEXTURE_BUFFER, h->hairs_tex);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(h->strand_vao);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, h->index_buf[stride]);
+    glEnable(GL_PRIMITIVE_RESTART);
+    glPrimitiveRestartIndex(0xffffffffu);
+    glDrawElements(GL_TRIANGLE_STRIP, h->level_end[stride][level], GL_UNSIGNED_INT, (void *)0);
+    glDisable(GL_PRIMITIVE_RESTART);
+    glBindVertexArray(0);
+}
+
 void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 light_view_proj)
 {
     if (!h || h->count == 0 || f->hair_hidden) return;
+    if (h->strand_count > 0) {
+        glDisable(GL_CULL_FACE);
+        glEnable(GL_POLYGON_OFFSET_FILL);
+        glPolygonOffset(1.5f, 2.0f);
+        strands_draw(h, f, h->prog_strand_shadow, light_view_proj, true);
+        glDisable(GL_POLYGON_OFFSET_FILL);
+        return;
+    }
     GLuint p = h->prog_shadow;
     glUseProgram(p);
     glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (const float *)light_view_proj);
@@ -241,7 +445,23 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glColorMaski(1, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glColorMaski(2, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE_MINUS_SRC_ALPHA);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
+    if (h->strand_count > 0) {
+        /* Lying hair: the strands, lit like the stubble (same fragment shader and uniforms). */
+        GLuint q = h->prog_strand;
+        glUseProgram(q);
+        glUniformMatrix4fv(uloc(q, "u_light_view_proj"), 1, GL_FALSE, (const float *)light_view_proj);
+        glUniform3fv(uloc(q, "u_light_dir"), 1, f->light_dir);
+        glUniform3fv(uloc(q, "u_light_radiance"), 1, f->light_radiance);
+        glUniform3fv(uloc(q, "u_sky_radiance"), 1, f->sky_radiance);
+        glUniform3fv(uloc(q, "u_ground_radiance"), 1, f->ground_radiance);
+        glUniform3fv(uloc(q, "u_hair_albedo"), 1, f->hair_linear_rgb);
+        glUniform3fv(uloc(q, "u_grey_albedo"), 1, f->hair_grey_linear_rgb);
+        glUniform1f(uloc(q, "u_shadow_texel"), 1.0f / (float)shadow_size);
+        glUniform1i(uloc(q, "u_shadow_map"), shadow_unit);
+        strands_draw(h, f, q, view_proj, false);
+    } else {
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
+    }
     for (GLuint i = 0; i < 3; ++i) glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
 
     glBindVertexArray(0);

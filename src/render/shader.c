@@ -14,6 +14,7 @@ const render_program_info render_programs[] = {
     {"overlay.vert", "overlay.frag", false},   {"fullscreen.vert", "sss_x.frag", false},
     {"fullscreen.vert", "sss_y.frag", false},  {"hair.vert", "hair.frag", false},
     {"hair.vert", "shadow.frag", false},       {"hair_streak.vert", "hair_streak.frag", false},
+    {"hair_strand.vert", "hair.frag", false},  {"hair_strand.vert", "shadow.frag", false},
     {NULL, NULL, false},
 };
 

@@ -57,6 +57,8 @@ void scalp_hair_params_default(scalp_hair_params *p, const plan_patient *patient
     p->diameter_mm = 0.070;   /* "60 to 80 µm" (Wolfram 2003) */
     p->diameter_sd_mm = 0.012;
     p->vellus_diameter_mm = 0.025; /* vellus-like "< 0.03 mm" */
+    /* assumption: a miniaturised follicle's anagen is weeks, not years; about 6 weeks at 0.35 mm/day */
+    p->vellus_max_length_mm = 15.0;
     p->length_mm = patient ? patient->hair_length_mm : 0.5;
     p->length_rel_sd = 0.15;  /* assumption */
     p->days_since_cut = 0.0;
@@ -83,7 +85,8 @@ static smp_status params_check(const scalp_hair_params *p, smp_error *err)
     CHECK(diameter_mm, 0.005, 0.3)
     CHECK(diameter_sd_mm, 0.0, 0.1)
     CHECK(vellus_diameter_mm, 0.005, 0.3)
-    CHECK(length_mm, 0.0, 30.0)
+    CHECK(vellus_max_length_mm, 0.1, 150.0)
+    CHECK(length_mm, 0.0, 150.0)
     CHECK(length_rel_sd, 0.0, 1.0)
     CHECK(days_since_cut, 0.0, 3650.0)
     CHECK(growth_mm_per_day, 0.0, 2.0)
@@ -535,6 +538,7 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
                                 fmax(0.3, 1.0 + params.length_rel_sd * clampf((float)smp_rng_normal(&rng), -2.5f, 2.5f)));
             float grown = resting ? 0.0f : (float)(params.growth_mm_per_day * params.days_since_cut);
             s->length_mm = cut + grown * (mini ? 0.5f : 1.0f);
+            if (mini) s->length_mm = fminf(s->length_mm, (float)params.vellus_max_length_mm);
             s->bulb_depth_mm = (float)params.bulb_depth_mm * (mini ? 0.3f : (0.85f + 0.3f * smp_rng_uniform_f(&rng)));
             bool grey = smp_rng_uniform(&rng) < params.grey_fraction;
             s->pigment = grey ? 0.0f : (mini ? 0.5f : 1.0f);
@@ -566,6 +570,7 @@ void scalp_hair_destroy(scalp_hair *hair)
 {
     if (!hair) return;
     free(hair->shafts);
+    free(hair->strand_mm);
     memset(hair, 0, sizeof *hair);
 }
 
@@ -573,6 +578,11 @@ void scalp_hair_stubble_layer(const scalp_hair *hair, double *height_mm, double 
 {
     *height_mm = *sigma_per_mm = 0.0;
     if (!hair || hair->count <= 0 || !(hair->haired_area_cm2 > 0.0)) return;
+    if (hair->strand_points > 0) {
+        *height_mm = hair->layer_height_mm;
+        *sigma_per_mm = hair->layer_sigma_per_mm;
+        return;
+    }
     double h = 0.0, d = 0.0;
     for (int i = 0; i < hair->count; ++i) {
         const scalp_hair_shaft *s = &hair->shafts[i];

@@ -45,6 +45,7 @@ typedef struct scalp_hair_params {
     double diameter_mm;           /* mean terminal shaft diameter (0.07) */
     double diameter_sd_mm;        /* its spread between hairs (0.012) */
     double vellus_diameter_mm;    /* diameter of a fully miniaturised hair (0.025) */
+    double vellus_max_length_mm;  /* a miniaturised hair's short anagen stops it at this length (15) */
     double length_mm;             /* visible length at the cut, along the shaft (plan hair_length_mm) */
     double length_rel_sd;         /* relative spread of the cut length (0.15; clippers lift hairs unevenly) */
     double days_since_cut;        /* growth since the cut, days (0) */
@@ -77,6 +78,12 @@ typedef struct scalp_hair {
     int unit_count;            /* units kept (off scar tissue) */
     double haired_area_cm2;    /* area weighted by the native fraction */
     scalp_hair_params params;  /* what it was built with */
+    /* The shape of each hair above the skin (scalp_hair_shape, scalp/hair_shape.h); 0 / NULL until it is
+     * shaped and for stubble, which stands straight along its direction. */
+    int strand_points;         /* points per shaft, root to tip */
+    float *strand_mm;          /* owned: count x strand_points x 3, head frame */
+    double layer_height_mm;    /* lying hair: the layer's mean height above the skin (scalp_hair_stubble_layer) */
+    double layer_sigma_per_mm; /* and its optical depth per mm of a ray through it */
 } scalp_hair;
 
 /* Defaults (the numbers above) with the patient's length and grey fraction. */
@@ -104,9 +111,11 @@ static inline bool scalp_hair_shaft_is_grey(const scalp_hair_shaft *s, double ye
     return s->pigment <= 0.0f || (double)s->grey_year <= years;
 }
 
-/* The stubble as a layer, for the shadow it casts on a hairless scar floor under low light: its mean height
- * above the skin (visible length x sine of the exit angle, averaged over the shafts) and its optical depth
- * per mm of a ray through it (shafts per mm² of haired scalp x mean shaft width). Zeros without hair. */
+/* The hair as a layer, for the shadow it casts on a hairless scar floor under low light: its mean height
+ * above the skin and its optical depth per mm of a ray through it. Standing stubble: visible length x sine
+ * of the exit angle, averaged over the shafts, and shafts per mm² of haired scalp x mean shaft width. Lying
+ * hair (shaped, strand_points > 0): the layer scalp_hair_shape measured on the centrelines (its real
+ * height). Zeros without hair. */
 void scalp_hair_stubble_layer(const scalp_hair *hair, double *height_mm, double *sigma_per_mm);
 
 /* Mean hairs per follicular unit of params. */

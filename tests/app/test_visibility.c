@@ -120,6 +120,46 @@ static void camouflage_should_leave_the_relief_visible_under_grazing_light(void 
     test_gl_close(gl, rc);
 }
 
+/* Issue 10 / 11: hair long enough to lie down (15 mm) covers a FUT scar: seen from 1 m the head with the
+ * scar differs less from the same head without it than with 3 mm stubble, whose edge at the scar reads as a
+ * line. Light grazing the scar (10 degrees), where the step shows most, and from high up (60). */
+static void hair_of_15_mm_should_hide_a_fut_line_from_1_m(void **state)
+{
+    (void)state;
+    ui_gl *gl = NULL;
+    render_context *rc = NULL;
+    render_context_desc desc = {.shadow_map_size = 1024, .coverage_size = 1024, .samples = 1};
+    if (test_gl_open_desc(&gl, &rc, &desc) != 0) fail_msg("no renderer");
+    plan scar;
+    smp_error err = {0};
+    char path[1024];
+    snprintf(path, sizeof path, "%s/plans/fut-scar-camouflage.json",
+             getenv("SMP_ASSET_DIR") ? getenv("SMP_ASSET_DIR") : "assets");
+    if (plan_load(&scar, path, NULL, 0, NULL, NULL, &err) !=
+        SMP_OK)
+        fail_msg("%s", err.message);
+    app_vis_params params = {.field_mm = 40.0, .px_per_deg = 40.0};
+    const double lengths[2] = {3.0, 15.0}, angles[2] = {10.0, 60.0};
+    double de[2][2][APP_VIS_DISTANCES];
+    for (int l = 0; l < 2; ++l)
+        for (int a = 0; a < 2; ++a) {
+            plan with = scar, without = scar;
+            with.patient.hair_length_mm = without.patient.hair_length_mm = lengths[l];
+            without.scar_count = 0;
+            if (app_visibility_compare(rc, &with, &without, 0, angles[a], &params, de[l][a], &err) != SMP_OK)
+                fail_msg("%s", err.message);
+            print_message("FUT line under %g mm hair, light %g deg above the scalp: dE00 %.2f / %.2f / %.2f at "
+                          "0.3 / 1 / 2 m (JND %.1f)\n",
+                          lengths[l], angles[a], de[l][a][0], de[l][a][1], de[l][a][2], ANALYSIS_JND_DELTA_E00);
+        }
+    /* Measured 2026-12: 3 mm 10.8 (grazing) and 21.3 (60 deg) at 1 m; 15 mm 7.1 and 17.6. Not below the JND:
+     * the measure is pixel by pixel (99th percentile), and the hairs rooted on the scar are missing under
+     * the hair that lies over it, so the strands' random pattern there differs from the scar-free head's
+     * even where no line shows (the renders show none); what is asserted is that lying hair lowers it. */
+    for (int a = 0; a < 2; ++a) assert_true(de[1][a][1] < de[0][a][1]);
+    test_gl_close(gl, rc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +167,7 @@ int main(void)
         cmocka_unit_test(a_fut_scar_should_be_less_visible_from_farther),
         cmocka_unit_test(relief_should_show_under_grazing_light_not_under_flat),
         cmocka_unit_test(camouflage_should_leave_the_relief_visible_under_grazing_light),
+        cmocka_unit_test(hair_of_15_mm_should_hide_a_fut_line_from_1_m),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
