@@ -65,6 +65,9 @@ typedef enum plan_needle {
 } plan_needle;
 typedef enum plan_scar_type { PLAN_SCAR_FUT = 0, PLAN_SCAR_FUE } plan_scar_type;
 
+/* The patient's sex, for the procedural head's face (brow ridge, jaw, chin, nose, neck): 0 is the default. */
+typedef enum plan_sex { PLAN_SEX_MALE = 0, PLAN_SEX_FEMALE } plan_sex;
+
 typedef struct plan_head {
     double circumference_cm; /* head circumference above the brow ridge; 48..66 cm */
     double length_cm;        /* glabella to opisthocranion; 16..23 cm */
@@ -78,6 +81,7 @@ typedef struct plan_patient {
     double grey_fraction;     /* 0..1 of hairs that are grey/white */
     double hair_length_mm;    /* stubble length; 0 = blade-shaved, #0 guard ~0.5 mm; 0..30 mm */
     plan_pattern pattern;     /* from "norwood": "1".."7", "2A", ... or "ludwig": "I".."III" */
+    plan_sex sex;             /* "male" (default) or "female": the procedural head's face and neck */
 } plan_patient;
 
 /* The patient's hair over the years (JSON object "progression"): hair loss that goes on to a later class,

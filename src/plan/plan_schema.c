@@ -18,11 +18,13 @@ _Static_assert(sizeof(plan_ink_quality) == sizeof(int), "enums are read through 
 _Static_assert(sizeof(plan_needle) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_scar_type) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_pattern) == sizeof(int), "enums are read through int");
+_Static_assert(sizeof(plan_sex) == sizeof(int), "enums are read through int");
 
 static const char *const hairline_styles[] = {"soft", "linear", NULL};
 static const char *const ink_qualities[] = {"medical", "cosmetic", "tattoo", "inferior", NULL};
 static const char *const needles[] = {"1RL", "3RL", "5RL", "7RL", NULL};
 static const char *const scar_types[] = {"fut", "fue", NULL};
+static const char *const sexes[] = {"male", "female", NULL};
 
 /* One row per field reads as a table, so the formatter leaves the table alone. */
 /* clang-format off */
@@ -60,6 +62,7 @@ static const plan_field patient_fields[] = {
     NUM(plan_patient, hair_length_mm, 0, 30, "mm"),
     {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, false, false},
     {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, true, false},
+    ENUM(plan_patient, sex, sexes),
 };
 
 static const plan_field progression_fields[] = {
