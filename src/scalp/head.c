@@ -122,8 +122,9 @@ static double lid_line_y(const face_shape *f, double x)
 }
 
 /* The face in the reference head's millimetres: x = |x| (the face is symmetric), y from the ear canals, z from
- * the front of the cranium at the brow (front); d is the cranium and brow so far. Every placement is an
- * anthropometric figure of docs/head.md or, where the literature gives none, an assumption named there. */
+ * the front of the cranium at the brow (front); d is the cranium and brow so far. The sex's measures (f) follow
+ * the norms of docs/head.md; the primitives' other sizes and blends are assumptions tuned by eye on the
+ * rendered views, checked against the norms by tests/scalp/test_head.c. */
 static double face_sdf(const face_shape *f, double d, double x, double y, double z)
 {
     /* Midface: one broad mass, widest at the cheekbones; the muzzle over the teeth in front of it. */
@@ -134,9 +135,9 @@ static double face_sdf(const face_shape *f, double d, double x, double y, double
     /* Mandible under the skin: the ramus down from the jaw joint to the angle, then the body forward along the
      * jaw line to the chin, and the chin's prominence in front. */
     double condyle[3] = {f->jaw_x + 2.0, -8.0, -80.0}, gonion[3] = {f->jaw_x, f->jaw_y, -84.0};
-    double chin_side[3] = {0.0, f->menton_y + 11.0, -18.0};
+    double chin_mid[3] = {0.0, f->menton_y + 11.0, -18.0};
     double jaw = capsule(x, y, z, condyle, gonion, 9.0);
-    jaw = smin(jaw, capsule(x, y, z, gonion, chin_side, 10.0), 10.0);
+    jaw = smin(jaw, capsule(x, y, z, gonion, chin_mid, 10.0), 10.0);
     mass = smin(mass, jaw, 16.0);
     mass = smin(mass, ellipsoid(x, y - (f->menton_y + f->chin_y), z + 4.0 + f->chin_z, f->chin_x, f->chin_y, f->chin_z),
                 16.0);

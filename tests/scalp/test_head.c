@@ -370,7 +370,7 @@ static void chart_should_keep_surface_distances_over_the_scalp(void **state)
 
 /* The dot Jacobian: over the scalp the chart is nearly equal-distance, so its columns have length about
  * 1 / uv_scale_mm (within the chart's stretch: surface / chart length 0.4-1.6, as the test above allows for
- * edges; measured 0.68-2.13 for the columns) and are nearly orthogonal; and it predicts
+ * edges; measured 0.64-2.12 for the columns) and are nearly orthogonal; and it predicts
  * the uv of a point 1 mm away along a tangent to a small fraction of that millimetre. */
 static void uv_jacobian_should_map_skin_millimetres_to_chart_uv(void **state)
 {
