@@ -42,7 +42,7 @@ static int bench_placement(int argc, char **argv, int runs)
         return app_fail("bench", &err);
     app_options_apply_seed(&opts, &p);
     scalp_head head;
-    if (scalp_head_create(&head, &p.head, &err) != SMP_OK) return app_fail("bench", &err);
+    if (scalp_head_create(&head, &p.head, p.patient.sex, &err) != SMP_OK) return app_fail("bench", &err);
     scalp_scar_set scars = {0};
     if (p.scar_count > 0 && scalp_scar_set_create(&scars, &head, &p, &err) != SMP_OK) {
         scalp_head_destroy(&head);

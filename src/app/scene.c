@@ -28,7 +28,7 @@ smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *
     smp_status st = plan_validate(pl, source, err);
     if (st != SMP_OK) return st;
     s->plan = *pl;
-    st = scalp_head_create(&s->head, &s->plan.head, err);
+    st = scalp_head_create(&s->head, &s->plan.head, s->plan.patient.sex, err);
     if (st != SMP_OK) {
         smp_error_prefix(err, source);
         return st;
@@ -61,17 +61,18 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
 {
     smp_status st = plan_validate(pl, "plan", err);
     if (st != SMP_OK) return st;
-    /* The head is rebuilt only when its measures changed, the scars only when the head, the seed or the scars
-     * did (scalp/scar.h: the layout depends on nothing else); dots and hair always are. Nothing is replaced
-     * until everything is built, so a failure leaves the scene as it was. */
-    bool same_head = memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0;
+    /* The head is rebuilt only when its measures or the patient's sex changed, the scars only when the head,
+     * the seed or the scars did (scalp/scar.h: the layout depends on nothing else); dots and hair always are.
+     * Nothing is replaced until everything is built, so a failure leaves the scene as it was. */
+    bool same_head = memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0 &&
+                     pl->patient.sex == s->plan.patient.sex;
     bool same_scars = same_head && pl->seed == s->plan.seed && pl->scar_count == s->plan.scar_count &&
                       memcmp(pl->scars, s->plan.scars, sizeof pl->scars[0] * (size_t)pl->scar_count) == 0;
     scalp_head head = s->head;
     scalp_scar_set scars = s->scars;
     pigment_field field;
     scalp_hair hair;
-    if (!same_head && (st = scalp_head_create(&head, &pl->head, err)) != SMP_OK) return st;
+    if (!same_head && (st = scalp_head_create(&head, &pl->head, pl->patient.sex, err)) != SMP_OK) return st;
     if (!same_scars && (st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
         if (!same_head) scalp_head_destroy(&head);
         return st;

@@ -24,6 +24,7 @@ void plan_init_default(plan *p)
     p->patient.grey_fraction = 0.0;
     p->patient.hair_length_mm = 0.5;
     p->patient.pattern = PLAN_PATTERN_NORWOOD_6;
+    p->patient.sex = PLAN_SEX_MALE;
     /* The patient as today: no further loss, no greying. 10 years is the horizon a consultation looks at. */
     p->progression = (plan_progression){.pattern = PLAN_PATTERN_NONE, .years = 10, .grey_fraction = PLAN_NONE,
                                         .grey_years = 10, .treat_future_area = false};

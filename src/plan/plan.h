@@ -76,6 +76,9 @@ typedef enum plan_scar_form {
     PLAN_SCAR_FORM_STRETCHED
 } plan_scar_form;
 
+/* The patient's sex, for the procedural head's face (brow ridge, jaw, chin, nose, neck): 0 is the default. */
+typedef enum plan_sex { PLAN_SEX_MALE = 0, PLAN_SEX_FEMALE } plan_sex;
+
 typedef struct plan_head {
     double circumference_cm; /* head circumference above the brow ridge; 48..66 cm */
     double length_cm;        /* glabella to opisthocranion; 16..23 cm */
@@ -91,6 +94,7 @@ typedef struct plan_patient {
                                * lies down (scalp/hair_shape.h); 0..150 mm */
     plan_pattern pattern;     /* from "norwood": "1".."7", "2A", ... or "ludwig": "I".."III" */
     plan_parting parting;     /* where lying hair is parted ("none", "left", "centre", "right") */
+    plan_sex sex;             /* "male" (default) or "female": the procedural head's face and neck */
 } plan_patient;
 
 /* The patient's hair over the years (JSON object "progression"): hair loss that goes on to a later class,

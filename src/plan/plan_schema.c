@@ -20,6 +20,7 @@ _Static_assert(sizeof(plan_scar_type) == sizeof(int), "enums are read through in
 _Static_assert(sizeof(plan_pattern) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_scar_form) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_parting) == sizeof(int), "enums are read through int");
+_Static_assert(sizeof(plan_sex) == sizeof(int), "enums are read through int");
 
 static const char *const hairline_styles[] = {"soft", "linear", NULL};
 static const char *const ink_qualities[] = {"medical", "cosmetic", "tattoo", "inferior", NULL};
@@ -27,6 +28,7 @@ static const char *const needles[] = {"1RL", "3RL", "5RL", "7RL", NULL};
 static const char *const scar_types[] = {"fut", "fue", NULL};
 static const char *const scar_forms[] = {"normal", "atrophic", "hypertrophic", "stretched", NULL};
 static const char *const partings[] = {"none", "left", "centre", "right", NULL};
+static const char *const sexes[] = {"male", "female", NULL};
 
 /* One row per field reads as a table, so the formatter leaves the table alone. */
 /* clang-format off */
@@ -65,6 +67,7 @@ static const plan_field patient_fields[] = {
     {"norwood", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, false, false, false},
     {"ludwig", PLAN_FIELD_PATTERN, offsetof(plan_patient, pattern), 0, 0, "", NULL, -1, true, false, false},
     ENUM(plan_patient, parting, partings),
+    ENUM(plan_patient, sex, sexes),
 };
 
 static const plan_field progression_fields[] = {

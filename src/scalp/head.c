@@ -21,6 +21,34 @@
 /* uv radius of the edge of the scalp disc; the face and the neck fill the ring out to 0.5. */
 #define CHART_KNEE_UV 0.44
 
+/* The face's proportions for one sex, in millimetres on the reference head (57/19.5/15.5 cm); the shape
+ * scales them with the head's size. Sources and values: docs/head.md, "The face". */
+typedef struct face_shape {
+    double brow;             /* brow ridge: 1 for the male ridge, smaller for the female */
+    double eye_x;            /* half the interpupillary distance */
+    double nose;             /* size of the nose against the male one */
+    double nose_width;       /* half the alar width (al-al / 2) */
+    double mouth_x;          /* half the mouth width (ch-ch / 2) */
+    double lips;             /* lip fullness: 1 male */
+    double jaw_x;            /* half the bigonial width */
+    double jaw_y;            /* height of the jaw angle (gonion) */
+    double chin_x, chin_y, chin_z; /* semi-axes of the chin's soft tissue */
+    double menton_y;         /* lowest point of the chin (menton) */
+    double neck_rx, neck_rz; /* semi-axes of the neck */
+} face_shape;
+
+/* Male, then female, at the same head size. Farkas' adult means (docs/head.md) set the male face; the female
+ * one takes Farkas' female/male ratio of each measure over the ratio of the heads (about 0.95), so that a
+ * woman's smaller measures in plan.head and this table together give her face. */
+static const face_shape face_shapes[2] = {
+    {.brow = 1.0, .eye_x = 32.0, .nose = 1.0, .nose_width = 17.5, .mouth_x = 26.5, .lips = 1.0, .jaw_x = 45.0,
+     .jaw_y = -64.0, .chin_x = 24.0, .chin_y = 12.0, .chin_z = 8.0, .menton_y = -104.0, .neck_rx = 58.0,
+     .neck_rz = 54.0},
+    {.brow = 0.35, .eye_x = 32.3, .nose = 0.94, .nose_width = 16.6, .mouth_x = 26.2, .lips = 1.12, .jaw_x = 42.0,
+     .jaw_y = -61.0, .chin_x = 20.0, .chin_y = 11.0, .chin_z = 7.0, .menton_y = -99.0, .neck_rx = 51.0,
+     .neck_rz = 48.0},
+};
+
 /* The shape's parameters, in mm in the head frame. */
 typedef struct head_shape {
     double ax, ay, az, n;   /* cranium semi-axes (x, y, z) and horizontal superellipse exponent */
@@ -28,7 +56,8 @@ typedef struct head_shape {
     double s;               /* scale of the facial features against the 57/19.5/15.5 cm head */
     double ear_x;           /* lateral position of the root of the ear */
     double y_cut;           /* the neck ends here */
-    bool without_ears;      /* the chart measures arcs over the head as if it had no ears */
+    bool chart_shape;       /* the chart measures arcs over the head as if it had no ears and no face */
+    face_shape face;        /* the face's proportions */
 } head_shape;
 
 /* ---- distance primitives (Quilez, "distance functions", iquilezles.org/articles/distfunctions) ---- */
@@ -83,6 +112,59 @@ static double cranium(const head_shape *sh, double x, double y, double z)
     return (G - 1.0) / fmax(gl, 1e-9);
 }
 
+/* The closed lids' line (reference millimetres): half as long as the eye's fissure, lowest under the pupil and
+ * rising a little outwards (the lateral canthus sits higher than the medial one). */
+#define EYE_LID_HALF 15.0
+static double lid_line_y(const face_shape *f, double x)
+{
+    double u = x - f->eye_x;
+    return 7.0 + 0.005 * u * u + 0.05 * u;
+}
+
+/* The face in the reference head's millimetres: x = |x| (the face is symmetric), y from the ear canals, z from
+ * the front of the cranium at the brow (front); d is the cranium and brow so far. The sex's measures (f) follow
+ * the norms of docs/head.md; the primitives' other sizes and blends are assumptions tuned by eye on the
+ * rendered views, checked against the norms by tests/scalp/test_head.c. */
+static double face_sdf(const face_shape *f, double d, double x, double y, double z)
+{
+    /* Midface: one broad mass, widest at the cheekbones; the muzzle over the teeth in front of it. */
+    double mass = ellipsoid(x, y + 22.0, z + 58.0, 58.0, 60.0, 56.0);
+    mass = smin(mass, ellipsoid(x - 42.0, y + 4.0, z + 36.0, 22.0, 14.0, 18.0), 16.0); /* cheekbones */
+    mass = smin(mass, ellipsoid(x, y + 56.0, z + 30.0, 32.0, 34.0, 30.0), 16.0);      /* muzzle */
+    mass = smin(mass, ellipsoid(x - 30.0, y + 38.0, z + 36.0, 16.0, 22.0, 24.0), 18.0); /* cheeks over the teeth */
+    /* Mandible under the skin: the ramus down from the jaw joint to the angle, then the body forward along the
+     * jaw line to the chin, and the chin's prominence in front. */
+    double condyle[3] = {f->jaw_x + 2.0, -8.0, -80.0}, gonion[3] = {f->jaw_x, f->jaw_y, -84.0};
+    double chin_mid[3] = {0.0, f->menton_y + 11.0, -18.0};
+    double jaw = capsule(x, y, z, condyle, gonion, 9.0);
+    jaw = smin(jaw, capsule(x, y, z, gonion, chin_mid, 10.0), 10.0);
+    mass = smin(mass, jaw, 16.0);
+    mass = smin(mass, ellipsoid(x, y - (f->menton_y + f->chin_y), z + 4.0 + f->chin_z, f->chin_x, f->chin_y, f->chin_z),
+                16.0);
+    /* Nose: dorsum from the nasion, lobule, and the alae joined by the nose's base. */
+    double k = f->nose;
+    double root[3] = {0.0, 16.0, -11.0}, tip[3] = {0.0, 16.0 - 38.0 * k, -8.0 + 20.0 * k};
+    double nose = capsule(x, y, z, root, tip, 5.0 * k);
+    nose = smin(nose, ellipsoid(x, y - (16.0 - 43.0 * k), z - (-6.0 + 17.5 * k), 8.0 * k, 7.0 * k, 7.5 * k), 6.0 * k);
+    nose = smin(nose, ellipsoid(x - (f->nose_width - 7.5), y - (16.0 - 48.0 * k), z - (-6.0 + 7.0 * k), 6.0, 5.5 * k,
+                                8.0 * k), 6.0 * k);
+    nose = smin(nose, ellipsoid(x, y - (16.0 - 48.0 * k), z - (-6.0 + 8.0 * k), f->nose_width - 10.5, 4.0 * k,
+                                7.0 * k), 6.0 * k);
+    mass = smin(mass, nose, 9.0);
+    /* Lips, closed, meeting at the mouth line. */
+    double lf = f->lips;
+    mass = smin(mass, ellipsoid(x, y + 51.0, z + 8.5, f->mouth_x - 3.0, 6.0 * lf, 10.0 + 1.0 * lf), 6.0);
+    mass = smin(mass, ellipsoid(x, y + 63.0, z + 10.0, f->mouth_x - 7.0, 6.0 * lf, 10.0 + 1.0 * lf), 6.0);
+    mass = smax(mass, -ellipsoid(x, y + 57.0, z - 9.0, f->mouth_x, 1.0, 8.0), 1.2);
+    d = smin(d, mass, 14.0);
+    /* Eyes, closed: the orbit under the brow, then the lids over the eyeball, parted by a fine line. */
+    d = smax(d, -ellipsoid(x - f->eye_x, y - 12.0, z + 7.0, 19.0, 10.5, 10.0), 9.0);
+    double lid = ellipsoid(x - f->eye_x, y - 10.0, z + 19.0, 15.0, 11.0, 12.5);
+    lid = smax(lid, -ellipsoid(x - f->eye_x, y - lid_line_y(f, x), z + 5.0, EYE_LID_HALF, 0.7, 4.0), 0.8);
+    d = smin(d, lid, 5.0);
+    return d;
+}
+
 /* The whole head and neck. Features are placed for the default head and scaled by sh->s; the numbers are
  * anthropometric assumptions (docs/head.md), tuned so the head reads as a head, not measured. */
 static double head_sdf(const head_shape *sh, double x, double y, double z)
@@ -92,49 +174,25 @@ static double head_sdf(const head_shape *sh, double x, double y, double z)
     double d = cranium(sh, x, y, z);
 
     /* Brow ridge across the forehead; the glabella is its midline front. */
-    d = smin(d, ellipsoid(x, y - sh->cy, z - (front - 9.0 * s), 44.0 * s, 10.0 * s, 13.0 * s), 14.0 * s);
+    double brow = sh->face.brow;
+    d = smin(d, ellipsoid(x, y - sh->cy, z - (front - (9.0 + 5.0 * (1.0 - brow)) * s), 44.0 * s, 10.0 * s,
+                          (13.0 - 3.0 * (1.0 - brow)) * s), 14.0 * s);
     /* External occipital protuberance (inion), a low bump at the back. */
     d = smin(d, ellipsoid(x, y - (sh->cy - 22.0 * s), z - (back + 6.0 * s), 20.0 * s, 8.0 * s, 8.0 * s), 10.0 * s);
     /* Temporal fossae: a shallow hollow behind the lateral brow. */
     d = smax(d, -ellipsoid(ax - (sh->ax + 4.0 * s), y - (sh->cy - 12.0 * s), z - (front - 38.0 * s),
                            14.0 * s, 20.0 * s, 24.0 * s), 14.0 * s);
 
-    /* Face: midface mass, cheekbones, jaw and chin, nose, lips, eyes. Skipped when the point is farther
-     * from the face's box than the blend can reach (the SDF is evaluated ~10^7 times per head). */
-    double bx = fmax(ax - 72.0 * s, 0.0), by = fmax(fmax((sh->cy - 150.0 * s) - y, y - (sh->cy + 8.0 * s)), 0.0);
-    double bz = fmax(fmax((front - 115.0 * s) - z, z - (front + 40.0 * s)), 0.0);
-    if (sqrt(bx * bx + by * by + bz * bz) < d + 20.0 * s) {
-        double face = ellipsoid(x, y - (sh->cy - 58.0 * s), z - (front - 47.0 * s), 60.0 * s, 58.0 * s, 47.0 * s);
-        face = smin(face, ellipsoid(ax - 46.0 * s, y - (sh->cy - 36.0 * s), z - (front - 27.0 * s), 16.0 * s,
-                                    12.0 * s, 16.0 * s), 14.0 * s);
-        double chin_a[3] = {10.0 * s, sh->cy - 116.0 * s, front - 14.0 * s};
-        double jaw_b[3] = {50.0 * s, sh->cy - 96.0 * s, front - 88.0 * s};
-        face = smin(face, capsule(ax, y, z, chin_a, jaw_b, 13.0 * s), 22.0 * s);
-        face = smin(face, ellipsoid(x, y - (sh->cy - 118.0 * s), z - (front - 12.0 * s), 21.0 * s, 16.0 * s,
-                                    13.0 * s), 16.0 * s);
-        double nose_a[3] = {0.0, sh->cy - 12.0 * s, front - 8.0 * s};
-        double nose_b[3] = {0.0, sh->cy - 50.0 * s, front + 14.0 * s};
-        double nose = capsule(x, y, z, nose_a, nose_b, 6.5 * s);
-        nose = smin(nose, ellipsoid(x, y - (sh->cy - 52.0 * s), z - (front + 10.0 * s), 10.0 * s, 9.0 * s,
-                                    9.0 * s), 6.0 * s);
-        nose = smin(nose, ellipsoid(ax - 12.0 * s, y - (sh->cy - 56.0 * s), z - (front + 1.0 * s), 8.0 * s,
-                                    7.0 * s, 8.0 * s), 5.0 * s);
-        face = smin(face, nose, 10.0 * s);
-        /* Lips: soft bulges blended wide so no ray grazes an undercut. */
-        face = smin(face, ellipsoid(x, y - (sh->cy - 79.0 * s), z - (front - 6.0 * s), 23.0 * s, 7.0 * s,
-                                    8.0 * s), 10.0 * s);
-        face = smin(face, ellipsoid(x, y - (sh->cy - 92.0 * s), z - (front - 9.0 * s), 19.0 * s, 6.5 * s, 8.0 * s),
-                    10.0 * s);
-        d = smin(d, face, 16.0 * s);
-        /* Orbits carved under the brow, with the eyeballs in them. */
-        d = smax(d, -ellipsoid(ax - 33.0 * s, y - (sh->cy - 22.0 * s), z - (front - 4.0 * s), 17.0 * s,
-                               11.0 * s, 11.0 * s), 7.0 * s);
-        d = smin(d, ellipsoid(ax - 33.0 * s, y - (sh->cy - 22.0 * s), z - (front - 20.0 * s), 12.0 * s,
-                              12.0 * s, 12.0 * s), 2.0 * s);
-    }
+    /* Face, in the reference head's millimetres (see face_sdf); skipped when the point is farther from the
+     * face's box than the blends can reach (the SDF is evaluated ~10^7 times per head). */
+    double fx = ax / s, fy = y / s, fz = (z - front) / s;
+    double bx = fmax(fx - 80.0, 0.0), by = fmax(fmax(-125.0 - fy, fy - 40.0), 0.0);
+    double bz = fmax(fmax(-105.0 - fz, fz - 40.0), 0.0);
+    if (!sh->chart_shape && sqrt(bx * bx + by * by + bz * bz) * s < d + 20.0 * s)
+        d = face_sdf(&sh->face, d / s, fx, fy, fz) * s;
 
     /* Ears: a flattened, back-tilted pinna on each side with a hollow concha and a lobe. */
-    if (!sh->without_ears && fabs(ax - sh->ear_x) < d + 45.0 * s && fabs(y) < d + 60.0 * s) {
+    if (!sh->chart_shape && fabs(ax - sh->ear_x) < d + 45.0 * s && fabs(y) < d + 60.0 * s) {
         double ex = ax - (sh->ear_x + 4.0 * s), ey = y - 2.0 * s, ez = z + 10.0 * s;
         double ca = cos(0.26), sa = sin(0.26); /* about 15 degrees back */
         double ry = ca * ey + sa * ez, rz = -sa * ey + ca * ez;
@@ -143,11 +201,12 @@ static double head_sdf(const head_shape *sh, double x, double y, double z)
         d = smin(d, ear, 7.0 * s);
     }
 
-    /* Neck: an elliptic column under the skull, blended wide at the nape and under the jaw; cut flat. */
+    /* Neck: an elliptic column under the skull, blended wide at the nape and under the jaw; cut flat. Its back
+     * stays where the male neck's is whatever its girth, so the nape (and the scalp's edge there) does not move. */
     {
-        double nz = z - (sh->cz - 8.0 * s);
-        double r = sqrt((x / 58.0) * (x / 58.0) + (nz / 54.0) * (nz / 54.0)) * 54.0 * s;
-        double neck = r - 54.0 * s;
+        const face_shape *f = &sh->face;
+        double nx = x / f->neck_rx, nz = (z - (sh->cz + (f->neck_rz - 62.0) * s)) / f->neck_rz;
+        double neck = (sqrt(nx * nx + nz * nz) - s) * f->neck_rz;
         neck = smax(neck, y - (sh->cy - 60.0 * s), 10.0 * s);
         d = smin(d, neck, 28.0 * s);
     }
@@ -167,14 +226,27 @@ static double ray_cast(const head_shape *sh, const double o[3], const double dir
         t -= 0.85 * f + 0.01;
         if (t <= 0.0) return 0.0;
     }
-    if (f > -0.05) return t; /* within 0.05 mm of the surface */
-    double lo = t, hi = t_out; /* overshot: f(lo) < 0 <= f(hi) */
-    for (int i = 0; i < 10; i++) {
-        double m = 0.5 * (lo + hi);
-        double fm = head_sdf(sh, o[0] + m * dir[0], o[1] + m * dir[1], o[2] + m * dir[2]);
-        if (fm < 0.0) lo = m; else hi = m;
+    if (f <= -0.05) {
+        double lo = t, hi = t_out; /* overshot: f(lo) < 0 <= f(hi) */
+        for (int i = 0; i < 10; i++) {
+            double m = 0.5 * (lo + hi);
+            double fm = head_sdf(sh, o[0] + m * dir[0], o[1] + m * dir[1], o[2] + m * dir[2]);
+            if (fm < 0.0) lo = m; else hi = m;
+        }
+        t = 0.5 * (lo + hi);
     }
-    return 0.5 * (lo + hi);
+    /* Settle on the crossing itself (Newton steps along the ray, each at most 0.1 mm), so that where a ray
+     * meets the surface does not depend on the path the march took there: far-away parts of the field (the
+     * face, seen from the scalp) then leave the scalp's vertices alone. */
+    for (int i = 0; i < 4; i++) {
+        double f0 = head_sdf(sh, o[0] + t * dir[0], o[1] + t * dir[1], o[2] + t * dir[2]);
+        if (fabs(f0) < 1e-5) break;
+        double f1 = head_sdf(sh, o[0] + (t + 0.01) * dir[0], o[1] + (t + 0.01) * dir[1], o[2] + (t + 0.01) * dir[2]);
+        double g = (f1 - f0) / 0.01;
+        if (g < 0.05) break; /* grazing: keep the march's answer */
+        t -= smp_clamp(f0 / g, -0.1, 0.1);
+    }
+    return t;
 }
 
 static void ray_point(const head_shape *sh, const double o[3], const double dir[3], double out[3])
@@ -268,7 +340,7 @@ static void shape_measure(const head_shape *sh, double *length, double *breadth,
 
 /* Fits the cranium to the measures: breadth scales ax, length shifts az, circumference sets the
  * superellipse exponent (a fuller, squarer outline has a longer perimeter for the same length and breadth). */
-static void shape_fit(head_shape *sh, const plan_head *params, double measured[3])
+static void shape_fit(head_shape *sh, const plan_head *params, plan_sex sex, double measured[3])
 {
     double L = params->length_cm * 10.0, B = params->breadth_cm * 10.0, C = params->circumference_cm * 10.0;
     sh->s = sqrt((L / 195.0) * (B / 155.0));
@@ -279,6 +351,7 @@ static void shape_fit(head_shape *sh, const plan_head *params, double measured[3
     sh->cy = 30.0 * sh->s;
     sh->cz = -7.0 * (L / 195.0);
     sh->y_cut = -185.0 * sh->s;
+    sh->face = face_shapes[sex == PLAN_SEX_FEMALE ? 1 : 0];
     double ml = 0, mb = 0, mc = 0, prev_n = 0, prev_c = 0;
     for (int it = 0; it < 6; it++) {
         /* The ears sit on the side of the cranium at the ear canals' height. */
@@ -382,9 +455,11 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
         return SMP_ERR_NOMEM;
     }
     /* Arcs are measured as if the head had no ears: a meridian that climbed over a pinna would push
-     * the scalp behind and below it outwards and tear the chart there. */
+     * the scalp behind and below it outwards and tear the chart there. Nor a face: the scalp's chart then
+     * does not depend on the nose, the lips or the patient's sex (the rings past the brow that cross the
+     * face only set how the face and neck squeeze into the chart's outer ring). */
     head_shape smooth = *sh;
-    smooth.without_ears = true;
+    smooth.chart_shape = true;
     chart_job job = {head, &smooth, arc, pts};
     parallel_for(NP, chart_meridians, &job);
     /* The scalp disc ends 10 mm past the nape, the farthest hair-bearing point from the centre. */
@@ -520,13 +595,28 @@ typedef struct mesh_job {
     const double *o;
 } mesh_job;
 
+/* Where the ray in direction d starts. The head is not star-shaped about one point at the face: seen from
+ * the ear canals' level the nose, the lips and the chin hide parts of each other. Rays towards the lower face
+ * start nearer to it (about the back of the tongue), every other ray at o, and the start slides smoothly between
+ * the two, so neighbouring directions still hit neighbouring points and the mesh stays closed and unfolded.
+ * The scalp's rays (up, sideways, back) all start at o, so the scalp's vertices do not depend on the face. */
+static void mesh_ray_origin(const head_shape *sh, const double o[3], const double d[3], double out[3])
+{
+    double w = smp_smoothstep(0.25, 0.7, d[2]) * smp_smoothstep(-0.15, 0.8, -d[1]);
+    out[0] = o[0];
+    out[1] = o[1] - 40.0 * sh->s * w;
+    out[2] = o[2] + 25.0 * sh->s * w;
+}
+
 static void mesh_vertices(void *ctx, int begin, int end)
 {
     mesh_job *job = ctx;
     for (int v = begin; v < end; v++) {
         double d[3], p[3], n[3];
         for (int c = 0; c < 3; c++) d[c] = job->mesh->normals[3 * v + c];
-        ray_point(job->sh, job->o, d, p);
+        double o[3];
+        mesh_ray_origin(job->sh, job->o, d, o);
+        ray_point(job->sh, o, d, p);
         sdf_normal(job->sh, p, n);
         for (int c = 0; c < 3; c++) {
             job->mesh->positions_mm[3 * v + c] = (float)p[c];
@@ -657,6 +747,83 @@ static void landmarks_place(scalp_head *head, const head_shape *sh)
     set_landmark(head, SCALP_LM_NAPE, sh, 0, sh->cy - 22.0 * s - 60.0 * s, sh->cz, 0, 0, -1);
 }
 
+/* The face's landmarks (scalp_face_landmark). The midline ones are read off the surface's profile, a fan of
+ * rays in the midline plane from a point behind the upper lip: nasion the deepest point above the nose,
+ * pronasale the most forward, subnasale and stomion the deepest below it, gnathion the farthest forward and
+ * down at 45 degrees (the bisector of the face's front and the chin's floor). Pupils, canthi and the mouth's
+ * corners are where the shape put them, carried onto the surface straight forward; alare is the ala's most
+ * lateral point. All in the head frame, mm. */
+static void face_landmarks_place(scalp_head *head, const head_shape *sh)
+{
+    const face_shape *f = &sh->face;
+    double s = sh->s, front = sh->cz + sh->az;
+    enum { FAN = 761 };
+    static const double deg = SMP_PI / 180.0;
+    double o[3] = {0.0, -40.0 * s, front - 50.0 * s}, prof[FAN][3];
+    for (int i = 0; i < FAN; i++) {
+        double a = (70.0 - 0.25 * i) * deg, d[3] = {0.0, sin(a), cos(a)};
+        ray_point(sh, o, d, prof[i]); /* from 70 degrees up to 120 down: forehead, nose, lips, chin, throat */
+    }
+    float(*fl)[3] = head->face_landmarks_mm;
+#define SET(lm, p) (fl[lm][0] = (float)(p)[0], fl[lm][1] = (float)(p)[1], fl[lm][2] = (float)(p)[2])
+    int prn = -1, n = -1, sn = -1, sto = -1, gn = -1;
+    for (int i = 0; i < FAN; i++)
+        if (prof[i][1] > -45.0 * s && prof[i][1] < 10.0 * s && (prn < 0 || prof[i][2] > prof[prn][2])) prn = i;
+    for (int i = 0; i < prn; i++)
+        if (prof[i][1] < sh->cy && (n < 0 || prof[i][2] < prof[n][2])) n = i;
+    for (int i = prn; i < FAN; i++)
+        if (prof[i][1] < prof[prn][1] - 2.0 * s && prof[i][1] > prof[prn][1] - 14.0 * s &&
+            (sn < 0 || prof[i][2] < prof[sn][2]))
+            sn = i;
+    /* The lips' most forward points, then the mouth line between them. */
+    int ls = -1, li = -1;
+    for (int i = sn; i < FAN; i++)
+        if (prof[i][1] < prof[sn][1] - 4.0 * s && prof[i][1] > prof[sn][1] - 18.0 * s &&
+            (ls < 0 || prof[i][2] > prof[ls][2]))
+            ls = i;
+    for (int i = ls; i < FAN; i++)
+        if (prof[i][1] < prof[ls][1] - 6.0 * s && prof[i][1] > prof[ls][1] - 20.0 * s &&
+            (li < 0 || prof[i][2] > prof[li][2]))
+            li = i;
+    for (int i = ls; i <= li; i++)
+        if (sto < 0 || prof[i][2] < prof[sto][2]) sto = i;
+    for (int i = sto; i < FAN; i++)
+        if (prof[i][1] < prof[sto][1] - 20.0 * s && prof[i][1] > prof[sto][1] - 70.0 * s &&
+            (gn < 0 || prof[i][2] - prof[i][1] > prof[gn][2] - prof[gn][1]))
+            gn = i;
+    SET(SCALP_FACE_NASION, prof[n]);
+    SET(SCALP_FACE_PRONASALE, prof[prn]);
+    SET(SCALP_FACE_SUBNASALE, prof[sn]);
+    SET(SCALP_FACE_STOMION, prof[sto]);
+    SET(SCALP_FACE_GNATHION, prof[gn]);
+    for (int side = 0; side < 2; side++) {
+        double sg = side ? -1.0 : 1.0, p[3], fwd[3] = {0.0, 0.0, 1.0};
+        double from[3] = {sg * f->eye_x * s, 10.0 * s, front - 40.0 * s};
+        ray_point(sh, from, fwd, p);
+        SET(side ? SCALP_FACE_PUPIL_RIGHT : SCALP_FACE_PUPIL_LEFT, p);
+        double xe = f->eye_x - EYE_LID_HALF, xx = f->eye_x + EYE_LID_HALF;
+        double en[3] = {sg * xe * s, lid_line_y(f, xe) * s, front - 40.0 * s};
+        ray_point(sh, en, fwd, p);
+        SET(side ? SCALP_FACE_ENDOCANTHION_RIGHT : SCALP_FACE_ENDOCANTHION_LEFT, p);
+        double ex[3] = {sg * xx * s, lid_line_y(f, xx) * s, front - 40.0 * s};
+        ray_point(sh, ex, fwd, p);
+        SET(side ? SCALP_FACE_EXOCANTHION_RIGHT : SCALP_FACE_EXOCANTHION_LEFT, p);
+        double ch[3] = {sg * f->mouth_x * s, fl[SCALP_FACE_STOMION][1], front - 50.0 * s};
+        ray_point(sh, ch, fwd, p);
+        SET(side ? SCALP_FACE_CHEILION_RIGHT : SCALP_FACE_CHEILION_LEFT, p);
+        /* Alare: the widest of a few sideways rays from inside the nose around the ala's height. */
+        double best[3] = {0.0, 0.0, 0.0}, lat[3] = {sg, 0.0, 0.0};
+        for (int j = -6; j <= 6; j++) {
+            double from_al[3] = {0.0, fl[SCALP_FACE_SUBNASALE][1] + (4.0 + 0.5 * j) * s,
+                                 fl[SCALP_FACE_SUBNASALE][2] - 2.0 * s};
+            ray_point(sh, from_al, lat, p);
+            if (fabs(p[0]) > fabs(best[0])) memcpy(best, p, sizeof best);
+        }
+        SET(side ? SCALP_FACE_ALARE_RIGHT : SCALP_FACE_ALARE_LEFT, best);
+    }
+#undef SET
+}
+
 /* Periodic cosine interpolation of radius against chart azimuth through sorted anchors. */
 static void boundary_build(scalp_head *head)
 {
@@ -713,7 +880,7 @@ static smp_status check_range(double v, double lo, double hi, const char *field,
     return SMP_OK;
 }
 
-smp_status scalp_head_create(scalp_head *head, const plan_head *params, smp_error *err)
+smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex sex, smp_error *err)
 {
     memset(head, 0, sizeof *head);
     smp_status st;
@@ -724,10 +891,11 @@ smp_status scalp_head_create(scalp_head *head, const plan_head *params, smp_erro
         return smp_error_set(err, SMP_ERR_UNAVAILABLE, "head.mesh: scanned meshes are not supported yet, got \"%s\"",
                              params->mesh);
     head->params = *params;
+    head->sex = sex;
 
     head_shape sh = {0};
     double measured[3];
-    shape_fit(&sh, params, measured);
+    shape_fit(&sh, params, sex, measured);
     head->measured_length_mm = measured[0];
     head->measured_breadth_mm = measured[1];
     head->measured_circumference_mm = measured[2];
@@ -737,6 +905,7 @@ smp_status scalp_head_create(scalp_head *head, const plan_head *params, smp_erro
     for (int k = 0; k < 3; k++) head->ray_origin_mm[k] = (float)o[k];
     if ((st = mesh_build(&head->mesh, &sh, o)) != SMP_OK) goto fail;
     landmarks_place(head, &sh);
+    face_landmarks_place(head, &sh);
 
     /* Chart centre: on the midline a little behind the vertex, so the chart reaches the front hairline
      * and the nape with similar stretch (12 degrees back seen from the cranium's centre). */

@@ -7,7 +7,7 @@
  * +z forward (out of the face). DESIGN.md's light azimuth 0 comes from +z, 90 from +x.
  *
  *     scalp_head head;
- *     if (scalp_head_create(&head, &plan.head, &err) != SMP_OK) ...;
+ *     if (scalp_head_create(&head, &plan.head, plan.patient.sex, &err) != SMP_OK) ...;
  *     float w = scalp_treatment_weight(&head, &plan, p);   // density factor at surface point p
  *     scalp_head_destroy(&head);
  */
@@ -30,6 +30,28 @@ typedef enum scalp_landmark {
     SCALP_LM_COUNT
 } scalp_landmark;
 
+/* Landmarks of the face (Farkas' names, "Anthropometry of the Head and Face", 1994), measured on the built
+ * surface; docs/head.md lists them with the anthropometric ranges the face is built to. Left is +x. The eyes
+ * are closed: a pupil is the apex of the closed lid over it, the canthi are the ends of the lid line. */
+typedef enum scalp_face_landmark {
+    SCALP_FACE_NASION = 0,          /* n: deepest point of the nose's root, on the midline */
+    SCALP_FACE_PUPIL_LEFT,          /* p: the closed lid's apex over the pupil */
+    SCALP_FACE_PUPIL_RIGHT,
+    SCALP_FACE_ENDOCANTHION_LEFT,   /* en: inner end of the lid line */
+    SCALP_FACE_ENDOCANTHION_RIGHT,
+    SCALP_FACE_EXOCANTHION_LEFT,    /* ex: outer end of the lid line */
+    SCALP_FACE_EXOCANTHION_RIGHT,
+    SCALP_FACE_PRONASALE,           /* prn: the nose's tip, its most forward midline point */
+    SCALP_FACE_SUBNASALE,           /* sn: where the nose's base meets the upper lip */
+    SCALP_FACE_ALARE_LEFT,          /* al: most lateral point of the ala */
+    SCALP_FACE_ALARE_RIGHT,
+    SCALP_FACE_STOMION,             /* sto: the mouth line on the midline */
+    SCALP_FACE_CHEILION_LEFT,       /* ch: corner of the mouth */
+    SCALP_FACE_CHEILION_RIGHT,
+    SCALP_FACE_GNATHION,            /* gn: lowest, most forward point of the chin (bisecting front and floor) */
+    SCALP_FACE_COUNT
+} scalp_face_landmark;
+
 /* A closed, consistently oriented (counter-clockwise seen from outside) triangle mesh. */
 typedef struct scalp_mesh {
     int vertex_count;
@@ -48,6 +70,8 @@ typedef struct scalp_mesh {
 typedef struct scalp_head {
     scalp_mesh mesh;
     float landmarks_mm[SCALP_LM_COUNT][3]; /* on the surface */
+    float face_landmarks_mm[SCALP_FACE_COUNT][3]; /* on the surface (scalp_face_landmark) */
+    plan_sex sex;            /* whose face it has */
     float uv_center_mm[3];   /* the chart's centre on the surface (near the vertex) */
     float uv_scale_mm;       /* millimetres of surface arc per unit of u (and of v) at the centre */
     plan_head params;        /* the measures it was built from */
@@ -76,9 +100,11 @@ typedef struct scalp_head {
     float ear_center_mm[3], ear_radius_y_mm, ear_radius_z_mm, ear_root_x_mm;
 } scalp_head;
 
-/* Builds the procedural head; fails with SMP_ERR_INPUT when the measures are out of range. The caller
- * releases it with scalp_head_destroy. */
-smp_status scalp_head_create(scalp_head *head, const plan_head *params, smp_error *err);
+/* Builds the procedural head from the plan's measures, with a male or female face (plan.patient.sex); fails
+ * with SMP_ERR_INPUT when the measures are out of range. The cranium, and so the scalp, its chart and the
+ * scalp landmarks, depend on the measures only: the face changes the face, the ears' size and the neck. About
+ * half a second on two cores. The caller releases it with scalp_head_destroy. */
+smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex sex, smp_error *err);
 void scalp_head_destroy(scalp_head *head); /* safe on a zeroed or destroyed head */
 
 /* The scalp chart: an azimuthal, nearly equal-distance map of the surface around uv_center_mm, so that

@@ -1,5 +1,5 @@
 /* smpsim match on the GL renderer (headless; no GL context: skipped, exit 77): for the built-in plan the
- * matched tone is no farther from the patient's #0 stubble than the plan's own (CIEDE2000), and the match
+ * matched tone has the lightness of the patient's #0 stubble (lightness is what it matches), and the match
  * works, reachable or honestly not, for skin types 1, 3 (the built-in plan's) and 6 and for grey hair.
  * The assertions hold for any optics tables and dot model: they check the search's contract, not its numbers.
  * The cases other than the built-in plan leave its donor scars out (they are far from the measured vertex
@@ -15,6 +15,7 @@
 #include "analysis/analysis.h"
 #include "app/match.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,13 +126,17 @@ static void assert_match_honest(const app_match_result *r, const plan *given)
     assert_true(plan_equal(&expected, given));
 }
 
-static void built_in_plan_match_should_be_no_farther_from_the_stubble_than_the_plan(void **state)
+/* The search matches lightness only (docs/model.md "Shade matching"): carbon ink is grey, so the stubble's hue
+ * stays and may even show more once the lightness is right (on the head of 2026-12-02: dE00 1.22 at k = 1,
+ * 1.48 at the matched k, with dL* +0.54 -> +0.08). What it promises is the lightness. */
+static void built_in_plan_match_should_bring_its_lightness_to_the_stubble(void **state)
 {
     plan given;
     app_match_result *r = match_of(*state, NULL, false, &given);
     assert_int_equal(given.patient.fitzpatrick, 3);
     assert_match_honest(r, &given);
-    assert_true(r->after.delta_e00 <= r->before.delta_e00);
+    assert_true(fabs(r->after.delta_l) <= fabs(r->before.delta_l));
+    if (r->reachable) assert_true(fabs(r->after.delta_l) <= TOL_L);
     free(r);
 }
 
@@ -157,7 +162,7 @@ static void match_should_be_honest_for_grey_hair(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(built_in_plan_match_should_be_no_farther_from_the_stubble_than_the_plan),
+        cmocka_unit_test(built_in_plan_match_should_bring_its_lightness_to_the_stubble),
         cmocka_unit_test(match_should_be_honest_for_skin_types_1_and_6),
         cmocka_unit_test(match_should_be_honest_for_grey_hair),
     };

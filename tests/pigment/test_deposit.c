@@ -92,7 +92,7 @@ static int setup(void **state)
     /* One session and no touch-up keep the field small; no scars, so no uptake scales the ink. */
     f->plan.session_count = 1;
     f->plan.touch_up_count = 0;
-    if (scalp_head_create(&f->head, &f->plan.head, &err) != SMP_OK) return -1;
+    if (scalp_head_create(&f->head, &f->plan.head, f->plan.patient.sex, &err) != SMP_OK) return -1;
     *state = f;
     return 0;
 }

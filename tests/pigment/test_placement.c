@@ -14,7 +14,7 @@ static int group_setup(void **state)
     plan p;
     plan_init_default(&p);
     smp_error err = {0};
-    if (!head || scalp_head_create(head, &p.head, &err) != SMP_OK) return -1;
+    if (!head || scalp_head_create(head, &p.head, p.patient.sex, &err) != SMP_OK) return -1;
     *state = head;
     return 0;
 }

@@ -18,7 +18,7 @@ static void a_fut_scar_on_a_haired_head_should_be_treated_and_nothing_else_behin
     p.scars[0] = (plan_scar){.type = PLAN_SCAR_FUT, .form = PLAN_SCAR_FORM_ATROPHIC, .length_cm = 20, .width_mm = 2, .depth_mm = 0.4,
                              .height_above_nape_cm = 7};
     scalp_head head;
-    assert_int_equal(scalp_head_create(&head, &p.head, &err), SMP_OK);
+    assert_int_equal(scalp_head_create(&head, &p.head, p.patient.sex, &err), SMP_OK);
     scalp_scar_set scars;
     assert_int_equal(scalp_scar_set_create(&scars, &head, &p, &err), SMP_OK);
     pigment_field with, without;

@@ -26,7 +26,7 @@ static int setup_all(void **state)
     if (!plan_pattern_from_name("7", false, &f->n7_clusters.patient.pattern)) return -1;
     f->n7_clusters.clusters =
         (plan_clusters){.double_fraction = 0.3, .triple_fraction = 0.2, .spacing_mm = 1.0};
-    if (scalp_head_create(&f->head, &f->n6.head, &err) != SMP_OK) return -1;
+    if (scalp_head_create(&f->head, &f->n6.head, f->n6.patient.sex, &err) != SMP_OK) return -1;
     *state = f;
     return 0;
 }

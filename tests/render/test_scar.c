@@ -262,30 +262,54 @@ static void scar_should_notch_the_silhouette_by_its_depth(void **state)
     free(rgba);
 }
 
+/* The fixture's scene with another plan seed (the FUT line's irregular edge is drawn from it), uploaded. */
+static void scene_reseed(fixture *f, uint64_t seed)
+{
+    plan pl = f->scene.plan;
+    pl.seed = seed;
+    smp_error err = {0};
+    if (app_scene_set_plan(&f->scene, &pl, &err) != SMP_OK ||
+        render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK ||
+        render_scene_set_scars(f->rc, &f->scene.head, &f->scene.scars, &err) != SMP_OK)
+        fail_msg("%s", err.message);
+}
+
 static void scar_should_show_more_under_raking_light_across_it_than_under_light_along_the_normal(void **state)
 {
     fixture *f = *state;
-    float n[3], up[3], along[3];
-    scar_frame(f, n, up, along);
     /* Raking: 7 degrees above the skin, across the line. High: 60 degrees above the skin, leaning along
      * the line (not straight down the camera's axis, where the shiny tissue would flash a mirror
-     * highlight that is a different effect). */
-    double visibility[2];
+     * highlight that is a different effect). One line's irregular edge moves its raking visibility by
+     * about +-0.03 (seeds 1-5 gave 0.40-0.47 on the same head), so the claim is tested on the mean of five
+     * lines, not on one draw. */
+    enum { SEEDS = 5 };
+    const uint64_t seed0 = f->scene.plan.seed;
+    double visibility[2] = {0.0, 0.0};
     const double elevations_deg[2] = {7.0, 60.0};
-    for (int k = 0; k < 2; ++k) {
-        double e = elevations_deg[k] * SMP_PI / 180.0;
-        const float *dir = k == 0 ? up : along;
-        float l[3];
-        for (int c = 0; c < 3; ++c) l[c] = (float)(cos(e) * dir[c] + sin(e) * n[c]);
-        app_light light = scar_view_light("daylight", l);
-        double profile[H];
-        render_profile(f, &light, profile);
-        visibility[k] = band_visibility(profile);
+    for (int i = 0; i < SEEDS; ++i) {
+        scene_reseed(f, seed0 + (uint64_t)i);
+        float n[3], up[3], along[3];
+        scar_frame(f, n, up, along);
+        for (int k = 0; k < 2; ++k) {
+            double e = elevations_deg[k] * SMP_PI / 180.0;
+            const float *dir = k == 0 ? up : along;
+            float l[3];
+            for (int c = 0; c < 3; ++c) l[c] = (float)(cos(e) * dir[c] + sin(e) * n[c]);
+            app_light light = scar_view_light("daylight", l);
+            double profile[H];
+            render_profile(f, &light, profile);
+            double v = band_visibility(profile);
+            print_message("seed %llu: scar visibility %s %.3f\n", (unsigned long long)(seed0 + (uint64_t)i),
+                          k == 0 ? "raking" : "high", v);
+            visibility[k] += v / SEEDS;
+        }
     }
-    print_message("scar visibility: raking %.3f, high %.3f\n", visibility[0], visibility[1]);
+    scene_reseed(f, seed0);
+    print_message("scar visibility, mean of %d lines: raking %.3f, high %.3f\n", SEEDS, visibility[0], visibility[1]);
     /* The trough's step (one lit wall, a shadowed floor) is far stronger than the pale band alone. */
     assert_true(visibility[0] > 2.0 * visibility[1]);
-    /* Subsurface scattering carries light from the lit wall into the shadowed floor (measured 0.47). */
+    /* Subsurface scattering carries light from the lit wall into the shadowed floor (measured 0.47 on one
+     * line of the old head, 0.433 on the mean of five on this one). */
     assert_true(visibility[0] > 0.4);
 }
 

@@ -73,7 +73,7 @@ static double floor_evenness(render_context *rc, double hair_mm, double grazing_
     scalp_head head;
     scalp_scar_set scars;
     smp_error err = {0};
-    if (scalp_head_create(&head, &p.head, &err) != SMP_OK || scalp_scar_set_create(&scars, &head, &p, &err) != SMP_OK)
+    if (scalp_head_create(&head, &p.head, p.patient.sex, &err) != SMP_OK || scalp_scar_set_create(&scars, &head, &p, &err) != SMP_OK)
         fail_msg("%s", err.message);
     float n[3], up[3], along[3];
     const scalp_scar_fut_point *m = scar_view_frame(&scars, n, up, along);

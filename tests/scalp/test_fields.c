@@ -20,7 +20,7 @@ static int head_setup(void **state)
     scalp_head *head = calloc(1, sizeof *head);
     plan p = default_plan();
     smp_error err = {0};
-    if (!head || scalp_head_create(head, &p.head, &err) != SMP_OK) return -1;
+    if (!head || scalp_head_create(head, &p.head, p.patient.sex, &err) != SMP_OK) return -1;
     *state = head;
     return 0;
 }

@@ -28,7 +28,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     smp_error err = {0};
     f->plan = default_plan();
-    if (!f || scalp_head_create(&f->head, &f->plan.head, &err) != SMP_OK) return -1;
+    if (!f || scalp_head_create(&f->head, &f->plan.head, f->plan.patient.sex, &err) != SMP_OK) return -1;
     *state = f;
     return 0;
 }

@@ -30,7 +30,7 @@ static int setup(void **state)
     smp_error err = {0};
     if (!f) return -1;
     f->plan = full_head_plan(30.0);
-    if (scalp_head_create(&f->head, &f->plan.head, &err) != SMP_OK) return -1;
+    if (scalp_head_create(&f->head, &f->plan.head, f->plan.patient.sex, &err) != SMP_OK) return -1;
     *state = f;
     return 0;
 }

@@ -19,7 +19,7 @@ static int setup_all(void **state)
     fixture *f = calloc(1, sizeof *f);
     smp_error err = {0};
     plan_init_default(&f->plan);
-    if (scalp_head_create(&f->head, &f->plan.head, &err) != SMP_OK) return -1;
+    if (scalp_head_create(&f->head, &f->plan.head, f->plan.patient.sex, &err) != SMP_OK) return -1;
     *state = f;
     return 0;
 }

@@ -19,7 +19,7 @@ static int head_setup(void **state)
     scalp_head *head = calloc(1, sizeof *head);
     plan_head m = default_measures();
     smp_error err = {0};
-    if (!head || scalp_head_create(head, &m, &err) != SMP_OK) return -1;
+    if (!head || scalp_head_create(head, &m, PLAN_SEX_MALE, &err) != SMP_OK) return -1;
     *state = head;
     return 0;
 }
@@ -38,15 +38,15 @@ static void create_should_reject_out_of_range_measures_with_the_field_and_range(
     smp_error err = {0};
     plan_head m = default_measures();
     m.length_cm = 30.0;
-    assert_int_equal(scalp_head_create(&head, &m, &err), SMP_ERR_INPUT);
+    assert_int_equal(scalp_head_create(&head, &m, PLAN_SEX_MALE, &err), SMP_ERR_INPUT);
     assert_string_equal(err.message, "head.length_cm: must be between 16 and 23 cm, got 30");
     m = default_measures();
     m.circumference_cm = 40.0;
-    assert_int_equal(scalp_head_create(&head, &m, &err), SMP_ERR_INPUT);
+    assert_int_equal(scalp_head_create(&head, &m, PLAN_SEX_MALE, &err), SMP_ERR_INPUT);
     assert_non_null(strstr(err.message, "head.circumference_cm"));
     m = default_measures();
     m.breadth_cm = 19.0;
-    assert_int_equal(scalp_head_create(&head, &m, &err), SMP_ERR_INPUT);
+    assert_int_equal(scalp_head_create(&head, &m, PLAN_SEX_MALE, &err), SMP_ERR_INPUT);
     assert_non_null(strstr(err.message, "head.breadth_cm"));
     scalp_head_destroy(&head); /* safe on the zeroed head a failed create leaves */
 }
@@ -70,7 +70,7 @@ static void create_should_follow_other_measures(void **state)
     for (int i = 0; i < 2; i++) {
         scalp_head head;
         smp_error err = {0};
-        assert_int_equal(scalp_head_create(&head, &sizes[i], &err), SMP_OK);
+        assert_int_equal(scalp_head_create(&head, &sizes[i], PLAN_SEX_MALE, &err), SMP_OK);
         assert_near(head.measured_length_mm, sizes[i].length_cm * 10.0, 0.02 * sizes[i].length_cm * 10.0);
         assert_near(head.measured_breadth_mm, sizes[i].breadth_cm * 10.0, 0.02 * sizes[i].breadth_cm * 10.0);
         assert_near(head.measured_circumference_mm, sizes[i].circumference_cm * 10.0,
@@ -85,9 +85,10 @@ static int edge_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void mesh_should_be_closed_with_every_edge_used_once_each_way(void **state)
+/* Every edge shared by exactly two triangles that run it in opposite directions; outward orientation is
+ * checked separately (positive volume, face normals along the field's normals). */
+static void assert_mesh_closed_and_oriented(const scalp_mesh *m)
 {
-    const scalp_mesh *m = &((const scalp_head *)*state)->mesh;
     assert_in_range(m->triangle_count, 100000, 200000);
     /* Directed edges of a closed, consistently oriented mesh appear exactly once each, and each one's
      * reverse appears too: sort the directed edges and look up every reverse. */
@@ -109,9 +110,15 @@ static void mesh_should_be_closed_with_every_edge_used_once_each_way(void **stat
     free(edges);
 }
 
-static void mesh_should_face_outwards_with_unit_normals_and_no_degenerate_triangles(void **state)
+static void mesh_should_be_closed_with_every_edge_used_once_each_way(void **state)
 {
-    const scalp_mesh *m = &((const scalp_head *)*state)->mesh;
+    assert_mesh_closed_and_oriented(&((const scalp_head *)*state)->mesh);
+}
+
+/* Outward: the enclosed volume is positive and every face normal agrees with its vertices' field normals.
+ * size: the head's linear size against the default head (the volume scales with its cube). */
+static void assert_mesh_faces_outwards(const scalp_mesh *m, double size)
+{
     double volume = 0.0, min_area = 1e9, min_dot = 1.0;
     for (int v = 0; v < m->vertex_count; v++) {
         const float *n = &m->normals[3 * v];
@@ -137,9 +144,42 @@ static void mesh_should_face_outwards_with_unit_normals_and_no_degenerate_triang
     print_message("volume %.0f cm^3, smallest triangle %.4f mm^2, worst face/vertex normal cosine %.3f\n",
                   volume / 1000.0, min_area, min_dot);
     /* Head and neck of an adult: a few litres. */
-    assert_in_range_d(volume / 1000.0, 3000.0, 8000.0);
+    assert_in_range_d(volume / 1000.0, 3000.0 * size * size * size, 8000.0 * size * size * size);
     assert_true(min_area > 1e-3);
     assert_true(min_dot > 0.0);
+}
+
+static void mesh_should_face_outwards_with_unit_normals_and_no_degenerate_triangles(void **state)
+{
+    assert_mesh_faces_outwards(&((const scalp_head *)*state)->mesh, 1.0);
+}
+
+/* Both faces on the smallest and the largest heads the plan allows (plan_schema.c's ranges): the face's
+ * features scale with the head and must not tear or fold the mesh at either end. */
+static void mesh_should_stay_closed_and_outward_for_both_sexes_at_the_extreme_measures(void **state)
+{
+    (void)state;
+    const plan_head sizes[3] = {{.circumference_cm = 48, .length_cm = 16, .breadth_cm = 12},
+                                {.circumference_cm = 66, .length_cm = 23, .breadth_cm = 18},
+                                {.circumference_cm = 55, .length_cm = 18.5, .breadth_cm = 14.5}};
+    for (int i = 0; i < 3; i++)
+        for (int sex = 0; sex < 2; sex++) {
+            if (i == 2 && sex == PLAN_SEX_MALE) continue; /* the default male is the group's head */
+            scalp_head head;
+            smp_error err = {0};
+            assert_int_equal(scalp_head_create(&head, &sizes[i], (plan_sex)sex, &err), SMP_OK);
+            assert_int_equal(head.sex, sex);
+            assert_mesh_closed_and_oriented(&head.mesh);
+            assert_mesh_faces_outwards(&head.mesh, sqrt(sizes[i].length_cm / 19.5 * sizes[i].breadth_cm / 15.5));
+            /* The eyes scale with the head and stay within the adult extremes of interpupillary distance,
+             * 45-80 mm (Dodgson, Proc. SPIE 5291, 2004). */
+            const float *l = head.face_landmarks_mm[SCALP_FACE_PUPIL_LEFT], *r = head.face_landmarks_mm[SCALP_FACE_PUPIL_RIGHT];
+            double ipd = sqrt((l[0] - r[0]) * (l[0] - r[0]) + (l[1] - r[1]) * (l[1] - r[1]) + (l[2] - r[2]) * (l[2] - r[2]));
+            print_message("%.0f/%.1f/%.1f cm, %s: interpupillary %.1f mm\n", sizes[i].circumference_cm, sizes[i].length_cm,
+                          sizes[i].breadth_cm, sex ? "female" : "male", ipd);
+            assert_in_range_d(ipd, 45.0, 80.0);
+            scalp_head_destroy(&head);
+        }
 }
 
 static double distance_to_mesh_mm(const scalp_mesh *m, const float p[3])
@@ -179,6 +219,127 @@ static void landmarks_should_lie_on_the_surface_in_their_anatomical_places(void 
     assert_in_range_d(l[SCALP_LM_EAR_TOP_LEFT][1], 15.0, 50.0);
 }
 
+static double lm_distance(const float (*f)[3], int a, int b)
+{
+    double dx = f[a][0] - f[b][0], dy = f[a][1] - f[b][1], dz = f[a][2] - f[b][2];
+    return sqrt(dx * dx + dy * dy + dz * dz);
+}
+
+/* One anthropometric norm: mean and standard deviation (mm) of young adults of one sex. */
+typedef struct norm {
+    const char *name;
+    int a, b;
+    double mean, sd;
+} norm;
+
+/* The face's landmark distances against the norms of the sex: within 3 SD of the mean, as 99.7 % of adults.
+ * Sources (docs/head.md, "The face"): Farkas, "Anthropometry of the Head and Face" (2nd ed., 1994), North
+ * American whites aged 18-25: en-en, ex-ex, n-sn, n-gn, al-al, ch-ch; Dodgson, "Variation and extrema of human
+ * interpupillary distance" (Proc. SPIE 5291, 2004): interpupillary distance, men 64.7 +- 3.7, women 62.3 +- 3.6
+ * (the closed lids' apexes stand for the pupils). Nasal tip protrusion (sn-prn) is about 20 mm in Farkas'
+ * adults with an SD of about 2; the test allows 14-26 mm for either sex. */
+static void assert_face_within_norms(const scalp_head *head, const norm *norms, int count)
+{
+    const float(*f)[3] = head->face_landmarks_mm;
+    for (int i = 0; i < count; i++) {
+        double d = lm_distance(f, norms[i].a, norms[i].b);
+        print_message("%s %s: %.1f mm (norm %.1f +- %.1f)\n", head->sex == PLAN_SEX_FEMALE ? "female" : "male",
+                      norms[i].name, d, norms[i].mean, norms[i].sd);
+        assert_in_range_d(d, norms[i].mean - 3.0 * norms[i].sd, norms[i].mean + 3.0 * norms[i].sd);
+    }
+    /* The profile from the top: nasion, nose tip, subnasale, mouth, chin; the tip in front of them all. */
+    assert_true(f[SCALP_FACE_NASION][1] > f[SCALP_FACE_PRONASALE][1]);
+    assert_true(f[SCALP_FACE_PRONASALE][1] > f[SCALP_FACE_SUBNASALE][1]);
+    assert_true(f[SCALP_FACE_SUBNASALE][1] > f[SCALP_FACE_STOMION][1]);
+    assert_true(f[SCALP_FACE_STOMION][1] > f[SCALP_FACE_GNATHION][1]);
+    for (int i = 0; i < SCALP_FACE_COUNT; i++)
+        if (i != SCALP_FACE_PRONASALE) assert_true(f[SCALP_FACE_PRONASALE][2] > f[i][2]);
+    double protrusion = lm_distance(f, SCALP_FACE_SUBNASALE, SCALP_FACE_PRONASALE);
+    print_message("nasal tip protrusion %.1f mm\n", protrusion);
+    assert_in_range_d(protrusion, 14.0, 26.0);
+    /* Eyes in their sockets: the closed lids behind the brow (the glabella) and the nose's root. */
+    assert_true(f[SCALP_FACE_PUPIL_LEFT][2] < head->landmarks_mm[SCALP_LM_GLABELLA][2] - 5.0);
+    assert_true(f[SCALP_FACE_PUPIL_LEFT][2] < f[SCALP_FACE_NASION][2]);
+    /* Left and right mirror each other. */
+    assert_near(f[SCALP_FACE_PUPIL_LEFT][0], -f[SCALP_FACE_PUPIL_RIGHT][0], 1e-3);
+    assert_near(f[SCALP_FACE_ALARE_LEFT][0], -f[SCALP_FACE_ALARE_RIGHT][0], 1e-3);
+    /* On the surface. */
+    for (int i = 0; i < SCALP_FACE_COUNT; i++) assert_true(distance_to_mesh_mm(&head->mesh, f[i]) < 2.0);
+}
+
+static void face_landmarks_should_be_within_the_male_norms_on_the_default_head(void **state)
+{
+    static const norm male[] = {
+        {"interpupillary", SCALP_FACE_PUPIL_LEFT, SCALP_FACE_PUPIL_RIGHT, 64.7, 3.7},
+        {"en-en", SCALP_FACE_ENDOCANTHION_LEFT, SCALP_FACE_ENDOCANTHION_RIGHT, 33.3, 2.7},
+        {"ex-ex", SCALP_FACE_EXOCANTHION_LEFT, SCALP_FACE_EXOCANTHION_RIGHT, 91.2, 3.0},
+        {"n-sn", SCALP_FACE_NASION, SCALP_FACE_SUBNASALE, 54.8, 3.3},
+        {"n-gn", SCALP_FACE_NASION, SCALP_FACE_GNATHION, 121.3, 6.8},
+        {"al-al", SCALP_FACE_ALARE_LEFT, SCALP_FACE_ALARE_RIGHT, 34.9, 2.1},
+        {"ch-ch", SCALP_FACE_CHEILION_LEFT, SCALP_FACE_CHEILION_RIGHT, 53.5, 3.3},
+    };
+    assert_face_within_norms(*state, male, (int)(sizeof male / sizeof male[0]));
+}
+
+static void face_landmarks_should_be_within_the_female_norms_on_a_womans_head(void **state)
+{
+    (void)state;
+    static const norm female[] = {
+        {"interpupillary", SCALP_FACE_PUPIL_LEFT, SCALP_FACE_PUPIL_RIGHT, 62.3, 3.6},
+        {"en-en", SCALP_FACE_ENDOCANTHION_LEFT, SCALP_FACE_ENDOCANTHION_RIGHT, 31.8, 2.3},
+        {"ex-ex", SCALP_FACE_EXOCANTHION_LEFT, SCALP_FACE_EXOCANTHION_RIGHT, 87.8, 3.2},
+        {"n-sn", SCALP_FACE_NASION, SCALP_FACE_SUBNASALE, 50.6, 3.1},
+        {"n-gn", SCALP_FACE_NASION, SCALP_FACE_GNATHION, 112.8, 5.2},
+        {"al-al", SCALP_FACE_ALARE_LEFT, SCALP_FACE_ALARE_RIGHT, 31.4, 2.0},
+        {"ch-ch", SCALP_FACE_CHEILION_LEFT, SCALP_FACE_CHEILION_RIGHT, 50.2, 3.2},
+    };
+    /* A woman's head near Farkas' female means (about 55 cm around, 18.5 long, 14.5 wide). */
+    const plan_head woman = {.circumference_cm = 55, .length_cm = 18.5, .breadth_cm = 14.5};
+    scalp_head head;
+    smp_error err = {0};
+    assert_int_equal(scalp_head_create(&head, &woman, PLAN_SEX_FEMALE, &err), SMP_OK);
+    assert_face_within_norms(&head, female, (int)(sizeof female / sizeof female[0]));
+    scalp_head_destroy(&head);
+}
+
+/* The female face differs where the sexes differ (Farkas; Brown & Perrett, Perception 1993): at the same head
+ * measures her nose, jaw and neck are smaller and her brow ridge flatter, while the eyes keep their spacing. */
+static void female_face_should_differ_from_the_male_one_where_the_sexes_differ(void **state)
+{
+    const scalp_head *man = *state;
+    plan_head m = default_measures();
+    scalp_head woman;
+    smp_error err = {0};
+    assert_int_equal(scalp_head_create(&woman, &m, PLAN_SEX_FEMALE, &err), SMP_OK);
+    const float(*fm)[3] = man->face_landmarks_mm, (*fw)[3] = woman.face_landmarks_mm;
+    assert_true(lm_distance(fw, SCALP_FACE_ALARE_LEFT, SCALP_FACE_ALARE_RIGHT) <
+                lm_distance(fm, SCALP_FACE_ALARE_LEFT, SCALP_FACE_ALARE_RIGHT) - 1.0);
+    assert_true(lm_distance(fw, SCALP_FACE_NASION, SCALP_FACE_GNATHION) <
+                lm_distance(fm, SCALP_FACE_NASION, SCALP_FACE_GNATHION) - 1.0);
+    assert_near(lm_distance(fw, SCALP_FACE_PUPIL_LEFT, SCALP_FACE_PUPIL_RIGHT),
+                lm_distance(fm, SCALP_FACE_PUPIL_LEFT, SCALP_FACE_PUPIL_RIGHT), 2.0);
+    /* The brow ridge: the glabella stands less far in front of the nasion. */
+    double brow_m = man->landmarks_mm[SCALP_LM_GLABELLA][2] - fm[SCALP_FACE_NASION][2];
+    double brow_w = woman.landmarks_mm[SCALP_LM_GLABELLA][2] - fw[SCALP_FACE_NASION][2];
+    print_message("glabella in front of the nasion: male %.1f mm, female %.1f mm\n", brow_m, brow_w);
+    assert_true(brow_w < brow_m - 0.5);
+    /* The neck: thinner, measured straight sideways 150 mm below the ear canals. */
+    double wm = 0.0, ww = 0.0;
+    for (int v = 0; v < man->mesh.vertex_count; v++)
+        if (fabsf(man->mesh.positions_mm[3 * v + 1] + 150.0f) < 2.0f) wm = fmax(wm, fabsf(man->mesh.positions_mm[3 * v]));
+    for (int v = 0; v < woman.mesh.vertex_count; v++)
+        if (fabsf(woman.mesh.positions_mm[3 * v + 1] + 150.0f) < 2.0f) ww = fmax(ww, fabsf(woman.mesh.positions_mm[3 * v]));
+    print_message("neck half-width: male %.1f mm, female %.1f mm\n", wm, ww);
+    assert_true(ww < wm - 3.0);
+    /* The scalp does not follow the face: the same measures give the same cranium within a millimetre or two
+     * (her flatter brow moves the glabella, which the length is measured from). */
+    for (int i = 0; i < SCALP_LM_COUNT; i++)
+        if (i != SCALP_LM_GLABELLA)
+            for (int k = 0; k < 3; k++) assert_near(woman.landmarks_mm[i][k], man->landmarks_mm[i][k], 2.0);
+    assert_near(woman.measured_length_mm, man->measured_length_mm, 0.02 * 195.0);
+    scalp_head_destroy(&woman);
+}
+
 static void chart_should_keep_surface_distances_over_the_scalp(void **state)
 {
     const scalp_head *head = *state;
@@ -209,7 +370,7 @@ static void chart_should_keep_surface_distances_over_the_scalp(void **state)
 
 /* The dot Jacobian: over the scalp the chart is nearly equal-distance, so its columns have length about
  * 1 / uv_scale_mm (within the chart's stretch: surface / chart length 0.4-1.6, as the test above allows for
- * edges; measured 0.68-2.13 for the columns) and are nearly orthogonal; and it predicts
+ * edges; measured 0.64-2.12 for the columns) and are nearly orthogonal; and it predicts
  * the uv of a point 1 mm away along a tangent to a small fraction of that millimetre. */
 static void uv_jacobian_should_map_skin_millimetres_to_chart_uv(void **state)
 {
@@ -278,6 +439,10 @@ int main(void)
         cmocka_unit_test(create_should_follow_other_measures),
         cmocka_unit_test(mesh_should_be_closed_with_every_edge_used_once_each_way),
         cmocka_unit_test(mesh_should_face_outwards_with_unit_normals_and_no_degenerate_triangles),
+        cmocka_unit_test(mesh_should_stay_closed_and_outward_for_both_sexes_at_the_extreme_measures),
+        cmocka_unit_test(face_landmarks_should_be_within_the_male_norms_on_the_default_head),
+        cmocka_unit_test(face_landmarks_should_be_within_the_female_norms_on_a_womans_head),
+        cmocka_unit_test(female_face_should_differ_from_the_male_one_where_the_sexes_differ),
         cmocka_unit_test(landmarks_should_lie_on_the_surface_in_their_anatomical_places),
         cmocka_unit_test(chart_should_keep_surface_distances_over_the_scalp),
         cmocka_unit_test(chart_should_give_the_scalp_most_of_the_texture),
