@@ -61,6 +61,15 @@ static char *result_json(const app_vis_result *r, const plan *pl)
                 cJSON_AddItemToArray(m, row);
             }
         }
+        for (int smp = 0; smp < 2 && s->type == PLAN_SCAR_FUT; ++smp) {
+            cJSON *m = cJSON_AddArrayToObject(j, smp ? "line_delta_e00_with_smp" : "line_delta_e00_without_smp");
+            for (int d = 0; d < APP_VIS_DISTANCES; ++d) {
+                cJSON *row = cJSON_CreateArray();
+                for (int a = 0; a < r->angle_count; ++a)
+                    cJSON_AddItemToArray(row, rounded(s->line_delta_e[smp][d][a]));
+                cJSON_AddItemToArray(m, row);
+            }
+        }
         cJSON_AddItemToArray(scars, j);
     }
     cJSON_AddNumberToObject(o, "image_px", r->image_px);

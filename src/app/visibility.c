@@ -152,9 +152,37 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The visibility of one image pair at each distance. */
+/* Replaces every row of an sRGB8 image of side m by its mean in linear light: what is left is the structure
+ * across a line that runs along the rows. */
+static void rows_averaged(uint8_t *img, int m)
+{
+    for (int y = 0; y < m; ++y) {
+        uint8_t *row = img + 4 * (size_t)y * m;
+        double sum[3] = {0, 0, 0};
+        for (int x = 0; x < m; ++x)
+            for (int c = 0; c < 3; ++c) sum[c] += optics_srgb8_to_linear(row[4 * x + c]);
+        for (int c = 0; c < 3; ++c) {
+            uint8_t v = optics_srgb8_from_linear(sum[c] / m);
+            for (int x = 0; x < m; ++x) row[4 * x + c] = v;
+        }
+    }
+}
+
+/* The 99th percentile of the S-CIELAB difference of two images of side m. */
+static smp_status percentile_delta_e(const uint8_t *a, const uint8_t *b, int m, double ppd, float *de,
+                                     double *out, smp_error *err)
+{
+    smp_status st = analysis_scielab_delta_e00(a, b, m, m, ppd, de, err);
+    if (st != SMP_OK) return st;
+    qsort(de, (size_t)m * m, sizeof *de, cmp_float);
+    *out = de[(size_t)(APP_VIS_PERCENTILE * ((double)m * m - 1))];
+    return SMP_OK;
+}
+
+/* The visibility of one image pair at each distance; line (may be NULL): the same after each image's rows are
+ * averaged (a line along the rows, app_vis_scar.line_delta_e). */
 static smp_status measure(const uint8_t *with, const uint8_t *without, int px, double px_per_deg,
-                          double out[APP_VIS_DISTANCES], smp_error *err)
+                          double out[APP_VIS_DISTANCES], double line[APP_VIS_DISTANCES], smp_error *err)
 {
     smp_status st = SMP_OK;
     for (int d = 0; d < APP_VIS_DISTANCES && st == SMP_OK; ++d) {
@@ -163,17 +191,17 @@ static smp_status measure(const uint8_t *with, const uint8_t *without, int px, d
         uint8_t *a = malloc((size_t)m * m * 4), *b = malloc((size_t)m * m * 4);
         float *de = malloc(sizeof *de * (size_t)m * m);
         if (!a || !b || !de) st = smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory");
+        /* The eye's sampling of the downsampled image: its pixels are factor x larger, seen factor x farther. */
+        double ppd = px_per_deg * (double)m / px * factor;
         if (st == SMP_OK) {
             downsample(with, px, a, m);
             downsample(without, px, b, m);
-            /* The eye's sampling of the downsampled image: its pixels are factor x larger, seen factor x
-             * farther. */
-            double ppd = px_per_deg * (double)m / px * factor;
-            st = analysis_scielab_delta_e00(a, b, m, m, ppd, de, err);
+            st = percentile_delta_e(a, b, m, ppd, de, &out[d], err);
         }
-        if (st == SMP_OK) {
-            qsort(de, (size_t)m * m, sizeof *de, cmp_float);
-            out[d] = de[(size_t)(APP_VIS_PERCENTILE * ((double)m * m - 1))];
+        if (st == SMP_OK && line) {
+            rows_averaged(a, m);
+            rows_averaged(b, m);
+            st = percentile_delta_e(a, b, m, ppd, de, &line[d], err);
         }
         free(a), free(b), free(de);
     }
@@ -194,7 +222,7 @@ static void variant(const plan *pl, int scar, bool keep_scar, bool smp, plan *ou
 
 smp_status app_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar,
                                   double angle_deg, const app_vis_params *in, double out[APP_VIS_DISTANCES],
-                                  smp_error *err)
+                                  double line[APP_VIS_DISTANCES], smp_error *err)
 {
     app_vis_params p;
     params_resolve(in, &p);
@@ -214,7 +242,7 @@ smp_status app_visibility_compare(render_context *rc, const plan *a, const plan 
             st = render_field(rc, scene, c, n, across, angle_deg, p.field_mm, px, images + bytes * k, err);
         app_scene_destroy(scene);
     }
-    if (st == SMP_OK) st = measure(images, images + bytes, px, p.px_per_deg, out, err);
+    if (st == SMP_OK) st = measure(images, images + bytes, px, p.px_per_deg, out, line, err);
     free(images);
     free(scene);
     return st;
@@ -268,11 +296,13 @@ smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_
                 app_scene_destroy(scene);
             }
             for (int a = 0; a < p.angle_count && st == SMP_OK; ++a) {
-                double de[APP_VIS_DISTANCES];
+                double de[APP_VIS_DISTANCES], line[APP_VIS_DISTANCES];
                 st = measure(images + bytes * 2 * (size_t)a, images + bytes * (2 * (size_t)a + 1), px,
-                             p.px_per_deg, de, err);
-                for (int d = 0; d < APP_VIS_DISTANCES; ++d)
+                             p.px_per_deg, de, r->type == PLAN_SCAR_FUT ? line : NULL, err);
+                for (int d = 0; d < APP_VIS_DISTANCES; ++d) {
                     r->delta_e[smp][d][a] = de[d];
+                    r->line_delta_e[smp][d][a] = r->type == PLAN_SCAR_FUT ? line[d] : 0.0;
+                }
             }
         }
         for (int a = 0; a < p.angle_count; ++a) {

@@ -44,6 +44,11 @@ typedef struct app_vis_scar {
     double centre_mm[3], normal[3];                 /* where the field is centred */
     double world_elevation_deg[APP_VIS_MAX_ANGLES]; /* the key light's elevation in the room for each angle */
     double delta_e[2][APP_VIS_DISTANCES][APP_VIS_MAX_ANGLES]; /* [0 without SMP, 1 with][distance][angle] */
+    /* FUT lines only (0 for FUE): the same after each image is averaged along the line (the image's rows; the
+     * field's middle is where the line crosses the midline, and it runs across the field): the contrast of
+     * the line itself, which the eye sums along its length, with the random detail of hair that lies over it
+     * (strands that differ between the two heads) averaged out. */
+    double line_delta_e[2][APP_VIS_DISTANCES][APP_VIS_MAX_ANGLES];
 } app_vis_scar;
 
 typedef struct app_vis_result {
@@ -58,11 +63,13 @@ typedef struct app_vis_result {
 /* Checks the plan (at least one scar) and the parameters; SMP_ERR_INPUT naming what is wrong. */
 smp_status app_visibility_check(const plan *pl, const app_vis_params *params, smp_error *err);
 
-/* The same measurement between two heads: plan a against plan b (both validated, on the same head, b with
- * at least scar's scars), on the field of a's scar `scar`, under one light angle; the visibility at each
- * distance into out. For a scar's relief alone, b is a with that scar's depth 0. */
+/* The same measurement between two heads: plan a against plan b (both validated, on the same head), on the
+ * field of a's scar `scar`, under one light angle; the visibility at each distance into out, and when line is
+ * not NULL the line measure of app_vis_scar.line_delta_e (meaningful for a FUT line). For a scar's relief
+ * alone, b is a with that scar's depth 0. */
 smp_status app_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar, double angle_deg,
-                                  const app_vis_params *params, double out[APP_VIS_DISTANCES], smp_error *err);
+                                  const app_vis_params *params, double out[APP_VIS_DISTANCES],
+                                  double line[APP_VIS_DISTANCES], smp_error *err);
 
 /* Renders and measures every scar of pl (validated) with rc (a current GL renderer). */
 smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *params,

@@ -77,8 +77,8 @@ static void relief_should_show_under_grazing_light_not_under_flat(void **state)
     app_vis_params params = {.field_mm = 12.0, .px_per_deg = 40.0};
     double grazing[APP_VIS_DISTANCES], frontal[APP_VIS_DISTANCES];
     smp_error err = {0};
-    if (app_visibility_compare(rc, &deep, &flat, 0, 8.0, &params, grazing, &err) != SMP_OK ||
-        app_visibility_compare(rc, &deep, &flat, 0, 90.0, &params, frontal, &err) != SMP_OK)
+    if (app_visibility_compare(rc, &deep, &flat, 0, 8.0, &params, grazing, NULL, &err) != SMP_OK ||
+        app_visibility_compare(rc, &deep, &flat, 0, 90.0, &params, frontal, NULL, &err) != SMP_OK)
         fail_msg("%s", err.message);
     print_message("relief of a 0.6 mm FUT under 1 mm stubble, 0.3 m: dE00 %.2f grazing (8 deg), %.2f from "
                   "the viewer's side\n",
@@ -109,7 +109,7 @@ static void camouflage_should_leave_the_relief_visible_under_grazing_light(void 
     const double angles[3] = {8.0, 15.0, 25.0};
     double grazing[3][APP_VIS_DISTANCES], best = 0.0;
     for (int a = 0; a < 3; ++a) {
-        if (app_visibility_compare(rc, &treated, &level, 0, angles[a], &params, grazing[a], &err) != SMP_OK)
+        if (app_visibility_compare(rc, &treated, &level, 0, angles[a], &params, grazing[a], NULL, &err) != SMP_OK)
             fail_msg("%s", err.message);
         print_message("relief of the camouflaged FUT line (0.3 mm, with SMP), light %2.0f deg above the skin: dE00 "
                       "%.2f / %.2f / %.2f at 0.3 / 1 / 2 m\n",
@@ -120,10 +120,15 @@ static void camouflage_should_leave_the_relief_visible_under_grazing_light(void 
     test_gl_close(gl, rc);
 }
 
-/* Issue 10 / 11: hair long enough to lie down (15 mm) covers a FUT scar: seen from 1 m the head with the
- * scar differs less from the same head without it than with 3 mm stubble, whose edge at the scar reads as a
- * line. Light grazing the scar (10 degrees), where the step shows most, and from high up (60). */
-static void hair_of_15_mm_should_hide_a_fut_line_from_1_m(void **state)
+/* Issue 10 items 2 and 7: hair long enough to lie down hides a FUT line, where 3 mm stubble (a #1 guard), whose
+ * edge stops at the bare scar, shows it. The line measure (app_vis_scar.line_delta_e): each image averaged along
+ * the line before the S-CIELAB difference, so what counts is the line's own contrast, which the eye sums along
+ * its length, and not the strands lying over the scar, which differ from the scar-free head's at random. The
+ * FUT camouflage example's line (2.5 mm), without SMP, light grazing the scar (10 degrees above the skin, where
+ * the step shows most) and high (60). Clinics say 10-15 mm hides a FUT line; this hair model needs more (at 1 m:
+ * 15 mm still 4.2 and 9.4, 25 mm 1.3 and 1.4, 40 mm 0.3 and 0.5): through the gaps of its lying layer (about a
+ * tenth of the scalp at 15 mm) the pale band still shows. What is asserted is what the model does. */
+static void lying_hair_should_hide_a_fut_line_from_1_m(void **state)
 {
     (void)state;
     ui_gl *gl = NULL;
@@ -135,28 +140,30 @@ static void hair_of_15_mm_should_hide_a_fut_line_from_1_m(void **state)
     char path[1024];
     snprintf(path, sizeof path, "%s/plans/fut-scar-camouflage.json",
              getenv("SMP_ASSET_DIR") ? getenv("SMP_ASSET_DIR") : "assets");
-    if (plan_load(&scar, path, NULL, 0, NULL, NULL, &err) !=
-        SMP_OK)
-        fail_msg("%s", err.message);
+    if (plan_load(&scar, path, NULL, 0, NULL, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
+    scar.session_count = scar.touch_up_count = 0;
     app_vis_params params = {.field_mm = 40.0, .px_per_deg = 40.0};
-    const double lengths[2] = {3.0, 15.0}, angles[2] = {10.0, 60.0};
-    double de[2][2][APP_VIS_DISTANCES];
-    for (int l = 0; l < 2; ++l)
+    enum { LENGTHS = 3 };
+    const double lengths[LENGTHS] = {3.0, 15.0, 40.0}, angles[2] = {10.0, 60.0};
+    double de[LENGTHS][2][APP_VIS_DISTANCES], line[LENGTHS][2][APP_VIS_DISTANCES];
+    for (int l = 0; l < LENGTHS; ++l)
         for (int a = 0; a < 2; ++a) {
             plan with = scar, without = scar;
             with.patient.hair_length_mm = without.patient.hair_length_mm = lengths[l];
             without.scar_count = 0;
-            if (app_visibility_compare(rc, &with, &without, 0, angles[a], &params, de[l][a], &err) != SMP_OK)
+            if (app_visibility_compare(rc, &with, &without, 0, angles[a], &params, de[l][a], line[l][a], &err) !=
+                SMP_OK)
                 fail_msg("%s", err.message);
-            print_message("FUT line under %g mm hair, light %g deg above the scalp: dE00 %.2f / %.2f / %.2f at "
-                          "0.3 / 1 / 2 m (JND %.1f)\n",
-                          lengths[l], angles[a], de[l][a][0], de[l][a][1], de[l][a][2], ANALYSIS_JND_DELTA_E00);
+            print_message("FUT line under %2.0f mm hair, light %2.0f deg above the scalp: line dE00 %.2f / %.2f / "
+                          "%.2f at 0.3 / 1 / 2 m (per pixel %.2f / %.2f / %.2f; JND %.1f)\n",
+                          lengths[l], angles[a], line[l][a][0], line[l][a][1], line[l][a][2], de[l][a][0],
+                          de[l][a][1], de[l][a][2], ANALYSIS_JND_DELTA_E00);
         }
-    /* Measured 2026-12: 3 mm 10.8 (grazing) and 21.3 (60 deg) at 1 m; 15 mm 7.1 and 17.6. Not below the JND:
-     * the measure is pixel by pixel (99th percentile), and the hairs rooted on the scar are missing under
-     * the hair that lies over it, so the strands' random pattern there differs from the scar-free head's
-     * even where no line shows (the renders show none); what is asserted is that lying hair lowers it. */
-    for (int a = 0; a < 2; ++a) assert_true(de[1][a][1] < de[0][a][1]);
+    for (int a = 0; a < 2; ++a) {
+        assert_true(line[0][a][1] > ANALYSIS_JND_DELTA_E00); /* 3 mm: the line shows from 1 m */
+        assert_true(line[1][a][1] < 0.7 * line[0][a][1]);   /* 15 mm: much less */
+        assert_true(line[2][a][1] < ANALYSIS_JND_DELTA_E00); /* 40 mm: not at all */
+    }
     test_gl_close(gl, rc);
 }
 
@@ -167,7 +174,7 @@ int main(void)
         cmocka_unit_test(a_fut_scar_should_be_less_visible_from_farther),
         cmocka_unit_test(relief_should_show_under_grazing_light_not_under_flat),
         cmocka_unit_test(camouflage_should_leave_the_relief_visible_under_grazing_light),
-        cmocka_unit_test(hair_of_15_mm_should_hide_a_fut_line_from_1_m),
+        cmocka_unit_test(lying_hair_should_hide_a_fut_line_from_1_m),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
