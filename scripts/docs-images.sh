@@ -3,6 +3,7 @@
 # shade `smpsim match` finds, at 1 m and 2 m, for skin types I, III and VI; dermatoscope-like close-ups (10 mm)
 # at 0.3, 0.5, 0.8 and 1.5 mm needles and with tattoo ink; the depth series of 60 mm close-ups; the example
 # plans, the timeline; every light preset, and a FUT scar under the wet preset in flat, oblique and grazing light;
+# the forms a scar heals in;
 # a plan that ignores further hair loss beside one that planned for it.
 # Usage: bash scripts/docs-images.sh [path/to/smpsim]   (default build/smpsim; run scripts/build.sh first)
 set -euo pipefail
@@ -76,6 +77,15 @@ for smp in before after; do
         --light-azimuth 180 --light-elevation 63 -o "$out/wet-scar-oblique-$smp.png"
     r --plan "$plans/fut-scar-camouflage.json" --view closeup-scar --light-preset wet "${untreated[@]}" \
         --light-azimuth 180 --light-elevation 83 -o "$out/wet-scar-grazing-$smp.png"
+done
+# The forms a FUT scar heals in (scars[0].form), 0.5 mm of relief, under light from behind and above that
+# grazes the scar (25 degrees above the skin), before SMP: a normal trough, a hollow, a raised ridge, a
+# stretched 6 mm scar.
+for form in normal atrophic hypertrophic stretched; do
+    width=(); [ $form = stretched ] && width=(--set 'scars[0].width_mm=6')
+    r --plan "$plans/fut-scar-camouflage.json" --view closeup-scar --field-mm 30 --set 'sessions=[]' \
+        --set 'touch_ups=[]' --set "scars[0].form=$form" --set 'scars[0].depth_mm=0.5' "${width[@]}" \
+        --light-azimuth 180 --light-elevation 83 -o "$out/scar-form-$form.png"
 done
 # Hair loss that goes on: the built-in plan (Norwood 6) reaching a Norwood 7 at 10 years, ignored by the plan and
 # planned for (treat_future_area), healed and at 10 years; the left side lit from the left, where the fringe
