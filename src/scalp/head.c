@@ -121,26 +121,53 @@ static double lid_line_y(const face_shape *f, double x)
     return 7.0 + 0.005 * u * u + 0.05 * u;
 }
 
+/* Keeps a part of the face (value v) from reaching the scalp's edge in front of the ear, the sideburn and the
+ * temple, which lie within the cheeks' blends: v is raised to twice the depth inside a 36 mm tube around that
+ * edge (reference mm, face frame), so near the edge it exceeds the face's other parts by more than any blend
+ * and leaves the skin there, and so the scalp's vertices, exactly where they were. The tube's axis follows the
+ * hair-bearing edge measured on the default head, from the sideburn's foot (about 8 mm below the ear canals) up
+ * past the temple. Twice the depth is steeper than a distance, but it only wins where the cheeks are far from
+ * the surface. */
+static double keep_off_sideburn(double v, double x, double y, double z)
+{
+    static const double a[3] = {72.0, -12.0, -74.0}, b[3] = {69.0, 45.0, -46.0};
+    return smax(v, -2.0 * capsule(x, y, z, a, b, 36.0), 16.0);
+}
+
 /* The face in the reference head's millimetres: x = |x| (the face is symmetric), y from the ear canals, z from
  * the front of the cranium at the brow (front); d is the cranium and brow so far. The sex's measures (f) follow
  * the norms of docs/head.md; the primitives' other sizes and blends are assumptions tuned by eye on the
  * rendered views, checked against the norms by tests/scalp/test_head.c. */
 static double face_sdf(const face_shape *f, double d, double x, double y, double z)
 {
-    /* Midface: one broad mass, widest at the cheekbones; the muzzle over the teeth in front of it. */
+    /* Midface: one broad mass, widest at the cheekbones, with the maxilla's forward volume beside the nose; the
+     * muzzle over the teeth in front of it. */
     double mass = ellipsoid(x, y + 22.0, z + 58.0, 58.0, 60.0, 56.0);
     mass = smin(mass, ellipsoid(x - 42.0, y + 4.0, z + 36.0, 22.0, 14.0, 18.0), 16.0); /* cheekbones */
+    mass = smin(mass, ellipsoid(x - 22.0, y + 15.0, z + 29.0, 17.0, 13.0, 16.0), 14.0); /* beside the nose */
     mass = smin(mass, ellipsoid(x, y + 56.0, z + 30.0, 32.0, 34.0, 30.0), 16.0);      /* muzzle */
     mass = smin(mass, ellipsoid(x - 30.0, y + 38.0, z + 36.0, 16.0, 22.0, 24.0), 18.0); /* cheeks over the teeth */
+    /* The cheeks' fullness, from under the cheekbone down over the masseter to the jaw's angle. The scalp's
+     * edge in front of the ear (the sideburn and the temple) lies within these blends' reach, so they are
+     * kept off it (keep_off_sideburn): the scalp's vertices stay where they are whatever the cheeks do. */
+    double full = ellipsoid(x - 38.0, y + 30.0, z + 44.0, 17.0, 24.0, 24.0);
+    full = smin(full, ellipsoid(x - (f->jaw_x - 7.0), y - (f->jaw_y + 16.0), z + 60.0, 13.0, 28.0, 26.0), 16.0);
+    mass = smin(mass, keep_off_sideburn(full, x, y, z), 20.0);
     /* Mandible under the skin: the ramus down from the jaw joint to the angle, then the body forward along the
-     * jaw line to the chin, and the chin's prominence in front. */
+     * jaw line to the chin, and the chin's prominence in front, broad and shallow so it belongs to the jaw. */
     double condyle[3] = {f->jaw_x + 2.0, -8.0, -80.0}, gonion[3] = {f->jaw_x, f->jaw_y, -84.0};
-    double chin_mid[3] = {0.0, f->menton_y + 11.0, -18.0};
+    /* The body follows the mandible's U seen from above (a parabola from the angle to the chin), so the jaw
+     * fills the face beside the chin instead of leaving the chin as a knob in front of a thin bar. */
+    double chin_mid[3] = {0.0, f->menton_y + 13.0, -17.0};
+    double body1[3] = {0.72 * f->jaw_x, smp_mix(f->jaw_y, chin_mid[1], 0.55), -50.0};
+    double body2[3] = {0.36 * f->jaw_x, smp_mix(f->jaw_y, chin_mid[1], 0.88), -27.0};
     double jaw = capsule(x, y, z, condyle, gonion, 9.0);
-    jaw = smin(jaw, capsule(x, y, z, gonion, chin_mid, 10.0), 10.0);
+    jaw = smin(jaw, capsule(x, y, z, gonion, body1, 12.0), 12.0);
+    jaw = smin(jaw, capsule(x, y, z, body1, body2, 13.0), 12.0);
+    jaw = smin(jaw, capsule(x, y, z, body2, chin_mid, 13.0), 12.0);
     mass = smin(mass, jaw, 16.0);
-    mass = smin(mass, ellipsoid(x, y - (f->menton_y + f->chin_y), z + 4.0 + f->chin_z, f->chin_x, f->chin_y, f->chin_z),
-                16.0);
+    mass = smin(mass, ellipsoid(x, y - (f->menton_y + f->chin_y + 2.0), z + 6.0 + f->chin_z, f->chin_x,
+                                f->chin_y + 2.0, f->chin_z + 2.0), 18.0);
     /* Nose: dorsum from the nasion, lobule, and the alae joined by the nose's base. */
     double k = f->nose;
     double root[3] = {0.0, 16.0, -11.0}, tip[3] = {0.0, 16.0 - 38.0 * k, -8.0 + 20.0 * k};
