@@ -232,7 +232,11 @@ static double head_sdf(const head_shape *sh, double x, double y, double z)
         double ca = cos(0.26), sa = sin(0.26); /* about 15 degrees back */
         double ry = ca * ey + sa * ez, rz = -sa * ey + ca * ez;
         double ear = ellipsoid(ex, ry, rz, 7.0 * s, 30.0 * s, 17.0 * s);
+        /* The scapha: a shallow dish inside the helix's rim on the outer face; then the deeper concha. */
+        ear = smax(ear, -ellipsoid(ex - 7.5 * s, ry - 2.0 * s, rz + 1.0 * s, 3.0 * s, 24.0 * s, 12.0 * s), 2.0 * s);
         ear = smax(ear, -ellipsoid(ex - 8.0 * s, ry + 3.0 * s, rz - 1.0 * s, 5.0 * s, 10.0 * s, 7.5 * s), 3.0 * s);
+        /* The lobe: soft and a little thicker at the bottom. */
+        ear = smin(ear, ellipsoid(ex - 0.5 * s, ry + 23.0 * s, rz - 1.0 * s, 5.0 * s, 8.0 * s, 8.0 * s), 4.0 * s);
         d = smin(d, ear, 7.0 * s);
     }
 
