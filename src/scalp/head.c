@@ -152,8 +152,8 @@ static double face_sdf(const face_shape *f, double d, double x, double y, double
      * edge in front of the ear (the sideburn and the temple) lies within these blends' reach, so they are
      * kept off it (keep_off_sideburn): the scalp's vertices stay where they are whatever the cheeks do. */
     double full = ellipsoid(x - 38.0, y + 30.0, z + 44.0, 17.0, 24.0, 24.0);
-    full = smin(full, ellipsoid(x - 33.0, y + 60.0, z + 40.0, 14.0, 18.0, 22.0), 16.0); /* over the jaw */
-    full = smin(full, ellipsoid(x - (f->jaw_x - 7.0), y - (f->jaw_y + 16.0), z + 60.0, 13.0, 28.0, 26.0), 16.0);
+    full = smin(full, ellipsoid(x - 33.0, y + 60.0, z + 40.0, 14.0, 18.0, 22.0), 24.0); /* over the jaw */
+    full = smin(full, ellipsoid(x - (f->jaw_x - 7.0), y - (f->jaw_y + 16.0), z + 60.0, 13.0, 28.0, 26.0), 24.0);
     mass = smin(mass, keep_off_sideburn(full, x, y, z), 20.0);
     /* Mandible under the skin: the ramus down from the jaw joint to the angle, then the body forward along the
      * jaw line to the chin, and the chin's prominence in front, broad and shallow so it belongs to the jaw. */
