@@ -42,10 +42,10 @@ typedef struct face_shape {
  * woman's smaller measures in plan.head and this table together give her face. */
 static const face_shape face_shapes[2] = {
     {.brow = 1.0, .eye_x = 32.0, .nose = 1.0, .nose_width = 17.5, .mouth_x = 26.5, .lips = 1.0, .jaw_x = 45.0,
-     .jaw_y = -64.0, .chin_x = 24.0, .chin_y = 12.0, .chin_z = 8.0, .menton_y = -104.0, .neck_rx = 58.0,
+     .jaw_y = -64.0, .chin_x = 24.0, .chin_y = 12.0, .chin_z = 8.0, .menton_y = -101.0, .neck_rx = 58.0,
      .neck_rz = 54.0},
     {.brow = 0.35, .eye_x = 32.3, .nose = 0.94, .nose_width = 16.6, .mouth_x = 26.2, .lips = 1.12, .jaw_x = 42.0,
-     .jaw_y = -61.0, .chin_x = 20.0, .chin_y = 11.0, .chin_z = 7.0, .menton_y = -99.0, .neck_rx = 51.0,
+     .jaw_y = -61.0, .chin_x = 20.0, .chin_y = 11.0, .chin_z = 7.0, .menton_y = -97.0, .neck_rx = 51.0,
      .neck_rz = 48.0},
 };
 
@@ -121,26 +121,61 @@ static double lid_line_y(const face_shape *f, double x)
     return 7.0 + 0.005 * u * u + 0.05 * u;
 }
 
+/* Keeps a part of the face (value v) from reaching the scalp's edge in front of the ear, the sideburn and the
+ * temple, which lie within the cheeks' blends: v is raised to twice the depth inside a 36 mm tube around that
+ * edge (reference mm, face frame), so near the edge it exceeds the face's other parts by more than any blend
+ * and leaves the skin there, and so the scalp's vertices, exactly where they were. The tube's axis follows the
+ * hair-bearing edge measured on the default head, from the sideburn's foot (about 8 mm below the ear canals) up
+ * past the temple. Twice the depth is steeper than a distance, but it only wins where the cheeks are far from
+ * the surface. */
+static double keep_off_sideburn(double v, double x, double y, double z)
+{
+    static const double a[3] = {72.0, -12.0, -74.0}, b[3] = {69.0, 45.0, -46.0};
+    return smax(v, -2.0 * capsule(x, y, z, a, b, 36.0), 16.0);
+}
+
 /* The face in the reference head's millimetres: x = |x| (the face is symmetric), y from the ear canals, z from
  * the front of the cranium at the brow (front); d is the cranium and brow so far. The sex's measures (f) follow
  * the norms of docs/head.md; the primitives' other sizes and blends are assumptions tuned by eye on the
  * rendered views, checked against the norms by tests/scalp/test_head.c. */
 static double face_sdf(const face_shape *f, double d, double x, double y, double z)
 {
-    /* Midface: one broad mass, widest at the cheekbones; the muzzle over the teeth in front of it. */
+    /* Midface: one broad mass, widest at the cheekbones, with the maxilla's forward volume beside the nose; the
+     * muzzle over the teeth in front of it. */
     double mass = ellipsoid(x, y + 22.0, z + 58.0, 58.0, 60.0, 56.0);
     mass = smin(mass, ellipsoid(x - 42.0, y + 4.0, z + 36.0, 22.0, 14.0, 18.0), 16.0); /* cheekbones */
-    mass = smin(mass, ellipsoid(x, y + 56.0, z + 30.0, 32.0, 34.0, 30.0), 16.0);      /* muzzle */
+    mass = smin(mass, ellipsoid(x - 33.0, y + 8.0, z + 25.0, 14.0, 11.0, 12.0), 14.0); /* their front */
+    mass = smin(mass, ellipsoid(x - 22.0, y + 15.0, z + 29.0, 17.0, 13.0, 16.0), 14.0); /* beside the nose */
+    mass = smin(mass, ellipsoid(x, y + 56.0, z + 30.0, 32.0, 34.0, 30.0), 22.0);      /* muzzle */
     mass = smin(mass, ellipsoid(x - 30.0, y + 38.0, z + 36.0, 16.0, 22.0, 24.0), 18.0); /* cheeks over the teeth */
+    /* The cheeks' fullness, from under the cheekbone down over the masseter to the jaw's angle. The scalp's
+     * edge in front of the ear (the sideburn and the temple) lies within these blends' reach, so they are
+     * kept off it (keep_off_sideburn): the scalp's vertices stay where they are whatever the cheeks do. */
+    double full = ellipsoid(x - 38.0, y + 30.0, z + 44.0, 17.0, 24.0, 24.0);
+    full = smin(full, ellipsoid(x - 33.0, y + 60.0, z + 40.0, 14.0, 18.0, 22.0), 24.0); /* over the jaw */
+    full = smin(full, ellipsoid(x - (f->jaw_x - 7.0), y - (f->jaw_y + 16.0), z + 60.0, 13.0, 28.0, 26.0), 24.0);
+    mass = smin(mass, keep_off_sideburn(full, x, y, z), 20.0);
     /* Mandible under the skin: the ramus down from the jaw joint to the angle, then the body forward along the
-     * jaw line to the chin, and the chin's prominence in front. */
+     * jaw line to the chin, and the chin's prominence in front, broad and shallow so it belongs to the jaw. */
     double condyle[3] = {f->jaw_x + 2.0, -8.0, -80.0}, gonion[3] = {f->jaw_x, f->jaw_y, -84.0};
-    double chin_mid[3] = {0.0, f->menton_y + 11.0, -18.0};
+    /* The body follows the mandible's U seen from above (a parabola from the angle to the chin), so the jaw
+     * fills the face beside the chin instead of leaving the chin as a knob in front of a thin bar. */
+    double chin_mid[3] = {0.0, f->menton_y + 13.0, -17.0};
+    double body1[3] = {0.72 * f->jaw_x, smp_mix(f->jaw_y, chin_mid[1], 0.55), -50.0};
+    double body2[3] = {0.36 * f->jaw_x, smp_mix(f->jaw_y, chin_mid[1], 0.88), -27.0};
     double jaw = capsule(x, y, z, condyle, gonion, 9.0);
-    jaw = smin(jaw, capsule(x, y, z, gonion, chin_mid, 10.0), 10.0);
+    jaw = smin(jaw, capsule(x, y, z, gonion, body1, 12.0), 12.0);
+    jaw = smin(jaw, capsule(x, y, z, body1, body2, 13.0), 12.0);
+    jaw = smin(jaw, capsule(x, y, z, body2, chin_mid, 13.0), 12.0);
     mass = smin(mass, jaw, 16.0);
-    mass = smin(mass, ellipsoid(x, y - (f->menton_y + f->chin_y), z + 4.0 + f->chin_z, f->chin_x, f->chin_y, f->chin_z),
-                16.0);
+    mass = smin(mass, ellipsoid(x, y - (f->menton_y + f->chin_y + 2.0), z + 6.0 + f->chin_z, f->chin_x,
+                                f->chin_y + 2.0, f->chin_z + 4.0), 18.0);
+    /* Under the chin: the floor of the mouth slopes gently back and down into the throat, so the neck rises
+     * from under the jaw without a shelf (a capsule twice as wide as it is deep, ending inside the neck's front,
+     * which lies 2 neck_rz - 62 mm before the cranium's centre, about 94.5 mm behind the brow's front). */
+    double sub_a[3] = {0.0, f->menton_y + 8.0, -38.0};
+    double sub_b[3] = {0.0, f->menton_y - 24.0, 2.0 * f->neck_rz - 62.0 - 94.5 - 8.0};
+    mass = smin(mass, capsule(0.5 * x, y, z, sub_a, sub_b, 10.0), 16.0);
     /* Nose: dorsum from the nasion, lobule, and the alae joined by the nose's base. */
     double k = f->nose;
     double root[3] = {0.0, 16.0, -11.0}, tip[3] = {0.0, 16.0 - 38.0 * k, -8.0 + 20.0 * k};
@@ -153,9 +188,9 @@ static double face_sdf(const face_shape *f, double d, double x, double y, double
     mass = smin(mass, nose, 9.0);
     /* Lips, closed, meeting at the mouth line. */
     double lf = f->lips;
-    mass = smin(mass, ellipsoid(x, y + 51.0, z + 8.5, f->mouth_x - 3.0, 6.0 * lf, 10.0 + 1.0 * lf), 6.0);
-    mass = smin(mass, ellipsoid(x, y + 63.0, z + 10.0, f->mouth_x - 7.0, 6.0 * lf, 10.0 + 1.0 * lf), 6.0);
-    mass = smax(mass, -ellipsoid(x, y + 57.0, z - 9.0, f->mouth_x, 1.0, 8.0), 1.2);
+    mass = smin(mass, ellipsoid(x, y + 53.0, z + 8.5, f->mouth_x - 3.0, 6.0 * lf, 10.0 + 1.0 * lf), 6.0);
+    mass = smin(mass, ellipsoid(x, y + 65.0, z + 10.0, f->mouth_x - 7.0, 6.0 * lf, 10.0 + 1.0 * lf), 6.0);
+    mass = smax(mass, -ellipsoid(x, y + 59.0, z - 9.0, f->mouth_x, 1.0, 8.0), 1.2);
     d = smin(d, mass, 14.0);
     /* Eyes, closed: the orbit under the brow, then the lids over the eyeball, parted by a fine line. */
     d = smax(d, -ellipsoid(x - f->eye_x, y - 12.0, z + 7.0, 19.0, 10.5, 10.0), 9.0);
@@ -197,7 +232,11 @@ static double head_sdf(const head_shape *sh, double x, double y, double z)
         double ca = cos(0.26), sa = sin(0.26); /* about 15 degrees back */
         double ry = ca * ey + sa * ez, rz = -sa * ey + ca * ez;
         double ear = ellipsoid(ex, ry, rz, 7.0 * s, 30.0 * s, 17.0 * s);
+        /* The scapha: a shallow dish inside the helix's rim on the outer face; then the deeper concha. */
+        ear = smax(ear, -ellipsoid(ex - 7.5 * s, ry - 2.0 * s, rz + 1.0 * s, 3.0 * s, 24.0 * s, 12.0 * s), 2.0 * s);
         ear = smax(ear, -ellipsoid(ex - 8.0 * s, ry + 3.0 * s, rz - 1.0 * s, 5.0 * s, 10.0 * s, 7.5 * s), 3.0 * s);
+        /* The lobe: soft and a little thicker at the bottom. */
+        ear = smin(ear, ellipsoid(ex - 0.5 * s, ry + 23.0 * s, rz - 1.0 * s, 5.0 * s, 8.0 * s, 8.0 * s), 4.0 * s);
         d = smin(d, ear, 7.0 * s);
     }
 
