@@ -61,10 +61,11 @@ struct skin_surface {
     float slope_var;   // the relief's slope variance that the footprint fade removed (for a sharp lobe)
 };
 
-// 0 where the pixel (sigma, mm) is much larger than a feature of size feature_mm; 1 where it resolves it.
+// 1 where the pixel (sigma, mm) resolves a feature of size feature_mm (a pixel, 2 sigma, under half of it),
+// 0 from where a pixel spans more than the feature (the Nyquist limit, where it would alias into moire).
 float skin_fade(float pixel_sigma_mm, float feature_mm)
 {
-    return 1.0 - smoothstep(0.35 * feature_mm, 1.2 * feature_mm, pixel_sigma_mm);
+    return 1.0 - smoothstep(0.25 * feature_mm, 0.6 * feature_mm, pixel_sigma_mm);
 }
 
 // Follicle openings and pores: one per cell of a 3D jittered grid of side c, each a funnel of radius r
