@@ -163,7 +163,8 @@ void main()
     float c = u_film_coverage;
     // Sebum (the "shiny bald head"): a smoother film over a share of the skin, so the two lobes share the
     // reflection rather than add. The film fills the finest relief (it follows a third of its tilt), and the
-    // relief the pixel no longer resolves widens its lobe (its slope variance added to alpha^2, as the film's).
+    // relief the pixel no longer resolves widens its lobe (a ninth of its slope variance, for a third of the
+    // tilt, added to alpha^2, as the water film's spread is).
     // The film spreads over the surface from the glands around, so a scar carries it as the skin beside it.
     float sebum = u_sebum_coverage * v_skin.y;
     float skin_lobe = ggx_specular(n, v, l, u_roughness * scar.roughness_scale, u_specular_f0);
