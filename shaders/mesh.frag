@@ -8,6 +8,7 @@ in vec3 v_position_mm;
 in vec3 v_normal;
 in vec2 v_uv;
 in vec4 v_light_clip;
+in vec2 v_skin;                       // (hair-bearing scalp weight, sebum weight), 0..1 (scalp/skin.h)
 
 uniform vec3 u_eye_mm;
 uniform vec3 u_light_dir;             // unit, towards the light
@@ -22,6 +23,10 @@ uniform float u_film_roughness;       // its roughness (alpha = roughness^2),
 uniform float u_film_coverage;        // and how much of the skin it covers (0 = dry)
 uniform float u_film_ripple_mm;       // the size of its beads and runs
 uniform float u_film_ripple_slope;    // the largest tilt they give its surface (radians)
+uniform float u_sebum_f0;             // the sebum film's lobe (render_frame.sebum_*, scalp/skin.h): reflectance,
+uniform float u_sebum_roughness;      // roughness,
+uniform float u_sebum_coverage;       // and share of the surface where sebum is most (times v_skin.y)
+uniform float u_skin_local_shading;   // share of the diffuse light that keeps the micro-relief's shading
 
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;         // 1 / shadow map size
@@ -90,33 +95,7 @@ float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness, float f0)
     return d * g * f / max(4.0 * nv * nl, 1e-4);
 }
 
-// A hash of an integer lattice point to [0, 1] (integer multiplies and xors: the same on every GPU).
-float film_hash(ivec3 p)
-{
-    uvec3 q = uvec3(p) * uvec3(1597334673u, 3812015801u, 2798796415u);
-    uint h = (q.x ^ q.y ^ q.z) * 1597334673u;
-    h ^= h >> 16;
-    return float(h) * (1.0 / 4294967295.0);
-}
-
-// Value noise and its gradient (Quilez, "Value noise derivatives": quintic fade, analytic derivative).
-vec4 film_noise(vec3 x)
-{
-    ivec3 i = ivec3(floor(x));
-    vec3 f = fract(x);
-    vec3 u = f * f * f * (f * (f * 6.0 - 15.0) + 10.0);
-    vec3 du = 30.0 * f * f * (f * (f - 2.0) + 1.0);
-    float a = film_hash(i), b = film_hash(i + ivec3(1, 0, 0)), c = film_hash(i + ivec3(0, 1, 0));
-    float d = film_hash(i + ivec3(1, 1, 0)), e = film_hash(i + ivec3(0, 0, 1)), g = film_hash(i + ivec3(1, 0, 1));
-    float h = film_hash(i + ivec3(0, 1, 1)), k = film_hash(i + ivec3(1, 1, 1));
-    float k1 = b - a, k2 = c - a, k3 = e - a, k4 = a - b - c + d, k5 = a - c - e + h, k6 = a - b - e + g;
-    float k7 = -a + b + c - d + e - g - h + k;
-    float value = a + k1 * u.x + k2 * u.y + k3 * u.z + k4 * u.x * u.y + k5 * u.y * u.z + k6 * u.z * u.x +
-                  k7 * u.x * u.y * u.z;
-    vec3 grad = du * vec3(k1 + k4 * u.y + k6 * u.z + k7 * u.y * u.z, k2 + k5 * u.z + k4 * u.x + k7 * u.z * u.x,
-                          k3 + k6 * u.x + k5 * u.y + k7 * u.x * u.y);
-    return vec4(value, grad);
-}
+// film_hash and film_noise (the lattice hash and value noise) are in skin.glsl, shared with the skin.
 
 // The water film's surface: the skin's normal tilted by the film's uneven thickness (two octaves of noise in
 // the head's own frame, so the beads stay put on the skin as the camera moves). The noise's gradient reaches
@@ -136,7 +115,13 @@ void main()
     vec3 l = normalize(u_light_dir);
     scar_surface scar = scar_evaluate(n, l, v_position_mm, v_uv); // scar.glsl: relief, shadow, pale tissue
     vec3 n_geo = n;
-    n = scar.normal;
+    // Pixel footprint on the surface, as a Gaussian sigma (half the pixel's larger extent).
+    vec3 dx = dFdx(v_position_mm), dy = dFdy(v_position_mm);
+    float pixel_sigma = 0.5 * max(length(dx), length(dy));
+    // skin.glsl: pores, furrows, mottle and redness; scar tissue has no follicles and a smooth surface.
+    skin_surface skin = skin_evaluate(scar.normal, v_position_mm, v_skin.x, pixel_sigma);
+    float not_scar = 1.0 - scar.tissue;
+    n = normalize(mix(scar.normal, skin.normal, not_scar));
     // The water film (u_film_coverage is uniform, so the derivatives inside stay in uniform control flow).
     // Its lobe is far narrower than a pixel's spread of the film's normals unless the skin is seen from close
     // by: the lobe is widened by that spread (Tokuyoshi & Kaplanyan 2019, "Improved geometric specular
@@ -152,10 +137,6 @@ void main()
         film_roughness = sqrt(sqrt(min(alpha2, 1.0)));
     }
 
-    // Pixel footprint on the surface, as a Gaussian sigma (half the pixel's larger extent).
-    vec3 dx = dFdx(v_position_mm), dy = dFdy(v_position_mm);
-    float pixel_sigma = 0.5 * max(length(dx), length(dy));
-
     vec3 density = vec3(0.0);
     float t = smoothstep(u_lod_near_mm, u_lod_far_mm, pixel_sigma);
     if (t < 1.0) density += (1.0 - t) * analytic_density(pixel_sigma);
@@ -166,13 +147,33 @@ void main()
 
     // Beer-like: overlapping dots multiply their transmittance, so no amount of ink reaches black.
     vec3 albedo = u_skin_albedo * exp(-dot_density_saturate(max(density, vec3(0.0)), u_density_max) - erythema) *
-                  scar.albedo_scale;
+                  scar.albedo_scale * mix(1.0, skin.albedo_scale, not_scar) * exp(-skin.blood_density);
+    // The light that scatters under the skin sees the surface without its micro-relief (scar.normal): the
+    // blur (sss_x/y) spreads it over a tenth of a millimetre and more, and a screen-space blur of the relief's
+    // pixel-fine shading only smears it into streaks. The share of it that leaves the skin near where it
+    // entered (u_skin_local_shading) keeps the relief's shading, through the albedo, after the blur.
+    vec3 n_macro = scar.normal;
+    float nl_macro = max(dot(n_macro, l), 0.0);
+    float shadow = nl_macro > 0.0 ? shadow_factor(n_geo, l) * scar.shadow : 0.0;
+    vec3 direct = u_light_radiance * nl_macro * shadow;
+    vec3 ambient = mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n_macro.y);
     float nl = max(dot(n, l), 0.0);
-    float shadow = nl > 0.0 ? shadow_factor(n_geo, l) * scar.shadow : 0.0;
-    vec3 direct = u_light_radiance * nl * shadow;
-    vec3 ambient = mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n.y);
+    vec3 lit_micro = u_light_radiance * nl * shadow + mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n.y);
+    albedo *= mix(vec3(1.0), lit_micro / max(direct + ambient, vec3(1e-4)), u_skin_local_shading);
     float c = u_film_coverage;
+    // Sebum (the "shiny bald head"): a smoother film over a share of the skin, so the two lobes share the
+    // reflection rather than add. The film fills the finest relief (it follows a third of its tilt), and the
+    // relief the pixel no longer resolves widens its lobe (a ninth of its slope variance, for a third of the
+    // tilt, added to alpha^2, as the water film's spread is).
+    // The film spreads over the surface from the glands around, so a scar carries it as the skin beside it.
+    float sebum = u_sebum_coverage * v_skin.y;
     float skin_lobe = ggx_specular(n, v, l, u_roughness * scar.roughness_scale, u_specular_f0);
+    if (sebum > 0.0) {
+        vec3 n_sebum = normalize(mix(scar.normal, n, 0.33));
+        float r2 = u_sebum_roughness * u_sebum_roughness;
+        float sebum_roughness = sqrt(sqrt(min(r2 * r2 + 0.1 * skin.slope_var, 1.0)));
+        skin_lobe = mix(skin_lobe, ggx_specular(n_sebum, v, l, sebum_roughness, u_sebum_f0), sebum);
+    }
     // Under a water film the skin's own sheen goes (skin n ~1.4 under water n 1.33 reflects 0.07 %); the film
     // reflects the key in its sharp lobe and the sky and ground in the mirror direction, by Fresnel (Schlick).
     vec3 specular = u_light_radiance * nl * shadow * (1.0 - c) * skin_lobe;
@@ -184,7 +185,7 @@ void main()
         specular += c * fresnel * mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * r.y);
     }
     // Light entering the skin is what the specular reflection leaves (Fresnel at normal incidence).
-    float entering = (1.0 - c) * (1.0 - u_specular_f0) + c * (1.0 - u_film_f0);
+    float entering = (1.0 - c) * (1.0 - mix(u_specular_f0, u_sebum_f0, sebum)) + c * (1.0 - u_film_f0);
     o_irradiance = vec4((direct + ambient) * entering, 1.0);
     o_albedo = vec4(albedo, length(u_eye_mm - v_position_mm));
     o_unscattered = vec4(specular, 1.0);

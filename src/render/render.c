@@ -13,6 +13,7 @@
 #include "render/scar_internal.h"
 #include "render/hair_internal.h"
 #include "render/shader.h"
+#include "scalp/skin.h"
 
 #include <cglm/cglm.h>
 #include <epoxy/gl.h>
@@ -122,8 +123,33 @@ void render_frame_defaults(render_frame *f)
     f->film_coverage = 0.0f;
     f->film_ripple_mm = 2.5f;
     f->film_ripple_slope = 0.45f;
+    f->skin_detail = 1.0f;
+    f->sebum_f0 = SCALP_SKIN_SEBUM_F0;
+    f->sebum_roughness = SCALP_SKIN_SEBUM_ROUGHNESS;
+    f->sebum_coverage = SCALP_SKIN_SEBUM_COVERAGE;
     f->exposure = 1.0f;
     render_hair_frame_defaults(f);
+}
+
+/* The skin's micro-surface (shaders/skin.glsl) and sebum lobe (mesh.frag): scalp/skin.h's numbers. */
+static void skin_uniforms_set(GLuint p, const render_frame *f)
+{
+    glUniform1f(uloc(p, "u_skin_detail"), fminf(fmaxf(f->skin_detail, 0.0f), 1.0f));
+    glUniform2f(uloc(p, "u_skin_pore_spacing_mm"), 1.0f / sqrtf(SCALP_SKIN_FOLLICLE_PER_MM2),
+                1.0f / sqrtf(SCALP_SKIN_PORE_PER_MM2));
+    glUniform4f(uloc(p, "u_skin_pore_radius_mm"), SCALP_SKIN_FOLLICLE_RADIUS_MIN_MM, SCALP_SKIN_FOLLICLE_RADIUS_MAX_MM,
+                SCALP_SKIN_PORE_RADIUS_MIN_MM, SCALP_SKIN_PORE_RADIUS_MAX_MM);
+    glUniform1f(uloc(p, "u_skin_pore_depth_mm"), SCALP_SKIN_PORE_DEPTH_MM);
+    glUniform1f(uloc(p, "u_skin_pore_darkening"), SCALP_SKIN_PORE_DARKENING);
+    glUniform4f(uloc(p, "u_skin_furrow"), SCALP_SKIN_FURROW_SPACING_MM, SCALP_SKIN_FURROW_DEPTH_MM,
+                SCALP_SKIN_FURROW_FINE_SPACING_MM, SCALP_SKIN_FURROW_FINE_DEPTH_MM);
+    glUniform1f(uloc(p, "u_skin_scalp_furrow_scale"), SCALP_SKIN_SCALP_FURROW_SCALE);
+    glUniform2f(uloc(p, "u_skin_mottle"), SCALP_SKIN_MOTTLE_MM, SCALP_SKIN_MOTTLE_AMPLITUDE);
+    glUniform2f(uloc(p, "u_skin_blotch"), SCALP_SKIN_BLOTCH_MM, SCALP_SKIN_BLOTCH_DENSITY_GREEN);
+    glUniform1f(uloc(p, "u_skin_local_shading"), SCALP_SKIN_LOCAL_SHADING);
+    glUniform1f(uloc(p, "u_sebum_f0"), f->sebum_f0);
+    glUniform1f(uloc(p, "u_sebum_roughness"), f->sebum_roughness);
+    glUniform1f(uloc(p, "u_sebum_coverage"), fminf(fmaxf(f->sebum_coverage, 0.0f), 1.0f));
 }
 
 /* A non-multisampled RGBA16F texture of w x h (nearest filtering: read texel by texel). */
@@ -404,8 +430,9 @@ nomem:
 smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err)
 {
     const scalp_mesh *m = &head->mesh;
-    /* Head mesh: interleaved position, normal, uv. */
-    size_t stride = 8;
+    /* Head mesh: interleaved position, normal, uv, and the skin's two weights (hair-bearing scalp, sebum:
+     * scalp/skin.h) that shaders/skin.glsl and mesh.frag read. */
+    size_t stride = 10;
     float *verts = malloc(sizeof *verts * stride * (size_t)m->vertex_count);
     if (!verts) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading the head");
     for (int k = 0; k < 3; ++k) {
@@ -416,6 +443,9 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
         memcpy(verts + stride * v, m->positions_mm + 3 * v, 3 * sizeof(float));
         memcpy(verts + stride * v + 3, m->normals + 3 * v, 3 * sizeof(float));
         memcpy(verts + stride * v + 6, m->uvs + 2 * v, 2 * sizeof(float));
+        float scalp_w = scalp_scalp_weight(head, m->positions_mm + 3 * v);
+        verts[stride * v + 8] = scalp_w;
+        verts[stride * v + 9] = scalp_skin_sebum_weight(head, m->positions_mm + 3 * v, scalp_w);
         for (int k = 0; k < 3; ++k) {
             rc->bounds_min[k] = fminf(rc->bounds_min[k], m->positions_mm[3 * v + k]);
             rc->bounds_max[k] = fmaxf(rc->bounds_max[k], m->positions_mm[3 * v + k]);
@@ -439,6 +469,8 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, bytes, (void *)(3 * sizeof(float)));
     glEnableVertexAttribArray(2);
     glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, bytes, (void *)(6 * sizeof(float)));
+    glEnableVertexAttribArray(4);
+    glVertexAttribPointer(4, 2, GL_FLOAT, GL_FALSE, bytes, (void *)(8 * sizeof(float)));
     glBindVertexArray(0);
     rc->mesh_index_count = 3 * m->triangle_count;
     free(verts);
@@ -792,6 +824,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glUniform1f(uloc(p, "u_film_coverage"), fminf(fmaxf(f->film_coverage, 0.0f), 1.0f));
     glUniform1f(uloc(p, "u_film_ripple_mm"), f->film_ripple_mm);
     glUniform1f(uloc(p, "u_film_ripple_slope"), f->film_ripple_slope);
+    skin_uniforms_set(p, f);
     glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)ss);
     glUniform1i(uloc(p, "u_grid_size"), rc->grid_size);
     glUniform1i(uloc(p, "u_dot_count"), rc->dot_count);

@@ -57,6 +57,13 @@ typedef struct render_frame {
      * 1.6), tilting its surface by up to film_ripple_slope radians (default 0.15), so the sun's reflection
      * breaks into glints where the skin faces the half-way direction. Both assumptions (docs/model.md). */
     float film_ripple_mm, film_ripple_slope;
+    /* The skin's micro-surface (shaders/skin.glsl: follicle openings and pores, fine furrows, mottle, redness
+     * blotches; numbers and sources in scalp/skin.h): 1 (the default) draws it, 0 the flat skin of before. */
+    float skin_detail;
+    /* Sebum: a smoother lipid film over sebum_coverage (default SCALP_SKIN_SEBUM_COVERAGE) of the skin where it
+     * is most (scalp, forehead, nose; less elsewhere: scalp_skin_sebum_weight), a GGX lobe of reflectance
+     * sebum_f0 and roughness sebum_roughness that takes its share from the skin's own lobe (0: none). */
+    float sebum_f0, sebum_roughness, sebum_coverage;
     float exposure;                  /* scale before tone mapping */
     int layer_count;                 /* dot layers (sessions, then touch-ups) */
     ageing_layer_state layers[AGEING_MAX_LAYERS]; /* each layer's state now (ageing_evaluate) */

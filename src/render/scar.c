@@ -420,6 +420,9 @@ void render_scar_patch_draw(const render_scar *rs)
 {
     if (!rs->draw_count) return;
     glBindVertexArray(rs->patch_vao);
+    /* The patch has no skin weights of its own (mesh.vert's a_skin, location 4, is not an array here): the
+     * donor area is hair-bearing scalp, which carries full sebum (scalp/skin.h). */
+    glVertexAttrib2f(4, 1.0f, 1.0f);
     glMultiDrawElements(GL_TRIANGLES, rs->draw_counts, GL_UNSIGNED_INT, (const void *const *)rs->draw_offsets,
                         rs->draw_count);
     glBindVertexArray(0);
