@@ -30,6 +30,7 @@ uniform float u_skin_local_shading;   // share of the diffuse light that keeps t
 
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;         // 1 / shadow map size
+uniform float u_shadow_depth_per_mm;  // the shadow map's depth per mm along the light
 uniform vec3 u_density_max;          // per channel, the most density the pigment may reach (dots.glsl)
 uniform sampler2D u_coverage;         // chart-space pigment optical density per channel (mip-mapped);
                                       // alpha: the fresh wounds' extra blood (render_frame.flare_*)
@@ -50,12 +51,14 @@ layout(location = 0) out vec4 o_irradiance;
 layout(location = 1) out vec4 o_albedo;
 layout(location = 2) out vec4 o_unscattered;
 
-float shadow_factor(vec3 n, vec3 l)
+// The key light's visibility through the shadow map. Occluders within layer_mm of the skin along the light
+// (the hair layer, whose shadow is taken statistically) do not count.
+float shadow_factor(vec3 n, vec3 l, float layer_mm)
 {
     vec3 p = v_light_clip.xyz / v_light_clip.w * 0.5 + 0.5;
     if (p.x <= 0.0 || p.x >= 1.0 || p.y <= 0.0 || p.y >= 1.0) return 1.0;
     float slope = sqrt(max(1.0 - dot(n, l) * dot(n, l), 0.0)) / max(dot(n, l), 0.05);
-    float bias = u_shadow_texel * (1.5 + 2.0 * min(slope, 8.0));
+    float bias = u_shadow_texel * (1.5 + 2.0 * min(slope, 8.0)) + layer_mm * u_shadow_depth_per_mm;
     float sum = 0.0;
     for (int y = -1; y <= 1; ++y)
         for (int x = -1; x <= 1; ++x)
@@ -154,11 +157,18 @@ void main()
     // entered (u_skin_local_shading) keeps the relief's shading, through the albedo, after the blur.
     vec3 n_macro = scar.normal;
     float nl_macro = max(dot(n_macro, l), 0.0);
-    float shadow = nl_macro > 0.0 ? shadow_factor(n_geo, l) * scar.shadow : 0.0;
+    // Under hair (hair_layer.glsl): the layer lets through exp(-tau / sin e) of the key light at elevation e
+    // above the skin, and about exp(-1.66 tau) of the sky; its fibres are too fine for the shadow map, which
+    // keeps only the occluders above the layer's top. On scar tissue scar.glsl marches the key light through
+    // the layer beside the floor instead.
+    vec2 layer = hair_layer_at(v_uv);
+    float layer_key = mix(exp(-layer.x / max(dot(n_geo, l), 0.05)), 1.0, scar.tissue);
+    float layer_sky = exp(-HAIR_LAYER_DIFFUSIVITY * layer.x);
+    float shadow = nl_macro > 0.0 ? shadow_factor(n_geo, l, layer.x > 0.0 ? layer.y + 0.1 : 0.0) * scar.shadow * layer_key : 0.0;
     vec3 direct = u_light_radiance * nl_macro * shadow;
-    vec3 ambient = mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n_macro.y);
+    vec3 ambient = layer_sky * mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n_macro.y);
     float nl = max(dot(n, l), 0.0);
-    vec3 lit_micro = u_light_radiance * nl * shadow + mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n.y);
+    vec3 lit_micro = u_light_radiance * nl * shadow + layer_sky * mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * n.y);
     albedo *= mix(vec3(1.0), lit_micro / max(direct + ambient, vec3(1e-4)), u_skin_local_shading);
     float c = u_film_coverage;
     // Sebum (the "shiny bald head"): a smoother film over a share of the skin, so the two lobes share the
@@ -182,7 +192,7 @@ void main()
         specular += c * u_light_radiance * nl_film * shadow * ggx_specular(n_film, v, l, film_roughness, u_film_f0);
         vec3 r = reflect(-v, n_film);
         float fresnel = u_film_f0 + (1.0 - u_film_f0) * pow(1.0 - max(dot(n_film, v), 0.0), 5.0);
-        specular += c * fresnel * mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * r.y);
+        specular += c * fresnel * layer_sky * mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * r.y);
     }
     // Light entering the skin is what the specular reflection leaves (Fresnel at normal incidence).
     float entering = (1.0 - c) * (1.0 - mix(u_specular_f0, u_sebum_f0, sebum)) + c * (1.0 - u_film_f0);

@@ -13,8 +13,6 @@ uniform float u_scar_top_mm;          // relief that R = 0 stands for (the highe
 uniform float u_scar_range_mm;        // relief from R = 0 down to R = 1
 uniform int u_scar_layer;              // 0: the head; 1: the head, with the displaced patch drawn after it;
                                        // 2: the patch (render/scar.c)
-uniform float u_stubble_height_mm;    // how high the stubble stands above the skin (render_frame)
-uniform float u_stubble_sigma_per_mm; // its optical depth per mm of a ray through it (hairs per mm² x width)
 
 // Whether this fragment of the head lies in an indentation that the displaced patch draws instead: the
 // head's skin there would hide the trough's floor (and fill its silhouette). Where the relief is within 2 um
@@ -43,8 +41,9 @@ struct scar_surface {
 
 const int SCAR_MARCH_STEPS = 24;
 const float SCAR_MAX_MARCH_MM = 8.0;
-const int STUBBLE_MARCH_STEPS = 24;
-const float STUBBLE_MAX_MARCH_MM = 16.0;
+const int LAYER_MARCH_STEPS = 24;
+const float LAYER_MAX_MARCH_MM = 16.0;
+const float LAYER_MAX_TOP_MM = 4.0;   // the march looks for hair up to this height above the skin
 
 scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
 {
@@ -108,24 +107,27 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
         }
         s.shadow = vis;
     }
-    // The step: the hairless scar floor lies beside a layer of stubble u_stubble_height_mm tall; light from a
-    // low angle crosses that layer (hair where the tissue is not, G = 0) before it reaches the floor. The
-    // stubble is taken as a uniform absorbing layer (its hairs' mean cross-section per volume): the shadow map
-    // resolves single shafts only roughly, and this is the shadow their multitude casts. Applied on scar
-    // tissue only, where no shaft of its own stands.
-    if (here.g > 0.01 && u_stubble_height_mm > 0.0 && nl > 0.0 && lt_len > 1e-3) {
+    // The step: a hairless scar floor beside a layer of hair (hair_layer.glsl). Light from a low angle crosses
+    // the layer beside the scar before it reaches the floor, so here the light is marched through the layer
+    // (its optical depth per mm, tau / top, wherever the ray runs below its top over the skin beneath),
+    // rather than taken straight down as on the skin elsewhere (mesh.frag): the shadow map resolves single
+    // shafts only roughly, and this is the shadow their multitude casts. Weighted by the tissue.
+    if (here.g > 0.01 && u_hair_layer_enabled != 0 && nl > 0.0 && lt_len > 1e-3) {
         float tan_el = nl / lt_len;
         vec3 dir = lt / lt_len;
         vec2 st_per_mm = vec2(dot(grad_u, dir), dot(grad_v, dir)) * u_scar_rect.zw;
-        float reach = min((u_stubble_height_mm - h0) / tan_el, STUBBLE_MAX_MARCH_MM);
-        float dt = reach / float(STUBBLE_MARCH_STEPS), depth = 0.0;
-        for (int i = 1; i <= STUBBLE_MARCH_STEPS; ++i) {
+        float reach = min((LAYER_MAX_TOP_MM - h0) / tan_el, LAYER_MAX_MARCH_MM);
+        // t runs along the skin; the ray covers sqrt(1 + tan^2) mm for each of its mm.
+        float dt = reach / float(LAYER_MARCH_STEPS), depth = 0.0, ray_per_mm = sqrt(1.0 + tan_el * tan_el);
+        for (int i = 1; i <= LAYER_MARCH_STEPS; ++i) {
             float t = dt * (float(i) - 0.5);
-            vec2 q = textureLod(u_scar, st + st_per_mm * t, lod).rg;
-            float floor_mm = u_scar_top_mm - u_scar_range_mm * q.r, ray_mm = h0 + 0.004 + t * tan_el;
-            // Inside the layer while the ray is less than the stubble's height above the skin below it.
-            float inside = 1.0 - smoothstep(0.8, 1.0, (ray_mm - floor_mm) / u_stubble_height_mm);
-            depth += u_stubble_sigma_per_mm * (1.0 - q.g) * inside * dt;
+            vec2 q_st = st + st_per_mm * t;
+            vec2 layer = hair_layer_at(u_scar_rect.xy + q_st / u_scar_rect.zw);
+            if (layer.x <= 0.0) continue;
+            float floor_mm = scar_height_mm(q_st, lod), ray_mm = h0 + 0.004 + t * tan_el;
+            // Inside the layer while the ray is less than the layer's top above the skin below it.
+            float inside = 1.0 - smoothstep(0.8, 1.0, (ray_mm - floor_mm) / layer.y);
+            depth += layer.x / layer.y * inside * dt * ray_per_mm;
         }
         s.shadow *= mix(1.0, exp(-depth), here.g);
     }

@@ -100,7 +100,7 @@ smp_status app_scene_upload(render_context *rc, const app_scene *scene, smp_erro
 {
     smp_status st = render_scene_set(rc, &scene->head, &scene->field, err);
     if (st == SMP_OK) st = render_scene_set_scars(rc, &scene->head, &scene->scars, err);
-    if (st == SMP_OK) st = render_scene_set_hair(rc, &scene->hair, err);
+    if (st == SMP_OK) st = render_scene_set_hair(rc, &scene->head, &scene->hair, err);
     return st;
 }
 

@@ -374,10 +374,6 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     f->flare_sigma_mm = (float)AGEING_FLARE_SIGMA_MM;
     f->flare_area_mm2 = (float)AGEING_FLARE_AREA_MM2;
     f->years = (float)(t_days / 365.25); /* the hair's loss and greying (plan.progression) */
-    double stubble_h, stubble_sigma;
-    scalp_hair_stubble_layer(&s->hair, &stubble_h, &stubble_sigma);
-    f->stubble_height_mm = (float)stubble_h;
-    f->stubble_sigma_per_mm = (float)stubble_sigma;
     for (int k = 0; k < 3; ++k) { /* sRGB transfer function, decoded */
         double c = s->plan.patient.hair_color_srgb8[k] / 255.0;
         f->hair_linear_rgb[k] = (float)(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4));

@@ -41,7 +41,10 @@ void plan_init_default(plan *p)
     p->pigment.shade = 0.58;
     p->pigment.depth_mm = 0.4;
     p->pigment.needle = PLAN_NEEDLE_1RL;
-    p->pigment.pin_diameter_mm = 0.30; /* #10, a common SMP gauge */
+    /* #12, a common SMP gauge. #10 (0.30 mm) matched the stubble until the stubble's shade on the skin
+     * (scalp/hair_layer.h) made the stubble 2 L* darker; at #10 the built-in plan then reads 1.7 L* too light
+     * even at the largest shades (docs/optics-model.md 8.3). */
+    p->pigment.pin_diameter_mm = 0.35;
     /* Not given: the deposit is as wide as the needle makes it. DESIGN.md's example gives 0.15 mm, the dot as
      * clinics see it healed; that is the look of a deposit, not its width (DESIGN.md, "The ink deposit"). */
     p->pigment.dot_diameter_mm = 0;

@@ -23,6 +23,7 @@
 #include "render/hair_internal.h"
 
 #include "render/shader.h"
+#include "scalp/hair_layer.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +45,11 @@
  * at 0.02 the increment is about 25 units in the last place of a mid-grey, so rounding costs < 2 %. */
 #define HAIR_MIN_ALPHA 0.02f
 #define STREAK_MIN_DARKENING 0.015f
+/* The hair layer's chart texture (scalp/hair_layer.h): texels across the chart, and the skin distance it
+ * is read over (the mip level whose texels are about this wide): about the height of a lying layer, over
+ * which the sky a point of skin sees through it spreads. */
+#define LAYER_SIZE 1024
+#define LAYER_READ_MM 3.0f
 
 struct render_hair {
     GLuint prog_hair, prog_shadow, prog_streak, prog_strand, prog_strand_shadow;
@@ -57,11 +63,141 @@ struct render_hair {
     int strand_count, strand_points;
     GLsizei level_end[2][STRAND_LEVELS];
     float strand_length_mm, strand_diameter_mm;
+    /* The layer (scalp/hair_layer.h): its points, splatted into a chart texture (R = tau, G = tau x mean
+     * height) when the set of hairs lost by the frame's year changes; lost years sorted to tell. */
+    GLuint prog_layer, layer_vao, layer_vbo, layer_tex, layer_fbo;
+    int layer_points;
+    float *layer_lost_sorted;
+    int layer_lost_valid; /* hairs not lost at the splatted texture's year; -1: not splatted */
+    int layer_splats;     /* how often the texture was splatted (render_stats.hair_layer_splats) */
+    float layer_mm_per_uv;
 };
 
 static GLint uloc(GLuint prog, const char *name)
 {
     return glGetUniformLocation(prog, name);
+}
+
+/* The layer's target: a float texture over the whole chart (sums of many small areas need more than half
+ * floats' 11 bits), with mip levels for reading it over LAYER_READ_MM. */
+static smp_status layer_create(render_hair *h, smp_error *err)
+{
+    glGenVertexArrays(1, &h->layer_vao);
+    glGenBuffers(1, &h->layer_vbo);
+    glBindVertexArray(h->layer_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, h->layer_vbo);
+    GLsizei stride = SCALP_HAIR_LAYER_FLOATS * sizeof(float);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void *)0);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, stride, (void *)(2 * sizeof(float)));
+    glBindVertexArray(0);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    glGenTextures(1, &h->layer_tex);
+    glBindTexture(GL_TEXTURE_2D, h->layer_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG32F, LAYER_SIZE, LAYER_SIZE, 0, GL_RG, GL_FLOAT, NULL);
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glGenFramebuffers(1, &h->layer_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, h->layer_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, h->layer_tex, 0);
+    GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (status != GL_FRAMEBUFFER_COMPLETE)
+        return smp_error_set(err, SMP_ERR_GL, "render: the hair layer's target is incomplete (0x%x)", status);
+    h->layer_lost_valid = -1;
+    return SMP_OK;
+}
+
+static int float_cmp(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The layer of hair on head into the vertex buffer, once per plan. */
+static smp_status layer_upload(render_hair *h, const scalp_hair *hair, const scalp_head *head, smp_error *err)
+{
+    h->layer_points = 0;
+    h->layer_lost_valid = -1;
+    free(h->layer_lost_sorted);
+    h->layer_lost_sorted = NULL;
+    if (!hair || hair->count == 0 || !head) return SMP_OK;
+    scalp_hair_layer layer;
+    smp_status st = scalp_hair_layer_create(&layer, hair, head, err);
+    if (st != SMP_OK) return st;
+    h->layer_lost_sorted = malloc(sizeof *h->layer_lost_sorted * (size_t)hair->count);
+    if (!h->layer_lost_sorted) {
+        scalp_hair_layer_destroy(&layer);
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the hair layer");
+    }
+    for (int i = 0; i < hair->count; ++i) h->layer_lost_sorted[i] = hair->shafts[i].lost_year;
+    qsort(h->layer_lost_sorted, (size_t)hair->count, sizeof(float), float_cmp);
+    size_t points = (size_t)layer.hair_count * (size_t)layer.points_per_hair;
+    glBindBuffer(GL_ARRAY_BUFFER, h->layer_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * SCALP_HAIR_LAYER_FLOATS * points), layer.points,
+                 GL_STATIC_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    h->layer_points = (int)points;
+    h->layer_mm_per_uv = (float)head->uv_scale_mm;
+    scalp_hair_layer_destroy(&layer);
+    return SMP_OK;
+}
+
+/* Hairs not yet lost at years: the sorted lost years' count above it. */
+static int layer_alive(const render_hair *h, float years)
+{
+    int lo = 0, hi = h->count;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (h->layer_lost_sorted[mid] <= years) lo = mid + 1;
+        else hi = mid;
+    }
+    return h->count - lo;
+}
+
+bool render_hair_layer_update(render_hair *h, const render_frame *f)
+{
+    if (!h || h->layer_points == 0 || f->hair_hidden) return false;
+    int alive = layer_alive(h, f->years);
+    if (alive == h->layer_lost_valid) return true;
+    h->layer_lost_valid = alive;
+    h->layer_splats++;
+    GLint viewport[4];
+    glGetIntegerv(GL_VIEWPORT, viewport);
+    glBindFramebuffer(GL_FRAMEBUFFER, h->layer_fbo);
+    glViewport(0, 0, LAYER_SIZE, LAYER_SIZE);
+    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    glDisable(GL_DEPTH_TEST);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_ONE, GL_ONE);
+    glUseProgram(h->prog_layer);
+    glUniform1f(uloc(h->prog_layer, "u_years"), f->years);
+    /* A texel's area in chart uv²: the points' areas over it sum to tau. */
+    glUniform1f(uloc(h->prog_layer, "u_texel_uv2"), 1.0f / ((float)LAYER_SIZE * (float)LAYER_SIZE));
+    glBindVertexArray(h->layer_vao);
+    glDrawArrays(GL_POINTS, 0, h->layer_points);
+    glBindVertexArray(0);
+    glDisable(GL_BLEND);
+    glBindTexture(GL_TEXTURE_2D, h->layer_tex);
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glViewport(viewport[0], viewport[1], viewport[2], viewport[3]);
+    return true;
+}
+
+void render_hair_layer_bind(const render_hair *h, GLuint prog, int unit, bool present)
+{
+    glUniform1i(uloc(prog, "u_hair_layer_enabled"), present ? 1 : 0);
+    if (!present) return;
+    float texel_mm = h->layer_mm_per_uv / (float)LAYER_SIZE;
+    glUniform1f(uloc(prog, "u_hair_layer_lod"), fmaxf(log2f(LAYER_READ_MM / texel_mm), 0.0f));
+    glActiveTexture(GL_TEXTURE0 + unit);
+    glBindTexture(GL_TEXTURE_2D, h->layer_tex);
 }
 
 static const render_sampler_unit strand_samplers[] = {
@@ -81,7 +217,8 @@ smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
         (st = render_program_create(&h->prog_strand, "hair_strand.vert", "hair.frag", false, strand_samplers, disk,
                                     err)) ||
         (st = render_program_create(&h->prog_strand_shadow, "hair_strand.vert", "shadow.frag", false,
-                                    strand_samplers, disk, err))) {
+                                    strand_samplers, disk, err)) ||
+        (st = render_program_create(&h->prog_layer, "hair_layer.vert", "hair_layer.frag", false, NULL, disk, err))) {
         render_hair_destroy(h);
         return st;
     }
@@ -112,6 +249,10 @@ smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
     glGenBuffers(2, h->index_buf);
     glGenTextures(1, &h->points_tex);
     glGenTextures(1, &h->hairs_tex);
+    if ((st = layer_create(h, err))) {
+        render_hair_destroy(h);
+        return st;
+    }
     *out = h;
     return SMP_OK;
 }
@@ -119,15 +260,20 @@ smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
 void render_hair_destroy(render_hair *h)
 {
     if (!h) return;
-    GLuint progs[] = {h->prog_hair, h->prog_shadow, h->prog_streak, h->prog_strand, h->prog_strand_shadow};
-    for (int i = 0; i < 5; ++i)
+    GLuint progs[] = {h->prog_hair,         h->prog_shadow, h->prog_streak, h->prog_strand,
+                      h->prog_strand_shadow, h->prog_layer};
+    for (int i = 0; i < 6; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
-    if (h->vao) glDeleteVertexArrays(1, &h->vao);
-    if (h->strand_vao) glDeleteVertexArrays(1, &h->strand_vao);
-    GLuint bufs[] = {h->corner_vbo, h->instance_vbo, h->points_buf, h->hairs_buf, h->index_buf[0], h->index_buf[1]};
-    glDeleteBuffers(6, bufs);
-    GLuint texs[] = {h->points_tex, h->hairs_tex};
-    glDeleteTextures(2, texs);
+    GLuint vaos[] = {h->vao, h->strand_vao, h->layer_vao};
+    for (int i = 0; i < 3; ++i)
+        if (vaos[i]) glDeleteVertexArrays(1, &vaos[i]);
+    GLuint bufs[] = {h->corner_vbo,   h->instance_vbo, h->points_buf, h->hairs_buf,
+                     h->index_buf[0], h->index_buf[1], h->layer_vbo};
+    glDeleteBuffers(7, bufs);
+    GLuint texs[] = {h->points_tex, h->hairs_tex, h->layer_tex};
+    glDeleteTextures(3, texs);
+    if (h->layer_fbo) glDeleteFramebuffers(1, &h->layer_fbo);
+    free(h->layer_lost_sorted);
     free(h);
 }
 
@@ -248,10 +394,11 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
     return SMP_OK;
 }
 
-smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error *err)
+smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scalp_head *head, smp_error *err)
 {
     h->count = 0;
     h->strand_count = 0;
+    h->layer_points = 0;
     if (!hair || hair->count == 0) return SMP_OK;
     float *data = malloc(sizeof(float) * HAIR_FLOATS * (size_t)hair->count);
     if (!data) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
@@ -275,7 +422,8 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error 
     free(data);
     h->count = hair->count;
     h->uploads++;
-    return strands_upload(h, hair, err);
+    smp_status st = strands_upload(h, hair, err);
+    return st == SMP_OK ? layer_upload(h, hair, head, err) : st;
 }
 
 int render_hair_count(const render_hair *h)
@@ -286,6 +434,11 @@ int render_hair_count(const render_hair *h)
 int render_hair_upload_count(const render_hair *h)
 {
     return h ? h->uploads : 0;
+}
+
+int render_hair_layer_splat_count(const render_hair *h)
+{
+    return h ? h->layer_splats : 0;
 }
 
 void render_hair_frame_defaults(render_frame *f)

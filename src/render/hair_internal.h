@@ -7,6 +7,7 @@
 
 #include "render/render.h"
 #include "scalp/hair.h"
+#include "scalp/scalp.h"
 
 #include <epoxy/gl.h>
 
@@ -16,10 +17,19 @@ typedef struct render_hair render_hair;
 smp_status render_hair_create(render_hair **out, bool shaders_from_disk, smp_error *err);
 void render_hair_destroy(render_hair *h); /* NULL is a no-op */
 
-/* Uploads every shaft of hair (NULL or empty: no hair). Keeps no pointer to it. */
-smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, smp_error *err);
+/* Uploads every shaft of hair (NULL or empty: no hair) and its layer over head's chart
+ * (scalp/hair_layer.h). Keeps no pointer to either. */
+smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scalp_head *head, smp_error *err);
 int render_hair_count(const render_hair *h);
 int render_hair_upload_count(const render_hair *h); /* uploads since creation (render_stats.hair_uploads) */
+int render_hair_layer_splat_count(const render_hair *h); /* render_stats.hair_layer_splats */
+
+/* The hair layer's chart texture for this frame: splatted again when the hairs lost by f->years differ from
+ * the last splat's (a timeline crossing a lost year), else kept. Leaves the bound framebuffer to the caller
+ * (call it before binding the scene's). False when there is no layer (no hair, or hair hidden). */
+bool render_hair_layer_update(render_hair *h, const render_frame *f);
+/* The layer's uniforms of mesh.frag on prog (in use) and its texture on unit; present false: none. */
+void render_hair_layer_bind(const render_hair *h, GLuint prog, int unit, bool present);
 
 /* Default hair fields of a frame (called by render_frame_defaults). */
 void render_hair_frame_defaults(render_frame *f);

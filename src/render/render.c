@@ -27,7 +27,8 @@
 
 enum {
     UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS,
-    UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2, UNIT_SCAR
+    UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2, UNIT_SCAR,
+    UNIT_HAIR_LAYER
 };
 
 /* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
@@ -87,7 +88,7 @@ struct render_context {
 static const render_sampler_unit mesh_samplers[] = {
     {"u_shadow_map", UNIT_SHADOW}, {"u_coverage", UNIT_COVERAGE}, {"u_cells", UNIT_CELLS},
     {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {"u_looks", UNIT_LOOKS},
-    {"u_scar", UNIT_SCAR}, {NULL, 0},
+    {"u_scar", UNIT_SCAR}, {"u_hair_layer", UNIT_HAIR_LAYER}, {NULL, 0},
 };
 static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {NULL, 0}};
 static const render_sampler_unit sss_x_samplers[] = {
@@ -559,12 +560,14 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
     return st;
 }
 
-smp_status render_scene_set_hair(render_context *rc, const scalp_hair *hair, smp_error *err)
+smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair, smp_error *err)
 {
-    return render_hair_upload(rc->hair, hair, err);
+    return render_hair_upload(rc->hair, hair, head, err);
 }
 
-static void light_matrix(const render_context *rc, const render_frame *f, mat4 out)
+/* The key light's orthographic view of the head's bounds; *depth_per_mm: the shadow map's depth (0..1) per
+ * millimetre along the light. */
+static void light_matrix(const render_context *rc, const render_frame *f, mat4 out, float *depth_per_mm)
 {
     vec3 centre, half;
     for (int k = 0; k < 3; ++k) {
@@ -581,6 +584,7 @@ static void light_matrix(const render_context *rc, const render_frame *f, mat4 o
     glm_lookat(eye, centre, up, view);
     glm_ortho(-radius, radius, -radius, radius, 0.5f * radius, 3.5f * radius, proj);
     glm_mat4_mul(proj, view, out);
+    *depth_per_mm = 1.0f / (3.0f * radius);
 }
 
 /* One dot's look in the form of dots.glsl: the deposit that ageing/ says the dot is now, turned into density
@@ -760,7 +764,8 @@ static void sss_passes(render_context *rc, const render_frame *f)
 static void draw_scene(render_context *rc, const render_frame *f)
 {
     mat4 light_vp;
-    light_matrix(rc, f, light_vp);
+    float depth_per_mm;
+    light_matrix(rc, f, light_vp, &depth_per_mm);
 
     /* 1. Shadow depth. */
     int ss = rc->desc.shadow_map_size;
@@ -778,8 +783,9 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glDisable(GL_POLYGON_OFFSET_FILL);
     render_hair_draw_shadow(rc->hair, f, light_vp);
 
-    /* 2. Pigment coverage for the far path. */
+    /* 2. Pigment coverage for the far path, and the hair layer over the skin. */
     coverage_update(rc, f);
+    bool layer = render_hair_layer_update(rc->hair, f);
 
     /* 3. The head. */
     glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
@@ -826,6 +832,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glUniform1f(uloc(p, "u_film_ripple_slope"), f->film_ripple_slope);
     skin_uniforms_set(p, f);
     glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)ss);
+    glUniform1f(uloc(p, "u_shadow_depth_per_mm"), depth_per_mm);
     glUniform1i(uloc(p, "u_grid_size"), rc->grid_size);
     glUniform1i(uloc(p, "u_dot_count"), rc->dot_count);
     glUniform1f(uloc(p, "u_lod_near_mm"), LOD_NEAR_MM);
@@ -842,8 +849,8 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_LOOKS);
     glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
-    render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo,
-                     (const float[2]){f->hair_hidden ? 0.0f : f->stubble_height_mm, f->stubble_sigma_per_mm});
+    render_hair_layer_bind(rc->hair, p, UNIT_HAIR_LAYER, layer);
+    render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
     glActiveTexture(GL_TEXTURE0);
     /* Close to the scars their displaced patch takes over the head's skin where it is indented. */
     bool patch = render_scar_patch_select(&rc->scar, f->view, f->proj, f->height) > 0;
@@ -991,6 +998,7 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->look_updates = rc->look_updates;
     out->max_reach_mm = rc->max_reach_mm;
     out->hair_uploads = render_hair_upload_count(rc->hair);
+    out->hair_layer_splats = render_hair_layer_splat_count(rc->hair);
     out->scar_patch_triangles = rc->scar.patch_triangles;
     out->scar_patch_chunks_drawn = rc->scar_patch_drawn ? rc->scar.draw_count : 0;
     out->scar_patch_drawn = rc->scar_patch_drawn;

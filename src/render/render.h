@@ -80,9 +80,6 @@ typedef struct render_frame {
     float hair_dermal_depth_mm[3];   /* 1/e depth of that contrast per linear RGB channel */
     float hair_dermal_blur;          /* blur sigma (mm) per mm of depth */
     bool hair_hidden;                /* draw no hair this frame */
-    /* The stubble as a layer that shadows a hairless scar floor under low light (shaders/scar.glsl): its
-     * height above the skin and its optical depth per mm of a ray (render_hair_stubble_layer); 0: none. */
-    float stubble_height_mm, stubble_sigma_per_mm;
     float years;                     /* years since the first session: shafts lost by then are not drawn,
                                       * those grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey),
                                       * per frame, without uploading the hair again */
@@ -100,8 +97,9 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
  * Call after render_scene_set with the same head. Fails with SMP_ERR_NOMEM or SMP_ERR_GL. */
 smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
                                   smp_error *err);
-/* Uploads the stubble (NULL or empty: none); keeps no pointer to it. */
-smp_status render_scene_set_hair(render_context *rc, const scalp_hair *hair, smp_error *err);
+/* Uploads the hair (NULL or empty: none) and its layer over head's chart (scalp/hair_layer.h), which shades
+ * the skin beneath it; keeps no pointer to either. Call after render_scene_set with the same head. */
+smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair, smp_error *err);
 
 /* Neutral defaults for everything but the camera. */
 void render_frame_defaults(render_frame *frame);
@@ -133,6 +131,8 @@ typedef struct render_stats {
     int look_updates;       /* how often the dots' looks were recomputed from the optics table */
     float max_reach_mm;     /* the widest dot's reach (3 sigma of its widest term) */
     int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */
+    int hair_layer_splats;  /* how often the hair's layer was splatted into its chart texture: when the hairs
+                             * lost by the frame's year change, never for a camera or light change */
     int scar_patch_triangles;   /* the scars' displaced patch (render/scar_internal.h) */
     bool scar_patch_drawn;      /* whether the last frame drew it (the camera was close to the scars) */
     int scar_patch_chunks_drawn;/* how many of its chunks (those in view and close enough) */

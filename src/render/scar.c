@@ -428,8 +428,7 @@ void render_scar_patch_draw(const render_scar *rs)
     glBindVertexArray(0);
 }
 
-void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3],
-                      const float stubble[2])
+void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3])
 {
     glActiveTexture(GL_TEXTURE0 + (GLenum)unit);
     glBindTexture(GL_TEXTURE_2D, rs->tex);
@@ -444,8 +443,6 @@ void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float 
     glUniform1f(glGetUniformLocation(prog, "u_scar_roughness_scale"), SCALP_SCAR_ROUGHNESS_SCALE);
     glUniform1f(glGetUniformLocation(prog, "u_scar_top_mm"), rs->top_mm);
     glUniform1f(glGetUniformLocation(prog, "u_scar_range_mm"), rs->range_mm);
-    glUniform1f(glGetUniformLocation(prog, "u_stubble_height_mm"), stubble[0]);
-    glUniform1f(glGetUniformLocation(prog, "u_stubble_sigma_per_mm"), stubble[1]);
 }
 
 void render_scar_release(render_scar *rs)

@@ -99,9 +99,7 @@ int render_scar_patch_select(render_scar *rs, const float view[4][4], const floa
 /* Draws the selected chunks with the program in use (mesh.vert's attributes). */
 void render_scar_patch_draw(const render_scar *rs);
 /* Binds the texture to unit and sets scar.glsl's uniforms on prog (in use) for skin of albedo skin_rgb. */
-/* stubble: the stubble layer's height (mm) and optical depth per mm (render_frame.stubble_*). */
-void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3],
-                      const float stubble[2]);
+void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3]);
 void render_scar_release(render_scar *rs); /* deletes the texture; safe twice */
 
 #endif

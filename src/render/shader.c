@@ -52,13 +52,14 @@ static void log_to_one_line(char *log)
         if (*c == '\n') *c = ' ';
 }
 
-/* Files included after dots.glsl into one shader file (besides include_dots): scar.glsl and skin.glsl (the
- * skin's micro-surface and the value noise the water film shares) into the mesh fragment shader. */
+/* Files included after dots.glsl into one shader file (besides include_dots): hair_layer.glsl (the hair
+ * layer over the skin, which scar.glsl marches through), scar.glsl and skin.glsl (the skin's micro-surface
+ * and the value noise the water film shares) into the mesh fragment shader. */
 static const struct {
     const char *file;
-    const char *includes[3];
+    const char *includes[4];
 } file_includes[] = {
-    {"mesh.frag", {"scar.glsl", "skin.glsl", NULL}},
+    {"mesh.frag", {"hair_layer.glsl", "scar.glsl", "skin.glsl", NULL}},
 };
 
 static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bool from_disk, smp_error *err)

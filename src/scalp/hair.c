@@ -574,21 +574,3 @@ void scalp_hair_destroy(scalp_hair *hair)
     memset(hair, 0, sizeof *hair);
 }
 
-void scalp_hair_stubble_layer(const scalp_hair *hair, double *height_mm, double *sigma_per_mm)
-{
-    *height_mm = *sigma_per_mm = 0.0;
-    if (!hair || hair->count <= 0 || !(hair->haired_area_cm2 > 0.0)) return;
-    if (hair->strand_points > 0) {
-        *height_mm = hair->layer_height_mm;
-        *sigma_per_mm = hair->layer_sigma_per_mm;
-        return;
-    }
-    double h = 0.0, d = 0.0;
-    for (int i = 0; i < hair->count; ++i) {
-        const scalp_hair_shaft *s = &hair->shafts[i];
-        h += s->length_mm * sin(s->exit_angle_deg * SMP_PI / 180.0);
-        d += s->diameter_mm;
-    }
-    *height_mm = h / hair->count;
-    *sigma_per_mm = hair->count / (hair->haired_area_cm2 * 100.0) * (d / hair->count);
-}

@@ -82,8 +82,6 @@ typedef struct scalp_hair {
      * shaped and for stubble, which stands straight along its direction. */
     int strand_points;         /* points per shaft, root to tip */
     float *strand_mm;          /* owned: count x strand_points x 3, head frame */
-    double layer_height_mm;    /* lying hair: the layer's mean height above the skin (scalp_hair_stubble_layer) */
-    double layer_sigma_per_mm; /* and its optical depth per mm of a ray through it */
 } scalp_hair;
 
 /* Defaults (the numbers above) with the patient's length and grey fraction. */
@@ -110,13 +108,6 @@ static inline bool scalp_hair_shaft_is_grey(const scalp_hair_shaft *s, double ye
 {
     return s->pigment <= 0.0f || (double)s->grey_year <= years;
 }
-
-/* The hair as a layer, for the shadow it casts on a hairless scar floor under low light: its mean height
- * above the skin and its optical depth per mm of a ray through it. Standing stubble: visible length x sine
- * of the exit angle, averaged over the shafts, and shafts per mm² of haired scalp x mean shaft width. Lying
- * hair (shaped, strand_points > 0): the layer scalp_hair_shape measured on the centrelines (its real
- * height). Zeros without hair. */
-void scalp_hair_stubble_layer(const scalp_hair *hair, double *height_mm, double *sigma_per_mm);
 
 /* Mean hairs per follicular unit of params. */
 double scalp_hair_mean_per_unit(const scalp_hair_params *params);

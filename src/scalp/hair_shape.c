@@ -487,7 +487,6 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
     free(hair->strand_mm);
     hair->strand_mm = NULL;
     hair->strand_points = 0;
-    hair->layer_height_mm = hair->layer_sigma_per_mm = 0.0;
     const double L_plan = hair->params.length_mm;
     const int n = scalp_hair_strand_point_count(&P, L_plan);
     if (n == 0 || hair->count == 0) return SMP_OK;
@@ -513,7 +512,6 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
     const double mean_d = hair->params.diameter_mm;
     const double hairs_per_mm2 = hair->params.unit_density_per_cm2 / 100.0 * scalp_hair_mean_per_unit(&hair->params);
     const double full_volume_mm = hairs_per_mm2 * SMP_PI * mean_d * mean_d / 4.0 * L_plan;
-    double sum_height = 0.0, sum_cross = 0.0;
     smp_rng rng;
     int first = 0;
     for (int i = 0; i < hair->count; ++i) {
@@ -538,9 +536,7 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
         for (int k = 0; k < 3; ++k) hm.root[k] = sh->root_mm[k], hm.dir[k] = sh->direction[k];
         lying_flow(&pt, head, sh, hm.flow);
         memcpy(flows + 3 * i, hm.flow, sizeof hm.flow);
-        double lying_mm = march(&sup, &hm, n, pts + 3 * (size_t)n * (size_t)i);
-        sum_height += hm.lie_height_mm;
-        sum_cross += sh->diameter_mm * lying_mm;
+        march(&sup, &hm, n, pts + 3 * (size_t)n * (size_t)i);
     }
     /* Clumps: each hair is drawn towards the first hair of the nearest seed unit within reach whose lying
      * direction agrees with its own (never across a parting or the whorl), more and more towards the tip. */
@@ -604,12 +600,6 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
     }
     hair->strand_points = n;
     hair->strand_mm = pts;
-    hair->layer_height_mm = sum_height / hair->count;
-    /* A ray through the layer crosses lying fibres: their projected area per volume, fibres in random
-     * directions in the layer's plane (mean |sin| 2 / pi), over its height. */
-    double area_mm2 = hair->haired_area_cm2 * 100.0;
-    hair->layer_sigma_per_mm =
-        area_mm2 > 0.0 && hair->layer_height_mm > 0.0 ? sum_cross * (2.0 / SMP_PI) / (area_mm2 * hair->layer_height_mm) : 0.0;
     free(flows);
     free(unit_first);
     free(is_seed);

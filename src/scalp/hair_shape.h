@@ -59,8 +59,8 @@ double scalp_hair_gravity_length_mm(const scalp_hair_shape_params *params, doubl
 int scalp_hair_strand_point_count(const scalp_hair_shape_params *params, double length_mm);
 
 /* Shapes every shaft of hair (built by scalp_hair_create on head for pl): fills hair->strand_points,
- * hair->strand_mm (owned by hair, freed by scalp_hair_destroy) and hair->layer_height_mm /
- * layer_sigma_per_mm; stubble that stands gets no strands (strand_points 0). Replaces an earlier shape.
+ * hair->strand_mm (owned by hair, freed by scalp_hair_destroy); stubble that stands gets no strands
+ * (strand_points 0). Replaces an earlier shape.
  * params NULL: defaults. SMP_ERR_INPUT for parameters out of range, SMP_ERR_NOMEM. */
 smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan *pl,
                             const scalp_hair_shape_params *params, smp_error *err);

@@ -80,11 +80,14 @@ static void relief_should_show_under_grazing_light_not_under_flat(void **state)
     if (app_visibility_compare(rc, &deep, &flat, 0, 8.0, &params, grazing, NULL, &err) != SMP_OK ||
         app_visibility_compare(rc, &deep, &flat, 0, 90.0, &params, frontal, NULL, &err) != SMP_OK)
         fail_msg("%s", err.message);
-    print_message("relief of a 0.6 mm FUT under 1 mm stubble, 0.3 m: dE00 %.2f grazing (8 deg), %.2f from "
-                  "the viewer's side\n",
-                  grazing[0], frontal[0]);
-    assert_true(grazing[0] > 1.5 * frontal[0]); /* measured 21.8 against 10.6 */
-    assert_true(grazing[0] > ANALYSIS_JND_DELTA_E00);
+    print_message("relief of a 0.6 mm FUT under 1 mm stubble: dE00 %.2f / %.2f / %.2f grazing (8 deg), %.2f / %.2f / "
+                  "%.2f from the viewer's side, at 0.3 / 1 / 2 m\n",
+                  grazing[0], grazing[1], grazing[2], frontal[0], frontal[1], frontal[2]);
+    /* Measured 18.0 / 16.7 / 11.8 against 12.5 / 10.1 / 8.6. From the viewer's side the difference is the
+     * highlight: the level scar's smooth tissue mirrors the light straight back over its width, the trough's
+     * curved floor over a narrow line. */
+    for (int d = 0; d < APP_VIS_DISTANCES; ++d) assert_true(grazing[d] > 1.3 * frontal[d]);
+    assert_true(grazing[2] > ANALYSIS_JND_DELTA_E00);
     test_gl_close(gl, rc);
 }
 
@@ -124,10 +127,11 @@ static void camouflage_should_leave_the_relief_visible_under_grazing_light(void 
  * edge stops at the bare scar, shows it. The line measure (app_vis_scar.line_delta_e): each image averaged along
  * the line before the S-CIELAB difference, so what counts is the line's own contrast, which the eye sums along
  * its length, and not the strands lying over the scar, which differ from the scar-free head's at random. The
- * FUT camouflage example's line (2.5 mm), without SMP, light grazing the scar (10 degrees above the skin, where
- * the step shows most) and high (60). Clinics say 10-15 mm hides a FUT line; this hair model needs more (at 1 m:
- * 15 mm still 4.2 and 9.4, 25 mm 1.3 and 1.4, 40 mm 0.3 and 0.5): through the gaps of its lying layer (about a
- * tenth of the scalp at 15 mm) the pale band still shows. What is asserted is what the model does. */
+ * FUT camouflage example's line (2.5 mm), without SMP, light grazing the scar (10 degrees above the skin: an
+ * overhead lamp, on the occiput) and high (60: light from behind). Under the hair's layer (scalp/hair_layer.h)
+ * the skin is in its shade; 15 mm hides the line from the lamp above (0.7 at 1 m), not from the light behind,
+ * where the pale band still shows through the gaps over it, fewer since no hair rises from the scar (4.8); 25 mm
+ * hides it from both (0.2 and 0.7). */
 static void lying_hair_should_hide_a_fut_line_from_1_m(void **state)
 {
     (void)state;
@@ -142,9 +146,9 @@ static void lying_hair_should_hide_a_fut_line_from_1_m(void **state)
              getenv("SMP_ASSET_DIR") ? getenv("SMP_ASSET_DIR") : "assets");
     if (plan_load(&scar, path, NULL, 0, NULL, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
     scar.session_count = scar.touch_up_count = 0;
-    app_vis_params params = {.field_mm = 40.0, .px_per_deg = 40.0};
+    app_vis_params params = {.field_mm = 40.0, .px_per_deg = 30.0};
     enum { LENGTHS = 3 };
-    const double lengths[LENGTHS] = {3.0, 15.0, 40.0}, angles[2] = {10.0, 60.0};
+    const double lengths[LENGTHS] = {3.0, 15.0, 25.0}, angles[2] = {10.0, 60.0};
     double de[LENGTHS][2][APP_VIS_DISTANCES], line[LENGTHS][2][APP_VIS_DISTANCES];
     for (int l = 0; l < LENGTHS; ++l)
         for (int a = 0; a < 2; ++a) {
@@ -160,10 +164,11 @@ static void lying_hair_should_hide_a_fut_line_from_1_m(void **state)
                           de[l][a][1], de[l][a][2], ANALYSIS_JND_DELTA_E00);
         }
     for (int a = 0; a < 2; ++a) {
-        assert_true(line[0][a][1] > ANALYSIS_JND_DELTA_E00); /* 3 mm: the line shows from 1 m */
-        assert_true(line[1][a][1] < 0.7 * line[0][a][1]);   /* 15 mm: much less */
-        assert_true(line[2][a][1] < ANALYSIS_JND_DELTA_E00); /* 40 mm: not at all */
+        assert_true(line[0][a][1] > 3.0 * ANALYSIS_JND_DELTA_E00); /* 3 mm: the line shows from 1 m */
+        assert_true(line[1][a][1] < 0.6 * line[0][a][1]);         /* 15 mm: much less */
+        assert_true(line[2][a][1] < ANALYSIS_JND_DELTA_E00);       /* 25 mm: not at all */
     }
+    assert_true(line[1][0][1] < ANALYSIS_JND_DELTA_E00); /* 15 mm, the lamp above: not at all */
     test_gl_close(gl, rc);
 }
 

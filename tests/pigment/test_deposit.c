@@ -50,10 +50,10 @@ static void deposit_diameter_should_follow_the_needle_when_dot_diameter_is_null(
         assert_near(pigment_deposit_diameter_mm(&p), pigment_needle_footprint_mm(&p) * PIGMENT_WOUND_SPREAD,
                     0);
     }
-    /* The built-in default: a 1RL of #10 pins, 0.30 mm. */
+    /* The built-in default: a 1RL of #12 pins, 0.35 mm. */
     plan d;
     plan_init_default(&d);
-    assert_near(pigment_deposit_diameter_mm(&d.pigment), 0.30 * PIGMENT_WOUND_SPREAD, 1e-15);
+    assert_near(pigment_deposit_diameter_mm(&d.pigment), 0.35 * PIGMENT_WOUND_SPREAD, 1e-15);
 }
 
 static void deposit_diameter_should_equal_dot_diameter_when_it_is_given(void **state)

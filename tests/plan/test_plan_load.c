@@ -170,7 +170,7 @@ static void set_should_override_numbers_strings_lists_indices_and_objects(void *
     expect_ok(NULL, sets, (int)(sizeof sets / sizeof sets[0]), &p);
     assert_near(p.pigment.depth_mm, 1.5, 0);
     assert_near(p.pigment.shade, 0.2, 0);
-    assert_near(p.pigment.pin_diameter_mm, 0.3, 0);
+    assert_near(p.pigment.pin_diameter_mm, 0.35, 0);
     assert_int_equal(p.patient.pattern, PLAN_PATTERN_NORWOOD_3V);
     assert_int_equal(p.hairline.style, PLAN_HAIRLINE_LINEAR);
     assert_near(p.sessions[1].shade, 0.9, 0);
@@ -408,7 +408,7 @@ static void an_old_plan_with_a_dot_diameter_should_keep_loading(void **state)
               NULL, 0, &p);
     assert_near(p.pigment.dot_diameter_mm, 0.15, 0);
     assert_int_equal(p.pigment.needle, PLAN_NEEDLE_1RL);
-    assert_near(p.pigment.pin_diameter_mm, 0.3, 0);
+    assert_near(p.pigment.pin_diameter_mm, 0.35, 0); /* the built-in gauge */
 }
 
 static void set_should_change_needle_pin_diameter_deposit_width_and_ink_quality(void **state)

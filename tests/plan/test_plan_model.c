@@ -53,7 +53,7 @@ static void default_plan_should_be_the_example_of_design_md(void **state)
      * default leaves it null (stored as 0) so that the needle below decides it. */
     assert_near(p.pigment.dot_diameter_mm, 0, 0);
     assert_int_equal(p.pigment.needle, PLAN_NEEDLE_1RL);
-    assert_near(p.pigment.pin_diameter_mm, 0.30, 0);
+    assert_near(p.pigment.pin_diameter_mm, 0.35, 0);
     assert_int_equal(p.session_count, 3);
     const double days[] = {0, 14, 35}, densities[] = {30, 40, 30}, shades[] = {0.6, 0.75, 0.8};
     for (int i = 0; i < 3; ++i) {

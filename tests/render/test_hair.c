@@ -28,7 +28,7 @@ static int setup_all(void **state)
     app_options_parse(&f->opts, 0, NULL, 0, "", &err);
     if (app_scene_create(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
         render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK ||
-        render_scene_set_hair(f->rc, &f->scene.hair, &err) != SMP_OK) {
+        render_scene_set_hair(f->rc, &f->scene.head, &f->scene.hair, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
         return -1;
     }
@@ -167,7 +167,7 @@ static double side_luma_with(fixture *f, const scalp_hair_params *params)
     smp_error err = {0};
     scalp_hair hair;
     if (scalp_hair_create(&hair, &f->scene.head, &f->scene.plan, params, &err) != SMP_OK ||
-        render_scene_set_hair(f->rc, &hair, &err) != SMP_OK)
+        render_scene_set_hair(f->rc, &f->scene.head, &hair, &err) != SMP_OK)
         fail_msg("%s", err.message);
     scalp_hair_destroy(&hair);
     float side[3], top[3];
@@ -191,7 +191,7 @@ static void longer_and_darker_hair_should_darken_more(void **state)
     p.grey_fraction = 1.0;
     double grey_l = side_luma_with(f, &p);
     smp_error err = {0};
-    assert_int_equal(render_scene_set_hair(f->rc, &f->scene.hair, &err), SMP_OK);
+    assert_int_equal(render_scene_set_hair(f->rc, &f->scene.head, &f->scene.hair, &err), SMP_OK);
     print_message("side luma: 0.5 mm %.1f, 3 mm %.1f, 0.5 mm grey %.1f\n", short_l, long_l, grey_l);
     assert_true(long_l < short_l - 3.0);
     assert_true(grey_l > short_l + 3.0);

@@ -181,7 +181,9 @@ static void greying_should_make_the_stubble_lighter_and_less_saturated(void **st
     app_scene_destroy(&s);
 }
 
-/* The frame's years follow the scene's days, and moving them costs no upload of the hair. */
+/* The frame's years follow the scene's days, and moving them costs no upload of the hair. The hair's layer
+ * over the skin (scalp/hair_layer.h) is splatted again only when the hairs lost by then change: moving the
+ * camera or staying at a year does not. */
 static void scrubbing_time_should_not_upload_the_hair_again(void **state)
 {
     fixture *f = *state;
@@ -194,17 +196,32 @@ static void scrubbing_time_should_not_upload_the_hair_again(void **state)
     app_camera cam = app_scene_view_camera(&s, APP_VIEW_LEFT, 0.0, (double)W / H);
     app_light light = app_scene_light("office", NULL);
     uint8_t *rgba = malloc((size_t)W * H * 4);
+    int splats[4];
     for (int year = 0; year <= 12; year += 4) {
         render_frame frame;
         app_scene_frame(&s, &cam, &light, year * 365.25, W, H, &frame);
         assert_near(frame.years, year, 1e-5);
         smp_error err = {0};
         if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+        render_stats mid;
+        render_stats_get(f->rc, &mid);
+        splats[year / 4] = mid.hair_layer_splats;
     }
+    /* The same year from another side: nothing to splat. */
+    render_frame frame;
+    cam = app_scene_view_camera(&s, APP_VIEW_RIGHT, 0.0, (double)W / H);
+    app_scene_frame(&s, &cam, &light, 12 * 365.25, W, H, &frame);
+    smp_error err = {0};
+    if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     free(rgba);
     render_stats_get(f->rc, &after);
     assert_true(before.hair_uploads >= 1);
     assert_int_equal(after.hair_uploads, before.hair_uploads);
+    print_message("layer splats after years 0, 4, 8, 12: %d %d %d %d, then from the other side %d\n", splats[0],
+                  splats[1], splats[2], splats[3], after.hair_layer_splats);
+    /* A Norwood 7 takes hair in every 4-year step here. */
+    for (int k = 1; k < 4; ++k) assert_int_equal(splats[k], splats[k - 1] + 1);
+    assert_int_equal(after.hair_layer_splats, splats[3]);
     app_scene_destroy(&s);
 }
 

@@ -116,8 +116,8 @@ static void hair_of_30_mm_should_lie_within_a_few_mm_of_the_scalp(void **state)
     qsort(heights, (size_t)hair.count, sizeof *heights, cmp_float);
     double med = heights[hair.count / 2], p90 = heights[(int)(0.9 * hair.count)];
     print_message("30 mm hair, %d hairs, %d points each: tip height above the scalp median %.2f mm, 90th "
-                  "percentile %.2f mm, %d over 10 mm; layer %.2f mm, sigma %.3f /mm; centreline length off by at most %.2f %%\n",
-                  hair.count, n, med, p90, above, hair.layer_height_mm, hair.layer_sigma_per_mm, 100.0 * worst_length);
+                  "percentile %.2f mm, %d over 10 mm; centreline length off by at most %.2f %%\n",
+                  hair.count, n, med, p90, above, 100.0 * worst_length);
     /* Standing straight, a 30 mm hair's tip would be 30 sin(angle), 6-27 mm above the skin. */
     assert_true(med < 4.0);
     assert_true(p90 < 8.0);
