@@ -4,7 +4,8 @@
 # at 0.3, 0.5, 0.8 and 1.5 mm needles and with tattoo ink; the depth series of 60 mm close-ups; the example
 # plans, the timeline; every light preset, and a FUT scar under the wet preset in flat, oblique and grazing light;
 # the forms a scar heals in;
-# a plan that ignores further hair loss beside one that planned for it.
+# a plan that ignores further hair loss beside one that planned for it; both default heads at four hair lengths,
+# and thinning hair with and without SMP.
 # Usage: bash scripts/docs-images.sh [path/to/smpsim]   (default build/smpsim; run scripts/build.sh first)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -98,6 +99,24 @@ for tf in false true; do
             --set progression.norwood=7 --set progression.treat_future_area=$tf "${when[@]}" \
             -o "$out/progression-$name-y$y.png"
     done
+done
+# Both default heads (patient.sex) with a full head of hair (Norwood 1 / Ludwig I, no SMP) shaved with a blade,
+# at 3 mm (a #1 guard), 30 mm and 100 mm, from the front, three-quarter and top; and thinning hair (the Norwood
+# 3V and Ludwig II example plans) from the top, without SMP and with it.
+for sex in male female; do
+    pattern=(--set 'patient.norwood="1"'); [ $sex = female ] && pattern=(--set 'patient.ludwig="I"')
+    for len in 0 3 30 100; do
+        for view in front three-quarter top; do
+            "$smpsim" render --width 400 --height 300 --set "patient.sex=\"$sex\"" "${pattern[@]}" \
+                --set patient.hair_length_mm=$len --set 'sessions=[]' --set 'touch_ups=[]' --set 'scars=[]' \
+                --view $view -o "$out/head-$sex-$len-mm-$view.png"
+        done
+    done
+done
+for plan in norwood3v-density-under-3mm-hair ludwig2-woman; do
+    "$smpsim" render --width 400 --height 300 --plan "$plans/$plan.json" --set 'sessions=[]' --view top \
+        -o "$out/thinning-$plan-without.png"
+    "$smpsim" render --width 400 --height 300 --plan "$plans/$plan.json" --view top -o "$out/thinning-$plan-with.png"
 done
 # Scar visibility of the built-in plan (a plot per scar and the JSON; a few minutes without a GPU).
 "$smpsim" visibility -o "$out/visibility.png" >"$out/visibility.json"
