@@ -4,7 +4,6 @@
 #include "app/common.h"
 
 #include <cjson/cJSON.h>
-#include <epoxy/gl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,13 +102,15 @@ static int bench_placement(int argc, char **argv, int runs)
 int app_cmd_bench(int argc, char **argv)
 {
     /* --placement and --runs belong to this command only: taken out before the shared options are read. */
-    bool placement = false, scrub = false;
+    bool placement = false, scrub = false, profile = false;
     int runs = 5, kept = 0;
     for (int i = 0; i < argc; ++i) {
         if (strcmp(argv[i], "--placement") == 0) {
             placement = true;
         } else if (strcmp(argv[i], "--scrub") == 0) {
             scrub = true;
+        } else if (strcmp(argv[i], "--profile") == 0) {
+            profile = true;
         } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
             runs = atoi(argv[++i]);
             if (runs < 1 || runs > 1000) {
@@ -127,13 +128,16 @@ int app_cmd_bench(int argc, char **argv)
     smp_error err = {0};
     if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
     if (opts.help) {
-        printf("usage: smpsim bench [options] [--frames N] [--scrub]\n       smpsim bench --placement [--runs N] "
-               "[options]\n\n"
+        printf("usage: smpsim bench [options] [--frames N] [--scrub] [--profile]\n       smpsim bench --placement "
+               "[--runs N] [options]\n\n"
                "Renders N frames (default 120) of a full camera orbit around the head offscreen\nat --width x "
                "--height (default 1280x720) and prints JSON timings. With --scrub the camera\nstays and each frame "
                "moves the time instead, from day 0 to 20 years (the timeline\nslider). With --placement, times the "
                "dot placement of the plan N times (default 5;\nno rendering), without and, for a plan with scars, with them "
-               "(\"with_scars\").\n\n%s",
+               "(\"with_scars\").\nWith --profile, every pass is finished and timed (\"passes_ms_median\": shadow, "
+               "textures,\nhead, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass of a "
+               "constant\ncolour at the same size, timed in the same run: frame / trivial is comparable across\n"
+               "machines.\n\n%s",
                app_options_usage);
         return 0;
     }
@@ -142,7 +146,7 @@ int app_cmd_bench(int argc, char **argv)
     if (app_scene_create(&scene, &opts, app_warn, &err) != SMP_OK) return app_fail("bench", &err);
     double t_scene = now_s() - t0;
     app_headless h;
-    if (app_headless_create(&h, &scene, &err) != SMP_OK) {
+    if (app_headless_create_profiled(&h, &scene, profile, &err) != SMP_OK) {
         app_scene_destroy(&scene);
         return app_fail("bench", &err);
     }
@@ -150,9 +154,10 @@ int app_cmd_bench(int argc, char **argv)
     app_camera base = app_scene_view_camera(&scene, opts.view, opts.distance_m, (double)opts.width / opts.height);
     app_light light = app_scene_light(opts.light_preset, &opts);
     double *ms = malloc(sizeof *ms * (size_t)opts.frames);
+    double *pass_ms = malloc(sizeof *pass_ms * (size_t)opts.frames * RENDER_PASS_COUNT);
     uint8_t *pixels = malloc((size_t)opts.width * opts.height * 4);
     int status = 0;
-    if (!ms || !pixels) {
+    if (!ms || !pixels || !pass_ms) {
         smp_error_set(&err, SMP_ERR_NOMEM, "out of memory");
         status = app_fail("bench", &err);
         goto done;
@@ -184,13 +189,19 @@ int app_cmd_bench(int argc, char **argv)
             status = app_fail("bench", &err);
             goto done;
         }
-        glFinish(); /* time the GPU work, not just its submission */
+        render_finish(h.rc); /* time the GPU work, not just its submission */
         ms[i] = (now_s() - s) * 1000.0;
         total += ms[i];
         render_stats_get(h.rc, &stats);
         patch_frames += stats.scar_patch_drawn;
+        for (int k = 0; k < RENDER_PASS_COUNT; ++k) pass_ms[(size_t)k * opts.frames + i] = stats.pass_ms[k];
     }
     qsort(ms, (size_t)opts.frames, sizeof *ms, cmp_double);
+    double trivial = render_trivial_pass_ms(h.rc, opts.width, opts.height, 50, &err);
+    if (trivial < 0.0) {
+        status = app_fail("bench", &err);
+        goto done;
+    }
     render_stats_get(h.rc, &stats);
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "renderer", ui_gl_renderer_name());
@@ -210,12 +221,23 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(j, "scar_patch_frames", patch_frames);
     cJSON_AddNumberToObject(j, "scar_patch_chunks_last_frame", stats.scar_patch_chunks_drawn);
     cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
+    cJSON_AddNumberToObject(j, "trivial_pass_ms", trivial);
+    cJSON_AddNumberToObject(j, "ms_median_per_trivial_pass", ms[opts.frames / 2] / trivial);
+    if (profile) {
+        cJSON *passes = cJSON_AddObjectToObject(j, "passes_ms_median");
+        for (int k = 0; k < RENDER_PASS_COUNT; ++k) {
+            double *v = pass_ms + (size_t)k * opts.frames;
+            qsort(v, (size_t)opts.frames, sizeof *v, cmp_double);
+            cJSON_AddNumberToObject(passes, render_pass_name(k), v[opts.frames / 2]);
+        }
+    }
     char *text = cJSON_Print(j);
     if (text) printf("%s\n", text);
     free(text);
     cJSON_Delete(j);
 done:
     free(ms);
+    free(pass_ms);
     free(pixels);
     app_headless_destroy(&h);
     app_scene_destroy(&scene);

@@ -85,11 +85,17 @@ smp_status app_png_write(const char *path, const uint8_t *rgba, int width, int h
 
 smp_status app_headless_create(app_headless *h, const app_scene *scene, smp_error *err)
 {
+    return app_headless_create_profiled(h, scene, false, err);
+}
+
+smp_status app_headless_create_profiled(app_headless *h, const app_scene *scene, bool profile, smp_error *err)
+{
     memset(h, 0, sizeof *h);
     smp_status st = ui_gl_create(&h->gl, false, 64, 64, "smpsim", err);
     if (st != SMP_OK) return st;
     render_context_desc desc = {0};
     desc.shaders_from_disk = getenv("SMP_SHADERS_FROM_DISK") != NULL;
+    desc.profile = profile;
     st = render_context_create(&h->rc, &desc, err);
     if (st == SMP_OK && scene) st = app_scene_upload(h->rc, scene, err);
     if (st != SMP_OK) app_headless_destroy(h);

@@ -26,6 +26,8 @@ typedef struct app_headless {
     render_context *rc;
 } app_headless;
 smp_status app_headless_create(app_headless *h, const app_scene *scene, smp_error *err);
+/* The same, with every pass finished and timed (render_context_desc.profile): for smpsim bench --profile. */
+smp_status app_headless_create_profiled(app_headless *h, const app_scene *scene, bool profile, smp_error *err);
 /* Uploads everything the scene draws (head and dots, scars, hair) to the renderer, after any plan change. */
 smp_status app_scene_upload(render_context *rc, const app_scene *scene, smp_error *err);
 void app_headless_destroy(app_headless *h);

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define LOD_NEAR_MM 0.12f /* pixel-footprint sigma below which dots are evaluated analytically */
 #define LOD_FAR_MM 0.25f  /* ... above which the coverage texture alone is used */
@@ -38,6 +39,10 @@ enum { SCENE_TARGETS = 3 };
 
 struct render_context {
     render_context_desc desc;
+    /* profile (desc.profile): the last frame's pass times, and when the pass running now began */
+    float pass_ms[RENDER_PASS_COUNT];
+    double pass_start_s;
+    GLuint prog_trivial;
     GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y;
     GLuint empty_vao;
     /* head */
@@ -267,6 +272,7 @@ smp_status render_context_create(render_context **out, const render_context_desc
                                     err)) ||
         (st = render_program_create(&rc->prog_sss_y, "fullscreen.vert", "sss_y.frag", false, sss_y_samplers, disk,
                                     err)) ||
+        (st = render_program_create(&rc->prog_trivial, "fullscreen.vert", "trivial.frag", false, NULL, disk, err)) ||
         (st = render_hair_create(&rc->hair, disk, err))) {
         render_context_destroy(rc);
         return st;
@@ -338,8 +344,8 @@ void render_context_destroy(render_context *rc)
 {
     if (!rc) return;
     render_hair_destroy(rc->hair);
-    GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow,  rc->prog_splat,  rc->prog_tonemap,
-                      rc->prog_overlay, rc->prog_sss_x,   rc->prog_sss_y};
+    GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow, rc->prog_splat,  rc->prog_tonemap,
+                      rc->prog_overlay, rc->prog_sss_x,  rc->prog_sss_y, rc->prog_trivial};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
     GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
@@ -761,6 +767,38 @@ static void sss_passes(render_context *rc, const render_frame *f)
     glBindVertexArray(0);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+const char *render_pass_name(int pass)
+{
+    static const char *const names[RENDER_PASS_COUNT] = {"shadow", "textures", "head", "hair",
+                                                         "resolve", "sss",    "tonemap"};
+    return pass >= 0 && pass < RENDER_PASS_COUNT ? names[pass] : "?";
+}
+
+/* Profiling (desc.profile): a frame starts the clock, each pass's end stops it for that pass. */
+static void profile_start(render_context *rc)
+{
+    if (!rc->desc.profile) return;
+    memset(rc->pass_ms, 0, sizeof rc->pass_ms);
+    glFinish();
+    rc->pass_start_s = now_s();
+}
+
+static void profile_end(render_context *rc, int pass)
+{
+    if (!rc->desc.profile) return;
+    glFinish();
+    double t = now_s();
+    rc->pass_ms[pass] += (float)((t - rc->pass_start_s) * 1000.0);
+    rc->pass_start_s = t;
+}
+
 static void draw_scene(render_context *rc, const render_frame *f)
 {
     mat4 light_vp;
@@ -782,10 +820,12 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
     glDisable(GL_POLYGON_OFFSET_FILL);
     render_hair_draw_shadow(rc->hair, f, light_vp);
+    profile_end(rc, RENDER_PASS_SHADOW);
 
     /* 2. Pigment coverage for the far path, and the hair layer over the skin. */
     coverage_update(rc, f);
     bool layer = render_hair_layer_update(rc->hair, f);
+    profile_end(rc, RENDER_PASS_TEXTURES);
 
     /* 3. The head. */
     glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
@@ -865,8 +905,10 @@ static void draw_scene(render_context *rc, const render_frame *f)
         render_scar_patch_draw(&rc->scar);
     }
     glDisable(GL_CULL_FACE);
+    profile_end(rc, RENDER_PASS_HEAD);
     render_hair_draw(rc->hair, f, vp, light_vp, rc->shadow_tex, ss, UNIT_SHADOW);
     glDisable(GL_DEPTH_TEST);
+    profile_end(rc, RENDER_PASS_HAIR);
 
     /* 4. Resolve each target. */
     glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->msaa_fbo);
@@ -881,9 +923,11 @@ static void draw_scene(render_context *rc, const render_frame *f)
     static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
     glDrawBuffers(SCENE_TARGETS, all);
     glReadBuffer(GL_COLOR_ATTACHMENT0);
+    profile_end(rc, RENDER_PASS_RESOLVE);
 
     /* 5. Subsurface scattering of the irradiance (two separable passes), then the composite into HDR. */
     sss_passes(rc, f);
+    profile_end(rc, RENDER_PASS_SSS);
 }
 
 static void tonemap_to(render_context *rc, const render_frame *f, GLuint target)
@@ -922,8 +966,10 @@ smp_status render_frame_draw(render_context *rc, const render_frame *f, unsigned
 {
     smp_status st = frame_prepare(rc, f, err);
     if (st != SMP_OK) return st;
+    profile_start(rc);
     draw_scene(rc, f);
     tonemap_to(rc, f, target_fbo);
+    profile_end(rc, RENDER_PASS_TONEMAP);
     return gl_check("render_frame_draw", err);
 }
 
@@ -931,6 +977,7 @@ smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, ui
 {
     smp_status st = frame_prepare(rc, f, err);
     if (st != SMP_OK) return st;
+    profile_start(rc);
     draw_scene(rc, f);
     tonemap_to(rc, f, rc->ldr_fbo);
     glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->ldr_fbo);
@@ -948,6 +995,7 @@ smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, ui
         memcpy(b, tmp, row);
     }
     free(tmp);
+    profile_end(rc, RENDER_PASS_TONEMAP);
     return gl_check("render_frame_read_srgb8", err);
 }
 
@@ -1002,4 +1050,47 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->scar_patch_triangles = rc->scar.patch_triangles;
     out->scar_patch_chunks_drawn = rc->scar_patch_drawn ? rc->scar.draw_count : 0;
     out->scar_patch_drawn = rc->scar_patch_drawn;
+    memcpy(out->pass_ms, rc->pass_ms, sizeof out->pass_ms);
+}
+
+void render_finish(render_context *rc)
+{
+    (void)rc;
+    glFinish();
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double render_trivial_pass_ms(render_context *rc, int width, int height, int count, smp_error *err)
+{
+    if (count < 1 || count > 1000) count = 1000;
+    if (targets_ensure(rc, width, height, err) != SMP_OK) return -1.0;
+    double *ms = malloc(sizeof *ms * (size_t)count);
+    if (!ms) {
+        smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
+        return -1.0;
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->ldr_fbo);
+    glViewport(0, 0, width, height);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_BLEND);
+    glUseProgram(rc->prog_trivial);
+    glBindVertexArray(rc->empty_vao);
+    glFinish();
+    for (int i = 0; i < count; ++i) {
+        double t = now_s();
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+        glFinish();
+        ms[i] = (now_s() - t) * 1000.0;
+    }
+    glBindVertexArray(0);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    qsort(ms, (size_t)count, sizeof *ms, cmp_double);
+    double median = ms[count / 2];
+    free(ms);
+    return gl_check("render_trivial_pass_ms", err) == SMP_OK ? median : -1.0;
 }

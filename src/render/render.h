@@ -33,6 +33,7 @@ typedef struct render_context_desc {
     int coverage_size;      /* chart coverage texture texels; 0 = 2048 (about 4.5 texels per mm on the scalp) */
     int samples;            /* MSAA samples for the scene; 0 = 4, 1 = none */
     bool shaders_from_disk; /* read shaders/ from the source tree instead of the embedded copies */
+    bool profile;           /* finish and time every pass (render_stats.pass_ms): smpsim bench --profile */
 } render_context_desc;
 
 typedef struct render_frame {
@@ -123,6 +124,19 @@ smp_status render_overlay_draw(render_context *rc, const render_overlay *overlay
                                unsigned target_fbo, smp_error *err);
 
 /* Statistics for benchmarks and tests. */
+/* The passes of a frame, in order, as render_stats.pass_ms names them (render_pass_name). */
+enum {
+    RENDER_PASS_SHADOW,   /* the key light's depth map: head and hair */
+    RENDER_PASS_TEXTURES, /* the pigment's far-path density and the hair's layer, when they changed */
+    RENDER_PASS_HEAD,     /* the skin and its dots (and the scars' displaced patch) */
+    RENDER_PASS_HAIR,     /* the intradermal streaks and the hair above the skin */
+    RENDER_PASS_RESOLVE,  /* multisample resolve of the three scene targets */
+    RENDER_PASS_SSS,      /* subsurface scattering, two separable passes and the composite */
+    RENDER_PASS_TONEMAP,  /* to the display's sRGB (and the read-back, for render_frame_read_srgb8) */
+    RENDER_PASS_COUNT
+};
+const char *render_pass_name(int pass);
+
 typedef struct render_stats {
     int dot_count;
     int cell_entries;       /* dot references in the close-up grid */
@@ -136,7 +150,16 @@ typedef struct render_stats {
     int scar_patch_triangles;   /* the scars' displaced patch (render/scar_internal.h) */
     bool scar_patch_drawn;      /* whether the last frame drew it (the camera was close to the scars) */
     int scar_patch_chunks_drawn;/* how many of its chunks (those in view and close enough) */
+    float pass_ms[RENDER_PASS_COUNT]; /* with render_context_desc.profile: each pass of the last frame, wall ms
+                                       * from the end of the pass before (glFinish on both sides); else 0 */
 } render_stats;
 void render_stats_get(const render_context *rc, render_stats *out);
+
+/* Waits until every command given so far has run (glFinish): for timing a frame. */
+void render_finish(render_context *rc);
+
+/* The yardstick of frame times: `count` passes of a trivial full-screen shader (a constant colour) into a
+ * width x height target, each finished; returns the median wall milliseconds of one. */
+double render_trivial_pass_ms(render_context *rc, int width, int height, int count, smp_error *err);
 
 #endif

@@ -61,5 +61,23 @@ else
     echo "FAIL good render: exit $rc"; cat "$tmp/stderr"; fails=$((fails+1))
 fi
 
+# smpsim bench --profile: JSON with the frame times, the yardstick of one trivial pass and every pass's time.
+if "$smpsim" bench --frames 2 --width 160 --height 120 --profile >"$tmp/bench.json" 2>"$tmp/stderr" &&
+   python3 - "$tmp/bench.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("ms_median", "ms_p95", "trivial_pass_ms", "ms_median_per_trivial_pass", "scene_build_s", "renderer"):
+    assert k in d, k
+assert d["trivial_pass_ms"] > 0 and d["ms_median"] > d["trivial_pass_ms"]
+p = d["passes_ms_median"]
+assert set(p) == {"shadow", "textures", "head", "hair", "resolve", "sss", "tonemap"}, p
+assert all(v >= 0 for v in p.values()) and p["head"] > 0
+PY
+then
+    passes=$((passes+1))
+else
+    echo "FAIL bench --profile:"; cat "$tmp/bench.json" "$tmp/stderr"; fails=$((fails+1))
+fi
+
 echo "$passes passed, $fails failed"
 [ $fails -eq 0 ]
