@@ -11,11 +11,13 @@ uniform float u_hair_layer_lod;
 const float HAIR_LAYER_DIFFUSIVITY = 1.66;
 
 // (tau, the layer's top above the skin in mm) at chart point uv. The fibres spread from the skin to the top,
-// so the top is taken as twice their mean height.
+// so the top is taken as twice their mean height, and never below 0.05 mm. Where the filtered texture holds
+// almost nothing (tau under 1e-4, as at the edge of the hair) there is no layer: (0, 0), so that nothing
+// divides by a vanishing top.
 vec2 hair_layer_at(vec2 uv)
 {
     if (u_hair_layer_enabled == 0) return vec2(0.0);
     vec2 l = textureLod(u_hair_layer, uv, u_hair_layer_lod).rg;
-    float tau = max(l.r, 0.0);
-    return vec2(tau, tau > 1e-4 ? 2.0 * max(l.g, 0.0) / tau : 0.0);
+    if (!(l.r > 1e-4)) return vec2(0.0);
+    return vec2(l.r, max(2.0 * max(l.g, 0.0) / l.r, 0.05));
 }

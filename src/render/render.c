@@ -1053,6 +1053,25 @@ void render_stats_get(const render_context *rc, render_stats *out)
     memcpy(out->pass_ms, rc->pass_ms, sizeof out->pass_ms);
 }
 
+long render_last_frame_nonfinite(render_context *rc, smp_error *err)
+{
+    if (!rc->hdr_tex || rc->target_w <= 0 || rc->target_h <= 0) return 0;
+    size_t n = (size_t)rc->target_w * (size_t)rc->target_h * 4;
+    float *px = malloc(sizeof *px * n);
+    if (!px) {
+        smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
+        return -1;
+    }
+    glBindTexture(GL_TEXTURE_2D, rc->hdr_tex);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glGetTexImage(GL_TEXTURE_2D, 0, GL_RGBA, GL_FLOAT, px);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    long bad = 0;
+    for (size_t i = 0; i < n; ++i) bad += !isfinite(px[i]);
+    free(px);
+    return gl_check("render_last_frame_nonfinite", err) == SMP_OK ? bad : -1;
+}
+
 void render_finish(render_context *rc)
 {
     (void)rc;

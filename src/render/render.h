@@ -155,6 +155,11 @@ typedef struct render_stats {
 } render_stats;
 void render_stats_get(const render_context *rc, render_stats *out);
 
+/* How many values of the last frame's linear HDR image (before tone mapping) are not finite: a NaN or an
+ * infinity anywhere in the shading spreads through the subsurface blur into a block of the image. For tests;
+ * reads the image back. */
+long render_last_frame_nonfinite(render_context *rc, smp_error *err);
+
 /* Waits until every command given so far has run (glFinish): for timing a frame. */
 void render_finish(render_context *rc);
 

@@ -1,6 +1,8 @@
 /* The example plans of assets/plans: each loads, builds its scene and renders; and they show what they are
  * meant to show from a conversational distance: the helmet plan (too dark, too dense) reads darker than the
- * good full-scalp plan, which reads darker than the untreated scalp; the scar plans put dots on their scars.
+ * good full-scalp plan, which reads darker than the untreated scalp; the scar plans put dots on their scars;
+ * and no view of any of them holds a value that is not a number (which the subsurface blur spreads into a
+ * block of the image).
  * Headless through SDL's offscreen driver; no GL context: skipped (exit 77). */
 #include "test_util.h"
 
@@ -112,11 +114,42 @@ static void helmet_should_read_darker_than_good_practice_which_reads_darker_than
     app_scene_destroy(&untreated);
 }
 
+/* Every example plan, and the built-in plan on a Norwood 7 (stubble only at the fringe, FUE scars in it: where
+ * a NaN once came from an almost empty hair layer), from three-quarter at 1 m and close to its scars. */
+static void no_view_should_hold_a_value_that_is_not_a_number(void **state)
+{
+    fixture *f = *state;
+    for (size_t i = 0; i <= sizeof plan_files / sizeof plan_files[0]; ++i) {
+        bool norwood7 = i == sizeof plan_files / sizeof plan_files[0];
+        const char *file = norwood7 ? "default.json" : plan_files[i];
+        app_scene scene;
+        smp_error err = {0};
+        if (scene_of(&scene, file, norwood7 ? "patient.norwood=\"7\"" : NULL, &err) != SMP_OK ||
+            app_scene_upload(f->rc, &scene, &err) != SMP_OK)
+            fail_msg("%s: %s", file, err.message);
+        const app_view views[] = {APP_VIEW_THREE_QUARTER, APP_VIEW_CLOSEUP_SCAR};
+        for (int v = 0; v < 2; ++v) {
+            app_camera cam = app_scene_view_camera(&scene, views[v], v == 0 ? 1.0 : 0.0, (double)W / H);
+            app_light light = app_scene_light("daylight", NULL);
+            render_frame frame;
+            app_scene_frame(&scene, &cam, &light, app_scene_default_days(&scene), W, H, &frame);
+            uint8_t *rgba = malloc((size_t)W * H * 4);
+            if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+            free(rgba);
+            long bad = render_last_frame_nonfinite(f->rc, &err);
+            if (bad != 0) fail_msg("%s%s, %s: %ld values not finite", file, norwood7 ? " (Norwood 7)" : "",
+                                   v == 0 ? "three-quarter at 1 m" : "scar close-up", bad);
+        }
+        app_scene_destroy(&scene);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_example_plan_should_load_and_place_dots),
         cmocka_unit_test(helmet_should_read_darker_than_good_practice_which_reads_darker_than_untreated),
+        cmocka_unit_test(no_view_should_hold_a_value_that_is_not_a_number),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
