@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static const char bench_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
@@ -222,6 +223,9 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(j, "scar_patch_chunks_last_frame", stats.scar_patch_chunks_drawn);
     cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
     cJSON_AddNumberToObject(j, "trivial_pass_ms", trivial);
+    struct rusage usage;
+    if (getrusage(RUSAGE_SELF, &usage) == 0) /* ru_maxrss: kilobytes on Linux */
+        cJSON_AddNumberToObject(j, "peak_rss_mb", (double)usage.ru_maxrss / 1024.0);
     cJSON_AddNumberToObject(j, "ms_median_per_trivial_pass", ms[opts.frames / 2] / trivial);
     if (profile) {
         cJSON *passes = cJSON_AddObjectToObject(j, "passes_ms_median");

@@ -66,7 +66,8 @@ if "$smpsim" bench --frames 2 --width 160 --height 120 --profile >"$tmp/bench.js
    python3 - "$tmp/bench.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-for k in ("ms_median", "ms_p95", "trivial_pass_ms", "ms_median_per_trivial_pass", "scene_build_s", "renderer"):
+for k in ("ms_median", "ms_p95", "trivial_pass_ms", "ms_median_per_trivial_pass", "scene_build_s", "renderer",
+          "peak_rss_mb"):
     assert k in d, k
 assert d["trivial_pass_ms"] > 0 and d["ms_median"] > d["trivial_pass_ms"]
 p = d["passes_ms_median"]
