@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fails if a simulation module includes GL or SDL, prints, or exits; or if render/ includes SDL.
+# Fails if a simulation module includes GL or SDL, prints, or exits; if render/ includes SDL; or if anything
+# outside render/ includes GL or calls it (render/ owns every GL call: the UI and the commands ask it).
 src=${1:?usage: check_boundaries.sh SRC_DIR}
 fail=0
 for m in core plan scalp pigment ageing optics analysis; do
@@ -9,5 +10,9 @@ for m in core plan scalp pigment ageing optics analysis; do
 done
 hits=$(grep -nE '#include *[<"]SDL' "$src/render"/*.[ch] 2>/dev/null)
 if [ -n "$hits" ]; then echo "render/ must not include SDL:"; echo "$hits"; fail=1; fi
+for m in ui app; do
+    hits=$(grep -nE '#include *[<"](epoxy|GL/)|\bgl[A-Z][A-Za-z0-9]*\s*\(' "$src/$m"/*.[ch] 2>/dev/null)
+    if [ -n "$hits" ]; then echo "module $m must leave GL to render/:"; echo "$hits"; fail=1; fi
+done
 [ $fail -eq 0 ] && echo "module boundaries hold"
 exit $fail

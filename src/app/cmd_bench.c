@@ -205,7 +205,7 @@ int app_cmd_bench(int argc, char **argv)
     }
     render_stats_get(h.rc, &stats);
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "renderer", ui_gl_renderer_name());
+    cJSON_AddStringToObject(j, "renderer", render_renderer_name(h.rc));
     cJSON_AddNumberToObject(j, "width", opts.width);
     cJSON_AddNumberToObject(j, "height", opts.height);
     cJSON_AddStringToObject(j, "view", app_view_name(opts.view));

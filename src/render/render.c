@@ -1072,6 +1072,13 @@ long render_last_frame_nonfinite(render_context *rc, smp_error *err)
     return gl_check("render_last_frame_nonfinite", err) == SMP_OK ? bad : -1;
 }
 
+const char *render_renderer_name(const render_context *rc)
+{
+    (void)rc;
+    const GLubyte *s = glGetString(GL_RENDERER);
+    return s ? (const char *)s : "unknown";
+}
+
 void render_finish(render_context *rc)
 {
     (void)rc;

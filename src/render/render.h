@@ -160,6 +160,9 @@ void render_stats_get(const render_context *rc, render_stats *out);
  * reads the image back. */
 long render_last_frame_nonfinite(render_context *rc, smp_error *err);
 
+/* The GL renderer the context runs on (GL_RENDERER, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"). */
+const char *render_renderer_name(const render_context *rc);
+
 /* Waits until every command given so far has run (glFinish): for timing a frame. */
 void render_finish(render_context *rc);
 

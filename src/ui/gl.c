@@ -1,7 +1,6 @@
 #include "ui/ui.h"
 
 #include <SDL2/SDL.h>
-#include <epoxy/gl.h>
 #include <stdlib.h>
 
 struct ui_gl {
@@ -72,8 +71,3 @@ void *ui_gl_window(const ui_gl *gl)
     return gl->window;
 }
 
-const char *ui_gl_renderer_name(void)
-{
-    const GLubyte *s = glGetString(GL_RENDERER);
-    return s ? (const char *)s : "unknown";
-}

@@ -19,7 +19,6 @@ void ui_gl_destroy(ui_gl *gl); /* NULL is a no-op */
 void ui_gl_swap(ui_gl *gl);
 void ui_gl_drawable_size(const ui_gl *gl, int *width, int *height);
 void *ui_gl_window(const ui_gl *gl); /* the SDL_Window */
-const char *ui_gl_renderer_name(void); /* GL_RENDERER of the current context */
 
 /* Text: glyphs baked from the embedded DejaVu Sans with stb_truetype. */
 typedef struct ui_text ui_text;
