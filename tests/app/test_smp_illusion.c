@@ -19,8 +19,9 @@
 #define H 120
 #define SMP_ILLUSION_MAX_DE00 2.0     /* the targets */
 /* Since the stubble shades the skin beneath it (scalp/hair_layer.h) it reads 2 L* darker at the same warm hue,
- * and carbon's darkening is cooler (docs/optics-model.md 8.5): the built-in plan measures dE00 2.01, and no
- * shade of it comes closer than 2.00 (`smpsim match`). The target is met at its edge; this is the margin. */
+ * and carbon's darkening is cooler (docs/optics-model.md 8.5): the built-in plan measures dE00 2.01. Lighter
+ * shades come closer in dE00 (x 0.8: 1.81 in `smpsim match`'s view) but give less of the darkening; darker ones
+ * move away in hue. The two targets pull apart; this is the margin the first one is met within. */
 #define SMP_ILLUSION_HUE_MARGIN 0.05
 #define SMP_ILLUSION_MIN_CLOSURE 0.70
 #define HELMET_MIN_DE00 4.0           /* "clearly darker": twice the illusion's tolerance, and darker */
