@@ -4,6 +4,7 @@
 
 #include "gl_context.h"
 
+#include "app/common.h"
 #include "app/scene.h"
 #include "render/shader.h"
 #include "ui/ui.h"
@@ -201,6 +202,40 @@ static void far_view_tone_should_not_shimmer_when_the_camera_moves(void **state)
     for (int i = 1; i < 4; ++i) assert_near(means[i], means[0], 0.01 * means[0] + 0.5);
 }
 
+/* Issue 12: orbiting and moving the light rebuild nothing. With the whole scene uploaded (dots, scars, hair and
+ * its layer), frames from other sides under other lights at the same time recompute no dot looks, re-splat
+ * neither the density texture nor the hair's layer, and upload nothing. (Moving the time recomputes the looks:
+ * test_healing_look.) */
+static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
+{
+    fixture *f = *state;
+    smp_error err = {0};
+    if (app_scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    double healed = app_scene_default_days(&f->scene);
+    app_light light = app_scene_light("daylight", NULL);
+    image first = render_view(f, APP_VIEW_THREE_QUARTER, &light, healed, 160, 120);
+    free(first.rgba);
+    render_stats before, after;
+    render_stats_get(f->rc, &before);
+    const app_view views[] = {APP_VIEW_FRONT, APP_VIEW_BACK, APP_VIEW_TOP, APP_VIEW_CLOSEUP_SCAR};
+    for (int i = 0; i < 4; ++i) {
+        app_light l = app_scene_light(i % 2 ? "office" : "sun", NULL);
+        l.azimuth_deg += 40.0 * i;
+        image im = render_view(f, views[i], &l, healed, 160, 120);
+        free(im.rgba);
+    }
+    render_stats_get(f->rc, &after);
+    print_message("after 4 frames from other sides and lights: looks %d -> %d, density re-splats %d -> %d, layer "
+                  "splats %d -> %d, hair uploads %d -> %d\n",
+                  before.look_updates, after.look_updates, before.coverage_resplats, after.coverage_resplats,
+                  before.hair_layer_splats, after.hair_layer_splats, before.hair_uploads, after.hair_uploads);
+    assert_true(before.hair_layer_splats >= 1 && before.hair_uploads >= 1);
+    assert_int_equal(after.look_updates, before.look_updates);
+    assert_int_equal(after.coverage_resplats, before.coverage_resplats);
+    assert_int_equal(after.hair_layer_splats, before.hair_layer_splats);
+    assert_int_equal(after.hair_uploads, before.hair_uploads);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +245,7 @@ int main(void)
         cmocka_unit_test(dots_should_be_resolved_in_the_closeup),
         cmocka_unit_test(changing_the_light_should_change_the_image),
         cmocka_unit_test(far_view_tone_should_not_shimmer_when_the_camera_moves),
+        cmocka_unit_test(moving_the_camera_or_the_light_should_rebuild_nothing),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
