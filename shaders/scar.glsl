@@ -45,15 +45,6 @@ const int LAYER_MARCH_STEPS = 24;
 const float LAYER_MAX_MARCH_MM = 16.0;
 const float LAYER_MAX_TOP_MM = 4.0;   // the march looks for hair up to this height above the skin
 
-// Steps a march towards the light needs: two per texel of the height field at the level of detail it is read
-// at, over reach mm (at least `least`, at most `most`). Far away the field is read blurred, and finer steps
-// through it add nothing; close up a march takes every step it is allowed.
-int march_steps(vec2 st_per_mm, float reach, float lod, int least, int most)
-{
-    float texels = reach * length(st_per_mm * u_scar_size) / exp2(lod);
-    return clamp(int(ceil(2.0 * texels)), least, most);
-}
-
 scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
 {
     // Derivatives first, in uniform control flow.
@@ -104,11 +95,9 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
         vec3 dir = lt / lt_len;
         vec2 st_per_mm = vec2(dot(grad_u, dir), dot(grad_v, dir)) * u_scar_rect.zw;
         float reach = min((u_scar_top_mm - h0) / tan_el, SCAR_MAX_MARCH_MM);
-        int steps = march_steps(st_per_mm, reach, lod, 2, SCAR_MARCH_STEPS);
         float vis = 1.0;
         for (int i = 1; i <= SCAR_MARCH_STEPS; ++i) {
-            if (i > steps) break;
-            float t = reach * float(i) / float(steps);
+            float t = reach * float(i) / float(SCAR_MARCH_STEPS);
             float h = scar_height_mm(st + st_per_mm * t, lod);
             // Shadowed once the height field stands above the ray, with a soft edge that widens with
             // distance (the penumbra of a light about 1 degree across) plus 10 um so the edge is never a
@@ -129,10 +118,8 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
         vec2 st_per_mm = vec2(dot(grad_u, dir), dot(grad_v, dir)) * u_scar_rect.zw;
         float reach = min((LAYER_MAX_TOP_MM - h0) / tan_el, LAYER_MAX_MARCH_MM);
         // t runs along the skin; the ray covers sqrt(1 + tan^2) mm for each of its mm.
-        int steps = march_steps(st_per_mm, reach, lod, 4, LAYER_MARCH_STEPS);
-        float dt = reach / float(steps), depth = 0.0, ray_per_mm = sqrt(1.0 + tan_el * tan_el);
+        float dt = reach / float(LAYER_MARCH_STEPS), depth = 0.0, ray_per_mm = sqrt(1.0 + tan_el * tan_el);
         for (int i = 1; i <= LAYER_MARCH_STEPS; ++i) {
-            if (i > steps) break;
             float t = dt * (float(i) - 0.5);
             vec2 q_st = st + st_per_mm * t;
             vec2 layer = hair_layer_at(u_scar_rect.xy + q_st / u_scar_rect.zw);
