@@ -87,17 +87,16 @@ static int edge_cmp(const void *a, const void *b)
 
 /* Every edge shared by exactly two triangles that run it in opposite directions; outward orientation is
  * checked separately (positive volume, face normals along the field's normals). */
-static void assert_mesh_closed_and_oriented(const scalp_mesh *m)
+static void assert_triangles_closed_and_oriented(const scalp_mesh *m, const uint32_t *indices, int triangle_count)
 {
-    assert_in_range(m->triangle_count, 100000, 200000);
     /* Directed edges of a closed, consistently oriented mesh appear exactly once each, and each one's
      * reverse appears too: sort the directed edges and look up every reverse. */
-    size_t ne = 3 * (size_t)m->triangle_count;
+    size_t ne = 3 * (size_t)triangle_count;
     uint64_t *edges = malloc(ne * sizeof *edges);
     assert_non_null(edges);
-    for (int t = 0; t < m->triangle_count; t++)
+    for (int t = 0; t < triangle_count; t++)
         for (int k = 0; k < 3; k++) {
-            uint64_t a = m->indices[3 * t + k], b = m->indices[3 * t + (k + 1) % 3];
+            uint64_t a = indices[3 * t + k], b = indices[3 * t + (k + 1) % 3];
             assert_true(a < (uint64_t)m->vertex_count && a != b);
             edges[3 * t + k] = (a << 32) | b;
         }
@@ -110,9 +109,41 @@ static void assert_mesh_closed_and_oriented(const scalp_mesh *m)
     free(edges);
 }
 
+static void assert_mesh_closed_and_oriented(const scalp_mesh *m)
+{
+    assert_in_range(m->triangle_count, 100000, 200000);
+    assert_triangles_closed_and_oriented(m, m->indices, m->triangle_count);
+}
+
 static void mesh_should_be_closed_with_every_edge_used_once_each_way(void **state)
 {
     assert_mesh_closed_and_oriented(&((const scalp_head *)*state)->mesh);
+}
+
+static double enclosed_volume_mm3(const scalp_mesh *m, const uint32_t *indices, int triangle_count)
+{
+    double volume = 0.0;
+    for (int t = 0; t < triangle_count; t++) {
+        const float *a = &m->positions_mm[3 * indices[3 * t]], *b = &m->positions_mm[3 * indices[3 * t + 1]];
+        const float *c = &m->positions_mm[3 * indices[3 * t + 2]];
+        volume += (a[0] * ((double)b[1] * c[2] - (double)b[2] * c[1]) + a[1] * ((double)b[2] * c[0] - (double)b[0] * c[2]) +
+                   a[2] * ((double)b[0] * c[1] - (double)b[1] * c[0])) / 6.0;
+    }
+    return volume;
+}
+
+/* The interactive path's coarse triangles: a quarter as many over the same vertices, closed and oriented,
+ * enclosing nearly the same volume. */
+static void coarse_mesh_should_be_closed_and_enclose_nearly_the_same_volume(void **state)
+{
+    const scalp_mesh *m = &((const scalp_head *)*state)->mesh;
+    assert_non_null(m->coarse_indices);
+    assert_int_equal(4 * m->coarse_triangle_count, m->triangle_count);
+    assert_triangles_closed_and_oriented(m, m->coarse_indices, m->coarse_triangle_count);
+    double full = enclosed_volume_mm3(m, m->indices, m->triangle_count);
+    double coarse = enclosed_volume_mm3(m, m->coarse_indices, m->coarse_triangle_count);
+    print_message("volume %.0f mm^3 full, %.0f coarse (%.3f %%)\n", full, coarse, 100.0 * (coarse / full - 1.0));
+    assert_true(fabs(coarse / full - 1.0) < 0.005);
 }
 
 /* Outward: the enclosed volume is positive and every face normal agrees with its vertices' field normals.
@@ -438,6 +469,7 @@ int main(void)
         cmocka_unit_test(create_should_match_the_measures_within_two_percent),
         cmocka_unit_test(create_should_follow_other_measures),
         cmocka_unit_test(mesh_should_be_closed_with_every_edge_used_once_each_way),
+        cmocka_unit_test(coarse_mesh_should_be_closed_and_enclose_nearly_the_same_volume),
         cmocka_unit_test(mesh_should_face_outwards_with_unit_normals_and_no_degenerate_triangles),
         cmocka_unit_test(mesh_should_stay_closed_and_outward_for_both_sexes_at_the_extreme_measures),
         cmocka_unit_test(face_landmarks_should_be_within_the_male_norms_on_the_default_head),
