@@ -21,6 +21,8 @@ uniform vec3 u_shadow_view_dir;   // towards the light
 uniform float u_pixel_scale;      // pixel size (mm) per mm of view depth
 uniform float u_min_alpha;
 uniform float u_years;            // the frame's time: years after the first session
+uniform float u_subset;           // the share of the hairs drawn (the first in key order; render/hair.c): the
+                                  // drawn ones stand for 1 / u_subset as many (opacity, or shadow width)
 
 out vec3 v_position_mm;
 out vec4 v_light_clip;
@@ -49,6 +51,7 @@ uint hair_key(vec3 root)
 void main()
 {
     float d = i_shaft.x, len = i_shaft.y;
+    if (u_shadow_pass != 0) d /= u_subset;
     vec3 dir = i_direction;
     vec3 root = i_root_mm;
     vec3 mid = root + dir * (0.5 * len);
@@ -82,10 +85,10 @@ void main()
     float wmin = 2.0 * px;
     float w = max(d, wmin), l = max(seen, wmin);
     float tw = clamp(w / d - 1.0, 0.0, 1.0), tl = clamp(l / seen - 1.0, 0.0, 1.0);
-    float alpha = (d / w) * (seen / l);
+    float alpha = (d / w) * (seen / l) / (shadow ? 1.0 : u_subset);
     if (!shadow && alpha < u_min_alpha) {
         float keep = alpha / u_min_alpha;
-        if (float(hair_key(i_root_mm) >> 8) * (1.0 / 16777216.0) >= keep) {
+        if (float(hair_key(i_root_mm) >> 8) * (1.0 / 16777216.0) / u_subset >= keep) {
             gl_Position = vec4(2.0, 2.0, 2.0, 1.0); // all four corners outside: the strip is dropped
             return;
         }

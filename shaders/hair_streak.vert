@@ -20,6 +20,7 @@ uniform float u_blur;           // blur sigma per mm of depth
 uniform float u_contrast;
 uniform vec3 u_hair_albedo;     // a paler shaft absorbs less
 uniform float u_min_darkening;
+uniform float u_subset;            // the share of the hairs drawn (render/hair.c): each stands for 1 / u_subset
 uniform float u_years;          // the frame's time: a lost shaft leaves no streak, a grey one has no pigment
 
 out vec2 v_sc;                  // s (mm behind the exit point), c (mm across)
@@ -68,16 +69,16 @@ void main()
     float lam = tan_a / u_depth_mm.g;
     float integral = amp.g / lam;
     float area = 6.2832 * sigma0 * sigma0 + 2.5066 * sigma0 / lam;
-    float peak = min(integral / area, amp.g / (2.5066 * sigma_d));
-    float gain = 1.0;
+    float peak = min(integral / area, amp.g / (2.5066 * sigma_d)) / u_subset;
+    float gain = 1.0 / u_subset;
     if (peak < u_min_darkening) {
         float keep = peak / u_min_darkening;
-        if (pigment <= 0.0 || float(hair_key(i_root_mm) >> 8) * (1.0 / 16777216.0) >= keep ||
+        if (pigment <= 0.0 || float(hair_key(i_root_mm) >> 8) * (1.0 / 16777216.0) / u_subset >= keep ||
             dot(to_eye, n) < 0.0) {
             gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
             return;
         }
-        gain = 1.0 / keep;
+        gain /= keep;
     }
     if (pigment <= 0.0 || dot(to_eye, n) < 0.0) {
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);

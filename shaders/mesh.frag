@@ -31,6 +31,7 @@ uniform float u_skin_local_shading;   // share of the diffuse light that keeps t
 uniform sampler2DShadow u_shadow_map;
 uniform float u_shadow_texel;         // 1 / shadow map size
 uniform float u_shadow_depth_per_mm;  // the shadow map's depth per mm along the light
+uniform int u_shadow_pcf_radius;      // percentage-closer taps: (2r + 1)^2 (1 full quality, 0 interactive)
 uniform vec3 u_density_max;          // per channel, the most density the pigment may reach (dots.glsl)
 uniform sampler2D u_coverage;         // chart-space pigment optical density per channel (mip-mapped);
                                       // alpha: the fresh wounds' extra blood (render_frame.flare_*)
@@ -60,10 +61,11 @@ float shadow_factor(vec3 n, vec3 l, float layer_mm)
     float slope = sqrt(max(1.0 - dot(n, l) * dot(n, l), 0.0)) / max(dot(n, l), 0.05);
     float bias = u_shadow_texel * (1.5 + 2.0 * min(slope, 8.0)) + layer_mm * u_shadow_depth_per_mm;
     float sum = 0.0;
-    for (int y = -1; y <= 1; ++y)
-        for (int x = -1; x <= 1; ++x)
+    int r = u_shadow_pcf_radius;
+    for (int y = -r; y <= r; ++y)
+        for (int x = -r; x <= r; ++x)
             sum += texture(u_shadow_map, vec3(p.xy + vec2(x, y) * u_shadow_texel, p.z - bias));
-    return sum / 9.0;
+    return sum / float((2 * r + 1) * (2 * r + 1));
 }
 
 vec3 analytic_density(float pixel_sigma_mm)

@@ -2,6 +2,8 @@
 // exactly linear, rolls highlights off instead of clipping), then the sRGB transfer function.
 in vec2 v_uv;
 uniform sampler2D u_hdr;
+uniform sampler2D u_hdr_full;   // render_frame_present: the last full-quality image, mixed in by u_full_share
+uniform float u_full_share;     // 0: u_hdr alone
 uniform float u_exposure;
 out vec4 o_color;
 
@@ -19,6 +21,8 @@ vec3 srgb_encode(vec3 c)
 
 void main()
 {
-    vec3 c = texture(u_hdr, v_uv).rgb * u_exposure;
+    vec3 c = texture(u_hdr, v_uv).rgb;
+    if (u_full_share > 0.0) c = mix(c, texture(u_hdr_full, v_uv).rgb, u_full_share);
+    c *= u_exposure;
     o_color = vec4(srgb_encode(shoulder(c)), 1.0);
 }

@@ -164,13 +164,6 @@ typedef struct bake_progress_state {
     double start_s;
 } bake_progress_state;
 
-static double bake_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void bake_on_progress(void *user, double fraction, const char *stage)
 {
     (void)stage;
@@ -183,13 +176,13 @@ static void bake_on_progress(void *user, double fraction, const char *stage)
         int filled = pct * 40 / 100;
         for (int i = 0; i < 40; ++i) bar[i] = i < filled ? '#' : '.';
         bar[40] = '\0';
-        fprintf(stderr, "\rsmpsim bake: [%s] %3d%% %6.0f s", bar, pct, bake_now_s() - s->start_s);
+        fprintf(stderr, "\rsmpsim bake: [%s] %3d%% %6.0f s", bar, pct, smp_now_s() - s->start_s);
         if (pct >= 100) fputc('\n', stderr);
     } else {
         int tenth = pct / 10;
         if (tenth == s->last) return;
         s->last = tenth;
-        fprintf(stderr, "smpsim bake: %d%% (%.0f s)\n", tenth * 10, bake_now_s() - s->start_s);
+        fprintf(stderr, "smpsim bake: %d%% (%.0f s)\n", tenth * 10, smp_now_s() - s->start_s);
     }
 }
 
@@ -264,7 +257,7 @@ int app_cmd_bake(int argc, char **argv)
         return 2;
     }
 
-    bake_progress_state ps = {isatty(STDERR_FILENO), -1, bake_now_s()};
+    bake_progress_state ps = {isatty(STDERR_FILENO), -1, smp_now_s()};
     smp_error err = {0};
     if (optics_table_bake(t, &p, bake_on_progress, &ps, &err) != SMP_OK) {
         fprintf(stderr, "smpsim bake: %s\n", err.message);
@@ -285,6 +278,6 @@ int app_cmd_bake(int argc, char **argv)
         fprintf(stderr, "smpsim bake: %s\n", err.message);
         return 1;
     }
-    fprintf(stderr, "smpsim bake: wrote %s (%.0f s)\n", a.output, bake_now_s() - ps.start_s);
+    fprintf(stderr, "smpsim bake: wrote %s (%.0f s)\n", a.output, smp_now_s() - ps.start_s);
     return 0;
 }

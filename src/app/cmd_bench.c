@@ -15,13 +15,6 @@ static const char bench_allowed[] = "--plan --set --years --days --light-azimuth
                                     "--light-intensity --light-kelvin "
                                     "--view --distance-m --field-mm --width --height --seed --frames";
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -55,13 +48,13 @@ static int bench_placement(int argc, char **argv, int runs)
     for (int i = 0; s && i < runs; ++i)
         for (int with = 0; with < (p.scar_count > 0 ? 2 : 1); ++with) {
             pigment_field field;
-            double t0 = now_s();
+            double t0 = smp_now_s();
             if (pigment_field_create_with_scars(&field, &head, &p, with ? &scars : NULL, &err) != SMP_OK) {
                 status = app_fail("bench", &err);
                 i = runs;
                 break;
             }
-            (with ? s_scars : s)[i] = now_s() - t0;
+            (with ? s_scars : s)[i] = smp_now_s() - t0;
             if (with) {
                 dots_scars = field.count;
             } else {
@@ -100,10 +93,98 @@ static int bench_placement(int argc, char **argv, int runs)
     return status;
 }
 
+/* One timed series of frames: each frame's wall ms and, with --profile, each pass's. */
+typedef struct bench_series {
+    double *ms, *pass_ms; /* frames; RENDER_PASS_COUNT x frames */
+    int patch_frames;     /* frames close enough to the scars to draw their displaced patch */
+} bench_series;
+
+static smp_status bench_series_alloc(bench_series *s, int frames)
+{
+    s->ms = malloc(sizeof *s->ms * (size_t)frames);
+    s->pass_ms = malloc(sizeof *s->pass_ms * (size_t)frames * RENDER_PASS_COUNT);
+    return s->ms && s->pass_ms ? SMP_OK : SMP_ERR_NOMEM;
+}
+
+static void bench_series_free(bench_series *s)
+{
+    free(s->ms);
+    free(s->pass_ms);
+}
+
+typedef struct bench_run {
+    const app_scene *scene;
+    render_context *rc;
+    app_camera base;
+    app_light light;
+    double days;
+    int width, height, frames;
+    bool scrub;
+    float scale; /* render_frame.interactive_scale */
+} bench_run;
+
+/* Full quality: a camera orbit (or, scrubbing, the time from day 0 to 20 years with the camera still).
+ * Interactive: what a person drives at once: the camera orbits, the key light swings round a quarter turn
+ * and the time runs from day 0 to 20 years, every frame on the interactive path. */
+static smp_status bench_series_run(const bench_run *r, bool interactive, bench_series *s, smp_error *err)
+{
+    float radius = hypotf(r->base.eye_mm[0] - r->base.target_mm[0], r->base.eye_mm[2] - r->base.target_mm[2]);
+    render_stats stats;
+    for (int i = 0; i < r->frames; ++i) {
+        double a = 2.0 * SMP_PI * i / r->frames;
+        app_camera cam = r->base;
+        app_light light = r->light;
+        double t = r->days;
+        if (!r->scrub || interactive) {
+            cam.eye_mm[0] = r->base.target_mm[0] + radius * (float)sin(a);
+            cam.eye_mm[2] = r->base.target_mm[2] + radius * (float)cos(a);
+        }
+        if (r->scrub || interactive) t = 20.0 * 365.25 * (i + 1) / r->frames; /* the looks are recomputed */
+        if (interactive) { /* the person drags the key light (off the camera, if it was on it) */
+            light.on_camera = false;
+            light.azimuth_deg += 90.0 * i / r->frames;
+        }
+        double t0 = smp_now_s(); /* the frame description (ageing state, redness) is part of the frame's cost */
+        render_frame frame;
+        app_scene_frame(r->scene, &cam, &light, t, r->width, r->height, &frame);
+        frame.interactive = interactive;
+        frame.interactive_scale = r->scale;
+        if (render_frame_draw(r->rc, &frame, 0, err) != SMP_OK) return err->status;
+        render_finish(r->rc); /* time the GPU work, not just its submission */
+        s->ms[i] = (smp_now_s() - t0) * 1000.0;
+        render_stats_get(r->rc, &stats);
+        s->patch_frames += stats.scar_patch_drawn;
+        for (int k = 0; k < RENDER_PASS_COUNT; ++k) s->pass_ms[(size_t)k * r->frames + i] = stats.pass_ms[k];
+    }
+    return SMP_OK;
+}
+
+/* The series' statistics into o (sorts its times). */
+static void bench_series_json(cJSON *o, bench_series *s, int frames, double trivial, bool profile, const char *motion)
+{
+    double total = 0.0;
+    for (int i = 0; i < frames; ++i) total += s->ms[i];
+    qsort(s->ms, (size_t)frames, sizeof *s->ms, cmp_double);
+    cJSON_AddStringToObject(o, "motion", motion);
+    cJSON_AddNumberToObject(o, "fps", 1000.0 * frames / total);
+    cJSON_AddNumberToObject(o, "ms_mean", total / frames);
+    cJSON_AddNumberToObject(o, "ms_median", s->ms[frames / 2]);
+    cJSON_AddNumberToObject(o, "ms_p95", s->ms[(int)ceil(0.95 * frames) - 1]); /* nearest rank */
+    cJSON_AddNumberToObject(o, "ms_median_per_trivial_pass", s->ms[frames / 2] / trivial);
+    if (!profile) return;
+    cJSON *passes = cJSON_AddObjectToObject(o, "passes_ms_median");
+    for (int k = 0; k < RENDER_PASS_COUNT; ++k) {
+        double *v = s->pass_ms + (size_t)k * frames;
+        qsort(v, (size_t)frames, sizeof *v, cmp_double);
+        cJSON_AddNumberToObject(passes, render_pass_name(k), v[frames / 2]);
+    }
+}
+
 int app_cmd_bench(int argc, char **argv)
 {
     /* --placement and --runs belong to this command only: taken out before the shared options are read. */
     bool placement = false, scrub = false, profile = false;
+    double scale = 0.0; /* the renderer's default */
     int runs = 5, kept = 0;
     for (int i = 0; i < argc; ++i) {
         if (strcmp(argv[i], "--placement") == 0) {
@@ -112,6 +193,14 @@ int app_cmd_bench(int argc, char **argv)
             scrub = true;
         } else if (strcmp(argv[i], "--profile") == 0) {
             profile = true;
+        } else if (strcmp(argv[i], "--interactive-scale") == 0 && i + 1 < argc) {
+            char *end;
+            scale = strtod(argv[++i], &end);
+            if (*end || !(scale >= 0.125 && scale <= 1.0)) {
+                fprintf(stderr, "smpsim bench: --interactive-scale: must be a number between 0.125 and 1, got %s\n",
+                        argv[i]);
+                return 2;
+            }
         } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
             runs = atoi(argv[++i]);
             if (runs < 1 || runs > 1000) {
@@ -142,67 +231,55 @@ int app_cmd_bench(int argc, char **argv)
                app_options_usage);
         return 0;
     }
-    double t0 = now_s();
+    double t0 = smp_now_s();
     app_scene scene;
     if (app_scene_create(&scene, &opts, app_warn, &err) != SMP_OK) return app_fail("bench", &err);
-    double t_scene = now_s() - t0;
+    double t_scene = smp_now_s() - t0;
     app_headless h;
     if (app_headless_create_profiled(&h, &scene, profile, &err) != SMP_OK) {
         app_scene_destroy(&scene);
         return app_fail("bench", &err);
     }
-    double days = opts.has_time ? opts.time_days : app_scene_default_days(&scene);
-    app_camera base = app_scene_view_camera(&scene, opts.view, opts.distance_m, (double)opts.width / opts.height);
-    app_light light = app_scene_light(opts.light_preset, &opts);
-    double *ms = malloc(sizeof *ms * (size_t)opts.frames);
-    double *pass_ms = malloc(sizeof *pass_ms * (size_t)opts.frames * RENDER_PASS_COUNT);
-    uint8_t *pixels = malloc((size_t)opts.width * opts.height * 4);
+    bench_run run = {
+        .scene = &scene,
+        .rc = h.rc,
+        .base = app_scene_view_camera(&scene, opts.view, opts.distance_m, (double)opts.width / opts.height),
+        .light = app_scene_light(opts.light_preset, &opts),
+        .days = opts.has_time ? opts.time_days : app_scene_default_days(&scene),
+        .width = opts.width,
+        .height = opts.height,
+        .frames = opts.frames,
+        .scrub = scrub,
+        .scale = (float)scale,
+    };
+    bench_series full = {0}, fast = {0};
     int status = 0;
-    if (!ms || !pixels || !pass_ms) {
+    uint8_t *pixels = malloc((size_t)opts.width * opts.height * 4);
+    if (!pixels || bench_series_alloc(&full, opts.frames) != SMP_OK || bench_series_alloc(&fast, opts.frames) != SMP_OK) {
         smp_error_set(&err, SMP_ERR_NOMEM, "out of memory");
         status = app_fail("bench", &err);
         goto done;
     }
-    /* A warm-up frame builds the render targets and the coverage texture; it is not timed. */
+    /* A warm-up frame of each path builds its render targets and the coverage texture; it is not timed. */
     render_frame frame;
-    app_scene_frame(&scene, &base, &light, days, opts.width, opts.height, &frame);
+    app_scene_frame(&scene, &run.base, &run.light, run.days, opts.width, opts.height, &frame);
     if (render_frame_read_srgb8(h.rc, &frame, pixels, &err) != SMP_OK) {
         status = app_fail("bench", &err);
         goto done;
     }
-    float radius = hypotf(base.eye_mm[0] - base.target_mm[0], base.eye_mm[2] - base.target_mm[2]);
-    double total = 0.0;
-    int patch_frames = 0; /* frames close enough to the scars to draw their displaced patch */
-    render_stats stats;
-    for (int i = 0; i < opts.frames; ++i) {
-        double a = 2.0 * SMP_PI * i / opts.frames;
-        app_camera cam = base;
-        double t = days;
-        if (scrub) {
-            t = 20.0 * 365.25 * (i + 1) / opts.frames; /* a new time every frame: the looks are recomputed */
-        } else {
-            cam.eye_mm[0] = base.target_mm[0] + radius * (float)sin(a);
-            cam.eye_mm[2] = base.target_mm[2] + radius * (float)cos(a);
-        }
-        double s = now_s(); /* the frame description (ageing state, redness) is part of the frame's cost */
-        app_scene_frame(&scene, &cam, &light, t, opts.width, opts.height, &frame);
-        if (render_frame_draw(h.rc, &frame, 0, &err) != SMP_OK) {
-            status = app_fail("bench", &err);
-            goto done;
-        }
-        render_finish(h.rc); /* time the GPU work, not just its submission */
-        ms[i] = (now_s() - s) * 1000.0;
-        total += ms[i];
-        render_stats_get(h.rc, &stats);
-        patch_frames += stats.scar_patch_drawn;
-        for (int k = 0; k < RENDER_PASS_COUNT; ++k) pass_ms[(size_t)k * opts.frames + i] = stats.pass_ms[k];
+    frame.interactive = true;
+    frame.interactive_scale = run.scale;
+    if (render_frame_read_srgb8(h.rc, &frame, pixels, &err) != SMP_OK ||
+        bench_series_run(&run, false, &full, &err) != SMP_OK || bench_series_run(&run, true, &fast, &err) != SMP_OK) {
+        status = app_fail("bench", &err);
+        goto done;
     }
-    qsort(ms, (size_t)opts.frames, sizeof *ms, cmp_double);
     double trivial = render_trivial_pass_ms(h.rc, opts.width, opts.height, 50, &err);
     if (trivial < 0.0) {
         status = app_fail("bench", &err);
         goto done;
     }
+    render_stats stats;
     render_stats_get(h.rc, &stats);
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "renderer", render_renderer_name(h.rc));
@@ -210,38 +287,29 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(j, "height", opts.height);
     cJSON_AddStringToObject(j, "view", app_view_name(opts.view));
     cJSON_AddNumberToObject(j, "frames", opts.frames);
-    cJSON_AddStringToObject(j, "motion", scrub ? "time 0-20 years" : "orbit");
+    cJSON_AddNumberToObject(j, "trivial_pass_ms", trivial);
+    bench_series_json(cJSON_AddObjectToObject(j, "full"), &full, opts.frames, trivial, profile,
+                      scrub ? "time 0-20 years" : "orbit");
+    cJSON *ij = cJSON_AddObjectToObject(j, "interactive");
+    bench_series_json(ij, &fast, opts.frames, trivial, profile, "orbit, light and time together");
+    cJSON_AddNumberToObject(ij, "scale", render_frame_interactive_scale(&frame));
     cJSON_AddNumberToObject(j, "look_updates", stats.look_updates);
-    cJSON_AddNumberToObject(j, "fps", 1000.0 * opts.frames / total);
-    cJSON_AddNumberToObject(j, "ms_mean", total / opts.frames);
-    cJSON_AddNumberToObject(j, "ms_median", ms[opts.frames / 2]);
-    cJSON_AddNumberToObject(j, "ms_p95", ms[(int)(0.95 * (opts.frames - 1))]);
     cJSON_AddNumberToObject(j, "dots", scene.field.count);
     cJSON_AddNumberToObject(j, "grid_entries", stats.cell_entries);
     cJSON_AddNumberToObject(j, "scar_patch_triangles", stats.scar_patch_triangles);
-    cJSON_AddNumberToObject(j, "scar_patch_frames", patch_frames);
-    cJSON_AddNumberToObject(j, "scar_patch_chunks_last_frame", stats.scar_patch_chunks_drawn);
+    cJSON_AddNumberToObject(j, "scar_patch_frames", full.patch_frames);
     cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
-    cJSON_AddNumberToObject(j, "trivial_pass_ms", trivial);
+    cJSON_AddNumberToObject(j, "placement_s", scene.placement_s);
     struct rusage usage;
     if (getrusage(RUSAGE_SELF, &usage) == 0) /* ru_maxrss: kilobytes on Linux */
         cJSON_AddNumberToObject(j, "peak_rss_mb", (double)usage.ru_maxrss / 1024.0);
-    cJSON_AddNumberToObject(j, "ms_median_per_trivial_pass", ms[opts.frames / 2] / trivial);
-    if (profile) {
-        cJSON *passes = cJSON_AddObjectToObject(j, "passes_ms_median");
-        for (int k = 0; k < RENDER_PASS_COUNT; ++k) {
-            double *v = pass_ms + (size_t)k * opts.frames;
-            qsort(v, (size_t)opts.frames, sizeof *v, cmp_double);
-            cJSON_AddNumberToObject(passes, render_pass_name(k), v[opts.frames / 2]);
-        }
-    }
     char *text = cJSON_Print(j);
     if (text) printf("%s\n", text);
     free(text);
     cJSON_Delete(j);
 done:
-    free(ms);
-    free(pass_ms);
+    bench_series_free(&full);
+    bench_series_free(&fast);
     free(pixels);
     app_headless_destroy(&h);
     app_scene_destroy(&scene);

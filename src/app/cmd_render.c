@@ -9,7 +9,7 @@
 
 static const char render_allowed[] =
     "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
-    "--light-intensity --light-kelvin --light-sweep "
+    "--light-intensity --light-kelvin --light-sweep --interactive "
     "--view --distance-m --field-mm --width --height --seed -o --output";
 
 /* out.png -> out-007.png for frame 7. */
@@ -41,6 +41,7 @@ static smp_status render_sweep(app_headless *h, const app_scene *scene, const ap
         light.elevation_deg = app_light_sweep_elevation_deg(i, opts->light_sweep);
         render_frame frame;
         app_scene_frame(scene, &cam, &light, t, opts->width, opts->height, &frame);
+        frame.interactive = opts->interactive;
         st = render_frame_read_srgb8(h->rc, &frame, rgba, err);
         if (st == SMP_OK) st = app_png_write(path, rgba, opts->width, opts->height, err);
         if (st == SMP_OK) {
@@ -64,7 +65,10 @@ int app_cmd_render(int argc, char **argv)
             "needed).\n\n  -o FILE                 output PNG (required)\n"
             "  --light-sweep N         N images (2..360) as the key light goes from overhead (90 degrees)\n"
             "                          to raking (5): FILE's name with -000 .. -(N-1) before .png; prints\n"
-            "                          their paths\n%s",
+            "                          their paths\n"
+            "  --interactive           draw it on the interactive path, as the window does while the\n"
+            "                          camera, light or time moves (fewer pixels, a coarser head and\n"
+            "                          stubble; docs/benchmarks.md)\n%s",
             app_options_usage);
         return 0;
     }

@@ -116,6 +116,10 @@ static double timeline_position(double days, double healed_day)
 
 /* The window's light sweep (G): the key from overhead to raking and back in LIGHT_SWEEP_S seconds. */
 #define LIGHT_SWEEP_S 8.0
+/* Progressive refinement: the interactive path until this long after the last input, and the blend from the
+ * last interactive image to the full-quality one. */
+#define VIEW_SETTLE_S 0.12
+#define VIEW_BLEND_S 0.25
 
 static void draw_hud(ui_text *text, const app_scene *scene, const editor *ed, const app_light *light, double t_days,
                      app_view view, double fps, bool sweeping, int height)
@@ -285,9 +289,23 @@ static int run_window(app_scene *scene, app_options *opts)
     bool dragging = false, running = true, playing = false;
     Uint64 last = SDL_GetPerformanceCounter();
     double fps = 0.0;
+    /* Progressive refinement: while anything moves (input in the last VIEW_SETTLE_S, a light sweep, the
+     * timeline playing) the frames take the renderer's interactive path; once it stops, one full-quality
+     * frame, blended in from the interactive image over VIEW_BLEND_S; then the window only presents it again
+     * (with the HUD) until the next input. */
+    double moving_until = 0.0, blend_start = -1.0;
+    bool full_shown = false, frame_was_interactive = false;
+    int drawn[3] = {0, 0, 0}; /* interactive frames, full-quality frames, presentations only */
     while (running) {
         SDL_Event e;
+        if (full_shown && blend_start < 0.0 && !sweeping && !playing && !test_events)
+            SDL_WaitEventTimeout(NULL, 250); /* nothing moves: wait for input instead of spinning */
         while (SDL_PollEvent(&e)) {
+            /* What a person does (not the window system's own events) keeps the frames interactive. */
+            bool input = e.type == SDL_KEYDOWN || e.type == SDL_MOUSEWHEEL || e.type == SDL_MOUSEBUTTONDOWN ||
+                         (e.type == SDL_MOUSEMOTION && dragging) ||
+                         (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED);
+            if (input) moving_until = smp_now_s() + VIEW_SETTLE_S;
             if (e.type == SDL_QUIT) running = false;
             else if (e.type == SDL_DROPFILE) {
                 editor_load(&ed, scene, rc, e.drop.file);
@@ -371,7 +389,31 @@ static int run_window(app_scene *scene, app_options *opts)
         app_scene_frame(scene, &c, &light, t, w, h, &frame);
         draw_hud(text, scene, &ed, &light, t, view, fps, sweeping, h);
         render_overlay ov = ui_text_overlay(text);
-        if (render_frame_draw(rc, &frame, 0, &err) != SMP_OK || render_overlay_draw(rc, &ov, w, h, 0, &err) != SMP_OK) {
+        bool moving = sweeping || playing || smp_now_s() < moving_until;
+        smp_status st = SMP_OK;
+        if (moving) {
+            frame.interactive = true;
+            st = render_frame_draw(rc, &frame, 0, &err);
+            full_shown = false;
+            drawn[0]++;
+        } else if (!full_shown) {
+            drawn[1]++;
+            st = render_frame_draw(rc, &frame, 0, &err);
+            /* The first full frame after motion is blended in from the interactive image it replaces. */
+            blend_start = frame_was_interactive ? smp_now_s() : -1.0;
+            if (st == SMP_OK && blend_start >= 0.0) st = render_frame_present(rc, &frame, 0.0f, 0, &err);
+            full_shown = true;
+        } else {
+            float share = 1.0f;
+            if (blend_start >= 0.0) {
+                share = (float)fmin((smp_now_s() - blend_start) / VIEW_BLEND_S, 1.0);
+                if (share >= 1.0f) blend_start = -1.0;
+            }
+            st = render_frame_present(rc, &frame, share, 0, &err);
+            drawn[2]++;
+        }
+        frame_was_interactive = moving;
+        if (st != SMP_OK || render_overlay_draw(rc, &ov, w, h, 0, &err) != SMP_OK) {
             status = app_fail(NULL, &err);
             break;
         }
@@ -398,6 +440,8 @@ static int run_window(app_scene *scene, app_options *opts)
         if (getenv("SMP_WINDOW_FRAMES") && --opts->frames <= 0) { /* for tests under Xvfb */
             running = false;
             printf("timeline at exit: %.2f days\n", t);
+            printf("frames at exit: %d interactive, %d full quality, %d presented again\n", drawn[0], drawn[1],
+                   drawn[2]);
             printf("light at exit: %s %.0f K intensity %.2f elevation %.1f deg%s\n", light.preset, light.key_kelvin,
                    light.intensity, light.elevation_deg, sweeping ? " sweeping" : "");
         }

@@ -126,6 +126,7 @@ smp_status app_render_view(render_context *rc, const app_scene *scene, const app
     app_light light = app_scene_light(opts->light_preset, opts);
     render_frame frame;
     app_scene_frame(scene, &cam, &light, t_days, opts->width, opts->height, &frame);
+    frame.interactive = opts->interactive;
     uint8_t *rgba = malloc((size_t)opts->width * opts->height * 4);
     if (!rgba) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", opts->width, opts->height);
     smp_status st = render_frame_read_srgb8(rc, &frame, rgba, err);

@@ -87,8 +87,9 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
         if (a[0] != '-') return smp_error_set(err, SMP_ERR_INPUT, "unexpected argument '%s'", a);
         if (!allowed_has(allowed, a))
             return smp_error_set(err, SMP_ERR_INPUT, "%s: unknown option for this command (see --help)", a);
-        if (strcmp(a, "--csv") == 0) { /* the one flag without a value */
-            o->csv = true;
+        if (strcmp(a, "--csv") == 0 || strcmp(a, "--interactive") == 0) { /* the flags without a value */
+            if (a[2] == 'c') o->csv = true;
+            else o->interactive = true;
             continue;
         }
         if (i + 1 >= argc) return smp_error_set(err, SMP_ERR_INPUT, "%s: needs a value", a);

@@ -48,6 +48,8 @@ typedef struct app_options {
     /* fade */
     double years_max;               /* --years-max; 0: the command's default */
     bool csv;                       /* --csv (a flag, no value) */
+    /* render */
+    bool interactive;               /* --interactive (a flag): the frame the window shows while it moves */
 } app_options;
 
 /* Parses argv[first..argc) into opts (defaults first). Options a command does not take are rejected:

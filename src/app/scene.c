@@ -34,7 +34,9 @@ smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *
         return st;
     }
     st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
+    double t0 = smp_now_s();
     if (st == SMP_OK) st = pigment_field_create_with_scars(&s->field, &s->head, &s->plan, &s->scars, err);
+    s->placement_s = smp_now_s() - t0;
     if (st != SMP_OK) {
         smp_error_prefix(err, source);
         app_scene_destroy(s);

@@ -25,6 +25,7 @@ typedef struct app_scene {
     scalp_scar_set scars;
     scalp_hair hair;         /* the patient's stubble */
     optics_table *optics; /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
+    double placement_s;   /* wall seconds the last dot placement took (smpsim bench) */
 } app_scene;
 
 /* Loads the plan (file, --set, --seed), builds the head, places the dots and reads the optics tables. */

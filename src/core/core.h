@@ -36,6 +36,9 @@ smp_status smp_error_set(smp_error *err, smp_status status, const char *fmt, ...
 /* Prefixes err->message with "prefix: " (used to add a file name or a field path on the way up). */
 void smp_error_prefix(smp_error *err, const char *prefix);
 
+/* Wall-clock seconds from a fixed, monotonic origin (CLOCK_MONOTONIC): for timing, never for dates. */
+double smp_now_s(void);
+
 /* Progress: fraction in [0,1] of the named stage; called from the thread doing the work. */
 typedef void (*smp_progress_fn)(void *user, double fraction, const char *stage);
 

@@ -436,7 +436,7 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     if (optics_mc_input_validate(in, err) != SMP_OK) return SMP_ERR_INPUT;
     if (optics_mc_options_resolve(opt, &o, err) != SMP_OK) return SMP_ERR_INPUT;
 
-    double start = mc_now_seconds();
+    double start = smp_now_s();
     smp_status st = SMP_OK;
     mc_sim *sim = malloc(sizeof *sim);
     mc_shared sh = {0};
@@ -488,7 +488,7 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     out->specular_reflectance = 1.0 - sim->launch_weight;
     st = mc_result_fill(sim, &sh, in, out, err);
     if (st != SMP_OK) optics_mc_result_destroy(out);
-    else out->wall_seconds = mc_now_seconds() - start;
+    else out->wall_seconds = smp_now_s() - start;
     goto done;
 
 nomem:
@@ -754,7 +754,7 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
     o.partial_reflection = false;
     o.score_a_rz = false;
 
-    double start = mc_now_seconds();
+    double start = smp_now_s();
     mc_sim *sim = malloc(sizeof *sim);
     mc_disk_sim *d = malloc(sizeof *d);
     mc_disk_shared sh = {0};
@@ -845,7 +845,7 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
         out->batches = batches;
         out->nr = nr;
         out->dr_cm = dr;
-        out->wall_seconds = mc_now_seconds() - start;
+        out->wall_seconds = smp_now_s() - start;
     }
     if (st != SMP_OK) optics_mc_disk_result_destroy(out);
     free(sum), free(sq), free(total);

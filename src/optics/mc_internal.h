@@ -124,13 +124,6 @@ static inline int mc_finite_ge(double v, double lo)
     return isfinite(v) && v >= lo;
 }
 
-static inline double mc_now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1.0e-9 * (double)ts.tv_nsec;
-}
-
 /* Standard error of the mean of B batch values from their sum and sum of squares. */
 static inline double mc_standard_error(double sum, double sq, int batches)
 {

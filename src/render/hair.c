@@ -56,6 +56,10 @@ struct render_hair {
     GLuint vao, corner_vbo, instance_vbo;
     int count;
     int uploads;
+    /* The instances in key order (strand_key), their keys ascending, and the widest shaft: the interactive
+     * path draws the first share of them (stubble_subset) when every shaft is far thinner than a pixel. */
+    float *keys_sorted;
+    float max_diameter_mm, max_reach_mm; /* the widest shaft; the farthest tip from the head frame's origin */
     /* Lying hair: points and per-hair data as buffer textures, and two index buffers (every point, every
      * other point), each listing the hairs in key order; level_end[stride][level] = indices of the first
      * 1 / 2^level of the hairs. */
@@ -158,6 +162,18 @@ static int layer_alive(const render_hair *h, float years)
         else hi = mid;
     }
     return h->count - lo;
+}
+
+static void strand_lod(const render_hair *h, const render_frame *f, int *stride, int *level);
+static float stubble_subset(const render_hair *h, const render_frame *f, int *count);
+
+long render_hair_shadow_key(const render_hair *h, const render_frame *f)
+{
+    if (!h || h->count == 0 || f->hair_hidden) return -1;
+    int stride = 0, level = 0, count;
+    if (h->strand_count > 0) strand_lod(h, f, &stride, &level);
+    long subset = (long)(1.0f / stubble_subset(h, f, &count)); /* 1, 2, 4 or 8 */
+    return ((long)layer_alive(h, f->years) * 2 * STRAND_LEVELS + level * 2 + stride) * 16 + subset;
 }
 
 bool render_hair_layer_update(render_hair *h, const render_frame *f)
@@ -274,6 +290,7 @@ void render_hair_destroy(render_hair *h)
     glDeleteTextures(3, texs);
     if (h->layer_fbo) glDeleteFramebuffers(1, &h->layer_fbo);
     free(h->layer_lost_sorted);
+    free(h->keys_sorted);
     free(h);
 }
 
@@ -401,11 +418,24 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     h->layer_points = 0;
     if (!hair || hair->count == 0) return SMP_OK;
     float *data = malloc(sizeof(float) * HAIR_FLOATS * (size_t)hair->count);
-    if (!data) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
-    for (int i = 0; i < hair->count; ++i) {
-        const scalp_hair_shaft *s = &hair->shafts[i];
-        float *o = data + HAIR_FLOATS * (size_t)i;
-        memcpy(o, s->root_mm, 3 * sizeof(float));
+    keyed *order = malloc(sizeof *order * (size_t)hair->count);
+    free(h->keys_sorted);
+    h->keys_sorted = malloc(sizeof *h->keys_sorted * (size_t)hair->count);
+    if (!data || !order || !h->keys_sorted) {
+        free(data), free(order);
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
+    }
+    for (int i = 0; i < hair->count; ++i) order[i] = (keyed){strand_key(hair->shafts[i].root_mm), i};
+    qsort(order, (size_t)hair->count, sizeof *order, keyed_cmp);
+    h->max_diameter_mm = 0.0f;
+    h->max_reach_mm = 0.0f;
+    for (int r = 0; r < hair->count; ++r) {
+        const scalp_hair_shaft *s = &hair->shafts[order[r].hair];
+        h->keys_sorted[r] = order[r].key;
+        h->max_diameter_mm = fmaxf(h->max_diameter_mm, s->diameter_mm);
+        float rr = sqrtf(s->root_mm[0] * s->root_mm[0] + s->root_mm[1] * s->root_mm[1] + s->root_mm[2] * s->root_mm[2]);
+        h->max_reach_mm = fmaxf(h->max_reach_mm, rr + s->length_mm);
+        float *o = data + HAIR_FLOATS * (size_t)r;        memcpy(o, s->root_mm, 3 * sizeof(float));
         memcpy(o + 3, s->direction, 3 * sizeof(float));
         memcpy(o + 6, s->normal, 3 * sizeof(float));
         o[9] = s->diameter_mm;
@@ -415,6 +445,7 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         o[13] = s->lost_year;
         o[14] = s->grey_year;
     }
+    free(order);
     glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * HAIR_FLOATS * (size_t)hair->count), data,
                  GL_STATIC_DRAW);
@@ -481,6 +512,30 @@ static void strand_lod(const render_hair *h, const render_frame *f, int *stride,
     *stride = segment_px < STRAND_COARSE_PIXELS ? 1 : 0;
 }
 
+/* The interactive path's subset of the stubble: the share q of the hairs (the first in key order) drawn with
+ * opacity, darkening or shadow width raised by 1 / q, which keeps the expected tone (as the shaders' own
+ * thinning does). Only when even the widest shaft at the nearest point of the hair is at most q / 2 of a
+ * pixel wide, so no raised opacity exceeds 1. Returns q and sets *count; the full path draws every hair. */
+static float stubble_subset(const render_hair *h, const render_frame *f, int *count)
+{
+    *count = h->count;
+    if (!f->interactive || !h->keys_sorted) return 1.0f;
+    float dist = sqrtf(f->eye_mm[0] * f->eye_mm[0] + f->eye_mm[1] * f->eye_mm[1] + f->eye_mm[2] * f->eye_mm[2]);
+    float px_min = pixel_scale(f) * fmaxf(dist - h->max_reach_mm, 10.0f);
+    float width = px_min > 0.0f ? h->max_diameter_mm / (2.0f * px_min) : 1.0f;
+    float q = 1.0f;
+    while (q > 0.125f && width <= 0.5f * q) q *= 0.5f;
+    if (q == 1.0f) return q;
+    int lo = 0, hi = h->count;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (h->keys_sorted[mid] < q) lo = mid + 1;
+        else hi = mid;
+    }
+    *count = lo;
+    return q;
+}
+
 static void strands_draw(render_hair *h, const render_frame *f, GLuint p, const mat4 view_proj, bool shadow)
 {
     int stride, level;
@@ -529,11 +584,13 @@ void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 l
     glUniform1f(uloc(p, "u_pixel_scale"), 0.0f);
     glUniform1f(uloc(p, "u_min_alpha"), 0.0f);
     glUniform1f(uloc(p, "u_years"), f->years);
+    int count;
+    glUniform1f(uloc(p, "u_subset"), stubble_subset(h, f, &count));
     glDisable(GL_CULL_FACE);
     glEnable(GL_POLYGON_OFFSET_FILL);
     glPolygonOffset(1.5f, 2.0f);
     glBindVertexArray(h->vao);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
     glBindVertexArray(0);
     glDisable(GL_POLYGON_OFFSET_FILL);
 }
@@ -543,6 +600,8 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
 {
     if (!h || h->count == 0 || f->hair_hidden) return;
     float px = pixel_scale(f);
+    int count;
+    float subset = stubble_subset(h, f, &count);
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LEQUAL);
     glDepthMask(GL_FALSE);
@@ -562,13 +621,14 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform3fv(uloc(p, "u_hair_albedo"), 1, f->hair_linear_rgb);
     glUniform1f(uloc(p, "u_min_darkening"), STREAK_MIN_DARKENING);
     glUniform1f(uloc(p, "u_years"), f->years);
+    glUniform1f(uloc(p, "u_subset"), subset);
     /* The scene pass has three targets (irradiance, albedo, unscattered: mesh.frag); the shaft darkens only
      * the albedo's rgb. */
     glColorMaski(0, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glColorMaski(1, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
     glColorMaski(2, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
 
     /* Stubble above the skin. */
     p = h->prog_hair;
@@ -580,6 +640,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform1f(uloc(p, "u_pixel_scale"), px);
     glUniform1f(uloc(p, "u_min_alpha"), HAIR_MIN_ALPHA);
     glUniform1f(uloc(p, "u_years"), f->years);
+    glUniform1f(uloc(p, "u_subset"), subset);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
     glUniform3fv(uloc(p, "u_light_dir"), 1, f->light_dir);
     glUniform3fv(uloc(p, "u_light_radiance"), 1, f->light_radiance);
@@ -613,7 +674,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
         glUniform1i(uloc(q, "u_shadow_map"), shadow_unit);
         strands_draw(h, f, q, view_proj, false);
     } else {
-        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, h->count);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
     }
     for (GLuint i = 0; i < 3; ++i) glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
 

@@ -28,6 +28,9 @@ int render_hair_layer_splat_count(const render_hair *h); /* render_stats.hair_la
  * the last splat's (a timeline crossing a lost year), else kept. Leaves the bound framebuffer to the caller
  * (call it before binding the scene's). False when there is no layer (no hair, or hair hidden). */
 bool render_hair_layer_update(render_hair *h, const render_frame *f);
+/* What the hair puts into the key light's shadow map this frame, as a key: equal keys draw the same hair
+ * into it (the same hairs alive, the same level of detail of lying hair). */
+long render_hair_shadow_key(const render_hair *h, const render_frame *f);
 /* The layer's uniforms of mesh.frag on prog (in use) and its texture on unit; present false: none. */
 void render_hair_layer_bind(const render_hair *h, GLuint prog, int unit, bool present);
 

@@ -29,11 +29,20 @@
 enum {
     UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS,
     UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2, UNIT_SCAR,
-    UNIT_HAIR_LAYER
+    UNIT_HAIR_LAYER, UNIT_HDR_FULL
 };
 
 /* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
 enum { SCENE_TARGETS = 3 };
+
+/* The scene's render targets at one internal size: multisampled, resolved, the subsurface terms, HDR. */
+typedef struct scene_targets {
+    int w, h, samples;
+    GLuint msaa_fbo, msaa_color_rb[SCENE_TARGETS], msaa_depth_rb;
+    GLuint resolve_fbo, resolve_tex[SCENE_TARGETS]; /* irradiance, albedo, unscattered */
+    GLuint sss_fbo, sss_tex[3];                     /* the three profile terms after the x pass */
+    GLuint hdr_fbo, hdr_tex;                        /* linear filtering: the interactive path upsamples it */
+} scene_targets;
 
 #define LOOK_FLOATS 16 /* per dot: a0, v0, a1, v1 as four RGBA32F texels */
 
@@ -48,6 +57,7 @@ struct render_context {
     /* head */
     GLuint mesh_vao, mesh_vbo, mesh_ibo;
     int mesh_index_count;
+    int mesh_coarse_index_count; /* the interactive path's coarse triangles, after the full ones (0: none) */
     bool scar_patch_drawn; /* the last frame drew the scars' displaced patch */
     float bounds_min[3], bounds_max[3];
     /* dots */
@@ -73,16 +83,22 @@ struct render_context {
     GLuint coverage_tex, coverage_fbo;
     float coverage_flare[2];   /* the flare (sigma, area) the texture's alpha was splatted with */
     bool coverage_valid;
+    int coverage_level;        /* the finest mip level it holds: 0, or 1 when splatted on the interactive path */
     int resplats;
-    /* shadow */
+    /* shadow: the map depends on the key light's direction and the hair in it, never on the camera, so it is
+     * drawn again only when that key changes (an orbit or a zoom reuses it) */
     GLuint shadow_tex, shadow_fbo;
-    /* frame targets */
-    int target_w, target_h;
-    GLuint msaa_fbo, msaa_color_rb[SCENE_TARGETS], msaa_depth_rb;
-    GLuint resolve_fbo, resolve_tex[SCENE_TARGETS]; /* irradiance, albedo, unscattered */
-    GLuint sss_fbo, sss_tex[3];                     /* the three profile terms after the x pass */
-    GLuint hdr_fbo, hdr_tex;
-    GLuint ldr_fbo, ldr_tex;
+    struct {
+        bool valid, coarse;
+        float light_dir[3];
+        long hair;
+    } shadow_key;
+    int shadow_draws;
+    /* frame targets: the full-quality set and the interactive one (smaller, one sample), each kept while its
+     * size holds so that switching between the two paths allocates nothing; tg is the last frame's */
+    scene_targets targets[2], *tg;
+    int ldr_w, ldr_h;
+    GLuint ldr_fbo, ldr_tex; /* the tone-mapped image at the output size, for read-back */
     /* overlay */
     GLuint overlay_vao, overlay_vbo, atlas_tex;
     int atlas_version;
@@ -95,7 +111,7 @@ static const render_sampler_unit mesh_samplers[] = {
     {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {"u_looks", UNIT_LOOKS},
     {"u_scar", UNIT_SCAR}, {"u_hair_layer", UNIT_HAIR_LAYER}, {NULL, 0},
 };
-static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {NULL, 0}};
+static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {"u_hdr_full", UNIT_HDR_FULL}, {NULL, 0}};
 static const render_sampler_unit sss_x_samplers[] = {
     {"u_irradiance", UNIT_IRRADIANCE}, {"u_albedo", UNIT_ALBEDO}, {NULL, 0}};
 static const render_sampler_unit sss_y_samplers[] = {
@@ -158,15 +174,15 @@ static void skin_uniforms_set(GLuint p, const render_frame *f)
     glUniform1f(uloc(p, "u_sebum_coverage"), fminf(fmaxf(f->sebum_coverage, 0.0f), 1.0f));
 }
 
-/* A non-multisampled RGBA16F texture of w x h (nearest filtering: read texel by texel). */
-static GLuint texture_hdr(int w, int h)
+/* A non-multisampled RGBA16F texture of w x h with the given filtering (GL_NEAREST: read texel by texel). */
+static GLuint texture_hdr(int w, int h, GLint filter)
 {
     GLuint t;
     glGenTextures(1, &t);
     glBindTexture(GL_TEXTURE_2D, t);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA16F, w, h, 0, GL_RGBA, GL_FLOAT, NULL);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     return t;
@@ -184,66 +200,79 @@ static GLenum framebuffer_with(GLuint *fbo, const GLuint *textures, int count)
     return glCheckFramebufferStatus(GL_FRAMEBUFFER);
 }
 
-static void targets_release(render_context *rc)
+static void targets_release(scene_targets *T)
 {
-    glDeleteFramebuffers(1, &rc->msaa_fbo);
-    glDeleteRenderbuffers(SCENE_TARGETS, rc->msaa_color_rb);
-    glDeleteRenderbuffers(1, &rc->msaa_depth_rb);
-    glDeleteFramebuffers(1, &rc->resolve_fbo);
-    glDeleteTextures(SCENE_TARGETS, rc->resolve_tex);
-    glDeleteFramebuffers(1, &rc->sss_fbo);
-    glDeleteTextures(3, rc->sss_tex);
-    glDeleteFramebuffers(1, &rc->hdr_fbo);
-    glDeleteTextures(1, &rc->hdr_tex);
-    glDeleteFramebuffers(1, &rc->ldr_fbo);
-    glDeleteTextures(1, &rc->ldr_tex);
+    glDeleteFramebuffers(1, &T->msaa_fbo);
+    glDeleteRenderbuffers(SCENE_TARGETS, T->msaa_color_rb);
+    glDeleteRenderbuffers(1, &T->msaa_depth_rb);
+    glDeleteFramebuffers(1, &T->resolve_fbo);
+    glDeleteTextures(SCENE_TARGETS, T->resolve_tex);
+    glDeleteFramebuffers(1, &T->sss_fbo);
+    glDeleteTextures(3, T->sss_tex);
+    glDeleteFramebuffers(1, &T->hdr_fbo);
+    glDeleteTextures(1, &T->hdr_tex);
+    memset(T, 0, sizeof *T);
 }
 
-static smp_status targets_ensure(render_context *rc, int w, int h, smp_error *err)
+/* The scene targets T at w x h with the given MSAA samples (1 = none). */
+static smp_status targets_ensure(scene_targets *T, int w, int h, int samples, smp_error *err)
 {
-    if (rc->target_w == w && rc->target_h == h && rc->hdr_fbo) return SMP_OK;
-    targets_release(rc);
-    int samples = rc->desc.samples;
+    if (T->w == w && T->h == h && T->samples == samples && T->hdr_fbo) return SMP_OK;
+    targets_release(T);
     GLint max_samples = 1;
     glGetIntegerv(GL_MAX_SAMPLES, &max_samples);
-    if (samples > max_samples) samples = max_samples;
-    int ms = samples > 1 ? samples : 0;
+    int ms = samples > max_samples ? max_samples : samples;
+    if (ms <= 1) ms = 0;
 
     static const GLenum buffers[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
-    glGenRenderbuffers(SCENE_TARGETS, rc->msaa_color_rb);
-    glGenFramebuffers(1, &rc->msaa_fbo);
-    glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
+    glGenRenderbuffers(SCENE_TARGETS, T->msaa_color_rb);
+    glGenFramebuffers(1, &T->msaa_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, T->msaa_fbo);
     for (int i = 0; i < SCENE_TARGETS; ++i) {
-        glBindRenderbuffer(GL_RENDERBUFFER, rc->msaa_color_rb[i]);
+        glBindRenderbuffer(GL_RENDERBUFFER, T->msaa_color_rb[i]);
         glRenderbufferStorageMultisample(GL_RENDERBUFFER, ms, GL_RGBA16F, w, h);
-        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_RENDERBUFFER, rc->msaa_color_rb[i]);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_RENDERBUFFER, T->msaa_color_rb[i]);
     }
-    glGenRenderbuffers(1, &rc->msaa_depth_rb);
-    glBindRenderbuffer(GL_RENDERBUFFER, rc->msaa_depth_rb);
+    glGenRenderbuffers(1, &T->msaa_depth_rb);
+    glBindRenderbuffer(GL_RENDERBUFFER, T->msaa_depth_rb);
     glRenderbufferStorageMultisample(GL_RENDERBUFFER, ms, GL_DEPTH_COMPONENT24, w, h);
-    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, rc->msaa_depth_rb);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, T->msaa_depth_rb);
     glDrawBuffers(SCENE_TARGETS, buffers);
-    GLenum status[5];
+    GLenum status[4];
     status[0] = glCheckFramebufferStatus(GL_FRAMEBUFFER);
 
-    for (int i = 0; i < SCENE_TARGETS; ++i) rc->resolve_tex[i] = texture_hdr(w, h);
-    status[1] = framebuffer_with(&rc->resolve_fbo, rc->resolve_tex, SCENE_TARGETS);
-    for (int i = 0; i < 3; ++i) rc->sss_tex[i] = texture_hdr(w, h);
-    status[2] = framebuffer_with(&rc->sss_fbo, rc->sss_tex, 3);
-    rc->hdr_tex = texture_hdr(w, h);
-    status[3] = framebuffer_with(&rc->hdr_fbo, &rc->hdr_tex, 1);
-
-    glGenTextures(1, &rc->ldr_tex);
-    glBindTexture(GL_TEXTURE_2D, rc->ldr_tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
-    status[4] = framebuffer_with(&rc->ldr_fbo, &rc->ldr_tex, 1);
+    for (int i = 0; i < SCENE_TARGETS; ++i) T->resolve_tex[i] = texture_hdr(w, h, GL_NEAREST);
+    status[1] = framebuffer_with(&T->resolve_fbo, T->resolve_tex, SCENE_TARGETS);
+    for (int i = 0; i < 3; ++i) T->sss_tex[i] = texture_hdr(w, h, GL_NEAREST);
+    status[2] = framebuffer_with(&T->sss_fbo, T->sss_tex, 3);
+    T->hdr_tex = texture_hdr(w, h, GL_LINEAR);
+    status[3] = framebuffer_with(&T->hdr_fbo, &T->hdr_tex, 1);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    for (int i = 0; i < 5; ++i)
+    for (int i = 0; i < 4; ++i)
         if (status[i] != GL_FRAMEBUFFER_COMPLETE)
             return smp_error_set(err, SMP_ERR_GL, "render: %dx%d render target %d is incomplete (0x%x)", w, h, i,
                                  status[i]);
-    rc->target_w = w;
-    rc->target_h = h;
+    T->w = w;
+    T->h = h;
+    T->samples = samples;
+    return SMP_OK;
+}
+
+/* The tone-mapped RGBA8 target at the output size (read-back and the trivial pass). */
+static smp_status ldr_ensure(render_context *rc, int w, int h, smp_error *err)
+{
+    if (rc->ldr_w == w && rc->ldr_h == h && rc->ldr_fbo) return SMP_OK;
+    glDeleteFramebuffers(1, &rc->ldr_fbo);
+    glDeleteTextures(1, &rc->ldr_tex);
+    glGenTextures(1, &rc->ldr_tex);
+    glBindTexture(GL_TEXTURE_2D, rc->ldr_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+    GLenum status = framebuffer_with(&rc->ldr_fbo, &rc->ldr_tex, 1);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (status != GL_FRAMEBUFFER_COMPLETE)
+        return smp_error_set(err, SMP_ERR_GL, "render: %dx%d output target is incomplete (0x%x)", w, h, status);
+    rc->ldr_w = w;
+    rc->ldr_h = h;
     return SMP_OK;
 }
 
@@ -358,7 +387,10 @@ void render_context_destroy(render_context *rc)
     glDeleteTextures(7, texs);
     GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo};
     glDeleteFramebuffers(2, fbos);
-    targets_release(rc);
+    targets_release(&rc->targets[0]);
+    targets_release(&rc->targets[1]);
+    glDeleteFramebuffers(1, &rc->ldr_fbo);
+    glDeleteTextures(1, &rc->ldr_tex);
     render_scar_release(&rc->scar);
     free(rc->dot_jacobians);
     free(rc->dots);
@@ -467,8 +499,14 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     glBindBuffer(GL_ARRAY_BUFFER, rc->mesh_vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *verts * stride * m->vertex_count), verts, GL_STATIC_DRAW);
     glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rc->mesh_ibo);
-    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(sizeof(uint32_t) * 3 * m->triangle_count), m->indices,
+    int coarse = m->coarse_indices ? m->coarse_triangle_count : 0;
+    size_t full_bytes = sizeof(uint32_t) * 3 * (size_t)m->triangle_count;
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(full_bytes + sizeof(uint32_t) * 3 * (size_t)coarse), NULL,
                  GL_STATIC_DRAW);
+    glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, (GLsizeiptr)full_bytes, m->indices);
+    if (coarse > 0)
+        glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, (GLintptr)full_bytes, (GLsizeiptr)(sizeof(uint32_t) * 3 * coarse),
+                        m->coarse_indices);
     GLsizei bytes = (GLsizei)(stride * sizeof(float));
     glEnableVertexAttribArray(0);
     glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, bytes, (void *)0);
@@ -480,6 +518,7 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     glVertexAttribPointer(4, 2, GL_FLOAT, GL_FALSE, bytes, (void *)(8 * sizeof(float)));
     glBindVertexArray(0);
     rc->mesh_index_count = 3 * m->triangle_count;
+    rc->mesh_coarse_index_count = 3 * coarse;
     free(verts);
 
     /* Dots: a copy, chart Jacobians and the instance buffer for splatting (uv, Jacobian); the looks and the
@@ -547,6 +586,7 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     rc->grid_size = g < 16 ? 16 : (g > 1024 ? 1024 : g);
     rc->coverage_valid = false;
     rc->looks_valid = false; /* the grid is built with the first looks */
+    rc->shadow_key.valid = false;
     return SMP_OK;
 }
 
@@ -568,6 +608,7 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
 
 smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair, smp_error *err)
 {
+    rc->shadow_key.valid = false;
     return render_hair_upload(rc->hair, hair, head, err);
 }
 
@@ -627,6 +668,22 @@ static bool layers_equal(const ageing_layer_state *a, const ageing_layer_state *
     return true;
 }
 
+/* Whether the dots' looks for b would differ from those for a by less than about 1 % of a dot's contrast or
+ * size: what the interactive path lets pass while the time is scrubbed (the full-quality frame that follows
+ * recomputes them exactly). */
+static bool layers_close(const ageing_layer_state *a, const ageing_layer_state *b)
+{
+    for (int i = 0; i < AGEING_MAX_LAYERS; ++i) {
+        const ageing_layer_state *x = &a[i], *y = &b[i];
+        if (x->present != y->present || fabs(x->hazard - y->hazard) > 0.01 || fabs(x->veil - y->veil) > 0.01 ||
+            fabs(x->surface_ink - y->surface_ink) > 0.01 || fabs(x->fresh_width - y->fresh_width) > 0.01 ||
+            fabs(x->spread_mm2 - y->spread_mm2) > 0.0005 || fabs(x->sink_mm - y->sink_mm) > 0.002 ||
+            fabs(x->redness - y->redness) > 0.01 || fabs(x->swelling - y->swelling) > 0.01)
+            return false;
+    }
+    return true;
+}
+
 /* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
  * and the positions with reaches, and rebuilds the close-up grid if the widest dot outgrew it. */
 static smp_status dot_looks_update(render_context *rc, const render_frame *f, smp_error *err)
@@ -635,7 +692,7 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
     memset(state, 0, sizeof state); /* layers the frame does not give: absent, no ink */
     for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) state[i] = f->layers[i];
     if (rc->looks_valid && rc->looks_table == f->optics && rc->looks_type == f->fitzpatrick &&
-        layers_equal(state, rc->looks_layers))
+        (layers_equal(state, rc->looks_layers) || (f->interactive && layers_close(state, rc->looks_layers))))
         return SMP_OK;
     size_t n = (size_t)rc->dot_count;
     float *positions = malloc(sizeof(float) * 4 * (n ? n : 1));
@@ -680,12 +737,35 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
 static void coverage_update(render_context *rc, const render_frame *f)
 {
     float flare[2] = {f->flare_sigma_mm > 0.0f ? f->flare_sigma_mm : 1.0f, f->flare_area_mm2};
-    if (rc->coverage_valid && flare[0] == rc->coverage_flare[0] && flare[1] == rc->coverage_flare[1]) return;
+    /* The interactive path splats into mip level 1 or 2 (a quarter or a sixteenth of the texels: the splat's
+     * cost), the coarsest whose texels are at most half a pixel at the head's nearest point, and reads from
+     * there; the full-quality frame after it splats level 0 again. */
+    int level = 0;
+    if (f->interactive) {
+        float texel_mm = rc->chart_mm_per_uv / (float)rc->desc.coverage_size;
+        float radius = 0.0f, dist = 0.0f;
+        for (int k = 0; k < 3; ++k) {
+            float c = 0.5f * (rc->bounds_min[k] + rc->bounds_max[k]), e = f->eye_mm[k] - c;
+            radius += 0.25f * (rc->bounds_max[k] - rc->bounds_min[k]) * (rc->bounds_max[k] - rc->bounds_min[k]);
+            dist += e * e;
+        }
+        float near_mm = fmaxf(sqrtf(dist) - sqrtf(radius), 10.0f);
+        float px_mm = f->proj[1][1] > 0.0f ? 2.0f * near_mm / (f->proj[1][1] * (float)f->height) : 0.0f;
+        level = 1;
+        while (level < 2 && texel_mm * (float)(2 << level) <= 0.5f * px_mm) ++level;
+    }
+    if (rc->coverage_valid && flare[0] == rc->coverage_flare[0] && flare[1] == rc->coverage_flare[1] &&
+        rc->coverage_level <= level)
+        return;
     memcpy(rc->coverage_flare, flare, sizeof flare);
     rc->coverage_valid = true;
+    rc->coverage_level = level;
     rc->resplats++;
-    int cs = rc->desc.coverage_size;
+    int cs = rc->desc.coverage_size >> level;
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_BASE_LEVEL, level);
     glBindFramebuffer(GL_FRAMEBUFFER, rc->coverage_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex, level);
     glViewport(0, 0, cs, cs);
     glClearColor(0.0f, 0.0f, 0.0f, 0.0f);
     glClear(GL_COLOR_BUFFER_BIT);
@@ -736,7 +816,7 @@ static void sss_passes(render_context *rc, const render_frame *f)
     glDisable(GL_DEPTH_TEST);
     glBindVertexArray(rc->empty_vao);
 
-    glBindFramebuffer(GL_FRAMEBUFFER, rc->sss_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->tg->sss_fbo);
     glViewport(0, 0, f->width, f->height);
     GLuint p = rc->prog_sss_x;
     glUseProgram(p);
@@ -746,11 +826,11 @@ static void sss_passes(render_context *rc, const render_frame *f)
     glUniform2f(uloc(p, "u_direction"), 1.0f, 0.0f);
     for (int i = 0; i < SCENE_TARGETS; ++i) {
         glActiveTexture(GL_TEXTURE0 + UNIT_IRRADIANCE + i);
-        glBindTexture(GL_TEXTURE_2D, rc->resolve_tex[i]);
+        glBindTexture(GL_TEXTURE_2D, rc->tg->resolve_tex[i]);
     }
     glDrawArrays(GL_TRIANGLES, 0, 3);
 
-    glBindFramebuffer(GL_FRAMEBUFFER, rc->hdr_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->tg->hdr_fbo);
     p = rc->prog_sss_y;
     glUseProgram(p);
     glUniform3fv(uloc(p, "u_sss_sigma_mm"), 3, &sigma[0][0]);
@@ -760,18 +840,11 @@ static void sss_passes(render_context *rc, const render_frame *f)
     glUniform2f(uloc(p, "u_direction"), 0.0f, 1.0f);
     for (int i = 0; i < 3; ++i) {
         glActiveTexture(GL_TEXTURE0 + UNIT_TERM0 + i);
-        glBindTexture(GL_TEXTURE_2D, rc->sss_tex[i]);
+        glBindTexture(GL_TEXTURE_2D, rc->tg->sss_tex[i]);
     }
     glDrawArrays(GL_TRIANGLES, 0, 3);
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(0);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 const char *render_pass_name(int pass)
@@ -787,26 +860,34 @@ static void profile_start(render_context *rc)
     if (!rc->desc.profile) return;
     memset(rc->pass_ms, 0, sizeof rc->pass_ms);
     glFinish();
-    rc->pass_start_s = now_s();
+    rc->pass_start_s = smp_now_s();
 }
 
 static void profile_end(render_context *rc, int pass)
 {
     if (!rc->desc.profile) return;
     glFinish();
-    double t = now_s();
+    double t = smp_now_s();
     rc->pass_ms[pass] += (float)((t - rc->pass_start_s) * 1000.0);
     rc->pass_start_s = t;
 }
 
-static void draw_scene(render_context *rc, const render_frame *f)
+/* The head's triangles (vertex array bound): the coarse ones on the interactive path. */
+static void head_mesh_draw(const render_context *rc, bool interactive)
 {
-    mat4 light_vp;
-    float depth_per_mm;
-    light_matrix(rc, f, light_vp, &depth_per_mm);
+    glBindVertexArray(rc->mesh_vao);
+    if (interactive && rc->mesh_coarse_index_count > 0)
+        glDrawElements(GL_TRIANGLES, rc->mesh_coarse_index_count, GL_UNSIGNED_INT,
+                       (void *)(sizeof(uint32_t) * (size_t)rc->mesh_index_count));
+    else
+        glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
+}
 
-    /* 1. Shadow depth. */
+/* The key light's depth map: the head and the hair. */
+static void shadow_draw(render_context *rc, const render_frame *f, const mat4 light_vp)
+{
     int ss = rc->desc.shadow_map_size;
+    rc->shadow_draws++;
     glBindFramebuffer(GL_FRAMEBUFFER, rc->shadow_fbo);
     glViewport(0, 0, ss, ss);
     glEnable(GL_DEPTH_TEST);
@@ -816,10 +897,28 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glUniformMatrix4fv(uloc(rc->prog_shadow, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
     glEnable(GL_POLYGON_OFFSET_FILL);
     glPolygonOffset(1.5f, 2.0f);
-    glBindVertexArray(rc->mesh_vao);
-    glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
+    head_mesh_draw(rc, f->interactive);
     glDisable(GL_POLYGON_OFFSET_FILL);
     render_hair_draw_shadow(rc->hair, f, light_vp);
+}
+
+static void draw_scene(render_context *rc, const render_frame *f)
+{
+    mat4 light_vp;
+    float depth_per_mm;
+    light_matrix(rc, f, light_vp, &depth_per_mm);
+
+    /* 1. Shadow depth, when the light or the hair in it changed. */
+    int ss = rc->desc.shadow_map_size;
+    long hair_key = render_hair_shadow_key(rc->hair, f);
+    if (!rc->shadow_key.valid || hair_key != rc->shadow_key.hair || rc->shadow_key.coarse != f->interactive ||
+        memcmp(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir) != 0) {
+        rc->shadow_key.valid = true;
+        rc->shadow_key.coarse = f->interactive;
+        rc->shadow_key.hair = hair_key;
+        memcpy(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir);
+        shadow_draw(rc, f, light_vp);
+    }
     profile_end(rc, RENDER_PASS_SHADOW);
 
     /* 2. Pigment coverage for the far path, and the hair layer over the skin. */
@@ -828,7 +927,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     profile_end(rc, RENDER_PASS_TEXTURES);
 
     /* 3. The head. */
-    glBindFramebuffer(GL_FRAMEBUFFER, rc->msaa_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->tg->msaa_fbo);
     glViewport(0, 0, f->width, f->height);
     glEnable(GL_DEPTH_TEST);
     glEnable(GL_CULL_FACE);
@@ -873,6 +972,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     skin_uniforms_set(p, f);
     glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)ss);
     glUniform1f(uloc(p, "u_shadow_depth_per_mm"), depth_per_mm);
+    glUniform1i(uloc(p, "u_shadow_pcf_radius"), f->interactive ? 0 : 1);
     glUniform1i(uloc(p, "u_grid_size"), rc->grid_size);
     glUniform1i(uloc(p, "u_dot_count"), rc->dot_count);
     glUniform1f(uloc(p, "u_lod_near_mm"), LOD_NEAR_MM);
@@ -897,8 +997,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     rc->scar_patch_drawn = patch;
     glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
     glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
-    glBindVertexArray(rc->mesh_vao);
-    glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
+    head_mesh_draw(rc, f->interactive);
     glBindVertexArray(0);
     if (patch) {
         glUniform1i(uloc(p, "u_scar_layer"), 2);
@@ -911,8 +1010,8 @@ static void draw_scene(render_context *rc, const render_frame *f)
     profile_end(rc, RENDER_PASS_HAIR);
 
     /* 4. Resolve each target. */
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->msaa_fbo);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, rc->resolve_fbo);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->tg->msaa_fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, rc->tg->resolve_fbo);
     for (int i = 0; i < SCENE_TARGETS; ++i) {
         GLenum none_but[3] = {GL_NONE, GL_NONE, GL_NONE};
         none_but[i] = GL_COLOR_ATTACHMENT0 + i;
@@ -930,21 +1029,34 @@ static void draw_scene(render_context *rc, const render_frame *f)
     profile_end(rc, RENDER_PASS_SSS);
 }
 
-static void tonemap_to(render_context *rc, const render_frame *f, GLuint target)
+/* Tone maps the last image of the path tg into target at the output size; with full_share > 0 the last
+ * full-quality image is mixed in by that share (render_frame_present). */
+static void tonemap_to(render_context *rc, const render_frame *f, const scene_targets *tg, float full_share,
+                       GLuint target)
 {
     glBindFramebuffer(GL_FRAMEBUFFER, target);
     glViewport(0, 0, f->width, f->height);
     glUseProgram(rc->prog_tonemap);
     glUniform1f(uloc(rc->prog_tonemap, "u_exposure"), f->exposure);
+    glUniform1f(uloc(rc->prog_tonemap, "u_full_share"), full_share);
     glActiveTexture(GL_TEXTURE0 + UNIT_HDR);
-    glBindTexture(GL_TEXTURE_2D, rc->hdr_tex);
+    glBindTexture(GL_TEXTURE_2D, tg->hdr_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_HDR_FULL);
+    glBindTexture(GL_TEXTURE_2D, rc->targets[0].hdr_tex);
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(rc->empty_vao);
     glDrawArrays(GL_TRIANGLES, 0, 3);
     glBindVertexArray(0);
 }
 
-static smp_status frame_prepare(render_context *rc, const render_frame *f, smp_error *err)
+float render_frame_interactive_scale(const render_frame *f)
+{
+    return f->interactive_scale > 0.0f ? fminf(fmaxf(f->interactive_scale, 0.125f), 1.0f) : RENDER_INTERACTIVE_SCALE;
+}
+
+/* Checks the frame, updates the dots' looks and readies the targets of its path; scene is the frame the scene
+ * passes draw (the interactive path's smaller size). */
+static smp_status frame_prepare(render_context *rc, const render_frame *f, render_frame *scene, smp_error *err)
 {
     if (f->width <= 0 || f->height <= 0 || f->width > 16384 || f->height > 16384)
         return smp_error_set(err, SMP_ERR_INPUT, "render: size %dx%d must be between 1 and 16384", f->width,
@@ -952,7 +1064,17 @@ static smp_status frame_prepare(render_context *rc, const render_frame *f, smp_e
     if (!rc->mesh_vao) return smp_error_set(err, SMP_ERR_GL, "render: no scene set before drawing");
     smp_status st = dot_looks_update(rc, f, err);
     if (st != SMP_OK) return st;
-    return targets_ensure(rc, f->width, f->height, err);
+    *scene = *f;
+    if (f->interactive) {
+        float s = render_frame_interactive_scale(f);
+        scene->width = (int)ceilf((float)f->width * s);
+        scene->height = (int)ceilf((float)f->height * s);
+        scene->skin_detail = 0.0f; /* the pores and furrows are finer than its pixels */
+        rc->tg = &rc->targets[1];
+        return targets_ensure(rc->tg, scene->width, scene->height, 1, err);
+    }
+    rc->tg = &rc->targets[0];
+    return targets_ensure(rc->tg, f->width, f->height, rc->desc.samples, err);
 }
 
 static smp_status gl_check(const char *what, smp_error *err)
@@ -964,22 +1086,39 @@ static smp_status gl_check(const char *what, smp_error *err)
 
 smp_status render_frame_draw(render_context *rc, const render_frame *f, unsigned target_fbo, smp_error *err)
 {
-    smp_status st = frame_prepare(rc, f, err);
+    render_frame scene;
+    smp_status st = frame_prepare(rc, f, &scene, err);
     if (st != SMP_OK) return st;
     profile_start(rc);
-    draw_scene(rc, f);
-    tonemap_to(rc, f, target_fbo);
+    draw_scene(rc, &scene);
+    tonemap_to(rc, f, rc->tg, 0.0f, target_fbo);
     profile_end(rc, RENDER_PASS_TONEMAP);
     return gl_check("render_frame_draw", err);
 }
 
+smp_status render_frame_present(render_context *rc, const render_frame *f, float full_share, unsigned target_fbo,
+                                 smp_error *err)
+{
+    const scene_targets *fast = &rc->targets[1], *full = &rc->targets[0];
+    if (!full->hdr_tex && !fast->hdr_tex)
+        return smp_error_set(err, SMP_ERR_GL, "render: nothing drawn yet to present");
+    full_share = fminf(fmaxf(full_share, 0.0f), 1.0f);
+    if (!full->hdr_tex) full_share = 0.0f;
+    if (!fast->hdr_tex) full_share = 1.0f;
+    /* All full: tone map the full image alone (it stands in for both samplers' first). */
+    tonemap_to(rc, f, full_share >= 1.0f ? full : fast, full_share >= 1.0f ? 0.0f : full_share, target_fbo);
+    return gl_check("render_frame_present", err);
+}
+
 smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, uint8_t *rgba, smp_error *err)
 {
-    smp_status st = frame_prepare(rc, f, err);
+    render_frame scene;
+    smp_status st = frame_prepare(rc, f, &scene, err);
+    if (st == SMP_OK) st = ldr_ensure(rc, f->width, f->height, err);
     if (st != SMP_OK) return st;
     profile_start(rc);
-    draw_scene(rc, f);
-    tonemap_to(rc, f, rc->ldr_fbo);
+    draw_scene(rc, &scene);
+    tonemap_to(rc, f, rc->tg, 0.0f, rc->ldr_fbo);
     glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->ldr_fbo);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadPixels(0, 0, f->width, f->height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
@@ -1050,19 +1189,20 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->scar_patch_triangles = rc->scar.patch_triangles;
     out->scar_patch_chunks_drawn = rc->scar_patch_drawn ? rc->scar.draw_count : 0;
     out->scar_patch_drawn = rc->scar_patch_drawn;
+    out->shadow_draws = rc->shadow_draws;
     memcpy(out->pass_ms, rc->pass_ms, sizeof out->pass_ms);
 }
 
 long render_last_frame_nonfinite(render_context *rc, smp_error *err)
 {
-    if (!rc->hdr_tex || rc->target_w <= 0 || rc->target_h <= 0) return 0;
-    size_t n = (size_t)rc->target_w * (size_t)rc->target_h * 4;
+    if (!rc->tg || !rc->tg->hdr_tex) return 0;
+    size_t n = (size_t)rc->tg->w * (size_t)rc->tg->h * 4;
     float *px = malloc(sizeof *px * n);
     if (!px) {
         smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
         return -1;
     }
-    glBindTexture(GL_TEXTURE_2D, rc->hdr_tex);
+    glBindTexture(GL_TEXTURE_2D, rc->tg->hdr_tex);
     glPixelStorei(GL_PACK_ALIGNMENT, 4);
     glGetTexImage(GL_TEXTURE_2D, 0, GL_RGBA, GL_FLOAT, px);
     glBindTexture(GL_TEXTURE_2D, 0);
@@ -1094,7 +1234,7 @@ static int cmp_double(const void *a, const void *b)
 double render_trivial_pass_ms(render_context *rc, int width, int height, int count, smp_error *err)
 {
     if (count < 1 || count > 1000) count = 1000;
-    if (targets_ensure(rc, width, height, err) != SMP_OK) return -1.0;
+    if (ldr_ensure(rc, width, height, err) != SMP_OK) return -1.0;
     double *ms = malloc(sizeof *ms * (size_t)count);
     if (!ms) {
         smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
@@ -1108,10 +1248,10 @@ double render_trivial_pass_ms(render_context *rc, int width, int height, int cou
     glBindVertexArray(rc->empty_vao);
     glFinish();
     for (int i = 0; i < count; ++i) {
-        double t = now_s();
+        double t = smp_now_s();
         glDrawArrays(GL_TRIANGLES, 0, 3);
         glFinish();
-        ms[i] = (now_s() - t) * 1000.0;
+        ms[i] = (smp_now_s() - t) * 1000.0;
     }
     glBindVertexArray(0);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);

@@ -84,6 +84,15 @@ typedef struct render_frame {
     float years;                     /* years since the first session: shafts lost by then are not drawn,
                                       * those grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey),
                                       * per frame, without uploading the hair again */
+    /* The interactive path, for frames drawn while a person orbits, zooms, drags the light or scrubs the
+     * time: the scene is drawn at interactive_scale of width and height (render_frame_interactive_scale) without
+     * multisampling and upsampled bilinearly into the output; the shadow map is read with one filtered tap
+     * instead of nine, the skin's micro-surface (finer than its pixels) is left out, the pigment's chart
+     * texture is splatted at half its resolution, and the dots' looks are recomputed only when the ageing
+     * state moved by more than about 1 %. Same scene and light; the full-quality frame (interactive false,
+     * the default) follows once the input stops. */
+    bool interactive;
+    float interactive_scale;
 } render_frame;
 
 /* Creates GL resources; needs a current OpenGL 3.3 core context. Fails with SMP_ERR_GL (shader compile
@@ -102,11 +111,23 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
  * the skin beneath it; keeps no pointer to either. Call after render_scene_set with the same head. */
 smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair, smp_error *err);
 
+/* The share of width and height the interactive path draws the scene at: interactive_scale clamped to
+ * 0.125..1, or RENDER_INTERACTIVE_SCALE when it is 0. */
+#define RENDER_INTERACTIVE_SCALE 0.35f
+float render_frame_interactive_scale(const render_frame *frame);
+
 /* Neutral defaults for everything but the camera. */
 void render_frame_defaults(render_frame *frame);
 
 /* Draws the frame into framebuffer target_fbo (0 = the window) of size frame->width x frame->height. */
 smp_status render_frame_draw(render_context *rc, const render_frame *frame, unsigned target_fbo, smp_error *err);
+
+/* Presents the last images again without drawing the scene: the last interactive image mixed with the last
+ * full-quality one by full_share (0..1; with only one of them drawn, that one). For the soft blend when the
+ * full-quality frame replaces the interactive ones, and for redrawing the window's overlay while nothing
+ * moves. frame gives the output size and exposure (the camera should be the one both were drawn with). */
+smp_status render_frame_present(render_context *rc, const render_frame *frame, float full_share,
+                                 unsigned target_fbo, smp_error *err);
 
 /* Draws offscreen and reads back width*height*4 bytes of sRGB RGBA8, top row first. */
 smp_status render_frame_read_srgb8(render_context *rc, const render_frame *frame, uint8_t *rgba, smp_error *err);
@@ -147,6 +168,8 @@ typedef struct render_stats {
     int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */
     int hair_layer_splats;  /* how often the hair's layer was splatted into its chart texture: when the hairs
                              * lost by the frame's year change, never for a camera or light change */
+    int shadow_draws;       /* how often the key light's shadow map was drawn: when the light or the hair in it
+                             * changed, never for the camera alone */
     int scar_patch_triangles;   /* the scars' displaced patch (render/scar_internal.h) */
     bool scar_patch_drawn;      /* whether the last frame drew it (the camera was close to the scars) */
     int scar_patch_chunks_drawn;/* how many of its chunks (those in view and close enough) */

@@ -61,18 +61,24 @@ else
     echo "FAIL good render: exit $rc"; cat "$tmp/stderr"; fails=$((fails+1))
 fi
 
-# smpsim bench --profile: JSON with the frame times, the yardstick of one trivial pass and every pass's time.
+# smpsim bench --profile: JSON with the full-quality and the interactive frame times, the yardstick of one
+# trivial pass, the scene's build and placement, and every pass's time on each path.
 if "$smpsim" bench --frames 2 --width 160 --height 120 --profile >"$tmp/bench.json" 2>"$tmp/stderr" &&
    python3 - "$tmp/bench.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-for k in ("ms_median", "ms_p95", "trivial_pass_ms", "ms_median_per_trivial_pass", "scene_build_s", "renderer",
-          "peak_rss_mb"):
+for k in ("trivial_pass_ms", "scene_build_s", "placement_s", "renderer", "peak_rss_mb", "full", "interactive"):
     assert k in d, k
-assert d["trivial_pass_ms"] > 0 and d["ms_median"] > d["trivial_pass_ms"]
-p = d["passes_ms_median"]
-assert set(p) == {"shadow", "textures", "head", "hair", "resolve", "sss", "tonemap"}, p
-assert all(v >= 0 for v in p.values()) and p["head"] > 0
+assert d["trivial_pass_ms"] > 0 and 0 < d["placement_s"] < d["scene_build_s"]
+for path in ("full", "interactive"):
+    s = d[path]
+    for k in ("ms_median", "ms_p95", "ms_median_per_trivial_pass", "passes_ms_median"):
+        assert k in s, (path, k)
+    assert s["ms_p95"] >= s["ms_median"] > d["trivial_pass_ms"], path
+    p = s["passes_ms_median"]
+    assert set(p) == {"shadow", "textures", "head", "hair", "resolve", "sss", "tonemap"}, p
+    assert all(v >= 0 for v in p.values()) and p["head"] > 0
+assert 0.125 <= d["interactive"]["scale"] <= 1
 PY
 then
     passes=$((passes+1))

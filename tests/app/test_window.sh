@@ -15,14 +15,21 @@ cat "$tmp/err"
 if [ $rc -ne 0 ]; then echo "window run failed with exit $rc"; exit 1; fi
 # With a display it must open the window, not fall back to writing PNGs.
 if [ -d "$tmp/smpsim-views" ]; then echo "wrote PNGs although a display was available"; exit 1; fi
-# Space plays the timeline: the time moves on from the healed default (95 days) frame by frame.
-SMP_WINDOW_FRAMES=4 SMP_WINDOW_EVENTS=key:space timeout 300 xvfb-run -a -s "-screen 0 1280x720x24" "$smpsim" \
+# Nothing moves: one full-quality frame, then the window presents it again (with the HUD) without drawing.
+grep -q '^frames at exit: 0 interactive, 1 full quality, 4 presented again$' "$tmp/out" ||
+    { echo "a still window did not draw one full frame and present it again:"; cat "$tmp/out"; exit 1; }
+# Space plays the timeline: the time moves on from the healed default (95 days) frame by frame (playing,
+# the frames take the interactive path: 30 of them are about a second under Xvfb).
+SMP_WINDOW_FRAMES=30 SMP_WINDOW_EVENTS=key:space timeout 300 xvfb-run -a -s "-screen 0 1280x720x24" "$smpsim" \
     --width 320 --height 180 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 days=$(sed -n 's/^timeline at exit: \([0-9.]*\) days$/\1/p' "$tmp/out")
-if [ $rc -ne 0 ] || [ -z "$days" ] || ! python3 -c "import sys; sys.exit(0 if float('$days') > 100 else 1)"; then
+if [ $rc -ne 0 ] || [ -z "$days" ] || ! python3 -c "import sys; sys.exit(0 if float('$days') > 96 else 1)"; then
     echo "play did not move the timeline: exit $rc, '$days' days"; cat "$tmp/out" "$tmp/err"; exit 1
 fi
+# While the timeline plays the frames take the interactive path (progressive refinement).
+grep -q '^frames at exit: [1-9][0-9]* interactive' "$tmp/out" ||
+    { echo "playing did not take the interactive path:"; cat "$tmp/out"; exit 1; }
 # L steps to the next light preset (daylight, then clinic); G starts the light sweep from overhead down.
 SMP_WINDOW_FRAMES=3 SMP_WINDOW_EVENTS=key:l,key:g timeout 300 xvfb-run -a -s "-screen 0 1280x720x24" "$smpsim" \
     --width 320 --height 180 >"$tmp/out" 2>"$tmp/err"
