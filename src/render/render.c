@@ -29,7 +29,7 @@
 enum {
     UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS,
     UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2, UNIT_SCAR,
-    UNIT_HAIR_LAYER, UNIT_HDR_FULL
+    UNIT_HAIR_LAYER, UNIT_HDR_FULL, UNIT_IMAGE
 };
 
 /* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
@@ -52,7 +52,7 @@ struct render_context {
     float pass_ms[RENDER_PASS_COUNT];
     double pass_start_s;
     GLuint prog_trivial;
-    GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y;
+    GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y, prog_edge_aa;
     GLuint empty_vao;
     /* head */
     GLuint mesh_vao, mesh_vbo, mesh_ibo;
@@ -98,7 +98,8 @@ struct render_context {
      * size holds so that switching between the two paths allocates nothing; tg is the last frame's */
     scene_targets targets[2], *tg;
     int ldr_w, ldr_h;
-    GLuint ldr_fbo, ldr_tex; /* the tone-mapped image at the output size, for read-back */
+    GLuint ldr_fbo, ldr_tex;   /* the finished image at the output size, for read-back */
+    GLuint post_fbo, post_tex; /* the tone-mapped image before the edge anti-aliasing (without MSAA) */
     /* overlay */
     GLuint overlay_vao, overlay_vbo, atlas_tex;
     int atlas_version;
@@ -117,6 +118,7 @@ static const render_sampler_unit sss_x_samplers[] = {
 static const render_sampler_unit sss_y_samplers[] = {
     {"u_term0", UNIT_TERM0}, {"u_term1", UNIT_TERM1}, {"u_term2", UNIT_TERM2}, {"u_albedo", UNIT_ALBEDO},
     {"u_unscattered", UNIT_UNSCATTERED}, {NULL, 0}};
+static const render_sampler_unit edge_aa_samplers[] = {{"u_image", UNIT_IMAGE}, {NULL, 0}};
 static const render_sampler_unit overlay_samplers[] = {{"u_atlas", UNIT_ATLAS}, {NULL, 0}};
 
 static GLint uloc(GLuint prog, const char *name)
@@ -258,19 +260,32 @@ static smp_status targets_ensure(scene_targets *T, int w, int h, int samples, sm
     return SMP_OK;
 }
 
-/* The tone-mapped RGBA8 target at the output size (read-back and the trivial pass). */
+/* An RGBA8 texture of w x h (linear filtering) as the one colour attachment of a new framebuffer. */
+static GLenum output_target(GLuint *fbo, GLuint *tex, int w, int h)
+{
+    glGenTextures(1, tex);
+    glBindTexture(GL_TEXTURE_2D, *tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    return framebuffer_with(fbo, tex, 1);
+}
+
+/* The output-size targets: the finished image for read-back (and the trivial pass), and the tone-mapped one
+ * the edge anti-aliasing reads. */
 static smp_status ldr_ensure(render_context *rc, int w, int h, smp_error *err)
 {
     if (rc->ldr_w == w && rc->ldr_h == h && rc->ldr_fbo) return SMP_OK;
-    glDeleteFramebuffers(1, &rc->ldr_fbo);
-    glDeleteTextures(1, &rc->ldr_tex);
-    glGenTextures(1, &rc->ldr_tex);
-    glBindTexture(GL_TEXTURE_2D, rc->ldr_tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
-    GLenum status = framebuffer_with(&rc->ldr_fbo, &rc->ldr_tex, 1);
+    GLuint fbos[] = {rc->ldr_fbo, rc->post_fbo}, texs[] = {rc->ldr_tex, rc->post_tex};
+    glDeleteFramebuffers(2, fbos);
+    glDeleteTextures(2, texs);
+    GLenum s0 = output_target(&rc->ldr_fbo, &rc->ldr_tex, w, h);
+    GLenum s1 = output_target(&rc->post_fbo, &rc->post_tex, w, h);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    if (status != GL_FRAMEBUFFER_COMPLETE)
-        return smp_error_set(err, SMP_ERR_GL, "render: %dx%d output target is incomplete (0x%x)", w, h, status);
+    if (s0 != GL_FRAMEBUFFER_COMPLETE || s1 != GL_FRAMEBUFFER_COMPLETE)
+        return smp_error_set(err, SMP_ERR_GL, "render: %dx%d output target is incomplete (0x%x 0x%x)", w, h, s0, s1);
     rc->ldr_w = w;
     rc->ldr_h = h;
     return SMP_OK;
@@ -287,7 +302,7 @@ smp_status render_context_create(render_context **out, const render_context_desc
     if (desc) rc->desc = *desc;
     if (rc->desc.shadow_map_size <= 0) rc->desc.shadow_map_size = 2048;
     if (rc->desc.coverage_size <= 0) rc->desc.coverage_size = 2048;
-    if (rc->desc.samples <= 0) rc->desc.samples = 4;
+    if (rc->desc.samples <= 0) rc->desc.samples = 1;
     bool disk = rc->desc.shaders_from_disk;
     smp_status st;
     if ((st = render_program_create(&rc->prog_mesh, "mesh.vert", "mesh.frag", true, mesh_samplers, disk, err)) ||
@@ -302,6 +317,8 @@ smp_status render_context_create(render_context **out, const render_context_desc
         (st = render_program_create(&rc->prog_sss_y, "fullscreen.vert", "sss_y.frag", false, sss_y_samplers, disk,
                                     err)) ||
         (st = render_program_create(&rc->prog_trivial, "fullscreen.vert", "trivial.frag", false, NULL, disk, err)) ||
+        (st = render_program_create(&rc->prog_edge_aa, "fullscreen.vert", "edge_aa.frag", false, edge_aa_samplers,
+                                    disk, err)) ||
         (st = render_hair_create(&rc->hair, disk, err))) {
         render_context_destroy(rc);
         return st;
@@ -374,7 +391,7 @@ void render_context_destroy(render_context *rc)
     if (!rc) return;
     render_hair_destroy(rc->hair);
     GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow, rc->prog_splat,  rc->prog_tonemap,
-                      rc->prog_overlay, rc->prog_sss_x,  rc->prog_sss_y, rc->prog_trivial};
+                      rc->prog_overlay, rc->prog_sss_x,  rc->prog_sss_y, rc->prog_trivial, rc->prog_edge_aa};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
     GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
@@ -389,8 +406,9 @@ void render_context_destroy(render_context *rc)
     glDeleteFramebuffers(2, fbos);
     targets_release(&rc->targets[0]);
     targets_release(&rc->targets[1]);
-    glDeleteFramebuffers(1, &rc->ldr_fbo);
-    glDeleteTextures(1, &rc->ldr_tex);
+    GLuint out_fbos[] = {rc->ldr_fbo, rc->post_fbo}, out_texs[] = {rc->ldr_tex, rc->post_tex};
+    glDeleteFramebuffers(2, out_fbos);
+    glDeleteTextures(2, out_texs);
     render_scar_release(&rc->scar);
     free(rc->dot_jacobians);
     free(rc->dots);
@@ -1034,7 +1052,9 @@ static void draw_scene(render_context *rc, const render_frame *f)
 static void tonemap_to(render_context *rc, const render_frame *f, const scene_targets *tg, float full_share,
                        GLuint target)
 {
-    glBindFramebuffer(GL_FRAMEBUFFER, target);
+    /* Without multisampling the edges are smoothed after tone mapping (edge_aa.frag). */
+    bool edge_aa = rc->desc.samples <= 1 && rc->post_fbo;
+    glBindFramebuffer(GL_FRAMEBUFFER, edge_aa ? rc->post_fbo : target);
     glViewport(0, 0, f->width, f->height);
     glUseProgram(rc->prog_tonemap);
     glUniform1f(uloc(rc->prog_tonemap, "u_exposure"), f->exposure);
@@ -1046,6 +1066,15 @@ static void tonemap_to(render_context *rc, const render_frame *f, const scene_ta
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(rc->empty_vao);
     glDrawArrays(GL_TRIANGLES, 0, 3);
+    if (edge_aa) {
+        glBindFramebuffer(GL_FRAMEBUFFER, target);
+        glUseProgram(rc->prog_edge_aa);
+        glUniform2f(uloc(rc->prog_edge_aa, "u_texel"), 1.0f / (float)f->width, 1.0f / (float)f->height);
+        glActiveTexture(GL_TEXTURE0 + UNIT_IMAGE);
+        glBindTexture(GL_TEXTURE_2D, rc->post_tex);
+        glActiveTexture(GL_TEXTURE0);
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+    }
     glBindVertexArray(0);
 }
 
@@ -1063,6 +1092,7 @@ static smp_status frame_prepare(render_context *rc, const render_frame *f, rende
                              f->height);
     if (!rc->mesh_vao) return smp_error_set(err, SMP_ERR_GL, "render: no scene set before drawing");
     smp_status st = dot_looks_update(rc, f, err);
+    if (st == SMP_OK) st = ldr_ensure(rc, f->width, f->height, err);
     if (st != SMP_OK) return st;
     *scene = *f;
     if (f->interactive) {
@@ -1114,7 +1144,6 @@ smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, ui
 {
     render_frame scene;
     smp_status st = frame_prepare(rc, f, &scene, err);
-    if (st == SMP_OK) st = ldr_ensure(rc, f->width, f->height, err);
     if (st != SMP_OK) return st;
     profile_start(rc);
     draw_scene(rc, &scene);

@@ -31,7 +31,9 @@ typedef struct render_context render_context;
 typedef struct render_context_desc {
     int shadow_map_size;    /* texels; 0 = 2048 */
     int coverage_size;      /* chart coverage texture texels; 0 = 2048 (about 4.5 texels per mm on the scalp) */
-    int samples;            /* MSAA samples for the scene; 0 = 4, 1 = none */
+    int samples;            /* MSAA samples for the scene; 0 = 1: none, the edges smoothed after tone mapping
+                             * instead (shaders/edge_aa.frag): llvmpipe's MSAA more than doubles the scene's
+                             * cost (docs/benchmarks.md) */
     bool shaders_from_disk; /* read shaders/ from the source tree instead of the embedded copies */
     bool profile;           /* finish and time every pass (render_stats.pass_ms): smpsim bench --profile */
 } render_context_desc;
