@@ -227,13 +227,20 @@ static smp_status targets_ensure(scene_targets *T, int w, int h, int samples, sm
     if (ms <= 1) ms = 0;
 
     static const GLenum buffers[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
-    glGenRenderbuffers(SCENE_TARGETS, T->msaa_color_rb);
+    for (int i = 0; i < SCENE_TARGETS; ++i) T->resolve_tex[i] = texture_hdr(w, h, GL_NEAREST);
     glGenFramebuffers(1, &T->msaa_fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, T->msaa_fbo);
-    for (int i = 0; i < SCENE_TARGETS; ++i) {
-        glBindRenderbuffer(GL_RENDERBUFFER, T->msaa_color_rb[i]);
-        glRenderbufferStorageMultisample(GL_RENDERBUFFER, ms, GL_RGBA16F, w, h);
-        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_RENDERBUFFER, T->msaa_color_rb[i]);
+    if (ms > 0) {
+        glGenRenderbuffers(SCENE_TARGETS, T->msaa_color_rb);
+        for (int i = 0; i < SCENE_TARGETS; ++i) {
+            glBindRenderbuffer(GL_RENDERBUFFER, T->msaa_color_rb[i]);
+            glRenderbufferStorageMultisample(GL_RENDERBUFFER, ms, GL_RGBA16F, w, h);
+            glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_RENDERBUFFER, T->msaa_color_rb[i]);
+        }
+    } else {
+        /* One sample: the scene is drawn straight into the textures the later passes read, no resolve. */
+        for (int i = 0; i < SCENE_TARGETS; ++i)
+            glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_TEXTURE_2D, T->resolve_tex[i], 0);
     }
     glGenRenderbuffers(1, &T->msaa_depth_rb);
     glBindRenderbuffer(GL_RENDERBUFFER, T->msaa_depth_rb);
@@ -243,8 +250,7 @@ static smp_status targets_ensure(scene_targets *T, int w, int h, int samples, sm
     GLenum status[4];
     status[0] = glCheckFramebufferStatus(GL_FRAMEBUFFER);
 
-    for (int i = 0; i < SCENE_TARGETS; ++i) T->resolve_tex[i] = texture_hdr(w, h, GL_NEAREST);
-    status[1] = framebuffer_with(&T->resolve_fbo, T->resolve_tex, SCENE_TARGETS);
+    status[1] = ms > 0 ? framebuffer_with(&T->resolve_fbo, T->resolve_tex, SCENE_TARGETS) : GL_FRAMEBUFFER_COMPLETE;
     for (int i = 0; i < 3; ++i) T->sss_tex[i] = texture_hdr(w, h, GL_NEAREST);
     status[2] = framebuffer_with(&T->sss_fbo, T->sss_tex, 3);
     T->hdr_tex = texture_hdr(w, h, GL_LINEAR);
@@ -920,6 +926,8 @@ static void shadow_draw(render_context *rc, const render_frame *f, const mat4 li
     render_hair_draw_shadow(rc->hair, f, light_vp);
 }
 
+static void resolve(const scene_targets *T, const render_frame *f);
+
 static void draw_scene(render_context *rc, const render_frame *f)
 {
     mat4 light_vp;
@@ -1027,9 +1035,20 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glDisable(GL_DEPTH_TEST);
     profile_end(rc, RENDER_PASS_HAIR);
 
-    /* 4. Resolve each target. */
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->tg->msaa_fbo);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, rc->tg->resolve_fbo);
+    /* 4. Resolve each target (drawn straight into the textures without multisampling). */
+    if (rc->tg->resolve_fbo) resolve(rc->tg, f);
+    profile_end(rc, RENDER_PASS_RESOLVE);
+
+    /* 5. Subsurface scattering of the irradiance (two separable passes), then the composite into HDR. */
+    sss_passes(rc, f);
+    profile_end(rc, RENDER_PASS_SSS);
+}
+
+/* The multisampled scene targets into the textures the later passes read. */
+static void resolve(const scene_targets *T, const render_frame *f)
+{
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, T->msaa_fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, T->resolve_fbo);
     for (int i = 0; i < SCENE_TARGETS; ++i) {
         GLenum none_but[3] = {GL_NONE, GL_NONE, GL_NONE};
         none_but[i] = GL_COLOR_ATTACHMENT0 + i;
@@ -1040,11 +1059,6 @@ static void draw_scene(render_context *rc, const render_frame *f)
     static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
     glDrawBuffers(SCENE_TARGETS, all);
     glReadBuffer(GL_COLOR_ATTACHMENT0);
-    profile_end(rc, RENDER_PASS_RESOLVE);
-
-    /* 5. Subsurface scattering of the irradiance (two separable passes), then the composite into HDR. */
-    sss_passes(rc, f);
-    profile_end(rc, RENDER_PASS_SSS);
 }
 
 /* Tone maps the last image of the path tg into target at the output size; with full_share > 0 the last
