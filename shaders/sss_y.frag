@@ -23,8 +23,11 @@ vec3 blur_term(sampler2D term, vec3 sigma_mm, float distance_mm, vec3 centre)
     float widest = max(sigma_px.r, max(sigma_px.g, sigma_px.b));
     if (widest < 0.3) return centre;
     float step_px = max(3.0 * widest / float(TAPS), 1.0);
+    // Out to three sigmas of the widest channel and no further (beyond it a weight is under 1.1 %): a term
+    // a few pixels wide takes a few taps, not TAPS one pixel apart.
+    int taps = min(TAPS, int(ceil(3.0 * widest / step_px)));
     vec3 sum = centre, weight = vec3(1.0);
-    for (int i = 1; i <= TAPS; ++i) {
+    for (int i = 1; i <= taps; ++i) {
         float x = float(i) * step_px;
         vec3 w = exp(-0.5 * x * x / max(sigma_px * sigma_px, vec3(1e-6)));
         for (int side = -1; side <= 1; side += 2) {
