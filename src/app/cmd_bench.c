@@ -10,10 +10,22 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char bench_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
                                     "--light-intensity --light-kelvin "
                                     "--view --distance-m --field-mm --width --height --seed --frames";
+
+/* Resident memory now, MB (/proc/self/statm; 0 where it cannot be read). */
+static double rss_now_mb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, resident = 0;
+    if (!f) return 0.0;
+    int n = fscanf(f, "%ld %ld", &pages, &resident);
+    fclose(f);
+    return n == 2 ? (double)resident * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0) : 0.0;
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -170,6 +182,7 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
     cJSON_AddNumberToObject(o, "ms_mean", total / frames);
     cJSON_AddNumberToObject(o, "ms_median", s->ms[frames / 2]);
     cJSON_AddNumberToObject(o, "ms_p95", s->ms[(int)ceil(0.95 * frames) - 1]); /* nearest rank */
+    cJSON_AddNumberToObject(o, "ms_max", s->ms[frames - 1]);
     cJSON_AddNumberToObject(o, "ms_median_per_trivial_pass", s->ms[frames / 2] / trivial);
     if (!profile) return;
     cJSON *passes = cJSON_AddObjectToObject(o, "passes_ms_median");
@@ -269,11 +282,17 @@ int app_cmd_bench(int argc, char **argv)
     }
     frame.interactive = true;
     frame.interactive_scale = run.scale;
-    if (render_frame_read_srgb8(h.rc, &frame, pixels, &err) != SMP_OK ||
-        bench_series_run(&run, false, &full, &err) != SMP_OK || bench_series_run(&run, true, &fast, &err) != SMP_OK) {
+    if (render_frame_read_srgb8(h.rc, &frame, pixels, &err) != SMP_OK) {
         status = app_fail("bench", &err);
         goto done;
     }
+    /* Memory after both paths' first frames, and after every frame: what grows between is a leak. */
+    double rss_warm = rss_now_mb();
+    if (bench_series_run(&run, false, &full, &err) != SMP_OK || bench_series_run(&run, true, &fast, &err) != SMP_OK) {
+        status = app_fail("bench", &err);
+        goto done;
+    }
+    double rss_end = rss_now_mb();
     double trivial = render_trivial_pass_ms(h.rc, opts.width, opts.height, 50, &err);
     if (trivial < 0.0) {
         status = app_fail("bench", &err);
@@ -300,6 +319,8 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(j, "scar_patch_frames", full.patch_frames);
     cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
     cJSON_AddNumberToObject(j, "placement_s", scene.placement_s);
+    cJSON_AddNumberToObject(j, "rss_mb_after_warmup", rss_warm);
+    cJSON_AddNumberToObject(j, "rss_mb_end", rss_end);
     struct rusage usage;
     if (getrusage(RUSAGE_SELF, &usage) == 0) /* ru_maxrss: kilobytes on Linux */
         cJSON_AddNumberToObject(j, "peak_rss_mb", (double)usage.ru_maxrss / 1024.0);
