@@ -231,16 +231,23 @@ int app_cmd_bench(int argc, char **argv)
     smp_error err = {0};
     if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
     if (opts.help) {
-        printf("usage: smpsim bench [options] [--frames N] [--scrub] [--profile]\n       smpsim bench --placement "
-               "[--runs N] [options]\n\n"
-               "Renders N frames (default 120) of a full camera orbit around the head offscreen\nat --width x "
-               "--height (default 1280x720) and prints JSON timings. With --scrub the camera\nstays and each frame "
-               "moves the time instead, from day 0 to 20 years (the timeline\nslider). With --placement, times the "
-               "dot placement of the plan N times (default 5;\nno rendering), without and, for a plan with scars, with them "
-               "(\"with_scars\").\nWith --profile, every pass is finished and timed (\"passes_ms_median\": shadow, "
-               "textures,\nhead, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass of a "
-               "constant\ncolour at the same size, timed in the same run: frame / trivial is comparable across\n"
-               "machines.\n\n%s",
+        printf("usage: smpsim bench [options] [--frames N] [--scrub] [--profile] [--interactive-scale S]\n"
+               "       smpsim bench --placement [--runs N] [options]\n\n"
+               "Renders N frames (default 120) twice, offscreen at --width x --height (default 1280x720),\n"
+               "and prints JSON timings: \"full\", full quality over a full camera orbit around the\n"
+               "head (with --scrub the camera stays and the time moves from day 0 to 20 years\n"
+               "instead); \"interactive\", the window's path while a person drives it: the camera\n"
+               "orbits, the key light swings a quarter turn and the time runs from day 0 to 20\n"
+               "years at once (--interactive-scale: the share of width and height it draws, 0.125..1,\n"
+               "default 0.35). Each has ms_median, ms_p95, ms_max, fps. With --placement, times the dot\n"
+               "placement of the plan N times (default 5; no rendering), without and, for a plan\n"
+               "with scars, with them (\"with_scars\").\n"
+               "With --profile, every pass is finished and timed (\"passes_ms_median\": shadow,\n"
+               "textures, head, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass\n"
+               "of a constant colour at the same size, timed in the same run: frame / trivial is\n"
+               "comparable across machines. \"scene_build_s\" and \"placement_s\" time the scene's build\n"
+               "and its dot placement; \"rss_mb_after_warmup\" and \"rss_mb_end\" the memory before and\n"
+               "after the timed frames, \"peak_rss_mb\" the process's peak.\n\n%s",
                app_options_usage);
         return 0;
     }
