@@ -215,8 +215,10 @@ int app_cmd_bench(int argc, char **argv)
                 return 2;
             }
         } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
-            runs = atoi(argv[++i]);
-            if (runs < 1 || runs > 1000) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            runs = *end || v < 1 || v > 1000 ? 0 : (int)v;
+            if (runs < 1) {
                 fprintf(stderr, "smpsim bench: --runs: must be an integer between 1 and 1000, got %s\n", argv[i]);
                 return 2;
             }
