@@ -1146,6 +1146,8 @@ smp_status render_frame_present(render_context *rc, const render_frame *f, float
     const scene_targets *fast = &rc->targets[1], *full = &rc->targets[0];
     if (!full->hdr_tex && !fast->hdr_tex)
         return smp_error_set(err, SMP_ERR_GL, "render: nothing drawn yet to present");
+    smp_status st = ldr_ensure(rc, f->width, f->height, err); /* the window may have been resized */
+    if (st != SMP_OK) return st;
     full_share = fminf(fmaxf(full_share, 0.0f), 1.0f);
     if (!full->hdr_tex) full_share = 0.0f;
     if (!fast->hdr_tex) full_share = 1.0f;
