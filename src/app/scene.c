@@ -1,5 +1,6 @@
 #include "app/scene.h"
 
+#include "optics/colour.h"
 #include "optics/skin.h"
 #include "scalp/hair_shape.h"
 
@@ -376,8 +377,5 @@ void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light 
     f->flare_sigma_mm = (float)AGEING_FLARE_SIGMA_MM;
     f->flare_area_mm2 = (float)AGEING_FLARE_AREA_MM2;
     f->years = (float)(t_days / 365.25); /* the hair's loss and greying (plan.progression) */
-    for (int k = 0; k < 3; ++k) { /* sRGB transfer function, decoded */
-        double c = s->plan.patient.hair_color_srgb8[k] / 255.0;
-        f->hair_linear_rgb[k] = (float)(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4));
-    }
+    for (int k = 0; k < 3; ++k) f->hair_linear_rgb[k] = (float)optics_srgb8_to_linear(s->plan.patient.hair_color_srgb8[k]);
 }
