@@ -50,6 +50,7 @@
  * which the sky a point of skin sees through it spreads. */
 #define LAYER_SIZE 1024
 #define LAYER_READ_MM 3.0f
+#define LAYER_BATCH 16384
 
 struct render_hair {
     GLuint prog_hair, prog_shadow, prog_streak, prog_strand, prog_strand_shadow;
@@ -196,7 +197,12 @@ bool render_hair_layer_update(render_hair *h, const render_frame *f)
     /* A texel's area in chart uv²: the points' areas over it sum to tau. */
     glUniform1f(uloc(h->prog_layer, "u_texel_uv2"), 1.0f / ((float)LAYER_SIZE * (float)LAYER_SIZE));
     glBindVertexArray(h->layer_vao);
-    glDrawArrays(GL_POINTS, 0, h->layer_points);
+    /* In batches with a flush between them: a software rasteriser (llvmpipe) bins a whole draw before it
+     * rasterises it, and one draw of every point held ~55 MB of bins at the frame's peak. */
+    for (int first = 0; first < h->layer_points; first += LAYER_BATCH) {
+        glDrawArrays(GL_POINTS, first, h->layer_points - first < LAYER_BATCH ? h->layer_points - first : LAYER_BATCH);
+        glFlush();
+    }
     glBindVertexArray(0);
     glDisable(GL_BLEND);
     glBindTexture(GL_TEXTURE_2D, h->layer_tex);

@@ -41,7 +41,10 @@ typedef struct scene_targets {
     GLuint msaa_fbo, msaa_color_rb[SCENE_TARGETS], msaa_depth_rb;
     GLuint resolve_fbo, resolve_tex[SCENE_TARGETS]; /* irradiance, albedo, unscattered */
     GLuint sss_fbo, sss_tex[3];                     /* the three profile terms after the x pass */
-    GLuint hdr_fbo, hdr_tex;                        /* linear filtering: the interactive path upsamples it */
+    /* the composite (sss_y.frag) goes into the irradiance texture, which nothing reads after sss_x.frag: one
+     * full-size RGBA16F texture less (7.4 MB at 1280x720); read through rc->hdr_sampler (linear filtering,
+     * for the interactive path's upsampling) */
+    GLuint hdr_fbo, hdr_tex;
 } scene_targets;
 
 #define LOOK_FLOATS 16 /* per dot: a0, v0, a1, v1 as four RGBA32F texels */
@@ -100,6 +103,8 @@ struct render_context {
     int ldr_w, ldr_h;
     GLuint ldr_fbo, ldr_tex;   /* the finished image at the output size, for read-back */
     GLuint post_fbo, post_tex; /* the tone-mapped image before the edge anti-aliasing (without MSAA) */
+    GLuint hdr_sampler;        /* linear filtering for the HDR images the tone mapping reads */
+    bool software;             /* a software rasteriser (llvmpipe): see draw_scene */
     /* overlay */
     GLuint overlay_vao, overlay_vbo, atlas_tex;
     int atlas_version;
@@ -212,7 +217,6 @@ static void targets_release(scene_targets *T)
     glDeleteFramebuffers(1, &T->sss_fbo);
     glDeleteTextures(3, T->sss_tex);
     glDeleteFramebuffers(1, &T->hdr_fbo);
-    glDeleteTextures(1, &T->hdr_tex);
     memset(T, 0, sizeof *T);
 }
 
@@ -253,7 +257,7 @@ static smp_status targets_ensure(scene_targets *T, int w, int h, int samples, sm
     status[1] = ms > 0 ? framebuffer_with(&T->resolve_fbo, T->resolve_tex, SCENE_TARGETS) : GL_FRAMEBUFFER_COMPLETE;
     for (int i = 0; i < 3; ++i) T->sss_tex[i] = texture_hdr(w, h, GL_NEAREST);
     status[2] = framebuffer_with(&T->sss_fbo, T->sss_tex, 3);
-    T->hdr_tex = texture_hdr(w, h, GL_LINEAR);
+    T->hdr_tex = T->resolve_tex[0];
     status[3] = framebuffer_with(&T->hdr_fbo, &T->hdr_tex, 1);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     for (int i = 0; i < 4; ++i)
@@ -330,6 +334,13 @@ smp_status render_context_create(render_context **out, const render_context_desc
         return st;
     }
     glGenVertexArrays(1, &rc->empty_vao);
+    const char *renderer = (const char *)glGetString(GL_RENDERER);
+    rc->software = renderer && (strstr(renderer, "llvmpipe") || strstr(renderer, "softpipe"));
+    glGenSamplers(1, &rc->hdr_sampler);
+    glSamplerParameteri(rc->hdr_sampler, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glSamplerParameteri(rc->hdr_sampler, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glSamplerParameteri(rc->hdr_sampler, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glSamplerParameteri(rc->hdr_sampler, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
 
     /* Shadow map: depth texture with hardware comparison for PCF. */
     int ss = rc->desc.shadow_map_size;
@@ -415,6 +426,7 @@ void render_context_destroy(render_context *rc)
     GLuint out_fbos[] = {rc->ldr_fbo, rc->post_fbo}, out_texs[] = {rc->ldr_tex, rc->post_tex};
     glDeleteFramebuffers(2, out_fbos);
     glDeleteTextures(2, out_texs);
+    glDeleteSamplers(1, &rc->hdr_sampler);
     render_scar_release(&rc->scar);
     free(rc->dot_jacobians);
     free(rc->dots);
@@ -493,6 +505,9 @@ nomem:
 smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err)
 {
     const scalp_mesh *m = &head->mesh;
+    /* A new head: the scars' patch may no longer be built from the old one (render_scene_set_scars again). */
+    rc->scar.head = NULL;
+    rc->scar.set = NULL;
     /* Head mesh: interleaved position, normal, uv, and the skin's two weights (hair-bearing scalp, sebum:
      * scalp/skin.h) that shaders/skin.glsl and mesh.frag read. */
     size_t stride = 10;
@@ -621,12 +636,7 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
     smp_status st = render_scar_bake_create(&bake, head, scars, 0, err);
     if (st == SMP_OK) st = render_scar_upload(&rc->scar, &bake, err);
     render_scar_bake_destroy(&bake);
-    render_scar_patch patch;
-    if (st == SMP_OK) st = render_scar_patch_create(&patch, head, scars, 0.0f, err);
-    if (st == SMP_OK) {
-        st = render_scar_patch_upload(&rc->scar, &patch, err);
-        render_scar_patch_destroy(&patch);
-    }
+    if (st == SMP_OK) st = render_scar_patch_set(&rc->scar, head, scars, err);
     return st;
 }
 
@@ -1019,7 +1029,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
     glActiveTexture(GL_TEXTURE0);
     /* Close to the scars their displaced patch takes over the head's skin where it is indented. */
-    bool patch = render_scar_patch_select(&rc->scar, f->view, f->proj, f->height) > 0;
+    bool patch = rc->scar.patch_ready && render_scar_patch_select(&rc->scar, f->view, f->proj, f->height) > 0;
     rc->scar_patch_drawn = patch;
     glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
     glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
@@ -1030,6 +1040,10 @@ static void draw_scene(render_context *rc, const render_frame *f)
         render_scar_patch_draw(&rc->scar);
     }
     glDisable(GL_CULL_FACE);
+    /* A software rasteriser bins a pass's triangles before it shades them: without this the head's bins (about
+     * 25-50 MB at 1280x720) are still held while the hair's are made, and the two together set the frame's
+     * peak memory. The hair's binning no longer overlaps the head's shading, a few ms. */
+    if (rc->software) glFinish();
     profile_end(rc, RENDER_PASS_HEAD);
     render_hair_draw(rc->hair, f, vp, light_vp, rc->shadow_tex, ss, UNIT_SHADOW);
     glDisable(GL_DEPTH_TEST);
@@ -1075,11 +1089,15 @@ static void tonemap_to(render_context *rc, const render_frame *f, const scene_ta
     glUniform1f(uloc(rc->prog_tonemap, "u_full_share"), full_share);
     glActiveTexture(GL_TEXTURE0 + UNIT_HDR);
     glBindTexture(GL_TEXTURE_2D, tg->hdr_tex);
+    glBindSampler(UNIT_HDR, rc->hdr_sampler);
     glActiveTexture(GL_TEXTURE0 + UNIT_HDR_FULL);
     glBindTexture(GL_TEXTURE_2D, rc->targets[0].hdr_tex);
+    glBindSampler(UNIT_HDR_FULL, rc->hdr_sampler);
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(rc->empty_vao);
     glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindSampler(UNIT_HDR, 0);
+    glBindSampler(UNIT_HDR_FULL, 0);
     if (edge_aa) {
         glBindFramebuffer(GL_FRAMEBUFFER, target);
         glUseProgram(rc->prog_edge_aa);
@@ -1115,10 +1133,13 @@ static smp_status frame_prepare(render_context *rc, const render_frame *f, rende
         scene->height = (int)ceilf((float)f->height * s);
         scene->skin_detail = 0.0f; /* the pores and furrows are finer than its pixels */
         rc->tg = &rc->targets[1];
-        return targets_ensure(rc->tg, scene->width, scene->height, 1, err);
+        st = targets_ensure(rc->tg, scene->width, scene->height, 1, err);
+    } else {
+        rc->tg = &rc->targets[0];
+        st = targets_ensure(rc->tg, f->width, f->height, rc->desc.samples, err);
     }
-    rc->tg = &rc->targets[0];
-    return targets_ensure(rc->tg, f->width, f->height, rc->desc.samples, err);
+    if (st == SMP_OK) st = render_scar_patch_prepare(&rc->scar, scene->view, scene->proj, scene->height, err);
+    return st;
 }
 
 static smp_status gl_check(const char *what, smp_error *err)

@@ -106,7 +106,9 @@ void render_context_destroy(render_context *rc); /* NULL is a no-op */
 smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err);
 
 /* Uploads the donor scars (relief and tissue baked into the scalp chart; scars NULL or empty removes them).
- * Call after render_scene_set with the same head. Fails with SMP_ERR_NOMEM or SMP_ERR_GL. */
+ * Call after render_scene_set with the same head. The scars' displaced geometry is built when a frame first
+ * comes close enough to draw it, so head and scars are borrowed: keep both unchanged until the next
+ * render_scene_set or render_scene_set_scars, or render_context_destroy. Fails with SMP_ERR_NOMEM or SMP_ERR_GL. */
 smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
                                   smp_error *err);
 /* Uploads the hair (NULL or empty: none) and its layer over head's chart (scalp/hair_layer.h), which shades

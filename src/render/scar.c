@@ -321,23 +321,19 @@ smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_er
     return SMP_OK;
 }
 
-smp_status render_scar_patch_upload(render_scar *rs, const render_scar_patch *patch, smp_error *err)
+static void patch_buffers_release(render_scar *rs)
 {
-    free(rs->chunks);
-    free(rs->draw_counts);
-    free(rs->draw_offsets);
-    rs->chunks = NULL, rs->draw_counts = NULL, rs->draw_offsets = NULL;
-    rs->chunk_count = rs->draw_count = rs->patch_triangles = 0;
-    if (patch->chunk_count > 0) {
-        rs->chunks = malloc(sizeof *rs->chunks * (size_t)patch->chunk_count);
-        rs->draw_counts = malloc(sizeof *rs->draw_counts * (size_t)patch->chunk_count);
-        rs->draw_offsets = malloc(sizeof *rs->draw_offsets * (size_t)patch->chunk_count);
-        if (!rs->chunks || !rs->draw_counts || !rs->draw_offsets)
-            return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the scar patch's %d chunks",
-                                 patch->chunk_count);
-        memcpy(rs->chunks, patch->chunks, sizeof *rs->chunks * (size_t)patch->chunk_count);
-        rs->chunk_count = patch->chunk_count;
-    }
+    if (rs->patch_vao) glDeleteVertexArrays(1, &rs->patch_vao);
+    GLuint bufs[2] = {rs->patch_vbo, rs->patch_ibo};
+    if (rs->patch_vbo) glDeleteBuffers(2, bufs);
+    rs->patch_vao = rs->patch_vbo = rs->patch_ibo = 0;
+    rs->patch_triangles = 0;
+    rs->patch_ready = false;
+}
+
+/* The patch's vertices and indices into GL buffers (its chunks are already in rs). */
+static smp_status patch_buffers_upload(render_scar *rs, const render_scar_patch *patch, smp_error *err)
+{
     if (!rs->patch_vao) {
         glGenVertexArrays(1, &rs->patch_vao);
         glGenBuffers(1, &rs->patch_vbo);
@@ -367,6 +363,57 @@ smp_status render_scar_patch_upload(render_scar *rs, const render_scar_patch *pa
         return smp_error_set(err, SMP_ERR_GL, "render: OpenGL error 0x%x uploading the scar patch (%d triangles)", e,
                              patch->triangle_count);
     return SMP_OK;
+}
+
+/* The patch's chunks into rs, and its buffers emptied. */
+static smp_status patch_chunks_set(render_scar *rs, const render_scar_patch *patch, smp_error *err)
+{
+    free(rs->chunks);
+    free(rs->draw_counts);
+    free(rs->draw_offsets);
+    rs->chunks = NULL, rs->draw_counts = NULL, rs->draw_offsets = NULL;
+    rs->chunk_count = rs->draw_count = rs->patch_triangles = 0;
+    if (patch->chunk_count > 0) {
+        rs->chunks = malloc(sizeof *rs->chunks * (size_t)patch->chunk_count);
+        rs->draw_counts = malloc(sizeof *rs->draw_counts * (size_t)patch->chunk_count);
+        rs->draw_offsets = malloc(sizeof *rs->draw_offsets * (size_t)patch->chunk_count);
+        if (!rs->chunks || !rs->draw_counts || !rs->draw_offsets)
+            return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the scar patch's %d chunks",
+                                 patch->chunk_count);
+        memcpy(rs->chunks, patch->chunks, sizeof *rs->chunks * (size_t)patch->chunk_count);
+        rs->chunk_count = patch->chunk_count;
+    }
+    /* No buffers until a frame needs them (render_scar_patch_prepare). */
+    patch_buffers_release(rs);
+    return SMP_OK;
+}
+
+smp_status render_scar_patch_set(render_scar *rs, const scalp_head *head, const scalp_scar_set *set, smp_error *err)
+{
+    rs->head = NULL;
+    rs->set = NULL;
+    render_scar_patch patch;
+    smp_status st = render_scar_patch_create(&patch, head, set, 0.0f, err);
+    if (st == SMP_OK) st = patch_chunks_set(rs, &patch, err);
+    render_scar_patch_destroy(&patch);
+    if (st == SMP_OK && rs->chunk_count > 0) {
+        rs->head = head;
+        rs->set = set;
+    }
+    return st;
+}
+
+smp_status render_scar_patch_prepare(render_scar *rs, const float view[4][4], const float proj[4][4], int height,
+                                     smp_error *err)
+{
+    if (rs->patch_ready || !rs->head || render_scar_patch_select(rs, view, proj, height) == 0) return SMP_OK;
+    render_scar_patch patch;
+    smp_status st = render_scar_patch_create(&patch, rs->head, rs->set, 0.0f, err);
+    if (st == SMP_OK) st = patch_chunks_set(rs, &patch, err); /* the same chunks: the same head and scars */
+    if (st == SMP_OK) st = patch_buffers_upload(rs, &patch, err);
+    render_scar_patch_destroy(&patch);
+    rs->patch_ready = st == SMP_OK;
+    return st;
 }
 
 int render_scar_patch_select(render_scar *rs, const float view[4][4], const float proj[4][4], int height)
@@ -448,9 +495,7 @@ void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float 
 void render_scar_release(render_scar *rs)
 {
     if (rs->tex) glDeleteTextures(1, &rs->tex);
-    if (rs->patch_vao) glDeleteVertexArrays(1, &rs->patch_vao);
-    GLuint bufs[2] = {rs->patch_vbo, rs->patch_ibo};
-    if (rs->patch_vbo) glDeleteBuffers(2, bufs);
+    patch_buffers_release(rs);
     free(rs->chunks);
     free(rs->draw_counts);
     free(rs->draw_offsets);

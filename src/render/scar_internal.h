@@ -78,8 +78,11 @@ typedef struct render_scar {
     float rect[4];       /* u0, v0, 1 / width_uv, 1 / height_uv */
     float size[2];       /* texels */
     float top_mm, range_mm; /* the bake's */
-    GLuint patch_vao, patch_vbo, patch_ibo; /* the displaced patch; 0 until the first upload */
+    GLuint patch_vao, patch_vbo, patch_ibo; /* the displaced patch; 0 until a frame needs it */
     int patch_triangles;
+    bool patch_ready;                       /* its buffers hold the patch of head and set */
+    const scalp_head *head;                 /* borrowed (render_scene_set_scars): to build the patch when a */
+    const scalp_scar_set *set;              /* frame first needs it; NULL without a patch */
     int chunk_count;
     render_scar_chunk *chunks;              /* owned copy of the patch's */
     int draw_count;                         /* chunks selected for this frame (render_scar_patch_select) */
@@ -89,8 +92,15 @@ typedef struct render_scar {
 
 /* Uploads a bake (replacing the previous one; an empty bake turns scars off). */
 smp_status render_scar_upload(render_scar *rs, const render_scar_bake *bake, smp_error *err);
-/* Uploads the displaced patch (replacing the previous one; an empty patch draws nothing). */
-smp_status render_scar_patch_upload(render_scar *rs, const render_scar_patch *patch, smp_error *err);
+/* Sets the displaced patch of set on head (replacing the previous one; no relief draws nothing). Only its chunks'
+ * bounds are kept; the vertices (about 30 MB for the built-in plan's scars) are built and uploaded when a frame
+ * first draws the patch (render_scar_patch_prepare), so views from farther away never hold them. head and set
+ * are borrowed until the next call or render_scar_release. */
+smp_status render_scar_patch_set(render_scar *rs, const scalp_head *head, const scalp_scar_set *set, smp_error *err);
+/* Builds and uploads the patch if this camera draws it (render_scar_patch_select) and it is not uploaded yet.
+ * Fails with SMP_ERR_NOMEM or SMP_ERR_GL. */
+smp_status render_scar_patch_prepare(render_scar *rs, const float view[4][4], const float proj[4][4], int height,
+                                     smp_error *err);
 /* Selects the chunks to draw for a camera of this view and projection at height pixels: every chunk inside the
  * view frustum, when a pixel at the nearest of them is finer than RENDER_SCAR_PATCH_PIXEL_MM (from farther away
  * an indentation's notch in an outline is under a pixel or two, and the height field's shading is
