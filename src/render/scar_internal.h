@@ -4,7 +4,7 @@
  * range, where top is the set's highest ridge (0 without hypertrophic scars) and range spans it to the
  * deepest indentation (8 bits: 1.6 um steps for 0.4 mm), so R = 0 is untouched skin when nothing is raised;
  * G = scar tissue weight (0..1).
- * The upload makes a mip-mapped RG8 texture (4096 x 3844 x 2 bytes for the default plan); binding
+ * The upload makes a mip-mapped RG8 texture (3072 x 2865 x 2 bytes for the default plan); binding
  * sets scar.glsl's uniforms. Internal to render/. */
 #ifndef SMP_RENDER_SCAR_INTERNAL_H
 #define SMP_RENDER_SCAR_INTERNAL_H
@@ -16,9 +16,12 @@
 #include <epoxy/gl.h>
 
 /* Target texel size in chart millimetres, and the largest side allowed (larger rectangles get coarser
- * texels: 4096 over the whole donor band gives ~0.14 mm, 6 texels across a 0.9 mm FUE scar). */
+ * texels). The built-in plan's FUT line and 1,500 FUE scars span most of the donor band: 3072 texels give
+ * 0.087 mm there, 10 across a 0.9 mm FUE scar, and 23 MB with the mip levels; 4096 gave 0.065 mm for 42 MB of
+ * the 400 MB budget (issue 12), and the two differ visibly only in a dermatoscope's 10 mm field, where an FUE
+ * scar's edge is a little softer. */
 #define RENDER_SCAR_TEXEL_MM 0.05f
-#define RENDER_SCAR_MAX_SIZE 4096
+#define RENDER_SCAR_MAX_SIZE 3072
 
 typedef struct render_scar_bake {
     int width, height;   /* texels; 0 when there are no scars */
