@@ -39,11 +39,23 @@ struct scar_surface {
     float tissue;
 };
 
-const int SCAR_MARCH_STEPS = 24;
+const int SCAR_MARCH_STEPS = 24;       // the most steps of the self-shadow's march
+const float MARCH_STEPS_PER_TEXEL = 3.0; // samples a march takes per texel of the level it reads: finer steps
+                                        // than that only resample the same bilinear ramps
 const float SCAR_MAX_MARCH_MM = 8.0;
 const int LAYER_MARCH_STEPS = 24;
 const float LAYER_MAX_MARCH_MM = 16.0;
 const float LAYER_MAX_TOP_MM = 4.0;   // the march looks for hair up to this height above the skin
+
+// Steps for a march over span (rectangle coordinates) on a level of texel size d_st: MARCH_STEPS_PER_TEXEL a
+// texel crossed, from least to most. From a metre away a texel of the level read is half a millimetre and
+// more, and a march of 24 fixed steps resampled each texel a dozen times.
+int scar_march_steps(vec2 span, vec2 d_st, int least, int most)
+{
+    vec2 texels = abs(span) / d_st;
+    float n = ceil(MARCH_STEPS_PER_TEXEL * max(texels.x, texels.y));
+    return int(clamp(n, float(least), float(most)));
+}
 
 scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
 {
@@ -95,9 +107,10 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
         vec3 dir = lt / lt_len;
         vec2 st_per_mm = vec2(dot(grad_u, dir), dot(grad_v, dir)) * u_scar_rect.zw;
         float reach = min((u_scar_top_mm - h0) / tan_el, SCAR_MAX_MARCH_MM);
+        int steps = scar_march_steps(st_per_mm * reach, d_st, 1, SCAR_MARCH_STEPS);
         float vis = 1.0;
-        for (int i = 1; i <= SCAR_MARCH_STEPS; ++i) {
-            float t = reach * float(i) / float(SCAR_MARCH_STEPS);
+        for (int i = 1; i <= steps; ++i) {
+            float t = reach * float(i) / float(steps);
             float h = scar_height_mm(st + st_per_mm * t, lod);
             // Shadowed once the height field stands above the ray, with a soft edge that widens with
             // distance (the penumbra of a light about 1 degree across) plus 10 um so the edge is never a
@@ -117,9 +130,10 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
         vec3 dir = lt / lt_len;
         vec2 st_per_mm = vec2(dot(grad_u, dir), dot(grad_v, dir)) * u_scar_rect.zw;
         float reach = min((LAYER_MAX_TOP_MM - h0) / tan_el, LAYER_MAX_MARCH_MM);
+        int steps = scar_march_steps(st_per_mm * reach, d_st, 4, LAYER_MARCH_STEPS);
         // t runs along the skin; the ray covers sqrt(1 + tan^2) mm for each of its mm.
-        float dt = reach / float(LAYER_MARCH_STEPS), depth = 0.0, ray_per_mm = sqrt(1.0 + tan_el * tan_el);
-        for (int i = 1; i <= LAYER_MARCH_STEPS; ++i) {
+        float dt = reach / float(steps), depth = 0.0, ray_per_mm = sqrt(1.0 + tan_el * tan_el);
+        for (int i = 1; i <= steps; ++i) {
             float t = dt * (float(i) - 0.5);
             vec2 q_st = st + st_per_mm * t;
             vec2 layer = hair_layer_at(u_scar_rect.xy + q_st / u_scar_rect.zw);
