@@ -63,7 +63,8 @@ static inline double smp_mix(double a, double b, double t)
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees with free(); size may be NULL. */
 smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, smp_error *err);
-/* Writes data to path atomically: a temporary file beside it, then rename, so no half-written file stays. */
+/* Writes data to path atomically: a temporary file beside it, flushed to the disk (fsync), then rename, and the
+ * directory synced, so no half-written file stays, not even after a kill or a power loss. */
 smp_status smp_file_write_atomic(const char *path, const void *data, size_t size, smp_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 #include "core/core.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,26 @@ nomem:
     return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory reading the file", path);
 }
 
+/* Makes a rename in path's directory durable. Best effort: the new file is already complete under its
+ * name, and some file systems refuse fsync on a directory. */
+static void directory_sync(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash) {
+        dir[0] = '.', dir[1] = '\0';
+    } else {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        if (n >= sizeof dir) return;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return;
+    fsync(fd);
+    close(fd);
+}
+
 smp_status smp_file_write_atomic(const char *path, const void *data, size_t size, smp_error *err)
 {
     size_t n = strlen(path) + 32;
@@ -86,8 +107,11 @@ smp_status smp_file_write_atomic(const char *path, const void *data, size_t size
         free(tmp);
         return st;
     }
+    /* The data reaches the disk before the rename makes it visible, so that after a power loss the name
+     * holds the old or the new contents, never an empty or partly written file. */
     int ok = fwrite(data, 1, size, f) == size;
     ok = (fflush(f) == 0) && ok;
+    ok = (fsync(fileno(f)) == 0) && ok;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         smp_status st = smp_error_set(err, SMP_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
@@ -96,5 +120,6 @@ smp_status smp_file_write_atomic(const char *path, const void *data, size_t size
         return st;
     }
     free(tmp);
+    directory_sync(path);
     return SMP_OK;
 }
