@@ -11,7 +11,7 @@ extern const smp_embedded_file smp_embedded_fonts[];
 
 #define FIRST_CHAR 32
 #define CHAR_COUNT 95
-/* The atlas side starts here and doubles until the glyphs fit (a 512 atlas holds about 50 px text). */
+/* The atlas side starts here and doubles until the glyphs fit (512 holds text up to about 90 px). */
 #define ATLAS_MIN 512
 #define ATLAS_MAX 4096
 

@@ -553,31 +553,40 @@ static void text_should_measure_without_drawing_and_cut_to_the_clip(void **state
     assert_int_equal(ui_text_overlay(f->text).vertex_count, ov.vertex_count + 6);
 }
 
+static void large_text_should_bake_into_a_larger_atlas(void **state)
+{
+    fixture *f = *state;
+    render_overlay before = ui_text_overlay(f->text);
+    float w16 = ui_text_width(f->text, "Fitzpatrick");
+    assert_int_equal(ui_text_set_pixel_height(f->text, 128.0f, NULL), SMP_OK); /* past what 512x512 holds */
+    render_overlay after = ui_text_overlay(f->text);
+    assert_true(after.atlas_width > before.atlas_width);
+    assert_int_not_equal(after.atlas_version, before.atlas_version); /* the renderer uploads it again */
+    assert_near(ui_text_width(f->text, "Fitzpatrick"), 8.0f * w16, 0.02f * 8.0f * w16);
+}
+
+/* Each test on a fresh context: no focus, section or scale carried from another. */
+#define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(a_click_should_return_true_exactly_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_press_inside_and_release_outside_should_not_click, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_slider_drag_should_span_min_to_max_and_clamp_past_the_ends, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(arrow_keys_should_step_a_focused_slider, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_checkbox_should_toggle_on_click_and_on_enter, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_choice_should_pick_the_clicked_segment_and_move_with_arrows, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(ids_should_be_stable_across_frames_and_distinct_across_scopes, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(rows_should_stack_inside_the_panel_without_overlap, setup, teardown),
-        cmocka_unit_test_setup_teardown(rows_past_the_panel_bottom_should_be_cut_and_take_no_input, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(closing_a_section_should_hide_its_widgets, setup, teardown),
-        cmocka_unit_test_setup_teardown(scale_2_should_double_sizes, setup, teardown),
-        cmocka_unit_test_setup_teardown(tab_should_cycle_focus_through_the_widgets, setup, teardown),
-        cmocka_unit_test_setup_teardown(the_help_should_be_modal_and_close_on_a_press_or_escape, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_tooltip_should_show_only_while_its_widget_is_hovered, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(text_should_measure_without_drawing_and_cut_to_the_clip, setup,
-                                        teardown),
+        TEST(a_click_should_return_true_exactly_once),
+        TEST(a_press_inside_and_release_outside_should_not_click),
+        TEST(a_slider_drag_should_span_min_to_max_and_clamp_past_the_ends),
+        TEST(arrow_keys_should_step_a_focused_slider),
+        TEST(a_checkbox_should_toggle_on_click_and_on_enter),
+        TEST(a_choice_should_pick_the_clicked_segment_and_move_with_arrows),
+        TEST(ids_should_be_stable_across_frames_and_distinct_across_scopes),
+        TEST(rows_should_stack_inside_the_panel_without_overlap),
+        TEST(rows_past_the_panel_bottom_should_be_cut_and_take_no_input),
+        TEST(closing_a_section_should_hide_its_widgets),
+        TEST(scale_2_should_double_sizes),
+        TEST(tab_should_cycle_focus_through_the_widgets),
+        TEST(the_help_should_be_modal_and_close_on_a_press_or_escape),
+        TEST(a_tooltip_should_show_only_while_its_widget_is_hovered),
+        TEST(text_should_measure_without_drawing_and_cut_to_the_clip),
+        TEST(large_text_should_bake_into_a_larger_atlas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
