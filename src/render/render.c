@@ -369,8 +369,13 @@ smp_status render_context_create(render_context **out, const render_context_desc
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    if (epoxy_has_gl_extension("GL_EXT_texture_filter_anisotropic") ||
-        epoxy_has_gl_extension("GL_ARB_texture_filter_anisotropic")) {
+    /* Anisotropic filtering keeps the far path's tone sharp on oblique skin, but not on llvmpipe: its sampler
+     * loops over the texel box of each quad's footprint ellipse, and one edge-on quad at a silhouette (a
+     * footprint of tens of mm) kept a rasteriser thread busy for 107 s (the ~210 s frame of the 2026-11-21 front
+     * orbit, docs/benchmarks.md); without it the frame took 1.4 s. Trilinear filtering there blurs oblique skin
+     * a little more, with the same mean tone. */
+    if (!rc->software && (epoxy_has_gl_extension("GL_EXT_texture_filter_anisotropic") ||
+                          epoxy_has_gl_extension("GL_ARB_texture_filter_anisotropic"))) {
         float max_aniso = 1.0f;
         glGetFloatv(GL_MAX_TEXTURE_MAX_ANISOTROPY_EXT, &max_aniso);
         glTexParameterf(GL_TEXTURE_2D, GL_TEXTURE_MAX_ANISOTROPY_EXT, fminf(max_aniso, 8.0f));
@@ -1177,6 +1182,22 @@ smp_status render_frame_present(render_context *rc, const render_frame *f, float
     return gl_check("render_frame_present", err);
 }
 
+/* GL's rows run bottom-up; images run top-down. */
+static smp_status rows_flip(uint8_t *rgba, int width, int height, smp_error *err)
+{
+    size_t row = (size_t)width * 4;
+    uint8_t *tmp = malloc(row);
+    if (!tmp) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
+    for (int y = 0; y < height / 2; ++y) {
+        uint8_t *a = rgba + row * y, *b = rgba + row * (height - 1 - y);
+        memcpy(tmp, a, row);
+        memcpy(a, b, row);
+        memcpy(b, tmp, row);
+    }
+    free(tmp);
+    return SMP_OK;
+}
+
 smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, uint8_t *rgba, smp_error *err)
 {
     render_frame scene;
@@ -1189,19 +1210,20 @@ smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, ui
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadPixels(0, 0, f->width, f->height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    /* GL's rows run bottom-up; images run top-down. */
-    size_t row = (size_t)f->width * 4;
-    uint8_t *tmp = malloc(row);
-    if (!tmp) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
-    for (int y = 0; y < f->height / 2; ++y) {
-        uint8_t *a = rgba + row * y, *b = rgba + row * (f->height - 1 - y);
-        memcpy(tmp, a, row);
-        memcpy(a, b, row);
-        memcpy(b, tmp, row);
-    }
-    free(tmp);
+    st = rows_flip(rgba, f->width, f->height, err);
     profile_end(rc, RENDER_PASS_TONEMAP);
-    return gl_check("render_frame_read_srgb8", err);
+    return st == SMP_OK ? gl_check("render_frame_read_srgb8", err) : st;
+}
+
+smp_status render_window_read_rgba8(render_context *rc, int width, int height, uint8_t *rgba, smp_error *err)
+{
+    (void)rc;
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+    glReadBuffer(GL_BACK);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    smp_status st = rows_flip(rgba, width, height, err);
+    return st == SMP_OK ? gl_check("render_window_read_rgba8", err) : st;
 }
 
 smp_status render_overlay_draw(render_context *rc, const render_overlay *ov, int width, int height,

@@ -135,6 +135,9 @@ smp_status render_frame_present(render_context *rc, const render_frame *frame, f
 
 /* Draws offscreen and reads back width*height*4 bytes of sRGB RGBA8, top row first. */
 smp_status render_frame_read_srgb8(render_context *rc, const render_frame *frame, uint8_t *rgba, smp_error *err);
+/* Reads the window's back buffer as drawn so far (the image and the overlay, before the swap) into RGBA8 rows,
+ * top row first: a screenshot of the whole window. */
+smp_status render_window_read_rgba8(render_context *rc, int width, int height, uint8_t *rgba, smp_error *err);
 
 /* Screen-space overlay (text, panels) drawn over target_fbo after the frame: vertices are
  * (x_px, y_px, u, v, r, g, b, a), triangles, uv < 0 for solid fills; atlas is an R8 glyph atlas. */

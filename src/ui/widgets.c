@@ -474,7 +474,8 @@ int ui_choice(ui_ctx *ui, const char *label, const char *const *options, int cou
     assert(count > 0);
     ui_id id = ui_get_id(ui, label);
     char buf[LABEL_MAX];
-    if (!ui->two_columns) ui_label(ui, "%s", shown(label, buf));
+    /* One column: the label on its own row above the segments, none for a label that shows nothing ("##k"). */
+    if (!ui->two_columns && shown(label, buf)[0]) ui_label(ui, "%s", buf);
     ui_rect r = control_of(ui, next_row(ui, ui_row_height(ui)), label);
     float gap = px(ui, 1.0f), w = (r.w - gap * (float)(count - 1)) / (float)count;
     if (interact(ui, id, r, true)) {

@@ -141,7 +141,8 @@ bool ui_slider(ui_ctx *ui, const char *label, float *value, float min, float max
                const char *format);
 /* The same over the integers min..max, shown with "%d". */
 bool ui_slider_int(ui_ctx *ui, const char *label, int *value, int min, int max);
-/* A row of count segments, one selected; a click selects one, Left/Right move when focused. Returns the
+/* A row of count segments, one selected (in one column, below its label's own row unless the label shows
+ * nothing: "##key"); a click selects one, Left/Right move when focused. Returns the
  * selected index (current when nothing was chosen this frame); current outside 0..count-1 selects none. */
 int ui_choice(ui_ctx *ui, const char *label, const char *const *options, int count, int current);
 /* Shows text beside the mouse at the end of the frame while the last widget is hovered and not pressed. */

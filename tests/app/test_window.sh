@@ -8,6 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset SDL_VIDEODRIVER
+export SMP_STATE_DIR="$tmp/state" # the autosave's directory, not the user's
 SMP_WINDOW_FRAMES=5 timeout 300 xvfb-run -a -s "-screen 0 1280x720x24" "$smpsim" --width 640 --height 360 \
     >"$tmp/out" 2>"$tmp/err"
 rc=$?
