@@ -911,15 +911,26 @@ static void profile_end(render_context *rc, int pass)
     rc->pass_start_s = t;
 }
 
+/* On a software rasteriser the full head is drawn in this many parts, each finished before the next is binned
+ * (see draw_scene: the bins of one part, not of the whole head, are held at the frame's peak). */
+#define HEAD_PARTS_SOFTWARE 8
+
 /* The head's triangles (vertex array bound): the coarse ones on the interactive path. */
 static void head_mesh_draw(const render_context *rc, bool interactive)
 {
     glBindVertexArray(rc->mesh_vao);
-    if (interactive && rc->mesh_coarse_index_count > 0)
+    if (interactive && rc->mesh_coarse_index_count > 0) {
         glDrawElements(GL_TRIANGLES, rc->mesh_coarse_index_count, GL_UNSIGNED_INT,
                        (void *)(sizeof(uint32_t) * (size_t)rc->mesh_index_count));
-    else
-        glDrawElements(GL_TRIANGLES, rc->mesh_index_count, GL_UNSIGNED_INT, 0);
+        return;
+    }
+    int parts = rc->software ? HEAD_PARTS_SOFTWARE : 1;
+    int per = (rc->mesh_index_count / 3 + parts - 1) / parts * 3;
+    for (int first = 0; first < rc->mesh_index_count; first += per) {
+        int n = rc->mesh_index_count - first < per ? rc->mesh_index_count - first : per;
+        glDrawElements(GL_TRIANGLES, n, GL_UNSIGNED_INT, (void *)(sizeof(uint32_t) * (size_t)first));
+        if (parts > 1) glFinish();
+    }
 }
 
 /* The key light's depth map: the head and the hair. */
