@@ -43,7 +43,8 @@ static smp_status render_sweep(app_headless *h, const app_scene *scene, const ap
         app_scene_frame(scene, &cam, &light, t, opts->width, opts->height, &frame);
         frame.interactive = opts->interactive;
         st = render_frame_read_srgb8(h->rc, &frame, rgba, err);
-        if (st == SMP_OK) st = app_png_write(path, rgba, opts->width, opts->height, err);
+        if (st == SMP_OK)
+            st = app_png_write_scene(path, rgba, opts->width, opts->height, scene, &light, t, app_view_name(opts->view), err);
         if (st == SMP_OK) {
             printf("%s\n", path);
             fflush(stdout);
@@ -85,7 +86,10 @@ int app_cmd_render(int argc, char **argv)
     } else if (st == SMP_OK) {
         st = app_render_view(h.rc, &scene, &opts, opts.view, t, &rgba, &err);
         app_headless_destroy(&h);
-        if (st == SMP_OK) st = app_png_write(opts.output, rgba, opts.width, opts.height, &err);
+        app_light light = app_scene_light(opts.light_preset, &opts);
+        if (st == SMP_OK)
+            st = app_png_write_scene(opts.output, rgba, opts.width, opts.height, &scene, &light, t,
+                                     app_view_name(opts.view), &err);
     }
     free(rgba);
     app_scene_destroy(&scene);

@@ -40,7 +40,10 @@ static int render_default_views(const app_scene *scene, app_options *opts)
         snprintf(path, sizeof path, "%s/%s.png", dir, app_view_name(default_views[i]));
         uint8_t *rgba = NULL;
         smp_status st = app_render_view(h.rc, scene, opts, default_views[i], t, &rgba, &err);
-        if (st == SMP_OK) st = app_png_write(path, rgba, opts->width, opts->height, &err);
+        app_light light = app_scene_light(opts->light_preset, opts);
+        if (st == SMP_OK)
+            st = app_png_write_scene(path, rgba, opts->width, opts->height, scene, &light, t,
+                                     app_view_name(default_views[i]), &err);
         free(rgba);
         if (st != SMP_OK) {
             status = app_fail(NULL, &err);

@@ -17,6 +17,30 @@ smp_status app_output_dir_check(const char *path, smp_error *err);
 /* Encodes RGBA8 rows (top first) as PNG and writes them atomically: no partial file on failure. */
 smp_status app_png_write(const char *path, const uint8_t *rgba, int width, int height, smp_error *err);
 
+/* One text entry of a PNG's metadata (a tEXt chunk): a keyword of 1..79 printable Latin-1 characters and its
+ * text; image viewers, `exiftool` and `identify -verbose` show them. */
+typedef struct app_png_text {
+    const char *key, *text;
+} app_png_text;
+/* app_png_write with count text entries after the image header. */
+smp_status app_png_write_text(const char *path, const uint8_t *rgba, int width, int height, const app_png_text *texts,
+                              int count, smp_error *err);
+
+/* What smpsim writes into every image it saves, so that an image taken home says what it shows: the software,
+ * the plan (its JSON, as a plan file holds it), the time since the first session, the light and the view. */
+typedef struct app_image_meta {
+    char *plan_json; /* owned */
+    char time[96], light[200], view[64];
+    app_png_text texts[5];
+    int count;
+} app_image_meta;
+void app_image_meta_init(app_image_meta *m, const app_scene *scene, const app_light *light, double t_days,
+                         const char *view);
+void app_image_meta_free(app_image_meta *m);
+/* app_png_write_text with the metadata of an image of scene at t_days under light from view. */
+smp_status app_png_write_scene(const char *path, const uint8_t *rgba, int width, int height, const app_scene *scene,
+                               const app_light *light, double t_days, const char *view, smp_error *err);
+
 /* Logs plan warnings on stderr. */
 void app_warn(void *user, smp_log_level level, const char *message);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct orbit {
     float target[3];
@@ -195,6 +196,32 @@ static void editor_load(editor *ed, app_scene *scene, render_context *rc, const 
     snprintf(ed->status, sizeof ed->status, "loaded %s", path);
 }
 
+/* Ctrl+E: the full-quality image of what the window shows (without the panels), at the window's size, to
+ * smpsim-YYYYMMDD-HHMMSS.png in the working directory, with the plan, the time, the light and the view in its
+ * metadata (app_png_write_scene): the image a patient takes home. */
+static void editor_export(editor *ed, const app_scene *scene, render_context *rc, const render_frame *shown,
+                          const app_light *light, double t_days, app_view view)
+{
+    smp_error err = {0};
+    char path[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(path, sizeof path, "smpsim-%Y%m%d-%H%M%S.png", &tm);
+    render_frame f = *shown;
+    f.interactive = false;
+    uint8_t *rgba = malloc((size_t)f.width * (size_t)f.height * 4);
+    smp_status st = rgba ? render_frame_read_srgb8(rc, &f, rgba, &err)
+                         : smp_error_set(&err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", f.width, f.height);
+    if (st == SMP_OK)
+        st = app_png_write_scene(path, rgba, f.width, f.height, scene, light, t_days, app_view_name(view), &err);
+    free(rgba);
+    char *full = st == SMP_OK ? realpath(path, NULL) : NULL;
+    if (st == SMP_OK) snprintf(ed->status, sizeof ed->status, "image saved: %s", full ? full : path);
+    else snprintf(ed->status, sizeof ed->status, "image not saved: %s", err.message);
+    free(full);
+}
+
 /* The answer to the recovery offer: the crashed session's plan, or the one this session opened. */
 static void editor_recover(editor *ed, app_scene *scene, render_context *rc, bool recover)
 {
@@ -233,6 +260,7 @@ typedef struct view_state {
     bool sweeping, playing, help;
     double sweep_u, t_days;
     window_mode mode;
+    bool export_requested; /* Ctrl+E, done once the frame is described */
     int technique;        /* trainer: 0 the plan as it was, 1 too deep, 2 the helmet */
     plan technique_base;  /* the plan the technique examples start from */
 } view_state;
@@ -581,6 +609,7 @@ static const ui_shortcut shortcuts[] = {
     {"F", "next skin type"},
     {"Ctrl+Z / Ctrl+Y", "undo / redo a plan edit"},
     {"Ctrl+S", "save the plan"},
+    {"Ctrl+E", "save the image (the plan and time inside)"},
     {"drop a file", "open a plan"},
     {"F1 or ?", "this help"},
     {"Esc", "quit (twice with unsaved edits)"},
@@ -699,6 +728,7 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
         }
     } else if (k == SDLK_F1 || (k == SDLK_SLASH && shift) || k == SDLK_QUESTION) vs->help = !vs->help;
     else if (k == SDLK_s && ctrl) editor_save(ed, scene);
+    else if (k == SDLK_e && ctrl) vs->export_requested = true;
     else if (k == SDLK_z && ctrl) editor_undo(ed, scene, rc, shift);
     else if (k == SDLK_y && ctrl) editor_undo(ed, scene, rc, true);
     else if (k == SDLK_d || k == SDLK_k || k == SDLK_f) editor_key_edit(ed, scene, rc, k, shift);
@@ -898,6 +928,11 @@ int app_window_run(app_scene *scene, app_options *opts)
         app_camera c = orbit_camera(&vs.o);
         render_frame frame;
         app_scene_frame(scene, &c, &vs.light, vs.t_days, w, h, &frame);
+        if (vs.export_requested) {
+            vs.export_requested = false;
+            editor_export(&ed, scene, rc, &frame, &vs.light, vs.t_days, vs.view);
+            full_shown = false; /* the export drew into the full-quality targets: draw them again */
+        }
         render_overlay ov = ui_text_overlay(text);
         bool moving = vs.sweeping || vs.playing || smp_now_s() < moving_until;
         smp_status st = SMP_OK;
@@ -937,7 +972,8 @@ int app_window_run(app_scene *scene, app_options *opts)
             uint8_t *rgba = malloc((size_t)w * (size_t)h * 4);
             st = rgba ? render_window_read_rgba8(rc, w, h, rgba, &err)
                       : smp_error_set(&err, SMP_ERR_NOMEM, "window: out of memory for a screenshot");
-            if (st == SMP_OK) st = app_png_write(shot, rgba, w, h, &err);
+            if (st == SMP_OK)
+                st = app_png_write_scene(shot, rgba, w, h, scene, &vs.light, vs.t_days, app_view_name(vs.view), &err);
             free(rgba);
             if (st != SMP_OK) {
                 status = app_fail(NULL, &err);

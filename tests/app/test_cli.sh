@@ -3,6 +3,7 @@
 # the allowed range, exit status 2, and no output file; good input writes the PNG.
 set -u
 smpsim=${1:?usage: test_cli.sh SMPSIM REPO}
+repo=${2:?usage: test_cli.sh SMPSIM REPO}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0; passes=0
@@ -59,6 +60,25 @@ if [ $rc -eq 0 ] && [ "$(head -c 8 "$tmp/before.png" | od -An -tx1 | tr -d ' \n'
     passes=$((passes+1))
 else
     echo "FAIL good render: exit $rc"; cat "$tmp/stderr"; fails=$((fails+1))
+fi
+
+# Every image says what it shows: its metadata holds the software, the time, the light, the view and the plan
+# (whose JSON loads as the plan rendered: here with no sessions).
+if python3 "$repo/tests/app/png_meta.py" "$tmp/before.png" >"$tmp/meta.json" 2>"$tmp/stderr" &&
+   python3 - "$tmp/meta.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["Software"] == "smpsim", m
+assert m["smpsim:time"].startswith("day "), m["smpsim:time"]
+assert m["smpsim:light"].startswith("daylight"), m["smpsim:light"]
+assert m["smpsim:view"] == "front", m["smpsim:view"]
+plan = json.loads(m["smpsim:plan"])
+assert plan["sessions"] == [] and "pigment" in plan, plan
+PY
+then
+    passes=$((passes+1))
+else
+    echo "FAIL the render's PNG metadata:"; cat "$tmp/meta.json" "$tmp/stderr"; fails=$((fails+1))
 fi
 
 # smpsim bench --profile: JSON with the full-quality and the interactive frame times, the yardstick of one

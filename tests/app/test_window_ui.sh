@@ -70,8 +70,15 @@ PY
 
 # 2. Undo and redo of plan edits: D twice deepens the needle by 0.10 mm, Ctrl+Z takes one step back, Ctrl+Y
 #    does it again; the panel's slider edits the same plan.
-window 3 "" || fail "the baseline run"
+window 3 "key:ctrl+e" || fail "the baseline run"
 depth0=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
+# Ctrl+E saved the image with the plan and the time in it.
+shot=$(ls "$tmp"/smpsim-*.png 2>/dev/null | head -1)
+[ -n "$shot" ] && python3 "$2/tests/app/png_meta.py" "$shot" | python3 -c "
+import json, sys
+m = json.load(sys.stdin)
+assert json.loads(m['smpsim:plan'])['pigment']['depth_mm'] == float('$depth0') and m['smpsim:time'].startswith('day 95')
+" || fail "Ctrl+E did not save the image with its plan and time: '$shot' $(at_exit status)"
 window 4 "key:d,key:d,key:ctrl+z" || fail "the undo run"
 depth1=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
 python3 -c "import sys; sys.exit(0 if abs(float('$depth1') - float('$depth0') - 0.05) < 1e-6 else 1)" ||
