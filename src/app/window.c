@@ -261,6 +261,9 @@ typedef struct view_state {
     double sweep_u, t_days;
     window_mode mode;
     bool export_requested; /* Ctrl+E, done once the frame is described */
+    bool compare;          /* before / after: the untreated head left of the split, the plan's right */
+    bool compare_ready;    /* the "before" image is captured for the frame shown */
+    float split;           /* 0..1 of the width */
     int technique;        /* trainer: 0 the plan as it was, 1 too deep, 2 the helmet */
     plan technique_base;  /* the plan the technique examples start from */
 } view_state;
@@ -396,6 +399,17 @@ static void sweep_toggle(view_state *vs)
     vs->light.elevation_deg = app_light_sweep_phase_elevation_deg(0.0);
 }
 
+/* The before / after split: a box to turn it on, and the split's place. */
+static void compare_controls(ui_ctx *ui, view_state *vs, named_rects *names)
+{
+    if (ui_checkbox(ui, "before | after", &vs->compare)) vs->compare_ready = false;
+    name_last(names, ui, "compare");
+    if (vs->compare) {
+        ui_slider(ui, "##split", &vs->split, 0.0f, 1.0f, 0.0f, "split %.2f");
+        name_last(names, ui, "split");
+    }
+}
+
 static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *scene, const app_options *opts,
                        named_rects *names, float x, float y, float w, float h, int width, int height)
 {
@@ -473,6 +487,7 @@ static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
             if (c != cur && c >= 0) view_set(vs, scene, opts, rows[r][c], width, height);
             name_last(names, ui, r == 0 ? "view1" : "view2");
         }
+        compare_controls(ui, vs, names);
     }
     ui_panel_end(ui);
 }
@@ -527,6 +542,7 @@ static void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scen
     c = ui_choice(ui, "##look", views, 4, view);
     if (c != view && c >= 0) view_set(vs, scene, opts, view_of[c], width, height);
     name_last(names, ui, "look");
+    compare_controls(ui, vs, names);
     static const char *const words[4][2] = {
         {"Before: the scalp as it is today,", "without any pigment."},
         {"Healed: two months after the last", "session, as it is meant to look."},
@@ -654,7 +670,8 @@ static void script_free(script *s)
     memset(s, 0, sizeof *s);
 }
 
-/* One step of the script a frame: a press at the named widget, then its release the next frame. */
+/* One step of the script a frame: a press at the named widget, its release the next frame, and a frame to let
+ * what it changed be drawn (a mode's panels appear a frame after the click) before the next press. */
 static void script_step(script *s, const named_rects *names, float scale)
 {
     if (s->next >= s->count) return;
@@ -681,10 +698,12 @@ static void script_step(script *s, const named_rects *names, float scale)
         e.button.button = SDL_BUTTON_LEFT, e.button.x = x, e.button.y = y;
         SDL_PushEvent(&e);
         s->phase = 1;
-    } else {
+    } else if (s->phase == 1) {
         e.type = SDL_MOUSEBUTTONUP;
         e.button.button = SDL_BUTTON_LEFT, e.button.x = x, e.button.y = y;
         SDL_PushEvent(&e);
+        s->phase = 2;
+    } else {
         s->phase = 0;
         s->next++;
     }
@@ -818,6 +837,7 @@ int app_window_run(app_scene *scene, app_options *opts)
 
     view_state vs = {0};
     vs.mode = MODE_DOCTOR;
+    vs.split = 0.5f;
     view_set(&vs, scene, opts, opts->view, opts->width, opts->height);
     vs.preset = app_light_preset_index(opts->light_preset);
     if (vs.preset < 0) vs.preset = 0;
@@ -912,8 +932,11 @@ int app_window_run(app_scene *scene, app_options *opts)
         app_light light_before = vs.light;
         double t_before = vs.t_days;
         app_view view_before = vs.view;
+        bool compare_before = vs.compare;
+        names.count = 0; /* the widgets this frame draws */
         window_ui(ui, &vs, &ed, scene, rc, opts, &names, w, h, s, timing);
         ui_end_frame(ui);
+        if (vs.compare && !compare_before) full_shown = false;
         if (memcmp(&light_before, &vs.light, sizeof light_before) != 0 || t_before != vs.t_days ||
             view_before != vs.view)
             moving_until = smp_now_s() + VIEW_SETTLE_S;
@@ -945,10 +968,17 @@ int app_window_run(app_scene *scene, app_options *opts)
             frame_ms = 1000.0 * (smp_now_s() - start);
         } else if (!full_shown) {
             drawn[1]++;
-            st = render_frame_draw(rc, &frame, 0, &err);
+            if (vs.compare) { /* before: the same camera and light before the first session */
+                render_frame before;
+                app_scene_frame(scene, &c, &vs.light, -1.0, w, h, &before);
+                st = render_compare_capture(rc, &before, &err);
+                vs.compare_ready = st == SMP_OK;
+            }
+            if (st == SMP_OK) st = render_frame_draw(rc, &frame, 0, &err);
             /* The first full frame after motion is blended in from the interactive image it replaces. */
-            blend_start = frame_was_interactive ? smp_now_s() : -1.0;
+            blend_start = frame_was_interactive && !vs.compare ? smp_now_s() : -1.0;
             if (st == SMP_OK && blend_start >= 0.0) st = render_frame_present(rc, &frame, 0.0f, 0, &err);
+            if (st == SMP_OK && vs.compare) st = render_compare_overlay(rc, w, h, vs.split, 0, &err);
             full_shown = true;
             frame_ms = 1000.0 * (smp_now_s() - start);
         } else {
@@ -958,6 +988,7 @@ int app_window_run(app_scene *scene, app_options *opts)
                 if (share >= 1.0f) blend_start = -1.0;
             }
             st = render_frame_present(rc, &frame, share, 0, &err);
+            if (st == SMP_OK && vs.compare && vs.compare_ready) st = render_compare_overlay(rc, w, h, vs.split, 0, &err);
             drawn[2]++;
         }
         frame_was_interactive = moving;
@@ -1011,6 +1042,7 @@ int app_window_run(app_scene *scene, app_options *opts)
                    history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "");
             printf("view at exit: %s\n", app_view_name(vs.view));
             printf("mode at exit: %s\n", mode_names[vs.mode]);
+            if (vs.compare) printf("compare at exit: split %.2f\n", vs.split);
             if (ed.status[0]) printf("status at exit: %s\n", ed.status);
         }
     }

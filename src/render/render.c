@@ -104,6 +104,8 @@ struct render_context {
     GLuint ldr_fbo, ldr_tex;   /* the finished image at the output size, for read-back */
     GLuint post_fbo, post_tex; /* the tone-mapped image before the edge anti-aliasing (without MSAA) */
     GLuint hdr_sampler;        /* linear filtering for the HDR images the tone mapping reads */
+    int compare_w, compare_h;  /* compare views: the kept "before" image (render_compare_capture), made on first use */
+    GLuint compare_fbo, compare_tex;
     bool software;             /* a software rasteriser (llvmpipe): see draw_scene */
     /* overlay */
     GLuint overlay_vao, overlay_vbo, atlas_tex;
@@ -432,6 +434,8 @@ void render_context_destroy(render_context *rc)
     glDeleteFramebuffers(2, out_fbos);
     glDeleteTextures(2, out_texs);
     glDeleteSamplers(1, &rc->hdr_sampler);
+    glDeleteFramebuffers(1, &rc->compare_fbo);
+    glDeleteTextures(1, &rc->compare_tex);
     render_scar_release(&rc->scar);
     free(rc->dot_jacobians);
     free(rc->dots);
@@ -1224,6 +1228,44 @@ smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, ui
     st = rows_flip(rgba, f->width, f->height, err);
     profile_end(rc, RENDER_PASS_TONEMAP);
     return st == SMP_OK ? gl_check("render_frame_read_srgb8", err) : st;
+}
+
+smp_status render_compare_capture(render_context *rc, const render_frame *f, smp_error *err)
+{
+    if (rc->compare_w != f->width || rc->compare_h != f->height || !rc->compare_fbo) {
+        glDeleteFramebuffers(1, &rc->compare_fbo);
+        glDeleteTextures(1, &rc->compare_tex);
+        rc->compare_fbo = rc->compare_tex = 0;
+        GLenum s0 = output_target(&rc->compare_fbo, &rc->compare_tex, f->width, f->height);
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        if (s0 != GL_FRAMEBUFFER_COMPLETE)
+            return smp_error_set(err, SMP_ERR_GL, "render: %dx%d compare target is incomplete (0x%x)", f->width,
+                                 f->height, s0);
+        rc->compare_w = f->width;
+        rc->compare_h = f->height;
+    }
+    render_frame full = *f;
+    full.interactive = false;
+    return render_frame_draw(rc, &full, rc->compare_fbo, err);
+}
+
+smp_status render_compare_overlay(render_context *rc, int width, int height, float split, unsigned target_fbo,
+                                  smp_error *err)
+{
+    if (!rc->compare_fbo || rc->compare_w != width || rc->compare_h != height)
+        return smp_error_set(err, SMP_ERR_GL, "render: no %dx%d image captured to compare with", width, height);
+    int x = (int)lrintf(fminf(fmaxf(split, 0.0f), 1.0f) * (float)width);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->compare_fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
+    if (x > 0) glBlitFramebuffer(0, 0, x, height, 0, 0, x, height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    /* The split: a light line two pixels wide. */
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x > 0 ? x - 1 : 0, 0, 2, height);
+    glClearColor(0.92f, 0.92f, 0.92f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    return gl_check("render_compare_overlay", err);
 }
 
 smp_status render_window_read_rgba8(render_context *rc, int width, int height, uint8_t *rgba, smp_error *err)

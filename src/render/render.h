@@ -135,6 +135,13 @@ smp_status render_frame_present(render_context *rc, const render_frame *frame, f
 
 /* Draws offscreen and reads back width*height*4 bytes of sRGB RGBA8, top row first. */
 smp_status render_frame_read_srgb8(render_context *rc, const render_frame *frame, uint8_t *rgba, smp_error *err);
+/* Compare views (a before / after split): render_compare_capture draws frame at full quality and keeps its
+ * finished image (one RGBA8 image at its size, made on first use); render_compare_overlay then puts that image
+ * over the left share split (0..1) of target_fbo, where another frame of the same size was drawn or presented,
+ * with a light line two pixels wide at the split. Moving the split costs a copy, not a frame. */
+smp_status render_compare_capture(render_context *rc, const render_frame *frame, smp_error *err);
+smp_status render_compare_overlay(render_context *rc, int width, int height, float split, unsigned target_fbo,
+                                  smp_error *err);
 /* Reads the window's back buffer as drawn so far (the image and the overlay, before the swap) into RGBA8 rows,
  * top row first: a screenshot of the whole window. */
 smp_status render_window_read_rgba8(render_context *rc, int width, int height, uint8_t *rgba, smp_error *err);
