@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700 /* realpath, strdup */
 #include "app/window.h"
 #include "app/common.h"
+#include "app/fade.h"
 #include "ui/autosave.h"
 #include "ui/history.h"
 #include "ui/widgets.h"
@@ -90,7 +91,31 @@ typedef struct editor {
     plan pending;
     history_edit pending_edit; /* what the latest panel change was, for the undo step's description */
     char pending_what[64], pending_unit[16];
+    /* The doctor's numbers (app/fade.h, at about 1 m): the healed contrast and the touch-up date, computed when
+     * the plan changes; valid false when the plan puts no dots near the vertex. */
+    struct {
+        bool valid;
+        double healed_delta_e, touch_up_years, threshold;
+        char why[600];
+    } fade;
 } editor;
+
+/* The fade curve's numbers for the doctor's panel (no band: the curve alone is a fraction of a second). */
+static void editor_fade_update(editor *ed, const app_scene *scene)
+{
+    app_fade_curve c = {0};
+    smp_error err = {0};
+    ed->fade.valid = app_fade_compute(scene, &(app_fade_params){.years_max = 20.0, .band_samples = -1}, &c, &err) ==
+                     SMP_OK;
+    if (ed->fade.valid) {
+        ed->fade.healed_delta_e = c.healed_delta_e;
+        ed->fade.touch_up_years = c.touch_up_years;
+        ed->fade.threshold = c.threshold_fraction;
+    } else {
+        snprintf(ed->fade.why, sizeof ed->fade.why, "%s", err.message);
+    }
+    app_fade_curve_free(&c);
+}
 
 static void editor_autosave(editor *ed, const app_scene *scene)
 {
@@ -105,6 +130,7 @@ static bool editor_apply(editor *ed, app_scene *scene, render_context *rc, const
     bool ok = app_scene_set_plan(scene, pl, &err) == SMP_OK && app_scene_upload(rc, scene, &err) == SMP_OK;
     if (!ok) snprintf(ed->status, sizeof ed->status, "%s", err.message);
     ed->pending = scene->plan;
+    if (ok) editor_fade_update(ed, scene);
     return ok;
 }
 
@@ -306,14 +332,14 @@ static void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char 
 static void mode_row(ui_ctx *ui, view_state *vs, named_rects *names);
 
 static void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *scene, named_rects *names, float x,
-                       float y, float w, float h)
+                       float y, float w, float h, double t_days)
 {
     plan *p = &ed->pending;
     const plan *now = &scene->plan;
     ui_panel_begin(ui, "plan", x, y, w, h);
     mode_row(ui, vs, names);
     ui_layout_columns(ui, true);
-    if (ui_section(ui, "patient", true)) {
+    if (ui_section(ui, "patient", false)) {
         int fitz = p->patient.fitzpatrick;
         if (ui_slider_int(ui, "skin type", &fitz, 1, 6)) {
             snprintf(ed->pending_what, sizeof ed->pending_what, "skin type");
@@ -361,6 +387,22 @@ static void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
             snprintf(ed->pending_what, sizeof ed->pending_what, hat ? "hat outdoors" : "no hat");
             ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
             p->aftercare.hat = hat;
+        }
+    }
+    if (ui_section(ui, "fading, seen from 1 m", true)) {
+        if (!ed->fade.valid) {
+            ui_label(ui, "%.40s", ed->fade.why);
+        } else {
+            ageing_params ap;
+            ageing_params_from_plan(&scene->plan, &ap);
+            double lab[3], current = app_fade_contrast_at(scene, &ap, t_days, lab);
+            ui_label(ui, "contrast healed  dE00 %.1f", ed->fade.healed_delta_e);
+            ui_label(ui, "contrast now     dE00 %.1f (%.0f%%)", current,
+                     ed->fade.healed_delta_e > 0.0 ? 100.0 * current / ed->fade.healed_delta_e : 0.0);
+            if (isnan(ed->fade.touch_up_years))
+                ui_label(ui, "touch-up: not within 20 years");
+            else
+                ui_label(ui, "touch-up at %.0f%%: year %.1f", 100.0 * ed->fade.threshold, ed->fade.touch_up_years);
         }
     }
     ui_layout_columns(ui, false);
@@ -799,7 +841,7 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, app_scene *scene, 
             patient_panel(ui, vs, ed, scene, opts, names, 10.0f * s, 10.0f * s, pw * PATIENT_SCALE, ph, w, h);
         } else {
             if (vs->mode == MODE_TRAINER) trainer_panel(ui, vs, ed, scene, rc, names, 10.0f * s, 10.0f * s, pw, ph);
-            else plan_panel(ui, vs, ed, scene, names, 10.0f * s, 10.0f * s, pw, ph);
+            else plan_panel(ui, vs, ed, scene, names, 10.0f * s, 10.0f * s, pw, ph, vs->t_days);
             view_panel(ui, vs, ed, scene, opts, names, (float)w - (PANEL_W + 10.0f) * s, 10.0f * s, pw, ph, w, h);
         }
     }
@@ -830,6 +872,7 @@ int app_window_run(app_scene *scene, app_options *opts)
     }
     snprintf(ed.save_path, sizeof ed.save_path, "%s", opts->plan_path ? opts->plan_path : "smpsim-plan.json");
     ed.pending = scene->plan;
+    editor_fade_update(&ed, scene);
     /* A plan a crashed session left is offered first; autosave starts once it is answered. */
     ed.offering = autosave_pending(&ed.offer, app_warn, NULL);
     if (!ed.offering && autosave_create(&ed.as, opts->plan_path, NULL, &err) != SMP_OK)
