@@ -1,15 +1,20 @@
 /* smpsim render [options] -o out.png: one image, headless; with --light-sweep N, N images as the key light
- * goes from overhead to raking (out-000.png .. out-(N-1).png). */
+ * goes from overhead to raking, with --timeline N, N images from day 0 to 20 years (out-000.png ..
+ * out-(N-1).png), and out.mp4 of them when ffmpeg is on the PATH. */
+#define _XOPEN_SOURCE 700 /* fork, execlp, waitpid, access */
 #include "app/app.h"
 #include "app/common.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static const char render_allowed[] =
     "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
-    "--light-intensity --light-kelvin --light-sweep --interactive "
+    "--light-intensity --light-kelvin --light-sweep --timeline --interactive "
     "--view --distance-m --field-mm --width --height --seed -o --output";
 
 /* out.png -> out-007.png for frame 7. */
@@ -19,6 +24,87 @@ static smp_status sweep_path(const char *output, int frame, char *path, size_t s
     if ((size_t)snprintf(path, size, "%.*s-%03d.png", (int)stem, output, frame) >= size)
         return smp_error_set(err, SMP_ERR_INPUT, "-o %s: the path is too long for the sweep's names", output);
     return SMP_OK;
+}
+
+/* ffmpeg on the PATH (Debian's ffmpeg; never required): whether an executable of that name is found. */
+static bool ffmpeg_found(void)
+{
+    const char *path = getenv("PATH");
+    if (!path) return false;
+    char dir[4096];
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, ":");
+        if (n > 0 && n + 8 < sizeof dir) {
+            snprintf(dir, sizeof dir, "%.*s/ffmpeg", (int)n, p);
+            if (access(dir, X_OK) == 0) return true;
+        }
+        p += n + (p[n] == ':');
+    }
+    return false;
+}
+
+/* out-000.png .. out-(N-1).png into out.mp4 at fps frames a second, when ffmpeg is on the PATH: prints the MP4's
+ * path, or one line saying that only the PNG frames were written. The frames stay either way. */
+static smp_status frames_to_mp4(const char *output, int fps, smp_error *err)
+{
+    size_t stem = strlen(output) - 4;
+    if (!ffmpeg_found()) {
+        fprintf(stderr, "smpsim render: ffmpeg is not on the PATH: wrote the PNG frames only (apt-get install "
+                        "ffmpeg for an MP4 too)\n");
+        return SMP_OK;
+    }
+    char in[1100], out[1100];
+    snprintf(in, sizeof in, "%.*s-%%03d.png", (int)stem, output);
+    snprintf(out, sizeof out, "%.*s.mp4", (int)stem, output);
+    char fps_text[16];
+    snprintf(fps_text, sizeof fps_text, "%d", fps);
+    /* Even sizes for yuv420p (the one H.264 profile every player takes), the frames' own resolution otherwise. */
+    pid_t pid = fork();
+    if (pid < 0) return smp_error_set(err, SMP_ERR_IO, "%s: cannot start ffmpeg", out);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) dup2(null, STDOUT_FILENO), dup2(null, STDERR_FILENO);
+        execlp("ffmpeg", "ffmpeg", "-y", "-loglevel", "error", "-framerate", fps_text, "-i", in, "-vf",
+               "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", out, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return smp_error_set(err, SMP_ERR_IO, "%s: ffmpeg failed (exit %d); the PNG frames are written", out,
+                             WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    printf("%s\n", out);
+    return SMP_OK;
+}
+
+/* The timeline: the same camera and light, the time stepping from day 0 to 20 years along app_timeline_days
+ * (the healing weeks day by day, then the years); only the dots' looks change between frames. Prints each path. */
+static smp_status render_timeline(app_headless *h, const app_scene *scene, const app_options *opts, smp_error *err)
+{
+    app_light light = app_scene_light(opts->light_preset, opts);
+    app_camera cam = app_scene_view_camera_field(scene, opts->view, opts->distance_m, opts->field_mm,
+                                                 (double)opts->width / opts->height);
+    uint8_t *rgba = malloc((size_t)opts->width * opts->height * 4);
+    if (!rgba)
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", opts->width, opts->height);
+    smp_status st = SMP_OK;
+    double healed = plan_healed_day(&scene->plan);
+    for (int i = 0; i < opts->timeline && st == SMP_OK; ++i) {
+        char path[1100];
+        if ((st = sweep_path(opts->output, i, path, sizeof path, err)) != SMP_OK) break;
+        double t = app_timeline_days((double)i / (double)(opts->timeline - 1), healed);
+        render_frame frame;
+        app_scene_frame(scene, &cam, &light, t, opts->width, opts->height, &frame);
+        frame.interactive = opts->interactive;
+        st = render_frame_read_srgb8(h->rc, &frame, rgba, err);
+        if (st == SMP_OK)
+            st = app_png_write_scene(path, rgba, opts->width, opts->height, scene, &light, t, app_view_name(opts->view), err);
+        if (st == SMP_OK) {
+            printf("%s\n", path);
+            fflush(stdout);
+        }
+    }
+    free(rgba);
+    return st == SMP_OK ? frames_to_mp4(opts->output, 10, err) : st;
 }
 
 /* The light sweep: the preset's light (its azimuth, intensity and colour) with the elevation stepping from
@@ -51,7 +137,7 @@ static smp_status render_sweep(app_headless *h, const app_scene *scene, const ap
         }
     }
     free(rgba);
-    return st;
+    return st == SMP_OK ? frames_to_mp4(opts->output, 10, err) : st;
 }
 
 int app_cmd_render(int argc, char **argv)
@@ -67,6 +153,10 @@ int app_cmd_render(int argc, char **argv)
             "  --light-sweep N         N images (2..360) as the key light goes from overhead (90 degrees)\n"
             "                          to raking (5): FILE's name with -000 .. -(N-1) before .png; prints\n"
             "                          their paths\n"
+            "  --timeline N            N images (2..600) from day 0 to 20 years, the healing weeks day by\n"
+            "                          day, then the years: FILE's name with -000 .. -(N-1); prints their\n"
+            "                          paths. Either animation also makes FILE's name with .mp4 when\n"
+            "                          ffmpeg is on the PATH\n"
             "  --interactive           draw it on the interactive path, as the window does while the\n"
             "                          camera, light or time moves (fewer pixels, a coarser head and\n"
             "                          stubble; docs/benchmarks.md)\n%s",
@@ -82,6 +172,9 @@ int app_cmd_render(int argc, char **argv)
     smp_status st = app_headless_create(&h, &scene, &err);
     if (st == SMP_OK && opts.light_sweep) {
         st = render_sweep(&h, &scene, &opts, t, &err);
+        app_headless_destroy(&h);
+    } else if (st == SMP_OK && opts.timeline) {
+        st = render_timeline(&h, &scene, &opts, &err);
         app_headless_destroy(&h);
     } else if (st == SMP_OK) {
         st = app_render_view(h.rc, &scene, &opts, opts.view, t, &rgba, &err);

@@ -34,6 +34,7 @@
 #define APP_LIGHT_SWEEP_FROM_DEG 90.0
 #define APP_LIGHT_SWEEP_TO_DEG 5.0
 #define APP_LIGHT_SWEEP_MAX_FRAMES 360
+#define APP_TIMELINE_MAX_FRAMES 600 /* smpsim render --timeline N */
 
 typedef struct app_light_preset {
     const char *name;

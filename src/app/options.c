@@ -135,6 +135,11 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
             if (st == SMP_OK && d != floor(d))
                 st = smp_error_set(err, SMP_ERR_INPUT, "--light-sweep: must be a whole number of frames, got %s", v);
             o->light_sweep = (int)d;
+        } else if (strcmp(a, "--timeline") == 0) {
+            st = parse_double(a, v, 2, APP_TIMELINE_MAX_FRAMES, " frames", &d, err);
+            if (st == SMP_OK && d != floor(d))
+                st = smp_error_set(err, SMP_ERR_INPUT, "--timeline: must be a whole number of frames, got %s", v);
+            o->timeline = (int)d;
         } else if (strcmp(a, "--view") == 0) {
             int found = -1;
             for (int k = 0; k < APP_VIEW_COUNT; ++k)
@@ -172,6 +177,10 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
         }
         if (st != SMP_OK) return st;
     }
+    if (o->timeline && (o->light_sweep || o->has_time))
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "--timeline: sets the time of every frame (day 0 to 20 years); drop %s",
+                             o->light_sweep ? "--light-sweep" : "--years / --days");
     if (o->light_sweep && o->has_light_elevation)
         return smp_error_set(err, SMP_ERR_INPUT,
                              "--light-sweep: sets the elevation of every frame (90 to 5 degrees); drop "

@@ -34,6 +34,7 @@ typedef struct app_options {
     double light_intensity;         /* multiplies the preset's key light, 0..10 */
     double light_kelvin;            /* the key light's colour temperature, 1500..12000 K */
     int light_sweep;                /* render: frames of the light sweep (elevation 90 to 5 degrees); 0 = none */
+    int timeline;                   /* render: frames along the timeline (day 0 to 20 years); 0 = none */
     app_view view;
     double distance_m;              /* 0: frame the head */
     double field_mm;                /* width of a close-up's field, mm; 0: 60 mm */

@@ -151,6 +151,20 @@ void app_scene_destroy(app_scene *s)
     s->optics = NULL;
 }
 
+double app_timeline_days(double u, double healed_day)
+{
+    double split = healed_day + 30.0, end = APP_TIMELINE_END_YEARS * 365.25;
+    if (u <= APP_TIMELINE_HEALING) return u / APP_TIMELINE_HEALING * split;
+    return split + (u - APP_TIMELINE_HEALING) / (1.0 - APP_TIMELINE_HEALING) * (end - split);
+}
+
+double app_timeline_position(double days, double healed_day)
+{
+    double split = healed_day + 30.0, end = APP_TIMELINE_END_YEARS * 365.25;
+    if (days <= split) return days / split * APP_TIMELINE_HEALING;
+    return fmin(1.0, APP_TIMELINE_HEALING + (days - split) / (end - split) * (1.0 - APP_TIMELINE_HEALING));
+}
+
 double app_scene_default_days(const app_scene *s)
 {
     return plan_healed_day(&s->plan);

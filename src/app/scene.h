@@ -56,6 +56,14 @@ app_camera app_scene_view_camera_field(const app_scene *scene, app_view view, do
 /* The default time: healed, 60 days after the last session. */
 double app_scene_default_days(const app_scene *scene);
 
+/* The timeline that animations and the window's time slider run along, u = 0..1: its first APP_TIMELINE_HEALING
+ * share covers day 0 to a month after healing (healed_day + 30) day by day, the rest the years to
+ * APP_TIMELINE_END_YEARS. app_timeline_position is its inverse (clamped to 1). */
+#define APP_TIMELINE_HEALING 0.35
+#define APP_TIMELINE_END_YEARS 20.0
+double app_timeline_days(double u, double healed_day);
+double app_timeline_position(double days, double healed_day);
+
 /* Fills a frame description: the camera, the light (a key on the camera's axis when light->on_camera), the
  * skin, the ink and the hair at t_days. */
 void app_scene_frame(const app_scene *scene, const app_camera *camera, const app_light *light, double t_days,

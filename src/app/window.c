@@ -45,25 +45,8 @@ static app_camera orbit_camera(const orbit *o)
     return c;
 }
 
-/* The timeline the play key runs through in TIMELINE_PLAY_S seconds: its first TIMELINE_HEALING share covers
- * the days to a month after healing, day by day, the rest the years to TIMELINE_END_YEARS. */
+/* The play key runs through the timeline (app_timeline_days) in TIMELINE_PLAY_S seconds. */
 #define TIMELINE_PLAY_S 15.0
-#define TIMELINE_HEALING 0.35
-#define TIMELINE_END_YEARS 20.0
-
-static double timeline_days(double u, double healed_day)
-{
-    double split = healed_day + 30.0, end = TIMELINE_END_YEARS * 365.25;
-    if (u <= TIMELINE_HEALING) return u / TIMELINE_HEALING * split;
-    return split + (u - TIMELINE_HEALING) / (1.0 - TIMELINE_HEALING) * (end - split);
-}
-
-static double timeline_position(double days, double healed_day)
-{
-    double split = healed_day + 30.0, end = TIMELINE_END_YEARS * 365.25;
-    if (days <= split) return days / split * TIMELINE_HEALING;
-    return fmin(1.0, TIMELINE_HEALING + (days - split) / (end - split) * (1.0 - TIMELINE_HEALING));
-}
 
 /* The light sweep (G): the key from overhead to raking and back in LIGHT_SWEEP_S seconds. */
 #define LIGHT_SWEEP_S 8.0
@@ -458,9 +441,9 @@ static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
     ui_panel_begin(ui, "time, light, view", x, y, w, h);
     double healed = app_scene_default_days(scene);
     if (ui_section(ui, "time", true)) {
-        float u = (float)timeline_position(vs->t_days, plan_healed_day(&scene->plan));
+        float u = (float)app_timeline_position(vs->t_days, plan_healed_day(&scene->plan));
         if (ui_slider(ui, "##time", &u, 0.0f, 1.0f, 0.0f, "timeline %.2f")) {
-            vs->t_days = timeline_days(u, plan_healed_day(&scene->plan));
+            vs->t_days = app_timeline_days(u, plan_healed_day(&scene->plan));
             vs->playing = false;
         }
         name_last(names, ui, "time");
@@ -471,7 +454,7 @@ static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
         ui_label(ui, "day %.0f (%.2f years): %s", vs->t_days, vs->t_days / 365.25, phase ? phase : "");
         if (ui_button(ui, vs->playing ? "pause" : "play the years")) {
             vs->playing = !vs->playing;
-            if (vs->playing && timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
+            if (vs->playing && app_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
         }
         name_last(names, ui, "play");
         if (ui_button(ui, "healed (60 days after the last session)")) vs->t_days = healed;
@@ -815,7 +798,7 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
     else if (k == SDLK_SPACE) {
         vs->playing = !vs->playing;
         /* From the end, play starts again at day 0. */
-        if (vs->playing && timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
+        if (vs->playing && app_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
     } else if (k == SDLK_h) vs->t_days = app_scene_default_days(scene);
     else if (k == SDLK_l) light_preset_set(vs, ed, (vs->preset + 1) % app_light_preset_count());
     else if (k >= SDLK_1 && k <= SDLK_9) view_set(vs, scene, opts, (app_view)(k - SDLK_1), w, h);
@@ -1069,9 +1052,9 @@ int app_window_run(app_scene *scene, app_options *opts)
         }
         if (vs.playing) { /* the ageing state is a function of t: no rebuild, only the dots' looks change */
             double healed = plan_healed_day(&scene->plan);
-            double u = timeline_position(vs.t_days, healed) + fmin(dt, 0.5) / TIMELINE_PLAY_S;
+            double u = app_timeline_position(vs.t_days, healed) + fmin(dt, 0.5) / TIMELINE_PLAY_S;
             if (u >= 1.0) u = 1.0, vs.playing = false;
-            vs.t_days = timeline_days(u, healed);
+            vs.t_days = app_timeline_days(u, healed);
         }
         if (getenv("SMP_WINDOW_FRAMES") && --opts->frames <= 0) { /* for tests under Xvfb */
             running = false;

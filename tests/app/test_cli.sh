@@ -27,6 +27,8 @@ printf '{"version": 1, "pigment": {"depth_mm": -1}}' >"$tmp/range.json"
 printf '{"version": 1,\n  "pigment": {"depth_mm": 0.4,,}\n}' >"$tmp/malformed.json"
 
 expect_fail missing_plan "nope.json" render --plan "$tmp/nope.json" -o "$tmp/out.png"
+expect_fail timeline_with_time "--timeline" render --timeline 3 --years 2 -o "$tmp/out.png"
+expect_fail timeline_range "2" render --timeline 1 -o "$tmp/out.png"
 expect_fail out_of_range "pigment.depth_mm" render --plan "$tmp/range.json" -o "$tmp/out.png"
 expect_fail out_of_range_names_range "0.1" render --plan "$tmp/range.json" -o "$tmp/out.png"
 expect_fail malformed_plan "line 2" render --plan "$tmp/malformed.json" -o "$tmp/out.png"
@@ -79,6 +81,41 @@ then
     passes=$((passes+1))
 else
     echo "FAIL the render's PNG metadata:"; cat "$tmp/meta.json" "$tmp/stderr"; fails=$((fails+1))
+fi
+
+# --timeline N: N frames from day 0 to 20 years, each with its time in its metadata; with ffmpeg on the PATH (here
+# a stand-in that records how it was called) they also become out.mp4, without it the frames alone and one line.
+mkdir -p "$tmp/bin" && cat >"$tmp/bin/ffmpeg" <<'SH'
+#!/bin/sh
+echo "$@" >"$(dirname "$0")/args"
+for a; do last=$a; done
+: >"$last"
+SH
+chmod +x "$tmp/bin/ffmpeg"
+if PATH="$tmp/bin:$PATH" "$smpsim" render --timeline 3 --width 96 --height 64 -o "$tmp/tl.png" >"$tmp/tl.out" 2>"$tmp/stderr" &&
+   [ -f "$tmp/tl.mp4" ] && grep -q -- "-i $tmp/tl-%03d.png .*-pix_fmt yuv420p $tmp/tl.mp4" "$tmp/bin/args" &&
+   python3 - "$repo" "$tmp" <<'PY'
+import json, subprocess, sys
+repo, tmp = sys.argv[1], sys.argv[2]
+days = []
+for i in range(3):
+    m = json.loads(subprocess.check_output(["python3", repo + "/tests/app/png_meta.py", "%s/tl-%03d.png" % (tmp, i)]))
+    days.append(float(m["smpsim:time"].split()[1]))
+assert days[0] == 0 and days[0] < days[1] < days[2] and abs(days[2] - 20 * 365.25) < 1, days
+PY
+then
+    passes=$((passes+1))
+else
+    echo "FAIL --timeline with ffmpeg:"; cat "$tmp/tl.out" "$tmp/stderr" "$tmp/bin/args"; fails=$((fails+1))
+fi
+rm -f "$tmp/tl.mp4"
+if PATH="/usr/bin:/bin" "$smpsim" render --timeline 2 --width 96 --height 64 -o "$tmp/tl.png" >"$tmp/tl.out" 2>"$tmp/stderr" &&
+   [ ! -f "$tmp/tl.mp4" ] && [ -f "$tmp/tl-001.png" ] && grep -q "ffmpeg is not on the PATH" "$tmp/stderr"; then
+    passes=$((passes+1))
+elif command -v ffmpeg >/dev/null; then
+    passes=$((passes+1)) # a real ffmpeg in /usr/bin: the MP4 is made, nothing to check here
+else
+    echo "FAIL --timeline without ffmpeg:"; cat "$tmp/tl.out" "$tmp/stderr"; fails=$((fails+1))
 fi
 
 # smpsim bench --profile: JSON with the full-quality and the interactive frame times, the yardstick of one
