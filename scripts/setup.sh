@@ -4,6 +4,7 @@ set -euo pipefail
 # python3 runs the small JSON checks of the CLI tests; libcairo2-dev draws the analysis plots.
 pkgs=(build-essential cmake pkg-config
       libsdl2-dev libepoxy-dev libcglm-dev libstb-dev libcjson-dev libcmocka-dev libcairo2-dev zlib1g-dev
+      libassimp-dev
       libgl1-mesa-dri libegl-mesa0 libegl1 fonts-dejavu-core xvfb xauth python3)
 missing=()
 for p in "${pkgs[@]}"; do
