@@ -1,0 +1,835 @@
+/* Scanned heads: assimp reads the file, then the mesh is merged, checked, welded, cleaned and oriented here.
+ * Every check that can refuse a file runs before the step that would spend memory or time on it. */
+#include "scalp/scan.h"
+
+#include <assimp/cimport.h>
+#include <assimp/postprocess.h>
+#include <assimp/scene.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Deeper node trees than this are refused: real files nest a few levels, and the walk recurses. */
+#define NODE_DEPTH_MAX 256
+
+static const char *units_name[] = {"guessed", "mm", "cm", "m"};
+static const double units_mm[] = {0.0, 1.0, 10.0, 1000.0};
+
+scalp_scan_limits scalp_scan_limits_default(void)
+{
+    return (scalp_scan_limits){
+        .max_file_bytes = (int64_t)512 << 20, .max_triangles = 5000000, .min_triangles = 1000};
+}
+
+static scalp_scan_limits limits_resolve(const scalp_scan_limits *given)
+{
+    scalp_scan_limits d = scalp_scan_limits_default(), l = given ? *given : d;
+    if (l.max_file_bytes <= 0) l.max_file_bytes = d.max_file_bytes;
+    if (l.max_triangles <= 0) l.max_triangles = d.max_triangles;
+    if (l.min_triangles <= 0) l.min_triangles = d.min_triangles;
+    return l;
+}
+
+static void log_line(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void log_line(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...)
+{
+    if (!log) return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    log(user, level, line);
+}
+
+void scalp_scan_destroy(scalp_scan *scan)
+{
+    if (!scan) return;
+    free(scan->positions_mm);
+    free(scan->normals);
+    free(scan->indices);
+    memset(scan, 0, sizeof *scan);
+}
+
+/* ---- before assimp: the file itself ---- */
+
+static bool has_extension(const char *path, const char *ext)
+{
+    size_t n = strlen(path), e = strlen(ext);
+    return n > e && strcasecmp(path + n - e, ext) == 0;
+}
+
+/* Reads up to size bytes from the start of fd; returns how many. */
+static size_t read_head(int fd, char *buf, size_t size)
+{
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += (size_t)n;
+    }
+    return got;
+}
+
+/* The element counts a PLY header declares (the header is ASCII in every PLY encoding). */
+static smp_status ply_header_check(const char *path, int fd, const scalp_scan_limits *lim, smp_error *err)
+{
+    char head[65536];
+    size_t n = read_head(fd, head, sizeof head - 1);
+    head[n] = '\0';
+    if (n < 4 || strncmp(head, "ply", 3) != 0 || (head[3] != '\n' && head[3] != '\r'))
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: not a PLY file (expected \"ply\" on the first line)",
+                             path);
+    if (!strstr(head, "end_header"))
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: PLY header without end_header in its first %zu bytes",
+                             path, sizeof head - 1);
+    long long vertices = -1, faces = -1;
+    for (char *line = head; line && *line;) {
+        char *next = strpbrk(line, "\r\n");
+        if (next) *next++ = '\0';
+        char name[32];
+        long long count;
+        if (sscanf(line, "element %31s %lld", name, &count) == 2) {
+            if (count < 0)
+                return smp_error_set(err, SMP_ERR_INPUT, "%s: PLY element %s with a negative count %lld",
+                                     path, name, count);
+            if (strcmp(name, "vertex") == 0) vertices = count;
+            if (strcmp(name, "face") == 0) faces = count;
+        }
+        if (strncmp(line, "end_header", 10) == 0) break;
+        line = next;
+    }
+    if (faces <= 0)
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "%s: the PLY file has no faces (a point cloud?); a head scan must be a triangle mesh", path);
+    /* A face of a scan is a triangle or a quad: more than twice the triangle limit is refused unread. */
+    if (faces > 2LL * lim->max_triangles || vertices > 3LL * lim->max_triangles)
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "%s: %lld vertices and %lld faces; a head scan has at most %d triangles", path,
+                             vertices, faces, lim->max_triangles);
+    return SMP_OK;
+}
+
+/* A binary STL states its triangle count at byte 80 (an ASCII one starts with "solid" and is checked after
+ * import; some binary files start with "solid" too, their size then tells). */
+static smp_status stl_header_check(const char *path, int fd, int64_t size, const scalp_scan_limits *lim,
+                                   smp_error *err)
+{
+    unsigned char head[84];
+    if (read_head(fd, (char *)head, sizeof head) < sizeof head)
+        return SMP_OK; /* ASCII, or too short: assimp says */
+    uint32_t count =
+        (uint32_t)head[80] | (uint32_t)head[81] << 8 | (uint32_t)head[82] << 16 | (uint32_t)head[83] << 24;
+    bool binary = strncmp((const char *)head, "solid", 5) != 0 || size == 84 + 50 * (int64_t)count;
+    if (binary && count > (uint32_t)lim->max_triangles)
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: binary STL of %u triangles; a head scan has at most %d",
+                             path, count, lim->max_triangles);
+    return SMP_OK;
+}
+
+static smp_status file_check(const char *path, const scalp_scan_limits *lim, smp_error *err)
+{
+    if (!(has_extension(path, ".obj") || has_extension(path, ".ply") || has_extension(path, ".stl") ||
+          has_extension(path, ".gltf") || has_extension(path, ".glb")))
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "%s: unknown mesh format; expected .obj, .ply, .stl, .gltf or .glb", path);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        smp_status st = (errno == ENOENT || errno == EACCES || errno == EISDIR || errno == ENOTDIR)
+                            ? SMP_ERR_INPUT
+                            : SMP_ERR_IO;
+        return smp_error_set(err, st, "%s: cannot open: %s", path, strerror(errno));
+    }
+    struct stat sb;
+    smp_status st = SMP_OK;
+    if (fstat(fd, &sb) != 0) {
+        st = smp_error_set(err, SMP_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    } else if (!S_ISREG(sb.st_mode)) {
+        /* A pipe or a device would block or never end. */
+        st = smp_error_set(err, SMP_ERR_INPUT, "%s: not a regular file; expected a mesh file", path);
+    } else if (sb.st_size == 0) {
+        st = smp_error_set(err, SMP_ERR_INPUT, "%s: empty file; expected a mesh", path);
+    } else if ((int64_t)sb.st_size > lim->max_file_bytes) {
+        st = smp_error_set(err, SMP_ERR_INPUT, "%s: %lld bytes; a head scan file has at most %lld", path,
+                           (long long)sb.st_size, (long long)lim->max_file_bytes);
+    } else if (has_extension(path, ".ply")) {
+        st = ply_header_check(path, fd, lim, err);
+    } else if (has_extension(path, ".stl")) {
+        st = stl_header_check(path, fd, (int64_t)sb.st_size, lim, err);
+    }
+    close(fd);
+    return st;
+}
+
+/* ---- assimp's scene merged into one mesh ---- */
+
+typedef struct merged {
+    int64_t vertices, triangles; /* counted, then filled */
+    float *positions;            /* file units, transformed by the node chain */
+    uint32_t *indices;
+} merged;
+
+/* 4x4 row-major products in double: node transforms can be large, the files' floats are not. */
+static void mat_mul(const double a[16], const double b[16], double out[16])
+{
+    double r[16];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 4; k++)
+                s += a[4 * i + k] * b[4 * k + j];
+            r[4 * i + j] = s;
+        }
+    memcpy(out, r, sizeof r);
+}
+
+static int mesh_triangles(const struct aiMesh *m)
+{
+    int n = 0;
+    for (unsigned f = 0; f < m->mNumFaces; f++)
+        n += m->mFaces[f].mNumIndices == 3;
+    return n;
+}
+
+/* First pass (fill false): counts what the instances add up to, stopping past the limit. Second pass: copies
+ * them. Fails with a message for err's caller to prefix. */
+static smp_status node_walk(const struct aiScene *scene, const struct aiNode *node, const double parent[16],
+                            int depth, bool fill, int max_triangles, merged *out, smp_error *err)
+{
+    if (depth > NODE_DEPTH_MAX)
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "nodes nested deeper than %d; expected a mesh file of a head", NODE_DEPTH_MAX);
+    const struct aiMatrix4x4 *t = &node->mTransformation;
+    double local[16] = {t->a1, t->a2, t->a3, t->a4, t->b1, t->b2, t->b3, t->b4,
+                        t->c1, t->c2, t->c3, t->c4, t->d1, t->d2, t->d3, t->d4};
+    double m[16];
+    mat_mul(parent, local, m);
+    for (unsigned i = 0; i < node->mNumMeshes; i++) {
+        unsigned mi = node->mMeshes[i];
+        if (mi >= scene->mNumMeshes)
+            return smp_error_set(err, SMP_ERR_INPUT, "a node refers to mesh %u of %u", mi, scene->mNumMeshes);
+        const struct aiMesh *mesh = scene->mMeshes[mi];
+        if (!mesh || !mesh->mVertices || mesh_triangles(mesh) == 0) continue;
+        if (!fill) {
+            out->vertices += mesh->mNumVertices;
+            out->triangles += mesh_triangles(mesh);
+            if (out->triangles > max_triangles || out->vertices > 3LL * max_triangles)
+                return smp_error_set(err, SMP_ERR_INPUT,
+                                     "more than %d triangles (or %lld vertices); a head scan has at most %d",
+                                     max_triangles, 3LL * max_triangles, max_triangles);
+            continue;
+        }
+        int64_t base = out->vertices;
+        for (unsigned v = 0; v < mesh->mNumVertices; v++) {
+            const struct aiVector3D *p = &mesh->mVertices[v];
+            float *q = &out->positions[3 * (base + v)];
+            for (int k = 0; k < 3; k++) {
+                double x = m[4 * k] * p->x + m[4 * k + 1] * p->y + m[4 * k + 2] * p->z + m[4 * k + 3];
+                if (!isfinite(x) || fabs(x) > 3.0e38)
+                    return smp_error_set(err, SMP_ERR_INPUT,
+                                         "vertex %u of mesh %u is not a finite number (%g %g %g); expected "
+                                         "finite coordinates",
+                                         v, mi, (double)p->x, (double)p->y, (double)p->z);
+                q[k] = (float)x;
+            }
+        }
+        for (unsigned f = 0; f < mesh->mNumFaces; f++) {
+            const struct aiFace *face = &mesh->mFaces[f];
+            if (face->mNumIndices != 3) continue;
+            for (int k = 0; k < 3; k++) {
+                if (face->mIndices[k] >= mesh->mNumVertices)
+                    return smp_error_set(
+                        err, SMP_ERR_INPUT,
+                        "face %u of mesh %u refers to vertex %u of %u; expected indices in range", f, mi,
+                        face->mIndices[k], mesh->mNumVertices);
+                out->indices[3 * out->triangles + k] = (uint32_t)(base + face->mIndices[k]);
+            }
+            out->triangles++;
+        }
+        out->vertices += mesh->mNumVertices;
+    }
+    for (unsigned c = 0; c < node->mNumChildren; c++) {
+        if (!node->mChildren || !node->mChildren[c]) continue;
+        smp_status st = node_walk(scene, node->mChildren[c], m, depth + 1, fill, max_triangles, out, err);
+        if (st != SMP_OK) return st;
+    }
+    return SMP_OK;
+}
+
+/* One printable line of assimp's last error. */
+static void assimp_error(char *out, size_t size)
+{
+    const char *e = aiGetErrorString();
+    if (!e || !e[0]) e = "no mesh in the file";
+    size_t n = 0;
+    for (; e[n] && n + 1 < size; n++)
+        out[n] = (unsigned char)e[n] < 0x20 ? ' ' : e[n];
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+}
+
+static smp_status import_merged(const char *path, const scalp_scan_limits *lim, merged *out, smp_error *err)
+{
+    struct aiPropertyStore *props = aiCreatePropertyStore();
+    if (!props) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory before reading", path);
+    /* Only positions matter: dropping the rest lets JoinIdenticalVertices weld an STL's per-face copies. */
+    aiSetImportPropertyInteger(props, AI_CONFIG_PP_RVC_FLAGS,
+                               aiComponent_NORMALS | aiComponent_TANGENTS_AND_BITANGENTS |
+                                   aiComponent_COLORS | aiComponent_TEXCOORDS | aiComponent_BONEWEIGHTS |
+                                   aiComponent_ANIMATIONS | aiComponent_TEXTURES | aiComponent_LIGHTS |
+                                   aiComponent_CAMERAS | aiComponent_MATERIALS);
+    aiSetImportPropertyInteger(props, AI_CONFIG_PP_SBP_REMOVE, aiPrimitiveType_POINT | aiPrimitiveType_LINE);
+    aiSetImportPropertyInteger(props, AI_CONFIG_IMPORT_NO_SKELETON_MESHES, 1);
+    const struct aiScene *scene =
+        aiImportFileExWithProperties(path,
+                                     aiProcess_RemoveComponent | aiProcess_Triangulate |
+                                         aiProcess_SortByPType | aiProcess_JoinIdenticalVertices,
+                                     NULL, props);
+    aiReleasePropertyStore(props);
+    if (!scene || !scene->mRootNode) {
+        char why[256];
+        assimp_error(why, sizeof why);
+        if (scene) aiReleaseImport(scene);
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: not a readable mesh (%s)", path, why);
+    }
+    static const double identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    merged count = {0};
+    smp_status st = node_walk(scene, scene->mRootNode, identity, 0, false, lim->max_triangles, &count, err);
+    if (st == SMP_OK && count.triangles < lim->min_triangles)
+        st = smp_error_set(err, SMP_ERR_INPUT, "%lld triangles; a head scan has at least %d",
+                           (long long)count.triangles, lim->min_triangles);
+    if (st != SMP_OK) {
+        aiReleaseImport(scene);
+        smp_error_prefix(err, path);
+        return st;
+    }
+    out->positions = malloc(sizeof(float) * 3 * (size_t)count.vertices);
+    out->indices = malloc(sizeof(uint32_t) * 3 * (size_t)count.triangles);
+    out->vertices = out->triangles = 0;
+    if (!out->positions || !out->indices) {
+        st = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for %lld triangles", path,
+                           (long long)count.triangles);
+    } else if ((st = node_walk(scene, scene->mRootNode, identity, 0, true, lim->max_triangles, out, err)) !=
+               SMP_OK) {
+        smp_error_prefix(err, path);
+    }
+    aiReleaseImport(scene);
+    if (st != SMP_OK) {
+        free(out->positions);
+        free(out->indices);
+        memset(out, 0, sizeof *out);
+    }
+    return st;
+}
+
+/* ---- units and size ---- */
+
+static void bounds_of(const float *p, int64_t n, float lo[3], float hi[3])
+{
+    for (int k = 0; k < 3; k++)
+        lo[k] = INFINITY, hi[k] = -INFINITY;
+    for (int64_t v = 0; v < n; v++)
+        for (int k = 0; k < 3; k++) {
+            lo[k] = fminf(lo[k], p[3 * v + k]);
+            hi[k] = fmaxf(hi[k], p[3 * v + k]);
+        }
+}
+
+static smp_status units_choose(const char *path, const merged *m, scalp_scan_units given,
+                               scalp_scan_units *out, double *extent_out, smp_error *err)
+{
+    float lo[3], hi[3];
+    bounds_of(m->positions, m->vertices, lo, hi);
+    double extent = 0.0;
+    for (int k = 0; k < 3; k++)
+        extent = fmax(extent, (double)hi[k] - lo[k]);
+    *extent_out = extent;
+    if (given != SCALP_SCAN_UNITS_GUESS) {
+        double mm = extent * units_mm[given];
+        if (!(mm >= SCALP_SCAN_MIN_EXTENT_MM && mm <= SCALP_SCAN_MAX_EXTENT_MM))
+            return smp_error_set(err, SMP_ERR_INPUT,
+                                 "%s: %.4g mm across in %s; a head scan is %g-%g mm across", path, mm,
+                                 units_name[given], SCALP_SCAN_MIN_EXTENT_MM, SCALP_SCAN_MAX_EXTENT_MM);
+        *out = given;
+        return SMP_OK;
+    }
+    for (int u = SCALP_SCAN_UNITS_MM; u <= SCALP_SCAN_UNITS_M; u++) {
+        double mm = extent * units_mm[u];
+        if (mm >= SCALP_SCAN_MIN_EXTENT_MM && mm <= SCALP_SCAN_MAX_EXTENT_MM) {
+            *out = (scalp_scan_units)u;
+            return SMP_OK;
+        }
+    }
+    return smp_error_set(err, SMP_ERR_INPUT,
+                         "%s: %.4g units across, not a head in mm, cm or m (a head scan is %g-%g mm across)",
+                         path, extent, SCALP_SCAN_MIN_EXTENT_MM, SCALP_SCAN_MAX_EXTENT_MM);
+}
+
+/* ---- cleaning ---- */
+
+/* Vertices within SCALP_SCAN_WELD_MM become the first of them: a hash of cells of that size, each vertex
+ * compared with the representatives of its 27 neighbouring cells. Representatives are more than the weld
+ * distance apart, so a cell holds a handful at most and the work stays linear. remap[v] is v's
+ * representative. */
+static smp_status weld(const float *p, int n, const float lo[3], int *remap, int *welded)
+{
+    size_t cap = 16;
+    while (cap < 2 * (size_t)n)
+        cap *= 2;
+    uint64_t *keys = malloc(sizeof(uint64_t) * cap);
+    int *first = malloc(sizeof(int) * cap);
+    int *next = malloc(sizeof(int) * (size_t)n);
+    if (!keys || !first || !next) {
+        free(keys), free(first), free(next);
+        return SMP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < cap; i++)
+        first[i] = -1;
+    const double cell = SCALP_SCAN_WELD_MM, e2 = cell * cell;
+    *welded = 0;
+    /* Cell coordinates fit 21 bits: the extent is at most 600 mm, 6e5 cells, plus the border. */
+    for (int v = 0; v < n; v++) {
+        int64_t c[3];
+        for (int k = 0; k < 3; k++)
+            c[k] = (int64_t)floor(((double)p[3 * v + k] - lo[k]) / cell) + 1;
+        int found = -1;
+        for (int d = 0; d < 27 && found < 0; d++) {
+            uint64_t key = (uint64_t)(c[0] + d % 3 - 1) << 42 | (uint64_t)(c[1] + d / 3 % 3 - 1) << 21 |
+                           (uint64_t)(c[2] + d / 9 - 1);
+            size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+            while (first[h] >= 0 && keys[h] != key)
+                h = (h + 1) & (cap - 1);
+            for (int r = first[h]; r >= 0; r = next[r]) {
+                double dx = p[3 * r] - p[3 * v], dy = p[3 * r + 1] - p[3 * v + 1],
+                       dz = p[3 * r + 2] - p[3 * v + 2];
+                if (dx * dx + dy * dy + dz * dz <= e2) {
+                    found = r;
+                    break;
+                }
+            }
+        }
+        if (found >= 0) {
+            remap[v] = found;
+            ++*welded;
+            continue;
+        }
+        uint64_t key = (uint64_t)c[0] << 42 | (uint64_t)c[1] << 21 | (uint64_t)c[2];
+        size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+        while (first[h] >= 0 && keys[h] != key)
+            h = (h + 1) & (cap - 1);
+        keys[h] = key;
+        next[v] = first[h];
+        first[h] = v;
+        remap[v] = v;
+    }
+    free(keys), free(first), free(next);
+    return SMP_OK;
+}
+
+static void tri_cross(const float *p, const uint32_t *t, double out[3])
+{
+    const float *a = &p[3 * t[0]], *b = &p[3 * t[1]], *c = &p[3 * t[2]];
+    double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+    out[0] = u[1] * w[2] - u[2] * w[1];
+    out[1] = u[2] * w[0] - u[0] * w[2];
+    out[2] = u[0] * w[1] - u[1] * w[0];
+}
+
+/* A triangle with a repeated vertex, or one whose height is under SCALP_SCAN_SLIVER_RATIO of its longest
+ * edge. */
+static bool tri_degenerate(const float *p, const uint32_t *t)
+{
+    if (t[0] == t[1] || t[1] == t[2] || t[2] == t[0]) return true;
+    double c[3], longest2 = 0.0;
+    tri_cross(p, t, c);
+    for (int e = 0; e < 3; e++) {
+        const float *a = &p[3 * t[e]], *b = &p[3 * t[(e + 1) % 3]];
+        double d2 = 0.0;
+        for (int k = 0; k < 3; k++)
+            d2 += ((double)b[k] - a[k]) * ((double)b[k] - a[k]);
+        longest2 = fmax(longest2, d2);
+    }
+    /* |cross| = longest edge x height */
+    double cross2 = c[0] * c[0] + c[1] * c[1] + c[2] * c[2];
+    return cross2 <= SCALP_SCAN_SLIVER_RATIO * SCALP_SCAN_SLIVER_RATIO * longest2 * longest2;
+}
+
+static int uf_find(int *parent, int v)
+{
+    int r = v;
+    while (parent[r] != r)
+        r = parent[r];
+    while (parent[v] != r) {
+        int up = parent[v];
+        parent[v] = r;
+        v = up;
+    }
+    return r;
+}
+
+static void uf_union(int *parent, int *rank, int a, int b)
+{
+    a = uf_find(parent, a), b = uf_find(parent, b);
+    if (a == b) return;
+    if (rank[a] < rank[b]) {
+        int t = a;
+        a = b, b = t;
+    }
+    parent[b] = a;
+    if (rank[a] == rank[b]) rank[a]++;
+}
+
+/* Keeps the triangles of the largest piece and of pieces with SCALP_SCAN_ISLAND_SHARE of all triangles;
+ * returns the new triangle count. */
+static int islands_drop(uint32_t *idx, int nt, int nv, int *islands, int *dropped_triangles,
+                        int *scratch_parent, int *scratch_rank, int *scratch_count)
+{
+    for (int v = 0; v < nv; v++)
+        scratch_parent[v] = v, scratch_rank[v] = 0, scratch_count[v] = 0;
+    for (int t = 0; t < nt; t++) {
+        uf_union(scratch_parent, scratch_rank, (int)idx[3 * t], (int)idx[3 * t + 1]);
+        uf_union(scratch_parent, scratch_rank, (int)idx[3 * t], (int)idx[3 * t + 2]);
+    }
+    for (int t = 0; t < nt; t++)
+        scratch_count[uf_find(scratch_parent, (int)idx[3 * t])]++;
+    int largest = 0, pieces = 0;
+    for (int v = 0; v < nv; v++) {
+        largest = scratch_count[v] > largest ? scratch_count[v] : largest;
+        pieces += scratch_count[v] > 0;
+    }
+    double keep_from = fmin((double)largest, SCALP_SCAN_ISLAND_SHARE * nt);
+    int kept = 0, kept_pieces = 0;
+    for (int v = 0; v < nv; v++)
+        kept_pieces += scratch_count[v] > 0 && scratch_count[v] >= keep_from;
+    for (int t = 0; t < nt; t++) {
+        if (scratch_count[uf_find(scratch_parent, (int)idx[3 * t])] < keep_from) continue;
+        memmove(&idx[3 * kept], &idx[3 * t], sizeof(uint32_t) * 3);
+        kept++;
+    }
+    *islands = pieces - kept_pieces;
+    *dropped_triangles = nt - kept;
+    return kept;
+}
+
+/* Area-weighted normals (the sum of the unnormalised face normals around each vertex: Max 1999's comparison
+ * puts area weighting among the better simple schemes and it needs no angle). A vertex whose triangles
+ * cancel out takes the direction from the centroid. */
+static void normals_compute(scalp_scan *s, const double centroid[3])
+{
+    memset(s->normals, 0, sizeof(float) * 3 * (size_t)s->vertex_count);
+    for (int t = 0; t < s->triangle_count; t++) {
+        double c[3];
+        tri_cross(s->positions_mm, &s->indices[3 * t], c);
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 3; k++)
+                s->normals[3 * s->indices[3 * t + i] + k] += (float)c[k];
+    }
+    for (int v = 0; v < s->vertex_count; v++) {
+        float *n = &s->normals[3 * v];
+        double len = sqrt((double)n[0] * n[0] + (double)n[1] * n[1] + (double)n[2] * n[2]);
+        if (!(len > 0.0)) {
+            for (int k = 0; k < 3; k++)
+                n[k] = (float)(s->positions_mm[3 * v + k] - centroid[k]);
+            len = sqrt((double)n[0] * n[0] + (double)n[1] * n[1] + (double)n[2] * n[2]);
+            if (!(len > 0.0)) n[0] = 0.0f, n[1] = 1.0f, n[2] = 0.0f, len = 1.0;
+        }
+        for (int k = 0; k < 3; k++)
+            n[k] = (float)(n[k] / len);
+    }
+}
+
+static void scan_bounds_update(scalp_scan *s)
+{
+    bounds_of(s->positions_mm, s->vertex_count, s->bounds_min_mm, s->bounds_max_mm);
+}
+
+/* Welds, drops degenerate triangles and islands, compacts the vertices, turns an inward winding and computes
+ * the normals. m is in mm and is consumed. */
+static smp_status clean(const char *path, merged *m, const scalp_scan_limits *lim, scalp_scan *s,
+                        smp_error *err)
+{
+    int nv = (int)m->vertices, nt = (int)m->triangles;
+    int *remap = malloc(sizeof(int) * (size_t)nv);
+    int *rank = malloc(sizeof(int) * (size_t)nv);
+    int *count = malloc(sizeof(int) * (size_t)nv);
+    smp_status st = SMP_OK;
+    if (!remap || !rank || !count) goto nomem;
+    float lo[3], hi[3];
+    bounds_of(m->positions, nv, lo, hi);
+    if (weld(m->positions, nv, lo, remap, &s->welded_vertex_count) != SMP_OK) goto nomem;
+    int kept = 0;
+    for (int t = 0; t < nt; t++) {
+        uint32_t tri[3];
+        for (int k = 0; k < 3; k++)
+            tri[k] = (uint32_t)remap[m->indices[3 * t + k]];
+        if (tri_degenerate(m->positions, tri)) continue;
+        memcpy(&m->indices[3 * kept++], tri, sizeof tri);
+    }
+    s->degenerate_triangle_count = nt - kept;
+    nt = islands_drop(m->indices, kept, nv, &s->island_count, &s->island_triangle_count, remap, rank, count);
+    if (nt < lim->min_triangles) {
+        st = smp_error_set(
+            err, SMP_ERR_INPUT,
+            "%s: %d triangles left after cleaning (%d degenerate, %d in %d small pieces); a head "
+            "scan has at least %d",
+            path, nt, s->degenerate_triangle_count, s->island_triangle_count, s->island_count,
+            lim->min_triangles);
+        goto out;
+    }
+    /* Compact: the vertices still referenced, in their first order. */
+    for (int v = 0; v < nv; v++)
+        remap[v] = -1;
+    int used = 0;
+    for (int t = 0; t < 3 * nt; t++)
+        if (remap[m->indices[t]] < 0) remap[m->indices[t]] = used++;
+    s->positions_mm = malloc(sizeof(float) * 3 * (size_t)used);
+    s->normals = malloc(sizeof(float) * 3 * (size_t)used);
+    s->indices = malloc(sizeof(uint32_t) * 3 * (size_t)nt);
+    if (!s->positions_mm || !s->normals || !s->indices) goto nomem;
+    for (int v = 0; v < nv; v++)
+        if (remap[v] >= 0) memcpy(&s->positions_mm[3 * remap[v]], &m->positions[3 * v], sizeof(float) * 3);
+    for (int t = 0; t < 3 * nt; t++)
+        s->indices[t] = (uint32_t)remap[m->indices[t]];
+    s->vertex_count = used;
+    s->triangle_count = nt;
+
+    /* Outwards: the area-weighted sum of (centre - centroid) . normal is positive on a surface facing away
+     * from its centroid, closed or open like a scan's neck (the divergence theorem on the closed part). */
+    double centroid[3] = {0, 0, 0}, area = 0.0, flux = 0.0;
+    for (int t = 0; t < nt; t++) {
+        double c[3];
+        tri_cross(s->positions_mm, &s->indices[3 * t], c);
+        double a = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < 3; i++)
+                centroid[k] += a * s->positions_mm[3 * s->indices[3 * t + i] + k] / 3.0;
+        area += a;
+    }
+    for (int k = 0; k < 3; k++)
+        centroid[k] /= area;
+    for (int t = 0; t < nt; t++) {
+        double c[3];
+        tri_cross(s->positions_mm, &s->indices[3 * t], c);
+        for (int k = 0; k < 3; k++) {
+            double mid = 0.0;
+            for (int i = 0; i < 3; i++)
+                mid += s->positions_mm[3 * s->indices[3 * t + i] + k] / 3.0;
+            flux += (mid - centroid[k]) * c[k];
+        }
+    }
+    if (flux < 0.0) {
+        s->winding_flipped = true;
+        for (int t = 0; t < nt; t++) {
+            uint32_t x = s->indices[3 * t + 1];
+            s->indices[3 * t + 1] = s->indices[3 * t + 2];
+            s->indices[3 * t + 2] = x;
+        }
+    }
+    normals_compute(s, centroid);
+    scan_bounds_update(s);
+    goto out;
+nomem:
+    st = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory cleaning %d triangles", path, nt);
+out:
+    free(remap), free(rank), free(count);
+    return st;
+}
+
+smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp_scan_limits *limits,
+                           smp_log_fn on_warning, void *warning_user, scalp_scan *scan, smp_error *err)
+{
+    memset(scan, 0, sizeof *scan);
+    if (!path || !path[0])
+        return smp_error_set(err, SMP_ERR_INPUT, "scan: no file given; expected a mesh file");
+    if ((int)units < (int)SCALP_SCAN_UNITS_GUESS || (int)units > (int)SCALP_SCAN_UNITS_M)
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: unknown units %d; expected mm, cm or m", path,
+                             (int)units);
+    scalp_scan_limits lim = limits_resolve(limits);
+    smp_status st = file_check(path, &lim, err);
+    if (st != SMP_OK) return st;
+    merged m = {0};
+    if ((st = import_merged(path, &lim, &m, err)) != SMP_OK) return st;
+    scan->imported_vertex_count = (int)m.vertices;
+    scan->imported_triangle_count = (int)m.triangles;
+    double extent = 0.0;
+    if ((st = units_choose(path, &m, units, &scan->units, &extent, err)) != SMP_OK) goto fail;
+    scan->units_guessed = units == SCALP_SCAN_UNITS_GUESS;
+    if (scan->units_guessed)
+        log_line(
+            on_warning, warning_user, SMP_LOG_WARN,
+            "%s: units guessed as %s from the size (%.4g units across; a head scan is %g-%g mm); give the "
+            "units if that is wrong",
+            path, units_name[scan->units], extent, SCALP_SCAN_MIN_EXTENT_MM, SCALP_SCAN_MAX_EXTENT_MM);
+    float f = (float)units_mm[scan->units];
+    for (int64_t i = 0; i < 3 * m.vertices; i++)
+        m.positions[i] *= f;
+    if ((st = clean(path, &m, &lim, scan, err)) != SMP_OK) goto fail;
+    free(m.positions);
+    free(m.indices);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 4; j++)
+            scan->head_from_file[i][j] = i == j;
+    if (scan->welded_vertex_count || scan->degenerate_triangle_count || scan->island_count ||
+        scan->winding_flipped)
+        log_line(
+            on_warning, warning_user, SMP_LOG_INFO,
+            "%s: %d vertices welded, %d degenerate triangles and %d small pieces (%d triangles) dropped%s; "
+            "%d vertices and %d triangles left",
+            path, scan->welded_vertex_count, scan->degenerate_triangle_count, scan->island_count,
+            scan->island_triangle_count, scan->winding_flipped ? ", winding turned outwards" : "",
+            scan->vertex_count, scan->triangle_count);
+    return SMP_OK;
+fail:
+    free(m.positions);
+    free(m.indices);
+    scalp_scan_destroy(scan);
+    return st;
+}
+
+/* ---- landmarks and the head frame ---- */
+
+/* The mean of the vertices with height fraction in [f0, f1] whose coordinate axis (times sign) lies within
+ * 1 mm of the band's extreme. */
+static bool band_extreme(const scalp_scan *s, double f0, double f1, int axis, double sign, float out[3])
+{
+    double y0 = s->bounds_min_mm[1], h = (double)s->bounds_max_mm[1] - y0;
+    double lo = y0 + f0 * h, hi = y0 + f1 * h, best = -INFINITY;
+    for (int v = 0; v < s->vertex_count; v++) {
+        const float *p = &s->positions_mm[3 * v];
+        if (p[1] >= lo && p[1] <= hi) best = fmax(best, sign * p[axis]);
+    }
+    if (best == -INFINITY) return false;
+    double sum[3] = {0, 0, 0};
+    int n = 0;
+    for (int v = 0; v < s->vertex_count; v++) {
+        const float *p = &s->positions_mm[3 * v];
+        if (p[1] < lo || p[1] > hi || sign * p[axis] < best - 1.0) continue;
+        for (int k = 0; k < 3; k++)
+            sum[k] += p[k];
+        n++;
+    }
+    for (int k = 0; k < 3; k++)
+        out[k] = (float)(sum[k] / n);
+    return true;
+}
+
+smp_status scalp_scan_estimate_landmarks(const scalp_scan *scan, scalp_scan_landmarks *out, smp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!band_extreme(scan, 0.64, 0.72, 2, 1.0, out->front_mm))
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "scan: no vertex at 64-72 %% of its height to place the glabella; give the landmarks");
+    if (!band_extreme(scan, 0.52, 0.66, 0, 1.0, out->tragion_left_mm) ||
+        !band_extreme(scan, 0.52, 0.66, 0, -1.0, out->tragion_right_mm))
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "scan: no vertex at 52-66 %% of its height to place the tragia; give the landmarks");
+    return SMP_OK;
+}
+
+static double v3_dot(const double a[3], const double b[3])
+{
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+smp_status scalp_scan_orient(scalp_scan *scan, const scalp_scan_landmarks *landmarks, smp_log_fn on_warning,
+                             void *warning_user, smp_error *err)
+{
+    scalp_scan_landmarks est;
+    if (!landmarks) {
+        smp_status st = scalp_scan_estimate_landmarks(scan, &est, err);
+        if (st != SMP_OK) return st;
+        landmarks = &est;
+        log_line(on_warning, warning_user, SMP_LOG_WARN,
+                 "scan: landmarks estimated from the mesh as if it stood +y up facing +z (glabella %.1f %.1f "
+                 "%.1f, "
+                 "tragia %.1f %.1f %.1f and %.1f %.1f %.1f mm); give them for a scan in any other pose",
+                 est.front_mm[0], est.front_mm[1], est.front_mm[2], est.tragion_left_mm[0],
+                 est.tragion_left_mm[1], est.tragion_left_mm[2], est.tragion_right_mm[0],
+                 est.tragion_right_mm[1], est.tragion_right_mm[2]);
+    }
+    double g[3], l[3], r[3];
+    for (int k = 0; k < 3; k++) {
+        g[k] = landmarks->front_mm[k], l[k] = landmarks->tragion_left_mm[k],
+        r[k] = landmarks->tragion_right_mm[k];
+        if (!isfinite(g[k]) || !isfinite(l[k]) || !isfinite(r[k]))
+            return smp_error_set(err, SMP_ERR_INPUT, "landmarks: not finite numbers; expected points in mm");
+    }
+    const char *front = landmarks->front_is_nasion ? "nasion" : "glabella";
+    double o[3], x[3], d[3];
+    for (int k = 0; k < 3; k++)
+        o[k] = 0.5 * (l[k] + r[k]), x[k] = l[k] - r[k], d[k] = g[k] - o[k];
+    double width = sqrt(v3_dot(x, x)), reach = sqrt(v3_dot(d, d));
+    if (!(width >= SCALP_SCAN_TRAGIA_MIN_MM && width <= SCALP_SCAN_TRAGIA_MAX_MM))
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "landmarks: the tragia are %.4g mm apart; a head's are %g-%g mm", width,
+                             SCALP_SCAN_TRAGIA_MIN_MM, SCALP_SCAN_TRAGIA_MAX_MM);
+    if (!(reach >= SCALP_SCAN_FRONT_MIN_MM && reach <= SCALP_SCAN_FRONT_MAX_MM))
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "landmarks: the %s is %.4g mm from the point between the tragia; expected %g-%g mm", front, reach,
+            SCALP_SCAN_FRONT_MIN_MM, SCALP_SCAN_FRONT_MAX_MM);
+    for (int k = 0; k < 3; k++)
+        x[k] /= width;
+    /* The forward direction: the front landmark's, without its part along x. */
+    double along = v3_dot(d, x), f[3];
+    for (int k = 0; k < 3; k++)
+        f[k] = d[k] - along * x[k];
+    double flen = sqrt(v3_dot(f, f));
+    if (flen < 0.5 * reach)
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "landmarks: the %s lies nearly on the line through the tragia (%.0f degrees off it); "
+            "expected it in front, between them",
+            front, asin(fmin(flen / reach, 1.0)) * 180.0 / SMP_PI);
+    for (int k = 0; k < 3; k++)
+        f[k] /= flen;
+    double up[3] = {f[1] * x[2] - f[2] * x[1], f[2] * x[0] - f[0] * x[2], f[0] * x[1] - f[1] * x[0]};
+    /* f is the front landmark's elevation above the horizontal: tilt it down by that angle for +z. */
+    double a =
+        (landmarks->front_is_nasion ? SCALP_SCAN_NASION_ELEVATION_DEG : SCALP_SCAN_GLABELLA_ELEVATION_DEG) *
+        SMP_PI / 180.0;
+    double z[3], y[3];
+    for (int k = 0; k < 3; k++) {
+        z[k] = cos(a) * f[k] - sin(a) * up[k];
+        y[k] = sin(a) * f[k] + cos(a) * up[k];
+    }
+    double R[3][3] = {{x[0], x[1], x[2]}, {y[0], y[1], y[2]}, {z[0], z[1], z[2]}};
+    double t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = -v3_dot(R[i], o);
+    for (int v = 0; v < scan->vertex_count; v++) {
+        float *p = &scan->positions_mm[3 * v], *n = &scan->normals[3 * v];
+        double pv[3] = {p[0], p[1], p[2]}, nv[3] = {n[0], n[1], n[2]};
+        for (int i = 0; i < 3; i++) {
+            p[i] = (float)(v3_dot(R[i], pv) + t[i]);
+            n[i] = (float)v3_dot(R[i], nv);
+        }
+    }
+    double prev[3][4];
+    memcpy(prev, scan->head_from_file, sizeof prev);
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 4; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 3; k++)
+                s += R[i][k] * prev[k][j];
+            scan->head_from_file[i][j] = s + (j == 3 ? t[i] : 0.0);
+        }
+    }
+    scan->oriented = true;
+    scan_bounds_update(scan);
+    return SMP_OK;
+}

@@ -1,0 +1,133 @@
+/* scalp/scan: a patient's scanned head read from a file, cleaned, and turned into the head frame of scalp.h.
+ * Reads OBJ, PLY, STL and glTF 2 (.gltf, .glb) through assimp's C API into one triangle mesh (all of the
+ * file's meshes merged with their node transforms), in millimetres; welds duplicate vertices, drops
+ * degenerate triangles and small disconnected islands, makes the winding face outwards and recomputes the
+ * normals. Then three landmarks (the glabella or nasion and the two tragia), given or estimated, move it into
+ * the head frame. Plain C: no GL, no SDL, no printing; assimp is its only dependency beyond core.
+ *
+ *     scalp_scan scan;
+ *     if (scalp_scan_load("head.ply", SCALP_SCAN_UNITS_GUESS, NULL, warn, user, &scan, &err) != SMP_OK) ...;
+ *     if (scalp_scan_orient(&scan, NULL, warn, user, &err) != SMP_OK) ...; // NULL: landmarks estimated
+ *     ... scan.positions_mm, scan.normals, scan.indices ...
+ *     scalp_scan_destroy(&scan);
+ *
+ * Every refusal is SMP_ERR_INPUT with one line naming the file and what was expected (the app exits 2);
+ * a file that cannot be opened is SMP_ERR_INPUT (missing, not permitted, a directory) or SMP_ERR_IO.
+ * Limits are checked before the file reaches assimp where the format allows it (the file's size; the counts
+ * in a PLY header and a binary STL header) and before anything is allocated for the merged mesh.
+ * Cost: about a second per million triangles on one core, and up to about 150 bytes per triangle at the peak
+ * (assimp's scene and the merged copy).
+ * Thread safety: not reentrant. assimp's C API keeps the last error in one process-wide string, so load
+ * one scan at a time; the other functions work on the scan they are given.
+ */
+#ifndef SMP_SCALP_SCAN_H
+#define SMP_SCALP_SCAN_H
+
+#include "core/core.h"
+
+/* Length units of the file's coordinates. GUESS picks them from the largest extent of the bounding box in
+ * file units: 100-600 is millimetres, 10-60 centimetres, 0.1-0.6 metres (a head is 150-250 mm across, a
+ * scan with the neck and shoulders up to 600 mm); any other size is refused. */
+typedef enum scalp_scan_units {
+    SCALP_SCAN_UNITS_GUESS = 0,
+    SCALP_SCAN_UNITS_MM,
+    SCALP_SCAN_UNITS_CM,
+    SCALP_SCAN_UNITS_M,
+} scalp_scan_units;
+
+/* Largest extent of a head scan in millimetres, whatever the units. */
+#define SCALP_SCAN_MIN_EXTENT_MM 100.0
+#define SCALP_SCAN_MAX_EXTENT_MM 600.0
+/* Vertices closer than this (mm) are one vertex: float noise of a file in metres is about 1e-5 mm, a
+ * scanner's resolution 0.1 mm and more. */
+#define SCALP_SCAN_WELD_MM 0.001
+/* A triangle whose height is below this fraction of its longest edge is a sliver and dropped as degenerate.
+ */
+#define SCALP_SCAN_SLIVER_RATIO 1e-6
+/* Disconnected pieces with at least this share of the triangles are kept besides the largest one (a scan
+ * split by a hole or a hat line); smaller ones (loose hair, dust, the scanner's table) are dropped. */
+#define SCALP_SCAN_ISLAND_SHARE 0.10
+
+/* What a file may hold; 0 in a field means its default (scalp_scan_limits_default). */
+typedef struct scalp_scan_limits {
+    int64_t max_file_bytes; /* size of the file itself; default 512 MiB */
+    int max_triangles;      /* after triangulation, all meshes and instances together; default 5,000,000 */
+    int min_triangles;      /* fewer is not a head; default 1,000 (also checked after cleaning) */
+} scalp_scan_limits;
+scalp_scan_limits scalp_scan_limits_default(void);
+
+/* A cleaned scan: one closed or open triangle mesh, counter-clockwise seen from outside. */
+typedef struct scalp_scan {
+    int vertex_count;
+    int triangle_count;
+    float
+        *positions_mm; /* 3 per vertex: the file's frame in mm until scalp_scan_orient, then the head frame */
+    float *normals;    /* 3 per vertex, unit length, area-weighted over the triangles, pointing out */
+    uint32_t *indices; /* 3 per triangle, every one < vertex_count */
+    float bounds_min_mm[3], bounds_max_mm[3];
+    scalp_scan_units units; /* the units the file was read in (never GUESS) */
+    bool units_guessed;     /* true when they came from the size */
+    bool oriented;          /* positions are in the head frame of scalp.h */
+    double head_from_file[3]
+                         [4]; /* head frame mm = R (file mm) + t: rows of [R | t]; identity until oriented */
+    /* What cleaning did. */
+    int imported_vertex_count, imported_triangle_count; /* as assimp gave them, all meshes merged */
+    int welded_vertex_count; /* vertices merged into another one within SCALP_SCAN_WELD_MM */
+    int degenerate_triangle_count;
+    int island_count, island_triangle_count; /* disconnected pieces dropped, and their triangles */
+    bool winding_flipped;                    /* the file's triangles faced inwards and were turned */
+} scalp_scan;
+
+/* Reads path (.obj, .ply, .stl, .gltf or .glb, any case) in the given units (GUESS: from the size, reported
+ * through on_warning at SMP_LOG_WARN) within limits (NULL: the defaults), then cleans it. What cleaning
+ * dropped is reported at SMP_LOG_INFO. on_warning may be NULL. On success the caller frees the scan with
+ * scalp_scan_destroy; on failure the scan is zeroed and err says why in one line starting with the path. */
+smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp_scan_limits *limits,
+                           smp_log_fn on_warning, void *warning_user, scalp_scan *scan, smp_error *err);
+void scalp_scan_destroy(scalp_scan *scan); /* safe on a zeroed or destroyed scan */
+
+/* Three points that fix the head frame, in the scan's millimetres as loaded. The tragion is the notch above
+ * the tragus, at the front of the ear canal; the glabella is the most forward point between the brows, the
+ * nasion the deepest point of the nose's root below it (set front_is_nasion). */
+typedef struct scalp_scan_landmarks {
+    float front_mm[3];        /* glabella, or nasion when front_is_nasion */
+    float tragion_left_mm[3]; /* the patient's left */
+    float tragion_right_mm[3];
+    bool front_is_nasion;
+} scalp_scan_landmarks;
+
+/* Where the procedural head has its glabella and nasion seen from the origin (between the ear canals):
+ * degrees above the horizontal plane through the ear canals. The procedural head's glabella lies at
+ * y = 30, z = 92 mm, its nasion at y = 12.7, z = 88.4 mm (scalp_head_create with the default measures). */
+#define SCALP_SCAN_GLABELLA_ELEVATION_DEG 18.06
+#define SCALP_SCAN_NASION_ELEVATION_DEG 8.15
+/* Plausible landmarks: the tragia 100-200 mm apart (Farkas' t-t, about 145 mm in adults), the front landmark
+ * 50-150 mm from their midpoint and in front of it (the glabella is about 97 mm from the procedural origin).
+ */
+#define SCALP_SCAN_TRAGIA_MIN_MM 100.0
+#define SCALP_SCAN_TRAGIA_MAX_MM 200.0
+#define SCALP_SCAN_FRONT_MIN_MM 50.0
+#define SCALP_SCAN_FRONT_MAX_MM 150.0
+
+/* Estimates the landmarks of a scan that already stands as the head frame does: +y up, the face towards +z.
+ * With the height H of the bounding box (the top of the head to the lowest point, the neck's cut on a scan
+ * like the procedural head, whose glabella lies at 68 % of H): the glabella is the most forward part of the
+ * band 64-72 % of H up, the tragia the lateral extremes (+x is the left) of the band 52-66 % of H up, where
+ * the ears are; each is the mean of the band's vertices within 1 mm of the extreme. On a real scan the
+ * "tragia" so found are the outer rims of the ears, about 10 mm behind and 15 mm outside the tragia: the
+ * frame's origin lands about 10 mm behind the ear canals. Fails with SMP_ERR_INPUT when a band holds no
+ * vertex. */
+smp_status scalp_scan_estimate_landmarks(const scalp_scan *scan, scalp_scan_landmarks *out, smp_error *err);
+
+/* Moves the scan into the head frame of scalp.h: origin midway between the tragia, +x towards the left
+ * tragion, +z forward, rotated about x so that the front landmark lies SCALP_SCAN_GLABELLA_ELEVATION_DEG (or
+ * the nasion's) above the horizontal, as on the procedural head; +y = z x x. The scale stays the file's (the
+ * units): the landmarks only check it (SCALP_SCAN_TRAGIA_*, SCALP_SCAN_FRONT_*). landmarks NULL: estimated
+ * with scalp_scan_estimate_landmarks, which on_warning is told at SMP_LOG_WARN. Positions, normals, bounds
+ * and head_from_file are updated; on failure (SMP_ERR_INPUT: landmarks not finite, too close, too far, or
+ * the front one on the line through the tragia) the scan is unchanged. An oriented scan may be oriented
+ * again: the landmarks are then in its current coordinates. */
+smp_status scalp_scan_orient(scalp_scan *scan, const scalp_scan_landmarks *landmarks, smp_log_fn on_warning,
+                             void *warning_user, smp_error *err);
+
+#endif
