@@ -352,9 +352,11 @@ static smp_status units_choose(const char *path, const merged *m, scalp_scan_uni
 {
     float lo[3], hi[3];
     bounds_of(m->positions, m->vertices, lo, hi);
-    double extent = 0.0;
-    for (int k = 0; k < 3; k++)
+    double extent = 0.0, thinnest = INFINITY;
+    for (int k = 0; k < 3; k++) {
         extent = fmax(extent, (double)hi[k] - lo[k]);
+        thinnest = fmin(thinnest, (double)hi[k] - lo[k]);
+    }
     *extent_out = extent;
     if (given != SCALP_SCAN_UNITS_GUESS) {
         double mm = extent * units_mm[given];
@@ -363,18 +365,26 @@ static smp_status units_choose(const char *path, const merged *m, scalp_scan_uni
                                  "%s: %.4g mm across in %s; a head scan is %g-%g mm across", path, mm,
                                  units_name[given], SCALP_SCAN_MIN_EXTENT_MM, SCALP_SCAN_MAX_EXTENT_MM);
         *out = given;
-        return SMP_OK;
-    }
-    for (int u = SCALP_SCAN_UNITS_MM; u <= SCALP_SCAN_UNITS_M; u++) {
-        double mm = extent * units_mm[u];
-        if (mm >= SCALP_SCAN_MIN_EXTENT_MM && mm <= SCALP_SCAN_MAX_EXTENT_MM) {
-            *out = (scalp_scan_units)u;
-            return SMP_OK;
+    } else {
+        *out = SCALP_SCAN_UNITS_GUESS;
+        for (int u = SCALP_SCAN_UNITS_MM; u <= SCALP_SCAN_UNITS_M && *out == SCALP_SCAN_UNITS_GUESS; u++) {
+            double mm = extent * units_mm[u];
+            if (mm >= SCALP_SCAN_MIN_EXTENT_MM && mm <= SCALP_SCAN_MAX_EXTENT_MM) *out = (scalp_scan_units)u;
         }
+        if (*out == SCALP_SCAN_UNITS_GUESS)
+            return smp_error_set(
+                err, SMP_ERR_INPUT,
+                "%s: %.4g units across, not a head in mm, cm or m (a head scan is %g-%g mm across)", path,
+                extent, SCALP_SCAN_MIN_EXTENT_MM, SCALP_SCAN_MAX_EXTENT_MM);
     }
-    return smp_error_set(err, SMP_ERR_INPUT,
-                         "%s: %.4g units across, not a head in mm, cm or m (a head scan is %g-%g mm across)",
-                         path, extent, SCALP_SCAN_MIN_EXTENT_MM, SCALP_SCAN_MAX_EXTENT_MM);
+    if (!(thinnest >= SCALP_SCAN_MIN_THICKNESS * extent))
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "%s: %.4g x %.4g x %.4g %s, flatter than a head (its thinnest side is at least %g of "
+            "its largest)",
+            path, (double)hi[0] - lo[0], (double)hi[1] - lo[1], (double)hi[2] - lo[2], units_name[*out],
+            SCALP_SCAN_MIN_THICKNESS);
+    return SMP_OK;
 }
 
 /* ---- cleaning ---- */
@@ -491,8 +501,9 @@ static void uf_union(int *parent, int *rank, int a, int b)
     if (rank[a] == rank[b]) rank[a]++;
 }
 
-/* Keeps the triangles of the largest piece and of pieces with SCALP_SCAN_ISLAND_SHARE of all triangles;
- * returns the new triangle count. */
+/* Keeps the triangles of the largest piece (the first of equal ones) and of pieces with
+ * SCALP_SCAN_ISLAND_SHARE of all triangles; returns the new triangle count and adds to the counts of what it
+ * dropped. */
 static int islands_drop(uint32_t *idx, int nt, int nv, int *islands, int *dropped_triangles,
                         int *scratch_parent, int *scratch_rank, int *scratch_count)
 {
@@ -506,21 +517,64 @@ static int islands_drop(uint32_t *idx, int nt, int nv, int *islands, int *droppe
         scratch_count[uf_find(scratch_parent, (int)idx[3 * t])]++;
     int largest = 0, pieces = 0;
     for (int v = 0; v < nv; v++) {
-        largest = scratch_count[v] > largest ? scratch_count[v] : largest;
+        if (scratch_count[v] > scratch_count[largest]) largest = v;
         pieces += scratch_count[v] > 0;
     }
-    double keep_from = fmin((double)largest, SCALP_SCAN_ISLAND_SHARE * nt);
+    double share = SCALP_SCAN_ISLAND_SHARE * nt;
     int kept = 0, kept_pieces = 0;
     for (int v = 0; v < nv; v++)
-        kept_pieces += scratch_count[v] > 0 && scratch_count[v] >= keep_from;
+        kept_pieces += scratch_count[v] > 0 && (v == largest || scratch_count[v] >= share);
     for (int t = 0; t < nt; t++) {
-        if (scratch_count[uf_find(scratch_parent, (int)idx[3 * t])] < keep_from) continue;
+        int root = uf_find(scratch_parent, (int)idx[3 * t]);
+        if (root != largest && scratch_count[root] < share) continue;
         memmove(&idx[3 * kept], &idx[3 * t], sizeof(uint32_t) * 3);
         kept++;
     }
-    *islands = pieces - kept_pieces;
-    *dropped_triangles = nt - kept;
+    *islands += pieces - kept_pieces;
+    *dropped_triangles += nt - kept;
     return kept;
+}
+
+/* The pieces as the file joins them, before the size is judged: a speck of dust far from the head must not
+ * make the head look larger. Drops triangles with a repeated vertex and small islands, then the vertices
+ * no triangle uses (positions moved down in place). */
+static smp_status pieces_keep(merged *m, scalp_scan *s)
+{
+    int nv = (int)m->vertices, nt = 0;
+    int *parent = malloc(sizeof(int) * (size_t)nv), *rank = malloc(sizeof(int) * (size_t)nv);
+    int *count = malloc(sizeof(int) * (size_t)nv);
+    if (!parent || !rank || !count) {
+        free(parent), free(rank), free(count);
+        return SMP_ERR_NOMEM;
+    }
+    for (int64_t t = 0; t < m->triangles; t++) {
+        const uint32_t *q = &m->indices[3 * t];
+        if (q[0] == q[1] || q[1] == q[2] || q[2] == q[0]) {
+            s->degenerate_triangle_count++;
+            continue;
+        }
+        memmove(&m->indices[3 * nt++], q, sizeof(uint32_t) * 3);
+    }
+    nt = islands_drop(m->indices, nt, nv, &s->island_count, &s->island_triangle_count, parent, rank, count);
+    /* Kept vertices in their order, so each moves down (never onto one not yet moved). */
+    int *remap = parent;
+    for (int v = 0; v < nv; v++)
+        remap[v] = -1;
+    for (int t = 0; t < 3 * nt; t++)
+        remap[m->indices[t]] = 0;
+    int used = 0;
+    for (int v = 0; v < nv; v++) {
+        if (remap[v] < 0) continue;
+        remap[v] = used;
+        memmove(&m->positions[3 * used], &m->positions[3 * v], sizeof(float) * 3);
+        used++;
+    }
+    for (int t = 0; t < 3 * nt; t++)
+        m->indices[t] = (uint32_t)remap[m->indices[t]];
+    m->vertices = used;
+    m->triangles = nt;
+    free(parent), free(rank), free(count);
+    return SMP_OK;
 }
 
 /* Area-weighted normals (the sum of the unnormalised face normals around each vertex: Max 1999's comparison
@@ -577,7 +631,7 @@ static smp_status clean(const char *path, merged *m, const scalp_scan_limits *li
         if (tri_degenerate(m->positions, tri)) continue;
         memcpy(&m->indices[3 * kept++], tri, sizeof tri);
     }
-    s->degenerate_triangle_count = nt - kept;
+    s->degenerate_triangle_count += nt - kept;
     nt = islands_drop(m->indices, kept, nv, &s->island_count, &s->island_triangle_count, remap, rank, count);
     if (nt < lim->min_triangles) {
         st = smp_error_set(
@@ -663,6 +717,27 @@ smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp
     if ((st = import_merged(path, &lim, &m, err)) != SMP_OK) return st;
     scan->imported_vertex_count = (int)m.vertices;
     scan->imported_triangle_count = (int)m.triangles;
+    if (pieces_keep(&m, scan) != SMP_OK) {
+        st = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for %d triangles", path,
+                           scan->imported_triangle_count);
+        goto fail;
+    }
+    if (m.triangles < lim.min_triangles) {
+        st = smp_error_set(err, SMP_ERR_INPUT,
+                           "%s: %lld triangles in its largest piece; a head scan has at least %d", path,
+                           (long long)m.triangles, lim.min_triangles);
+        goto fail;
+    }
+    if (m.triangles <
+        SCALP_SCAN_MIN_KEPT_SHARE * (scan->imported_triangle_count - scan->degenerate_triangle_count)) {
+        st = smp_error_set(
+            err, SMP_ERR_INPUT,
+            "%s: its large pieces hold %lld of %d triangles, %d small pieces the rest; a head scan "
+            "is one piece with at least %g of them",
+            path, (long long)m.triangles, scan->imported_triangle_count, scan->island_count,
+            SCALP_SCAN_MIN_KEPT_SHARE);
+        goto fail;
+    }
     double extent = 0.0;
     if ((st = units_choose(path, &m, units, &scan->units, &extent, err)) != SMP_OK) goto fail;
     scan->units_guessed = units == SCALP_SCAN_UNITS_GUESS;

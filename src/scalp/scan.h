@@ -27,7 +27,8 @@
 
 /* Length units of the file's coordinates. GUESS picks them from the largest extent of the bounding box in
  * file units: 100-600 is millimetres, 10-60 centimetres, 0.1-0.6 metres (a head is 150-250 mm across, a
- * scan with the neck and shoulders up to 600 mm); any other size is refused. */
+ * scan with the neck and shoulders up to 600 mm); any other size is refused. The size is that of the largest
+ * piece and of pieces with SCALP_SCAN_ISLAND_SHARE of the triangles, so loose specks around do not count. */
 typedef enum scalp_scan_units {
     SCALP_SCAN_UNITS_GUESS = 0,
     SCALP_SCAN_UNITS_MM,
@@ -38,15 +39,22 @@ typedef enum scalp_scan_units {
 /* Largest extent of a head scan in millimetres, whatever the units. */
 #define SCALP_SCAN_MIN_EXTENT_MM 100.0
 #define SCALP_SCAN_MAX_EXTENT_MM 600.0
+/* The thinnest side of the bounding box is at least this share of the largest: a plane or a relief is
+ * flatter, a scan of the face alone (about 100 x 160 x 230 mm) is 0.43. */
+#define SCALP_SCAN_MIN_THICKNESS 0.2
 /* Vertices closer than this (mm) are one vertex: float noise of a file in metres is about 1e-5 mm, a
  * scanner's resolution 0.1 mm and more. */
 #define SCALP_SCAN_WELD_MM 0.001
-/* A triangle whose height is below this fraction of its longest edge is a sliver and dropped as degenerate.
- */
-#define SCALP_SCAN_SLIVER_RATIO 1e-6
+/* A triangle whose height is below this fraction of its longest edge is a sliver and dropped as degenerate
+ * (float coordinates of a head carry about 2e-5 mm of noise: 2e-5 of a 1 mm edge). */
+#define SCALP_SCAN_SLIVER_RATIO 1e-4
 /* Disconnected pieces with at least this share of the triangles are kept besides the largest one (a scan
  * split by a hole or a hat line); smaller ones (loose hair, dust, the scanner's table) are dropped. */
 #define SCALP_SCAN_ISLAND_SHARE 0.10
+
+/* The pieces kept hold at least this share of the file's triangles: a file of many parts (a machine, a
+ * scene) is no head scan. */
+#define SCALP_SCAN_MIN_KEPT_SHARE 0.5
 
 /* What a file may hold; 0 in a field means its default (scalp_scan_limits_default). */
 typedef struct scalp_scan_limits {

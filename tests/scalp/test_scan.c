@@ -217,12 +217,10 @@ static void write_text(const fixture *f, const char *name, const char *text, cha
     fclose(fp);
 }
 
-/* A cube of side mm, each face a 16 x 16 grid (3,072 triangles), written as OBJ in the given scale. */
-static void write_cube_obj(const fixture *f, const char *name, double side, char *path, size_t size)
+/* A cube of the given side centred at x = cx, each face an n x n grid (12 n^2 triangles), appended to an OBJ
+ * file whose vertices so far number base; returns the new count. */
+static int cube_obj_append(FILE *fp, double side, double cx, int n, int base)
 {
-    FILE *fp = open_out(f, name, path, size);
-    const int n = 16;
-    int base = 1;
     for (int face = 0; face < 6; face++) {
         int axis = face / 2;
         double sign = face % 2 ? 1.0 : -1.0;
@@ -232,15 +230,22 @@ static void write_cube_obj(const fixture *f, const char *name, double side, char
                 q[axis] = 0.5 * side * sign;
                 q[(axis + 1) % 3] = side * ((double)i / n - 0.5);
                 q[(axis + 2) % 3] = side * ((double)j / n - 0.5);
-                fprintf(fp, "v %.9g %.9g %.9g\n", q[0], q[1], q[2]);
+                fprintf(fp, "v %.9g %.9g %.9g\n", q[0] + cx, q[1], q[2]);
             }
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) {
-                int a = base + i * (n + 1) + j, b = a + 1, c = a + n + 1, d = c + 1;
+                int a = base + 1 + i * (n + 1) + j, b = a + 1, c = a + n + 1, d = c + 1;
                 fprintf(fp, "f %d %d %d\nf %d %d %d\n", a, c, d, a, d, b);
             }
         base += (n + 1) * (n + 1);
     }
+    return base;
+}
+
+static void write_cube_obj(const fixture *f, const char *name, double side, char *path, size_t size)
+{
+    FILE *fp = open_out(f, name, path, size);
+    cube_obj_append(fp, side, 0.0, 16, 0);
     fclose(fp);
 }
 
@@ -378,8 +383,9 @@ static void load_should_weld_drop_degenerate_triangles_and_small_islands_and_tur
 {
     fixture *f = *state;
     /* Every triangle with its own three vertices, each copy moved by up to 0.3 um, every triangle turned
-     * inwards; plus a repeated-vertex triangle, a sliver and a loose 12-triangle box 300 mm away. */
-    test_mesh m = {3 * f->head.nt + 8 + 3, f->head.nt + 2 + 12, NULL, NULL};
+     * inwards; plus a repeated-vertex triangle, a sliver and a loose 12-triangle box 2 m away (which must not
+     * count in the size). */
+    test_mesh m = {3 * f->head.nt + 8 + 1, f->head.nt + 2 + 12, NULL, NULL};
     m.p = malloc(sizeof(double) * 3 * (size_t)m.nv);
     m.t = malloc(sizeof(int) * 3 * (size_t)m.nt);
     assert_non_null(m.p);
@@ -394,15 +400,15 @@ static void load_should_weld_drop_degenerate_triangles_and_small_islands_and_tur
         }
     int n = f->head.nt, b = 3 * f->head.nt;
     m.t[3 * n] = 0, m.t[3 * n + 1] = 0, m.t[3 * n + 2] = 1, n++;
-    /* A sliver: three collinear points. */
+    /* A sliver on the head: two of its vertices and the point midway between them. */
     int s0 = b + 8;
-    for (int k = 0; k < 3; k++)
-        m.p[3 * (s0 + k)] = 200.0 + k, m.p[3 * (s0 + k) + 1] = 0.0, m.p[3 * (s0 + k) + 2] = 0.0;
-    m.t[3 * n] = s0, m.t[3 * n + 1] = s0 + 1, m.t[3 * n + 2] = s0 + 2, n++;
+    for (int c = 0; c < 3; c++)
+        m.p[3 * s0 + c] = 0.5 * (m.p[c] + m.p[3 + c]);
+    m.t[3 * n] = 0, m.t[3 * n + 1] = 1, m.t[3 * n + 2] = s0, n++;
     static const int box[12][3] = {{0, 2, 3}, {0, 3, 1}, {4, 5, 7}, {4, 7, 6}, {0, 1, 5}, {0, 5, 4},
                                    {2, 6, 7}, {2, 7, 3}, {0, 4, 6}, {0, 6, 2}, {1, 3, 7}, {1, 7, 5}};
     for (int v = 0; v < 8; v++) {
-        m.p[3 * (b + v)] = 300.0 + 10.0 * (v & 1);
+        m.p[3 * (b + v)] = 2000.0 + 10.0 * (v & 1);
         m.p[3 * (b + v) + 1] = 10.0 * (v >> 1 & 1);
         m.p[3 * (b + v) + 2] = 10.0 * (v >> 2 & 1);
     }
@@ -637,6 +643,30 @@ static void load_should_refuse_bad_files_with_one_line_naming_the_file(void **st
         "f 2 4 8\nf 2 8 6\n",
         path, sizeof path);
     expect_refused(path, "12 triangles; a head scan has at least 1000");
+    /* A 200 mm square sheet (1,152 triangles): the right size, but flat. */
+    {
+        FILE *fp = open_out(f, "sheet.obj", path, sizeof path);
+        for (int i = 0; i <= 24; i++)
+            for (int j = 0; j <= 24; j++)
+                fprintf(fp, "v %g %g 0\n", 200.0 * i / 24, 200.0 * j / 24);
+        for (int i = 0; i < 24; i++)
+            for (int j = 0; j < 24; j++) {
+                int a = 1 + i * 25 + j;
+                fprintf(fp, "f %d %d %d\nf %d %d %d\n", a, a + 25, a + 26, a, a + 26, a + 1);
+            }
+        fclose(fp);
+    }
+    expect_refused(path, "flatter than a head");
+    /* The head among many parts of its own size in all (a machine, a scene): 16 boxes of 768 triangles. */
+    write_obj(f, "parts.obj", &f->head, 1.0, path, sizeof path);
+    {
+        FILE *fp = fopen(path, "a");
+        assert_non_null(fp);
+        for (int i = 0, base = f->head.nv; i < 16; i++)
+            base = cube_obj_append(fp, 10.0, 150.0 + 20.0 * i, 8, base);
+        fclose(fp);
+    }
+    expect_refused(path, "a head scan is one piece");
     /* NaN and infinite coordinates, an index past the end. */
     static const char *poison[] = {"v nan 0 0\n", "v 0 inf 0\n", "f 1 2 999999\n"};
     static const char *poison_why[] = {"not a finite number", "not a finite number", "index"};
