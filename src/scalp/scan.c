@@ -3,7 +3,6 @@
 #include "scalp/scan.h"
 
 #include <assimp/cimport.h>
-#include <assimp/postprocess.h>
 #include <assimp/scene.h>
 
 #include <errno.h>
@@ -194,11 +193,13 @@ static void mat_mul(const double a[16], const double b[16], double out[16])
     memcpy(out, r, sizeof r);
 }
 
-static int mesh_triangles(const struct aiMesh *m)
+/* Triangles of a mesh with its polygons split as fans (n corners, n - 2 triangles); points and lines add
+ * none. */
+static int64_t mesh_triangles(const struct aiMesh *m)
 {
-    int n = 0;
+    int64_t n = 0;
     for (unsigned f = 0; f < m->mNumFaces; f++)
-        n += m->mFaces[f].mNumIndices == 3;
+        n += m->mFaces[f].mNumIndices >= 3 ? m->mFaces[f].mNumIndices - 2 : 0;
     return n;
 }
 
@@ -244,24 +245,92 @@ static smp_status node_walk(const struct aiScene *scene, const struct aiNode *no
                 q[k] = (float)x;
             }
         }
+        /* Fans from each polygon's first corner: scanners write triangles, at most convex quads. The indices
+         * were checked against the mesh (scene_check). */
         for (unsigned f = 0; f < mesh->mNumFaces; f++) {
             const struct aiFace *face = &mesh->mFaces[f];
-            if (face->mNumIndices != 3) continue;
-            for (int k = 0; k < 3; k++) {
-                if (face->mIndices[k] >= mesh->mNumVertices)
-                    return smp_error_set(
-                        err, SMP_ERR_INPUT,
-                        "face %u of mesh %u refers to vertex %u of %u; expected indices in range", f, mi,
-                        face->mIndices[k], mesh->mNumVertices);
-                out->indices[3 * out->triangles + k] = (uint32_t)(base + face->mIndices[k]);
+            for (unsigned k = 2; k < face->mNumIndices; k++) {
+                uint32_t *tri = &out->indices[3 * out->triangles++];
+                tri[0] = (uint32_t)(base + face->mIndices[0]);
+                tri[1] = (uint32_t)(base + face->mIndices[k - 1]);
+                tri[2] = (uint32_t)(base + face->mIndices[k]);
             }
-            out->triangles++;
         }
         out->vertices += mesh->mNumVertices;
     }
     for (unsigned c = 0; c < node->mNumChildren; c++) {
         if (!node->mChildren || !node->mChildren[c]) continue;
         smp_status st = node_walk(scene, node->mChildren[c], m, depth + 1, fill, max_triangles, out, err);
+        if (st != SMP_OK) return st;
+    }
+    return SMP_OK;
+}
+
+/* The importer's scene before any post-processing touches it: arrays present, faces with indices in range,
+ * finite coordinates (NaN breaks the sorting that welds vertices), and at most the triangles the limit allows
+ * once polygons are split (a polygon of n corners makes n - 2). */
+static smp_status scene_check(const struct aiScene *scene, const scalp_scan_limits *lim, smp_error *err)
+{
+    if (scene->mNumMeshes > 0 && !scene->mMeshes)
+        return smp_error_set(err, SMP_ERR_INPUT, "%u meshes without data; the file is damaged",
+                             scene->mNumMeshes);
+    int64_t triangles = 0, vertices = 0;
+    for (unsigned mi = 0; mi < scene->mNumMeshes; mi++) {
+        const struct aiMesh *m = scene->mMeshes[mi];
+        if (!m) return smp_error_set(err, SMP_ERR_INPUT, "mesh %u is missing; the file is damaged", mi);
+        if ((m->mNumVertices > 0 && !m->mVertices) || (m->mNumFaces > 0 && !m->mFaces))
+            return smp_error_set(err, SMP_ERR_INPUT,
+                                 "mesh %u lacks its vertices or faces; the file is damaged", mi);
+        vertices += m->mNumVertices;
+        for (unsigned f = 0; f < m->mNumFaces; f++) {
+            const struct aiFace *face = &m->mFaces[f];
+            if (face->mNumIndices == 0 || !face->mIndices)
+                return smp_error_set(err, SMP_ERR_INPUT,
+                                     "face %u of mesh %u has no vertices; the file is truncated or damaged",
+                                     f, mi);
+            for (unsigned k = 0; k < face->mNumIndices; k++)
+                if (face->mIndices[k] >= m->mNumVertices)
+                    return smp_error_set(
+                        err, SMP_ERR_INPUT,
+                        "face %u of mesh %u refers to vertex %u of %u; expected indices in range", f, mi,
+                        face->mIndices[k], m->mNumVertices);
+            triangles += face->mNumIndices >= 3 ? face->mNumIndices - 2 : 0;
+        }
+        if (triangles > lim->max_triangles || vertices > 3LL * lim->max_triangles)
+            return smp_error_set(err, SMP_ERR_INPUT,
+                                 "more than %d triangles (or %lld vertices); a head scan has at most %d",
+                                 lim->max_triangles, 3LL * lim->max_triangles, lim->max_triangles);
+        for (unsigned v = 0; v < m->mNumVertices; v++) {
+            const struct aiVector3D *p = &m->mVertices[v];
+            if (!isfinite(p->x) || !isfinite(p->y) || !isfinite(p->z))
+                return smp_error_set(
+                    err, SMP_ERR_INPUT,
+                    "vertex %u of mesh %u is not a finite number (%g %g %g); expected finite "
+                    "coordinates",
+                    v, mi, (double)p->x, (double)p->y, (double)p->z);
+        }
+    }
+    return SMP_OK;
+}
+
+/* The node tree: meshes it names exist, children are there, the depth is bounded (post-processing recurses).
+ */
+static smp_status nodes_check(const struct aiScene *scene, const struct aiNode *node, int depth,
+                              smp_error *err)
+{
+    if (depth > NODE_DEPTH_MAX)
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "nodes nested deeper than %d; expected a mesh file of a head", NODE_DEPTH_MAX);
+    if ((node->mNumMeshes > 0 && !node->mMeshes) || (node->mNumChildren > 0 && !node->mChildren))
+        return smp_error_set(err, SMP_ERR_INPUT, "a node lacks its meshes or children; the file is damaged");
+    for (unsigned i = 0; i < node->mNumMeshes; i++)
+        if (node->mMeshes[i] >= scene->mNumMeshes)
+            return smp_error_set(err, SMP_ERR_INPUT, "a node refers to mesh %u of %u", node->mMeshes[i],
+                                 scene->mNumMeshes);
+    for (unsigned c = 0; c < node->mNumChildren; c++) {
+        if (!node->mChildren[c])
+            return smp_error_set(err, SMP_ERR_INPUT, "a node lacks a child; the file is damaged");
+        smp_status st = nodes_check(scene, node->mChildren[c], depth + 1, err);
         if (st != SMP_OK) return st;
     }
     return SMP_OK;
@@ -284,25 +353,25 @@ static smp_status import_merged(const char *path, const scalp_scan_limits *lim, 
 {
     struct aiPropertyStore *props = aiCreatePropertyStore();
     if (!props) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory before reading", path);
-    /* Only positions matter: dropping the rest lets JoinIdenticalVertices weld an STL's per-face copies. */
-    aiSetImportPropertyInteger(props, AI_CONFIG_PP_RVC_FLAGS,
-                               aiComponent_NORMALS | aiComponent_TANGENTS_AND_BITANGENTS |
-                                   aiComponent_COLORS | aiComponent_TEXCOORDS | aiComponent_BONEWEIGHTS |
-                                   aiComponent_ANIMATIONS | aiComponent_TEXTURES | aiComponent_LIGHTS |
-                                   aiComponent_CAMERAS | aiComponent_MATERIALS);
-    aiSetImportPropertyInteger(props, AI_CONFIG_PP_SBP_REMOVE, aiPrimitiveType_POINT | aiPrimitiveType_LINE);
     aiSetImportPropertyInteger(props, AI_CONFIG_IMPORT_NO_SKELETON_MESHES, 1);
-    const struct aiScene *scene =
-        aiImportFileExWithProperties(path,
-                                     aiProcess_RemoveComponent | aiProcess_Triangulate |
-                                         aiProcess_SortByPType | aiProcess_JoinIdenticalVertices,
-                                     NULL, props);
+    /* No post-processing: assimp's steps trust the importer's output, and Debian's assimp 5.2.5 aborts on
+     * a damaged file in them (a truncated PLY leaves faces without indices: TriangulateProcess's assertion
+     * ends the process; a file of points or lines only: aiApplyPostProcessing's failure path frees the scene
+     * twice). The raw scene is checked here, polygons are split as fans and vertices welded below. */
+    const struct aiScene *scene = aiImportFileExWithProperties(path, 0, NULL, props);
     aiReleasePropertyStore(props);
     if (!scene || !scene->mRootNode) {
         char why[256];
         assimp_error(why, sizeof why);
         if (scene) aiReleaseImport(scene);
         return smp_error_set(err, SMP_ERR_INPUT, "%s: not a readable mesh (%s)", path, why);
+    }
+    smp_status check = scene_check(scene, lim, err);
+    if (check == SMP_OK) check = nodes_check(scene, scene->mRootNode, 0, err);
+    if (check != SMP_OK) {
+        aiReleaseImport(scene);
+        smp_error_prefix(err, path);
+        return check;
     }
     static const double identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
     merged count = {0};
@@ -535,6 +604,58 @@ static int islands_drop(uint32_t *idx, int nt, int nv, int *islands, int *droppe
     return kept;
 }
 
+/* Vertices at exactly the same position become one (the first), as most importers repeat a vertex for each
+ * face or each normal: a hash of the coordinates' bits, then the positions moved down in place. */
+static smp_status weld_exact(merged *m, int *welded)
+{
+    int nv = (int)m->vertices;
+    size_t cap = 16;
+    while (cap < 2 * (size_t)nv)
+        cap *= 2;
+    int *slot = malloc(sizeof(int) * cap), *remap = malloc(sizeof(int) * (size_t)nv);
+    if (!slot || !remap) {
+        free(slot), free(remap);
+        return SMP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < cap; i++)
+        slot[i] = -1;
+    int used = 0;
+    for (int v = 0; v < nv; v++) {
+        float *p = &m->positions[3 * v];
+        uint32_t bits[3];
+        for (int k = 0; k < 3; k++) {
+            float x = p[k] + 0.0f; /* -0 and +0 alike */
+            memcpy(&bits[k], &x, sizeof x);
+        }
+        uint64_t h64 = ((uint64_t)bits[0] * 0x9E3779B97F4A7C15ull) ^
+                       ((uint64_t)bits[1] * 0xC2B2AE3D27D4EB4Full) ^
+                       ((uint64_t)bits[2] * 0x165667B19E3779F9ull);
+        size_t h = (size_t)(h64 ^ (h64 >> 29)) & (cap - 1);
+        int found = -1;
+        for (; slot[h] >= 0; h = (h + 1) & (cap - 1)) {
+            const float *q = &m->positions[3 * remap[slot[h]]];
+            if (q[0] == p[0] && q[1] == p[1] && q[2] == p[2]) {
+                found = remap[slot[h]];
+                break;
+            }
+        }
+        if (found >= 0) {
+            remap[v] = found;
+            continue;
+        }
+        /* A new position: it moves down to its compacted place (used <= v, and every slot below is done). */
+        memmove(&m->positions[3 * used], p, sizeof(float) * 3);
+        slot[h] = v;
+        remap[v] = used++;
+    }
+    for (int64_t i = 0; i < 3 * m->triangles; i++)
+        m->indices[i] = (uint32_t)remap[m->indices[i]];
+    *welded += nv - used;
+    m->vertices = used;
+    free(slot), free(remap);
+    return SMP_OK;
+}
+
 /* The pieces as the file joins them, before the size is judged: a speck of dust far from the head must not
  * make the head look larger. Drops triangles with a repeated vertex and small islands, then the vertices
  * no triangle uses (positions moved down in place). */
@@ -717,7 +838,7 @@ smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp
     if ((st = import_merged(path, &lim, &m, err)) != SMP_OK) return st;
     scan->imported_vertex_count = (int)m.vertices;
     scan->imported_triangle_count = (int)m.triangles;
-    if (pieces_keep(&m, scan) != SMP_OK) {
+    if (weld_exact(&m, &scan->welded_vertex_count) != SMP_OK || pieces_keep(&m, scan) != SMP_OK) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for %d triangles", path,
                            scan->imported_triangle_count);
         goto fail;

@@ -360,6 +360,38 @@ static void load_should_read_every_format_in_every_unit_as_the_same_head(void **
     assert_true(first.tragion_left_mm[0] > 75.0);
 }
 
+static void load_should_split_polygons_into_triangles(void **state)
+{
+    fixture *f = *state;
+    /* The head's pairs of triangles that share an edge written as one quad (a c e b from a c e and a e b). */
+    char path[512];
+    FILE *fp = open_out(f, "quads.obj", path, sizeof path);
+    for (int v = 0; v < f->head.nv; v++)
+        fprintf(fp, "v %.9g %.9g %.9g\n", f->head.p[3 * v], f->head.p[3 * v + 1], f->head.p[3 * v + 2]);
+    int quads = 0;
+    for (int t = 0; t < f->head.nt; t++) {
+        const int *a = &f->head.t[3 * t], *b = t + 1 < f->head.nt ? &f->head.t[3 * t + 3] : NULL;
+        if (b && b[0] == a[0] && b[1] == a[2]) {
+            fprintf(fp, "f %d %d %d %d\n", a[0] + 1, a[1] + 1, a[2] + 1, b[2] + 1);
+            quads++, t++;
+        } else if (b && a[0] == b[0] && a[1] == b[2]) {
+            fprintf(fp, "f %d %d %d %d\n", b[0] + 1, b[1] + 1, b[2] + 1, a[2] + 1);
+            quads++, t++;
+        } else {
+            fprintf(fp, "f %d %d %d\n", a[0] + 1, a[1] + 1, a[2] + 1);
+        }
+    }
+    fclose(fp);
+    assert_true(quads > f->head.nt / 3);
+    scalp_scan s;
+    smp_error err = {0};
+    if (scalp_scan_load(path, SCALP_SCAN_UNITS_MM, NULL, NULL, NULL, &s, &err) != SMP_OK)
+        fail_msg("%s", err.message);
+    assert_false(s.winding_flipped);
+    check_head(f, &s);
+    scalp_scan_destroy(&s);
+}
+
 static void load_should_take_the_given_units_and_refuse_sizes_that_are_no_head_in_them(void **state)
 {
     fixture *f = *state;
@@ -657,6 +689,30 @@ static void load_should_refuse_bad_files_with_one_line_naming_the_file(void **st
         fclose(fp);
     }
     expect_refused(path, "flatter than a head");
+    /* Regressions from the assimp-testmodels run, where assimp's own post-processing ended the process: a PLY
+     * cut short inside its vertex list (its faces come back without indices: an assertion in assimp's
+     * triangulation aborted), and an OBJ of lines only (aiApplyPostProcessing's failure path crashed). */
+    {
+        FILE *fp = open_out(f, "cut.ply", path, sizeof path);
+        fprintf(fp, "ply\nformat ascii 1.0\nelement vertex 24\nproperty float x\nproperty float y\n"
+                    "property float z\nproperty float nx\nproperty float ny\nproperty float nz\n"
+                    "property float s\nproperty float t\nelement face 6\n"
+                    "property list uchar uint vertex_indices\nend_header\n");
+        for (int i = 0; i < 7; i++)
+            fprintf(fp, "1.000000 1.000000 -1.000000 0.000000 0.000000 -1.000000 0.000000 0.000000\n");
+        fprintf(fp, "1.00000");
+        fclose(fp);
+    }
+    expect_refused(path, "cut.ply");
+    {
+        FILE *fp = open_out(f, "lines.obj", path, sizeof path);
+        for (int v = 0; v < f->head.nv; v++)
+            fprintf(fp, "v %.9g %.9g %.9g\n", f->head.p[3 * v], f->head.p[3 * v + 1], f->head.p[3 * v + 2]);
+        for (int t = 0; t < f->head.nt; t++)
+            fprintf(fp, "l %d %d\n", f->head.t[3 * t] + 1, f->head.t[3 * t + 1] + 1);
+        fclose(fp);
+    }
+    expect_refused(path, "0 triangles");
     /* The head among many parts of its own size in all (a machine, a scene): 16 boxes of 768 triangles. */
     write_obj(f, "parts.obj", &f->head, 1.0, path, sizeof path);
     {
@@ -741,6 +797,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load_should_read_every_format_in_every_unit_as_the_same_head),
+        cmocka_unit_test(load_should_split_polygons_into_triangles),
         cmocka_unit_test(load_should_take_the_given_units_and_refuse_sizes_that_are_no_head_in_them),
         cmocka_unit_test(
             load_should_weld_drop_degenerate_triangles_and_small_islands_and_turn_inward_winding),
