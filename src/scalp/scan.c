@@ -698,9 +698,10 @@ static smp_status pieces_keep(merged *m, scalp_scan *s)
     return SMP_OK;
 }
 
-/* Area-weighted normals (the sum of the unnormalised face normals around each vertex: Max 1999's comparison
- * puts area weighting among the better simple schemes and it needs no angle). A vertex whose triangles
- * cancel out takes the direction from the centroid. */
+/* Area-weighted normals: the sum of the unnormalised face normals around each vertex (one of the weightings
+ * N. Max compares in "Weights for computing vertex normals from facet normals", J. Graphics Tools 4(2), 1999;
+ * it needs no angles and lets a scanner's slivers count for little). A vertex whose triangles cancel out
+ * takes the direction from the centroid. */
 static void normals_compute(scalp_scan *s, const double centroid[3])
 {
     memset(s->normals, 0, sizeof(float) * 3 * (size_t)s->vertex_count);
