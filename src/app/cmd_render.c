@@ -76,61 +76,38 @@ static smp_status frames_to_mp4(const char *output, int fps, smp_error *err)
     return SMP_OK;
 }
 
-/* The timeline: the same camera and light, the time stepping from day 0 to 20 years along app_timeline_days
- * (the healing weeks day by day, then the years); only the dots' looks change between frames. Prints each path. */
-static smp_status render_timeline(app_headless *h, const app_scene *scene, const app_options *opts, smp_error *err)
+/* An animation (render --timeline or --light-sweep): the same camera for every frame; the light and the time
+ * of frame i of count come from the animation; only the light or the dots' looks change between frames, so
+ * nothing is rebuilt. Writes FILE-000.png .. with each frame's metadata, prints each path, then the MP4. */
+typedef enum animation { ANIMATION_TIMELINE, ANIMATION_LIGHT_SWEEP } animation;
+
+static smp_status render_animation(app_headless *h, const app_scene *scene, const app_options *opts, animation kind,
+                                   double t_fixed, smp_error *err)
 {
     app_light light = app_scene_light(opts->light_preset, opts);
+    /* The sweep moves the key: a flash leaves the camera's axis. */
+    if (kind == ANIMATION_LIGHT_SWEEP) light.on_camera = false;
     app_camera cam = app_scene_view_camera_field(scene, opts->view, opts->distance_m, opts->field_mm,
                                                  (double)opts->width / opts->height);
     uint8_t *rgba = malloc((size_t)opts->width * opts->height * 4);
     if (!rgba)
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", opts->width, opts->height);
     smp_status st = SMP_OK;
+    int count = kind == ANIMATION_TIMELINE ? opts->timeline : opts->light_sweep;
     double healed = plan_healed_day(&scene->plan);
-    for (int i = 0; i < opts->timeline && st == SMP_OK; ++i) {
+    for (int i = 0; i < count && st == SMP_OK; ++i) {
         char path[1100];
         if ((st = sweep_path(opts->output, i, path, sizeof path, err)) != SMP_OK) break;
-        double t = app_timeline_days((double)i / (double)(opts->timeline - 1), healed);
+        double t = t_fixed;
+        if (kind == ANIMATION_TIMELINE) t = app_timeline_days((double)i / (double)(count - 1), healed);
+        else light.elevation_deg = app_light_sweep_elevation_deg(i, count);
         render_frame frame;
         app_scene_frame(scene, &cam, &light, t, opts->width, opts->height, &frame);
         frame.interactive = opts->interactive;
         st = render_frame_read_srgb8(h->rc, &frame, rgba, err);
         if (st == SMP_OK)
-            st = app_png_write_scene(path, rgba, opts->width, opts->height, scene, &light, t, app_view_name(opts->view), err);
-        if (st == SMP_OK) {
-            printf("%s\n", path);
-            fflush(stdout);
-        }
-    }
-    free(rgba);
-    return st == SMP_OK ? frames_to_mp4(opts->output, 10, err) : st;
-}
-
-/* The light sweep: the preset's light (its azimuth, intensity and colour) with the elevation stepping from
- * overhead to raking; only the light changes between frames, so nothing is rebuilt. Prints each path. */
-static smp_status render_sweep(app_headless *h, const app_scene *scene, const app_options *opts, double t,
-                               smp_error *err)
-{
-    app_light light = app_scene_light(opts->light_preset, opts);
-    light.on_camera = false; /* the sweep moves the key: a flash leaves the camera's axis */
-    app_camera cam = app_scene_view_camera_field(scene, opts->view, opts->distance_m, opts->field_mm,
-                                                 (double)opts->width / opts->height);
-    uint8_t *rgba = malloc((size_t)opts->width * opts->height * 4);
-    if (!rgba)
-        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", opts->width,
-                             opts->height);
-    smp_status st = SMP_OK;
-    for (int i = 0; i < opts->light_sweep && st == SMP_OK; ++i) {
-        char path[1100];
-        if ((st = sweep_path(opts->output, i, path, sizeof path, err)) != SMP_OK) break;
-        light.elevation_deg = app_light_sweep_elevation_deg(i, opts->light_sweep);
-        render_frame frame;
-        app_scene_frame(scene, &cam, &light, t, opts->width, opts->height, &frame);
-        frame.interactive = opts->interactive;
-        st = render_frame_read_srgb8(h->rc, &frame, rgba, err);
-        if (st == SMP_OK)
-            st = app_png_write_scene(path, rgba, opts->width, opts->height, scene, &light, t, app_view_name(opts->view), err);
+            st = app_png_write_scene(path, rgba, opts->width, opts->height, scene, &light, t, app_view_name(opts->view),
+                                     err);
         if (st == SMP_OK) {
             printf("%s\n", path);
             fflush(stdout);
@@ -171,10 +148,10 @@ int app_cmd_render(int argc, char **argv)
     double t = opts.has_time ? opts.time_days : app_scene_default_days(&scene);
     smp_status st = app_headless_create(&h, &scene, &err);
     if (st == SMP_OK && opts.light_sweep) {
-        st = render_sweep(&h, &scene, &opts, t, &err);
+        st = render_animation(&h, &scene, &opts, ANIMATION_LIGHT_SWEEP, t, &err);
         app_headless_destroy(&h);
     } else if (st == SMP_OK && opts.timeline) {
-        st = render_timeline(&h, &scene, &opts, &err);
+        st = render_animation(&h, &scene, &opts, ANIMATION_TIMELINE, t, &err);
         app_headless_destroy(&h);
     } else if (st == SMP_OK) {
         st = app_render_view(h.rc, &scene, &opts, opts.view, t, &rgba, &err);

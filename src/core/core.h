@@ -45,6 +45,8 @@ typedef void (*smp_progress_fn)(void *user, double fraction, const char *stage);
 /* Logging: the simulation never prints; it reports through this callback when one is given. */
 typedef enum smp_log_level { SMP_LOG_DEBUG = 0, SMP_LOG_INFO, SMP_LOG_WARN, SMP_LOG_ERROR } smp_log_level;
 typedef void (*smp_log_fn)(void *user, smp_log_level level, const char *message);
+/* Formats one line (printf style, cut at 1023 bytes) and hands it to log; a NULL log drops it. */
+void smp_log(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Small helpers. */
 static inline double smp_clamp(double x, double lo, double hi)

@@ -75,6 +75,17 @@ nomem:
     return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory reading the file", path);
 }
 
+void smp_log(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...)
+{
+    if (!log) return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    log(user, level, line);
+}
+
 /* Makes a rename in path's directory durable. Best effort: the new file is already complete under its
  * name, and some file systems refuse fsync on a directory. */
 static void directory_sync(const char *path)

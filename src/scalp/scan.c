@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,19 +34,6 @@ static scalp_scan_limits limits_resolve(const scalp_scan_limits *given)
     if (l.max_triangles <= 0) l.max_triangles = d.max_triangles;
     if (l.min_triangles <= 0) l.min_triangles = d.min_triangles;
     return l;
-}
-
-static void log_line(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void log_line(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...)
-{
-    if (!log) return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    log(user, level, line);
 }
 
 void scalp_scan_destroy(scalp_scan *scan)
@@ -864,7 +850,7 @@ smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp
     if ((st = units_choose(path, &m, units, &scan->units, &extent, err)) != SMP_OK) goto fail;
     scan->units_guessed = units == SCALP_SCAN_UNITS_GUESS;
     if (scan->units_guessed)
-        log_line(
+        smp_log(
             on_warning, warning_user, SMP_LOG_WARN,
             "%s: units guessed as %s from the size (%.4g units across; a head scan is %g-%g mm); give the "
             "units if that is wrong",
@@ -880,7 +866,7 @@ smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp
             scan->head_from_file[i][j] = i == j;
     if (scan->welded_vertex_count || scan->degenerate_triangle_count || scan->island_count ||
         scan->winding_flipped)
-        log_line(
+        smp_log(
             on_warning, warning_user, SMP_LOG_INFO,
             "%s: %d vertices welded, %d degenerate triangles and %d small pieces (%d triangles) dropped%s; "
             "%d vertices and %d triangles left",
@@ -950,7 +936,7 @@ smp_status scalp_scan_orient(scalp_scan *scan, const scalp_scan_landmarks *landm
         smp_status st = scalp_scan_estimate_landmarks(scan, &est, err);
         if (st != SMP_OK) return st;
         landmarks = &est;
-        log_line(on_warning, warning_user, SMP_LOG_WARN,
+        smp_log(on_warning, warning_user, SMP_LOG_WARN,
                  "scan: landmarks estimated from the mesh as if it stood +y up facing +z (glabella %.1f %.1f "
                  "%.1f, "
                  "tragia %.1f %.1f %.1f and %.1f %.1f %.1f mm); give them for a scan in any other pose",

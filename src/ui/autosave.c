@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,19 +179,6 @@ static void format_local_time(int64_t unix_s, char *out, size_t size)
 
 /* ---- recovery at start ---- */
 
-static void log_line(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void log_line(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...)
-{
-    if (!log) return;
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    log(user, level, line);
-}
-
 /* Loads one recovery file a dead session left. False when it is not offered (corrupt: moved aside). */
 static bool recovery_load(const char *file, const char *meta, const owner *o, autosave_recovery *r,
                           smp_log_fn log, void *log_user)
@@ -205,10 +191,10 @@ static bool recovery_load(const char *file, const char *meta, const owner *o, au
         snprintf(bad, sizeof bad, "%s.bad", file);
         if (rename(file, bad) == 0) {
             unlink(meta);
-            log_line(log, log_user, SMP_LOG_WARN, "autosave: recovery file not usable, moved aside to %s: %s",
+            smp_log(log, log_user, SMP_LOG_WARN, "autosave: recovery file not usable, moved aside to %s: %s",
                      bad, err.message);
         } else {
-            log_line(log, log_user, SMP_LOG_WARN,
+            smp_log(log, log_user, SMP_LOG_WARN,
                      "autosave: recovery file not usable and not movable to %s (%s): %s", bad,
                      strerror(errno), err.message);
         }
@@ -227,12 +213,12 @@ bool autosave_pending(autosave_recovery *out, smp_log_fn log, void *log_user)
     char dir[PLAN_PATH_MAX - 64];
     smp_error err = {0};
     if (autosave_state_dir(dir, sizeof dir, &err) != SMP_OK) {
-        log_line(log, log_user, SMP_LOG_WARN, "%s", err.message);
+        smp_log(log, log_user, SMP_LOG_WARN, "%s", err.message);
         return false;
     }
     DIR *d = opendir(dir);
     if (!d) {
-        log_line(log, log_user, SMP_LOG_WARN, "autosave: cannot read the state directory %s: %s", dir,
+        smp_log(log, log_user, SMP_LOG_WARN, "autosave: cannot read the state directory %s: %s", dir,
                  strerror(errno));
         return false;
     }
@@ -242,7 +228,7 @@ bool autosave_pending(autosave_recovery *out, smp_log_fn log, void *log_user)
     autosave_recovery *candidate = malloc(sizeof *candidate);
     if (!candidate) {
         closedir(d);
-        log_line(log, log_user, SMP_LOG_WARN, "autosave: out of memory looking for a recovery file");
+        smp_log(log, log_user, SMP_LOG_WARN, "autosave: out of memory looking for a recovery file");
         return false;
     }
     struct dirent *e;
