@@ -271,7 +271,8 @@ typedef struct view_state {
     window_mode mode;
     bool export_requested; /* Ctrl+E, done once the frame is described */
     bool compare;          /* before / after: the untreated head left of the split, the plan's right */
-    bool compare_ready;    /* the "before" image is captured for the frame shown */
+    bool compare_ready;    /* the "before" image is captured for the frame shown, at compare_w x compare_h */
+    int compare_w, compare_h;
     float split;           /* 0..1 of the width */
     int technique;        /* trainer: 0 the plan as it was, 1 too deep, 2 the helmet */
     plan technique_base;  /* the plan the technique examples start from */
@@ -999,6 +1000,7 @@ int app_window_run(app_scene *scene, app_options *opts)
                 app_scene_frame(scene, &c, &vs.light, -1.0, w, h, &before);
                 st = render_compare_capture(rc, &before, &err);
                 vs.compare_ready = st == SMP_OK;
+                vs.compare_w = w, vs.compare_h = h;
             }
             if (st == SMP_OK) st = render_frame_draw(rc, &frame, 0, &err);
             /* The first full frame after motion is blended in from the interactive image it replaces. */
@@ -1014,6 +1016,8 @@ int app_window_run(app_scene *scene, app_options *opts)
                 if (share >= 1.0f) blend_start = -1.0;
             }
             st = render_frame_present(rc, &frame, share, 0, &err);
+            /* A window resized without a size event to say so: the before image is captured again next frame. */
+            if (vs.compare && (vs.compare_w != w || vs.compare_h != h)) vs.compare_ready = false, full_shown = false;
             if (st == SMP_OK && vs.compare && vs.compare_ready) st = render_compare_overlay(rc, w, h, vs.split, 0, &err);
             drawn[2]++;
         }
