@@ -3,7 +3,7 @@
 # outside render/ includes GL or calls it (render/ owns every GL call: the UI and the commands ask it).
 src=${1:?usage: check_boundaries.sh SRC_DIR}
 fail=0
-for m in core plan scalp pigment ageing optics analysis; do
+for m in core plan scalp pigment ageing optics analysis scene; do
     hits=$(grep -nE '#include *[<"](SDL|epoxy|GL/|EGL)|\b(printf|fprintf|puts|fputs|exit|abort)\s*\(' \
            "$src/$m"/*.[ch] 2>/dev/null)
     if [ -n "$hits" ]; then echo "module $m must not use GL, SDL, printing or exit:"; echo "$hits"; fail=1; fi

@@ -43,7 +43,7 @@ static int bench_placement(int argc, char **argv, int runs)
     smp_error err = {0};
     if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
     plan p;
-    if (plan_load(&p, opts.plan_path, opts.sets, opts.set_count, app_warn, NULL, &err) != SMP_OK)
+    if (plan_load(&p, opts.plan_path, opts.sets, opts.set_count, ui_log_stderr, NULL, &err) != SMP_OK)
         return app_fail("bench", &err);
     app_options_apply_seed(&opts, &p);
     scalp_head head;
@@ -125,10 +125,10 @@ static void bench_series_free(bench_series *s)
 }
 
 typedef struct bench_run {
-    const app_scene *scene;
+    const scene_model *scene;
     render_context *rc;
-    app_camera base;
-    app_light light;
+    scene_camera base;
+    scene_light light;
     double days;
     int width, height, frames;
     bool scrub;
@@ -144,8 +144,8 @@ static smp_status bench_series_run(const bench_run *r, bool interactive, bench_s
     render_stats stats;
     for (int i = 0; i < r->frames; ++i) {
         double a = 2.0 * SMP_PI * i / r->frames;
-        app_camera cam = r->base;
-        app_light light = r->light;
+        scene_camera cam = r->base;
+        scene_light light = r->light;
         double t = r->days;
         if (!r->scrub || interactive) {
             cam.eye_mm[0] = r->base.target_mm[0] + radius * (float)sin(a);
@@ -158,7 +158,7 @@ static smp_status bench_series_run(const bench_run *r, bool interactive, bench_s
         }
         double t0 = smp_now_s(); /* the frame description (ageing state, redness) is part of the frame's cost */
         render_frame frame;
-        app_scene_frame(r->scene, &cam, &light, t, r->width, r->height, &frame);
+        scene_frame(r->scene, &cam, &light, t, r->width, r->height, &frame);
         frame.interactive = interactive;
         frame.interactive_scale = r->scale;
         if (render_frame_draw(r->rc, &frame, 0, err) != SMP_OK) return err->status;
@@ -254,20 +254,20 @@ int app_cmd_bench(int argc, char **argv)
         return 0;
     }
     double t0 = smp_now_s();
-    app_scene scene;
-    if (app_scene_create(&scene, &opts, app_warn, &err) != SMP_OK) return app_fail("bench", &err);
+    scene_model scene;
+    if (app_scene_load(&scene, &opts, ui_log_stderr, &err) != SMP_OK) return app_fail("bench", &err);
     double t_scene = smp_now_s() - t0;
-    app_headless h;
-    if (app_headless_create_profiled(&h, &scene, profile, &err) != SMP_OK) {
-        app_scene_destroy(&scene);
+    ui_headless h;
+    if (ui_headless_create_profiled(&h, &scene, profile, &err) != SMP_OK) {
+        scene_destroy(&scene);
         return app_fail("bench", &err);
     }
     bench_run run = {
         .scene = &scene,
         .rc = h.rc,
-        .base = app_scene_view_camera(&scene, opts.view, opts.distance_m, (double)opts.width / opts.height),
-        .light = app_scene_light(opts.light_preset, &opts),
-        .days = opts.has_time ? opts.time_days : app_scene_default_days(&scene),
+        .base = scene_view_camera(&scene, opts.view, opts.distance_m, (double)opts.width / opts.height),
+        .light = app_options_light(&opts),
+        .days = opts.has_time ? opts.time_days : scene_default_days(&scene),
         .width = opts.width,
         .height = opts.height,
         .frames = opts.frames,
@@ -284,7 +284,7 @@ int app_cmd_bench(int argc, char **argv)
     }
     /* A warm-up frame of each path builds its render targets and the coverage texture; it is not timed. */
     render_frame frame;
-    app_scene_frame(&scene, &run.base, &run.light, run.days, opts.width, opts.height, &frame);
+    scene_frame(&scene, &run.base, &run.light, run.days, opts.width, opts.height, &frame);
     if (render_frame_read_srgb8(h.rc, &frame, pixels, &err) != SMP_OK) {
         status = app_fail("bench", &err);
         goto done;
@@ -313,7 +313,7 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddStringToObject(j, "renderer", render_renderer_name(h.rc));
     cJSON_AddNumberToObject(j, "width", opts.width);
     cJSON_AddNumberToObject(j, "height", opts.height);
-    cJSON_AddStringToObject(j, "view", app_view_name(opts.view));
+    cJSON_AddStringToObject(j, "view", scene_view_name(opts.view));
     cJSON_AddNumberToObject(j, "frames", opts.frames);
     cJSON_AddNumberToObject(j, "trivial_pass_ms", trivial);
     bench_series_json(cJSON_AddObjectToObject(j, "full"), &full, opts.frames, trivial, profile,
@@ -341,7 +341,7 @@ done:
     bench_series_free(&full);
     bench_series_free(&fast);
     free(pixels);
-    app_headless_destroy(&h);
-    app_scene_destroy(&scene);
+    ui_headless_destroy(&h);
+    scene_destroy(&scene);
     return status;
 }

@@ -1,9 +1,9 @@
 /* smpsim fade [--plan F] [--set PATH=VALUE ...] [--years-max Y] [-o fade.png] [--csv]: the predicted contrast
- * of the treated scalp against untreated skin over the years (app/fade.h), as a plot, a CSV or a summary. */
+ * of the treated scalp against untreated skin over the years (scene/fade.h), as a plot, a CSV or a summary. */
 #include "app/app.h"
 #include "app/common.h"
-#include "app/fade.h"
-#include "app/fade_plot.h"
+#include "scene/fade.h"
+#include "scene/fade_plot.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -31,7 +31,7 @@ static cJSON *number_or_null(double v)
     return isfinite(v) ? cJSON_CreateNumber(round(v * 1e3) / 1e3) : cJSON_CreateNull();
 }
 
-static char *summary_json(const app_fade_curve *c, double years_max)
+static char *summary_json(const scene_fade_curve *c, double years_max)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "healed_years", number_or_null(c->healed_years));
@@ -63,7 +63,7 @@ static char *summary_json(const app_fade_curve *c, double years_max)
         cJSON_AddItemToArray(ev, p);
     }
     cJSON *region = cJSON_AddObjectToObject(o, "region");
-    cJSON_AddNumberToObject(region, "radius_mm", APP_FADE_REGION_MM);
+    cJSON_AddNumberToObject(region, "radius_mm", SCENE_FADE_REGION_MM);
     cJSON_AddNumberToObject(region, "dots", c->region_dots);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
@@ -80,15 +80,15 @@ int app_cmd_fade(int argc, char **argv)
         return 0;
     }
     if (opts.output && app_output_dir_check(opts.output, &err) != SMP_OK) return app_fail("fade", &err);
-    app_scene scene;
-    if (app_scene_create(&scene, &opts, app_warn, &err) != SMP_OK) return app_fail("fade", &err);
-    app_fade_params params = {.years_max = opts.years_max > 0.0 ? opts.years_max : 20.0};
-    app_fade_curve curve;
-    smp_status st = app_fade_compute(&scene, &params, &curve, &err);
-    if (st == SMP_OK && opts.output) st = app_fade_plot_write(&curve, &scene.plan, opts.output, &err);
-    app_scene_destroy(&scene);
+    scene_model scene;
+    if (app_scene_load(&scene, &opts, ui_log_stderr, &err) != SMP_OK) return app_fail("fade", &err);
+    scene_fade_params params = {.years_max = opts.years_max > 0.0 ? opts.years_max : 20.0};
+    scene_fade_curve curve;
+    smp_status st = scene_fade_compute(&scene, &params, &curve, &err);
+    if (st == SMP_OK && opts.output) st = scene_fade_plot_write(&curve, &scene.plan, opts.output, &err);
+    scene_destroy(&scene);
     if (st != SMP_OK) {
-        app_fade_curve_free(&curve);
+        scene_fade_curve_free(&curve);
         return app_fail("fade", &err);
     }
     if (opts.csv) {
@@ -101,6 +101,6 @@ int app_cmd_fade(int argc, char **argv)
         free(text);
         if (opts.output) fprintf(stderr, "smpsim fade: wrote %s\n", opts.output);
     }
-    app_fade_curve_free(&curve);
+    scene_fade_curve_free(&curve);
     return 0;
 }

@@ -108,7 +108,7 @@ int app_cmd_match(int argc, char **argv)
     }
     if (opts.output && app_output_dir_check(opts.output, &err) != SMP_OK) return app_fail("match", &err);
     plan pl;
-    if (plan_load(&pl, opts.plan_path, opts.sets, opts.set_count, app_warn, NULL, &err) != SMP_OK)
+    if (plan_load(&pl, opts.plan_path, opts.sets, opts.set_count, ui_log_stderr, NULL, &err) != SMP_OK)
         return app_fail("match", &err);
     app_options_apply_seed(&opts, &pl);
     if (!opts.has_width) opts.width = APP_MATCH_WIDTH;
@@ -119,13 +119,13 @@ int app_cmd_match(int argc, char **argv)
         return app_fail("match", &err);
     }
 
-    app_headless h;
+    ui_headless h;
     app_match_result *r = malloc(sizeof *r);
     if (!r) return app_fail("match", &(smp_error){SMP_ERR_NOMEM, "out of memory"});
-    smp_status st = app_headless_create(&h, NULL, &err);
+    smp_status st = ui_headless_create(&h, NULL, &err);
     if (st == SMP_OK) {
         st = app_match_run(h.rc, &pl, &opts, NULL, r, &err);
-        app_headless_destroy(&h);
+        ui_headless_destroy(&h);
     }
     /* The plan first: if it cannot be saved, nothing is printed and nothing is left behind. */
     if (st == SMP_OK && opts.output) st = plan_save(&r->adjusted, opts.output, &err);

@@ -81,13 +81,13 @@ static smp_status frames_to_mp4(const char *output, int fps, smp_error *err)
  * nothing is rebuilt. Writes FILE-000.png .. with each frame's metadata, prints each path, then the MP4. */
 typedef enum animation { ANIMATION_TIMELINE, ANIMATION_LIGHT_SWEEP } animation;
 
-static smp_status render_animation(app_headless *h, const app_scene *scene, const app_options *opts, animation kind,
+static smp_status render_animation(ui_headless *h, const scene_model *scene, const app_options *opts, animation kind,
                                    double t_fixed, smp_error *err)
 {
-    app_light light = app_scene_light(opts->light_preset, opts);
+    scene_light light = app_options_light(opts);
     /* The sweep moves the key: a flash leaves the camera's axis. */
     if (kind == ANIMATION_LIGHT_SWEEP) light.on_camera = false;
-    app_camera cam = app_scene_view_camera_field(scene, opts->view, opts->distance_m, opts->field_mm,
+    scene_camera cam = scene_view_camera_field(scene, opts->view, opts->distance_m, opts->field_mm,
                                                  (double)opts->width / opts->height);
     uint8_t *rgba = malloc((size_t)opts->width * opts->height * 4);
     if (!rgba)
@@ -99,14 +99,14 @@ static smp_status render_animation(app_headless *h, const app_scene *scene, cons
         char path[1100];
         if ((st = sweep_path(opts->output, i, path, sizeof path, err)) != SMP_OK) break;
         double t = t_fixed;
-        if (kind == ANIMATION_TIMELINE) t = app_timeline_days((double)i / (double)(count - 1), healed);
-        else light.elevation_deg = app_light_sweep_elevation_deg(i, count);
+        if (kind == ANIMATION_TIMELINE) t = scene_timeline_days((double)i / (double)(count - 1), healed);
+        else light.elevation_deg = scene_light_sweep_elevation_deg(i, count);
         render_frame frame;
-        app_scene_frame(scene, &cam, &light, t, opts->width, opts->height, &frame);
+        scene_frame(scene, &cam, &light, t, opts->width, opts->height, &frame);
         frame.interactive = opts->interactive;
         st = render_frame_read_srgb8(h->rc, &frame, rgba, err);
         if (st == SMP_OK)
-            st = app_png_write_scene(path, rgba, opts->width, opts->height, scene, &light, t, app_view_name(opts->view),
+            st = scene_png_write(path, rgba, opts->width, opts->height, scene, &light, t, scene_view_name(opts->view),
                                      err);
         if (st == SMP_OK) {
             printf("%s\n", path);
@@ -141,28 +141,28 @@ int app_cmd_render(int argc, char **argv)
         return 0;
     }
     if (app_output_png_check(opts.output, &err) != SMP_OK) return app_fail("render", &err);
-    app_scene scene;
-    if (app_scene_create(&scene, &opts, app_warn, &err) != SMP_OK) return app_fail("render", &err);
-    app_headless h;
+    scene_model scene;
+    if (app_scene_load(&scene, &opts, ui_log_stderr, &err) != SMP_OK) return app_fail("render", &err);
+    ui_headless h;
     uint8_t *rgba = NULL;
-    double t = opts.has_time ? opts.time_days : app_scene_default_days(&scene);
-    smp_status st = app_headless_create(&h, &scene, &err);
+    double t = opts.has_time ? opts.time_days : scene_default_days(&scene);
+    smp_status st = ui_headless_create(&h, &scene, &err);
     if (st == SMP_OK && opts.light_sweep) {
         st = render_animation(&h, &scene, &opts, ANIMATION_LIGHT_SWEEP, t, &err);
-        app_headless_destroy(&h);
+        ui_headless_destroy(&h);
     } else if (st == SMP_OK && opts.timeline) {
         st = render_animation(&h, &scene, &opts, ANIMATION_TIMELINE, t, &err);
-        app_headless_destroy(&h);
+        ui_headless_destroy(&h);
     } else if (st == SMP_OK) {
-        st = app_render_view(h.rc, &scene, &opts, opts.view, t, &rgba, &err);
-        app_headless_destroy(&h);
-        app_light light = app_scene_light(opts.light_preset, &opts);
+        scene_shot shot = app_options_shot(&opts, opts.view);
+        st = scene_render_view(h.rc, &scene, &shot, t, &rgba, &err);
+        ui_headless_destroy(&h);
         if (st == SMP_OK)
-            st = app_png_write_scene(opts.output, rgba, opts.width, opts.height, &scene, &light, t,
-                                     app_view_name(opts.view), &err);
+            st = scene_png_write(opts.output, rgba, opts.width, opts.height, &scene, &shot.light, t,
+                                     scene_view_name(opts.view), &err);
     }
     free(rgba);
-    app_scene_destroy(&scene);
+    scene_destroy(&scene);
     if (st != SMP_OK) return app_fail("render", &err);
     return 0;
 }

@@ -3,7 +3,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "app/app.h"
 #include "app/common.h"
-#include "app/window.h"
+#include "ui/window.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,11 +17,11 @@ static const char view_allowed[] = "--plan --set --years --days --light-azimuth 
                                    "--view --distance-m --field-mm --width --height --seed -o --output";
 
 /* The views written when there is no display. */
-static const app_view default_views[] = {APP_VIEW_FRONT,         APP_VIEW_THREE_QUARTER,     APP_VIEW_TOP,
-                                         APP_VIEW_BACK,          APP_VIEW_CLOSEUP_HAIRLINE, APP_VIEW_CLOSEUP_CROWN,
-                                         APP_VIEW_CLOSEUP_SCAR};
+static const scene_view default_views[] = {SCENE_VIEW_FRONT,         SCENE_VIEW_THREE_QUARTER,     SCENE_VIEW_TOP,
+                                         SCENE_VIEW_BACK,          SCENE_VIEW_CLOSEUP_HAIRLINE, SCENE_VIEW_CLOSEUP_CROWN,
+                                         SCENE_VIEW_CLOSEUP_SCAR};
 
-static int render_default_views(const app_scene *scene, app_options *opts)
+static int render_default_views(const scene_model *scene, app_options *opts)
 {
     const char *dir = opts->output ? opts->output : "smpsim-views";
     smp_error err = {0};
@@ -30,20 +30,20 @@ static int render_default_views(const app_scene *scene, app_options *opts)
         smp_error_set(&err, SMP_ERR_INPUT, "-o %s: cannot create the output directory", dir);
         return app_fail(NULL, &err);
     }
-    app_headless h;
-    if (app_headless_create(&h, scene, &err) != SMP_OK) return app_fail(NULL, &err);
-    double t = opts->has_time ? opts->time_days : app_scene_default_days(scene);
+    ui_headless h;
+    if (ui_headless_create(&h, scene, &err) != SMP_OK) return app_fail(NULL, &err);
+    double t = opts->has_time ? opts->time_days : scene_default_days(scene);
     printf("No display: rendering the default views of the built-in plan instead of opening a window.\n");
     int status = 0;
     for (size_t i = 0; i < sizeof default_views / sizeof default_views[0]; ++i) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/%s.png", dir, app_view_name(default_views[i]));
+        snprintf(path, sizeof path, "%s/%s.png", dir, scene_view_name(default_views[i]));
         uint8_t *rgba = NULL;
-        smp_status st = app_render_view(h.rc, scene, opts, default_views[i], t, &rgba, &err);
-        app_light light = app_scene_light(opts->light_preset, opts);
+        scene_shot shot = app_options_shot(opts, default_views[i]);
+        smp_status st = scene_render_view(h.rc, scene, &shot, t, &rgba, &err);
         if (st == SMP_OK)
-            st = app_png_write_scene(path, rgba, opts->width, opts->height, scene, &light, t,
-                                     app_view_name(default_views[i]), &err);
+            st = scene_png_write(path, rgba, opts->width, opts->height, scene, &shot.light, t,
+                                     scene_view_name(default_views[i]), &err);
         free(rgba);
         if (st != SMP_OK) {
             status = app_fail(NULL, &err);
@@ -54,7 +54,7 @@ static int render_default_views(const app_scene *scene, app_options *opts)
         free(full);
         fflush(stdout);
     }
-    app_headless_destroy(&h);
+    ui_headless_destroy(&h);
     return status;
 }
 
@@ -69,10 +69,23 @@ int app_cmd_view(int argc, char **argv)
                app_options_usage);
         return 0;
     }
-    if (getenv("SMP_WINDOW_FRAMES")) opts.frames = atoi(getenv("SMP_WINDOW_FRAMES"));
-    app_scene scene;
-    if (app_scene_create(&scene, &opts, app_warn, &err) != SMP_OK) return app_fail(NULL, &err);
-    int status = ui_display_available() ? app_window_run(&scene, &opts) : render_default_views(&scene, &opts);
-    app_scene_destroy(&scene);
+    scene_model scene;
+    if (app_scene_load(&scene, &opts, ui_log_stderr, &err) != SMP_OK) return app_fail(NULL, &err);
+    int status;
+    if (ui_display_available()) {
+        ui_window_desc desc = {.plan_path = opts.plan_path,
+                               .width = opts.width,
+                               .height = opts.height,
+                               .view = opts.view,
+                               .distance_m = opts.distance_m,
+                               .light = app_options_light(&opts),
+                               .has_time = opts.has_time,
+                               .time_days = opts.time_days,
+                               .frames = getenv("SMP_WINDOW_FRAMES") ? atoi(getenv("SMP_WINDOW_FRAMES")) : 0};
+        status = ui_window_run(&scene, &desc);
+    } else {
+        status = render_default_views(&scene, &opts);
+    }
+    scene_destroy(&scene);
     return status;
 }

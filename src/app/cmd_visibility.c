@@ -1,11 +1,11 @@
 /* smpsim visibility [--plan F] [--set PATH=VALUE ...] [-o vis.png]: each scar's visibility against the
- * light's angle above the scalp and the viewing distance, with and without SMP (app/visibility.h); JSON on
+ * light's angle above the scalp and the viewing distance, with and without SMP (scene/visibility.h); JSON on
  * stdout, a plot per scar with -o. */
 #include "analysis/plot.h"
 #include "analysis/scielab.h"
 #include "app/app.h"
 #include "app/common.h"
-#include "app/visibility.h"
+#include "scene/visibility.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -32,7 +32,7 @@ static cJSON *rounded(double v)
     return cJSON_CreateNumber(round(v * 1000.0) / 1000.0);
 }
 
-static char *result_json(const app_vis_result *r, const plan *pl)
+static char *result_json(const scene_vis_result *r, const plan *pl)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "jnd_delta_e00", ANALYSIS_JND_DELTA_E00);
@@ -40,11 +40,11 @@ static char *result_json(const app_vis_result *r, const plan *pl)
     for (int a = 0; a < r->angle_count; ++a)
         cJSON_AddItemToArray(ang, rounded(r->angles_deg[a]));
     cJSON *dist = cJSON_AddArrayToObject(o, "distances_m");
-    for (int d = 0; d < APP_VIS_DISTANCES; ++d)
-        cJSON_AddItemToArray(dist, rounded(app_vis_distances_m[d]));
+    for (int d = 0; d < SCENE_VIS_DISTANCES; ++d)
+        cJSON_AddItemToArray(dist, rounded(scene_vis_distances_m[d]));
     cJSON *scars = cJSON_AddArrayToObject(o, "scars");
     for (int i = 0; i < r->scar_count; ++i) {
-        const app_vis_scar *s = &r->scars[i];
+        const scene_vis_scar *s = &r->scars[i];
         cJSON *j = cJSON_CreateObject();
         cJSON_AddNumberToObject(j, "scar", s->scar);
         cJSON_AddStringToObject(j, "type", s->type == PLAN_SCAR_FUT ? "fut" : "fue");
@@ -54,7 +54,7 @@ static char *result_json(const app_vis_result *r, const plan *pl)
             cJSON_AddItemToArray(we, rounded(s->world_elevation_deg[a]));
         for (int smp = 0; smp < 2; ++smp) {
             cJSON *m = cJSON_AddArrayToObject(j, smp ? "delta_e00_with_smp" : "delta_e00_without_smp");
-            for (int d = 0; d < APP_VIS_DISTANCES; ++d) {
+            for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) {
                 cJSON *row = cJSON_CreateArray();
                 for (int a = 0; a < r->angle_count; ++a)
                     cJSON_AddItemToArray(row, rounded(s->delta_e[smp][d][a]));
@@ -63,7 +63,7 @@ static char *result_json(const app_vis_result *r, const plan *pl)
         }
         for (int smp = 0; smp < 2 && s->type == PLAN_SCAR_FUT; ++smp) {
             cJSON *m = cJSON_AddArrayToObject(j, smp ? "line_delta_e00_with_smp" : "line_delta_e00_without_smp");
-            for (int d = 0; d < APP_VIS_DISTANCES; ++d) {
+            for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) {
                 cJSON *row = cJSON_CreateArray();
                 for (int a = 0; a < r->angle_count; ++a)
                     cJSON_AddItemToArray(row, rounded(s->line_delta_e[smp][d][a]));
@@ -80,16 +80,16 @@ static char *result_json(const app_vis_result *r, const plan *pl)
 }
 
 /* One scar's plot: a line per distance, solid with SMP and dashed without, the JND marked. */
-static smp_status plot_scar(const app_vis_result *r, const app_vis_scar *s, const char *path, smp_error *err)
+static smp_status plot_scar(const scene_vis_result *r, const scene_vis_scar *s, const char *path, smp_error *err)
 {
-    static const plot_rgba colours[APP_VIS_DISTANCES] = {
+    static const plot_rgba colours[SCENE_VIS_DISTANCES] = {
         {0.80f, 0.25f, 0.10f, 1.0f}, {0.12f, 0.35f, 0.65f, 1.0f}, {0.20f, 0.55f, 0.25f, 1.0f}};
-    plot_series series[2 * APP_VIS_DISTANCES];
-    char labels[2 * APP_VIS_DISTANCES][48];
+    plot_series series[2 * SCENE_VIS_DISTANCES];
+    char labels[2 * SCENE_VIS_DISTANCES][48];
     int n = 0;
     for (int smp = 1; smp >= 0; --smp)
-        for (int d = 0; d < APP_VIS_DISTANCES; ++d) {
-            snprintf(labels[n], sizeof labels[n], "%g m, %s", app_vis_distances_m[d],
+        for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) {
+            snprintf(labels[n], sizeof labels[n], "%g m, %s", scene_vis_distances_m[d],
                      smp ? "with SMP" : "no SMP");
             series[n] = (plot_series){.label = labels[n],
                                       .x = r->angles_deg,
@@ -136,20 +136,20 @@ int app_cmd_visibility(int argc, char **argv)
     }
     if (opts.output && app_output_png_check(opts.output, &err) != SMP_OK) return app_fail("visibility", &err);
     plan pl;
-    if (plan_load(&pl, opts.plan_path, opts.sets, opts.set_count, app_warn, NULL, &err) != SMP_OK)
+    if (plan_load(&pl, opts.plan_path, opts.sets, opts.set_count, ui_log_stderr, NULL, &err) != SMP_OK)
         return app_fail("visibility", &err);
     app_options_apply_seed(&opts, &pl);
-    if (app_visibility_check(&pl, NULL, &err) != SMP_OK) {
+    if (scene_visibility_check(&pl, NULL, &err) != SMP_OK) {
         smp_error_prefix(&err, opts.plan_path ? opts.plan_path : "built-in plan");
         return app_fail("visibility", &err);
     }
-    app_headless h;
-    app_vis_result *r = malloc(sizeof *r);
+    ui_headless h;
+    scene_vis_result *r = malloc(sizeof *r);
     if (!r) return app_fail("visibility", &(smp_error){SMP_ERR_NOMEM, "out of memory"});
-    smp_status st = app_headless_create(&h, NULL, &err);
+    smp_status st = ui_headless_create(&h, NULL, &err);
     if (st == SMP_OK) {
-        st = app_visibility_run(h.rc, &pl, NULL, r, &err);
-        app_headless_destroy(&h);
+        st = scene_visibility_run(h.rc, &pl, NULL, r, &err);
+        ui_headless_destroy(&h);
     }
     for (int i = 0; st == SMP_OK && opts.output && i < r->scar_count; ++i) {
         char path[PLAN_PATH_MAX + 32];

@@ -32,9 +32,9 @@ static double max_shade(const plan *pl)
  * stands exactly that far from its target whatever the head, so no head needs to be built for this. */
 static double px_per_mm_at_target(const app_options *view)
 {
-    static const app_scene no_head; /* zero landmarks: only the distance and the field of view are used */
-    app_camera cam =
-        app_scene_view_camera(&no_head, APP_VIEW_TOP, view->distance_m, (double)view->width / view->height);
+    static const scene_model no_head; /* zero landmarks: only the distance and the field of view are used */
+    scene_camera cam =
+        scene_view_camera(&no_head, SCENE_VIEW_TOP, view->distance_m, (double)view->width / view->height);
     double d = 0.0;
     for (int k = 0; k < 3; ++k)
         d += (cam.eye_mm[k] - cam.target_mm[k]) * (cam.eye_mm[k] - cam.target_mm[k]);
@@ -81,7 +81,7 @@ void app_match_plan_at(const plan *pl, double k, plan *out)
 
 typedef struct match_ctx {
     render_context *rc;
-    app_scene scene;
+    scene_model scene;
     const plan *base; /* the plan as given (norwood and hair length already set for the SMP scene) */
     app_options view; /* top view, size, distance, light */
     double radius_px;
@@ -94,8 +94,8 @@ typedef struct match_ctx {
 static smp_status measure(match_ctx *c, double lab[3], int *pixels, smp_error *err)
 {
     uint8_t *rgba = NULL;
-    smp_status st = app_render_view(c->rc, &c->scene, &c->view, APP_VIEW_TOP,
-                                    app_scene_default_days(&c->scene), &rgba, err);
+    scene_shot shot = app_options_shot(&c->view, SCENE_VIEW_TOP);
+    smp_status st = scene_render_view(c->rc, &c->scene, &shot, scene_default_days(&c->scene), &rgba, err);
     if (st != SMP_OK) return st;
     c->renders++;
     analysis_region_colour m;
@@ -115,7 +115,7 @@ static smp_status sample_at(match_ctx *c, double k, app_match_sample *out, smp_e
     if (k != c->current_k) {
         plan p;
         app_match_plan_at(c->base, k, &p);
-        if ((st = app_scene_set_plan_dots(&c->scene, &p, err)) != SMP_OK) return st;
+        if ((st = scene_set_plan_dots(&c->scene, &p, err)) != SMP_OK) return st;
         if ((st = render_scene_set(c->rc, &c->scene.head, &c->scene.field, err)) != SMP_OK) return st;
         c->current_k = k;
     }
@@ -172,7 +172,7 @@ static void ctx_init(match_ctx *c, render_context *rc, const app_options *view)
     memset(c, 0, sizeof *c);
     c->rc = rc;
     c->view = *view;
-    c->view.view = APP_VIEW_TOP;
+    c->view.view = SCENE_VIEW_TOP;
     if (c->view.distance_m <= 0.0) c->view.distance_m = APP_MATCH_DISTANCE_M;
 }
 
@@ -190,9 +190,9 @@ smp_status app_match_tone(render_context *rc, const plan *pl, const app_options 
     }
     smp_status st = app_match_check(&probe, &c.view, &c.radius_px, err);
     if (st != SMP_OK) return st;
-    if ((st = app_scene_create_from_plan(&c.scene, pl, "match tone", err)) != SMP_OK) return st;
-    if ((st = app_scene_upload(rc, &c.scene, err)) == SMP_OK) st = measure(&c, lab, NULL, err);
-    app_scene_destroy(&c.scene);
+    if ((st = scene_create_from_plan(&c.scene, pl, "match tone", err)) != SMP_OK) return st;
+    if ((st = scene_upload(rc, &c.scene, err)) == SMP_OK) st = measure(&c, lab, NULL, err);
+    scene_destroy(&c.scene);
     return st;
 }
 
@@ -223,7 +223,7 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
     smp.patient.hair_length_mm = 0.5;
     c.base = &smp;
 
-    if ((st = app_scene_create_from_plan(&c.scene, &ref, "match reference", err)) != SMP_OK) return st;
+    if ((st = scene_create_from_plan(&c.scene, &ref, "match reference", err)) != SMP_OK) return st;
     /* The disc: 30 mm around the vertex. A Norwood 7 keeps only a horseshoe fringe below the parietal
      * ridges, about 60-70 mm from the vertex along the scalp on a 15.5 cm-broad head, and the frontal
      * hairline and crown are farther still, so the disc lies on bald, fully treated scalp in the SMP scene
@@ -233,13 +233,13 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
      * in the comparison. */
     c.radius_px = radius_px;
     int pixels = 0;
-    if ((st = app_scene_upload(rc, &c.scene, err)) != SMP_OK) goto done;
+    if ((st = scene_upload(rc, &c.scene, err)) != SMP_OK) goto done;
     if ((st = measure(&c, c.reference_lab, &pixels, err)) != SMP_OK) goto done;
     memcpy(out->reference_lab, c.reference_lab, sizeof c.reference_lab);
 
     /* Switch to the SMP scene at k = 1: the head is kept, scars, dots and hair are rebuilt. */
-    if ((st = app_scene_set_plan(&c.scene, &smp, err)) != SMP_OK) goto done;
-    if ((st = app_scene_upload(rc, &c.scene, err)) != SMP_OK) goto done;
+    if ((st = scene_set_plan(&c.scene, &smp, err)) != SMP_OK) goto done;
+    if ((st = scene_upload(rc, &c.scene, err)) != SMP_OK) goto done;
     c.current_k = 1.0;
     double k_max = floor(1e4 / max_shade(pl) + 1e-6) / 1e4;
     if (k_max < 1.0) k_max = 1.0; /* every shade <= 1, so 1 / max >= 1; this only guards the rounding */
@@ -285,6 +285,6 @@ smp_status app_match_run(render_context *rc, const plan *pl, const app_options *
     /* The plan as given (not the bald, clipped SMP scene's patient) with the matched shades. */
     app_match_plan_at(pl, best.shade_factor, &out->adjusted);
 done:
-    app_scene_destroy(&c.scene);
+    scene_destroy(&c.scene);
     return st;
 }

@@ -10,7 +10,7 @@
  * The tone of each is the mean colour, in linear light, of a 30 mm disc on the vertex (analysis/), as
  * CIELAB. L* of the SMP scene falls as k grows, so k is found by a bracketed search on
  * L*_smp(k) = L*_stubble in [0, k_max], k_max = 1 / the largest shade (no shade may exceed 1). Between steps
- * only the dots are rebuilt (app_scene_set_plan_dots); the head, scars and hair are kept.
+ * only the dots are rebuilt (scene_set_plan_dots); the head, scars and hair are kept.
  * docs/model.md ("Shade matching") has the method and what "reachable" means.
  *
  *     app_match_result r;

@@ -1,18 +1,14 @@
 #include "app/options.h"
 
-#include "app/light.h"
+#include "scene/light.h"
 
 #include "plan/plan.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const view_names[APP_VIEW_COUNT] = {
-    "front", "top", "back", "left", "right", "three-quarter", "closeup-hairline", "closeup-crown", "closeup-scar",
-    "closeup-side",
-};
 
 const char app_options_usage[] =
     "  --plan FILE             treatment plan (JSON); default: the built-in plan\n"
@@ -32,14 +28,27 @@ const char app_options_usage[] =
     "  --width W --height H    image size in pixels, 16..8192 (default 1280x720)\n"
     "  --seed N                seed for dot placement (overrides the plan's)\n";
 
-const char *app_view_name(app_view view)
+scene_light app_options_light(const app_options *o)
 {
-    return view >= 0 && view < APP_VIEW_COUNT ? view_names[view] : NULL;
+    int i = scene_light_preset_index(o->light_preset ? o->light_preset : "daylight");
+    assert(i >= 0);       /* the parser admits only the presets' names */
+    scene_light l = scene_light_of_preset(scene_light_preset_at(i));
+    if (o->has_light_azimuth) l.azimuth_deg = o->light_azimuth_deg, l.on_camera = false;
+    if (o->has_light_elevation) l.elevation_deg = o->light_elevation_deg, l.on_camera = false;
+    scene_light_set_key(&l, o->has_light_intensity ? o->light_intensity : 1.0,
+                        o->has_light_kelvin ? o->light_kelvin : l.key_kelvin);
+    return l;
 }
 
-bool app_view_is_closeup(app_view view)
+scene_shot app_options_shot(const app_options *o, scene_view view)
 {
-    return view >= APP_VIEW_CLOSEUP_HAIRLINE;
+    return (scene_shot){.view = view,
+                        .distance_m = o->distance_m,
+                        .field_mm = o->field_mm,
+                        .width = o->width,
+                        .height = o->height,
+                        .light = app_options_light(o),
+                        .interactive = o->interactive};
 }
 
 void app_options_apply_seed(const app_options *opts, plan *p)
@@ -76,7 +85,7 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
     memset(o, 0, sizeof *o);
     o->width = 1280;
     o->height = 720;
-    o->view = APP_VIEW_FRONT;
+    o->view = SCENE_VIEW_FRONT;
     o->frames = 120;
     for (int i = first; i < argc; ++i) {
         const char *a = argv[i];
@@ -118,37 +127,36 @@ smp_status app_options_parse(app_options *o, int argc, char **argv, int first, c
             st = parse_double(a, v, -90.0, 90.0, " degrees", &o->light_elevation_deg, err);
             o->has_light_elevation = true;
         } else if (strcmp(a, "--light-preset") == 0) {
-            if (app_light_preset_index(v) < 0) {
+            if (scene_light_preset_index(v) < 0) {
                 char names[256];
-                app_light_preset_names(names, sizeof names);
+                scene_light_preset_names(names, sizeof names);
                 return smp_error_set(err, SMP_ERR_INPUT, "--light-preset: must be one of %s, got '%s'", names, v);
             }
             o->light_preset = v;
         } else if (strcmp(a, "--light-intensity") == 0) {
-            st = parse_double(a, v, 0.0, APP_LIGHT_INTENSITY_MAX, "", &o->light_intensity, err);
+            st = parse_double(a, v, 0.0, SCENE_LIGHT_INTENSITY_MAX, "", &o->light_intensity, err);
             o->has_light_intensity = true;
         } else if (strcmp(a, "--light-kelvin") == 0) {
-            st = parse_double(a, v, APP_LIGHT_KELVIN_MIN, APP_LIGHT_KELVIN_MAX, " K", &o->light_kelvin, err);
+            st = parse_double(a, v, SCENE_LIGHT_KELVIN_MIN, SCENE_LIGHT_KELVIN_MAX, " K", &o->light_kelvin, err);
             o->has_light_kelvin = true;
         } else if (strcmp(a, "--light-sweep") == 0) {
-            st = parse_double(a, v, 2, APP_LIGHT_SWEEP_MAX_FRAMES, " frames", &d, err);
+            st = parse_double(a, v, 2, SCENE_LIGHT_SWEEP_MAX_FRAMES, " frames", &d, err);
             if (st == SMP_OK && d != floor(d))
                 st = smp_error_set(err, SMP_ERR_INPUT, "--light-sweep: must be a whole number of frames, got %s", v);
             o->light_sweep = (int)d;
         } else if (strcmp(a, "--timeline") == 0) {
-            st = parse_double(a, v, 2, APP_TIMELINE_MAX_FRAMES, " frames", &d, err);
+            st = parse_double(a, v, 2, SCENE_TIMELINE_MAX_FRAMES, " frames", &d, err);
             if (st == SMP_OK && d != floor(d))
                 st = smp_error_set(err, SMP_ERR_INPUT, "--timeline: must be a whole number of frames, got %s", v);
             o->timeline = (int)d;
         } else if (strcmp(a, "--view") == 0) {
-            int found = -1;
-            for (int k = 0; k < APP_VIEW_COUNT; ++k)
-                if (strcmp(v, view_names[k]) == 0) found = k;
-            if (found < 0)
-                return smp_error_set(err, SMP_ERR_INPUT,
-                                     "--view: must be one of front, top, back, left, right, three-quarter, "
-                                     "closeup-hairline, closeup-crown, closeup-scar, closeup-side, got '%s'", v);
-            o->view = (app_view)found;
+            int found = scene_view_index(v);
+            if (found < 0) {
+                char names[256];
+                scene_view_names(names, sizeof names);
+                return smp_error_set(err, SMP_ERR_INPUT, "--view: must be one of %s, got '%s'", names, v);
+            }
+            o->view = (scene_view)found;
         } else if (strcmp(a, "--years-max") == 0) {
             st = parse_double(a, v, 0.5, 50.0, " years", &o->years_max, err);
         } else if (strcmp(a, "--distance-m") == 0) {

@@ -3,22 +3,9 @@
 #define SMP_APP_OPTIONS_H
 
 #include "core/core.h"
+#include "scene/view.h"
 
 #define APP_MAX_SETS 64
-
-typedef enum app_view {
-    APP_VIEW_FRONT = 0,
-    APP_VIEW_TOP,
-    APP_VIEW_BACK,
-    APP_VIEW_LEFT,
-    APP_VIEW_RIGHT,
-    APP_VIEW_THREE_QUARTER,
-    APP_VIEW_CLOSEUP_HAIRLINE,
-    APP_VIEW_CLOSEUP_CROWN,
-    APP_VIEW_CLOSEUP_SCAR,
-    APP_VIEW_CLOSEUP_SIDE,
-    APP_VIEW_COUNT
-} app_view;
 
 typedef struct app_options {
     const char *plan_path;          /* NULL: the built-in default plan */
@@ -29,13 +16,13 @@ typedef struct app_options {
     bool has_light_azimuth, has_light_elevation;
     double light_azimuth_deg;       /* 0 = from the front of the face, 90 = from the patient's left */
     double light_elevation_deg;     /* 90 = overhead, 5 = raking */
-    const char *light_preset;       /* NULL: "daylight"; otherwise a name of the presets' table (app/light.h) */
+    const char *light_preset;       /* NULL: "daylight"; otherwise a name of the presets' table (scene/light.h) */
     bool has_light_intensity, has_light_kelvin;
     double light_intensity;         /* multiplies the preset's key light, 0..10 */
     double light_kelvin;            /* the key light's colour temperature, 1500..12000 K */
     int light_sweep;                /* render: frames of the light sweep (elevation 90 to 5 degrees); 0 = none */
     int timeline;                   /* render: frames along the timeline (day 0 to 20 years); 0 = none */
-    app_view view;
+    scene_view view;
     double distance_m;              /* 0: frame the head */
     double field_mm;                /* width of a close-up's field, mm; 0: 60 mm */
     int width, height;
@@ -59,12 +46,15 @@ typedef struct app_options {
 smp_status app_options_parse(app_options *opts, int argc, char **argv, int first, const char *allowed,
                              smp_error *err);
 
-const char *app_view_name(app_view view);
-bool app_view_is_closeup(app_view view);
-
 /* Applies --seed to a loaded plan's seed when given. */
 typedef struct plan plan;
 void app_options_apply_seed(const app_options *opts, plan *p);
+
+/* The light the options ask for: the preset (default daylight) with --light-azimuth and --light-elevation
+ * (either takes the key off the camera), --light-intensity and --light-kelvin. */
+scene_light app_options_light(const app_options *opts);
+/* What the options ask to draw of view: its camera distance or field, the image size, the light. */
+scene_shot app_options_shot(const app_options *opts, scene_view view);
 
 /* The usage text of the shared options. */
 extern const char app_options_usage[];

@@ -33,6 +33,8 @@ typedef struct smp_error {
 /* Records status and a printf-style message into err (err may be NULL); returns status. */
 smp_status smp_error_set(smp_error *err, smp_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The exit status of a program that stops on err: 2 for bad input (SMP_ERR_INPUT), 1 for anything else. */
+int smp_error_exit_status(const smp_error *err);
 /* Prefixes err->message with "prefix: " (used to add a file name or a field path on the way up). */
 void smp_error_prefix(smp_error *err, const char *prefix);
 

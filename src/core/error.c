@@ -134,3 +134,8 @@ smp_status smp_file_write_atomic(const char *path, const void *data, size_t size
     directory_sync(path);
     return SMP_OK;
 }
+
+int smp_error_exit_status(const smp_error *err)
+{
+    return err && err->status == SMP_ERR_INPUT ? 2 : 1;
+}

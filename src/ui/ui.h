@@ -9,6 +9,10 @@
 
 typedef struct ui_gl ui_gl;
 
+/* The log of the program (a smp_log_fn): "smpsim: warning: message" (or "smpsim: message" below SMP_LOG_WARN)
+ * on stderr. */
+void ui_log_stderr(void *user, smp_log_level level, const char *message);
+
 /* True when a windowing system is reachable (X11 DISPLAY or WAYLAND_DISPLAY set). */
 bool ui_display_available(void);
 

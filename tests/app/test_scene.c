@@ -1,50 +1,50 @@
 #include "test_util.h"
 
-#include "app/scene.h"
+#include "app/common.h"
 
 #include <cglm/cglm.h>
 #include <stdlib.h>
 #include <string.h>
 
-static app_scene *g_scene;
+static scene_model *g_scene;
 
 static int setup(void **state)
 {
-    app_options opts;
+    scene_source opts;
     smp_error err = {0};
-    app_options_parse(&opts, 0, NULL, 0, "", &err);
+    memset(&opts, 0, sizeof opts);
     g_scene = calloc(1, sizeof *g_scene);
-    if (app_scene_create(g_scene, &opts, NULL, &err) != SMP_OK) return -1;
+    if (scene_load(g_scene, &opts, NULL, &err) != SMP_OK) return -1;
     *state = g_scene;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    app_scene_destroy(g_scene);
+    scene_destroy(g_scene);
     free(g_scene);
     return 0;
 }
 
 static void light_azimuth_zero_should_come_from_the_face_and_ninety_from_the_left(void **state)
 {
-    app_scene *s = *state;
+    scene_model *s = *state;
     app_options o;
     smp_error err = {0};
     char *argv[] = {"x", "--light-azimuth", "0", "--light-elevation", "0"};
     assert_int_equal(app_options_parse(&o, 5, argv, 1, "--light-azimuth --light-elevation", &err), SMP_OK);
-    app_light l = app_scene_light(NULL, &o);
-    app_camera cam = app_scene_view_camera(s, APP_VIEW_FRONT, 0.0, 16.0 / 9.0);
+    scene_light l = app_options_light(&o);
+    scene_camera cam = scene_view_camera(s, SCENE_VIEW_FRONT, 0.0, 16.0 / 9.0);
     render_frame f;
-    app_scene_frame(s, &cam, &l, 100.0, 64, 64, &f);
+    scene_frame(s, &cam, &l, 100.0, 64, 64, &f);
     assert_near(f.light_dir[2], 1.0, 1e-6); /* +z: out of the face */
     o.light_azimuth_deg = 90.0;
-    l = app_scene_light(NULL, &o);
-    app_scene_frame(s, &cam, &l, 100.0, 64, 64, &f);
+    l = app_options_light(&o);
+    scene_frame(s, &cam, &l, 100.0, 64, 64, &f);
     assert_near(f.light_dir[0], 1.0, 1e-6); /* +x: the patient's left */
     o.light_elevation_deg = 90.0;
-    l = app_scene_light(NULL, &o);
-    app_scene_frame(s, &cam, &l, 100.0, 64, 64, &f);
+    l = app_options_light(&o);
+    scene_frame(s, &cam, &l, 100.0, 64, 64, &f);
     assert_near(f.light_dir[1], 1.0, 1e-6); /* overhead */
 }
 
@@ -56,24 +56,24 @@ static double luminance(const float rgb[3])
 static void every_preset_should_be_named_in_the_usage_and_found_by_its_name(void **state)
 {
     (void)state;
-    assert_int_equal(app_light_preset_count(), 8);
+    assert_int_equal(scene_light_preset_count(), 8);
     char names[256];
-    app_light_preset_names(names, sizeof names);
+    scene_light_preset_names(names, sizeof names);
     assert_string_equal(names, "daylight, clinic, sun, overcast, bathroom, office, flash, wet");
-    for (int i = 0; i < app_light_preset_count(); ++i) {
-        const app_light_preset *p = app_light_preset_at(i);
+    for (int i = 0; i < scene_light_preset_count(); ++i) {
+        const scene_light_preset *p = scene_light_preset_at(i);
         assert_non_null(strstr(app_options_usage, p->name));
-        assert_int_equal(app_light_preset_index(p->name), i);
-        app_light l = app_scene_light(p->name, NULL);
+        assert_int_equal(scene_light_preset_index(p->name), i);
+        scene_light l = scene_light_of_preset(p);
         assert_string_equal(l.preset, p->name);
         /* The key's luminance is the preset's intensity; the white balance keeps it. */
         assert_near(luminance(l.key_radiance), p->key_intensity, 1e-4 * p->key_intensity);
         assert_near(l.film_coverage, p->film_coverage, 0.0);
     }
-    assert_int_equal(app_light_preset_index("disco"), -1);
-    assert_string_equal(app_scene_light(NULL, NULL).preset, "daylight");
-    assert_true(app_scene_light("wet", NULL).film_coverage > 0.0f);
-    assert_true(app_scene_light("daylight", NULL).film_coverage == 0.0f);
+    assert_int_equal(scene_light_preset_index("disco"), -1);
+    assert_string_equal(scene_light_named(NULL).preset, "daylight");
+    assert_true(scene_light_named("wet").film_coverage > 0.0f);
+    assert_true(scene_light_named("daylight").film_coverage == 0.0f);
 }
 
 static void light_options_should_override_the_presets_key(void **state)
@@ -84,7 +84,7 @@ static void light_options_should_override_the_presets_key(void **state)
     char *argv[] = {"x", "--light-preset", "bathroom", "--light-intensity", "0.5", "--light-kelvin", "6504"};
     assert_int_equal(app_options_parse(&o, 7, argv, 1, "--light-preset --light-intensity --light-kelvin", &err),
                      SMP_OK);
-    app_light base = app_scene_light("bathroom", NULL), l = app_scene_light(o.light_preset, &o);
+    scene_light base = scene_light_named("bathroom"), l = app_options_light(&o);
     assert_near(luminance(l.key_radiance), 0.5 * luminance(base.key_radiance), 1e-4);
     assert_near(l.key_kelvin, 6504.0, 0.0);
     /* A D65 key renders white: the lamp became daylight. */
@@ -99,14 +99,14 @@ static void light_options_should_override_the_presets_key(void **state)
 
 static void flash_should_follow_the_camera_until_given_a_direction(void **state)
 {
-    app_scene *s = *state;
-    app_light l = app_scene_light("flash", NULL);
+    scene_model *s = *state;
+    scene_light l = scene_light_named("flash");
     assert_true(l.on_camera);
-    app_view views[] = {APP_VIEW_FRONT, APP_VIEW_LEFT, APP_VIEW_TOP, APP_VIEW_THREE_QUARTER};
+    scene_view views[] = {SCENE_VIEW_FRONT, SCENE_VIEW_LEFT, SCENE_VIEW_TOP, SCENE_VIEW_THREE_QUARTER};
     for (size_t i = 0; i < sizeof views / sizeof views[0]; ++i) {
-        app_camera cam = app_scene_view_camera(s, views[i], 0.0, 4.0 / 3.0);
+        scene_camera cam = scene_view_camera(s, views[i], 0.0, 4.0 / 3.0);
         render_frame f;
-        app_scene_frame(s, &cam, &l, 100.0, 64, 48, &f);
+        scene_frame(s, &cam, &l, 100.0, 64, 48, &f);
         vec3 d;
         glm_vec3_sub(cam.eye_mm, cam.target_mm, d);
         glm_vec3_normalize(d);
@@ -116,7 +116,8 @@ static void flash_should_follow_the_camera_until_given_a_direction(void **state)
     smp_error err = {0};
     char *argv[] = {"x", "--light-azimuth", "90"};
     assert_int_equal(app_options_parse(&o, 3, argv, 1, "--light-azimuth", &err), SMP_OK);
-    l = app_scene_light("flash", &o);
+    o.light_preset = "flash";
+    l = app_options_light(&o);
     assert_false(l.on_camera);
     assert_near(l.azimuth_deg, 90.0, 0.0);
 }
@@ -125,15 +126,15 @@ static void sweep_should_step_from_overhead_to_raking_and_the_window_back(void *
 {
     (void)state;
     for (int n = 2; n <= 360; n += 179) {
-        assert_near(app_light_sweep_elevation_deg(0, n), 90.0, 1e-12);
-        assert_near(app_light_sweep_elevation_deg(n - 1, n), 5.0, 1e-12);
+        assert_near(scene_light_sweep_elevation_deg(0, n), 90.0, 1e-12);
+        assert_near(scene_light_sweep_elevation_deg(n - 1, n), 5.0, 1e-12);
         for (int i = 1; i < n; ++i)
-            assert_near(app_light_sweep_elevation_deg(i - 1, n) - app_light_sweep_elevation_deg(i, n), 85.0 / (n - 1),
+            assert_near(scene_light_sweep_elevation_deg(i - 1, n) - scene_light_sweep_elevation_deg(i, n), 85.0 / (n - 1),
                         1e-9);
     }
-    assert_near(app_light_sweep_phase_elevation_deg(0.0), 90.0, 1e-12);
-    assert_near(app_light_sweep_phase_elevation_deg(0.5), 5.0, 1e-12);
-    assert_near(app_light_sweep_phase_elevation_deg(1.0), 90.0, 1e-12);
+    assert_near(scene_light_sweep_phase_elevation_deg(0.0), 90.0, 1e-12);
+    assert_near(scene_light_sweep_phase_elevation_deg(0.5), 5.0, 1e-12);
+    assert_near(scene_light_sweep_phase_elevation_deg(1.0), 90.0, 1e-12);
     app_options o;
     smp_error err = {0};
     char *both[] = {"x", "--light-sweep", "4", "--light-elevation", "20"};
@@ -145,29 +146,29 @@ static void sweep_should_step_from_overhead_to_raking_and_the_window_back(void *
 
 static void far_views_should_look_at_the_head_from_their_side(void **state)
 {
-    app_scene *s = *state;
-    struct { app_view view; int axis; float sign; } cases[] = {
-        {APP_VIEW_FRONT, 2, 1.0f}, {APP_VIEW_BACK, 2, -1.0f}, {APP_VIEW_LEFT, 0, 1.0f},
-        {APP_VIEW_RIGHT, 0, -1.0f}, {APP_VIEW_TOP, 1, 1.0f},
+    scene_model *s = *state;
+    struct { scene_view view; int axis; float sign; } cases[] = {
+        {SCENE_VIEW_FRONT, 2, 1.0f}, {SCENE_VIEW_BACK, 2, -1.0f}, {SCENE_VIEW_LEFT, 0, 1.0f},
+        {SCENE_VIEW_RIGHT, 0, -1.0f}, {SCENE_VIEW_TOP, 1, 1.0f},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
-        app_camera c = app_scene_view_camera(s, cases[i].view, 0.0, 16.0 / 9.0);
+        scene_camera c = scene_view_camera(s, cases[i].view, 0.0, 16.0 / 9.0);
         float d = (c.eye_mm[cases[i].axis] - c.target_mm[cases[i].axis]) * cases[i].sign;
         float dist = glm_vec3_distance(c.eye_mm, c.target_mm);
         assert_true(d > 0.9f * dist);
         assert_in_range_d(dist, 400.0, 1200.0);
     }
-    app_camera far = app_scene_view_camera(s, APP_VIEW_FRONT, 2.0, 16.0 / 9.0);
+    scene_camera far = scene_view_camera(s, SCENE_VIEW_FRONT, 2.0, 16.0 / 9.0);
     assert_near(glm_vec3_distance(far.eye_mm, far.target_mm), 2000.0, 1e-3);
 }
 
 static void closeups_should_frame_about_six_centimetres_of_scalp(void **state)
 {
-    app_scene *s = *state;
-    app_view views[] = {APP_VIEW_CLOSEUP_HAIRLINE, APP_VIEW_CLOSEUP_CROWN, APP_VIEW_CLOSEUP_SCAR};
+    scene_model *s = *state;
+    scene_view views[] = {SCENE_VIEW_CLOSEUP_HAIRLINE, SCENE_VIEW_CLOSEUP_CROWN, SCENE_VIEW_CLOSEUP_SCAR};
     for (size_t i = 0; i < 3; ++i) {
         double aspect = 16.0 / 9.0;
-        app_camera c = app_scene_view_camera(s, views[i], 0.0, aspect);
+        scene_camera c = scene_view_camera(s, views[i], 0.0, aspect);
         float dist = glm_vec3_distance(c.eye_mm, c.target_mm);
         double width_mm = 2.0 * dist * tan(c.fov_y_deg * SMP_PI / 360.0) * aspect;
         assert_near(width_mm, 60.0, 1.0);
@@ -178,29 +179,29 @@ static void closeups_should_frame_about_six_centimetres_of_scalp(void **state)
         assert_true(best < 3.0);
     }
     /* The scar close-up looks at the back of the head, the hairline one at the front. */
-    app_camera scar = app_scene_view_camera(s, APP_VIEW_CLOSEUP_SCAR, 0.0, 1.0);
-    app_camera hair = app_scene_view_camera(s, APP_VIEW_CLOSEUP_HAIRLINE, 0.0, 1.0);
+    scene_camera scar = scene_view_camera(s, SCENE_VIEW_CLOSEUP_SCAR, 0.0, 1.0);
+    scene_camera hair = scene_view_camera(s, SCENE_VIEW_CLOSEUP_HAIRLINE, 0.0, 1.0);
     assert_true(scar.target_mm[2] < -40.0f);
     assert_true(hair.target_mm[2] > 40.0f);
 }
 
 static void midline_should_run_from_glabella_over_the_vertex_to_the_nape(void **state)
 {
-    app_scene *s = *state;
-    double len = app_scene_midline_length(&s->head);
+    scene_model *s = *state;
+    double len = scene_midline_length(&s->head);
     /* Nasion-to-inion arc is ~35 cm in adults; glabella to nape a little longer. */
     assert_in_range_d(len, 300.0, 450.0);
     float p[3], n[3];
-    app_scene_midline_point(&s->head, 0.0, p, n);
+    scene_midline_point(&s->head, 0.0, p, n);
     assert_true(glm_vec3_distance(p, s->head.landmarks_mm[SCALP_LM_GLABELLA]) < 5.0f);
-    app_scene_midline_point(&s->head, 80.0, p, n);
+    scene_midline_point(&s->head, 80.0, p, n);
     assert_true(p[2] > 0.0f && n[2] > 0.0f); /* 8 cm up the forehead: still facing forward */
 }
 
 static void the_default_time_should_be_sixty_days_after_the_last_session(void **state)
 {
-    app_scene *s = *state;
-    assert_near(app_scene_default_days(s), 35.0 + 60.0, 1e-9);
+    scene_model *s = *state;
+    assert_near(scene_default_days(s), 35.0 + 60.0, 1e-9);
 }
 
 int main(void)

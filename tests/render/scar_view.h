@@ -3,7 +3,7 @@
 #ifndef SMP_TEST_SCAR_VIEW_H
 #define SMP_TEST_SCAR_VIEW_H
 
-#include "app/scene.h"
+#include "scene/scene.h"
 #include "scalp/scar.h"
 
 #include <math.h>
@@ -27,10 +27,10 @@ static inline const scalp_scar_fut_point *scar_view_frame(const scalp_scar_set *
 }
 
 /* A camera dist_mm from p looking back along -dir, field_mm across the image's height, with up in the image. */
-static inline app_camera scar_view_camera(const float p[3], const float dir[3], const float up[3], double dist_mm,
+static inline scene_camera scar_view_camera(const float p[3], const float dir[3], const float up[3], double dist_mm,
                                           double field_mm)
 {
-    app_camera cam;
+    scene_camera cam;
     for (int k = 0; k < 3; ++k) {
         cam.target_mm[k] = p[k];
         cam.eye_mm[k] = p[k] + (float)dist_mm * dir[k];
@@ -41,9 +41,9 @@ static inline app_camera scar_view_camera(const float p[3], const float dir[3], 
 }
 
 /* A light of preset from direction l (unit, head frame). */
-static inline app_light scar_view_light(const char *preset, const float l[3])
+static inline scene_light scar_view_light(const char *preset, const float l[3])
 {
-    app_light light = app_scene_light(preset, NULL);
+    scene_light light = scene_light_named(preset);
     light.elevation_deg = asin(l[1]) * 180.0 / SMP_PI;
     light.azimuth_deg = atan2(l[0], l[2]) * 180.0 / SMP_PI;
     return light;

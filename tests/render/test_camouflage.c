@@ -9,8 +9,10 @@
 
 #include "gl_context.h"
 
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 #include "optics/colour.h"
 
 #include <cglm/cglm.h>
@@ -26,16 +28,16 @@
  * (3-8 mm away), under a uniform white light, at the plan's healed time. */
 static void band_and_surroundings(render_context *rc, const plan *pl, double *band_l, double *beside_l)
 {
-    app_scene scene;
+    scene_model scene;
     smp_error err = {0};
-    if (app_scene_create_from_plan(&scene, pl, "camouflage", &err) != SMP_OK) fail_msg("%s", err.message);
-    if (app_scene_upload(rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    app_camera cam = app_scene_view_camera_field(&scene, APP_VIEW_CLOSEUP_SCAR, 0.0, FIELD_MM, 1.0);
-    app_light light = app_scene_light("office", NULL);
+    if (scene_create_from_plan(&scene, pl, "camouflage", &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_upload(rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    scene_camera cam = scene_view_camera_field(&scene, SCENE_VIEW_CLOSEUP_SCAR, 0.0, FIELD_MM, 1.0);
+    scene_light light = scene_light_named("office");
     for (int k = 0; k < 3; ++k)
         light.key_radiance[k] = 0.0f, light.sky_radiance[k] = light.ground_radiance[k] = 1.0f;
     render_frame f;
-    app_scene_frame(&scene, &cam, &light, app_scene_default_days(&scene), W, H, &f);
+    scene_frame(&scene, &cam, &light, scene_default_days(&scene), W, H, &f);
     f.exposure = 1.0f;
     uint8_t *rgba = malloc((size_t)W * H * 4);
     if (render_frame_read_srgb8(rc, &f, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -80,7 +82,7 @@ static void band_and_surroundings(render_context *rc, const plan *pl, double *ba
         *(m == 0 ? band_l : beside_l) = lab[0];
     }
     free(px), free(half), free(rgba);
-    app_scene_destroy(&scene);
+    scene_destroy(&scene);
 }
 
 static void smp_should_darken_the_pale_band(void **state)

@@ -8,8 +8,10 @@
 
 #include "gl_context.h"
 
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
@@ -47,26 +49,26 @@ static int teardown_all(void **state)
     return 0;
 }
 
-static smp_status scene_of(app_scene *scene, const char *file, const char *set, smp_error *err)
+static smp_status scene_of(scene_model *scene, const char *file, const char *set, smp_error *err)
 {
     static char path[1024];
     snprintf(path, sizeof path, "%s%s", PLANS, file);
-    app_options opts;
-    app_options_parse(&opts, 0, NULL, 0, "", err);
+    scene_source opts;
+    memset(&opts, 0, sizeof opts);
     opts.plan_path = path;
     if (set) opts.sets[opts.set_count++] = set;
-    return app_scene_create(scene, &opts, NULL, err);
+    return scene_load(scene, &opts, NULL, err);
 }
 
 /* Mean luma of the top-of-head region of the top view (a centred disc of a fifth of the height). */
-static double top_luma(fixture *f, app_scene *scene)
+static double top_luma(fixture *f, scene_model *scene)
 {
     smp_error err = {0};
-    if (app_scene_upload(f->rc, scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    app_camera cam = app_scene_view_camera(scene, APP_VIEW_TOP, 0.0, (double)W / H);
-    app_light light = app_scene_light("office", NULL);
+    if (scene_upload(f->rc, scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    scene_camera cam = scene_view_camera(scene, SCENE_VIEW_TOP, 0.0, (double)W / H);
+    scene_light light = scene_light_named("office");
     render_frame frame;
-    app_scene_frame(scene, &cam, &light, app_scene_default_days(scene), W, H, &frame);
+    scene_frame(scene, &cam, &light, scene_default_days(scene), W, H, &frame);
     uint8_t *rgba = malloc((size_t)W * H * 4);
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     double sum = 0;
@@ -87,20 +89,20 @@ static void every_example_plan_should_load_and_place_dots(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof plan_files / sizeof plan_files[0]; ++i) {
-        app_scene scene;
+        scene_model scene;
         smp_error err = {0};
         if (scene_of(&scene, plan_files[i], NULL, &err) != SMP_OK) fail_msg("%s: %s", plan_files[i], err.message);
         print_message("%-40s %6d dots, %6d hairs, %4d FUE scars\n", plan_files[i], scene.field.count,
                       scene.hair.count, scene.scars.fue_count);
         assert_true(scene.field.count > 100);
-        app_scene_destroy(&scene);
+        scene_destroy(&scene);
     }
 }
 
 static void helmet_should_read_darker_than_good_practice_which_reads_darker_than_untreated(void **state)
 {
     fixture *f = *state;
-    app_scene helmet, good, untreated;
+    scene_model helmet, good, untreated;
     smp_error err = {0};
     assert_int_equal(scene_of(&helmet, "bad-practice-helmet.json", NULL, &err), SMP_OK);
     assert_int_equal(scene_of(&good, "norwood6-shaved-full-scalp.json", NULL, &err), SMP_OK);
@@ -109,9 +111,9 @@ static void helmet_should_read_darker_than_good_practice_which_reads_darker_than
     print_message("top of the head, mean luma: helmet %.1f, good %.1f, untreated %.1f\n", lh, lg, lu);
     assert_true(lg < lu - 1.0);
     assert_true(lh < lg - 5.0);
-    app_scene_destroy(&helmet);
-    app_scene_destroy(&good);
-    app_scene_destroy(&untreated);
+    scene_destroy(&helmet);
+    scene_destroy(&good);
+    scene_destroy(&untreated);
 }
 
 /* Every example plan, and the built-in plan on a Norwood 7 (stubble only at the fringe, FUE scars in it: where
@@ -122,17 +124,17 @@ static void no_view_should_hold_a_value_that_is_not_a_number(void **state)
     for (size_t i = 0; i <= sizeof plan_files / sizeof plan_files[0]; ++i) {
         bool norwood7 = i == sizeof plan_files / sizeof plan_files[0];
         const char *file = norwood7 ? "default.json" : plan_files[i];
-        app_scene scene;
+        scene_model scene;
         smp_error err = {0};
         if (scene_of(&scene, file, norwood7 ? "patient.norwood=\"7\"" : NULL, &err) != SMP_OK ||
-            app_scene_upload(f->rc, &scene, &err) != SMP_OK)
+            scene_upload(f->rc, &scene, &err) != SMP_OK)
             fail_msg("%s: %s", file, err.message);
-        const app_view views[] = {APP_VIEW_THREE_QUARTER, APP_VIEW_CLOSEUP_SCAR};
+        const scene_view views[] = {SCENE_VIEW_THREE_QUARTER, SCENE_VIEW_CLOSEUP_SCAR};
         for (int v = 0; v < 2; ++v) {
-            app_camera cam = app_scene_view_camera(&scene, views[v], v == 0 ? 1.0 : 0.0, (double)W / H);
-            app_light light = app_scene_light("daylight", NULL);
+            scene_camera cam = scene_view_camera(&scene, views[v], v == 0 ? 1.0 : 0.0, (double)W / H);
+            scene_light light = scene_light_named("daylight");
             render_frame frame;
-            app_scene_frame(&scene, &cam, &light, app_scene_default_days(&scene), W, H, &frame);
+            scene_frame(&scene, &cam, &light, scene_default_days(&scene), W, H, &frame);
             uint8_t *rgba = malloc((size_t)W * H * 4);
             if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
             free(rgba);
@@ -140,7 +142,7 @@ static void no_view_should_hold_a_value_that_is_not_a_number(void **state)
             if (bad != 0) fail_msg("%s%s, %s: %ld values not finite", file, norwood7 ? " (Norwood 7)" : "",
                                    v == 0 ? "three-quarter at 1 m" : "scar close-up", bad);
         }
-        app_scene_destroy(&scene);
+        scene_destroy(&scene);
     }
 }
 

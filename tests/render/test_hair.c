@@ -5,7 +5,7 @@
 
 #include "gl_context.h"
 
-#include "app/scene.h"
+#include "scene/scene.h"
 #include "ui/ui.h"
 
 #include <cglm/cglm.h>
@@ -16,8 +16,8 @@
 typedef struct fixture {
     ui_gl *gl;
     render_context *rc;
-    app_scene scene;
-    app_options opts;
+    scene_model scene;
+    scene_source opts;
 } fixture;
 
 static int setup_all(void **state)
@@ -25,8 +25,8 @@ static int setup_all(void **state)
     fixture *f = calloc(1, sizeof *f);
     smp_error err = {0};
     if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
-    app_options_parse(&f->opts, 0, NULL, 0, "", &err);
-    if (app_scene_create(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
+    memset(&f->opts, 0, sizeof f->opts);
+    if (scene_load(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
         render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK ||
         render_scene_set_hair(f->rc, &f->scene.head, &f->scene.hair, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
@@ -39,7 +39,7 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
-    app_scene_destroy(&f->scene);
+    scene_destroy(&f->scene);
     test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
@@ -51,20 +51,20 @@ typedef struct image {
     render_frame frame;
 } image;
 
-static image render_camera(fixture *f, const app_camera *cam, bool hidden, int w, int h)
+static image render_camera(fixture *f, const scene_camera *cam, bool hidden, int w, int h)
 {
-    app_light light = app_scene_light("office", NULL);
+    scene_light light = scene_light_named("office");
     image im = {malloc((size_t)w * h * 4), w, h, {0}};
-    app_scene_frame(&f->scene, cam, &light, app_scene_default_days(&f->scene), w, h, &im.frame);
+    scene_frame(&f->scene, cam, &light, scene_default_days(&f->scene), w, h, &im.frame);
     im.frame.hair_hidden = hidden;
     smp_error err = {0};
     if (render_frame_read_srgb8(f->rc, &im.frame, im.rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     return im;
 }
 
-static image render_view(fixture *f, app_view view, bool hidden, int w, int h)
+static image render_view(fixture *f, scene_view view, bool hidden, int w, int h)
 {
-    app_camera cam = app_scene_view_camera(&f->scene, view, 0.0, (double)w / h);
+    scene_camera cam = scene_view_camera(&f->scene, view, 0.0, (double)w / h);
     return render_camera(f, &cam, hidden, w, h);
 }
 
@@ -109,8 +109,8 @@ static void probe_points(const scalp_head *head, float side[3], float top[3])
 static void closeup_of_a_shaved_side_should_show_individual_dark_stubble(void **state)
 {
     fixture *f = *state;
-    image on = render_view(f, APP_VIEW_CLOSEUP_SIDE, false, 640, 480);
-    image off = render_view(f, APP_VIEW_CLOSEUP_SIDE, true, 640, 480);
+    image on = render_view(f, SCENE_VIEW_CLOSEUP_SIDE, false, 640, 480);
+    image off = render_view(f, SCENE_VIEW_CLOSEUP_SIDE, true, 640, 480);
     /* Pixels much darker than the bare skin at the same place: the shafts (0.07 mm in a 0.094 mm pixel). */
     int dark_on = 0, dark_off = 0;
     double mean_on = 0.0, mean_off = 0.0;
@@ -150,7 +150,7 @@ static void far_view_sides_should_read_darker_than_the_bald_top_only_with_hair(v
     fixture *f = *state;
     float side[3], top[3];
     probe_points(&f->scene.head, side, top);
-    app_camera cam = app_scene_view_camera(&f->scene, APP_VIEW_THREE_QUARTER, 0.0, 4.0 / 3.0);
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_THREE_QUARTER, 0.0, 4.0 / 3.0);
     image on = render_camera(f, &cam, false, 320, 240), off = render_camera(f, &cam, true, 320, 240);
     double s_on = mean_around(&on, side, 3), s_off = mean_around(&off, side, 3);
     double t_on = mean_around(&on, top, 3), t_off = mean_around(&off, top, 3);
@@ -172,7 +172,7 @@ static double side_luma_with(fixture *f, const scalp_hair_params *params)
     scalp_hair_destroy(&hair);
     float side[3], top[3];
     probe_points(&f->scene.head, side, top);
-    image im = render_view(f, APP_VIEW_LEFT, false, 320, 240);
+    image im = render_view(f, SCENE_VIEW_LEFT, false, 320, 240);
     double l = mean_around(&im, side, 4);
     free(im.rgba);
     return l;
@@ -202,11 +202,11 @@ static void far_tone_should_not_shimmer_under_sub_pixel_camera_moves(void **stat
     fixture *f = *state;
     float side[3], top[3];
     probe_points(&f->scene.head, side, top);
-    app_camera cam = app_scene_view_camera(&f->scene, APP_VIEW_LEFT, 2.0, 4.0 / 3.0);
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_LEFT, 2.0, 4.0 / 3.0);
     /* At 2 m a 320 x 240 image has pixels of about 4.5 mm: steps of 0.8 mm are a fraction of one. */
     double means[4], bare = 0.0;
     for (int i = 0; i < 4; ++i) {
-        app_camera c = cam;
+        scene_camera c = cam;
         c.eye_mm[2] += 0.8f * (float)i;
         c.target_mm[2] += 0.8f * (float)i;
         image im = render_camera(f, &c, false, 320, 240);

@@ -8,8 +8,10 @@
 #include "gl_context.h"
 
 #include "analysis/analysis.h"
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 #include "optics/colour.h"
 #include "ui/ui.h"
 
@@ -44,27 +46,27 @@ static int teardown_all(void **state)
     return 0;
 }
 
-static void scene_of(app_scene *scene, const char *file, const char *const *sets, int set_count)
+static void scene_of(scene_model *scene, const char *file, const char *const *sets, int set_count)
 {
     static char path[1024];
     smp_error err = {0};
-    app_options opts;
-    app_options_parse(&opts, 0, NULL, 0, "", &err);
+    scene_source opts;
+    memset(&opts, 0, sizeof opts);
     if (file) {
         snprintf(path, sizeof path, "%s%s", PLANS, file);
         opts.plan_path = path;
     }
     for (int i = 0; i < set_count; ++i) opts.sets[opts.set_count++] = sets[i];
-    if (app_scene_create(scene, &opts, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_load(scene, &opts, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
 }
 
-static uint8_t *render_scene(fixture *f, app_scene *scene, app_view view, bool hair_hidden, render_frame *frame)
+static uint8_t *render_scene(fixture *f, scene_model *scene, scene_view view, bool hair_hidden, render_frame *frame)
 {
     smp_error err = {0};
-    if (app_scene_upload(f->rc, scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    app_camera cam = app_scene_view_camera(scene, view, 0.0, (double)W / H);
-    app_light light = app_scene_light("office", NULL);
-    app_scene_frame(scene, &cam, &light, app_scene_default_days(scene), W, H, frame);
+    if (scene_upload(f->rc, scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    scene_camera cam = scene_view_camera(scene, view, 0.0, (double)W / H);
+    scene_light light = scene_light_named("office");
+    scene_frame(scene, &cam, &light, scene_default_days(scene), W, H, frame);
     frame->hair_hidden = hair_hidden;
     uint8_t *rgba = malloc((size_t)W * H * 4);
     if (render_frame_read_srgb8(f->rc, frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -87,11 +89,11 @@ static void a_head_of_30_mm_hair_should_be_hardly_larger_than_the_shaved_head_fr
 {
     fixture *f = *state;
     const char *sets[] = {"patient.norwood=\"1\"", "patient.hair_length_mm=30", "scars=[]"};
-    app_scene scene;
+    scene_model scene;
     scene_of(&scene, NULL, sets, 3);
     render_frame frame;
-    uint8_t *hair = render_scene(f, &scene, APP_VIEW_TOP, false, &frame);
-    uint8_t *bare = render_scene(f, &scene, APP_VIEW_TOP, true, &frame);
+    uint8_t *hair = render_scene(f, &scene, SCENE_VIEW_TOP, false, &frame);
+    uint8_t *bare = render_scene(f, &scene, SCENE_VIEW_TOP, true, &frame);
     int a_hair = head_pixels(hair), a_bare = head_pixels(bare);
     double ratio = (double)a_hair / a_bare;
     print_message("top view, full head: silhouette %d px with 30 mm hair, %d px shaved: ratio %.3f\n", a_hair,
@@ -100,12 +102,12 @@ static void a_head_of_30_mm_hair_should_be_hardly_larger_than_the_shaved_head_fr
     assert_true(ratio <= 1.15);
     free(hair);
     free(bare);
-    app_scene_destroy(&scene);
+    scene_destroy(&scene);
 }
 
 /* The thinning area in the image: pixels near visible mesh vertices whose native hair fraction is between
  * 0.15 and 0.85 (neither bald nor full), facing the camera. */
-static unsigned char *thinning_mask(const app_scene *scene, const render_frame *frame, int *count)
+static unsigned char *thinning_mask(const scene_model *scene, const render_frame *frame, int *count)
 {
     unsigned char *mask = calloc((size_t)W * H, 1);
     mat4 vp;
@@ -171,9 +173,9 @@ static double lightness_sd(const uint8_t *rgba, const unsigned char *mask, int l
 /* The spread of L* over the thinning area without and with the plan's SMP; returns the relative reduction. */
 static double smp_contrast_reduction(fixture *f, const char *file, const char *const *sets, int set_count)
 {
-    const app_view view = APP_VIEW_TOP;
+    const scene_view view = SCENE_VIEW_TOP;
     const char *no_smp[] = {"sessions=[]", "touch_ups=[]"};
-    app_scene with, without;
+    scene_model with, without;
     scene_of(&with, file, sets, set_count);
     scene_of(&without, file, no_smp, 2);
     render_frame frame;
@@ -187,15 +189,15 @@ static double smp_contrast_reduction(fixture *f, const char *file, const char *c
     double reduction = 1.0 - sd_a / sd_b;
     print_message("%s%s (%.0f mm hair), %s, thinning area %d px: mean L* %.1f without SMP, %.1f with; SD of L* "
                   "%.2f -> %.2f (%.1f %% lower); local SD (%d px box) %.2f -> %.2f (%.1f %% lower)\n",
-                  file, set_count ? " with the gaps at full density" : "", with.plan.patient.hair_length_mm, view == APP_VIEW_TOP ? "top" : "crown close-up", count,
+                  file, set_count ? " with the gaps at full density" : "", with.plan.patient.hair_length_mm, view == SCENE_VIEW_TOP ? "top" : "crown close-up", count,
                   mean_b, mean_a, sd_b, sd_a, 100.0 * reduction, 2 * LOCAL_PX + 1, lsd_b, lsd_a,
                   100.0 * (1.0 - lsd_a / lsd_b));
     assert_true(count > 2000);
     free(a);
     free(b);
     free(mask);
-    app_scene_destroy(&with);
-    app_scene_destroy(&without);
+    scene_destroy(&with);
+    scene_destroy(&without);
     return reduction;
 }
 

@@ -7,8 +7,10 @@
 
 #include "gl_context.h"
 
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 
 #include <cglm/cglm.h>
 #include <stdio.h>
@@ -42,22 +44,22 @@ static int teardown_all(void **state)
 }
 
 /* The built-in plan with a 1 mm shaved fringe and the given progression, built and uploaded. */
-static void scene_with(fixture *f, app_scene *s, const plan_progression *progression)
+static void scene_with(fixture *f, scene_model *s, const plan_progression *progression)
 {
     plan pl;
     plan_init_default(&pl);
     pl.patient.hair_length_mm = 1.0;
     pl.progression = *progression;
     smp_error err = {0};
-    if (app_scene_create_from_plan(s, &pl, "test", &err) != SMP_OK ||
-        app_scene_upload(f->rc, s, &err) != SMP_OK)
+    if (scene_create_from_plan(s, &pl, "test", &err) != SMP_OK ||
+        scene_upload(f->rc, s, &err) != SMP_OK)
         fail_msg("%s", err.message);
 }
 
 /* A close-up (60 mm field from 250 mm, as the named close-ups) looking straight at surface point p. */
-static app_camera closeup_at(const float p[3], const float n[3])
+static scene_camera closeup_at(const float p[3], const float n[3])
 {
-    app_camera cam;
+    scene_camera cam;
     for (int k = 0; k < 3; ++k) {
         cam.target_mm[k] = p[k];
         cam.eye_mm[k] = p[k] + 250.0f * n[k];
@@ -71,7 +73,7 @@ static app_camera closeup_at(const float p[3], const float n[3])
  * takes from a Norwood 6: the largest loss w_now - w_later at the worst of 25 points of the square. That is
  * at the back, where the fringe drops from 30 mm above the inion to it (at the sides it drops by 17 mm only,
  * less than the soft edges of the pattern zones). */
-static void band_point(const app_scene *s, float p[3], float n[3])
+static void band_point(const scene_model *s, float p[3], float n[3])
 {
     const scalp_head *head = &s->head;
     float best = -INFINITY;
@@ -110,11 +112,11 @@ static double decode(uint8_t c)
 
 /* The frame at the healed day with the hair at `years` (dots and skin unchanged: only the hair's time moves);
  * the centre third of the image. */
-static tone render_tone(fixture *f, const app_scene *s, const app_camera *cam, double years, bool hidden)
+static tone render_tone(fixture *f, const scene_model *s, const scene_camera *cam, double years, bool hidden)
 {
-    app_light light = app_scene_light("office", NULL);
+    scene_light light = scene_light_named("office");
     render_frame frame;
-    app_scene_frame(s, cam, &light, app_scene_default_days(s), W, H, &frame);
+    scene_frame(s, cam, &light, scene_default_days(s), W, H, &frame);
     frame.years = (float)years;
     frame.hair_hidden = hidden;
     uint8_t *rgba = malloc((size_t)W * H * 4);
@@ -137,14 +139,14 @@ static tone render_tone(fixture *f, const app_scene *s, const app_camera *cam, d
 static void lost_hair_should_leave_the_band_a_norwood_7_takes_lighter_at_year_10(void **state)
 {
     fixture *f = *state;
-    app_scene s;
+    scene_model s;
     scene_with(
         f, &s,
         &(plan_progression){
             .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = PLAN_NONE, .grey_years = 10});
     float p[3], n[3];
     band_point(&s, p, n);
-    app_camera cam = closeup_at(p, n);
+    scene_camera cam = closeup_at(p, n);
     tone y0 = render_tone(f, &s, &cam, 0.0, false), y5 = render_tone(f, &s, &cam, 5.0, false);
     tone y10 = render_tone(f, &s, &cam, 10.0, false), bare = render_tone(f, &s, &cam, 10.0, true);
     print_message("band: luma year 0 %.1f, year 5 %.1f, year 10 %.1f, no hair %.1f\n", y0.luma, y5.luma,
@@ -156,21 +158,21 @@ static void lost_hair_should_leave_the_band_a_norwood_7_takes_lighter_at_year_10
     assert_true(y5.luma > y0.luma + 0.25 * (bare.luma - y0.luma));
     assert_true(y5.luma < y10.luma);
     /* The fringe a Norwood 7 keeps keeps its stubble (the named side close-up, 25 mm above the ear top). */
-    cam = app_scene_view_camera(&s, APP_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
+    cam = scene_view_camera(&s, SCENE_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
     tone k0 = render_tone(f, &s, &cam, 0.0, false), k10 = render_tone(f, &s, &cam, 10.0, false);
     print_message("kept fringe: luma year 0 %.1f, year 10 %.1f\n", k0.luma, k10.luma);
     assert_near(k10.luma, k0.luma, 0.5);
-    app_scene_destroy(&s);
+    scene_destroy(&s);
 }
 
 static void greying_should_make_the_stubble_lighter_and_less_saturated(void **state)
 {
     fixture *f = *state;
-    app_scene s;
+    scene_model s;
     scene_with(f, &s,
                &(plan_progression){
                    .pattern = PLAN_PATTERN_NONE, .years = 10, .grey_fraction = 1.0, .grey_years = 10});
-    app_camera cam = app_scene_view_camera(&s, APP_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
+    scene_camera cam = scene_view_camera(&s, SCENE_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
     tone y0 = render_tone(f, &s, &cam, 0.0, false), y5 = render_tone(f, &s, &cam, 5.0, false);
     tone y10 = render_tone(f, &s, &cam, 10.0, false);
     print_message("fringe: luma %.1f -> %.1f -> %.1f, saturation %.3f -> %.3f -> %.3f over 0, 5, 10 years\n",
@@ -178,7 +180,7 @@ static void greying_should_make_the_stubble_lighter_and_less_saturated(void **st
     assert_true(y5.luma > y0.luma + 2.0);
     assert_true(y10.luma > y5.luma + 2.0);
     assert_true(y10.saturation < y0.saturation - 0.02);
-    app_scene_destroy(&s);
+    scene_destroy(&s);
 }
 
 /* The frame's years follow the scene's days, and moving them costs no upload of the hair. The hair's layer
@@ -187,19 +189,19 @@ static void greying_should_make_the_stubble_lighter_and_less_saturated(void **st
 static void scrubbing_time_should_not_upload_the_hair_again(void **state)
 {
     fixture *f = *state;
-    app_scene s;
+    scene_model s;
     scene_with(f, &s,
                &(plan_progression){
                    .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = 0.5, .grey_years = 10});
     render_stats before, after;
     render_stats_get(f->rc, &before);
-    app_camera cam = app_scene_view_camera(&s, APP_VIEW_LEFT, 0.0, (double)W / H);
-    app_light light = app_scene_light("office", NULL);
+    scene_camera cam = scene_view_camera(&s, SCENE_VIEW_LEFT, 0.0, (double)W / H);
+    scene_light light = scene_light_named("office");
     uint8_t *rgba = malloc((size_t)W * H * 4);
     int splats[4];
     for (int year = 0; year <= 12; year += 4) {
         render_frame frame;
-        app_scene_frame(&s, &cam, &light, year * 365.25, W, H, &frame);
+        scene_frame(&s, &cam, &light, year * 365.25, W, H, &frame);
         assert_near(frame.years, year, 1e-5);
         smp_error err = {0};
         if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -209,8 +211,8 @@ static void scrubbing_time_should_not_upload_the_hair_again(void **state)
     }
     /* The same year from another side: nothing to splat. */
     render_frame frame;
-    cam = app_scene_view_camera(&s, APP_VIEW_RIGHT, 0.0, (double)W / H);
-    app_scene_frame(&s, &cam, &light, 12 * 365.25, W, H, &frame);
+    cam = scene_view_camera(&s, SCENE_VIEW_RIGHT, 0.0, (double)W / H);
+    scene_frame(&s, &cam, &light, 12 * 365.25, W, H, &frame);
     smp_error err = {0};
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     free(rgba);
@@ -222,7 +224,7 @@ static void scrubbing_time_should_not_upload_the_hair_again(void **state)
     /* A Norwood 7 takes hair in every 4-year step here. */
     for (int k = 1; k < 4; ++k) assert_int_equal(splats[k], splats[k - 1] + 1);
     assert_int_equal(after.hair_layer_splats, splats[3]);
-    app_scene_destroy(&s);
+    scene_destroy(&s);
 }
 
 int main(void)

@@ -1,15 +1,17 @@
 /* Healing and fading as the renderer draws them, on the crown close-up of the built-in plan: day 1 is redder
  * and darker than day 28, day 2 darker than day 4 (the first wash at day 3 takes the surface ink), the
- * contrast falls from the healed day to 10 years as the fade model (app/fade.h) predicts, and scrubbing the
+ * contrast falls from the healed day to 10 years as the fade model (scene/fade.h) predicts, and scrubbing the
  * time recomputes the dots' looks without rebuilding the dot field. Properties, not pixels. Headless through
  * SDL's offscreen driver; no GL context: skipped (exit 77). */
 #include "test_util.h"
 
 #include "gl_context.h"
 
-#include "app/common.h"
-#include "app/fade.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/fade.h"
+#include "scene/scene.h"
 #include "optics/colour.h"
 
 #include <math.h>
@@ -22,7 +24,7 @@
 typedef struct fixture {
     ui_gl *gl;
     render_context *rc;
-    app_scene scene;
+    scene_model scene;
 } fixture;
 
 static int setup_all(void **state)
@@ -34,8 +36,8 @@ static int setup_all(void **state)
     plan_init_default(&p);
     p.touch_up_count = 0;
     smp_error err = {0};
-    if (app_scene_create_from_plan(&f->scene, &p, "built-in plan", &err) != SMP_OK) return -1;
-    if (app_scene_upload(f->rc, &f->scene, &err) != SMP_OK) return -1;
+    if (scene_create_from_plan(&f->scene, &p, "built-in plan", &err) != SMP_OK) return -1;
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) return -1;
     *state = f;
     return 0;
 }
@@ -43,7 +45,7 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
-    app_scene_destroy(&f->scene);
+    scene_destroy(&f->scene);
     test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
@@ -53,12 +55,12 @@ static int teardown_all(void **state)
  * pixels show the albedo), and of its brightest half (the skin between the dots). */
 static void look_at(fixture *f, double t_days, double mean[3], double skin[3])
 {
-    app_camera cam = app_scene_view_camera_field(&f->scene, APP_VIEW_CLOSEUP_CROWN, 0.0, 20.0, 1.0);
-    app_light light = app_scene_light("office", NULL);
+    scene_camera cam = scene_view_camera_field(&f->scene, SCENE_VIEW_CLOSEUP_CROWN, 0.0, 20.0, 1.0);
+    scene_light light = scene_light_named("office");
     for (int k = 0; k < 3; ++k)
         light.key_radiance[k] = 0.0f, light.sky_radiance[k] = light.ground_radiance[k] = 1.0f;
     render_frame frame;
-    app_scene_frame(&f->scene, &cam, &light, t_days, W, H, &frame);
+    scene_frame(&f->scene, &cam, &light, t_days, W, H, &frame);
     frame.exposure = 1.0f;
     uint8_t *rgba = malloc((size_t)W * H * 4);
     smp_error err = {0};
@@ -131,7 +133,7 @@ static void the_renderer_should_fade_as_the_model_predicts(void **state)
     fixture *f = *state;
     double bare[3], skin[3], healed[3], aged[3];
     look_at(f, -1.0, bare, skin);
-    double t_healed = app_scene_default_days(&f->scene), t_aged = 10 * 365.25;
+    double t_healed = scene_default_days(&f->scene), t_aged = 10 * 365.25;
     look_at(f, t_healed, healed, skin);
     render_stats before;
     render_stats_get(f->rc, &before);
@@ -142,8 +144,8 @@ static void the_renderer_should_fade_as_the_model_predicts(void **state)
     ageing_params ap;
     ageing_params_from_plan(&f->scene.plan, &ap);
     double lab[3];
-    double model = app_fade_contrast_at(&f->scene, &ap, t_aged, lab) /
-                   app_fade_contrast_at(&f->scene, &ap, t_healed, lab);
+    double model = scene_fade_contrast_at(&f->scene, &ap, t_aged, lab) /
+                   scene_fade_contrast_at(&f->scene, &ap, t_healed, lab);
     print_message("contrast at 10 years over healed: rendered %.3f, model %.3f\n", rendered, model);
     assert_true(rendered < 0.95);
     assert_true(fabs(rendered - model) < 0.12);

@@ -8,7 +8,7 @@
 
 #include "gl_context.h"
 
-#include "app/scene.h"
+#include "scene/scene.h"
 #include "optics/colour.h"
 
 #include <stdio.h>
@@ -21,7 +21,7 @@
 typedef struct fixture {
     ui_gl *gl;
     render_context *rc;
-    app_scene scene;
+    scene_model scene;
 } fixture;
 
 static int setup_all(void **state)
@@ -30,9 +30,9 @@ static int setup_all(void **state)
     smp_error err = {0};
     render_context_desc desc = {.shadow_map_size = 1024, .coverage_size = 1024};
     if (test_gl_open_desc(&f->gl, &f->rc, &desc) != 0) return -1;
-    app_options opts;
-    app_options_parse(&opts, 0, NULL, 0, "", &err);
-    if (app_scene_create(&f->scene, &opts, NULL, &err) != SMP_OK ||
+    scene_source opts;
+    memset(&opts, 0, sizeof opts);
+    if (scene_load(&f->scene, &opts, NULL, &err) != SMP_OK ||
         render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
         return -1;
@@ -44,7 +44,7 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
-    app_scene_destroy(&f->scene);
+    scene_destroy(&f->scene);
     test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
@@ -57,11 +57,11 @@ typedef struct image {
 
 /* Renders view under light; with dry_matte the skin reflects no specular light at all (no sheen, no film),
  * so that the difference to the same light with it is the specular light alone. */
-static void render(fixture *f, app_view view, const app_light *light, bool dry_matte, image *out)
+static void render(fixture *f, scene_view view, const scene_light *light, bool dry_matte, image *out)
 {
-    app_camera cam = app_scene_view_camera(&f->scene, view, 0.0, (double)W / H);
+    scene_camera cam = scene_view_camera(&f->scene, view, 0.0, (double)W / H);
     render_frame frame;
-    app_scene_frame(&f->scene, &cam, light, app_scene_default_days(&f->scene), W, H, &frame);
+    scene_frame(&f->scene, &cam, light, scene_default_days(&f->scene), W, H, &frame);
     if (dry_matte) frame.specular_f0 = 0.0f, frame.film_coverage = 0.0f;
     static uint8_t rgba[W * H * 4];
     smp_error err = {0};
@@ -78,9 +78,9 @@ static double luminance(const image *im, int i)
 
 /* The head's pixels in a view: under a uniform white ambient every skin pixel shows its albedo (linear
  * luminance above 0.15), the backdrop stays at its 0.06. */
-static void head_mask(fixture *f, app_view view, bool mask[W * H])
+static void head_mask(fixture *f, scene_view view, bool mask[W * H])
 {
-    app_light white = app_scene_light("overcast", NULL);
+    scene_light white = scene_light_named("overcast");
     for (int k = 0; k < 3; ++k)
         white.key_radiance[k] = 0.0f, white.sky_radiance[k] = white.ground_radiance[k] = 1.0f;
     static image im;
@@ -120,10 +120,10 @@ static void bathroom_should_be_warmer_than_overcast(void **state)
     fixture *f = *state;
     static bool mask[W * H];
     static image bathroom, overcast;
-    head_mask(f, APP_VIEW_THREE_QUARTER, mask);
-    app_light lb = app_scene_light("bathroom", NULL), lo = app_scene_light("overcast", NULL);
-    render(f, APP_VIEW_THREE_QUARTER, &lb, false, &bathroom);
-    render(f, APP_VIEW_THREE_QUARTER, &lo, false, &overcast);
+    head_mask(f, SCENE_VIEW_THREE_QUARTER, mask);
+    scene_light lb = scene_light_named("bathroom"), lo = scene_light_named("overcast");
+    render(f, SCENE_VIEW_THREE_QUARTER, &lb, false, &bathroom);
+    render(f, SCENE_VIEW_THREE_QUARTER, &lo, false, &overcast);
     double rb = red_over_blue(&bathroom, mask), ro = red_over_blue(&overcast, mask);
     print_message("skin r/b: bathroom %.2f, overcast %.2f\n", rb, ro);
     /* A 2900 K lamp against a 6800 K sky, each white-balanced by 0.7: r / b of the light 1.8 against 0.98. */
@@ -135,10 +135,10 @@ static void overcast_should_leave_less_contrast_between_lit_and_unlit_sides_than
     fixture *f = *state;
     static bool mask[W * H];
     static image sun, overcast;
-    head_mask(f, APP_VIEW_FRONT, mask);
-    app_light ls = app_scene_light("sun", NULL), lo = app_scene_light("overcast", NULL);
-    render(f, APP_VIEW_FRONT, &ls, false, &sun);
-    render(f, APP_VIEW_FRONT, &lo, false, &overcast);
+    head_mask(f, SCENE_VIEW_FRONT, mask);
+    scene_light ls = scene_light_named("sun"), lo = scene_light_named("overcast");
+    render(f, SCENE_VIEW_FRONT, &ls, false, &sun);
+    render(f, SCENE_VIEW_FRONT, &lo, false, &overcast);
     /* The brightest tenth of the head against its darkest tenth. */
     double cs = quantile(&sun, mask, 0.9) / quantile(&sun, mask, 0.1);
     double co = quantile(&overcast, mask, 0.9) / quantile(&overcast, mask, 0.1);
@@ -177,17 +177,17 @@ static void flash_should_light_the_side_facing_the_camera(void **state)
     fixture *f = *state;
     static bool mask[W * H];
     static image im;
-    const app_view views[] = {APP_VIEW_LEFT, APP_VIEW_RIGHT};
+    const scene_view views[] = {SCENE_VIEW_LEFT, SCENE_VIEW_RIGHT};
     double centre[2], rim[2], day_centre[2];
     for (int i = 0; i < 2; ++i) {
         head_mask(f, views[i], mask);
-        app_light flash = app_scene_light("flash", NULL), day = app_scene_light("daylight", NULL);
+        scene_light flash = scene_light_named("flash"), day = scene_light_named("daylight");
         render(f, views[i], &flash, false, &im);
         centre_and_rim(&im, mask, &centre[i], &rim[i]);
         render(f, views[i], &day, false, &im);
         double day_rim;
         centre_and_rim(&im, mask, &day_centre[i], &day_rim);
-        print_message("%s: flash centre %.3f rim %.3f; daylight centre %.3f\n", app_view_name(views[i]),
+        print_message("%s: flash centre %.3f rim %.3f; daylight centre %.3f\n", scene_view_name(views[i]),
                       centre[i], rim[i], day_centre[i]);
     }
     for (int i = 0; i < 2; ++i)
@@ -202,14 +202,14 @@ static void flash_should_light_the_side_facing_the_camera(void **state)
  * key alone (no sky or ground, so the film's mirror image of the sky, bright at grazing angles, does not
  * count); its peak (the mean of its five brightest pixels, not one) and the number of pixels above
  * half that peak. */
-static void specular_peak(fixture *f, const app_light *light, const bool mask[W * H], double *peak, int *area)
+static void specular_peak(fixture *f, const scene_light *light, const bool mask[W * H], double *peak, int *area)
 {
     static image with, without;
-    app_light key = *light;
+    scene_light key = *light;
     for (int k = 0; k < 3; ++k)
         key.sky_radiance[k] = key.ground_radiance[k] = 0.0f;
-    render(f, APP_VIEW_THREE_QUARTER, &key, false, &with);
-    render(f, APP_VIEW_THREE_QUARTER, &key, true, &without);
+    render(f, SCENE_VIEW_THREE_QUARTER, &key, false, &with);
+    render(f, SCENE_VIEW_THREE_QUARTER, &key, true, &without);
     static double s[W * H];
     int n = 0;
     for (int i = 0; i < W * H; ++i)
@@ -229,8 +229,8 @@ static void wet_should_have_a_brighter_smaller_specular_peak_than_daylight(void 
 {
     fixture *f = *state;
     static bool mask[W * H];
-    head_mask(f, APP_VIEW_THREE_QUARTER, mask);
-    app_light wet = app_scene_light("wet", NULL), day = app_scene_light("daylight", NULL);
+    head_mask(f, SCENE_VIEW_THREE_QUARTER, mask);
+    scene_light wet = scene_light_named("wet"), day = scene_light_named("daylight");
     double wet_peak, day_peak;
     int wet_area, day_area;
     specular_peak(f, &wet, mask, &wet_peak, &wet_area);
@@ -246,13 +246,13 @@ static void sweep_should_darken_the_top_of_the_head_step_by_step(void **state)
     fixture *f = *state;
     static bool mask[W * H];
     static image im;
-    head_mask(f, APP_VIEW_TOP, mask);
-    app_light light = app_scene_light("daylight", NULL);
+    head_mask(f, SCENE_VIEW_TOP, mask);
+    scene_light light = scene_light_named("daylight");
     enum { FRAMES = 4 };
     double mean[FRAMES];
     for (int i = 0; i < FRAMES; ++i) {
-        light.elevation_deg = app_light_sweep_elevation_deg(i, FRAMES);
-        render(f, APP_VIEW_TOP, &light, false, &im);
+        light.elevation_deg = scene_light_sweep_elevation_deg(i, FRAMES);
+        render(f, SCENE_VIEW_TOP, &light, false, &im);
         /* The vertex: the middle of the top view. */
         double s = 0.0;
         int n = 0;
@@ -262,8 +262,8 @@ static void sweep_should_darken_the_top_of_the_head_step_by_step(void **state)
         mean[i] = s / n;
         print_message("elevation %.1f deg: top of the head %.3f\n", light.elevation_deg, mean[i]);
     }
-    assert_near(app_light_sweep_elevation_deg(0, FRAMES), 90.0, 1e-12);
-    assert_near(app_light_sweep_elevation_deg(FRAMES - 1, FRAMES), 5.0, 1e-12);
+    assert_near(scene_light_sweep_elevation_deg(0, FRAMES), 90.0, 1e-12);
+    assert_near(scene_light_sweep_elevation_deg(FRAMES - 1, FRAMES), 5.0, 1e-12);
     for (int i = 1; i < FRAMES; ++i)
         assert_true(mean[i] < 0.97 * mean[i - 1]);
 }

@@ -7,8 +7,10 @@
 
 #include "gl_context.h"
 
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 #include "optics/colour.h"
 #include "ui/ui.h"
 
@@ -55,9 +57,9 @@ typedef struct linear_image {
 /* A uniform white ambient light and no key light: every surface point receives the same irradiance from
  * the hemisphere whatever its normal, so with irradiance x exposure = 1 a pixel shows the albedo itself
  * (the tone curve is the identity below 0.8). */
-static app_light white_ambient(void)
+static scene_light white_ambient(void)
 {
-    app_light l = app_scene_light("office", NULL);
+    scene_light l = scene_light_named("office");
     for (int k = 0; k < 3; ++k) {
         l.key_radiance[k] = 0.0f;
         l.sky_radiance[k] = 1.0f;
@@ -70,17 +72,17 @@ static app_light white_ambient(void)
  * with sets applied; t_days < 0 renders the untreated skin (no layer tattooed yet). */
 static linear_image render_field(fixture *f, const char *const *sets, int set_count, double t_days, double field_mm)
 {
-    app_options opts;
+    scene_source opts;
     smp_error err = {0};
-    app_options_parse(&opts, 0, NULL, 0, "", &err);
+    memset(&opts, 0, sizeof opts);
     for (int i = 0; i < set_count; ++i) opts.sets[opts.set_count++] = sets[i];
-    app_scene scene;
-    if (app_scene_create(&scene, &opts, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
-    if (app_scene_upload(f->rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    app_camera cam = app_scene_view_camera_field(&scene, APP_VIEW_CLOSEUP_CROWN, 0.0, field_mm, (double)W / H);
-    app_light light = white_ambient();
+    scene_model scene;
+    if (scene_load(&scene, &opts, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_upload(f->rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    scene_camera cam = scene_view_camera_field(&scene, SCENE_VIEW_CLOSEUP_CROWN, 0.0, field_mm, (double)W / H);
+    scene_light light = white_ambient();
     render_frame frame;
-    app_scene_frame(&scene, &cam, &light, t_days < 0.0 ? -1.0 : app_scene_default_days(&scene), W, H, &frame);
+    scene_frame(&scene, &cam, &light, t_days < 0.0 ? -1.0 : scene_default_days(&scene), W, H, &frame);
     frame.exposure = 1.0f;
     uint8_t *rgba = malloc((size_t)W * H * 4);
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -88,7 +90,7 @@ static linear_image render_field(fixture *f, const char *const *sets, int set_co
     for (size_t i = 0; i < (size_t)W * H; ++i)
         for (int k = 0; k < 3; ++k) im.rgb[3 * i + k] = optics_srgb8_to_linear(rgba[4 * i + k]);
     free(rgba);
-    app_scene_destroy(&scene);
+    scene_destroy(&scene);
     return im;
 }
 
@@ -236,7 +238,7 @@ static void skin_types_I_and_VI_should_render_their_own_colours(void **state)
     linear_image im[2] = {render_closeup(f, type1, 1, -1.0), render_closeup(f, type6, 1, -1.0)};
     optics_table *table = NULL;
     smp_error err = {0};
-    table = app_optics_table_load(&err);
+    table = scene_optics_table_load(&err);
     assert_non_null(table);
     double ita[2];
     for (int t = 0; t < 2; ++t) {

@@ -5,8 +5,10 @@
 #include "gl_context.h"
 
 #include "analysis/analysis.h"
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 #include "optics/colour.h"
 #include "render/shader.h"
 #include "ui/ui.h"
@@ -20,8 +22,8 @@
 typedef struct fixture {
     ui_gl *gl;
     render_context *rc;
-    app_scene scene;
-    app_options opts;
+    scene_model scene;
+    scene_source opts;
 } fixture;
 
 static fixture *g_fixture;
@@ -31,10 +33,8 @@ static int setup_all(void **state)
     fixture *f = calloc(1, sizeof *f);
     smp_error err = {0};
     if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
-    app_options_parse(&f->opts, 0, NULL, 0, "", &err);
-    f->opts.width = 320;
-    f->opts.height = 240;
-    if (app_scene_create(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
+    memset(&f->opts, 0, sizeof f->opts);
+    if (scene_load(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
         render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
         return -1;
@@ -47,7 +47,7 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
-    app_scene_destroy(&f->scene);
+    scene_destroy(&f->scene);
     test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
@@ -58,11 +58,11 @@ typedef struct image {
     int w, h;
 } image;
 
-static image render_view(fixture *f, app_view view, const app_light *light, double t_days, int w, int h)
+static image render_view(fixture *f, scene_view view, const scene_light *light, double t_days, int w, int h)
 {
-    app_camera cam = app_scene_view_camera(&f->scene, view, 0.0, (double)w / h);
+    scene_camera cam = scene_view_camera(&f->scene, view, 0.0, (double)w / h);
     render_frame frame;
-    app_scene_frame(&f->scene, &cam, light, t_days, w, h, &frame);
+    scene_frame(&f->scene, &cam, light, t_days, w, h, &frame);
     image im = {malloc((size_t)w * h * 4), w, h};
     smp_error err = {0};
     if (render_frame_read_srgb8(f->rc, &frame, im.rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -104,8 +104,8 @@ static void every_shader_program_should_compile_and_link(void **state)
 static void front_view_should_show_a_lit_head_on_a_dark_backdrop(void **state)
 {
     fixture *f = *state;
-    app_light light = app_scene_light("daylight", NULL);
-    image im = render_view(f, APP_VIEW_FRONT, &light, app_scene_default_days(&f->scene), 320, 240);
+    scene_light light = scene_light_named("daylight");
+    image im = render_view(f, SCENE_VIEW_FRONT, &light, scene_default_days(&f->scene), 320, 240);
     double corner = luma(&im, 2, 2), centre = centre_mean(&im, 0.2);
     assert_true(corner < 90.0);
     assert_true(centre > corner + 60.0);
@@ -118,11 +118,11 @@ static void front_view_should_show_a_lit_head_on_a_dark_backdrop(void **state)
 static void pigment_should_darken_the_treated_scalp(void **state)
 {
     fixture *f = *state;
-    app_light light = app_scene_light("daylight", NULL);
-    double healed = app_scene_default_days(&f->scene);
-    image treated = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, healed, 640, 480);
+    scene_light light = scene_light_named("daylight");
+    double healed = scene_default_days(&f->scene);
+    image treated = render_view(f, SCENE_VIEW_CLOSEUP_CROWN, &light, healed, 640, 480);
     /* t = -1 day: before the first session, no layer is present; same camera, same light. */
-    image before = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, -1.0, 640, 480);
+    image before = render_view(f, SCENE_VIEW_CLOSEUP_CROWN, &light, -1.0, 640, 480);
     /* Healed dots of 0.15 mm at ~1 per mm² cover ~2 % of the skin: the mean must drop, and the pixels on
      * dots must be clearly darker than the same pixels before. */
     double lt = centre_mean(&treated, 0.5), lb = centre_mean(&before, 0.5);
@@ -145,9 +145,9 @@ static void pigment_should_darken_the_treated_scalp(void **state)
 static void dots_should_be_resolved_in_the_closeup(void **state)
 {
     fixture *f = *state;
-    app_light light = app_scene_light("daylight", NULL);
+    scene_light light = scene_light_named("daylight");
     light.elevation_deg = 80.0;
-    image im = render_view(f, APP_VIEW_CLOSEUP_CROWN, &light, app_scene_default_days(&f->scene), 640, 480);
+    image im = render_view(f, SCENE_VIEW_CLOSEUP_CROWN, &light, scene_default_days(&f->scene), 640, 480);
     /* Count local luma minima clearly darker than their surroundings in the central 40 x 30 mm. A 60 mm
      * field at 640 px is ~0.094 mm per pixel, and 100 dots/cm² give ~1 dot/mm²: ~1200 dots there. */
     int minima = 0;
@@ -172,11 +172,11 @@ static void dots_should_be_resolved_in_the_closeup(void **state)
 static void changing_the_light_should_change_the_image(void **state)
 {
     fixture *f = *state;
-    app_light a = app_scene_light("daylight", NULL), b = a;
+    scene_light a = scene_light_named("daylight"), b = a;
     b.azimuth_deg = a.azimuth_deg + 180.0;
-    double healed = app_scene_default_days(&f->scene);
-    image ia = render_view(f, APP_VIEW_FRONT, &a, healed, 320, 240);
-    image ib = render_view(f, APP_VIEW_FRONT, &b, healed, 320, 240);
+    double healed = scene_default_days(&f->scene);
+    image ia = render_view(f, SCENE_VIEW_FRONT, &a, healed, 320, 240);
+    image ib = render_view(f, SCENE_VIEW_FRONT, &b, healed, 320, 240);
     double diff = 0;
     for (size_t i = 0; i < (size_t)320 * 240 * 4; ++i) diff += abs((int)ia.rgba[i] - (int)ib.rgba[i]);
     diff /= 320.0 * 240.0 * 3.0;
@@ -188,15 +188,15 @@ static void changing_the_light_should_change_the_image(void **state)
 static void far_view_tone_should_not_shimmer_when_the_camera_moves(void **state)
 {
     fixture *f = *state;
-    app_light light = app_scene_light("office", NULL);
-    double healed = app_scene_default_days(&f->scene);
-    app_camera cam = app_scene_view_camera(&f->scene, APP_VIEW_TOP, 2.0, 4.0 / 3.0);
+    scene_light light = scene_light_named("office");
+    double healed = scene_default_days(&f->scene);
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_TOP, 2.0, 4.0 / 3.0);
     double means[4];
     for (int i = 0; i < 4; ++i) {
-        app_camera c = cam;
+        scene_camera c = cam;
         c.eye_mm[0] += 0.8f * (float)i; /* sub-pixel steps at 2 m */
         render_frame frame;
-        app_scene_frame(&f->scene, &c, &light, healed, 320, 240, &frame);
+        scene_frame(&f->scene, &c, &light, healed, 320, 240, &frame);
         image im = {malloc(320 * 240 * 4), 320, 240};
         smp_error err = {0};
         assert_int_equal(render_frame_read_srgb8(f->rc, &frame, im.rgba, &err), SMP_OK);
@@ -214,16 +214,16 @@ static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
 {
     fixture *f = *state;
     smp_error err = {0};
-    if (app_scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = app_scene_default_days(&f->scene);
-    app_light light = app_scene_light("daylight", NULL);
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    double healed = scene_default_days(&f->scene);
+    scene_light light = scene_light_named("daylight");
     light.on_camera = false;
-    image first = render_view(f, APP_VIEW_THREE_QUARTER, &light, healed, 160, 120);
+    image first = render_view(f, SCENE_VIEW_THREE_QUARTER, &light, healed, 160, 120);
     free(first.rgba);
     render_stats before, moved, lit, later;
     render_stats_get(f->rc, &before);
     /* The camera alone: not even the shadow map is drawn again. */
-    const app_view views[] = {APP_VIEW_FRONT, APP_VIEW_BACK, APP_VIEW_TOP, APP_VIEW_CLOSEUP_SCAR};
+    const scene_view views[] = {SCENE_VIEW_FRONT, SCENE_VIEW_BACK, SCENE_VIEW_TOP, SCENE_VIEW_CLOSEUP_SCAR};
     for (int i = 0; i < 4; ++i) {
         image im = render_view(f, views[i], &light, healed, 160, 120);
         free(im.rgba);
@@ -231,14 +231,14 @@ static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
     render_stats_get(f->rc, &moved);
     /* Other sides and other lights. */
     for (int i = 0; i < 4; ++i) {
-        app_light l = app_scene_light(i % 2 ? "office" : "sun", NULL);
+        scene_light l = scene_light_named(i % 2 ? "office" : "sun");
         l.azimuth_deg += 40.0 * i;
         image im = render_view(f, views[i], &l, healed, 160, 120);
         free(im.rgba);
     }
     render_stats_get(f->rc, &lit);
     /* Another time: the dots' looks follow it, nothing is uploaded again. */
-    image im = render_view(f, APP_VIEW_THREE_QUARTER, &light, healed + 5.0 * 365.25, 160, 120);
+    image im = render_view(f, SCENE_VIEW_THREE_QUARTER, &light, healed + 5.0 * 365.25, 160, 120);
     free(im.rgba);
     render_stats_get(f->rc, &later);
     print_message("4 frames from other sides: shadow draws %d -> %d; then 4 in other lights: looks %d -> %d, "
@@ -307,20 +307,20 @@ static void the_interactive_path_should_render_the_same_scene(void **state)
 {
     fixture *f = *state;
     smp_error err = {0};
-    if (app_scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = app_scene_default_days(&f->scene);
-    const app_view views[] = {APP_VIEW_THREE_QUARTER, APP_VIEW_TOP, APP_VIEW_BACK};
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    double healed = scene_default_days(&f->scene);
+    const scene_view views[] = {SCENE_VIEW_THREE_QUARTER, SCENE_VIEW_TOP, SCENE_VIEW_BACK};
     const char *lights[] = {"daylight", "bathroom"};
     const int w = 480, h = 360;
     double worst = 0.0;
     for (int v = 0; v < 3; ++v)
         for (int l = 0; l < 2; ++l) {
-            app_light light = app_scene_light(lights[l], NULL);
-            app_camera cam = app_scene_view_camera(&f->scene, views[v], 1.0, (double)w / h);
+            scene_light light = scene_light_named(lights[l]);
+            scene_camera cam = scene_view_camera(&f->scene, views[v], 1.0, (double)w / h);
             image im[2];
             for (int path = 0; path < 2; ++path) {
                 render_frame frame;
-                app_scene_frame(&f->scene, &cam, &light, healed, w, h, &frame);
+                scene_frame(&f->scene, &cam, &light, healed, w, h, &frame);
                 frame.interactive = path == 1;
                 im[path] = (image){malloc((size_t)w * h * 4), w, h};
                 if (render_frame_read_srgb8(f->rc, &frame, im[path].rgba, &err) != SMP_OK)
@@ -333,7 +333,7 @@ static void the_interactive_path_should_render_the_same_scene(void **state)
             double de = analysis_delta_e00(lab[0], lab[1]);
             worst = fmax(worst, de);
             print_message("%s, %s, 1 m, %d px: full L*a*b* %.1f %.1f %.1f, interactive %.1f %.1f %.1f: dE00 %.2f\n",
-                          app_view_name(views[v]), lights[l], count, lab[0][0], lab[0][1], lab[0][2], lab[1][0],
+                          scene_view_name(views[v]), lights[l], count, lab[0][0], lab[0][1], lab[0][2], lab[1][0],
                           lab[1][1], lab[1][2], de);
             assert_true(count > 2000);
             free(mask);

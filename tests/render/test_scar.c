@@ -6,7 +6,7 @@
 
 #include "gl_context.h"
 
-#include "app/scene.h"
+#include "scene/scene.h"
 #include "render/scar_internal.h"
 #include "scar_view.h"
 #include "ui/ui.h"
@@ -20,8 +20,8 @@ enum { W = 320, H = 240 };
 typedef struct fixture {
     ui_gl *gl;
     render_context *rc;
-    app_scene scene;
-    app_options opts;
+    scene_model scene;
+    scene_source opts;
 } fixture;
 
 static int setup_all(void **state)
@@ -30,11 +30,11 @@ static int setup_all(void **state)
     smp_error err = {0};
     if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
     /* One FUT line, 8 cm above the nape (above the inion, where the skin faces back and up), no dots. */
-    char *argv[] = {"render", "--set",
-                    "scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"depth_mm\":0.4,\"height_above_nape_cm\":8}]",
-                    "--set", "sessions=[]", "--set", "touch_ups=[]"};
-    if (app_options_parse(&f->opts, 7, argv, 1, "--set", &err) != SMP_OK ||
-        app_scene_create(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
+    f->opts = (scene_source){
+        .sets = {"scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"depth_mm\":0.4,\"height_above_nape_cm\":8}]",
+                 "sessions=[]", "touch_ups=[]"},
+        .set_count = 3};
+    if (scene_load(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
         render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK ||
         render_scene_set_scars(f->rc, &f->scene.head, &f->scene.scars, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
@@ -47,18 +47,18 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
-    app_scene_destroy(&f->scene);
+    scene_destroy(&f->scene);
     test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
 }
 
 /* The luma profile down the image's middle fifth of columns (rows top to bottom). */
-static void render_profile(fixture *f, const app_light *light, double profile[H])
+static void render_profile(fixture *f, const scene_light *light, double profile[H])
 {
-    app_camera cam = app_scene_view_camera(&f->scene, APP_VIEW_CLOSEUP_SCAR, 0.0, (double)W / H);
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_CLOSEUP_SCAR, 0.0, (double)W / H);
     render_frame frame;
-    app_scene_frame(&f->scene, &cam, light, app_scene_default_days(&f->scene), W, H, &frame);
+    scene_frame(&f->scene, &cam, light, scene_default_days(&f->scene), W, H, &frame);
     uint8_t *rgba = malloc((size_t)W * H * 4);
     smp_error err = {0};
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -202,10 +202,10 @@ static void scar_should_notch_the_silhouette_by_its_depth(void **state)
     const scalp_scar_fut_point *m = scar_view_frame(&f->scene.scars, n, up, along);
     const double field_mm = 8.0, dist_mm = 120.0, mm_per_px = field_mm / W;
     const float back[3] = {-along[0], -along[1], -along[2]};
-    app_camera cam = scar_view_camera(m->position_mm, back, n, dist_mm, field_mm * H / W);
-    app_light light = app_scene_light("overcast", NULL);
+    scene_camera cam = scar_view_camera(m->position_mm, back, n, dist_mm, field_mm * H / W);
+    scene_light light = scene_light_named("overcast");
     render_frame frame;
-    app_scene_frame(&f->scene, &cam, &light, app_scene_default_days(&f->scene), W, H, &frame);
+    scene_frame(&f->scene, &cam, &light, scene_default_days(&f->scene), W, H, &frame);
     uint8_t *rgba = malloc((size_t)W * H * 4);
     smp_error err = {0};
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -268,7 +268,7 @@ static void scene_reseed(fixture *f, uint64_t seed)
     plan pl = f->scene.plan;
     pl.seed = seed;
     smp_error err = {0};
-    if (app_scene_set_plan(&f->scene, &pl, &err) != SMP_OK ||
+    if (scene_set_plan(&f->scene, &pl, &err) != SMP_OK ||
         render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK ||
         render_scene_set_scars(f->rc, &f->scene.head, &f->scene.scars, &err) != SMP_OK)
         fail_msg("%s", err.message);
@@ -295,7 +295,7 @@ static void scar_should_show_more_under_raking_light_across_it_than_under_light_
             const float *dir = k == 0 ? up : along;
             float l[3];
             for (int c = 0; c < 3; ++c) l[c] = (float)(cos(e) * dir[c] + sin(e) * n[c]);
-            app_light light = scar_view_light("daylight", l);
+            scene_light light = scar_view_light("daylight", l);
             double profile[H];
             render_profile(f, &light, profile);
             double v = band_visibility(profile);
@@ -320,7 +320,7 @@ static void scar_should_be_paler_than_the_skin_around_it_under_diffuse_light(voi
     scar_frame(f, n, up, along);
     float l[3];
     for (int c = 0; c < 3; ++c) l[c] = 0.5f * along[c] + 0.866f * n[c];
-    app_light light = scar_view_light("office", l);
+    scene_light light = scar_view_light("office", l);
     double profile[H];
     render_profile(f, &light, profile);
     /* The brightest row near the middle (the scar is within 3 mm of the framed point) against the skin

@@ -8,8 +8,10 @@
 
 #include "gl_context.h"
 
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 #include "ui/ui.h"
 
 #include <cglm/cglm.h>
@@ -53,19 +55,16 @@ static int teardown_all(void **state)
 
 /* The built-in plan with scars set to scars_set ("scars=[...]"), rendered at the closeup-scar view under the
  * default light and time; the frame comes back for projecting points. */
-static uint8_t *render_scars(fixture *f, const char *scars_set, app_scene *scene, render_frame *frame)
+static uint8_t *render_scars(fixture *f, const char *scars_set, scene_model *scene, render_frame *frame)
 {
-    char *argv[] = {"render",  "--set", (char *)scars_set, "--view", "closeup-scar",
-                    "--width", "480",   "--height",        "360"};
-    app_options opts;
+    scene_source opts = {.sets = {scars_set}, .set_count = 1};
     smp_error err = {0};
-    if (app_options_parse(&opts, 9, argv, 1, "--set --view --width --height", &err) != SMP_OK ||
-        app_scene_create(scene, &opts, NULL, &err) != SMP_OK ||
-        app_scene_upload(f->rc, scene, &err) != SMP_OK)
+    if (scene_load(scene, &opts, NULL, &err) != SMP_OK ||
+        scene_upload(f->rc, scene, &err) != SMP_OK)
         fail_msg("%s", err.message);
-    app_camera cam = app_scene_view_camera(scene, APP_VIEW_CLOSEUP_SCAR, 0.0, (double)W / H);
-    app_light light = app_scene_light(NULL, &opts);
-    app_scene_frame(scene, &cam, &light, app_scene_default_days(scene), W, H, frame);
+    scene_camera cam = scene_view_camera(scene, SCENE_VIEW_CLOSEUP_SCAR, 0.0, (double)W / H);
+    scene_light light = scene_light_named(NULL);
+    scene_frame(scene, &cam, &light, scene_default_days(scene), W, H, frame);
     uint8_t *rgba = malloc((size_t)W * H * 4);
     if (render_frame_read_srgb8(f->rc, frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     return rgba;
@@ -123,7 +122,7 @@ static void differing_shares(const uint8_t *a, const uint8_t *b, const uint8_t *
 
 /* The band's half-width in pixels: the widest scar's reach plus the dots' and the follicles' margins plus
  * 1 mm, at the framed point (the close-up's field is 60 mm across the image's width). */
-static float band_px_for(const app_scene *a, const app_scene *b)
+static float band_px_for(const scene_model *a, const scene_model *b)
 {
     float reach = fmaxf(a->scars.max_reach_mm, b->scars.max_reach_mm);
     float margin = fmaxf(fmaxf(a->field.scar_margin_mm, b->field.scar_margin_mm), SCALP_HAIR_SCAR_MARGIN_MM);
@@ -132,7 +131,7 @@ static float band_px_for(const app_scene *a, const app_scene *b)
 
 static void compare(fixture *f, const char *set_a, const char *set_b, const char *what)
 {
-    app_scene sa, sb;
+    scene_model sa, sb;
     render_frame fa, fb;
     uint8_t *a = render_scars(f, set_a, &sa, &fa);
     uint8_t *b = render_scars(f, set_b, &sb, &fb);
@@ -155,8 +154,8 @@ static void compare(fixture *f, const char *set_a, const char *set_b, const char
     free(band);
     free(a);
     free(b);
-    app_scene_destroy(&sa);
-    app_scene_destroy(&sb);
+    scene_destroy(&sa);
+    scene_destroy(&sb);
 }
 
 static void adding_a_fut_scar_should_change_the_closeup_only_in_a_band_around_it(void **state)

@@ -8,8 +8,10 @@
 
 #include "gl_context.h"
 
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 #include "optics/colour.h"
 #include "ui/ui.h"
 
@@ -32,20 +34,20 @@
 typedef struct fixture {
     ui_gl *gl;
     render_context *rc;
-    app_scene scene;
+    scene_model scene;
 } fixture;
 
 static int setup_all(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
-    app_options opts;
+    scene_source opts;
     smp_error err = {0};
-    app_options_parse(&opts, 0, NULL, 0, "", &err);
+    memset(&opts, 0, sizeof opts);
     opts.sets[opts.set_count++] = "sessions=[]";
     opts.sets[opts.set_count++] = "patient.hair_length_mm=0";
-    if (app_scene_create(&f->scene, &opts, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
-    if (app_scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_load(&f->scene, &opts, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
     *state = f;
     return 0;
 }
@@ -53,19 +55,19 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
-    app_scene_destroy(&f->scene);
+    scene_destroy(&f->scene);
     test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
 }
 
 /* CIELAB of every pixel of the view (daylight preset) with the given skin detail; the caller frees it. */
-static double *render_lab(fixture *f, app_view view, double distance_m, double field_mm, float skin_detail)
+static double *render_lab(fixture *f, scene_view view, double distance_m, double field_mm, float skin_detail)
 {
-    app_camera cam = app_scene_view_camera_field(&f->scene, view, distance_m, field_mm, (double)W / H);
-    app_light light = app_scene_light("daylight", NULL);
+    scene_camera cam = scene_view_camera_field(&f->scene, view, distance_m, field_mm, (double)W / H);
+    scene_light light = scene_light_named("daylight");
     render_frame frame;
-    app_scene_frame(&f->scene, &cam, &light, app_scene_default_days(&f->scene), W, H, &frame);
+    scene_frame(&f->scene, &cam, &light, scene_default_days(&f->scene), W, H, &frame);
     frame.skin_detail = skin_detail;
     uint8_t *rgba = malloc((size_t)W * H * 4);
     smp_error err = {0};
@@ -105,8 +107,8 @@ static double micro_contrast(const double *lab)
 static void bare_scalp_close_up_should_show_fine_lightness_variation_of_several_tenths_of_L(void **state)
 {
     fixture *f = *state;
-    double *flat = render_lab(f, APP_VIEW_CLOSEUP_CROWN, 0.0, 15.0, 0.0f);
-    double *skin = render_lab(f, APP_VIEW_CLOSEUP_CROWN, 0.0, 15.0, 1.0f);
+    double *flat = render_lab(f, SCENE_VIEW_CLOSEUP_CROWN, 0.0, 15.0, 0.0f);
+    double *skin = render_lab(f, SCENE_VIEW_CLOSEUP_CROWN, 0.0, 15.0, 1.0f);
     double before = micro_contrast(flat), after = micro_contrast(skin);
     printf("bare scalp, 15 mm field: fine-scale L* sd %.3f without the micro-surface, %.3f with it\n", before,
            after);
@@ -148,8 +150,8 @@ static void scalp_mean_lab(const double *lab, const double *reference, double ou
 static void far_view_should_keep_the_scalp_s_tone(void **state)
 {
     fixture *f = *state;
-    double *flat = render_lab(f, APP_VIEW_THREE_QUARTER, 1.0, 0.0, 0.0f);
-    double *skin = render_lab(f, APP_VIEW_THREE_QUARTER, 1.0, 0.0, 1.0f);
+    double *flat = render_lab(f, SCENE_VIEW_THREE_QUARTER, 1.0, 0.0, 0.0f);
+    double *skin = render_lab(f, SCENE_VIEW_THREE_QUARTER, 1.0, 0.0, 1.0f);
     double a[3], b[3];
     scalp_mean_lab(flat, flat, a);
     scalp_mean_lab(skin, flat, b);

@@ -9,8 +9,10 @@
 #include "gl_context.h"
 #include "scar_view.h"
 
-#include "app/common.h"
-#include "app/scene.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
+#include "scene/scene.h"
 #include "scalp/scalp.h"
 #include "optics/colour.h"
 
@@ -24,15 +26,15 @@ enum { W = 240, H = 240 };
 
 /* Row profile of a plan's head (pl) seen by cam under light: per row, the mean linear luminance of the middle
  * fifth of the columns. */
-static void row_profile(render_context *rc, const plan *pl, const app_camera *cam, const app_light *light,
+static void row_profile(render_context *rc, const plan *pl, const scene_camera *cam, const scene_light *light,
                         const char *dump, double profile[H])
 {
-    app_scene scene;
+    scene_model scene;
     smp_error err = {0};
-    if (app_scene_create_from_plan(&scene, pl, "step", &err) != SMP_OK) fail_msg("%s", err.message);
-    if (app_scene_upload(rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_create_from_plan(&scene, pl, "step", &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_upload(rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
     render_frame f;
-    app_scene_frame(&scene, cam, light, app_scene_default_days(&scene), W, H, &f);
+    scene_frame(&scene, cam, light, scene_default_days(&scene), W, H, &f);
     uint8_t *rgba = malloc((size_t)W * H * 4);
     if (render_frame_read_srgb8(rc, &f, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     if (dump) { /* a PPM of the picture, to look at */
@@ -51,7 +53,7 @@ static void row_profile(render_context *rc, const plan *pl, const app_camera *ca
         profile[y] = s / (W / 5);
     }
     free(rgba);
-    app_scene_destroy(&scene);
+    scene_destroy(&scene);
 }
 
 /* The evenness of the scar floor against the same head without the scar: per row, the luminance with the scar
@@ -77,13 +79,13 @@ static double floor_evenness(render_context *rc, double hair_mm, double grazing_
         fail_msg("%s", err.message);
     float n[3], up[3], along[3];
     const scalp_scar_fut_point *m = scar_view_frame(&scars, n, up, along);
-    app_camera cam = scar_view_camera(m->position_mm, n, up, 250.0, FIELD_MM);
+    scene_camera cam = scar_view_camera(m->position_mm, n, up, 250.0, FIELD_MM);
     double half_px = 0.5 * m->width_mm * H / FIELD_MM;
     float e = (float)(grazing_deg * SMP_PI / 180.0), l[3];
     for (int k = 0; k < 3; ++k) l[k] = cosf(e) * up[k] + sinf(e) * n[k];
     scalp_scar_set_destroy(&scars);
     scalp_head_destroy(&head);
-    app_light light = scar_view_light("overcast", l);
+    scene_light light = scar_view_light("overcast", l);
     for (int k = 0; k < 3; ++k) light.sky_radiance[k] = light.ground_radiance[k] = 0.05f; /* the key rules */
     double with[H], without[H], lo = INFINITY, hi = 0.0;
     char dump[2][512];

@@ -1,5 +1,5 @@
 /* fade_plot: the fade curve drawn with analysis/plot. */
-#include "app/fade_plot.h"
+#include "scene/fade_plot.h"
 
 #include "analysis/plot.h"
 
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-smp_status app_fade_plot_write(const app_fade_curve *c, const plan *pl, const char *path, smp_error *err)
+smp_status scene_fade_plot_write(const scene_fade_curve *c, const plan *pl, const char *path, smp_error *err)
 {
     static const plot_rgba line = {0.12f, 0.35f, 0.65f, 1.0f}, band_colour = {0.12f, 0.35f, 0.65f, 0.18f};
     static const plot_rgba session = {0.35f, 0.35f, 0.35f, 1.0f}, touch_up = {0.15f, 0.55f, 0.25f, 1.0f};
@@ -30,8 +30,8 @@ smp_status app_fade_plot_write(const app_fade_curve *c, const plan *pl, const ch
                       .high = c->high,
                       .count = c->count,
                       .color = band_colour};
-    plot_marker xm[APP_FADE_MAX_EVENTS + 1];
-    char labels[APP_FADE_MAX_EVENTS + 1][48];
+    plot_marker xm[SCENE_FADE_MAX_EVENTS + 1];
+    char labels[SCENE_FADE_MAX_EVENTS + 1][48];
     int nx = 0, sessions = 0, touch_ups = 0;
     for (int e = 0; e < c->event_count; ++e) {
         bool tu = c->event_is_touch_up[e];

@@ -1,5 +1,5 @@
 /* fade: contrast over time from the ageing model; the method is in fade.h and docs/model.md. */
-#include "app/fade.h"
+#include "scene/fade.h"
 
 #include "analysis/analysis.h"
 #include "optics/deposit.h"
@@ -11,12 +11,12 @@
 
 #define DAYS_PER_YEAR 365.25
 
-/* The dots that stand for the disc: up to APP_FADE_DOTS_PER_LAYER per layer, evenly through the layer's
+/* The dots that stand for the disc: up to SCENE_FADE_DOTS_PER_LAYER per layer, evenly through the layer's
  * dots in the disc, each weighted by how many it stands for. */
 typedef struct fade_region {
     int count;
-    const pigment_dot *dots[APP_FADE_DOTS_PER_LAYER * AGEING_MAX_LAYERS];
-    double weight[APP_FADE_DOTS_PER_LAYER * AGEING_MAX_LAYERS];
+    const pigment_dot *dots[SCENE_FADE_DOTS_PER_LAYER * AGEING_MAX_LAYERS];
+    double weight[SCENE_FADE_DOTS_PER_LAYER * AGEING_MAX_LAYERS];
     double area_mm2;
     int total;
     float centre[3];
@@ -29,7 +29,7 @@ static float dist2(const float a[3], const float b[3])
 }
 
 /* The disc's centre: the vertex when the plan treats it, else the dot nearest to it (a frontal-only plan). */
-static void region_build(const app_scene *s, fade_region *r)
+static void region_build(const scene_model *s, fade_region *r)
 {
     memset(r, 0, sizeof *r);
     const pigment_field *f = &s->field;
@@ -43,7 +43,7 @@ static void region_build(const app_scene *s, fade_region *r)
     }
     if (nearest >= 0 && best > 10.0f * 10.0f)
         memcpy(r->centre, f->dots[nearest].position_mm, sizeof r->centre);
-    float r2 = (float)(APP_FADE_REGION_MM * APP_FADE_REGION_MM);
+    float r2 = (float)(SCENE_FADE_REGION_MM * SCENE_FADE_REGION_MM);
     int in_layer[AGEING_MAX_LAYERS] = {0};
     for (int i = 0; i < f->count; ++i) {
         int l = f->dots[i].session;
@@ -53,7 +53,7 @@ static void region_build(const app_scene *s, fade_region *r)
     for (int i = 0; i < f->count; ++i) {
         int l = f->dots[i].session;
         if (l < 0 || l >= AGEING_MAX_LAYERS || dist2(f->dots[i].position_mm, r->centre) > r2) continue;
-        int n = in_layer[l], want = n < APP_FADE_DOTS_PER_LAYER ? n : APP_FADE_DOTS_PER_LAYER;
+        int n = in_layer[l], want = n < SCENE_FADE_DOTS_PER_LAYER ? n : SCENE_FADE_DOTS_PER_LAYER;
         /* The k-th of want picks the dot at index floor((k + 0.5) n / want) of the layer's n. */
         int k = taken[l];
         if (k < want && seen[l] == (int)(((double)k + 0.5) * n / want)) {
@@ -67,10 +67,10 @@ static void region_build(const app_scene *s, fade_region *r)
     for (int l = 0; l < AGEING_MAX_LAYERS; ++l)
         r->total += in_layer[l];
     /* The disc is measured by chord; on the scalp (radius about 90 mm) its cap is within 0.1 % of pi R^2. */
-    r->area_mm2 = SMP_PI * APP_FADE_REGION_MM * APP_FADE_REGION_MM;
+    r->area_mm2 = SMP_PI * SCENE_FADE_REGION_MM * SCENE_FADE_REGION_MM;
 }
 
-static double region_contrast(const app_scene *s, const fade_region *r, const ageing_params *ap,
+static double region_contrast(const scene_model *s, const fade_region *r, const ageing_params *ap,
                               double t_days, double lab_out[3])
 {
     ageing_layer_state layers[AGEING_MAX_LAYERS];
@@ -105,7 +105,7 @@ static double region_contrast(const app_scene *s, const fade_region *r, const ag
     return analysis_delta_e00(lab, lab_skin);
 }
 
-double app_fade_contrast_at(const app_scene *s, const ageing_params *ap, double t_days, double lab[3])
+double scene_fade_contrast_at(const scene_model *s, const ageing_params *ap, double t_days, double lab[3])
 {
     fade_region *r = malloc(sizeof *r);
     if (!r) return NAN;
@@ -146,8 +146,8 @@ static int plan_events(const plan *pl, double *days, bool *touch_up)
 static int time_grid(const plan *pl, double end, int steps, const double *offsets, int offset_count,
                      double *out)
 {
-    double ev[APP_FADE_MAX_EVENTS];
-    bool tu[APP_FADE_MAX_EVENTS];
+    double ev[SCENE_FADE_MAX_EVENTS];
+    bool tu[SCENE_FADE_MAX_EVENTS];
     int ne = plan_events(pl, ev, tu), n = 0;
     for (int i = 0; i <= steps; ++i)
         out[n++] = end * i / steps;
@@ -202,7 +202,7 @@ static double halton(int k, int base)
     return r;
 }
 
-void app_fade_curve_free(app_fade_curve *c)
+void scene_fade_curve_free(scene_fade_curve *c)
 {
     free(c->years);
     free(c->delta_e);
@@ -211,7 +211,7 @@ void app_fade_curve_free(app_fade_curve *c)
     memset(c, 0, sizeof *c);
 }
 
-smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, app_fade_curve *out,
+smp_status scene_fade_compute(const scene_model *s, const scene_fade_params *params, scene_fade_curve *out,
                             smp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -219,7 +219,7 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
     if (!(years_max >= 0.5 && years_max <= 50.0))
         return smp_error_set(err, SMP_ERR_INPUT, "--years-max: must be between 0.5 and 50 years, got %g",
                              years_max);
-    int samples = params && params->band_samples != 0 ? params->band_samples : APP_FADE_BAND_SAMPLES;
+    int samples = params && params->band_samples != 0 ? params->band_samples : SCENE_FADE_BAND_SAMPLES;
     if (samples < 0) samples = 0;
     fade_region *r = malloc(sizeof *r);
     if (!r) return smp_error_set(err, SMP_ERR_NOMEM, "fade: out of memory");
@@ -229,7 +229,7 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
         return smp_error_set(
             err, SMP_ERR_INPUT,
             "plan: sessions: no dots within %g mm of the vertex or of the treated area to measure",
-            APP_FADE_REGION_MM);
+            SCENE_FADE_REGION_MM);
     }
     double end = years_max * DAYS_PER_YEAR;
     /* Fine grid for the curve (the healing days of every session), coarser for the band. */
@@ -237,8 +237,8 @@ smp_status app_fade_compute(const app_scene *s, const app_fade_params *params, a
                                           7,    8,    9,   10, 11,  12, 13,  14, 16,  18, 21, 24,
                                           28,   32,   36,  42, 49,  56, 63,  70, 80,  90};
     static const double coarse_offsets[] = {-0.5, 1, 3, 5, 7, 10, 14, 21, 28, 42, 60, 90};
-    int nf_max = 201 + APP_FADE_MAX_EVENTS * (int)(sizeof fine_offsets / sizeof fine_offsets[0]);
-    int nc_max = 81 + APP_FADE_MAX_EVENTS * (int)(sizeof coarse_offsets / sizeof coarse_offsets[0]);
+    int nf_max = 201 + SCENE_FADE_MAX_EVENTS * (int)(sizeof fine_offsets / sizeof fine_offsets[0]);
+    int nc_max = 81 + SCENE_FADE_MAX_EVENTS * (int)(sizeof coarse_offsets / sizeof coarse_offsets[0]);
     double *fine = malloc(sizeof(double) * (size_t)nf_max), *coarse = malloc(sizeof(double) * (size_t)nc_max);
     out->years = malloc(sizeof(double) * (size_t)nf_max);
     out->delta_e = malloc(sizeof(double) * (size_t)nf_max);
@@ -328,6 +328,6 @@ done:
     free(lo_c);
     free(hi_c);
     free(dates);
-    if (st != SMP_OK) app_fade_curve_free(out);
+    if (st != SMP_OK) scene_fade_curve_free(out);
     return st;
 }

@@ -1,9 +1,10 @@
 /* light: the presets' table and what turns a row into the frame's radiances. */
-#include "app/light.h"
+#include "scene/light.h"
 
 #include "core/core.h"
 #include "optics/colour.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,7 @@
  * 0.4 under a key of 2 at normal incidence sits at the shoulder, 0.8). Colour temperatures are typical values
  * of such lights; every number is an assumption, documented in docs/model.md ("Light"). The first row is the
  * default. */
-static const app_light_preset presets[] = {
+static const scene_light_preset presets[] = {
     {.name = "daylight",
      .summary = "outdoors, sun from the front-left and above, sky fill",
      .azimuth_deg = 35.0,
@@ -99,24 +100,24 @@ static const app_light_preset presets[] = {
 
 enum { PRESET_COUNT = (int)(sizeof presets / sizeof presets[0]) };
 
-int app_light_preset_count(void)
+int scene_light_preset_count(void)
 {
     return PRESET_COUNT;
 }
 
-const app_light_preset *app_light_preset_at(int index)
+const scene_light_preset *scene_light_preset_at(int index)
 {
     return index >= 0 && index < PRESET_COUNT ? &presets[index] : NULL;
 }
 
-int app_light_preset_index(const char *name)
+int scene_light_preset_index(const char *name)
 {
     for (int i = 0; name && i < PRESET_COUNT; ++i)
         if (strcmp(name, presets[i].name) == 0) return i;
     return -1;
 }
 
-void app_light_preset_names(char *buffer, size_t size)
+void scene_light_preset_names(char *buffer, size_t size)
 {
     size_t used = 0;
     if (size == 0) return;
@@ -137,53 +138,52 @@ static void radiance(double intensity, double kelvin, const double gains[3], flo
         out[k] = (float)(intensity * rgb[k] * gains[k]);
 }
 
-void app_light_set_key(app_light *l, double intensity, double kelvin)
+void scene_light_set_key(scene_light *l, double intensity, double kelvin)
 {
-    l->intensity = smp_clamp(intensity, 0.0, APP_LIGHT_INTENSITY_MAX);
-    l->key_kelvin = smp_clamp(kelvin, APP_LIGHT_KELVIN_MIN, APP_LIGHT_KELVIN_MAX);
-    const app_light_preset *p = l->source;
+    l->intensity = smp_clamp(intensity, 0.0, SCENE_LIGHT_INTENSITY_MAX);
+    l->key_kelvin = smp_clamp(kelvin, SCENE_LIGHT_KELVIN_MIN, SCENE_LIGHT_KELVIN_MAX);
+    const scene_light_preset *p = l->source;
     if (!p) return;
     double gains[3];
-    optics_white_balance_gains(l->key_kelvin, APP_LIGHT_ADAPTATION, gains);
+    optics_white_balance_gains(l->key_kelvin, SCENE_LIGHT_ADAPTATION, gains);
     radiance(p->key_intensity * l->intensity, l->key_kelvin, gains, l->key_radiance);
     radiance(p->sky_intensity, p->sky_kelvin, gains, l->sky_radiance);
     radiance(p->ground_intensity, p->ground_kelvin, gains, l->ground_radiance);
 }
 
-app_light app_scene_light(const char *preset, const app_options *opts)
+scene_light scene_light_of_preset(const scene_light_preset *p)
 {
-    int i = app_light_preset_index(preset);
-    const app_light_preset *p = &presets[i < 0 ? 0 : i];
-    app_light l;
+    if (!p) p = &presets[0];
+    scene_light l;
     memset(&l, 0, sizeof l);
     l.preset = p->name;
     l.source = p;
     l.azimuth_deg = p->azimuth_deg;
     l.elevation_deg = p->elevation_deg;
     l.on_camera = p->on_camera;
-    l.film_f0 = (float)APP_LIGHT_WATER_F0;
-    l.film_roughness = (float)APP_LIGHT_WATER_ROUGHNESS;
+    l.film_f0 = (float)SCENE_LIGHT_WATER_F0;
+    l.film_roughness = (float)SCENE_LIGHT_WATER_ROUGHNESS;
     l.film_coverage = (float)p->film_coverage;
-    double intensity = 1.0, kelvin = p->key_kelvin;
-    if (opts) {
-        if (opts->has_light_azimuth) l.azimuth_deg = opts->light_azimuth_deg, l.on_camera = false;
-        if (opts->has_light_elevation) l.elevation_deg = opts->light_elevation_deg, l.on_camera = false;
-        if (opts->has_light_intensity) intensity = opts->light_intensity;
-        if (opts->has_light_kelvin) kelvin = opts->light_kelvin;
-    }
-    app_light_set_key(&l, intensity, kelvin);
+    scene_light_set_key(&l, 1.0, p->key_kelvin);
     return l;
 }
 
-double app_light_sweep_elevation_deg(int frame, int count)
+scene_light scene_light_named(const char *name)
 {
-    if (count < 2) return APP_LIGHT_SWEEP_FROM_DEG;
-    double u = smp_clamp((double)frame / (count - 1), 0.0, 1.0);
-    return APP_LIGHT_SWEEP_FROM_DEG + u * (APP_LIGHT_SWEEP_TO_DEG - APP_LIGHT_SWEEP_FROM_DEG);
+    int i = scene_light_preset_index(name ? name : "daylight");
+    assert(i >= 0);
+    return scene_light_of_preset(i >= 0 ? &presets[i] : NULL);
 }
 
-double app_light_sweep_phase_elevation_deg(double u)
+double scene_light_sweep_elevation_deg(int frame, int count)
+{
+    if (count < 2) return SCENE_LIGHT_SWEEP_FROM_DEG;
+    double u = smp_clamp((double)frame / (count - 1), 0.0, 1.0);
+    return SCENE_LIGHT_SWEEP_FROM_DEG + u * (SCENE_LIGHT_SWEEP_TO_DEG - SCENE_LIGHT_SWEEP_FROM_DEG);
+}
+
+double scene_light_sweep_phase_elevation_deg(double u)
 {
     double w = 0.5 - 0.5 * cos(2.0 * SMP_PI * smp_clamp(u, 0.0, 1.0)); /* 0 -> 1 -> 0 */
-    return APP_LIGHT_SWEEP_FROM_DEG + w * (APP_LIGHT_SWEEP_TO_DEG - APP_LIGHT_SWEEP_FROM_DEG);
+    return SCENE_LIGHT_SWEEP_FROM_DEG + w * (SCENE_LIGHT_SWEEP_TO_DEG - SCENE_LIGHT_SWEEP_FROM_DEG);
 }

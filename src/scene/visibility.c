@@ -1,9 +1,9 @@
 /* visibility: scar visibility against light angle and distance; the method is in visibility.h. */
-#include "app/visibility.h"
+#include "scene/visibility.h"
 
 #include "analysis/scielab.h"
 #include "app/common.h"
-#include "app/scene.h"
+#include "scene/scene.h"
 #include "optics/colour.h"
 
 #include <cglm/cglm.h>
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const double app_vis_distances_m[APP_VIS_DISTANCES] = {0.3, 1.0, 2.0};
+const double scene_vis_distances_m[SCENE_VIS_DISTANCES] = {0.3, 1.0, 2.0};
 
 static const double default_angles[] = {5, 10, 15, 20, 30, 45, 60, 90};
 
-static void params_resolve(const app_vis_params *in, app_vis_params *out)
+static void params_resolve(const scene_vis_params *in, scene_vis_params *out)
 {
     memset(out, 0, sizeof *out);
     if (in) *out = *in;
@@ -23,19 +23,19 @@ static void params_resolve(const app_vis_params *in, app_vis_params *out)
         out->angle_count = (int)(sizeof default_angles / sizeof default_angles[0]);
         memcpy(out->angles_deg, default_angles, sizeof default_angles);
     }
-    if (out->field_mm <= 0.0) out->field_mm = APP_VIS_FIELD_MM;
-    if (out->px_per_deg <= 0.0) out->px_per_deg = APP_VIS_PX_PER_DEG;
+    if (out->field_mm <= 0.0) out->field_mm = SCENE_VIS_FIELD_MM;
+    if (out->px_per_deg <= 0.0) out->px_per_deg = SCENE_VIS_PX_PER_DEG;
 }
 
-smp_status app_visibility_check(const plan *pl, const app_vis_params *in, smp_error *err)
+smp_status scene_visibility_check(const plan *pl, const scene_vis_params *in, smp_error *err)
 {
     if (pl->scar_count < 1)
         return smp_error_set(err, SMP_ERR_INPUT,
                              "scars: the plan has no scar to measure (add one to \"scars\")");
-    app_vis_params p;
+    scene_vis_params p;
     params_resolve(in, &p);
-    if (p.angle_count > APP_VIS_MAX_ANGLES)
-        return smp_error_set(err, SMP_ERR_INPUT, "visibility: at most %d angles", APP_VIS_MAX_ANGLES);
+    if (p.angle_count > SCENE_VIS_MAX_ANGLES)
+        return smp_error_set(err, SMP_ERR_INPUT, "visibility: at most %d angles", SCENE_VIS_MAX_ANGLES);
     for (int i = 0; i < p.angle_count; ++i)
         if (!(p.angles_deg[i] >= 1.0 && p.angles_deg[i] <= 90.0) ||
             (i > 0 && p.angles_deg[i] <= p.angles_deg[i - 1]))
@@ -51,7 +51,7 @@ smp_status app_visibility_check(const plan *pl, const app_vis_params *in, smp_er
 /* Where the field of scar i is centred, its normal, and the direction across it (the light comes from there):
  * a FUT line where it crosses the back midline, across the line and upwards; FUE punches: the one nearest to
  * their centre of mass, the light from above. */
-static bool scar_frame(const app_scene *s, int scar, float p[3], float n[3], float across[3])
+static bool scar_frame(const scene_model *s, int scar, float p[3], float n[3], float across[3])
 {
     const scalp_scar_set *set = &s->scars;
     for (int l = 0; l < set->line_count; ++l) {
@@ -104,22 +104,22 @@ static bool scar_frame(const app_scene *s, int scar, float p[3], float n[3], flo
 }
 
 /* Renders the field of one scar at one light angle into rgba (size px x px). */
-static smp_status render_field(render_context *rc, const app_scene *s, const float p[3], const float n[3],
+static smp_status render_field(render_context *rc, const scene_model *s, const float p[3], const float n[3],
                                const float across[3], double angle_deg, double field_mm, int px,
                                uint8_t *rgba, smp_error *err)
 {
-    app_camera cam;
-    float dist = (float)(app_vis_distances_m[0] * 1000.0);
+    scene_camera cam;
+    float dist = (float)(scene_vis_distances_m[0] * 1000.0);
     for (int k = 0; k < 3; ++k)
         cam.target_mm[k] = p[k], cam.eye_mm[k] = p[k] + dist * n[k], cam.up[k] = across[k];
     cam.fov_y_deg = (float)(2.0 * atan(0.5 * field_mm / dist) * 180.0 / SMP_PI);
-    app_light light;
+    scene_light light;
     memset(&light, 0, sizeof light);
     light.preset = "visibility";
     for (int k = 0; k < 3; ++k)
         light.key_radiance[k] = 1.5f, light.sky_radiance[k] = 0.25f, light.ground_radiance[k] = 0.08f;
     render_frame f;
-    app_scene_frame(s, &cam, &light, app_scene_default_days(s), px, px, &f);
+    scene_frame(s, &cam, &light, scene_default_days(s), px, px, &f);
     double a = angle_deg * SMP_PI / 180.0;
     for (int k = 0; k < 3; ++k)
         f.light_dir[k] = (float)(cos(a) * across[k] + sin(a) * n[k]);
@@ -175,18 +175,18 @@ static smp_status percentile_delta_e(const uint8_t *a, const uint8_t *b, int m, 
     smp_status st = analysis_scielab_delta_e00(a, b, m, m, ppd, de, err);
     if (st != SMP_OK) return st;
     qsort(de, (size_t)m * m, sizeof *de, cmp_float);
-    *out = de[(size_t)(APP_VIS_PERCENTILE * ((double)m * m - 1))];
+    *out = de[(size_t)(SCENE_VIS_PERCENTILE * ((double)m * m - 1))];
     return SMP_OK;
 }
 
 /* The visibility of one image pair at each distance; line (may be NULL): the same after each image's rows are
- * averaged (a line along the rows, app_vis_scar.line_delta_e). */
+ * averaged (a line along the rows, scene_vis_scar.line_delta_e). */
 static smp_status measure(const uint8_t *with, const uint8_t *without, int px, double px_per_deg,
-                          double out[APP_VIS_DISTANCES], double line[APP_VIS_DISTANCES], smp_error *err)
+                          double out[SCENE_VIS_DISTANCES], double line[SCENE_VIS_DISTANCES], smp_error *err)
 {
     smp_status st = SMP_OK;
-    for (int d = 0; d < APP_VIS_DISTANCES && st == SMP_OK; ++d) {
-        double factor = app_vis_distances_m[d] / app_vis_distances_m[0];
+    for (int d = 0; d < SCENE_VIS_DISTANCES && st == SMP_OK; ++d) {
+        double factor = scene_vis_distances_m[d] / scene_vis_distances_m[0];
         int m = (int)lround(px / factor);
         uint8_t *a = malloc((size_t)m * m * 4), *b = malloc((size_t)m * m * 4);
         float *de = malloc(sizeof *de * (size_t)m * m);
@@ -220,27 +220,27 @@ static void variant(const plan *pl, int scar, bool keep_scar, bool smp, plan *ou
     if (!smp) out->session_count = 0, out->touch_up_count = 0;
 }
 
-smp_status app_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar,
-                                  double angle_deg, const app_vis_params *in, double out[APP_VIS_DISTANCES],
-                                  double line[APP_VIS_DISTANCES], smp_error *err)
+smp_status scene_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar,
+                                  double angle_deg, const scene_vis_params *in, double out[SCENE_VIS_DISTANCES],
+                                  double line[SCENE_VIS_DISTANCES], smp_error *err)
 {
-    app_vis_params p;
+    scene_vis_params p;
     params_resolve(in, &p);
-    double mm_per_px = app_vis_distances_m[0] * 1000.0 * tan(SMP_PI / 180.0) / p.px_per_deg;
+    double mm_per_px = scene_vis_distances_m[0] * 1000.0 * tan(SMP_PI / 180.0) / p.px_per_deg;
     int px = (int)lround(p.field_mm / mm_per_px);
     size_t bytes = (size_t)px * px * 4;
     uint8_t *images = malloc(2 * bytes);
-    app_scene *scene = calloc(1, sizeof *scene);
+    scene_model *scene = calloc(1, sizeof *scene);
     smp_status st = images && scene ? SMP_OK : smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory");
     float c[3] = {0}, n[3] = {0, 0, 1}, across[3] = {0, 1, 0};
     for (int k = 0; k < 2 && st == SMP_OK; ++k) {
-        if ((st = app_scene_create_from_plan(scene, k == 0 ? a : b, "visibility", err)) != SMP_OK) break;
+        if ((st = scene_create_from_plan(scene, k == 0 ? a : b, "visibility", err)) != SMP_OK) break;
         if (k == 0 && !scar_frame(scene, scar, c, n, across))
             st = smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: no such scar on the head", scar);
-        if (st == SMP_OK) st = app_scene_upload(rc, scene, err);
+        if (st == SMP_OK) st = scene_upload(rc, scene, err);
         if (st == SMP_OK)
             st = render_field(rc, scene, c, n, across, angle_deg, p.field_mm, px, images + bytes * k, err);
-        app_scene_destroy(scene);
+        scene_destroy(scene);
     }
     if (st == SMP_OK) st = measure(images, images + bytes, px, p.px_per_deg, out, line, err);
     free(images);
@@ -248,28 +248,28 @@ smp_status app_visibility_compare(render_context *rc, const plan *a, const plan 
     return st;
 }
 
-smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *in,
-                              app_vis_result *out, smp_error *err)
+smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_vis_params *in,
+                              scene_vis_result *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
-    smp_status st = app_visibility_check(pl, in, err);
+    smp_status st = scene_visibility_check(pl, in, err);
     if (st != SMP_OK) return st;
-    app_vis_params p;
+    scene_vis_params p;
     params_resolve(in, &p);
     out->angle_count = p.angle_count;
     memcpy(out->angles_deg, p.angles_deg, sizeof p.angles_deg);
-    double mm_per_px = app_vis_distances_m[0] * 1000.0 * tan(SMP_PI / 180.0) / p.px_per_deg;
+    double mm_per_px = scene_vis_distances_m[0] * 1000.0 * tan(SMP_PI / 180.0) / p.px_per_deg;
     int px = (int)lround(p.field_mm / mm_per_px);
     out->image_px = px;
     size_t bytes = (size_t)px * px * 4;
     uint8_t *images = malloc(bytes * 2 * (size_t)p.angle_count);
-    app_scene *scene = calloc(1, sizeof *scene);
+    scene_model *scene = calloc(1, sizeof *scene);
     if (!images || !scene) {
         free(images), free(scene);
         return smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory for %d x %d images", px, px);
     }
     for (int i = 0; i < pl->scar_count && st == SMP_OK; ++i) {
-        app_vis_scar *r = &out->scars[out->scar_count];
+        scene_vis_scar *r = &out->scars[out->scar_count];
         r->scar = i;
         r->type = pl->scars[i].type;
         r->depth_mm = pl->scars[i].depth_mm;
@@ -279,27 +279,27 @@ smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_
             for (int keep = 1; keep >= 0 && st == SMP_OK; --keep) {
                 plan v;
                 variant(pl, i, keep, smp, &v);
-                if ((st = app_scene_create_from_plan(scene, &v, "visibility", err)) != SMP_OK) break;
+                if ((st = scene_create_from_plan(scene, &v, "visibility", err)) != SMP_OK) break;
                 /* The frame comes from the scene with the scar (the same for both scenes: the head is the
                  * plan's). */
                 if (keep && smp == 0 && !scar_frame(scene, i, c, n, across)) {
-                    app_scene_destroy(scene);
+                    scene_destroy(scene);
                     st = smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: does not lie on the head", i);
                     break;
                 }
-                st = app_scene_upload(rc, scene, err);
+                st = scene_upload(rc, scene, err);
                 for (int a = 0; a < p.angle_count && st == SMP_OK; ++a) {
                     st = render_field(rc, scene, c, n, across, p.angles_deg[a], p.field_mm, px,
                                       images + bytes * (2 * (size_t)a + (keep ? 0 : 1)), err);
                     out->renders++;
                 }
-                app_scene_destroy(scene);
+                scene_destroy(scene);
             }
             for (int a = 0; a < p.angle_count && st == SMP_OK; ++a) {
-                double de[APP_VIS_DISTANCES], line[APP_VIS_DISTANCES];
+                double de[SCENE_VIS_DISTANCES], line[SCENE_VIS_DISTANCES];
                 st = measure(images + bytes * 2 * (size_t)a, images + bytes * (2 * (size_t)a + 1), px,
                              p.px_per_deg, de, r->type == PLAN_SCAR_FUT ? line : NULL, err);
-                for (int d = 0; d < APP_VIS_DISTANCES; ++d) {
+                for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) {
                     r->delta_e[smp][d][a] = de[d];
                     r->line_delta_e[smp][d][a] = r->type == PLAN_SCAR_FUT ? line[d] : 0.0;
                 }

@@ -2,11 +2,11 @@
  * scar and the viewing distance, with and without SMP: what a doctor shows when a patient asks "will people
  * see it?". Measured on rendered images with the same renderer as `smpsim render`.
  *
- * For each scar, a square field of APP_VIS_FIELD_MM is seen face on, centred on the scar (a FUT line where
+ * For each scar, a square field of SCENE_VIS_FIELD_MM is seen face on, centred on the scar (a FUT line where
  * it crosses the back midline; the FUE punch nearest to the field's centre of mass), under a white key
  * light that crosses the scar (from above it, perpendicular to a FUT line) at an angle above the local
  * surface from grazing (5 degrees) to flat (90), with a white key as strong as the daylight preset's and a
- * sky fill a sixth of it. Each image is rendered for the nearest distance at APP_VIS_PX_PER_DEG pixels per
+ * sky fill a sixth of it. Each image is rendered for the nearest distance at SCENE_VIS_PX_PER_DEG pixels per
  * degree of visual angle and box-filtered in linear light for the farther ones (the eye integrates what the
  * renderer would resolve). The same view of the same head without the scar is the reference: the visibility
  * is the 99th percentile over the field of the S-CIELAB difference (analysis/scielab.h: CIEDE2000 after the
@@ -16,63 +16,63 @@
  * scalp/): the images differ only near the scar. docs/model.md ("Scar visibility") has the method and its
  * limits.
  */
-#ifndef SMP_APP_VISIBILITY_H
-#define SMP_APP_VISIBILITY_H
+#ifndef SMP_SCENE_VISIBILITY_H
+#define SMP_SCENE_VISIBILITY_H
 
 #include "plan/plan.h"
 #include "render/render.h"
 
-#define APP_VIS_FIELD_MM 40.0
-#define APP_VIS_PX_PER_DEG 100.0
-#define APP_VIS_DISTANCES 3
-#define APP_VIS_MAX_ANGLES 16
-#define APP_VIS_PERCENTILE 0.99
+#define SCENE_VIS_FIELD_MM 40.0
+#define SCENE_VIS_PX_PER_DEG 100.0
+#define SCENE_VIS_DISTANCES 3
+#define SCENE_VIS_MAX_ANGLES 16
+#define SCENE_VIS_PERCENTILE 0.99
 
-typedef struct app_vis_params {
+typedef struct scene_vis_params {
     int angle_count;                       /* 0: the default angles, 5 10 15 20 30 45 60 90 */
-    double angles_deg[APP_VIS_MAX_ANGLES]; /* above the local surface, ascending, 1..90 */
-    double field_mm;                       /* 0: APP_VIS_FIELD_MM */
-    double px_per_deg;                     /* at the nearest distance; 0: APP_VIS_PX_PER_DEG */
-} app_vis_params;
+    double angles_deg[SCENE_VIS_MAX_ANGLES]; /* above the local surface, ascending, 1..90 */
+    double field_mm;                       /* 0: SCENE_VIS_FIELD_MM */
+    double px_per_deg;                     /* at the nearest distance; 0: SCENE_VIS_PX_PER_DEG */
+} scene_vis_params;
 
-extern const double app_vis_distances_m[APP_VIS_DISTANCES]; /* 0.3, 1, 2 */
+extern const double scene_vis_distances_m[SCENE_VIS_DISTANCES]; /* 0.3, 1, 2 */
 
-typedef struct app_vis_scar {
+typedef struct scene_vis_scar {
     int scar; /* plan.scars index */
     plan_scar_type type;
     double depth_mm;                                /* the plan's indentation */
     double centre_mm[3], normal[3];                 /* where the field is centred */
-    double world_elevation_deg[APP_VIS_MAX_ANGLES]; /* the key light's elevation in the room for each angle */
-    double delta_e[2][APP_VIS_DISTANCES][APP_VIS_MAX_ANGLES]; /* [0 without SMP, 1 with][distance][angle] */
+    double world_elevation_deg[SCENE_VIS_MAX_ANGLES]; /* the key light's elevation in the room for each angle */
+    double delta_e[2][SCENE_VIS_DISTANCES][SCENE_VIS_MAX_ANGLES]; /* [0 without SMP, 1 with][distance][angle] */
     /* FUT lines only (0 for FUE): the same after each image is averaged along the line (the image's rows; the
      * field's middle is where the line crosses the midline, and it runs across the field): the contrast of
      * the line itself, which the eye sums along its length, with the random detail of hair that lies over it
      * (strands that differ between the two heads) averaged out. */
-    double line_delta_e[2][APP_VIS_DISTANCES][APP_VIS_MAX_ANGLES];
-} app_vis_scar;
+    double line_delta_e[2][SCENE_VIS_DISTANCES][SCENE_VIS_MAX_ANGLES];
+} scene_vis_scar;
 
-typedef struct app_vis_result {
+typedef struct scene_vis_result {
     int angle_count;
-    double angles_deg[APP_VIS_MAX_ANGLES];
+    double angles_deg[SCENE_VIS_MAX_ANGLES];
     int scar_count;
-    app_vis_scar scars[PLAN_MAX_SCARS];
+    scene_vis_scar scars[PLAN_MAX_SCARS];
     int image_px; /* side of the rendered field at the nearest distance */
     int renders;
-} app_vis_result;
+} scene_vis_result;
 
 /* Checks the plan (at least one scar) and the parameters; SMP_ERR_INPUT naming what is wrong. */
-smp_status app_visibility_check(const plan *pl, const app_vis_params *params, smp_error *err);
+smp_status scene_visibility_check(const plan *pl, const scene_vis_params *params, smp_error *err);
 
 /* The same measurement between two heads: plan a against plan b (both validated, on the same head), on the
  * field of a's scar `scar`, under one light angle; the visibility at each distance into out, and when line is
- * not NULL the line measure of app_vis_scar.line_delta_e (meaningful for a FUT line). For a scar's relief
+ * not NULL the line measure of scene_vis_scar.line_delta_e (meaningful for a FUT line). For a scar's relief
  * alone, b is a with that scar's depth 0. */
-smp_status app_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar, double angle_deg,
-                                  const app_vis_params *params, double out[APP_VIS_DISTANCES],
-                                  double line[APP_VIS_DISTANCES], smp_error *err);
+smp_status scene_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar, double angle_deg,
+                                  const scene_vis_params *params, double out[SCENE_VIS_DISTANCES],
+                                  double line[SCENE_VIS_DISTANCES], smp_error *err);
 
 /* Renders and measures every scar of pl (validated) with rc (a current GL renderer). */
-smp_status app_visibility_run(render_context *rc, const plan *pl, const app_vis_params *params,
-                              app_vis_result *out, smp_error *err);
+smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_vis_params *params,
+                              scene_vis_result *out, smp_error *err);
 
 #endif

@@ -1,8 +1,9 @@
 /* The interactive window (window.h): events in, panels and the head out, plan edits through the editor. */
 #define _XOPEN_SOURCE 700 /* realpath, strdup */
-#include "app/window.h"
-#include "app/common.h"
-#include "app/fade.h"
+#include "ui/window.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "scene/fade.h"
 #include "ui/autosave.h"
 #include "ui/history.h"
 #include "ui/widgets.h"
@@ -20,7 +21,7 @@ typedef struct orbit {
     float yaw, pitch, distance, fov_y_deg;
 } orbit;
 
-static orbit orbit_from_camera(const app_camera *c)
+static orbit orbit_from_camera(const scene_camera *c)
 {
     orbit o;
     memcpy(o.target, c->target_mm, sizeof o.target);
@@ -33,9 +34,9 @@ static orbit orbit_from_camera(const app_camera *c)
     return o;
 }
 
-static app_camera orbit_camera(const orbit *o)
+static scene_camera orbit_camera(const orbit *o)
 {
-    app_camera c;
+    scene_camera c;
     memcpy(c.target_mm, o->target, sizeof c.target_mm);
     c.eye_mm[0] = o->target[0] + o->distance * cosf(o->pitch) * sinf(o->yaw);
     c.eye_mm[1] = o->target[1] + o->distance * sinf(o->pitch);
@@ -45,7 +46,7 @@ static app_camera orbit_camera(const orbit *o)
     return c;
 }
 
-/* The play key runs through the timeline (app_timeline_days) in TIMELINE_PLAY_S seconds. */
+/* The play key runs through the timeline (scene_timeline_days) in TIMELINE_PLAY_S seconds. */
 #define TIMELINE_PLAY_S 15.0
 
 /* The light sweep (G): the key from overhead to raking and back in LIGHT_SWEEP_S seconds. */
@@ -74,7 +75,7 @@ typedef struct editor {
     plan pending;
     history_edit pending_edit; /* what the latest panel change was, for the undo step's description */
     char pending_what[64], pending_unit[16];
-    /* The doctor's numbers (app/fade.h, at about 1 m): the healed contrast and the touch-up date, computed when
+    /* The doctor's numbers (scene/fade.h, at about 1 m): the healed contrast and the touch-up date, computed when
      * the plan changes; valid false when the plan puts no dots near the vertex. */
     struct {
         bool valid;
@@ -84,11 +85,11 @@ typedef struct editor {
 } editor;
 
 /* The fade curve's numbers for the doctor's panel (no band: the curve alone is a fraction of a second). */
-static void editor_fade_update(editor *ed, const app_scene *scene)
+static void editor_fade_update(editor *ed, const scene_model *scene)
 {
-    app_fade_curve c = {0};
+    scene_fade_curve c = {0};
     smp_error err = {0};
-    ed->fade.valid = app_fade_compute(scene, &(app_fade_params){.years_max = 20.0, .band_samples = -1}, &c, &err) ==
+    ed->fade.valid = scene_fade_compute(scene, &(scene_fade_params){.years_max = 20.0, .band_samples = -1}, &c, &err) ==
                      SMP_OK;
     if (ed->fade.valid) {
         ed->fade.healed_delta_e = c.healed_delta_e;
@@ -97,20 +98,20 @@ static void editor_fade_update(editor *ed, const app_scene *scene)
     } else {
         snprintf(ed->fade.why, sizeof ed->fade.why, "%s", err.message);
     }
-    app_fade_curve_free(&c);
+    scene_fade_curve_free(&c);
 }
 
-static void editor_autosave(editor *ed, const app_scene *scene)
+static void editor_autosave(editor *ed, const scene_model *scene)
 {
     smp_error err = {0};
     if (autosave_save(ed->as, &scene->plan, &err) != SMP_OK) snprintf(ed->status, sizeof ed->status, "%s", err.message);
 }
 
 /* Replaces the scene's plan and re-uploads it; on failure the old plan stays and the status says why. */
-static bool editor_apply(editor *ed, app_scene *scene, render_context *rc, const plan *pl)
+static bool editor_apply(editor *ed, scene_model *scene, render_context *rc, const plan *pl)
 {
     smp_error err = {0};
-    bool ok = app_scene_set_plan(scene, pl, &err) == SMP_OK && app_scene_upload(rc, scene, &err) == SMP_OK;
+    bool ok = scene_set_plan(scene, pl, &err) == SMP_OK && scene_upload(rc, scene, &err) == SMP_OK;
     if (!ok) snprintf(ed->status, sizeof ed->status, "%s", err.message);
     ed->pending = scene->plan;
     if (ok) editor_fade_update(ed, scene);
@@ -118,7 +119,7 @@ static bool editor_apply(editor *ed, app_scene *scene, render_context *rc, const
 }
 
 /* An edit: the scene takes pl, the history a step described by edit, the autosave the plan. */
-static void editor_commit(editor *ed, app_scene *scene, render_context *rc, const plan *pl, const history_edit *edit)
+static void editor_commit(editor *ed, scene_model *scene, render_context *rc, const plan *pl, const history_edit *edit)
 {
     if (plan_equal(pl, &scene->plan)) return;
     if (!editor_apply(ed, scene, rc, pl)) return;
@@ -129,7 +130,7 @@ static void editor_commit(editor *ed, app_scene *scene, render_context *rc, cons
     ed->status[0] = '\0';
 }
 
-static void editor_undo(editor *ed, app_scene *scene, render_context *rc, bool redo)
+static void editor_undo(editor *ed, scene_model *scene, render_context *rc, bool redo)
 {
     const char *what = redo ? history_redo_description(ed->hist) : history_undo_description(ed->hist);
     char done[HISTORY_DESCRIPTION_MAX];
@@ -146,7 +147,7 @@ static void editor_undo(editor *ed, app_scene *scene, render_context *rc, bool r
 }
 
 /* The keys' quick edits: D and K step the depth and the shade (Shift: down), F cycles the skin type. */
-static void editor_key_edit(editor *ed, app_scene *scene, render_context *rc, SDL_Keycode key, bool shift)
+static void editor_key_edit(editor *ed, scene_model *scene, render_context *rc, SDL_Keycode key, bool shift)
 {
     plan pl = scene->plan;
     double sign = shift ? -1.0 : 1.0;
@@ -164,7 +165,7 @@ static void editor_key_edit(editor *ed, app_scene *scene, render_context *rc, SD
     editor_commit(ed, scene, rc, &pl, &edit);
 }
 
-static void editor_save(editor *ed, const app_scene *scene)
+static void editor_save(editor *ed, const scene_model *scene)
 {
     smp_error err = {0};
     if (plan_save(&scene->plan, ed->save_path, &err) != SMP_OK) {
@@ -179,7 +180,7 @@ static void editor_save(editor *ed, const app_scene *scene)
 }
 
 /* A plan file dropped on the window replaces the plan (unsaved edits are kept in a side file first). */
-static void editor_load(editor *ed, app_scene *scene, render_context *rc, const char *path)
+static void editor_load(editor *ed, scene_model *scene, render_context *rc, const char *path)
 {
     plan pl;
     smp_error err = {0};
@@ -207,9 +208,9 @@ static void editor_load(editor *ed, app_scene *scene, render_context *rc, const 
 
 /* Ctrl+E: the full-quality image of what the window shows (without the panels), at the window's size, to
  * smpsim-YYYYMMDD-HHMMSS.png in the working directory, with the plan, the time, the light and the view in its
- * metadata (app_png_write_scene): the image a patient takes home. */
-static void editor_export(editor *ed, const app_scene *scene, render_context *rc, const render_frame *shown,
-                          const app_light *light, double t_days, app_view view)
+ * metadata (scene_png_write): the image a patient takes home. */
+static void editor_export(editor *ed, const scene_model *scene, render_context *rc, const render_frame *shown,
+                          const scene_light *light, double t_days, scene_view view)
 {
     smp_error err = {0};
     char path[64];
@@ -223,7 +224,7 @@ static void editor_export(editor *ed, const app_scene *scene, render_context *rc
     smp_status st = rgba ? render_frame_read_srgb8(rc, &f, rgba, &err)
                          : smp_error_set(&err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", f.width, f.height);
     if (st == SMP_OK)
-        st = app_png_write_scene(path, rgba, f.width, f.height, scene, light, t_days, app_view_name(view), &err);
+        st = scene_png_write(path, rgba, f.width, f.height, scene, light, t_days, scene_view_name(view), &err);
     free(rgba);
     char *full = st == SMP_OK ? realpath(path, NULL) : NULL;
     if (st == SMP_OK) snprintf(ed->status, sizeof ed->status, "image saved: %s", full ? full : path);
@@ -232,7 +233,7 @@ static void editor_export(editor *ed, const app_scene *scene, render_context *rc
 }
 
 /* The answer to the recovery offer: the crashed session's plan, or the one this session opened. */
-static void editor_recover(editor *ed, app_scene *scene, render_context *rc, bool recover)
+static void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool recover)
 {
     smp_error err = {0};
     ed->offering = false;
@@ -263,8 +264,8 @@ static const char *const mode_names[MODE_COUNT] = {"patient", "doctor", "trainer
 /* The view panel's state that is not the plan. */
 typedef struct view_state {
     orbit o;
-    app_view view;
-    app_light light, before_sweep;
+    scene_view view;
+    scene_light light, before_sweep;
     int preset;
     bool sweeping, playing, help;
     double sweep_u, t_days;
@@ -315,7 +316,7 @@ static void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char 
 
 static void mode_row(ui_ctx *ui, view_state *vs, named_rects *names);
 
-static void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *scene, named_rects *names, float x,
+static void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, named_rects *names, float x,
                        float y, float w, float h, double t_days)
 {
     plan *p = &ed->pending;
@@ -379,7 +380,7 @@ static void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
         } else {
             ageing_params ap;
             ageing_params_from_plan(&scene->plan, &ap);
-            double lab[3], current = app_fade_contrast_at(scene, &ap, t_days, lab);
+            double lab[3], current = scene_fade_contrast_at(scene, &ap, t_days, lab);
             ui_label(ui, "contrast healed  dE00 %.1f", ed->fade.healed_delta_e);
             ui_label(ui, "contrast now     dE00 %.1f (%.0f%%)", current,
                      ed->fade.healed_delta_e > 0.0 ? 100.0 * current / ed->fade.healed_delta_e : 0.0);
@@ -395,18 +396,18 @@ static void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
 }
 
 
-static void view_set(view_state *vs, const app_scene *scene, const app_options *opts, app_view view, int w, int h)
+static void view_set(view_state *vs, const scene_model *scene, const ui_window_desc *opts, scene_view view, int w, int h)
 {
     vs->view = view;
-    app_camera cam = app_scene_view_camera(scene, view, opts->distance_m, (double)w / (h > 0 ? h : 1));
+    scene_camera cam = scene_view_camera(scene, view, opts->distance_m, (double)w / (h > 0 ? h : 1));
     vs->o = orbit_from_camera(&cam);
 }
 
 static void light_preset_set(view_state *vs, editor *ed, int preset)
 {
     vs->preset = preset;
-    const app_light_preset *p = app_light_preset_at(preset);
-    vs->light = app_scene_light(p->name, NULL);
+    const scene_light_preset *p = scene_light_preset_at(preset);
+    vs->light = scene_light_of_preset(p);
     vs->sweeping = false;
     snprintf(ed->status, sizeof ed->status, "light %s: %s", p->name, p->summary);
 }
@@ -422,7 +423,7 @@ static void sweep_toggle(view_state *vs)
     vs->light.on_camera = false;
     vs->sweeping = true;
     vs->sweep_u = 0.0;
-    vs->light.elevation_deg = app_light_sweep_phase_elevation_deg(0.0);
+    vs->light.elevation_deg = scene_light_sweep_phase_elevation_deg(0.0);
 }
 
 /* The before / after split: a box to turn it on, and the split's place. */
@@ -436,15 +437,15 @@ static void compare_controls(ui_ctx *ui, view_state *vs, named_rects *names)
     }
 }
 
-static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *scene, const app_options *opts,
+static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
                        named_rects *names, float x, float y, float w, float h, int width, int height)
 {
     ui_panel_begin(ui, "time, light, view", x, y, w, h);
-    double healed = app_scene_default_days(scene);
+    double healed = scene_default_days(scene);
     if (ui_section(ui, "time", true)) {
-        float u = (float)app_timeline_position(vs->t_days, plan_healed_day(&scene->plan));
+        float u = (float)scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan));
         if (ui_slider(ui, "##time", &u, 0.0f, 1.0f, 0.0f, "timeline %.2f")) {
-            vs->t_days = app_timeline_days(u, plan_healed_day(&scene->plan));
+            vs->t_days = scene_timeline_days(u, plan_healed_day(&scene->plan));
             vs->playing = false;
         }
         name_last(names, ui, "time");
@@ -455,7 +456,7 @@ static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
         ui_label(ui, "day %.0f (%.2f years): %s", vs->t_days, vs->t_days / 365.25, phase ? phase : "");
         if (ui_button(ui, vs->playing ? "pause" : "play the years")) {
             vs->playing = !vs->playing;
-            if (vs->playing && app_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
+            if (vs->playing && scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
         }
         name_last(names, ui, "play");
         if (ui_button(ui, "healed (60 days after the last session)")) vs->t_days = healed;
@@ -463,8 +464,8 @@ static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
     }
     if (ui_section(ui, "light", true)) {
         const char *rows[2][4];
-        int n = app_light_preset_count();
-        for (int i = 0; i < 8; ++i) rows[i / 4][i % 4] = i < n ? app_light_preset_at(i)->name : "";
+        int n = scene_light_preset_count();
+        for (int i = 0; i < 8; ++i) rows[i / 4][i % 4] = i < n ? scene_light_preset_at(i)->name : "";
         for (int r = 0; r < 2; ++r) {
             int count = n - 4 * r < 4 ? n - 4 * r : 4;
             if (count <= 0) break;
@@ -490,17 +491,17 @@ static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *
         }
         bool keyed = ui_slider(ui, "intensity", &in, 0.1f, 5.0f, 0.05f, "%.2f");
         keyed |= ui_slider(ui, "colour", &k, 1500.0f, 12000.0f, 50.0f, "%.0f K");
-        if (keyed) app_light_set_key(&vs->light, in, k);
+        if (keyed) scene_light_set_key(&vs->light, in, k);
         ui_layout_columns(ui, false);
         if (ui_button(ui, vs->sweeping ? "stop the sweep" : "sweep: overhead to raking")) sweep_toggle(vs);
         name_last(names, ui, "sweep");
         if (vs->light.on_camera) ui_label(ui, "key light on the camera's axis");
     }
     if (ui_section(ui, "view", true)) {
-        static const app_view rows[2][5] = {
-            {APP_VIEW_FRONT, APP_VIEW_THREE_QUARTER, APP_VIEW_TOP, APP_VIEW_BACK, APP_VIEW_LEFT},
-            {APP_VIEW_CLOSEUP_HAIRLINE, APP_VIEW_CLOSEUP_CROWN, APP_VIEW_CLOSEUP_SCAR, APP_VIEW_CLOSEUP_SIDE,
-             APP_VIEW_RIGHT}};
+        static const scene_view rows[2][5] = {
+            {SCENE_VIEW_FRONT, SCENE_VIEW_THREE_QUARTER, SCENE_VIEW_TOP, SCENE_VIEW_BACK, SCENE_VIEW_LEFT},
+            {SCENE_VIEW_CLOSEUP_HAIRLINE, SCENE_VIEW_CLOSEUP_CROWN, SCENE_VIEW_CLOSEUP_SCAR, SCENE_VIEW_CLOSEUP_SIDE,
+             SCENE_VIEW_RIGHT}};
         static const char *const labels[2][5] = {{"front", "3/4", "top", "back", "left"},
                                                  {"hairline", "crown", "scar", "side", "right"}};
         for (int r = 0; r < 2; ++r) {
@@ -527,17 +528,17 @@ static void mode_row(ui_ctx *ui, view_state *vs, named_rects *names)
 
 static int preset_by_name(const char *name)
 {
-    int i = app_light_preset_index(name);
+    int i = scene_light_preset_index(name);
     return i < 0 ? 0 : i;
 }
 
 /* Patient mode: when, which light, from where, and what it means, in plain words. */
-static void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scene *scene, const app_options *opts,
+static void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
                           named_rects *names, float x, float y, float w, float h, int width, int height)
 {
     ui_panel_begin(ui, "your result", x, y, w, h);
     mode_row(ui, vs, names);
-    double healed = app_scene_default_days(scene);
+    double healed = scene_default_days(scene);
     static const char *const whens[] = {"before", "healed", "+5 years", "+10 years"};
     const double when_days[] = {-1.0, healed, healed + 5.0 * 365.25, healed + 10.0 * 365.25};
     int when = -1;
@@ -560,7 +561,7 @@ static void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const app_scen
     if (c != light && c >= 0) light_preset_set(vs, ed, preset_by_name(lights[c]));
     name_last(names, ui, "light");
     static const char *const views[] = {"front", "top", "back", "side"};
-    static const app_view view_of[] = {APP_VIEW_FRONT, APP_VIEW_TOP, APP_VIEW_BACK, APP_VIEW_LEFT};
+    static const scene_view view_of[] = {SCENE_VIEW_FRONT, SCENE_VIEW_TOP, SCENE_VIEW_BACK, SCENE_VIEW_LEFT};
     int view = -1;
     for (int i = 0; i < 4; ++i)
         if (vs->view == view_of[i]) view = i;
@@ -608,7 +609,7 @@ static plan technique_plan(const plan *base, int technique)
 }
 
 /* Trainer mode: the animations and the technique examples. */
-static void trainer_panel(ui_ctx *ui, view_state *vs, editor *ed, app_scene *scene, render_context *rc,
+static void trainer_panel(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene, render_context *rc,
                           named_rects *names, float x, float y, float w, float h)
 {
     ui_panel_begin(ui, "teaching", x, y, w, h);
@@ -616,7 +617,7 @@ static void trainer_panel(ui_ctx *ui, view_state *vs, editor *ed, app_scene *sce
     if (ui_section(ui, "animations", true)) {
         if (ui_button(ui, "healing: day 0 onwards")) vs->t_days = 0.0, vs->playing = true;
         name_last(names, ui, "healing");
-        if (ui_button(ui, "fading: healed to 20 years")) vs->t_days = app_scene_default_days(scene), vs->playing = true;
+        if (ui_button(ui, "fading: healed to 20 years")) vs->t_days = scene_default_days(scene), vs->playing = true;
         name_last(names, ui, "fading");
         if (ui_button(ui, vs->sweeping ? "stop the light sweep" : "light sweep: overhead to raking")) sweep_toggle(vs);
         name_last(names, ui, "trainer-sweep");
@@ -752,8 +753,8 @@ static unsigned ui_key_of(SDL_Keycode k)
 }
 
 /* The window's own keys (those the widgets do not take). */
-static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, editor *ed, app_scene *scene,
-                       render_context *rc, const app_options *opts, int w, int h, bool *running)
+static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, editor *ed, scene_model *scene,
+                       render_context *rc, const ui_window_desc *opts, int w, int h, bool *running)
 {
     double step_days = shift ? 365.25 : 30.0;
     if (ed->offering) {
@@ -778,7 +779,7 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
     else if (k == SDLK_y && ctrl) editor_undo(ed, scene, rc, true);
     else if (k == SDLK_d || k == SDLK_k || k == SDLK_f) editor_key_edit(ed, scene, rc, k, shift);
     else if (k == SDLK_LEFT || k == SDLK_RIGHT || k == SDLK_UP || k == SDLK_DOWN) {
-        app_light *light = &vs->light;
+        scene_light *light = &vs->light;
         if (light->on_camera) { /* a flash taken off the camera starts where the camera is */
             light->on_camera = false;
             light->azimuth_deg = fmod(vs->o.yaw * 180.0 / SMP_PI + 360.0, 360.0);
@@ -790,8 +791,8 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
         else light->elevation_deg = fmax(light->elevation_deg - 5.0, 0.0);
         vs->sweeping = false;
     } else if (k == SDLK_g) sweep_toggle(vs);
-    else if (k == SDLK_i) app_light_set_key(&vs->light, vs->light.intensity * (shift ? 0.8 : 1.25), vs->light.key_kelvin);
-    else if (k == SDLK_t) app_light_set_key(&vs->light, vs->light.intensity, vs->light.key_kelvin + (shift ? -250.0 : 250.0));
+    else if (k == SDLK_i) scene_light_set_key(&vs->light, vs->light.intensity * (shift ? 0.8 : 1.25), vs->light.key_kelvin);
+    else if (k == SDLK_t) scene_light_set_key(&vs->light, vs->light.intensity, vs->light.key_kelvin + (shift ? -250.0 : 250.0));
     else if (k == SDLK_RIGHTBRACKET) vs->t_days = fmin(vs->t_days + step_days, 50.0 * 365.25);
     else if (k == SDLK_LEFTBRACKET) vs->t_days = fmax(vs->t_days - step_days, 0.0);
     else if (k == SDLK_PERIOD) vs->t_days = fmin(vs->t_days + 1.0, 50.0 * 365.25);
@@ -799,15 +800,15 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
     else if (k == SDLK_SPACE) {
         vs->playing = !vs->playing;
         /* From the end, play starts again at day 0. */
-        if (vs->playing && app_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
-    } else if (k == SDLK_h) vs->t_days = app_scene_default_days(scene);
-    else if (k == SDLK_l) light_preset_set(vs, ed, (vs->preset + 1) % app_light_preset_count());
-    else if (k >= SDLK_1 && k <= SDLK_9) view_set(vs, scene, opts, (app_view)(k - SDLK_1), w, h);
+        if (vs->playing && scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
+    } else if (k == SDLK_h) vs->t_days = scene_default_days(scene);
+    else if (k == SDLK_l) light_preset_set(vs, ed, (vs->preset + 1) % scene_light_preset_count());
+    else if (k >= SDLK_1 && k <= SDLK_9) view_set(vs, scene, opts, (scene_view)(k - SDLK_1), w, h);
 }
 
 /* The panels, the recovery offer, the status line and the help: this frame's overlay. */
-static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, app_scene *scene, render_context *rc,
-                      const app_options *opts, named_rects *names, int w, int h, float s, const char *timing)
+static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene, render_context *rc,
+                      const ui_window_desc *opts, named_rects *names, int w, int h, float s, const char *timing)
 {
     if (ed->offering) {
         float pw = fminf(560.0f * s, (float)w - 20.0f), ph = 5.0f * ui_row_height(ui) + 40.0f * s;
@@ -837,9 +838,16 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, app_scene *scene, 
     ui_help(ui, &vs->help, "smpsim: keys", shortcuts, (int)(sizeof shortcuts / sizeof shortcuts[0]));
 }
 
-int app_window_run(app_scene *scene, app_options *opts)
+static int window_fail(const smp_error *err)
+{
+    fprintf(stderr, "smpsim: %s\n", err->message);
+    return smp_error_exit_status(err);
+}
+
+int ui_window_run(scene_model *scene, const ui_window_desc *opts)
 {
     smp_error err = {0};
+    int frames_left = opts->frames;
     ui_gl *gl = NULL;
     render_context *rc = NULL;
     ui_text *text = NULL;
@@ -848,17 +856,17 @@ int app_window_run(app_scene *scene, app_options *opts)
     script scr = {0};
     int status = 0;
     if (ui_gl_create(&gl, true, opts->width, opts->height, "smpsim", &err) != SMP_OK ||
-        render_context_create(&rc, NULL, &err) != SMP_OK || app_scene_upload(rc, scene, &err) != SMP_OK ||
+        render_context_create(&rc, NULL, &err) != SMP_OK || scene_upload(rc, scene, &err) != SMP_OK ||
         ui_text_create(&text, 16.0f, &err) != SMP_OK || ui_ctx_create(&ui, text, NULL, &err) != SMP_OK ||
         history_create(&ed.hist, &scene->plan, UNDO_STEPS, &err) != SMP_OK) {
-        status = app_fail(NULL, &err);
+        status = window_fail(&err);
         goto done;
     }
     snprintf(ed.save_path, sizeof ed.save_path, "%s", opts->plan_path ? opts->plan_path : "smpsim-plan.json");
     ed.pending = scene->plan;
     editor_fade_update(&ed, scene);
     /* A plan a crashed session left is offered first; autosave starts once it is answered. */
-    ed.offering = autosave_pending(&ed.offer, app_warn, NULL);
+    ed.offering = autosave_pending(&ed.offer, ui_log_stderr, NULL);
     if (!ed.offering && autosave_create(&ed.as, opts->plan_path, NULL, &err) != SMP_OK)
         snprintf(ed.status, sizeof ed.status, "%s", err.message);
 
@@ -866,11 +874,11 @@ int app_window_run(app_scene *scene, app_options *opts)
     vs.mode = MODE_DOCTOR;
     vs.split = 0.5f;
     view_set(&vs, scene, opts, opts->view, opts->width, opts->height);
-    vs.preset = app_light_preset_index(opts->light_preset);
+    vs.preset = scene_light_preset_index(opts->light.preset);
     if (vs.preset < 0) vs.preset = 0;
-    vs.light = app_scene_light(app_light_preset_at(vs.preset)->name, opts);
+    vs.light = opts->light;
     vs.before_sweep = vs.light;
-    vs.t_days = opts->has_time ? opts->time_days : app_scene_default_days(scene);
+    vs.t_days = opts->has_time ? opts->time_days : scene_default_days(scene);
     const char *test_events = getenv("SMP_WINDOW_EVENTS");
     if (test_events) script_load(&scr, test_events);
     SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
@@ -953,12 +961,12 @@ int app_window_run(app_scene *scene, app_options *opts)
         snprintf(timing, sizeof timing, "%s %.0f ms", frame_was_interactive ? "interactive" : "full quality",
                  frame_ms);
         if (ui_begin_frame(ui, &in, &err) != SMP_OK) {
-            status = app_fail(NULL, &err);
+            status = window_fail(&err);
             break;
         }
-        app_light light_before = vs.light;
+        scene_light light_before = vs.light;
         double t_before = vs.t_days;
-        app_view view_before = vs.view;
+        scene_view view_before = vs.view;
         bool compare_before = vs.compare;
         names.count = 0; /* the widgets this frame draws */
         window_ui(ui, &vs, &ed, scene, rc, opts, &names, w, h, s, timing);
@@ -975,9 +983,9 @@ int app_window_run(app_scene *scene, app_options *opts)
             full_shown = false;
         }
 
-        app_camera c = orbit_camera(&vs.o);
+        scene_camera c = orbit_camera(&vs.o);
         render_frame frame;
-        app_scene_frame(scene, &c, &vs.light, vs.t_days, w, h, &frame);
+        scene_frame(scene, &c, &vs.light, vs.t_days, w, h, &frame);
         if (vs.export_requested) {
             vs.export_requested = false;
             editor_export(&ed, scene, rc, &frame, &vs.light, vs.t_days, vs.view);
@@ -997,7 +1005,7 @@ int app_window_run(app_scene *scene, app_options *opts)
             drawn[1]++;
             if (vs.compare) { /* before: the same camera and light before the first session */
                 render_frame before;
-                app_scene_frame(scene, &c, &vs.light, -1.0, w, h, &before);
+                scene_frame(scene, &c, &vs.light, -1.0, w, h, &before);
                 st = render_compare_capture(rc, &before, &err);
                 vs.compare_ready = st == SMP_OK;
                 vs.compare_w = w, vs.compare_h = h;
@@ -1023,21 +1031,21 @@ int app_window_run(app_scene *scene, app_options *opts)
         }
         frame_was_interactive = moving;
         if (st != SMP_OK || render_overlay_draw(rc, &ov, w, h, 0, &err) != SMP_OK) {
-            status = app_fail(NULL, &err);
+            status = window_fail(&err);
             break;
         }
         /* A screenshot of the whole window for tests and the docs (SMP_WINDOW_SCREENSHOT=FILE.png): the last
          * frame before the exit that SMP_WINDOW_FRAMES asks for. */
         const char *shot = getenv("SMP_WINDOW_SCREENSHOT");
-        if (getenv("SMP_WINDOW_FRAMES") && shot && shot[0] && opts->frames == 1) {
+        if (opts->frames > 0 && shot && shot[0] && frames_left == 1) {
             uint8_t *rgba = malloc((size_t)w * (size_t)h * 4);
             st = rgba ? render_window_read_rgba8(rc, w, h, rgba, &err)
                       : smp_error_set(&err, SMP_ERR_NOMEM, "window: out of memory for a screenshot");
             if (st == SMP_OK)
-                st = app_png_write_scene(shot, rgba, w, h, scene, &vs.light, vs.t_days, app_view_name(vs.view), &err);
+                st = scene_png_write(shot, rgba, w, h, scene, &vs.light, vs.t_days, scene_view_name(vs.view), &err);
             free(rgba);
             if (st != SMP_OK) {
-                status = app_fail(NULL, &err);
+                status = window_fail(&err);
                 break;
             }
         }
@@ -1051,16 +1059,16 @@ int app_window_run(app_scene *scene, app_options *opts)
                 vs.light = vs.before_sweep;
                 vs.sweeping = false;
             } else {
-                vs.light.elevation_deg = app_light_sweep_phase_elevation_deg(vs.sweep_u);
+                vs.light.elevation_deg = scene_light_sweep_phase_elevation_deg(vs.sweep_u);
             }
         }
         if (vs.playing) { /* the ageing state is a function of t: no rebuild, only the dots' looks change */
             double healed = plan_healed_day(&scene->plan);
-            double u = app_timeline_position(vs.t_days, healed) + fmin(dt, 0.5) / TIMELINE_PLAY_S;
+            double u = scene_timeline_position(vs.t_days, healed) + fmin(dt, 0.5) / TIMELINE_PLAY_S;
             if (u >= 1.0) u = 1.0, vs.playing = false;
-            vs.t_days = app_timeline_days(u, healed);
+            vs.t_days = scene_timeline_days(u, healed);
         }
-        if (getenv("SMP_WINDOW_FRAMES") && --opts->frames <= 0) { /* for tests under Xvfb */
+        if (opts->frames > 0 && --frames_left <= 0) { /* for tests under Xvfb */
             running = false;
             printf("timeline at exit: %.2f days\n", vs.t_days);
             printf("frames at exit: %d interactive, %d full quality, %d presented again\n", drawn[0], drawn[1],
@@ -1070,7 +1078,7 @@ int app_window_run(app_scene *scene, app_options *opts)
             printf("plan at exit: depth %.2f mm shade %.2f skin type %d, %d undo steps%s\n",
                    scene->plan.pigment.depth_mm, scene->plan.pigment.shade, scene->plan.patient.fitzpatrick,
                    history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "");
-            printf("view at exit: %s\n", app_view_name(vs.view));
+            printf("view at exit: %s\n", scene_view_name(vs.view));
             printf("mode at exit: %s\n", mode_names[vs.mode]);
             if (vs.compare) printf("compare at exit: split %.2f\n", vs.split);
             if (ed.status[0]) printf("status at exit: %s\n", ed.status);

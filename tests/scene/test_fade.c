@@ -1,17 +1,17 @@
-/* The contrast the healing and fading model makes over time (app/fade.h) for the built-in plan: the healing
+/* The contrast the healing and fading model makes over time (scene/fade.h) for the built-in plan: the healing
  * days, the aftercare and ink grade, touch-ups, and the figures of the seed clinic (REFERENCES.md): with
  * medical ink, typical sun and sunscreen most patients are satisfied at five years and many go 3-10 years
  * without a touch-up; people who like it very dark touch up after 1-2 years; sun fades more but won't erase.
  */
 #include "test_util.h"
 
-#include "app/fade.h"
+#include "scene/fade.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static app_scene *g_scene;
+static scene_model *g_scene;
 
 static int setup(void **state)
 {
@@ -19,33 +19,33 @@ static int setup(void **state)
     plan_init_default(&p);
     smp_error err = {0};
     g_scene = calloc(1, sizeof *g_scene);
-    if (!g_scene || app_scene_create_from_plan(g_scene, &p, "built-in plan", &err) != SMP_OK) return -1;
+    if (!g_scene || scene_create_from_plan(g_scene, &p, "built-in plan", &err) != SMP_OK) return -1;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    app_scene_destroy(g_scene);
+    scene_destroy(g_scene);
     free(g_scene);
     return 0;
 }
 
 /* The scene with another plan's sessions, touch-ups and rates (the dots stay: a plan without touch-ups
  * simply has no touch-up layer to age). */
-static app_scene with_plan(const plan *p)
+static scene_model with_plan(const plan *p)
 {
-    app_scene s = *g_scene;
+    scene_model s = *g_scene;
     s.plan = *p;
     return s;
 }
 
 static double contrast(const plan *p, double years, double lab[3])
 {
-    app_scene s = with_plan(p);
+    scene_model s = with_plan(p);
     ageing_params ap;
     ageing_params_from_plan(p, &ap);
     double tmp[3];
-    return app_fade_contrast_at(&s, &ap, years * 365.25, lab ? lab : tmp);
+    return scene_fade_contrast_at(&s, &ap, years * 365.25, lab ? lab : tmp);
 }
 
 static plan no_touch_ups(void)
@@ -77,10 +77,10 @@ static void day_2_should_be_darker_than_day_4_after_the_first_wash(void **state)
 static void contrast_should_never_rise_after_healing_without_touch_ups(void **state)
 {
     plan p = no_touch_ups();
-    app_scene s = with_plan(&p);
-    app_fade_curve c;
+    scene_model s = with_plan(&p);
+    scene_fade_curve c;
     smp_error err = {0};
-    assert_int_equal(app_fade_compute(&s, &(app_fade_params){.years_max = 20, .band_samples = -1}, &c, &err),
+    assert_int_equal(scene_fade_compute(&s, &(scene_fade_params){.years_max = 20, .band_samples = -1}, &c, &err),
                      SMP_OK);
     int checked = 0;
     for (int i = 1; i < c.count; ++i) {
@@ -91,7 +91,7 @@ static void contrast_should_never_rise_after_healing_without_touch_ups(void **st
         checked++;
     }
     assert_true(checked > 150);
-    app_fade_curve_free(&c);
+    scene_fade_curve_free(&c);
 }
 
 static void aftercare_and_ink_grade_should_set_the_pace(void **state)
@@ -136,33 +136,33 @@ static void sun_should_fade_more_but_not_erase(void **state)
 static void the_seed_clinics_figures_should_hold_for_the_built_in_plan(void **state)
 {
     plan p = no_touch_ups();
-    app_scene s = with_plan(&p);
-    app_fade_curve c;
+    scene_model s = with_plan(&p);
+    scene_fade_curve c;
     smp_error err = {0};
-    assert_int_equal(app_fade_compute(&s, &(app_fade_params){.years_max = 20}, &c, &err), SMP_OK);
+    assert_int_equal(scene_fade_compute(&s, &(scene_fade_params){.years_max = 20}, &c, &err), SMP_OK);
     print_message("touch-up advised at %.2f years (10-90 %%: %.2f-%.2f), healed dE00 %.2f\n",
                   c.touch_up_years, c.touch_up_early_years, c.touch_up_late_years, c.healed_delta_e);
     /* Most satisfied at five years, many 3-10 years without a touch-up. */
     assert_true(c.touch_up_years >= 5.0 && c.touch_up_years <= 10.0);
     assert_true(c.touch_up_early_years >= 3.0);
     assert_true(isnan(c.touch_up_late_years) || c.touch_up_late_years >= 10.0);
-    app_fade_curve_free(&c);
+    scene_fade_curve_free(&c);
     /* Those who like it very dark (a 10 % loss is too much) touch up after 1-2 years. */
     p.fading.touch_up_fraction = 0.9;
     s = with_plan(&p);
-    assert_int_equal(app_fade_compute(&s, &(app_fade_params){.years_max = 20, .band_samples = -1}, &c, &err),
+    assert_int_equal(scene_fade_compute(&s, &(scene_fade_params){.years_max = 20, .band_samples = -1}, &c, &err),
                      SMP_OK);
     print_message("very dark: touch-up at %.2f years\n", c.touch_up_years);
     assert_true(c.touch_up_years >= 1.0 && c.touch_up_years <= 2.0);
-    app_fade_curve_free(&c);
+    scene_fade_curve_free(&c);
 }
 
 static void the_band_should_contain_the_curve(void **state)
 {
-    app_fade_curve c;
+    scene_fade_curve c;
     smp_error err = {0};
     assert_int_equal(
-        app_fade_compute(g_scene, &(app_fade_params){.years_max = 10, .band_samples = 8}, &c, &err), SMP_OK);
+        scene_fade_compute(g_scene, &(scene_fade_params){.years_max = 10, .band_samples = 8}, &c, &err), SMP_OK);
     double width = 0.0;
     for (int i = 0; i < c.count; ++i) {
         assert_true(c.low[i] <= c.delta_e[i] && c.delta_e[i] <= c.high[i]);
@@ -171,8 +171,8 @@ static void the_band_should_contain_the_curve(void **state)
     assert_true(width > 0.1); /* the uncertain rates matter */
     assert_int_equal(c.event_count, 4);
     assert_true(c.event_is_touch_up[3]);
-    app_fade_curve_free(&c);
-    assert_int_equal(app_fade_compute(g_scene, &(app_fade_params){.years_max = 60}, &c, &err), SMP_ERR_INPUT);
+    scene_fade_curve_free(&c);
+    assert_int_equal(scene_fade_compute(g_scene, &(scene_fade_params){.years_max = 60}, &c, &err), SMP_ERR_INPUT);
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* smpsim visibility's measurement (app/visibility.h) on a small field and few angles: the numbers are finite
+/* smpsim visibility's measurement (scene/visibility.h) on a small field and few angles: the numbers are finite
  * and positive, a scar is less visible the farther it is seen from, and the room elevation follows the local
  * angle. Headless through SDL's offscreen driver; no GL context: skipped (exit 77). */
 #include "test_util.h"
@@ -6,7 +6,7 @@
 #include "../render/gl_context.h"
 
 #include "analysis/scielab.h"
-#include "app/visibility.h"
+#include "scene/visibility.h"
 #include "plan/plan.h"
 
 #include <stdio.h>
@@ -25,14 +25,14 @@ static void a_fut_scar_should_be_less_visible_from_farther(void **state)
     plan_init_default(&p);
     p.scar_count = 1; /* the built-in FUT line only */
     p.patient.hair_length_mm = 1.0;
-    app_vis_params params = {
+    scene_vis_params params = {
         .angle_count = 2, .angles_deg = {10.0, 80.0}, .field_mm = 12.0, .px_per_deg = 30.0};
-    app_vis_result *r = calloc(1, sizeof *r);
+    scene_vis_result *r = calloc(1, sizeof *r);
     smp_error err = {0};
-    if (app_visibility_run(rc, &p, &params, r, &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_visibility_run(rc, &p, &params, r, &err) != SMP_OK) fail_msg("%s", err.message);
     assert_int_equal(r->scar_count, 1);
     assert_int_equal(r->renders, 2 * 2 * 2);
-    const app_vis_scar *s = &r->scars[0];
+    const scene_vis_scar *s = &r->scars[0];
     for (int smp = 0; smp < 2; ++smp)
         for (int a = 0; a < 2; ++a) {
             print_message("%s, %g deg: dE00 %.2f / %.2f / %.2f at 0.3 / 1 / 2 m\n", smp ? "SMP" : "no SMP",
@@ -53,7 +53,7 @@ static void a_plan_without_scars_should_be_refused(void **state)
     plan_init_default(&p);
     p.scar_count = 0;
     smp_error err = {0};
-    assert_int_equal(app_visibility_check(&p, NULL, &err), SMP_ERR_INPUT);
+    assert_int_equal(scene_visibility_check(&p, NULL, &err), SMP_ERR_INPUT);
     assert_non_null(strstr(err.message, "scars"));
 }
 
@@ -74,11 +74,11 @@ static void relief_should_show_under_grazing_light_not_under_flat(void **state)
     deep.session_count = deep.touch_up_count = 0;
     plan flat = deep;
     flat.scars[0].depth_mm = 0.0;
-    app_vis_params params = {.field_mm = 12.0, .px_per_deg = 40.0};
-    double grazing[APP_VIS_DISTANCES], frontal[APP_VIS_DISTANCES];
+    scene_vis_params params = {.field_mm = 12.0, .px_per_deg = 40.0};
+    double grazing[SCENE_VIS_DISTANCES], frontal[SCENE_VIS_DISTANCES];
     smp_error err = {0};
-    if (app_visibility_compare(rc, &deep, &flat, 0, 8.0, &params, grazing, NULL, &err) != SMP_OK ||
-        app_visibility_compare(rc, &deep, &flat, 0, 90.0, &params, frontal, NULL, &err) != SMP_OK)
+    if (scene_visibility_compare(rc, &deep, &flat, 0, 8.0, &params, grazing, NULL, &err) != SMP_OK ||
+        scene_visibility_compare(rc, &deep, &flat, 0, 90.0, &params, frontal, NULL, &err) != SMP_OK)
         fail_msg("%s", err.message);
     print_message("relief of a 0.6 mm FUT under 1 mm stubble: dE00 %.2f / %.2f / %.2f grazing (8 deg), %.2f / %.2f / "
                   "%.2f from the viewer's side, at 0.3 / 1 / 2 m\n",
@@ -86,7 +86,7 @@ static void relief_should_show_under_grazing_light_not_under_flat(void **state)
     /* Measured 18.0 / 16.7 / 11.8 against 12.5 / 10.1 / 8.6. From the viewer's side the difference is the
      * highlight: the level scar's smooth tissue mirrors the light straight back over its width, the trough's
      * curved floor over a narrow line. */
-    for (int d = 0; d < APP_VIS_DISTANCES; ++d) assert_true(grazing[d] > 1.3 * frontal[d]);
+    for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) assert_true(grazing[d] > 1.3 * frontal[d]);
     assert_true(grazing[2] > ANALYSIS_JND_DELTA_E00);
     test_gl_close(gl, rc);
 }
@@ -108,11 +108,11 @@ static void camouflage_should_leave_the_relief_visible_under_grazing_light(void 
     if (plan_load(&treated, path, NULL, 0, NULL, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
     plan level = treated;
     level.scars[0].depth_mm = 0.0;
-    app_vis_params params = {.field_mm = 12.0, .px_per_deg = 40.0};
+    scene_vis_params params = {.field_mm = 12.0, .px_per_deg = 40.0};
     const double angles[3] = {8.0, 15.0, 25.0};
-    double grazing[3][APP_VIS_DISTANCES], best = 0.0;
+    double grazing[3][SCENE_VIS_DISTANCES], best = 0.0;
     for (int a = 0; a < 3; ++a) {
-        if (app_visibility_compare(rc, &treated, &level, 0, angles[a], &params, grazing[a], NULL, &err) != SMP_OK)
+        if (scene_visibility_compare(rc, &treated, &level, 0, angles[a], &params, grazing[a], NULL, &err) != SMP_OK)
             fail_msg("%s", err.message);
         print_message("relief of the camouflaged FUT line (0.3 mm, with SMP), light %2.0f deg above the skin: dE00 "
                       "%.2f / %.2f / %.2f at 0.3 / 1 / 2 m\n",
@@ -124,7 +124,7 @@ static void camouflage_should_leave_the_relief_visible_under_grazing_light(void 
 }
 
 /* Issue 10 items 2 and 7: hair long enough to lie down hides a FUT line, where 3 mm stubble (a #1 guard), whose
- * edge stops at the bare scar, shows it. The line measure (app_vis_scar.line_delta_e): each image averaged along
+ * edge stops at the bare scar, shows it. The line measure (scene_vis_scar.line_delta_e): each image averaged along
  * the line before the S-CIELAB difference, so what counts is the line's own contrast, which the eye sums along
  * its length, and not the strands lying over the scar, which differ from the scar-free head's at random. The
  * FUT camouflage example's line (2.5 mm), without SMP, light grazing the scar (10 degrees above the skin: an
@@ -146,16 +146,16 @@ static void lying_hair_should_hide_a_fut_line_from_1_m(void **state)
              getenv("SMP_ASSET_DIR") ? getenv("SMP_ASSET_DIR") : "assets");
     if (plan_load(&scar, path, NULL, 0, NULL, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
     scar.session_count = scar.touch_up_count = 0;
-    app_vis_params params = {.field_mm = 40.0, .px_per_deg = 30.0};
+    scene_vis_params params = {.field_mm = 40.0, .px_per_deg = 30.0};
     enum { LENGTHS = 3 };
     const double lengths[LENGTHS] = {3.0, 15.0, 25.0}, angles[2] = {10.0, 60.0};
-    double de[LENGTHS][2][APP_VIS_DISTANCES], line[LENGTHS][2][APP_VIS_DISTANCES];
+    double de[LENGTHS][2][SCENE_VIS_DISTANCES], line[LENGTHS][2][SCENE_VIS_DISTANCES];
     for (int l = 0; l < LENGTHS; ++l)
         for (int a = 0; a < 2; ++a) {
             plan with = scar, without = scar;
             with.patient.hair_length_mm = without.patient.hair_length_mm = lengths[l];
             without.scar_count = 0;
-            if (app_visibility_compare(rc, &with, &without, 0, angles[a], &params, de[l][a], line[l][a], &err) !=
+            if (scene_visibility_compare(rc, &with, &without, 0, angles[a], &params, de[l][a], line[l][a], &err) !=
                 SMP_OK)
                 fail_msg("%s", err.message);
             print_message("FUT line under %2.0f mm hair, light %2.0f deg above the scalp: line dE00 %.2f / %.2f / "

@@ -1,4 +1,4 @@
-#include "app/scene.h"
+#include "scene/scene.h"
 
 #include "optics/colour.h"
 #include "optics/skin.h"
@@ -13,17 +13,17 @@
 
 extern const smp_embedded_file smp_embedded_tables[];
 
-smp_status app_scene_create(app_scene *s, const app_options *opts, smp_log_fn warn, smp_error *err)
+smp_status scene_load(scene_model *s, const scene_source *src, smp_log_fn warn, smp_error *err)
 {
     memset(s, 0, sizeof *s);
     plan pl;
-    smp_status st = plan_load(&pl, opts->plan_path, opts->sets, opts->set_count, warn, NULL, err);
+    smp_status st = plan_load(&pl, src->plan_path, src->sets, src->set_count, warn, NULL, err);
     if (st != SMP_OK) return st;
-    app_options_apply_seed(opts, &pl);
-    return app_scene_create_from_plan(s, &pl, opts->plan_path ? opts->plan_path : "built-in plan", err);
+    if (src->has_seed) pl.seed = src->seed;
+    return scene_create_from_plan(s, &pl, src->plan_path ? src->plan_path : "built-in plan", err);
 }
 
-smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *source, smp_error *err)
+smp_status scene_create_from_plan(scene_model *s, const plan *pl, const char *source, smp_error *err)
 {
     memset(s, 0, sizeof *s);
     smp_status st = plan_validate(pl, source, err);
@@ -40,7 +40,7 @@ smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *
     s->placement_s = smp_now_s() - t0;
     if (st != SMP_OK) {
         smp_error_prefix(err, source);
-        app_scene_destroy(s);
+        scene_destroy(s);
         return st;
     }
     scalp_hair_params hair_params;
@@ -49,18 +49,18 @@ smp_status app_scene_create_from_plan(app_scene *s, const plan *pl, const char *
     st = scalp_hair_create(&s->hair, &s->head, &s->plan, &hair_params, err);
     if (st == SMP_OK) st = scalp_hair_shape(&s->hair, &s->head, &s->plan, NULL, err);
     if (st != SMP_OK) {
-        app_scene_destroy(s);
+        scene_destroy(s);
         return st;
     }
-    s->optics = app_optics_table_load(err);
+    s->optics = scene_optics_table_load(err);
     if (!s->optics) {
-        app_scene_destroy(s);
+        scene_destroy(s);
         return err->status;
     }
     return SMP_OK;
 }
 
-smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
+smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
 {
     smp_status st = plan_validate(pl, "plan", err);
     if (st != SMP_OK) return st;
@@ -109,7 +109,7 @@ smp_status app_scene_set_plan(app_scene *s, const plan *pl, smp_error *err)
     return SMP_OK;
 }
 
-smp_status app_scene_set_plan_dots(app_scene *s, const plan *pl, smp_error *err)
+smp_status scene_set_plan_dots(scene_model *s, const plan *pl, smp_error *err)
 {
     smp_status st = plan_validate(pl, "plan", err);
     if (st != SMP_OK) return st;
@@ -121,7 +121,7 @@ smp_status app_scene_set_plan_dots(app_scene *s, const plan *pl, smp_error *err)
     return SMP_OK;
 }
 
-optics_table *app_optics_table_load(smp_error *err)
+optics_table *scene_optics_table_load(smp_error *err)
 {
     const smp_embedded_file *f = smp_embedded_find(smp_embedded_tables, "tables.json");
     if (!f) {
@@ -140,7 +140,7 @@ optics_table *app_optics_table_load(smp_error *err)
     return t;
 }
 
-void app_scene_destroy(app_scene *s)
+void scene_destroy(scene_model *s)
 {
     if (!s) return;
     scalp_scar_set_destroy(&s->scars);
@@ -151,21 +151,21 @@ void app_scene_destroy(app_scene *s)
     s->optics = NULL;
 }
 
-double app_timeline_days(double u, double healed_day)
+double scene_timeline_days(double u, double healed_day)
 {
-    double split = healed_day + 30.0, end = APP_TIMELINE_END_YEARS * 365.25;
-    if (u <= APP_TIMELINE_HEALING) return u / APP_TIMELINE_HEALING * split;
-    return split + (u - APP_TIMELINE_HEALING) / (1.0 - APP_TIMELINE_HEALING) * (end - split);
+    double split = healed_day + 30.0, end = SCENE_TIMELINE_END_YEARS * 365.25;
+    if (u <= SCENE_TIMELINE_HEALING) return u / SCENE_TIMELINE_HEALING * split;
+    return split + (u - SCENE_TIMELINE_HEALING) / (1.0 - SCENE_TIMELINE_HEALING) * (end - split);
 }
 
-double app_timeline_position(double days, double healed_day)
+double scene_timeline_position(double days, double healed_day)
 {
-    double split = healed_day + 30.0, end = APP_TIMELINE_END_YEARS * 365.25;
-    if (days <= split) return days / split * APP_TIMELINE_HEALING;
-    return fmin(1.0, APP_TIMELINE_HEALING + (days - split) / (end - split) * (1.0 - APP_TIMELINE_HEALING));
+    double split = healed_day + 30.0, end = SCENE_TIMELINE_END_YEARS * 365.25;
+    if (days <= split) return days / split * SCENE_TIMELINE_HEALING;
+    return fmin(1.0, SCENE_TIMELINE_HEALING + (days - split) / (end - split) * (1.0 - SCENE_TIMELINE_HEALING));
 }
 
-double app_scene_default_days(const app_scene *s)
+double scene_default_days(const scene_model *s)
 {
     return plan_healed_day(&s->plan);
 }
@@ -222,14 +222,14 @@ static void midline_build(const scalp_head *head, midline *m)
     }
 }
 
-double app_scene_midline_length(const scalp_head *head)
+double scene_midline_length(const scalp_head *head)
 {
     midline m;
     midline_build(head, &m);
     return m.count ? m.arc[m.count - 1] : 0.0;
 }
 
-void app_scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3])
+void scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3])
 {
     midline m;
     midline_build(head, &m);
@@ -262,9 +262,9 @@ static void head_centre(const scalp_head *head, float c[3])
     c[2] = 0.0f;
 }
 
-static app_camera look_from(const float target[3], const float dir[3], float distance, float fov_y_deg)
+static scene_camera look_from(const float target[3], const float dir[3], float distance, float fov_y_deg)
 {
-    app_camera cam;
+    scene_camera cam;
     vec3 d = {dir[0], dir[1], dir[2]};
     glm_vec3_normalize(d);
     for (int k = 0; k < 3; ++k) {
@@ -278,37 +278,37 @@ static app_camera look_from(const float target[3], const float dir[3], float dis
     return cam;
 }
 
-app_camera app_scene_view_camera(const app_scene *s, app_view view, double distance_m, double aspect)
+scene_camera scene_view_camera(const scene_model *s, scene_view view, double distance_m, double aspect)
 {
-    return app_scene_view_camera_field(s, view, distance_m, 0.0, aspect);
+    return scene_view_camera_field(s, view, distance_m, 0.0, aspect);
 }
 
-app_camera app_scene_view_camera_field(const app_scene *s, app_view view, double distance_m, double field,
+scene_camera scene_view_camera_field(const scene_model *s, scene_view view, double distance_m, double field,
                                        double aspect)
 {
     const scalp_head *head = &s->head;
     const float normal_fov = 30.0f;
     float c[3];
     head_centre(head, c);
-    if (app_view_is_closeup(view)) {
+    if (scene_view_is_closeup(view)) {
         /* 60 mm (or the given field) across the wider image side from 250 mm (a phone distance). */
         const float field_mm = field > 0.0 ? (float)field : 60.0f, dist = 250.0f;
         float half_h = 0.5f * field_mm / (float)(aspect > 1.0 ? aspect : 1.0);
         float fov = 2.0f * atanf(half_h / dist) * 180.0f / (float)SMP_PI;
         float p[3], n[3];
-        if (view == APP_VIEW_CLOSEUP_HAIRLINE) {
+        if (view == SCENE_VIEW_CLOSEUP_HAIRLINE) {
             /* Straddle the designed hairline, so forehead and treated scalp both show. */
-            app_scene_midline_point(head, s->plan.hairline.height_cm * 10.0 + 4.0, p, n);
+            scene_midline_point(head, s->plan.hairline.height_cm * 10.0 + 4.0, p, n);
             float tilt[3] = {n[0], n[1], n[2] + 0.35f};
             return look_from(p, tilt, dist, fov);
         }
-        if (view == APP_VIEW_CLOSEUP_CROWN) {
+        if (view == SCENE_VIEW_CLOSEUP_CROWN) {
             memcpy(p, head->landmarks_mm[SCALP_LM_CROWN], sizeof p);
             float dir[3];
             for (int k = 0; k < 3; ++k) dir[k] = p[k] - c[k];
             return look_from(p, dir, dist, fov);
         }
-        if (view == APP_VIEW_CLOSEUP_SIDE) {
+        if (view == SCENE_VIEW_CLOSEUP_SIDE) {
             /* The left side 25 mm above the ear top: the horseshoe that even a Norwood 7 keeps. */
             const float *e = head->landmarks_mm[SCALP_LM_EAR_TOP_LEFT];
             float n_best = -1.0f;
@@ -324,8 +324,8 @@ app_camera app_scene_view_camera_field(const app_scene *s, app_view view, double
         double h_cm = 6.0;
         for (int i = 0; i < s->plan.scar_count; ++i)
             if (s->plan.scars[i].type == PLAN_SCAR_FUT) h_cm = s->plan.scars[i].height_above_nape_cm;
-        double total = app_scene_midline_length(head);
-        app_scene_midline_point(head, total - h_cm * 10.0, p, n);
+        double total = scene_midline_length(head);
+        scene_midline_point(head, total - h_cm * 10.0, p, n);
         return look_from(p, n, dist, fov);
     }
     float radius = 160.0f; /* half the framed height: the head's 230 mm plus margins */
@@ -333,21 +333,21 @@ app_camera app_scene_view_camera_field(const app_scene *s, app_view view, double
                                   : radius / tanf(0.5f * normal_fov * (float)SMP_PI / 180.0f);
     float dir[3] = {0.0f, 0.0f, 1.0f};
     switch (view) {
-    case APP_VIEW_TOP: dir[1] = 1.0f, dir[2] = 0.0f; break;
-    case APP_VIEW_BACK: dir[2] = -1.0f; break;
-    case APP_VIEW_LEFT: dir[0] = 1.0f, dir[2] = 0.0f; break;
-    case APP_VIEW_RIGHT: dir[0] = -1.0f, dir[2] = 0.0f; break;
-    case APP_VIEW_THREE_QUARTER: dir[0] = 0.7f, dir[1] = 0.35f, dir[2] = 0.7f; break;
+    case SCENE_VIEW_TOP: dir[1] = 1.0f, dir[2] = 0.0f; break;
+    case SCENE_VIEW_BACK: dir[2] = -1.0f; break;
+    case SCENE_VIEW_LEFT: dir[0] = 1.0f, dir[2] = 0.0f; break;
+    case SCENE_VIEW_RIGHT: dir[0] = -1.0f, dir[2] = 0.0f; break;
+    case SCENE_VIEW_THREE_QUARTER: dir[0] = 0.7f, dir[1] = 0.35f, dir[2] = 0.7f; break;
     default: dir[1] = 0.12f; break; /* front, from slightly above eye level */
     }
-    if (view == APP_VIEW_TOP) {
+    if (view == SCENE_VIEW_TOP) {
         float t[3] = {0.0f, head->landmarks_mm[SCALP_LM_VERTEX][1], 0.0f};
         return look_from(t, dir, dist, normal_fov);
     }
     return look_from(c, dir, dist, normal_fov);
 }
 
-void app_scene_frame(const app_scene *s, const app_camera *cam, const app_light *light, double t_days, int width,
+void scene_frame(const scene_model *s, const scene_camera *cam, const scene_light *light, double t_days, int width,
                      int height, render_frame *f)
 {
     render_frame_defaults(f);

@@ -6,12 +6,25 @@
  * SMP_WINDOW_EVENTS, a comma-separated script: "key:d", "key:shift+d", "key:ctrl+z", "drop:PATH" go into SDL's
  * queue at the start as if typed; "click:NAME" and "set:NAME=U" (U in 0..1 across a slider) are played one a
  * frame from the second frame on, as a mouse press and release at the named widget (window_widget_names). */
-#ifndef SMP_APP_WINDOW_H
-#define SMP_APP_WINDOW_H
+#ifndef SMP_UI_WINDOW_H
+#define SMP_UI_WINDOW_H
 
-#include "app/scene.h"
+#include "scene/scene.h"
+#include "scene/view.h"
+
+/* What the window opens on. */
+typedef struct ui_window_desc {
+    const char *plan_path; /* the plan's file (NULL: the built-in plan): Ctrl+S saves there, autosave beside it */
+    int width, height;     /* the window's size in screen coordinates */
+    scene_view view;
+    double distance_m;     /* the far views' viewing distance; 0 frames the head */
+    scene_light light;     /* the light at the start (its preset is selected in the light panel) */
+    bool has_time;
+    double time_days;      /* the time shown at the start when has_time; otherwise healed */
+    int frames;            /* > 0: draw that many frames, print the state and exit (SMP_WINDOW_FRAMES, tests) */
+} ui_window_desc;
 
 /* Opens the window on scene (its plan may be edited) and runs it until it is closed; returns the exit status. */
-int app_window_run(app_scene *scene, app_options *opts);
+int ui_window_run(scene_model *scene, const ui_window_desc *desc);
 
 #endif
