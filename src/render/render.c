@@ -1103,7 +1103,7 @@ static void tonemap_to(render_context *rc, const render_frame *f, const scene_ta
     /* Without multisampling the edges are smoothed after tone mapping (edge_aa.frag). */
     bool edge_aa = rc->desc.samples <= 1 && rc->post_fbo;
     glBindFramebuffer(GL_FRAMEBUFFER, edge_aa ? rc->post_fbo : target);
-    glViewport(0, 0, f->width, f->height);
+    glViewport(edge_aa || target != 0 ? 0 : f->output_x, 0, f->width, f->height);
     glUseProgram(rc->prog_tonemap);
     glUniform1f(uloc(rc->prog_tonemap, "u_exposure"), f->exposure);
     glUniform1f(uloc(rc->prog_tonemap, "u_full_share"), full_share);
@@ -1120,6 +1120,7 @@ static void tonemap_to(render_context *rc, const render_frame *f, const scene_ta
     glBindSampler(UNIT_HDR_FULL, 0);
     if (edge_aa) {
         glBindFramebuffer(GL_FRAMEBUFFER, target);
+        glViewport(target != 0 ? 0 : f->output_x, 0, f->width, f->height);
         glUseProgram(rc->prog_edge_aa);
         glUniform2f(uloc(rc->prog_edge_aa, "u_texel"), 1.0f / (float)f->width, 1.0f / (float)f->height);
         glActiveTexture(GL_TEXTURE0 + UNIT_IMAGE);
@@ -1246,7 +1247,24 @@ smp_status render_compare_capture(render_context *rc, const render_frame *f, smp
     }
     render_frame full = *f;
     full.interactive = false;
+    full.output_x = 0;
     return render_frame_draw(rc, &full, rc->compare_fbo, err);
+}
+
+smp_status render_compare_beside(render_context *rc, int x, int height, unsigned target_fbo, smp_error *err)
+{
+    if (!rc->compare_fbo || rc->compare_h != height)
+        return smp_error_set(err, SMP_ERR_GL, "render: no image %d pixels high captured to put beside", height);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->compare_fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
+    glBlitFramebuffer(0, 0, rc->compare_w, height, x, 0, x + rc->compare_w, height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x > 0 ? x - 1 : 0, 0, 2, height);
+    glClearColor(0.92f, 0.92f, 0.92f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    return gl_check("render_compare_beside", err);
 }
 
 smp_status render_compare_overlay(render_context *rc, int width, int height, float split, unsigned target_fbo,

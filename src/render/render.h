@@ -40,6 +40,8 @@ typedef struct render_context_desc {
 
 typedef struct render_frame {
     int width, height;               /* pixels */
+    int output_x;                    /* the image's left edge in the target framebuffer (pixels; side-by-side
+                                      * compares draw two frames into one window); 0 otherwise */
     mat4 view, proj;                 /* camera matrices (cglm, column-major), head frame in mm */
     float eye_mm[3];
     float light_dir[3];              /* unit vector towards the key light */
@@ -142,6 +144,9 @@ smp_status render_frame_read_srgb8(render_context *rc, const render_frame *frame
 smp_status render_compare_capture(render_context *rc, const render_frame *frame, smp_error *err);
 smp_status render_compare_overlay(render_context *rc, int width, int height, float split, unsigned target_fbo,
                                   smp_error *err);
+/* Side by side: puts the whole captured image into target_fbo with its left edge at x (of a target height
+ * pixels high), with the same light line at x. */
+smp_status render_compare_beside(render_context *rc, int x, int height, unsigned target_fbo, smp_error *err);
 /* Reads the window's back buffer as drawn so far (the image and the overlay, before the swap) into RGBA8 rows,
  * top row first: a screenshot of the whole window. */
 smp_status render_window_read_rgba8(render_context *rc, int width, int height, uint8_t *rgba, smp_error *err);

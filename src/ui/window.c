@@ -275,9 +275,50 @@ typedef struct view_state {
     bool compare_ready;    /* the "before" image is captured for the frame shown, at compare_w x compare_h */
     int compare_w, compare_h;
     float split;           /* 0..1 of the width */
-    int technique;        /* trainer: 0 the plan as it was, 1 too deep, 2 the helmet */
-    plan technique_base;  /* the plan the technique examples start from */
+    int technique;        /* trainer: 0 the plan as it was, 1 too deep, 2 the helmet (B of an A | B by plan) */
+    /* Side by side A | B: the window's left half shows the scene as set (A), the right half the same camera
+     * with one thing changed (B): the time, the light, the needle depth, the shade, or another plan. */
+    bool side;
+    int side_kind;               /* SIDE_YEAR .. SIDE_PLAN */
+    double side_t_days;          /* B's time (SIDE_YEAR) */
+    int side_preset;             /* B's light preset (SIDE_LIGHT) */
+    float side_depth_mm, side_shade; /* B's needle depth and ink shade (SIDE_DEPTH, SIDE_SHADE) */
+    plan side_plan;              /* B's plan (SIDE_PLAN): a dropped plan file or a technique example */
+    bool side_plan_set;
+    char side_caption[64];       /* what B is, in a few words (SIDE_PLAN) */
+    bool side_ready;             /* B's full-quality image is captured for the frame shown */
 } view_state;
+
+/* Side by side, each picture is half the window's width: the camera steps back by this much so the head fits. */
+#define SIDE_ZOOM_OUT 1.6f
+
+enum { SIDE_YEAR = 0, SIDE_LIGHT, SIDE_DEPTH, SIDE_SHADE, SIDE_PLAN, SIDE_KIND_COUNT };
+static const char *const side_kind_names[SIDE_KIND_COUNT] = {"year", "light", "depth", "shade", "plan"};
+
+/* B's plan for the plan-changing kinds (depth, shade, another plan); false for the kinds that share A's scene. */
+static bool side_b_plan(const view_state *vs, const plan *a, plan *b)
+{
+    *b = *a;
+    if (vs->side_kind == SIDE_DEPTH) b->pigment.depth_mm = vs->side_depth_mm;
+    else if (vs->side_kind == SIDE_SHADE) b->pigment.shade = vs->side_shade;
+    else if (vs->side_kind == SIDE_PLAN && vs->side_plan_set) *b = vs->side_plan;
+    else return false;
+    return true;
+}
+
+/* B's caption: "B: +10 years", "B: bathroom", "B: 1.50 mm deep", ... */
+static void side_caption(const view_state *vs, char *out, size_t size)
+{
+    switch (vs->side_kind) {
+    case SIDE_YEAR: snprintf(out, size, "B: day %.0f (%.1f years)", vs->side_t_days, vs->side_t_days / 365.25); break;
+    case SIDE_LIGHT: snprintf(out, size, "B: %s light", scene_light_preset_at(vs->side_preset)->name); break;
+    case SIDE_DEPTH: snprintf(out, size, "B: ink %.2f mm deep", vs->side_depth_mm); break;
+    case SIDE_SHADE: snprintf(out, size, "B: shade %.2f", vs->side_shade); break;
+    default:
+        snprintf(out, size, "B: %s", vs->side_plan_set ? vs->side_caption : "drop a plan file to compare");
+        break;
+    }
+}
 
 /* Named widgets' rectangles in the last frame, for the scripted test input ("click:NAME", "set:NAME=U"). */
 #define NAMED_MAX 48
@@ -429,12 +470,41 @@ static void sweep_toggle(view_state *vs)
 /* The before / after split: a box to turn it on, and the split's place. */
 static void compare_controls(ui_ctx *ui, view_state *vs, named_rects *names)
 {
-    if (ui_checkbox(ui, "before | after", &vs->compare)) vs->compare_ready = false;
+    if (ui_checkbox(ui, "before | after", &vs->compare)) vs->compare_ready = false, vs->side = false;
     name_last(names, ui, "compare");
     if (vs->compare) {
         ui_slider(ui, "##split", &vs->split, 0.0f, 1.0f, 0.0f, "split %.2f");
         name_last(names, ui, "split");
     }
+}
+
+/* Side by side A | B: what B changes, and by how much. */
+static void side_controls(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names)
+{
+    if (!vs->side) return;
+    int k = ui_choice(ui, "##side-kind", side_kind_names, SIDE_KIND_COUNT, vs->side_kind);
+    name_last(names, ui, "side-kind");
+    if (k != vs->side_kind && k >= 0) vs->side_kind = k, vs->side_ready = false;
+    double healed = plan_healed_day(&scene->plan);
+    if (vs->side_kind == SIDE_YEAR) {
+        float u = (float)scene_timeline_position(vs->side_t_days, healed);
+        char format[64];
+        snprintf(format, sizeof format, "B: day %.0f (%.1f years)", vs->side_t_days, vs->side_t_days / 365.25);
+        if (ui_slider(ui, "##side-b", &u, 0.0f, 1.0f, 0.0f, format))
+            vs->side_t_days = scene_timeline_days(u, healed), vs->side_ready = false;
+    } else if (vs->side_kind == SIDE_LIGHT) {
+        float u = (float)vs->side_preset;
+        char format[64];
+        snprintf(format, sizeof format, "B: %s light", scene_light_preset_at(vs->side_preset)->name);
+        if (ui_slider(ui, "##side-b", &u, 0.0f, (float)(scene_light_preset_count() - 1), 1.0f, format))
+            vs->side_preset = (int)lrintf(u), vs->side_ready = false;
+    } else if (vs->side_kind == SIDE_DEPTH) {
+        if (ui_slider(ui, "##side-b", &vs->side_depth_mm, 0.2f, 2.0f, 0.05f, "B: ink %.2f mm deep")) vs->side_ready = false;
+    } else if (vs->side_kind == SIDE_SHADE) {
+        if (ui_slider(ui, "##side-b", &vs->side_shade, 0.1f, 1.0f, 0.05f, "B: shade %.2f")) vs->side_ready = false;
+    }
+    if (vs->side_kind != SIDE_PLAN) name_last(names, ui, "side-b");
+    else ui_label(ui, "B: %s", vs->side_plan_set ? vs->side_caption : "drop a plan file here");
 }
 
 static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
@@ -443,24 +513,32 @@ static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model
     ui_panel_begin(ui, "time, light, view", x, y, w, h);
     double healed = scene_default_days(scene);
     if (ui_section(ui, "time", true)) {
-        float u = (float)scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan));
-        if (ui_slider(ui, "##time", &u, 0.0f, 1.0f, 0.0f, "timeline %.2f")) {
-            vs->t_days = scene_timeline_days(u, plan_healed_day(&scene->plan));
-            vs->playing = false;
-        }
-        name_last(names, ui, "time");
+        /* The slider says the day, the years and the phase (its own position, 0..1, is not worth a row). */
         double latest = -1.0;
         for (int i = 0; i < scene->field.layer_count; ++i)
             if (scene->field.layer_day[i] <= vs->t_days) latest = fmax(latest, scene->field.layer_day[i]);
         const char *phase = latest >= 0.0 ? ageing_phase_name(vs->t_days - latest) : "before the first session";
-        ui_label(ui, "day %.0f (%.2f years): %s", vs->t_days, vs->t_days / 365.25, phase ? phase : "");
-        if (ui_button(ui, vs->playing ? "pause" : "play the years")) {
-            vs->playing = !vs->playing;
-            if (vs->playing && scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
+        char format[96];
+        snprintf(format, sizeof format, "day %.0f (%.2f y): %s", vs->t_days, vs->t_days / 365.25, phase ? phase : "");
+        for (char *c = format; *c; ++c)
+            if (*c == '%') *c = ' '; /* the text goes to the slider as its format */
+        float u = (float)scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan));
+        if (ui_slider(ui, "##time", &u, 0.0f, 1.0f, 0.0f, format)) {
+            vs->t_days = scene_timeline_days(u, plan_healed_day(&scene->plan));
+            vs->playing = false;
         }
-        name_last(names, ui, "play");
-        if (ui_button(ui, "healed (60 days after the last session)")) vs->t_days = healed;
-        name_last(names, ui, "healed");
+        name_last(names, ui, "time");
+        const char *const buttons[] = {vs->playing ? "pause" : "play the years", "healed (+60 days)"};
+        int b = ui_choice(ui, "##time-buttons", buttons, 2, -1); /* two buttons in one row */
+        name_last(names, ui, "time-buttons");
+        if (b == 0) {
+            vs->playing = !vs->playing;
+            if (vs->playing && scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0)
+                vs->t_days = 0.0;
+        } else if (b == 1) {
+            vs->t_days = healed;
+            vs->playing = false;
+        }
     }
     if (ui_section(ui, "light", true)) {
         const char *rows[2][4];
@@ -514,7 +592,19 @@ static void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model
             if (c != cur && c >= 0) view_set(vs, scene, opts, rows[r][c], width, height);
             name_last(names, ui, r == 0 ? "view1" : "view2");
         }
-        compare_controls(ui, vs, names);
+        static const char *const compares[] = {"one image", "before | after", "A | B"};
+        int cur = vs->side ? 2 : vs->compare ? 1 : 0;
+        int c = ui_choice(ui, "##compare-kind", compares, 3, cur);
+        name_last(names, ui, "compare-kind");
+        if (c != cur && c >= 0) {
+            vs->compare = c == 1, vs->compare_ready = false;
+            vs->side = c == 2, vs->side_ready = false;
+        }
+        if (vs->compare) {
+            ui_slider(ui, "##split", &vs->split, 0.0f, 1.0f, 0.0f, "split %.2f");
+            name_last(names, ui, "split");
+        }
+        side_controls(ui, vs, scene, names);
     }
     ui_panel_end(ui);
 }
@@ -609,8 +699,8 @@ static plan technique_plan(const plan *base, int technique)
 }
 
 /* Trainer mode: the animations and the technique examples. */
-static void trainer_panel(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene, render_context *rc,
-                          named_rects *names, float x, float y, float w, float h)
+static void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names, float x, float y,
+                          float w, float h)
 {
     ui_panel_begin(ui, "teaching", x, y, w, h);
     mode_row(ui, vs, names);
@@ -623,18 +713,21 @@ static void trainer_panel(ui_ctx *ui, view_state *vs, editor *ed, scene_model *s
         name_last(names, ui, "trainer-sweep");
     }
     if (ui_section(ui, "technique", true)) {
+        /* A fault is shown beside the plan as it is (A | B by plan); the plan itself is not edited. */
         int c = ui_choice(ui, "##technique", technique_names, 3, vs->technique);
         name_last(names, ui, "technique");
-        if (c != vs->technique) {
-            if (vs->technique == 0) vs->technique_base = scene->plan;
-            plan p = technique_plan(&vs->technique_base, c);
-            char what[64];
-            snprintf(what, sizeof what, "technique: %s", technique_names[c]);
-            history_edit edit = {what, false, 0, 0, NULL, NULL, 0};
-            editor_commit(ed, scene, rc, &p, &edit);
+        if (c != vs->technique && c >= 0) {
             vs->technique = c;
+            vs->side = c > 0;
+            vs->compare = false;
+            vs->side_kind = SIDE_PLAN;
+            vs->side_plan = technique_plan(&scene->plan, c);
+            vs->side_plan_set = c > 0;
+            snprintf(vs->side_caption, sizeof vs->side_caption, "%s", technique_names[c]);
+            vs->side_ready = false;
         }
         for (int i = 0; i < 3; ++i) ui_label(ui, "%s", technique_words[vs->technique][i]);
+        if (vs->technique > 0) ui_label(ui, "A (left): as planned; B (right): %s.", technique_names[vs->technique]);
     }
     ui_panel_end(ui);
 }
@@ -825,7 +918,7 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene
         if (vs->mode == MODE_PATIENT) {
             patient_panel(ui, vs, ed, scene, opts, names, 10.0f * s, 10.0f * s, pw * PATIENT_SCALE, ph, w, h);
         } else {
-            if (vs->mode == MODE_TRAINER) trainer_panel(ui, vs, ed, scene, rc, names, 10.0f * s, 10.0f * s, pw, ph);
+            if (vs->mode == MODE_TRAINER) trainer_panel(ui, vs, scene, names, 10.0f * s, 10.0f * s, pw, ph);
             else plan_panel(ui, vs, ed, scene, names, 10.0f * s, 10.0f * s, pw, ph, vs->t_days);
             view_panel(ui, vs, ed, scene, opts, names, (float)w - (PANEL_W + 10.0f) * s, 10.0f * s, pw, ph, w, h);
         }
@@ -836,6 +929,100 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene
              ed->status[0] || !undo ? "" : "   Ctrl+Z undoes: ", ed->status[0] || !undo ? "" : undo);
     ui_status_line(ui, left, timing);
     ui_help(ui, &vs->help, "smpsim: keys", shortcuts, (int)(sizeof shortcuts / sizeof shortcuts[0]));
+}
+
+static void lens_shift(render_frame *f, float dx);
+
+/* A plan file dropped while the A | B compare is by plan: it becomes B (A stays the plan being edited). */
+static void side_load(view_state *vs, editor *ed, const char *path)
+{
+    smp_error err = {0};
+    if (plan_load(&vs->side_plan, path, NULL, 0, NULL, NULL, &err) != SMP_OK) {
+        snprintf(ed->status, sizeof ed->status, "B not loaded: %s", err.message);
+        return;
+    }
+    const char *name = strrchr(path, '/');
+    snprintf(vs->side_caption, sizeof vs->side_caption, "%s", name ? name + 1 : path);
+    vs->side_plan_set = true;
+    vs->side_ready = false;
+    snprintf(ed->status, sizeof ed->status, "B is %s", path);
+}
+
+/* B of a side-by-side compare, for the kinds that change the plan: its own scene, built when B's plan changes
+ * (a dot placement and the head, about a second) and uploaded only while B's image is captured. */
+typedef struct side_scene {
+    scene_model *scene; /* NULL until first needed */
+    plan built_from;
+    bool built;
+} side_scene;
+
+/* Captures B's full-quality image (frame b describes it, at the right half's size): with A's scene for the
+ * kinds that share it, else with B's scene uploaded for the capture and A's uploaded again after. */
+static smp_status side_capture(view_state *vs, side_scene *sb, scene_model *scene, render_context *rc,
+                               const scene_camera *cam, int width, int height, float shift, smp_error *err)
+{
+    plan pb;
+    scene_light light = vs->light;
+    double t = vs->t_days;
+    if (vs->side_kind == SIDE_YEAR) t = vs->side_t_days;
+    if (vs->side_kind == SIDE_LIGHT) light = scene_light_of_preset(scene_light_preset_at(vs->side_preset));
+    render_frame fb;
+    if (!side_b_plan(vs, &scene->plan, &pb)) {
+        scene_frame(scene, cam, &light, t, width, height, &fb);
+        lens_shift(&fb, shift);
+        return render_compare_capture(rc, &fb, err);
+    }
+    if (!sb->scene && !(sb->scene = calloc(1, sizeof *sb->scene)))
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for plan B");
+    if (!sb->built || !plan_equal(&sb->built_from, &pb)) {
+        if (sb->built) scene_destroy(sb->scene);
+        sb->built = false;
+        smp_status st = scene_create_from_plan(sb->scene, &pb, "plan B", err);
+        if (st != SMP_OK) return st;
+        sb->built = true;
+        sb->built_from = pb;
+    }
+    scene_frame(sb->scene, cam, &light, t, width, height, &fb);
+    lens_shift(&fb, shift);
+    smp_status st = scene_upload(rc, sb->scene, err);
+    if (st == SMP_OK) st = render_compare_capture(rc, &fb, err);
+    smp_status back = scene_upload(rc, scene, err); /* A's scene again, whatever happened */
+    return st != SMP_OK ? st : back;
+}
+
+/* Moves the picture sideways by dx of its own width (a lens shift: the camera's direction stays), so that the
+ * head of each half of a side-by-side compare sits in the part of the half that the panels leave free. */
+static void lens_shift(render_frame *f, float dx)
+{
+    for (int c = 0; c < 4; ++c) f->proj[c][0] += 2.0f * dx * f->proj[c][3];
+}
+
+/* The shares of their width by which A's and B's pictures move (A right, B left) to the middle of the space
+ * between the side panels; none when the panels are hidden. */
+static float side_shift(const view_state *vs, int w, float s, bool panels)
+{
+    if (!panels || vs->mode == MODE_PATIENT) return 0.0f;
+    float left = (10.0f + PANEL_W) * s, right = (float)w - (10.0f + PANEL_W) * s, half = 0.5f * (float)w;
+    float free_a = fmaxf(half - left, 0.0f); /* the part of A's half right of the panel */
+    float free_b = fmaxf(right - half, 0.0f);
+    /* A's centre moves from half/2 to the middle of its free part, the same for B mirrored. */
+    float da = (half - 0.5f * free_a) - 0.5f * half, db = 0.5f * half - 0.5f * free_b;
+    return 0.5f * (da + db) / half;
+}
+
+/* The captions over the two halves of a side-by-side compare, beside the line between them. */
+static void side_captions(ui_text *text, const view_state *vs, int half, float s)
+{
+    char b[96];
+    side_caption(vs, b, sizeof b);
+    const char *a = vs->side_kind == SIDE_PLAN ? "A: the plan" : "A: as set in the panels";
+    static const float bg[4] = {0.0f, 0.0f, 0.0f, 0.55f}, fg[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    float lh = ui_text_line_height(text), pad = 6.0f * s;
+    float wa = ui_text_width(text, a), wb = ui_text_width(text, b);
+    ui_text_panel(text, (float)half - wa - 3.0f * pad, pad, wa + 2.0f * pad, lh + pad, bg);
+    ui_text_print(text, (float)half - wa - 2.0f * pad, 1.5f * pad, fg, a);
+    ui_text_panel(text, (float)half + pad, pad, wb + 2.0f * pad, lh + pad, bg);
+    ui_text_print(text, (float)half + 2.0f * pad, 1.5f * pad, fg, b);
 }
 
 static int window_fail(const smp_error *err)
@@ -854,6 +1041,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
     ui_ctx *ui = NULL;
     editor ed = {0};
     script scr = {0};
+    side_scene sb = {0};
     int status = 0;
     if (ui_gl_create(&gl, true, opts->width, opts->height, "smpsim", &err) != SMP_OK ||
         render_context_create(&rc, NULL, &err) != SMP_OK || scene_upload(rc, scene, &err) != SMP_OK ||
@@ -879,6 +1067,10 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
     vs.light = opts->light;
     vs.before_sweep = vs.light;
     vs.t_days = opts->has_time ? opts->time_days : scene_default_days(scene);
+    vs.side_t_days = scene_default_days(scene) + 10.0 * 365.25;
+    vs.side_preset = preset_by_name("bathroom");
+    vs.side_depth_mm = 1.5f; /* a tattoo's depth (assets/plans/bad-practice-too-deep.json) */
+    vs.side_shade = (float)fmin(scene->plan.pigment.shade + 0.2, 1.0);
     const char *test_events = getenv("SMP_WINDOW_EVENTS");
     if (test_events) script_load(&scr, test_events);
     SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
@@ -913,7 +1105,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
              * (moving_until); the panels' hover and clicks only redraw the overlay over the image. */
             if (e.type == SDL_QUIT) running = false;
             else if (e.type == SDL_DROPFILE) {
-                editor_load(&ed, scene, rc, e.drop.file);
+                if (vs.side && vs.side_kind == SIDE_PLAN && vs.technique == 0) side_load(&vs, &ed, e.drop.file);
+                else editor_load(&ed, scene, rc, e.drop.file);
                 SDL_free(e.drop.file);
             } else if (e.type == SDL_MOUSEMOTION) {
                 in.mouse_x = (float)e.motion.x * s, in.mouse_y = (float)e.motion.y * s;
@@ -969,9 +1162,13 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         scene_view view_before = vs.view;
         bool compare_before = vs.compare;
         names.count = 0; /* the widgets this frame draws */
+        bool side_before = vs.side, side_ready_before = vs.side_ready;
         window_ui(ui, &vs, &ed, scene, rc, opts, &names, w, h, s, timing);
+        int half = vs.side ? w / 2 : w; /* side by side: A left of half, B right */
+        if (vs.side && (float)w >= WINDOW_PANELS_MIN_W * s) side_captions(text, &vs, half, s);
         ui_end_frame(ui);
         if (vs.compare && !compare_before) full_shown = false;
+        if (vs.side != side_before || (side_ready_before && !vs.side_ready)) full_shown = false;
         if (memcmp(&light_before, &vs.light, sizeof light_before) != 0 || t_before != vs.t_days ||
             view_before != vs.view)
             moving_until = smp_now_s() + VIEW_SETTLE_S;
@@ -983,9 +1180,13 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             full_shown = false;
         }
 
-        scene_camera c = orbit_camera(&vs.o);
+        orbit seen = vs.o;
+        if (vs.side) seen.distance *= SIDE_ZOOM_OUT; /* each half is half as wide: the head must still fit */
+        scene_camera c = orbit_camera(&seen);
         render_frame frame;
-        scene_frame(scene, &c, &vs.light, vs.t_days, w, h, &frame);
+        scene_frame(scene, &c, &vs.light, vs.t_days, half, h, &frame);
+        float shift = vs.side ? side_shift(&vs, w, s, (float)w >= WINDOW_PANELS_MIN_W * s) : 0.0f;
+        if (shift != 0.0f) lens_shift(&frame, shift);
         if (vs.export_requested) {
             vs.export_requested = false;
             editor_export(&ed, scene, rc, &frame, &vs.light, vs.t_days, vs.view);
@@ -997,12 +1198,38 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         double start = smp_now_s();
         if (moving) {
             frame.interactive = true;
-            st = render_frame_draw(rc, &frame, 0, &err);
+            if (vs.side && !side_b_plan(&vs, &scene->plan, &(plan){0})) {
+                /* B shares A's scene: drawn live beside it (at half the width each, a frame's cost in all). */
+                render_frame fb;
+                scene_light lb = vs.side_kind == SIDE_LIGHT
+                                     ? scene_light_of_preset(scene_light_preset_at(vs.side_preset))
+                                     : vs.light;
+                scene_frame(scene, &c, &lb, vs.side_kind == SIDE_YEAR ? vs.side_t_days : vs.t_days, w - half, h, &fb);
+                fb.interactive = true;
+                fb.output_x = half;
+                lens_shift(&fb, -shift);
+                st = render_frame_draw(rc, &fb, 0, &err);
+                vs.side_ready = false;
+            } else if (vs.side && vs.side_ready) {
+                st = render_compare_beside(rc, half, h, 0, &err); /* B's own scene: its last image until A stops */
+            }
+            if (st == SMP_OK) st = render_frame_draw(rc, &frame, 0, &err);
             full_shown = false;
             drawn[0]++;
             frame_ms = 1000.0 * (smp_now_s() - start);
         } else if (!full_shown) {
             drawn[1]++;
+            if (vs.side) {
+                st = side_capture(&vs, &sb, scene, rc, &c, w - half, h, -shift, &err);
+                vs.side_ready = st == SMP_OK;
+                if (st != SMP_OK) { /* B could not be built (a bad plan B): A alone, and the status says why */
+                    snprintf(ed.status, sizeof ed.status, "B not shown: %s", err.message);
+                    vs.side = false;
+                    half = w;
+                    scene_frame(scene, &c, &vs.light, vs.t_days, w, h, &frame);
+                    st = SMP_OK;
+                }
+            }
             if (vs.compare) { /* before: the same camera and light before the first session */
                 render_frame before;
                 scene_frame(scene, &c, &vs.light, -1.0, w, h, &before);
@@ -1012,9 +1239,10 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             }
             if (st == SMP_OK) st = render_frame_draw(rc, &frame, 0, &err);
             /* The first full frame after motion is blended in from the interactive image it replaces. */
-            blend_start = frame_was_interactive && !vs.compare ? smp_now_s() : -1.0;
+            blend_start = frame_was_interactive && !vs.compare && !vs.side ? smp_now_s() : -1.0;
             if (st == SMP_OK && blend_start >= 0.0) st = render_frame_present(rc, &frame, 0.0f, 0, &err);
             if (st == SMP_OK && vs.compare) st = render_compare_overlay(rc, w, h, vs.split, 0, &err);
+            if (st == SMP_OK && vs.side && vs.side_ready) st = render_compare_beside(rc, half, h, 0, &err);
             full_shown = true;
             frame_ms = 1000.0 * (smp_now_s() - start);
         } else {
@@ -1027,6 +1255,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             /* A window resized without a size event to say so: the before image is captured again next frame. */
             if (vs.compare && (vs.compare_w != w || vs.compare_h != h)) vs.compare_ready = false, full_shown = false;
             if (st == SMP_OK && vs.compare && vs.compare_ready) st = render_compare_overlay(rc, w, h, vs.split, 0, &err);
+            if (vs.side && (!vs.side_ready || frame.width != half)) full_shown = false; /* resized: capture B again */
+            else if (st == SMP_OK && vs.side) st = render_compare_beside(rc, half, h, 0, &err);
             drawn[2]++;
         }
         frame_was_interactive = moving;
@@ -1081,6 +1311,11 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             printf("view at exit: %s\n", scene_view_name(vs.view));
             printf("mode at exit: %s\n", mode_names[vs.mode]);
             if (vs.compare) printf("compare at exit: split %.2f\n", vs.split);
+            if (vs.side) {
+                char b[96];
+                side_caption(&vs, b, sizeof b);
+                printf("compare at exit: side by side, %s: %s\n", side_kind_names[vs.side_kind], b);
+            }
             if (ed.status[0]) printf("status at exit: %s\n", ed.status);
         }
     }
@@ -1088,6 +1323,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
      * failure leaves it for the next start. */
     if (status == 0) autosave_finish(ed.as);
 done:
+    if (sb.built) scene_destroy(sb.scene);
+    free(sb.scene);
     script_free(&scr);
     history_destroy(ed.hist);
     ui_ctx_destroy(ui);

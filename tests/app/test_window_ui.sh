@@ -4,6 +4,7 @@
 # exit and a screenshot of the whole window (SMP_WINDOW_SCREENSHOT) are checked. Skipped without xvfb-run.
 set -u
 smpsim=${1:?usage: test_window_ui.sh SMPSIM REPO}
+repo=${2:?usage: test_window_ui.sh SMPSIM REPO}
 command -v xvfb-run >/dev/null || { echo "xvfb-run not installed"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -74,7 +75,7 @@ window 3 "key:ctrl+e" || fail "the baseline run"
 depth0=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
 # Ctrl+E saved the image with the plan and the time in it.
 shot=$(ls "$tmp"/smpsim-*.png 2>/dev/null | head -1)
-[ -n "$shot" ] && python3 "$2/tests/app/png_meta.py" "$shot" | python3 -c "
+[ -n "$shot" ] && python3 "$repo/tests/app/png_meta.py" "$shot" | python3 -c "
 import json, sys
 m = json.load(sys.stdin)
 assert json.loads(m['smpsim:plan'])['pigment']['depth_mm'] == float('$depth0') and m['smpsim:time'].startswith('day 95')
@@ -112,17 +113,26 @@ window 3 "key:return" || fail "the recovering run"
 [ ! -f "$SMP_STATE_DIR/recovery.json" ] || fail "a clean exit left the recovery file"
 
 # 4. Modes: the patient's panel (+10 years, the office light) and the trainer's technique examples (too deep is
-#    one undoable plan edit: the needle at 1.5 mm).
+#    shown as B beside the plan as it is, A, which stays unedited: from the top, B's scalp is darker and bluer).
 window 12 "set:mode=0.17,set:when=0.875,set:light=0.5" || fail "the patient mode run"
 [ "$(at_exit mode)" = "patient" ] || fail "the mode row did not switch to patient: '$(at_exit mode)'"
 [[ "$(at_exit light)" == office* ]] || fail "the patient's light row did not pick the office: '$(at_exit light)'"
 days=$(at_exit timeline | sed 's/ days//')
 python3 -c "import sys; sys.exit(0 if 3700 < float('${days:-0}') < 3800 else 1)" ||
     fail "+10 years did not set ten years after healing: '$days' days"
-window 10 "set:mode=0.83,set:technique=0.5" || fail "the trainer mode run"
+window 10 "key:2,set:mode=0.83,set:technique=0.5" "$tmp/technique.png" || fail "the trainer mode run"
 [ "$(at_exit mode)" = "trainer" ] || fail "the mode row did not switch to trainer: '$(at_exit mode)'"
-[[ "$(at_exit plan)" == "depth 1.50 mm"*", 1 undo steps"* ]] ||
-    fail "the trainer's 'too deep' did not make one undoable edit to 1.5 mm: '$(at_exit plan)'"
+[ "$(at_exit compare)" = "side by side, plan: B: too deep" ] ||
+    fail "the trainer's 'too deep' is not shown side by side: '$(at_exit compare)'"
+[[ "$(at_exit plan)" == "depth 0.40 mm"*", 0 undo steps"* ]] || fail "the technique example edited the plan: '$(at_exit plan)'"
+# The scalp just left and right of the line between A and B (the panels cover the rest at 1000 px).
+# side_check FILE CONDITION: CONDITION is Python on a = (r, g, b) of A and b = (r, g, b) of B.
+side_check() {
+    python3 "$repo/tests/app/png_mean.py" "$1" 0.38 0.48 0.4 0.6 0.52 0.62 0.4 0.6 >"$tmp/means" &&
+        python3 -c "import sys; a, b = [tuple(map(float, l.split())) for l in open('$tmp/means')]; print('A', a, 'B', b); sys.exit(0 if $2 else 1)"
+}
+side_check "$tmp/technique.png" "sum(b) < sum(a) - 15 and b[2] - b[0] > a[2] - a[0] + 10" ||
+    fail "too deep (B) is not darker and bluer than the plan (A)"
 
 # 5. Before | after: the patient's box turns the split on; from the top, the scalp left of the split (before the
 #    first session) is lighter than right of it (the healed dots).
@@ -155,5 +165,10 @@ print('before (left) %.1f, after (right) %.1f' % (left, right))
 sys.exit(0 if left > right + 10 else 1)
 PY
 
+# 6. A | B by year in the doctor's view panel: B (healed + 10 years) beside A (healed) is lighter, faded.
+window 9 "key:2,set:compare-kind=0.83,set:side-kind=0.1" "$tmp/years.png" || fail "the A | B run"
+[[ "$(at_exit compare)" == "side by side, year: B: day 37"* ]] || fail "A | B by year is not on: '$(at_exit compare)'"
+side_check "$tmp/years.png" "sum(b) > sum(a) + 15" || fail "B ten years on is not lighter than A healed"
+
 if [ $failed -ne 0 ]; then echo "$failed failed"; exit 1; fi
-echo "5 passed, 0 failed"
+echo "6 passed, 0 failed"
