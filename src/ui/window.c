@@ -59,6 +59,7 @@ static scene_camera orbit_camera(const orbit *o)
 #define PANEL_W 330.0f
 #define WINDOW_PANELS_MIN_W 1000.0f
 #define UNDO_STEPS 256
+#define FADE_PLOT_POINTS 120
 
 /* What the window edits: the plan (the scene's), its undo history and autosave, where it is saved, whether
  * it changed since, the last message; pending is what the panels show, applied to the scene once no widget
@@ -81,6 +82,8 @@ typedef struct editor {
         bool valid;
         double healed_delta_e, touch_up_years, threshold;
         char why[600];
+        int count; /* the curve, thinned to at most FADE_PLOT_POINTS: years and dE00 */
+        double years[FADE_PLOT_POINTS], delta_e[FADE_PLOT_POINTS], max_delta_e;
     } fade;
 } editor;
 
@@ -95,6 +98,14 @@ static void editor_fade_update(editor *ed, const scene_model *scene)
         ed->fade.healed_delta_e = c.healed_delta_e;
         ed->fade.touch_up_years = c.touch_up_years;
         ed->fade.threshold = c.threshold_fraction;
+        int step = (c.count + FADE_PLOT_POINTS - 1) / FADE_PLOT_POINTS;
+        ed->fade.count = 0;
+        ed->fade.max_delta_e = 0.0;
+        for (int i = 0; i < c.count; i += step > 0 ? step : 1) {
+            ed->fade.years[ed->fade.count] = c.years[i];
+            ed->fade.delta_e[ed->fade.count++] = c.delta_e[i];
+            ed->fade.max_delta_e = fmax(ed->fade.max_delta_e, c.delta_e[i]);
+        }
     } else {
         snprintf(ed->fade.why, sizeof ed->fade.why, "%s", err.message);
     }
@@ -429,6 +440,14 @@ static void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model
                 ui_label(ui, "touch-up: not within 20 years");
             else
                 ui_label(ui, "touch-up at %.0f%%: year %.1f", 100.0 * ed->fade.threshold, ed->fade.touch_up_years);
+            ui_layout_columns(ui, false);
+            /* The fresh wounds' spike goes off the top: the years after healing are what the plot is for. */
+            ui_plot(ui, ed->fade.years, ed->fade.delta_e, ed->fade.count, 0.0, 20.0, 0.0,
+                    fmin(1.5 * ed->fade.healed_delta_e, ed->fade.max_delta_e), t_days / 365.25,
+                    ed->fade.threshold * ed->fade.healed_delta_e, 2);
+            name_last(names, ui, "fade-plot");
+            ui_tooltip(ui, "contrast (dE00) from day 0 to 20 years; the line is the time shown, the dashes the "
+                           "touch-up threshold");
         }
     }
     ui_layout_columns(ui, false);

@@ -565,6 +565,42 @@ static void large_text_should_bake_into_a_larger_atlas(void **state)
     assert_near(ui_text_width(f->text, "Fitzpatrick"), 8.0f * w16, 0.02f * 8.0f * w16);
 }
 
+/* A plot: its quads stay in its rows; a rising line puts its last point top right, its first bottom left; the
+ * marker and the dashed line add quads; no input. */
+static void a_plot_should_draw_its_curve_inside_its_rows(void **state)
+{
+    fixture *f = *state;
+    const double xs[] = {0.0, 5.0, 10.0}, ys[] = {0.0, 1.0, 2.0};
+    int counts[2];
+    ui_rect r = {0};
+    for (int pass = 0; pass < 2; ++pass) {
+        ui_input in = press(160.0f, 80.0f);
+        assert_int_equal(ui_begin_frame(f->ui, &in, NULL), SMP_OK);
+        ui_panel_begin(f->ui, "fade", PANEL_X, PANEL_Y, PANEL_W, PANEL_H);
+        ui_plot(f->ui, xs, ys, 3, 0.0, 10.0, 0.0, 2.0, pass ? 5.0 : NAN, pass ? 1.0 : NAN, 3);
+        r = ui_last_rect(f->ui);
+        assert_int_equal(ui_last_id(f->ui), 0);
+        ui_panel_end(f->ui);
+        ui_end_frame(f->ui);
+        assert_int_equal(ui_active_id(f->ui), 0);
+        render_overlay ov = ui_text_overlay(f->text);
+        counts[pass] = ov.vertex_count;
+        float top_right_x = 0.0f, top_right_y = 1e9f, low_left_x = 1e9f, low_left_y = 0.0f;
+        for (int i = 0; i < ov.vertex_count; ++i) {
+            float x = ov.vertices[8 * i], y = ov.vertices[8 * i + 1];
+            const float *c = &ov.vertices[8 * i + 4];
+            if (c[2] > 0.6f && c[0] < 0.3f) { /* the accent: the curve */
+                assert_true(x >= r.x - 1.0f && x <= r.x + r.w + 2.0f && y >= r.y - 2.0f && y <= r.y + r.h + 2.0f);
+                if (y < top_right_y) top_right_y = y, top_right_x = x;
+                if (y > low_left_y) low_left_y = y, low_left_x = x;
+            }
+        }
+        assert_true(r.h >= 3.0f * ui_row_height(f->ui) - 1e-3f);
+        assert_true(top_right_x > r.x + 0.9f * r.w && low_left_x < r.x + 0.1f * r.w);
+    }
+    assert_true(counts[1] > counts[0]);
+}
+
 /* Each test on a fresh context: no focus, section or scale carried from another. */
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
@@ -587,6 +623,7 @@ int main(void)
         TEST(a_tooltip_should_show_only_while_its_widget_is_hovered),
         TEST(text_should_measure_without_drawing_and_cut_to_the_clip),
         TEST(large_text_should_bake_into_a_larger_atlas),
+        TEST(a_plot_should_draw_its_curve_inside_its_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
