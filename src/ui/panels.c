@@ -1,0 +1,415 @@
+/* The panels of the three modes: the plan, time, light and view, the patient's, the trainer's. */
+#include "ui/window_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const mode_names[MODE_COUNT] = {"patient", "doctor", "trainer"};
+
+
+void name_last(named_rects *n, const ui_ctx *ui, const char *name)
+{
+    for (int i = 0; i < n->count; ++i)
+        if (strcmp(n->name[i], name) == 0) {
+            n->rect[i] = ui_last_rect(ui);
+            return;
+        }
+    if (n->count == NAMED_MAX) return;
+    snprintf(n->name[n->count], sizeof n->name[0], "%s", name);
+    n->rect[n->count++] = ui_last_rect(ui);
+}
+
+/* A plan field as a slider in the plan panel; a change is recorded in the editor for the undo step. */
+void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char *name, const char *label,
+                         double *value, double before, float min, float max, float step, const char *format,
+                         const char *unit)
+{
+    float v = (float)*value;
+    if (ui_slider(ui, label, &v, min, max, step, format)) {
+        *value = v;
+        snprintf(ed->pending_what, sizeof ed->pending_what, "%s", label);
+        snprintf(ed->pending_unit, sizeof ed->pending_unit, "%s", unit ? unit : "");
+        ed->pending_edit = (history_edit){ed->pending_what, true, before, *value, ed->pending_unit, NULL, 0};
+    }
+    name_last(names, ui, name);
+}
+
+
+void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, named_rects *names, float x,
+                       float y, float w, float h, double t_days)
+{
+    plan *p = &ed->pending;
+    const plan *now = &scene->plan;
+    ui_panel_begin(ui, "plan", x, y, w, h);
+    mode_row(ui, vs, names);
+    ui_layout_columns(ui, true);
+    if (ui_section(ui, "patient", false)) {
+        int fitz = p->patient.fitzpatrick;
+        if (ui_slider_int(ui, "skin type", &fitz, 1, 6)) {
+            snprintf(ed->pending_what, sizeof ed->pending_what, "skin type");
+            ed->pending_edit = (history_edit){ed->pending_what, true, now->patient.fitzpatrick, fitz, NULL, NULL, 0};
+            p->patient.fitzpatrick = fitz;
+        }
+        name_last(names, ui, "skin");
+        field_slider(ui, ed, names, "grey", "grey hair", &p->patient.grey_fraction, now->patient.grey_fraction, 0.0f,
+                     1.0f, 0.05f, "%.2f", NULL);
+        field_slider(ui, ed, names, "length", "hair length", &p->patient.hair_length_mm, now->patient.hair_length_mm,
+                     0.0f, 30.0f, 0.5f, "%.1f mm", "mm");
+    }
+    if (ui_section(ui, "pigment and needle", true)) {
+        field_slider(ui, ed, names, "shade", "shade", &p->pigment.shade, now->pigment.shade, 0.0f, 1.0f, 0.05f,
+                     "%.2f", NULL);
+        field_slider(ui, ed, names, "depth", "needle depth", &p->pigment.depth_mm, now->pigment.depth_mm, 0.1f, 3.0f,
+                     0.05f, "%.2f mm", "mm");
+        static const char *const needles[] = {"1RL", "3RL", "5RL", "7RL"};
+        int n = ui_choice(ui, "needle", needles, 4, (int)p->pigment.needle);
+        if (n != (int)p->pigment.needle) {
+            snprintf(ed->pending_what, sizeof ed->pending_what, "needle %s", needles[n]);
+            ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
+            p->pigment.needle = (plan_needle)n;
+        }
+        name_last(names, ui, "needle");
+    }
+    if (ui_section(ui, "sessions", true)) {
+        for (int i = 0; i < p->session_count; ++i) {
+            char label[48];
+            snprintf(label, sizeof label, "session %d (day %.0f)", i + 1, p->sessions[i].day);
+            ui_push_id_int(ui, i);
+            field_slider(ui, ed, names, i == 0 ? "density1" : "densityN", label, &p->sessions[i].density_per_cm2,
+                         now->sessions[i].density_per_cm2, 0.0f, 100.0f, 1.0f, "%.0f dots/cm2", "dots/cm2");
+            ui_pop_id(ui);
+        }
+        if (p->session_count == 0) ui_label(ui, "no sessions");
+    }
+    if (ui_section(ui, "aftercare", false)) {
+        field_slider(ui, ed, names, "sun", "sun a day", &p->aftercare.sun_hours_per_day,
+                     now->aftercare.sun_hours_per_day, 0.0f, 8.0f, 0.5f, "%.1f h", "h");
+        field_slider(ui, ed, names, "spf", "sunscreen SPF", &p->aftercare.spf, now->aftercare.spf, 0.0f, 50.0f, 5.0f,
+                     "%.0f", NULL);
+        bool hat = p->aftercare.hat;
+        if (ui_checkbox(ui, "hat outdoors", &hat)) {
+            snprintf(ed->pending_what, sizeof ed->pending_what, hat ? "hat outdoors" : "no hat");
+            ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
+            p->aftercare.hat = hat;
+        }
+    }
+    if (ui_section(ui, "fading, seen from 1 m", true)) {
+        if (!ed->fade.valid) {
+            ui_label(ui, "%.40s", ed->fade.why);
+        } else {
+            ageing_params ap;
+            ageing_params_from_plan(&scene->plan, &ap);
+            double lab[3], current = scene_fade_contrast_at(scene, &ap, t_days, lab);
+            ui_label(ui, "contrast healed  dE00 %.1f", ed->fade.healed_delta_e);
+            ui_label(ui, "contrast now     dE00 %.1f (%.0f%%)", current,
+                     ed->fade.healed_delta_e > 0.0 ? 100.0 * current / ed->fade.healed_delta_e : 0.0);
+            if (isnan(ed->fade.touch_up_years))
+                ui_label(ui, "touch-up: not within 20 years");
+            else
+                ui_label(ui, "touch-up at %.0f%%: year %.1f", 100.0 * ed->fade.threshold, ed->fade.touch_up_years);
+            ui_layout_columns(ui, false);
+            /* The fresh wounds' spike goes off the top: the years after healing are what the plot is for. */
+            ui_plot(ui, ed->fade.years, ed->fade.delta_e, ed->fade.count, 0.0, 20.0, 0.0,
+                    fmin(1.5 * ed->fade.healed_delta_e, ed->fade.max_delta_e), t_days / 365.25,
+                    ed->fade.threshold * ed->fade.healed_delta_e, 2);
+            name_last(names, ui, "fade-plot");
+            ui_tooltip(ui, "contrast (dE00) from day 0 to 20 years; the line is the time shown, the dashes the "
+                           "touch-up threshold");
+        }
+    }
+    ui_layout_columns(ui, false);
+    ui_label(ui, "%d dots placed", scene->field.count);
+    ui_panel_end(ui);
+}
+
+
+void light_preset_set(view_state *vs, editor *ed, int preset)
+{
+    vs->preset = preset;
+    const scene_light_preset *p = scene_light_preset_at(preset);
+    vs->light = scene_light_of_preset(p);
+    vs->sweeping = false;
+    snprintf(ed->status, sizeof ed->status, "light %s: %s", p->name, p->summary);
+}
+
+void sweep_toggle(view_state *vs)
+{
+    if (vs->sweeping) {
+        vs->light = vs->before_sweep;
+        vs->sweeping = false;
+        return;
+    }
+    vs->before_sweep = vs->light;
+    vs->light.on_camera = false;
+    vs->sweeping = true;
+    vs->sweep_u = 0.0;
+    vs->light.elevation_deg = scene_light_sweep_phase_elevation_deg(0.0);
+}
+
+/* The before / after split: a box to turn it on, and the split's place. */
+void compare_controls(ui_ctx *ui, view_state *vs, named_rects *names)
+{
+    if (ui_checkbox(ui, "before | after", &vs->compare)) vs->compare_ready = false, vs->side = false;
+    name_last(names, ui, "compare");
+    if (vs->compare) {
+        ui_slider(ui, "##split", &vs->split, 0.0f, 1.0f, 0.0f, "split %.2f");
+        name_last(names, ui, "split");
+    }
+}
+
+/* Side by side A | B: what B changes, and by how much. */
+void side_controls(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names)
+{
+    if (!vs->side) return;
+    int k = ui_choice(ui, "##side-kind", side_kind_names, SIDE_KIND_COUNT, vs->side_kind);
+    name_last(names, ui, "side-kind");
+    if (k != vs->side_kind && k >= 0) vs->side_kind = k, vs->side_ready = false;
+    double healed = plan_healed_day(&scene->plan);
+    if (vs->side_kind == SIDE_YEAR) {
+        float u = (float)scene_timeline_position(vs->side_t_days, healed);
+        char format[64];
+        snprintf(format, sizeof format, "B: day %.0f (%.1f years)", vs->side_t_days, vs->side_t_days / 365.25);
+        if (ui_slider(ui, "##side-b", &u, 0.0f, 1.0f, 0.0f, format))
+            vs->side_t_days = scene_timeline_days(u, healed), vs->side_ready = false;
+    } else if (vs->side_kind == SIDE_LIGHT) {
+        float u = (float)vs->side_preset;
+        char format[64];
+        snprintf(format, sizeof format, "B: %s light", scene_light_preset_at(vs->side_preset)->name);
+        if (ui_slider(ui, "##side-b", &u, 0.0f, (float)(scene_light_preset_count() - 1), 1.0f, format))
+            vs->side_preset = (int)lrintf(u), vs->side_ready = false;
+    } else if (vs->side_kind == SIDE_DEPTH) {
+        if (ui_slider(ui, "##side-b", &vs->side_depth_mm, 0.2f, 2.0f, 0.05f, "B: ink %.2f mm deep")) vs->side_ready = false;
+    } else if (vs->side_kind == SIDE_SHADE) {
+        if (ui_slider(ui, "##side-b", &vs->side_shade, 0.1f, 1.0f, 0.05f, "B: shade %.2f")) vs->side_ready = false;
+    }
+    if (vs->side_kind != SIDE_PLAN) name_last(names, ui, "side-b");
+    else ui_label(ui, "B: %s", vs->side_plan_set ? vs->side_caption : "drop a plan file here");
+}
+
+void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
+                       named_rects *names, float x, float y, float w, float h, int width, int height)
+{
+    ui_panel_begin(ui, "time, light, view", x, y, w, h);
+    double healed = scene_default_days(scene);
+    if (ui_section(ui, "time", true)) {
+        /* The slider says the day, the years and the phase (its own position, 0..1, is not worth a row). */
+        double latest = -1.0;
+        for (int i = 0; i < scene->field.layer_count; ++i)
+            if (scene->field.layer_day[i] <= vs->t_days) latest = fmax(latest, scene->field.layer_day[i]);
+        const char *phase = latest >= 0.0 ? ageing_phase_name(vs->t_days - latest) : "before the first session";
+        char format[96];
+        snprintf(format, sizeof format, "day %.0f (%.2f y): %s", vs->t_days, vs->t_days / 365.25, phase ? phase : "");
+        for (char *c = format; *c; ++c)
+            if (*c == '%') *c = ' '; /* the text goes to the slider as its format */
+        float u = (float)scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan));
+        if (ui_slider(ui, "##time", &u, 0.0f, 1.0f, 0.0f, format)) {
+            vs->t_days = scene_timeline_days(u, plan_healed_day(&scene->plan));
+            vs->playing = false;
+        }
+        name_last(names, ui, "time");
+        const char *const buttons[] = {vs->playing ? "pause" : "play the years", "healed (+60 days)"};
+        int b = ui_choice(ui, "##time-buttons", buttons, 2, -1); /* two buttons in one row */
+        name_last(names, ui, "time-buttons");
+        if (b == 0) {
+            vs->playing = !vs->playing;
+            if (vs->playing && scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0)
+                vs->t_days = 0.0;
+        } else if (b == 1) {
+            vs->t_days = healed;
+            vs->playing = false;
+        }
+    }
+    if (ui_section(ui, "light", true)) {
+        const char *rows[2][4];
+        int n = scene_light_preset_count();
+        for (int i = 0; i < 8; ++i) rows[i / 4][i % 4] = i < n ? scene_light_preset_at(i)->name : "";
+        for (int r = 0; r < 2; ++r) {
+            int count = n - 4 * r < 4 ? n - 4 * r : 4;
+            if (count <= 0) break;
+            int cur = vs->preset >= 4 * r && vs->preset < 4 * r + count ? vs->preset - 4 * r : -1;
+            char label[16];
+            snprintf(label, sizeof label, "##presets%d", r);
+            int c = ui_choice(ui, label, rows[r], count, cur);
+            if (c != cur && c >= 0) light_preset_set(vs, ed, 4 * r + c);
+            name_last(names, ui, r == 0 ? "preset1" : "preset2");
+        }
+        ui_layout_columns(ui, true);
+        float az = (float)vs->light.azimuth_deg, el = (float)vs->light.elevation_deg;
+        float in = (float)vs->light.intensity, k = (float)vs->light.key_kelvin;
+        bool moved = ui_slider(ui, "azimuth", &az, 0.0f, 360.0f, 5.0f, "%.0f deg");
+        name_last(names, ui, "azimuth");
+        moved |= ui_slider(ui, "elevation", &el, 0.0f, 90.0f, 1.0f, "%.0f deg");
+        name_last(names, ui, "elevation");
+        if (moved) {
+            vs->light.on_camera = false;
+            vs->light.azimuth_deg = az;
+            vs->light.elevation_deg = el;
+            vs->sweeping = false;
+        }
+        bool keyed = ui_slider(ui, "intensity", &in, 0.1f, 5.0f, 0.05f, "%.2f");
+        keyed |= ui_slider(ui, "colour", &k, 1500.0f, 12000.0f, 50.0f, "%.0f K");
+        if (keyed) scene_light_set_key(&vs->light, in, k);
+        ui_layout_columns(ui, false);
+        if (ui_button(ui, vs->sweeping ? "stop the sweep" : "sweep: overhead to raking")) sweep_toggle(vs);
+        name_last(names, ui, "sweep");
+        if (vs->light.on_camera) ui_label(ui, "key light on the camera's axis");
+    }
+    if (ui_section(ui, "view", true)) {
+        static const scene_view rows[2][5] = {
+            {SCENE_VIEW_FRONT, SCENE_VIEW_THREE_QUARTER, SCENE_VIEW_TOP, SCENE_VIEW_BACK, SCENE_VIEW_LEFT},
+            {SCENE_VIEW_CLOSEUP_HAIRLINE, SCENE_VIEW_CLOSEUP_CROWN, SCENE_VIEW_CLOSEUP_SCAR, SCENE_VIEW_CLOSEUP_SIDE,
+             SCENE_VIEW_RIGHT}};
+        static const char *const labels[2][5] = {{"front", "3/4", "top", "back", "left"},
+                                                 {"hairline", "crown", "scar", "side", "right"}};
+        for (int r = 0; r < 2; ++r) {
+            int cur = -1;
+            for (int i = 0; i < 5; ++i)
+                if (rows[r][i] == vs->view) cur = i;
+            char label[16];
+            snprintf(label, sizeof label, "##views%d", r);
+            int c = ui_choice(ui, label, labels[r], 5, cur);
+            if (c != cur && c >= 0) view_set(vs, scene, opts, rows[r][c], width, height);
+            name_last(names, ui, r == 0 ? "view1" : "view2");
+        }
+        static const char *const compares[] = {"one image", "before | after", "A | B"};
+        int cur = vs->side ? 2 : vs->compare ? 1 : 0;
+        int c = ui_choice(ui, "##compare-kind", compares, 3, cur);
+        name_last(names, ui, "compare-kind");
+        if (c != cur && c >= 0) {
+            vs->compare = c == 1, vs->compare_ready = false;
+            vs->side = c == 2, vs->side_ready = false;
+        }
+        if (vs->compare) {
+            ui_slider(ui, "##split", &vs->split, 0.0f, 1.0f, 0.0f, "split %.2f");
+            name_last(names, ui, "split");
+        }
+        side_controls(ui, vs, scene, names);
+    }
+    ui_panel_end(ui);
+}
+
+
+void mode_row(ui_ctx *ui, view_state *vs, named_rects *names)
+{
+    ui_layout_columns(ui, false);
+    vs->mode = (window_mode)ui_choice(ui, "##mode", mode_names, MODE_COUNT, (int)vs->mode);
+    name_last(names, ui, "mode");
+}
+
+int preset_by_name(const char *name)
+{
+    int i = scene_light_preset_index(name);
+    return i < 0 ? 0 : i;
+}
+
+/* Patient mode: when, which light, from where, and what it means, in plain words. */
+void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
+                          named_rects *names, float x, float y, float w, float h, int width, int height)
+{
+    ui_panel_begin(ui, "your result", x, y, w, h);
+    mode_row(ui, vs, names);
+    double healed = scene_default_days(scene);
+    static const char *const whens[] = {"before", "healed", "+5 years", "+10 years"};
+    const double when_days[] = {-1.0, healed, healed + 5.0 * 365.25, healed + 10.0 * 365.25};
+    int when = -1;
+    for (int i = 0; i < 4; ++i)
+        if (fabs(vs->t_days - when_days[i]) < 0.5) when = i;
+    ui_label(ui, "when");
+    int c = ui_choice(ui, "##when", whens, 4, when);
+    if (c != when && c >= 0) {
+        vs->t_days = when_days[c];
+        vs->playing = false;
+        when = c;
+    }
+    name_last(names, ui, "when");
+    static const char *const lights[] = {"daylight", "office", "bathroom"};
+    int light = -1;
+    for (int i = 0; i < 3; ++i)
+        if (vs->preset == preset_by_name(lights[i])) light = i;
+    ui_label(ui, "light");
+    c = ui_choice(ui, "##light", lights, 3, light);
+    if (c != light && c >= 0) light_preset_set(vs, ed, preset_by_name(lights[c]));
+    name_last(names, ui, "light");
+    static const char *const views[] = {"front", "top", "back", "side"};
+    static const scene_view view_of[] = {SCENE_VIEW_FRONT, SCENE_VIEW_TOP, SCENE_VIEW_BACK, SCENE_VIEW_LEFT};
+    int view = -1;
+    for (int i = 0; i < 4; ++i)
+        if (vs->view == view_of[i]) view = i;
+    ui_label(ui, "look from");
+    c = ui_choice(ui, "##look", views, 4, view);
+    if (c != view && c >= 0) view_set(vs, scene, opts, view_of[c], width, height);
+    name_last(names, ui, "look");
+    compare_controls(ui, vs, names);
+    static const char *const words[4][2] = {
+        {"Before: the scalp as it is today,", "without any pigment."},
+        {"Healed: two months after the last", "session, as it is meant to look."},
+        {"Five years on: the dots have faded", "and softened, as your plan ages them."},
+        {"Ten years on: lighter again; a", "touch-up brings the density back."},
+    };
+    if (when >= 0) {
+        ui_label(ui, "%s", words[when][0]);
+        ui_label(ui, "%s", words[when][1]);
+    }
+    ui_label(ui, "SMP is not hair: from a normal");
+    ui_label(ui, "distance it reads as a shaved head.");
+    ui_label(ui, "Drag the head to turn it.");
+    ui_panel_end(ui);
+}
+
+/* The trainer's technique examples: the plan as it was, and two faults made on it. */
+static const char *const technique_names[] = {"as planned", "too deep", "helmet"};
+static const char *const technique_words[3][3] = {
+    {"The plan as it was: 1RL, shallow,", "three sessions of moderate density,", "a soft hairline."},
+    {"Too deep: at 1.5 mm the ink sits", "in the deep dermis and spreads into", "wide blue-grey blobs."},
+    {"The helmet: full-strength ink, a 3RL", "needle, 180 dots/cm2 and a hard line:", "a painted cap, not stubble."},
+};
+
+plan technique_plan(const plan *base, int technique)
+{
+    plan p = *base;
+    if (technique == 1) p.pigment.depth_mm = 1.5; /* assets/plans/bad-practice-too-deep.json */
+    if (technique == 2) {                         /* assets/plans/bad-practice-helmet.json */
+        p.pigment.shade = 1.0;
+        p.pigment.needle = PLAN_NEEDLE_3RL;
+        for (int i = 0; i < p.session_count; ++i) p.sessions[i].density_per_cm2 = 60.0, p.sessions[i].shade = 1.0;
+        p.hairline.style = PLAN_HAIRLINE_LINEAR;
+        p.hairline.transition_mm = 0.0;
+    }
+    return p;
+}
+
+/* Trainer mode: the animations and the technique examples. */
+void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names, float x, float y,
+                          float w, float h)
+{
+    ui_panel_begin(ui, "teaching", x, y, w, h);
+    mode_row(ui, vs, names);
+    if (ui_section(ui, "animations", true)) {
+        if (ui_button(ui, "healing: day 0 onwards")) vs->t_days = 0.0, vs->playing = true;
+        name_last(names, ui, "healing");
+        if (ui_button(ui, "fading: healed to 20 years")) vs->t_days = scene_default_days(scene), vs->playing = true;
+        name_last(names, ui, "fading");
+        if (ui_button(ui, vs->sweeping ? "stop the light sweep" : "light sweep: overhead to raking")) sweep_toggle(vs);
+        name_last(names, ui, "trainer-sweep");
+    }
+    if (ui_section(ui, "technique", true)) {
+        /* A fault is shown beside the plan as it is (A | B by plan); the plan itself is not edited. */
+        int c = ui_choice(ui, "##technique", technique_names, 3, vs->technique);
+        name_last(names, ui, "technique");
+        if (c != vs->technique && c >= 0) {
+            vs->technique = c;
+            vs->side = c > 0;
+            vs->compare = false;
+            vs->side_kind = SIDE_PLAN;
+            vs->side_plan = technique_plan(&scene->plan, c);
+            vs->side_plan_set = c > 0;
+            snprintf(vs->side_caption, sizeof vs->side_caption, "%s", technique_names[c]);
+            vs->side_ready = false;
+        }
+        for (int i = 0; i < 3; ++i) ui_label(ui, "%s", technique_words[vs->technique][i]);
+        if (vs->technique > 0) ui_label(ui, "A (left): as planned; B (right): %s.", technique_names[vs->technique]);
+    }
+    ui_panel_end(ui);
+}

@@ -1,0 +1,163 @@
+/* The interactive window's parts and what they share (ui/window.c runs it): the camera (camera.c), the plan
+ * editor with undo and autosave (editor.c), the panels of the three modes (panels.c), the compare views
+ * (compare.c). Internal to ui/. */
+#ifndef SMP_UI_WINDOW_INTERNAL_H
+#define SMP_UI_WINDOW_INTERNAL_H
+
+#include "scene/draw.h"
+#include "scene/fade.h"
+#include "scene/image.h"
+#include "scene/scene.h"
+#include "ui/autosave.h"
+#include "ui/history.h"
+#include "ui/widgets.h"
+#include "ui/window.h"
+
+#include <SDL2/SDL.h>
+
+typedef struct orbit {
+    float target[3];
+    float yaw, pitch, distance, fov_y_deg;
+} orbit;
+
+/* The play key runs through the timeline (scene_timeline_days) in TIMELINE_PLAY_S seconds. */
+#define TIMELINE_PLAY_S 15.0
+
+/* The light sweep (G): the key from overhead to raking and back in LIGHT_SWEEP_S seconds. */
+#define LIGHT_SWEEP_S 8.0
+/* Progressive refinement: the interactive path until this long after the last input, and the blend from the
+ * last interactive image to the full-quality one. */
+#define VIEW_SETTLE_S 0.12
+#define VIEW_BLEND_S 0.25
+/* Panels (logical pixels): each side's width; below WINDOW_PANELS_MIN_W the window shows the status line only. */
+#define PANEL_W 330.0f
+#define WINDOW_PANELS_MIN_W 1000.0f
+#define UNDO_STEPS 256
+#define FADE_PLOT_POINTS 120
+
+/* What the window edits: the plan (the scene's), its undo history and autosave, where it is saved, whether
+ * it changed since, the last message; pending is what the panels show, applied to the scene once no widget
+ * is held (a rebuild costs about a second, so a drag is applied when it ends). */
+typedef struct editor {
+    char save_path[PLAN_PATH_MAX];
+    bool dirty;
+    bool quit_warned;
+    char status[PLAN_PATH_MAX + 600];
+    history *hist;
+    autosave *as;
+    bool offering;             /* a crashed session's plan waits for recover / discard */
+    autosave_recovery offer;
+    plan pending;
+    history_edit pending_edit; /* what the latest panel change was, for the undo step's description */
+    char pending_what[64], pending_unit[16];
+    /* The doctor's numbers (scene/fade.h, at about 1 m): the healed contrast and the touch-up date, computed when
+     * the plan changes; valid false when the plan puts no dots near the vertex. */
+    struct {
+        bool valid;
+        double healed_delta_e, touch_up_years, threshold;
+        char why[600];
+        int count; /* the curve, thinned to at most FADE_PLOT_POINTS: years and dE00 */
+        double years[FADE_PLOT_POINTS], delta_e[FADE_PLOT_POINTS], max_delta_e;
+    } fade;
+} editor;
+
+/* Who sits at the window: a patient (few large controls, plain words), a doctor (every parameter), a trainer
+ * (animations, good and bad technique with what is wrong). */
+typedef enum window_mode { MODE_PATIENT = 0, MODE_DOCTOR, MODE_TRAINER, MODE_COUNT } window_mode;
+extern const char *const mode_names[MODE_COUNT];
+/* The patient mode's controls are this much larger. */
+#define PATIENT_SCALE 1.35f
+
+/* The view panel's state that is not the plan. */
+typedef struct view_state {
+    orbit o;
+    scene_view view;
+    scene_light light, before_sweep;
+    int preset;
+    bool sweeping, playing, help;
+    double sweep_u, t_days;
+    window_mode mode;
+    bool export_requested; /* Ctrl+E, done once the frame is described */
+    bool compare;          /* before / after: the untreated head left of the split, the plan's right */
+    bool compare_ready;    /* the "before" image is captured for the frame shown, at compare_w x compare_h */
+    int compare_w, compare_h;
+    float split;           /* 0..1 of the width */
+    int technique;        /* trainer: 0 the plan as it was, 1 too deep, 2 the helmet (B of an A | B by plan) */
+    /* Side by side A | B: the window's left half shows the scene as set (A), the right half the same camera
+     * with one thing changed (B): the time, the light, the needle depth, the shade, or another plan. */
+    bool side;
+    int side_kind;               /* SIDE_YEAR .. SIDE_PLAN */
+    double side_t_days;          /* B's time (SIDE_YEAR) */
+    int side_preset;             /* B's light preset (SIDE_LIGHT) */
+    float side_depth_mm, side_shade; /* B's needle depth and ink shade (SIDE_DEPTH, SIDE_SHADE) */
+    plan side_plan;              /* B's plan (SIDE_PLAN): a dropped plan file or a technique example */
+    bool side_plan_set;
+    char side_caption[64];       /* what B is, in a few words (SIDE_PLAN) */
+    bool side_ready;             /* B's full-quality image is captured for the frame shown */
+} view_state;
+
+/* Side by side, each picture is half the window's width: the camera steps back by this much so the head fits. */
+#define SIDE_ZOOM_OUT 1.6f
+
+enum { SIDE_YEAR = 0, SIDE_LIGHT, SIDE_DEPTH, SIDE_SHADE, SIDE_PLAN, SIDE_KIND_COUNT };
+extern const char *const side_kind_names[SIDE_KIND_COUNT];
+
+/* Named widgets' rectangles in the last frame, for the scripted test input ("click:NAME", "set:NAME=U"). */
+#define NAMED_MAX 48
+typedef struct named_rects {
+    int count;
+    char name[NAMED_MAX][24];
+    ui_rect rect[NAMED_MAX];
+} named_rects;
+
+/* B of a side-by-side compare, for the kinds that change the plan: its own scene, built when B's plan changes
+ * (a dot placement and the head, about a second) and uploaded only while B's image is captured. */
+typedef struct side_scene {
+    scene_model *scene; /* NULL until first needed */
+    plan built_from;
+    bool built;
+} side_scene;
+
+orbit orbit_from_camera(const scene_camera *c);
+scene_camera orbit_camera(const orbit *o);
+void view_set(view_state *vs, const scene_model *scene, const ui_window_desc *opts, scene_view view, int w, int h);
+void editor_fade_update(editor *ed, const scene_model *scene);
+void editor_autosave(editor *ed, const scene_model *scene);
+bool editor_apply(editor *ed, scene_model *scene, render_context *rc, const plan *pl);
+void editor_commit(editor *ed, scene_model *scene, render_context *rc, const plan *pl, const history_edit *edit);
+void editor_undo(editor *ed, scene_model *scene, render_context *rc, bool redo);
+void editor_key_edit(editor *ed, scene_model *scene, render_context *rc, SDL_Keycode key, bool shift);
+void editor_save(editor *ed, const scene_model *scene);
+void editor_load(editor *ed, scene_model *scene, render_context *rc, const char *path);
+void editor_export(editor *ed, const scene_model *scene, render_context *rc, const render_frame *shown,
+                          const scene_light *light, double t_days, scene_view view);
+void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool recover);
+bool side_b_plan(const view_state *vs, const plan *a, plan *b);
+void side_caption(const view_state *vs, char *out, size_t size);
+void side_load(view_state *vs, editor *ed, const char *path);
+smp_status side_capture(view_state *vs, side_scene *sb, scene_model *scene, render_context *rc,
+                               const scene_camera *cam, int width, int height, float shift, smp_error *err);
+void lens_shift(render_frame *f, float dx);
+float side_shift(const view_state *vs, int w, float s, bool panels);
+void side_captions(ui_text *text, const view_state *vs, int half, float s);
+void name_last(named_rects *n, const ui_ctx *ui, const char *name);
+void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char *name, const char *label,
+                         double *value, double before, float min, float max, float step, const char *format,
+                         const char *unit);
+void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, named_rects *names, float x,
+                       float y, float w, float h, double t_days);
+void light_preset_set(view_state *vs, editor *ed, int preset);
+void sweep_toggle(view_state *vs);
+void compare_controls(ui_ctx *ui, view_state *vs, named_rects *names);
+void side_controls(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names);
+void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
+                       named_rects *names, float x, float y, float w, float h, int width, int height);
+void mode_row(ui_ctx *ui, view_state *vs, named_rects *names);
+int preset_by_name(const char *name);
+void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
+                          named_rects *names, float x, float y, float w, float h, int width, int height);
+plan technique_plan(const plan *base, int technique);
+void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names, float x, float y,
+                          float w, float h);
+
+#endif
