@@ -37,6 +37,163 @@ void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char *name, 
 }
 
 
+/* A discrete plan edit (a choice, an added or removed row): one undo step described by what. */
+static void pending_note(editor *ed, const char *what)
+{
+    snprintf(ed->pending_what, sizeof ed->pending_what, "%s", what);
+    ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
+}
+
+/* Hair loss: the Norwood class (men) or Ludwig class (women), from none to the last. */
+static void hair_loss_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p)
+{
+    bool open = ui_section(ui, "hair loss", true);
+    name_last(names, ui, "hair-loss");
+    if (!open) return;
+    float u = (float)p->patient.pattern;
+    char format[48];
+    const char *name = plan_pattern_name(p->patient.pattern);
+    snprintf(format, sizeof format, "%s %s", plan_pattern_is_ludwig(p->patient.pattern) ? "Ludwig" : "Norwood",
+             name ? name : "none");
+    if (ui_slider(ui, "pattern", &u, 0.0f, (float)(PLAN_PATTERN_COUNT - 1), 1.0f, format)) {
+        plan_pattern next = (plan_pattern)lrintf(u);
+        if (next != p->patient.pattern) {
+            char what[48];
+            snprintf(what, sizeof what, "hair loss %s", plan_pattern_name(next) ? plan_pattern_name(next) : "none");
+            pending_note(ed, what);
+            p->patient.pattern = next;
+        }
+    }
+    name_last(names, ui, "pattern");
+}
+
+/* The hairline: its style, the mid-frontal point's and the temples' heights, the feathered zone. */
+static void hairline_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now)
+{
+    bool open = ui_section(ui, "hairline", false);
+    name_last(names, ui, "hairline-section");
+    if (!open) return;
+    static const char *const styles[] = {"soft", "linear"};
+    int c = ui_choice(ui, "style", styles, 2, (int)p->hairline.style);
+    if (c != (int)p->hairline.style && c >= 0) {
+        pending_note(ed, c ? "a linear hairline" : "a soft hairline");
+        p->hairline.style = (plan_hairline_style)c;
+    }
+    name_last(names, ui, "hairline-style");
+    if (p->hairline.point_count >= 2) {
+        ui_label(ui, "drawn with %d points (plan file)", p->hairline.point_count);
+        return;
+    }
+    field_slider(ui, ed, names, "hairline", "height", &p->hairline.height_cm, now->hairline.height_cm, 5.0f, 12.0f,
+                 0.1f, "%.1f cm", "cm");
+    field_slider(ui, ed, names, "temples", "temples", &p->hairline.temple_height_cm, now->hairline.temple_height_cm,
+                 5.0f, 12.0f, 0.1f, "%.1f cm", "cm");
+    field_slider(ui, ed, names, "transition", "feathering", &p->hairline.transition_mm, now->hairline.transition_mm,
+                 0.0f, 30.0f, 1.0f, "%.0f mm", "mm");
+}
+
+/* Density by zone: factors on every session's density. */
+static void zones_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now)
+{
+    bool open = ui_section(ui, "zones", false);
+    name_last(names, ui, "zones");
+    if (!open) return;
+    field_slider(ui, ed, names, "zone-front", "front", &p->zones.front, now->zones.front, 0.0f, 3.0f, 0.05f, "x %.2f",
+                 NULL);
+    field_slider(ui, ed, names, "zone-mid", "mid-scalp", &p->zones.mid_scalp, now->zones.mid_scalp, 0.0f, 3.0f, 0.05f,
+                 "x %.2f", NULL);
+    field_slider(ui, ed, names, "zone-crown", "crown", &p->zones.crown, now->zones.crown, 0.0f, 3.0f, 0.05f, "x %.2f",
+                 NULL);
+    field_slider(ui, ed, names, "zone-temples", "temples", &p->zones.temples, now->zones.temples, 0.0f, 3.0f, 0.05f,
+                 "x %.2f", NULL);
+    field_slider(ui, ed, names, "zone-sides", "sides, back", &p->zones.sides, now->zones.sides, 0.0f, 3.0f, 0.05f,
+                 "x %.2f", NULL);
+}
+
+/* Scars: each one's size and relief; a FUT line or an FUE field added with the clinics' typical sizes, the
+ * last one removed. */
+static void scars_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now)
+{
+    bool open = ui_section(ui, "scars", true);
+    name_last(names, ui, "scars");
+    if (!open) return;
+    for (int i = 0; i < p->scar_count; ++i) {
+        plan_scar *s = &p->scars[i];
+        const plan_scar *was = i < now->scar_count ? &now->scars[i] : s;
+        ui_push_id_int(ui, i);
+        ui_label(ui, "scar %d: %s", i + 1, s->type == PLAN_SCAR_FUT ? "FUT line" : "FUE punches");
+        if (s->type == PLAN_SCAR_FUT) {
+            field_slider(ui, ed, names, "scar-length", "length", &s->length_cm, was->length_cm, 1.0f, 40.0f, 0.5f,
+                         "%.1f cm", "cm");
+            field_slider(ui, ed, names, "scar-width", "width", &s->width_mm, was->width_mm, 0.5f, 10.0f, 0.1f,
+                         "%.1f mm", "mm");
+        } else {
+            float n = (float)s->count;
+            if (ui_slider(ui, "punches", &n, 0.0f, 5000.0f, 50.0f, "%.0f")) {
+                pending_note(ed, "FUE punches");
+                s->count = (int)lrintf(n);
+            }
+            name_last(names, ui, "scar-count");
+        }
+        field_slider(ui, ed, names, "scar-depth", "relief depth", &s->depth_mm, was->depth_mm, 0.0f, 3.0f, 0.05f,
+                     "%.2f mm", "mm");
+        ui_pop_id(ui);
+    }
+    static const char *const actions[] = {"+ FUT line", "+ FUE field", "- last"};
+    ui_layout_columns(ui, false);
+    int a = ui_choice(ui, "##scar-actions", actions, 3, -1);
+    name_last(names, ui, "scar-actions");
+    ui_layout_columns(ui, true);
+    if (a == 0 || a == 1) {
+        if (p->scar_count < PLAN_MAX_SCARS) {
+            plan_scar s = {0};
+            s.type = a == 0 ? PLAN_SCAR_FUT : PLAN_SCAR_FUE;
+            s.length_cm = 20.0, s.width_mm = 2.0, s.height_above_nape_cm = 6.0; /* a typical strip (DESIGN.md) */
+            s.count = 1500, s.diameter_mm = 0.9;
+            s.depth_mm = a == 0 ? 0.4 : 0.15;
+            p->scars[p->scar_count++] = s;
+            pending_note(ed, a == 0 ? "a FUT scar added" : "an FUE field added");
+        }
+    } else if (a == 2 && p->scar_count > 0) {
+        p->scar_count--;
+        pending_note(ed, "a scar removed");
+    }
+}
+
+/* Touch-ups: the year, density and shade of each; one added four years after the last, the last removed. */
+static void touch_ups_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now)
+{
+    bool open = ui_section(ui, "touch-ups", true);
+    name_last(names, ui, "touch-ups");
+    if (!open) return;
+    for (int i = 0; i < p->touch_up_count; ++i) {
+        plan_touch_up *t = &p->touch_ups[i];
+        const plan_touch_up *was = i < now->touch_up_count ? &now->touch_ups[i] : t;
+        ui_push_id_int(ui, i);
+        char label[32];
+        snprintf(label, sizeof label, "touch-up %d", i + 1);
+        field_slider(ui, ed, names, "touch-year", label, &t->year, was->year, 0.0f, 20.0f, 0.5f, "year %.1f", "years");
+        field_slider(ui, ed, names, "touch-density", "density", &t->density_per_cm2, was->density_per_cm2, 0.0f,
+                     100.0f, 1.0f, "%.0f dots/cm2", "dots/cm2");
+        ui_pop_id(ui);
+    }
+    static const char *const actions[] = {"+ touch-up", "- last"};
+    ui_layout_columns(ui, false);
+    int a = ui_choice(ui, "##touch-actions", actions, 2, -1);
+    name_last(names, ui, "touch-actions");
+    ui_layout_columns(ui, true);
+    if (a == 0 && p->touch_up_count < PLAN_MAX_TOUCH_UPS) {
+        double last = p->touch_up_count ? p->touch_ups[p->touch_up_count - 1].year : 0.0;
+        double shade = p->session_count ? p->sessions[p->session_count - 1].shade : p->pigment.shade;
+        p->touch_ups[p->touch_up_count++] = (plan_touch_up){.year = fmin(last + 4.0, 50.0), .density_per_cm2 = 10.0,
+                                                            .shade = shade};
+        pending_note(ed, "a touch-up added");
+    } else if (a == 1 && p->touch_up_count > 0) {
+        p->touch_up_count--;
+        pending_note(ed, "a touch-up removed");
+    }
+}
+
 void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, named_rects *names, float x,
                        float y, float w, float h, double t_days)
 {
@@ -45,7 +202,15 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
     ui_panel_begin(ui, "plan", x, y, w, h);
     mode_row(ui, vs, names);
     ui_layout_columns(ui, true);
-    if (ui_section(ui, "patient", false)) {
+    /* Four tabs keep each group within a 720-pixel window; the fading numbers stay below them. */
+    static const char *const tabs[PLAN_TAB_COUNT] = {"head", "ink", "sessions", "scars, care"};
+    ui_layout_columns(ui, false);
+    int tab = ui_choice(ui, "##plan-tab", tabs, PLAN_TAB_COUNT, vs->plan_tab);
+    name_last(names, ui, "plan-tab");
+    if (tab >= 0) vs->plan_tab = tab;
+    ui_layout_columns(ui, true);
+    if (vs->plan_tab == PLAN_TAB_HEAD) {
+    if (ui_section(ui, "patient", true)) {
         int fitz = p->patient.fitzpatrick;
         if (ui_slider_int(ui, "skin type", &fitz, 1, 6)) {
             snprintf(ed->pending_what, sizeof ed->pending_what, "skin type");
@@ -58,6 +223,9 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         field_slider(ui, ed, names, "length", "hair length", &p->patient.hair_length_mm, now->patient.hair_length_mm,
                      0.0f, 30.0f, 0.5f, "%.1f mm", "mm");
     }
+        hair_loss_section(ui, ed, names, p);
+        hairline_section(ui, ed, names, p, now);
+    } else if (vs->plan_tab == PLAN_TAB_INK) {
     if (ui_section(ui, "pigment and needle", true)) {
         field_slider(ui, ed, names, "shade", "shade", &p->pigment.shade, now->pigment.shade, 0.0f, 1.0f, 0.05f,
                      "%.2f", NULL);
@@ -72,6 +240,8 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         }
         name_last(names, ui, "needle");
     }
+        zones_section(ui, ed, names, p, now);
+    } else if (vs->plan_tab == PLAN_TAB_SESSIONS) {
     if (ui_section(ui, "sessions", true)) {
         for (int i = 0; i < p->session_count; ++i) {
             char label[48];
@@ -82,7 +252,11 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
             ui_pop_id(ui);
         }
         if (p->session_count == 0) ui_label(ui, "no sessions");
+        ui_label(ui, "%d dots placed", scene->field.count);
     }
+        touch_ups_section(ui, ed, names, p, now);
+    } else {
+        scars_section(ui, ed, names, p, now);
     if (ui_section(ui, "aftercare", false)) {
         field_slider(ui, ed, names, "sun", "sun a day", &p->aftercare.sun_hours_per_day,
                      now->aftercare.sun_hours_per_day, 0.0f, 8.0f, 0.5f, "%.1f h", "h");
@@ -95,6 +269,7 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
             p->aftercare.hat = hat;
         }
     }
+    }
     if (ui_section(ui, "fading, seen from 1 m", true)) {
         if (!ed->fade.valid) {
             ui_label(ui, "%.40s", ed->fade.why);
@@ -102,8 +277,7 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
             ageing_params ap;
             ageing_params_from_plan(&scene->plan, &ap);
             double lab[3], current = scene_fade_contrast_at(scene, &ap, t_days, lab);
-            ui_label(ui, "contrast healed  dE00 %.1f", ed->fade.healed_delta_e);
-            ui_label(ui, "contrast now     dE00 %.1f (%.0f%%)", current,
+            ui_label(ui, "dE00 %.1f healed, %.1f now (%.0f%%)", ed->fade.healed_delta_e, current,
                      ed->fade.healed_delta_e > 0.0 ? 100.0 * current / ed->fade.healed_delta_e : 0.0);
             if (isnan(ed->fade.touch_up_years))
                 ui_label(ui, "touch-up: not within 20 years");
@@ -119,11 +293,8 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
                            "touch-up threshold");
         }
     }
-    ui_layout_columns(ui, false);
-    ui_label(ui, "%d dots placed", scene->field.count);
     ui_panel_end(ui);
 }
-
 
 void light_preset_set(view_state *vs, editor *ed, int preset)
 {

@@ -253,6 +253,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
     vs.light = opts->light;
     vs.before_sweep = vs.light;
     vs.t_days = opts->has_time ? opts->time_days : scene_default_days(scene);
+    vs.plan_tab = PLAN_TAB_INK; /* the pigment and the needle first */
     vs.side_t_days = scene_default_days(scene) + 10.0 * 365.25;
     vs.side_preset = preset_by_name("bathroom");
     vs.side_depth_mm = 1.5f; /* a tattoo's depth (assets/plans/bad-practice-too-deep.json) */
@@ -491,9 +492,10 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                    drawn[2]);
             printf("light at exit: %s %.0f K intensity %.2f elevation %.1f deg%s\n", vs.light.preset,
                    vs.light.key_kelvin, vs.light.intensity, vs.light.elevation_deg, vs.sweeping ? " sweeping" : "");
-            printf("plan at exit: depth %.2f mm shade %.2f skin type %d, %d undo steps%s\n",
+            printf("plan at exit: depth %.2f mm shade %.2f skin type %d, %d undo steps%s, %d scars, %d touch-ups\n",
                    scene->plan.pigment.depth_mm, scene->plan.pigment.shade, scene->plan.patient.fitzpatrick,
-                   history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "");
+                   history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "", scene->plan.scar_count,
+                   scene->plan.touch_up_count);
             printf("view at exit: %s\n", scene_view_name(vs.view));
             printf("mode at exit: %s\n", mode_names[vs.mode]);
             if (vs.compare) printf("compare at exit: split %.2f\n", vs.split);

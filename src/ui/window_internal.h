@@ -94,16 +94,18 @@ typedef struct view_state {
     bool side_plan_set;
     char side_caption[64];       /* what B is, in a few words (SIDE_PLAN) */
     bool side_ready;             /* B's full-quality image is captured for the frame shown */
+    int plan_tab;                /* the plan panel's tab: PLAN_TAB_HEAD .. */
 } view_state;
 
 /* Side by side, each picture is half the window's width: the camera steps back by this much so the head fits. */
 #define SIDE_ZOOM_OUT 1.6f
 
+enum { PLAN_TAB_HEAD = 0, PLAN_TAB_INK, PLAN_TAB_SESSIONS, PLAN_TAB_SCARS, PLAN_TAB_COUNT };
 enum { SIDE_YEAR = 0, SIDE_LIGHT, SIDE_DEPTH, SIDE_SHADE, SIDE_PLAN, SIDE_KIND_COUNT };
 extern const char *const side_kind_names[SIDE_KIND_COUNT];
 
 /* Named widgets' rectangles in the last frame, for the scripted test input ("click:NAME", "set:NAME=U"). */
-#define NAMED_MAX 48
+#define NAMED_MAX 96
 typedef struct named_rects {
     int count;
     char name[NAMED_MAX][24];
