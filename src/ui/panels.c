@@ -9,16 +9,22 @@
 const char *const mode_names[MODE_COUNT] = {"patient", "doctor", "trainer"};
 
 
-void name_last(named_rects *n, const ui_ctx *ui, const char *name)
+/* Names a rectangle for the test script ("click:NAME", "set:NAME=U", "drag:NAME=DY"). */
+void name_rect(named_rects *n, const char *name, ui_rect r)
 {
     for (int i = 0; i < n->count; ++i)
         if (strcmp(n->name[i], name) == 0) {
-            n->rect[i] = ui_last_rect(ui);
+            n->rect[i] = r;
             return;
         }
     if (n->count == NAMED_MAX) return;
     snprintf(n->name[n->count], sizeof n->name[0], "%s", name);
-    n->rect[n->count++] = ui_last_rect(ui);
+    n->rect[n->count++] = r;
+}
+
+void name_last(named_rects *n, const ui_ctx *ui, const char *name)
+{
+    name_rect(n, name, ui_last_rect(ui));
 }
 
 /* A plan field as a slider in the plan panel; a change is recorded in the editor for the undo step. */

@@ -13,6 +13,7 @@
 
 static const ui_shortcut shortcuts[] = {
     {"drag, wheel", "orbit, zoom (over the head)"},
+    {"drag the handle", "the hairline's height (doctor, head tab)"},
     {"arrows", "move the key light"},
     {"Space", "play the years"},
     {", .  [ ]", "a day, a month back or on (Shift: a year)"},
@@ -54,7 +55,8 @@ static void script_load(script *s, const char *spec)
             if (strncmp(k, "ctrl+", 5) == 0) e.key.keysym.mod = KMOD_LCTRL, k += 5;
             e.key.keysym.sym = SDL_GetKeyFromName(k);
         } else {
-            if ((strncmp(item, "click:", 6) == 0 || strncmp(item, "set:", 4) == 0) && s->count < 64)
+            if ((strncmp(item, "click:", 6) == 0 || strncmp(item, "set:", 4) == 0 || strncmp(item, "drag:", 5) == 0) &&
+                s->count < 64)
                 s->items[s->count++] = strdup(item);
             continue;
         }
@@ -88,6 +90,27 @@ static void script_step(script *s, const named_rects *names, float scale)
     SDL_Event e;
     memset(&e, 0, sizeof e);
     int x = (int)lrintf((r->x + u * r->w) / scale), y = (int)lrintf((r->y + 0.5f * r->h) / scale);
+    if (strncmp(item, "drag:", 5) == 0) { /* "drag:NAME=DY": over its middle, press, move DY pixels down, release */
+        x = (int)lrintf((r->x + 0.5f * r->w) / scale);
+        int dy = (int)lrintf(u / scale);
+        if (s->phase == 0) {
+            e.type = SDL_MOUSEMOTION; /* a frame over it first: the panels learn the mouse left them */
+            e.motion.x = x, e.motion.y = y;
+        } else if (s->phase == 1) {
+            e.type = SDL_MOUSEBUTTONDOWN;
+            e.button.button = SDL_BUTTON_LEFT, e.button.x = x, e.button.y = y;
+        } else if (s->phase == 2) {
+            e.type = SDL_MOUSEMOTION;
+            e.motion.x = x, e.motion.y = y + dy, e.motion.yrel = dy, e.motion.state = SDL_BUTTON_LMASK;
+            SDL_PushEvent(&e);
+            memset(&e, 0, sizeof e);
+            e.type = SDL_MOUSEBUTTONUP;
+            e.button.button = SDL_BUTTON_LEFT, e.button.x = x, e.button.y = y + dy;
+        }
+        if (s->phase < 3) SDL_PushEvent(&e), s->phase++;
+        else s->phase = 0, s->next++;
+        return;
+    }
     if (s->phase == 0) {
         e.type = SDL_MOUSEMOTION;
         e.motion.x = x, e.motion.y = y;
@@ -297,7 +320,9 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 SDL_free(e.drop.file);
             } else if (e.type == SDL_MOUSEMOTION) {
                 in.mouse_x = (float)e.motion.x * s, in.mouse_y = (float)e.motion.y * s;
-                if (dragging) {
+                if (vs.hairline.dragging) {
+                    handle_drag(&vs, in.mouse_x, in.mouse_y);
+                } else if (dragging) {
                     vs.o.yaw -= (float)e.motion.xrel * 0.006f;
                     vs.o.pitch = fminf(fmaxf(vs.o.pitch + (float)e.motion.yrel * 0.006f, -1.45f), 1.45f);
                     moving_until = smp_now_s() + VIEW_SETTLE_S;
@@ -307,11 +332,12 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 in.buttons_pressed |= UI_MOUSE_LEFT;
                 in.buttons_down |= UI_MOUSE_LEFT;
                 over_ui = over_ui || ed.offering || vs.help;
-                if (!over_ui) dragging = true;
+                if (!over_ui && !handle_press(&vs, &ed, in.mouse_x, in.mouse_y, s)) dragging = true;
             } else if (e.type == SDL_MOUSEBUTTONUP && e.button.button == SDL_BUTTON_LEFT) {
                 in.buttons_released |= UI_MOUSE_LEFT;
                 in.buttons_down &= ~(unsigned)UI_MOUSE_LEFT;
                 dragging = false;
+                handle_release(&vs, &ed);
             } else if (e.type == SDL_MOUSEWHEEL) {
                 in.wheel_y += (float)e.wheel.y;
                 if (!over_ui) {
@@ -353,6 +379,11 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         window_ui(ui, &vs, &ed, scene, rc, opts, &names, w, h, s, timing);
         int half = vs.side ? w / 2 : w; /* side by side: A left of half, B right */
         if (vs.side && (float)w >= WINDOW_PANELS_MIN_W * s) side_captions(text, &vs, half, s);
+        vs.hairline_shown_cm = ed.pending.hairline.height_cm;
+        handle_draw(text, &vs, s);
+        if (vs.hairline.visible) /* for the test script: "drag:hairline-handle=DY" */
+            name_rect(&names, "hairline-handle",
+                      (ui_rect){vs.hairline.at[0] - 6.0f * s, vs.hairline.at[1] - 6.0f * s, 12.0f * s, 12.0f * s});
         ui_end_frame(ui);
         if (vs.compare && !compare_before) full_shown = false;
         if (vs.side != side_before || (side_ready_before && !vs.side_ready)) full_shown = false;
@@ -360,7 +391,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             view_before != vs.view)
             moving_until = smp_now_s() + VIEW_SETTLE_S;
         /* Plan edits in the panels are applied once no widget is held (a drag applies when it ends). */
-        if (!plan_equal(&ed.pending, &scene->plan) && ui_active_id(ui) == 0) {
+        if (!plan_equal(&ed.pending, &scene->plan) && ui_active_id(ui) == 0 && !vs.hairline.dragging) {
             history_edit edit = ed.pending_edit;
             plan next = ed.pending;
             editor_commit(&ed, scene, rc, &next, &edit);
@@ -374,6 +405,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         scene_frame(scene, &c, &vs.light, vs.t_days, half, h, &frame);
         float shift = vs.side ? side_shift(&vs, w, s, (float)w >= WINDOW_PANELS_MIN_W * s) : 0.0f;
         if (shift != 0.0f) lens_shift(&frame, shift);
+        handle_update(&vs, &ed, scene, &frame); /* drawn with the next frame's panels */
         if (vs.export_requested) {
             vs.export_requested = false;
             editor_export(&ed, scene, rc, &frame, &vs.light, vs.t_days, vs.view);
@@ -496,6 +528,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                    scene->plan.pigment.depth_mm, scene->plan.pigment.shade, scene->plan.patient.fitzpatrick,
                    history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "", scene->plan.scar_count,
                    scene->plan.touch_up_count);
+            printf("hairline at exit: %.1f cm\n", scene->plan.hairline.height_cm);
             printf("view at exit: %s\n", scene_view_name(vs.view));
             printf("mode at exit: %s\n", mode_names[vs.mode]);
             if (vs.compare) printf("compare at exit: split %.2f\n", vs.split);

@@ -68,6 +68,20 @@ extern const char *const mode_names[MODE_COUNT];
 /* The patient mode's controls are this much larger. */
 #define PATIENT_SCALE 1.35f
 
+/* The hairline's handle on the head (handles.c): where it is on the screen, and the track it may be dragged
+ * along (the midline from HAIRLINE_MIN_CM to _MAX_CM above the glabella, sampled). */
+#define HAIRLINE_MIN_CM 5.0
+#define HAIRLINE_MAX_CM 12.0
+#define HANDLE_SAMPLES 71
+#define HANDLE_GRAB_PX 12.0f
+typedef struct hairline_handle {
+    bool visible, dragging;
+    float at[2];                      /* the handle, screen pixels from the top left */
+    double height_cm;                 /* while dragging: where it is */
+    float track[HANDLE_SAMPLES][2];
+    bool ok[HANDLE_SAMPLES];
+} hairline_handle;
+
 /* The view panel's state that is not the plan. */
 typedef struct view_state {
     orbit o;
@@ -95,6 +109,8 @@ typedef struct view_state {
     char side_caption[64];       /* what B is, in a few words (SIDE_PLAN) */
     bool side_ready;             /* B's full-quality image is captured for the frame shown */
     int plan_tab;                /* the plan panel's tab: PLAN_TAB_HEAD .. */
+    hairline_handle hairline;    /* shown on the head tab of the doctor's plan panel */
+    double hairline_shown_cm;    /* the height the handle's label gives when not dragged */
 } view_state;
 
 /* Side by side, each picture is half the window's width: the camera steps back by this much so the head fits. */
@@ -142,6 +158,7 @@ smp_status side_capture(view_state *vs, side_scene *sb, scene_model *scene, rend
 void lens_shift(render_frame *f, float dx);
 float side_shift(const view_state *vs, int w, float s, bool panels);
 void side_captions(ui_text *text, const view_state *vs, int half, float s);
+void name_rect(named_rects *n, const char *name, ui_rect r);
 void name_last(named_rects *n, const ui_ctx *ui, const char *name);
 void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char *name, const char *label,
                          double *value, double before, float min, float max, float step, const char *format,
@@ -161,5 +178,13 @@ void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *sc
 plan technique_plan(const plan *base, int technique);
 void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names, float x, float y,
                           float w, float h);
+
+/* The hairline handle (handles.c): placed for this frame's camera, grabbed by a press within HANDLE_GRAB_PX
+ * (true: the press is the handle's, not the camera's), moved with the mouse, and on release one plan edit. */
+void handle_update(view_state *vs, const editor *ed, const scene_model *scene, const render_frame *frame);
+bool handle_press(view_state *vs, const editor *ed, float x, float y, float scale);
+void handle_drag(view_state *vs, float x, float y);
+void handle_release(view_state *vs, editor *ed);
+void handle_draw(ui_text *text, const view_state *vs, float scale);
 
 #endif

@@ -85,14 +85,17 @@ depth1=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
 python3 -c "import sys; sys.exit(0 if abs(float('$depth1') - float('$depth0') - 0.05) < 1e-6 else 1)" ||
     fail "D, D, Ctrl+Z did not leave the depth one step deeper: $depth0 -> $depth1 mm"
 grep -q ', 1 undo steps' "$tmp/out" || fail "one undo step should remain: $(at_exit plan)"
-window 18 "set:depth=0.5,set:plan-tab=0.62,set:touch-actions=0.25,set:plan-tab=0.88,set:scar-actions=0.5" ||
-    fail "the slider run"
+window 24 "set:depth=0.5,set:plan-tab=0.62,set:touch-actions=0.25,set:plan-tab=0.88,set:scar-actions=0.5,\
+set:plan-tab=0.12,drag:hairline-handle=-20" || fail "the slider run"
 depth2=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
 python3 -c "import sys; sys.exit(0 if 1.4 <= float('${depth2:-0}') <= 1.7 else 1)" ||
     fail "a press half way along the needle depth slider (0.1..3 mm) did not set about 1.55 mm: '$depth2'"
-# The sessions tab adds a touch-up to the built-in plan's one, the scars tab an FUE field to its two scars.
-[[ "$(at_exit plan)" == *", 3 undo steps, 3 scars, 2 touch-ups" ]] ||
-    fail "the tabs' touch-up and scar buttons did not add one each: '$(at_exit plan)'"
+# The sessions tab adds a touch-up to the built-in plan's one, the scars tab an FUE field to its two scars; on
+# the head tab the hairline's handle, dragged 20 pixels up the forehead, raises the hairline (8 cm before).
+[[ "$(at_exit plan)" == *", 4 undo steps, 3 scars, 2 touch-ups" ]] ||
+    fail "the tabs' touch-up and scar buttons and the hairline handle did not make one edit each: '$(at_exit plan)'"
+python3 -c "import sys; sys.exit(0 if 8.3 <= float('$(at_exit hairline | sed 's/ cm//')') <= 12 else 1)" ||
+    fail "dragging the hairline handle up did not raise the hairline: '$(at_exit hairline)'"
 
 # 3. Crash recovery: an edit is autosaved at once; after kill -9 the next start offers it and Enter takes it.
 SMP_WINDOW_FRAMES=100000 SMP_WINDOW_EVENTS=key:d,key:d,key:d xvfb-run -a -s "-screen 0 1280x720x24" \
