@@ -1231,6 +1231,16 @@ smp_status render_frame_read_srgb8(render_context *rc, const render_frame *f, ui
     return st == SMP_OK ? gl_check("render_frame_read_srgb8", err) : st;
 }
 
+/* The compare views' dividing line: light, two pixels wide, at x of the bound draw framebuffer. */
+static void compare_line(int x, int height)
+{
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x > 0 ? x - 1 : 0, 0, 2, height);
+    glClearColor(0.92f, 0.92f, 0.92f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+}
+
 smp_status render_compare_capture(render_context *rc, const render_frame *f, smp_error *err)
 {
     if (rc->compare_w != f->width || rc->compare_h != f->height || !rc->compare_fbo) {
@@ -1258,11 +1268,7 @@ smp_status render_compare_beside(render_context *rc, int x, int height, unsigned
     glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->compare_fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
     glBlitFramebuffer(0, 0, rc->compare_w, height, x, 0, x + rc->compare_w, height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    glEnable(GL_SCISSOR_TEST);
-    glScissor(x > 0 ? x - 1 : 0, 0, 2, height);
-    glClearColor(0.92f, 0.92f, 0.92f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    glDisable(GL_SCISSOR_TEST);
+    compare_line(x, height);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     return gl_check("render_compare_beside", err);
 }
@@ -1276,12 +1282,7 @@ smp_status render_compare_overlay(render_context *rc, int width, int height, flo
     glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->compare_fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
     if (x > 0) glBlitFramebuffer(0, 0, x, height, 0, 0, x, height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    /* The split: a light line two pixels wide. */
-    glEnable(GL_SCISSOR_TEST);
-    glScissor(x > 0 ? x - 1 : 0, 0, 2, height);
-    glClearColor(0.92f, 0.92f, 0.92f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    glDisable(GL_SCISSOR_TEST);
+    compare_line(x, height);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     return gl_check("render_compare_overlay", err);
 }
