@@ -18,7 +18,9 @@
  *
  * Scars raise the weight near them; they are added after the rest of the field is placed, each placing
  * again only the triangles whose weight it changes ("scars: local re-placement" below), so that a scar can be
- * compared before and after with every other dot in place.
+ * compared before and after with every other dot in place. A plan can be placed the same way as a change of
+ * another ("plan against plan: stable re-placement" below): only where their targets differ are dots placed
+ * again.
  *
  * Distances are straight-line (chord) distances between surface points. For radii under 3 mm on a head
  * whose surface curvature radius exceeds 40 mm, the chord is shorter than the geodesic by r^3 / (24 R^2)
@@ -380,12 +382,12 @@ static void cluster_offsets(int k, float s, smp_rng *rng, float off[3][2])
     }
 }
 
-/* The placement's working state: every cluster centre placed so far (with where it came from), every dot,
- * and the hash of the centres. Centres and dots only grow; a scar's re-placement marks centres dead. */
+/* The placement's working state: every cluster centre placed so far (with where it came from), every dot
+ * (its size, depth and ink still the jitter factors, dots_finish), and the hash of the centres. Centres and
+ * dots only grow; a scar's or a stable re-placement marks centres dead. */
 typedef struct placer {
     const scalp_head *head;
     const plan *pl;
-    float deposit_mm;
     float (*centres)[3];
     centre_info *info;
     int centre_count, centre_cap;
@@ -420,10 +422,12 @@ static bool placer_reserve(placer *P, int n)
 
 /* Dart throwing for one layer l: target dots in clusters, candidates from sampler s drawn with rng, each
  * centre kept at least r_base[l] / sqrt(max(w, 1/4)) from every live centre of layers 0..l, and with
- * later_layers (a scar's re-placement) r_base[m] / sqrt(max(w, 1/4)) from those of a later layer m. Returns
- * the dots placed, or -1 when out of memory. */
+ * later_layers (a scar's or a stable re-placement) r_base[m] / sqrt(max(w, 1/4)) from those of a later layer
+ * m. Each dot keeps its jitter factors where its size, depth and ink go (dot_finish applies the plan's), so
+ * that the random sequence, and so every position, is the same whatever the plan's depth, shade and deposit.
+ * Returns the dots placed, or -1 when out of memory. */
 static int place_layer(placer *P, const tri_sampler *s, int l, int target, const float *r_base, int layer_count,
-                       bool later_layers, float shade, smp_rng *rng)
+                       bool later_layers, smp_rng *rng)
 {
     const plan *pl = P->pl;
     const plan_clusters *cl = &pl->clusters;
@@ -456,9 +460,9 @@ static int place_layer(placer *P, const tri_sampler *s, int l, int target, const
             pigment_dot *d = &P->dots[P->dot_count];
             if (k == 1) *d = centre;
             else dot_offset(P->head, &centre, off[i][0], off[i][1], d);
-            d->diameter_mm = jitter(rng, P->deposit_mm, 0.12f, 0.6f, 1.5f);
-            d->depth_mm = fminf(fmaxf(jitter(rng, (float)pl->pigment.depth_mm, 0.15f, 0.5f, 1.6f), 0.05f), 3.0f);
-            d->ink = fminf(fmaxf(jitter(rng, shade, 0.10f, 0.7f, 1.3f), 0.0f), PIGMENT_INK_MAX);
+            d->diameter_mm = jitter(rng, 1.0f, 0.12f, 0.6f, 1.5f);
+            d->depth_mm = jitter(rng, 1.0f, 0.15f, 0.5f, 1.6f);
+            d->ink = jitter(rng, 1.0f, 0.10f, 0.7f, 1.3f);
             d->fade_rate = 1.0f;
             d->session = l;
             P->dot_count++;
@@ -572,10 +576,23 @@ static smp_status scar_weights_init(scar_weights *sw, const scalp_head *head, co
     return SMP_OK;
 }
 
+/* The longest edge of mesh triangle t, mm. */
+static float triangle_edge_mm(const scalp_mesh *m, int t)
+{
+    const uint32_t *ix = m->indices + 3 * t;
+    float edge = 0.0f;
+    for (int e = 0; e < 3; ++e) {
+        const float *a = m->positions_mm + 3 * ix[e], *b = m->positions_mm + 3 * ix[(e + 1) % 3];
+        float d[3] = {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+        edge = fmaxf(edge, sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]));
+    }
+    return edge;
+}
+
 /* Takes out the centres on the marked triangles and places those triangles again with weight w for every
  * layer. margin_mm grows to the longest edge of a triangle placed again. */
 static smp_status scar_stage_place(placer *P, const scar_stage *stage, const float *w, const uint8_t *region,
-                                   const layer_spec *layers, int layer_count, const float *r_base, float shade_of[],
+                                   const layer_spec *layers, int layer_count, const float *r_base,
                                    float *edge_mm)
 {
     const scalp_mesh *m = &P->head->mesh;
@@ -587,21 +604,14 @@ static smp_status scar_stage_place(placer *P, const scar_stage *stage, const flo
     }
     for (int i = 0; i < P->centre_count; ++i)
         if (P->info[i].alive && region[P->info[i].triangle]) P->info[i].alive = false;
-    for (int t = 0; t < m->triangle_count; ++t) {
-        if (!region[t]) continue;
-        const uint32_t *ix = m->indices + 3 * t;
-        for (int e = 0; e < 3; ++e) {
-            const float *a = m->positions_mm + 3 * ix[e], *b = m->positions_mm + 3 * ix[(e + 1) % 3];
-            float d[3] = {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
-            *edge_mm = fmaxf(*edge_mm, sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]));
-        }
-    }
+    for (int t = 0; t < m->triangle_count; ++t)
+        if (region[t]) *edge_mm = fmaxf(*edge_mm, triangle_edge_mm(m, t));
     for (int l = 0; l < layer_count && s.count > 0; ++l) {
         int target = (int)lround(layers[l].density_per_cm2 * s.weighted_area_mm2 / 100.0);
         if (target == 0 || layers[l].density_per_cm2 <= 0.0) continue;
         smp_rng rng;
         smp_rng_init(&rng, P->pl->seed, stage->stream + (uint64_t)l);
-        if (place_layer(P, &s, l, target, r_base, layer_count, true, shade_of[l], &rng) < 0) {
+        if (place_layer(P, &s, l, target, r_base, layer_count, true, &rng) < 0) {
             sampler_deinit(&s);
             return SMP_ERR_NOMEM;
         }
@@ -610,13 +620,197 @@ static smp_status scar_stage_place(placer *P, const scar_stage *stage, const flo
     return SMP_OK;
 }
 
-smp_status pigment_field_create(pigment_field *field, const scalp_head *head, const plan *pl, smp_error *err)
+/* Each layer's Poisson-disk radius at w = 1 from the cumulative cluster density of the layers so far
+ * (pigment.h, PIGMENT_SPACING_FACTOR); 0 until a layer has dots. */
+static void layer_radii(const layer_spec *layers, int layer_count, double mean_cluster_size, float *r_base)
 {
-    return pigment_field_create_with_scars(field, head, pl, NULL, err);
+    double rho_cum_per_mm2 = 0.0;
+    for (int l = 0; l < layer_count; ++l) {
+        if (layers[l].density_per_cm2 > 0.0)
+            rho_cum_per_mm2 += layers[l].density_per_cm2 / 100.0 / mean_cluster_size;
+        r_base[l] = rho_cum_per_mm2 > 0.0 ? PIGMENT_SPACING_FACTOR / (float)sqrt(rho_cum_per_mm2) : 0.0f;
+    }
 }
 
-smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_head *head, const plan *pl,
-                                           const scalp_scar_set *scars, smp_error *err)
+/* Turns the jitter factors place_layer left in the dots into plan pl's deposit width, depth and ink
+ * (pigment.h gives the ranges): the same products, in the same float arithmetic, as jittering the plan's
+ * values. */
+static void dots_finish(pigment_dot *dots, int count, const plan *pl, const layer_spec *layers)
+{
+    float deposit_mm = (float)pigment_deposit_diameter_mm(&pl->pigment),
+          depth_mm = (float)pl->pigment.depth_mm;
+    float ink_load = (float)pigment_ink_load_factor(pl->pigment.ink_quality);
+    for (int i = 0; i < count; ++i) {
+        pigment_dot *d = &dots[i];
+        /* The ink load of the dot's layer: shades times the ink grade's load. */
+        float shade = (float)(layers[d->session].shade * pl->pigment.shade * ink_load);
+        d->diameter_mm = deposit_mm * d->diameter_mm;
+        d->depth_mm = fminf(fmaxf(depth_mm * d->depth_mm, 0.05f), 3.0f);
+        d->ink = fminf(fmaxf(shade * d->ink, 0.0f), PIGMENT_INK_MAX);
+    }
+}
+
+static smp_status too_many_dots(smp_error *err, long long capacity, double treated_area_cm2)
+{
+    return smp_error_set(err, SMP_ERR_INPUT,
+                         "sessions: the plan asks for %lld dots (density x %.0f cm2 treated), at most %d",
+                         capacity, treated_area_cm2, PIGMENT_MAX_DOTS);
+}
+
+/* ---- plan against plan: stable re-placement ----
+ *
+ * pigment_field_create_stable places plan B as a change of plan A: A's field is placed (with A's scars), then
+ * B's target at every vertex and layer is compared with A's: the density density_l x w and the Poisson-disk
+ * radius r_l / sqrt(max(w, 1/4)), w being the weight with the scars. Where they agree within
+ * PIGMENT_STABLE_TOLERANCE the dots of A stay; the first layer l whose target differs at a vertex marks its
+ * triangles for layer l and every later one (a later layer was placed against the earlier layers' dots
+ * there). Every centre of layer l on a triangle so marked is taken out, with every centre of a layer B does
+ * not have, and each layer of B is placed again over its marked triangles: B's weight, the count density x
+ * integral of w over them, a PCG32 stream of its own, and the Poisson-disk test against every live centre
+ * (the scars' re-placement, with the same later-layer rule). The dots of a kept centre keep their position
+ * and their jitter factors; dot_finish gives every dot B's deposit, depth and ink. */
+
+#define STABLE_STREAM_BASE 0x5354424c00000000ULL /* "STBL": the stable re-placement's streams */
+#define STABLE_LAYER_NONE 0xff                   /* no layer's target differs at this vertex */
+
+/* Plan B's layers as the stable stage leaves them for the collection of the field. */
+typedef struct stable_out {
+    int layer_count;
+    layer_spec layers[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
+    float r_base[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
+    float w_top;
+    double treated_area_cm2;
+    float edge_mm; /* longest edge of a triangle where a target differs; 0 when none */
+    bool changed;  /* a centre was taken out or placed */
+} stable_out;
+
+/* Whether one layer's target differs at a vertex: densities d (per cm2, 0 for a layer the plan lacks), radii
+ * at w = 1 and the weights of plans a and b. */
+static bool stable_target_differs(double d_a, float r_a, float w_a, double d_b, float r_b, float w_b)
+{
+    double t_a = d_a * w_a, t_b = d_b * w_b;
+    if (t_a <= 0.0 && t_b <= 0.0) return false; /* no dot of this layer here in either plan */
+    if (fabs(t_a - t_b) > PIGMENT_STABLE_TOLERANCE * fmax(t_a, t_b)) return true;
+    double q_a = r_a / sqrt(fmax(w_a, 0.25)), q_b = r_b / sqrt(fmax(w_b, 0.25));
+    return fabs(q_a - q_b) > PIGMENT_STABLE_TOLERANCE * fmax(q_a, q_b);
+}
+
+/* Changes the placer P, which holds plan A's field (layers a_layers, radii a_r, vertex weights w_a with A's
+ * scars), into plan B's (next, its scars next_scars may be NULL) as described above. */
+static smp_status stable_stage(placer *P, const plan *next, const scalp_scar_set *next_scars,
+                               const layer_spec *a_layers, int a_count, const float *a_r, const float *w_a,
+                               stable_out *out, smp_error *err)
+{
+    const scalp_head *head = P->head;
+    const scalp_mesh *m = &head->mesh;
+    memset(out, 0, sizeof *out);
+    int b_count = plan_layers(next, out->layers);
+    out->layer_count = b_count;
+    layer_radii(out->layers, b_count, cluster_mean(&next->clusters), out->r_base);
+
+    smp_status st = SMP_OK;
+    scar_weights sw = {0};
+    tri_sampler s = {0};
+    uint8_t *first = NULL, *region = NULL;
+    float *w0 = malloc(sizeof *w0 * (size_t)m->vertex_count);
+    first = malloc((size_t)m->vertex_count > (size_t)m->triangle_count ? (size_t)m->vertex_count
+                                                                       : (size_t)m->triangle_count);
+    region = malloc((size_t)m->triangle_count);
+    if (!w0 || !first || !region) goto nomem;
+    for (int v = 0; v < m->vertex_count; ++v)
+        w0[v] = scalp_treatment_weight(head, next, m->positions_mm + 3 * v);
+    bool with_scars = next_scars && next->scar_count > 0 && next_scars->bucket_count > 0;
+    if (with_scars && scar_weights_init(&sw, head, next, next_scars, w0) != SMP_OK) goto nomem;
+    const float *w_b = sw.stage_count > 0 ? sw.w[sw.stage_count - 1] : w0;
+
+    /* B's treated area, its largest weight, and whether it asks for too many dots. */
+    if (sampler_init(&s, m, w_b, NULL) != SMP_OK) goto nomem;
+    out->treated_area_cm2 = s.weighted_area_mm2 / 100.0;
+    out->w_top = sampler_w_top(&s);
+    sampler_deinit(&s);
+    long long capacity = 0;
+    for (int l = 0; l < b_count; ++l)
+        capacity += (int)lround(out->layers[l].density_per_cm2 * out->treated_area_cm2);
+    if (capacity > PIGMENT_MAX_DOTS) {
+        st = too_many_dots(err, capacity, out->treated_area_cm2);
+        goto done;
+    }
+
+    /* The first layer whose target differs, at every vertex, then on every triangle. */
+    int n = a_count > b_count ? a_count : b_count;
+    for (int v = 0; v < m->vertex_count; ++v) {
+        first[v] = STABLE_LAYER_NONE;
+        for (int l = 0; l < n; ++l) {
+            double d_a = l < a_count ? a_layers[l].density_per_cm2 : 0.0;
+            double d_b = l < b_count ? out->layers[l].density_per_cm2 : 0.0;
+            float r_a = l < a_count ? a_r[l] : 0.0f, r_b = l < b_count ? out->r_base[l] : 0.0f;
+            if (stable_target_differs(d_a, r_a, w_a[v], d_b, r_b, w_b[v])) {
+                first[v] = (uint8_t)l;
+                break;
+            }
+        }
+    }
+    for (int t = 0; t < m->triangle_count; ++t) {
+        const uint32_t *ix = m->indices + 3 * t;
+        uint8_t f = first[ix[0]];
+        if (first[ix[1]] < f) f = first[ix[1]];
+        if (first[ix[2]] < f) f = first[ix[2]];
+        region[t] = f;
+        if (f != STABLE_LAYER_NONE) out->edge_mm = fmaxf(out->edge_mm, triangle_edge_mm(m, t));
+    }
+    for (int i = 0; i < P->centre_count; ++i) {
+        centre_info *c = &P->info[i];
+        if (c->alive && (c->layer >= b_count || region[c->triangle] <= c->layer))
+            c->alive = false, out->changed = true;
+    }
+    if (out->edge_mm == 0.0f) goto done;
+
+    /* The grid's cell is the largest radius B's layers ask for anywhere (r at w <= 1/4). */
+    float r_cap = 0.0f;
+    for (int l = 0; l < b_count; ++l)
+        r_cap = fmaxf(r_cap, 2.0f * out->r_base[l]);
+    if (r_cap <= 0.0f) goto done;
+    if (capacity > P->centre_cap && (uint64_t)capacity * 2u > (uint64_t)P->hash.mask + 1u) {
+        /* Plan A placed far fewer centres than B asks for: a table sized for B keeps the buckets short. */
+        hash_deinit(&P->hash);
+        if (hash_init(&P->hash, (int)capacity, r_cap) != SMP_OK) goto nomem;
+    }
+    hash_clear(&P->hash, r_cap);
+    for (int i = 0; i < P->centre_count; ++i)
+        hash_insert(&P->hash, (const float(*)[3])P->centres, i);
+    int before = P->centre_count;
+    for (int l = 0; l < b_count; ++l) {
+        if (out->layers[l].density_per_cm2 <= 0.0) continue;
+        for (int t = 0; t < m->triangle_count; ++t)
+            first[t] = region[t] <= l;
+        if (sampler_init(&s, m, w_b, first) != SMP_OK) goto nomem;
+        int target =
+            s.count > 0 ? (int)lround(out->layers[l].density_per_cm2 * s.weighted_area_mm2 / 100.0) : 0;
+        if (target > 0) {
+            smp_rng rng;
+            smp_rng_init(&rng, next->seed, STABLE_STREAM_BASE + (uint64_t)l);
+            if (place_layer(P, &s, l, target, out->r_base, b_count, true, &rng) < 0) goto nomem;
+        }
+        sampler_deinit(&s);
+    }
+    if (P->centre_count > before) out->changed = true;
+    goto done;
+nomem:
+    st = smp_error_set(err, SMP_ERR_NOMEM, "pigment: out of memory placing the dots of a changed plan");
+done:
+    sampler_deinit(&s);
+    scar_weights_deinit(&sw);
+    free(w0);
+    free(first);
+    free(region);
+    return st;
+}
+
+/* Places plan pl's field on head with its scars (may be NULL); with next (pigment_field_create_stable),
+ * changes it into next's with next_scars (may be NULL) by the stable re-placement above. */
+static smp_status field_create(pigment_field *field, const scalp_head *head, const plan *pl,
+                               const scalp_scar_set *scars, const plan *next,
+                               const scalp_scar_set *next_scars, smp_error *err)
 {
     memset(field, 0, sizeof *field);
     const scalp_mesh *m = &head->mesh;
@@ -627,7 +821,7 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
 
     tri_sampler sampler = {0};
     scar_weights sw = {0};
-    placer P = {.head = head, .pl = pl, .deposit_mm = (float)pigment_deposit_diameter_mm(&pl->pigment)};
+    placer P = {.head = head, .pl = pl};
     float *w0 = NULL;
     uint8_t *region = NULL;
     smp_status st = SMP_OK;
@@ -658,26 +852,19 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
         total_density += layers[l].density_per_cm2;
     }
     if (capacity > PIGMENT_MAX_DOTS) {
-        st = smp_error_set(err, SMP_ERR_INPUT, "sessions: the plan asks for %lld dots (density x %.0f cm2 treated), at most %d",
-                           capacity, field->treated_area_cm2, PIGMENT_MAX_DOTS);
+        st = too_many_dots(err, capacity, field->treated_area_cm2);
         goto fail;
     }
-    if (capacity == 0 || total_density <= 0.0) goto done;
+    /* (The stable path keeps going with an untreated plan A: its radii exist, it places no dot.) */
+    if ((capacity == 0 && !next) || total_density <= 0.0) goto done;
 
     const plan_clusters *cl = &pl->clusters;
     double mean_size = cluster_mean(cl);
     bool clustered = cl->double_fraction > 0.0 || cl->triple_fraction > 0.0;
     field->cluster_spacing_mm = clustered ? (float)cl->spacing_mm : 0.0f;
     field->min_spacing_mm = INFINITY;
-    /* Each layer's Poisson-disk radius from the cumulative cluster density of the layers so far, and the
-     * ink load of its dots (pigment.h): shades times the ink grade's load. */
-    float r_base[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS], shade[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
-    double rho_cum_per_mm2 = 0.0;
-    for (int l = 0; l < layer_count; ++l) {
-        if (layers[l].density_per_cm2 > 0.0) rho_cum_per_mm2 += layers[l].density_per_cm2 / 100.0 / mean_size;
-        r_base[l] = rho_cum_per_mm2 > 0.0 ? PIGMENT_SPACING_FACTOR / (float)sqrt(rho_cum_per_mm2) : 0.0f;
-        shade[l] = (float)(layers[l].shade * pl->pigment.shade * pigment_ink_load_factor(pl->pigment.ink_quality));
-    }
+    float r_base[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
+    layer_radii(layers, layer_count, mean_size, r_base);
 
     long long capacity0 = 0;
     for (int l = 0; l < layer_count; ++l) capacity0 += targets[l];
@@ -697,7 +884,7 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
         for (int i = 0; i < P.centre_count; ++i) hash_insert(&P.hash, (const float(*)[3])P.centres, i);
         smp_rng rng;
         smp_rng_init(&rng, pl->seed, (uint64_t)l);
-        if (place_layer(&P, &sampler, l, targets[l], r_base, layer_count, false, shade[l], &rng) < 0) goto nomem;
+        if (place_layer(&P, &sampler, l, targets[l], r_base, layer_count, false, &rng) < 0) goto nomem;
     }
 
     /* The scars, one at a time, each placing again the triangles whose weight it changes. */
@@ -718,20 +905,40 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
                 any |= region[t];
             }
             if (!any) continue;
-            st = scar_stage_place(&P, &sw.stages[k], w, region, layers, layer_count, r_base, shade, &edge_mm);
+            st = scar_stage_place(&P, &sw.stages[k], w, region, layers, layer_count, r_base, &edge_mm);
             if (st != SMP_OK) goto nomem;
         }
     }
-    if (edge_mm > 0.0f) {
-        float spread = 0.0f;
-        if (cl->triple_fraction > 0.0) spread = (float)cl->spacing_mm / sqrtf(3.0f) * CLUSTER_JITTER_MAX;
-        else if (cl->double_fraction > 0.0) spread = 0.5f * (float)cl->spacing_mm * CLUSTER_JITTER_MAX;
-        field->scar_margin_mm = SCAR_LOSS_RADIUS_MM + edge_mm + spread;
+    /* Where the dots of a cluster may lie from its centre (clusters are global: the same in plan next). */
+    float spread = 0.0f;
+    if (cl->triple_fraction > 0.0) spread = (float)cl->spacing_mm / sqrtf(3.0f) * CLUSTER_JITTER_MAX;
+    else if (cl->double_fraction > 0.0) spread = 0.5f * (float)cl->spacing_mm * CLUSTER_JITTER_MAX;
+    if (edge_mm > 0.0f) field->scar_margin_mm = SCAR_LOSS_RADIUS_MM + edge_mm + spread;
+
+    /* Plan next: A's field changed where B's targets differ, then collected as B's. */
+    bool replaced = edge_mm > 0.0f;
+    int kept_centres = P.centre_count;
+    if (next) {
+        stable_out so;
+        st = stable_stage(&P, next, next_scars, layers, layer_count, r_base, w_all, &so, err);
+        if (st != SMP_OK) goto fail;
+        replaced |= so.changed;
+        if (so.edge_mm > 0.0f) field->stable_margin_mm = so.edge_mm + spread;
+        pl = next, scars = next_scars;
+        with_scars = scars && pl->scar_count > 0 && scars->bucket_count > 0;
+        layer_count = so.layer_count;
+        memcpy(layers, so.layers, sizeof layers);
+        memcpy(r_base, so.r_base, sizeof r_base);
+        w_top = so.w_top;
+        field->layer_count = layer_count;
+        for (int l = 0; l < PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS; ++l)
+            field->layer_day[l] = l < layer_count ? layers[l].day : 0.0;
+        field->treated_area_cm2 = so.treated_area_cm2;
     }
 
-    /* The dots by layer, each in placement order (the plan without scars first, then each scar's): as placed
-     * when no scar placed any again. */
-    if (edge_mm == 0.0f) {
+    /* The dots by layer, each in placement order (the plan without scars first, then each scar's, then the
+     * stable re-placement's): as placed when nothing was placed again. */
+    if (!replaced) {
         field->dots = P.dots;
         field->count = P.dot_count;
         P.dots = NULL;
@@ -748,6 +955,10 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
                 field->layer_dot_count[l] += c->dot_count;
             }
     }
+    if (next)
+        for (int i = 0; i < kept_centres; ++i)
+            if (P.info[i].alive) field->stable_kept_count += P.info[i].dot_count;
+    dots_finish(field->dots, field->count, pl, layers);
     /* Scar tissue keeps less ink (atrophic scars least) and loses it faster (scalp/scar.h). */
     for (int i = 0; with_scars && i < field->count; ++i) {
         pigment_dot *d = &field->dots[i];
@@ -785,6 +996,49 @@ fail:
     scar_weights_deinit(&sw);
     pigment_field_destroy(field);
     return st;
+}
+
+smp_status pigment_field_create(pigment_field *field, const scalp_head *head, const plan *pl, smp_error *err)
+{
+    return field_create(field, head, pl, NULL, NULL, NULL, err);
+}
+
+smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_head *head, const plan *pl,
+                                           const scalp_scar_set *scars, smp_error *err)
+{
+    return field_create(field, head, pl, scars, NULL, NULL, err);
+}
+
+bool pigment_plans_share_placement(const plan *a, const plan *b)
+{
+    if (a->seed != b->seed || a->patient.sex != b->patient.sex) return false;
+    if (a->head.circumference_cm != b->head.circumference_cm || a->head.length_cm != b->head.length_cm ||
+        a->head.breadth_cm != b->head.breadth_cm || strcmp(a->head.mesh, b->head.mesh) != 0)
+        return false;
+    if (a->clusters.double_fraction != b->clusters.double_fraction ||
+        a->clusters.triple_fraction != b->clusters.triple_fraction ||
+        a->clusters.spacing_mm != b->clusters.spacing_mm)
+        return false;
+    /* A plan without any density has no dot to keep, or no radius to keep them by. */
+    double d_a = 0.0, d_b = 0.0;
+    for (int i = 0; i < a->session_count; ++i)
+        d_a += a->sessions[i].density_per_cm2;
+    for (int i = 0; i < a->touch_up_count; ++i)
+        d_a += a->touch_ups[i].density_per_cm2;
+    for (int i = 0; i < b->session_count; ++i)
+        d_b += b->sessions[i].density_per_cm2;
+    for (int i = 0; i < b->touch_up_count; ++i)
+        d_b += b->touch_ups[i].density_per_cm2;
+    return d_a > 0.0 && d_b > 0.0;
+}
+
+smp_status pigment_field_create_stable(pigment_field *field, const scalp_head *head, const plan *pl,
+                                       const scalp_scar_set *scars, const plan *base,
+                                       const scalp_scar_set *base_scars, smp_error *err)
+{
+    if (!pigment_plans_share_placement(base, pl))
+        return field_create(field, head, pl, scars, NULL, NULL, err);
+    return field_create(field, head, base, base_scars, pl, scars, err);
 }
 
 void pigment_field_destroy(pigment_field *field)

@@ -4,7 +4,8 @@
  * jitter of size, depth and ink from needle variation. Sessions layer: a later
  * session fills between the dots of the earlier ones. Deterministic for the plan's seed, and local to
  * scars: adding, removing or resizing a scar places dots again only within scar_margin_mm of it (a few mm);
- * every other dot is, bit for bit, the dot of the plan without it.
+ * every other dot is, bit for bit, the dot of the plan without it. The same holds between two plans
+ * (pigment_field_create_stable): where plan B asks for what plan A asks for, B's field keeps A's dots.
  *
  * A dot here is the ink DEPOSIT the needle leaves (DESIGN.md, "The ink deposit"): a column of ink along the
  * needle's track from the dermal-epidermal junction down to the needle's tip, as wide as the needle cluster
@@ -54,7 +55,14 @@ typedef struct pigment_field {
     float cluster_spacing_mm; /* distance between the dots of one cluster (jittered 15 %); 0 when all single */
     float scar_margin_mm;     /* scars placed dots again only this near their reach (the rim of the widest
                                * profile): every dot farther from all of them is, bit for bit, a dot of the
-                               * same plan without scars. 0 when no scar changed the field */
+                               * same plan without scars. 0 when no scar changed the field. For a field of
+                               * pigment_field_create_stable: that of the base plan's placement */
+    float stable_margin_mm;   /* pigment_field_create_stable: every dot farther than this from each mesh
+                               * vertex where a layer's target (density x w, or the Poisson-disk radius)
+                               * differs from the base plan's is, in position and jitter, a dot of the base
+                               * plan's field. 0 when no target differs, or the field is not such a change */
+    int stable_kept_count;    /* pigment_field_create_stable: dots kept from the base plan's field (0
+                               * elsewhere) */
 } pigment_field;
 
 /* Places the dots of plan's sessions and touch-ups on head. The caller releases with pigment_field_destroy.
@@ -66,9 +74,28 @@ smp_status pigment_field_create(pigment_field *field, const scalp_head *head, co
  * triangles whose weight it raises and places them again (field.c "scars: local re-placement"). */
 smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_head *head, const plan *plan,
                                            const scalp_scar_set *scars, smp_error *err);
+/* Plan pl's field placed as a change of plan base (both on head, with their scars, either may be NULL), for
+ * comparing the two side by side: where pl's target for a layer (session or touch-up) - density x treatment
+ * weight, with zones, hairline, pattern and scars, and the Poisson-disk radius - equals base's within
+ * PIGMENT_STABLE_TOLERANCE, the dots of base's field (pigment_field_create_with_scars) stay, bit for bit in
+ * position; only the triangles where it differs, for that layer and the later ones, are placed again, at
+ * pl's density, with the spacing kept across the seam (field.c "plan against plan"). Every dot's deposit
+ * width, depth, ink and scar tissue follow pl. When the plans do not share a placement
+ * (pigment_plans_share_placement) it is pigment_field_create_with_scars(pl). Costs a placement of base more.
+ * Fails as pigment_field_create does, for either plan. */
+smp_status pigment_field_create_stable(pigment_field *field, const scalp_head *head, const plan *pl,
+                                       const scalp_scar_set *scars, const plan *base,
+                                       const scalp_scar_set *base_scars, smp_error *err);
+/* Whether b can be placed as a change of a: the global fields that move every dot are the same (seed, head
+ * measures and mesh, patient sex, clusters) and both plans ask for some density. Pigment (depth, shade,
+ * needle, dot size, ink grade), session shades and days never move a dot. */
+bool pigment_plans_share_placement(const plan *a, const plan *b);
 void pigment_field_destroy(pigment_field *field); /* safe on a zeroed or destroyed field */
 
 #define PIGMENT_MAX_DOTS 2000000
+/* Two plans' targets at a vertex are the same when they differ by at most this share: float rounding, far
+ * below the count noise of any region a change makes (1 / sqrt(N) > 0.3 % for N < 100,000 dots). */
+#define PIGMENT_STABLE_TOLERANCE 1e-3
 
 /* ---- The deposit: what one needle stroke leaves ---- */
 
