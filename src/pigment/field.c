@@ -649,18 +649,25 @@ smp_status pigment_field_create_with_scars(pigment_field *field, const scalp_hea
         area0_cm2 = sampler.weighted_area_mm2 / 100.0;
     }
 
-    double total_density = 0.0;
+    double total_density = 0.0, asked = 0.0, asked0 = 0.0;
     int targets[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     for (int l = 0; l < layer_count; ++l) {
         field->layer_day[l] = layers[l].day;
-        capacity += (int)lround(layers[l].density_per_cm2 * field->treated_area_cm2);
-        targets[l] = (int)lround(layers[l].density_per_cm2 * area0_cm2);
+        asked += layers[l].density_per_cm2 * field->treated_area_cm2;
+        asked0 += layers[l].density_per_cm2 * area0_cm2;
         total_density += layers[l].density_per_cm2;
     }
-    if (capacity > PIGMENT_MAX_DOTS) {
-        st = smp_error_set(err, SMP_ERR_INPUT, "sessions: the plan asks for %lld dots (density x %.0f cm2 treated), at most %d",
-                           capacity, field->treated_area_cm2, PIGMENT_MAX_DOTS);
+    /* Checked in floating point before any count becomes an int: a large scanned mesh asks for more dots than
+     * an int holds. */
+    if (!(asked <= PIGMENT_MAX_DOTS && asked0 <= PIGMENT_MAX_DOTS)) {
+        st = smp_error_set(err, SMP_ERR_INPUT,
+                           "sessions: the plan asks for %.0f dots (density x %.0f cm2 treated), at most %d",
+                           fmax(asked, asked0), field->treated_area_cm2, PIGMENT_MAX_DOTS);
         goto fail;
+    }
+    for (int l = 0; l < layer_count; ++l) {
+        capacity += lround(layers[l].density_per_cm2 * field->treated_area_cm2);
+        targets[l] = (int)lround(layers[l].density_per_cm2 * area0_cm2);
     }
     if (capacity == 0 || total_density <= 0.0) goto done;
 
