@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what smpsim needs to build, run and test on Debian 12. Idempotent: installs only what is missing.
 set -euo pipefail
-# python3 runs the small JSON checks of the CLI tests; libcairo2-dev draws the analysis plots.
-pkgs=(build-essential cmake pkg-config
+# python3 runs the small JSON checks of the CLI tests; libcairo2-dev draws the analysis plots; clang-14 with
+# libclang-rt-14-dev (libFuzzer and the sanitizers' runtimes) builds the fuzzers of scripts/fuzz.sh.
+pkgs=(build-essential cmake pkg-config clang-14 libclang-rt-14-dev
       libsdl2-dev libepoxy-dev libcglm-dev libstb-dev libcjson-dev libcmocka-dev libcairo2-dev zlib1g-dev
       libassimp-dev
       libgl1-mesa-dri libegl-mesa0 libegl1 fonts-dejavu-core xvfb xauth python3)

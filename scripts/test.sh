@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up, builds the release and the sanitizer (ASan+UBSan) trees, and runs every test in both.
+# Sets everything up, builds the release and the sanitizer (ASan+UBSan) trees, and runs every test in both
+# (the fuzz corpora are replayed there). With SMP_FUZZ_SECONDS=N it also fuzzes each loader for N seconds
+# (scripts/fuzz.sh); not by default: the suite alone is near its 15-minute budget on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,4 +13,8 @@ echo "== tests: release build"
 echo "== tests: sanitizer build (ASan+UBSan)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     ctest --output-on-failure -j "$(nproc)") || status=1
+if [ -n "${SMP_FUZZ_SECONDS:-}" ]; then
+    echo "== fuzzing: ${SMP_FUZZ_SECONDS} s per loader"
+    bash scripts/fuzz.sh "$SMP_FUZZ_SECONDS" || status=1
+fi
 exit $status

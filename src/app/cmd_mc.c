@@ -92,7 +92,7 @@ static int mc_cmd_parse_args(int argc, char **argv, mc_cmd_args *a)
         }
         uint64_t v = 0;
         int bad = 0;
-        if (which == 0) bad = mc_cmd_parse_u64(value, 1, UINT64_C(1000000000000000), &a->photons);
+        if (which == 0) bad = mc_cmd_parse_u64(value, 1, OPTICS_MC_MAX_PHOTONS, &a->photons);
         if (which == 1) bad = mc_cmd_parse_u64(value, 0, UINT64_MAX, &a->seed);
         if (which == 2) bad = mc_cmd_parse_u64(value, 1, MC_CMD_MAX_THREADS, &v), a->threads = (int)v;
         if (bad) {

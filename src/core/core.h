@@ -30,12 +30,15 @@ typedef struct smp_error {
     char message[512];
 } smp_error;
 
-/* Records status and a printf-style message into err (err may be NULL); returns status. */
+/* Records status and a printf-style message into err (err may be NULL); returns status. The message stays one
+ * line whatever text it quotes (a --set value, a line of a file): control characters are written as \n, \r,
+ * \t or \xHH. */
 smp_status smp_error_set(smp_error *err, smp_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The exit status of a program that stops on err: 2 for bad input (SMP_ERR_INPUT), 1 for anything else. */
 int smp_error_exit_status(const smp_error *err);
-/* Prefixes err->message with "prefix: " (used to add a file name or a field path on the way up). */
+/* Prefixes err->message with "prefix: " (used to add a file name or a field path on the way up); one line as
+ * smp_error_set's. */
 void smp_error_prefix(smp_error *err, const char *prefix);
 
 /* Wall-clock seconds from a fixed, monotonic origin (CLOCK_MONOTONIC): for timing, never for dates. */
@@ -67,6 +70,11 @@ static inline double smp_mix(double a, double b, double t)
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees with free(); size may be NULL. */
 smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, smp_error *err);
+/* The same for a file of a kind that is never larger than max_bytes (a plan, an .mci file): a larger one (or
+ * an endless one, /dev/zero) is refused with SMP_ERR_INPUT, "<path>: more than <max_bytes> bytes; <kind> has
+ * at most <max_bytes>", having read at most max_bytes + 1 bytes of it and allocated no more. */
+smp_status smp_file_read_max(const char *path, size_t max_bytes, const char *kind, char **out_data, size_t *out_size,
+                             smp_error *err);
 /* Writes data to path atomically: a temporary file beside it, flushed to the disk (fsync), then rename, and the
  * directory synced, so no half-written file stays, not even after a kill or a power loss. */
 smp_status smp_file_write_atomic(const char *path, const void *data, size_t size, smp_error *err);

@@ -5,17 +5,40 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* Writes the control characters of text (bytes below 0x20, and 0x7f) as C escapes into message, so that a
+ * message quoting a multi-line --set value or a file's stray carriage return stays one line. Cut at size. */
+static void message_one_line(char *message, size_t size, const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *c = (const unsigned char *)text; *c && n + 1 < size; ++c) {
+        char escape[5] = {(char)*c, '\0'};
+        if (*c == '\n') memcpy(escape, "\\n", 3);
+        else if (*c == '\r') memcpy(escape, "\\r", 3);
+        else if (*c == '\t') memcpy(escape, "\\t", 3);
+        else if (*c < 0x20 || *c == 0x7f) snprintf(escape, sizeof escape, "\\x%02x", *c);
+        size_t len = strlen(escape);
+        if (n + len + 1 > size) break;
+        memcpy(message + n, escape, len);
+        n += len;
+    }
+    message[n] = '\0';
+}
 
 smp_status smp_error_set(smp_error *err, smp_status status, const char *fmt, ...)
 {
     if (err) {
+        char text[sizeof err->message];
         va_list ap;
         va_start(ap, fmt);
         err->status = status;
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        vsnprintf(text, sizeof text, fmt, ap);
         va_end(ap);
+        message_one_line(err->message, sizeof err->message, text);
     }
     return status;
 }
@@ -31,12 +54,16 @@ void smp_error_prefix(smp_error *err, const char *prefix)
     size_t mlen = strnlen(err->message, sizeof err->message - 1);
     memcpy(tmp + plen + 2, err->message, mlen);
     tmp[plen + 2 + mlen] = '\0';
-    size_t n = strnlen(tmp, sizeof err->message - 1);
-    memcpy(err->message, tmp, n);
-    err->message[n] = '\0';
+    message_one_line(err->message, sizeof err->message, tmp);
 }
 
 smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, smp_error *err)
+{
+    return smp_file_read_max(path, SIZE_MAX - 1, "a file", out_data, out_size, err);
+}
+
+smp_status smp_file_read_max(const char *path, size_t max_bytes, const char *kind, char **out_data, size_t *out_size,
+                             smp_error *err)
 {
     *out_data = NULL;
     FILE *f = fopen(path, "rb");
@@ -44,18 +71,32 @@ smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, sm
         smp_status st = (errno == ENOENT || errno == EACCES || errno == EISDIR) ? SMP_ERR_INPUT : SMP_ERR_IO;
         return smp_error_set(err, st, "%s: cannot open: %s", path, strerror(errno));
     }
-    size_t cap = 1 << 16, len = 0;
+    /* A regular file states its size: one too large is refused before anything is read. Pipes and devices
+     * are read until they end or pass the limit. */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > (uintmax_t)max_bytes)
+        goto too_large;
+    size_t cap = max_bytes < ((size_t)1 << 16) ? max_bytes + 1 : (size_t)1 << 16, len = 0;
     char *buf = malloc(cap + 1);
     if (!buf) goto nomem;
     for (;;) {
         size_t n = fread(buf + len, 1, cap - len, f);
         len += n;
+        if (len > max_bytes) {
+            free(buf);
+            goto too_large;
+        }
         if (n == 0) break;
         if (len == cap) {
-            char *bigger = realloc(buf, cap * 2 + 1);
-            if (!bigger) goto nomem;
+            /* Grow by doubling, but never past the one byte beyond the limit that tells a file too large. */
+            size_t bigger_cap = cap > (max_bytes + 1) / 2 ? max_bytes + 1 : cap * 2;
+            char *bigger = realloc(buf, bigger_cap + 1);
+            if (!bigger) {
+                free(buf);
+                goto nomem;
+            }
             buf = bigger;
-            cap *= 2;
+            cap = bigger_cap;
         }
     }
     if (ferror(f)) {
@@ -69,8 +110,11 @@ smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, sm
     *out_data = buf;
     if (out_size) *out_size = len;
     return SMP_OK;
+too_large:
+    fclose(f);
+    return smp_error_set(err, SMP_ERR_INPUT, "%s: more than %zu bytes; %s has at most %zu", path, max_bytes, kind,
+                         max_bytes);
 nomem:
-    free(buf);
     fclose(f);
     return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory reading the file", path);
 }

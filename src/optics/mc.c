@@ -4,6 +4,7 @@
 #include "optics/mc.h"
 
 #include <float.h>
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -198,7 +199,9 @@ smp_status optics_mc_input_validate(const optics_mc_input *in, smp_error *err)
             return smp_error_set(err, SMP_ERR_INPUT, "layer %d: thickness = %g cm: must be a finite number >= 0",
                                  i + 1, l->thickness_cm);
     }
-    if (in->photons < 1) return smp_error_set(err, SMP_ERR_INPUT, "photons = 0: must be at least 1");
+    if (in->photons < 1 || in->photons > OPTICS_MC_MAX_PHOTONS)
+        return smp_error_set(err, SMP_ERR_INPUT, "photons = %" PRIu64 ": must be between 1 and %" PRIu64, in->photons,
+                             OPTICS_MC_MAX_PHOTONS);
     if (!(mc_finite_ge(in->dz_cm, 0.0) && in->dz_cm > 0.0))
         return smp_error_set(err, SMP_ERR_INPUT, "dz = %g cm: must be a finite number > 0", in->dz_cm);
     if (!(mc_finite_ge(in->dr_cm, 0.0) && in->dr_cm > 0.0))

@@ -42,7 +42,7 @@ typedef struct optics_mc_input {
     const optics_layer *layers; /* layer_count layers, top first; not owned */
     int layer_count;            /* 1 .. OPTICS_MC_MAX_LAYERS */
     double n_above, n_below;    /* refractive indices of the ambient media, > 0 */
-    uint64_t photons;           /* photon packets to launch, >= 1 */
+    uint64_t photons;           /* photon packets to launch, 1 .. OPTICS_MC_MAX_PHOTONS */
     double dz_cm, dr_cm;        /* depth and radial bin sizes, > 0 */
     int nz, nr, na;             /* bin counts, >= 1; the exit angle [0, 90 deg] is split into na bins */
 } optics_mc_input;
@@ -50,6 +50,9 @@ typedef struct optics_mc_input {
 #define OPTICS_MC_MAX_LAYERS 256
 #define OPTICS_MC_DEFAULT_BATCHES 64
 #define OPTICS_MC_MAX_BINS 100000 /* per grid axis */
+/* Photon packets of one run, the .mci file's count and `smpsim mc --photons` alike: 10^15 is years of work on
+ * any machine, so a larger count is a typing error. */
+#define OPTICS_MC_MAX_PHOTONS UINT64_C(1000000000000000)
 
 /* Run options. Zero means "default" for every field. */
 typedef struct optics_mc_options {

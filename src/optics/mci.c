@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,8 +158,10 @@ static smp_status mci_parse_run(mci_reader *r, optics_mci_run *run)
         run->format = c;
     }
 
-    if (mci_expect(r, "number of photons (integer >= 1)", 1) != SMP_OK ||
-        mci_integer(r, r->tok[0], 1, INT64_MAX, "number of photons (integer >= 1)", &v) != SMP_OK)
+    char what[96];
+    snprintf(what, sizeof what, "number of photons (integer between 1 and %" PRIu64 ")", OPTICS_MC_MAX_PHOTONS);
+    if (mci_expect(r, what, 1) != SMP_OK ||
+        mci_integer(r, r->tok[0], 1, (long long)OPTICS_MC_MAX_PHOTONS, what, &v) != SMP_OK)
         return SMP_ERR_INPUT;
     in->photons = (uint64_t)v;
 
@@ -167,7 +170,6 @@ static smp_status mci_parse_run(mci_reader *r, optics_mci_run *run)
         mci_number(r, r->tok[1], 0.0, 1, HUGE_VAL, "dr (cm, > 0)", &in->dr_cm) != SMP_OK)
         return SMP_ERR_INPUT;
 
-    char what[96];
     snprintf(what, sizeof what, "nz nr na (3 integers)");
     if (mci_expect(r, what, 3) != SMP_OK) return SMP_ERR_INPUT;
     int *bins[3] = {&in->nz, &in->nr, &in->na};
@@ -248,7 +250,7 @@ smp_status optics_mci_load(const char *path, optics_mci_file *out, smp_error *er
     smp_error local = {0};
     if (!err) err = &local;
     memset(out, 0, sizeof *out);
-    smp_status st = smp_file_read(path, &text, NULL, err);
+    smp_status st = smp_file_read_max(path, OPTICS_MCI_MAX_BYTES, "an MCML input file", &text, NULL, err);
     if (st == SMP_ERR_IO) err->status = st = SMP_ERR_INPUT; /* an unreadable input file is bad input */
     if (st != SMP_OK) return st;
     st = optics_mci_parse(text, path, out, err);

@@ -16,6 +16,9 @@
 #include "optics/mc.h"
 
 #define OPTICS_MCI_MAX_RUNS 10000
+/* MCML input files are a few KiB; a larger file is refused before it is read (16 MiB hold 10000 runs of 40
+ * layers). */
+#define OPTICS_MCI_MAX_BYTES (16 << 20)
 
 /* One run: MCML's output file name and format, and the simulation input (its layers owned by the run). */
 typedef struct optics_mci_run {
@@ -34,7 +37,7 @@ typedef struct optics_mci_file {
 /* Parses .mci text; file_name only labels messages. On failure out is empty and err says
  * "FILE: line N: expected <what>, got '<text>'" (SMP_ERR_INPUT) or SMP_ERR_NOMEM. */
 smp_status optics_mci_parse(const char *text, const char *file_name, optics_mci_file *out, smp_error *err);
-/* Reads and parses a file; a missing or unreadable file is SMP_ERR_INPUT. */
+/* Reads and parses a file; a missing or unreadable file, or one over OPTICS_MCI_MAX_BYTES, is SMP_ERR_INPUT. */
 smp_status optics_mci_load(const char *path, optics_mci_file *out, smp_error *err);
 /* Frees what a parse allocated and zeroes f; no-op on a zeroed file. */
 void optics_mci_file_destroy(optics_mci_file *f);

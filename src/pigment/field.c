@@ -843,17 +843,23 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
         area0_cm2 = sampler.weighted_area_mm2 / 100.0;
     }
 
-    double total_density = 0.0;
+    double total_density = 0.0, asked = 0.0, asked0 = 0.0;
     int targets[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     for (int l = 0; l < layer_count; ++l) {
         field->layer_day[l] = layers[l].day;
-        capacity += (int)lround(layers[l].density_per_cm2 * field->treated_area_cm2);
-        targets[l] = (int)lround(layers[l].density_per_cm2 * area0_cm2);
+        asked += layers[l].density_per_cm2 * field->treated_area_cm2;
+        asked0 += layers[l].density_per_cm2 * area0_cm2;
         total_density += layers[l].density_per_cm2;
     }
-    if (capacity > PIGMENT_MAX_DOTS) {
-        st = too_many_dots(err, capacity, field->treated_area_cm2);
+    /* Checked in floating point before any count becomes an int: a large scanned mesh asks for more dots than
+     * an int holds. */
+    if (!(asked <= PIGMENT_MAX_DOTS && asked0 <= PIGMENT_MAX_DOTS)) {
+        st = too_many_dots(err, (long long)fmin(fmax(asked, asked0), 9e18), field->treated_area_cm2);
         goto fail;
+    }
+    for (int l = 0; l < layer_count; ++l) {
+        capacity += lround(layers[l].density_per_cm2 * field->treated_area_cm2);
+        targets[l] = (int)lround(layers[l].density_per_cm2 * area0_cm2);
     }
     /* (The stable path keeps going with an untreated plan A: its radii exist, it places no dot.) */
     if ((capacity == 0 && !next) || total_density <= 0.0) goto done;

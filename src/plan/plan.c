@@ -227,7 +227,7 @@ static smp_status file_read(const char *path, smp_log_fn on_warning, void *user,
 {
     char *text = NULL;
     *out = NULL;
-    smp_status status = smp_file_read(path, &text, NULL, err);
+    smp_status status = smp_file_read_max(path, PLAN_FILE_MAX_BYTES, "a plan file", &text, NULL, err);
     if (status != SMP_OK) return status;
     /* An editor's UTF-8 byte order mark is not JSON, but is not the user's mistake either. */
     const char *json = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;

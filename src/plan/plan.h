@@ -21,6 +21,8 @@
 #define PLAN_MAX_TOUCH_UPS 8
 #define PLAN_MAX_HAIRLINE_POINTS 16
 #define PLAN_PATH_MAX 1024
+/* A plan file is a few KiB; a larger one is refused before it is read (not a plan, or an endless stream). */
+#define PLAN_FILE_MAX_BYTES (1 << 20)
 /* "Not given" of a number field whose range includes 0 (JSON null): progression.grey_fraction. Fields whose
  * range excludes 0 store their null as 0 (pigment.dot_diameter_mm). */
 #define PLAN_NONE (-1.0)
@@ -247,7 +249,7 @@ void plan_init_default(plan *p);
 
 /* Loads defaults <- file (path may be NULL) <- overrides ("PATH=VALUE", VALUE a JSON literal or a bare
  * word taken as a string), then validates. on_warning (may be NULL) hears about unknown fields in the
- * file. On failure p is left unchanged and err (SMP_ERR_INPUT for bad input) says
+ * file. A file over PLAN_FILE_MAX_BYTES is refused unread. On failure p is left unchanged and err (SMP_ERR_INPUT for bad input) says
  * "<source>: <field path>: <what was expected>, got <value>". */
 smp_status plan_load(plan *p, const char *path, const char *const *overrides, int override_count,
                      smp_log_fn on_warning, void *warning_user, smp_error *err);

@@ -105,8 +105,8 @@ static void mci_parse_should_name_the_line_and_the_expected_value(void **state)
                  "bad.mci: line 3: expected number of runs (integer between 1 and 10000), got '2.0'");
     expect_error("first.mco\tA", "first.mco X", "bad.mci: line 5: expected format A or B, got 'X'");
     expect_error("1000\t", "1e3\t",
-                 "bad.mci: line 6: expected number of photons (integer >= 1), got '1e3'");
-    expect_error("1000\t", "0\t", "bad.mci: line 6: expected number of photons (integer >= 1), got '0'");
+                 "bad.mci: line 6: expected number of photons (integer between 1 and 1000000000000000), got '1e3'");
+    expect_error("1000\t", "0\t", "bad.mci: line 6: expected number of photons (integer between 1 and 1000000000000000), got '0'");
     expect_error("0.01\t0.02", "0.01", "bad.mci: line 7: expected dz dr (2 numbers, cm), got '0.01'");
     expect_error("0.01\t0.02", "0.01 -0.02", "bad.mci: line 7: expected dr (cm, > 0), got '-0.02'");
     expect_error("40\t50\t30", "40 50 30 1",
@@ -121,7 +121,7 @@ static void mci_parse_should_name_the_line_and_the_expected_value(void **state)
                  "bad.mci: line 13: expected layer 1: n mua mus g d (5 numbers), got '1.37 1 100 0.9'");
     expect_error("1.2\t\t\t\t\t# n for medium below", "0",
                  "bad.mci: line 15: expected refractive index of the medium below (> 0), got '0'");
-    expect_error("+500", "nan", "bad.mci: line 18: expected number of photons (integer >= 1), got 'nan'");
+    expect_error("+500", "nan", "bad.mci: line 18: expected number of photons (integer between 1 and 1000000000000000), got 'nan'");
     expect_error("1.5 10 90 -0.2 0.02", "1.5 10 90 -0.2 inf",
                  "bad.mci: line 23: expected thickness d of layer 1 (cm, >= 0), got 'inf'");
     /* A file that stops early, and one with more than its declared runs. */
