@@ -30,7 +30,8 @@ void app_progress_update(void *user, double fraction, const char *stage)
         snprintf(p->stage, sizeof p->stage, "%s", stage ? stage : "");
         char bar[41];
         int filled = pct * 40 / 100;
-        for (int i = 0; i < 40; ++i) bar[i] = i < filled ? '#' : '.';
+        for (int i = 0; i < 40; ++i)
+            bar[i] = i < filled ? '#' : '.';
         bar[40] = '\0';
         /* \033[K clears what a longer stage left on the line. */
         fprintf(stderr, "\rsmpsim %s: [%s] %3d%% %6.0f s  %.60s\033[K", p->command, bar, pct, elapsed,

@@ -1,8 +1,8 @@
 /* progress: the terminal's progress bar, one owner for every subcommand that reports an smp_progress_fn
  * (smpsim bake, smpsim report). On a terminal it redraws one line on stderr ("[####....]  42 %  17 s  what is
- * being computed") at each whole percent and each new stage; when stderr is not a terminal (a log, a CI run) it prints a line at
- * each tenth instead, so logs stay short. The window shows the same callback's fraction and stage in its
- * status line instead.
+ * being computed") at each whole percent and each new stage; when stderr is not a terminal (a log, a CI run)
+ * it prints a line at each tenth instead, so logs stay short. The window shows the same callback's fraction
+ * and stage in its status line instead.
  *
  *     app_progress bar;
  *     app_progress_init(&bar, "bake");

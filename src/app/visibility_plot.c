@@ -59,8 +59,8 @@ smp_status app_visibility_plot_write(const app_vis_result *r, int index, const c
     return plot_scar(r, &r->scars[index], path, NULL, NULL, NULL, err);
 }
 
-smp_status app_visibility_plot_render(const app_vis_result *r, int index, uint8_t **rgba, int *width, int *height,
-                                      smp_error *err)
+smp_status app_visibility_plot_render(const app_vis_result *r, int index, uint8_t **rgba, int *width,
+                                      int *height, smp_error *err)
 {
     assert(index >= 0 && index < r->scar_count);
     return plot_scar(r, &r->scars[index], NULL, rgba, width, height, err);

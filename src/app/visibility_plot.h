@@ -1,7 +1,7 @@
-/* visibility_plot: one scar's visibility (app/visibility.h) as a plot (analysis/plot): the S-CIELAB difference
- * against the key light's angle above the scalp, a line per viewing distance, solid with SMP and dashed
- * without, the just-noticeable difference marked. smpsim visibility writes it to a file; smpsim report draws it
- * into memory and writes it with the plan in its metadata. */
+/* visibility_plot: one scar's visibility (app/visibility.h) as a plot (analysis/plot): the S-CIELAB
+ * difference against the key light's angle above the scalp, a line per viewing distance, solid with SMP and
+ * dashed without, the just-noticeable difference marked. smpsim visibility writes it to a file; smpsim report
+ * draws it into memory and writes it with the plan in its metadata. */
 #ifndef SMP_APP_VISIBILITY_PLOT_H
 #define SMP_APP_VISIBILITY_PLOT_H
 
@@ -11,7 +11,7 @@
  * plot_write_png's. */
 smp_status app_visibility_plot_write(const app_vis_result *r, int index, const char *path, smp_error *err);
 /* The same plot as an sRGB8 RGBA image (rows top first) the caller frees. Errors as plot_render_rgba's. */
-smp_status app_visibility_plot_render(const app_vis_result *r, int index, uint8_t **rgba, int *width, int *height,
-                                      smp_error *err);
+smp_status app_visibility_plot_render(const app_vis_result *r, int index, uint8_t **rgba, int *width,
+                                      int *height, smp_error *err);
 
 #endif
