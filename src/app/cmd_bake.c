@@ -3,6 +3,7 @@
  * assets/optics/tables.json relative to the current directory). Progress on stderr: a bar on a terminal,
  * otherwise a plain percentage line every 10 %. */
 #include "app/app.h"
+#include "app/progress.h"
 
 #include <errno.h>
 #include <math.h>
@@ -158,34 +159,6 @@ static int bake_parse_args(int argc, char **argv, bake_args *a)
     return -1;
 }
 
-typedef struct bake_progress_state {
-    int tty;
-    int last; /* last percentage (tty) or tenth (plain) shown */
-    double start_s;
-} bake_progress_state;
-
-static void bake_on_progress(void *user, double fraction, const char *stage)
-{
-    (void)stage;
-    bake_progress_state *s = user;
-    int pct = (int)(100.0 * fraction);
-    if (s->tty) {
-        if (pct == s->last) return;
-        s->last = pct;
-        char bar[41];
-        int filled = pct * 40 / 100;
-        for (int i = 0; i < 40; ++i) bar[i] = i < filled ? '#' : '.';
-        bar[40] = '\0';
-        fprintf(stderr, "\rsmpsim bake: [%s] %3d%% %6.0f s", bar, pct, smp_now_s() - s->start_s);
-        if (pct >= 100) fputc('\n', stderr);
-    } else {
-        int tenth = pct / 10;
-        if (tenth == s->last) return;
-        s->last = tenth;
-        fprintf(stderr, "smpsim bake: %d%% (%.0f s)\n", tenth * 10, smp_now_s() - s->start_s);
-    }
-}
-
 int app_cmd_bake(int argc, char **argv)
 {
     bake_args a;
@@ -257,9 +230,11 @@ int app_cmd_bake(int argc, char **argv)
         return 2;
     }
 
-    bake_progress_state ps = {isatty(STDERR_FILENO), -1, smp_now_s()};
+    app_progress ps;
+    app_progress_init(&ps, "bake");
     smp_error err = {0};
-    if (optics_table_bake(t, &p, bake_on_progress, &ps, &err) != SMP_OK) {
+    if (optics_table_bake(t, &p, app_progress_update, &ps, &err) != SMP_OK) {
+        app_progress_finish(&ps);
         fprintf(stderr, "smpsim bake: %s\n", err.message);
         free(t);
         return err.status == SMP_ERR_INPUT ? 2 : 1;

@@ -292,6 +292,9 @@ smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_
                     st = render_field(rc, scene, c, n, across, p.angles_deg[a], p.field_mm, px,
                                       images + bytes * (2 * (size_t)a + (keep ? 0 : 1)), err);
                     out->renders++;
+                    if (p.progress)
+                        p.progress(p.progress_user, (double)out->renders / (4.0 * pl->scar_count * p.angle_count),
+                                   "scar visibility");
                 }
                 scene_destroy(scene);
             }

@@ -33,6 +33,8 @@ typedef struct scene_vis_params {
     double angles_deg[SCENE_VIS_MAX_ANGLES]; /* above the local surface, ascending, 1..90 */
     double field_mm;                       /* 0: SCENE_VIS_FIELD_MM */
     double px_per_deg;                     /* at the nearest distance; 0: SCENE_VIS_PX_PER_DEG */
+    smp_progress_fn progress; /* may be NULL: scene_visibility_run's share of renders done, after each one */
+    void *progress_user;
 } scene_vis_params;
 
 extern const double scene_vis_distances_m[SCENE_VIS_DISTANCES]; /* 0.3, 1, 2 */

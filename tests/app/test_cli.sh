@@ -45,9 +45,7 @@ expect_fail not_png "png" render -o "$tmp/out.jpg"
 expect_fail unknown_command "unknown command" frobnicate
 expect_fail visibility_no_scars "scars" visibility --set 'scars=[]' -o "$tmp/out.png"
 expect_fail visibility_not_png "png" visibility -o "$tmp/out.jpg"
-for cmd in report; do
-    expect_fail "unavailable_$cmd" "not available yet" $cmd
-done
+expect_fail report_no_output "-o: an output directory is required" report
 
 "$smpsim" --version | grep -q '^smpsim ' && passes=$((passes+1)) || { echo "FAIL --version"; fails=$((fails+1)); }
 "$smpsim" render --help | grep -q -- '--light-azimuth' && passes=$((passes+1)) || { echo "FAIL render --help"; fails=$((fails+1)); }
