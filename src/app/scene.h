@@ -26,11 +26,13 @@ typedef struct app_scene {
     scalp_hair hair;         /* the patient's stubble */
     optics_table *optics; /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
     double placement_s;   /* wall seconds the last dot placement took (smpsim bench) */
+    smp_log_fn warn;      /* hears what building the head reports (a scan's landmarks estimated); may be NULL */
 } app_scene;
 
 /* Loads the plan (file, --set, --seed), builds the head, places the dots and reads the optics tables. */
 smp_status app_scene_create(app_scene *scene, const app_options *opts, smp_log_fn warn, smp_error *err);
-/* The same from a plan in memory (validated here; source names it in errors, e.g. the file it came from). */
+/* The same from a plan in memory (validated here; source names it in errors, e.g. the file it came from); no
+ * warnings are reported. */
 smp_status app_scene_create_from_plan(app_scene *scene, const plan *pl, const char *source, smp_error *err);
 void app_scene_destroy(app_scene *scene); /* safe on a zeroed scene */
 
