@@ -251,7 +251,7 @@ smp_status head_scan_create(scalp_head *head, const plan_head *params, plan_sex 
     smp_status st = scalp_scan_load(path, (scalp_scan_units)params->mesh_units, NULL, on_warning,
                                     warning_user, &scan, err);
     if (st != SMP_OK) {
-        if (err && st == SMP_ERR_INPUT && !strstr(err->message, "expected")) {
+        if (err && st == SMP_ERR_INPUT && strstr(err->message, "cannot open")) {
             size_t n = strlen(err->message);
             snprintf(err->message + n, sizeof err->message - n,
                      " (expected an OBJ, PLY, STL, glTF or GLB head scan)");
