@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* DESIGN.md's example plan, scars included: the default shows every feature of the simulator (a FUT
  * strip scar and FUE dots under SMP) rather than the easiest case. --set 'scars=[]' removes them. */
@@ -255,6 +256,68 @@ static smp_status file_read(const char *path, smp_log_fn on_warning, void *user,
     return status;
 }
 
+/* ---- head.mesh: relative to the plan file ---- */
+
+/* path made absolute (against the working directory) with "." and ".." segments and repeated slashes
+ * removed, lexically (symbolic links are not followed: the file need not exist); false when it does not fit. */
+static bool path_absolute(const char *path, char *out, size_t size)
+{
+    char joined[2 * PLAN_PATH_MAX + 2];
+    if (path[0] == '/') {
+        snprintf(joined, sizeof joined, "%s", path);
+    } else {
+        char cwd[PLAN_PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd)) return false;
+        snprintf(joined, sizeof joined, "%s/%s", cwd, path);
+    }
+    size_t n = 0;
+    out[0] = '\0';
+    for (char *seg = joined; *seg;) {
+        size_t len = strcspn(seg, "/");
+        if (len == 0 || (len == 1 && seg[0] == '.')) {
+        } else if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (n > 0 && out[n - 1] != '/') --n;
+            if (n > 0) --n;
+            out[n] = '\0';
+        } else {
+            if (n + 1 + len + 1 > size) return false;
+            out[n++] = '/';
+            memcpy(out + n, seg, len);
+            n += len;
+            out[n] = '\0';
+        }
+        seg += len;
+        if (*seg == '/') ++seg;
+    }
+    if (n == 0) snprintf(out, size, "/");
+    return true;
+}
+
+/* The folder part of a file's path, "" when it has none. */
+static void path_folder(const char *file, char *out, size_t size)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash)
+        out[0] = '\0';
+    else
+        snprintf(out, size, "%.*s", (int)(slash == file ? 1 : slash - file), file);
+}
+
+/* A file's head.mesh, relative to the file's folder, rewritten as an absolute path (an absolute one is kept);
+ * false when the joined path is too long. */
+static bool mesh_path_resolve(cJSON *file, const char *file_path)
+{
+    cJSON *head = cJSON_GetObjectItemCaseSensitive(file, "head");
+    cJSON *mesh = cJSON_IsObject(head) ? cJSON_GetObjectItemCaseSensitive(head, "mesh") : NULL;
+    if (!cJSON_IsString(mesh) || !mesh->valuestring[0] || mesh->valuestring[0] == '/') return true;
+    char folder[PLAN_PATH_MAX], joined[2 * PLAN_PATH_MAX + 2], absolute[PLAN_PATH_MAX];
+    path_folder(file_path, folder, sizeof folder);
+    snprintf(joined, sizeof joined, "%s%s%s", folder, folder[0] ? "/" : "", mesh->valuestring);
+    if (strlen(joined) >= PLAN_PATH_MAX || !path_absolute(joined, absolute, sizeof absolute)) return false;
+    cJSON *resolved = cJSON_CreateString(absolute);
+    return resolved && cJSON_ReplaceItemInObjectCaseSensitive(head, "mesh", resolved);
+}
+
 /* Unknown keys in a file are warnings; with no listener they are still ignored, quietly. */
 static void warning_ignore(void *user, smp_log_level level, const char *message)
 {
@@ -278,6 +341,11 @@ smp_status plan_load(plan *p, const char *path, const char *const *overrides, in
     if (path) {
         status = file_read(path, on_warning ? on_warning : warning_ignore, warning_user, &file, err);
         if (status != SMP_OK) goto done;
+        if (!mesh_path_resolve(file, path)) {
+            status = smp_error_set(err, SMP_ERR_INPUT, "%s: head.mesh: must be shorter than %d characters once "
+                                   "joined to the plan file's folder", path, PLAN_PATH_MAX);
+            goto done;
+        }
         if (!plan_tree_merge(tree, file, NULL)) {
             status = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);
             goto done;
@@ -409,11 +477,43 @@ char *plan_to_json(const plan *p)
     return text;
 }
 
+/* mesh (relative to the working directory, or absolute) relative to the folder of the file at file_path. */
+static bool mesh_path_relative(const char *mesh, const char *file_path, char *out, size_t size)
+{
+    char target[PLAN_PATH_MAX], folder[PLAN_PATH_MAX], from[PLAN_PATH_MAX];
+    path_folder(file_path, folder, sizeof folder);
+    if (!path_absolute(mesh, target, sizeof target) || !path_absolute(folder[0] ? folder : ".", from, sizeof from))
+        return false;
+    /* The longest common run of whole segments, then one ".." for each segment of from past it. */
+    size_t common = 0, i = 0;
+    if (strcmp(from, "/") == 0) from[0] = '\0';
+    for (;; ++i) {
+        if (from[i] == '\0' && (target[i] == '/' || target[i] == '\0')) {
+            common = i;
+            break;
+        }
+        if (from[i] != target[i]) break;
+        if (from[i] == '/') common = i;
+    }
+    out[0] = '\0';
+    for (size_t k = common; from[k]; ++k)
+        if (from[k] == '/' && strlen(out) + 3 < size) strcat(out, "../");
+    const char *rest = target + common + (target[common] == '/');
+    if (strlen(out) + strlen(rest) + 1 > size) return false;
+    strcat(out, rest);
+    return out[0] != '\0';
+}
+
 smp_status plan_save(const plan *p, const char *path, smp_error *err)
 {
     /* A plan that would not load back is not written. */
     smp_status status = plan_validate(p, path, err);
     if (status != SMP_OK) return status;
+    plan relative = *p;
+    if (p->head.mesh[0] && !mesh_path_relative(p->head.mesh, path, relative.head.mesh, sizeof relative.head.mesh))
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: head.mesh: \"%s\" cannot be written relative to the plan's "
+                             "folder (path too long)", path, p->head.mesh);
+    p = &relative;
     char *text = plan_to_json(p);
     if (!text) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);
     size_t n = strlen(text);

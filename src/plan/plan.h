@@ -81,11 +81,35 @@ typedef enum plan_scar_form {
 /* The patient's sex, for the procedural head's face (brow ridge, jaw, chin, nose, neck): 0 is the default. */
 typedef enum plan_sex { PLAN_SEX_MALE = 0, PLAN_SEX_FEMALE } plan_sex;
 
+/* Length units of a scanned mesh's file (JSON "mm", "cm", "m", or null: guessed from its size). */
+typedef enum plan_mesh_units {
+    PLAN_MESH_UNITS_GUESS = 0,
+    PLAN_MESH_UNITS_MM,
+    PLAN_MESH_UNITS_CM,
+    PLAN_MESH_UNITS_M
+} plan_mesh_units;
+
+/* Three points on a scanned mesh that fix the head frame (JSON object "landmarks", or null: estimated), in
+ * the mesh file's own coordinates and units. The tragus points are the tragia: the notch above each tragus, at
+ * the front of the ear canal. Finite numbers of at most 1e6 in magnitude. */
+typedef struct plan_scan_landmarks {
+    bool given;
+    double nasion[3];       /* the deepest point of the nose's root, on the midline */
+    double tragus_left[3];  /* the patient's left */
+    double tragus_right[3];
+} plan_scan_landmarks;
+
 typedef struct plan_head {
     double circumference_cm; /* head circumference above the brow ridge; 48..66 cm */
     double length_cm;        /* glabella to opisthocranion; 16..23 cm */
     double breadth_cm;       /* maximum breadth above the ears; 12..18 cm */
-    char mesh[PLAN_PATH_MAX];/* path of a scanned mesh; empty for the procedural head */
+    /* Path of a scanned mesh (OBJ, PLY, STL, glTF, GLB); empty for the procedural head. A plan file gives it
+     * relative to the file's folder (plan_load joins them; plan_save writes it relative to the saved file);
+     * --set gives it relative to the working directory. With a mesh, the three measures above are measured
+     * on the scan instead (scalp.h). */
+    char mesh[PLAN_PATH_MAX];
+    plan_mesh_units mesh_units; /* of the mesh file; GUESS (JSON null) from its size */
+    plan_scan_landmarks landmarks;
 } plan_head;
 
 typedef struct plan_patient {

@@ -19,7 +19,9 @@ typedef enum plan_field_kind {
     PLAN_FIELD_ENUM,    /* int-sized enum, a JSON string from names[] (index = enum value) */
     PLAN_FIELD_PATTERN, /* plan_pattern from "norwood" or "ludwig"; null means PLAN_PATTERN_NONE */
     PLAN_FIELD_COLOR,   /* unsigned char[3] from "#rrggbb" */
-    PLAN_FIELD_PATH     /* char[PLAN_PATH_MAX]; null or "" means none */
+    PLAN_FIELD_PATH,    /* char[PLAN_PATH_MAX]; null or "" means none */
+    PLAN_FIELD_ENUM_OR_NULL, /* int-sized enum: JSON null is 0, a string from names[1..] the others */
+    PLAN_FIELD_LANDMARKS /* plan_scan_landmarks: null, or {"nasion": [x,y,z], "tragus_left": .., "tragus_right": ..} */
 } plan_field_kind;
 
 typedef struct plan_field {

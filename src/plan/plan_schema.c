@@ -29,6 +29,12 @@ static const char *const scar_types[] = {"fut", "fue", NULL};
 static const char *const scar_forms[] = {"normal", "atrophic", "hypertrophic", "stretched", NULL};
 static const char *const partings[] = {"none", "left", "centre", "right", NULL};
 static const char *const sexes[] = {"male", "female", NULL};
+static const char *const mesh_units[] = {"guess", "mm", "cm", "m", NULL}; /* "guess" is written null */
+_Static_assert(sizeof(plan_mesh_units) == sizeof(int), "enums are read through int");
+
+/* The keys of head.landmarks, in the order of plan_scan_landmarks. */
+static const char *const landmark_keys[] = {"nasion", "tragus_left", "tragus_right"};
+#define LANDMARK_MAX 1e6
 
 /* One row per field reads as a table, so the formatter leaves the table alone. */
 /* clang-format off */
@@ -57,6 +63,8 @@ static const plan_field head_fields[] = {
     NUM(plan_head, length_cm, 16, 23, "cm"),
     NUM(plan_head, breadth_cm, 12, 18, "cm"),
     {"mesh", PLAN_FIELD_PATH, offsetof(plan_head, mesh), 0, 0, "", NULL, -1, false, false, false},
+    {"mesh_units", PLAN_FIELD_ENUM_OR_NULL, offsetof(plan_head, mesh_units), 0, 0, "", mesh_units, -1, 0, 0, 0},
+    {"landmarks", PLAN_FIELD_LANDMARKS, offsetof(plan_head, landmarks), 0, 0, "", NULL, -1, false, false, false},
 };
 
 static const plan_field patient_fields[] = {
@@ -418,6 +426,27 @@ static cJSON *field_to_json(const plan_field *f, const char *src, bool *skip)
         snprintf(text, sizeof text, "%.*s", (int)strnlen(src, PLAN_PATH_MAX - 1), src);
         return text[0] ? cJSON_CreateString(text) : cJSON_CreateNull();
     }
+    case PLAN_FIELD_ENUM_OR_NULL: {
+        int v = *(const int *)src, n = 0;
+        while (f->names[n])
+            ++n;
+        return v > 0 && v < n ? cJSON_CreateString(f->names[v]) : cJSON_CreateNull();
+    }
+    case PLAN_FIELD_LANDMARKS: {
+        const plan_scan_landmarks *l = (const plan_scan_landmarks *)src;
+        if (!l->given) return cJSON_CreateNull();
+        const double *points[3] = {l->nasion, l->tragus_left, l->tragus_right};
+        cJSON *obj = cJSON_CreateObject();
+        for (int i = 0; obj && i < 3; ++i) {
+            cJSON *a = cJSON_CreateDoubleArray(points[i], 3);
+            if (!a || !cJSON_AddItemToObject(obj, landmark_keys[i], a)) {
+                cJSON_Delete(a);
+                cJSON_Delete(obj);
+                obj = NULL;
+            }
+        }
+        return obj;
+    }
     }
     return NULL;
 }
@@ -501,6 +530,43 @@ static const char *name_of(const cJSON *v, char *buf, size_t size)
     return NULL;
 }
 
+/* head.landmarks: null, or an object of exactly the three keys, each [x, y, z] in the mesh file's units. */
+static bool landmarks_from_json(const cJSON *v, plan_scan_landmarks *out, const char *path, plan_issue *issue)
+{
+    plan_scan_landmarks l = {0};
+    if (cJSON_IsNull(v)) {
+        *out = l;
+        return true;
+    }
+    if (!cJSON_IsObject(v))
+        return type_issue(path, "null or an object {\"nasion\": [x, y, z], \"tragus_left\": [x, y, z], "
+                                "\"tragus_right\": [x, y, z]}", v, issue);
+    double *points[3] = {l.nasion, l.tragus_left, l.tragus_right};
+    char kpath[sizeof issue->path];
+    for (const cJSON *c = v->child; c; c = c->next) {
+        int k = 0;
+        while (k < 3 && strcmp(c->string, landmark_keys[k]) != 0) ++k;
+        if (k == 3)
+            return plan_issue_set(issue, "", "unknown field '%s.%s' (landmarks has: nasion, tragus_left, "
+                                  "tragus_right)", path, c->string);
+    }
+    for (int k = 0; k < 3; ++k) {
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(v, landmark_keys[k]);
+        snprintf(kpath, sizeof kpath, "%s.%s", path, landmark_keys[k]);
+        if (!p) return plan_issue_set(issue, path, "missing field '%s'", landmark_keys[k]);
+        bool ok = cJSON_IsArray(p) && cJSON_GetArraySize(p) == 3;
+        for (int i = 0; ok && i < 3; ++i) {
+            const cJSON *x = cJSON_GetArrayItem(p, i);
+            ok = cJSON_IsNumber(x) && fabs(x->valuedouble) <= LANDMARK_MAX;
+            if (ok) points[k][i] = x->valuedouble;
+        }
+        if (!ok) return type_issue(kpath, "[x, y, z]: 3 numbers in the mesh file's coordinates, each within 1e6", p, issue);
+    }
+    l.given = true;
+    *out = l;
+    return true;
+}
+
 static bool field_from_json(const plan_field *f, const cJSON *v, char *dst, const char *path,
                             plan_issue *issue)
 {
@@ -576,6 +642,23 @@ static bool field_from_json(const plan_field *f, const cJSON *v, char *dst, cons
             return plan_issue_set(issue, path, "must be shorter than %d characters", PLAN_PATH_MAX);
         snprintf(dst, PLAN_PATH_MAX, "%s", v->valuestring);
         return true;
+    case PLAN_FIELD_ENUM_OR_NULL: {
+        if (cJSON_IsNull(v)) {
+            *(int *)dst = 0;
+            return true;
+        }
+        const char *name = name_of(v, tmp, sizeof tmp);
+        int index = name ? enum_lookup(f->names + 1, name) : -1;
+        if (index < 0) {
+            enum_name_list(f->names + 1, list, sizeof list);
+            append(list, sizeof list, " or null");
+            return one_of_issue(path, list, v, issue);
+        }
+        *(int *)dst = index + 1;
+        return true;
+    }
+    case PLAN_FIELD_LANDMARKS:
+        return landmarks_from_json(v, (plan_scan_landmarks *)dst, path, issue);
     }
     return false;
 }
@@ -701,6 +784,24 @@ static bool field_check(const plan_field *f, const char *src, const char *path, 
     case PLAN_FIELD_PATH:
         return memchr(src, '\0', PLAN_PATH_MAX) ||
                plan_issue_set(issue, path, "must be shorter than %d characters", PLAN_PATH_MAX);
+    case PLAN_FIELD_ENUM_OR_NULL: {
+        int v = *(const int *)src, n = 0;
+        while (f->names[n])
+            ++n;
+        if (v >= 0 && v < n) return true;
+        enum_name_list(f->names + 1, list, sizeof list);
+        return plan_issue_set(issue, path, "must be one of %s or null, got %d", list, v);
+    }
+    case PLAN_FIELD_LANDMARKS: {
+        const plan_scan_landmarks *l = (const plan_scan_landmarks *)src;
+        const double *points[3] = {l->nasion, l->tragus_left, l->tragus_right};
+        for (int k = 0; l->given && k < 3; ++k)
+            for (int i = 0; i < 3; ++i)
+                if (!(fabs(points[k][i]) <= LANDMARK_MAX))
+                    return plan_issue_set(issue, path, "%s[%d] must be a number within 1e6, got %g", landmark_keys[k],
+                                          i, points[k][i]);
+        return true;
+    }
     case PLAN_FIELD_BOOL:
     case PLAN_FIELD_COLOR:
         return true;
@@ -823,8 +924,19 @@ static bool field_equal(const plan_field *f, const char *a, const char *b)
         return strncmp(a, b, PLAN_PATH_MAX) == 0;
     case PLAN_FIELD_INT:
     case PLAN_FIELD_ENUM:
+    case PLAN_FIELD_ENUM_OR_NULL:
     case PLAN_FIELD_PATTERN:
         return *(const int *)a == *(const int *)b;
+    case PLAN_FIELD_LANDMARKS: {
+        const plan_scan_landmarks *la = (const plan_scan_landmarks *)a, *lb = (const plan_scan_landmarks *)b;
+        if (la->given != lb->given) return false;
+        if (!la->given) return true;
+        for (int i = 0; i < 3; ++i)
+            if (la->nasion[i] != lb->nasion[i] || la->tragus_left[i] != lb->tragus_left[i] ||
+                la->tragus_right[i] != lb->tragus_right[i])
+                return false;
+        return true;
+    }
     }
     return false;
 }

@@ -3,7 +3,7 @@
  * directions (the head and neck are star-shaped about that point), with the scalp chart, the landmarks
  * and the hair-bearing boundary measured on the result. docs/head.md describes the model and its sources.
  */
-#include "scalp/scalp.h"
+#include "scalp/head_internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -21,22 +21,6 @@
 /* uv radius of the edge of the scalp disc; the face and the neck fill the ring out to 0.5. */
 #define CHART_KNEE_UV 0.44
 
-/* The face's proportions for one sex, in millimetres on the reference head (57/19.5/15.5 cm); the shape
- * scales them with the head's size. Sources and values: docs/head.md, "The face". */
-typedef struct face_shape {
-    double brow;             /* brow ridge: 1 for the male ridge, smaller for the female */
-    double eye_x;            /* half the interpupillary distance */
-    double nose;             /* size of the nose against the male one */
-    double nose_width;       /* half the alar width (al-al / 2) */
-    double mouth_x;          /* half the mouth width (ch-ch / 2) */
-    double lips;             /* lip fullness: 1 male */
-    double jaw_x;            /* half the bigonial width */
-    double jaw_y;            /* height of the jaw angle (gonion) */
-    double chin_x, chin_y, chin_z; /* semi-axes of the chin's soft tissue */
-    double menton_y;         /* lowest point of the chin (menton) */
-    double neck_rx, neck_rz; /* semi-axes of the neck */
-} face_shape;
-
 /* Male, then female, at the same head size. Farkas' adult means (docs/head.md) set the male face; the female
  * one takes Farkas' female/male ratio of each measure over the ratio of the heads (about 0.95), so that a
  * woman's smaller measures in plan.head and this table together give her face. */
@@ -48,17 +32,6 @@ static const face_shape face_shapes[2] = {
      .jaw_y = -61.0, .chin_x = 20.0, .chin_y = 11.0, .chin_z = 7.0, .menton_y = -97.0, .neck_rx = 51.0,
      .neck_rz = 48.0},
 };
-
-/* The shape's parameters, in mm in the head frame. */
-typedef struct head_shape {
-    double ax, ay, az, n;   /* cranium semi-axes (x, y, z) and horizontal superellipse exponent */
-    double cy, cz;          /* cranium centre (x = 0) */
-    double s;               /* scale of the facial features against the 57/19.5/15.5 cm head */
-    double ear_x;           /* lateral position of the root of the ear */
-    double y_cut;           /* the neck ends here */
-    bool chart_shape;       /* the chart measures arcs over the head as if it had no ears and no face */
-    face_shape face;        /* the face's proportions */
-} head_shape;
 
 /* ---- distance primitives (Quilez, "distance functions", iquilezles.org/articles/distfunctions) ---- */
 
@@ -324,7 +297,7 @@ static void *range_run(void *arg)
     return NULL;
 }
 
-static void parallel_for(int count, range_fn fn, void *ctx)
+void head_parallel_for(int count, range_fn fn, void *ctx)
 {
     enum { MAX_THREADS = 8 };
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -345,41 +318,61 @@ static void parallel_for(int count, range_fn fn, void *ctx)
 
 /* ---- measuring the cranium ---- */
 
-static double ray_extent(const head_shape *sh, double x, double y, double z, double dx, double dy, double dz)
+double head_shape_ray(const head_shape *sh, const double o[3], const double d[3])
 {
-    double o[3] = {x, y, z}, d[3] = {dx, dy, dz};
     return ray_cast(sh, o, d, 300.0 * sh->s);
 }
 
-/* Length glabella..opisthocranion, maximum breadth above the ears, circumference just above the brows. */
-static void shape_measure(const head_shape *sh, double *length, double *breadth, double *circ)
+/* The SDF as a head_ray_fn. */
+static double sdf_cast(const void *ctx, const double o[3], const double d[3], double t_max)
 {
-    double front = ray_extent(sh, 0.0, sh->cy, 0.0, 0.0, 0.0, 1.0);
-    double back = 0.0;
-    for (double y = sh->cy - 30.0 * sh->s; y <= sh->cy + 60.0 * sh->s; y += 2.0)
-        back = fmax(back, ray_extent(sh, 0.0, y, 0.0, 0.0, 0.0, -1.0));
-    *length = front + back;
-    double b = 0.0;
+    return ray_cast(ctx, o, d, t_max);
+}
+
+/* Length glabella..opisthocranion, maximum breadth above the ears, circumference just above the brows. */
+int head_shape_measure(const head_shape *sh, head_ray_fn cast, const void *ctx, double out[3])
+{
+    const double t_max = 300.0 * sh->s, z_axis[3] = {0.0, 0.0, 1.0}, back_dir[3] = {0.0, 0.0, -1.0};
+    const double x_axis[3] = {1.0, 0.0, 0.0};
+    double o[3] = {0.0, sh->cy, 0.0};
+    double front = cast(ctx, o, z_axis, t_max);
+    double back = -1.0;
+    for (double y = sh->cy - 30.0 * sh->s; y <= sh->cy + 60.0 * sh->s; y += 2.0) {
+        o[1] = y;
+        back = fmax(back, cast(ctx, o, back_dir, t_max));
+    }
+    double b = -1.0;
     for (double y = 45.0 * sh->s; y <= sh->cy + 80.0 * sh->s; y += 2.0)
-        for (double z = sh->cz - 40.0 * sh->s; z <= sh->cz + 40.0 * sh->s; z += 4.0)
-            b = fmax(b, 2.0 * ray_extent(sh, 0.0, y, z, 1.0, 0.0, 0.0));
-    *breadth = b;
+        for (double z = sh->cz - 40.0 * sh->s; z <= sh->cz + 40.0 * sh->s; z += 4.0) {
+            double ob[3] = {0.0, y, z};
+            b = fmax(b, 2.0 * cast(ctx, ob, x_axis, t_max));
+        }
+    if (front < 0.0 || back < 0.0 || b < 0.0) return -1;
+    out[0] = front + back;
+    out[1] = b;
     /* The tape runs just above the brow ridge, horizontally. */
-    double yc = sh->cy + 12.0 * sh->s, c = 0.0, prev[2] = {0, 0};
+    double yc = sh->cy + 12.0 * sh->s, c = 0.0, prev[2] = {0, 0}, t_last = -1.0;
     const int steps = 360;
+    int missed = 0;
     for (int i = 0; i <= steps; i++) {
-        double a = 2.0 * SMP_PI * i / steps;
-        double t = ray_extent(sh, 0.0, yc, sh->cz, sin(a), 0.0, cos(a));
+        double a = 2.0 * SMP_PI * i / steps, oc[3] = {0.0, yc, sh->cz}, d[3] = {sin(a), 0.0, cos(a)};
+        double t = cast(ctx, oc, d, t_max);
+        if (t < 0.0) {
+            missed += i < steps;
+            t = t_last >= 0.0 ? t_last : front;
+        }
+        t_last = t;
         double q[2] = {t * sin(a), t * cos(a)};
         if (i > 0) c += hypot(q[0] - prev[0], q[1] - prev[1]); /* the last step closes the loop */
         prev[0] = q[0], prev[1] = q[1];
     }
-    *circ = c;
+    out[2] = c;
+    return missed;
 }
 
 /* Fits the cranium to the measures: breadth scales ax, length shifts az, circumference sets the
  * superellipse exponent (a fuller, squarer outline has a longer perimeter for the same length and breadth). */
-static void shape_fit(head_shape *sh, const plan_head *params, plan_sex sex, double measured[3])
+void head_shape_fit(head_shape *sh, const plan_head *params, plan_sex sex, double measured[3])
 {
     double L = params->length_cm * 10.0, B = params->breadth_cm * 10.0, C = params->circumference_cm * 10.0;
     sh->s = sqrt((L / 195.0) * (B / 155.0));
@@ -395,7 +388,9 @@ static void shape_fit(head_shape *sh, const plan_head *params, plan_sex sex, dou
     for (int it = 0; it < 6; it++) {
         /* The ears sit on the side of the cranium at the ear canals' height. */
         sh->ear_x = sh->ax * sqrt(fmax(0.0, 1.0 - pow(sh->cy / (0.95 * sh->ay), 2.0))) * 0.97;
-        shape_measure(sh, &ml, &mb, &mc);
+        double m[3];
+        head_shape_measure(sh, sdf_cast, sh, m);
+        ml = m[0], mb = m[1], mc = m[2];
         sh->ax *= B / mb;
         sh->az += (L - ml) * 0.5;
         double n_new;
@@ -410,7 +405,7 @@ static void shape_fit(head_shape *sh, const plan_head *params, plan_sex sex, dou
         if (fabs(sh->n - prev_n) < 1e-4) sh->n += 1e-3; /* keep the secant defined */
     }
     sh->ear_x = sh->ax * sqrt(fmax(0.0, 1.0 - pow(sh->cy / (0.95 * sh->ay), 2.0))) * 0.97;
-    shape_measure(sh, &measured[0], &measured[1], &measured[2]);
+    head_shape_measure(sh, sdf_cast, sh, measured);
 }
 
 /* ---- the chart ---- */
@@ -500,7 +495,7 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
     head_shape smooth = *sh;
     smooth.chart_shape = true;
     chart_job job = {head, &smooth, arc, pts};
-    parallel_for(NP, chart_meridians, &job);
+    head_parallel_for(NP, chart_meridians, &job);
     /* The scalp disc ends 10 mm past the nape, the farthest hair-bearing point from the centre. */
     double knee_mm;
     {
@@ -639,7 +634,7 @@ typedef struct mesh_job {
  * start nearer to it (about the back of the tongue), every other ray at o, and the start slides smoothly between
  * the two, so neighbouring directions still hit neighbouring points and the mesh stays closed and unfolded.
  * The scalp's rays (up, sideways, back) all start at o, so the scalp's vertices do not depend on the face. */
-static void mesh_ray_origin(const head_shape *sh, const double o[3], const double d[3], double out[3])
+void head_mesh_ray_origin(const head_shape *sh, const double o[3], const double d[3], double out[3])
 {
     double w = smp_smoothstep(0.25, 0.7, d[2]) * smp_smoothstep(-0.15, 0.8, -d[1]);
     out[0] = o[0];
@@ -654,7 +649,7 @@ static void mesh_vertices(void *ctx, int begin, int end)
         double d[3], p[3], n[3];
         for (int c = 0; c < 3; c++) d[c] = job->mesh->normals[3 * v + c];
         double o[3];
-        mesh_ray_origin(job->sh, job->o, d, o);
+        head_mesh_ray_origin(job->sh, job->o, d, o);
         ray_point(job->sh, o, d, p);
         sdf_normal(job->sh, p, n);
         for (int c = 0; c < 3; c++) {
@@ -698,7 +693,7 @@ static int lattice_triangles(const int *index, int N, int step, uint32_t *out)
     return t;
 }
 
-static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const double o[3])
+static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const double o[3], float **dirs)
 {
     const int N = HEAD_GRID, M = N + 1;
     int *index = malloc(sizeof(int) * (size_t)M * M * M);
@@ -727,8 +722,16 @@ static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const doubl
                 for (int c = 0; c < 3; c++) mesh->normals[3 * v + c] = (float)d[c];
                 index[(i * M + j) * M + k] = v++;
             }
+    if (dirs) {
+        *dirs = malloc(sizeof(float) * 3 * (size_t)v);
+        if (!*dirs) {
+            free(index);
+            return SMP_ERR_NOMEM;
+        }
+        memcpy(*dirs, mesh->normals, sizeof(float) * 3 * (size_t)v);
+    }
     mesh_job job = {mesh, sh, o};
-    parallel_for(v, mesh_vertices, &job);
+    head_parallel_for(v, mesh_vertices, &job);
     mesh->vertex_count = v;
     mesh->triangle_count = lattice_triangles(index, N, 1, mesh->indices);
     mesh->coarse_triangle_count = lattice_triangles(index, N, 2, mesh->coarse_indices);
@@ -930,20 +933,45 @@ static smp_status check_range(double v, double lo, double hi, const char *field,
 
 smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex sex, smp_error *err)
 {
+    return scalp_head_create_logged(head, params, sex, NULL, NULL, err);
+}
+
+smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex, smp_log_fn on_warning,
+                                    void *warning_user, smp_error *err)
+{
     memset(head, 0, sizeof *head);
+    if (params->mesh[0] != '\0') return head_scan_create(head, params, sex, on_warning, warning_user, err);
     smp_status st;
     if ((st = check_range(params->circumference_cm, 48, 66, "circumference_cm", err)) != SMP_OK) return st;
     if ((st = check_range(params->length_cm, 16, 23, "length_cm", err)) != SMP_OK) return st;
     if ((st = check_range(params->breadth_cm, 12, 18, "breadth_cm", err)) != SMP_OK) return st;
-    if (params->mesh[0] != '\0')
-        return smp_error_set(err, SMP_ERR_UNAVAILABLE, "head.mesh: scanned meshes are not supported yet, got \"%s\"",
-                             params->mesh);
-    head->params = *params;
-    head->sex = sex;
-
     head_shape sh = {0};
     double measured[3];
-    shape_fit(&sh, params, sex, measured);
+    head_shape_fit(&sh, params, sex, measured);
+    return head_build(head, params, sex, &sh, measured, NULL, err);
+}
+
+void head_landmarks_derive(scalp_head *head)
+{
+    /* The glabella's midline arc from the centre, for hairline heights measured along the surface. */
+    float q[2];
+    scalp_head_chart_mm(head, head->landmarks_mm[SCALP_LM_GLABELLA], q);
+    int k = 1;
+    while (k < SCALP_PROFILE_COUNT - 1 && head->profile_mm[k] < q[1]) k++;
+    double f = (q[1] - head->profile_mm[k - 1]) / fmax(head->profile_mm[k] - head->profile_mm[k - 1], 1e-6);
+    head->glabella_arc_mm = (float)((k - 1 + smp_clamp(f, 0.0, 1.0)) * head->profile_step_mm);
+    for (int l = 0; l < SCALP_LM_COUNT; l++) scalp_head_chart_mm(head, head->landmarks_mm[l], head->landmarks_chart_mm[l]);
+    boundary_build(head);
+}
+
+smp_status head_build(scalp_head *head, const plan_head *params, plan_sex sex, const head_shape *shape,
+                      const double measured[3], float **dirs, smp_error *err)
+{
+    memset(head, 0, sizeof *head);
+    smp_status st;
+    head->params = *params;
+    head->sex = sex;
+    head_shape sh = *shape;
     head->measured_length_mm = measured[0];
     head->measured_breadth_mm = measured[1];
     head->measured_circumference_mm = measured[2];
@@ -951,7 +979,7 @@ smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex
     /* One interior point sees the whole surface: level with the ear canals' top, a little forward. */
     double o[3] = {0.0, 15.0 * sh.s, 0.0};
     for (int k = 0; k < 3; k++) head->ray_origin_mm[k] = (float)o[k];
-    if ((st = mesh_build(&head->mesh, &sh, o)) != SMP_OK) goto fail;
+    if ((st = mesh_build(&head->mesh, &sh, o, dirs)) != SMP_OK) goto fail;
     landmarks_place(head, &sh);
     face_landmarks_place(head, &sh);
 
@@ -971,27 +999,21 @@ smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex
         head->chart_e2[k] = (float)e2[k];
     }
     if ((st = chart_build(head, &sh, head->landmarks_mm[SCALP_LM_NAPE])) != SMP_OK) goto fail;
-    {
-        /* The glabella's midline arc from the centre, for hairline heights measured along the surface. */
-        float q[2];
-        scalp_head_chart_mm(head, head->landmarks_mm[SCALP_LM_GLABELLA], q);
-        int k = 1;
-        while (k < SCALP_PROFILE_COUNT - 1 && head->profile_mm[k] < q[1]) k++;
-        double f = (q[1] - head->profile_mm[k - 1]) / fmax(head->profile_mm[k] - head->profile_mm[k - 1], 1e-6);
-        head->glabella_arc_mm = (float)((k - 1 + smp_clamp(f, 0.0, 1.0)) * head->profile_step_mm);
-    }
     for (int v = 0; v < head->mesh.vertex_count; v++)
         scalp_head_uv(head, &head->mesh.positions_mm[3 * v], &head->mesh.uvs[2 * v]);
-    for (int l = 0; l < SCALP_LM_COUNT; l++) scalp_head_chart_mm(head, head->landmarks_mm[l], head->landmarks_chart_mm[l]);
     head->ear_center_mm[0] = (float)(sh.ear_x + 4.0 * sh.s);
     head->ear_center_mm[1] = (float)(2.0 * sh.s);
     head->ear_center_mm[2] = (float)(-10.0 * sh.s);
     head->ear_radius_y_mm = (float)(30.0 * sh.s);
     head->ear_radius_z_mm = (float)(17.0 * sh.s);
     head->ear_root_x_mm = (float)(sh.ear_x - 6.0 * sh.s);
-    boundary_build(head);
+    head_landmarks_derive(head);
     return SMP_OK;
 fail:
+    if (dirs) {
+        free(*dirs);
+        *dirs = NULL;
+    }
     scalp_head_destroy(head);
     return smp_error_set(err, st, "head: out of memory building the procedural head");
 }

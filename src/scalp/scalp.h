@@ -1,4 +1,4 @@
-/* scalp: the head. A procedural head and neck built from anthropometric measures (or, later, a scan),
+/* scalp: the head. A procedural head and neck built from anthropometric measures, or fitted to a scan,
  * its scalp UV layout, named landmarks, and the fields defined on the surface: native hair density from
  * the hair-loss pattern, the designed hairline, and where the plan treats.
  * Plain C: no GL, no SDL, no printing. Units are millimetres.
@@ -103,6 +103,11 @@ typedef struct scalp_head {
     /* The left pinna as an ellipsoid (centre, semi-axes in y and z, and the x where it leaves the head);
      * the right one is its mirror image. Skin there is never scalp. */
     float ear_center_mm[3], ear_radius_y_mm, ear_radius_z_mm, ear_root_x_mm;
+
+    /* A head fitted to a scan (params.mesh set): how many of the mesh's vertices lie on the scan; the others
+     * (where the scan has a hole or ends, the neck's cut) keep the procedural surface, blended. */
+    bool scanned;
+    int scan_vertex_count;
 } scalp_head;
 
 /* Builds the procedural head from the plan's measures, with a male or female face (plan.patient.sex); fails
@@ -110,6 +115,20 @@ typedef struct scalp_head {
  * scalp landmarks, depend on the measures only: the face changes the face, the ears' size and the neck. About
  * half a second on two cores. The caller releases it with scalp_head_destroy. */
 smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex sex, smp_error *err);
+/* The same, telling on_warning (may be NULL) what happened on the way: with params->mesh set, the head is fitted
+ * to that scan (docs/scans.md): the scan is read in params->mesh_units (scalp/scan.h), put in the head frame by
+ * params->landmarks (estimated when not given, which is warned about), measured like the procedural head
+ * (length, breadth, circumference: these replace the plan's measures, and must lie in their ranges), and the
+ * procedural head of those measures is built; then each of its vertices moves along the ray it was cast on to
+ * where that ray leaves the scan, within HEAD_SCAN_WINDOW_MM of the procedural surface. So the chart, the UVs,
+ * every region and mask carry over, and the landmarks are re-found on the scan. Where a ray meets no scan (a
+ * hole, below the neck's cut) the procedural surface stays, its offset blended to zero over
+ * HEAD_SCAN_BLEND_MM. Refusals are SMP_ERR_INPUT with one line starting "head.mesh: <path>: ". About 1.5 s for a
+ * 100k-triangle scan on two cores. */
+smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex, smp_log_fn on_warning,
+                                    void *warning_user, smp_error *err);
+#define HEAD_SCAN_WINDOW_MM 40.0 /* how far the scan may lie from the fitted procedural surface */
+#define HEAD_SCAN_BLEND_MM 30.0  /* the procedural surface takes over within this distance of a hole's edge */
 void scalp_head_destroy(scalp_head *head); /* safe on a zeroed or destroyed head */
 
 /* The scalp chart: an azimuthal, nearly equal-distance map of the surface around uv_center_mm, so that

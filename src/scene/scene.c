@@ -13,6 +13,8 @@
 
 extern const smp_embedded_file smp_embedded_tables[];
 
+static smp_status scene_build(scene_model *s, const plan *pl, const char *source, smp_log_fn warn, smp_error *err);
+
 smp_status scene_load(scene_model *s, const scene_source *src, smp_log_fn warn, smp_error *err)
 {
     memset(s, 0, sizeof *s);
@@ -20,16 +22,22 @@ smp_status scene_load(scene_model *s, const scene_source *src, smp_log_fn warn, 
     smp_status st = plan_load(&pl, src->plan_path, src->sets, src->set_count, warn, NULL, err);
     if (st != SMP_OK) return st;
     if (src->has_seed) pl.seed = src->seed;
-    return scene_create_from_plan(s, &pl, src->plan_path ? src->plan_path : "built-in plan", err);
+    return scene_build(s, &pl, src->plan_path ? src->plan_path : "built-in plan", warn, err);
 }
 
 smp_status scene_create_from_plan(scene_model *s, const plan *pl, const char *source, smp_error *err)
 {
+    return scene_build(s, pl, source, NULL, err);
+}
+
+static smp_status scene_build(scene_model *s, const plan *pl, const char *source, smp_log_fn warn, smp_error *err)
+{
     memset(s, 0, sizeof *s);
+    s->warn = warn;
     smp_status st = plan_validate(pl, source, err);
     if (st != SMP_OK) return st;
     s->plan = *pl;
-    st = scalp_head_create(&s->head, &s->plan.head, s->plan.patient.sex, err);
+    st = scalp_head_create_logged(&s->head, &s->plan.head, s->plan.patient.sex, warn, NULL, err);
     if (st != SMP_OK) {
         smp_error_prefix(err, source);
         return st;
@@ -75,7 +83,8 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
     scalp_scar_set scars = s->scars;
     pigment_field field;
     scalp_hair hair;
-    if (!same_head && (st = scalp_head_create(&head, &pl->head, pl->patient.sex, err)) != SMP_OK) return st;
+    if (!same_head && (st = scalp_head_create_logged(&head, &pl->head, pl->patient.sex, s->warn, NULL, err)) != SMP_OK)
+        return st;
     if (!same_scars && (st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
         if (!same_head) scalp_head_destroy(&head);
         return st;

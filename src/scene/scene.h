@@ -27,6 +27,7 @@ typedef struct scene_model {
     scalp_hair hair;         /* the patient's stubble */
     optics_table *optics; /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
     double placement_s;   /* wall seconds the last dot placement took (smpsim bench) */
+    smp_log_fn warn;      /* hears what building the head reports (a scan's landmarks estimated); may be NULL */
 } scene_model;
 
 /* Where a scene's plan comes from: a file (NULL: the built-in plan), --set overrides (PATH=VALUE, a JSON

@@ -167,7 +167,10 @@ static void save_then_load_should_give_the_same_plan(void **state)
     p.patient.hair_color_srgb8[2] = 0xff;
     p.hairline.style = PLAN_HAIRLINE_LINEAR;
     p.aftercare.sauna_before_day3 = true;
-    snprintf(p.head.mesh, sizeof p.head.mesh, "dir with \"quotes\"/\xC3\xA9t\xC3\xA9.obj");
+    /* Saved relative to the plan's folder, read back as an absolute path (docs/plan-format.md). */
+    snprintf(p.head.mesh, sizeof p.head.mesh, "/tmp/dir with \"quotes\"/\xC3\xA9t\xC3\xA9.obj");
+    p.head.mesh_units = PLAN_MESH_UNITS_CM;
+    p.head.landmarks = (plan_scan_landmarks){.given = true, .nasion = {0.1, 2, 9.5}, .tragus_left = {7, 0, -1}, .tragus_right = {-7, 0, -1.0 / 3.0}};
     p.scar_count = 1;
     p.scars[0] = p.scars[1]; /* a fue scar only */
     smp_error err = {0};
@@ -179,6 +182,9 @@ static void save_then_load_should_give_the_same_plan(void **state)
     assert_true(back.sessions[1].density_per_cm2 == p.sessions[1].density_per_cm2);
     assert_true(back.seed == p.seed);
     assert_string_equal(back.head.mesh, p.head.mesh);
+    char *saved = read_text(path);
+    assert_non_null(strstr(saved, "\"mesh\": \"dir with \\\"quotes\\\"/"));
+    free(saved);
     /* With a progression (numbers needing 17 digits, a grey target of 0 that is not null). */
     p.progression = (plan_progression){.pattern = PLAN_PATTERN_LUDWIG_III, .years = 10.0 / 3.0,
                                        .grey_fraction = 0, .grey_years = 50, .treat_future_area = true};

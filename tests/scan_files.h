@@ -1,0 +1,178 @@
+/* Shared by the tests that fit heads to scans: a triangle mesh written as a scanner would write it, in OBJ,
+ * PLY (ASCII and binary), STL (ASCII) and glTF 2 (buffer embedded as base64), coordinates in mm times scale,
+ * and the head-shaped meshes the tests write (the procedural head, whole or at half its resolution,
+ * reshaped). */
+#ifndef SMP_TEST_SCAN_FILES_H
+#define SMP_TEST_SCAN_FILES_H
+
+#include "scalp/scalp.h"
+
+#include <math.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct scan_mesh {
+    int nv, nt;
+    float *p;    /* mm, 3 a vertex */
+    uint32_t *t; /* 3 a triangle, counter-clockwise seen from outside */
+} scan_mesh;
+
+static inline void scan_mesh_free(scan_mesh *m)
+{
+    free(m->p);
+    free(m->t);
+    memset(m, 0, sizeof *m);
+}
+
+/* The head's mesh, every vertex (full) or over the coarse lattice (a quarter of the triangles, the vertices
+ * they use renumbered). */
+static inline scan_mesh scan_mesh_of_head(const scalp_head *head, bool full)
+{
+    const scalp_mesh *hm = &head->mesh;
+    scan_mesh m = {0, full ? hm->triangle_count : hm->coarse_triangle_count, NULL, NULL};
+    const uint32_t *src = full ? hm->indices : hm->coarse_indices;
+    int *map = malloc(sizeof *map * (size_t)hm->vertex_count);
+    m.p = malloc(sizeof *m.p * 3 * (size_t)hm->vertex_count);
+    m.t = malloc(sizeof *m.t * 3 * (size_t)m.nt);
+    if (!map || !m.p || !m.t) abort();
+    for (int v = 0; v < hm->vertex_count; v++)
+        map[v] = -1;
+    for (int i = 0; i < 3 * m.nt; i++) {
+        uint32_t v = src[i];
+        if (map[v] < 0) {
+            map[v] = m.nv;
+            memcpy(&m.p[3 * m.nv++], &hm->positions_mm[3 * v], sizeof(float[3]));
+        }
+        m.t[i] = (uint32_t)map[v];
+    }
+    free(map);
+    return m;
+}
+
+static inline FILE *scan_file_open(const char *path)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp) {
+        fprintf(stderr, "cannot write %s\n", path);
+        abort();
+    }
+    return fp;
+}
+
+static inline void scan_write_obj(const char *path, const scan_mesh *m, double scale)
+{
+    FILE *fp = scan_file_open(path);
+    fprintf(fp, "# test head\no head\n");
+    for (int v = 0; v < m->nv; v++)
+        fprintf(fp, "v %.9g %.9g %.9g\n", m->p[3 * v] * scale, m->p[3 * v + 1] * scale,
+                m->p[3 * v + 2] * scale);
+    for (int t = 0; t < m->nt; t++)
+        fprintf(fp, "f %u %u %u\n", m->t[3 * t] + 1, m->t[3 * t + 1] + 1, m->t[3 * t + 2] + 1);
+    fclose(fp);
+}
+
+static inline void scan_write_ply(const char *path, const scan_mesh *m, double scale, bool binary)
+{
+    FILE *fp = scan_file_open(path);
+    fprintf(fp,
+            "ply\nformat %s 1.0\ncomment test head\nelement vertex %d\nproperty float x\nproperty float y\n"
+            "property float z\nelement face %d\nproperty list uchar int vertex_indices\nend_header\n",
+            binary ? "binary_little_endian" : "ascii", m->nv, m->nt);
+    for (int v = 0; v < m->nv; v++) {
+        float q[3] = {(float)(m->p[3 * v] * scale), (float)(m->p[3 * v + 1] * scale),
+                      (float)(m->p[3 * v + 2] * scale)};
+        if (binary)
+            fwrite(q, sizeof q, 1, fp); /* little-endian hosts */
+        else
+            fprintf(fp, "%.9g %.9g %.9g\n", q[0], q[1], q[2]);
+    }
+    for (int t = 0; t < m->nt; t++) {
+        if (binary) {
+            unsigned char three = 3;
+            int32_t id[3] = {(int32_t)m->t[3 * t], (int32_t)m->t[3 * t + 1], (int32_t)m->t[3 * t + 2]};
+            fwrite(&three, 1, 1, fp);
+            fwrite(id, sizeof id, 1, fp);
+        } else {
+            fprintf(fp, "3 %u %u %u\n", m->t[3 * t], m->t[3 * t + 1], m->t[3 * t + 2]);
+        }
+    }
+    fclose(fp);
+}
+
+static inline void scan_write_stl(const char *path, const scan_mesh *m, double scale)
+{
+    FILE *fp = scan_file_open(path);
+    fprintf(fp, "solid head\n");
+    for (int t = 0; t < m->nt; t++) {
+        fprintf(fp, " facet normal 0 0 0\n  outer loop\n");
+        for (int k = 0; k < 3; k++) {
+            const float *p = &m->p[3 * m->t[3 * t + k]];
+            fprintf(fp, "   vertex %.9g %.9g %.9g\n", p[0] * scale, p[1] * scale, p[2] * scale);
+        }
+        fprintf(fp, "  endloop\n endfacet\n");
+    }
+    fprintf(fp, "endsolid head\n");
+    fclose(fp);
+}
+
+static inline void scan_base64_write(FILE *fp, const unsigned char *data, size_t n)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t w = (uint32_t)data[i] << 16 | (i + 1 < n ? (uint32_t)data[i + 1] << 8 : 0) |
+                     (i + 2 < n ? data[i + 2] : 0);
+        fputc(abc[w >> 18 & 63], fp);
+        fputc(abc[w >> 12 & 63], fp);
+        fputc(i + 1 < n ? abc[w >> 6 & 63] : '=', fp);
+        fputc(i + 2 < n ? abc[w & 63] : '=', fp);
+    }
+}
+
+static inline void scan_write_gltf(const char *path, const scan_mesh *m, double scale)
+{
+    size_t pos_bytes = sizeof(float) * 3 * (size_t)m->nv, idx_bytes = sizeof(uint32_t) * 3 * (size_t)m->nt;
+    unsigned char *buf = malloc(pos_bytes + idx_bytes);
+    if (!buf) abort();
+    float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+    for (int v = 0; v < m->nv; v++)
+        for (int k = 0; k < 3; k++) {
+            float x = (float)(m->p[3 * v + k] * scale);
+            memcpy(buf + sizeof(float) * (3 * (size_t)v + k), &x, sizeof x);
+            lo[k] = fminf(lo[k], x), hi[k] = fmaxf(hi[k], x);
+        }
+    memcpy(buf + pos_bytes, m->t, idx_bytes);
+    FILE *fp = scan_file_open(path);
+    fprintf(fp,
+            "{\"asset\":{\"version\":\"2.0\"},\"scene\":0,\"scenes\":[{\"nodes\":[0]}],"
+            "\"nodes\":[{\"name\":\"head\",\"mesh\":0}],"
+            "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0},\"indices\":1,\"mode\":4}]}],"
+            "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":%d,\"type\":\"VEC3\","
+            "\"min\":[%.9g,%.9g,%.9g],\"max\":[%.9g,%.9g,%.9g]},"
+            "{\"bufferView\":1,\"componentType\":5125,\"count\":%d,\"type\":\"SCALAR\"}],"
+            "\"bufferViews\":[{\"buffer\":0,\"byteOffset\":0,\"byteLength\":%zu,\"target\":34962},"
+            "{\"buffer\":0,\"byteOffset\":%zu,\"byteLength\":%zu,\"target\":34963}],"
+            "\"buffers\":[{\"byteLength\":%zu,\"uri\":\"data:application/octet-stream;base64,",
+            m->nv, lo[0], lo[1], lo[2], hi[0], hi[1], hi[2], 3 * m->nt, pos_bytes, pos_bytes, idx_bytes,
+            pos_bytes + idx_bytes);
+    scan_base64_write(fp, buf, pos_bytes + idx_bytes);
+    fprintf(fp, "\"}]}\n");
+    fclose(fp);
+    free(buf);
+}
+
+/* The landmarks of a procedural head for head.landmarks, times scale (file units per mm): its nasion, and the
+ * tragia taken where the line between the ear canals (the frame's x axis) leaves the head behind the ears'
+ * front (x = +-70 mm at the default size; only the line through them fixes the frame). */
+static inline void scan_landmarks_of_head(const scalp_head *head, double scale, plan_scan_landmarks *out)
+{
+    out->given = true;
+    for (int k = 0; k < 3; k++) {
+        out->nasion[k] = head->face_landmarks_mm[SCALP_FACE_NASION][k] * scale;
+        out->tragus_left[k] = (k == 0 ? 70.0 : 0.0) * scale;
+        out->tragus_right[k] = (k == 0 ? -70.0 : 0.0) * scale;
+    }
+}
+
+#endif
