@@ -8,7 +8,9 @@
 #include "scan_files.h"
 
 #include "analysis/analysis.h"
-#include "app/common.h"
+#include "scene/draw.h"
+#include "scene/image.h"
+#include "ui/headless.h"
 #include "scene/scene.h"
 #include "optics/colour.h"
 
