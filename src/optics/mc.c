@@ -59,99 +59,45 @@ static inline void mc_score_exit(const mc_sim *sim, double *tally, int top, doub
     tally[(top ? sim->off_rd_a : sim->off_tt_a) + (size_t)ia] += w;
 }
 
-/* Traces `photons` packets from rng into tally (raw weights). The structure is MCML's HopDropSpin: sample an
- * optical depth, move, and either meet a boundary (Fresnel: reflect or cross; CrossUpOrNot/CrossDnOrNot) with
- * the rest of the optical depth kept for the next layer (StepSizeInTissue/HitBoundary), or interact (deposit
- * mu_a/mu_t of the weight, Drop; scatter, Spin); below the weight threshold, Russian roulette (Roulette). */
-static void mc_trace(const mc_sim *sim, smp_rng *rng_state, uint64_t photons, double *tally)
+/* Traces `photons` packets from rng into tally (raw weights): MCML's HopDropSpin (mc_internal.h's step),
+ * scoring the weight deposited by layer, depth (and radius) and the weight that leaves by radius and angle.
+ * With partial_reflection a packet meeting an outer surface is split (MCML's PARTIALREFLECTION 1): the
+ * transmitted part escapes, the rest reflects. */
+static void mc_trace(const void *problem, smp_rng *rng_state, uint64_t photons, double *tally, double *scratch)
 {
+    const mc_sim *sim = problem;
     smp_rng rng = *rng_state;
-    const mc_layer *layers = sim->layers;
-    const int last = sim->layer_count - 1;
     double *t_layer = tally + sim->off_layer;
     double *t_a_z = tally + sim->off_a_z;
 
-    for (uint64_t p = 0; p < photons; ++p) {
-        double x = 0.0, y = 0.0, z = sim->launch_z;
-        double ux = 0.0, uy = 0.0, uz = 1.0;
-        double w = sim->launch_weight;
-        double tau = 0.0; /* optical depth left to travel before the next interaction */
-        int li = sim->first_layer;
-
+    for (uint64_t n = 0; n < photons; ++n) {
+        mc_packet p = mc_packet_launch(sim, 0.0, 0.0);
         for (;;) {
-            const mc_layer *l = &layers[li];
-            if (tau <= 0.0) tau = -log(mc_rng_open(&rng)); /* s = -ln(xi) / mu_t */
-            double s = tau * l->step_per_tau;
-
-            int hit = 0; /* +1 bottom boundary, -1 top boundary */
-            if (uz > 0.0) {
-                if (s * uz >= l->z1 - z) hit = 1;
-            } else if (uz < 0.0) {
-                if (s * uz <= l->z0 - z) hit = -1;
-            }
-
+            const mc_layer *l = &sim->layers[p.li];
+            double s = mc_hop(l, &p, &rng);
+            int hit = mc_hop_hit(l, &p, s);
             if (!hit) {
-                x += s * ux;
-                y += s * uy;
-                z += s * uz;
-                tau = 0.0;
-                double dw = w * l->absorb_fraction;
-                w -= dw;
-                t_layer[li] += dw;
-                t_a_z[mc_bin(z * sim->inv_dz, sim->nz)] += dw;
+                double dw = mc_drop_spin(l, &p, s, &rng);
+                t_layer[p.li] += dw;
+                t_a_z[mc_bin(p.z * sim->inv_dz, sim->nz)] += dw;
                 if (sim->score_a_rz) {
-                    int ir = mc_bin(sqrt(x * x + y * y) * sim->inv_dr, sim->nr);
-                    int iz = mc_bin(z * sim->inv_dz, sim->nz);
+                    int ir = mc_bin(sqrt(p.x * p.x + p.y * p.y) * sim->inv_dr, sim->nr);
+                    int iz = mc_bin(p.z * sim->inv_dz, sim->nz);
                     tally[sim->off_a_rz + (size_t)ir * (size_t)sim->nz + (size_t)iz] += dw;
                 }
-                mc_spin(l, &rng, &ux, &uy, &uz);
             } else {
-                /* Move to the boundary; keep the unused optical depth for the next layer. */
-                double zb = hit > 0 ? l->z1 : l->z0;
-                double dl = (zb - z) / uz;
-                x += dl * ux;
-                y += dl * uy;
-                z = zb;
-                tau -= dl * l->mu_t;
-
-                double n_t = hit > 0 ? l->n_down : l->n_up;
-                double cos_i = fabs(uz);
-                double cos_tr = cos_i, r = 0.0;
-                if (n_t != l->n) {
-                    if (cos_i <= (hit > 0 ? l->cos_crit_down : l->cos_crit_up)) {
-                        r = 1.0;
-                        cos_tr = 0.0;
-                    } else {
-                        r = optics_fresnel_reflectance(l->n, n_t, cos_i, &cos_tr);
-                    }
-                }
-                int leaving = (hit < 0 && li == 0) || (hit > 0 && li == last);
-                if (leaving && sim->partial_reflection) {
-                    /* Split the packet: the transmitted part escapes, the rest reflects (MCML with
-                     * PARTIALREFLECTION 1). */
-                    if (r < 1.0) mc_score_exit(sim, tally, hit < 0, x, y, cos_tr, w * (1.0 - r));
-                    w *= r;
-                    uz = -uz;
-                } else if (mc_rng_open(&rng) > r) {
-                    if (leaving) {
-                        mc_score_exit(sim, tally, hit < 0, x, y, cos_tr, w);
-                        break;
-                    }
-                    /* Snell's law: tangential components scale by n_i/n_t. */
-                    double ratio = l->n / n_t;
-                    ux *= ratio;
-                    uy *= ratio;
-                    uz = hit > 0 ? cos_tr : -cos_tr;
-                    li += hit;
-                } else {
-                    uz = -uz;
+                mc_to_boundary(l, l, &p, hit);
+                double cos_tr, r = mc_boundary_fresnel(l, hit, p.uz, &cos_tr);
+                if (sim->partial_reflection && mc_boundary_leaves(sim, p.li, hit)) {
+                    if (r < 1.0) mc_score_exit(sim, tally, hit < 0, p.x, p.y, cos_tr, p.w * (1.0 - r));
+                    p.w *= r;
+                    p.uz = -p.uz;
+                } else if (mc_boundary_cross(sim, l, &p, hit, r, cos_tr, &rng) == MC_ESCAPED) {
+                    mc_score_exit(sim, tally, hit < 0, p.x, p.y, cos_tr, p.w);
+                    break;
                 }
             }
-
-            if (w < sim->weight_threshold) {
-                if (w == 0.0 || mc_rng_open(&rng) > sim->roulette_chance) break;
-                w *= sim->roulette_boost;
-            }
+            if (!mc_roulette(sim, &p, &rng)) break;
         }
     }
     *rng_state = rng;
@@ -297,16 +243,10 @@ void optics_mc_sim_prepare(mc_sim *sim, const optics_mc_input *in, const optics_
 /* Per-batch statistics: Rd, A, Tt, A per layer, then Rd(r) bins. */
 enum { MC_STAT_RD = 0, MC_STAT_A, MC_STAT_TT, MC_STAT_LAYER };
 
-/* Every batch keeps its own tally until all are done; they are then summed in batch order, so the floating-point
- * sums do not depend on which thread traced which batch, and no thread ever waits for another. */
+/* The run's sums over its batches (in batch order). */
 typedef struct mc_shared {
     const mc_sim *sim;
-    const optics_mc_options *opt;
-    uint64_t seed, photons;
     int batches;
-    pthread_mutex_t lock;
-    int next_batch, finished;
-    double *batch_tallies;      /* [batches][tally_size], raw weights */
     double *total;              /* summed raw tallies [tally_size] */
     double *stat_sum, *stat_sq; /* sums of per-batch fractions and their squares [stat_count] */
     size_t stat_count;
@@ -315,11 +255,66 @@ typedef struct mc_shared {
 /* Upper bound on the memory of the per-batch tallies; a larger grid gets fewer batches. */
 #define MC_BATCH_MEMORY_BYTES ((size_t)256 << 20)
 
-static uint64_t mc_batch_photons(const mc_shared *sh, int b)
+uint64_t optics_mc_job_batch_photons(const mc_job *job, int b)
 {
-    uint64_t base = sh->photons / (uint64_t)sh->batches;
-    uint64_t extra = sh->photons % (uint64_t)sh->batches;
+    uint64_t base = job->photons / (uint64_t)job->batches, extra = job->photons % (uint64_t)job->batches;
     return base + ((uint64_t)b < extra ? 1u : 0u);
+}
+
+typedef struct mc_worker {
+    mc_job *job;
+    double *scratch;
+} mc_worker;
+
+static void *mc_worker_main(void *arg)
+{
+    mc_worker *wk = arg;
+    mc_job *job = wk->job;
+    for (;;) {
+        pthread_mutex_lock(&job->lock);
+        int b = job->next_batch < job->batches ? job->next_batch++ : -1;
+        pthread_mutex_unlock(&job->lock);
+        if (b < 0) break;
+        smp_rng rng;
+        smp_rng_init(&rng, job->seed, (uint64_t)b);
+        job->trace(job->problem, &rng, optics_mc_job_batch_photons(job, b),
+                   job->tallies + (size_t)b * job->tally_size, wk->scratch);
+        pthread_mutex_lock(&job->lock);
+        job->finished++;
+        if (job->opt->progress)
+            job->opt->progress(job->opt->progress_user, (double)job->finished / job->batches, job->stage);
+        pthread_mutex_unlock(&job->lock);
+    }
+    return NULL;
+}
+
+smp_status optics_mc_job_run(mc_job *job, int threads, size_t scratch_size, smp_error *err)
+{
+    if (threads > job->batches) threads = job->batches;
+    job->next_batch = job->finished = 0;
+    job->tallies = calloc((size_t)job->batches * job->tally_size, sizeof(double));
+    double *scratch = scratch_size ? calloc((size_t)threads * scratch_size, sizeof(double)) : NULL;
+    mc_worker *workers = calloc((size_t)threads, sizeof *workers);
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    if (!job->tallies || (scratch_size && !scratch) || !workers || !tids) {
+        free(job->tallies), free(scratch), free(workers), free(tids);
+        job->tallies = NULL;
+        return smp_error_set(err, SMP_ERR_NOMEM, "monte carlo %s: out of memory", job->stage);
+    }
+    pthread_mutex_init(&job->lock, NULL);
+    for (int k = 0; k < threads; ++k) workers[k] = (mc_worker){job, scratch ? scratch + (size_t)k * scratch_size : NULL};
+    /* The calling thread is worker 0. */
+    int started = 0;
+    for (int k = 1; k < threads; ++k) {
+        if (pthread_create(&tids[k], NULL, mc_worker_main, &workers[k]) != 0) break;
+        started = k;
+    }
+    mc_worker_main(&workers[0]);
+    for (int k = 1; k <= started; ++k) pthread_join(tids[k], NULL);
+    pthread_mutex_destroy(&job->lock);
+    job->threads_run = started + 1;
+    free(scratch), free(workers), free(tids);
+    return SMP_OK;
 }
 
 /* Adds one finished batch into the totals and the batch statistics. */
@@ -345,29 +340,6 @@ static void mc_merge(mc_shared *sh, const double *t, uint64_t n)
         double f = t[sim->off_rd_r + (size_t)i] * inv_n;
         s[k] += f, q[k] += f * f;
     }
-}
-
-static void *mc_worker_main(void *arg)
-{
-    mc_shared *sh = arg;
-    const mc_sim *sim = sh->sim;
-    for (;;) {
-        pthread_mutex_lock(&sh->lock);
-        int b = sh->next_batch < sh->batches ? sh->next_batch++ : -1;
-        pthread_mutex_unlock(&sh->lock);
-        if (b < 0) break;
-
-        smp_rng rng;
-        smp_rng_init(&rng, sh->seed, (uint64_t)b);
-        mc_trace(sim, &rng, mc_batch_photons(sh, b), sh->batch_tallies + (size_t)b * sim->tally_size);
-
-        pthread_mutex_lock(&sh->lock);
-        sh->finished++;
-        if (sh->opt->progress)
-            sh->opt->progress(sh->opt->progress_user, (double)sh->finished / sh->batches, "monte carlo");
-        pthread_mutex_unlock(&sh->lock);
-    }
-    return NULL;
 }
 
 /* Scales the raw totals to MCML's units (MCML SumScaleResult; scaling listed in references/optics.md §1.3). */
@@ -443,44 +415,29 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     smp_status st = SMP_OK;
     mc_sim *sim = malloc(sizeof *sim);
     mc_shared sh = {0};
+    mc_job job = {0};
     int batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
-    int threads = o.threads < batches ? o.threads : batches;
-    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-    if (!sim || !tids) goto nomem;
+    if (!sim) goto nomem;
     optics_mc_sim_prepare(sim, in, &o);
     size_t max_batches = MC_BATCH_MEMORY_BYTES / (sim->tally_size * sizeof(double));
     if ((size_t)batches > max_batches) batches = max_batches < 2 ? 2 : (int)max_batches;
-    if (threads > batches) threads = batches;
 
     sh.sim = sim;
-    sh.opt = &o;
-    sh.seed = o.seed;
-    sh.photons = in->photons;
     sh.batches = batches;
     sh.stat_count = MC_STAT_LAYER + (size_t)in->layer_count + (size_t)in->nr;
     sh.total = calloc(sim->tally_size, sizeof(double));
     sh.stat_sum = calloc(sh.stat_count, sizeof(double));
     sh.stat_sq = calloc(sh.stat_count, sizeof(double));
-    sh.batch_tallies = calloc((size_t)batches * sim->tally_size, sizeof(double));
-    if (!sh.total || !sh.stat_sum || !sh.stat_sq || !sh.batch_tallies) goto nomem;
-    pthread_mutex_init(&sh.lock, NULL);
-
-    /* The calling thread is worker 0. A thread that cannot be started only makes the run slower: the batches,
-     * and so the numbers, stay the same. */
-    int started = 0;
-    for (int k = 1; k < threads; ++k) {
-        if (pthread_create(&tids[k], NULL, mc_worker_main, &sh) != 0) break;
-        started = k;
-    }
-    mc_worker_main(&sh);
-    for (int k = 1; k <= started; ++k) pthread_join(tids[k], NULL);
-    pthread_mutex_destroy(&sh.lock);
+    if (!sh.total || !sh.stat_sum || !sh.stat_sq) goto nomem;
+    job = (mc_job){.trace = mc_trace, .problem = sim, .opt = &o, .stage = "monte carlo", .seed = o.seed,
+                   .photons = in->photons, .batches = batches, .tally_size = sim->tally_size};
+    if ((st = optics_mc_job_run(&job, o.threads, 0, err)) != SMP_OK) goto done;
     for (int b = 0; b < batches; ++b)
-        mc_merge(&sh, sh.batch_tallies + (size_t)b * sim->tally_size, mc_batch_photons(&sh, b));
+        mc_merge(&sh, job.tallies + (size_t)b * sim->tally_size, optics_mc_job_batch_photons(&job, b));
 
     out->photons = in->photons;
     out->seed = o.seed;
-    out->threads = started + 1;
+    out->threads = job.threads_run;
     out->batches = batches;
     out->layer_count = in->layer_count;
     out->nz = in->nz;
@@ -497,11 +454,10 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
 nomem:
     st = smp_error_set(err, SMP_ERR_NOMEM, "monte carlo: out of memory");
 done:
-    free(sh.batch_tallies);
+    free(job.tallies);
     free(sh.total);
     free(sh.stat_sum);
     free(sh.stat_sq);
-    free(tids);
     free(sim);
     return st;
 }
@@ -549,125 +505,73 @@ static inline double mc_wall_distance(double x, double y, double ux, double uy, 
     return t > 1.0e-12 ? t : (inside ? 0.0 : INFINITY);
 }
 
-/* One photon from (x0, y0) on the surface: MCML's hop-drop-spin as in mc_trace, with the cylinder's medium
- * inside the wall when use_disk is set. Returns the weight that leaves through the top (0 if none) and its
- * exit point; *touched is set when the photon enters the cylinder (only with use_disk). */
+/* Whether the packet is inside the cylinder (which spans layers first..last). */
+static inline int mc_disk_inside(const mc_disk_sim *d, const mc_packet *p)
+{
+    return p->li >= d->first && p->li <= d->last && p->x * p->x + p->y * p->y < d->radius2;
+}
+
+/* One photon from (x0, y0) on the surface: the photon step of mc_internal.h, in the cylinder's medium inside
+ * its wall when use_disk is set, where the wall (same index: no reflection) is one more boundary. Returns the
+ * weight that leaves through the top (0 if none) and its exit point; *touched is set when the photon enters
+ * the cylinder (only with use_disk). All-or-none reflection at the outer surfaces. */
 static double mc_trace_disk_photon(const mc_disk_sim *d, smp_rng *rng, double x0, double y0, int use_disk,
                                    int *touched, double *exit_x, double *exit_y)
 {
     const mc_sim *sim = d->sim;
-    const int last = sim->layer_count - 1;
-    double x = x0, y = y0, z = sim->launch_z;
-    double ux = 0.0, uy = 0.0, uz = 1.0;
-    double w = sim->launch_weight;
-    double tau = 0.0;
-    int li = sim->first_layer;
-    int inside = use_disk && li >= d->first && li <= d->last && x * x + y * y < d->radius2;
+    mc_packet p = mc_packet_launch(sim, x0, y0);
+    int inside = use_disk && mc_disk_inside(d, &p);
     if (inside) *touched = 1;
 
     for (;;) {
-        const mc_layer *l = &sim->layers[li];
-        const mc_layer *m = inside ? &d->inside[li - d->first] : l; /* the medium the photon is in */
-        if (tau <= 0.0) tau = -log(mc_rng_open(rng));
-        double s = tau * m->step_per_tau;
-
-        double s_z = INFINITY; /* distance to the layer boundary along the path */
-        int hit = 0;
-        if (uz > 0.0) {
-            s_z = (l->z1 - z) / uz;
-            if (s >= s_z) hit = 1;
-        } else if (uz < 0.0) {
-            s_z = (l->z0 - z) / uz;
-            if (s >= s_z) hit = -1;
-        }
-        if (use_disk && li >= d->first && li <= d->last) {
-            double s_w = mc_wall_distance(x, y, ux, uy, d->radius2, inside);
-            if (s_w < s && s_w < s_z) {
+        const mc_layer *l = &sim->layers[p.li];
+        const mc_layer *m = inside ? &d->inside[p.li - d->first] : l; /* the medium the photon is in */
+        double s = mc_hop(m, &p, rng);
+        int hit = mc_hop_hit(l, &p, s);
+        if (use_disk && p.li >= d->first && p.li <= d->last) {
+            double s_w = mc_wall_distance(p.x, p.y, p.ux, p.uy, d->radius2, inside);
+            if (s_w < (hit ? mc_boundary_distance(l, &p, hit) : s)) {
                 /* Cross the wall: same index, so no reflection; the optical depth left carries over. */
-                x += s_w * ux;
-                y += s_w * uy;
-                z += s_w * uz;
-                tau -= s_w * m->mu_t;
+                p.x += s_w * p.ux;
+                p.y += s_w * p.uy;
+                p.z += s_w * p.uz;
+                p.tau -= s_w * m->mu_t;
                 inside = !inside;
                 if (inside) *touched = 1;
                 continue;
             }
         }
-
         if (!hit) {
-            x += s * ux;
-            y += s * uy;
-            z += s * uz;
-            tau = 0.0;
-            w -= w * m->absorb_fraction;
-            mc_spin(m, rng, &ux, &uy, &uz);
+            mc_drop_spin(m, &p, s, rng);
         } else {
-            double zb = hit > 0 ? l->z1 : l->z0;
-            double dl = (zb - z) / uz;
-            x += dl * ux;
-            y += dl * uy;
-            z = zb;
-            tau -= dl * m->mu_t;
-
-            double n_t = hit > 0 ? l->n_down : l->n_up;
-            double cos_i = fabs(uz);
-            double cos_tr = cos_i, r = 0.0;
-            if (n_t != l->n) {
-                if (cos_i <= (hit > 0 ? l->cos_crit_down : l->cos_crit_up)) {
-                    r = 1.0;
-                    cos_tr = 0.0;
-                } else {
-                    r = optics_fresnel_reflectance(l->n, n_t, cos_i, &cos_tr);
-                }
+            mc_to_boundary(l, m, &p, hit);
+            double cos_tr, r = mc_boundary_fresnel(l, hit, p.uz, &cos_tr);
+            int event = mc_boundary_cross(sim, l, &p, hit, r, cos_tr, rng);
+            if (event == MC_ESCAPED) {
+                if (hit > 0) return 0.0;
+                *exit_x = p.x;
+                *exit_y = p.y;
+                return p.w;
             }
-            int leaving = (hit < 0 && li == 0) || (hit > 0 && li == last);
-            if (mc_rng_open(rng) > r) {
-                if (leaving) {
-                    if (hit < 0) {
-                        *exit_x = x;
-                        *exit_y = y;
-                        return w;
-                    }
-                    return 0.0;
-                }
-                double ratio = l->n / n_t;
-                ux *= ratio;
-                uy *= ratio;
-                uz = hit > 0 ? cos_tr : -cos_tr;
-                li += hit;
-                inside = use_disk && li >= d->first && li <= d->last && x * x + y * y < d->radius2;
+            if (event == MC_CROSSED) {
+                inside = use_disk && mc_disk_inside(d, &p);
                 if (inside) *touched = 1;
-            } else {
-                uz = -uz;
             }
         }
-
-        if (w < sim->weight_threshold) {
-            if (w == 0.0 || mc_rng_open(rng) > sim->roulette_chance) return 0.0;
-            w *= sim->roulette_boost;
-        }
+        if (!mc_roulette(sim, &p, rng)) return 0.0;
     }
 }
 
 /* Tally of one batch: deficit per radial bin, then the totals. */
 enum { MC_DISK_DEFICIT = 0, MC_DISK_TOUCHED, MC_DISK_TOTALS };
 
-static void mc_trace_disk(const mc_disk_sim *d, smp_rng *rng_state, uint64_t photons, double *tally)
+static void mc_trace_disk(const void *problem, smp_rng *rng_state, uint64_t photons, double *tally, double *scratch)
 {
+    const mc_disk_sim *d = problem;
     smp_rng rng = *rng_state;
     double *totals = tally + d->nr;
     for (uint64_t p = 0; p < photons; ++p) {
-        /* Launch distance from the mixture q(rho) = (exp(-rho/a)/a + exp(-rho/b)/b) / 2 (one of the two
-         * exponentials chosen by a coin), azimuth uniform; under unit irradiance a photon stands for
-         * 2 pi rho / q(rho) of area (the weight). The exponential tails follow the diffuse fluence, so the
-         * weight of the few photons launched far away stays bounded by the wider one (defensive mixture). */
-        double mean = mc_rng_open(&rng) < 0.5 ? d->core_cm : d->tail_cm;
-        double rho = -mean * log(mc_rng_open(&rng));
-        double phi = 2.0 * SMP_PI * mc_rng_open(&rng);
-        double x0 = rho * cos(phi), y0 = rho * sin(phi);
-        double q = 0.5 * (exp(-rho / d->core_cm) / d->core_cm + exp(-rho / d->tail_cm) / d->tail_cm);
-        double weight = 2.0 * SMP_PI * rho / q;
-
+        double x0, y0, weight = mc_launch_mixture(&rng, d->core_cm, d->tail_cm, &x0, &y0);
         smp_rng start = rng;
         int touched = 0, unused = 0;
         double xd = 0.0, yd = 0.0, xb = 0.0, yb = 0.0;
@@ -684,42 +588,6 @@ static void mc_trace_disk(const mc_disk_sim *d, smp_rng *rng_state, uint64_t pho
         }
     }
     *rng_state = rng;
-}
-
-typedef struct mc_disk_shared {
-    const mc_disk_sim *d;
-    const optics_mc_options *opt;
-    uint64_t seed, photons;
-    int batches, next_batch, finished;
-    size_t tally_size;
-    double *tallies; /* [batches][tally_size] */
-    pthread_mutex_t lock;
-} mc_disk_shared;
-
-static uint64_t mc_disk_batch_photons(const mc_disk_shared *sh, int b)
-{
-    uint64_t base = sh->photons / (uint64_t)sh->batches, extra = sh->photons % (uint64_t)sh->batches;
-    return base + ((uint64_t)b < extra ? 1u : 0u);
-}
-
-static void *mc_disk_worker(void *arg)
-{
-    mc_disk_shared *sh = arg;
-    for (;;) {
-        pthread_mutex_lock(&sh->lock);
-        int b = sh->next_batch < sh->batches ? sh->next_batch++ : -1;
-        pthread_mutex_unlock(&sh->lock);
-        if (b < 0) break;
-        smp_rng rng;
-        smp_rng_init(&rng, sh->seed, (uint64_t)b);
-        mc_trace_disk(sh->d, &rng, mc_disk_batch_photons(sh, b), sh->tallies + (size_t)b * sh->tally_size);
-        pthread_mutex_lock(&sh->lock);
-        sh->finished++;
-        if (sh->opt->progress)
-            sh->opt->progress(sh->opt->progress_user, (double)sh->finished / sh->batches, "monte carlo disk");
-        pthread_mutex_unlock(&sh->lock);
-    }
-    return NULL;
 }
 
 static smp_status mc_disk_validate(const optics_mc_input *in, const optics_mc_disk *disk, smp_error *err)
@@ -760,15 +628,10 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
     double start = smp_now_s();
     mc_sim *sim = malloc(sizeof *sim);
     mc_disk_sim *d = malloc(sizeof *d);
-    mc_disk_shared sh = {0};
     int batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
     if (batches < 2) batches = 2;
-    int threads = o.threads < batches ? o.threads : batches;
-    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-    sh.tally_size = (size_t)in->nr + MC_DISK_TOTALS;
-    sh.tallies = calloc((size_t)batches * sh.tally_size, sizeof(double));
-    if (!sim || !d || !tids || !sh.tallies) {
-        free(sim), free(d), free(tids), free(sh.tallies);
+    if (!sim || !d) {
+        free(sim), free(d);
         return smp_error_set(err, SMP_ERR_NOMEM, "monte carlo disk: out of memory");
     }
     optics_mc_sim_prepare(sim, in, &o);
@@ -798,35 +661,27 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
     d->nr = in->nr;
     d->inv_dr = 1.0 / in->dr_cm;
 
-    sh.d = d;
-    sh.opt = &o;
-    sh.seed = o.seed;
-    sh.photons = in->photons;
-    sh.batches = batches;
-    pthread_mutex_init(&sh.lock, NULL);
-    int started = 0;
-    for (int k = 1; k < threads; ++k) {
-        if (pthread_create(&tids[k], NULL, mc_disk_worker, &sh) != 0) break;
-        started = k;
+    mc_job job = {.trace = mc_trace_disk, .problem = d, .opt = &o, .stage = "monte carlo disk", .seed = o.seed,
+                  .photons = in->photons, .batches = batches, .tally_size = (size_t)in->nr + MC_DISK_TOTALS};
+    if (optics_mc_job_run(&job, o.threads, 0, err) != SMP_OK) {
+        free(sim), free(d);
+        return SMP_ERR_NOMEM;
     }
-    mc_disk_worker(&sh);
-    for (int k = 1; k <= started; ++k) pthread_join(tids[k], NULL);
-    pthread_mutex_destroy(&sh.lock);
 
     smp_status st = SMP_OK;
     int nr = in->nr;
     out->deficit_r = calloc((size_t)nr, sizeof(double));
     out->deficit_r_se = calloc((size_t)nr, sizeof(double));
-    double *sum = calloc(sh.tally_size, sizeof(double)), *sq = calloc(sh.tally_size, sizeof(double));
-    double *total = calloc(sh.tally_size, sizeof(double));
+    double *sum = calloc(job.tally_size, sizeof(double)), *sq = calloc(job.tally_size, sizeof(double));
+    double *total = calloc(job.tally_size, sizeof(double));
     if (!out->deficit_r || !out->deficit_r_se || !sum || !sq || !total) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "monte carlo disk: out of memory for the results");
     } else {
         /* Batches summed in order (thread-count independent); per-batch means give the standard errors. */
         for (int b = 0; b < batches; ++b) {
-            const double *t = sh.tallies + (size_t)b * sh.tally_size;
-            double inv_n = 1.0 / (double)mc_disk_batch_photons(&sh, b);
-            for (size_t i = 0; i < sh.tally_size; ++i) {
+            const double *t = job.tallies + (size_t)b * job.tally_size;
+            double inv_n = 1.0 / (double)optics_mc_job_batch_photons(&job, b);
+            for (size_t i = 0; i < job.tally_size; ++i) {
                 double f = t[i] * inv_n;
                 total[i] += t[i];
                 sum[i] += f;
@@ -844,7 +699,7 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
         out->deficit_se_cm2 = mc_standard_error(sum[nr + MC_DISK_DEFICIT], sq[nr + MC_DISK_DEFICIT], batches);
         out->touched_fraction = tt[MC_DISK_TOUCHED] / n;
         out->photons = in->photons;
-        out->threads = started + 1;
+        out->threads = job.threads_run;
         out->batches = batches;
         out->nr = nr;
         out->dr_cm = dr;
@@ -852,7 +707,7 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
     }
     if (st != SMP_OK) optics_mc_disk_result_destroy(out);
     free(sum), free(sq), free(total);
-    free(sh.tallies), free(tids), free(sim), free(d);
+    free(job.tallies), free(sim), free(d);
     return st;
 }
 

@@ -101,88 +101,6 @@ static inline void white_add_lost(const double *mu, int inks, double len, double
 
 /* ---- batches and threads ------------------------------------------------------------------------------- */
 
-/* Traces `photons` packets of one batch from rng into tally (raw weights); scratch is the thread's own. */
-typedef void (*white_trace_fn)(const void *problem, smp_rng *rng, uint64_t photons, double *tally,
-                               double *scratch);
-
-/* As in mc.c: batch b draws from stream b of the seed and keeps its own tally until all are done; the caller
- * then sums them in batch order, so the numbers do not depend on which thread traced which batch. */
-typedef struct white_job {
-    white_trace_fn trace;
-    const void *problem;
-    const optics_mc_options *opt;
-    const char *stage;
-    uint64_t seed, photons;
-    int batches, next_batch, finished;
-    size_t tally_size;
-    double *tallies; /* [batches][tally_size] */
-    pthread_mutex_t lock;
-} white_job;
-
-typedef struct white_worker {
-    white_job *job;
-    double *scratch;
-} white_worker;
-
-static uint64_t white_batch_photons(const white_job *job, int b)
-{
-    uint64_t base = job->photons / (uint64_t)job->batches, extra = job->photons % (uint64_t)job->batches;
-    return base + ((uint64_t)b < extra ? 1u : 0u);
-}
-
-static void *white_worker_main(void *arg)
-{
-    white_worker *wk = arg;
-    white_job *job = wk->job;
-    for (;;) {
-        pthread_mutex_lock(&job->lock);
-        int b = job->next_batch < job->batches ? job->next_batch++ : -1;
-        pthread_mutex_unlock(&job->lock);
-        if (b < 0) break;
-        smp_rng rng;
-        smp_rng_init(&rng, job->seed, (uint64_t)b);
-        job->trace(job->problem, &rng, white_batch_photons(job, b),
-                   job->tallies + (size_t)b * job->tally_size, wk->scratch);
-        pthread_mutex_lock(&job->lock);
-        job->finished++;
-        if (job->opt->progress)
-            job->opt->progress(job->opt->progress_user, (double)job->finished / job->batches, job->stage);
-        pthread_mutex_unlock(&job->lock);
-    }
-    return NULL;
-}
-
-/* Runs every batch of job on up to `threads` threads (the caller's included), each with scratch_size doubles
- * of zeroed scratch. On SMP_OK job->tallies holds the batch tallies; the caller frees them. */
-static smp_status white_job_run(white_job *job, int threads, size_t scratch_size, smp_error *err)
-{
-    if (threads > job->batches) threads = job->batches;
-    job->tallies = calloc((size_t)job->batches * job->tally_size, sizeof(double));
-    double *scratch = calloc((size_t)threads * scratch_size, sizeof(double));
-    white_worker *workers = calloc((size_t)threads, sizeof *workers);
-    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-    if (!job->tallies || !scratch || !workers || !tids) {
-        free(job->tallies), free(scratch), free(workers), free(tids);
-        job->tallies = NULL;
-        return smp_error_set(err, SMP_ERR_NOMEM, "monte carlo %s: out of memory", job->stage);
-    }
-    pthread_mutex_init(&job->lock, NULL);
-    for (int k = 0; k < threads; ++k)
-        workers[k] = (white_worker){job, scratch + (size_t)k * scratch_size};
-    /* A thread that cannot be started only makes the run slower: the batches, so the numbers, stay. */
-    int started = 0;
-    for (int k = 1; k < threads; ++k) {
-        if (pthread_create(&tids[k], NULL, white_worker_main, &workers[k]) != 0) break;
-        started = k;
-    }
-    white_worker_main(&workers[0]);
-    for (int k = 1; k <= started; ++k)
-        pthread_join(tids[k], NULL);
-    pthread_mutex_destroy(&job->lock);
-    free(scratch), free(workers), free(tids);
-    return SMP_OK;
-}
-
 /* ---- checks shared by the scans ------------------------------------------------------------------------ */
 
 static smp_status white_check_common(int config_count, const void *configs, const double *mu, int ink_count,
@@ -265,98 +183,48 @@ static inline void white_widen(int region, int *jmin, int *jmax)
     if (region > *jmax) *jmax = region;
 }
 
-/* mc_trace (mc.c) step for step, without its tallies, with the path lengths recorded; x and y play no part in
- * a pencil beam's reflectance and are not followed. */
+/* mc_trace (mc.c) step for step (the photon step of mc_internal.h), without its tallies, with the path
+ * lengths recorded (x and y play no part in a pencil beam's reflectance). */
 static void white_slab_trace(const void *problem, smp_rng *rng_state, uint64_t photons, double *tally,
                              double *scratch)
 {
     const white_slab *sl = problem;
     const mc_sim *sim = sl->sim;
-    const mc_layer *layers = sim->layers;
-    const int last = sim->layer_count - 1, m = sl->m;
+    const int m = sl->m;
     const double *edge = sl->edge;
     double *path = scratch, *prefix = path + (m - 1),
            *factor = prefix + m; /* [m - 1] bins, [m] edges, [inks] */
     const int region0 = white_region(edge, m, sim->launch_z);
     smp_rng rng = *rng_state;
 
-    for (uint64_t p = 0; p < photons; ++p) {
-        double z = sim->launch_z;
-        double ux = 0.0, uy = 0.0, uz = 1.0;
-        double w = sim->launch_weight;
-        double tau = 0.0;
-        int li = sim->first_layer;
+    for (uint64_t n = 0; n < photons; ++n) {
+        mc_packet p = mc_packet_launch(sim, 0.0, 0.0);
         int region = region0, jmin = region0, jmax = region0;
-
         for (;;) {
-            const mc_layer *l = &layers[li];
-            if (tau <= 0.0) tau = -log(mc_rng_open(&rng));
-            double s = tau * l->step_per_tau;
-
-            int hit = 0;
-            if (uz > 0.0) {
-                if (s * uz >= l->z1 - z) hit = 1;
-            } else if (uz < 0.0) {
-                if (s * uz <= l->z0 - z) hit = -1;
-            }
-
+            const mc_layer *l = &sim->layers[p.li];
+            double s = mc_hop(l, &p, &rng);
+            int hit = mc_hop_hit(l, &p, s);
             if (!hit) {
-                double zn = z + s * uz;
-                white_walk(edge, m, path, &region, z, zn, s);
+                white_walk(edge, m, path, &region, p.z, p.z + s * p.uz, s);
                 white_widen(region, &jmin, &jmax);
-                z = zn;
-                tau = 0.0;
-                w -= w * l->absorb_fraction;
-                mc_spin(l, &rng, &ux, &uy, &uz);
+                mc_drop_spin(l, &p, s, &rng);
             } else {
                 double zb = hit > 0 ? l->z1 : l->z0;
-                double dl = (zb - z) / uz;
-                white_walk(edge, m, path, &region, z, zb, dl);
+                white_walk(edge, m, path, &region, p.z, zb, mc_boundary_distance(l, &p, hit));
                 white_widen(region, &jmin, &jmax);
-                z = zb;
-                tau -= dl * l->mu_t;
-
-                double n_t = hit > 0 ? l->n_down : l->n_up;
-                double cos_i = fabs(uz);
-                double cos_tr = cos_i, r = 0.0;
-                if (n_t != l->n) {
-                    if (cos_i <= (hit > 0 ? l->cos_crit_down : l->cos_crit_up)) {
-                        r = 1.0;
-                        cos_tr = 0.0;
-                    } else {
-                        r = optics_fresnel_reflectance(l->n, n_t, cos_i, &cos_tr);
-                    }
-                }
-                int leaving = (hit < 0 && li == 0) || (hit > 0 && li == last);
-                if (leaving && sim->partial_reflection) {
-                    if (hit < 0 && r < 1.0) {
-                        int bmin = jmin > 0 ? jmin : 0, bmax = jmax < m - 2 ? jmax : m - 2;
-                        white_slab_escape(sl, path, bmin, bmax, prefix, factor, w * (1.0 - r), tally);
-                    }
-                    w *= r;
-                    uz = -uz;
-                } else if (mc_rng_open(&rng) > r) {
-                    if (leaving) {
-                        if (hit < 0) {
-                            int bmin = jmin > 0 ? jmin : 0, bmax = jmax < m - 2 ? jmax : m - 2;
-                            white_slab_escape(sl, path, bmin, bmax, prefix, factor, w, tally);
-                        }
-                        break;
-                    }
-                    double ratio = l->n / n_t;
-                    ux *= ratio;
-                    uy *= ratio;
-                    uz = hit > 0 ? cos_tr : -cos_tr;
-                    li += hit;
-                } else {
-                    uz = -uz;
+                mc_to_boundary(l, l, &p, hit);
+                double cos_tr, r = mc_boundary_fresnel(l, hit, p.uz, &cos_tr);
+                int bmin = jmin > 0 ? jmin : 0, bmax = jmax < m - 2 ? jmax : m - 2;
+                if (sim->partial_reflection && mc_boundary_leaves(sim, p.li, hit)) {
+                    if (hit < 0 && r < 1.0) white_slab_escape(sl, path, bmin, bmax, prefix, factor, p.w * (1.0 - r), tally);
+                    p.w *= r;
+                    p.uz = -p.uz;
+                } else if (mc_boundary_cross(sim, l, &p, hit, r, cos_tr, &rng) == MC_ESCAPED) {
+                    if (hit < 0) white_slab_escape(sl, path, bmin, bmax, prefix, factor, p.w, tally);
+                    break;
                 }
             }
-
-            if (w < sim->weight_threshold) {
-                if (w == 0.0 || mc_rng_open(&rng) > sim->roulette_chance) break;
-                w *= sim->roulette_boost;
-            }
+            if (!mc_roulette(sim, &p, &rng)) break;
         }
         /* Clear only the bins this packet reached (its depths form one interval). */
         for (int j = jmin > 0 ? jmin : 0; j <= jmax && j < m - 1; ++j)
@@ -386,7 +254,7 @@ smp_status optics_mc_slab_scan(const optics_mc_input *in, const optics_mc_slab_c
     int *lo = malloc((size_t)config_count * sizeof *lo), *hi = malloc((size_t)config_count * sizeof *hi);
     double *total = calloc(tally_size, sizeof *total), *sum = calloc(tally_size, sizeof *sum);
     double *sq = calloc(tally_size, sizeof *sq);
-    white_job job = {0};
+    mc_job job = {0};
     if (!sim || !edge || !lo || !hi || !total || !sum || !sq) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "monte carlo slab scan: out of memory");
         goto done;
@@ -413,14 +281,14 @@ smp_status optics_mc_slab_scan(const optics_mc_input *in, const optics_mc_slab_c
     job.photons = in->photons;
     job.batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
     job.tally_size = tally_size;
-    st = white_job_run(&job, o.threads, 2 * (size_t)m + (size_t)ink_count, err);
+    st = optics_mc_job_run(&job, o.threads, 2 * (size_t)m + (size_t)ink_count, err);
     if (st != SMP_OK) goto done;
 
     /* Batches in order; the per-batch Rd with ink is (bare - lost) / n, so an ink of 0 repeats the bare value
      * bit for bit, standard error included. */
     for (int b = 0; b < job.batches; ++b) {
         const double *t = job.tallies + (size_t)b * tally_size;
-        double inv_n = 1.0 / (double)white_batch_photons(&job, b);
+        double inv_n = 1.0 / (double)optics_mc_job_batch_photons(&job, b);
         for (size_t i = 0; i < tally_size; ++i)
             total[i] += t[i];
         double v = t[WHITE_SLAB_BARE] * inv_n;
@@ -591,96 +459,43 @@ static void white_disk_escape(const white_disk *d, white_disk_scratch *sc, const
     }
 }
 
-/* mc_trace_disk (mc.c) without the disk: the same launch (importance-sampled distance from the axis, weight
- * 2 pi rho / q(rho)) and mc_trace's hop-drop-spin with all-or-none reflection, the path lengths recorded. */
+/* mc_trace_disk (mc.c) without the disk: the same launch (mc_launch_mixture) and photon step with all-or-none
+ * reflection, the path lengths recorded. */
 static void white_disk_trace(const void *problem, smp_rng *rng_state, uint64_t photons, double *tally,
                              double *scratch)
 {
     const white_disk *d = problem;
     const mc_sim *sim = d->sim;
-    const mc_layer *layers = sim->layers;
-    const int last = sim->layer_count - 1, bins = d->m - 1;
+    const int bins = d->m - 1;
     white_disk_scratch sc = white_disk_scratch_split(d, scratch);
     const int region0 = white_region(d->edge, d->m, sim->launch_z);
     smp_rng rng = *rng_state;
 
-    for (uint64_t p = 0; p < photons; ++p) {
-        double mean = mc_rng_open(&rng) < 0.5 ? d->core_cm : d->tail_cm;
-        double rho = -mean * log(mc_rng_open(&rng));
-        double phi = 2.0 * SMP_PI * mc_rng_open(&rng);
-        double q = 0.5 * (exp(-rho / d->core_cm) / d->core_cm + exp(-rho / d->tail_cm) / d->tail_cm);
-        double area = 2.0 * SMP_PI * rho / q;
-
-        double x = rho * cos(phi), y = rho * sin(phi), z = sim->launch_z;
-        double ux = 0.0, uy = 0.0, uz = 1.0;
-        double w = sim->launch_weight;
-        double tau = 0.0;
-        int li = sim->first_layer;
+    for (uint64_t n = 0; n < photons; ++n) {
+        double x0, y0, area = mc_launch_mixture(&rng, d->core_cm, d->tail_cm, &x0, &y0);
+        mc_packet p = mc_packet_launch(sim, x0, y0);
         int region = region0;
         white_box box = {d->rings, -1, bins, -1};
-
         for (;;) {
-            const mc_layer *l = &layers[li];
-            if (tau <= 0.0) tau = -log(mc_rng_open(&rng));
-            double s = tau * l->step_per_tau;
-
-            int hit = 0;
-            if (uz > 0.0) {
-                if (s * uz >= l->z1 - z) hit = 1;
-            } else if (uz < 0.0) {
-                if (s * uz <= l->z0 - z) hit = -1;
-            }
-
+            const mc_layer *l = &sim->layers[p.li];
+            double s = mc_hop(l, &p, &rng);
+            int hit = mc_hop_hit(l, &p, s);
             if (!hit) {
-                double zn = z + s * uz;
-                white_disk_move(d, &sc, &box, &region, x, y, ux, uy, uz, z, zn, s);
-                x += s * ux;
-                y += s * uy;
-                z = zn;
-                tau = 0.0;
-                w -= w * l->absorb_fraction;
-                mc_spin(l, &rng, &ux, &uy, &uz);
+                white_disk_move(d, &sc, &box, &region, p.x, p.y, p.ux, p.uy, p.uz, p.z, p.z + s * p.uz, s);
+                mc_drop_spin(l, &p, s, &rng);
             } else {
                 double zb = hit > 0 ? l->z1 : l->z0;
-                double dl = (zb - z) / uz;
-                white_disk_move(d, &sc, &box, &region, x, y, ux, uy, uz, z, zb, dl);
-                x += dl * ux;
-                y += dl * uy;
-                z = zb;
-                tau -= dl * l->mu_t;
-
-                double n_t = hit > 0 ? l->n_down : l->n_up;
-                double cos_i = fabs(uz);
-                double cos_tr = cos_i, r = 0.0;
-                if (n_t != l->n) {
-                    if (cos_i <= (hit > 0 ? l->cos_crit_down : l->cos_crit_up)) {
-                        r = 1.0;
-                        cos_tr = 0.0;
-                    } else {
-                        r = optics_fresnel_reflectance(l->n, n_t, cos_i, &cos_tr);
-                    }
-                }
-                int leaving = (hit < 0 && li == 0) || (hit > 0 && li == last);
-                if (mc_rng_open(&rng) > r) {
-                    if (leaving) {
-                        if (hit < 0 && box.rmin <= box.rmax)
-                            white_disk_escape(d, &sc, &box, area * w, x * x + y * y, tally);
-                        break;
-                    }
-                    double ratio = l->n / n_t;
-                    ux *= ratio;
-                    uy *= ratio;
-                    uz = hit > 0 ? cos_tr : -cos_tr;
-                    li += hit;
-                } else {
-                    uz = -uz;
+                white_disk_move(d, &sc, &box, &region, p.x, p.y, p.ux, p.uy, p.uz, p.z, zb,
+                                mc_boundary_distance(l, &p, hit));
+                mc_to_boundary(l, l, &p, hit);
+                double cos_tr, r = mc_boundary_fresnel(l, hit, p.uz, &cos_tr);
+                if (mc_boundary_cross(sim, l, &p, hit, r, cos_tr, &rng) == MC_ESCAPED) {
+                    if (hit < 0 && box.rmin <= box.rmax)
+                        white_disk_escape(d, &sc, &box, area * p.w, p.x * p.x + p.y * p.y, tally);
+                    break;
                 }
             }
-
-            if (w < sim->weight_threshold) {
-                if (w == 0.0 || mc_rng_open(&rng) > sim->roulette_chance) break;
-                w *= sim->roulette_boost;
-            }
+            if (!mc_roulette(sim, &p, &rng)) break;
         }
         /* Clear only the cells this packet wrote to. */
         for (int r = box.rmin; r <= box.rmax; ++r)
@@ -722,7 +537,7 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
     int *ring = malloc((size_t)config_count * sizeof *ring);
     double *total = calloc(tally_size, sizeof *total), *sum = calloc(tally_size, sizeof *sum);
     double *sq = calloc(tally_size, sizeof *sq);
-    white_job job = {0};
+    mc_job job = {0};
     if (!sim || !edge || !ring2 || !lo || !hi || !ring || !total || !sum || !sq) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "monte carlo disk scan: out of memory");
         goto done;
@@ -770,12 +585,12 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
     job.photons = in->photons;
     job.batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
     job.tally_size = tally_size;
-    st = white_job_run(&job, o.threads, white_disk_scratch_size(&d), err);
+    st = optics_mc_job_run(&job, o.threads, white_disk_scratch_size(&d), err);
     if (st != SMP_OK) goto done;
 
     for (int b = 0; b < job.batches; ++b) {
         const double *t = job.tallies + (size_t)b * tally_size;
-        double inv_n = 1.0 / (double)white_batch_photons(&job, b);
+        double inv_n = 1.0 / (double)optics_mc_job_batch_photons(&job, b);
         for (size_t i = 0; i < tally_size; ++i) {
             double v = t[i] * inv_n;
             total[i] += t[i];
