@@ -483,7 +483,8 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
                 total += mass[ir];
             }
             for (int i = 0; i < TABLE_FIT_RADII; i++) y[i] = cumulative_at(mass, total, fr[i]);
-            optics_table_fit_cdf(fr, y, TABLE_FIT_RADII, OPTICS_TABLE_SSS_TERMS, t->sss_weight[tx][c], t->sss_sigma_mm[tx][c]);
+            optics_table_fit_cdf(fr, y, TABLE_FIT_RADII, OPTICS_TABLE_SSS_TERMS, t->sss_weight[tx][c],
+                                 t->sss_sigma_mm[tx][c]);
         }
 
         /* 4. Kernel per depth and channel: the band kernels weighted by the channel's share of the darkening
@@ -551,7 +552,8 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
                         double target = g_phys * area_mm2 * (rs - rc);
                         double g[2] = {1.0, 1.0};
                         if (rs > rc && rc > 0.0 && target > 0.0)
-                            optics_table_gains_solve(&look, c, p.diameter_mm[s], target, share * target, share_se * target, g);
+                            optics_table_gains_solve(&look, c, p.diameter_mm[s], target, share * target,
+                                                     share_se * target, g);
                         t->gain[tx][d][k][s][c][0] = g[0];
                         t->gain[tx][d][k][s][c][1] = g[1];
                     }

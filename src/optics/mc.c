@@ -302,7 +302,8 @@ smp_status optics_mc_job_run(mc_job *job, int threads, size_t scratch_size, smp_
         return smp_error_set(err, SMP_ERR_NOMEM, "monte carlo %s: out of memory", job->stage);
     }
     pthread_mutex_init(&job->lock, NULL);
-    for (int k = 0; k < threads; ++k) workers[k] = (mc_worker){job, scratch ? scratch + (size_t)k * scratch_size : NULL};
+    for (int k = 0; k < threads; ++k)
+        workers[k] = (mc_worker){job, scratch ? scratch + (size_t)k * scratch_size : NULL};
     /* The calling thread is worker 0. */
     int started = 0;
     for (int k = 1; k < threads; ++k) {

@@ -216,7 +216,8 @@ static void white_slab_trace(const void *problem, smp_rng *rng_state, uint64_t p
                 double cos_tr, r = mc_boundary_fresnel(l, hit, p.uz, &cos_tr);
                 int bmin = jmin > 0 ? jmin : 0, bmax = jmax < m - 2 ? jmax : m - 2;
                 if (sim->partial_reflection && mc_boundary_leaves(sim, p.li, hit)) {
-                    if (hit < 0 && r < 1.0) white_slab_escape(sl, path, bmin, bmax, prefix, factor, p.w * (1.0 - r), tally);
+                    if (hit < 0 && r < 1.0)
+                        white_slab_escape(sl, path, bmin, bmax, prefix, factor, p.w * (1.0 - r), tally);
                     p.w *= r;
                     p.uz = -p.uz;
                 } else if (mc_boundary_cross(sim, l, &p, hit, r, cos_tr, &rng) == MC_ESCAPED) {
