@@ -183,6 +183,21 @@ static double mc_cos_critical(double n_i, double n_t)
     return n_i > n_t ? sqrt(1.0 - (n_t / n_i) * (n_t / n_i)) : 0.0;
 }
 
+/* The coefficients of l's medium from src (mu_a, mu_s, g), precomputed for the inner loops. */
+static void mc_medium_set(mc_layer *l, const optics_layer *src)
+{
+    l->mu_t = src->mu_a_per_cm + src->mu_s_per_cm;
+    l->step_per_tau = l->mu_t > 0.0 ? 1.0 / l->mu_t : MC_GLASS_STEP_PER_TAU;
+    l->absorb_fraction = l->mu_t > 0.0 ? src->mu_a_per_cm / l->mu_t : 0.0;
+    double g = src->g;
+    l->isotropic = fabs(g) < MC_G_ISOTROPIC;
+    l->hg_num = 1.0 - g * g;
+    l->hg_base = 1.0 - g;
+    l->hg_slope = 2.0 * g;
+    l->hg_sum = 1.0 + g * g;
+    l->hg_inv_2g = l->isotropic ? 0.0 : 1.0 / (2.0 * g);
+}
+
 void optics_mc_sim_prepare(mc_sim *sim, const optics_mc_input *in, const optics_mc_options *o)
 {
     memset(sim, 0, sizeof *sim);
@@ -194,16 +209,7 @@ void optics_mc_sim_prepare(mc_sim *sim, const optics_mc_input *in, const optics_
         l->z0 = z;
         z += src->thickness_cm;
         l->z1 = z;
-        l->mu_t = src->mu_a_per_cm + src->mu_s_per_cm;
-        l->step_per_tau = l->mu_t > 0.0 ? 1.0 / l->mu_t : MC_GLASS_STEP_PER_TAU;
-        l->absorb_fraction = l->mu_t > 0.0 ? src->mu_a_per_cm / l->mu_t : 0.0;
-        double g = src->g;
-        l->isotropic = fabs(g) < MC_G_ISOTROPIC;
-        l->hg_num = 1.0 - g * g;
-        l->hg_base = 1.0 - g;
-        l->hg_slope = 2.0 * g;
-        l->hg_sum = 1.0 + g * g;
-        l->hg_inv_2g = l->isotropic ? 0.0 : 1.0 / (2.0 * g);
+        mc_medium_set(l, src);
         l->n = src->n;
         l->n_up = i == 0 ? in->n_above : in->layers[i - 1].n;
         l->n_down = i == in->layer_count - 1 ? in->n_below : in->layers[i + 1].n;
@@ -642,19 +648,8 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
     d->last = disk->first_layer + disk->layer_count - 1;
     for (int i = 0; i < disk->layer_count; ++i) {
         /* The inside medium: the layer's geometry and index with the disk's coefficients. */
-        mc_layer *m = &d->inside[i];
-        const optics_layer *src = &disk->inside[i];
-        *m = sim->layers[d->first + i];
-        m->mu_t = src->mu_a_per_cm + src->mu_s_per_cm;
-        m->step_per_tau = m->mu_t > 0.0 ? 1.0 / m->mu_t : MC_GLASS_STEP_PER_TAU;
-        m->absorb_fraction = m->mu_t > 0.0 ? src->mu_a_per_cm / m->mu_t : 0.0;
-        double g = src->g;
-        m->isotropic = fabs(g) < MC_G_ISOTROPIC;
-        m->hg_num = 1.0 - g * g;
-        m->hg_base = 1.0 - g;
-        m->hg_slope = 2.0 * g;
-        m->hg_sum = 1.0 + g * g;
-        m->hg_inv_2g = m->isotropic ? 0.0 : 1.0 / (2.0 * g);
+        d->inside[i] = sim->layers[d->first + i];
+        mc_medium_set(&d->inside[i], &disk->inside[i]);
     }
     d->radius2 = disk->radius_cm * disk->radius_cm;
     d->core_cm = disk->launch_core_cm;
