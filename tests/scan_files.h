@@ -130,23 +130,27 @@ static inline void scan_base64_write(FILE *fp, const unsigned char *data, size_t
     }
 }
 
-static inline void scan_write_gltf(const char *path, const scan_mesh *m, double scale)
+/* glTF 2 with the buffer embedded as base64. With shift (mm, NULL: none) the mesh sits in a node translated by
+ * it, its positions written minus shift, so that a reader must apply the node's transform. */
+static inline void scan_write_gltf(const char *path, const scan_mesh *m, double scale, const double shift[3])
 {
+    const double zero[3] = {0.0, 0.0, 0.0};
+    if (!shift) shift = zero;
     size_t pos_bytes = sizeof(float) * 3 * (size_t)m->nv, idx_bytes = sizeof(uint32_t) * 3 * (size_t)m->nt;
     unsigned char *buf = malloc(pos_bytes + idx_bytes);
     if (!buf) abort();
     float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
     for (int v = 0; v < m->nv; v++)
         for (int k = 0; k < 3; k++) {
-            float x = (float)(m->p[3 * v + k] * scale);
-            memcpy(buf + sizeof(float) * (3 * (size_t)v + k), &x, sizeof x);
+            float x = (float)((m->p[3 * v + k] - shift[k]) * scale);
+            memcpy(buf + sizeof(float) * (3 * (size_t)v + k), &x, sizeof x); /* little-endian hosts */
             lo[k] = fminf(lo[k], x), hi[k] = fmaxf(hi[k], x);
         }
     memcpy(buf + pos_bytes, m->t, idx_bytes);
     FILE *fp = scan_file_open(path);
     fprintf(fp,
             "{\"asset\":{\"version\":\"2.0\"},\"scene\":0,\"scenes\":[{\"nodes\":[0]}],"
-            "\"nodes\":[{\"name\":\"head\",\"mesh\":0}],"
+            "\"nodes\":[{\"name\":\"head\",\"mesh\":0,\"translation\":[%.9g,%.9g,%.9g]}],"
             "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0},\"indices\":1,\"mode\":4}]}],"
             "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":%d,\"type\":\"VEC3\","
             "\"min\":[%.9g,%.9g,%.9g],\"max\":[%.9g,%.9g,%.9g]},"
@@ -154,8 +158,8 @@ static inline void scan_write_gltf(const char *path, const scan_mesh *m, double 
             "\"bufferViews\":[{\"buffer\":0,\"byteOffset\":0,\"byteLength\":%zu,\"target\":34962},"
             "{\"buffer\":0,\"byteOffset\":%zu,\"byteLength\":%zu,\"target\":34963}],"
             "\"buffers\":[{\"byteLength\":%zu,\"uri\":\"data:application/octet-stream;base64,",
-            m->nv, lo[0], lo[1], lo[2], hi[0], hi[1], hi[2], 3 * m->nt, pos_bytes, pos_bytes, idx_bytes,
-            pos_bytes + idx_bytes);
+            shift[0] * scale, shift[1] * scale, shift[2] * scale, m->nv, lo[0], lo[1], lo[2], hi[0], hi[1], hi[2],
+            3 * m->nt, pos_bytes, pos_bytes, idx_bytes, pos_bytes + idx_bytes);
     scan_base64_write(fp, buf, pos_bytes + idx_bytes);
     fprintf(fp, "\"}]}\n");
     fclose(fp);

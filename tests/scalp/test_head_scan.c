@@ -209,7 +209,7 @@ static void every_format_should_give_the_same_landmarks_and_treated_area_and_a_h
         if (cases[i].format == 0) scan_write_obj(path, &m, cases[i].scale);
         if (cases[i].format == 1) scan_write_ply(path, &m, cases[i].scale, false);
         if (cases[i].format == 2) scan_write_stl(path, &m, cases[i].scale);
-        if (cases[i].format == 3) scan_write_gltf(path, &m, cases[i].scale);
+        if (cases[i].format == 3) scan_write_gltf(path, &m, cases[i].scale, NULL);
         plan_scan_landmarks lm;
         reshaped_landmarks(&f->procedural, cases[i].scale, &lm);
         /* The fit depends on nothing but the oriented scan: PLY and STL are checked to read as the same

@@ -3,6 +3,7 @@
  * and bad files, each refused with one line that names the file. */
 #include "scalp/scalp.h"
 #include "scalp/scan.h"
+#include "scan_files.h"
 #include "test_util.h"
 
 #include <stdio.h>
@@ -19,11 +20,7 @@
 #define HEAD_VERTICES (2 + (RINGS - 1) * SEGMENTS)
 #define HEAD_TRIANGLES (2 * SEGMENTS * (RINGS - 1))
 
-typedef struct test_mesh {
-    int nv, nt;
-    double *p; /* mm */
-    int *t;
-} test_mesh;
+typedef scan_mesh test_mesh; /* tests/scan_files.h */
 
 static double bump(const double d[3], double cx, double cy, double cz, double width_rad)
 {
@@ -35,8 +32,8 @@ static double bump(const double d[3], double cx, double cy, double cz, double wi
 
 static test_mesh head_mesh(void)
 {
-    test_mesh m = {HEAD_VERTICES, HEAD_TRIANGLES, malloc(sizeof(double) * 3 * HEAD_VERTICES),
-                   malloc(sizeof(int) * 3 * HEAD_TRIANGLES)};
+    test_mesh m = {HEAD_VERTICES, HEAD_TRIANGLES, malloc(sizeof(float) * 3 * HEAD_VERTICES),
+                   malloc(sizeof(uint32_t) * 3 * HEAD_TRIANGLES)};
     assert_non_null(m.p);
     assert_non_null(m.t);
     for (int v = 0; v < m.nv; v++) {
@@ -49,18 +46,18 @@ static test_mesh head_mesh(void)
         r += 14.0 * bump(d, 1.0, 0.05, -0.1, 0.14);  /* left ear */
         r += 14.0 * bump(d, -1.0, 0.05, -0.1, 0.14); /* right ear */
         for (int k = 0; k < 3; k++)
-            m.p[3 * v + k] = r * d[k];
+            m.p[3 * v + k] = (float)(r * d[k]);
     }
     int n = 0, bottom = m.nv - 1;
     for (int j = 0; j < SEGMENTS; j++) {
         int j1 = (j + 1) % SEGMENTS;
-        int *t = &m.t[3 * n++];
+        uint32_t *t = &m.t[3 * n++];
         t[0] = 0, t[1] = 1 + j, t[2] = 1 + j1;
         int last = 1 + (RINGS - 2) * SEGMENTS;
         t = &m.t[3 * n++];
         t[0] = bottom, t[1] = last + j1, t[2] = last + j;
         for (int i = 0; i < RINGS - 2; i++) {
-            int a = 1 + i * SEGMENTS + j, b = 1 + i * SEGMENTS + j1, c = a + SEGMENTS, e = b + SEGMENTS;
+            uint32_t a = 1 + i * SEGMENTS + j, b = 1 + i * SEGMENTS + j1, c = a + SEGMENTS, e = b + SEGMENTS;
             t = &m.t[3 * n++];
             t[0] = a, t[1] = c, t[2] = e;
             t = &m.t[3 * n++];
@@ -70,23 +67,18 @@ static test_mesh head_mesh(void)
     assert_int_equal(n, m.nt);
     /* Counter-clockwise seen from outside: the surface is star-shaped about the origin. */
     for (int i = 0; i < m.nt; i++) {
-        int *t = &m.t[3 * i];
-        const double *a = &m.p[3 * t[0]], *b = &m.p[3 * t[1]], *c = &m.p[3 * t[2]];
+        uint32_t *t = &m.t[3 * i];
+        const float *a = &m.p[3 * t[0]], *b = &m.p[3 * t[1]], *c = &m.p[3 * t[2]];
         double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
         double x[3] = {u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
         if (x[0] * (a[0] + b[0] + c[0]) + x[1] * (a[1] + b[1] + c[1]) + x[2] * (a[2] + b[2] + c[2]) < 0.0) {
-            int s = t[1];
+            uint32_t s = t[1];
             t[1] = t[2], t[2] = s;
         }
     }
     return m;
 }
 
-static void mesh_free(test_mesh *m)
-{
-    free(m->p);
-    free(m->t);
-}
 
 /* ---- writers: the coordinates are mm times scale (1 mm, 0.1 cm, 0.001 m) ---- */
 
@@ -111,103 +103,35 @@ static FILE *open_out(const fixture *f, const char *name, char *path, size_t siz
     return fp;
 }
 
+/* The writers of tests/scan_files.h into the fixture's folder; the glTF's mesh sits in a node translated by
+ * (10, 20, 30) mm, so the reader must apply the node's transform. */
 static void write_obj(const fixture *f, const char *name, const test_mesh *m, double scale, char *path,
                       size_t size)
 {
-    FILE *fp = open_out(f, name, path, size);
-    fprintf(fp, "# test head\no head\n");
-    for (int v = 0; v < m->nv; v++)
-        fprintf(fp, "v %.9g %.9g %.9g\n", m->p[3 * v] * scale, m->p[3 * v + 1] * scale,
-                m->p[3 * v + 2] * scale);
-    for (int t = 0; t < m->nt; t++)
-        fprintf(fp, "f %d %d %d\n", m->t[3 * t] + 1, m->t[3 * t + 1] + 1, m->t[3 * t + 2] + 1);
-    fclose(fp);
+    path_in(f, name, path, size);
+    scan_write_obj(path, m, scale);
 }
 
 static void write_ply(const fixture *f, const char *name, const test_mesh *m, double scale, char *path,
                       size_t size)
 {
-    FILE *fp = open_out(f, name, path, size);
-    fprintf(
-        fp,
-        "ply\nformat ascii 1.0\ncomment test head\nelement vertex %d\nproperty float x\nproperty float y\n"
-        "property float z\nelement face %d\nproperty list uchar int vertex_indices\nend_header\n",
-        m->nv, m->nt);
-    for (int v = 0; v < m->nv; v++)
-        fprintf(fp, "%.9g %.9g %.9g\n", m->p[3 * v] * scale, m->p[3 * v + 1] * scale,
-                m->p[3 * v + 2] * scale);
-    for (int t = 0; t < m->nt; t++)
-        fprintf(fp, "3 %d %d %d\n", m->t[3 * t], m->t[3 * t + 1], m->t[3 * t + 2]);
-    fclose(fp);
+    path_in(f, name, path, size);
+    scan_write_ply(path, m, scale, false);
 }
 
 static void write_stl(const fixture *f, const char *name, const test_mesh *m, double scale, char *path,
                       size_t size)
 {
-    FILE *fp = open_out(f, name, path, size);
-    fprintf(fp, "solid head\n");
-    for (int t = 0; t < m->nt; t++) {
-        fprintf(fp, " facet normal 0 0 0\n  outer loop\n");
-        for (int k = 0; k < 3; k++) {
-            const double *p = &m->p[3 * m->t[3 * t + k]];
-            fprintf(fp, "   vertex %.9g %.9g %.9g\n", p[0] * scale, p[1] * scale, p[2] * scale);
-        }
-        fprintf(fp, "  endloop\n endfacet\n");
-    }
-    fprintf(fp, "endsolid head\n");
-    fclose(fp);
+    path_in(f, name, path, size);
+    scan_write_stl(path, m, scale);
 }
 
-static void base64_write(FILE *fp, const unsigned char *data, size_t n)
-{
-    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t w = (uint32_t)data[i] << 16 | (i + 1 < n ? (uint32_t)data[i + 1] << 8 : 0) |
-                     (i + 2 < n ? data[i + 2] : 0);
-        fputc(abc[w >> 18 & 63], fp);
-        fputc(abc[w >> 12 & 63], fp);
-        fputc(i + 1 < n ? abc[w >> 6 & 63] : '=', fp);
-        fputc(i + 2 < n ? abc[w & 63] : '=', fp);
-    }
-}
-
-/* glTF 2 with the buffer embedded as base64; the mesh sits in a node translated by (10, 20, 30) mm, its
- * positions written minus that, so the reader must apply the node's transform. */
 static void write_gltf(const fixture *f, const char *name, const test_mesh *m, double scale, char *path,
                        size_t size)
 {
-    const double shift[3] = {10.0, 20.0, 30.0};
-    size_t pos_bytes = sizeof(float) * 3 * (size_t)m->nv, idx_bytes = sizeof(uint32_t) * 3 * (size_t)m->nt;
-    unsigned char *buf = malloc(pos_bytes + idx_bytes);
-    assert_non_null(buf);
-    float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
-    for (int v = 0; v < m->nv; v++)
-        for (int k = 0; k < 3; k++) {
-            float x = (float)((m->p[3 * v + k] - shift[k]) * scale);
-            memcpy(buf + sizeof(float) * (3 * (size_t)v + k), &x, sizeof x); /* little-endian hosts */
-            lo[k] = fminf(lo[k], x), hi[k] = fmaxf(hi[k], x);
-        }
-    for (int i = 0; i < 3 * m->nt; i++) {
-        uint32_t x = (uint32_t)m->t[i];
-        memcpy(buf + pos_bytes + sizeof x * (size_t)i, &x, sizeof x);
-    }
-    FILE *fp = open_out(f, name, path, size);
-    fprintf(fp,
-            "{\"asset\":{\"version\":\"2.0\"},\"scene\":0,\"scenes\":[{\"nodes\":[0]}],"
-            "\"nodes\":[{\"name\":\"head\",\"mesh\":0,\"translation\":[%.9g,%.9g,%.9g]}],"
-            "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0},\"indices\":1,\"mode\":4}]}],"
-            "\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":%d,\"type\":\"VEC3\","
-            "\"min\":[%.9g,%.9g,%.9g],\"max\":[%.9g,%.9g,%.9g]},"
-            "{\"bufferView\":1,\"componentType\":5125,\"count\":%d,\"type\":\"SCALAR\"}],"
-            "\"bufferViews\":[{\"buffer\":0,\"byteOffset\":0,\"byteLength\":%zu,\"target\":34962},"
-            "{\"buffer\":0,\"byteOffset\":%zu,\"byteLength\":%zu,\"target\":34963}],"
-            "\"buffers\":[{\"byteLength\":%zu,\"uri\":\"data:application/octet-stream;base64,",
-            shift[0] * scale, shift[1] * scale, shift[2] * scale, m->nv, lo[0], lo[1], lo[2], hi[0], hi[1],
-            hi[2], 3 * m->nt, pos_bytes, pos_bytes, idx_bytes, pos_bytes + idx_bytes);
-    base64_write(fp, buf, pos_bytes + idx_bytes);
-    fprintf(fp, "\"}]}\n");
-    fclose(fp);
-    free(buf);
+    static const double shift[3] = {10.0, 20.0, 30.0};
+    path_in(f, name, path, size);
+    scan_write_gltf(path, m, scale, shift);
 }
 
 static void write_text(const fixture *f, const char *name, const char *text, char *path, size_t size)
@@ -282,7 +206,7 @@ static int teardown(void **state)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
     if (system(cmd) != 0) return -1;
-    mesh_free(&f->head);
+    scan_mesh_free(&f->head);
     free(f);
     return 0;
 }
@@ -370,7 +294,7 @@ static void load_should_split_polygons_into_triangles(void **state)
         fprintf(fp, "v %.9g %.9g %.9g\n", f->head.p[3 * v], f->head.p[3 * v + 1], f->head.p[3 * v + 2]);
     int quads = 0;
     for (int t = 0; t < f->head.nt; t++) {
-        const int *a = &f->head.t[3 * t], *b = t + 1 < f->head.nt ? &f->head.t[3 * t + 3] : NULL;
+        const uint32_t *a = &f->head.t[3 * t], *b = t + 1 < f->head.nt ? &f->head.t[3 * t + 3] : NULL;
         if (b && b[0] == a[0] && b[1] == a[2]) {
             fprintf(fp, "f %d %d %d %d\n", a[0] + 1, a[1] + 1, a[2] + 1, b[2] + 1);
             quads++, t++;
@@ -418,8 +342,8 @@ static void load_should_weld_drop_degenerate_triangles_and_small_islands_and_tur
      * inwards; plus a repeated-vertex triangle, a sliver and a loose 12-triangle box 2 m away (which must not
      * count in the size). */
     test_mesh m = {3 * f->head.nt + 8 + 1, f->head.nt + 2 + 12, NULL, NULL};
-    m.p = malloc(sizeof(double) * 3 * (size_t)m.nv);
-    m.t = malloc(sizeof(int) * 3 * (size_t)m.nt);
+    m.p = malloc(sizeof(float) * 3 * (size_t)m.nv);
+    m.t = malloc(sizeof(uint32_t) * 3 * (size_t)m.nt);
     assert_non_null(m.p);
     assert_non_null(m.t);
     for (int t = 0; t < f->head.nt; t++)
@@ -450,7 +374,7 @@ static void load_should_weld_drop_degenerate_triangles_and_small_islands_and_tur
     assert_int_equal(n, m.nt);
     char path[512];
     write_obj(f, "dirty.obj", &m, 1.0, path, sizeof path);
-    mesh_free(&m);
+    scan_mesh_free(&m);
     scalp_scan s;
     smp_error err = {0};
     if (scalp_scan_load(path, SCALP_SCAN_UNITS_MM, NULL, NULL, NULL, &s, &err) != SMP_OK)
@@ -546,11 +470,11 @@ static void orient_should_give_the_same_head_whatever_pose_the_scan_was_in(void 
     fixture *f = *state;
     /* The head lying on its back, turned and moved: y -> z, z -> -y, then 30 degrees about the new y and
      * shifted (in cm, to read the units as well). */
-    test_mesh m = {f->head.nv, f->head.nt, malloc(sizeof(double) * 3 * (size_t)f->head.nv),
-                   malloc(sizeof(int) * 3 * (size_t)f->head.nt)};
+    test_mesh m = {f->head.nv, f->head.nt, malloc(sizeof(float) * 3 * (size_t)f->head.nv),
+                   malloc(sizeof(uint32_t) * 3 * (size_t)f->head.nt)};
     assert_non_null(m.p);
     assert_non_null(m.t);
-    memcpy(m.t, f->head.t, sizeof(int) * 3 * (size_t)m.nt);
+    memcpy(m.t, f->head.t, sizeof(uint32_t) * 3 * (size_t)m.nt);
     const double c = cos(SMP_PI / 6.0), sn = sin(SMP_PI / 6.0), shift[3] = {40.0, -25.0, 310.0};
     /* R = Ry(30 degrees) A, A taking y to z and z to -y. */
     double R[3][3];
@@ -570,7 +494,7 @@ static void orient_should_give_the_same_head_whatever_pose_the_scan_was_in(void 
     char upright_path[512], posed_path[512];
     write_obj(f, "upright.obj", &f->head, 1.0, upright_path, sizeof upright_path);
     write_obj(f, "posed.obj", &m, 0.1, posed_path, sizeof posed_path);
-    mesh_free(&m);
+    scan_mesh_free(&m);
     scalp_scan up, posed;
     smp_error err = {0};
     assert_int_equal(scalp_scan_load(upright_path, SCALP_SCAN_UNITS_MM, NULL, NULL, NULL, &up, &err), SMP_OK);
