@@ -1,5 +1,5 @@
 /* smpsim visibility [--plan F] [--set PATH=VALUE ...] [-o vis.png]: each scar's visibility against the
- * light's angle above the scalp and the viewing distance, with and without SMP (app/visibility.h); JSON on
+ * light's angle above the scalp and the viewing distance, with and without SMP (scene/visibility.h); JSON on
  * stdout, a plot per scar with -o. */
 #include "analysis/scielab.h"
 #include "app/app.h"

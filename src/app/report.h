@@ -1,8 +1,8 @@
 /* report: the consultation report (smpsim report, issue 13): one folder with index.html and its images, to
  * hand to a patient or open on any computer. It holds the head before treatment, healed, and 5 and 10 years
  * later under daylight, office, bathroom and raking light (APP_REPORT_TIMES x APP_REPORT_LIGHTS); the before
- * / after pair from above; the fade curve with the touch-up date (app/fade.h); each scar's close-up under
- * overhead and raking light and its visibility plot (app/visibility.h), or a plain sentence when the plan has
+ * / after pair from above; the fade curve with the touch-up date (scene/fade.h); each scar's close-up under
+ * overhead and raking light and its visibility plot (scene/visibility.h), or a plain sentence when the plan has
  * no scars; the plan in words with units; the model's limits; the date and the version. The page needs
  * nothing outside its folder (inline CSS, no fonts, no network; a few lines of inline script only mark the
  * page once every image has loaded, for the test). Every PNG carries what it shows in its metadata

@@ -1,4 +1,4 @@
-/* visibility_plot: one scar's visibility (app/visibility.h) as a plot (analysis/plot): the S-CIELAB
+/* visibility_plot: one scar's visibility (scene/visibility.h) as a plot (analysis/plot): the S-CIELAB
  * difference against the key light's angle above the scalp, a line per viewing distance, solid with SMP and
  * dashed without, the just-noticeable difference marked. smpsim visibility writes it to a file; smpsim report
  * draws it into memory and writes it with the plan in its metadata. */

@@ -1,4 +1,4 @@
-/* fade_plot: the fade curve of app/fade.h as a plot (analysis/plot): the contrast against years with its
+/* fade_plot: the fade curve of scene/fade.h as a plot (analysis/plot): the contrast against years with its
  * uncertainty band, the sessions and touch-ups marked, the touch-up threshold and the advised date. */
 #ifndef SMP_SCENE_FADE_PLOT_H
 #define SMP_SCENE_FADE_PLOT_H
