@@ -238,27 +238,38 @@ double scene_midline_length(const scalp_head *head)
     return m.count ? m.arc[m.count - 1] : 0.0;
 }
 
-void scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3])
+static void midline_at(const scalp_head *head, midline *m, double arc_mm, float point[3], float normal[3])
 {
-    midline m;
-    midline_build(head, &m);
-    if (m.count == 0) {
+    if (m->count == 0) {
         memcpy(point, head->landmarks_mm[SCALP_LM_VERTEX], 3 * sizeof(float));
         normal[0] = 0.0f, normal[1] = 1.0f, normal[2] = 0.0f;
         return;
     }
     int k = 0;
-    while (k + 1 < m.count && m.arc[k + 1] < arc_mm) ++k;
-    if (k + 1 >= m.count) {
-        memcpy(point, m.p[m.count - 1], 3 * sizeof(float));
-        memcpy(normal, m.n[m.count - 1], 3 * sizeof(float));
+    while (k + 1 < m->count && m->arc[k + 1] < arc_mm) ++k;
+    if (k + 1 >= m->count) {
+        memcpy(point, m->p[m->count - 1], 3 * sizeof(float));
+        memcpy(normal, m->n[m->count - 1], 3 * sizeof(float));
         return;
     }
-    double span = m.arc[k + 1] - m.arc[k];
-    float t = span > 0 ? (float)smp_clamp((arc_mm - m.arc[k]) / span, 0.0, 1.0) : 0.0f;
-    glm_vec3_lerp(m.p[k], m.p[k + 1], t, point);
-    glm_vec3_lerp(m.n[k], m.n[k + 1], t, normal);
+    double span = m->arc[k + 1] - m->arc[k];
+    float t = span > 0 ? (float)smp_clamp((arc_mm - m->arc[k]) / span, 0.0, 1.0) : 0.0f;
+    glm_vec3_lerp(m->p[k], m->p[k + 1], t, point);
+    glm_vec3_lerp(m->n[k], m->n[k + 1], t, normal);
     glm_vec3_normalize(normal);
+}
+
+void scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3])
+{
+    scene_midline_points(head, &arc_mm, 1, (float(*)[3])point, (float(*)[3])normal);
+}
+
+void scene_midline_points(const scalp_head *head, const double *arc_mm, int count, float (*points)[3],
+                          float (*normals)[3])
+{
+    midline m;
+    midline_build(head, &m); /* one pass over the mesh for all of them */
+    for (int i = 0; i < count; ++i) midline_at(head, &m, arc_mm[i], points[i], normals[i]);
 }
 
 static void head_centre(const scalp_head *head, float c[3])

@@ -87,5 +87,8 @@ void scene_frame(const scene_model *scene, const scene_camera *camera, const sce
  * (used to aim close-ups); writes the point and its outward normal. */
 void scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3]);
 double scene_midline_length(const scalp_head *head);
+/* The same for count arcs at once (the midline is found once, with one pass over the mesh). */
+void scene_midline_points(const scalp_head *head, const double *arc_mm, int count, float (*points)[3],
+                          float (*normals)[3]);
 
 #endif

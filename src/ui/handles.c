@@ -25,19 +25,20 @@ void handle_update(view_state *vs, const editor *ed, const scene_model *scene, c
     hh->visible = false;
     const plan *p = &ed->pending;
     if (vs->mode != MODE_DOCTOR || vs->plan_tab != PLAN_TAB_HEAD || p->hairline.point_count >= 2) return;
-    double height_mm = 10.0 * (hh->dragging ? hh->height_cm : p->hairline.height_cm);
-    float q[3], n[3];
-    scene_midline_point(&scene->head, height_mm, q, n);
+    /* The handle (last) and the points of the allowed range, where they land on the screen for the drag: the
+     * midline is found once a frame, one pass over the head's mesh. */
+    double arcs[HANDLE_SAMPLES + 1];
+    float q[HANDLE_SAMPLES + 1][3], n[HANDLE_SAMPLES + 1][3];
+    for (int i = 0; i < HANDLE_SAMPLES; ++i)
+        arcs[i] = 10.0 * (HAIRLINE_MIN_CM + (HAIRLINE_MAX_CM - HAIRLINE_MIN_CM) * i / (HANDLE_SAMPLES - 1));
+    arcs[HANDLE_SAMPLES] = 10.0 * (hh->dragging ? hh->height_cm : p->hairline.height_cm);
+    scene_midline_points(&scene->head, arcs, HANDLE_SAMPLES + 1, q, n);
+    const float *at = q[HANDLE_SAMPLES];
     /* Seen only from the side it faces. */
-    float to_eye[3] = {frame->eye_mm[0] - q[0], frame->eye_mm[1] - q[1], frame->eye_mm[2] - q[2]};
-    if (glm_vec3_dot(to_eye, n) <= 0.0f || !project(frame, q, hh->at)) return;
+    float to_eye[3] = {frame->eye_mm[0] - at[0], frame->eye_mm[1] - at[1], frame->eye_mm[2] - at[2]};
+    if (glm_vec3_dot(to_eye, n[HANDLE_SAMPLES]) <= 0.0f || !project(frame, at, hh->at)) return;
     hh->visible = true;
-    /* Where the points of the allowed range land on the screen, for the drag. */
-    for (int i = 0; i < HANDLE_SAMPLES; ++i) {
-        double cm = HAIRLINE_MIN_CM + (HAIRLINE_MAX_CM - HAIRLINE_MIN_CM) * i / (HANDLE_SAMPLES - 1);
-        scene_midline_point(&scene->head, 10.0 * cm, q, n);
-        hh->ok[i] = project(frame, q, hh->track[i]);
-    }
+    for (int i = 0; i < HANDLE_SAMPLES; ++i) hh->ok[i] = project(frame, q[i], hh->track[i]);
 }
 
 bool handle_press(view_state *vs, const editor *ed, float x, float y, float scale)
