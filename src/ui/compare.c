@@ -9,6 +9,13 @@
 const char *const side_kind_names[SIDE_KIND_COUNT] = {"year", "light", "depth", "shade", "plan"};
 
 
+/* Whether B is drawn from A's scene (a time or a light of its own, or no plan B given yet). */
+bool side_shares_scene(const view_state *vs)
+{
+    return vs->side_kind == SIDE_YEAR || vs->side_kind == SIDE_LIGHT ||
+           (vs->side_kind == SIDE_PLAN && !vs->side_plan_set);
+}
+
 /* B's plan for the plan-changing kinds (depth, shade, another plan); false for the kinds that share A's scene. */
 bool side_b_plan(const view_state *vs, const plan *a, plan *b)
 {

@@ -417,7 +417,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         double start = smp_now_s();
         if (moving) {
             frame.interactive = true;
-            if (vs.side && !side_b_plan(&vs, &scene->plan, &(plan){0})) {
+            if (vs.side && side_shares_scene(&vs)) {
                 /* B shares A's scene: drawn live beside it (at half the width each, a frame's cost in all). */
                 render_frame fb;
                 scene_light lb = vs.side_kind == SIDE_LIGHT

@@ -150,6 +150,7 @@ void editor_load(editor *ed, scene_model *scene, render_context *rc, const char 
 void editor_export(editor *ed, const scene_model *scene, render_context *rc, const render_frame *shown,
                           const scene_light *light, double t_days, scene_view view);
 void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool recover);
+bool side_shares_scene(const view_state *vs);
 bool side_b_plan(const view_state *vs, const plan *a, plan *b);
 void side_caption(const view_state *vs, char *out, size_t size);
 void side_load(view_state *vs, editor *ed, const char *path);
