@@ -2,8 +2,9 @@
 // the shadow pass). A hair thinner or shorter than two pixels is drawn over a two-pixel Hann footprint
 // (1 + cos(pi x) on |x| < 1: at a two-pixel width its pixel samples sum to the same value at every
 // sub-pixel phase) with its opacity scaled by true width / drawn width and true length / drawn length, so
-// its mean coverage is the same at every distance. The Hann footprint gets a one-pixel margin of geometry
-// so every pixel it touches is fully covered and MSAA does not cut it again. Hairs whose opacity would drop
+// its mean coverage is the same at every distance. With multisampling the Hann footprint gets a one-pixel
+// margin of geometry so every pixel it touches is fully covered and MSAA does not cut it again; without it
+// (u_margin 0) a pixel is shaded at its centre only, and a centre in the margin is outside the footprint. Hairs whose opacity would drop
 // below u_min_alpha are thinned by a hash of their root and the rest drawn at u_min_alpha (Cook et al.
 // 2007, stochastic simplification): same expected tone, no flicker as the camera moves.
 layout(location = 0) in vec2 a_corner;   // x across (-1..1), y along (0..1)
@@ -20,6 +21,7 @@ uniform int u_shadow_pass;        // 1: orthographic from the light, true width,
 uniform vec3 u_shadow_view_dir;   // towards the light
 uniform float u_pixel_scale;      // pixel size (mm) per mm of view depth
 uniform float u_min_alpha;
+uniform float u_margin;          // 1 with multisampling, 0 without (above)
 uniform float u_years;            // the frame's time: years after the first session
 uniform float u_subset;           // the share of the hairs drawn (the first in key order; render/hair.c): the
                                   // drawn ones stand for 1 / u_subset as many (opacity, or shadow width)
@@ -95,9 +97,9 @@ void main()
         alpha = u_min_alpha;
     }
     float margin_w = tw * px, margin_l = tl * px;
-    float x = a_corner.x * (0.5 * w + margin_w);
+    float x = a_corner.x * (0.5 * w + u_margin * margin_w);
     float yc = 0.5 * seen;
-    float y = yc + (a_corner.y - 0.5) * (l + 2.0 * margin_l);
+    float y = yc + (a_corner.y - 0.5) * (l + 2.0 * u_margin * margin_l);
     // Along the true axis inside the seen length (correct depth), straight on beyond it (cap, extension).
     float ls = len * s;
     float yin = clamp(y, 0.0, ls);

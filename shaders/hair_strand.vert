@@ -14,6 +14,7 @@ uniform vec3 u_eye_mm;
 uniform int u_shadow_pass;        // 1: orthographic from the light, no pixel footprint
 uniform vec3 u_shadow_view_dir;   // towards the light
 uniform float u_pixel_scale;      // pixel size (mm) per mm of view depth
+uniform float u_margin;           // the footprint's margin: 1 with multisampling, 0 without (hair.vert)
 uniform float u_keep;             // share of the hairs this draw keeps (1, 1/2, 1/4 ...)
 uniform float u_cull;             // drop hairs whose root normal faces the viewer by less than this
 uniform float u_years;            // the frame's time: years after the first session
@@ -59,7 +60,7 @@ void main()
     float tw = shadow ? 0.0 : clamp(w / d - 1.0, 0.0, 1.0);
     float alpha = shadow ? 1.0 : min(1.0, d / w / u_keep);
     float margin = tw * px;
-    float x = side * (0.5 * w + margin);
+    float x = side * (0.5 * w + u_margin * margin);
     vec3 p = P.xyz + across * x;
     // Towards the viewer by half the drawn width, so the root end is not buried in the skin.
     if (!shadow) p += normalize(u_eye_mm - p) * (0.5 * w + margin + 0.02);

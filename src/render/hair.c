@@ -61,6 +61,7 @@ struct render_hair {
      * path draws the first share of them (stubble_subset) when every shaft is far thinner than a pixel. */
     float *keys_sorted;
     float max_diameter_mm, max_reach_mm; /* the widest shaft; the farthest tip from the head frame's origin */
+    float margin; /* the stubble footprint's one-pixel margin: 1 with multisampling, 0 without (hair.vert) */
     /* Lying hair: points and per-hair data as buffer textures, and two index buffers (every point, every
      * other point), each listing the hairs in key order; level_end[stride][level] = indices of the first
      * 1 / 2^level of the hairs. */
@@ -225,11 +226,12 @@ void render_hair_layer_bind(const render_hair *h, GLuint prog, int unit, bool pr
 static const render_sampler_unit strand_samplers[] = {
     {"u_points", STRAND_UNIT_POINTS}, {"u_hairs", STRAND_UNIT_HAIRS}, {NULL, 0}};
 
-smp_status render_hair_create(render_hair **out, bool disk, smp_error *err)
+smp_status render_hair_create(render_hair **out, bool disk, bool multisampled, smp_error *err)
 {
     *out = NULL;
     render_hair *h = calloc(1, sizeof *h);
     if (!h) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the hair pass");
+    h->margin = multisampled ? 1.0f : 0.0f;
     /* Sampler units are set per draw (the caller names the shadow map's unit). */
     smp_status st;
     if ((st = render_program_create(&h->prog_hair, "hair.vert", "hair.frag", false, NULL, disk, err)) ||
@@ -552,6 +554,7 @@ static void strands_draw(render_hair *h, const render_frame *f, GLuint p, const 
     glUniform3fv(uloc(p, "u_shadow_view_dir"), 1, f->light_dir);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
     glUniform1f(uloc(p, "u_pixel_scale"), pixel_scale(f));
+    glUniform1f(uloc(p, "u_margin"), h->margin);
     glUniform1f(uloc(p, "u_keep"), 1.0f / (float)(1 << level));
     /* Roots turned away hide their hair behind the head unless it is long enough to hang past the outline. */
     glUniform1f(uloc(p, "u_cull"), -0.2f - h->strand_length_mm / 60.0f);
@@ -645,6 +648,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform3fv(uloc(p, "u_shadow_view_dir"), 1, f->light_dir);
     glUniform1f(uloc(p, "u_pixel_scale"), px);
     glUniform1f(uloc(p, "u_min_alpha"), HAIR_MIN_ALPHA);
+    glUniform1f(uloc(p, "u_margin"), h->margin);
     glUniform1f(uloc(p, "u_years"), f->years);
     glUniform1f(uloc(p, "u_subset"), subset);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);

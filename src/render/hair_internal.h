@@ -14,7 +14,7 @@
 typedef struct render_hair render_hair;
 
 /* Compiles the hair programs; *out stays NULL on failure (err holds the compiler log). */
-smp_status render_hair_create(render_hair **out, bool shaders_from_disk, smp_error *err);
+smp_status render_hair_create(render_hair **out, bool shaders_from_disk, bool multisampled, smp_error *err);
 void render_hair_destroy(render_hair *h); /* NULL is a no-op */
 
 /* Uploads every shaft of hair (NULL or empty: no hair) and its layer over head's chart

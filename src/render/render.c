@@ -29,8 +29,12 @@
 enum {
     UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS,
     UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2, UNIT_SCAR,
-    UNIT_HAIR_LAYER, UNIT_HDR_FULL, UNIT_IMAGE
+    UNIT_HAIR_LAYER, UNIT_HDR_FULL, UNIT_IMAGE, UNIT_LAYERS
 };
+
+/* The interactive path's per-layer density textures (coverage_from_layers): mip level of the chart texture
+ * they stand for (2: a sixteenth of its texels, 512 x 512 of the default 2048). */
+#define LAYERS_LEVEL 2
 
 /* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
 enum { SCENE_TARGETS = 3 };
@@ -88,6 +92,17 @@ struct render_context {
     bool coverage_valid;
     int coverage_level;        /* the finest mip level it holds: 0, or 1 when splatted on the interactive path */
     int resplats;
+    /* the same per layer (session or touch-up), for the interactive path while the time moves: the dots are
+     * sorted by layer (layer_first, layer_count); layer_ink and layer_redness are what the looks hold now
+     * (dot_looks_update), layers_ink and layers_redness what each layer's texture was splatted with */
+    int layer_first[AGEING_MAX_LAYERS], layer_count[AGEING_MAX_LAYERS];
+    double layer_ink[AGEING_MAX_LAYERS][3], layer_redness[AGEING_MAX_LAYERS];
+    GLuint layers_tex, layers_fbo, prog_layers;
+    int layers_slices, layers_slice[AGEING_MAX_LAYERS]; /* the texture array's slice of each layer; -1: no dots */
+    bool layers_valid[AGEING_MAX_LAYERS];
+    double layers_ink[AGEING_MAX_LAYERS][3], layers_redness[AGEING_MAX_LAYERS];
+    float layers_flare[2];
+    int layer_splats, layer_sums;
     /* shadow: the map depends on the key light's direction and the hair in it, never on the camera, so it is
      * drawn again only when that key changes (an orbit or a zoom reuses it) */
     GLuint shadow_tex, shadow_fbo;
@@ -125,6 +140,7 @@ static const render_sampler_unit sss_x_samplers[] = {
 static const render_sampler_unit sss_y_samplers[] = {
     {"u_term0", UNIT_TERM0}, {"u_term1", UNIT_TERM1}, {"u_term2", UNIT_TERM2}, {"u_albedo", UNIT_ALBEDO},
     {"u_unscattered", UNIT_UNSCATTERED}, {NULL, 0}};
+static const render_sampler_unit layers_samplers[] = {{"u_layers", UNIT_LAYERS}, {NULL, 0}};
 static const render_sampler_unit edge_aa_samplers[] = {{"u_image", UNIT_IMAGE}, {NULL, 0}};
 static const render_sampler_unit overlay_samplers[] = {{"u_atlas", UNIT_ATLAS}, {NULL, 0}};
 
@@ -331,7 +347,9 @@ smp_status render_context_create(render_context **out, const render_context_desc
         (st = render_program_create(&rc->prog_trivial, "fullscreen.vert", "trivial.frag", false, NULL, disk, err)) ||
         (st = render_program_create(&rc->prog_edge_aa, "fullscreen.vert", "edge_aa.frag", false, edge_aa_samplers,
                                     disk, err)) ||
-        (st = render_hair_create(&rc->hair, disk, err))) {
+        (st = render_program_create(&rc->prog_layers, "fullscreen.vert", "layers.frag", false, layers_samplers, disk,
+                                    err)) ||
+        (st = render_hair_create(&rc->hair, disk, rc->desc.samples > 1, err))) {
         render_context_destroy(rc);
         return st;
     }
@@ -415,7 +433,8 @@ void render_context_destroy(render_context *rc)
     if (!rc) return;
     render_hair_destroy(rc->hair);
     GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow, rc->prog_splat,  rc->prog_tonemap,
-                      rc->prog_overlay, rc->prog_sss_x,  rc->prog_sss_y, rc->prog_trivial, rc->prog_edge_aa};
+                      rc->prog_overlay, rc->prog_sss_x,  rc->prog_sss_y, rc->prog_trivial, rc->prog_edge_aa,
+                      rc->prog_layers};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
     GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
@@ -426,8 +445,9 @@ void render_context_destroy(render_context *rc)
     GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex,
                      rc->coverage_tex, rc->shadow_tex,    rc->atlas_tex, rc->looks_tex};
     glDeleteTextures(7, texs);
-    GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo};
-    glDeleteFramebuffers(2, fbos);
+    GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo, rc->layers_fbo};
+    glDeleteFramebuffers(3, fbos);
+    glDeleteTextures(1, &rc->layers_tex);
     targets_release(&rc->targets[0]);
     targets_release(&rc->targets[1]);
     GLuint out_fbos[] = {rc->ldr_fbo, rc->post_fbo}, out_texs[] = {rc->ldr_tex, rc->post_tex};
@@ -511,6 +531,40 @@ nomem:
     return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory building the dot grid");
 }
 
+/* A dot's ageing layer (its session or touch-up). */
+static int dot_layer(const pigment_dot *d)
+{
+    return d->session < AGEING_MAX_LAYERS ? d->session : AGEING_MAX_LAYERS - 1;
+}
+
+/* The per-layer density textures: one slice for each layer with dots, at mip level LAYERS_LEVEL's size. */
+static smp_status layers_allocate(render_context *rc, smp_error *err)
+{
+    memset(rc->layers_valid, 0, sizeof rc->layers_valid);
+    rc->layers_slices = 0;
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l)
+        rc->layers_slice[l] = rc->layer_count[l] > 0 ? rc->layers_slices++ : -1;
+    glDeleteTextures(1, &rc->layers_tex);
+    rc->layers_tex = 0;
+    if (rc->layers_slices == 0) return SMP_OK;
+    int size = rc->desc.coverage_size >> LAYERS_LEVEL;
+    glGenTextures(1, &rc->layers_tex);
+    glBindTexture(GL_TEXTURE_2D_ARRAY, rc->layers_tex);
+    glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_RGBA16F, size, size, rc->layers_slices, 0, GL_RGBA, GL_FLOAT, NULL);
+    glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAX_LEVEL, 0);
+    glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
+    if (!rc->layers_fbo) glGenFramebuffers(1, &rc->layers_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->layers_fbo);
+    glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, rc->layers_tex, 0, 0);
+    GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (status != GL_FRAMEBUFFER_COMPLETE)
+        return smp_error_set(err, SMP_ERR_GL, "render: layer density target incomplete (0x%x)", status);
+    return SMP_OK;
+}
+
 smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err)
 {
     const scalp_mesh *m = &head->mesh;
@@ -589,7 +643,16 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
         rc->dot_count = 0;
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %zu dots", n);
     }
-    if (n) memcpy(rc->dots, field->dots, sizeof *rc->dots * n);
+    /* The copy is sorted by layer (a counting sort, each layer in the field's order), so that each layer's
+     * dots are one range of the instances (coverage_from_layers). */
+    memset(rc->layer_count, 0, sizeof rc->layer_count);
+    for (size_t i = 0; i < n; ++i) rc->layer_count[dot_layer(&field->dots[i])]++;
+    for (int l = 0, first = 0; l < AGEING_MAX_LAYERS; first += rc->layer_count[l++]) rc->layer_first[l] = first;
+    {
+        int next[AGEING_MAX_LAYERS];
+        memcpy(next, rc->layer_first, sizeof next);
+        for (size_t i = 0; i < n; ++i) rc->dots[next[dot_layer(&field->dots[i])]++] = field->dots[i];
+    }
     for (size_t i = 0; i < n; ++i) {
         float *j = rc->dot_jacobians + 4 * i;
         scalp_head_uv_jacobian(head, rc->dots[i].position_mm, rc->dots[i].normal, j);
@@ -635,7 +698,7 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     rc->coverage_valid = false;
     rc->looks_valid = false; /* the grid is built with the first looks */
     rc->shadow_key.valid = false;
-    return SMP_OK;
+    return layers_allocate(rc, err);
 }
 
 smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
@@ -742,14 +805,18 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
     if (!positions) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory updating dot looks");
     float max_reach = 0.0f;
     bool outgrown = !rc->looks_valid;
+    memset(rc->layer_ink, 0, sizeof rc->layer_ink);
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
     for (size_t i = 0; i < n; ++i) {
         const pigment_dot *d = &rc->dots[i];
-        int layer = d->session < AGEING_MAX_LAYERS ? d->session : AGEING_MAX_LAYERS - 1;
-        float reach = 0.0f;
+        int layer = dot_layer(d);
+        float reach = 0.0f, *look = rc->looks + LOOK_FLOATS * i;
         if (f->optics)
-            reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], rc->looks + LOOK_FLOATS * i);
+            reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], look);
         else
-            memset(rc->looks + LOOK_FLOATS * i, 0, sizeof(float) * LOOK_FLOATS);
+            memset(look, 0, sizeof(float) * LOOK_FLOATS);
+        /* The dot's ink: the integral of its density, sum of a_k 2 pi v_k (without the 2 pi). */
+        for (int c = 0; c < 3; ++c) rc->layer_ink[layer][c] += look[c] * look[4 + c] + look[8 + c] * look[12 + c];
         rc->reaches_mm[i] = reach;
         outgrown = outgrown || reach > rc->grid_reaches_mm[i];
         max_reach = fmaxf(max_reach, reach);
@@ -777,14 +844,109 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
     return outgrown ? grid_build(rc, err) : SMP_OK;
 }
 
+/* Points the splat's instance attributes at dot first: the chart position and Jacobian (attributes 1, 2) and
+ * the looks (3..6). GL 3.3 has no base instance, so a draw of a range of the dots moves the pointers. */
+static void splat_instances_from(render_context *rc, int first)
+{
+    glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
+    GLsizei ib = 6 * sizeof(float);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, ib, (void *)(sizeof(float) * 6 * (size_t)first));
+    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, ib, (void *)(sizeof(float) * (6 * (size_t)first + 2)));
+    glBindBuffer(GL_ARRAY_BUFFER, rc->looks_buf);
+    for (int k = 0; k < 4; ++k)
+        glVertexAttribPointer(3 + k, 4, GL_FLOAT, GL_FALSE, LOOK_FLOATS * sizeof(float),
+                              (void *)(sizeof(float) * (LOOK_FLOATS * (size_t)first + 4 * k)));
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+}
+
+/* Splats dots first .. first + count - 1 into the bound target of cs x cs texels (additively). */
+static void splat_dots(render_context *rc, int first, int count, int cs, const float flare[2])
+{
+    if (count <= 0) return;
+    glDisable(GL_DEPTH_TEST);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_ONE, GL_ONE);
+    glUseProgram(rc->prog_splat);
+    /* A texel is a box of side mm_per_texel; its Gaussian equivalent has sigma = side / sqrt(12). */
+    glUniform1f(uloc(rc->prog_splat, "u_texel_sigma_mm"), rc->chart_mm_per_uv / (float)cs / sqrtf(12.0f));
+    glUniform1f(uloc(rc->prog_splat, "u_flare_sigma_mm"), flare[0]);
+    glUniform1f(uloc(rc->prog_splat, "u_flare_area_mm2"), flare[1]);
+    glBindVertexArray(rc->splat_vao);
+    if (first != 0) splat_instances_from(rc, first);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
+    if (first != 0) splat_instances_from(rc, 0);
+    glBindVertexArray(0);
+    glDisable(GL_BLEND);
+}
+
+/* The interactive path's density while the time moves: each layer's texture is splatted when it is missing
+ * (the first frame of a drag, or a layer that has just come to be), then the textures are summed, each
+ * scaled by the ink and the redness its layer has now against then (layers.frag), into the chart texture's
+ * level LAYERS_LEVEL. Costs one splat on the first frame and a pass over 512 x 512 texels on the others,
+ * where a splat of every dot each frame cost about 50 ms on llvmpipe (docs/benchmarks.md). The dots keep the
+ * size they had when their layer was splatted: the full-quality frame after the drag splats them anew. */
+static void coverage_from_layers(render_context *rc, const float flare[2])
+{
+    int cs = rc->desc.coverage_size >> LAYERS_LEVEL;
+    if (flare[0] != rc->layers_flare[0] || flare[1] != rc->layers_flare[1])
+        memset(rc->layers_valid, 0, sizeof rc->layers_valid);
+    memcpy(rc->layers_flare, flare, sizeof rc->layers_flare);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->layers_fbo);
+    glViewport(0, 0, cs, cs);
+    float scale[AGEING_MAX_LAYERS][4];
+    memset(scale, 0, sizeof scale);
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) {
+        int slice = rc->layers_slice[l];
+        if (slice < 0) continue;
+        const double *ink = rc->layer_ink[l], *then = rc->layers_ink[l];
+        bool inked = ink[0] + ink[1] + ink[2] > 0.0, red = rc->layer_redness[l] > 0.0;
+        if (!inked && !red) continue; /* nothing of the layer shows now */
+        if (!rc->layers_valid[l] || (inked && then[0] + then[1] + then[2] <= 0.0) ||
+            (red && rc->layers_redness[l] <= 0.0)) {
+            glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, rc->layers_tex, 0, slice);
+            glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+            splat_dots(rc, rc->layer_first[l], rc->layer_count[l], cs, flare);
+            memcpy(rc->layers_ink[l], ink, sizeof rc->layers_ink[l]);
+            rc->layers_redness[l] = rc->layer_redness[l];
+            rc->layers_valid[l] = true;
+            rc->layer_splats++;
+        }
+        for (int c = 0; c < 3; ++c) scale[slice][c] = then[c] > 0.0 ? (float)(ink[c] / then[c]) : 0.0f;
+        scale[slice][3] = rc->layers_redness[l] > 0.0 ? (float)(rc->layer_redness[l] / rc->layers_redness[l]) : 0.0f;
+    }
+    rc->layer_sums++;
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_BASE_LEVEL, LAYERS_LEVEL);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->coverage_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex, LAYERS_LEVEL);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_BLEND);
+    glUseProgram(rc->prog_layers);
+    glUniform1i(uloc(rc->prog_layers, "u_count"), rc->layers_slices);
+    glUniform4fv(uloc(rc->prog_layers, "u_scale"), rc->layers_slices, &scale[0][0]);
+    glActiveTexture(GL_TEXTURE0 + UNIT_LAYERS);
+    glBindTexture(GL_TEXTURE_2D_ARRAY, rc->layers_tex);
+    glBindVertexArray(rc->empty_vao);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindVertexArray(0);
+    glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glGenerateMipmap(GL_TEXTURE_2D);
+}
+
 static void coverage_update(render_context *rc, const render_frame *f)
 {
     float flare[2] = {f->flare_sigma_mm > 0.0f ? f->flare_sigma_mm : 1.0f, f->flare_area_mm2};
-    /* The interactive path splats into mip level 1 or 2 (a quarter or a sixteenth of the texels: the splat's
-     * cost), the coarsest whose texels are at most half a pixel at the head's nearest point, and reads from
-     * there; the full-quality frame after it splats level 0 again. */
+    /* The interactive path sums the layers' textures at level LAYERS_LEVEL (coverage_from_layers) or, without
+     * them, splats into mip level 1 or 2 (a quarter or a sixteenth of the texels: the splat's cost), the
+     * coarsest whose texels are at most half a pixel at the head's nearest point, and reads from there; the
+     * full-quality frame after it splats level 0 again. */
     int level = 0;
-    if (f->interactive) {
+    bool layers = f->interactive && rc->layers_slices > 0;
+    if (layers) {
+        level = LAYERS_LEVEL;
+    } else if (f->interactive) {
         float texel_mm = rc->chart_mm_per_uv / (float)rc->desc.coverage_size;
         float radius = 0.0f, dist = 0.0f;
         for (int k = 0; k < 3; ++k) {
@@ -803,7 +965,13 @@ static void coverage_update(render_context *rc, const render_frame *f)
     memcpy(rc->coverage_flare, flare, sizeof flare);
     rc->coverage_valid = true;
     rc->coverage_level = level;
+    if (layers) {
+        coverage_from_layers(rc, flare);
+        return;
+    }
     rc->resplats++;
+    /* A full-quality splat is the new time the next drag's layer textures start from. */
+    if (!f->interactive) memset(rc->layers_valid, 0, sizeof rc->layers_valid);
     int cs = rc->desc.coverage_size >> level;
     glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_BASE_LEVEL, level);
@@ -812,20 +980,7 @@ static void coverage_update(render_context *rc, const render_frame *f)
     glViewport(0, 0, cs, cs);
     glClearColor(0.0f, 0.0f, 0.0f, 0.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    if (rc->dot_count > 0) {
-        glDisable(GL_DEPTH_TEST);
-        glEnable(GL_BLEND);
-        glBlendFunc(GL_ONE, GL_ONE);
-        glUseProgram(rc->prog_splat);
-        /* A texel is a box of side mm_per_texel; its Gaussian equivalent has sigma = side / sqrt(12). */
-        glUniform1f(uloc(rc->prog_splat, "u_texel_sigma_mm"), rc->chart_mm_per_uv / (float)cs / sqrtf(12.0f));
-        glUniform1f(uloc(rc->prog_splat, "u_flare_sigma_mm"), flare[0]);
-        glUniform1f(uloc(rc->prog_splat, "u_flare_area_mm2"), flare[1]);
-        glBindVertexArray(rc->splat_vao);
-        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, rc->dot_count);
-        glBindVertexArray(0);
-        glDisable(GL_BLEND);
-    }
+    splat_dots(rc, 0, rc->dot_count, cs, flare);
     glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
     glGenerateMipmap(GL_TEXTURE_2D);
 }
@@ -937,16 +1092,20 @@ static void head_mesh_draw(const render_context *rc, bool interactive)
     }
 }
 
-/* The key light's depth map: the head and the hair. */
+/* The key light's depth map: the head and the hair; the interactive path's into the lower left quarter of the
+ * map (a quarter of the texels to fill; the frame samples it through shadow_sample_matrix). */
 static void shadow_draw(render_context *rc, const render_frame *f, const mat4 light_vp)
 {
-    int ss = rc->desc.shadow_map_size;
+    int ss = f->interactive ? rc->desc.shadow_map_size / 2 : rc->desc.shadow_map_size;
     rc->shadow_draws++;
     glBindFramebuffer(GL_FRAMEBUFFER, rc->shadow_fbo);
     glViewport(0, 0, ss, ss);
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LESS);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(0, 0, ss, ss);
     glClear(GL_DEPTH_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
     glUseProgram(rc->prog_shadow);
     glUniformMatrix4fv(uloc(rc->prog_shadow, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
     glEnable(GL_POLYGON_OFFSET_FILL);
@@ -956,13 +1115,26 @@ static void shadow_draw(render_context *rc, const render_frame *f, const mat4 li
     render_hair_draw_shadow(rc->hair, f, light_vp);
 }
 
+/* The matrix the shaders look the shadow map up with: light_vp, or for the interactive path's quarter map
+ * (shadow_draw) light_vp followed by the map from normalised coordinates onto that quarter. */
+static void shadow_sample_matrix(const render_frame *f, mat4 light_vp, mat4 out)
+{
+    glm_mat4_copy(light_vp, out);
+    if (!f->interactive) return;
+    mat4 quarter = GLM_MAT4_IDENTITY_INIT;
+    quarter[0][0] = quarter[1][1] = 0.5f;
+    quarter[3][0] = quarter[3][1] = -0.5f;
+    glm_mat4_mul(quarter, light_vp, out);
+}
+
 static void resolve(const scene_targets *T, const render_frame *f);
 
 static void draw_scene(render_context *rc, const render_frame *f)
 {
-    mat4 light_vp;
+    mat4 light_vp, shadow_vp;
     float depth_per_mm;
     light_matrix(rc, f, light_vp, &depth_per_mm);
+    shadow_sample_matrix(f, light_vp, shadow_vp);
 
     /* 1. Shadow depth, when the light or the hair in it changed. */
     int ss = rc->desc.shadow_map_size;
@@ -1002,7 +1174,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glm_mat4_copy((vec4 *)f->view, view);
     glm_mat4_mul(proj, view, vp);
     glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (float *)vp);
-    glUniformMatrix4fv(uloc(p, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
+    glUniformMatrix4fv(uloc(p, "u_light_view_proj"), 1, GL_FALSE, (float *)shadow_vp);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
     glUniform3fv(uloc(p, "u_light_dir"), 1, f->light_dir);
     glUniform3fv(uloc(p, "u_light_radiance"), 1, f->light_radiance);
@@ -1065,7 +1237,7 @@ static void draw_scene(render_context *rc, const render_frame *f)
      * peak memory. The hair's binning no longer overlaps the head's shading, a few ms. */
     if (rc->software) glFinish();
     profile_end(rc, RENDER_PASS_HEAD);
-    render_hair_draw(rc->hair, f, vp, light_vp, rc->shadow_tex, ss, UNIT_SHADOW);
+    render_hair_draw(rc->hair, f, vp, shadow_vp, rc->shadow_tex, ss, UNIT_SHADOW);
     glDisable(GL_DEPTH_TEST);
     profile_end(rc, RENDER_PASS_HAIR);
 
@@ -1100,8 +1272,9 @@ static void resolve(const scene_targets *T, const render_frame *f)
 static void tonemap_to(render_context *rc, const render_frame *f, const scene_targets *tg, float full_share,
                        GLuint target)
 {
-    /* Without multisampling the edges are smoothed after tone mapping (edge_aa.frag). */
-    bool edge_aa = rc->desc.samples <= 1 && rc->post_fbo;
+    /* Without multisampling the edges are smoothed after tone mapping (edge_aa.frag); not the interactive
+     * path's image alone, drawn at a fraction of the size and magnified bilinearly: its edges are soft. */
+    bool edge_aa = rc->desc.samples <= 1 && rc->post_fbo && (tg == &rc->targets[0] || full_share > 0.0f);
     glBindFramebuffer(GL_FRAMEBUFFER, edge_aa ? rc->post_fbo : target);
     glViewport(edge_aa || target != 0 ? 0 : f->output_x, 0, f->width, f->height);
     glUseProgram(rc->prog_tonemap);
@@ -1342,6 +1515,8 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->cell_entries = rc->cell_entries;
     out->grid_size = rc->grid_size;
     out->coverage_resplats = rc->resplats;
+    out->coverage_layer_splats = rc->layer_splats;
+    out->coverage_layer_sums = rc->layer_sums;
     out->look_updates = rc->look_updates;
     out->max_reach_mm = rc->max_reach_mm;
     out->hair_uploads = render_hair_upload_count(rc->hair);

@@ -182,6 +182,10 @@ typedef struct render_stats {
     int cell_entries;       /* dot references in the close-up grid */
     int grid_size;
     int coverage_resplats;  /* how often the density texture was rebuilt (time or skin changes) */
+    int coverage_layer_splats; /* the interactive path while the time moves: how often a layer's own density
+                                * texture was splatted (the first frame of a drag), and how often the layers'
+                                * textures were summed into the density texture instead of a splat */
+    int coverage_layer_sums;
     int look_updates;       /* how often the dots' looks were recomputed from the optics table */
     float max_reach_mm;     /* the widest dot's reach (3 sigma of its widest term) */
     int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */

@@ -15,6 +15,7 @@ const render_program_info render_programs[] = {
     {"fullscreen.vert", "sss_y.frag", false},  {"hair.vert", "hair.frag", false},
     {"hair.vert", "shadow.frag", false},       {"hair_streak.vert", "hair_streak.frag", false},
     {"hair_strand.vert", "hair.frag", false},  {"hair_strand.vert", "shadow.frag", false},
+    {"fullscreen.vert", "layers.frag", false},
     {NULL, NULL, false},
 };
 
