@@ -108,6 +108,7 @@ static int bench_placement(int argc, char **argv, int runs)
 /* One timed series of frames: each frame's wall ms and, with --profile, each pass's. */
 typedef struct bench_series {
     double *ms, *pass_ms; /* frames; RENDER_PASS_COUNT x frames */
+    double *scale;        /* the interactive path's scale of each frame */
     int patch_frames;     /* frames close enough to the scars to draw their displaced patch */
 } bench_series;
 
@@ -115,13 +116,15 @@ static smp_status bench_series_alloc(bench_series *s, int frames)
 {
     s->ms = malloc(sizeof *s->ms * (size_t)frames);
     s->pass_ms = malloc(sizeof *s->pass_ms * (size_t)frames * RENDER_PASS_COUNT);
-    return s->ms && s->pass_ms ? SMP_OK : SMP_ERR_NOMEM;
+    s->scale = malloc(sizeof *s->scale * (size_t)frames);
+    return s->ms && s->pass_ms && s->scale ? SMP_OK : SMP_ERR_NOMEM;
 }
 
 static void bench_series_free(bench_series *s)
 {
     free(s->ms);
     free(s->pass_ms);
+    free(s->scale);
 }
 
 typedef struct bench_run {
@@ -132,7 +135,7 @@ typedef struct bench_run {
     double days;
     int width, height, frames;
     bool scrub;
-    float scale; /* render_frame.interactive_scale */
+    float scale; /* render_frame.interactive_scale; 0: adapted frame by frame, as the window does */
 } bench_run;
 
 /* Full quality: a camera orbit (or, scrubbing, the time from day 0 to 20 years with the camera still).
@@ -142,6 +145,7 @@ static smp_status bench_series_run(const bench_run *r, bool interactive, bench_s
 {
     float radius = hypotf(r->base.eye_mm[0] - r->base.target_mm[0], r->base.eye_mm[2] - r->base.target_mm[2]);
     render_stats stats;
+    float scale = r->scale > 0.0f ? r->scale : RENDER_INTERACTIVE_SCALE;
     for (int i = 0; i < r->frames; ++i) {
         double a = 2.0 * SMP_PI * i / r->frames;
         scene_camera cam = r->base;
@@ -160,10 +164,12 @@ static smp_status bench_series_run(const bench_run *r, bool interactive, bench_s
         render_frame frame;
         scene_frame(r->scene, &cam, &light, t, r->width, r->height, &frame);
         frame.interactive = interactive;
-        frame.interactive_scale = r->scale;
+        frame.interactive_scale = scale;
         if (render_frame_draw(r->rc, &frame, 0, err) != SMP_OK) return err->status;
         render_finish(r->rc); /* time the GPU work, not just its submission */
         s->ms[i] = (smp_now_s() - t0) * 1000.0;
+        s->scale[i] = scale;
+        if (interactive && r->scale <= 0.0f) scale = render_interactive_scale_next(scale, s->ms[i]);
         render_stats_get(r->rc, &stats);
         s->patch_frames += stats.scar_patch_drawn;
         for (int k = 0; k < RENDER_PASS_COUNT; ++k) s->pass_ms[(size_t)k * r->frames + i] = stats.pass_ms[k];
@@ -240,10 +246,11 @@ int app_cmd_bench(int argc, char **argv)
                "head (with --scrub the camera stays and the time moves from day 0 to 20 years\n"
                "instead); \"interactive\", the window's path while a person drives it: the camera\n"
                "orbits, the key light swings a quarter turn and the time runs from day 0 to 20\n"
-               "years at once (--interactive-scale: the share of width and height it draws, 0.125..1,\n"
-               "default 0.35). Each has ms_median, ms_p95, ms_max, fps. With --placement, times the dot\n"
-               "placement of the plan N times (default 5; no rendering), without and, for a plan\n"
-               "with scars, with them (\"with_scars\").\n"
+               "years at once, at the share of width and height that the window adapts frame by frame\n"
+               "to 30 fps (0.25..0.5, from 0.35; --interactive-scale S: fixed at S, 0.125..1; the JSON\n"
+               "gives scale_median and scale_min). Each has ms_median, ms_p95, ms_max, fps. With\n"
+               "--placement, times the dot placement of the plan N times (default 5; no rendering),\n"
+               "without and, for a plan with scars, with them (\"with_scars\").\n"
                "With --profile, every pass is finished and timed (\"passes_ms_median\": shadow,\n"
                "textures, head, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass\n"
                "of a constant colour at the same size, timed in the same run: frame / trivial is\n"
@@ -320,7 +327,9 @@ int app_cmd_bench(int argc, char **argv)
                       scrub ? "time 0-20 years" : "orbit");
     cJSON *ij = cJSON_AddObjectToObject(j, "interactive");
     bench_series_json(ij, &fast, opts.frames, trivial, profile, "orbit, light and time together");
-    cJSON_AddNumberToObject(ij, "scale", render_frame_interactive_scale(&frame));
+    qsort(fast.scale, (size_t)opts.frames, sizeof *fast.scale, cmp_double);
+    cJSON_AddNumberToObject(ij, "scale_median", fast.scale[opts.frames / 2]);
+    cJSON_AddNumberToObject(ij, "scale_min", fast.scale[0]);
     cJSON_AddNumberToObject(j, "look_updates", stats.look_updates);
     cJSON_AddNumberToObject(j, "dots", scene.field.count);
     cJSON_AddNumberToObject(j, "grid_entries", stats.cell_entries);

@@ -33,8 +33,11 @@ enum {
 };
 
 /* The interactive path's per-layer density textures (coverage_from_layers): mip level of the chart texture
- * they stand for (2: a sixteenth of its texels, 512 x 512 of the default 2048). */
-#define LAYERS_LEVEL 2
+ * they stand for (3: 256 x 256 of the default 2048, texels of 1.8 mm on the built-in head, about a pixel of
+ * the interactive path at 0.6 m). Summing them costs llvmpipe about 1 ms a layer at this size (a texel fetch
+ * is about 15 ns there), 4 ms a layer at level 2. RGBA32F: its fetches cost llvmpipe a quarter less than
+ * RGBA16F's, for 1 MB a layer. */
+#define LAYERS_LEVEL 3
 
 /* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
 enum { SCENE_TARGETS = 3 };
@@ -97,6 +100,10 @@ struct render_context {
      * (dot_looks_update), layers_ink and layers_redness what each layer's texture was splatted with */
     int layer_first[AGEING_MAX_LAYERS], layer_count[AGEING_MAX_LAYERS];
     double layer_ink[AGEING_MAX_LAYERS][3], layer_redness[AGEING_MAX_LAYERS];
+    ageing_layer_state inks_layers[AGEING_MAX_LAYERS]; /* the state layer_ink is of (layer_inks_update) */
+    bool inks_valid;
+    int ink_updates;
+    double looks_ink[AGEING_MAX_LAYERS][3], looks_redness[AGEING_MAX_LAYERS]; /* those of the dots' looks */
     GLuint layers_tex, layers_fbo, prog_layers;
     int layers_slices, layers_slice[AGEING_MAX_LAYERS]; /* the texture array's slice of each layer; -1: no dots */
     bool layers_valid[AGEING_MAX_LAYERS];
@@ -550,7 +557,7 @@ static smp_status layers_allocate(render_context *rc, smp_error *err)
     int size = rc->desc.coverage_size >> LAYERS_LEVEL;
     glGenTextures(1, &rc->layers_tex);
     glBindTexture(GL_TEXTURE_2D_ARRAY, rc->layers_tex);
-    glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_RGBA16F, size, size, rc->layers_slices, 0, GL_RGBA, GL_FLOAT, NULL);
+    glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_RGBA32F, size, size, rc->layers_slices, 0, GL_RGBA, GL_FLOAT, NULL);
     glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAX_LEVEL, 0);
@@ -792,14 +799,71 @@ static bool layers_close(const ageing_layer_state *a, const ageing_layer_state *
 
 /* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
  * and the positions with reaches, and rebuilds the close-up grid if the widest dot outgrew it. */
+/* The size (mm) of one of frame f's pixels at the head's nearest point, for a surface facing the camera. */
+static float nearest_pixel_mm(const render_context *rc, const render_frame *f)
+{
+    float radius = 0.0f, dist = 0.0f;
+    for (int k = 0; k < 3; ++k) {
+        float c = 0.5f * (rc->bounds_min[k] + rc->bounds_max[k]), e = f->eye_mm[k] - c;
+        radius += 0.25f * (rc->bounds_max[k] - rc->bounds_min[k]) * (rc->bounds_max[k] - rc->bounds_min[k]);
+        dist += e * e;
+    }
+    float near_mm = fmaxf(sqrtf(dist) - sqrtf(radius), 10.0f);
+    return f->proj[1][1] > 0.0f ? 2.0f * near_mm / (f->proj[1][1] * (float)f->height) : 0.0f;
+}
+
+/* One dot in LAYER_INK_STRIDE of each layer (in its order) stands for the layer's ink (layer_ink). */
+#define LAYER_INK_STRIDE 16
+
+/* The ink (the integral of the density, sum of a_k 2 pi v_k, without the 2 pi) of a dot with look look. */
+static void look_ink_add(const float *look, double ink[3])
+{
+    for (int c = 0; c < 3; ++c) ink[c] += look[c] * look[4 + c] + look[8 + c] * look[12 + c];
+}
+
+/* The interactive path while the time moves, with every pixel too coarse for the close-up path (mesh.frag
+ * evaluates dots one by one where the pixel's footprint sigma, half its size, is under LOD_FAR_MM): only
+ * the layers' ink and redness follow the time (coverage_from_layers scales the layers' textures by them), from
+ * every LAYER_INK_STRIDE-th dot of each layer; the dots' own looks wait for the full-quality frame. A
+ * sixteenth of the work of dot_looks_update, which took about 10 ms a frame for the built-in plan. */
+static bool layer_inks_update(render_context *rc, const render_frame *f, const ageing_layer_state *state)
+{
+    render_frame scene = *f;
+    scene.height = (int)ceilf((float)f->height * render_frame_interactive_scale(f));
+    if (!f->interactive || !f->optics || 0.5f * nearest_pixel_mm(rc, &scene) < LOD_FAR_MM) return false;
+    if (rc->inks_valid && layers_equal(state, rc->inks_layers)) return true;
+    /* A layer that shows now but had no ink or no redness in the looks cannot be scaled from them. */
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) {
+        const double *ink = rc->looks_ink[l];
+        if ((state[l].present && ink[0] + ink[1] + ink[2] <= 0.0 && rc->layer_count[l] > 0) ||
+            (state[l].present && state[l].redness > 0.0 && rc->looks_redness[l] <= 0.0))
+            return false;
+    }
+    memset(rc->layer_ink, 0, sizeof rc->layer_ink);
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) {
+        rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
+        for (int i = 0; i < rc->layer_count[l]; i += LAYER_INK_STRIDE) {
+            float look[LOOK_FLOATS];
+            dot_look_terms(f->optics, f->fitzpatrick, &rc->dots[rc->layer_first[l] + i], &state[l], look);
+            look_ink_add(look, rc->layer_ink[l]);
+        }
+    }
+    memcpy(rc->inks_layers, state, sizeof rc->inks_layers);
+    rc->inks_valid = true;
+    rc->coverage_valid = false;
+    rc->ink_updates++;
+    return true;
+}
+
 static smp_status dot_looks_update(render_context *rc, const render_frame *f, smp_error *err)
 {
     ageing_layer_state state[AGEING_MAX_LAYERS];
     memset(state, 0, sizeof state); /* layers the frame does not give: absent, no ink */
     for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) state[i] = f->layers[i];
-    if (rc->looks_valid && rc->looks_table == f->optics && rc->looks_type == f->fitzpatrick &&
-        (layers_equal(state, rc->looks_layers) || (f->interactive && layers_close(state, rc->looks_layers))))
+    bool same = rc->looks_valid && rc->looks_table == f->optics && rc->looks_type == f->fitzpatrick;
+    if (same && (layers_equal(state, rc->looks_layers) || (f->interactive && layers_close(state, rc->looks_layers))))
         return SMP_OK;
+    if (same && rc->layers_slices > 0 && layer_inks_update(rc, f, state)) return SMP_OK;
     size_t n = (size_t)rc->dot_count;
     float *positions = malloc(sizeof(float) * 4 * (n ? n : 1));
     if (!positions) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory updating dot looks");
@@ -815,8 +879,7 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
             reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], look);
         else
             memset(look, 0, sizeof(float) * LOOK_FLOATS);
-        /* The dot's ink: the integral of its density, sum of a_k 2 pi v_k (without the 2 pi). */
-        for (int c = 0; c < 3; ++c) rc->layer_ink[layer][c] += look[c] * look[4 + c] + look[8 + c] * look[12 + c];
+        if ((i - (size_t)rc->layer_first[layer]) % LAYER_INK_STRIDE == 0) look_ink_add(look, rc->layer_ink[layer]);
         rc->reaches_mm[i] = reach;
         outgrown = outgrown || reach > rc->grid_reaches_mm[i];
         max_reach = fmaxf(max_reach, reach);
@@ -834,6 +897,10 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
     glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->dots_tbo_buf);
     free(positions);
     memcpy(rc->looks_layers, state, sizeof state);
+    memcpy(rc->looks_ink, rc->layer_ink, sizeof rc->looks_ink);
+    memcpy(rc->looks_redness, rc->layer_redness, sizeof rc->looks_redness);
+    memcpy(rc->inks_layers, state, sizeof state);
+    rc->inks_valid = true;
     rc->looks_table = f->optics;
     rc->looks_type = f->fitzpatrick;
     rc->looks_valid = true;
@@ -882,7 +949,7 @@ static void splat_dots(render_context *rc, int first, int count, int cs, const f
 /* The interactive path's density while the time moves: each layer's texture is splatted when it is missing
  * (the first frame of a drag, or a layer that has just come to be), then the textures are summed, each
  * scaled by the ink and the redness its layer has now against then (layers.frag), into the chart texture's
- * level LAYERS_LEVEL. Costs one splat on the first frame and a pass over 512 x 512 texels on the others,
+ * level LAYERS_LEVEL. Costs one splat on the first frame and a pass over 256 x 256 texels on the others,
  * where a splat of every dot each frame cost about 50 ms on llvmpipe (docs/benchmarks.md). The dots keep the
  * size they had when their layer was splatted: the full-quality frame after the drag splats them anew. */
 static void coverage_from_layers(render_context *rc, const float flare[2])
@@ -906,8 +973,9 @@ static void coverage_from_layers(render_context *rc, const float flare[2])
             glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, rc->layers_tex, 0, slice);
             glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
             splat_dots(rc, rc->layer_first[l], rc->layer_count[l], cs, flare);
-            memcpy(rc->layers_ink[l], ink, sizeof rc->layers_ink[l]);
-            rc->layers_redness[l] = rc->layer_redness[l];
+            /* the looks splatted are those of the last dot_looks_update, maybe older than layer_ink */
+            memcpy(rc->layers_ink[l], rc->looks_ink[l], sizeof rc->layers_ink[l]);
+            rc->layers_redness[l] = rc->looks_redness[l];
             rc->layers_valid[l] = true;
             rc->layer_splats++;
         }
@@ -948,14 +1016,7 @@ static void coverage_update(render_context *rc, const render_frame *f)
         level = LAYERS_LEVEL;
     } else if (f->interactive) {
         float texel_mm = rc->chart_mm_per_uv / (float)rc->desc.coverage_size;
-        float radius = 0.0f, dist = 0.0f;
-        for (int k = 0; k < 3; ++k) {
-            float c = 0.5f * (rc->bounds_min[k] + rc->bounds_max[k]), e = f->eye_mm[k] - c;
-            radius += 0.25f * (rc->bounds_max[k] - rc->bounds_min[k]) * (rc->bounds_max[k] - rc->bounds_min[k]);
-            dist += e * e;
-        }
-        float near_mm = fmaxf(sqrtf(dist) - sqrtf(radius), 10.0f);
-        float px_mm = f->proj[1][1] > 0.0f ? 2.0f * near_mm / (f->proj[1][1] * (float)f->height) : 0.0f;
+        float px_mm = nearest_pixel_mm(rc, f);
         level = 1;
         while (level < 2 && texel_mm * (float)(2 << level) <= 0.5f * px_mm) ++level;
     }
@@ -1307,6 +1368,15 @@ static void tonemap_to(render_context *rc, const render_frame *f, const scene_ta
 float render_frame_interactive_scale(const render_frame *f)
 {
     return f->interactive_scale > 0.0f ? fminf(fmaxf(f->interactive_scale, 0.125f), 1.0f) : RENDER_INTERACTIVE_SCALE;
+}
+
+float render_interactive_scale_next(float scale, double frame_ms)
+{
+    if (scale <= 0.0f) scale = RENDER_INTERACTIVE_SCALE;
+    if (!(frame_ms > 0.0)) return scale;
+    float step = sqrtf((float)(RENDER_INTERACTIVE_TARGET_MS / frame_ms));
+    step = fminf(fmaxf(step, 0.8f), 1.2f);
+    return fminf(fmaxf(scale * step, RENDER_INTERACTIVE_SCALE_MIN), RENDER_INTERACTIVE_SCALE_MAX);
 }
 
 /* Checks the frame, updates the dots' looks and readies the targets of its path; scene is the frame the scene

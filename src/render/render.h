@@ -122,6 +122,16 @@ smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, con
 #define RENDER_INTERACTIVE_SCALE 0.35f
 float render_frame_interactive_scale(const render_frame *frame);
 
+/* Adaptive resolution: the interactive_scale for the next interactive frame, from this one's scale (0: the
+ * default) and its wall time in ms, aiming at RENDER_INTERACTIVE_TARGET_MS (30 frames a second). The scene
+ * passes cost about the square of the scale, so the next is scale x sqrt(target / ms), changed by at most
+ * 20 % a frame and kept between RENDER_INTERACTIVE_SCALE_MIN and RENDER_INTERACTIVE_SCALE_MAX: below 0.25 of
+ * 720 rows the head's outline turns blocky, and above 0.5 the full-quality frame is the better use of time. */
+#define RENDER_INTERACTIVE_TARGET_MS 33.3
+#define RENDER_INTERACTIVE_SCALE_MIN 0.25f
+#define RENDER_INTERACTIVE_SCALE_MAX 0.5f
+float render_interactive_scale_next(float scale, double frame_ms);
+
 /* Neutral defaults for everything but the camera. */
 void render_frame_defaults(render_frame *frame);
 

@@ -295,6 +295,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
      * (with the panels) until the next input. */
     double moving_until = 0.0, blend_start = -1.0;
     bool full_shown = false, frame_was_interactive = false;
+    float interactive_scale = RENDER_INTERACTIVE_SCALE; /* adapted to 30 fps frame by frame */
     int drawn[3] = {0, 0, 0}; /* interactive frames, full-quality frames, presentations only */
     long frame_index = 0;
     while (running) {
@@ -417,6 +418,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         double start = smp_now_s();
         if (moving) {
             frame.interactive = true;
+            frame.interactive_scale = interactive_scale;
             if (vs.side && side_shares_scene(&vs)) {
                 /* B shares A's scene: drawn live beside it (at half the width each, a frame's cost in all). */
                 render_frame fb;
@@ -425,6 +427,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                                      : vs.light;
                 scene_frame(scene, &c, &lb, vs.side_kind == SIDE_YEAR ? vs.side_t_days : vs.t_days, w - half, h, &fb);
                 fb.interactive = true;
+                fb.interactive_scale = interactive_scale;
                 fb.output_x = half;
                 lens_shift(&fb, -shift);
                 st = render_frame_draw(rc, &fb, 0, &err);
@@ -436,6 +439,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             full_shown = false;
             drawn[0]++;
             frame_ms = 1000.0 * (smp_now_s() - start);
+            interactive_scale = render_interactive_scale_next(interactive_scale, frame_ms);
         } else if (!full_shown) {
             drawn[1]++;
             if (vs.side) {

@@ -133,7 +133,7 @@ for path in ("full", "interactive"):
     p = s["passes_ms_median"]
     assert set(p) == {"shadow", "textures", "head", "hair", "resolve", "sss", "tonemap"}, p
     assert all(v >= 0 for v in p.values()) and p["head"] > 0
-assert 0.125 <= d["interactive"]["scale"] <= 1
+assert 0.25 <= d["interactive"]["scale_min"] <= d["interactive"]["scale_median"] <= 0.5
 PY
 then
     passes=$((passes+1))
