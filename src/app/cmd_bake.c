@@ -3,6 +3,8 @@
  * assets/optics/tables.json relative to the current directory). Progress on stderr: a bar on a terminal,
  * otherwise a plain percentage line every 10 %. */
 #include "app/app.h"
+#include "app/common.h"
+#include "app/options.h"
 #include "app/progress.h"
 
 #include <errno.h>
@@ -17,9 +19,12 @@
 #include "optics/table.h"
 
 #define BAKE_DEFAULT_OUTPUT "assets/optics/tables.json"
-#define BAKE_MAX_THREADS 1024
+#define BAKE_MIN_PHOTONS 100
+#define BAKE_MAX_PHOTONS 100000000
 
 int app_cmd_bake(int argc, char **argv);
+
+static const char bake_allowed[] = "-o --output --photons --threads --seed --types --depths --inks --diameters";
 
 static void bake_usage(FILE *out)
 {
@@ -28,43 +33,12 @@ static void bake_usage(FILE *out)
             "                   [--diameters L]\n\n"
             "Bakes the optics tables the renderer reads (skin colour and subsurface profile per Fitzpatrick type,\n"
             "per ink depth the blur kernel, per depth and ink amount the covered colour, per depth, ink and\n"
-            "deposit diameter the dot's gain) from the Monte Carlo skin model, and writes them as JSON.\n\n"
-            "  -o, --output FILE   output file (default %s)\n"
-            "  --photons N         photon packets per band (100..100000000; default 6000; the skin runs and the\n"
-            "                      covered-colour scans use 8 N, the three disk scans 200 N)\n"
-            "  --threads T         worker threads (1..%d; default: the number of online CPUs); the numbers do not\n"
-            "                      depend on it\n"
-            "  --seed S            random seed (integer >= 0; default 1)\n"
-            "  --types L           Fitzpatrick types to bake, comma-separated (default 1,2,3,4,5,6; the others\n"
-            "                      are left zero)\n"
-            "  --depths L          ink depths in mm, ascending, comma-separated, within 0..3 (default\n"
-            "                      0.08,0.15,0.25,0.35,0.5,0.7,1,1.5,2,2.5)\n"
-            "  --inks L            ink amounts (carbon per area, 1 = 0.101 mg/cm²), ascending, comma-separated,\n"
-            "                      within (0, 64] (default 0.02,0.05,0.1,0.2,0.4,0.8,1.6,3.2,8,32)\n"
-            "  --diameters L       deposit diameters in mm for the gains, ascending, comma-separated, within\n"
-            "                      (0, 5] (default 0.1,0.2,0.3,0.5,0.8,1.3,2)\n"
-            "  --help              this text\n",
-            BAKE_DEFAULT_OUTPUT, BAKE_MAX_THREADS);
+            "deposit diameter the dot's gain) from the Monte Carlo skin model, and writes them as JSON to FILE\n"
+            "(default %s), atomically. --photons N is per band (%d..%d; default 6000): the skin runs\n"
+            "and the covered-colour scans use 8 N, the three disk scans 200 N.\n\n",
+            BAKE_DEFAULT_OUTPUT, BAKE_MIN_PHOTONS, BAKE_MAX_PHOTONS);
+    app_options_help(out, bake_allowed);
 }
-
-static int bake_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!s || !*s) return -1;
-    for (const char *c = s; *c; ++c)
-        if (*c < '0' || *c > '9') return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, NULL, 10);
-    if (errno != 0 || v < lo || v > hi) return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
-typedef struct bake_args {
-    const char *output;
-    uint64_t photons, seed;
-    int threads;
-    const char *types, *depths, *inks, *diameters; /* NULL: the defaults */
-} bake_args;
 
 /* A comma-separated list of at most max numbers within [lo, hi] (whole numbers when whole), ascending when
  * ascending is set; returns the count, or -1 with a reason in why. */
@@ -98,77 +72,26 @@ static int bake_parse_list(const char *text, int max, double lo, double hi, bool
     }
 }
 
-/* Returns -1 to go on, otherwise the exit status. */
-static int bake_parse_args(int argc, char **argv, bake_args *a)
-{
-    a->output = BAKE_DEFAULT_OUTPUT;
-    a->photons = 0;
-    a->seed = 1;
-    a->threads = 0;
-    a->types = a->depths = a->inks = a->diameters = NULL;
-    for (int i = 1; i < argc; ++i) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            bake_usage(stdout);
-            return 0;
-        }
-        const char *names[8] = {"--photons", "--seed", "--threads", "--output",
-                                "--types",   "--depths", "--inks",    "--diameters"};
-        int which = -1;
-        const char *value = NULL;
-        if (strcmp(arg, "-o") == 0) {
-            which = 3;
-            value = i + 1 < argc ? argv[++i] : NULL;
-        }
-        for (int k = 0; k < 8 && which < 0; ++k) {
-            size_t len = strlen(names[k]);
-            if (strncmp(arg, names[k], len) != 0) continue;
-            if (arg[len] == '=') value = arg + len + 1, which = k;
-            else if (arg[len] == '\0') value = i + 1 < argc ? argv[++i] : NULL, which = k;
-        }
-        if (which < 0) {
-            if (arg[0] == '-') fprintf(stderr, "smpsim bake: unknown option '%s' (see smpsim bake --help)\n", arg);
-            else fprintf(stderr, "smpsim bake: unexpected argument '%s' (see smpsim bake --help)\n", arg);
-            return 2;
-        }
-        uint64_t v = 0;
-        int bad = 0;
-        if (which == 0) bad = bake_parse_u64(value, 100, 100000000, &a->photons);
-        if (which == 1) bad = bake_parse_u64(value, 0, UINT64_C(9007199254740992), &a->seed);
-        if (which == 2) bad = bake_parse_u64(value, 1, BAKE_MAX_THREADS, &v), a->threads = (int)v;
-        if (which == 3) {
-            bad = !value || !*value;
-            a->output = value;
-        }
-        if (which >= 4) {
-            bad = !value;
-            if (which == 4) a->types = value;
-            if (which == 5) a->depths = value;
-            if (which == 6) a->inks = value;
-            if (which == 7) a->diameters = value;
-        }
-        if (bad) {
-            const char *ranges[8] = {"an integer between 100 and 100000000", "an integer between 0 and 2^53",
-                                     "an integer between 1 and 1024", "a file name", "a list", "a list", "a list",
-                                     "a list"};
-            fprintf(stderr, "smpsim bake: %s: expected %s, got '%s'\n", names[which], ranges[which],
-                    value ? value : "nothing");
-            return 2;
-        }
-    }
-    return -1;
-}
-
 int app_cmd_bake(int argc, char **argv)
 {
-    bake_args a;
-    int rc = bake_parse_args(argc, argv, &a);
-    if (rc >= 0) return rc;
+    app_options a;
+    smp_error err = {0};
+    if (app_options_parse(&a, argc, argv, 1, bake_allowed, &err) != SMP_OK) return app_fail("bake", &err);
+    if (a.help) {
+        bake_usage(stdout);
+        return 0;
+    }
+    if (a.photons && (a.photons < BAKE_MIN_PHOTONS || a.photons > BAKE_MAX_PHOTONS)) {
+        smp_error_set(&err, SMP_ERR_INPUT, "--photons: must be between %d and %d photons per band, got %llu",
+                      BAKE_MIN_PHOTONS, BAKE_MAX_PHOTONS, (unsigned long long)a.photons);
+        return app_fail("bake", &err);
+    }
+    if (!a.output) a.output = BAKE_DEFAULT_OUTPUT;
 
     optics_bake_params p;
     optics_bake_params_default(&p);
     if (a.photons) p.photons = a.photons;
-    p.seed = a.seed;
+    p.seed = a.has_seed ? a.seed : 1;
     p.threads = a.threads;
     const char *why = NULL;
     double v[OPTICS_TABLE_MAX_DEPTHS];
@@ -232,7 +155,6 @@ int app_cmd_bake(int argc, char **argv)
 
     app_progress ps;
     app_progress_init(&ps, "bake");
-    smp_error err = {0};
     if (optics_table_bake(t, &p, app_progress_update, &ps, &err) != SMP_OK) {
         app_progress_finish(&ps);
         fprintf(stderr, "smpsim bake: %s\n", err.message);

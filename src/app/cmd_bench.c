@@ -14,7 +14,8 @@
 
 static const char bench_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
                                     "--light-intensity --light-kelvin "
-                                    "--view --distance-m --field-mm --width --height --seed --frames";
+                                    "--view --distance-m --field-mm --width --height --seed --frames --scrub --profile "
+                                    "--interactive-scale --placement --runs";
 
 /* Resident memory now, MB (/proc/self/statm; 0 where it cannot be read). */
 static double rss_now_mb(void)
@@ -37,11 +38,11 @@ static int cmp_double(const void *a, const void *b)
  * thread; the head is built once and not timed. Reports the dot count, the best and the median time; for a
  * plan with scars, the same for pigment_field_create_with_scars (the scar layout built once, not timed) in
  * "with_scars". */
-static int bench_placement(int argc, char **argv, int runs)
+static int bench_placement(const app_options *o)
 {
-    app_options opts;
+    const app_options opts = *o;
+    int runs = opts.runs;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
     plan p;
     if (plan_load(&p, opts.plan_path, opts.sets, opts.set_count, ui_log_stderr, NULL, &err) != SMP_OK)
         return app_fail("bench", &err);
@@ -201,43 +202,11 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
 
 int app_cmd_bench(int argc, char **argv)
 {
-    /* --placement and --runs belong to this command only: taken out before the shared options are read. */
-    bool placement = false, scrub = false, profile = false;
-    double scale = 0.0; /* the renderer's default */
-    int runs = 5, kept = 0;
-    for (int i = 0; i < argc; ++i) {
-        if (strcmp(argv[i], "--placement") == 0) {
-            placement = true;
-        } else if (strcmp(argv[i], "--scrub") == 0) {
-            scrub = true;
-        } else if (strcmp(argv[i], "--profile") == 0) {
-            profile = true;
-        } else if (strcmp(argv[i], "--interactive-scale") == 0 && i + 1 < argc) {
-            char *end;
-            scale = strtod(argv[++i], &end);
-            if (*end || !(scale >= 0.125 && scale <= 1.0)) {
-                fprintf(stderr, "smpsim bench: --interactive-scale: must be a number between 0.125 and 1, got %s\n",
-                        argv[i]);
-                return 2;
-            }
-        } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            runs = *end || v < 1 || v > 1000 ? 0 : (int)v;
-            if (runs < 1) {
-                fprintf(stderr, "smpsim bench: --runs: must be an integer between 1 and 1000, got %s\n", argv[i]);
-                return 2;
-            }
-        } else {
-            argv[kept++] = argv[i];
-        }
-    }
-    argc = kept;
-    if (placement) return bench_placement(argc, argv, runs);
-
     app_options opts;
     smp_error err = {0};
     if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
+    bool scrub = opts.scrub, profile = opts.profile;
+    double scale = opts.interactive_scale;
     if (opts.help) {
         printf("usage: smpsim bench [options] [--frames N] [--scrub] [--profile] [--interactive-scale S]\n"
                "       smpsim bench --placement [--runs N] [options]\n\n"
@@ -256,10 +225,11 @@ int app_cmd_bench(int argc, char **argv)
                "of a constant colour at the same size, timed in the same run: frame / trivial is\n"
                "comparable across machines. \"scene_build_s\" and \"placement_s\" time the scene's build\n"
                "and its dot placement; \"rss_mb_after_warmup\" and \"rss_mb_end\" the memory before and\n"
-               "after the timed frames, \"peak_rss_mb\" the process's peak.\n\n%s",
-               app_options_usage);
+               "after the timed frames, \"peak_rss_mb\" the process's peak.\n\n");
+        app_options_help(stdout, bench_allowed);
         return 0;
     }
+    if (opts.placement) return bench_placement(&opts);
     double t0 = smp_now_s();
     scene_model scene;
     if (app_scene_load(&scene, &opts, ui_log_stderr, &err) != SMP_OK) return app_fail("bench", &err);

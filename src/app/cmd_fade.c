@@ -20,11 +20,8 @@ static const char fade_usage[] =
     "early loss while healing, then the slow fading that sun, topicals and ink grade speed up. The\n"
     "band spans the uncertain rates (10th to 90th percentile). A touch-up is advised when the\n"
     "contrast falls below the plan's fading.touch_up_fraction of its healed value.\n"
-    "Without -o or --csv prints a JSON summary. docs/model.md, 'Healing and fading', has the model.\n\n"
-    "  -o FILE                 write the plot (PNG) there, atomically\n"
-    "  --csv                   print years,delta_e,low,high on stdout\n"
-    "  --years-max Y           end of the curve, 0.5..50 years (default 20)\n"
-    "  --plan FILE, --set PATH=VALUE, --seed N   the plan, as for render\n";
+    "-o FILE writes the plot (PNG) there, atomically; without -o or --csv it prints a JSON summary.\n"
+    "docs/model.md, 'Healing and fading', has the model.\n\n";
 
 static cJSON *number_or_null(double v)
 {
@@ -77,6 +74,7 @@ int app_cmd_fade(int argc, char **argv)
     if (app_options_parse(&opts, argc, argv, 1, fade_allowed, &err) != SMP_OK) return app_fail("fade", &err);
     if (opts.help) {
         printf("%s", fade_usage);
+        app_options_help(stdout, fade_allowed);
         return 0;
     }
     if (opts.output && app_output_dir_check(opts.output, &err) != SMP_OK) return app_fail("fade", &err);

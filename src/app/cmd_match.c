@@ -19,15 +19,8 @@ static const char match_usage[] =
     "bald scalp read like the patient's own #0 stubble (0.5 mm) for their skin type, hair colour and\n"
     "grey fraction: both rendered from the top at conversation distance and compared on a 30 mm disc\n"
     "on the vertex (CIELAB, CIEDE2000). Prints JSON on stdout; with -o, saves the plan with the\n"
-    "matched shades. docs/model.md, 'Shade matching', has the method.\n\n"
-    "  -o FILE                 save the adjusted plan (JSON) there, atomically\n"
-    "  --plan FILE, --set PATH=VALUE, --seed N   the plan, as for render\n"
-    "  --distance-m D          viewing distance, 0.2..20 m (default 1)\n"
-    "  --width W --height H    image size in pixels, 16..8192 (default 480x360)\n"
-    "  --light-preset NAME     daylight (default), clinic, sun, overcast, bathroom, office, flash, wet\n"
-    "  --light-azimuth DEG, --light-elevation DEG   override the preset's light direction\n"
-    "  --light-intensity X, --light-kelvin K        override its key light's strength (0..10) and colour\n"
-    "                          temperature (1500..12000 K)\n";
+    "matched shades (-o FILE, atomically). The comparison is seen from 1 m (--distance-m) at 480x360\n"
+    "pixels (--width, --height). docs/model.md, 'Shade matching', has the method.\n\n";
 
 static double round4(double v)
 {
@@ -104,6 +97,7 @@ int app_cmd_match(int argc, char **argv)
         return app_fail("match", &err);
     if (opts.help) {
         printf("%s", match_usage);
+        app_options_help(stdout, match_allowed);
         return 0;
     }
     if (opts.output && app_output_dir_check(opts.output, &err) != SMP_OK) return app_fail("match", &err);

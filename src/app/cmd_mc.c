@@ -1,9 +1,10 @@
 /* `smpsim mc FILE.mci [--photons N] [--seed S] [--threads T]`: runs every run of an MCML input file with
  * optics_mc_run and prints the results as JSON on stdout (units in the key names, MCML's normalisation). */
 #include "app/app.h"
+#include "app/common.h"
+#include "app/options.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,102 +14,23 @@
 #include "optics/mc.h"
 #include "optics/mci.h"
 
-#define MC_CMD_MAX_THREADS 1024
-
-typedef struct mc_cmd_args {
-    const char *file;
-    uint64_t photons; /* 0: as in the file */
-    uint64_t seed;
-    int threads;
-    bool partial_reflection;
-} mc_cmd_args;
+static const char mc_allowed[] = "FILE --photons --seed --threads --partial-reflection";
 
 static void mc_cmd_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: smpsim mc FILE.mci [--photons N] [--seed S] [--threads T] [--partial-reflection]\n\n"
-            "Monte Carlo light transport in layered media (MCML physics) for every run of an MCML 1.x .mci file.\n"
-            "Prints JSON on stdout: reflectance, absorption and transmittance with standard errors, absorption per\n"
-            "layer, radial and angular profiles, photons per second.\n\n"
-            "  --photons N            photons per run, overrides the file (integer >= 1)\n"
-            "  --seed S               random seed (integer >= 0; default 1); the same seed gives the same numbers\n"
-            "                         whatever the thread count\n"
-            "  --threads T            worker threads (1..%d; default: the number of online CPUs)\n"
-            "  --partial-reflection   split photon packets at the outer surfaces instead of MCML's default\n"
-            "                         all-or-none reflection\n"
-            "  --help                 this text\n",
-            MC_CMD_MAX_THREADS);
+    fprintf(out, "usage: smpsim mc FILE.mci [--photons N] [--seed S] [--threads T] [--partial-reflection]\n\n"
+                 "Monte Carlo light transport in layered media (MCML physics) for every run of an MCML 1.x .mci file.\n"
+                 "Prints JSON on stdout: reflectance, absorption and transmittance with standard errors, absorption per\n"
+                 "layer, radial and angular profiles, photons per second. The same seed gives the same numbers\n"
+                 "whatever the thread count.\n\n");
+    app_options_help(out, mc_allowed);
 }
 
-/* An unsigned decimal integer in [lo, hi]; 0 on success. */
-static int mc_cmd_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!s || !*s) return -1;
-    for (const char *c = s; *c; ++c)
-        if (*c < '0' || *c > '9') return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, NULL, 10);
-    if (errno != 0 || v < lo || v > hi) return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
-/* Returns -1 to go on, otherwise the exit status. */
-static int mc_cmd_parse_args(int argc, char **argv, mc_cmd_args *a)
+/* The online CPUs, within 1..APP_MAX_THREADS. */
+static int online_cpus(void)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    a->threads = cpus < 1 ? 1 : (cpus > MC_CMD_MAX_THREADS ? MC_CMD_MAX_THREADS : (int)cpus);
-    a->seed = 1;
-    for (int i = 1; i < argc; ++i) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            mc_cmd_usage(stdout);
-            return 0;
-        }
-        if (strcmp(arg, "--partial-reflection") == 0) {
-            a->partial_reflection = true;
-            continue;
-        }
-        const char *names[3] = {"--photons", "--seed", "--threads"};
-        int which = -1;
-        const char *value = NULL;
-        for (int k = 0; k < 3; ++k) {
-            size_t len = strlen(names[k]);
-            if (strncmp(arg, names[k], len) != 0) continue;
-            if (arg[len] == '=') value = arg + len + 1, which = k;
-            else if (arg[len] == '\0') value = i + 1 < argc ? argv[++i] : NULL, which = k;
-        }
-        if (which < 0 && arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "smpsim mc: unknown option '%s' (see smpsim mc --help)\n", arg);
-            return 2;
-        }
-        if (which < 0) {
-            if (a->file) {
-                fprintf(stderr, "smpsim mc: one input file expected, got '%s' after '%s'\n", arg, a->file);
-                return 2;
-            }
-            a->file = arg;
-            continue;
-        }
-        uint64_t v = 0;
-        int bad = 0;
-        if (which == 0) bad = mc_cmd_parse_u64(value, 1, OPTICS_MC_MAX_PHOTONS, &a->photons);
-        if (which == 1) bad = mc_cmd_parse_u64(value, 0, UINT64_MAX, &a->seed);
-        if (which == 2) bad = mc_cmd_parse_u64(value, 1, MC_CMD_MAX_THREADS, &v), a->threads = (int)v;
-        if (bad) {
-            const char *ranges[3] = {"an integer between 1 and 1000000000000000", "an integer between 0 and 2^64-1",
-                                     "an integer between 1 and 1024"};
-            fprintf(stderr, "smpsim mc: %s: expected %s, got '%s'\n", names[which], ranges[which],
-                    value ? value : "nothing");
-            return 2;
-        }
-    }
-    if (!a->file) {
-        fprintf(stderr, "smpsim mc: no input file (usage: smpsim mc FILE.mci [--photons N] [--seed S] "
-                        "[--threads T])\n");
-        return 2;
-    }
-    return -1;
+    return cpus < 1 ? 1 : (cpus > APP_MAX_THREADS ? APP_MAX_THREADS : (int)cpus);
 }
 
 typedef struct mc_cmd_progress {
@@ -197,26 +119,36 @@ static cJSON *mc_cmd_run_json(const optics_mci_run *run, const optics_mc_result 
 
 int app_cmd_mc(int argc, char **argv)
 {
-    mc_cmd_args a = {0};
-    int rc = mc_cmd_parse_args(argc, argv, &a);
-    if (rc >= 0) return rc;
-
+    app_options a;
     smp_error err = {0};
+    if (app_options_parse(&a, argc, argv, 1, mc_allowed, &err) != SMP_OK) return app_fail("mc", &err);
+    if (a.help) {
+        mc_cmd_usage(stdout);
+        return 0;
+    }
+    if (!a.input) {
+        smp_error_set(&err, SMP_ERR_INPUT, "no input file (usage: smpsim mc FILE.mci [--photons N] [--seed S] "
+                                           "[--threads T])");
+        return app_fail("mc", &err);
+    }
+    const char *path = a.input;
+    uint64_t seed = a.has_seed ? a.seed : 1;
+    int threads = a.threads > 0 ? a.threads : online_cpus();
     optics_mci_file file;
-    if (optics_mci_load(a.file, &file, &err) != SMP_OK) {
+    if (optics_mci_load(path, &file, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
         return err.status == SMP_ERR_INPUT ? 2 : 1;
     }
 
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "file", a.file);
+    cJSON_AddStringToObject(root, "file", path);
     cJSON *runs = cJSON_AddArrayToObject(root, "runs");
     mc_cmd_progress progress = {0, file.run_count};
-    rc = 0;
+    int rc = 0;
     for (int i = 0; i < file.run_count && rc == 0; ++i) {
         optics_mci_run *run = &file.runs[i];
         if (a.photons) run->input.photons = a.photons;
-        optics_mc_options opt = {.seed = a.seed, .threads = a.threads, .partial_reflection = a.partial_reflection};
+        optics_mc_options opt = {.seed = seed, .threads = threads, .partial_reflection = a.partial_reflection};
         if (isatty(STDERR_FILENO)) {
             progress.run = i + 1;
             opt.progress = mc_cmd_on_progress;
@@ -224,7 +156,7 @@ int app_cmd_mc(int argc, char **argv)
         }
         optics_mc_result res;
         if (optics_mc_run(&run->input, &opt, &res, &err) != SMP_OK) {
-            fprintf(stderr, "%s: run %d (line %d): %s\n", a.file, i + 1, run->line, err.message);
+            fprintf(stderr, "%s: run %d (line %d): %s\n", path, i + 1, run->line, err.message);
             rc = err.status == SMP_ERR_INPUT ? 2 : 1;
             break;
         }

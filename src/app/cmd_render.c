@@ -126,18 +126,8 @@ int app_cmd_render(int argc, char **argv)
     if (opts.help) {
         printf(
             "usage: smpsim render [options] -o out.png\n\nRenders one image headless (no display or GPU "
-            "needed).\n\n  -o FILE                 output PNG (required)\n"
-            "  --light-sweep N         N images (2..360) as the key light goes from overhead (90 degrees)\n"
-            "                          to raking (5): FILE's name with -000 .. -(N-1) before .png; prints\n"
-            "                          their paths\n"
-            "  --timeline N            N images (2..600) from day 0 to 20 years, the healing weeks day by\n"
-            "                          day, then the years: FILE's name with -000 .. -(N-1); prints their\n"
-            "                          paths. Either animation also makes FILE's name with .mp4 when\n"
-            "                          ffmpeg is on the PATH\n"
-            "  --interactive           draw it on the interactive path, as the window does while the\n"
-            "                          camera, light or time moves (fewer pixels, a coarser head and\n"
-            "                          stubble; docs/benchmarks.md)\n%s",
-            app_options_usage);
+            "needed) to FILE, a PNG (-o, required).\n\n");
+        app_options_help(stdout, render_allowed);
         return 0;
     }
     if (app_output_png_check(opts.output, &err) != SMP_OK) return app_fail("render", &err);

@@ -22,12 +22,9 @@ static const char report_usage[] =
     "DIR is made, or replaced when it is empty or an earlier report; anything else is refused. The report\n"
     "is built in a hidden folder beside DIR and moved into place at the end: a failure leaves nothing.\n"
     "Progress on stderr. About half a minute without scars; the scar measurement adds 2-3 minutes per\n"
-    "scar without a GPU. docs/report.md has the layout.\n\n"
-    "  -o DIR                  the report's folder (required)\n"
-    "  --view NAME             the grid's view (default three-quarter; see render --help for the names);\n"
-    "                          in raking light a far view is lit from the side, a close-up along the skin\n"
-    "  --width W --height H    each image, 16..8192 pixels (default 960x540)\n"
-    "  --plan FILE, --set PATH=VALUE, --seed N   the plan, as for render\n";
+    "scar without a GPU. docs/report.md has the layout. -o DIR is required; --view is the grid's view\n"
+    "(default three-quarter; in raking light a far view is lit from the side, a close-up along the\n"
+    "skin); --width and --height each image's size (default 960x540).\n\n";
 
 int app_cmd_report(int argc, char **argv)
 {
@@ -37,6 +34,7 @@ int app_cmd_report(int argc, char **argv)
         return app_fail("report", &err);
     if (opts.help) {
         printf("%s", report_usage);
+        app_options_help(stdout, report_allowed);
         return 0;
     }
     if (app_report_output_check(opts.output, &err) != SMP_OK) return app_fail("report", &err);

@@ -65,8 +65,8 @@ int app_cmd_view(int argc, char **argv)
     if (app_options_parse(&opts, argc, argv, 1, view_allowed, &err) != SMP_OK) return app_fail(NULL, &err);
     if (opts.help) {
         printf("usage: smpsim [options]\n\nOpens the window on the plan; with no display, renders the default views "
-               "to PNG files\n(in -o DIR, default ./smpsim-views) and prints their paths.\n\n%s",
-               app_options_usage);
+               "to PNG files\n(in -o DIR, default ./smpsim-views) and prints their paths.\n\n");
+        app_options_help(stdout, view_allowed);
         return 0;
     }
     scene_model scene;

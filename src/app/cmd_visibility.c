@@ -23,9 +23,7 @@ static const char vis_usage[] =
     "sensitivity at that distance (S-CIELAB, CIEDE2000; 99th percentile over a 40 mm field). Above 1\n"
     "(the just-noticeable difference) a careful observer sees it. Prints JSON on stdout; with -o, writes\n"
     "the plot (one file per scar: NAME-scar1.png ... when the plan has several). docs/model.md,\n"
-    "'Scar visibility', has the method. Renders 4 x 8 images per scar: about a minute each without a GPU.\n\n"
-    "  -o FILE                 write the plot (PNG) there, atomically\n"
-    "  --plan FILE, --set PATH=VALUE, --seed N   the plan, as for render\n";
+    "'Scar visibility', has the method. Renders 4 x 8 images per scar: about a minute each without a GPU.\n\n";
 
 static cJSON *rounded(double v)
 {
@@ -87,6 +85,7 @@ int app_cmd_visibility(int argc, char **argv)
         return app_fail("visibility", &err);
     if (opts.help) {
         printf("%s", vis_usage);
+        app_options_help(stdout, vis_allowed);
         return 0;
     }
     if (opts.output && app_output_png_check(opts.output, &err) != SMP_OK) return app_fail("visibility", &err);

@@ -5,7 +5,10 @@
 #include "core/core.h"
 #include "scene/view.h"
 
+#include <stdio.h>
+
 #define APP_MAX_SETS 64
+#define APP_MAX_THREADS 1024
 
 typedef struct app_options {
     const char *plan_path;          /* NULL: the built-in default plan */
@@ -31,8 +34,17 @@ typedef struct app_options {
     uint64_t seed;
     const char *output;             /* -o */
     bool help;
+    const char *input;              /* the positional argument of a command that takes one ("FILE" in allowed) */
     /* bench */
     int frames;
+    bool scrub, profile, placement; /* flags */
+    int runs;                       /* --runs: placements to time (default 5) */
+    double interactive_scale;       /* --interactive-scale; 0: adapted */
+    /* mc, bake */
+    uint64_t photons;               /* 0: the command's default */
+    int threads;                    /* 0: the online CPUs */
+    bool partial_reflection;
+    const char *types, *depths, *inks, *diameters; /* bake's lists, as given; NULL: the defaults */
     /* fade */
     double years_max;               /* --years-max; 0: the command's default */
     bool csv;                       /* --csv (a flag, no value) */
@@ -40,9 +52,10 @@ typedef struct app_options {
     bool interactive;               /* --interactive (a flag): the frame the window shows while it moves */
 } app_options;
 
-/* Parses argv[first..argc) into opts (defaults first). Options a command does not take are rejected:
- * allowed is a string of the option names it accepts, space separated ("--plan --set -o ..."). Returns
- * SMP_ERR_INPUT with a one-line message on a bad option or value. */
+/* Parses argv[first..argc) into opts (defaults first), for every command: one set of names, values and limits
+ * (--name value or --name=value). Options a command does not take are rejected: allowed is a string of the
+ * option names it accepts, space separated ("--plan --set -o ..."), with "FILE" when it takes one positional
+ * argument (opts->input). Returns SMP_ERR_INPUT with a one-line message on a bad option or value. */
 smp_status app_options_parse(app_options *opts, int argc, char **argv, int first, const char *allowed,
                              smp_error *err);
 
@@ -56,7 +69,7 @@ scene_light app_options_light(const app_options *opts);
 /* What the options ask to draw of view: its camera distance or field, the image size, the light. */
 scene_shot app_options_shot(const app_options *opts, scene_view view);
 
-/* The usage text of the shared options. */
-extern const char app_options_usage[];
+/* Prints the lines of --help for the options in allowed (and --help), in one format for every command. */
+void app_options_help(FILE *out, const char *allowed);
 
 #endif

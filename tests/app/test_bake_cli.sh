@@ -41,11 +41,11 @@ expect_exit2() {
     [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "'bake $*': expected one line on stderr, got: $(cat "$tmp/err")"
     grep -q -- "$expect" "$tmp/err" || fail "'bake $*': expected '$expect' in: $(cat "$tmp/err")"
 }
-expect_exit2 "--photons: expected an integer between 100 and 100000000, got '10'" --photons 10 -o "$tmp/x.json"
-expect_exit2 "--photons: expected" --photons abc -o "$tmp/x.json"
-expect_exit2 "--threads: expected an integer between 1 and 1024" --threads 0 -o "$tmp/x.json"
-expect_exit2 "--seed: expected" --seed -1 -o "$tmp/x.json"
-expect_exit2 "unknown option '--frobnicate'" --frobnicate -o "$tmp/x.json"
+expect_exit2 "--photons: must be between 100 and 100000000 photons per band, got 10" --photons 10 -o "$tmp/x.json"
+expect_exit2 "--photons: must be a number" --photons abc -o "$tmp/x.json"
+expect_exit2 "--threads: must be between 1 and 1024 threads, got 0" --threads 0 -o "$tmp/x.json"
+expect_exit2 "--seed: must be between 0 and" --seed -1 -o "$tmp/x.json"
+expect_exit2 "--frobnicate: unknown option" --frobnicate -o "$tmp/x.json"
 expect_exit2 "unexpected argument 'extra'" extra
 expect_exit2 "--depths: expected" --depths 0.4,0.2 -o "$tmp/x.json"
 expect_exit2 "--inks: expected" --inks 0,0.5 -o "$tmp/x.json"

@@ -51,7 +51,7 @@ mci 10000000000000000 10 10 10
 expect_fail mci_photons "line 4: expected number of photons (integer between 1 and 1000000000000000), got '10000000000000000'" mc "$tmp/grid.mci"
 mci 100 30000 30000 100001
 expect_fail mci_bins "line 6: expected na (integer between 1 and 100000), got '100001'" mc "$tmp/grid.mci"
-expect_fail mc_photons "--photons: expected an integer between 1 and 1000000000000000" mc "$root/assets/mci/slab_vandehulst.mci" --photons 10000000000000000
+expect_fail mc_photons "--photons: must be between 1 and 1e+15 photons" mc "$root/assets/mci/slab_vandehulst.mci" --photons 10000000000000000
 
 echo "limits: $passes passed, $fails failed"
 [ $fails -eq 0 ]

@@ -60,9 +60,15 @@ static void every_preset_should_be_named_in_the_usage_and_found_by_its_name(void
     char names[256];
     scene_light_preset_names(names, sizeof names);
     assert_string_equal(names, "daylight, clinic, sun, overcast, bathroom, office, flash, wet");
+    char *usage = NULL;
+    size_t usage_size = 0;
+    FILE *help = open_memstream(&usage, &usage_size);
+    assert_non_null(help);
+    app_options_help(help, "--light-preset");
+    fclose(help);
     for (int i = 0; i < scene_light_preset_count(); ++i) {
         const scene_light_preset *p = scene_light_preset_at(i);
-        assert_non_null(strstr(app_options_usage, p->name));
+        assert_non_null(strstr(usage, p->name));
         assert_int_equal(scene_light_preset_index(p->name), i);
         scene_light l = scene_light_of_preset(p);
         assert_string_equal(l.preset, p->name);
@@ -70,6 +76,7 @@ static void every_preset_should_be_named_in_the_usage_and_found_by_its_name(void
         assert_near(luminance(l.key_radiance), p->key_intensity, 1e-4 * p->key_intensity);
         assert_near(l.film_coverage, p->film_coverage, 0.0);
     }
+    free(usage);
     assert_int_equal(scene_light_preset_index("disco"), -1);
     assert_string_equal(scene_light_named(NULL).preset, "daylight");
     assert_true(scene_light_named("wet").film_coverage > 0.0f);
@@ -95,6 +102,47 @@ static void light_options_should_override_the_presets_key(void **state)
     char *bad[] = {"x", "--light-preset", "disco"};
     assert_int_equal(app_options_parse(&o, 3, bad, 1, "--light-preset", &err), SMP_ERR_INPUT);
     assert_non_null(strstr(err.message, "daylight, clinic, sun, overcast, bathroom, office, flash, wet"));
+}
+
+/* One dialect for every command (issue 15): --name value or --name=value, one positional FILE where a command
+ * takes one, the same limits for the same option (the seed is a whole number up to 2^53 for mc, bake and the
+ * rest), and one line naming the option and its range on a bad value. */
+static void every_command_should_parse_its_options_in_one_dialect(void **state)
+{
+    (void)state;
+    const char *mc = "FILE --photons --seed --threads --partial-reflection";
+    app_options o;
+    smp_error err = {0};
+    char *ok[] = {"x", "in.mci", "--photons=2000", "--seed", "9007199254740992", "--threads=2",
+                  "--partial-reflection"};
+    assert_int_equal(app_options_parse(&o, 7, ok, 1, mc, &err), SMP_OK);
+    assert_string_equal(o.input, "in.mci");
+    assert_true(o.photons == 2000 && o.threads == 2 && o.partial_reflection && o.has_seed);
+    assert_true(o.seed == UINT64_C(9007199254740992));
+    struct {
+        int argc;
+        char *argv[4];
+        const char *allowed, *message;
+    } bad[] = {
+        {3, {"x", "--seed", "9007199254740994"}, mc, "--seed: must be between 0 and 9.0072e+15"},
+        {3, {"x", "--seed", "1.5"}, "--seed", "--seed: must be a whole number"},
+        {3, {"x", "--threads", "0"}, mc, "--threads: must be between 1 and 1024 threads, got 0"},
+        {3, {"x", "a.mci", "b.mci"}, mc, "unexpected argument 'b.mci'"},
+        {2, {"x", "--partial-reflection=1"}, mc, "--partial-reflection: takes no value"},
+        {2, {"x", "--photons"}, mc, "--photons: needs a value"},
+        {3, {"x", "--frames", "2.5"}, "--frames", "--frames: must be a whole number between 1 and 100000"},
+        {3, {"x", "--runs", "0"}, "--runs", "--runs: must be between 1 and 1000 runs, got 0"},
+        {2, {"x", "--interactive-scale=2"}, "--interactive-scale", "--interactive-scale: must be between 0.125"},
+        {2, {"x", "--frobnicate"}, mc, "--frobnicate: unknown option for this command"},
+        {2, {"x", "in.mci"}, "--seed", "unexpected argument 'in.mci'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        smp_error e = {0};
+        if (app_options_parse(&o, bad[i].argc, bad[i].argv, 1, bad[i].allowed, &e) != SMP_ERR_INPUT)
+            fail_msg("case %zu: accepted", i);
+        if (!strstr(e.message, bad[i].message)) fail_msg("case %zu: '%s' lacks '%s'", i, e.message, bad[i].message);
+        assert_null(strchr(e.message, '\n'));
+    }
 }
 
 static void flash_should_follow_the_camera_until_given_a_direction(void **state)
@@ -210,6 +258,7 @@ int main(void)
         cmocka_unit_test(light_azimuth_zero_should_come_from_the_face_and_ninety_from_the_left),
         cmocka_unit_test(every_preset_should_be_named_in_the_usage_and_found_by_its_name),
         cmocka_unit_test(light_options_should_override_the_presets_key),
+        cmocka_unit_test(every_command_should_parse_its_options_in_one_dialect),
         cmocka_unit_test(flash_should_follow_the_camera_until_given_a_direction),
         cmocka_unit_test(sweep_should_step_from_overhead_to_raking_and_the_window_back),
         cmocka_unit_test(far_views_should_look_at_the_head_from_their_side),
