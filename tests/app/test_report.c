@@ -19,26 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct fixture {
-    ui_gl *gl;
-    render_context *rc;
-} fixture;
-
 static int setup_all(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
     render_context_desc desc = {.coverage_size = 1024, .shadow_map_size = 1024};
-    if (test_gl_open_desc(&f->gl, &f->rc, &desc) != 0) return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown_all(void **state)
-{
-    fixture *f = *state;
-    test_gl_close(f->gl, f->rc);
-    free(f);
-    return 0;
+    return test_gl_fixture_open(state, &desc);
 }
 
 typedef struct rgba_image {
@@ -106,7 +90,7 @@ static bool has_text_chunk(const char *dir, const char *name)
 
 static void the_report_should_show_each_scar_before_and_healed_and_its_visibility(void **state)
 {
-    fixture *f = *state;
+    test_gl_fixture *f = *state;
     smp_error err = {0};
     const char *sets[] = {"scars=[{\"type\":\"fut\",\"length_cm\":12,\"width_mm\":2.5,\"height_above_nape_cm\":7,"
                           "\"depth_mm\":0.4}]"};
@@ -166,5 +150,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_report_should_show_each_scar_before_and_healed_and_its_visibility),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, setup_all, test_gl_fixture_close);
 }

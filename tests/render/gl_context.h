@@ -36,4 +36,30 @@ static inline void test_gl_close(ui_gl *gl, render_context *rc)
     ui_gl_destroy(gl);
 }
 
+/* A cmocka group's state for the tests that need only a context and a renderer: open it in the group's setup
+ * (return test_gl_fixture_open(state, &desc)) and close it in its teardown. */
+typedef struct test_gl_fixture {
+    ui_gl *gl;
+    render_context *rc;
+} test_gl_fixture;
+
+static inline int test_gl_fixture_open(void **state, const render_context_desc *desc)
+{
+    test_gl_fixture *f = calloc(1, sizeof *f);
+    if (!f || test_gl_open_desc(&f->gl, &f->rc, desc) != 0) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static inline int test_gl_fixture_close(void **state)
+{
+    test_gl_fixture *f = *state;
+    test_gl_close(f->gl, f->rc);
+    free(f);
+    return 0;
+}
+
 #endif
