@@ -5,6 +5,7 @@
 
 #include "core/grid.h"
 #include "core/rng.h"
+#include "scalp/section.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -250,100 +251,6 @@ float scalp_scar_donor_weight(const scalp_head *head, const float p[3])
     return w * scalp_scalp_weight(head, p);
 }
 
-/* ---- plane sections of the mesh ---- */
-
-#define SECTION_BINS 4096
-
-typedef struct section {
-    float p[SECTION_BINS][3], n[SECTION_BINS][3];
-    float r2[SECTION_BINS];
-    bool valid[SECTION_BINS];
-} section;
-
-/* Intersects the mesh with the plane through o with normal np; bins the crossing points by their angle
- * atan2((q - o).ea, (q - o).eb) and keeps the one nearest o in each bin (so a pinna cut by the plane,
- * which lies outside the skull's section, is dropped). skip_weight: drop points on non-scalp skin. */
-static void section_build(const scalp_head *head, const float o[3], const float np[3], const float ea[3],
-                          const float eb[3], bool skip_non_scalp, section *s, float *sd)
-{
-    const scalp_mesh *m = &head->mesh;
-    memset(s->valid, 0, sizeof s->valid);
-    for (int v = 0; v < m->vertex_count; ++v) {
-        const float *p = m->positions_mm + 3 * v;
-        float d[3] = {p[0] - o[0], p[1] - o[1], p[2] - o[2]};
-        sd[v] = dot3(d, np);
-    }
-    for (int t = 0; t < m->triangle_count; ++t) {
-        const uint32_t *tri = m->indices + 3 * t;
-        for (int e = 0; e < 3; ++e) {
-            uint32_t i = tri[e], j = tri[(e + 1) % 3];
-            if (i > j) continue; /* each edge of the closed mesh once */
-            float si = sd[i], sj = sd[j];
-            if ((si < 0.0f) == (sj < 0.0f)) continue;
-            float f = si / (si - sj), q[3], n[3];
-            for (int k = 0; k < 3; ++k) {
-                q[k] = m->positions_mm[3 * i + k] + f * (m->positions_mm[3 * j + k] - m->positions_mm[3 * i + k]);
-                n[k] = m->normals[3 * i + k] + f * (m->normals[3 * j + k] - m->normals[3 * i + k]);
-            }
-            float d[3] = {q[0] - o[0], q[1] - o[1], q[2] - o[2]};
-            float a = atan2f(dot3(d, ea), dot3(d, eb));
-            int b = (int)((a + (float)SMP_PI) / (2.0f * (float)SMP_PI) * SECTION_BINS);
-            b = b < 0 ? 0 : (b >= SECTION_BINS ? SECTION_BINS - 1 : b);
-            float r2 = dot3(d, d);
-            if (s->valid[b] && r2 >= s->r2[b]) continue;
-            if (skip_non_scalp && scalp_scalp_weight(head, q) < 0.2f) continue;
-            normalize3(n);
-            memcpy(s->p[b], q, sizeof q);
-            memcpy(s->n[b], n, sizeof n);
-            s->r2[b] = r2;
-            s->valid[b] = true;
-        }
-    }
-}
-
-/* The section's points as a polyline in angle order, with arc lengths; returns the count. */
-static int section_polyline(const section *s, float (*p)[3], float (*n)[3], float *arc, float *angle)
-{
-    int c = 0;
-    for (int b = 0; b < SECTION_BINS; ++b) {
-        if (!s->valid[b]) continue;
-        memcpy(p[c], s->p[b], sizeof p[c]);
-        memcpy(n[c], s->n[b], sizeof n[c]);
-        angle[c] = ((float)b + 0.5f) / SECTION_BINS * 2.0f * (float)SMP_PI - (float)SMP_PI;
-        if (c == 0) {
-            arc[c] = 0.0f;
-        } else {
-            float d[3] = {p[c][0] - p[c - 1][0], p[c][1] - p[c - 1][1], p[c][2] - p[c - 1][2]};
-            arc[c] = arc[c - 1] + sqrtf(dot3(d, d));
-        }
-        ++c;
-    }
-    return c;
-}
-
-/* Point and normal at arc length a along the polyline (clamped). */
-static void polyline_at(int count, float (*p)[3], float (*n)[3], const float *arc, float a, float out_p[3],
-                        float out_n[3])
-{
-    int lo = 0, hi = count - 1;
-    if (a <= arc[0]) hi = 1;
-    else if (a >= arc[count - 1]) lo = count - 2;
-    else
-        while (hi - lo > 1) {
-            int mid = (lo + hi) / 2;
-            if (arc[mid] <= a) lo = mid;
-            else hi = mid;
-        }
-    lo = hi - 1;
-    float span = arc[hi] - arc[lo], t = span > 0.0f ? (a - arc[lo]) / span : 0.0f;
-    t = t < 0.0f ? 0.0f : (t > 1.0f ? 1.0f : t);
-    for (int k = 0; k < 3; ++k) {
-        out_p[k] = p[lo][k] + t * (p[hi][k] - p[lo][k]);
-        out_n[k] = n[lo][k] + t * (n[hi][k] - n[lo][k]);
-    }
-    normalize3(out_n);
-}
-
 /* Smooth periodic value noise in [-1, 1] (cosine-eased lattice of 64 seeded values). */
 typedef struct noise1 {
     float v[64];
@@ -364,7 +271,7 @@ static float noise1_at(const noise1 *nz, float x)
 }
 
 typedef struct work {
-    section *sec;
+    scalp_section *sec;
     float *sd;
     float (*p)[3], (*n)[3];
     float *arc, *angle;
@@ -380,26 +287,13 @@ static int scar_ordinal(const plan *pl, int si)
     return n;
 }
 
-/* The back midline from the nape upwards: the point height_mm above the nape along the surface. */
-static void midline_point(const scalp_head *head, work *w, float height_mm, float out_p[3], float out_n[3])
-{
-    const float *o = head->ray_origin_mm;
-    const float np[3] = {1.0f, 0.0f, 0.0f}, ea[3] = {0.0f, 1.0f, 0.0f}, eb[3] = {0.0f, 0.0f, -1.0f};
-    section_build(head, o, np, ea, eb, false, w->sec, w->sd);
-    int c = section_polyline(w->sec, w->p, w->n, w->arc, w->angle);
-    const float *nape = head->landmarks_mm[SCALP_LM_NAPE];
-    float a_nape = atan2f(nape[1] - o[1], -(nape[2] - o[2]));
-    int k = 0;
-    while (k + 1 < c && w->angle[k] < a_nape) ++k;
-    polyline_at(c, w->p, w->n, w->arc, w->arc[k] + height_mm, out_p, out_n);
-}
-
 static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const plan *pl, int si, work *w,
                             int *capacity, smp_error *err)
 {
     const plan_scar *sc = &pl->scars[si];
     float m[3], mn[3];
-    midline_point(head, w, (float)(sc->height_above_nape_cm * 10.0), m, mn);
+    /* On the back midline, height_above_nape_cm above the nape along the surface. */
+    scalp_head_midline_point(head, scalp_head_midline_length_mm(head) - sc->height_above_nape_cm * 10.0, m, mn);
     /* The plane holds the left-right axis and rises from m towards a line 15 mm above the ear tops (the
      * donor strip stays within 2 cm above the line joining the ear tips; clinical.md section 4), so from
      * behind the scar curves gently up towards the ears, as FUT scars do; tilt 0..35 degrees. */
@@ -414,8 +308,8 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
     float rm[3] = {r[0] - m[0], r[1] - m[1], r[2] - m[2]}, o[3], eb[3] = {-d[0], -d[1], -d[2]};
     float off = dot3(rm, np);
     for (int k = 0; k < 3; ++k) o[k] = r[k] - off * np[k];
-    section_build(head, o, np, ex, eb, true, w->sec, w->sd);
-    int c = section_polyline(w->sec, w->p, w->n, w->arc, w->angle);
+    scalp_section_build(head, o, np, ex, eb, true, w->sec, w->sd);
+    int c = scalp_section_polyline(w->sec, w->p, w->n, w->arc, w->angle);
     int k0 = 0;
     while (k0 + 1 < c && w->angle[k0] < 0.0f) ++k0;
     float length = (float)(sc->length_cm * 10.0), a_mid = w->arc[k0];
@@ -454,8 +348,8 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
     float step = length / (float)(count - 1);
     for (int i = 0; i < count; ++i) {
         float s = (float)i * step, q[3], n[3], q1[3], n1[3];
-        polyline_at(c, w->p, w->n, w->arc, a0 + s, q, n);
-        polyline_at(c, w->p, w->n, w->arc, a0 + s + 0.25f, q1, n1);
+        scalp_polyline_at(c, w->p, w->n, w->arc, a0 + s, q, n);
+        scalp_polyline_at(c, w->p, w->n, w->arc, a0 + s + 0.25f, q1, n1);
         float t[3] = {q1[0] - q[0], q1[1] - q[1], q1[2] - q[2]}, across[3];
         cross3(t, n, across);
         normalize3(across);
@@ -656,10 +550,10 @@ smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, co
         size_t nv = (size_t)head->mesh.vertex_count;
         w.sec = malloc(sizeof *w.sec);
         w.sd = malloc(sizeof *w.sd * nv);
-        w.p = malloc(sizeof *w.p * SECTION_BINS);
-        w.n = malloc(sizeof *w.n * SECTION_BINS);
-        w.arc = malloc(sizeof *w.arc * SECTION_BINS);
-        w.angle = malloc(sizeof *w.angle * SECTION_BINS);
+        w.p = malloc(sizeof *w.p * SCALP_SECTION_BINS);
+        w.n = malloc(sizeof *w.n * SCALP_SECTION_BINS);
+        w.arc = malloc(sizeof *w.arc * SCALP_SECTION_BINS);
+        w.angle = malloc(sizeof *w.angle * SCALP_SECTION_BINS);
         if (!w.sec || !w.sd || !w.p || !w.n || !w.arc || !w.angle) {
             st = smp_error_set(err, SMP_ERR_NOMEM, "scars: out of memory");
             goto done;
