@@ -32,6 +32,7 @@
 #include "core/grid.h"
 #include "core/rng.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -751,6 +752,7 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
                                const scalp_scar_set *scars, const plan *next,
                                const scalp_scar_set *next_scars, smp_error *err)
 {
+    assert(field && head && pl);
     memset(field, 0, sizeof *field);
     const scalp_mesh *m = &head->mesh;
     layer_spec layers[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
@@ -916,17 +918,12 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
     }
 done:
     if (field->min_spacing_mm == INFINITY) field->min_spacing_mm = 0.0f;
-    free(w0);
-    free(region);
-    free(P.info);
-    free(P.dots);
-    smp_grid_deinit(&P.grid);
-    sampler_deinit(&sampler);
-    scar_weights_deinit(&sw);
-    return SMP_OK;
+    goto release;
 nomem:
     st = smp_error_set(err, SMP_ERR_NOMEM, "pigment: out of memory placing %lld dots", capacity);
 fail:
+    pigment_field_destroy(field);
+release:
     free(w0);
     free(region);
     free(P.info);
@@ -934,7 +931,6 @@ fail:
     smp_grid_deinit(&P.grid);
     sampler_deinit(&sampler);
     scar_weights_deinit(&sw);
-    pigment_field_destroy(field);
     return st;
 }
 

@@ -22,6 +22,7 @@
 #include "core/grid.h"
 #include "core/rng.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,7 @@ static void progression_years(const hair_progression *g, const scalp_head *head,
 smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const plan *pl,
                              const scalp_hair_params *params_in, smp_error *err)
 {
+    assert(hair && head && pl);
     memset(hair, 0, sizeof *hair);
     scalp_hair_params params;
     if (params_in) params = *params_in;

@@ -6,6 +6,7 @@
 #include "scalp/head_internal.h"
 #include "scalp/section.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -568,6 +569,7 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
 
 void scalp_head_uv(const scalp_head *head, const float position_mm[3], float uv[2])
 {
+    assert(head && position_mm && uv && head->chart_radius);
     enum { NT = SCALP_CHART_THETA_COUNT, NP = SCALP_CHART_PHI_COUNT };
     double theta, phi;
     chart_angles(head, position_mm, &theta, &phi);
@@ -616,6 +618,7 @@ void scalp_head_uv_jacobian(const scalp_head *head, const float p[3], const floa
 
 void scalp_head_chart_mm(const scalp_head *head, const float p[3], float q_mm[2])
 {
+    assert(head && p && q_mm);
     float uv[2];
     scalp_head_uv(head, p, uv);
     q_mm[0] = (0.5f - uv[0]) * head->uv_scale_mm;
@@ -742,6 +745,7 @@ static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const doubl
 
 double scalp_mesh_triangle_area_mm2(const scalp_mesh *mesh, int triangle)
 {
+    assert(mesh && triangle >= 0 && triangle < mesh->triangle_count);
     const float *a = &mesh->positions_mm[3 * mesh->indices[3 * triangle]];
     const float *b = &mesh->positions_mm[3 * mesh->indices[3 * triangle + 1]];
     const float *c = &mesh->positions_mm[3 * mesh->indices[3 * triangle + 2]];
@@ -824,6 +828,7 @@ double scalp_head_midline_length_mm(const scalp_head *head)
 
 void scalp_head_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3])
 {
+    assert(head && point && normal);
     if (head->midline_count < 2) {
         memcpy(point, head->landmarks_mm[SCALP_LM_VERTEX], 3 * sizeof(float));
         normal[0] = 0.0f, normal[1] = 1.0f, normal[2] = 0.0f;
@@ -1020,6 +1025,7 @@ smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex
 smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex, smp_log_fn on_warning,
                                     void *warning_user, smp_error *err)
 {
+    assert(head && params);
     memset(head, 0, sizeof *head);
     if (params->mesh[0] != '\0') return head_scan_create(head, params, sex, on_warning, warning_user, err);
     smp_status st;

@@ -7,6 +7,7 @@
 #include "core/rng.h"
 #include "scalp/section.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,6 +538,7 @@ static void relief_extend(scalp_scar_set *set, int scar, float depth_mm)
 
 smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, const plan *pl, smp_error *err)
 {
+    assert(set && head && pl);
     memset(set, 0, sizeof *set);
     smp_status st = SMP_OK;
     int point_cap = 0, fue_cap = 0;
