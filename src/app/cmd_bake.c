@@ -3,6 +3,7 @@
  * assets/optics/tables.json relative to the current directory). Progress on stderr: a bar on a terminal,
  * otherwise a plain percentage line every 10 %. */
 #include "app/app.h"
+#include "app/options.h"
 #include "app/progress.h"
 
 #include <errno.h>
@@ -45,18 +46,6 @@ static void bake_usage(FILE *out)
             "                      (0, 5] (default 0.1,0.2,0.3,0.5,0.8,1.3,2)\n"
             "  --help              this text\n",
             BAKE_DEFAULT_OUTPUT, BAKE_MAX_THREADS);
-}
-
-static int bake_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!s || !*s) return -1;
-    for (const char *c = s; *c; ++c)
-        if (*c < '0' || *c > '9') return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, NULL, 10);
-    if (errno != 0 || v < lo || v > hi) return -1;
-    *out = (uint64_t)v;
-    return 0;
 }
 
 typedef struct bake_args {
@@ -133,9 +122,9 @@ static int bake_parse_args(int argc, char **argv, bake_args *a)
         }
         uint64_t v = 0;
         int bad = 0;
-        if (which == 0) bad = bake_parse_u64(value, 100, 100000000, &a->photons);
-        if (which == 1) bad = bake_parse_u64(value, 0, UINT64_C(9007199254740992), &a->seed);
-        if (which == 2) bad = bake_parse_u64(value, 1, BAKE_MAX_THREADS, &v), a->threads = (int)v;
+        if (which == 0) bad = !app_parse_u64(value, 100, 100000000, &a->photons);
+        if (which == 1) bad = !app_parse_u64(value, 0, UINT64_C(9007199254740992), &a->seed);
+        if (which == 2) bad = !app_parse_u64(value, 1, BAKE_MAX_THREADS, &v), a->threads = (int)v;
         if (which == 3) {
             bad = !value || !*value;
             a->output = value;

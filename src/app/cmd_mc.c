@@ -1,6 +1,7 @@
 /* `smpsim mc FILE.mci [--photons N] [--seed S] [--threads T]`: runs every run of an MCML input file with
  * optics_mc_run and prints the results as JSON on stdout (units in the key names, MCML's normalisation). */
 #include "app/app.h"
+#include "app/options.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -38,19 +39,6 @@ static void mc_cmd_usage(FILE *out)
             "                         all-or-none reflection\n"
             "  --help                 this text\n",
             MC_CMD_MAX_THREADS);
-}
-
-/* An unsigned decimal integer in [lo, hi]; 0 on success. */
-static int mc_cmd_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!s || !*s) return -1;
-    for (const char *c = s; *c; ++c)
-        if (*c < '0' || *c > '9') return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, NULL, 10);
-    if (errno != 0 || v < lo || v > hi) return -1;
-    *out = (uint64_t)v;
-    return 0;
 }
 
 /* Returns -1 to go on, otherwise the exit status. */
@@ -92,9 +80,9 @@ static int mc_cmd_parse_args(int argc, char **argv, mc_cmd_args *a)
         }
         uint64_t v = 0;
         int bad = 0;
-        if (which == 0) bad = mc_cmd_parse_u64(value, 1, OPTICS_MC_MAX_PHOTONS, &a->photons);
-        if (which == 1) bad = mc_cmd_parse_u64(value, 0, UINT64_MAX, &a->seed);
-        if (which == 2) bad = mc_cmd_parse_u64(value, 1, MC_CMD_MAX_THREADS, &v), a->threads = (int)v;
+        if (which == 0) bad = !app_parse_u64(value, 1, OPTICS_MC_MAX_PHOTONS, &a->photons);
+        if (which == 1) bad = !app_parse_u64(value, 0, UINT64_MAX, &a->seed);
+        if (which == 2) bad = !app_parse_u64(value, 1, MC_CMD_MAX_THREADS, &v), a->threads = (int)v;
         if (bad) {
             const char *ranges[3] = {"an integer between 1 and 1000000000000000", "an integer between 0 and 2^64-1",
                                      "an integer between 1 and 1024"};

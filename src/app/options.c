@@ -64,6 +64,18 @@ static bool allowed_has(const char *allowed, const char *name)
     return false;
 }
 
+bool app_parse_u64(const char *text, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    if (!text || !*text) return false;
+    for (const char *c = text; *c; ++c)
+        if (*c < '0' || *c > '9') return false;
+    errno = 0;
+    unsigned long long v = strtoull(text, NULL, 10);
+    if (errno != 0 || v < lo || v > hi) return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
 static smp_status parse_double(const char *opt, const char *text, double lo, double hi, const char *unit,
                                double *out, smp_error *err)
 {

@@ -49,6 +49,9 @@ smp_status app_options_parse(app_options *opts, int argc, char **argv, int first
 /* Applies --seed to a loaded plan's seed when given. */
 typedef struct plan plan;
 void app_options_apply_seed(const app_options *opts, plan *p);
+/* An unsigned decimal integer (digits only) in [lo, hi] into *out; false (out unchanged) otherwise. The
+ * subcommands with options of their own (bake, mc) read their counts and seeds with it. */
+bool app_parse_u64(const char *text, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /* The light the options ask for: the preset (default daylight) with --light-azimuth and --light-elevation
  * (either takes the key off the camera), --light-intensity and --light-kelvin. */

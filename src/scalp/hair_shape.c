@@ -591,14 +591,12 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
     }
     hair->strand_points = n;
     hair->strand_mm = pts;
-    free(flows);
-    free(unit_first);
-    free(is_seed);
-    free(seed_hair);
-    smp_grid_deinit(&grid);
-    support_destroy(&sup);
-    return SMP_OK;
+    pts = NULL;
+    st = SMP_OK;
+    goto release;
 nomem:
+    st = smp_error_set(err, SMP_ERR_NOMEM, "hair shape: out of memory for %d hairs", hair->count);
+release:
     free(pts);
     free(flows);
     free(unit_first);
@@ -606,5 +604,5 @@ nomem:
     free(seed_hair);
     smp_grid_deinit(&grid);
     support_destroy(&sup);
-    return smp_error_set(err, SMP_ERR_NOMEM, "hair shape: out of memory for %d hairs", hair->count);
+    return st;
 }

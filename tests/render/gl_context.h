@@ -46,4 +46,27 @@ static inline void test_gl_close(ui_gl *gl, render_context *rc)
     ui_gl_destroy(gl);
 }
 
+/* The plainest fixture of a GL test file: one context and renderer for the whole group (cmocka's group setup
+ * and teardown: cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown)). */
+typedef struct test_gl_fixture {
+    ui_gl *gl;
+    render_context *rc;
+} test_gl_fixture;
+
+static inline int test_gl_setup(void **state)
+{
+    test_gl_fixture *f = calloc(1, sizeof *f);
+    if (!f || test_gl_open(&f->gl, &f->rc) != 0) return -1;
+    *state = f;
+    return 0;
+}
+
+static inline int test_gl_teardown(void **state)
+{
+    test_gl_fixture *f = *state;
+    test_gl_close(f->gl, f->rc);
+    free(f);
+    return 0;
+}
+
 #endif
