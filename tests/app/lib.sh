@@ -23,10 +23,12 @@ fail() {
 command_prefix=()
 outputs=""
 quiet_stdout=0
+# A test may define left_behind again: what it prints (files a refused run must not leave) fails expect_fail.
+left_behind() { :; }
 
 # expect_fail NAME WANT ARGS...: smpsim [command_prefix] ARGS exits 2 with exactly one line on stderr that
-# holds WANT, leaves no temporary file in $tmp and none of $outputs (with quiet_stdout=1, prints nothing on
-# stdout). Counts a pass or a fail.
+# holds WANT, leaves no temporary file in $tmp, none of $outputs and nothing left_behind prints (with
+# quiet_stdout=1, prints nothing on stdout). Counts a pass or a fail.
 expect_fail() {
     local name=$1 want=$2 pattern rc lines left=""
     shift 2
@@ -35,9 +37,10 @@ expect_fail() {
     rc=$?
     lines=$(wc -l <"$tmp/stderr")
     for pattern in $outputs; do compgen -G "$pattern" >/dev/null && left="$left $pattern"; done
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -n "$left" ] ||
+    left="$left $(left_behind | tr '\n' ' ')"
+    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -n "${left// /}" ] ||
         { [ "$quiet_stdout" = 1 ] && [ -s "$tmp/stdout" ]; } || ls "$tmp" | grep -q '\.tmp'; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want'${left:+, left$left}:"
+        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want', left:$left"
         cat "$tmp/stderr"
         fails=$((fails + 1))
     else

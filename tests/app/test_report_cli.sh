@@ -7,9 +7,11 @@
 # metadata) and that they differ where they should; headless Chromium loads the page without a console message
 # and with every image decoded. Without a GL context: skipped (77), as without chromium.
 . "$(dirname "$0")/lib.sh" "$@"
+command_prefix=(report)
+quiet_stdout=1
 
 # Nothing but what the test made itself may be in $tmp after a refused run.
-leftovers() {
+left_behind() {
     ls -A "$tmp" | grep -v -e '^stdout$' -e '^stderr$' -e '^notes$' -e '^afile$'
 }
 
