@@ -8,8 +8,8 @@
 // the close-up (analytic) and far (mip-mapped texture) paths agree on the mean tone.
 
 // Overlapping dots add their densities, softly limited to the density of an opaque slab of ink just below the
-// junction (optics_deposit_density_saturate in src/optics/deposit.h; u_density_max comes from
-// optics_deposit_density_max): no amount of ink makes the skin black.
+// junction (the law in src/optics/deposit.h; u_density_max comes from optics_deposit_density_max): no amount
+// of ink makes the skin black.
 vec3 dot_density_saturate(vec3 d, vec3 dmax)
 {
     vec3 x = d / max(dmax, vec3(1e-6));

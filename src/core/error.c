@@ -1,5 +1,6 @@
 #include "core/core.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -65,6 +66,7 @@ smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, sm
 smp_status smp_file_read_max(const char *path, size_t max_bytes, const char *kind, char **out_data, size_t *out_size,
                              smp_error *err)
 {
+    assert(path && kind && out_data); /* out_size may be NULL */
     *out_data = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -152,6 +154,7 @@ static void directory_sync(const char *path)
 
 smp_status smp_file_write_atomic(const char *path, const void *data, size_t size, smp_error *err)
 {
+    assert(path && (data || size == 0));
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (!tmp) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);

@@ -1,11 +1,13 @@
 #include "core/rng.h"
 
+#include <assert.h>
 #include <math.h>
 
 #define PCG_MULT 6364136223846793005ULL
 
 void smp_rng_init(smp_rng *rng, uint64_t seed, uint64_t stream)
 {
+    assert(rng);
     /* pcg32_srandom_r: the stream picks the increment, two steps mix the seed in. */
     rng->state = 0u;
     rng->inc = (stream << 1u) | 1u;

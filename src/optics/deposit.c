@@ -112,14 +112,6 @@ void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_d
     out->reach_mm = sqrt(vmax);
 }
 
-double optics_deposit_density_saturate(double density, double density_max)
-{
-    if (!(density > 0.0)) return 0.0;
-    if (!(density_max > 0.0)) return density;
-    double x = density / density_max;
-    return density / sqrt(sqrt(1.0 + x * x * x * x));
-}
-
 void optics_deposit_density_max(const optics_table *t, int fitzpatrick, double out[3])
 {
     out[0] = out[1] = out[2] = 0.0;

@@ -78,9 +78,8 @@ void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_d
  * black under the skin"). The summed density D is limited softly to D_max = ln(R_skin / R_floor), R_floor the
  * table's covered colour at its shallowest depth and largest ink:
  *     D_eff = D / (1 + (D / D_max)^4)^(1/4)     (within 1 % of D up to D = D_max / 2; tends to D_max).
- * shaders/dots.glsl evaluates the same law with the D_max of optics_deposit_density_max. */
-double optics_deposit_density_saturate(double density, double density_max);
-/* D_max per linear sRGB channel for skin type 1..6; 0 (no limit) for a table without ink rows. */
+ * shaders/dots.glsl (dot_density_saturate) evaluates the law, per pixel, with the D_max given here:
+ * D_max per linear sRGB channel for skin type 1..6; 0 (no limit) for a table without ink rows. */
 void optics_deposit_density_max(const optics_table *t, int fitzpatrick, double out[3]);
 
 /* Optical density of channel c at r_mm from the centre; the reflectance there is R_skin exp(-density). */

@@ -3,6 +3,7 @@
  * Where a step matches a routine of MCML's mcmlgo.c its name is given, so the two can be read side by side. */
 #include "optics/mc.h"
 
+#include <assert.h>
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
@@ -412,6 +413,7 @@ static smp_status mc_result_fill(const mc_sim *sim, const mc_shared *sh, const o
 smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt, optics_mc_result *out,
                          smp_error *err)
 {
+    assert(in && out); /* opt may be NULL: the defaults */
     optics_mc_options o;
     if (!out) return smp_error_set(err, SMP_ERR_INPUT, "no result given");
     memset(out, 0, sizeof *out);

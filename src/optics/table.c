@@ -3,6 +3,7 @@
  * sources in docs/optics-model.md, "Baked optics tables". */
 #include "optics/table.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 
 double optics_table_dot_profile(const optics_dot_look *look, int channel, double diameter_mm, double r_mm)
 {
+    assert(look && channel >= 0 && channel <= 2);
     if (channel < 0 || channel > 2) return 0.0;
     double sd2 = pow(diameter_mm * OPTICS_TABLE_SPOT_SIGMA_PER_DIAMETER, 2.0), c = 0.0;
     for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++) {
@@ -94,6 +96,7 @@ static void grid_locate_log(const double *grid, int n, double x, int *i, double 
 void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink, double diameter_mm,
                            optics_dot_look *out)
 {
+    assert(t && out); /* a skin type outside 1..6 is clamped */
     memset(out, 0, sizeof *out);
     if (t->ink_count < 1 || t->depth_count < 1 || t->diameter_count < 1) return;
     int tx = fitzpatrick < 1 ? 0 : (fitzpatrick > 6 ? 5 : fitzpatrick - 1);

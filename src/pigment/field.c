@@ -29,8 +29,10 @@
  */
 #include "pigment/pigment.h"
 
+#include "core/grid.h"
 #include "core/rng.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,84 +92,26 @@ typedef struct centre_info {
     bool alive;
 } centre_info;
 
-typedef struct dot_hash {
-    uint32_t mask;    /* table size - 1 (power of two) */
-    int32_t *heads;   /* first centre in each bucket, -1 when empty */
-    int32_t *next;    /* next centre in the same bucket (grows with the centres) */
-    float cell_mm;
-} dot_hash;
-
-static uint32_t cell_key(int ix, int iy, int iz)
-{
-    uint32_t h = (uint32_t)ix * 73856093u ^ (uint32_t)iy * 19349663u ^ (uint32_t)iz * 83492791u;
-    return h * 2654435761u;
-}
-
-static void cell_of(const dot_hash *hash, const float p[3], int c[3])
-{
-    for (int k = 0; k < 3; ++k) c[k] = (int)floorf(p[k] / hash->cell_mm);
-}
-
-static smp_status hash_init(dot_hash *hash, int capacity, float cell_mm)
-{
-    uint32_t size = 1024;
-    while (size < (uint32_t)capacity * 2u) size <<= 1;
-    hash->mask = size - 1;
-    hash->cell_mm = cell_mm;
-    hash->heads = malloc(sizeof *hash->heads * size);
-    hash->next = malloc(sizeof *hash->next * (size_t)(capacity > 0 ? capacity : 1));
-    if (!hash->heads || !hash->next) return SMP_ERR_NOMEM;
-    memset(hash->heads, 0xff, sizeof *hash->heads * size);
-    return SMP_OK;
-}
-
-static void hash_deinit(dot_hash *hash)
-{
-    free(hash->heads);
-    free(hash->next);
-    memset(hash, 0, sizeof *hash);
-}
-
-/* Empties the table and gives it a new cell size (the entries are inserted again by the caller). */
-static void hash_clear(dot_hash *hash, float cell_mm)
-{
-    hash->cell_mm = cell_mm;
-    memset(hash->heads, 0xff, sizeof *hash->heads * ((size_t)hash->mask + 1));
-}
-
-static void hash_insert(dot_hash *hash, const float (*points)[3], int i)
-{
-    int c[3];
-    cell_of(hash, points[i], c);
-    uint32_t b = cell_key(c[0], c[1], c[2]) & hash->mask;
-    hash->next[i] = hash->heads[b];
-    hash->heads[b] = i;
-}
-
-/* True when some live centre lies too close to a candidate p of layer `layer`: closer than r when it is of
- * this or an earlier layer; when it is of a later layer m (a scar's re-placement meets centres its
+/* What a candidate of layer `layer` must keep away from (near_centre): live centres closer than r when they
+ * are of this or an earlier layer; when one is of a later layer m (a scar's re-placement meets centres its
  * surroundings kept from every layer), closer than r_later[m], the radius that layer m kept from p (NULL:
- * later layers are not looked at). Buckets may mix cells (hash collisions): harmless, the distance test
- * decides. */
-static bool hash_any_within(const dot_hash *hash, const float (*points)[3], const centre_info *info, const float p[3],
-                            float r, int layer, const float *r_later)
+ * later layers are not looked at). */
+typedef struct near_query {
+    const centre_info *info;
+    const float *p;
+    float r2;
+    int layer;
+    const float *r_later;
+} near_query;
+
+static bool near_centre(void *user, int j, const float q[3])
 {
-    int c[3];
-    cell_of(hash, p, c);
-    float r2 = r * r;
-    for (int dz = -1; dz <= 1; ++dz)
-        for (int dy = -1; dy <= 1; ++dy)
-            for (int dx = -1; dx <= 1; ++dx) {
-                uint32_t b = cell_key(c[0] + dx, c[1] + dy, c[2] + dz) & hash->mask;
-                for (int j = hash->heads[b]; j >= 0; j = hash->next[j]) {
-                    const float *q = points[j];
-                    float ex = q[0] - p[0], ey = q[1] - p[1], ez = q[2] - p[2], d2 = ex * ex + ey * ey + ez * ez;
-                    if (d2 >= r2 || !info[j].alive) continue;
-                    if (info[j].layer <= layer) return true;
-                    if (r_later && d2 < r_later[info[j].layer] * r_later[info[j].layer]) return true;
-                }
-            }
-    return false;
+    const near_query *nq = user;
+    const float *p = nq->p;
+    float ex = q[0] - p[0], ey = q[1] - p[1], ez = q[2] - p[2], d2 = ex * ex + ey * ey + ez * ez;
+    if (d2 >= nq->r2 || !nq->info[j].alive) return false;
+    if (nq->info[j].layer <= nq->layer) return true;
+    return nq->r_later && d2 < nq->r_later[nq->info[j].layer] * nq->r_later[nq->info[j].layer];
 }
 
 /* Sampling data over a set of triangles (all the treated ones, or those a scar changes): a CDF of area x
@@ -180,6 +124,12 @@ typedef struct tri_sampler {
     int count;
     double weighted_area_mm2; /* integral of the interpolated weight over the sampler's triangles */
 } tri_sampler;
+
+/* Whether plan pl has scars laid out in scars (which may be NULL). */
+static bool scars_present(const plan *pl, const scalp_scar_set *scars)
+{
+    return scars && pl->scar_count > 0 && scars->grid.bucket_count > 0;
+}
 
 /* Radius of the disk over which scar_hair_loss averages the follicles a scar takes. */
 #define SCAR_LOSS_RADIUS_MM 2.0f
@@ -382,18 +332,17 @@ static void cluster_offsets(int k, float s, smp_rng *rng, float off[3][2])
     }
 }
 
-/* The placement's working state: every cluster centre placed so far (with where it came from), every dot
- * (its size, depth and ink still the jitter factors, dots_finish), and the hash of the centres. Centres and
- * dots only grow; a scar's or a stable re-placement marks centres dead. */
+/* The placement's working state: every cluster centre placed so far (in the grid, centre i its point i; with
+ * where it came from) and every dot (its size, depth and ink still the jitter factors, dots_finish). Centres
+ * and dots only grow; a scar's or a stable re-placement marks centres dead. */
 typedef struct placer {
     const scalp_head *head;
     const plan *pl;
-    float (*centres)[3];
+    smp_grid grid; /* the centres; centre_count of them */
     centre_info *info;
     int centre_count, centre_cap;
     pigment_dot *dots;
     int dot_count, dot_cap;
-    dot_hash hash;
 } placer;
 
 /* Room for n more centres and n more dots (a layer places at most its target of dots, in fewer centres). */
@@ -401,13 +350,10 @@ static bool placer_reserve(placer *P, int n)
 {
     if (P->centre_count + n > P->centre_cap) {
         int cap = P->centre_cap + P->centre_cap / 2 + n + 64;
-        float(*c)[3] = realloc(P->centres, sizeof *c * (size_t)cap);
-        if (c) P->centres = c;
         centre_info *in = realloc(P->info, sizeof *in * (size_t)cap);
-        if (in) P->info = in;
-        int32_t *nx = realloc(P->hash.next, sizeof *nx * (size_t)cap);
-        if (nx) P->hash.next = nx;
-        if (!c || !in || !nx) return false;
+        if (!in) return false;
+        P->info = in;
+        if (!smp_grid_reserve(&P->grid, cap)) return false;
         P->centre_cap = cap;
     }
     if (P->dot_count + n > P->dot_cap) {
@@ -443,13 +389,12 @@ static int place_layer(placer *P, const tri_sampler *s, int l, int target, const
         float r = r_base[l] / sqrtf(fmaxf(c.w, 0.25f)), r_later[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
         if (later_layers)
             for (int m = l + 1; m < layer_count; ++m) r_later[m] = r_base[m] / sqrtf(fmaxf(c.w, 0.25f));
-        if (hash_any_within(&P->hash, (const float(*)[3])P->centres, P->info, c.position_mm, r, l,
-                            later_layers ? r_later : NULL))
-            continue;
+        near_query nq = {.info = P->info, .p = c.position_mm, .r2 = r * r, .layer = l,
+                         .r_later = later_layers ? r_later : NULL};
+        if (smp_grid_visit_near(&P->grid, c.position_mm, near_centre, &nq) >= 0) continue;
         int ci = P->centre_count++;
-        memcpy(P->centres[ci], c.position_mm, sizeof P->centres[0]);
+        smp_grid_insert(&P->grid, c.position_mm); /* cannot fail: placer_reserve made room; it is point ci */
         P->info[ci] = (centre_info){.layer = l, .triangle = c.triangle, .first_dot = P->dot_count, .alive = true};
-        hash_insert(&P->hash, (const float(*)[3])P->centres, ci);
         pigment_dot centre;
         candidate_to_dot(&P->head->mesh, &c, &centre);
         int k = cluster_size_draw(cl, rng);
@@ -719,7 +664,7 @@ static smp_status stable_stage(placer *P, const plan *next, const scalp_scar_set
     if (!w0 || !first || !region) goto nomem;
     for (int v = 0; v < m->vertex_count; ++v)
         w0[v] = scalp_treatment_weight(head, next, m->positions_mm + 3 * v);
-    bool with_scars = next_scars && next->scar_count > 0 && next_scars->bucket_count > 0;
+    bool with_scars = scars_present(next, next_scars);
     if (with_scars && scar_weights_init(&sw, head, next, next_scars, w0) != SMP_OK) goto nomem;
     const float *w_b = sw.stage_count > 0 ? sw.w[sw.stage_count - 1] : w0;
 
@@ -770,14 +715,9 @@ static smp_status stable_stage(placer *P, const plan *next, const scalp_scar_set
     for (int l = 0; l < b_count; ++l)
         r_cap = fmaxf(r_cap, 2.0f * out->r_base[l]);
     if (r_cap <= 0.0f) goto done;
-    if (capacity > P->centre_cap && (uint64_t)capacity * 2u > (uint64_t)P->hash.mask + 1u) {
-        /* Plan A placed far fewer centres than B asks for: a table sized for B keeps the buckets short. */
-        hash_deinit(&P->hash);
-        if (hash_init(&P->hash, (int)capacity, r_cap) != SMP_OK) goto nomem;
-    }
-    hash_clear(&P->hash, r_cap);
-    for (int i = 0; i < P->centre_count; ++i)
-        hash_insert(&P->hash, (const float(*)[3])P->centres, i);
+    /* Plan A may have placed far fewer centres than B asks for: a table sized for B keeps the buckets short. */
+    if (!smp_grid_reserve(&P->grid, (int)capacity)) goto nomem;
+    smp_grid_rebin(&P->grid, r_cap);
     int before = P->centre_count;
     for (int l = 0; l < b_count; ++l) {
         if (out->layers[l].density_per_cm2 <= 0.0) continue;
@@ -812,12 +752,13 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
                                const scalp_scar_set *scars, const plan *next,
                                const scalp_scar_set *next_scars, smp_error *err)
 {
+    assert(field && head && pl);
     memset(field, 0, sizeof *field);
     const scalp_mesh *m = &head->mesh;
     layer_spec layers[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     int layer_count = plan_layers(pl, layers);
     field->layer_count = layer_count;
-    bool with_scars = scars && pl->scar_count > 0 && scars->bucket_count > 0;
+    bool with_scars = scars_present(pl, scars);
 
     tri_sampler sampler = {0};
     scar_weights sw = {0};
@@ -874,20 +815,18 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
 
     long long capacity0 = 0;
     for (int l = 0; l < layer_count; ++l) capacity0 += targets[l];
-    if (hash_init(&P.hash, (int)(capacity > capacity0 ? capacity : capacity0), 1.0f) != SMP_OK) goto nomem;
-    P.centre_cap = (int)(capacity0 > 0 ? capacity0 : 1); /* hash_init sized next[] for this many */
-    P.centres = malloc(sizeof *P.centres * (size_t)P.centre_cap);
+    if (smp_grid_init(&P.grid, (int)(capacity > capacity0 ? capacity : capacity0), 1.0f) != SMP_OK) goto nomem;
+    P.centre_cap = (int)(capacity0 > 0 ? capacity0 : 1);
     P.info = malloc(sizeof *P.info * (size_t)P.centre_cap);
     P.dot_cap = (int)(capacity0 > 0 ? capacity0 : 1);
     P.dots = malloc(sizeof *P.dots * (size_t)P.dot_cap);
-    if (!P.centres || !P.info || !P.dots) goto nomem;
+    if (!P.info || !P.dots) goto nomem;
 
     /* The plan without scars: layer by layer over the whole head. */
     for (int l = 0; l < layer_count && sampler.count > 0; ++l) {
         if (targets[l] == 0) continue;
         /* The grid's cell is the largest radius of this layer (r at w <= 1/4), so a query reads 27 cells. */
-        hash_clear(&P.hash, 2.0f * r_base[l]);
-        for (int i = 0; i < P.centre_count; ++i) hash_insert(&P.hash, (const float(*)[3])P.centres, i);
+        smp_grid_rebin(&P.grid, 2.0f * r_base[l]);
         smp_rng rng;
         smp_rng_init(&rng, pl->seed, (uint64_t)l);
         if (place_layer(&P, &sampler, l, targets[l], r_base, layer_count, false, &rng) < 0) goto nomem;
@@ -900,8 +839,7 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
         if (!region) goto nomem;
         float r_cap = 0.0f;
         for (int l = 0; l < layer_count; ++l) r_cap = fmaxf(r_cap, 2.0f * r_base[l]);
-        hash_clear(&P.hash, r_cap);
-        for (int i = 0; i < P.centre_count; ++i) hash_insert(&P.hash, (const float(*)[3])P.centres, i);
+        smp_grid_rebin(&P.grid, r_cap);
         for (int k = 0; k < sw.stage_count; ++k) {
             const float *w = sw.w[k], *prev = k > 0 ? sw.w[k - 1] : w0;
             bool any = false;
@@ -931,7 +869,7 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
         replaced |= so.changed;
         if (so.edge_mm > 0.0f) field->stable_margin_mm = so.edge_mm + spread;
         pl = next, scars = next_scars;
-        with_scars = scars && pl->scar_count > 0 && scars->bucket_count > 0;
+        with_scars = scars_present(pl, scars);
         layer_count = so.layer_count;
         memcpy(layers, so.layers, sizeof layers);
         memcpy(r_base, so.r_base, sizeof r_base);
@@ -980,27 +918,19 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
     }
 done:
     if (field->min_spacing_mm == INFINITY) field->min_spacing_mm = 0.0f;
-    free(w0);
-    free(region);
-    free(P.centres);
-    free(P.info);
-    free(P.dots);
-    hash_deinit(&P.hash);
-    sampler_deinit(&sampler);
-    scar_weights_deinit(&sw);
-    return SMP_OK;
+    goto release;
 nomem:
     st = smp_error_set(err, SMP_ERR_NOMEM, "pigment: out of memory placing %lld dots", capacity);
 fail:
+    pigment_field_destroy(field);
+release:
     free(w0);
     free(region);
-    free(P.centres);
     free(P.info);
     free(P.dots);
-    hash_deinit(&P.hash);
+    smp_grid_deinit(&P.grid);
     sampler_deinit(&sampler);
     scar_weights_deinit(&sw);
-    pigment_field_destroy(field);
     return st;
 }
 

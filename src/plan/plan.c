@@ -2,6 +2,7 @@
  * check), saving. The field table and the checks live in plan_schema.c, paths and merges in plan_path.c. */
 #include "plan/plan_internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,6 +328,7 @@ static void warning_ignore(void *user, smp_log_level level, const char *message)
 smp_status plan_load(plan *p, const char *path, const char *const *overrides, int override_count,
                      smp_log_fn on_warning, void *warning_user, smp_error *err)
 {
+    assert(p && override_count >= 0 && (overrides || override_count == 0));
     plan defaults, result;
     plan_init_default(&defaults);
     plan_issue issue;
@@ -506,6 +508,7 @@ static bool mesh_path_relative(const char *mesh, const char *file_path, char *ou
 
 smp_status plan_save(const plan *p, const char *path, smp_error *err)
 {
+    assert(p && path);
     /* A plan that would not load back is not written. */
     smp_status status = plan_validate(p, path, err);
     if (status != SMP_OK) return status;

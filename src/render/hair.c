@@ -465,11 +465,6 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     return st == SMP_OK ? layer_upload(h, hair, head, err) : st;
 }
 
-int render_hair_count(const render_hair *h)
-{
-    return h ? h->count : 0;
-}
-
 int render_hair_upload_count(const render_hair *h)
 {
     return h ? h->uploads : 0;

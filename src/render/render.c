@@ -18,6 +18,7 @@
 #include <cglm/cglm.h>
 #include <epoxy/gl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,6 +59,9 @@ typedef struct scene_targets {
 
 struct render_context {
     render_context_desc desc;
+    /* desc.gl_debug: the GL errors KHR_debug reported (-1 when not counted) and the first one's message */
+    int gl_error_count;
+    char gl_first_error[200];
     /* profile (desc.profile): the last frame's pass times, and when the pass running now began */
     float pass_ms[RENDER_PASS_COUNT];
     double pass_start_s;
@@ -326,6 +330,37 @@ static smp_status ldr_ensure(render_context *rc, int w, int h, smp_error *err)
     return SMP_OK;
 }
 
+/* KHR_debug's callback: counts the errors (the only type enabled) and keeps the first message. Synchronous
+ * output calls it on the thread that made the failing call, inside that call. */
+static void GLAPIENTRY gl_debug_message(GLenum source, GLenum type, GLuint id, GLenum severity, GLsizei length,
+                                        const GLchar *message, const void *user)
+{
+    (void)source, (void)id, (void)severity, (void)length;
+    render_context *rc = (render_context *)user;
+    if (type != GL_DEBUG_TYPE_ERROR) return;
+    if (rc->gl_error_count++ == 0)
+        snprintf(rc->gl_first_error, sizeof rc->gl_first_error, "%s", message ? message : "(no message)");
+}
+
+/* Turns on the error count when asked and the context has KHR_debug (core in GL 4.3). */
+static void gl_debug_start(render_context *rc)
+{
+    rc->gl_error_count = -1;
+    if (!rc->desc.gl_debug || !(epoxy_gl_version() >= 43 || epoxy_has_gl_extension("GL_KHR_debug"))) return;
+    rc->gl_error_count = 0;
+    glDebugMessageCallback(gl_debug_message, rc);
+    glDebugMessageControl(GL_DONT_CARE, GL_DONT_CARE, GL_DONT_CARE, 0, NULL, GL_FALSE);
+    glDebugMessageControl(GL_DONT_CARE, GL_DEBUG_TYPE_ERROR, GL_DONT_CARE, 0, NULL, GL_TRUE);
+    glEnable(GL_DEBUG_OUTPUT_SYNCHRONOUS);
+    glEnable(GL_DEBUG_OUTPUT);
+}
+
+int render_gl_error_count(const render_context *rc, const char **first)
+{
+    if (first) *first = rc->gl_first_error;
+    return rc->gl_error_count;
+}
+
 smp_status render_context_create(render_context **out, const render_context_desc *desc, smp_error *err)
 {
     *out = NULL;
@@ -338,6 +373,7 @@ smp_status render_context_create(render_context **out, const render_context_desc
     if (rc->desc.shadow_map_size <= 0) rc->desc.shadow_map_size = 2048;
     if (rc->desc.coverage_size <= 0) rc->desc.coverage_size = 2048;
     if (rc->desc.samples <= 0) rc->desc.samples = 1;
+    gl_debug_start(rc);
     bool disk = rc->desc.shaders_from_disk;
     smp_status st;
     if ((st = render_program_create(&rc->prog_mesh, "mesh.vert", "mesh.frag", true, mesh_samplers, disk, err)) ||
@@ -438,6 +474,11 @@ smp_status render_context_create(render_context **out, const render_context_desc
 void render_context_destroy(render_context *rc)
 {
     if (!rc) return;
+    if (rc->gl_error_count >= 0) {
+        /* The context outlives rc: the callback must not reach it after it is freed. */
+        glDisable(GL_DEBUG_OUTPUT);
+        glDebugMessageCallback(NULL, NULL);
+    }
     render_hair_destroy(rc->hair);
     GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow, rc->prog_splat,  rc->prog_tonemap,
                       rc->prog_overlay, rc->prog_sss_x,  rc->prog_sss_y, rc->prog_trivial, rc->prog_edge_aa,

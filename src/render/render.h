@@ -36,6 +36,8 @@ typedef struct render_context_desc {
                              * cost (docs/benchmarks.md) */
     bool shaders_from_disk; /* read shaders/ from the source tree instead of the embedded copies */
     bool profile;           /* finish and time every pass (render_stats.pass_ms): smpsim bench --profile */
+    bool gl_debug;          /* count the GL errors the driver reports through KHR_debug, where the context has it
+                             * (render_gl_error_count): the tests ask for it */
 } render_context_desc;
 
 typedef struct render_frame {
@@ -103,6 +105,10 @@ typedef struct render_frame {
  * log in the message) or SMP_ERR_UNAVAILABLE when the context is older than 3.3. */
 smp_status render_context_create(render_context **out, const render_context_desc *desc, smp_error *err);
 void render_context_destroy(render_context *rc); /* NULL is a no-op */
+/* The GL errors the driver reported since render_context_create with desc.gl_debug, and the first one's
+ * message in *first (first may be NULL; "" when none; valid until render_context_destroy); -1 when they are
+ * not counted (not asked, or the context lacks KHR_debug). */
+int render_gl_error_count(const render_context *rc, const char **first);
 
 /* Uploads the head and the dots (both may change between calls; the renderer keeps no pointer to them). */
 smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err);

@@ -23,6 +23,7 @@
  */
 #include "scalp/hair_shape.h"
 
+#include "core/grid.h"
 #include "core/rng.h"
 
 #include <math.h>
@@ -465,15 +466,24 @@ static void lying_flow(const parting *pt, const scalp_head *head, const scalp_ha
 
 /* ---- All hairs ------------------------------------------------------------------------------------------- */
 
-typedef struct seed_grid {
-    double cell_mm;
-    int mask;
-    int *heads, *next; /* by shaft index of a seed unit's first hair */
-} seed_grid;
+/* The nearest seed hair to hair i (nearest_seed) among those whose lying direction agrees with its own. */
+typedef struct seed_query {
+    const float *root;       /* hair i's root */
+    const double *flow_i;    /* its lying direction */
+    const double *flows;     /* every hair's */
+    const int *seed_hair;    /* grid point -> hair index */
+    int best;
+    double best_d2;
+} seed_query;
 
-static uint32_t cell_hash(int x, int y, int z)
+static bool nearest_seed(void *user, int k, const float q[3])
 {
-    return ((uint32_t)x * 73856093u ^ (uint32_t)y * 19349663u ^ (uint32_t)z * 83492791u) * 2654435761u;
+    seed_query *sq = user;
+    int j = sq->seed_hair[k];
+    const float *r = sq->root;
+    double e[3] = {q[0] - r[0], q[1] - r[1], q[2] - r[2]}, d2 = dot3(e, e);
+    if (d2 < sq->best_d2 && dot3(sq->flow_i, sq->flows + 3 * j) > 0.7) sq->best = j, sq->best_d2 = d2;
+    return false;
 }
 
 smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan *pl,
@@ -498,7 +508,8 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
     double *flows = malloc(sizeof *flows * 3 * (size_t)hair->count);
     int *unit_first = malloc(sizeof *unit_first * (size_t)hair->count); /* first shaft of each shaft's unit */
     unsigned char *is_seed = calloc((size_t)hair->count, 1);
-    seed_grid grid = {0};
+    smp_grid grid = {0};
+    int *seed_hair = NULL; /* the hair of each grid point */
     if (!pts || !flows || !unit_first || !is_seed) goto nomem;
 
     parting pt = {.kind = pl->patient.parting};
@@ -542,37 +553,17 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
      * direction agrees with its own (never across a parting or the whorl), more and more towards the tip. */
     {
         double reach = 2.0 * sqrt(P.clump_units / fmax(hair->params.unit_density_per_cm2 / 100.0, 1e-6));
-        grid.cell_mm = reach;
-        int size = 1024;
-        while (size < 2 * hair->count) size <<= 1;
-        grid.mask = size - 1;
-        grid.heads = malloc(sizeof *grid.heads * (size_t)size);
-        grid.next = malloc(sizeof *grid.next * (size_t)hair->count);
-        if (!grid.heads || !grid.next) goto nomem;
-        memset(grid.heads, 0xff, sizeof *grid.heads * (size_t)size);
-        for (int i = 0; i < hair->count; ++i) {
-            if (!is_seed[i]) continue;
-            const float *r = hair->shafts[i].root_mm;
-            uint32_t b = cell_hash((int)floor(r[0] / reach), (int)floor(r[1] / reach), (int)floor(r[2] / reach)) &
-                         (uint32_t)grid.mask;
-            grid.next[i] = grid.heads[b];
-            grid.heads[b] = i;
-        }
+        seed_hair = malloc(sizeof *seed_hair * (size_t)hair->count);
+        if (!seed_hair || smp_grid_init(&grid, hair->count, (float)reach) != SMP_OK) goto nomem;
+        for (int i = 0; i < hair->count; ++i)
+            if (is_seed[i]) seed_hair[smp_grid_insert(&grid, hair->shafts[i].root_mm)] = i; /* room for all */
         for (int i = 0; i < hair->count; ++i) {
             if (unit_first[i] == i && is_seed[i]) continue; /* a clump's centre hair stays */
             const float *r = hair->shafts[i].root_mm;
-            int c[3] = {(int)floor(r[0] / reach), (int)floor(r[1] / reach), (int)floor(r[2] / reach)};
-            int best = -1;
-            double best_d2 = reach * reach;
-            for (int dz = -1; dz <= 1; ++dz)
-                for (int dy = -1; dy <= 1; ++dy)
-                    for (int dx = -1; dx <= 1; ++dx)
-                        for (int j = grid.heads[cell_hash(c[0] + dx, c[1] + dy, c[2] + dz) & (uint32_t)grid.mask];
-                             j >= 0; j = grid.next[j]) {
-                            const float *q = hair->shafts[j].root_mm;
-                            double e[3] = {q[0] - r[0], q[1] - r[1], q[2] - r[2]}, d2 = dot3(e, e);
-                            if (d2 < best_d2 && dot3(flows + 3 * i, flows + 3 * j) > 0.7) best = j, best_d2 = d2;
-                        }
+            seed_query sq = {.root = r, .flow_i = flows + 3 * i, .flows = flows, .seed_hair = seed_hair, .best = -1,
+                             .best_d2 = reach * reach};
+            smp_grid_visit_near(&grid, r, nearest_seed, &sq);
+            int best = sq.best;
             if (best < 0 || best == i) continue;
             float *a = pts + 3 * (size_t)n * (size_t)i;
             const float *b = pts + 3 * (size_t)n * (size_t)best;
@@ -600,20 +591,18 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
     }
     hair->strand_points = n;
     hair->strand_mm = pts;
-    free(flows);
-    free(unit_first);
-    free(is_seed);
-    free(grid.heads);
-    free(grid.next);
-    support_destroy(&sup);
-    return SMP_OK;
+    pts = NULL;
+    st = SMP_OK;
+    goto release;
 nomem:
+    st = smp_error_set(err, SMP_ERR_NOMEM, "hair shape: out of memory for %d hairs", hair->count);
+release:
     free(pts);
     free(flows);
     free(unit_first);
     free(is_seed);
-    free(grid.heads);
-    free(grid.next);
+    free(seed_hair);
+    smp_grid_deinit(&grid);
     support_destroy(&sup);
-    return smp_error_set(err, SMP_ERR_NOMEM, "hair shape: out of memory for %d hairs", hair->count);
+    return st;
 }

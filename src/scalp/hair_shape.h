@@ -31,6 +31,8 @@
 #include "scalp/hair.h"
 #include "scalp/scalp.h"
 
+#include <assert.h>
+
 #define SCALP_HAIR_STRAND_MAX_POINTS 17
 
 typedef struct scalp_hair_shape_params {
@@ -69,6 +71,7 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
  * hair->strand_points > 0. */
 static inline const float *scalp_hair_strand(const scalp_hair *hair, int i)
 {
+    assert(hair->strand_mm && i >= 0 && i < hair->count);
     return hair->strand_mm + (size_t)3 * (size_t)hair->strand_points * (size_t)i;
 }
 

@@ -4,7 +4,9 @@
  * and the hair-bearing boundary measured on the result. docs/head.md describes the model and its sources.
  */
 #include "scalp/head_internal.h"
+#include "scalp/section.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -567,6 +569,7 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
 
 void scalp_head_uv(const scalp_head *head, const float position_mm[3], float uv[2])
 {
+    assert(head && position_mm && uv && head->chart_radius);
     enum { NT = SCALP_CHART_THETA_COUNT, NP = SCALP_CHART_PHI_COUNT };
     double theta, phi;
     chart_angles(head, position_mm, &theta, &phi);
@@ -615,6 +618,7 @@ void scalp_head_uv_jacobian(const scalp_head *head, const float p[3], const floa
 
 void scalp_head_chart_mm(const scalp_head *head, const float p[3], float q_mm[2])
 {
+    assert(head && p && q_mm);
     float uv[2];
     scalp_head_uv(head, p, uv);
     q_mm[0] = (0.5f - uv[0]) * head->uv_scale_mm;
@@ -741,6 +745,7 @@ static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const doubl
 
 double scalp_mesh_triangle_area_mm2(const scalp_mesh *mesh, int triangle)
 {
+    assert(mesh && triangle >= 0 && triangle < mesh->triangle_count);
     const float *a = &mesh->positions_mm[3 * mesh->indices[3 * triangle]];
     const float *b = &mesh->positions_mm[3 * mesh->indices[3 * triangle + 1]];
     const float *c = &mesh->positions_mm[3 * mesh->indices[3 * triangle + 2]];
@@ -756,8 +761,89 @@ double scalp_mesh_area_cm2(const scalp_mesh *mesh)
     return area / 100.0;
 }
 
+/* ---- the midline ---- */
+
+/* Cuts the surface with the plane x = 0 around the ray origin and keeps the run from the glabella over the top
+ * to the nape (angles increase from the nape upwards; the run may wrap past +-pi at the face). */
+static smp_status midline_build(scalp_head *head)
+{
+    smp_status st = SMP_ERR_NOMEM;
+    free(head->midline_mm), free(head->midline_normal), free(head->midline_arc_mm);
+    head->midline_mm = NULL, head->midline_normal = NULL, head->midline_arc_mm = NULL;
+    head->midline_count = 0;
+    scalp_section *sec = malloc(sizeof *sec);
+    float *sd = malloc(sizeof *sd * (size_t)head->mesh.vertex_count);
+    float(*p)[3] = malloc(sizeof *p * SCALP_SECTION_BINS), (*n)[3] = malloc(sizeof *n * SCALP_SECTION_BINS);
+    float *arc = malloc(sizeof *arc * SCALP_SECTION_BINS), *angle = malloc(sizeof *angle * SCALP_SECTION_BINS);
+    int *run = malloc(sizeof *run * SCALP_SECTION_BINS);
+    if (!sec || !sd || !p || !n || !arc || !angle || !run) goto done;
+    const float *o = head->ray_origin_mm;
+    const float np[3] = {1.0f, 0.0f, 0.0f}, ea[3] = {0.0f, 1.0f, 0.0f}, eb[3] = {0.0f, 0.0f, -1.0f};
+    scalp_section_build(head, o, np, ea, eb, false, sec, sd);
+    int c = scalp_section_polyline(sec, p, n, arc, angle);
+    const float *nape = head->landmarks_mm[SCALP_LM_NAPE], *glabella = head->landmarks_mm[SCALP_LM_GLABELLA];
+    float a_nape = atan2f(nape[1] - o[1], -(nape[2] - o[2]));
+    float span = atan2f(glabella[1] - o[1], -(glabella[2] - o[2])) - a_nape;
+    if (span <= 0.0f) span += 2.0f * (float)SMP_PI;
+    int k = 0, m = 0;
+    while (k + 1 < c && angle[k] < a_nape) ++k;
+    for (int i = 0; i < c; ++i) {
+        int j = (k + i) % c;
+        float da = angle[j] - a_nape;
+        if (da < 0.0f) da += 2.0f * (float)SMP_PI;
+        if (da > span) break;
+        run[m++] = j;
+    }
+    if (m == 0) goto done;
+    /* From the glabella itself (heights are measured from it; the section's last point before it may lie a
+     * mesh edge away), then the run backwards. */
+    int first = run[m - 1], total = m + 1;
+    head->midline_mm = malloc(sizeof *head->midline_mm * (size_t)total);
+    head->midline_normal = malloc(sizeof *head->midline_normal * (size_t)total);
+    head->midline_arc_mm = malloc(sizeof *head->midline_arc_mm * (size_t)total);
+    if (!head->midline_mm || !head->midline_normal || !head->midline_arc_mm) goto done;
+    for (int i = 0; i < total; ++i) {
+        const float *src = i == 0 ? glabella : p[run[m - i]];
+        memcpy(head->midline_mm[i], src, sizeof p[0]);
+        memcpy(head->midline_normal[i], n[i == 0 ? first : run[m - i]], sizeof n[0]);
+        if (i == 0) {
+            head->midline_arc_mm[i] = 0.0f;
+        } else {
+            const float *a = head->midline_mm[i - 1], *b = head->midline_mm[i];
+            float d[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+            head->midline_arc_mm[i] = head->midline_arc_mm[i - 1] + sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        }
+    }
+    head->midline_count = total;
+    st = SMP_OK;
+done:
+    free(sec), free(sd), free(p), free(n), free(arc), free(angle), free(run);
+    return st;
+}
+
+double scalp_head_midline_length_mm(const scalp_head *head)
+{
+    return head->midline_count > 0 ? head->midline_arc_mm[head->midline_count - 1] : 0.0;
+}
+
+void scalp_head_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3])
+{
+    assert(head && point && normal);
+    if (head->midline_count < 2) {
+        memcpy(point, head->landmarks_mm[SCALP_LM_VERTEX], 3 * sizeof(float));
+        normal[0] = 0.0f, normal[1] = 1.0f, normal[2] = 0.0f;
+        return;
+    }
+    scalp_polyline_at(head->midline_count, (const float(*)[3])head->midline_mm,
+                      (const float(*)[3])head->midline_normal, head->midline_arc_mm, (float)arc_mm, point, normal);
+}
+
 double scalp_head_midline_chart_y(const scalp_head *head, double height_mm)
 {
+    /* The chart maps the arc along each of its meridians to its radius (profile_at), and the midline is the
+     * meridian towards the face: its chart y is the profile at the glabella's arc less the height, exact on the
+     * smooth surface the mesh and the chart come from. The midline's points, on the mesh, map within 1.5
+     * micrometres of it (test_head.c allows 0.05 mm); this closed form keeps the dots and hairs as they were. */
     return profile_at(head, head->glabella_arc_mm - height_mm);
 }
 
@@ -939,6 +1025,7 @@ smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex
 smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex, smp_log_fn on_warning,
                                     void *warning_user, smp_error *err)
 {
+    assert(head && params);
     memset(head, 0, sizeof *head);
     if (params->mesh[0] != '\0') return head_scan_create(head, params, sex, on_warning, warning_user, err);
     smp_status st;
@@ -951,7 +1038,7 @@ smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, p
     return head_build(head, params, sex, &sh, measured, NULL, err);
 }
 
-void head_landmarks_derive(scalp_head *head)
+smp_status head_landmarks_derive(scalp_head *head)
 {
     /* The glabella's midline arc from the centre, for hairline heights measured along the surface. */
     float q[2];
@@ -962,6 +1049,7 @@ void head_landmarks_derive(scalp_head *head)
     head->glabella_arc_mm = (float)((k - 1 + smp_clamp(f, 0.0, 1.0)) * head->profile_step_mm);
     for (int l = 0; l < SCALP_LM_COUNT; l++) scalp_head_chart_mm(head, head->landmarks_mm[l], head->landmarks_chart_mm[l]);
     boundary_build(head);
+    return midline_build(head);
 }
 
 smp_status head_build(scalp_head *head, const plan_head *params, plan_sex sex, const head_shape *shape,
@@ -1007,7 +1095,7 @@ smp_status head_build(scalp_head *head, const plan_head *params, plan_sex sex, c
     head->ear_radius_y_mm = (float)(30.0 * sh.s);
     head->ear_radius_z_mm = (float)(17.0 * sh.s);
     head->ear_root_x_mm = (float)(sh.ear_x - 6.0 * sh.s);
-    head_landmarks_derive(head);
+    if ((st = head_landmarks_derive(head)) != SMP_OK) goto fail;
     return SMP_OK;
 fail:
     if (dirs) {
@@ -1027,5 +1115,8 @@ void scalp_head_destroy(scalp_head *head)
     free(head->mesh.indices);
     free(head->mesh.coarse_indices);
     free(head->chart_radius);
+    free(head->midline_mm);
+    free(head->midline_normal);
+    free(head->midline_arc_mm);
     memset(head, 0, sizeof *head);
 }

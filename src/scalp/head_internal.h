@@ -52,8 +52,9 @@ int head_shape_measure(const head_shape *sh, head_ray_fn cast, const void *ctx, 
 smp_status head_build(scalp_head *head, const plan_head *params, plan_sex sex, const head_shape *sh,
                       const double measured[3], float **dirs, smp_error *err);
 void head_mesh_ray_origin(const head_shape *sh, const double o[3], const double d[3], double out[3]);
-/* What follows from landmarks_mm on the chart: landmarks_chart_mm, glabella_arc_mm and boundary_mm. */
-void head_landmarks_derive(scalp_head *head);
+/* What follows from landmarks_mm and the mesh: landmarks_chart_mm, glabella_arc_mm, boundary_mm and the
+ * midline (built again: the mesh may have moved). SMP_ERR_NOMEM. */
+smp_status head_landmarks_derive(scalp_head *head);
 /* fn(ctx, begin, end) over 0..count-1, split over the machine's cores (up to 8). */
 void head_parallel_for(int count, void (*fn)(void *ctx, int begin, int end), void *ctx);
 

@@ -364,7 +364,10 @@ smp_status head_scan_create(scalp_head *head, const plan_head *params, plan_sex 
     memcpy(head->landmarks_mm[SCALP_LM_VERTEX], &mesh->positions_mm[3 * top], sizeof(float[3]));
     for (int l = 0; l < SCALP_FACE_COUNT; l++)
         landmark_move(head, index, before, head->face_landmarks_mm[l]);
-    head_landmarks_derive(head);
+    if (head_landmarks_derive(head) != SMP_OK) {
+        st = smp_error_set(err, SMP_ERR_NOMEM, "head.mesh: %s: out of memory fitting the head", path);
+        goto done;
+    }
     head->scanned = true;
     head->scan_vertex_count = on_scan;
     smp_log(on_warning, warning_user, SMP_LOG_INFO,

@@ -100,6 +100,12 @@ typedef struct scalp_head {
      * around the ears, down the sideburns, along the nape; in front it lies on the brows (the hairline
      * takes over there). Index i is the azimuth 2 pi i / SCALP_BOUNDARY_COUNT from chart +x. */
     float boundary_mm[SCALP_BOUNDARY_COUNT];
+    /* The midline (scalp_head_midline_point): the section of the surface by the plane x = 0, seen from
+     * ray_origin_mm, from the glabella over the vertex to the nape: midline_count points with their normals
+     * and their arc length from the glabella (all owned). */
+    int midline_count;
+    float (*midline_mm)[3], (*midline_normal)[3];
+    float *midline_arc_mm;
     /* The left pinna as an ellipsoid (centre, semi-axes in y and z, and the x where it leaves the head);
      * the right one is its mirror image. Skin there is never scalp. */
     float ear_center_mm[3], ear_radius_y_mm, ear_radius_z_mm, ear_root_x_mm;
@@ -144,7 +150,11 @@ void scalp_head_uv_jacobian(const scalp_head *head, const float p[3], const floa
 /* Chart millimetres of surface point p: (uv - 0.5) * uv_scale_mm, x towards the patient's left, y towards
  * the face. Over the scalp, distances here approximate surface distances (docs/head.md gives the error). */
 void scalp_head_chart_mm(const scalp_head *head, const float p[3], float q_mm[2]);
-/* Chart y (mm) of the midline point height_mm above the glabella, measured along the surface. */
+/* The head's midline, the one owner of it: from the glabella over the vertex to the nape along the surface
+ * (the section by the plane x = 0). Its length (mm); the point and unit outward normal at arc_mm from the
+ * glabella (clamped to the ends); and the chart y (mm) of the point height_mm above the glabella. */
+double scalp_head_midline_length_mm(const scalp_head *head);
+void scalp_head_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3]);
 double scalp_head_midline_chart_y(const scalp_head *head, double height_mm);
 /* 0..1: how much p lies on hair-bearing scalp skin (0 on the ears, the neck below the nape, the face
  * below the brows); smooth over a few millimetres. */
@@ -157,9 +167,6 @@ float scalp_pattern_hair_fraction(const scalp_head *head, plan_pattern pattern, 
 /* 0 in front of the designed hairline, rising to 1 behind it over hairline.transition_mm. The line runs
  * through hairline.points when given, else through height_cm and the frontotemporal points. */
 float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairline, uint64_t seed, const float p[3]);
-/* Chart y (mm) where the designed line (without a soft line's irregularity) crosses chart x = chart_x_mm. */
-void scalp_hairline_chart_point(const scalp_head *head, const plan_hairline *hairline, double chart_x_mm,
-                                double *chart_y_mm);
 /* Density factor 0..3 of the plan's zones at p (front, mid-scalp, crown, temples, sides), blended
  * smoothly over zones.transition_mm; 1 everywhere with the default zones. */
 float scalp_zone_factor(const scalp_head *head, const plan *plan, const float p[3]);

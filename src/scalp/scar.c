@@ -1,10 +1,13 @@
 /* Donor scars on the head: layout (FUT lines from plane sections of the mesh, FUE punch scars by
- * Poisson-disk dart throwing over the donor band) and per-point queries through a spatial hash.
+ * Poisson-disk dart throwing over the donor band) and per-point queries through a spatial hash (core/grid.h).
  * Sources for every number: docs/model.md "Scars" (clinical.md section 4). */
 #include "scalp/scar.h"
 
+#include "core/grid.h"
 #include "core/rng.h"
+#include "scalp/section.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +43,9 @@
  * punch size varies little; healing ovalises a little). */
 #define FUE_DIAMETER_SD 0.08f
 #define FUE_OVAL 0.12f
-/* The hash: 1 mm cells (a FUE scar's reach spans 1-2 cells a side, so a query sees few candidates and
- * an empty cell is a fast "no scar here"). */
-#define HASH_CELL_MM 1.0f
+/* The query grid (core/grid.h): 1 mm cells (a FUE scar's reach spans 1-2 cells a side, so a query sees few
+ * candidates and an empty cell is a fast "no scar here"). */
+#define GRID_CELL_MM 1.0f
 #define FUE_TAG 0x80000000u
 /* Masks of scars (scalp_scar_sample_at_masked, scalp_scar_box_mask) hold one bit per plan scar. */
 _Static_assert(PLAN_MAX_SCARS <= 32, "a uint32_t scar mask holds every scar");
@@ -105,18 +108,6 @@ void scalp_scar_albedo_linear_rgb(const float skin_rgb[3], float scar_rgb[3])
     }
 }
 
-static uint32_t hash_bucket(const scalp_scar_set *set, int ix, int iy, int iz)
-{
-    uint32_t h = (uint32_t)ix * 73856093u ^ (uint32_t)iy * 19349663u ^ (uint32_t)iz * 83492791u;
-    return h & (set->bucket_count - 1u);
-}
-
-static uint64_t cell_key(int ix, int iy, int iz)
-{
-    return ((uint64_t)(uint32_t)(ix & 0x1fffff) << 42) | ((uint64_t)(uint32_t)(iy & 0x1fffff) << 21) |
-           (uint64_t)(uint32_t)(iz & 0x1fffff);
-}
-
 /* The plan.scars index of the scar that FUT segment id (the index of its first point) belongs to. */
 static int fut_segment_scar(const scalp_scar_set *set, uint32_t id)
 {
@@ -126,7 +117,7 @@ static int fut_segment_scar(const scalp_scar_set *set, uint32_t id)
     return -1;
 }
 
-/* The plan.scars index of hash entry id (a FUT segment, or a FUE scar with FUE_TAG). */
+/* The plan.scars index of grid entry id (a FUT segment, or a FUE scar with FUE_TAG). */
 static int entry_scar(const scalp_scar_set *set, uint32_t id)
 {
     return (id & FUE_TAG) ? set->fue[id & ~FUE_TAG].scar : fut_segment_scar(set, id);
@@ -145,14 +136,14 @@ void scalp_scar_sample_at_masked(const scalp_scar_set *set, const float p[3], ui
     out->hair_factor = 1.0f;
     out->pigment_uptake = 1.0f;
     out->scar = -1;
-    if (!set || set->bucket_count == 0) return;
-    int ix = (int)floorf(p[0] / set->cell_mm), iy = (int)floorf(p[1] / set->cell_mm), iz = (int)floorf(p[2] / set->cell_mm);
-    uint32_t b = hash_bucket(set, ix, iy, iz);
-    uint64_t cell = cell_key(ix, iy, iz);
+    if (!set || set->grid.bucket_count == 0) return;
+    int cell[3];
+    smp_grid_cell_of(set->grid.cell_mm, p, cell);
+    smp_box_grid_cursor cur;
+    smp_box_grid_cell(&set->grid, cell, &cur);
     float best_key = 0.0f;
-    for (uint32_t e = set->bucket_start[b]; e < set->bucket_start[b + 1]; ++e) {
-        if (set->entry_cells[e] != cell) continue;
-        uint32_t id = set->entries[e];
+    uint32_t id;
+    while (smp_box_grid_next(&cur, &id)) {
         float h = 0.0f, tissue = 0.0f;
         int scar;
         if (id & FUE_TAG) {
@@ -261,100 +252,6 @@ float scalp_scar_donor_weight(const scalp_head *head, const float p[3])
     return w * scalp_scalp_weight(head, p);
 }
 
-/* ---- plane sections of the mesh ---- */
-
-#define SECTION_BINS 4096
-
-typedef struct section {
-    float p[SECTION_BINS][3], n[SECTION_BINS][3];
-    float r2[SECTION_BINS];
-    bool valid[SECTION_BINS];
-} section;
-
-/* Intersects the mesh with the plane through o with normal np; bins the crossing points by their angle
- * atan2((q - o).ea, (q - o).eb) and keeps the one nearest o in each bin (so a pinna cut by the plane,
- * which lies outside the skull's section, is dropped). skip_weight: drop points on non-scalp skin. */
-static void section_build(const scalp_head *head, const float o[3], const float np[3], const float ea[3],
-                          const float eb[3], bool skip_non_scalp, section *s, float *sd)
-{
-    const scalp_mesh *m = &head->mesh;
-    memset(s->valid, 0, sizeof s->valid);
-    for (int v = 0; v < m->vertex_count; ++v) {
-        const float *p = m->positions_mm + 3 * v;
-        float d[3] = {p[0] - o[0], p[1] - o[1], p[2] - o[2]};
-        sd[v] = dot3(d, np);
-    }
-    for (int t = 0; t < m->triangle_count; ++t) {
-        const uint32_t *tri = m->indices + 3 * t;
-        for (int e = 0; e < 3; ++e) {
-            uint32_t i = tri[e], j = tri[(e + 1) % 3];
-            if (i > j) continue; /* each edge of the closed mesh once */
-            float si = sd[i], sj = sd[j];
-            if ((si < 0.0f) == (sj < 0.0f)) continue;
-            float f = si / (si - sj), q[3], n[3];
-            for (int k = 0; k < 3; ++k) {
-                q[k] = m->positions_mm[3 * i + k] + f * (m->positions_mm[3 * j + k] - m->positions_mm[3 * i + k]);
-                n[k] = m->normals[3 * i + k] + f * (m->normals[3 * j + k] - m->normals[3 * i + k]);
-            }
-            float d[3] = {q[0] - o[0], q[1] - o[1], q[2] - o[2]};
-            float a = atan2f(dot3(d, ea), dot3(d, eb));
-            int b = (int)((a + (float)SMP_PI) / (2.0f * (float)SMP_PI) * SECTION_BINS);
-            b = b < 0 ? 0 : (b >= SECTION_BINS ? SECTION_BINS - 1 : b);
-            float r2 = dot3(d, d);
-            if (s->valid[b] && r2 >= s->r2[b]) continue;
-            if (skip_non_scalp && scalp_scalp_weight(head, q) < 0.2f) continue;
-            normalize3(n);
-            memcpy(s->p[b], q, sizeof q);
-            memcpy(s->n[b], n, sizeof n);
-            s->r2[b] = r2;
-            s->valid[b] = true;
-        }
-    }
-}
-
-/* The section's points as a polyline in angle order, with arc lengths; returns the count. */
-static int section_polyline(const section *s, float (*p)[3], float (*n)[3], float *arc, float *angle)
-{
-    int c = 0;
-    for (int b = 0; b < SECTION_BINS; ++b) {
-        if (!s->valid[b]) continue;
-        memcpy(p[c], s->p[b], sizeof p[c]);
-        memcpy(n[c], s->n[b], sizeof n[c]);
-        angle[c] = ((float)b + 0.5f) / SECTION_BINS * 2.0f * (float)SMP_PI - (float)SMP_PI;
-        if (c == 0) {
-            arc[c] = 0.0f;
-        } else {
-            float d[3] = {p[c][0] - p[c - 1][0], p[c][1] - p[c - 1][1], p[c][2] - p[c - 1][2]};
-            arc[c] = arc[c - 1] + sqrtf(dot3(d, d));
-        }
-        ++c;
-    }
-    return c;
-}
-
-/* Point and normal at arc length a along the polyline (clamped). */
-static void polyline_at(int count, float (*p)[3], float (*n)[3], const float *arc, float a, float out_p[3],
-                        float out_n[3])
-{
-    int lo = 0, hi = count - 1;
-    if (a <= arc[0]) hi = 1;
-    else if (a >= arc[count - 1]) lo = count - 2;
-    else
-        while (hi - lo > 1) {
-            int mid = (lo + hi) / 2;
-            if (arc[mid] <= a) lo = mid;
-            else hi = mid;
-        }
-    lo = hi - 1;
-    float span = arc[hi] - arc[lo], t = span > 0.0f ? (a - arc[lo]) / span : 0.0f;
-    t = t < 0.0f ? 0.0f : (t > 1.0f ? 1.0f : t);
-    for (int k = 0; k < 3; ++k) {
-        out_p[k] = p[lo][k] + t * (p[hi][k] - p[lo][k]);
-        out_n[k] = n[lo][k] + t * (n[hi][k] - n[lo][k]);
-    }
-    normalize3(out_n);
-}
-
 /* Smooth periodic value noise in [-1, 1] (cosine-eased lattice of 64 seeded values). */
 typedef struct noise1 {
     float v[64];
@@ -375,7 +272,7 @@ static float noise1_at(const noise1 *nz, float x)
 }
 
 typedef struct work {
-    section *sec;
+    scalp_section *sec;
     float *sd;
     float (*p)[3], (*n)[3];
     float *arc, *angle;
@@ -391,26 +288,13 @@ static int scar_ordinal(const plan *pl, int si)
     return n;
 }
 
-/* The back midline from the nape upwards: the point height_mm above the nape along the surface. */
-static void midline_point(const scalp_head *head, work *w, float height_mm, float out_p[3], float out_n[3])
-{
-    const float *o = head->ray_origin_mm;
-    const float np[3] = {1.0f, 0.0f, 0.0f}, ea[3] = {0.0f, 1.0f, 0.0f}, eb[3] = {0.0f, 0.0f, -1.0f};
-    section_build(head, o, np, ea, eb, false, w->sec, w->sd);
-    int c = section_polyline(w->sec, w->p, w->n, w->arc, w->angle);
-    const float *nape = head->landmarks_mm[SCALP_LM_NAPE];
-    float a_nape = atan2f(nape[1] - o[1], -(nape[2] - o[2]));
-    int k = 0;
-    while (k + 1 < c && w->angle[k] < a_nape) ++k;
-    polyline_at(c, w->p, w->n, w->arc, w->arc[k] + height_mm, out_p, out_n);
-}
-
 static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const plan *pl, int si, work *w,
                             int *capacity, smp_error *err)
 {
     const plan_scar *sc = &pl->scars[si];
     float m[3], mn[3];
-    midline_point(head, w, (float)(sc->height_above_nape_cm * 10.0), m, mn);
+    /* On the back midline, height_above_nape_cm above the nape along the surface. */
+    scalp_head_midline_point(head, scalp_head_midline_length_mm(head) - sc->height_above_nape_cm * 10.0, m, mn);
     /* The plane holds the left-right axis and rises from m towards a line 15 mm above the ear tops (the
      * donor strip stays within 2 cm above the line joining the ear tips; clinical.md section 4), so from
      * behind the scar curves gently up towards the ears, as FUT scars do; tilt 0..35 degrees. */
@@ -425,8 +309,8 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
     float rm[3] = {r[0] - m[0], r[1] - m[1], r[2] - m[2]}, o[3], eb[3] = {-d[0], -d[1], -d[2]};
     float off = dot3(rm, np);
     for (int k = 0; k < 3; ++k) o[k] = r[k] - off * np[k];
-    section_build(head, o, np, ex, eb, true, w->sec, w->sd);
-    int c = section_polyline(w->sec, w->p, w->n, w->arc, w->angle);
+    scalp_section_build(head, o, np, ex, eb, true, w->sec, w->sd);
+    int c = scalp_section_polyline(w->sec, w->p, w->n, w->arc, w->angle);
     int k0 = 0;
     while (k0 + 1 < c && w->angle[k0] < 0.0f) ++k0;
     float length = (float)(sc->length_cm * 10.0), a_mid = w->arc[k0];
@@ -465,8 +349,8 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
     float step = length / (float)(count - 1);
     for (int i = 0; i < count; ++i) {
         float s = (float)i * step, q[3], n[3], q1[3], n1[3];
-        polyline_at(c, w->p, w->n, w->arc, a0 + s, q, n);
-        polyline_at(c, w->p, w->n, w->arc, a0 + s + 0.25f, q1, n1);
+        scalp_polyline_at(c, w->p, w->n, w->arc, a0 + s, q, n);
+        scalp_polyline_at(c, w->p, w->n, w->arc, a0 + s + 0.25f, q1, n1);
         float t[3] = {q1[0] - q[0], q1[1] - q[1], q1[2] - q[2]}, across[3];
         cross3(t, n, across);
         normalize3(across);
@@ -495,20 +379,6 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
 
 /* ---- FUE: Poisson-disk dart throwing over the donor band ---- */
 
-typedef struct dart_grid {
-    float cell_mm;
-    uint32_t size;      /* buckets, a power of two */
-    int32_t *head;      /* first scar in the bucket, -1 if none */
-    int32_t *next;      /* next scar in the same bucket */
-} dart_grid;
-
-static uint32_t dart_bucket(const dart_grid *g, const float p[3], int dx, int dy, int dz)
-{
-    int ix = (int)floorf(p[0] / g->cell_mm) + dx, iy = (int)floorf(p[1] / g->cell_mm) + dy;
-    int iz = (int)floorf(p[2] / g->cell_mm) + dz;
-    return ((uint32_t)ix * 73856093u ^ (uint32_t)iy * 19349663u ^ (uint32_t)iz * 83492791u) & (g->size - 1u);
-}
-
 static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const plan *pl, int si, int *capacity,
                             smp_error *err)
 {
@@ -519,7 +389,7 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
     /* Candidate triangles: those with donor weight at the centroid; a cumulative area table to draw them. */
     double *cdf = malloc(sizeof *cdf * (size_t)m->triangle_count);
     int *tris = malloc(sizeof *tris * (size_t)m->triangle_count);
-    dart_grid g = {0};
+    smp_grid g = {0};
     smp_status st = SMP_OK;
     if (!cdf || !tris) goto nomem;
     int nt = 0;
@@ -551,13 +421,7 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
     /* Minimum spacing: 0.7 of the mean spacing (random sequential adsorption jams near 0.83; Feder 1980,
      * J Theor Biol 87:237), so darts rarely fail; shrunk by 15 % whenever 40 darts in a row miss. */
     float r_min = 0.7f * sqrtf((float)(weighted / n_target));
-    g.cell_mm = r_min;
-    g.size = 1;
-    while (g.size < (uint32_t)n_target * 2u) g.size <<= 1;
-    g.head = malloc(sizeof *g.head * g.size);
-    g.next = malloc(sizeof *g.next * (size_t)n_target);
-    if (!g.head || !g.next) goto nomem;
-    for (uint32_t b = 0; b < g.size; ++b) g.head[b] = -1;
+    if (smp_grid_init(&g, n_target, r_min) != SMP_OK) goto nomem;
     smp_rng rng;
     smp_rng_init(&rng, pl->seed, 0x5ca50000u + (uint64_t)scar_ordinal(pl, si));
     int placed = 0, misses = 0;
@@ -566,13 +430,7 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         if (misses > 40) {
             /* Rebin with a smaller radius. */
             r_min *= 0.85f;
-            g.cell_mm = r_min;
-            for (uint32_t b = 0; b < g.size; ++b) g.head[b] = -1;
-            for (int i = 0; i < placed; ++i) {
-                uint32_t b = dart_bucket(&g, base[i].center_mm, 0, 0, 0);
-                g.next[i] = g.head[b];
-                g.head[b] = i;
-            }
+            smp_grid_rebin(&g, r_min);
             misses = 0;
         }
         double u = smp_rng_uniform(&rng) * area;
@@ -594,18 +452,7 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         /* Density follows the band's soft edges. */
         float accept = smp_rng_uniform_f(&rng);
         if (accept >= scalp_scar_donor_weight(head, p)) continue;
-        bool near = false;
-        for (int dz = -1; dz <= 1 && !near; ++dz)
-            for (int dy = -1; dy <= 1 && !near; ++dy)
-                for (int dx = -1; dx <= 1 && !near; ++dx)
-                    for (int32_t j = g.head[dart_bucket(&g, p, dx, dy, dz)]; j >= 0; j = g.next[j]) {
-                        float d[3] = {p[0] - base[j].center_mm[0], p[1] - base[j].center_mm[1], p[2] - base[j].center_mm[2]};
-                        if (dot3(d, d) < r_min * r_min) {
-                            near = true;
-                            break;
-                        }
-                    }
-        if (near) {
+        if (smp_grid_any_within(&g, p, r_min)) {
             ++misses;
             continue;
         }
@@ -629,9 +476,7 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         f->radius_b_mm = r / sqrtf(oval);
         f->depth_mm = (float)sc->depth_mm * (0.7f + 0.6f * smp_rng_uniform_f(&rng));
         f->scar = si;
-        uint32_t b = dart_bucket(&g, p, 0, 0, 0);
-        g.next[placed] = g.head[b];
-        g.head[b] = placed;
+        smp_grid_insert(&g, p); /* cannot fail: the grid has room for n_target scars; it is point `placed` */
         ++placed;
     }
     set->fue_count += placed;
@@ -641,33 +486,11 @@ nomem:
 done:
     free(cdf);
     free(tris);
-    free(g.head);
-    free(g.next);
+    smp_grid_deinit(&g);
     return st;
 }
 
-/* ---- the query hash ---- */
-
-static void hash_add(scalp_scar_set *set, const float lo[3], const float hi[3], uint32_t id, int pass,
-                     uint32_t *fill)
-{
-    int i0[3], i1[3];
-    for (int k = 0; k < 3; ++k) {
-        i0[k] = (int)floorf(lo[k] / set->cell_mm);
-        i1[k] = (int)floorf(hi[k] / set->cell_mm);
-    }
-    for (int z = i0[2]; z <= i1[2]; ++z)
-        for (int y = i0[1]; y <= i1[1]; ++y)
-            for (int x = i0[0]; x <= i1[0]; ++x) {
-                uint32_t b = hash_bucket(set, x, y, z);
-                if (pass == 0) {
-                    set->bucket_start[b + 1]++;
-                } else {
-                    set->entry_cells[fill[b]] = cell_key(x, y, z);
-                    set->entries[fill[b]++] = id;
-                }
-            }
-}
+/* ---- the query grid ---- */
 
 static void prim_bounds(const scalp_scar_set *set, uint32_t id, float lo[3], float hi[3])
 {
@@ -685,57 +508,25 @@ static void prim_bounds(const scalp_scar_set *set, uint32_t id, float lo[3], flo
     }
 }
 
-static smp_status hash_build(scalp_scar_set *set, smp_error *err)
+static void prim_bounds_fn(const void *user, uint32_t id, float lo[3], float hi[3])
+{
+    prim_bounds(user, id, lo, hi);
+}
+
+static smp_status grid_build(scalp_scar_set *set, smp_error *err)
 {
     /* Primitive ids: FUT segments (a point and the next one of the same line), then FUE scars. */
-    set->cell_mm = HASH_CELL_MM;
-    /* About four buckets per occupied cell keeps collisions (which only cost time) rare. */
-    size_t cells = 0;
-    float lo[3], hi[3];
+    int count = set->fue_count;
+    for (int l = 0; l < set->line_count; ++l) count += set->lines[l].count > 1 ? set->lines[l].count - 1 : 0;
+    uint32_t *ids = malloc(sizeof *ids * (size_t)(count > 0 ? count : 1));
+    if (!ids) return smp_error_set(err, SMP_ERR_NOMEM, "scars: out of memory for the scar grid");
+    int n = 0;
     for (int l = 0; l < set->line_count; ++l)
-        for (int i = 0; i + 1 < set->lines[l].count; ++i) {
-            prim_bounds(set, (uint32_t)(set->lines[l].first + i), lo, hi);
-            cells += (size_t)((hi[0] - lo[0]) / set->cell_mm + 2) * (size_t)((hi[1] - lo[1]) / set->cell_mm + 2) *
-                     (size_t)((hi[2] - lo[2]) / set->cell_mm + 2);
-        }
-    for (int i = 0; i < set->fue_count; ++i) {
-        prim_bounds(set, (uint32_t)i | FUE_TAG, lo, hi);
-        cells += (size_t)((hi[0] - lo[0]) / set->cell_mm + 2) * (size_t)((hi[1] - lo[1]) / set->cell_mm + 2) *
-                 (size_t)((hi[2] - lo[2]) / set->cell_mm + 2);
-    }
-    set->bucket_count = 1024;
-    while (set->bucket_count < cells * 4) set->bucket_count <<= 1;
-    set->bucket_start = calloc(set->bucket_count + 1, sizeof *set->bucket_start);
-    uint32_t *fill = malloc(sizeof *fill * set->bucket_count);
-    if (!set->bucket_start || !fill) {
-        free(fill);
-        return smp_error_set(err, SMP_ERR_NOMEM, "scars: out of memory for the scar hash");
-    }
-    for (int pass = 0; pass < 2; ++pass) {
-        if (pass == 1) {
-            for (uint32_t b = 0; b < set->bucket_count; ++b) set->bucket_start[b + 1] += set->bucket_start[b];
-            memcpy(fill, set->bucket_start, sizeof *fill * set->bucket_count);
-            size_t total = set->bucket_start[set->bucket_count];
-            set->entries = malloc(sizeof *set->entries * (total ? total : 1));
-            set->entry_cells = malloc(sizeof *set->entry_cells * (total ? total : 1));
-            if (!set->entries || !set->entry_cells) {
-                free(fill);
-                return smp_error_set(err, SMP_ERR_NOMEM, "scars: out of memory for the scar hash");
-            }
-        }
-        for (int l = 0; l < set->line_count; ++l)
-            for (int i = 0; i + 1 < set->lines[l].count; ++i) {
-                uint32_t id = (uint32_t)(set->lines[l].first + i);
-                prim_bounds(set, id, lo, hi);
-                hash_add(set, lo, hi, id, pass, fill);
-            }
-        for (int i = 0; i < set->fue_count; ++i) {
-            uint32_t id = (uint32_t)i | FUE_TAG;
-            prim_bounds(set, id, lo, hi);
-            hash_add(set, lo, hi, id, pass, fill);
-        }
-    }
-    free(fill);
+        for (int i = 0; i + 1 < set->lines[l].count; ++i) ids[n++] = (uint32_t)(set->lines[l].first + i);
+    for (int i = 0; i < set->fue_count; ++i) ids[n++] = (uint32_t)i | FUE_TAG;
+    smp_status st = smp_box_grid_build(&set->grid, GRID_CELL_MM, ids, n, prim_bounds_fn, set);
+    free(ids);
+    if (st != SMP_OK) return smp_error_set(err, st, "scars: out of memory for the scar grid");
     return SMP_OK;
 }
 
@@ -747,6 +538,7 @@ static void relief_extend(scalp_scar_set *set, int scar, float depth_mm)
 
 smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, const plan *pl, smp_error *err)
 {
+    assert(set && head && pl);
     memset(set, 0, sizeof *set);
     smp_status st = SMP_OK;
     int point_cap = 0, fue_cap = 0;
@@ -760,10 +552,10 @@ smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, co
         size_t nv = (size_t)head->mesh.vertex_count;
         w.sec = malloc(sizeof *w.sec);
         w.sd = malloc(sizeof *w.sd * nv);
-        w.p = malloc(sizeof *w.p * SECTION_BINS);
-        w.n = malloc(sizeof *w.n * SECTION_BINS);
-        w.arc = malloc(sizeof *w.arc * SECTION_BINS);
-        w.angle = malloc(sizeof *w.angle * SECTION_BINS);
+        w.p = malloc(sizeof *w.p * SCALP_SECTION_BINS);
+        w.n = malloc(sizeof *w.n * SCALP_SECTION_BINS);
+        w.arc = malloc(sizeof *w.arc * SCALP_SECTION_BINS);
+        w.angle = malloc(sizeof *w.angle * SCALP_SECTION_BINS);
         if (!w.sec || !w.sd || !w.p || !w.n || !w.arc || !w.angle) {
             st = smp_error_set(err, SMP_ERR_NOMEM, "scars: out of memory");
             goto done;
@@ -785,7 +577,7 @@ smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, co
             set->max_reach_mm = fmaxf(set->max_reach_mm, FUE_RIM * fmaxf(set->fue[i].radius_a_mm, set->fue[i].radius_b_mm));
             relief_extend(set, set->fue[i].scar, set->fue[i].depth_mm);
         }
-        st = hash_build(set, err);
+        st = grid_build(set, err);
     }
 done:
     free(w.sec);
@@ -803,32 +595,27 @@ void scalp_scar_set_destroy(scalp_scar_set *set)
     if (!set) return;
     free(set->points);
     free(set->fue);
-    free(set->bucket_start);
-    free(set->entries);
-    free(set->entry_cells);
+    smp_box_grid_deinit(&set->grid);
     memset(set, 0, sizeof *set);
 }
 
-/* One walk over the hash cells that the box lo..hi overlaps: the mask of the scars with an entry there and the
+/* One walk over the grid cells that the box lo..hi overlaps: the mask of the scars with an entry there and the
  * largest relief (mm) among the entries whose own bounds (prim_bounds) overlap the box. */
 static uint32_t box_walk(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3], float *relief_mm)
 {
     uint32_t mask = 0;
     *relief_mm = 0.0f;
-    if (!set || set->bucket_count == 0) return 0;
+    if (!set || set->grid.bucket_count == 0) return 0;
     int i0[3], i1[3];
-    for (int k = 0; k < 3; ++k) {
-        i0[k] = (int)floorf(lo_mm[k] / set->cell_mm);
-        i1[k] = (int)floorf(hi_mm[k] / set->cell_mm);
-    }
+    smp_grid_cell_of(set->grid.cell_mm, lo_mm, i0);
+    smp_grid_cell_of(set->grid.cell_mm, hi_mm, i1);
     for (int z = i0[2]; z <= i1[2]; ++z)
         for (int y = i0[1]; y <= i1[1]; ++y)
             for (int x = i0[0]; x <= i1[0]; ++x) {
-                uint32_t b = hash_bucket(set, x, y, z);
-                uint64_t cell = cell_key(x, y, z);
-                for (uint32_t e = set->bucket_start[b]; e < set->bucket_start[b + 1]; ++e) {
-                    if (set->entry_cells[e] != cell) continue;
-                    uint32_t id = set->entries[e];
+                smp_box_grid_cursor cur;
+                smp_box_grid_cell(&set->grid, (const int[3]){x, y, z}, &cur);
+                uint32_t id;
+                while (smp_box_grid_next(&cur, &id)) {
                     int scar = entry_scar(set, id);
                     if (scar < 0) continue;
                     mask |= 1u << scar;

@@ -23,6 +23,7 @@
 #define SMP_SCALP_SCAR_H
 
 #include "core/core.h"
+#include "core/grid.h"
 #include "plan/plan.h"
 #include "scalp/scalp.h"
 
@@ -83,14 +84,9 @@ typedef struct scalp_scar_set {
     float max_depth_mm;           /* deepest indentation of the set, >= 0 (0 when none is below the skin) */
     float max_raise_mm;           /* highest hypertrophic ridge of the set, >= 0 (0 when none is raised) */
     float max_reach_mm;           /* farthest any scar's effect reaches from its line or centre */
-    /* spatial hash: bucket b holds entries[start[b] .. start[b + 1] - 1]; an entry is a FUT segment
-     * (index of its first point) or, with the top bit set, a FUE scar */
-    float cell_mm;
-    uint32_t bucket_count;
-    uint32_t *bucket_start;       /* owned, bucket_count + 1 */
-    uint32_t *entries;            /* owned */
-    uint64_t *entry_cells;        /* owned: the cell of each entry (packed coordinates), so that other cells
-                                   * hashed to the same bucket are skipped */
+    /* owned: every scar's box in the 1 mm cells it overlaps; an entry's id is a FUT segment (index of its
+     * first point) or, with the top bit set, a FUE scar */
+    smp_box_grid grid;
 } scalp_scar_set;
 
 /* What the scars do at one surface point. */

@@ -179,99 +179,6 @@ double scene_default_days(const scene_model *s)
     return plan_healed_day(&s->plan);
 }
 
-/* The midline profile: for each angle around the x axis (in the y-z plane), the mesh vertex near x = 0
- * farthest from the axis. Walking the profile from the glabella's angle over the top gives arc length. */
-#define MIDLINE_BINS 720
-typedef struct midline {
-    float p[MIDLINE_BINS][3];
-    float n[MIDLINE_BINS][3];
-    double arc[MIDLINE_BINS];
-    int count;
-} midline;
-
-static double angle_yz(const float *p)
-{
-    return atan2(p[1], p[2]); /* 0 at the face (+z), pi/2 at the top (+y), pi at the back */
-}
-
-static void midline_build(const scalp_head *head, midline *m)
-{
-    static const float none = -1.0f;
-    float best_r[MIDLINE_BINS];
-    int best[MIDLINE_BINS];
-    for (int b = 0; b < MIDLINE_BINS; ++b) {
-        best_r[b] = none;
-        best[b] = -1;
-    }
-    const scalp_mesh *mesh = &head->mesh;
-    double a0 = angle_yz(head->landmarks_mm[SCALP_LM_GLABELLA]);
-    double a1 = angle_yz(head->landmarks_mm[SCALP_LM_NAPE]);
-    if (a1 < 0) a1 += 2.0 * SMP_PI;
-    for (int v = 0; v < mesh->vertex_count; ++v) {
-        const float *p = mesh->positions_mm + 3 * v;
-        if (fabsf(p[0]) > 4.0f) continue;
-        double a = angle_yz(p);
-        if (a < a0 - 0.2) a += 2.0 * SMP_PI;
-        if (a < a0 || a > a1) continue;
-        int b = (int)((a - a0) / (a1 - a0) * (MIDLINE_BINS - 1) + 0.5);
-        float r = hypotf(p[1], p[2]);
-        if (r > best_r[b]) {
-            best_r[b] = r;
-            best[b] = v;
-        }
-    }
-    m->count = 0;
-    for (int b = 0; b < MIDLINE_BINS; ++b) {
-        if (best[b] < 0) continue;
-        int k = m->count++;
-        memcpy(m->p[k], mesh->positions_mm + 3 * best[b], sizeof m->p[k]);
-        memcpy(m->n[k], mesh->normals + 3 * best[b], sizeof m->n[k]);
-        m->p[k][0] = 0.0f;
-        m->arc[k] = k == 0 ? 0.0 : m->arc[k - 1] + glm_vec3_distance(m->p[k - 1], m->p[k]);
-    }
-}
-
-double scene_midline_length(const scalp_head *head)
-{
-    midline m;
-    midline_build(head, &m);
-    return m.count ? m.arc[m.count - 1] : 0.0;
-}
-
-static void midline_at(const scalp_head *head, midline *m, double arc_mm, float point[3], float normal[3])
-{
-    if (m->count == 0) {
-        memcpy(point, head->landmarks_mm[SCALP_LM_VERTEX], 3 * sizeof(float));
-        normal[0] = 0.0f, normal[1] = 1.0f, normal[2] = 0.0f;
-        return;
-    }
-    int k = 0;
-    while (k + 1 < m->count && m->arc[k + 1] < arc_mm) ++k;
-    if (k + 1 >= m->count) {
-        memcpy(point, m->p[m->count - 1], 3 * sizeof(float));
-        memcpy(normal, m->n[m->count - 1], 3 * sizeof(float));
-        return;
-    }
-    double span = m->arc[k + 1] - m->arc[k];
-    float t = span > 0 ? (float)smp_clamp((arc_mm - m->arc[k]) / span, 0.0, 1.0) : 0.0f;
-    glm_vec3_lerp(m->p[k], m->p[k + 1], t, point);
-    glm_vec3_lerp(m->n[k], m->n[k + 1], t, normal);
-    glm_vec3_normalize(normal);
-}
-
-void scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3])
-{
-    scene_midline_points(head, &arc_mm, 1, (float(*)[3])point, (float(*)[3])normal);
-}
-
-void scene_midline_points(const scalp_head *head, const double *arc_mm, int count, float (*points)[3],
-                          float (*normals)[3])
-{
-    midline m;
-    midline_build(head, &m); /* one pass over the mesh for all of them */
-    for (int i = 0; i < count; ++i) midline_at(head, &m, arc_mm[i], points[i], normals[i]);
-}
-
 static void head_centre(const scalp_head *head, float c[3])
 {
     /* The middle of the head from the vertex down to the chin: an adult head is about 230 mm from vertex to
@@ -318,7 +225,7 @@ scene_camera scene_view_camera_field(const scene_model *s, scene_view view, doub
         float p[3], n[3];
         if (view == SCENE_VIEW_CLOSEUP_HAIRLINE) {
             /* Straddle the designed hairline, so forehead and treated scalp both show. */
-            scene_midline_point(head, s->plan.hairline.height_cm * 10.0 + 4.0, p, n);
+            scalp_head_midline_point(head, s->plan.hairline.height_cm * 10.0 + 4.0, p, n);
             float tilt[3] = {n[0], n[1], n[2] + 0.35f};
             return look_from(p, tilt, dist, fov);
         }
@@ -344,8 +251,7 @@ scene_camera scene_view_camera_field(const scene_model *s, scene_view view, doub
         double h_cm = 6.0;
         for (int i = 0; i < s->plan.scar_count; ++i)
             if (s->plan.scars[i].type == PLAN_SCAR_FUT) h_cm = s->plan.scars[i].height_above_nape_cm;
-        double total = scene_midline_length(head);
-        scene_midline_point(head, total - h_cm * 10.0, p, n);
+        scalp_head_midline_point(head, scalp_head_midline_length_mm(head) - h_cm * 10.0, p, n);
         return look_from(p, n, dist, fov);
     }
     float radius = 160.0f; /* half the framed height: the head's 230 mm plus margins */

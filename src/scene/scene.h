@@ -83,12 +83,4 @@ double scene_timeline_position(double days, double healed_day);
 void scene_frame(const scene_model *scene, const scene_camera *camera, const scene_light *light, double t_days,
                      int width, int height, render_frame *frame);
 
-/* Midline surface point at arc length arc_mm from the glabella, over the vertex and down to the nape
- * (used to aim close-ups); writes the point and its outward normal. */
-void scene_midline_point(const scalp_head *head, double arc_mm, float point[3], float normal[3]);
-double scene_midline_length(const scalp_head *head);
-/* The same for count arcs at once (the midline is found once, with one pass over the mesh). */
-void scene_midline_points(const scalp_head *head, const double *arc_mm, int count, float (*points)[3],
-                          float (*normals)[3]);
-
 #endif

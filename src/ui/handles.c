@@ -25,14 +25,14 @@ void handle_update(view_state *vs, const editor *ed, const scene_model *scene, c
     hh->visible = false;
     const plan *p = &ed->pending;
     if (vs->mode != MODE_DOCTOR || vs->plan_tab != PLAN_TAB_HEAD || p->hairline.point_count >= 2) return;
-    /* The handle (last) and the points of the allowed range, where they land on the screen for the drag: the
-     * midline is found once a frame, one pass over the head's mesh. */
+    /* The handle (last) and the points of the allowed range, where they land on the screen for the drag (the
+     * head's midline is built once with the head: a look-up each). */
     double arcs[HANDLE_SAMPLES + 1];
     float q[HANDLE_SAMPLES + 1][3], n[HANDLE_SAMPLES + 1][3];
     for (int i = 0; i < HANDLE_SAMPLES; ++i)
         arcs[i] = 10.0 * (HAIRLINE_MIN_CM + (HAIRLINE_MAX_CM - HAIRLINE_MIN_CM) * i / (HANDLE_SAMPLES - 1));
     arcs[HANDLE_SAMPLES] = 10.0 * (hh->dragging ? hh->height_cm : p->hairline.height_cm);
-    scene_midline_points(&scene->head, arcs, HANDLE_SAMPLES + 1, q, n);
+    for (int i = 0; i <= HANDLE_SAMPLES; ++i) scalp_head_midline_point(&scene->head, arcs[i], q[i], n[i]);
     const float *at = q[HANDLE_SAMPLES];
     /* Seen only from the side it faces. */
     float to_eye[3] = {frame->eye_mm[0] - at[0], frame->eye_mm[1] - at[1], frame->eye_mm[2] - at[2]};

@@ -2,12 +2,7 @@
 # `smpsim bake` the way a user runs it: a tiny bake (one type, one depth, one ink, one diameter, few photons) to a temporary
 # file that parses as a table, the same numbers with another thread count, and exit 2 with one line on
 # stderr for bad options, without leaving an output file behind.
-set -u
-smpsim=${1:?usage: test_bake_cli.sh SMPSIM REPO_ROOT}
-root=${2:?usage: test_bake_cli.sh SMPSIM REPO_ROOT}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib.sh" "$@"
 
 tiny=(--photons 100 --types 3 --depths 0.4 --inks 0.3 --diameters 0.3 --seed 5)
 "$smpsim" bake "${tiny[@]}" --threads 2 -o "$tmp/t2.json" 2>"$tmp/err" ||

@@ -1,27 +1,8 @@
 #!/usr/bin/env bash
 # The command line as a user meets it: bad input gives one line on stderr naming the file, the field and
 # the allowed range, exit status 2, and no output file; good input writes the PNG.
-set -u
-smpsim=${1:?usage: test_cli.sh SMPSIM REPO}
-repo=${2:?usage: test_cli.sh SMPSIM REPO}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-
-# expect_fail NAME EXPECTED_SUBSTRING ARGS...: exit 2, exactly one stderr line containing the substring, no out.png
-expect_fail() {
-    local name=$1 want=$2; shift 2
-    rm -f "$tmp/out.png"
-    "$smpsim" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    local rc=$? lines
-    lines=$(wc -l <"$tmp/stderr")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -e "$tmp/out.png" ] \
-       || ls "$tmp" | grep -q '\.tmp'; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
-    else
-        passes=$((passes+1))
-    fi
-}
+. "$(dirname "$0")/lib.sh" "$@"
+outputs="$tmp/out.png"
 
 printf '{"version": 1, "pigment": {"depth_mm": -1}}' >"$tmp/range.json"
 printf '{"version": 1,\n  "pigment": {"depth_mm": 0.4,,}\n}' >"$tmp/malformed.json"
@@ -141,5 +122,4 @@ else
     echo "FAIL bench --profile:"; cat "$tmp/bench.json" "$tmp/stderr"; fails=$((fails+1))
 fi
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -2,25 +2,10 @@
 # smpsim fade as a user meets it: bad input (negative SPF, unknown ink quality, out-of-range --years-max, a
 # missing output folder) gives exit 2, one line on stderr naming the field and its range, nothing on stdout
 # and no PNG; --csv prints years,delta_e,low,high with low <= delta_e <= high; -o writes a PNG plot.
-set -u
-smpsim=${1:?usage: test_fade_cli.sh SMPSIM REPO}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-
-expect_fail() {
-    local name=$1 want=$2; shift 2
-    rm -f "$tmp/fade.png"
-    "$smpsim" fade "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    local rc=$? lines
-    lines=$(wc -l <"$tmp/stderr")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -s "$tmp/stdout" ] \
-       || [ -e "$tmp/fade.png" ] || ls "$tmp" | grep -q '\.tmp'; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
-    else
-        passes=$((passes+1))
-    fi
-}
+. "$(dirname "$0")/lib.sh" "$@"
+command_prefix=(fade)
+outputs="$tmp/fade.png"
+quiet_stdout=1
 
 expect_fail negative_spf "aftercare.spf" --set aftercare.spf=-5 -o "$tmp/fade.png"
 expect_fail negative_spf_range "0 and 100" --set aftercare.spf=-5 -o "$tmp/fade.png"
@@ -55,5 +40,4 @@ else
     echo "FAIL json + png"; cat "$tmp/stderr"; fails=$((fails+1))
 fi
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -2,26 +2,9 @@
 # The lights on the command line: --light-preset takes exactly the presets' names and refuses any other with
 # one stderr line listing them all (exit 2); --light-intensity, --light-kelvin and --light-sweep are range
 # checked; --light-sweep N writes N PNGs named after -o (out-000.png ..) and prints their paths.
-set -u
-smpsim=${1:?usage: test_light_cli.sh SMPSIM REPO}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
+. "$(dirname "$0")/lib.sh" "$@"
+outputs="$tmp/*.png"
 names="daylight, clinic, sun, overcast, bathroom, office, flash, wet"
-
-# expect_fail NAME EXPECTED_SUBSTRING ARGS...: exit 2, exactly one stderr line containing the substring, no PNG
-expect_fail() {
-    local name=$1 want=$2; shift 2
-    rm -f "$tmp"/*.png
-    "$smpsim" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    local rc=$? lines
-    lines=$(wc -l <"$tmp/stderr")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || ls "$tmp" | grep -q '\.png$'; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
-    else
-        passes=$((passes+1))
-    fi
-}
 
 expect_fail unknown_preset "must be one of $names, got 'disco'" render --light-preset disco -o "$tmp/out.png"
 expect_fail unknown_preset_window "must be one of $names" --light-preset disco
@@ -74,5 +57,4 @@ cmp -s "$tmp/sweep/scar-000.png" "$tmp/sweep/scar-002.png" && { echo "FAIL the s
     -o "$tmp/k.png" 2>"$tmp/stderr" \
     && passes=$((passes+1)) || { echo "FAIL --light-intensity/--light-kelvin"; cat "$tmp/stderr"; fails=$((fails+1)); }
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -4,24 +4,8 @@
 # file larger than a plan is (and an endless one), a plan asking for more dots than the field holds, an .mci
 # file too large, with too many photons or too many bins on an axis. No GL needed. Scanned meshes declaring a
 # billion vertices are refused in tests/scalp/test_scan_limits.c (no command reads a mesh yet).
-set -u
-smpsim=${1:?usage: test_limits_cli.sh SMPSIM REPO}
-root=${2:?usage: test_limits_cli.sh SMPSIM REPO}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-
-expect_fail() {
-    local name=$1 want=$2; shift 2
-    "$smpsim" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    local rc=$? lines
-    lines=$(wc -l <"$tmp/stderr")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -s "$tmp/stdout" ]; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
-    else
-        passes=$((passes+1))
-    fi
-}
+. "$(dirname "$0")/lib.sh" "$@"
+quiet_stdout=1
 
 # Plans: a file over 1 MiB (sparse: no disk spent), an endless one, and 8 sessions and 8 touch-ups at the
 # largest density with every zone tripled: more dots than PIGMENT_MAX_DOTS (2,000,000).
@@ -53,5 +37,4 @@ mci 100 30000 30000 100001
 expect_fail mci_bins "line 6: expected na (integer between 1 and 100000), got '100001'" mc "$tmp/grid.mci"
 expect_fail mc_photons "--photons: must be between 1 and 1e+15 photons" mc "$root/assets/mci/slab_vandehulst.mci" --photons 10000000000000000
 
-echo "limits: $passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish limits

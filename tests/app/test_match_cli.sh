@@ -2,27 +2,10 @@
 # smpsim match as a user meets it: bad input gives exit 2, one line on stderr naming the file, field or option
 # and the allowed range, and no -o file; a good run prints JSON with the documented fields and saves a plan
 # that smpsim render accepts and whose shades are the JSON's. One small match (160x120) keeps it short.
-set -u
-smpsim=${1:?usage: test_match_cli.sh SMPSIM REPO}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-
-# expect_fail NAME EXPECTED_SUBSTRING ARGS...: exit 2, exactly one stderr line containing the substring,
-# nothing on stdout, no plan.json and no temporary file beside it
-expect_fail() {
-    local name=$1 want=$2; shift 2
-    rm -f "$tmp/plan.json"
-    "$smpsim" match "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    local rc=$? lines
-    lines=$(wc -l <"$tmp/stderr")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -s "$tmp/stdout" ] \
-       || [ -e "$tmp/plan.json" ] || ls "$tmp" | grep -q '\.tmp'; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
-    else
-        passes=$((passes+1))
-    fi
-}
+. "$(dirname "$0")/lib.sh" "$@"
+command_prefix=(match)
+outputs="$tmp/plan.json"
+quiet_stdout=1
 
 printf '{"version": 1, "patient": {"fitzpatrick": 7}}' >"$tmp/range.json"
 
@@ -96,5 +79,4 @@ else
     echo "FAIL render of the adjusted plan:"; cat "$tmp/stderr"; fails=$((fails+1))
 fi
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

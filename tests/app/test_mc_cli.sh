@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # `smpsim mc` the way a user runs it: JSON keys on a small .mci, exit 2 with the line number on a malformed
 # file, a missing file, a bad option value and an unknown option.
-set -u
-smpsim=${1:?usage: test_mc_cli.sh SMPSIM REPO_ROOT}
-root=${2:?usage: test_mc_cli.sh SMPSIM REPO_ROOT}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib.sh" "$@"
 
 out=$("$smpsim" mc "$root/assets/mci/gardner_3layer.mci" --photons 2000 --seed 7 --threads 2 2>"$tmp/err") ||
     fail "mc exited $? on a valid file: $(cat "$tmp/err")"

@@ -2,23 +2,7 @@
 # Bad values of the hairline, zone, cluster, needle and progression fields give one line on stderr naming the file (or
 # --set), the field and the allowed range, and exit status 2 (no GL needed: the plan is checked before anything
 # is drawn). Good needle fields load and place dots.
-set -u
-smpsim=${1:?usage: test_plan_cli.sh SMPSIM REPO}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-
-expect_fail() {
-    local name=$1 want=$2; shift 2
-    "$smpsim" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    local rc=$? lines
-    lines=$(wc -l <"$tmp/stderr")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr"; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
-    else
-        passes=$((passes+1))
-    fi
-}
+. "$(dirname "$0")/lib.sh" "$@"
 
 printf '{"version": 1, "hairline_points": [{"lateral_cm": 0, "height_cm": 8}]}' >"$tmp/one_point.json"
 printf '{"version": 1, "hairline_points": [{"lateral_cm": 2, "height_cm": 8}, {"lateral_cm": 1, "height_cm": 8}]}' >"$tmp/order.json"
@@ -59,5 +43,4 @@ else
     echo "FAIL needle_plan: $(cat "$tmp/stderr")"; fails=$((fails+1))
 fi
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -150,5 +150,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_report_should_show_each_scar_before_and_healed_and_its_visibility),
     };
-    return cmocka_run_group_tests(tests, setup_all, test_gl_fixture_close);
+    return cmocka_run_group_tests(tests, setup_all, test_gl_teardown);
 }

@@ -6,30 +6,13 @@
 # DIR/index.html; report_check.py checks every image the page shows (it exists, a valid PNG with smpsim's
 # metadata) and that they differ where they should; headless Chromium loads the page without a console message
 # and with every image decoded. Without a GL context: skipped (77), as without chromium.
-set -u
-smpsim=${1:?usage: test_report_cli.sh SMPSIM REPO}
-repo=${2:?usage: test_report_cli.sh SMPSIM REPO}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
+. "$(dirname "$0")/lib.sh" "$@"
+command_prefix=(report)
+quiet_stdout=1
 
 # Nothing but what the test made itself may be in $tmp after a refused run.
-leftovers() {
+left_behind() {
     ls -A "$tmp" | grep -v -e '^stdout$' -e '^stderr$' -e '^notes$' -e '^afile$'
-}
-
-expect_fail() {
-    local name=$1 want=$2; shift 2
-    "$smpsim" report "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    local rc=$? lines
-    lines=$(wc -l <"$tmp/stderr")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -s "$tmp/stdout" ] ||
-       [ -n "$(leftovers)" ]; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want', left: $(leftovers)"; cat "$tmp/stderr"
-        fails=$((fails+1))
-    else
-        passes=$((passes+1))
-    fi
 }
 
 mkdir "$tmp/notes"; echo "keep me" >"$tmp/notes/patient.txt"
@@ -99,5 +82,4 @@ else
     fails=$((fails+1))
 fi
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -2,25 +2,9 @@
 # A plan with a scanned head (issue 14) through the command line: head.mesh relative to the plan file's folder
 # renders headless (the estimated landmarks warned about); bad scans, units and landmarks give one line on stderr
 # naming the file (or --set) and what was expected, exit status 2, and no output file.
-set -u
-smpsim=${1:?usage: test_scan_cli.sh SMPSIM REPO}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
+. "$(dirname "$0")/lib.sh" "$@"
+outputs="$tmp/out.png"
 command -v python3 >/dev/null || { echo "python3 is needed to write the test head"; exit 77; }
-
-expect_fail() {
-    local name=$1 want=$2; shift 2
-    rm -f "$tmp/out.png"
-    "$smpsim" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    local rc=$? lines
-    lines=$(wc -l <"$tmp/stderr")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$tmp/stderr" || [ -e "$tmp/out.png" ]; then
-        echo "FAIL $name: exit $rc, $lines stderr lines, wanted '$want':"; cat "$tmp/stderr"; fails=$((fails+1))
-    else
-        passes=$((passes+1))
-    fi
-}
 
 # An egg-shaped head, 156 x 220 x 196 mm, +y up, the face towards +z, in centimetres, 64 x 128 lattice.
 mkdir -p "$tmp/scans" "$tmp/plans"
@@ -74,5 +58,4 @@ expect_fail landmarks_far "head.landmarks: $tmp/scans/head.obj: " \
 printf 'solid x\nendsolid x\n' >"$tmp/scans/empty.stl"
 expect_fail empty_stl "head.mesh: $tmp/scans/empty.stl: " render --set head.mesh="\"$tmp/scans/empty.stl\"" -o "$tmp/out.png"
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -233,19 +233,6 @@ static void closeups_should_frame_about_six_centimetres_of_scalp(void **state)
     assert_true(hair.target_mm[2] > 40.0f);
 }
 
-static void midline_should_run_from_glabella_over_the_vertex_to_the_nape(void **state)
-{
-    scene_model *s = *state;
-    double len = scene_midline_length(&s->head);
-    /* Nasion-to-inion arc is ~35 cm in adults; glabella to nape a little longer. */
-    assert_in_range_d(len, 300.0, 450.0);
-    float p[3], n[3];
-    scene_midline_point(&s->head, 0.0, p, n);
-    assert_true(glm_vec3_distance(p, s->head.landmarks_mm[SCALP_LM_GLABELLA]) < 5.0f);
-    scene_midline_point(&s->head, 80.0, p, n);
-    assert_true(p[2] > 0.0f && n[2] > 0.0f); /* 8 cm up the forehead: still facing forward */
-}
-
 static void the_default_time_should_be_sixty_days_after_the_last_session(void **state)
 {
     scene_model *s = *state;
@@ -263,7 +250,6 @@ int main(void)
         cmocka_unit_test(sweep_should_step_from_overhead_to_raking_and_the_window_back),
         cmocka_unit_test(far_views_should_look_at_the_head_from_their_side),
         cmocka_unit_test(closeups_should_frame_about_six_centimetres_of_scalp),
-        cmocka_unit_test(midline_should_run_from_glabella_over_the_vertex_to_the_nape),
         cmocka_unit_test(the_default_time_should_be_sixty_days_after_the_last_session),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

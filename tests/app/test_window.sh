@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # The interactive window, for real: under Xvfb (an X server without a screen) smpsim opens its window,
 # draws a few frames with the on-screen text, and exits cleanly. Skipped without xvfb-run.
-set -u
-smpsim=${1:?usage: test_window.sh SMPSIM REPO}
+. "$(dirname "$0")/lib.sh" "$@"
 command -v xvfb-run >/dev/null || { echo "xvfb-run not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset SDL_VIDEODRIVER
 export SMP_STATE_DIR="$tmp/state" # the autosave's directory, not the user's

@@ -2,11 +2,8 @@
 # The window loads a plan dropped on it and saves the one being edited: under Xvfb, events are pushed as if
 # from the user (SMP_WINDOW_EVENTS): a malformed plan is dropped (refused, the window goes on), then a good
 # one; the depth is raised once (D) and saved (Ctrl+S) to the dropped file; a second edit is left unsaved.
-set -u
-smpsim=${1:?usage: test_window_plan.sh SMPSIM REPO}
+. "$(dirname "$0")/lib.sh" "$@"
 command -v xvfb-run >/dev/null || { echo "xvfb-run not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset SDL_VIDEODRIVER
 printf '{ "version": 1, "pigment": { "depth_mm": 0.4 }, "patient": { "fitzpatrick": 5 } ' >bad.json

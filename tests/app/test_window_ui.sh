@@ -2,12 +2,8 @@
 # The window's panels, undo and crash recovery, for real: under Xvfb smpsim opens its window and a script of
 # synthesised input (SMP_WINDOW_EVENTS: mouse presses at named widgets, keys) drives it; the state it prints at
 # exit and a screenshot of the whole window (SMP_WINDOW_SCREENSHOT) are checked. Skipped without xvfb-run.
-set -u
-smpsim=${1:?usage: test_window_ui.sh SMPSIM REPO}
-repo=${2:?usage: test_window_ui.sh SMPSIM REPO}
+. "$(dirname "$0")/lib.sh" "$@"
 command -v xvfb-run >/dev/null || { echo "xvfb-run not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset SDL_VIDEODRIVER
 export SMP_STATE_DIR="$tmp/state" # the autosave's directory, not the user's

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 
 /* 0 on success, -1 (with the reason on stderr) when the renderer cannot be created; desc may be NULL (the
- * renderer's defaults) or ask for smaller textures to keep a test short. */
+ * renderer's defaults) or ask for smaller textures to keep a test short. The renderer counts the GL errors
+ * the driver reports (desc.gl_debug), and test_gl_close fails the test when there was one. */
 static inline int test_gl_open_desc(ui_gl **gl, render_context **rc, const render_context_desc *desc)
 {
     smp_error err = {0};
@@ -18,7 +19,9 @@ static inline int test_gl_open_desc(ui_gl **gl, render_context **rc, const rende
         fprintf(stderr, "no offscreen GL context: %s\n", err.message);
         exit(77);
     }
-    if (render_context_create(rc, desc, &err) != SMP_OK) {
+    render_context_desc d = desc ? *desc : (render_context_desc){0};
+    d.gl_debug = true;
+    if (render_context_create(rc, &d, &err) != SMP_OK) {
         fprintf(stderr, "%s\n", err.message);
         return -1;
     }
@@ -30,14 +33,22 @@ static inline int test_gl_open(ui_gl **gl, render_context **rc)
     return test_gl_open_desc(gl, rc, NULL);
 }
 
+/* Releases both; a GL error the driver reported while the renderer lived fails the test (exit 1). */
 static inline void test_gl_close(ui_gl *gl, render_context *rc)
 {
+    const char *first = "";
+    int errors = rc ? render_gl_error_count(rc, &first) : 0;
+    if (errors > 0) {
+        fprintf(stderr, "GL errors reported: %d, the first: %s\n", errors, first);
+        exit(1);
+    }
     render_context_destroy(rc);
     ui_gl_destroy(gl);
 }
 
-/* A cmocka group's state for the tests that need only a context and a renderer: open it in the group's setup
- * (return test_gl_fixture_open(state, &desc)) and close it in its teardown. */
+/* The plainest fixture of a GL test file: one context and renderer for the whole group (cmocka's group setup
+ * and teardown: cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown)); test_gl_fixture_open for a
+ * group setup that asks for its own renderer (smaller textures). */
 typedef struct test_gl_fixture {
     ui_gl *gl;
     render_context *rc;
@@ -54,7 +65,12 @@ static inline int test_gl_fixture_open(void **state, const render_context_desc *
     return 0;
 }
 
-static inline int test_gl_fixture_close(void **state)
+static inline int test_gl_setup(void **state)
+{
+    return test_gl_fixture_open(state, NULL);
+}
+
+static inline int test_gl_teardown(void **state)
 {
     test_gl_fixture *f = *state;
     test_gl_close(f->gl, f->rc);

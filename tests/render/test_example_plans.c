@@ -28,26 +28,7 @@ static const char *const plan_files[] = {
     "bad-practice-too-deep.json",
 };
 
-typedef struct fixture {
-    ui_gl *gl;
-    render_context *rc;
-} fixture;
-
-static int setup_all(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown_all(void **state)
-{
-    fixture *f = *state;
-    test_gl_close(f->gl, f->rc);
-    free(f);
-    return 0;
-}
+typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
 
 static smp_status scene_of(scene_model *scene, const char *file, const char *set, smp_error *err)
 {
@@ -153,5 +134,5 @@ int main(void)
         cmocka_unit_test(helmet_should_read_darker_than_good_practice_which_reads_darker_than_untreated),
         cmocka_unit_test(no_view_should_hold_a_value_that_is_not_a_number),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown);
 }

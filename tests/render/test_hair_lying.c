@@ -25,26 +25,7 @@
 #define H 360
 #define LOCAL_PX 6
 
-typedef struct fixture {
-    ui_gl *gl;
-    render_context *rc;
-} fixture;
-
-static int setup_all(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown_all(void **state)
-{
-    fixture *f = *state;
-    test_gl_close(f->gl, f->rc);
-    free(f);
-    return 0;
-}
+typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
 
 static void scene_of(scene_model *scene, const char *file, const char *const *sets, int set_count)
 {
@@ -226,5 +207,5 @@ int main(void)
         cmocka_unit_test(a_head_of_30_mm_hair_should_be_hardly_larger_than_the_shaved_head_from_above),
         cmocka_unit_test(smp_under_thinning_hair_should_lower_the_see_through_contrast),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown);
 }

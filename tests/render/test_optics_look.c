@@ -28,26 +28,7 @@
 #define SMP_LOOK_TATTOO_MAX_L 40.0 /* a tattoo patch is dark ... */
 #define SMP_LOOK_TATTOO_MAX_B 3.0  /* ... and blue-black, not yellow-brown */
 
-typedef struct fixture {
-    ui_gl *gl;
-    render_context *rc;
-} fixture;
-
-static int setup_all(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown_all(void **state)
-{
-    fixture *f = *state;
-    test_gl_close(f->gl, f->rc);
-    free(f);
-    return 0;
-}
+typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
 
 /* Linear RGB image of the crown close-up of the default plan with the given overrides. */
 typedef struct linear_image {
@@ -393,5 +374,5 @@ int main(void)
         cmocka_unit_test(tattoo_ink_should_read_as_a_blue_black_patch),
         cmocka_unit_test(shaved_stubble_should_read_as_a_grey_blue_shadow),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown);
 }

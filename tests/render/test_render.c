@@ -397,6 +397,28 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
     for (int i = 0; i < 5; ++i) free(im[i].rgba);
 }
 
+/* Last: it takes the fixture's renderer. The tests before made no GL error; one made on purpose is counted,
+ * with the driver's message, which is what fails a GL test in test_gl_close. */
+static void a_gl_error_should_be_counted_with_the_drivers_message(void **state)
+{
+    fixture *f = *state;
+    const char *first = NULL;
+    assert_int_equal(render_gl_error_count(f->rc, &first), 0);
+    assert_string_equal(first, "");
+    render_context_destroy(f->rc);
+    f->rc = NULL;
+    render_context *rc = NULL;
+    smp_error err = {0};
+    if (render_context_create(&rc, &(render_context_desc){.gl_debug = true}, &err) != SMP_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(render_gl_error_count(rc, NULL), 0);
+    glBindTexture(GL_TEXTURE_2D, 0xdeadbeefu); /* not a texture name: GL_INVALID_OPERATION in a core context */
+    assert_int_equal(render_gl_error_count(rc, &first), 1);
+    print_message("the driver said: %s\n", first);
+    assert_true(strlen(first) > 0);
+    render_context_destroy(rc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +431,7 @@ int main(void)
         cmocka_unit_test(moving_the_camera_or_the_light_should_rebuild_nothing),
         cmocka_unit_test(the_interactive_path_should_render_the_same_scene),
         cmocka_unit_test(scrubbing_the_time_should_follow_the_fading_without_splatting),
+        cmocka_unit_test(a_gl_error_should_be_counted_with_the_drivers_message),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -32,26 +32,7 @@ enum { W = 480, H = 360 };
 #define FUT_14                                                                                               \
     "scars=[{\"type\":\"fut\",\"length_cm\":14,\"width_mm\":3,\"height_above_nape_cm\":6,\"depth_mm\":0.4}]"
 
-typedef struct fixture {
-    ui_gl *gl;
-    render_context *rc;
-} fixture;
-
-static int setup_all(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown_all(void **state)
-{
-    fixture *f = *state;
-    test_gl_close(f->gl, f->rc);
-    free(f);
-    return 0;
-}
+typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
 
 /* The built-in plan with scars set to scars_set ("scars=[...]"), rendered at the closeup-scar view under the
  * default light and time; the frame comes back for projecting points. */
@@ -184,5 +165,5 @@ int main(void)
         cmocka_unit_test(
             adding_a_fut_scar_to_a_fue_field_should_change_the_closeup_only_in_a_band_around_the_line),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown);
 }

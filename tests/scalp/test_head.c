@@ -250,6 +250,53 @@ static void landmarks_should_lie_on_the_surface_in_their_anatomical_places(void 
     assert_in_range_d(l[SCALP_LM_EAR_TOP_LEFT][1], 15.0, 50.0);
 }
 
+/* The midline, the one the hairline heights, the FUT scars and the close-ups are measured along: on the surface
+ * in the plane x = 0, from the glabella itself over the vertex to the nape, about 35-45 cm (nasion to inion is
+ * about 35 cm in adults), with outward normals; its chart y is the chart's image of its points. */
+static void midline_should_run_on_the_surface_from_the_glabella_over_the_vertex_to_the_nape(void **state)
+{
+    const scalp_head *head = *state;
+    const float(*l)[3] = head->landmarks_mm;
+    double len = scalp_head_midline_length_mm(head);
+    assert_in_range_d(len, 300.0, 450.0);
+    float p[3], n[3], prev[3] = {0};
+    scalp_head_midline_point(head, 0.0, p, n);
+    assert_near(p[1], l[SCALP_LM_GLABELLA][1], 1e-3);
+    assert_near(p[2], l[SCALP_LM_GLABELLA][2], 1e-3);
+    scalp_head_midline_point(head, len, p, n);
+    double d = sqrt((p[1] - l[SCALP_LM_NAPE][1]) * (p[1] - l[SCALP_LM_NAPE][1]) +
+                    (p[2] - l[SCALP_LM_NAPE][2]) * (p[2] - l[SCALP_LM_NAPE][2]));
+    assert_true(d < 3.0);
+    float top = -1e9f;
+    for (double a = 0.0; a <= len; a += 2.0) {
+        scalp_head_midline_point(head, a, p, n);
+        assert_near(p[0], 0.0, 1e-3);
+        assert_true(distance_to_mesh_mm(&head->mesh, p) < 2.0);
+        const float *o = head->ray_origin_mm;
+        assert_true(n[1] * (p[1] - o[1]) + n[2] * (p[2] - o[2]) > 0.0f); /* outwards */
+        assert_near(n[0] * n[0] + n[1] * n[1] + n[2] * n[2], 1.0, 1e-4);
+        if (a > 0.0) { /* 2 mm of arc is a chord of about 2 mm */
+            double step = sqrt((p[1] - prev[1]) * (p[1] - prev[1]) + (p[2] - prev[2]) * (p[2] - prev[2]));
+            assert_in_range_d(step, 1.8, 2.0001);
+        }
+        memcpy(prev, p, sizeof prev);
+        top = fmaxf(top, p[1]);
+    }
+    assert_near(top, l[SCALP_LM_VERTEX][1], 1.0);
+    scalp_head_midline_point(head, 80.0, p, n);
+    assert_true(p[2] > 0.0f && n[2] > 0.0f); /* 8 cm up the forehead: still facing forward */
+    double y_prev = 1e9;
+    for (double h = 10.0; h <= 160.0; h += 10.0) {
+        float q[2];
+        scalp_head_midline_point(head, h, p, n);
+        scalp_head_chart_mm(head, p, q);
+        double y = scalp_head_midline_chart_y(head, h);
+        assert_near(y, q[1], 0.05);
+        assert_true(y < y_prev); /* chart y falls as the height rises */
+        y_prev = y;
+    }
+}
+
 static double lm_distance(const float (*f)[3], int a, int b)
 {
     double dx = f[a][0] - f[b][0], dy = f[a][1] - f[b][1], dz = f[a][2] - f[b][2];
@@ -476,6 +523,7 @@ int main(void)
         cmocka_unit_test(face_landmarks_should_be_within_the_female_norms_on_a_womans_head),
         cmocka_unit_test(female_face_should_differ_from_the_male_one_where_the_sexes_differ),
         cmocka_unit_test(landmarks_should_lie_on_the_surface_in_their_anatomical_places),
+        cmocka_unit_test(midline_should_run_on_the_surface_from_the_glabella_over_the_vertex_to_the_nape),
         cmocka_unit_test(chart_should_keep_surface_distances_over_the_scalp),
         cmocka_unit_test(chart_should_give_the_scalp_most_of_the_texture),
         cmocka_unit_test(uv_jacobian_should_map_skin_millimetres_to_chart_uv),

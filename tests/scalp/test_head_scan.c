@@ -242,6 +242,13 @@ static void every_format_should_give_the_same_landmarks_and_treated_area_and_a_h
             assert_true(h.landmarks_mm[SCALP_LM_VERTEX][1] >
                         f->procedural.landmarks_mm[SCALP_LM_VERTEX][1] + 8.0);
             hole_check(f, &h);
+            /* The midline is the fitted surface's: its top is the scan's vertex, not the procedural one's. */
+            float top = -1e9f, q[3], n[3];
+            for (double arc = 0.0; arc <= scalp_head_midline_length_mm(&h); arc += 1.0) {
+                scalp_head_midline_point(&h, arc, q, n);
+                top = fmaxf(top, q[1]);
+            }
+            assert_near(top, h.landmarks_mm[SCALP_LM_VERTEX][1], 1.0);
             continue;
         }
         for (int l = 0; l < SCALP_LM_COUNT; l++) {
