@@ -19,21 +19,29 @@ typedef struct test_scene {
     bool built;
 } test_scene;
 
-/* The scene of the plan at path (NULL: the built-in plan) with sets applied, uploaded to rc; fails the test
- * when the plan or the build fails. The scene stays t's until the next call or test_scene_destroy. */
+/* The scene of plan pl (source names it in errors), uploaded to rc; fails the test when the build fails. The
+ * scene stays t's until the next call or test_scene_destroy. A plan equal to the last one is neither rebuilt
+ * nor uploaded again: only while nothing else was uploaded to rc in between. */
+static inline scene_model *test_scene_show_plan(test_scene *t, render_context *rc, const plan *pl, const char *source)
+{
+    smp_error err = {0};
+    if (t->built && memcmp(pl, &t->scene.plan, sizeof *pl) == 0) return &t->scene;
+    smp_status st = t->built ? scene_set_plan(&t->scene, pl, &err) : scene_create_from_plan(&t->scene, pl, source, &err);
+    if (st != SMP_OK) fail_msg("%s", err.message);
+    t->built = true;
+    if (scene_upload(rc, &t->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    return &t->scene;
+}
+
+/* The same for the plan at path (NULL: the built-in plan) with sets applied; fails the test when the plan does
+ * not load. */
 static inline scene_model *test_scene_show(test_scene *t, render_context *rc, const char *path,
                                            const char *const *sets, int set_count)
 {
     plan pl;
     smp_error err = {0};
     if (plan_load(&pl, path, sets, set_count, NULL, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
-    if (t->built && memcmp(&pl, &t->scene.plan, sizeof pl) == 0) return &t->scene;
-    smp_status st = t->built ? scene_set_plan(&t->scene, &pl, &err)
-                             : scene_create_from_plan(&t->scene, &pl, path ? path : "built-in plan", &err);
-    if (st != SMP_OK) fail_msg("%s", err.message);
-    t->built = true;
-    if (scene_upload(rc, &t->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    return &t->scene;
+    return test_scene_show_plan(t, rc, &pl, path ? path : "built-in plan");
 }
 
 static inline void test_scene_destroy(test_scene *t)
