@@ -6,6 +6,7 @@
 #include "scene/scene.h"
 #include "optics/colour.h"
 
+#include <assert.h>
 #include <cglm/cglm.h>
 #include <math.h>
 #include <stdlib.h>
@@ -220,32 +221,53 @@ static void variant(const plan *pl, int scar, bool keep_scar, bool smp, plan *ou
     if (!smp) out->session_count = 0, out->touch_up_count = 0;
 }
 
-smp_status scene_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar,
-                                  double angle_deg, const scene_vis_params *in, double out[SCENE_VIS_DISTANCES],
-                                  double line[SCENE_VIS_DISTANCES], smp_error *err)
+smp_status scene_visibility_compare_angles(render_context *rc, const plan *a, const plan *b, int scar, int angle_count,
+                                         const double *angles_deg, const scene_vis_params *in,
+                                         double (*out)[SCENE_VIS_DISTANCES], double (*line)[SCENE_VIS_DISTANCES],
+                                         smp_error *err)
 {
+    assert(angle_count >= 1 && angle_count <= SCENE_VIS_MAX_ANGLES);
     scene_vis_params p;
     params_resolve(in, &p);
     double mm_per_px = scene_vis_distances_m[0] * 1000.0 * tan(SMP_PI / 180.0) / p.px_per_deg;
     int px = (int)lround(p.field_mm / mm_per_px);
     size_t bytes = (size_t)px * px * 4;
-    uint8_t *images = malloc(2 * bytes);
+    /* images: [angle][0 plan a, 1 plan b] */
+    uint8_t *images = malloc(2 * bytes * (size_t)angle_count);
     scene_model *scene = calloc(1, sizeof *scene);
     smp_status st = images && scene ? SMP_OK : smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory");
     float c[3] = {0}, n[3] = {0, 0, 1}, across[3] = {0, 1, 0};
+    /* One scene for both plans: b replaces a (scene_set_plan keeps the head, and the scars when they are the
+     * same), and every angle is rendered from one build of each. */
+    bool built = st == SMP_OK && (st = scene_create_from_plan(scene, a, "visibility", err)) == SMP_OK;
     for (int k = 0; k < 2 && st == SMP_OK; ++k) {
-        if ((st = scene_create_from_plan(scene, k == 0 ? a : b, "visibility", err)) != SMP_OK) break;
+        if (k == 1 && (st = scene_set_plan(scene, b, err)) != SMP_OK) break;
         if (k == 0 && !scar_frame(scene, scar, c, n, across))
             st = smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: no such scar on the head", scar);
         if (st == SMP_OK) st = scene_upload(rc, scene, err);
-        if (st == SMP_OK)
-            st = render_field(rc, scene, c, n, across, angle_deg, p.field_mm, px, images + bytes * k, err);
-        scene_destroy(scene);
+        for (int i = 0; i < angle_count && st == SMP_OK; ++i)
+            st = render_field(rc, scene, c, n, across, angles_deg[i], p.field_mm, px,
+                              images + bytes * (2 * (size_t)i + (size_t)k), err);
     }
-    if (st == SMP_OK) st = measure(images, images + bytes, px, p.px_per_deg, out, line, err);
+    for (int i = 0; i < angle_count && st == SMP_OK; ++i)
+        st = measure(images + bytes * 2 * (size_t)i, images + bytes * (2 * (size_t)i + 1), px, p.px_per_deg, out[i],
+                     line ? line[i] : NULL, err);
+    if (built) scene_destroy(scene);
     free(images);
     free(scene);
     return st;
+}
+
+smp_status scene_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar,
+                                  double angle_deg, const scene_vis_params *in, double out[SCENE_VIS_DISTANCES],
+                                  double line[SCENE_VIS_DISTANCES], smp_error *err)
+{
+    double de[1][SCENE_VIS_DISTANCES], ln[1][SCENE_VIS_DISTANCES];
+    smp_status st = scene_visibility_compare_angles(rc, a, b, scar, 1, &angle_deg, in, de, line ? ln : NULL, err);
+    if (st != SMP_OK) return st;
+    memcpy(out, de[0], sizeof de[0]);
+    if (line) memcpy(line, ln[0], sizeof ln[0]);
+    return SMP_OK;
 }
 
 smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_vis_params *in,
@@ -268,6 +290,7 @@ smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_
         free(images), free(scene);
         return smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory for %d x %d images", px, px);
     }
+    bool built = false;
     for (int i = 0; i < pl->scar_count && st == SMP_OK; ++i) {
         scene_vis_scar *r = &out->scars[out->scar_count];
         r->scar = i;
@@ -279,11 +302,14 @@ smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_
             for (int keep = 1; keep >= 0 && st == SMP_OK; --keep) {
                 plan v;
                 variant(pl, i, keep, smp, &v);
-                if ((st = scene_create_from_plan(scene, &v, "visibility", err)) != SMP_OK) break;
+                /* One scene for every variant: the first is built, the others replace its plan
+                 * (scene_set_plan keeps the head, the same for all of them, and rebuilds the rest). */
+                if (built) st = scene_set_plan(scene, &v, err);
+                else built = (st = scene_create_from_plan(scene, &v, "visibility", err)) == SMP_OK;
+                if (st != SMP_OK) break;
                 /* The frame comes from the scene with the scar (the same for both scenes: the head is the
                  * plan's). */
                 if (keep && smp == 0 && !scar_frame(scene, i, c, n, across)) {
-                    scene_destroy(scene);
                     st = smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: does not lie on the head", i);
                     break;
                 }
@@ -296,7 +322,6 @@ smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_
                         p.progress(p.progress_user, (double)out->renders / (4.0 * pl->scar_count * p.angle_count),
                                    "scar visibility");
                 }
-                scene_destroy(scene);
             }
             for (int a = 0; a < p.angle_count && st == SMP_OK; ++a) {
                 double de[SCENE_VIS_DISTANCES], line[SCENE_VIS_DISTANCES];
@@ -316,6 +341,7 @@ smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_
             r->centre_mm[k] = c[k], r->normal[k] = n[k];
         if (st == SMP_OK) out->scar_count++;
     }
+    if (built) scene_destroy(scene);
     free(images);
     free(scene);
     return st;

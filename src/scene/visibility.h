@@ -73,7 +73,18 @@ smp_status scene_visibility_compare(render_context *rc, const plan *a, const pla
                                   const scene_vis_params *params, double out[SCENE_VIS_DISTANCES],
                                   double line[SCENE_VIS_DISTANCES], smp_error *err);
 
-/* Renders and measures every scar of pl (validated) with rc (a current GL renderer). */
+/* The same for several light angles at once (angle_count of them, 1..SCENE_VIS_MAX_ANGLES, each 1..90 degrees):
+ * each plan's scene is built once and seen under every angle, so this costs two scene builds whatever the
+ * count, where a call of scene_visibility_compare per angle costs two each. out[i] (and line[i] when line is
+ * not NULL) for angles_deg[i]; the numbers are those scene_visibility_compare gives for each angle. */
+smp_status scene_visibility_compare_angles(render_context *rc, const plan *a, const plan *b, int scar, int angle_count,
+                                         const double *angles_deg, const scene_vis_params *params,
+                                         double (*out)[SCENE_VIS_DISTANCES], double (*line)[SCENE_VIS_DISTANCES],
+                                         smp_error *err);
+
+/* Renders and measures every scar of pl (validated) with rc (a current GL renderer). One scene is built for the
+ * whole run and its plan replaced for each of the four variants per scar (scene_set_plan: the head is built
+ * once). */
 smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_vis_params *params,
                               scene_vis_result *out, smp_error *err);
 

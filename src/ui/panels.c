@@ -406,7 +406,7 @@ void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
             int count = n - 4 * r < 4 ? n - 4 * r : 4;
             if (count <= 0) break;
             int cur = vs->preset >= 4 * r && vs->preset < 4 * r + count ? vs->preset - 4 * r : -1;
-            char label[16];
+            char label[24];
             snprintf(label, sizeof label, "##presets%d", r);
             int c = ui_choice(ui, label, rows[r], count, cur);
             if (c != cur && c >= 0) light_preset_set(vs, ed, 4 * r + c);

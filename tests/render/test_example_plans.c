@@ -7,6 +7,7 @@
 #include "test_util.h"
 
 #include "gl_context.h"
+#include "scene_reuse.h"
 
 #include "scene/draw.h"
 #include "scene/image.h"
@@ -28,24 +29,41 @@ static const char *const plan_files[] = {
     "bad-practice-too-deep.json",
 };
 
-typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
+typedef struct fixture {
+    ui_gl *gl;
+    render_context *rc;
+    test_scene scene; /* one scene, its plan replaced for each plan (scene_reuse.h) */
+} fixture;
 
-static smp_status scene_of(scene_model *scene, const char *file, const char *set, smp_error *err)
+static int setup_all(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    fixture *f = *state;
+    test_scene_destroy(&f->scene);
+    test_gl_close(f->gl, f->rc);
+    free(f);
+    return 0;
+}
+
+/* The scene of an example plan with one --set (may be NULL), uploaded to the renderer. */
+static scene_model *scene_of(fixture *f, const char *file, const char *set)
 {
     static char path[1024];
     snprintf(path, sizeof path, "%s%s", PLANS, file);
-    scene_source opts;
-    memset(&opts, 0, sizeof opts);
-    opts.plan_path = path;
-    if (set) opts.sets[opts.set_count++] = set;
-    return scene_load(scene, &opts, NULL, err);
+    return test_scene_show(&f->scene, f->rc, path, &set, set ? 1 : 0);
 }
 
 /* Mean luma of the top-of-head region of the top view (a centred disc of a fifth of the height). */
-static double top_luma(fixture *f, scene_model *scene)
+static double top_luma(fixture *f, const scene_model *scene)
 {
     smp_error err = {0};
-    if (scene_upload(f->rc, scene, &err) != SMP_OK) fail_msg("%s", err.message);
     scene_camera cam = scene_view_camera(scene, SCENE_VIEW_TOP, 0.0, (double)W / H);
     scene_light light = scene_light_named("office");
     render_frame frame;
@@ -66,56 +84,40 @@ static double top_luma(fixture *f, scene_model *scene)
     return sum / n;
 }
 
-static void every_example_plan_should_load_and_place_dots(void **state)
-{
-    (void)state;
-    for (size_t i = 0; i < sizeof plan_files / sizeof plan_files[0]; ++i) {
-        scene_model scene;
-        smp_error err = {0};
-        if (scene_of(&scene, plan_files[i], NULL, &err) != SMP_OK) fail_msg("%s: %s", plan_files[i], err.message);
-        print_message("%-40s %6d dots, %6d hairs, %4d FUE scars\n", plan_files[i], scene.field.count,
-                      scene.hair.count, scene.scars.fue_count);
-        assert_true(scene.field.count > 100);
-        scene_destroy(&scene);
-    }
-}
-
 static void helmet_should_read_darker_than_good_practice_which_reads_darker_than_untreated(void **state)
 {
     fixture *f = *state;
-    scene_model helmet, good, untreated;
-    smp_error err = {0};
-    assert_int_equal(scene_of(&helmet, "bad-practice-helmet.json", NULL, &err), SMP_OK);
-    assert_int_equal(scene_of(&good, "norwood6-shaved-full-scalp.json", NULL, &err), SMP_OK);
-    assert_int_equal(scene_of(&untreated, "norwood6-shaved-full-scalp.json", "sessions=[]", &err), SMP_OK);
-    double lh = top_luma(f, &helmet), lg = top_luma(f, &good), lu = top_luma(f, &untreated);
+    double lh = top_luma(f, scene_of(f, "bad-practice-helmet.json", NULL));
+    double lg = top_luma(f, scene_of(f, "norwood6-shaved-full-scalp.json", NULL));
+    double lu = top_luma(f, scene_of(f, "norwood6-shaved-full-scalp.json", "sessions=[]"));
     print_message("top of the head, mean luma: helmet %.1f, good %.1f, untreated %.1f\n", lh, lg, lu);
     assert_true(lg < lu - 1.0);
     assert_true(lh < lg - 5.0);
-    scene_destroy(&helmet);
-    scene_destroy(&good);
-    scene_destroy(&untreated);
 }
 
-/* Every example plan, and the built-in plan on a Norwood 7 (stubble only at the fringe, FUE scars in it: where
- * a NaN once came from an almost empty hair layer), from three-quarter at 1 m and close to its scars. */
-static void no_view_should_hold_a_value_that_is_not_a_number(void **state)
+/* Every example plan loads, builds its scene and places dots; then it, and the built-in plan on a Norwood 7
+ * (stubble only at the fringe, FUE scars in it: where a NaN once came from an almost empty hair layer), is seen
+ * from three-quarter at 1 m and close to its scars, and no view holds a value that is not a number (one build
+ * of each plan serves both checks). */
+static void every_example_plan_should_place_dots_and_no_view_should_hold_a_value_that_is_not_a_number(void **state)
 {
     fixture *f = *state;
     for (size_t i = 0; i <= sizeof plan_files / sizeof plan_files[0]; ++i) {
         bool norwood7 = i == sizeof plan_files / sizeof plan_files[0];
         const char *file = norwood7 ? "default.json" : plan_files[i];
-        scene_model scene;
         smp_error err = {0};
-        if (scene_of(&scene, file, norwood7 ? "patient.norwood=\"7\"" : NULL, &err) != SMP_OK ||
-            scene_upload(f->rc, &scene, &err) != SMP_OK)
-            fail_msg("%s: %s", file, err.message);
+        const scene_model *scene = scene_of(f, file, norwood7 ? "patient.norwood=\"7\"" : NULL);
+        if (!norwood7) {
+            print_message("%-40s %6d dots, %6d hairs, %4d FUE scars\n", file, scene->field.count, scene->hair.count,
+                          scene->scars.fue_count);
+            assert_true(scene->field.count > 100);
+        }
         const scene_view views[] = {SCENE_VIEW_THREE_QUARTER, SCENE_VIEW_CLOSEUP_SCAR};
         for (int v = 0; v < 2; ++v) {
-            scene_camera cam = scene_view_camera(&scene, views[v], v == 0 ? 1.0 : 0.0, (double)W / H);
+            scene_camera cam = scene_view_camera(scene, views[v], v == 0 ? 1.0 : 0.0, (double)W / H);
             scene_light light = scene_light_named("daylight");
             render_frame frame;
-            scene_frame(&scene, &cam, &light, scene_default_days(&scene), W, H, &frame);
+            scene_frame(scene, &cam, &light, scene_default_days(scene), W, H, &frame);
             uint8_t *rgba = malloc((size_t)W * H * 4);
             if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
             free(rgba);
@@ -123,16 +125,14 @@ static void no_view_should_hold_a_value_that_is_not_a_number(void **state)
             if (bad != 0) fail_msg("%s%s, %s: %ld values not finite", file, norwood7 ? " (Norwood 7)" : "",
                                    v == 0 ? "three-quarter at 1 m" : "scar close-up", bad);
         }
-        scene_destroy(&scene);
     }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_example_plan_should_load_and_place_dots),
         cmocka_unit_test(helmet_should_read_darker_than_good_practice_which_reads_darker_than_untreated),
-        cmocka_unit_test(no_view_should_hold_a_value_that_is_not_a_number),
+        cmocka_unit_test(every_example_plan_should_place_dots_and_no_view_should_hold_a_value_that_is_not_a_number),
     };
-    return cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown);
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -6,6 +6,7 @@
 #include "test_util.h"
 
 #include "gl_context.h"
+#include "scene_reuse.h"
 
 #include "analysis/analysis.h"
 #include "scene/draw.h"
@@ -25,26 +26,41 @@
 #define H 360
 #define LOCAL_PX 6
 
-typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
+typedef struct fixture {
+    ui_gl *gl;
+    render_context *rc;
+    test_scene scene; /* one scene, its plan replaced for each plan (scene_reuse.h) */
+} fixture;
 
-static void scene_of(scene_model *scene, const char *file, const char *const *sets, int set_count)
+static int setup_all(void **state)
 {
-    static char path[1024];
-    smp_error err = {0};
-    scene_source opts;
-    memset(&opts, 0, sizeof opts);
-    if (file) {
-        snprintf(path, sizeof path, "%s%s", PLANS, file);
-        opts.plan_path = path;
-    }
-    for (int i = 0; i < set_count; ++i) opts.sets[opts.set_count++] = sets[i];
-    if (scene_load(scene, &opts, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
+    fixture *f = calloc(1, sizeof *f);
+    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
+    *state = f;
+    return 0;
 }
 
-static uint8_t *render_scene(fixture *f, scene_model *scene, scene_view view, bool hair_hidden, render_frame *frame)
+static int teardown_all(void **state)
+{
+    fixture *f = *state;
+    test_scene_destroy(&f->scene);
+    test_gl_close(f->gl, f->rc);
+    free(f);
+    return 0;
+}
+
+/* The scene of an example plan (NULL: the built-in plan) with sets applied, uploaded to the renderer. */
+static scene_model *scene_of(fixture *f, const char *file, const char *const *sets, int set_count)
+{
+    static char path[1024];
+    if (file) snprintf(path, sizeof path, "%s%s", PLANS, file);
+    return test_scene_show(&f->scene, f->rc, file ? path : NULL, sets, set_count);
+}
+
+static uint8_t *render_scene(fixture *f, const scene_model *scene, scene_view view, bool hair_hidden,
+                             render_frame *frame)
 {
     smp_error err = {0};
-    if (scene_upload(f->rc, scene, &err) != SMP_OK) fail_msg("%s", err.message);
     scene_camera cam = scene_view_camera(scene, view, 0.0, (double)W / H);
     scene_light light = scene_light_named("office");
     scene_frame(scene, &cam, &light, scene_default_days(scene), W, H, frame);
@@ -70,11 +86,10 @@ static void a_head_of_30_mm_hair_should_be_hardly_larger_than_the_shaved_head_fr
 {
     fixture *f = *state;
     const char *sets[] = {"patient.norwood=\"1\"", "patient.hair_length_mm=30", "scars=[]"};
-    scene_model scene;
-    scene_of(&scene, NULL, sets, 3);
+    const scene_model *scene = scene_of(f, NULL, sets, 3);
     render_frame frame;
-    uint8_t *hair = render_scene(f, &scene, SCENE_VIEW_TOP, false, &frame);
-    uint8_t *bare = render_scene(f, &scene, SCENE_VIEW_TOP, true, &frame);
+    uint8_t *hair = render_scene(f, scene, SCENE_VIEW_TOP, false, &frame);
+    uint8_t *bare = render_scene(f, scene, SCENE_VIEW_TOP, true, &frame);
     int a_hair = head_pixels(hair), a_bare = head_pixels(bare);
     double ratio = (double)a_hair / a_bare;
     print_message("top view, full head: silhouette %d px with 30 mm hair, %d px shaved: ratio %.3f\n", a_hair,
@@ -83,7 +98,6 @@ static void a_head_of_30_mm_hair_should_be_hardly_larger_than_the_shaved_head_fr
     assert_true(ratio <= 1.15);
     free(hair);
     free(bare);
-    scene_destroy(&scene);
 }
 
 /* The thinning area in the image: pixels near visible mesh vertices whose native hair fraction is between
@@ -156,29 +170,26 @@ static double smp_contrast_reduction(fixture *f, const char *file, const char *c
 {
     const scene_view view = SCENE_VIEW_TOP;
     const char *no_smp[] = {"sessions=[]", "touch_ups=[]"};
-    scene_model with, without;
-    scene_of(&with, file, sets, set_count);
-    scene_of(&without, file, no_smp, 2);
+    const scene_model *with = scene_of(f, file, sets, set_count);
+    double hair_mm = with->plan.patient.hair_length_mm;
     render_frame frame;
-    uint8_t *a = render_scene(f, &with, view, false, &frame);
+    uint8_t *a = render_scene(f, with, view, false, &frame);
     int count = 0;
-    unsigned char *mask = thinning_mask(&with, &frame, &count);
-    uint8_t *b = render_scene(f, &without, view, false, &frame);
+    unsigned char *mask = thinning_mask(with, &frame, &count);
+    uint8_t *b = render_scene(f, scene_of(f, file, no_smp, 2), view, false, &frame);
     double mean_a, mean_b;
     double sd_a = lightness_sd(a, mask, 0, &mean_a), sd_b = lightness_sd(b, mask, 0, &mean_b);
     double lsd_a = lightness_sd(a, mask, LOCAL_PX, &mean_a), lsd_b = lightness_sd(b, mask, LOCAL_PX, &mean_b);
     double reduction = 1.0 - sd_a / sd_b;
     print_message("%s%s (%.0f mm hair), %s, thinning area %d px: mean L* %.1f without SMP, %.1f with; SD of L* "
                   "%.2f -> %.2f (%.1f %% lower); local SD (%d px box) %.2f -> %.2f (%.1f %% lower)\n",
-                  file, set_count ? " with the gaps at full density" : "", with.plan.patient.hair_length_mm, view == SCENE_VIEW_TOP ? "top" : "crown close-up", count,
+                  file, set_count ? " with the gaps at full density" : "", hair_mm, view == SCENE_VIEW_TOP ? "top" : "crown close-up", count,
                   mean_b, mean_a, sd_b, sd_a, 100.0 * reduction, 2 * LOCAL_PX + 1, lsd_b, lsd_a,
                   100.0 * (1.0 - lsd_a / lsd_b));
     assert_true(count > 2000);
     free(a);
     free(b);
     free(mask);
-    scene_destroy(&with);
-    scene_destroy(&without);
     return reduction;
 }
 
@@ -207,5 +218,5 @@ int main(void)
         cmocka_unit_test(a_head_of_30_mm_hair_should_be_hardly_larger_than_the_shaved_head_from_above),
         cmocka_unit_test(smp_under_thinning_hair_should_lower_the_see_through_contrast),
     };
-    return cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown);
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -6,6 +6,7 @@
 #include "test_util.h"
 
 #include "gl_context.h"
+#include "scene_reuse.h"
 
 #include "scene/draw.h"
 #include "scene/image.h"
@@ -23,6 +24,7 @@
 typedef struct fixture {
     ui_gl *gl;
     render_context *rc;
+    test_scene scene; /* one scene, its plan replaced for each progression (scene_reuse.h: the head is kept) */
 } fixture;
 
 static int setup_all(void **state)
@@ -38,22 +40,20 @@ static int setup_all(void **state)
 static int teardown_all(void **state)
 {
     fixture *f = *state;
+    test_scene_destroy(&f->scene);
     test_gl_close(f->gl, f->rc);
     free(f);
     return 0;
 }
 
 /* The built-in plan with a 1 mm shaved fringe and the given progression, built and uploaded. */
-static void scene_with(fixture *f, scene_model *s, const plan_progression *progression)
+static scene_model *scene_with(fixture *f, const plan_progression *progression)
 {
     plan pl;
     plan_init_default(&pl);
     pl.patient.hair_length_mm = 1.0;
     pl.progression = *progression;
-    smp_error err = {0};
-    if (scene_create_from_plan(s, &pl, "test", &err) != SMP_OK ||
-        scene_upload(f->rc, s, &err) != SMP_OK)
-        fail_msg("%s", err.message);
+    return test_scene_show_plan(&f->scene, f->rc, &pl, "test");
 }
 
 /* A close-up (60 mm field from 250 mm, as the named close-ups) looking straight at surface point p. */
@@ -139,16 +139,15 @@ static tone render_tone(fixture *f, const scene_model *s, const scene_camera *ca
 static void lost_hair_should_leave_the_band_a_norwood_7_takes_lighter_at_year_10(void **state)
 {
     fixture *f = *state;
-    scene_model s;
-    scene_with(
-        f, &s,
+    scene_model *s = scene_with(
+        f,
         &(plan_progression){
             .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = PLAN_NONE, .grey_years = 10});
     float p[3], n[3];
-    band_point(&s, p, n);
+    band_point(s, p, n);
     scene_camera cam = closeup_at(p, n);
-    tone y0 = render_tone(f, &s, &cam, 0.0, false), y5 = render_tone(f, &s, &cam, 5.0, false);
-    tone y10 = render_tone(f, &s, &cam, 10.0, false), bare = render_tone(f, &s, &cam, 10.0, true);
+    tone y0 = render_tone(f, s, &cam, 0.0, false), y5 = render_tone(f, s, &cam, 5.0, false);
+    tone y10 = render_tone(f, s, &cam, 10.0, false), bare = render_tone(f, s, &cam, 10.0, true);
     print_message("band: luma year 0 %.1f, year 5 %.1f, year 10 %.1f, no hair %.1f\n", y0.luma, y5.luma,
                   y10.luma, bare.luma);
     /* The 1 mm stubble darkens the skin (by about 8 of 94 at the back, which the office light reaches from
@@ -158,29 +157,26 @@ static void lost_hair_should_leave_the_band_a_norwood_7_takes_lighter_at_year_10
     assert_true(y5.luma > y0.luma + 0.25 * (bare.luma - y0.luma));
     assert_true(y5.luma < y10.luma);
     /* The fringe a Norwood 7 keeps keeps its stubble (the named side close-up, 25 mm above the ear top). */
-    cam = scene_view_camera(&s, SCENE_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
-    tone k0 = render_tone(f, &s, &cam, 0.0, false), k10 = render_tone(f, &s, &cam, 10.0, false);
+    cam = scene_view_camera(s, SCENE_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
+    tone k0 = render_tone(f, s, &cam, 0.0, false), k10 = render_tone(f, s, &cam, 10.0, false);
     print_message("kept fringe: luma year 0 %.1f, year 10 %.1f\n", k0.luma, k10.luma);
     assert_near(k10.luma, k0.luma, 0.5);
-    scene_destroy(&s);
 }
 
 static void greying_should_make_the_stubble_lighter_and_less_saturated(void **state)
 {
     fixture *f = *state;
-    scene_model s;
-    scene_with(f, &s,
+    scene_model *s = scene_with(f,
                &(plan_progression){
                    .pattern = PLAN_PATTERN_NONE, .years = 10, .grey_fraction = 1.0, .grey_years = 10});
-    scene_camera cam = scene_view_camera(&s, SCENE_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
-    tone y0 = render_tone(f, &s, &cam, 0.0, false), y5 = render_tone(f, &s, &cam, 5.0, false);
-    tone y10 = render_tone(f, &s, &cam, 10.0, false);
+    scene_camera cam = scene_view_camera(s, SCENE_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
+    tone y0 = render_tone(f, s, &cam, 0.0, false), y5 = render_tone(f, s, &cam, 5.0, false);
+    tone y10 = render_tone(f, s, &cam, 10.0, false);
     print_message("fringe: luma %.1f -> %.1f -> %.1f, saturation %.3f -> %.3f -> %.3f over 0, 5, 10 years\n",
                   y0.luma, y5.luma, y10.luma, y0.saturation, y5.saturation, y10.saturation);
     assert_true(y5.luma > y0.luma + 2.0);
     assert_true(y10.luma > y5.luma + 2.0);
     assert_true(y10.saturation < y0.saturation - 0.02);
-    scene_destroy(&s);
 }
 
 /* The frame's years follow the scene's days, and moving them costs no upload of the hair. The hair's layer
@@ -189,19 +185,18 @@ static void greying_should_make_the_stubble_lighter_and_less_saturated(void **st
 static void scrubbing_time_should_not_upload_the_hair_again(void **state)
 {
     fixture *f = *state;
-    scene_model s;
-    scene_with(f, &s,
+    scene_model *s = scene_with(f,
                &(plan_progression){
                    .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = 0.5, .grey_years = 10});
     render_stats before, after;
     render_stats_get(f->rc, &before);
-    scene_camera cam = scene_view_camera(&s, SCENE_VIEW_LEFT, 0.0, (double)W / H);
+    scene_camera cam = scene_view_camera(s, SCENE_VIEW_LEFT, 0.0, (double)W / H);
     scene_light light = scene_light_named("office");
     uint8_t *rgba = malloc((size_t)W * H * 4);
     int splats[4];
     for (int year = 0; year <= 12; year += 4) {
         render_frame frame;
-        scene_frame(&s, &cam, &light, year * 365.25, W, H, &frame);
+        scene_frame(s, &cam, &light, year * 365.25, W, H, &frame);
         assert_near(frame.years, year, 1e-5);
         smp_error err = {0};
         if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -211,8 +206,8 @@ static void scrubbing_time_should_not_upload_the_hair_again(void **state)
     }
     /* The same year from another side: nothing to splat. */
     render_frame frame;
-    cam = scene_view_camera(&s, SCENE_VIEW_RIGHT, 0.0, (double)W / H);
-    scene_frame(&s, &cam, &light, 12 * 365.25, W, H, &frame);
+    cam = scene_view_camera(s, SCENE_VIEW_RIGHT, 0.0, (double)W / H);
+    scene_frame(s, &cam, &light, 12 * 365.25, W, H, &frame);
     smp_error err = {0};
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     free(rgba);
@@ -224,7 +219,6 @@ static void scrubbing_time_should_not_upload_the_hair_again(void **state)
     /* A Norwood 7 takes hair in every 4-year step here. */
     for (int k = 1; k < 4; ++k) assert_int_equal(splats[k], splats[k - 1] + 1);
     assert_int_equal(after.hair_layer_splats, splats[3]);
-    scene_destroy(&s);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
 #include "test_util.h"
 
 #include "gl_context.h"
+#include "scene_reuse.h"
 
 #include "scene/draw.h"
 #include "scene/image.h"
@@ -28,7 +29,28 @@
 #define SMP_LOOK_TATTOO_MAX_L 40.0 /* a tattoo patch is dark ... */
 #define SMP_LOOK_TATTOO_MAX_B 3.0  /* ... and blue-black, not yellow-brown */
 
-typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
+typedef struct fixture {
+    ui_gl *gl;
+    render_context *rc;
+    test_scene scene; /* the last plan's: a bare and an inked render of one plan build it once */
+} fixture;
+
+static int setup_all(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    fixture *f = *state;
+    test_scene_destroy(&f->scene);
+    test_gl_close(f->gl, f->rc);
+    free(f);
+    return 0;
+}
 
 /* Linear RGB image of the crown close-up of the default plan with the given overrides. */
 typedef struct linear_image {
@@ -53,17 +75,12 @@ static scene_light white_ambient(void)
  * with sets applied; t_days < 0 renders the untreated skin (no layer tattooed yet). */
 static linear_image render_field(fixture *f, const char *const *sets, int set_count, double t_days, double field_mm)
 {
-    scene_source opts;
     smp_error err = {0};
-    memset(&opts, 0, sizeof opts);
-    for (int i = 0; i < set_count; ++i) opts.sets[opts.set_count++] = sets[i];
-    scene_model scene;
-    if (scene_load(&scene, &opts, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
-    if (scene_upload(f->rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    scene_camera cam = scene_view_camera_field(&scene, SCENE_VIEW_CLOSEUP_CROWN, 0.0, field_mm, (double)W / H);
+    const scene_model *scene = test_scene_show(&f->scene, f->rc, NULL, sets, set_count);
+    scene_camera cam = scene_view_camera_field(scene, SCENE_VIEW_CLOSEUP_CROWN, 0.0, field_mm, (double)W / H);
     scene_light light = white_ambient();
     render_frame frame;
-    scene_frame(&scene, &cam, &light, t_days < 0.0 ? -1.0 : scene_default_days(&scene), W, H, &frame);
+    scene_frame(scene, &cam, &light, t_days < 0.0 ? -1.0 : scene_default_days(scene), W, H, &frame);
     frame.exposure = 1.0f;
     uint8_t *rgba = malloc((size_t)W * H * 4);
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
@@ -71,7 +88,6 @@ static linear_image render_field(fixture *f, const char *const *sets, int set_co
     for (size_t i = 0; i < (size_t)W * H; ++i)
         for (int k = 0; k < 3; ++k) im.rgb[3 * i + k] = optics_srgb8_to_linear(rgba[4 * i + k]);
     free(rgba);
-    scene_destroy(&scene);
     return im;
 }
 
@@ -374,5 +390,5 @@ int main(void)
         cmocka_unit_test(tattoo_ink_should_read_as_a_blue_black_patch),
         cmocka_unit_test(shaved_stubble_should_read_as_a_grey_blue_shadow),
     };
-    return cmocka_run_group_tests(tests, test_gl_setup, test_gl_teardown);
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -24,17 +24,14 @@
 enum { W = 240, H = 240 };
 #define FIELD_MM 12.0
 
-/* Row profile of a plan's head (pl) seen by cam under light: per row, the mean linear luminance of the middle
+/* Row profile of a scene (uploaded) seen by cam under light: per row, the mean linear luminance of the middle
  * fifth of the columns. */
-static void row_profile(render_context *rc, const plan *pl, const scene_camera *cam, const scene_light *light,
-                        const char *dump, double profile[H])
+static void row_profile(render_context *rc, const scene_model *scene, const scene_camera *cam,
+                        const scene_light *light, const char *dump, double profile[H])
 {
-    scene_model scene;
     smp_error err = {0};
-    if (scene_create_from_plan(&scene, pl, "step", &err) != SMP_OK) fail_msg("%s", err.message);
-    if (scene_upload(rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
     render_frame f;
-    scene_frame(&scene, cam, light, scene_default_days(&scene), W, H, &f);
+    scene_frame(scene, cam, light, scene_default_days(scene), W, H, &f);
     uint8_t *rgba = malloc((size_t)W * H * 4);
     if (render_frame_read_srgb8(rc, &f, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     if (dump) { /* a PPM of the picture, to look at */
@@ -53,14 +50,17 @@ static void row_profile(render_context *rc, const plan *pl, const scene_camera *
         profile[y] = s / (W / 5);
     }
     free(rgba);
-    scene_destroy(&scene);
 }
 
-/* The evenness of the scar floor against the same head without the scar: per row, the luminance with the scar
- * over that without (so the head's own shading, which a curved scalp makes steep under grazing light, cancels);
- * the darkest over the brightest of those ratios across the band's middle (within 0.6 of its half-width of the
- * centreline). */
-static double floor_evenness(render_context *rc, double hair_mm, double grazing_deg)
+enum { ANGLES = 3 };
+
+/* The evenness of the scar floor against the same head without the scar, under light grazing_deg[i] above the
+ * skin: per row, the luminance with the scar over that without (so the head's own shading, which a curved scalp
+ * makes steep under grazing light, cancels); the darkest over the brightest of those ratios across the band's
+ * middle (within 0.6 of its half-width of the centreline) into evenness[i]. One scene: the head with the scar,
+ * seen under every light, then the same head without it (scene_set_plan keeps the head). */
+static void floor_evenness(render_context *rc, double hair_mm, const double grazing_deg[ANGLES],
+                           double evenness[ANGLES])
 {
     plan p;
     plan_init_default(&p);
@@ -71,35 +71,42 @@ static double floor_evenness(render_context *rc, double hair_mm, double grazing_
     p.session_count = p.touch_up_count = 0;
     plan none = p;
     none.scar_count = 0;
-    /* The camera and the light from the scar's own frame. */
-    scalp_head head;
-    scalp_scar_set scars;
+    scene_model scene;
     smp_error err = {0};
-    if (scalp_head_create(&head, &p.head, p.patient.sex, &err) != SMP_OK || scalp_scar_set_create(&scars, &head, &p, &err) != SMP_OK)
-        fail_msg("%s", err.message);
+    if (scene_create_from_plan(&scene, &p, "step", &err) != SMP_OK) fail_msg("%s", err.message);
+    /* The camera and the light from the scar's own frame. */
     float n[3], up[3], along[3];
-    const scalp_scar_fut_point *m = scar_view_frame(&scars, n, up, along);
+    const scalp_scar_fut_point *m = scar_view_frame(&scene.scars, n, up, along);
     scene_camera cam = scar_view_camera(m->position_mm, n, up, 250.0, FIELD_MM);
     double half_px = 0.5 * m->width_mm * H / FIELD_MM;
-    float e = (float)(grazing_deg * SMP_PI / 180.0), l[3];
-    for (int k = 0; k < 3; ++k) l[k] = cosf(e) * up[k] + sinf(e) * n[k];
-    scalp_scar_set_destroy(&scars);
-    scalp_head_destroy(&head);
-    scene_light light = scar_view_light("overcast", l);
-    for (int k = 0; k < 3; ++k) light.sky_radiance[k] = light.ground_radiance[k] = 0.05f; /* the key rules */
-    double with[H], without[H], lo = INFINITY, hi = 0.0;
-    char dump[2][512];
-    const char *base = getenv("SMP_TEST_DUMP");
-    for (int i = 0; i < 2; ++i)
-        snprintf(dump[i], sizeof dump[i], "%s-%s-%.0f-%.0f.ppm", base ? base : "", i ? "none" : "scar", hair_mm,
-                 grazing_deg);
-    row_profile(rc, &p, &cam, &light, base ? dump[0] : NULL, with);
-    row_profile(rc, &none, &cam, &light, base ? dump[1] : NULL, without);
-    for (int y = (int)(H / 2 - 0.6 * half_px); y <= (int)(H / 2 + 0.6 * half_px); ++y) {
-        double r = with[y] / fmax(without[y], 1e-6);
-        lo = fmin(lo, r), hi = fmax(hi, r);
+    scene_light light[ANGLES];
+    for (int i = 0; i < ANGLES; ++i) {
+        float e = (float)(grazing_deg[i] * SMP_PI / 180.0), l[3];
+        for (int k = 0; k < 3; ++k) l[k] = cosf(e) * up[k] + sinf(e) * n[k];
+        light[i] = scar_view_light("overcast", l);
+        for (int k = 0; k < 3; ++k) light[i].sky_radiance[k] = light[i].ground_radiance[k] = 0.05f; /* the key rules */
     }
-    return lo / hi;
+    static double profile[2][ANGLES][H];
+    const char *base = getenv("SMP_TEST_DUMP");
+    for (int s = 0; s < 2; ++s) {
+        if (s == 1 && scene_set_plan(&scene, &none, &err) != SMP_OK) fail_msg("%s", err.message);
+        if (scene_upload(rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
+        for (int i = 0; i < ANGLES; ++i) {
+            char dump[512];
+            snprintf(dump, sizeof dump, "%s-%s-%.0f-%.0f.ppm", base ? base : "", s ? "none" : "scar", hair_mm,
+                     grazing_deg[i]);
+            row_profile(rc, &scene, &cam, &light[i], base ? dump : NULL, profile[s][i]);
+        }
+    }
+    scene_destroy(&scene);
+    for (int i = 0; i < ANGLES; ++i) {
+        double lo = INFINITY, hi = 0.0;
+        for (int y = (int)(H / 2 - 0.6 * half_px); y <= (int)(H / 2 + 0.6 * half_px); ++y) {
+            double r = profile[0][i][y] / fmax(profile[1][i][y], 1e-6);
+            lo = fmin(lo, r), hi = fmax(hi, r);
+        }
+        evenness[i] = lo / hi;
+    }
 }
 
 static void a_level_scar_should_show_a_step_only_where_stubble_stops_at_it(void **state)
@@ -108,11 +115,11 @@ static void a_level_scar_should_show_a_step_only_where_stubble_stops_at_it(void 
     render_context *rc = NULL;
     render_context_desc desc = {.shadow_map_size = 1024, .coverage_size = 1024, .samples = 4};
     if (test_gl_open_desc(&gl, &rc, &desc) != 0) fail_msg("no renderer");
-    const double angles[3] = {8.0, 25.0, 45.0};
-    double shaved[3], clipped[3];
-    for (int i = 0; i < 3; ++i) {
-        shaved[i] = floor_evenness(rc, 0.0, angles[i]);
-        clipped[i] = floor_evenness(rc, 3.0, angles[i]);
+    const double angles[ANGLES] = {8.0, 25.0, 45.0};
+    double shaved[ANGLES], clipped[ANGLES];
+    floor_evenness(rc, 0.0, angles, shaved);
+    floor_evenness(rc, 3.0, angles, clipped);
+    for (int i = 0; i < ANGLES; ++i) {
         print_message("light %2.0f deg above the skin: scar floor's darkest / brightest row %.2f blade-shaved, %.2f "
                       "beside 3 mm stubble\n",
                       angles[i], shaved[i], clipped[i]);
