@@ -128,11 +128,12 @@ typedef struct named_rects {
     ui_rect rect[NAMED_MAX];
 } named_rects;
 
-/* B of a side-by-side compare, for the kinds that change the plan: its own scene, built when B's plan changes
- * (a dot placement and the head, about a second) and uploaded only while B's image is captured. */
+/* B of a side-by-side compare, for the kinds that change the plan: its own scene, its dots placed as a change of
+ * A's (scene_create_from_plan_like), built when B's plan or A's changes (the head and two dot placements, about
+ * a second) and uploaded only while B's image is captured. */
 typedef struct side_scene {
     scene_model *scene; /* NULL until first needed */
-    plan built_from;
+    plan built_from, built_base; /* B's plan, and A's it was placed against */
     bool built;
 } side_scene;
 
