@@ -1,6 +1,8 @@
 /* The panels of the three modes: the plan, time, light and view, the patient's, the trainer's. */
 #include "ui/window_internal.h"
 
+#include "analysis/scielab.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +168,60 @@ static void scars_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, c
     }
 }
 
+/* The scars' visibility (scene/visibility.h, measured by the editor's job between frames): against the key
+ * light's angle above the scar, at one viewing distance, with SMP; the dashes are the just-noticeable
+ * difference. */
+static void visibility_section(ui_ctx *ui, editor *ed, named_rects *names, const scene_model *scene)
+{
+    if (scene->plan.scar_count == 0) return;
+    bool open = ui_section(ui, "scar visibility", true);
+    name_last(names, ui, "visibility");
+    if (!open) return;
+    bool current = plan_equal(&ed->vis.of, &scene->plan);
+    if (ed->vis.job) {
+        ui_label(ui, "measuring: %.0f %% (%.0f s)", 100.0 * scene_vis_job_fraction(ed->vis.job),
+                 smp_now_s() - ed->vis.started_s);
+        ui_label(ui, "about a minute a scar; it pauses");
+        ui_label(ui, "while the view moves");
+        return;
+    }
+    if (!current || !ed->vis.valid) {
+        ui_label(ui, "%.44s", ed->vis.why[0] ? ed->vis.why : "not measured yet");
+        return;
+    }
+    const scene_vis_result *r = &ed->vis.result;
+    ui_layout_columns(ui, false);
+    if (r->scar_count > 1) {
+        const char *scars[PLAN_MAX_SCARS];
+        char labels[PLAN_MAX_SCARS][24];
+        for (int i = 0; i < r->scar_count; ++i) {
+            snprintf(labels[i], sizeof labels[i], "scar %d", r->scars[i].scar + 1);
+            scars[i] = labels[i];
+        }
+        int c = ui_choice(ui, "##vis-scar", scars, r->scar_count, ed->vis.scar);
+        if (c >= 0) ed->vis.scar = c;
+        name_last(names, ui, "vis-scar");
+    }
+    static const char *const distances[SCENE_VIS_DISTANCES] = {"at 0.3 m", "at 1 m", "at 2 m"};
+    int d = ui_choice(ui, "##vis-distance", distances, SCENE_VIS_DISTANCES, ed->vis.distance);
+    if (d >= 0) ed->vis.distance = d;
+    name_last(names, ui, "vis-distance");
+    const scene_vis_scar *v = &r->scars[ed->vis.scar < r->scar_count ? ed->vis.scar : 0];
+    const double *with = v->delta_e[1][ed->vis.distance], *without = v->delta_e[0][ed->vis.distance];
+    double top = 2.0 * ANALYSIS_JND_DELTA_E00, worst = 0.0, worst_without = 0.0;
+    for (int a = 0; a < r->angle_count; ++a) {
+        top = fmax(top, 1.1 * with[a]);
+        worst = fmax(worst, with[a]);
+        worst_without = fmax(worst_without, without[a]);
+    }
+    ui_plot(ui, r->angles_deg, with, r->angle_count, 0.0, 90.0, 0.0, top, NAN, ANALYSIS_JND_DELTA_E00, 2);
+    name_last(names, ui, "vis-plot");
+    ui_tooltip(ui, "how visible the scar is with SMP (dE00, S-CIELAB) against the light's angle above it, 0 to 90 "
+                   "degrees; the dashes: just noticeable");
+    ui_layout_columns(ui, true);
+    ui_label(ui, "worst dE00 %.1f with SMP, %.1f without", worst, worst_without);
+}
+
 /* Touch-ups: the year, density and shade of each; one added four years after the last, the last removed. */
 static void touch_ups_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now)
 {
@@ -263,6 +319,7 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         touch_ups_section(ui, ed, names, p, now);
     } else {
         scars_section(ui, ed, names, p, now);
+        visibility_section(ui, ed, names, scene);
     if (ui_section(ui, "aftercare", false)) {
         field_slider(ui, ed, names, "sun", "sun a day", &p->aftercare.sun_hours_per_day,
                      now->aftercare.sun_hours_per_day, 0.0f, 8.0f, 0.5f, "%.1f h", "h");

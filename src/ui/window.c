@@ -227,8 +227,12 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene
     }
     char left[2 * PLAN_PATH_MAX + 900];
     const char *undo = history_undo_description(ed->hist);
-    snprintf(left, sizeof left, "%s%s   %s%s%s", ed->save_path, ed->dirty ? " (unsaved changes)" : "", ed->status,
-             ed->status[0] || !undo ? "" : "   Ctrl+Z undoes: ", ed->status[0] || !undo ? "" : undo);
+    char computing[160] = "";
+    if (ed->vis.job)
+        snprintf(computing, sizeof computing, "   %.0f %% %s", 100.0 * scene_vis_job_fraction(ed->vis.job),
+                 scene_vis_job_stage(ed->vis.job));
+    snprintf(left, sizeof left, "%s%s   %s%s%s%s", ed->save_path, ed->dirty ? " (unsaved changes)" : "", ed->status,
+             ed->status[0] || !undo ? "" : "   Ctrl+Z undoes: ", ed->status[0] || !undo ? "" : undo, computing);
     ui_status_line(ui, left, timing);
     ui_help(ui, &vs->help, "smpsim: keys", shortcuts, (int)(sizeof shortcuts / sizeof shortcuts[0]));
 }
@@ -304,7 +308,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         float s = ww > 0 ? (float)w / (float)ww : 1.0f; /* drawable pixels per window point (high DPI) */
         if (frame_index++ > 0) script_step(&scr, &names, s);
         SDL_Event e;
-        if (full_shown && blend_start < 0.0 && !vs.sweeping && !vs.playing && !test_events)
+        if (full_shown && blend_start < 0.0 && !vs.sweeping && !vs.playing && !test_events && !ed.vis.job)
             SDL_WaitEventTimeout(NULL, 250); /* nothing moves: wait for input instead of spinning */
         in.buttons_pressed = in.buttons_released = 0;
         in.keys_pressed = 0;
@@ -397,6 +401,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             editor_commit(&ed, scene, rc, &next, &edit);
             full_shown = false;
         }
+
+        vis_update(&ed, scene, vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS);
 
         orbit seen = vs.o;
         if (vs.side) seen.distance *= SIDE_ZOOM_OUT; /* each half is half as wide: the head must still fit */
@@ -499,6 +505,9 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             }
         }
         ui_gl_swap(gl);
+        /* The scar visibility's next step, once the full-quality image is shown and nothing moves: the panels
+         * stay live between steps, and motion pauses it. */
+        if (ed.vis.job && full_shown && blend_start < 0.0 && !moving) vis_step(&ed);
         Uint64 now = SDL_GetPerformanceCounter();
         double dt = (double)(now - last) / (double)SDL_GetPerformanceFrequency();
         last = now;
@@ -537,6 +546,13 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 side_caption(&vs, b, sizeof b);
                 printf("compare at exit: side by side, %s: %s\n", side_kind_names[vs.side_kind], b);
             }
+            if (ed.vis.job)
+                printf("visibility at exit: measuring, %.0f %% after %.1f s, longest step %.2f s\n",
+                       100.0 * scene_vis_job_fraction(ed.vis.job), smp_now_s() - ed.vis.started_s,
+                       ed.vis.longest_step_s);
+            else if (ed.vis.valid)
+                printf("visibility at exit: %d scars in %.1f s, longest step %.2f s, worst dE00 with SMP %.2f\n",
+                       ed.vis.result.scar_count, ed.vis.took_s, ed.vis.longest_step_s, vis_worst(&ed.vis.result));
             if (ed.status[0]) printf("status at exit: %s\n", ed.status);
         }
     }
@@ -544,6 +560,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
      * failure leaves it for the next start. */
     if (status == 0) autosave_finish(ed.as);
 done:
+    vis_stop(&ed);
     if (sb.built) scene_destroy(sb.scene);
     free(sb.scene);
     script_free(&scr);

@@ -8,6 +8,7 @@
 #include "scene/fade.h"
 #include "scene/image.h"
 #include "scene/scene.h"
+#include "scene/visibility.h"
 #include "ui/autosave.h"
 #include "ui/history.h"
 #include "ui/widgets.h"
@@ -59,7 +60,25 @@ typedef struct editor {
         int count; /* the curve, thinned to at most FADE_PLOT_POINTS: years and dE00 */
         double years[FADE_PLOT_POINTS], delta_e[FADE_PLOT_POINTS], max_delta_e;
     } fade;
+    /* The doctor's scar visibility plot (scene/visibility.h), measured while the window runs: a job of small
+     * steps, one between two frames while nothing moves, with a renderer of its own; started when the scars tab
+     * is shown for a plan with scars that was not measured yet, started again when the plan changes. */
+    struct {
+        scene_vis_job *job;     /* running; NULL when none */
+        render_context *rc;     /* the job's renderer, while it runs */
+        plan of;                /* the plan measured or being measured */
+        bool valid;             /* result is of's */
+        scene_vis_result result;
+        double started_s, took_s, longest_step_s;
+        int scar, distance;     /* what the plot shows: a result.scars index, a scene_vis_distances_m index */
+        char why[600];          /* why there is no result (a failure) */
+    } vis;
 } editor;
+/* The window's measurement: fewer angles and a coarser image than smpsim visibility's (100 pixels a degree at
+ * 0.3 m, 8 angles) so that it takes about a minute a scar on two cores; each step a fraction of a second. */
+#define VIS_WINDOW_PX_PER_DEG 50.0
+#define VIS_WINDOW_ANGLES 5
+extern const double vis_window_angles_deg[VIS_WINDOW_ANGLES];
 
 /* Who sits at the window: a patient (few large controls, plain words), a doctor (every parameter), a trainer
  * (animations, good and bad technique with what is wrong). */
@@ -151,6 +170,12 @@ void editor_load(editor *ed, scene_model *scene, render_context *rc, const char 
 void editor_export(editor *ed, const scene_model *scene, render_context *rc, const render_frame *shown,
                           const scene_light *light, double t_days, scene_view view);
 void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool recover);
+/* The scar visibility job (editor.c): vis_update starts or restarts it for the scene's plan when want says the
+ * plot is wanted; vis_step takes one step (true when it took one); vis_stop ends it. */
+void vis_update(editor *ed, const scene_model *scene, bool want);
+bool vis_step(editor *ed);
+void vis_stop(editor *ed);
+double vis_worst(const scene_vis_result *r); /* the largest dE00 with SMP, any scar, distance, angle */
 bool side_shares_scene(const view_state *vs);
 bool side_b_plan(const view_state *vs, const plan *a, plan *b);
 void side_caption(const view_state *vs, char *out, size_t size);
