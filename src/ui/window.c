@@ -312,7 +312,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         float s = ww > 0 ? (float)w / (float)ww : 1.0f; /* drawable pixels per window point (high DPI) */
         if (frame_index++ > 0) script_step(&scr, &names, s);
         SDL_Event e;
-        if (full_shown && blend_start < 0.0 && !vs.sweeping && !vs.playing && !test_events && !ed.vis.job)
+        bool vis_running = ed.vis.job && vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS;
+        if (full_shown && blend_start < 0.0 && !vs.sweeping && !vs.playing && !test_events && !vis_running)
             SDL_WaitEventTimeout(NULL, 250); /* nothing moves: wait for input instead of spinning */
         in.buttons_pressed = in.buttons_released = 0;
         in.keys_pressed = 0;
@@ -413,7 +414,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             full_shown = false;
         }
 
-        vis_update(&ed, scene, vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS);
+        bool vis_shown = vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS && (float)w >= WINDOW_PANELS_MIN_W * s;
+        vis_update(&ed, scene, vis_shown);
 
         orbit seen = vs.o;
         if (vs.side) seen.distance *= SIDE_ZOOM_OUT; /* each half is half as wide: the head must still fit */
@@ -516,9 +518,9 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             }
         }
         ui_gl_swap(gl);
-        /* The scar visibility's next step, once the full-quality image is shown and nothing moves: the panels
-         * stay live between steps, and motion pauses it. */
-        if (ed.vis.job && full_shown && blend_start < 0.0 && !moving) vis_step(&ed);
+        /* The scar visibility's next step while its plot is shown, once the full-quality image is and nothing
+         * moves: the panels stay live between steps, and motion or another tab pauses it. */
+        if (ed.vis.job && vis_shown && full_shown && blend_start < 0.0 && !moving) vis_step(&ed);
         Uint64 now = SDL_GetPerformanceCounter();
         double dt = (double)(now - last) / (double)SDL_GetPerformanceFrequency();
         last = now;

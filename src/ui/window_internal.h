@@ -62,8 +62,9 @@ typedef struct editor {
         double years[FADE_PLOT_POINTS], delta_e[FADE_PLOT_POINTS], max_delta_e;
     } fade;
     /* The doctor's scar visibility plot (scene/visibility.h), measured while the window runs: a job of small
-     * steps, one between two frames while nothing moves, with a renderer of its own; started when the scars tab
-     * is shown for a plan with scars that was not measured yet, started again when the plan changes. */
+     * steps, one between two frames while the scars tab is shown and nothing moves, with a renderer of its own;
+     * started when the tab is shown for a plan with scars that was not measured yet, started again when the
+     * plan changes; paused on the other tabs and modes. */
     struct {
         scene_vis_job *job;     /* running; NULL when none */
         render_context *rc;     /* the job's renderer, while it runs */
