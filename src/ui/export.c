@@ -186,6 +186,6 @@ void editor_animation(editor *ed, const scene_model *scene, export_screen *x, in
     if (st != SMP_OK)
         snprintf(ed->status, sizeof ed->status, "animation not written: %s", err.message);
     else
-        snprintf(ed->status, sizeof ed->status, "%s animation: %d frames from %s; %s", scene_animation_kind_names[kind],
-                 frames, first, mp4);
+        snprintf(ed->status, sizeof ed->status, "%s animation: %d frames from %.600s; %.600s",
+                 scene_animation_kind_names[kind], frames, first, mp4);
 }
