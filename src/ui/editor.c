@@ -208,7 +208,10 @@ void vis_update(editor *ed, const scene_model *scene, bool want)
     }
     bool current = plan_equal(&ed->vis.of, pl);
     if (current && (ed->vis.job || ed->vis.valid || ed->vis.why[0])) return; /* measured, measuring, or failed */
-    if (!want && !ed->vis.job) return;
+    if (!want) { /* not shown: a measurement of an older plan stops; the new one starts when the tab is shown */
+        vis_stop(ed);
+        return;
+    }
     vis_stop(ed);
     ed->vis.valid = false;
     ed->vis.why[0] = '\0';

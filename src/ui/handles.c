@@ -38,7 +38,11 @@ static int sample_of(double cm)
 static void temple_track(hairline_handle *hh, const scene_model *scene, const plan_hairline *hl)
 {
     const scalp_head *head = &scene->head;
-    if (hh->track_head == head && memcmp(&hh->track_for, hl, sizeof *hl) == 0) return;
+    /* The head is rebuilt in place (the same address) when its measures change: they are part of the key. */
+    if (hh->track_head == head && memcmp(&hh->track_for, hl, sizeof *hl) == 0 &&
+        memcmp(&hh->track_measures, &scene->plan.head, sizeof scene->plan.head) == 0 &&
+        hh->track_sex == scene->plan.patient.sex)
+        return;
     const scalp_mesh *m = &head->mesh;
     double x = head->landmarks_chart_mm[SCALP_LM_TEMPLE_LEFT][0];
     for (int i = 0; i < HANDLE_SAMPLES; ++i) {
@@ -62,6 +66,8 @@ static void temple_track(hairline_handle *hh, const scene_model *scene, const pl
     }
     hh->track_head = head;
     hh->track_for = *hl;
+    hh->track_measures = scene->plan.head;
+    hh->track_sex = scene->plan.patient.sex;
 }
 
 /* Where the handle and its track land on the screen for this frame; visible only from the side it faces. */

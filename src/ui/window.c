@@ -547,6 +547,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             exports_done++;
             export_screens += x.frames;
             full_shown = false; /* the export drew into the renderer's targets */
+            in.buttons_down = 0, dragging = false; /* a release meanwhile was dropped with the other input */
             last = SDL_GetPerformanceCounter();
         }
         if (vs.playing) { /* the ageing state is a function of t: no rebuild, only the dots' looks change */

@@ -106,6 +106,8 @@ typedef struct hairline_handle {
      * midline, found each frame). */
     const scalp_head *track_head;
     plan_hairline track_for;
+    plan_head track_measures;
+    plan_sex track_sex;
     float points[HANDLE_SAMPLES][3], normals[HANDLE_SAMPLES][3];
 } hairline_handle;
 
