@@ -1,120 +1,59 @@
 /* smpsim render [options] -o out.png: one image, headless; with --light-sweep N, N images as the key light
  * goes from overhead to raking, with --timeline N, N images from day 0 to 20 years (out-000.png ..
- * out-(N-1).png), and out.mp4 of them when ffmpeg is on the PATH. */
-#define _XOPEN_SOURCE 700 /* fork, execlp, waitpid, access */
+ * out-(N-1).png), and out.mp4 of them when ffmpeg is on the PATH (scene/animation.h writes them). */
 #include "app/app.h"
 #include "app/common.h"
+#include "scene/animation.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 static const char render_allowed[] =
     "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
     "--light-intensity --light-kelvin --light-sweep --timeline --interactive "
     "--view --distance-m --field-mm --width --height --seed -o --output";
 
-/* out.png -> out-007.png for frame 7. */
-static smp_status sweep_path(const char *output, int frame, char *path, size_t size, smp_error *err)
+/* Each frame's path on stdout as it is written. */
+static void frame_printed(void *user, int frame, int count, const char *path)
 {
-    size_t stem = strlen(output) - 4; /* app_output_png_check: ends in .png */
-    if ((size_t)snprintf(path, size, "%.*s-%03d.png", (int)stem, output, frame) >= size)
-        return smp_error_set(err, SMP_ERR_INPUT, "-o %s: the path is too long for the sweep's names", output);
-    return SMP_OK;
+    (void)user, (void)frame, (void)count;
+    printf("%s\n", path);
+    fflush(stdout);
 }
 
-/* ffmpeg on the PATH (Debian's ffmpeg; never required): whether an executable of that name is found. */
-static bool ffmpeg_found(void)
+/* An animation (render --timeline or --light-sweep, scene/animation.h): the frames, each path printed, then the
+ * MP4's path, or one line saying that only the PNG frames were written. */
+static smp_status render_animation(ui_headless *h, const scene_model *scene, const app_options *opts,
+                                   scene_animation_kind kind, double t_fixed, smp_error *err)
 {
-    const char *path = getenv("PATH");
-    if (!path) return false;
-    char dir[4096];
-    for (const char *p = path; *p;) {
-        size_t n = strcspn(p, ":");
-        if (n > 0 && n + 8 < sizeof dir) {
-            snprintf(dir, sizeof dir, "%.*s/ffmpeg", (int)n, p);
-            if (access(dir, X_OK) == 0) return true;
-        }
-        p += n + (p[n] == ':');
-    }
-    return false;
-}
-
-/* out-000.png .. out-(N-1).png into out.mp4 at fps frames a second, when ffmpeg is on the PATH: prints the MP4's
- * path, or one line saying that only the PNG frames were written. The frames stay either way. */
-static smp_status frames_to_mp4(const char *output, int fps, smp_error *err)
-{
-    size_t stem = strlen(output) - 4;
-    if (!ffmpeg_found()) {
+    scene_animation a = {
+        .kind = kind,
+        .count = kind == SCENE_ANIMATION_TIMELINE ? opts->timeline : opts->light_sweep,
+        .camera = scene_view_camera_field(scene, opts->view, opts->distance_m, opts->field_mm,
+                                          (double)opts->width / opts->height),
+        .light = app_options_light(opts),
+        .t_days = t_fixed,
+        .width = opts->width,
+        .height = opts->height,
+        .interactive = opts->interactive,
+        .view_name = scene_view_name(opts->view),
+        .output = opts->output,
+        .frame_written = frame_printed,
+    };
+    smp_status st = scene_animation_write(h->rc, scene, &a, err);
+    if (st != SMP_OK) return st;
+    char mp4[1100];
+    smp_error merr = {0};
+    st = scene_animation_mp4(opts->output, 10, mp4, sizeof mp4, &merr);
+    if (st == SMP_ERR_UNAVAILABLE) {
         fprintf(stderr, "smpsim render: ffmpeg is not on the PATH: wrote the PNG frames only (apt-get install "
                         "ffmpeg for an MP4 too)\n");
         return SMP_OK;
     }
-    char in[1100], out[1100];
-    snprintf(in, sizeof in, "%.*s-%%03d.png", (int)stem, output);
-    snprintf(out, sizeof out, "%.*s.mp4", (int)stem, output);
-    char fps_text[16];
-    snprintf(fps_text, sizeof fps_text, "%d", fps);
-    /* Even sizes for yuv420p (the one H.264 profile every player takes), the frames' own resolution otherwise. */
-    pid_t pid = fork();
-    if (pid < 0) return smp_error_set(err, SMP_ERR_IO, "%s: cannot start ffmpeg", out);
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) dup2(null, STDOUT_FILENO), dup2(null, STDERR_FILENO);
-        execlp("ffmpeg", "ffmpeg", "-y", "-loglevel", "error", "-framerate", fps_text, "-i", in, "-vf",
-               "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", out, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return smp_error_set(err, SMP_ERR_IO, "%s: ffmpeg failed (exit %d); the PNG frames are written", out,
-                             WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    printf("%s\n", out);
+    if (st != SMP_OK) return *err = merr, st;
+    printf("%s\n", mp4);
     return SMP_OK;
-}
-
-/* An animation (render --timeline or --light-sweep): the same camera for every frame; the light and the time
- * of frame i of count come from the animation; only the light or the dots' looks change between frames, so
- * nothing is rebuilt. Writes FILE-000.png .. with each frame's metadata, prints each path, then the MP4. */
-typedef enum animation { ANIMATION_TIMELINE, ANIMATION_LIGHT_SWEEP } animation;
-
-static smp_status render_animation(ui_headless *h, const scene_model *scene, const app_options *opts, animation kind,
-                                   double t_fixed, smp_error *err)
-{
-    scene_light light = app_options_light(opts);
-    /* The sweep moves the key: a flash leaves the camera's axis. */
-    if (kind == ANIMATION_LIGHT_SWEEP) light.on_camera = false;
-    scene_camera cam = scene_view_camera_field(scene, opts->view, opts->distance_m, opts->field_mm,
-                                                 (double)opts->width / opts->height);
-    uint8_t *rgba = malloc((size_t)opts->width * opts->height * 4);
-    if (!rgba)
-        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", opts->width, opts->height);
-    smp_status st = SMP_OK;
-    int count = kind == ANIMATION_TIMELINE ? opts->timeline : opts->light_sweep;
-    double healed = plan_healed_day(&scene->plan);
-    for (int i = 0; i < count && st == SMP_OK; ++i) {
-        char path[1100];
-        if ((st = sweep_path(opts->output, i, path, sizeof path, err)) != SMP_OK) break;
-        double t = t_fixed;
-        if (kind == ANIMATION_TIMELINE) t = scene_timeline_days((double)i / (double)(count - 1), healed);
-        else light.elevation_deg = scene_light_sweep_elevation_deg(i, count);
-        render_frame frame;
-        scene_frame(scene, &cam, &light, t, opts->width, opts->height, &frame);
-        frame.interactive = opts->interactive;
-        st = render_frame_read_srgb8(h->rc, &frame, rgba, err);
-        if (st == SMP_OK)
-            st = scene_png_write(path, rgba, opts->width, opts->height, scene, &light, t, scene_view_name(opts->view),
-                                     err);
-        if (st == SMP_OK) {
-            printf("%s\n", path);
-            fflush(stdout);
-        }
-    }
-    free(rgba);
-    return st == SMP_OK ? frames_to_mp4(opts->output, 10, err) : st;
 }
 
 int app_cmd_render(int argc, char **argv)
@@ -138,10 +77,10 @@ int app_cmd_render(int argc, char **argv)
     double t = opts.has_time ? opts.time_days : scene_default_days(&scene);
     smp_status st = ui_headless_create(&h, &scene, &err);
     if (st == SMP_OK && opts.light_sweep) {
-        st = render_animation(&h, &scene, &opts, ANIMATION_LIGHT_SWEEP, t, &err);
+        st = render_animation(&h, &scene, &opts, SCENE_ANIMATION_LIGHT_SWEEP, t, &err);
         ui_headless_destroy(&h);
     } else if (st == SMP_OK && opts.timeline) {
-        st = render_animation(&h, &scene, &opts, ANIMATION_TIMELINE, t, &err);
+        st = render_animation(&h, &scene, &opts, SCENE_ANIMATION_TIMELINE, t, &err);
         ui_headless_destroy(&h);
     } else if (st == SMP_OK) {
         scene_shot shot = app_options_shot(&opts, opts.view);

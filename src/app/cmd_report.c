@@ -1,8 +1,8 @@
-/* smpsim report [options] -o DIR: the consultation report (app/report.h) with a progress bar on stderr. */
+/* smpsim report [options] -o DIR: the consultation report (scene/report.h) with a progress bar on stderr. */
 #include "app/app.h"
 #include "app/common.h"
 #include "app/progress.h"
-#include "app/report.h"
+#include "scene/report.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +37,7 @@ int app_cmd_report(int argc, char **argv)
         app_options_help(stdout, report_allowed);
         return 0;
     }
-    if (app_report_output_check(opts.output, &err) != SMP_OK) return app_fail("report", &err);
+    if (scene_report_output_check(opts.output, &err) != SMP_OK) return app_fail("report", &err);
     bool has_view = false;
     for (int i = 1; i < argc; ++i)
         if (strcmp(argv[i], "--view") == 0) has_view = true;
@@ -54,8 +54,8 @@ int app_cmd_report(int argc, char **argv)
         app_progress_finish(&bar);
         return app_fail("report", &err);
     }
-    app_report_params params = {.width = opts.has_width ? opts.width : APP_REPORT_WIDTH,
-                                .height = opts.has_height ? opts.height : APP_REPORT_HEIGHT,
+    scene_report_params params = {.width = opts.has_width ? opts.width : SCENE_REPORT_WIDTH,
+                                .height = opts.has_height ? opts.height : SCENE_REPORT_HEIGHT,
                                 .has_view = has_view,
                                 .view = opts.view,
                                 .plan_source = opts.plan_path,
@@ -64,7 +64,7 @@ int app_cmd_report(int argc, char **argv)
     ui_headless h;
     smp_status st = ui_headless_create(&h, &scene, &err);
     if (st == SMP_OK) {
-        st = app_report_write(h.rc, &scene, &params, opts.output, &err);
+        st = scene_report_write(h.rc, &scene, &params, opts.output, &err);
         ui_headless_destroy(&h);
     }
     scene_destroy(&scene);

@@ -5,7 +5,7 @@
 #include "app/app.h"
 #include "app/common.h"
 #include "scene/visibility.h"
-#include "app/visibility_plot.h"
+#include "scene/visibility_plot.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

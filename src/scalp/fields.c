@@ -382,6 +382,21 @@ float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairlin
     return (float)hairline_from_distance(hairline, seed, d, along);
 }
 
+void scalp_hairline_chart_point(const scalp_head *head, const plan_hairline *hairline, double chart_x_mm,
+                                double *chart_y_mm)
+{
+    hairline_curve c;
+    curve_init(head, hairline, &c);
+    /* The line is where the distance is 0: bisect along chart y (the distance falls as y rises). */
+    double lo = -250.0, hi = 250.0, along;
+    for (int i = 0; i < 50; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (curve_distance(&c, chart_x_mm, mid, &along) > 0.0) lo = mid;
+        else hi = mid;
+    }
+    *chart_y_mm = 0.5 * (lo + hi);
+}
+
 /* ---- density zones ---- */
 
 /* Zone sizes, chart mm (assumptions): the front is Shapiro's transition plus defined zone behind the line

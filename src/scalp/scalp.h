@@ -167,6 +167,9 @@ float scalp_pattern_hair_fraction(const scalp_head *head, plan_pattern pattern, 
 /* 0 in front of the designed hairline, rising to 1 behind it over hairline.transition_mm. The line runs
  * through hairline.points when given, else through height_cm and the frontotemporal points. */
 float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairline, uint64_t seed, const float p[3]);
+/* Chart y (mm) where the designed line (without a soft line's irregularity) crosses chart x = chart_x_mm. */
+void scalp_hairline_chart_point(const scalp_head *head, const plan_hairline *hairline, double chart_x_mm,
+                                double *chart_y_mm);
 /* Density factor 0..3 of the plan's zones at p (front, mid-scalp, crown, temples, sides), blended
  * smoothly over zones.transition_mm; 1 everywhere with the default zones. */
 float scalp_zone_factor(const scalp_head *head, const plan *plan, const float p[3]);

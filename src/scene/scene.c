@@ -13,7 +13,8 @@
 
 extern const smp_embedded_file smp_embedded_tables[];
 
-static smp_status scene_build(scene_model *s, const plan *pl, const char *source, smp_log_fn warn, smp_error *err);
+static smp_status scene_build(scene_model *s, const plan *pl, const char *source, const scene_model *base,
+                              smp_log_fn warn, smp_error *err);
 
 smp_status scene_load(scene_model *s, const scene_source *src, smp_log_fn warn, smp_error *err)
 {
@@ -22,15 +23,23 @@ smp_status scene_load(scene_model *s, const scene_source *src, smp_log_fn warn, 
     smp_status st = plan_load(&pl, src->plan_path, src->sets, src->set_count, warn, NULL, err);
     if (st != SMP_OK) return st;
     if (src->has_seed) pl.seed = src->seed;
-    return scene_build(s, &pl, src->plan_path ? src->plan_path : "built-in plan", warn, err);
+    return scene_build(s, &pl, src->plan_path ? src->plan_path : "built-in plan", NULL, warn, err);
 }
 
 smp_status scene_create_from_plan(scene_model *s, const plan *pl, const char *source, smp_error *err)
 {
-    return scene_build(s, pl, source, NULL, err);
+    return scene_build(s, pl, source, NULL, NULL, err);
 }
 
-static smp_status scene_build(scene_model *s, const plan *pl, const char *source, smp_log_fn warn, smp_error *err)
+smp_status scene_create_from_plan_like(scene_model *s, const plan *pl, const scene_model *base, const char *source,
+                                       smp_error *err)
+{
+    return scene_build(s, pl, source, base, NULL, err);
+}
+
+/* base (may be NULL): the dots are placed as a change of base's (pigment_field_create_stable). */
+static smp_status scene_build(scene_model *s, const plan *pl, const char *source, const scene_model *base,
+                              smp_log_fn warn, smp_error *err)
 {
     memset(s, 0, sizeof *s);
     s->warn = warn;
@@ -44,7 +53,9 @@ static smp_status scene_build(scene_model *s, const plan *pl, const char *source
     }
     st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
     double t0 = smp_now_s();
-    if (st == SMP_OK) st = pigment_field_create_with_scars(&s->field, &s->head, &s->plan, &s->scars, err);
+    if (st == SMP_OK)
+        st = base ? pigment_field_create_stable(&s->field, &s->head, &s->plan, &s->scars, &base->plan, &base->scars, err)
+                  : pigment_field_create_with_scars(&s->field, &s->head, &s->plan, &s->scars, err);
     s->placement_s = smp_now_s() - t0;
     if (st != SMP_OK) {
         smp_error_prefix(err, source);

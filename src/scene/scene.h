@@ -46,6 +46,13 @@ smp_status scene_load(scene_model *scene, const scene_source *source, smp_log_fn
 /* Builds the scene of a plan (validated here; source names it in errors, e.g. the file it came from): the
  * head, the dots, the scars, the stubble, the optics tables. */
 smp_status scene_create_from_plan(scene_model *scene, const plan *pl, const char *source, smp_error *err);
+/* The same for a plan shown beside base's (A | B by plan): the dots are placed as a change of base's
+ * (pigment_field_create_stable), so where the two plans ask for the same dots the two pictures are the same and
+ * they differ only where the plans differ (one zone's density, a scar). When the plans do not share a placement
+ * (another seed or head: pigment_plans_share_placement) it is scene_create_from_plan. Costs one more dot
+ * placement (base's). base is only read, and may be destroyed afterwards. */
+smp_status scene_create_from_plan_like(scene_model *scene, const plan *pl, const scene_model *base, const char *source,
+                                       smp_error *err);
 void scene_destroy(scene_model *scene); /* safe on a zeroed scene */
 
 /* Rebuilds the scene for a new plan (head, dots). On failure the scene is left as it was and err says why. */

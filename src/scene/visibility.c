@@ -2,13 +2,14 @@
 #include "scene/visibility.h"
 
 #include "analysis/scielab.h"
-#include "app/common.h"
+#include "scene/draw.h"
 #include "scene/scene.h"
 #include "optics/colour.h"
 
 #include <assert.h>
 #include <cglm/cglm.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,79 +271,168 @@ smp_status scene_visibility_compare(render_context *rc, const plan *a, const pla
     return SMP_OK;
 }
 
-smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_vis_params *in,
-                              scene_vis_result *out, smp_error *err)
+/* The measurement as a job of small steps (scene/visibility.h): for each scar, with and without SMP, the scene
+ * with the scar then the one without, each built in one step and rendered at one angle a step; after the second
+ * scene of a pair the images are measured. */
+struct scene_vis_job {
+    plan pl;
+    scene_vis_params p;
+    scene_vis_result r;
+    int px;
+    size_t bytes;
+    uint8_t *images; /* [angle][0 with the scar, 1 without] */
+    scene_model *scene;
+    bool created;             /* scene exists (a later variant replaces its plan: scene_set_plan keeps the head) */
+    bool built;               /* scene holds the current variant, uploaded */
+    int scar, smp, keep, angle; /* where the job is: scar, 0 without SMP / 1 with, 1 with the scar / 0 without */
+    float c[3], n[3], across[3];
+    bool measuring;             /* the pair is rendered: the steps measure it, angle by angle */
+    bool done;
+    char stage[96];
+};
+
+smp_status scene_vis_job_create(scene_vis_job **out, const plan *pl, const scene_vis_params *in, smp_error *err)
 {
-    memset(out, 0, sizeof *out);
+    *out = NULL;
     smp_status st = scene_visibility_check(pl, in, err);
     if (st != SMP_OK) return st;
-    scene_vis_params p;
-    params_resolve(in, &p);
-    out->angle_count = p.angle_count;
-    memcpy(out->angles_deg, p.angles_deg, sizeof p.angles_deg);
-    double mm_per_px = scene_vis_distances_m[0] * 1000.0 * tan(SMP_PI / 180.0) / p.px_per_deg;
-    int px = (int)lround(p.field_mm / mm_per_px);
-    out->image_px = px;
-    size_t bytes = (size_t)px * px * 4;
-    uint8_t *images = malloc(bytes * 2 * (size_t)p.angle_count);
-    scene_model *scene = calloc(1, sizeof *scene);
-    if (!images || !scene) {
-        free(images), free(scene);
-        return smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory for %d x %d images", px, px);
+    scene_vis_job *j = calloc(1, sizeof *j);
+    if (!j) return smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory");
+    j->pl = *pl;
+    params_resolve(in, &j->p);
+    j->r.angle_count = j->p.angle_count;
+    memcpy(j->r.angles_deg, j->p.angles_deg, sizeof j->p.angles_deg);
+    double mm_per_px = scene_vis_distances_m[0] * 1000.0 * tan(SMP_PI / 180.0) / j->p.px_per_deg;
+    j->px = (int)lround(j->p.field_mm / mm_per_px);
+    j->r.image_px = j->px;
+    j->bytes = (size_t)j->px * j->px * 4;
+    j->images = malloc(j->bytes * 2 * (size_t)j->p.angle_count);
+    j->scene = calloc(1, sizeof *j->scene);
+    j->keep = 1;
+    if (!j->images || !j->scene) {
+        scene_vis_job_destroy(j);
+        return smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory for %d x %d images", j->px, j->px);
     }
-    bool built = false;
-    for (int i = 0; i < pl->scar_count && st == SMP_OK; ++i) {
-        scene_vis_scar *r = &out->scars[out->scar_count];
-        r->scar = i;
-        r->type = pl->scars[i].type;
-        r->depth_mm = pl->scars[i].depth_mm;
-        float c[3] = {0}, n[3] = {0, 0, 1}, across[3] = {0, 1, 0};
-        for (int smp = 0; smp < 2 && st == SMP_OK; ++smp) {
-            /* images: [angle][0 with the scar, 1 without] */
-            for (int keep = 1; keep >= 0 && st == SMP_OK; --keep) {
-                plan v;
-                variant(pl, i, keep, smp, &v);
-                /* One scene for every variant: the first is built, the others replace its plan
-                 * (scene_set_plan keeps the head, the same for all of them, and rebuilds the rest). */
-                if (built) st = scene_set_plan(scene, &v, err);
-                else built = (st = scene_create_from_plan(scene, &v, "visibility", err)) == SMP_OK;
-                if (st != SMP_OK) break;
-                /* The frame comes from the scene with the scar (the same for both scenes: the head is the
-                 * plan's). */
-                if (keep && smp == 0 && !scar_frame(scene, i, c, n, across)) {
-                    st = smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: does not lie on the head", i);
-                    break;
-                }
-                st = scene_upload(rc, scene, err);
-                for (int a = 0; a < p.angle_count && st == SMP_OK; ++a) {
-                    st = render_field(rc, scene, c, n, across, p.angles_deg[a], p.field_mm, px,
-                                      images + bytes * (2 * (size_t)a + (keep ? 0 : 1)), err);
-                    out->renders++;
-                    if (p.progress)
-                        p.progress(p.progress_user, (double)out->renders / (4.0 * pl->scar_count * p.angle_count),
-                                   "scar visibility");
-                }
-            }
-            for (int a = 0; a < p.angle_count && st == SMP_OK; ++a) {
-                double de[SCENE_VIS_DISTANCES], line[SCENE_VIS_DISTANCES];
-                st = measure(images + bytes * 2 * (size_t)a, images + bytes * (2 * (size_t)a + 1), px,
-                             p.px_per_deg, de, r->type == PLAN_SCAR_FUT ? line : NULL, err);
-                for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) {
-                    r->delta_e[smp][d][a] = de[d];
-                    r->line_delta_e[smp][d][a] = r->type == PLAN_SCAR_FUT ? line[d] : 0.0;
-                }
-            }
-        }
-        for (int a = 0; a < p.angle_count; ++a) {
-            double ang = p.angles_deg[a] * SMP_PI / 180.0, ly = cos(ang) * across[1] + sin(ang) * n[1];
-            r->world_elevation_deg[a] = asin(fmax(-1.0, fmin(1.0, ly))) * 180.0 / SMP_PI;
-        }
-        for (int k = 0; k < 3; ++k)
-            r->centre_mm[k] = c[k], r->normal[k] = n[k];
-        if (st == SMP_OK) out->scar_count++;
+    snprintf(j->stage, sizeof j->stage, "scar visibility: scar 1 of %d", pl->scar_count);
+    *out = j;
+    return SMP_OK;
+}
+
+void scene_vis_job_destroy(scene_vis_job *j)
+{
+    if (!j) return;
+    if (j->created) scene_destroy(j->scene);
+    free(j->scene);
+    free(j->images);
+    free(j);
+}
+
+/* The pair of scenes of (scar, smp) is rendered: measure it at one angle a step, then on to the next pair or
+ * scar. */
+static smp_status job_measure(scene_vis_job *j, smp_error *err)
+{
+    scene_vis_scar *r = &j->r.scars[j->r.scar_count];
+    int a = j->angle;
+    snprintf(j->stage, sizeof j->stage, "scar visibility: scar %d of %d, %s SMP, measuring at %.0f deg", j->scar + 1,
+             j->pl.scar_count, j->smp ? "with" : "without", j->p.angles_deg[a]);
+    double de[SCENE_VIS_DISTANCES], line[SCENE_VIS_DISTANCES];
+    smp_status st = measure(j->images + j->bytes * 2 * (size_t)a, j->images + j->bytes * (2 * (size_t)a + 1), j->px,
+                            j->p.px_per_deg, de, r->type == PLAN_SCAR_FUT ? line : NULL, err);
+    if (st != SMP_OK) return st;
+    for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) {
+        r->delta_e[j->smp][d][a] = de[d];
+        r->line_delta_e[j->smp][d][a] = r->type == PLAN_SCAR_FUT ? line[d] : 0.0;
     }
-    if (built) scene_destroy(scene);
-    free(images);
-    free(scene);
+    if (++j->angle < j->p.angle_count) return SMP_OK;
+    j->measuring = false;
+    j->keep = 1;
+    if (++j->smp < 2) return SMP_OK;
+    for (int k = 0; k < j->p.angle_count; ++k) {
+        double ang = j->p.angles_deg[k] * SMP_PI / 180.0, ly = cos(ang) * j->across[1] + sin(ang) * j->n[1];
+        r->world_elevation_deg[k] = asin(fmax(-1.0, fmin(1.0, ly))) * 180.0 / SMP_PI;
+    }
+    for (int k = 0; k < 3; ++k)
+        r->centre_mm[k] = j->c[k], r->normal[k] = j->n[k];
+    j->r.scar_count++;
+    j->smp = 0;
+    if (++j->scar >= j->pl.scar_count) j->done = true;
+    return SMP_OK;
+}
+
+smp_status scene_vis_job_step(scene_vis_job *j, render_context *rc, smp_error *err)
+{
+    if (j->done) return SMP_OK;
+    if (j->measuring) return job_measure(j, err);
+    int i = j->scar;
+    if (!j->built) { /* this step builds the scene of (scar, smp, keep) and uploads it */
+        if (j->smp == 0 && j->keep == 1) {
+            scene_vis_scar *r = &j->r.scars[j->r.scar_count];
+            r->scar = i;
+            r->type = j->pl.scars[i].type;
+            r->depth_mm = j->pl.scars[i].depth_mm;
+        }
+        snprintf(j->stage, sizeof j->stage, "scar visibility: scar %d of %d, %s SMP, %s the scar: building the scene",
+                 i + 1, j->pl.scar_count, j->smp ? "with" : "without", j->keep ? "with" : "without");
+        plan v;
+        variant(&j->pl, i, j->keep, j->smp, &v);
+        /* One scene for every variant: the first is built, the others replace its plan (scene_set_plan keeps
+         * the head, the same for all of them, and rebuilds the rest). */
+        smp_status st;
+        if (j->created) st = scene_set_plan(j->scene, &v, err);
+        else j->created = (st = scene_create_from_plan(j->scene, &v, "visibility", err)) == SMP_OK;
+        if (st != SMP_OK) return st;
+        j->built = true;
+        /* The frame comes from the scene with the scar (the same for both scenes: the head is the plan's). */
+        if (j->keep && j->smp == 0 && !scar_frame(j->scene, i, j->c, j->n, j->across))
+            return smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: does not lie on the head", i);
+        j->angle = 0;
+        return scene_upload(rc, j->scene, err);
+    }
+    /* this step renders the scene at one angle */
+    int a = j->angle;
+    snprintf(j->stage, sizeof j->stage, "scar visibility: scar %d of %d, %s SMP, %s the scar, light at %.0f deg",
+             i + 1, j->pl.scar_count, j->smp ? "with" : "without", j->keep ? "with" : "without", j->p.angles_deg[a]);
+    smp_status st = render_field(rc, j->scene, j->c, j->n, j->across, j->p.angles_deg[a], j->p.field_mm, j->px,
+                                 j->images + j->bytes * (2 * (size_t)a + (j->keep ? 0 : 1)), err);
+    if (st != SMP_OK) return st;
+    j->r.renders++;
+    if (j->p.progress) j->p.progress(j->p.progress_user, scene_vis_job_fraction(j), "scar visibility");
+    if (++j->angle < j->p.angle_count) return SMP_OK;
+    j->built = false;
+    j->angle = 0;
+    if (j->keep) j->keep = 0;
+    else j->measuring = true;
+    return SMP_OK;
+}
+
+bool scene_vis_job_done(const scene_vis_job *j)
+{
+    return j->done;
+}
+
+double scene_vis_job_fraction(const scene_vis_job *j)
+{
+    return (double)j->r.renders / (4.0 * j->pl.scar_count * j->p.angle_count);
+}
+
+const char *scene_vis_job_stage(const scene_vis_job *j)
+{
+    return j->stage;
+}
+
+const scene_vis_result *scene_vis_job_result(const scene_vis_job *j)
+{
+    return &j->r;
+}
+
+smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_vis_params *in,
+                                scene_vis_result *out, smp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    scene_vis_job *j;
+    smp_status st = scene_vis_job_create(&j, pl, in, err);
+    while (st == SMP_OK && !j->done) st = scene_vis_job_step(j, rc, err);
+    if (j) *out = j->r; /* on failure: the scars measured so far */
+    scene_vis_job_destroy(j);
     return st;
 }

@@ -82,9 +82,24 @@ smp_status scene_visibility_compare_angles(render_context *rc, const plan *a, co
                                          double (*out)[SCENE_VIS_DISTANCES], double (*line)[SCENE_VIS_DISTANCES],
                                          smp_error *err);
 
-/* Renders and measures every scar of pl (validated) with rc (a current GL renderer). One scene is built for the
- * whole run and its plan replaced for each of the four variants per scar (scene_set_plan: the head is built
- * once). */
+/* The same measurement in small steps, for a window that must stay responsive while it runs (each step builds
+ * one of the four scenes of a scar, or renders one image of the field and, after the last of a pair, measures the
+ * pair): create, then step until done, drawing between steps. rc must be a renderer of its own (or nothing else
+ * may upload to it between steps): a scene stays uploaded from one step to the next. params' progress hears each
+ * render as for scene_visibility_run. The job copies pl and params; the caller destroys it. Errors as
+ * scene_visibility_run's; after an error the job is only fit for destroying. */
+typedef struct scene_vis_job scene_vis_job;
+smp_status scene_vis_job_create(scene_vis_job **job, const plan *pl, const scene_vis_params *params, smp_error *err);
+smp_status scene_vis_job_step(scene_vis_job *job, render_context *rc, smp_error *err); /* nothing once done */
+bool scene_vis_job_done(const scene_vis_job *job);
+double scene_vis_job_fraction(const scene_vis_job *job);  /* renders done of all, 0..1 */
+const char *scene_vis_job_stage(const scene_vis_job *job); /* what the last step did, or the next will do */
+const scene_vis_result *scene_vis_job_result(const scene_vis_job *job); /* the scars measured so far */
+void scene_vis_job_destroy(scene_vis_job *job);                          /* NULL is a no-op */
+
+/* Renders and measures every scar of pl (validated) with rc (a current GL renderer): the job's steps run one
+ * after the other. One scene is built for the whole run and its plan replaced for each of the four variants per
+ * scar (scene_set_plan: the head is built once). */
 smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_vis_params *params,
                               scene_vis_result *out, smp_error *err);
 

@@ -76,13 +76,16 @@ smp_status side_capture(view_state *vs, side_scene *sb, scene_model *scene, rend
     }
     if (!sb->scene && !(sb->scene = calloc(1, sizeof *sb->scene)))
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for plan B");
-    if (!sb->built || !plan_equal(&sb->built_from, &pb)) {
+    /* B's dots are placed as a change of A's: where the plans ask for the same, the halves show the same dots
+     * (so B is built again when A changes too). */
+    if (!sb->built || !plan_equal(&sb->built_from, &pb) || !plan_equal(&sb->built_base, &scene->plan)) {
         if (sb->built) scene_destroy(sb->scene);
         sb->built = false;
-        smp_status st = scene_create_from_plan(sb->scene, &pb, "plan B", err);
+        smp_status st = scene_create_from_plan_like(sb->scene, &pb, scene, "plan B", err);
         if (st != SMP_OK) return st;
         sb->built = true;
         sb->built_from = pb;
+        sb->built_base = scene->plan;
     }
     scene_frame(sb->scene, cam, &light, t, width, height, &fb);
     lens_shift(&fb, shift);

@@ -186,3 +186,75 @@ void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool rec
     else if (!recover)
         snprintf(ed->status, sizeof ed->status, "discarded the unsaved plan from %s", ed->offer.saved_local);
 }
+
+const double vis_window_angles_deg[VIS_WINDOW_ANGLES] = {5.0, 15.0, 30.0, 60.0, 90.0};
+
+void vis_stop(editor *ed)
+{
+    scene_vis_job_destroy(ed->vis.job);
+    ed->vis.job = NULL;
+    render_context_destroy(ed->vis.rc);
+    ed->vis.rc = NULL;
+}
+
+void vis_update(editor *ed, const scene_model *scene, bool want)
+{
+    const plan *pl = &scene->plan;
+    if (pl->scar_count == 0) {
+        vis_stop(ed);
+        ed->vis.valid = false;
+        ed->vis.of = *pl;
+        return;
+    }
+    bool current = plan_equal(&ed->vis.of, pl);
+    if (current && (ed->vis.job || ed->vis.valid || ed->vis.why[0])) return; /* measured, measuring, or failed */
+    if (!want) { /* not shown: a measurement of an older plan stops; the new one starts when the tab is shown */
+        vis_stop(ed);
+        return;
+    }
+    vis_stop(ed);
+    ed->vis.valid = false;
+    ed->vis.why[0] = '\0';
+    ed->vis.of = *pl;
+    ed->vis.scar = 0;
+    ed->vis.longest_step_s = 0.0;
+    smp_error err = {0};
+    scene_vis_params params = {.angle_count = VIS_WINDOW_ANGLES, .px_per_deg = VIS_WINDOW_PX_PER_DEG};
+    memcpy(params.angles_deg, vis_window_angles_deg, sizeof vis_window_angles_deg);
+    /* Its own renderer: the job's scenes stay uploaded between steps while the window draws the plan's. */
+    if (render_context_create(&ed->vis.rc, NULL, &err) != SMP_OK ||
+        scene_vis_job_create(&ed->vis.job, pl, &params, &err) != SMP_OK) {
+        snprintf(ed->vis.why, sizeof ed->vis.why, "not measured: %s", err.message);
+        vis_stop(ed);
+        return;
+    }
+    ed->vis.started_s = smp_now_s();
+}
+
+bool vis_step(editor *ed)
+{
+    if (!ed->vis.job) return false;
+    smp_error err = {0};
+    double t0 = smp_now_s();
+    smp_status st = scene_vis_job_step(ed->vis.job, ed->vis.rc, &err);
+    ed->vis.longest_step_s = fmax(ed->vis.longest_step_s, smp_now_s() - t0);
+    if (st != SMP_OK) {
+        snprintf(ed->vis.why, sizeof ed->vis.why, "not measured: %s", err.message);
+        vis_stop(ed);
+    } else if (scene_vis_job_done(ed->vis.job)) {
+        ed->vis.result = *scene_vis_job_result(ed->vis.job);
+        ed->vis.valid = true;
+        ed->vis.took_s = smp_now_s() - ed->vis.started_s;
+        vis_stop(ed);
+    }
+    return true;
+}
+
+double vis_worst(const scene_vis_result *r)
+{
+    double worst = 0.0;
+    for (int i = 0; i < r->scar_count; ++i)
+        for (int d = 0; d < SCENE_VIS_DISTANCES; ++d)
+            for (int a = 0; a < r->angle_count; ++a) worst = fmax(worst, r->scars[i].delta_e[1][d][a]);
+    return worst;
+}

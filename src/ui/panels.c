@@ -1,6 +1,8 @@
 /* The panels of the three modes: the plan, time, light and view, the patient's, the trainer's. */
 #include "ui/window_internal.h"
 
+#include "analysis/scielab.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +168,60 @@ static void scars_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, c
     }
 }
 
+/* The scars' visibility (scene/visibility.h, measured by the editor's job between frames): against the key
+ * light's angle above the scar, at one viewing distance, with SMP; the dashes are the just-noticeable
+ * difference. */
+static void visibility_section(ui_ctx *ui, editor *ed, named_rects *names, const scene_model *scene)
+{
+    if (scene->plan.scar_count == 0) return;
+    bool open = ui_section(ui, "scar visibility", true);
+    name_last(names, ui, "visibility");
+    if (!open) return;
+    bool current = plan_equal(&ed->vis.of, &scene->plan);
+    if (ed->vis.job) {
+        ui_label(ui, "measuring: %.0f %% (%.0f s)", 100.0 * scene_vis_job_fraction(ed->vis.job),
+                 smp_now_s() - ed->vis.started_s);
+        ui_label(ui, "about a minute a scar; it pauses");
+        ui_label(ui, "while the view moves");
+        return;
+    }
+    if (!current || !ed->vis.valid) {
+        ui_label(ui, "%.44s", ed->vis.why[0] ? ed->vis.why : "not measured yet");
+        return;
+    }
+    const scene_vis_result *r = &ed->vis.result;
+    ui_layout_columns(ui, false);
+    if (r->scar_count > 1) {
+        const char *scars[PLAN_MAX_SCARS];
+        char labels[PLAN_MAX_SCARS][24];
+        for (int i = 0; i < r->scar_count; ++i) {
+            snprintf(labels[i], sizeof labels[i], "scar %d", r->scars[i].scar + 1);
+            scars[i] = labels[i];
+        }
+        int c = ui_choice(ui, "##vis-scar", scars, r->scar_count, ed->vis.scar);
+        if (c >= 0) ed->vis.scar = c;
+        name_last(names, ui, "vis-scar");
+    }
+    static const char *const distances[SCENE_VIS_DISTANCES] = {"at 0.3 m", "at 1 m", "at 2 m"};
+    int d = ui_choice(ui, "##vis-distance", distances, SCENE_VIS_DISTANCES, ed->vis.distance);
+    if (d >= 0) ed->vis.distance = d;
+    name_last(names, ui, "vis-distance");
+    const scene_vis_scar *v = &r->scars[ed->vis.scar < r->scar_count ? ed->vis.scar : 0];
+    const double *with = v->delta_e[1][ed->vis.distance], *without = v->delta_e[0][ed->vis.distance];
+    double top = 2.0 * ANALYSIS_JND_DELTA_E00, worst = 0.0, worst_without = 0.0;
+    for (int a = 0; a < r->angle_count; ++a) {
+        top = fmax(top, 1.1 * with[a]);
+        worst = fmax(worst, with[a]);
+        worst_without = fmax(worst_without, without[a]);
+    }
+    ui_plot(ui, r->angles_deg, with, r->angle_count, 0.0, 90.0, 0.0, top, NAN, ANALYSIS_JND_DELTA_E00, 2);
+    name_last(names, ui, "vis-plot");
+    ui_tooltip(ui, "how visible the scar is with SMP (dE00, S-CIELAB) against the light's angle above it, 0 to 90 "
+                   "degrees; the dashes: just noticeable");
+    ui_layout_columns(ui, true);
+    ui_label(ui, "worst dE00 %.1f with SMP, %.1f without", worst, worst_without);
+}
+
 /* Touch-ups: the year, density and shade of each; one added four years after the last, the last removed. */
 static void touch_ups_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now)
 {
@@ -263,6 +319,7 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         touch_ups_section(ui, ed, names, p, now);
     } else {
         scars_section(ui, ed, names, p, now);
+        visibility_section(ui, ed, names, scene);
     if (ui_section(ui, "aftercare", false)) {
         field_slider(ui, ed, names, "sun", "sun a day", &p->aftercare.sun_hours_per_day,
                      now->aftercare.sun_hours_per_day, 0.0f, 8.0f, 0.5f, "%.1f h", "h");
@@ -365,6 +422,48 @@ void side_controls(ui_ctx *ui, view_state *vs, const scene_model *scene, named_r
     else ui_label(ui, "B: %s", vs->side_plan_set ? vs->side_caption : "drop a plan file here");
 }
 
+/* The doctor's export row (in the view panel, whose rows are few): the image as shown, the report with 960 x
+ * 540 images, or a quick one with 320 x 180 images; next to the plan file, or into a folder dropped on the
+ * window. */
+static void doctor_export_section(ui_ctx *ui, view_state *vs, named_rects *names)
+{
+    bool open = ui_section(ui, "export", true);
+    name_last(names, ui, "export");
+    if (!open) return;
+    ui_layout_columns(ui, false);
+    static const char *const actions[] = {"save image", "report", "quick report"};
+    int a = ui_choice(ui, "##export-actions", actions, 3, -1);
+    name_last(names, ui, "export-actions");
+    if (a == 0) vs->export_requested = true;
+    else if (a > 0) vs->report_requested = true, vs->export_size = a == 1 ? EXPORT_SIZE_REPORT : EXPORT_SIZE_SMALL;
+    ui_tooltip(ui, "the image as shown (Ctrl+E); or the consultation report, a folder with index.html next to the plan "
+                   "file (drop a folder on the window to choose another), its images 960 x 540 or, quick, 320 x 180");
+}
+
+/* The trainer's export: the healing timeline, the fade or the light sweep of the view shown, as numbered PNG
+ * frames and an MP4 when ffmpeg is installed, at a size and a number of frames. */
+static void trainer_export_section(ui_ctx *ui, view_state *vs, named_rects *names)
+{
+    bool open = ui_section(ui, "export an animation", true);
+    name_last(names, ui, "export");
+    if (!open) return;
+    ui_layout_columns(ui, false);
+    int z = ui_choice(ui, "##export-size", export_size_names, EXPORT_SIZE_COUNT, vs->export_size);
+    if (z >= 0) vs->export_size = z;
+    name_last(names, ui, "export-size");
+    float frames = (float)vs->animation_frames;
+    if (ui_slider(ui, "##anim-frames", &frames, 6.0f, 240.0f, 1.0f, "%.0f frames at 10 a second"))
+        vs->animation_frames = (int)lrintf(frames);
+    name_last(names, ui, "anim-frames");
+    static const char *const kinds[] = {"healing", "fade", "light sweep"};
+    int a = ui_choice(ui, "##anim-kinds", kinds, 3, -1);
+    name_last(names, ui, "anim-kinds");
+    if (a >= 0) vs->animation_requested = 1 + a;
+    ui_tooltip(ui, "numbered PNG frames of the view shown and an MP4 when ffmpeg is installed, next to the plan file "
+                   "(drop a folder on the window to choose another): healing from day 0, the fade from healed to 20 "
+                   "years, or the key light from overhead to raking");
+}
+
 void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
                        named_rects *names, float x, float y, float w, float h, int width, int height)
 {
@@ -450,6 +549,17 @@ void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
             if (c != cur && c >= 0) view_set(vs, scene, opts, rows[r][c], width, height);
             name_last(names, ui, r == 0 ? "view1" : "view2");
         }
+        /* Where the person looking stands: the camera that far from what it looks at (a normal lens: at 2 m the
+         * head is small, as across a room). */
+        static const char *const distances[] = {"from 0.3 m", "from 1 m", "from 2 m"};
+        static const float distance_mm[] = {300.0f, 1000.0f, 2000.0f};
+        int d_cur = -1;
+        for (int i = 0; i < 3; ++i)
+            if (fabsf(vs->o.distance - distance_mm[i]) < 1.0f) d_cur = i;
+        int d = ui_choice(ui, "##distance", distances, 3, d_cur);
+        if (d != d_cur && d >= 0) vs->o.distance = distance_mm[d];
+        name_last(names, ui, "distance");
+        ui_tooltip(ui, "the viewing distance: what someone that far away sees (the wheel zooms freely)");
         static const char *const compares[] = {"one image", "before | after", "A | B"};
         int cur = vs->side ? 2 : vs->compare ? 1 : 0;
         int c = ui_choice(ui, "##compare-kind", compares, 3, cur);
@@ -464,6 +574,7 @@ void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         }
         side_controls(ui, vs, scene, names);
     }
+    if (vs->mode == MODE_DOCTOR) doctor_export_section(ui, vs, names);
     ui_panel_end(ui);
 }
 
@@ -588,5 +699,6 @@ void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_r
         for (int i = 0; i < 3; ++i) ui_label(ui, "%s", technique_words[vs->technique][i]);
         if (vs->technique > 0) ui_label(ui, "A (left): as planned; B (right): %s.", technique_names[vs->technique]);
     }
+    trainer_export_section(ui, vs, names);
     ui_panel_end(ui);
 }

@@ -13,7 +13,7 @@
 
 static const ui_shortcut shortcuts[] = {
     {"drag, wheel", "orbit, zoom (over the head)"},
-    {"drag the handle", "the hairline's height (doctor, head tab)"},
+    {"drag a handle", "the hairline's or the temples' height (doctor, head tab)"},
     {"arrows", "move the key light"},
     {"Space", "play the years"},
     {", .  [ ]", "a day, a month back or on (Shift: a year)"},
@@ -26,7 +26,7 @@ static const ui_shortcut shortcuts[] = {
     {"Ctrl+Z / Ctrl+Y", "undo / redo a plan edit"},
     {"Ctrl+S", "save the plan"},
     {"Ctrl+E", "save the image (the plan and time inside)"},
-    {"drop a file", "open a plan"},
+    {"drop a file", "open a plan (a folder: where reports and animations go)"},
     {"F1 or ?", "this help"},
     {"Esc", "quit (twice with unsaved edits)"},
 };
@@ -216,7 +216,8 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene
         name_last(names, ui, "discard");
         ui_panel_end(ui);
     } else if ((float)w >= WINDOW_PANELS_MIN_W * s) {
-        float ph = (float)h - 3.0f * ui_row_height(ui), pw = PANEL_W * s;
+        /* Down to the status line (one row), with the panels' margin above it. */
+        float ph = (float)h - 20.0f * s - 1.2f * ui_row_height(ui), pw = PANEL_W * s;
         if (vs->mode == MODE_PATIENT) {
             patient_panel(ui, vs, ed, scene, opts, names, 10.0f * s, 10.0f * s, pw * PATIENT_SCALE, ph, w, h);
         } else {
@@ -227,8 +228,12 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene
     }
     char left[2 * PLAN_PATH_MAX + 900];
     const char *undo = history_undo_description(ed->hist);
-    snprintf(left, sizeof left, "%s%s   %s%s%s", ed->save_path, ed->dirty ? " (unsaved changes)" : "", ed->status,
-             ed->status[0] || !undo ? "" : "   Ctrl+Z undoes: ", ed->status[0] || !undo ? "" : undo);
+    char computing[160] = "";
+    if (ed->vis.job)
+        snprintf(computing, sizeof computing, "   %.0f %% %s", 100.0 * scene_vis_job_fraction(ed->vis.job),
+                 scene_vis_job_stage(ed->vis.job));
+    snprintf(left, sizeof left, "%s%s   %s%s%s%s", ed->save_path, ed->dirty ? " (unsaved changes)" : "", ed->status,
+             ed->status[0] || !undo ? "" : "   Ctrl+Z undoes: ", ed->status[0] || !undo ? "" : undo, computing);
     ui_status_line(ui, left, timing);
     ui_help(ui, &vs->help, "smpsim: keys", shortcuts, (int)(sizeof shortcuts / sizeof shortcuts[0]));
 }
@@ -281,6 +286,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
     vs.side_preset = preset_by_name("bathroom");
     vs.side_depth_mm = 1.5f; /* a tattoo's depth (assets/plans/bad-practice-too-deep.json) */
     vs.side_shade = (float)fmin(scene->plan.pigment.shade + 0.2, 1.0);
+    vs.export_size = EXPORT_SIZE_REPORT;
+    vs.animation_frames = 60;
     const char *test_events = getenv("SMP_WINDOW_EVENTS");
     if (test_events) script_load(&scr, test_events);
     SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
@@ -298,6 +305,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
     float interactive_scale = RENDER_INTERACTIVE_SCALE; /* adapted to 30 fps frame by frame */
     int drawn[3] = {0, 0, 0}; /* interactive frames, full-quality frames, presentations only */
     long frame_index = 0;
+    int exports_done = 0, export_screens = 0; /* long exports made, and the progress screens they drew */
     while (running) {
         int w, h, ww, wh;
         ui_gl_drawable_size(gl, &w, &h);
@@ -305,7 +313,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         float s = ww > 0 ? (float)w / (float)ww : 1.0f; /* drawable pixels per window point (high DPI) */
         if (frame_index++ > 0) script_step(&scr, &names, s);
         SDL_Event e;
-        if (full_shown && blend_start < 0.0 && !vs.sweeping && !vs.playing && !test_events)
+        bool vis_running = ed.vis.job && vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS;
+        if (full_shown && blend_start < 0.0 && !vs.sweeping && !vs.playing && !test_events && !vis_running)
             SDL_WaitEventTimeout(NULL, 250); /* nothing moves: wait for input instead of spinning */
         in.buttons_pressed = in.buttons_released = 0;
         in.keys_pressed = 0;
@@ -316,12 +325,14 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
              * (moving_until); the panels' hover and clicks only redraw the overlay over the image. */
             if (e.type == SDL_QUIT) running = false;
             else if (e.type == SDL_DROPFILE) {
-                if (vs.side && vs.side_kind == SIDE_PLAN && vs.technique == 0) side_load(&vs, &ed, e.drop.file);
+                if (export_dir_set(&ed, e.drop.file)) {
+                    /* a folder: where reports and animations go */
+                } else if (vs.side && vs.side_kind == SIDE_PLAN && vs.technique == 0) side_load(&vs, &ed, e.drop.file);
                 else editor_load(&ed, scene, rc, e.drop.file);
                 SDL_free(e.drop.file);
             } else if (e.type == SDL_MOUSEMOTION) {
                 in.mouse_x = (float)e.motion.x * s, in.mouse_y = (float)e.motion.y * s;
-                if (vs.hairline.dragging) {
+                if (handle_dragging(&vs)) {
                     handle_drag(&vs, in.mouse_x, in.mouse_y);
                 } else if (dragging) {
                     vs.o.yaw -= (float)e.motion.xrel * 0.006f;
@@ -374,6 +385,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         scene_light light_before = vs.light;
         double t_before = vs.t_days;
         scene_view view_before = vs.view;
+        orbit orbit_before = vs.o;
         bool compare_before = vs.compare;
         names.count = 0; /* the widgets this frame draws */
         bool side_before = vs.side, side_ready_before = vs.side_ready;
@@ -381,23 +393,30 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         int half = vs.side ? w / 2 : w; /* side by side: A left of half, B right */
         if (vs.side && (float)w >= WINDOW_PANELS_MIN_W * s) side_captions(text, &vs, half, s);
         vs.hairline_shown_cm = ed.pending.hairline.height_cm;
+        vs.temples_shown_cm = ed.pending.hairline.temple_height_cm;
         handle_draw(text, &vs, s);
         if (vs.hairline.visible) /* for the test script: "drag:hairline-handle=DY" */
             name_rect(&names, "hairline-handle",
                       (ui_rect){vs.hairline.at[0] - 6.0f * s, vs.hairline.at[1] - 6.0f * s, 12.0f * s, 12.0f * s});
+        if (vs.temples.visible)
+            name_rect(&names, "temples-handle",
+                      (ui_rect){vs.temples.at[0] - 6.0f * s, vs.temples.at[1] - 6.0f * s, 12.0f * s, 12.0f * s});
         ui_end_frame(ui);
         if (vs.compare && !compare_before) full_shown = false;
         if (vs.side != side_before || (side_ready_before && !vs.side_ready)) full_shown = false;
         if (memcmp(&light_before, &vs.light, sizeof light_before) != 0 || t_before != vs.t_days ||
-            view_before != vs.view)
+            view_before != vs.view || memcmp(&orbit_before, &vs.o, sizeof orbit_before) != 0)
             moving_until = smp_now_s() + VIEW_SETTLE_S;
         /* Plan edits in the panels are applied once no widget is held (a drag applies when it ends). */
-        if (!plan_equal(&ed.pending, &scene->plan) && ui_active_id(ui) == 0 && !vs.hairline.dragging) {
+        if (!plan_equal(&ed.pending, &scene->plan) && ui_active_id(ui) == 0 && !handle_dragging(&vs)) {
             history_edit edit = ed.pending_edit;
             plan next = ed.pending;
             editor_commit(&ed, scene, rc, &next, &edit);
             full_shown = false;
         }
+
+        bool vis_shown = vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS && (float)w >= WINDOW_PANELS_MIN_W * s;
+        vis_update(&ed, scene, vis_shown);
 
         orbit seen = vs.o;
         if (vs.side) seen.distance *= SIDE_ZOOM_OUT; /* each half is half as wide: the head must still fit */
@@ -503,6 +522,9 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             }
         }
         ui_gl_swap(gl);
+        /* The scar visibility's next step while its plot is shown, once the full-quality image is and nothing
+         * moves: the panels stay live between steps, and motion or another tab pauses it. */
+        if (ed.vis.job && vis_shown && full_shown && blend_start < 0.0 && !moving) vis_step(&ed);
         Uint64 now = SDL_GetPerformanceCounter();
         double dt = (double)(now - last) / (double)SDL_GetPerformanceFrequency();
         last = now;
@@ -514,6 +536,23 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             } else {
                 vs.light.elevation_deg = scene_light_sweep_phase_elevation_deg(vs.sweep_u);
             }
+        }
+        if (vs.report_requested || vs.animation_requested) { /* long exports, with a progress screen */
+            export_screen x = {.gl = gl, .text = text, .rc = rc, .width = w, .height = h, .scale = s};
+            if (vs.report_requested) {
+                editor_report(&ed, scene, &x, vs.export_size);
+            } else {
+                scene_camera cam = orbit_camera(&vs.o);
+                editor_animation(&ed, scene, &x, vs.animation_requested - 1, vs.animation_frames, vs.export_size,
+                                 &cam, &vs.light, vs.t_days);
+            }
+            vs.report_requested = false;
+            vs.animation_requested = 0;
+            exports_done++;
+            export_screens += x.frames;
+            full_shown = false; /* the export drew into the renderer's targets */
+            in.buttons_down = 0, dragging = false; /* a release meanwhile was dropped with the other input */
+            last = SDL_GetPerformanceCounter();
         }
         if (vs.playing) { /* the ageing state is a function of t: no rebuild, only the dots' looks change */
             double healed = plan_healed_day(&scene->plan);
@@ -532,7 +571,9 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                    scene->plan.pigment.depth_mm, scene->plan.pigment.shade, scene->plan.patient.fitzpatrick,
                    history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "", scene->plan.scar_count,
                    scene->plan.touch_up_count);
-            printf("hairline at exit: %.1f cm\n", scene->plan.hairline.height_cm);
+            printf("hairline at exit: %.1f cm, temples %.1f cm\n", scene->plan.hairline.height_cm,
+                   scene->plan.hairline.temple_height_cm);
+            printf("distance at exit: %.2f m\n", vs.o.distance / 1000.0);
             printf("view at exit: %s\n", scene_view_name(vs.view));
             printf("mode at exit: %s\n", mode_names[vs.mode]);
             if (vs.compare) printf("compare at exit: split %.2f\n", vs.split);
@@ -541,6 +582,14 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 side_caption(&vs, b, sizeof b);
                 printf("compare at exit: side by side, %s: %s\n", side_kind_names[vs.side_kind], b);
             }
+            if (ed.vis.job)
+                printf("visibility at exit: measuring, %.0f %% after %.1f s, longest step %.2f s\n",
+                       100.0 * scene_vis_job_fraction(ed.vis.job), smp_now_s() - ed.vis.started_s,
+                       ed.vis.longest_step_s);
+            else if (ed.vis.valid)
+                printf("visibility at exit: %d scars in %.1f s, longest step %.2f s, worst dE00 with SMP %.2f\n",
+                       ed.vis.result.scar_count, ed.vis.took_s, ed.vis.longest_step_s, vis_worst(&ed.vis.result));
+            if (exports_done) printf("exports at exit: %d, %d progress screens\n", exports_done, export_screens);
             if (ed.status[0]) printf("status at exit: %s\n", ed.status);
         }
     }
@@ -548,6 +597,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
      * failure leaves it for the next start. */
     if (status == 0) autosave_finish(ed.as);
 done:
+    vis_stop(&ed);
     if (sb.built) scene_destroy(sb.scene);
     free(sb.scene);
     script_free(&scr);

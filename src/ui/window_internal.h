@@ -8,6 +8,7 @@
 #include "scene/fade.h"
 #include "scene/image.h"
 #include "scene/scene.h"
+#include "scene/visibility.h"
 #include "ui/autosave.h"
 #include "ui/history.h"
 #include "ui/widgets.h"
@@ -40,6 +41,7 @@ typedef struct orbit {
  * is held (a rebuild costs about a second, so a drag is applied when it ends). */
 typedef struct editor {
     char save_path[PLAN_PATH_MAX];
+    char export_dir[PLAN_PATH_MAX]; /* a folder dropped on the window: reports and animations go there */
     bool dirty;
     bool quit_warned;
     char status[PLAN_PATH_MAX + 600];
@@ -59,7 +61,26 @@ typedef struct editor {
         int count; /* the curve, thinned to at most FADE_PLOT_POINTS: years and dE00 */
         double years[FADE_PLOT_POINTS], delta_e[FADE_PLOT_POINTS], max_delta_e;
     } fade;
+    /* The doctor's scar visibility plot (scene/visibility.h), measured while the window runs: a job of small
+     * steps, one between two frames while the scars tab is shown and nothing moves, with a renderer of its own;
+     * started when the tab is shown for a plan with scars that was not measured yet, started again when the
+     * plan changes; paused on the other tabs and modes. */
+    struct {
+        scene_vis_job *job;     /* running; NULL when none */
+        render_context *rc;     /* the job's renderer, while it runs */
+        plan of;                /* the plan measured or being measured */
+        bool valid;             /* result is of's */
+        scene_vis_result result;
+        double started_s, took_s, longest_step_s;
+        int scar, distance;     /* what the plot shows: a result.scars index, a scene_vis_distances_m index */
+        char why[600];          /* why there is no result (a failure) */
+    } vis;
 } editor;
+/* The window's measurement: fewer angles and a coarser image than smpsim visibility's (100 pixels a degree at
+ * 0.3 m, 8 angles) so that it takes about a minute a scar on two cores; each step a fraction of a second. */
+#define VIS_WINDOW_PX_PER_DEG 50.0
+#define VIS_WINDOW_ANGLES 5
+extern const double vis_window_angles_deg[VIS_WINDOW_ANGLES];
 
 /* Who sits at the window: a patient (few large controls, plain words), a doctor (every parameter), a trainer
  * (animations, good and bad technique with what is wrong). */
@@ -68,8 +89,9 @@ extern const char *const mode_names[MODE_COUNT];
 /* The patient mode's controls are this much larger. */
 #define PATIENT_SCALE 1.35f
 
-/* The hairline's handle on the head (handles.c): where it is on the screen, and the track it may be dragged
- * along (the midline from HAIRLINE_MIN_CM to _MAX_CM above the glabella, sampled). */
+/* A handle on the head (handles.c): the hairline's (on the midline) or the temples' (the left frontotemporal
+ * point): where it is on the screen, and the track it may be dragged along (HAIRLINE_MIN_CM to _MAX_CM, in
+ * HANDLE_SAMPLES steps of a millimetre). */
 #define HAIRLINE_MIN_CM 5.0
 #define HAIRLINE_MAX_CM 12.0
 #define HANDLE_SAMPLES 71
@@ -80,6 +102,13 @@ typedef struct hairline_handle {
     double height_cm;                 /* while dragging: where it is */
     float track[HANDLE_SAMPLES][2];
     bool ok[HANDLE_SAMPLES];
+    /* The temples' track on the surface, kept while the head and the hairline stay (the hairline's is the
+     * midline, found each frame). */
+    const scalp_head *track_head;
+    plan_hairline track_for;
+    plan_head track_measures;
+    plan_sex track_sex;
+    float points[HANDLE_SAMPLES][3], normals[HANDLE_SAMPLES][3];
 } hairline_handle;
 
 /* The view panel's state that is not the plan. */
@@ -92,6 +121,10 @@ typedef struct view_state {
     double sweep_u, t_days;
     window_mode mode;
     bool export_requested; /* Ctrl+E, done once the frame is described */
+    bool report_requested; /* the doctor's "write the report", done after the frame */
+    int animation_requested; /* the trainer's export: 1 + scene_animation_kind, 0 none; done after the frame */
+    int export_size;         /* EXPORT_SIZE_* of the report's images and the animation's frames */
+    int animation_frames;
     bool compare;          /* before / after: the untreated head left of the split, the plan's right */
     bool compare_ready;    /* the "before" image is captured for the frame shown, at compare_w x compare_h */
     int compare_w, compare_h;
@@ -109,8 +142,8 @@ typedef struct view_state {
     char side_caption[64];       /* what B is, in a few words (SIDE_PLAN) */
     bool side_ready;             /* B's full-quality image is captured for the frame shown */
     int plan_tab;                /* the plan panel's tab: PLAN_TAB_HEAD .. */
-    hairline_handle hairline;    /* shown on the head tab of the doctor's plan panel */
-    double hairline_shown_cm;    /* the height the handle's label gives when not dragged */
+    hairline_handle hairline, temples; /* shown on the head tab of the doctor's plan panel */
+    double hairline_shown_cm, temples_shown_cm; /* the heights the handles' labels give when not dragged */
 } view_state;
 
 /* Side by side, each picture is half the window's width: the camera steps back by this much so the head fits. */
@@ -128,11 +161,12 @@ typedef struct named_rects {
     ui_rect rect[NAMED_MAX];
 } named_rects;
 
-/* B of a side-by-side compare, for the kinds that change the plan: its own scene, built when B's plan changes
- * (a dot placement and the head, about a second) and uploaded only while B's image is captured. */
+/* B of a side-by-side compare, for the kinds that change the plan: its own scene, its dots placed as a change of
+ * A's (scene_create_from_plan_like), built when B's plan or A's changes (the head and two dot placements, about
+ * a second) and uploaded only while B's image is captured. */
 typedef struct side_scene {
     scene_model *scene; /* NULL until first needed */
-    plan built_from;
+    plan built_from, built_base; /* B's plan, and A's it was placed against */
     bool built;
 } side_scene;
 
@@ -150,6 +184,34 @@ void editor_load(editor *ed, scene_model *scene, render_context *rc, const char 
 void editor_export(editor *ed, const scene_model *scene, render_context *rc, const render_frame *shown,
                           const scene_light *light, double t_days, scene_view view);
 void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool recover);
+/* The long exports (export.c): the report (doctor) and an animation (trainer), written between two frames on
+ * the window's renderer while a progress bar covers the window; the result or the failure in the status line.
+ * Sizes: EXPORT_SIZE_* of export_size_names. A directory dropped on the window becomes their folder
+ * (export_dir_set: false when path is no directory). */
+enum { EXPORT_SIZE_SMALL = 0, EXPORT_SIZE_REPORT, EXPORT_SIZE_FULL_HD, EXPORT_SIZE_COUNT };
+extern const char *const export_size_names[EXPORT_SIZE_COUNT];
+void export_size(int index, int *width, int *height);
+typedef struct export_screen {
+    ui_gl *gl;
+    ui_text *text;
+    render_context *rc;
+    int width, height; /* the window's drawable */
+    float scale;
+    char title[PLAN_PATH_MAX + 128];
+    double started_s, drawn_s, last_fraction;
+    int frames; /* progress screens drawn */
+} export_screen;
+bool export_dir_set(editor *ed, const char *path);
+void editor_report(editor *ed, scene_model *scene, export_screen *x, int size);
+void editor_animation(editor *ed, const scene_model *scene, export_screen *x, int kind, int frames, int size,
+                      const scene_camera *cam, const scene_light *light, double t_days);
+
+/* The scar visibility job (editor.c): vis_update starts or restarts it for the scene's plan when want says the
+ * plot is wanted; vis_step takes one step (true when it took one); vis_stop ends it. */
+void vis_update(editor *ed, const scene_model *scene, bool want);
+bool vis_step(editor *ed);
+void vis_stop(editor *ed);
+double vis_worst(const scene_vis_result *r); /* the largest dE00 with SMP, any scar, distance, angle */
 bool side_shares_scene(const view_state *vs);
 bool side_b_plan(const view_state *vs, const plan *a, plan *b);
 void side_caption(const view_state *vs, char *out, size_t size);
@@ -180,12 +242,14 @@ plan technique_plan(const plan *base, int technique);
 void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names, float x, float y,
                           float w, float h);
 
-/* The hairline handle (handles.c): placed for this frame's camera, grabbed by a press within HANDLE_GRAB_PX
- * (true: the press is the handle's, not the camera's), moved with the mouse, and on release one plan edit. */
+/* The hairline and temples handles (handles.c): placed for this frame's camera, grabbed by a press within
+ * HANDLE_GRAB_PX (true: the press is a handle's, not the camera's), moved with the mouse, and on release one plan
+ * edit. */
 void handle_update(view_state *vs, const editor *ed, const scene_model *scene, const render_frame *frame);
 bool handle_press(view_state *vs, const editor *ed, float x, float y, float scale);
 void handle_drag(view_state *vs, float x, float y);
 void handle_release(view_state *vs, editor *ed);
+bool handle_dragging(const view_state *vs);
 void handle_draw(ui_text *text, const view_state *vs, float scale);
 
 #endif

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The window's panels, undo and crash recovery, for real: under Xvfb smpsim opens its window and a script of
-# synthesised input (SMP_WINDOW_EVENTS: mouse presses at named widgets, keys) drives it; the state it prints at
-# exit and a screenshot of the whole window (SMP_WINDOW_SCREENSHOT) are checked. Skipped without xvfb-run.
+# The window's panels, undo, crash recovery and exports, for real: under Xvfb smpsim opens its window and a
+# script of synthesised input (SMP_WINDOW_EVENTS: mouse presses at named widgets and handles, keys) drives it;
+# the state it prints at exit, a screenshot of the whole window (SMP_WINDOW_SCREENSHOT) and the files it wrote
+# (a report, an animation's frames) are checked. Skipped without xvfb-run.
 . "$(dirname "$0")/lib.sh" "$@"
 command -v xvfb-run >/dev/null || { echo "xvfb-run not installed"; exit 77; }
 cd "$tmp"
@@ -9,21 +10,31 @@ unset SDL_VIDEODRIVER
 export SMP_STATE_DIR="$tmp/state" # the autosave's directory, not the user's
 failed=0
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-# window FRAMES EVENTS [SCREENSHOT]: one run at 1000x700 (room for both panels); output in $tmp/out.
+# window FRAMES EVENTS [SCREENSHOT]: one run at 1000x700 (room for both panels), with the options in window_args
+# (none unless set); output in $tmp/out.
+window_args=()
 window() {
     SMP_WINDOW_FRAMES=$1 SMP_WINDOW_EVENTS=$2 SMP_WINDOW_SCREENSHOT=${3:-} timeout 300 \
-        xvfb-run -a -s "-screen 0 1280x720x24" "$smpsim" --width 1000 --height 700 >"$tmp/out" 2>"$tmp/err"
+        xvfb-run -a -s "-screen 0 1280x720x24" "$smpsim" --width 1000 --height 700 "${window_args[@]}" \
+        >"$tmp/out" 2>"$tmp/err"
     local rc=$?
     if [ $rc -ne 0 ]; then echo "window run failed with exit $rc:"; cat "$tmp/out" "$tmp/err"; return 1; fi
 }
 at_exit() { sed -n "s/^$1 at exit: //p" "$tmp/out"; }
 
 # 1. The panels: dragging the time slider to its end, a light preset, a view, each by a mouse press at the
-#    widget; a screenshot before and after. The still window's run also saves the image with Ctrl+E (checked in
-#    2; the status line it writes is not where the screenshots are compared): one start of smpsim fewer.
+#    widget; a screenshot before and after. Then the doctor's scars tab: the scar visibility starts to be
+#    measured between the frames (a step a frame at most). The still window's run also saves the image with
+#    Ctrl+E (checked in 2; the status line it writes is not where the screenshots are compared): one start of
+#    smpsim fewer.
 window 4 "key:ctrl+e" "$tmp/before.png" || fail "the still window"
 depth0=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/') status0=$(at_exit status)
-window 10 "set:time=0.98,set:preset2=0.125,set:view2=0.3" "$tmp/after.png" || fail "the scripted window"
+window 15 "set:time=0.98,set:preset2=0.125,set:view2=0.3,set:plan-tab=0.88" "$tmp/after.png" ||
+    fail "the scripted window"
+vis=$(at_exit visibility)
+[[ "$vis" =~ ^measuring,\ ([0-9]+)\ % ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
+    fail "the scars tab did not start measuring the scar visibility: '$vis'"
+echo "scar visibility, measured between frames: $vis"
 days=$(at_exit timeline | sed 's/ days//')
 python3 -c "import sys; sys.exit(0 if float('${days:-0}') > 7000 else 1)" ||
     fail "the time slider at its end did not go to 20 years: '$days' days"
@@ -81,17 +92,21 @@ depth1=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
 python3 -c "import sys; sys.exit(0 if abs(float('$depth1') - float('$depth0') - 0.05) < 1e-6 else 1)" ||
     fail "D, D, Ctrl+Z did not leave the depth one step deeper: $depth0 -> $depth1 mm"
 grep -q ', 1 undo steps' "$tmp/out" || fail "one undo step should remain: $(at_exit plan)"
-window 24 "set:depth=0.5,set:plan-tab=0.62,set:touch-actions=0.25,set:plan-tab=0.88,set:scar-actions=0.5,\
-set:plan-tab=0.12,drag:hairline-handle=-20" || fail "the slider run"
+window 31 "set:depth=0.5,set:plan-tab=0.62,set:touch-actions=0.25,set:plan-tab=0.88,set:scar-actions=0.5,\
+set:plan-tab=0.12,drag:hairline-handle=-20,drag:temples-handle=-20,set:distance=0.83" || fail "the slider run"
 depth2=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
 python3 -c "import sys; sys.exit(0 if 1.4 <= float('${depth2:-0}') <= 1.7 else 1)" ||
     fail "a press half way along the needle depth slider (0.1..3 mm) did not set about 1.55 mm: '$depth2'"
 # The sessions tab adds a touch-up to the built-in plan's one, the scars tab an FUE field to its two scars; on
-# the head tab the hairline's handle, dragged 20 pixels up the forehead, raises the hairline (8 cm before).
-[[ "$(at_exit plan)" == *", 4 undo steps, 3 scars, 2 touch-ups" ]] ||
-    fail "the tabs' touch-up and scar buttons and the hairline handle did not make one edit each: '$(at_exit plan)'"
-python3 -c "import sys; sys.exit(0 if 8.3 <= float('$(at_exit hairline | sed 's/ cm//')') <= 12 else 1)" ||
-    fail "dragging the hairline handle up did not raise the hairline: '$(at_exit hairline)'"
+# the head tab the hairline's handle, dragged 20 pixels up the forehead, raises the hairline (8 cm before), and
+# the temples' handle, dragged 20 pixels up the left temple, the hairline's corners (8 cm before).
+[[ "$(at_exit plan)" == *", 5 undo steps, 3 scars, 2 touch-ups" ]] ||
+    fail "the tabs' touch-up and scar buttons and the two handles did not make one edit each: '$(at_exit plan)'"
+heights=$(at_exit hairline | sed 's/ cm, temples / /; s/ cm$//')
+python3 -c "import sys; h, t = map(float, '$heights'.split()); sys.exit(0 if 8.3 <= h <= 12 and 8.3 <= t <= 12 else 1)" ||
+    fail "dragging the hairline and temples handles up did not raise them: '$(at_exit hairline)'"
+# The view panel's distance row: "from 2 m" stands the camera 2 m from the head.
+[ "$(at_exit distance)" = "2.00 m" ] || fail "the distance row did not set 2 m: '$(at_exit distance)'"
 
 # 3. Crash recovery: an edit is autosaved at once; after kill -9 the next start offers it and Enter takes it.
 SMP_WINDOW_FRAMES=100000 SMP_WINDOW_EVENTS=key:d,key:d,key:d xvfb-run -a -s "-screen 0 1280x720x24" \
@@ -115,9 +130,36 @@ window 3 "key:return" || fail "the recovering run"
     fail "Enter did not recover the plan: $(at_exit plan)"
 [ ! -f "$SMP_STATE_DIR/recovery.json" ] || fail "a clean exit left the recovery file"
 
-# 4. Modes: the patient's panel (+10 years, the office light) and the trainer's technique examples (too deep is
-#    shown as B beside the plan as it is, A, which stays unedited: from the top, B's scalp is darker and bluer).
-window 12 "set:mode=0.17,set:when=0.875,set:light=0.5" || fail "the patient mode run"
+# 4. Modes: the doctor's and the trainer's exports, each with a progress screen (the doctor's quick report of a
+#    plan without scars, 320 x 180 images; the trainer's light sweep in 6 frames of 320 x 180, both next to the
+#    plan file, here ./smpsim-plan.json), then the patient's panel (+10 years, the office light); and the
+#    trainer's technique examples (too deep is shown as B beside the plan as it is, A, which stays unedited: from
+#    the top, B's scalp is darker and bluer).
+window_args=(--set 'scars=[]')
+window 28 "set:export-actions=0.83,set:mode=0.83,set:export-size=0.17,set:anim-frames=0,set:anim-kinds=0.83,\
+set:mode=0.17,set:when=0.875,set:light=0.5" || fail "the exports and patient mode run"
+window_args=()
+[[ "$(at_exit exports)" =~ ^2,\ ([0-9]+)\ progress ]] && [ "${BASH_REMATCH[1]}" -ge 4 ] ||
+    fail "the two exports did not draw their progress: '$(at_exit exports)'"
+python3 "$repo/tests/app/report_check.py" "$tmp/smpsim-plan-report" >"$tmp/check" 2>&1 ||
+    { cat "$tmp/check"; fail "the window's report is not a whole report"; }
+grep -q 'smpsim-plan.json' "$tmp/smpsim-plan-report/index.html" 2>/dev/null ||
+    fail "the window's report does not name the plan file"
+frames=$(ls "$tmp"/smpsim-plan-sweep-*.png 2>/dev/null | wc -l)
+[ "$frames" -eq 6 ] || fail "the light sweep did not write 6 frames: $frames"
+# Each frame carries the plan and its light: the key goes from overhead to raking.
+python3 - "$repo/tests/app/png_meta.py" "$tmp/smpsim-plan-sweep-000.png" "$tmp/smpsim-plan-sweep-005.png" <<'PY' ||
+import json, re, subprocess, sys
+def meta(path): return json.loads(subprocess.check_output([sys.executable, sys.argv[1], path]))
+a, b = meta(sys.argv[2]), meta(sys.argv[3])
+el = [float(re.search(r'elevation (-?[0-9.]+)', m['smpsim:light']).group(1)) for m in (a, b)]
+print('sweep: key elevation', el[0], 'to', el[1], 'degrees')
+assert json.loads(a['smpsim:plan'])['scars'] == [] and el[0] > 80 and el[1] < 10
+PY
+    fail "the sweep's frames do not carry the plan and the light going from overhead to raking"
+# The MP4 when ffmpeg is installed (never required).
+if command -v ffmpeg >/dev/null; then [ -s "$tmp/smpsim-plan-sweep.mp4" ]; else [ ! -e "$tmp/smpsim-plan-sweep.mp4" ]; fi ||
+    fail "the MP4 does not follow ffmpeg's presence ($(command -v ffmpeg || echo none))"
 [ "$(at_exit mode)" = "patient" ] || fail "the mode row did not switch to patient: '$(at_exit mode)'"
 [[ "$(at_exit light)" == office* ]] || fail "the patient's light row did not pick the office: '$(at_exit light)'"
 days=$(at_exit timeline | sed 's/ days//')

@@ -2,8 +2,8 @@
  * difference against the key light's angle above the scalp, a line per viewing distance, solid with SMP and
  * dashed without, the just-noticeable difference marked. smpsim visibility writes it to a file; smpsim report
  * draws it into memory and writes it with the plan in its metadata. */
-#ifndef SMP_APP_VISIBILITY_PLOT_H
-#define SMP_APP_VISIBILITY_PLOT_H
+#ifndef SMP_SCENE_VISIBILITY_PLOT_H
+#define SMP_SCENE_VISIBILITY_PLOT_H
 
 #include "scene/visibility.h"
 

@@ -1,5 +1,5 @@
 /* visibility_plot: a scar's visibility drawn with analysis/plot. */
-#include "app/visibility_plot.h"
+#include "scene/visibility_plot.h"
 
 #include "analysis/plot.h"
 #include "analysis/scielab.h"

@@ -1,13 +1,14 @@
 /* report: the consultation report (report.h): images, plots and index.html, built in a temporary folder and
  * renamed onto the output at the end. */
 #define _XOPEN_SOURCE 700 /* mkdtemp, lstat, localtime_r */
-#include "app/report.h"
+#include "scene/report.h"
 
 #include "analysis/scielab.h"
-#include "app/common.h"
+#include "scene/draw.h"
+#include "scene/image.h"
 #include "scene/fade.h"
 #include "scene/fade_plot.h"
-#include "app/visibility_plot.h"
+#include "scene/visibility_plot.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -97,7 +98,7 @@ static bool earlier_report(const char *dir, bool *empty)
     return ok && has_index;
 }
 
-smp_status app_report_output_check(const char *dir, smp_error *err)
+smp_status scene_report_output_check(const char *dir, smp_error *err)
 {
     char clean[REPORT_PATH_MAX], parent[REPORT_PATH_MAX];
     const char *base;
@@ -262,7 +263,7 @@ static void sb_text(sbuf *b, const char *s)
 /* ---- progress ---- */
 
 typedef struct report_state {
-    const app_report_params *p;
+    const scene_report_params *p;
     double done, total; /* work units: a rendered image is 1 */
     double span_base, span;
 } report_state;
@@ -283,39 +284,48 @@ static void vis_progress(void *user, double fraction, const char *stage)
 
 /* ---- images ---- */
 
-static const char *const time_ids[APP_REPORT_TIMES] = {"before", "healed", "5y", "10y"};
-static const char *const time_names[APP_REPORT_TIMES] = {"before", "healed", "+5 years", "+10 years"};
-static const char *const light_ids[APP_REPORT_LIGHTS] = {"daylight", "office", "bathroom", "raking"};
-static const char *const light_titles[APP_REPORT_LIGHTS] = {"Daylight", "Office", "Bathroom", "Raking light"};
+static const char *const time_ids[SCENE_REPORT_TIMES] = {"before", "healed", "5y", "10y"};
+static const char *const time_names[SCENE_REPORT_TIMES] = {"before", "healed", "+5 years", "+10 years"};
+static const char *const light_ids[SCENE_REPORT_LIGHTS] = {"daylight", "office", "bathroom", "raking"};
+static const char *const light_titles[SCENE_REPORT_LIGHTS] = {"Daylight", "Office", "Bathroom", "Raking light"};
 #define PAIR_DISTANCE_M                                                                                      \
     0.45 /* the pair's camera above the vertex: the head fills most of the image's height */
 
-/* A grazing key for the view of cam: for a close-up, APP_REPORT_RAKING_DEG above the skin at the field's
+/* A grazing key for the view of cam: for a close-up, SCENE_REPORT_RAKING_DEG above the skin at the field's
  * centre, coming along the skin from the image's top (across a FUT line); for a far view, that far above the
  * horizon from the side, a quarter turn from the camera (shadows fall across the picture). */
+/* A preset's light with its key moved to azimuth_deg (and elevation_deg when has_elevation), at the preset's
+ * intensity and colour (what smpsim render's --light-preset with --light-azimuth and --light-elevation gives). */
+static scene_light preset_turned(const char *preset, double azimuth_deg, bool has_elevation, double elevation_deg)
+{
+    scene_light l = scene_light_of_preset(scene_light_preset_at(scene_light_preset_index(preset)));
+    l.azimuth_deg = azimuth_deg, l.on_camera = false;
+    if (has_elevation) l.elevation_deg = elevation_deg;
+    scene_light_set_key(&l, 1.0, l.key_kelvin);
+    return l;
+}
+
 static scene_light raking_light(const scene_camera *cam, bool closeup)
 {
-    double n[3], up[3], l[3], len = 0.0, a = APP_REPORT_RAKING_DEG * SMP_PI / 180.0;
+    double n[3], up[3], l[3], len = 0.0, a = SCENE_REPORT_RAKING_DEG * SMP_PI / 180.0;
     for (int k = 0; k < 3; ++k)
         n[k] = cam->eye_mm[k] - cam->target_mm[k], len += n[k] * n[k];
     for (int k = 0; k < 3; ++k)
         n[k] /= sqrt(len);
-    app_options o;
-    memset(&o, 0, sizeof o);
-    o.has_light_azimuth = o.has_light_elevation = true;
+    double elevation_deg, azimuth_deg;
     if (closeup) {
         double d = cam->up[0] * n[0] + cam->up[1] * n[1] + cam->up[2] * n[2], ul = 0.0;
         for (int k = 0; k < 3; ++k)
             up[k] = cam->up[k] - d * n[k], ul += up[k] * up[k];
         for (int k = 0; k < 3; ++k)
             l[k] = cos(a) * up[k] / sqrt(ul) + sin(a) * n[k];
-        o.light_elevation_deg = asin(smp_clamp(l[1], -1.0, 1.0)) * 180.0 / SMP_PI;
-        o.light_azimuth_deg = atan2(l[0], l[2]) * 180.0 / SMP_PI;
+        elevation_deg = asin(smp_clamp(l[1], -1.0, 1.0)) * 180.0 / SMP_PI;
+        azimuth_deg = atan2(l[0], l[2]) * 180.0 / SMP_PI;
     } else {
-        o.light_elevation_deg = APP_REPORT_RAKING_DEG;
-        o.light_azimuth_deg = atan2(n[0], n[2]) * 180.0 / SMP_PI - 90.0;
+        elevation_deg = SCENE_REPORT_RAKING_DEG;
+        azimuth_deg = atan2(n[0], n[2]) * 180.0 / SMP_PI - 90.0;
     }
-    return (o.light_preset = APP_REPORT_RAKING_PRESET, app_options_light(&o));
+    return preset_turned(SCENE_REPORT_RAKING_PRESET, azimuth_deg, true, elevation_deg);
 }
 
 static scene_light column_light(int column, const scene_camera *cam, bool closeup)
@@ -329,13 +339,10 @@ static scene_light column_light(int column, const scene_camera *cam, bool closeu
 static scene_light daylight_behind_viewer(const scene_camera *cam)
 {
     scene_light day = scene_light_named("daylight");
-    app_options o;
-    memset(&o, 0, sizeof o);
-    o.has_light_azimuth = true;
-    o.light_azimuth_deg =
+    double azimuth_deg =
         day.azimuth_deg +
         atan2(cam->eye_mm[0] - cam->target_mm[0], cam->eye_mm[2] - cam->target_mm[2]) * 180.0 / SMP_PI;
-    return (o.light_preset = "daylight", app_options_light(&o));
+    return preset_turned("daylight", azimuth_deg, false, 0.0);
 }
 
 typedef struct report_images {
@@ -377,7 +384,7 @@ static smp_status write_plot(const report_images *im, const scene_model *s, cons
 static double row_days(const scene_model *s, int row)
 {
     double healed = scene_default_days(s);
-    static const double years_after[APP_REPORT_TIMES] = {0.0, 0.0, 5.0, 10.0};
+    static const double years_after[SCENE_REPORT_TIMES] = {0.0, 0.0, 5.0, 10.0};
     return row == 0 ? 0.0 : healed + years_after[row] * 365.25;
 }
 
@@ -626,7 +633,7 @@ static void time_label(const scene_model *s, int row, char *title, size_t ts, ch
     }
 }
 
-static char *page(const report_content *c, const app_report_params *p, const char *source)
+static char *page(const report_content *c, const scene_report_params *p, const char *source)
 {
     const scene_model *s = c->scene;
     const plan *pl = &s->plan;
@@ -662,12 +669,12 @@ static char *page(const report_content *c, const app_report_params *p, const cha
         "lamp right above a mirror does: it shows relief (scars, bumps) that light from the front "
         "hides.</p>\n<table class=\"grid\">\n<tr><th class=\"row\"></th>",
         scene_view_name(c->view));
-    for (int l = 0; l < APP_REPORT_LIGHTS; ++l) {
+    for (int l = 0; l < SCENE_REPORT_LIGHTS; ++l) {
         const scene_light_preset *pr = scene_light_preset_at(scene_light_preset_index(light_ids[l]));
         sb_printf(&b, "<th><b>%s</b><br>", light_titles[l]);
         if (l == 3) {
             char d[160];
-            snprintf(d, sizeof d, "a low sun %.0f\u00b0 %s, grazing the scalp", APP_REPORT_RAKING_DEG,
+            snprintf(d, sizeof d, "a low sun %.0f\u00b0 %s, grazing the scalp", SCENE_REPORT_RAKING_DEG,
                      scene_view_is_closeup(c->view) ? "above the skin" : "above the horizon, from the side");
             sb_text(&b, d);
         } else {
@@ -676,13 +683,13 @@ static char *page(const report_content *c, const app_report_params *p, const cha
         sb_printf(&b, "</th>");
     }
     sb_printf(&b, "</tr>\n");
-    for (int t = 0; t < APP_REPORT_TIMES; ++t) {
+    for (int t = 0; t < SCENE_REPORT_TIMES; ++t) {
         char title[64], detail[160];
         time_label(s, t, title, sizeof title, detail, sizeof detail);
         sb_printf(&b, "<tr><th class=\"row\"><b>%s</b><br>", title);
         sb_text(&b, detail);
         sb_printf(&b, "</th>");
-        for (int l = 0; l < APP_REPORT_LIGHTS; ++l) {
+        for (int l = 0; l < SCENE_REPORT_LIGHTS; ++l) {
             char file[64], alt[256];
             snprintf(file, sizeof file, "grid-%s-%s", time_ids[t], light_ids[l]);
             snprintf(alt, sizeof alt, "%s (%s), %s light", title, detail, l == 3 ? "raking" : light_ids[l]);
@@ -747,7 +754,7 @@ static char *page(const report_content *c, const app_report_params *p, const cha
             "of a scar, not its shape: where the scar is dented or raised, grazing light still casts its "
             "shadow.</p>\n<table class=\"grid\"><tr><th class=\"row\"></th><th><b>Daylight</b></th>"
             "<th><b>Raking light</b></th></tr>\n",
-            APP_REPORT_RAKING_DEG);
+            SCENE_REPORT_RAKING_DEG);
         for (int t = 0; t < 2; ++t) {
             sb_printf(&b, "<tr><th class=\"row\"><b>%s</b></th>", t ? "Healed" : "Before");
             for (int l = 0; l < 2; ++l) {
@@ -824,8 +831,8 @@ static char *page(const report_content *c, const app_report_params *p, const cha
         &b,
         " (dot placement seed %llu); images %d x %d pixels. Every picture holds the plan, the time, the "
         "light and the view in its metadata.</footer>\n%s</body>\n</html>\n",
-        (unsigned long long)pl->seed, p->width ? p->width : APP_REPORT_WIDTH,
-        p->height ? p->height : APP_REPORT_HEIGHT, page_script);
+        (unsigned long long)pl->seed, p->width ? p->width : SCENE_REPORT_WIDTH,
+        p->height ? p->height : SCENE_REPORT_HEIGHT, page_script);
     if (b.failed) {
         free(b.data);
         return NULL;
@@ -844,7 +851,7 @@ static smp_status shoot_scene(report_images *im, report_state *rs, const scene_m
     scene_camera cam = scene_view_camera(s, view, 0.0, aspect);
     smp_status st = SMP_OK;
     for (int r = 0; r < count && st == SMP_OK; ++r)
-        for (int l = 0; l < APP_REPORT_LIGHTS && st == SMP_OK; ++l) {
+        for (int l = 0; l < SCENE_REPORT_LIGHTS && st == SMP_OK; ++l) {
             char name[64], stage[96];
             snprintf(name, sizeof name, "grid-%s-%s", time_ids[rows[r]], light_ids[l]);
             snprintf(stage, sizeof stage, "rendering: %s, %s", time_names[rows[r]], light_ids[l]);
@@ -875,7 +882,7 @@ static smp_status shoot_scene(report_images *im, report_state *rs, const scene_m
     return st;
 }
 
-static smp_status build(render_context *rc, const scene_model *scene, const app_report_params *p,
+static smp_status build(render_context *rc, const scene_model *scene, const scene_report_params *p,
                         report_state *rs, report_images *im, report_content *c, const char *source,
                         smp_error *err)
 {
@@ -932,7 +939,8 @@ static smp_status build(render_context *rc, const scene_model *scene, const app_
         rs->span_base = rs->done;
         rs->span = rs->total - 1.0 - rs->done;
         smp_error verr = {0};
-        st = scene_visibility_run(rc, pl, &vp, c->vis, &verr);
+        if (p->vis_result) *c->vis = *p->vis_result, st = SMP_OK; /* measured already (the window's) */
+        else st = scene_visibility_run(rc, pl, &vp, c->vis, &verr);
         rs->done = rs->span_base + rs->span;
         if (st == SMP_ERR_INPUT) {
             snprintf(c->vis_why, sizeof c->vis_why, "%s", verr.message);
@@ -956,7 +964,7 @@ static smp_status build(render_context *rc, const scene_model *scene, const app_
             }
             if (st != SMP_OK) return st;
         }
-        /* The measurement drew its own heads: the caller's scene goes back (app_report_write does it). */
+        /* The measurement drew its own heads: the caller's scene goes back (scene_report_write does it). */
     }
 
     progress_at(rs, "writing the page");
@@ -969,17 +977,17 @@ static smp_status build(render_context *rc, const scene_model *scene, const app_
     return st;
 }
 
-smp_status app_report_write(render_context *rc, const scene_model *scene, const app_report_params *params,
+smp_status scene_report_write(render_context *rc, const scene_model *scene, const scene_report_params *params,
                             const char *dir, smp_error *err)
 {
-    smp_status st = app_report_output_check(dir, err);
+    smp_status st = scene_report_output_check(dir, err);
     if (st != SMP_OK) return st;
     char clean[REPORT_PATH_MAX], parent[REPORT_PATH_MAX];
     const char *base;
     split_dir(dir, clean, parent, &base, err);
-    app_report_params p = *params;
-    if (!p.width) p.width = APP_REPORT_WIDTH;
-    if (!p.height) p.height = APP_REPORT_HEIGHT;
+    scene_report_params p = *params;
+    if (!p.width) p.width = SCENE_REPORT_WIDTH;
+    if (!p.height) p.height = SCENE_REPORT_HEIGHT;
     if (p.width < 16 || p.width > 8192 || p.height < 16 || p.height > 8192)
         return smp_error_set(err, SMP_ERR_INPUT,
                              "report: images of %d x %d pixels: each side must be 16..8192", p.width,
@@ -1007,12 +1015,12 @@ smp_status app_report_write(render_context *rc, const scene_model *scene, const 
      * S-CIELAB filter at three distances). */
     int scar_images = scene->plan.scar_count > 0 ? 4 : 0;
     double vis_units = 0.0;
-    if (scene->plan.scar_count > 0) {
+    if (scene->plan.scar_count > 0 && !p.vis_result) {
         int angles = p.vis.angle_count > 0 ? p.vis.angle_count : 8;
         vis_units = 5.0 * 4.0 * angles * scene->plan.scar_count;
     }
     report_state rs = {.p = &p,
-                       .total = 4.0 + 2.0 + APP_REPORT_TIMES * APP_REPORT_LIGHTS + 2 + scar_images +
+                       .total = 4.0 + 2.0 + SCENE_REPORT_TIMES * SCENE_REPORT_LIGHTS + 2 + scar_images +
                                 vis_units + 1.0};
     report_content c = {.scene = scene, .view = p.has_view ? p.view : SCENE_VIEW_THREE_QUARTER};
     st = build(rc, scene, &p, &rs, &im, &c, source, err);

@@ -1,4 +1,4 @@
-/* The consultation report's scar part (app_report_write; the CLI test, test_report_cli.sh, covers a plan
+/* The consultation report's scar part (scene_report_write; the CLI test, test_report_cli.sh, covers a plan
  * without scars and the page in Chromium): for a plan with one FUT scar, the scar's close-ups under overhead
  * and raking light before treatment and healed, and its visibility plot, exist, are referenced by index.html,
  * carry metadata, and differ where they should (healed, the SMP dots darken the scar's pale line; raking light
@@ -9,7 +9,7 @@
 
 #include "render/gl_context.h"
 
-#include "app/report.h"
+#include "scene/report.h"
 #include "core/core.h"
 
 #include <stb_image.h>
@@ -102,12 +102,12 @@ static void the_report_should_show_each_scar_before_and_healed_and_its_visibilit
     assert_non_null(mkdtemp(dir));
     char out[1100];
     snprintf(out, sizeof out, "%s/report", dir);
-    app_report_params p = {.width = 160, .height = 90, .plan_source = "test"};
+    scene_report_params p = {.width = 160, .height = 90, .plan_source = "test"};
     p.vis.angle_count = 2;
     p.vis.angles_deg[0] = 10.0;
     p.vis.angles_deg[1] = 60.0;
     p.vis.px_per_deg = 20.0;
-    if (app_report_write(f->rc, &scene, &p, out, &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scene_report_write(f->rc, &scene, &p, out, &err) != SMP_OK) fail_msg("%s", err.message);
 
     const char *scar_images[] = {"scar-before-daylight.png", "scar-before-raking.png", "scar-healed-daylight.png",
                                  "scar-healed-raking.png", "visibility-scar1.png"};
