@@ -4,8 +4,8 @@ set -euo pipefail
 # python3 runs the small JSON checks of the CLI tests; libcairo2-dev draws the analysis plots; clang-14 with
 # libclang-rt-14-dev (libFuzzer and the sanitizers' runtimes) builds the fuzzers of scripts/fuzz.sh; chromium
 # loads the consultation report (smpsim report) headless in its test; valgrind runs memcheck over the Monte
-# Carlo and a headless render (tests/valgrind.sh).
-pkgs=(build-essential cmake pkg-config clang-14 libclang-rt-14-dev
+# Carlo and a headless render (tests/valgrind.sh); clang-format checks every C file (tests/check_format.sh).
+pkgs=(build-essential cmake pkg-config clang-14 libclang-rt-14-dev clang-format
       libsdl2-dev libepoxy-dev libcglm-dev libstb-dev libcjson-dev libcmocka-dev libcairo2-dev zlib1g-dev
       libassimp-dev
       libgl1-mesa-dri libegl-mesa0 libegl1 fonts-dejavu-core xvfb xauth python3 chromium valgrind)

@@ -130,8 +130,8 @@ static inline void scan_base64_write(FILE *fp, const unsigned char *data, size_t
     }
 }
 
-/* glTF 2 with the buffer embedded as base64. With shift (mm, NULL: none) the mesh sits in a node translated by
- * it, its positions written minus shift, so that a reader must apply the node's transform. */
+/* glTF 2 with the buffer embedded as base64. With shift (mm, NULL: none) the mesh sits in a node translated
+ * by it, its positions written minus shift, so that a reader must apply the node's transform. */
 static inline void scan_write_gltf(const char *path, const scan_mesh *m, double scale, const double shift[3])
 {
     const double zero[3] = {0.0, 0.0, 0.0};
@@ -158,8 +158,8 @@ static inline void scan_write_gltf(const char *path, const scan_mesh *m, double 
             "\"bufferViews\":[{\"buffer\":0,\"byteOffset\":0,\"byteLength\":%zu,\"target\":34962},"
             "{\"buffer\":0,\"byteOffset\":%zu,\"byteLength\":%zu,\"target\":34963}],"
             "\"buffers\":[{\"byteLength\":%zu,\"uri\":\"data:application/octet-stream;base64,",
-            shift[0] * scale, shift[1] * scale, shift[2] * scale, m->nv, lo[0], lo[1], lo[2], hi[0], hi[1], hi[2],
-            3 * m->nt, pos_bytes, pos_bytes, idx_bytes, pos_bytes + idx_bytes);
+            shift[0] * scale, shift[1] * scale, shift[2] * scale, m->nv, lo[0], lo[1], lo[2], hi[0], hi[1],
+            hi[2], 3 * m->nt, pos_bytes, pos_bytes, idx_bytes, pos_bytes + idx_bytes);
     scan_base64_write(fp, buf, pos_bytes + idx_bytes);
     fprintf(fp, "\"}]}\n");
     fclose(fp);

@@ -9,18 +9,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#define assert_near(actual, expected, tolerance)                                                         \
-    do {                                                                                                 \
-        double a_ = (double)(actual), e_ = (double)(expected), t_ = (double)(tolerance);                \
-        if (!(fabs(a_ - e_) <= t_))                                                                      \
-            fail_msg("%s = %.9g, expected %.9g within %.3g (off by %.3g)", #actual, a_, e_, t_,          \
-                     fabs(a_ - e_));                                                                     \
+#define assert_near(actual, expected, tolerance)                                                             \
+    do {                                                                                                     \
+        double a_ = (double)(actual), e_ = (double)(expected), t_ = (double)(tolerance);                     \
+        if (!(fabs(a_ - e_) <= t_))                                                                          \
+            fail_msg("%s = %.9g, expected %.9g within %.3g (off by %.3g)", #actual, a_, e_, t_,              \
+                     fabs(a_ - e_));                                                                         \
     } while (0)
 
-#define assert_in_range_d(actual, lo, hi)                                                                \
-    do {                                                                                                 \
-        double a_ = (double)(actual), l_ = (double)(lo), h_ = (double)(hi);                              \
-        if (!(a_ >= l_ && a_ <= h_)) fail_msg("%s = %.9g, expected within [%.9g, %.9g]", #actual, a_, l_, h_); \
+#define assert_in_range_d(actual, lo, hi)                                                                    \
+    do {                                                                                                     \
+        double a_ = (double)(actual), l_ = (double)(lo), h_ = (double)(hi);                                  \
+        if (!(a_ >= l_ && a_ <= h_))                                                                         \
+            fail_msg("%s = %.9g, expected within [%.9g, %.9g]", #actual, a_, l_, h_);                        \
     } while (0)
 
 #endif

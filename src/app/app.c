@@ -21,7 +21,8 @@ static const app_command commands[] = {
     {"bake", app_cmd_bake, "bake the optics tables (Monte Carlo) into assets/optics/tables.json"},
     {"fade", app_cmd_fade, "predicted dot contrast against time, touch-up markers"},
     {"visibility", app_cmd_visibility, "scar visibility against light elevation and viewing distance"},
-    {"report", app_cmd_report, "consultation report: images (years x lights), plots, the plan in words (HTML)"},
+    {"report", app_cmd_report,
+     "consultation report: images (years x lights), plots, the plan in words (HTML)"},
     {"match", app_cmd_match, "the ink shade that makes the treated scalp read like the patient's #0 stubble"},
     {"bench", app_cmd_bench, "frame-time benchmark; JSON on stdout"},
 };

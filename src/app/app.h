@@ -12,7 +12,9 @@ int app_cmd_mc(int argc, char **argv);     /* `smpsim mc FILE.mci [--photons N] 
 int app_cmd_bench(int argc, char **argv);  /* `smpsim bench [options]` */
 int app_cmd_match(int argc, char **argv);
 int app_cmd_visibility(int argc, char **argv); /* `smpsim visibility [--plan F] [-o vis.png]` */
-int app_cmd_report(int argc, char **argv); /* `smpsim report [--plan F] -o DIR` */
-int app_cmd_fade(int argc, char **argv);   /* `smpsim fade [--plan F] [--years-max Y] [-o fade.png] [--csv]` */  /* `smpsim match [--plan F] [--set PATH=VALUE] [-o plan.json]` */
+int app_cmd_report(int argc, char **argv);     /* `smpsim report [--plan F] -o DIR` */
+int app_cmd_fade(int argc, char **argv);
+/* `smpsim fade [--plan F] [--years-max Y] [-o fade.png] [--csv]` */ /* `smpsim match [--plan F] [--set
+                                                                        PATH=VALUE] [-o plan.json]` */
 
 #endif

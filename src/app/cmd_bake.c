@@ -1,7 +1,7 @@
-/* `smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L] [--diameters L]`: bakes the optics tables (optics/table.h)
- * from the Monte Carlo skin model and writes them as JSON, atomically, to FILE (default
- * assets/optics/tables.json relative to the current directory). Progress on stderr: a bar on a terminal,
- * otherwise a plain percentage line every 10 %. */
+/* `smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]
+ * [--diameters L]`: bakes the optics tables (optics/table.h) from the Monte Carlo skin model and writes them
+ * as JSON, atomically, to FILE (default assets/optics/tables.json relative to the current directory).
+ * Progress on stderr: a bar on a terminal, otherwise a plain percentage line every 10 %. */
 #include "app/app.h"
 #include "app/common.h"
 #include "app/options.h"
@@ -24,19 +24,23 @@
 
 int app_cmd_bake(int argc, char **argv);
 
-static const char bake_allowed[] = "-o --output --photons --threads --seed --types --depths --inks --diameters";
+static const char bake_allowed[] =
+    "-o --output --photons --threads --seed --types --depths --inks --diameters";
 
 static void bake_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] [--inks L]\n"
-            "                   [--diameters L]\n\n"
-            "Bakes the optics tables the renderer reads (skin colour and subsurface profile per Fitzpatrick type,\n"
-            "per ink depth the blur kernel, per depth and ink amount the covered colour, per depth, ink and\n"
-            "deposit diameter the dot's gain) from the Monte Carlo skin model, and writes them as JSON to FILE\n"
-            "(default %s), atomically. --photons N is per band (%d..%d; default 6000): the skin runs\n"
-            "and the covered-colour scans use 8 N, the three disk scans 200 N.\n\n",
-            BAKE_DEFAULT_OUTPUT, BAKE_MIN_PHOTONS, BAKE_MAX_PHOTONS);
+    fprintf(
+        out,
+        "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] "
+        "[--inks L]\n"
+        "                   [--diameters L]\n\n"
+        "Bakes the optics tables the renderer reads (skin colour and subsurface profile per Fitzpatrick "
+        "type,\n"
+        "per ink depth the blur kernel, per depth and ink amount the covered colour, per depth, ink and\n"
+        "deposit diameter the dot's gain) from the Monte Carlo skin model, and writes them as JSON to FILE\n"
+        "(default %s), atomically. --photons N is per band (%d..%d; default 6000): the skin runs\n"
+        "and the covered-colour scans use 8 N, the three disk scans 200 N.\n\n",
+        BAKE_DEFAULT_OUTPUT, BAKE_MIN_PHOTONS, BAKE_MAX_PHOTONS);
     app_options_help(out, bake_allowed);
 }
 
@@ -98,28 +102,36 @@ int app_cmd_bake(int argc, char **argv)
     if (a.types) {
         int n = bake_parse_list(a.types, OPTICS_TABLE_TYPES, 1, 6, true, true, v, &why);
         if (n < 0) {
-            fprintf(stderr, "smpsim bake: --types: expected ascending types 1..6 separated by commas, got '%s' (%s)\n",
-                    a.types, why);
+            fprintf(
+                stderr,
+                "smpsim bake: --types: expected ascending types 1..6 separated by commas, got '%s' (%s)\n",
+                a.types, why);
             return 2;
         }
         p.type_count = n;
-        for (int i = 0; i < n; ++i) p.types[i] = (int)v[i];
+        for (int i = 0; i < n; ++i)
+            p.types[i] = (int)v[i];
     }
     if (a.depths) {
         int n = bake_parse_list(a.depths, OPTICS_TABLE_MAX_DEPTHS, 0.0, 3.0, false, true, v, &why);
         if (n < 0) {
-            fprintf(stderr, "smpsim bake: --depths: expected 1..%d ascending depths in mm within 0..3 separated by "
-                            "commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_DEPTHS, a.depths, why);
+            fprintf(stderr,
+                    "smpsim bake: --depths: expected 1..%d ascending depths in mm within 0..3 separated by "
+                    "commas, got '%s' (%s)\n",
+                    OPTICS_TABLE_MAX_DEPTHS, a.depths, why);
             return 2;
         }
         p.depth_count = n;
         memcpy(p.depth_mm, v, (size_t)n * sizeof v[0]);
     }
     if (a.inks) {
-        int n = bake_parse_list(a.inks, OPTICS_TABLE_MAX_INKS, 1e-9, OPTICS_TABLE_MAX_INK, false, true, v, &why);
+        int n =
+            bake_parse_list(a.inks, OPTICS_TABLE_MAX_INKS, 1e-9, OPTICS_TABLE_MAX_INK, false, true, v, &why);
         if (n < 0) {
-            fprintf(stderr, "smpsim bake: --inks: expected 1..%d ascending ink amounts within (0, %g] separated by "
-                            "commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_INKS, OPTICS_TABLE_MAX_INK, a.inks, why);
+            fprintf(stderr,
+                    "smpsim bake: --inks: expected 1..%d ascending ink amounts within (0, %g] separated by "
+                    "commas, got '%s' (%s)\n",
+                    OPTICS_TABLE_MAX_INKS, OPTICS_TABLE_MAX_INK, a.inks, why);
             return 2;
         }
         p.ink_count = n;
@@ -128,8 +140,10 @@ int app_cmd_bake(int argc, char **argv)
     if (a.diameters) {
         int n = bake_parse_list(a.diameters, OPTICS_TABLE_MAX_DIAMETERS, 1e-9, 5.0, false, true, v, &why);
         if (n < 0) {
-            fprintf(stderr, "smpsim bake: --diameters: expected 1..%d ascending diameters in mm within (0, 5] "
-                            "separated by commas, got '%s' (%s)\n", OPTICS_TABLE_MAX_DIAMETERS, a.diameters, why);
+            fprintf(stderr,
+                    "smpsim bake: --diameters: expected 1..%d ascending diameters in mm within (0, 5] "
+                    "separated by commas, got '%s' (%s)\n",
+                    OPTICS_TABLE_MAX_DIAMETERS, a.diameters, why);
             return 2;
         }
         p.diameter_count = n;

@@ -12,10 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char bench_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
-                                    "--light-intensity --light-kelvin "
-                                    "--view --distance-m --field-mm --width --height --seed --frames --scrub --profile "
-                                    "--interactive-scale --placement --runs";
+static const char bench_allowed[] =
+    "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
+    "--light-intensity --light-kelvin "
+    "--view --distance-m --field-mm --width --height --seed --frames --scrub --profile "
+    "--interactive-scale --placement --runs";
 
 /* Resident memory now, MB (/proc/self/statm; 0 where it cannot be read). */
 static double rss_now_mb(void)
@@ -161,7 +162,8 @@ static smp_status bench_series_run(const bench_run *r, bool interactive, bench_s
             light.on_camera = false;
             light.azimuth_deg += 90.0 * i / r->frames;
         }
-        double t0 = smp_now_s(); /* the frame description (ageing state, redness) is part of the frame's cost */
+        double t0 =
+            smp_now_s(); /* the frame description (ageing state, redness) is part of the frame's cost */
         render_frame frame;
         scene_frame(r->scene, &cam, &light, t, r->width, r->height, &frame);
         frame.interactive = interactive;
@@ -173,16 +175,19 @@ static smp_status bench_series_run(const bench_run *r, bool interactive, bench_s
         if (interactive && r->scale <= 0.0f) scale = render_interactive_scale_next(scale, s->ms[i]);
         render_stats_get(r->rc, &stats);
         s->patch_frames += stats.scar_patch_drawn;
-        for (int k = 0; k < RENDER_PASS_COUNT; ++k) s->pass_ms[(size_t)k * r->frames + i] = stats.pass_ms[k];
+        for (int k = 0; k < RENDER_PASS_COUNT; ++k)
+            s->pass_ms[(size_t)k * r->frames + i] = stats.pass_ms[k];
     }
     return SMP_OK;
 }
 
 /* The series' statistics into o (sorts its times). */
-static void bench_series_json(cJSON *o, bench_series *s, int frames, double trivial, bool profile, const char *motion)
+static void bench_series_json(cJSON *o, bench_series *s, int frames, double trivial, bool profile,
+                              const char *motion)
 {
     double total = 0.0;
-    for (int i = 0; i < frames; ++i) total += s->ms[i];
+    for (int i = 0; i < frames; ++i)
+        total += s->ms[i];
     qsort(s->ms, (size_t)frames, sizeof *s->ms, cmp_double);
     cJSON_AddStringToObject(o, "motion", motion);
     cJSON_AddNumberToObject(o, "fps", 1000.0 * frames / total);
@@ -204,7 +209,8 @@ int app_cmd_bench(int argc, char **argv)
 {
     app_options opts;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK) return app_fail("bench", &err);
+    if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK)
+        return app_fail("bench", &err);
     bool scrub = opts.scrub, profile = opts.profile;
     double scale = opts.interactive_scale;
     if (opts.help) {
@@ -254,7 +260,8 @@ int app_cmd_bench(int argc, char **argv)
     bench_series full = {0}, fast = {0};
     int status = 0;
     uint8_t *pixels = malloc((size_t)opts.width * opts.height * 4);
-    if (!pixels || bench_series_alloc(&full, opts.frames) != SMP_OK || bench_series_alloc(&fast, opts.frames) != SMP_OK) {
+    if (!pixels || bench_series_alloc(&full, opts.frames) != SMP_OK ||
+        bench_series_alloc(&fast, opts.frames) != SMP_OK) {
         smp_error_set(&err, SMP_ERR_NOMEM, "out of memory");
         status = app_fail("bench", &err);
         goto done;
@@ -274,7 +281,8 @@ int app_cmd_bench(int argc, char **argv)
     }
     /* Memory after both paths' first frames, and after every frame: what grows between is a leak. */
     double rss_warm = rss_now_mb();
-    if (bench_series_run(&run, false, &full, &err) != SMP_OK || bench_series_run(&run, true, &fast, &err) != SMP_OK) {
+    if (bench_series_run(&run, false, &full, &err) != SMP_OK ||
+        bench_series_run(&run, true, &fast, &err) != SMP_OK) {
         status = app_fail("bench", &err);
         goto done;
     }

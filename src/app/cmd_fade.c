@@ -1,5 +1,6 @@
 /* smpsim fade [--plan F] [--set PATH=VALUE ...] [--years-max Y] [-o fade.png] [--csv]: the predicted contrast
- * of the treated scalp against untreated skin over the years (scene/fade.h), as a plot, a CSV or a summary. */
+ * of the treated scalp against untreated skin over the years (scene/fade.h), as a plot, a CSV or a summary.
+ */
 #include "app/app.h"
 #include "app/common.h"
 #include "scene/fade.h"

@@ -18,11 +18,14 @@ static const char mc_allowed[] = "FILE --photons --seed --threads --partial-refl
 
 static void mc_cmd_usage(FILE *out)
 {
-    fprintf(out, "usage: smpsim mc FILE.mci [--photons N] [--seed S] [--threads T] [--partial-reflection]\n\n"
-                 "Monte Carlo light transport in layered media (MCML physics) for every run of an MCML 1.x .mci file.\n"
-                 "Prints JSON on stdout: reflectance, absorption and transmittance with standard errors, absorption per\n"
-                 "layer, radial and angular profiles, photons per second. The same seed gives the same numbers\n"
-                 "whatever the thread count.\n\n");
+    fprintf(out,
+            "usage: smpsim mc FILE.mci [--photons N] [--seed S] [--threads T] [--partial-reflection]\n\n"
+            "Monte Carlo light transport in layered media (MCML physics) for every run of an MCML 1.x .mci "
+            "file.\n"
+            "Prints JSON on stdout: reflectance, absorption and transmittance with standard errors, "
+            "absorption per\n"
+            "layer, radial and angular profiles, photons per second. The same seed gives the same numbers\n"
+            "whatever the thread count.\n\n");
     app_options_help(out, mc_allowed);
 }
 
@@ -47,7 +50,8 @@ static void mc_cmd_on_progress(void *user, double fraction, const char *stage)
 static cJSON *mc_cmd_array(const double *v, int n)
 {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; a && i < n; ++i) cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
+    for (int i = 0; a && i < n; ++i)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
     return a;
 }
 
@@ -55,7 +59,8 @@ static cJSON *mc_cmd_array(const double *v, int n)
 static cJSON *mc_cmd_centres(double step, int n)
 {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; a && i < n; ++i) cJSON_AddItemToArray(a, cJSON_CreateNumber((i + 0.5) * step));
+    for (int i = 0; a && i < n; ++i)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber((i + 0.5) * step));
     return a;
 }
 
@@ -78,7 +83,8 @@ static cJSON *mc_cmd_run_json(const optics_mci_run *run, const optics_mc_result 
     cJSON_AddNumberToObject(o, "threads", r->threads);
     cJSON_AddNumberToObject(o, "batches", r->batches);
     cJSON_AddNumberToObject(o, "wall_seconds", r->wall_seconds);
-    cJSON_AddNumberToObject(o, "photons_per_second", r->wall_seconds > 0 ? (double)r->photons / r->wall_seconds : 0);
+    cJSON_AddNumberToObject(o, "photons_per_second",
+                            r->wall_seconds > 0 ? (double)r->photons / r->wall_seconds : 0);
 
     cJSON *layers = cJSON_AddArrayToObject(o, "layers");
     for (int i = 0; i < run->input.layer_count; ++i) {
@@ -104,16 +110,19 @@ static cJSON *mc_cmd_run_json(const optics_mci_run *run, const optics_mc_result 
     cJSON_AddItemToObject(o, "absorbed_per_layer", mc_cmd_array(r->absorbed_per_layer, r->layer_count));
     cJSON_AddItemToObject(o, "absorbed_per_layer_se", mc_cmd_array(r->absorbed_per_layer_se, r->layer_count));
 
-    cJSON_AddItemToObject(o, "rd_r", mc_cmd_profile("r_cm", mc_cmd_centres(r->dr_cm, r->nr), "per_cm2", r->rd_r,
-                                                    r->nr, r->rd_r_se));
-    cJSON_AddItemToObject(o, "tt_r", mc_cmd_profile("r_cm", mc_cmd_centres(r->dr_cm, r->nr), "per_cm2", r->tt_r,
-                                                    r->nr, NULL));
-    cJSON_AddItemToObject(o, "rd_alpha", mc_cmd_profile("alpha_rad", mc_cmd_centres(r->da_rad, r->na), "per_sr",
-                                                        r->rd_a, r->na, NULL));
-    cJSON_AddItemToObject(o, "tt_alpha", mc_cmd_profile("alpha_rad", mc_cmd_centres(r->da_rad, r->na), "per_sr",
-                                                        r->tt_a, r->na, NULL));
-    cJSON_AddItemToObject(o, "a_z", mc_cmd_profile("z_cm", mc_cmd_centres(r->dz_cm, r->nz), "per_cm", r->a_z,
-                                                   r->nz, NULL));
+    cJSON_AddItemToObject(
+        o, "rd_r",
+        mc_cmd_profile("r_cm", mc_cmd_centres(r->dr_cm, r->nr), "per_cm2", r->rd_r, r->nr, r->rd_r_se));
+    cJSON_AddItemToObject(
+        o, "tt_r", mc_cmd_profile("r_cm", mc_cmd_centres(r->dr_cm, r->nr), "per_cm2", r->tt_r, r->nr, NULL));
+    cJSON_AddItemToObject(
+        o, "rd_alpha",
+        mc_cmd_profile("alpha_rad", mc_cmd_centres(r->da_rad, r->na), "per_sr", r->rd_a, r->na, NULL));
+    cJSON_AddItemToObject(
+        o, "tt_alpha",
+        mc_cmd_profile("alpha_rad", mc_cmd_centres(r->da_rad, r->na), "per_sr", r->tt_a, r->na, NULL));
+    cJSON_AddItemToObject(
+        o, "a_z", mc_cmd_profile("z_cm", mc_cmd_centres(r->dz_cm, r->nz), "per_cm", r->a_z, r->nz, NULL));
     return o;
 }
 
@@ -127,8 +136,9 @@ int app_cmd_mc(int argc, char **argv)
         return 0;
     }
     if (!a.input) {
-        smp_error_set(&err, SMP_ERR_INPUT, "no input file (usage: smpsim mc FILE.mci [--photons N] [--seed S] "
-                                           "[--threads T])");
+        smp_error_set(&err, SMP_ERR_INPUT,
+                      "no input file (usage: smpsim mc FILE.mci [--photons N] [--seed S] "
+                      "[--threads T])");
         return app_fail("mc", &err);
     }
     const char *path = a.input;
@@ -148,7 +158,8 @@ int app_cmd_mc(int argc, char **argv)
     for (int i = 0; i < file.run_count && rc == 0; ++i) {
         optics_mci_run *run = &file.runs[i];
         if (a.photons) run->input.photons = a.photons;
-        optics_mc_options opt = {.seed = seed, .threads = threads, .partial_reflection = a.partial_reflection};
+        optics_mc_options opt = {
+            .seed = seed, .threads = threads, .partial_reflection = a.partial_reflection};
         if (isatty(STDERR_FILENO)) {
             progress.run = i + 1;
             opt.progress = mc_cmd_on_progress;

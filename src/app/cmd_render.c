@@ -22,8 +22,8 @@ static void frame_printed(void *user, int frame, int count, const char *path)
     fflush(stdout);
 }
 
-/* An animation (render --timeline or --light-sweep, scene/animation.h): the frames, each path printed, then the
- * MP4's path, or one line saying that only the PNG frames were written. */
+/* An animation (render --timeline or --light-sweep, scene/animation.h): the frames, each path printed, then
+ * the MP4's path, or one line saying that only the PNG frames were written. */
 static smp_status render_animation(ui_headless *h, const scene_model *scene, const app_options *opts,
                                    scene_animation_kind kind, double t_fixed, smp_error *err)
 {
@@ -47,8 +47,9 @@ static smp_status render_animation(ui_headless *h, const scene_model *scene, con
     smp_error merr = {0};
     st = scene_animation_mp4(opts->output, 10, mp4, sizeof mp4, &merr);
     if (st == SMP_ERR_UNAVAILABLE) {
-        fprintf(stderr, "smpsim render: ffmpeg is not on the PATH: wrote the PNG frames only (apt-get install "
-                        "ffmpeg for an MP4 too)\n");
+        fprintf(stderr,
+                "smpsim render: ffmpeg is not on the PATH: wrote the PNG frames only (apt-get install "
+                "ffmpeg for an MP4 too)\n");
         return SMP_OK;
     }
     if (st != SMP_OK) return *err = merr, st;
@@ -63,9 +64,8 @@ int app_cmd_render(int argc, char **argv)
     if (app_options_parse(&opts, argc, argv, 1, render_allowed, &err) != SMP_OK)
         return app_fail("render", &err);
     if (opts.help) {
-        printf(
-            "usage: smpsim render [options] -o out.png\n\nRenders one image headless (no display or GPU "
-            "needed) to FILE, a PNG (-o, required).\n\n");
+        printf("usage: smpsim render [options] -o out.png\n\nRenders one image headless (no display or GPU "
+               "needed) to FILE, a PNG (-o, required).\n\n");
         app_options_help(stdout, render_allowed);
         return 0;
     }
@@ -88,7 +88,7 @@ int app_cmd_render(int argc, char **argv)
         ui_headless_destroy(&h);
         if (st == SMP_OK)
             st = scene_png_write(opts.output, rgba, opts.width, opts.height, &scene, &shot.light, t,
-                                     scene_view_name(opts.view), &err);
+                                 scene_view_name(opts.view), &err);
     }
     free(rgba);
     scene_destroy(&scene);

@@ -55,12 +55,12 @@ int app_cmd_report(int argc, char **argv)
         return app_fail("report", &err);
     }
     scene_report_params params = {.width = opts.has_width ? opts.width : SCENE_REPORT_WIDTH,
-                                .height = opts.has_height ? opts.height : SCENE_REPORT_HEIGHT,
-                                .has_view = has_view,
-                                .view = opts.view,
-                                .plan_source = opts.plan_path,
-                                .progress = app_progress_update,
-                                .progress_user = &bar};
+                                  .height = opts.has_height ? opts.height : SCENE_REPORT_HEIGHT,
+                                  .has_view = has_view,
+                                  .view = opts.view,
+                                  .plan_source = opts.plan_path,
+                                  .progress = app_progress_update,
+                                  .progress_user = &bar};
     ui_headless h;
     smp_status st = ui_headless_create(&h, &scene, &err);
     if (st == SMP_OK) {

@@ -12,14 +12,16 @@
 #include <limits.h>
 #include <sys/stat.h>
 
-static const char view_allowed[] = "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
-                                   "--light-intensity --light-kelvin "
-                                   "--view --distance-m --field-mm --width --height --seed -o --output";
+static const char view_allowed[] =
+    "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
+    "--light-intensity --light-kelvin "
+    "--view --distance-m --field-mm --width --height --seed -o --output";
 
 /* The views written when there is no display. */
-static const scene_view default_views[] = {SCENE_VIEW_FRONT,         SCENE_VIEW_THREE_QUARTER,     SCENE_VIEW_TOP,
-                                         SCENE_VIEW_BACK,          SCENE_VIEW_CLOSEUP_HAIRLINE, SCENE_VIEW_CLOSEUP_CROWN,
-                                         SCENE_VIEW_CLOSEUP_SCAR};
+static const scene_view default_views[] = {
+    SCENE_VIEW_FRONT,       SCENE_VIEW_THREE_QUARTER,    SCENE_VIEW_TOP,
+    SCENE_VIEW_BACK,        SCENE_VIEW_CLOSEUP_HAIRLINE, SCENE_VIEW_CLOSEUP_CROWN,
+    SCENE_VIEW_CLOSEUP_SCAR};
 
 static int render_default_views(const scene_model *scene, app_options *opts)
 {
@@ -43,7 +45,7 @@ static int render_default_views(const scene_model *scene, app_options *opts)
         smp_status st = scene_render_view(h.rc, scene, &shot, t, &rgba, &err);
         if (st == SMP_OK)
             st = scene_png_write(path, rgba, opts->width, opts->height, scene, &shot.light, t,
-                                     scene_view_name(default_views[i]), &err);
+                                 scene_view_name(default_views[i]), &err);
         free(rgba);
         if (st != SMP_OK) {
             status = app_fail(NULL, &err);
@@ -64,7 +66,8 @@ int app_cmd_view(int argc, char **argv)
     smp_error err = {0};
     if (app_options_parse(&opts, argc, argv, 1, view_allowed, &err) != SMP_OK) return app_fail(NULL, &err);
     if (opts.help) {
-        printf("usage: smpsim [options]\n\nOpens the window on the plan; with no display, renders the default views "
+        printf("usage: smpsim [options]\n\nOpens the window on the plan; with no display, renders the "
+               "default views "
                "to PNG files\n(in -o DIR, default ./smpsim-views) and prints their paths.\n\n");
         app_options_help(stdout, view_allowed);
         return 0;

@@ -23,7 +23,8 @@ static const char vis_usage[] =
     "sensitivity at that distance (S-CIELAB, CIEDE2000; 99th percentile over a 40 mm field). Above 1\n"
     "(the just-noticeable difference) a careful observer sees it. Prints JSON on stdout; with -o, writes\n"
     "the plot (one file per scar: NAME-scar1.png ... when the plan has several). docs/model.md,\n"
-    "'Scar visibility', has the method. Renders 4 x 8 images per scar: about a minute each without a GPU.\n\n";
+    "'Scar visibility', has the method. Renders 4 x 8 images per scar: about a minute each without a "
+    "GPU.\n\n";
 
 static cJSON *rounded(double v)
 {
@@ -60,7 +61,8 @@ static char *result_json(const scene_vis_result *r, const plan *pl)
             }
         }
         for (int smp = 0; smp < 2 && s->type == PLAN_SCAR_FUT; ++smp) {
-            cJSON *m = cJSON_AddArrayToObject(j, smp ? "line_delta_e00_with_smp" : "line_delta_e00_without_smp");
+            cJSON *m =
+                cJSON_AddArrayToObject(j, smp ? "line_delta_e00_with_smp" : "line_delta_e00_without_smp");
             for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) {
                 cJSON *row = cJSON_CreateArray();
                 for (int a = 0; a < r->angle_count; ++a)

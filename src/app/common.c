@@ -13,7 +13,8 @@ int app_fail(const char *command, const smp_error *err)
 
 smp_status app_output_png_check(const char *path, smp_error *err)
 {
-    if (!path || !path[0]) return smp_error_set(err, SMP_ERR_INPUT, "-o: an output file is required (e.g. -o out.png)");
+    if (!path || !path[0])
+        return smp_error_set(err, SMP_ERR_INPUT, "-o: an output file is required (e.g. -o out.png)");
     size_t n = strlen(path);
     if (n < 5 || strcmp(path + n - 4, ".png") != 0)
         return smp_error_set(err, SMP_ERR_INPUT, "-o %s: the output must be a .png file", path);
@@ -31,8 +32,10 @@ smp_status app_output_dir_check(const char *path, smp_error *err)
     if (slash && slash[1] == '\0')
         return smp_error_set(err, SMP_ERR_INPUT, "-o %s: must name a file, not a directory", path);
     if (!slash) return SMP_OK;
-    if (slash == dir) slash[1] = '\0';
-    else *slash = '\0';
+    if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return smp_error_set(err, SMP_ERR_INPUT, "-o %s: directory '%s' does not exist", path, dir);
@@ -41,8 +44,11 @@ smp_status app_output_dir_check(const char *path, smp_error *err)
 
 smp_status app_scene_load(scene_model *s, const app_options *opts, smp_log_fn warn, smp_error *err)
 {
-    scene_source src = {.plan_path = opts->plan_path, .set_count = opts->set_count, .has_seed = opts->has_seed,
+    scene_source src = {.plan_path = opts->plan_path,
+                        .set_count = opts->set_count,
+                        .has_seed = opts->has_seed,
                         .seed = opts->seed};
-    for (int i = 0; i < opts->set_count; ++i) src.sets[i] = opts->sets[i];
+    for (int i = 0; i < opts->set_count; ++i)
+        src.sets[i] = opts->sets[i];
     return scene_load(s, &src, warn, err);
 }

@@ -51,7 +51,8 @@ typedef void (*smp_progress_fn)(void *user, double fraction, const char *stage);
 typedef enum smp_log_level { SMP_LOG_DEBUG = 0, SMP_LOG_INFO, SMP_LOG_WARN, SMP_LOG_ERROR } smp_log_level;
 typedef void (*smp_log_fn)(void *user, smp_log_level level, const char *message);
 /* Formats one line (printf style, cut at 1023 bytes) and hands it to log; a NULL log drops it. */
-void smp_log(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void smp_log(smp_log_fn log, void *user, smp_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Small helpers. */
 static inline double smp_clamp(double x, double lo, double hi)
@@ -73,10 +74,10 @@ smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, sm
 /* The same for a file of a kind that is never larger than max_bytes (a plan, an .mci file): a larger one (or
  * an endless one, /dev/zero) is refused with SMP_ERR_INPUT, "<path>: more than <max_bytes> bytes; <kind> has
  * at most <max_bytes>", having read at most max_bytes + 1 bytes of it and allocated no more. */
-smp_status smp_file_read_max(const char *path, size_t max_bytes, const char *kind, char **out_data, size_t *out_size,
-                             smp_error *err);
-/* Writes data to path atomically: a temporary file beside it, flushed to the disk (fsync), then rename, and the
- * directory synced, so no half-written file stays, not even after a kill or a power loss. */
+smp_status smp_file_read_max(const char *path, size_t max_bytes, const char *kind, char **out_data,
+                             size_t *out_size, smp_error *err);
+/* Writes data to path atomically: a temporary file beside it, flushed to the disk (fsync), then rename, and
+ * the directory synced, so no half-written file stays, not even after a kill or a power loss. */
 smp_status smp_file_write_atomic(const char *path, const void *data, size_t size, smp_error *err);
 
 #endif

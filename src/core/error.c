@@ -18,10 +18,14 @@ static void message_one_line(char *message, size_t size, const char *text)
     size_t n = 0;
     for (const unsigned char *c = (const unsigned char *)text; *c && n + 1 < size; ++c) {
         char escape[5] = {(char)*c, '\0'};
-        if (*c == '\n') memcpy(escape, "\\n", 3);
-        else if (*c == '\r') memcpy(escape, "\\r", 3);
-        else if (*c == '\t') memcpy(escape, "\\t", 3);
-        else if (*c < 0x20 || *c == 0x7f) snprintf(escape, sizeof escape, "\\x%02x", *c);
+        if (*c == '\n')
+            memcpy(escape, "\\n", 3);
+        else if (*c == '\r')
+            memcpy(escape, "\\r", 3);
+        else if (*c == '\t')
+            memcpy(escape, "\\t", 3);
+        else if (*c < 0x20 || *c == 0x7f)
+            snprintf(escape, sizeof escape, "\\x%02x", *c);
         size_t len = strlen(escape);
         if (n + len + 1 > size) break;
         memcpy(message + n, escape, len);
@@ -63,8 +67,8 @@ smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, sm
     return smp_file_read_max(path, SIZE_MAX - 1, "a file", out_data, out_size, err);
 }
 
-smp_status smp_file_read_max(const char *path, size_t max_bytes, const char *kind, char **out_data, size_t *out_size,
-                             smp_error *err)
+smp_status smp_file_read_max(const char *path, size_t max_bytes, const char *kind, char **out_data,
+                             size_t *out_size, smp_error *err)
 {
     assert(path && kind && out_data); /* out_size may be NULL */
     *out_data = NULL;
@@ -114,8 +118,8 @@ smp_status smp_file_read_max(const char *path, size_t max_bytes, const char *kin
     return SMP_OK;
 too_large:
     fclose(f);
-    return smp_error_set(err, SMP_ERR_INPUT, "%s: more than %zu bytes; %s has at most %zu", path, max_bytes, kind,
-                         max_bytes);
+    return smp_error_set(err, SMP_ERR_INPUT, "%s: more than %zu bytes; %s has at most %zu", path, max_bytes,
+                         kind, max_bytes);
 nomem:
     fclose(f);
     return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory reading the file", path);

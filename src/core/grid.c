@@ -15,7 +15,8 @@ static uint32_t cell_hash(int ix, int iy, int iz)
 
 void smp_grid_cell_of(float cell_mm, const float p[3], int cell[3])
 {
-    for (int k = 0; k < 3; ++k) cell[k] = (int)floorf(p[k] / cell_mm);
+    for (int k = 0; k < 3; ++k)
+        cell[k] = (int)floorf(p[k] / cell_mm);
 }
 
 /* ---- points ---- */
@@ -33,7 +34,8 @@ static void enter(smp_grid *g, int i)
 static uint32_t bucket_count_for(int capacity)
 {
     uint32_t size = 1024;
-    while (size < (uint32_t)capacity * 2u) size <<= 1;
+    while (size < (uint32_t)capacity * 2u)
+        size <<= 1;
     return size;
 }
 
@@ -79,7 +81,8 @@ bool smp_grid_reserve(smp_grid *g, int capacity)
     g->heads = heads;
     g->mask = size - 1;
     memset(g->heads, 0xff, sizeof *g->heads * size);
-    for (int i = 0; i < g->count; ++i) enter(g, i);
+    for (int i = 0; i < g->count; ++i)
+        enter(g, i);
     return true;
 }
 
@@ -97,7 +100,8 @@ void smp_grid_rebin(smp_grid *g, float cell_mm)
     assert(cell_mm > 0.0f);
     g->cell_mm = cell_mm;
     memset(g->heads, 0xff, sizeof *g->heads * ((size_t)g->mask + 1));
-    for (int i = 0; i < g->count; ++i) enter(g, i);
+    for (int i = 0; i < g->count; ++i)
+        enter(g, i);
 }
 
 int smp_grid_visit_near(const smp_grid *g, const float p[3], smp_grid_visit_fn visit, void *user)
@@ -142,7 +146,8 @@ static uint64_t cell_pack(int ix, int iy, int iz)
 }
 
 /* Pass 0 counts the entries of each bucket, pass 1 writes them at fill[b]. */
-static void box_enter(smp_box_grid *g, const float lo[3], const float hi[3], uint32_t id, int pass, uint32_t *fill)
+static void box_enter(smp_box_grid *g, const float lo[3], const float hi[3], uint32_t id, int pass,
+                      uint32_t *fill)
 {
     int i0[3], i1[3];
     smp_grid_cell_of(g->cell_mm, lo, i0);
@@ -175,7 +180,8 @@ smp_status smp_box_grid_build(smp_box_grid *g, float cell_mm, const uint32_t *id
                  (size_t)((hi[2] - lo[2]) / cell_mm + 2);
     }
     g->bucket_count = 1024;
-    while (g->bucket_count < cells * 4) g->bucket_count <<= 1;
+    while (g->bucket_count < cells * 4)
+        g->bucket_count <<= 1;
     g->bucket_start = calloc(g->bucket_count + 1, sizeof *g->bucket_start);
     uint32_t *fill = malloc(sizeof *fill * g->bucket_count);
     if (!g->bucket_start || !fill) goto nomem;
@@ -183,7 +189,8 @@ smp_status smp_box_grid_build(smp_box_grid *g, float cell_mm, const uint32_t *id
         bounds(user, ids[i], lo, hi);
         box_enter(g, lo, hi, ids[i], 0, fill);
     }
-    for (uint32_t b = 0; b < g->bucket_count; ++b) g->bucket_start[b + 1] += g->bucket_start[b];
+    for (uint32_t b = 0; b < g->bucket_count; ++b)
+        g->bucket_start[b + 1] += g->bucket_start[b];
     memcpy(fill, g->bucket_start, sizeof *fill * g->bucket_count);
     size_t total = g->bucket_start[g->bucket_count];
     g->ids = malloc(sizeof *g->ids * (total ? total : 1));

@@ -26,11 +26,11 @@ void smp_grid_cell_of(float cell_mm, const float p[3], int cell[3]);
 /* ---- points ---- */
 
 typedef struct smp_grid {
-    float cell_mm;        /* cell edge: queries reach r <= cell_mm */
-    uint32_t mask;        /* buckets - 1 */
-    int32_t *heads;       /* owned: first point of each bucket, -1 when empty */
-    int32_t *next;        /* owned: next point in the same bucket (newest first) */
-    float (*points)[3];   /* owned: the points in insertion order; point i is item i */
+    float cell_mm;      /* cell edge: queries reach r <= cell_mm */
+    uint32_t mask;      /* buckets - 1 */
+    int32_t *heads;     /* owned: first point of each bucket, -1 when empty */
+    int32_t *next;      /* owned: next point in the same bucket (newest first) */
+    float (*points)[3]; /* owned: the points in insertion order; point i is item i */
     int count, capacity;
 } smp_grid;
 
@@ -38,8 +38,9 @@ typedef struct smp_grid {
  * rounded up to a power of two. cell_mm > 0. SMP_ERR_NOMEM leaves the grid zeroed. */
 smp_status smp_grid_init(smp_grid *g, int capacity, float cell_mm);
 void smp_grid_deinit(smp_grid *g); /* safe on a zeroed or deinitialised grid */
-/* Room for capacity points in all, and buckets for them as smp_grid_init gives (more buckets enter every point
- * again; the table never shrinks); false when memory runs out (the grid's points and answers unchanged). */
+/* Room for capacity points in all, and buckets for them as smp_grid_init gives (more buckets enter every
+ * point again; the table never shrinks); false when memory runs out (the grid's points and answers
+ * unchanged). */
 bool smp_grid_reserve(smp_grid *g, int capacity);
 /* Appends p as item count; returns its index, or -1 when memory runs out. */
 int smp_grid_insert(smp_grid *g, const float p[3]);
@@ -60,11 +61,11 @@ bool smp_grid_any_within(const smp_grid *g, const float p[3], float r);
 
 typedef struct smp_box_grid {
     float cell_mm;
-    uint32_t bucket_count;   /* a power of two; 0 for an empty grid */
-    uint32_t *bucket_start;  /* owned, bucket_count + 1: bucket b holds entries [start[b], start[b + 1]) */
-    uint32_t *ids;           /* owned: the caller's id of each entry */
-    uint64_t *cells;         /* owned: each entry's cell (packed 21-bit coordinates), so that other cells
-                              * hashed to the same bucket are skipped */
+    uint32_t bucket_count;  /* a power of two; 0 for an empty grid */
+    uint32_t *bucket_start; /* owned, bucket_count + 1: bucket b holds entries [start[b], start[b + 1]) */
+    uint32_t *ids;          /* owned: the caller's id of each entry */
+    uint64_t *cells;        /* owned: each entry's cell (packed 21-bit coordinates), so that other cells
+                             * hashed to the same bucket are skipped */
 } smp_box_grid;
 
 /* The bounds (lo, hi) of the box of id. */

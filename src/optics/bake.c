@@ -1,7 +1,7 @@
-/* bake: computes the optics tables of table.h from the Monte Carlo skin model, fitted to the real-time form by
- * table_fit.c. The ink is a pure absorber, so one set of photon paths through the bare skin serves every ink
- * slab and every disk of ink ("white" Monte Carlo, optics_mc_slab_scan / optics_mc_disk_scan). Method, numbers
- * and sources in docs/optics-model.md §7. */
+/* bake: computes the optics tables of table.h from the Monte Carlo skin model, fitted to the real-time form
+ * by table_fit.c. The ink is a pure absorber, so one set of photon paths through the bare skin serves every
+ * ink slab and every disk of ink ("white" Monte Carlo, optics_mc_slab_scan / optics_mc_disk_scan). Method,
+ * numbers and sources in docs/optics-model.md §7. */
 #include "optics/table.h"
 
 #include <math.h>
@@ -53,22 +53,25 @@ void optics_bake_params_default(optics_bake_params *p)
     p->diameter_count = (int)(sizeof default_diameter_mm / sizeof default_diameter_mm[0]);
     memcpy(p->diameter_mm, default_diameter_mm, sizeof default_diameter_mm);
     p->type_count = OPTICS_TABLE_TYPES;
-    for (int t = 0; t < OPTICS_TABLE_TYPES; t++) p->types[t] = t + 1;
+    for (int t = 0; t < OPTICS_TABLE_TYPES; t++)
+        p->types[t] = t + 1;
     p->photons = 6000;
     p->seed = 1;
     p->threads = 0;
 }
 
-/* ---- fit radii ------------------------------------------------------------------------------------------ */
+/* ---- fit radii ------------------------------------------------------------------------------------------
+ */
 
 /* Log-spaced radii from first to last (mm) at which the cumulative masses are sampled for the fits. */
 static void fit_radii(double first, double last, double *r)
 {
-    for (int i = 0; i < TABLE_FIT_RADII; i++) r[i] = first * pow(last / first, (double)i / (TABLE_FIT_RADII - 1));
+    for (int i = 0; i < TABLE_FIT_RADII; i++)
+        r[i] = first * pow(last / first, (double)i / (TABLE_FIT_RADII - 1));
 }
 
-/* Cumulative share of mass[] (per radial bin of TABLE_DR_CM, last bin = overflow, counted in the total) within
- * radius r_mm, interpolated linearly inside a bin. */
+/* Cumulative share of mass[] (per radial bin of TABLE_DR_CM, last bin = overflow, counted in the total)
+ * within radius r_mm, interpolated linearly inside a bin. */
 static double cumulative_at(const double *mass, double total, double r_mm)
 {
     double x = r_mm / (TABLE_DR_CM * 10.0), acc = 0.0;
@@ -81,7 +84,8 @@ static double cumulative_at(const double *mass, double total, double r_mm)
 
 /* ---- colour helpers ------------------------------------------------------------------------------------ */
 
-/* M[ch][b]: linear sRGB channel ch of a unit reflectance in band b (XYZ band weights, then the sRGB matrix). */
+/* M[ch][b]: linear sRGB channel ch of a unit reflectance in band b (XYZ band weights, then the sRGB matrix).
+ */
 static smp_status band_to_rgb_matrix(double m[3][TABLE_BANDS], smp_error *err)
 {
     double band_nm[TABLE_BANDS], w[3 * TABLE_BANDS];
@@ -91,7 +95,8 @@ static smp_status band_to_rgb_matrix(double m[3][TABLE_BANDS], smp_error *err)
     for (int b = 0; b < TABLE_BANDS; b++) {
         double rgb[3];
         optics_xyz_to_linear_rgb(&w[3 * b], rgb);
-        for (int c = 0; c < 3; c++) m[c][b] = rgb[c];
+        for (int c = 0; c < 3; c++)
+            m[c][b] = rgb[c];
     }
     return SMP_OK;
 }
@@ -136,8 +141,8 @@ typedef struct skin_band {
     double kernel[OPTICS_TABLE_MAX_DEPTHS][TABLE_NR];
 } skin_band;
 
-static smp_status run_skin_band(const optics_skin_params *p, double nm, const optics_bake_params *bp, int threads,
-                                double ink_thickness_cm, skin_band *out, smp_error *err)
+static smp_status run_skin_band(const optics_skin_params *p, double nm, const optics_bake_params *bp,
+                                int threads, double ink_thickness_cm, skin_band *out, smp_error *err)
 {
     optics_layer_props props[OPTICS_SKIN_MAX_LAYERS];
     int count = optics_skin_layers(p, nm, props, OPTICS_SKIN_MAX_LAYERS);
@@ -145,7 +150,8 @@ static smp_status run_skin_band(const optics_skin_params *p, double nm, const op
     optics_layer layers[OPTICS_SKIN_MAX_LAYERS];
     props_to_layers(props, count, layers);
     double deepest_cm = 0.0;
-    for (int d = 0; d < bp->depth_count; d++) deepest_cm = fmax(deepest_cm, bp->depth_mm[d] * 0.1 + ink_thickness_cm);
+    for (int d = 0; d < bp->depth_count; d++)
+        deepest_cm = fmax(deepest_cm, bp->depth_mm[d] * 0.1 + ink_thickness_cm);
     optics_mc_input in = optics_mc_input_default();
     in.layers = layers;
     in.layer_count = count;
@@ -183,7 +189,8 @@ static smp_status run_skin_band(const optics_skin_params *p, double nm, const op
             }
         }
         if (total > 0.0)
-            for (int ir = 0; ir < TABLE_NR; ir++) k[ir] /= total;
+            for (int ir = 0; ir < TABLE_NR; ir++)
+                k[ir] /= total;
     }
     optics_mc_result_destroy(&res);
     return SMP_OK;
@@ -205,8 +212,10 @@ static int bare_layers(const optics_skin_params *skin, double nm, optics_layer *
 {
     optics_layer_props props[OPTICS_SKIN_MAX_LAYERS];
     int count = optics_skin_layers(skin, nm, props, OPTICS_SKIN_MAX_LAYERS);
-    if (count < 1) smp_error_set(err, SMP_ERR_INPUT, "bake: skin parameters: invalid layer stack");
-    else props_to_layers(props, count, layers);
+    if (count < 1)
+        smp_error_set(err, SMP_ERR_INPUT, "bake: skin parameters: invalid layer stack");
+    else
+        props_to_layers(props, count, layers);
     return count;
 }
 
@@ -222,7 +231,8 @@ static smp_status scan_covered(const optics_skin_params *skin, double nm, const 
     for (int d = 0; d < p->depth_count; d++)
         cfg[d] = (optics_mc_slab_config){0.1 * p->depth_mm[d], 0.1 * (p->depth_mm[d] + thickness_mm)};
     double mu[OPTICS_TABLE_MAX_INKS];
-    for (int k = 0; k < p->ink_count; k++) mu[k] = ink_mu_a_per_cm(p->ink[k], thickness_mm, nm);
+    for (int k = 0; k < p->ink_count; k++)
+        mu[k] = ink_mu_a_per_cm(p->ink[k], thickness_mm, nm);
     optics_mc_input in = optics_mc_input_default();
     in.layers = layers;
     in.layer_count = count;
@@ -230,7 +240,8 @@ static smp_status scan_covered(const optics_skin_params *skin, double nm, const 
     in.photons = p->photons * TABLE_SKIN_PHOTON_FACTOR;
     optics_mc_options opt = {.seed = p->seed + 1, .threads = threads};
     double se[OPTICS_TABLE_MAX_DEPTHS * OPTICS_TABLE_MAX_INKS], bare = 0.0, bare_se = 0.0;
-    return optics_mc_slab_scan(&in, cfg, p->depth_count, mu, p->ink_count, &opt, out, se, &bare, &bare_se, err);
+    return optics_mc_slab_scan(&in, cfg, p->depth_count, mu, p->ink_count, &opt, out, se, &bare, &bare_se,
+                               err);
 }
 
 static smp_status check_grid(const optics_bake_params *p, smp_error *err)
@@ -245,17 +256,20 @@ static smp_status check_grid(const optics_bake_params *p, smp_error *err)
         return smp_error_set(err, SMP_ERR_INPUT, "bake: diameter_count: %d, must be 1..%d", p->diameter_count,
                              OPTICS_TABLE_MAX_DIAMETERS);
     for (int i = 0; i < p->depth_count; i++)
-        if (!(p->depth_mm[i] >= 0.0 && p->depth_mm[i] <= 3.0) || (i > 0 && !(p->depth_mm[i] > p->depth_mm[i - 1])))
+        if (!(p->depth_mm[i] >= 0.0 && p->depth_mm[i] <= 3.0) ||
+            (i > 0 && !(p->depth_mm[i] > p->depth_mm[i - 1])))
             return smp_error_set(err, SMP_ERR_INPUT, "bake: depth_mm[%d]: %g, must ascend within 0..3 mm", i,
                                  p->depth_mm[i]);
     for (int i = 0; i < p->ink_count; i++)
-        if (!(p->ink[i] > 0.0 && p->ink[i] <= OPTICS_TABLE_MAX_INK) || (i > 0 && !(p->ink[i] > p->ink[i - 1])))
-            return smp_error_set(err, SMP_ERR_INPUT, "bake: ink[%d]: %g, must ascend within (0, %g]", i, p->ink[i],
-                                 OPTICS_TABLE_MAX_INK);
+        if (!(p->ink[i] > 0.0 && p->ink[i] <= OPTICS_TABLE_MAX_INK) ||
+            (i > 0 && !(p->ink[i] > p->ink[i - 1])))
+            return smp_error_set(err, SMP_ERR_INPUT, "bake: ink[%d]: %g, must ascend within (0, %g]", i,
+                                 p->ink[i], OPTICS_TABLE_MAX_INK);
     for (int i = 0; i < p->diameter_count; i++)
         if (!(p->diameter_mm[i] > 0.0 && p->diameter_mm[i] <= 5.0) ||
             (i > 0 && !(p->diameter_mm[i] > p->diameter_mm[i - 1])))
-            return smp_error_set(err, SMP_ERR_INPUT, "bake: diameter_mm[%d]: %g, must ascend within (0, 5] mm", i,
+            return smp_error_set(err, SMP_ERR_INPUT,
+                                 "bake: diameter_mm[%d]: %g, must ascend within (0, 5] mm", i,
                                  p->diameter_mm[i]);
     if (p->type_count < 0 || p->type_count > OPTICS_TABLE_TYPES)
         return smp_error_set(err, SMP_ERR_INPUT, "bake: type_count: %d, must be 0..6", p->type_count);
@@ -265,7 +279,8 @@ static smp_status check_grid(const optics_bake_params *p, smp_error *err)
     if (p->photons < 100 && p->photons != 0)
         return smp_error_set(err, SMP_ERR_INPUT, "bake: photons: %llu, must be 0 (default) or >= 100",
                              (unsigned long long)p->photons);
-    if (p->threads < 0) return smp_error_set(err, SMP_ERR_INPUT, "bake: threads: %d, must be >= 0", p->threads);
+    if (p->threads < 0)
+        return smp_error_set(err, SMP_ERR_INPUT, "bake: threads: %d, must be >= 0", p->threads);
     return SMP_OK;
 }
 
@@ -336,7 +351,8 @@ static smp_status measure_gains(const optics_bake_params *p, int type, const dou
             break;
         }
         double mu[OPTICS_TABLE_MAX_INKS];
-        for (int k = 0; k < p->ink_count; k++) mu[k] = ink_mu_a_per_cm(p->ink[k], thickness_mm, band_nm[b]);
+        for (int k = 0; k < p->ink_count; k++)
+            mu[k] = ink_mu_a_per_cm(p->ink[k], thickness_mm, band_nm[b]);
         optics_mc_input in = optics_mc_input_default();
         in.layers = layers;
         in.layer_count = count;
@@ -351,8 +367,10 @@ static smp_status measure_gains(const optics_bake_params *p, int type, const dou
             for (int s = 0; s < p->diameter_count; s++)
                 for (int k = 0; k < p->ink_count; k++) {
                     size_t i = ((size_t)(d * p->diameter_count + s)) * (size_t)p->ink_count + (size_t)k;
-                    double slab = skin_rd_band[b] - cov_band[((size_t)b * OPTICS_TABLE_MAX_DEPTHS + (size_t)d) *
-                                                                 OPTICS_TABLE_MAX_INKS + (size_t)k];
+                    double slab =
+                        skin_rd_band[b] -
+                        cov_band[((size_t)b * OPTICS_TABLE_MAX_DEPTHS + (size_t)d) * OPTICS_TABLE_MAX_INKS +
+                                 (size_t)k];
                     double area = SMP_PI * pow(0.05 * p->diameter_mm[s], 2.0);
                     gm->g[d][k][s][c] = slab > 0.0 ? deficit[i] / (area * slab) : 1.0;
                     gm->se[d][k][s][c] = slab > 0.0 ? deficit_se[i] / (area * slab) : 0.0;
@@ -428,16 +446,18 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
 
     skin_band *bands = calloc(TABLE_BANDS, sizeof *bands);
     /* Covered reflectance per type, band, depth, ink. */
-    double *cov = calloc((size_t)OPTICS_TABLE_TYPES * TABLE_BANDS * OPTICS_TABLE_MAX_DEPTHS * OPTICS_TABLE_MAX_INKS,
-                         sizeof(double));
+    double *cov =
+        calloc((size_t)OPTICS_TABLE_TYPES * TABLE_BANDS * OPTICS_TABLE_MAX_DEPTHS * OPTICS_TABLE_MAX_INKS,
+               sizeof(double));
     gain_measure *gm = calloc(1, sizeof *gm);
     double(*skin_type)[TABLE_BANDS] = calloc(OPTICS_TABLE_TYPES, sizeof *skin_type);
     if (!bands || !cov || !gm || !skin_type) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "bake: out of memory");
         goto done;
     }
-#define COV(tx, b, d, k)                                                                                          \
-    cov[(((size_t)(tx) * TABLE_BANDS + (size_t)(b)) * OPTICS_TABLE_MAX_DEPTHS + (size_t)(d)) * OPTICS_TABLE_MAX_INKS + \
+#define COV(tx, b, d, k)                                                                                     \
+    cov[(((size_t)(tx)*TABLE_BANDS + (size_t)(b)) * OPTICS_TABLE_MAX_DEPTHS + (size_t)(d)) *                 \
+            OPTICS_TABLE_MAX_INKS +                                                                          \
         (size_t)(k)]
 
     for (int ti = 0; ti < p.type_count && st == SMP_OK; ti++) {
@@ -455,7 +475,8 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
             st = scan_covered(&skin, band_nm[b], &p, t->ink_thickness_mm, threads, out, err);
             if (st != SMP_OK) break;
             for (int d = 0; d < p.depth_count; d++)
-                for (int k = 0; k < p.ink_count; k++) COV(tx, b, d, k) = out[d * p.ink_count + k];
+                for (int k = 0; k < p.ink_count; k++)
+                    COV(tx, b, d, k) = out[d * p.ink_count + k];
             bake_step(&prog, 1.0);
         }
         if (st != SMP_OK) break;
@@ -466,7 +487,8 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
         for (int d = 0; d < p.depth_count && st == SMP_OK; d++)
             for (int k = 0; k < p.ink_count && st == SMP_OK; k++) {
                 double r[TABLE_BANDS];
-                for (int b = 0; b < TABLE_BANDS; b++) r[b] = COV(tx, b, d, k);
+                for (int b = 0; b < TABLE_BANDS; b++)
+                    r[b] = COV(tx, b, d, k);
                 st = optics_reflectance_to_xyz(band_nm, r, TABLE_BANDS, xyz, err);
                 optics_xyz_to_linear_rgb(xyz, t->covered_linear_rgb[tx][d][k]);
             }
@@ -479,10 +501,12 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
             double mass[TABLE_NR], total = 0.0, y[TABLE_FIT_RADII];
             for (int ir = 0; ir < TABLE_NR; ir++) {
                 mass[ir] = 0.0;
-                for (int b = 0; b < TABLE_BANDS; b++) mass[ir] += m[c][b] * bands[b].rd_mass[ir];
+                for (int b = 0; b < TABLE_BANDS; b++)
+                    mass[ir] += m[c][b] * bands[b].rd_mass[ir];
                 total += mass[ir];
             }
-            for (int i = 0; i < TABLE_FIT_RADII; i++) y[i] = cumulative_at(mass, total, fr[i]);
+            for (int i = 0; i < TABLE_FIT_RADII; i++)
+                y[i] = cumulative_at(mass, total, fr[i]);
             optics_table_fit_cdf(fr, y, TABLE_FIT_RADII, OPTICS_TABLE_SSS_TERMS, t->sss_weight[tx][c],
                                  t->sss_sigma_mm[tx][c]);
         }
@@ -491,7 +515,8 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
          * of the reference ink, fitted (cumulative mass) with 2 normalised Gaussians. */
         int kref = 0;
         for (int k = 1; k < p.ink_count; k++)
-            if (fabs(log(p.ink[k] / TABLE_KERNEL_REFERENCE_INK)) < fabs(log(p.ink[kref] / TABLE_KERNEL_REFERENCE_INK)))
+            if (fabs(log(p.ink[k] / TABLE_KERNEL_REFERENCE_INK)) <
+                fabs(log(p.ink[kref] / TABLE_KERNEL_REFERENCE_INK)))
                 kref = k;
         fit_radii(0.005, TABLE_NR * TABLE_DR_CM * 10.0, fr);
         for (int d = 0; d < p.depth_count; d++) {
@@ -506,12 +531,14 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
                 double mass[TABLE_NR], total = 0.0, y[TABLE_FIT_RADII];
                 for (int ir = 0; ir < TABLE_NR; ir++) {
                     mass[ir] = 0.0;
-                    for (int b = 0; b < TABLE_BANDS; b++) mass[ir] += band_weight[b] * bands[b].kernel[d][ir];
+                    for (int b = 0; b < TABLE_BANDS; b++)
+                        mass[ir] += band_weight[b] * bands[b].kernel[d][ir];
                     total += mass[ir];
                 }
-                for (int i = 0; i < TABLE_FIT_RADII; i++) y[i] = cumulative_at(mass, total, fr[i]);
-                optics_table_fit_cdf(fr, y, TABLE_FIT_RADII, OPTICS_TABLE_KERNEL_TERMS, t->kernel_weight[tx][d][c],
-                        t->kernel_sigma_mm[tx][d][c]);
+                for (int i = 0; i < TABLE_FIT_RADII; i++)
+                    y[i] = cumulative_at(mass, total, fr[i]);
+                optics_table_fit_cdf(fr, y, TABLE_FIT_RADII, OPTICS_TABLE_KERNEL_TERMS,
+                                     t->kernel_weight[tx][d][c], t->kernel_sigma_mm[tx][d][c]);
             }
         }
     }
@@ -524,11 +551,11 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
         for (int b = 0; b < TABLE_BANDS; b++)
             for (int d = 0; d < OPTICS_TABLE_MAX_DEPTHS; d++)
                 for (int k = 0; k < OPTICS_TABLE_MAX_INKS; k++)
-                    cov_g[((size_t)b * OPTICS_TABLE_MAX_DEPTHS + (size_t)d) * OPTICS_TABLE_MAX_INKS + (size_t)k] =
-                        COV(gain_type - 1, b, d, k);
+                    cov_g[((size_t)b * OPTICS_TABLE_MAX_DEPTHS + (size_t)d) * OPTICS_TABLE_MAX_INKS +
+                          (size_t)k] = COV(gain_type - 1, b, d, k);
         prog.total = prog.done + 3.0;
-        st = measure_gains(&p, gain_type, skin_type[gain_type - 1], cov_g, t->ink_thickness_mm, threads, gm, &prog,
-                           err);
+        st = measure_gains(&p, gain_type, skin_type[gain_type - 1], cov_g, t->ink_thickness_mm, threads, gm,
+                           &prog, err);
     }
     for (int ti = 0; ti < p.type_count && st == SMP_OK; ti++) {
         int tx = p.types[ti] - 1;
@@ -536,17 +563,19 @@ smp_status optics_table_bake(optics_table *t, const optics_bake_params *params, 
             for (int k = 0; k < p.ink_count; k++) {
                 optics_dot_look look;
                 memcpy(look.skin_linear_rgb, t->skin_linear_rgb[tx], sizeof look.skin_linear_rgb);
-                memcpy(look.covered_linear_rgb, t->covered_linear_rgb[tx][d][k], sizeof look.covered_linear_rgb);
+                memcpy(look.covered_linear_rgb, t->covered_linear_rgb[tx][d][k],
+                       sizeof look.covered_linear_rgb);
                 memcpy(look.kernel_weight, t->kernel_weight[tx][d], sizeof look.kernel_weight);
                 memcpy(look.kernel_sigma_mm, t->kernel_sigma_mm[tx][d], sizeof look.kernel_sigma_mm);
                 for (int s = 0; s < p.diameter_count; s++) {
                     for (int c = 0; c < 3; c++) {
                         /* Below 1 the measurement is noise (a small dot cannot darken less than its share of
-                         * the slab in the linear limit); the physical gain is clamped at 1 before matching. The
-                         * footprint's share of the darkening is kept as measured. */
+                         * the slab in the linear limit); the physical gain is clamped at 1 before matching.
+                         * The footprint's share of the darkening is kept as measured. */
                         double g_phys = measured_gain(gm->g[d][k][s][c], gm->se[d][k][s][c]);
                         double share = gm->g[d][k][s][c] > 0.0 ? gm->f[d][k][s][c] / gm->g[d][k][s][c] : 0.0;
-                        double share_se = gm->g[d][k][s][c] > 0.0 ? gm->f_se[d][k][s][c] / gm->g[d][k][s][c] : 0.0;
+                        double share_se =
+                            gm->g[d][k][s][c] > 0.0 ? gm->f_se[d][k][s][c] / gm->g[d][k][s][c] : 0.0;
                         double rs = look.skin_linear_rgb[c], rc = look.covered_linear_rgb[c];
                         double area_mm2 = SMP_PI * pow(0.5 * p.diameter_mm[s], 2.0);
                         double target = g_phys * area_mm2 * (rs - rc);

@@ -76,17 +76,17 @@ double optics_ciede2000(const double lab1[3], const double lab2[3]); /* Delta E 
 
 /* The colour of a light of correlated colour temperature kelvin (clamped to 1000..25000 K), as a lamp or the
  * sky is described. Below OPTICS_CCT_DAYLIGHT_MIN_K a black body (Planck's law integrated against the CIE
- * table above), from there up CIE daylight (the CIE 15 daylight locus: x_D from the cubic in 1/T, y_D from x_D):
- * the convention CIE 13.3 uses for the reference illuminant of a lamp's colour rendering index. Lamps below
- * 5000 K (halogen, warm and neutral white LEDs) sit near the black-body locus, daylight above it. */
+ * table above), from there up CIE daylight (the CIE 15 daylight locus: x_D from the cubic in 1/T, y_D from
+ * x_D): the convention CIE 13.3 uses for the reference illuminant of a lamp's colour rendering index. Lamps
+ * below 5000 K (halogen, warm and neutral white LEDs) sit near the black-body locus, daylight above it. */
 #define OPTICS_CCT_DAYLIGHT_MIN_K 5000.0
 void optics_cct_to_xy(double kelvin, double xy[2]);
-/* The same as linear sRGB with luminance Y = 1 (0.2126 r + 0.7152 g + 0.0722 b = 1): 6504 K is (1, 1, 1) within
- * 0.5 %. Below about 1900 K the black-body colour leaves the sRGB gamut: negative components are clipped to 0
- * and the luminance restored. */
+/* The same as linear sRGB with luminance Y = 1 (0.2126 r + 0.7152 g + 0.0722 b = 1): 6504 K is (1, 1, 1)
+ * within 0.5 %. Below about 1900 K the black-body colour leaves the sRGB gamut: negative components are
+ * clipped to 0 and the luminance restored. */
 void optics_cct_to_linear_rgb(double kelvin, double rgb[3]);
-/* Per-channel gains that white-balance a picture lit by a light of white_kelvin towards D65 by degree (0: none,
- * a camera fixed on daylight; 1: that light renders white): gains[k] = w[k]^-degree with w the light's
+/* Per-channel gains that white-balance a picture lit by a light of white_kelvin towards D65 by degree (0:
+ * none, a camera fixed on daylight; 1: that light renders white): gains[k] = w[k]^-degree with w the light's
  * optics_cct_to_linear_rgb, scaled so that the light keeps its luminance. A von Kries-type diagonal taken in
  * linear sRGB rather than in cone space: where every colour is a light times a reflectance per channel (the
  * renderer), scaling the lights by it scales the picture by it. */

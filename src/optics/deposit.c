@@ -28,7 +28,8 @@ static int column_segments(const optics_deposit *d, optics_deposit_segment out[O
     double tip = fmax(d->needle_depth_mm, junction + 0.02);
     double per_mm = d->ink_load * OPTICS_DEPOSIT_TRACK_INK / 0.1; /* table ink units per mm of track */
     double core_bottom = fmin(tip, papillary);
-    out[0] = (optics_deposit_segment){junction, core_bottom, d->diameter_mm, per_mm * (core_bottom - junction)};
+    out[0] =
+        (optics_deposit_segment){junction, core_bottom, d->diameter_mm, per_mm * (core_bottom - junction)};
     if (tip <= papillary + 1e-9) return 1;
     /* Blowout: below the papillary dermis the column widens linearly with depth; the same carbon per length
      * of track is spread over the wider area. Two pieces follow the cone. */
@@ -48,11 +49,13 @@ int optics_deposit_segments(const optics_deposit *d, optics_deposit_segment out[
     int n = column_segments(d, out);
     /* Over the years the whole column moves deeper (ageing/); its shape is the one the needle left. */
     double sink = d->sink_mm > 0.0 ? d->sink_mm : 0.0;
-    for (int s = 0; s < n; ++s) out[s].top_mm += sink, out[s].bottom_mm += sink;
+    for (int s = 0; s < n; ++s)
+        out[s].top_mm += sink, out[s].bottom_mm += sink;
     return n;
 }
 
-void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_deposit *d, optics_dot_terms *out)
+void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_deposit *d,
+                          optics_dot_terms *out)
 {
     memset(out, 0, sizeof *out);
     optics_deposit_segment seg[OPTICS_DEPOSIT_MAX_SEGMENTS];
@@ -63,15 +66,16 @@ void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_d
     double core_transmit[3] = {1.0, 1.0, 1.0};
     int m = 0;
     for (int s = 0; s < n; ++s) {
-        /* The table's slab is ink_thickness_mm thick with its top at the segment's top; the carbon per area is
-         * what sets the optical depth (docs/optics-model.md §3), so a thicker segment is looked up by its
+        /* The table's slab is ink_thickness_mm thick with its top at the segment's top; the carbon per area
+         * is what sets the optical depth (docs/optics-model.md §3), so a thicker segment is looked up by its
          * total ink. */
         optics_dot_look look;
         optics_table_dot_look(t, fitzpatrick, seg[s].top_mm, seg[s].ink, seg[s].diameter_mm, &look);
         double sd = seg[s].diameter_mm * OPTICS_TABLE_SPOT_SIGMA_PER_DIAMETER, sd2 = sd * sd;
         double overlap = s == 0 ? 0.0 : fmin(1.0, pow(seg[0].diameter_mm / seg[s].diameter_mm, 2.0));
         for (int c = 0; c < 3; ++c) {
-            double skin = fmax(look.skin_linear_rgb[c], 1e-6), covered = fmax(look.covered_linear_rgb[c], 1e-6);
+            double skin = fmax(look.skin_linear_rgb[c], 1e-6),
+                   covered = fmax(look.covered_linear_rgb[c], 1e-6);
             double ln_ratio = fmax(log(skin / covered), 0.0);
             if (s == 0) core_transmit[c] = fmin(1.0, covered / skin);
             /* Light that reaches a lower piece under the core has crossed the core's ink. */

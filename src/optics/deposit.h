@@ -62,8 +62,8 @@ double optics_deposit_junction_mm(void);
 double optics_deposit_papillary_bottom_mm(void);
 
 /* Cuts the deposit into segments (top to bottom): the core in the papillary dermis, then up to two blowout
- * pieces below it, each wider and its carbon spread over its area; all moved down by sink_mm. Returns the count
- * (0 without ink). */
+ * pieces below it, each wider and its carbon spread over its area; all moved down by sink_mm. Returns the
+ * count (0 without ink). */
 int optics_deposit_segments(const optics_deposit *d, optics_deposit_segment out[OPTICS_DEPOSIT_MAX_SEGMENTS]);
 
 /* The deposit's look on skin type 1..6 as density terms: each segment is a dot of the table's real-time form
@@ -71,7 +71,8 @@ int optics_deposit_segments(const optics_deposit *d, optics_deposit_segment out[
  * reflectance over the skin's, over the overlapping share of its area); the terms are merged into two per
  * channel: the core's sharp term, and one moment-matched term (same integral and second moment) for the rest.
  * Exact (no merging) for a needle that stays in the papillary dermis. */
-void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_deposit *d, optics_dot_terms *out);
+void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_deposit *d,
+                          optics_dot_terms *out);
 
 /* Where dots overlap their densities add, but no amount of ink makes the skin darker than an opaque slab of
  * it just below the junction: the light the epidermis scatters back never meets the ink ("there is no true

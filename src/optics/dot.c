@@ -69,8 +69,8 @@ static smp_status appearance_finish(const double *refl, const double *refl_se, o
         out->reflectance[b] = refl[b];
         out->reflectance_se[b] = refl_se[b];
     }
-    smp_status st = optics_reflectance_to_xyz(out->band_nm, out->reflectance, OPTICS_SKIN_BAND_COUNT, out->xyz,
-                                              err);
+    smp_status st =
+        optics_reflectance_to_xyz(out->band_nm, out->reflectance, OPTICS_SKIN_BAND_COUNT, out->xyz, err);
     if (st != SMP_OK) return st;
     optics_xyz_to_lab(out->xyz, out->lab);
     optics_xyz_to_linear_rgb(out->xyz, out->linear_rgb);
@@ -84,8 +84,8 @@ smp_status optics_stack_appearance(const optics_skin_params *p, uint64_t photons
     smp_status st = optics_skin_params_validate(p, err);
     if (st != SMP_OK) return st;
     if (photons < DOT_MIN_PHOTONS)
-        return smp_error_set(err, SMP_ERR_INPUT, "dot: photons: %llu, must be >= %d", (unsigned long long)photons,
-                             DOT_MIN_PHOTONS);
+        return smp_error_set(err, SMP_ERR_INPUT, "dot: photons: %llu, must be >= %d",
+                             (unsigned long long)photons, DOT_MIN_PHOTONS);
     double band_nm[OPTICS_SKIN_BAND_COUNT], refl[OPTICS_SKIN_BAND_COUNT], refl_se[OPTICS_SKIN_BAND_COUNT];
     optics_skin_bands_nm(band_nm);
     for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++) {
@@ -139,12 +139,13 @@ static smp_status dot_params_validate(const optics_dot_params *p, smp_error *err
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (!(f[i].value >= f[i].lo && f[i].value <= f[i].hi))
-            return smp_error_set(err, SMP_ERR_INPUT, "dot: %s: %g, must be %g..%g", f[i].name, f[i].value, f[i].lo,
-                                 f[i].hi);
+            return smp_error_set(err, SMP_ERR_INPUT, "dot: %s: %g, must be %g..%g", f[i].name, f[i].value,
+                                 f[i].lo, f[i].hi);
     if (p->photons != 0 && p->photons < DOT_MIN_PHOTONS)
         return smp_error_set(err, SMP_ERR_INPUT, "dot: photons: %llu, must be 0 (default) or >= %d",
                              (unsigned long long)p->photons, DOT_MIN_PHOTONS);
-    if (p->threads < 0) return smp_error_set(err, SMP_ERR_INPUT, "dot: threads: %d, must be >= 0", p->threads);
+    if (p->threads < 0)
+        return smp_error_set(err, SMP_ERR_INPUT, "dot: threads: %d, must be >= 0", p->threads);
     return SMP_OK;
 }
 
@@ -173,7 +174,8 @@ static void kernel_from_arz(const optics_mc_result *res, const optics_layer_prop
                             double ink_top_cm, double ink_bottom_cm, double *kernel)
 {
     double total = 0.0;
-    for (int ir = 0; ir < res->nr; ir++) kernel[ir] = 0.0;
+    for (int ir = 0; ir < res->nr; ir++)
+        kernel[ir] = 0.0;
     for (int iz = 0; iz < res->nz; iz++) {
         double z0 = iz * res->dz_cm, z1 = z0 + res->dz_cm;
         double overlap = fmin(z1, ink_bottom_cm) - fmax(z0, ink_top_cm);
@@ -188,7 +190,8 @@ static void kernel_from_arz(const optics_mc_result *res, const optics_layer_prop
         }
     }
     if (total > 0.0)
-        for (int ir = 0; ir < res->nr; ir++) kernel[ir] /= total;
+        for (int ir = 0; ir < res->nr; ir++)
+            kernel[ir] /= total;
 }
 
 /* Fraction of the circle of radius rho centred at distance r from the centre of a disk of radius R that
@@ -220,7 +223,10 @@ static double disk_convolve(const double *kernel, double dr_mm, double r_mm, dou
     return c;
 }
 
-static double gauss(double r, double sigma) { return exp(-0.5 * r * r / (sigma * sigma)); }
+static double gauss(double r, double sigma)
+{
+    return exp(-0.5 * r * r / (sigma * sigma));
+}
 
 /* Least-squares weights for two fixed sigmas, constrained to >= 0; returns the sum of squared residuals. */
 static double fit_weights(const double *r, const double *c, int n, double s0, double s1, double w[2])
@@ -231,7 +237,8 @@ static double fit_weights(const double *r, const double *c, int n, double s0, do
         a00 += g0 * g0, a01 += g0 * g1, a11 += g1 * g1, b0 += g0 * c[i], b1 += g1 * c[i];
     }
     double det = a00 * a11 - a01 * a01;
-    double cand[3][2] = {{0, 0}, {a00 > 0 ? fmax(0.0, b0 / a00) : 0.0, 0.0}, {0.0, a11 > 0 ? fmax(0.0, b1 / a11) : 0.0}};
+    double cand[3][2] = {
+        {0, 0}, {a00 > 0 ? fmax(0.0, b0 / a00) : 0.0, 0.0}, {0.0, a11 > 0 ? fmax(0.0, b1 / a11) : 0.0}};
     int ncand = 3;
     if (fabs(det) > 1e-12 * a00 * a11) {
         cand[0][0] = (b0 * a11 - b1 * a01) / det;
@@ -297,7 +304,8 @@ static double darkening(double skin, double here, double covered)
     return fabs(d) > 1e-12 ? (skin - here) / d : 0.0;
 }
 
-smp_status optics_dot_appearance_compute(const optics_dot_params *p, optics_dot_appearance *out, smp_error *err)
+smp_status optics_dot_appearance_compute(const optics_dot_params *p, optics_dot_appearance *out,
+                                         smp_error *err)
 {
     smp_status st = dot_params_validate(p, err);
     if (st != SMP_OK) return st;
@@ -351,7 +359,8 @@ smp_status optics_dot_appearance_compute(const optics_dot_params *p, optics_dot_
     for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++) {
         double wb = weights[3 * b + 1] * (r_skin[b] - r_cov[b]);
         double m2 = 0.0;
-        for (int ir = 0; ir < DOT_NR - 1; ir++) m2 += kernel[b][ir] * pow((ir + 0.5) * dr_mm, 2.0);
+        for (int ir = 0; ir < DOT_NR - 1; ir++)
+            m2 += kernel[b][ir] * pow((ir + 0.5) * dr_mm, 2.0);
         wsum += wb;
         msum += wb * m2;
     }
@@ -366,15 +375,18 @@ smp_status optics_dot_appearance_compute(const optics_dot_params *p, optics_dot_
         for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++) {
             double c = disk_convolve(kernel[b], dr_mm, r, radius_mm);
             spectrum[b] = r_skin[b] - c * (r_skin[b] - r_cov[b]);
-            for (int k = 0; k < 3; k++) xyz[k] += weights[3 * b + k] * spectrum[b];
+            for (int k = 0; k < 3; k++)
+                xyz[k] += weights[3 * b + k] * spectrum[b];
         }
         optics_xyz_to_linear_rgb(xyz, rgb);
         out->r_mm[i] = r;
         out->profile[i] = darkening(out->skin.xyz[1], xyz[1], out->covered.xyz[1]);
         for (int k = 0; k < 3; k++)
-            out->profile_linear_rgb[i][k] = darkening(out->skin.linear_rgb[k], rgb[k], out->covered.linear_rgb[k]);
+            out->profile_linear_rgb[i][k] =
+                darkening(out->skin.linear_rgb[k], rgb[k], out->covered.linear_rgb[k]);
         if (i == 0) {
-            for (int k = 0; k < 3; k++) out->centre_linear_rgb[k] = rgb[k];
+            for (int k = 0; k < 3; k++)
+                out->centre_linear_rgb[k] = rgb[k];
             optics_xyz_to_lab(xyz, out->centre_lab);
         }
     }

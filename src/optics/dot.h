@@ -2,7 +2,8 @@
  * Runs the layered Monte Carlo engine (optics/mc, MCML physics: Wang, Jacques & Zheng 1995) through the
  * spectral skin stack (optics/skin) at the 16 colour bands and turns the diffuse reflectance into colour
  * (optics/colour: XYZ under D65, CIELAB, linear sRGB). For a dot, the engine's flat layers give two things:
- *   1. the "fully covered" colour: the reflectance of the skin with the ink as a full slab at the dot's depth;
+ *   1. the "fully covered" colour: the reflectance of the skin with the ink as a full slab at the dot's
+ * depth;
  *   2. the lateral blur: the fluence a surface pencil beam leaves at the depth of the ink, which by optical
  *      reciprocity is the surface exit distribution of light from a point of the ink plane (the point-spread
  *      of the skin above the ink). The darkening profile is that kernel convolved with the dot's disk, in
@@ -56,14 +57,14 @@ typedef struct optics_dot_appearance {
     optics_appearance skin;    /* bare skin */
     optics_appearance covered; /* ink as a full slab at [depth, depth + thickness] */
     /* Radial darkening profile: at r_mm[i] from the dot centre the reflectance is
-     * R(r) = R_skin - c(r) * (R_skin - R_covered) per band; profile[] is c for luminance Y, profile_linear_rgb
-     * for each linear sRGB channel. 0 = bare skin, 1 = fully covered. */
+     * R(r) = R_skin - c(r) * (R_skin - R_covered) per band; profile[] is c for luminance Y,
+     * profile_linear_rgb for each linear sRGB channel. 0 = bare skin, 1 = fully covered. */
     double r_mm[OPTICS_DOT_PROFILE_COUNT];
     double profile[OPTICS_DOT_PROFILE_COUNT];
     double profile_linear_rgb[OPTICS_DOT_PROFILE_COUNT][3];
-    double kernel_rms_radius_mm;  /* luminance-weighted RMS radius of the point-spread kernel at the ink */
-    double half_max_radius_mm;    /* radius where profile falls to half its centre value */
-    double centre_linear_rgb[3];  /* the colour seen at the dot's centre */
+    double kernel_rms_radius_mm; /* luminance-weighted RMS radius of the point-spread kernel at the ink */
+    double half_max_radius_mm;   /* radius where profile falls to half its centre value */
+    double centre_linear_rgb[3]; /* the colour seen at the dot's centre */
     double centre_lab[3];
     /* profile(r) ~ w0 exp(-r^2 / (2 s0^2)) + w1 exp(-r^2 / (2 s1^2)), s0 <= s1, weights >= 0. */
     double gauss_weight[2];

@@ -1,6 +1,7 @@
 /* Monte Carlo photon transport in layered media, following MCML (Wang, Jacques & Zheng 1995, "MCML - Monte
- * Carlo modeling of light transport in multi-layered tissues"; MCML 1.0 manual, Wang & Jacques 1992, Ch. 3-4).
- * Where a step matches a routine of MCML's mcmlgo.c its name is given, so the two can be read side by side. */
+ * Carlo modeling of light transport in multi-layered tissues"; MCML 1.0 manual, Wang & Jacques 1992, Ch.
+ * 3-4). Where a step matches a routine of MCML's mcmlgo.c its name is given, so the two can be read side by
+ * side. */
 #include "optics/mc.h"
 
 #include <assert.h>
@@ -49,10 +50,10 @@ double optics_mc_specular_reflectance(const optics_mc_input *in)
     return r1 + (1.0 - r1) * (1.0 - r1) * r2 / (1.0 - r1 * r2);
 }
 
-/* A packet leaves through the top (reflectance) or the bottom (transmittance) with weight w: score it by radius
- * and by exit angle in the ambient medium (MCML RecordR/RecordT). */
-static inline void mc_score_exit(const mc_sim *sim, double *tally, int top, double x, double y, double cos_exit,
-                                 double w)
+/* A packet leaves through the top (reflectance) or the bottom (transmittance) with weight w: score it by
+ * radius and by exit angle in the ambient medium (MCML RecordR/RecordT). */
+static inline void mc_score_exit(const mc_sim *sim, double *tally, int top, double x, double y,
+                                 double cos_exit, double w)
 {
     int ir = mc_bin(sqrt(x * x + y * y) * sim->inv_dr, sim->nr);
     int ia = mc_bin(acos(smp_clamp(cos_exit, -1.0, 1.0)) * sim->inv_da, sim->na);
@@ -64,7 +65,8 @@ static inline void mc_score_exit(const mc_sim *sim, double *tally, int top, doub
  * scoring the weight deposited by layer, depth (and radius) and the weight that leaves by radius and angle.
  * With partial_reflection a packet meeting an outer surface is split (MCML's PARTIALREFLECTION 1): the
  * transmitted part escapes, the rest reflects. */
-static void mc_trace(const void *problem, smp_rng *rng_state, uint64_t photons, double *tally, double *scratch)
+static void mc_trace(const void *problem, smp_rng *rng_state, uint64_t photons, double *tally,
+                     double *scratch)
 {
     const mc_sim *sim = problem;
     smp_rng rng = *rng_state;
@@ -133,32 +135,38 @@ smp_status optics_mc_input_validate(const optics_mc_input *in, smp_error *err)
     for (int i = 0; i < in->layer_count; ++i) {
         const optics_layer *l = &in->layers[i];
         if (!(mc_finite_ge(l->n, 0.0) && l->n > 0.0))
-            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: n = %g: must be a finite number > 0", i + 1, l->n);
+            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: n = %g: must be a finite number > 0", i + 1,
+                                 l->n);
         if (!mc_finite_ge(l->mu_a_per_cm, 0.0))
-            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: mu_a = %g /cm: must be a finite number >= 0", i + 1,
-                                 l->mu_a_per_cm);
+            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: mu_a = %g /cm: must be a finite number >= 0",
+                                 i + 1, l->mu_a_per_cm);
         if (!mc_finite_ge(l->mu_s_per_cm, 0.0))
-            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: mu_s = %g /cm: must be a finite number >= 0", i + 1,
-                                 l->mu_s_per_cm);
+            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: mu_s = %g /cm: must be a finite number >= 0",
+                                 i + 1, l->mu_s_per_cm);
         if (!(l->g >= -1.0 && l->g <= 1.0))
-            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: g = %g: must be between -1 and 1", i + 1, l->g);
+            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: g = %g: must be between -1 and 1", i + 1,
+                                 l->g);
         if (!mc_finite_ge(l->thickness_cm, 0.0))
-            return smp_error_set(err, SMP_ERR_INPUT, "layer %d: thickness = %g cm: must be a finite number >= 0",
-                                 i + 1, l->thickness_cm);
+            return smp_error_set(err, SMP_ERR_INPUT,
+                                 "layer %d: thickness = %g cm: must be a finite number >= 0", i + 1,
+                                 l->thickness_cm);
     }
     if (in->photons < 1 || in->photons > OPTICS_MC_MAX_PHOTONS)
-        return smp_error_set(err, SMP_ERR_INPUT, "photons = %" PRIu64 ": must be between 1 and %" PRIu64, in->photons,
-                             OPTICS_MC_MAX_PHOTONS);
+        return smp_error_set(err, SMP_ERR_INPUT, "photons = %" PRIu64 ": must be between 1 and %" PRIu64,
+                             in->photons, OPTICS_MC_MAX_PHOTONS);
     if (!(mc_finite_ge(in->dz_cm, 0.0) && in->dz_cm > 0.0))
         return smp_error_set(err, SMP_ERR_INPUT, "dz = %g cm: must be a finite number > 0", in->dz_cm);
     if (!(mc_finite_ge(in->dr_cm, 0.0) && in->dr_cm > 0.0))
         return smp_error_set(err, SMP_ERR_INPUT, "dr = %g cm: must be a finite number > 0", in->dr_cm);
     if (in->nz < 1 || in->nz > OPTICS_MC_MAX_BINS)
-        return smp_error_set(err, SMP_ERR_INPUT, "nz = %d: must be between 1 and %d", in->nz, OPTICS_MC_MAX_BINS);
+        return smp_error_set(err, SMP_ERR_INPUT, "nz = %d: must be between 1 and %d", in->nz,
+                             OPTICS_MC_MAX_BINS);
     if (in->nr < 1 || in->nr > OPTICS_MC_MAX_BINS)
-        return smp_error_set(err, SMP_ERR_INPUT, "nr = %d: must be between 1 and %d", in->nr, OPTICS_MC_MAX_BINS);
+        return smp_error_set(err, SMP_ERR_INPUT, "nr = %d: must be between 1 and %d", in->nr,
+                             OPTICS_MC_MAX_BINS);
     if (in->na < 1 || in->na > OPTICS_MC_MAX_BINS)
-        return smp_error_set(err, SMP_ERR_INPUT, "na = %d: must be between 1 and %d", in->na, OPTICS_MC_MAX_BINS);
+        return smp_error_set(err, SMP_ERR_INPUT, "na = %d: must be between 1 and %d", in->na,
+                             OPTICS_MC_MAX_BINS);
     return SMP_OK;
 }
 
@@ -169,9 +177,11 @@ smp_status optics_mc_options_resolve(const optics_mc_options *opt, optics_mc_opt
     if (o->batches < 0 || o->batches == 1)
         return smp_error_set(err, SMP_ERR_INPUT, "batches = %d: must be 0 (default) or >= 2", o->batches);
     if (!(o->weight_threshold >= 0.0 && o->weight_threshold < 1.0))
-        return smp_error_set(err, SMP_ERR_INPUT, "weight_threshold = %g: must be in [0, 1)", o->weight_threshold);
+        return smp_error_set(err, SMP_ERR_INPUT, "weight_threshold = %g: must be in [0, 1)",
+                             o->weight_threshold);
     if (!(o->roulette_chance >= 0.0 && o->roulette_chance <= 1.0))
-        return smp_error_set(err, SMP_ERR_INPUT, "roulette_chance = %g: must be in [0, 1]", o->roulette_chance);
+        return smp_error_set(err, SMP_ERR_INPUT, "roulette_chance = %g: must be in [0, 1]",
+                             o->roulette_chance);
     if (o->threads == 0) o->threads = 1;
     if (o->batches == 0) o->batches = OPTICS_MC_DEFAULT_BATCHES;
     if (o->weight_threshold == 0.0) o->weight_threshold = 1.0e-4;
@@ -217,7 +227,8 @@ void optics_mc_sim_prepare(mc_sim *sim, const optics_mc_input *in, const optics_
         l->cos_crit_up = mc_cos_critical(l->n, l->n_up);
         l->cos_crit_down = mc_cos_critical(l->n, l->n_down);
     }
-    /* Launch (MCML LaunchPhoton): weight 1 - Rsp; a glass first layer is crossed analytically, as MCML does. */
+    /* Launch (MCML LaunchPhoton): weight 1 - Rsp; a glass first layer is crossed analytically, as MCML does.
+     */
     sim->launch_weight = 1.0 - optics_mc_specular_reflectance(in);
     sim->first_layer = (in->layer_count >= 2 && mc_layer_is_glass(&in->layers[0])) ? 1 : 0;
     sim->launch_z = sim->layers[sim->first_layer].z0;
@@ -318,7 +329,8 @@ smp_status optics_mc_job_run(mc_job *job, int threads, size_t scratch_size, smp_
         started = k;
     }
     mc_worker_main(&workers[0]);
-    for (int k = 1; k <= started; ++k) pthread_join(tids[k], NULL);
+    for (int k = 1; k <= started; ++k)
+        pthread_join(tids[k], NULL);
     pthread_mutex_destroy(&job->lock);
     job->threads_run = started + 1;
     free(scratch), free(workers), free(tids);
@@ -329,16 +341,20 @@ smp_status optics_mc_job_run(mc_job *job, int threads, size_t scratch_size, smp_
 static void mc_merge(mc_shared *sh, const double *t, uint64_t n)
 {
     const mc_sim *sim = sh->sim;
-    for (size_t i = 0; i < sim->tally_size; ++i) sh->total[i] += t[i];
+    for (size_t i = 0; i < sim->tally_size; ++i)
+        sh->total[i] += t[i];
 
     double inv_n = 1.0 / (double)n;
     double rd = 0.0, tt = 0.0, a = 0.0;
-    for (int i = 0; i < sim->nr; ++i) rd += t[sim->off_rd_r + (size_t)i], tt += t[sim->off_tt_r + (size_t)i];
-    for (int i = 0; i < sim->layer_count; ++i) a += t[sim->off_layer + (size_t)i];
+    for (int i = 0; i < sim->nr; ++i)
+        rd += t[sim->off_rd_r + (size_t)i], tt += t[sim->off_tt_r + (size_t)i];
+    for (int i = 0; i < sim->layer_count; ++i)
+        a += t[sim->off_layer + (size_t)i];
 
     double *s = sh->stat_sum, *q = sh->stat_sq;
     double v[3] = {rd * inv_n, a * inv_n, tt * inv_n};
-    for (int i = 0; i < 3; ++i) s[i] += v[i], q[i] += v[i] * v[i];
+    for (int i = 0; i < 3; ++i)
+        s[i] += v[i], q[i] += v[i] * v[i];
     size_t k = MC_STAT_LAYER;
     for (int i = 0; i < sim->layer_count; ++i, ++k) {
         double f = t[sim->off_layer + (size_t)i] * inv_n;
@@ -350,7 +366,8 @@ static void mc_merge(mc_shared *sh, const double *t, uint64_t n)
     }
 }
 
-/* Scales the raw totals to MCML's units (MCML SumScaleResult; scaling listed in references/optics.md §1.3). */
+/* Scales the raw totals to MCML's units (MCML SumScaleResult; scaling listed in references/optics.md §1.3).
+ */
 static smp_status mc_result_fill(const mc_sim *sim, const mc_shared *sh, const optics_mc_input *in,
                                  optics_mc_result *out, smp_error *err)
 {
@@ -365,8 +382,8 @@ static smp_status mc_result_fill(const mc_sim *sim, const mc_shared *sh, const o
     out->tt_a = calloc((size_t)na, sizeof(double));
     out->a_z = calloc((size_t)nz, sizeof(double));
     if (sim->score_a_rz) out->a_rz = calloc((size_t)nr * (size_t)nz, sizeof(double));
-    if (!out->absorbed_per_layer || !out->absorbed_per_layer_se || !out->rd_r || !out->rd_r_se || !out->tt_r ||
-        !out->rd_a || !out->tt_a || !out->a_z || (sim->score_a_rz && !out->a_rz))
+    if (!out->absorbed_per_layer || !out->absorbed_per_layer_se || !out->rd_r || !out->rd_r_se ||
+        !out->tt_r || !out->rd_a || !out->tt_a || !out->a_z || (sim->score_a_rz && !out->a_rz))
         return smp_error_set(err, SMP_ERR_NOMEM, "monte carlo: out of memory for the results");
 
     const double *t = sh->total;
@@ -398,7 +415,8 @@ static smp_status mc_result_fill(const mc_sim *sim, const mc_shared *sh, const o
         out->rd_a[i] = t[sim->off_rd_a + (size_t)i] / (n * solid);
         out->tt_a[i] = t[sim->off_tt_a + (size_t)i] / (n * solid);
     }
-    for (int j = 0; j < nz; ++j) out->a_z[j] = t[sim->off_a_z + (size_t)j] / (n * dz);
+    for (int j = 0; j < nz; ++j)
+        out->a_z[j] = t[sim->off_a_z + (size_t)j] / (n * dz);
 
     out->diffuse_reflectance = rd / n;
     out->transmittance = tt / n;
@@ -438,8 +456,14 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     sh.stat_sum = calloc(sh.stat_count, sizeof(double));
     sh.stat_sq = calloc(sh.stat_count, sizeof(double));
     if (!sh.total || !sh.stat_sum || !sh.stat_sq) goto nomem;
-    job = (mc_job){.trace = mc_trace, .problem = sim, .opt = &o, .stage = "monte carlo", .seed = o.seed,
-                   .photons = in->photons, .batches = batches, .tally_size = sim->tally_size};
+    job = (mc_job){.trace = mc_trace,
+                   .problem = sim,
+                   .opt = &o,
+                   .stage = "monte carlo",
+                   .seed = o.seed,
+                   .photons = in->photons,
+                   .batches = batches,
+                   .tally_size = sim->tally_size};
     if ((st = optics_mc_job_run(&job, o.threads, 0, err)) != SMP_OK) goto done;
     for (int b = 0; b < batches; ++b)
         mc_merge(&sh, job.tallies + (size_t)b * sim->tally_size, optics_mc_job_batch_photons(&job, b));
@@ -456,8 +480,10 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     out->dr_cm = in->dr_cm;
     out->specular_reflectance = 1.0 - sim->launch_weight;
     st = mc_result_fill(sim, &sh, in, out, err);
-    if (st != SMP_OK) optics_mc_result_destroy(out);
-    else out->wall_seconds = smp_now_s() - start;
+    if (st != SMP_OK)
+        optics_mc_result_destroy(out);
+    else
+        out->wall_seconds = smp_now_s() - start;
     goto done;
 
 nomem:
@@ -486,9 +512,11 @@ void optics_mc_result_destroy(optics_mc_result *res)
     memset(res, 0, sizeof *res);
 }
 
-/* ---- a disk of ink: correlated sampling with and without it --------------------------------------------- */
+/* ---- a disk of ink: correlated sampling with and without it ---------------------------------------------
+ */
 
-/* The disk problem prepared for the workers: the stack of mc_sim plus the coefficients inside the cylinder. */
+/* The disk problem prepared for the workers: the stack of mc_sim plus the coefficients inside the cylinder.
+ */
 typedef struct mc_disk_sim {
     const mc_sim *sim;
     mc_layer inside[OPTICS_MC_DISK_MAX_LAYERS];
@@ -574,7 +602,8 @@ static double mc_trace_disk_photon(const mc_disk_sim *d, smp_rng *rng, double x0
 /* Tally of one batch: deficit per radial bin, then the totals. */
 enum { MC_DISK_DEFICIT = 0, MC_DISK_TOUCHED, MC_DISK_TOTALS };
 
-static void mc_trace_disk(const void *problem, smp_rng *rng_state, uint64_t photons, double *tally, double *scratch)
+static void mc_trace_disk(const void *problem, smp_rng *rng_state, uint64_t photons, double *tally,
+                          double *scratch)
 {
     const mc_disk_sim *d = problem;
     smp_rng rng = *rng_state;
@@ -603,27 +632,32 @@ static smp_status mc_disk_validate(const optics_mc_input *in, const optics_mc_di
 {
     if (!disk) return smp_error_set(err, SMP_ERR_INPUT, "disk: none given");
     if (!(isfinite(disk->radius_cm) && disk->radius_cm > 0.0))
-        return smp_error_set(err, SMP_ERR_INPUT, "disk: radius = %g cm: must be a finite number > 0", disk->radius_cm);
+        return smp_error_set(err, SMP_ERR_INPUT, "disk: radius = %g cm: must be a finite number > 0",
+                             disk->radius_cm);
     if (disk->layer_count < 1 || disk->layer_count > OPTICS_MC_DISK_MAX_LAYERS || disk->first_layer < 0 ||
         disk->first_layer + disk->layer_count > in->layer_count)
-        return smp_error_set(err, SMP_ERR_INPUT, "disk: layers %d..%d: must be 1..%d layers within the %d of the stack",
-                             disk->first_layer + 1, disk->first_layer + disk->layer_count, OPTICS_MC_DISK_MAX_LAYERS,
-                             in->layer_count);
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "disk: layers %d..%d: must be 1..%d layers within the %d of the stack",
+                             disk->first_layer + 1, disk->first_layer + disk->layer_count,
+                             OPTICS_MC_DISK_MAX_LAYERS, in->layer_count);
     for (int i = 0; i < disk->layer_count; ++i) {
         const optics_layer *l = &disk->inside[i];
-        if (!mc_finite_ge(l->mu_a_per_cm, 0.0) || !mc_finite_ge(l->mu_s_per_cm, 0.0) || !(l->g >= -1.0 && l->g <= 1.0))
+        if (!mc_finite_ge(l->mu_a_per_cm, 0.0) || !mc_finite_ge(l->mu_s_per_cm, 0.0) ||
+            !(l->g >= -1.0 && l->g <= 1.0))
             return smp_error_set(err, SMP_ERR_INPUT,
-                                 "disk: inside layer %d: mu_a, mu_s must be finite >= 0 and g in [-1, 1]", i + 1);
+                                 "disk: inside layer %d: mu_a, mu_s must be finite >= 0 and g in [-1, 1]",
+                                 i + 1);
     }
     if (!(isfinite(disk->launch_core_cm) && disk->launch_core_cm > 0.0 && isfinite(disk->launch_tail_cm) &&
           disk->launch_tail_cm > 0.0))
-        return smp_error_set(err, SMP_ERR_INPUT, "disk: launch core %g cm, tail %g cm: must be finite numbers > 0",
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "disk: launch core %g cm, tail %g cm: must be finite numbers > 0",
                              disk->launch_core_cm, disk->launch_tail_cm);
     return SMP_OK;
 }
 
-smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *disk, const optics_mc_options *opt,
-                              optics_mc_disk_result *out, smp_error *err)
+smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *disk,
+                              const optics_mc_options *opt, optics_mc_disk_result *out, smp_error *err)
 {
     optics_mc_options o;
     if (!out) return smp_error_set(err, SMP_ERR_INPUT, "no result given");
@@ -659,8 +693,14 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
     d->nr = in->nr;
     d->inv_dr = 1.0 / in->dr_cm;
 
-    mc_job job = {.trace = mc_trace_disk, .problem = d, .opt = &o, .stage = "monte carlo disk", .seed = o.seed,
-                  .photons = in->photons, .batches = batches, .tally_size = (size_t)in->nr + MC_DISK_TOTALS};
+    mc_job job = {.trace = mc_trace_disk,
+                  .problem = d,
+                  .opt = &o,
+                  .stage = "monte carlo disk",
+                  .seed = o.seed,
+                  .photons = in->photons,
+                  .batches = batches,
+                  .tally_size = (size_t)in->nr + MC_DISK_TOTALS};
     if (optics_mc_job_run(&job, o.threads, 0, err) != SMP_OK) {
         free(sim), free(d);
         return SMP_ERR_NOMEM;

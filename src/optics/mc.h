@@ -2,8 +2,9 @@
  * 1995, Comput. Methods Programs Biomed. 47:131-146; MCML 1.0 manual, Wang & Jacques 1992). A pencil beam
  * hits the top of a stack of flat layers, each with its own refractive index, absorption, scattering and
  * Henyey-Greenstein anisotropy; photon packets lose weight at each interaction, scatter, and meet Fresnel
- * reflection at every boundary. Scores the specular and diffuse reflectance, transmittance, absorption (total,
- * per layer, against depth and radius) and the radial and angular profiles of reflectance and transmittance.
+ * reflection at every boundary. Scores the specular and diffuse reflectance, transmittance, absorption
+ * (total, per layer, against depth and radius) and the radial and angular profiles of reflectance and
+ * transmittance.
  *
  * Plain C11, no GL, no printing, no globals. Deterministic: the photons are split into a fixed number of
  * batches, batch b draws from smp_rng stream b of the seed, and batches are summed in order, so the same
@@ -56,16 +57,16 @@ typedef struct optics_mc_input {
 
 /* Run options. Zero means "default" for every field. */
 typedef struct optics_mc_options {
-    uint64_t seed;              /* any value; 0 is a valid seed */
-    int threads;                /* worker threads; 0 = 1; more than batches are not used */
-    int batches;                /* independent batches for determinism and error bars; 0 = 64; >= 2; capped
-                                   by N and so that the batch tallies stay under 256 MiB */
-    double weight_threshold;    /* Russian roulette below this weight; 0 = 1e-4 (MCML) */
-    double roulette_chance;     /* survival chance in the roulette; 0 = 0.1 (MCML) */
-    bool partial_reflection;    /* split packets at the outer surfaces instead of all-or-none (MCML's
-                                   PARTIALREFLECTION 1); false = MCML's default */
-    bool score_a_rz;            /* also score the 2-D absorption A(r, z) (costs a sqrt per interaction) */
-    smp_progress_fn progress;   /* optional; called after each batch with the fraction done, under a lock */
+    uint64_t seed;            /* any value; 0 is a valid seed */
+    int threads;              /* worker threads; 0 = 1; more than batches are not used */
+    int batches;              /* independent batches for determinism and error bars; 0 = 64; >= 2; capped
+                                 by N and so that the batch tallies stay under 256 MiB */
+    double weight_threshold;  /* Russian roulette below this weight; 0 = 1e-4 (MCML) */
+    double roulette_chance;   /* survival chance in the roulette; 0 = 0.1 (MCML) */
+    bool partial_reflection;  /* split packets at the outer surfaces instead of all-or-none (MCML's
+                                 PARTIALREFLECTION 1); false = MCML's default */
+    bool score_a_rz;          /* also score the 2-D absorption A(r, z) (costs a sqrt per interaction) */
+    smp_progress_fn progress; /* optional; called after each batch with the fraction done, under a lock */
     void *progress_user;
 } optics_mc_options;
 
@@ -80,10 +81,10 @@ typedef struct optics_mc_result {
     double dz_cm, dr_cm, da_rad;
     double wall_seconds;
 
-    double specular_reflectance;                    /* Rsp, Fresnel at launch (exact, no error) */
+    double specular_reflectance;                        /* Rsp, Fresnel at launch (exact, no error) */
     double diffuse_reflectance, diffuse_reflectance_se; /* Rd */
-    double absorbed, absorbed_se;                   /* A */
-    double transmittance, transmittance_se;         /* Tt, ballistic included */
+    double absorbed, absorbed_se;                       /* A */
+    double transmittance, transmittance_se;             /* Tt, ballistic included */
     double *absorbed_per_layer, *absorbed_per_layer_se; /* [layer_count], fractions */
 
     double *rd_r, *rd_r_se; /* [nr] diffuse reflectance per unit area at bin centre (ir+0.5)dr, 1/cm² */
@@ -122,9 +123,9 @@ double optics_fresnel_reflectance(double n1, double n2, double cos_i, double *co
  * the photon first enters the cylinder, so only photons that touch it add to the difference, and the
  * darkening the dot causes, R_bare(r) - R_disk(r), carries only their noise. The irradiance covers the whole
  * surface: launch distances rho from the axis are drawn from an even mixture of two exponentials of means
- * launch_core_cm and launch_tail_cm (importance sampling, weight 2 pi rho / pdf(rho)), so photons start mostly
- * where they can reach the dot. All-or-none reflection at the outer surfaces (MCML's default); the options'
- * partial_reflection and score_a_rz are ignored. */
+ * launch_core_cm and launch_tail_cm (importance sampling, weight 2 pi rho / pdf(rho)), so photons start
+ * mostly where they can reach the dot. All-or-none reflection at the outer surfaces (MCML's default); the
+ * options' partial_reflection and score_a_rz are ignored. */
 #define OPTICS_MC_DISK_MAX_LAYERS 8
 
 typedef struct optics_mc_disk {
@@ -140,16 +141,16 @@ typedef struct optics_mc_disk_result {
     uint64_t photons;
     int threads, batches, nr;
     double dr_cm, wall_seconds;
-    double deficit_cm2, deficit_se_cm2;           /* integral over the surface of R_bare - R_disk, cm² */
-    double touched_fraction;                      /* share of the photons that entered the cylinder */
-    double *deficit_r, *deficit_r_se;             /* [nr] R_bare(r) - R_disk(r) at bin centres (ir+0.5)dr
-                                                     from the axis; the last bin takes the overflow */
+    double deficit_cm2, deficit_se_cm2; /* integral over the surface of R_bare - R_disk, cm² */
+    double touched_fraction;            /* share of the photons that entered the cylinder */
+    double *deficit_r, *deficit_r_se;   /* [nr] R_bare(r) - R_disk(r) at bin centres (ir+0.5)dr
+                                           from the axis; the last bin takes the overflow */
 } optics_mc_disk_result;
 
 /* Runs the disk problem (in: layers, photons, dr_cm, nr; nz, na unused). Deterministic for a seed whatever
  * the thread count, like optics_mc_run. SMP_ERR_INPUT for a bad input, disk or option; SMP_ERR_NOMEM. */
-smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *disk, const optics_mc_options *opt,
-                              optics_mc_disk_result *out, smp_error *err);
+smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *disk,
+                              const optics_mc_options *opt, optics_mc_disk_result *out, smp_error *err);
 void optics_mc_disk_result_destroy(optics_mc_disk_result *res); /* no-op on a zeroed result */
 
 /* ---- pure-absorber ink: one bare trace for every slab or disk of ink ("white" Monte Carlo) ----------------
@@ -194,10 +195,10 @@ typedef struct optics_mc_slab_config {
  * run plus, per reflected packet, one exp per (config, ink) whose slab the packet entered; memory
  * batches x config_count x ink_count doubles. SMP_ERR_INPUT naming the field (configs[i].top_cm, ...),
  * SMP_ERR_NOMEM. */
-smp_status optics_mc_slab_scan(const optics_mc_input *in, const optics_mc_slab_config *configs, int config_count,
-                               const double *mu_a_ink_per_cm, int ink_count, const optics_mc_options *opt,
-                               double *out_rd, double *out_rd_se, double *bare_rd, double *bare_rd_se,
-                               smp_error *err);
+smp_status optics_mc_slab_scan(const optics_mc_input *in, const optics_mc_slab_config *configs,
+                               int config_count, const double *mu_a_ink_per_cm, int ink_count,
+                               const optics_mc_options *opt, double *out_rd, double *out_rd_se,
+                               double *bare_rd, double *bare_rd_se, smp_error *err);
 
 /* A cylinder of ink about the z axis: x^2 + y^2 < radius^2, depths [top_cm, bottom_cm) (cm). */
 typedef struct optics_mc_disk_config {
@@ -207,22 +208,22 @@ typedef struct optics_mc_disk_config {
 /* Uniform unit irradiance over the whole surface of the bare stack, launched as optics_mc_disk_run does
  * (distances from the axis importance-sampled from an even mixture of two exponentials of means
  * launch_core_cm and launch_tail_cm, > 0; all-or-none reflection at the outer surfaces, partial_reflection
- * and score_a_rz ignored). in: layers, photons, n_above, n_below; the grid is ignored. For cylinder c and ink k:
- * out_deficit_cm2[c * ink_count + k] = integral over the surface of R_bare - R_with_ink (cm²), the darkening
- * the cylinder of ink causes, and out_deficit_se_cm2[...] its standard error over the batches. Packets that
- * never enter a cylinder add exactly 0 (correlated sampling, as optics_mc_disk_run). Optional (either may be
- * NULL; same layout): out_footprint_cm2[c * ink_count + k] = the part of that deficit carried by packets that
- * leave the surface inside the cylinder's own footprint (exit point x² + y² < radius_cm² of config c), the
- * darkening seen within the dot itself, and out_footprint_se_cm2[...] its standard error over the batches. It
- * sums a subset of the very terms of the total, so 0 <= footprint <= deficit exactly, and asking for it
- * changes no bit of the other outputs. Arrays are the caller's. Cost: the bare trace plus, per reflected packet
- * that entered a cylinder, one exp per (config, ink) it entered (and one comparison per such config for the
- * footprint); memory batches x config_count x ink_count doubles, twice that with the footprint.
- * SMP_ERR_INPUT naming the field, SMP_ERR_NOMEM. */
-smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_config *configs, int config_count,
-                               const double *mu_a_ink_per_cm, int ink_count, double launch_core_cm,
-                               double launch_tail_cm, const optics_mc_options *opt, double *out_deficit_cm2,
-                               double *out_deficit_se_cm2, double *out_footprint_cm2, double *out_footprint_se_cm2,
-                               smp_error *err);
+ * and score_a_rz ignored). in: layers, photons, n_above, n_below; the grid is ignored. For cylinder c and ink
+ * k: out_deficit_cm2[c * ink_count + k] = integral over the surface of R_bare - R_with_ink (cm²), the
+ * darkening the cylinder of ink causes, and out_deficit_se_cm2[...] its standard error over the batches.
+ * Packets that never enter a cylinder add exactly 0 (correlated sampling, as optics_mc_disk_run). Optional
+ * (either may be NULL; same layout): out_footprint_cm2[c * ink_count + k] = the part of that deficit carried
+ * by packets that leave the surface inside the cylinder's own footprint (exit point x² + y² < radius_cm² of
+ * config c), the darkening seen within the dot itself, and out_footprint_se_cm2[...] its standard error over
+ * the batches. It sums a subset of the very terms of the total, so 0 <= footprint <= deficit exactly, and
+ * asking for it changes no bit of the other outputs. Arrays are the caller's. Cost: the bare trace plus, per
+ * reflected packet that entered a cylinder, one exp per (config, ink) it entered (and one comparison per such
+ * config for the footprint); memory batches x config_count x ink_count doubles, twice that with the
+ * footprint. SMP_ERR_INPUT naming the field, SMP_ERR_NOMEM. */
+smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_config *configs,
+                               int config_count, const double *mu_a_ink_per_cm, int ink_count,
+                               double launch_core_cm, double launch_tail_cm, const optics_mc_options *opt,
+                               double *out_deficit_cm2, double *out_deficit_se_cm2, double *out_footprint_cm2,
+                               double *out_footprint_se_cm2, smp_error *err);
 
 #endif

@@ -30,7 +30,7 @@ typedef struct mc_layer {
     double absorb_fraction;    /* mu_a / mu_t: weight deposited per interaction (MCML Drop) */
     double hg_num, hg_base, hg_slope, hg_sum, hg_inv_2g; /* 1-g², 1-g, 2g, 1+g², 1/(2g) */
     int isotropic;
-    double n, n_up, n_down;         /* own index; index beyond the top and beyond the bottom boundary */
+    double n, n_up, n_down;            /* own index; index beyond the top and beyond the bottom boundary */
     double cos_crit_up, cos_crit_down; /* cos of the critical angle at each boundary; 0 without TIR */
 } mc_layer;
 
@@ -139,15 +139,15 @@ typedef struct mc_packet {
 /* A packet entering the stack at (x, y) at normal incidence (after the specular reflection). */
 static inline mc_packet mc_packet_launch(const mc_sim *sim, double x, double y)
 {
-    return (mc_packet){.x = x, .y = y, .z = sim->launch_z, .uz = 1.0, .w = sim->launch_weight,
-                       .li = sim->first_layer};
+    return (mc_packet){
+        .x = x, .y = y, .z = sim->launch_z, .uz = 1.0, .w = sim->launch_weight, .li = sim->first_layer};
 }
 
-/* A launch point under unit irradiance over the whole surface, for a problem about the z axis (a disk of ink):
- * the distance rho from the axis from the mixture q(rho) = (exp(-rho/a)/a + exp(-rho/b)/b) / 2 (one of the two
- * exponentials chosen by a coin, a = core_cm, b = tail_cm), the azimuth uniform. Returns the area the packet
- * stands for, 2 pi rho / q(rho), its weight. The exponential tails follow the diffuse fluence, so the weight of
- * the few packets launched far away stays bounded by the wider one (defensive mixture). */
+/* A launch point under unit irradiance over the whole surface, for a problem about the z axis (a disk of
+ * ink): the distance rho from the axis from the mixture q(rho) = (exp(-rho/a)/a + exp(-rho/b)/b) / 2 (one of
+ * the two exponentials chosen by a coin, a = core_cm, b = tail_cm), the azimuth uniform. Returns the area the
+ * packet stands for, 2 pi rho / q(rho), its weight. The exponential tails follow the diffuse fluence, so the
+ * weight of the few packets launched far away stays bounded by the wider one (defensive mixture). */
 static inline double mc_launch_mixture(smp_rng *rng, double core_cm, double tail_cm, double *x0, double *y0)
 {
     double mean = mc_rng_open(rng) < 0.5 ? core_cm : tail_cm;
@@ -167,7 +167,8 @@ static inline double mc_hop(const mc_layer *m, mc_packet *p, smp_rng *rng)
     return p->tau * m->step_per_tau;
 }
 
-/* The boundary of layer l a step of length s meets first: +1 the bottom, -1 the top, 0 none (MCML HitBoundary). */
+/* The boundary of layer l a step of length s meets first: +1 the bottom, -1 the top, 0 none (MCML
+ * HitBoundary). */
 static inline int mc_hop_hit(const mc_layer *l, const mc_packet *p, double s)
 {
     if (p->uz > 0.0) return s * p->uz >= l->z1 - p->z ? 1 : 0;
@@ -175,8 +176,8 @@ static inline int mc_hop_hit(const mc_layer *l, const mc_packet *p, double s)
     return 0;
 }
 
-/* Moves s along the direction, deposits the share mu_a / mu_t of the weight (MCML Drop) and scatters (Spin) in
- * medium m. Returns the weight deposited at the new position. */
+/* Moves s along the direction, deposits the share mu_a / mu_t of the weight (MCML Drop) and scatters (Spin)
+ * in medium m. Returns the weight deposited at the new position. */
 static inline double mc_drop_spin(const mc_layer *m, mc_packet *p, double s, smp_rng *rng)
 {
     p->x += s * p->ux;
@@ -263,7 +264,8 @@ static inline bool mc_roulette(const mc_sim *sim, mc_packet *p, smp_rng *rng)
  * waits for another. */
 
 /* Traces `photons` packets of one batch from rng into tally (raw weights); scratch is the thread's own. */
-typedef void (*mc_trace_fn)(const void *problem, smp_rng *rng, uint64_t photons, double *tally, double *scratch);
+typedef void (*mc_trace_fn)(const void *problem, smp_rng *rng, uint64_t photons, double *tally,
+                            double *scratch);
 
 typedef struct mc_job {
     mc_trace_fn trace;
@@ -272,19 +274,19 @@ typedef struct mc_job {
     const char *stage;            /* named in the progress and in the out-of-memory message */
     uint64_t seed, photons;
     int batches;
-    size_t tally_size;            /* doubles per batch */
+    size_t tally_size; /* doubles per batch */
     /* filled by optics_mc_job_run */
-    double *tallies;              /* [batches][tally_size]; the caller frees it */
-    int threads_run;              /* threads that traced, the caller's included */
+    double *tallies; /* [batches][tally_size]; the caller frees it */
+    int threads_run; /* threads that traced, the caller's included */
     int next_batch, finished;
     pthread_mutex_t lock;
 } mc_job;
 
 /* Photons of batch b: the count split as evenly as it goes, the first batches one more. */
 uint64_t optics_mc_job_batch_photons(const mc_job *job, int b);
-/* Runs every batch of job on up to `threads` threads (the caller's included), each with scratch_size doubles of
- * zeroed scratch. A thread that cannot be started only makes the run slower: the batches, so the numbers, stay.
- * SMP_ERR_NOMEM (job->tallies NULL) when memory runs out. */
+/* Runs every batch of job on up to `threads` threads (the caller's included), each with scratch_size doubles
+ * of zeroed scratch. A thread that cannot be started only makes the run slower: the batches, so the numbers,
+ * stay. SMP_ERR_NOMEM (job->tallies NULL) when memory runs out. */
 smp_status optics_mc_job_run(mc_job *job, int threads, size_t scratch_size, smp_error *err);
 
 /* ---- small helpers ------------------------------------------------------------------------------------- */

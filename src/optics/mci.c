@@ -17,7 +17,7 @@
 typedef struct mci_reader {
     const char *p; /* start of the next physical line */
     const char *file;
-    int line;      /* number of the line last read (1-based) */
+    int line;                 /* number of the line last read (1-based) */
     char text[MCI_LINE_MAX];  /* the data line: comment cut, non-printing characters gone, trimmed */
     char words[MCI_LINE_MAX]; /* a copy cut into tokens */
     char *tok[MCI_TOKENS_MAX + 1];
@@ -27,7 +27,8 @@ typedef struct mci_reader {
 
 static smp_status mci_fail(mci_reader *r, const char *what, const char *got)
 {
-    return smp_error_set(r->err, SMP_ERR_INPUT, "%s: line %d: expected %s, got '%s'", r->file, r->line, what, got);
+    return smp_error_set(r->err, SMP_ERR_INPUT, "%s: line %d: expected %s, got '%s'", r->file, r->line, what,
+                         got);
 }
 
 /* Reads the next data line into r->text and its tokens; returns 0 at the end of the text. Lines longer than
@@ -45,10 +46,12 @@ static int mci_next_line(mci_reader *r)
         for (const char *c = s; c < e && *c != '#'; ++c) {
             unsigned char ch = (unsigned char)*c;
             if (ch == '\t') ch = ' ';
-            if (!isprint(ch)) continue; /* MCML deletes non-printing characters (\r of DOS files among them) */
+            if (!isprint(ch))
+                continue; /* MCML deletes non-printing characters (\r of DOS files among them) */
             if (n + 1 < sizeof r->text) r->text[n++] = (char)ch;
         }
-        while (n > 0 && r->text[n - 1] == ' ') n--;
+        while (n > 0 && r->text[n - 1] == ' ')
+            n--;
         r->text[n] = '\0';
         size_t lead = strspn(r->text, " ");
         if (lead == n) continue; /* blank or comment line */
@@ -85,7 +88,8 @@ static smp_status mci_integer(mci_reader *r, const char *tok, long long lo, long
 {
     const char *c = tok + (*tok == '+' || *tok == '-');
     int ok = *c != '\0';
-    for (; *c; ++c) ok = ok && isdigit((unsigned char)*c);
+    for (; *c; ++c)
+        ok = ok && isdigit((unsigned char)*c);
     if (ok) {
         errno = 0;
         long long v = strtoll(tok, NULL, 10);
@@ -98,13 +102,14 @@ static smp_status mci_integer(mci_reader *r, const char *tok, long long lo, long
 }
 
 /* A finite decimal number within [lo, hi]; lo_open excludes lo itself. */
-static smp_status mci_number(mci_reader *r, const char *tok, double lo, int lo_open, double hi, const char *what,
-                             double *out)
+static smp_status mci_number(mci_reader *r, const char *tok, double lo, int lo_open, double hi,
+                             const char *what, double *out)
 {
     char *end = NULL;
     errno = 0;
     double v = strtod(tok, &end);
-    int ok = end != tok && *end == '\0' && errno == 0 && isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+    int ok =
+        end != tok && *end == '\0' && errno == 0 && isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
     if (!ok) return mci_fail(r, what, tok);
     *out = v;
     return SMP_OK;
@@ -144,8 +149,10 @@ static smp_status mci_parse_run(mci_reader *r, optics_mci_run *run)
 
     /* Output file name and format: "name A"; the format letter may be left out (ASCII). */
     if (!mci_next_line(r))
-        return smp_error_set(r->err, SMP_ERR_INPUT, "%s: line %d: expected output file name and format A or B, got "
-                             "end of file", r->file, r->line + 1);
+        return smp_error_set(r->err, SMP_ERR_INPUT,
+                             "%s: line %d: expected output file name and format A or B, got "
+                             "end of file",
+                             r->file, r->line + 1);
     run->line = r->line;
     if (r->ntok > 2) return mci_fail(r, "output file name and format A or B", r->text);
     if (strlen(r->tok[0]) >= sizeof run->output_name)
@@ -159,7 +166,8 @@ static smp_status mci_parse_run(mci_reader *r, optics_mci_run *run)
     }
 
     char what[96];
-    snprintf(what, sizeof what, "number of photons (integer between 1 and %" PRIu64 ")", OPTICS_MC_MAX_PHOTONS);
+    snprintf(what, sizeof what, "number of photons (integer between 1 and %" PRIu64 ")",
+             OPTICS_MC_MAX_PHOTONS);
     if (mci_expect(r, what, 1) != SMP_OK ||
         mci_integer(r, r->tok[0], 1, (long long)OPTICS_MC_MAX_PHOTONS, what, &v) != SMP_OK)
         return SMP_ERR_INPUT;
@@ -181,7 +189,8 @@ static smp_status mci_parse_run(mci_reader *r, optics_mci_run *run)
     }
 
     snprintf(what, sizeof what, "number of layers (integer between 1 and %d)", OPTICS_MC_MAX_LAYERS);
-    if (mci_expect(r, what, 1) != SMP_OK || mci_integer(r, r->tok[0], 1, OPTICS_MC_MAX_LAYERS, what, &v) != SMP_OK)
+    if (mci_expect(r, what, 1) != SMP_OK ||
+        mci_integer(r, r->tok[0], 1, OPTICS_MC_MAX_LAYERS, what, &v) != SMP_OK)
         return SMP_ERR_INPUT;
     in->layer_count = (int)v;
     run->layers = calloc((size_t)in->layer_count, sizeof *run->layers);
@@ -219,7 +228,8 @@ smp_status optics_mci_parse(const char *text, const char *file_name, optics_mci_
         goto fail;
     char what[64];
     snprintf(what, sizeof what, "number of runs (integer between 1 and %d)", OPTICS_MCI_MAX_RUNS);
-    if (mci_expect(r, what, 1) != SMP_OK || mci_integer(r, r->tok[0], 1, OPTICS_MCI_MAX_RUNS, what, &v) != SMP_OK)
+    if (mci_expect(r, what, 1) != SMP_OK ||
+        mci_integer(r, r->tok[0], 1, OPTICS_MCI_MAX_RUNS, what, &v) != SMP_OK)
         goto fail;
     out->runs = calloc((size_t)v, sizeof *out->runs);
     if (!out->runs) {
@@ -230,7 +240,8 @@ smp_status optics_mci_parse(const char *text, const char *file_name, optics_mci_
     for (int i = 0; i < out->run_count; ++i)
         if (mci_parse_run(r, &out->runs[i]) != SMP_OK) goto fail;
     if (mci_next_line(r)) {
-        snprintf(what, sizeof what, "end of file after %d run%s", out->run_count, out->run_count == 1 ? "" : "s");
+        snprintf(what, sizeof what, "end of file after %d run%s", out->run_count,
+                 out->run_count == 1 ? "" : "s");
         mci_fail(r, what, r->text);
         goto fail;
     }
@@ -261,7 +272,8 @@ smp_status optics_mci_load(const char *path, optics_mci_file *out, smp_error *er
 void optics_mci_file_destroy(optics_mci_file *f)
 {
     if (!f) return;
-    for (int i = 0; i < f->run_count; ++i) free(f->runs[i].layers);
+    for (int i = 0; i < f->run_count; ++i)
+        free(f->runs[i].layers);
     free(f->runs);
     memset(f, 0, sizeof *f);
 }

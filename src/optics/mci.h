@@ -37,7 +37,8 @@ typedef struct optics_mci_file {
 /* Parses .mci text; file_name only labels messages. On failure out is empty and err says
  * "FILE: line N: expected <what>, got '<text>'" (SMP_ERR_INPUT) or SMP_ERR_NOMEM. */
 smp_status optics_mci_parse(const char *text, const char *file_name, optics_mci_file *out, smp_error *err);
-/* Reads and parses a file; a missing or unreadable file, or one over OPTICS_MCI_MAX_BYTES, is SMP_ERR_INPUT. */
+/* Reads and parses a file; a missing or unreadable file, or one over OPTICS_MCI_MAX_BYTES, is SMP_ERR_INPUT.
+ */
 smp_status optics_mci_load(const char *path, optics_mci_file *out, smp_error *err);
 /* Frees what a parse allocated and zeroes f; no-op on a zeroed file. */
 void optics_mci_file_destroy(optics_mci_file *f);

@@ -121,8 +121,8 @@ void optics_ink_params_default(optics_ink_params *out)
     out->carbon_volume_fraction = 2.53e-3 / (0.01 * 1.8);
     out->dilution = 25.0;
     /* A pure absorber: tattoo carbon is almost all nanoparticles (< 100 nm, Hogsberg 2011), whose scattering
-     * in tissue (index contrast far below air's) is small beside their absorption; it also lets the bake reuse
-     * one set of photon paths for every ink (docs/optics-model.md §3). */
+     * in tissue (index contrast far below air's) is small beside their absorption; it also lets the bake
+     * reuse one set of photon paths for every ink (docs/optics-model.md §3). */
     out->scattering_albedo = 0.0;
     out->g = 0.6;
 }
@@ -358,7 +358,8 @@ smp_status optics_skin_xyz_diffusion(const optics_skin_params *p, double xyz[3],
     return optics_reflectance_to_xyz(band_nm, refl, OPTICS_SKIN_BAND_COUNT, xyz, err);
 }
 
-smp_status optics_skin_erythema_density(int fitzpatrick, double extra_blood, double density[3], smp_error *err)
+smp_status optics_skin_erythema_density(int fitzpatrick, double extra_blood, double density[3],
+                                        smp_error *err)
 {
     density[0] = density[1] = density[2] = 0.0;
     optics_skin_params normal, red;

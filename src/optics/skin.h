@@ -56,7 +56,8 @@ typedef struct optics_skin_params {
     double papillary_blood_fraction, papillary_saturation; /* blood volume fraction 0..0.1, SO2 0..1 */
     double reticular_blood_fraction, reticular_saturation;
     double subcutis_blood_fraction, subcutis_saturation;
-    double dermis_scattering_scale; /* multiplies the dermis' reduced scattering (Salomatina's law), 0.25..4 */
+    double
+        dermis_scattering_scale; /* multiplies the dermis' reduced scattering (Salomatina's law), 0.25..4 */
     optics_ink_params ink;
     double ink_top_cm;       /* depth of the top of the ink slab below the surface, >= 0 */
     double ink_thickness_cm; /* 0 = no ink layer */
@@ -99,6 +100,7 @@ smp_status optics_skin_xyz_diffusion(const optics_skin_params *p, double xyz[3],
  * reticular by half that), from the diffusion model above. The ratio, not the crude model's absolute colour,
  * is what the renderer applies to the baked skin colour. Negative entries (a channel that brightens) are
  * kept. */
-smp_status optics_skin_erythema_density(int fitzpatrick, double extra_blood, double density[3], smp_error *err);
+smp_status optics_skin_erythema_density(int fitzpatrick, double extra_blood, double density[3],
+                                        smp_error *err);
 
 #endif

@@ -19,14 +19,15 @@ double optics_table_dot_profile(const optics_dot_look *look, int channel, double
     for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++) {
         double v = sd2 + look->kernel_sigma_mm[channel][k] * look->kernel_sigma_mm[channel][k];
         if (v <= 0.0) continue;
-        c += look->gain[channel][k] * look->kernel_weight[channel][k] * sd2 / v * exp(-r_mm * r_mm / (2.0 * v));
+        c += look->gain[channel][k] * look->kernel_weight[channel][k] * sd2 / v *
+             exp(-r_mm * r_mm / (2.0 * v));
     }
     return c;
 }
 
-/* Darkening, mm², of the real-time form with gains g0 (sharp term) and g1 (diffuse term) on one channel within
- * radius_mm of the centre (<= 0: everywhere): int R_skin (1 - exp(-c(r) ln(R_skin / R_cov))) dA (trapezoid on
- * 400 radii). */
+/* Darkening, mm², of the real-time form with gains g0 (sharp term) and g1 (diffuse term) on one channel
+ * within radius_mm of the centre (<= 0: everywhere): int R_skin (1 - exp(-c(r) ln(R_skin / R_cov))) dA
+ * (trapezoid on 400 radii). */
 double optics_table_formula_deficit_mm2(const optics_dot_look *look, int ch, double diameter_mm, double g0,
                                         double g1, double radius_mm)
 {
@@ -34,7 +35,8 @@ double optics_table_formula_deficit_mm2(const optics_dot_look *look, int ch, dou
     double rs = look->skin_linear_rgb[ch], rc = look->covered_linear_rgb[ch];
     if (!(rs > 0.0 && rc > 0.0 && rs > rc)) return 0.0;
     double l = log(rs / rc), smax = 0.0;
-    for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++) smax = fmax(smax, look->kernel_sigma_mm[ch][k]);
+    for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++)
+        smax = fmax(smax, look->kernel_sigma_mm[ch][k]);
     double r_max = radius_mm > 0.0 ? radius_mm : 6.0 * hypot(smax, diameter_mm), sum = 0.0;
     const int n = 400;
     optics_dot_look one = *look;
@@ -80,7 +82,8 @@ static void grid_locate(const double *grid, int n, double x, int *i, double *f)
         return;
     }
     int k = 0;
-    while (k < n - 2 && x > grid[k + 1]) k++;
+    while (k < n - 2 && x > grid[k + 1])
+        k++;
     *i = k;
     *f = (x - grid[k]) / (grid[k + 1] - grid[k]);
 }
@@ -89,12 +92,13 @@ static void grid_locate(const double *grid, int n, double x, int *i, double *f)
 static void grid_locate_log(const double *grid, int n, double x, int *i, double *f)
 {
     double lg[OPTICS_TABLE_MAX_DIAMETERS];
-    for (int k = 0; k < n; ++k) lg[k] = log(grid[k]);
+    for (int k = 0; k < n; ++k)
+        lg[k] = log(grid[k]);
     grid_locate(lg, n, log(fmax(x, 1e-9)), i, f);
 }
 
-void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink, double diameter_mm,
-                           optics_dot_look *out)
+void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink,
+                           double diameter_mm, optics_dot_look *out)
 {
     assert(t && out); /* a skin type outside 1..6 is clamped */
     memset(out, 0, sizeof *out);
@@ -127,7 +131,8 @@ void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_
                 below * smp_mix(smp_mix(g[0][0], g[0][1], kf), smp_mix(g[1][0], g[1][1], kf), df);
         }
         for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++) {
-            out->kernel_weight[c][k] = smp_mix(t->kernel_weight[tx][di][c][k], t->kernel_weight[tx][d1][c][k], df);
+            out->kernel_weight[c][k] =
+                smp_mix(t->kernel_weight[tx][di][c][k], t->kernel_weight[tx][d1][c][k], df);
             out->kernel_sigma_mm[c][k] =
                 smp_mix(t->kernel_sigma_mm[tx][di][c][k], t->kernel_sigma_mm[tx][d1][c][k], df);
         }

@@ -46,30 +46,33 @@
 #define OPTICS_TABLE_SPOT_SIGMA_PER_DIAMETER 0.35355339059327373 /* sigma of the real-time ink spot / D */
 
 typedef struct optics_table {
-    int version;                              /* 2 */
-    uint64_t photons;                         /* photon packets per band and Monte Carlo run */
+    int version;      /* 2 */
+    uint64_t photons; /* photon packets per band and Monte Carlo run */
     uint64_t seed;
-    double ink_thickness_mm;                  /* thickness of the ink deposit the table assumes */
+    double ink_thickness_mm; /* thickness of the ink deposit the table assumes */
     int depth_count;
     double depth_mm[OPTICS_TABLE_MAX_DEPTHS]; /* ascending; top of the ink below the surface */
     int ink_count;
-    double ink[OPTICS_TABLE_MAX_INKS];        /* ascending ink amounts in (0, OPTICS_TABLE_MAX_INK]: carbon per area
-                                                 of the slab in units of 0.101 mg/cm² (optics_dot_params.ink_amount) */
+    double
+        ink[OPTICS_TABLE_MAX_INKS]; /* ascending ink amounts in (0, OPTICS_TABLE_MAX_INK]: carbon per area
+                                       of the slab in units of 0.101 mg/cm² (optics_dot_params.ink_amount) */
     int diameter_count;
-    double diameter_mm[OPTICS_TABLE_MAX_DIAMETERS]; /* ascending deposit diameters the gains were measured at */
+    double
+        diameter_mm[OPTICS_TABLE_MAX_DIAMETERS]; /* ascending deposit diameters the gains were measured at */
 
     double skin_linear_rgb[OPTICS_TABLE_TYPES][3];
     double skin_lab[OPTICS_TABLE_TYPES][3];
-    double sss_weight[OPTICS_TABLE_TYPES][3][OPTICS_TABLE_SSS_TERMS];   /* per channel, sum 1 */
+    double sss_weight[OPTICS_TABLE_TYPES][3][OPTICS_TABLE_SSS_TERMS]; /* per channel, sum 1 */
     double sss_sigma_mm[OPTICS_TABLE_TYPES][3][OPTICS_TABLE_SSS_TERMS];
 
-    double kernel_weight[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][3][OPTICS_TABLE_KERNEL_TERMS]; /* sum 1 */
+    double kernel_weight[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][3]
+                        [OPTICS_TABLE_KERNEL_TERMS]; /* sum 1 */
     double kernel_sigma_mm[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][3][OPTICS_TABLE_KERNEL_TERMS];
 
     double covered_linear_rgb[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][3];
     /* per channel, one gain per kernel term (the sharp term, then the diffuse one) */
-    double gain[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS][OPTICS_TABLE_MAX_DIAMETERS][3]
-               [OPTICS_TABLE_KERNEL_TERMS];
+    double gain[OPTICS_TABLE_TYPES][OPTICS_TABLE_MAX_DEPTHS][OPTICS_TABLE_MAX_INKS]
+               [OPTICS_TABLE_MAX_DIAMETERS][3][OPTICS_TABLE_KERNEL_TERMS];
 } optics_table;
 
 /* One dot's real-time appearance, interpolated from a table (see the formula above). */
@@ -91,7 +94,7 @@ typedef struct optics_bake_params {
     double ink[OPTICS_TABLE_MAX_INKS];
     int diameter_count;
     double diameter_mm[OPTICS_TABLE_MAX_DIAMETERS];
-    int types[OPTICS_TABLE_TYPES];  /* which Fitzpatrick types to bake (1..6); type_count 0 = all six */
+    int types[OPTICS_TABLE_TYPES]; /* which Fitzpatrick types to bake (1..6); type_count 0 = all six */
     int type_count;
     uint64_t photons;
     uint64_t seed;
@@ -109,11 +112,11 @@ char *optics_table_to_json(const optics_table *t);
 smp_status optics_table_parse_json(optics_table *t, const char *text, size_t size, const char *source,
                                    smp_error *err);
 /* Interpolates the look of a dot on skin type 1..6 whose ink slab's top is depth_mm below the surface, with
- * ink amount ink and diameter diameter_mm: linearly in depth and ink, in log diameter for the gain, clamped to
- * the grid. Below the smallest ink of the grid the look is that of the smallest ink with gain scaled down in
- * proportion (the linear, first-order limit), so a dot fades smoothly to nothing. */
-void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink, double diameter_mm,
-                           optics_dot_look *out);
+ * ink amount ink and diameter diameter_mm: linearly in depth and ink, in log diameter for the gain, clamped
+ * to the grid. Below the smallest ink of the grid the look is that of the smallest ink with gain scaled down
+ * in proportion (the linear, first-order limit), so a dot fades smoothly to nothing. */
+void optics_table_dot_look(const optics_table *t, int fitzpatrick, double depth_mm, double ink,
+                           double diameter_mm, optics_dot_look *out);
 /* c(r) of the formula above for one channel (0 r, 1 g, 2 b) of a dot of the given diameter. */
 double optics_table_dot_profile(const optics_dot_look *look, int channel, double diameter_mm, double r_mm);
 /* The formula's integrated darkening of one channel in mm² of fully covered skin,

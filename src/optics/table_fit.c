@@ -5,7 +5,8 @@
 
 #include "optics/table_internal.h"
 
-/* ---- sums of Gaussians ---------------------------------------------------------------------------------- */
+/* ---- sums of Gaussians ----------------------------------------------------------------------------------
+ */
 
 /* Cumulative mass of a normalised 2-D Gaussian of sigma s within radius r. */
 static double gauss_cdf(double r, double s)
@@ -15,7 +16,8 @@ static double gauss_cdf(double r, double s)
 
 /* Non-negative weights summing to 1 that best fit y at the n radii for the given sigmas (least squares),
  * by trying every active set (at most 3 terms: 7 subsets). Returns the sum of squared residuals. */
-static double fit_weights_simplex(const double *r, const double *y, int n, int terms, const double *s, double *w)
+static double fit_weights_simplex(const double *r, const double *y, int n, int terms, const double *s,
+                                  double *w)
 {
     double best = INFINITY;
     for (int mask = 1; mask < (1 << terms); mask++) {
@@ -31,10 +33,12 @@ static double fit_weights_simplex(const double *r, const double *y, int n, int t
             for (int i = 0; i < n; i++) {
                 double last = gauss_cdf(r[i], s[idx[m - 1]]);
                 double res = y[i] - last, f[2];
-                for (int j = 0; j < m - 1; j++) f[j] = gauss_cdf(r[i], s[idx[j]]) - last;
+                for (int j = 0; j < m - 1; j++)
+                    f[j] = gauss_cdf(r[i], s[idx[j]]) - last;
                 for (int j = 0; j < m - 1; j++) {
                     b[j] += f[j] * res;
-                    for (int k = 0; k < m - 1; k++) a[j][k] += f[j] * f[k];
+                    for (int k = 0; k < m - 1; k++)
+                        a[j][k] += f[j] * f[k];
                 }
             }
             double x[2] = {0, 0};
@@ -60,12 +64,14 @@ static double fit_weights_simplex(const double *r, const double *y, int n, int t
         double ss = 0.0;
         for (int i = 0; i < n; i++) {
             double e = -y[i];
-            for (int k = 0; k < terms; k++) e += cand[k] * gauss_cdf(r[i], s[k]);
+            for (int k = 0; k < terms; k++)
+                e += cand[k] * gauss_cdf(r[i], s[k]);
             ss += e * e;
         }
         if (ss < best) {
             best = ss;
-            for (int k = 0; k < terms; k++) w[k] = cand[k];
+            for (int k = 0; k < terms; k++)
+                w[k] = cand[k];
         }
     }
     return best;
@@ -82,10 +88,12 @@ void optics_table_fit_cdf(const double *r, const double *y, int n, int terms, do
         double centre[3] = {bl[0], bl[1], bl[2]};
         int i[3] = {0, 0, 0};
         int total = 1;
-        for (int k = 0; k < terms; k++) total *= span;
+        for (int k = 0; k < terms; k++)
+            total *= span;
         for (int c = 0; c < total; c++) {
             int rem = c;
-            for (int k = 0; k < terms; k++) i[k] = rem % span, rem /= span;
+            for (int k = 0; k < terms; k++)
+                i[k] = rem % span, rem /= span;
             double l[3];
             int sorted = 1;
             for (int k = 0; k < terms; k++) {
@@ -93,18 +101,21 @@ void optics_table_fit_cdf(const double *r, const double *y, int n, int terms, do
                 if (k > 0 && l[k] < l[k - 1]) sorted = 0;
             }
             if (!sorted) continue;
-            for (int k = 0; k < terms; k++) cur_s[k] = exp(l[k]);
+            for (int k = 0; k < terms; k++)
+                cur_s[k] = exp(l[k]);
             double ss = fit_weights_simplex(r, y, n, terms, cur_s, cur_w);
             if (ss < best) {
                 best = ss;
-                for (int k = 0; k < terms; k++) bl[k] = l[k], w[k] = cur_w[k], s[k] = cur_s[k];
+                for (int k = 0; k < terms; k++)
+                    bl[k] = l[k], w[k] = cur_w[k], s[k] = cur_s[k];
             }
         }
         step /= 4.0;
     }
 }
 
-/* ---- gains of the real-time form ------------------------------------------------------------------------- */
+/* ---- gains of the real-time form -------------------------------------------------------------------------
+ */
 
 /* The one gain for both terms that gives the real-time form the darkening `total` (mm²): bisection. */
 static double solve_equal_gain(const optics_dot_look *look, int c, double diameter_mm, double total)
@@ -112,8 +123,10 @@ static double solve_equal_gain(const optics_dot_look *look, int c, double diamet
     double lo = 1e-3, hi = 1e3;
     for (int it = 0; it < 50; it++) {
         double mid = sqrt(lo * hi);
-        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, mid, 0.0) < total) lo = mid;
-        else hi = mid;
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, mid, 0.0) < total)
+            lo = mid;
+        else
+            hi = mid;
     }
     return sqrt(lo * hi);
 }
@@ -121,21 +134,24 @@ static double solve_equal_gain(const optics_dot_look *look, int c, double diamet
 /* The diffuse term's gain that, with the sharp term's g0, gives the real-time form the darkening `total`
  * (bisection; GAIN_MIN when even that darkens too much). */
 #define GAIN_MIN 0.02
-static double solve_diffuse_gain(const optics_dot_look *look, int c, double diameter_mm, double g0, double total)
+static double solve_diffuse_gain(const optics_dot_look *look, int c, double diameter_mm, double g0,
+                                 double total)
 {
     double lo = GAIN_MIN, hi = 1e3;
     if (optics_table_formula_deficit_mm2(look, c, diameter_mm, g0, lo, 0.0) >= total) return lo;
     for (int it = 0; it < 40; it++) {
         double mid = sqrt(lo * hi);
-        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, g0, mid, 0.0) < total) lo = mid;
-        else hi = mid;
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, g0, mid, 0.0) < total)
+            lo = mid;
+        else
+            hi = mid;
     }
     return sqrt(lo * hi);
 }
 
 /* Along the curve where the total darkening is right, the footprint's share grows with the sharp term's gain:
- * bisection on g0 in [GAIN_MIN, the g0 that alone gives the total] for the footprint, clamped to the ends when
- * the footprint cannot be reached (the closest the form can come). */
+ * bisection on g0 in [GAIN_MIN, the g0 that alone gives the total] for the footprint, clamped to the ends
+ * when the footprint cannot be reached (the closest the form can come). */
 static void solve_gains_on_total(const optics_dot_look *look, int c, double diameter_mm, double total,
                                  double foot, double g[2])
 {
@@ -143,15 +159,19 @@ static void solve_gains_on_total(const optics_dot_look *look, int c, double diam
     /* The largest g0: the one that gives the whole total with the diffuse term at its floor. */
     for (int it = 0; it < 40; it++) {
         double mid = sqrt(lo * hi);
-        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, GAIN_MIN, 0.0) < total) lo = mid;
-        else hi = mid;
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, GAIN_MIN, 0.0) < total)
+            lo = mid;
+        else
+            hi = mid;
     }
     double g0_max = sqrt(lo * hi);
     lo = GAIN_MIN, hi = g0_max;
     for (int it = 0; it < 30; it++) {
         double mid = sqrt(lo * hi), g1 = solve_diffuse_gain(look, c, diameter_mm, mid, total);
-        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, g1, radius) < foot) lo = mid;
-        else hi = mid;
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, g1, radius) < foot)
+            lo = mid;
+        else
+            hi = mid;
     }
     g[0] = sqrt(lo * hi);
     g[1] = solve_diffuse_gain(look, c, diameter_mm, g[0], total);
@@ -160,8 +180,8 @@ static void solve_gains_on_total(const optics_dot_look *look, int c, double diam
 /* Newton on the two equations from the equal-gain solution, with a numerical Jacobian; where it does not
  * converge to 0.1 % (a footprint share beyond what the form's shape can give) the closest solution along the
  * total's curve (solve_gains_on_total). */
-void optics_table_gains_solve(const optics_dot_look *look, int c, double diameter_mm, double total, double foot,
-                        double foot_se, double g[2])
+void optics_table_gains_solve(const optics_dot_look *look, int c, double diameter_mm, double total,
+                              double foot, double foot_se, double g[2])
 {
     double ge = solve_equal_gain(look, c, diameter_mm, total), radius = 0.5 * diameter_mm;
     g[0] = g[1] = ge;
@@ -178,8 +198,11 @@ void optics_table_gains_solve(const optics_dot_look *look, int c, double diamete
         for (int k = 0; k < 2; k++) {
             double y[2] = {x[0], x[1]}, h = 1e-4 * fmax(x[k], 0.1);
             y[k] += h;
-            j[0][k] = (optics_table_formula_deficit_mm2(look, c, diameter_mm, y[0], y[1], 0.0) - total - r[0]) / h;
-            j[1][k] = (optics_table_formula_deficit_mm2(look, c, diameter_mm, y[0], y[1], radius) - foot - r[1]) / h;
+            j[0][k] =
+                (optics_table_formula_deficit_mm2(look, c, diameter_mm, y[0], y[1], 0.0) - total - r[0]) / h;
+            j[1][k] =
+                (optics_table_formula_deficit_mm2(look, c, diameter_mm, y[0], y[1], radius) - foot - r[1]) /
+                h;
         }
         double det = j[0][0] * j[1][1] - j[0][1] * j[1][0];
         if (!(fabs(det) > 0.0)) break;

@@ -11,14 +11,16 @@
 static cJSON *json_numbers(const double *v, int n)
 {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
+    for (int i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
     return a;
 }
 
 static cJSON *json_rows(const double *v, int rows, int cols)
 {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; a && i < rows; i++) cJSON_AddItemToArray(a, json_numbers(v + (size_t)i * cols, cols));
+    for (int i = 0; a && i < rows; i++)
+        cJSON_AddItemToArray(a, json_numbers(v + (size_t)i * cols, cols));
     return a;
 }
 
@@ -40,8 +42,10 @@ char *optics_table_to_json(const optics_table *t)
         cJSON_AddNumberToObject(o, "fitzpatrick", tx + 1);
         cJSON_AddItemToObject(o, "skin_linear_rgb", json_numbers(t->skin_linear_rgb[tx], 3));
         cJSON_AddItemToObject(o, "skin_lab", json_numbers(t->skin_lab[tx], 3));
-        cJSON_AddItemToObject(o, "sss_weight", json_rows(&t->sss_weight[tx][0][0], 3, OPTICS_TABLE_SSS_TERMS));
-        cJSON_AddItemToObject(o, "sss_sigma_mm", json_rows(&t->sss_sigma_mm[tx][0][0], 3, OPTICS_TABLE_SSS_TERMS));
+        cJSON_AddItemToObject(o, "sss_weight",
+                              json_rows(&t->sss_weight[tx][0][0], 3, OPTICS_TABLE_SSS_TERMS));
+        cJSON_AddItemToObject(o, "sss_sigma_mm",
+                              json_rows(&t->sss_sigma_mm[tx][0][0], 3, OPTICS_TABLE_SSS_TERMS));
         cJSON *depths = cJSON_AddArrayToObject(o, "depths");
         for (int d = 0; depths && d < t->depth_count; d++) {
             cJSON *e = cJSON_CreateObject();
@@ -50,7 +54,8 @@ char *optics_table_to_json(const optics_table *t)
                                   json_rows(&t->kernel_weight[tx][d][0][0], 3, OPTICS_TABLE_KERNEL_TERMS));
             cJSON_AddItemToObject(e, "kernel_sigma_mm",
                                   json_rows(&t->kernel_sigma_mm[tx][d][0][0], 3, OPTICS_TABLE_KERNEL_TERMS));
-            cJSON_AddItemToObject(e, "covered_linear_rgb", json_rows(&t->covered_linear_rgb[tx][d][0][0], t->ink_count, 3));
+            cJSON_AddItemToObject(e, "covered_linear_rgb",
+                                  json_rows(&t->covered_linear_rgb[tx][d][0][0], t->ink_count, 3));
             cJSON *gain = cJSON_AddArrayToObject(e, "gain");
             for (int k = 0; gain && k < t->ink_count; k++) {
                 cJSON *per_ink = cJSON_CreateArray();
@@ -59,7 +64,8 @@ char *optics_table_to_json(const optics_table *t)
                     cJSON *row = cJSON_CreateArray();
                     cJSON_AddItemToArray(per_ink, row);
                     for (int c = 0; row && c < 3; c++)
-                        cJSON_AddItemToArray(row, json_numbers(t->gain[tx][d][k][s][c], OPTICS_TABLE_KERNEL_TERMS));
+                        cJSON_AddItemToArray(
+                            row, json_numbers(t->gain[tx][d][k][s][c], OPTICS_TABLE_KERNEL_TERMS));
                 }
             }
         }
@@ -80,7 +86,8 @@ static smp_status json_fail(const json_ctx *j, const char *field, const char *wh
     return smp_error_set(j->err, SMP_ERR_INPUT, "%s: %s: %s", j->source, field, what);
 }
 
-static smp_status json_number(const json_ctx *j, const cJSON *obj, const char *key, const char *path, double *out)
+static smp_status json_number(const json_ctx *j, const cJSON *obj, const char *key, const char *path,
+                              double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     char field[160];
@@ -107,8 +114,8 @@ static smp_status json_vector(const json_ctx *j, const cJSON *item, const char *
 }
 
 /* rows x cols numbers (row-major into out, row stride cols). */
-static smp_status json_matrix(const json_ctx *j, const cJSON *obj, const char *key, const char *path, int rows,
-                              int cols, double *out)
+static smp_status json_matrix(const json_ctx *j, const cJSON *obj, const char *key, const char *path,
+                              int rows, int cols, double *out)
 {
     char field[160];
     snprintf(field, sizeof field, "%s%s", path, key);
@@ -127,7 +134,8 @@ static smp_status json_matrix(const json_ctx *j, const cJSON *obj, const char *k
     return SMP_OK;
 }
 
-/* "gain": inks x diameters x 3 channels x OPTICS_TABLE_KERNEL_TERMS numbers (strides of the table's arrays). */
+/* "gain": inks x diameters x 3 channels x OPTICS_TABLE_KERNEL_TERMS numbers (strides of the table's arrays).
+ */
 static smp_status json_gain(const json_ctx *j, const cJSON *obj, const char *path, int inks, int diameters,
                             double *out)
 {
@@ -135,8 +143,9 @@ static smp_status json_gain(const json_ctx *j, const cJSON *obj, const char *pat
     snprintf(field, sizeof field, "%sgain", path);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "gain");
     char what[128];
-    snprintf(what, sizeof what, "must be an array of %d arrays (one per ink) of %d arrays of 3 arrays of %d numbers",
-             inks, diameters, OPTICS_TABLE_KERNEL_TERMS);
+    snprintf(what, sizeof what,
+             "must be an array of %d arrays (one per ink) of %d arrays of 3 arrays of %d numbers", inks,
+             diameters, OPTICS_TABLE_KERNEL_TERMS);
     if (!v) return json_fail(j, field, "missing");
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != inks) return json_fail(j, field, what);
     int k = 0;
@@ -153,9 +162,10 @@ static smp_status json_gain(const json_ctx *j, const cJSON *obj, const char *pat
             for (const cJSON *h = g->child; h; h = h->next, c++) {
                 char sub3[224];
                 snprintf(sub3, sizeof sub3, "%s[%d]", sub2, c);
-                smp_status st = json_vector(
-                    j, h, sub3, OPTICS_TABLE_KERNEL_TERMS,
-                    out + (((size_t)k * OPTICS_TABLE_MAX_DIAMETERS + (size_t)s) * 3 + (size_t)c) * OPTICS_TABLE_KERNEL_TERMS);
+                smp_status st =
+                    json_vector(j, h, sub3, OPTICS_TABLE_KERNEL_TERMS,
+                                out + (((size_t)k * OPTICS_TABLE_MAX_DIAMETERS + (size_t)s) * 3 + (size_t)c) *
+                                          OPTICS_TABLE_KERNEL_TERMS);
                 if (st != SMP_OK) return st;
             }
         }
@@ -163,13 +173,13 @@ static smp_status json_gain(const json_ctx *j, const cJSON *obj, const char *pat
     return SMP_OK;
 }
 
-static smp_status json_grid(const json_ctx *j, const cJSON *root, const char *key, int max, double lo, double hi,
-                            bool open_low, double *out, int *count)
+static smp_status json_grid(const json_ctx *j, const cJSON *root, const char *key, int max, double lo,
+                            double hi, bool open_low, double *out, int *count)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
     char what[128];
-    snprintf(what, sizeof what, "must be an array of 1..%d ascending numbers in %s%g, %g]", max, open_low ? "(" : "[",
-             lo, hi);
+    snprintf(what, sizeof what, "must be an array of 1..%d ascending numbers in %s%g, %g]", max,
+             open_low ? "(" : "[", lo, hi);
     if (!v) return json_fail(j, key, "missing");
     int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : -1;
     if (n < 1 || n > max) return json_fail(j, key, what);
@@ -260,13 +270,14 @@ smp_status optics_table_parse_json(optics_table *t, const char *text, size_t siz
                               t->skin_linear_rgb[tx])) != SMP_OK)
             goto out;
         snprintf(vfield, sizeof vfield, "%sskin_lab", path);
-        if ((st = json_vector(&j, cJSON_GetObjectItemCaseSensitive(o, "skin_lab"), vfield, 3, t->skin_lab[tx])) !=
-            SMP_OK)
+        if ((st = json_vector(&j, cJSON_GetObjectItemCaseSensitive(o, "skin_lab"), vfield, 3,
+                              t->skin_lab[tx])) != SMP_OK)
             goto out;
-        if ((st = json_matrix(&j, o, "sss_weight", path, 3, OPTICS_TABLE_SSS_TERMS, &t->sss_weight[tx][0][0])) != SMP_OK)
+        if ((st = json_matrix(&j, o, "sss_weight", path, 3, OPTICS_TABLE_SSS_TERMS,
+                              &t->sss_weight[tx][0][0])) != SMP_OK)
             goto out;
-        if ((st = json_matrix(&j, o, "sss_sigma_mm", path, 3, OPTICS_TABLE_SSS_TERMS, &t->sss_sigma_mm[tx][0][0])) !=
-            SMP_OK)
+        if ((st = json_matrix(&j, o, "sss_sigma_mm", path, 3, OPTICS_TABLE_SSS_TERMS,
+                              &t->sss_sigma_mm[tx][0][0])) != SMP_OK)
             goto out;
         const cJSON *depths = cJSON_GetObjectItemCaseSensitive(o, "depths");
         char field[96];
@@ -295,7 +306,8 @@ smp_status optics_table_parse_json(optics_table *t, const char *text, size_t siz
                                   &t->kernel_sigma_mm[tx][d][0][0])) != SMP_OK ||
                 (st = json_matrix(&j, e, "covered_linear_rgb", dpath, t->ink_count, 3,
                                   &t->covered_linear_rgb[tx][d][0][0])) != SMP_OK ||
-                (st = json_gain(&j, e, dpath, t->ink_count, t->diameter_count, &t->gain[tx][d][0][0][0][0])) != SMP_OK)
+                (st = json_gain(&j, e, dpath, t->ink_count, t->diameter_count,
+                                &t->gain[tx][d][0][0][0][0])) != SMP_OK)
                 goto out;
         }
     }

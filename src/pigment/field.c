@@ -119,8 +119,8 @@ static bool near_centre(void *user, int j, const float q[3])
 typedef struct tri_sampler {
     double *cdf;
     float *w_max;
-    int *triangle;           /* mesh triangle of each entry */
-    const float *w_vertex;   /* treatment weight at every mesh vertex (not owned) */
+    int *triangle;         /* mesh triangle of each entry */
+    const float *w_vertex; /* treatment weight at every mesh vertex (not owned) */
     int count;
     double weighted_area_mm2; /* integral of the interpolated weight over the sampler's triangles */
 } tri_sampler;
@@ -147,7 +147,8 @@ static float scar_hair_loss(const scalp_scar_set *scars, uint32_t scar_mask, con
     t1[1] = helper[2] * n[0] - helper[0] * n[2];
     t1[2] = helper[0] * n[1] - helper[1] * n[0];
     float len = sqrtf(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
-    for (int k = 0; k < 3; ++k) t1[k] /= len;
+    for (int k = 0; k < 3; ++k)
+        t1[k] /= len;
     t2[0] = n[1] * t1[2] - n[2] * t1[1];
     t2[1] = n[2] * t1[0] - n[0] * t1[2];
     t2[2] = n[0] * t1[1] - n[1] * t1[0];
@@ -159,7 +160,8 @@ static float scar_hair_loss(const scalp_scar_set *scars, uint32_t scar_mask, con
         for (int i = 0; i < 6 * ring; ++i) {
             float a = 2.0f * (float)SMP_PI * ((float)i + 0.5f * (float)(ring - 1)) / (float)(6 * ring), q[3];
             float rr = SCAR_LOSS_RADIUS_MM * (float)ring / 2.0f;
-            for (int k = 0; k < 3; ++k) q[k] = p[k] + rr * (cosf(a) * t1[k] + sinf(a) * t2[k]);
+            for (int k = 0; k < 3; ++k)
+                q[k] = p[k] + rr * (cosf(a) * t1[k] + sinf(a) * t2[k]);
             scalp_scar_sample_at_masked(scars, q, scar_mask, &smp);
             sum += smp.hair_factor;
             count++;
@@ -168,7 +170,8 @@ static float scar_hair_loss(const scalp_scar_set *scars, uint32_t scar_mask, con
 }
 
 /* Builds the sampler over the triangles t with keep[t] (NULL: all) whose largest vertex weight is > 0. */
-static smp_status sampler_init(tri_sampler *s, const scalp_mesh *m, const float *w_vertex, const uint8_t *keep)
+static smp_status sampler_init(tri_sampler *s, const scalp_mesh *m, const float *w_vertex,
+                               const uint8_t *keep)
 {
     memset(s, 0, sizeof *s);
     s->w_vertex = w_vertex;
@@ -198,7 +201,8 @@ static smp_status sampler_init(tri_sampler *s, const scalp_mesh *m, const float 
 static float sampler_w_top(const tri_sampler *s)
 {
     float w = 0.0f;
-    for (int i = 0; i < s->count; ++i) w = fmaxf(w, s->w_max[i]);
+    for (int i = 0; i < s->count; ++i)
+        w = fmaxf(w, s->w_max[i]);
     return w;
 }
 
@@ -216,8 +220,10 @@ static int sampler_pick(const tri_sampler *s, double u)
     int lo = 0, hi = s->count - 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (s->cdf[mid] < target) lo = mid + 1;
-        else hi = mid;
+        if (s->cdf[mid] < target)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -241,7 +247,8 @@ static void candidate_draw(const tri_sampler *s, const scalp_mesh *m, smp_rng *r
     const uint32_t *ix = m->indices + 3 * c->triangle;
     c->w = 0.0f;
     for (int k = 0; k < 3; ++k) {
-        c->position_mm[k] = c->b[0] * m->positions_mm[3 * ix[0] + k] + c->b[1] * m->positions_mm[3 * ix[1] + k] +
+        c->position_mm[k] = c->b[0] * m->positions_mm[3 * ix[0] + k] +
+                            c->b[1] * m->positions_mm[3 * ix[1] + k] +
                             c->b[2] * m->positions_mm[3 * ix[2] + k];
         c->w += c->b[k] * s->w_vertex[ix[k]];
     }
@@ -259,9 +266,11 @@ static void candidate_to_dot(const scalp_mesh *m, const candidate *c, pigment_do
                c->b[2] * m->normals[3 * ix[2] + k];
     }
     float len = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
-    for (int k = 0; k < 3; ++k) d->normal[k] = n[k] / len;
+    for (int k = 0; k < 3; ++k)
+        d->normal[k] = n[k] / len;
     for (int k = 0; k < 2; ++k)
-        d->uv[k] = c->b[0] * m->uvs[2 * ix[0] + k] + c->b[1] * m->uvs[2 * ix[1] + k] + c->b[2] * m->uvs[2 * ix[2] + k];
+        d->uv[k] = c->b[0] * m->uvs[2 * ix[0] + k] + c->b[1] * m->uvs[2 * ix[1] + k] +
+                   c->b[2] * m->uvs[2 * ix[2] + k];
 }
 
 /* Moves a copy of centre dot d by (du, dv) mm in its tangent plane. The uv moves with the chart's local
@@ -270,14 +279,17 @@ static void dot_offset(const scalp_head *head, const pigment_dot *d, float du, f
 {
     *out = *d;
     const float *n = d->normal;
-    /* A tangent frame: e1 perpendicular to n in the plane of n and the head's y axis (or x near the poles). */
+    /* A tangent frame: e1 perpendicular to n in the plane of n and the head's y axis (or x near the poles).
+     */
     float a[3] = {0.0f, 1.0f, 0.0f};
     if (fabsf(n[1]) > 0.9f) a[0] = 1.0f, a[1] = 0.0f;
     float e1[3] = {a[1] * n[2] - a[2] * n[1], a[2] * n[0] - a[0] * n[2], a[0] * n[1] - a[1] * n[0]};
     float l = sqrtf(e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2]);
-    for (int k = 0; k < 3; ++k) e1[k] /= l;
+    for (int k = 0; k < 3; ++k)
+        e1[k] /= l;
     float e2[3] = {n[1] * e1[2] - n[2] * e1[1], n[2] * e1[0] - n[0] * e1[2], n[0] * e1[1] - n[1] * e1[0]};
-    for (int k = 0; k < 3; ++k) out->position_mm[k] = d->position_mm[k] + du * e1[k] + dv * e2[k];
+    for (int k = 0; k < 3; ++k)
+        out->position_mm[k] = d->position_mm[k] + du * e1[k] + dv * e2[k];
     scalp_head_uv(head, out->position_mm, out->uv);
 }
 
@@ -324,8 +336,9 @@ static void cluster_offsets(int k, float s, smp_rng *rng, float off[3][2])
     float a = (float)(2.0 * SMP_PI * smp_rng_uniform(rng));
     float r = k == 2 ? 0.5f * s : s / sqrtf(3.0f);
     for (int i = 0; i < 3; ++i) {
-        float ri = k == 1 ? 0.0f
-                          : r * fminf(fmaxf(1.0f + 0.15f * (float)smp_rng_normal(rng), 0.7f), CLUSTER_JITTER_MAX);
+        float ri =
+            k == 1 ? 0.0f
+                   : r * fminf(fmaxf(1.0f + 0.15f * (float)smp_rng_normal(rng), 0.7f), CLUSTER_JITTER_MAX);
         float ai = a + (float)(2.0 * SMP_PI) * (float)i / (float)k;
         off[i][0] = ri * cosf(ai);
         off[i][1] = ri * sinf(ai);
@@ -372,8 +385,8 @@ static bool placer_reserve(placer *P, int n)
  * m. Each dot keeps its jitter factors where its size, depth and ink go (dot_finish applies the plan's), so
  * that the random sequence, and so every position, is the same whatever the plan's depth, shade and deposit.
  * Returns the dots placed, or -1 when out of memory. */
-static int place_layer(placer *P, const tri_sampler *s, int l, int target, const float *r_base, int layer_count,
-                       bool later_layers, smp_rng *rng)
+static int place_layer(placer *P, const tri_sampler *s, int l, int target, const float *r_base,
+                       int layer_count, bool later_layers, smp_rng *rng)
 {
     const plan *pl = P->pl;
     const plan_clusters *cl = &pl->clusters;
@@ -388,13 +401,18 @@ static int place_layer(placer *P, const tri_sampler *s, int l, int target, const
         if (smp_rng_uniform_f(rng) * s->w_max[e] >= c.w) continue;
         float r = r_base[l] / sqrtf(fmaxf(c.w, 0.25f)), r_later[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
         if (later_layers)
-            for (int m = l + 1; m < layer_count; ++m) r_later[m] = r_base[m] / sqrtf(fmaxf(c.w, 0.25f));
-        near_query nq = {.info = P->info, .p = c.position_mm, .r2 = r * r, .layer = l,
+            for (int m = l + 1; m < layer_count; ++m)
+                r_later[m] = r_base[m] / sqrtf(fmaxf(c.w, 0.25f));
+        near_query nq = {.info = P->info,
+                         .p = c.position_mm,
+                         .r2 = r * r,
+                         .layer = l,
                          .r_later = later_layers ? r_later : NULL};
         if (smp_grid_visit_near(&P->grid, c.position_mm, near_centre, &nq) >= 0) continue;
         int ci = P->centre_count++;
         smp_grid_insert(&P->grid, c.position_mm); /* cannot fail: placer_reserve made room; it is point ci */
-        P->info[ci] = (centre_info){.layer = l, .triangle = c.triangle, .first_dot = P->dot_count, .alive = true};
+        P->info[ci] =
+            (centre_info){.layer = l, .triangle = c.triangle, .first_dot = P->dot_count, .alive = true};
         pigment_dot centre;
         candidate_to_dot(&P->head->mesh, &c, &centre);
         int k = cluster_size_draw(cl, rng);
@@ -403,8 +421,10 @@ static int place_layer(placer *P, const tri_sampler *s, int l, int target, const
         cluster_offsets(k, (float)cl->spacing_mm, rng, off);
         for (int i = 0; i < k; ++i) {
             pigment_dot *d = &P->dots[P->dot_count];
-            if (k == 1) *d = centre;
-            else dot_offset(P->head, &centre, off[i][0], off[i][1], d);
+            if (k == 1)
+                *d = centre;
+            else
+                dot_offset(P->head, &centre, off[i][0], off[i][1], d);
             d->diameter_mm = jitter(rng, 1.0f, 0.12f, 0.6f, 1.5f);
             d->depth_mm = jitter(rng, 1.0f, 0.15f, 0.5f, 1.6f);
             d->ink = jitter(rng, 1.0f, 0.10f, 0.7f, 1.3f);
@@ -432,11 +452,12 @@ static int place_layer(placer *P, const tri_sampler *s, int l, int target, const
  * spread from the scar's reach (pigment_field.scar_margin_mm). Scars of one plan interact only where their
  * regions meet: a FUT line's region, placed after the FUE field's, depends on the FUE dots around it. */
 
-#define SCAR_STREAM_BASE 0x5343415200000000ULL /* "SCAR": the re-placement streams, apart from layers' 0.. */
+/* "SCAR": the re-placement streams, apart from layers' 0.. */
+#define SCAR_STREAM_BASE 0x5343415200000000ULL
 
 typedef struct scar_stage {
-    int scar;          /* plan.scars index */
-    uint64_t stream;   /* base of its layers' random streams */
+    int scar;        /* plan.scars index */
+    uint64_t stream; /* base of its layers' random streams */
 } scar_stage;
 
 /* The order scars are added in: FUE fields first (they spread over the donor band, and a line placed after
@@ -469,7 +490,8 @@ typedef struct scar_weights {
 
 static void scar_weights_deinit(scar_weights *sw)
 {
-    for (int k = 0; k < sw->stage_count; ++k) free(sw->w[k]);
+    for (int k = 0; k < sw->stage_count; ++k)
+        free(sw->w[k]);
     memset(sw, 0, sizeof *sw);
 }
 
@@ -484,7 +506,8 @@ static smp_status scar_weights_init(scar_weights *sw, const scalp_head *head, co
     for (int v = 0; v < m->vertex_count; ++v) {
         const float *p = m->positions_mm + 3 * v;
         float lo[3], hi[3];
-        for (int k = 0; k < 3; ++k) lo[k] = p[k] - 2.5f, hi[k] = p[k] + 2.5f;
+        for (int k = 0; k < 3; ++k)
+            lo[k] = p[k] - 2.5f, hi[k] = p[k] + 2.5f;
         near[v] = scalp_scar_box_mask(scars, lo, hi);
     }
     uint32_t mask = 0;
@@ -503,7 +526,8 @@ static smp_status scar_weights_init(scar_weights *sw, const scalp_head *head, co
         memcpy(w, prev, sizeof *w * (size_t)m->vertex_count);
         for (int v = 0; v < m->vertex_count; ++v) {
             if (!(near[v] & bit)) continue;
-            /* Scars are hair lost too: the plan treats them like the bald area, on the sides zone's factor. */
+            /* Scars are hair lost too: the plan treats them like the bald area, on the sides zone's factor.
+             */
             /* The disk mean gives a field of FUE punches the share of skin they took; a FUT band is hairless
              * across its whole width and is treated wholly there. */
             scalp_scar_sample here;
@@ -715,7 +739,8 @@ static smp_status stable_stage(placer *P, const plan *next, const scalp_scar_set
     for (int l = 0; l < b_count; ++l)
         r_cap = fmaxf(r_cap, 2.0f * out->r_base[l]);
     if (r_cap <= 0.0f) goto done;
-    /* Plan A may have placed far fewer centres than B asks for: a table sized for B keeps the buckets short. */
+    /* Plan A may have placed far fewer centres than B asks for: a table sized for B keeps the buckets short.
+     */
     if (!smp_grid_reserve(&P->grid, (int)capacity)) goto nomem;
     smp_grid_rebin(&P->grid, r_cap);
     int before = P->centre_count;
@@ -771,7 +796,8 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
     /* The weight without scars at every vertex, then as the scars are added. */
     w0 = malloc(sizeof *w0 * (size_t)m->vertex_count);
     if (!w0) goto nomem;
-    for (int v = 0; v < m->vertex_count; ++v) w0[v] = scalp_treatment_weight(head, pl, m->positions_mm + 3 * v);
+    for (int v = 0; v < m->vertex_count; ++v)
+        w0[v] = scalp_treatment_weight(head, pl, m->positions_mm + 3 * v);
     if (with_scars && scar_weights_init(&sw, head, pl, scars, w0) != SMP_OK) goto nomem;
     const float *w_all = sw.stage_count > 0 ? sw.w[sw.stage_count - 1] : w0;
     if (sampler_init(&sampler, m, w_all, NULL) != SMP_OK) goto nomem;
@@ -814,8 +840,10 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
     layer_radii(layers, layer_count, mean_size, r_base);
 
     long long capacity0 = 0;
-    for (int l = 0; l < layer_count; ++l) capacity0 += targets[l];
-    if (smp_grid_init(&P.grid, (int)(capacity > capacity0 ? capacity : capacity0), 1.0f) != SMP_OK) goto nomem;
+    for (int l = 0; l < layer_count; ++l)
+        capacity0 += targets[l];
+    if (smp_grid_init(&P.grid, (int)(capacity > capacity0 ? capacity : capacity0), 1.0f) != SMP_OK)
+        goto nomem;
     P.centre_cap = (int)(capacity0 > 0 ? capacity0 : 1);
     P.info = malloc(sizeof *P.info * (size_t)P.centre_cap);
     P.dot_cap = (int)(capacity0 > 0 ? capacity0 : 1);
@@ -838,7 +866,8 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
         region = malloc((size_t)m->triangle_count);
         if (!region) goto nomem;
         float r_cap = 0.0f;
-        for (int l = 0; l < layer_count; ++l) r_cap = fmaxf(r_cap, 2.0f * r_base[l]);
+        for (int l = 0; l < layer_count; ++l)
+            r_cap = fmaxf(r_cap, 2.0f * r_base[l]);
         smp_grid_rebin(&P.grid, r_cap);
         for (int k = 0; k < sw.stage_count; ++k) {
             const float *w = sw.w[k], *prev = k > 0 ? sw.w[k - 1] : w0;
@@ -855,8 +884,10 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
     }
     /* Where the dots of a cluster may lie from its centre (clusters are global: the same in plan next). */
     float spread = 0.0f;
-    if (cl->triple_fraction > 0.0) spread = (float)cl->spacing_mm / sqrtf(3.0f) * CLUSTER_JITTER_MAX;
-    else if (cl->double_fraction > 0.0) spread = 0.5f * (float)cl->spacing_mm * CLUSTER_JITTER_MAX;
+    if (cl->triple_fraction > 0.0)
+        spread = (float)cl->spacing_mm / sqrtf(3.0f) * CLUSTER_JITTER_MAX;
+    else if (cl->double_fraction > 0.0)
+        spread = 0.5f * (float)cl->spacing_mm * CLUSTER_JITTER_MAX;
     if (edge_mm > 0.0f) field->scar_margin_mm = SCAR_LOSS_RADIUS_MM + edge_mm + spread;
 
     /* Plan next: A's field changed where B's targets differ, then collected as B's. */
@@ -886,7 +917,8 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
         field->dots = P.dots;
         field->count = P.dot_count;
         P.dots = NULL;
-        for (int i = 0; i < P.centre_count; ++i) field->layer_dot_count[P.info[i].layer] += P.info[i].dot_count;
+        for (int i = 0; i < P.centre_count; ++i)
+            field->layer_dot_count[P.info[i].layer] += P.info[i].dot_count;
     } else {
         field->dots = malloc(sizeof *field->dots * (size_t)(P.dot_count > 0 ? P.dot_count : 1));
         if (!field->dots) goto nomem;
@@ -894,7 +926,8 @@ static smp_status field_create(pigment_field *field, const scalp_head *head, con
             for (int i = 0; i < P.centre_count; ++i) {
                 const centre_info *c = &P.info[i];
                 if (c->layer != l || !c->alive) continue;
-                memcpy(&field->dots[field->count], &P.dots[c->first_dot], sizeof *field->dots * (size_t)c->dot_count);
+                memcpy(&field->dots[field->count], &P.dots[c->first_dot],
+                       sizeof *field->dots * (size_t)c->dot_count);
                 field->count += c->dot_count;
                 field->layer_dot_count[l] += c->dot_count;
             }

@@ -45,29 +45,31 @@ typedef struct pigment_dot {
 
 typedef struct pigment_field {
     int count;
-    pigment_dot *dots;    /* owned; sorted by session, then placement order */
-    int layer_count;      /* sessions + touch-ups */
+    pigment_dot *dots; /* owned; sorted by session, then placement order */
+    int layer_count;   /* sessions + touch-ups */
     int layer_dot_count[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS];
     double layer_day[PLAN_MAX_SESSIONS + PLAN_MAX_TOUCH_UPS]; /* day each layer was tattooed */
-    double treated_area_cm2;  /* area-weighted treatment weight over the mesh */
-    float min_spacing_mm;     /* smallest distance between two cluster centres that the placement allowed
-                               * (between two dots when every cluster is a single dot) */
-    float cluster_spacing_mm; /* distance between the dots of one cluster (jittered 15 %); 0 when all single */
-    float scar_margin_mm;     /* scars placed dots again only this near their reach (the rim of the widest
-                               * profile): every dot farther from all of them is, bit for bit, a dot of the
-                               * same plan without scars. 0 when no scar changed the field. For a field of
-                               * pigment_field_create_stable: that of the base plan's placement */
-    float stable_margin_mm;   /* pigment_field_create_stable: every dot farther than this from each mesh
-                               * vertex where a layer's target (density x w, or the Poisson-disk radius)
-                               * differs from the base plan's is, in position and jitter, a dot of the base
-                               * plan's field. 0 when no target differs, or the field is not such a change */
-    int stable_kept_count;    /* pigment_field_create_stable: dots kept from the base plan's field (0
-                               * elsewhere) */
+    double treated_area_cm2; /* area-weighted treatment weight over the mesh */
+    float min_spacing_mm;    /* smallest distance between two cluster centres that the placement allowed
+                              * (between two dots when every cluster is a single dot) */
+    float
+        cluster_spacing_mm; /* distance between the dots of one cluster (jittered 15 %); 0 when all single */
+    float scar_margin_mm;   /* scars placed dots again only this near their reach (the rim of the widest
+                             * profile): every dot farther from all of them is, bit for bit, a dot of the
+                             * same plan without scars. 0 when no scar changed the field. For a field of
+                             * pigment_field_create_stable: that of the base plan's placement */
+    float stable_margin_mm; /* pigment_field_create_stable: every dot farther than this from each mesh
+                             * vertex where a layer's target (density x w, or the Poisson-disk radius)
+                             * differs from the base plan's is, in position and jitter, a dot of the base
+                             * plan's field. 0 when no target differs, or the field is not such a change */
+    int stable_kept_count;  /* pigment_field_create_stable: dots kept from the base plan's field (0
+                             * elsewhere) */
 } pigment_field;
 
 /* Places the dots of plan's sessions and touch-ups on head. The caller releases with pigment_field_destroy.
  * Fails with SMP_ERR_NOMEM, or SMP_ERR_INPUT when the plan asks for more than PIGMENT_MAX_DOTS dots. */
-smp_status pigment_field_create(pigment_field *field, const scalp_head *head, const plan *plan, smp_error *err);
+smp_status pigment_field_create(pigment_field *field, const scalp_head *head, const plan *plan,
+                                smp_error *err);
 /* The same on a head with scars (may be NULL): scars count as hair lost, so the plan treats them (at the
  * sides zone's factor), and each dot's ink is scaled by the scar tissue's pigment uptake. The field is
  * placed as without scars, then each scar (FUE fields first, then FUT lines) takes out the dots on the

@@ -28,13 +28,17 @@ void plan_init_default(plan *p)
     p->patient.pattern = PLAN_PATTERN_NORWOOD_6;
     p->patient.sex = PLAN_SEX_MALE;
     /* The patient as today: no further loss, no greying. 10 years is the horizon a consultation looks at. */
-    p->progression = (plan_progression){.pattern = PLAN_PATTERN_NONE, .years = 10, .grey_fraction = PLAN_NONE,
-                                        .grey_years = 10, .treat_future_area = false};
+    p->progression = (plan_progression){.pattern = PLAN_PATTERN_NONE,
+                                        .years = 10,
+                                        .grey_fraction = PLAN_NONE,
+                                        .grey_years = 10,
+                                        .treat_future_area = false};
     p->hairline.style = PLAN_HAIRLINE_SOFT;
     p->hairline.height_cm = 8;
     p->hairline.transition_mm = 8;
     p->hairline.temple_height_cm = 8; /* Garg & Garg: 8 cm above the lateral canthus */
-    p->zones = (plan_zones){.front = 1, .mid_scalp = 1, .crown = 1, .temples = 1, .sides = 1, .transition_mm = 20};
+    p->zones =
+        (plan_zones){.front = 1, .mid_scalp = 1, .crown = 1, .temples = 1, .sides = 1, .transition_mm = 20};
     /* Single dots by default (today's look); follicular-unit clusters are a choice of technique. */
     p->clusters = (plan_clusters){.double_fraction = 0, .triple_fraction = 0, .spacing_mm = 0.45};
     /* DESIGN.md's example has 0.7; 0.58 is `smpsim match`'s shade for this patient on the optics of
@@ -260,7 +264,8 @@ static smp_status file_read(const char *path, smp_log_fn on_warning, void *user,
 /* ---- head.mesh: relative to the plan file ---- */
 
 /* path made absolute (against the working directory) with "." and ".." segments and repeated slashes
- * removed, lexically (symbolic links are not followed: the file need not exist); false when it does not fit. */
+ * removed, lexically (symbolic links are not followed: the file need not exist); false when it does not fit.
+ */
 static bool path_absolute(const char *path, char *out, size_t size)
 {
     char joined[2 * PLAN_PATH_MAX + 2];
@@ -277,7 +282,8 @@ static bool path_absolute(const char *path, char *out, size_t size)
         size_t len = strcspn(seg, "/");
         if (len == 0 || (len == 1 && seg[0] == '.')) {
         } else if (len == 2 && seg[0] == '.' && seg[1] == '.') {
-            while (n > 0 && out[n - 1] != '/') --n;
+            while (n > 0 && out[n - 1] != '/')
+                --n;
             if (n > 0) --n;
             out[n] = '\0';
         } else {
@@ -344,8 +350,10 @@ smp_status plan_load(plan *p, const char *path, const char *const *overrides, in
         status = file_read(path, on_warning ? on_warning : warning_ignore, warning_user, &file, err);
         if (status != SMP_OK) goto done;
         if (!mesh_path_resolve(file, path)) {
-            status = smp_error_set(err, SMP_ERR_INPUT, "%s: head.mesh: must be shorter than %d characters once "
-                                   "joined to the plan file's folder", path, PLAN_PATH_MAX);
+            status = smp_error_set(err, SMP_ERR_INPUT,
+                                   "%s: head.mesh: must be shorter than %d characters once "
+                                   "joined to the plan file's folder",
+                                   path, PLAN_PATH_MAX);
             goto done;
         }
         if (!plan_tree_merge(tree, file, NULL)) {
@@ -484,7 +492,8 @@ static bool mesh_path_relative(const char *mesh, const char *file_path, char *ou
 {
     char target[PLAN_PATH_MAX], folder[PLAN_PATH_MAX], from[PLAN_PATH_MAX];
     path_folder(file_path, folder, sizeof folder);
-    if (!path_absolute(mesh, target, sizeof target) || !path_absolute(folder[0] ? folder : ".", from, sizeof from))
+    if (!path_absolute(mesh, target, sizeof target) ||
+        !path_absolute(folder[0] ? folder : ".", from, sizeof from))
         return false;
     /* The longest common run of whole segments, then one ".." for each segment of from past it. */
     size_t common = 0, i = 0;
@@ -513,9 +522,12 @@ smp_status plan_save(const plan *p, const char *path, smp_error *err)
     smp_status status = plan_validate(p, path, err);
     if (status != SMP_OK) return status;
     plan relative = *p;
-    if (p->head.mesh[0] && !mesh_path_relative(p->head.mesh, path, relative.head.mesh, sizeof relative.head.mesh))
-        return smp_error_set(err, SMP_ERR_INPUT, "%s: head.mesh: \"%s\" cannot be written relative to the plan's "
-                             "folder (path too long)", path, p->head.mesh);
+    if (p->head.mesh[0] &&
+        !mesh_path_relative(p->head.mesh, path, relative.head.mesh, sizeof relative.head.mesh))
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "%s: head.mesh: \"%s\" cannot be written relative to the plan's "
+                             "folder (path too long)",
+                             path, p->head.mesh);
     p = &relative;
     char *text = plan_to_json(p);
     if (!text) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);

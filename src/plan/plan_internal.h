@@ -10,18 +10,19 @@
 #include <cjson/cJSON.h>
 
 typedef enum plan_field_kind {
-    PLAN_FIELD_NUMBER,  /* double, checked against [min, max] */
+    PLAN_FIELD_NUMBER,         /* double, checked against [min, max] */
     PLAN_FIELD_NUMBER_OR_NULL, /* double in [min, max], or JSON null stored as 0 (min > 0 keeps 0 free) */
     PLAN_FIELD_NUMBER_OR_NONE, /* double in [min, max] (min >= 0), or JSON null stored as PLAN_NONE */
-    PLAN_FIELD_INT,     /* int, integral JSON number in [min, max] */
-    PLAN_FIELD_SEED,    /* uint64_t, integral JSON number in [0, 2^53] (exact in a double) */
-    PLAN_FIELD_BOOL,    /* bool */
-    PLAN_FIELD_ENUM,    /* int-sized enum, a JSON string from names[] (index = enum value) */
-    PLAN_FIELD_PATTERN, /* plan_pattern from "norwood" or "ludwig"; null means PLAN_PATTERN_NONE */
-    PLAN_FIELD_COLOR,   /* unsigned char[3] from "#rrggbb" */
-    PLAN_FIELD_PATH,    /* char[PLAN_PATH_MAX]; null or "" means none */
-    PLAN_FIELD_ENUM_OR_NULL, /* int-sized enum: JSON null is 0, a string from names[1..] the others */
-    PLAN_FIELD_LANDMARKS /* plan_scan_landmarks: null, or {"nasion": [x,y,z], "tragus_left": .., "tragus_right": ..} */
+    PLAN_FIELD_INT,            /* int, integral JSON number in [min, max] */
+    PLAN_FIELD_SEED,           /* uint64_t, integral JSON number in [0, 2^53] (exact in a double) */
+    PLAN_FIELD_BOOL,           /* bool */
+    PLAN_FIELD_ENUM,           /* int-sized enum, a JSON string from names[] (index = enum value) */
+    PLAN_FIELD_PATTERN,        /* plan_pattern from "norwood" or "ludwig"; null means PLAN_PATTERN_NONE */
+    PLAN_FIELD_COLOR,          /* unsigned char[3] from "#rrggbb" */
+    PLAN_FIELD_PATH,           /* char[PLAN_PATH_MAX]; null or "" means none */
+    PLAN_FIELD_ENUM_OR_NULL,   /* int-sized enum: JSON null is 0, a string from names[1..] the others */
+    PLAN_FIELD_LANDMARKS       /* plan_scan_landmarks: null, or {"nasion": [x,y,z], "tragus_left": ..,
+                                  "tragus_right": ..} */
 } plan_field_kind;
 
 typedef struct plan_field {

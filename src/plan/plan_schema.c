@@ -539,16 +539,21 @@ static bool landmarks_from_json(const cJSON *v, plan_scan_landmarks *out, const 
         return true;
     }
     if (!cJSON_IsObject(v))
-        return type_issue(path, "null or an object {\"nasion\": [x, y, z], \"tragus_left\": [x, y, z], "
-                                "\"tragus_right\": [x, y, z]}", v, issue);
+        return type_issue(path,
+                          "null or an object {\"nasion\": [x, y, z], \"tragus_left\": [x, y, z], "
+                          "\"tragus_right\": [x, y, z]}",
+                          v, issue);
     double *points[3] = {l.nasion, l.tragus_left, l.tragus_right};
     char kpath[sizeof issue->path];
     for (const cJSON *c = v->child; c; c = c->next) {
         int k = 0;
-        while (k < 3 && strcmp(c->string, landmark_keys[k]) != 0) ++k;
+        while (k < 3 && strcmp(c->string, landmark_keys[k]) != 0)
+            ++k;
         if (k == 3)
-            return plan_issue_set(issue, "", "unknown field '%s.%s' (landmarks has: nasion, tragus_left, "
-                                  "tragus_right)", path, c->string);
+            return plan_issue_set(issue, "",
+                                  "unknown field '%s.%s' (landmarks has: nasion, tragus_left, "
+                                  "tragus_right)",
+                                  path, c->string);
     }
     for (int k = 0; k < 3; ++k) {
         const cJSON *p = cJSON_GetObjectItemCaseSensitive(v, landmark_keys[k]);
@@ -560,7 +565,9 @@ static bool landmarks_from_json(const cJSON *v, plan_scan_landmarks *out, const 
             ok = cJSON_IsNumber(x) && fabs(x->valuedouble) <= LANDMARK_MAX;
             if (ok) points[k][i] = x->valuedouble;
         }
-        if (!ok) return type_issue(kpath, "[x, y, z]: 3 numbers in the mesh file's coordinates, each within 1e6", p, issue);
+        if (!ok)
+            return type_issue(kpath, "[x, y, z]: 3 numbers in the mesh file's coordinates, each within 1e6",
+                              p, issue);
     }
     l.given = true;
     *out = l;
@@ -798,8 +805,8 @@ static bool field_check(const plan_field *f, const char *src, const char *path, 
         for (int k = 0; l->given && k < 3; ++k)
             for (int i = 0; i < 3; ++i)
                 if (!(fabs(points[k][i]) <= LANDMARK_MAX))
-                    return plan_issue_set(issue, path, "%s[%d] must be a number within 1e6, got %g", landmark_keys[k],
-                                          i, points[k][i]);
+                    return plan_issue_set(issue, path, "%s[%d] must be a number within 1e6, got %g",
+                                          landmark_keys[k], i, points[k][i]);
         return true;
     }
     case PLAN_FIELD_BOOL:
@@ -845,9 +852,10 @@ static bool progression_check(const plan *p, plan_issue *issue)
         const char *path = ludwig ? "progression.ludwig" : "progression.norwood";
         const char *key_now = ludwig_now ? "ludwig" : "norwood";
         if (ludwig != ludwig_now)
-            return plan_issue_set(issue, path, "must be on the patient's scale (patient.%s is \"%s\": give "
-                                  "progression.%s), got \"%s\"", key_now, plan_pattern_name(now), key_now,
-                                  plan_pattern_name(later));
+            return plan_issue_set(issue, path,
+                                  "must be on the patient's scale (patient.%s is \"%s\": give "
+                                  "progression.%s), got \"%s\"",
+                                  key_now, plan_pattern_name(now), key_now, plan_pattern_name(later));
         if (later < now)
             return plan_issue_set(issue, path, "must be patient.%s (\"%s\") or a later class, got \"%s\"",
                                   key_now, plan_pattern_name(now), plan_pattern_name(later));

@@ -141,12 +141,13 @@ static smp_status layer_upload(render_hair *h, const scalp_hair *hair, const sca
         scalp_hair_layer_destroy(&layer);
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the hair layer");
     }
-    for (int i = 0; i < hair->count; ++i) h->layer_lost_sorted[i] = hair->shafts[i].lost_year;
+    for (int i = 0; i < hair->count; ++i)
+        h->layer_lost_sorted[i] = hair->shafts[i].lost_year;
     qsort(h->layer_lost_sorted, (size_t)hair->count, sizeof(float), float_cmp);
     size_t points = (size_t)layer.hair_count * (size_t)layer.points_per_hair;
     glBindBuffer(GL_ARRAY_BUFFER, h->layer_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * SCALP_HAIR_LAYER_FLOATS * points), layer.points,
-                 GL_STATIC_DRAW);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * SCALP_HAIR_LAYER_FLOATS * points),
+                 layer.points, GL_STATIC_DRAW);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     h->layer_points = (int)points;
     h->layer_mm_per_uv = (float)head->uv_scale_mm;
@@ -160,8 +161,10 @@ static int layer_alive(const render_hair *h, float years)
     int lo = 0, hi = h->count;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (h->layer_lost_sorted[mid] <= years) lo = mid + 1;
-        else hi = mid;
+        if (h->layer_lost_sorted[mid] <= years)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return h->count - lo;
 }
@@ -201,7 +204,8 @@ bool render_hair_layer_update(render_hair *h, const render_frame *f)
     /* In batches with a flush between them: a software rasteriser (llvmpipe) bins a whole draw before it
      * rasterises it, and one draw of every point held ~55 MB of bins at the frame's peak. */
     for (int first = 0; first < h->layer_points; first += LAYER_BATCH) {
-        glDrawArrays(GL_POINTS, first, h->layer_points - first < LAYER_BATCH ? h->layer_points - first : LAYER_BATCH);
+        glDrawArrays(GL_POINTS, first,
+                     h->layer_points - first < LAYER_BATCH ? h->layer_points - first : LAYER_BATCH);
         glFlush();
     }
     glBindVertexArray(0);
@@ -236,13 +240,14 @@ smp_status render_hair_create(render_hair **out, bool disk, bool multisampled, s
     smp_status st;
     if ((st = render_program_create(&h->prog_hair, "hair.vert", "hair.frag", false, NULL, disk, err)) ||
         (st = render_program_create(&h->prog_shadow, "hair.vert", "shadow.frag", false, NULL, disk, err)) ||
-        (st = render_program_create(&h->prog_streak, "hair_streak.vert", "hair_streak.frag", false, NULL, disk,
-                                    err)) ||
-        (st = render_program_create(&h->prog_strand, "hair_strand.vert", "hair.frag", false, strand_samplers, disk,
-                                    err)) ||
+        (st = render_program_create(&h->prog_streak, "hair_streak.vert", "hair_streak.frag", false, NULL,
+                                    disk, err)) ||
+        (st = render_program_create(&h->prog_strand, "hair_strand.vert", "hair.frag", false, strand_samplers,
+                                    disk, err)) ||
         (st = render_program_create(&h->prog_strand_shadow, "hair_strand.vert", "shadow.frag", false,
                                     strand_samplers, disk, err)) ||
-        (st = render_program_create(&h->prog_layer, "hair_layer.vert", "hair_layer.frag", false, NULL, disk, err))) {
+        (st = render_program_create(&h->prog_layer, "hair_layer.vert", "hair_layer.frag", false, NULL, disk,
+                                    err))) {
         render_hair_destroy(h);
         return st;
     }
@@ -284,8 +289,8 @@ smp_status render_hair_create(render_hair **out, bool disk, bool multisampled, s
 void render_hair_destroy(render_hair *h)
 {
     if (!h) return;
-    GLuint progs[] = {h->prog_hair,         h->prog_shadow, h->prog_streak, h->prog_strand,
-                      h->prog_strand_shadow, h->prog_layer};
+    GLuint progs[] = {h->prog_hair,   h->prog_shadow,        h->prog_streak,
+                      h->prog_strand, h->prog_strand_shadow, h->prog_layer};
     for (int i = 0; i < 6; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
     GLuint vaos[] = {h->vao, h->strand_vao, h->layer_vao};
@@ -321,7 +326,8 @@ static uint32_t float_bits(float f)
  * it does not change when a scar elsewhere removes other hairs. */
 static float strand_key(const float root[3])
 {
-    uint32_t k = pcg_hash(float_bits(root[0]) ^ pcg_hash(float_bits(root[1]) ^ pcg_hash(float_bits(root[2]))));
+    uint32_t k =
+        pcg_hash(float_bits(root[0]) ^ pcg_hash(float_bits(root[1]) ^ pcg_hash(float_bits(root[2]))));
     return (float)(k >> 8) * (1.0f / 16777216.0f);
 }
 
@@ -348,7 +354,8 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
     float *per = malloc(sizeof *per * 8 * (size_t)count);
     keyed *order = malloc(sizeof *order * (size_t)count);
     /* Indices: two per point plus a restart per hair; the coarse list has at most n / 2 + 1 points. */
-    size_t max_fine = (size_t)count * (2 * (size_t)n + 1), max_coarse = (size_t)count * (2 * (size_t)(n / 2 + 2) + 1);
+    size_t max_fine = (size_t)count * (2 * (size_t)n + 1),
+           max_coarse = (size_t)count * (2 * (size_t)(n / 2 + 2) + 1);
     GLuint *fine = malloc(sizeof *fine * max_fine), *coarse = malloc(sizeof *coarse * max_coarse);
     if (!pts || !per || !order || !fine || !coarse) {
         free(pts), free(per), free(order), free(fine), free(coarse);
@@ -433,7 +440,8 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         free(data), free(order);
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
     }
-    for (int i = 0; i < hair->count; ++i) order[i] = (keyed){strand_key(hair->shafts[i].root_mm), i};
+    for (int i = 0; i < hair->count; ++i)
+        order[i] = (keyed){strand_key(hair->shafts[i].root_mm), i};
     qsort(order, (size_t)hair->count, sizeof *order, keyed_cmp);
     h->max_diameter_mm = 0.0f;
     h->max_reach_mm = 0.0f;
@@ -441,9 +449,11 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         const scalp_hair_shaft *s = &hair->shafts[order[r].hair];
         h->keys_sorted[r] = order[r].key;
         h->max_diameter_mm = fmaxf(h->max_diameter_mm, s->diameter_mm);
-        float rr = sqrtf(s->root_mm[0] * s->root_mm[0] + s->root_mm[1] * s->root_mm[1] + s->root_mm[2] * s->root_mm[2]);
+        float rr = sqrtf(s->root_mm[0] * s->root_mm[0] + s->root_mm[1] * s->root_mm[1] +
+                         s->root_mm[2] * s->root_mm[2]);
         h->max_reach_mm = fmaxf(h->max_reach_mm, rr + s->length_mm);
-        float *o = data + HAIR_FLOATS * (size_t)r;        memcpy(o, s->root_mm, 3 * sizeof(float));
+        float *o = data + HAIR_FLOATS * (size_t)r;
+        memcpy(o, s->root_mm, 3 * sizeof(float));
         memcpy(o + 3, s->direction, 3 * sizeof(float));
         memcpy(o + 6, s->normal, 3 * sizeof(float));
         o[9] = s->diameter_mm;
@@ -504,7 +514,8 @@ static float pixel_scale(const render_frame *f)
 static void strand_lod(const render_hair *h, const render_frame *f, int *stride, int *level)
 {
     /* Pixel size at the head (the head frame's origin lies between the ear canals). */
-    float dist = sqrtf(f->eye_mm[0] * f->eye_mm[0] + f->eye_mm[1] * f->eye_mm[1] + f->eye_mm[2] * f->eye_mm[2]);
+    float dist =
+        sqrtf(f->eye_mm[0] * f->eye_mm[0] + f->eye_mm[1] * f->eye_mm[1] + f->eye_mm[2] * f->eye_mm[2]);
     float px = pixel_scale(f) * dist;
     float alpha = px > 0.0f ? fminf(1.0f, h->strand_diameter_mm / (2.0f * px)) : 1.0f;
     *level = 0;
@@ -523,17 +534,21 @@ static float stubble_subset(const render_hair *h, const render_frame *f, int *co
 {
     *count = h->count;
     if (!f->interactive || !h->keys_sorted) return 1.0f;
-    float dist = sqrtf(f->eye_mm[0] * f->eye_mm[0] + f->eye_mm[1] * f->eye_mm[1] + f->eye_mm[2] * f->eye_mm[2]);
+    float dist =
+        sqrtf(f->eye_mm[0] * f->eye_mm[0] + f->eye_mm[1] * f->eye_mm[1] + f->eye_mm[2] * f->eye_mm[2]);
     float px_min = pixel_scale(f) * fmaxf(dist - h->max_reach_mm, 10.0f);
     float width = px_min > 0.0f ? h->max_diameter_mm / (2.0f * px_min) : 1.0f;
     float q = 1.0f;
-    while (q > 0.125f && width <= 0.5f * q) q *= 0.5f;
+    while (q > 0.125f && width <= 0.5f * q)
+        q *= 0.5f;
     if (q == 1.0f) return q;
     int lo = 0, hi = h->count;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (h->keys_sorted[mid] < q) lo = mid + 1;
-        else hi = mid;
+        if (h->keys_sorted[mid] < q)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     *count = lo;
     return q;
@@ -681,7 +696,8 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     } else {
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
     }
-    for (GLuint i = 0; i < 3; ++i) glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    for (GLuint i = 0; i < 3; ++i)
+        glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
 
     glBindVertexArray(0);
     glDisable(GL_BLEND);

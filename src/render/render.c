@@ -28,9 +28,25 @@
 #define GRID_CELL_MM 1.0f /* target size of a close-up grid cell */
 
 enum {
-    UNIT_SHADOW = 0, UNIT_COVERAGE, UNIT_CELLS, UNIT_CELL_DOTS, UNIT_DOTS, UNIT_LOOKS, UNIT_HDR, UNIT_ATLAS,
-    UNIT_IRRADIANCE, UNIT_ALBEDO, UNIT_UNSCATTERED, UNIT_TERM0, UNIT_TERM1, UNIT_TERM2, UNIT_SCAR,
-    UNIT_HAIR_LAYER, UNIT_HDR_FULL, UNIT_IMAGE, UNIT_LAYERS
+    UNIT_SHADOW = 0,
+    UNIT_COVERAGE,
+    UNIT_CELLS,
+    UNIT_CELL_DOTS,
+    UNIT_DOTS,
+    UNIT_LOOKS,
+    UNIT_HDR,
+    UNIT_ATLAS,
+    UNIT_IRRADIANCE,
+    UNIT_ALBEDO,
+    UNIT_UNSCATTERED,
+    UNIT_TERM0,
+    UNIT_TERM1,
+    UNIT_TERM2,
+    UNIT_SCAR,
+    UNIT_HAIR_LAYER,
+    UNIT_HDR_FULL,
+    UNIT_IMAGE,
+    UNIT_LAYERS
 };
 
 /* The interactive path's per-layer density textures (coverage_from_layers): mip level of the chart texture
@@ -66,27 +82,28 @@ struct render_context {
     float pass_ms[RENDER_PASS_COUNT];
     double pass_start_s;
     GLuint prog_trivial;
-    GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y, prog_edge_aa;
+    GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y,
+        prog_edge_aa;
     GLuint empty_vao;
     /* head */
     GLuint mesh_vao, mesh_vbo, mesh_ibo;
     int mesh_index_count;
     int mesh_coarse_index_count; /* the interactive path's coarse triangles, after the full ones (0: none) */
-    bool scar_patch_drawn; /* the last frame drew the scars' displaced patch */
+    bool scar_patch_drawn;       /* the last frame drew the scars' displaced patch */
     float bounds_min[3], bounds_max[3];
     /* dots */
     int dot_count;
-    float *dot_jacobians;       /* 4 per dot, mm -> uv */
-    pigment_dot *dots;          /* a copy, for rebuilding the grid */
+    float *dot_jacobians; /* 4 per dot, mm -> uv */
+    pigment_dot *dots;    /* a copy, for rebuilding the grid */
     float chart_mm_per_uv;
     GLuint splat_vao, splat_corner_vbo, splat_instance_vbo;
     GLuint dots_tbo_buf, dots_tbo_tex, cell_dots_buf, cell_dots_tex, cells_tex;
     int grid_size, cell_entries;
-    float *grid_reaches_mm;     /* per dot, the reach its cell lists cover */
+    float *grid_reaches_mm; /* per dot, the reach its cell lists cover */
     /* looks: what the dots look like now (table, skin type, ageing state) */
     GLuint looks_buf, looks_tex;
-    float *looks;               /* LOOK_FLOATS per dot */
-    float *reaches_mm;          /* per dot */
+    float *looks;      /* LOOK_FLOATS per dot */
+    float *reaches_mm; /* per dot */
     float max_reach_mm;
     ageing_layer_state looks_layers[AGEING_MAX_LAYERS];
     const optics_table *looks_table;
@@ -95,9 +112,9 @@ struct render_context {
     int look_updates;
     /* pigment density texture */
     GLuint coverage_tex, coverage_fbo;
-    float coverage_flare[2];   /* the flare (sigma, area) the texture's alpha was splatted with */
+    float coverage_flare[2]; /* the flare (sigma, area) the texture's alpha was splatted with */
     bool coverage_valid;
-    int coverage_level;        /* the finest mip level it holds: 0, or 1 when splatted on the interactive path */
+    int coverage_level; /* the finest mip level it holds: 0, or 1 when splatted on the interactive path */
     int resplats;
     /* the same per layer (session or touch-up), for the interactive path while the time moves: the dots are
      * sorted by layer (layer_first, layer_count); layer_ink and layer_redness are what the looks hold now
@@ -109,7 +126,8 @@ struct render_context {
     int ink_updates;
     double looks_ink[AGEING_MAX_LAYERS][3], looks_redness[AGEING_MAX_LAYERS]; /* those of the dots' looks */
     GLuint layers_tex, layers_fbo, prog_layers;
-    int layers_slices, layers_slice[AGEING_MAX_LAYERS]; /* the texture array's slice of each layer; -1: no dots */
+    int layers_slices,
+        layers_slice[AGEING_MAX_LAYERS]; /* the texture array's slice of each layer; -1: no dots */
     bool layers_valid[AGEING_MAX_LAYERS];
     double layers_ink[AGEING_MAX_LAYERS][3], layers_redness[AGEING_MAX_LAYERS];
     float layers_flare[2];
@@ -130,9 +148,10 @@ struct render_context {
     GLuint ldr_fbo, ldr_tex;   /* the finished image at the output size, for read-back */
     GLuint post_fbo, post_tex; /* the tone-mapped image before the edge anti-aliasing (without MSAA) */
     GLuint hdr_sampler;        /* linear filtering for the HDR images the tone mapping reads */
-    int compare_w, compare_h;  /* compare views: the kept "before" image (render_compare_capture), made on first use */
+    int compare_w,
+        compare_h; /* compare views: the kept "before" image (render_compare_capture), made on first use */
     GLuint compare_fbo, compare_tex;
-    bool software;             /* a software rasteriser (llvmpipe): see draw_scene */
+    bool software; /* a software rasteriser (llvmpipe): see draw_scene */
     /* overlay */
     GLuint overlay_vao, overlay_vbo, atlas_tex;
     int atlas_version;
@@ -141,16 +160,26 @@ struct render_context {
 };
 
 static const render_sampler_unit mesh_samplers[] = {
-    {"u_shadow_map", UNIT_SHADOW}, {"u_coverage", UNIT_COVERAGE}, {"u_cells", UNIT_CELLS},
-    {"u_cell_dots", UNIT_CELL_DOTS}, {"u_dots", UNIT_DOTS}, {"u_looks", UNIT_LOOKS},
-    {"u_scar", UNIT_SCAR}, {"u_hair_layer", UNIT_HAIR_LAYER}, {NULL, 0},
+    {"u_shadow_map", UNIT_SHADOW},
+    {"u_coverage", UNIT_COVERAGE},
+    {"u_cells", UNIT_CELLS},
+    {"u_cell_dots", UNIT_CELL_DOTS},
+    {"u_dots", UNIT_DOTS},
+    {"u_looks", UNIT_LOOKS},
+    {"u_scar", UNIT_SCAR},
+    {"u_hair_layer", UNIT_HAIR_LAYER},
+    {NULL, 0},
 };
-static const render_sampler_unit tonemap_samplers[] = {{"u_hdr", UNIT_HDR}, {"u_hdr_full", UNIT_HDR_FULL}, {NULL, 0}};
+static const render_sampler_unit tonemap_samplers[] = {
+    {"u_hdr", UNIT_HDR}, {"u_hdr_full", UNIT_HDR_FULL}, {NULL, 0}};
 static const render_sampler_unit sss_x_samplers[] = {
     {"u_irradiance", UNIT_IRRADIANCE}, {"u_albedo", UNIT_ALBEDO}, {NULL, 0}};
-static const render_sampler_unit sss_y_samplers[] = {
-    {"u_term0", UNIT_TERM0}, {"u_term1", UNIT_TERM1}, {"u_term2", UNIT_TERM2}, {"u_albedo", UNIT_ALBEDO},
-    {"u_unscattered", UNIT_UNSCATTERED}, {NULL, 0}};
+static const render_sampler_unit sss_y_samplers[] = {{"u_term0", UNIT_TERM0},
+                                                     {"u_term1", UNIT_TERM1},
+                                                     {"u_term2", UNIT_TERM2},
+                                                     {"u_albedo", UNIT_ALBEDO},
+                                                     {"u_unscattered", UNIT_UNSCATTERED},
+                                                     {NULL, 0}};
 static const render_sampler_unit layers_samplers[] = {{"u_layers", UNIT_LAYERS}, {NULL, 0}};
 static const render_sampler_unit edge_aa_samplers[] = {{"u_image", UNIT_IMAGE}, {NULL, 0}};
 static const render_sampler_unit overlay_samplers[] = {{"u_atlas", UNIT_ATLAS}, {NULL, 0}};
@@ -195,8 +224,9 @@ static void skin_uniforms_set(GLuint p, const render_frame *f)
     glUniform1f(uloc(p, "u_skin_detail"), fminf(fmaxf(f->skin_detail, 0.0f), 1.0f));
     glUniform2f(uloc(p, "u_skin_pore_spacing_mm"), 1.0f / sqrtf(SCALP_SKIN_FOLLICLE_PER_MM2),
                 1.0f / sqrtf(SCALP_SKIN_PORE_PER_MM2));
-    glUniform4f(uloc(p, "u_skin_pore_radius_mm"), SCALP_SKIN_FOLLICLE_RADIUS_MIN_MM, SCALP_SKIN_FOLLICLE_RADIUS_MAX_MM,
-                SCALP_SKIN_PORE_RADIUS_MIN_MM, SCALP_SKIN_PORE_RADIUS_MAX_MM);
+    glUniform4f(uloc(p, "u_skin_pore_radius_mm"), SCALP_SKIN_FOLLICLE_RADIUS_MIN_MM,
+                SCALP_SKIN_FOLLICLE_RADIUS_MAX_MM, SCALP_SKIN_PORE_RADIUS_MIN_MM,
+                SCALP_SKIN_PORE_RADIUS_MAX_MM);
     glUniform1f(uloc(p, "u_skin_pore_depth_mm"), SCALP_SKIN_PORE_DEPTH_MM);
     glUniform1f(uloc(p, "u_skin_pore_darkening"), SCALP_SKIN_PORE_DARKENING);
     glUniform4f(uloc(p, "u_skin_furrow"), SCALP_SKIN_FURROW_SPACING_MM, SCALP_SKIN_FURROW_DEPTH_MM,
@@ -260,7 +290,8 @@ static smp_status targets_ensure(scene_targets *T, int w, int h, int samples, sm
     if (ms <= 1) ms = 0;
 
     static const GLenum buffers[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
-    for (int i = 0; i < SCENE_TARGETS; ++i) T->resolve_tex[i] = texture_hdr(w, h, GL_NEAREST);
+    for (int i = 0; i < SCENE_TARGETS; ++i)
+        T->resolve_tex[i] = texture_hdr(w, h, GL_NEAREST);
     glGenFramebuffers(1, &T->msaa_fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, T->msaa_fbo);
     if (ms > 0) {
@@ -268,12 +299,14 @@ static smp_status targets_ensure(scene_targets *T, int w, int h, int samples, sm
         for (int i = 0; i < SCENE_TARGETS; ++i) {
             glBindRenderbuffer(GL_RENDERBUFFER, T->msaa_color_rb[i]);
             glRenderbufferStorageMultisample(GL_RENDERBUFFER, ms, GL_RGBA16F, w, h);
-            glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_RENDERBUFFER, T->msaa_color_rb[i]);
+            glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_RENDERBUFFER,
+                                      T->msaa_color_rb[i]);
         }
     } else {
         /* One sample: the scene is drawn straight into the textures the later passes read, no resolve. */
         for (int i = 0; i < SCENE_TARGETS; ++i)
-            glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_TEXTURE_2D, T->resolve_tex[i], 0);
+            glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_TEXTURE_2D, T->resolve_tex[i],
+                                   0);
     }
     glGenRenderbuffers(1, &T->msaa_depth_rb);
     glBindRenderbuffer(GL_RENDERBUFFER, T->msaa_depth_rb);
@@ -283,16 +316,18 @@ static smp_status targets_ensure(scene_targets *T, int w, int h, int samples, sm
     GLenum status[4];
     status[0] = glCheckFramebufferStatus(GL_FRAMEBUFFER);
 
-    status[1] = ms > 0 ? framebuffer_with(&T->resolve_fbo, T->resolve_tex, SCENE_TARGETS) : GL_FRAMEBUFFER_COMPLETE;
-    for (int i = 0; i < 3; ++i) T->sss_tex[i] = texture_hdr(w, h, GL_NEAREST);
+    status[1] =
+        ms > 0 ? framebuffer_with(&T->resolve_fbo, T->resolve_tex, SCENE_TARGETS) : GL_FRAMEBUFFER_COMPLETE;
+    for (int i = 0; i < 3; ++i)
+        T->sss_tex[i] = texture_hdr(w, h, GL_NEAREST);
     status[2] = framebuffer_with(&T->sss_fbo, T->sss_tex, 3);
     T->hdr_tex = T->resolve_tex[0];
     status[3] = framebuffer_with(&T->hdr_fbo, &T->hdr_tex, 1);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     for (int i = 0; i < 4; ++i)
         if (status[i] != GL_FRAMEBUFFER_COMPLETE)
-            return smp_error_set(err, SMP_ERR_GL, "render: %dx%d render target %d is incomplete (0x%x)", w, h, i,
-                                 status[i]);
+            return smp_error_set(err, SMP_ERR_GL, "render: %dx%d render target %d is incomplete (0x%x)", w, h,
+                                 i, status[i]);
     T->w = w;
     T->h = h;
     T->samples = samples;
@@ -324,7 +359,8 @@ static smp_status ldr_ensure(render_context *rc, int w, int h, smp_error *err)
     GLenum s1 = output_target(&rc->post_fbo, &rc->post_tex, w, h);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     if (s0 != GL_FRAMEBUFFER_COMPLETE || s1 != GL_FRAMEBUFFER_COMPLETE)
-        return smp_error_set(err, SMP_ERR_GL, "render: %dx%d output target is incomplete (0x%x 0x%x)", w, h, s0, s1);
+        return smp_error_set(err, SMP_ERR_GL, "render: %dx%d output target is incomplete (0x%x 0x%x)", w, h,
+                             s0, s1);
     rc->ldr_w = w;
     rc->ldr_h = h;
     return SMP_OK;
@@ -332,8 +368,8 @@ static smp_status ldr_ensure(render_context *rc, int w, int h, smp_error *err)
 
 /* KHR_debug's callback: counts the errors (the only type enabled) and keeps the first message. Synchronous
  * output calls it on the thread that made the failing call, inside that call. */
-static void GLAPIENTRY gl_debug_message(GLenum source, GLenum type, GLuint id, GLenum severity, GLsizei length,
-                                        const GLchar *message, const void *user)
+static void GLAPIENTRY gl_debug_message(GLenum source, GLenum type, GLuint id, GLenum severity,
+                                        GLsizei length, const GLchar *message, const void *user)
 {
     (void)source, (void)id, (void)severity, (void)length;
     render_context *rc = (render_context *)user;
@@ -365,7 +401,8 @@ smp_status render_context_create(render_context **out, const render_context_desc
 {
     *out = NULL;
     if (epoxy_gl_version() < 33)
-        return smp_error_set(err, SMP_ERR_UNAVAILABLE, "render: OpenGL 3.3 core is required, the context has %d.%d",
+        return smp_error_set(err, SMP_ERR_UNAVAILABLE,
+                             "render: OpenGL 3.3 core is required, the context has %d.%d",
                              epoxy_gl_version() / 10, epoxy_gl_version() % 10);
     render_context *rc = calloc(1, sizeof *rc);
     if (!rc) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory");
@@ -376,22 +413,25 @@ smp_status render_context_create(render_context **out, const render_context_desc
     gl_debug_start(rc);
     bool disk = rc->desc.shaders_from_disk;
     smp_status st;
-    if ((st = render_program_create(&rc->prog_mesh, "mesh.vert", "mesh.frag", true, mesh_samplers, disk, err)) ||
-        (st = render_program_create(&rc->prog_shadow, "shadow.vert", "shadow.frag", false, NULL, disk, err)) ||
+    if ((st = render_program_create(&rc->prog_mesh, "mesh.vert", "mesh.frag", true, mesh_samplers, disk,
+                                    err)) ||
+        (st =
+             render_program_create(&rc->prog_shadow, "shadow.vert", "shadow.frag", false, NULL, disk, err)) ||
         (st = render_program_create(&rc->prog_splat, "splat.vert", "splat.frag", true, NULL, disk, err)) ||
-        (st = render_program_create(&rc->prog_tonemap, "fullscreen.vert", "tonemap.frag", false, tonemap_samplers,
+        (st = render_program_create(&rc->prog_tonemap, "fullscreen.vert", "tonemap.frag", false,
+                                    tonemap_samplers, disk, err)) ||
+        (st = render_program_create(&rc->prog_overlay, "overlay.vert", "overlay.frag", false,
+                                    overlay_samplers, disk, err)) ||
+        (st = render_program_create(&rc->prog_sss_x, "fullscreen.vert", "sss_x.frag", false, sss_x_samplers,
                                     disk, err)) ||
-        (st = render_program_create(&rc->prog_overlay, "overlay.vert", "overlay.frag", false, overlay_samplers,
+        (st = render_program_create(&rc->prog_sss_y, "fullscreen.vert", "sss_y.frag", false, sss_y_samplers,
                                     disk, err)) ||
-        (st = render_program_create(&rc->prog_sss_x, "fullscreen.vert", "sss_x.frag", false, sss_x_samplers, disk,
+        (st = render_program_create(&rc->prog_trivial, "fullscreen.vert", "trivial.frag", false, NULL, disk,
                                     err)) ||
-        (st = render_program_create(&rc->prog_sss_y, "fullscreen.vert", "sss_y.frag", false, sss_y_samplers, disk,
-                                    err)) ||
-        (st = render_program_create(&rc->prog_trivial, "fullscreen.vert", "trivial.frag", false, NULL, disk, err)) ||
-        (st = render_program_create(&rc->prog_edge_aa, "fullscreen.vert", "edge_aa.frag", false, edge_aa_samplers,
-                                    disk, err)) ||
-        (st = render_program_create(&rc->prog_layers, "fullscreen.vert", "layers.frag", false, layers_samplers, disk,
-                                    err)) ||
+        (st = render_program_create(&rc->prog_edge_aa, "fullscreen.vert", "edge_aa.frag", false,
+                                    edge_aa_samplers, disk, err)) ||
+        (st = render_program_create(&rc->prog_layers, "fullscreen.vert", "layers.frag", false,
+                                    layers_samplers, disk, err)) ||
         (st = render_hair_create(&rc->hair, disk, rc->desc.samples > 1, err))) {
         render_context_destroy(rc);
         return st;
@@ -434,9 +474,9 @@ smp_status render_context_create(render_context **out, const render_context_desc
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     /* Anisotropic filtering keeps the far path's tone sharp on oblique skin, but not on llvmpipe: its sampler
      * loops over the texel box of each quad's footprint ellipse, and one edge-on quad at a silhouette (a
-     * footprint of tens of mm) kept a rasteriser thread busy for 107 s (the ~210 s frame of the 2026-11-21 front
-     * orbit, docs/benchmarks.md); without it the frame took 1.4 s. Trilinear filtering there blurs oblique skin
-     * a little more, with the same mean tone. */
+     * footprint of tens of mm) kept a rasteriser thread busy for 107 s (the ~210 s frame of the 2026-11-21
+     * front orbit, docs/benchmarks.md); without it the frame took 1.4 s. Trilinear filtering there blurs
+     * oblique skin a little more, with the same mean tone. */
     if (!rc->software && (epoxy_has_gl_extension("GL_EXT_texture_filter_anisotropic") ||
                           epoxy_has_gl_extension("GL_ARB_texture_filter_anisotropic"))) {
         float max_aniso = 1.0f;
@@ -451,8 +491,8 @@ smp_status render_context_create(render_context **out, const render_context_desc
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     if (s_shadow != GL_FRAMEBUFFER_COMPLETE || s_cov != GL_FRAMEBUFFER_COMPLETE) {
         render_context_destroy(rc);
-        return smp_error_set(err, SMP_ERR_GL, "render: shadow or coverage target incomplete (0x%x 0x%x)", s_shadow,
-                             s_cov);
+        return smp_error_set(err, SMP_ERR_GL, "render: shadow or coverage target incomplete (0x%x 0x%x)",
+                             s_shadow, s_cov);
     }
 
     /* The close-up grid textures exist from the start (empty) so a frame without dots is valid. */
@@ -480,9 +520,8 @@ void render_context_destroy(render_context *rc)
         glDebugMessageCallback(NULL, NULL);
     }
     render_hair_destroy(rc->hair);
-    GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow, rc->prog_splat,  rc->prog_tonemap,
-                      rc->prog_overlay, rc->prog_sss_x,  rc->prog_sss_y, rc->prog_trivial, rc->prog_edge_aa,
-                      rc->prog_layers};
+    GLuint progs[] = {rc->prog_mesh,  rc->prog_shadow, rc->prog_splat,   rc->prog_tonemap, rc->prog_overlay,
+                      rc->prog_sss_x, rc->prog_sss_y,  rc->prog_trivial, rc->prog_edge_aa, rc->prog_layers};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
     GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
@@ -490,8 +529,8 @@ void render_context_destroy(render_context *rc)
     GLuint bufs[] = {rc->mesh_vbo,     rc->mesh_ibo,      rc->splat_corner_vbo, rc->splat_instance_vbo,
                      rc->dots_tbo_buf, rc->cell_dots_buf, rc->overlay_vbo,      rc->looks_buf};
     glDeleteBuffers(8, bufs);
-    GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex,
-                     rc->coverage_tex, rc->shadow_tex,    rc->atlas_tex, rc->looks_tex};
+    GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex, rc->coverage_tex,
+                     rc->shadow_tex,   rc->atlas_tex,     rc->looks_tex};
     glDeleteTextures(7, texs);
     GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo, rc->layers_fbo};
     glDeleteFramebuffers(3, fbos);
@@ -541,13 +580,16 @@ static smp_status grid_build(render_context *rc, smp_error *err)
             rc->grid_reaches_mm[i] = rc->reaches_mm[i] * 1.15f;
             if (rc->reaches_mm[i] <= 0.0f) continue;
             /* A fragment blends the analytic path in up to a pixel sigma of LOD_FAR_MM, which widens it. */
-            float reach_mm = sqrtf(rc->grid_reaches_mm[i] * rc->grid_reaches_mm[i] + 9.0f * LOD_FAR_MM * LOD_FAR_MM);
+            float reach_mm =
+                sqrtf(rc->grid_reaches_mm[i] * rc->grid_reaches_mm[i] + 9.0f * LOD_FAR_MM * LOD_FAR_MM);
             const float *j = rc->dot_jacobians + 4 * i;
             /* Largest uv displacement for reach_mm in any tangent direction: the 2x2 matrix's norm bound. */
             float ru = reach_mm * (fabsf(j[0]) + fabsf(j[2]));
             float rv = reach_mm * (fabsf(j[1]) + fabsf(j[3]));
-            int x0 = (int)floorf((rc->dots[i].uv[0] - ru) * n), x1 = (int)floorf((rc->dots[i].uv[0] + ru) * n);
-            int y0 = (int)floorf((rc->dots[i].uv[1] - rv) * n), y1 = (int)floorf((rc->dots[i].uv[1] + rv) * n);
+            int x0 = (int)floorf((rc->dots[i].uv[0] - ru) * n),
+                x1 = (int)floorf((rc->dots[i].uv[0] + ru) * n);
+            int y0 = (int)floorf((rc->dots[i].uv[1] - rv) * n),
+                y1 = (int)floorf((rc->dots[i].uv[1] + rv) * n);
             x0 = x0 < 0 ? 0 : x0;
             y0 = y0 < 0 ? 0 : y0;
             x1 = x1 >= n ? n - 1 : x1;
@@ -555,8 +597,10 @@ static smp_status grid_build(render_context *rc, smp_error *err)
             for (int y = y0; y <= y1; ++y)
                 for (int x = x0; x <= x1; ++x) {
                     size_t c = (size_t)y * n + x;
-                    if (pass == 0) counts[c]++;
-                    else entries[starts[2 * c] + starts[2 * c + 1]++] = (uint32_t)i;
+                    if (pass == 0)
+                        counts[c]++;
+                    else
+                        entries[starts[2 * c] + starts[2 * c + 1]++] = (uint32_t)i;
                 }
         }
     }
@@ -565,7 +609,8 @@ static smp_status grid_build(render_context *rc, smp_error *err)
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     glBindBuffer(GL_TEXTURE_BUFFER, rc->cell_dots_buf);
-    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof *entries * (total ? total : 1)), entries, GL_STATIC_DRAW);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof *entries * (total ? total : 1)), entries,
+                 GL_STATIC_DRAW);
     glBindTexture(GL_TEXTURE_BUFFER, rc->cell_dots_tex);
     glTexBuffer(GL_TEXTURE_BUFFER, GL_R32UI, rc->cell_dots_buf);
     rc->cell_entries = (int)total;
@@ -598,7 +643,8 @@ static smp_status layers_allocate(render_context *rc, smp_error *err)
     int size = rc->desc.coverage_size >> LAYERS_LEVEL;
     glGenTextures(1, &rc->layers_tex);
     glBindTexture(GL_TEXTURE_2D_ARRAY, rc->layers_tex);
-    glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_RGBA32F, size, size, rc->layers_slices, 0, GL_RGBA, GL_FLOAT, NULL);
+    glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_RGBA32F, size, size, rc->layers_slices, 0, GL_RGBA, GL_FLOAT,
+                 NULL);
     glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAX_LEVEL, 0);
@@ -613,7 +659,8 @@ static smp_status layers_allocate(render_context *rc, smp_error *err)
     return SMP_OK;
 }
 
-smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err)
+smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field,
+                            smp_error *err)
 {
     const scalp_mesh *m = &head->mesh;
     /* A new head: the scars' patch may no longer be built from the old one (render_scene_set_scars again). */
@@ -647,16 +694,17 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     }
     glBindVertexArray(rc->mesh_vao);
     glBindBuffer(GL_ARRAY_BUFFER, rc->mesh_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *verts * stride * m->vertex_count), verts, GL_STATIC_DRAW);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *verts * stride * m->vertex_count), verts,
+                 GL_STATIC_DRAW);
     glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rc->mesh_ibo);
     int coarse = m->coarse_indices ? m->coarse_triangle_count : 0;
     size_t full_bytes = sizeof(uint32_t) * 3 * (size_t)m->triangle_count;
-    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(full_bytes + sizeof(uint32_t) * 3 * (size_t)coarse), NULL,
-                 GL_STATIC_DRAW);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(full_bytes + sizeof(uint32_t) * 3 * (size_t)coarse),
+                 NULL, GL_STATIC_DRAW);
     glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, (GLsizeiptr)full_bytes, m->indices);
     if (coarse > 0)
-        glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, (GLintptr)full_bytes, (GLsizeiptr)(sizeof(uint32_t) * 3 * coarse),
-                        m->coarse_indices);
+        glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, (GLintptr)full_bytes,
+                        (GLsizeiptr)(sizeof(uint32_t) * 3 * coarse), m->coarse_indices);
     GLsizei bytes = (GLsizei)(stride * sizeof(float));
     glEnableVertexAttribArray(0);
     glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, bytes, (void *)0);
@@ -694,12 +742,15 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     /* The copy is sorted by layer (a counting sort, each layer in the field's order), so that each layer's
      * dots are one range of the instances (coverage_from_layers). */
     memset(rc->layer_count, 0, sizeof rc->layer_count);
-    for (size_t i = 0; i < n; ++i) rc->layer_count[dot_layer(&field->dots[i])]++;
-    for (int l = 0, first = 0; l < AGEING_MAX_LAYERS; first += rc->layer_count[l++]) rc->layer_first[l] = first;
+    for (size_t i = 0; i < n; ++i)
+        rc->layer_count[dot_layer(&field->dots[i])]++;
+    for (int l = 0, first = 0; l < AGEING_MAX_LAYERS; first += rc->layer_count[l++])
+        rc->layer_first[l] = first;
     {
         int next[AGEING_MAX_LAYERS];
         memcpy(next, rc->layer_first, sizeof next);
-        for (size_t i = 0; i < n; ++i) rc->dots[next[dot_layer(&field->dots[i])]++] = field->dots[i];
+        for (size_t i = 0; i < n; ++i)
+            rc->dots[next[dot_layer(&field->dots[i])]++] = field->dots[i];
     }
     for (size_t i = 0; i < n; ++i) {
         float *j = rc->dot_jacobians + 4 * i;
@@ -760,7 +811,8 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
     return st;
 }
 
-smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair, smp_error *err)
+smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair,
+                                 smp_error *err)
 {
     rc->shadow_key.valid = false;
     return render_hair_upload(rc->hair, hair, head, err);
@@ -791,8 +843,8 @@ static void light_matrix(const render_context *rc, const render_frame *f, mat4 o
 /* One dot's look in the form of dots.glsl: the deposit that ageing/ says the dot is now, turned into density
  * terms by optics/deposit; the layer's redness rides along in the first texel's w for the splat. Returns the
  * reach in mm. */
-static float dot_look_terms(const optics_table *t, int type, const pigment_dot *d, const ageing_layer_state *layer,
-                            float out[LOOK_FLOATS])
+static float dot_look_terms(const optics_table *t, int type, const pigment_dot *d,
+                            const ageing_layer_state *layer, float out[LOOK_FLOATS])
 {
     memset(out, 0, sizeof(float) * LOOK_FLOATS);
     optics_deposit dep;
@@ -829,10 +881,11 @@ static bool layers_close(const ageing_layer_state *a, const ageing_layer_state *
 {
     for (int i = 0; i < AGEING_MAX_LAYERS; ++i) {
         const ageing_layer_state *x = &a[i], *y = &b[i];
-        if (x->present != y->present || fabs(x->hazard - y->hazard) > 0.01 || fabs(x->veil - y->veil) > 0.01 ||
-            fabs(x->surface_ink - y->surface_ink) > 0.01 || fabs(x->fresh_width - y->fresh_width) > 0.01 ||
-            fabs(x->spread_mm2 - y->spread_mm2) > 0.0005 || fabs(x->sink_mm - y->sink_mm) > 0.002 ||
-            fabs(x->redness - y->redness) > 0.01 || fabs(x->swelling - y->swelling) > 0.01)
+        if (x->present != y->present || fabs(x->hazard - y->hazard) > 0.01 ||
+            fabs(x->veil - y->veil) > 0.01 || fabs(x->surface_ink - y->surface_ink) > 0.01 ||
+            fabs(x->fresh_width - y->fresh_width) > 0.01 || fabs(x->spread_mm2 - y->spread_mm2) > 0.0005 ||
+            fabs(x->sink_mm - y->sink_mm) > 0.002 || fabs(x->redness - y->redness) > 0.01 ||
+            fabs(x->swelling - y->swelling) > 0.01)
             return false;
     }
     return true;
@@ -859,13 +912,14 @@ static float nearest_pixel_mm(const render_context *rc, const render_frame *f)
 /* The ink (the integral of the density, sum of a_k 2 pi v_k, without the 2 pi) of a dot with look look. */
 static void look_ink_add(const float *look, double ink[3])
 {
-    for (int c = 0; c < 3; ++c) ink[c] += look[c] * look[4 + c] + look[8 + c] * look[12 + c];
+    for (int c = 0; c < 3; ++c)
+        ink[c] += look[c] * look[4 + c] + look[8 + c] * look[12 + c];
 }
 
 /* The interactive path while the time moves, with every pixel too coarse for the close-up path (mesh.frag
  * evaluates dots one by one where the pixel's footprint sigma, half its size, is under LOD_FAR_MM): only
- * the layers' ink and redness follow the time (coverage_from_layers scales the layers' textures by them), from
- * every LAYER_INK_STRIDE-th dot of each layer; the dots' own looks wait for the full-quality frame. A
+ * the layers' ink and redness follow the time (coverage_from_layers scales the layers' textures by them),
+ * from every LAYER_INK_STRIDE-th dot of each layer; the dots' own looks wait for the full-quality frame. A
  * sixteenth of the work of dot_looks_update, which took about 10 ms a frame for the built-in plan. */
 static bool layer_inks_update(render_context *rc, const render_frame *f, const ageing_layer_state *state)
 {
@@ -900,9 +954,11 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
 {
     ageing_layer_state state[AGEING_MAX_LAYERS];
     memset(state, 0, sizeof state); /* layers the frame does not give: absent, no ink */
-    for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i) state[i] = f->layers[i];
+    for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i)
+        state[i] = f->layers[i];
     bool same = rc->looks_valid && rc->looks_table == f->optics && rc->looks_type == f->fitzpatrick;
-    if (same && (layers_equal(state, rc->looks_layers) || (f->interactive && layers_close(state, rc->looks_layers))))
+    if (same &&
+        (layers_equal(state, rc->looks_layers) || (f->interactive && layers_close(state, rc->looks_layers))))
         return SMP_OK;
     if (same && rc->layers_slices > 0 && layer_inks_update(rc, f, state)) return SMP_OK;
     size_t n = (size_t)rc->dot_count;
@@ -911,7 +967,8 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
     float max_reach = 0.0f;
     bool outgrown = !rc->looks_valid;
     memset(rc->layer_ink, 0, sizeof rc->layer_ink);
-    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l)
+        rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
     for (size_t i = 0; i < n; ++i) {
         const pigment_dot *d = &rc->dots[i];
         int layer = dot_layer(d);
@@ -920,7 +977,8 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
             reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], look);
         else
             memset(look, 0, sizeof(float) * LOOK_FLOATS);
-        if ((i - (size_t)rc->layer_first[layer]) % LAYER_INK_STRIDE == 0) look_ink_add(look, rc->layer_ink[layer]);
+        if ((i - (size_t)rc->layer_first[layer]) % LAYER_INK_STRIDE == 0)
+            look_ink_add(look, rc->layer_ink[layer]);
         rc->reaches_mm[i] = reach;
         outgrown = outgrown || reach > rc->grid_reaches_mm[i];
         max_reach = fmaxf(max_reach, reach);
@@ -933,7 +991,8 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
     glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
     glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->looks_buf);
     glBindBuffer(GL_TEXTURE_BUFFER, rc->dots_tbo_buf);
-    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof(float) * 4 * (n ? n : 1)), positions, GL_DYNAMIC_DRAW);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof(float) * 4 * (n ? n : 1)), positions,
+                 GL_DYNAMIC_DRAW);
     glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
     glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->dots_tbo_buf);
     free(positions);
@@ -1020,14 +1079,17 @@ static void coverage_from_layers(render_context *rc, const float flare[2])
             rc->layers_valid[l] = true;
             rc->layer_splats++;
         }
-        for (int c = 0; c < 3; ++c) scale[slice][c] = then[c] > 0.0 ? (float)(ink[c] / then[c]) : 0.0f;
-        scale[slice][3] = rc->layers_redness[l] > 0.0 ? (float)(rc->layer_redness[l] / rc->layers_redness[l]) : 0.0f;
+        for (int c = 0; c < 3; ++c)
+            scale[slice][c] = then[c] > 0.0 ? (float)(ink[c] / then[c]) : 0.0f;
+        scale[slice][3] =
+            rc->layers_redness[l] > 0.0 ? (float)(rc->layer_redness[l] / rc->layers_redness[l]) : 0.0f;
     }
     rc->layer_sums++;
     glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_BASE_LEVEL, LAYERS_LEVEL);
     glBindFramebuffer(GL_FRAMEBUFFER, rc->coverage_fbo);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex, LAYERS_LEVEL);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex,
+                           LAYERS_LEVEL);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_BLEND);
     glUseProgram(rc->prog_layers);
@@ -1059,7 +1121,8 @@ static void coverage_update(render_context *rc, const render_frame *f)
         float texel_mm = rc->chart_mm_per_uv / (float)rc->desc.coverage_size;
         float px_mm = nearest_pixel_mm(rc, f);
         level = 1;
-        while (level < 2 && texel_mm * (float)(2 << level) <= 0.5f * px_mm) ++level;
+        while (level < 2 && texel_mm * (float)(2 << level) <= 0.5f * px_mm)
+            ++level;
     }
     if (rc->coverage_valid && flare[0] == rc->coverage_flare[0] && flare[1] == rc->coverage_flare[1] &&
         rc->coverage_level <= level)
@@ -1092,12 +1155,14 @@ static void sss_profile(const render_frame *f, float sigma_mm[3][3], float weigh
 {
     memset(sigma_mm, 0, sizeof(float) * 9);
     memset(weight, 0, sizeof(float) * 9);
-    for (int c = 0; c < 3; ++c) weight[0][c] = 1.0f;
+    for (int c = 0; c < 3; ++c)
+        weight[0][c] = 1.0f;
     if (!f->optics || f->fitzpatrick < 1 || f->fitzpatrick > OPTICS_TABLE_TYPES) return;
     int t = f->fitzpatrick - 1;
     for (int c = 0; c < 3; ++c) {
         double sum = 0.0;
-        for (int k = 0; k < OPTICS_TABLE_SSS_TERMS; ++k) sum += f->optics->sss_weight[t][c][k];
+        for (int k = 0; k < OPTICS_TABLE_SSS_TERMS; ++k)
+            sum += f->optics->sss_weight[t][c][k];
         if (sum < 0.5) continue; /* a table without this type's profile: no blur in this channel */
         for (int k = 0; k < 3 && k < OPTICS_TABLE_SSS_TERMS; ++k) {
             sigma_mm[k][c] = (float)f->optics->sss_sigma_mm[t][c][k];
@@ -1149,8 +1214,8 @@ static void sss_passes(render_context *rc, const render_frame *f)
 
 const char *render_pass_name(int pass)
 {
-    static const char *const names[RENDER_PASS_COUNT] = {"shadow", "textures", "head", "hair",
-                                                         "resolve", "sss",    "tonemap"};
+    static const char *const names[RENDER_PASS_COUNT] = {"shadow",  "textures", "head",   "hair",
+                                                         "resolve", "sss",      "tonemap"};
     return pass >= 0 && pass < RENDER_PASS_COUNT ? names[pass] : "?";
 }
 
@@ -1289,7 +1354,8 @@ static void draw_scene(render_context *rc, const render_frame *f)
         if (f->optics) optics_deposit_density_max(f->optics, f->fitzpatrick, dmax);
         /* 0 = no limit (a table without ink rows, or no table). */
         float dmax_f[3];
-        for (int c = 0; c < 3; ++c) dmax_f[c] = dmax[c] > 0.0 ? (float)dmax[c] : 1e6f;
+        for (int c = 0; c < 3; ++c)
+            dmax_f[c] = dmax[c] > 0.0 ? (float)dmax[c] : 1e6f;
         glUniform3fv(uloc(p, "u_density_max"), 1, dmax_f);
     }
     glUniform1f(uloc(p, "u_specular_f0"), f->specular_f0);
@@ -1334,9 +1400,9 @@ static void draw_scene(render_context *rc, const render_frame *f)
         render_scar_patch_draw(&rc->scar);
     }
     glDisable(GL_CULL_FACE);
-    /* A software rasteriser bins a pass's triangles before it shades them: without this the head's bins (about
-     * 25-50 MB at 1280x720) are still held while the hair's are made, and the two together set the frame's
-     * peak memory. The hair's binning no longer overlaps the head's shading, a few ms. */
+    /* A software rasteriser bins a pass's triangles before it shades them: without this the head's bins
+     * (about 25-50 MB at 1280x720) are still held while the hair's are made, and the two together set the
+     * frame's peak memory. The hair's binning no longer overlaps the head's shading, a few ms. */
     if (rc->software) glFinish();
     profile_end(rc, RENDER_PASS_HEAD);
     render_hair_draw(rc->hair, f, vp, shadow_vp, rc->shadow_tex, ss, UNIT_SHADOW);
@@ -1362,7 +1428,8 @@ static void resolve(const scene_targets *T, const render_frame *f)
         none_but[i] = GL_COLOR_ATTACHMENT0 + i;
         glReadBuffer(GL_COLOR_ATTACHMENT0 + i);
         glDrawBuffers(SCENE_TARGETS, none_but);
-        glBlitFramebuffer(0, 0, f->width, f->height, 0, 0, f->width, f->height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+        glBlitFramebuffer(0, 0, f->width, f->height, 0, 0, f->width, f->height, GL_COLOR_BUFFER_BIT,
+                          GL_NEAREST);
     }
     static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
     glDrawBuffers(SCENE_TARGETS, all);
@@ -1408,7 +1475,8 @@ static void tonemap_to(render_context *rc, const render_frame *f, const scene_ta
 
 float render_frame_interactive_scale(const render_frame *f)
 {
-    return f->interactive_scale > 0.0f ? fminf(fmaxf(f->interactive_scale, 0.125f), 1.0f) : RENDER_INTERACTIVE_SCALE;
+    return f->interactive_scale > 0.0f ? fminf(fmaxf(f->interactive_scale, 0.125f), 1.0f)
+                                       : RENDER_INTERACTIVE_SCALE;
 }
 
 float render_interactive_scale_next(float scale, double frame_ms)
@@ -1422,7 +1490,8 @@ float render_interactive_scale_next(float scale, double frame_ms)
 
 /* Checks the frame, updates the dots' looks and readies the targets of its path; scene is the frame the scene
  * passes draw (the interactive path's smaller size). */
-static smp_status frame_prepare(render_context *rc, const render_frame *f, render_frame *scene, smp_error *err)
+static smp_status frame_prepare(render_context *rc, const render_frame *f, render_frame *scene,
+                                smp_error *err)
 {
     if (f->width <= 0 || f->height <= 0 || f->width > 16384 || f->height > 16384)
         return smp_error_set(err, SMP_ERR_INPUT, "render: size %dx%d must be between 1 and 16384", f->width,
@@ -1466,8 +1535,8 @@ smp_status render_frame_draw(render_context *rc, const render_frame *f, unsigned
     return gl_check("render_frame_draw", err);
 }
 
-smp_status render_frame_present(render_context *rc, const render_frame *f, float full_share, unsigned target_fbo,
-                                 smp_error *err)
+smp_status render_frame_present(render_context *rc, const render_frame *f, float full_share,
+                                unsigned target_fbo, smp_error *err)
 {
     const scene_targets *fast = &rc->targets[1], *full = &rc->targets[0];
     if (!full->hdr_tex && !fast->hdr_tex)
@@ -1534,8 +1603,8 @@ smp_status render_compare_capture(render_context *rc, const render_frame *f, smp
         GLenum s0 = output_target(&rc->compare_fbo, &rc->compare_tex, f->width, f->height);
         glBindFramebuffer(GL_FRAMEBUFFER, 0);
         if (s0 != GL_FRAMEBUFFER_COMPLETE)
-            return smp_error_set(err, SMP_ERR_GL, "render: %dx%d compare target is incomplete (0x%x)", f->width,
-                                 f->height, s0);
+            return smp_error_set(err, SMP_ERR_GL, "render: %dx%d compare target is incomplete (0x%x)",
+                                 f->width, f->height, s0);
         rc->compare_w = f->width;
         rc->compare_h = f->height;
     }
@@ -1548,10 +1617,12 @@ smp_status render_compare_capture(render_context *rc, const render_frame *f, smp
 smp_status render_compare_beside(render_context *rc, int x, int height, unsigned target_fbo, smp_error *err)
 {
     if (!rc->compare_fbo || rc->compare_h != height)
-        return smp_error_set(err, SMP_ERR_GL, "render: no image %d pixels high captured to put beside", height);
+        return smp_error_set(err, SMP_ERR_GL, "render: no image %d pixels high captured to put beside",
+                             height);
     glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->compare_fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
-    glBlitFramebuffer(0, 0, rc->compare_w, height, x, 0, x + rc->compare_w, height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBlitFramebuffer(0, 0, rc->compare_w, height, x, 0, x + rc->compare_w, height, GL_COLOR_BUFFER_BIT,
+                      GL_NEAREST);
     compare_line(x, height);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     return gl_check("render_compare_beside", err);
@@ -1561,7 +1632,8 @@ smp_status render_compare_overlay(render_context *rc, int width, int height, flo
                                   smp_error *err)
 {
     if (!rc->compare_fbo || rc->compare_w != width || rc->compare_h != height)
-        return smp_error_set(err, SMP_ERR_GL, "render: no %dx%d image captured to compare with", width, height);
+        return smp_error_set(err, SMP_ERR_GL, "render: no %dx%d image captured to compare with", width,
+                             height);
     int x = (int)lrintf(fminf(fmaxf(split, 0.0f), 1.0f) * (float)width);
     glBindFramebuffer(GL_READ_FRAMEBUFFER, rc->compare_fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
@@ -1606,7 +1678,8 @@ smp_status render_overlay_draw(render_context *rc, const render_overlay *ov, int
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(rc->overlay_vao);
     glBindBuffer(GL_ARRAY_BUFFER, rc->overlay_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * 8 * ov->vertex_count), ov->vertices, GL_STREAM_DRAW);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * 8 * ov->vertex_count), ov->vertices,
+                 GL_STREAM_DRAW);
     GLsizei stride = 8 * sizeof(float);
     glEnableVertexAttribArray(0);
     glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void *)0);
@@ -1653,7 +1726,8 @@ long render_last_frame_nonfinite(render_context *rc, smp_error *err)
     glGetTexImage(GL_TEXTURE_2D, 0, GL_RGBA, GL_FLOAT, px);
     glBindTexture(GL_TEXTURE_2D, 0);
     long bad = 0;
-    for (size_t i = 0; i < n; ++i) bad += !isfinite(px[i]);
+    for (size_t i = 0; i < n; ++i)
+        bad += !isfinite(px[i]);
     free(px);
     return gl_check("render_last_frame_nonfinite", err) == SMP_OK ? bad : -1;
 }

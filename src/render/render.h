@@ -29,32 +29,32 @@
 typedef struct render_context render_context;
 
 typedef struct render_context_desc {
-    int shadow_map_size;    /* texels; 0 = 2048 */
-    int coverage_size;      /* chart coverage texture texels; 0 = 2048 (about 4.5 texels per mm on the scalp) */
-    int samples;            /* MSAA samples for the scene; 0 = 1: none, the edges smoothed after tone mapping
-                             * instead (shaders/edge_aa.frag): llvmpipe's MSAA more than doubles the scene's
-                             * cost (docs/benchmarks.md) */
+    int shadow_map_size; /* texels; 0 = 2048 */
+    int coverage_size;   /* chart coverage texture texels; 0 = 2048 (about 4.5 texels per mm on the scalp) */
+    int samples;         /* MSAA samples for the scene; 0 = 1: none, the edges smoothed after tone mapping
+                          * instead (shaders/edge_aa.frag): llvmpipe's MSAA more than doubles the scene's
+                          * cost (docs/benchmarks.md) */
     bool shaders_from_disk; /* read shaders/ from the source tree instead of the embedded copies */
     bool profile;           /* finish and time every pass (render_stats.pass_ms): smpsim bench --profile */
-    bool gl_debug;          /* count the GL errors the driver reports through KHR_debug, where the context has it
-                             * (render_gl_error_count): the tests ask for it */
+    bool gl_debug; /* count the GL errors the driver reports through KHR_debug, where the context has it
+                    * (render_gl_error_count): the tests ask for it */
 } render_context_desc;
 
 typedef struct render_frame {
-    int width, height;               /* pixels */
-    int output_x;                    /* the image's left edge in the target framebuffer (pixels; side-by-side
-                                      * compares draw two frames into one window); 0 otherwise */
-    mat4 view, proj;                 /* camera matrices (cglm, column-major), head frame in mm */
+    int width, height; /* pixels */
+    int output_x;      /* the image's left edge in the target framebuffer (pixels; side-by-side
+                        * compares draw two frames into one window); 0 otherwise */
+    mat4 view, proj;   /* camera matrices (cglm, column-major), head frame in mm */
     float eye_mm[3];
-    float light_dir[3];              /* unit vector towards the key light */
-    float light_radiance[3];         /* linear RGB irradiance of the key light */
-    float sky_radiance[3];           /* ambient from above */
-    float ground_radiance[3];        /* ambient from below */
-    float skin_albedo[3];            /* linear RGB */
-    const optics_table *optics;      /* baked optics: each dot's colour and blur; NULL draws no pigment */
-    int fitzpatrick;                 /* skin type 1..6, the table's row */
-    float specular_f0;               /* skin's normal-incidence reflectance (~0.028 for n = 1.4) */
-    float roughness;                 /* GGX roughness of the skin surface (alpha = roughness^2) */
+    float light_dir[3];         /* unit vector towards the key light */
+    float light_radiance[3];    /* linear RGB irradiance of the key light */
+    float sky_radiance[3];      /* ambient from above */
+    float ground_radiance[3];   /* ambient from below */
+    float skin_albedo[3];       /* linear RGB */
+    const optics_table *optics; /* baked optics: each dot's colour and blur; NULL draws no pigment */
+    int fitzpatrick;            /* skin type 1..6, the table's row */
+    float specular_f0;          /* skin's normal-incidence reflectance (~0.028 for n = 1.4) */
+    float roughness;            /* GGX roughness of the skin surface (alpha = roughness^2) */
     /* A water film over the skin (a wet scalp): a second, sharp GGX lobe of reflectance film_f0 (0.02 for
      * water) and roughness film_roughness, over film_coverage of the surface (0 = dry: the default, and
      * nothing changes). Under the film the skin's own sheen goes (skin and water have nearly the same
@@ -67,12 +67,12 @@ typedef struct render_frame {
     /* The skin's micro-surface (shaders/skin.glsl: follicle openings and pores, fine furrows, mottle, redness
      * blotches; numbers and sources in scalp/skin.h): 1 (the default) draws it, 0 the flat skin of before. */
     float skin_detail;
-    /* Sebum: a smoother lipid film over sebum_coverage (default SCALP_SKIN_SEBUM_COVERAGE) of the skin where it
-     * is most (scalp, forehead, nose; less elsewhere: scalp_skin_sebum_weight), a GGX lobe of reflectance
+    /* Sebum: a smoother lipid film over sebum_coverage (default SCALP_SKIN_SEBUM_COVERAGE) of the skin where
+     * it is most (scalp, forehead, nose; less elsewhere: scalp_skin_sebum_weight), a GGX lobe of reflectance
      * sebum_f0 and roughness sebum_roughness that takes its share from the skin's own lobe (0: none). */
     float sebum_f0, sebum_roughness, sebum_coverage;
-    float exposure;                  /* scale before tone mapping */
-    int layer_count;                 /* dot layers (sessions, then touch-ups) */
+    float exposure;                               /* scale before tone mapping */
+    int layer_count;                              /* dot layers (sessions, then touch-ups) */
     ageing_layer_state layers[AGEING_MAX_LAYERS]; /* each layer's state now (ageing_evaluate) */
     /* A fresh wound's redness: every present dot of a layer whose redness r > 0 adds an extra-blood density
      * r x flare_area_mm2 x (a unit Gaussian of flare_sigma_mm) around it (AGEING_FLARE_*); the skin there
@@ -81,22 +81,22 @@ typedef struct render_frame {
     float erythema_density[3];
     float flare_area_mm2, flare_sigma_mm;
     /* Stubble (render_scene_set_hair); render/hair.c documents the defaults. */
-    float hair_linear_rgb[3];        /* albedo of a pigmented shaft */
-    float hair_grey_linear_rgb[3];   /* albedo of a shaft without pigment */
-    float hair_dermal_contrast;      /* share of the light a pigmented shaft just under the skin removes */
-    float hair_dermal_depth_mm[3];   /* 1/e depth of that contrast per linear RGB channel */
-    float hair_dermal_blur;          /* blur sigma (mm) per mm of depth */
-    bool hair_hidden;                /* draw no hair this frame */
-    float years;                     /* years since the first session: shafts lost by then are not drawn,
-                                      * those grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey),
-                                      * per frame, without uploading the hair again */
+    float hair_linear_rgb[3];      /* albedo of a pigmented shaft */
+    float hair_grey_linear_rgb[3]; /* albedo of a shaft without pigment */
+    float hair_dermal_contrast;    /* share of the light a pigmented shaft just under the skin removes */
+    float hair_dermal_depth_mm[3]; /* 1/e depth of that contrast per linear RGB channel */
+    float hair_dermal_blur;        /* blur sigma (mm) per mm of depth */
+    bool hair_hidden;              /* draw no hair this frame */
+    float years;                   /* years since the first session: shafts lost by then are not drawn,
+                                    * those grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey),
+                                    * per frame, without uploading the hair again */
     /* The interactive path, for frames drawn while a person orbits, zooms, drags the light or scrubs the
-     * time: the scene is drawn at interactive_scale of width and height (render_frame_interactive_scale) without
-     * multisampling and upsampled bilinearly into the output; the shadow map is read with one filtered tap
-     * instead of nine, the skin's micro-surface (finer than its pixels) is left out, the pigment's chart
-     * texture is splatted at half its resolution, and the dots' looks are recomputed only when the ageing
-     * state moved by more than about 1 %. Same scene and light; the full-quality frame (interactive false,
-     * the default) follows once the input stops. */
+     * time: the scene is drawn at interactive_scale of width and height (render_frame_interactive_scale)
+     * without multisampling and upsampled bilinearly into the output; the shadow map is read with one
+     * filtered tap instead of nine, the skin's micro-surface (finer than its pixels) is left out, the
+     * pigment's chart texture is splatted at half its resolution, and the dots' looks are recomputed only
+     * when the ageing state moved by more than about 1 %. Same scene and light; the full-quality frame
+     * (interactive false, the default) follows once the input stops. */
     bool interactive;
     float interactive_scale;
 } render_frame;
@@ -111,17 +111,20 @@ void render_context_destroy(render_context *rc); /* NULL is a no-op */
 int render_gl_error_count(const render_context *rc, const char **first);
 
 /* Uploads the head and the dots (both may change between calls; the renderer keeps no pointer to them). */
-smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field, smp_error *err);
+smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field,
+                            smp_error *err);
 
 /* Uploads the donor scars (relief and tissue baked into the scalp chart; scars NULL or empty removes them).
  * Call after render_scene_set with the same head. The scars' displaced geometry is built when a frame first
  * comes close enough to draw it, so head and scars are borrowed: keep both unchanged until the next
- * render_scene_set or render_scene_set_scars, or render_context_destroy. Fails with SMP_ERR_NOMEM or SMP_ERR_GL. */
+ * render_scene_set or render_scene_set_scars, or render_context_destroy. Fails with SMP_ERR_NOMEM or
+ * SMP_ERR_GL. */
 smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
                                   smp_error *err);
 /* Uploads the hair (NULL or empty: none) and its layer over head's chart (scalp/hair_layer.h), which shades
  * the skin beneath it; keeps no pointer to either. Call after render_scene_set with the same head. */
-smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair, smp_error *err);
+smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair,
+                                 smp_error *err);
 
 /* The share of width and height the interactive path draws the scene at: interactive_scale clamped to
  * 0.125..1, or RENDER_INTERACTIVE_SCALE when it is 0. */
@@ -132,7 +135,8 @@ float render_frame_interactive_scale(const render_frame *frame);
  * default) and its wall time in ms, aiming at RENDER_INTERACTIVE_TARGET_MS (30 frames a second). The scene
  * passes cost about the square of the scale, so the next is scale x sqrt(target / ms), changed by at most
  * 20 % a frame and kept between RENDER_INTERACTIVE_SCALE_MIN and RENDER_INTERACTIVE_SCALE_MAX: below 0.25 of
- * 720 rows the head's outline turns blocky, and above 0.5 the full-quality frame is the better use of time. */
+ * 720 rows the head's outline turns blocky, and above 0.5 the full-quality frame is the better use of time.
+ */
 #define RENDER_INTERACTIVE_TARGET_MS 33.3
 #define RENDER_INTERACTIVE_SCALE_MIN 0.25f
 #define RENDER_INTERACTIVE_SCALE_MAX 0.5f
@@ -142,29 +146,31 @@ float render_interactive_scale_next(float scale, double frame_ms);
 void render_frame_defaults(render_frame *frame);
 
 /* Draws the frame into framebuffer target_fbo (0 = the window) of size frame->width x frame->height. */
-smp_status render_frame_draw(render_context *rc, const render_frame *frame, unsigned target_fbo, smp_error *err);
+smp_status render_frame_draw(render_context *rc, const render_frame *frame, unsigned target_fbo,
+                             smp_error *err);
 
 /* Presents the last images again without drawing the scene: the last interactive image mixed with the last
  * full-quality one by full_share (0..1; with only one of them drawn, that one). For the soft blend when the
  * full-quality frame replaces the interactive ones, and for redrawing the window's overlay while nothing
  * moves. frame gives the output size and exposure (the camera should be the one both were drawn with). */
 smp_status render_frame_present(render_context *rc, const render_frame *frame, float full_share,
-                                 unsigned target_fbo, smp_error *err);
+                                unsigned target_fbo, smp_error *err);
 
 /* Draws offscreen and reads back width*height*4 bytes of sRGB RGBA8, top row first. */
-smp_status render_frame_read_srgb8(render_context *rc, const render_frame *frame, uint8_t *rgba, smp_error *err);
+smp_status render_frame_read_srgb8(render_context *rc, const render_frame *frame, uint8_t *rgba,
+                                   smp_error *err);
 /* Compare views (a before / after split): render_compare_capture draws frame at full quality and keeps its
- * finished image (one RGBA8 image at its size, made on first use); render_compare_overlay then puts that image
- * over the left share split (0..1) of target_fbo, where another frame of the same size was drawn or presented,
- * with a light line two pixels wide at the split. Moving the split costs a copy, not a frame. */
+ * finished image (one RGBA8 image at its size, made on first use); render_compare_overlay then puts that
+ * image over the left share split (0..1) of target_fbo, where another frame of the same size was drawn or
+ * presented, with a light line two pixels wide at the split. Moving the split costs a copy, not a frame. */
 smp_status render_compare_capture(render_context *rc, const render_frame *frame, smp_error *err);
 smp_status render_compare_overlay(render_context *rc, int width, int height, float split, unsigned target_fbo,
                                   smp_error *err);
 /* Side by side: puts the whole captured image into target_fbo with its left edge at x (of a target height
  * pixels high), with the same light line at x. */
 smp_status render_compare_beside(render_context *rc, int x, int height, unsigned target_fbo, smp_error *err);
-/* Reads the window's back buffer as drawn so far (the image and the overlay, before the swap) into RGBA8 rows,
- * top row first: a screenshot of the whole window. */
+/* Reads the window's back buffer as drawn so far (the image and the overlay, before the swap) into RGBA8
+ * rows, top row first: a screenshot of the whole window. */
 smp_status render_window_read_rgba8(render_context *rc, int width, int height, uint8_t *rgba, smp_error *err);
 
 /* Screen-space overlay (text, panels) drawn over target_fbo after the frame: vertices are
@@ -172,7 +178,7 @@ smp_status render_window_read_rgba8(render_context *rc, int width, int height, u
 typedef struct render_overlay {
     const float *vertices;
     int vertex_count;
-    const uint8_t *atlas_r8;  /* may change between calls only if atlas_version changes */
+    const uint8_t *atlas_r8; /* may change between calls only if atlas_version changes */
     int atlas_width, atlas_height;
     int atlas_version;
 } render_overlay;
@@ -195,25 +201,26 @@ const char *render_pass_name(int pass);
 
 typedef struct render_stats {
     int dot_count;
-    int cell_entries;       /* dot references in the close-up grid */
+    int cell_entries; /* dot references in the close-up grid */
     int grid_size;
-    int coverage_resplats;  /* how often the density texture was rebuilt (time or skin changes) */
+    int coverage_resplats;     /* how often the density texture was rebuilt (time or skin changes) */
     int coverage_layer_splats; /* the interactive path while the time moves: how often a layer's own density
                                 * texture was splatted (the first frame of a drag), and how often the layers'
                                 * textures were summed into the density texture instead of a splat */
     int coverage_layer_sums;
-    int look_updates;       /* how often the dots' looks were recomputed from the optics table */
-    float max_reach_mm;     /* the widest dot's reach (3 sigma of its widest term) */
-    int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */
-    int hair_layer_splats;  /* how often the hair's layer was splatted into its chart texture: when the hairs
-                             * lost by the frame's year change, never for a camera or light change */
-    int shadow_draws;       /* how often the key light's shadow map was drawn: when the light or the hair in it
-                             * changed, never for the camera alone */
-    int scar_patch_triangles;   /* the scars' displaced patch (render/scar_internal.h) */
-    bool scar_patch_drawn;      /* whether the last frame drew it (the camera was close to the scars) */
-    int scar_patch_chunks_drawn;/* how many of its chunks (those in view and close enough) */
-    float pass_ms[RENDER_PASS_COUNT]; /* with render_context_desc.profile: each pass of the last frame, wall ms
-                                       * from the end of the pass before (glFinish on both sides); else 0 */
+    int look_updates;      /* how often the dots' looks were recomputed from the optics table */
+    float max_reach_mm;    /* the widest dot's reach (3 sigma of its widest term) */
+    int hair_uploads;      /* how often the hair was uploaded (render_scene_set_hair), never per frame */
+    int hair_layer_splats; /* how often the hair's layer was splatted into its chart texture: when the hairs
+                            * lost by the frame's year change, never for a camera or light change */
+    int shadow_draws;      /* how often the key light's shadow map was drawn: when the light or the hair in it
+                            * changed, never for the camera alone */
+    int scar_patch_triangles;    /* the scars' displaced patch (render/scar_internal.h) */
+    bool scar_patch_drawn;       /* whether the last frame drew it (the camera was close to the scars) */
+    int scar_patch_chunks_drawn; /* how many of its chunks (those in view and close enough) */
+    float
+        pass_ms[RENDER_PASS_COUNT]; /* with render_context_desc.profile: each pass of the last frame, wall ms
+                                     * from the end of the pass before (glFinish on both sides); else 0 */
 } render_stats;
 void render_stats_get(const render_context *rc, render_stats *out);
 

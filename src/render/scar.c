@@ -17,8 +17,8 @@ static void uv_extend(float lo[2], float hi[2], const float uv[2])
 /* Rasterises one mesh triangle into the texels of the bake rectangle. A texel's surface point comes from
  * the triangle's own linear uv map, the same interpolation the renderer's v_uv follows, so the relief is
  * where the shader will look for it; triangles that no scar reaches are skipped whole. */
-static void triangle_bake(render_scar_bake *b, const scalp_head *head, const scalp_scar_set *set, const uint32_t *tri,
-                          float texel)
+static void triangle_bake(render_scar_bake *b, const scalp_head *head, const scalp_scar_set *set,
+                          const uint32_t *tri, float texel)
 {
     const scalp_mesh *m = &head->mesh;
     const float *uv[3], *p[3];
@@ -36,7 +36,8 @@ static void triangle_bake(render_scar_bake *b, const scalp_head *head, const sca
         bhi[k] = fmaxf(p[0][k], fmaxf(p[1][k], p[2][k]));
     }
     if (!scalp_scar_may_touch_box(set, blo, bhi)) return;
-    float e1[2] = {uv[1][0] - uv[0][0], uv[1][1] - uv[0][1]}, e2[2] = {uv[2][0] - uv[0][0], uv[2][1] - uv[0][1]};
+    float e1[2] = {uv[1][0] - uv[0][0], uv[1][1] - uv[0][1]},
+          e2[2] = {uv[2][0] - uv[0][0], uv[2][1] - uv[0][1]};
     float det = e1[0] * e2[1] - e1[1] * e2[0];
     if (fabsf(det) < 1e-14f) return;
     int x0 = (int)floorf((lo[0] - b->uv0[0]) / texel), x1 = (int)ceilf((hi[0] - b->uv0[0]) / texel);
@@ -49,11 +50,14 @@ static void triangle_bake(render_scar_bake *b, const scalp_head *head, const sca
     const float eps = -1e-4f;
     for (int y = y0; y <= y1; ++y)
         for (int x = x0; x <= x1; ++x) {
-            float tu = b->uv0[0] + (x + 0.5f) * texel - uv[0][0], tv = b->uv0[1] + (y + 0.5f) * texel - uv[0][1];
-            float w1 = (tu * e2[1] - tv * e2[0]) / det, w2 = (e1[0] * tv - e1[1] * tu) / det, w0 = 1.0f - w1 - w2;
+            float tu = b->uv0[0] + (x + 0.5f) * texel - uv[0][0],
+                  tv = b->uv0[1] + (y + 0.5f) * texel - uv[0][1];
+            float w1 = (tu * e2[1] - tv * e2[0]) / det, w2 = (e1[0] * tv - e1[1] * tu) / det,
+                  w0 = 1.0f - w1 - w2;
             if (w0 < eps || w1 < eps || w2 < eps) continue;
             float q[3];
-            for (int k = 0; k < 3; ++k) q[k] = w0 * p[0][k] + w1 * p[1][k] + w2 * p[2][k];
+            for (int k = 0; k < 3; ++k)
+                q[k] = w0 * p[0][k] + w1 * p[1][k] + w2 * p[2][k];
             scalp_scar_sample smp;
             scalp_scar_sample_at(set, q, &smp);
             uint8_t *o = b->texels + 2 * ((size_t)y * b->width + x);
@@ -104,7 +108,8 @@ smp_status render_scar_bake_create(render_scar_bake *b, const scalp_head *head, 
         memset(b, 0, sizeof *b);
         return st;
     }
-    for (int t = 0; t < head->mesh.triangle_count; ++t) triangle_bake(b, head, set, head->mesh.indices + 3 * t, texel);
+    for (int t = 0; t < head->mesh.triangle_count; ++t)
+        triangle_bake(b, head, set, head->mesh.indices + 3 * t, texel);
     return SMP_OK;
 }
 
@@ -118,8 +123,8 @@ void render_scar_bake_destroy(render_scar_bake *b)
 /* ---- the displaced patch ---- */
 
 /* A point of triangle (a, b, c) at barycentric (wa, wb, wc) of the mesh arrays src (dim floats per vertex).
- * On an edge (one weight 0) it is interpolated from the edge's lower vertex index to its higher one, so the two
- * triangles that share the edge compute the same bits and the patch has no cracks. */
+ * On an edge (one weight 0) it is interpolated from the edge's lower vertex index to its higher one, so the
+ * two triangles that share the edge compute the same bits and the patch has no cracks. */
 static void tri_lerp(const float *src, int dim, const uint32_t v[3], const float w[3], float *out)
 {
     int zero = w[0] == 0.0f ? 0 : (w[1] == 0.0f ? 1 : (w[2] == 0.0f ? 2 : -1));
@@ -131,7 +136,8 @@ static void tri_lerp(const float *src, int dim, const uint32_t v[3], const float
             j = t;
         }
         float t = w[j];
-        for (int k = 0; k < dim; ++k) out[k] = src[dim * v[i] + k] + t * (src[dim * v[j] + k] - src[dim * v[i] + k]);
+        for (int k = 0; k < dim; ++k)
+            out[k] = src[dim * v[i] + k] + t * (src[dim * v[j] + k] - src[dim * v[i] + k]);
         return;
     }
     for (int k = 0; k < dim; ++k)
@@ -145,7 +151,8 @@ static float edge_len(const float *p, uint32_t a, uint32_t b)
 }
 
 /* Whether the relief reaches into triangle ix: sampled on a grid of 15 points (4 steps a side), under 0.3 mm
- * apart on the head's longest edges (1.9 mm), closer than the reach of the smallest punch scar (0.3 mm x 1.2). */
+ * apart on the head's longest edges (1.9 mm), closer than the reach of the smallest punch scar (0.3 mm
+ * x 1.2). */
 static bool triangle_has_relief(const scalp_mesh *m, const uint32_t ix[3], const scalp_scar_set *set)
 {
     enum { STEPS = 4 };
@@ -173,8 +180,8 @@ static int source_cmp(const void *a, const void *b)
     return (p->triangle > q->triangle) - (p->triangle < q->triangle);
 }
 
-smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *head, const scalp_scar_set *set,
-                                    float edge_mm, smp_error *err)
+smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *head,
+                                    const scalp_scar_set *set, float edge_mm, smp_error *err)
 {
     memset(patch, 0, sizeof *patch);
     if (!set || (set->point_count == 0 && set->fue_count == 0)) return SMP_OK;
@@ -190,15 +197,18 @@ smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *
         const uint32_t *ix = m->indices + 3 * t;
         float lo[3], hi[3], c[3];
         for (int k = 0; k < 3; ++k) {
-            float a = m->positions_mm[3 * ix[0] + k], b = m->positions_mm[3 * ix[1] + k], d = m->positions_mm[3 * ix[2] + k];
+            float a = m->positions_mm[3 * ix[0] + k], b = m->positions_mm[3 * ix[1] + k],
+                  d = m->positions_mm[3 * ix[2] + k];
             lo[k] = fminf(a, fminf(b, d));
             hi[k] = fmaxf(a, fmaxf(b, d));
             c[k] = (a + b + d) / 3.0f;
         }
-        /* One split for the whole scalp (its longest edge), so that a scar does not change how another is split. */
+        /* One split for the whole scalp (its longest edge), so that a scar does not change how another is
+         * split. */
         if (scalp_scalp_weight(head, c) > 0.0f)
             longest = fmaxf(longest, fmaxf(edge_len(m->positions_mm, ix[0], ix[1]),
-                                           fmaxf(edge_len(m->positions_mm, ix[1], ix[2]), edge_len(m->positions_mm, ix[2], ix[0]))));
+                                           fmaxf(edge_len(m->positions_mm, ix[1], ix[2]),
+                                                 edge_len(m->positions_mm, ix[2], ix[0]))));
         if (scalp_scar_box_relief_mm(set, lo, hi) <= 0.0f || !triangle_has_relief(m, ix, set)) continue;
         uint64_t cell = 0;
         for (int k = 0; k < 3; ++k)
@@ -215,14 +225,16 @@ smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *
     }
     qsort(src, touched, sizeof *src, source_cmp);
     size_t chunks = 1;
-    for (size_t i = 1; i < touched; ++i) chunks += src[i].cell != src[i - 1].cell;
+    for (size_t i = 1; i < touched; ++i)
+        chunks += src[i].cell != src[i - 1].cell;
     patch->vertices = malloc(sizeof *patch->vertices * RENDER_SCAR_PATCH_FLOATS * nv);
     patch->indices = malloc(sizeof *patch->indices * 3 * nt);
     patch->chunks = calloc(chunks, sizeof *patch->chunks);
     if (!patch->vertices || !patch->indices || !patch->chunks) {
         free(src);
         render_scar_patch_destroy(patch);
-        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for a scar patch of %zu triangles", nt);
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for a scar patch of %zu triangles",
+                             nt);
     }
     uint32_t base = 0;
     size_t ti = 0;
@@ -231,7 +243,8 @@ smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *
         if (s_i == 0 || src[s_i].cell != src[s_i - 1].cell) {
             ch = &patch->chunks[patch->chunk_count++];
             ch->first_index = (uint32_t)(3 * ti);
-            for (int k = 0; k < 3; ++k) ch->lo_mm[k] = INFINITY, ch->hi_mm[k] = -INFINITY;
+            for (int k = 0; k < 3; ++k)
+                ch->lo_mm[k] = INFINITY, ch->hi_mm[k] = -INFINITY;
         }
         const uint32_t *ix = m->indices + 3 * src[s_i].triangle;
         int k = ks;
@@ -245,7 +258,8 @@ smp_status render_scar_patch_create(render_scar_patch *patch, const scalp_head *
                 tri_lerp(m->normals, 3, ix, w, o + 3);
                 tri_lerp(m->uvs, 2, ix, w, o + 6);
                 float len = sqrtf(o[3] * o[3] + o[4] * o[4] + o[5] * o[5]);
-                for (int c = 3; c < 6; ++c) o[c] /= len;
+                for (int c = 3; c < 6; ++c)
+                    o[c] /= len;
                 o[8] = scalp_scar_height_mm(set, o);
                 ch->relief_mm = fmaxf(ch->relief_mm, fabsf(o[8]));
                 for (int c = 0; c < 3; ++c) {
@@ -316,8 +330,8 @@ smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_er
     glBindTexture(GL_TEXTURE_2D, 0);
     GLenum e = glGetError();
     if (e != GL_NO_ERROR)
-        return smp_error_set(err, SMP_ERR_GL, "render: OpenGL error 0x%x uploading the %dx%d scar texture", e, b->width,
-                             b->height);
+        return smp_error_set(err, SMP_ERR_GL, "render: OpenGL error 0x%x uploading the %dx%d scar texture", e,
+                             b->width, b->height);
     return SMP_OK;
 }
 
@@ -360,7 +374,8 @@ static smp_status patch_buffers_upload(render_scar *rs, const render_scar_patch 
     rs->patch_triangles = patch->triangle_count;
     GLenum e = glGetError();
     if (e != GL_NO_ERROR)
-        return smp_error_set(err, SMP_ERR_GL, "render: OpenGL error 0x%x uploading the scar patch (%d triangles)", e,
+        return smp_error_set(err, SMP_ERR_GL,
+                             "render: OpenGL error 0x%x uploading the scar patch (%d triangles)", e,
                              patch->triangle_count);
     return SMP_OK;
 }
@@ -388,7 +403,8 @@ static smp_status patch_chunks_set(render_scar *rs, const render_scar_patch *pat
     return SMP_OK;
 }
 
-smp_status render_scar_patch_set(render_scar *rs, const scalp_head *head, const scalp_scar_set *set, smp_error *err)
+smp_status render_scar_patch_set(render_scar *rs, const scalp_head *head, const scalp_scar_set *set,
+                                 smp_error *err)
 {
     rs->head = NULL;
     rs->set = NULL;
@@ -403,8 +419,8 @@ smp_status render_scar_patch_set(render_scar *rs, const scalp_head *head, const 
     return st;
 }
 
-smp_status render_scar_patch_prepare(render_scar *rs, const float view[4][4], const float proj[4][4], int height,
-                                     smp_error *err)
+smp_status render_scar_patch_prepare(render_scar *rs, const float view[4][4], const float proj[4][4],
+                                     int height, smp_error *err)
 {
     if (rs->patch_ready || !rs->head || render_scar_patch_select(rs, view, proj, height) == 0) return SMP_OK;
     render_scar_patch patch;
@@ -442,7 +458,8 @@ int render_scar_patch_select(render_scar *rs, const float view[4][4], const floa
             }
         }
         bool culled = false;
-        for (int k = 0; k < 6; ++k) culled = culled || outside[k] == 8;
+        for (int k = 0; k < 6; ++k)
+            culled = culled || outside[k] == 8;
         if (culled) continue;
         float d2 = 0.0f;
         for (int k = 0; k < 3; ++k) {
@@ -454,9 +471,10 @@ int render_scar_patch_select(render_scar *rs, const float view[4][4], const floa
         rs->draw_offsets[rs->draw_count] = (void *)(sizeof(uint32_t) * (size_t)ch->first_index);
         rs->draw_count++;
     }
-    /* A pixel's size at the nearest chunk in view: 2 d / (proj[1][1] height) in perspective (proj[2][3] = -1),
-     * 2 / (proj[1][1] height) in an orthographic projection. One threshold for every scar, so that what one scar
-     * looks like does not depend on another (and the head's fragments in every indentation give way, scar.glsl). */
+    /* A pixel's size at the nearest chunk in view: 2 d / (proj[1][1] height) in perspective (proj[2][3] =
+     * -1), 2 / (proj[1][1] height) in an orthographic projection. One threshold for every scar, so that what
+     * one scar looks like does not depend on another (and the head's fragments in every indentation give way,
+     * scar.glsl). */
     bool ortho = proj[2][3] == 0.0f;
     float pixel_mm = 2.0f * (ortho ? 1.0f : sqrtf(nearest2)) / (proj[1][1] * (float)height);
     if (!(pixel_mm < RENDER_SCAR_PATCH_PIXEL_MM)) rs->draw_count = 0;
@@ -482,7 +500,8 @@ void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float 
     glActiveTexture(GL_TEXTURE0);
     float scar_rgb[3], scale[3];
     scalp_scar_albedo_linear_rgb(skin_rgb, scar_rgb);
-    for (int k = 0; k < 3; ++k) scale[k] = skin_rgb[k] > 1e-4f ? scar_rgb[k] / skin_rgb[k] : 1.0f;
+    for (int k = 0; k < 3; ++k)
+        scale[k] = skin_rgb[k] > 1e-4f ? scar_rgb[k] / skin_rgb[k] : 1.0f;
     glUniform1i(glGetUniformLocation(prog, "u_scar_enabled"), rs->present && rs->tex ? 1 : 0);
     glUniform4fv(glGetUniformLocation(prog, "u_scar_rect"), 1, rs->rect);
     glUniform2fv(glGetUniformLocation(prog, "u_scar_size"), 1, rs->size);

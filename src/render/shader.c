@@ -15,8 +15,7 @@ const render_program_info render_programs[] = {
     {"fullscreen.vert", "sss_y.frag", false},  {"hair.vert", "hair.frag", false},
     {"hair.vert", "shadow.frag", false},       {"hair_streak.vert", "hair_streak.frag", false},
     {"hair_strand.vert", "hair.frag", false},  {"hair_strand.vert", "shadow.frag", false},
-    {"fullscreen.vert", "layers.frag", false},
-    {NULL, NULL, false},
+    {"fullscreen.vert", "layers.frag", false}, {NULL, NULL, false},
 };
 
 static char *source_get(const char *name, bool from_disk, smp_error *err)
@@ -76,10 +75,12 @@ static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bo
     char *texts[MAX_PARTS] = {NULL};
     char *body = source_get(name, from_disk, err);
     bool ok_sources = body != NULL;
-    for (int i = 0; i < count && ok_sources; ++i) ok_sources = (texts[i] = source_get(names[i], from_disk, err)) != NULL;
+    for (int i = 0; i < count && ok_sources; ++i)
+        ok_sources = (texts[i] = source_get(names[i], from_disk, err)) != NULL;
     if (!ok_sources) {
         free(body);
-        for (int i = 0; i < count; ++i) free(texts[i]);
+        for (int i = 0; i < count; ++i)
+            free(texts[i]);
         return 0;
     }
     const char *parts[MAX_PARTS + 3];
@@ -95,7 +96,8 @@ static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bo
     glShaderSource(shader, n, parts, NULL);
     glCompileShader(shader);
     free(body);
-    for (int i = 0; i < count; ++i) free(texts[i]);
+    for (int i = 0; i < count; ++i)
+        free(texts[i]);
     GLint ok = 0;
     glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
     if (!ok) {

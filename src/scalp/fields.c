@@ -34,23 +34,40 @@ typedef struct pattern_shape {
 static pattern_shape pattern_table(plan_pattern p)
 {
     switch (p) {
-    case PLAN_PATTERN_NORWOOD_1: return (pattern_shape){0, 6, 0, 0, 0, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_2: return (pattern_shape){10, 28, 0, 0, 0, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_2A: return (pattern_shape){22, 8, 0, 0, 0, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_3: return (pattern_shape){15, 48, 0, 0, 0, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_3A: return (pattern_shape){40, 12, 0, 0, 0, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_3V: return (pattern_shape){15, 48, 30, 0.9, 0, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_4: return (pattern_shape){30, 58, 40, 1.0, 0.15, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_4A: return (pattern_shape){65, 15, 0, 0, 0, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_5: return (pattern_shape){45, 68, 50, 1.0, 0.5, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_5A: return (pattern_shape){95, 20, 0, 0, 0.3, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_5V: return (pattern_shape){45, 68, 65, 1.0, 0.6, 0, 0, 0};
-    case PLAN_PATTERN_NORWOOD_6: return (pattern_shape){0, 0, 0, 0, 0, 55, 30, 0};
-    case PLAN_PATTERN_NORWOOD_7: return (pattern_shape){0, 0, 0, 0, 0, 38, 0, 0};
-    case PLAN_PATTERN_LUDWIG_I: return (pattern_shape){0, 0, 0, 0, 0, 0, 0, 0.35};
-    case PLAN_PATTERN_LUDWIG_II: return (pattern_shape){0, 0, 0, 0, 0, 0, 0, 0.65};
-    case PLAN_PATTERN_LUDWIG_III: return (pattern_shape){0, 0, 0, 0, 0, 0, 0, 0.95};
-    default: return (pattern_shape){0, 0, 0, 0, 0, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_1:
+        return (pattern_shape){0, 6, 0, 0, 0, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_2:
+        return (pattern_shape){10, 28, 0, 0, 0, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_2A:
+        return (pattern_shape){22, 8, 0, 0, 0, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_3:
+        return (pattern_shape){15, 48, 0, 0, 0, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_3A:
+        return (pattern_shape){40, 12, 0, 0, 0, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_3V:
+        return (pattern_shape){15, 48, 30, 0.9, 0, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_4:
+        return (pattern_shape){30, 58, 40, 1.0, 0.15, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_4A:
+        return (pattern_shape){65, 15, 0, 0, 0, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_5:
+        return (pattern_shape){45, 68, 50, 1.0, 0.5, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_5A:
+        return (pattern_shape){95, 20, 0, 0, 0.3, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_5V:
+        return (pattern_shape){45, 68, 65, 1.0, 0.6, 0, 0, 0};
+    case PLAN_PATTERN_NORWOOD_6:
+        return (pattern_shape){0, 0, 0, 0, 0, 55, 30, 0};
+    case PLAN_PATTERN_NORWOOD_7:
+        return (pattern_shape){0, 0, 0, 0, 0, 38, 0, 0};
+    case PLAN_PATTERN_LUDWIG_I:
+        return (pattern_shape){0, 0, 0, 0, 0, 0, 0, 0.35};
+    case PLAN_PATTERN_LUDWIG_II:
+        return (pattern_shape){0, 0, 0, 0, 0, 0, 0, 0.65};
+    case PLAN_PATTERN_LUDWIG_III:
+        return (pattern_shape){0, 0, 0, 0, 0, 0, 0, 0.95};
+    default:
+        return (pattern_shape){0, 0, 0, 0, 0, 0, 0, 0};
     }
 }
 
@@ -170,7 +187,8 @@ static double pattern_loss(const scalp_head *head, plan_pattern pattern, const f
         double ex = 0.5 * (fabs(lm[SCALP_LM_EAR_TOP_LEFT][0]) + fabs(lm[SCALP_LM_EAR_TOP_RIGHT][0]));
         double ey = 0.5 * (lm[SCALP_LM_EAR_TOP_LEFT][1] + lm[SCALP_LM_EAR_TOP_RIGHT][1]);
         double rx = ex - ps.side_mm;
-        double front = lm[SCALP_LM_GLABELLA][1] + 20.0, back = lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] + ps.back_mm;
+        double front = lm[SCALP_LM_GLABELLA][1] + 20.0,
+               back = lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] + ps.back_mm;
         double dy = q[1] - ey, ry = dy > 0.0 ? front - ey : ey - back;
         double u = fabs(q[0]) / rx, v = fabs(dy) / ry;
         double r = pow(pow(u, 2.5) + pow(v, 2.5), 1.0 / 2.5);
@@ -252,9 +270,9 @@ static double hairline_noise(uint64_t seed, double x)
  * back towards the sideburns. */
 #define CURVE_MAX (2 * PLAN_MAX_HAIRLINE_POINTS)
 typedef struct hairline_curve {
-    int n;                /* control points (sorted by x); 0 for the U */
+    int n;                                           /* control points (sorted by x); 0 for the U */
     double x[CURVE_MAX], y[CURVE_MAX], m[CURVE_MAX]; /* chart mm and Hermite slopes dy/dx */
-    double mid_y, tx, ty; /* the U: midline point and frontotemporal corner */
+    double mid_y, tx, ty;                            /* the U: midline point and frontotemporal corner */
 } hairline_curve;
 
 /* Chart slope of the temporal line beyond the corners, back and out towards the sideburn (about 37
@@ -268,8 +286,10 @@ static double midline_height_of(const scalp_head *head, double chart_y)
     double lo = 0.0, hi = head->glabella_arc_mm;
     for (int i = 0; i < 24; i++) { /* 174 mm / 2^24: far below a micrometre */
         double mid = 0.5 * (lo + hi);
-        if (midline_y(head, mid) > chart_y) lo = mid;
-        else hi = mid;
+        if (midline_y(head, mid) > chart_y)
+            lo = mid;
+        else
+            hi = mid;
     }
     return 0.5 * (lo + hi);
 }
@@ -280,10 +300,12 @@ static void curve_slopes(hairline_curve *c)
 {
     int n = c->n;
     double d[CURVE_MAX] = {0};
-    for (int i = 0; i + 1 < n; i++) d[i] = (c->y[i + 1] - c->y[i]) / (c->x[i + 1] - c->x[i]);
+    for (int i = 0; i + 1 < n; i++)
+        d[i] = (c->y[i + 1] - c->y[i]) / (c->x[i + 1] - c->x[i]);
     c->m[0] = d[0];
     c->m[n - 1] = d[n - 2];
-    for (int i = 1; i + 1 < n; i++) c->m[i] = d[i - 1] * d[i] <= 0.0 ? 0.0 : 0.5 * (d[i - 1] + d[i]);
+    for (int i = 1; i + 1 < n; i++)
+        c->m[i] = d[i - 1] * d[i] <= 0.0 ? 0.0 : 0.5 * (d[i - 1] + d[i]);
     for (int i = 0; i + 1 < n; i++) {
         if (d[i] == 0.0) {
             c->m[i] = c->m[i + 1] = 0.0;
@@ -313,7 +335,8 @@ static void curve_init(const scalp_head *head, const plan_hairline *hl, hairline
                 : midline_y(head, midline_height_of(head, lm_ty) + (hl->temple_height_cm - 8.0) * 10.0);
     if (hl->point_count < 2) return;
     bool one_side = true;
-    for (int i = 0; i < hl->point_count; i++) one_side = one_side && hl->points[i].lateral_cm >= 0.0;
+    for (int i = 0; i < hl->point_count; i++)
+        one_side = one_side && hl->points[i].lateral_cm >= 0.0;
     /* Mirrored points first (right side, in decreasing lateral distance), then the given ones. */
     if (one_side)
         for (int i = hl->point_count - 1; i >= 0; i--) {
@@ -347,12 +370,14 @@ static double curve_distance(const hairline_curve *c, double qx, double qy, doub
         *along = c->x[e] + (e == 0 ? -1.0 : 1.0) * (c->y[e] - qy);
     } else {
         int i = 0;
-        while (qx > c->x[i + 1]) i++;
+        while (qx > c->x[i + 1])
+            i++;
         double h = c->x[i + 1] - c->x[i], t = (qx - c->x[i]) / h, t2 = t * t, t3 = t2 * t;
-        line = (2 * t3 - 3 * t2 + 1) * c->y[i] + (t3 - 2 * t2 + t) * h * c->m[i] + (-2 * t3 + 3 * t2) * c->y[i + 1] +
-               (t3 - t2) * h * c->m[i + 1];
-        slope = ((6 * t2 - 6 * t) * c->y[i] + (3 * t2 - 4 * t + 1) * h * c->m[i] + (-6 * t2 + 6 * t) * c->y[i + 1] +
-                 (3 * t2 - 2 * t) * h * c->m[i + 1]) / h;
+        line = (2 * t3 - 3 * t2 + 1) * c->y[i] + (t3 - 2 * t2 + t) * h * c->m[i] +
+               (-2 * t3 + 3 * t2) * c->y[i + 1] + (t3 - t2) * h * c->m[i + 1];
+        slope = ((6 * t2 - 6 * t) * c->y[i] + (3 * t2 - 4 * t + 1) * h * c->m[i] +
+                 (-6 * t2 + 6 * t) * c->y[i + 1] + (3 * t2 - 2 * t) * h * c->m[i + 1]) /
+                h;
         *along = qx;
     }
     return (line - qy) / sqrt(1.0 + slope * slope);
@@ -372,7 +397,8 @@ static double hairline_from_distance(const plan_hairline *hl, uint64_t seed, dou
     return ramp(-0.5 * width, 0.5 * width, d);
 }
 
-float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairline, uint64_t seed, const float p[3])
+float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairline, uint64_t seed,
+                            const float p[3])
 {
     float q[2];
     scalp_head_chart_mm(head, p, q);
@@ -391,8 +417,10 @@ void scalp_hairline_chart_point(const scalp_head *head, const plan_hairline *hai
     double lo = -250.0, hi = 250.0, along;
     for (int i = 0; i < 50; i++) {
         double mid = 0.5 * (lo + hi);
-        if (curve_distance(&c, chart_x_mm, mid, &along) > 0.0) lo = mid;
-        else hi = mid;
+        if (curve_distance(&c, chart_x_mm, mid, &along) > 0.0)
+            lo = mid;
+        else
+            hi = mid;
     }
     *chart_y_mm = 0.5 * (lo + hi);
 }
@@ -420,7 +448,8 @@ static double zone_q(const scalp_head *head, const plan_zones *z, const hairline
     double ex = 0.5 * (fabs(lm[SCALP_LM_EAR_TOP_LEFT][0]) + fabs(lm[SCALP_LM_EAR_TOP_RIGHT][0]));
     double ey = 0.5 * (lm[SCALP_LM_EAR_TOP_LEFT][1] + lm[SCALP_LM_EAR_TOP_RIGHT][1]);
     double rx = ex - ps.side_mm;
-    double front = lm[SCALP_LM_GLABELLA][1] + 20.0, back = lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] + ps.back_mm;
+    double front = lm[SCALP_LM_GLABELLA][1] + 20.0,
+           back = lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] + ps.back_mm;
     double dy = q[1] - ey, ry = dy > 0.0 ? front - ey : ey - back;
     double r = pow(pow(fabs(q[0]) / rx, 2.5) + pow(fabs(dy) / ry, 2.5), 1.0 / 2.5);
     double sides = ramp(-h, h, (r - 1.0) * fmin(rx, ry));
@@ -472,8 +501,10 @@ double scalp_treated_area_cm2(const scalp_head *head, const plan *pl)
     for (int t = 0; t < m->triangle_count; t++) {
         float centroid[3];
         for (int k = 0; k < 3; k++)
-            centroid[k] = (m->positions_mm[3 * m->indices[3 * t] + k] + m->positions_mm[3 * m->indices[3 * t + 1] + k] +
-                           m->positions_mm[3 * m->indices[3 * t + 2] + k]) / 3.0f;
+            centroid[k] =
+                (m->positions_mm[3 * m->indices[3 * t] + k] + m->positions_mm[3 * m->indices[3 * t + 1] + k] +
+                 m->positions_mm[3 * m->indices[3 * t + 2] + k]) /
+                3.0f;
         area += scalp_mesh_triangle_area_mm2(m, t) * scalp_treatment_weight(head, pl, centroid);
     }
     return area / 100.0;

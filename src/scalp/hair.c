@@ -33,13 +33,13 @@
 #define HAIR_TIME_RNG_STREAM 0x48414745ULL
 /* "HTHN": one uniform per unit that decides whether a scar under it leaves it (scalp_hair_create). */
 #define HAIR_THIN_RNG_STREAM 0x4854484eULL
-#define NATURAL_HAIRLINE_MM 70.0      /* as scalp/fields.c: the natural line above the glabella */
-#define ANCHOR_SIGMA_MM 16.0          /* width of an anchor's influence (chart mm) */
-#define WHORL_TWIST_DEG 60.0          /* spiral angle at the whorl's centre... */
-#define WHORL_RADIUS_MM 25.0          /* ...decaying over this distance */
-#define UNIT_SPREAD_MM 0.08           /* hairs of a unit leave within this of the unit's centre */
-#define UNIT_FAN_DEG 4.0              /* and fan out by about this much in azimuth */
-#define ANGLE_JITTER_DEG 2.0          /* per-unit spread of the exit angle (clamped to 0.8-1.2x) */
+#define NATURAL_HAIRLINE_MM 70.0 /* as scalp/fields.c: the natural line above the glabella */
+#define ANCHOR_SIGMA_MM 16.0     /* width of an anchor's influence (chart mm) */
+#define WHORL_TWIST_DEG 60.0     /* spiral angle at the whorl's centre... */
+#define WHORL_RADIUS_MM 25.0     /* ...decaying over this distance */
+#define UNIT_SPREAD_MM 0.08      /* hairs of a unit leave within this of the unit's centre */
+#define UNIT_FAN_DEG 4.0         /* and fan out by about this much in azimuth */
+#define ANGLE_JITTER_DEG 2.0     /* per-unit spread of the exit angle (clamped to 0.8-1.2x) */
 #define MAX_ANCHORS 32
 /* Units keep at least SPACING_FACTOR / sqrt(rho) apart: 36 % of the jamming limit of random sequential
  * adsorption (rho d^2 = 0.696), loose enough that crowding does not push units from dense into sparse
@@ -56,32 +56,33 @@ void scalp_hair_params_default(scalp_hair_params *p, const plan_patient *patient
     p->hairs_per_unit_p[1] = 0.50;
     p->hairs_per_unit_p[2] = 0.25;
     p->hairs_per_unit_p[3] = 0.05;
-    p->diameter_mm = 0.070;   /* "60 to 80 µm" (Wolfram 2003) */
+    p->diameter_mm = 0.070; /* "60 to 80 µm" (Wolfram 2003) */
     p->diameter_sd_mm = 0.012;
     p->vellus_diameter_mm = 0.025; /* vellus-like "< 0.03 mm" */
     /* assumption: a miniaturised follicle's anagen is weeks, not years; about 6 weeks at 0.35 mm/day */
     p->vellus_max_length_mm = 15.0;
     p->length_mm = patient ? patient->hair_length_mm : 0.5;
-    p->length_rel_sd = 0.15;  /* assumption */
+    p->length_rel_sd = 0.15; /* assumption */
     p->days_since_cut = 0.0;
     p->growth_mm_per_day = 0.35; /* "1 cm every 28 days" (Ruszczak 2012) */
     p->telogen_fraction = 0.10;  /* assumption: the usual 10-15 % of scalp follicles resting */
     p->grey_fraction = patient ? patient->grey_fraction : 0.0;
-    p->bulb_depth_mm = 3.5;      /* assumption: terminal bulbs sit in the subcutis, below the 1.7-1.9 mm dermis */
+    p->bulb_depth_mm = 3.5; /* assumption: terminal bulbs sit in the subcutis, below the 1.7-1.9 mm dermis */
 }
 
 double scalp_hair_mean_per_unit(const scalp_hair_params *p)
 {
     double m = 0.0;
-    for (int k = 0; k < SCALP_HAIR_MAX_PER_UNIT; ++k) m += (k + 1) * p->hairs_per_unit_p[k];
+    for (int k = 0; k < SCALP_HAIR_MAX_PER_UNIT; ++k)
+        m += (k + 1) * p->hairs_per_unit_p[k];
     return m;
 }
 
 static smp_status params_check(const scalp_hair_params *p, smp_error *err)
 {
-#define CHECK(field, lo, hi)                                                                                    \
-    if (!(p->field >= (lo) && p->field <= (hi)))                                                              \
-        return smp_error_set(err, SMP_ERR_INPUT, "hair: %s: must be between %g and %g, got %g", #field,       \
+#define CHECK(field, lo, hi)                                                                                 \
+    if (!(p->field >= (lo) && p->field <= (hi)))                                                             \
+        return smp_error_set(err, SMP_ERR_INPUT, "hair: %s: must be between %g and %g, got %g", #field,      \
                              (double)(lo), (double)(hi), (double)p->field);
     CHECK(unit_density_per_cm2, 0.0, 400.0)
     CHECK(diameter_mm, 0.005, 0.3)
@@ -108,8 +109,8 @@ static smp_status params_check(const scalp_hair_params *p, smp_error *err)
     return SMP_OK;
 }
 
-double scalp_hair_unit_density_per_cm2(const scalp_head *head, const plan *pl, const scalp_hair_params *params,
-                                       const float p[3])
+double scalp_hair_unit_density_per_cm2(const scalp_head *head, const plan *pl,
+                                       const scalp_hair_params *params, const float p[3])
 {
     /* Scar tissue has no follicles (clinical.md §4). */
     double scar = params->scars ? scalp_scar_hair_factor(params->scars, p) : 1.0;
@@ -119,10 +120,10 @@ double scalp_hair_unit_density_per_cm2(const scalp_head *head, const plan *pl, c
 /* ---- Exit pattern ---------------------------------------------------------------------------------- */
 
 typedef struct hair_anchor {
-    float q[2];          /* chart mm */
-    float angle_deg;     /* exit angle to the skin */
-    float flow[3];       /* fixed direction of growth (head frame), or... */
-    bool radial;         /* ...away from the crown along the surface */
+    float q[2];      /* chart mm */
+    float angle_deg; /* exit angle to the skin */
+    float flow[3];   /* fixed direction of growth (head frame), or... */
+    bool radial;     /* ...away from the crown along the surface */
 } hair_anchor;
 
 typedef struct exit_pattern {
@@ -165,20 +166,21 @@ static void pattern_build(const scalp_head *head, exit_pattern *e)
     /* The natural line between the midline and the temple points (scalp/fields.c's broad U). */
     double hx = 0.55 * tx, hline = hy - (hy - ty) * pow(0.55, 2.2);
 
-    anchor_add(e, 0.0, hy - 6.0, 12.0, true, 0, 0, 0);          /* frontal hairline */
+    anchor_add(e, 0.0, hy - 6.0, 12.0, true, 0, 0, 0); /* frontal hairline */
     anchor_add(e, hx, hline - 6.0, 12.0, true, 0, 0, 0);
-    anchor_add(e, 0.0, hy - 32.0, 30.0, true, 0, 0, 0);         /* front of the mid-scalp */
+    anchor_add(e, 0.0, hy - 32.0, 30.0, true, 0, 0, 0); /* front of the mid-scalp */
     anchor_add(e, 0.6 * tx, hline - 34.0, 30.0, true, 0, 0, 0);
-    anchor_add(e, 0.0, vy, 45.0, true, 0, 0, 0);                /* vertex */
-    anchor_add(e, 0.0, cy, 55.0, true, 0, 0, 0);                /* crown (whorl) */
+    anchor_add(e, 0.0, vy, 45.0, true, 0, 0, 0);                    /* vertex */
+    anchor_add(e, 0.0, cy, 55.0, true, 0, 0, 0);                    /* crown (whorl) */
     anchor_add(e, 0.45 * ex, 0.5 * (vy + ey), 40.0, true, 0, 0, 0); /* upper parietal */
-    anchor_add(e, tx + 6.0, ty - 8.0, 10.0, true, 0, 0, 0);     /* frontotemporal corner */
-    anchor_add(e, tx + 0.8 * (ex - tx), ty - 0.3 * (ty - ey), 6.5, false, 0.0, -1.0, -0.5); /* temporal triangle */
-    anchor_add(e, ex + 0.15 * (ex - tx), ey + 0.6 * (ty - ey), 6.5, false, 0.0, -1.0, 0.0);  /* sideburn */
-    anchor_add(e, ex - 10.0, ey + 25.0, 20.0, false, 0.0, -1.0, -0.4);  /* above the ear */
-    anchor_add(e, 0.95 * ex, ey - 75.0, 20.0, false, 0.0, -1.0, -0.2);  /* behind the ear */
-    anchor_add(e, 0.0, 0.5 * (cy + oy), 40.0, true, 0, 0, 0);   /* upper occiput, below the whorl */
-    anchor_add(e, 0.0, oy, 25.0, false, 0.0, -1.0, 0.0);        /* occiput */
+    anchor_add(e, tx + 6.0, ty - 8.0, 10.0, true, 0, 0, 0);         /* frontotemporal corner */
+    anchor_add(e, tx + 0.8 * (ex - tx), ty - 0.3 * (ty - ey), 6.5, false, 0.0, -1.0,
+               -0.5); /* temporal triangle */
+    anchor_add(e, ex + 0.15 * (ex - tx), ey + 0.6 * (ty - ey), 6.5, false, 0.0, -1.0, 0.0); /* sideburn */
+    anchor_add(e, ex - 10.0, ey + 25.0, 20.0, false, 0.0, -1.0, -0.4); /* above the ear */
+    anchor_add(e, 0.95 * ex, ey - 75.0, 20.0, false, 0.0, -1.0, -0.2); /* behind the ear */
+    anchor_add(e, 0.0, 0.5 * (cy + oy), 40.0, true, 0, 0, 0);          /* upper occiput, below the whorl */
+    anchor_add(e, 0.0, oy, 25.0, false, 0.0, -1.0, 0.0);               /* occiput */
     anchor_add(e, 0.5 * ex, oy + 5.0, 25.0, false, 0.0, -1.0, 0.0);
     anchor_add(e, 0.0, ny + 15.0, 15.0, false, 0.0, -1.0, 0.0); /* nape */
     anchor_add(e, 0.45 * ex, ny + 25.0, 15.0, false, 0.0, -1.0, 0.0);
@@ -189,14 +191,16 @@ static void pattern_build(const scalp_head *head, exit_pattern *e)
 static void tangent_of(const float v[3], const float n[3], float out[3])
 {
     float d = v[0] * n[0] + v[1] * n[1] + v[2] * n[2];
-    for (int k = 0; k < 3; ++k) out[k] = v[k] - d * n[k];
+    for (int k = 0; k < 3; ++k)
+        out[k] = v[k] - d * n[k];
 }
 
 static bool normalize3(float v[3])
 {
     float l = sqrtf(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
     if (!(l > 1e-9f)) return false;
-    for (int k = 0; k < 3; ++k) v[k] /= l;
+    for (int k = 0; k < 3; ++k)
+        v[k] /= l;
     return true;
 }
 
@@ -205,7 +209,8 @@ static void rotate_about(float t[3], const float n[3], double a)
 {
     float c = (float)cos(a), s = (float)sin(a);
     float b[3] = {n[1] * t[2] - n[2] * t[1], n[2] * t[0] - n[0] * t[2], n[0] * t[1] - n[1] * t[0]};
-    for (int k = 0; k < 3; ++k) t[k] = c * t[k] + s * b[k];
+    for (int k = 0; k < 3; ++k)
+        t[k] = c * t[k] + s * b[k];
 }
 
 static void pattern_eval(const exit_pattern *e, const scalp_head *head, const float p[3], const float n[3],
@@ -233,7 +238,8 @@ static void pattern_eval(const exit_pattern *e, const scalp_head *head, const fl
         wsum += w;
         angle += w * a->angle_deg;
         const float *f = a->radial ? radial : a->flow;
-        for (int k = 0; k < 3; ++k) flow[k] += (float)w * f[k];
+        for (int k = 0; k < 3; ++k)
+            flow[k] += (float)w * f[k];
     }
     *angle_deg = (float)(angle / wsum);
     tangent_of(flow, n, flow);
@@ -242,7 +248,8 @@ static void pattern_eval(const exit_pattern *e, const scalp_head *head, const fl
     double r = hypot(q[0] - e->crown_q[0], q[1] - e->crown_q[1]);
     rotate_about(flow, n, -WHORL_TWIST_DEG * SMP_PI / 180.0 * exp(-r / WHORL_RADIUS_MM));
     double a = *angle_deg * SMP_PI / 180.0;
-    for (int k = 0; k < 3; ++k) dir[k] = (float)(cos(a) * flow[k] + sin(a) * n[k]);
+    for (int k = 0; k < 3; ++k)
+        dir[k] = (float)(cos(a) * flow[k] + sin(a) * n[k]);
     normalize3(dir);
 }
 
@@ -265,7 +272,8 @@ static void triangle_sample(const scalp_mesh *m, int t, smp_rng *rng, float pos[
     for (int k = 0; k < 3; ++k) {
         pos[k] = wa * m->positions_mm[3 * ix[0] + k] + wb * m->positions_mm[3 * ix[1] + k] +
                  wc * m->positions_mm[3 * ix[2] + k];
-        nrm[k] = wa * m->normals[3 * ix[0] + k] + wb * m->normals[3 * ix[1] + k] + wc * m->normals[3 * ix[2] + k];
+        nrm[k] =
+            wa * m->normals[3 * ix[0] + k] + wb * m->normals[3 * ix[1] + k] + wc * m->normals[3 * ix[2] + k];
     }
     normalize3(nrm);
 }
@@ -277,7 +285,8 @@ static double triangle_area_mm2(const float *a, const float *b, const float *c)
         e1[k] = b[k] - a[k];
         e2[k] = c[k] - a[k];
     }
-    double cx = e1[1] * e2[2] - e1[2] * e2[1], cy = e1[2] * e2[0] - e1[0] * e2[2], cz = e1[0] * e2[1] - e1[1] * e2[0];
+    double cx = e1[1] * e2[2] - e1[2] * e2[1], cy = e1[2] * e2[0] - e1[0] * e2[2],
+           cz = e1[0] * e2[1] - e1[1] * e2[0];
     return 0.5 * sqrt(cx * cx + cy * cy + cz * cz);
 }
 
@@ -291,7 +300,7 @@ static float clampf(float x, float lo, float hi)
 typedef struct hair_progression {
     plan_pattern now, later; /* later PLAN_PATTERN_NONE: no further loss */
     double loss_years;
-    double grey_turn;        /* share of today's pigmented hairs that turn grey by grey_years; 0: none */
+    double grey_turn; /* share of today's pigmented hairs that turn grey by grey_years; 0: none */
     double grey_years;
 } hair_progression;
 
@@ -348,8 +357,10 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
     assert(hair && head && pl);
     memset(hair, 0, sizeof *hair);
     scalp_hair_params params;
-    if (params_in) params = *params_in;
-    else scalp_hair_params_default(&params, &pl->patient);
+    if (params_in)
+        params = *params_in;
+    else
+        scalp_hair_params_default(&params, &pl->patient);
     smp_status st = params_check(&params, err);
     if (st != SMP_OK) return st;
     hair->params = params;
@@ -375,18 +386,21 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
     double total = 0.0, expected = 0.0, expected_scars = 0.0;
     for (int t = 0; t < m->triangle_count; ++t) {
         const uint32_t *ix = m->indices + 3 * t;
-        const float *a = m->positions_mm + 3 * ix[0], *b = m->positions_mm + 3 * ix[1], *c = m->positions_mm + 3 * ix[2];
+        const float *a = m->positions_mm + 3 * ix[0], *b = m->positions_mm + 3 * ix[1],
+                    *c = m->positions_mm + 3 * ix[2];
         float f = fmaxf(fmaxf(fv[ix[0]], fv[ix[1]]), fv[ix[2]]);
         double area = triangle_area_mm2(a, b, c);
         if (f > 0.0f) {
             float centroid[3];
-            for (int k = 0; k < 3; ++k) centroid[k] = (a[k] + b[k] + c[k]) / 3.0f;
+            for (int k = 0; k < 3; ++k)
+                centroid[k] = (a[k] + b[k] + c[k]) / 3.0f;
             float fc = (float)(scalp_hair_unit_density_per_cm2(head, pl, &free_params, centroid) /
                                fmax(params.unit_density_per_cm2, 1e-12));
             expected += area * fc;
-            expected_scars += scars ? area * (float)(scalp_hair_unit_density_per_cm2(head, pl, &params, centroid) /
-                                                     fmax(params.unit_density_per_cm2, 1e-12))
-                                    : area * fc;
+            expected_scars +=
+                scars ? area * (float)(scalp_hair_unit_density_per_cm2(head, pl, &params, centroid) /
+                                       fmax(params.unit_density_per_cm2, 1e-12))
+                      : area * fc;
             /* The fraction is smooth on the scale of a 1.2 mm triangle: a 25 % margin bounds it inside
              * (as pigment/field.c). */
             f = fminf(1.0f, fmaxf(f, fc) * 1.25f + 0.02f);
@@ -417,18 +431,22 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
         int lo = 0, hi = m->triangle_count - 1;
         while (lo < hi) {
             int mid = (lo + hi) / 2;
-            if (cdf[mid] < u) lo = mid + 1;
-            else hi = mid;
+            if (cdf[mid] < u)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         float *un = units + 7 * n_units;
         triangle_sample(m, lo, &rng, un, un + 3);
-        float f = (float)(scalp_hair_unit_density_per_cm2(head, pl, &free_params, un) / params.unit_density_per_cm2);
+        float f = (float)(scalp_hair_unit_density_per_cm2(head, pl, &free_params, un) /
+                          params.unit_density_per_cm2);
         if (smp_rng_uniform_f(&rng) * fmax_t[lo] >= f) continue;
         if (smp_grid_any_within(&grid, un, r_base / sqrtf(fmaxf(f, 0.25f)))) continue;
         un[6] = f;
         /* Known bug, kept so that the hair stays bit for bit: the spacing is kept from the floats at 3 x the
          * unit's index, not from its position (units are 7 floats apart), so units are not spaced. Entering
-         * `un` instead fixes it and moves every hair (then test_hair's hairline angle bound fails by 0.35 deg). */
+         * `un` instead fixes it and moves every hair (then test_hair's hairline angle bound fails by 0.35
+         * deg). */
         smp_grid_insert(&grid, units + 3 * n_units); /* cannot fail: the grid has room for target units */
         n_units++;
     }
@@ -465,12 +483,14 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
         }
         float angle, dir0[3];
         pattern_eval(&pattern, head, pos, nrm, &angle, dir0);
-        float unit_angle = clampf(angle + ANGLE_JITTER_DEG * (float)smp_rng_normal(&rng), angle * 0.8f, angle * 1.25f);
+        float unit_angle =
+            clampf(angle + ANGLE_JITTER_DEG * (float)smp_rng_normal(&rng), angle * 0.8f, angle * 1.25f);
         /* Tangent frame: flow t along the growth direction's tangent part, b across. */
         float t[3];
         tangent_of(dir0, nrm, t);
         if (!normalize3(t)) tangent_of((const float[3]){0.0f, -1.0f, 0.0f}, nrm, t), normalize3(t);
-        float b[3] = {nrm[1] * t[2] - nrm[2] * t[1], nrm[2] * t[0] - nrm[0] * t[2], nrm[0] * t[1] - nrm[1] * t[0]};
+        float b[3] = {nrm[1] * t[2] - nrm[2] * t[1], nrm[2] * t[0] - nrm[0] * t[2],
+                      nrm[0] * t[1] - nrm[1] * t[0]};
         for (int h = 0; h < count; ++h) {
             scalp_hair_shaft *s = &hair->shafts[hair->count++];
             float ox = (float)(UNIT_SPREAD_MM * smp_rng_normal(&rng) * 0.5),
@@ -481,29 +501,38 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
             }
             float fan = (float)(UNIT_FAN_DEG * SMP_PI / 180.0 * smp_rng_normal(&rng));
             float a = clampf(unit_angle + 0.5f * (float)smp_rng_normal(&rng), angle * 0.8f, angle * 1.2f);
-            float ar = a * (float)SMP_PI / 180.0f, ca = cosf(ar), sa = sinf(ar), cf = cosf(fan), sf = sinf(fan);
-            for (int k = 0; k < 3; ++k) s->direction[k] = ca * (cf * t[k] + sf * b[k]) + sa * nrm[k];
+            float ar = a * (float)SMP_PI / 180.0f, ca = cosf(ar), sa = sinf(ar), cf = cosf(fan),
+                  sf = sinf(fan);
+            for (int k = 0; k < 3; ++k)
+                s->direction[k] = ca * (cf * t[k] + sf * b[k]) + sa * nrm[k];
             normalize3(s->direction);
             s->exit_angle_deg = a;
             s->unit = i;
             /* Miniaturisation (androgenetic thinning): where the native fraction f is below 1, a share
-             * 1 - f of the hairs left are miniaturised, thin and pale (assumption: follows the count loss). */
+             * 1 - f of the hairs left are miniaturised, thin and pale (assumption: follows the count loss).
+             */
             bool mini = smp_rng_uniform(&rng) >= f;
-            float d = (float)(params.diameter_mm + params.diameter_sd_mm * clampf((float)smp_rng_normal(&rng), -2.5f, 2.5f));
-            s->diameter_mm = mini ? (float)params.vellus_diameter_mm * (0.8f + 0.4f * smp_rng_uniform_f(&rng)) : d;
+            float d = (float)(params.diameter_mm +
+                              params.diameter_sd_mm * clampf((float)smp_rng_normal(&rng), -2.5f, 2.5f));
+            s->diameter_mm =
+                mini ? (float)params.vellus_diameter_mm * (0.8f + 0.4f * smp_rng_uniform_f(&rng)) : d;
             bool resting = smp_rng_uniform(&rng) < params.telogen_fraction;
             float cut = (float)(params.length_mm *
-                                fmax(0.3, 1.0 + params.length_rel_sd * clampf((float)smp_rng_normal(&rng), -2.5f, 2.5f)));
+                                fmax(0.3, 1.0 + params.length_rel_sd *
+                                                    clampf((float)smp_rng_normal(&rng), -2.5f, 2.5f)));
             float grown = resting ? 0.0f : (float)(params.growth_mm_per_day * params.days_since_cut);
             s->length_mm = cut + grown * (mini ? 0.5f : 1.0f);
             if (mini) s->length_mm = fminf(s->length_mm, (float)params.vellus_max_length_mm);
-            s->bulb_depth_mm = (float)params.bulb_depth_mm * (mini ? 0.3f : (0.85f + 0.3f * smp_rng_uniform_f(&rng)));
+            s->bulb_depth_mm =
+                (float)params.bulb_depth_mm * (mini ? 0.3f : (0.85f + 0.3f * smp_rng_uniform_f(&rng)));
             bool grey = smp_rng_uniform(&rng) < params.grey_fraction;
             s->pigment = grey ? 0.0f : (mini ? 0.5f : 1.0f);
             progression_years(&prog, head, s, &time_rng);
         }
-        if (kept) kept_units++;
-        else hair->count = first_shaft;
+        if (kept)
+            kept_units++;
+        else
+            hair->count = first_shaft;
     }
     hair->unit_count = kept_units;
 done:
@@ -529,4 +558,3 @@ void scalp_hair_destroy(scalp_hair *hair)
     free(hair->strand_mm);
     memset(hair, 0, sizeof *hair);
 }
-

@@ -40,48 +40,48 @@
 #define SCALP_HAIR_SCAR_MARGIN_MM 0.5f
 
 typedef struct scalp_hair_params {
-    double unit_density_per_cm2;  /* follicular units per cm² at full native density (100) */
+    double unit_density_per_cm2; /* follicular units per cm² at full native density (100) */
     double hairs_per_unit_p[SCALP_HAIR_MAX_PER_UNIT]; /* probability of 1, 2, 3, 4 hairs in a unit (sum 1) */
-    double diameter_mm;           /* mean terminal shaft diameter (0.07) */
-    double diameter_sd_mm;        /* its spread between hairs (0.012) */
-    double vellus_diameter_mm;    /* diameter of a fully miniaturised hair (0.025) */
-    double vellus_max_length_mm;  /* a miniaturised hair's short anagen stops it at this length (15) */
-    double length_mm;             /* visible length at the cut, along the shaft (plan hair_length_mm) */
-    double length_rel_sd;         /* relative spread of the cut length (0.15; clippers lift hairs unevenly) */
-    double days_since_cut;        /* growth since the cut, days (0) */
-    double growth_mm_per_day;     /* anagen growth rate (0.35) */
-    double telogen_fraction;      /* hairs resting, which do not grow (0.1) */
-    double grey_fraction;         /* fraction of hairs without pigment (plan grey_fraction) */
-    double bulb_depth_mm;         /* depth of a terminal bulb below the surface (3.5) */
-    const scalp_scar_set *scars;  /* scars have no follicles (NULL: none) */
+    double diameter_mm;                               /* mean terminal shaft diameter (0.07) */
+    double diameter_sd_mm;                            /* its spread between hairs (0.012) */
+    double vellus_diameter_mm;                        /* diameter of a fully miniaturised hair (0.025) */
+    double vellus_max_length_mm; /* a miniaturised hair's short anagen stops it at this length (15) */
+    double length_mm;            /* visible length at the cut, along the shaft (plan hair_length_mm) */
+    double length_rel_sd;        /* relative spread of the cut length (0.15; clippers lift hairs unevenly) */
+    double days_since_cut;       /* growth since the cut, days (0) */
+    double growth_mm_per_day;    /* anagen growth rate (0.35) */
+    double telogen_fraction;     /* hairs resting, which do not grow (0.1) */
+    double grey_fraction;        /* fraction of hairs without pigment (plan grey_fraction) */
+    double bulb_depth_mm;        /* depth of a terminal bulb below the surface (3.5) */
+    const scalp_scar_set *scars; /* scars have no follicles (NULL: none) */
 } scalp_hair_params;
 
 typedef struct scalp_hair_shaft {
-    float root_mm[3];      /* where the shaft leaves the skin, head frame */
-    float normal[3];       /* outward unit surface normal at the root */
-    float direction[3];    /* unit direction of growth above the skin */
-    float exit_angle_deg;  /* angle between the shaft and the skin's tangent plane */
+    float root_mm[3];     /* where the shaft leaves the skin, head frame */
+    float normal[3];      /* outward unit surface normal at the root */
+    float direction[3];   /* unit direction of growth above the skin */
+    float exit_angle_deg; /* angle between the shaft and the skin's tangent plane */
     float diameter_mm;
-    float length_mm;       /* visible length above the skin, along the shaft (0: cut flush) */
-    float bulb_depth_mm;   /* depth of the bulb below the surface (the shaft runs there at the exit angle) */
-    float pigment;         /* 1 = the patient's hair colour, 0 = white; miniaturised hairs are paler */
-    float lost_year;       /* years after the first session at which it is lost (> 0), or SCALP_HAIR_NEVER */
-    float grey_year;       /* years after the first session from which it is white (0 when pigment is 0 from
-                            * the start), or SCALP_HAIR_NEVER */
-    int unit;              /* its follicular unit: the unit's index in the placement before scars thin it, so
-                            * the same with and without scars (the ids of units a scar removed are missing) */
+    float length_mm;     /* visible length above the skin, along the shaft (0: cut flush) */
+    float bulb_depth_mm; /* depth of the bulb below the surface (the shaft runs there at the exit angle) */
+    float pigment;       /* 1 = the patient's hair colour, 0 = white; miniaturised hairs are paler */
+    float lost_year;     /* years after the first session at which it is lost (> 0), or SCALP_HAIR_NEVER */
+    float grey_year;     /* years after the first session from which it is white (0 when pigment is 0 from
+                          * the start), or SCALP_HAIR_NEVER */
+    int unit;            /* its follicular unit: the unit's index in the placement before scars thin it, so
+                          * the same with and without scars (the ids of units a scar removed are missing) */
 } scalp_hair_shaft;
 
 typedef struct scalp_hair {
     int count;
-    scalp_hair_shaft *shafts;  /* owned; grouped by unit */
-    int unit_count;            /* units kept (off scar tissue) */
-    double haired_area_cm2;    /* area weighted by the native fraction */
-    scalp_hair_params params;  /* what it was built with */
+    scalp_hair_shaft *shafts; /* owned; grouped by unit */
+    int unit_count;           /* units kept (off scar tissue) */
+    double haired_area_cm2;   /* area weighted by the native fraction */
+    scalp_hair_params params; /* what it was built with */
     /* The shape of each hair above the skin (scalp_hair_shape, scalp/hair_shape.h); 0 / NULL until it is
      * shaped and for stubble, which stands straight along its direction. */
-    int strand_points;         /* points per shaft, root to tip */
-    float *strand_mm;          /* owned: count x strand_points x 3, head frame */
+    int strand_points; /* points per shaft, root to tip */
+    float *strand_mm;  /* owned: count x strand_points x 3, head frame */
 } scalp_hair;
 
 /* Defaults (the numbers above) with the patient's length and grey fraction. */
@@ -96,8 +96,8 @@ void scalp_hair_destroy(scalp_hair *hair); /* safe on a zeroed or destroyed fiel
 
 /* Follicular units per cm² at surface point p: the native density times scalp_native_hair_fraction. This is
  * the one place that decides where hair grows: a scar mask multiplies in here. */
-double scalp_hair_unit_density_per_cm2(const scalp_head *head, const plan *plan, const scalp_hair_params *params,
-                                       const float p[3]);
+double scalp_hair_unit_density_per_cm2(const scalp_head *head, const plan *plan,
+                                       const scalp_hair_params *params, const float p[3]);
 
 /* Whether shaft s is gone, or white, at years after the first session (years >= 0). */
 static inline bool scalp_hair_shaft_is_lost(const scalp_hair_shaft *s, double years)

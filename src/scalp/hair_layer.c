@@ -28,8 +28,8 @@ static float chart_area_scale(const scalp_head *head, const scalp_hair_shaft *s)
     return fabsf(j[0] * j[3] - j[1] * j[2]);
 }
 
-static void point_set(float *o, const scalp_head *head, const scalp_hair_shaft *s, const float p[3], float area_mm2,
-                      float uv_per_mm2)
+static void point_set(float *o, const scalp_head *head, const scalp_hair_shaft *s, const float p[3],
+                      float area_mm2, float uv_per_mm2)
 {
     float uv[2], d[3] = {p[0] - s->root_mm[0], p[1] - s->root_mm[1], p[2] - s->root_mm[2]};
     scalp_head_uv(head, p, uv);
@@ -47,9 +47,11 @@ smp_status scalp_hair_layer_create(scalp_hair_layer *layer, const scalp_hair *ha
     if (!hair || hair->count <= 0) return SMP_OK;
     const int strands = hair->strand_points;
     const int per = strands > 0 ? strands : SCALP_HAIR_LAYER_STUBBLE_POINTS;
-    layer->points = malloc(sizeof *layer->points * SCALP_HAIR_LAYER_FLOATS * (size_t)per * (size_t)hair->count);
+    layer->points =
+        malloc(sizeof *layer->points * SCALP_HAIR_LAYER_FLOATS * (size_t)per * (size_t)hair->count);
     if (!layer->points)
-        return smp_error_set(err, SMP_ERR_NOMEM, "scalp: out of memory for the hair layer of %d hairs", hair->count);
+        return smp_error_set(err, SMP_ERR_NOMEM, "scalp: out of memory for the hair layer of %d hairs",
+                             hair->count);
     layer->hair_count = hair->count;
     layer->points_per_hair = per;
     for (int i = 0; i < hair->count; ++i) {
@@ -72,7 +74,8 @@ smp_status scalp_hair_layer_create(scalp_hair_layer *layer, const scalp_hair *ha
             float part = s->length_mm / (float)per;
             for (int k = 0; k < per; ++k) {
                 float t = part * ((float)k + 0.5f), p[3];
-                for (int a = 0; a < 3; ++a) p[a] = s->root_mm[a] + t * s->direction[a];
+                for (int a = 0; a < 3; ++a)
+                    p[a] = s->root_mm[a] + t * s->direction[a];
                 point_set(o + SCALP_HAIR_LAYER_FLOATS * k, head, s, p, s->diameter_mm * part * across, scale);
             }
         }

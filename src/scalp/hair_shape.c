@@ -37,15 +37,15 @@
 #define SUPPORT_NP 360 /* azimuth cells */
 #define OVERHANG_NORMAL_Y (-0.25)
 #define MIN_HEIGHT_MM 0.05
-#define RELAX_MM 3.0         /* a lying hair's height settles on its layer over this */
+#define RELAX_MM 3.0 /* a lying hair's height settles on its layer over this */
 #define GRAVITY_M_PER_S2 9.81
-#define PART_OFFSET_MM 30.0  /* a side parting's distance from the midline (chart mm; assumption) */
+#define PART_OFFSET_MM 30.0 /* a side parting's distance from the midline (chart mm; assumption) */
 
 void scalp_hair_shape_params_default(scalp_hair_shape_params *p)
 {
     memset(p, 0, sizeof *p);
-    p->stand_length_mm = 4.0;  /* clipper #1 (3 mm) still stands as a brush (assumption) */
-    p->lie_length_mm = 12.0;   /* #4 (13 mm) lies and hides a FUT scar (clinical.md §4: "10 - 15 mm") */
+    p->stand_length_mm = 4.0;    /* clipper #1 (3 mm) still stands as a brush (assumption) */
+    p->lie_length_mm = 12.0;     /* #4 (13 mm) lies and hides a FUT scar (clinical.md §4: "10 - 15 mm") */
     p->youngs_modulus_gpa = 3.9; /* 3.89e10 dyn/cm² (Robbins, Chemical and Physical Behavior of Human Hair) */
     p->density_g_per_cm3 = 1.32;
     p->packing_fraction = 0.08;
@@ -84,10 +84,10 @@ int scalp_hair_strand_point_count(const scalp_hair_shape_params *p, double lengt
 
 static smp_status params_check(const scalp_hair_shape_params *p, smp_error *err)
 {
-#define CHECK(field, lo, hi)                                                                                    \
-    if (!(p->field >= (lo) && p->field <= (hi)))                                                              \
-        return smp_error_set(err, SMP_ERR_INPUT, "hair shape: %s: must be between %g and %g, got %g", #field, \
-                             (double)(lo), (double)(hi), (double)p->field);
+#define CHECK(field, lo, hi)                                                                                 \
+    if (!(p->field >= (lo) && p->field <= (hi)))                                                             \
+        return smp_error_set(err, SMP_ERR_INPUT, "hair shape: %s: must be between %g and %g, got %g",        \
+                             #field, (double)(lo), (double)(hi), (double)p->field);
     CHECK(stand_length_mm, 0.0, 100.0)
     CHECK(lie_length_mm, p->stand_length_mm + 0.1, 150.0)
     CHECK(youngs_modulus_gpa, 0.1, 20.0)
@@ -113,7 +113,8 @@ static bool normalize3(double v[3])
 {
     double l = sqrt(dot3(v, v));
     if (!(l > 1e-12)) return false;
-    for (int k = 0; k < 3; ++k) v[k] /= l;
+    for (int k = 0; k < 3; ++k)
+        v[k] /= l;
     return true;
 }
 
@@ -121,7 +122,8 @@ static bool normalize3(double v[3])
 static bool tangent(const double v[3], const double n[3], double out[3])
 {
     double d = dot3(v, n);
-    for (int k = 0; k < 3; ++k) out[k] = v[k] - d * n[k];
+    for (int k = 0; k < 3; ++k)
+        out[k] = v[k] - d * n[k];
     return normalize3(out);
 }
 
@@ -136,10 +138,12 @@ static void turn_towards(double a[3], const double b[3], double angle)
         return;
     }
     double perp[3];
-    for (int k = 0; k < 3; ++k) perp[k] = b[k] - c * a[k];
+    for (int k = 0; k < 3; ++k)
+        perp[k] = b[k] - c * a[k];
     if (!normalize3(perp)) return; /* opposite: no preferred way to turn (does not arise: b is a tangent) */
     double ca = cos(angle), sa = sin(angle);
-    for (int k = 0; k < 3; ++k) a[k] = ca * a[k] + sa * perp[k];
+    for (int k = 0; k < 3; ++k)
+        a[k] = ca * a[k] + sa * perp[k];
     normalize3(a);
 }
 
@@ -166,7 +170,8 @@ static void support_splat(support *s, const float p[3], const float n[3])
     double v[3] = {p[0] - s->c[0], p[1] - s->c[1], p[2] - s->c[2]};
     double r = sqrt(dot3(v, v));
     if (!(r > 1e-6)) return;
-    for (int k = 0; k < 3; ++k) v[k] /= r;
+    for (int k = 0; k < 3; ++k)
+        v[k] /= r;
     double fi, fj;
     support_cell(s, v, &fi, &fj);
     int i = (int)lround(fi), j = (int)lround(fj);
@@ -192,7 +197,8 @@ static smp_status support_create(support *s, const scalp_head *head, smp_error *
     const float(*lm)[3] = head->landmarks_mm;
     /* Inside the cranium: between the ear tops and the vertex, halfway from the brow to the inion. */
     s->c[0] = 0.0;
-    s->c[1] = 0.5 * (lm[SCALP_LM_VERTEX][1] + 0.5 * (lm[SCALP_LM_EAR_TOP_LEFT][1] + lm[SCALP_LM_EAR_TOP_RIGHT][1]));
+    s->c[1] =
+        0.5 * (lm[SCALP_LM_VERTEX][1] + 0.5 * (lm[SCALP_LM_EAR_TOP_LEFT][1] + lm[SCALP_LM_EAR_TOP_RIGHT][1]));
     s->c[2] = 0.5 * (lm[SCALP_LM_GLABELLA][2] + lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][2]);
     size_t cells = (size_t)SUPPORT_NT * SUPPORT_NP;
     s->r = calloc(cells, sizeof *s->r);
@@ -206,21 +212,28 @@ static smp_status support_create(support *s, const scalp_head *head, smp_error *
     const scalp_mesh *m = &head->mesh;
     /* Seven samples per triangle (corners, edge midpoints, centroid): triangles of about 1.2 mm against
      * cells of 1.5 mm at the cranium's radius leave few holes. */
-    static const float bary[7][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.5f, 0.5f, 0}, {0, 0.5f, 0.5f},
-                                     {0.5f, 0, 0.5f}, {1.0f / 3, 1.0f / 3, 1.0f / 3}};
+    static const float bary[7][3] = {{1, 0, 0},
+                                     {0, 1, 0},
+                                     {0, 0, 1},
+                                     {0.5f, 0.5f, 0},
+                                     {0, 0.5f, 0.5f},
+                                     {0.5f, 0, 0.5f},
+                                     {1.0f / 3, 1.0f / 3, 1.0f / 3}};
     for (int t = 0; t < m->triangle_count; ++t) {
         const uint32_t *ix = m->indices + 3 * t;
         for (int b = 0; b < 7; ++b) {
             float p[3], n[3];
             for (int k = 0; k < 3; ++k) {
-                p[k] = bary[b][0] * m->positions_mm[3 * ix[0] + k] + bary[b][1] * m->positions_mm[3 * ix[1] + k] +
+                p[k] = bary[b][0] * m->positions_mm[3 * ix[0] + k] +
+                       bary[b][1] * m->positions_mm[3 * ix[1] + k] +
                        bary[b][2] * m->positions_mm[3 * ix[2] + k];
                 n[k] = bary[b][0] * m->normals[3 * ix[0] + k] + bary[b][1] * m->normals[3 * ix[1] + k] +
                        bary[b][2] * m->normals[3 * ix[2] + k];
             }
             float l = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
             if (l > 0.0f)
-                for (int k = 0; k < 3; ++k) n[k] /= l;
+                for (int k = 0; k < 3; ++k)
+                    n[k] /= l;
             support_splat(s, p, n);
         }
     }
@@ -243,7 +256,8 @@ static smp_status support_create(support *s, const scalp_head *head, smp_error *
                         size_t q = (size_t)ii * SUPPORT_NP + (size_t)jj;
                         if (s->r[q] <= 0.0f) continue;
                         sr += s->r[q];
-                        for (int a = 0; a < 3; ++a) sn[a] += s->n[3 * q + a];
+                        for (int a = 0; a < 3; ++a)
+                            sn[a] += s->n[3 * q + a];
                         ++k;
                     }
                 if (k == 0) {
@@ -252,7 +266,8 @@ static smp_status support_create(support *s, const scalp_head *head, smp_error *
                 }
                 tmp_r[c] = (float)(sr / k);
                 normalize3(sn);
-                for (int a = 0; a < 3; ++a) tmp_n[3 * c + a] = (float)sn[a];
+                for (int a = 0; a < 3; ++a)
+                    tmp_n[3 * c + a] = (float)sn[a];
             }
         memcpy(s->r, tmp_r, cells * sizeof *tmp_r);
         memcpy(s->n, tmp_n, 3 * cells * sizeof *tmp_n);
@@ -286,16 +301,18 @@ static void support_lookup(const support *s, const double u[3], double *radius, 
 
 /* Height of p above the head along the surface normal (approximately), the surface normal there, and the
  * radial direction; *cosine is max(u . n, 0.3), the factor between radial and normal height. */
-static double support_height(const support *s, const double p[3], double normal[3], double u[3], double *cosine,
-                             double *radius)
+static double support_height(const support *s, const double p[3], double normal[3], double u[3],
+                             double *cosine, double *radius)
 {
-    for (int k = 0; k < 3; ++k) u[k] = p[k] - s->c[k];
+    for (int k = 0; k < 3; ++k)
+        u[k] = p[k] - s->c[k];
     double d = sqrt(dot3(u, u));
     if (!(d > 1e-9)) {
         u[0] = 0.0, u[1] = 1.0, u[2] = 0.0;
         d = 1e-9;
     } else {
-        for (int k = 0; k < 3; ++k) u[k] /= d;
+        for (int k = 0; k < 3; ++k)
+            u[k] /= d;
     }
     support_lookup(s, u, radius, normal);
     double cu = dot3(u, normal);
@@ -308,11 +325,12 @@ static void support_place(const support *s, double p[3], double h)
 {
     double n[3], u[3], cosine, radius;
     support_height(s, p, n, u, &cosine, &radius);
-    for (int k = 0; k < 3; ++k) p[k] = s->c[k] + u[k] * (radius + h / cosine);
+    for (int k = 0; k < 3; ++k)
+        p[k] = s->c[k] + u[k] * (radius + h / cosine);
 }
 
-smp_status scalp_hair_support_heights(const scalp_head *head, const float *points_mm, int count, float *heights_mm,
-                                      smp_error *err)
+smp_status scalp_hair_support_heights(const scalp_head *head, const float *points_mm, int count,
+                                      float *heights_mm, smp_error *err)
 {
     support s;
     smp_status st = support_create(&s, head, err);
@@ -325,15 +343,16 @@ smp_status scalp_hair_support_heights(const scalp_head *head, const float *point
     return SMP_OK;
 }
 
-/* ---- One hair -------------------------------------------------------------------------------------------- */
+/* ---- One hair --------------------------------------------------------------------------------------------
+ */
 
 typedef struct hair_march {
     double length_mm;
-    double bend_radius_mm;    /* the caller's bend radius / lay fraction (huge when it stands) */
-    double lie_height_mm;     /* its height on the layer */
+    double bend_radius_mm; /* the caller's bend radius / lay fraction (huge when it stands) */
+    double lie_height_mm;  /* its height on the layer */
     double gravity_length_mm;
-    double root[3], dir[3];   /* root, exit direction */
-    double flow[3];           /* lying direction at the root (unit tangent) */
+    double root[3], dir[3]; /* root, exit direction */
+    double flow[3];         /* lying direction at the root (unit tangent) */
 } hair_march;
 
 /* Marches one hair and writes n points at arc fractions (k / (n - 1))^1.5 into out (3 floats each); returns
@@ -347,7 +366,8 @@ static double march(const support *s, const hair_march *h, int n, float *out)
     const double L = h->length_mm, lg3 = pow(h->gravity_length_mm, 3.0);
     bool lying = false;
     double s_arc = 0.0, s_lie = L;
-    for (int a = 0; a < 3; ++a) out[a] = (float)p[a];
+    for (int a = 0; a < 3; ++a)
+        out[a] = (float)p[a];
     int k = 1;
     double s_next = L * pow(1.0 / (n - 1), 1.5);
     while (k < n) {
@@ -364,10 +384,12 @@ static double march(const support *s, const hair_march *h, int n, float *out)
         } else {
             if (!tangent(t, nrm, target)) memcpy(target, t, sizeof target);
             double gt[3], gn = dot3(g, nrm);
-            for (int a = 0; a < 3; ++a) gt[a] = g[a] - gn * nrm[a];
+            for (int a = 0; a < 3; ++a)
+                gt[a] = g[a] - gn * nrm[a];
             double gl = sqrt(dot3(gt, gt));
             if (gl > 1e-6) {
-                for (int a = 0; a < 3; ++a) gt[a] /= gl;
+                for (int a = 0; a < 3; ++a)
+                    gt[a] /= gl;
                 turn_towards(target, gt, kg * gl * ds);
             }
         }
@@ -376,13 +398,15 @@ static double march(const support *s, const hair_march *h, int n, float *out)
         double tn[3];
         memcpy(tn, t, sizeof tn);
         if (lying && !supported) {
-            /* Off the layer: a free cantilever, bent towards the vertical by the rest of the hair's weight. */
+            /* Off the layer: a free cantilever, bent towards the vertical by the rest of the hair's weight.
+             */
             double tg = dot3(t, g);
             turn_towards(tn, g, kg * sqrt(fmax(0.0, 1.0 - tg * tg)) * ds);
         } else {
             /* Rising through the layer until turning now at R_b would bring it to its lying height. */
             double height_now = support_height(s, p, nrm, u, &cosine, &radius);
-            bool rising = !lying && height_now < h->lie_height_mm - h->bend_radius_mm * (1.0 - c) && c < 0.9994;
+            bool rising =
+                !lying && height_now < h->lie_height_mm - h->bend_radius_mm * (1.0 - c) && c < 0.9994;
             if (!rising) turn_towards(tn, target, ds / h->bend_radius_mm);
             if (!lying && dot3(tn, target) > 0.9994) {
                 lying = true;
@@ -390,7 +414,8 @@ static double march(const support *s, const hair_march *h, int n, float *out)
             }
         }
         double q[3];
-        for (int a = 0; a < 3; ++a) q[a] = p[a] + tn[a] * ds;
+        for (int a = 0; a < 3; ++a)
+            q[a] = p[a] + tn[a] * ds;
         double qn[3], qu[3], qc, qr;
         double hq = support_height(s, q, qn, qu, &qc, &qr);
         if (lying && supported) {
@@ -403,16 +428,19 @@ static double march(const support *s, const hair_march *h, int n, float *out)
             support_place(s, q, MIN_HEIGHT_MM);
         }
         double step[3];
-        for (int a = 0; a < 3; ++a) step[a] = q[a] - p[a];
+        for (int a = 0; a < 3; ++a)
+            step[a] = q[a] - p[a];
         double sl = sqrt(dot3(step, step));
         if (sl > 1e-9)
-            for (int a = 0; a < 3; ++a) t[a] = step[a] / sl;
+            for (int a = 0; a < 3; ++a)
+                t[a] = step[a] / sl;
         /* Output points at their arc fractions (linear between march points; the step is kept at ds). */
         double s_new = s_arc + ds;
         while (k < n && (s_next <= s_new + 1e-9 || (k == n - 1 && s_new >= L - 1e-9))) {
             double f = (s_next - s_arc) / ds;
             f = f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
-            for (int a = 0; a < 3; ++a) out[3 * k + a] = (float)(p[a] + f * (q[a] - p[a]));
+            for (int a = 0; a < 3; ++a)
+                out[3 * k + a] = (float)(p[a] + f * (q[a] - p[a]));
             ++k;
             s_next = k < n ? L * pow((double)k / (n - 1), 1.5) : L;
         }
@@ -420,7 +448,8 @@ static double march(const support *s, const hair_march *h, int n, float *out)
         s_arc = s_new;
         if (s_arc >= L - 1e-9 && k < n) {
             for (; k < n; ++k)
-                for (int a = 0; a < 3; ++a) out[3 * k + a] = (float)p[a];
+                for (int a = 0; a < 3; ++a)
+                    out[3 * k + a] = (float)p[a];
         }
     }
     /* Each segment at its arc length along its chord: the polyline is as long as the hair (a chord alone
@@ -428,50 +457,58 @@ static double march(const support *s, const hair_march *h, int n, float *out)
     double prev[3] = {out[0], out[1], out[2]}, s_prev = 0.0;
     for (int j = 1; j < n; ++j) {
         double s_j = L * pow((double)j / (n - 1), 1.5), c[3];
-        for (int a = 0; a < 3; ++a) c[a] = out[3 * j + a] - prev[a];
-        for (int a = 0; a < 3; ++a) prev[a] = out[3 * j + a];
+        for (int a = 0; a < 3; ++a)
+            c[a] = out[3 * j + a] - prev[a];
+        for (int a = 0; a < 3; ++a)
+            prev[a] = out[3 * j + a];
         if (!normalize3(c)) memcpy(c, t, sizeof c);
-        for (int a = 0; a < 3; ++a) out[3 * j + a] = (float)(out[3 * (j - 1) + a] + (s_j - s_prev) * c[a]);
+        for (int a = 0; a < 3; ++a)
+            out[3 * j + a] = (float)(out[3 * (j - 1) + a] + (s_j - s_prev) * c[a]);
         s_prev = s_j;
     }
     return L - s_lie;
 }
 
-/* ---- The parting ----------------------------------------------------------------------------------------- */
+/* ---- The parting -----------------------------------------------------------------------------------------
+ */
 
 typedef struct parting {
     plan_parting kind;
-    double x_mm;              /* chart x of the line */
-    double crown_y, front_y;  /* chart y of the crown and of the natural hairline */
+    double x_mm;             /* chart x of the line */
+    double crown_y, front_y; /* chart y of the crown and of the natural hairline */
 } parting;
 
 /* The lying direction at a root: the growth direction's tangent part, swept away from the parting line over
  * the top of the head (between the crown and the hairline; the sides keep their downward flow). */
 static void lying_flow(const parting *pt, const scalp_head *head, const scalp_hair_shaft *sh, double flow[3])
 {
-    double n[3] = {sh->normal[0], sh->normal[1], sh->normal[2]}, d[3] = {sh->direction[0], sh->direction[1], sh->direction[2]};
+    double n[3] = {sh->normal[0], sh->normal[1], sh->normal[2]},
+           d[3] = {sh->direction[0], sh->direction[1], sh->direction[2]};
     if (!tangent(d, n, flow)) tangent((const double[3]){0.0, 0.0, -1.0}, n, flow);
     if (pt->kind == PLAN_PARTING_NONE) return;
     float q[2];
     scalp_head_chart_mm(head, sh->root_mm, q);
     double dx = q[0] - pt->x_mm;
-    double w = smoothstep(pt->crown_y - 10.0, pt->crown_y + 20.0, q[1]) * (1.0 - smoothstep(55.0, 85.0, fabs(dx)));
+    double w =
+        smoothstep(pt->crown_y - 10.0, pt->crown_y + 20.0, q[1]) * (1.0 - smoothstep(55.0, 85.0, fabs(dx)));
     if (w <= 0.0) return;
     /* Combed away from the line to the side, and a little back (assumption). */
     double side[3] = {dx >= 0.0 ? 1.0 : -1.0, 0.0, -0.35}, sw[3];
     if (!tangent(side, n, sw)) return;
-    for (int k = 0; k < 3; ++k) flow[k] = (1.0 - w) * flow[k] + w * sw[k];
+    for (int k = 0; k < 3; ++k)
+        flow[k] = (1.0 - w) * flow[k] + w * sw[k];
     if (!tangent(flow, n, flow)) memcpy(flow, sw, sizeof sw);
 }
 
-/* ---- All hairs ------------------------------------------------------------------------------------------- */
+/* ---- All hairs -------------------------------------------------------------------------------------------
+ */
 
 /* The nearest seed hair to hair i (nearest_seed) among those whose lying direction agrees with its own. */
 typedef struct seed_query {
-    const float *root;       /* hair i's root */
-    const double *flow_i;    /* its lying direction */
-    const double *flows;     /* every hair's */
-    const int *seed_hair;    /* grid point -> hair index */
+    const float *root;    /* hair i's root */
+    const double *flow_i; /* its lying direction */
+    const double *flows;  /* every hair's */
+    const int *seed_hair; /* grid point -> hair index */
     int best;
     double best_d2;
 } seed_query;
@@ -490,8 +527,10 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
                             const scalp_hair_shape_params *params_in, smp_error *err)
 {
     scalp_hair_shape_params P;
-    if (params_in) P = *params_in;
-    else scalp_hair_shape_params_default(&P);
+    if (params_in)
+        P = *params_in;
+    else
+        scalp_hair_shape_params_default(&P);
     smp_status st = params_check(&P, err);
     if (st != SMP_OK) return st;
     free(hair->strand_mm);
@@ -517,11 +556,13 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
         const float(*lm)[2] = head->landmarks_chart_mm;
         pt.crown_y = lm[SCALP_LM_CROWN][1];
         pt.front_y = scalp_head_midline_chart_y(head, 70.0);
-        pt.x_mm = pt.kind == PLAN_PARTING_LEFT ? PART_OFFSET_MM : (pt.kind == PLAN_PARTING_RIGHT ? -PART_OFFSET_MM : 0.0);
+        pt.x_mm = pt.kind == PLAN_PARTING_LEFT ? PART_OFFSET_MM
+                                               : (pt.kind == PLAN_PARTING_RIGHT ? -PART_OFFSET_MM : 0.0);
     }
     /* Hair volume per skin area at full density: hairs per mm² x mean cross-section x length. */
     const double mean_d = hair->params.diameter_mm;
-    const double hairs_per_mm2 = hair->params.unit_density_per_cm2 / 100.0 * scalp_hair_mean_per_unit(&hair->params);
+    const double hairs_per_mm2 =
+        hair->params.unit_density_per_cm2 / 100.0 * scalp_hair_mean_per_unit(&hair->params);
     const double full_volume_mm = hairs_per_mm2 * SMP_PI * mean_d * mean_d / 4.0 * L_plan;
     smp_rng rng;
     int first = 0;
@@ -534,8 +575,8 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
         }
         unit_first[i] = first;
         double u_height = smp_rng_uniform(&rng);
-        /* The layer beneath: the local hair volume over the packing fraction, capped; each hair lies somewhere
-         * in it (uniformly from a fifth of it to its top). */
+        /* The layer beneath: the local hair volume over the packing fraction, capped; each hair lies
+         * somewhere in it (uniformly from a fifth of it to its top). */
         double f = scalp_native_hair_fraction(head, &pl->patient, sh->root_mm);
         double layer = fmin(P.layer_max_mm, full_volume_mm * f / P.packing_fraction);
         hair_march hm = {
@@ -544,7 +585,8 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
             .lie_height_mm = fmax(layer * (0.2 + 0.8 * u_height), 2.0 * sh->diameter_mm),
             .gravity_length_mm = scalp_hair_gravity_length_mm(&P, sh->diameter_mm),
         };
-        for (int k = 0; k < 3; ++k) hm.root[k] = sh->root_mm[k], hm.dir[k] = sh->direction[k];
+        for (int k = 0; k < 3; ++k)
+            hm.root[k] = sh->root_mm[k], hm.dir[k] = sh->direction[k];
         lying_flow(&pt, head, sh, hm.flow);
         memcpy(flows + 3 * i, hm.flow, sizeof hm.flow);
         march(&sup, &hm, n, pts + 3 * (size_t)n * (size_t)i);
@@ -560,7 +602,11 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
         for (int i = 0; i < hair->count; ++i) {
             if (unit_first[i] == i && is_seed[i]) continue; /* a clump's centre hair stays */
             const float *r = hair->shafts[i].root_mm;
-            seed_query sq = {.root = r, .flow_i = flows + 3 * i, .flows = flows, .seed_hair = seed_hair, .best = -1,
+            seed_query sq = {.root = r,
+                             .flow_i = flows + 3 * i,
+                             .flows = flows,
+                             .seed_hair = seed_hair,
+                             .best = -1,
                              .best_d2 = reach * reach};
             smp_grid_visit_near(&grid, r, nearest_seed, &sq);
             int best = sq.best;
@@ -575,7 +621,8 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
             memcpy(prev_new, a, sizeof prev_new);
             for (int k = 1; k < n; ++k) {
                 double s_k = L * pow((double)k / (n - 1), 1.5);
-                double w = P.clump_strength * lay * pow(smoothstep(0.0, 1.0, (s_k - 2.0) / fmax(L - 2.0, 1e-6)), 0.7);
+                double w = P.clump_strength * lay *
+                           pow(smoothstep(0.0, 1.0, (s_k - 2.0) / fmax(L - 2.0, 1e-6)), 0.7);
                 double seg[3], moved[3];
                 for (int m = 0; m < 3; ++m) {
                     seg[m] = a[3 * k + m] - prev_old[m];
@@ -584,7 +631,8 @@ smp_status scalp_hair_shape(scalp_hair *hair, const scalp_head *head, const plan
                 double len = sqrt(dot3(seg, seg));
                 memcpy(prev_old, a + 3 * k, sizeof prev_old);
                 if (!normalize3(moved)) normalize3(memcpy(moved, seg, sizeof moved));
-                for (int m = 0; m < 3; ++m) a[3 * k + m] = (float)(prev_new[m] + len * moved[m]);
+                for (int m = 0; m < 3; ++m)
+                    a[3 * k + m] = (float)(prev_new[m] + len * moved[m]);
                 memcpy(prev_new, a + 3 * k, sizeof prev_new);
             }
         }

@@ -36,16 +36,16 @@
 #define SCALP_HAIR_STRAND_MAX_POINTS 17
 
 typedef struct scalp_hair_shape_params {
-    double stand_length_mm;     /* up to this plan length hair stands straight (stubble): 4 */
-    double lie_length_mm;       /* from this length on it lies fully; in between it bends part of the way: 12 */
-    double youngs_modulus_gpa;  /* bending modulus of a hair fibre: 3.9 (Robbins) */
-    double density_g_per_cm3;   /* keratin: 1.32 */
-    double packing_fraction;    /* share of the lying layer's volume that is hair: 0.08 (assumption) */
-    double layer_max_mm;        /* the layer's height above the skin is capped here: 8 (assumption) */
-    double bend_radius_mm;      /* radius at which a hair turns over at the top of the layer: 2.5 (assumption) */
-    double clump_units;         /* follicular units per clump: 6 (assumption) */
-    double clump_strength;      /* how far a hair's tip is drawn to its clump's centre hair, 0..1: 0.65 */
-    double segment_mm;          /* target length of a centreline segment: 5 (the first ones are shorter) */
+    double stand_length_mm; /* up to this plan length hair stands straight (stubble): 4 */
+    double lie_length_mm;   /* from this length on it lies fully; in between it bends part of the way: 12 */
+    double youngs_modulus_gpa; /* bending modulus of a hair fibre: 3.9 (Robbins) */
+    double density_g_per_cm3;  /* keratin: 1.32 */
+    double packing_fraction;   /* share of the lying layer's volume that is hair: 0.08 (assumption) */
+    double layer_max_mm;       /* the layer's height above the skin is capped here: 8 (assumption) */
+    double bend_radius_mm; /* radius at which a hair turns over at the top of the layer: 2.5 (assumption) */
+    double clump_units;    /* follicular units per clump: 6 (assumption) */
+    double clump_strength; /* how far a hair's tip is drawn to its clump's centre hair, 0..1: 0.65 */
+    double segment_mm;     /* target length of a centreline segment: 5 (the first ones are shorter) */
 } scalp_hair_shape_params;
 
 void scalp_hair_shape_params_default(scalp_hair_shape_params *params);
@@ -78,7 +78,7 @@ static inline const float *scalp_hair_strand(const scalp_hair *hair, int i)
 /* Height (mm) of point p above the head's outer surface, measured from the centre the shape uses (negative
  * inside), from the same radial map of the mesh that the shapes lie on. For tests and tools; builds the map
  * each call (about 30 ms). */
-smp_status scalp_hair_support_heights(const scalp_head *head, const float *points_mm, int count, float *heights_mm,
-                                      smp_error *err);
+smp_status scalp_hair_support_heights(const scalp_head *head, const float *points_mm, int count,
+                                      float *heights_mm, smp_error *err);
 
 #endif

@@ -27,11 +27,33 @@
  * one takes Farkas' female/male ratio of each measure over the ratio of the heads (about 0.95), so that a
  * woman's smaller measures in plan.head and this table together give her face. */
 static const face_shape face_shapes[2] = {
-    {.brow = 1.0, .eye_x = 32.0, .nose = 1.0, .nose_width = 17.5, .mouth_x = 26.5, .lips = 1.0, .jaw_x = 45.0,
-     .jaw_y = -64.0, .chin_x = 24.0, .chin_y = 12.0, .chin_z = 8.0, .menton_y = -101.0, .neck_rx = 58.0,
+    {.brow = 1.0,
+     .eye_x = 32.0,
+     .nose = 1.0,
+     .nose_width = 17.5,
+     .mouth_x = 26.5,
+     .lips = 1.0,
+     .jaw_x = 45.0,
+     .jaw_y = -64.0,
+     .chin_x = 24.0,
+     .chin_y = 12.0,
+     .chin_z = 8.0,
+     .menton_y = -101.0,
+     .neck_rx = 58.0,
      .neck_rz = 54.0},
-    {.brow = 0.35, .eye_x = 32.3, .nose = 0.94, .nose_width = 16.6, .mouth_x = 26.2, .lips = 1.12, .jaw_x = 42.0,
-     .jaw_y = -61.0, .chin_x = 20.0, .chin_y = 11.0, .chin_z = 7.0, .menton_y = -97.0, .neck_rx = 51.0,
+    {.brow = 0.35,
+     .eye_x = 32.3,
+     .nose = 0.94,
+     .nose_width = 16.6,
+     .mouth_x = 26.2,
+     .lips = 1.12,
+     .jaw_x = 42.0,
+     .jaw_y = -61.0,
+     .chin_x = 20.0,
+     .chin_y = 11.0,
+     .chin_z = 7.0,
+     .menton_y = -97.0,
+     .neck_rx = 51.0,
      .neck_rz = 48.0},
 };
 
@@ -63,7 +85,8 @@ static double capsule(double x, double y, double z, const double a[3], const dou
 {
     double pa[3] = {x - a[0], y - a[1], z - a[2]};
     double ba[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
-    double h = (pa[0] * ba[0] + pa[1] * ba[1] + pa[2] * ba[2]) / (ba[0] * ba[0] + ba[1] * ba[1] + ba[2] * ba[2]);
+    double h =
+        (pa[0] * ba[0] + pa[1] * ba[1] + pa[2] * ba[2]) / (ba[0] * ba[0] + ba[1] * ba[1] + ba[2] * ba[2]);
     h = smp_clamp(h, 0.0, 1.0);
     double dx = pa[0] - ba[0] * h, dy = pa[1] - ba[1] * h, dz = pa[2] - ba[2] * h;
     return sqrt(dx * dx + dy * dy + dz * dz) - r;
@@ -87,8 +110,8 @@ static double cranium(const head_shape *sh, double x, double y, double z)
     return (G - 1.0) / fmax(gl, 1e-9);
 }
 
-/* The closed lids' line (reference millimetres): half as long as the eye's fissure, lowest under the pupil and
- * rising a little outwards (the lateral canthus sits higher than the medial one). */
+/* The closed lids' line (reference millimetres): half as long as the eye's fissure, lowest under the pupil
+ * and rising a little outwards (the lateral canthus sits higher than the medial one). */
 #define EYE_LID_HALF 15.0
 static double lid_line_y(const face_shape *f, double x)
 {
@@ -99,39 +122,42 @@ static double lid_line_y(const face_shape *f, double x)
 /* Keeps a part of the face (value v) from reaching the scalp's edge in front of the ear, the sideburn and the
  * temple, which lie within the cheeks' blends: v is raised to twice the depth inside a 36 mm tube around that
  * edge (reference mm, face frame), so near the edge it exceeds the face's other parts by more than any blend
- * and leaves the skin there, and so the scalp's vertices, exactly where they were. The tube's axis follows the
- * hair-bearing edge measured on the default head, from the sideburn's foot (about 8 mm below the ear canals) up
- * past the temple. Twice the depth is steeper than a distance, but it only wins where the cheeks are far from
- * the surface. */
+ * and leaves the skin there, and so the scalp's vertices, exactly where they were. The tube's axis follows
+ * the hair-bearing edge measured on the default head, from the sideburn's foot (about 8 mm below the ear
+ * canals) up past the temple. Twice the depth is steeper than a distance, but it only wins where the cheeks
+ * are far from the surface. */
 static double keep_off_sideburn(double v, double x, double y, double z)
 {
     static const double a[3] = {72.0, -12.0, -74.0}, b[3] = {69.0, 45.0, -46.0};
     return smax(v, -2.0 * capsule(x, y, z, a, b, 36.0), 16.0);
 }
 
-/* The face in the reference head's millimetres: x = |x| (the face is symmetric), y from the ear canals, z from
- * the front of the cranium at the brow (front); d is the cranium and brow so far. The sex's measures (f) follow
- * the norms of docs/head.md; the primitives' other sizes and blends are assumptions tuned by eye on the
- * rendered views, checked against the norms by tests/scalp/test_head.c. */
+/* The face in the reference head's millimetres: x = |x| (the face is symmetric), y from the ear canals, z
+ * from the front of the cranium at the brow (front); d is the cranium and brow so far. The sex's measures (f)
+ * follow the norms of docs/head.md; the primitives' other sizes and blends are assumptions tuned by eye on
+ * the rendered views, checked against the norms by tests/scalp/test_head.c. */
 static double face_sdf(const face_shape *f, double d, double x, double y, double z)
 {
-    /* Midface: one broad mass, widest at the cheekbones, with the maxilla's forward volume beside the nose; the
-     * muzzle over the teeth in front of it. */
+    /* Midface: one broad mass, widest at the cheekbones, with the maxilla's forward volume beside the nose;
+     * the muzzle over the teeth in front of it. */
     double mass = ellipsoid(x, y + 22.0, z + 58.0, 58.0, 60.0, 56.0);
-    mass = smin(mass, ellipsoid(x - 42.0, y + 4.0, z + 36.0, 22.0, 14.0, 18.0), 16.0); /* cheekbones */
-    mass = smin(mass, ellipsoid(x - 33.0, y + 8.0, z + 25.0, 14.0, 11.0, 12.0), 14.0); /* their front */
+    mass = smin(mass, ellipsoid(x - 42.0, y + 4.0, z + 36.0, 22.0, 14.0, 18.0), 16.0);  /* cheekbones */
+    mass = smin(mass, ellipsoid(x - 33.0, y + 8.0, z + 25.0, 14.0, 11.0, 12.0), 14.0);  /* their front */
     mass = smin(mass, ellipsoid(x - 22.0, y + 15.0, z + 29.0, 17.0, 13.0, 16.0), 14.0); /* beside the nose */
-    mass = smin(mass, ellipsoid(x, y + 56.0, z + 30.0, 32.0, 34.0, 30.0), 22.0);      /* muzzle */
-    mass = smin(mass, ellipsoid(x - 30.0, y + 38.0, z + 36.0, 16.0, 22.0, 24.0), 18.0); /* cheeks over the teeth */
+    mass = smin(mass, ellipsoid(x, y + 56.0, z + 30.0, 32.0, 34.0, 30.0), 22.0);        /* muzzle */
+    mass = smin(mass, ellipsoid(x - 30.0, y + 38.0, z + 36.0, 16.0, 22.0, 24.0),
+                18.0); /* cheeks over the teeth */
     /* The cheeks' fullness, from under the cheekbone down over the masseter to the jaw's angle. The scalp's
      * edge in front of the ear (the sideburn and the temple) lies within these blends' reach, so they are
      * kept off it (keep_off_sideburn): the scalp's vertices stay where they are whatever the cheeks do. */
     double full = ellipsoid(x - 38.0, y + 30.0, z + 44.0, 17.0, 24.0, 24.0);
     full = smin(full, ellipsoid(x - 33.0, y + 60.0, z + 40.0, 14.0, 18.0, 22.0), 24.0); /* over the jaw */
-    full = smin(full, ellipsoid(x - (f->jaw_x - 7.0), y - (f->jaw_y + 16.0), z + 60.0, 13.0, 28.0, 26.0), 24.0);
+    full =
+        smin(full, ellipsoid(x - (f->jaw_x - 7.0), y - (f->jaw_y + 16.0), z + 60.0, 13.0, 28.0, 26.0), 24.0);
     mass = smin(mass, keep_off_sideburn(full, x, y, z), 20.0);
-    /* Mandible under the skin: the ramus down from the jaw joint to the angle, then the body forward along the
-     * jaw line to the chin, and the chin's prominence in front, broad and shallow so it belongs to the jaw. */
+    /* Mandible under the skin: the ramus down from the jaw joint to the angle, then the body forward along
+     * the jaw line to the chin, and the chin's prominence in front, broad and shallow so it belongs to the
+     * jaw. */
     double condyle[3] = {f->jaw_x + 2.0, -8.0, -80.0}, gonion[3] = {f->jaw_x, f->jaw_y, -84.0};
     /* The body follows the mandible's U seen from above (a parabola from the angle to the chin), so the jaw
      * fills the face beside the chin instead of leaving the chin as a knob in front of a thin bar. */
@@ -143,11 +169,14 @@ static double face_sdf(const face_shape *f, double d, double x, double y, double
     jaw = smin(jaw, capsule(x, y, z, body1, body2, 13.0), 12.0);
     jaw = smin(jaw, capsule(x, y, z, body2, chin_mid, 13.0), 12.0);
     mass = smin(mass, jaw, 16.0);
-    mass = smin(mass, ellipsoid(x, y - (f->menton_y + f->chin_y + 2.0), z + 6.0 + f->chin_z, f->chin_x,
-                                f->chin_y + 2.0, f->chin_z + 4.0), 18.0);
+    mass = smin(mass,
+                ellipsoid(x, y - (f->menton_y + f->chin_y + 2.0), z + 6.0 + f->chin_z, f->chin_x,
+                          f->chin_y + 2.0, f->chin_z + 4.0),
+                18.0);
     /* Under the chin: the floor of the mouth slopes gently back and down into the throat, so the neck rises
-     * from under the jaw without a shelf (a capsule twice as wide as it is deep, ending inside the neck's front,
-     * which lies 2 neck_rz - 62 mm before the cranium's centre, about 94.5 mm behind the brow's front). */
+     * from under the jaw without a shelf (a capsule twice as wide as it is deep, ending inside the neck's
+     * front, which lies 2 neck_rz - 62 mm before the cranium's centre, about 94.5 mm behind the brow's
+     * front). */
     double sub_a[3] = {0.0, f->menton_y + 8.0, -38.0};
     double sub_b[3] = {0.0, f->menton_y - 24.0, 2.0 * f->neck_rz - 62.0 - 94.5 - 8.0};
     mass = smin(mass, capsule(0.5 * x, y, z, sub_a, sub_b, 10.0), 16.0);
@@ -155,11 +184,16 @@ static double face_sdf(const face_shape *f, double d, double x, double y, double
     double k = f->nose;
     double root[3] = {0.0, 16.0, -11.0}, tip[3] = {0.0, 16.0 - 38.0 * k, -8.0 + 20.0 * k};
     double nose = capsule(x, y, z, root, tip, 5.0 * k);
-    nose = smin(nose, ellipsoid(x, y - (16.0 - 43.0 * k), z - (-6.0 + 17.5 * k), 8.0 * k, 7.0 * k, 7.5 * k), 6.0 * k);
-    nose = smin(nose, ellipsoid(x - (f->nose_width - 7.5), y - (16.0 - 48.0 * k), z - (-6.0 + 7.0 * k), 6.0, 5.5 * k,
-                                8.0 * k), 6.0 * k);
-    nose = smin(nose, ellipsoid(x, y - (16.0 - 48.0 * k), z - (-6.0 + 8.0 * k), f->nose_width - 10.5, 4.0 * k,
-                                7.0 * k), 6.0 * k);
+    nose = smin(nose, ellipsoid(x, y - (16.0 - 43.0 * k), z - (-6.0 + 17.5 * k), 8.0 * k, 7.0 * k, 7.5 * k),
+                6.0 * k);
+    nose = smin(nose,
+                ellipsoid(x - (f->nose_width - 7.5), y - (16.0 - 48.0 * k), z - (-6.0 + 7.0 * k), 6.0,
+                          5.5 * k, 8.0 * k),
+                6.0 * k);
+    nose = smin(
+        nose,
+        ellipsoid(x, y - (16.0 - 48.0 * k), z - (-6.0 + 8.0 * k), f->nose_width - 10.5, 4.0 * k, 7.0 * k),
+        6.0 * k);
     mass = smin(mass, nose, 9.0);
     /* Lips, closed, meeting at the mouth line. */
     double lf = f->lips;
@@ -185,13 +219,18 @@ static double head_sdf(const head_shape *sh, double x, double y, double z)
 
     /* Brow ridge across the forehead; the glabella is its midline front. */
     double brow = sh->face.brow;
-    d = smin(d, ellipsoid(x, y - sh->cy, z - (front - (9.0 + 5.0 * (1.0 - brow)) * s), 44.0 * s, 10.0 * s,
-                          (13.0 - 3.0 * (1.0 - brow)) * s), 14.0 * s);
+    d = smin(d,
+             ellipsoid(x, y - sh->cy, z - (front - (9.0 + 5.0 * (1.0 - brow)) * s), 44.0 * s, 10.0 * s,
+                       (13.0 - 3.0 * (1.0 - brow)) * s),
+             14.0 * s);
     /* External occipital protuberance (inion), a low bump at the back. */
-    d = smin(d, ellipsoid(x, y - (sh->cy - 22.0 * s), z - (back + 6.0 * s), 20.0 * s, 8.0 * s, 8.0 * s), 10.0 * s);
+    d = smin(d, ellipsoid(x, y - (sh->cy - 22.0 * s), z - (back + 6.0 * s), 20.0 * s, 8.0 * s, 8.0 * s),
+             10.0 * s);
     /* Temporal fossae: a shallow hollow behind the lateral brow. */
-    d = smax(d, -ellipsoid(ax - (sh->ax + 4.0 * s), y - (sh->cy - 12.0 * s), z - (front - 38.0 * s),
-                           14.0 * s, 20.0 * s, 24.0 * s), 14.0 * s);
+    d = smax(d,
+             -ellipsoid(ax - (sh->ax + 4.0 * s), y - (sh->cy - 12.0 * s), z - (front - 38.0 * s), 14.0 * s,
+                        20.0 * s, 24.0 * s),
+             14.0 * s);
 
     /* Face, in the reference head's millimetres (see face_sdf); skipped when the point is farther from the
      * face's box than the blends can reach (the SDF is evaluated ~10^7 times per head). */
@@ -208,15 +247,19 @@ static double head_sdf(const head_shape *sh, double x, double y, double z)
         double ry = ca * ey + sa * ez, rz = -sa * ey + ca * ez;
         double ear = ellipsoid(ex, ry, rz, 7.0 * s, 30.0 * s, 17.0 * s);
         /* The scapha: a shallow dish inside the helix's rim on the outer face; then the deeper concha. */
-        ear = smax(ear, -ellipsoid(ex - 7.5 * s, ry - 2.0 * s, rz + 1.0 * s, 3.0 * s, 24.0 * s, 12.0 * s), 2.0 * s);
-        ear = smax(ear, -ellipsoid(ex - 8.0 * s, ry + 3.0 * s, rz - 1.0 * s, 5.0 * s, 10.0 * s, 7.5 * s), 3.0 * s);
+        ear = smax(ear, -ellipsoid(ex - 7.5 * s, ry - 2.0 * s, rz + 1.0 * s, 3.0 * s, 24.0 * s, 12.0 * s),
+                   2.0 * s);
+        ear = smax(ear, -ellipsoid(ex - 8.0 * s, ry + 3.0 * s, rz - 1.0 * s, 5.0 * s, 10.0 * s, 7.5 * s),
+                   3.0 * s);
         /* The lobe: soft and a little thicker at the bottom. */
-        ear = smin(ear, ellipsoid(ex - 0.5 * s, ry + 23.0 * s, rz - 1.0 * s, 5.0 * s, 8.0 * s, 8.0 * s), 4.0 * s);
+        ear = smin(ear, ellipsoid(ex - 0.5 * s, ry + 23.0 * s, rz - 1.0 * s, 5.0 * s, 8.0 * s, 8.0 * s),
+                   4.0 * s);
         d = smin(d, ear, 7.0 * s);
     }
 
-    /* Neck: an elliptic column under the skull, blended wide at the nape and under the jaw; cut flat. Its back
-     * stays where the male neck's is whatever its girth, so the nape (and the scalp's edge there) does not move. */
+    /* Neck: an elliptic column under the skull, blended wide at the nape and under the jaw; cut flat. Its
+     * back stays where the male neck's is whatever its girth, so the nape (and the scalp's edge there) does
+     * not move. */
     {
         const face_shape *f = &sh->face;
         double nx = x / f->neck_rx, nz = (z - (sh->cz + (f->neck_rz - 62.0) * s)) / f->neck_rz;
@@ -245,7 +288,10 @@ static double ray_cast(const head_shape *sh, const double o[3], const double dir
         for (int i = 0; i < 10; i++) {
             double m = 0.5 * (lo + hi);
             double fm = head_sdf(sh, o[0] + m * dir[0], o[1] + m * dir[1], o[2] + m * dir[2]);
-            if (fm < 0.0) lo = m; else hi = m;
+            if (fm < 0.0)
+                lo = m;
+            else
+                hi = m;
         }
         t = 0.5 * (lo + hi);
     }
@@ -255,7 +301,8 @@ static double ray_cast(const head_shape *sh, const double o[3], const double dir
     for (int i = 0; i < 4; i++) {
         double f0 = head_sdf(sh, o[0] + t * dir[0], o[1] + t * dir[1], o[2] + t * dir[2]);
         if (fabs(f0) < 1e-5) break;
-        double f1 = head_sdf(sh, o[0] + (t + 0.01) * dir[0], o[1] + (t + 0.01) * dir[1], o[2] + (t + 0.01) * dir[2]);
+        double f1 =
+            head_sdf(sh, o[0] + (t + 0.01) * dir[0], o[1] + (t + 0.01) * dir[1], o[2] + (t + 0.01) * dir[2]);
         double g = (f1 - f0) / 0.01;
         if (g < 0.05) break; /* grazing: keep the march's answer */
         t -= smp_clamp(f0 / g, -0.1, 0.1);
@@ -266,7 +313,8 @@ static double ray_cast(const head_shape *sh, const double o[3], const double dir
 static void ray_point(const head_shape *sh, const double o[3], const double dir[3], double out[3])
 {
     double t = ray_cast(sh, o, dir, 300.0 * sh->s);
-    for (int k = 0; k < 3; k++) out[k] = o[k] + t * dir[k];
+    for (int k = 0; k < 3; k++)
+        out[k] = o[k] + t * dir[k];
 }
 
 static void sdf_normal(const head_shape *sh, const double p[3], double n[3])
@@ -277,10 +325,12 @@ static void sdf_normal(const head_shape *sh, const double p[3], double n[3])
     n[0] = n[1] = n[2] = 0.0;
     for (int i = 0; i < 4; i++) {
         double f = head_sdf(sh, p[0] + h * k[i][0], p[1] + h * k[i][1], p[2] + h * k[i][2]);
-        for (int c = 0; c < 3; c++) n[c] += k[i][c] * f;
+        for (int c = 0; c < 3; c++)
+            n[c] += k[i][c] * f;
     }
     double l = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
-    for (int c = 0; c < 3; c++) n[c] = l > 0.0 ? n[c] / l : (c == 1);
+    for (int c = 0; c < 3; c++)
+        n[c] = l > 0.0 ? n[c] / l : (c == 1);
 }
 
 /* ---- a small parallel for: the ray casts are independent, so they split over the machine's cores ---- */
@@ -313,8 +363,10 @@ void head_parallel_for(int count, range_fn fn, void *ctx)
     }
     range_run(&jobs[0]);
     for (int i = 1; i < n; i++) {
-        if (started[i]) pthread_join(threads[i], NULL);
-        else range_run(&jobs[i]); /* no thread to be had: do its share here */
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else
+            range_run(&jobs[i]); /* no thread to be had: do its share here */
     }
 }
 
@@ -373,7 +425,8 @@ int head_shape_measure(const head_shape *sh, head_ray_fn cast, const void *ctx, 
 }
 
 /* Fits the cranium to the measures: breadth scales ax, length shifts az, circumference sets the
- * superellipse exponent (a fuller, squarer outline has a longer perimeter for the same length and breadth). */
+ * superellipse exponent (a fuller, squarer outline has a longer perimeter for the same length and breadth).
+ */
 void head_shape_fit(head_shape *sh, const plan_head *params, plan_sex sex, double measured[3])
 {
     double L = params->length_cm * 10.0, B = params->breadth_cm * 10.0, C = params->circumference_cm * 10.0;
@@ -437,7 +490,8 @@ static double profile_at(const scalp_head *head, double s)
 /* Polar chart coordinates of p: theta from the axis, phi around it (0..2 pi), both seen from the origin. */
 static void chart_angles(const scalp_head *head, const float p[3], double *theta, double *phi)
 {
-    double d[3] = {p[0] - head->ray_origin_mm[0], p[1] - head->ray_origin_mm[1], p[2] - head->ray_origin_mm[2]};
+    double d[3] = {p[0] - head->ray_origin_mm[0], p[1] - head->ray_origin_mm[1],
+                   p[2] - head->ray_origin_mm[2]};
     v3_normalize(d);
     double ca = d[0] * head->chart_axis[0] + d[1] * head->chart_axis[1] + d[2] * head->chart_axis[2];
     double c1 = d[0] * head->chart_e1[0] + d[1] * head->chart_e1[1] + d[2] * head->chart_e1[2];
@@ -459,7 +513,8 @@ static void chart_meridians(void *ctx, int begin, int end)
 {
     enum { NT = SCALP_CHART_THETA_COUNT, NP = SCALP_CHART_PHI_COUNT };
     chart_job *job = ctx;
-    const double o[3] = {job->head->ray_origin_mm[0], job->head->ray_origin_mm[1], job->head->ray_origin_mm[2]};
+    const double o[3] = {job->head->ray_origin_mm[0], job->head->ray_origin_mm[1],
+                         job->head->ray_origin_mm[2]};
     for (int i = begin; i < end; i++) {
         double phi = 2.0 * SMP_PI * i / NP, prev[3] = {0, 0, 0};
         for (int j = 0; j < NT; j++) {
@@ -469,7 +524,8 @@ static void chart_meridians(void *ctx, int begin, int end)
             double step = sqrt((p[0] - prev[0]) * (p[0] - prev[0]) + (p[1] - prev[1]) * (p[1] - prev[1]) +
                                (p[2] - prev[2]) * (p[2] - prev[2]));
             job->arc[i * NT + j] = j == 0 ? 0.0 : job->arc[i * NT + j - 1] + step;
-            for (int k = 0; k < 3; k++) prev[k] = p[k], job->pts[i * NT + j][k] = (float)p[k];
+            for (int k = 0; k < 3; k++)
+                prev[k] = p[k], job->pts[i * NT + j][k] = (float)p[k];
         }
     }
 }
@@ -484,7 +540,7 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
 {
     enum { NT = SCALP_CHART_THETA_COUNT, NP = SCALP_CHART_PHI_COUNT };
     double *arc = malloc(sizeof(double) * NT * NP);
-    float (*pts)[3] = malloc(sizeof(float[3]) * NT * NP);
+    float(*pts)[3] = malloc(sizeof(float[3]) * NT * NP);
     head->chart_radius = malloc(sizeof(float) * NT * NP);
     if (!arc || !pts || !head->chart_radius) {
         free(arc), free(pts);
@@ -521,11 +577,13 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
         double s = k * head->profile_step_mm, per = 0.0, first[3] = {0}, last[3] = {0};
         for (int i = 0; i < NP; i++) {
             int j = cursor[i];
-            while (j < NT - 2 && arc[i * NT + j + 1] < s) j++;
+            while (j < NT - 2 && arc[i * NT + j + 1] < s)
+                j++;
             cursor[i] = j;
             double a0 = arc[i * NT + j], a1 = arc[i * NT + j + 1];
             double f = a1 > a0 ? smp_clamp((s - a0) / (a1 - a0), 0.0, 1.0) : 0.0, q[3];
-            for (int c = 0; c < 3; c++) q[c] = smp_mix(pts[i * NT + j][c], pts[i * NT + j + 1][c], f);
+            for (int c = 0; c < 3; c++)
+                q[c] = smp_mix(pts[i * NT + j][c], pts[i * NT + j + 1][c], f);
             if (i == 0) {
                 memcpy(first, q, sizeof q);
             } else {
@@ -534,8 +592,9 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
             }
             memcpy(last, q, sizeof q);
         }
-        per += sqrt((first[0] - last[0]) * (first[0] - last[0]) + (first[1] - last[1]) * (first[1] - last[1]) +
-                    (first[2] - last[2]) * (first[2] - last[2]));
+        per +=
+            sqrt((first[0] - last[0]) * (first[0] - last[0]) + (first[1] - last[1]) * (first[1] - last[1]) +
+                 (first[2] - last[2]) * (first[2] - last[2]));
         double g = per / (2.0 * SMP_PI);
         double slope = k == 1 ? 1.0 : pow(rho / fmax(g, 1e-6), CHART_BETA);
         rho += slope * head->profile_step_mm;
@@ -543,8 +602,9 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
     }
     free(cursor);
     double rho_knee = rho;
-    double slope_knee = (head->profile_mm[SCALP_PROFILE_COUNT - 1] - head->profile_mm[SCALP_PROFILE_COUNT - 2]) /
-                        head->profile_step_mm;
+    double slope_knee =
+        (head->profile_mm[SCALP_PROFILE_COUNT - 1] - head->profile_mm[SCALP_PROFILE_COUNT - 2]) /
+        head->profile_step_mm;
     head->uv_scale_mm = (float)(rho_knee / CHART_KNEE_UV);
     for (int i = 0; i < NP; i++) {
         double total = arc[i * NT + NT - 1];
@@ -597,7 +657,8 @@ void scalp_head_uv_jacobian(const scalp_head *head, const float p[3], const floa
     t1[1] = helper[2] * n[0] - helper[0] * n[2];
     t1[2] = helper[0] * n[1] - helper[1] * n[0];
     float len = sqrtf(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
-    for (int k = 0; k < 3; ++k) t1[k] /= len > 0.0f ? len : 1.0f;
+    for (int k = 0; k < 3; ++k)
+        t1[k] /= len > 0.0f ? len : 1.0f;
     t2[0] = n[1] * t1[2] - n[2] * t1[1];
     t2[1] = n[2] * t1[0] - n[0] * t1[2];
     t2[2] = n[0] * t1[1] - n[1] * t1[0];
@@ -635,9 +696,10 @@ typedef struct mesh_job {
 
 /* Where the ray in direction d starts. The head is not star-shaped about one point at the face: seen from
  * the ear canals' level the nose, the lips and the chin hide parts of each other. Rays towards the lower face
- * start nearer to it (about the back of the tongue), every other ray at o, and the start slides smoothly between
- * the two, so neighbouring directions still hit neighbouring points and the mesh stays closed and unfolded.
- * The scalp's rays (up, sideways, back) all start at o, so the scalp's vertices do not depend on the face. */
+ * start nearer to it (about the back of the tongue), every other ray at o, and the start slides smoothly
+ * between the two, so neighbouring directions still hit neighbouring points and the mesh stays closed and
+ * unfolded. The scalp's rays (up, sideways, back) all start at o, so the scalp's vertices do not depend on
+ * the face. */
 void head_mesh_ray_origin(const head_shape *sh, const double o[3], const double d[3], double out[3])
 {
     double w = smp_smoothstep(0.25, 0.7, d[2]) * smp_smoothstep(-0.15, 0.8, -d[1]);
@@ -651,7 +713,8 @@ static void mesh_vertices(void *ctx, int begin, int end)
     mesh_job *job = ctx;
     for (int v = begin; v < end; v++) {
         double d[3], p[3], n[3];
-        for (int c = 0; c < 3; c++) d[c] = job->mesh->normals[3 * v + c];
+        for (int c = 0; c < 3; c++)
+            d[c] = job->mesh->normals[3 * v + c];
         double o[3];
         head_mesh_ray_origin(job->sh, job->o, d, o);
         ray_point(job->sh, o, d, p);
@@ -681,7 +744,8 @@ static int lattice_triangles(const int *index, int N, int step, uint32_t *out)
                         c[q][(axis + 2) % 3] = b + db[q];
                     }
                     int id[4];
-                    for (int q = 0; q < 4; q++) id[q] = index[(c[q][0] * M + c[q][1]) * M + c[q][2]];
+                    for (int q = 0; q < 4; q++)
+                        id[q] = index[(c[q][0] * M + c[q][1]) * M + c[q][2]];
                     /* (axis+1) x (axis+2) = +axis, so the order 0-1-2 faces +axis: flip on the low side. */
                     bool flip = side == 0;
                     uint32_t tri[6] = {id[0], id[1], id[2], id[0], id[2], id[3]};
@@ -708,11 +772,13 @@ static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const doubl
     mesh->uvs = malloc(sizeof(float) * 2 * nv);
     mesh->indices = malloc(sizeof(uint32_t) * 3 * nt);
     mesh->coarse_indices = malloc(sizeof(uint32_t) * 3 * (nt / 4));
-    if (!index || !mesh->positions_mm || !mesh->normals || !mesh->uvs || !mesh->indices || !mesh->coarse_indices) {
+    if (!index || !mesh->positions_mm || !mesh->normals || !mesh->uvs || !mesh->indices ||
+        !mesh->coarse_indices) {
         free(index);
         return SMP_ERR_NOMEM;
     }
-    for (int i = 0; i < M * M * M; i++) index[i] = -1;
+    for (int i = 0; i < M * M * M; i++)
+        index[i] = -1;
     int v = 0;
     for (int i = 0; i < M; i++)
         for (int j = 0; j < M; j++)
@@ -720,10 +786,12 @@ static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const doubl
                 if (i != 0 && i != N && j != 0 && j != N && k != 0 && k != N) continue;
                 /* Equal-angle cube map: the directions are nearly uniform in solid angle. The direction
                  * waits in the normal slot until the ray is cast. */
-                double d[3] = {tan(SMP_PI / 4.0 * (2.0 * i / N - 1.0)), tan(SMP_PI / 4.0 * (2.0 * j / N - 1.0)),
+                double d[3] = {tan(SMP_PI / 4.0 * (2.0 * i / N - 1.0)),
+                               tan(SMP_PI / 4.0 * (2.0 * j / N - 1.0)),
                                tan(SMP_PI / 4.0 * (2.0 * k / N - 1.0))};
                 v3_normalize(d);
-                for (int c = 0; c < 3; c++) mesh->normals[3 * v + c] = (float)d[c];
+                for (int c = 0; c < 3; c++)
+                    mesh->normals[3 * v + c] = (float)d[c];
                 index[(i * M + j) * M + k] = v++;
             }
     if (dirs) {
@@ -757,14 +825,15 @@ double scalp_mesh_triangle_area_mm2(const scalp_mesh *mesh, int triangle)
 double scalp_mesh_area_cm2(const scalp_mesh *mesh)
 {
     double area = 0.0;
-    for (int t = 0; t < mesh->triangle_count; t++) area += scalp_mesh_triangle_area_mm2(mesh, t);
+    for (int t = 0; t < mesh->triangle_count; t++)
+        area += scalp_mesh_triangle_area_mm2(mesh, t);
     return area / 100.0;
 }
 
 /* ---- the midline ---- */
 
-/* Cuts the surface with the plane x = 0 around the ray origin and keeps the run from the glabella over the top
- * to the nape (angles increase from the nape upwards; the run may wrap past +-pi at the face). */
+/* Cuts the surface with the plane x = 0 around the ray origin and keeps the run from the glabella over the
+ * top to the nape (angles increase from the nape upwards; the run may wrap past +-pi at the face). */
 static smp_status midline_build(scalp_head *head)
 {
     smp_status st = SMP_ERR_NOMEM;
@@ -774,7 +843,8 @@ static smp_status midline_build(scalp_head *head)
     scalp_section *sec = malloc(sizeof *sec);
     float *sd = malloc(sizeof *sd * (size_t)head->mesh.vertex_count);
     float(*p)[3] = malloc(sizeof *p * SCALP_SECTION_BINS), (*n)[3] = malloc(sizeof *n * SCALP_SECTION_BINS);
-    float *arc = malloc(sizeof *arc * SCALP_SECTION_BINS), *angle = malloc(sizeof *angle * SCALP_SECTION_BINS);
+    float *arc = malloc(sizeof *arc * SCALP_SECTION_BINS),
+          *angle = malloc(sizeof *angle * SCALP_SECTION_BINS);
     int *run = malloc(sizeof *run * SCALP_SECTION_BINS);
     if (!sec || !sd || !p || !n || !arc || !angle || !run) goto done;
     const float *o = head->ray_origin_mm;
@@ -786,7 +856,8 @@ static smp_status midline_build(scalp_head *head)
     float span = atan2f(glabella[1] - o[1], -(glabella[2] - o[2])) - a_nape;
     if (span <= 0.0f) span += 2.0f * (float)SMP_PI;
     int k = 0, m = 0;
-    while (k + 1 < c && angle[k] < a_nape) ++k;
+    while (k + 1 < c && angle[k] < a_nape)
+        ++k;
     for (int i = 0; i < c; ++i) {
         int j = (k + i) % c;
         float da = angle[j] - a_nape;
@@ -811,7 +882,8 @@ static smp_status midline_build(scalp_head *head)
         } else {
             const float *a = head->midline_mm[i - 1], *b = head->midline_mm[i];
             float d[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
-            head->midline_arc_mm[i] = head->midline_arc_mm[i - 1] + sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            head->midline_arc_mm[i] =
+                head->midline_arc_mm[i - 1] + sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
         }
     }
     head->midline_count = total;
@@ -835,15 +907,17 @@ void scalp_head_midline_point(const scalp_head *head, double arc_mm, float point
         return;
     }
     scalp_polyline_at(head->midline_count, (const float(*)[3])head->midline_mm,
-                      (const float(*)[3])head->midline_normal, head->midline_arc_mm, (float)arc_mm, point, normal);
+                      (const float(*)[3])head->midline_normal, head->midline_arc_mm, (float)arc_mm, point,
+                      normal);
 }
 
 double scalp_head_midline_chart_y(const scalp_head *head, double height_mm)
 {
     /* The chart maps the arc along each of its meridians to its radius (profile_at), and the midline is the
-     * meridian towards the face: its chart y is the profile at the glabella's arc less the height, exact on the
-     * smooth surface the mesh and the chart come from. The midline's points, on the mesh, map within 1.5
-     * micrometres of it (test_head.c allows 0.05 mm); this closed form keeps the dots and hairs as they were. */
+     * meridian towards the face: its chart y is the profile at the glabella's arc less the height, exact on
+     * the smooth surface the mesh and the chart come from. The midline's points, on the mesh, map within 1.5
+     * micrometres of it (test_head.c allows 0.05 mm); this closed form keeps the dots and hairs as they were.
+     */
     return profile_at(head, head->glabella_arc_mm - height_mm);
 }
 
@@ -855,7 +929,8 @@ static void set_landmark(scalp_head *head, scalp_landmark lm, const head_shape *
     double o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz}, p[3];
     v3_normalize(d);
     ray_point(sh, o, d, p);
-    for (int k = 0; k < 3; k++) head->landmarks_mm[lm][k] = (float)p[k];
+    for (int k = 0; k < 3; k++)
+        head->landmarks_mm[lm][k] = (float)p[k];
 }
 
 static void landmarks_place(scalp_head *head, const head_shape *sh)
@@ -866,7 +941,8 @@ static void landmarks_place(scalp_head *head, const head_shape *sh)
     int best = 0;
     for (int v = 1; v < head->mesh.vertex_count; v++)
         if (head->mesh.positions_mm[3 * v + 1] > head->mesh.positions_mm[3 * best + 1]) best = v;
-    for (int k = 0; k < 3; k++) head->landmarks_mm[SCALP_LM_VERTEX][k] = head->mesh.positions_mm[3 * best + k];
+    for (int k = 0; k < 3; k++)
+        head->landmarks_mm[SCALP_LM_VERTEX][k] = head->mesh.positions_mm[3 * best + k];
     /* Crown whorl: 35 degrees behind the vertical seen from the cranium's centre (assumption). */
     set_landmark(head, SCALP_LM_CROWN, sh, 0, sh->cy, sh->cz, 0, cos(0.61), -sin(0.61));
     set_landmark(head, SCALP_LM_OCCIPITAL_PROTUBERANCE, sh, 0, sh->cy - 22.0 * s, sh->cz, 0, 0, -1);
@@ -905,7 +981,8 @@ static void face_landmarks_place(scalp_head *head, const head_shape *sh)
 #define SET(lm, p) (fl[lm][0] = (float)(p)[0], fl[lm][1] = (float)(p)[1], fl[lm][2] = (float)(p)[2])
     int prn = -1, n = -1, sn = -1, sto = -1, gn = -1;
     for (int i = 0; i < FAN; i++)
-        if (prof[i][1] > -45.0 * s && prof[i][1] < 10.0 * s && (prn < 0 || prof[i][2] > prof[prn][2])) prn = i;
+        if (prof[i][1] > -45.0 * s && prof[i][1] < 10.0 * s && (prn < 0 || prof[i][2] > prof[prn][2]))
+            prn = i;
     for (int i = 0; i < prn; i++)
         if (prof[i][1] < sh->cy && (n < 0 || prof[i][2] < prof[n][2])) n = i;
     for (int i = prn; i < FAN; i++)
@@ -988,8 +1065,10 @@ static void boundary_build(scalp_head *head)
     ANCHOR(-0.5 * SMP_PI, r_n);
 #undef ANCHOR
     for (int i = 0; i < n; i++) {
-        while (ang[i] < 0.0) ang[i] += 2.0 * SMP_PI;
-        while (ang[i] >= 2.0 * SMP_PI) ang[i] -= 2.0 * SMP_PI;
+        while (ang[i] < 0.0)
+            ang[i] += 2.0 * SMP_PI;
+        while (ang[i] >= 2.0 * SMP_PI)
+            ang[i] -= 2.0 * SMP_PI;
     }
     for (int i = 1; i < n; i++) /* insertion sort by angle */
         for (int j = i; j > 0 && ang[j] < ang[j - 1]; j--) {
@@ -999,7 +1078,8 @@ static void boundary_build(scalp_head *head)
     for (int b = 0; b < SCALP_BOUNDARY_COUNT; b++) {
         double a = 2.0 * SMP_PI * b / SCALP_BOUNDARY_COUNT;
         int k = 0;
-        while (k < n && ang[k] <= a) k++;
+        while (k < n && ang[k] <= a)
+            k++;
         int lo = (k + n - 1) % n, hi = k % n;
         double a0 = ang[lo], a1 = ang[hi];
         if (a1 <= a0) a1 += 2.0 * SMP_PI;
@@ -1013,7 +1093,8 @@ static void boundary_build(scalp_head *head)
 static smp_status check_range(double v, double lo, double hi, const char *field, smp_error *err)
 {
     if (!(v >= lo && v <= hi))
-        return smp_error_set(err, SMP_ERR_INPUT, "head.%s: must be between %g and %g cm, got %g", field, lo, hi, v);
+        return smp_error_set(err, SMP_ERR_INPUT, "head.%s: must be between %g and %g cm, got %g", field, lo,
+                             hi, v);
     return SMP_OK;
 }
 
@@ -1022,8 +1103,8 @@ smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex
     return scalp_head_create_logged(head, params, sex, NULL, NULL, err);
 }
 
-smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex, smp_log_fn on_warning,
-                                    void *warning_user, smp_error *err)
+smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex,
+                                    smp_log_fn on_warning, void *warning_user, smp_error *err)
 {
     assert(head && params);
     memset(head, 0, sizeof *head);
@@ -1044,10 +1125,12 @@ smp_status head_landmarks_derive(scalp_head *head)
     float q[2];
     scalp_head_chart_mm(head, head->landmarks_mm[SCALP_LM_GLABELLA], q);
     int k = 1;
-    while (k < SCALP_PROFILE_COUNT - 1 && head->profile_mm[k] < q[1]) k++;
+    while (k < SCALP_PROFILE_COUNT - 1 && head->profile_mm[k] < q[1])
+        k++;
     double f = (q[1] - head->profile_mm[k - 1]) / fmax(head->profile_mm[k] - head->profile_mm[k - 1], 1e-6);
     head->glabella_arc_mm = (float)((k - 1 + smp_clamp(f, 0.0, 1.0)) * head->profile_step_mm);
-    for (int l = 0; l < SCALP_LM_COUNT; l++) scalp_head_chart_mm(head, head->landmarks_mm[l], head->landmarks_chart_mm[l]);
+    for (int l = 0; l < SCALP_LM_COUNT; l++)
+        scalp_head_chart_mm(head, head->landmarks_mm[l], head->landmarks_chart_mm[l]);
     boundary_build(head);
     return midline_build(head);
 }
@@ -1066,7 +1149,8 @@ smp_status head_build(scalp_head *head, const plan_head *params, plan_sex sex, c
 
     /* One interior point sees the whole surface: level with the ear canals' top, a little forward. */
     double o[3] = {0.0, 15.0 * sh.s, 0.0};
-    for (int k = 0; k < 3; k++) head->ray_origin_mm[k] = (float)o[k];
+    for (int k = 0; k < 3; k++)
+        head->ray_origin_mm[k] = (float)o[k];
     if ((st = mesh_build(&head->mesh, &sh, o, dirs)) != SMP_OK) goto fail;
     landmarks_place(head, &sh);
     face_landmarks_place(head, &sh);

@@ -18,15 +18,15 @@
 #include "plan/plan.h"
 
 typedef enum scalp_landmark {
-    SCALP_LM_GLABELLA = 0,            /* between the brows, on the midline */
-    SCALP_LM_VERTEX,                  /* highest point of the head */
-    SCALP_LM_CROWN,                   /* the whorl, behind and below the vertex */
-    SCALP_LM_OCCIPITAL_PROTUBERANCE,  /* inion: the bump at the back of the skull */
-    SCALP_LM_TEMPLE_LEFT,             /* frontotemporal points (hairline corners) */
+    SCALP_LM_GLABELLA = 0,           /* between the brows, on the midline */
+    SCALP_LM_VERTEX,                 /* highest point of the head */
+    SCALP_LM_CROWN,                  /* the whorl, behind and below the vertex */
+    SCALP_LM_OCCIPITAL_PROTUBERANCE, /* inion: the bump at the back of the skull */
+    SCALP_LM_TEMPLE_LEFT,            /* frontotemporal points (hairline corners) */
     SCALP_LM_TEMPLE_RIGHT,
-    SCALP_LM_EAR_TOP_LEFT,            /* where the top of the ear meets the head */
+    SCALP_LM_EAR_TOP_LEFT, /* where the top of the ear meets the head */
     SCALP_LM_EAR_TOP_RIGHT,
-    SCALP_LM_NAPE,                    /* lowest hair on the back of the neck, on the midline */
+    SCALP_LM_NAPE, /* lowest hair on the back of the neck, on the midline */
     SCALP_LM_COUNT
 } scalp_landmark;
 
@@ -34,21 +34,21 @@ typedef enum scalp_landmark {
  * surface; docs/head.md lists them with the anthropometric ranges the face is built to. Left is +x. The eyes
  * are closed: a pupil is the apex of the closed lid over it, the canthi are the ends of the lid line. */
 typedef enum scalp_face_landmark {
-    SCALP_FACE_NASION = 0,          /* n: deepest point of the nose's root, on the midline */
-    SCALP_FACE_PUPIL_LEFT,          /* p: the closed lid's apex over the pupil */
+    SCALP_FACE_NASION = 0, /* n: deepest point of the nose's root, on the midline */
+    SCALP_FACE_PUPIL_LEFT, /* p: the closed lid's apex over the pupil */
     SCALP_FACE_PUPIL_RIGHT,
-    SCALP_FACE_ENDOCANTHION_LEFT,   /* en: inner end of the lid line */
+    SCALP_FACE_ENDOCANTHION_LEFT, /* en: inner end of the lid line */
     SCALP_FACE_ENDOCANTHION_RIGHT,
-    SCALP_FACE_EXOCANTHION_LEFT,    /* ex: outer end of the lid line */
+    SCALP_FACE_EXOCANTHION_LEFT, /* ex: outer end of the lid line */
     SCALP_FACE_EXOCANTHION_RIGHT,
-    SCALP_FACE_PRONASALE,           /* prn: the nose's tip, its most forward midline point */
-    SCALP_FACE_SUBNASALE,           /* sn: where the nose's base meets the upper lip */
-    SCALP_FACE_ALARE_LEFT,          /* al: most lateral point of the ala */
+    SCALP_FACE_PRONASALE,  /* prn: the nose's tip, its most forward midline point */
+    SCALP_FACE_SUBNASALE,  /* sn: where the nose's base meets the upper lip */
+    SCALP_FACE_ALARE_LEFT, /* al: most lateral point of the ala */
     SCALP_FACE_ALARE_RIGHT,
-    SCALP_FACE_STOMION,             /* sto: the mouth line on the midline */
-    SCALP_FACE_CHEILION_LEFT,       /* ch: corner of the mouth */
+    SCALP_FACE_STOMION,       /* sto: the mouth line on the midline */
+    SCALP_FACE_CHEILION_LEFT, /* ch: corner of the mouth */
     SCALP_FACE_CHEILION_RIGHT,
-    SCALP_FACE_GNATHION,            /* gn: lowest, most forward point of the chin (bisecting front and floor) */
+    SCALP_FACE_GNATHION, /* gn: lowest, most forward point of the chin (bisecting front and floor) */
     SCALP_FACE_COUNT
 } scalp_face_landmark;
 
@@ -74,12 +74,12 @@ typedef struct scalp_mesh {
 
 typedef struct scalp_head {
     scalp_mesh mesh;
-    float landmarks_mm[SCALP_LM_COUNT][3]; /* on the surface */
+    float landmarks_mm[SCALP_LM_COUNT][3];        /* on the surface */
     float face_landmarks_mm[SCALP_FACE_COUNT][3]; /* on the surface (scalp_face_landmark) */
-    plan_sex sex;            /* whose face it has */
-    float uv_center_mm[3];   /* the chart's centre on the surface (near the vertex) */
-    float uv_scale_mm;       /* millimetres of surface arc per unit of u (and of v) at the centre */
-    plan_head params;        /* the measures it was built from */
+    plan_sex sex;                                 /* whose face it has */
+    float uv_center_mm[3];                        /* the chart's centre on the surface (near the vertex) */
+    float uv_scale_mm; /* millimetres of surface arc per unit of u (and of v) at the centre */
+    plan_head params;  /* the measures it was built from */
 
     /* Measured on the built surface (mm): what the cranium really is, for checks and reports. */
     double measured_length_mm, measured_breadth_mm, measured_circumference_mm;
@@ -89,7 +89,7 @@ typedef struct scalp_head {
      * (theta from chart_axis, phi around it from chart_e1 towards chart_e2). */
     float ray_origin_mm[3];
     float chart_axis[3], chart_e1[3], chart_e2[3];
-    float *chart_radius;     /* SCALP_CHART_PHI_COUNT x SCALP_CHART_THETA_COUNT, owned */
+    float *chart_radius;                         /* SCALP_CHART_PHI_COUNT x SCALP_CHART_THETA_COUNT, owned */
     float landmarks_chart_mm[SCALP_LM_COUNT][2]; /* the landmarks in chart millimetres */
     /* The chart's radial profile over the scalp: chart mm at surface arc s from the centre, sampled every
      * profile_step_mm up to the edge of the scalp disc (the knee); and the midline arc to the glabella. */
@@ -121,20 +121,21 @@ typedef struct scalp_head {
  * scalp landmarks, depend on the measures only: the face changes the face, the ears' size and the neck. About
  * half a second on two cores. The caller releases it with scalp_head_destroy. */
 smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex sex, smp_error *err);
-/* The same, telling on_warning (may be NULL) what happened on the way: with params->mesh set, the head is fitted
- * to that scan (docs/scans.md): the scan is read in params->mesh_units (scalp/scan.h), put in the head frame by
- * params->landmarks (estimated when not given, which is warned about), measured like the procedural head
- * (length, breadth, circumference: these replace the plan's measures, and must lie in their ranges), and the
- * procedural head of those measures is built; then each of its vertices moves along the ray it was cast on to
- * where that ray leaves the scan, within HEAD_SCAN_WINDOW_MM of the procedural surface. So the chart, the UVs,
- * every region and mask carry over, and the landmarks are re-found on the scan. Where a ray meets no scan (a
- * hole, below the neck's cut) the procedural surface stays, its offset blended to zero over
- * HEAD_SCAN_BLEND_MM. Refusals are SMP_ERR_INPUT with one line starting "head.mesh: <path>: ". About 1.5 s for a
- * 100k-triangle scan on two cores. */
-smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex, smp_log_fn on_warning,
-                                    void *warning_user, smp_error *err);
+/* The same, telling on_warning (may be NULL) what happened on the way: with params->mesh set, the head is
+ * fitted to that scan (docs/scans.md): the scan is read in params->mesh_units (scalp/scan.h), put in the head
+ * frame by params->landmarks (estimated when not given, which is warned about), measured like the procedural
+ * head (length, breadth, circumference: these replace the plan's measures, and must lie in their ranges), and
+ * the procedural head of those measures is built; then each of its vertices moves along the ray it was cast
+ * on to where that ray leaves the scan, within HEAD_SCAN_WINDOW_MM of the procedural surface. So the chart,
+ * the UVs, every region and mask carry over, and the landmarks are re-found on the scan. Where a ray meets no
+ * scan (a hole, below the neck's cut) the procedural surface stays, its offset blended to zero over
+ * HEAD_SCAN_BLEND_MM. Refusals are SMP_ERR_INPUT with one line starting "head.mesh: <path>: ". About 1.5 s
+ * for a 100k-triangle scan on two cores. */
+smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex,
+                                    smp_log_fn on_warning, void *warning_user, smp_error *err);
 #define HEAD_SCAN_WINDOW_MM 40.0 /* how far the scan may lie from the fitted procedural surface */
-#define HEAD_SCAN_BLEND_MM 30.0  /* the procedural surface takes over within this distance of a hole's edge */
+/* the procedural surface takes over within this distance of a hole's edge */
+#define HEAD_SCAN_BLEND_MM 30.0
 void scalp_head_destroy(scalp_head *head); /* safe on a zeroed or destroyed head */
 
 /* The scalp chart: an azimuthal, nearly equal-distance map of the surface around uv_center_mm, so that
@@ -166,7 +167,8 @@ float scalp_native_hair_fraction(const scalp_head *head, const plan_patient *pat
 float scalp_pattern_hair_fraction(const scalp_head *head, plan_pattern pattern, const float p[3]);
 /* 0 in front of the designed hairline, rising to 1 behind it over hairline.transition_mm. The line runs
  * through hairline.points when given, else through height_cm and the frontotemporal points. */
-float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairline, uint64_t seed, const float p[3]);
+float scalp_hairline_weight(const scalp_head *head, const plan_hairline *hairline, uint64_t seed,
+                            const float p[3]);
 /* Chart y (mm) where the designed line (without a soft line's irregularity) crosses chart x = chart_x_mm. */
 void scalp_hairline_chart_point(const scalp_head *head, const plan_hairline *hairline, double chart_x_mm,
                                 double *chart_y_mm);

@@ -132,12 +132,14 @@ static smp_status stl_header_check(const char *path, int fd, int64_t size, const
 
 /* A binary glTF's container (glTF 2.0 §4.4): the "glTF" magic, version 2, the stated length the file's own, a
  * JSON chunk first that fits in it. assimp reads a .glb it cannot take as glTF with whichever of its readers
- * claims the bytes: a GLB whose chunk type was damaged made one of them allocate 1.9 GB (found by fuzzing). */
+ * claims the bytes: a GLB whose chunk type was damaged made one of them allocate 1.9 GB (found by fuzzing).
+ */
 static smp_status glb_header_check(const char *path, int fd, int64_t size, smp_error *err)
 {
     unsigned char h[20];
     if (read_head(fd, (char *)h, sizeof h) < sizeof h || memcmp(h, "glTF", 4) != 0)
-        return smp_error_set(err, SMP_ERR_INPUT, "%s: not a binary glTF file (expected \"glTF\" first)", path);
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: not a binary glTF file (expected \"glTF\" first)",
+                             path);
     uint32_t w[4];
     for (int i = 0; i < 4; i++)
         w[i] = (uint32_t)h[4 + 4 * i] | (uint32_t)h[5 + 4 * i] << 8 | (uint32_t)h[6 + 4 * i] << 16 |
@@ -145,8 +147,8 @@ static smp_status glb_header_check(const char *path, int fd, int64_t size, smp_e
     if (w[0] != 2)
         return smp_error_set(err, SMP_ERR_INPUT, "%s: binary glTF version %u; expected 2", path, w[0]);
     if ((int64_t)w[1] != size)
-        return smp_error_set(err, SMP_ERR_INPUT, "%s: binary glTF states %u bytes but the file has %lld", path,
-                             w[1], (long long)size);
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: binary glTF states %u bytes but the file has %lld",
+                             path, w[1], (long long)size);
     if (memcmp(h + 16, "JSON", 4) != 0 || (int64_t)w[2] > size - 20)
         return smp_error_set(err, SMP_ERR_INPUT,
                              "%s: binary glTF without a JSON chunk of at most %lld bytes first", path,
@@ -194,7 +196,8 @@ static smp_status file_check(const char *path, const scalp_scan_limits *lim, smp
             st = stl_header_check(path, fd, (int64_t)sb.st_size, lim, err);
         else if (has_extension(path, ".glb"))
             st = glb_header_check(path, fd, (int64_t)sb.st_size, err);
-        else if (has_extension(path, ".gltf") && magic[lead] != '{' && strncmp(magic, "\xEF\xBB\xBF{", 4) != 0)
+        else if (has_extension(path, ".gltf") && magic[lead] != '{' &&
+                 strncmp(magic, "\xEF\xBB\xBF{", 4) != 0)
             st = smp_error_set(err, SMP_ERR_INPUT, "%s: not a glTF file (expected a JSON object)", path);
     }
     close(fd);
@@ -981,12 +984,12 @@ smp_status scalp_scan_orient(scalp_scan *scan, const scalp_scan_landmarks *landm
         if (st != SMP_OK) return st;
         landmarks = &est;
         smp_log(on_warning, warning_user, SMP_LOG_WARN,
-                 "scan: landmarks estimated from the mesh as if it stood +y up facing +z (glabella %.1f %.1f "
-                 "%.1f, "
-                 "tragia %.1f %.1f %.1f and %.1f %.1f %.1f mm); give them for a scan in any other pose",
-                 est.front_mm[0], est.front_mm[1], est.front_mm[2], est.tragion_left_mm[0],
-                 est.tragion_left_mm[1], est.tragion_left_mm[2], est.tragion_right_mm[0],
-                 est.tragion_right_mm[1], est.tragion_right_mm[2]);
+                "scan: landmarks estimated from the mesh as if it stood +y up facing +z (glabella %.1f %.1f "
+                "%.1f, "
+                "tragia %.1f %.1f %.1f and %.1f %.1f %.1f mm); give them for a scan in any other pose",
+                est.front_mm[0], est.front_mm[1], est.front_mm[2], est.tragion_left_mm[0],
+                est.tragion_left_mm[1], est.tragion_left_mm[2], est.tragion_right_mm[0],
+                est.tragion_right_mm[1], est.tragion_right_mm[2]);
     }
     double g[3], l[3], r[3];
     for (int k = 0; k < 3; k++) {

@@ -142,15 +142,16 @@ smp_status scalp_scan_orient(scalp_scan *scan, const scalp_scan_landmarks *landm
                              void *warning_user, smp_error *err);
 
 /* Rays against a scan's surface, for fitting the head to it: a uniform grid over the triangles (cells about
- * twice the mean edge, at most 8M of them), built in one pass over the triangles and a counting sort. It holds
- * a pointer to the scan, which must outlive it and stay unchanged (orient first). About 0.2 s and 60 MB for a
- * million triangles. */
+ * twice the mean edge, at most 8M of them), built in one pass over the triangles and a counting sort. It
+ * holds a pointer to the scan, which must outlive it and stay unchanged (orient first). About 0.2 s and 60 MB
+ * for a million triangles. */
 typedef struct scalp_scan_index scalp_scan_index;
 smp_status scalp_scan_index_create(scalp_scan_index **index, const scalp_scan *scan, smp_error *err);
 void scalp_scan_index_destroy(scalp_scan_index *index); /* safe on NULL */
 /* The outermost point where the ray o + t d (d unit length) leaves the surface (crosses a triangle whose
- * outward normal points along d) with t in [t_lo, t_hi], t_lo >= 0: its t, or -1 when there is none. Crossings
- * into the surface are skipped, so a ray leaving through a hole of an open scan meets nothing. Thread safe. */
+ * outward normal points along d) with t in [t_lo, t_hi], t_lo >= 0: its t, or -1 when there is none.
+ * Crossings into the surface are skipped, so a ray leaving through a hole of an open scan meets nothing.
+ * Thread safe. */
 double scalp_scan_index_ray(const scalp_scan_index *index, const double o[3], const double d[3], double t_lo,
                             double t_hi);
 

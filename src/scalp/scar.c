@@ -79,10 +79,14 @@ static void normalize3(float v[3])
 float scalp_scar_form_uptake(plan_scar_form form)
 {
     switch (form) {
-    case PLAN_SCAR_FORM_ATROPHIC: return SCALP_SCAR_UPTAKE_ATROPHIC;
-    case PLAN_SCAR_FORM_HYPERTROPHIC: return SCALP_SCAR_UPTAKE_HYPERTROPHIC;
-    case PLAN_SCAR_FORM_STRETCHED: return SCALP_SCAR_UPTAKE_STRETCHED;
-    case PLAN_SCAR_FORM_NORMAL: break;
+    case PLAN_SCAR_FORM_ATROPHIC:
+        return SCALP_SCAR_UPTAKE_ATROPHIC;
+    case PLAN_SCAR_FORM_HYPERTROPHIC:
+        return SCALP_SCAR_UPTAKE_HYPERTROPHIC;
+    case PLAN_SCAR_FORM_STRETCHED:
+        return SCALP_SCAR_UPTAKE_STRETCHED;
+    case PLAN_SCAR_FORM_NORMAL:
+        break;
     }
     return SCALP_SCAR_UPTAKE_NORMAL;
 }
@@ -92,12 +96,17 @@ float scalp_scar_form_uptake(plan_scar_form form)
 static float relief_mm(plan_scar_form form, bool fue, float depth_mm, float x)
 {
     switch (form) {
-    case PLAN_SCAR_FORM_ATROPHIC: return -depth_mm * (1.0f - sstep(ATROPHIC_FLOOR, ATROPHIC_RIM, x));
-    case PLAN_SCAR_FORM_STRETCHED: return -depth_mm * (1.0f - sstep(STRETCHED_FLOOR, STRETCHED_RIM, x));
-    case PLAN_SCAR_FORM_HYPERTROPHIC: return depth_mm * (1.0f - sstep(HYPERTROPHIC_TOP, HYPERTROPHIC_EDGE, x));
-    case PLAN_SCAR_FORM_NORMAL: break;
+    case PLAN_SCAR_FORM_ATROPHIC:
+        return -depth_mm * (1.0f - sstep(ATROPHIC_FLOOR, ATROPHIC_RIM, x));
+    case PLAN_SCAR_FORM_STRETCHED:
+        return -depth_mm * (1.0f - sstep(STRETCHED_FLOOR, STRETCHED_RIM, x));
+    case PLAN_SCAR_FORM_HYPERTROPHIC:
+        return depth_mm * (1.0f - sstep(HYPERTROPHIC_TOP, HYPERTROPHIC_EDGE, x));
+    case PLAN_SCAR_FORM_NORMAL:
+        break;
     }
-    return fue ? -depth_mm * (1.0f - sstep(FUE_FLOOR, FUE_RIM, x)) : -depth_mm * (1.0f - sstep(FUT_FLOOR, FUT_RIM, x));
+    return fue ? -depth_mm * (1.0f - sstep(FUE_FLOOR, FUE_RIM, x))
+               : -depth_mm * (1.0f - sstep(FUT_FLOOR, FUT_RIM, x));
 }
 
 void scalp_scar_albedo_linear_rgb(const float skin_rgb[3], float scar_rgb[3])
@@ -234,7 +243,8 @@ float scalp_scar_fade_rate_factor(const scalp_scar_set *set, const float p_mm[3]
 float scalp_scar_donor_weight(const scalp_head *head, const float p[3])
 {
     const float *nape = head->landmarks_mm[SCALP_LM_NAPE];
-    const float *el = head->landmarks_mm[SCALP_LM_EAR_TOP_LEFT], *er = head->landmarks_mm[SCALP_LM_EAR_TOP_RIGHT];
+    const float *el = head->landmarks_mm[SCALP_LM_EAR_TOP_LEFT],
+                *er = head->landmarks_mm[SCALP_LM_EAR_TOP_RIGHT];
     float ear_y = 0.5f * (el[1] + er[1]);
     float ear_psi = atan2f(0.5f * (el[0] - er[0]), -0.5f * (el[2] + er[2]));
     /* Azimuth around the vertical: 0 at the back midline, ear_psi at the ear tops. */
@@ -259,7 +269,8 @@ typedef struct noise1 {
 
 static void noise1_init(noise1 *nz, smp_rng *rng)
 {
-    for (int i = 0; i < 64; ++i) nz->v[i] = 2.0f * smp_rng_uniform_f(rng) - 1.0f;
+    for (int i = 0; i < 64; ++i)
+        nz->v[i] = 2.0f * smp_rng_uniform_f(rng) - 1.0f;
 }
 
 static float noise1_at(const noise1 *nz, float x)
@@ -284,7 +295,8 @@ typedef struct work {
 static int scar_ordinal(const plan *pl, int si)
 {
     int n = 0;
-    for (int i = 0; i < si; ++i) n += pl->scars[i].type == pl->scars[si].type;
+    for (int i = 0; i < si; ++i)
+        n += pl->scars[i].type == pl->scars[si].type;
     return n;
 }
 
@@ -294,11 +306,13 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
     const plan_scar *sc = &pl->scars[si];
     float m[3], mn[3];
     /* On the back midline, height_above_nape_cm above the nape along the surface. */
-    scalp_head_midline_point(head, scalp_head_midline_length_mm(head) - sc->height_above_nape_cm * 10.0, m, mn);
+    scalp_head_midline_point(head, scalp_head_midline_length_mm(head) - sc->height_above_nape_cm * 10.0, m,
+                             mn);
     /* The plane holds the left-right axis and rises from m towards a line 15 mm above the ear tops (the
      * donor strip stays within 2 cm above the line joining the ear tips; clinical.md section 4), so from
      * behind the scar curves gently up towards the ears, as FUT scars do; tilt 0..35 degrees. */
-    const float *el = head->landmarks_mm[SCALP_LM_EAR_TOP_LEFT], *er = head->landmarks_mm[SCALP_LM_EAR_TOP_RIGHT];
+    const float *el = head->landmarks_mm[SCALP_LM_EAR_TOP_LEFT],
+                *er = head->landmarks_mm[SCALP_LM_EAR_TOP_RIGHT];
     float ye = 0.5f * (el[1] + er[1]) + 15.0f, ze = 0.5f * (el[2] + er[2]);
     float tilt = atan2f(ye - m[1], ze - m[2]);
     tilt = tilt < 0.0f ? 0.0f : (tilt > 0.61f ? 0.61f : tilt);
@@ -308,23 +322,27 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
     const float *r = head->ray_origin_mm;
     float rm[3] = {r[0] - m[0], r[1] - m[1], r[2] - m[2]}, o[3], eb[3] = {-d[0], -d[1], -d[2]};
     float off = dot3(rm, np);
-    for (int k = 0; k < 3; ++k) o[k] = r[k] - off * np[k];
+    for (int k = 0; k < 3; ++k)
+        o[k] = r[k] - off * np[k];
     scalp_section_build(head, o, np, ex, eb, true, w->sec, w->sd);
     int c = scalp_section_polyline(w->sec, w->p, w->n, w->arc, w->angle);
     int k0 = 0;
-    while (k0 + 1 < c && w->angle[k0] < 0.0f) ++k0;
+    while (k0 + 1 < c && w->angle[k0] < 0.0f)
+        ++k0;
     float length = (float)(sc->length_cm * 10.0), a_mid = w->arc[k0];
     float a0 = a_mid - 0.5f * length, a1 = a_mid + 0.5f * length;
     /* It must stay on the back and sides (within 150 degrees of the back midline). */
     float lim = 150.0f * (float)SMP_PI / 180.0f;
     for (int k = 0; k < c; ++k)
         if (w->arc[k] >= a0 && w->arc[k] <= a1 && fabsf(w->angle[k]) > lim)
-            return smp_error_set(err, SMP_ERR_INPUT,
-                                 "scars[%d].length_cm: a %.1f cm FUT line does not fit around the back of this head "
-                                 "at %.1f cm above the nape",
-                                 si, sc->length_cm, sc->height_above_nape_cm);
+            return smp_error_set(
+                err, SMP_ERR_INPUT,
+                "scars[%d].length_cm: a %.1f cm FUT line does not fit around the back of this head "
+                "at %.1f cm above the nape",
+                si, sc->length_cm, sc->height_above_nape_cm);
     if (c < 2 || a0 < w->arc[0] || a1 > w->arc[c - 1])
-        return smp_error_set(err, SMP_ERR_INPUT, "scars[%d].length_cm: the FUT line leaves the head's section", si);
+        return smp_error_set(err, SMP_ERR_INPUT,
+                             "scars[%d].length_cm: the FUT line leaves the head's section", si);
 
     int count = (int)ceilf(length / SCALP_SCAR_FUT_STEP_MM) + 1;
     if (set->point_count + count > *capacity) {
@@ -357,17 +375,20 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
         float wander = FUT_WANDER * width * noise1_at(&wander_noise, s / FUT_WANDER_WAVELENGTH_MM);
         float taper = sstep(0.0f, taper_mm, fminf(s, length - s));
         scalp_scar_fut_point *pt = &set->points[set->point_count + i];
-        for (int k = 0; k < 3; ++k) pt->position_mm[k] = q[k] + wander * across[k];
+        for (int k = 0; k < 3; ++k)
+            pt->position_mm[k] = q[k] + wander * across[k];
         memcpy(pt->normal, n, sizeof n);
         pt->s_mm = s;
-        pt->width_mm = width * (1.0f + FUT_WIDTH_VARIATION * noise1_at(&width_noise, s / FUT_WIDTH_WAVELENGTH_MM)) *
+        pt->width_mm = width *
+                       (1.0f + FUT_WIDTH_VARIATION * noise1_at(&width_noise, s / FUT_WIDTH_WAVELENGTH_MM)) *
                        sqrtf(taper);
         pt->depth_mm = depth * taper;
     }
     /* Its length along the surface, as built (the wander adds a little). */
     float total = 0.0f;
     for (int i = 1; i < count; ++i) {
-        const float *a = set->points[set->point_count + i - 1].position_mm, *b = set->points[set->point_count + i].position_mm;
+        const float *a = set->points[set->point_count + i - 1].position_mm,
+                    *b = set->points[set->point_count + i].position_mm;
         float dd[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
         total += sqrtf(dot3(dd, dd));
     }
@@ -379,8 +400,8 @@ static smp_status fut_build(scalp_scar_set *set, const scalp_head *head, const p
 
 /* ---- FUE: Poisson-disk dart throwing over the donor band ---- */
 
-static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const plan *pl, int si, int *capacity,
-                            smp_error *err)
+static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const plan *pl, int si,
+                            int *capacity, smp_error *err)
 {
     const plan_scar *sc = &pl->scars[si];
     const scalp_mesh *m = &head->mesh;
@@ -398,7 +419,9 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         const uint32_t *tri = m->indices + 3 * t;
         float c[3];
         for (int k = 0; k < 3; ++k)
-            c[k] = (m->positions_mm[3 * tri[0] + k] + m->positions_mm[3 * tri[1] + k] + m->positions_mm[3 * tri[2] + k]) / 3.0f;
+            c[k] = (m->positions_mm[3 * tri[0] + k] + m->positions_mm[3 * tri[1] + k] +
+                    m->positions_mm[3 * tri[2] + k]) /
+                   3.0f;
         float wgt = scalp_scar_donor_weight(head, c);
         if (wgt <= 0.0f) continue;
         double a = scalp_mesh_triangle_area_mm2(m, t);
@@ -408,7 +431,8 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         tris[nt++] = t;
     }
     if (nt == 0) {
-        st = smp_error_set(err, SMP_ERR_INPUT, "scars[%d]: this head has no occipital donor band for FUE scars", si);
+        st = smp_error_set(err, SMP_ERR_INPUT,
+                           "scars[%d]: this head has no occipital donor band for FUE scars", si);
         goto done;
     }
     if (set->fue_count + n_target > *capacity) {
@@ -437,8 +461,10 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         int lo = 0, hi = nt - 1;
         while (lo < hi) {
             int mid = (lo + hi) / 2;
-            if (cdf[mid] < u) lo = mid + 1;
-            else hi = mid;
+            if (cdf[mid] < u)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         const uint32_t *tri = m->indices + 3 * tris[lo];
         float r1 = smp_rng_uniform_f(&rng), r2 = smp_rng_uniform_f(&rng);
@@ -447,7 +473,8 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         for (int k = 0; k < 3; ++k) {
             p[k] = b0 * m->positions_mm[3 * tri[0] + k] + r1 * m->positions_mm[3 * tri[1] + k] +
                    r2 * m->positions_mm[3 * tri[2] + k];
-            n[k] = b0 * m->normals[3 * tri[0] + k] + r1 * m->normals[3 * tri[1] + k] + r2 * m->normals[3 * tri[2] + k];
+            n[k] = b0 * m->normals[3 * tri[0] + k] + r1 * m->normals[3 * tri[1] + k] +
+                   r2 * m->normals[3 * tri[2] + k];
         }
         /* Density follows the band's soft edges. */
         float accept = smp_rng_uniform_f(&rng);
@@ -467,7 +494,8 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         normalize3(t1);
         cross3(n, t1, t2);
         float ang = 2.0f * (float)SMP_PI * smp_rng_uniform_f(&rng);
-        for (int k = 0; k < 3; ++k) f->axis[k] = cosf(ang) * t1[k] + sinf(ang) * t2[k];
+        for (int k = 0; k < 3; ++k)
+            f->axis[k] = cosf(ang) * t1[k] + sinf(ang) * t2[k];
         float jitter = 1.0f + FUE_DIAMETER_SD * (float)smp_rng_normal(&rng);
         jitter = jitter < 0.75f ? 0.75f : (jitter > 1.25f ? 1.25f : jitter);
         float r = 0.5f * (float)sc->diameter_mm * jitter;
@@ -497,7 +525,8 @@ static void prim_bounds(const scalp_scar_set *set, uint32_t id, float lo[3], flo
     if (id & FUE_TAG) {
         const scalp_scar_fue *f = &set->fue[id & ~FUE_TAG];
         float r = FUE_RIM * fmaxf(f->radius_a_mm, f->radius_b_mm);
-        for (int k = 0; k < 3; ++k) lo[k] = f->center_mm[k] - r, hi[k] = f->center_mm[k] + r;
+        for (int k = 0; k < 3; ++k)
+            lo[k] = f->center_mm[k] - r, hi[k] = f->center_mm[k] + r;
     } else {
         const scalp_scar_fut_point *a = &set->points[id], *b = a + 1;
         float r = 0.5f * FUT_RIM * fmaxf(a->width_mm, b->width_mm);
@@ -517,13 +546,16 @@ static smp_status grid_build(scalp_scar_set *set, smp_error *err)
 {
     /* Primitive ids: FUT segments (a point and the next one of the same line), then FUE scars. */
     int count = set->fue_count;
-    for (int l = 0; l < set->line_count; ++l) count += set->lines[l].count > 1 ? set->lines[l].count - 1 : 0;
+    for (int l = 0; l < set->line_count; ++l)
+        count += set->lines[l].count > 1 ? set->lines[l].count - 1 : 0;
     uint32_t *ids = malloc(sizeof *ids * (size_t)(count > 0 ? count : 1));
     if (!ids) return smp_error_set(err, SMP_ERR_NOMEM, "scars: out of memory for the scar grid");
     int n = 0;
     for (int l = 0; l < set->line_count; ++l)
-        for (int i = 0; i + 1 < set->lines[l].count; ++i) ids[n++] = (uint32_t)(set->lines[l].first + i);
-    for (int i = 0; i < set->fue_count; ++i) ids[n++] = (uint32_t)i | FUE_TAG;
+        for (int i = 0; i + 1 < set->lines[l].count; ++i)
+            ids[n++] = (uint32_t)(set->lines[l].first + i);
+    for (int i = 0; i < set->fue_count; ++i)
+        ids[n++] = (uint32_t)i | FUE_TAG;
     smp_status st = smp_box_grid_build(&set->grid, GRID_CELL_MM, ids, n, prim_bounds_fn, set);
     free(ids);
     if (st != SMP_OK) return smp_error_set(err, st, "scars: out of memory for the scar grid");
@@ -532,8 +564,10 @@ static smp_status grid_build(scalp_scar_set *set, smp_error *err)
 
 static void relief_extend(scalp_scar_set *set, int scar, float depth_mm)
 {
-    if (set->form[scar] == PLAN_SCAR_FORM_HYPERTROPHIC) set->max_raise_mm = fmaxf(set->max_raise_mm, depth_mm);
-    else set->max_depth_mm = fmaxf(set->max_depth_mm, depth_mm);
+    if (set->form[scar] == PLAN_SCAR_FORM_HYPERTROPHIC)
+        set->max_raise_mm = fmaxf(set->max_raise_mm, depth_mm);
+    else
+        set->max_depth_mm = fmaxf(set->max_depth_mm, depth_mm);
 }
 
 smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, const plan *pl, smp_error *err)
@@ -562,8 +596,10 @@ smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, co
         }
     }
     for (int i = 0; i < pl->scar_count && st == SMP_OK; ++i) {
-        if (pl->scars[i].type == PLAN_SCAR_FUT) st = fut_build(set, head, pl, i, &w, &point_cap, err);
-        else st = fue_build(set, head, pl, i, &fue_cap, err);
+        if (pl->scars[i].type == PLAN_SCAR_FUT)
+            st = fut_build(set, head, pl, i, &w, &point_cap, err);
+        else
+            st = fue_build(set, head, pl, i, &fue_cap, err);
     }
     if (st == SMP_OK) {
         /* The effects reach out to the rim of the widest profile; the relief spans the deepest indentation
@@ -574,7 +610,8 @@ smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, co
                 relief_extend(set, set->lines[l].scar, set->points[i].depth_mm);
             }
         for (int i = 0; i < set->fue_count; ++i) {
-            set->max_reach_mm = fmaxf(set->max_reach_mm, FUE_RIM * fmaxf(set->fue[i].radius_a_mm, set->fue[i].radius_b_mm));
+            set->max_reach_mm =
+                fmaxf(set->max_reach_mm, FUE_RIM * fmaxf(set->fue[i].radius_a_mm, set->fue[i].radius_b_mm));
             relief_extend(set, set->fue[i].scar, set->fue[i].depth_mm);
         }
         st = grid_build(set, err);
@@ -599,9 +636,10 @@ void scalp_scar_set_destroy(scalp_scar_set *set)
     memset(set, 0, sizeof *set);
 }
 
-/* One walk over the grid cells that the box lo..hi overlaps: the mask of the scars with an entry there and the
- * largest relief (mm) among the entries whose own bounds (prim_bounds) overlap the box. */
-static uint32_t box_walk(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3], float *relief_mm)
+/* One walk over the grid cells that the box lo..hi overlaps: the mask of the scars with an entry there and
+ * the largest relief (mm) among the entries whose own bounds (prim_bounds) overlap the box. */
+static uint32_t box_walk(const scalp_scar_set *set, const float lo_mm[3], const float hi_mm[3],
+                         float *relief_mm)
 {
     uint32_t mask = 0;
     *relief_mm = 0.0f;
@@ -622,7 +660,8 @@ static uint32_t box_walk(const scalp_scar_set *set, const float lo_mm[3], const 
                     float plo[3], phi[3];
                     prim_bounds(set, id, plo, phi);
                     bool overlap = true;
-                    for (int k = 0; k < 3; ++k) overlap = overlap && plo[k] <= hi_mm[k] && phi[k] >= lo_mm[k];
+                    for (int k = 0; k < 3; ++k)
+                        overlap = overlap && plo[k] <= hi_mm[k] && phi[k] >= lo_mm[k];
                     if (!overlap) continue;
                     float d = (id & FUE_TAG) ? set->fue[id & ~FUE_TAG].depth_mm
                                              : fmaxf(set->points[id].depth_mm, set->points[id + 1].depth_mm);

@@ -5,8 +5,8 @@
  * scars scattered as a Poisson disk over the donor band (back and sides, between the nape and the ear
  * tops). Each scar is a relief of the plan's depth by its form (a rounded trough or cup a little below the
  * skin; a steep-walled hollow when atrophic; a broad shallow floor when stretched; a raised ridge or dome
- * when hypertrophic) of pale, smooth, follicle-free tissue that takes ink less well. docs/model.md ("Scars") gives the numbers and sources.
- * Plain C: no GL, no SDL, no printing. Millimetres, head frame of scalp.h.
+ * when hypertrophic) of pale, smooth, follicle-free tissue that takes ink less well. docs/model.md ("Scars")
+ * gives the numbers and sources. Plain C: no GL, no SDL, no printing. Millimetres, head frame of scalp.h.
  *
  *     scalp_scar_set scars;
  *     if (scalp_scar_set_create(&scars, &head, &plan, &err) != SMP_OK) ...;
@@ -58,19 +58,19 @@ typedef struct scalp_scar_fut_point {
 } scalp_scar_fut_point;
 
 typedef struct scalp_scar_line {
-    int first, count;     /* points[first .. first + count - 1] */
-    int scar;             /* index into plan.scars */
-    float length_mm;      /* along the surface */
-    float midline_mm[3];  /* where the line crosses the back midline (height_above_nape_cm above the nape) */
+    int first, count;    /* points[first .. first + count - 1] */
+    int scar;            /* index into plan.scars */
+    float length_mm;     /* along the surface */
+    float midline_mm[3]; /* where the line crosses the back midline (height_above_nape_cm above the nape) */
 } scalp_scar_line;
 
 typedef struct scalp_scar_fue {
-    float center_mm[3];   /* on the surface */
-    float normal[3];      /* unit */
-    float axis[3];        /* unit tangent: the direction of radius_a */
+    float center_mm[3];             /* on the surface */
+    float normal[3];                /* unit */
+    float axis[3];                  /* unit tangent: the direction of radius_a */
     float radius_a_mm, radius_b_mm; /* semi-axes of the slightly oval punch scar */
     float depth_mm;
-    int scar;             /* index into plan.scars */
+    int scar; /* index into plan.scars */
 } scalp_scar_fue;
 
 typedef struct scalp_scar_set {
@@ -79,11 +79,11 @@ typedef struct scalp_scar_set {
     int point_count;
     scalp_scar_fut_point *points; /* owned; every line's points in order */
     int fue_count;
-    scalp_scar_fue *fue;          /* owned */
-    plan_scar_form form[PLAN_MAX_SCARS];  /* the plan's form of each scar (its profile and pigment uptake) */
-    float max_depth_mm;           /* deepest indentation of the set, >= 0 (0 when none is below the skin) */
-    float max_raise_mm;           /* highest hypertrophic ridge of the set, >= 0 (0 when none is raised) */
-    float max_reach_mm;           /* farthest any scar's effect reaches from its line or centre */
+    scalp_scar_fue *fue;                 /* owned */
+    plan_scar_form form[PLAN_MAX_SCARS]; /* the plan's form of each scar (its profile and pigment uptake) */
+    float max_depth_mm; /* deepest indentation of the set, >= 0 (0 when none is below the skin) */
+    float max_raise_mm; /* highest hypertrophic ridge of the set, >= 0 (0 when none is raised) */
+    float max_reach_mm; /* farthest any scar's effect reaches from its line or centre */
     /* owned: every scar's box in the 1 mm cells it overlaps; an entry's id is a FUT segment (index of its
      * first point) or, with the top bit set, a FUE scar */
     smp_box_grid grid;
@@ -104,7 +104,8 @@ typedef struct scalp_scar_sample {
  * type, or a later one of its own) does not move it. A plan without scars gives an empty set.
  * The caller releases it with scalp_scar_set_destroy. Fails with SMP_ERR_NOMEM, or SMP_ERR_INPUT naming
  * the scar when a FUT line does not fit on the head (e.g. "scars[0].length_cm: ..."). */
-smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, const plan *plan, smp_error *err);
+smp_status scalp_scar_set_create(scalp_scar_set *set, const scalp_head *head, const plan *plan,
+                                 smp_error *err);
 void scalp_scar_set_destroy(scalp_scar_set *set); /* safe on a zeroed or destroyed set */
 
 /* Everything at surface point p_mm (head frame). */

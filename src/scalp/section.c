@@ -36,7 +36,8 @@ void scalp_section_build(const scalp_head *head, const float o[3], const float n
             if ((si < 0.0f) == (sj < 0.0f)) continue;
             float f = si / (si - sj), q[3], n[3];
             for (int k = 0; k < 3; ++k) {
-                q[k] = m->positions_mm[3 * i + k] + f * (m->positions_mm[3 * j + k] - m->positions_mm[3 * i + k]);
+                q[k] = m->positions_mm[3 * i + k] +
+                       f * (m->positions_mm[3 * j + k] - m->positions_mm[3 * i + k]);
                 n[k] = m->normals[3 * i + k] + f * (m->normals[3 * j + k] - m->normals[3 * i + k]);
             }
             float d[3] = {q[0] - o[0], q[1] - o[1], q[2] - o[2]};
@@ -76,17 +77,21 @@ int scalp_section_polyline(const scalp_section *s, float (*p)[3], float (*n)[3],
 }
 
 /* Point and normal at arc length a along the polyline (clamped). */
-void scalp_polyline_at(int count, const float (*p)[3], const float (*n)[3], const float *arc, float a, float out_p[3],
-                       float out_n[3])
+void scalp_polyline_at(int count, const float (*p)[3], const float (*n)[3], const float *arc, float a,
+                       float out_p[3], float out_n[3])
 {
     int lo = 0, hi = count - 1;
-    if (a <= arc[0]) hi = 1;
-    else if (a >= arc[count - 1]) lo = count - 2;
+    if (a <= arc[0])
+        hi = 1;
+    else if (a >= arc[count - 1])
+        lo = count - 2;
     else
         while (hi - lo > 1) {
             int mid = (lo + hi) / 2;
-            if (arc[mid] <= a) lo = mid;
-            else hi = mid;
+            if (arc[mid] <= a)
+                lo = mid;
+            else
+                hi = mid;
         }
     lo = hi - 1;
     float span = arc[hi] - arc[lo], t = span > 0.0f ? (a - arc[lo]) / span : 0.0f;

@@ -20,11 +20,11 @@ typedef struct scalp_section {
  * of one float per mesh vertex. */
 void scalp_section_build(const scalp_head *head, const float o[3], const float np[3], const float ea[3],
                          const float eb[3], bool skip_non_scalp, scalp_section *s, float *sd);
-/* The section's points as a polyline in angle order (-pi .. pi), with their normals, arc lengths (mm, 0 at the
- * first) and angles; each array holds SCALP_SECTION_BINS. Returns the count. */
+/* The section's points as a polyline in angle order (-pi .. pi), with their normals, arc lengths (mm, 0 at
+ * the first) and angles; each array holds SCALP_SECTION_BINS. Returns the count. */
 int scalp_section_polyline(const scalp_section *s, float (*p)[3], float (*n)[3], float *arc, float *angle);
 /* Point and unit normal at arc length a along a polyline of count >= 2 points (clamped to its ends). */
-void scalp_polyline_at(int count, const float (*p)[3], const float (*n)[3], const float *arc, float a, float out_p[3],
-                       float out_n[3]);
+void scalp_polyline_at(int count, const float (*p)[3], const float (*n)[3], const float *arc, float a,
+                       float out_p[3], float out_n[3]);
 
 #endif

@@ -20,18 +20,20 @@
 #define SCALP_SKIN_FOLLICLE_RADIUS_MIN_MM 0.035f
 #define SCALP_SKIN_FOLLICLE_RADIUS_MAX_MM 0.05f
 /* Pores of the face: pilosebaceous openings 0.05-0.25 mm across (Flament et al. 2015, Clin Cosmet Investig
- * Dermatol 8:85, cheeks of 2,585 women; visible "dilated" pores counted above 0.25 mm, most common on the nose
- * and forehead, Jung et al. 2014); we take one per mm^2 of 0.06-0.18 mm across (an assumption within the
+ * Dermatol 8:85, cheeks of 2,585 women; visible "dilated" pores counted above 0.25 mm, most common on the
+ * nose and forehead, Jung et al. 2014); we take one per mm^2 of 0.06-0.18 mm across (an assumption within the
  * range: the enlarged ones are rarer). */
 #define SCALP_SKIN_PORE_PER_MM2 1.0f
 #define SCALP_SKIN_PORE_RADIUS_MIN_MM 0.03f
 #define SCALP_SKIN_PORE_RADIUS_MAX_MM 0.09f
-/* Depth of an opening (its funnel), and how much darker its floor looks (a shadowed cavity; an assumption). */
+/* Depth of an opening (its funnel), and how much darker its floor looks (a shadowed cavity; an assumption).
+ */
 #define SCALP_SKIN_PORE_DEPTH_MM 0.03f
 #define SCALP_SKIN_PORE_DARKENING 0.12f
-/* The glyphic micro-relief: a polygonal net of furrows 20-200 um deep (Bibb, Medical Modelling 2006, ch. 6.17),
- * in adults 20-40 um, deeper than 100 um only after 80 (Corcuff et al., J Soc Cosmet Chem 1983;34:177); the
- * plateaus between furrows 0.1-0.5 mm across. Two nets: the primary lines and a finer secondary one. */
+/* The glyphic micro-relief: a polygonal net of furrows 20-200 um deep (Bibb, Medical Modelling 2006,
+ * ch. 6.17), in adults 20-40 um, deeper than 100 um only after 80 (Corcuff et al., J Soc Cosmet Chem
+ * 1983;34:177); the plateaus between furrows 0.1-0.5 mm across. Two nets: the primary lines and a finer
+ * secondary one. */
 #define SCALP_SKIN_FURROW_SPACING_MM 0.45f
 #define SCALP_SKIN_FURROW_DEPTH_MM 0.025f
 #define SCALP_SKIN_FURROW_FINE_SPACING_MM 0.18f
@@ -44,17 +46,19 @@
 #define SCALP_SKIN_MOTTLE_MM 0.6f
 #define SCALP_SKIN_MOTTLE_AMPLITUDE 0.03f
 /* Redness: blotches of more or less blood over about 12 mm, changing the skin's blood optical density by up
- * to +-this much in green (a few per cent of a*; an assumption), red and blue in haemoglobin's proportions. */
+ * to +-this much in green (a few per cent of a*; an assumption), red and blue in haemoglobin's proportions.
+ */
 #define SCALP_SKIN_BLOTCH_MM 12.0f
 #define SCALP_SKIN_BLOTCH_DENSITY_GREEN 0.05f
 /* The share of the diffuse light that leaves the skin close enough to where it entered to keep the shading of
  * the micro-relief (the rest is blurred by the subsurface scattering, d'Eon & Luebke's narrowest term has a
  * sigma of 0.08 mm, wider than a furrow): an assumption. */
 #define SCALP_SKIN_LOCAL_SHADING 0.3f
-/* Sebum: a thin lipid film (squalene and triglycerides, n ~ 1.47-1.49: normal-incidence reflectance 0.036-0.039)
- * smoother than the skin under it: a second GGX lobe of this roughness, over this share of the surface where
- * sebum is most (bald scalp, forehead, nose: the sebaceous glands' densest regions); the skin's own lobe keeps
- * the rest, so the lobes share rather than add energy. Roughness and coverage are assumptions. */
+/* Sebum: a thin lipid film (squalene and triglycerides, n ~ 1.47-1.49: normal-incidence reflectance
+ * 0.036-0.039) smoother than the skin under it: a second GGX lobe of this roughness, over this share of the
+ * surface where sebum is most (bald scalp, forehead, nose: the sebaceous glands' densest regions); the skin's
+ * own lobe keeps the rest, so the lobes share rather than add energy. Roughness and coverage are assumptions.
+ */
 #define SCALP_SKIN_SEBUM_F0 0.037f
 #define SCALP_SKIN_SEBUM_ROUGHNESS 0.2f
 #define SCALP_SKIN_SEBUM_COVERAGE 0.2f

@@ -33,7 +33,8 @@ double scene_animation_days(const scene_model *scene, const scene_animation *a, 
     return a->t_days;
 }
 
-smp_status scene_animation_write(render_context *rc, const scene_model *scene, const scene_animation *a, smp_error *err)
+smp_status scene_animation_write(render_context *rc, const scene_model *scene, const scene_animation *a,
+                                 smp_error *err)
 {
     if (a->count < 2 || a->count > SCENE_ANIMATION_MAX_FRAMES)
         return smp_error_set(err, SMP_ERR_INPUT, "animation: %d frames: must be 2..%d", a->count,
@@ -42,7 +43,8 @@ smp_status scene_animation_write(render_context *rc, const scene_model *scene, c
         return smp_error_set(err, SMP_ERR_INPUT, "animation: %d x %d pixels: must be 16..8192 each", a->width,
                              a->height);
     uint8_t *rgba = malloc((size_t)a->width * a->height * 4);
-    if (!rgba) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", a->width, a->height);
+    if (!rgba)
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", a->width, a->height);
     scene_light light = a->light;
     /* The sweep moves the key: a flash leaves the camera's axis. */
     if (a->kind == SCENE_ANIMATION_LIGHT_SWEEP) light.on_camera = false;
@@ -51,7 +53,8 @@ smp_status scene_animation_write(render_context *rc, const scene_model *scene, c
         char path[1100];
         if ((st = scene_animation_frame_path(a->output, i, path, sizeof path, err)) != SMP_OK) break;
         double t = scene_animation_days(scene, a, i);
-        if (a->kind == SCENE_ANIMATION_LIGHT_SWEEP) light.elevation_deg = scene_light_sweep_elevation_deg(i, a->count);
+        if (a->kind == SCENE_ANIMATION_LIGHT_SWEEP)
+            light.elevation_deg = scene_light_sweep_elevation_deg(i, a->count);
         render_frame frame;
         scene_frame(scene, &a->camera, &light, t, a->width, a->height, &frame);
         frame.interactive = a->interactive;
@@ -91,7 +94,8 @@ smp_status scene_animation_mp4(const char *output, int fps, char *mp4, size_t si
         return smp_error_set(err, SMP_ERR_UNAVAILABLE, "ffmpeg is not on the PATH: the PNG frames only");
     char fps_text[16];
     snprintf(fps_text, sizeof fps_text, "%d", fps);
-    /* Even sizes for yuv420p (the one H.264 profile every player takes), the frames' own resolution otherwise. */
+    /* Even sizes for yuv420p (the one H.264 profile every player takes), the frames' own resolution
+     * otherwise. */
     pid_t pid = fork();
     if (pid < 0) return smp_error_set(err, SMP_ERR_IO, "%s: cannot start ffmpeg", mp4);
     if (pid == 0) {

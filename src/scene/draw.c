@@ -10,8 +10,8 @@ smp_status scene_upload(render_context *rc, const scene_model *scene, smp_error 
     return st;
 }
 
-smp_status scene_render_view(render_context *rc, const scene_model *scene, const scene_shot *shot, double t_days,
-                             uint8_t **out_rgba, smp_error *err)
+smp_status scene_render_view(render_context *rc, const scene_model *scene, const scene_shot *shot,
+                             double t_days, uint8_t **out_rgba, smp_error *err)
 {
     *out_rgba = NULL;
     scene_camera cam = scene_view_camera_field(scene, shot->view, shot->distance_m, shot->field_mm,
@@ -20,7 +20,9 @@ smp_status scene_render_view(render_context *rc, const scene_model *scene, const
     scene_frame(scene, &cam, &shot->light, t_days, shot->width, shot->height, &frame);
     frame.interactive = shot->interactive;
     uint8_t *rgba = malloc((size_t)shot->width * shot->height * 4);
-    if (!rgba) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", shot->width, shot->height);
+    if (!rgba)
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", shot->width,
+                             shot->height);
     smp_status st = render_frame_read_srgb8(rc, &frame, rgba, err);
     if (st != SMP_OK) {
         free(rgba);

@@ -212,7 +212,7 @@ void scene_fade_curve_free(scene_fade_curve *c)
 }
 
 smp_status scene_fade_compute(const scene_model *s, const scene_fade_params *params, scene_fade_curve *out,
-                            smp_error *err)
+                              smp_error *err)
 {
     memset(out, 0, sizeof *out);
     double years_max = params && params->years_max > 0.0 ? params->years_max : 20.0;

@@ -52,12 +52,13 @@ typedef struct scene_fade_curve {
 } scene_fade_curve;
 
 /* The contrast of the scene's treated scalp at t_days under rates ap (see above), and its mean CIELAB. */
-double scene_fade_contrast_at(const scene_model *scene, const ageing_params *ap, double t_days, double lab[3]);
+double scene_fade_contrast_at(const scene_model *scene, const ageing_params *ap, double t_days,
+                              double lab[3]);
 
 /* The curve from day 0 to years_max. SMP_ERR_INPUT when years_max is out of range or the plan puts no dots
  * near the vertex; SMP_ERR_NOMEM. */
-smp_status scene_fade_compute(const scene_model *scene, const scene_fade_params *params, scene_fade_curve *out,
-                            smp_error *err);
+smp_status scene_fade_compute(const scene_model *scene, const scene_fade_params *params,
+                              scene_fade_curve *out, smp_error *err);
 void scene_fade_curve_free(scene_fade_curve *curve); /* safe on a zeroed curve */
 
 #endif

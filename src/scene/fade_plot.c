@@ -8,8 +8,8 @@
 #include <string.h>
 
 /* Draws the plot to path (a PNG, atomically) or, with path NULL, into *rgba. */
-static smp_status fade_plot(const scene_fade_curve *c, const plan *pl, const char *path, uint8_t **rgba, int *width,
-                            int *height, smp_error *err)
+static smp_status fade_plot(const scene_fade_curve *c, const plan *pl, const char *path, uint8_t **rgba,
+                            int *width, int *height, smp_error *err)
 {
     static const plot_rgba line = {0.12f, 0.35f, 0.65f, 1.0f}, band_colour = {0.12f, 0.35f, 0.65f, 0.18f};
     static const plot_rgba session = {0.35f, 0.35f, 0.35f, 1.0f}, touch_up = {0.15f, 0.55f, 0.25f, 1.0f};
@@ -104,8 +104,8 @@ smp_status scene_fade_plot_write(const scene_fade_curve *c, const plan *pl, cons
     return fade_plot(c, pl, path, NULL, NULL, NULL, err);
 }
 
-smp_status scene_fade_plot_render(const scene_fade_curve *c, const plan *pl, uint8_t **rgba, int *width, int *height,
-                                smp_error *err)
+smp_status scene_fade_plot_render(const scene_fade_curve *c, const plan *pl, uint8_t **rgba, int *width,
+                                  int *height, smp_error *err)
 {
     return fade_plot(c, pl, NULL, rgba, width, height, err);
 }

@@ -6,9 +6,10 @@
 #include "scene/fade.h"
 
 /* Writes the plot of curve (computed for pl) to path as a PNG, atomically. Errors as plot_write_png's. */
-smp_status scene_fade_plot_write(const scene_fade_curve *curve, const plan *pl, const char *path, smp_error *err);
+smp_status scene_fade_plot_write(const scene_fade_curve *curve, const plan *pl, const char *path,
+                                 smp_error *err);
 /* The same plot as an sRGB8 RGBA image (rows top first) the caller frees. Errors as plot_render_rgba's. */
-smp_status scene_fade_plot_render(const scene_fade_curve *curve, const plan *pl, uint8_t **rgba, int *width, int *height,
-                                smp_error *err);
+smp_status scene_fade_plot_render(const scene_fade_curve *curve, const plan *pl, uint8_t **rgba, int *width,
+                                  int *height, smp_error *err);
 
 #endif

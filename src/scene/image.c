@@ -18,7 +18,8 @@ static void png_collect(void *context, void *data, int size)
     if (b->failed) return;
     if (b->size + (size_t)size > b->capacity) {
         size_t cap = b->capacity ? b->capacity : 1 << 20;
-        while (cap < b->size + (size_t)size) cap *= 2;
+        while (cap < b->size + (size_t)size)
+            cap *= 2;
         unsigned char *bigger = realloc(b->data, cap);
         if (!bigger) {
             b->failed = true;
@@ -48,8 +49,8 @@ static void put_be32(uint8_t *o, uint32_t v)
     o[0] = (uint8_t)(v >> 24), o[1] = (uint8_t)(v >> 16), o[2] = (uint8_t)(v >> 8), o[3] = (uint8_t)v;
 }
 
-smp_status scene_png_write_text(const char *path, const uint8_t *rgba, int width, int height, const scene_png_text *texts,
-                              int count, smp_error *err)
+smp_status scene_png_write_text(const char *path, const uint8_t *rgba, int width, int height,
+                                const scene_png_text *texts, int count, smp_error *err)
 {
     png_buffer b = {0};
     if (!stbi_write_png_to_func(png_collect, &b, width, height, 4, rgba, width * 4) || b.failed) {
@@ -58,7 +59,8 @@ smp_status scene_png_write_text(const char *path, const uint8_t *rgba, int width
     }
     /* The text chunks go after IHDR, the first chunk: 8 bytes of signature, then 4 + 4 + 13 + 4. */
     size_t head = 8 + 25, extra = 0;
-    for (int i = 0; i < count; ++i) extra += 12 + strlen(texts[i].key) + 1 + strlen(texts[i].text);
+    for (int i = 0; i < count; ++i)
+        extra += 12 + strlen(texts[i].key) + 1 + strlen(texts[i].text);
     uint8_t *out = extra ? malloc(b.size + extra) : NULL;
     if (extra && !out) {
         free(b.data);
@@ -88,18 +90,20 @@ smp_status scene_png_write_text(const char *path, const uint8_t *rgba, int width
     return st;
 }
 
-void scene_image_meta_init(scene_image_meta *m, const scene_model *scene, const scene_light *light, double t_days,
-                         const char *view)
+void scene_image_meta_init(scene_image_meta *m, const scene_model *scene, const scene_light *light,
+                           double t_days, const char *view)
 {
     memset(m, 0, sizeof *m);
     m->plan_json = plan_to_json(&scene->plan);
-    snprintf(m->time, sizeof m->time, "day %.1f after the first session (%.2f years)", t_days, t_days / 365.25);
+    snprintf(m->time, sizeof m->time, "day %.1f after the first session (%.2f years)", t_days,
+             t_days / 365.25);
     if (light->on_camera)
         snprintf(m->light, sizeof m->light, "%s, %.0f K, intensity %.2f, on the camera's axis", light->preset,
                  light->key_kelvin, light->intensity);
     else
-        snprintf(m->light, sizeof m->light, "%s, %.0f K, intensity %.2f, azimuth %.0f deg, elevation %.0f deg",
-                 light->preset, light->key_kelvin, light->intensity, light->azimuth_deg, light->elevation_deg);
+        snprintf(m->light, sizeof m->light,
+                 "%s, %.0f K, intensity %.2f, azimuth %.0f deg, elevation %.0f deg", light->preset,
+                 light->key_kelvin, light->intensity, light->azimuth_deg, light->elevation_deg);
     snprintf(m->view, sizeof m->view, "%s", view ? view : "");
     m->texts[m->count++] = (scene_png_text){"Software", "smpsim"};
     m->texts[m->count++] = (scene_png_text){"smpsim:time", m->time};
@@ -114,8 +118,9 @@ void scene_image_meta_free(scene_image_meta *m)
     memset(m, 0, sizeof *m);
 }
 
-smp_status scene_png_write(const char *path, const uint8_t *rgba, int width, int height, const scene_model *scene,
-                               const scene_light *light, double t_days, const char *view, smp_error *err)
+smp_status scene_png_write(const char *path, const uint8_t *rgba, int width, int height,
+                           const scene_model *scene, const scene_light *light, double t_days,
+                           const char *view, smp_error *err)
 {
     scene_image_meta m;
     scene_image_meta_init(&m, scene, light, t_days, view);

@@ -49,7 +49,7 @@ typedef struct scene_light_preset {
 
 typedef struct scene_light {
     const char *preset;                /* the preset's name (static storage) */
-    const scene_light_preset *source;    /* its row of the table (NULL: radiances set by hand) */
+    const scene_light_preset *source;  /* its row of the table (NULL: radiances set by hand) */
     double azimuth_deg, elevation_deg; /* 0 = from the face, 90 = from the patient's left; 90 = overhead */
     bool on_camera;                    /* the key follows the camera (azimuth and elevation unused) */
     double intensity;                  /* multiplies the preset's key (--light-intensity), 1 = as preset */
@@ -59,8 +59,9 @@ typedef struct scene_light {
 } scene_light;
 
 int scene_light_preset_count(void);
-const scene_light_preset *scene_light_preset_at(int index); /* 0 <= index < count: the table's rows, in order */
-int scene_light_preset_index(const char *name);           /* -1 when no preset has that name */
+const scene_light_preset *
+scene_light_preset_at(int index);               /* 0 <= index < count: the table's rows, in order */
+int scene_light_preset_index(const char *name); /* -1 when no preset has that name */
 /* "daylight, clinic, ...": every name, in the table's order, comma separated (buffer of size bytes). */
 void scene_light_preset_names(char *buffer, size_t size);
 

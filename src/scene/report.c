@@ -22,9 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REPORT_GENERATOR                                                                                     \
-    "smpsim report" /* index.html's generator tag: how an earlier report is recognised                       \
-                     */
+/* index.html's generator tag: how an earlier report is recognised */
+#define REPORT_GENERATOR "smpsim report"
 #define REPORT_PATH_MAX 1100
 
 /* ---- the output folder ---- */
@@ -287,16 +286,19 @@ static void vis_progress(void *user, double fraction, const char *stage)
 static const char *const time_ids[SCENE_REPORT_TIMES] = {"before", "healed", "5y", "10y"};
 static const char *const time_names[SCENE_REPORT_TIMES] = {"before", "healed", "+5 years", "+10 years"};
 static const char *const light_ids[SCENE_REPORT_LIGHTS] = {"daylight", "office", "bathroom", "raking"};
-static const char *const light_titles[SCENE_REPORT_LIGHTS] = {"Daylight", "Office", "Bathroom", "Raking light"};
-#define PAIR_DISTANCE_M                                                                                      \
-    0.45 /* the pair's camera above the vertex: the head fills most of the image's height */
+static const char *const light_titles[SCENE_REPORT_LIGHTS] = {"Daylight", "Office", "Bathroom",
+                                                              "Raking light"};
+/* the pair's camera above the vertex: the head fills most of the image's height */
+#define PAIR_DISTANCE_M 0.45
 
 /* A grazing key for the view of cam: for a close-up, SCENE_REPORT_RAKING_DEG above the skin at the field's
  * centre, coming along the skin from the image's top (across a FUT line); for a far view, that far above the
  * horizon from the side, a quarter turn from the camera (shadows fall across the picture). */
 /* A preset's light with its key moved to azimuth_deg (and elevation_deg when has_elevation), at the preset's
- * intensity and colour (what smpsim render's --light-preset with --light-azimuth and --light-elevation gives). */
-static scene_light preset_turned(const char *preset, double azimuth_deg, bool has_elevation, double elevation_deg)
+ * intensity and colour (what smpsim render's --light-preset with --light-azimuth and --light-elevation
+ * gives). */
+static scene_light preset_turned(const char *preset, double azimuth_deg, bool has_elevation,
+                                 double elevation_deg)
 {
     scene_light l = scene_light_of_preset(scene_light_preset_at(scene_light_preset_index(preset)));
     l.azimuth_deg = azimuth_deg, l.on_camera = false;
@@ -353,8 +355,9 @@ typedef struct report_images {
 } report_images;
 
 /* Renders scene at t_days from cam under light and writes NAME.png with its metadata. */
-static smp_status shoot(report_images *im, const scene_model *s, const scene_camera *cam, const scene_light *light,
-                        double t_days, const char *view_name, const char *name, smp_error *err)
+static smp_status shoot(report_images *im, const scene_model *s, const scene_camera *cam,
+                        const scene_light *light, double t_days, const char *view_name, const char *name,
+                        smp_error *err)
 {
     render_frame f;
     scene_frame(s, cam, light, t_days, im->width, im->height, &f);
@@ -367,8 +370,8 @@ static smp_status shoot(report_images *im, const scene_model *s, const scene_cam
 }
 
 /* A plot with the plan in its metadata (a plot has no light, time or view). */
-static smp_status write_plot(const report_images *im, const scene_model *s, const char *name, const char *what,
-                             uint8_t *rgba, int w, int h, smp_error *err)
+static smp_status write_plot(const report_images *im, const scene_model *s, const char *name,
+                             const char *what, uint8_t *rgba, int w, int h, smp_error *err)
 {
     char path[2 * REPORT_PATH_MAX];
     snprintf(path, sizeof path, "%s/%s.png", im->dir, name);
@@ -939,8 +942,10 @@ static smp_status build(render_context *rc, const scene_model *scene, const scen
         rs->span_base = rs->done;
         rs->span = rs->total - 1.0 - rs->done;
         smp_error verr = {0};
-        if (p->vis_result) *c->vis = *p->vis_result, st = SMP_OK; /* measured already (the window's) */
-        else st = scene_visibility_run(rc, pl, &vp, c->vis, &verr);
+        if (p->vis_result)
+            *c->vis = *p->vis_result, st = SMP_OK; /* measured already (the window's) */
+        else
+            st = scene_visibility_run(rc, pl, &vp, c->vis, &verr);
         rs->done = rs->span_base + rs->span;
         if (st == SMP_ERR_INPUT) {
             snprintf(c->vis_why, sizeof c->vis_why, "%s", verr.message);
@@ -978,7 +983,7 @@ static smp_status build(render_context *rc, const scene_model *scene, const scen
 }
 
 smp_status scene_report_write(render_context *rc, const scene_model *scene, const scene_report_params *params,
-                            const char *dir, smp_error *err)
+                              const char *dir, smp_error *err)
 {
     smp_status st = scene_report_output_check(dir, err);
     if (st != SMP_OK) return st;

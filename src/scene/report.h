@@ -1,12 +1,13 @@
-/* report: the consultation report (smpsim report, and the window's doctor mode; issue 13): one folder with index.html and its images, to
- * hand to a patient or open on any computer. It holds the head before treatment, healed, and 5 and 10 years
- * later under daylight, office, bathroom and raking light (SCENE_REPORT_TIMES x SCENE_REPORT_LIGHTS); the before
- * / after pair from above; the fade curve with the touch-up date (scene/fade.h); each scar's close-up under
- * overhead and raking light and its visibility plot (scene/visibility.h), or a plain sentence when the plan has
- * no scars; the plan in words with units; the model's limits; the date and the version. The page needs
- * nothing outside its folder (inline CSS, no fonts, no network; a few lines of inline script only mark the
- * page once every image has loaded, for the test). Every PNG carries what it shows in its metadata
- * (scene_png_write; the plots carry the plan). docs/report.md has the layout and the choices.
+/* report: the consultation report (smpsim report, and the window's doctor mode; issue 13): one folder with
+ * index.html and its images, to hand to a patient or open on any computer. It holds the head before
+ * treatment, healed, and 5 and 10 years later under daylight, office, bathroom and raking light
+ * (SCENE_REPORT_TIMES x SCENE_REPORT_LIGHTS); the before / after pair from above; the fade curve with the
+ * touch-up date (scene/fade.h); each scar's close-up under overhead and raking light and its visibility plot
+ * (scene/visibility.h), or a plain sentence when the plan has no scars; the plan in words with units; the
+ * model's limits; the date and the version. The page needs nothing outside its folder (inline CSS, no fonts,
+ * no network; a few lines of inline script only mark the page once every image has loaded, for the test).
+ * Every PNG carries what it shows in its metadata (scene_png_write; the plots carry the plan). docs/report.md
+ * has the layout and the choices.
  *
  * The builder takes the caller's renderer and scene, so the window (ui/) makes a report with its own GL
  * context and shows the progress in a bar of its own; smpsim report (app/cmd_report.c) draws a bar on the
@@ -31,19 +32,20 @@
 #define SCENE_REPORT_HEIGHT 540
 #define SCENE_REPORT_TIMES 4  /* before, healed, +5 years, +10 years (after healing) */
 #define SCENE_REPORT_LIGHTS 4 /* daylight, office, bathroom, raking */
-#define SCENE_REPORT_RAKING_DEG                                                                                \
-    8.0 /* the raking key's angle above the horizon (far views) or the skin (close-ups) */
-#define SCENE_REPORT_RAKING_PRESET "sun" /* the raking column's light: a low sun, hard shadows, little fill */
+/* the raking key's angle above the horizon (far views) or the skin (close-ups) */
+#define SCENE_REPORT_RAKING_DEG 8.0
+/* the raking column's light: a low sun, hard shadows, little fill */
+#define SCENE_REPORT_RAKING_PRESET "sun"
 
 typedef struct scene_report_params {
-    int width, height;  /* each rendered image, 16..8192 pixels; 0: SCENE_REPORT_WIDTH x SCENE_REPORT_HEIGHT */
-    bool has_view;      /* false: the grid is seen from three-quarter */
-    scene_view view;      /* the grid's view */
+    int width, height; /* each rendered image, 16..8192 pixels; 0: SCENE_REPORT_WIDTH x SCENE_REPORT_HEIGHT */
+    bool has_view;     /* false: the grid is seen from three-quarter */
+    scene_view view;   /* the grid's view */
     scene_vis_params vis; /* the scar measurement; zeros: smpsim visibility's own (the same numbers) */
     const scene_vis_result *vis_result; /* this plan's scars measured already (the window's measurement, made
                                          * with its own vis params): shown instead of measuring again; NULL:
                                          * measure */
-    const char *plan_source;  /* the plan's file, named in the report; NULL: "the built-in plan" */
+    const char *plan_source;            /* the plan's file, named in the report; NULL: "the built-in plan" */
     smp_progress_fn progress; /* may be NULL: fraction done and what is being computed, from this thread */
     void *progress_user;
 } scene_report_params;
@@ -59,6 +61,6 @@ smp_status scene_report_output_check(const char *dir, smp_error *err);
  * scar measurement) and holds scene again when this returns, success or not. Errors: dir as
  * scene_report_output_check, the renderer's, SMP_ERR_IO naming a file, SMP_ERR_NOMEM. */
 smp_status scene_report_write(render_context *rc, const scene_model *scene, const scene_report_params *params,
-                            const char *dir, smp_error *err);
+                              const char *dir, smp_error *err);
 
 #endif

@@ -31,8 +31,8 @@ smp_status scene_create_from_plan(scene_model *s, const plan *pl, const char *so
     return scene_build(s, pl, source, NULL, NULL, err);
 }
 
-smp_status scene_create_from_plan_like(scene_model *s, const plan *pl, const scene_model *base, const char *source,
-                                       smp_error *err)
+smp_status scene_create_from_plan_like(scene_model *s, const plan *pl, const scene_model *base,
+                                       const char *source, smp_error *err)
 {
     return scene_build(s, pl, source, base, NULL, err);
 }
@@ -54,7 +54,8 @@ static smp_status scene_build(scene_model *s, const plan *pl, const char *source
     st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
     double t0 = smp_now_s();
     if (st == SMP_OK)
-        st = base ? pigment_field_create_stable(&s->field, &s->head, &s->plan, &s->scars, &base->plan, &base->scars, err)
+        st = base ? pigment_field_create_stable(&s->field, &s->head, &s->plan, &s->scars, &base->plan,
+                                                &base->scars, err)
                   : pigment_field_create_with_scars(&s->field, &s->head, &s->plan, &s->scars, err);
     s->placement_s = smp_now_s() - t0;
     if (st != SMP_OK) {
@@ -86,15 +87,16 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
     /* The head is rebuilt only when its measures or the patient's sex changed, the scars only when the head,
      * the seed or the scars did (scalp/scar.h: the layout depends on nothing else); dots and hair always are.
      * Nothing is replaced until everything is built, so a failure leaves the scene as it was. */
-    bool same_head = memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0 &&
-                     pl->patient.sex == s->plan.patient.sex;
+    bool same_head =
+        memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0 && pl->patient.sex == s->plan.patient.sex;
     bool same_scars = same_head && pl->seed == s->plan.seed && pl->scar_count == s->plan.scar_count &&
                       memcmp(pl->scars, s->plan.scars, sizeof pl->scars[0] * (size_t)pl->scar_count) == 0;
     scalp_head head = s->head;
     scalp_scar_set scars = s->scars;
     pigment_field field;
     scalp_hair hair;
-    if (!same_head && (st = scalp_head_create_logged(&head, &pl->head, pl->patient.sex, s->warn, NULL, err)) != SMP_OK)
+    if (!same_head &&
+        (st = scalp_head_create_logged(&head, &pl->head, pl->patient.sex, s->warn, NULL, err)) != SMP_OK)
         return st;
     if (!same_scars && (st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
         if (!same_head) scalp_head_destroy(&head);
@@ -182,7 +184,8 @@ double scene_timeline_position(double days, double healed_day)
 {
     double split = healed_day + 30.0, end = SCENE_TIMELINE_END_YEARS * 365.25;
     if (days <= split) return days / split * SCENE_TIMELINE_HEALING;
-    return fmin(1.0, SCENE_TIMELINE_HEALING + (days - split) / (end - split) * (1.0 - SCENE_TIMELINE_HEALING));
+    return fmin(1.0,
+                SCENE_TIMELINE_HEALING + (days - split) / (end - split) * (1.0 - SCENE_TIMELINE_HEALING));
 }
 
 double scene_default_days(const scene_model *s)
@@ -222,7 +225,7 @@ scene_camera scene_view_camera(const scene_model *s, scene_view view, double dis
 }
 
 scene_camera scene_view_camera_field(const scene_model *s, scene_view view, double distance_m, double field,
-                                       double aspect)
+                                     double aspect)
 {
     const scalp_head *head = &s->head;
     const float normal_fov = 30.0f;
@@ -243,7 +246,8 @@ scene_camera scene_view_camera_field(const scene_model *s, scene_view view, doub
         if (view == SCENE_VIEW_CLOSEUP_CROWN) {
             memcpy(p, head->landmarks_mm[SCALP_LM_CROWN], sizeof p);
             float dir[3];
-            for (int k = 0; k < 3; ++k) dir[k] = p[k] - c[k];
+            for (int k = 0; k < 3; ++k)
+                dir[k] = p[k] - c[k];
             return look_from(p, dir, dist, fov);
         }
         if (view == SCENE_VIEW_CLOSEUP_SIDE) {
@@ -254,7 +258,8 @@ scene_camera scene_view_camera_field(const scene_model *s, scene_view view, doub
                 const float *q = head->mesh.positions_mm + 3 * v, *qn = head->mesh.normals + 3 * v;
                 float dy = q[1] - (e[1] + 25.0f), dz = q[2] - e[2];
                 float score = qn[0] - 0.01f * (dy * dy + dz * dz);
-                if (q[0] > 0.0f && score > n_best) n_best = score, memcpy(p, q, sizeof p), memcpy(n, qn, sizeof n);
+                if (q[0] > 0.0f && score > n_best)
+                    n_best = score, memcpy(p, q, sizeof p), memcpy(n, qn, sizeof n);
             }
             return look_from(p, n, dist, fov);
         }
@@ -270,12 +275,24 @@ scene_camera scene_view_camera_field(const scene_model *s, scene_view view, doub
                                   : radius / tanf(0.5f * normal_fov * (float)SMP_PI / 180.0f);
     float dir[3] = {0.0f, 0.0f, 1.0f};
     switch (view) {
-    case SCENE_VIEW_TOP: dir[1] = 1.0f, dir[2] = 0.0f; break;
-    case SCENE_VIEW_BACK: dir[2] = -1.0f; break;
-    case SCENE_VIEW_LEFT: dir[0] = 1.0f, dir[2] = 0.0f; break;
-    case SCENE_VIEW_RIGHT: dir[0] = -1.0f, dir[2] = 0.0f; break;
-    case SCENE_VIEW_THREE_QUARTER: dir[0] = 0.7f, dir[1] = 0.35f, dir[2] = 0.7f; break;
-    default: dir[1] = 0.12f; break; /* front, from slightly above eye level */
+    case SCENE_VIEW_TOP:
+        dir[1] = 1.0f, dir[2] = 0.0f;
+        break;
+    case SCENE_VIEW_BACK:
+        dir[2] = -1.0f;
+        break;
+    case SCENE_VIEW_LEFT:
+        dir[0] = 1.0f, dir[2] = 0.0f;
+        break;
+    case SCENE_VIEW_RIGHT:
+        dir[0] = -1.0f, dir[2] = 0.0f;
+        break;
+    case SCENE_VIEW_THREE_QUARTER:
+        dir[0] = 0.7f, dir[1] = 0.35f, dir[2] = 0.7f;
+        break;
+    default:
+        dir[1] = 0.12f;
+        break; /* front, from slightly above eye level */
     }
     if (view == SCENE_VIEW_TOP) {
         float t[3] = {0.0f, head->landmarks_mm[SCALP_LM_VERTEX][1], 0.0f};
@@ -284,8 +301,8 @@ scene_camera scene_view_camera_field(const scene_model *s, scene_view view, doub
     return look_from(c, dir, dist, normal_fov);
 }
 
-void scene_frame(const scene_model *s, const scene_camera *cam, const scene_light *light, double t_days, int width,
-                     int height, render_frame *f)
+void scene_frame(const scene_model *s, const scene_camera *cam, const scene_light *light, double t_days,
+                 int width, int height, render_frame *f)
 {
     render_frame_defaults(f);
     f->width = width;
@@ -315,7 +332,8 @@ void scene_frame(const scene_model *s, const scene_camera *cam, const scene_ligh
     int type = s->plan.patient.fitzpatrick;
     f->fitzpatrick = type;
     f->optics = s->optics;
-    for (int k = 0; k < 3; ++k) f->skin_albedo[k] = (float)s->optics->skin_linear_rgb[type - 1][k];
+    for (int k = 0; k < 3; ++k)
+        f->skin_albedo[k] = (float)s->optics->skin_linear_rgb[type - 1][k];
     /* The pigment and the skin at this time (ageing/): every layer's state, and the fresh wounds' redness as
      * the optics sees this skin type. */
     ageing_params ap;
@@ -324,9 +342,11 @@ void scene_frame(const scene_model *s, const scene_camera *cam, const scene_ligh
     double ery[3];
     smp_error ignored = {0};
     if (optics_skin_erythema_density(type, s->plan.fading.redness, ery, &ignored) == SMP_OK)
-        for (int k = 0; k < 3; ++k) f->erythema_density[k] = (float)ery[k];
+        for (int k = 0; k < 3; ++k)
+            f->erythema_density[k] = (float)ery[k];
     f->flare_sigma_mm = (float)AGEING_FLARE_SIGMA_MM;
     f->flare_area_mm2 = (float)AGEING_FLARE_AREA_MM2;
     f->years = (float)(t_days / 365.25); /* the hair's loss and greying (plan.progression) */
-    for (int k = 0; k < 3; ++k) f->hair_linear_rgb[k] = (float)optics_srgb8_to_linear(s->plan.patient.hair_color_srgb8[k]);
+    for (int k = 0; k < 3; ++k)
+        f->hair_linear_rgb[k] = (float)optics_srgb8_to_linear(s->plan.patient.hair_color_srgb8[k]);
 }

@@ -24,10 +24,11 @@ typedef struct scene_model {
     scalp_head head;
     pigment_field field;
     scalp_scar_set scars;
-    scalp_hair hair;         /* the patient's stubble */
-    optics_table *optics; /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
-    double placement_s;   /* wall seconds the last dot placement took (smpsim bench) */
-    smp_log_fn warn;      /* hears what building the head reports (a scan's landmarks estimated); may be NULL */
+    scalp_hair hair; /* the patient's stubble */
+    optics_table
+        *optics;        /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
+    double placement_s; /* wall seconds the last dot placement took (smpsim bench) */
+    smp_log_fn warn;    /* hears what building the head reports (a scan's landmarks estimated); may be NULL */
 } scene_model;
 
 /* Where a scene's plan comes from: a file (NULL: the built-in plan), --set overrides (PATH=VALUE, a JSON
@@ -47,12 +48,12 @@ smp_status scene_load(scene_model *scene, const scene_source *source, smp_log_fn
  * head, the dots, the scars, the stubble, the optics tables. */
 smp_status scene_create_from_plan(scene_model *scene, const plan *pl, const char *source, smp_error *err);
 /* The same for a plan shown beside base's (A | B by plan): the dots are placed as a change of base's
- * (pigment_field_create_stable), so where the two plans ask for the same dots the two pictures are the same and
- * they differ only where the plans differ (one zone's density, a scar). When the plans do not share a placement
- * (another seed or head: pigment_plans_share_placement) it is scene_create_from_plan. Costs one more dot
- * placement (base's). base is only read, and may be destroyed afterwards. */
-smp_status scene_create_from_plan_like(scene_model *scene, const plan *pl, const scene_model *base, const char *source,
-                                       smp_error *err);
+ * (pigment_field_create_stable), so where the two plans ask for the same dots the two pictures are the same
+ * and they differ only where the plans differ (one zone's density, a scar). When the plans do not share a
+ * placement (another seed or head: pigment_plans_share_placement) it is scene_create_from_plan. Costs one
+ * more dot placement (base's). base is only read, and may be destroyed afterwards. */
+smp_status scene_create_from_plan_like(scene_model *scene, const plan *pl, const scene_model *base,
+                                       const char *source, smp_error *err);
 void scene_destroy(scene_model *scene); /* safe on a zeroed scene */
 
 /* Rebuilds the scene for a new plan (head, dots). On failure the scene is left as it was and err says why. */
@@ -71,15 +72,15 @@ optics_table *scene_optics_table_load(smp_error *err);
  * 30-degree vertical field of a normal lens); close-ups frame a field 60 mm across. */
 scene_camera scene_view_camera(const scene_model *scene, scene_view view, double distance_m, double aspect);
 /* The same with the close-ups' field (mm across the wider image side; <= 0: 60 mm). */
-scene_camera scene_view_camera_field(const scene_model *scene, scene_view view, double distance_m, double field_mm,
-                                       double aspect);
+scene_camera scene_view_camera_field(const scene_model *scene, scene_view view, double distance_m,
+                                     double field_mm, double aspect);
 
 /* The default time: healed, 60 days after the last session. */
 double scene_default_days(const scene_model *scene);
 
-/* The timeline that animations and the window's time slider run along, u = 0..1: its first SCENE_TIMELINE_HEALING
- * share covers day 0 to a month after healing (healed_day + 30) day by day, the rest the years to
- * SCENE_TIMELINE_END_YEARS. scene_timeline_position is its inverse (clamped to 1). */
+/* The timeline that animations and the window's time slider run along, u = 0..1: its first
+ * SCENE_TIMELINE_HEALING share covers day 0 to a month after healing (healed_day + 30) day by day, the rest
+ * the years to SCENE_TIMELINE_END_YEARS. scene_timeline_position is its inverse (clamped to 1). */
 #define SCENE_TIMELINE_HEALING 0.35
 #define SCENE_TIMELINE_END_YEARS 20.0
 double scene_timeline_days(double u, double healed_day);
@@ -87,7 +88,7 @@ double scene_timeline_position(double days, double healed_day);
 
 /* Fills a frame description: the camera, the light (a key on the camera's axis when light->on_camera), the
  * skin, the ink and the hair at t_days. */
-void scene_frame(const scene_model *scene, const scene_camera *camera, const scene_light *light, double t_days,
-                     int width, int height, render_frame *frame);
+void scene_frame(const scene_model *scene, const scene_camera *camera, const scene_light *light,
+                 double t_days, int width, int height, render_frame *frame);
 
 #endif

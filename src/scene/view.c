@@ -4,8 +4,8 @@
 #include <string.h>
 
 static const char *const view_names[SCENE_VIEW_COUNT] = {
-    "front", "top", "back", "left", "right", "three-quarter", "closeup-hairline", "closeup-crown", "closeup-scar",
-    "closeup-side",
+    "front",         "top",          "back",         "left", "right", "three-quarter", "closeup-hairline",
+    "closeup-crown", "closeup-scar", "closeup-side",
 };
 
 const char *scene_view_name(scene_view view)

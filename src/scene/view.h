@@ -1,5 +1,6 @@
 /* view: the named views of a head (the --view names of the command line and the window's view buttons) and
- * what is drawn: a view, a light and an image size (a scene_shot). The cameras of the views are in scene.h. */
+ * what is drawn: a view, a light and an image size (a scene_shot). The cameras of the views are in scene.h.
+ */
 #ifndef SMP_SCENE_VIEW_H
 #define SMP_SCENE_VIEW_H
 
@@ -21,7 +22,7 @@ typedef enum scene_view {
 } scene_view;
 
 const char *scene_view_name(scene_view view); /* "front", "three-quarter", ...; NULL out of range */
-int scene_view_index(const char *name);        /* the view of that name; -1 when none has it */
+int scene_view_index(const char *name);       /* the view of that name; -1 when none has it */
 bool scene_view_is_closeup(scene_view view);
 /* "front, top, ...": every name in order, comma separated (buffer of size bytes). */
 void scene_view_names(char *buffer, size_t size);

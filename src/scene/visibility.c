@@ -162,10 +162,12 @@ static void rows_averaged(uint8_t *img, int m)
         uint8_t *row = img + 4 * (size_t)y * m;
         double sum[3] = {0, 0, 0};
         for (int x = 0; x < m; ++x)
-            for (int c = 0; c < 3; ++c) sum[c] += optics_srgb8_to_linear(row[4 * x + c]);
+            for (int c = 0; c < 3; ++c)
+                sum[c] += optics_srgb8_to_linear(row[4 * x + c]);
         for (int c = 0; c < 3; ++c) {
             uint8_t v = optics_srgb8_from_linear(sum[c] / m);
-            for (int x = 0; x < m; ++x) row[4 * x + c] = v;
+            for (int x = 0; x < m; ++x)
+                row[4 * x + c] = v;
         }
     }
 }
@@ -193,7 +195,8 @@ static smp_status measure(const uint8_t *with, const uint8_t *without, int px, d
         uint8_t *a = malloc((size_t)m * m * 4), *b = malloc((size_t)m * m * 4);
         float *de = malloc(sizeof *de * (size_t)m * m);
         if (!a || !b || !de) st = smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory");
-        /* The eye's sampling of the downsampled image: its pixels are factor x larger, seen factor x farther. */
+        /* The eye's sampling of the downsampled image: its pixels are factor x larger, seen factor x farther.
+         */
         double ppd = px_per_deg * (double)m / px * factor;
         if (st == SMP_OK) {
             downsample(with, px, a, m);
@@ -222,10 +225,10 @@ static void variant(const plan *pl, int scar, bool keep_scar, bool smp, plan *ou
     if (!smp) out->session_count = 0, out->touch_up_count = 0;
 }
 
-smp_status scene_visibility_compare_angles(render_context *rc, const plan *a, const plan *b, int scar, int angle_count,
-                                         const double *angles_deg, const scene_vis_params *in,
-                                         double (*out)[SCENE_VIS_DISTANCES], double (*line)[SCENE_VIS_DISTANCES],
-                                         smp_error *err)
+smp_status scene_visibility_compare_angles(render_context *rc, const plan *a, const plan *b, int scar,
+                                           int angle_count, const double *angles_deg,
+                                           const scene_vis_params *in, double (*out)[SCENE_VIS_DISTANCES],
+                                           double (*line)[SCENE_VIS_DISTANCES], smp_error *err)
 {
     assert(angle_count >= 1 && angle_count <= SCENE_VIS_MAX_ANGLES);
     scene_vis_params p;
@@ -251,8 +254,8 @@ smp_status scene_visibility_compare_angles(render_context *rc, const plan *a, co
                               images + bytes * (2 * (size_t)i + (size_t)k), err);
     }
     for (int i = 0; i < angle_count && st == SMP_OK; ++i)
-        st = measure(images + bytes * 2 * (size_t)i, images + bytes * (2 * (size_t)i + 1), px, p.px_per_deg, out[i],
-                     line ? line[i] : NULL, err);
+        st = measure(images + bytes * 2 * (size_t)i, images + bytes * (2 * (size_t)i + 1), px, p.px_per_deg,
+                     out[i], line ? line[i] : NULL, err);
     if (built) scene_destroy(scene);
     free(images);
     free(scene);
@@ -260,20 +263,22 @@ smp_status scene_visibility_compare_angles(render_context *rc, const plan *a, co
 }
 
 smp_status scene_visibility_compare(render_context *rc, const plan *a, const plan *b, int scar,
-                                  double angle_deg, const scene_vis_params *in, double out[SCENE_VIS_DISTANCES],
-                                  double line[SCENE_VIS_DISTANCES], smp_error *err)
+                                    double angle_deg, const scene_vis_params *in,
+                                    double out[SCENE_VIS_DISTANCES], double line[SCENE_VIS_DISTANCES],
+                                    smp_error *err)
 {
     double de[1][SCENE_VIS_DISTANCES], ln[1][SCENE_VIS_DISTANCES];
-    smp_status st = scene_visibility_compare_angles(rc, a, b, scar, 1, &angle_deg, in, de, line ? ln : NULL, err);
+    smp_status st =
+        scene_visibility_compare_angles(rc, a, b, scar, 1, &angle_deg, in, de, line ? ln : NULL, err);
     if (st != SMP_OK) return st;
     memcpy(out, de[0], sizeof de[0]);
     if (line) memcpy(line, ln[0], sizeof ln[0]);
     return SMP_OK;
 }
 
-/* The measurement as a job of small steps (scene/visibility.h): for each scar, with and without SMP, the scene
- * with the scar then the one without, each built in one step and rendered at one angle a step; after the second
- * scene of a pair the images are measured. */
+/* The measurement as a job of small steps (scene/visibility.h): for each scar, with and without SMP, the
+ * scene with the scar then the one without, each built in one step and rendered at one angle a step; after
+ * the second scene of a pair the images are measured. */
 struct scene_vis_job {
     plan pl;
     scene_vis_params p;
@@ -282,16 +287,18 @@ struct scene_vis_job {
     size_t bytes;
     uint8_t *images; /* [angle][0 with the scar, 1 without] */
     scene_model *scene;
-    bool created;             /* scene exists (a later variant replaces its plan: scene_set_plan keeps the head) */
-    bool built;               /* scene holds the current variant, uploaded */
-    int scar, smp, keep, angle; /* where the job is: scar, 0 without SMP / 1 with, 1 with the scar / 0 without */
+    bool created; /* scene exists (a later variant replaces its plan: scene_set_plan keeps the head) */
+    bool built;   /* scene holds the current variant, uploaded */
+    int scar, smp, keep,
+        angle; /* where the job is: scar, 0 without SMP / 1 with, 1 with the scar / 0 without */
     float c[3], n[3], across[3];
-    bool measuring;             /* the pair is rendered: the steps measure it, angle by angle */
+    bool measuring; /* the pair is rendered: the steps measure it, angle by angle */
     bool done;
     char stage[96];
 };
 
-smp_status scene_vis_job_create(scene_vis_job **out, const plan *pl, const scene_vis_params *in, smp_error *err)
+smp_status scene_vis_job_create(scene_vis_job **out, const plan *pl, const scene_vis_params *in,
+                                smp_error *err)
 {
     *out = NULL;
     smp_status st = scene_visibility_check(pl, in, err);
@@ -311,7 +318,8 @@ smp_status scene_vis_job_create(scene_vis_job **out, const plan *pl, const scene
     j->keep = 1;
     if (!j->images || !j->scene) {
         scene_vis_job_destroy(j);
-        return smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory for %d x %d images", j->px, j->px);
+        return smp_error_set(err, SMP_ERR_NOMEM, "visibility: out of memory for %d x %d images", j->px,
+                             j->px);
     }
     snprintf(j->stage, sizeof j->stage, "scar visibility: scar 1 of %d", pl->scar_count);
     *out = j;
@@ -333,11 +341,11 @@ static smp_status job_measure(scene_vis_job *j, smp_error *err)
 {
     scene_vis_scar *r = &j->r.scars[j->r.scar_count];
     int a = j->angle;
-    snprintf(j->stage, sizeof j->stage, "scar visibility: scar %d of %d, %s SMP, measuring at %.0f deg", j->scar + 1,
-             j->pl.scar_count, j->smp ? "with" : "without", j->p.angles_deg[a]);
+    snprintf(j->stage, sizeof j->stage, "scar visibility: scar %d of %d, %s SMP, measuring at %.0f deg",
+             j->scar + 1, j->pl.scar_count, j->smp ? "with" : "without", j->p.angles_deg[a]);
     double de[SCENE_VIS_DISTANCES], line[SCENE_VIS_DISTANCES];
-    smp_status st = measure(j->images + j->bytes * 2 * (size_t)a, j->images + j->bytes * (2 * (size_t)a + 1), j->px,
-                            j->p.px_per_deg, de, r->type == PLAN_SCAR_FUT ? line : NULL, err);
+    smp_status st = measure(j->images + j->bytes * 2 * (size_t)a, j->images + j->bytes * (2 * (size_t)a + 1),
+                            j->px, j->p.px_per_deg, de, r->type == PLAN_SCAR_FUT ? line : NULL, err);
     if (st != SMP_OK) return st;
     for (int d = 0; d < SCENE_VIS_DISTANCES; ++d) {
         r->delta_e[j->smp][d][a] = de[d];
@@ -371,15 +379,18 @@ smp_status scene_vis_job_step(scene_vis_job *j, render_context *rc, smp_error *e
             r->type = j->pl.scars[i].type;
             r->depth_mm = j->pl.scars[i].depth_mm;
         }
-        snprintf(j->stage, sizeof j->stage, "scar visibility: scar %d of %d, %s SMP, %s the scar: building the scene",
-                 i + 1, j->pl.scar_count, j->smp ? "with" : "without", j->keep ? "with" : "without");
+        snprintf(j->stage, sizeof j->stage,
+                 "scar visibility: scar %d of %d, %s SMP, %s the scar: building the scene", i + 1,
+                 j->pl.scar_count, j->smp ? "with" : "without", j->keep ? "with" : "without");
         plan v;
         variant(&j->pl, i, j->keep, j->smp, &v);
         /* One scene for every variant: the first is built, the others replace its plan (scene_set_plan keeps
          * the head, the same for all of them, and rebuilds the rest). */
         smp_status st;
-        if (j->created) st = scene_set_plan(j->scene, &v, err);
-        else j->created = (st = scene_create_from_plan(j->scene, &v, "visibility", err)) == SMP_OK;
+        if (j->created)
+            st = scene_set_plan(j->scene, &v, err);
+        else
+            j->created = (st = scene_create_from_plan(j->scene, &v, "visibility", err)) == SMP_OK;
         if (st != SMP_OK) return st;
         j->built = true;
         /* The frame comes from the scene with the scar (the same for both scenes: the head is the plan's). */
@@ -390,18 +401,21 @@ smp_status scene_vis_job_step(scene_vis_job *j, render_context *rc, smp_error *e
     }
     /* this step renders the scene at one angle */
     int a = j->angle;
-    snprintf(j->stage, sizeof j->stage, "scar visibility: scar %d of %d, %s SMP, %s the scar, light at %.0f deg",
-             i + 1, j->pl.scar_count, j->smp ? "with" : "without", j->keep ? "with" : "without", j->p.angles_deg[a]);
-    smp_status st = render_field(rc, j->scene, j->c, j->n, j->across, j->p.angles_deg[a], j->p.field_mm, j->px,
-                                 j->images + j->bytes * (2 * (size_t)a + (j->keep ? 0 : 1)), err);
+    snprintf(j->stage, sizeof j->stage,
+             "scar visibility: scar %d of %d, %s SMP, %s the scar, light at %.0f deg", i + 1,
+             j->pl.scar_count, j->smp ? "with" : "without", j->keep ? "with" : "without", j->p.angles_deg[a]);
+    smp_status st = render_field(rc, j->scene, j->c, j->n, j->across, j->p.angles_deg[a], j->p.field_mm,
+                                 j->px, j->images + j->bytes * (2 * (size_t)a + (j->keep ? 0 : 1)), err);
     if (st != SMP_OK) return st;
     j->r.renders++;
     if (j->p.progress) j->p.progress(j->p.progress_user, scene_vis_job_fraction(j), "scar visibility");
     if (++j->angle < j->p.angle_count) return SMP_OK;
     j->built = false;
     j->angle = 0;
-    if (j->keep) j->keep = 0;
-    else j->measuring = true;
+    if (j->keep)
+        j->keep = 0;
+    else
+        j->measuring = true;
     return SMP_OK;
 }
 
@@ -431,7 +445,8 @@ smp_status scene_visibility_run(render_context *rc, const plan *pl, const scene_
     memset(out, 0, sizeof *out);
     scene_vis_job *j;
     smp_status st = scene_vis_job_create(&j, pl, in, err);
-    while (st == SMP_OK && !j->done) st = scene_vis_job_step(j, rc, err);
+    while (st == SMP_OK && !j->done)
+        st = scene_vis_job_step(j, rc, err);
     if (j) *out = j->r; /* on failure: the scars measured so far */
     scene_vis_job_destroy(j);
     return st;

@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 /* One scar's plot: a line per distance, solid with SMP and dashed without, the JND marked. */
-static smp_status plot_scar(const scene_vis_result *r, const scene_vis_scar *s, const char *path, uint8_t **rgba,
-                            int *width, int *height, smp_error *err)
+static smp_status plot_scar(const scene_vis_result *r, const scene_vis_scar *s, const char *path,
+                            uint8_t **rgba, int *width, int *height, smp_error *err)
 {
     static const plot_rgba colours[SCENE_VIS_DISTANCES] = {
         {0.80f, 0.25f, 0.10f, 1.0f}, {0.12f, 0.35f, 0.65f, 1.0f}, {0.20f, 0.55f, 0.25f, 1.0f}};
@@ -60,7 +60,7 @@ smp_status scene_visibility_plot_write(const scene_vis_result *r, int index, con
 }
 
 smp_status scene_visibility_plot_render(const scene_vis_result *r, int index, uint8_t **rgba, int *width,
-                                      int *height, smp_error *err)
+                                        int *height, smp_error *err)
 {
     assert(index >= 0 && index < r->scar_count);
     return plot_scar(r, &r->scars[index], NULL, rgba, width, height, err);

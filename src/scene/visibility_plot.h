@@ -9,9 +9,10 @@
 
 /* Writes the plot of r->scars[index] (0 <= index < r->scar_count) to path as a PNG, atomically. Errors as
  * plot_write_png's. */
-smp_status scene_visibility_plot_write(const scene_vis_result *r, int index, const char *path, smp_error *err);
+smp_status scene_visibility_plot_write(const scene_vis_result *r, int index, const char *path,
+                                       smp_error *err);
 /* The same plot as an sRGB8 RGBA image (rows top first) the caller frees. Errors as plot_render_rgba's. */
 smp_status scene_visibility_plot_render(const scene_vis_result *r, int index, uint8_t **rgba, int *width,
-                                      int *height, smp_error *err);
+                                        int *height, smp_error *err);
 
 #endif

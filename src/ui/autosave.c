@@ -192,11 +192,11 @@ static bool recovery_load(const char *file, const char *meta, const owner *o, au
         if (rename(file, bad) == 0) {
             unlink(meta);
             smp_log(log, log_user, SMP_LOG_WARN, "autosave: recovery file not usable, moved aside to %s: %s",
-                     bad, err.message);
+                    bad, err.message);
         } else {
             smp_log(log, log_user, SMP_LOG_WARN,
-                     "autosave: recovery file not usable and not movable to %s (%s): %s", bad,
-                     strerror(errno), err.message);
+                    "autosave: recovery file not usable and not movable to %s (%s): %s", bad, strerror(errno),
+                    err.message);
         }
         return false;
     }
@@ -219,7 +219,7 @@ bool autosave_pending(autosave_recovery *out, smp_log_fn log, void *log_user)
     DIR *d = opendir(dir);
     if (!d) {
         smp_log(log, log_user, SMP_LOG_WARN, "autosave: cannot read the state directory %s: %s", dir,
-                 strerror(errno));
+                strerror(errno));
         return false;
     }
     char boot_id[BOOT_ID_MAX];

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 orbit orbit_from_camera(const scene_camera *c)
 {
     orbit o;
     memcpy(o.target, c->target_mm, sizeof o.target);
     float d[3];
-    for (int k = 0; k < 3; ++k) d[k] = c->eye_mm[k] - c->target_mm[k];
+    for (int k = 0; k < 3; ++k)
+        d[k] = c->eye_mm[k] - c->target_mm[k];
     o.distance = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
     o.yaw = atan2f(d[0], d[2]);
     o.pitch = asinf(fminf(fmaxf(d[1] / o.distance, -1.0f), 1.0f));
@@ -32,8 +32,8 @@ scene_camera orbit_camera(const orbit *o)
     return c;
 }
 
-
-void view_set(view_state *vs, const scene_model *scene, const ui_window_desc *opts, scene_view view, int w, int h)
+void view_set(view_state *vs, const scene_model *scene, const ui_window_desc *opts, scene_view view, int w,
+              int h)
 {
     vs->view = view;
     scene_camera cam = scene_view_camera(scene, view, opts->distance_m, (double)w / (h > 0 ? h : 1));

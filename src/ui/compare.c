@@ -8,7 +8,6 @@
 
 const char *const side_kind_names[SIDE_KIND_COUNT] = {"year", "light", "depth", "shade", "plan"};
 
-
 /* Whether B is drawn from A's scene (a time or a light of its own, or no plan B given yet). */
 bool side_shares_scene(const view_state *vs)
 {
@@ -16,14 +15,19 @@ bool side_shares_scene(const view_state *vs)
            (vs->side_kind == SIDE_PLAN && !vs->side_plan_set);
 }
 
-/* B's plan for the plan-changing kinds (depth, shade, another plan); false for the kinds that share A's scene. */
+/* B's plan for the plan-changing kinds (depth, shade, another plan); false for the kinds that share A's
+ * scene. */
 bool side_b_plan(const view_state *vs, const plan *a, plan *b)
 {
     *b = *a;
-    if (vs->side_kind == SIDE_DEPTH) b->pigment.depth_mm = vs->side_depth_mm;
-    else if (vs->side_kind == SIDE_SHADE) b->pigment.shade = vs->side_shade;
-    else if (vs->side_kind == SIDE_PLAN && vs->side_plan_set) *b = vs->side_plan;
-    else return false;
+    if (vs->side_kind == SIDE_DEPTH)
+        b->pigment.depth_mm = vs->side_depth_mm;
+    else if (vs->side_kind == SIDE_SHADE)
+        b->pigment.shade = vs->side_shade;
+    else if (vs->side_kind == SIDE_PLAN && vs->side_plan_set)
+        *b = vs->side_plan;
+    else
+        return false;
     return true;
 }
 
@@ -31,16 +35,23 @@ bool side_b_plan(const view_state *vs, const plan *a, plan *b)
 void side_caption(const view_state *vs, char *out, size_t size)
 {
     switch (vs->side_kind) {
-    case SIDE_YEAR: snprintf(out, size, "B: day %.0f (%.1f years)", vs->side_t_days, vs->side_t_days / 365.25); break;
-    case SIDE_LIGHT: snprintf(out, size, "B: %s light", scene_light_preset_at(vs->side_preset)->name); break;
-    case SIDE_DEPTH: snprintf(out, size, "B: ink %.2f mm deep", vs->side_depth_mm); break;
-    case SIDE_SHADE: snprintf(out, size, "B: shade %.2f", vs->side_shade); break;
+    case SIDE_YEAR:
+        snprintf(out, size, "B: day %.0f (%.1f years)", vs->side_t_days, vs->side_t_days / 365.25);
+        break;
+    case SIDE_LIGHT:
+        snprintf(out, size, "B: %s light", scene_light_preset_at(vs->side_preset)->name);
+        break;
+    case SIDE_DEPTH:
+        snprintf(out, size, "B: ink %.2f mm deep", vs->side_depth_mm);
+        break;
+    case SIDE_SHADE:
+        snprintf(out, size, "B: shade %.2f", vs->side_shade);
+        break;
     default:
         snprintf(out, size, "B: %s", vs->side_plan_set ? vs->side_caption : "drop a plan file to compare");
         break;
     }
 }
-
 
 /* A plan file dropped while the A | B compare is by plan: it becomes B (A stays the plan being edited). */
 void side_load(view_state *vs, editor *ed, const char *path)
@@ -57,11 +68,10 @@ void side_load(view_state *vs, editor *ed, const char *path)
     snprintf(ed->status, sizeof ed->status, "B is %s", path);
 }
 
-
 /* Captures B's full-quality image (frame b describes it, at the right half's size): with A's scene for the
  * kinds that share it, else with B's scene uploaded for the capture and A's uploaded again after. */
 smp_status side_capture(view_state *vs, side_scene *sb, scene_model *scene, render_context *rc,
-                               const scene_camera *cam, int width, int height, float shift, smp_error *err)
+                        const scene_camera *cam, int width, int height, float shift, smp_error *err)
 {
     plan pb;
     scene_light light = vs->light;
@@ -99,7 +109,8 @@ smp_status side_capture(view_state *vs, side_scene *sb, scene_model *scene, rend
  * head of each half of a side-by-side compare sits in the part of the half that the panels leave free. */
 void lens_shift(render_frame *f, float dx)
 {
-    for (int c = 0; c < 4; ++c) f->proj[c][0] += 2.0f * dx * f->proj[c][3];
+    for (int c = 0; c < 4; ++c)
+        f->proj[c][0] += 2.0f * dx * f->proj[c][3];
 }
 
 /* The shares of their width by which A's and B's pictures move (A right, B left) to the middle of the space

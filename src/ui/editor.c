@@ -1,4 +1,5 @@
-/* The window's plan editor: edits applied to the scene, undo, autosave, saving, loading, the image export, recovery. */
+/* The window's plan editor: edits applied to the scene, undo, autosave, saving, loading, the image export,
+ * recovery. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "ui/window_internal.h"
 
@@ -8,14 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-
 /* The fade curve's numbers for the doctor's panel (no band: the curve alone is a fraction of a second). */
 void editor_fade_update(editor *ed, const scene_model *scene)
 {
     scene_fade_curve c = {0};
     smp_error err = {0};
-    ed->fade.valid = scene_fade_compute(scene, &(scene_fade_params){.years_max = 20.0, .band_samples = -1}, &c, &err) ==
-                     SMP_OK;
+    ed->fade.valid = scene_fade_compute(scene, &(scene_fade_params){.years_max = 20.0, .band_samples = -1},
+                                        &c, &err) == SMP_OK;
     if (ed->fade.valid) {
         ed->fade.healed_delta_e = c.healed_delta_e;
         ed->fade.touch_up_years = c.touch_up_years;
@@ -23,7 +23,7 @@ void editor_fade_update(editor *ed, const scene_model *scene)
         int step = (c.count + FADE_PLOT_POINTS - 1) / FADE_PLOT_POINTS;
         ed->fade.count = 0;
         ed->fade.max_delta_e = 0.0;
-        for (int i = 0; i < c.count; i += step > 0 ? step : 1) {
+        for (int i = 0; i<c.count; i += step> 0 ? step : 1) {
             ed->fade.years[ed->fade.count] = c.years[i];
             ed->fade.delta_e[ed->fade.count++] = c.delta_e[i];
             ed->fade.max_delta_e = fmax(ed->fade.max_delta_e, c.delta_e[i]);
@@ -37,7 +37,8 @@ void editor_fade_update(editor *ed, const scene_model *scene)
 void editor_autosave(editor *ed, const scene_model *scene)
 {
     smp_error err = {0};
-    if (autosave_save(ed->as, &scene->plan, &err) != SMP_OK) snprintf(ed->status, sizeof ed->status, "%s", err.message);
+    if (autosave_save(ed->as, &scene->plan, &err) != SMP_OK)
+        snprintf(ed->status, sizeof ed->status, "%s", err.message);
 }
 
 /* Replaces the scene's plan and re-uploads it; on failure the old plan stays and the status says why. */
@@ -52,7 +53,8 @@ bool editor_apply(editor *ed, scene_model *scene, render_context *rc, const plan
 }
 
 /* An edit: the scene takes pl, the history a step described by edit, the autosave the plan. */
-void editor_commit(editor *ed, scene_model *scene, render_context *rc, const plan *pl, const history_edit *edit)
+void editor_commit(editor *ed, scene_model *scene, render_context *rc, const plan *pl,
+                   const history_edit *edit)
 {
     if (plan_equal(pl, &scene->plan)) return;
     if (!editor_apply(ed, scene, rc, pl)) return;
@@ -87,13 +89,15 @@ void editor_key_edit(editor *ed, scene_model *scene, render_context *rc, SDL_Key
     history_edit edit = {.has_values = true};
     if (key == SDLK_d) {
         pl.pigment.depth_mm = smp_clamp(pl.pigment.depth_mm + 0.05 * sign, 0.1, 3.0);
-        edit = (history_edit){"needle depth", true, scene->plan.pigment.depth_mm, pl.pigment.depth_mm, "mm", NULL, 0};
+        edit = (history_edit){"needle depth", true, scene->plan.pigment.depth_mm, pl.pigment.depth_mm, "mm",
+                              NULL,           0};
     } else if (key == SDLK_k) {
         pl.pigment.shade = smp_clamp(pl.pigment.shade + 0.05 * sign, 0.0, 1.0);
         edit = (history_edit){"shade", true, scene->plan.pigment.shade, pl.pigment.shade, NULL, NULL, 0};
     } else {
         pl.patient.fitzpatrick = pl.patient.fitzpatrick % 6 + 1;
-        edit = (history_edit){"skin type", true, scene->plan.patient.fitzpatrick, pl.patient.fitzpatrick, NULL, NULL, 0};
+        edit = (history_edit){
+            "skin type", true, scene->plan.patient.fitzpatrick, pl.patient.fitzpatrick, NULL, NULL, 0};
     }
     editor_commit(ed, scene, rc, &pl, &edit);
 }
@@ -125,7 +129,8 @@ void editor_load(editor *ed, scene_model *scene, render_context *rc, const char 
         char side[PLAN_PATH_MAX + 16];
         snprintf(side, sizeof side, "%s.unsaved.json", ed->save_path);
         if (plan_save(&scene->plan, side, &err) != SMP_OK) {
-            snprintf(ed->status, sizeof ed->status, "not loaded: unsaved edits could not be kept: %s", err.message);
+            snprintf(ed->status, sizeof ed->status, "not loaded: unsaved edits could not be kept: %s",
+                     err.message);
             return;
         }
     }
@@ -143,7 +148,7 @@ void editor_load(editor *ed, scene_model *scene, render_context *rc, const char 
  * smpsim-YYYYMMDD-HHMMSS.png in the working directory, with the plan, the time, the light and the view in its
  * metadata (scene_png_write): the image a patient takes home. */
 void editor_export(editor *ed, const scene_model *scene, render_context *rc, const render_frame *shown,
-                          const scene_light *light, double t_days, scene_view view)
+                   const scene_light *light, double t_days, scene_view view)
 {
     smp_error err = {0};
     char path[64];
@@ -154,14 +159,18 @@ void editor_export(editor *ed, const scene_model *scene, render_context *rc, con
     render_frame f = *shown;
     f.interactive = false;
     uint8_t *rgba = malloc((size_t)f.width * (size_t)f.height * 4);
-    smp_status st = rgba ? render_frame_read_srgb8(rc, &f, rgba, &err)
-                         : smp_error_set(&err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", f.width, f.height);
+    smp_status st =
+        rgba ? render_frame_read_srgb8(rc, &f, rgba, &err)
+             : smp_error_set(&err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", f.width, f.height);
     if (st == SMP_OK)
-        st = scene_png_write(path, rgba, f.width, f.height, scene, light, t_days, scene_view_name(view), &err);
+        st =
+            scene_png_write(path, rgba, f.width, f.height, scene, light, t_days, scene_view_name(view), &err);
     free(rgba);
     char *full = st == SMP_OK ? realpath(path, NULL) : NULL;
-    if (st == SMP_OK) snprintf(ed->status, sizeof ed->status, "image saved: %s", full ? full : path);
-    else snprintf(ed->status, sizeof ed->status, "image not saved: %s", err.message);
+    if (st == SMP_OK)
+        snprintf(ed->status, sizeof ed->status, "image saved: %s", full ? full : path);
+    else
+        snprintf(ed->status, sizeof ed->status, "image not saved: %s", err.message);
     free(full);
 }
 
@@ -177,10 +186,12 @@ void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool rec
         if (autosave_create(&ed->as, ed->offer.plan_path, &ed->offer, &err) != SMP_OK)
             snprintf(ed->status, sizeof ed->status, "%s", err.message);
         else
-            snprintf(ed->status, sizeof ed->status, "recovered the unsaved plan from %s", ed->offer.saved_local);
+            snprintf(ed->status, sizeof ed->status, "recovered the unsaved plan from %s",
+                     ed->offer.saved_local);
         return;
     }
-    if (autosave_recovery_discard(&ed->offer, &err) != SMP_OK) snprintf(ed->status, sizeof ed->status, "%s", err.message);
+    if (autosave_recovery_discard(&ed->offer, &err) != SMP_OK)
+        snprintf(ed->status, sizeof ed->status, "%s", err.message);
     if (autosave_create(&ed->as, ed->save_path, NULL, &err) != SMP_OK)
         snprintf(ed->status, sizeof ed->status, "%s", err.message);
     else if (!recover)
@@ -207,8 +218,10 @@ void vis_update(editor *ed, const scene_model *scene, bool want)
         return;
     }
     bool current = plan_equal(&ed->vis.of, pl);
-    if (current && (ed->vis.job || ed->vis.valid || ed->vis.why[0])) return; /* measured, measuring, or failed */
-    if (!want) { /* not shown: a measurement of an older plan stops; the new one starts when the tab is shown */
+    if (current && (ed->vis.job || ed->vis.valid || ed->vis.why[0]))
+        return;  /* measured, measuring, or failed */
+    if (!want) { /* not shown: a measurement of an older plan stops; the new one starts when the tab is shown
+                  */
         vis_stop(ed);
         return;
     }
@@ -255,6 +268,7 @@ double vis_worst(const scene_vis_result *r)
     double worst = 0.0;
     for (int i = 0; i < r->scar_count; ++i)
         for (int d = 0; d < SCENE_VIS_DISTANCES; ++d)
-            for (int a = 0; a < r->angle_count; ++a) worst = fmax(worst, r->scars[i].delta_e[1][d][a]);
+            for (int a = 0; a < r->angle_count; ++a)
+                worst = fmax(worst, r->scars[i].delta_e[1][d][a]);
     return worst;
 }

@@ -1,7 +1,7 @@
 /* The window's exports that take a while: the consultation report (doctor mode, scene/report.h) and an
  * animation as numbered PNG frames and an MP4 (trainer mode, scene/animation.h). Both run on the window's
- * renderer, between two frames, with a progress bar drawn over the whole window after each step of theirs; the
- * files go next to the plan being edited, or into a folder dropped on the window. */
+ * renderer, between two frames, with a progress bar drawn over the whole window after each step of theirs;
+ * the files go next to the plan being edited, or into a folder dropped on the window. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "ui/window_internal.h"
 
@@ -24,8 +24,8 @@ void export_size(int index, int *width, int *height)
     *width = export_sizes[i][0], *height = export_sizes[i][1];
 }
 
-/* Where an export named NAME goes: DIR/STEM-NAME, DIR the folder dropped on the window or else the plan file's,
- * STEM the plan file's name without .json. */
+/* Where an export named NAME goes: DIR/STEM-NAME, DIR the folder dropped on the window or else the plan
+ * file's, STEM the plan file's name without .json. */
 static void export_path(const editor *ed, const char *name, char *out, size_t size)
 {
     const char *slash = strrchr(ed->save_path, '/');
@@ -35,7 +35,8 @@ static void export_path(const editor *ed, const char *name, char *out, size_t si
     if (ed->export_dir[0])
         snprintf(out, size, "%s/%.*s-%s", ed->export_dir, (int)stem, base, name);
     else if (slash)
-        snprintf(out, size, "%.*s/%.*s-%s", (int)(slash - ed->save_path), ed->save_path, (int)stem, base, name);
+        snprintf(out, size, "%.*s/%.*s-%s", (int)(slash - ed->save_path), ed->save_path, (int)stem, base,
+                 name);
     else
         snprintf(out, size, "%.*s-%s", (int)stem, base, name);
 }
@@ -49,9 +50,9 @@ bool export_dir_set(editor *ed, const char *path)
     return true;
 }
 
-/* The progress screen: the whole window shaded, what is being made, a bar, the share, the seconds and the stage.
- * Drawn at most ten times a second; the window's events are pumped so that the desktop sees it alive (the
- * input that comes meanwhile is dropped afterwards, export_screen_end). */
+/* The progress screen: the whole window shaded, what is being made, a bar, the share, the seconds and the
+ * stage. Drawn at most ten times a second; the window's events are pumped so that the desktop sees it alive
+ * (the input that comes meanwhile is dropped afterwards, export_screen_end). */
 static void screen_draw(export_screen *x, double fraction, const char *stage)
 {
     double now = smp_now_s();
@@ -135,8 +136,8 @@ void editor_report(editor *ed, scene_model *scene, export_screen *x, int size)
         return;
     }
     char *full = realpath(dir, NULL);
-    snprintf(ed->status, sizeof ed->status, "report written in %.0f s: %s/index.html", smp_now_s() - x->started_s,
-             full ? full : dir);
+    snprintf(ed->status, sizeof ed->status, "report written in %.0f s: %s/index.html",
+             smp_now_s() - x->started_s, full ? full : dir);
     free(full);
 }
 
@@ -166,8 +167,8 @@ void editor_animation(editor *ed, const scene_model *scene, export_screen *x, in
                          .frame_written = frame_done,
                          .user = x};
     export_size(size, &a.width, &a.height);
-    snprintf(title, sizeof title, "writing the %s animation: %d frames of %d x %d", scene_animation_kind_names[kind],
-             frames, a.width, a.height);
+    snprintf(title, sizeof title, "writing the %s animation: %d frames of %d x %d",
+             scene_animation_kind_names[kind], frames, a.width, a.height);
     screen_begin(x, title);
     smp_error err = {0};
     smp_status st = scene_animation_write(x->rc, scene, &a, &err);

@@ -27,7 +27,8 @@ smp_status ui_gl_create(ui_gl **out, bool visible, int width, int height, const 
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
     SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
-    Uint32 flags = SDL_WINDOW_OPENGL | (visible ? SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI : SDL_WINDOW_HIDDEN);
+    Uint32 flags =
+        SDL_WINDOW_OPENGL | (visible ? SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI : SDL_WINDOW_HIDDEN);
     ui_gl *gl = calloc(1, sizeof *gl);
     if (!gl) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
     gl->window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, visible ? width : 64,
@@ -36,7 +37,8 @@ smp_status ui_gl_create(ui_gl **out, bool visible, int width, int height, const 
     gl->context = SDL_GL_CreateContext(gl->window);
     if (!gl->context) goto fail;
     SDL_GL_MakeCurrent(gl->window, gl->context);
-    if (visible && SDL_GL_SetSwapInterval(-1) != 0) SDL_GL_SetSwapInterval(1); /* adaptive, else plain vsync */
+    if (visible && SDL_GL_SetSwapInterval(-1) != 0)
+        SDL_GL_SetSwapInterval(1); /* adaptive, else plain vsync */
     *out = gl;
     return SMP_OK;
 fail:;
@@ -70,4 +72,3 @@ void *ui_gl_window(const ui_gl *gl)
 {
     return gl->window;
 }
-

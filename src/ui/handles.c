@@ -1,7 +1,8 @@
-/* Handles dragged on the head (doctor mode, head tab): the hairline's mid-frontal point, moved along the midline
- * to set the plan's hairline.height_cm (the height above the glabella along the surface), and the left
- * frontotemporal point (the hairline's corner), moved up and down the temple to set hairline.temple_height_cm
- * (which moves both corners: the plan's hairline is symmetric). Both 5..12 cm; a release is one plan edit. */
+/* Handles dragged on the head (doctor mode, head tab): the hairline's mid-frontal point, moved along the
+ * midline to set the plan's hairline.height_cm (the height above the glabella along the surface), and the
+ * left frontotemporal point (the hairline's corner), moved up and down the temple to set
+ * hairline.temple_height_cm (which moves both corners: the plan's hairline is symmetric). Both 5..12 cm; a
+ * release is one plan edit. */
 #include "ui/window_internal.h"
 
 #include <cglm/cglm.h>
@@ -32,9 +33,10 @@ static int sample_of(double cm)
     return i < 0 ? 0 : i >= HANDLE_SAMPLES ? HANDLE_SAMPLES - 1 : i;
 }
 
-/* The left corner's track on the surface: for each height sample, the mesh vertex nearest (in the scalp chart)
- * to where the designed line (scalp_hairline_chart_point) crosses the left frontotemporal landmark's chart x.
- * The chart of every vertex is found once per head; the track again only when the hairline changes. */
+/* The left corner's track on the surface: for each height sample, the mesh vertex nearest (in the scalp
+ * chart) to where the designed line (scalp_hairline_chart_point) crosses the left frontotemporal landmark's
+ * chart x. The chart of every vertex is found once per head; the track again only when the hairline changes.
+ */
 static void temple_track(hairline_handle *hh, const scene_model *scene, const plan_hairline *hl)
 {
     const scalp_head *head = &scene->head;
@@ -53,7 +55,8 @@ static void temple_track(hairline_handle *hh, const scene_model *scene, const pl
         float best = INFINITY;
         for (int v = 0; v < m->vertex_count; ++v) {
             const float *p = m->positions_mm + 3 * v;
-            if ((p[0] > 0.0f) != (x > 0.0)) continue; /* the left side only (chart x and head x agree in sign) */
+            if ((p[0] > 0.0f) != (x > 0.0))
+                continue; /* the left side only (chart x and head x agree in sign) */
             float q[2];
             scalp_head_chart_mm(head, p, q);
             float d = (q[0] - (float)x) * (q[0] - (float)x) + (q[1] - (float)y) * (q[1] - (float)y);
@@ -71,14 +74,15 @@ static void temple_track(hairline_handle *hh, const scene_model *scene, const pl
 }
 
 /* Where the handle and its track land on the screen for this frame; visible only from the side it faces. */
-static void place(hairline_handle *hh, const render_frame *frame, const float (*points)[3], const float (*normals)[3],
-                  const float at[3], const float at_normal[3])
+static void place(hairline_handle *hh, const render_frame *frame, const float (*points)[3],
+                  const float (*normals)[3], const float at[3], const float at_normal[3])
 {
     float to_eye[3] = {frame->eye_mm[0] - at[0], frame->eye_mm[1] - at[1], frame->eye_mm[2] - at[2]};
     if (glm_vec3_dot(to_eye, (float *)at_normal) <= 0.0f || !project(frame, at, hh->at)) return;
     hh->visible = true;
     for (int i = 0; i < HANDLE_SAMPLES; ++i) {
-        float e[3] = {frame->eye_mm[0] - points[i][0], frame->eye_mm[1] - points[i][1], frame->eye_mm[2] - points[i][2]};
+        float e[3] = {frame->eye_mm[0] - points[i][0], frame->eye_mm[1] - points[i][1],
+                      frame->eye_mm[2] - points[i][2]};
         hh->ok[i] = glm_vec3_dot(e, (float *)normals[i]) > 0.0f && project(frame, points[i], hh->track[i]);
     }
 }
@@ -93,14 +97,18 @@ void handle_update(view_state *vs, const editor *ed, const scene_model *scene, c
      * head: a look-up each). */
     double arcs[HANDLE_SAMPLES + 1];
     float q[HANDLE_SAMPLES + 1][3], n[HANDLE_SAMPLES + 1][3];
-    for (int i = 0; i < HANDLE_SAMPLES; ++i) arcs[i] = 10.0 * sample_cm(i);
+    for (int i = 0; i < HANDLE_SAMPLES; ++i)
+        arcs[i] = 10.0 * sample_cm(i);
     arcs[HANDLE_SAMPLES] = 10.0 * (hh->dragging ? hh->height_cm : p->hairline.height_cm);
-    for (int i = 0; i <= HANDLE_SAMPLES; ++i) scalp_head_midline_point(&scene->head, arcs[i], q[i], n[i]);
+    for (int i = 0; i <= HANDLE_SAMPLES; ++i)
+        scalp_head_midline_point(&scene->head, arcs[i], q[i], n[i]);
     place(hh, frame, (const float(*)[3])q, (const float(*)[3])n, q[HANDLE_SAMPLES], n[HANDLE_SAMPLES]);
-    /* The temples: the left corner, on the track of the scene's hairline (its height does not move the track). */
+    /* The temples: the left corner, on the track of the scene's hairline (its height does not move the
+     * track). */
     temple_track(th, scene, &scene->plan.hairline);
     int k = sample_of(th->dragging ? th->height_cm : p->hairline.temple_height_cm);
-    place(th, frame, (const float(*)[3])th->points, (const float(*)[3])th->normals, th->points[k], th->normals[k]);
+    place(th, frame, (const float(*)[3])th->points, (const float(*)[3])th->normals, th->points[k],
+          th->normals[k]);
 }
 
 static bool grab(hairline_handle *hh, float x, float y, float scale, double height_cm)
@@ -169,8 +177,8 @@ static void draw(ui_text *text, const hairline_handle *hh, const char *name, dou
                        bg[4] = {0.0f, 0.0f, 0.0f, 0.55f}, fg[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     float r = 6.0f * scale, x = hh->at[0], y = hh->at[1];
     ui_text_panel(text, x - r, y - r, 2.0f * r, 2.0f * r, ring);
-    ui_text_panel(text, x - r + 2.0f * scale, y - r + 2.0f * scale, 2.0f * r - 4.0f * scale, 2.0f * r - 4.0f * scale,
-                  core);
+    ui_text_panel(text, x - r + 2.0f * scale, y - r + 2.0f * scale, 2.0f * r - 4.0f * scale,
+                  2.0f * r - 4.0f * scale, core);
     char label[48];
     snprintf(label, sizeof label, "%s %.1f cm", name, hh->dragging ? hh->height_cm : shown_cm);
     float w = ui_text_width(text, label), lh = ui_text_line_height(text);
@@ -181,9 +189,10 @@ static void draw(ui_text *text, const hairline_handle *hh, const char *name, dou
 
 void handle_draw(ui_text *text, const view_state *vs, float scale)
 {
-    /* The temples' handle is on the patient's left, the picture's right when seen from the front: the hairline's
-     * label goes to the other side. */
-    bool temples_right = vs->temples.visible && vs->hairline.visible && vs->temples.at[0] > vs->hairline.at[0];
+    /* The temples' handle is on the patient's left, the picture's right when seen from the front: the
+     * hairline's label goes to the other side. */
+    bool temples_right =
+        vs->temples.visible && vs->hairline.visible && vs->temples.at[0] > vs->hairline.at[0];
     draw(text, &vs->hairline, "hairline", vs->hairline_shown_cm, temples_right, scale);
     draw(text, &vs->temples, "temples", vs->temples_shown_cm, !temples_right && vs->hairline.visible, scale);
 }

@@ -31,11 +31,11 @@ void ui_headless_destroy(ui_headless *h)
     const char *first = "";
     if (h->rc && render_gl_error_count(h->rc, &first) > 0) {
         /* SMP_GL_DEBUG (the tests set it): a GL error is a bug of smpsim, and fails the run loudly. */
-        fprintf(stderr, "smpsim: GL errors reported: %d, the first: %s\n", render_gl_error_count(h->rc, NULL), first);
+        fprintf(stderr, "smpsim: GL errors reported: %d, the first: %s\n", render_gl_error_count(h->rc, NULL),
+                first);
         abort();
     }
     render_context_destroy(h->rc);
     ui_gl_destroy(h->gl);
     memset(h, 0, sizeof *h);
 }
-

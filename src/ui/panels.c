@@ -10,7 +10,6 @@
 
 const char *const mode_names[MODE_COUNT] = {"patient", "doctor", "trainer"};
 
-
 /* Names a rectangle for the test script ("click:NAME", "set:NAME=U", "drag:NAME=DY"). */
 void name_rect(named_rects *n, const char *name, ui_rect r)
 {
@@ -31,8 +30,8 @@ void name_last(named_rects *n, const ui_ctx *ui, const char *name)
 
 /* A plan field as a slider in the plan panel; a change is recorded in the editor for the undo step. */
 void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char *name, const char *label,
-                         double *value, double before, float min, float max, float step, const char *format,
-                         const char *unit)
+                  double *value, double before, float min, float max, float step, const char *format,
+                  const char *unit)
 {
     float v = (float)*value;
     if (ui_slider(ui, label, &v, min, max, step, format)) {
@@ -43,7 +42,6 @@ void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char *name, 
     }
     name_last(names, ui, name);
 }
-
 
 /* A discrete plan edit (a choice, an added or removed row): one undo step described by what. */
 static void pending_note(editor *ed, const char *what)
@@ -61,13 +59,14 @@ static void hair_loss_section(ui_ctx *ui, editor *ed, named_rects *names, plan *
     float u = (float)p->patient.pattern;
     char format[48];
     const char *name = plan_pattern_name(p->patient.pattern);
-    snprintf(format, sizeof format, "%s %s", plan_pattern_is_ludwig(p->patient.pattern) ? "Ludwig" : "Norwood",
-             name ? name : "none");
+    snprintf(format, sizeof format, "%s %s",
+             plan_pattern_is_ludwig(p->patient.pattern) ? "Ludwig" : "Norwood", name ? name : "none");
     if (ui_slider(ui, "pattern", &u, 0.0f, (float)(PLAN_PATTERN_COUNT - 1), 1.0f, format)) {
         plan_pattern next = (plan_pattern)lrintf(u);
         if (next != p->patient.pattern) {
             char what[48];
-            snprintf(what, sizeof what, "hair loss %s", plan_pattern_name(next) ? plan_pattern_name(next) : "none");
+            snprintf(what, sizeof what, "hair loss %s",
+                     plan_pattern_name(next) ? plan_pattern_name(next) : "none");
             pending_note(ed, what);
             p->patient.pattern = next;
         }
@@ -92,12 +91,12 @@ static void hairline_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p
         ui_label(ui, "drawn with %d points (plan file)", p->hairline.point_count);
         return;
     }
-    field_slider(ui, ed, names, "hairline", "height", &p->hairline.height_cm, now->hairline.height_cm, 5.0f, 12.0f,
-                 0.1f, "%.1f cm", "cm");
-    field_slider(ui, ed, names, "temples", "temples", &p->hairline.temple_height_cm, now->hairline.temple_height_cm,
-                 5.0f, 12.0f, 0.1f, "%.1f cm", "cm");
-    field_slider(ui, ed, names, "transition", "feathering", &p->hairline.transition_mm, now->hairline.transition_mm,
-                 0.0f, 30.0f, 1.0f, "%.0f mm", "mm");
+    field_slider(ui, ed, names, "hairline", "height", &p->hairline.height_cm, now->hairline.height_cm, 5.0f,
+                 12.0f, 0.1f, "%.1f cm", "cm");
+    field_slider(ui, ed, names, "temples", "temples", &p->hairline.temple_height_cm,
+                 now->hairline.temple_height_cm, 5.0f, 12.0f, 0.1f, "%.1f cm", "cm");
+    field_slider(ui, ed, names, "transition", "feathering", &p->hairline.transition_mm,
+                 now->hairline.transition_mm, 0.0f, 30.0f, 1.0f, "%.0f mm", "mm");
 }
 
 /* Density by zone: factors on every session's density. */
@@ -106,16 +105,16 @@ static void zones_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, c
     bool open = ui_section(ui, "zones", false);
     name_last(names, ui, "zones");
     if (!open) return;
-    field_slider(ui, ed, names, "zone-front", "front", &p->zones.front, now->zones.front, 0.0f, 3.0f, 0.05f, "x %.2f",
-                 NULL);
-    field_slider(ui, ed, names, "zone-mid", "mid-scalp", &p->zones.mid_scalp, now->zones.mid_scalp, 0.0f, 3.0f, 0.05f,
+    field_slider(ui, ed, names, "zone-front", "front", &p->zones.front, now->zones.front, 0.0f, 3.0f, 0.05f,
                  "x %.2f", NULL);
-    field_slider(ui, ed, names, "zone-crown", "crown", &p->zones.crown, now->zones.crown, 0.0f, 3.0f, 0.05f, "x %.2f",
-                 NULL);
-    field_slider(ui, ed, names, "zone-temples", "temples", &p->zones.temples, now->zones.temples, 0.0f, 3.0f, 0.05f,
+    field_slider(ui, ed, names, "zone-mid", "mid-scalp", &p->zones.mid_scalp, now->zones.mid_scalp, 0.0f,
+                 3.0f, 0.05f, "x %.2f", NULL);
+    field_slider(ui, ed, names, "zone-crown", "crown", &p->zones.crown, now->zones.crown, 0.0f, 3.0f, 0.05f,
                  "x %.2f", NULL);
-    field_slider(ui, ed, names, "zone-sides", "sides, back", &p->zones.sides, now->zones.sides, 0.0f, 3.0f, 0.05f,
-                 "x %.2f", NULL);
+    field_slider(ui, ed, names, "zone-temples", "temples", &p->zones.temples, now->zones.temples, 0.0f, 3.0f,
+                 0.05f, "x %.2f", NULL);
+    field_slider(ui, ed, names, "zone-sides", "sides, back", &p->zones.sides, now->zones.sides, 0.0f, 3.0f,
+                 0.05f, "x %.2f", NULL);
 }
 
 /* Scars: each one's size and relief; a FUT line or an FUE field added with the clinics' typical sizes, the
@@ -131,8 +130,8 @@ static void scars_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, c
         ui_push_id_int(ui, i);
         ui_label(ui, "scar %d: %s", i + 1, s->type == PLAN_SCAR_FUT ? "FUT line" : "FUE punches");
         if (s->type == PLAN_SCAR_FUT) {
-            field_slider(ui, ed, names, "scar-length", "length", &s->length_cm, was->length_cm, 1.0f, 40.0f, 0.5f,
-                         "%.1f cm", "cm");
+            field_slider(ui, ed, names, "scar-length", "length", &s->length_cm, was->length_cm, 1.0f, 40.0f,
+                         0.5f, "%.1f cm", "cm");
             field_slider(ui, ed, names, "scar-width", "width", &s->width_mm, was->width_mm, 0.5f, 10.0f, 0.1f,
                          "%.1f mm", "mm");
         } else {
@@ -143,8 +142,8 @@ static void scars_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, c
             }
             name_last(names, ui, "scar-count");
         }
-        field_slider(ui, ed, names, "scar-depth", "relief depth", &s->depth_mm, was->depth_mm, 0.0f, 3.0f, 0.05f,
-                     "%.2f mm", "mm");
+        field_slider(ui, ed, names, "scar-depth", "relief depth", &s->depth_mm, was->depth_mm, 0.0f, 3.0f,
+                     0.05f, "%.2f mm", "mm");
         ui_pop_id(ui);
     }
     static const char *const actions[] = {"+ FUT line", "+ FUE field", "- last"};
@@ -156,7 +155,8 @@ static void scars_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, c
         if (p->scar_count < PLAN_MAX_SCARS) {
             plan_scar s = {0};
             s.type = a == 0 ? PLAN_SCAR_FUT : PLAN_SCAR_FUE;
-            s.length_cm = 20.0, s.width_mm = 2.0, s.height_above_nape_cm = 6.0; /* a typical strip (DESIGN.md) */
+            s.length_cm = 20.0, s.width_mm = 2.0,
+            s.height_above_nape_cm = 6.0; /* a typical strip (DESIGN.md) */
             s.count = 1500, s.diameter_mm = 0.9;
             s.depth_mm = a == 0 ? 0.4 : 0.15;
             p->scars[p->scar_count++] = s;
@@ -216,8 +216,9 @@ static void visibility_section(ui_ctx *ui, editor *ed, named_rects *names, const
     }
     ui_plot(ui, r->angles_deg, with, r->angle_count, 0.0, 90.0, 0.0, top, NAN, ANALYSIS_JND_DELTA_E00, 2);
     name_last(names, ui, "vis-plot");
-    ui_tooltip(ui, "how visible the scar is with SMP (dE00, S-CIELAB) against the light's angle above it, 0 to 90 "
-                   "degrees; the dashes: just noticeable");
+    ui_tooltip(
+        ui, "how visible the scar is with SMP (dE00, S-CIELAB) against the light's angle above it, 0 to 90 "
+            "degrees; the dashes: just noticeable");
     ui_layout_columns(ui, true);
     ui_label(ui, "worst dE00 %.1f with SMP, %.1f without", worst, worst_without);
 }
@@ -234,9 +235,10 @@ static void touch_ups_section(ui_ctx *ui, editor *ed, named_rects *names, plan *
         ui_push_id_int(ui, i);
         char label[32];
         snprintf(label, sizeof label, "touch-up %d", i + 1);
-        field_slider(ui, ed, names, "touch-year", label, &t->year, was->year, 0.0f, 20.0f, 0.5f, "year %.1f", "years");
-        field_slider(ui, ed, names, "touch-density", "density", &t->density_per_cm2, was->density_per_cm2, 0.0f,
-                     100.0f, 1.0f, "%.0f dots/cm2", "dots/cm2");
+        field_slider(ui, ed, names, "touch-year", label, &t->year, was->year, 0.0f, 20.0f, 0.5f, "year %.1f",
+                     "years");
+        field_slider(ui, ed, names, "touch-density", "density", &t->density_per_cm2, was->density_per_cm2,
+                     0.0f, 100.0f, 1.0f, "%.0f dots/cm2", "dots/cm2");
         ui_pop_id(ui);
     }
     static const char *const actions[] = {"+ touch-up", "- last"};
@@ -247,8 +249,8 @@ static void touch_ups_section(ui_ctx *ui, editor *ed, named_rects *names, plan *
     if (a == 0 && p->touch_up_count < PLAN_MAX_TOUCH_UPS) {
         double last = p->touch_up_count ? p->touch_ups[p->touch_up_count - 1].year : 0.0;
         double shade = p->session_count ? p->sessions[p->session_count - 1].shade : p->pigment.shade;
-        p->touch_ups[p->touch_up_count++] = (plan_touch_up){.year = fmin(last + 4.0, 50.0), .density_per_cm2 = 10.0,
-                                                            .shade = shade};
+        p->touch_ups[p->touch_up_count++] =
+            (plan_touch_up){.year = fmin(last + 4.0, 50.0), .density_per_cm2 = 10.0, .shade = shade};
         pending_note(ed, "a touch-up added");
     } else if (a == 1 && p->touch_up_count > 0) {
         p->touch_up_count--;
@@ -257,7 +259,7 @@ static void touch_ups_section(ui_ctx *ui, editor *ed, named_rects *names, plan *
 }
 
 void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, named_rects *names, float x,
-                       float y, float w, float h, double t_days)
+                float y, float w, float h, double t_days)
 {
     plan *p = &ed->pending;
     const plan *now = &scene->plan;
@@ -272,66 +274,68 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
     if (tab >= 0) vs->plan_tab = tab;
     ui_layout_columns(ui, true);
     if (vs->plan_tab == PLAN_TAB_HEAD) {
-    if (ui_section(ui, "patient", true)) {
-        int fitz = p->patient.fitzpatrick;
-        if (ui_slider_int(ui, "skin type", &fitz, 1, 6)) {
-            snprintf(ed->pending_what, sizeof ed->pending_what, "skin type");
-            ed->pending_edit = (history_edit){ed->pending_what, true, now->patient.fitzpatrick, fitz, NULL, NULL, 0};
-            p->patient.fitzpatrick = fitz;
+        if (ui_section(ui, "patient", true)) {
+            int fitz = p->patient.fitzpatrick;
+            if (ui_slider_int(ui, "skin type", &fitz, 1, 6)) {
+                snprintf(ed->pending_what, sizeof ed->pending_what, "skin type");
+                ed->pending_edit =
+                    (history_edit){ed->pending_what, true, now->patient.fitzpatrick, fitz, NULL, NULL, 0};
+                p->patient.fitzpatrick = fitz;
+            }
+            name_last(names, ui, "skin");
+            field_slider(ui, ed, names, "grey", "grey hair", &p->patient.grey_fraction,
+                         now->patient.grey_fraction, 0.0f, 1.0f, 0.05f, "%.2f", NULL);
+            field_slider(ui, ed, names, "length", "hair length", &p->patient.hair_length_mm,
+                         now->patient.hair_length_mm, 0.0f, 30.0f, 0.5f, "%.1f mm", "mm");
         }
-        name_last(names, ui, "skin");
-        field_slider(ui, ed, names, "grey", "grey hair", &p->patient.grey_fraction, now->patient.grey_fraction, 0.0f,
-                     1.0f, 0.05f, "%.2f", NULL);
-        field_slider(ui, ed, names, "length", "hair length", &p->patient.hair_length_mm, now->patient.hair_length_mm,
-                     0.0f, 30.0f, 0.5f, "%.1f mm", "mm");
-    }
         hair_loss_section(ui, ed, names, p);
         hairline_section(ui, ed, names, p, now);
     } else if (vs->plan_tab == PLAN_TAB_INK) {
-    if (ui_section(ui, "pigment and needle", true)) {
-        field_slider(ui, ed, names, "shade", "shade", &p->pigment.shade, now->pigment.shade, 0.0f, 1.0f, 0.05f,
-                     "%.2f", NULL);
-        field_slider(ui, ed, names, "depth", "needle depth", &p->pigment.depth_mm, now->pigment.depth_mm, 0.1f, 3.0f,
-                     0.05f, "%.2f mm", "mm");
-        static const char *const needles[] = {"1RL", "3RL", "5RL", "7RL"};
-        int n = ui_choice(ui, "needle", needles, 4, (int)p->pigment.needle);
-        if (n != (int)p->pigment.needle) {
-            snprintf(ed->pending_what, sizeof ed->pending_what, "needle %s", needles[n]);
-            ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
-            p->pigment.needle = (plan_needle)n;
+        if (ui_section(ui, "pigment and needle", true)) {
+            field_slider(ui, ed, names, "shade", "shade", &p->pigment.shade, now->pigment.shade, 0.0f, 1.0f,
+                         0.05f, "%.2f", NULL);
+            field_slider(ui, ed, names, "depth", "needle depth", &p->pigment.depth_mm, now->pigment.depth_mm,
+                         0.1f, 3.0f, 0.05f, "%.2f mm", "mm");
+            static const char *const needles[] = {"1RL", "3RL", "5RL", "7RL"};
+            int n = ui_choice(ui, "needle", needles, 4, (int)p->pigment.needle);
+            if (n != (int)p->pigment.needle) {
+                snprintf(ed->pending_what, sizeof ed->pending_what, "needle %s", needles[n]);
+                ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
+                p->pigment.needle = (plan_needle)n;
+            }
+            name_last(names, ui, "needle");
         }
-        name_last(names, ui, "needle");
-    }
         zones_section(ui, ed, names, p, now);
     } else if (vs->plan_tab == PLAN_TAB_SESSIONS) {
-    if (ui_section(ui, "sessions", true)) {
-        for (int i = 0; i < p->session_count; ++i) {
-            char label[48];
-            snprintf(label, sizeof label, "session %d (day %.0f)", i + 1, p->sessions[i].day);
-            ui_push_id_int(ui, i);
-            field_slider(ui, ed, names, i == 0 ? "density1" : "densityN", label, &p->sessions[i].density_per_cm2,
-                         now->sessions[i].density_per_cm2, 0.0f, 100.0f, 1.0f, "%.0f dots/cm2", "dots/cm2");
-            ui_pop_id(ui);
+        if (ui_section(ui, "sessions", true)) {
+            for (int i = 0; i < p->session_count; ++i) {
+                char label[48];
+                snprintf(label, sizeof label, "session %d (day %.0f)", i + 1, p->sessions[i].day);
+                ui_push_id_int(ui, i);
+                field_slider(ui, ed, names, i == 0 ? "density1" : "densityN", label,
+                             &p->sessions[i].density_per_cm2, now->sessions[i].density_per_cm2, 0.0f, 100.0f,
+                             1.0f, "%.0f dots/cm2", "dots/cm2");
+                ui_pop_id(ui);
+            }
+            if (p->session_count == 0) ui_label(ui, "no sessions");
+            ui_label(ui, "%d dots placed", scene->field.count);
         }
-        if (p->session_count == 0) ui_label(ui, "no sessions");
-        ui_label(ui, "%d dots placed", scene->field.count);
-    }
         touch_ups_section(ui, ed, names, p, now);
     } else {
         scars_section(ui, ed, names, p, now);
         visibility_section(ui, ed, names, scene);
-    if (ui_section(ui, "aftercare", false)) {
-        field_slider(ui, ed, names, "sun", "sun a day", &p->aftercare.sun_hours_per_day,
-                     now->aftercare.sun_hours_per_day, 0.0f, 8.0f, 0.5f, "%.1f h", "h");
-        field_slider(ui, ed, names, "spf", "sunscreen SPF", &p->aftercare.spf, now->aftercare.spf, 0.0f, 50.0f, 5.0f,
-                     "%.0f", NULL);
-        bool hat = p->aftercare.hat;
-        if (ui_checkbox(ui, "hat outdoors", &hat)) {
-            snprintf(ed->pending_what, sizeof ed->pending_what, hat ? "hat outdoors" : "no hat");
-            ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
-            p->aftercare.hat = hat;
+        if (ui_section(ui, "aftercare", false)) {
+            field_slider(ui, ed, names, "sun", "sun a day", &p->aftercare.sun_hours_per_day,
+                         now->aftercare.sun_hours_per_day, 0.0f, 8.0f, 0.5f, "%.1f h", "h");
+            field_slider(ui, ed, names, "spf", "sunscreen SPF", &p->aftercare.spf, now->aftercare.spf, 0.0f,
+                         50.0f, 5.0f, "%.0f", NULL);
+            bool hat = p->aftercare.hat;
+            if (ui_checkbox(ui, "hat outdoors", &hat)) {
+                snprintf(ed->pending_what, sizeof ed->pending_what, hat ? "hat outdoors" : "no hat");
+                ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
+                p->aftercare.hat = hat;
+            }
         }
-    }
     }
     if (ui_section(ui, "fading, seen from 1 m", true)) {
         if (!ed->fade.valid) {
@@ -345,15 +349,17 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
             if (isnan(ed->fade.touch_up_years))
                 ui_label(ui, "touch-up: not within 20 years");
             else
-                ui_label(ui, "touch-up at %.0f%%: year %.1f", 100.0 * ed->fade.threshold, ed->fade.touch_up_years);
+                ui_label(ui, "touch-up at %.0f%%: year %.1f", 100.0 * ed->fade.threshold,
+                         ed->fade.touch_up_years);
             ui_layout_columns(ui, false);
             /* The fresh wounds' spike goes off the top: the years after healing are what the plot is for. */
             ui_plot(ui, ed->fade.years, ed->fade.delta_e, ed->fade.count, 0.0, 20.0, 0.0,
                     fmin(1.5 * ed->fade.healed_delta_e, ed->fade.max_delta_e), t_days / 365.25,
                     ed->fade.threshold * ed->fade.healed_delta_e, 2);
             name_last(names, ui, "fade-plot");
-            ui_tooltip(ui, "contrast (dE00) from day 0 to 20 years; the line is the time shown, the dashes the "
-                           "touch-up threshold");
+            ui_tooltip(ui,
+                       "contrast (dE00) from day 0 to 20 years; the line is the time shown, the dashes the "
+                       "touch-up threshold");
         }
     }
     ui_panel_end(ui);
@@ -404,7 +410,8 @@ void side_controls(ui_ctx *ui, view_state *vs, const scene_model *scene, named_r
     if (vs->side_kind == SIDE_YEAR) {
         float u = (float)scene_timeline_position(vs->side_t_days, healed);
         char format[64];
-        snprintf(format, sizeof format, "B: day %.0f (%.1f years)", vs->side_t_days, vs->side_t_days / 365.25);
+        snprintf(format, sizeof format, "B: day %.0f (%.1f years)", vs->side_t_days,
+                 vs->side_t_days / 365.25);
         if (ui_slider(ui, "##side-b", &u, 0.0f, 1.0f, 0.0f, format))
             vs->side_t_days = scene_timeline_days(u, healed), vs->side_ready = false;
     } else if (vs->side_kind == SIDE_LIGHT) {
@@ -414,12 +421,16 @@ void side_controls(ui_ctx *ui, view_state *vs, const scene_model *scene, named_r
         if (ui_slider(ui, "##side-b", &u, 0.0f, (float)(scene_light_preset_count() - 1), 1.0f, format))
             vs->side_preset = (int)lrintf(u), vs->side_ready = false;
     } else if (vs->side_kind == SIDE_DEPTH) {
-        if (ui_slider(ui, "##side-b", &vs->side_depth_mm, 0.2f, 2.0f, 0.05f, "B: ink %.2f mm deep")) vs->side_ready = false;
+        if (ui_slider(ui, "##side-b", &vs->side_depth_mm, 0.2f, 2.0f, 0.05f, "B: ink %.2f mm deep"))
+            vs->side_ready = false;
     } else if (vs->side_kind == SIDE_SHADE) {
-        if (ui_slider(ui, "##side-b", &vs->side_shade, 0.1f, 1.0f, 0.05f, "B: shade %.2f")) vs->side_ready = false;
+        if (ui_slider(ui, "##side-b", &vs->side_shade, 0.1f, 1.0f, 0.05f, "B: shade %.2f"))
+            vs->side_ready = false;
     }
-    if (vs->side_kind != SIDE_PLAN) name_last(names, ui, "side-b");
-    else ui_label(ui, "B: %s", vs->side_plan_set ? vs->side_caption : "drop a plan file here");
+    if (vs->side_kind != SIDE_PLAN)
+        name_last(names, ui, "side-b");
+    else
+        ui_label(ui, "B: %s", vs->side_plan_set ? vs->side_caption : "drop a plan file here");
 }
 
 /* The doctor's export row (in the view panel, whose rows are few): the image as shown, the report with 960 x
@@ -434,10 +445,14 @@ static void doctor_export_section(ui_ctx *ui, view_state *vs, named_rects *names
     static const char *const actions[] = {"save image", "report", "quick report"};
     int a = ui_choice(ui, "##export-actions", actions, 3, -1);
     name_last(names, ui, "export-actions");
-    if (a == 0) vs->export_requested = true;
-    else if (a > 0) vs->report_requested = true, vs->export_size = a == 1 ? EXPORT_SIZE_REPORT : EXPORT_SIZE_SMALL;
-    ui_tooltip(ui, "the image as shown (Ctrl+E); or the consultation report, a folder with index.html next to the plan "
-                   "file (drop a folder on the window to choose another), its images 960 x 540 or, quick, 320 x 180");
+    if (a == 0)
+        vs->export_requested = true;
+    else if (a > 0)
+        vs->report_requested = true, vs->export_size = a == 1 ? EXPORT_SIZE_REPORT : EXPORT_SIZE_SMALL;
+    ui_tooltip(
+        ui,
+        "the image as shown (Ctrl+E); or the consultation report, a folder with index.html next to the plan "
+        "file (drop a folder on the window to choose another), its images 960 x 540 or, quick, 320 x 180");
 }
 
 /* The trainer's export: the healing timeline, the fade or the light sweep of the view shown, as numbered PNG
@@ -459,13 +474,15 @@ static void trainer_export_section(ui_ctx *ui, view_state *vs, named_rects *name
     int a = ui_choice(ui, "##anim-kinds", kinds, 3, -1);
     name_last(names, ui, "anim-kinds");
     if (a >= 0) vs->animation_requested = 1 + a;
-    ui_tooltip(ui, "numbered PNG frames of the view shown and an MP4 when ffmpeg is installed, next to the plan file "
-                   "(drop a folder on the window to choose another): healing from day 0, the fade from healed to 20 "
-                   "years, or the key light from overhead to raking");
+    ui_tooltip(
+        ui,
+        "numbered PNG frames of the view shown and an MP4 when ffmpeg is installed, next to the plan file "
+        "(drop a folder on the window to choose another): healing from day 0, the fade from healed to 20 "
+        "years, or the key light from overhead to raking");
 }
 
 void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
-                       named_rects *names, float x, float y, float w, float h, int width, int height)
+                named_rects *names, float x, float y, float w, float h, int width, int height)
 {
     ui_panel_begin(ui, "time, light, view", x, y, w, h);
     double healed = scene_default_days(scene);
@@ -474,9 +491,11 @@ void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         double latest = -1.0;
         for (int i = 0; i < scene->field.layer_count; ++i)
             if (scene->field.layer_day[i] <= vs->t_days) latest = fmax(latest, scene->field.layer_day[i]);
-        const char *phase = latest >= 0.0 ? ageing_phase_name(vs->t_days - latest) : "before the first session";
+        const char *phase =
+            latest >= 0.0 ? ageing_phase_name(vs->t_days - latest) : "before the first session";
         char format[96];
-        snprintf(format, sizeof format, "day %.0f (%.2f y): %s", vs->t_days, vs->t_days / 365.25, phase ? phase : "");
+        snprintf(format, sizeof format, "day %.0f (%.2f y): %s", vs->t_days, vs->t_days / 365.25,
+                 phase ? phase : "");
         for (char *c = format; *c; ++c)
             if (*c == '%') *c = ' '; /* the text goes to the slider as its format */
         float u = (float)scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan));
@@ -500,7 +519,8 @@ void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
     if (ui_section(ui, "light", true)) {
         const char *rows[2][4];
         int n = scene_light_preset_count();
-        for (int i = 0; i < 8; ++i) rows[i / 4][i % 4] = i < n ? scene_light_preset_at(i)->name : "";
+        for (int i = 0; i < 8; ++i)
+            rows[i / 4][i % 4] = i < n ? scene_light_preset_at(i)->name : "";
         for (int r = 0; r < 2; ++r) {
             int count = n - 4 * r < 4 ? n - 4 * r : 4;
             if (count <= 0) break;
@@ -535,8 +555,8 @@ void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
     if (ui_section(ui, "view", true)) {
         static const scene_view rows[2][5] = {
             {SCENE_VIEW_FRONT, SCENE_VIEW_THREE_QUARTER, SCENE_VIEW_TOP, SCENE_VIEW_BACK, SCENE_VIEW_LEFT},
-            {SCENE_VIEW_CLOSEUP_HAIRLINE, SCENE_VIEW_CLOSEUP_CROWN, SCENE_VIEW_CLOSEUP_SCAR, SCENE_VIEW_CLOSEUP_SIDE,
-             SCENE_VIEW_RIGHT}};
+            {SCENE_VIEW_CLOSEUP_HAIRLINE, SCENE_VIEW_CLOSEUP_CROWN, SCENE_VIEW_CLOSEUP_SCAR,
+             SCENE_VIEW_CLOSEUP_SIDE, SCENE_VIEW_RIGHT}};
         static const char *const labels[2][5] = {{"front", "3/4", "top", "back", "left"},
                                                  {"hairline", "crown", "scar", "side", "right"}};
         for (int r = 0; r < 2; ++r) {
@@ -549,8 +569,8 @@ void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
             if (c != cur && c >= 0) view_set(vs, scene, opts, rows[r][c], width, height);
             name_last(names, ui, r == 0 ? "view1" : "view2");
         }
-        /* Where the person looking stands: the camera that far from what it looks at (a normal lens: at 2 m the
-         * head is small, as across a room). */
+        /* Where the person looking stands: the camera that far from what it looks at (a normal lens: at 2 m
+         * the head is small, as across a room). */
         static const char *const distances[] = {"from 0.3 m", "from 1 m", "from 2 m"};
         static const float distance_mm[] = {300.0f, 1000.0f, 2000.0f};
         int d_cur = -1;
@@ -578,7 +598,6 @@ void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
     ui_panel_end(ui);
 }
 
-
 void mode_row(ui_ctx *ui, view_state *vs, named_rects *names)
 {
     ui_layout_columns(ui, false);
@@ -593,8 +612,9 @@ int preset_by_name(const char *name)
 }
 
 /* Patient mode: when, which light, from where, and what it means, in plain words. */
-void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
-                          named_rects *names, float x, float y, float w, float h, int width, int height)
+void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene,
+                   const ui_window_desc *opts, named_rects *names, float x, float y, float w, float h,
+                   int width, int height)
 {
     ui_panel_begin(ui, "your result", x, y, w, h);
     mode_row(ui, vs, names);
@@ -651,7 +671,8 @@ static const char *const technique_names[] = {"as planned", "too deep", "helmet"
 static const char *const technique_words[3][3] = {
     {"The plan as it was: 1RL, shallow,", "three sessions of moderate density,", "a soft hairline."},
     {"Too deep: at 1.5 mm the ink sits", "in the deep dermis and spreads into", "wide blue-grey blobs."},
-    {"The helmet: full-strength ink, a 3RL", "needle, 180 dots/cm2 and a hard line:", "a painted cap, not stubble."},
+    {"The helmet: full-strength ink, a 3RL",
+     "needle, 180 dots/cm2 and a hard line:", "a painted cap, not stubble."},
 };
 
 plan technique_plan(const plan *base, int technique)
@@ -661,7 +682,8 @@ plan technique_plan(const plan *base, int technique)
     if (technique == 2) {                         /* assets/plans/bad-practice-helmet.json */
         p.pigment.shade = 1.0;
         p.pigment.needle = PLAN_NEEDLE_3RL;
-        for (int i = 0; i < p.session_count; ++i) p.sessions[i].density_per_cm2 = 60.0, p.sessions[i].shade = 1.0;
+        for (int i = 0; i < p.session_count; ++i)
+            p.sessions[i].density_per_cm2 = 60.0, p.sessions[i].shade = 1.0;
         p.hairline.style = PLAN_HAIRLINE_LINEAR;
         p.hairline.transition_mm = 0.0;
     }
@@ -670,16 +692,18 @@ plan technique_plan(const plan *base, int technique)
 
 /* Trainer mode: the animations and the technique examples. */
 void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names, float x, float y,
-                          float w, float h)
+                   float w, float h)
 {
     ui_panel_begin(ui, "teaching", x, y, w, h);
     mode_row(ui, vs, names);
     if (ui_section(ui, "animations", true)) {
         if (ui_button(ui, "healing: day 0 onwards")) vs->t_days = 0.0, vs->playing = true;
         name_last(names, ui, "healing");
-        if (ui_button(ui, "fading: healed to 20 years")) vs->t_days = scene_default_days(scene), vs->playing = true;
+        if (ui_button(ui, "fading: healed to 20 years"))
+            vs->t_days = scene_default_days(scene), vs->playing = true;
         name_last(names, ui, "fading");
-        if (ui_button(ui, vs->sweeping ? "stop the light sweep" : "light sweep: overhead to raking")) sweep_toggle(vs);
+        if (ui_button(ui, vs->sweeping ? "stop the light sweep" : "light sweep: overhead to raking"))
+            sweep_toggle(vs);
         name_last(names, ui, "trainer-sweep");
     }
     if (ui_section(ui, "technique", true)) {
@@ -696,8 +720,10 @@ void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_r
             snprintf(vs->side_caption, sizeof vs->side_caption, "%s", technique_names[c]);
             vs->side_ready = false;
         }
-        for (int i = 0; i < 3; ++i) ui_label(ui, "%s", technique_words[vs->technique][i]);
-        if (vs->technique > 0) ui_label(ui, "A (left): as planned; B (right): %s.", technique_names[vs->technique]);
+        for (int i = 0; i < 3; ++i)
+            ui_label(ui, "%s", technique_words[vs->technique][i]);
+        if (vs->technique > 0)
+            ui_label(ui, "A (left): as planned; B (right): %s.", technique_names[vs->technique]);
     }
     trainer_export_section(ui, vs, names);
     ui_panel_end(ui);

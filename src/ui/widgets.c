@@ -372,8 +372,8 @@ void ui_label(ui_ctx *ui, const char *fmt, ...)
     text_in(ui, (ui_rect){r.x - px(ui, ui->theme.padding), r.y, r.w, r.h}, -1, ui->theme.text, s);
 }
 
-void ui_plot(ui_ctx *ui, const double *xs, const double *ys, int count, double x0, double x1, double y0, double y1,
-             double marker_x, double line_y, int rows)
+void ui_plot(ui_ctx *ui, const double *xs, const double *ys, int count, double x0, double x1, double y0,
+             double y1, double marker_x, double line_y, int rows)
 {
     ui_rect r = next_row(ui, (float)(rows > 1 ? rows : 1) * ui_row_height(ui));
     ui->last_id = 0;
@@ -382,21 +382,23 @@ void ui_plot(ui_ctx *ui, const double *xs, const double *ys, int count, double x
     float pad = px(ui, ui->theme.padding), dot = fmaxf(px(ui, 2.0f), 1.0f);
     ui_rect in = {r.x + pad, r.y + pad, r.w - 2.0f * pad, r.h - 2.0f * pad};
     if (!(x1 > x0) || !(y1 > y0) || in.w <= 0.0f || in.h <= 0.0f) return;
-#define PLOT_X(v) (in.x + in.w * (float)smp_clamp(((v) - x0) / (x1 - x0), 0.0, 1.0))
-#define PLOT_Y(v) (in.y + in.h * (1.0f - (float)smp_clamp(((v) - y0) / (y1 - y0), 0.0, 1.0)))
+#define PLOT_X(v) (in.x + in.w * (float)smp_clamp(((v)-x0) / (x1 - x0), 0.0, 1.0))
+#define PLOT_Y(v) (in.y + in.h * (1.0f - (float)smp_clamp(((v)-y0) / (y1 - y0), 0.0, 1.0)))
     if (!isnan(line_y)) /* dashed: 6 units on, 4 off */
         for (float x = in.x; x < in.x + in.w; x += 10.0f * dot)
             fill(ui, (ui_rect){x, PLOT_Y(line_y) - 0.5f * dot, fminf(6.0f * dot, in.x + in.w - x), dot},
                  ui->theme.text_dim);
-    if (!isnan(marker_x)) fill(ui, (ui_rect){PLOT_X(marker_x) - 0.5f * dot, in.y, dot, in.h}, ui->theme.text_dim);
+    if (!isnan(marker_x))
+        fill(ui, (ui_rect){PLOT_X(marker_x) - 0.5f * dot, in.y, dot, in.h}, ui->theme.text_dim);
     /* The curve: each segment as squares a dot apart, so it stays a line at any slope. */
     for (int i = 1; i < count; ++i) {
         float ax = PLOT_X(xs[i - 1]), ay = PLOT_Y(ys[i - 1]), bx = PLOT_X(xs[i]), by = PLOT_Y(ys[i]);
         int steps = (int)ceilf(fmaxf(fabsf(bx - ax), fabsf(by - ay)) / dot);
         for (int k = 0; k <= steps; ++k) {
             float t = steps ? (float)k / (float)steps : 0.0f;
-            fill(ui, (ui_rect){ax + t * (bx - ax) - 0.5f * dot, ay + t * (by - ay) - 0.5f * dot, dot * 1.5f,
-                               dot * 1.5f},
+            fill(ui,
+                 (ui_rect){ax + t * (bx - ax) - 0.5f * dot, ay + t * (by - ay) - 0.5f * dot, dot * 1.5f,
+                           dot * 1.5f},
                  ui->theme.accent);
         }
     }
@@ -506,7 +508,8 @@ int ui_choice(ui_ctx *ui, const char *label, const char *const *options, int cou
     assert(count > 0);
     ui_id id = ui_get_id(ui, label);
     char buf[LABEL_MAX];
-    /* One column: the label on its own row above the segments, none for a label that shows nothing ("##k"). */
+    /* One column: the label on its own row above the segments, none for a label that shows nothing ("##k").
+     */
     if (!ui->two_columns && shown(label, buf)[0]) ui_label(ui, "%s", buf);
     ui_rect r = control_of(ui, next_row(ui, ui_row_height(ui)), label);
     float gap = px(ui, 1.0f), w = (r.w - gap * (float)(count - 1)) / (float)count;

@@ -148,8 +148,8 @@ int ui_choice(ui_ctx *ui, const char *label, const char *const *options, int cou
 /* A small line plot over rows rows of the panel (no input): count points (xs ascending) inside the box
  * x0..x1 by y0..y1 (points outside are clamped to its edge), with a vertical marker at marker_x and a dashed
  * horizontal line at line_y (NAN: none). Axis text is the caller's (labels above or below). */
-void ui_plot(ui_ctx *ui, const double *xs, const double *ys, int count, double x0, double x1, double y0, double y1,
-             double marker_x, double line_y, int rows);
+void ui_plot(ui_ctx *ui, const double *xs, const double *ys, int count, double x0, double x1, double y0,
+             double y1, double marker_x, double line_y, int rows);
 /* Shows text beside the mouse at the end of the frame while the last widget is hovered and not pressed. */
 void ui_tooltip(ui_ctx *ui, const char *text);
 

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-
 static const ui_shortcut shortcuts[] = {
     {"drag, wheel", "orbit, zoom (over the head)"},
     {"drag a handle", "the hairline's or the temples' height (doctor, head tab)"},
@@ -55,7 +54,8 @@ static void script_load(script *s, const char *spec)
             if (strncmp(k, "ctrl+", 5) == 0) e.key.keysym.mod = KMOD_LCTRL, k += 5;
             e.key.keysym.sym = SDL_GetKeyFromName(k);
         } else {
-            if ((strncmp(item, "click:", 6) == 0 || strncmp(item, "set:", 4) == 0 || strncmp(item, "drag:", 5) == 0) &&
+            if ((strncmp(item, "click:", 6) == 0 || strncmp(item, "set:", 4) == 0 ||
+                 strncmp(item, "drag:", 5) == 0) &&
                 s->count < 64)
                 s->items[s->count++] = strdup(item);
             continue;
@@ -67,7 +67,8 @@ static void script_load(script *s, const char *spec)
 
 static void script_free(script *s)
 {
-    for (int i = 0; i < s->count; ++i) free(s->items[i]);
+    for (int i = 0; i < s->count; ++i)
+        free(s->items[i]);
     memset(s, 0, sizeof *s);
 }
 
@@ -90,7 +91,8 @@ static void script_step(script *s, const named_rects *names, float scale)
     SDL_Event e;
     memset(&e, 0, sizeof e);
     int x = (int)lrintf((r->x + u * r->w) / scale), y = (int)lrintf((r->y + 0.5f * r->h) / scale);
-    if (strncmp(item, "drag:", 5) == 0) { /* "drag:NAME=DY": over its middle, press, move DY pixels down, release */
+    if (strncmp(item, "drag:", 5) ==
+        0) { /* "drag:NAME=DY": over its middle, press, move DY pixels down, release */
         x = (int)lrintf((r->x + 0.5f * r->w) / scale);
         int dy = (int)lrintf(u / scale);
         if (s->phase == 0) {
@@ -107,8 +109,10 @@ static void script_step(script *s, const named_rects *names, float scale)
             e.type = SDL_MOUSEBUTTONUP;
             e.button.button = SDL_BUTTON_LEFT, e.button.x = x, e.button.y = y + dy;
         }
-        if (s->phase < 3) SDL_PushEvent(&e), s->phase++;
-        else s->phase = 0, s->next++;
+        if (s->phase < 3)
+            SDL_PushEvent(&e), s->phase++;
+        else
+            s->phase = 0, s->next++;
         return;
     }
     if (s->phase == 0) {
@@ -134,16 +138,26 @@ static void script_step(script *s, const named_rects *names, float scale)
 static unsigned ui_key_of(SDL_Keycode k)
 {
     switch (k) {
-    case SDLK_TAB: return UI_KEY_TAB;
-    case SDLK_RETURN: return UI_KEY_ENTER;
-    case SDLK_ESCAPE: return UI_KEY_ESCAPE;
-    case SDLK_LEFT: return UI_KEY_LEFT;
-    case SDLK_RIGHT: return UI_KEY_RIGHT;
-    case SDLK_UP: return UI_KEY_UP;
-    case SDLK_DOWN: return UI_KEY_DOWN;
-    case SDLK_HOME: return UI_KEY_HOME;
-    case SDLK_END: return UI_KEY_END;
-    default: return 0;
+    case SDLK_TAB:
+        return UI_KEY_TAB;
+    case SDLK_RETURN:
+        return UI_KEY_ENTER;
+    case SDLK_ESCAPE:
+        return UI_KEY_ESCAPE;
+    case SDLK_LEFT:
+        return UI_KEY_LEFT;
+    case SDLK_RIGHT:
+        return UI_KEY_RIGHT;
+    case SDLK_UP:
+        return UI_KEY_UP;
+    case SDLK_DOWN:
+        return UI_KEY_DOWN;
+    case SDLK_HOME:
+        return UI_KEY_HOME;
+    case SDLK_END:
+        return UI_KEY_END;
+    default:
+        return 0;
     }
 }
 
@@ -153,8 +167,10 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
 {
     double step_days = shift ? 365.25 : 30.0;
     if (ed->offering) {
-        if (k == SDLK_RETURN || k == SDLK_r) editor_recover(ed, scene, rc, true);
-        else if (k == SDLK_n || k == SDLK_ESCAPE) editor_recover(ed, scene, rc, false);
+        if (k == SDLK_RETURN || k == SDLK_r)
+            editor_recover(ed, scene, rc, true);
+        else if (k == SDLK_n || k == SDLK_ESCAPE)
+            editor_recover(ed, scene, rc, false);
         return;
     }
     if (k == SDLK_ESCAPE || k == SDLK_q) {
@@ -167,12 +183,18 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
         } else {
             *running = false;
         }
-    } else if (k == SDLK_F1 || (k == SDLK_SLASH && shift) || k == SDLK_QUESTION) vs->help = !vs->help;
-    else if (k == SDLK_s && ctrl) editor_save(ed, scene);
-    else if (k == SDLK_e && ctrl) vs->export_requested = true;
-    else if (k == SDLK_z && ctrl) editor_undo(ed, scene, rc, shift);
-    else if (k == SDLK_y && ctrl) editor_undo(ed, scene, rc, true);
-    else if (k == SDLK_d || k == SDLK_k || k == SDLK_f) editor_key_edit(ed, scene, rc, k, shift);
+    } else if (k == SDLK_F1 || (k == SDLK_SLASH && shift) || k == SDLK_QUESTION)
+        vs->help = !vs->help;
+    else if (k == SDLK_s && ctrl)
+        editor_save(ed, scene);
+    else if (k == SDLK_e && ctrl)
+        vs->export_requested = true;
+    else if (k == SDLK_z && ctrl)
+        editor_undo(ed, scene, rc, shift);
+    else if (k == SDLK_y && ctrl)
+        editor_undo(ed, scene, rc, true);
+    else if (k == SDLK_d || k == SDLK_k || k == SDLK_f)
+        editor_key_edit(ed, scene, rc, k, shift);
     else if (k == SDLK_LEFT || k == SDLK_RIGHT || k == SDLK_UP || k == SDLK_DOWN) {
         scene_light *light = &vs->light;
         if (light->on_camera) { /* a flash taken off the camera starts where the camera is */
@@ -180,30 +202,46 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
             light->azimuth_deg = fmod(vs->o.yaw * 180.0 / SMP_PI + 360.0, 360.0);
             light->elevation_deg = fmax(vs->o.pitch * 180.0 / SMP_PI, 0.0);
         }
-        if (k == SDLK_LEFT) light->azimuth_deg = fmod(light->azimuth_deg - 5.0 + 360.0, 360.0);
-        else if (k == SDLK_RIGHT) light->azimuth_deg = fmod(light->azimuth_deg + 5.0, 360.0);
-        else if (k == SDLK_UP) light->elevation_deg = fmin(light->elevation_deg + 5.0, 90.0);
-        else light->elevation_deg = fmax(light->elevation_deg - 5.0, 0.0);
+        if (k == SDLK_LEFT)
+            light->azimuth_deg = fmod(light->azimuth_deg - 5.0 + 360.0, 360.0);
+        else if (k == SDLK_RIGHT)
+            light->azimuth_deg = fmod(light->azimuth_deg + 5.0, 360.0);
+        else if (k == SDLK_UP)
+            light->elevation_deg = fmin(light->elevation_deg + 5.0, 90.0);
+        else
+            light->elevation_deg = fmax(light->elevation_deg - 5.0, 0.0);
         vs->sweeping = false;
-    } else if (k == SDLK_g) sweep_toggle(vs);
-    else if (k == SDLK_i) scene_light_set_key(&vs->light, vs->light.intensity * (shift ? 0.8 : 1.25), vs->light.key_kelvin);
-    else if (k == SDLK_t) scene_light_set_key(&vs->light, vs->light.intensity, vs->light.key_kelvin + (shift ? -250.0 : 250.0));
-    else if (k == SDLK_RIGHTBRACKET) vs->t_days = fmin(vs->t_days + step_days, 50.0 * 365.25);
-    else if (k == SDLK_LEFTBRACKET) vs->t_days = fmax(vs->t_days - step_days, 0.0);
-    else if (k == SDLK_PERIOD) vs->t_days = fmin(vs->t_days + 1.0, 50.0 * 365.25);
-    else if (k == SDLK_COMMA) vs->t_days = fmax(vs->t_days - 1.0, 0.0);
+    } else if (k == SDLK_g)
+        sweep_toggle(vs);
+    else if (k == SDLK_i)
+        scene_light_set_key(&vs->light, vs->light.intensity * (shift ? 0.8 : 1.25), vs->light.key_kelvin);
+    else if (k == SDLK_t)
+        scene_light_set_key(&vs->light, vs->light.intensity, vs->light.key_kelvin + (shift ? -250.0 : 250.0));
+    else if (k == SDLK_RIGHTBRACKET)
+        vs->t_days = fmin(vs->t_days + step_days, 50.0 * 365.25);
+    else if (k == SDLK_LEFTBRACKET)
+        vs->t_days = fmax(vs->t_days - step_days, 0.0);
+    else if (k == SDLK_PERIOD)
+        vs->t_days = fmin(vs->t_days + 1.0, 50.0 * 365.25);
+    else if (k == SDLK_COMMA)
+        vs->t_days = fmax(vs->t_days - 1.0, 0.0);
     else if (k == SDLK_SPACE) {
         vs->playing = !vs->playing;
         /* From the end, play starts again at day 0. */
-        if (vs->playing && scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0) vs->t_days = 0.0;
-    } else if (k == SDLK_h) vs->t_days = scene_default_days(scene);
-    else if (k == SDLK_l) light_preset_set(vs, ed, (vs->preset + 1) % scene_light_preset_count());
-    else if (k >= SDLK_1 && k <= SDLK_9) view_set(vs, scene, opts, (scene_view)(k - SDLK_1), w, h);
+        if (vs->playing && scene_timeline_position(vs->t_days, plan_healed_day(&scene->plan)) >= 1.0)
+            vs->t_days = 0.0;
+    } else if (k == SDLK_h)
+        vs->t_days = scene_default_days(scene);
+    else if (k == SDLK_l)
+        light_preset_set(vs, ed, (vs->preset + 1) % scene_light_preset_count());
+    else if (k >= SDLK_1 && k <= SDLK_9)
+        view_set(vs, scene, opts, (scene_view)(k - SDLK_1), w, h);
 }
 
 /* The panels, the recovery offer, the status line and the help: this frame's overlay. */
 static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene, render_context *rc,
-                      const ui_window_desc *opts, named_rects *names, int w, int h, float s, const char *timing)
+                      const ui_window_desc *opts, named_rects *names, int w, int h, float s,
+                      const char *timing)
 {
     if (ed->offering) {
         float pw = fminf(560.0f * s, (float)w - 20.0f), ph = 5.0f * ui_row_height(ui) + 40.0f * s;
@@ -221,9 +259,12 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene
         if (vs->mode == MODE_PATIENT) {
             patient_panel(ui, vs, ed, scene, opts, names, 10.0f * s, 10.0f * s, pw * PATIENT_SCALE, ph, w, h);
         } else {
-            if (vs->mode == MODE_TRAINER) trainer_panel(ui, vs, scene, names, 10.0f * s, 10.0f * s, pw, ph);
-            else plan_panel(ui, vs, ed, scene, names, 10.0f * s, 10.0f * s, pw, ph, vs->t_days);
-            view_panel(ui, vs, ed, scene, opts, names, (float)w - (PANEL_W + 10.0f) * s, 10.0f * s, pw, ph, w, h);
+            if (vs->mode == MODE_TRAINER)
+                trainer_panel(ui, vs, scene, names, 10.0f * s, 10.0f * s, pw, ph);
+            else
+                plan_panel(ui, vs, ed, scene, names, 10.0f * s, 10.0f * s, pw, ph, vs->t_days);
+            view_panel(ui, vs, ed, scene, opts, names, (float)w - (PANEL_W + 10.0f) * s, 10.0f * s, pw, ph, w,
+                       h);
         }
     }
     char left[2 * PLAN_PATH_MAX + 900];
@@ -232,12 +273,13 @@ static void window_ui(ui_ctx *ui, view_state *vs, editor *ed, scene_model *scene
     if (ed->vis.job)
         snprintf(computing, sizeof computing, "   %.0f %% %s", 100.0 * scene_vis_job_fraction(ed->vis.job),
                  scene_vis_job_stage(ed->vis.job));
-    snprintf(left, sizeof left, "%s%s   %s%s%s%s", ed->save_path, ed->dirty ? " (unsaved changes)" : "", ed->status,
-             ed->status[0] || !undo ? "" : "   Ctrl+Z undoes: ", ed->status[0] || !undo ? "" : undo, computing);
+    snprintf(left, sizeof left, "%s%s   %s%s%s%s", ed->save_path, ed->dirty ? " (unsaved changes)" : "",
+             ed->status,
+             ed->status[0] || !undo ? "" : "   Ctrl+Z undoes: ", ed->status[0] || !undo ? "" : undo,
+             computing);
     ui_status_line(ui, left, timing);
     ui_help(ui, &vs->help, "smpsim: keys", shortcuts, (int)(sizeof shortcuts / sizeof shortcuts[0]));
 }
-
 
 static int window_fail(const smp_error *err)
 {
@@ -321,14 +363,17 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         in.wheel_y = 0.0f;
         bool over_ui = ui_wants_mouse(ui), keys_to_ui = ui_wants_keyboard(ui);
         while (SDL_PollEvent(&e)) {
-            /* What moves the camera, the light, the time or the view keeps the frames interactive for a moment
-             * (moving_until); the panels' hover and clicks only redraw the overlay over the image. */
-            if (e.type == SDL_QUIT) running = false;
+            /* What moves the camera, the light, the time or the view keeps the frames interactive for a
+             * moment (moving_until); the panels' hover and clicks only redraw the overlay over the image. */
+            if (e.type == SDL_QUIT)
+                running = false;
             else if (e.type == SDL_DROPFILE) {
                 if (export_dir_set(&ed, e.drop.file)) {
                     /* a folder: where reports and animations go */
-                } else if (vs.side && vs.side_kind == SIDE_PLAN && vs.technique == 0) side_load(&vs, &ed, e.drop.file);
-                else editor_load(&ed, scene, rc, e.drop.file);
+                } else if (vs.side && vs.side_kind == SIDE_PLAN && vs.technique == 0)
+                    side_load(&vs, &ed, e.drop.file);
+                else
+                    editor_load(&ed, scene, rc, e.drop.file);
                 SDL_free(e.drop.file);
             } else if (e.type == SDL_MOUSEMOTION) {
                 in.mouse_x = (float)e.motion.x * s, in.mouse_y = (float)e.motion.y * s;
@@ -353,7 +398,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             } else if (e.type == SDL_MOUSEWHEEL) {
                 in.wheel_y += (float)e.wheel.y;
                 if (!over_ui) {
-                    vs.o.distance = fminf(fmaxf(vs.o.distance * powf(0.9f, (float)e.wheel.y), 60.0f), 20000.0f);
+                    vs.o.distance =
+                        fminf(fmaxf(vs.o.distance * powf(0.9f, (float)e.wheel.y), 60.0f), 20000.0f);
                     moving_until = smp_now_s() + VIEW_SETTLE_S;
                 }
             } else if (e.type == SDL_KEYDOWN) {
@@ -362,8 +408,10 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 unsigned uk = ui_key_of(k);
                 /* Tab always, and the arrows, Enter, Home, End and Escape while a widget has the focus, go to
                  * the widgets; every other key is the window's. */
-                if (uk && (k == SDLK_TAB || keys_to_ui) && !ed.offering) in.keys_pressed |= uk;
-                else window_key(k, shift, ctrl, &vs, &ed, scene, rc, opts, w, h, &running);
+                if (uk && (k == SDLK_TAB || keys_to_ui) && !ed.offering)
+                    in.keys_pressed |= uk;
+                else
+                    window_key(k, shift, ctrl, &vs, &ed, scene, rc, opts, w, h, &running);
                 moving_until = smp_now_s() + VIEW_SETTLE_S;
             } else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
                 moving_until = smp_now_s() + VIEW_SETTLE_S;
@@ -396,11 +444,13 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         vs.temples_shown_cm = ed.pending.hairline.temple_height_cm;
         handle_draw(text, &vs, s);
         if (vs.hairline.visible) /* for the test script: "drag:hairline-handle=DY" */
-            name_rect(&names, "hairline-handle",
-                      (ui_rect){vs.hairline.at[0] - 6.0f * s, vs.hairline.at[1] - 6.0f * s, 12.0f * s, 12.0f * s});
+            name_rect(
+                &names, "hairline-handle",
+                (ui_rect){vs.hairline.at[0] - 6.0f * s, vs.hairline.at[1] - 6.0f * s, 12.0f * s, 12.0f * s});
         if (vs.temples.visible)
-            name_rect(&names, "temples-handle",
-                      (ui_rect){vs.temples.at[0] - 6.0f * s, vs.temples.at[1] - 6.0f * s, 12.0f * s, 12.0f * s});
+            name_rect(
+                &names, "temples-handle",
+                (ui_rect){vs.temples.at[0] - 6.0f * s, vs.temples.at[1] - 6.0f * s, 12.0f * s, 12.0f * s});
         ui_end_frame(ui);
         if (vs.compare && !compare_before) full_shown = false;
         if (vs.side != side_before || (side_ready_before && !vs.side_ready)) full_shown = false;
@@ -415,7 +465,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             full_shown = false;
         }
 
-        bool vis_shown = vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS && (float)w >= WINDOW_PANELS_MIN_W * s;
+        bool vis_shown =
+            vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS && (float)w >= WINDOW_PANELS_MIN_W * s;
         vis_update(&ed, scene, vis_shown);
 
         orbit seen = vs.o;
@@ -439,12 +490,14 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             frame.interactive = true;
             frame.interactive_scale = interactive_scale;
             if (vs.side && side_shares_scene(&vs)) {
-                /* B shares A's scene: drawn live beside it (at half the width each, a frame's cost in all). */
+                /* B shares A's scene: drawn live beside it (at half the width each, a frame's cost in all).
+                 */
                 render_frame fb;
                 scene_light lb = vs.side_kind == SIDE_LIGHT
                                      ? scene_light_of_preset(scene_light_preset_at(vs.side_preset))
                                      : vs.light;
-                scene_frame(scene, &c, &lb, vs.side_kind == SIDE_YEAR ? vs.side_t_days : vs.t_days, w - half, h, &fb);
+                scene_frame(scene, &c, &lb, vs.side_kind == SIDE_YEAR ? vs.side_t_days : vs.t_days, w - half,
+                            h, &fb);
                 fb.interactive = true;
                 fb.interactive_scale = interactive_scale;
                 fb.output_x = half;
@@ -452,7 +505,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 st = render_frame_draw(rc, &fb, 0, &err);
                 vs.side_ready = false;
             } else if (vs.side && vs.side_ready) {
-                st = render_compare_beside(rc, half, h, 0, &err); /* B's own scene: its last image until A stops */
+                st = render_compare_beside(rc, half, h, 0,
+                                           &err); /* B's own scene: its last image until A stops */
             }
             if (st == SMP_OK) st = render_frame_draw(rc, &frame, 0, &err);
             full_shown = false;
@@ -464,7 +518,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             if (vs.side) {
                 st = side_capture(&vs, &sb, scene, rc, &c, w - half, h, -shift, &err);
                 vs.side_ready = st == SMP_OK;
-                if (st != SMP_OK) { /* B could not be built (a bad plan B): A alone, and the status says why */
+                if (st !=
+                    SMP_OK) { /* B could not be built (a bad plan B): A alone, and the status says why */
                     snprintf(ed.status, sizeof ed.status, "B not shown: %s", err.message);
                     vs.side = false;
                     half = w;
@@ -494,11 +549,16 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 if (share >= 1.0f) blend_start = -1.0;
             }
             st = render_frame_present(rc, &frame, share, 0, &err);
-            /* A window resized without a size event to say so: the before image is captured again next frame. */
-            if (vs.compare && (vs.compare_w != w || vs.compare_h != h)) vs.compare_ready = false, full_shown = false;
-            if (st == SMP_OK && vs.compare && vs.compare_ready) st = render_compare_overlay(rc, w, h, vs.split, 0, &err);
-            if (vs.side && (!vs.side_ready || frame.width != half)) full_shown = false; /* resized: capture B again */
-            else if (st == SMP_OK && vs.side) st = render_compare_beside(rc, half, h, 0, &err);
+            /* A window resized without a size event to say so: the before image is captured again next frame.
+             */
+            if (vs.compare && (vs.compare_w != w || vs.compare_h != h))
+                vs.compare_ready = false, full_shown = false;
+            if (st == SMP_OK && vs.compare && vs.compare_ready)
+                st = render_compare_overlay(rc, w, h, vs.split, 0, &err);
+            if (vs.side && (!vs.side_ready || frame.width != half))
+                full_shown = false; /* resized: capture B again */
+            else if (st == SMP_OK && vs.side)
+                st = render_compare_beside(rc, half, h, 0, &err);
             drawn[2]++;
         }
         frame_was_interactive = moving;
@@ -514,7 +574,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
             st = rgba ? render_window_read_rgba8(rc, w, h, rgba, &err)
                       : smp_error_set(&err, SMP_ERR_NOMEM, "window: out of memory for a screenshot");
             if (st == SMP_OK)
-                st = scene_png_write(shot, rgba, w, h, scene, &vs.light, vs.t_days, scene_view_name(vs.view), &err);
+                st = scene_png_write(shot, rgba, w, h, scene, &vs.light, vs.t_days, scene_view_name(vs.view),
+                                     &err);
             free(rgba);
             if (st != SMP_OK) {
                 status = window_fail(&err);
@@ -543,14 +604,14 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 editor_report(&ed, scene, &x, vs.export_size);
             } else {
                 scene_camera cam = orbit_camera(&vs.o);
-                editor_animation(&ed, scene, &x, vs.animation_requested - 1, vs.animation_frames, vs.export_size,
-                                 &cam, &vs.light, vs.t_days);
+                editor_animation(&ed, scene, &x, vs.animation_requested - 1, vs.animation_frames,
+                                 vs.export_size, &cam, &vs.light, vs.t_days);
             }
             vs.report_requested = false;
             vs.animation_requested = 0;
             exports_done++;
             export_screens += x.frames;
-            full_shown = false; /* the export drew into the renderer's targets */
+            full_shown = false;                    /* the export drew into the renderer's targets */
             in.buttons_down = 0, dragging = false; /* a release meanwhile was dropped with the other input */
             last = SDL_GetPerformanceCounter();
         }
@@ -563,14 +624,16 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         if (opts->frames > 0 && --frames_left <= 0) { /* for tests under Xvfb */
             running = false;
             printf("timeline at exit: %.2f days\n", vs.t_days);
-            printf("frames at exit: %d interactive, %d full quality, %d presented again\n", drawn[0], drawn[1],
-                   drawn[2]);
+            printf("frames at exit: %d interactive, %d full quality, %d presented again\n", drawn[0],
+                   drawn[1], drawn[2]);
             printf("light at exit: %s %.0f K intensity %.2f elevation %.1f deg%s\n", vs.light.preset,
-                   vs.light.key_kelvin, vs.light.intensity, vs.light.elevation_deg, vs.sweeping ? " sweeping" : "");
-            printf("plan at exit: depth %.2f mm shade %.2f skin type %d, %d undo steps%s, %d scars, %d touch-ups\n",
+                   vs.light.key_kelvin, vs.light.intensity, vs.light.elevation_deg,
+                   vs.sweeping ? " sweeping" : "");
+            printf("plan at exit: depth %.2f mm shade %.2f skin type %d, %d undo steps%s, %d scars, %d "
+                   "touch-ups\n",
                    scene->plan.pigment.depth_mm, scene->plan.pigment.shade, scene->plan.patient.fitzpatrick,
-                   history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "", scene->plan.scar_count,
-                   scene->plan.touch_up_count);
+                   history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "",
+                   scene->plan.scar_count, scene->plan.touch_up_count);
             printf("hairline at exit: %.1f cm, temples %.1f cm\n", scene->plan.hairline.height_cm,
                    scene->plan.hairline.temple_height_cm);
             printf("distance at exit: %.2f m\n", vs.o.distance / 1000.0);
@@ -587,9 +650,12 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                        100.0 * scene_vis_job_fraction(ed.vis.job), smp_now_s() - ed.vis.started_s,
                        ed.vis.longest_step_s);
             else if (ed.vis.valid)
-                printf("visibility at exit: %d scars in %.1f s, longest step %.2f s, worst dE00 with SMP %.2f\n",
-                       ed.vis.result.scar_count, ed.vis.took_s, ed.vis.longest_step_s, vis_worst(&ed.vis.result));
-            if (exports_done) printf("exports at exit: %d, %d progress screens\n", exports_done, export_screens);
+                printf(
+                    "visibility at exit: %d scars in %.1f s, longest step %.2f s, worst dE00 with SMP %.2f\n",
+                    ed.vis.result.scar_count, ed.vis.took_s, ed.vis.longest_step_s,
+                    vis_worst(&ed.vis.result));
+            if (exports_done)
+                printf("exports at exit: %d, %d progress screens\n", exports_done, export_screens);
             if (ed.status[0]) printf("status at exit: %s\n", ed.status);
         }
     }
@@ -608,4 +674,3 @@ done:
     ui_gl_destroy(gl);
     return status;
 }
-

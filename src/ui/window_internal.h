@@ -30,7 +30,8 @@ typedef struct orbit {
  * last interactive image to the full-quality one. */
 #define VIEW_SETTLE_S 0.12
 #define VIEW_BLEND_S 0.25
-/* Panels (logical pixels): each side's width; below WINDOW_PANELS_MIN_W the window shows the status line only. */
+/* Panels (logical pixels): each side's width; below WINDOW_PANELS_MIN_W the window shows the status line
+ * only. */
 #define PANEL_W 330.0f
 #define WINDOW_PANELS_MIN_W 1000.0f
 #define UNDO_STEPS 256
@@ -47,13 +48,13 @@ typedef struct editor {
     char status[PLAN_PATH_MAX + 600];
     history *hist;
     autosave *as;
-    bool offering;             /* a crashed session's plan waits for recover / discard */
+    bool offering; /* a crashed session's plan waits for recover / discard */
     autosave_recovery offer;
     plan pending;
     history_edit pending_edit; /* what the latest panel change was, for the undo step's description */
     char pending_what[64], pending_unit[16];
-    /* The doctor's numbers (scene/fade.h, at about 1 m): the healed contrast and the touch-up date, computed when
-     * the plan changes; valid false when the plan puts no dots near the vertex. */
+    /* The doctor's numbers (scene/fade.h, at about 1 m): the healed contrast and the touch-up date, computed
+     * when the plan changes; valid false when the plan puts no dots near the vertex. */
     struct {
         bool valid;
         double healed_delta_e, touch_up_years, threshold;
@@ -62,18 +63,18 @@ typedef struct editor {
         double years[FADE_PLOT_POINTS], delta_e[FADE_PLOT_POINTS], max_delta_e;
     } fade;
     /* The doctor's scar visibility plot (scene/visibility.h), measured while the window runs: a job of small
-     * steps, one between two frames while the scars tab is shown and nothing moves, with a renderer of its own;
-     * started when the tab is shown for a plan with scars that was not measured yet, started again when the
-     * plan changes; paused on the other tabs and modes. */
+     * steps, one between two frames while the scars tab is shown and nothing moves, with a renderer of its
+     * own; started when the tab is shown for a plan with scars that was not measured yet, started again when
+     * the plan changes; paused on the other tabs and modes. */
     struct {
-        scene_vis_job *job;     /* running; NULL when none */
-        render_context *rc;     /* the job's renderer, while it runs */
-        plan of;                /* the plan measured or being measured */
-        bool valid;             /* result is of's */
+        scene_vis_job *job; /* running; NULL when none */
+        render_context *rc; /* the job's renderer, while it runs */
+        plan of;            /* the plan measured or being measured */
+        bool valid;         /* result is of's */
         scene_vis_result result;
         double started_s, took_s, longest_step_s;
-        int scar, distance;     /* what the plot shows: a result.scars index, a scene_vis_distances_m index */
-        char why[600];          /* why there is no result (a failure) */
+        int scar, distance; /* what the plot shows: a result.scars index, a scene_vis_distances_m index */
+        char why[600];      /* why there is no result (a failure) */
     } vis;
 } editor;
 /* The window's measurement: fewer angles and a coarser image than smpsim visibility's (100 pixels a degree at
@@ -98,8 +99,8 @@ extern const char *const mode_names[MODE_COUNT];
 #define HANDLE_GRAB_PX 12.0f
 typedef struct hairline_handle {
     bool visible, dragging;
-    float at[2];                      /* the handle, screen pixels from the top left */
-    double height_cm;                 /* while dragging: where it is */
+    float at[2];      /* the handle, screen pixels from the top left */
+    double height_cm; /* while dragging: where it is */
     float track[HANDLE_SAMPLES][2];
     bool ok[HANDLE_SAMPLES];
     /* The temples' track on the surface, kept while the head and the hairline stay (the hairline's is the
@@ -120,33 +121,35 @@ typedef struct view_state {
     bool sweeping, playing, help;
     double sweep_u, t_days;
     window_mode mode;
-    bool export_requested; /* Ctrl+E, done once the frame is described */
-    bool report_requested; /* the doctor's "write the report", done after the frame */
-    int animation_requested; /* the trainer's export: 1 + scene_animation_kind, 0 none; done after the frame */
+    bool export_requested;   /* Ctrl+E, done once the frame is described */
+    bool report_requested;   /* the doctor's "write the report", done after the frame */
+    int animation_requested; /* the trainer's export: 1 + scene_animation_kind, 0 none; done after the frame
+                              */
     int export_size;         /* EXPORT_SIZE_* of the report's images and the animation's frames */
     int animation_frames;
-    bool compare;          /* before / after: the untreated head left of the split, the plan's right */
-    bool compare_ready;    /* the "before" image is captured for the frame shown, at compare_w x compare_h */
+    bool compare;       /* before / after: the untreated head left of the split, the plan's right */
+    bool compare_ready; /* the "before" image is captured for the frame shown, at compare_w x compare_h */
     int compare_w, compare_h;
-    float split;           /* 0..1 of the width */
-    int technique;        /* trainer: 0 the plan as it was, 1 too deep, 2 the helmet (B of an A | B by plan) */
+    float split;   /* 0..1 of the width */
+    int technique; /* trainer: 0 the plan as it was, 1 too deep, 2 the helmet (B of an A | B by plan) */
     /* Side by side A | B: the window's left half shows the scene as set (A), the right half the same camera
      * with one thing changed (B): the time, the light, the needle depth, the shade, or another plan. */
     bool side;
-    int side_kind;               /* SIDE_YEAR .. SIDE_PLAN */
-    double side_t_days;          /* B's time (SIDE_YEAR) */
-    int side_preset;             /* B's light preset (SIDE_LIGHT) */
+    int side_kind;                   /* SIDE_YEAR .. SIDE_PLAN */
+    double side_t_days;              /* B's time (SIDE_YEAR) */
+    int side_preset;                 /* B's light preset (SIDE_LIGHT) */
     float side_depth_mm, side_shade; /* B's needle depth and ink shade (SIDE_DEPTH, SIDE_SHADE) */
-    plan side_plan;              /* B's plan (SIDE_PLAN): a dropped plan file or a technique example */
+    plan side_plan;                  /* B's plan (SIDE_PLAN): a dropped plan file or a technique example */
     bool side_plan_set;
-    char side_caption[64];       /* what B is, in a few words (SIDE_PLAN) */
-    bool side_ready;             /* B's full-quality image is captured for the frame shown */
-    int plan_tab;                /* the plan panel's tab: PLAN_TAB_HEAD .. */
-    hairline_handle hairline, temples; /* shown on the head tab of the doctor's plan panel */
+    char side_caption[64];                      /* what B is, in a few words (SIDE_PLAN) */
+    bool side_ready;                            /* B's full-quality image is captured for the frame shown */
+    int plan_tab;                               /* the plan panel's tab: PLAN_TAB_HEAD .. */
+    hairline_handle hairline, temples;          /* shown on the head tab of the doctor's plan panel */
     double hairline_shown_cm, temples_shown_cm; /* the heights the handles' labels give when not dragged */
 } view_state;
 
-/* Side by side, each picture is half the window's width: the camera steps back by this much so the head fits. */
+/* Side by side, each picture is half the window's width: the camera steps back by this much so the head fits.
+ */
 #define SIDE_ZOOM_OUT 1.6f
 
 enum { PLAN_TAB_HEAD = 0, PLAN_TAB_INK, PLAN_TAB_SESSIONS, PLAN_TAB_SCARS, PLAN_TAB_COUNT };
@@ -161,28 +164,30 @@ typedef struct named_rects {
     ui_rect rect[NAMED_MAX];
 } named_rects;
 
-/* B of a side-by-side compare, for the kinds that change the plan: its own scene, its dots placed as a change of
- * A's (scene_create_from_plan_like), built when B's plan or A's changes (the head and two dot placements, about
- * a second) and uploaded only while B's image is captured. */
+/* B of a side-by-side compare, for the kinds that change the plan: its own scene, its dots placed as a change
+ * of A's (scene_create_from_plan_like), built when B's plan or A's changes (the head and two dot placements,
+ * about a second) and uploaded only while B's image is captured. */
 typedef struct side_scene {
-    scene_model *scene; /* NULL until first needed */
+    scene_model *scene;          /* NULL until first needed */
     plan built_from, built_base; /* B's plan, and A's it was placed against */
     bool built;
 } side_scene;
 
 orbit orbit_from_camera(const scene_camera *c);
 scene_camera orbit_camera(const orbit *o);
-void view_set(view_state *vs, const scene_model *scene, const ui_window_desc *opts, scene_view view, int w, int h);
+void view_set(view_state *vs, const scene_model *scene, const ui_window_desc *opts, scene_view view, int w,
+              int h);
 void editor_fade_update(editor *ed, const scene_model *scene);
 void editor_autosave(editor *ed, const scene_model *scene);
 bool editor_apply(editor *ed, scene_model *scene, render_context *rc, const plan *pl);
-void editor_commit(editor *ed, scene_model *scene, render_context *rc, const plan *pl, const history_edit *edit);
+void editor_commit(editor *ed, scene_model *scene, render_context *rc, const plan *pl,
+                   const history_edit *edit);
 void editor_undo(editor *ed, scene_model *scene, render_context *rc, bool redo);
 void editor_key_edit(editor *ed, scene_model *scene, render_context *rc, SDL_Keycode key, bool shift);
 void editor_save(editor *ed, const scene_model *scene);
 void editor_load(editor *ed, scene_model *scene, render_context *rc, const char *path);
 void editor_export(editor *ed, const scene_model *scene, render_context *rc, const render_frame *shown,
-                          const scene_light *light, double t_days, scene_view view);
+                   const scene_light *light, double t_days, scene_view view);
 void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool recover);
 /* The long exports (export.c): the report (doctor) and an animation (trainer), written between two frames on
  * the window's renderer while a progress bar covers the window; the result or the failure in the status line.
@@ -206,8 +211,8 @@ void editor_report(editor *ed, scene_model *scene, export_screen *x, int size);
 void editor_animation(editor *ed, const scene_model *scene, export_screen *x, int kind, int frames, int size,
                       const scene_camera *cam, const scene_light *light, double t_days);
 
-/* The scar visibility job (editor.c): vis_update starts or restarts it for the scene's plan when want says the
- * plot is wanted; vis_step takes one step (true when it took one); vis_stop ends it. */
+/* The scar visibility job (editor.c): vis_update starts or restarts it for the scene's plan when want says
+ * the plot is wanted; vis_step takes one step (true when it took one); vis_stop ends it. */
 void vis_update(editor *ed, const scene_model *scene, bool want);
 bool vis_step(editor *ed);
 void vis_stop(editor *ed);
@@ -217,34 +222,35 @@ bool side_b_plan(const view_state *vs, const plan *a, plan *b);
 void side_caption(const view_state *vs, char *out, size_t size);
 void side_load(view_state *vs, editor *ed, const char *path);
 smp_status side_capture(view_state *vs, side_scene *sb, scene_model *scene, render_context *rc,
-                               const scene_camera *cam, int width, int height, float shift, smp_error *err);
+                        const scene_camera *cam, int width, int height, float shift, smp_error *err);
 void lens_shift(render_frame *f, float dx);
 float side_shift(const view_state *vs, int w, float s, bool panels);
 void side_captions(ui_text *text, const view_state *vs, int half, float s);
 void name_rect(named_rects *n, const char *name, ui_rect r);
 void name_last(named_rects *n, const ui_ctx *ui, const char *name);
 void field_slider(ui_ctx *ui, editor *ed, named_rects *names, const char *name, const char *label,
-                         double *value, double before, float min, float max, float step, const char *format,
-                         const char *unit);
+                  double *value, double before, float min, float max, float step, const char *format,
+                  const char *unit);
 void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, named_rects *names, float x,
-                       float y, float w, float h, double t_days);
+                float y, float w, float h, double t_days);
 void light_preset_set(view_state *vs, editor *ed, int preset);
 void sweep_toggle(view_state *vs);
 void compare_controls(ui_ctx *ui, view_state *vs, named_rects *names);
 void side_controls(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names);
 void view_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
-                       named_rects *names, float x, float y, float w, float h, int width, int height);
+                named_rects *names, float x, float y, float w, float h, int width, int height);
 void mode_row(ui_ctx *ui, view_state *vs, named_rects *names);
 int preset_by_name(const char *name);
-void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, const ui_window_desc *opts,
-                          named_rects *names, float x, float y, float w, float h, int width, int height);
+void patient_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene,
+                   const ui_window_desc *opts, named_rects *names, float x, float y, float w, float h,
+                   int width, int height);
 plan technique_plan(const plan *base, int technique);
 void trainer_panel(ui_ctx *ui, view_state *vs, const scene_model *scene, named_rects *names, float x, float y,
-                          float w, float h);
+                   float w, float h);
 
 /* The hairline and temples handles (handles.c): placed for this frame's camera, grabbed by a press within
- * HANDLE_GRAB_PX (true: the press is a handle's, not the camera's), moved with the mouse, and on release one plan
- * edit. */
+ * HANDLE_GRAB_PX (true: the press is a handle's, not the camera's), moved with the mouse, and on release one
+ * plan edit. */
 void handle_update(view_state *vs, const editor *ed, const scene_model *scene, const render_frame *frame);
 bool handle_press(view_state *vs, const editor *ed, float x, float y, float scale);
 void handle_drag(view_state *vs, float x, float y);

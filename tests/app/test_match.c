@@ -126,9 +126,9 @@ static void assert_match_honest(const app_match_result *r, const plan *given)
     assert_true(plan_equal(&expected, given));
 }
 
-/* The search matches lightness only (docs/model.md "Shade matching"): carbon ink is grey, so the stubble's hue
- * stays and may even show more once the lightness is right (on the head of 2026-12-02: dE00 1.22 at k = 1,
- * 1.48 at the matched k, with dL* +0.54 -> +0.08). What it promises is the lightness. */
+/* The search matches lightness only (docs/model.md "Shade matching"): carbon ink is grey, so the stubble's
+ * hue stays and may even show more once the lightness is right (on the head of 2026-12-02: dE00 1.22 at k =
+ * 1, 1.48 at the matched k, with dL* +0.54 -> +0.08). What it promises is the lightness. */
 static void built_in_plan_match_should_bring_its_lightness_to_the_stubble(void **state)
 {
     plan given;

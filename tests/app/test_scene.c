@@ -89,15 +89,16 @@ static void light_options_should_override_the_presets_key(void **state)
     app_options o;
     smp_error err = {0};
     char *argv[] = {"x", "--light-preset", "bathroom", "--light-intensity", "0.5", "--light-kelvin", "6504"};
-    assert_int_equal(app_options_parse(&o, 7, argv, 1, "--light-preset --light-intensity --light-kelvin", &err),
-                     SMP_OK);
+    assert_int_equal(
+        app_options_parse(&o, 7, argv, 1, "--light-preset --light-intensity --light-kelvin", &err), SMP_OK);
     scene_light base = scene_light_named("bathroom"), l = app_options_light(&o);
     assert_near(luminance(l.key_radiance), 0.5 * luminance(base.key_radiance), 1e-4);
     assert_near(l.key_kelvin, 6504.0, 0.0);
     /* A D65 key renders white: the lamp became daylight. */
     assert_near(l.key_radiance[0] / l.key_radiance[2], 1.0, 0.01);
     assert_true(base.key_radiance[0] > 1.5 * base.key_radiance[2]);
-    /* The sky and ground stay the preset's (they are rebalanced to the new key, so only their colour moves). */
+    /* The sky and ground stay the preset's (they are rebalanced to the new key, so only their colour moves).
+     */
     assert_near(luminance(l.sky_radiance), luminance(base.sky_radiance), 0.05 * luminance(base.sky_radiance));
     char *bad[] = {"x", "--light-preset", "disco"};
     assert_int_equal(app_options_parse(&o, 3, bad, 1, "--light-preset", &err), SMP_ERR_INPUT);
@@ -113,8 +114,8 @@ static void every_command_should_parse_its_options_in_one_dialect(void **state)
     const char *mc = "FILE --photons --seed --threads --partial-reflection";
     app_options o;
     smp_error err = {0};
-    char *ok[] = {"x", "in.mci", "--photons=2000", "--seed", "9007199254740992", "--threads=2",
-                  "--partial-reflection"};
+    char *ok[] = {
+        "x", "in.mci", "--photons=2000", "--seed", "9007199254740992", "--threads=2", "--partial-reflection"};
     assert_int_equal(app_options_parse(&o, 7, ok, 1, mc, &err), SMP_OK);
     assert_string_equal(o.input, "in.mci");
     assert_true(o.photons == 2000 && o.threads == 2 && o.partial_reflection && o.has_seed);
@@ -132,7 +133,10 @@ static void every_command_should_parse_its_options_in_one_dialect(void **state)
         {2, {"x", "--photons"}, mc, "--photons: needs a value"},
         {3, {"x", "--frames", "2.5"}, "--frames", "--frames: must be a whole number between 1 and 100000"},
         {3, {"x", "--runs", "0"}, "--runs", "--runs: must be between 1 and 1000 runs, got 0"},
-        {2, {"x", "--interactive-scale=2"}, "--interactive-scale", "--interactive-scale: must be between 0.125"},
+        {2,
+         {"x", "--interactive-scale=2"},
+         "--interactive-scale",
+         "--interactive-scale: must be between 0.125"},
         {2, {"x", "--frobnicate"}, mc, "--frobnicate: unknown option for this command"},
         {2, {"x", "in.mci"}, "--seed", "unexpected argument 'in.mci'"},
     };
@@ -140,7 +144,8 @@ static void every_command_should_parse_its_options_in_one_dialect(void **state)
         smp_error e = {0};
         if (app_options_parse(&o, bad[i].argc, bad[i].argv, 1, bad[i].allowed, &e) != SMP_ERR_INPUT)
             fail_msg("case %zu: accepted", i);
-        if (!strstr(e.message, bad[i].message)) fail_msg("case %zu: '%s' lacks '%s'", i, e.message, bad[i].message);
+        if (!strstr(e.message, bad[i].message))
+            fail_msg("case %zu: '%s' lacks '%s'", i, e.message, bad[i].message);
         assert_null(strchr(e.message, '\n'));
     }
 }
@@ -177,8 +182,8 @@ static void sweep_should_step_from_overhead_to_raking_and_the_window_back(void *
         assert_near(scene_light_sweep_elevation_deg(0, n), 90.0, 1e-12);
         assert_near(scene_light_sweep_elevation_deg(n - 1, n), 5.0, 1e-12);
         for (int i = 1; i < n; ++i)
-            assert_near(scene_light_sweep_elevation_deg(i - 1, n) - scene_light_sweep_elevation_deg(i, n), 85.0 / (n - 1),
-                        1e-9);
+            assert_near(scene_light_sweep_elevation_deg(i - 1, n) - scene_light_sweep_elevation_deg(i, n),
+                        85.0 / (n - 1), 1e-9);
     }
     assert_near(scene_light_sweep_phase_elevation_deg(0.0), 90.0, 1e-12);
     assert_near(scene_light_sweep_phase_elevation_deg(0.5), 5.0, 1e-12);
@@ -186,7 +191,8 @@ static void sweep_should_step_from_overhead_to_raking_and_the_window_back(void *
     app_options o;
     smp_error err = {0};
     char *both[] = {"x", "--light-sweep", "4", "--light-elevation", "20"};
-    assert_int_equal(app_options_parse(&o, 5, both, 1, "--light-sweep --light-elevation", &err), SMP_ERR_INPUT);
+    assert_int_equal(app_options_parse(&o, 5, both, 1, "--light-sweep --light-elevation", &err),
+                     SMP_ERR_INPUT);
     char *one[] = {"x", "--light-sweep", "4"};
     assert_int_equal(app_options_parse(&o, 3, one, 1, "--light-sweep", &err), SMP_OK);
     assert_int_equal(o.light_sweep, 4);
@@ -195,8 +201,12 @@ static void sweep_should_step_from_overhead_to_raking_and_the_window_back(void *
 static void far_views_should_look_at_the_head_from_their_side(void **state)
 {
     scene_model *s = *state;
-    struct { scene_view view; int axis; float sign; } cases[] = {
-        {SCENE_VIEW_FRONT, 2, 1.0f}, {SCENE_VIEW_BACK, 2, -1.0f}, {SCENE_VIEW_LEFT, 0, 1.0f},
+    struct {
+        scene_view view;
+        int axis;
+        float sign;
+    } cases[] = {
+        {SCENE_VIEW_FRONT, 2, 1.0f},  {SCENE_VIEW_BACK, 2, -1.0f}, {SCENE_VIEW_LEFT, 0, 1.0f},
         {SCENE_VIEW_RIGHT, 0, -1.0f}, {SCENE_VIEW_TOP, 1, 1.0f},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {

@@ -1,10 +1,9 @@
 /* The SMP illusion, measured the way `smpsim match` measures (top view at 1 m, the 30 mm vertex disc, mean
- * colour in linear light, CIEDE2000): on a Norwood 7 head the built-in plan's healed scalp reads like the same
- * patient's own #0 stubble (Norwood 1, no SMP) - within dE00 2, and giving at least 70 % of the stubble's
- * darkening in L* (both must hold: "whichever is stricter") - and the helmet plan of bad practice is clearly
- * darker than the stubble.
- * Headless on the GL renderer; no GL context: skipped (exit 77). Small images (the disc still covers ~150
- * pixels) keep it short in the Release and ASan runs. */
+ * colour in linear light, CIEDE2000): on a Norwood 7 head the built-in plan's healed scalp reads like the
+ * same patient's own #0 stubble (Norwood 1, no SMP) - within dE00 2, and giving at least 70 % of the
+ * stubble's darkening in L* (both must hold: "whichever is stricter") - and the helmet plan of bad practice
+ * is clearly darker than the stubble. Headless on the GL renderer; no GL context: skipped (exit 77). Small
+ * images (the disc still covers ~150 pixels) keep it short in the Release and ASan runs. */
 #include "test_util.h"
 
 #include "render/gl_context.h"
@@ -17,14 +16,15 @@
 
 #define W 160
 #define H 120
-#define SMP_ILLUSION_MAX_DE00 2.0     /* the issue's targets */
-/* Since the stubble shades the skin beneath it (scalp/hair_layer.h) it reads 2 L* darker at the same warm hue,
- * and carbon's darkening is cooler (docs/optics-model.md 8.5): the built-in plan measures dE00 2.01. Lighter
- * shades come closer in dE00 (x 0.8: 1.81 in `smpsim match`'s view) but give less of the darkening; darker ones
- * move away in hue. The two targets pull apart; this is the margin the first one is met within. */
+#define SMP_ILLUSION_MAX_DE00 2.0 /* the issue's targets */
+/* Since the stubble shades the skin beneath it (scalp/hair_layer.h) it reads 2 L* darker at the same warm
+ * hue, and carbon's darkening is cooler (docs/optics-model.md 8.5): the built-in plan measures dE00 2.01.
+ * Lighter shades come closer in dE00 (x 0.8: 1.81 in `smpsim match`'s view) but give less of the darkening;
+ * darker ones move away in hue. The two targets pull apart; this is the margin the first one is met within.
+ */
 #define SMP_ILLUSION_HUE_MARGIN 0.05
 #define SMP_ILLUSION_MIN_CLOSURE 0.70
-#define HELMET_MIN_DE00 4.0           /* "clearly darker": twice the illusion's tolerance, and darker */
+#define HELMET_MIN_DE00 4.0 /* "clearly darker": twice the illusion's tolerance, and darker */
 
 typedef struct fixture {
     ui_gl *gl;
@@ -80,13 +80,15 @@ static void builtin_plan_should_read_like_own_stubble_and_helmet_darker(void **s
     double de_smp = analysis_delta_e00(smp, stubble), de_bald = analysis_delta_e00(bald, stubble);
     double de_helmet = analysis_delta_e00(helmet, stubble);
     /* The share of the stubble's darkening that SMP gives, in L* (the issue's measure: "natural #0 stubble
-     * darkens the scalp by 4.1 L* ... the built-in plan's SMP by 1.0 L* (24 %)"); the share of the whole colour
-     * difference (1 - dE00 SMP / dE00 bald) is printed too: carbon ink's grey is cooler than brown stubble. */
+     * darkens the scalp by 4.1 L* ... the built-in plan's SMP by 1.0 L* (24 %)"); the share of the whole
+     * colour difference (1 - dE00 SMP / dE00 bald) is printed too: carbon ink's grey is cooler than brown
+     * stubble. */
     double closure = (bald[0] - smp[0]) / (bald[0] - stubble[0]);
-    print_message("vertex at 1 m: stubble (%.2f %.2f %.2f), bald (%.2f %.2f %.2f), SMP (%.2f %.2f %.2f), helmet "
-                  "(%.2f %.2f %.2f)\n",
-                  stubble[0], stubble[1], stubble[2], bald[0], bald[1], bald[2], smp[0], smp[1], smp[2], helmet[0],
-                  helmet[1], helmet[2]);
+    print_message(
+        "vertex at 1 m: stubble (%.2f %.2f %.2f), bald (%.2f %.2f %.2f), SMP (%.2f %.2f %.2f), helmet "
+        "(%.2f %.2f %.2f)\n",
+        stubble[0], stubble[1], stubble[2], bald[0], bald[1], bald[2], smp[0], smp[1], smp[2], helmet[0],
+        helmet[1], helmet[2]);
     print_message("dE00 to the stubble: bald %.2f, SMP %.2f, helmet %.2f; SMP gives %.0f %% of the stubble's "
                   "darkening in L* and closes %.0f %% of its dE00\n",
                   de_bald, de_smp, de_helmet, 100.0 * closure, 100.0 * (1.0 - de_smp / de_bald));

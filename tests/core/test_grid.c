@@ -13,7 +13,8 @@
 
 static void random_point(smp_rng *rng, float extent, float p[3])
 {
-    for (int k = 0; k < 3; ++k) p[k] = (2.0f * smp_rng_uniform_f(rng) - 1.0f) * extent;
+    for (int k = 0; k < 3; ++k)
+        p[k] = (2.0f * smp_rng_uniform_f(rng) - 1.0f) * extent;
 }
 
 static bool brute_any_within(const float (*pts)[3], int n, const float p[3], float r)
@@ -107,7 +108,8 @@ static void visit_near_should_reach_every_point_within_a_cell_and_stop_when_aske
         if (c.visited == 0 || c.visited > 600) continue;
         /* Stopping at a point halfway through returns it after the visits up to its first one. */
         int j = c.order[c.visited / 2], first = 0;
-        while (c.order[first] != j) first++;
+        while (c.order[first] != j)
+            first++;
         static count_visit s;
         s = (count_visit){.p = p, .r2 = 4.0f, .stop_at = j};
         assert_int_equal(smp_grid_visit_near(&g, p, count_within, &s), j);
@@ -138,7 +140,8 @@ static void box_cells_should_hold_exactly_the_boxes_that_overlap_them_in_order(v
     uint32_t ids[300];
     for (int i = 0; i < 300; ++i) {
         random_point(&rng, 15.0f, b.lo[i]);
-        for (int k = 0; k < 3; ++k) b.hi[i][k] = b.lo[i][k] + 3.0f * smp_rng_uniform_f(&rng);
+        for (int k = 0; k < 3; ++k)
+            b.hi[i][k] = b.lo[i][k] + 3.0f * smp_rng_uniform_f(&rng);
         ids[i] = (uint32_t)(299 - i); /* ids given in descending order: entries must keep it */
     }
     smp_box_grid g;
@@ -156,7 +159,8 @@ static void box_cells_should_hold_exactly_the_boxes_that_overlap_them_in_order(v
                     smp_grid_cell_of(cell, b.lo[i], i0);
                     smp_grid_cell_of(cell, b.hi[i], i1);
                     bool in = true;
-                    for (int k = 0; k < 3; ++k) in = in && c[k] >= i0[k] && c[k] <= i1[k];
+                    for (int k = 0; k < 3; ++k)
+                        in = in && c[k] >= i0[k] && c[k] <= i1[k];
                     expect[i] = in;
                     expect_n += in;
                 }

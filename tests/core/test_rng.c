@@ -7,7 +7,8 @@ static void same_seed_and_stream_should_give_the_same_sequence(void **state)
     smp_rng a, b;
     smp_rng_init(&a, 42, 7);
     smp_rng_init(&b, 42, 7);
-    for (int i = 0; i < 1000; ++i) assert_int_equal(smp_rng_u32(&a), smp_rng_u32(&b));
+    for (int i = 0; i < 1000; ++i)
+        assert_int_equal(smp_rng_u32(&a), smp_rng_u32(&b));
 }
 
 static void different_streams_should_differ(void **state)
@@ -16,7 +17,8 @@ static void different_streams_should_differ(void **state)
     smp_rng_init(&a, 42, 0);
     smp_rng_init(&b, 42, 1);
     int same = 0;
-    for (int i = 0; i < 1000; ++i) same += smp_rng_u32(&a) == smp_rng_u32(&b);
+    for (int i = 0; i < 1000; ++i)
+        same += smp_rng_u32(&a) == smp_rng_u32(&b);
     assert_true(same < 3);
 }
 
@@ -62,7 +64,8 @@ static void below_should_stay_below_bound_and_hit_every_value(void **state)
         assert_true(v < 7);
         seen[v]++;
     }
-    for (int i = 0; i < 7; ++i) assert_true(seen[i] > 800 && seen[i] < 1200);
+    for (int i = 0; i < 7; ++i)
+        assert_true(seen[i] > 800 && seen[i] < 1200);
 }
 
 int main(void)

@@ -4,9 +4,10 @@
  * target's corpus (tests/fuzz/corpus/<target>/) in the release and the sanitizer trees, so every input the
  * fuzzer once broke a loader with stays fixed.
  *
- * A harness checks more than "no crash": what a loader accepts must hold its documented promises (a saved plan
- * loads back equal, every index of a scan is in range) and what it refuses must come with a one-line message.
- * A broken promise calls fuzz_fail, which prints the reason and aborts, so libFuzzer keeps the input.
+ * A harness checks more than "no crash": what a loader accepts must hold its documented promises (a saved
+ * plan loads back equal, every index of a scan is in range) and what it refuses must come with a one-line
+ * message. A broken promise calls fuzz_fail, which prints the reason and aborts, so libFuzzer keeps the
+ * input.
  */
 #ifndef SMP_FUZZ_H
 #define SMP_FUZZ_H
@@ -56,8 +57,8 @@ static inline char *fuzz_scratch_dir(void)
 static inline void fuzz_scratch_remove(void)
 {
     /* Files the harnesses wrote, then the folder (which fails harmlessly while something else is left). */
-    static const char *const names[] = {"plan.json", "saved.json", "input.obj", "input.ply", "input.stl",
-                                        "input.gltf", "input.glb"};
+    static const char *const names[] = {"plan.json", "saved.json", "input.obj", "input.ply",
+                                        "input.stl", "input.gltf", "input.glb"};
     char path[512];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
         snprintf(path, sizeof path, "%s/%s", fuzz_scratch_dir(), names[i]);

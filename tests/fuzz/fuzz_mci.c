@@ -23,10 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (file.run_count < 1 || file.run_count > OPTICS_MCI_MAX_RUNS) fuzz_fail("%d runs", file.run_count);
         for (int i = 0; i < file.run_count; ++i) {
             const optics_mci_run *run = &file.runs[i];
-            if (run->input.layers != run->layers) fuzz_fail("run %d: input.layers is not the run's layers", i);
+            if (run->input.layers != run->layers)
+                fuzz_fail("run %d: input.layers is not the run's layers", i);
             if (optics_mc_input_validate(&run->input, &err) != SMP_OK)
                 fuzz_fail("run %d was read but the simulation refuses it: %s", i + 1, err.message);
-            if (run->format != 'A' && run->format != 'B') fuzz_fail("run %d: format '%c'", i + 1, run->format);
+            if (run->format != 'A' && run->format != 'B')
+                fuzz_fail("run %d: format '%c'", i + 1, run->format);
         }
     }
     optics_mci_file_destroy(&file);

@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (plan_load(&p, path, sets, set_count, NULL, NULL, &err) != SMP_OK) {
         fuzz_check_message("plan_load", err.message);
     } else {
-        if (plan_validate(&p, "loaded", &err) != SMP_OK) fuzz_fail("a loaded plan fails validation: %s", err.message);
+        if (plan_validate(&p, "loaded", &err) != SMP_OK)
+            fuzz_fail("a loaded plan fails validation: %s", err.message);
         char saved[512];
         snprintf(saved, sizeof saved, "%s", path);
         strcpy(strrchr(saved, '/') + 1, "saved.json");

@@ -69,8 +69,10 @@ static int replay_path(const char *path)
         snprintf(file, sizeof file, "%s/%s", path, names[i]->d_name);
         if (names[i]->d_name[0] != '.' && stat(file, &sb) == 0 && S_ISREG(sb.st_mode)) {
             int r = replay_file(file);
-            if (r < 0) count = -1;
-            else if (count >= 0) count += r;
+            if (r < 0)
+                count = -1;
+            else if (count >= 0)
+                count += r;
         }
         free(names[i]);
     }

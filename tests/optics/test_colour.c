@@ -259,7 +259,8 @@ static void colour_temperature_6504_k_should_be_the_d65_white(void **state)
     (void)state;
     double rgb[3], xy[2];
     optics_cct_to_linear_rgb(6504.0, rgb);
-    for (int k = 0; k < 3; k++) assert_near(rgb[k], 1.0, 0.005);
+    for (int k = 0; k < 3; k++)
+        assert_near(rgb[k], 1.0, 0.005);
     optics_cct_to_xy(6504.0, xy); /* D65: x 0.3127, y 0.3290 (CIE 15) */
     assert_near(xy[0], 0.3127, 0.0005);
     assert_near(xy[1], 0.3290, 0.0005);
@@ -286,7 +287,8 @@ static void colour_temperature_should_be_warm_below_and_bluish_above_d65_at_lumi
     optics_cct_to_linear_rgb(10000.0, blue);
     assert_true(blue[2] > blue[1] && blue[1] > blue[0]);
     optics_cct_to_linear_rgb(1500.0, hot); /* outside the sRGB gamut: clipped, never negative */
-    for (int k = 0; k < 3; k++) assert_true(hot[k] >= 0.0);
+    for (int k = 0; k < 3; k++)
+        assert_true(hot[k] >= 0.0);
     assert_near(luminance(warm), 1.0, 1e-9);
     assert_near(luminance(blue), 1.0, 1e-9);
     assert_near(luminance(hot), 1.0, 1e-9);
@@ -307,9 +309,11 @@ static void white_balance_should_render_its_white_neutral_at_degree_1_and_change
     double w[3], g[3];
     optics_cct_to_linear_rgb(2900.0, w);
     optics_white_balance_gains(2900.0, 1.0, g);
-    for (int k = 0; k < 3; k++) assert_near(w[k] * g[k], 1.0, 1e-9);
+    for (int k = 0; k < 3; k++)
+        assert_near(w[k] * g[k], 1.0, 1e-9);
     optics_white_balance_gains(2900.0, 0.0, g);
-    for (int k = 0; k < 3; k++) assert_near(g[k], 1.0, 1e-9);
+    for (int k = 0; k < 3; k++)
+        assert_near(g[k], 1.0, 1e-9);
     /* In between the light stays warm, less so, at its own luminance. */
     optics_white_balance_gains(2900.0, 0.7, g);
     double b[3] = {w[0] * g[0], w[1] * g[1], w[2] * g[2]};

@@ -1,5 +1,5 @@
-/* The ink deposit: the needle's column cut into segments (carbon per length of track conserved, a blowout that
- * widens with depth), and its real-time look from the baked table (exact for a needle that stays in the
+/* The ink deposit: the needle's column cut into segments (carbon per length of track conserved, a blowout
+ * that widens with depth), and its real-time look from the baked table (exact for a needle that stays in the
  * papillary dermis; merged terms that keep the darkening's integral; a deeper needle wider and bluer). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,8 @@ static void segments_should_follow_the_track_and_conserve_the_carbon(void **stat
     assert_near(seg[1].top_mm, papillary, 1e-12);
     assert_near(seg[2].bottom_mm, 1.5, 1e-12);
     assert_true(seg[1].diameter_mm > seg[0].diameter_mm && seg[2].diameter_mm > seg[1].diameter_mm);
-    double per_mm_area = seg[0].ink * seg[0].diameter_mm * seg[0].diameter_mm / (seg[0].bottom_mm - seg[0].top_mm);
+    double per_mm_area =
+        seg[0].ink * seg[0].diameter_mm * seg[0].diameter_mm / (seg[0].bottom_mm - seg[0].top_mm);
     for (int s = 1; s < 3; s++)
         assert_near(seg[s].ink * seg[s].diameter_mm * seg[s].diameter_mm / (seg[s].bottom_mm - seg[s].top_mm),
                     per_mm_area, 1e-12 * per_mm_area);
@@ -63,7 +64,8 @@ static void shallow_needle_terms_should_equal_the_tables_dot(void **state)
     for (int c = 0; c < 3; c++) {
         double l = log(look.skin_linear_rgb[c] / look.covered_linear_rgb[c]);
         for (double r = 0.0; r < 1.0; r += 0.05)
-            assert_near(optics_dot_terms_density(&terms, c, r), optics_table_dot_profile(&look, c, 0.3, r) * l, 1e-9);
+            assert_near(optics_dot_terms_density(&terms, c, r),
+                        optics_table_dot_profile(&look, c, 0.3, r) * l, 1e-9);
         /* The integrated darkening is what the bake matched to the Monte Carlo disk. */
         double want = optics_table_dot_darkening_mm2(&look, c, 0.3) *
                       (look.skin_linear_rgb[c] - look.covered_linear_rgb[c]) / look.skin_linear_rgb[c];

@@ -13,7 +13,8 @@ static double y_se(const optics_appearance *a)
 {
     double w[3 * OPTICS_SKIN_BAND_COUNT], s = 0.0;
     assert_int_equal(optics_band_weights_xyz(a->band_nm, OPTICS_SKIN_BAND_COUNT, w, NULL), SMP_OK);
-    for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++) s += pow(w[3 * b + 1] * a->reflectance_se[b], 2.0);
+    for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++)
+        s += pow(w[3 * b + 1] * a->reflectance_se[b], 2.0);
     return sqrt(s);
 }
 
@@ -25,7 +26,8 @@ static void skin_appearance_should_darken_from_type_one_to_type_six(void **state
     assert_int_equal(optics_skin_appearance(1, 1000, 7, 2, &light, &err), SMP_OK);
     assert_int_equal(optics_skin_appearance(6, 1000, 7, 2, &dark, &err), SMP_OK);
     print_message("type I Lab %.1f %.1f %.1f ITA %.1f; type VI Lab %.1f %.1f %.1f ITA %.1f\n", light.lab[0],
-                  light.lab[1], light.lab[2], light.ita_deg, dark.lab[0], dark.lab[1], dark.lab[2], dark.ita_deg);
+                  light.lab[1], light.lab[2], light.ita_deg, dark.lab[0], dark.lab[1], dark.lab[2],
+                  dark.ita_deg);
     double se = hypot(y_se(&light), y_se(&dark));
     assert_true(light.xyz[1] - dark.xyz[1] > 5.0 * se);
     assert_true(light.ita_deg > dark.ita_deg);
@@ -128,18 +130,20 @@ static void deeper_ink_should_look_wider_paler_and_remove_more_red_but_never_bla
         p.seed = 5;
         assert_int_equal(optics_dot_appearance_compute(&p, &dot[i], &err), SMP_OK);
         const optics_dot_appearance *d = &dot[i];
-        print_message("depth %.1f mm: covered Lab %.1f %.1f %.1f (skin %.1f %.1f %.1f), c(0) %.3f, half-max %.3f mm, "
-                      "kernel rms %.3f mm, fit w %.4f %.4f sigma %.3f %.3f mm, max err %.5f\n",
-                      depth_mm[i], d->covered.lab[0], d->covered.lab[1], d->covered.lab[2], d->skin.lab[0],
-                      d->skin.lab[1], d->skin.lab[2], d->profile[0], d->half_max_radius_mm, d->kernel_rms_radius_mm,
-                      d->gauss_weight[0], d->gauss_weight[1], d->gauss_sigma_mm[0], d->gauss_sigma_mm[1],
-                      d->fit_max_abs_error);
+        print_message(
+            "depth %.1f mm: covered Lab %.1f %.1f %.1f (skin %.1f %.1f %.1f), c(0) %.3f, half-max %.3f mm, "
+            "kernel rms %.3f mm, fit w %.4f %.4f sigma %.3f %.3f mm, max err %.5f\n",
+            depth_mm[i], d->covered.lab[0], d->covered.lab[1], d->covered.lab[2], d->skin.lab[0],
+            d->skin.lab[1], d->skin.lab[2], d->profile[0], d->half_max_radius_mm, d->kernel_rms_radius_mm,
+            d->gauss_weight[0], d->gauss_weight[1], d->gauss_sigma_mm[0], d->gauss_sigma_mm[1],
+            d->fit_max_abs_error);
         /* Never black: light scattered back above the ink returns at every band. */
         for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++)
             assert_true(d->covered.reflectance[b] > 5.0 * d->covered.reflectance_se[b]);
         /* The profile is a darkening between 0 and 1 that falls away from the dot (not bin by bin: the kernel
          * near the axis at 1.5 mm rests on few photons). */
-        for (int k = 0; k < OPTICS_DOT_PROFILE_COUNT; k++) assert_in_range_d(d->profile[k], 0.0, 1.0);
+        for (int k = 0; k < OPTICS_DOT_PROFILE_COUNT; k++)
+            assert_in_range_d(d->profile[k], 0.0, 1.0);
         assert_true(d->profile[OPTICS_DOT_PROFILE_COUNT - 1] < 0.5 * d->profile[0]);
         check_fit(d);
     }
@@ -150,7 +154,8 @@ static void deeper_ink_should_look_wider_paler_and_remove_more_red_but_never_bla
         assert_true(dot[i].gauss_sigma_mm[1] > dot[i - 1].gauss_sigma_mm[1]);
     }
     /* Paler: less light reaches deeper ink and comes back, so a deep slab changes the colour less. At 1.5 mm
-     * the change (Delta L* ~ 1) is below what 1200 photons resolve, so the colour tests use 0.4 and 0.8 mm. */
+     * the change (Delta L* ~ 1) is below what 1200 photons resolve, so the colour tests use 0.4 and 0.8 mm.
+     */
     double se_dy[2];
     for (int i = 0; i < 2; i++) {
         se_dy[i] = hypot(y_se(&dot[i].skin), y_se(&dot[i].covered));
@@ -162,8 +167,8 @@ static void deeper_ink_should_look_wider_paler_and_remove_more_red_but_never_bla
      * deeper ink removes is redder and what is left looks cooler (blue-green) against the skin. */
     double se0, se1;
     double red0 = red_share_of_loss(&dot[0], &se0), red1 = red_share_of_loss(&dot[1], &se1);
-    print_message("red share of the removed light: %.3f +- %.3f at 0.4 mm, %.3f +- %.3f at 0.8 mm\n", red0, se0, red1,
-                  se1);
+    print_message("red share of the removed light: %.3f +- %.3f at 0.4 mm, %.3f +- %.3f at 0.8 mm\n", red0,
+                  se0, red1, se1);
     /* At 1200 photons the gap is only about 2 standard errors (measured 0.715 +- 0.015 vs 0.784 +- 0.034), so
      * this is a weak check at the 1.5-sigma level; a 4x longer run would allow 3 sigma. */
     assert_true(red1 - red0 > 1.5 * hypot(se0, se1));

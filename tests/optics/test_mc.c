@@ -2,8 +2,8 @@
  * conservation, determinism and the API contracts.
  *
  * Tolerances: every comparison allows K_SIGMA standard deviations of the difference, where our standard error
- * comes from the spread of the run's own batches and a Monte Carlo reference's error is scaled from ours by the
- * photon counts (same estimator, sigma ~ 1/sqrt(N)); a rounded published value adds half its last digit.
+ * comes from the spread of the run's own batches and a Monte Carlo reference's error is scaled from ours by
+ * the photon counts (same estimator, sigma ~ 1/sqrt(N)); a rounded published value adds half its last digit.
  * With about 25 comparisons, 4 sigma keeps the chance of a false alarm for a fresh seed below 0.2 %. */
 #include "test_util.h"
 
@@ -29,8 +29,8 @@ static optics_mc_result run_case(const optics_layer *layers, int count, double n
     return res;
 }
 
-/* Sigma of (ours - reference): our batch error, the reference's Monte Carlo error scaled from ours when it was
- * a run of ref_photons (0: exact reference), and the rounding of the published value. */
+/* Sigma of (ours - reference): our batch error, the reference's Monte Carlo error scaled from ours when it
+ * was a run of ref_photons (0: exact reference), and the rounding of the published value. */
 static double sigma_diff(double se, uint64_t photons, uint64_t ref_photons, double ref_half_digit)
 {
     double ref_se = ref_photons ? se * sqrt((double)photons / (double)ref_photons) : 0.0;
@@ -43,7 +43,8 @@ static void assert_energy_conserved(const optics_mc_result *r)
     double sum = r->specular_reflectance + r->diffuse_reflectance + r->absorbed + r->transmittance;
     assert_near(sum, 1.0, 1e-4);
     double layers = 0.0;
-    for (int i = 0; i < r->layer_count; ++i) layers += r->absorbed_per_layer[i];
+    for (int i = 0; i < r->layer_count; ++i)
+        layers += r->absorbed_per_layer[i];
     assert_near(layers, r->absorbed, 1e-12);
 }
 
@@ -84,12 +85,14 @@ static void mc_three_layers_should_match_gardner_and_mcml(void **state)
     const uint64_t n = 80000, ref_n = 1000000;
     optics_mc_result r = run_case(layers, 3, 1.0, 1.0, n, 13, 2);
     assert_near(r.specular_reflectance, 0.0243729, 5e-7);
-    assert_near(r.diffuse_reflectance, 0.237544, K_SIGMA * sigma_diff(r.diffuse_reflectance_se, n, ref_n, 5e-7));
+    assert_near(r.diffuse_reflectance, 0.237544,
+                K_SIGMA * sigma_diff(r.diffuse_reflectance_se, n, ref_n, 5e-7));
     assert_near(r.transmittance, 0.0964896, K_SIGMA * sigma_diff(r.transmittance_se, n, ref_n, 5e-8));
     assert_near(r.absorbed, 0.641594, K_SIGMA * sigma_diff(r.absorbed_se, n, ref_n, 5e-7));
     const double a_l[3] = {0.2612, 0.1488, 0.2316};
     for (int i = 0; i < 3; ++i)
-        assert_near(r.absorbed_per_layer[i], a_l[i], K_SIGMA * sigma_diff(r.absorbed_per_layer_se[i], n, ref_n, 5e-5));
+        assert_near(r.absorbed_per_layer[i], a_l[i],
+                    K_SIGMA * sigma_diff(r.absorbed_per_layer_se[i], n, ref_n, 5e-5));
     assert_energy_conserved(&r);
     optics_mc_result_destroy(&r);
 }
@@ -101,7 +104,8 @@ static void mc_two_layers_should_match_mcml_of_the_mccl_comparison(void **state)
     const uint64_t n = 50000, ref_n = 1000000;
     optics_mc_result r = run_case(layers, 2, 1.0, 1.0, n, 14, 2);
     assert_near(r.specular_reflectance, 0.0170, 5e-5);
-    assert_near(r.diffuse_reflectance, 0.1050, K_SIGMA * sigma_diff(r.diffuse_reflectance_se, n, ref_n, 5e-5));
+    assert_near(r.diffuse_reflectance, 0.1050,
+                K_SIGMA * sigma_diff(r.diffuse_reflectance_se, n, ref_n, 5e-5));
     assert_near(r.absorbed, 0.8780, K_SIGMA * sigma_diff(r.absorbed_se, n, ref_n, 5e-5));
     assert_near(r.transmittance, 0.0, 1e-15);
     assert_energy_conserved(&r);
@@ -131,7 +135,7 @@ static void mc_partial_reflection_should_agree_with_all_or_none(void **state)
 static void mc_energy_should_be_conserved_with_glass_and_mismatched_layers(void **state)
 {
     const optics_layer layers[4] = {
-        {1.52, 0.0, 0.0, 0.0, 0.1},   /* glass: crossed analytically at launch */
+        {1.52, 0.0, 0.0, 0.0, 0.1}, /* glass: crossed analytically at launch */
         {1.40, 5.0, 150.0, 0.85, 0.05},
         {1.33, 0.0, 0.0, 0.0, 0.02},  /* glass inside the stack */
         {1.45, 0.3, 80.0, -0.3, 0.3}, /* back-scattering */
@@ -162,10 +166,13 @@ static void mc_profiles_should_integrate_to_the_totals(void **state)
         double area = 2.0 * SMP_PI * (i + 0.5) * r.dr_cm * r.dr_cm;
         rd += r.rd_r[i] * area;
         tt += r.tt_r[i] * area;
-        for (int j = 0; j < r.nz; ++j) a_rz += r.a_rz[i * r.nz + j] * area * r.dz_cm;
+        for (int j = 0; j < r.nz; ++j)
+            a_rz += r.a_rz[i * r.nz + j] * area * r.dz_cm;
     }
-    for (int i = 0; i < r.na; ++i) rd_a += r.rd_a[i] * 2.0 * SMP_PI * sin((i + 0.5) * r.da_rad) * r.da_rad;
-    for (int j = 0; j < r.nz; ++j) a_z += r.a_z[j] * r.dz_cm;
+    for (int i = 0; i < r.na; ++i)
+        rd_a += r.rd_a[i] * 2.0 * SMP_PI * sin((i + 0.5) * r.da_rad) * r.da_rad;
+    for (int j = 0; j < r.nz; ++j)
+        a_z += r.a_z[j] * r.dz_cm;
     assert_near(rd, r.diffuse_reflectance, 1e-12);
     assert_near(tt, r.transmittance, 1e-12);
     assert_near(rd_a, r.diffuse_reflectance, 1e-12);
@@ -282,7 +289,8 @@ static void fresnel_should_match_the_limiting_cases(void **state)
     assert_near(ct, 0.0, 0.0);
     assert_near(optics_fresnel_reflectance(1.0, 1.5, 0.0, NULL), 1.0, 1e-15); /* grazing */
     /* Brewster's angle: tan(theta_B) = n2/n1, where the p reflectance vanishes; Rs there for 1 -> 1.5 is
-     * ((n1 cos i - n2 cos t)/(n1 cos i + n2 cos t))² with cos i = 1/sqrt(1+2.25), cos t = sin i = 1.5 cos i. */
+     * ((n1 cos i - n2 cos t)/(n1 cos i + n2 cos t))² with cos i = 1/sqrt(1+2.25), cos t = sin i = 1.5 cos i.
+     */
     double ci = 1.0 / sqrt(1.0 + 2.25), ctb = 1.5 * ci;
     double rs = (ci - 1.5 * ctb) / (ci + 1.5 * ctb);
     assert_near(optics_fresnel_reflectance(1.0, 1.5, ci, NULL), 0.5 * rs * rs, 1e-14);

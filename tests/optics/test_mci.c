@@ -1,5 +1,5 @@
-/* .mci reader: MCML's template layout, comments and blank lines, several runs, and malformed files reported with
- * their line number. */
+/* .mci reader: MCML's template layout, comments and blank lines, several runs, and malformed files reported
+ * with their line number. */
 #include "test_util.h"
 
 #include <stdio.h>
@@ -8,31 +8,30 @@
 
 #include "optics/mci.h"
 
-static const char *two_runs =
-    "# A comment before the version\n"
-    "1.0\t\t\t\t# file version\n"
-    "2\t\t\t\t# number of runs\n"
-    "\n"
-    "first.mco\tA\t\t# output file name, ASCII.\n"
-    "1000\t\t\t\t# No. of photons\n"
-    "0.01\t0.02\t\t\t# dz, dr [cm]\n"
-    "40\t50\t30\t\t# No. of dz, dr, da.\n"
-    "\n"
-    "2\t\t\t\t# Number of layers\n"
-    "#n\tmua\tmus\tg\td\t# One line for each layer\n"
-    "1.0\t\t\t\t\t# n for medium above\n"
-    "1.37\t1\t100\t0.9\t0.1\t# layer 1\n"
-    "1.37\t2\t10\t0.7\t1E8\t# layer 2\n"
-    "1.2\t\t\t\t\t# n for medium below\n"
-    "\r\n"
-    "second.mco B\r\n"
-    "+500\r\n"
-    "0.005 0.005\r\n"
-    "1 1 1\r\n"
-    "1\r\n"
-    "1.33\r\n"
-    "1.5 10 90 -0.2 0.02\r\n"
-    "1.33";
+static const char *two_runs = "# A comment before the version\n"
+                              "1.0\t\t\t\t# file version\n"
+                              "2\t\t\t\t# number of runs\n"
+                              "\n"
+                              "first.mco\tA\t\t# output file name, ASCII.\n"
+                              "1000\t\t\t\t# No. of photons\n"
+                              "0.01\t0.02\t\t\t# dz, dr [cm]\n"
+                              "40\t50\t30\t\t# No. of dz, dr, da.\n"
+                              "\n"
+                              "2\t\t\t\t# Number of layers\n"
+                              "#n\tmua\tmus\tg\td\t# One line for each layer\n"
+                              "1.0\t\t\t\t\t# n for medium above\n"
+                              "1.37\t1\t100\t0.9\t0.1\t# layer 1\n"
+                              "1.37\t2\t10\t0.7\t1E8\t# layer 2\n"
+                              "1.2\t\t\t\t\t# n for medium below\n"
+                              "\r\n"
+                              "second.mco B\r\n"
+                              "+500\r\n"
+                              "0.005 0.005\r\n"
+                              "1 1 1\r\n"
+                              "1\r\n"
+                              "1.33\r\n"
+                              "1.5 10 90 -0.2 0.02\r\n"
+                              "1.33";
 
 static void mci_parse_should_read_every_run_of_mcml_template_layout(void **state)
 {
@@ -104,9 +103,12 @@ static void mci_parse_should_name_the_line_and_the_expected_value(void **state)
     expect_error("2\t\t\t\t# number of runs", "2.0",
                  "bad.mci: line 3: expected number of runs (integer between 1 and 10000), got '2.0'");
     expect_error("first.mco\tA", "first.mco X", "bad.mci: line 5: expected format A or B, got 'X'");
-    expect_error("1000\t", "1e3\t",
-                 "bad.mci: line 6: expected number of photons (integer between 1 and 1000000000000000), got '1e3'");
-    expect_error("1000\t", "0\t", "bad.mci: line 6: expected number of photons (integer between 1 and 1000000000000000), got '0'");
+    expect_error(
+        "1000\t", "1e3\t",
+        "bad.mci: line 6: expected number of photons (integer between 1 and 1000000000000000), got '1e3'");
+    expect_error(
+        "1000\t", "0\t",
+        "bad.mci: line 6: expected number of photons (integer between 1 and 1000000000000000), got '0'");
     expect_error("0.01\t0.02", "0.01", "bad.mci: line 7: expected dz dr (2 numbers, cm), got '0.01'");
     expect_error("0.01\t0.02", "0.01 -0.02", "bad.mci: line 7: expected dr (cm, > 0), got '-0.02'");
     expect_error("40\t50\t30", "40 50 30 1",
@@ -121,7 +123,9 @@ static void mci_parse_should_name_the_line_and_the_expected_value(void **state)
                  "bad.mci: line 13: expected layer 1: n mua mus g d (5 numbers), got '1.37 1 100 0.9'");
     expect_error("1.2\t\t\t\t\t# n for medium below", "0",
                  "bad.mci: line 15: expected refractive index of the medium below (> 0), got '0'");
-    expect_error("+500", "nan", "bad.mci: line 18: expected number of photons (integer between 1 and 1000000000000000), got 'nan'");
+    expect_error(
+        "+500", "nan",
+        "bad.mci: line 18: expected number of photons (integer between 1 and 1000000000000000), got 'nan'");
     expect_error("1.5 10 90 -0.2 0.02", "1.5 10 90 -0.2 inf",
                  "bad.mci: line 23: expected thickness d of layer 1 (cm, >= 0), got 'inf'");
     /* A file that stops early, and one with more than its declared runs. */

@@ -226,8 +226,8 @@ static void diffusion_colour_should_darken_from_type_1_to_6_with_matching_ita(vo
         assert_true(r650 > r450 && r450 >= 0.0 && r650 < 1.0);
     }
     assert_true(ita[1] > 55.0); /* class I */
-    /* The melanin per type is calibrated on the Monte Carlo colour (docs/optics-model.md section 2); the crude
-     * diffusion sketch puts type VI in the brown class or darker. */
+    /* The melanin per type is calibrated on the Monte Carlo colour (docs/optics-model.md section 2); the
+     * crude diffusion sketch puts type VI in the brown class or darker. */
     assert_true(optics_ita_classify(ita[6]) >= OPTICS_ITA_BROWN);
 }
 
@@ -247,13 +247,14 @@ static void erythema_should_redden_and_show_more_on_light_skin(void **state)
         assert_int_equal(optics_skin_xyz_diffusion(&p, xyz, &err), SMP_OK);
         optics_xyz_to_lab(xyz, lab0);
         optics_xyz_to_linear_rgb(xyz, rgb);
-        for (int c = 0; c < 3; ++c) rgb[c] *= exp(-d[c]);
+        for (int c = 0; c < 3; ++c)
+            rgb[c] *= exp(-d[c]);
         optics_linear_rgb_to_xyz(rgb, xyz);
         optics_xyz_to_lab(xyz, lab1);
         da[t] = lab1[1] - lab0[1];
         assert_true(lab1[0] < lab0[0]);
     }
-    assert_true(da[2] > 3.5);       /* "slightly pink, similar to a sunburn" */
+    assert_true(da[2] > 3.5);         /* "slightly pink, similar to a sunburn" */
     assert_true(da[2] > da[6] + 1.0); /* more on light skin */
     smp_error err = {0};
     double d[3];

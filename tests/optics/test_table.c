@@ -35,13 +35,16 @@ static void rgb_se(const optics_appearance *a, double se[3])
 {
     double w[3 * OPTICS_SKIN_BAND_COUNT];
     assert_int_equal(optics_band_weights_xyz(a->band_nm, OPTICS_SKIN_BAND_COUNT, w, NULL), SMP_OK);
-    for (int c = 0; c < 3; c++) se[c] = 0.0;
+    for (int c = 0; c < 3; c++)
+        se[c] = 0.0;
     for (int b = 0; b < OPTICS_SKIN_BAND_COUNT; b++) {
         double rgb[3];
         optics_xyz_to_linear_rgb(&w[3 * b], rgb);
-        for (int c = 0; c < 3; c++) se[c] += pow(rgb[c] * a->reflectance_se[b], 2.0);
+        for (int c = 0; c < 3; c++)
+            se[c] += pow(rgb[c] * a->reflectance_se[b], 2.0);
     }
-    for (int c = 0; c < 3; c++) se[c] = sqrt(se[c]);
+    for (int c = 0; c < 3; c++)
+        se[c] = sqrt(se[c]);
 }
 
 /* Re-bakes type III at two depths and one ink with few photons and the asset's seed: the colours must agree
@@ -91,8 +94,8 @@ static void rebake_should_match_the_baked_asset_within_the_monte_carlo_error(voi
         assert_int_equal(optics_stack_appearance(&inked, p.photons, p.seed, 2, &cov, &err), SMP_OK);
         rgb_se(&cov, se);
         for (int c = 0; c < 3; c++) {
-            print_message("depth %.1f channel %d: re-baked %.4f, asset %.4f, tolerance %.4f\n", p.depth_mm[d], c,
-                          t->covered_linear_rgb[2][d][0][c], asset->covered_linear_rgb[2][da][k][c],
+            print_message("depth %.1f channel %d: re-baked %.4f, asset %.4f, tolerance %.4f\n", p.depth_mm[d],
+                          c, t->covered_linear_rgb[2][d][0][c], asset->covered_linear_rgb[2][da][k][c],
                           4.0 * se[c] * ratio);
             assert_near(t->covered_linear_rgb[2][d][0][c], asset->covered_linear_rgb[2][da][k][c],
                         4.0 * se[c] * ratio);
@@ -105,7 +108,8 @@ static void rebake_should_match_the_baked_asset_within_the_monte_carlo_error(voi
 static double weight_sum(const double *w, int n)
 {
     double s = 0.0;
-    for (int i = 0; i < n; i++) s += w[i];
+    for (int i = 0; i < n; i++)
+        s += w[i];
     return s;
 }
 
@@ -115,9 +119,12 @@ static double kernel_half_mass_mm(const double *w, const double *s)
     double lo = 0.0, hi = 20.0;
     for (int it = 0; it < 60; it++) {
         double r = 0.5 * (lo + hi), m = 0.0;
-        for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++) m += w[k] * -expm1(-0.5 * r * r / (s[k] * s[k]));
-        if (m < 0.5) lo = r;
-        else hi = r;
+        for (int k = 0; k < OPTICS_TABLE_KERNEL_TERMS; k++)
+            m += w[k] * -expm1(-0.5 * r * r / (s[k] * s[k]));
+        if (m < 0.5)
+            lo = r;
+        else
+            hi = r;
     }
     return 0.5 * (lo + hi);
 }
@@ -135,14 +142,15 @@ static void baked_table_should_hold_the_physics(void **state)
     optics_table *t = load_asset();
     assert_true(t->depth_count >= 2 && t->ink_count >= 2);
     const optics_ita_class expected[6] = {OPTICS_ITA_VERY_LIGHT, OPTICS_ITA_LIGHT, OPTICS_ITA_INTERMEDIATE,
-                                          OPTICS_ITA_TAN, OPTICS_ITA_BROWN, OPTICS_ITA_DARK};
+                                          OPTICS_ITA_TAN,        OPTICS_ITA_BROWN, OPTICS_ITA_DARK};
     for (int tx = 0; tx < OPTICS_TABLE_TYPES; tx++) {
         /* Darker types have lower L*, and each lands in its own ITA class (the calibration of section 2). */
         if (tx > 0) assert_true(t->skin_lab[tx][0] < t->skin_lab[tx - 1][0]);
-        print_message("type %d: L* %.1f a* %.1f b* %.1f ITA %.1f\n", tx + 1, t->skin_lab[tx][0], t->skin_lab[tx][1],
-                      t->skin_lab[tx][2], optics_ita_deg(t->skin_lab[tx]));
+        print_message("type %d: L* %.1f a* %.1f b* %.1f ITA %.1f\n", tx + 1, t->skin_lab[tx][0],
+                      t->skin_lab[tx][1], t->skin_lab[tx][2], optics_ita_deg(t->skin_lab[tx]));
         assert_int_equal(optics_ita_classify(optics_ita_deg(t->skin_lab[tx])), expected[tx]);
-        for (int c = 0; c < 3; c++) assert_near(weight_sum(t->sss_weight[tx][c], OPTICS_TABLE_SSS_TERMS), 1.0, 1e-9);
+        for (int c = 0; c < 3; c++)
+            assert_near(weight_sum(t->sss_weight[tx][c], OPTICS_TABLE_SSS_TERMS), 1.0, 1e-9);
         for (int d = 0; d < t->depth_count; d++) {
             for (int c = 0; c < 3; c++) {
                 assert_near(weight_sum(t->kernel_weight[tx][d][c], OPTICS_TABLE_KERNEL_TERMS), 1.0, 1e-9);
@@ -161,11 +169,14 @@ static void baked_table_should_hold_the_physics(void **state)
         }
     }
     /* Deeper ink: a wider kernel (green half-mass radius) and a paler covered colour, type III, ink ~0.2. */
-    int d_shallow = grid_index(t->depth_mm, t->depth_count, 0.15), d_deep = grid_index(t->depth_mm, t->depth_count, 1.0);
+    int d_shallow = grid_index(t->depth_mm, t->depth_count, 0.15),
+        d_deep = grid_index(t->depth_mm, t->depth_count, 1.0);
     int k = grid_index(t->ink, t->ink_count, 0.2);
-    double r_shallow = kernel_half_mass_mm(t->kernel_weight[2][d_shallow][1], t->kernel_sigma_mm[2][d_shallow][1]);
+    double r_shallow =
+        kernel_half_mass_mm(t->kernel_weight[2][d_shallow][1], t->kernel_sigma_mm[2][d_shallow][1]);
     double r_deep = kernel_half_mass_mm(t->kernel_weight[2][d_deep][1], t->kernel_sigma_mm[2][d_deep][1]);
-    print_message("kernel half-mass radius (green): %.3f mm at 0.15 mm, %.3f mm at 1.0 mm\n", r_shallow, r_deep);
+    print_message("kernel half-mass radius (green): %.3f mm at 0.15 mm, %.3f mm at 1.0 mm\n", r_shallow,
+                  r_deep);
     assert_true(r_deep > 1.5 * r_shallow);
     /* Cooler: the colour change deeper ink makes points more toward blue (its b* drop per unit L* drop is
      * larger: the light it removes is redder; the absolute covered b* rises as the colour nears the skin). */
@@ -174,8 +185,8 @@ static void baked_table_should_hold_the_physics(void **state)
     rgb_to_lab(t->covered_linear_rgb[2][d_deep][k], lab_d);
     double slope_s = (t->skin_lab[2][2] - lab_s[2]) / (t->skin_lab[2][0] - lab_s[0]);
     double slope_d = (t->skin_lab[2][2] - lab_d[2]) / (t->skin_lab[2][0] - lab_d[0]);
-    print_message("covered Lab at 0.15 mm %.1f %.1f %.1f, at 1.0 mm %.1f %.1f %.1f; db*/dL* %.2f vs %.2f\n", lab_s[0],
-                  lab_s[1], lab_s[2], lab_d[0], lab_d[1], lab_d[2], slope_s, slope_d);
+    print_message("covered Lab at 0.15 mm %.1f %.1f %.1f, at 1.0 mm %.1f %.1f %.1f; db*/dL* %.2f vs %.2f\n",
+                  lab_s[0], lab_s[1], lab_s[2], lab_d[0], lab_d[1], lab_d[2], slope_s, slope_d);
     assert_true(lab_d[0] > lab_s[0]);
     free(t);
 }
@@ -217,13 +228,19 @@ static void bad_json_should_fail_with_one_line_naming_source_and_field(void **st
         const char *from, *to, *expect;
     } cases[] = {
         {"\"photons\"", "\"photon_count\"", "test.json: photons: missing"},
-        {"\"ink_thickness_mm\":", "\"ink_thickness_mm\": \"x\", \"unused\":", "test.json: ink_thickness_mm: must be a number"},
-        {"\"depth_mm\":\t[", "\"depth_mm\":\t[3.5, ", "test.json: depth_mm: must be an array of 1..32 ascending"},
+        {"\"ink_thickness_mm\":", "\"ink_thickness_mm\": \"x\", \"unused\":",
+         "test.json: ink_thickness_mm: must be a number"},
+        {"\"depth_mm\":\t[", "\"depth_mm\":\t[3.5, ",
+         "test.json: depth_mm: must be an array of 1..32 ascending"},
         {"\"ink\":\t[", "\"ink\":\t[0.5, ", "test.json: ink: must be an array of 1..16 ascending"},
-        {"\"diameter_mm\":\t[", "\"diameter_mm\":\t[9, ", "test.json: diameter_mm: must be an array of 1..10 ascending"},
-        {"\"skin_lab\":\t[", "\"skin_lab\":\t[1, ", "test.json: types[0].skin_lab: must be an array of 3 numbers"},
-        {"\"gain\":\t[[[[", "\"gain\":\t[[[[true, ", "test.json: types[0].depths[0].gain[0][0][0]: must be an array of 2 numbers"},
-        {"\"gain\":\t[[", "\"gain\":\t[[true, ", "test.json: types[0].depths[0].gain[0]: must be an array of"},
+        {"\"diameter_mm\":\t[", "\"diameter_mm\":\t[9, ",
+         "test.json: diameter_mm: must be an array of 1..10 ascending"},
+        {"\"skin_lab\":\t[", "\"skin_lab\":\t[1, ",
+         "test.json: types[0].skin_lab: must be an array of 3 numbers"},
+        {"\"gain\":\t[[[[", "\"gain\":\t[[[[true, ",
+         "test.json: types[0].depths[0].gain[0][0][0]: must be an array of 2 numbers"},
+        {"\"gain\":\t[[", "\"gain\":\t[[true, ",
+         "test.json: types[0].depths[0].gain[0]: must be an array of"},
         {"\"version\":\t2", "\"version\":\t1", "test.json: version: must be 2"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -260,7 +277,8 @@ static void dot_look_should_interpolate_linearly_and_clamp(void **state)
     for (int d = 0; d < 3; d++)
         for (int c = 0; c < 3; c++) {
             t->kernel_weight[3][d][c][0] = 0.5, t->kernel_weight[3][d][c][1] = 0.5;
-            t->kernel_sigma_mm[3][d][c][0] = t->depth_mm[d], t->kernel_sigma_mm[3][d][c][1] = 2 * t->depth_mm[d];
+            t->kernel_sigma_mm[3][d][c][0] = t->depth_mm[d],
+            t->kernel_sigma_mm[3][d][c][1] = 2 * t->depth_mm[d];
             for (int k = 0; k < 2; k++) {
                 t->covered_linear_rgb[3][d][k][c] = 0.1 + 0.2 * t->depth_mm[d] - 0.1 * t->ink[k] + 0.01 * c;
                 /* Linear in depth and ink, linear in log10(diameter): +1 from 0.1 to 1 mm. */
@@ -270,7 +288,8 @@ static void dot_look_should_interpolate_linearly_and_clamp(void **state)
                 }
             }
         }
-    for (int c = 0; c < 3; c++) t->skin_linear_rgb[3][c] = 0.4;
+    for (int c = 0; c < 3; c++)
+        t->skin_linear_rgb[3][c] = 0.4;
     optics_dot_look look;
     optics_table_dot_look(t, 4, 0.7, 0.3, 0.1, &look);
     for (int c = 0; c < 3; c++) {
@@ -319,8 +338,10 @@ static void realtime_profile_should_follow_the_monte_carlo_disk(void **state)
         optics_layer_props props[OPTICS_SKIN_MAX_LAYERS];
         int n = optics_skin_layers(&p, nm, props, OPTICS_SKIN_MAX_LAYERS);
         optics_layer inked[OPTICS_SKIN_MAX_LAYERS], bare[OPTICS_SKIN_MAX_LAYERS];
-        optics_mc_disk disk = {.radius_cm = 0.05 * diameter, .first_layer = -1,
-                               .launch_core_cm = fmax(0.1 * depths[i], 0.02), .launch_tail_cm = 0.1};
+        optics_mc_disk disk = {.radius_cm = 0.05 * diameter,
+                               .first_layer = -1,
+                               .launch_core_cm = fmax(0.1 * depths[i], 0.02),
+                               .launch_tail_cm = 0.1};
         for (int l = 0; l < n; l++) {
             inked[l] = (optics_layer){props[l].n, props[l].mu_a_per_cm, props[l].mu_s_per_cm, props[l].g,
                                       props[l].thickness_cm};
@@ -368,17 +389,18 @@ static void realtime_profile_should_follow_the_monte_carlo_disk(void **state)
                 wsum += rq;
             }
             c_rt = c_rt / wsum * rs_g / (rs_g - look.covered_linear_rgb[1]);
-            print_message("depth %.1f r %.3f mm: c Monte Carlo %.3f +- %.3f, real-time %.3f\n", depths[i], r_mm, c_mc,
-                          se, c_rt);
+            print_message("depth %.1f r %.3f mm: c Monte Carlo %.3f +- %.3f, real-time %.3f\n", depths[i],
+                          r_mm, c_mc, se, c_rt);
             max_err = fmax(max_err, fabs(c_rt - c_mc));
             max_sig = fmax(max_sig, fabs(c_rt - c_mc) / fmax(se, 1e-9));
         }
-        print_message("depth %.1f: gain(MC) %.2f +- %.2f, max |c real-time - c MC| %.3f (%.1f sigma)\n", depths[i],
-                      dr.deficit_cm2 / (SMP_PI * disk.radius_cm * disk.radius_cm * slab),
-                      dr.deficit_se_cm2 / (SMP_PI * disk.radius_cm * disk.radius_cm * slab), max_err, max_sig);
-        /* Every 0.1 mm annulus within 4 standard errors of the Monte Carlo: at 100000 photons the real-time form
-         * agrees with the disk within the noise (measured 3.0 and 2.3 sigma at most, max |error| 0.067 and
-         * 0.043 of the slab's darkening); docs/optics-model.md 7.4 gives a 2-million-photon run. */
+        print_message("depth %.1f: gain(MC) %.2f +- %.2f, max |c real-time - c MC| %.3f (%.1f sigma)\n",
+                      depths[i], dr.deficit_cm2 / (SMP_PI * disk.radius_cm * disk.radius_cm * slab),
+                      dr.deficit_se_cm2 / (SMP_PI * disk.radius_cm * disk.radius_cm * slab), max_err,
+                      max_sig);
+        /* Every 0.1 mm annulus within 4 standard errors of the Monte Carlo: at 100000 photons the real-time
+         * form agrees with the disk within the noise (measured 3.0 and 2.3 sigma at most, max |error| 0.067
+         * and 0.043 of the slab's darkening); docs/optics-model.md 7.4 gives a 2-million-photon run. */
         assert_true(max_sig < 4.0);
         optics_mc_result_destroy(&rs);
         optics_mc_result_destroy(&rc);
@@ -392,9 +414,10 @@ static void realtime_profile_should_follow_the_monte_carlo_disk(void **state)
 static void disk_monte_carlo_should_vanish_without_ink_and_not_depend_on_threads(void **state)
 {
     (void)state;
-    optics_layer layers[3] = {{1.4, 1.0, 100.0, 0.9, 0.02}, {1.4, 1.0, 100.0, 0.9, 0.01}, {1.4, 1.0, 100.0, 0.9, 1e8}};
-    optics_mc_disk disk = {.radius_cm = 0.01, .first_layer = 1, .layer_count = 1, .launch_core_cm = 0.02,
-                           .launch_tail_cm = 0.1};
+    optics_layer layers[3] = {
+        {1.4, 1.0, 100.0, 0.9, 0.02}, {1.4, 1.0, 100.0, 0.9, 0.01}, {1.4, 1.0, 100.0, 0.9, 1e8}};
+    optics_mc_disk disk = {
+        .radius_cm = 0.01, .first_layer = 1, .layer_count = 1, .launch_core_cm = 0.02, .launch_tail_cm = 0.1};
     disk.inside[0] = layers[1];
     optics_mc_input in = optics_mc_input_default();
     in.layers = layers;

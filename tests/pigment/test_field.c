@@ -42,8 +42,10 @@ static void dot_count_should_match_density_times_treated_area(void **state)
     assert_int_equal(pigment_field_create(&field, &f->head, &f->plan, &err), SMP_OK);
     double area = scalp_treated_area_cm2(&f->head, &f->plan);
     double density = 0.0;
-    for (int i = 0; i < f->plan.session_count; ++i) density += f->plan.sessions[i].density_per_cm2;
-    for (int i = 0; i < f->plan.touch_up_count; ++i) density += f->plan.touch_ups[i].density_per_cm2;
+    for (int i = 0; i < f->plan.session_count; ++i)
+        density += f->plan.sessions[i].density_per_cm2;
+    for (int i = 0; i < f->plan.touch_up_count; ++i)
+        density += f->plan.touch_ups[i].density_per_cm2;
     double expected = density * area;
     assert_true(area > 50.0);
     assert_near(field.count, expected, 0.05 * expected);
@@ -62,7 +64,8 @@ static void density_at_the_vertex_should_be_the_sum_of_the_sessions(void **state
     assert_in_range_d(scalp_treatment_weight(&f->head, &f->plan, v), 0.95, 1.0);
     const double r_mm = 15.0; /* a 7 cm² cap: ~700 dots, Poisson error ~4 % but blue noise is far tighter */
     int inside = 0;
-    for (int i = 0; i < field.count; ++i) inside += dist(field.dots[i].position_mm, v) < r_mm;
+    for (int i = 0; i < field.count; ++i)
+        inside += dist(field.dots[i].position_mm, v) < r_mm;
     double cap_cm2 = SMP_PI * r_mm * r_mm / 100.0; /* flat-disk area; the cap's curvature adds < 1 % */
     double density = inside / cap_cm2;
     assert_near(density, 100.0, 0.08 * 100.0);
@@ -79,7 +82,9 @@ static void no_two_dots_should_be_closer_than_the_minimum_spacing(void **state)
     /* Brute force on a sample of dots against all others. */
     for (int i = 0; i < field.count; i += 401)
         for (int j = 0; j < field.count; ++j)
-            if (i != j) assert_true(dist(field.dots[i].position_mm, field.dots[j].position_mm) >= field.min_spacing_mm);
+            if (i != j)
+                assert_true(dist(field.dots[i].position_mm, field.dots[j].position_mm) >=
+                            field.min_spacing_mm);
     pigment_field_destroy(&field);
 }
 
@@ -97,7 +102,8 @@ static void same_seed_should_give_identical_dots_and_another_seed_different_ones
     assert_memory_equal(a.dots, b.dots, sizeof *a.dots * (size_t)a.count);
     int n = a.count < c.count ? a.count : c.count;
     int same = 0;
-    for (int i = 0; i < n; ++i) same += memcmp(&a.dots[i], &c.dots[i], sizeof a.dots[i]) == 0;
+    for (int i = 0; i < n; ++i)
+        same += memcmp(&a.dots[i], &c.dots[i], sizeof a.dots[i]) == 0;
     assert_true(same < n / 100 + 1);
     pigment_field_destroy(&a);
     pigment_field_destroy(&b);
@@ -119,7 +125,8 @@ static void later_sessions_should_fill_between_earlier_dots(void **state)
         if (field.dots[i].session != 1) continue;
         for (int j = 0; j < field.count; ++j)
             if (field.dots[j].session == 0)
-                assert_true(dist(field.dots[i].position_mm, field.dots[j].position_mm) >= field.min_spacing_mm);
+                assert_true(dist(field.dots[i].position_mm, field.dots[j].position_mm) >=
+                            field.min_spacing_mm);
     }
     pigment_field_destroy(&field);
 }
@@ -137,7 +144,8 @@ static void dots_should_carry_jittered_size_depth_and_ink_around_the_plan(void *
         sum_depth += d->depth_mm;
         assert_true(d->ink > 0.0f && d->ink <= PIGMENT_INK_MAX);
         assert_true(d->uv[0] >= 0.0f && d->uv[0] <= 1.0f && d->uv[1] >= 0.0f && d->uv[1] <= 1.0f);
-        double nl = sqrt(d->normal[0] * d->normal[0] + d->normal[1] * d->normal[1] + d->normal[2] * d->normal[2]);
+        double nl =
+            sqrt(d->normal[0] * d->normal[0] + d->normal[1] * d->normal[1] + d->normal[2] * d->normal[2]);
         assert_near(nl, 1.0, 1e-4);
     }
     double deposit_mm = pigment_deposit_diameter_mm(&f->plan.pigment); /* the default's: the needle's */
@@ -174,14 +182,17 @@ static void treat_future_area_should_put_dots_where_the_later_class_loses_hair(v
     for (int t = 0; t < m->triangle_count; ++t) {
         float c[3] = {0, 0, 0};
         for (int v = 0; v < 3; ++v)
-            for (int k = 0; k < 3; ++k) c[k] += m->positions_mm[3 * m->indices[3 * t + v] + k] / 3.0f;
+            for (int k = 0; k < 3; ++k)
+                c[k] += m->positions_mm[3 * m->indices[3 * t + v] + k] / 3.0f;
         float now = scalp_native_hair_fraction(&f->head, &f->plan.patient, c);
         float later = scalp_pattern_hair_fraction(&f->head, PLAN_PATTERN_NORWOOD_7, c);
         if (now > 0.9f && later < 0.2f * now) band_cm2 += scalp_mesh_triangle_area_mm2(m, t) / 100.0;
     }
     double density = 0.0;
-    for (int i = 0; i < f->plan.session_count; ++i) density += f->plan.sessions[i].density_per_cm2;
-    for (int i = 0; i < f->plan.touch_up_count; ++i) density += f->plan.touch_ups[i].density_per_cm2;
+    for (int i = 0; i < f->plan.session_count; ++i)
+        density += f->plan.sessions[i].density_per_cm2;
+    for (int i = 0; i < f->plan.touch_up_count; ++i)
+        density += f->plan.touch_ups[i].density_per_cm2;
     int counts[2];
     const plan *plans[2] = {&plain, &planned};
     for (int k = 0; k < 2; ++k) {
@@ -214,15 +225,18 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(dot_count_should_match_density_times_treated_area, setup, teardown),
-        cmocka_unit_test_setup_teardown(density_at_the_vertex_should_be_the_sum_of_the_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(no_two_dots_should_be_closer_than_the_minimum_spacing, setup, teardown),
-        cmocka_unit_test_setup_teardown(same_seed_should_give_identical_dots_and_another_seed_different_ones, setup,
+        cmocka_unit_test_setup_teardown(density_at_the_vertex_should_be_the_sum_of_the_sessions, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(no_two_dots_should_be_closer_than_the_minimum_spacing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(same_seed_should_give_identical_dots_and_another_seed_different_ones,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(later_sessions_should_fill_between_earlier_dots, setup, teardown),
-        cmocka_unit_test_setup_teardown(dots_should_carry_jittered_size_depth_and_ink_around_the_plan, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_plan_without_sessions_should_place_no_dots, setup, teardown),
-        cmocka_unit_test_setup_teardown(treat_future_area_should_put_dots_where_the_later_class_loses_hair, setup,
+        cmocka_unit_test_setup_teardown(dots_should_carry_jittered_size_depth_and_ink_around_the_plan, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_plan_without_sessions_should_place_no_dots, setup, teardown),
+        cmocka_unit_test_setup_teardown(treat_future_area_should_put_dots_where_the_later_class_loses_hair,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

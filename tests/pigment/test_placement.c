@@ -51,7 +51,8 @@ static double dist(const float *a, const float *b)
 static double density_near(const pigment_field *f, const float c[3], double r_mm)
 {
     int n = 0;
-    for (int i = 0; i < f->count; ++i) n += dist(f->dots[i].position_mm, c) < r_mm;
+    for (int i = 0; i < f->count; ++i)
+        n += dist(f->dots[i].position_mm, c) < r_mm;
     return n / (SMP_PI * r_mm * r_mm / 100.0);
 }
 
@@ -62,8 +63,10 @@ static double height_of_chart_y(const scalp_head *head, double y)
     double lo = 0.0, hi = head->glabella_arc_mm;
     for (int i = 0; i < 40; ++i) {
         double mid = 0.5 * (lo + hi);
-        if (scalp_head_midline_chart_y(head, mid) > y) lo = mid;
-        else hi = mid;
+        if (scalp_head_midline_chart_y(head, mid) > y)
+            lo = mid;
+        else
+            hi = mid;
     }
     return 0.5 * (lo + hi);
 }
@@ -121,7 +124,8 @@ static edge hairline_edge(const scalp_head *head, plan *p, double x0, double x1,
     smp_error err = {0};
     assert_int_equal(pigment_field_create(&field, head, p, &err), SMP_OK);
     edge_sums dots = {x0, x1, h, 0, 0, 0, 0};
-    for (int i = 0; i < field.count; ++i) edge_add(head, &dots, field.dots[i].position_mm, 1.0);
+    for (int i = 0; i < field.count; ++i)
+        edge_add(head, &dots, field.dots[i].position_mm, 1.0);
     pigment_field_destroy(&field);
     return edge_finish(&dots);
 }
@@ -141,7 +145,8 @@ static void norwood_6_dots_should_cover_the_vertex_and_leave_the_sides(void **st
         const float *e = head->landmarks_mm[side ? SCALP_LM_EAR_TOP_RIGHT : SCALP_LM_EAR_TOP_LEFT];
         float above[3] = {e[0] * 0.97f, e[1] + 20.0f, e[2]};
         double nearest = 1e9;
-        for (int i = 0; i < field.count; ++i) nearest = fmin(nearest, dist(field.dots[i].position_mm, above));
+        for (int i = 0; i < field.count; ++i)
+            nearest = fmin(nearest, dist(field.dots[i].position_mm, above));
         print_message("nearest dot to the side point: %.1f mm\n", nearest);
         assert_true(nearest > 10.0);
     }
@@ -168,7 +173,8 @@ static void norwood_2_dots_should_lie_only_at_the_temples_and_the_hairline_band(
         double dt = fmin(hypot(q[0] - lm[SCALP_LM_TEMPLE_LEFT][0], q[1] - lm[SCALP_LM_TEMPLE_LEFT][1]),
                          hypot(q[0] - lm[SCALP_LM_TEMPLE_RIGHT][0], q[1] - lm[SCALP_LM_TEMPLE_RIGHT][1]));
         bool band = q[1] > hairline_y - 25.0;
-        if (!(dt < 45.0 || band)) fail_msg("dot %d at chart (%.1f, %.1f) is neither temple nor band", i, q[0], q[1]);
+        if (!(dt < 45.0 || band))
+            fail_msg("dot %d at chart (%.1f, %.1f) is neither temple nor band", i, q[0], q[1]);
         temples += dt < 45.0 && fabs(q[0]) > 30.0;
     }
     assert_true(temples > field.count / 4);
@@ -195,9 +201,10 @@ static void hairline_height_and_softness_should_show_in_the_dot_field(void **sta
         /* Model: the smoothstep's derivative has sigma 0.2236 W (chart mm, ~1.07 surface mm each here); the
          * line's seeded irregularity adds sqrt(sum a^2 / 2) = 1.39 mm in quadrature. */
         double model = sqrt(pow(0.2236 * 1.07 * widths[k], 2) + 1.39 * 1.39);
-        print_message("soft %.0f mm: dots reach half at %.2f mm (want 90), sigma %.2f mm (model %.2f; 10-90 %% "
-                      "width %.1f mm), %d dots in the rise\n",
-                      widths[k], e.centre_mm, e.sigma_mm, model, 2.72 * e.sigma_mm, e.dots);
+        print_message(
+            "soft %.0f mm: dots reach half at %.2f mm (want 90), sigma %.2f mm (model %.2f; 10-90 %% "
+            "width %.1f mm), %d dots in the rise\n",
+            widths[k], e.centre_mm, e.sigma_mm, model, 2.72 * e.sigma_mm, e.dots);
         assert_near(e.centre_mm, 90.0, 1.0);
         assert_true(e.sigma_mm > sigma_prev);
         sigma_prev = e.sigma_mm;
@@ -206,10 +213,11 @@ static void hairline_height_and_softness_should_show_in_the_dot_field(void **sta
     p.hairline.style = PLAN_HAIRLINE_LINEAR;
     p.hairline.transition_mm = 8.0;
     edge lin = hairline_edge(head, &p, -20.0, 20.0, 90.0);
-    print_message("linear: dots reach half at %.2f mm, sigma %.2f mm (10-90 %% width %.1f mm)\n", lin.centre_mm,
-                  lin.sigma_mm, 2.72 * lin.sigma_mm);
+    print_message("linear: dots reach half at %.2f mm, sigma %.2f mm (10-90 %% width %.1f mm)\n",
+                  lin.centre_mm, lin.sigma_mm, 2.72 * lin.sigma_mm);
     assert_near(lin.centre_mm, 90.0, 1.0);
-    assert_true(lin.sigma_mm < soft8); /* the estimate over-reads a sharp edge (plateau gradient), so no more */
+    assert_true(lin.sigma_mm <
+                soft8); /* the estimate over-reads a sharp edge (plateau gradient), so no more */
 }
 
 static void control_points_should_put_the_edge_where_they_are(void **state)
@@ -226,8 +234,8 @@ static void control_points_should_put_the_edge_where_they_are(void **state)
     const double at_x[3][3] = {{-10.0, 10.0, 70.1}, {25.0, 35.0, 75.2}, {-35.0, -25.0, 75.2}};
     for (int k = 0; k < 3; ++k) {
         edge e = hairline_edge(head, &p, at_x[k][0], at_x[k][1], at_x[k][2]);
-        print_message("control points: edge at chart x %.0f..%.0f at %.2f mm (want %.1f)\n", at_x[k][0], at_x[k][1],
-                      e.centre_mm, at_x[k][2]);
+        print_message("control points: edge at chart x %.0f..%.0f at %.2f mm (want %.1f)\n", at_x[k][0],
+                      at_x[k][1], e.centre_mm, at_x[k][2]);
         /* Poisson error of the centre 0.3-0.45 mm for 20-10 mm strips, plus the 0.3-0.5 mm lag above. */
         assert_near(e.centre_mm, at_x[k][2], 1.5);
     }
@@ -268,9 +276,11 @@ static void layering_should_raise_the_density_to_the_sum_of_the_sessions(void **
             /* Density after sessions 0..s: count only their dots. */
             int n = 0;
             const float *v = head->landmarks_mm[SCALP_LM_VERTEX];
-            for (int i = 0; i < field.count; ++i) n += field.dots[i].session <= s && dist(field.dots[i].position_mm, v) < 15.0;
+            for (int i = 0; i < field.count; ++i)
+                n += field.dots[i].session <= s && dist(field.dots[i].position_mm, v) < 15.0;
             double density = n / (SMP_PI * 2.25);
-            print_message("clusters %d: after session %d %.1f /cm2 (want %.0f)\n", clustered, s, density, sum);
+            print_message("clusters %d: after session %d %.1f /cm2 (want %.0f)\n", clustered, s, density,
+                          sum);
             assert_near(density, sum, 0.06 * sum + 3.0);
         }
         pigment_field_destroy(&field);
@@ -302,8 +312,8 @@ static void clusters_should_show_as_a_nearest_neighbour_peak(void **state)
             if (nn < 0.6) ++close, close_sum += nn;
         }
         double fraction = (double)close / n;
-        print_message("clusters %d: %d dots, %.3f with a neighbour closer than 0.6 mm (mean %.3f mm)\n", clustered, n,
-                      fraction, close ? close_sum / close : 0.0);
+        print_message("clusters %d: %d dots, %.3f with a neighbour closer than 0.6 mm (mean %.3f mm)\n",
+                      clustered, n, fraction, close ? close_sum / close : 0.0);
         if (!clustered) {
             assert_int_equal(close, 0);
         } else {
@@ -331,7 +341,8 @@ static void same_seed_should_give_the_same_clustered_field_and_another_seed_a_di
     assert_int_equal(a.count, b.count);
     assert_memory_equal(a.dots, b.dots, sizeof *a.dots * (size_t)a.count);
     int n = a.count < c.count ? a.count : c.count, same = 0;
-    for (int i = 0; i < n; ++i) same += memcmp(&a.dots[i], &c.dots[i], sizeof a.dots[i]) == 0;
+    for (int i = 0; i < n; ++i)
+        same += memcmp(&a.dots[i], &c.dots[i], sizeof a.dots[i]) == 0;
     assert_true(same < n / 100 + 1);
     pigment_field_destroy(&a);
     pigment_field_destroy(&b);
@@ -382,8 +393,8 @@ static void dot_positions_should_have_no_spectral_peaks(void **state)
                 ++samples;
                 if (s > worst) worst = s, worst_k = k;
             }
-        print_message("clusters %d: %d dots, %d wave vectors, max S(k) %.2f at |k| %.2f /mm\n", clustered, n, samples,
-                      worst, worst_k);
+        print_message("clusters %d: %d dots, %d wave vectors, max S(k) %.2f at |k| %.2f /mm\n", clustered, n,
+                      samples, worst, worst_k);
         assert_true(worst < 20.0);
         pigment_field_destroy(&field);
     }

@@ -1,5 +1,6 @@
 /* Scar camouflage in the dot field: with hair all around (Norwood 2) the plan treats a FUT strip scar as
- * hair lost, so the dots go on and beside the scar and nowhere else on the back; scar tissue keeps less ink. */
+ * hair lost, so the dots go on and beside the scar and nowhere else on the back; scar tissue keeps less ink.
+ */
 #include "test_util.h"
 
 #include "pigment/pigment.h"
@@ -15,7 +16,11 @@ static void a_fut_scar_on_a_haired_head_should_be_treated_and_nothing_else_behin
     smp_error err = {0};
     assert_true(plan_pattern_from_name("2", false, &p.patient.pattern));
     p.scar_count = 1;
-    p.scars[0] = (plan_scar){.type = PLAN_SCAR_FUT, .form = PLAN_SCAR_FORM_ATROPHIC, .length_cm = 20, .width_mm = 2, .depth_mm = 0.4,
+    p.scars[0] = (plan_scar){.type = PLAN_SCAR_FUT,
+                             .form = PLAN_SCAR_FORM_ATROPHIC,
+                             .length_cm = 20,
+                             .width_mm = 2,
+                             .depth_mm = 0.4,
                              .height_above_nape_cm = 7};
     scalp_head head;
     assert_int_equal(scalp_head_create(&head, &p.head, p.patient.sex, &err), SMP_OK);
@@ -39,11 +44,13 @@ static void a_fut_scar_on_a_haired_head_should_be_treated_and_nothing_else_behin
         scalp_scar_sample_at(&scars, d->position_mm, &s);
         /* Within the 2 mm disk of the hair-loss average around the scar's reach. */
         float lo[3], hi[3];
-        for (int k = 0; k < 3; ++k) lo[k] = d->position_mm[k] - 3.5f, hi[k] = d->position_mm[k] + 3.5f;
+        for (int k = 0; k < 3; ++k)
+            lo[k] = d->position_mm[k] - 3.5f, hi[k] = d->position_mm[k] + 3.5f;
         near_scar += scalp_scar_may_touch_box(&scars, lo, hi);
         if (s.tissue > 0.9f) ink_in_scar += d->ink, n_in++;
     }
-    for (int i = 0; i < without.count; ++i) back_without += without.dots[i].position_mm[2] <= -20.0f;
+    for (int i = 0; i < without.count; ++i)
+        back_without += without.dots[i].position_mm[2] <= -20.0f;
     print_message("back: %d dots with the scar, %d without; %d near it; %d on scar tissue\n", back_with,
                   back_without, near_scar, n_in);
     assert_int_equal(back_without, 0);

@@ -148,7 +148,8 @@ static void assert_sorted_by_session(const pigment_field *f)
 }
 
 /* The scar is treated: dots on its tissue, with the ink its form keeps (a share of that of the dots of the
- * same session elsewhere) and a faster fade; and the scar adds about density x (the treated area it adds) dots. */
+ * same session elsewhere) and a faster fade; and the scar adds about density x (the treated area it adds)
+ * dots. */
 static void assert_scar_treated(const built *without, const built *with)
 {
     const pigment_field *f = &with->field;

@@ -249,7 +249,8 @@ static void out_of_range_values_should_name_the_field_and_the_range(void **state
         {NULL, "scars[1].count=20000",
          "--set scars[1].count=20000: scars[1].count: must be an integer between 0 and 10000, got 20000"},
         {NULL, "pigment.dot_diameter_mm=0.01",
-         "--set pigment.dot_diameter_mm=0.01: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, "
+         "--set pigment.dot_diameter_mm=0.01: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or "
+         "null, "
          "got 0.01"},
         {NULL, "aftercare.spf=150",
          "--set aftercare.spf=150: aftercare.spf: must be between 0 and 100, got 150"},
@@ -271,11 +272,13 @@ static void wrong_types_and_enum_values_should_list_what_is_allowed(void **state
          "--set patient.ludwig=IV: patient.ludwig: must be one of I, II, III, got \"IV\""},
         {"{\"version\": 1, \"patient\": {\"sex\": \"other\"}}", NULL,
          "plan.json: patient.sex: must be one of male, female, got \"other\""},
-        {NULL, "patient.sex=robot", "--set patient.sex=robot: patient.sex: must be one of male, female, got \"robot\""},
+        {NULL, "patient.sex=robot",
+         "--set patient.sex=robot: patient.sex: must be one of male, female, got \"robot\""},
         {NULL, "hairline.style=curly",
          "--set hairline.style=curly: hairline.style: must be one of soft, linear, got \"curly\""},
         {NULL, "pigment.ink_quality=3",
-         "--set pigment.ink_quality=3: pigment.ink_quality: must be one of medical, cosmetic, tattoo, inferior, got "
+         "--set pigment.ink_quality=3: pigment.ink_quality: must be one of medical, cosmetic, tattoo, "
+         "inferior, got "
          "3"},
         {NULL, "pigment.shade=dark",
          "--set pigment.shade=dark: pigment.shade: must be a number, got \"dark\""},
@@ -301,7 +304,8 @@ static void unknown_set_paths_and_bad_indices_should_be_errors(void **state)
         {NULL, "sessions[3].shade=1",
          "--set sessions[3].shade=1: index 3 out of range (sessions has 3 entries)"},
         {NULL, "colour=1",
-         "--set colour=1: unknown field 'colour' (a plan has: version, seed, head, patient, progression, hairline, "
+         "--set colour=1: unknown field 'colour' (a plan has: version, seed, head, patient, progression, "
+         "hairline, "
          "hairline_points, zones, pigment, clusters, sessions, scars, aftercare, touch_ups, fading)"},
         {NULL, "scars[0].count=5",
          "--set scars[0].count=5: unknown field 'scars[0].count' (a fut scar has: type, length_cm, width_mm, "
@@ -465,12 +469,15 @@ static void bad_needle_fields_should_name_the_field_and_what_is_allowed(void **s
          "plan.json: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, got 2"},
         /* 0 is not null: null is written null. */
         {NULL, "pigment.dot_diameter_mm=0",
-         "--set pigment.dot_diameter_mm=0: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or null, "
+         "--set pigment.dot_diameter_mm=0: pigment.dot_diameter_mm: must be between 0.05 and 1.50 mm or "
+         "null, "
          "got 0"},
         {NULL, "pigment.dot_diameter_mm=wide",
-         "--set pigment.dot_diameter_mm=wide: pigment.dot_diameter_mm: must be a number or null, got \"wide\""},
+         "--set pigment.dot_diameter_mm=wide: pigment.dot_diameter_mm: must be a number or null, got "
+         "\"wide\""},
         {NULL, "pigment.ink_quality=cheap",
-         "--set pigment.ink_quality=cheap: pigment.ink_quality: must be one of medical, cosmetic, tattoo, inferior, "
+         "--set pigment.ink_quality=cheap: pigment.ink_quality: must be one of medical, cosmetic, tattoo, "
+         "inferior, "
          "got \"cheap\""},
     };
     EXPECT_ERRORS(cases);
@@ -551,16 +558,20 @@ static void bad_progression_fields_should_name_the_field_and_what_is_allowed(voi
         {NULL, "progression.grey_years=60",
          "--set progression.grey_years=60: progression.grey_years: must be between 1 and 50 years, got 60"},
         {NULL, "progression.grey_fraction=1.5",
-         "--set progression.grey_fraction=1.5: progression.grey_fraction: must be between 0 and 1 or null, got 1.5"},
+         "--set progression.grey_fraction=1.5: progression.grey_fraction: must be between 0 and 1 or null, "
+         "got 1.5"},
         {NULL, "progression.grey_fraction=-0.1",
          "--set progression.grey_fraction=-0.1: progression.grey_fraction: must be between 0 and 1 or null, "
          "got -0.1"},
         {NULL, "progression.grey_fraction=grey",
-         "--set progression.grey_fraction=grey: progression.grey_fraction: must be a number or null, got \"grey\""},
+         "--set progression.grey_fraction=grey: progression.grey_fraction: must be a number or null, got "
+         "\"grey\""},
         {NULL, "progression.treat_future_area=1",
-         "--set progression.treat_future_area=1: progression.treat_future_area: must be true or false, got 1"},
+         "--set progression.treat_future_area=1: progression.treat_future_area: must be true or false, got "
+         "1"},
         {NULL, "progression.norwood=8",
-         "--set progression.norwood=8: progression.norwood: must be one of 1, 2, 2A, 3, 3A, 3V, 4, 4A, 5, 5A, 5V, "
+         "--set progression.norwood=8: progression.norwood: must be one of 1, 2, 2A, 3, 3A, 3V, 4, 4A, 5, "
+         "5A, 5V, "
          "6, 7, got 8"},
         {NULL, "progression.ludwig=IV",
          "--set progression.ludwig=IV: progression.ludwig: must be one of I, II, III, got \"IV\""},
@@ -569,21 +580,25 @@ static void bad_progression_fields_should_name_the_field_and_what_is_allowed(voi
         /* The wrong scale: a Norwood 6 patient cannot reach a Ludwig class, nor a Ludwig patient a Norwood
          * one. */
         {NULL, "progression.ludwig=II",
-         "--set progression.ludwig=II: progression.ludwig: must be on the patient's scale (patient.norwood is "
+         "--set progression.ludwig=II: progression.ludwig: must be on the patient's scale (patient.norwood "
+         "is "
          "\"6\": give progression.norwood), got \"II\""},
         {"{\"version\": 1, \"patient\": {\"ludwig\": \"I\"}, \"progression\": {\"norwood\": \"7\"}}", NULL,
          "plan.json: progression.norwood: must be on the patient's scale (patient.ludwig is \"I\": give "
          "progression.ludwig), got \"7\""},
         /* Hair that is lost does not come back. */
         {NULL, "progression.norwood=4",
-         "--set progression.norwood=4: progression.norwood: must be patient.norwood (\"6\") or a later class, "
+         "--set progression.norwood=4: progression.norwood: must be patient.norwood (\"6\") or a later "
+         "class, "
          "got \"4\""},
         /* Grey hair does not turn dark again. */
         {"{\"version\": 1, \"patient\": {\"grey_fraction\": 0.3}, \"progression\": {\"grey_fraction\": 0.2}}",
          NULL,
-         "plan.json: progression.grey_fraction: must be at least patient.grey_fraction (0.3) or null, got 0.2"},
+         "plan.json: progression.grey_fraction: must be at least patient.grey_fraction (0.3) or null, got "
+         "0.2"},
         {NULL, "progression.colour=1",
-         "--set progression.colour=1: unknown field 'progression.colour' (progression has: norwood, ludwig, years, "
+         "--set progression.colour=1: unknown field 'progression.colour' (progression has: norwood, ludwig, "
+         "years, "
          "grey_fraction, grey_years, treat_future_area)"},
     };
     EXPECT_ERRORS(cases);

@@ -44,7 +44,8 @@ static void default_plan_should_be_the_example_of_design_md(void **state)
     assert_int_equal(p.patient.pattern, PLAN_PATTERN_NORWOOD_6);
     assert_near(p.patient.hair_length_mm, 0.5, 0);
     assert_int_equal(p.patient.hair_color_srgb8[0], 0x2b);
-    /* Differs from DESIGN.md's 0.7: the built-in plan uses the shade `smpsim match` finds (src/plan/plan.c). */
+    /* Differs from DESIGN.md's 0.7: the built-in plan uses the shade `smpsim match` finds (src/plan/plan.c).
+     */
     assert_near(p.pigment.shade, 0.58, 0);
     assert_near(p.pigment.depth_mm, 0.4, 0);
     assert_int_equal(p.pigment.ink_quality, PLAN_INK_MEDICAL);
@@ -112,7 +113,8 @@ static void validate_should_reject_bad_plans_built_in_code(void **state)
     expect_invalid(&p, "test: patient.norwood: must be a Norwood or Ludwig class (plan_pattern), got 17");
     plan_init_default(&p);
     p.pigment.ink_quality = (plan_ink_quality)9;
-    expect_invalid(&p, "test: pigment.ink_quality: must be one of medical, cosmetic, tattoo, inferior, got 9");
+    expect_invalid(&p,
+                   "test: pigment.ink_quality: must be one of medical, cosmetic, tattoo, inferior, got 9");
     plan_init_default(&p);
     p.pigment.needle = (plan_needle)4;
     expect_invalid(&p, "test: pigment.needle: must be one of 1RL, 3RL, 5RL, 7RL, got 4");
@@ -144,8 +146,9 @@ static void validate_should_reject_bad_plans_built_in_code(void **state)
     expect_invalid(&p, "test: progression.norwood: must be a Norwood or Ludwig class (plan_pattern), got 17");
     plan_init_default(&p);
     p.progression.pattern = PLAN_PATTERN_LUDWIG_III;
-    expect_invalid(&p, "test: progression.ludwig: must be on the patient's scale (patient.norwood is \"6\": give "
-                       "progression.norwood), got \"III\"");
+    expect_invalid(&p,
+                   "test: progression.ludwig: must be on the patient's scale (patient.norwood is \"6\": give "
+                   "progression.norwood), got \"III\"");
     p.patient.pattern = PLAN_PATTERN_NONE; /* no loss today: either scale */
     assert_int_equal(plan_validate(&p, "test", &err), SMP_OK);
 }
@@ -170,7 +173,10 @@ static void save_then_load_should_give_the_same_plan(void **state)
     /* Saved relative to the plan's folder, read back as an absolute path (docs/plan-format.md). */
     snprintf(p.head.mesh, sizeof p.head.mesh, "/tmp/dir with \"quotes\"/\xC3\xA9t\xC3\xA9.obj");
     p.head.mesh_units = PLAN_MESH_UNITS_CM;
-    p.head.landmarks = (plan_scan_landmarks){.given = true, .nasion = {0.1, 2, 9.5}, .tragus_left = {7, 0, -1}, .tragus_right = {-7, 0, -1.0 / 3.0}};
+    p.head.landmarks = (plan_scan_landmarks){.given = true,
+                                             .nasion = {0.1, 2, 9.5},
+                                             .tragus_left = {7, 0, -1},
+                                             .tragus_right = {-7, 0, -1.0 / 3.0}};
     p.scar_count = 1;
     p.scars[0] = p.scars[1]; /* a fue scar only */
     smp_error err = {0};
@@ -186,8 +192,11 @@ static void save_then_load_should_give_the_same_plan(void **state)
     assert_non_null(strstr(saved, "\"mesh\": \"dir with \\\"quotes\\\"/"));
     free(saved);
     /* With a progression (numbers needing 17 digits, a grey target of 0 that is not null). */
-    p.progression = (plan_progression){.pattern = PLAN_PATTERN_LUDWIG_III, .years = 10.0 / 3.0,
-                                       .grey_fraction = 0, .grey_years = 50, .treat_future_area = true};
+    p.progression = (plan_progression){.pattern = PLAN_PATTERN_LUDWIG_III,
+                                       .years = 10.0 / 3.0,
+                                       .grey_fraction = 0,
+                                       .grey_years = 50,
+                                       .treat_future_area = true};
     p.patient.grey_fraction = 0;
     assert_int_equal(plan_save(&p, path, &err), SMP_OK);
     assert_int_equal(plan_load(&back, path, NULL, 0, NULL, NULL, &err), SMP_OK);
@@ -212,7 +221,8 @@ static void save_then_load_should_give_the_same_plan(void **state)
     remove(path);
 }
 
-/* dot_diameter_mm is null (stored as 0) or a number; both come back from a saved file, null written as null. */
+/* dot_diameter_mm is null (stored as 0) or a number; both come back from a saved file, null written as null.
+ */
 static void dot_diameter_should_round_trip_as_null_and_as_a_number(void **state)
 {
     char path[] = "/tmp/smp_test_plan_saveXXXXXX";

@@ -17,18 +17,21 @@ static inline const scalp_scar_fut_point *scar_view_frame(const scalp_scar_set *
     const scalp_scar_fut_point *m = &set->points[set->lines[0].first + set->lines[0].count / 2];
     memcpy(n, m->normal, 3 * sizeof(float));
     float d = n[1];
-    for (int k = 0; k < 3; ++k) up[k] = (k == 1 ? 1.0f : 0.0f) - d * n[k];
+    for (int k = 0; k < 3; ++k)
+        up[k] = (k == 1 ? 1.0f : 0.0f) - d * n[k];
     float l = sqrtf(up[0] * up[0] + up[1] * up[1] + up[2] * up[2]);
-    for (int k = 0; k < 3; ++k) up[k] /= l;
+    for (int k = 0; k < 3; ++k)
+        up[k] /= l;
     along[0] = n[1] * up[2] - n[2] * up[1];
     along[1] = n[2] * up[0] - n[0] * up[2];
     along[2] = n[0] * up[1] - n[1] * up[0];
     return m;
 }
 
-/* A camera dist_mm from p looking back along -dir, field_mm across the image's height, with up in the image. */
-static inline scene_camera scar_view_camera(const float p[3], const float dir[3], const float up[3], double dist_mm,
-                                          double field_mm)
+/* A camera dist_mm from p looking back along -dir, field_mm across the image's height, with up in the image.
+ */
+static inline scene_camera scar_view_camera(const float p[3], const float dir[3], const float up[3],
+                                            double dist_mm, double field_mm)
 {
     scene_camera cam;
     for (int k = 0; k < 3; ++k) {

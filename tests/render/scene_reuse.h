@@ -1,8 +1,8 @@
-/* Shared by the GL tests that render several plans on the same head: one scene whose plan is replaced, so that
- * what the plans share is built once. scene_set_plan keeps the head (the costliest part of a build: about a
- * third of a scene's time) when the measures are the same, and the scars when they are; a plan equal to the
- * one shown is not rebuilt at all. The pictures are those of a scene built afresh for each plan (the builds are
- * deterministic for the plan). */
+/* Shared by the GL tests that render several plans on the same head: one scene whose plan is replaced, so
+ * that what the plans share is built once. scene_set_plan keeps the head (the costliest part of a build:
+ * about a third of a scene's time) when the measures are the same, and the scars when they are; a plan equal
+ * to the one shown is not rebuilt at all. The pictures are those of a scene built afresh for each plan (the
+ * builds are deterministic for the plan). */
 #ifndef SMP_TEST_SCENE_REUSE_H
 #define SMP_TEST_SCENE_REUSE_H
 
@@ -22,19 +22,21 @@ typedef struct test_scene {
 /* The scene of plan pl (source names it in errors), uploaded to rc; fails the test when the build fails. The
  * scene stays t's until the next call or test_scene_destroy. A plan equal to the last one is neither rebuilt
  * nor uploaded again: only while nothing else was uploaded to rc in between. */
-static inline scene_model *test_scene_show_plan(test_scene *t, render_context *rc, const plan *pl, const char *source)
+static inline scene_model *test_scene_show_plan(test_scene *t, render_context *rc, const plan *pl,
+                                                const char *source)
 {
     smp_error err = {0};
     if (t->built && memcmp(pl, &t->scene.plan, sizeof *pl) == 0) return &t->scene;
-    smp_status st = t->built ? scene_set_plan(&t->scene, pl, &err) : scene_create_from_plan(&t->scene, pl, source, &err);
+    smp_status st =
+        t->built ? scene_set_plan(&t->scene, pl, &err) : scene_create_from_plan(&t->scene, pl, source, &err);
     if (st != SMP_OK) fail_msg("%s", err.message);
     t->built = true;
     if (scene_upload(rc, &t->scene, &err) != SMP_OK) fail_msg("%s", err.message);
     return &t->scene;
 }
 
-/* The same for the plan at path (NULL: the built-in plan) with sets applied; fails the test when the plan does
- * not load. */
+/* The same for the plan at path (NULL: the built-in plan) with sets applied; fails the test when the plan
+ * does not load. */
 static inline scene_model *test_scene_show(test_scene *t, render_context *rc, const char *path,
                                            const char *const *sets, int set_count)
 {

@@ -24,8 +24,13 @@
 #define H 180
 
 static const char *const plan_files[] = {
-    "default.json", "norwood6-shaved-full-scalp.json", "norwood3v-density-under-3mm-hair.json",
-    "ludwig2-woman.json", "fut-scar-camouflage.json", "fue-donor-scars.json", "bad-practice-helmet.json",
+    "default.json",
+    "norwood6-shaved-full-scalp.json",
+    "norwood3v-density-under-3mm-hair.json",
+    "ludwig2-woman.json",
+    "fut-scar-camouflage.json",
+    "fue-donor-scars.json",
+    "bad-practice-helmet.json",
     "bad-practice-too-deep.json",
 };
 
@@ -96,10 +101,11 @@ static void helmet_should_read_darker_than_good_practice_which_reads_darker_than
 }
 
 /* Every example plan loads, builds its scene and places dots; then it, and the built-in plan on a Norwood 7
- * (stubble only at the fringe, FUE scars in it: where a NaN once came from an almost empty hair layer), is seen
- * from three-quarter at 1 m and close to its scars, and no view holds a value that is not a number (one build
- * of each plan serves both checks). */
-static void every_example_plan_should_place_dots_and_no_view_should_hold_a_value_that_is_not_a_number(void **state)
+ * (stubble only at the fringe, FUE scars in it: where a NaN once came from an almost empty hair layer), is
+ * seen from three-quarter at 1 m and close to its scars, and no view holds a value that is not a number (one
+ * build of each plan serves both checks). */
+static void
+every_example_plan_should_place_dots_and_no_view_should_hold_a_value_that_is_not_a_number(void **state)
 {
     fixture *f = *state;
     for (size_t i = 0; i <= sizeof plan_files / sizeof plan_files[0]; ++i) {
@@ -108,8 +114,8 @@ static void every_example_plan_should_place_dots_and_no_view_should_hold_a_value
         smp_error err = {0};
         const scene_model *scene = scene_of(f, file, norwood7 ? "patient.norwood=\"7\"" : NULL);
         if (!norwood7) {
-            print_message("%-40s %6d dots, %6d hairs, %4d FUE scars\n", file, scene->field.count, scene->hair.count,
-                          scene->scars.fue_count);
+            print_message("%-40s %6d dots, %6d hairs, %4d FUE scars\n", file, scene->field.count,
+                          scene->hair.count, scene->scars.fue_count);
             assert_true(scene->field.count > 100);
         }
         const scene_view views[] = {SCENE_VIEW_THREE_QUARTER, SCENE_VIEW_CLOSEUP_SCAR};
@@ -122,8 +128,9 @@ static void every_example_plan_should_place_dots_and_no_view_should_hold_a_value
             if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
             free(rgba);
             long bad = render_last_frame_nonfinite(f->rc, &err);
-            if (bad != 0) fail_msg("%s%s, %s: %ld values not finite", file, norwood7 ? " (Norwood 7)" : "",
-                                   v == 0 ? "three-quarter at 1 m" : "scar close-up", bad);
+            if (bad != 0)
+                fail_msg("%s%s, %s: %ld values not finite", file, norwood7 ? " (Norwood 7)" : "",
+                         v == 0 ? "three-quarter at 1 m" : "scar close-up", bad);
         }
     }
 }
@@ -132,7 +139,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(helmet_should_read_darker_than_good_practice_which_reads_darker_than_untreated),
-        cmocka_unit_test(every_example_plan_should_place_dots_and_no_view_should_hold_a_value_that_is_not_a_number),
+        cmocka_unit_test(
+            every_example_plan_should_place_dots_and_no_view_should_hold_a_value_that_is_not_a_number),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -81,7 +81,8 @@ static double mean_around(const image *im, const float p[3], int r)
     glm_mat4_mul((vec4 *)im->frame.proj, (vec4 *)im->frame.view, vp);
     vec4 c = {p[0], p[1], p[2], 1.0f}, clip;
     glm_mat4_mulv(vp, c, clip);
-    int cx = (int)((clip[0] / clip[3] * 0.5f + 0.5f) * im->w), cy = (int)((0.5f - clip[1] / clip[3] * 0.5f) * im->h);
+    int cx = (int)((clip[0] / clip[3] * 0.5f + 0.5f) * im->w),
+        cy = (int)((0.5f - clip[1] / clip[3] * 0.5f) * im->h);
     double s = 0.0;
     int n = 0;
     for (int y = cy - r; y <= cy + r; ++y)
@@ -155,8 +156,8 @@ static void far_view_sides_should_read_darker_than_the_bald_top_only_with_hair(v
     double s_on = mean_around(&on, side, 3), s_off = mean_around(&off, side, 3);
     double t_on = mean_around(&on, top, 3), t_off = mean_around(&off, top, 3);
     print_message("side %.1f -> %.1f with hair, top %.1f -> %.1f\n", s_off, s_on, t_off, t_on);
-    assert_true(s_on < 0.92 * s_off);            /* the shaved fringe reads grey */
-    assert_near(t_on, t_off, 1.0);               /* the bald top has no hair */
+    assert_true(s_on < 0.92 * s_off); /* the shaved fringe reads grey */
+    assert_near(t_on, t_off, 1.0);    /* the bald top has no hair */
     assert_true(s_on / t_on < 0.92 * (s_off / t_off));
     free(on.rgba);
     free(off.rgba);
@@ -216,9 +217,11 @@ static void far_tone_should_not_shimmer_under_sub_pixel_camera_moves(void **stat
     image off = render_camera(f, &cam, true, 320, 240);
     bare = mean_around(&off, side, 4);
     free(off.rgba);
-    print_message("2 m: bare %.2f, with hair %.2f %.2f %.2f %.2f\n", bare, means[0], means[1], means[2], means[3]);
+    print_message("2 m: bare %.2f, with hair %.2f %.2f %.2f %.2f\n", bare, means[0], means[1], means[2],
+                  means[3]);
     assert_true(means[0] < bare - 3.0); /* the hair's tone is there at 2 m */
-    for (int i = 1; i < 4; ++i) assert_near(means[i], means[0], 0.02 * means[0] + 0.5);
+    for (int i = 1; i < 4; ++i)
+        assert_near(means[i], means[0], 0.02 * means[0] + 0.5);
 }
 
 int main(void)

@@ -117,13 +117,15 @@ static unsigned char *thinning_mask(const scene_model *scene, const render_frame
         if (fr < 0.15f || fr > 0.85f) continue;
         vec4 c = {p[0], p[1], p[2], 1.0f}, clip;
         glm_mat4_mulv(vp, c, clip);
-        int x = (int)((clip[0] / clip[3] * 0.5f + 0.5f) * W), y = (int)((0.5f - clip[1] / clip[3] * 0.5f) * H);
+        int x = (int)((clip[0] / clip[3] * 0.5f + 0.5f) * W),
+            y = (int)((0.5f - clip[1] / clip[3] * 0.5f) * H);
         for (int dy = -1; dy <= 1; ++dy)
             for (int dx = -1; dx <= 1; ++dx)
                 if (x + dx >= 0 && x + dx < W && y + dy >= 0 && y + dy < H) mask[(y + dy) * W + x + dx] = 1;
     }
     *count = 0;
-    for (int i = 0; i < W * H; ++i) *count += mask[i];
+    for (int i = 0; i < W * H; ++i)
+        *count += mask[i];
     return mask;
 }
 
@@ -134,7 +136,8 @@ static double lightness_sd(const uint8_t *rgba, const unsigned char *mask, int l
     double *l = malloc(sizeof *l * W * H);
     for (int i = 0; i < W * H; ++i) {
         double lin[3], lab[3];
-        for (int k = 0; k < 3; ++k) lin[k] = optics_srgb8_to_linear(rgba[4 * i + k]);
+        for (int k = 0; k < 3; ++k)
+            lin[k] = optics_srgb8_to_linear(rgba[4 * i + k]);
         analysis_linear_rgb_to_lab(lin, lab);
         l[i] = lab[0];
     }
@@ -181,11 +184,12 @@ static double smp_contrast_reduction(fixture *f, const char *file, const char *c
     double sd_a = lightness_sd(a, mask, 0, &mean_a), sd_b = lightness_sd(b, mask, 0, &mean_b);
     double lsd_a = lightness_sd(a, mask, LOCAL_PX, &mean_a), lsd_b = lightness_sd(b, mask, LOCAL_PX, &mean_b);
     double reduction = 1.0 - sd_a / sd_b;
-    print_message("%s%s (%.0f mm hair), %s, thinning area %d px: mean L* %.1f without SMP, %.1f with; SD of L* "
-                  "%.2f -> %.2f (%.1f %% lower); local SD (%d px box) %.2f -> %.2f (%.1f %% lower)\n",
-                  file, set_count ? " with the gaps at full density" : "", hair_mm, view == SCENE_VIEW_TOP ? "top" : "crown close-up", count,
-                  mean_b, mean_a, sd_b, sd_a, 100.0 * reduction, 2 * LOCAL_PX + 1, lsd_b, lsd_a,
-                  100.0 * (1.0 - lsd_a / lsd_b));
+    print_message(
+        "%s%s (%.0f mm hair), %s, thinning area %d px: mean L* %.1f without SMP, %.1f with; SD of L* "
+        "%.2f -> %.2f (%.1f %% lower); local SD (%d px box) %.2f -> %.2f (%.1f %% lower)\n",
+        file, set_count ? " with the gaps at full density" : "", hair_mm,
+        view == SCENE_VIEW_TOP ? "top" : "crown close-up", count, mean_b, mean_a, sd_b, sd_a,
+        100.0 * reduction, 2 * LOCAL_PX + 1, lsd_b, lsd_a, 100.0 * (1.0 - lsd_a / lsd_b));
     assert_true(count > 2000);
     free(a);
     free(b);

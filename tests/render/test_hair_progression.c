@@ -24,7 +24,8 @@
 typedef struct fixture {
     ui_gl *gl;
     render_context *rc;
-    test_scene scene; /* one scene, its plan replaced for each progression (scene_reuse.h: the head is kept) */
+    test_scene
+        scene; /* one scene, its plan replaced for each progression (scene_reuse.h: the head is kept) */
 } fixture;
 
 static int setup_all(void **state)
@@ -140,9 +141,8 @@ static void lost_hair_should_leave_the_band_a_norwood_7_takes_lighter_at_year_10
 {
     fixture *f = *state;
     scene_model *s = scene_with(
-        f,
-        &(plan_progression){
-            .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = PLAN_NONE, .grey_years = 10});
+        f, &(plan_progression){
+               .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = PLAN_NONE, .grey_years = 10});
     float p[3], n[3];
     band_point(s, p, n);
     scene_camera cam = closeup_at(p, n);
@@ -166,9 +166,9 @@ static void lost_hair_should_leave_the_band_a_norwood_7_takes_lighter_at_year_10
 static void greying_should_make_the_stubble_lighter_and_less_saturated(void **state)
 {
     fixture *f = *state;
-    scene_model *s = scene_with(f,
-               &(plan_progression){
-                   .pattern = PLAN_PATTERN_NONE, .years = 10, .grey_fraction = 1.0, .grey_years = 10});
+    scene_model *s =
+        scene_with(f, &(plan_progression){
+                          .pattern = PLAN_PATTERN_NONE, .years = 10, .grey_fraction = 1.0, .grey_years = 10});
     scene_camera cam = scene_view_camera(s, SCENE_VIEW_CLOSEUP_SIDE, 0.0, (double)W / H);
     tone y0 = render_tone(f, s, &cam, 0.0, false), y5 = render_tone(f, s, &cam, 5.0, false);
     tone y10 = render_tone(f, s, &cam, 10.0, false);
@@ -185,9 +185,9 @@ static void greying_should_make_the_stubble_lighter_and_less_saturated(void **st
 static void scrubbing_time_should_not_upload_the_hair_again(void **state)
 {
     fixture *f = *state;
-    scene_model *s = scene_with(f,
-               &(plan_progression){
-                   .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = 0.5, .grey_years = 10});
+    scene_model *s = scene_with(
+        f, &(plan_progression){
+               .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10, .grey_fraction = 0.5, .grey_years = 10});
     render_stats before, after;
     render_stats_get(f->rc, &before);
     scene_camera cam = scene_view_camera(s, SCENE_VIEW_LEFT, 0.0, (double)W / H);
@@ -214,10 +214,11 @@ static void scrubbing_time_should_not_upload_the_hair_again(void **state)
     render_stats_get(f->rc, &after);
     assert_true(before.hair_uploads >= 1);
     assert_int_equal(after.hair_uploads, before.hair_uploads);
-    print_message("layer splats after years 0, 4, 8, 12: %d %d %d %d, then from the other side %d\n", splats[0],
-                  splats[1], splats[2], splats[3], after.hair_layer_splats);
+    print_message("layer splats after years 0, 4, 8, 12: %d %d %d %d, then from the other side %d\n",
+                  splats[0], splats[1], splats[2], splats[3], after.hair_layer_splats);
     /* A Norwood 7 takes hair in every 4-year step here. */
-    for (int k = 1; k < 4; ++k) assert_int_equal(splats[k], splats[k - 1] + 1);
+    for (int k = 1; k < 4; ++k)
+        assert_int_equal(splats[k], splats[k - 1] + 1);
     assert_int_equal(after.hair_layer_splats, splats[3]);
 }
 

@@ -202,7 +202,8 @@ static void flash_should_light_the_side_facing_the_camera(void **state)
  * key alone (no sky or ground, so the film's mirror image of the sky, bright at grazing angles, does not
  * count); its peak (the mean of its five brightest pixels, not one) and the number of pixels above
  * half that peak. */
-static void specular_peak(fixture *f, const scene_light *light, const bool mask[W * H], double *peak, int *area)
+static void specular_peak(fixture *f, const scene_light *light, const bool mask[W * H], double *peak,
+                          int *area)
 {
     static image with, without;
     scene_light key = *light;

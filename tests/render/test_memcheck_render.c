@@ -1,7 +1,7 @@
 /* A headless frame small enough to run under valgrind's memcheck (tests/valgrind.sh runs this executable
- * there): a plan with a few dots, a small FUE field and stubble, a renderer with 256-texel shadow and coverage
- * maps, one 96x64 three-quarter frame read back. Natively it checks that the frame shows a lit head on the
- * dark backdrop; under memcheck, that nothing in it reads uninitialised or freed memory or leaks. */
+ * there): a plan with a few dots, a small FUE field and stubble, a renderer with 256-texel shadow and
+ * coverage maps, one 96x64 three-quarter frame read back. Natively it checks that the frame shows a lit head
+ * on the dark backdrop; under memcheck, that nothing in it reads uninitialised or freed memory or leaks. */
 #include "test_util.h"
 
 #include "gl_context.h"
@@ -19,10 +19,11 @@ static void a_tiny_frame_of_a_plan_with_dots_scars_and_hair_should_show_the_head
     render_context *rc;
     render_context_desc desc = {.shadow_map_size = 256, .coverage_size = 256};
     if (test_gl_open_desc(&gl, &rc, &desc) != 0) fail_msg("no renderer");
-    scene_source src = {.sets = {"sessions=[{\"day\":0,\"density_per_cm2\":8,\"shade\":0.7}]",
-                                 "scars=[{\"type\":\"fue\",\"count\":30,\"diameter_mm\":0.9,\"depth_mm\":0.15}]",
-                                 "patient.hair_length_mm=0.5"},
-                        .set_count = 3};
+    scene_source src = {
+        .sets = {"sessions=[{\"day\":0,\"density_per_cm2\":8,\"shade\":0.7}]",
+                 "scars=[{\"type\":\"fue\",\"count\":30,\"diameter_mm\":0.9,\"depth_mm\":0.15}]",
+                 "patient.hair_length_mm=0.5"},
+        .set_count = 3};
     scene_model scene;
     smp_error err = {0};
     if (scene_load(&scene, &src, NULL, &err) != SMP_OK || scene_upload(rc, &scene, &err) != SMP_OK)

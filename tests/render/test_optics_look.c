@@ -1,8 +1,8 @@
 /* What the baked optics tables and the ink deposit make visible, on rendered close-ups with the same dots:
  * deep ink looks bluer and wider than shallow ink and stays visible, the skin types render their own
  * colours, healed dots are distinct grey marks but never black, tattoo ink reads blue-black, and the
- * stubble SMP imitates is a grey-blue shadow. Images are measured for properties, never compared pixel by pixel. Headless through
- * SDL's offscreen driver; no GL context: skipped (exit 77). */
+ * stubble SMP imitates is a grey-blue shadow. Images are measured for properties, never compared pixel by
+ * pixel. Headless through SDL's offscreen driver; no GL context: skipped (exit 77). */
 #include "test_util.h"
 
 #include "gl_context.h"
@@ -73,7 +73,8 @@ static scene_light white_ambient(void)
 
 /* The crown close-up (field_mm across; 0: the 60 mm default) under the white ambient light, the default plan
  * with sets applied; t_days < 0 renders the untreated skin (no layer tattooed yet). */
-static linear_image render_field(fixture *f, const char *const *sets, int set_count, double t_days, double field_mm)
+static linear_image render_field(fixture *f, const char *const *sets, int set_count, double t_days,
+                                 double field_mm)
 {
     smp_error err = {0};
     const scene_model *scene = test_scene_show(&f->scene, f->rc, NULL, sets, set_count);
@@ -86,7 +87,8 @@ static linear_image render_field(fixture *f, const char *const *sets, int set_co
     if (render_frame_read_srgb8(f->rc, &frame, rgba, &err) != SMP_OK) fail_msg("%s", err.message);
     linear_image im = {malloc(sizeof(double) * 3 * W * H)};
     for (size_t i = 0; i < (size_t)W * H; ++i)
-        for (int k = 0; k < 3; ++k) im.rgb[3 * i + k] = optics_srgb8_to_linear(rgba[4 * i + k]);
+        for (int k = 0; k < 3; ++k)
+            im.rgb[3 * i + k] = optics_srgb8_to_linear(rgba[4 * i + k]);
     free(rgba);
     return im;
 }
@@ -110,8 +112,10 @@ static void centre_lab(const linear_image *im, double lab[3])
     int count = 0;
     for (int y = H / 4; y < 3 * H / 4; ++y)
         for (int x = W / 4; x < 3 * W / 4; ++x, ++count)
-            for (int k = 0; k < 3; ++k) sum[k] += im->rgb[3 * ((size_t)y * W + x) + k];
-    for (int k = 0; k < 3; ++k) sum[k] /= count;
+            for (int k = 0; k < 3; ++k)
+                sum[k] += im->rgb[3 * ((size_t)y * W + x) + k];
+    for (int k = 0; k < 3; ++k)
+        sum[k] /= count;
     optics_linear_rgb_to_xyz(sum, xyz);
     optics_xyz_to_lab(xyz, lab);
 }
@@ -133,23 +137,28 @@ static void pigment_shift(const linear_image *inked, const linear_image *bare, d
 {
     size_t n = (size_t)W * H;
     double *dark = malloc(sizeof *dark * n), *sorted = malloc(sizeof *sorted * n);
-    for (size_t i = 0; i < n; ++i) sorted[i] = dark[i] = luminance(bare->rgb + 3 * i) - luminance(inked->rgb + 3 * i);
+    for (size_t i = 0; i < n; ++i)
+        sorted[i] = dark[i] = luminance(bare->rgb + 3 * i) - luminance(inked->rgb + 3 * i);
     qsort(sorted, n, sizeof *sorted, compare_doubles);
     double threshold = sorted[(size_t)(0.9 * (double)n)];
     double sum_i[3] = {0}, sum_b[3] = {0}, count = 0;
     for (size_t i = 0; i < n; ++i)
         if (dark[i] >= threshold) {
-            for (int k = 0; k < 3; ++k) sum_i[k] += inked->rgb[3 * i + k], sum_b[k] += bare->rgb[3 * i + k];
+            for (int k = 0; k < 3; ++k)
+                sum_i[k] += inked->rgb[3 * i + k], sum_b[k] += bare->rgb[3 * i + k];
             count++;
         }
     double lab_i[3], lab_b[3], xyz[3], rgb[3];
-    for (int k = 0; k < 3; ++k) rgb[k] = sum_i[k] / count;
+    for (int k = 0; k < 3; ++k)
+        rgb[k] = sum_i[k] / count;
     optics_linear_rgb_to_xyz(rgb, xyz);
     optics_xyz_to_lab(xyz, lab_i);
-    for (int k = 0; k < 3; ++k) rgb[k] = sum_b[k] / count;
+    for (int k = 0; k < 3; ++k)
+        rgb[k] = sum_b[k] / count;
     optics_linear_rgb_to_xyz(rgb, xyz);
     optics_xyz_to_lab(xyz, lab_b);
-    for (int k = 0; k < 3; ++k) shift[k] = lab_i[k] - lab_b[k];
+    for (int k = 0; k < 3; ++k)
+        shift[k] = lab_i[k] - lab_b[k];
     free(dark);
     free(sorted);
 }
@@ -161,9 +170,11 @@ static double darkening_correlation_width(const linear_image *inked, const linea
 {
     size_t n = (size_t)W * H;
     double *d = malloc(sizeof *d * n), mean = 0;
-    for (size_t i = 0; i < n; ++i) mean += d[i] = luminance(bare->rgb + 3 * i) - luminance(inked->rgb + 3 * i);
+    for (size_t i = 0; i < n; ++i)
+        mean += d[i] = luminance(bare->rgb + 3 * i) - luminance(inked->rgb + 3 * i);
     mean /= (double)n;
-    for (size_t i = 0; i < n; ++i) d[i] -= mean;
+    for (size_t i = 0; i < n; ++i)
+        d[i] -= mean;
     double c[40];
     for (int s = 0; s < 40; ++s) {
         double acc = 0;
@@ -176,7 +187,8 @@ static double darkening_correlation_width(const linear_image *inked, const linea
     }
     free(d);
     double width = 0.5;
-    for (int s = 1; s < 40 && c[s] > 0.0; ++s) width += c[s] / c[0];
+    for (int s = 1; s < 40 && c[s] > 0.0; ++s)
+        width += c[s] / c[0];
     return width;
 }
 
@@ -207,10 +219,11 @@ static void deep_pigment_should_look_bluer_and_wider_than_shallow(void **state)
     double w_deep = darkening_correlation_width(&deep, &bare);
     /* b* change per unit of lightness lost (negative: the dot is bluer than the skin it darkens). */
     double blue_shallow = shallow_shift[2] / -shallow_shift[0], blue_deep = deep_shift[2] / -deep_shift[0];
-    print_message("pigment shift (dL* da* db*) at 0.4 mm (%.2f %.2f %.2f), at 1.5 mm (%.2f %.2f %.2f); db*/-dL* "
-                  "%.2f vs %.2f; correlation width %.2f px vs %.2f px\n", shallow_shift[0], shallow_shift[1],
-                  shallow_shift[2], deep_shift[0], deep_shift[1], deep_shift[2], blue_shallow, blue_deep, w_shallow,
-                  w_deep);
+    print_message(
+        "pigment shift (dL* da* db*) at 0.4 mm (%.2f %.2f %.2f), at 1.5 mm (%.2f %.2f %.2f); db*/-dL* "
+        "%.2f vs %.2f; correlation width %.2f px vs %.2f px\n",
+        shallow_shift[0], shallow_shift[1], shallow_shift[2], deep_shift[0], deep_shift[1], deep_shift[2],
+        blue_shallow, blue_deep, w_shallow, w_deep);
     /* Both darken; deep ink darkens less (light returns from the skin above it) but what it takes is
      * bluer: per unit of lightness lost, b* falls further (the hue of the dot turns toward blue; measured
      * -0.54 at 0.4 mm, -0.72 at 1.5 mm with the two-gain table of 2026-12). */
@@ -243,7 +256,8 @@ static void skin_types_I_and_VI_should_render_their_own_colours(void **state)
         int count = 0;
         for (int y = H / 4; y < 3 * H / 4; ++y)
             for (int x = W / 4; x < 3 * W / 4; ++x, ++count)
-                for (int k = 0; k < 3; ++k) sum[k] += im[t].rgb[3 * ((size_t)y * W + x) + k];
+                for (int k = 0; k < 3; ++k)
+                    sum[k] += im[t].rgb[3 * ((size_t)y * W + x) + k];
         double rgb[3] = {sum[0] / count, sum[1] / count, sum[2] / count}, xyz[3], lab[3], lab_table[3];
         optics_linear_rgb_to_xyz(rgb, xyz);
         optics_xyz_to_lab(xyz, lab);
@@ -251,7 +265,8 @@ static void skin_types_I_and_VI_should_render_their_own_colours(void **state)
         optics_xyz_to_lab(xyz, lab_table);
         ita[t] = optics_ita_deg(lab);
         print_message("type %s: rendered Lab (%.1f %.1f %.1f) ITA %.1f; table Lab (%.1f %.1f %.1f)\n",
-                      t == 0 ? "I" : "VI", lab[0], lab[1], lab[2], ita[t], lab_table[0], lab_table[1], lab_table[2]);
+                      t == 0 ? "I" : "VI", lab[0], lab[1], lab[2], ita[t], lab_table[0], lab_table[1],
+                      lab_table[2]);
         /* The render shows the table's colour: within a few CIELAB units (8-bit quantisation, the sky's
          * grazing-angle loss at the edges of the central crop, shading by curvature). */
         assert_near(lab[0], lab_table[0], 4.0);
@@ -272,7 +287,8 @@ static int dot_cores(const linear_image *inked, const linear_image *bare, int r,
 {
     size_t n = (size_t)W * H;
     double *l = malloc(sizeof *l * n), *depth = malloc(sizeof *depth * n), lab[3];
-    for (size_t i = 0; i < n; ++i) pixel_lab(inked, i, lab), l[i] = lab[0];
+    for (size_t i = 0; i < n; ++i)
+        pixel_lab(inked, i, lab), l[i] = lab[0];
     int count = 0;
     for (int y = r; y < H - r; ++y)
         for (int x = r; x < W - r; ++x) {
@@ -308,8 +324,8 @@ static void healed_dots_should_read_as_distinct_grey_marks(void **state)
     int cores = dot_cores(&inked, &bare, 12, &depth);
     double skin[3];
     centre_lab(&bare, skin);
-    print_message("10 mm field, type III: %d dot cores, median %.1f L* below the skin (skin L* %.1f)\n", cores,
-                  depth, skin[0]);
+    print_message("10 mm field, type III: %d dot cores, median %.1f L* below the skin (skin L* %.1f)\n",
+                  cores, depth, skin[0]);
     /* About 1.1 dots per mm² of the 10 x 7.5 mm field (clusters count once when they merge). */
     assert_true(cores > 25);
     assert_true(depth >= SMP_LOOK_CORE_DEPTH_L);
@@ -322,16 +338,19 @@ static void healed_dots_should_read_as_distinct_grey_marks(void **state)
 static void tattoo_ink_should_read_as_a_blue_black_patch(void **state)
 {
     fixture *f = *state;
-    const char *sets[] = {"pigment.ink_quality=\"tattoo\"", "pigment.shade=1", "pigment.depth_mm=1.0",
-                          "pigment.needle=\"7RL\"", "touch_ups=[]",
+    const char *sets[] = {"pigment.ink_quality=\"tattoo\"",
+                          "pigment.shade=1",
+                          "pigment.depth_mm=1.0",
+                          "pigment.needle=\"7RL\"",
+                          "touch_ups=[]",
                           "sessions=[{\"day\":0,\"density_per_cm2\":200,\"shade\":1}]"};
     linear_image bare = render_closeup(f, sets, 6, -1.0);
     linear_image inked = render_closeup(f, sets, 6, 0.0);
     double skin[3], patch[3];
     centre_lab(&bare, skin);
     centre_lab(&inked, patch);
-    print_message("tattoo patch Lab (%.1f %.1f %.1f) on skin (%.1f %.1f %.1f)\n", patch[0], patch[1], patch[2],
-                  skin[0], skin[1], skin[2]);
+    print_message("tattoo patch Lab (%.1f %.1f %.1f) on skin (%.1f %.1f %.1f)\n", patch[0], patch[1],
+                  patch[2], skin[0], skin[1], skin[2]);
     assert_true(patch[0] < SMP_LOOK_TATTOO_MAX_L);
     assert_true(patch[2] < SMP_LOOK_TATTOO_MAX_B);
     assert_true(patch[2] < skin[2] - 10.0);
@@ -345,18 +364,20 @@ static void tattoo_ink_should_read_as_a_blue_black_patch(void **state)
 static void shaved_stubble_should_read_as_a_grey_blue_shadow(void **state)
 {
     fixture *f = *state;
-    const char *stubble[] = {"patient.norwood=\"1\"", "patient.hair_length_mm=0.5", "sessions=[]", "touch_ups=[]"};
-    const char *bald[] = {"patient.norwood=\"7\"", "patient.hair_length_mm=0.5", "sessions=[]", "touch_ups=[]"};
+    const char *stubble[] = {"patient.norwood=\"1\"", "patient.hair_length_mm=0.5", "sessions=[]",
+                             "touch_ups=[]"};
+    const char *bald[] = {"patient.norwood=\"7\"", "patient.hair_length_mm=0.5", "sessions=[]",
+                          "touch_ups=[]"};
     linear_image s = render_closeup(f, stubble, 4, 0.0), b = render_closeup(f, bald, 4, 0.0);
     double ls[3], lb[3];
     centre_lab(&s, ls);
     centre_lab(&b, lb);
     double d[3] = {ls[0] - lb[0], ls[1] - lb[1], ls[2] - lb[2]};
-    print_message("stubble Lab (%.1f %.1f %.1f), bald (%.1f %.1f %.1f): shift (%.2f %.2f %.2f)\n", ls[0], ls[1],
-                  ls[2], lb[0], lb[1], lb[2], d[0], d[1], d[2]);
-    assert_true(d[0] < -1.0);          /* a shadow (top-down and close, 0.5 mm hairs hide little skin) */
-    assert_true(d[2] < 0.0);           /* toward blue */
-    assert_true(fabs(d[1]) < -d[0]);   /* grey: far less hue shift than lightness */
+    print_message("stubble Lab (%.1f %.1f %.1f), bald (%.1f %.1f %.1f): shift (%.2f %.2f %.2f)\n", ls[0],
+                  ls[1], ls[2], lb[0], lb[1], lb[2], d[0], d[1], d[2]);
+    assert_true(d[0] < -1.0);        /* a shadow (top-down and close, 0.5 mm hairs hide little skin) */
+    assert_true(d[2] < 0.0);         /* toward blue */
+    assert_true(fabs(d[1]) < -d[0]); /* grey: far less hue shift than lightness */
     free(s.rgb);
     free(b.rgb);
 }
@@ -365,14 +386,19 @@ static void dots_should_never_render_pure_black(void **state)
 {
     fixture *f = *state;
     /* The darkest plan the format allows: full-strength ink at the most a session may add, three times. */
-    const char *sets[] = {"pigment.shade=1", "pigment.ink_quality=\"tattoo\"", "pigment.needle=\"7RL\"",
-                          "pigment.pin_diameter_mm=0.4", "patient.fitzpatrick=3",
-                          "sessions=[{\"day\":0,\"density_per_cm2\":200,\"shade\":1},"
-                          "{\"day\":14,\"density_per_cm2\":200,\"shade\":1},{\"day\":28,\"density_per_cm2\":200,"
-                          "\"shade\":1}]"};
+    const char *sets[] = {
+        "pigment.shade=1",
+        "pigment.ink_quality=\"tattoo\"",
+        "pigment.needle=\"7RL\"",
+        "pigment.pin_diameter_mm=0.4",
+        "patient.fitzpatrick=3",
+        "sessions=[{\"day\":0,\"density_per_cm2\":200,\"shade\":1},"
+        "{\"day\":14,\"density_per_cm2\":200,\"shade\":1},{\"day\":28,\"density_per_cm2\":200,"
+        "\"shade\":1}]"};
     linear_image im = render_closeup(f, sets, 6, 0.0);
     double darkest = 100.0, lab[3];
-    for (size_t i = 0; i < (size_t)W * H; ++i) pixel_lab(&im, i, lab), darkest = fmin(darkest, lab[0]);
+    for (size_t i = 0; i < (size_t)W * H; ++i)
+        pixel_lab(&im, i, lab), darkest = fmin(darkest, lab[0]);
     print_message("darkest plan on type III: darkest pixel L* %.1f\n", darkest);
     /* Light scattered back by the skin above the ink always returns: "there is no true black under the skin";
      * the issue's bound is L* 12. */

@@ -82,7 +82,8 @@ static double centre_mean(const image *im, double fraction)
     int y0 = (int)(im->h * (0.5 - fraction / 2)), y1 = (int)(im->h * (0.5 + fraction / 2));
     double s = 0;
     for (int y = y0; y < y1; ++y)
-        for (int x = x0; x < x1; ++x) s += luma(im, x, y);
+        for (int x = x0; x < x1; ++x)
+            s += luma(im, x, y);
     return s / ((double)(x1 - x0) * (y1 - y0));
 }
 
@@ -94,7 +95,8 @@ static void every_shader_program_should_compile_and_link(void **state)
         for (const render_program_info *p = render_programs; p->vert_name; ++p) {
             GLuint prog = 0;
             smp_error err = {0};
-            if (render_program_create(&prog, p->vert_name, p->frag_name, p->include_dots, NULL, disk, &err) != SMP_OK)
+            if (render_program_create(&prog, p->vert_name, p->frag_name, p->include_dots, NULL, disk, &err) !=
+                SMP_OK)
                 fail_msg("%s", err.message);
             assert_true(prog != 0);
             glDeleteProgram(prog);
@@ -178,7 +180,8 @@ static void changing_the_light_should_change_the_image(void **state)
     image ia = render_view(f, SCENE_VIEW_FRONT, &a, healed, 320, 240);
     image ib = render_view(f, SCENE_VIEW_FRONT, &b, healed, 320, 240);
     double diff = 0;
-    for (size_t i = 0; i < (size_t)320 * 240 * 4; ++i) diff += abs((int)ia.rgba[i] - (int)ib.rgba[i]);
+    for (size_t i = 0; i < (size_t)320 * 240 * 4; ++i)
+        diff += abs((int)ia.rgba[i] - (int)ib.rgba[i]);
     diff /= 320.0 * 240.0 * 3.0;
     assert_true(diff > 5.0);
     free(ia.rgba);
@@ -203,13 +206,14 @@ static void far_view_tone_should_not_shimmer_when_the_camera_moves(void **state)
         means[i] = centre_mean(&im, 0.1);
         free(im.rgba);
     }
-    for (int i = 1; i < 4; ++i) assert_near(means[i], means[0], 0.01 * means[0] + 0.5);
+    for (int i = 1; i < 4; ++i)
+        assert_near(means[i], means[0], 0.01 * means[0] + 0.5);
 }
 
-/* Issue 12: orbiting and moving the light rebuild nothing. With the whole scene uploaded (dots, scars, hair and
- * its layer), frames from other sides under other lights at the same time recompute no dot looks, re-splat
- * neither the density texture nor the hair's layer, and upload nothing. (Moving the time recomputes the looks:
- * test_healing_look.) */
+/* Issue 12: orbiting and moving the light rebuild nothing. With the whole scene uploaded (dots, scars, hair
+ * and its layer), frames from other sides under other lights at the same time recompute no dot looks,
+ * re-splat neither the density texture nor the hair's layer, and upload nothing. (Moving the time recomputes
+ * the looks: test_healing_look.) */
 static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
 {
     fixture *f = *state;
@@ -241,12 +245,13 @@ static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
     image im = render_view(f, SCENE_VIEW_THREE_QUARTER, &light, healed + 5.0 * 365.25, 160, 120);
     free(im.rgba);
     render_stats_get(f->rc, &later);
-    print_message("4 frames from other sides: shadow draws %d -> %d; then 4 in other lights: looks %d -> %d, "
-                  "density re-splats %d -> %d, layer splats %d -> %d, hair uploads %d -> %d, shadow draws %d; "
-                  "5 years later: looks %d, hair uploads %d\n",
-                  before.shadow_draws, moved.shadow_draws, before.look_updates, lit.look_updates,
-                  before.coverage_resplats, lit.coverage_resplats, before.hair_layer_splats, lit.hair_layer_splats,
-                  before.hair_uploads, lit.hair_uploads, lit.shadow_draws, later.look_updates, later.hair_uploads);
+    print_message(
+        "4 frames from other sides: shadow draws %d -> %d; then 4 in other lights: looks %d -> %d, "
+        "density re-splats %d -> %d, layer splats %d -> %d, hair uploads %d -> %d, shadow draws %d; "
+        "5 years later: looks %d, hair uploads %d\n",
+        before.shadow_draws, moved.shadow_draws, before.look_updates, lit.look_updates,
+        before.coverage_resplats, lit.coverage_resplats, before.hair_layer_splats, lit.hair_layer_splats,
+        before.hair_uploads, lit.hair_uploads, lit.shadow_draws, later.look_updates, later.hair_uploads);
     assert_true(before.hair_layer_splats >= 1 && before.hair_uploads >= 1 && before.shadow_draws >= 1);
     assert_int_equal(moved.shadow_draws, before.shadow_draws);
     assert_int_equal(moved.look_updates, before.look_updates);
@@ -277,7 +282,8 @@ static unsigned char *head_mask(const image *im, int margin, int *count)
         for (int x = margin; x < im->w - margin; ++x) {
             bool all = true;
             for (int dy = -margin; dy <= margin && all; ++dy)
-                for (int dx = -margin; dx <= margin && all; ++dx) all = raw[(y + dy) * im->w + x + dx];
+                for (int dx = -margin; dx <= margin && all; ++dx)
+                    all = raw[(y + dy) * im->w + x + dx];
             mask[y * im->w + x] = all;
             *count += all;
         }
@@ -292,10 +298,12 @@ static void mean_lab(const image *im, const unsigned char *mask, double lab[3])
     int n = 0;
     for (int i = 0; i < im->w * im->h; ++i) {
         if (!mask[i]) continue;
-        for (int k = 0; k < 3; ++k) sum[k] += optics_srgb8_to_linear(im->rgba[4 * (size_t)i + k]);
+        for (int k = 0; k < 3; ++k)
+            sum[k] += optics_srgb8_to_linear(im->rgba[4 * (size_t)i + k]);
         ++n;
     }
-    for (int k = 0; k < 3; ++k) sum[k] /= n > 0 ? n : 1;
+    for (int k = 0; k < 3; ++k)
+        sum[k] /= n > 0 ? n : 1;
     analysis_linear_rgb_to_lab(sum, lab);
 }
 
@@ -329,12 +337,14 @@ static void the_interactive_path_should_render_the_same_scene(void **state)
             int count;
             unsigned char *mask = head_mask(&im[0], 3, &count);
             double lab[2][3];
-            for (int path = 0; path < 2; ++path) mean_lab(&im[path], mask, lab[path]);
+            for (int path = 0; path < 2; ++path)
+                mean_lab(&im[path], mask, lab[path]);
             double de = analysis_delta_e00(lab[0], lab[1]);
             worst = fmax(worst, de);
-            print_message("%s, %s, 1 m, %d px: full L*a*b* %.1f %.1f %.1f, interactive %.1f %.1f %.1f: dE00 %.2f\n",
-                          scene_view_name(views[v]), lights[l], count, lab[0][0], lab[0][1], lab[0][2], lab[1][0],
-                          lab[1][1], lab[1][2], de);
+            print_message(
+                "%s, %s, 1 m, %d px: full L*a*b* %.1f %.1f %.1f, interactive %.1f %.1f %.1f: dE00 %.2f\n",
+                scene_view_name(views[v]), lights[l], count, lab[0][0], lab[0][1], lab[0][2], lab[1][0],
+                lab[1][1], lab[1][2], de);
             assert_true(count > 2000);
             free(mask);
             free(im[0].rgba);
@@ -375,14 +385,16 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
     int count;
     unsigned char *mask = head_mask(&im[4], 3, &count);
     double lab[5][3];
-    for (int i = 0; i < 5; ++i) mean_lab(&im[i], mask, lab[i]);
+    for (int i = 0; i < 5; ++i)
+        mean_lab(&im[i], mask, lab[i]);
     double de_sum = analysis_delta_e00(lab[2], lab[4]), de_before = analysis_delta_e00(lab[1], lab[4]);
-    print_message("layer splats %d -> %d -> %d, sums %d -> %d, re-splats %d -> %d; 15 years by the sum L*a*b* "
-                  "%.2f %.2f %.2f, splatted %.2f %.2f %.2f: dE00 %.2f (5 years: %.2f)\n",
-                  st[0].coverage_layer_splats, st[1].coverage_layer_splats, st[2].coverage_layer_splats,
-                  st[1].coverage_layer_sums, st[2].coverage_layer_sums, st[1].coverage_resplats,
-                  st[2].coverage_resplats, lab[2][0], lab[2][1], lab[2][2], lab[4][0], lab[4][1], lab[4][2], de_sum,
-                  de_before);
+    print_message(
+        "layer splats %d -> %d -> %d, sums %d -> %d, re-splats %d -> %d; 15 years by the sum L*a*b* "
+        "%.2f %.2f %.2f, splatted %.2f %.2f %.2f: dE00 %.2f (5 years: %.2f)\n",
+        st[0].coverage_layer_splats, st[1].coverage_layer_splats, st[2].coverage_layer_splats,
+        st[1].coverage_layer_sums, st[2].coverage_layer_sums, st[1].coverage_resplats,
+        st[2].coverage_resplats, lab[2][0], lab[2][1], lab[2][2], lab[4][0], lab[4][1], lab[4][2], de_sum,
+        de_before);
     assert_true(st[1].coverage_layer_splats > st[0].coverage_layer_splats);
     assert_int_equal(st[2].coverage_layer_splats, st[1].coverage_layer_splats);
     assert_int_equal(st[2].coverage_layer_sums, st[1].coverage_layer_sums + 1);
@@ -394,7 +406,8 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
     assert_true(de_sum <= 0.5);
     assert_true(de_before > 2.0 * de_sum);
     free(mask);
-    for (int i = 0; i < 5; ++i) free(im[i].rgba);
+    for (int i = 0; i < 5; ++i)
+        free(im[i].rgba);
 }
 
 /* Last: it takes the fixture's renderer. The tests before made no GL error; one made on purpose is counted,
@@ -412,7 +425,8 @@ static void a_gl_error_should_be_counted_with_the_drivers_message(void **state)
     if (render_context_create(&rc, &(render_context_desc){.gl_debug = true}, &err) != SMP_OK)
         fail_msg("%s", err.message);
     assert_int_equal(render_gl_error_count(rc, NULL), 0);
-    glBindTexture(GL_TEXTURE_2D, 0xdeadbeefu); /* not a texture name: GL_INVALID_OPERATION in a core context */
+    glBindTexture(GL_TEXTURE_2D,
+                  0xdeadbeefu); /* not a texture name: GL_INVALID_OPERATION in a core context */
     assert_int_equal(render_gl_error_count(rc, &first), 1);
     print_message("the driver said: %s\n", first);
     assert_true(strlen(first) > 0);

@@ -30,10 +30,10 @@ static int setup_all(void **state)
     smp_error err = {0};
     if (test_gl_open(&f->gl, &f->rc) != 0) return -1;
     /* One FUT line, 8 cm above the nape (above the inion, where the skin faces back and up), no dots. */
-    f->opts = (scene_source){
-        .sets = {"scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"depth_mm\":0.4,\"height_above_nape_cm\":8}]",
-                 "sessions=[]", "touch_ups=[]"},
-        .set_count = 3};
+    f->opts = (scene_source){.sets = {"scars=[{\"type\":\"fut\",\"length_cm\":20,\"width_mm\":2,\"depth_mm\":"
+                                      "0.4,\"height_above_nape_cm\":8}]",
+                                      "sessions=[]", "touch_ups=[]"},
+                             .set_count = 3};
     if (scene_load(&f->scene, &f->opts, NULL, &err) != SMP_OK ||
         render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK ||
         render_scene_set_scars(f->rc, &f->scene.head, &f->scene.scars, &err) != SMP_OK) {
@@ -149,8 +149,8 @@ static void patch_should_carry_the_relief_and_meet_the_head_without_a_step(void 
     render_scar_patch patch;
     smp_error err = {0};
     assert_int_equal(render_scar_patch_create(&patch, &f->scene.head, &f->scene.scars, 0.0f, &err), SMP_OK);
-    print_message("patch: %d vertices, %d triangles, relief %.3f mm\n", patch.vertex_count, patch.triangle_count,
-                  patch.relief_mm);
+    print_message("patch: %d vertices, %d triangles, relief %.3f mm\n", patch.vertex_count,
+                  patch.triangle_count, patch.relief_mm);
     assert_true(patch.triangle_count > 1000);
     assert_near(patch.relief_mm, f->scene.scars.max_depth_mm, 0.02);
     size_t ne = 3 * (size_t)patch.triangle_count;
@@ -168,13 +168,15 @@ static void patch_should_carry_the_relief_and_meet_the_head_without_a_step(void 
             memcpy(x->a, va, sizeof x->a);
             memcpy(x->b, vb, sizeof x->b);
             x->offset_a = va[8], x->offset_b = vb[8];
-            longest = fmax(longest, sqrt(pow(va[0] - vb[0], 2) + pow(va[1] - vb[1], 2) + pow(va[2] - vb[2], 2)));
+            longest =
+                fmax(longest, sqrt(pow(va[0] - vb[0], 2) + pow(va[1] - vb[1], 2) + pow(va[2] - vb[2], 2)));
         }
     qsort(e, ne, sizeof *e, edge_cmp);
     int rim = 0, shared = 0;
     for (size_t i = 0; i < ne;) {
         size_t j = i + 1;
-        while (j < ne && edge_cmp(&e[i], &e[j]) == 0) ++j;
+        while (j < ne && edge_cmp(&e[i], &e[j]) == 0)
+            ++j;
         assert_true(j - i <= 2); /* manifold */
         if (j - i == 1) {
             ++rim;
@@ -233,7 +235,8 @@ static void scar_should_notch_the_silhouette_by_its_depth(void **state)
         if (fabs(u) * field_mm < 2.0) continue;
         double b[3] = {1.0, u, u * u};
         for (int i = 0; i < 3; ++i) {
-            for (int j = 0; j < 3; ++j) a[i][j] += b[i] * b[j];
+            for (int j = 0; j < 3; ++j)
+                a[i][j] += b[i] * b[j];
             a[i][3] += b[i] * edge[x];
         }
     }
@@ -241,7 +244,8 @@ static void scar_should_notch_the_silhouette_by_its_depth(void **state)
         for (int r = 0; r < 3; ++r) {
             if (r == i) continue;
             double q = a[r][i] / a[i][i];
-            for (int c = 0; c < 4; ++c) a[r][c] -= q * a[i][c];
+            for (int c = 0; c < 4; ++c)
+                a[r][c] -= q * a[i][c];
         }
     double coef[3] = {a[0][3] / a[0][0], a[1][3] / a[1][1], a[2][3] / a[2][2]};
     double dip = 0.0, l = edge[0], r = edge[W - 1];
@@ -252,11 +256,12 @@ static void scar_should_notch_the_silhouette_by_its_depth(void **state)
     if (getenv("SMP_TEST_DUMP")) {
         FILE *fp = fopen(getenv("SMP_TEST_DUMP"), "wb");
         fprintf(fp, "P6 %d %d 255\n", W, H);
-        for (size_t i = 0; i < (size_t)W * H; ++i) fwrite(rgba + 4 * i, 1, 3, fp);
+        for (size_t i = 0; i < (size_t)W * H; ++i)
+            fwrite(rgba + 4 * i, 1, 3, fp);
         fclose(fp);
     }
-    print_message("silhouette: outline %.0f..%.0f px, dip %.0f px = %.2f mm for a %.2f mm deep scar\n", l, r, dip,
-                  dip * mm_per_px, m->depth_mm);
+    print_message("silhouette: outline %.0f..%.0f px, dip %.0f px = %.2f mm for a %.2f mm deep scar\n", l, r,
+                  dip, dip * mm_per_px, m->depth_mm);
     assert_true(l > 10 && l < H - 10 && r > 10 && r < H - 10); /* the outline is in the picture */
     assert_in_range_d(dip * mm_per_px, 0.65 * m->depth_mm, 1.35 * m->depth_mm);
     free(rgba);
@@ -294,7 +299,8 @@ static void scar_should_show_more_under_raking_light_across_it_than_under_light_
             double e = elevations_deg[k] * SMP_PI / 180.0;
             const float *dir = k == 0 ? up : along;
             float l[3];
-            for (int c = 0; c < 3; ++c) l[c] = (float)(cos(e) * dir[c] + sin(e) * n[c]);
+            for (int c = 0; c < 3; ++c)
+                l[c] = (float)(cos(e) * dir[c] + sin(e) * n[c]);
             scene_light light = scar_view_light("daylight", l);
             double profile[H];
             render_profile(f, &light, profile);
@@ -305,7 +311,8 @@ static void scar_should_show_more_under_raking_light_across_it_than_under_light_
         }
     }
     scene_reseed(f, seed0);
-    print_message("scar visibility, mean of %d lines: raking %.3f, high %.3f\n", SEEDS, visibility[0], visibility[1]);
+    print_message("scar visibility, mean of %d lines: raking %.3f, high %.3f\n", SEEDS, visibility[0],
+                  visibility[1]);
     /* The trough's step (one lit wall, a shadowed floor) is far stronger than the pale band alone. */
     assert_true(visibility[0] > 2.0 * visibility[1]);
     /* Subsurface scattering carries light from the lit wall into the shadowed floor (measured 0.47 on one
@@ -319,7 +326,8 @@ static void scar_should_be_paler_than_the_skin_around_it_under_diffuse_light(voi
     float n[3], up[3], along[3];
     scar_frame(f, n, up, along);
     float l[3];
-    for (int c = 0; c < 3; ++c) l[c] = 0.5f * along[c] + 0.866f * n[c];
+    for (int c = 0; c < 3; ++c)
+        l[c] = 0.5f * along[c] + 0.866f * n[c];
     scene_light light = scar_view_light("office", l);
     double profile[H];
     render_profile(f, &light, profile);
@@ -331,7 +339,8 @@ static void scar_should_be_paler_than_the_skin_around_it_under_diffuse_light(voi
         if (profile[y] > profile[best]) best = y;
     double skin = 0.0;
     int count = 0;
-    for (int d = (int)(4 * px_per_mm); d <= (int)(7 * px_per_mm); ++d, count += 2) skin += profile[best - d] + profile[best + d];
+    for (int d = (int)(4 * px_per_mm); d <= (int)(7 * px_per_mm); ++d, count += 2)
+        skin += profile[best - d] + profile[best + d];
     skin /= count;
     assert_true(profile[best] > skin + 8.0);
 }
@@ -342,7 +351,8 @@ int main(void)
         cmocka_unit_test(bake_should_hold_the_relief_and_tissue_where_the_scar_is),
         cmocka_unit_test(patch_should_carry_the_relief_and_meet_the_head_without_a_step),
         cmocka_unit_test(scar_should_notch_the_silhouette_by_its_depth),
-        cmocka_unit_test(scar_should_show_more_under_raking_light_across_it_than_under_light_along_the_normal),
+        cmocka_unit_test(
+            scar_should_show_more_under_raking_light_across_it_than_under_light_along_the_normal),
         cmocka_unit_test(scar_should_be_paler_than_the_skin_around_it_under_diffuse_light),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);

@@ -40,8 +40,7 @@ static uint8_t *render_scars(fixture *f, const char *scars_set, scene_model *sce
 {
     scene_source opts = {.sets = {scars_set}, .set_count = 1};
     smp_error err = {0};
-    if (scene_load(scene, &opts, NULL, &err) != SMP_OK ||
-        scene_upload(f->rc, scene, &err) != SMP_OK)
+    if (scene_load(scene, &opts, NULL, &err) != SMP_OK || scene_upload(f->rc, scene, &err) != SMP_OK)
         fail_msg("%s", err.message);
     scene_camera cam = scene_view_camera(scene, SCENE_VIEW_CLOSEUP_SCAR, 0.0, (double)W / H);
     scene_light light = scene_light_named(NULL);

@@ -1,7 +1,7 @@
-/* The skin's micro-surface (shaders/skin.glsl, scalp/skin.h): a bare-scalp close-up shows fine-scale lightness
- * variation (pores, furrows, mottle) of several tenths of L*, where the flat skin of before showed a few
- * hundredths; and from a metre away, where a pixel is far larger than any of it, the scalp keeps its tone. The
- * same scene is drawn with render_frame.skin_detail 0 (before) and 1 (now). Images are measured for
+/* The skin's micro-surface (shaders/skin.glsl, scalp/skin.h): a bare-scalp close-up shows fine-scale
+ * lightness variation (pores, furrows, mottle) of several tenths of L*, where the flat skin of before showed
+ * a few hundredths; and from a metre away, where a pixel is far larger than any of it, the scalp keeps its
+ * tone. The same scene is drawn with render_frame.skin_detail 0 (before) and 1 (now). Images are measured for
  * properties, never compared pixel by pixel. Headless through SDL's offscreen driver; no GL context: skipped
  * (exit 77). */
 #include "test_util.h"
@@ -75,7 +75,8 @@ static double *render_lab(fixture *f, scene_view view, double distance_m, double
     double *lab = malloc(sizeof(double) * 3 * W * H);
     for (size_t i = 0; i < (size_t)W * H; ++i) {
         double rgb[3], xyz[3];
-        for (int k = 0; k < 3; ++k) rgb[k] = optics_srgb8_to_linear(rgba[4 * i + k]);
+        for (int k = 0; k < 3; ++k)
+            rgb[k] = optics_srgb8_to_linear(rgba[4 * i + k]);
         optics_linear_rgb_to_xyz(rgb, xyz);
         optics_xyz_to_lab(xyz, lab + 3 * i);
     }
@@ -93,7 +94,8 @@ static double micro_contrast(const double *lab)
         for (int x = r; x < W - r; ++x) {
             double mean = 0.0;
             for (int dy = -r; dy <= r; ++dy)
-                for (int dx = -r; dx <= r; ++dx) mean += lab[3 * ((size_t)(y + dy) * W + x + dx)];
+                for (int dx = -r; dx <= r; ++dx)
+                    mean += lab[3 * ((size_t)(y + dy) * W + x + dx)];
             mean /= (double)((2 * r + 1) * (2 * r + 1));
             double d = lab[3 * ((size_t)y * W + x)] - mean;
             sum += d;
@@ -139,11 +141,13 @@ static void scalp_mean_lab(const double *lab, const double *reference, double ou
             size_t i = 3 * ((size_t)y * W + x);
             if (fabs(reference[i] - bg[0]) <= 1.0 || fabs(lab[i] - bg[0]) <= 1.0) continue;
             optics_lab_to_xyz(lab + i, xyz);
-            for (int k = 0; k < 3; ++k) xyz_sum[k] += xyz[k];
+            for (int k = 0; k < 3; ++k)
+                xyz_sum[k] += xyz[k];
             count++;
         }
     assert_true(count > 1000);
-    for (int k = 0; k < 3; ++k) xyz_sum[k] /= count;
+    for (int k = 0; k < 3; ++k)
+        xyz_sum[k] /= count;
     optics_xyz_to_lab(xyz_sum, out);
 }
 

@@ -1,9 +1,9 @@
 /* The step (issue 10 items 2 and 7): where stubble stops at a hairless scar, low light across the scar leaves
  * the side of the scar floor next to the hair's edge in the stubble's shadow, so the edge reads as a line. A
- * scar level with the skin on a blade-shaved head (hair 0 mm) has no such edge: its pale floor stays even under
- * the same light. Looking straight at the FUT line's middle from 25 cm (12 mm field), light 8, 25 and 45
- * degrees above the skin from the top side of the line, no dots. Headless through SDL's offscreen driver; no
- * GL context: skipped (exit 77). */
+ * scar level with the skin on a blade-shaved head (hair 0 mm) has no such edge: its pale floor stays even
+ * under the same light. Looking straight at the FUT line's middle from 25 cm (12 mm field), light 8, 25 and
+ * 45 degrees above the skin from the top side of the line, no dots. Headless through SDL's offscreen driver;
+ * no GL context: skipped (exit 77). */
 #include "test_util.h"
 
 #include "gl_context.h"
@@ -37,7 +37,8 @@ static void row_profile(render_context *rc, const scene_model *scene, const scen
     if (dump) { /* a PPM of the picture, to look at */
         FILE *fp = fopen(dump, "wb");
         fprintf(fp, "P6 %d %d 255\n", W, H);
-        for (size_t i = 0; i < (size_t)W * H; ++i) fwrite(rgba + 4 * i, 1, 3, fp);
+        for (size_t i = 0; i < (size_t)W * H; ++i)
+            fwrite(rgba + 4 * i, 1, 3, fp);
         fclose(fp);
     }
     for (int y = 0; y < H; ++y) {
@@ -55,10 +56,10 @@ static void row_profile(render_context *rc, const scene_model *scene, const scen
 enum { ANGLES = 3 };
 
 /* The evenness of the scar floor against the same head without the scar, under light grazing_deg[i] above the
- * skin: per row, the luminance with the scar over that without (so the head's own shading, which a curved scalp
- * makes steep under grazing light, cancels); the darkest over the brightest of those ratios across the band's
- * middle (within 0.6 of its half-width of the centreline) into evenness[i]. One scene: the head with the scar,
- * seen under every light, then the same head without it (scene_set_plan keeps the head). */
+ * skin: per row, the luminance with the scar over that without (so the head's own shading, which a curved
+ * scalp makes steep under grazing light, cancels); the darkest over the brightest of those ratios across the
+ * band's middle (within 0.6 of its half-width of the centreline) into evenness[i]. One scene: the head with
+ * the scar, seen under every light, then the same head without it (scene_set_plan keeps the head). */
 static void floor_evenness(render_context *rc, double hair_mm, const double grazing_deg[ANGLES],
                            double evenness[ANGLES])
 {
@@ -82,9 +83,11 @@ static void floor_evenness(render_context *rc, double hair_mm, const double graz
     scene_light light[ANGLES];
     for (int i = 0; i < ANGLES; ++i) {
         float e = (float)(grazing_deg[i] * SMP_PI / 180.0), l[3];
-        for (int k = 0; k < 3; ++k) l[k] = cosf(e) * up[k] + sinf(e) * n[k];
+        for (int k = 0; k < 3; ++k)
+            l[k] = cosf(e) * up[k] + sinf(e) * n[k];
         light[i] = scar_view_light("overcast", l);
-        for (int k = 0; k < 3; ++k) light[i].sky_radiance[k] = light[i].ground_radiance[k] = 0.05f; /* the key rules */
+        for (int k = 0; k < 3; ++k)
+            light[i].sky_radiance[k] = light[i].ground_radiance[k] = 0.05f; /* the key rules */
     }
     static double profile[2][ANGLES][H];
     const char *base = getenv("SMP_TEST_DUMP");
@@ -120,9 +123,10 @@ static void a_level_scar_should_show_a_step_only_where_stubble_stops_at_it(void 
     floor_evenness(rc, 0.0, angles, shaved);
     floor_evenness(rc, 3.0, angles, clipped);
     for (int i = 0; i < ANGLES; ++i) {
-        print_message("light %2.0f deg above the skin: scar floor's darkest / brightest row %.2f blade-shaved, %.2f "
-                      "beside 3 mm stubble\n",
-                      angles[i], shaved[i], clipped[i]);
+        print_message(
+            "light %2.0f deg above the skin: scar floor's darkest / brightest row %.2f blade-shaved, %.2f "
+            "beside 3 mm stubble\n",
+            angles[i], shaved[i], clipped[i]);
         assert_true(shaved[i] > 0.9); /* no step: the pale floor alone, even under any light */
     }
     /* Beside stubble, the line along the hair's edge: measured 0.83 against 0.95 at 25 degrees. Under light

@@ -40,7 +40,8 @@ static void surface_point(const scalp_head *head, double x, double y, double z, 
     const scalp_mesh *m = &head->mesh;
     for (int v = 0; v < m->vertex_count; v++) {
         const float *p = &m->positions_mm[3 * v];
-        double r[3] = {p[0] - head->ray_origin_mm[0], p[1] - head->ray_origin_mm[1], p[2] - head->ray_origin_mm[2]};
+        double r[3] = {p[0] - head->ray_origin_mm[0], p[1] - head->ray_origin_mm[1],
+                       p[2] - head->ray_origin_mm[2]};
         double c = (r[0] * d[0] + r[1] * d[1] + r[2] * d[2]) / sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
         if (c > best) best = c, memcpy(out, p, sizeof(float[3]));
     }
@@ -143,8 +144,10 @@ static void hairline_should_be_open_in_front_and_full_behind(void **state)
 {
     const scalp_head *head = *state;
     plan p = default_plan();
-    assert_true(scalp_hairline_weight(head, &p.hairline, p.seed, head->landmarks_mm[SCALP_LM_GLABELLA]) < 0.01f);
-    assert_true(scalp_hairline_weight(head, &p.hairline, p.seed, head->landmarks_mm[SCALP_LM_VERTEX]) > 0.99f);
+    assert_true(scalp_hairline_weight(head, &p.hairline, p.seed, head->landmarks_mm[SCALP_LM_GLABELLA]) <
+                0.01f);
+    assert_true(scalp_hairline_weight(head, &p.hairline, p.seed, head->landmarks_mm[SCALP_LM_VERTEX]) >
+                0.99f);
     assert_true(scalp_hairline_weight(head, &p.hairline, p.seed, head->landmarks_mm[SCALP_LM_NAPE]) > 0.99f);
 }
 
@@ -174,7 +177,8 @@ static double midline_walk(const scalp_head *head, const plan_hairline *hl, uint
                 return arc;
             }
         }
-        for (int k = 0; k < 3; k++) prev[k] = p[k];
+        for (int k = 0; k < 3; k++)
+            prev[k] = p[k];
         w_prev = w;
     }
     return -1.0;
@@ -227,7 +231,8 @@ static void treatment_weight_should_be_cheap(void **state)
     struct timespec t0, t1;
     double sum = 0.0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (int v = 0; v < m->vertex_count; v++) sum += scalp_treatment_weight(head, &p, &m->positions_mm[3 * v]);
+    for (int v = 0; v < m->vertex_count; v++)
+        sum += scalp_treatment_weight(head, &p, &m->positions_mm[3 * v]);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double us = ((t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) * 1e-3) / m->vertex_count;
     print_message("scalp_treatment_weight: %.3f us per call (sum %.0f)\n", us, sum);

@@ -68,18 +68,21 @@ static void check_density_in_disc(const fixture *f, const plan *pl, const scalp_
     for (int t = 0; t < m->triangle_count; ++t) {
         float centroid[3] = {0, 0, 0};
         for (int v = 0; v < 3; ++v)
-            for (int k = 0; k < 3; ++k) centroid[k] += m->positions_mm[3 * m->indices[3 * t + v] + k] / 3.0f;
+            for (int k = 0; k < 3; ++k)
+                centroid[k] += m->positions_mm[3 * m->indices[3 * t + v] + k] / 3.0f;
         if (dist3(centroid, c) >= r) continue;
         expected_units += scalp_mesh_triangle_area_mm2(m, t) / 100.0 *
                           scalp_hair_unit_density_per_cm2(&f->head, pl, &hair->params, centroid);
     }
     double mean_k = scalp_hair_mean_per_unit(&hair->params), second = 0.0;
-    for (int k = 0; k < SCALP_HAIR_MAX_PER_UNIT; ++k) second += (k + 1) * (k + 1) * hair->params.hairs_per_unit_p[k];
+    for (int k = 0; k < SCALP_HAIR_MAX_PER_UNIT; ++k)
+        second += (k + 1) * (k + 1) * hair->params.hairs_per_unit_p[k];
     int count = 0;
-    for (int i = 0; i < hair->count; ++i) count += dist3(hair->shafts[i].root_mm, c) < r;
+    for (int i = 0; i < hair->count; ++i)
+        count += dist3(hair->shafts[i].root_mm, c) < r;
     double expected = expected_units * mean_k, sigma = sqrt(expected_units * second);
-    print_message("disc r %.0f mm: %d hairs, expected %.0f +- %.0f (%.0f hairs/cm2 at full density)\n", r, count,
-                  expected, sigma, hair->params.unit_density_per_cm2 * mean_k);
+    print_message("disc r %.0f mm: %d hairs, expected %.0f +- %.0f (%.0f hairs/cm2 at full density)\n", r,
+                  count, expected, sigma, hair->params.unit_density_per_cm2 * mean_k);
     assert_near(count, expected, 4.0 * sigma);
 }
 
@@ -114,8 +117,8 @@ static void hairs_per_unit_should_follow_the_distribution(void **state)
     scalp_hair hair;
     assert_int_equal(scalp_hair_create(&hair, &f->head, &f->plan, NULL, &err), SMP_OK);
     double mean = (double)hair.count / hair.unit_count, expected = scalp_hair_mean_per_unit(&hair.params);
-    print_message("%d units, %d hairs, %.3f per unit; haired area %.0f cm2\n", hair.unit_count, hair.count, mean,
-                  hair.haired_area_cm2);
+    print_message("%d units, %d hairs, %.3f per unit; haired area %.0f cm2\n", hair.unit_count, hair.count,
+                  mean, hair.haired_area_cm2);
     /* Standard error of the mean of k over the units: sd(k) about 0.8. */
     assert_near(mean, expected, 4.0 * 0.8 / sqrt(hair.unit_count));
     /* Units: the integral of the density (placement stops there). */
@@ -124,8 +127,8 @@ static void hairs_per_unit_should_follow_the_distribution(void **state)
 }
 
 /* Exit angles of the hairs within r (chart mm) of chart point (qx, qy). */
-static void angles_near(const scalp_head *head, const scalp_hair *hair, double qx, double qy, double r, double *lo,
-                        double *hi, double *mean, int *n)
+static void angles_near(const scalp_head *head, const scalp_hair *hair, double qx, double qy, double r,
+                        double *lo, double *hi, double *mean, int *n)
 {
     *lo = 1e9, *hi = -1e9, *mean = 0.0, *n = 0;
     for (int i = 0; i < hair->count; ++i) {
@@ -189,13 +192,15 @@ static void growth_should_point_forward_at_the_front_and_down_at_the_back(void *
         if (p[2] < 0.0f || fabsf(p[0]) > 2.0f) continue;
         scalp_head_chart_mm(&f->head, p, q);
         float d = fabsf(q[1] - (float)(hy - 5.0));
-        if (d < best) best = d, memcpy(front, p, sizeof front), memcpy(nf, f->head.mesh.normals + 3 * v, sizeof nf);
+        if (d < best)
+            best = d, memcpy(front, p, sizeof front), memcpy(nf, f->head.mesh.normals + 3 * v, sizeof nf);
     }
     scalp_hair_exit(&f->head, front, nf, &angle, dir);
     assert_true(dir[2] > 0.5f); /* forward */
     nearest_vertex(&f->head, f->head.landmarks_mm[SCALP_LM_OCCIPITAL_PROTUBERANCE], back);
     for (int v = 0; v < f->head.mesh.vertex_count; ++v)
-        if (dist3(f->head.mesh.positions_mm + 3 * v, back) == 0.0f) memcpy(nb, f->head.mesh.normals + 3 * v, sizeof nb);
+        if (dist3(f->head.mesh.positions_mm + 3 * v, back) == 0.0f)
+            memcpy(nb, f->head.mesh.normals + 3 * v, sizeof nb);
     scalp_hair_exit(&f->head, back, nb, &angle, dir);
     assert_true(dir[1] < -0.5f); /* down */
 }
@@ -245,7 +250,8 @@ static void grey_fraction_should_be_respected(void **state)
     scalp_hair hair;
     assert_int_equal(scalp_hair_create(&hair, &f->head, &pl, NULL, &err), SMP_OK);
     int grey = 0;
-    for (int i = 0; i < hair.count; ++i) grey += hair.shafts[i].pigment == 0.0f;
+    for (int i = 0; i < hair.count; ++i)
+        grey += hair.shafts[i].pigment == 0.0f;
     double frac = (double)grey / hair.count, sigma = sqrt(0.3 * 0.7 / hair.count);
     print_message("grey %.4f of %d hairs\n", frac, hair.count);
     assert_near(frac, 0.3, 4.0 * sigma);
@@ -272,8 +278,8 @@ static void progression_should_keep_todays_hair_and_lose_it_only_where_the_later
     fixture *f = *state;
     smp_error err = {0};
     plan later = f->plan;
-    later.progression = (plan_progression){.pattern = PLAN_PATTERN_NORWOOD_7, .years = 10.0,
-                                           .grey_fraction = PLAN_NONE, .grey_years = 10.0};
+    later.progression = (plan_progression){
+        .pattern = PLAN_PATTERN_NORWOOD_7, .years = 10.0, .grey_fraction = PLAN_NONE, .grey_years = 10.0};
     scalp_hair a, b;
     assert_int_equal(scalp_hair_create(&a, &f->head, &f->plan, NULL, &err), SMP_OK);
     assert_int_equal(scalp_hair_create(&b, &f->head, &later, NULL, &err), SMP_OK);
@@ -329,8 +335,8 @@ static void greying_should_reach_the_target_share_linearly_and_then_stop(void **
     plan pl = f->plan, plain;
     pl.patient.grey_fraction = 0.1;
     plain = pl;
-    pl.progression = (plan_progression){.pattern = PLAN_PATTERN_NONE, .years = 10.0, .grey_fraction = 0.6,
-                                        .grey_years = 20.0};
+    pl.progression = (plan_progression){
+        .pattern = PLAN_PATTERN_NONE, .years = 10.0, .grey_fraction = 0.6, .grey_years = 20.0};
     scalp_hair a, b;
     assert_int_equal(scalp_hair_create(&a, &f->head, &plain, NULL, &err), SMP_OK);
     assert_int_equal(scalp_hair_create(&b, &f->head, &pl, NULL, &err), SMP_OK);
@@ -344,7 +350,8 @@ static void greying_should_reach_the_target_share_linearly_and_then_stop(void **
     for (int k = 0; k < 4; ++k) {
         double t = years[k], target = 0.1 + 0.5 * fmin(t, 20.0) / 20.0;
         int grey = 0;
-        for (int i = 0; i < b.count; ++i) grey += scalp_hair_shaft_is_grey(&b.shafts[i], t);
+        for (int i = 0; i < b.count; ++i)
+            grey += scalp_hair_shaft_is_grey(&b.shafts[i], t);
         double frac = (double)grey / b.count, sigma = sqrt(target * (1.0 - target) / b.count);
         print_message("year %.0f: grey %.4f (target %.3f +- %.4f)\n", t, frac, target, sigma);
         assert_near(frac, target, 4.0 * sigma);
@@ -362,7 +369,7 @@ static void hairs_should_grow_after_the_cut_except_resting_ones(void **state)
     smp_error err = {0};
     scalp_hair_params params;
     scalp_hair_params_default(&params, &f->plan.patient);
-    params.length_mm = 0.0;    /* blade-shaved */
+    params.length_mm = 0.0; /* blade-shaved */
     params.days_since_cut = 4.0;
     scalp_hair hair;
     assert_int_equal(scalp_hair_create(&hair, &f->head, &f->plan, &params, &err), SMP_OK);

@@ -56,8 +56,10 @@ static double projected_area_mm2(const scalp_hair *hair, int i)
         const float *c = scalp_hair_strand(hair, i);
         for (int k = 1; k < hair->strand_points; ++k) {
             double d[3], dn = 0.0, dd = 0.0;
-            for (int m = 0; m < 3; ++m) d[m] = c[3 * k + m] - c[3 * k - 3 + m], dn += d[m] * s->normal[m];
-            for (int m = 0; m < 3; ++m) dd += d[m] * d[m];
+            for (int m = 0; m < 3; ++m)
+                d[m] = c[3 * k + m] - c[3 * k - 3 + m], dn += d[m] * s->normal[m];
+            for (int m = 0; m < 3; ++m)
+                dd += d[m] * d[m];
             along += sqrt(fmax(dd - dn * dn, 0.0));
         }
     } else {
@@ -115,9 +117,10 @@ static void stubble_layer_should_be_its_shafts_projected_area(void **state)
     assert_int_equal(hair.strand_points, 0);
     assert_int_equal(layer.points_per_hair, SCALP_HAIR_LAYER_STUBBLE_POINTS);
     double h, expected, tau = sampled_mean_tau(f, &hair, &layer, 0.0, &expected, &h);
-    print_message("3 mm stubble: layer tau %.3f around the roots, the hairs' projected area per area %.3f; mean "
-                  "height %.2f mm\n",
-                  tau, expected, h);
+    print_message(
+        "3 mm stubble: layer tau %.3f around the roots, the hairs' projected area per area %.3f; mean "
+        "height %.2f mm\n",
+        tau, expected, h);
     /* 2.15 hairs/mm² x 0.07 mm x 3 mm x cos(exit angle): about 0.35. */
     assert_true(expected > 0.2 && expected < 0.5);
     assert_true(fabs(tau / expected - 1.0) < 0.05);
@@ -136,15 +139,17 @@ static void lying_layer_should_be_its_centrelines_projected_area(void **state)
     assert_true(hair.strand_points > 0);
     assert_int_equal(layer.points_per_hair, hair.strand_points);
     double h, expected, tau = sampled_mean_tau(f, &hair, &layer, 0.0, &expected, &h);
-    print_message("15 mm lying hair: layer tau %.3f around the roots, the hairs' projected area per area %.3f; mean "
-                  "height %.2f mm\n",
-                  tau, expected, h);
+    print_message(
+        "15 mm lying hair: layer tau %.3f around the roots, the hairs' projected area per area %.3f; mean "
+        "height %.2f mm\n",
+        tau, expected, h);
     assert_true(expected > 1.0 && expected < 3.5);
-    /* Lying hair flows away from the whorl and the parting, so the discs there hold less than their roots grew:
-     * measured 7 % less on average. */
+    /* Lying hair flows away from the whorl and the parting, so the discs there hold less than their roots
+     * grew: measured 7 % less on average. */
     assert_true(tau < expected && tau > 0.9 * expected);
     assert_true(h > 0.3 && h < 4.0);
-    /* Every point sits over its hair: the first at the root's place on the chart, all at or above the skin. */
+    /* Every point sits over its hair: the first at the root's place on the chart, all at or above the skin.
+     */
     for (int i = 0; i < hair.count; i += 97) {
         float uv[2];
         scalp_head_uv(&f->head, hair.shafts[i].root_mm, uv);
@@ -170,7 +175,8 @@ static void lost_hairs_should_leave_the_layer(void **state)
     scalp_hair_layer layer;
     build(f, 3.0, &hair, &layer);
     scalp_hair_layer_destroy(&layer);
-    for (int i = 0; i < hair.count; i += 2) hair.shafts[i].lost_year = 2.0f;
+    for (int i = 0; i < hair.count; i += 2)
+        hair.shafts[i].lost_year = 2.0f;
     smp_error err = {0};
     if (scalp_hair_layer_create(&layer, &hair, &f->head, &err) != SMP_OK) fail_msg("%s", err.message);
     double before = sampled_mean_tau(f, &hair, &layer, 1.9, NULL, NULL),

@@ -46,7 +46,8 @@ static int teardown(void **state)
 static void build(fixture *f, const plan *p, scalp_hair *hair)
 {
     smp_error err = {0};
-    if (scalp_hair_create(hair, &f->head, p, NULL, &err) != SMP_OK || scalp_hair_shape(hair, &f->head, p, NULL, &err) != SMP_OK)
+    if (scalp_hair_create(hair, &f->head, p, NULL, &err) != SMP_OK ||
+        scalp_hair_shape(hair, &f->head, p, NULL, &err) != SMP_OK)
         fail_msg("%s", err.message);
 }
 
@@ -54,7 +55,8 @@ static double polyline_length(const float *pts, int n)
 {
     double l = 0.0;
     for (int k = 1; k < n; ++k) {
-        double d[3] = {pts[3 * k] - pts[3 * k - 3], pts[3 * k + 1] - pts[3 * k - 2], pts[3 * k + 2] - pts[3 * k - 1]};
+        double d[3] = {pts[3 * k] - pts[3 * k - 3], pts[3 * k + 1] - pts[3 * k - 2],
+                       pts[3 * k + 2] - pts[3 * k - 1]};
         l += sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
     }
     return l;
@@ -100,7 +102,8 @@ static void hair_of_30_mm_should_lie_within_a_few_mm_of_the_scalp(void **state)
     build(f, &f->plan, &hair);
     int n = hair.strand_points;
     assert_true(n >= 4);
-    float *tips = malloc(sizeof *tips * 3 * (size_t)hair.count), *heights = malloc(sizeof *heights * (size_t)hair.count);
+    float *tips = malloc(sizeof *tips * 3 * (size_t)hair.count),
+          *heights = malloc(sizeof *heights * (size_t)hair.count);
     double worst_length = 0.0;
     for (int i = 0; i < hair.count; ++i) {
         const float *c = scalp_hair_strand(&hair, i);
@@ -110,9 +113,11 @@ static void hair_of_30_mm_should_lie_within_a_few_mm_of_the_scalp(void **state)
         if (rel > worst_length) worst_length = rel;
     }
     smp_error err = {0};
-    if (scalp_hair_support_heights(&f->head, tips, hair.count, heights, &err) != SMP_OK) fail_msg("%s", err.message);
+    if (scalp_hair_support_heights(&f->head, tips, hair.count, heights, &err) != SMP_OK)
+        fail_msg("%s", err.message);
     int above = 0;
-    for (int i = 0; i < hair.count; ++i) above += heights[i] > 10.0f;
+    for (int i = 0; i < hair.count; ++i)
+        above += heights[i] > 10.0f;
     qsort(heights, (size_t)hair.count, sizeof *heights, cmp_float);
     double med = heights[hair.count / 2], p90 = heights[(int)(0.9 * hair.count)];
     print_message("30 mm hair, %d hairs, %d points each: tip height above the scalp median %.2f mm, 90th "
@@ -138,7 +143,8 @@ static void shapes_should_be_deterministic(void **state)
     build(f, &p, &b);
     assert_int_equal(a.count, b.count);
     assert_int_equal(a.strand_points, b.strand_points);
-    assert_memory_equal(a.strand_mm, b.strand_mm, sizeof(float) * 3 * (size_t)a.strand_points * (size_t)a.count);
+    assert_memory_equal(a.strand_mm, b.strand_mm,
+                        sizeof(float) * 3 * (size_t)a.strand_points * (size_t)a.count);
     scalp_hair_destroy(&a);
     scalp_hair_destroy(&b);
 }
@@ -148,7 +154,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_gravity_length_of_a_scalp_hair_should_be_about_45_mm),
         cmocka_unit_test_setup_teardown(stubble_should_stand_straight, setup, teardown),
-        cmocka_unit_test_setup_teardown(hair_of_30_mm_should_lie_within_a_few_mm_of_the_scalp, setup, teardown),
+        cmocka_unit_test_setup_teardown(hair_of_30_mm_should_lie_within_a_few_mm_of_the_scalp, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(shapes_should_be_deterministic, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,8 +58,9 @@ static void create_should_match_the_measures_within_two_percent(void **state)
     assert_near(head->measured_breadth_mm, 155.0, 0.02 * 155.0);
     assert_near(head->measured_circumference_mm, 570.0, 0.02 * 570.0);
     /* The glabella and the back of the skull bound the length. */
-    assert_near(head->landmarks_mm[SCALP_LM_GLABELLA][2] - (-(head->measured_length_mm -
-                head->landmarks_mm[SCALP_LM_GLABELLA][2])), head->measured_length_mm, 1.0);
+    assert_near(head->landmarks_mm[SCALP_LM_GLABELLA][2] -
+                    (-(head->measured_length_mm - head->landmarks_mm[SCALP_LM_GLABELLA][2])),
+                head->measured_length_mm, 1.0);
 }
 
 static void create_should_follow_other_measures(void **state)
@@ -87,7 +88,8 @@ static int edge_cmp(const void *a, const void *b)
 
 /* Every edge shared by exactly two triangles that run it in opposite directions; outward orientation is
  * checked separately (positive volume, face normals along the field's normals). */
-static void assert_triangles_closed_and_oriented(const scalp_mesh *m, const uint32_t *indices, int triangle_count)
+static void assert_triangles_closed_and_oriented(const scalp_mesh *m, const uint32_t *indices,
+                                                 int triangle_count)
 {
     /* Directed edges of a closed, consistently oriented mesh appear exactly once each, and each one's
      * reverse appears too: sort the directed edges and look up every reverse. */
@@ -101,7 +103,8 @@ static void assert_triangles_closed_and_oriented(const scalp_mesh *m, const uint
             edges[3 * t + k] = (a << 32) | b;
         }
     qsort(edges, ne, sizeof *edges, edge_cmp);
-    for (size_t i = 1; i < ne; i++) assert_true(edges[i] != edges[i - 1]);
+    for (size_t i = 1; i < ne; i++)
+        assert_true(edges[i] != edges[i - 1]);
     for (size_t i = 0; i < ne; i++) {
         uint64_t rev = (edges[i] << 32) | (edges[i] >> 32);
         assert_non_null(bsearch(&rev, edges, ne, sizeof *edges, edge_cmp));
@@ -126,8 +129,10 @@ static double enclosed_volume_mm3(const scalp_mesh *m, const uint32_t *indices, 
     for (int t = 0; t < triangle_count; t++) {
         const float *a = &m->positions_mm[3 * indices[3 * t]], *b = &m->positions_mm[3 * indices[3 * t + 1]];
         const float *c = &m->positions_mm[3 * indices[3 * t + 2]];
-        volume += (a[0] * ((double)b[1] * c[2] - (double)b[2] * c[1]) + a[1] * ((double)b[2] * c[0] - (double)b[0] * c[2]) +
-                   a[2] * ((double)b[0] * c[1] - (double)b[1] * c[0])) / 6.0;
+        volume += (a[0] * ((double)b[1] * c[2] - (double)b[2] * c[1]) +
+                   a[1] * ((double)b[2] * c[0] - (double)b[0] * c[2]) +
+                   a[2] * ((double)b[0] * c[1] - (double)b[1] * c[0])) /
+                  6.0;
     }
     return volume;
 }
@@ -142,7 +147,8 @@ static void coarse_mesh_should_be_closed_and_enclose_nearly_the_same_volume(void
     assert_triangles_closed_and_oriented(m, m->coarse_indices, m->coarse_triangle_count);
     double full = enclosed_volume_mm3(m, m->indices, m->triangle_count);
     double coarse = enclosed_volume_mm3(m, m->coarse_indices, m->coarse_triangle_count);
-    print_message("volume %.0f mm^3 full, %.0f coarse (%.3f %%)\n", full, coarse, 100.0 * (coarse / full - 1.0));
+    print_message("volume %.0f mm^3 full, %.0f coarse (%.3f %%)\n", full, coarse,
+                  100.0 * (coarse / full - 1.0));
     assert_true(fabs(coarse / full - 1.0) < 0.005);
 }
 
@@ -168,7 +174,8 @@ static void assert_mesh_faces_outwards(const scalp_mesh *m, double size)
         volume += (a[0] * n[0] + a[1] * n[1] + a[2] * n[2]) / 6.0;
         double vn[3] = {0, 0, 0};
         for (int k = 0; k < 3; k++)
-            for (int c2 = 0; c2 < 3; c2++) vn[c2] += m->normals[3 * m->indices[3 * t + k] + c2];
+            for (int c2 = 0; c2 < 3; c2++)
+                vn[c2] += m->normals[3 * m->indices[3 * t + k] + c2];
         double vl = sqrt(vn[0] * vn[0] + vn[1] * vn[1] + vn[2] * vn[2]);
         min_dot = fmin(min_dot, (n[0] * vn[0] + n[1] * vn[1] + n[2] * vn[2]) / (len * vl));
     }
@@ -201,13 +208,16 @@ static void mesh_should_stay_closed_and_outward_for_both_sexes_at_the_extreme_me
             assert_int_equal(scalp_head_create(&head, &sizes[i], (plan_sex)sex, &err), SMP_OK);
             assert_int_equal(head.sex, sex);
             assert_mesh_closed_and_oriented(&head.mesh);
-            assert_mesh_faces_outwards(&head.mesh, sqrt(sizes[i].length_cm / 19.5 * sizes[i].breadth_cm / 15.5));
+            assert_mesh_faces_outwards(&head.mesh,
+                                       sqrt(sizes[i].length_cm / 19.5 * sizes[i].breadth_cm / 15.5));
             /* The eyes scale with the head and stay within the adult extremes of interpupillary distance,
              * 45-80 mm (Dodgson, Proc. SPIE 5291, 2004). */
-            const float *l = head.face_landmarks_mm[SCALP_FACE_PUPIL_LEFT], *r = head.face_landmarks_mm[SCALP_FACE_PUPIL_RIGHT];
-            double ipd = sqrt((l[0] - r[0]) * (l[0] - r[0]) + (l[1] - r[1]) * (l[1] - r[1]) + (l[2] - r[2]) * (l[2] - r[2]));
-            print_message("%.0f/%.1f/%.1f cm, %s: interpupillary %.1f mm\n", sizes[i].circumference_cm, sizes[i].length_cm,
-                          sizes[i].breadth_cm, sex ? "female" : "male", ipd);
+            const float *l = head.face_landmarks_mm[SCALP_FACE_PUPIL_LEFT],
+                        *r = head.face_landmarks_mm[SCALP_FACE_PUPIL_RIGHT];
+            double ipd = sqrt((l[0] - r[0]) * (l[0] - r[0]) + (l[1] - r[1]) * (l[1] - r[1]) +
+                              (l[2] - r[2]) * (l[2] - r[2]));
+            print_message("%.0f/%.1f/%.1f cm, %s: interpupillary %.1f mm\n", sizes[i].circumference_cm,
+                          sizes[i].length_cm, sizes[i].breadth_cm, sex ? "female" : "male", ipd);
             assert_in_range_d(ipd, 45.0, 80.0);
             scalp_head_destroy(&head);
         }
@@ -219,7 +229,8 @@ static double distance_to_mesh_mm(const scalp_mesh *m, const float p[3])
     double best = 1e30;
     for (int v = 0; v < m->vertex_count; v++) {
         const float *q = &m->positions_mm[3 * v];
-        double d = (q[0] - p[0]) * (q[0] - p[0]) + (q[1] - p[1]) * (q[1] - p[1]) + (q[2] - p[2]) * (q[2] - p[2]);
+        double d =
+            (q[0] - p[0]) * (q[0] - p[0]) + (q[1] - p[1]) * (q[1] - p[1]) + (q[2] - p[2]) * (q[2] - p[2]);
         best = fmin(best, d);
     }
     return sqrt(best);
@@ -229,7 +240,8 @@ static void landmarks_should_lie_on_the_surface_in_their_anatomical_places(void 
 {
     const scalp_head *head = *state;
     const float(*l)[3] = head->landmarks_mm;
-    for (int i = 0; i < SCALP_LM_COUNT; i++) assert_true(distance_to_mesh_mm(&head->mesh, l[i]) < 2.0);
+    for (int i = 0; i < SCALP_LM_COUNT; i++)
+        assert_true(distance_to_mesh_mm(&head->mesh, l[i]) < 2.0);
     for (int i = 0; i < SCALP_LM_COUNT; i++)
         if (i != SCALP_LM_VERTEX) assert_true(l[SCALP_LM_VERTEX][1] >= l[i][1]);
     for (int i = 0; i < SCALP_LM_COUNT; i++)
@@ -250,9 +262,9 @@ static void landmarks_should_lie_on_the_surface_in_their_anatomical_places(void 
     assert_in_range_d(l[SCALP_LM_EAR_TOP_LEFT][1], 15.0, 50.0);
 }
 
-/* The midline, the one the hairline heights, the FUT scars and the close-ups are measured along: on the surface
- * in the plane x = 0, from the glabella itself over the vertex to the nape, about 35-45 cm (nasion to inion is
- * about 35 cm in adults), with outward normals; its chart y is the chart's image of its points. */
+/* The midline, the one the hairline heights, the FUT scars and the close-ups are measured along: on the
+ * surface in the plane x = 0, from the glabella itself over the vertex to the nape, about 35-45 cm (nasion to
+ * inion is about 35 cm in adults), with outward normals; its chart y is the chart's image of its points. */
 static void midline_should_run_on_the_surface_from_the_glabella_over_the_vertex_to_the_nape(void **state)
 {
     const scalp_head *head = *state;
@@ -312,17 +324,18 @@ typedef struct norm {
 
 /* The face's landmark distances against the norms of the sex: within 3 SD of the mean, as 99.7 % of adults.
  * Sources (docs/head.md, "The face"): Farkas, "Anthropometry of the Head and Face" (2nd ed., 1994), North
- * American whites aged 18-25: en-en, ex-ex, n-sn, n-gn, al-al, ch-ch; Dodgson, "Variation and extrema of human
- * interpupillary distance" (Proc. SPIE 5291, 2004): interpupillary distance, men 64.7 +- 3.7, women 62.3 +- 3.6
- * (the closed lids' apexes stand for the pupils). Nasal tip protrusion (sn-prn) is about 20 mm in Farkas'
- * adults with an SD of about 2; the test allows 14-26 mm for either sex. */
+ * American whites aged 18-25: en-en, ex-ex, n-sn, n-gn, al-al, ch-ch; Dodgson, "Variation and extrema of
+ * human interpupillary distance" (Proc. SPIE 5291, 2004): interpupillary distance, men 64.7 +- 3.7,
+ * women 62.3 +- 3.6 (the closed lids' apexes stand for the pupils). Nasal tip protrusion (sn-prn) is about 20
+ * mm in Farkas' adults with an SD of about 2; the test allows 14-26 mm for either sex. */
 static void assert_face_within_norms(const scalp_head *head, const norm *norms, int count)
 {
     const float(*f)[3] = head->face_landmarks_mm;
     for (int i = 0; i < count; i++) {
         double d = lm_distance(f, norms[i].a, norms[i].b);
-        print_message("%s %s: %.1f mm (norm %.1f +- %.1f)\n", head->sex == PLAN_SEX_FEMALE ? "female" : "male",
-                      norms[i].name, d, norms[i].mean, norms[i].sd);
+        print_message("%s %s: %.1f mm (norm %.1f +- %.1f)\n",
+                      head->sex == PLAN_SEX_FEMALE ? "female" : "male", norms[i].name, d, norms[i].mean,
+                      norms[i].sd);
         assert_in_range_d(d, norms[i].mean - 3.0 * norms[i].sd, norms[i].mean + 3.0 * norms[i].sd);
     }
     /* The profile from the top: nasion, nose tip, subnasale, mouth, chin; the tip in front of them all. */
@@ -342,7 +355,8 @@ static void assert_face_within_norms(const scalp_head *head, const norm *norms, 
     assert_near(f[SCALP_FACE_PUPIL_LEFT][0], -f[SCALP_FACE_PUPIL_RIGHT][0], 1e-3);
     assert_near(f[SCALP_FACE_ALARE_LEFT][0], -f[SCALP_FACE_ALARE_RIGHT][0], 1e-3);
     /* On the surface. */
-    for (int i = 0; i < SCALP_FACE_COUNT; i++) assert_true(distance_to_mesh_mm(&head->mesh, f[i]) < 2.0);
+    for (int i = 0; i < SCALP_FACE_COUNT; i++)
+        assert_true(distance_to_mesh_mm(&head->mesh, f[i]) < 2.0);
 }
 
 static void face_landmarks_should_be_within_the_male_norms_on_the_default_head(void **state)
@@ -381,7 +395,8 @@ static void face_landmarks_should_be_within_the_female_norms_on_a_womans_head(vo
 }
 
 /* The female face differs where the sexes differ (Farkas; Brown & Perrett, Perception 1993): at the same head
- * measures her nose, jaw and neck are smaller and her brow ridge flatter, while the eyes keep their spacing. */
+ * measures her nose, jaw and neck are smaller and her brow ridge flatter, while the eyes keep their spacing.
+ */
 static void female_face_should_differ_from_the_male_one_where_the_sexes_differ(void **state)
 {
     const scalp_head *man = *state;
@@ -404,16 +419,19 @@ static void female_face_should_differ_from_the_male_one_where_the_sexes_differ(v
     /* The neck: thinner, measured straight sideways 150 mm below the ear canals. */
     double wm = 0.0, ww = 0.0;
     for (int v = 0; v < man->mesh.vertex_count; v++)
-        if (fabsf(man->mesh.positions_mm[3 * v + 1] + 150.0f) < 2.0f) wm = fmax(wm, fabsf(man->mesh.positions_mm[3 * v]));
+        if (fabsf(man->mesh.positions_mm[3 * v + 1] + 150.0f) < 2.0f)
+            wm = fmax(wm, fabsf(man->mesh.positions_mm[3 * v]));
     for (int v = 0; v < woman.mesh.vertex_count; v++)
-        if (fabsf(woman.mesh.positions_mm[3 * v + 1] + 150.0f) < 2.0f) ww = fmax(ww, fabsf(woman.mesh.positions_mm[3 * v]));
+        if (fabsf(woman.mesh.positions_mm[3 * v + 1] + 150.0f) < 2.0f)
+            ww = fmax(ww, fabsf(woman.mesh.positions_mm[3 * v]));
     print_message("neck half-width: male %.1f mm, female %.1f mm\n", wm, ww);
     assert_true(ww < wm - 3.0);
     /* The scalp does not follow the face: the same measures give the same cranium within a millimetre or two
      * (her flatter brow moves the glabella, which the length is measured from). */
     for (int i = 0; i < SCALP_LM_COUNT; i++)
         if (i != SCALP_LM_GLABELLA)
-            for (int k = 0; k < 3; k++) assert_near(woman.landmarks_mm[i][k], man->landmarks_mm[i][k], 2.0);
+            for (int k = 0; k < 3; k++)
+                assert_near(woman.landmarks_mm[i][k], man->landmarks_mm[i][k], 2.0);
     assert_near(woman.measured_length_mm, man->measured_length_mm, 0.02 * 195.0);
     scalp_head_destroy(&woman);
 }
@@ -437,7 +455,8 @@ static void chart_should_keep_surface_distances_over_the_scalp(void **state)
             inside += r >= 0.6 && r <= 1.6;
         }
     print_message("scalp edges %ld: 3D length / (uv length x scale) in [%.3f, %.3f], mean %.3f, %.1f %% in "
-                  "[0.6, 1.6]\n", n, lo, hi, sum / n, 100.0 * inside / n);
+                  "[0.6, 1.6]\n",
+                  n, lo, hi, sum / n, 100.0 * inside / n);
     assert_true(n > 50000);
     /* A single azimuthal chart of a head cannot keep every ring: the sides below the parietal ridge and
      * the sideburns are stretched up to about 2x (docs/head.md). */
@@ -472,15 +491,18 @@ static void uv_jacobian_should_map_skin_millimetres_to_chart_uv(void **state)
         t1[1] = helper[2] * n[0] - helper[0] * n[2];
         t1[2] = helper[0] * n[1] - helper[1] * n[0];
         float len = sqrtf(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
-        for (int k = 0; k < 3; ++k) q[k] = p[k] + t1[k] / len;
+        for (int k = 0; k < 3; ++k)
+            q[k] = p[k] + t1[k] / len;
         scalp_head_uv(head, p, uv0);
         scalp_head_uv(head, q, uv1);
         double err_mm = hypot(uv1[0] - uv0[0] - j[0], uv1[1] - uv0[1] - j[1]) * head->uv_scale_mm;
         worst_pred = fmax(worst_pred, err_mm);
         tested++;
     }
-    print_message("%d scalp vertices: Jacobian column lengths x uv_scale in [%.3f, %.3f]; 1 mm step predicted to "
-                  "%.3f mm\n", tested, lo, hi, worst_pred);
+    print_message(
+        "%d scalp vertices: Jacobian column lengths x uv_scale in [%.3f, %.3f]; 1 mm step predicted to "
+        "%.3f mm\n",
+        tested, lo, hi, worst_pred);
     assert_true(tested > 200);
     assert_true(lo > 1.0 / 1.6 && hi < 1.0 / 0.4);
     assert_true(worst_pred < 0.15);
@@ -495,7 +517,9 @@ static void chart_should_give_the_scalp_most_of_the_texture(void **state)
         const uint32_t *id = &m->indices[3 * t];
         float c[3];
         for (int k = 0; k < 3; k++)
-            c[k] = (m->positions_mm[3 * id[0] + k] + m->positions_mm[3 * id[1] + k] + m->positions_mm[3 * id[2] + k]) / 3;
+            c[k] = (m->positions_mm[3 * id[0] + k] + m->positions_mm[3 * id[1] + k] +
+                    m->positions_mm[3 * id[2] + k]) /
+                   3;
         if (scalp_scalp_weight(head, c) < 0.5f) continue;
         const float *a = &m->uvs[2 * id[0]], *b = &m->uvs[2 * id[1]], *d = &m->uvs[2 * id[2]];
         uv_area += 0.5 * ((b[0] - a[0]) * (d[1] - a[1]) - (b[1] - a[1]) * (d[0] - a[0]));

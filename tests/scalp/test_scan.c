@@ -79,7 +79,6 @@ static test_mesh head_mesh(void)
     return m;
 }
 
-
 /* ---- writers: the coordinates are mm times scale (1 mm, 0.1 cm, 0.001 m) ---- */
 
 typedef struct fixture {

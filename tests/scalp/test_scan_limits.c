@@ -1,5 +1,5 @@
-/* Scan files whose headers declare more than a head scan holds (a billion vertices or triangles in a file of a
- * few hundred bytes): each is refused with one line naming the file, before anything of that size is
+/* Scan files whose headers declare more than a head scan holds (a billion vertices or triangles in a file of
+ * a few hundred bytes): each is refused with one line naming the file, before anything of that size is
  * allocated, which the test sees in the process's peak memory. Issue 15, item 4. */
 #include "scalp/scan.h"
 #include "test_util.h"
@@ -46,7 +46,8 @@ static long peak_kib(void)
     return ru.ru_maxrss;
 }
 
-static void write_file(const fixture *f, const char *name, const void *data, size_t size, char *path, size_t n)
+static void write_file(const fixture *f, const char *name, const void *data, size_t size, char *path,
+                       size_t n)
 {
     snprintf(path, n, "%s/%s", f->dir, name);
     FILE *fp = fopen(path, "wb");
@@ -62,11 +63,14 @@ static void expect_refused_small(const char *path, const char *why)
     smp_error err = {0};
     smp_status st = scalp_scan_load(path, SCALP_SCAN_UNITS_GUESS, NULL, NULL, NULL, &s, &err);
     long grown = peak_kib() - before;
-    if (st != SMP_ERR_INPUT) fail_msg("%s: status %d, expected SMP_ERR_INPUT (%s)", path, (int)st, err.message);
-    if (strncmp(err.message, path, strlen(path)) != 0) fail_msg("message does not start with the path: %s", err.message);
+    if (st != SMP_ERR_INPUT)
+        fail_msg("%s: status %d, expected SMP_ERR_INPUT (%s)", path, (int)st, err.message);
+    if (strncmp(err.message, path, strlen(path)) != 0)
+        fail_msg("message does not start with the path: %s", err.message);
     if (strchr(err.message, '\n')) fail_msg("message is more than one line: %s", err.message);
     if (!strstr(err.message, why)) fail_msg("message lacks \"%s\": %s", why, err.message);
-    if (grown > GROWTH_MAX_KIB) fail_msg("%s: the peak memory grew by %ld KiB before the refusal", path, grown);
+    if (grown > GROWTH_MAX_KIB)
+        fail_msg("%s: the peak memory grew by %ld KiB before the refusal", path, grown);
     assert_null(s.positions_mm);
 }
 
@@ -74,9 +78,10 @@ static void ply_declaring_a_billion_vertices_should_be_refused_unread(void **sta
 {
     fixture *f = *state;
     char path[512];
-    const char ply[] = "ply\nformat binary_little_endian 1.0\nelement vertex 1000000000\nproperty float x\n"
-                       "property float y\nproperty float z\nelement face 8\nproperty list uchar int vertex_indices\n"
-                       "end_header\n\1\2\3\4\5\6\7\10\11\12\13\14";
+    const char ply[] =
+        "ply\nformat binary_little_endian 1.0\nelement vertex 1000000000\nproperty float x\n"
+        "property float y\nproperty float z\nelement face 8\nproperty list uchar int vertex_indices\n"
+        "end_header\n\1\2\3\4\5\6\7\10\11\12\13\14";
     write_file(f, "billion.ply", ply, sizeof ply - 1, path, sizeof path);
     expect_refused_small(path, "1000000000 vertices");
 }
@@ -87,7 +92,8 @@ static void binary_stl_declaring_a_billion_triangles_should_be_refused_unread(vo
     char path[512];
     unsigned char stl[84 + 50] = "binary head";
     uint32_t count = 1000000000u;
-    for (int i = 0; i < 4; i++) stl[80 + i] = (unsigned char)(count >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        stl[80 + i] = (unsigned char)(count >> (8 * i));
     write_file(f, "billion.stl", stl, sizeof stl, path, sizeof path);
     expect_refused_small(path, "binary STL of 1000000000 triangles");
 }

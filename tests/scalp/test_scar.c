@@ -36,7 +36,8 @@ static plan plan_with(const fixture *f, const plan_scar *scars, int count)
 {
     plan p = f->plan;
     p.scar_count = count;
-    for (int i = 0; i < count; ++i) p.scars[i] = scars[i];
+    for (int i = 0; i < count; ++i)
+        p.scars[i] = scars[i];
     return p;
 }
 
@@ -93,7 +94,8 @@ static double midline_arc_to(const scalp_head *head, const float target[3])
     }
     qsort(pts, (size_t)n, sizeof *pts, cmp_float2);
     double arc = 0.0;
-    for (int i = 1; i < n; ++i) arc += hypot(pts[i][2] - pts[i - 1][2], pts[i][3] - pts[i - 1][3]);
+    for (int i = 1; i < n; ++i)
+        arc += hypot(pts[i][2] - pts[i - 1][2], pts[i][3] - pts[i - 1][3]);
     free(pts);
     return arc;
 }
@@ -137,7 +139,8 @@ static void fut_line_should_lie_above_the_occipital_protuberance_and_rise_toward
     }
     /* Symmetric about the midline, both ends higher than the middle (the curve of a donor strip). */
     assert_near(first->position_mm[0], -last->position_mm[0], 3.0);
-    assert_true(first->position_mm[1] > l->midline_mm[1] + 5.0f && last->position_mm[1] > l->midline_mm[1] + 5.0f);
+    assert_true(first->position_mm[1] > l->midline_mm[1] + 5.0f &&
+                last->position_mm[1] > l->midline_mm[1] + 5.0f);
     scalp_scar_set_destroy(&set);
 }
 
@@ -176,7 +179,8 @@ static void fut_line_should_have_the_planned_length_along_the_surface(void **sta
 }
 
 /* Samples across the line at point index i: the tissue width (tissue >= 0.5) and the depth at the centre. */
-static void profile_across(const scalp_scar_set *set, int i, double *width_mm, double *depth_mm, double *edge_h)
+static void profile_across(const scalp_scar_set *set, int i, double *width_mm, double *depth_mm,
+                           double *edge_h)
 {
     const scalp_scar_fut_point *a = &set->points[i], *b = a + 1;
     float t[3] = {b->position_mm[0] - a->position_mm[0], b->position_mm[1] - a->position_mm[1],
@@ -189,7 +193,8 @@ static void profile_across(const scalp_scar_set *set, int i, double *width_mm, d
     const double step = 0.01;
     for (double x = -5.0; x <= 5.0; x += step) {
         float p[3];
-        for (int k = 0; k < 3; ++k) p[k] = a->position_mm[k] + (float)x * across[k] / l;
+        for (int k = 0; k < 3; ++k)
+            p[k] = a->position_mm[k] + (float)x * across[k] / l;
         scalp_scar_sample s;
         scalp_scar_sample_at(set, p, &s);
         if (s.tissue >= 0.5f) ++inside;
@@ -243,7 +248,8 @@ static void fue_scars_should_have_the_planned_count_and_sizes_inside_the_donor_b
     assert_int_equal(scalp_scar_set_create(&set, &f->head, &p, &err), SMP_OK);
     assert_int_equal(set.fue_count, 2000);
     double sum_d = 0.0, sum_d2 = 0.0;
-    const float *nape = f->head.landmarks_mm[SCALP_LM_NAPE], *ear = f->head.landmarks_mm[SCALP_LM_EAR_TOP_LEFT];
+    const float *nape = f->head.landmarks_mm[SCALP_LM_NAPE],
+                *ear = f->head.landmarks_mm[SCALP_LM_EAR_TOP_LEFT];
     int behind = 0;
     for (int i = 0; i < set.fue_count; ++i) {
         const scalp_scar_fue *q = &set.fue[i];
@@ -266,7 +272,8 @@ static void fue_scars_should_have_the_planned_count_and_sizes_inside_the_donor_b
     /* A Poisson disk: no two scars overlap at this density. */
     double min_sep = 1e9;
     for (int i = 0; i < set.fue_count; ++i)
-        for (int j = i + 1; j < set.fue_count; ++j) min_sep = fmin(min_sep, dist3(set.fue[i].center_mm, set.fue[j].center_mm));
+        for (int j = i + 1; j < set.fue_count; ++j)
+            min_sep = fmin(min_sep, dist3(set.fue[i].center_mm, set.fue[j].center_mm));
     assert_true(min_sep > 1.0);
     scalp_scar_set_destroy(&set);
 }
@@ -296,7 +303,7 @@ static void scar_tissue_should_have_no_follicles_and_keep_the_ink_of_its_form(vo
     scalp_scar_sample_at(&set, set.points[raised->first + raised->count / 2].position_mm, &s);
     assert_int_equal(s.scar, 3);
     assert_near(s.pigment_uptake, SCALP_SCAR_UPTAKE_HYPERTROPHIC, 1e-6); /* raised: 80 % */
-    assert_near(s.height_mm, 0.3, 0.01);                                  /* above the skin */
+    assert_near(s.height_mm, 0.3, 0.01);                                 /* above the skin */
     assert_near(set.max_raise_mm, 0.3, 1e-6);
     assert_true(set.max_depth_mm >= 0.4f);
     for (int i = 0; i < set.fue_count; ++i) {
@@ -304,7 +311,8 @@ static void scar_tissue_should_have_no_follicles_and_keep_the_ink_of_its_form(vo
         assert_near(s.hair_factor, 0.0, 1e-6);
         /* A normal punch scar takes ink as a flat scar does, or the line's where a punch lies on one. */
         assert_in_range_d(s.pigment_uptake, SCALP_SCAR_UPTAKE_ATROPHIC, 1.0);
-        assert_near(scalp_scar_fade_rate_factor(&set, set.fue[i].center_mm), SCALP_SCAR_FADE_RATE_FACTOR, 1e-5);
+        assert_near(scalp_scar_fade_rate_factor(&set, set.fue[i].center_mm), SCALP_SCAR_FADE_RATE_FACTOR,
+                    1e-5);
     }
     /* Far from every scar: untouched skin. */
     scalp_scar_sample_at(&set, f->head.landmarks_mm[SCALP_LM_VERTEX], &s);
@@ -332,7 +340,8 @@ static void scar_forms_should_shape_the_relief(void **state)
         const scalp_scar_fut_point *c = &set.points[set.lines[0].first + set.lines[0].count / 2];
         const scalp_scar_fut_point *c1 = c + 1;
         float t[3], across[3];
-        for (int i = 0; i < 3; ++i) t[i] = c1->position_mm[i] - c->position_mm[i];
+        for (int i = 0; i < 3; ++i)
+            t[i] = c1->position_mm[i] - c->position_mm[i];
         across[0] = t[1] * c->normal[2] - t[2] * c->normal[1];
         across[1] = t[2] * c->normal[0] - t[0] * c->normal[2];
         across[2] = t[0] * c->normal[1] - t[1] * c->normal[0];
@@ -341,7 +350,8 @@ static void scar_forms_should_shape_the_relief(void **state)
         half_depth_x[k] = 2.0f;
         for (float x = 0.0f; x < 1.6f; x += 0.01f) {
             float q[3];
-            for (int i = 0; i < 3; ++i) q[i] = c->position_mm[i] + across[i] / len * x * w;
+            for (int i = 0; i < 3; ++i)
+                q[i] = c->position_mm[i] + across[i] / len * x * w;
             float h = scalp_scar_height_mm(&set, q);
             if (fabsf(h) < 0.5f * fabsf(centre) && half_depth_x[k] > 1.9f) half_depth_x[k] = x;
             assert_true(forms[k] == PLAN_SCAR_FORM_HYPERTROPHIC ? h >= 0.0f : h <= 0.0f);
@@ -360,7 +370,8 @@ static void scar_albedo_should_be_paler_and_keep_its_hue_order(void **state)
     const float skin[3] = {0.45f, 0.30f, 0.22f};
     float scar[3];
     scalp_scar_albedo_linear_rgb(skin, scar);
-    for (int k = 0; k < 3; ++k) assert_true(scar[k] > skin[k] && scar[k] < 1.0f);
+    for (int k = 0; k < 3; ++k)
+        assert_true(scar[k] > skin[k] && scar[k] < 1.0f);
     assert_true(scar[0] > scar[1] && scar[1] > scar[2]);
     /* Less saturated: the red/blue ratio falls. */
     assert_true(scar[0] / scar[2] < skin[0] / skin[2]);
@@ -417,7 +428,8 @@ static void a_scar_should_stay_put_when_a_scar_of_the_other_type_is_removed(void
     for (int i = line->first; i < line->first + line->count; i += 7)
         for (int j = -8; j <= 8; ++j) {
             float p[3];
-            for (int k = 0; k < 3; ++k) p[k] = b.points[i].position_mm[k] + 0.4f * (float)j * (k == 1 ? 1.0f : 0.1f);
+            for (int k = 0; k < 3; ++k)
+                p[k] = b.points[i].position_mm[k] + 0.4f * (float)j * (k == 1 ? 1.0f : 0.1f);
             scalp_scar_sample all, masked_fue, masked_fut, plain_fue, plain_fut, full;
             scalp_scar_sample_at(&b, p, &all);
             scalp_scar_sample_at_masked(&b, p, SCALP_SCAR_MASK_ALL, &full);
@@ -433,7 +445,8 @@ static void a_scar_should_stay_put_when_a_scar_of_the_other_type_is_removed(void
     assert_true(checked > 100);
     /* The box mask names the scars that reach into a box: the line's middle has the FUT (bit 0). */
     const float *m = b.points[line->first + line->count / 2].position_mm;
-    const float lo[3] = {m[0] - 0.5f, m[1] - 0.5f, m[2] - 0.5f}, hi[3] = {m[0] + 0.5f, m[1] + 0.5f, m[2] + 0.5f};
+    const float lo[3] = {m[0] - 0.5f, m[1] - 0.5f, m[2] - 0.5f},
+                hi[3] = {m[0] + 0.5f, m[1] + 0.5f, m[2] + 0.5f};
     assert_true(scalp_scar_box_mask(&b, lo, hi) & 1u);
     assert_int_equal(scalp_scar_box_mask(&e, lo, hi) & 1u, 0);
     scalp_scar_set_destroy(&b);
@@ -450,7 +463,8 @@ static void a_plan_without_scars_should_give_an_empty_set(void **state)
     assert_int_equal(scalp_scar_set_create(&set, &f->head, &p, &err), SMP_OK);
     assert_int_equal(set.line_count + set.fue_count, 0);
     const float *nape = f->head.landmarks_mm[SCALP_LM_NAPE];
-    const float lo[3] = {nape[0] - 5, nape[1] - 5, nape[2] - 5}, hi[3] = {nape[0] + 5, nape[1] + 5, nape[2] + 5};
+    const float lo[3] = {nape[0] - 5, nape[1] - 5, nape[2] - 5},
+                hi[3] = {nape[0] + 5, nape[1] + 5, nape[2] + 5};
     assert_false(scalp_scar_may_touch_box(&set, lo, hi));
     assert_near(scalp_scar_hair_factor(&set, f->head.landmarks_mm[SCALP_LM_NAPE]), 1.0, 0.0);
     scalp_scar_set_destroy(&set);

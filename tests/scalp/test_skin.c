@@ -31,7 +31,8 @@ static void nearest_vertex(const scalp_head *head, const float p[3], float out[3
     const scalp_mesh *m = &head->mesh;
     for (int v = 0; v < m->vertex_count; v++) {
         const float *q = &m->positions_mm[3 * v];
-        double d = (q[0] - p[0]) * (q[0] - p[0]) + (q[1] - p[1]) * (q[1] - p[1]) + (q[2] - p[2]) * (q[2] - p[2]);
+        double d =
+            (q[0] - p[0]) * (q[0] - p[0]) + (q[1] - p[1]) * (q[1] - p[1]) + (q[2] - p[2]) * (q[2] - p[2]);
         if (d < best) best = d, memcpy(out, q, sizeof(float[3]));
     }
 }

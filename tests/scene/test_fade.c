@@ -80,8 +80,8 @@ static void contrast_should_never_rise_after_healing_without_touch_ups(void **st
     scene_model s = with_plan(&p);
     scene_fade_curve c;
     smp_error err = {0};
-    assert_int_equal(scene_fade_compute(&s, &(scene_fade_params){.years_max = 20, .band_samples = -1}, &c, &err),
-                     SMP_OK);
+    assert_int_equal(
+        scene_fade_compute(&s, &(scene_fade_params){.years_max = 20, .band_samples = -1}, &c, &err), SMP_OK);
     int checked = 0;
     for (int i = 1; i < c.count; ++i) {
         if (c.years[i - 1] < c.healed_years) continue;
@@ -150,8 +150,8 @@ static void the_seed_clinics_figures_should_hold_for_the_built_in_plan(void **st
     /* Those who like it very dark (a 10 % loss is too much) touch up after 1-2 years. */
     p.fading.touch_up_fraction = 0.9;
     s = with_plan(&p);
-    assert_int_equal(scene_fade_compute(&s, &(scene_fade_params){.years_max = 20, .band_samples = -1}, &c, &err),
-                     SMP_OK);
+    assert_int_equal(
+        scene_fade_compute(&s, &(scene_fade_params){.years_max = 20, .band_samples = -1}, &c, &err), SMP_OK);
     print_message("very dark: touch-up at %.2f years\n", c.touch_up_years);
     assert_true(c.touch_up_years >= 1.0 && c.touch_up_years <= 2.0);
     scene_fade_curve_free(&c);
@@ -162,7 +162,8 @@ static void the_band_should_contain_the_curve(void **state)
     scene_fade_curve c;
     smp_error err = {0};
     assert_int_equal(
-        scene_fade_compute(g_scene, &(scene_fade_params){.years_max = 10, .band_samples = 8}, &c, &err), SMP_OK);
+        scene_fade_compute(g_scene, &(scene_fade_params){.years_max = 10, .band_samples = 8}, &c, &err),
+        SMP_OK);
     double width = 0.0;
     for (int i = 0; i < c.count; ++i) {
         assert_true(c.low[i] <= c.delta_e[i] && c.delta_e[i] <= c.high[i]);
@@ -172,7 +173,8 @@ static void the_band_should_contain_the_curve(void **state)
     assert_int_equal(c.event_count, 4);
     assert_true(c.event_is_touch_up[3]);
     scene_fade_curve_free(&c);
-    assert_int_equal(scene_fade_compute(g_scene, &(scene_fade_params){.years_max = 60}, &c, &err), SMP_ERR_INPUT);
+    assert_int_equal(scene_fade_compute(g_scene, &(scene_fade_params){.years_max = 60}, &c, &err),
+                     SMP_ERR_INPUT);
 }
 
 int main(void)

@@ -1,10 +1,10 @@
 /* The consultation report's scar part (scene_report_write; the CLI test, test_report_cli.sh, covers a plan
  * without scars and the page in Chromium): for a plan with one FUT scar, the scar's close-ups under overhead
  * and raking light before treatment and healed, and its visibility plot, exist, are referenced by index.html,
- * carry metadata, and differ where they should (healed, the SMP dots darken the scar's pale line; raking light
- * differs from overhead). Kept short for CI: 160 x 90 images, the visibility at two light angles and 20 pixels per degree
- * (the CLI's: 8 angles, 100), a renderer with 1024-texel textures; the report's own code paths are the same.
- * No GL context: skipped (exit 77). */
+ * carry metadata, and differ where they should (healed, the SMP dots darken the scar's pale line; raking
+ * light differs from overhead). Kept short for CI: 160 x 90 images, the visibility at two light angles and 20
+ * pixels per degree (the CLI's: 8 angles, 100), a renderer with 1024-texel textures; the report's own code
+ * paths are the same. No GL context: skipped (exit 77). */
 #include "test_util.h"
 
 #include "render/gl_context.h"
@@ -48,7 +48,8 @@ static double mean_difference(rgba_image a, rgba_image b)
     assert_int_equal(a.h, b.h);
     double d = 0.0;
     for (int i = 0; i < a.w * a.h; ++i)
-        for (int k = 0; k < 3; ++k) d += abs((int)a.px[4 * i + k] - (int)b.px[4 * i + k]);
+        for (int k = 0; k < 3; ++k)
+            d += abs((int)a.px[4 * i + k] - (int)b.px[4 * i + k]);
     return d / (3.0 * a.w * a.h);
 }
 
@@ -58,7 +59,8 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The mean luma (0..255) of the brightest 5 % of an image's pixels: in a scar close-up, the scar's pale line. */
+/* The mean luma (0..255) of the brightest 5 % of an image's pixels: in a scar close-up, the scar's pale line.
+ */
 static double brightest_luma(rgba_image im)
 {
     int n = im.w * im.h, k = n / 20;
@@ -68,7 +70,8 @@ static double brightest_luma(rgba_image im)
         l[i] = 0.2126 * im.px[4 * i] + 0.7152 * im.px[4 * i + 1] + 0.0722 * im.px[4 * i + 2];
     qsort(l, (size_t)n, sizeof *l, cmp_double);
     double s = 0.0;
-    for (int i = n - k; i < n; ++i) s += l[i];
+    for (int i = n - k; i < n; ++i)
+        s += l[i];
     free(l);
     return s / k;
 }
@@ -83,7 +86,8 @@ static bool has_text_chunk(const char *dir, const char *name)
     smp_error err = {0};
     if (smp_file_read(path, &data, &size, &err) != SMP_OK) return false;
     bool found = false;
-    for (size_t i = 0; i + 4 <= size && !found; ++i) found = memcmp(data + i, "tEXt", 4) == 0;
+    for (size_t i = 0; i + 4 <= size && !found; ++i)
+        found = memcmp(data + i, "tEXt", 4) == 0;
     free(data);
     return found;
 }
@@ -92,8 +96,9 @@ static void the_report_should_show_each_scar_before_and_healed_and_its_visibilit
 {
     test_gl_fixture *f = *state;
     smp_error err = {0};
-    const char *sets[] = {"scars=[{\"type\":\"fut\",\"length_cm\":12,\"width_mm\":2.5,\"height_above_nape_cm\":7,"
-                          "\"depth_mm\":0.4}]"};
+    const char *sets[] = {
+        "scars=[{\"type\":\"fut\",\"length_cm\":12,\"width_mm\":2.5,\"height_above_nape_cm\":7,"
+        "\"depth_mm\":0.4}]"};
     plan pl;
     if (plan_load(&pl, NULL, sets, 1, NULL, NULL, &err) != SMP_OK) fail_msg("%s", err.message);
     scene_model scene;
@@ -109,8 +114,9 @@ static void the_report_should_show_each_scar_before_and_healed_and_its_visibilit
     p.vis.px_per_deg = 20.0;
     if (scene_report_write(f->rc, &scene, &p, out, &err) != SMP_OK) fail_msg("%s", err.message);
 
-    const char *scar_images[] = {"scar-before-daylight.png", "scar-before-raking.png", "scar-healed-daylight.png",
-                                 "scar-healed-raking.png", "visibility-scar1.png"};
+    const char *scar_images[] = {"scar-before-daylight.png", "scar-before-raking.png",
+                                 "scar-healed-daylight.png", "scar-healed-raking.png",
+                                 "visibility-scar1.png"};
     char html_path[1200];
     snprintf(html_path, sizeof html_path, "%s/index.html", out);
     char *html = NULL;
@@ -123,11 +129,13 @@ static void the_report_should_show_each_scar_before_and_healed_and_its_visibilit
     rgba_image raking = load(out, "scar-healed-raking.png"), plot = load(out, "visibility-scar1.png");
     double line_before = brightest_luma(before), line_healed = brightest_luma(healed);
     double lit = mean_difference(healed, raking);
-    print_message("scar close-up: the pale line's luma %.1f before, %.1f healed; raking against daylight %.1f of "
-                  "255; plot %dx%d\n", line_before, line_healed, lit, plot.w, plot.h);
+    print_message(
+        "scar close-up: the pale line's luma %.1f before, %.1f healed; raking against daylight %.1f of "
+        "255; plot %dx%d\n",
+        line_before, line_healed, lit, plot.w, plot.h);
     if (getenv("SMP_TEST_KEEP")) print_message("kept %s\n", out);
     assert_true(line_healed < line_before - 4.0); /* the SMP dots over the scar darken its pale line */
-    assert_true(lit > 5.0);     /* the light from the side */
+    assert_true(lit > 5.0);                       /* the light from the side */
     assert_true(plot.w >= 200 && plot.h >= 150);
     /* The plot is a drawing, not a blank page: more than one colour in it. */
     int colours = 0;

@@ -590,7 +590,8 @@ static void a_plot_should_draw_its_curve_inside_its_rows(void **state)
             float x = ov.vertices[8 * i], y = ov.vertices[8 * i + 1];
             const float *c = &ov.vertices[8 * i + 4];
             if (c[2] > 0.6f && c[0] < 0.3f) { /* the accent: the curve */
-                assert_true(x >= r.x - 1.0f && x <= r.x + r.w + 2.0f && y >= r.y - 2.0f && y <= r.y + r.h + 2.0f);
+                assert_true(x >= r.x - 1.0f && x <= r.x + r.w + 2.0f && y >= r.y - 2.0f &&
+                            y <= r.y + r.h + 2.0f);
                 if (y < top_right_y) top_right_y = y, top_right_x = x;
                 if (y > low_left_y) low_left_y = y, low_left_x = x;
             }
