@@ -1485,7 +1485,10 @@ float render_interactive_scale_next(float scale, double frame_ms)
     if (!(frame_ms > 0.0)) return scale;
     float step = sqrtf((float)(RENDER_INTERACTIVE_TARGET_MS / frame_ms));
     step = fminf(fmaxf(step, 0.8f), 1.2f);
-    return fminf(fmaxf(scale * step, RENDER_INTERACTIVE_SCALE_MIN), RENDER_INTERACTIVE_SCALE_MAX);
+    /* In steps of 0.05: the interactive targets are made again only when the step changes, not every frame.
+     */
+    float next = roundf(scale * step * 20.0f) / 20.0f;
+    return fminf(fmaxf(next, RENDER_INTERACTIVE_SCALE_MIN), RENDER_INTERACTIVE_SCALE_MAX);
 }
 
 /* Checks the frame, updates the dots' looks and readies the targets of its path; scene is the frame the scene

@@ -134,7 +134,8 @@ float render_frame_interactive_scale(const render_frame *frame);
 /* Adaptive resolution: the interactive_scale for the next interactive frame, from this one's scale (0: the
  * default) and its wall time in ms, aiming at RENDER_INTERACTIVE_TARGET_MS (30 frames a second). The scene
  * passes cost about the square of the scale, so the next is scale x sqrt(target / ms), changed by at most
- * 20 % a frame and kept between RENDER_INTERACTIVE_SCALE_MIN and RENDER_INTERACTIVE_SCALE_MAX: below 0.25 of
+ * 20 % a frame, in steps of 0.05 (a new size makes the interactive targets again), and kept between
+ * RENDER_INTERACTIVE_SCALE_MIN and RENDER_INTERACTIVE_SCALE_MAX: below 0.25 of
  * 720 rows the head's outline turns blocky, and above 0.5 the full-quality frame is the better use of time.
  */
 #define RENDER_INTERACTIVE_TARGET_MS 33.3
