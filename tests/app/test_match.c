@@ -27,26 +27,12 @@
 #define COVERAGE 1024
 #define SHADOW 1024
 
-typedef struct fixture {
-    ui_gl *gl;
-    render_context *rc;
-} fixture;
+typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
 
 static int setup_all(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
     render_context_desc desc = {.coverage_size = COVERAGE, .shadow_map_size = SHADOW};
-    if (test_gl_open_desc(&f->gl, &f->rc, &desc) != 0) return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown_all(void **state)
-{
-    fixture *f = *state;
-    test_gl_close(f->gl, f->rc);
-    free(f);
-    return 0;
+    return test_gl_fixture_open(state, &desc);
 }
 
 /* Runs the match on the built-in plan with one override (NULL: none) and, when no_scars, without its donor
@@ -166,5 +152,5 @@ int main(void)
         cmocka_unit_test(match_should_be_honest_for_skin_types_1_and_6),
         cmocka_unit_test(match_should_be_honest_for_grey_hair),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, setup_all, test_gl_teardown);
 }

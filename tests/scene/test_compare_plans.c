@@ -26,26 +26,12 @@ enum { W = 320, H = 240 };
  * leaves room for a driver that rounds a shared edge differently. A fresh placement differs in far more. */
 #define OUTSIDE_MAX 0.002
 
-typedef struct fixture {
-    ui_gl *gl;
-    render_context *rc;
-} fixture;
+typedef test_gl_fixture fixture; /* gl_context.h: a context and a renderer for the group */
 
 static int setup_all(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
     render_context_desc desc = {.shadow_map_size = 1024, .coverage_size = 1024, .samples = 1};
-    if (!f || test_gl_open_desc(&f->gl, &f->rc, &desc) != 0) return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown_all(void **state)
-{
-    fixture *f = *state;
-    test_gl_close(f->gl, f->rc);
-    free(f);
-    return 0;
+    return test_gl_fixture_open(state, &desc);
 }
 
 static uint8_t *render(fixture *f, const scene_model *s, const scene_camera *cam, render_frame *frame)
@@ -182,5 +168,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_b_with_the_crown_doubled_should_differ_only_at_the_crown),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, setup_all, test_gl_teardown);
 }
