@@ -223,6 +223,26 @@ static void visibility_section(ui_ctx *ui, editor *ed, named_rects *names, const
     ui_label(ui, "worst dE00 %.1f with SMP, %.1f without", worst, worst_without);
 }
 
+/* The natural hair colour (patient.hair_color, which also sets the stubble's and the shade match's colour):
+ * six common colours; a plan's own colour that is none of them shows no segment lit until one is picked. */
+static void hair_colour_row(ui_ctx *ui, editor *ed, named_rects *names, plan *p)
+{
+    static const char *const labels[] = {"black", "dark", "brown", "light", "blond", "red"};
+    static const unsigned char rgb[][3] = {{0x1b, 0x15, 0x12}, {0x2b, 0x1e, 0x16}, {0x4b, 0x34, 0x26},
+                                           {0x7b, 0x5b, 0x3d}, {0xb8, 0x95, 0x65}, {0x8c, 0x3f, 0x22}};
+    int count = (int)(sizeof labels / sizeof labels[0]), current = -1;
+    for (int i = 0; i < count; ++i)
+        if (memcmp(rgb[i], p->patient.hair_color_srgb8, 3) == 0) current = i;
+    ui_layout_columns(ui, false); /* the label above, the six segments across the panel's width */
+    int c = ui_choice(ui, "hair colour", labels, count, current);
+    name_last(names, ui, "hair-colour");
+    ui_layout_columns(ui, true);
+    if (c == current || c < 0) return;
+    snprintf(ed->pending_what, sizeof ed->pending_what, "hair colour %s", labels[c]);
+    ed->pending_edit = (history_edit){ed->pending_what, false, 0, 0, NULL, NULL, 0};
+    memcpy(p->patient.hair_color_srgb8, rgb[c], 3);
+}
+
 /* Touch-ups: the year, density and shade of each; one added four years after the last, the last removed. */
 static void touch_ups_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now)
 {
@@ -283,6 +303,7 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
                 p->patient.fitzpatrick = fitz;
             }
             name_last(names, ui, "skin");
+            hair_colour_row(ui, ed, names, p);
             field_slider(ui, ed, names, "grey", "grey hair", &p->patient.grey_fraction,
                          now->patient.grey_fraction, 0.0f, 1.0f, 0.05f, "%.2f", NULL);
             field_slider(ui, ed, names, "length", "hair length", &p->patient.hair_length_mm,

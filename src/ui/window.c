@@ -634,6 +634,8 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                    scene->plan.pigment.depth_mm, scene->plan.pigment.shade, scene->plan.patient.fitzpatrick,
                    history_undo_count(ed.hist), ed.offering ? ", recovery offered" : "",
                    scene->plan.scar_count, scene->plan.touch_up_count);
+            printf("hair at exit: #%02x%02x%02x\n", scene->plan.patient.hair_color_srgb8[0],
+                   scene->plan.patient.hair_color_srgb8[1], scene->plan.patient.hair_color_srgb8[2]);
             printf("hairline at exit: %.1f cm, temples %.1f cm\n", scene->plan.hairline.height_cm,
                    scene->plan.hairline.temple_height_cm);
             printf("distance at exit: %.2f m\n", vs.o.distance / 1000.0);

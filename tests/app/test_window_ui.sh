@@ -29,10 +29,12 @@ at_exit() { sed -n "s/^$1 at exit: //p" "$tmp/out"; }
 #    smpsim fewer.
 window 4 "key:ctrl+e" "$tmp/before.png" || fail "the still window"
 depth0=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/') status0=$(at_exit status)
-window 15 "set:time=0.98,set:preset2=0.125,set:view2=0.3,set:plan-tab=0.88" "$tmp/after.png" ||
+window 18 "set:time=0.98,set:preset2=0.125,set:view2=0.3,set:plan-tab=0.88" "$tmp/after.png" ||
     fail "the scripted window"
 vis=$(at_exit visibility)
-[[ "$vis" =~ ^measuring,\ ([0-9]+)\ % ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
+# A step has run between the frames (the first builds the scene; how many render after it depends on the speed).
+[[ "$vis" =~ ^measuring,\ [0-9]+\ %\ after\ [0-9.]+\ s,\ longest\ step\ ([0-9.]+)\ s ]] &&
+    python3 -c "import sys; sys.exit(0 if float('${BASH_REMATCH[1]}') > 0 else 1)" ||
     fail "the scars tab did not start measuring the scar visibility: '$vis'"
 echo "scar visibility, measured between frames: $vis"
 days=$(at_exit timeline | sed 's/ days//')
@@ -92,16 +94,19 @@ depth1=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
 python3 -c "import sys; sys.exit(0 if abs(float('$depth1') - float('$depth0') - 0.05) < 1e-6 else 1)" ||
     fail "D, D, Ctrl+Z did not leave the depth one step deeper: $depth0 -> $depth1 mm"
 grep -q ', 1 undo steps' "$tmp/out" || fail "one undo step should remain: $(at_exit plan)"
-window 31 "set:depth=0.5,set:plan-tab=0.62,set:touch-actions=0.25,set:plan-tab=0.88,set:scar-actions=0.5,\
-set:plan-tab=0.12,drag:hairline-handle=-20,drag:temples-handle=-20,set:distance=0.83" || fail "the slider run"
+window 34 "set:depth=0.5,set:plan-tab=0.62,set:touch-actions=0.25,set:plan-tab=0.88,set:scar-actions=0.5,\
+set:plan-tab=0.12,drag:hairline-handle=-20,drag:temples-handle=-20,set:distance=0.83,set:hair-colour=0.75" ||
+    fail "the slider run"
 depth2=$(at_exit plan | sed 's/^depth \([0-9.]*\) mm.*/\1/')
 python3 -c "import sys; sys.exit(0 if 1.4 <= float('${depth2:-0}') <= 1.7 else 1)" ||
     fail "a press half way along the needle depth slider (0.1..3 mm) did not set about 1.55 mm: '$depth2'"
 # The sessions tab adds a touch-up to the built-in plan's one, the scars tab an FUE field to its two scars; on
 # the head tab the hairline's handle, dragged 20 pixels up the forehead, raises the hairline (8 cm before), and
-# the temples' handle, dragged 20 pixels up the left temple, the hairline's corners (8 cm before).
-[[ "$(at_exit plan)" == *", 5 undo steps, 3 scars, 2 touch-ups" ]] ||
-    fail "the tabs' touch-up and scar buttons and the two handles did not make one edit each: '$(at_exit plan)'"
+# the temples' handle, dragged 20 pixels up the left temple, the hairline's corners (8 cm before); the hair colour
+# row picks blond.
+[[ "$(at_exit plan)" == *", 6 undo steps, 3 scars, 2 touch-ups" ]] ||
+    fail "the tabs' buttons, the two handles and the hair colour did not make one edit each: '$(at_exit plan)'"
+[ "$(at_exit hair)" = "#b89565" ] || fail "the hair colour row did not pick blond (#b89565): '$(at_exit hair)'"
 heights=$(at_exit hairline | sed 's/ cm, temples / /; s/ cm$//')
 python3 -c "import sys; h, t = map(float, '$heights'.split()); sys.exit(0 if 8.3 <= h <= 12 and 8.3 <= t <= 12 else 1)" ||
     fail "dragging the hairline and temples handles up did not raise them: '$(at_exit hairline)'"
