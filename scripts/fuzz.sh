@@ -47,7 +47,9 @@ for t in "${targets[@]}"; do
     leaks=1
     [ "$t" = scan ] && leaks=0
     # timeout: libFuzzer's own -timeout report can deadlock in a process stuck inside assimp; this ends it.
-    if ! timeout --kill-after=10 $((seconds + 60)) "build-fuzz/tests/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    # (-detect_leaks=0 stops libFuzzer's own check per input; LeakSanitizer's at exit is ASAN_OPTIONS', which
+    # would otherwise report the whole run's assimp leaks at the end.)
+    if ! ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=$leaks" timeout --kill-after=10 $((seconds + 60)) "build-fuzz/tests/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -malloc_limit_mb=1024 -detect_leaks=$leaks -artifact_prefix="build-fuzz/crashes/$t-" -print_final_stats=1 \
         "build-fuzz/corpus/$t" "tests/fuzz/corpus/$t" >"build-fuzz/fuzz-$t.log" 2>&1; then
         failed+=("$t")
