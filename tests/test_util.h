@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #define assert_near(actual, expected, tolerance)                                                             \
@@ -16,6 +18,14 @@
             fail_msg("%s = %.9g, expected %.9g within %.3g (off by %.3g)", #actual, a_, e_, t_,              \
                      fabs(a_ - e_));                                                                         \
     } while (0)
+
+/* Removes a test's scratch directory and everything in it; 0 on success. */
+static inline int test_dir_remove(const char *dir)
+{
+    char cmd[1100];
+    if ((size_t)snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) >= sizeof cmd) return -1;
+    return system(cmd) == 0 ? 0 : -1;
+}
 
 #define assert_in_range_d(actual, lo, hi)                                                                    \
     do {                                                                                                     \

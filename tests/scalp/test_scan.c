@@ -202,9 +202,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0) return -1;
+    if (test_dir_remove(f->dir) != 0) return -1;
     scan_mesh_free(&f->head);
     free(f);
     return 0;
