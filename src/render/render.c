@@ -957,9 +957,18 @@ static smp_status dot_looks_update(render_context *rc, const render_frame *f, sm
     for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i)
         state[i] = f->layers[i];
     bool same = rc->looks_valid && rc->looks_table == f->optics && rc->looks_type == f->fitzpatrick;
-    if (same &&
-        (layers_equal(state, rc->looks_layers) || (f->interactive && layers_close(state, rc->looks_layers))))
+    if (same && (layers_equal(state, rc->looks_layers) ||
+                 (f->interactive && layers_close(state, rc->looks_layers)))) {
+        /* Back at the looks' own time after layer_inks_update followed another: the layers' ink is the looks'
+         * again (else the density texture would keep the other time's). */
+        if (!layers_equal(rc->inks_layers, rc->looks_layers)) {
+            memcpy(rc->layer_ink, rc->looks_ink, sizeof rc->layer_ink);
+            memcpy(rc->layer_redness, rc->looks_redness, sizeof rc->layer_redness);
+            memcpy(rc->inks_layers, rc->looks_layers, sizeof rc->inks_layers);
+            rc->coverage_valid = false;
+        }
         return SMP_OK;
+    }
     if (same && rc->layers_slices > 0 && layer_inks_update(rc, f, state)) return SMP_OK;
     size_t n = (size_t)rc->dot_count;
     float *positions = malloc(sizeof(float) * 4 * (n ? n : 1));

@@ -368,13 +368,20 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
     const int w = 320, h = 240;
     scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_TOP, 1.0, (double)w / h);
     /* full at healing, interactive at 5 and then 15 years (the drag; the built-in plan's touch-up at 4 years
-     * is there at both), full and interactive at 15 years */
-    const double days[] = {healed, healed + 5 * 365.25, healed + 15 * 365.25, healed + 15 * 365.25,
-                           healed + 15 * 365.25};
-    const bool interactive[] = {false, true, true, false, true};
-    image im[5];
-    render_stats st[5];
-    for (int i = 0; i < 5; ++i) {
+     * is there at both), full and interactive at 15 years; then interactive at 15 years after a full frame at
+     * 5, dragged back to 5 (the dots' own looks' time) */
+    const double days[] = {healed,
+                           healed + 5 * 365.25,
+                           healed + 15 * 365.25,
+                           healed + 15 * 365.25,
+                           healed + 15 * 365.25,
+                           healed + 5 * 365.25,
+                           healed + 15 * 365.25,
+                           healed + 5 * 365.25};
+    const bool interactive[] = {false, true, true, false, true, false, true, true};
+    image im[8];
+    render_stats st[8];
+    for (int i = 0; i < 8; ++i) {
         render_frame frame;
         scene_frame(&f->scene, &cam, &light, days[i], w, h, &frame);
         frame.interactive = interactive[i];
@@ -384,10 +391,13 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
     }
     int count;
     unsigned char *mask = head_mask(&im[4], 3, &count);
-    double lab[5][3];
-    for (int i = 0; i < 5; ++i)
+    double lab[8][3];
+    for (int i = 0; i < 8; ++i)
         mean_lab(&im[i], mask, lab[i]);
     double de_sum = analysis_delta_e00(lab[2], lab[4]), de_before = analysis_delta_e00(lab[1], lab[4]);
+    /* Dragged back to the looks' own time, the picture is that time's again, not the 15 years it came from.
+     */
+    double de_back = analysis_delta_e00(lab[7], lab[1]);
     print_message(
         "layer splats %d -> %d -> %d, sums %d -> %d, re-splats %d -> %d; 15 years by the sum L*a*b* "
         "%.2f %.2f %.2f, splatted %.2f %.2f %.2f: dE00 %.2f (5 years: %.2f)\n",
@@ -405,8 +415,10 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
     assert_true(count > 2000);
     assert_true(de_sum <= 0.5);
     assert_true(de_before > 2.0 * de_sum);
+    print_message("dragged back to 5 years: dE00 %.2f from the 5-year image\n", de_back);
+    assert_true(de_back <= 0.5 * de_before);
     free(mask);
-    for (int i = 0; i < 5; ++i)
+    for (int i = 0; i < 8; ++i)
         free(im[i].rgba);
 }
 
