@@ -1,0 +1,185 @@
+/* Images through stb_image, with the limits checked from the header first. */
+#include "scalp/image.h"
+
+#include <stb_image.h>
+
+#include <assert.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+scalp_image_limits scalp_image_limits_default(void)
+{
+    return (scalp_image_limits){
+        .max_file_bytes = (int64_t)256 << 20, .max_side = 16384, .max_pixels = 64000000};
+}
+
+void scalp_image_free(scalp_image *img)
+{
+    if (!img) return;
+    free(img->rgb);
+    memset(img, 0, sizeof *img);
+}
+
+static bool is_png(const uint8_t *d, size_t n)
+{
+    return n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+static bool is_jpeg(const uint8_t *d, size_t n)
+{
+    return n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
+}
+
+static uint32_t be16(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+static uint32_t be32(const uint8_t *p)
+{
+    return be16(p) << 16 | be16(p + 2);
+}
+
+/* The width and height a header declares, read here rather than by stb_image, which refuses very large
+ * images with only "unknown image type": a PNG's IHDR, a JPEG's first start-of-frame marker. False when
+ * the header cannot be read so far (stb_image then says what is damaged). */
+static bool declared_size(const uint8_t *d, size_t n, int64_t *w, int64_t *h)
+{
+    if (is_png(d, n)) {
+        if (n < 24 || memcmp(d + 12, "IHDR", 4) != 0) return false;
+        *w = be32(d + 16);
+        *h = be32(d + 20);
+        return true;
+    }
+    /* JPEG: markers from byte 2; every segment but the standalone ones carries its length. */
+    size_t i = 2;
+    while (i + 4 <= n) {
+        if (d[i] != 0xFF) return false;
+        uint8_t m = d[i + 1];
+        if (m == 0xFF) { /* fill byte */
+            i++;
+            continue;
+        }
+        if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+            i += 2;
+            continue;
+        }
+        uint32_t len = be16(d + i + 2);
+        if (len < 2) return false;
+        /* Start of frame: SOF0..SOF15 but DHT (C4), JPG (C8) and DAC (CC). */
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            if (i + 9 > n) return false;
+            *h = be16(d + i + 5);
+            *w = be16(d + i + 7);
+            return true;
+        }
+        if (m == 0xDA || m == 0xD9) return false; /* scan data or the end before any frame */
+        i += 2 + (size_t)len;
+    }
+    return false;
+}
+
+smp_status scalp_image_load_memory(const uint8_t *data, size_t size, const char *name,
+                                   const scalp_image_limits *limits, scalp_image *img, smp_error *err)
+{
+    assert(img && name && (data || size == 0));
+    memset(img, 0, sizeof *img);
+    scalp_image_limits d = scalp_image_limits_default(), lim = limits ? *limits : d;
+    if (lim.max_file_bytes <= 0) lim.max_file_bytes = d.max_file_bytes;
+    if (lim.max_side <= 0) lim.max_side = d.max_side;
+    if (lim.max_pixels <= 0) lim.max_pixels = d.max_pixels;
+    if (size == 0) return smp_error_set(err, SMP_ERR_INPUT, "%s: empty; expected a JPEG or PNG image", name);
+    if ((int64_t)size > lim.max_file_bytes || size > (size_t)INT32_MAX)
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: %zu bytes; an image has at most %lld", name, size,
+                             (long long)lim.max_file_bytes);
+    if (!is_png(data, size) && !is_jpeg(data, size))
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: not a JPEG or PNG image", name);
+    int64_t dw = 0, dh = 0;
+    if (declared_size(data, size, &dw, &dh) &&
+        (dw <= 0 || dh <= 0 || dw > lim.max_side || dh > lim.max_side || dw * dh > lim.max_pixels))
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "%s: %lld x %lld pixels in its header; an image has at most %d on a side and %lld "
+            "million pixels",
+            name, (long long)dw, (long long)dh, lim.max_side, (long long)(lim.max_pixels / 1000000));
+    int w = 0, h = 0, comp = 0;
+    if (!stbi_info_from_memory(data, (int)size, &w, &h, &comp))
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: damaged %s header (%s)", name,
+                             is_png(data, size) ? "PNG" : "JPEG", stbi_failure_reason());
+    if (w <= 0 || h <= 0 || w > lim.max_side || h > lim.max_side || (int64_t)w * h > lim.max_pixels)
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: damaged header (%d x %d pixels)", name, w, h);
+    int got_w = 0, got_h = 0;
+    uint8_t *rgb = stbi_load_from_memory(data, (int)size, &got_w, &got_h, &comp, 3);
+    if (!rgb) {
+        const char *why = stbi_failure_reason();
+        if (why && strcmp(why, "outofmem") == 0)
+            return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory decoding %d x %d pixels", name, w, h);
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: damaged image (%s)", name,
+                             why ? why : "no reason given");
+    }
+    if (got_w != w || got_h != h) { /* the header read twice must agree; anything else is a decoder fault */
+        stbi_image_free(rgb);
+        return smp_error_set(err, SMP_ERR_INPUT, "%s: damaged image (size changed while decoding)", name);
+    }
+    /* stb's buffer is freed with stbi_image_free; copy into our own so scalp_image_free is plain free. */
+    size_t bytes = (size_t)w * (size_t)h * 3;
+    img->rgb = malloc(bytes);
+    if (!img->rgb) {
+        stbi_image_free(rgb);
+        return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for %d x %d pixels", name, w, h);
+    }
+    memcpy(img->rgb, rgb, bytes);
+    stbi_image_free(rgb);
+    img->width = w;
+    img->height = h;
+    return SMP_OK;
+}
+
+smp_status scalp_image_load(const char *path, const scalp_image_limits *limits, scalp_image *img,
+                            smp_error *err)
+{
+    assert(path && img);
+    memset(img, 0, sizeof *img);
+    scalp_image_limits lim = limits ? *limits : scalp_image_limits_default();
+    if (lim.max_file_bytes <= 0) lim.max_file_bytes = scalp_image_limits_default().max_file_bytes;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        smp_status st = (errno == ENOENT || errno == EACCES || errno == EISDIR || errno == ENOTDIR)
+                            ? SMP_ERR_INPUT
+                            : SMP_ERR_IO;
+        return smp_error_set(err, st, "%s: cannot open: %s", path, strerror(errno));
+    }
+    struct stat sb;
+    smp_status st = SMP_OK;
+    uint8_t *data = NULL;
+    if (fstat(fd, &sb) != 0) {
+        st = smp_error_set(err, SMP_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    } else if (!S_ISREG(sb.st_mode)) {
+        st = smp_error_set(err, SMP_ERR_INPUT, "%s: not a regular file; expected a JPEG or PNG image", path);
+    } else if ((int64_t)sb.st_size > lim.max_file_bytes) {
+        st = smp_error_set(err, SMP_ERR_INPUT, "%s: %lld bytes; an image has at most %lld", path,
+                           (long long)sb.st_size, (long long)lim.max_file_bytes);
+    } else if (!(data = malloc(sb.st_size > 0 ? (size_t)sb.st_size : 1))) {
+        st = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory reading %lld bytes", path,
+                           (long long)sb.st_size);
+    } else {
+        size_t got = 0, want = (size_t)sb.st_size;
+        while (got < want) {
+            ssize_t n = read(fd, data + got, want - got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            got += (size_t)n;
+        }
+        if (got != want)
+            st = smp_error_set(err, SMP_ERR_IO, "%s: cannot read: the file changed while read", path);
+        else
+            st = scalp_image_load_memory(data, want, path, &lim, img, err);
+    }
+    free(data);
+    close(fd);
+    return st;
+}
