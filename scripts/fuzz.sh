@@ -5,7 +5,7 @@
 # input that breaks a loader is saved as build-fuzz/crashes/<target>-crash-<sha1> and the script fails at the
 # end. Fix the loader, then copy the input into tests/fuzz/corpus/<target>/ as regress-<what> so that the
 # replay tests of every tree keep it fixed.
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (SECONDS per target, default 60; targets: plan mci table scan)
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (SECONDS per target, default 60; targets: plan mci table scan image)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -13,7 +13,7 @@ seconds=${1:-60}
 case "$seconds" in
     '' | *[!0-9]*) echo "fuzz.sh: SECONDS: expected a whole number of seconds per target, got '$seconds'" >&2; exit 2 ;;
 esac
-all=(plan mci table scan)
+all=(plan mci table scan image)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 for t in "${targets[@]}"; do

@@ -44,6 +44,8 @@ uniform int u_grid_size;
 uniform int u_dot_count;
 uniform float u_lod_near_mm;          // pixel sigma below which the analytic path is used alone
 uniform float u_lod_far_mm;           // pixel sigma above which the texture path is used alone
+uniform bool u_skin_map_on;           // a photo of the patient's skin (scalp/photo.h):
+uniform sampler2D u_skin_map;         // chart-space albedo factor / 2 (sRGB texture) and the photo's hair
 
 // Three targets, so that subsurface scattering (sss_x/sss_y.frag) can blur the light under the skin before
 // the albedo (with its dots) multiplies it: the diffuse irradiance, the albedo with the view distance (the
@@ -150,8 +152,17 @@ void main()
     // A fresh session's redness: extra blood where the needle went (the flare is wider than a texel).
     vec3 erythema = min(coverage.a, 1.5) * u_erythema_density;
 
+    // The patient's photo: the skin's albedo relative to its mean, and its hair, which lies over the dots.
+    vec3 photo_factor = vec3(1.0);
+    float photo_hair = 0.0;
+    if (u_skin_map_on) {
+        vec4 m = texture(u_skin_map, v_uv);
+        photo_factor = 2.0 * m.rgb;
+        photo_hair = m.a;
+    }
     // Beer-like: overlapping dots multiply their transmittance, so no amount of ink reaches black.
-    vec3 albedo = u_skin_albedo * exp(-dot_density_saturate(max(density, vec3(0.0)), u_density_max) - erythema) *
+    vec3 ink = exp(-dot_density_saturate(max(density, vec3(0.0)), u_density_max) - erythema);
+    vec3 albedo = u_skin_albedo * photo_factor * mix(ink, vec3(1.0), photo_hair) *
                   scar.albedo_scale * mix(1.0, skin.albedo_scale, not_scar) * exp(-skin.blood_density);
     // The light that scatters under the skin sees the surface without its micro-relief (scar.normal): the
     // blur (sss_x/y) spreads it over a tenth of a millimetre and more, and a screen-space blur of the relief's

@@ -19,6 +19,10 @@ void plan_init_default(plan *p)
     p->head.circumference_cm = 57;
     p->head.length_cm = 19.5;
     p->head.breadth_cm = 15.5;
+    /* A photo from overhead at half a metre with a phone's main camera (its vertical field in portrait). */
+    p->head.photo_elevation_deg = 90.0;
+    p->head.photo_distance_m = 0.5;
+    p->head.photo_fov_deg = 45.0;
     p->patient.fitzpatrick = 3;
     p->patient.hair_color_srgb8[0] = 0x2b;
     p->patient.hair_color_srgb8[1] = 0x1e;
@@ -261,7 +265,7 @@ static smp_status file_read(const char *path, smp_log_fn on_warning, void *user,
     return status;
 }
 
-/* ---- head.mesh: relative to the plan file ---- */
+/* ---- head.mesh and head.photo: relative to the plan file ---- */
 
 /* path made absolute (against the working directory) with "." and ".." segments and repeated slashes
  * removed, lexically (symbolic links are not followed: the file need not exist); false when it does not fit.
@@ -310,19 +314,22 @@ static void path_folder(const char *file, char *out, size_t size)
         snprintf(out, size, "%.*s", (int)(slash == file ? 1 : slash - file), file);
 }
 
-/* A file's head.mesh, relative to the file's folder, rewritten as an absolute path (an absolute one is kept);
- * false when the joined path is too long. */
-static bool mesh_path_resolve(cJSON *file, const char *file_path)
+/* The plan's paths to other files, all under "head". */
+static const char *const path_keys[] = {"mesh", "photo"};
+
+/* A file's head.<key>, relative to the file's folder, rewritten as an absolute path (an absolute one is
+ * kept); false when the joined path is too long. */
+static bool path_resolve(cJSON *file, const char *file_path, const char *key)
 {
     cJSON *head = cJSON_GetObjectItemCaseSensitive(file, "head");
-    cJSON *mesh = cJSON_IsObject(head) ? cJSON_GetObjectItemCaseSensitive(head, "mesh") : NULL;
+    cJSON *mesh = cJSON_IsObject(head) ? cJSON_GetObjectItemCaseSensitive(head, key) : NULL;
     if (!cJSON_IsString(mesh) || !mesh->valuestring[0] || mesh->valuestring[0] == '/') return true;
     char folder[PLAN_PATH_MAX], joined[2 * PLAN_PATH_MAX + 2], absolute[PLAN_PATH_MAX];
     path_folder(file_path, folder, sizeof folder);
     snprintf(joined, sizeof joined, "%s%s%s", folder, folder[0] ? "/" : "", mesh->valuestring);
     if (strlen(joined) >= PLAN_PATH_MAX || !path_absolute(joined, absolute, sizeof absolute)) return false;
     cJSON *resolved = cJSON_CreateString(absolute);
-    return resolved && cJSON_ReplaceItemInObjectCaseSensitive(head, "mesh", resolved);
+    return resolved && cJSON_ReplaceItemInObjectCaseSensitive(head, key, resolved);
 }
 
 /* Unknown keys in a file are warnings; with no listener they are still ignored, quietly. */
@@ -349,13 +356,14 @@ smp_status plan_load(plan *p, const char *path, const char *const *overrides, in
     if (path) {
         status = file_read(path, on_warning ? on_warning : warning_ignore, warning_user, &file, err);
         if (status != SMP_OK) goto done;
-        if (!mesh_path_resolve(file, path)) {
-            status = smp_error_set(err, SMP_ERR_INPUT,
-                                   "%s: head.mesh: must be shorter than %d characters once "
-                                   "joined to the plan file's folder",
-                                   path, PLAN_PATH_MAX);
-            goto done;
-        }
+        for (size_t k = 0; k < sizeof path_keys / sizeof path_keys[0]; ++k)
+            if (!path_resolve(file, path, path_keys[k])) {
+                status = smp_error_set(err, SMP_ERR_INPUT,
+                                       "%s: head.%s: must be shorter than %d characters once "
+                                       "joined to the plan file's folder",
+                                       path, path_keys[k], PLAN_PATH_MAX);
+                goto done;
+            }
         if (!plan_tree_merge(tree, file, NULL)) {
             status = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);
             goto done;
@@ -488,7 +496,7 @@ char *plan_to_json(const plan *p)
 }
 
 /* mesh (relative to the working directory, or absolute) relative to the folder of the file at file_path. */
-static bool mesh_path_relative(const char *mesh, const char *file_path, char *out, size_t size)
+static bool path_relative(const char *mesh, const char *file_path, char *out, size_t size)
 {
     char target[PLAN_PATH_MAX], folder[PLAN_PATH_MAX], from[PLAN_PATH_MAX];
     path_folder(file_path, folder, sizeof folder);
@@ -522,12 +530,15 @@ smp_status plan_save(const plan *p, const char *path, smp_error *err)
     smp_status status = plan_validate(p, path, err);
     if (status != SMP_OK) return status;
     plan relative = *p;
-    if (p->head.mesh[0] &&
-        !mesh_path_relative(p->head.mesh, path, relative.head.mesh, sizeof relative.head.mesh))
-        return smp_error_set(err, SMP_ERR_INPUT,
-                             "%s: head.mesh: \"%s\" cannot be written relative to the plan's "
-                             "folder (path too long)",
-                             path, p->head.mesh);
+    const char *given[] = {p->head.mesh, p->head.photo};
+    char *written[] = {relative.head.mesh, relative.head.photo};
+    _Static_assert(sizeof given / sizeof given[0] == sizeof path_keys / sizeof path_keys[0], "one per key");
+    for (size_t k = 0; k < sizeof path_keys / sizeof path_keys[0]; ++k)
+        if (given[k][0] && !path_relative(given[k], path, written[k], PLAN_PATH_MAX))
+            return smp_error_set(err, SMP_ERR_INPUT,
+                                 "%s: head.%s: \"%s\" cannot be written relative to the plan's "
+                                 "folder (path too long)",
+                                 path, path_keys[k], given[k]);
     p = &relative;
     char *text = plan_to_json(p);
     if (!text) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory", path);

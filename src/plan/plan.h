@@ -104,6 +104,9 @@ typedef struct plan_scan_landmarks {
     double tragus_right[3];
 } plan_scan_landmarks;
 
+/* What a photo's hair becomes (JSON "keep", "remove"). */
+typedef enum plan_photo_hair { PLAN_PHOTO_HAIR_KEEP = 0, PLAN_PHOTO_HAIR_REMOVE } plan_photo_hair;
+
 typedef struct plan_head {
     double circumference_cm; /* head circumference above the brow ridge; 48..66 cm */
     double length_cm;        /* glabella to opisthocranion; 16..23 cm */
@@ -115,6 +118,14 @@ typedef struct plan_head {
     char mesh[PLAN_PATH_MAX];
     plan_mesh_units mesh_units; /* of the mesh file; GUESS (JSON null) from its size */
     plan_scan_landmarks landmarks;
+    /* A photo of the patient's scalp (JPEG or PNG; empty for none), a path as mesh's, taken from a known view
+     * (scalp/photo.h): the camera photo_distance_m from the head's centre, in the direction of azimuth
+     * photo_azimuth_deg (0 from the face, 90 from the patient's left) and elevation photo_elevation_deg (90
+     * from overhead), looking at the centre, the image's vertical field of view photo_fov_deg. Its hair is
+     * kept over the dots or removed (photo_hair). */
+    char photo[PLAN_PATH_MAX];
+    double photo_azimuth_deg, photo_elevation_deg, photo_distance_m, photo_fov_deg;
+    plan_photo_hair photo_hair;
 } plan_head;
 
 typedef struct plan_patient {

@@ -30,6 +30,8 @@ static const char *const scar_forms[] = {"normal", "atrophic", "hypertrophic", "
 static const char *const partings[] = {"none", "left", "centre", "right", NULL};
 static const char *const sexes[] = {"male", "female", NULL};
 static const char *const mesh_units[] = {"guess", "mm", "cm", "m", NULL}; /* "guess" is written null */
+static const char *const photo_hairs[] = {"keep", "remove", NULL};
+_Static_assert(sizeof(plan_photo_hair) == sizeof(int), "enums are read through int");
 _Static_assert(sizeof(plan_mesh_units) == sizeof(int), "enums are read through int");
 
 /* The keys of head.landmarks, in the order of plan_scan_landmarks. */
@@ -65,6 +67,12 @@ static const plan_field head_fields[] = {
     {"mesh", PLAN_FIELD_PATH, offsetof(plan_head, mesh), 0, 0, "", NULL, -1, false, false, false},
     {"mesh_units", PLAN_FIELD_ENUM_OR_NULL, offsetof(plan_head, mesh_units), 0, 0, "", mesh_units, -1, 0, 0, 0},
     {"landmarks", PLAN_FIELD_LANDMARKS, offsetof(plan_head, landmarks), 0, 0, "", NULL, -1, false, false, false},
+    {"photo", PLAN_FIELD_PATH, offsetof(plan_head, photo), 0, 0, "", NULL, -1, false, false, false},
+    NUM(plan_head, photo_azimuth_deg, -180, 180, "degrees"),
+    NUM(plan_head, photo_elevation_deg, -30, 90, "degrees"),
+    NUM(plan_head, photo_distance_m, 0.2, 3, "m"),
+    NUM(plan_head, photo_fov_deg, 5, 120, "degrees"),
+    ENUM(plan_head, photo_hair, photo_hairs),
 };
 
 static const plan_field patient_fields[] = {

@@ -46,7 +46,8 @@ enum {
     UNIT_HAIR_LAYER,
     UNIT_HDR_FULL,
     UNIT_IMAGE,
-    UNIT_LAYERS
+    UNIT_LAYERS,
+    UNIT_SKIN_MAP
 };
 
 /* The interactive path's per-layer density textures (coverage_from_layers): mip level of the chart texture
@@ -157,18 +158,15 @@ struct render_context {
     int atlas_version;
     render_scar scar; /* scars: chart-space relief and tissue (render/scar.c) */
     render_hair *hair;
+    GLuint skin_map_tex; /* the photo's skin map over the chart (render_scene_set_skin_map); 0 when none */
 };
 
 static const render_sampler_unit mesh_samplers[] = {
-    {"u_shadow_map", UNIT_SHADOW},
-    {"u_coverage", UNIT_COVERAGE},
-    {"u_cells", UNIT_CELLS},
-    {"u_cell_dots", UNIT_CELL_DOTS},
-    {"u_dots", UNIT_DOTS},
-    {"u_looks", UNIT_LOOKS},
-    {"u_scar", UNIT_SCAR},
-    {"u_hair_layer", UNIT_HAIR_LAYER},
-    {NULL, 0},
+    {"u_shadow_map", UNIT_SHADOW}, {"u_coverage", UNIT_COVERAGE},
+    {"u_cells", UNIT_CELLS},       {"u_cell_dots", UNIT_CELL_DOTS},
+    {"u_dots", UNIT_DOTS},         {"u_looks", UNIT_LOOKS},
+    {"u_scar", UNIT_SCAR},         {"u_hair_layer", UNIT_HAIR_LAYER},
+    {"u_skin_map", UNIT_SKIN_MAP}, {NULL, 0},
 };
 static const render_sampler_unit tonemap_samplers[] = {
     {"u_hdr", UNIT_HDR}, {"u_hdr_full", UNIT_HDR_FULL}, {NULL, 0}};
@@ -535,6 +533,7 @@ void render_context_destroy(render_context *rc)
     GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo, rc->layers_fbo};
     glDeleteFramebuffers(3, fbos);
     glDeleteTextures(1, &rc->layers_tex);
+    glDeleteTextures(1, &rc->skin_map_tex);
     targets_release(&rc->targets[0]);
     targets_release(&rc->targets[1]);
     GLuint out_fbos[] = {rc->ldr_fbo, rc->post_fbo}, out_texs[] = {rc->ldr_tex, rc->post_tex};
@@ -816,6 +815,30 @@ smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, con
 {
     rc->shadow_key.valid = false;
     return render_hair_upload(rc->hair, hair, head, err);
+}
+
+smp_status render_scene_set_skin_map(render_context *rc, const scalp_skin_map *map, smp_error *err)
+{
+    if (!map || !map->rgba || map->size <= 0) {
+        glDeleteTextures(1, &rc->skin_map_tex);
+        rc->skin_map_tex = 0;
+        return SMP_OK;
+    }
+    if (!rc->skin_map_tex) glGenTextures(1, &rc->skin_map_tex);
+    glBindTexture(GL_TEXTURE_2D, rc->skin_map_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    /* sRGB: the factor / 2 was encoded so that dark hair keeps its precision in 8 bits (scalp/photo.h). */
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_SRGB8_ALPHA8, map->size, map->size, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+                 map->rgba);
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    GLenum e = glGetError();
+    if (e != GL_NO_ERROR) return smp_error_set(err, SMP_ERR_GL, "skin map upload: GL error 0x%04x", e);
+    return SMP_OK;
 }
 
 /* The key light's orthographic view of the head's bounds; *depth_per_mm: the shadow map's depth (0..1) per
@@ -1396,6 +1419,9 @@ static void draw_scene(render_context *rc, const render_frame *f)
     glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
     render_hair_layer_bind(rc->hair, p, UNIT_HAIR_LAYER, layer);
     render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
+    glUniform1i(uloc(p, "u_skin_map_on"), rc->skin_map_tex != 0);
+    glActiveTexture(GL_TEXTURE0 + UNIT_SKIN_MAP);
+    glBindTexture(GL_TEXTURE_2D, rc->skin_map_tex);
     glActiveTexture(GL_TEXTURE0);
     /* Close to the scars their displaced patch takes over the head's skin where it is indented. */
     bool patch = rc->scar.patch_ready && render_scar_patch_select(&rc->scar, f->view, f->proj, f->height) > 0;

@@ -21,6 +21,7 @@
 #include "optics/table.h"
 #include "pigment/pigment.h"
 #include "scalp/hair.h"
+#include "scalp/photo.h"
 #include "scalp/scalp.h"
 #include "scalp/scar.h"
 
@@ -125,6 +126,11 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
  * the skin beneath it; keeps no pointer to either. Call after render_scene_set with the same head. */
 smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair,
                                  smp_error *err);
+
+/* Uploads the skin's colour map over head's chart (scalp/photo.h: a photo's albedo factor, and its hair,
+ * drawn over the dots); NULL or an empty map removes it. Keeps no pointer. Call after render_scene_set with
+ * the same head. Fails with SMP_ERR_GL. */
+smp_status render_scene_set_skin_map(render_context *rc, const scalp_skin_map *map, smp_error *err);
 
 /* The share of width and height the interactive path draws the scene at: interactive_scale clamped to
  * 0.125..1, or RENDER_INTERACTIVE_SCALE when it is 0. */

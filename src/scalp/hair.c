@@ -114,7 +114,14 @@ double scalp_hair_unit_density_per_cm2(const scalp_head *head, const plan *pl,
 {
     /* Scar tissue has no follicles (clinical.md §4). */
     double scar = params->scars ? scalp_scar_hair_factor(params->scars, p) : 1.0;
-    return params->unit_density_per_cm2 * scalp_native_hair_fraction(head, &pl->patient, p) * scar;
+    double photo = 1.0;
+    if (params->photo && params->photo->hair == SCALP_PHOTO_HAIR_KEEP) {
+        float uv[2], factor[3], hair, weight;
+        scalp_head_uv(head, p, uv);
+        scalp_skin_map_sample(params->photo, uv, factor, &hair, &weight);
+        photo = 1.0 - weight;
+    }
+    return params->unit_density_per_cm2 * scalp_native_hair_fraction(head, &pl->patient, p) * scar * photo;
 }
 
 /* ---- Exit pattern ---------------------------------------------------------------------------------- */

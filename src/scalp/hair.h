@@ -23,6 +23,7 @@
 
 #include "core/core.h"
 #include "plan/plan.h"
+#include "scalp/photo.h"
 #include "scalp/scalp.h"
 #include "scalp/scar.h"
 
@@ -54,6 +55,9 @@ typedef struct scalp_hair_params {
     double grey_fraction;        /* fraction of hairs without pigment (plan grey_fraction) */
     double bulb_depth_mm;        /* depth of a terminal bulb below the surface (3.5) */
     const scalp_scar_set *scars; /* scars have no follicles (NULL: none) */
+    /* A photo whose hair is kept (scalp/photo.h, SCALP_PHOTO_HAIR_KEEP): where it sees the head, the photo
+     * shows the hair, so none is grown there (the density times 1 - its weight). NULL: none. */
+    const scalp_skin_map *photo;
 } scalp_hair_params;
 
 typedef struct scalp_hair_shaft {

@@ -7,6 +7,7 @@ smp_status scene_upload(render_context *rc, const scene_model *scene, smp_error 
     smp_status st = render_scene_set(rc, &scene->head, &scene->field, err);
     if (st == SMP_OK) st = render_scene_set_scars(rc, &scene->head, &scene->scars, err);
     if (st == SMP_OK) st = render_scene_set_hair(rc, &scene->head, &scene->hair, err);
+    if (st == SMP_OK) st = render_scene_set_skin_map(rc, &scene->skin_map, err);
     return st;
 }
 

@@ -16,6 +16,42 @@ extern const smp_embedded_file smp_embedded_tables[];
 static smp_status scene_build(scene_model *s, const plan *pl, const char *source, const scene_model *base,
                               smp_log_fn warn, smp_error *err);
 
+/* The plan's photo (head.photo) baked onto head's chart; an empty map without one. What it covers goes to
+ * warn at SMP_LOG_INFO. Errors name the field. */
+static smp_status skin_map_build(const scalp_head *head, const plan_head *ph, smp_log_fn warn,
+                                 scalp_skin_map *map, smp_error *err)
+{
+    memset(map, 0, sizeof *map);
+    if (!ph->photo[0]) return SMP_OK;
+    scalp_image img;
+    smp_status st = scalp_image_load(ph->photo, NULL, &img, err);
+    if (st == SMP_OK) {
+        scene_camera c = scene_photo_camera(head, ph);
+        scalp_photo_camera pc;
+        memcpy(pc.eye_mm, c.eye_mm, sizeof pc.eye_mm);
+        memcpy(pc.target_mm, c.target_mm, sizeof pc.target_mm);
+        memcpy(pc.up, c.up, sizeof pc.up);
+        pc.fov_y_deg = c.fov_y_deg;
+        st = scalp_skin_map_from_photo(head, &img, &pc,
+                                       ph->photo_hair == PLAN_PHOTO_HAIR_REMOVE ? SCALP_PHOTO_HAIR_REMOVE
+                                                                                : SCALP_PHOTO_HAIR_KEEP,
+                                       0, map, err);
+        if (st == SMP_ERR_INPUT) smp_error_prefix(err, ph->photo);
+        scalp_image_free(&img);
+    }
+    if (st != SMP_OK) {
+        smp_error_prefix(err, "head.photo");
+        return st;
+    }
+    smp_log(warn, NULL, SMP_LOG_INFO,
+            "head.photo: %s covers %.0f cm2 of the head (hair %.0f cm2, %s); its shading removed, the skin's "
+            "luminance varies by %.1f %% instead of %.1f %%",
+            ph->photo, map->covered_cm2, map->hair_cm2,
+            map->hair == SCALP_PHOTO_HAIR_KEEP ? "kept" : "removed", 100.0 * map->residual_spread,
+            100.0 * map->shading_spread);
+    return SMP_OK;
+}
+
 smp_status scene_load(scene_model *s, const scene_source *src, smp_log_fn warn, smp_error *err)
 {
     memset(s, 0, sizeof *s);
@@ -51,7 +87,8 @@ static smp_status scene_build(scene_model *s, const plan *pl, const char *source
         smp_error_prefix(err, source);
         return st;
     }
-    st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
+    st = skin_map_build(&s->head, &s->plan.head, warn, &s->skin_map, err);
+    if (st == SMP_OK) st = scalp_scar_set_create(&s->scars, &s->head, &s->plan, err);
     double t0 = smp_now_s();
     if (st == SMP_OK)
         st = base ? pigment_field_create_stable(&s->field, &s->head, &s->plan, &s->scars, &base->plan,
@@ -66,6 +103,7 @@ static smp_status scene_build(scene_model *s, const plan *pl, const char *source
     scalp_hair_params hair_params;
     scalp_hair_params_default(&hair_params, &s->plan.patient);
     hair_params.scars = &s->scars;
+    hair_params.photo = &s->skin_map;
     st = scalp_hair_create(&s->hair, &s->head, &s->plan, &hair_params, err);
     if (st == SMP_OK) st = scalp_hair_shape(&s->hair, &s->head, &s->plan, NULL, err);
     if (st != SMP_OK) {
@@ -93,21 +131,27 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
                       memcmp(pl->scars, s->plan.scars, sizeof pl->scars[0] * (size_t)pl->scar_count) == 0;
     scalp_head head = s->head;
     scalp_scar_set scars = s->scars;
+    scalp_skin_map skin_map = s->skin_map;
     pigment_field field;
     scalp_hair hair;
     if (!same_head &&
         (st = scalp_head_create_logged(&head, &pl->head, pl->patient.sex, s->warn, NULL, err)) != SMP_OK)
         return st;
+    if (!same_head && (st = skin_map_build(&head, &pl->head, s->warn, &skin_map, err)) != SMP_OK) {
+        scalp_head_destroy(&head);
+        return st;
+    }
     if (!same_scars && (st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
-        if (!same_head) scalp_head_destroy(&head);
+        if (!same_head) scalp_skin_map_destroy(&skin_map), scalp_head_destroy(&head);
         return st;
     }
     scalp_hair_params hair_params;
     scalp_hair_params_default(&hair_params, &pl->patient);
     hair_params.scars = &scars;
+    hair_params.photo = &skin_map;
     if ((st = pigment_field_create_with_scars(&field, &head, pl, &scars, err)) != SMP_OK) {
         if (!same_scars) scalp_scar_set_destroy(&scars);
-        if (!same_head) scalp_head_destroy(&head);
+        if (!same_head) scalp_skin_map_destroy(&skin_map), scalp_head_destroy(&head);
         return st;
     }
     if ((st = scalp_hair_create(&hair, &head, pl, &hair_params, err)) != SMP_OK ||
@@ -115,18 +159,20 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
         scalp_hair_destroy(&hair);
         pigment_field_destroy(&field);
         if (!same_scars) scalp_scar_set_destroy(&scars);
-        if (!same_head) scalp_head_destroy(&head);
+        if (!same_head) scalp_skin_map_destroy(&skin_map), scalp_head_destroy(&head);
         return st;
     }
     scalp_hair_destroy(&s->hair);
     pigment_field_destroy(&s->field);
     if (!same_scars) scalp_scar_set_destroy(&s->scars);
-    if (!same_head) scalp_head_destroy(&s->head);
+    if (!same_head) scalp_skin_map_destroy(&s->skin_map), scalp_head_destroy(&s->head);
     s->head = head;
     s->scars = scars;
+    s->skin_map = skin_map;
     s->field = field;
     s->hair = hair;
-    s->hair.params.scars = &s->scars; /* it was built against the local copy above */
+    s->hair.params.scars = &s->scars; /* it was built against the local copies above */
+    s->hair.params.photo = &s->skin_map;
     s->plan = *pl;
     return SMP_OK;
 }
@@ -167,6 +213,7 @@ void scene_destroy(scene_model *s)
     if (!s) return;
     scalp_scar_set_destroy(&s->scars);
     scalp_hair_destroy(&s->hair);
+    scalp_skin_map_destroy(&s->skin_map);
     pigment_field_destroy(&s->field);
     scalp_head_destroy(&s->head);
     free(s->optics);
@@ -217,6 +264,15 @@ static scene_camera look_from(const float target[3], const float dir[3], float d
     if (fabsf(d[1]) > 0.95f) cam.up[1] = 0.0f, cam.up[2] = 1.0f;
     cam.fov_y_deg = fov_y_deg;
     return cam;
+}
+
+scene_camera scene_photo_camera(const scalp_head *head, const plan_head *ph)
+{
+    float c[3];
+    head_centre(head, c);
+    double az = ph->photo_azimuth_deg * SMP_PI / 180.0, el = ph->photo_elevation_deg * SMP_PI / 180.0;
+    float dir[3] = {(float)(cos(el) * sin(az)), (float)sin(el), (float)(cos(el) * cos(az))};
+    return look_from(c, dir, (float)(ph->photo_distance_m * 1000.0), (float)ph->photo_fov_deg);
 }
 
 scene_camera scene_view_camera(const scene_model *s, scene_view view, double distance_m, double aspect)

@@ -24,7 +24,8 @@ typedef struct scene_model {
     scalp_head head;
     pigment_field field;
     scalp_scar_set scars;
-    scalp_hair hair; /* the patient's stubble */
+    scalp_hair hair;         /* the patient's stubble */
+    scalp_skin_map skin_map; /* the patient's photo on the chart (plan head.photo); empty without one */
     optics_table
         *optics;        /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
     double placement_s; /* wall seconds the last dot placement took (smpsim bench) */
@@ -74,6 +75,11 @@ scene_camera scene_view_camera(const scene_model *scene, scene_view view, double
 /* The same with the close-ups' field (mm across the wider image side; <= 0: 60 mm). */
 scene_camera scene_view_camera_field(const scene_model *scene, scene_view view, double distance_m,
                                      double field_mm, double aspect);
+
+/* The camera a plan's photo was taken with (head.photo_*, plan.h) on head: photo_distance_m from the head's
+ * centre (scene_view_camera's far views aim there too) at the plan's azimuth and elevation, looking at the
+ * centre, with +y up in the image (the face, +z, when looking along y). */
+scene_camera scene_photo_camera(const scalp_head *head, const plan_head *ph);
 
 /* The default time: healed, 60 days after the last session. */
 double scene_default_days(const scene_model *scene);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the generated seeds of the fuzz corpora (tests/fuzz/corpus/<target>/seed-*): the example plans and
 .mci files of assets/, plans with --set overrides, small optics tables cut from assets/optics/tables.json, and
-small head-shaped meshes in every format the scan loader reads. Deterministic; run from anywhere:
+small head-shaped meshes in every format the scan loader reads, and small PNG and JPEG images (the JPEGs
+written by stb_image_write through the system's C compiler, which the build needs anyway). Deterministic; run from anywhere:
     python3 tests/fuzz/make_seeds.py
 Inputs the fuzzer found (crash-*, regress-*) live beside the seeds and are never touched here."""
 import base64, json, math, os, shutil, struct
@@ -19,7 +20,7 @@ def out(target, name, data):
 
 
 def clear_seeds():
-    for target in ("plan", "mci", "table", "scan"):
+    for target in ("plan", "mci", "table", "scan", "image"):
         d = os.path.join(corpus, target)
         if os.path.isdir(d):
             for n in os.listdir(d):
@@ -230,9 +231,65 @@ def meshes():
         out("scan", name, FORMAT_BYTE[fmt] + (data.encode() if isinstance(data, str) else data))
 
 
+# ---- images: PNG in its colour types and bit depths, interlaced, and JPEG baseline (fuzz_image.c) ----
+
+def png(w, h, colour, depth, rows, interlace=0, palette=None):
+    import zlib
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    data = b"".join(b"\0" + r for r in rows)
+    body = chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, colour, 0, 0, interlace))
+    if palette:
+        body += chunk(b"PLTE", palette)
+    return b"\x89PNG\r\n\x1a\n" + body + chunk(b"IDAT", zlib.compress(data)) + chunk(b"IEND", b"")
+
+
+def images():
+    w, h = 12, 8
+    rgb = [bytes(v for x in range(w) for v in (x * 20, y * 30, 90)) for y in range(h)]
+    out("image", "rgb.png", png(w, h, 2, 8, rgb))
+    out("image", "rgba.png", png(w, h, 6, 8, [bytes(v for x in range(w) for v in (x * 20, y * 30, 90, 200)) for y in range(h)]))
+    out("image", "grey.png", png(w, h, 0, 8, [bytes(x * 20 for x in range(w)) for y in range(h)]))
+    out("image", "grey16.png", png(w, h, 0, 16, [b"".join(struct.pack(">H", x * 5000) for x in range(w)) for y in range(h)]))
+    out("image", "palette.png", png(w, h, 3, 8, [bytes((x + y) % 4 for x in range(w)) for y in range(h)],
+                                    palette=bytes([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255])))
+    # Adam7 interlaced: the passes' rows, each with its filter byte, one after the other.
+    passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    rows = []
+    for x0, y0, dx, dy in passes:
+        xs = range(x0, w, dx)
+        if not list(xs):
+            continue
+        for y in range(y0, h, dy):
+            rows.append(bytes(v for x in xs for v in (x * 20, y * 30, 90)))
+    out("image", "interlaced.png", png(w, h, 2, 8, rows, interlace=1))
+    import subprocess, tempfile
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "jpg.c")
+        with open(src, "w") as f:
+            f.write("""#include <stb_image_write.h>
+int main(int argc, char **argv)
+{
+    unsigned char px[16 * 12 * 3];
+    for (int i = 0; i < 16 * 12; i++) px[3 * i] = (unsigned char)(i * 3), px[3 * i + 1] = 90, px[3 * i + 2] = (unsigned char)(255 - i);
+    return !(stbi_write_jpg(argv[1], 16, 12, 3, px, 90) && stbi_write_jpg(argv[2], 16, 12, 1, px, 50));
+}
+""")
+        exe = os.path.join(tmp, "jpg")
+        subprocess.run([cc, "-I/usr/include/stb", src, "-o", exe, "-lstb"], check=True)
+        subprocess.run([exe, os.path.join(tmp, "a.jpg"), os.path.join(tmp, "b.jpg")], check=True)
+        for n, name in (("a.jpg", "colour.jpg"), ("b.jpg", "grey.jpg")):
+            with open(os.path.join(tmp, n), "rb") as f:
+                out("image", name, f.read())
+
+
 if __name__ == "__main__":
     clear_seeds()
     plans()
     mcis()
     tables()
     meshes()
+    images()

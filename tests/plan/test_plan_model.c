@@ -177,6 +177,11 @@ static void save_then_load_should_give_the_same_plan(void **state)
                                              .nasion = {0.1, 2, 9.5},
                                              .tragus_left = {7, 0, -1},
                                              .tragus_right = {-7, 0, -1.0 / 3.0}};
+    /* The photo's path too, and its camera. */
+    snprintf(p.head.photo, sizeof p.head.photo, "/tmp/photos/top view.jpg");
+    p.head.photo_azimuth_deg = -30.0 / 7.0;
+    p.head.photo_fov_deg = 52.5;
+    p.head.photo_hair = PLAN_PHOTO_HAIR_REMOVE;
     p.scar_count = 1;
     p.scars[0] = p.scars[1]; /* a fue scar only */
     smp_error err = {0};
@@ -190,6 +195,9 @@ static void save_then_load_should_give_the_same_plan(void **state)
     assert_string_equal(back.head.mesh, p.head.mesh);
     char *saved = read_text(path);
     assert_non_null(strstr(saved, "\"mesh\": \"dir with \\\"quotes\\\"/"));
+    assert_string_equal(back.head.photo, p.head.photo);
+    assert_non_null(strstr(saved, "\"photo\": \"photos/top view.jpg\""));
+    assert_non_null(strstr(saved, "\"photo_hair\": \"remove\""));
     free(saved);
     /* With a progression (numbers needing 17 digits, a grey target of 0 that is not null). */
     p.progression = (plan_progression){.pattern = PLAN_PATTERN_LUDWIG_III,
