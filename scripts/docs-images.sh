@@ -120,4 +120,6 @@ for plan in norwood3v-density-under-3mm-hair ludwig2-woman; do
 done
 # Scar visibility of the built-in plan (a plot per scar and the JSON; a few minutes without a GPU).
 "$smpsim" visibility -o "$out/visibility.png" >"$out/visibility.json"
+# A photo of the scalp on the head (docs/scans.md).
+bash "$repo/scripts/docs-images-photo.sh" "$smpsim" >/dev/null
 echo "images in $out"
