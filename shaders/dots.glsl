@@ -3,7 +3,7 @@
 //     D(r) = sum_k a_k * exp(-r^2 / (2 v_k))
 // (two Gaussians: the ink spot convolved with the two terms of the skin's point-spread kernel at the ink's
 // depth; a_k already holds the table's gain and ln(R_skin / R_covered)), and the skin's albedo becomes
-// R_skin * exp(-sum of D). The CPU (render.c, dot_looks_update) folds the ageing state into a_k and v_k.
+// R_skin * exp(-sum of D). The CPU (render/dots.c, render_dot_looks_update) folds the ageing state into a_k and v_k.
 // Filtering by a Gaussian pixel or texel footprint of sigma f keeps each term's integral: that is what makes
 // the close-up (analytic) and far (mip-mapped texture) paths agree on the mean tone.
 

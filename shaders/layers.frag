@@ -1,4 +1,4 @@
-// The interactive path's far-path pigment density while the time moves (render.c, coverage_from_layers): the
+// The interactive path's far-path pigment density while the time moves (render/dots.c, render_coverage_from_layers): the
 // sum of each layer's density, splatted once with the looks of one time, scaled per channel by how much ink
 // the layer holds now against then (its dots' integrals, sum of a_k 2 pi v_k), and its wound redness (alpha)
 // by the layer's redness now against then. The layer's dots keep their shape of that time until the next

@@ -1,7 +1,7 @@
 // The skin's surface at close range (included into mesh.frag after scar.glsl): follicle openings and pores,
 // the glyphic net of fine furrows, a fine albedo mottle and slow blotches of redness, all defined in the head's
 // frame (millimetres), so they stay put on the skin as the camera moves. The numbers are scalp/skin.h's
-// (docs/model.md "Skin surface"), set as uniforms by render.c.
+// (docs/model.md "Skin surface"), set as uniforms by render/passes.c.
 //
 // The relief is a height field h(p) along the normal given by its analytic gradient, so the normal is
 // n - (grad h - (grad h . n) n), exact to first order like the scars' (scar.glsl solves the chart's cotangent

@@ -1,0 +1,324 @@
+/* The pigment: each dot's look from the optics tables and its layer's ageing, and the chart-space density
+ * texture the far path reads (splatted from the looks, or summed from per-layer textures while the time
+ * moves on the interactive path). */
+#include "render/render_internal.h"
+
+/* One dot's look in the form of dots.glsl: the deposit that ageing/ says the dot is now, turned into density
+ * terms by optics/deposit; the layer's redness rides along in the first texel's w for the splat. Returns the
+ * reach in mm. */
+static float dot_look_terms(const optics_table *t, int type, const pigment_dot *d,
+                            const ageing_layer_state *layer, float out[LOOK_FLOATS])
+{
+    memset(out, 0, sizeof(float) * LOOK_FLOATS);
+    optics_deposit dep;
+    ageing_dot_deposit(layer, d->diameter_mm, d->depth_mm, d->ink, d->fade_rate, &dep);
+    optics_dot_terms terms;
+    optics_deposit_terms(t, type, &dep, &terms);
+    for (int c = 0; c < 3; ++c)
+        for (int k = 0; k < 2; ++k) {
+            out[8 * k + c] = (float)terms.amplitude[c][k];
+            out[8 * k + 4 + c] = (float)terms.variance_mm2[c][k];
+        }
+    out[3] = layer->present ? (float)layer->redness : 0.0f;
+    return (float)terms.reach_mm;
+}
+
+/* Field by field (a struct's padding bytes are not comparable). */
+static bool layers_equal(const ageing_layer_state *a, const ageing_layer_state *b)
+{
+    for (int i = 0; i < AGEING_MAX_LAYERS; ++i) {
+        const ageing_layer_state *x = &a[i], *y = &b[i];
+        if (x->present != y->present || x->age_days != y->age_days || x->hazard != y->hazard ||
+            x->veil != y->veil || x->surface_ink != y->surface_ink || x->fresh_width != y->fresh_width ||
+            x->spread_mm2 != y->spread_mm2 || x->sink_mm != y->sink_mm || x->redness != y->redness ||
+            x->swelling != y->swelling)
+            return false;
+    }
+    return true;
+}
+
+/* Whether the dots' looks for b would differ from those for a by less than about 1 % of a dot's contrast or
+ * size: what the interactive path lets pass while the time is scrubbed (the full-quality frame that follows
+ * recomputes them exactly). */
+static bool layers_close(const ageing_layer_state *a, const ageing_layer_state *b)
+{
+    for (int i = 0; i < AGEING_MAX_LAYERS; ++i) {
+        const ageing_layer_state *x = &a[i], *y = &b[i];
+        if (x->present != y->present || fabs(x->hazard - y->hazard) > 0.01 ||
+            fabs(x->veil - y->veil) > 0.01 || fabs(x->surface_ink - y->surface_ink) > 0.01 ||
+            fabs(x->fresh_width - y->fresh_width) > 0.01 || fabs(x->spread_mm2 - y->spread_mm2) > 0.0005 ||
+            fabs(x->sink_mm - y->sink_mm) > 0.002 || fabs(x->redness - y->redness) > 0.01 ||
+            fabs(x->swelling - y->swelling) > 0.01)
+            return false;
+    }
+    return true;
+}
+
+/* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
+ * and the positions with reaches, and rebuilds the close-up grid if the widest dot outgrew it. */
+/* The size (mm) of one of frame f's pixels at the head's nearest point, for a surface facing the camera. */
+static float nearest_pixel_mm(const render_context *rc, const render_frame *f)
+{
+    float radius = 0.0f, dist = 0.0f;
+    for (int k = 0; k < 3; ++k) {
+        float c = 0.5f * (rc->bounds_min[k] + rc->bounds_max[k]), e = f->eye_mm[k] - c;
+        radius += 0.25f * (rc->bounds_max[k] - rc->bounds_min[k]) * (rc->bounds_max[k] - rc->bounds_min[k]);
+        dist += e * e;
+    }
+    float near_mm = fmaxf(sqrtf(dist) - sqrtf(radius), 10.0f);
+    return f->proj[1][1] > 0.0f ? 2.0f * near_mm / (f->proj[1][1] * (float)f->height) : 0.0f;
+}
+
+/* One dot in LAYER_INK_STRIDE of each layer (in its order) stands for the layer's ink (layer_ink). */
+#define LAYER_INK_STRIDE 16
+
+/* The ink (the integral of the density, sum of a_k 2 pi v_k, without the 2 pi) of a dot with look look. */
+static void look_ink_add(const float *look, double ink[3])
+{
+    for (int c = 0; c < 3; ++c)
+        ink[c] += look[c] * look[4 + c] + look[8 + c] * look[12 + c];
+}
+
+/* The interactive path while the time moves, with every pixel too coarse for the close-up path (mesh.frag
+ * evaluates dots one by one where the pixel's footprint sigma, half its size, is under LOD_FAR_MM): only
+ * the layers' ink and redness follow the time (render_coverage_from_layers scales the layers' textures by
+ * them), from every LAYER_INK_STRIDE-th dot of each layer; the dots' own looks wait for the full-quality
+ * frame. A sixteenth of the work of render_dot_looks_update, which took about 10 ms a frame for the built-in
+ * plan. */
+static bool layer_inks_update(render_context *rc, const render_frame *f, const ageing_layer_state *state)
+{
+    render_frame scene = *f;
+    scene.height = (int)ceilf((float)f->height * render_frame_interactive_scale(f));
+    if (!f->interactive || !f->optics || 0.5f * nearest_pixel_mm(rc, &scene) < LOD_FAR_MM) return false;
+    if (rc->inks_valid && layers_equal(state, rc->inks_layers)) return true;
+    /* A layer that shows now but had no ink or no redness in the looks cannot be scaled from them. */
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) {
+        const double *ink = rc->looks_ink[l];
+        if ((state[l].present && ink[0] + ink[1] + ink[2] <= 0.0 && rc->layer_count[l] > 0) ||
+            (state[l].present && state[l].redness > 0.0 && rc->looks_redness[l] <= 0.0))
+            return false;
+    }
+    memset(rc->layer_ink, 0, sizeof rc->layer_ink);
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) {
+        rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
+        for (int i = 0; i < rc->layer_count[l]; i += LAYER_INK_STRIDE) {
+            float look[LOOK_FLOATS];
+            dot_look_terms(f->optics, f->fitzpatrick, &rc->dots[rc->layer_first[l] + i], &state[l], look);
+            look_ink_add(look, rc->layer_ink[l]);
+        }
+    }
+    memcpy(rc->inks_layers, state, sizeof rc->inks_layers);
+    rc->inks_valid = true;
+    rc->coverage_valid = false;
+    rc->ink_updates++;
+    return true;
+}
+
+smp_status render_dot_looks_update(render_context *rc, const render_frame *f, smp_error *err)
+{
+    ageing_layer_state state[AGEING_MAX_LAYERS];
+    memset(state, 0, sizeof state); /* layers the frame does not give: absent, no ink */
+    for (int i = 0; i < f->layer_count && i < AGEING_MAX_LAYERS; ++i)
+        state[i] = f->layers[i];
+    bool same = rc->looks_valid && rc->looks_table == f->optics && rc->looks_type == f->fitzpatrick;
+    if (same && (layers_equal(state, rc->looks_layers) ||
+                 (f->interactive && layers_close(state, rc->looks_layers)))) {
+        /* Back at the looks' own time after layer_inks_update followed another: the layers' ink is the looks'
+         * again (else the density texture would keep the other time's). */
+        if (!layers_equal(rc->inks_layers, rc->looks_layers)) {
+            memcpy(rc->layer_ink, rc->looks_ink, sizeof rc->layer_ink);
+            memcpy(rc->layer_redness, rc->looks_redness, sizeof rc->layer_redness);
+            memcpy(rc->inks_layers, rc->looks_layers, sizeof rc->inks_layers);
+            rc->coverage_valid = false;
+        }
+        return SMP_OK;
+    }
+    if (same && rc->layers_slices > 0 && layer_inks_update(rc, f, state)) return SMP_OK;
+    size_t n = (size_t)rc->dot_count;
+    float *positions = malloc(sizeof(float) * 4 * (n ? n : 1));
+    if (!positions) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory updating dot looks");
+    float max_reach = 0.0f;
+    bool outgrown = !rc->looks_valid;
+    memset(rc->layer_ink, 0, sizeof rc->layer_ink);
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l)
+        rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        const pigment_dot *d = &rc->dots[i];
+        int layer = render_dot_layer(d);
+        float reach = 0.0f, *look = rc->looks + LOOK_FLOATS * i;
+        if (f->optics)
+            reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], look);
+        else
+            memset(look, 0, sizeof(float) * LOOK_FLOATS);
+        if ((i - (size_t)rc->layer_first[layer]) % LAYER_INK_STRIDE == 0)
+            look_ink_add(look, rc->layer_ink[layer]);
+        rc->reaches_mm[i] = reach;
+        outgrown = outgrown || reach > rc->grid_reaches_mm[i];
+        max_reach = fmaxf(max_reach, reach);
+        memcpy(positions + 4 * i, d->position_mm, 3 * sizeof(float));
+        positions[4 * i + 3] = reach;
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, rc->looks_buf);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * LOOK_FLOATS * (n ? n : 1)), rc->looks,
+                 GL_DYNAMIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->looks_buf);
+    glBindBuffer(GL_TEXTURE_BUFFER, rc->dots_tbo_buf);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof(float) * 4 * (n ? n : 1)), positions,
+                 GL_DYNAMIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32F, rc->dots_tbo_buf);
+    free(positions);
+    memcpy(rc->looks_layers, state, sizeof state);
+    memcpy(rc->looks_ink, rc->layer_ink, sizeof rc->looks_ink);
+    memcpy(rc->looks_redness, rc->layer_redness, sizeof rc->looks_redness);
+    memcpy(rc->inks_layers, state, sizeof state);
+    rc->inks_valid = true;
+    rc->looks_table = f->optics;
+    rc->looks_type = f->fitzpatrick;
+    rc->looks_valid = true;
+    rc->coverage_valid = false;
+    rc->look_updates++;
+    rc->max_reach_mm = max_reach;
+    /* Rebuild the cell lists only when a dot outgrew the reach it was listed with (never to shrink). */
+    return outgrown ? render_grid_build(rc, err) : SMP_OK;
+}
+
+/* Points the splat's instance attributes at dot first: the chart position and Jacobian (attributes 1, 2) and
+ * the looks (3..6). GL 3.3 has no base instance, so a draw of a range of the dots moves the pointers. */
+static void splat_instances_from(render_context *rc, int first)
+{
+    glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
+    GLsizei ib = 6 * sizeof(float);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, ib, (void *)(sizeof(float) * 6 * (size_t)first));
+    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, ib, (void *)(sizeof(float) * (6 * (size_t)first + 2)));
+    glBindBuffer(GL_ARRAY_BUFFER, rc->looks_buf);
+    for (int k = 0; k < 4; ++k)
+        glVertexAttribPointer(3 + k, 4, GL_FLOAT, GL_FALSE, LOOK_FLOATS * sizeof(float),
+                              (void *)(sizeof(float) * (LOOK_FLOATS * (size_t)first + 4 * k)));
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+}
+
+/* Splats dots first .. first + count - 1 into the bound target of cs x cs texels (additively). */
+static void splat_dots(render_context *rc, int first, int count, int cs, const float flare[2])
+{
+    if (count <= 0) return;
+    glDisable(GL_DEPTH_TEST);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_ONE, GL_ONE);
+    glUseProgram(rc->prog_splat);
+    /* A texel is a box of side mm_per_texel; its Gaussian equivalent has sigma = side / sqrt(12). */
+    glUniform1f(uloc(rc->prog_splat, "u_texel_sigma_mm"), rc->chart_mm_per_uv / (float)cs / sqrtf(12.0f));
+    glUniform1f(uloc(rc->prog_splat, "u_flare_sigma_mm"), flare[0]);
+    glUniform1f(uloc(rc->prog_splat, "u_flare_area_mm2"), flare[1]);
+    glBindVertexArray(rc->splat_vao);
+    if (first != 0) splat_instances_from(rc, first);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
+    if (first != 0) splat_instances_from(rc, 0);
+    glBindVertexArray(0);
+    glDisable(GL_BLEND);
+}
+
+/* The interactive path's density while the time moves: each layer's texture is splatted when it is missing
+ * (the first frame of a drag, or a layer that has just come to be), then the textures are summed, each
+ * scaled by the ink and the redness its layer has now against then (layers.frag), into the chart texture's
+ * level LAYERS_LEVEL. Costs one splat on the first frame and a pass over 256 x 256 texels on the others,
+ * where a splat of every dot each frame cost about 50 ms on llvmpipe (docs/benchmarks.md). The dots keep the
+ * size they had when their layer was splatted: the full-quality frame after the drag splats them anew. */
+void render_coverage_from_layers(render_context *rc, const float flare[2])
+{
+    int cs = rc->desc.coverage_size >> LAYERS_LEVEL;
+    if (flare[0] != rc->layers_flare[0] || flare[1] != rc->layers_flare[1])
+        memset(rc->layers_valid, 0, sizeof rc->layers_valid);
+    memcpy(rc->layers_flare, flare, sizeof rc->layers_flare);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->layers_fbo);
+    glViewport(0, 0, cs, cs);
+    float scale[AGEING_MAX_LAYERS][4];
+    memset(scale, 0, sizeof scale);
+    for (int l = 0; l < AGEING_MAX_LAYERS; ++l) {
+        int slice = rc->layers_slice[l];
+        if (slice < 0) continue;
+        const double *ink = rc->layer_ink[l], *then = rc->layers_ink[l];
+        bool inked = ink[0] + ink[1] + ink[2] > 0.0, red = rc->layer_redness[l] > 0.0;
+        if (!inked && !red) continue; /* nothing of the layer shows now */
+        if (!rc->layers_valid[l] || (inked && then[0] + then[1] + then[2] <= 0.0) ||
+            (red && rc->layers_redness[l] <= 0.0)) {
+            glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, rc->layers_tex, 0, slice);
+            glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+            splat_dots(rc, rc->layer_first[l], rc->layer_count[l], cs, flare);
+            /* the looks splatted are those of the last render_dot_looks_update, maybe older than layer_ink */
+            memcpy(rc->layers_ink[l], rc->looks_ink[l], sizeof rc->layers_ink[l]);
+            rc->layers_redness[l] = rc->looks_redness[l];
+            rc->layers_valid[l] = true;
+            rc->layer_splats++;
+        }
+        for (int c = 0; c < 3; ++c)
+            scale[slice][c] = then[c] > 0.0 ? (float)(ink[c] / then[c]) : 0.0f;
+        scale[slice][3] =
+            rc->layers_redness[l] > 0.0 ? (float)(rc->layer_redness[l] / rc->layers_redness[l]) : 0.0f;
+    }
+    rc->layer_sums++;
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_BASE_LEVEL, LAYERS_LEVEL);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->coverage_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex,
+                           LAYERS_LEVEL);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_BLEND);
+    glUseProgram(rc->prog_layers);
+    glUniform1i(uloc(rc->prog_layers, "u_count"), rc->layers_slices);
+    glUniform4fv(uloc(rc->prog_layers, "u_scale"), rc->layers_slices, &scale[0][0]);
+    glActiveTexture(GL_TEXTURE0 + UNIT_LAYERS);
+    glBindTexture(GL_TEXTURE_2D_ARRAY, rc->layers_tex);
+    glBindVertexArray(rc->empty_vao);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindVertexArray(0);
+    glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glGenerateMipmap(GL_TEXTURE_2D);
+}
+
+void render_coverage_update(render_context *rc, const render_frame *f)
+{
+    float flare[2] = {f->flare_sigma_mm > 0.0f ? f->flare_sigma_mm : 1.0f, f->flare_area_mm2};
+    /* The interactive path sums the layers' textures at level LAYERS_LEVEL (render_coverage_from_layers) or,
+     * without them, splats into mip level 1 or 2 (a quarter or a sixteenth of the texels: the splat's cost),
+     * the coarsest whose texels are at most half a pixel at the head's nearest point, and reads from there;
+     * the full-quality frame after it splats level 0 again. */
+    int level = 0;
+    bool layers = f->interactive && rc->layers_slices > 0;
+    if (layers) {
+        level = LAYERS_LEVEL;
+    } else if (f->interactive) {
+        float texel_mm = rc->chart_mm_per_uv / (float)rc->desc.coverage_size;
+        float px_mm = nearest_pixel_mm(rc, f);
+        level = 1;
+        while (level < 2 && texel_mm * (float)(2 << level) <= 0.5f * px_mm)
+            ++level;
+    }
+    if (rc->coverage_valid && flare[0] == rc->coverage_flare[0] && flare[1] == rc->coverage_flare[1] &&
+        rc->coverage_level <= level)
+        return;
+    memcpy(rc->coverage_flare, flare, sizeof flare);
+    rc->coverage_valid = true;
+    rc->coverage_level = level;
+    if (layers) {
+        render_coverage_from_layers(rc, flare);
+        return;
+    }
+    rc->resplats++;
+    /* A full-quality splat is the new time the next drag's layer textures start from. */
+    if (!f->interactive) memset(rc->layers_valid, 0, sizeof rc->layers_valid);
+    int cs = rc->desc.coverage_size >> level;
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_BASE_LEVEL, level);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->coverage_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex, level);
+    glViewport(0, 0, cs, cs);
+    glClearColor(0.0f, 0.0f, 0.0f, 0.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    splat_dots(rc, 0, rc->dot_count, cs, flare);
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glGenerateMipmap(GL_TEXTURE_2D);
+}

@@ -1,0 +1,286 @@
+/* The passes of one frame: the key light's shadow map, the scene (the head with its skin and dots, the hair),
+ * the multisample resolve and the tone mapping. */
+#include "render/render_internal.h"
+
+/* The skin's micro-surface (shaders/skin.glsl) and sebum lobe (mesh.frag): scalp/skin.h's numbers. */
+static void skin_uniforms_set(GLuint p, const render_frame *f)
+{
+    glUniform1f(uloc(p, "u_skin_detail"), fminf(fmaxf(f->skin_detail, 0.0f), 1.0f));
+    glUniform2f(uloc(p, "u_skin_pore_spacing_mm"), 1.0f / sqrtf(SCALP_SKIN_FOLLICLE_PER_MM2),
+                1.0f / sqrtf(SCALP_SKIN_PORE_PER_MM2));
+    glUniform4f(uloc(p, "u_skin_pore_radius_mm"), SCALP_SKIN_FOLLICLE_RADIUS_MIN_MM,
+                SCALP_SKIN_FOLLICLE_RADIUS_MAX_MM, SCALP_SKIN_PORE_RADIUS_MIN_MM,
+                SCALP_SKIN_PORE_RADIUS_MAX_MM);
+    glUniform1f(uloc(p, "u_skin_pore_depth_mm"), SCALP_SKIN_PORE_DEPTH_MM);
+    glUniform1f(uloc(p, "u_skin_pore_darkening"), SCALP_SKIN_PORE_DARKENING);
+    glUniform4f(uloc(p, "u_skin_furrow"), SCALP_SKIN_FURROW_SPACING_MM, SCALP_SKIN_FURROW_DEPTH_MM,
+                SCALP_SKIN_FURROW_FINE_SPACING_MM, SCALP_SKIN_FURROW_FINE_DEPTH_MM);
+    glUniform1f(uloc(p, "u_skin_scalp_furrow_scale"), SCALP_SKIN_SCALP_FURROW_SCALE);
+    glUniform2f(uloc(p, "u_skin_mottle"), SCALP_SKIN_MOTTLE_MM, SCALP_SKIN_MOTTLE_AMPLITUDE);
+    glUniform2f(uloc(p, "u_skin_blotch"), SCALP_SKIN_BLOTCH_MM, SCALP_SKIN_BLOTCH_DENSITY_GREEN);
+    glUniform1f(uloc(p, "u_skin_local_shading"), SCALP_SKIN_LOCAL_SHADING);
+    glUniform1f(uloc(p, "u_sebum_f0"), f->sebum_f0);
+    glUniform1f(uloc(p, "u_sebum_roughness"), f->sebum_roughness);
+    glUniform1f(uloc(p, "u_sebum_coverage"), fminf(fmaxf(f->sebum_coverage, 0.0f), 1.0f));
+}
+
+/* The key light's orthographic view of the head's bounds; *depth_per_mm: the shadow map's depth (0..1) per
+ * millimetre along the light. */
+static void light_matrix(const render_context *rc, const render_frame *f, mat4 out, float *depth_per_mm)
+{
+    vec3 centre, half;
+    for (int k = 0; k < 3; ++k) {
+        centre[k] = 0.5f * (rc->bounds_min[k] + rc->bounds_max[k]);
+        half[k] = 0.5f * (rc->bounds_max[k] - rc->bounds_min[k]);
+    }
+    float radius = glm_vec3_norm(half) * 1.02f + 1.0f;
+    vec3 l = {f->light_dir[0], f->light_dir[1], f->light_dir[2]}, eye, up = {0.0f, 1.0f, 0.0f};
+    glm_vec3_normalize(l);
+    if (fabsf(l[1]) > 0.99f) glm_vec3_copy((vec3){0.0f, 0.0f, 1.0f}, up);
+    glm_vec3_scale(l, 2.0f * radius, eye);
+    glm_vec3_add(eye, centre, eye);
+    mat4 view, proj;
+    glm_lookat(eye, centre, up, view);
+    glm_ortho(-radius, radius, -radius, radius, 0.5f * radius, 3.5f * radius, proj);
+    glm_mat4_mul(proj, view, out);
+    *depth_per_mm = 1.0f / (3.0f * radius);
+}
+
+/* On a software rasteriser the full head is drawn in this many parts, each finished before the next is binned
+ * (see render_draw_scene: the bins of one part, not of the whole head, are held at the frame's peak). */
+#define HEAD_PARTS_SOFTWARE 8
+
+/* The head's triangles (vertex array bound): the coarse ones on the interactive path. */
+static void head_mesh_draw(const render_context *rc, bool interactive)
+{
+    glBindVertexArray(rc->mesh_vao);
+    if (interactive && rc->mesh_coarse_index_count > 0) {
+        glDrawElements(GL_TRIANGLES, rc->mesh_coarse_index_count, GL_UNSIGNED_INT,
+                       (void *)(sizeof(uint32_t) * (size_t)rc->mesh_index_count));
+        return;
+    }
+    int parts = rc->software ? HEAD_PARTS_SOFTWARE : 1;
+    int per = (rc->mesh_index_count / 3 + parts - 1) / parts * 3;
+    for (int first = 0; first < rc->mesh_index_count; first += per) {
+        int n = rc->mesh_index_count - first < per ? rc->mesh_index_count - first : per;
+        glDrawElements(GL_TRIANGLES, n, GL_UNSIGNED_INT, (void *)(sizeof(uint32_t) * (size_t)first));
+        if (parts > 1) glFinish();
+    }
+}
+
+/* The key light's depth map: the head and the hair; the interactive path's into the lower left quarter of the
+ * map (a quarter of the texels to fill; the frame samples it through shadow_sample_matrix). */
+static void shadow_draw(render_context *rc, const render_frame *f, const mat4 light_vp)
+{
+    int ss = f->interactive ? rc->desc.shadow_map_size / 2 : rc->desc.shadow_map_size;
+    rc->shadow_draws++;
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->shadow_fbo);
+    glViewport(0, 0, ss, ss);
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LESS);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(0, 0, ss, ss);
+    glClear(GL_DEPTH_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+    glUseProgram(rc->prog_shadow);
+    glUniformMatrix4fv(uloc(rc->prog_shadow, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
+    glEnable(GL_POLYGON_OFFSET_FILL);
+    glPolygonOffset(1.5f, 2.0f);
+    head_mesh_draw(rc, f->interactive);
+    glDisable(GL_POLYGON_OFFSET_FILL);
+    render_hair_draw_shadow(rc->hair, f, light_vp);
+}
+
+/* The matrix the shaders look the shadow map up with: light_vp, or for the interactive path's quarter map
+ * (shadow_draw) light_vp followed by the map from normalised coordinates onto that quarter. */
+static void shadow_sample_matrix(const render_frame *f, mat4 light_vp, mat4 out)
+{
+    glm_mat4_copy(light_vp, out);
+    if (!f->interactive) return;
+    mat4 quarter = GLM_MAT4_IDENTITY_INIT;
+    quarter[0][0] = quarter[1][1] = 0.5f;
+    quarter[3][0] = quarter[3][1] = -0.5f;
+    glm_mat4_mul(quarter, light_vp, out);
+}
+
+static void render_resolve(const scene_targets *T, const render_frame *f);
+
+void render_draw_scene(render_context *rc, const render_frame *f)
+{
+    mat4 light_vp, shadow_vp;
+    float depth_per_mm;
+    light_matrix(rc, f, light_vp, &depth_per_mm);
+    shadow_sample_matrix(f, light_vp, shadow_vp);
+
+    /* 1. Shadow depth, when the light or the hair in it changed. */
+    int ss = rc->desc.shadow_map_size;
+    long hair_key = render_hair_shadow_key(rc->hair, f);
+    if (!rc->shadow_key.valid || hair_key != rc->shadow_key.hair || rc->shadow_key.coarse != f->interactive ||
+        memcmp(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir) != 0) {
+        rc->shadow_key.valid = true;
+        rc->shadow_key.coarse = f->interactive;
+        rc->shadow_key.hair = hair_key;
+        memcpy(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir);
+        shadow_draw(rc, f, light_vp);
+    }
+    render_profile_end(rc, RENDER_PASS_SHADOW);
+
+    /* 2. Pigment coverage for the far path, and the hair layer over the skin. */
+    render_coverage_update(rc, f);
+    bool layer = render_hair_layer_update(rc->hair, f);
+    render_profile_end(rc, RENDER_PASS_TEXTURES);
+
+    /* 3. The head. */
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->tg->msaa_fbo);
+    glViewport(0, 0, f->width, f->height);
+    glEnable(GL_DEPTH_TEST);
+    glEnable(GL_CULL_FACE);
+    glCullFace(GL_BACK);
+    glClear(GL_DEPTH_BUFFER_BIT);
+    /* No skin (irradiance alpha = coverage 0, albedo 0) and a neutral studio backdrop in the light that does
+     * not scatter, in linear light. */
+    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    glClearBufferfv(GL_COLOR, 1, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    glClearBufferfv(GL_COLOR, 2, (const float[4]){0.055f, 0.06f, 0.07f, 1.0f});
+    GLuint p = rc->prog_mesh;
+    glUseProgram(p);
+    mat4 vp;
+    mat4 proj, view;
+    glm_mat4_copy((vec4 *)f->proj, proj);
+    glm_mat4_copy((vec4 *)f->view, view);
+    glm_mat4_mul(proj, view, vp);
+    glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (float *)vp);
+    glUniformMatrix4fv(uloc(p, "u_light_view_proj"), 1, GL_FALSE, (float *)shadow_vp);
+    glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
+    glUniform3fv(uloc(p, "u_light_dir"), 1, f->light_dir);
+    glUniform3fv(uloc(p, "u_light_radiance"), 1, f->light_radiance);
+    glUniform3fv(uloc(p, "u_sky_radiance"), 1, f->sky_radiance);
+    glUniform3fv(uloc(p, "u_ground_radiance"), 1, f->ground_radiance);
+    glUniform3fv(uloc(p, "u_skin_albedo"), 1, f->skin_albedo);
+    glUniform3fv(uloc(p, "u_erythema_density"), 1, f->erythema_density);
+    {
+        double dmax[3] = {0.0, 0.0, 0.0};
+        if (f->optics) optics_deposit_density_max(f->optics, f->fitzpatrick, dmax);
+        /* 0 = no limit (a table without ink rows, or no table). */
+        float dmax_f[3];
+        for (int c = 0; c < 3; ++c)
+            dmax_f[c] = dmax[c] > 0.0 ? (float)dmax[c] : 1e6f;
+        glUniform3fv(uloc(p, "u_density_max"), 1, dmax_f);
+    }
+    glUniform1f(uloc(p, "u_specular_f0"), f->specular_f0);
+    glUniform1f(uloc(p, "u_roughness"), f->roughness);
+    glUniform1f(uloc(p, "u_film_f0"), f->film_f0);
+    glUniform1f(uloc(p, "u_film_roughness"), f->film_roughness);
+    glUniform1f(uloc(p, "u_film_coverage"), fminf(fmaxf(f->film_coverage, 0.0f), 1.0f));
+    glUniform1f(uloc(p, "u_film_ripple_mm"), f->film_ripple_mm);
+    glUniform1f(uloc(p, "u_film_ripple_slope"), f->film_ripple_slope);
+    skin_uniforms_set(p, f);
+    glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)ss);
+    glUniform1f(uloc(p, "u_shadow_depth_per_mm"), depth_per_mm);
+    glUniform1i(uloc(p, "u_shadow_pcf_radius"), f->interactive ? 0 : 1);
+    glUniform1i(uloc(p, "u_grid_size"), rc->grid_size);
+    glUniform1i(uloc(p, "u_dot_count"), rc->dot_count);
+    glUniform1f(uloc(p, "u_lod_near_mm"), LOD_NEAR_MM);
+    glUniform1f(uloc(p, "u_lod_far_mm"), LOD_FAR_MM);
+    glActiveTexture(GL_TEXTURE0 + UNIT_SHADOW);
+    glBindTexture(GL_TEXTURE_2D, rc->shadow_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_COVERAGE);
+    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_CELLS);
+    glBindTexture(GL_TEXTURE_2D, rc->cells_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_CELL_DOTS);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->cell_dots_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_DOTS);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_LOOKS);
+    glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
+    render_hair_layer_bind(rc->hair, p, UNIT_HAIR_LAYER, layer);
+    render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
+    glUniform1i(uloc(p, "u_skin_map_on"), rc->skin_map_tex != 0);
+    glActiveTexture(GL_TEXTURE0 + UNIT_SKIN_MAP);
+    glBindTexture(GL_TEXTURE_2D, rc->skin_map_tex);
+    glActiveTexture(GL_TEXTURE0);
+    /* Close to the scars their displaced patch takes over the head's skin where it is indented. */
+    bool patch = rc->scar.patch_ready && render_scar_patch_select(&rc->scar, f->view, f->proj, f->height) > 0;
+    rc->scar_patch_drawn = patch;
+    glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
+    glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
+    head_mesh_draw(rc, f->interactive);
+    glBindVertexArray(0);
+    if (patch) {
+        glUniform1i(uloc(p, "u_scar_layer"), 2);
+        render_scar_patch_draw(&rc->scar);
+    }
+    glDisable(GL_CULL_FACE);
+    /* A software rasteriser bins a pass's triangles before it shades them: without this the head's bins
+     * (about 25-50 MB at 1280x720) are still held while the hair's are made, and the two together set the
+     * frame's peak memory. The hair's binning no longer overlaps the head's shading, a few ms. */
+    if (rc->software) glFinish();
+    render_profile_end(rc, RENDER_PASS_HEAD);
+    render_hair_draw(rc->hair, f, vp, shadow_vp, rc->shadow_tex, ss, UNIT_SHADOW);
+    glDisable(GL_DEPTH_TEST);
+    render_profile_end(rc, RENDER_PASS_HAIR);
+
+    /* 4. Resolve each target (drawn straight into the textures without multisampling). */
+    if (rc->tg->resolve_fbo) render_resolve(rc->tg, f);
+    render_profile_end(rc, RENDER_PASS_RESOLVE);
+
+    /* 5. Subsurface scattering of the irradiance (two separable passes), then the composite into HDR. */
+    render_sss_passes(rc, f);
+    render_profile_end(rc, RENDER_PASS_SSS);
+}
+
+/* The multisampled scene targets into the textures the later passes read. */
+static void render_resolve(const scene_targets *T, const render_frame *f)
+{
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, T->msaa_fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, T->resolve_fbo);
+    for (int i = 0; i < SCENE_TARGETS; ++i) {
+        GLenum none_but[3] = {GL_NONE, GL_NONE, GL_NONE};
+        none_but[i] = GL_COLOR_ATTACHMENT0 + i;
+        glReadBuffer(GL_COLOR_ATTACHMENT0 + i);
+        glDrawBuffers(SCENE_TARGETS, none_but);
+        glBlitFramebuffer(0, 0, f->width, f->height, 0, 0, f->width, f->height, GL_COLOR_BUFFER_BIT,
+                          GL_NEAREST);
+    }
+    static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
+    glDrawBuffers(SCENE_TARGETS, all);
+    glReadBuffer(GL_COLOR_ATTACHMENT0);
+}
+
+/* Tone maps the last image of the path tg into target at the output size; with full_share > 0 the last
+ * full-quality image is mixed in by that share (render_frame_present). */
+void render_tonemap_to(render_context *rc, const render_frame *f, const scene_targets *tg, float full_share,
+                       GLuint target)
+{
+    /* Without multisampling the edges are smoothed after tone mapping (edge_aa.frag); not the interactive
+     * path's image alone, drawn at a fraction of the size and magnified bilinearly: its edges are soft. */
+    bool edge_aa = rc->desc.samples <= 1 && rc->post_fbo && (tg == &rc->targets[0] || full_share > 0.0f);
+    glBindFramebuffer(GL_FRAMEBUFFER, edge_aa ? rc->post_fbo : target);
+    glViewport(edge_aa || target != 0 ? 0 : f->output_x, 0, f->width, f->height);
+    glUseProgram(rc->prog_tonemap);
+    glUniform1f(uloc(rc->prog_tonemap, "u_exposure"), f->exposure);
+    glUniform1f(uloc(rc->prog_tonemap, "u_full_share"), full_share);
+    glActiveTexture(GL_TEXTURE0 + UNIT_HDR);
+    glBindTexture(GL_TEXTURE_2D, tg->hdr_tex);
+    glBindSampler(UNIT_HDR, rc->hdr_sampler);
+    glActiveTexture(GL_TEXTURE0 + UNIT_HDR_FULL);
+    glBindTexture(GL_TEXTURE_2D, rc->targets[0].hdr_tex);
+    glBindSampler(UNIT_HDR_FULL, rc->hdr_sampler);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(rc->empty_vao);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindSampler(UNIT_HDR, 0);
+    glBindSampler(UNIT_HDR_FULL, 0);
+    if (edge_aa) {
+        glBindFramebuffer(GL_FRAMEBUFFER, target);
+        glViewport(target != 0 ? 0 : f->output_x, 0, f->width, f->height);
+        glUseProgram(rc->prog_edge_aa);
+        glUniform2f(uloc(rc->prog_edge_aa, "u_texel"), 1.0f / (float)f->width, 1.0f / (float)f->height);
+        glActiveTexture(GL_TEXTURE0 + UNIT_IMAGE);
+        glBindTexture(GL_TEXTURE_2D, rc->post_tex);
+        glActiveTexture(GL_TEXTURE0);
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+    }
+    glBindVertexArray(0);
+}

@@ -1,0 +1,197 @@
+/* render's private parts, shared by its files (never included outside src/render/): the context, the texture
+ * units, the frame's targets, and the functions one file of the renderer calls in another. Each file has one
+ * job: render.c the context and the frame's entry points, targets.c the render targets and read-back,
+ * scene_upload.c the head, dots, grid, scars, hair and skin map upload, dots.c the pigment's looks and
+ * chart-space density, passes.c the shadow, scene, resolve and tone-mapping passes, sss.c the subsurface
+ * scattering, overlay.c the window's overlay. */
+#ifndef SMP_RENDER_INTERNAL_H
+#define SMP_RENDER_INTERNAL_H
+
+#include "render/render.h"
+
+#include "optics/deposit.h"
+
+#include "render/hair_internal.h"
+#include "render/scar_internal.h"
+#include "render/shader.h"
+#include "scalp/skin.h"
+
+#include <cglm/cglm.h>
+#include <epoxy/gl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LOD_NEAR_MM 0.12f /* pixel-footprint sigma below which dots are evaluated analytically */
+#define LOD_FAR_MM 0.25f  /* ... above which the coverage texture alone is used */
+#define GRID_CELL_MM 1.0f /* target size of a close-up grid cell */
+
+enum {
+    UNIT_SHADOW = 0,
+    UNIT_COVERAGE,
+    UNIT_CELLS,
+    UNIT_CELL_DOTS,
+    UNIT_DOTS,
+    UNIT_LOOKS,
+    UNIT_HDR,
+    UNIT_ATLAS,
+    UNIT_IRRADIANCE,
+    UNIT_ALBEDO,
+    UNIT_UNSCATTERED,
+    UNIT_TERM0,
+    UNIT_TERM1,
+    UNIT_TERM2,
+    UNIT_SCAR,
+    UNIT_HAIR_LAYER,
+    UNIT_HDR_FULL,
+    UNIT_IMAGE,
+    UNIT_LAYERS,
+    UNIT_SKIN_MAP
+};
+
+/* The interactive path's per-layer density textures (coverage_from_layers): mip level of the chart texture
+ * they stand for (3: 256 x 256 of the default 2048, texels of 1.8 mm on the built-in head, about a pixel of
+ * the interactive path at 0.6 m). Summing them costs llvmpipe about 1 ms a layer at this size (a texel fetch
+ * is about 15 ns there), 4 ms a layer at level 2. RGBA32F: its fetches cost llvmpipe a quarter less than
+ * RGBA16F's, for 1 MB a layer. */
+#define LAYERS_LEVEL 3
+
+/* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
+enum { SCENE_TARGETS = 3 };
+
+/* The scene's render targets at one internal size: multisampled, resolved, the subsurface terms, HDR. */
+typedef struct scene_targets {
+    int w, h, samples;
+    GLuint msaa_fbo, msaa_color_rb[SCENE_TARGETS], msaa_depth_rb;
+    GLuint resolve_fbo, resolve_tex[SCENE_TARGETS]; /* irradiance, albedo, unscattered */
+    GLuint sss_fbo, sss_tex[3];                     /* the three profile terms after the x pass */
+    /* the composite (sss_y.frag) goes into the irradiance texture, which nothing reads after sss_x.frag: one
+     * full-size RGBA16F texture less (7.4 MB at 1280x720); read through rc->hdr_sampler (linear filtering,
+     * for the interactive path's upsampling) */
+    GLuint hdr_fbo, hdr_tex;
+} scene_targets;
+
+#define LOOK_FLOATS 16 /* per dot: a0, v0, a1, v1 as four RGBA32F texels */
+
+struct render_context {
+    render_context_desc desc;
+    /* desc.gl_debug: the GL errors KHR_debug reported (-1 when not counted) and the first one's message */
+    int gl_error_count;
+    char gl_first_error[200];
+    /* profile (desc.profile): the last frame's pass times, and when the pass running now began */
+    float pass_ms[RENDER_PASS_COUNT];
+    double pass_start_s;
+    GLuint prog_trivial;
+    GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y,
+        prog_edge_aa;
+    GLuint empty_vao;
+    /* head */
+    GLuint mesh_vao, mesh_vbo, mesh_ibo;
+    int mesh_index_count;
+    int mesh_coarse_index_count; /* the interactive path's coarse triangles, after the full ones (0: none) */
+    bool scar_patch_drawn;       /* the last frame drew the scars' displaced patch */
+    float bounds_min[3], bounds_max[3];
+    /* dots */
+    int dot_count;
+    float *dot_jacobians; /* 4 per dot, mm -> uv */
+    pigment_dot *dots;    /* a copy, for rebuilding the grid */
+    float chart_mm_per_uv;
+    GLuint splat_vao, splat_corner_vbo, splat_instance_vbo;
+    GLuint dots_tbo_buf, dots_tbo_tex, cell_dots_buf, cell_dots_tex, cells_tex;
+    int grid_size, cell_entries;
+    float *grid_reaches_mm; /* per dot, the reach its cell lists cover */
+    /* looks: what the dots look like now (table, skin type, ageing state) */
+    GLuint looks_buf, looks_tex;
+    float *looks;      /* LOOK_FLOATS per dot */
+    float *reaches_mm; /* per dot */
+    float max_reach_mm;
+    ageing_layer_state looks_layers[AGEING_MAX_LAYERS];
+    const optics_table *looks_table;
+    int looks_type;
+    bool looks_valid;
+    int look_updates;
+    /* pigment density texture */
+    GLuint coverage_tex, coverage_fbo;
+    float coverage_flare[2]; /* the flare (sigma, area) the texture's alpha was splatted with */
+    bool coverage_valid;
+    int coverage_level; /* the finest mip level it holds: 0, or 1 when splatted on the interactive path */
+    int resplats;
+    /* the same per layer (session or touch-up), for the interactive path while the time moves: the dots are
+     * sorted by layer (layer_first, layer_count); layer_ink and layer_redness are what the looks hold now
+     * (dot_looks_update), layers_ink and layers_redness what each layer's texture was splatted with */
+    int layer_first[AGEING_MAX_LAYERS], layer_count[AGEING_MAX_LAYERS];
+    double layer_ink[AGEING_MAX_LAYERS][3], layer_redness[AGEING_MAX_LAYERS];
+    ageing_layer_state inks_layers[AGEING_MAX_LAYERS]; /* the state layer_ink is of (layer_inks_update) */
+    bool inks_valid;
+    int ink_updates;
+    double looks_ink[AGEING_MAX_LAYERS][3], looks_redness[AGEING_MAX_LAYERS]; /* those of the dots' looks */
+    GLuint layers_tex, layers_fbo, prog_layers;
+    int layers_slices,
+        layers_slice[AGEING_MAX_LAYERS]; /* the texture array's slice of each layer; -1: no dots */
+    bool layers_valid[AGEING_MAX_LAYERS];
+    double layers_ink[AGEING_MAX_LAYERS][3], layers_redness[AGEING_MAX_LAYERS];
+    float layers_flare[2];
+    int layer_splats, layer_sums;
+    /* shadow: the map depends on the key light's direction and the hair in it, never on the camera, so it is
+     * drawn again only when that key changes (an orbit or a zoom reuses it) */
+    GLuint shadow_tex, shadow_fbo;
+    struct {
+        bool valid, coarse;
+        float light_dir[3];
+        long hair;
+    } shadow_key;
+    int shadow_draws;
+    /* frame targets: the full-quality set and the interactive one (smaller, one sample), each kept while its
+     * size holds so that switching between the two paths allocates nothing; tg is the last frame's */
+    scene_targets targets[2], *tg;
+    int ldr_w, ldr_h;
+    GLuint ldr_fbo, ldr_tex;   /* the finished image at the output size, for read-back */
+    GLuint post_fbo, post_tex; /* the tone-mapped image before the edge anti-aliasing (without MSAA) */
+    GLuint hdr_sampler;        /* linear filtering for the HDR images the tone mapping reads */
+    int compare_w,
+        compare_h; /* compare views: the kept "before" image (render_compare_capture), made on first use */
+    GLuint compare_fbo, compare_tex;
+    bool software; /* a software rasteriser (llvmpipe): see draw_scene */
+    /* overlay */
+    GLuint overlay_vao, overlay_vbo, atlas_tex;
+    int atlas_version;
+    render_scar scar; /* scars: chart-space relief and tissue (render/scar.c) */
+    render_hair *hair;
+    GLuint skin_map_tex; /* the photo's skin map over the chart (render_scene_set_skin_map); 0 when none */
+};
+
+static inline GLint uloc(GLuint prog, const char *name)
+{
+    return glGetUniformLocation(prog, name);
+}
+
+/* render.c */
+void render_profile_end(render_context *rc, int pass);
+smp_status render_gl_check(const char *what, smp_error *err);
+
+/* targets.c */
+void render_targets_release(scene_targets *T);
+smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, smp_error *err);
+smp_status render_ldr_ensure(render_context *rc, int w, int h, smp_error *err);
+smp_status render_rows_flip(uint8_t *rgba, int width, int height, smp_error *err);
+
+/* scene_upload.c */
+smp_status render_grid_build(render_context *rc, smp_error *err);
+int render_dot_layer(const pigment_dot *d);
+
+/* dots.c */
+smp_status render_dot_looks_update(render_context *rc, const render_frame *f, smp_error *err);
+void render_coverage_from_layers(render_context *rc, const float flare[2]);
+void render_coverage_update(render_context *rc, const render_frame *f);
+
+/* sss.c */
+void render_sss_passes(render_context *rc, const render_frame *f);
+
+/* passes.c */
+void render_draw_scene(render_context *rc, const render_frame *f);
+void render_tonemap_to(render_context *rc, const render_frame *f, const scene_targets *tg, float full_share,
+                       GLuint target);
+
+#endif
