@@ -6,10 +6,23 @@
 # end. Fix the loader, then copy the input into tests/fuzz/corpus/<target>/ as regress-<what> so that the
 # replay tests of every tree keep it fixed.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (SECONDS per target, default 60; targets: plan mci table scan image)
+#        scripts/fuzz.sh --runs N [TARGET...]      the bounded run of the test suite (scripts/test.sh): N inputs per
+#                                                   target from a fixed seed and the committed corpus only, so the
+#                                                   same build explores the same inputs every time (no flaky CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-60}
-[ $# -gt 0 ] && shift
+runs=""
+if [ "${1:-}" = --runs ]; then
+    runs=${2:-}
+    shift 2 || true
+    case "$runs" in
+        '' | *[!0-9]*) echo "fuzz.sh: --runs: expected a whole number of inputs per target, got '$runs'" >&2; exit 2 ;;
+    esac
+    seconds=$((runs / 20 + 60)) # only the stall guard below: a run ends after its inputs
+else
+    seconds=${1:-60}
+    [ $# -gt 0 ] && shift
+fi
 case "$seconds" in
     '' | *[!0-9]*) echo "fuzz.sh: SECONDS: expected a whole number of seconds per target, got '$seconds'" >&2; exit 2 ;;
 esac
@@ -37,7 +50,18 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 failed=()
 for t in "${targets[@]}"; do
     mkdir -p "build-fuzz/corpus/$t"
-    echo "== fuzz $t: ${seconds} s"
+    # What bounds the run: a time, or (--runs) a number of inputs from seed 1, with new inputs kept in a fresh
+    # folder so that every bounded run starts from the committed corpus alone.
+    bound=(-max_total_time="$seconds")
+    corpus="build-fuzz/corpus/$t"
+    if [ -n "$runs" ]; then
+        corpus="build-fuzz/bounded/$t"
+        rm -rf "$corpus" && mkdir -p "$corpus"
+        bound=(-runs="$runs" -seed=1)
+        echo "== fuzz $t: $runs inputs from seed 1"
+    else
+        echo "== fuzz $t: ${seconds} s"
+    fi
     # -timeout: one input taking this long is a finding (a loader must refuse quickly, never hang);
     # -rss_limit_mb / -malloc_limit_mb: one that makes a loader allocate this much is one too (item 4 of
     # issue 15: limits are checked before allocating).
@@ -49,9 +73,9 @@ for t in "${targets[@]}"; do
     # timeout: libFuzzer's own -timeout report can deadlock in a process stuck inside assimp; this ends it.
     # (-detect_leaks=0 stops libFuzzer's own check per input; LeakSanitizer's at exit is ASAN_OPTIONS', which
     # would otherwise report the whole run's assimp leaks at the end.)
-    if ! ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=$leaks" timeout --kill-after=10 $((seconds + 60)) "build-fuzz/tests/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    if ! ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=$leaks" timeout --kill-after=10 $((seconds + 60)) "build-fuzz/tests/fuzz_$t" "${bound[@]}" -timeout=10 -rss_limit_mb=2048 \
         -malloc_limit_mb=1024 -detect_leaks=$leaks -artifact_prefix="build-fuzz/crashes/$t-" -print_final_stats=1 \
-        "build-fuzz/corpus/$t" "tests/fuzz/corpus/$t" >"build-fuzz/fuzz-$t.log" 2>&1; then
+        "$corpus" "tests/fuzz/corpus/$t" >"build-fuzz/fuzz-$t.log" 2>&1; then
         failed+=("$t")
         grep -E "ERROR|fuzz:|SUMMARY|Test unit written" "build-fuzz/fuzz-$t.log" | head -20 >&2 || true
     fi
@@ -62,4 +86,8 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz.sh: findings in ${failed[*]} (logs: build-fuzz/fuzz-<target>.log, inputs: build-fuzz/crashes/)" >&2
     exit 1
 fi
-echo "fuzz.sh: no findings in ${targets[*]} (${seconds} s each)"
+if [ -n "$runs" ]; then
+    echo "fuzz.sh: no findings in ${targets[*]} ($runs inputs each from seed 1)"
+else
+    echo "fuzz.sh: no findings in ${targets[*]} (${seconds} s each)"
+fi
