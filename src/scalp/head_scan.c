@@ -17,7 +17,7 @@ _Static_assert((int)PLAN_MESH_UNITS_MM == (int)SCALP_SCAN_UNITS_MM &&
 
 static double scan_cast(const void *ctx, const double o[3], const double d[3], double t_max)
 {
-    return scalp_scan_index_ray(ctx, o, d, 0.0, t_max);
+    return scalp_scan_index_ray(ctx, o, d, 0.0, t_max, NULL);
 }
 
 static double v3_dot(const double a[3], const double b[3])
@@ -46,8 +46,8 @@ static void project_vertices(void *ctx, int begin, int end)
         double p[3] = {job->positions[3 * v] - o[0], job->positions[3 * v + 1] - o[1],
                        job->positions[3 * v + 2] - o[2]};
         double t_p = v3_dot(p, d);
-        double t =
-            scalp_scan_index_ray(job->index, o, d, t_p - HEAD_SCAN_WINDOW_MM, t_p + HEAD_SCAN_WINDOW_MM);
+        double t = scalp_scan_index_ray(job->index, o, d, t_p - HEAD_SCAN_WINDOW_MM,
+                                        t_p + HEAD_SCAN_WINDOW_MM, NULL);
         job->hit[v] = t >= 0.0;
         job->offset[v] = t >= 0.0 ? (float)(t - t_p) : 0.0f;
     }
@@ -205,7 +205,8 @@ static void landmark_move(const scalp_head *head, const scalp_scan_index *index,
     if (len > 1e-6) {
         for (int k = 0; k < 3; k++)
             d[k] /= len;
-        double t = scalp_scan_index_ray(index, o, d, len - HEAD_SCAN_WINDOW_MM, len + HEAD_SCAN_WINDOW_MM);
+        double t =
+            scalp_scan_index_ray(index, o, d, len - HEAD_SCAN_WINDOW_MM, len + HEAD_SCAN_WINDOW_MM, NULL);
         if (t >= 0.0) {
             for (int k = 0; k < 3; k++)
                 p[k] = (float)(o[k] + t * d[k]);

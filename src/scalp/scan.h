@@ -148,11 +148,18 @@ smp_status scalp_scan_orient(scalp_scan *scan, const scalp_scan_landmarks *landm
 typedef struct scalp_scan_index scalp_scan_index;
 smp_status scalp_scan_index_create(scalp_scan_index **index, const scalp_scan *scan, smp_error *err);
 void scalp_scan_index_destroy(scalp_scan_index *index); /* safe on NULL */
+/* Where a ray met the scan: the triangle and the barycentric weights of its three corners (indices[3 t + k]),
+ * which sum to 1, so the point is sum_k bary[k] p_k and any per-vertex value interpolates the same way. */
+typedef struct scalp_scan_hit {
+    int triangle;
+    float bary[3];
+} scalp_scan_hit;
 /* The outermost point where the ray o + t d (d unit length) leaves the surface (crosses a triangle whose
  * outward normal points along d) with t in [t_lo, t_hi], t_lo >= 0: its t, or -1 when there is none.
  * Crossings into the surface are skipped, so a ray leaving through a hole of an open scan meets nothing.
- * Thread safe. */
+ * hit (may be NULL) receives the triangle and barycentrics when there is a point, and is untouched when
+ * there is none. Thread safe. */
 double scalp_scan_index_ray(const scalp_scan_index *index, const double o[3], const double d[3], double t_lo,
-                            double t_hi);
+                            double t_hi, scalp_scan_hit *hit);
 
 #endif
