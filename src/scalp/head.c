@@ -1202,5 +1202,7 @@ void scalp_head_destroy(scalp_head *head)
     free(head->midline_mm);
     free(head->midline_normal);
     free(head->midline_arc_mm);
+    free(head->vertex_rgb);
+    free(head->vertex_rgb_weight);
     memset(head, 0, sizeof *head);
 }

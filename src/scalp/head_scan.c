@@ -1,7 +1,8 @@
 /* The head fitted to a scan: the procedural head of the scan's own measures, each vertex then moved along the
  * ray it was cast on to where that ray leaves the scan. The chart, the UVs and every field defined on the
  * head are functions of the direction from the head's ray origin, so they carry over as they are; only the
- * geometry follows the patient. docs/scans.md describes it with its limits. */
+ * geometry follows the patient, and the scan's own colours where it has them (interpolated at the point each
+ * ray met). docs/scans.md describes it with its limits. */
 #include "scalp/head_internal.h"
 #include "scalp/scan.h"
 
@@ -17,7 +18,7 @@ _Static_assert((int)PLAN_MESH_UNITS_MM == (int)SCALP_SCAN_UNITS_MM &&
 
 static double scan_cast(const void *ctx, const double o[3], const double d[3], double t_max)
 {
-    return scalp_scan_index_ray(ctx, o, d, 0.0, t_max);
+    return scalp_scan_index_ray(ctx, o, d, 0.0, t_max, NULL);
 }
 
 static double v3_dot(const double a[3], const double b[3])
@@ -29,12 +30,14 @@ static double v3_dot(const double a[3], const double b[3])
 
 typedef struct project_job {
     const scalp_scan_index *index;
+    const scalp_scan *scan; /* the index's */
     const head_shape *sh;
     double origin[3];
     const float *dirs;
     float *positions; /* in: procedural; unchanged here */
     float *offset;    /* out: t on the scan minus t on the procedural surface, along the ray */
     unsigned char *hit;
+    float *rgb; /* out, NULL when the scan has no colours: the scan's colour where the ray met it */
 } project_job;
 
 static void project_vertices(void *ctx, int begin, int end)
@@ -46,10 +49,20 @@ static void project_vertices(void *ctx, int begin, int end)
         double p[3] = {job->positions[3 * v] - o[0], job->positions[3 * v + 1] - o[1],
                        job->positions[3 * v + 2] - o[2]};
         double t_p = v3_dot(p, d);
+        scalp_scan_hit at;
         double t =
-            scalp_scan_index_ray(job->index, o, d, t_p - HEAD_SCAN_WINDOW_MM, t_p + HEAD_SCAN_WINDOW_MM);
+            scalp_scan_index_ray(job->index, o, d, t_p - HEAD_SCAN_WINDOW_MM, t_p + HEAD_SCAN_WINDOW_MM, &at);
         job->hit[v] = t >= 0.0;
         job->offset[v] = t >= 0.0 ? (float)(t - t_p) : 0.0f;
+        if (job->rgb && t >= 0.0) {
+            const uint32_t *tri = &job->scan->indices[3 * at.triangle];
+            for (int k = 0; k < 3; k++) {
+                float c = 0.0f;
+                for (int j = 0; j < 3; j++)
+                    c += at.bary[j] * job->scan->colors[3 * tri[j] + k];
+                job->rgb[3 * v + k] = fminf(fmaxf(c, 0.0f), 1.0f);
+            }
+        }
     }
 }
 
@@ -113,22 +126,26 @@ static heap_item heap_pop(heap_item *h, int *n)
     return top;
 }
 
-/* Where a ray met no scan, the offset of the nearest vertex that did (along the surface, Dijkstra over the
- * edges), faded to zero over HEAD_SCAN_BLEND_MM, then smoothed among the missed vertices (Jacobi steps of the
- * umbrella operator, the hit vertices held), so a hole's edge shows neither a step nor a crease. */
-static bool offsets_blend(const scalp_mesh *m, const float *positions, float *offset,
-                          const unsigned char *hit)
+/* Where a ray met no scan, the values of the nearest vertex that did (nearest along the surface: Dijkstra
+ * over the edges): its offset faded to zero over HEAD_SCAN_BLEND_MM, and with rgb non-NULL its colour as it
+ * is, with a weight fading from 1 to 0 the same way; then smoothed among the missed vertices (Jacobi steps of
+ * the umbrella operator, the hit vertices held), so a hole's edge shows neither a step nor a crease. Vertices
+ * farther than HEAD_SCAN_BLEND_MM from every hit keep offset 0 and weight 0, and take the mean colour of the
+ * hit vertices. offset, rgb (3 a vertex) and weight hold the hit vertices' values on entry. */
+static bool misses_blend(const scalp_mesh *m, const float *positions, const unsigned char *hit, float *offset,
+                         float *rgb, float *weight)
 {
-    int nv = m->vertex_count, *start = NULL, *list = NULL, n = 0;
+    int nv = m->vertex_count, *start = NULL, *list = NULL, n = 0, nch = rgb ? 5 : 1;
     if (!adjacency_build(m, &start, &list)) return false;
-    float *dist = malloc(sizeof *dist * (size_t)nv), *from = malloc(sizeof *from * (size_t)nv);
-    float *next = malloc(sizeof *next * (size_t)nv);
+    float *dist = malloc(sizeof *dist * (size_t)nv), *val = malloc(sizeof *val * (size_t)nch * (size_t)nv);
+    int *src = malloc(sizeof *src * (size_t)nv), *active = malloc(sizeof *active * (size_t)nv);
+    float *next = malloc(sizeof *next * (size_t)nch * (size_t)nv);
     heap_item *heap = malloc(sizeof *heap * ((size_t)start[nv] + (size_t)nv));
-    bool ok = dist && from && heap && next;
+    bool ok = dist && val && src && active && heap && next;
     if (ok) {
         for (int v = 0; v < nv; v++) {
             dist[v] = hit[v] ? 0.0f : INFINITY;
-            from[v] = offset[v];
+            src[v] = hit[v] ? v : -1;
             if (hit[v]) heap_push(heap, &n, (heap_item){0.0f, v});
         }
         while (n > 0) {
@@ -142,31 +159,59 @@ static bool offsets_blend(const scalp_mesh *m, const float *positions, float *of
                                            (a[2] - b[2]) * (a[2] - b[2]));
                 if (dd < dist[w]) {
                     dist[w] = dd;
-                    from[w] = from[it.v];
+                    src[w] = src[it.v];
                     heap_push(heap, &n, (heap_item){dd, w});
                 }
             }
         }
-        for (int v = 0; v < nv; v++)
-            if (!hit[v])
-                offset[v] = isfinite(dist[v])
-                                ? from[v] * (float)(1.0 - smp_smoothstep(0.0, HEAD_SCAN_BLEND_MM, dist[v]))
-                                : 0.0f;
-        for (int it = 0; it < 20; it++) {
-            for (int v = 0; v < nv; v++) {
-                if (hit[v] || !(dist[v] <= HEAD_SCAN_BLEND_MM)) {
-                    next[v] = offset[v];
-                    continue;
-                }
-                double sum = 0.0;
-                for (int e = start[v]; e < start[v + 1]; e++)
-                    sum += offset[list[e]];
-                next[v] = start[v + 1] > start[v] ? (float)(sum / (start[v + 1] - start[v])) : offset[v];
+        double mean[3] = {0.0, 0.0, 0.0};
+        int hits = 0;
+        for (int v = 0; v < nv && rgb; v++)
+            if (hit[v]) {
+                hits++;
+                for (int k = 0; k < 3; k++)
+                    mean[k] += rgb[3 * v + k];
             }
-            memcpy(offset, next, sizeof *offset * (size_t)nv);
+        int active_count = 0;
+        for (int v = 0; v < nv; v++) {
+            float *x = &val[(size_t)nch * v];
+            if (hit[v]) {
+                x[0] = offset[v];
+                if (rgb) x[1] = rgb[3 * v], x[2] = rgb[3 * v + 1], x[3] = rgb[3 * v + 2], x[4] = 1.0f;
+                continue;
+            }
+            if (dist[v] <= HEAD_SCAN_BLEND_MM) active[active_count++] = v;
+            float fade = src[v] >= 0 ? (float)(1.0 - smp_smoothstep(0.0, HEAD_SCAN_BLEND_MM, dist[v])) : 0.0f;
+            x[0] = src[v] >= 0 ? offset[src[v]] * fade : 0.0f;
+            if (!rgb) continue;
+            for (int k = 0; k < 3; k++)
+                x[1 + k] = src[v] >= 0 ? rgb[3 * src[v] + k] : (float)(mean[k] / (hits ? hits : 1));
+            x[4] = fade;
+        }
+        for (int it = 0; it < 20; it++) {
+            for (int i = 0; i < active_count; i++) {
+                int v = active[i];
+                for (int c = 0; c < nch; c++) {
+                    double sum = 0.0;
+                    for (int e = start[v]; e < start[v + 1]; e++)
+                        sum += val[(size_t)nch * list[e] + c];
+                    next[(size_t)nch * i + c] = start[v + 1] > start[v]
+                                                    ? (float)(sum / (start[v + 1] - start[v]))
+                                                    : val[(size_t)nch * v + c];
+                }
+            }
+            for (int i = 0; i < active_count; i++)
+                memcpy(&val[(size_t)nch * active[i]], &next[(size_t)nch * i], sizeof *val * (size_t)nch);
+        }
+        for (int v = 0; v < nv; v++) {
+            const float *x = &val[(size_t)nch * v];
+            offset[v] = x[0];
+            if (!rgb) continue;
+            rgb[3 * v] = x[1], rgb[3 * v + 1] = x[2], rgb[3 * v + 2] = x[3];
+            weight[v] = x[4];
         }
     }
-    free(dist), free(from), free(next), free(heap), free(start), free(list);
+    free(dist), free(val), free(src), free(active), free(next), free(heap), free(start), free(list);
     return ok;
 }
 
@@ -205,7 +250,8 @@ static void landmark_move(const scalp_head *head, const scalp_scan_index *index,
     if (len > 1e-6) {
         for (int k = 0; k < 3; k++)
             d[k] /= len;
-        double t = scalp_scan_index_ray(index, o, d, len - HEAD_SCAN_WINDOW_MM, len + HEAD_SCAN_WINDOW_MM);
+        double t =
+            scalp_scan_index_ray(index, o, d, len - HEAD_SCAN_WINDOW_MM, len + HEAD_SCAN_WINDOW_MM, NULL);
         if (t >= 0.0) {
             for (int k = 0; k < 3; k++)
                 p[k] = (float)(o[k] + t * d[k]);
@@ -337,15 +383,25 @@ smp_status head_scan_create(scalp_head *head, const plan_head *params, plan_sex 
         goto done;
     }
     memcpy(before, mesh->positions_mm, sizeof *before * 3 * (size_t)nv);
+    if (scan.colors) {
+        head->vertex_rgb = malloc(sizeof *head->vertex_rgb * 3 * (size_t)nv);
+        head->vertex_rgb_weight = malloc(sizeof *head->vertex_rgb_weight * (size_t)nv);
+        if (!head->vertex_rgb || !head->vertex_rgb_weight) {
+            st = smp_error_set(err, SMP_ERR_NOMEM, "head.mesh: %s: out of memory fitting the head", path);
+            goto done;
+        }
+    }
     project_job job = {index,
+                       &scan,
                        &sh,
                        {head->ray_origin_mm[0], head->ray_origin_mm[1], head->ray_origin_mm[2]},
                        dirs,
                        mesh->positions_mm,
                        offset,
-                       hit};
+                       hit,
+                       head->vertex_rgb};
     head_parallel_for(nv, project_vertices, &job);
-    if (!offsets_blend(mesh, before, offset, hit)) {
+    if (!misses_blend(mesh, before, hit, offset, head->vertex_rgb, head->vertex_rgb_weight)) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "head.mesh: %s: out of memory fitting the head", path);
         goto done;
     }
@@ -372,8 +428,11 @@ smp_status head_scan_create(scalp_head *head, const plan_head *params, plan_sex 
     head->scan_vertex_count = on_scan;
     smp_log(on_warning, warning_user, SMP_LOG_INFO,
             "head.mesh: %s: fitted: length %.1f, breadth %.1f, circumference %.1f cm; %d of %d vertices on "
-            "the scan",
-            path, measured[0] / 10.0, measured[1] / 10.0, measured[2] / 10.0, on_scan, nv);
+            "the scan%s",
+            path, measured[0] / 10.0, measured[1] / 10.0, measured[2] / 10.0, on_scan, nv,
+            scan.colour_source == SCALP_SCAN_COLOUR_TEXTURE  ? ", coloured from its texture"
+            : scan.colour_source == SCALP_SCAN_COLOUR_VERTEX ? ", coloured from its vertex colours"
+                                                             : "");
 done:
     if (st != SMP_OK) scalp_head_destroy(head);
     free(dirs), free(before), free(offset), free(hit);

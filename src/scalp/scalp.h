@@ -114,6 +114,15 @@ typedef struct scalp_head {
      * (where the scan has a hole or ends, the neck's cut) keep the procedural surface, blended. */
     bool scanned;
     int scan_vertex_count;
+    /* The scan's own colours on the fitted head (docs/scans.md, "The scan's own colours"), both owned and
+     * NULL for a procedural head or a scan without colours. vertex_rgb: 3 a vertex, linear RGB 0..1, the
+     * scan's colour interpolated (barycentric) at the point where the vertex's ray met it. vertex_rgb_weight:
+     * 1 a vertex, 0..1, how much that colour is the scan's: 1 where the ray met the scan; where it met none
+     * the colour is the nearest such vertex's and the weight fades to 0 over HEAD_SCAN_BLEND_MM, as the
+     * geometry's offset does (0 beyond, with the scan's mean colour); a consumer mixes in its own skin colour
+     * by 1 - weight. */
+    float *vertex_rgb;
+    float *vertex_rgb_weight;
 } scalp_head;
 
 /* Builds the procedural head from the plan's measures, with a male or female face (plan.patient.sex); fails
@@ -129,8 +138,9 @@ smp_status scalp_head_create(scalp_head *head, const plan_head *params, plan_sex
  * on to where that ray leaves the scan, within HEAD_SCAN_WINDOW_MM of the procedural surface. So the chart,
  * the UVs, every region and mask carry over, and the landmarks are re-found on the scan. Where a ray meets no
  * scan (a hole, below the neck's cut) the procedural surface stays, its offset blended to zero over
- * HEAD_SCAN_BLEND_MM. Refusals are SMP_ERR_INPUT with one line starting "head.mesh: <path>: ". About 1.5 s
- * for a 100k-triangle scan on two cores. */
+ * HEAD_SCAN_BLEND_MM. A scan with colours (scalp/scan.h) gives vertex_rgb and vertex_rgb_weight. Refusals
+ * are SMP_ERR_INPUT with one line starting "head.mesh: <path>: ". About 1.5 s for a 100k-triangle scan on two
+ * cores. */
 smp_status scalp_head_create_logged(scalp_head *head, const plan_head *params, plan_sex sex,
                                     smp_log_fn on_warning, void *warning_user, smp_error *err);
 #define HEAD_SCAN_WINDOW_MM 40.0 /* how far the scan may lie from the fitted procedural surface */

@@ -2,7 +2,11 @@
  * Every check that can refuse a file runs before the step that would spend memory or time on it. */
 #include "scalp/scan.h"
 
+#include "optics/colour.h"
+#include "scalp/image.h"
+
 #include <assimp/cimport.h>
+#include <assimp/material.h>
 #include <assimp/scene.h>
 
 #include <errno.h>
@@ -42,6 +46,7 @@ void scalp_scan_destroy(scalp_scan *scan)
     free(scan->positions_mm);
     free(scan->normals);
     free(scan->indices);
+    free(scan->colors);
     memset(scan, 0, sizeof *scan);
 }
 
@@ -210,7 +215,213 @@ typedef struct merged {
     int64_t vertices, triangles; /* counted, then filled */
     float *positions;            /* file units, transformed by the node chain */
     uint32_t *indices;
+    /* 4 per vertex: linear RGB times w, and w (1 for a vertex with a colour, 0 without), so that welded
+     * vertices sum and divide once; NULL when no mesh of the file has colours. */
+    float *colours;
+    bool textured; /* some mesh took a texture's colours */
 } merged;
+
+/* ---- the file's colours: vertex colours or a texture per mesh ---- */
+
+/* How one mesh of the scene gets its colours. */
+typedef struct mesh_colour {
+    const scalp_image *texture;  /* NULL: vertex colours, or none */
+    const struct aiVector3D *uv; /* the texture's UVs, one per vertex */
+    int wrap[2];                 /* aiTextureMapMode along u and v */
+    bool vertex;                 /* no texture: mColors[0] */
+} mesh_colour;
+
+typedef struct colour_plan {
+    mesh_colour *mesh;          /* one per scene mesh */
+    scalp_image *textures;      /* one per material, read once */
+    signed char *texture_state; /* per material: 0 not tried, 1 read, -1 failed (warned) */
+    bool vertex_linear;         /* glTF 2.0 defines COLOR_0 as linear; elsewhere sRGB */
+    bool any, textured;
+    float srgb8_linear[256]; /* optics_srgb8_to_linear of every byte */
+} colour_plan;
+
+static void colour_plan_free(colour_plan *cp, unsigned materials)
+{
+    if (cp->textures)
+        for (unsigned i = 0; i < materials; i++)
+            scalp_image_free(&cp->textures[i]);
+    free(cp->mesh), free(cp->textures), free(cp->texture_state);
+    memset(cp, 0, sizeof *cp);
+}
+
+/* Reads the texture a material names: "*N" is the scene's embedded texture N (compressed: a PNG or JPEG of
+ * mWidth bytes), anything else a file relative to the mesh file's folder (a Windows exporter's backslashes
+ * read as slashes). */
+static smp_status texture_read(const char *mesh_path, const struct aiScene *scene, const char *name,
+                               scalp_image *img, smp_error *err)
+{
+    if (name[0] == '*') {
+        char *end = NULL;
+        unsigned long n = strtoul(name + 1, &end, 10);
+        if (end == name + 1 || *end || !scene->mTextures || n >= scene->mNumTextures || !scene->mTextures[n])
+            return smp_error_set(err, SMP_ERR_INPUT, "embedded texture %s is not in the file (it has %u)",
+                                 name, scene->mNumTextures);
+        const struct aiTexture *t = scene->mTextures[n];
+        if (t->mHeight != 0 || !t->pcData || t->mWidth == 0)
+            return smp_error_set(err, SMP_ERR_INPUT,
+                                 "embedded texture %s is not a compressed image; expected a PNG or JPEG",
+                                 name);
+        char label[64];
+        snprintf(label, sizeof label, "embedded texture %.40s", name);
+        return scalp_image_load_memory((const uint8_t *)t->pcData, t->mWidth, label, NULL, img, err);
+    }
+    char file[4096];
+    const char *slash = strrchr(mesh_path, '/');
+    int dir = name[0] == '/' || !slash ? 0 : (int)(slash - mesh_path) + 1;
+    int n = snprintf(file, sizeof file, "%.*s%s", dir, mesh_path, name);
+    if (n < 0 || (size_t)n >= sizeof file)
+        return smp_error_set(err, SMP_ERR_INPUT, "texture %.64s...: the path is too long", name);
+    for (char *c = file + dir; *c; c++)
+        if (*c == '\\') *c = '/';
+    return scalp_image_load(file, NULL, img, err);
+}
+
+/* Decides each mesh's colours and reads the textures they need. A texture that cannot be read is warned about
+ * once; the meshes using it take their vertex colours, or none. Fails only when out of memory. */
+static smp_status colour_plan_make(const char *path, const struct aiScene *scene, smp_log_fn on_warning,
+                                   void *warning_user, colour_plan *cp, smp_error *err)
+{
+    memset(cp, 0, sizeof *cp);
+    unsigned materials = scene->mMaterials ? scene->mNumMaterials : 0;
+    cp->mesh = calloc(scene->mNumMeshes ? scene->mNumMeshes : 1, sizeof *cp->mesh);
+    cp->textures = calloc(materials ? materials : 1, sizeof *cp->textures);
+    cp->texture_state = calloc(materials ? materials : 1, 1);
+    if (!cp->mesh || !cp->textures || !cp->texture_state) {
+        colour_plan_free(cp, 0);
+        return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for the colours", path);
+    }
+    cp->vertex_linear = has_extension(path, ".gltf") || has_extension(path, ".glb");
+    for (int i = 0; i < 256; i++)
+        cp->srgb8_linear[i] = (float)optics_srgb8_to_linear((uint8_t)i);
+    bool uv_warned = false;
+    for (unsigned mi = 0; mi < scene->mNumMeshes; mi++) {
+        const struct aiMesh *mesh = scene->mMeshes[mi];
+        mesh_colour *mc = &cp->mesh[mi];
+        unsigned mat = mesh->mMaterialIndex;
+        struct aiString name = {0};
+        unsigned uv = 0;
+        enum aiTextureMapMode wrap[2] = {aiTextureMapMode_Wrap, aiTextureMapMode_Wrap};
+        bool named = false;
+        if (mat < materials && scene->mMaterials[mat]) {
+            const struct aiMaterial *m = scene->mMaterials[mat];
+            named = aiGetMaterialTexture(m, aiTextureType_BASE_COLOR, 0, &name, NULL, &uv, NULL, NULL, wrap,
+                                         NULL) == aiReturn_SUCCESS &&
+                    name.length > 0;
+            if (!named) {
+                uv = 0, wrap[0] = wrap[1] = aiTextureMapMode_Wrap;
+                named = aiGetMaterialTexture(m, aiTextureType_DIFFUSE, 0, &name, NULL, &uv, NULL, NULL, wrap,
+                                             NULL) == aiReturn_SUCCESS &&
+                        name.length > 0;
+            }
+        }
+        name.data[name.length < MAXLEN ? name.length : MAXLEN - 1] = '\0';
+        if (uv >= AI_MAX_NUMBER_OF_TEXTURECOORDS || !mesh->mTextureCoords[uv]) uv = 0;
+        if (named && !mesh->mTextureCoords[uv]) {
+            if (!uv_warned)
+                smp_log(on_warning, warning_user, SMP_LOG_WARN,
+                        "%s: mesh %u names the texture %s but has no texture coordinates; its colours are "
+                        "not read from it",
+                        path, mi, name.data);
+            uv_warned = true;
+            named = false;
+        }
+        if (named && cp->texture_state[mat] == 0) {
+            smp_error terr = {0};
+            smp_status st = texture_read(path, scene, name.data, &cp->textures[mat], &terr);
+            if (st == SMP_ERR_NOMEM) {
+                colour_plan_free(cp, materials);
+                return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for its texture: %s", path,
+                                     terr.message);
+            }
+            cp->texture_state[mat] = st == SMP_OK ? 1 : -1;
+            if (st != SMP_OK)
+                smp_log(on_warning, warning_user, SMP_LOG_WARN, "%s: texture not read: %s; the scan %s", path,
+                        terr.message,
+                        mesh->mColors[0] ? "takes its vertex colours instead" : "is loaded without colours");
+        }
+        if (named && cp->texture_state[mat] == 1) {
+            mc->texture = &cp->textures[mat];
+            mc->uv = mesh->mTextureCoords[uv];
+            for (int k = 0; k < 2; k++)
+                mc->wrap[k] = (int)wrap[k];
+            cp->textured = true;
+        } else {
+            mc->vertex = mesh->mColors[0] != NULL;
+        }
+        cp->any |= mc->texture || mc->vertex;
+    }
+    return SMP_OK;
+}
+
+/* A texture coordinate in [0, 1] as the wrap mode makes it (decal, which leaves the outside uncoloured, is
+ * clamped: a scan's texture covers its surface). Not-finite coordinates read as 0. */
+static double uv_wrap(double x, int mode)
+{
+    if (!isfinite(x)) return 0.0;
+    if (mode == aiTextureMapMode_Mirror) {
+        x -= 2.0 * floor(0.5 * x); /* [0, 2) */
+        return x > 1.0 ? 2.0 - x : x;
+    }
+    if (mode == aiTextureMapMode_Clamp || mode == aiTextureMapMode_Decal) return smp_clamp(x, 0.0, 1.0);
+    return x - floor(x);
+}
+
+/* A texel index along a side of n texels, as the wrap mode makes it. */
+static int texel_wrap(int i, int n, int mode)
+{
+    if (mode == aiTextureMapMode_Wrap) return ((i % n) + n) % n;
+    if (mode == aiTextureMapMode_Mirror) {
+        i = ((i % (2 * n)) + 2 * n) % (2 * n);
+        return i < n ? i : 2 * n - 1 - i;
+    }
+    return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
+
+/* The texture's linear RGB at (u, v), bilinear between the four nearest texel centres, each decoded from
+ * sRGB first (averaging is linear in light). assimp's v runs up from the image's bottom row (it turns glTF's
+ * downward v over when reading), and an image's first row is its top. */
+static void texture_sample(const colour_plan *cp, const mesh_colour *mc, double u, double v, float rgb[3])
+{
+    const scalp_image *img = mc->texture;
+    double fx = uv_wrap(u, mc->wrap[0]) * img->width - 0.5;
+    double fy = (1.0 - uv_wrap(v, mc->wrap[1])) * img->height - 0.5;
+    int x0 = (int)floor(fx), y0 = (int)floor(fy);
+    double ax = fx - x0, ay = fy - y0;
+    int xs[2] = {texel_wrap(x0, img->width, mc->wrap[0]), texel_wrap(x0 + 1, img->width, mc->wrap[0])};
+    int ys[2] = {texel_wrap(y0, img->height, mc->wrap[1]), texel_wrap(y0 + 1, img->height, mc->wrap[1])};
+    double w[4] = {(1 - ax) * (1 - ay), ax * (1 - ay), (1 - ax) * ay, ax * ay};
+    for (int c = 0; c < 3; c++) {
+        double sum = 0.0;
+        for (int k = 0; k < 4; k++)
+            sum += w[k] * cp->srgb8_linear[img->rgb[3 * ((size_t)ys[k / 2] * img->width + xs[k % 2]) + c]];
+        rgb[c] = (float)sum;
+    }
+}
+
+/* Vertex v's colour and weight (4 floats) from its mesh's texture or vertex colours, or a weight of 0. */
+static void vertex_colour(const colour_plan *cp, const struct aiMesh *mesh, unsigned mi, unsigned v,
+                          float out[4])
+{
+    const mesh_colour *mc = &cp->mesh[mi];
+    out[0] = out[1] = out[2] = out[3] = 0.0f;
+    if (mc->texture) {
+        texture_sample(cp, mc, mc->uv[v].x, mc->uv[v].y, out);
+        out[3] = 1.0f;
+    } else if (mc->vertex) {
+        const struct aiColor4D *c = &mesh->mColors[0][v];
+        const double in[3] = {c->r, c->g, c->b};
+        for (int k = 0; k < 3; k++) {
+            double x = isfinite(in[k]) ? smp_clamp(in[k], 0.0, 1.0) : 0.0;
+            out[k] = (float)(cp->vertex_linear ? x : optics_srgb_decode(x));
+        }
+        out[3] = 1.0f;
+    }
+}
 
 /* 4x4 row-major products in double: node transforms can be large, the files' floats are not. */
 static void mat_mul(const double a[16], const double b[16], double out[16])
@@ -239,7 +450,8 @@ static int64_t mesh_triangles(const struct aiMesh *m)
 /* First pass (fill false): counts what the instances add up to, stopping past the limit. Second pass: copies
  * them. Fails with a message for err's caller to prefix. */
 static smp_status node_walk(const struct aiScene *scene, const struct aiNode *node, const double parent[16],
-                            int depth, bool fill, int max_triangles, merged *out, smp_error *err)
+                            int depth, bool fill, int max_triangles, const colour_plan *cp, merged *out,
+                            smp_error *err)
 {
     if (depth > NODE_DEPTH_MAX)
         return smp_error_set(err, SMP_ERR_INPUT,
@@ -277,6 +489,7 @@ static smp_status node_walk(const struct aiScene *scene, const struct aiNode *no
                                          v, mi, (double)p->x, (double)p->y, (double)p->z);
                 q[k] = (float)x;
             }
+            if (out->colours) vertex_colour(cp, mesh, mi, v, &out->colours[4 * (base + v)]);
         }
         /* Fans from each polygon's first corner: scanners write triangles, at most convex quads. The indices
          * were checked against the mesh (scene_check). */
@@ -293,7 +506,7 @@ static smp_status node_walk(const struct aiScene *scene, const struct aiNode *no
     }
     for (unsigned c = 0; c < node->mNumChildren; c++) {
         if (!node->mChildren || !node->mChildren[c]) continue;
-        smp_status st = node_walk(scene, node->mChildren[c], m, depth + 1, fill, max_triangles, out, err);
+        smp_status st = node_walk(scene, node->mChildren[c], m, depth + 1, fill, max_triangles, cp, out, err);
         if (st != SMP_OK) return st;
     }
     return SMP_OK;
@@ -382,7 +595,8 @@ static void assimp_error(char *out, size_t size)
     out[n] = '\0';
 }
 
-static smp_status import_merged(const char *path, const scalp_scan_limits *lim, merged *out, smp_error *err)
+static smp_status import_merged(const char *path, const scalp_scan_limits *lim, smp_log_fn on_warning,
+                                void *warning_user, merged *out, smp_error *err)
 {
     struct aiPropertyStore *props = aiCreatePropertyStore();
     if (!props) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory before reading", path);
@@ -408,7 +622,8 @@ static smp_status import_merged(const char *path, const scalp_scan_limits *lim, 
     }
     static const double identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
     merged count = {0};
-    smp_status st = node_walk(scene, scene->mRootNode, identity, 0, false, lim->max_triangles, &count, err);
+    smp_status st =
+        node_walk(scene, scene->mRootNode, identity, 0, false, lim->max_triangles, NULL, &count, err);
     if (st == SMP_OK && count.triangles < lim->min_triangles)
         st = smp_error_set(err, SMP_ERR_INPUT, "%lld triangles; a head scan has at least %d",
                            (long long)count.triangles, lim->min_triangles);
@@ -417,20 +632,30 @@ static smp_status import_merged(const char *path, const scalp_scan_limits *lim, 
         smp_error_prefix(err, path);
         return st;
     }
+    /* The colours are read once the file is known to be a mesh within the limits. */
+    colour_plan cp;
+    if ((st = colour_plan_make(path, scene, on_warning, warning_user, &cp, err)) != SMP_OK) {
+        aiReleaseImport(scene);
+        return st;
+    }
     out->positions = malloc(sizeof(float) * 3 * (size_t)count.vertices);
     out->indices = malloc(sizeof(uint32_t) * 3 * (size_t)count.triangles);
+    out->colours = cp.any ? malloc(sizeof(float) * 4 * (size_t)count.vertices) : NULL;
+    out->textured = cp.textured;
     out->vertices = out->triangles = 0;
-    if (!out->positions || !out->indices) {
+    if (!out->positions || !out->indices || (cp.any && !out->colours)) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for %lld triangles", path,
                            (long long)count.triangles);
-    } else if ((st = node_walk(scene, scene->mRootNode, identity, 0, true, lim->max_triangles, out, err)) !=
-               SMP_OK) {
+    } else if ((st = node_walk(scene, scene->mRootNode, identity, 0, true, lim->max_triangles, &cp, out,
+                               err)) != SMP_OK) {
         smp_error_prefix(err, path);
     }
+    colour_plan_free(&cp, scene->mMaterials ? scene->mNumMaterials : 0);
     aiReleaseImport(scene);
     if (st != SMP_OK) {
         free(out->positions);
         free(out->indices);
+        free(out->colours);
         memset(out, 0, sizeof *out);
     }
     return st;
@@ -638,7 +863,8 @@ static int islands_drop(uint32_t *idx, int nt, int nv, int *islands, int *droppe
 }
 
 /* Vertices at exactly the same position become one (the first), as most importers repeat a vertex for each
- * face or each normal: a hash of the coordinates' bits, then the positions moved down in place. */
+ * face or each normal: a hash of the coordinates' bits, then the positions moved down in place; their colours
+ * add up (with their weights) in the one kept. */
 static smp_status weld_exact(merged *m, int *welded)
 {
     int nv = (int)m->vertices;
@@ -674,10 +900,14 @@ static smp_status weld_exact(merged *m, int *welded)
         }
         if (found >= 0) {
             remap[v] = found;
+            if (m->colours)
+                for (int k = 0; k < 4; k++)
+                    m->colours[4 * found + k] += m->colours[4 * v + k];
             continue;
         }
         /* A new position: it moves down to its compacted place (used <= v, and every slot below is done). */
         memmove(&m->positions[3 * used], p, sizeof(float) * 3);
+        if (m->colours) memmove(&m->colours[4 * used], &m->colours[4 * v], sizeof(float) * 4);
         slot[h] = v;
         remap[v] = used++;
     }
@@ -721,6 +951,7 @@ static smp_status pieces_keep(merged *m, scalp_scan *s)
         if (remap[v] < 0) continue;
         remap[v] = used;
         memmove(&m->positions[3 * used], &m->positions[3 * v], sizeof(float) * 3);
+        if (m->colours) memmove(&m->colours[4 * used], &m->colours[4 * v], sizeof(float) * 4);
         used++;
     }
     for (int t = 0; t < 3 * nt; t++)
@@ -765,9 +996,10 @@ static void scan_bounds_update(scalp_scan *s)
 }
 
 /* Welds, drops degenerate triangles and islands, compacts the vertices, turns an inward winding and computes
- * the normals. m is in mm and is consumed. */
+ * the normals. m is in mm and is consumed. *uncoloured: kept vertices without a colour in a file with colours
+ * (the scan is then left without). */
 static smp_status clean(const char *path, merged *m, const scalp_scan_limits *lim, scalp_scan *s,
-                        smp_error *err)
+                        int *uncoloured, smp_error *err)
 {
     int nv = (int)m->vertices, nt = (int)m->triangles;
     int *remap = malloc(sizeof(int) * (size_t)nv);
@@ -778,6 +1010,11 @@ static smp_status clean(const char *path, merged *m, const scalp_scan_limits *li
     float lo[3], hi[3];
     bounds_of(m->positions, nv, lo, hi);
     if (weld(m->positions, nv, lo, remap, &s->welded_vertex_count) != SMP_OK) goto nomem;
+    if (m->colours)
+        for (int v = 0; v < nv; v++)
+            if (remap[v] != v)
+                for (int k = 0; k < 4; k++)
+                    m->colours[4 * remap[v] + k] += m->colours[4 * v + k];
     int kept = 0;
     for (int t = 0; t < nt; t++) {
         uint32_t tri[3];
@@ -809,6 +1046,24 @@ static smp_status clean(const char *path, merged *m, const scalp_scan_limits *li
     if (!s->positions_mm || !s->normals || !s->indices) goto nomem;
     for (int v = 0; v < nv; v++)
         if (remap[v] >= 0) memcpy(&s->positions_mm[3 * remap[v]], &m->positions[3 * v], sizeof(float) * 3);
+    /* Colours: the welded sums divided by their weights; a vertex without any leaves the scan without. */
+    *uncoloured = 0;
+    if (m->colours) {
+        if (!(s->colors = malloc(sizeof(float) * 3 * (size_t)used))) goto nomem;
+        for (int v = 0; v < nv; v++) {
+            const float *c = &m->colours[4 * v];
+            if (remap[v] < 0) continue;
+            *uncoloured += !(c[3] > 0.0f);
+            for (int k = 0; k < 3; k++)
+                s->colors[3 * remap[v] + k] = c[3] > 0.0f ? fminf(fmaxf(c[k] / c[3], 0.0f), 1.0f) : 0.0f;
+        }
+        s->colour_source = m->textured ? SCALP_SCAN_COLOUR_TEXTURE : SCALP_SCAN_COLOUR_VERTEX;
+        if (*uncoloured > 0) {
+            free(s->colors);
+            s->colors = NULL;
+            s->colour_source = SCALP_SCAN_COLOUR_NONE;
+        }
+    }
     for (int t = 0; t < 3 * nt; t++)
         s->indices[t] = (uint32_t)remap[m->indices[t]];
     s->vertex_count = used;
@@ -869,7 +1124,7 @@ smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp
     smp_status st = file_check(path, &lim, err);
     if (st != SMP_OK) return st;
     merged m = {0};
-    if ((st = import_merged(path, &lim, &m, err)) != SMP_OK) return st;
+    if ((st = import_merged(path, &lim, on_warning, warning_user, &m, err)) != SMP_OK) return st;
     scan->imported_vertex_count = (int)m.vertices;
     scan->imported_triangle_count = (int)m.triangles;
     if (weld_exact(&m, &scan->welded_vertex_count) != SMP_OK || pieces_keep(&m, scan) != SMP_OK) {
@@ -905,9 +1160,17 @@ smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp
     float f = (float)units_mm[scan->units];
     for (int64_t i = 0; i < 3 * m.vertices; i++)
         m.positions[i] *= f;
-    if ((st = clean(path, &m, &lim, scan, err)) != SMP_OK) goto fail;
+    int uncoloured = 0;
+    if ((st = clean(path, &m, &lim, scan, &uncoloured, err)) != SMP_OK) goto fail;
     free(m.positions);
     free(m.indices);
+    free(m.colours);
+    if (uncoloured > 0)
+        smp_log(
+            on_warning, warning_user, SMP_LOG_WARN,
+            "%s: %d of its %d vertices have no colour (a mesh without colours or its texture); the scan is "
+            "loaded without colours",
+            path, uncoloured, scan->vertex_count);
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 4; j++)
             scan->head_from_file[i][j] = i == j;
@@ -924,6 +1187,7 @@ smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp
 fail:
     free(m.positions);
     free(m.indices);
+    free(m.colours);
     scalp_scan_destroy(scan);
     return st;
 }

@@ -3,15 +3,21 @@
  * file's meshes merged with their node transforms, polygons split as fans), in millimetres; welds duplicate
  * vertices, drops degenerate triangles and small disconnected islands, makes the winding face outwards and
  * recomputes the normals. Then three landmarks (the glabella or nasion and the two tragia), given or
- * estimated, move it into the head frame. Plain C: no GL, no SDL, no printing; assimp is its only dependency
- * beyond core. None of assimp's post-processing steps runs: on a damaged file they abort the process (see
- * scan.c), so the importer's raw scene is checked and cleaned here.
+ * estimated, move it into the head frame. Plain C: no GL, no SDL, no printing; beyond core it depends on
+ * assimp, on scalp/image.h for textures and on optics/colour.h for the sRGB curve. None of assimp's
+ * post-processing steps runs: on a damaged file they abort the process (see scan.c), so the importer's raw
+ * scene is checked and cleaned here.
  *
  *     scalp_scan scan;
  *     if (scalp_scan_load("head.ply", SCALP_SCAN_UNITS_GUESS, NULL, warn, user, &scan, &err) != SMP_OK) ...;
  *     if (scalp_scan_orient(&scan, NULL, warn, user, &err) != SMP_OK) ...; // NULL: landmarks estimated
  *     ... scan.positions_mm, scan.normals, scan.indices ...
  *     scalp_scan_destroy(&scan);
+ *
+ * The scan's own colours come along when the file has them (docs/scans.md, "The scan's own colours"):
+ * per-vertex colours, or a diffuse / base-colour texture (a JPEG or PNG beside the file or inside a GLB, read
+ * with scalp/image.h) sampled at each vertex's UV; they are linear RGB in scan.colors, NULL when there are
+ * none.
  *
  * Every refusal is SMP_ERR_INPUT with one line naming the file and what was expected (the app exits 2);
  * a file that cannot be opened is SMP_ERR_INPUT (missing, not permitted, a directory) or SMP_ERR_IO.
@@ -67,6 +73,14 @@ typedef struct scalp_scan_limits {
 } scalp_scan_limits;
 scalp_scan_limits scalp_scan_limits_default(void);
 
+/* Where a scan's colours came from. */
+typedef enum scalp_scan_colour_source {
+    SCALP_SCAN_COLOUR_NONE = 0, /* the file has none (or its texture could not be read: warned) */
+    SCALP_SCAN_COLOUR_VERTEX, /* per-vertex colours (PLY red/green/blue, glTF COLOR_0, OBJ "v x y z r g b") */
+    SCALP_SCAN_COLOUR_TEXTURE, /* a diffuse or base-colour texture sampled at the vertices' UVs (some meshes
+                                  of a file may give vertex colours instead) */
+} scalp_scan_colour_source;
+
 /* A cleaned scan: one closed or open triangle mesh, counter-clockwise seen from outside. */
 typedef struct scalp_scan {
     int vertex_count;
@@ -75,6 +89,13 @@ typedef struct scalp_scan {
         *positions_mm; /* 3 per vertex: the file's frame in mm until scalp_scan_orient, then the head frame */
     float *normals;    /* 3 per vertex, unit length, area-weighted over the triangles, pointing out */
     uint32_t *indices; /* 3 per triangle, every one < vertex_count */
+    /* 3 per vertex, linear RGB 0..1, or NULL when the file has no colours. Vertex colours are read as sRGB-
+     * encoded (as PLY and OBJ files store what a camera saw), except glTF's COLOR_0, which its specification
+     * defines as linear; texels are 8-bit sRGB, decoded (optics_srgb8_to_linear) before the bilinear sample.
+     * Vertices welded into one average their colours. All of the scan's vertices have a colour or none does:
+     * a file whose kept meshes are coloured only in part is loaded without colours, with a warning. */
+    float *colors;
+    scalp_scan_colour_source colour_source;
     float bounds_min_mm[3], bounds_max_mm[3];
     scalp_scan_units units; /* the units the file was read in (never GUESS) */
     bool units_guessed;     /* true when they came from the size */
@@ -92,7 +113,15 @@ typedef struct scalp_scan {
 /* Reads path (.obj, .ply, .stl, .gltf or .glb, any case) in the given units (GUESS: from the size, reported
  * through on_warning at SMP_LOG_WARN) within limits (NULL: the defaults), then cleans it. What cleaning
  * dropped is reported at SMP_LOG_INFO. on_warning may be NULL. On success the caller frees the scan with
- * scalp_scan_destroy; on failure the scan is zeroed and err says why in one line starting with the path. */
+ * scalp_scan_destroy; on failure the scan is zeroed and err says why in one line starting with the path.
+ * Colours: a mesh whose material names a texture (AI_MATKEY_TEXTURE of aiTextureType_BASE_COLOR, else
+ * DIFFUSE) and which has that texture's UVs takes the texture, sampled bilinearly at each vertex's UV with
+ * the material's wrap mode (repeat when it gives none; decal is clamped); other meshes take their vertex
+ * colours. The texture is a file relative to the mesh file's folder, or "*N", the file's embedded texture N
+ * (a compressed PNG or JPEG), read within scalp_image_limits_default. A texture that is missing, damaged or
+ * too large is no refusal: on_warning is told at SMP_LOG_WARN (naming the mesh file and the texture) and the
+ * mesh takes its vertex colours, or none. The textures are held decoded while the file is read (3 bytes a
+ * texel each). */
 smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp_scan_limits *limits,
                            smp_log_fn on_warning, void *warning_user, scalp_scan *scan, smp_error *err);
 void scalp_scan_destroy(scalp_scan *scan); /* safe on a zeroed or destroyed scan */
@@ -148,11 +177,18 @@ smp_status scalp_scan_orient(scalp_scan *scan, const scalp_scan_landmarks *landm
 typedef struct scalp_scan_index scalp_scan_index;
 smp_status scalp_scan_index_create(scalp_scan_index **index, const scalp_scan *scan, smp_error *err);
 void scalp_scan_index_destroy(scalp_scan_index *index); /* safe on NULL */
+/* Where a ray met the scan: the triangle and the barycentric weights of its three corners (indices[3 t + k]),
+ * which sum to 1, so the point is sum_k bary[k] p_k and any per-vertex value interpolates the same way. */
+typedef struct scalp_scan_hit {
+    int triangle;
+    float bary[3];
+} scalp_scan_hit;
 /* The outermost point where the ray o + t d (d unit length) leaves the surface (crosses a triangle whose
  * outward normal points along d) with t in [t_lo, t_hi], t_lo >= 0: its t, or -1 when there is none.
  * Crossings into the surface are skipped, so a ray leaving through a hole of an open scan meets nothing.
- * Thread safe. */
+ * hit (may be NULL) receives the triangle and barycentrics when there is a point, and is untouched when
+ * there is none. Thread safe. */
 double scalp_scan_index_ray(const scalp_scan_index *index, const double o[3], const double d[3], double t_lo,
-                            double t_hi);
+                            double t_hi, scalp_scan_hit *hit);
 
 #endif

@@ -106,8 +106,10 @@ void scalp_scan_index_destroy(scalp_scan_index *ix)
 }
 
 /* Moeller-Trumbore: t of the crossing of o + t d with triangle i, or -1; *exit is true when the ray leaves
- * the surface there (the outward face normal along d). */
-static double ray_triangle(const scalp_scan *s, int i, const double o[3], const double d[3], bool *exit)
+ * the surface there (the outward face normal along d); (u, v) are the weights of the second and third
+ * corners. */
+static double ray_triangle(const scalp_scan *s, int i, const double o[3], const double d[3], bool *exit,
+                           double *u_out, double *v_out)
 {
     const float *a = &s->positions_mm[3 * s->indices[3 * i]],
                 *b = &s->positions_mm[3 * s->indices[3 * i + 1]],
@@ -125,11 +127,12 @@ static double ray_triangle(const scalp_scan *s, int i, const double o[3], const 
     if (v < 0.0 || u + v > 1.0) return -1.0;
     /* det = -(e1 x e2) . d: negative when the counter-clockwise (outward) normal points along d. */
     *exit = det < 0.0;
+    *u_out = u, *v_out = v;
     return (e2[0] * qv[0] + e2[1] * qv[1] + e2[2] * qv[2]) * inv;
 }
 
 double scalp_scan_index_ray(const scalp_scan_index *ix, const double o[3], const double d[3], double t_lo,
-                            double t_hi)
+                            double t_hi, scalp_scan_hit *hit)
 {
     if (t_lo < 0.0) t_lo = 0.0;
     /* Clip [t_lo, t_hi] to the grid's box (slabs). */
@@ -176,13 +179,24 @@ double scalp_scan_index_ray(const scalp_scan_index *ix, const double o[3], const
         int k = t_next[0] >= t_next[1] ? (t_next[0] >= t_next[2] ? 0 : 2) : (t_next[1] >= t_next[2] ? 1 : 2);
         double t_near = fmax(t_next[k], t_lo);
         size_t c = ((size_t)cell[0] * ix->dim[1] + cell[1]) * ix->dim[2] + cell[2];
-        double best = -1.0;
+        double best = -1.0, best_u = 0.0, best_v = 0.0;
+        uint32_t best_tri = 0;
         for (uint32_t r = ix->start[c]; r < ix->start[c + 1]; r++) {
             bool exit = false;
-            double t = ray_triangle(ix->scan, (int)ix->tris[r], o, d, &exit);
-            if (exit && t >= t_near - eps && t <= t_far + eps && t >= t_lo && t <= t_hi && t > best) best = t;
+            double u = 0.0, v = 0.0;
+            double t = ray_triangle(ix->scan, (int)ix->tris[r], o, d, &exit, &u, &v);
+            if (exit && t >= t_near - eps && t <= t_far + eps && t >= t_lo && t <= t_hi && t > best)
+                best = t, best_u = u, best_v = v, best_tri = ix->tris[r];
         }
-        if (best >= 0.0) return best;
+        if (best >= 0.0) {
+            if (hit) {
+                hit->triangle = (int)best_tri;
+                hit->bary[0] = (float)(1.0 - best_u - best_v);
+                hit->bary[1] = (float)best_u;
+                hit->bary[2] = (float)best_v;
+            }
+            return best;
+        }
         if (t_next[k] <= t_lo) return -1.0;
         t_far = t_next[k];
         cell[k] += stepv[k];

@@ -16,13 +16,30 @@ extern const smp_embedded_file smp_embedded_tables[];
 static smp_status scene_build(scene_model *s, const plan *pl, const char *source, const scene_model *base,
                               smp_log_fn warn, smp_error *err);
 
-/* The plan's photo (head.photo) baked onto head's chart; an empty map without one. What it covers goes to
- * warn at SMP_LOG_INFO. Errors name the field. */
+/* The plan's photo (head.photo) baked onto head's chart, or else a scanned head's own colours; an empty map
+ * without either. What it covers goes to warn at SMP_LOG_INFO. Errors name the field. */
 static smp_status skin_map_build(const scalp_head *head, const plan_head *ph, smp_log_fn warn,
                                  scalp_skin_map *map, smp_error *err)
 {
     memset(map, 0, sizeof *map);
-    if (!ph->photo[0]) return SMP_OK;
+    scalp_photo_hair hair =
+        ph->photo_hair == PLAN_PHOTO_HAIR_REMOVE ? SCALP_PHOTO_HAIR_REMOVE : SCALP_PHOTO_HAIR_KEEP;
+    if (!ph->photo[0]) {
+        /* A scan's own colours, where it has them (a photo, when given, takes their place). */
+        if (!head->vertex_rgb) return SMP_OK;
+        smp_status st = scalp_skin_map_from_vertex_colours(head, head->vertex_rgb, head->vertex_rgb_weight,
+                                                           hair, 0, map, err);
+        if (st != SMP_OK) {
+            smp_error_prefix(err, "head.mesh");
+            return st;
+        }
+        smp_log(warn, NULL, SMP_LOG_INFO,
+                "head.mesh: the scan's own colours cover %.0f cm2 of the head (hair %.0f cm2, %s); their "
+                "shading removed, the skin's luminance varies by %.1f %% instead of %.1f %%",
+                map->covered_cm2, map->hair_cm2, hair == SCALP_PHOTO_HAIR_KEEP ? "kept" : "removed",
+                100.0 * map->residual_spread, 100.0 * map->shading_spread);
+        return SMP_OK;
+    }
     scalp_image img;
     smp_status st = scalp_image_load(ph->photo, NULL, &img, err);
     if (st == SMP_OK) {
@@ -32,10 +49,7 @@ static smp_status skin_map_build(const scalp_head *head, const plan_head *ph, sm
         memcpy(pc.target_mm, c.target_mm, sizeof pc.target_mm);
         memcpy(pc.up, c.up, sizeof pc.up);
         pc.fov_y_deg = c.fov_y_deg;
-        st = scalp_skin_map_from_photo(head, &img, &pc,
-                                       ph->photo_hair == PLAN_PHOTO_HAIR_REMOVE ? SCALP_PHOTO_HAIR_REMOVE
-                                                                                : SCALP_PHOTO_HAIR_KEEP,
-                                       0, map, err);
+        st = scalp_skin_map_from_photo(head, &img, &pc, hair, 0, map, err);
         if (st == SMP_ERR_INPUT) smp_error_prefix(err, ph->photo);
         scalp_image_free(&img);
     }

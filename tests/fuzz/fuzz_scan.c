@@ -3,8 +3,9 @@
  * written to a scratch file with that extension since assimp reads files by name. The limits are the
  * defaults except the smallest mesh, 4 triangles instead of 1000, so that small inputs reach the cleaning and
  * the orientation too. Promises checked: a refusal has a one-line message; an accepted scan has indices in
- * range, finite positions within its bounds and unit normals, and orienting it (landmarks estimated) either
- * succeeds with finite positions or refuses with a one-line message. */
+ * range, finite positions within its bounds, unit normals and colours (when it has them) within 0..1, and
+ * orienting it (landmarks estimated) either succeeds with finite positions or refuses with a one-line
+ * message. A GLB's embedded texture reaches scalp/image.h; a texture file beside the input never exists. */
 #include "fuzz/fuzz.h"
 
 #include <math.h>
@@ -27,7 +28,13 @@ static void scan_check(const scalp_scan *s, const char *stage)
         }
         double len = sqrt((double)n[0] * n[0] + (double)n[1] * n[1] + (double)n[2] * n[2]);
         if (!(fabs(len - 1.0) < 1e-3)) fuzz_fail("%s: normal %d has length %g", stage, v, len);
+        for (int k = 0; k < 3 && s->colors; ++k)
+            if (!(s->colors[3 * v + k] >= 0.0f && s->colors[3 * v + k] <= 1.0f))
+                fuzz_fail("%s: colour %d is %g, outside 0..1", stage, v, (double)s->colors[3 * v + k]);
     }
+    if ((s->colors != NULL) != (s->colour_source != SCALP_SCAN_COLOUR_NONE))
+        fuzz_fail("%s: colours %s but the source says %d", stage, s->colors ? "given" : "absent",
+                  (int)s->colour_source);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     smp_error err = {0};
     if (scalp_scan_load(path, SCALP_SCAN_UNITS_GUESS, &limits, NULL, NULL, &scan, &err) != SMP_OK) {
         fuzz_check_message("scalp_scan_load", err.message);
-        if (scan.positions_mm || scan.indices || scan.normals) fuzz_fail("a refused scan left arrays behind");
+        if (scan.positions_mm || scan.indices || scan.normals || scan.colors)
+            fuzz_fail("a refused scan left arrays behind");
         return 0;
     }
     scan_check(&scan, "loaded");

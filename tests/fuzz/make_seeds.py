@@ -5,7 +5,7 @@ small head-shaped meshes in every format the scan loader reads, and small PNG an
 written by stb_image_write through the system's C compiler, which the build needs anyway). Deterministic; run from anywhere:
     python3 tests/fuzz/make_seeds.py
 Inputs the fuzzer found (crash-*, regress-*) live beside the seeds and are never touched here."""
-import base64, json, math, os, shutil, struct
+import base64, json, math, os, shutil, struct, zlib
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(os.path.dirname(here))
@@ -165,6 +165,25 @@ def ply_ascii(v, t):
     return h + "".join("%g %g %g\n" % p for p in v) + "".join("3 %d %d %d\n" % f for f in t)
 
 
+def ply_coloured(v, t):
+    """Binary PLY with 8-bit vertex colours (a colour from each vertex's direction)."""
+    h = ("ply\nformat binary_little_endian 1.0\nelement vertex %d\nproperty float x\nproperty float y\n"
+         "property float z\nproperty uchar red\nproperty uchar green\nproperty uchar blue\n"
+         "element face %d\nproperty list uchar int vertex_indices\nend_header\n" % (len(v), len(t))).encode()
+    body = b"".join(struct.pack("<3f3B", *p, *(int(127.5 + 127 * math.tanh(x / 60)) for x in p)) for p in v)
+    return h + body + b"".join(struct.pack("<B3i", 3, *f) for f in t)
+
+
+def png(w, h):
+    """A w x h RGB PNG (a gradient), written with zlib."""
+    raw = b"".join(b"\0" + b"".join(bytes((x * 255 // max(w - 1, 1), y * 255 // max(h - 1, 1), 90))
+                                    for x in range(w)) for y in range(h))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
 def ply_binary(v, t):
     h = ("ply\nformat binary_little_endian 1.0\nelement vertex %d\nproperty float x\nproperty float y\n"
          "property float z\nelement face %d\nproperty list uchar int vertex_indices\nend_header\n"
@@ -211,8 +230,24 @@ def gltf(v, t):
     return json.dumps(doc, separators=(",", ":"))
 
 
-def glb(v, t):
+def glb(v, t, texture=False):
     doc, buf = gltf_parts(v, t)
+    if texture:
+        # TEXCOORD_0 from each vertex's direction and an embedded PNG as the base colour's texture.
+        uv = b"".join(struct.pack("<2f", 0.5 + math.atan2(p[0], p[2]) / (2 * math.pi),
+                                  0.5 - math.atan2(p[1], math.hypot(p[0], p[2])) / math.pi) for p in v)
+        image = png(8, 8)
+        image += b"\0" * (-len(image) % 4)
+        doc["meshes"][0]["primitives"][0]["attributes"]["TEXCOORD_0"] = 2
+        doc["meshes"][0]["primitives"][0]["material"] = 0
+        doc["accessors"].append({"bufferView": 2, "componentType": 5126, "count": len(v), "type": "VEC2"})
+        doc["bufferViews"] += [{"buffer": 0, "byteOffset": len(buf), "byteLength": len(uv)},
+                               {"buffer": 0, "byteOffset": len(buf) + len(uv), "byteLength": len(image)}]
+        doc["materials"] = [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}]
+        doc["textures"] = [{"source": 0}]
+        doc["images"] = [{"bufferView": 3, "mimeType": "image/png"}]
+        buf += uv + image
+        doc["buffers"][0]["byteLength"] = len(buf)
     js = json.dumps(doc, separators=(",", ":")).encode()
     js += b" " * (-len(js) % 4)
     chunks = struct.pack("<II", len(js), 0x4E4F534A) + js + struct.pack("<II", len(buf), 0x004E4942) + buf
@@ -225,7 +260,8 @@ def meshes():
     for name, fmt, data in (
             ("head.obj", "obj", obj(hv, ht)), ("head.ply", "ply", ply_binary(hv, ht)),
             ("head.stl", "stl", stl_binary(hv, ht)), ("head.gltf", "gltf", gltf(hv, ht)),
-            ("head.glb", "glb", glb(hv, ht)), ("tetra.obj", "obj", obj(tv, tt)),
+            ("head.glb", "glb", glb(hv, ht)), ("head-coloured.ply", "ply", ply_coloured(hv, ht)),
+            ("head-textured.glb", "glb", glb(hv, ht, texture=True)), ("tetra.obj", "obj", obj(tv, tt)),
             ("tetra-ascii.ply", "ply", ply_ascii(tv, tt)), ("tetra-ascii.stl", "stl", stl_ascii(tv, tt)),
             ("tetra.gltf", "gltf", gltf(tv, tt)), ("tetra.glb", "glb", glb(tv, tt))):
         out("scan", name, FORMAT_BYTE[fmt] + (data.encode() if isinstance(data, str) else data))

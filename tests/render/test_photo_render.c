@@ -5,10 +5,12 @@
  * - the mark lands where it was painted on the head (the projection), kept as the photo's hair or removed;
  * - drawn under another light, the head with the photo looks like the head drawn under that light without
  *   it, block by block (the photo's light is not baked in), while the photo's own light would not.
+ * And a scan's own colours (a PLY with per-vertex colours) reach the skin the same way.
  * Small images keep it short; no GL context: skipped (exit 77). */
 #include "test_util.h"
 
 #include "gl_context.h"
+#include "scan_files.h"
 
 #include "analysis/analysis.h"
 #include "optics/colour.h"
@@ -268,11 +270,103 @@ static void photo_relit_like_the_head_under_the_new_light(void **state)
     scene_destroy(&without);
 }
 
+/* The procedural head written as a binary PLY whose vertices carry a colour: skin-like, with a red patch
+ * 25 mm across on the left side of the scalp. */
+static void write_coloured_ply(const char *path, const scalp_head *head, const float patch_mm[3])
+{
+    scan_mesh m = scan_mesh_of_head(head, true);
+    FILE *fp = scan_file_open(path);
+    fprintf(fp, "ply\nformat binary_little_endian 1.0\nelement vertex %d\nproperty float x\nproperty float y\n"
+                "property float z\nproperty uchar red\nproperty uchar green\nproperty uchar blue\n"
+                "element face %d\nproperty list uchar uint vertex_indices\nend_header\n",
+            m.nv, m.nt);
+    for (int v = 0; v < m.nv; v++) {
+        const float *q = m.p + 3 * v;
+        float d2 = 0.0f;
+        for (int k = 0; k < 3; k++)
+            d2 += (q[k] - patch_mm[k]) * (q[k] - patch_mm[k]);
+        uint8_t rgb[3] = {200, 160, 140};
+        if (d2 < 12.5f * 12.5f) rgb[1] = 90, rgb[2] = 90;
+        fwrite(q, sizeof(float), 3, fp);
+        fwrite(rgb, 1, 3, fp);
+    }
+    for (int t = 0; t < m.nt; t++) {
+        uint8_t three = 3;
+        fwrite(&three, 1, 1, fp);
+        fwrite(m.t + 3 * t, sizeof(uint32_t), 3, fp);
+    }
+    fclose(fp);
+    scan_mesh_free(&m);
+}
+
+static void scan_colours_reach_the_skin(void **state)
+{
+    photo_state *ps = *state;
+    plan p;
+    plan_untreated(&p);
+    smp_error err = {0};
+    scene_model plain, coloured;
+    if (scene_create_from_plan(&plain, &p, "plain plan", &err) != SMP_OK) fail_msg("%s", err.message);
+    /* The patch on the left side, 40 mm above the left ear's top. */
+    float patch[3];
+    const float *ear = plain.head.landmarks_mm[SCALP_LM_EAR_TOP_LEFT];
+    memcpy(patch, ear, sizeof patch);
+    patch[1] += 40.0f;
+    float best = 1e9f;
+    for (int v = 0; v < plain.head.mesh.vertex_count; v++) {
+        const float *q = plain.head.mesh.positions_mm + 3 * v;
+        float d = fabsf(q[1] - patch[1]) + fabsf(q[2] - ear[2]) + (q[0] > 0.0f ? 0.0f : 1e6f) - 0.2f * q[0];
+        if (d < best) best = d, memcpy(patch, q, sizeof patch);
+    }
+    plan q = p;
+    snprintf(q.head.mesh, sizeof q.head.mesh, "%s/coloured.ply", ps->dir);
+    write_coloured_ply(q.head.mesh, &plain.head, patch);
+    q.head.mesh_units = PLAN_MESH_UNITS_MM;
+    scan_landmarks_of_head(&plain.head, 1.0, &q.head.landmarks);
+    if (scene_create_from_plan(&coloured, &q, "coloured scan", &err) != SMP_OK) fail_msg("%s", err.message);
+    const scalp_skin_map *m = &coloured.skin_map;
+    print_message("scan colours: cover %.0f cm2; luminance spread %.3f -> %.3f\n", m->covered_cm2,
+                  m->shading_spread, m->residual_spread);
+    /* The whole head's surface (about 1,500 cm2 with the face and neck) is the scan's. */
+    assert_true(m->covered_cm2 > 1000.0);
+    float f[3], hair, w, g[3];
+    at(&coloured, patch, f, &hair, &w);
+    float away[3] = {-patch[0], patch[1], patch[2]}; /* the mirror point on the right side: plain skin */
+    at(&coloured, away, g, &hair, &w);
+    print_message("patch factor %.2f %.2f %.2f, the right side's %.2f %.2f %.2f\n", f[0], f[1], f[2], g[0], g[1],
+                  g[2]);
+    /* sRGB 200/90/90 against 200/160/140: green 0.10 / 0.35 of the scan's mean, red equal. */
+    assert_true(f[0] / f[1] > 2.0f);
+    assert_in_range_d(g[0] / g[1], 0.85, 1.15);
+    /* And on screen: seen from the left, the patch is redder than the same pixel without the colours. */
+    plan_head left = p.head;
+    left.photo_azimuth_deg = 90.0, left.photo_elevation_deg = 20.0;
+    scene_camera cam = scene_photo_camera(&plain.head, &left);
+    scene_light light = light_at(60.0, 50.0);
+    render_frame frame;
+    if (scene_upload(ps->gl.rc, &coloured, &err) != SMP_OK) fail_msg("%s", err.message);
+    uint8_t *a = draw(ps->gl.rc, &coloured, &cam, &light, W, H, &frame);
+    if (scene_upload(ps->gl.rc, &plain, &err) != SMP_OK) fail_msg("%s", err.message);
+    uint8_t *b = draw(ps->gl.rc, &plain, &cam, &light, W, H, NULL);
+    float x, y;
+    project(&frame, patch, &x, &y);
+    double la[3], lb[3];
+    lab_of(a + 4 * ((int)y * W + (int)x), la);
+    lab_of(b + 4 * ((int)y * W + (int)x), lb);
+    print_message("at the patch: a* %.1f with the scan's colours, %.1f without\n", la[1], lb[1]);
+    assert_true(la[1] > lb[1] + 10.0);
+    free(a);
+    free(b);
+    scene_destroy(&coloured);
+    scene_destroy(&plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(photo_shading_removed_and_mark_placed),
         cmocka_unit_test(photo_relit_like_the_head_under_the_new_light),
+        cmocka_unit_test(scan_colours_reach_the_skin),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -71,6 +71,10 @@ static void fit(fixture *f, const char *path, plan_mesh_units units, const plan_
     print_message("%-24s fitted in %.2f s: %d of %d vertices on the scan\n", strrchr(path, '/') + 1,
                   smp_now_s() - t0, out->scan_vertex_count, out->mesh.vertex_count);
     assert_true(out->scanned);
+    /* The test heads are written without colours: the fitted head has none (tests/scalp/test_scan_colour.c
+     * has the coloured ones). */
+    assert_null(out->vertex_rgb);
+    assert_null(out->vertex_rgb_weight);
 }
 
 static void procedural_head_written_out_should_fit_back_onto_itself(void **state)

@@ -231,6 +231,9 @@ static void check_head(const fixture *f, const scalp_scan *s)
     assert_true(sum / s->vertex_count > 0.9);
     for (int i = 0; i < 3 * s->triangle_count; i++)
         assert_true(s->indices[i] < (uint32_t)s->vertex_count);
+    /* Written without colours, read without (tests/scalp/test_scan_colour.c reads coloured ones). */
+    assert_null(s->colors);
+    assert_int_equal(s->colour_source, SCALP_SCAN_COLOUR_NONE);
 }
 
 static void load_should_read_every_format_in_every_unit_as_the_same_head(void **state)
