@@ -179,4 +179,27 @@ static inline void scan_landmarks_of_head(const scalp_head *head, double scale, 
     }
 }
 
+/* A head unlike the procedural one: 6 % larger, its back flattened (a flat occiput, common after infancy on
+ * the back) and its crown raised. */
+static inline void scan_reshape(float q[3])
+{
+    float x = q[0] * 1.06f, y = q[1] * 1.06f, z = q[2] * 1.06f;
+    if (z < -40.0f) z = -40.0f + (z + 40.0f) * 0.8f;
+    y +=
+        8.0f * expf(-(x * x + (z + 30.0f) * (z + 30.0f)) / (2.0f * 45.0f * 45.0f)) * (y > 0.0f ? 1.0f : 0.0f);
+    q[0] = x, q[1] = y, q[2] = z;
+}
+
+static inline void scan_reshaped_landmarks(const scalp_head *p, double scale, plan_scan_landmarks *lm)
+{
+    scan_landmarks_of_head(p, 1.0, lm);
+    double *pts[3] = {lm->nasion, lm->tragus_left, lm->tragus_right};
+    for (int i = 0; i < 3; i++) {
+        float q[3] = {(float)pts[i][0], (float)pts[i][1], (float)pts[i][2]};
+        scan_reshape(q);
+        for (int k = 0; k < 3; k++)
+            pts[i][k] = q[k] * scale;
+    }
+}
+
 #endif

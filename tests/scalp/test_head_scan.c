@@ -108,29 +108,6 @@ static void procedural_head_written_out_should_fit_back_onto_itself(void **state
     scalp_head_destroy(&h);
 }
 
-/* A head unlike the procedural one: 6 % larger, its back flattened (a flat occiput, common after infancy on
- * the back) and its crown raised. */
-static void reshape(float q[3])
-{
-    float x = q[0] * 1.06f, y = q[1] * 1.06f, z = q[2] * 1.06f;
-    if (z < -40.0f) z = -40.0f + (z + 40.0f) * 0.8f;
-    y +=
-        8.0f * expf(-(x * x + (z + 30.0f) * (z + 30.0f)) / (2.0f * 45.0f * 45.0f)) * (y > 0.0f ? 1.0f : 0.0f);
-    q[0] = x, q[1] = y, q[2] = z;
-}
-
-static void reshaped_landmarks(const scalp_head *p, double scale, plan_scan_landmarks *lm)
-{
-    scan_landmarks_of_head(p, 1.0, lm);
-    double *pts[3] = {lm->nasion, lm->tragus_left, lm->tragus_right};
-    for (int i = 0; i < 3; i++) {
-        float q[3] = {(float)pts[i][0], (float)pts[i][1], (float)pts[i][2]};
-        reshape(q);
-        for (int k = 0; k < 3; k++)
-            pts[i][k] = q[k] * scale;
-    }
-}
-
 /* The scan as head_scan_create orients it: read in the given units, moved by the landmarks (file units). */
 static void oriented_scan(fixture *f, const char *path, plan_mesh_units units, const plan_scan_landmarks *lm,
                           scalp_scan *out)
@@ -190,7 +167,7 @@ static void every_format_should_give_the_same_landmarks_and_treated_area_and_a_h
     }
     m.nt = kept;
     for (int v = 0; v < m.nv; v++)
-        reshape(&m.p[3 * v]);
+        scan_reshape(&m.p[3 * v]);
     const struct {
         const char *name;
         int format; /* 0 OBJ, 1 PLY, 2 STL, 3 glTF */
@@ -213,7 +190,7 @@ static void every_format_should_give_the_same_landmarks_and_treated_area_and_a_h
         if (cases[i].format == 2) scan_write_stl(path, &m, cases[i].scale);
         if (cases[i].format == 3) scan_write_gltf(path, &m, cases[i].scale, NULL);
         plan_scan_landmarks lm;
-        reshaped_landmarks(&f->procedural, cases[i].scale, &lm);
+        scan_reshaped_landmarks(&f->procedural, cases[i].scale, &lm);
         /* The fit depends on nothing but the oriented scan: PLY and STL are checked to read as the same
          * oriented scan as the OBJ (every vertex within 0.01 mm), OBJ and glTF fitted in full (keeps the test
          * short). */
