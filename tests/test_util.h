@@ -19,6 +19,14 @@
                      fabs(a_ - e_));                                                                         \
     } while (0)
 
+/* Makes a test's scratch directory, $TMPDIR/<stem>_XXXXXX (or /tmp/...), its path into dir; 0 on success. */
+static inline int test_dir_make(char *dir, size_t size, const char *stem)
+{
+    const char *tmp = getenv("TMPDIR");
+    if ((size_t)snprintf(dir, size, "%s/%s_XXXXXX", tmp && tmp[0] ? tmp : "/tmp", stem) >= size) return -1;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
 /* Removes a test's scratch directory and everything in it; 0 on success. */
 static inline int test_dir_remove(const char *dir)
 {

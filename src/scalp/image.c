@@ -5,13 +5,9 @@
 
 #include <assert.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 scalp_image_limits scalp_image_limits_default(void)
 {
@@ -146,40 +142,10 @@ smp_status scalp_image_load(const char *path, const scalp_image_limits *limits, 
     memset(img, 0, sizeof *img);
     scalp_image_limits lim = limits ? *limits : scalp_image_limits_default();
     if (lim.max_file_bytes <= 0) lim.max_file_bytes = scalp_image_limits_default().max_file_bytes;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        smp_status st = (errno == ENOENT || errno == EACCES || errno == EISDIR || errno == ENOTDIR)
-                            ? SMP_ERR_INPUT
-                            : SMP_ERR_IO;
-        return smp_error_set(err, st, "%s: cannot open: %s", path, strerror(errno));
-    }
-    struct stat sb;
-    smp_status st = SMP_OK;
-    uint8_t *data = NULL;
-    if (fstat(fd, &sb) != 0) {
-        st = smp_error_set(err, SMP_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-    } else if (!S_ISREG(sb.st_mode)) {
-        st = smp_error_set(err, SMP_ERR_INPUT, "%s: not a regular file; expected a JPEG or PNG image", path);
-    } else if ((int64_t)sb.st_size > lim.max_file_bytes) {
-        st = smp_error_set(err, SMP_ERR_INPUT, "%s: %lld bytes; an image has at most %lld", path,
-                           (long long)sb.st_size, (long long)lim.max_file_bytes);
-    } else if (!(data = malloc(sb.st_size > 0 ? (size_t)sb.st_size : 1))) {
-        st = smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory reading %lld bytes", path,
-                           (long long)sb.st_size);
-    } else {
-        size_t got = 0, want = (size_t)sb.st_size;
-        while (got < want) {
-            ssize_t n = read(fd, data + got, want - got);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            got += (size_t)n;
-        }
-        if (got != want)
-            st = smp_error_set(err, SMP_ERR_IO, "%s: cannot read: the file changed while read", path);
-        else
-            st = scalp_image_load_memory(data, want, path, &lim, img, err);
-    }
+    char *data = NULL;
+    size_t size = 0;
+    smp_status st = smp_file_read_max(path, (size_t)lim.max_file_bytes, "an image", &data, &size, err);
+    if (st == SMP_OK) st = scalp_image_load_memory((const uint8_t *)data, size, path, &lim, img, err);
     free(data);
-    close(fd);
     return st;
 }

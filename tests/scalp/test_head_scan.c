@@ -32,9 +32,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/smp_head_scan_XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) return -1;
+    if (test_dir_make(f->dir, sizeof f->dir, "smp_head_scan") != 0) return -1;
     plan_init_default(&f->plan);
     smp_error err = {0};
     if (scalp_head_create(&f->procedural, &f->plan.head, f->plan.patient.sex, &err) != SMP_OK) return -1;

@@ -184,9 +184,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/smp_scan_XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) return -1;
+    if (test_dir_make(f->dir, sizeof f->dir, "smp_scan") != 0) return -1;
     f->head = head_mesh();
     for (int k = 0; k < 3; k++)
         f->lo[k] = INFINITY, f->hi[k] = -INFINITY;
