@@ -39,9 +39,10 @@ static void status_next(const view_state *vs, editor *ed)
              landmark_hints[vs->pick.step]);
 }
 
-static void start(view_state *vs, editor *ed)
+static void start(view_state *vs, editor *ed, const scene_model *scene)
 {
     vs->pick.step = 0;
+    vs->pick.picked_on = scene->head.mesh.positions_mm;
     vs->pick.pressed = false;
     status_next(vs, ed);
 }
@@ -81,7 +82,7 @@ void landmark_section(ui_ctx *ui, view_state *vs, editor *ed, const scene_model 
         name_last(names, ui, "landmark-cancel");
         return;
     }
-    if (ui_button(ui, "pick them on the head")) start(vs, ed);
+    if (ui_button(ui, "pick them on the head")) start(vs, ed, scene);
     name_last(names, ui, "landmark-pick");
     if (lm->given) {
         if (ui_button(ui, "estimate them instead")) {
@@ -111,8 +112,8 @@ static void nearest_normal(const scalp_mesh *m, const float p[3], float normal[3
 void landmark_update(view_state *vs, editor *ed, const scene_model *scene, const render_frame *frame)
 {
     landmark_pick *lp = &vs->pick;
-    if (landmark_picking(vs) &&
-        (vs->mode != MODE_DOCTOR || vs->plan_tab != PLAN_TAB_HEAD || !scene->head.scanned))
+    if (landmark_picking(vs) && (vs->mode != MODE_DOCTOR || vs->plan_tab != PLAN_TAB_HEAD ||
+                                 !scene->head.scanned || lp->picked_on != scene->head.mesh.positions_mm))
         landmark_cancel(vs, ed);
     lp->cam = screen_camera_of(frame);
     lp->camera_valid = true;
@@ -127,7 +128,7 @@ void landmark_update(view_state *vs, editor *ed, const scene_model *scene, const
         double q[3];
         scalp_head_from_file(&scene->head, landmark_picking(vs) ? lp->file[i] : file[i], q);
         float p[3] = {(float)q[0], (float)q[1], (float)q[2]};
-        if (memcmp(p, lp->marker_mm[i], sizeof p) != 0) {
+        if (memcmp(p, lp->marker_mm[i], sizeof p) != 0 || lp->marker_mesh != scene->head.mesh.positions_mm) {
             memcpy(lp->marker_mm[i], p, sizeof p);
             nearest_normal(&scene->head.mesh, p, lp->marker_normal[i]);
         }
@@ -135,6 +136,7 @@ void landmark_update(view_state *vs, editor *ed, const scene_model *scene, const
         lp->visible[i] = glm_vec3_dot(to_eye, lp->marker_normal[i]) > 0.0f &&
                          screen_camera_project(&lp->cam, p, lp->at[i]);
     }
+    lp->marker_mesh = scene->head.mesh.positions_mm;
 }
 
 void landmark_press(view_state *vs, float x, float y)
@@ -152,6 +154,12 @@ bool landmark_release(view_state *vs, editor *ed, const scene_model *scene, floa
     if (fabsf(x - lp->press_at[0]) > LANDMARK_CLICK_PX * scale ||
         fabsf(y - lp->press_at[1]) > LANDMARK_CLICK_PX * scale || !lp->camera_valid)
         return false; /* a drag: it turned the head */
+    const screen_camera *c = &lp->cam;
+    if (x < (float)c->output_x || x >= (float)(c->output_x + c->width) || y < 0.0f || y >= (float)c->height) {
+        snprintf(ed->status, sizeof ed->status, "landmarks: click %s on the head of the picture on the left",
+                 landmark_hints[lp->step]);
+        return true;
+    }
     double o[3], d[3];
     screen_camera_ray(&lp->cam, x, y, o, d);
     double t = scalp_mesh_ray(&scene->head.mesh, o, d, NULL);

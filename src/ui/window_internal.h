@@ -129,13 +129,16 @@ typedef struct hairline_handle {
  * head: the nasion, then the left and the right tragion, each set by a click on the head (a ray from the
  * camera through the pixel against the head's mesh); the three go into the plan's head.landmarks as one edit,
  * in the scan file's own coordinates and units, and the head is fitted again. A press that moves more than
- * LANDMARK_CLICK_PX before its release turns the head instead. */
+ * LANDMARK_CLICK_PX before its release turns the head instead; a click beside the picture (the other half
+ * of an A | B) picks nothing. */
 enum { LANDMARK_NASION = 0, LANDMARK_LEFT, LANDMARK_RIGHT, LANDMARK_COUNT };
 extern const char *const landmark_names[LANDMARK_COUNT];
 #define LANDMARK_CLICK_PX 4.0f
 typedef struct landmark_pick {
     int step;                       /* the landmark the next click sets; -1: not picking */
     double file[LANDMARK_COUNT][3]; /* the ones picked so far (step of them), the file's units */
+    const float *picked_on;         /* the head's vertices when the pick started: a head rebuilt since (a
+                                     * plan dropped, an undo) is another frame, and the pick is cancelled */
     bool pressed;                   /* a press on the head while picking, not yet released */
     float press_at[2];
     bool camera_valid; /* cam is the frame last shown's (a click is on what was seen) */
@@ -143,6 +146,7 @@ typedef struct landmark_pick {
     /* The markers: the picked points while picking, else the plan's landmarks when given; where they are on
      * the head (with the nearest vertex's normal, to hide those facing away) and on the screen. */
     int marker_count;
+    const float *marker_mesh; /* the vertices marker_normal was taken from */
     float marker_mm[LANDMARK_COUNT][3], marker_normal[LANDMARK_COUNT][3];
     bool visible[LANDMARK_COUNT];
     float at[LANDMARK_COUNT][2];
