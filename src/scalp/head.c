@@ -1142,6 +1142,9 @@ smp_status head_build(scalp_head *head, const plan_head *params, plan_sex sex, c
     smp_status st;
     head->params = *params;
     head->sex = sex;
+    for (int k = 0; k < 3; k++)
+        head->head_from_file[k][k] = 1.0;
+    head->file_unit_mm = 1.0;
     head_shape sh = *shape;
     head->measured_length_mm = measured[0];
     head->measured_breadth_mm = measured[1];

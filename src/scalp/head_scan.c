@@ -426,6 +426,8 @@ smp_status head_scan_create(scalp_head *head, const plan_head *params, plan_sex 
     }
     head->scanned = true;
     head->scan_vertex_count = on_scan;
+    memcpy(head->head_from_file, scan.head_from_file, sizeof head->head_from_file);
+    head->file_unit_mm = file_unit_mm[scan.units];
     smp_log(on_warning, warning_user, SMP_LOG_INFO,
             "head.mesh: %s: fitted: length %.1f, breadth %.1f, circumference %.1f cm; %d of %d vertices on "
             "the scan%s",
@@ -439,4 +441,28 @@ done:
     scalp_scan_index_destroy(index);
     scalp_scan_destroy(&scan);
     return st;
+}
+
+void scalp_head_to_file(const scalp_head *head, const double head_mm[3], double file[3])
+{
+    /* R is a rotation: its inverse is its transpose. */
+    double q[3];
+    for (int k = 0; k < 3; k++)
+        q[k] = head_mm[k] - head->head_from_file[k][3];
+    for (int j = 0; j < 3; j++) {
+        double s = 0.0;
+        for (int k = 0; k < 3; k++)
+            s += head->head_from_file[k][j] * q[k];
+        file[j] = s / head->file_unit_mm;
+    }
+}
+
+void scalp_head_from_file(const scalp_head *head, const double file[3], double head_mm[3])
+{
+    for (int i = 0; i < 3; i++) {
+        double s = head->head_from_file[i][3];
+        for (int k = 0; k < 3; k++)
+            s += head->head_from_file[i][k] * file[k] * head->file_unit_mm;
+        head_mm[i] = s;
+    }
 }

@@ -3,6 +3,7 @@
  * Traversal Algorithm for Ray Tracing", Eurographics 1987) from the far end of the ray back to the near end,
  * each triangle met tested with Moeller & Trumbore's intersection ("Fast, Minimum Storage Ray/Triangle
  * Intersection", JGT 1997). The first cell that holds a crossing inside it holds the outermost one. */
+#include "scalp/ray_internal.h"
 #include "scalp/scan.h"
 
 #include <math.h>
@@ -105,30 +106,17 @@ void scalp_scan_index_destroy(scalp_scan_index *ix)
     free(ix);
 }
 
-/* Moeller-Trumbore: t of the crossing of o + t d with triangle i, or -1; *exit is true when the ray leaves
- * the surface there (the outward face normal along d); (u, v) are the weights of the second and third
- * corners. */
+/* t of the crossing of o + t d with triangle i of the scan, or -1 (ray_internal.h); (u, v) the weights of its
+ * second and third corners. */
 static double ray_triangle(const scalp_scan *s, int i, const double o[3], const double d[3], bool *exit,
                            double *u_out, double *v_out)
 {
-    const float *a = &s->positions_mm[3 * s->indices[3 * i]],
-                *b = &s->positions_mm[3 * s->indices[3 * i + 1]],
-                *c = &s->positions_mm[3 * s->indices[3 * i + 2]];
-    double e1[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]}, e2[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
-    double pv[3] = {d[1] * e2[2] - d[2] * e2[1], d[2] * e2[0] - d[0] * e2[2], d[0] * e2[1] - d[1] * e2[0]};
-    double det = e1[0] * pv[0] + e1[1] * pv[1] + e1[2] * pv[2];
-    if (fabs(det) < 1e-14) return -1.0;
-    double inv = 1.0 / det, tv[3] = {o[0] - a[0], o[1] - a[1], o[2] - a[2]};
-    double u = (tv[0] * pv[0] + tv[1] * pv[1] + tv[2] * pv[2]) * inv;
-    if (u < 0.0 || u > 1.0) return -1.0;
-    double qv[3] = {tv[1] * e1[2] - tv[2] * e1[1], tv[2] * e1[0] - tv[0] * e1[2],
-                    tv[0] * e1[1] - tv[1] * e1[0]};
-    double v = (d[0] * qv[0] + d[1] * qv[1] + d[2] * qv[2]) * inv;
-    if (v < 0.0 || u + v > 1.0) return -1.0;
-    /* det = -(e1 x e2) . d: negative when the counter-clockwise (outward) normal points along d. */
-    *exit = det < 0.0;
-    *u_out = u, *v_out = v;
-    return (e2[0] * qv[0] + e2[1] * qv[1] + e2[2] * qv[2]) * inv;
+    const uint32_t *id = &s->indices[3 * i];
+    double uv[2] = {0.0, 0.0};
+    double t = scalp_ray_triangle(&s->positions_mm[3 * id[0]], &s->positions_mm[3 * id[1]],
+                                  &s->positions_mm[3 * id[2]], o, d, exit, uv);
+    *u_out = uv[0], *v_out = uv[1];
+    return t;
 }
 
 double scalp_scan_index_ray(const scalp_scan_index *ix, const double o[3], const double d[3], double t_lo,

@@ -10,18 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Screen pixels (origin top left) of head point p under the frame's camera; false behind the camera. */
-static bool project(const render_frame *f, const float p[3], float out[2])
-{
-    vec4 h = {p[0], p[1], p[2], 1.0f}, v, c;
-    glm_mat4_mulv((vec4 *)f->view, h, v);
-    glm_mat4_mulv((vec4 *)f->proj, v, c);
-    if (c[3] <= 1e-6f) return false;
-    out[0] = (0.5f + 0.5f * c[0] / c[3]) * (float)f->width + (float)f->output_x;
-    out[1] = (0.5f - 0.5f * c[1] / c[3]) * (float)f->height;
-    return true;
-}
-
 static double sample_cm(int i)
 {
     return HAIRLINE_MIN_CM + (HAIRLINE_MAX_CM - HAIRLINE_MIN_CM) * i / (HANDLE_SAMPLES - 1);
@@ -78,12 +66,14 @@ static void place(hairline_handle *hh, const render_frame *frame, const float (*
                   const float (*normals)[3], const float at[3], const float at_normal[3])
 {
     float to_eye[3] = {frame->eye_mm[0] - at[0], frame->eye_mm[1] - at[1], frame->eye_mm[2] - at[2]};
-    if (glm_vec3_dot(to_eye, (float *)at_normal) <= 0.0f || !project(frame, at, hh->at)) return;
+    screen_camera cam = screen_camera_of(frame);
+    if (glm_vec3_dot(to_eye, (float *)at_normal) <= 0.0f || !screen_camera_project(&cam, at, hh->at)) return;
     hh->visible = true;
     for (int i = 0; i < HANDLE_SAMPLES; ++i) {
         float e[3] = {frame->eye_mm[0] - points[i][0], frame->eye_mm[1] - points[i][1],
                       frame->eye_mm[2] - points[i][2]};
-        hh->ok[i] = glm_vec3_dot(e, (float *)normals[i]) > 0.0f && project(frame, points[i], hh->track[i]);
+        hh->ok[i] = glm_vec3_dot(e, (float *)normals[i]) > 0.0f &&
+                    screen_camera_project(&cam, points[i], hh->track[i]);
     }
 }
 
@@ -92,7 +82,9 @@ void handle_update(view_state *vs, const editor *ed, const scene_model *scene, c
     hairline_handle *hh = &vs->hairline, *th = &vs->temples;
     hh->visible = th->visible = false;
     const plan *p = &ed->pending;
-    if (vs->mode != MODE_DOCTOR || vs->plan_tab != PLAN_TAB_HEAD || p->hairline.point_count >= 2) return;
+    if (vs->mode != MODE_DOCTOR || vs->plan_tab != PLAN_TAB_HEAD || p->hairline.point_count >= 2 ||
+        landmark_picking(vs))
+        return; /* while the landmarks are picked, a click on the head is a landmark's */
     /* The hairline: the handle (last) and the points of the allowed range on the midline (built once with the
      * head: a look-up each). */
     double arcs[HANDLE_SAMPLES + 1];

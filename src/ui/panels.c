@@ -311,6 +311,7 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         }
         hair_loss_section(ui, ed, names, p);
         hairline_section(ui, ed, names, p, now);
+        landmark_section(ui, vs, ed, scene, names);
     } else if (vs->plan_tab == PLAN_TAB_INK) {
         if (ui_section(ui, "pigment and needle", true)) {
             field_slider(ui, ed, names, "shade", "shade", &p->pigment.shade, now->pigment.shade, 0.0f, 1.0f,

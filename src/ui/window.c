@@ -13,6 +13,7 @@
 static const ui_shortcut shortcuts[] = {
     {"drag, wheel", "orbit, zoom (over the head)"},
     {"drag a handle", "the hairline's or the temples' height (doctor, head tab)"},
+    {"click the head", "a scan's landmark, while they are picked (doctor, head tab)"},
     {"arrows", "move the key light"},
     {"Space", "play the years"},
     {", .  [ ]", "a day, a month back or on (Shift: a year)"},
@@ -30,11 +31,22 @@ static const ui_shortcut shortcuts[] = {
     {"Esc", "quit (twice with unsaved edits)"},
 };
 
-/* SMP_WINDOW_EVENTS (window.h): key and drop events go into SDL's queue now; click and set wait in script. */
+/* SMP_WINDOW_EVENTS (window.h): key and drop events go into SDL's queue now; click, set, drag, type and
+ * clickat wait in script. */
 typedef struct script {
     char *items[64];
     int count, next, phase;
 } script;
+
+/* A key press as "d", "shift+d", "ctrl+s", "escape" (SDL's key names). */
+static void key_event(const char *k, SDL_Event *e)
+{
+    memset(e, 0, sizeof *e);
+    e->type = SDL_KEYDOWN;
+    if (strncmp(k, "shift+", 6) == 0) e->key.keysym.mod = KMOD_LSHIFT, k += 6;
+    if (strncmp(k, "ctrl+", 5) == 0) e->key.keysym.mod = KMOD_LCTRL, k += 5;
+    e->key.keysym.sym = SDL_GetKeyFromName(k);
+}
 
 static void script_load(script *s, const char *spec)
 {
@@ -48,14 +60,11 @@ static void script_load(script *s, const char *spec)
             e.type = SDL_DROPFILE;
             e.drop.file = SDL_strdup(item + 5);
         } else if (strncmp(item, "key:", 4) == 0) {
-            const char *k = item + 4;
-            e.type = SDL_KEYDOWN;
-            if (strncmp(k, "shift+", 6) == 0) e.key.keysym.mod = KMOD_LSHIFT, k += 6;
-            if (strncmp(k, "ctrl+", 5) == 0) e.key.keysym.mod = KMOD_LCTRL, k += 5;
-            e.key.keysym.sym = SDL_GetKeyFromName(k);
+            key_event(item + 4, &e);
         } else {
             if ((strncmp(item, "click:", 6) == 0 || strncmp(item, "set:", 4) == 0 ||
-                 strncmp(item, "drag:", 5) == 0) &&
+                 strncmp(item, "drag:", 5) == 0 || strncmp(item, "type:", 5) == 0 ||
+                 strncmp(item, "clickat:", 8) == 0) &&
                 s->count < 64)
                 s->items[s->count++] = strdup(item);
             continue;
@@ -73,26 +82,52 @@ static void script_free(script *s)
 }
 
 /* One step of the script a frame: a press at the named widget, its release the next frame, and a frame to let
- * what it changed be drawn (a mode's panels appear a frame after the click) before the next press. */
-static void script_step(script *s, const named_rects *names, float scale)
+ * what it changed be drawn (a mode's panels appear a frame after the click) before the next press. "type:KEY"
+ * is a key pressed when its turn comes; "clickat:X/Y/Z" a press and release, as of the mouse, at the pixel
+ * where the scan file's point (X, Y, Z), in its coordinates and units, is seen with the last frame's camera
+ * (what the click then does is the window's ordinary mouse handling: picking a landmark, while they are
+ * picked). */
+static void script_step(script *s, const named_rects *names, float scale, const view_state *vs,
+                        const scene_model *scene)
 {
     if (s->next >= s->count) return;
     const char *item = s->items[s->next];
     const char *name = strchr(item, ':') + 1;
+    SDL_Event e;
+    if (strncmp(item, "type:", 5) == 0) {
+        if (s->phase == 0)
+            key_event(name, &e), SDL_PushEvent(&e), s->phase = 1;
+        else
+            s->phase = 0, s->next++;
+        return;
+    }
     float u = 0.5f;
     char key[24];
     snprintf(key, sizeof key, "%.*s", (int)strcspn(name, "="), name);
     const char *eq = strchr(name, '=');
     if (eq) u = strtof(eq + 1, NULL);
     const ui_rect *r = NULL;
-    for (int i = 0; i < names->count; ++i)
+    ui_rect at_point;
+    if (strncmp(item, "clickat:", 8) == 0) {
+        double file[3];
+        float px[2];
+        if (sscanf(name, "%lf/%lf/%lf", &file[0], &file[1], &file[2]) != 3) {
+            s->next++; /* malformed: skipped, and the test's checks say what is missing */
+            return;
+        }
+        if (!landmark_screen_point(vs, scene, file, px)) return; /* no frame drawn yet: wait */
+        at_point = (ui_rect){px[0], px[1], 0.0f, 0.0f};
+        r = &at_point;
+        u = 0.0f;
+    }
+    for (int i = 0; !r && i < names->count; ++i)
         if (strcmp(names->name[i], key) == 0) r = &names->rect[i];
     if (!r) return; /* not drawn yet (or never): wait */
-    SDL_Event e;
     memset(&e, 0, sizeof e);
     int x = (int)lrintf((r->x + u * r->w) / scale), y = (int)lrintf((r->y + 0.5f * r->h) / scale);
-    if (strncmp(item, "drag:", 5) ==
-        0) { /* "drag:NAME=DY": over its middle, press, move DY pixels down, release */
+    /* "drag:NAME=DY": over its middle, press, move DY pixels down, release; "clickat:" the same without the
+     * move (the frame over the point first lets the panels learn that the mouse left them). */
+    if (strncmp(item, "drag:", 5) == 0 || r == &at_point) {
         x = (int)lrintf((r->x + 0.5f * r->w) / scale);
         int dy = (int)lrintf(u / scale);
         if (s->phase == 0) {
@@ -171,6 +206,10 @@ static void window_key(SDL_Keycode k, bool shift, bool ctrl, view_state *vs, edi
             editor_recover(ed, scene, rc, true);
         else if (k == SDLK_n || k == SDLK_ESCAPE)
             editor_recover(ed, scene, rc, false);
+        return;
+    }
+    if (k == SDLK_ESCAPE && landmark_picking(vs) && !vs->help) {
+        landmark_cancel(vs, ed);
         return;
     }
     if (k == SDLK_ESCAPE || k == SDLK_q) {
@@ -316,6 +355,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
 
     view_state vs = {0};
     vs.mode = MODE_DOCTOR;
+    vs.pick.step = -1;
     vs.split = 0.5f;
     view_set(&vs, scene, opts, opts->view, opts->width, opts->height);
     vs.preset = scene_light_preset_index(opts->light.preset);
@@ -353,7 +393,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         ui_gl_drawable_size(gl, &w, &h);
         SDL_GetWindowSize(ui_gl_window(gl), &ww, &wh);
         float s = ww > 0 ? (float)w / (float)ww : 1.0f; /* drawable pixels per window point (high DPI) */
-        if (frame_index++ > 0) script_step(&scr, &names, s);
+        if (frame_index++ > 0) script_step(&scr, &names, s, &vs, scene);
         SDL_Event e;
         bool vis_running = ed.vis.job && vs.mode == MODE_DOCTOR && vs.plan_tab == PLAN_TAB_SCARS;
         if (full_shown && blend_start < 0.0 && !vs.sweeping && !vs.playing && !test_events && !vis_running)
@@ -389,12 +429,14 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 in.buttons_pressed |= UI_MOUSE_LEFT;
                 in.buttons_down |= UI_MOUSE_LEFT;
                 over_ui = over_ui || ed.offering || vs.help;
+                if (!over_ui) landmark_press(&vs, in.mouse_x, in.mouse_y); /* a click picks, a drag turns */
                 if (!over_ui && !handle_press(&vs, &ed, in.mouse_x, in.mouse_y, s)) dragging = true;
             } else if (e.type == SDL_MOUSEBUTTONUP && e.button.button == SDL_BUTTON_LEFT) {
                 in.buttons_released |= UI_MOUSE_LEFT;
                 in.buttons_down &= ~(unsigned)UI_MOUSE_LEFT;
                 dragging = false;
                 handle_release(&vs, &ed);
+                landmark_release(&vs, &ed, scene, (float)e.button.x * s, (float)e.button.y * s, s);
             } else if (e.type == SDL_MOUSEWHEEL) {
                 in.wheel_y += (float)e.wheel.y;
                 if (!over_ui) {
@@ -443,6 +485,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         vs.hairline_shown_cm = ed.pending.hairline.height_cm;
         vs.temples_shown_cm = ed.pending.hairline.temple_height_cm;
         handle_draw(text, &vs, s);
+        landmark_draw(text, &vs, s);
         if (vs.hairline.visible) /* for the test script: "drag:hairline-handle=DY" */
             name_rect(
                 &names, "hairline-handle",
@@ -477,6 +520,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         float shift = vs.side ? side_shift(&vs, w, s, (float)w >= WINDOW_PANELS_MIN_W * s) : 0.0f;
         if (shift != 0.0f) lens_shift(&frame, shift);
         handle_update(&vs, &ed, scene, &frame); /* drawn with the next frame's panels */
+        landmark_update(&vs, &ed, scene, &frame);
         if (vs.export_requested) {
             vs.export_requested = false;
             editor_export(&ed, scene, rc, &frame, &vs.light, vs.t_days, vs.view);
@@ -638,6 +682,21 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                    scene->plan.patient.hair_color_srgb8[1], scene->plan.patient.hair_color_srgb8[2]);
             printf("hairline at exit: %.1f cm, temples %.1f cm\n", scene->plan.hairline.height_cm,
                    scene->plan.hairline.temple_height_cm);
+            if (scene->head.scanned) {
+                const plan_scan_landmarks *lm = &scene->plan.head.landmarks;
+                if (lm->given)
+                    printf("landmarks at exit: nasion [%.4f, %.4f, %.4f] tragus_left [%.4f, %.4f, %.4f] "
+                           "tragus_right [%.4f, %.4f, %.4f] (the file's units)%s\n",
+                           lm->nasion[0], lm->nasion[1], lm->nasion[2], lm->tragus_left[0],
+                           lm->tragus_left[1], lm->tragus_left[2], lm->tragus_right[0], lm->tragus_right[1],
+                           lm->tragus_right[2], landmark_picking(&vs) ? ", picking" : "");
+                else
+                    printf("landmarks at exit: estimated%s\n", landmark_picking(&vs) ? ", picking" : "");
+                int on_screen = 0;
+                for (int i = 0; i < vs.pick.marker_count; ++i)
+                    on_screen += vs.pick.visible[i];
+                printf("markers at exit: %d, %d on the screen\n", vs.pick.marker_count, on_screen);
+            }
             printf("distance at exit: %.2f m\n", vs.o.distance / 1000.0);
             printf("view at exit: %s\n", scene_view_name(vs.view));
             printf("mode at exit: %s\n", mode_names[vs.mode]);

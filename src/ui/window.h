@@ -6,7 +6,10 @@
  * SMP_WINDOW_EVENTS, a comma-separated script: "key:d", "key:shift+d", "key:ctrl+z", "drop:PATH" go into
  * SDL's queue at the start as if typed; "click:NAME" and "set:NAME=U" (U in 0..1 across a slider) are played
  * one a frame from the second frame on, as a mouse press and release at the named widget
- * (window_widget_names). */
+ * (window_widget_names), and so are "drag:NAME=DY" (press, move DY pixels down, release), "type:KEY" (a key
+ * pressed when its turn comes: "type:escape", "type:ctrl+s") and "clickat:X/Y/Z" (a press and release at the
+ * pixel where the scan file's point X Y Z, in its own coordinates and units, is seen: picking a landmark goes
+ * through the window's own mouse handling). */
 #ifndef SMP_UI_WINDOW_H
 #define SMP_UI_WINDOW_H
 

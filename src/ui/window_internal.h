@@ -21,6 +21,19 @@ typedef struct orbit {
     float yaw, pitch, distance, fov_y_deg;
 } orbit;
 
+/* Where a frame's camera shows the head frame on the screen (camera.c): the pixel of a head point and the ray
+ * through a pixel; pixels of the window's drawable from its top left (output_x included), head frame in mm.
+ */
+typedef struct screen_camera {
+    mat4 view, proj;
+    float eye_mm[3];
+    int width, height, output_x;
+} screen_camera;
+screen_camera screen_camera_of(const render_frame *f);
+bool screen_camera_project(const screen_camera *c, const float p[3], float out[2]); /* false: behind it */
+/* The ray from the eye through pixel (x, y): origin, unit direction. */
+void screen_camera_ray(const screen_camera *c, float x, float y, double origin[3], double dir[3]);
+
 /* The play key runs through the timeline (scene_timeline_days) in TIMELINE_PLAY_S seconds. */
 #define TIMELINE_PLAY_S 15.0
 
@@ -112,6 +125,33 @@ typedef struct hairline_handle {
     float points[HANDLE_SAMPLES][3], normals[HANDLE_SAMPLES][3];
 } hairline_handle;
 
+/* Picking a scan's landmarks with the mouse (landmarks.c), on the doctor's head tab of a plan with a scanned
+ * head: the nasion, then the left and the right tragion, each set by a click on the head (a ray from the
+ * camera through the pixel against the head's mesh); the three go into the plan's head.landmarks as one edit,
+ * in the scan file's own coordinates and units, and the head is fitted again. A press that moves more than
+ * LANDMARK_CLICK_PX before its release turns the head instead; a click beside the picture (the other half
+ * of an A | B) picks nothing. */
+enum { LANDMARK_NASION = 0, LANDMARK_LEFT, LANDMARK_RIGHT, LANDMARK_COUNT };
+extern const char *const landmark_names[LANDMARK_COUNT];
+#define LANDMARK_CLICK_PX 4.0f
+typedef struct landmark_pick {
+    int step;                       /* the landmark the next click sets; -1: not picking */
+    double file[LANDMARK_COUNT][3]; /* the ones picked so far (step of them), the file's units */
+    const float *picked_on;         /* the head's vertices when the pick started: a head rebuilt since (a
+                                     * plan dropped, an undo) is another frame, and the pick is cancelled */
+    bool pressed;                   /* a press on the head while picking, not yet released */
+    float press_at[2];
+    bool camera_valid; /* cam is the frame last shown's (a click is on what was seen) */
+    screen_camera cam;
+    /* The markers: the picked points while picking, else the plan's landmarks when given; where they are on
+     * the head (with the nearest vertex's normal, to hide those facing away) and on the screen. */
+    int marker_count;
+    const float *marker_mesh; /* the vertices marker_normal was taken from */
+    float marker_mm[LANDMARK_COUNT][3], marker_normal[LANDMARK_COUNT][3];
+    bool visible[LANDMARK_COUNT];
+    float at[LANDMARK_COUNT][2];
+} landmark_pick;
+
 /* The view panel's state that is not the plan. */
 typedef struct view_state {
     orbit o;
@@ -146,6 +186,7 @@ typedef struct view_state {
     int plan_tab;                               /* the plan panel's tab: PLAN_TAB_HEAD .. */
     hairline_handle hairline, temples;          /* shown on the head tab of the doctor's plan panel */
     double hairline_shown_cm, temples_shown_cm; /* the heights the handles' labels give when not dragged */
+    landmark_pick pick;                         /* the scan's landmarks picked with the mouse */
 } view_state;
 
 /* Side by side, each picture is half the window's width: the camera steps back by this much so the head fits.
@@ -257,5 +298,20 @@ void handle_drag(view_state *vs, float x, float y);
 void handle_release(view_state *vs, editor *ed);
 bool handle_dragging(const view_state *vs);
 void handle_draw(ui_text *text, const view_state *vs, float scale);
+
+/* The landmarks (landmarks.c): the head tab's section (shown when the head is a scan's); the camera and the
+ * markers placed for this frame (a pick is cancelled when its tab or mode is left, or the head is no scan);
+ * a press and release on the head while picking (the release within LANDMARK_CLICK_PX of the press picks:
+ * true when it did, false when it was a drag); Esc; the markers drawn; and for the test script, the pixel
+ * where a point of the scan file (its coordinates and units) is seen (false behind the camera). */
+void landmark_section(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene, named_rects *names);
+void landmark_update(view_state *vs, editor *ed, const scene_model *scene, const render_frame *frame);
+bool landmark_picking(const view_state *vs);
+void landmark_press(view_state *vs, float x, float y);
+bool landmark_release(view_state *vs, editor *ed, const scene_model *scene, float x, float y, float scale);
+void landmark_cancel(view_state *vs, editor *ed);
+void landmark_draw(ui_text *text, const view_state *vs, float scale);
+bool landmark_screen_point(const view_state *vs, const scene_model *scene, const double file[3],
+                           float out[2]);
 
 #endif

@@ -276,9 +276,10 @@ static void write_coloured_ply(const char *path, const scalp_head *head, const f
 {
     scan_mesh m = scan_mesh_of_head(head, true);
     FILE *fp = scan_file_open(path);
-    fprintf(fp, "ply\nformat binary_little_endian 1.0\nelement vertex %d\nproperty float x\nproperty float y\n"
-                "property float z\nproperty uchar red\nproperty uchar green\nproperty uchar blue\n"
-                "element face %d\nproperty list uchar uint vertex_indices\nend_header\n",
+    fprintf(fp,
+            "ply\nformat binary_little_endian 1.0\nelement vertex %d\nproperty float x\nproperty float y\n"
+            "property float z\nproperty uchar red\nproperty uchar green\nproperty uchar blue\n"
+            "element face %d\nproperty list uchar uint vertex_indices\nend_header\n",
             m.nv, m.nt);
     for (int v = 0; v < m.nv; v++) {
         const float *q = m.p + 3 * v;
@@ -333,8 +334,8 @@ static void scan_colours_reach_the_skin(void **state)
     at(&coloured, patch, f, &hair, &w);
     float away[3] = {-patch[0], patch[1], patch[2]}; /* the mirror point on the right side: plain skin */
     at(&coloured, away, g, &hair, &w);
-    print_message("patch factor %.2f %.2f %.2f, the right side's %.2f %.2f %.2f\n", f[0], f[1], f[2], g[0], g[1],
-                  g[2]);
+    print_message("patch factor %.2f %.2f %.2f, the right side's %.2f %.2f %.2f\n", f[0], f[1], f[2], g[0],
+                  g[1], g[2]);
     /* sRGB 200/90/90 against 200/160/140: green 0.10 / 0.35 of the scan's mean, red equal. */
     assert_true(f[0] / f[1] > 2.0f);
     assert_in_range_d(g[0] / g[1], 0.85, 1.15);

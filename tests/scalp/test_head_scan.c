@@ -268,6 +268,111 @@ static void landmarks_not_given_should_be_estimated_with_a_warning(void **state)
     scalp_head_destroy(&h);
 }
 
+/* A ray against a mesh whose answer is known: the octahedron |x| + |y| + |z| = 10 mm. */
+static void mesh_ray_should_meet_the_nearest_entering_face(void **state)
+{
+    (void)state;
+    float p[6][3] = {{10, 0, 0}, {-10, 0, 0}, {0, 10, 0}, {0, -10, 0}, {0, 0, 10}, {0, 0, -10}};
+    uint32_t t[8][3];
+    int n = 0;
+    for (int sx = 0; sx < 2; sx++)
+        for (int sy = 0; sy < 2; sy++)
+            for (int sz = 0; sz < 2; sz++) {
+                /* The x, y and z corners are counter-clockwise seen from outside on the + + + face; each
+                 * mirror (a minus) turns the order. */
+                uint32_t a = (uint32_t)sx, b = (uint32_t)(2 + sy), c = (uint32_t)(4 + sz);
+                bool flip = (sx + sy + sz) % 2 == 1;
+                t[n][0] = a, t[n][1] = flip ? c : b, t[n][2] = flip ? b : c;
+                n++;
+            }
+    scalp_mesh m = {.vertex_count = 6, .triangle_count = 8, .positions_mm = &p[0][0], .indices = &t[0][0]};
+    int tri = -1;
+    /* From above along -z through (1, 2): the top face z = 10 - 1 - 2, 43 mm away; not the bottom one. */
+    double o[3] = {1.0, 2.0, 50.0}, d[3] = {0.0, 0.0, -1.0};
+    assert_near(scalp_mesh_ray(&m, o, d, &tri), 43.0, 1e-9);
+    assert_int_equal(tri, 0); /* the + + + face */
+    /* The same ray looking away, and one from inside (it only leaves the surface): nothing. */
+    d[2] = 1.0;
+    assert_true(scalp_mesh_ray(&m, o, d, &tri) < 0.0);
+    assert_int_equal(tri, -1);
+    double inside[3] = {0.5, -0.5, 0.0};
+    assert_true(scalp_mesh_ray(&m, inside, d, NULL) < 0.0);
+    /* Passing beside it. */
+    double beside[3] = {8.0, 8.0, 50.0}, down[3] = {0.0, 0.0, -1.0};
+    assert_true(scalp_mesh_ray(&m, beside, down, NULL) < 0.0);
+}
+
+/* The head scanned in a pose of its own (turned 25 degrees about a slanted axis, moved, written in cm) with
+ * its landmarks given: a point picked on the fitted head by a ray from a camera converts to where it is in
+ * the file, and the conversion goes back and forth exactly. */
+static void picked_point_should_convert_to_the_files_coordinates(void **state)
+{
+    fixture *f = *state;
+    const scalp_head *p = &f->procedural;
+    double pose[3][4];
+    scan_pose(25.0, (double[3]){1.0, 2.0, 0.5}, (double[3]){30.0, -120.0, 45.0}, pose);
+    scan_mesh m = scan_mesh_of_head(p, false);
+    scan_mesh_pose(&m, pose);
+    char path[512];
+    snprintf(path, sizeof path, "%s/posed.ply", f->dir);
+    scan_write_ply(path, &m, 0.1, true);
+    scan_mesh_free(&m);
+    plan_scan_landmarks lm;
+    scan_landmarks_posed(p, pose, 0.1, &lm);
+    scalp_head h;
+    fit(f, path, PLAN_MESH_UNITS_CM, &lm, &h);
+    assert_near(h.file_unit_mm, 10.0, 0.0);
+    /* The landmarks fix the frame: points of the head frame land where the pose put them in the file (cm). */
+    double worst = 0.0, back = 0.0;
+    for (int l = 0; l < SCALP_LM_COUNT + 1; l++) {
+        double q[3], want[3], got[3], again[3];
+        for (int k = 0; k < 3; k++)
+            q[k] = l < SCALP_LM_COUNT ? p->landmarks_mm[l][k] : p->face_landmarks_mm[SCALP_FACE_NASION][k];
+        scan_pose_point(pose, 0.1, q, want);
+        scalp_head_to_file(&h, q, got);
+        scalp_head_from_file(&h, got, again);
+        for (int k = 0; k < 3; k++) {
+            worst = fmax(worst, 10.0 * fabs(got[k] - want[k]));
+            back = fmax(back, fabs(again[k] - q[k]));
+        }
+    }
+    print_message("head frame to file: within %.4f mm of the pose; back again within %.2g mm\n", worst, back);
+    assert_true(worst < 0.1);
+    assert_true(back < 1e-3);
+    /* A ray from a camera half a metre in front, through the nasion: it meets the fitted face there, not the
+     * back of the head, and the point is the file's nasion. */
+    const float *n = p->face_landmarks_mm[SCALP_FACE_NASION];
+    double eye[3] = {40.0, 60.0, 500.0}, d[3] = {n[0] - eye[0], n[1] - eye[1], n[2] - eye[2]};
+    double len = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+    for (int k = 0; k < 3; k++)
+        d[k] /= len;
+    double t0 = smp_now_s();
+    int tri = -1;
+    double t = scalp_mesh_ray(&h.mesh, eye, d, &tri);
+    double took = smp_now_s() - t0;
+    assert_true(tri >= 0 && tri < h.mesh.triangle_count);
+    double hit[3] = {eye[0] + t * d[0], eye[1] + t * d[1], eye[2] + t * d[2]}, file[3];
+    scalp_head_to_file(&h, hit, file);
+    double off = 10.0 * sqrt((file[0] - lm.nasion[0]) * (file[0] - lm.nasion[0]) +
+                             (file[1] - lm.nasion[1]) * (file[1] - lm.nasion[1]) +
+                             (file[2] - lm.nasion[2]) * (file[2] - lm.nasion[2]));
+    print_message("the ray met the fitted head %.3f mm from the nasion (%.2f ms); in the file %.3f mm from "
+                  "the written nasion\n",
+                  fabs(t - len), 1000.0 * took, off);
+    assert_true(fabs(t - len) < 0.5);
+    assert_true(off < 0.5);
+    /* Looking away from the head: nothing. */
+    for (int k = 0; k < 3; k++)
+        d[k] = -d[k];
+    assert_true(scalp_mesh_ray(&h.mesh, eye, d, NULL) < 0.0);
+    scalp_head_destroy(&h);
+    /* A procedural head's file is its own frame in mm. */
+    double q[3] = {12.5, -3.0, 80.0}, got[3];
+    scalp_head_to_file(p, q, got);
+    for (int k = 0; k < 3; k++)
+        assert_near(got[k], q[k], 1e-12);
+}
+
 static void expect_refused(fixture *f, const char *path, plan_mesh_units units, const plan_scan_landmarks *lm,
                            const char *field, const char *why)
 {
@@ -317,6 +422,8 @@ int main(void)
         cmocka_unit_test(every_format_should_give_the_same_landmarks_and_treated_area_and_a_hole_no_step),
         cmocka_unit_test(landmarks_not_given_should_be_estimated_with_a_warning),
         cmocka_unit_test(bad_scans_should_be_refused_with_one_line_naming_the_file),
+        cmocka_unit_test(mesh_ray_should_meet_the_nearest_entering_face),
+        cmocka_unit_test(picked_point_should_convert_to_the_files_coordinates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -78,10 +78,11 @@ int main(int argc, char **argv)
     char path[1024];
     snprintf(path, sizeof path, "%s/scan.ply", argv[1]);
     FILE *fp = scan_file_open(path);
-    fprintf(fp, "ply\nformat binary_little_endian 1.0\ncomment smpsim demo scan: a reshaped procedural head\n"
-                "element vertex %d\nproperty float x\nproperty float y\nproperty float z\nproperty uchar red\n"
-                "property uchar green\nproperty uchar blue\nelement face %d\n"
-                "property list uchar int vertex_indices\nend_header\n",
+    fprintf(fp,
+            "ply\nformat binary_little_endian 1.0\ncomment smpsim demo scan: a reshaped procedural head\n"
+            "element vertex %d\nproperty float x\nproperty float y\nproperty float z\nproperty uchar red\n"
+            "property uchar green\nproperty uchar blue\nelement face %d\n"
+            "property list uchar int vertex_indices\nend_header\n",
             m.nv, m.nt);
     for (int v = 0; v < m.nv; v++) {
         float q[3] = {m.p[3 * v], m.p[3 * v + 1], m.p[3 * v + 2]};
