@@ -199,59 +199,59 @@ static inline void scan_reshaped_landmarks(const scalp_head *p, double scale, pl
         scan_reshape(q);
         for (int k = 0; k < 3; k++)
             pts[i][k] = q[k] * scale;
-        /* A pose of the head in a file of its own: rotated by angle_deg about axis (not necessarily unit) and
-         * moved by shift_mm, head frame to file millimetres: file_mm = R head_mm + t, as rows of [R | t]
-         * (Rodrigues). */
-        static inline void scan_pose(double angle_deg, const double axis[3], const double shift_mm[3],
-                                     double pose[3][4])
-        {
-            double n = sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
-            double k[3] = {axis[0] / n, axis[1] / n, axis[2] / n},
-                   a = angle_deg * 3.14159265358979323846 / 180.0;
-            double c = cos(a), s = sin(a);
-            double K[3][3] = {{0, -k[2], k[1]}, {k[2], 0, -k[0]}, {-k[1], k[0], 0}};
-            for (int i = 0; i < 3; i++) {
-                for (int j = 0; j < 3; j++) {
-                    double kk = 0.0;
-                    for (int m = 0; m < 3; m++)
-                        kk += K[i][m] * K[m][j];
-                    pose[i][j] = (i == j ? 1.0 : 0.0) + s * K[i][j] + (1.0 - c) * kk;
-                }
-                pose[i][3] = shift_mm[i];
-            }
-        }
+    }
+}
 
-        /* A head frame point (mm) in the posed file's coordinates: (R p + t) * scale (file units per mm). */
-        static inline void scan_pose_point(const double pose[3][4], double scale, const double p[3],
-                                           double out[3])
-        {
-            for (int i = 0; i < 3; i++)
-                out[i] = (pose[i][0] * p[0] + pose[i][1] * p[1] + pose[i][2] * p[2] + pose[i][3]) * scale;
+/* A pose of the head in a file of its own: rotated by angle_deg about axis (not necessarily unit) and moved
+ * by shift_mm, head frame to file millimetres: file_mm = R head_mm + t, as rows of [R | t] (Rodrigues). */
+static inline void scan_pose(double angle_deg, const double axis[3], const double shift_mm[3],
+                             double pose[3][4])
+{
+    double n = sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
+    double k[3] = {axis[0] / n, axis[1] / n, axis[2] / n}, a = angle_deg * 3.14159265358979323846 / 180.0;
+    double c = cos(a), s = sin(a);
+    double K[3][3] = {{0, -k[2], k[1]}, {k[2], 0, -k[0]}, {-k[1], k[0], 0}};
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++) {
+            double kk = 0.0;
+            for (int m = 0; m < 3; m++)
+                kk += K[i][m] * K[m][j];
+            pose[i][j] = (i == j ? 1.0 : 0.0) + s * K[i][j] + (1.0 - c) * kk;
         }
+        pose[i][3] = shift_mm[i];
+    }
+}
 
-        /* The mesh moved into the pose (its millimetres; the writers scale them). */
-        static inline void scan_mesh_pose(scan_mesh * m, const double pose[3][4])
-        {
-            for (int v = 0; v < m->nv; v++) {
-                double p[3] = {m->p[3 * v], m->p[3 * v + 1], m->p[3 * v + 2]}, q[3];
-                scan_pose_point(pose, 1.0, p, q);
-                for (int k = 0; k < 3; k++)
-                    m->p[3 * v + k] = (float)q[k];
-            }
-        }
+/* A head frame point (mm) in the posed file's coordinates: (R p + t) * scale (file units per mm). */
+static inline void scan_pose_point(const double pose[3][4], double scale, const double p[3], double out[3])
+{
+    for (int i = 0; i < 3; i++)
+        out[i] = (pose[i][0] * p[0] + pose[i][1] * p[1] + pose[i][2] * p[2] + pose[i][3]) * scale;
+}
 
-        /* The landmarks of scan_landmarks_of_head in the posed file, times scale. */
-        static inline void scan_landmarks_posed(const scalp_head *head, const double pose[3][4], double scale,
-                                                plan_scan_landmarks *out)
-        {
-            scan_landmarks_of_head(head, 1.0, out);
-            double *pts[3] = {out->nasion, out->tragus_left, out->tragus_right};
-            for (int i = 0; i < 3; i++) {
-                double q[3];
-                scan_pose_point(pose, scale, pts[i], q);
-                for (int k = 0; k < 3; k++)
-                    pts[i][k] = q[k];
-            }
-        }
+/* The mesh moved into the pose (its millimetres; the writers scale them). */
+static inline void scan_mesh_pose(scan_mesh *m, const double pose[3][4])
+{
+    for (int v = 0; v < m->nv; v++) {
+        double p[3] = {m->p[3 * v], m->p[3 * v + 1], m->p[3 * v + 2]}, q[3];
+        scan_pose_point(pose, 1.0, p, q);
+        for (int k = 0; k < 3; k++)
+            m->p[3 * v + k] = (float)q[k];
+    }
+}
+
+/* The landmarks of scan_landmarks_of_head in the posed file, times scale. */
+static inline void scan_landmarks_posed(const scalp_head *head, const double pose[3][4], double scale,
+                                        plan_scan_landmarks *out)
+{
+    scan_landmarks_of_head(head, 1.0, out);
+    double *pts[3] = {out->nasion, out->tragus_left, out->tragus_right};
+    for (int i = 0; i < 3; i++) {
+        double q[3];
+        scan_pose_point(pose, scale, pts[i], q);
+        for (int k = 0; k < 3; k++)
+            pts[i][k] = q[k];
+    }
+}
 
 #endif
