@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* The fade curve's numbers for the doctor's panel (no band: the curve alone is a fraction of a second). */
@@ -114,6 +115,46 @@ void editor_save(editor *ed, const scene_model *scene)
     char *full = realpath(ed->save_path, NULL);
     snprintf(ed->status, sizeof ed->status, "saved %s", full ? full : ed->save_path);
     free(full);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcasecmp(s + n - t, tail) == 0;
+}
+
+/* A file dropped on the window: a JPEG or PNG becomes the patient's photo (head.photo, with the plan's photo
+ * camera), a mesh the patient's scan (head.mesh, units guessed, landmarks estimated until picked), each one
+ * undo step; anything else is read as a plan (editor_load). */
+void editor_drop(editor *ed, scene_model *scene, render_context *rc, const char *path)
+{
+    bool photo = ends_with(path, ".jpg") || ends_with(path, ".jpeg") || ends_with(path, ".png");
+    bool mesh = ends_with(path, ".obj") || ends_with(path, ".ply") || ends_with(path, ".stl") ||
+                ends_with(path, ".gltf") || ends_with(path, ".glb");
+    if (!photo && !mesh) {
+        editor_load(ed, scene, rc, path);
+        return;
+    }
+    plan p = scene->plan;
+    char *target = photo ? p.head.photo : p.head.mesh;
+    if (strlen(path) >= sizeof p.head.photo) {
+        snprintf(ed->status, sizeof ed->status, "not used: the path is longer than %d characters",
+                 PLAN_PATH_MAX - 1);
+        return;
+    }
+    snprintf(target, PLAN_PATH_MAX, "%s", path);
+    if (mesh) {
+        p.head.mesh_units = PLAN_MESH_UNITS_GUESS;
+        p.head.landmarks.given = false;
+    }
+    const char *slash = strrchr(path, '/');
+    char what[HISTORY_DESCRIPTION_MAX];
+    snprintf(what, sizeof what, "%s %s", photo ? "photo" : "scan", slash ? slash + 1 : path);
+    editor_commit(ed, scene, rc, &p, &(history_edit){.what = what});
+    if (plan_equal(&p, &scene->plan))
+        snprintf(ed->status, sizeof ed->status, "%s: %s", photo ? "photo" : "scan",
+                 photo ? "set its view on the head tab's photo section"
+                       : "pick its landmarks on the head tab");
 }
 
 /* A plan file dropped on the window replaces the plan (unsaved edits are kept in a side file first). */

@@ -243,6 +243,51 @@ static void hair_colour_row(ui_ctx *ui, editor *ed, named_rects *names, plan *p)
     memcpy(p->patient.hair_color_srgb8, rgb[c], 3);
 }
 
+/* The patient's photo of the scalp (head.photo, docs/scans.md): dropped on the window; here the view it was
+ * taken from, what its hair becomes, and its removal. Each change bakes the photo again (a second or two). */
+static void photo_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now,
+                          const scene_model *scene)
+{
+    bool open = ui_section(ui, "photo", false);
+    name_last(names, ui, "photo");
+    if (!open) return;
+    if (!p->head.photo[0]) {
+        ui_label(ui, "drop a JPEG or PNG of the scalp");
+        ui_label(ui, "on the window (docs/scans.md)");
+        return;
+    }
+    const char *slash = strrchr(p->head.photo, '/');
+    ui_label(ui, "%.36s", slash ? slash + 1 : p->head.photo);
+    if (scene->skin_map.size > 0)
+        ui_label(ui, "covers %.0f cm2, shading %.0f%% -> %.0f%%", scene->skin_map.covered_cm2,
+                 100.0 * scene->skin_map.shading_spread, 100.0 * scene->skin_map.residual_spread);
+    plan_head *h = &p->head;
+    const plan_head *was = &now->head;
+    field_slider(ui, ed, names, "photo-azimuth", "taken from", &h->photo_azimuth_deg, was->photo_azimuth_deg,
+                 -180.0f, 180.0f, 5.0f, "azimuth %.0f deg", "deg");
+    field_slider(ui, ed, names, "photo-elevation", "height", &h->photo_elevation_deg,
+                 was->photo_elevation_deg, -30.0f, 90.0f, 5.0f, "elevation %.0f deg", "deg");
+    field_slider(ui, ed, names, "photo-distance", "distance", &h->photo_distance_m, was->photo_distance_m,
+                 0.2f, 3.0f, 0.05f, "%.2f m", "m");
+    field_slider(ui, ed, names, "photo-fov", "field of view", &h->photo_fov_deg, was->photo_fov_deg, 5.0f,
+                 120.0f, 1.0f, "%.0f deg vertical", "deg");
+    static const char *const hairs[] = {"keep its hair", "remove its hair"};
+    ui_layout_columns(ui, false);
+    int c = ui_choice(ui, "##photo-hair", hairs, 2, (int)h->photo_hair);
+    name_last(names, ui, "photo-hair");
+    static const char *const actions[] = {"remove the photo"};
+    int a = ui_choice(ui, "##photo-actions", actions, 1, -1);
+    name_last(names, ui, "photo-remove");
+    ui_layout_columns(ui, true);
+    if (c >= 0 && c != (int)h->photo_hair) {
+        h->photo_hair = (plan_photo_hair)c;
+        pending_note(ed, c ? "photo's hair removed" : "photo's hair kept");
+    } else if (a == 0) {
+        h->photo[0] = '\0';
+        pending_note(ed, "photo removed");
+    }
+}
+
 /* Touch-ups: the year, density and shade of each; one added four years after the last, the last removed. */
 static void touch_ups_section(ui_ctx *ui, editor *ed, named_rects *names, plan *p, const plan *now)
 {
@@ -312,6 +357,7 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         hair_loss_section(ui, ed, names, p);
         hairline_section(ui, ed, names, p, now);
         landmark_section(ui, vs, ed, scene, names);
+        photo_section(ui, ed, names, p, now, scene);
     } else if (vs->plan_tab == PLAN_TAB_INK) {
         if (ui_section(ui, "pigment and needle", true)) {
             field_slider(ui, ed, names, "shade", "shade", &p->pigment.shade, now->pigment.shade, 0.0f, 1.0f,

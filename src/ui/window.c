@@ -413,7 +413,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                 } else if (vs.side && vs.side_kind == SIDE_PLAN && vs.technique == 0)
                     side_load(&vs, &ed, e.drop.file);
                 else
-                    editor_load(&ed, scene, rc, e.drop.file);
+                    editor_drop(&ed, scene, rc, e.drop.file);
                 SDL_free(e.drop.file);
             } else if (e.type == SDL_MOUSEMOTION) {
                 in.mouse_x = (float)e.motion.x * s, in.mouse_y = (float)e.motion.y * s;
@@ -697,6 +697,14 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
                     on_screen += vs.pick.visible[i];
                 printf("markers at exit: %d, %d on the screen\n", vs.pick.marker_count, on_screen);
             }
+            if (scene->plan.head.photo[0])
+                printf("photo at exit: %s, from azimuth %.0f elevation %.0f deg at %.2f m, %s its hair, "
+                       "covering "
+                       "%.0f cm2\n",
+                       scene->plan.head.photo, scene->plan.head.photo_azimuth_deg,
+                       scene->plan.head.photo_elevation_deg, scene->plan.head.photo_distance_m,
+                       scene->plan.head.photo_hair == PLAN_PHOTO_HAIR_KEEP ? "keeping" : "removing",
+                       scene->skin_map.covered_cm2);
             printf("distance at exit: %.2f m\n", vs.o.distance / 1000.0);
             printf("view at exit: %s\n", scene_view_name(vs.view));
             printf("mode at exit: %s\n", mode_names[vs.mode]);

@@ -227,6 +227,7 @@ void editor_undo(editor *ed, scene_model *scene, render_context *rc, bool redo);
 void editor_key_edit(editor *ed, scene_model *scene, render_context *rc, SDL_Keycode key, bool shift);
 void editor_save(editor *ed, const scene_model *scene);
 void editor_load(editor *ed, scene_model *scene, render_context *rc, const char *path);
+void editor_drop(editor *ed, scene_model *scene, render_context *rc, const char *path);
 void editor_export(editor *ed, const scene_model *scene, render_context *rc, const render_frame *shown,
                    const scene_light *light, double t_days, scene_view view);
 void editor_recover(editor *ed, scene_model *scene, render_context *rc, bool recover);
