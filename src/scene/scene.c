@@ -132,15 +132,29 @@ static smp_status scene_build(scene_model *s, const plan *pl, const char *source
     return SMP_OK;
 }
 
+/* The head's fields without its photo's, which change only the skin map (for comparing two heads' geometry).
+ */
+static void head_photo_clear(plan_head *h)
+{
+    memset(h->photo, 0, sizeof h->photo);
+    h->photo_azimuth_deg = h->photo_elevation_deg = h->photo_distance_m = h->photo_fov_deg = 0.0;
+    h->photo_hair = PLAN_PHOTO_HAIR_KEEP;
+}
+
 smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
 {
     smp_status st = plan_validate(pl, "plan", err);
     if (st != SMP_OK) return st;
-    /* The head is rebuilt only when its measures or the patient's sex changed, the scars only when the head,
-     * the seed or the scars did (scalp/scar.h: the layout depends on nothing else); dots and hair always are.
-     * Nothing is replaced until everything is built, so a failure leaves the scene as it was. */
-    bool same_head =
-        memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0 && pl->patient.sex == s->plan.patient.sex;
+    /* The head is rebuilt only when its measures, its scan or the patient's sex changed, the skin map when
+     * the head or the photo did, the scars when the head, the seed or the scars did (scalp/scar.h: the layout
+     * depends on nothing else); dots and hair always are. Nothing is replaced until everything is built, so a
+     * failure leaves the scene as it was. */
+    plan_head geometry_new = pl->head, geometry_now = s->plan.head;
+    head_photo_clear(&geometry_new);
+    head_photo_clear(&geometry_now);
+    bool same_head = memcmp(&geometry_new, &geometry_now, sizeof geometry_new) == 0 &&
+                     pl->patient.sex == s->plan.patient.sex;
+    bool same_map = same_head && memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0;
     bool same_scars = same_head && pl->seed == s->plan.seed && pl->scar_count == s->plan.scar_count &&
                       memcmp(pl->scars, s->plan.scars, sizeof pl->scars[0] * (size_t)pl->scar_count) == 0;
     scalp_head head = s->head;
@@ -151,12 +165,13 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
     if (!same_head &&
         (st = scalp_head_create_logged(&head, &pl->head, pl->patient.sex, s->warn, NULL, err)) != SMP_OK)
         return st;
-    if (!same_head && (st = skin_map_build(&head, &pl->head, s->warn, &skin_map, err)) != SMP_OK) {
-        scalp_head_destroy(&head);
+    if (!same_map && (st = skin_map_build(&head, &pl->head, s->warn, &skin_map, err)) != SMP_OK) {
+        if (!same_head) scalp_head_destroy(&head);
         return st;
     }
     if (!same_scars && (st = scalp_scar_set_create(&scars, &head, pl, err)) != SMP_OK) {
-        if (!same_head) scalp_skin_map_destroy(&skin_map), scalp_head_destroy(&head);
+        if (!same_map) scalp_skin_map_destroy(&skin_map);
+        if (!same_head) scalp_head_destroy(&head);
         return st;
     }
     scalp_hair_params hair_params;
@@ -165,7 +180,8 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
     hair_params.photo = &skin_map;
     if ((st = pigment_field_create_with_scars(&field, &head, pl, &scars, err)) != SMP_OK) {
         if (!same_scars) scalp_scar_set_destroy(&scars);
-        if (!same_head) scalp_skin_map_destroy(&skin_map), scalp_head_destroy(&head);
+        if (!same_map) scalp_skin_map_destroy(&skin_map);
+        if (!same_head) scalp_head_destroy(&head);
         return st;
     }
     if ((st = scalp_hair_create(&hair, &head, pl, &hair_params, err)) != SMP_OK ||
@@ -173,13 +189,15 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
         scalp_hair_destroy(&hair);
         pigment_field_destroy(&field);
         if (!same_scars) scalp_scar_set_destroy(&scars);
-        if (!same_head) scalp_skin_map_destroy(&skin_map), scalp_head_destroy(&head);
+        if (!same_map) scalp_skin_map_destroy(&skin_map);
+        if (!same_head) scalp_head_destroy(&head);
         return st;
     }
     scalp_hair_destroy(&s->hair);
     pigment_field_destroy(&s->field);
     if (!same_scars) scalp_scar_set_destroy(&s->scars);
-    if (!same_head) scalp_skin_map_destroy(&s->skin_map), scalp_head_destroy(&s->head);
+    if (!same_map) scalp_skin_map_destroy(&s->skin_map);
+    if (!same_head) scalp_head_destroy(&s->head);
     s->head = head;
     s->scars = scars;
     s->skin_map = skin_map;

@@ -184,6 +184,17 @@ static void photo_shading_removed_and_mark_placed(void **state)
     /* Kept, the photo's hair replaces the plan's where the photo sees the head: fewer shafts grown. */
     printf("shafts: %d with the photo's hair kept, %d removed\n", keep.hair.count, removed.hair.count);
     assert_true(keep.hair.count < removed.hair.count);
+    /* A plan that changes only the photo's fields keeps the head and bakes the map again: the same map and
+     * hair as a scene built afresh. */
+    smp_error err = {0};
+    scalp_head *head_before = &keep.head;
+    float *positions_before = keep.head.mesh.positions_mm;
+    if (scene_set_plan(&keep, &removed.plan, &err) != SMP_OK) fail_msg("%s", err.message);
+    assert_true(head_before->mesh.positions_mm == positions_before); /* not rebuilt */
+    assert_int_equal(keep.skin_map.size, removed.skin_map.size);
+    assert_memory_equal(keep.skin_map.rgba, removed.skin_map.rgba,
+                        (size_t)removed.skin_map.size * removed.skin_map.size * 4);
+    assert_int_equal(keep.hair.count, removed.hair.count);
     scene_destroy(&keep);
     scene_destroy(&removed);
 }
