@@ -29,12 +29,6 @@ static double rss_now_mb(void)
     return n == 2 ? (double)resident * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0) : 0.0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* smpsim bench --placement [--runs N]: pigment_field_create on the plan's head, N times (default 5), one
  * thread; the head is built once and not timed. Reports the dot count, the best and the median time; for a
  * plan with scars, the same for pigment_field_create_with_scars (the scar layout built once, not timed) in
@@ -79,7 +73,7 @@ static int bench_placement(const app_options *o)
         }
     if (!s) status = app_fail("bench", &(smp_error){SMP_ERR_NOMEM, "out of memory"});
     if (status == 0) {
-        qsort(s, (size_t)runs, sizeof *s, cmp_double);
+        qsort(s, (size_t)runs, sizeof *s, smp_cmp_double);
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "benchmark", "placement");
         cJSON_AddNumberToObject(j, "runs", runs);
@@ -89,7 +83,7 @@ static int bench_placement(const app_options *o)
         cJSON_AddNumberToObject(j, "seconds_median", s[runs / 2]);
         cJSON_AddNumberToObject(j, "dots_per_second", dots / s[0]);
         if (p.scar_count > 0) {
-            qsort(s_scars, (size_t)runs, sizeof *s_scars, cmp_double);
+            qsort(s_scars, (size_t)runs, sizeof *s_scars, smp_cmp_double);
             cJSON *w = cJSON_AddObjectToObject(j, "with_scars");
             cJSON_AddNumberToObject(w, "scars", p.scar_count);
             cJSON_AddNumberToObject(w, "dots", dots_scars);
@@ -188,7 +182,7 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
     double total = 0.0;
     for (int i = 0; i < frames; ++i)
         total += s->ms[i];
-    qsort(s->ms, (size_t)frames, sizeof *s->ms, cmp_double);
+    qsort(s->ms, (size_t)frames, sizeof *s->ms, smp_cmp_double);
     cJSON_AddStringToObject(o, "motion", motion);
     cJSON_AddNumberToObject(o, "fps", 1000.0 * frames / total);
     cJSON_AddNumberToObject(o, "ms_mean", total / frames);
@@ -200,7 +194,7 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
     cJSON *passes = cJSON_AddObjectToObject(o, "passes_ms_median");
     for (int k = 0; k < RENDER_PASS_COUNT; ++k) {
         double *v = s->pass_ms + (size_t)k * frames;
-        qsort(v, (size_t)frames, sizeof *v, cmp_double);
+        qsort(v, (size_t)frames, sizeof *v, smp_cmp_double);
         cJSON_AddNumberToObject(passes, render_pass_name(k), v[frames / 2]);
     }
 }
@@ -305,7 +299,7 @@ int app_cmd_bench(int argc, char **argv)
                       scrub ? "time 0-20 years" : "orbit");
     cJSON *ij = cJSON_AddObjectToObject(j, "interactive");
     bench_series_json(ij, &fast, opts.frames, trivial, profile, "orbit, light and time together");
-    qsort(fast.scale, (size_t)opts.frames, sizeof *fast.scale, cmp_double);
+    qsort(fast.scale, (size_t)opts.frames, sizeof *fast.scale, smp_cmp_double);
     cJSON_AddNumberToObject(ij, "scale_median", fast.scale[opts.frames / 2]);
     cJSON_AddNumberToObject(ij, "scale_min", fast.scale[0]);
     cJSON_AddNumberToObject(j, "look_updates", stats.look_updates);

@@ -119,12 +119,6 @@ static smp_status layer_create(render_hair *h, smp_error *err)
     return SMP_OK;
 }
 
-static int float_cmp(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 /* The layer of hair on head into the vertex buffer, once per plan. */
 static smp_status layer_upload(render_hair *h, const scalp_hair *hair, const scalp_head *head, smp_error *err)
 {
@@ -143,7 +137,7 @@ static smp_status layer_upload(render_hair *h, const scalp_hair *hair, const sca
     }
     for (int i = 0; i < hair->count; ++i)
         h->layer_lost_sorted[i] = hair->shafts[i].lost_year;
-    qsort(h->layer_lost_sorted, (size_t)hair->count, sizeof(float), float_cmp);
+    qsort(h->layer_lost_sorted, (size_t)hair->count, sizeof(float), smp_cmp_float);
     size_t points = (size_t)layer.hair_count * (size_t)layer.points_per_hair;
     glBindBuffer(GL_ARRAY_BUFFER, h->layer_vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * SCALP_HAIR_LAYER_FLOATS * points),

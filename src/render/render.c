@@ -421,12 +421,6 @@ void render_finish(render_context *rc)
     glFinish();
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double render_trivial_pass_ms(render_context *rc, int width, int height, int count, smp_error *err)
 {
     if (count < 1 || count > 1000) count = 1000;
@@ -451,7 +445,7 @@ double render_trivial_pass_ms(render_context *rc, int width, int height, int cou
     }
     glBindVertexArray(0);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    qsort(ms, (size_t)count, sizeof *ms, cmp_double);
+    qsort(ms, (size_t)count, sizeof *ms, smp_cmp_double);
     double median = ms[count / 2];
     free(ms);
     return render_gl_check("render_trivial_pass_ms", err) == SMP_OK ? median : -1.0;
