@@ -81,6 +81,19 @@ int smp_ascending_find(const double *v, int n, double x);
  * is within 26 degrees of the y axis), unit length (0 for a zero normal); t2 = n x t1. */
 void smp_tangent_frame(const float n[3], float t1[3], float t2[3]);
 
+/* A growing byte string (text, an encoded image in memory). Zero-initialise it; data is NUL-terminated after
+ * size bytes once anything was appended. After a failed allocation failed stays true and appends do nothing,
+ * so a writer checks once at the end. smp_buffer_deinit frees data (or take data and free() it yourself). */
+typedef struct smp_buffer {
+    char *data;
+    size_t size, capacity;
+    bool failed;
+} smp_buffer;
+void smp_buffer_append(smp_buffer *b, const void *bytes, size_t n);
+void smp_buffer_puts(smp_buffer *b, const char *text); /* text without its NUL */
+void smp_buffer_printf(smp_buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void smp_buffer_deinit(smp_buffer *b);
+
 /* Reads a whole file into a NUL-terminated buffer the caller frees with free(); size may be NULL. */
 smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, smp_error *err);
 /* The same for a file of a kind that is never larger than max_bytes (a plan, an .mci file): a larger one (or
