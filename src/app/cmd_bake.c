@@ -28,10 +28,12 @@ int app_cmd_bake(int argc, char **argv);
 static const char bake_allowed[] =
     "-o --output --photons --threads --seed --types --depths --inks --diameters";
 
-static void bake_usage(FILE *out)
+/* The usage text (its limits filled in), for --help. */
+static const char *bake_usage(void)
 {
-    fprintf(
-        out,
+    static char text[1024];
+    snprintf(
+        text, sizeof text,
         "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] "
         "[--inks L]\n"
         "                   [--diameters L]\n\n"
@@ -42,7 +44,7 @@ static void bake_usage(FILE *out)
         "(default %s), atomically. --photons N is per band (%d..%d; default 6000): the skin runs\n"
         "and the covered-colour scans use 8 N, the three disk scans 200 N.\n\n",
         BAKE_DEFAULT_OUTPUT, BAKE_MIN_PHOTONS, BAKE_MAX_PHOTONS);
-    app_options_help(out, bake_allowed);
+    return text;
 }
 
 /* A comma-separated list of at most max numbers within [lo, hi] (whole numbers when whole), ascending when
@@ -100,12 +102,9 @@ static int bake_list_option(const char *option, const char *text, int max, doubl
 int app_cmd_bake(int argc, char **argv)
 {
     app_options a;
+    int begun = app_command_begin(&a, argc, argv, "bake", bake_allowed, bake_usage());
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&a, argc, argv, 1, bake_allowed, &err) != SMP_OK) return app_fail("bake", &err);
-    if (a.help) {
-        bake_usage(stdout);
-        return 0;
-    }
     if (a.photons && (a.photons < BAKE_MIN_PHOTONS || a.photons > BAKE_MAX_PHOTONS)) {
         smp_error_set(&err, SMP_ERR_INPUT, "--photons: must be between %d and %d photons per band, got %llu",
                       BAKE_MIN_PHOTONS, BAKE_MAX_PHOTONS, (unsigned long long)a.photons);

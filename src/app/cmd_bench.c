@@ -17,6 +17,25 @@ static const char bench_allowed[] =
     "--light-intensity --light-kelvin "
     "--view --distance-m --field-mm --width --height --seed --frames --scrub --profile "
     "--interactive-scale --placement --runs";
+static const char bench_usage[] =
+    "usage: smpsim bench [options] [--frames N] [--scrub] [--profile] [--interactive-scale S]\n"
+    "       smpsim bench --placement [--runs N] [options]\n\n"
+    "Renders N frames (default 120) twice, offscreen at --width x --height (default 1280x720),\n"
+    "and prints JSON timings: \"full\", full quality over a full camera orbit around the\n"
+    "head (with --scrub the camera stays and the time moves from day 0 to 20 years\n"
+    "instead); \"interactive\", the window's path while a person drives it: the camera\n"
+    "orbits, the key light swings a quarter turn and the time runs from day 0 to 20\n"
+    "years at once, at the share of width and height that the window adapts frame by frame\n"
+    "to 30 fps (0.25..0.5, from 0.35; --interactive-scale S: fixed at S, 0.125..1; the JSON\n"
+    "gives scale_median and scale_min). Each has ms_median, ms_p95, ms_max, fps. With\n"
+    "--placement, times the dot placement of the plan N times (default 5; no rendering),\n"
+    "without and, for a plan with scars, with them (\"with_scars\").\n"
+    "With --profile, every pass is finished and timed (\"passes_ms_median\": shadow,\n"
+    "textures, head, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass\n"
+    "of a constant colour at the same size, timed in the same run: frame / trivial is\n"
+    "comparable across machines. \"scene_build_s\" and \"placement_s\" time the scene's build\n"
+    "and its dot placement; \"rss_mb_after_warmup\" and \"rss_mb_end\" the memory before and\n"
+    "after the timed frames, \"peak_rss_mb\" the process's peak.\n\n";
 
 /* Resident memory now, MB (/proc/self/statm; 0 where it cannot be read). */
 static double rss_now_mb(void)
@@ -202,33 +221,11 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
 int app_cmd_bench(int argc, char **argv)
 {
     app_options opts;
+    int begun = app_command_begin(&opts, argc, argv, "bench", bench_allowed, bench_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK)
-        return app_fail("bench", &err);
     bool scrub = opts.scrub, profile = opts.profile;
     double scale = opts.interactive_scale;
-    if (opts.help) {
-        printf("usage: smpsim bench [options] [--frames N] [--scrub] [--profile] [--interactive-scale S]\n"
-               "       smpsim bench --placement [--runs N] [options]\n\n"
-               "Renders N frames (default 120) twice, offscreen at --width x --height (default 1280x720),\n"
-               "and prints JSON timings: \"full\", full quality over a full camera orbit around the\n"
-               "head (with --scrub the camera stays and the time moves from day 0 to 20 years\n"
-               "instead); \"interactive\", the window's path while a person drives it: the camera\n"
-               "orbits, the key light swings a quarter turn and the time runs from day 0 to 20\n"
-               "years at once, at the share of width and height that the window adapts frame by frame\n"
-               "to 30 fps (0.25..0.5, from 0.35; --interactive-scale S: fixed at S, 0.125..1; the JSON\n"
-               "gives scale_median and scale_min). Each has ms_median, ms_p95, ms_max, fps. With\n"
-               "--placement, times the dot placement of the plan N times (default 5; no rendering),\n"
-               "without and, for a plan with scars, with them (\"with_scars\").\n"
-               "With --profile, every pass is finished and timed (\"passes_ms_median\": shadow,\n"
-               "textures, head, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass\n"
-               "of a constant colour at the same size, timed in the same run: frame / trivial is\n"
-               "comparable across machines. \"scene_build_s\" and \"placement_s\" time the scene's build\n"
-               "and its dot placement; \"rss_mb_after_warmup\" and \"rss_mb_end\" the memory before and\n"
-               "after the timed frames, \"peak_rss_mb\" the process's peak.\n\n");
-        app_options_help(stdout, bench_allowed);
-        return 0;
-    }
     if (opts.placement) return bench_placement(&opts);
     double t0 = smp_now_s();
     scene_model scene;
