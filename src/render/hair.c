@@ -94,10 +94,7 @@ static smp_status layer_create(render_hair *h, smp_error *err)
     glBindTexture(GL_TEXTURE_2D, h->layer_tex);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RG32F, LAYER_SIZE, LAYER_SIZE, 0, GL_RG, GL_FLOAT, NULL);
     glGenerateMipmap(GL_TEXTURE_2D);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     glBindTexture(GL_TEXTURE_2D, 0);
     glGenFramebuffers(1, &h->layer_fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, h->layer_fbo);

@@ -324,10 +324,7 @@ smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_er
         memset(rs->rect, 0, sizeof rs->rect);
         rs->size[0] = rs->size[1] = 1.0f;
     }
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     glGenerateMipmap(GL_TEXTURE_2D);
     glBindTexture(GL_TEXTURE_2D, 0);
     GLenum e = glGetError();

@@ -254,10 +254,7 @@ smp_status render_scene_set_skin_map(render_context *rc, const scalp_skin_map *m
     glTexImage2D(GL_TEXTURE_2D, 0, GL_SRGB8_ALPHA8, map->size, map->size, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                  map->rgba);
     glGenerateMipmap(GL_TEXTURE_2D);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     glBindTexture(GL_TEXTURE_2D, 0);
     GLenum e = glGetError();
     if (e != GL_NO_ERROR) return smp_error_set(err, SMP_ERR_GL, "skin map upload: GL error 0x%04x", e);

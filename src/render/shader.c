@@ -179,3 +179,11 @@ void render_quad_vao_create(GLuint *vao, GLuint *corner_vbo, const float corners
     glBufferData(GL_ARRAY_BUFFER, 8 * sizeof(float), corners, GL_STATIC_DRAW);
     render_float_attribs(0, (const int[]){2}, 1, 2, 0, 0);
 }
+
+void render_texture_clamped(GLint min_filter, GLint mag_filter)
+{
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, min_filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, mag_filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+}

@@ -35,6 +35,9 @@ static inline GLint uloc(GLuint prog, const char *name)
  * offset_floats, and enables them; divisor 1 makes them per instance (0 leaves them per vertex). */
 void render_float_attribs(GLuint first, const int *sizes, int count, int stride_floats, size_t offset_floats,
                           GLuint divisor);
+/* Filtering of the bound GL_TEXTURE_2D (min_filter GL_LINEAR_MIPMAP_LINEAR for a mipmapped one), its edges
+ * clamped in s and t. */
+void render_texture_clamped(GLint min_filter, GLint mag_filter);
 /* A vertex array for instanced quads: attribute 0 is corners (4 corners, 2 floats each, a triangle strip) in
  * a buffer of its own. Creates *vao and *corner_vbo and leaves *vao bound. */
 void render_quad_vao_create(GLuint *vao, GLuint *corner_vbo, const float corners[8]);
