@@ -250,7 +250,7 @@ smp_status optics_mc_slab_scan(const optics_mc_input *in, const optics_mc_slab_c
     job.stage = "slab scan";
     job.seed = o.seed;
     job.photons = in->photons;
-    job.batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
+    job.batches = optics_mc_batch_count(&o, in->photons);
     job.tally_size = tally_size;
     st = optics_mc_job_run(&job, o.threads, 2 * (size_t)m + (size_t)ink_count, err);
     if (st != SMP_OK) goto done;
@@ -555,7 +555,7 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
     job.stage = "disk scan";
     job.seed = o.seed;
     job.photons = in->photons;
-    job.batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
+    job.batches = optics_mc_batch_count(&o, in->photons);
     job.tally_size = tally_size;
     st = optics_mc_job_run(&job, o.threads, white_disk_scratch_size(&d), err);
     if (st != SMP_OK) goto done;
