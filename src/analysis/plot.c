@@ -757,25 +757,11 @@ smp_status plot_render_rgba(const plot_figure *fig, uint8_t **rgba_out, int *wid
     return SMP_OK;
 }
 
-typedef struct png_buffer {
-    unsigned char *data;
-    size_t size, capacity;
-} png_buffer;
-
 static cairo_status_t png_collect(void *user, const unsigned char *data, unsigned int length)
 {
-    png_buffer *b = user;
-    if (b->size + length > b->capacity) {
-        size_t cap = b->capacity ? b->capacity : 1 << 16;
-        while (cap < b->size + length)
-            cap *= 2;
-        unsigned char *bigger = realloc(b->data, cap);
-        if (!bigger) return CAIRO_STATUS_NO_MEMORY;
-        b->data = bigger, b->capacity = cap;
-    }
-    memcpy(b->data + b->size, data, length);
-    b->size += length;
-    return CAIRO_STATUS_SUCCESS;
+    smp_buffer *b = user;
+    smp_buffer_append(b, data, length);
+    return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
 smp_status plot_write_png(const plot_figure *fig, const char *path, smp_error *err)
@@ -785,7 +771,7 @@ smp_status plot_write_png(const plot_figure *fig, const char *path, smp_error *e
     smp_status st = surface_draw(fig, &surface, err);
     if (st != SMP_OK) return st;
     /* Encoded in memory, then written by core's atomic writer: a failure leaves no file behind. */
-    png_buffer b = {0};
+    smp_buffer b = {0};
     cairo_status_t cs = cairo_surface_write_to_png_stream(surface, png_collect, &b);
     cairo_surface_destroy(surface);
     if (cs != CAIRO_STATUS_SUCCESS)
@@ -793,6 +779,6 @@ smp_status plot_write_png(const plot_figure *fig, const char *path, smp_error *e
                            cairo_status_to_string(cs));
     else
         st = smp_file_write_atomic(path, b.data, b.size, err);
-    free(b.data);
+    smp_buffer_deinit(&b);
     return st;
 }

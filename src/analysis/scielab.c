@@ -65,27 +65,29 @@ static void gaussian(double s_px, int r, double *k)
         k[i] /= sum;
 }
 
-/* dst = src convolved with k (2r+1 taps) along x, then along y; edges clamped. tmp holds w x h. */
-static void blur(const float *src, float *dst, float *tmp, int w, int h, const double *k, int r)
+/* dst = src (w x h) convolved with k (2r+1 taps) along x, or along y; edges clamped. */
+static void blur_1d(const float *src, float *dst, int w, int h, const double *k, int r, bool along_y)
 {
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
             double s = 0.0;
             for (int i = -r; i <= r; ++i) {
-                int xx = x + i < 0 ? 0 : (x + i >= w ? w - 1 : x + i);
-                s += k[i + r] * src[(size_t)y * w + xx];
-            }
-            tmp[(size_t)y * w + x] = (float)s;
-        }
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            double s = 0.0;
-            for (int i = -r; i <= r; ++i) {
-                int yy = y + i < 0 ? 0 : (y + i >= h ? h - 1 : y + i);
-                s += k[i + r] * tmp[(size_t)yy * w + x];
+                int xx = x, yy = y;
+                if (along_y)
+                    yy = y + i < 0 ? 0 : (y + i >= h ? h - 1 : y + i);
+                else
+                    xx = x + i < 0 ? 0 : (x + i >= w ? w - 1 : x + i);
+                s += k[i + r] * src[(size_t)yy * w + xx];
             }
             dst[(size_t)y * w + x] = (float)s;
         }
+}
+
+/* dst = src convolved with k along x, then along y. tmp holds w x h. */
+static void blur(const float *src, float *dst, float *tmp, int w, int h, const double *k, int r)
+{
+    blur_1d(src, tmp, w, h, k, r, false);
+    blur_1d(tmp, dst, w, h, k, r, true);
 }
 
 /* Filters the opponent planes in place with each channel's sum of Gaussians (each separable). */

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +28,12 @@ int app_cmd_bake(int argc, char **argv);
 static const char bake_allowed[] =
     "-o --output --photons --threads --seed --types --depths --inks --diameters";
 
-static void bake_usage(FILE *out)
+/* The usage text (its limits filled in), for --help. */
+static const char *bake_usage(void)
 {
-    fprintf(
-        out,
+    static char text[1024];
+    snprintf(
+        text, sizeof text,
         "usage: smpsim bake [-o FILE] [--photons N] [--threads T] [--seed S] [--types L] [--depths L] "
         "[--inks L]\n"
         "                   [--diameters L]\n\n"
@@ -41,7 +44,7 @@ static void bake_usage(FILE *out)
         "(default %s), atomically. --photons N is per band (%d..%d; default 6000): the skin runs\n"
         "and the covered-colour scans use 8 N, the three disk scans 200 N.\n\n",
         BAKE_DEFAULT_OUTPUT, BAKE_MIN_PHOTONS, BAKE_MAX_PHOTONS);
-    app_options_help(out, bake_allowed);
+    return text;
 }
 
 /* A comma-separated list of at most max numbers within [lo, hi] (whole numbers when whole), ascending when
@@ -76,15 +79,32 @@ static int bake_parse_list(const char *text, int max, double lo, double hi, bool
     }
 }
 
+/* Option's list through bake_parse_list (ascending); a bad one prints "smpsim bake: <option>: expected
+ * <expected> separated by commas, got '<text>' (<why>)" and gives -1. */
+static int bake_list_option(const char *option, const char *text, int max, double lo, double hi, bool whole,
+                            double *out, const char *expected_fmt, ...) __attribute__((format(printf, 8, 9)));
+static int bake_list_option(const char *option, const char *text, int max, double lo, double hi, bool whole,
+                            double *out, const char *expected_fmt, ...)
+{
+    const char *why = NULL;
+    int n = bake_parse_list(text, max, lo, hi, whole, true, out, &why);
+    if (n >= 0) return n;
+    char expected[256];
+    va_list ap;
+    va_start(ap, expected_fmt);
+    vsnprintf(expected, sizeof expected, expected_fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "smpsim bake: %s: expected %s separated by commas, got '%s' (%s)\n", option, expected,
+            text, why);
+    return -1;
+}
+
 int app_cmd_bake(int argc, char **argv)
 {
     app_options a;
+    int begun = app_command_begin(&a, argc, argv, "bake", bake_allowed, bake_usage());
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&a, argc, argv, 1, bake_allowed, &err) != SMP_OK) return app_fail("bake", &err);
-    if (a.help) {
-        bake_usage(stdout);
-        return 0;
-    }
     if (a.photons && (a.photons < BAKE_MIN_PHOTONS || a.photons > BAKE_MAX_PHOTONS)) {
         smp_error_set(&err, SMP_ERR_INPUT, "--photons: must be between %d and %d photons per band, got %llu",
                       BAKE_MIN_PHOTONS, BAKE_MAX_PHOTONS, (unsigned long long)a.photons);
@@ -97,55 +117,34 @@ int app_cmd_bake(int argc, char **argv)
     if (a.photons) p.photons = a.photons;
     p.seed = a.has_seed ? a.seed : 1;
     p.threads = a.threads;
-    const char *why = NULL;
     double v[OPTICS_TABLE_MAX_DEPTHS];
     if (a.types) {
-        int n = bake_parse_list(a.types, OPTICS_TABLE_TYPES, 1, 6, true, true, v, &why);
-        if (n < 0) {
-            fprintf(
-                stderr,
-                "smpsim bake: --types: expected ascending types 1..6 separated by commas, got '%s' (%s)\n",
-                a.types, why);
-            return 2;
-        }
+        int n =
+            bake_list_option("--types", a.types, OPTICS_TABLE_TYPES, 1, 6, true, v, "ascending types 1..6");
+        if (n < 0) return 2;
         p.type_count = n;
         for (int i = 0; i < n; ++i)
             p.types[i] = (int)v[i];
     }
     if (a.depths) {
-        int n = bake_parse_list(a.depths, OPTICS_TABLE_MAX_DEPTHS, 0.0, 3.0, false, true, v, &why);
-        if (n < 0) {
-            fprintf(stderr,
-                    "smpsim bake: --depths: expected 1..%d ascending depths in mm within 0..3 separated by "
-                    "commas, got '%s' (%s)\n",
-                    OPTICS_TABLE_MAX_DEPTHS, a.depths, why);
-            return 2;
-        }
+        int n = bake_list_option("--depths", a.depths, OPTICS_TABLE_MAX_DEPTHS, 0.0, 3.0, false, v,
+                                 "1..%d ascending depths in mm within 0..3", OPTICS_TABLE_MAX_DEPTHS);
+        if (n < 0) return 2;
         p.depth_count = n;
         memcpy(p.depth_mm, v, (size_t)n * sizeof v[0]);
     }
     if (a.inks) {
-        int n =
-            bake_parse_list(a.inks, OPTICS_TABLE_MAX_INKS, 1e-9, OPTICS_TABLE_MAX_INK, false, true, v, &why);
-        if (n < 0) {
-            fprintf(stderr,
-                    "smpsim bake: --inks: expected 1..%d ascending ink amounts within (0, %g] separated by "
-                    "commas, got '%s' (%s)\n",
-                    OPTICS_TABLE_MAX_INKS, OPTICS_TABLE_MAX_INK, a.inks, why);
-            return 2;
-        }
+        int n = bake_list_option("--inks", a.inks, OPTICS_TABLE_MAX_INKS, 1e-9, OPTICS_TABLE_MAX_INK, false,
+                                 v, "1..%d ascending ink amounts within (0, %g]", OPTICS_TABLE_MAX_INKS,
+                                 OPTICS_TABLE_MAX_INK);
+        if (n < 0) return 2;
         p.ink_count = n;
         memcpy(p.ink, v, (size_t)n * sizeof v[0]);
     }
     if (a.diameters) {
-        int n = bake_parse_list(a.diameters, OPTICS_TABLE_MAX_DIAMETERS, 1e-9, 5.0, false, true, v, &why);
-        if (n < 0) {
-            fprintf(stderr,
-                    "smpsim bake: --diameters: expected 1..%d ascending diameters in mm within (0, 5] "
-                    "separated by commas, got '%s' (%s)\n",
-                    OPTICS_TABLE_MAX_DIAMETERS, a.diameters, why);
-            return 2;
-        }
+        int n = bake_list_option("--diameters", a.diameters, OPTICS_TABLE_MAX_DIAMETERS, 1e-9, 5.0, false, v,
+                                 "1..%d ascending diameters in mm within (0, 5]", OPTICS_TABLE_MAX_DIAMETERS);
+        if (n < 0) return 2;
         p.diameter_count = n;
         memcpy(p.diameter_mm, v, (size_t)n * sizeof v[0]);
     }

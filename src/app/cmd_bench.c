@@ -17,6 +17,25 @@ static const char bench_allowed[] =
     "--light-intensity --light-kelvin "
     "--view --distance-m --field-mm --width --height --seed --frames --scrub --profile "
     "--interactive-scale --placement --runs";
+static const char bench_usage[] =
+    "usage: smpsim bench [options] [--frames N] [--scrub] [--profile] [--interactive-scale S]\n"
+    "       smpsim bench --placement [--runs N] [options]\n\n"
+    "Renders N frames (default 120) twice, offscreen at --width x --height (default 1280x720),\n"
+    "and prints JSON timings: \"full\", full quality over a full camera orbit around the\n"
+    "head (with --scrub the camera stays and the time moves from day 0 to 20 years\n"
+    "instead); \"interactive\", the window's path while a person drives it: the camera\n"
+    "orbits, the key light swings a quarter turn and the time runs from day 0 to 20\n"
+    "years at once, at the share of width and height that the window adapts frame by frame\n"
+    "to 30 fps (0.25..0.5, from 0.35; --interactive-scale S: fixed at S, 0.125..1; the JSON\n"
+    "gives scale_median and scale_min). Each has ms_median, ms_p95, ms_max, fps. With\n"
+    "--placement, times the dot placement of the plan N times (default 5; no rendering),\n"
+    "without and, for a plan with scars, with them (\"with_scars\").\n"
+    "With --profile, every pass is finished and timed (\"passes_ms_median\": shadow,\n"
+    "textures, head, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass\n"
+    "of a constant colour at the same size, timed in the same run: frame / trivial is\n"
+    "comparable across machines. \"scene_build_s\" and \"placement_s\" time the scene's build\n"
+    "and its dot placement; \"rss_mb_after_warmup\" and \"rss_mb_end\" the memory before and\n"
+    "after the timed frames, \"peak_rss_mb\" the process's peak.\n\n";
 
 /* Resident memory now, MB (/proc/self/statm; 0 where it cannot be read). */
 static double rss_now_mb(void)
@@ -27,12 +46,6 @@ static double rss_now_mb(void)
     int n = fscanf(f, "%ld %ld", &pages, &resident);
     fclose(f);
     return n == 2 ? (double)resident * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0) : 0.0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* smpsim bench --placement [--runs N]: pigment_field_create on the plan's head, N times (default 5), one
@@ -79,7 +92,7 @@ static int bench_placement(const app_options *o)
         }
     if (!s) status = app_fail("bench", &(smp_error){SMP_ERR_NOMEM, "out of memory"});
     if (status == 0) {
-        qsort(s, (size_t)runs, sizeof *s, cmp_double);
+        qsort(s, (size_t)runs, sizeof *s, smp_cmp_double);
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "benchmark", "placement");
         cJSON_AddNumberToObject(j, "runs", runs);
@@ -89,7 +102,7 @@ static int bench_placement(const app_options *o)
         cJSON_AddNumberToObject(j, "seconds_median", s[runs / 2]);
         cJSON_AddNumberToObject(j, "dots_per_second", dots / s[0]);
         if (p.scar_count > 0) {
-            qsort(s_scars, (size_t)runs, sizeof *s_scars, cmp_double);
+            qsort(s_scars, (size_t)runs, sizeof *s_scars, smp_cmp_double);
             cJSON *w = cJSON_AddObjectToObject(j, "with_scars");
             cJSON_AddNumberToObject(w, "scars", p.scar_count);
             cJSON_AddNumberToObject(w, "dots", dots_scars);
@@ -188,7 +201,7 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
     double total = 0.0;
     for (int i = 0; i < frames; ++i)
         total += s->ms[i];
-    qsort(s->ms, (size_t)frames, sizeof *s->ms, cmp_double);
+    qsort(s->ms, (size_t)frames, sizeof *s->ms, smp_cmp_double);
     cJSON_AddStringToObject(o, "motion", motion);
     cJSON_AddNumberToObject(o, "fps", 1000.0 * frames / total);
     cJSON_AddNumberToObject(o, "ms_mean", total / frames);
@@ -200,7 +213,7 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
     cJSON *passes = cJSON_AddObjectToObject(o, "passes_ms_median");
     for (int k = 0; k < RENDER_PASS_COUNT; ++k) {
         double *v = s->pass_ms + (size_t)k * frames;
-        qsort(v, (size_t)frames, sizeof *v, cmp_double);
+        qsort(v, (size_t)frames, sizeof *v, smp_cmp_double);
         cJSON_AddNumberToObject(passes, render_pass_name(k), v[frames / 2]);
     }
 }
@@ -208,33 +221,11 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
 int app_cmd_bench(int argc, char **argv)
 {
     app_options opts;
+    int begun = app_command_begin(&opts, argc, argv, "bench", bench_allowed, bench_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, bench_allowed, &err) != SMP_OK)
-        return app_fail("bench", &err);
     bool scrub = opts.scrub, profile = opts.profile;
     double scale = opts.interactive_scale;
-    if (opts.help) {
-        printf("usage: smpsim bench [options] [--frames N] [--scrub] [--profile] [--interactive-scale S]\n"
-               "       smpsim bench --placement [--runs N] [options]\n\n"
-               "Renders N frames (default 120) twice, offscreen at --width x --height (default 1280x720),\n"
-               "and prints JSON timings: \"full\", full quality over a full camera orbit around the\n"
-               "head (with --scrub the camera stays and the time moves from day 0 to 20 years\n"
-               "instead); \"interactive\", the window's path while a person drives it: the camera\n"
-               "orbits, the key light swings a quarter turn and the time runs from day 0 to 20\n"
-               "years at once, at the share of width and height that the window adapts frame by frame\n"
-               "to 30 fps (0.25..0.5, from 0.35; --interactive-scale S: fixed at S, 0.125..1; the JSON\n"
-               "gives scale_median and scale_min). Each has ms_median, ms_p95, ms_max, fps. With\n"
-               "--placement, times the dot placement of the plan N times (default 5; no rendering),\n"
-               "without and, for a plan with scars, with them (\"with_scars\").\n"
-               "With --profile, every pass is finished and timed (\"passes_ms_median\": shadow,\n"
-               "textures, head, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass\n"
-               "of a constant colour at the same size, timed in the same run: frame / trivial is\n"
-               "comparable across machines. \"scene_build_s\" and \"placement_s\" time the scene's build\n"
-               "and its dot placement; \"rss_mb_after_warmup\" and \"rss_mb_end\" the memory before and\n"
-               "after the timed frames, \"peak_rss_mb\" the process's peak.\n\n");
-        app_options_help(stdout, bench_allowed);
-        return 0;
-    }
     if (opts.placement) return bench_placement(&opts);
     double t0 = smp_now_s();
     scene_model scene;
@@ -305,7 +296,7 @@ int app_cmd_bench(int argc, char **argv)
                       scrub ? "time 0-20 years" : "orbit");
     cJSON *ij = cJSON_AddObjectToObject(j, "interactive");
     bench_series_json(ij, &fast, opts.frames, trivial, profile, "orbit, light and time together");
-    qsort(fast.scale, (size_t)opts.frames, sizeof *fast.scale, cmp_double);
+    qsort(fast.scale, (size_t)opts.frames, sizeof *fast.scale, smp_cmp_double);
     cJSON_AddNumberToObject(ij, "scale_median", fast.scale[opts.frames / 2]);
     cJSON_AddNumberToObject(ij, "scale_min", fast.scale[0]);
     cJSON_AddNumberToObject(j, "look_updates", stats.look_updates);

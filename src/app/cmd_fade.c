@@ -71,13 +71,9 @@ static char *summary_json(const scene_fade_curve *c, double years_max)
 int app_cmd_fade(int argc, char **argv)
 {
     app_options opts;
+    int begun = app_command_begin(&opts, argc, argv, "fade", fade_allowed, fade_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, fade_allowed, &err) != SMP_OK) return app_fail("fade", &err);
-    if (opts.help) {
-        printf("%s", fade_usage);
-        app_options_help(stdout, fade_allowed);
-        return 0;
-    }
     if (opts.output && app_output_dir_check(opts.output, &err) != SMP_OK) return app_fail("fade", &err);
     scene_model scene;
     if (app_scene_load(&scene, &opts, ui_log_stderr, &err) != SMP_OK) return app_fail("fade", &err);

@@ -92,14 +92,9 @@ static char *result_json(const app_match_result *r, const app_options *view)
 int app_cmd_match(int argc, char **argv)
 {
     app_options opts;
+    int begun = app_command_begin(&opts, argc, argv, "match", match_allowed, match_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, match_allowed, &err) != SMP_OK)
-        return app_fail("match", &err);
-    if (opts.help) {
-        printf("%s", match_usage);
-        app_options_help(stdout, match_allowed);
-        return 0;
-    }
     if (opts.output && app_output_dir_check(opts.output, &err) != SMP_OK) return app_fail("match", &err);
     plan pl;
     if (plan_load(&pl, opts.plan_path, opts.sets, opts.set_count, ui_log_stderr, NULL, &err) != SMP_OK)

@@ -16,18 +16,12 @@
 
 static const char mc_allowed[] = "FILE --photons --seed --threads --partial-reflection";
 
-static void mc_cmd_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: smpsim mc FILE.mci [--photons N] [--seed S] [--threads T] [--partial-reflection]\n\n"
-            "Monte Carlo light transport in layered media (MCML physics) for every run of an MCML 1.x .mci "
-            "file.\n"
-            "Prints JSON on stdout: reflectance, absorption and transmittance with standard errors, "
-            "absorption per\n"
-            "layer, radial and angular profiles, photons per second. The same seed gives the same numbers\n"
-            "whatever the thread count.\n\n");
-    app_options_help(out, mc_allowed);
-}
+static const char mc_usage[] =
+    "usage: smpsim mc FILE.mci [--photons N] [--seed S] [--threads T] [--partial-reflection]\n\n"
+    "Monte Carlo light transport in layered media (MCML physics) for every run of an MCML 1.x .mci file.\n"
+    "Prints JSON on stdout: reflectance, absorption and transmittance with standard errors, absorption per\n"
+    "layer, radial and angular profiles, photons per second. The same seed gives the same numbers\n"
+    "whatever the thread count.\n\n";
 
 /* The online CPUs, within 1..APP_MAX_THREADS. */
 static int online_cpus(void)
@@ -129,12 +123,9 @@ static cJSON *mc_cmd_run_json(const optics_mci_run *run, const optics_mc_result 
 int app_cmd_mc(int argc, char **argv)
 {
     app_options a;
+    int begun = app_command_begin(&a, argc, argv, "mc", mc_allowed, mc_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&a, argc, argv, 1, mc_allowed, &err) != SMP_OK) return app_fail("mc", &err);
-    if (a.help) {
-        mc_cmd_usage(stdout);
-        return 0;
-    }
     if (!a.input) {
         smp_error_set(&err, SMP_ERR_INPUT,
                       "no input file (usage: smpsim mc FILE.mci [--photons N] [--seed S] "

@@ -13,6 +13,9 @@ static const char render_allowed[] =
     "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
     "--light-intensity --light-kelvin --light-sweep --timeline --interactive "
     "--view --distance-m --field-mm --width --height --seed -o --output";
+static const char render_usage[] =
+    "usage: smpsim render [options] -o out.png\n\nRenders one image headless (no "
+    "display or GPU needed) to FILE, a PNG (-o, required).\n\n";
 
 /* Each frame's path on stdout as it is written. */
 static void frame_printed(void *user, int frame, int count, const char *path)
@@ -60,15 +63,9 @@ static smp_status render_animation(ui_headless *h, const scene_model *scene, con
 int app_cmd_render(int argc, char **argv)
 {
     app_options opts;
+    int begun = app_command_begin(&opts, argc, argv, "render", render_allowed, render_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, render_allowed, &err) != SMP_OK)
-        return app_fail("render", &err);
-    if (opts.help) {
-        printf("usage: smpsim render [options] -o out.png\n\nRenders one image headless (no display or GPU "
-               "needed) to FILE, a PNG (-o, required).\n\n");
-        app_options_help(stdout, render_allowed);
-        return 0;
-    }
     if (app_output_png_check(opts.output, &err) != SMP_OK) return app_fail("render", &err);
     scene_model scene;
     if (app_scene_load(&scene, &opts, ui_log_stderr, &err) != SMP_OK) return app_fail("render", &err);

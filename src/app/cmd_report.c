@@ -29,14 +29,9 @@ static const char report_usage[] =
 int app_cmd_report(int argc, char **argv)
 {
     app_options opts;
+    int begun = app_command_begin(&opts, argc, argv, "report", report_allowed, report_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, report_allowed, &err) != SMP_OK)
-        return app_fail("report", &err);
-    if (opts.help) {
-        printf("%s", report_usage);
-        app_options_help(stdout, report_allowed);
-        return 0;
-    }
     if (scene_report_output_check(opts.output, &err) != SMP_OK) return app_fail("report", &err);
     bool has_view = false;
     for (int i = 1; i < argc; ++i)

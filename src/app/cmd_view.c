@@ -16,6 +16,9 @@ static const char view_allowed[] =
     "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
     "--light-intensity --light-kelvin "
     "--view --distance-m --field-mm --width --height --seed -o --output";
+static const char view_usage[] = "usage: smpsim [options]\n\nOpens the window on the plan; with no display, "
+                                 "renders the default views to PNG "
+                                 "files\n(in -o DIR, default ./smpsim-views) and prints their paths.\n\n";
 
 /* The views written when there is no display. */
 static const scene_view default_views[] = {
@@ -63,15 +66,9 @@ static int render_default_views(const scene_model *scene, app_options *opts)
 int app_cmd_view(int argc, char **argv)
 {
     app_options opts;
+    int begun = app_command_begin(&opts, argc, argv, NULL, view_allowed, view_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, view_allowed, &err) != SMP_OK) return app_fail(NULL, &err);
-    if (opts.help) {
-        printf("usage: smpsim [options]\n\nOpens the window on the plan; with no display, renders the "
-               "default views "
-               "to PNG files\n(in -o DIR, default ./smpsim-views) and prints their paths.\n\n");
-        app_options_help(stdout, view_allowed);
-        return 0;
-    }
     scene_model scene;
     if (app_scene_load(&scene, &opts, ui_log_stderr, &err) != SMP_OK) return app_fail(NULL, &err);
     int status;

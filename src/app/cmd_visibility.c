@@ -82,14 +82,9 @@ static char *result_json(const scene_vis_result *r, const plan *pl)
 int app_cmd_visibility(int argc, char **argv)
 {
     app_options opts;
+    int begun = app_command_begin(&opts, argc, argv, "visibility", vis_allowed, vis_usage);
+    if (begun >= 0) return begun;
     smp_error err = {0};
-    if (app_options_parse(&opts, argc, argv, 1, vis_allowed, &err) != SMP_OK)
-        return app_fail("visibility", &err);
-    if (opts.help) {
-        printf("%s", vis_usage);
-        app_options_help(stdout, vis_allowed);
-        return 0;
-    }
     if (opts.output && app_output_png_check(opts.output, &err) != SMP_OK) return app_fail("visibility", &err);
     plan pl;
     if (plan_load(&pl, opts.plan_path, opts.sets, opts.set_count, ui_log_stderr, NULL, &err) != SMP_OK)

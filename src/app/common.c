@@ -11,6 +11,17 @@ int app_fail(const char *command, const smp_error *err)
     return smp_error_exit_status(err);
 }
 
+int app_command_begin(app_options *opts, int argc, char **argv, const char *command, const char *allowed,
+                      const char *usage)
+{
+    smp_error err = {0};
+    if (app_options_parse(opts, argc, argv, 1, allowed, &err) != SMP_OK) return app_fail(command, &err);
+    if (!opts->help) return -1;
+    fputs(usage, stdout);
+    app_options_help(stdout, allowed);
+    return 0;
+}
+
 smp_status app_output_png_check(const char *path, smp_error *err)
 {
     if (!path || !path[0])

@@ -12,6 +12,12 @@
 /* Prints "smpsim CMD: message" on stderr; returns the exit status (2 for bad input, 1 otherwise). */
 int app_fail(const char *command, const smp_error *err);
 
+/* How every subcommand starts: parses argv (from argv[1]) into opts against allowed. A bad option prints one
+ * line (app_fail, command NULL for the bare smpsim) and returns its exit status; --help prints usage, then
+ * the allowed options' help, and returns 0; otherwise returns -1 and the command goes on. */
+int app_command_begin(app_options *opts, int argc, char **argv, const char *command, const char *allowed,
+                      const char *usage);
+
 /* Checks that path's directory exists and that it ends in .png, before any work is done. */
 smp_status app_output_png_check(const char *path, smp_error *err);
 /* Checks that path names a file in a directory that exists, before any work is done. */

@@ -68,6 +68,31 @@ static inline double smp_mix(double a, double b, double t)
 {
     return a + (b - a) * t;
 }
+/* qsort comparators for ascending doubles and floats. */
+int smp_cmp_double(const void *a, const void *b);
+int smp_cmp_float(const void *a, const void *b);
+/* Sorts v[0..n-1] ascending and keeps a value only where it is more than min_gap above the last one kept (0:
+ * each distinct value once); returns the count kept. */
+int smp_sort_distinct(double *v, int n, double min_gap);
+/* The first index i of the n >= 1 ascending values v[] with v[i] >= x, or n - 1 where none is: the bin that
+ * x falls in of a cumulative distribution, or the index of x in a sorted array that holds it. O(log n). */
+int smp_ascending_find(const double *v, int n, double x);
+/* A tangent frame at the unit normal n: t1 perpendicular to n in the plane of n and +y (of n and +x where n
+ * is within 26 degrees of the y axis), unit length (0 for a zero normal); t2 = n x t1. */
+void smp_tangent_frame(const float n[3], float t1[3], float t2[3]);
+
+/* A growing byte string (text, an encoded image in memory). Zero-initialise it; data is NUL-terminated after
+ * size bytes once anything was appended. After a failed allocation failed stays true and appends do nothing,
+ * so a writer checks once at the end. smp_buffer_deinit frees data (or take data and free() it yourself). */
+typedef struct smp_buffer {
+    char *data;
+    size_t size, capacity;
+    bool failed;
+} smp_buffer;
+void smp_buffer_append(smp_buffer *b, const void *bytes, size_t n);
+void smp_buffer_puts(smp_buffer *b, const char *text); /* text without its NUL */
+void smp_buffer_printf(smp_buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void smp_buffer_deinit(smp_buffer *b);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees with free(); size may be NULL. */
 smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, smp_error *err);

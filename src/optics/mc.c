@@ -443,7 +443,7 @@ smp_status optics_mc_run(const optics_mc_input *in, const optics_mc_options *opt
     mc_sim *sim = malloc(sizeof *sim);
     mc_shared sh = {0};
     mc_job job = {0};
-    int batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
+    int batches = optics_mc_batch_count(&o, in->photons);
     if (!sim) goto nomem;
     optics_mc_sim_prepare(sim, in, &o);
     size_t max_batches = MC_BATCH_MEMORY_BYTES / (sim->tally_size * sizeof(double));
@@ -671,7 +671,7 @@ smp_status optics_mc_disk_run(const optics_mc_input *in, const optics_mc_disk *d
     double start = smp_now_s();
     mc_sim *sim = malloc(sizeof *sim);
     mc_disk_sim *d = malloc(sizeof *d);
-    int batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
+    int batches = optics_mc_batch_count(&o, in->photons);
     if (batches < 2) batches = 2;
     if (!sim || !d) {
         free(sim), free(d);

@@ -282,6 +282,11 @@ typedef struct mc_job {
     pthread_mutex_t lock;
 } mc_job;
 
+/* The options' batch count for a run of photons packets: never more batches than packets. */
+static inline int optics_mc_batch_count(const optics_mc_options *o, uint64_t photons)
+{
+    return photons < (uint64_t)o->batches ? (int)photons : o->batches;
+}
 /* Photons of batch b: the count split as evenly as it goes, the first batches one more. */
 uint64_t optics_mc_job_batch_photons(const mc_job *job, int b);
 /* Runs every batch of job on up to `threads` threads (the caller's included), each with scratch_size doubles

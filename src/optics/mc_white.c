@@ -54,36 +54,6 @@ static inline void white_walk(const double *edge, int m, double *row, int *regio
     *region = j;
 }
 
-static int white_compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts v[0..n-1] and keeps each value once; returns the count kept. */
-static int white_distinct(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, white_compare);
-    int m = 0;
-    for (int i = 0; i < n; ++i)
-        if (m == 0 || v[i] != v[m - 1]) v[m++] = v[i];
-    return m;
-}
-
-/* Index of x in the sorted distinct v (x is one of them). */
-static int white_find(const double *v, int n, double x)
-{
-    int lo = 0, hi = n - 1;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Adds the weight w (1 - exp(-mu_k len)) that ink k would have taken to row[k], for every ink. factor[] keeps
  * the factors of the last length *factor_len: neighbouring configs often see the same length (a path wholly
  * inside several cylinders, or one that missed them), and then cost no exp. */
@@ -267,10 +237,10 @@ smp_status optics_mc_slab_scan(const optics_mc_input *in, const optics_mc_slab_c
         edge[2 * c] = configs[c].top_cm;
         edge[2 * c + 1] = configs[c].bottom_cm;
     }
-    int m = white_distinct(edge, 2 * config_count);
+    int m = smp_sort_distinct(edge, 2 * config_count, 0.0);
     for (int c = 0; c < config_count; ++c) {
-        lo[c] = white_find(edge, m, configs[c].top_cm);
-        hi[c] = white_find(edge, m, configs[c].bottom_cm);
+        lo[c] = smp_ascending_find(edge, m, configs[c].top_cm);
+        hi[c] = smp_ascending_find(edge, m, configs[c].bottom_cm);
     }
     white_slab sl = {sim, edge, m, lo, hi, mu_a_ink_per_cm, config_count, ink_count};
 
@@ -280,7 +250,7 @@ smp_status optics_mc_slab_scan(const optics_mc_input *in, const optics_mc_slab_c
     job.stage = "slab scan";
     job.seed = o.seed;
     job.photons = in->photons;
-    job.batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
+    job.batches = optics_mc_batch_count(&o, in->photons);
     job.tally_size = tally_size;
     st = optics_mc_job_run(&job, o.threads, 2 * (size_t)m + (size_t)ink_count, err);
     if (st != SMP_OK) goto done;
@@ -557,11 +527,12 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
         edge[2 * c + 1] = cf->bottom_cm;
         ring2[c] = cf->radius_cm * cf->radius_cm;
     }
-    int m = white_distinct(edge, 2 * config_count), rings = white_distinct(ring2, config_count);
+    int m = smp_sort_distinct(edge, 2 * config_count, 0.0),
+        rings = smp_sort_distinct(ring2, config_count, 0.0);
     for (int c = 0; c < config_count; ++c) {
-        lo[c] = white_find(edge, m, configs[c].top_cm);
-        hi[c] = white_find(edge, m, configs[c].bottom_cm);
-        ring[c] = white_find(ring2, rings, configs[c].radius_cm * configs[c].radius_cm);
+        lo[c] = smp_ascending_find(edge, m, configs[c].top_cm);
+        hi[c] = smp_ascending_find(edge, m, configs[c].bottom_cm);
+        ring[c] = smp_ascending_find(ring2, rings, configs[c].radius_cm * configs[c].radius_cm);
     }
     white_disk d = {sim,
                     edge,
@@ -584,7 +555,7 @@ smp_status optics_mc_disk_scan(const optics_mc_input *in, const optics_mc_disk_c
     job.stage = "disk scan";
     job.seed = o.seed;
     job.photons = in->photons;
-    job.batches = in->photons < (uint64_t)o.batches ? (int)in->photons : o.batches;
+    job.batches = optics_mc_batch_count(&o, in->photons);
     job.tally_size = tally_size;
     st = optics_mc_job_run(&job, o.threads, white_disk_scratch_size(&d), err);
     if (st != SMP_OK) goto done;

@@ -117,18 +117,26 @@ void optics_table_fit_cdf(const double *r, const double *y, int n, int terms, do
 /* ---- gains of the real-time form -------------------------------------------------------------------------
  */
 
-/* The one gain for both terms that gives the real-time form the darkening `total` (mm²): bisection. */
-static double solve_equal_gain(const optics_dot_look *look, int c, double diameter_mm, double total)
+/* The diffuse term's gain in [lo, 1e3] that gives the real-time form the darkening `total` (mm²), the sharp
+ * term's gain g0 (or the same as the diffuse one where equal): bisection on the log of the gain. */
+static double bisect_gain(const optics_dot_look *look, int c, double diameter_mm, double g0, bool equal,
+                          double lo, int iterations, double total)
 {
-    double lo = 1e-3, hi = 1e3;
-    for (int it = 0; it < 50; it++) {
+    double hi = 1e3;
+    for (int it = 0; it < iterations; it++) {
         double mid = sqrt(lo * hi);
-        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, mid, mid, 0.0) < total)
+        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, equal ? mid : g0, mid, 0.0) < total)
             lo = mid;
         else
             hi = mid;
     }
     return sqrt(lo * hi);
+}
+
+/* The one gain for both terms that gives the real-time form the darkening `total` (mm²). */
+static double solve_equal_gain(const optics_dot_look *look, int c, double diameter_mm, double total)
+{
+    return bisect_gain(look, c, diameter_mm, 0.0, true, 1e-3, 50, total);
 }
 
 /* The diffuse term's gain that, with the sharp term's g0, gives the real-time form the darkening `total`
@@ -137,16 +145,8 @@ static double solve_equal_gain(const optics_dot_look *look, int c, double diamet
 static double solve_diffuse_gain(const optics_dot_look *look, int c, double diameter_mm, double g0,
                                  double total)
 {
-    double lo = GAIN_MIN, hi = 1e3;
-    if (optics_table_formula_deficit_mm2(look, c, diameter_mm, g0, lo, 0.0) >= total) return lo;
-    for (int it = 0; it < 40; it++) {
-        double mid = sqrt(lo * hi);
-        if (optics_table_formula_deficit_mm2(look, c, diameter_mm, g0, mid, 0.0) < total)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return sqrt(lo * hi);
+    if (optics_table_formula_deficit_mm2(look, c, diameter_mm, g0, GAIN_MIN, 0.0) >= total) return GAIN_MIN;
+    return bisect_gain(look, c, diameter_mm, g0, false, GAIN_MIN, 40, total);
 }
 
 /* Along the curve where the total darkening is right, the footprint's share grows with the sharp term's gain:

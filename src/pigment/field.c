@@ -141,17 +141,8 @@ static bool scars_present(const plan *pl, const scalp_scar_set *scars)
 static float scar_hair_loss(const scalp_scar_set *scars, uint32_t scar_mask, const scalp_mesh *m, int v)
 {
     const float *p = m->positions_mm + 3 * v, *n = m->normals + 3 * v;
-    float t1[3], t2[3], helper[3] = {0.0f, 1.0f, 0.0f};
-    if (fabsf(n[1]) > 0.9f) helper[0] = 1.0f, helper[1] = 0.0f;
-    t1[0] = helper[1] * n[2] - helper[2] * n[1];
-    t1[1] = helper[2] * n[0] - helper[0] * n[2];
-    t1[2] = helper[0] * n[1] - helper[1] * n[0];
-    float len = sqrtf(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
-    for (int k = 0; k < 3; ++k)
-        t1[k] /= len;
-    t2[0] = n[1] * t1[2] - n[2] * t1[1];
-    t2[1] = n[2] * t1[0] - n[0] * t1[2];
-    t2[2] = n[0] * t1[1] - n[1] * t1[0];
+    float t1[3], t2[3];
+    smp_tangent_frame(n, t1, t2);
     scalp_scar_sample smp;
     scalp_scar_sample_at_masked(scars, p, scar_mask, &smp);
     float sum = smp.hair_factor;
@@ -216,16 +207,7 @@ static void sampler_deinit(tri_sampler *s)
 
 static int sampler_pick(const tri_sampler *s, double u)
 {
-    double target = u * s->cdf[s->count - 1];
-    int lo = 0, hi = s->count - 1;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (s->cdf[mid] < target)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return smp_ascending_find(s->cdf, s->count, u * s->cdf[s->count - 1]);
 }
 
 /* A uniform point on the sampler's entry e: barycentric weights, position and the interpolated weight. */
@@ -281,13 +263,8 @@ static void dot_offset(const scalp_head *head, const pigment_dot *d, float du, f
     const float *n = d->normal;
     /* A tangent frame: e1 perpendicular to n in the plane of n and the head's y axis (or x near the poles).
      */
-    float a[3] = {0.0f, 1.0f, 0.0f};
-    if (fabsf(n[1]) > 0.9f) a[0] = 1.0f, a[1] = 0.0f;
-    float e1[3] = {a[1] * n[2] - a[2] * n[1], a[2] * n[0] - a[0] * n[2], a[0] * n[1] - a[1] * n[0]};
-    float l = sqrtf(e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2]);
-    for (int k = 0; k < 3; ++k)
-        e1[k] /= l;
-    float e2[3] = {n[1] * e1[2] - n[2] * e1[1], n[2] * e1[0] - n[0] * e1[2], n[0] * e1[1] - n[1] * e1[0]};
+    float e1[3], e2[3];
+    smp_tangent_frame(n, e1, e2);
     for (int k = 0; k < 3; ++k)
         out->position_mm[k] = d->position_mm[k] + du * e1[k] + dv * e2[k];
     scalp_head_uv(head, out->position_mm, out->uv);

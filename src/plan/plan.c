@@ -397,93 +397,68 @@ done:
 
 /* ---- saving ---- */
 
-/* A growing string; ok turns false for good when an allocation fails. */
-typedef struct text_buffer {
-    char *data;
-    size_t length, capacity;
-    bool ok;
-} text_buffer;
-
-static void buffer_add(text_buffer *b, const char *text)
-{
-    size_t n = strlen(text);
-    if (!b->ok) return;
-    if (b->length + n + 1 > b->capacity) {
-        size_t capacity = 2 * (b->length + n + 1);
-        char *bigger = realloc(b->data, capacity);
-        if (!bigger) {
-            b->ok = false;
-            return;
-        }
-        b->data = bigger;
-        b->capacity = capacity;
-    }
-    memcpy(b->data + b->length, text, n + 1);
-    b->length += n;
-}
-
 /* A leaf: numbers in as few digits as read back exactly (cJSON's printer accepts 15 digits within an
  * epsilon, which loses the last bit), anything else as cJSON writes it (strings escaped). */
-static void buffer_add_leaf(text_buffer *b, const cJSON *leaf)
+static void buffer_add_leaf(smp_buffer *b, const cJSON *leaf)
 {
     if (cJSON_IsNumber(leaf)) {
         char number[64];
         if (isfinite(leaf->valuedouble)) plan_number_format(leaf->valuedouble, number, sizeof number);
-        buffer_add(b, isfinite(leaf->valuedouble) ? number : "null");
+        smp_buffer_puts(b, isfinite(leaf->valuedouble) ? number : "null");
         return;
     }
     char *text = cJSON_PrintUnformatted(leaf);
     if (!text)
-        b->ok = false;
+        b->failed = true;
     else
-        buffer_add(b, text);
+        smp_buffer_puts(b, text);
     cJSON_free(text);
 }
 
 /* { "key": value, ... } on one line. */
-static void buffer_add_flat_object(text_buffer *b, const cJSON *obj)
+static void buffer_add_flat_object(smp_buffer *b, const cJSON *obj)
 {
-    buffer_add(b, "{");
+    smp_buffer_puts(b, "{");
     for (const cJSON *c = obj->child; c; c = c->next) {
-        buffer_add(b, c == obj->child ? " \"" : ", \"");
-        buffer_add(b, c->string);
-        buffer_add(b, "\": ");
+        smp_buffer_puts(b, c == obj->child ? " \"" : ", \"");
+        smp_buffer_puts(b, c->string);
+        smp_buffer_puts(b, "\": ");
         buffer_add_leaf(b, c);
     }
-    buffer_add(b, obj->child ? " }" : "}");
+    smp_buffer_puts(b, obj->child ? " }" : "}");
 }
 
 /* The layout of DESIGN.md's example: a line per root key, a section's fields on its line, a line per list
  * entry; easier to read and to diff than one value a line. */
 static char *tree_print(const cJSON *tree)
 {
-    text_buffer b = {NULL, 0, 0, true};
-    buffer_add(&b, "{\n");
+    smp_buffer b = {0};
+    smp_buffer_puts(&b, "{\n");
     for (const cJSON *c = tree->child; c; c = c->next) {
-        buffer_add(&b, "  \"");
-        buffer_add(&b, c->string);
-        buffer_add(&b, "\": ");
+        smp_buffer_puts(&b, "  \"");
+        smp_buffer_puts(&b, c->string);
+        smp_buffer_puts(&b, "\": ");
         if (cJSON_IsObject(c)) {
             buffer_add_flat_object(&b, c);
         } else if (cJSON_IsArray(c) && c->child) {
-            buffer_add(&b, "[\n");
+            smp_buffer_puts(&b, "[\n");
             for (const cJSON *e = c->child; e; e = e->next) {
-                buffer_add(&b, "    ");
+                smp_buffer_puts(&b, "    ");
                 if (cJSON_IsObject(e))
                     buffer_add_flat_object(&b, e);
                 else
                     buffer_add_leaf(&b, e);
-                buffer_add(&b, e->next ? ",\n" : "\n");
+                smp_buffer_puts(&b, e->next ? ",\n" : "\n");
             }
-            buffer_add(&b, "  ]");
+            smp_buffer_puts(&b, "  ]");
         } else {
             buffer_add_leaf(&b, c);
         }
-        buffer_add(&b, c->next ? ",\n" : "\n");
+        smp_buffer_puts(&b, c->next ? ",\n" : "\n");
     }
-    buffer_add(&b, "}");
-    if (b.ok) return b.data;
-    free(b.data);
+    smp_buffer_puts(&b, "}");
+    if (!b.failed) return b.data;
+    smp_buffer_deinit(&b);
     return NULL;
 }
 

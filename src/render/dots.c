@@ -186,16 +186,13 @@ smp_status render_dot_looks_update(render_context *rc, const render_frame *f, sm
 
 /* Points the splat's instance attributes at dot first: the chart position and Jacobian (attributes 1, 2) and
  * the looks (3..6). GL 3.3 has no base instance, so a draw of a range of the dots moves the pointers. */
-static void splat_instances_from(render_context *rc, int first)
+void render_splat_instances_from(render_context *rc, int first)
 {
     glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
-    GLsizei ib = 6 * sizeof(float);
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, ib, (void *)(sizeof(float) * 6 * (size_t)first));
-    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, ib, (void *)(sizeof(float) * (6 * (size_t)first + 2)));
+    render_float_attribs(1, (const int[]){2, 4}, 2, 6, 6 * (size_t)first, 1);
+    /* The looks buffer doubles as instance data for the splat and as a texel buffer for shading. */
     glBindBuffer(GL_ARRAY_BUFFER, rc->looks_buf);
-    for (int k = 0; k < 4; ++k)
-        glVertexAttribPointer(3 + k, 4, GL_FLOAT, GL_FALSE, LOOK_FLOATS * sizeof(float),
-                              (void *)(sizeof(float) * (LOOK_FLOATS * (size_t)first + 4 * k)));
+    render_float_attribs(3, (const int[]){4, 4, 4, 4}, 4, LOOK_FLOATS, LOOK_FLOATS * (size_t)first, 1);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
@@ -212,9 +209,9 @@ static void splat_dots(render_context *rc, int first, int count, int cs, const f
     glUniform1f(uloc(rc->prog_splat, "u_flare_sigma_mm"), flare[0]);
     glUniform1f(uloc(rc->prog_splat, "u_flare_area_mm2"), flare[1]);
     glBindVertexArray(rc->splat_vao);
-    if (first != 0) splat_instances_from(rc, first);
+    if (first != 0) render_splat_instances_from(rc, first);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
-    if (first != 0) splat_instances_from(rc, 0);
+    if (first != 0) render_splat_instances_from(rc, 0);
     glBindVertexArray(0);
     glDisable(GL_BLEND);
 }

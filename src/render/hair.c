@@ -79,11 +79,6 @@ struct render_hair {
     float layer_mm_per_uv;
 };
 
-static GLint uloc(GLuint prog, const char *name)
-{
-    return glGetUniformLocation(prog, name);
-}
-
 /* The layer's target: a float texture over the whole chart (sums of many small areas need more than half
  * floats' 11 bits), with mip levels for reading it over LAYER_READ_MM. */
 static smp_status layer_create(render_hair *h, smp_error *err)
@@ -92,21 +87,14 @@ static smp_status layer_create(render_hair *h, smp_error *err)
     glGenBuffers(1, &h->layer_vbo);
     glBindVertexArray(h->layer_vao);
     glBindBuffer(GL_ARRAY_BUFFER, h->layer_vbo);
-    GLsizei stride = SCALP_HAIR_LAYER_FLOATS * sizeof(float);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void *)0);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, stride, (void *)(2 * sizeof(float)));
+    render_float_attribs(0, (const int[]){2, 3}, 2, SCALP_HAIR_LAYER_FLOATS, 0, 0);
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     glGenTextures(1, &h->layer_tex);
     glBindTexture(GL_TEXTURE_2D, h->layer_tex);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RG32F, LAYER_SIZE, LAYER_SIZE, 0, GL_RG, GL_FLOAT, NULL);
     glGenerateMipmap(GL_TEXTURE_2D);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     glBindTexture(GL_TEXTURE_2D, 0);
     glGenFramebuffers(1, &h->layer_fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, h->layer_fbo);
@@ -117,12 +105,6 @@ static smp_status layer_create(render_hair *h, smp_error *err)
         return smp_error_set(err, SMP_ERR_GL, "render: the hair layer's target is incomplete (0x%x)", status);
     h->layer_lost_valid = -1;
     return SMP_OK;
-}
-
-static int float_cmp(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
 }
 
 /* The layer of hair on head into the vertex buffer, once per plan. */
@@ -143,7 +125,7 @@ static smp_status layer_upload(render_hair *h, const scalp_hair *hair, const sca
     }
     for (int i = 0; i < hair->count; ++i)
         h->layer_lost_sorted[i] = hair->shafts[i].lost_year;
-    qsort(h->layer_lost_sorted, (size_t)hair->count, sizeof(float), float_cmp);
+    qsort(h->layer_lost_sorted, (size_t)hair->count, sizeof(float), smp_cmp_float);
     size_t points = (size_t)layer.hair_count * (size_t)layer.points_per_hair;
     glBindBuffer(GL_ARRAY_BUFFER, h->layer_vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * SCALP_HAIR_LAYER_FLOATS * points),
@@ -252,25 +234,11 @@ smp_status render_hair_create(render_hair **out, bool disk, bool multisampled, s
         return st;
     }
     static const float corners[] = {-1.0f, 0.0f, 1.0f, 0.0f, -1.0f, 1.0f, 1.0f, 1.0f};
-    glGenVertexArrays(1, &h->vao);
-    glGenBuffers(1, &h->corner_vbo);
+    render_quad_vao_create(&h->vao, &h->corner_vbo, corners);
     glGenBuffers(1, &h->instance_vbo);
-    glBindVertexArray(h->vao);
-    glBindBuffer(GL_ARRAY_BUFFER, h->corner_vbo);
-    glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, (void *)0);
     glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
     glBufferData(GL_ARRAY_BUFFER, sizeof(float) * HAIR_FLOATS, NULL, GL_STATIC_DRAW);
-    GLsizei stride = HAIR_FLOATS * sizeof(float);
-    const int sizes[5] = {3, 3, 3, 4, 2};
-    size_t offset = 0;
-    for (int a = 0; a < 5; ++a) {
-        glEnableVertexAttribArray(1 + a);
-        glVertexAttribPointer(1 + a, sizes[a], GL_FLOAT, GL_FALSE, stride, (void *)(offset * sizeof(float)));
-        glVertexAttribDivisor(1 + a, 1);
-        offset += sizes[a];
-    }
+    render_float_attribs(1, (const int[]){3, 3, 3, 4, 2}, 5, HAIR_FLOATS, 0, 1);
     glBindVertexArray(0);
     glGenVertexArrays(1, &h->strand_vao);
     glGenBuffers(1, &h->points_buf);
@@ -554,6 +522,17 @@ static float stubble_subset(const render_hair *h, const render_frame *f, int *co
     return q;
 }
 
+/* The light, the hair's colours and the shadow map, as the stubble and the strands (one fragment shader) read
+ * them; prog is in use. */
+static void hair_lit_uniforms_set(GLuint prog, const render_frame *f, int shadow_size, int shadow_unit)
+{
+    render_light_uniforms_set(prog, f);
+    glUniform3fv(uloc(prog, "u_hair_albedo"), 1, f->hair_linear_rgb);
+    glUniform3fv(uloc(prog, "u_grey_albedo"), 1, f->hair_grey_linear_rgb);
+    glUniform1f(uloc(prog, "u_shadow_texel"), 1.0f / (float)shadow_size);
+    glUniform1i(uloc(prog, "u_shadow_map"), shadow_unit);
+}
+
 static void strands_draw(render_hair *h, const render_frame *f, GLuint p, const mat4 view_proj, bool shadow)
 {
     int stride, level;
@@ -662,14 +641,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform1f(uloc(p, "u_years"), f->years);
     glUniform1f(uloc(p, "u_subset"), subset);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
-    glUniform3fv(uloc(p, "u_light_dir"), 1, f->light_dir);
-    glUniform3fv(uloc(p, "u_light_radiance"), 1, f->light_radiance);
-    glUniform3fv(uloc(p, "u_sky_radiance"), 1, f->sky_radiance);
-    glUniform3fv(uloc(p, "u_ground_radiance"), 1, f->ground_radiance);
-    glUniform3fv(uloc(p, "u_hair_albedo"), 1, f->hair_linear_rgb);
-    glUniform3fv(uloc(p, "u_grey_albedo"), 1, f->hair_grey_linear_rgb);
-    glUniform1f(uloc(p, "u_shadow_texel"), 1.0f / (float)shadow_size);
-    glUniform1i(uloc(p, "u_shadow_map"), shadow_unit);
+    hair_lit_uniforms_set(p, f, shadow_size, shadow_unit);
     glActiveTexture(GL_TEXTURE0 + shadow_unit);
     glBindTexture(GL_TEXTURE_2D, shadow_tex);
     glActiveTexture(GL_TEXTURE0);
@@ -684,14 +656,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
         GLuint q = h->prog_strand;
         glUseProgram(q);
         glUniformMatrix4fv(uloc(q, "u_light_view_proj"), 1, GL_FALSE, (const float *)light_view_proj);
-        glUniform3fv(uloc(q, "u_light_dir"), 1, f->light_dir);
-        glUniform3fv(uloc(q, "u_light_radiance"), 1, f->light_radiance);
-        glUniform3fv(uloc(q, "u_sky_radiance"), 1, f->sky_radiance);
-        glUniform3fv(uloc(q, "u_ground_radiance"), 1, f->ground_radiance);
-        glUniform3fv(uloc(q, "u_hair_albedo"), 1, f->hair_linear_rgb);
-        glUniform3fv(uloc(q, "u_grey_albedo"), 1, f->hair_grey_linear_rgb);
-        glUniform1f(uloc(q, "u_shadow_texel"), 1.0f / (float)shadow_size);
-        glUniform1i(uloc(q, "u_shadow_map"), shadow_unit);
+        hair_lit_uniforms_set(q, f, shadow_size, shadow_unit);
         strands_draw(h, f, q, view_proj, false);
     } else {
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);

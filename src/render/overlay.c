@@ -27,13 +27,7 @@ smp_status render_overlay_draw(render_context *rc, const render_overlay *ov, int
     glBindBuffer(GL_ARRAY_BUFFER, rc->overlay_vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * 8 * ov->vertex_count), ov->vertices,
                  GL_STREAM_DRAW);
-    GLsizei stride = 8 * sizeof(float);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void *)0);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, stride, (void *)(2 * sizeof(float)));
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, stride, (void *)(4 * sizeof(float)));
+    render_float_attribs(0, (const int[]){2, 2, 4}, 3, 8, 0, 0);
     glDrawArrays(GL_TRIANGLES, 0, ov->vertex_count);
     glBindVertexArray(0);
     glDisable(GL_BLEND);

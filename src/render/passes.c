@@ -152,10 +152,7 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (float *)vp);
     glUniformMatrix4fv(uloc(p, "u_light_view_proj"), 1, GL_FALSE, (float *)shadow_vp);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
-    glUniform3fv(uloc(p, "u_light_dir"), 1, f->light_dir);
-    glUniform3fv(uloc(p, "u_light_radiance"), 1, f->light_radiance);
-    glUniform3fv(uloc(p, "u_sky_radiance"), 1, f->sky_radiance);
-    glUniform3fv(uloc(p, "u_ground_radiance"), 1, f->ground_radiance);
+    render_light_uniforms_set(p, f);
     glUniform3fv(uloc(p, "u_skin_albedo"), 1, f->skin_albedo);
     glUniform3fv(uloc(p, "u_erythema_density"), 1, f->erythema_density);
     {

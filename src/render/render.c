@@ -142,10 +142,7 @@ smp_status render_context_create(render_context **out, const render_context_desc
     glGenTextures(1, &rc->shadow_tex);
     glBindTexture(GL_TEXTURE_2D, rc->shadow_tex);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_DEPTH_COMPONENT24, ss, ss, 0, GL_DEPTH_COMPONENT, GL_FLOAT, NULL);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    render_texture_clamped(GL_LINEAR, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_MODE, GL_COMPARE_REF_TO_TEXTURE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_FUNC, GL_LEQUAL);
     glGenFramebuffers(1, &rc->shadow_fbo);
@@ -160,10 +157,7 @@ smp_status render_context_create(render_context **out, const render_context_desc
     glGenTextures(1, &rc->coverage_tex);
     glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA16F, cs, cs, 0, GL_RGBA, GL_FLOAT, NULL);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     /* Anisotropic filtering keeps the far path's tone sharp on oblique skin, but not on llvmpipe: its sampler
      * loops over the texel box of each quad's footprint ellipse, and one edge-on quad at a silhouette (a
      * footprint of tens of mm) kept a rasteriser thread busy for 107 s (the ~210 s frame of the 2026-11-21
@@ -421,12 +415,6 @@ void render_finish(render_context *rc)
     glFinish();
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double render_trivial_pass_ms(render_context *rc, int width, int height, int count, smp_error *err)
 {
     if (count < 1 || count > 1000) count = 1000;
@@ -451,7 +439,7 @@ double render_trivial_pass_ms(render_context *rc, int width, int height, int cou
     }
     glBindVertexArray(0);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    qsort(ms, (size_t)count, sizeof *ms, cmp_double);
+    qsort(ms, (size_t)count, sizeof *ms, smp_cmp_double);
     double median = ms[count / 2];
     free(ms);
     return render_gl_check("render_trivial_pass_ms", err) == SMP_OK ? median : -1.0;

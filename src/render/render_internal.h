@@ -162,11 +162,6 @@ struct render_context {
     GLuint skin_map_tex; /* the photo's skin map over the chart (render_scene_set_skin_map); 0 when none */
 };
 
-static inline GLint uloc(GLuint prog, const char *name)
-{
-    return glGetUniformLocation(prog, name);
-}
-
 /* render.c */
 void render_profile_end(render_context *rc, int pass);
 smp_status render_gl_check(const char *what, smp_error *err);
@@ -185,6 +180,8 @@ int render_dot_layer(const pigment_dot *d);
 smp_status render_dot_looks_update(render_context *rc, const render_frame *f, smp_error *err);
 void render_coverage_from_layers(render_context *rc, const float flare[2]);
 void render_coverage_update(render_context *rc, const render_frame *f);
+/* Points the splat's instance attributes (1..6: chart position and Jacobian, the looks) at dot first. */
+void render_splat_instances_from(render_context *rc, int first);
 
 /* sss.c */
 void render_sss_passes(render_context *rc, const render_frame *f);

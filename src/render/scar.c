@@ -1,6 +1,8 @@
 /* The scar texture: a CPU bake of scalp/scar into the scalp chart, its upload and its uniforms. */
 #include "render/scar_internal.h"
 
+#include "render/shader.h"
+
 #include <cglm/cglm.h>
 #include <math.h>
 #include <stdlib.h>
@@ -322,10 +324,7 @@ smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_er
         memset(rs->rect, 0, sizeof rs->rect);
         rs->size[0] = rs->size[1] = 1.0f;
     }
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     glGenerateMipmap(GL_TEXTURE_2D);
     glBindTexture(GL_TEXTURE_2D, 0);
     GLenum e = glGetError();
@@ -361,15 +360,7 @@ static smp_status patch_buffers_upload(render_scar *rs, const render_scar_patch 
     glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rs->patch_ibo);
     glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(sizeof(uint32_t) * 3 * (size_t)patch->triangle_count),
                  patch->indices, GL_STATIC_DRAW);
-    GLsizei bytes = (GLsizei)(RENDER_SCAR_PATCH_FLOATS * sizeof(float));
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, bytes, (void *)0);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, bytes, (void *)(3 * sizeof(float)));
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, bytes, (void *)(6 * sizeof(float)));
-    glEnableVertexAttribArray(3);
-    glVertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, bytes, (void *)(8 * sizeof(float)));
+    render_float_attribs(0, (const int[]){3, 3, 2, 1}, 4, RENDER_SCAR_PATCH_FLOATS, 0, 0);
     glBindVertexArray(0);
     rs->patch_triangles = patch->triangle_count;
     GLenum e = glGetError();

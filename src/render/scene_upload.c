@@ -155,15 +155,8 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     if (coarse > 0)
         glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, (GLintptr)full_bytes,
                         (GLsizeiptr)(sizeof(uint32_t) * 3 * coarse), m->coarse_indices);
-    GLsizei bytes = (GLsizei)(stride * sizeof(float));
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, bytes, (void *)0);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, bytes, (void *)(3 * sizeof(float)));
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, bytes, (void *)(6 * sizeof(float)));
-    glEnableVertexAttribArray(4);
-    glVertexAttribPointer(4, 2, GL_FLOAT, GL_FALSE, bytes, (void *)(8 * sizeof(float)));
+    render_float_attribs(0, (const int[]){3, 3, 2}, 3, (int)stride, 0, 0); /* position, normal, uv */
+    render_float_attribs(4, (const int[]){2}, 1, (int)stride, 8, 0);
     glBindVertexArray(0);
     rc->mesh_index_count = 3 * m->triangle_count;
     rc->mesh_coarse_index_count = 3 * coarse;
@@ -211,30 +204,9 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     }
     if (!rc->splat_vao) {
         static const float corners[] = {-1, -1, 1, -1, -1, 1, 1, 1};
-        glGenVertexArrays(1, &rc->splat_vao);
-        glGenBuffers(1, &rc->splat_corner_vbo);
+        render_quad_vao_create(&rc->splat_vao, &rc->splat_corner_vbo, corners);
         glGenBuffers(1, &rc->splat_instance_vbo);
-        glBindVertexArray(rc->splat_vao);
-        glBindBuffer(GL_ARRAY_BUFFER, rc->splat_corner_vbo);
-        glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
-        glEnableVertexAttribArray(0);
-        glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, (void *)0);
-        glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
-        GLsizei ib = 6 * sizeof(float);
-        glEnableVertexAttribArray(1);
-        glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, ib, (void *)0);
-        glVertexAttribDivisor(1, 1);
-        glEnableVertexAttribArray(2);
-        glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, ib, (void *)(2 * sizeof(float)));
-        glVertexAttribDivisor(2, 1);
-        /* The looks buffer doubles as instance data for the splat and as a texel buffer for shading. */
-        glBindBuffer(GL_ARRAY_BUFFER, rc->looks_buf);
-        for (int k = 0; k < 4; ++k) {
-            glEnableVertexAttribArray(3 + k);
-            glVertexAttribPointer(3 + k, 4, GL_FLOAT, GL_FALSE, LOOK_FLOATS * sizeof(float),
-                                  (void *)(4 * k * sizeof(float)));
-            glVertexAttribDivisor(3 + k, 1);
-        }
+        render_splat_instances_from(rc, 0);
         glBindVertexArray(0);
     }
     glBindBuffer(GL_ARRAY_BUFFER, rc->splat_instance_vbo);
@@ -282,10 +254,7 @@ smp_status render_scene_set_skin_map(render_context *rc, const scalp_skin_map *m
     glTexImage2D(GL_TEXTURE_2D, 0, GL_SRGB8_ALPHA8, map->size, map->size, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                  map->rgba);
     glGenerateMipmap(GL_TEXTURE_2D);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     glBindTexture(GL_TEXTURE_2D, 0);
     GLenum e = glGetError();
     if (e != GL_NO_ERROR) return smp_error_set(err, SMP_ERR_GL, "skin map upload: GL error 0x%04x", e);

@@ -1,6 +1,7 @@
 #include "render/shader.h"
 
 #include "core/embed.h"
+#include "render/render.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,4 +146,44 @@ smp_status render_program_create(GLuint *out, const char *vert_name, const char 
     glUseProgram(0);
     *out = prog;
     return SMP_OK;
+}
+
+void render_light_uniforms_set(GLuint prog, const render_frame *f)
+{
+    glUniform3fv(uloc(prog, "u_light_dir"), 1, f->light_dir);
+    glUniform3fv(uloc(prog, "u_light_radiance"), 1, f->light_radiance);
+    glUniform3fv(uloc(prog, "u_sky_radiance"), 1, f->sky_radiance);
+    glUniform3fv(uloc(prog, "u_ground_radiance"), 1, f->ground_radiance);
+}
+
+void render_float_attribs(GLuint first, const int *sizes, int count, int stride_floats, size_t offset_floats,
+                          GLuint divisor)
+{
+    GLsizei stride = (GLsizei)((size_t)stride_floats * sizeof(float));
+    for (int a = 0; a < count; ++a) {
+        GLuint index = first + (GLuint)a;
+        glEnableVertexAttribArray(index);
+        glVertexAttribPointer(index, sizes[a], GL_FLOAT, GL_FALSE, stride,
+                              (void *)(offset_floats * sizeof(float)));
+        if (divisor) glVertexAttribDivisor(index, divisor);
+        offset_floats += (size_t)sizes[a];
+    }
+}
+
+void render_quad_vao_create(GLuint *vao, GLuint *corner_vbo, const float corners[8])
+{
+    glGenVertexArrays(1, vao);
+    glGenBuffers(1, corner_vbo);
+    glBindVertexArray(*vao);
+    glBindBuffer(GL_ARRAY_BUFFER, *corner_vbo);
+    glBufferData(GL_ARRAY_BUFFER, 8 * sizeof(float), corners, GL_STATIC_DRAW);
+    render_float_attribs(0, (const int[]){2}, 1, 2, 0, 0);
+}
+
+void render_texture_clamped(GLint min_filter, GLint mag_filter)
+{
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, min_filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, mag_filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
 }

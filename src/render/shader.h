@@ -24,4 +24,27 @@ typedef struct render_program_info {
 } render_program_info;
 extern const render_program_info render_programs[];
 
+/* A uniform's location in prog (-1 when the program has none of that name: GL ignores the set). */
+static inline GLint uloc(GLuint prog, const char *name)
+{
+    return glGetUniformLocation(prog, name);
+}
+
+/* Points attributes first, first + 1, .. first + count - 1 of the bound vertex array at interleaved float
+ * vectors of sizes[i] components in the bound GL_ARRAY_BUFFER, stride_floats floats apart, the first at
+ * offset_floats, and enables them; divisor 1 makes them per instance (0 leaves them per vertex). */
+void render_float_attribs(GLuint first, const int *sizes, int count, int stride_floats, size_t offset_floats,
+                          GLuint divisor);
+/* Filtering of the bound GL_TEXTURE_2D (min_filter GL_LINEAR_MIPMAP_LINEAR for a mipmapped one), its edges
+ * clamped in s and t. */
+void render_texture_clamped(GLint min_filter, GLint mag_filter);
+/* A vertex array for instanced quads: attribute 0 is corners (4 corners, 2 floats each, a triangle strip) in
+ * a buffer of its own. Creates *vao and *corner_vbo and leaves *vao bound. */
+void render_quad_vao_create(GLuint *vao, GLuint *corner_vbo, const float corners[8]);
+
+/* The frame's light as the lit programs (the skin, the stubble, the strands) read it: u_light_dir,
+ * u_light_radiance, u_sky_radiance, u_ground_radiance. prog is in use. */
+struct render_frame;
+void render_light_uniforms_set(GLuint prog, const struct render_frame *f);
+
 #endif

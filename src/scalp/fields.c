@@ -143,6 +143,22 @@ float scalp_scalp_weight(const scalp_head *head, const float p[3])
     return (float)scalp_weight_at(head, p, q);
 }
 
+/* Signed distance (chart mm, scaled by the smaller radius) from q to the edge of a Norwood 6-7 bald top: a
+ * superellipse (exponent 2.5) reaching past the brows in front, down to side_mm above the ear tops at the
+ * sides and to back_mm above the occipital protuberance behind; negative inside. */
+static double bald_top_distance_mm(const float (*lm)[2], const pattern_shape *ps, const float q[2])
+{
+    double ex = 0.5 * (fabs(lm[SCALP_LM_EAR_TOP_LEFT][0]) + fabs(lm[SCALP_LM_EAR_TOP_RIGHT][0]));
+    double ey = 0.5 * (lm[SCALP_LM_EAR_TOP_LEFT][1] + lm[SCALP_LM_EAR_TOP_RIGHT][1]);
+    double rx = ex - ps->side_mm;
+    double front = lm[SCALP_LM_GLABELLA][1] + 20.0,
+           back = lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] + ps->back_mm;
+    double dy = q[1] - ey, ry = dy > 0.0 ? front - ey : ey - back;
+    double u = fabs(q[0]) / rx, v = fabs(dy) / ry;
+    double r = pow(pow(u, 2.5) + pow(v, 2.5), 1.0 / 2.5);
+    return (r - 1.0) * fmin(rx, ry);
+}
+
 /* Loss 0..1 of native hair at q for the pattern (1 - product of (1 - loss) over the zones). */
 static double pattern_loss(const scalp_head *head, plan_pattern pattern, const float q[2])
 {
@@ -181,19 +197,8 @@ static double pattern_loss(const scalp_head *head, plan_pattern pattern, const f
         keep *= 1.0 - ps.bridge_loss * (1.0 - ramp(-e, e, dist));
     }
     if (ps.side_mm > 0.0) {
-        /* Norwood 6-7: everything above the horseshoe is bald. The bald top is a superellipse (exponent 2.5)
-         * reaching past the brows in front, down to side_mm above the ear tops at the sides and to back_mm
-         * above the occipital protuberance behind. */
-        double ex = 0.5 * (fabs(lm[SCALP_LM_EAR_TOP_LEFT][0]) + fabs(lm[SCALP_LM_EAR_TOP_RIGHT][0]));
-        double ey = 0.5 * (lm[SCALP_LM_EAR_TOP_LEFT][1] + lm[SCALP_LM_EAR_TOP_RIGHT][1]);
-        double rx = ex - ps.side_mm;
-        double front = lm[SCALP_LM_GLABELLA][1] + 20.0,
-               back = lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] + ps.back_mm;
-        double dy = q[1] - ey, ry = dy > 0.0 ? front - ey : ey - back;
-        double u = fabs(q[0]) / rx, v = fabs(dy) / ry;
-        double r = pow(pow(u, 2.5) + pow(v, 2.5), 1.0 / 2.5);
-        double dist = (r - 1.0) * fmin(rx, ry);
-        keep *= ramp(-e, e, dist);
+        /* Norwood 6-7: everything above the horseshoe is bald (the bald top: bald_top_distance_mm). */
+        keep *= ramp(-e, e, bald_top_distance_mm(lm, &ps, q));
     }
     if (ps.diffuse_loss > 0.0) {
         /* Ludwig: the crown and mid-scalp from about 3 cm behind the frontal line (the edge ramp
@@ -445,14 +450,7 @@ static double zone_q(const scalp_head *head, const plan_zones *z, const hairline
     double h = 0.5 * z->transition_mm;
     /* Sides: outside the Norwood 6 bald top (the same superellipse as pattern_loss). */
     pattern_shape ps = pattern_table(PLAN_PATTERN_NORWOOD_6);
-    double ex = 0.5 * (fabs(lm[SCALP_LM_EAR_TOP_LEFT][0]) + fabs(lm[SCALP_LM_EAR_TOP_RIGHT][0]));
-    double ey = 0.5 * (lm[SCALP_LM_EAR_TOP_LEFT][1] + lm[SCALP_LM_EAR_TOP_RIGHT][1]);
-    double rx = ex - ps.side_mm;
-    double front = lm[SCALP_LM_GLABELLA][1] + 20.0,
-           back = lm[SCALP_LM_OCCIPITAL_PROTUBERANCE][1] + ps.back_mm;
-    double dy = q[1] - ey, ry = dy > 0.0 ? front - ey : ey - back;
-    double r = pow(pow(fabs(q[0]) / rx, 2.5) + pow(fabs(dy) / ry, 2.5), 1.0 / 2.5);
-    double sides = ramp(-h, h, (r - 1.0) * fmin(rx, ry));
+    double sides = ramp(-h, h, bald_top_distance_mm(lm, &ps, q));
     double ty = c->n ? 0.5 * (lm[SCALP_LM_TEMPLE_LEFT][1] + lm[SCALP_LM_TEMPLE_RIGHT][1]) : c->ty;
     double temples = 1.0 - ramp(ZONE_TEMPLE_MM - h, ZONE_TEMPLE_MM + h, hypot(fabs(q[0]) - c->tx, q[1] - ty));
     const float *cr = lm[SCALP_LM_CROWN];

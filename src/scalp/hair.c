@@ -435,14 +435,7 @@ smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const pla
     while (n_units < target && tries < max_tries) {
         ++tries;
         double u = smp_rng_uniform(&rng) * total;
-        int lo = 0, hi = m->triangle_count - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (cdf[mid] < u)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        int lo = smp_ascending_find(cdf, m->triangle_count, u);
         float *un = units + 7 * n_units;
         triangle_sample(m, lo, &rng, un, un + 3);
         float f = (float)(scalp_hair_unit_density_per_cm2(head, pl, &free_params, un) /

@@ -651,17 +651,8 @@ void scalp_head_uv(const scalp_head *head, const float position_mm[3], float uv[
 
 void scalp_head_uv_jacobian(const scalp_head *head, const float p[3], const float n[3], float out[4])
 {
-    float helper[3] = {0.0f, 1.0f, 0.0f}, t1[3], t2[3];
-    if (fabsf(n[1]) > 0.9f) helper[0] = 1.0f, helper[1] = 0.0f;
-    t1[0] = helper[1] * n[2] - helper[2] * n[1];
-    t1[1] = helper[2] * n[0] - helper[0] * n[2];
-    t1[2] = helper[0] * n[1] - helper[1] * n[0];
-    float len = sqrtf(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
-    for (int k = 0; k < 3; ++k)
-        t1[k] /= len > 0.0f ? len : 1.0f;
-    t2[0] = n[1] * t1[2] - n[2] * t1[1];
-    t2[1] = n[2] * t1[0] - n[0] * t1[2];
-    t2[2] = n[0] * t1[1] - n[1] * t1[0];
+    float t1[3], t2[3];
+    smp_tangent_frame(n, t1, t2);
     const float h = 0.25f;
     float uv0[2], uv1[2], uv2[2], p1[3], p2[3];
     for (int k = 0; k < 3; ++k) {

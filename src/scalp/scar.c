@@ -458,14 +458,7 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
             misses = 0;
         }
         double u = smp_rng_uniform(&rng) * area;
-        int lo = 0, hi = nt - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (cdf[mid] < u)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        int lo = smp_ascending_find(cdf, nt, u);
         const uint32_t *tri = m->indices + 3 * tris[lo];
         float r1 = smp_rng_uniform_f(&rng), r2 = smp_rng_uniform_f(&rng);
         if (r1 + r2 > 1.0f) r1 = 1.0f - r1, r2 = 1.0f - r2;
@@ -488,11 +481,8 @@ static smp_status fue_build(scalp_scar_set *set, const scalp_head *head, const p
         scalp_scar_fue *f = &base[placed];
         memcpy(f->center_mm, p, sizeof p);
         memcpy(f->normal, n, sizeof n);
-        float helper[3] = {0.0f, 1.0f, 0.0f}, t1[3], t2[3];
-        if (fabsf(n[1]) > 0.9f) helper[0] = 1.0f, helper[1] = 0.0f;
-        cross3(helper, n, t1);
-        normalize3(t1);
-        cross3(n, t1, t2);
+        float t1[3], t2[3];
+        smp_tangent_frame(n, t1, t2);
         float ang = 2.0f * (float)SMP_PI * smp_rng_uniform_f(&rng);
         for (int k = 0; k < 3; ++k)
             f->axis[k] = cosf(ang) * t1[k] + sinf(ang) * t2[k];

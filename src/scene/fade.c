@@ -115,22 +115,6 @@ double scene_fade_contrast_at(const scene_model *s, const ageing_params *ap, dou
     return de;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorted, without duplicates (within a quarter of a day); returns the new count. */
-static int sort_unique(double *t, int n)
-{
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
-    int m = 0;
-    for (int i = 0; i < n; ++i)
-        if (m == 0 || t[i] - t[m - 1] > 0.25) t[m++] = t[i];
-    return m;
-}
-
 /* Times (days) of the plan's sessions and touch-ups. */
 static int plan_events(const plan *pl, double *days, bool *touch_up)
 {
@@ -154,7 +138,7 @@ static int time_grid(const plan *pl, double end, int steps, const double *offset
     for (int e = 0; e < ne; ++e)
         for (int k = 0; k < offset_count; ++k)
             if (ev[e] + offsets[k] >= 0.0 && ev[e] + offsets[k] <= end) out[n++] = ev[e] + offsets[k];
-    return sort_unique(out, n);
+    return smp_sort_distinct(out, n, 0.25); /* within a quarter of a day: one event */
 }
 
 /* First time after the healed day that the curve falls below threshold (linear between points); NAN if none.
@@ -298,12 +282,12 @@ smp_status scene_fade_compute(const scene_model *s, const scene_fade_params *par
         for (int i = 0; i < nc; ++i) {
             for (int k = 0; k < samples; ++k)
                 col[k] = band[(size_t)k * nc + i];
-            qsort(col, (size_t)samples, sizeof *col, cmp_double);
+            qsort(col, (size_t)samples, sizeof *col, smp_cmp_double);
             lo_c[i] = quantile(col, samples, 0.1);
             hi_c[i] = quantile(col, samples, 0.9);
         }
         free(col);
-        qsort(dates, (size_t)samples, sizeof *dates, cmp_double);
+        qsort(dates, (size_t)samples, sizeof *dates, smp_cmp_double);
         double early = quantile(dates, samples, 0.1), late = quantile(dates, samples, 0.9);
         out->touch_up_early_years = isfinite(early) ? early : NAN;
         out->touch_up_late_years = isfinite(late) ? late : NAN;

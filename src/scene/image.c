@@ -6,30 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct png_buffer {
-    unsigned char *data;
-    size_t size, capacity;
-    bool failed;
-} png_buffer;
-
 static void png_collect(void *context, void *data, int size)
 {
-    png_buffer *b = context;
-    if (b->failed) return;
-    if (b->size + (size_t)size > b->capacity) {
-        size_t cap = b->capacity ? b->capacity : 1 << 20;
-        while (cap < b->size + (size_t)size)
-            cap *= 2;
-        unsigned char *bigger = realloc(b->data, cap);
-        if (!bigger) {
-            b->failed = true;
-            return;
-        }
-        b->data = bigger;
-        b->capacity = cap;
-    }
-    memcpy(b->data + b->size, data, (size_t)size);
-    b->size += (size_t)size;
+    smp_buffer_append(context, data, (size_t)size);
 }
 
 smp_status scene_png_write_rgba(const char *path, const uint8_t *rgba, int width, int height, smp_error *err)
@@ -52,9 +31,9 @@ static void put_be32(uint8_t *o, uint32_t v)
 smp_status scene_png_write_text(const char *path, const uint8_t *rgba, int width, int height,
                                 const scene_png_text *texts, int count, smp_error *err)
 {
-    png_buffer b = {0};
+    smp_buffer b = {0};
     if (!stbi_write_png_to_func(png_collect, &b, width, height, 4, rgba, width * 4) || b.failed) {
-        free(b.data);
+        smp_buffer_deinit(&b);
         return smp_error_set(err, SMP_ERR_NOMEM, "%s: could not encode the PNG", path);
     }
     /* The text chunks go after IHDR, the first chunk: 8 bytes of signature, then 4 + 4 + 13 + 4. */
@@ -63,7 +42,7 @@ smp_status scene_png_write_text(const char *path, const uint8_t *rgba, int width
         extra += 12 + strlen(texts[i].key) + 1 + strlen(texts[i].text);
     uint8_t *out = extra ? malloc(b.size + extra) : NULL;
     if (extra && !out) {
-        free(b.data);
+        smp_buffer_deinit(&b);
         return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for the PNG's metadata", path);
     }
     smp_status st;
@@ -86,7 +65,7 @@ smp_status scene_png_write_text(const char *path, const uint8_t *rgba, int width
     } else {
         st = smp_file_write_atomic(path, b.data, b.size, err);
     }
-    free(b.data);
+    smp_buffer_deinit(&b);
     return st;
 }
 

@@ -179,82 +179,28 @@ static smp_status install(const char *tmp, const char *clean, const char *parent
 
 /* ---- text ---- */
 
-typedef struct sbuf {
-    char *data;
-    size_t len, cap;
-    bool failed;
-} sbuf;
-
-static void sb_append(sbuf *b, const char *s, size_t n)
-{
-    if (b->failed) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 16384;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *bigger = realloc(b->data, cap);
-        if (!bigger) {
-            b->failed = true;
-            return;
-        }
-        b->data = bigger;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char small[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->failed = true;
-        return;
-    }
-    if ((size_t)n < sizeof small) {
-        sb_append(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->failed = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_append(b, big, (size_t)n);
-    free(big);
-}
-
 /* Text from the plan or a message, escaped for HTML. */
-static void sb_text(sbuf *b, const char *s)
+static void sb_text(smp_buffer *b, const char *s)
 {
     for (; s && *s; ++s) {
         switch (*s) {
         case '&':
-            sb_append(b, "&amp;", 5);
+            smp_buffer_append(b, "&amp;", 5);
             break;
         case '<':
-            sb_append(b, "&lt;", 4);
+            smp_buffer_append(b, "&lt;", 4);
             break;
         case '>':
-            sb_append(b, "&gt;", 4);
+            smp_buffer_append(b, "&gt;", 4);
             break;
         case '"':
-            sb_append(b, "&quot;", 6);
+            smp_buffer_append(b, "&quot;", 6);
             break;
         case '\'':
-            sb_append(b, "&#39;", 5);
+            smp_buffer_append(b, "&#39;", 5);
             break;
         default:
-            sb_append(b, s, 1);
+            smp_buffer_append(b, s, 1);
         }
     }
 }
@@ -412,20 +358,20 @@ static const char *yes_no(bool v)
     return v ? "yes" : "no";
 }
 
-static void fact(sbuf *b, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fact(sbuf *b, const char *name, const char *fmt, ...)
+static void fact(smp_buffer *b, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fact(smp_buffer *b, const char *name, const char *fmt, ...)
 {
     char text[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    sb_printf(b, "<tr><th>%s</th><td>", name);
+    smp_buffer_printf(b, "<tr><th>%s</th><td>", name);
     sb_text(b, text);
-    sb_printf(b, "</td></tr>\n");
+    smp_buffer_printf(b, "</td></tr>\n");
 }
 
-static void plan_in_words(sbuf *b, const plan *p, const cJSON *j)
+static void plan_in_words(smp_buffer *b, const plan *p, const cJSON *j)
 {
     static const char *const skin[6] = {"I: very fair, always burns, never tans",
                                         "II: fair, burns easily, tans a little",
@@ -434,18 +380,19 @@ static void plan_in_words(sbuf *b, const plan *p, const cJSON *j)
                                         "V: brown, very rarely burns",
                                         "VI: dark brown to black, never burns"};
     const plan_patient *pt = &p->patient;
-    sb_printf(b, "<h3>You</h3>\n<table class=\"facts\">\n");
+    smp_buffer_printf(b, "<h3>You</h3>\n<table class=\"facts\">\n");
     fact(b, "Skin type", "Fitzpatrick %s", skin[pt->fitzpatrick - 1]);
-    sb_printf(b,
-              "<tr><th>Hair colour</th><td><span class=\"swatch\" style=\"background:#%02x%02x%02x\"></span>"
-              "#%02x%02x%02x",
-              pt->hair_color_srgb8[0], pt->hair_color_srgb8[1], pt->hair_color_srgb8[2],
-              pt->hair_color_srgb8[0], pt->hair_color_srgb8[1], pt->hair_color_srgb8[2]);
+    smp_buffer_printf(
+        b,
+        "<tr><th>Hair colour</th><td><span class=\"swatch\" style=\"background:#%02x%02x%02x\"></span>"
+        "#%02x%02x%02x",
+        pt->hair_color_srgb8[0], pt->hair_color_srgb8[1], pt->hair_color_srgb8[2], pt->hair_color_srgb8[0],
+        pt->hair_color_srgb8[1], pt->hair_color_srgb8[2]);
     if (pt->grey_fraction > 0.0)
-        sb_printf(b, ", %.0f %% of the hairs grey", 100.0 * pt->grey_fraction);
+        smp_buffer_printf(b, ", %.0f %% of the hairs grey", 100.0 * pt->grey_fraction);
     else
-        sb_printf(b, ", no grey hairs");
-    sb_printf(b, "</td></tr>\n");
+        smp_buffer_printf(b, ", no grey hairs");
+    smp_buffer_printf(b, "</td></tr>\n");
     if (pt->hair_length_mm == 0.0)
         fact(b, "Hair length", "0 mm: shaved with a blade");
     else if (pt->hair_length_mm <= 0.6)
@@ -471,7 +418,7 @@ static void plan_in_words(sbuf *b, const plan *p, const cJSON *j)
          p->head.length_cm, p->head.breadth_cm, json_name(j, "patient", "sex"),
          p->head.mesh[0] ? "; the shape from the scan " : "; a standard head of these measures",
          p->head.mesh[0] ? p->head.mesh : "");
-    sb_printf(b, "</table>\n<h3>The treatment</h3>\n<table class=\"facts\">\n");
+    smp_buffer_printf(b, "</table>\n<h3>The treatment</h3>\n<table class=\"facts\">\n");
     const plan_hairline *h = &p->hairline;
     if (h->point_count >= 2)
         fact(b, "Hairline", "%s, drawn through %d measured points, feathered over %.0f mm",
@@ -508,37 +455,39 @@ static void plan_in_words(sbuf *b, const plan *p, const cJSON *j)
              "before day 3: %s, sauna or heavy sweating before day 3: %s",
              a->sun_hours_per_day, yes_no(a->hat), yes_no(a->alcohol_topicals), yes_no(a->washed_before_day3),
              yes_no(a->sauna_before_day3));
-    sb_printf(b, "</table>\n<h3>Sessions</h3>\n");
+    smp_buffer_printf(b, "</table>\n<h3>Sessions</h3>\n");
     if (p->session_count == 0) {
-        sb_printf(b, "<p>No sessions are planned.</p>\n");
+        smp_buffer_printf(b, "<p>No sessions are planned.</p>\n");
     } else {
-        sb_printf(b, "<table class=\"facts\"><tr><th>Session</th><th>Day</th><th>Dots added</th><th>Ink "
-                     "strength</th></tr>\n");
+        smp_buffer_printf(b,
+                          "<table class=\"facts\"><tr><th>Session</th><th>Day</th><th>Dots added</th><th>Ink "
+                          "strength</th></tr>\n");
         for (int i = 0; i < p->session_count; ++i)
-            sb_printf(b, "<tr><td>%d</td><td>day %.0f</td><td>%.0f per cm&sup2;</td><td>%.0f %%</td></tr>\n",
-                      i + 1, p->sessions[i].day, p->sessions[i].density_per_cm2,
-                      100.0 * p->sessions[i].shade);
-        sb_printf(b, "</table>\n");
+            smp_buffer_printf(
+                b, "<tr><td>%d</td><td>day %.0f</td><td>%.0f per cm&sup2;</td><td>%.0f %%</td></tr>\n", i + 1,
+                p->sessions[i].day, p->sessions[i].density_per_cm2, 100.0 * p->sessions[i].shade);
+        smp_buffer_printf(b, "</table>\n");
     }
-    sb_printf(b, "<h3>Touch-ups</h3>\n");
+    smp_buffer_printf(b, "<h3>Touch-ups</h3>\n");
     if (p->touch_up_count == 0) {
-        sb_printf(b, "<p>None planned yet (the fade curve above says when one would be due).</p>\n");
+        smp_buffer_printf(b, "<p>None planned yet (the fade curve above says when one would be due).</p>\n");
     } else {
-        sb_printf(b, "<table class=\"facts\"><tr><th>Touch-up</th><th>When</th><th>Dots added</th><th>Ink "
-                     "strength</th></tr>\n");
+        smp_buffer_printf(
+            b, "<table class=\"facts\"><tr><th>Touch-up</th><th>When</th><th>Dots added</th><th>Ink "
+               "strength</th></tr>\n");
         for (int i = 0; i < p->touch_up_count; ++i)
-            sb_printf(b,
-                      "<tr><td>%d</td><td>%.1f years after the first session</td><td>%.0f per cm&sup2;</td>"
-                      "<td>%.0f %%</td></tr>\n",
-                      i + 1, p->touch_ups[i].year, p->touch_ups[i].density_per_cm2,
-                      100.0 * p->touch_ups[i].shade);
-        sb_printf(b, "</table>\n");
+            smp_buffer_printf(
+                b,
+                "<tr><td>%d</td><td>%.1f years after the first session</td><td>%.0f per cm&sup2;</td>"
+                "<td>%.0f %%</td></tr>\n",
+                i + 1, p->touch_ups[i].year, p->touch_ups[i].density_per_cm2, 100.0 * p->touch_ups[i].shade);
+        smp_buffer_printf(b, "</table>\n");
     }
-    sb_printf(b, "<h3>Scars</h3>\n");
+    smp_buffer_printf(b, "<h3>Scars</h3>\n");
     if (p->scar_count == 0) {
-        sb_printf(b, "<p>None.</p>\n");
+        smp_buffer_printf(b, "<p>None.</p>\n");
     } else {
-        sb_printf(b, "<table class=\"facts\">\n");
+        smp_buffer_printf(b, "<table class=\"facts\">\n");
         for (int i = 0; i < p->scar_count; ++i) {
             const plan_scar *s = &p->scars[i];
             char name[32];
@@ -555,7 +504,7 @@ static void plan_in_words(sbuf *b, const plan *p, const cJSON *j)
                      s->count, s->diameter_mm, s->depth_mm,
                      s->form == PLAN_SCAR_FORM_HYPERTROPHIC ? "above" : "below", form);
         }
-        sb_printf(b, "</table>\n");
+        smp_buffer_printf(b, "</table>\n");
     }
 }
 
@@ -592,17 +541,17 @@ static const char page_script[] =
     "imgs.length);\n"
     "});\n</script>\n";
 
-static void figure(sbuf *b, const char *file, const char *alt, const char *caption)
+static void figure(smp_buffer *b, const char *file, const char *alt, const char *caption)
 {
-    sb_printf(b, "<figure><a href=\"%s.png\"><img src=\"%s.png\" alt=\"", file, file);
+    smp_buffer_printf(b, "<figure><a href=\"%s.png\"><img src=\"%s.png\" alt=\"", file, file);
     sb_text(b, alt);
-    sb_printf(b, "\"></a>");
+    smp_buffer_printf(b, "\"></a>");
     if (caption) {
-        sb_printf(b, "<figcaption>");
+        smp_buffer_printf(b, "<figcaption>");
         sb_text(b, caption);
-        sb_printf(b, "</figcaption>");
+        smp_buffer_printf(b, "</figcaption>");
     }
-    sb_printf(b, "</figure>\n");
+    smp_buffer_printf(b, "</figure>\n");
 }
 
 typedef struct report_content {
@@ -640,8 +589,8 @@ static char *page(const report_content *c, const scene_report_params *p, const c
 {
     const scene_model *s = c->scene;
     const plan *pl = &s->plan;
-    sbuf b = {0};
-    sb_printf(
+    smp_buffer b = {0};
+    smp_buffer_printf(
         &b,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"generator\" content=\"" REPORT_GENERATOR " " SMP_VERSION "\">\n"
@@ -649,21 +598,22 @@ static char *page(const report_content *c, const scene_report_params *p, const c
         "<link rel=\"icon\" href=\"data:,\">\n<title>SMP consultation report</title>\n<style>\n%s</style>\n"
         "</head>\n<body>\n",
         page_style);
-    sb_printf(
+    smp_buffer_printf(
         &b,
         "<h1>Scalp micropigmentation: what to expect</h1>\n"
         "<p>These pictures are a computer simulation of the plan below: pigment dots in a model of the skin, "
         "light in the skin and in the room, healing and fading over the years. They show what the plan is "
         "expected to look like, not a photograph of you. The limits are stated at the end.</p>\n");
 
-    sb_printf(&b, "<h2 id=\"pair\">Before and after</h2>\n<p>From above, in daylight: the scalp today, and "
-                  "two months after the "
-                  "last session, once healed.</p>\n<div class=\"pair\">\n");
+    smp_buffer_printf(
+        &b, "<h2 id=\"pair\">Before and after</h2>\n<p>From above, in daylight: the scalp today, and "
+            "two months after the "
+            "last session, once healed.</p>\n<div class=\"pair\">\n");
     figure(&b, "pair-before", "The scalp from above before treatment, in daylight", "Before");
     figure(&b, "pair-healed", "The scalp from above once healed, in daylight", "Healed");
-    sb_printf(&b, "</div>\n");
+    smp_buffer_printf(&b, "</div>\n");
 
-    sb_printf(
+    smp_buffer_printf(
         &b,
         "<h2 id=\"grid\">Over the years, in different light</h2>\n<p>Seen from the %s view. Each row is one "
         "time, "
@@ -674,7 +624,7 @@ static char *page(const report_content *c, const scene_report_params *p, const c
         scene_view_name(c->view));
     for (int l = 0; l < SCENE_REPORT_LIGHTS; ++l) {
         const scene_light_preset *pr = scene_light_preset_at(scene_light_preset_index(light_ids[l]));
-        sb_printf(&b, "<th><b>%s</b><br>", light_titles[l]);
+        smp_buffer_printf(&b, "<th><b>%s</b><br>", light_titles[l]);
         if (l == 3) {
             char d[160];
             snprintf(d, sizeof d, "a low sun %.0f\u00b0 %s, grazing the scalp", SCENE_REPORT_RAKING_DEG,
@@ -683,31 +633,31 @@ static char *page(const report_content *c, const scene_report_params *p, const c
         } else {
             sb_text(&b, pr ? pr->summary : "");
         }
-        sb_printf(&b, "</th>");
+        smp_buffer_printf(&b, "</th>");
     }
-    sb_printf(&b, "</tr>\n");
+    smp_buffer_printf(&b, "</tr>\n");
     for (int t = 0; t < SCENE_REPORT_TIMES; ++t) {
         char title[64], detail[160];
         time_label(s, t, title, sizeof title, detail, sizeof detail);
-        sb_printf(&b, "<tr><th class=\"row\"><b>%s</b><br>", title);
+        smp_buffer_printf(&b, "<tr><th class=\"row\"><b>%s</b><br>", title);
         sb_text(&b, detail);
-        sb_printf(&b, "</th>");
+        smp_buffer_printf(&b, "</th>");
         for (int l = 0; l < SCENE_REPORT_LIGHTS; ++l) {
             char file[64], alt[256];
             snprintf(file, sizeof file, "grid-%s-%s", time_ids[t], light_ids[l]);
             snprintf(alt, sizeof alt, "%s (%s), %s light", title, detail, l == 3 ? "raking" : light_ids[l]);
-            sb_printf(&b, "<td>");
+            smp_buffer_printf(&b, "<td>");
             figure(&b, file, alt, NULL);
-            sb_printf(&b, "</td>");
+            smp_buffer_printf(&b, "</td>");
         }
-        sb_printf(&b, "</tr>\n");
+        smp_buffer_printf(&b, "</tr>\n");
     }
-    sb_printf(&b, "</table>\n");
+    smp_buffer_printf(&b, "</table>\n");
 
-    sb_printf(&b, "<h2 id=\"fade\">How the pigment fades</h2>\n");
+    smp_buffer_printf(&b, "<h2 id=\"fade\">How the pigment fades</h2>\n");
     if (c->fade_ok) {
         const scene_fade_curve *f = &c->fade;
-        sb_printf(
+        smp_buffer_printf(
             &b,
             "<p>How much the treated scalp stands out from untreated skin at conversation distance "
             "(about 1 m), from the first session to 20 years. Right after each session the skin is red and "
@@ -715,41 +665,42 @@ static char *page(const report_content *c, const scene_report_params *p, const c
             "just noticeable side by side). ",
             f->healed_delta_e);
         if (isfinite(f->touch_up_years)) {
-            sb_printf(
+            smp_buffer_printf(
                 &b,
                 "It falls below %.0f %% of that, when a touch-up is advised, at about <b>%.1f years</b> "
                 "after the first session",
                 100.0 * f->threshold_fraction, f->touch_up_years);
             if (isfinite(f->touch_up_early_years) && isfinite(f->touch_up_late_years))
-                sb_printf(&b, " (for most people between %.1f and %.1f years)", f->touch_up_early_years,
-                          f->touch_up_late_years);
+                smp_buffer_printf(&b, " (for most people between %.1f and %.1f years)",
+                                  f->touch_up_early_years, f->touch_up_late_years);
             else if (isfinite(f->touch_up_early_years))
-                sb_printf(&b, " (for most people from %.1f years to after 20)", f->touch_up_early_years);
-            sb_printf(&b, ".");
+                smp_buffer_printf(&b, " (for most people from %.1f years to after 20)",
+                                  f->touch_up_early_years);
+            smp_buffer_printf(&b, ".");
         } else {
-            sb_printf(
+            smp_buffer_printf(
                 &b,
                 "It stays above %.0f %% of that for the 20 years shown: no touch-up is predicted to be due.",
                 100.0 * f->threshold_fraction);
         }
-        sb_printf(&b, " The shaded band is the spread of the fading rates between people.</p>\n");
+        smp_buffer_printf(&b, " The shaded band is the spread of the fading rates between people.</p>\n");
         figure(&b, "fade", "Predicted contrast of the treated scalp against years, with the touch-up date",
                NULL);
     } else {
-        sb_printf(&b, "<p class=\"note\">No fade curve: ");
+        smp_buffer_printf(&b, "<p class=\"note\">No fade curve: ");
         sb_text(&b, c->fade_why);
-        sb_printf(&b, "</p>\n");
+        smp_buffer_printf(&b, "</p>\n");
     }
 
-    sb_printf(&b, "<h2 id=\"scars\">Scars</h2>\n");
+    smp_buffer_printf(&b, "<h2 id=\"scars\">Scars</h2>\n");
     if (pl->scar_count == 0) {
-        sb_printf(
+        smp_buffer_printf(
             &b,
             "<p class=\"note\">The plan has no scars, so there is no scar to show or measure. A scar from a "
             "hair transplant (a strip line or punch marks) should be added to the plan if there is one: it "
             "can show under some light even with SMP.</p>\n");
     } else {
-        sb_printf(
+        smp_buffer_printf(
             &b,
             "<p>The scar area close up, as a phone held a hand's width away sees it, before and once "
             "healed, in daylight (the sun behind the person looking) and in raking light %.0f\u00b0 above "
@@ -759,21 +710,21 @@ static char *page(const report_content *c, const scene_report_params *p, const c
             "<th><b>Raking light</b></th></tr>\n",
             SCENE_REPORT_RAKING_DEG);
         for (int t = 0; t < 2; ++t) {
-            sb_printf(&b, "<tr><th class=\"row\"><b>%s</b></th>", t ? "Healed" : "Before");
+            smp_buffer_printf(&b, "<tr><th class=\"row\"><b>%s</b></th>", t ? "Healed" : "Before");
             for (int l = 0; l < 2; ++l) {
                 char file[64], alt[160];
                 snprintf(file, sizeof file, "scar-%s-%s", t ? "healed" : "before", l ? "raking" : "daylight");
                 snprintf(alt, sizeof alt, "The scar area close up, %s, in %s",
                          t ? "healed" : "before treatment", l ? "raking light" : "daylight");
-                sb_printf(&b, "<td>");
+                smp_buffer_printf(&b, "<td>");
                 figure(&b, file, alt, NULL);
-                sb_printf(&b, "</td>");
+                smp_buffer_printf(&b, "</td>");
             }
-            sb_printf(&b, "</tr>\n");
+            smp_buffer_printf(&b, "</tr>\n");
         }
-        sb_printf(&b, "</table>\n");
+        smp_buffer_printf(&b, "</table>\n");
         if (c->vis_ok) {
-            sb_printf(
+            smp_buffer_printf(
                 &b,
                 "<p>How visible each scar is to someone 0.3, 1 and 2 m away, against the angle of the light "
                 "above the scalp at the scar (5\u00b0: grazing, 90\u00b0: straight on), with the plan's SMP "
@@ -788,13 +739,13 @@ static char *page(const report_content *c, const scene_report_params *p, const c
                 figure(&b, file, alt, NULL);
             }
         } else {
-            sb_printf(&b, "<p class=\"note\">The scars' visibility could not be measured: ");
+            smp_buffer_printf(&b, "<p class=\"note\">The scars' visibility could not be measured: ");
             sb_text(&b, c->vis_why);
-            sb_printf(&b, "</p>\n");
+            smp_buffer_printf(&b, "</p>\n");
         }
     }
 
-    sb_printf(&b, "<h2 id=\"plan\">The plan</h2>\n");
+    smp_buffer_printf(&b, "<h2 id=\"plan\">The plan</h2>\n");
     char *json = plan_to_json(pl);
     cJSON *j = json ? cJSON_Parse(json) : NULL;
     free(json);
@@ -804,7 +755,7 @@ static char *page(const report_content *c, const scene_report_params *p, const c
         plan_in_words(&b, pl, j);
     cJSON_Delete(j);
 
-    sb_printf(
+    smp_buffer_printf(
         &b,
         "<h2 id=\"limits\">What this simulation cannot tell you</h2>\n<ul class=\"limits\">\n"
         "<li><b>SMP is not hair.</b> It is pigment in the skin that imitates the dots of a closely shaved "
@@ -828,9 +779,9 @@ static char *page(const report_content *c, const scene_report_params *p, const c
         strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
     else
         snprintf(date, sizeof date, "an unknown date");
-    sb_printf(&b, "<footer>Made with smpsim %s on %s from ", SMP_VERSION, date);
+    smp_buffer_printf(&b, "<footer>Made with smpsim %s on %s from ", SMP_VERSION, date);
     sb_text(&b, source);
-    sb_printf(
+    smp_buffer_printf(
         &b,
         " (dot placement seed %llu); images %d x %d pixels. Every picture holds the plan, the time, the "
         "light and the view in its metadata.</footer>\n%s</body>\n</html>\n",

@@ -148,12 +148,6 @@ static void downsample(const uint8_t *in, int px, uint8_t *out, int out_px)
         }
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 /* Replaces every row of an sRGB8 image of side m by its mean in linear light: what is left is the structure
  * across a line that runs along the rows. */
 static void rows_averaged(uint8_t *img, int m)
@@ -178,7 +172,7 @@ static smp_status percentile_delta_e(const uint8_t *a, const uint8_t *b, int m, 
 {
     smp_status st = analysis_scielab_delta_e00(a, b, m, m, ppd, de, err);
     if (st != SMP_OK) return st;
-    qsort(de, (size_t)m * m, sizeof *de, cmp_float);
+    qsort(de, (size_t)m * m, sizeof *de, smp_cmp_float);
     *out = de[(size_t)(SCENE_VIS_PERCENTILE * ((double)m * m - 1))];
     return SMP_OK;
 }
