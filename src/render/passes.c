@@ -242,8 +242,10 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     glm_mat4_copy((vec4 *)f->view, view);
     glm_mat4_mul(proj, view, vp);
     /* The full path draws the triangles that may reach a scar with the scars, the rest without (mesh.frag's
-     * variants), each with the skin's relief only when some pixel may resolve it (relief_needed). */
-    bool variants = !f->interactive && !rc->mesh_variants_off;
+     * variants), each with the skin's relief only when some pixel may resolve it (relief_needed); the
+     * interactive path's coarse triangles are not ordered so, and take the scars everywhere. Far views then
+     * use the same variant on both paths: one shader fewer for llvmpipe to compile and hold. */
+    bool variants = !rc->mesh_variants_off;
     bool relief = !variants || relief_needed(rc, f);
     if (!f->interactive) rc->head_relief = relief;
     GLuint p = variants ? render_mesh_program(rc, true, relief) : rc->prog_mesh;
@@ -253,7 +255,7 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     rc->scar_patch_drawn = patch;
     glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
     glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
-    if (!variants) {
+    if (!variants || f->interactive) {
         head_mesh_draw(rc, f->interactive);
     } else {
         glBindVertexArray(rc->mesh_vao);
