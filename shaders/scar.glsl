@@ -3,6 +3,12 @@
 // field perturbs the normal (its surface gradient through the chart's cotangent frame), shadows itself
 // (a march towards the light over the height field, so raking light lights one wall of the trough and
 // leaves the other in shadow), and the tissue makes the skin paler and smoother.
+// mesh.frag's variant without the scars (SMP_MESH_SCARS 0, render/render.c) draws the head's triangles whose
+// chart uv lies wholly outside the scars' rectangle (render/scene_upload.c), where scar_evaluate gives the plain
+// skin: llvmpipe runs both sides of a branch, so only leaving the code out saves its cost there.
+#ifndef SMP_MESH_SCARS
+#define SMP_MESH_SCARS 1
+#endif
 uniform sampler2D u_scar;
 uniform int u_scar_enabled;
 uniform vec4 u_scar_rect;              // chart uv of texel (0, 0)'s corner, and 1 / the rectangle's uv size
@@ -19,6 +25,9 @@ uniform int u_scar_layer;              // 0: the head; 1: the head, with the dis
 // of the skin the two surfaces coincide and shade the same, so either may win the depth test.
 bool scar_patch_owns(vec2 uv)
 {
+#if !SMP_MESH_SCARS
+    return false;
+#endif
     if (u_scar_layer != 1) return false;
     vec2 st = (uv - u_scar_rect.xy) * u_scar_rect.zw;
     if (any(lessThan(st, vec2(0.0))) || any(greaterThan(st, vec2(1.0)))) return false;
@@ -63,6 +72,9 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
     vec3 dp1 = dFdx(position_mm), dp2 = dFdy(position_mm);
     vec2 duv1 = dFdx(uv), duv2 = dFdy(uv);
     scar_surface s = scar_surface(n, 1.0, vec3(1.0), 1.0, 0.0);
+#if !SMP_MESH_SCARS
+    return s;
+#else
     if (u_scar_enabled == 0) return s;
     vec2 st = (uv - u_scar_rect.xy) * u_scar_rect.zw;
     if (any(lessThan(st, vec2(0.0))) || any(greaterThan(st, vec2(1.0)))) return s;
@@ -146,4 +158,5 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
         s.shadow *= mix(1.0, exp(-depth), here.g);
     }
     return s;
+#endif
 }

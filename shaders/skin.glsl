@@ -12,6 +12,12 @@
 // Filtering: each feature fades out as the pixel's footprint (a Gaussian sigma, mm) grows past the feature's
 // own size, so far away nothing aliases and the tone is the flat skin's; the albedo terms have zero mean, so
 // the fade does not shift the colour either.
+// mesh.frag's variant without the relief (SMP_MESH_RELIEF 0, render/passes.c) leaves out the furrows and the
+// openings, for frames whose every pixel is too coarse for them (their fades are all 0 there): llvmpipe runs
+// both sides of a branch, so only leaving the code out saves its cost. The mottle and redness stay.
+#ifndef SMP_MESH_RELIEF
+#define SMP_MESH_RELIEF 1
+#endif
 uniform float u_skin_detail;             // 0: flat skin (as before issue 11); 1: the full relief
 uniform vec2 u_skin_pore_spacing_mm;     // cell size of the openings' jittered grid: (scalp, face)
 uniform vec4 u_skin_pore_radius_mm;      // (scalp min, scalp max, face min, face max)
@@ -156,8 +162,10 @@ skin_surface skin_evaluate(vec3 n, vec3 p, float scalp_weight, float pixel_sigma
     // Slope variance of one net: (depth / valley width)^2 over the valleys' share of the surface (about 0.3).
     float v1 = 0.3 * pow(furrow_scale * u_skin_furrow.y / (0.2 * u_skin_furrow.x), 2.0);
     float v2 = 0.3 * pow(furrow_scale * u_skin_furrow.w / (0.2 * u_skin_furrow.z), 2.0);
+#if SMP_MESH_RELIEF
     if (f1 > 0.0) hg += f1 * furrow_scale * skin_furrows(p, u_skin_furrow.x, u_skin_furrow.y, ivec3(0));
     if (f2 > 0.0) hg += f2 * furrow_scale * skin_furrows(p, u_skin_furrow.z, u_skin_furrow.w, ivec3(1009, 2003, 3001));
+#endif
     var += (1.0 - f1) * v1 + (1.0 - f2) * v2;
     // Openings: the scalp's follicles or the face's pores.
     float c = mix(u_skin_pore_spacing_mm.y, u_skin_pore_spacing_mm.x, scalp_weight);
@@ -166,7 +174,9 @@ skin_surface skin_evaluate(vec3 n, vec3 p, float scalp_weight, float pixel_sigma
     float cover = 3.14159265 * radius.y * radius.y / (c * c);
     var += (1.0 - fp) * cover * pow(2.0 * u_skin_pore_depth_mm / radius.y, 2.0);
     float opening = 0.0;
+#if SMP_MESH_RELIEF
     if (fp > 0.0) hg += fp * skin_pores(p, n, c, radius, opening);
+#endif
     // The mottle: fine, zero-mean albedo variation.
     float fm = skin_fade(pixel_sigma_mm, 0.5 * u_skin_mottle.x);
     float m = fm > 0.0 ? film_noise(SKIN_TURN * p / u_skin_mottle.x + vec3(31.0, 17.0, 3.0)).x - 0.5 : 0.0;

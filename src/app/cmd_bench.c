@@ -304,6 +304,11 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(j, "grid_entries", stats.cell_entries);
     cJSON_AddNumberToObject(j, "scar_patch_triangles", stats.scar_patch_triangles);
     cJSON_AddNumberToObject(j, "scar_patch_frames", full.patch_frames);
+    /* mesh.frag's variants (docs/architecture.md): the head's triangles drawn with the scars, and whether the
+     * last full frame drew the skin's relief. */
+    cJSON_AddNumberToObject(j, "head_triangles", stats.head_triangles);
+    cJSON_AddNumberToObject(j, "head_scar_triangles", stats.head_scar_triangles);
+    cJSON_AddBoolToObject(j, "head_relief", stats.head_relief);
     cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
     cJSON_AddNumberToObject(j, "placement_s", scene.placement_s);
     cJSON_AddNumberToObject(j, "rss_mb_after_warmup", rss_warm);

@@ -50,6 +50,19 @@ static void light_matrix(const render_context *rc, const render_frame *f, mat4 o
  * (see render_draw_scene: the bins of one part, not of the whole head, are held at the frame's peak). */
 #define HEAD_PARTS_SOFTWARE 8
 
+/* count of the full head's indices from first (vertex array bound), in parts of an eighth of the head on a
+ * software rasteriser. */
+static void head_indices_draw(const render_context *rc, int first, int count)
+{
+    int parts = rc->software ? HEAD_PARTS_SOFTWARE : 1;
+    int per = (rc->mesh_index_count / 3 + parts - 1) / parts * 3;
+    for (int end = first + count; first < end; first += per) {
+        int n = end - first < per ? end - first : per;
+        glDrawElements(GL_TRIANGLES, n, GL_UNSIGNED_INT, (void *)(sizeof(uint32_t) * (size_t)first));
+        if (parts > 1) glFinish();
+    }
+}
+
 /* The head's triangles (vertex array bound): the coarse ones on the interactive path. */
 static void head_mesh_draw(const render_context *rc, bool interactive)
 {
@@ -59,13 +72,7 @@ static void head_mesh_draw(const render_context *rc, bool interactive)
                        (void *)(sizeof(uint32_t) * (size_t)rc->mesh_index_count));
         return;
     }
-    int parts = rc->software ? HEAD_PARTS_SOFTWARE : 1;
-    int per = (rc->mesh_index_count / 3 + parts - 1) / parts * 3;
-    for (int first = 0; first < rc->mesh_index_count; first += per) {
-        int n = rc->mesh_index_count - first < per ? rc->mesh_index_count - first : per;
-        glDrawElements(GL_TRIANGLES, n, GL_UNSIGNED_INT, (void *)(sizeof(uint32_t) * (size_t)first));
-        if (parts > 1) glFinish();
-    }
+    head_indices_draw(rc, 0, rc->mesh_index_count);
 }
 
 /* The key light's depth map: the head and the hair; the interactive path's into the lower left quarter of the
@@ -103,52 +110,11 @@ static void shadow_sample_matrix(const render_frame *f, mat4 light_vp, mat4 out)
     glm_mat4_mul(quarter, light_vp, out);
 }
 
-static void render_resolve(const scene_targets *T, const render_frame *f);
-
-void render_draw_scene(render_context *rc, const render_frame *f)
+/* Everything mesh.frag reads, set on program p (one of its variants) and made current. */
+static void mesh_program_set(render_context *rc, const render_frame *f, GLuint p, const mat4 vp,
+                             const mat4 shadow_vp, float depth_per_mm, int ss, bool layer)
 {
-    mat4 light_vp, shadow_vp;
-    float depth_per_mm;
-    light_matrix(rc, f, light_vp, &depth_per_mm);
-    shadow_sample_matrix(f, light_vp, shadow_vp);
-
-    /* 1. Shadow depth, when the light or the hair in it changed. */
-    int ss = rc->desc.shadow_map_size;
-    long hair_key = render_hair_shadow_key(rc->hair, f);
-    if (!rc->shadow_key.valid || hair_key != rc->shadow_key.hair || rc->shadow_key.coarse != f->interactive ||
-        memcmp(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir) != 0) {
-        rc->shadow_key.valid = true;
-        rc->shadow_key.coarse = f->interactive;
-        rc->shadow_key.hair = hair_key;
-        memcpy(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir);
-        shadow_draw(rc, f, light_vp);
-    }
-    render_profile_end(rc, RENDER_PASS_SHADOW);
-
-    /* 2. Pigment coverage for the far path, and the hair layer over the skin. */
-    render_coverage_update(rc, f);
-    bool layer = render_hair_layer_update(rc->hair, f);
-    render_profile_end(rc, RENDER_PASS_TEXTURES);
-
-    /* 3. The head. */
-    glBindFramebuffer(GL_FRAMEBUFFER, rc->tg->msaa_fbo);
-    glViewport(0, 0, f->width, f->height);
-    glEnable(GL_DEPTH_TEST);
-    glEnable(GL_CULL_FACE);
-    glCullFace(GL_BACK);
-    glClear(GL_DEPTH_BUFFER_BIT);
-    /* No skin (irradiance alpha = coverage 0, albedo 0) and a neutral studio backdrop in the light that does
-     * not scatter, in linear light. */
-    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
-    glClearBufferfv(GL_COLOR, 1, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
-    glClearBufferfv(GL_COLOR, 2, (const float[4]){0.055f, 0.06f, 0.07f, 1.0f});
-    GLuint p = rc->prog_mesh;
     glUseProgram(p);
-    mat4 vp;
-    mat4 proj, view;
-    glm_mat4_copy((vec4 *)f->proj, proj);
-    glm_mat4_copy((vec4 *)f->view, view);
-    glm_mat4_mul(proj, view, vp);
     glUniformMatrix4fv(uloc(p, "u_view_proj"), 1, GL_FALSE, (float *)vp);
     glUniformMatrix4fv(uloc(p, "u_light_view_proj"), 1, GL_FALSE, (float *)shadow_vp);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
@@ -197,12 +163,110 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     glActiveTexture(GL_TEXTURE0 + UNIT_SKIN_MAP);
     glBindTexture(GL_TEXTURE_2D, rc->skin_map_tex);
     glActiveTexture(GL_TEXTURE0);
+}
+
+/* Whether some pixel of the head may resolve the skin's relief (skin.glsl's furrows and openings): its
+ * features fade out (skin_fade) where the pixel's sigma, half its larger step on the surface, passes 0.6 of
+ * the feature, and no step on the head is shorter than a pixel's width at the head's nearest view depth (the
+ * nearest corner of its bounds along the view axis). Without a perspective view, or with the eye inside the
+ * bounds, it may. */
+static bool relief_needed(const render_context *rc, const render_frame *f)
+{
+    if (f->skin_detail <= 0.0f) return false;
+    float p11 = f->proj[1][1], p00 = f->proj[0][0];
+    if (f->proj[2][3] != -1.0f || p11 <= 0.0f || p00 <= 0.0f) return true;
+    /* Nearest view depth: -z in view space, least at a corner of the bounds. */
+    float depth = INFINITY;
+    for (int c = 0; c < 8; ++c) {
+        float x = c & 1 ? rc->bounds_max[0] : rc->bounds_min[0];
+        float y = c & 2 ? rc->bounds_max[1] : rc->bounds_min[1];
+        float z = c & 4 ? rc->bounds_max[2] : rc->bounds_min[2];
+        float vz = f->view[0][2] * x + f->view[1][2] * y + f->view[2][2] * z + f->view[3][2];
+        depth = fminf(depth, -vz);
+    }
+    if (!(depth > 0.0f)) return true;
+    /* A pixel's width in mm per mm of depth, the smaller of its two sides. */
+    float pixel = fminf(2.0f / (p11 * (float)f->height), 2.0f / (p00 * (float)f->width));
+    float largest_mm =
+        fmaxf(fmaxf(0.2f * SCALP_SKIN_FURROW_SPACING_MM, 0.2f * SCALP_SKIN_FURROW_FINE_SPACING_MM),
+              fmaxf(SCALP_SKIN_FOLLICLE_RADIUS_MAX_MM, SCALP_SKIN_PORE_RADIUS_MAX_MM));
+    /* A tenth of margin, for the rays' spread off the axis and the rounding of a pixel's two steps. */
+    return 0.5f * 0.9f * pixel * depth < 0.6f * largest_mm;
+}
+
+static void render_resolve(const scene_targets *T, const render_frame *f);
+
+void render_draw_scene(render_context *rc, const render_frame *f)
+{
+    mat4 light_vp, shadow_vp;
+    float depth_per_mm;
+    light_matrix(rc, f, light_vp, &depth_per_mm);
+    shadow_sample_matrix(f, light_vp, shadow_vp);
+
+    /* 1. Shadow depth, when the light or the hair in it changed. */
+    int ss = rc->desc.shadow_map_size;
+    long hair_key = render_hair_shadow_key(rc->hair, f);
+    if (!rc->shadow_key.valid || hair_key != rc->shadow_key.hair || rc->shadow_key.coarse != f->interactive ||
+        memcmp(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir) != 0) {
+        rc->shadow_key.valid = true;
+        rc->shadow_key.coarse = f->interactive;
+        rc->shadow_key.hair = hair_key;
+        memcpy(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir);
+        shadow_draw(rc, f, light_vp);
+    }
+    render_profile_end(rc, RENDER_PASS_SHADOW);
+
+    /* 2. Pigment coverage for the far path, and the hair layer over the skin. */
+    render_coverage_update(rc, f);
+    bool layer = render_hair_layer_update(rc->hair, f);
+    render_profile_end(rc, RENDER_PASS_TEXTURES);
+
+    /* 3. The head. */
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->tg->msaa_fbo);
+    glViewport(0, 0, f->width, f->height);
+    glEnable(GL_DEPTH_TEST);
+    glEnable(GL_CULL_FACE);
+    glCullFace(GL_BACK);
+    glClear(GL_DEPTH_BUFFER_BIT);
+    /* No skin (irradiance alpha = coverage 0, albedo 0) and a neutral studio backdrop in the light that does
+     * not scatter, in linear light. */
+    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    glClearBufferfv(GL_COLOR, 1, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    glClearBufferfv(GL_COLOR, 2, (const float[4]){0.055f, 0.06f, 0.07f, 1.0f});
+    mat4 vp;
+    mat4 proj, view;
+    glm_mat4_copy((vec4 *)f->proj, proj);
+    glm_mat4_copy((vec4 *)f->view, view);
+    glm_mat4_mul(proj, view, vp);
+    /* The full path draws the triangles that may reach a scar with the scars, the rest without (mesh.frag's
+     * variants), each with the skin's relief only when some pixel may resolve it (relief_needed); the
+     * interactive path's coarse triangles are not ordered so, and take the scars everywhere. Far views then
+     * use the same variant on both paths: one shader fewer for llvmpipe to compile and hold. */
+    bool variants = !rc->mesh_variants_off;
+    bool relief = !variants || relief_needed(rc, f);
+    if (!f->interactive) rc->head_relief = relief;
+    GLuint p = variants ? render_mesh_program(rc, true, relief) : rc->prog_mesh;
+    mesh_program_set(rc, f, p, vp, shadow_vp, depth_per_mm, ss, layer);
     /* Close to the scars their displaced patch takes over the head's skin where it is indented. */
     bool patch = rc->scar.patch_ready && render_scar_patch_select(&rc->scar, f->view, f->proj, f->height) > 0;
     rc->scar_patch_drawn = patch;
     glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
     glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
-    head_mesh_draw(rc, f->interactive);
+    if (!variants || f->interactive) {
+        head_mesh_draw(rc, f->interactive);
+    } else {
+        glBindVertexArray(rc->mesh_vao);
+        head_indices_draw(rc, 0, rc->mesh_scar_index_count);
+        if (rc->mesh_scar_index_count < rc->mesh_index_count) {
+            GLuint q = render_mesh_program(rc, false, relief);
+            mesh_program_set(rc, f, q, vp, shadow_vp, depth_per_mm, ss, layer);
+            glUniform1i(uloc(q, "u_scar_layer"), patch ? 1 : 0);
+            glBindVertexArray(rc->mesh_vao);
+            head_indices_draw(rc, rc->mesh_scar_index_count,
+                              rc->mesh_index_count - rc->mesh_scar_index_count);
+            glUseProgram(p);
+        }
+    }
     glBindVertexArray(0);
     if (patch) {
         glUniform1i(uloc(p, "u_scar_layer"), 2);

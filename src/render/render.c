@@ -197,6 +197,28 @@ smp_status render_context_create(render_context **out, const render_context_desc
     return SMP_OK;
 }
 
+void render_mesh_variants_set(render_context *rc, bool use)
+{
+    rc->mesh_variants_off = !use;
+}
+
+GLuint render_mesh_program(render_context *rc, bool scars, bool relief)
+{
+    GLuint *prog = &rc->prog_mesh_variant[scars][relief];
+    if (scars && relief) return rc->prog_mesh;
+    if (*prog) return *prog;
+    char defines[80];
+    snprintf(defines, sizeof defines, "#define SMP_MESH_SCARS %d\n#define SMP_MESH_RELIEF %d\n",
+             scars ? 1 : 0, relief ? 1 : 0);
+    smp_error err = {0};
+    /* Built from the same files as prog_mesh, which did build (test_render builds every variant): a failure
+     * is not expected, and the full program draws the same image. */
+    if (render_program_create_defines(prog, "mesh.vert", "mesh.frag", true, defines, mesh_samplers,
+                                      rc->desc.shaders_from_disk, &err) != SMP_OK)
+        *prog = rc->prog_mesh;
+    return *prog;
+}
+
 void render_context_destroy(render_context *rc)
 {
     if (!rc) return;
@@ -210,6 +232,10 @@ void render_context_destroy(render_context *rc)
                       rc->prog_sss_x, rc->prog_sss_y,  rc->prog_trivial, rc->prog_edge_aa, rc->prog_layers};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
+    for (int s = 0; s < 2; ++s)
+        for (int r = 0; r < 2; ++r)
+            if (rc->prog_mesh_variant[s][r] && rc->prog_mesh_variant[s][r] != rc->prog_mesh)
+                glDeleteProgram(rc->prog_mesh_variant[s][r]);
     GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
     glDeleteVertexArrays(4, vaos);
     GLuint bufs[] = {rc->mesh_vbo,     rc->mesh_ibo,      rc->splat_corner_vbo, rc->splat_instance_vbo,
@@ -376,6 +402,9 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->hair_uploads = render_hair_upload_count(rc->hair);
     out->hair_layer_splats = render_hair_layer_splat_count(rc->hair);
     out->scar_patch_triangles = rc->scar.patch_triangles;
+    out->head_triangles = rc->mesh_index_count / 3;
+    out->head_scar_triangles = rc->mesh_scar_index_count / 3;
+    out->head_relief = rc->head_relief;
     out->scar_patch_chunks_drawn = rc->scar_patch_drawn ? rc->scar.draw_count : 0;
     out->scar_patch_drawn = rc->scar_patch_drawn;
     out->shadow_draws = rc->shadow_draws;

@@ -225,11 +225,17 @@ typedef struct render_stats {
     int scar_patch_triangles;    /* the scars' displaced patch (render/scar_internal.h) */
     bool scar_patch_drawn;       /* whether the last frame drew it (the camera was close to the scars) */
     int scar_patch_chunks_drawn; /* how many of its chunks (those in view and close enough) */
+    int head_triangles;      /* the full head's triangles, and those drawn with the scars (their chart uv */
+    int head_scar_triangles; /* box meets the scars' rectangle); the rest without (docs/benchmarks.md) */
+    bool head_relief;        /* whether the last full frame drew the skin's relief (some pixel resolves it) */
     float
         pass_ms[RENDER_PASS_COUNT]; /* with render_context_desc.profile: each pass of the last frame, wall ms
                                      * from the end of the pass before (glFinish on both sides); else 0 */
 } render_stats;
 void render_stats_get(const render_context *rc, render_stats *out);
+/* use false: every head triangle drawn with the whole mesh.frag, as before its variants (the reference the
+ * tests compare them with); true (the default after create): the variants. */
+void render_mesh_variants_set(render_context *rc, bool use);
 
 /* How many values of the last frame's linear HDR image (before tone mapping) are not finite: a NaN or an
  * infinity anywhere in the shading spreads through the subsurface blur into a block of the image. For tests;

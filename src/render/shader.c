@@ -10,13 +10,24 @@
 extern const smp_embedded_file smp_embedded_shaders[];
 
 const render_program_info render_programs[] = {
-    {"mesh.vert", "mesh.frag", true},          {"shadow.vert", "shadow.frag", false},
-    {"splat.vert", "splat.frag", true},        {"fullscreen.vert", "tonemap.frag", false},
-    {"overlay.vert", "overlay.frag", false},   {"fullscreen.vert", "sss_x.frag", false},
-    {"fullscreen.vert", "sss_y.frag", false},  {"hair.vert", "hair.frag", false},
-    {"hair.vert", "shadow.frag", false},       {"hair_streak.vert", "hair_streak.frag", false},
-    {"hair_strand.vert", "hair.frag", false},  {"hair_strand.vert", "shadow.frag", false},
-    {"fullscreen.vert", "layers.frag", false}, {NULL, NULL, false},
+    {"mesh.vert", "mesh.frag", true, NULL},
+    {"shadow.vert", "shadow.frag", false, NULL},
+    {"splat.vert", "splat.frag", true, NULL},
+    {"fullscreen.vert", "tonemap.frag", false, NULL},
+    {"overlay.vert", "overlay.frag", false, NULL},
+    {"fullscreen.vert", "sss_x.frag", false, NULL},
+    {"fullscreen.vert", "sss_y.frag", false, NULL},
+    {"hair.vert", "hair.frag", false, NULL},
+    {"hair.vert", "shadow.frag", false, NULL},
+    {"hair_streak.vert", "hair_streak.frag", false, NULL},
+    {"hair_strand.vert", "hair.frag", false, NULL},
+    {"hair_strand.vert", "shadow.frag", false, NULL},
+    {"fullscreen.vert", "layers.frag", false, NULL},
+    /* The head's variants without the skin's relief, without the scars, and without either (render.c). */
+    {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_RELIEF 0\n"},
+    {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_SCARS 0\n"},
+    {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_RELIEF 0\n#define SMP_MESH_SCARS 0\n"},
+    {NULL, NULL, false, NULL},
 };
 
 static char *source_get(const char *name, bool from_disk, smp_error *err)
@@ -63,7 +74,8 @@ static const struct {
     {"mesh.frag", {"hair_layer.glsl", "scar.glsl", "skin.glsl", NULL}},
 };
 
-static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bool from_disk, smp_error *err)
+static GLuint stage_compile(GLenum type, const char *name, bool include_dots, const char *defines,
+                            bool from_disk, smp_error *err)
 {
     enum { MAX_PARTS = 8 };
     const char *names[MAX_PARTS];
@@ -84,9 +96,10 @@ static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bo
             free(texts[i]);
         return 0;
     }
-    const char *parts[MAX_PARTS + 3];
+    const char *parts[MAX_PARTS + 4];
     int n = 0;
     parts[n++] = "#version 330 core\n";
+    if (defines) parts[n++] = defines;
     for (int i = 0; i < count; ++i) {
         parts[n++] = texts[i];
         parts[n++] = "\n";
@@ -115,10 +128,18 @@ static GLuint stage_compile(GLenum type, const char *name, bool include_dots, bo
 smp_status render_program_create(GLuint *out, const char *vert_name, const char *frag_name, bool include_dots,
                                  const render_sampler_unit *samplers, bool from_disk, smp_error *err)
 {
+    return render_program_create_defines(out, vert_name, frag_name, include_dots, NULL, samplers, from_disk,
+                                         err);
+}
+
+smp_status render_program_create_defines(GLuint *out, const char *vert_name, const char *frag_name,
+                                         bool include_dots, const char *defines,
+                                         const render_sampler_unit *samplers, bool from_disk, smp_error *err)
+{
     *out = 0;
-    GLuint vs = stage_compile(GL_VERTEX_SHADER, vert_name, include_dots, from_disk, err);
+    GLuint vs = stage_compile(GL_VERTEX_SHADER, vert_name, include_dots, defines, from_disk, err);
     if (!vs) return err ? err->status : SMP_ERR_GL;
-    GLuint fs = stage_compile(GL_FRAGMENT_SHADER, frag_name, include_dots, from_disk, err);
+    GLuint fs = stage_compile(GL_FRAGMENT_SHADER, frag_name, include_dots, defines, from_disk, err);
     if (!fs) {
         glDeleteShader(vs);
         return err ? err->status : SMP_ERR_GL;
