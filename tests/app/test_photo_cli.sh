@@ -38,7 +38,7 @@ open(sys.argv[3], "wb").write(data[:len(data) // 3])
 PY
 expect_fail huge_header "head.photo: $tmp/photos/huge.png: 100000 x 100000 pixels in its header; an image has at most 16384 on a side" \
     render --set head.photo="\"$tmp/photos/huge.png\"" -o "$tmp/out.png"
-expect_fail damaged "head.photo: $tmp/photos/cut.png: damaged image" \
+expect_fail damaged "head.photo: $tmp/photos/cut.png: damaged PNG: " \
     render --set head.photo="\"$tmp/photos/cut.png\"" -o "$tmp/out.png"
 expect_fail fov_range "head.photo_fov_deg: must be between 5 and 120 degrees, got 200" \
     render --plan "$tmp/plans/photo.json" --set head.photo_fov_deg=200 -o "$tmp/out.png"
