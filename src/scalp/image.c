@@ -96,7 +96,7 @@ static const char *png_stream_check(const uint8_t *d, size_t n)
     uint64_t expected = 0, out = 0;
     bool header = false, ended = false;
     uint8_t scratch[16384];
-    for (size_t i = 8; !why && !ended;) {
+    for (size_t i = 8; !why;) {
         if (i + 8 > n) {
             why = "its image data ends early";
             break;
@@ -128,6 +128,10 @@ static const char *png_stream_check(const uint8_t *d, size_t n)
         } else if (memcmp(type, "IDAT", 4) == 0) {
             if (!header) {
                 why = "its image data comes before its header";
+                break;
+            }
+            if (ended) { /* data after the stream's end: stb_image would read it on, unchecked */
+                why = "its image data goes on after its stream ends";
                 break;
             }
             z.next_in = (Bytef *)body;
