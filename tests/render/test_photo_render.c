@@ -202,10 +202,8 @@ static void photo_shading_removed_and_mark_placed(void **state)
 static void lab_of(const uint8_t *p, double lab[3])
 {
     double rgb[3] = {optics_srgb8_to_linear(p[0]), optics_srgb8_to_linear(p[1]),
-                     optics_srgb8_to_linear(p[2])},
-           xyz[3];
-    optics_linear_rgb_to_xyz(rgb, xyz);
-    optics_xyz_to_lab(xyz, lab);
+                     optics_srgb8_to_linear(p[2])};
+    analysis_linear_rgb_to_lab(rgb, lab); /* the one sRGB-to-Lab of the project's measures */
 }
 
 /* Over BLOCK x BLOCK blocks that are mostly head in both images (background: the corner pixel's colour),
