@@ -254,4 +254,19 @@ static inline void scan_landmarks_posed(const scalp_head *head, const double pos
     }
 }
 
+/* What the scan loader and the fit warned about: how many warnings, and the last one. */
+typedef struct scan_warnings {
+    int count;
+    char last[1024];
+} scan_warnings;
+
+/* An smp_log_fn recording warnings (and worse) into the scan_warnings given as user. */
+static inline void scan_warning_record(void *user, smp_log_level level, const char *message)
+{
+    scan_warnings *w = user;
+    if (level < SMP_LOG_WARN) return;
+    w->count++;
+    snprintf(w->last, sizeof w->last, "%s", message);
+}
+
 #endif

@@ -16,17 +16,8 @@ typedef struct fixture {
     char dir[256];
     scalp_head procedural; /* the default head */
     plan plan;             /* the built-in plan */
-    int warnings;
-    char last_warning[512];
+    scan_warnings warn;
 } fixture;
-
-static void on_warning(void *user, smp_log_level level, const char *message)
-{
-    fixture *f = user;
-    if (level < SMP_LOG_WARN) return;
-    f->warnings++;
-    snprintf(f->last_warning, sizeof f->last_warning, "%s", message);
-}
 
 static int setup(void **state)
 {
@@ -64,7 +55,7 @@ static void fit(fixture *f, const char *path, plan_mesh_units units, const plan_
     if (lm) h.landmarks = *lm;
     smp_error err = {0};
     double t0 = smp_now_s();
-    if (scalp_head_create_logged(out, &h, PLAN_SEX_MALE, on_warning, f, &err) != SMP_OK)
+    if (scalp_head_create_logged(out, &h, PLAN_SEX_MALE, scan_warning_record, &f->warn, &err) != SMP_OK)
         fail_msg("%s: %s", path, err.message);
     print_message("%-24s fitted in %.2f s: %d of %d vertices on the scan\n", strrchr(path, '/') + 1,
                   smp_now_s() - t0, out->scan_vertex_count, out->mesh.vertex_count);
@@ -112,7 +103,8 @@ static void oriented_scan(fixture *f, const char *path, plan_mesh_units units, c
 {
     static const double unit_mm[] = {1.0, 1.0, 10.0, 1000.0};
     smp_error err = {0};
-    if (scalp_scan_load(path, (scalp_scan_units)units, NULL, on_warning, f, out, &err) != SMP_OK)
+    if (scalp_scan_load(path, (scalp_scan_units)units, NULL, scan_warning_record, &f->warn, out, &err) !=
+        SMP_OK)
         fail_msg("%s", err.message);
     scalp_scan_landmarks l = {.front_is_nasion = true};
     for (int k = 0; k < 3; k++) {
@@ -239,7 +231,7 @@ static void every_format_should_give_the_same_landmarks_and_treated_area_and_a_h
     for (int i = 0; i < 4; i++)
         scalp_scan_destroy(&scans[i]);
     scan_mesh_free(&m);
-    assert_int_equal(f->warnings, 1); /* the STL's units guessed (the fits read the OBJ and glTF again) */
+    assert_int_equal(f->warn.count, 1); /* the STL's units guessed (the fits read the OBJ and glTF again) */
 }
 
 static void landmarks_not_given_should_be_estimated_with_a_warning(void **state)
@@ -250,11 +242,11 @@ static void landmarks_not_given_should_be_estimated_with_a_warning(void **state)
     snprintf(path, sizeof path, "%s/estimated.ply", f->dir);
     scan_write_ply(path, &m, 1.0, true);
     scan_mesh_free(&m);
-    f->warnings = 0;
+    f->warn.count = 0;
     scalp_head h;
     fit(f, path, PLAN_MESH_UNITS_GUESS, NULL, &h);
-    assert_true(f->warnings >= 1);
-    assert_non_null(strstr(f->last_warning, "estimated"));
+    assert_true(f->warn.count >= 1);
+    assert_non_null(strstr(f->warn.last, "estimated"));
     /* The estimate puts the frame within about 15 mm of the true one (the height comes from the bounding box,
      * the front from the procedural head's): the scalp's landmarks follow, the glabella closely. */
     double worst = 0.0;

@@ -36,17 +36,8 @@ typedef struct fixture {
     scan_mesh scan;      /* the procedural head over its coarse lattice, as the test's scans hold it */
     double lo[3], hi[3]; /* its bounds, mm, 1 mm wider */
     double longest_mm;   /* its longest edge among the triangles with a corner above CRANIUM_Y_MM */
-    int warnings;
-    char last_warning[1024];
+    scan_warnings warn;
 } fixture;
-
-static void on_warning(void *user, smp_log_level level, const char *message)
-{
-    fixture *f = user;
-    if (level < SMP_LOG_WARN) return;
-    f->warnings++;
-    snprintf(f->last_warning, sizeof f->last_warning, "%s", message);
-}
 
 static double dist3(const float a[3], const float b[3])
 {
@@ -331,7 +322,7 @@ static void write_glb(const fixture *f, const char *path, const png_buffer *png,
 static void load(fixture *f, const char *path, scalp_scan *out)
 {
     smp_error err = {0};
-    if (scalp_scan_load(path, SCALP_SCAN_UNITS_MM, NULL, on_warning, f, out, &err) != SMP_OK)
+    if (scalp_scan_load(path, SCALP_SCAN_UNITS_MM, NULL, scan_warning_record, &f->warn, out, &err) != SMP_OK)
         fail_msg("%s", err.message);
 }
 
@@ -343,7 +334,7 @@ static void fit(fixture *f, const char *path, scalp_head *out)
     scan_landmarks_of_head(&f->procedural, 1.0, &h.landmarks);
     smp_error err = {0};
     double t0 = smp_now_s();
-    if (scalp_head_create_logged(out, &h, PLAN_SEX_MALE, on_warning, f, &err) != SMP_OK)
+    if (scalp_head_create_logged(out, &h, PLAN_SEX_MALE, scan_warning_record, &f->warn, &err) != SMP_OK)
         fail_msg("%s: %s", path, err.message);
     print_message("%-28s fitted in %.2f s: %d of %d vertices on the scan\n", strrchr(path, '/') + 1,
                   smp_now_s() - t0, out->scan_vertex_count, out->mesh.vertex_count);
@@ -427,23 +418,23 @@ static void obj_texture_should_colour_the_head_and_a_missing_or_damaged_one_only
 
     /* No skin.png yet: the scan loads, without colours, and the warning names the texture. */
     scalp_scan scan;
-    f->warnings = 0;
+    f->warn.count = 0;
     load(f, path, &scan);
-    print_message("warned: %s\n", f->last_warning);
-    assert_int_equal(f->warnings, 1);
-    assert_non_null(strstr(f->last_warning, "skin.png"));
-    assert_non_null(strstr(f->last_warning, "without colours"));
+    print_message("warned: %s\n", f->warn.last);
+    assert_int_equal(f->warn.count, 1);
+    assert_non_null(strstr(f->warn.last, "skin.png"));
+    assert_non_null(strstr(f->warn.last, "without colours"));
     assert_null(scan.colors);
     assert_int_equal(scan.colour_source, SCALP_SCAN_COLOUR_NONE);
     assert_true(scan.triangle_count == f->scan.nt);
     scalp_scan_destroy(&scan);
     /* A texture that is no image: the same. */
     write_bytes(png_path, "not a PNG at all", 16);
-    f->warnings = 0;
+    f->warn.count = 0;
     load(f, path, &scan);
-    print_message("warned: %s\n", f->last_warning);
-    assert_int_equal(f->warnings, 1);
-    assert_non_null(strstr(f->last_warning, "skin.png"));
+    print_message("warned: %s\n", f->warn.last);
+    assert_int_equal(f->warn.count, 1);
+    assert_non_null(strstr(f->warn.last, "skin.png"));
     assert_null(scan.colors);
     scalp_scan_destroy(&scan);
 
@@ -452,9 +443,9 @@ static void obj_texture_should_colour_the_head_and_a_missing_or_damaged_one_only
     png_buffer png = texture_png(f);
     write_bytes(png_path, png.data, png.size);
     free(png.data);
-    f->warnings = 0;
+    f->warn.count = 0;
     load(f, path, &scan);
-    assert_int_equal(f->warnings, 0);
+    assert_int_equal(f->warn.count, 0);
     assert_int_equal(scan.colour_source, SCALP_SCAN_COLOUR_TEXTURE);
     assert_int_equal(scan.vertex_count, f->scan.nv);
     pattern_check(f, "OBJ texture, on the scan", scan.positions_mm, scan.colors, NULL, scan.vertex_count,
@@ -480,9 +471,9 @@ static void glb_embedded_texture_and_linear_color_0_should_read_as_written(void 
     write_glb(f, path, &png, false);
     free(png.data);
     scalp_scan scan;
-    f->warnings = 0;
+    f->warn.count = 0;
     load(f, path, &scan);
-    assert_int_equal(f->warnings, 0);
+    assert_int_equal(f->warn.count, 0);
     assert_int_equal(scan.colour_source, SCALP_SCAN_COLOUR_TEXTURE);
     pattern_check(f, "GLB embedded PNG, on the scan", scan.positions_mm, scan.colors, NULL, scan.vertex_count,
                   tolerance(f, true, false));
