@@ -2,6 +2,7 @@
  * Every check that can refuse a file runs before the step that would spend memory or time on it. */
 #include "scalp/scan.h"
 
+#include "core/child.h"
 #include "optics/colour.h"
 #include "scalp/image.h"
 
@@ -21,14 +22,22 @@
 
 /* Deeper node trees than this are refused: real files nest a few levels, and the walk recurses. */
 #define NODE_DEPTH_MAX 256
+/* The reader's child process may map this much beyond what the caller maps, plus this many bytes per byte of
+ * the file: a binary STL of a million triangles (50 MB) peaks at 175 MB inside assimp, an OBJ at about 10
+ * bytes per byte of text, so this leaves a wide margin and still stops the gigabytes a damaged 11 KB GLB
+ * once asked for (tests/fuzz/README.md). */
+#define SCAN_READER_ADDRESS_BYTES ((int64_t)2 << 30)
+#define SCAN_READER_ADDRESS_PER_BYTE 16
 
 static const char *units_name[] = {"guessed", "mm", "cm", "m"};
 static const double units_mm[] = {0.0, 1.0, 10.0, 1000.0};
 
 scalp_scan_limits scalp_scan_limits_default(void)
 {
-    return (scalp_scan_limits){
-        .max_file_bytes = (int64_t)512 << 20, .max_triangles = 5000000, .min_triangles = 1000};
+    return (scalp_scan_limits){.max_file_bytes = (int64_t)512 << 20,
+                               .max_triangles = 5000000,
+                               .min_triangles = 1000,
+                               .max_seconds = 120.0};
 }
 
 static scalp_scan_limits limits_resolve(const scalp_scan_limits *given)
@@ -37,6 +46,7 @@ static scalp_scan_limits limits_resolve(const scalp_scan_limits *given)
     if (l.max_file_bytes <= 0) l.max_file_bytes = d.max_file_bytes;
     if (l.max_triangles <= 0) l.max_triangles = d.max_triangles;
     if (l.min_triangles <= 0) l.min_triangles = d.min_triangles;
+    if (!(l.max_seconds > 0.0)) l.max_seconds = d.max_seconds;
     return l;
 }
 
@@ -161,7 +171,7 @@ static smp_status glb_header_check(const char *path, int fd, int64_t size, smp_e
     return SMP_OK;
 }
 
-static smp_status file_check(const char *path, const scalp_scan_limits *lim, smp_error *err)
+static smp_status file_check(const char *path, const scalp_scan_limits *lim, int64_t *bytes, smp_error *err)
 {
     if (!(has_extension(path, ".obj") || has_extension(path, ".ply") || has_extension(path, ".stl") ||
           has_extension(path, ".gltf") || has_extension(path, ".glb")))
@@ -187,6 +197,7 @@ static smp_status file_check(const char *path, const scalp_scan_limits *lim, smp
         st = smp_error_set(err, SMP_ERR_INPUT, "%s: %lld bytes; a head scan file has at most %lld", path,
                            (long long)sb.st_size, (long long)lim->max_file_bytes);
     } else {
+        *bytes = (int64_t)sb.st_size;
         /* assimp picks its reader by the file's first bytes when the extension's reader declines the file: a
          * PLY header is checked whatever the extension (a PLY in a .gltf file reached assimp's PLY reader
          * unchecked and hung it; found by fuzzing), and glTF files must start as glTF, which keeps the other
@@ -595,8 +606,8 @@ static void assimp_error(char *out, size_t size)
     out[n] = '\0';
 }
 
-static smp_status import_merged(const char *path, const scalp_scan_limits *lim, smp_log_fn on_warning,
-                                void *warning_user, merged *out, smp_error *err)
+static smp_status import_here(const char *path, const scalp_scan_limits *lim, smp_log_fn on_warning,
+                              void *warning_user, merged *out, smp_error *err)
 {
     struct aiPropertyStore *props = aiCreatePropertyStore();
     if (!props) return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory before reading", path);
@@ -658,6 +669,167 @@ static smp_status import_merged(const char *path, const scalp_scan_limits *lim, 
         free(out->colours);
         memset(out, 0, sizeof *out);
     }
+    return st;
+}
+
+/* ---- assimp in a child process ----
+ *
+ * assimp reads the file in a child process (core/child.h): Debian's assimp 5.2.5 has damaged the heap on
+ * some malformed files (tests/fuzz/README.md), hung on others and spent gigabytes on a few kilobytes, and a
+ * child takes all of that with it. The child sends back its warnings and then either the merged mesh or
+ * the refusal, as records: 'L' level message, 'E' status message, 'M' the mesh. Integers are the host's
+ * (the two processes are one program); a message is a 32-bit length and its bytes. */
+
+typedef struct reader_job {
+    const char *path;
+    const scalp_scan_limits *lim;
+    smp_buffer *reply;
+} reader_job;
+
+static void reply_u32(smp_buffer *b, uint32_t v)
+{
+    smp_buffer_append(b, &v, sizeof v);
+}
+
+static void reply_text(smp_buffer *b, char tag, int32_t code, const char *text)
+{
+    smp_buffer_append(b, &tag, 1);
+    smp_buffer_append(b, &code, sizeof code);
+    reply_u32(b, (uint32_t)strlen(text));
+    smp_buffer_puts(b, text);
+}
+
+static void reader_warning(void *user, smp_log_level level, const char *message)
+{
+    reply_text(user, 'L', (int32_t)level, message);
+}
+
+static bool reader_child(void *user, smp_buffer *reply)
+{
+    reader_job *job = user;
+    merged m = {0};
+    smp_error err = {0};
+    smp_status st = import_here(job->path, job->lim, reader_warning, reply, &m, &err);
+    if (st != SMP_OK) {
+        reply_text(reply, 'E', (int32_t)st, err.message);
+        return true;
+    }
+    char tag = 'M';
+    uint8_t flags = (uint8_t)((m.colours ? 1 : 0) | (m.textured ? 2 : 0));
+    smp_buffer_append(reply, &tag, 1);
+    smp_buffer_append(reply, &m.vertices, sizeof m.vertices);
+    smp_buffer_append(reply, &m.triangles, sizeof m.triangles);
+    smp_buffer_append(reply, &flags, 1);
+    smp_buffer_append(reply, m.positions, sizeof(float) * 3 * (size_t)m.vertices);
+    smp_buffer_append(reply, m.indices, sizeof(uint32_t) * 3 * (size_t)m.triangles);
+    if (m.colours) smp_buffer_append(reply, m.colours, sizeof(float) * 4 * (size_t)m.vertices);
+    return true; /* the child ends here: nothing to free */
+}
+
+/* Reading the reply: a cursor that refuses to run past its end. */
+typedef struct reply_cursor {
+    const char *p;
+    size_t left;
+} reply_cursor;
+
+static bool take(reply_cursor *c, void *out, size_t n)
+{
+    if (n > c->left) return false;
+    if (out) memcpy(out, c->p, n);
+    c->p += n;
+    c->left -= n;
+    return true;
+}
+
+static bool take_text(reply_cursor *c, int32_t *code, char *text, size_t size)
+{
+    uint32_t n = 0;
+    if (!take(c, code, sizeof *code) || !take(c, &n, sizeof n) || n > c->left) return false;
+    size_t k = n < size - 1 ? n : size - 1;
+    memcpy(text, c->p, k);
+    text[k] = '\0';
+    c->p += n;
+    c->left -= n;
+    return true;
+}
+
+static smp_status reply_mesh(const char *path, const scalp_scan_limits *lim, reply_cursor *c, merged *out,
+                             smp_error *err)
+{
+    uint8_t flags = 0;
+    if (!take(c, &out->vertices, sizeof out->vertices) || !take(c, &out->triangles, sizeof out->triangles) ||
+        !take(c, &flags, 1) || out->vertices < 3 || out->triangles < 1 ||
+        out->triangles > lim->max_triangles || out->vertices > 3 * out->triangles)
+        goto bad;
+    size_t nv = (size_t)out->vertices, nt = (size_t)out->triangles;
+    size_t want =
+        sizeof(float) * 3 * nv + sizeof(uint32_t) * 3 * nt + ((flags & 1) ? sizeof(float) * 4 * nv : 0);
+    if (want != c->left) goto bad;
+    out->positions = malloc(sizeof(float) * 3 * nv);
+    out->indices = malloc(sizeof(uint32_t) * 3 * nt);
+    out->colours = (flags & 1) ? malloc(sizeof(float) * 4 * nv) : NULL;
+    out->textured = (flags & 2) != 0;
+    if (!out->positions || !out->indices || ((flags & 1) && !out->colours)) {
+        free(out->positions), free(out->indices), free(out->colours);
+        memset(out, 0, sizeof *out);
+        return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory for %lld triangles", path, (long long)nt);
+    }
+    take(c, out->positions, sizeof(float) * 3 * nv);
+    take(c, out->indices, sizeof(uint32_t) * 3 * nt);
+    if (out->colours) take(c, out->colours, sizeof(float) * 4 * nv);
+    return SMP_OK;
+bad:
+    memset(out, 0, sizeof *out);
+    return smp_error_set(err, SMP_ERR_IO, "%s: the mesh reader's answer is damaged", path);
+}
+
+static smp_status import_merged(const char *path, const scalp_scan_limits *lim, int64_t file_bytes,
+                                smp_log_fn on_warning, void *warning_user, merged *out, smp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    smp_buffer reply = {0};
+    reader_job job = {path, lim, NULL};
+    smp_child_end end;
+    /* The largest answer the limits allow: positions, indices and colours of max_triangles triangles with
+     * three vertices each, and the warnings. */
+    size_t max_reply = (size_t)lim->max_triangles * (3 * 12 + 12 + 3 * 16) + (1u << 20);
+    smp_status st = smp_child_run(reader_child, &job, lim->max_seconds, max_reply,
+                                  SCAN_READER_ADDRESS_BYTES + SCAN_READER_ADDRESS_PER_BYTE * file_bytes,
+                                  &reply, &end, err);
+    if (st != SMP_OK) {
+        smp_error_prefix(err, path);
+        return st;
+    }
+    if (end.kind != SMP_CHILD_DONE) {
+        char how[128];
+        smp_child_end_describe(&end, lim->max_seconds, how, sizeof how);
+        smp_buffer_deinit(&reply);
+        return smp_error_set(
+            err, SMP_ERR_INPUT,
+            "%s: the mesh reader (assimp) failed on this file: %s; expected an undamaged OBJ, "
+            "PLY, STL or glTF 2 mesh",
+            path, how);
+    }
+    reply_cursor c = {reply.data, reply.size};
+    char tag = 0;
+    st = smp_error_set(err, SMP_ERR_IO, "%s: the mesh reader's answer is damaged", path);
+    while (take(&c, &tag, 1)) {
+        int32_t code = 0;
+        char text[1024];
+        if (tag == 'L' && take_text(&c, &code, text, sizeof text)) {
+            smp_log(on_warning, warning_user, (smp_log_level)code, "%s", text);
+        } else if (tag == 'E' && take_text(&c, &code, text, sizeof text) && c.left == 0 && code > SMP_OK &&
+                   code <= SMP_ERR_UNAVAILABLE) {
+            st = smp_error_set(err, (smp_status)code, "%s", text);
+            break;
+        } else if (tag == 'M') {
+            st = reply_mesh(path, lim, &c, out, err);
+            break;
+        } else {
+            break;
+        }
+    }
+    smp_buffer_deinit(&reply);
     return st;
 }
 
@@ -1121,10 +1293,11 @@ smp_status scalp_scan_load(const char *path, scalp_scan_units units, const scalp
         return smp_error_set(err, SMP_ERR_INPUT, "%s: unknown units %d; expected mm, cm or m", path,
                              (int)units);
     scalp_scan_limits lim = limits_resolve(limits);
-    smp_status st = file_check(path, &lim, err);
+    int64_t file_bytes = 0;
+    smp_status st = file_check(path, &lim, &file_bytes, err);
     if (st != SMP_OK) return st;
     merged m = {0};
-    if ((st = import_merged(path, &lim, on_warning, warning_user, &m, err)) != SMP_OK) return st;
+    if ((st = import_merged(path, &lim, file_bytes, on_warning, warning_user, &m, err)) != SMP_OK) return st;
     scan->imported_vertex_count = (int)m.vertices;
     scan->imported_triangle_count = (int)m.triangles;
     if (weld_exact(&m, &scan->welded_vertex_count) != SMP_OK || pieces_keep(&m, scan) != SMP_OK) {

@@ -24,10 +24,15 @@
  * Limits are checked before the file reaches assimp where the format allows it (regular files only, the
  * file's size, the counts in a PLY header and a binary STL header), then on the raw scene before anything
  * is allocated for the merged mesh. Duplicate triangles (the same three vertices twice) are kept.
+ * assimp runs in a child process (core/child.h) that sends back the merged mesh, its warnings or its
+ * refusal: a file on which assimp crashes, damages the heap, hangs past limits.max_seconds or maps gigabytes
+ * is refused with one line ("the mesh reader (assimp) failed on this file: it crashed (signal 11, ...)"),
+ * and the caller's process is untouched. The child is a fork() of the caller, so on_warning is called in
+ * the caller, after the child has ended.
  * Cost: a binary STL of a million triangles takes 0.44 s and 175 MB at the peak (assimp's scene, then the
- * merged copy and the welds' hashes), measured on one core of the build machine.
- * Thread safety: not reentrant. assimp's C API keeps the last error in one process-wide string, so load
- * one scan at a time; the other functions work on the scan they are given.
+ * merged copy and the welds' hashes), measured on one core of the build machine; the child adds a fork and
+ * one copy of the merged mesh through a pipe.
+ * Thread safety: not reentrant: load one scan at a time; the other functions work on the scan they are given.
  */
 #ifndef SMP_SCALP_SCAN_H
 #define SMP_SCALP_SCAN_H
@@ -70,6 +75,7 @@ typedef struct scalp_scan_limits {
     int64_t max_file_bytes; /* size of the file itself; default 512 MiB */
     int max_triangles;      /* after triangulation, all meshes and instances together; default 5,000,000 */
     int min_triangles;      /* fewer is not a head; default 1,000 (also checked after cleaning) */
+    double max_seconds;     /* assimp's reading, in its child process, may take this long; default 120 */
 } scalp_scan_limits;
 scalp_scan_limits scalp_scan_limits_default(void);
 

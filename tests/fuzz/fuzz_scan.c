@@ -44,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *path = fuzz_scratch_write(names[data[0] % 5], data + 1, size - 1);
     scalp_scan_limits limits = scalp_scan_limits_default();
     limits.min_triangles = 4;
+    limits.max_seconds = 5.0; /* under libFuzzer's 10 s per input: a reader that hangs is refused */
     scalp_scan scan;
     smp_error err = {0};
     if (scalp_scan_load(path, SCALP_SCAN_UNITS_GUESS, &limits, NULL, NULL, &scan, &err) != SMP_OK) {

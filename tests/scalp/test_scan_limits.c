@@ -1,6 +1,7 @@
 /* Scan files whose headers declare more than a head scan holds (a billion vertices or triangles in a file of
  * a few hundred bytes): each is refused with one line naming the file, before anything of that size is
- * allocated, which the test sees in the process's peak memory. Issue 15, item 4. */
+ * allocated, which the test sees in the process's peak memory and its reader's. Issue 15, item 4. And the
+ * reader's deadline. */
 #include "scalp/scan.h"
 #include "test_util.h"
 
@@ -42,6 +43,15 @@ static long peak_kib(void)
     return ru.ru_maxrss;
 }
 
+/* The largest peak of the child processes ended so far (assimp reads in one: scan.h). A child starts as a
+ * copy of this process, so its growth is its peak less this process's peak at the time. */
+static long children_peak_kib(void)
+{
+    struct rusage ru;
+    assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+    return ru.ru_maxrss;
+}
+
 static void write_file(const fixture *f, const char *name, const void *data, size_t size, char *path,
                        size_t n)
 {
@@ -58,7 +68,7 @@ static void expect_refused_small(const char *path, const char *why)
     scalp_scan s;
     smp_error err = {0};
     smp_status st = scalp_scan_load(path, SCALP_SCAN_UNITS_GUESS, NULL, NULL, NULL, &s, &err);
-    long grown = peak_kib() - before;
+    long grown = peak_kib() - before, child_grown = children_peak_kib() - before;
     if (st != SMP_ERR_INPUT)
         fail_msg("%s: status %d, expected SMP_ERR_INPUT (%s)", path, (int)st, err.message);
     if (strncmp(err.message, path, strlen(path)) != 0)
@@ -67,6 +77,8 @@ static void expect_refused_small(const char *path, const char *why)
     if (!strstr(err.message, why)) fail_msg("message lacks \"%s\": %s", why, err.message);
     if (grown > GROWTH_MAX_KIB)
         fail_msg("%s: the peak memory grew by %ld KiB before the refusal", path, grown);
+    if (child_grown > GROWTH_MAX_KIB)
+        fail_msg("%s: the reader's process grew by %ld KiB before the refusal", path, child_grown);
     assert_null(s.positions_mm);
 }
 
@@ -140,6 +152,34 @@ static void obj_larger_than_the_file_limit_should_be_refused_unread(void **state
     expect_refused_small(path, "a head scan file has at most");
 }
 
+/* assimp reads in a child process with a deadline (scan.h limits.max_seconds): past it the child is killed
+ * and the file refused in one line, as a file that hangs assimp would be. */
+static void reader_past_its_deadline_should_be_killed_and_the_file_refused(void **state)
+{
+    fixture *f = *state;
+    char path[512];
+    static const char obj[] = "v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n";
+    write_file(f, "slow.obj", obj, sizeof obj - 1, path, sizeof path);
+    scalp_scan_limits lim = scalp_scan_limits_default();
+    lim.max_seconds = 1e-6;
+    scalp_scan s;
+    smp_error err = {0};
+    double t0 = smp_now_s();
+    assert_int_equal(scalp_scan_load(path, SCALP_SCAN_UNITS_GUESS, &lim, NULL, NULL, &s, &err),
+                     SMP_ERR_INPUT);
+    assert_true(smp_now_s() - t0 < 5.0);
+    assert_non_null(
+        strstr(err.message,
+               "slow.obj: the mesh reader (assimp) failed on this file: it did not finish within 1e-06 s"));
+    assert_null(strchr(err.message, '\n'));
+    assert_null(s.positions_mm);
+    /* The same file with the default deadline reaches the mesh checks: 4 triangles are too few for a head. */
+    lim.max_seconds = 0.0;
+    assert_int_equal(scalp_scan_load(path, SCALP_SCAN_UNITS_GUESS, &lim, NULL, NULL, &s, &err),
+                     SMP_ERR_INPUT);
+    assert_non_null(strstr(err.message, "4 triangles; a head scan has at least 1000"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +188,7 @@ int main(void)
         cmocka_unit_test(gltf_accessor_of_a_billion_vertices_should_be_refused),
         cmocka_unit_test(glb_accessor_of_a_billion_vertices_should_be_refused),
         cmocka_unit_test(obj_larger_than_the_file_limit_should_be_refused_unread),
+        cmocka_unit_test(reader_past_its_deadline_should_be_killed_and_the_file_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
