@@ -63,16 +63,39 @@ static void head_indices_draw(const render_context *rc, int first, int count)
     }
 }
 
-/* The head's triangles (vertex array bound): the coarse ones on the interactive path. */
-static void head_mesh_draw(const render_context *rc, bool interactive)
+/* Which of the head's triangles a draw takes: all of them, those that may reach a scar, or the others. */
+typedef enum head_group { HEAD_ALL, HEAD_SCARS, HEAD_NO_SCARS } head_group;
+
+/* The indices of a group of the head's triangles: first (from the start of the index buffer) and count; the
+ * coarse list's on the interactive path when the head has one. */
+static int head_group_range(const render_context *rc, bool interactive, head_group group, int *first)
+{
+    bool coarse = interactive && rc->mesh_coarse_index_count > 0;
+    int base = coarse ? rc->mesh_index_count : 0;
+    int total = coarse ? rc->mesh_coarse_index_count : rc->mesh_index_count;
+    int scars = coarse ? rc->mesh_coarse_scar_index_count : rc->mesh_scar_index_count;
+    int begin = group == HEAD_NO_SCARS ? scars : 0, end = group == HEAD_SCARS ? scars : total;
+    *first = base + begin;
+    return end > begin ? end - begin : 0;
+}
+
+static int head_group_count(const render_context *rc, bool interactive, head_group group)
+{
+    int first;
+    return head_group_range(rc, interactive, group, &first);
+}
+
+/* The head's triangles of a group (binds the vertex array); the full ones in parts on a software rasteriser.
+ */
+static void head_mesh_draw(const render_context *rc, bool interactive, head_group group)
 {
     glBindVertexArray(rc->mesh_vao);
-    if (interactive && rc->mesh_coarse_index_count > 0) {
-        glDrawElements(GL_TRIANGLES, rc->mesh_coarse_index_count, GL_UNSIGNED_INT,
-                       (void *)(sizeof(uint32_t) * (size_t)rc->mesh_index_count));
-        return;
-    }
-    head_indices_draw(rc, 0, rc->mesh_index_count);
+    int first, count = head_group_range(rc, interactive, group, &first);
+    if (count == 0) return;
+    if (interactive && rc->mesh_coarse_index_count > 0)
+        glDrawElements(GL_TRIANGLES, count, GL_UNSIGNED_INT, (void *)(sizeof(uint32_t) * (size_t)first));
+    else
+        head_indices_draw(rc, first, count);
 }
 
 /* The key light's depth map: the head and the hair; the interactive path's into the lower left quarter of the
@@ -93,7 +116,7 @@ static void shadow_draw(render_context *rc, const render_frame *f, const mat4 li
     glUniformMatrix4fv(uloc(rc->prog_shadow, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
     glEnable(GL_POLYGON_OFFSET_FILL);
     glPolygonOffset(1.5f, 2.0f);
-    head_mesh_draw(rc, f->interactive);
+    head_mesh_draw(rc, f->interactive, HEAD_ALL);
     glDisable(GL_POLYGON_OFFSET_FILL);
     render_hair_draw_shadow(rc->hair, f, light_vp);
 }
@@ -238,10 +261,9 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     glm_mat4_copy((vec4 *)f->proj, proj);
     glm_mat4_copy((vec4 *)f->view, view);
     glm_mat4_mul(proj, view, vp);
-    /* The full path draws the triangles that may reach a scar with the scars, the rest without (mesh.frag's
-     * variants), each with the skin's relief only when some pixel may resolve it (relief_needed); the
-     * interactive path's coarse triangles are not ordered so, and take the scars everywhere. Far views then
-     * use the same variant on both paths: one shader fewer for llvmpipe to compile and hold. */
+    /* Both paths draw the triangles that may reach a scar with the scars, the rest without (mesh.frag's
+     * variants; the interactive path's coarse triangles are ordered so too), each with the skin's relief only
+     * when some pixel may resolve it (relief_needed). */
     bool variants = !rc->mesh_variants_off;
     bool relief = !variants || relief_needed(rc, f);
     if (!f->interactive) rc->head_relief = relief;
@@ -252,18 +274,15 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     rc->scar_patch_drawn = patch;
     glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
     glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
-    if (!variants || f->interactive) {
-        head_mesh_draw(rc, f->interactive);
+    if (!variants) {
+        head_mesh_draw(rc, f->interactive, HEAD_ALL);
     } else {
-        glBindVertexArray(rc->mesh_vao);
-        head_indices_draw(rc, 0, rc->mesh_scar_index_count);
-        if (rc->mesh_scar_index_count < rc->mesh_index_count) {
+        head_mesh_draw(rc, f->interactive, HEAD_SCARS);
+        if (head_group_count(rc, f->interactive, HEAD_NO_SCARS) > 0) {
             GLuint q = render_mesh_program(rc, false, relief);
             mesh_program_set(rc, f, q, vp, shadow_vp, depth_per_mm, ss, layer);
             glUniform1i(uloc(q, "u_scar_layer"), patch ? 1 : 0);
-            glBindVertexArray(rc->mesh_vao);
-            head_indices_draw(rc, rc->mesh_scar_index_count,
-                              rc->mesh_index_count - rc->mesh_scar_index_count);
+            head_mesh_draw(rc, f->interactive, HEAD_NO_SCARS);
             glUseProgram(p);
         }
     }

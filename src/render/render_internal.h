@@ -93,6 +93,7 @@ struct render_context {
     int mesh_coarse_index_count; /* the interactive path's coarse triangles, after the full ones (0: none) */
     int mesh_scar_index_count;   /* the full triangles that may reach the scars' rectangle come first: these
                                   * many indices (render_scene_set_scars); the rest never show a scar */
+    int mesh_coarse_scar_index_count; /* the same order in the coarse list, after the full one */
     /* mesh.frag's variants (render_mesh_program), built when first drawn: [scars][relief], [1][1] is
      * prog_mesh. A variant leaves out what a frame's pixels or triangles cannot show. */
     GLuint prog_mesh_variant[2][2];

@@ -161,6 +161,7 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     rc->mesh_index_count = 3 * m->triangle_count;
     rc->mesh_coarse_index_count = 3 * coarse;
     rc->mesh_scar_index_count = rc->mesh_index_count; /* every triangle, until the scars are set */
+    rc->mesh_coarse_scar_index_count = rc->mesh_coarse_index_count;
     free(verts);
 
     /* Dots: a copy, chart Jacobians and the instance buffer for splatting (uv, Jacobian); the looks and the
@@ -223,38 +224,23 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     return layers_allocate(rc, err);
 }
 
-/* Orders the head's full triangles so that those whose chart uv box meets the scars' rectangle come first
- * (rc->mesh_scar_index_count indices): only their fragments can read a scar (scar.glsl returns the plain skin
- * outside the rectangle), so the rest are drawn by mesh.frag's variant without the scars (passes.c), which
- * llvmpipe shades about a third faster (docs/benchmarks.md). The order of the triangles within each group is
- * kept. Needs the mesh render_scene_set uploaded (the same head). */
-static smp_status mesh_scar_triangles_first(render_context *rc, const scalp_mesh *m, smp_error *err)
+/* Orders count triangles (src) into sorted so that those whose chart uv box meets the scars' chart rectangle
+ * come first, each group in its own order; returns the first group's count of indices. */
+static size_t scar_triangles_first(const render_scar *rs, const float *uvs, const uint32_t *src, int count,
+                                   uint32_t *sorted)
 {
-    const render_scar *rs = &rc->scar;
-    if (!rs->present || rs->rect[2] <= 0.0f || rs->rect[3] <= 0.0f) {
-        rc->mesh_scar_index_count = 0;
-        return SMP_OK;
-    }
-    if (3 * m->triangle_count != rc->mesh_index_count) {
-        rc->mesh_scar_index_count = rc->mesh_index_count;
-        return SMP_OK;
-    }
     /* A margin of a thousandth of the chart: the rectangle already has the scars' reach and 2 mm around. */
     const float eps = 1e-3f;
     float lo[2] = {rs->rect[0] - eps, rs->rect[1] - eps};
     float hi[2] = {rs->rect[0] + 1.0f / rs->rect[2] + eps, rs->rect[1] + 1.0f / rs->rect[3] + eps};
-    size_t n = 3 * (size_t)m->triangle_count;
-    uint32_t *sorted = malloc(sizeof *sorted * (n ? n : 1));
-    if (!sorted)
-        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory ordering the head's triangles");
-    size_t front = 0, back = n;
-    for (int t = 0; t < m->triangle_count; ++t) {
-        const uint32_t *tri = m->indices + 3 * (size_t)t;
+    size_t n = 3 * (size_t)count, front = 0, back = n;
+    for (int t = 0; t < count; ++t) {
+        const uint32_t *tri = src + 3 * (size_t)t;
         float tlo[2] = {INFINITY, INFINITY}, thi[2] = {-INFINITY, -INFINITY};
         for (int c = 0; c < 3; ++c)
             for (int k = 0; k < 2; ++k) {
-                tlo[k] = fminf(tlo[k], m->uvs[2 * tri[c] + k]);
-                thi[k] = fmaxf(thi[k], m->uvs[2 * tri[c] + k]);
+                tlo[k] = fminf(tlo[k], uvs[2 * tri[c] + k]);
+                thi[k] = fmaxf(thi[k], uvs[2 * tri[c] + k]);
             }
         bool meets = tlo[0] <= hi[0] && thi[0] >= lo[0] && tlo[1] <= hi[1] && thi[1] >= lo[1];
         if (meets) {
@@ -266,18 +252,48 @@ static smp_status mesh_scar_triangles_first(render_context *rc, const scalp_mesh
         }
     }
     /* The ones without a scar were filled from the end: put them back in their own order. */
-    for (size_t i = front, j = n - 3; i < j; i += 3, j -= 3)
+    for (size_t i = front, j = n - 3; n > 0 && i < j; i += 3, j -= 3)
         for (int c = 0; c < 3; ++c) {
             uint32_t x = sorted[i + c];
             sorted[i + c] = sorted[j + c];
             sorted[j + c] = x;
         }
+    return front;
+}
+
+/* Orders the head's triangles, the full list and the interactive path's coarse one each, so that those whose
+ * chart uv box meets the scars' rectangle come first (rc->mesh_scar_index_count and
+ * rc->mesh_coarse_scar_index_count indices): only their fragments can read a scar (scar.glsl returns the
+ * plain skin outside the rectangle), so the rest are drawn by mesh.frag's variant without the scars
+ * (passes.c), which llvmpipe shades about a third faster (docs/benchmarks.md). The order of the triangles
+ * within each group is kept. Needs the mesh render_scene_set uploaded (the same head). */
+static smp_status mesh_scar_triangles_first(render_context *rc, const scalp_mesh *m, smp_error *err)
+{
+    const render_scar *rs = &rc->scar;
+    if (!rs->present || rs->rect[2] <= 0.0f || rs->rect[3] <= 0.0f) {
+        rc->mesh_scar_index_count = 0;
+        rc->mesh_coarse_scar_index_count = 0;
+        return SMP_OK;
+    }
+    int coarse = m->coarse_indices ? m->coarse_triangle_count : 0;
+    if (3 * m->triangle_count != rc->mesh_index_count || 3 * coarse != rc->mesh_coarse_index_count) {
+        rc->mesh_scar_index_count = rc->mesh_index_count;
+        rc->mesh_coarse_scar_index_count = rc->mesh_coarse_index_count;
+        return SMP_OK;
+    }
+    size_t n = 3 * (size_t)m->triangle_count, nc = 3 * (size_t)coarse;
+    uint32_t *sorted = malloc(sizeof *sorted * (n + nc + 1));
+    if (!sorted)
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory ordering the head's triangles");
+    size_t front = scar_triangles_first(rs, m->uvs, m->indices, m->triangle_count, sorted);
+    size_t coarse_front = scar_triangles_first(rs, m->uvs, m->coarse_indices, coarse, sorted + n);
     glBindVertexArray(rc->mesh_vao); /* the index buffer is the vertex array's */
     glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rc->mesh_ibo);
-    glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, (GLsizeiptr)(sizeof *sorted * n), sorted);
+    glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, (GLsizeiptr)(sizeof *sorted * (n + nc)), sorted);
     glBindVertexArray(0);
     free(sorted);
     rc->mesh_scar_index_count = (int)front;
+    rc->mesh_coarse_scar_index_count = (int)coarse_front;
     return render_gl_check("ordering the head's triangles", err);
 }
 
