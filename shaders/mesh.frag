@@ -4,6 +4,12 @@
 // filtered by the pixel's own footprint, so dots are resolved with soft edges and no texel blockiness; far
 // away the pre-filtered density texture (a splat of the same profiles, mip-mapped) gives the tone without
 // shimmer. In between the two are blended.
+// mesh.frag's variant without the water film (SMP_MESH_FILM 0, render/passes.c) is drawn while the skin is dry
+// (u_film_coverage 0), where the film's branches add nothing: llvmpipe runs a branch's body for every pixel
+// whatever its condition (docs/benchmarks.md), and the film's two octaves of noise are not free.
+#ifndef SMP_MESH_FILM
+#define SMP_MESH_FILM 1
+#endif
 in vec3 v_position_mm;
 in vec3 v_normal;
 in vec2 v_uv;
@@ -136,6 +142,7 @@ void main()
     // energy and does not shimmer as the camera moves.
     vec3 n_film = n;
     float film_roughness = u_film_roughness;
+#if SMP_MESH_FILM
     if (u_film_coverage > 0.0) {
         n_film = film_normal(n, v_position_mm);
         vec3 dndx = dFdx(n_film), dndy = dFdy(n_film);
@@ -143,6 +150,7 @@ void main()
                        min(0.5 * (dot(dndx, dndx) + dot(dndy, dndy)), 0.18);
         film_roughness = sqrt(sqrt(min(alpha2, 1.0)));
     }
+#endif
 
     vec3 density = vec3(0.0);
     float t = smoothstep(u_lod_near_mm, u_lod_far_mm, pixel_sigma);
@@ -200,6 +208,7 @@ void main()
     // Under a water film the skin's own sheen goes (skin n ~1.4 under water n 1.33 reflects 0.07 %); the film
     // reflects the key in its sharp lobe and the sky and ground in the mirror direction, by Fresnel (Schlick).
     vec3 specular = u_light_radiance * nl * shadow * (1.0 - c) * skin_lobe;
+#if SMP_MESH_FILM
     if (c > 0.0) {
         float nl_film = max(dot(n_film, l), 0.0);
         specular += c * u_light_radiance * nl_film * shadow * ggx_specular(n_film, v, l, film_roughness, u_film_f0);
@@ -207,6 +216,7 @@ void main()
         float fresnel = u_film_f0 + (1.0 - u_film_f0) * pow(1.0 - max(dot(n_film, v), 0.0), 5.0);
         specular += c * fresnel * layer_sky * mix(u_ground_radiance, u_sky_radiance, 0.5 + 0.5 * r.y);
     }
+#endif
     // Light entering the skin is what the specular reflection leaves (Fresnel at normal incidence).
     float entering = (1.0 - c) * (1.0 - mix(u_specular_f0, u_sebum_f0, sebum)) + c * (1.0 - u_film_f0);
     o_irradiance = vec4((direct + ambient) * entering, 1.0);

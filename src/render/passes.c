@@ -267,7 +267,8 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     bool variants = !rc->mesh_variants_off;
     bool relief = !variants || relief_needed(rc, f);
     if (!f->interactive) rc->head_relief = relief;
-    GLuint p = variants ? render_mesh_program(rc, true, relief) : rc->prog_mesh;
+    bool film = f->film_coverage > 0.0f;
+    GLuint p = variants ? render_mesh_program(rc, true, relief, film) : rc->prog_mesh;
     mesh_program_set(rc, f, p, vp, shadow_vp, depth_per_mm, ss, layer);
     /* Close to the scars their displaced patch takes over the head's skin where it is indented. */
     bool patch = rc->scar.patch_ready && render_scar_patch_select(&rc->scar, f->view, f->proj, f->height) > 0;
@@ -279,7 +280,7 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     } else {
         head_mesh_draw(rc, f->interactive, HEAD_SCARS);
         if (head_group_count(rc, f->interactive, HEAD_NO_SCARS) > 0) {
-            GLuint q = render_mesh_program(rc, false, relief);
+            GLuint q = render_mesh_program(rc, false, relief, film);
             mesh_program_set(rc, f, q, vp, shadow_vp, depth_per_mm, ss, layer);
             glUniform1i(uloc(q, "u_scar_layer"), patch ? 1 : 0);
             head_mesh_draw(rc, f->interactive, HEAD_NO_SCARS);

@@ -202,14 +202,15 @@ void render_mesh_variants_set(render_context *rc, bool use)
     rc->mesh_variants_off = !use;
 }
 
-GLuint render_mesh_program(render_context *rc, bool scars, bool relief)
+GLuint render_mesh_program(render_context *rc, bool scars, bool relief, bool film)
 {
-    GLuint *prog = &rc->prog_mesh_variant[scars][relief];
-    if (scars && relief) return rc->prog_mesh;
+    GLuint *prog = &rc->prog_mesh_variant[scars][relief][film];
+    if (scars && relief && film) return rc->prog_mesh;
     if (*prog) return *prog;
-    char defines[80];
-    snprintf(defines, sizeof defines, "#define SMP_MESH_SCARS %d\n#define SMP_MESH_RELIEF %d\n",
-             scars ? 1 : 0, relief ? 1 : 0);
+    char defines[120];
+    snprintf(defines, sizeof defines,
+             "#define SMP_MESH_SCARS %d\n#define SMP_MESH_RELIEF %d\n#define SMP_MESH_FILM %d\n",
+             scars ? 1 : 0, relief ? 1 : 0, film ? 1 : 0);
     smp_error err = {0};
     /* Built from the same files as prog_mesh, which did build (test_render builds every variant): a failure
      * is not expected, and the full program draws the same image. */
@@ -234,8 +235,9 @@ void render_context_destroy(render_context *rc)
         if (progs[i]) glDeleteProgram(progs[i]);
     for (int s = 0; s < 2; ++s)
         for (int r = 0; r < 2; ++r)
-            if (rc->prog_mesh_variant[s][r] && rc->prog_mesh_variant[s][r] != rc->prog_mesh)
-                glDeleteProgram(rc->prog_mesh_variant[s][r]);
+            for (int w = 0; w < 2; ++w)
+                if (rc->prog_mesh_variant[s][r][w] && rc->prog_mesh_variant[s][r][w] != rc->prog_mesh)
+                    glDeleteProgram(rc->prog_mesh_variant[s][r][w]);
     GLuint vaos[] = {rc->empty_vao, rc->mesh_vao, rc->splat_vao, rc->overlay_vao};
     glDeleteVertexArrays(4, vaos);
     GLuint bufs[] = {rc->mesh_vbo,     rc->mesh_ibo,      rc->splat_corner_vbo, rc->splat_instance_vbo,

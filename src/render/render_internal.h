@@ -94,9 +94,9 @@ struct render_context {
     int mesh_scar_index_count;   /* the full triangles that may reach the scars' rectangle come first: these
                                   * many indices (render_scene_set_scars); the rest never show a scar */
     int mesh_coarse_scar_index_count; /* the same order in the coarse list, after the full one */
-    /* mesh.frag's variants (render_mesh_program), built when first drawn: [scars][relief], [1][1] is
-     * prog_mesh. A variant leaves out what a frame's pixels or triangles cannot show. */
-    GLuint prog_mesh_variant[2][2];
+    /* mesh.frag's variants (render_mesh_program), built when first drawn: [scars][relief][film], [1][1][1]
+     * is prog_mesh. A variant leaves out what a frame's pixels, triangles or light cannot show. */
+    GLuint prog_mesh_variant[2][2][2];
     bool mesh_variants_off; /* render_mesh_variants_set(false): prog_mesh for every triangle */
     bool head_relief;       /* the last full frame drew the relief (render_stats.head_relief) */
     bool scar_patch_drawn;  /* the last frame drew the scars' displaced patch */
@@ -173,11 +173,11 @@ struct render_context {
 /* render.c */
 void render_profile_end(render_context *rc, int pass);
 smp_status render_gl_check(const char *what, smp_error *err);
-/* mesh.frag with the scars (scars) and the skin's relief (relief) or without: built on first use. Without a
- * scar, or a relief, the variant computes the same image wherever the scars' rectangle, or every feature of
- * the relief, is out of reach (passes.c); prog_mesh when a variant does not build (the same image, slower).
- */
-GLuint render_mesh_program(render_context *rc, bool scars, bool relief);
+/* mesh.frag with the scars (scars), the skin's relief (relief) and the water film (film) or without: built on
+ * first use. Without a scar, a relief or the film, the variant computes the same image wherever the scars'
+ * rectangle or every feature of the relief is out of reach, or the skin is dry (passes.c); prog_mesh when a
+ * variant does not build (the same image, slower). */
+GLuint render_mesh_program(render_context *rc, bool scars, bool relief, bool film);
 
 /* targets.c */
 void render_targets_release(scene_targets *T);

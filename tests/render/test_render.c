@@ -276,7 +276,8 @@ static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
  * triangles whose chart uv cannot reach the scars' rectangle; without the skin's relief, frames whose every
  * pixel is too coarse for it (render/passes.c). The back view (the donor scars, no relief) and the scar close
  * up (both groups of triangles, the relief), each drawn with and without the variants, on the full path and
- * on the interactive one (its coarse triangles are grouped the same way). */
+ * on the interactive one (its coarse triangles are grouped the same way), in daylight (dry skin: the variants
+ * without the water film) and the back view wet. */
 static void the_head_shader_variants_should_draw_what_the_whole_shader_draws(void **state)
 {
     fixture *f = *state;
@@ -286,13 +287,15 @@ static void the_head_shader_variants_should_draw_what_the_whole_shader_draws(voi
     scene_light light = scene_light_named("daylight");
     const scene_view views[] = {SCENE_VIEW_BACK, SCENE_VIEW_CLOSEUP_SCAR};
     const int widths[] = {240, 560};
-    for (int run = 0; run < 4; ++run) {
+    scene_light wet = scene_light_named("wet"); /* the film's variants */
+    for (int run = 0; run < 5; ++run) {
         int v = run % 2, w = widths[v], h = w * 3 / 4;
-        bool interactive = run >= 2; /* the coarse triangles, ordered the same way */
+        bool interactive = run == 2 || run == 3; /* the coarse triangles, ordered the same way */
+        const scene_light *lit = run == 4 ? &wet : &light;
         render_mesh_variants_set(f->rc, false);
-        image whole = render_view_on(f, views[v], &light, healed, w, h, interactive);
+        image whole = render_view_on(f, views[v], lit, healed, w, h, interactive);
         render_mesh_variants_set(f->rc, true);
-        image lean = render_view_on(f, views[v], &light, healed, w, h, interactive);
+        image lean = render_view_on(f, views[v], lit, healed, w, h, interactive);
         render_stats st;
         render_stats_get(f->rc, &st);
         int largest = 0;
@@ -302,10 +305,10 @@ static void the_head_shader_variants_should_draw_what_the_whole_shader_draws(voi
             largest = d > largest ? d : largest;
             differing += d > 0;
         }
-        print_message("view %d at %dx%d%s: %d of %d head triangles with the scars, relief %d; %ld channels "
+        print_message("view %d at %dx%d%s%s: %d of %d head triangles with the scars, relief %d; %ld channels "
                       "differ, by at most %d\n",
-                      (int)views[v], w, h, interactive ? ", interactive" : "", st.head_scar_triangles,
-                      st.head_triangles, (int)st.head_relief, differing, largest);
+                      (int)views[v], w, h, interactive ? ", interactive" : "", run == 4 ? ", wet" : "",
+                      st.head_scar_triangles, st.head_triangles, (int)st.head_relief, differing, largest);
         assert_true(st.head_scar_triangles > 0 && st.head_scar_triangles < st.head_triangles);
         if (!interactive) assert_int_equal(st.head_relief, v == 1);
         /* The same arithmetic on every pixel: what the compiler reorders may move a channel by 1. */
