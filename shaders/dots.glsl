@@ -17,8 +17,14 @@ vec3 dot_density_saturate(vec3 d, vec3 dmax)
     return d / sqrt(sqrt(vec3(1.0) + x2 * x2));
 }
 
+// One term, at squared distance d2 from the dot's centre, filtered by a footprint of variance f2.
+vec3 dot_term_filtered(vec3 a, vec3 v, float d2_mm2, float f2_mm2)
+{
+    vec3 e = v + f2_mm2;
+    return a * (v / e) * exp(-0.5 * d2_mm2 / e);
+}
+
 vec3 dot_density_filtered(vec3 a0, vec3 v0, vec3 a1, vec3 v1, float d2_mm2, float f2_mm2)
 {
-    vec3 e0 = v0 + f2_mm2, e1 = v1 + f2_mm2;
-    return a0 * (v0 / e0) * exp(-0.5 * d2_mm2 / e0) + a1 * (v1 / e1) * exp(-0.5 * d2_mm2 / e1);
+    return dot_term_filtered(a0, v0, d2_mm2, f2_mm2) + dot_term_filtered(a1, v1, d2_mm2, f2_mm2);
 }

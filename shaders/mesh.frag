@@ -48,6 +48,8 @@ uniform samplerBuffer u_dots;         // per dot: (position_mm.xyz, reach_mm)
 uniform samplerBuffer u_looks;        // per dot, 4 texels: a0, v0, a1, v1 (dots.glsl)
 uniform int u_grid_size;
 uniform int u_dot_count;
+uniform sampler2D u_halo;             // chart-space density of the dots' wide terms alone (render_halo_update)
+uniform vec3 u_halo_scale;            // ... times this while the time moves on the interactive path
 uniform float u_lod_near_mm;          // pixel sigma below which the analytic path is used alone
 uniform float u_lod_far_mm;           // pixel sigma above which the texture path is used alone
 uniform bool u_skin_map_on;           // a photo of the patient's skin (scalp/photo.h):
@@ -76,6 +78,10 @@ float shadow_factor(vec3 n, vec3 l, float layer_mm)
     return sum / float((2 * r + 1) * (2 * r + 1));
 }
 
+// The close-up path: each dot's sharp term (the ink spot under the skin's narrow blur, within about 0.5 mm of
+// its centre) evaluated one by one, filtered by the pixel's footprint; their wide terms (the light scattered
+// deeper, a halo of 0.4 mm sigma and wider reaching 1-3 mm) summed in u_halo, which varies too slowly to need
+// the pixel's filter. Reading the halos from a texture leaves a fifth of the dots in each cell's list.
 vec3 analytic_density(float pixel_sigma_mm)
 {
     if (u_dot_count == 0) return vec3(0.0);
@@ -89,11 +95,9 @@ vec3 analytic_density(float pixel_sigma_mm)
         vec3 d = v_position_mm - p.xyz;
         float d2 = dot(d, d);
         if (d2 > p.w * p.w + 9.0 * f2) continue;
-        density += dot_density_filtered(texelFetch(u_looks, 4 * i).rgb, texelFetch(u_looks, 4 * i + 1).rgb,
-                                        texelFetch(u_looks, 4 * i + 2).rgb, texelFetch(u_looks, 4 * i + 3).rgb,
-                                        d2, f2);
+        density += dot_term_filtered(texelFetch(u_looks, 4 * i).rgb, texelFetch(u_looks, 4 * i + 1).rgb, d2, f2);
     }
-    return density;
+    return density + textureLod(u_halo, v_uv, 0.0).rgb * u_halo_scale;
 }
 
 float ggx_specular(vec3 n, vec3 v, vec3 l, float roughness, float f0)

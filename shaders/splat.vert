@@ -9,6 +9,8 @@ layout(location = 6) in vec4 i_v1;
 
 uniform float u_texel_sigma_mm;
 uniform float u_flare_sigma_mm;                 // a wound's redness around it (render_frame.flare_*)
+uniform vec3 u_terms;                           // weights of the sharp term, the wide term and the redness:
+                                                // (1, 1, 1) the far path's texture, (0, 1, 0) the halo texture
 
 out vec2 v_offset_mm;
 flat out vec3 v_a0, v_v0, v_a1, v_v1;
@@ -16,17 +18,18 @@ flat out float v_redness;
 
 void main()
 {
-    float vmax = max(max(i_v1.r, i_v1.g), max(i_v1.b, max(max(i_v0.r, i_v0.g), i_v0.b)));
+    float v0max = u_terms.x > 0.0 ? max(max(i_v0.r, i_v0.g), i_v0.b) : 0.0;
+    float vmax = max(max(max(i_v1.r, i_v1.g), i_v1.b), v0max);
     float reach = 3.0 * sqrt(vmax + u_texel_sigma_mm * u_texel_sigma_mm);
     // A dot without ink (a layer not yet tattooed) collapses to nothing.
-    if (i_a0.r + i_a0.g + i_a0.b + i_a1.r + i_a1.g + i_a1.b <= 0.0) reach = 0.0;
+    if (u_terms.x * (i_a0.r + i_a0.g + i_a0.b) + u_terms.y * (i_a1.r + i_a1.g + i_a1.b) <= 0.0) reach = 0.0;
     // A fresh wound reddens the skin around it, further than its ink reaches.
-    if (i_a0.w > 0.0) reach = max(reach, 3.0 * sqrt(u_flare_sigma_mm * u_flare_sigma_mm + u_texel_sigma_mm * u_texel_sigma_mm));
-    v_redness = i_a0.w;
+    if (i_a0.w * u_terms.z > 0.0) reach = max(reach, 3.0 * sqrt(u_flare_sigma_mm * u_flare_sigma_mm + u_texel_sigma_mm * u_texel_sigma_mm));
+    v_redness = i_a0.w * u_terms.z;
     v_offset_mm = a_corner * reach;
-    v_a0 = i_a0.rgb;
+    v_a0 = i_a0.rgb * u_terms.x;
     v_v0 = i_v0.rgb;
-    v_a1 = i_a1.rgb;
+    v_a1 = i_a1.rgb * u_terms.y;
     v_v1 = i_v1.rgb;
     mat2 j = mat2(i_jacobian.xy, i_jacobian.zw);
     vec2 uv = i_uv + j * v_offset_mm;

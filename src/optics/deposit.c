@@ -89,7 +89,7 @@ void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_d
         }
         m += 2;
     }
-    double vmax = 0.0;
+    double vmax[2] = {0.0, 0.0};
     for (int c = 0; c < 3; ++c) {
         out->amplitude[c][0] = a[c][0];
         out->variance_mm2[c][0] = v[c][0];
@@ -110,10 +110,13 @@ void optics_deposit_terms(const optics_table *t, int fitzpatrick, const optics_d
         for (int k = 0; k < 2; ++k) {
             double a_k = out->amplitude[c][k];
             if (a_k > OPTICS_DOT_DENSITY_VISIBLE)
-                vmax = fmax(vmax, 2.0 * out->variance_mm2[c][k] * log(a_k / OPTICS_DOT_DENSITY_VISIBLE));
+                vmax[k] =
+                    fmax(vmax[k], 2.0 * out->variance_mm2[c][k] * log(a_k / OPTICS_DOT_DENSITY_VISIBLE));
         }
     }
-    out->reach_mm = sqrt(vmax);
+    out->term_reach_mm[0] = sqrt(vmax[0]);
+    out->term_reach_mm[1] = sqrt(vmax[1]);
+    out->reach_mm = fmax(out->term_reach_mm[0], out->term_reach_mm[1]);
 }
 
 void optics_deposit_density_max(const optics_table *t, int fitzpatrick, double out[3])

@@ -50,11 +50,13 @@ typedef struct optics_deposit_segment {
 #define OPTICS_DOT_DENSITY_VISIBLE 1e-3
 
 /* Per linear sRGB channel, two Gaussian terms of optical density (amplitude a, variance v in mm²), and the
- * reach (mm) beyond which every term is below OPTICS_DOT_DENSITY_VISIBLE. All zero for no ink. */
+ * reach (mm) beyond which every term is below OPTICS_DOT_DENSITY_VISIBLE, of all of them (reach_mm) and of
+ * each term k in every channel (term_reach_mm[k]). All zero for no ink. */
 typedef struct optics_dot_terms {
     double amplitude[3][2];
     double variance_mm2[3][2];
     double reach_mm;
+    double term_reach_mm[2];
 } optics_dot_terms;
 
 /* Depth of the dermal-epidermal junction and of the bottom of the papillary dermis (mm) of the skin model. */

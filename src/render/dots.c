@@ -5,9 +5,10 @@
 
 /* One dot's look in the form of dots.glsl: the deposit that ageing/ says the dot is now, turned into density
  * terms by optics/deposit; the layer's redness rides along in the first texel's w for the splat. Returns the
- * reach in mm. */
+ * reach in mm of its sharp term (the close-up path's, which reads the wide one from the halo texture), and
+ * the whole dot's in *reach_all when it is not NULL. */
 static float dot_look_terms(const optics_table *t, int type, const pigment_dot *d,
-                            const ageing_layer_state *layer, float out[LOOK_FLOATS])
+                            const ageing_layer_state *layer, float out[LOOK_FLOATS], float *reach_all)
 {
     memset(out, 0, sizeof(float) * LOOK_FLOATS);
     optics_deposit dep;
@@ -20,7 +21,8 @@ static float dot_look_terms(const optics_table *t, int type, const pigment_dot *
             out[8 * k + 4 + c] = (float)terms.variance_mm2[c][k];
         }
     out[3] = layer->present ? (float)layer->redness : 0.0f;
-    return (float)terms.reach_mm;
+    if (reach_all) *reach_all = (float)terms.reach_mm;
+    return (float)terms.term_reach_mm[0];
 }
 
 /* Field by field (a struct's padding bytes are not comparable). */
@@ -103,7 +105,8 @@ static bool layer_inks_update(render_context *rc, const render_frame *f, const a
         rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
         for (int i = 0; i < rc->layer_count[l]; i += LAYER_INK_STRIDE) {
             float look[LOOK_FLOATS];
-            dot_look_terms(f->optics, f->fitzpatrick, &rc->dots[rc->layer_first[l] + i], &state[l], look);
+            dot_look_terms(f->optics, f->fitzpatrick, &rc->dots[rc->layer_first[l] + i], &state[l], look,
+                           NULL);
             look_ink_add(look, rc->layer_ink[l]);
         }
     }
@@ -142,19 +145,22 @@ smp_status render_dot_looks_update(render_context *rc, const render_frame *f, sm
     memset(rc->layer_ink, 0, sizeof rc->layer_ink);
     for (int l = 0; l < AGEING_MAX_LAYERS; ++l)
         rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
+    memset(rc->looks_halo_ink, 0, sizeof rc->looks_halo_ink);
     for (size_t i = 0; i < n; ++i) {
         const pigment_dot *d = &rc->dots[i];
         int layer = render_dot_layer(d);
-        float reach = 0.0f, *look = rc->looks + LOOK_FLOATS * i;
+        float reach = 0.0f, reach_all = 0.0f, *look = rc->looks + LOOK_FLOATS * i;
         if (f->optics)
-            reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], look);
+            reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], look, &reach_all);
         else
             memset(look, 0, sizeof(float) * LOOK_FLOATS);
         if ((i - (size_t)rc->layer_first[layer]) % LAYER_INK_STRIDE == 0)
             look_ink_add(look, rc->layer_ink[layer]);
+        for (int c = 0; c < 3; ++c)
+            rc->looks_halo_ink[c] += (double)look[8 + c] * look[12 + c];
         rc->reaches_mm[i] = reach;
         outgrown = outgrown || reach > rc->grid_reaches_mm[i];
-        max_reach = fmaxf(max_reach, reach);
+        max_reach = fmaxf(max_reach, reach_all);
         memcpy(positions + 4 * i, d->position_mm, 3 * sizeof(float));
         positions[4 * i + 3] = reach;
     }
@@ -196,8 +202,17 @@ void render_splat_instances_from(render_context *rc, int first)
     glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
-/* Splats dots first .. first + count - 1 into the bound target of cs x cs texels (additively). */
-static void splat_dots(render_context *rc, int first, int count, int cs, const float flare[2])
+static const float all_terms[3] = {1.0f, 1.0f, 1.0f};
+
+/* Dots per draw of a splat, with a flush between draws: a software rasteriser (llvmpipe) bins a whole draw
+ * before it rasterises it, and one draw of the built-in plan's 30,340 dots into the halo texture held about
+ * 50 MB of bins at the frame's peak. */
+#define SPLAT_BATCH 4096
+
+/* Splats dots first .. first + count - 1 into the bound target of cs x cs texels (additively): their sharp
+ * terms times terms[0], their wide terms times terms[1] and their redness (alpha) times terms[2]. */
+static void splat_dots(render_context *rc, int first, int count, int cs, const float flare[2],
+                       const float terms[3])
 {
     if (count <= 0) return;
     glDisable(GL_DEPTH_TEST);
@@ -208,10 +223,15 @@ static void splat_dots(render_context *rc, int first, int count, int cs, const f
     glUniform1f(uloc(rc->prog_splat, "u_texel_sigma_mm"), rc->chart_mm_per_uv / (float)cs / sqrtf(12.0f));
     glUniform1f(uloc(rc->prog_splat, "u_flare_sigma_mm"), flare[0]);
     glUniform1f(uloc(rc->prog_splat, "u_flare_area_mm2"), flare[1]);
+    glUniform3fv(uloc(rc->prog_splat, "u_terms"), 1, terms);
     glBindVertexArray(rc->splat_vao);
-    if (first != 0) render_splat_instances_from(rc, first);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
-    if (first != 0) render_splat_instances_from(rc, 0);
+    for (int done = 0; done < count; done += SPLAT_BATCH) {
+        if (first + done != 0) render_splat_instances_from(rc, first + done);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4,
+                              count - done < SPLAT_BATCH ? count - done : SPLAT_BATCH);
+        if (rc->software) glFlush();
+    }
+    if (first != 0 || count > SPLAT_BATCH) render_splat_instances_from(rc, 0);
     glBindVertexArray(0);
     glDisable(GL_BLEND);
 }
@@ -242,7 +262,7 @@ void render_coverage_from_layers(render_context *rc, const float flare[2])
             (red && rc->layers_redness[l] <= 0.0)) {
             glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, rc->layers_tex, 0, slice);
             glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
-            splat_dots(rc, rc->layer_first[l], rc->layer_count[l], cs, flare);
+            splat_dots(rc, rc->layer_first[l], rc->layer_count[l], cs, flare, all_terms);
             /* the looks splatted are those of the last render_dot_looks_update, maybe older than layer_ink */
             memcpy(rc->layers_ink[l], rc->looks_ink[l], sizeof rc->layers_ink[l]);
             rc->layers_redness[l] = rc->looks_redness[l];
@@ -315,7 +335,41 @@ void render_coverage_update(render_context *rc, const render_frame *f)
     glViewport(0, 0, cs, cs);
     glClearColor(0.0f, 0.0f, 0.0f, 0.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    splat_dots(rc, 0, rc->dot_count, cs, flare);
+    splat_dots(rc, 0, rc->dot_count, cs, flare, all_terms);
     glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
     glGenerateMipmap(GL_TEXTURE_2D);
+}
+
+void render_halo_update(render_context *rc, const render_frame *f)
+{
+    /* The interactive path splats level 1 (a quarter of the texels); the full-quality frame after it level 0.
+     * While the time moves there, the halos splatted at another time are scaled instead (halo_ink). */
+    int level = f->interactive ? 1 : 0;
+    if (rc->halo_looks == rc->look_updates && rc->halo_level <= level) return;
+    if (f->interactive && rc->halo_looks >= 0) {
+        for (int c = 0; c < 3; ++c)
+            rc->halo_scale[c] =
+                rc->halo_ink[c] > 0.0 ? (float)(rc->looks_halo_ink[c] / rc->halo_ink[c]) : 1.0f;
+        return;
+    }
+    /* Every pixel too coarse for the close-up path (as layer_inks_update measures it): not needed yet. */
+    render_frame scene = *f;
+    if (f->interactive) scene.height = (int)ceilf((float)f->height * render_frame_interactive_scale(f));
+    if (0.5f * nearest_pixel_mm(rc, &scene) >= LOD_FAR_MM) return;
+    rc->halo_looks = rc->look_updates;
+    rc->halo_level = level;
+    rc->halo_splats++;
+    memcpy(rc->halo_ink, rc->looks_halo_ink, sizeof rc->halo_ink);
+    for (int c = 0; c < 3; ++c)
+        rc->halo_scale[c] = 1.0f;
+    int size = HALO_SIZE >> level;
+    glBindTexture(GL_TEXTURE_2D, rc->halo_tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_BASE_LEVEL, level);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->halo_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->halo_tex, level);
+    glViewport(0, 0, size, size);
+    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    static const float wide[3] = {0.0f, 1.0f, 0.0f};
+    const float no_flare[2] = {1.0f, 0.0f};
+    splat_dots(rc, 0, rc->dot_count, size, no_flare, wide);
 }

@@ -168,10 +168,13 @@ static void mesh_program_set(render_context *rc, const render_frame *f, GLuint p
     glUniform1i(uloc(p, "u_dot_count"), rc->dot_count);
     glUniform1f(uloc(p, "u_lod_near_mm"), LOD_NEAR_MM);
     glUniform1f(uloc(p, "u_lod_far_mm"), LOD_FAR_MM);
+    glUniform3fv(uloc(p, "u_halo_scale"), 1, rc->halo_scale);
     glActiveTexture(GL_TEXTURE0 + UNIT_SHADOW);
     glBindTexture(GL_TEXTURE_2D, rc->shadow_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_COVERAGE);
     glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
+    glActiveTexture(GL_TEXTURE0 + UNIT_HALO);
+    glBindTexture(GL_TEXTURE_2D, rc->halo_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_CELLS);
     glBindTexture(GL_TEXTURE_2D, rc->cells_tex);
     glActiveTexture(GL_TEXTURE0 + UNIT_CELL_DOTS);
@@ -242,6 +245,8 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     /* 2. Pigment coverage for the far path, and the hair layer over the skin. */
     render_coverage_update(rc, f);
     bool layer = render_hair_layer_update(rc->hair, f);
+    /* After the hair layer: a software rasteriser's bins of the two splats then come from the same memory. */
+    render_halo_update(rc, f);
     render_profile_end(rc, RENDER_PASS_TEXTURES);
 
     /* 3. The head. */

@@ -9,11 +9,17 @@
 #include "render/render_internal.h"
 
 static const render_sampler_unit mesh_samplers[] = {
-    {"u_shadow_map", UNIT_SHADOW}, {"u_coverage", UNIT_COVERAGE},
-    {"u_cells", UNIT_CELLS},       {"u_cell_dots", UNIT_CELL_DOTS},
-    {"u_dots", UNIT_DOTS},         {"u_looks", UNIT_LOOKS},
-    {"u_scar", UNIT_SCAR},         {"u_hair_layer", UNIT_HAIR_LAYER},
-    {"u_skin_map", UNIT_SKIN_MAP}, {NULL, 0},
+    {"u_shadow_map", UNIT_SHADOW},
+    {"u_coverage", UNIT_COVERAGE},
+    {"u_cells", UNIT_CELLS},
+    {"u_cell_dots", UNIT_CELL_DOTS},
+    {"u_dots", UNIT_DOTS},
+    {"u_looks", UNIT_LOOKS},
+    {"u_scar", UNIT_SCAR},
+    {"u_hair_layer", UNIT_HAIR_LAYER},
+    {"u_skin_map", UNIT_SKIN_MAP},
+    {"u_halo", UNIT_HALO},
+    {NULL, 0},
 };
 static const render_sampler_unit tonemap_samplers[] = {
     {"u_hdr", UNIT_HDR}, {"u_hdr_full", UNIT_HDR_FULL}, {NULL, 0}};
@@ -174,11 +180,30 @@ smp_status render_context_create(render_context **out, const render_context_desc
     glBindFramebuffer(GL_FRAMEBUFFER, rc->coverage_fbo);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex, 0);
     GLenum s_cov = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    /* The dots' halos for the close-up path (render_halo_update): levels 0 and 1. */
+    glGenTextures(1, &rc->halo_tex);
+    glBindTexture(GL_TEXTURE_2D, rc->halo_tex);
+    for (int level = 0; level < 2; ++level)
+        glTexImage2D(GL_TEXTURE_2D, level, GL_RGBA16F, HALO_SIZE >> level, HALO_SIZE >> level, 0, GL_RGBA,
+                     GL_FLOAT, NULL);
+    render_texture_clamped(GL_LINEAR, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 1);
+    glGenFramebuffers(1, &rc->halo_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, rc->halo_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->halo_tex, 0);
+    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    GLenum s_halo = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->halo_tex, 1);
+    glClearBufferfv(GL_COLOR, 0, (const float[4]){0.0f, 0.0f, 0.0f, 0.0f});
+    rc->halo_looks = -1;
+    rc->halo_scale[0] = rc->halo_scale[1] = rc->halo_scale[2] = 1.0f;
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    if (s_shadow != GL_FRAMEBUFFER_COMPLETE || s_cov != GL_FRAMEBUFFER_COMPLETE) {
+    if (s_shadow != GL_FRAMEBUFFER_COMPLETE || s_cov != GL_FRAMEBUFFER_COMPLETE ||
+        s_halo != GL_FRAMEBUFFER_COMPLETE) {
         render_context_destroy(rc);
-        return smp_error_set(err, SMP_ERR_GL, "render: shadow or coverage target incomplete (0x%x 0x%x)",
-                             s_shadow, s_cov);
+        return smp_error_set(err, SMP_ERR_GL,
+                             "render: shadow, coverage or halo target incomplete (0x%x 0x%x 0x%x)", s_shadow,
+                             s_cov, s_halo);
     }
 
     /* The close-up grid textures exist from the start (empty) so a frame without dots is valid. */
@@ -244,10 +269,10 @@ void render_context_destroy(render_context *rc)
                      rc->dots_tbo_buf, rc->cell_dots_buf, rc->overlay_vbo,      rc->looks_buf};
     glDeleteBuffers(8, bufs);
     GLuint texs[] = {rc->dots_tbo_tex, rc->cell_dots_tex, rc->cells_tex, rc->coverage_tex,
-                     rc->shadow_tex,   rc->atlas_tex,     rc->looks_tex};
-    glDeleteTextures(7, texs);
-    GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo, rc->layers_fbo};
-    glDeleteFramebuffers(3, fbos);
+                     rc->shadow_tex,   rc->atlas_tex,     rc->looks_tex, rc->halo_tex};
+    glDeleteTextures(8, texs);
+    GLuint fbos[] = {rc->coverage_fbo, rc->shadow_fbo, rc->layers_fbo, rc->halo_fbo};
+    glDeleteFramebuffers(4, fbos);
     glDeleteTextures(1, &rc->layers_tex);
     glDeleteTextures(1, &rc->skin_map_tex);
     render_targets_release(&rc->targets[0]);
@@ -397,6 +422,7 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->cell_entries = rc->cell_entries;
     out->grid_size = rc->grid_size;
     out->coverage_resplats = rc->resplats;
+    out->halo_splats = rc->halo_splats;
     out->coverage_layer_splats = rc->layer_splats;
     out->coverage_layer_sums = rc->layer_sums;
     out->look_updates = rc->look_updates;

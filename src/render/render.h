@@ -211,6 +211,7 @@ typedef struct render_stats {
     int cell_entries; /* dot references in the close-up grid */
     int grid_size;
     int coverage_resplats;     /* how often the density texture was rebuilt (time or skin changes) */
+    int halo_splats;           /* how often the dots' halos were splatted for the close-up path (dots.c) */
     int coverage_layer_splats; /* the interactive path while the time moves: how often a layer's own density
                                 * texture was splatted (the first frame of a drag), and how often the layers'
                                 * textures were summed into the density texture instead of a splat */

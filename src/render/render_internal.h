@@ -48,7 +48,8 @@ enum {
     UNIT_HDR_FULL,
     UNIT_IMAGE,
     UNIT_LAYERS,
-    UNIT_SKIN_MAP
+    UNIT_SKIN_MAP,
+    UNIT_HALO
 };
 
 /* The interactive path's per-layer density textures (coverage_from_layers): mip level of the chart texture
@@ -74,6 +75,10 @@ typedef struct scene_targets {
 } scene_targets;
 
 #define LOOK_FLOATS 16 /* per dot: a0, v0, a1, v1 as four RGBA32F texels */
+/* The halo texture's side: 1024 texels over the chart, about 0.26 mm on the built-in head, for terms of 0.38
+ * mm sigma and wider (bilinear reconstruction within about 6 % of a term's amplitude, a density of 0.004 at
+ * most: a fraction of an 8-bit step). RGBA16F, level 0 and the interactive path's level 1: 10 MB. */
+#define HALO_SIZE 1024
 
 struct render_context {
     render_context_desc desc;
@@ -112,9 +117,9 @@ struct render_context {
     float *grid_reaches_mm; /* per dot, the reach its cell lists cover */
     /* looks: what the dots look like now (table, skin type, ageing state) */
     GLuint looks_buf, looks_tex;
-    float *looks;      /* LOOK_FLOATS per dot */
-    float *reaches_mm; /* per dot */
-    float max_reach_mm;
+    float *looks;       /* LOOK_FLOATS per dot */
+    float *reaches_mm;  /* per dot, its sharp term's (the close-up path evaluates only that term: halo_tex) */
+    float max_reach_mm; /* the widest dot's whole reach */
     ageing_layer_state looks_layers[AGEING_MAX_LAYERS];
     const optics_table *looks_table;
     int looks_type;
@@ -126,6 +131,17 @@ struct render_context {
     bool coverage_valid;
     int coverage_level; /* the finest mip level it holds: 0, or 1 when splatted on the interactive path */
     int resplats;
+    /* The dots' wide terms alone (the skin's scattered halo around each dot, a_1 v_1: smooth over 0.4 mm and
+     * more) in the chart at HALO_SIZE texels, which the close-up path reads instead of evaluating them dot by
+     * dot; splatted from the looks of look_updates number halo_looks (-1: never) into level halo_level (0; 1,
+     * half the size, on the interactive path), which the shader reads (the texture's base level). */
+    GLuint halo_tex, halo_fbo;
+    int halo_looks, halo_level, halo_splats;
+    /* While the time moves on the interactive path the halos are not splatted again but scaled, per channel,
+     * by the wide terms' ink now (looks_halo_ink, sum of a_1 v_1 over the dots) over the ink they were
+     * splatted with (halo_ink); the full-quality frame after it splats them anew. */
+    double looks_halo_ink[3], halo_ink[3];
+    float halo_scale[3];
     /* the same per layer (session or touch-up), for the interactive path while the time moves: the dots are
      * sorted by layer (layer_first, layer_count); layer_ink and layer_redness are what the looks hold now
      * (dot_looks_update), layers_ink and layers_redness what each layer's texture was splatted with */
@@ -193,6 +209,9 @@ int render_dot_layer(const pigment_dot *d);
 smp_status render_dot_looks_update(render_context *rc, const render_frame *f, smp_error *err);
 void render_coverage_from_layers(render_context *rc, const float flare[2]);
 void render_coverage_update(render_context *rc, const render_frame *f);
+/* Splats the dots' wide terms into halo_tex when the looks changed and some pixel of f may use the close-up
+ * path. */
+void render_halo_update(render_context *rc, const render_frame *f);
 /* Points the splat's instance attributes (1..6: chart position and Jacobian, the looks) at dot first. */
 void render_splat_instances_from(render_context *rc, int first);
 

@@ -220,6 +220,7 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     rc->grid_size = g < 16 ? 16 : (g > 1024 ? 1024 : g);
     rc->coverage_valid = false;
     rc->looks_valid = false; /* the grid is built with the first looks */
+    rc->halo_looks = -1;     /* other dots: no halo to scale */
     rc->shadow_key.valid = false;
     return layers_allocate(rc, err);
 }

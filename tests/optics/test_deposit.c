@@ -80,9 +80,22 @@ static void shallow_needle_terms_should_equal_the_tables_dot(void **state)
     }
     assert_true(outside <= OPTICS_DOT_DENSITY_VISIBLE * 1.000001);
     assert_true(inside > OPTICS_DOT_DENSITY_VISIBLE);
+    /* Each term's own reach: the sharp core's is the shorter, the larger of the two is the dot's. */
+    assert_true(terms.term_reach_mm[0] > 0.0 && terms.term_reach_mm[0] < terms.term_reach_mm[1]);
+    assert_near(terms.reach_mm, fmax(terms.term_reach_mm[0], terms.term_reach_mm[1]), 0.0);
+    for (int k = 0; k < 2; k++) {
+        double at = 0.0, near = 0.0;
+        for (int c = 0; c < 3; c++) {
+            double r = terms.term_reach_mm[k], a = terms.amplitude[c][k], v = terms.variance_mm2[c][k];
+            at = fmax(at, a * exp(-0.5 * r * r / v));
+            near = fmax(near, a * exp(-0.5 * 0.9025 * r * r / v));
+        }
+        assert_true(at <= OPTICS_DOT_DENSITY_VISIBLE * 1.000001 && near > OPTICS_DOT_DENSITY_VISIBLE);
+    }
     optics_deposit none = {.diameter_mm = 0.3, .needle_depth_mm = 0.3, .ink_load = 0.0};
     optics_deposit_terms(t, 3, &none, &terms);
     assert_near(terms.reach_mm, 0.0, 0.0);
+    assert_near(terms.term_reach_mm[0] + terms.term_reach_mm[1], 0.0, 0.0);
     assert_near(optics_dot_terms_density(&terms, 1, 0.0), 0.0, 0.0);
     free(t);
 }

@@ -263,6 +263,9 @@ static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
     assert_int_equal(moved.shadow_draws, before.shadow_draws);
     assert_int_equal(moved.look_updates, before.look_updates);
     assert_int_equal(moved.coverage_resplats, before.coverage_resplats);
+    /* The dots' halos: splatted once, when the scar close-up first needs them (the far views do not). */
+    assert_true(moved.halo_splats <= before.halo_splats + 1);
+    assert_int_equal(lit.halo_splats, moved.halo_splats);
     assert_true(lit.shadow_draws > moved.shadow_draws);
     assert_int_equal(lit.look_updates, before.look_updates);
     assert_int_equal(lit.coverage_resplats, before.coverage_resplats);
@@ -475,6 +478,58 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
         free(im[i].rgba);
 }
 
+/* The close-up path reads the dots' wide terms (their halos) from a chart texture splatted when the looks
+ * change (render/dots.c). Scrubbing the time in a close-up on the interactive path scales the halos splatted
+ * at another time by the ink of the wide terms instead of splatting them each frame: the crown at 15 years so
+ * drawn is within CIEDE2000 0.5 of the same frame with the halos splatted at 15 years, where the healed image
+ * is more than twice as far; the full-quality frame splats them anew. */
+static void scrubbing_the_time_close_up_should_scale_the_halos(void **state)
+{
+    fixture *f = *state;
+    smp_error err = {0};
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    double healed = scene_default_days(&f->scene);
+    scene_light light = scene_light_named("daylight");
+    const int w = 320, h = 240;
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_CLOSEUP_CROWN, 0.0, (double)w / h);
+    /* full healed; interactive at 5 and 15 years (the drag); full at 15 years; interactive at 15 years */
+    const double days[] = {healed, healed + 5 * 365.25, healed + 15 * 365.25, healed + 15 * 365.25,
+                           healed + 15 * 365.25};
+    const bool interactive[] = {false, true, true, false, true};
+    image im[5];
+    render_stats st[5];
+    for (int i = 0; i < 5; ++i) {
+        render_frame frame;
+        scene_frame(&f->scene, &cam, &light, days[i], w, h, &frame);
+        frame.interactive = interactive[i];
+        im[i] = (image){malloc((size_t)w * h * 4), w, h};
+        if (render_frame_read_srgb8(f->rc, &frame, im[i].rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+        render_stats_get(f->rc, &st[i]);
+    }
+    unsigned char *all = malloc((size_t)w * h);
+    assert_non_null(all);
+    memset(all, 1, (size_t)w * h);
+    double lab[5][3];
+    for (int i = 0; i < 5; ++i)
+        mean_lab(&im[i], all, lab[i]);
+    double de_scaled = analysis_delta_e00(lab[2], lab[4]), de_healed = analysis_delta_e00(lab[0], lab[4]);
+    print_message("halo splats %d %d %d %d %d; 15 years with scaled halos against splatted: dE00 %.2f "
+                  "(healed: %.2f)\n",
+                  st[0].halo_splats, st[1].halo_splats, st[2].halo_splats, st[3].halo_splats,
+                  st[4].halo_splats, de_scaled, de_healed);
+    assert_true(st[0].halo_splats >= 1);
+    assert_int_equal(st[1].halo_splats, st[0].halo_splats);
+    assert_int_equal(st[2].halo_splats, st[0].halo_splats);
+    assert_int_equal(st[3].halo_splats, st[0].halo_splats + 1);
+    assert_int_equal(st[4].halo_splats, st[3].halo_splats);
+    assert_true(st[2].look_updates > st[0].look_updates); /* the sharp terms do follow the time */
+    assert_true(de_scaled <= 0.5);
+    assert_true(de_healed > 2.0 * de_scaled);
+    free(all);
+    for (int i = 0; i < 5; ++i)
+        free(im[i].rgba);
+}
+
 /* Last: it takes the fixture's renderer. The tests before made no GL error; one made on purpose is counted,
  * with the driver's message, which is what fails a GL test in test_gl_close. */
 static void a_gl_error_should_be_counted_with_the_drivers_message(void **state)
@@ -511,6 +566,7 @@ int main(void)
         cmocka_unit_test(the_head_shader_variants_should_draw_what_the_whole_shader_draws),
         cmocka_unit_test(the_interactive_path_should_render_the_same_scene),
         cmocka_unit_test(scrubbing_the_time_should_follow_the_fading_without_splatting),
+        cmocka_unit_test(scrubbing_the_time_close_up_should_scale_the_halos),
         cmocka_unit_test(a_gl_error_should_be_counted_with_the_drivers_message),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
