@@ -17,10 +17,10 @@
  * not flicker as the camera moves.
  *
  * Only what can show is drawn: the shafts are grouped by root position into patches (render/hair_patch.h),
- * and each draw copies into the instance buffer, in key order, only the shafts of the patches whose bounds
- * meet its view's frustum and whose roots can face the camera (the light, for the shadow map) by the shaders'
- * own tests. The copy keeps the draw order of the full set, so the alpha-blended stubble comes out
- * bit-identical.
+ * and each draw copies into the instance buffer (4,096 at a time), in key order, only the shafts of the
+ * patches whose bounds meet its view's frustum and whose roots can face the camera (the light, for the shadow
+ * map) by the shaders' own tests. The copy keeps the draw order of the full set, so the alpha-blended stubble
+ * comes out bit-identical. The shafts' data lives once, on the CPU (4 MB for 67,000).
  *
  * Time: every shaft carries the year it is lost and the year it turns grey (scalp/hair.h), and all three
  * draws compare them with the frame's years (u_years): a lost shaft is dropped before rasterising, a grey one
@@ -58,6 +58,9 @@
 #define LAYER_SIZE 1024
 #define LAYER_READ_MM 3.0f
 #define LAYER_BATCH 16384
+/* The stubble's instances go to the GPU in pieces of this many (240 kB), each copied into instance_vbo and
+ * drawn before the next: the buffer stays small, the whole set lives once, on the CPU (records). */
+#define STAGE_INSTANCES 4096
 
 struct render_hair {
     GLuint prog_hair, prog_shadow, prog_streak, prog_strand, prog_strand_shadow;
@@ -66,13 +69,14 @@ struct render_hair {
     int uploads;
     /* The instances in key order (render_hair_key), their keys ascending, and the widest shaft: the
      * interactive path draws the first share of them (stubble_subset) when every shaft is far thinner than a
-     * pixel. records holds them (HAIR_FLOATS each) and patch their patch (render/hair_patch.h): each draw
-     * copies those of the patches its view can show, in key order, into instance_vbo (instances_stage). */
+     * pixel. records holds them (HAIR_FLOATS each) and patch their patch (render/hair_patch.h): each pass
+     * selects those of the patches its view can show, in key order (instances_select), and copies them in
+     * pieces into instance_vbo to draw (instances_draw). */
     float *keys_sorted, *records;
-    int *patch;
+    int *patch, *selected;
     render_hair_patches patches;
     uint8_t *visible, *visible_streak;
-    long staged, culled; /* instances copied for drawing, and left out by the cull, since creation */
+    long staged, culled; /* instances selected for drawing, and left out by the cull, since creation */
     float max_diameter_mm, max_reach_mm; /* the widest shaft; the farthest tip from the head frame's origin */
     float margin; /* the stubble footprint's one-pixel margin: 1 with multisampling, 0 without (hair.vert) */
     /* Lying hair: points and per-hair data as buffer textures, and two index buffers (every point, every
@@ -250,7 +254,8 @@ smp_status render_hair_create(render_hair **out, bool disk, bool multisampled, s
     render_quad_vao_create(&h->vao, &h->corner_vbo, corners);
     glGenBuffers(1, &h->instance_vbo);
     glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
-    glBufferData(GL_ARRAY_BUFFER, sizeof(float) * HAIR_FLOATS, NULL, GL_STATIC_DRAW);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * HAIR_FLOATS * STAGE_INSTANCES), NULL,
+                 GL_STREAM_DRAW);
     render_float_attribs(1, (const int[]){3, 3, 3, 4, 2}, 5, HAIR_FLOATS, 0, 1);
     glBindVertexArray(0);
     glGenVertexArrays(1, &h->strand_vao);
@@ -287,6 +292,7 @@ void render_hair_destroy(render_hair *h)
     free(h->keys_sorted);
     free(h->records);
     free(h->patch);
+    free(h->selected);
     free(h->visible);
     free(h->visible_streak);
     render_hair_patches_deinit(&h->patches);
@@ -393,9 +399,10 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     h->count = 0;
     h->strand_count = 0;
     h->layer_points = 0;
-    free(h->keys_sorted), free(h->records), free(h->patch), free(h->visible), free(h->visible_streak);
+    free(h->keys_sorted), free(h->records), free(h->patch), free(h->selected), free(h->visible),
+        free(h->visible_streak);
     h->keys_sorted = h->records = NULL;
-    h->patch = NULL;
+    h->patch = h->selected = NULL;
     h->visible = h->visible_streak = NULL;
     render_hair_patches_deinit(&h->patches);
     if (!hair || hair->count == 0) return SMP_OK;
@@ -405,9 +412,11 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     keyed *order = malloc(sizeof *order * (size_t)hair->count);
     h->keys_sorted = malloc(sizeof *h->keys_sorted * (size_t)hair->count);
     h->patch = malloc(sizeof *h->patch * (size_t)hair->count);
+    h->selected = malloc(sizeof *h->selected * (size_t)hair->count);
     h->visible = malloc((size_t)h->patches.patch_count);
     h->visible_streak = malloc((size_t)h->patches.patch_count);
-    if (!data || !order || !h->keys_sorted || !h->patch || !h->visible || !h->visible_streak) {
+    if (!data || !order || !h->keys_sorted || !h->patch || !h->selected || !h->visible ||
+        !h->visible_streak) {
         free(data), free(order);
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
     }
@@ -436,11 +445,6 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         o[14] = s->grey_year;
     }
     free(order);
-    /* Filled per draw (instances_stage): room for every instance. */
-    glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * HAIR_FLOATS * (size_t)hair->count), NULL,
-                 GL_STREAM_DRAW);
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
     h->records = data;
     h->count = hair->count;
     h->uploads++;
@@ -568,28 +572,37 @@ static void strands_draw(render_hair *h, const render_frame *f, GLuint p, const 
     glBindVertexArray(0);
 }
 
-/* Copies the first count instances (in key order) that lie in patches marked visible into instance_vbo, in
- * the same order (the stubble is alpha-blended: its order shows where shafts overlap); returns how many. The
- * buffer's old contents are discarded, so a draw still reading them does not stall the copy. */
-static int instances_stage(render_hair *h, const uint8_t *visible, int count)
+/* Selects the first count instances (in key order) that lie in patches marked visible, in the same order (the
+ * stubble is alpha-blended: its order shows where shafts overlap); returns how many. */
+static int instances_select(render_hair *h, const uint8_t *visible, int count)
 {
-    if (count <= 0) return 0;
-    const size_t bytes = sizeof(float) * HAIR_FLOATS;
-    glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
-    float *dst = glMapBufferRange(GL_ARRAY_BUFFER, 0, (GLsizeiptr)(bytes * (size_t)count),
-                                  GL_MAP_WRITE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT);
     int n = 0;
-    if (dst) {
-        for (int r = 0; r < count; ++r)
-            if (visible[h->patch[r]])
-                memcpy(dst + (size_t)HAIR_FLOATS * (size_t)n++, h->records + (size_t)HAIR_FLOATS * (size_t)r,
-                       bytes);
-        glUnmapBuffer(GL_ARRAY_BUFFER);
-    }
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    for (int r = 0; r < count; ++r)
+        if (visible[h->patch[r]]) h->selected[n++] = r;
     h->staged += n;
     h->culled += count - n;
     return n;
+}
+
+/* Draws the n selected instances (the quad's vertex array bound): STAGE_INSTANCES at a time, copied into
+ * instance_vbo. Its old contents are discarded at each copy, so a GPU still reading them does not stall it
+ * (on llvmpipe a draw has read its vertices when it returns). */
+static void instances_draw(render_hair *h, int n)
+{
+    const size_t bytes = sizeof(float) * HAIR_FLOATS;
+    glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
+    for (int first = 0; first < n; first += STAGE_INSTANCES) {
+        int k = n - first < STAGE_INSTANCES ? n - first : STAGE_INSTANCES;
+        float *dst = glMapBufferRange(GL_ARRAY_BUFFER, 0, (GLsizeiptr)(bytes * (size_t)k),
+                                      GL_MAP_WRITE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT);
+        if (!dst) break; /* a GL error, which the debug output reports */
+        for (int i = 0; i < k; ++i)
+            memcpy(dst + (size_t)HAIR_FLOATS * (size_t)i,
+                   h->records + (size_t)HAIR_FLOATS * (size_t)h->selected[first + i], bytes);
+        glUnmapBuffer(GL_ARRAY_BUFFER);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, k);
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
 void render_hair_cull_counts(const render_hair *h, long *staged, long *culled)
@@ -626,12 +639,12 @@ void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 l
     glm_mat4_copy((vec4 *)light_view_proj, v.view_proj);
     memcpy(v.toward, f->light_dir, sizeof v.toward);
     render_hair_patches_cull_stubble(&h->patches, &v, h->visible);
-    count = instances_stage(h, h->visible, count);
+    count = instances_select(h, h->visible, count);
     glDisable(GL_CULL_FACE);
     glEnable(GL_POLYGON_OFFSET_FILL);
     glPolygonOffset(1.5f, 2.0f);
     glBindVertexArray(h->vao);
-    if (count > 0) glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
+    instances_draw(h, count);
     glBindVertexArray(0);
     glDisable(GL_POLYGON_OFFSET_FILL);
 }
@@ -643,8 +656,8 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     float px = pixel_scale(f);
     int count;
     float subset = stubble_subset(h, f, &count);
-    /* The patches the camera can show: the streaks' and (unless the hair lies down) the stubble's, one copy
-     * of their instances for both draws (each shader drops what its own test drops). */
+    /* The patches the camera can show: the streaks' and (unless the hair lies down) the stubble's, one
+     * selection for both draws (each shader drops what its own test drops). */
     render_hair_view view = {.directional = false, .pixel_scale = px, .subset = subset};
     glm_mat4_copy((vec4 *)view_proj, view.view_proj);
     memcpy(view.eye_mm, f->eye_mm, sizeof view.eye_mm);
@@ -658,7 +671,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
         for (int i = 0; i < h->patches.patch_count; ++i)
             h->visible[i] |= h->visible_streak[i];
     }
-    count = instances_stage(h, h->visible, count);
+    count = instances_select(h, h->visible, count);
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LEQUAL);
     glDepthMask(GL_FALSE);
@@ -686,7 +699,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glColorMaski(1, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
     glColorMaski(2, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
-    if (count > 0) glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
+    instances_draw(h, count);
 
     /* Stubble above the skin. */
     p = h->prog_hair;
@@ -719,8 +732,8 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
         glUniformMatrix4fv(uloc(q, "u_light_view_proj"), 1, GL_FALSE, (const float *)light_view_proj);
         hair_lit_uniforms_set(q, f, shadow_size, shadow_unit);
         strands_draw(h, f, q, view_proj, false);
-    } else if (count > 0) {
-        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
+    } else {
+        instances_draw(h, count);
     }
     for (GLuint i = 0; i < 3; ++i)
         glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
