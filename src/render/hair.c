@@ -17,7 +17,7 @@
  * not flicker as the camera moves.
  *
  * Only what can show is drawn: the shafts are grouped by root position into patches (render/hair_patch.h),
- * and each draw copies into the instance buffer (4,096 at a time), in key order, only the shafts of the
+ * and each draw copies into the instance buffer (16,384 at a time), in key order, only the shafts of the
  * patches whose bounds meet its view's frustum and whose roots can face the camera (the light, for the shadow
  * map) by the shaders' own tests. The copy keeps the draw order of the full set, so the alpha-blended stubble
  * comes out bit-identical. The shafts' data lives once, on the CPU (4 MB for 67,000).
@@ -58,9 +58,9 @@
 #define LAYER_SIZE 1024
 #define LAYER_READ_MM 3.0f
 #define LAYER_BATCH 16384
-/* The stubble's instances go to the GPU in pieces of this many (240 kB), each copied into instance_vbo and
+/* The stubble's instances go to the GPU in pieces of this many (960 kB), each copied into instance_vbo and
  * drawn before the next: the buffer stays small, the whole set lives once, on the CPU (records). */
-#define STAGE_INSTANCES 4096
+#define STAGE_INSTANCES 16384
 
 struct render_hair {
     GLuint prog_hair, prog_shadow, prog_streak, prog_strand, prog_strand_shadow;
