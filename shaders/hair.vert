@@ -23,6 +23,7 @@ uniform float u_pixel_scale;      // pixel size (mm) per mm of view depth
 uniform float u_min_alpha;
 uniform float u_margin;          // 1 with multisampling, 0 without (above)
 uniform float u_years;            // the frame's time: years after the first session
+uniform float u_facing_cut;       // RENDER_HAIR_FACING_CUT (render/hair_patch.h), which the patches' cull follows
 uniform float u_subset;           // the share of the hairs drawn (the first in key order; render/hair.c): the
                                   // drawn ones stand for 1 / u_subset as many (opacity, or shadow width)
 
@@ -64,9 +65,10 @@ void main()
         return;
     }
     vec3 view = shadow ? normalize(u_shadow_view_dir) : normalize(u_eye_mm - mid);
-    // Roots facing away by more than 0.2 (about 12 degrees past the silhouette, where even 3 mm stubble on
-    // an 80 mm head no longer shows above the outline) are behind the head: drop them before rasterising.
-    if (dot(i_normal, view) < -0.2) {
+    // Roots facing away by more than u_facing_cut (-0.2: about 12 degrees past the silhouette, where even
+    // 3 mm stubble on an 80 mm head no longer shows above the outline) are behind the head: drop them before
+    // rasterising. Whole patches of such roots are not drawn at all (render/hair_patch.h).
+    if (dot(i_normal, view) < u_facing_cut) {
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
         return;
     }

@@ -22,6 +22,7 @@ uniform vec3 u_hair_albedo;     // a paler shaft absorbs less
 uniform float u_min_darkening;
 uniform float u_subset;            // the share of the hairs drawn (render/hair.c): each stands for 1 / u_subset
 uniform float u_years;          // the frame's time: a lost shaft leaves no streak, a grey one has no pigment
+uniform float u_min_angle;      // the flattest descent, 15 degrees (RENDER_HAIR_STREAK_MIN_ANGLE, render/hair_patch.h)
 
 out vec2 v_sc;                  // s (mm behind the exit point), c (mm across)
 flat out float v_tan;
@@ -29,7 +30,6 @@ flat out float v_sigma_along;
 flat out float v_sigma0;        // sigma across at the surface (shaft and pixel)
 flat out vec3 v_amp;            // darkening integral per mm of length at the surface, x thinning gain
 
-const float MIN_ANGLE = 0.2618; // 15 degrees
 const float FWHM_TO_SIGMA = 0.42466090;
 
 uint hair_hash(uint x)
@@ -52,7 +52,7 @@ void main()
     vec3 t = i_direction - n * dot(i_direction, n);
     t = length(t) > 1e-4 ? normalize(t) : normalize(cross(n, vec3(1.0, 0.0, 0.0)));
     vec3 b = cross(n, t);
-    float angle = max(asin(clamp(dot(i_direction, n), 0.0, 1.0)), MIN_ANGLE);
+    float angle = max(asin(clamp(dot(i_direction, n), 0.0, 1.0)), u_min_angle);
     float tan_a = tan(angle);
     float d = i_shaft.x, pigment = i_years.y <= u_years ? 0.0 : i_shaft.z;
     if (i_years.x <= u_years) pigment = 0.0; // lost: nothing under the skin either (dropped below)

@@ -16,12 +16,19 @@
  * "Stochastic simplification of aggregate detail"), so the expected tone is unchanged and the choice does
  * not flicker as the camera moves.
  *
+ * Only what can show is drawn: the shafts are grouped by root position into patches (render/hair_patch.h),
+ * and each draw copies into the instance buffer (16,384 at a time), in key order, only the shafts of the
+ * patches whose bounds meet its view's frustum and whose roots can face the camera (the light, for the shadow
+ * map) by the shaders' own tests. The copy keeps the draw order of the full set, so the alpha-blended stubble
+ * comes out bit-identical. The shafts' data lives once, on the CPU (4 MB for 67,000).
+ *
  * Time: every shaft carries the year it is lost and the year it turns grey (scalp/hair.h), and all three
  * draws compare them with the frame's years (u_years): a lost shaft is dropped before rasterising, a grey one
  * drawn with no pigment. Scrubbing the timeline changes one uniform; the hair is uploaded once.
  */
 #include "render/hair_internal.h"
 
+#include "render/hair_patch.h"
 #include "render/shader.h"
 #include "scalp/hair_layer.h"
 
@@ -51,15 +58,25 @@
 #define LAYER_SIZE 1024
 #define LAYER_READ_MM 3.0f
 #define LAYER_BATCH 16384
+/* The stubble's instances go to the GPU in pieces of this many (960 kB), each copied into instance_vbo and
+ * drawn before the next: the buffer stays small, the whole set lives once, on the CPU (records). */
+#define STAGE_INSTANCES 16384
 
 struct render_hair {
     GLuint prog_hair, prog_shadow, prog_streak, prog_strand, prog_strand_shadow;
     GLuint vao, corner_vbo, instance_vbo;
     int count;
     int uploads;
-    /* The instances in key order (strand_key), their keys ascending, and the widest shaft: the interactive
-     * path draws the first share of them (stubble_subset) when every shaft is far thinner than a pixel. */
-    float *keys_sorted;
+    /* The instances in key order (render_hair_key), their keys ascending, and the widest shaft: the
+     * interactive path draws the first share of them (stubble_subset) when every shaft is far thinner than a
+     * pixel. records holds them (HAIR_FLOATS each) and patch their patch (render/hair_patch.h): each pass
+     * selects those of the patches its view can show, in key order (instances_select), and copies them in
+     * pieces into instance_vbo to draw (instances_draw). */
+    float *keys_sorted, *records;
+    int *patch, *selected;
+    render_hair_patches patches;
+    uint8_t *visible, *visible_streak;
+    long staged, culled; /* instances selected for drawing, and left out by the cull, since creation */
     float max_diameter_mm, max_reach_mm; /* the widest shaft; the farthest tip from the head frame's origin */
     float margin; /* the stubble footprint's one-pixel margin: 1 with multisampling, 0 without (hair.vert) */
     /* Lying hair: points and per-hair data as buffer textures, and two index buffers (every point, every
@@ -237,7 +254,8 @@ smp_status render_hair_create(render_hair **out, bool disk, bool multisampled, s
     render_quad_vao_create(&h->vao, &h->corner_vbo, corners);
     glGenBuffers(1, &h->instance_vbo);
     glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
-    glBufferData(GL_ARRAY_BUFFER, sizeof(float) * HAIR_FLOATS, NULL, GL_STATIC_DRAW);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * HAIR_FLOATS * STAGE_INSTANCES), NULL,
+                 GL_STREAM_DRAW);
     render_float_attribs(1, (const int[]){3, 3, 3, 4, 2}, 5, HAIR_FLOATS, 0, 1);
     glBindVertexArray(0);
     glGenVertexArrays(1, &h->strand_vao);
@@ -272,31 +290,13 @@ void render_hair_destroy(render_hair *h)
     if (h->layer_fbo) glDeleteFramebuffers(1, &h->layer_fbo);
     free(h->layer_lost_sorted);
     free(h->keys_sorted);
+    free(h->records);
+    free(h->patch);
+    free(h->selected);
+    free(h->visible);
+    free(h->visible_streak);
+    render_hair_patches_deinit(&h->patches);
     free(h);
-}
-
-/* The PCG output permutation (O'Neill 2014), as hair.vert's hair_hash. */
-static uint32_t pcg_hash(uint32_t x)
-{
-    uint32_t state = x * 747796405u + 2891336453u;
-    uint32_t word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
-    return (word >> 22u) ^ word;
-}
-
-static uint32_t float_bits(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-/* A hair's level-of-detail key in [0, 1): a hash of its root's position (as hair.vert's hair_key), so that
- * it does not change when a scar elsewhere removes other hairs. */
-static float strand_key(const float root[3])
-{
-    uint32_t k =
-        pcg_hash(float_bits(root[0]) ^ pcg_hash(float_bits(root[1]) ^ pcg_hash(float_bits(root[2]))));
-    return (float)(k >> 8) * (1.0f / 16777216.0f);
 }
 
 typedef struct keyed {
@@ -340,7 +340,7 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
         }
         float *q = per + 8 * (size_t)i;
         memcpy(q, s->normal, 3 * sizeof(float));
-        q[3] = strand_key(s->root_mm);
+        q[3] = render_hair_key(s->root_mm);
         q[4] = s->diameter_mm;
         q[5] = s->pigment;
         q[6] = s->lost_year;
@@ -399,23 +399,36 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     h->count = 0;
     h->strand_count = 0;
     h->layer_points = 0;
+    free(h->keys_sorted), free(h->records), free(h->patch), free(h->selected), free(h->visible),
+        free(h->visible_streak);
+    h->keys_sorted = h->records = NULL;
+    h->patch = h->selected = NULL;
+    h->visible = h->visible_streak = NULL;
+    render_hair_patches_deinit(&h->patches);
     if (!hair || hair->count == 0) return SMP_OK;
+    smp_status st = render_hair_patches_init(&h->patches, hair, err);
+    if (st != SMP_OK) return st;
     float *data = malloc(sizeof(float) * HAIR_FLOATS * (size_t)hair->count);
     keyed *order = malloc(sizeof *order * (size_t)hair->count);
-    free(h->keys_sorted);
     h->keys_sorted = malloc(sizeof *h->keys_sorted * (size_t)hair->count);
-    if (!data || !order || !h->keys_sorted) {
+    h->patch = malloc(sizeof *h->patch * (size_t)hair->count);
+    h->selected = malloc(sizeof *h->selected * (size_t)hair->count);
+    h->visible = malloc((size_t)h->patches.patch_count);
+    h->visible_streak = malloc((size_t)h->patches.patch_count);
+    if (!data || !order || !h->keys_sorted || !h->patch || !h->selected || !h->visible ||
+        !h->visible_streak) {
         free(data), free(order);
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
     }
     for (int i = 0; i < hair->count; ++i)
-        order[i] = (keyed){strand_key(hair->shafts[i].root_mm), i};
+        order[i] = (keyed){render_hair_key(hair->shafts[i].root_mm), i};
     qsort(order, (size_t)hair->count, sizeof *order, keyed_cmp);
     h->max_diameter_mm = 0.0f;
     h->max_reach_mm = 0.0f;
     for (int r = 0; r < hair->count; ++r) {
         const scalp_hair_shaft *s = &hair->shafts[order[r].hair];
         h->keys_sorted[r] = order[r].key;
+        h->patch[r] = h->patches.patch_of[order[r].hair];
         h->max_diameter_mm = fmaxf(h->max_diameter_mm, s->diameter_mm);
         float rr = sqrtf(s->root_mm[0] * s->root_mm[0] + s->root_mm[1] * s->root_mm[1] +
                          s->root_mm[2] * s->root_mm[2]);
@@ -432,14 +445,10 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         o[14] = s->grey_year;
     }
     free(order);
-    glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * HAIR_FLOATS * (size_t)hair->count), data,
-                 GL_STATIC_DRAW);
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
-    free(data);
+    h->records = data;
     h->count = hair->count;
     h->uploads++;
-    smp_status st = strands_upload(h, hair, err);
+    st = strands_upload(h, hair, err);
     return st == SMP_OK ? layer_upload(h, hair, head, err) : st;
 }
 
@@ -563,6 +572,45 @@ static void strands_draw(render_hair *h, const render_frame *f, GLuint p, const 
     glBindVertexArray(0);
 }
 
+/* Selects the first count instances (in key order) that lie in patches marked visible, in the same order (the
+ * stubble is alpha-blended: its order shows where shafts overlap); returns how many. */
+static int instances_select(render_hair *h, const uint8_t *visible, int count)
+{
+    int n = 0;
+    for (int r = 0; r < count; ++r)
+        if (visible[h->patch[r]]) h->selected[n++] = r;
+    h->staged += n;
+    h->culled += count - n;
+    return n;
+}
+
+/* Draws the n selected instances (the quad's vertex array bound): STAGE_INSTANCES at a time, copied into
+ * instance_vbo. Its old contents are discarded at each copy, so a GPU still reading them does not stall it
+ * (on llvmpipe a draw has read its vertices when it returns). */
+static void instances_draw(render_hair *h, int n)
+{
+    const size_t bytes = sizeof(float) * HAIR_FLOATS;
+    glBindBuffer(GL_ARRAY_BUFFER, h->instance_vbo);
+    for (int first = 0; first < n; first += STAGE_INSTANCES) {
+        int k = n - first < STAGE_INSTANCES ? n - first : STAGE_INSTANCES;
+        float *dst = glMapBufferRange(GL_ARRAY_BUFFER, 0, (GLsizeiptr)(bytes * (size_t)k),
+                                      GL_MAP_WRITE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT);
+        if (!dst) break; /* a GL error, which the debug output reports */
+        for (int i = 0; i < k; ++i)
+            memcpy(dst + (size_t)HAIR_FLOATS * (size_t)i,
+                   h->records + (size_t)HAIR_FLOATS * (size_t)h->selected[first + i], bytes);
+        glUnmapBuffer(GL_ARRAY_BUFFER);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, k);
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+}
+
+void render_hair_cull_counts(const render_hair *h, long *staged, long *culled)
+{
+    *staged = h ? h->staged : 0;
+    *culled = h ? h->culled : 0;
+}
+
 void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 light_view_proj)
 {
     if (!h || h->count == 0 || f->hair_hidden) return;
@@ -582,13 +630,21 @@ void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 l
     glUniform1f(uloc(p, "u_pixel_scale"), 0.0f);
     glUniform1f(uloc(p, "u_min_alpha"), 0.0f);
     glUniform1f(uloc(p, "u_years"), f->years);
+    glUniform1f(uloc(p, "u_facing_cut"), RENDER_HAIR_FACING_CUT);
     int count;
-    glUniform1f(uloc(p, "u_subset"), stubble_subset(h, f, &count));
+    float subset = stubble_subset(h, f, &count);
+    glUniform1f(uloc(p, "u_subset"), subset);
+    /* Seen from the light: its orthographic frustum, and the roots facing it. */
+    render_hair_view v = {.directional = true, .pixel_scale = 0.0f, .subset = subset};
+    glm_mat4_copy((vec4 *)light_view_proj, v.view_proj);
+    memcpy(v.toward, f->light_dir, sizeof v.toward);
+    render_hair_patches_cull_stubble(&h->patches, &v, h->visible);
+    count = instances_select(h, h->visible, count);
     glDisable(GL_CULL_FACE);
     glEnable(GL_POLYGON_OFFSET_FILL);
     glPolygonOffset(1.5f, 2.0f);
     glBindVertexArray(h->vao);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
+    instances_draw(h, count);
     glBindVertexArray(0);
     glDisable(GL_POLYGON_OFFSET_FILL);
 }
@@ -600,6 +656,22 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     float px = pixel_scale(f);
     int count;
     float subset = stubble_subset(h, f, &count);
+    /* The patches the camera can show: the streaks' and (unless the hair lies down) the stubble's, one
+     * selection for both draws (each shader drops what its own test drops). */
+    render_hair_view view = {.directional = false, .pixel_scale = px, .subset = subset};
+    glm_mat4_copy((vec4 *)view_proj, view.view_proj);
+    memcpy(view.eye_mm, f->eye_mm, sizeof view.eye_mm);
+    const float *depth = f->hair_dermal_depth_mm;
+    render_hair_patches_cull_streak(&h->patches, &view, fmaxf(depth[0], fmaxf(depth[1], depth[2])),
+                                    f->hair_dermal_blur, h->visible_streak);
+    if (h->strand_count > 0) {
+        memcpy(h->visible, h->visible_streak, (size_t)h->patches.patch_count);
+    } else {
+        render_hair_patches_cull_stubble(&h->patches, &view, h->visible);
+        for (int i = 0; i < h->patches.patch_count; ++i)
+            h->visible[i] |= h->visible_streak[i];
+    }
+    count = instances_select(h, h->visible, count);
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LEQUAL);
     glDepthMask(GL_FALSE);
@@ -620,13 +692,14 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform1f(uloc(p, "u_min_darkening"), STREAK_MIN_DARKENING);
     glUniform1f(uloc(p, "u_years"), f->years);
     glUniform1f(uloc(p, "u_subset"), subset);
+    glUniform1f(uloc(p, "u_min_angle"), RENDER_HAIR_STREAK_MIN_ANGLE);
     /* The scene pass has three targets (irradiance, albedo, unscattered: mesh.frag); the shaft darkens only
      * the albedo's rgb. */
     glColorMaski(0, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glColorMaski(1, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
     glColorMaski(2, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
+    instances_draw(h, count);
 
     /* Stubble above the skin. */
     p = h->prog_hair;
@@ -640,6 +713,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform1f(uloc(p, "u_margin"), h->margin);
     glUniform1f(uloc(p, "u_years"), f->years);
     glUniform1f(uloc(p, "u_subset"), subset);
+    glUniform1f(uloc(p, "u_facing_cut"), RENDER_HAIR_FACING_CUT);
     glUniform3fv(uloc(p, "u_eye_mm"), 1, f->eye_mm);
     hair_lit_uniforms_set(p, f, shadow_size, shadow_unit);
     glActiveTexture(GL_TEXTURE0 + shadow_unit);
@@ -659,7 +733,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
         hair_lit_uniforms_set(q, f, shadow_size, shadow_unit);
         strands_draw(h, f, q, view_proj, false);
     } else {
-        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, count);
+        instances_draw(h, count);
     }
     for (GLuint i = 0; i < 3; ++i)
         glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);

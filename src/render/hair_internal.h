@@ -22,6 +22,11 @@ void render_hair_destroy(render_hair *h); /* NULL is a no-op */
 smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scalp_head *head, smp_error *err);
 int render_hair_upload_count(const render_hair *h); /* uploads since creation (render_stats.hair_uploads) */
 int render_hair_layer_splat_count(const render_hair *h); /* render_stats.hair_layer_splats */
+/* The stubble's instances copied for drawing, and those its patches' cull left out (render/hair_patch.h),
+ * summed over every draw since creation (render_stats.hair_instances_drawn, hair_instances_culled). */
+void render_hair_cull_counts(const render_hair *h, long *staged, long *culled);
+/* The stubble's instanced draws since creation, one per run of visible patches (render/hair_patch.h). */
+int render_hair_draw_count(const render_hair *h);
 
 /* The hair layer's chart texture for this frame: splatted again when the hairs lost by f->years differ from
  * the last splat's (a timeline crossing a lost year), else kept. Leaves the bound framebuffer to the caller

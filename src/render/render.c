@@ -429,6 +429,7 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->max_reach_mm = rc->max_reach_mm;
     out->hair_uploads = render_hair_upload_count(rc->hair);
     out->hair_layer_splats = render_hair_layer_splat_count(rc->hair);
+    render_hair_cull_counts(rc->hair, &out->hair_instances_drawn, &out->hair_instances_culled);
     out->scar_patch_triangles = rc->scar.patch_triangles;
     out->head_triangles = rc->mesh_index_count / 3;
     out->head_scar_triangles = rc->mesh_scar_index_count / 3;

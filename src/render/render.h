@@ -221,8 +221,11 @@ typedef struct render_stats {
     int hair_uploads;      /* how often the hair was uploaded (render_scene_set_hair), never per frame */
     int hair_layer_splats; /* how often the hair's layer was splatted into its chart texture: when the hairs
                             * lost by the frame's year change, never for a camera or light change */
-    int shadow_draws;      /* how often the key light's shadow map was drawn: when the light or the hair in it
-                            * changed, never for the camera alone */
+    long hair_instances_drawn; /* the stubble's instances handed to its draws (shadow map, streaks and stubble
+                                * share one copy a frame), and those its patches' cull left out as out of */
+    long hair_instances_culled; /* view or facing away (render/hair_patch.h), summed since creation */
+    int shadow_draws; /* how often the key light's shadow map was drawn: when the light or the hair in it
+                       * changed, never for the camera alone */
     int scar_patch_triangles;    /* the scars' displaced patch (render/scar_internal.h) */
     bool scar_patch_drawn;       /* whether the last frame drew it (the camera was close to the scars) */
     int scar_patch_chunks_drawn; /* how many of its chunks (those in view and close enough) */
