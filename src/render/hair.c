@@ -61,6 +61,7 @@ struct render_hair {
      * path draws the first share of them (stubble_subset) when every shaft is far thinner than a pixel. */
     float *keys_sorted;
     float max_diameter_mm, max_reach_mm; /* the widest shaft; the farthest tip from the head frame's origin */
+    float lo_mm[3], hi_mm[3];            /* a box around every shaft and strand point (lo > hi: no hair) */
     float margin; /* the stubble footprint's one-pixel margin: 1 with multisampling, 0 without (hair.vert) */
     /* Lying hair: points and per-hair data as buffer textures, and two index buffers (every point, every
      * other point), each listing the hairs in key order; level_end[stride][level] = indices of the first
@@ -337,6 +338,10 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
             float *o = pts + 4 * ((size_t)n * (size_t)i + (size_t)k);
             memcpy(o, c + 3 * k, 3 * sizeof(float));
             o[3] = (float)i;
+            for (int a = 0; a < 3; ++a) {
+                h->lo_mm[a] = fminf(h->lo_mm[a], o[a] - s->diameter_mm);
+                h->hi_mm[a] = fmaxf(h->hi_mm[a], o[a] + s->diameter_mm);
+            }
         }
         float *q = per + 8 * (size_t)i;
         memcpy(q, s->normal, 3 * sizeof(float));
@@ -399,6 +404,8 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     h->count = 0;
     h->strand_count = 0;
     h->layer_points = 0;
+    for (int k = 0; k < 3; ++k)
+        h->lo_mm[k] = INFINITY, h->hi_mm[k] = -INFINITY;
     if (!hair || hair->count == 0) return SMP_OK;
     float *data = malloc(sizeof(float) * HAIR_FLOATS * (size_t)hair->count);
     keyed *order = malloc(sizeof *order * (size_t)hair->count);
@@ -417,6 +424,11 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         const scalp_hair_shaft *s = &hair->shafts[order[r].hair];
         h->keys_sorted[r] = order[r].key;
         h->max_diameter_mm = fmaxf(h->max_diameter_mm, s->diameter_mm);
+        /* Every point of a shaft, bent or not, lies within its length of its root. */
+        for (int k = 0; k < 3; ++k) {
+            h->lo_mm[k] = fminf(h->lo_mm[k], s->root_mm[k] - s->length_mm - s->diameter_mm);
+            h->hi_mm[k] = fmaxf(h->hi_mm[k], s->root_mm[k] + s->length_mm + s->diameter_mm);
+        }
         float rr = sqrtf(s->root_mm[0] * s->root_mm[0] + s->root_mm[1] * s->root_mm[1] +
                          s->root_mm[2] * s->root_mm[2]);
         h->max_reach_mm = fmaxf(h->max_reach_mm, rr + s->length_mm);
@@ -441,6 +453,15 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     h->uploads++;
     smp_status st = strands_upload(h, hair, err);
     return st == SMP_OK ? layer_upload(h, hair, head, err) : st;
+}
+
+void render_hair_bounds_add(const render_hair *h, float lo_mm[3], float hi_mm[3])
+{
+    if (!h || h->count == 0) return;
+    for (int k = 0; k < 3; ++k) {
+        lo_mm[k] = fminf(lo_mm[k], h->lo_mm[k]);
+        hi_mm[k] = fmaxf(hi_mm[k], h->hi_mm[k]);
+    }
 }
 
 int render_hair_upload_count(const render_hair *h)

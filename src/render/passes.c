@@ -194,6 +194,59 @@ static bool relief_needed(const render_context *rc, const render_frame *f)
     return 0.5f * 0.9f * pixel * depth < 0.6f * largest_mm;
 }
 
+/* What a hair drawn at least two pixels wide (hair.vert, hair_strand.vert) reaches past its box on screen:
+ * its footprint's half width and one-pixel margin, a hair shorter than two pixels drawn two long, and
+ * rounding. */
+#define HAIR_REACH_PX 4.0f
+
+render_screen_rect render_scene_screen_rect(const render_context *rc, const render_frame *f)
+{
+    render_screen_rect r = {0, 0, f->width, f->height, 0.0f, true};
+    float lo[3], hi[3];
+    memcpy(lo, rc->bounds_min, sizeof lo);
+    memcpy(hi, rc->bounds_max, sizeof hi);
+    render_hair_bounds_add(rc->hair, lo, hi);
+    for (int i = 0; i < rc->scar.chunk_count; ++i)
+        for (int k = 0; k < 3; ++k) {
+            lo[k] = fminf(lo[k], rc->scar.chunks[i].lo_mm[k]);
+            hi[k] = fmaxf(hi[k], rc->scar.chunks[i].hi_mm[k]);
+        }
+    /* The eye's distance to the box: the least view distance (mesh.frag's) of anything drawn. */
+    float d2 = 0.0f;
+    for (int k = 0; k < 3; ++k) {
+        float e = f->eye_mm[k], d = e < lo[k] ? lo[k] - e : (e > hi[k] ? e - hi[k] : 0.0f);
+        d2 += d * d;
+    }
+    r.nearest_mm = sqrtf(d2);
+    mat4 proj, view, vp;
+    glm_mat4_copy((vec4 *)f->proj, proj);
+    glm_mat4_copy((vec4 *)f->view, view);
+    glm_mat4_mul(proj, view, vp);
+    /* With every corner in front of the eye the projection maps the box onto the convex hull of its corners'
+     * images; a corner at or behind the eye's plane (the eye inside the box, or the box behind it) has none.
+     */
+    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int c = 0; c < 8; ++c) {
+        vec4 p = {c & 1 ? hi[0] : lo[0], c & 2 ? hi[1] : lo[1], c & 4 ? hi[2] : lo[2], 1.0f}, q;
+        glm_mat4_mulv(vp, p, q);
+        if (!(q[3] > 1e-3f)) return r;
+        float x = (q[0] / q[3] + 1.0f) * 0.5f * (float)f->width,
+              y = (q[1] / q[3] + 1.0f) * 0.5f * (float)f->height;
+        x0 = fminf(x0, x), x1 = fmaxf(x1, x), y0 = fminf(y0, y), y1 = fmaxf(y1, y);
+    }
+    if (!(isfinite(x0) && isfinite(x1) && isfinite(y0) && isfinite(y1)) || !(r.nearest_mm > 0.0f)) return r;
+    /* Clamped in float first: far outside the frame a corner's pixel does not fit an int. */
+    float w = (float)f->width, h = (float)f->height;
+    r.x0 = (int)floorf(fminf(fmaxf(x0 - HAIR_REACH_PX, 0.0f), w));
+    r.y0 = (int)floorf(fminf(fmaxf(y0 - HAIR_REACH_PX, 0.0f), h));
+    r.x1 = (int)ceilf(fminf(fmaxf(x1 + HAIR_REACH_PX, 0.0f), w));
+    r.y1 = (int)ceilf(fminf(fmaxf(y1 + HAIR_REACH_PX, 0.0f), h));
+    if (r.x1 < r.x0) r.x1 = r.x0;
+    if (r.y1 < r.y0) r.y1 = r.y0;
+    r.whole = r.x0 == 0 && r.y0 == 0 && r.x1 == f->width && r.y1 == f->height;
+    return r;
+}
+
 static void render_resolve(const scene_targets *T, const render_frame *f);
 
 void render_draw_scene(render_context *rc, const render_frame *f)

@@ -99,6 +99,7 @@ struct render_context {
     bool mesh_variants_off; /* render_mesh_variants_set(false): prog_mesh for every triangle */
     bool head_relief;       /* the last full frame drew the relief (render_stats.head_relief) */
     bool scar_patch_drawn;  /* the last frame drew the scars' displaced patch */
+    int sss_rect[4];        /* the last frame's subsurface passes' rectangle (render_stats.sss_rect) */
     float bounds_min[3], bounds_max[3];
     /* dots */
     int dot_count;
@@ -199,6 +200,17 @@ void render_splat_instances_from(render_context *rc, int first);
 void render_sss_passes(render_context *rc, const render_frame *f);
 
 /* passes.c */
+/* The part of f's target that the head, its scars' displaced patch and its hair may cover: the projection
+ * of their bounds, grown by what a hair's drawn footprint adds, in pixels (x0, y0 inclusive, x1, y1
+ * exclusive; rows from the bottom, as GL counts them), clamped to the target (empty when all of it lies
+ * outside). With the eye inside the bounds, or a corner of them behind the eye, the whole target (whole).
+ * nearest_mm: the eye's distance to the bounds, the least view distance of any of it (0 when inside). */
+typedef struct render_screen_rect {
+    int x0, y0, x1, y1;
+    float nearest_mm;
+    bool whole;
+} render_screen_rect;
+render_screen_rect render_scene_screen_rect(const render_context *rc, const render_frame *f);
 void render_draw_scene(render_context *rc, const render_frame *f);
 void render_tonemap_to(render_context *rc, const render_frame *f, const scene_targets *tg, float full_share,
                        GLuint target);
