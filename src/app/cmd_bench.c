@@ -124,6 +124,7 @@ static int bench_placement(const app_options *o)
 typedef struct bench_series {
     double *ms, *pass_ms; /* frames; RENDER_PASS_COUNT x frames */
     double *scale;        /* the interactive path's scale of each frame */
+    double *sss_share;    /* the share of each frame's scene target that its subsurface passes shaded */
     int patch_frames;     /* frames close enough to the scars to draw their displaced patch */
 } bench_series;
 
@@ -132,7 +133,8 @@ static smp_status bench_series_alloc(bench_series *s, int frames)
     s->ms = malloc(sizeof *s->ms * (size_t)frames);
     s->pass_ms = malloc(sizeof *s->pass_ms * (size_t)frames * RENDER_PASS_COUNT);
     s->scale = malloc(sizeof *s->scale * (size_t)frames);
-    return s->ms && s->pass_ms && s->scale ? SMP_OK : SMP_ERR_NOMEM;
+    s->sss_share = malloc(sizeof *s->sss_share * (size_t)frames);
+    return s->ms && s->pass_ms && s->scale && s->sss_share ? SMP_OK : SMP_ERR_NOMEM;
 }
 
 static void bench_series_free(bench_series *s)
@@ -140,6 +142,7 @@ static void bench_series_free(bench_series *s)
     free(s->ms);
     free(s->pass_ms);
     free(s->scale);
+    free(s->sss_share);
 }
 
 typedef struct bench_run {
@@ -188,6 +191,7 @@ static smp_status bench_series_run(const bench_run *r, bool interactive, bench_s
         if (interactive && r->scale <= 0.0f) scale = render_interactive_scale_next(scale, s->ms[i]);
         render_stats_get(r->rc, &stats);
         s->patch_frames += stats.scar_patch_drawn;
+        s->sss_share[i] = stats.sss_share;
         for (int k = 0; k < RENDER_PASS_COUNT; ++k)
             s->pass_ms[(size_t)k * r->frames + i] = stats.pass_ms[k];
     }
@@ -209,6 +213,8 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
     cJSON_AddNumberToObject(o, "ms_p95", s->ms[(int)ceil(0.95 * frames) - 1]); /* nearest rank */
     cJSON_AddNumberToObject(o, "ms_max", s->ms[frames - 1]);
     cJSON_AddNumberToObject(o, "ms_median_per_trivial_pass", s->ms[frames / 2] / trivial);
+    qsort(s->sss_share, (size_t)frames, sizeof *s->sss_share, smp_cmp_double);
+    cJSON_AddNumberToObject(o, "sss_share_median", s->sss_share[frames / 2]);
     if (!profile) return;
     cJSON *passes = cJSON_AddObjectToObject(o, "passes_ms_median");
     for (int k = 0; k < RENDER_PASS_COUNT; ++k) {

@@ -61,7 +61,7 @@ struct render_hair {
      * path draws the first share of them (stubble_subset) when every shaft is far thinner than a pixel. */
     float *keys_sorted;
     float max_diameter_mm, max_reach_mm; /* the widest shaft; the farthest tip from the head frame's origin */
-    float lo_mm[3], hi_mm[3];            /* a box around every shaft and strand point (lo > hi: no hair) */
+    render_boxes *boxes; /* every shaft and strand point, in parts (render_hair_boxes); NULL: no hair */
     float margin; /* the stubble footprint's one-pixel margin: 1 with multisampling, 0 without (hair.vert) */
     /* Lying hair: points and per-hair data as buffer textures, and two index buffers (every point, every
      * other point), each listing the hairs in key order; level_end[stride][level] = indices of the first
@@ -273,6 +273,7 @@ void render_hair_destroy(render_hair *h)
     if (h->layer_fbo) glDeleteFramebuffers(1, &h->layer_fbo);
     free(h->layer_lost_sorted);
     free(h->keys_sorted);
+    free(h->boxes);
     free(h);
 }
 
@@ -338,10 +339,6 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
             float *o = pts + 4 * ((size_t)n * (size_t)i + (size_t)k);
             memcpy(o, c + 3 * k, 3 * sizeof(float));
             o[3] = (float)i;
-            for (int a = 0; a < 3; ++a) {
-                h->lo_mm[a] = fminf(h->lo_mm[a], o[a] - s->diameter_mm);
-                h->hi_mm[a] = fmaxf(h->hi_mm[a], o[a] + s->diameter_mm);
-            }
         }
         float *q = per + 8 * (size_t)i;
         memcpy(q, s->normal, 3 * sizeof(float));
@@ -399,19 +396,41 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
     return SMP_OK;
 }
 
+/* The hair's parts for render_hair_boxes: each shaft as the ball of its length around its root (every point
+ * of it, bent or not, lies within), each strand point with its diameter. */
+static void hair_boxes_build(render_boxes *b, const scalp_hair *hair, int strand_points)
+{
+    float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+    for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1) render_boxes_init(b, lo, hi);
+        for (int i = 0; i < hair->count; ++i) {
+            const scalp_hair_shaft *s = &hair->shafts[i];
+            float r = s->length_mm + s->diameter_mm;
+            for (int k = 0; k < 3 && pass == 0; ++k)
+                lo[k] = fminf(lo[k], s->root_mm[k] - r), hi[k] = fmaxf(hi[k], s->root_mm[k] + r);
+            if (pass == 1) render_boxes_add(b, s->root_mm, r);
+            for (int j = 0; j < strand_points; ++j) {
+                const float *p = hair->strand_mm + 3 * ((size_t)strand_points * (size_t)i + (size_t)j);
+                for (int k = 0; k < 3 && pass == 0; ++k)
+                    lo[k] = fminf(lo[k], p[k] - s->diameter_mm), hi[k] = fmaxf(hi[k], p[k] + s->diameter_mm);
+                if (pass == 1) render_boxes_add(b, p, s->diameter_mm);
+            }
+        }
+    }
+}
+
 smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scalp_head *head, smp_error *err)
 {
     h->count = 0;
     h->strand_count = 0;
     h->layer_points = 0;
-    for (int k = 0; k < 3; ++k)
-        h->lo_mm[k] = INFINITY, h->hi_mm[k] = -INFINITY;
     if (!hair || hair->count == 0) return SMP_OK;
     float *data = malloc(sizeof(float) * HAIR_FLOATS * (size_t)hair->count);
     keyed *order = malloc(sizeof *order * (size_t)hair->count);
     free(h->keys_sorted);
     h->keys_sorted = malloc(sizeof *h->keys_sorted * (size_t)hair->count);
-    if (!data || !order || !h->keys_sorted) {
+    if (!h->boxes) h->boxes = malloc(sizeof *h->boxes);
+    if (!data || !order || !h->keys_sorted || !h->boxes) {
         free(data), free(order);
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
     }
@@ -424,11 +443,6 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         const scalp_hair_shaft *s = &hair->shafts[order[r].hair];
         h->keys_sorted[r] = order[r].key;
         h->max_diameter_mm = fmaxf(h->max_diameter_mm, s->diameter_mm);
-        /* Every point of a shaft, bent or not, lies within its length of its root. */
-        for (int k = 0; k < 3; ++k) {
-            h->lo_mm[k] = fminf(h->lo_mm[k], s->root_mm[k] - s->length_mm - s->diameter_mm);
-            h->hi_mm[k] = fmaxf(h->hi_mm[k], s->root_mm[k] + s->length_mm + s->diameter_mm);
-        }
         float rr = sqrtf(s->root_mm[0] * s->root_mm[0] + s->root_mm[1] * s->root_mm[1] +
                          s->root_mm[2] * s->root_mm[2]);
         h->max_reach_mm = fmaxf(h->max_reach_mm, rr + s->length_mm);
@@ -449,19 +463,16 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
                  GL_STATIC_DRAW);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     free(data);
+    hair_boxes_build(h->boxes, hair, hair->strand_points > 0 ? hair->strand_points : 0);
     h->count = hair->count;
     h->uploads++;
     smp_status st = strands_upload(h, hair, err);
     return st == SMP_OK ? layer_upload(h, hair, head, err) : st;
 }
 
-void render_hair_bounds_add(const render_hair *h, float lo_mm[3], float hi_mm[3])
+const render_boxes *render_hair_boxes(const render_hair *h)
 {
-    if (!h || h->count == 0) return;
-    for (int k = 0; k < 3; ++k) {
-        lo_mm[k] = fminf(lo_mm[k], h->lo_mm[k]);
-        hi_mm[k] = fmaxf(hi_mm[k], h->hi_mm[k]);
-    }
+    return h && h->count > 0 ? h->boxes : NULL;
 }
 
 int render_hair_upload_count(const render_hair *h)

@@ -24,15 +24,15 @@ static void sss_profile(const render_frame *f, float sigma_mm[3][3], float weigh
 }
 
 /* The rectangle (x, y, width, height in pixels) the two passes must shade: where the head, its patch and its
- * hair may be (render_scene_screen_rect), grown by the farthest a skin pixel's taps reach. blur_term (sss_x
- * and sss_y.frag) takes taps * step <= 3 sigma of the widest channel, or ceil of it with one-pixel steps, and
- * a tap's nearest texel lies up to a pixel farther; sigma in pixels is largest at the least view distance. A
- * pixel outside holds no skin and is never a skin pixel's tap: the passes would write it the unscattered
- * light alone (sss_y.frag), which the caller copies there instead. */
+ * hair may be (render_scene_screen_rect, kept in tg->drawn), grown by the farthest a skin pixel's taps reach.
+ * blur_term (sss_x and sss_y.frag) takes taps * step <= 3 sigma of the widest channel, or ceil of it with
+ * one-pixel steps, and a tap's nearest texel lies up to a pixel farther; sigma in pixels is largest at the
+ * least view distance. A pixel outside holds no skin and is never a skin pixel's tap: the passes would write
+ * it the unscattered light alone (sss_y.frag), which the caller copies there instead. */
 static void sss_rect(const render_context *rc, const render_frame *f, const float sigma_mm[3][3],
                      float px_per_mm_at_1mm, int rect[4])
 {
-    render_screen_rect r = render_scene_screen_rect(rc, f);
+    render_screen_rect r = rc->tg->drawn;
     rect[0] = 0, rect[1] = 0, rect[2] = f->width, rect[3] = f->height;
     if (r.whole) return;
     float widest_mm = 0.0f;
@@ -49,27 +49,6 @@ static void sss_rect(const render_context *rc, const render_frame *f, const floa
         r.y1 = r.y1 < f->height - grow ? r.y1 + grow : f->height;
     }
     rect[0] = r.x0, rect[1] = r.y0, rect[2] = r.x1 - r.x0, rect[3] = r.y1 - r.y0;
-}
-
-/* The unscattered light into the composite target T->hdr outside rect: what sss_y.frag writes where there
- * is no skin (its alpha, 1 there, too: nothing is drawn outside rect). */
-static void sss_outside_copy(const scene_targets *T, const int rect[4])
-{
-    int w = T->w, h = T->h, x0 = rect[0], y0 = rect[1], x1 = rect[0] + rect[2], y1 = rect[1] + rect[3];
-    if (rect[2] <= 0 || rect[3] <= 0) x0 = x1 = 0, y0 = y1 = h; /* no rectangle: all of it below */
-    /* The bands below and above the rectangle across the whole width, then left and right of it. */
-    const int bands[4][4] = {{0, 0, w, y0}, {0, y1, w, h}, {0, y0, x0, y1}, {x1, y0, w, y1}};
-    GLuint read = T->resolve_fbo ? T->resolve_fbo : T->msaa_fbo;
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, read);
-    glReadBuffer(GL_COLOR_ATTACHMENT2);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, T->hdr_fbo);
-    for (int b = 0; b < 4; ++b) {
-        const int *q = bands[b];
-        if (q[2] > q[0] && q[3] > q[1])
-            glBlitFramebuffer(q[0], q[1], q[2], q[3], q[0], q[1], q[2], q[3], GL_COLOR_BUFFER_BIT,
-                              GL_NEAREST);
-    }
-    glReadBuffer(GL_COLOR_ATTACHMENT0);
 }
 
 void render_sss_passes(render_context *rc, const render_frame *f)
@@ -122,6 +101,10 @@ void render_sss_passes(render_context *rc, const render_frame *f)
     glBindVertexArray(0);
     if (!whole) {
         glDisable(GL_SCISSOR_TEST);
-        sss_outside_copy(rc->tg, rect);
+        /* What sss_y.frag writes where there is no skin: the unscattered light (its alpha, 1 there, too:
+         * nothing is drawn outside rect). */
+        const scene_targets *T = rc->tg;
+        render_outside_copy(T->resolve_fbo ? T->resolve_fbo : T->msaa_fbo, GL_COLOR_ATTACHMENT2, 0,
+                            T->hdr_fbo, 0, f->width, f->height, rect);
     }
 }

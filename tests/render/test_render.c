@@ -307,7 +307,7 @@ static void the_head_shader_variants_should_draw_what_the_whole_shader_draws(voi
 }
 
 /* Issue 12: the subsurface passes shade only the rectangle that the head, its hair and the blur can reach
- * (render/sss.c); outside it they copy the backdrop. The three-quarter view at 2 m: its rectangle is a part
+ * (render/sss.c); outside it they copy the backdrop. The three-quarter view at 1 m: its rectangle is a part
  * of the frame; every pixel outside it is the backdrop, and every pixel inside it is what the same camera
  * draws with its projection cut down to that rectangle (a target the rectangle fills, so the passes shade all
  * of it), within the one level that the compiler's reordering may move. Then the camera inside the head's
@@ -320,7 +320,7 @@ static void the_subsurface_passes_should_shade_the_heads_rectangle_alone(void **
     double healed = scene_default_days(&f->scene);
     scene_light light = scene_light_named("daylight");
     const int w = 321, h = 181; /* odd sizes */
-    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_THREE_QUARTER, 2.0, (double)w / h);
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_THREE_QUARTER, 1.0, (double)w / h);
     render_frame frame;
     scene_frame(&f->scene, &cam, &light, healed, w, h, &frame);
     image whole = {malloc((size_t)w * h * 4), w, h};
