@@ -194,10 +194,6 @@ static bool relief_needed(const render_context *rc, const render_frame *f)
     return 0.5f * 0.9f * pixel * depth < 0.6f * largest_mm;
 }
 
-/* How far edge_aa.frag looks across an edge before it changes a pixel: its four neighbours, and one for
- * rounding. */
-#define EDGE_AA_REACH_PX 2
-
 /* What a hair drawn at least two pixels wide (hair.vert, hair_strand.vert) reaches past its box on screen:
  * its footprint's half width and one-pixel margin, a hair shorter than two pixels drawn two long, and
  * rounding. */
@@ -446,37 +442,16 @@ void render_tonemap_to(render_context *rc, const render_frame *f, const scene_ta
     glBindSampler(UNIT_HDR, 0);
     glBindSampler(UNIT_HDR_FULL, 0);
     if (edge_aa) {
-        int ox = target != 0 ? 0 : f->output_x;
-        /* Only where the head or its hair may be: the edge anti-aliasing leaves a pixel whose four neighbours
-         * are all backdrop as it is (the tone-mapped image), so one pixel beyond them it is a copy, and on a
-         * software rasteriser a copy costs less. The rectangle is the one the image was drawn with (a window
-         * may present it with a later camera), and not while the other path's image is mixed in. */
-        render_screen_rect r = {0, 0, f->width, f->height, 0.0f, true};
-        if (full_share <= 0.0f && tg->w == f->width && tg->h == f->height) r = tg->drawn;
-        if (!r.whole) {
-            r.x0 = r.x0 > EDGE_AA_REACH_PX ? r.x0 - EDGE_AA_REACH_PX : 0;
-            r.y0 = r.y0 > EDGE_AA_REACH_PX ? r.y0 - EDGE_AA_REACH_PX : 0;
-            r.x1 = r.x1 < f->width - EDGE_AA_REACH_PX ? r.x1 + EDGE_AA_REACH_PX : f->width;
-            r.y1 = r.y1 < f->height - EDGE_AA_REACH_PX ? r.y1 + EDGE_AA_REACH_PX : f->height;
-            if (r.x1 <= r.x0 || r.y1 <= r.y0) r.x0 = r.x1 = 0, r.y0 = r.y1 = f->height;
-        }
+        /* Over the whole target, not only the head's rectangle (tg->drawn): outside it the backdrop takes the
+         * early return, and copying it there instead cost more than that (docs/benchmarks.md, 2026-12-03). */
         glBindFramebuffer(GL_FRAMEBUFFER, target);
-        glViewport(ox, 0, f->width, f->height);
+        glViewport(target != 0 ? 0 : f->output_x, 0, f->width, f->height);
         glUseProgram(rc->prog_edge_aa);
         glUniform2f(uloc(rc->prog_edge_aa, "u_texel"), 1.0f / (float)f->width, 1.0f / (float)f->height);
         glActiveTexture(GL_TEXTURE0 + UNIT_IMAGE);
         glBindTexture(GL_TEXTURE_2D, rc->post_tex);
         glActiveTexture(GL_TEXTURE0);
-        if (!r.whole) {
-            glEnable(GL_SCISSOR_TEST);
-            glScissor(ox + r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
-        }
         glDrawArrays(GL_TRIANGLES, 0, 3);
-        if (!r.whole) {
-            glDisable(GL_SCISSOR_TEST);
-            render_outside_copy(rc->post_fbo, GL_COLOR_ATTACHMENT0, 0, target, ox, f->width, f->height,
-                                (const int[4]){r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0});
-        }
     }
     glBindVertexArray(0);
 }

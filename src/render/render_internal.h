@@ -198,11 +198,10 @@ smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, sm
 smp_status render_ldr_ensure(render_context *rc, int w, int h, smp_error *err);
 smp_status render_rows_flip(uint8_t *rgba, int width, int height, smp_error *err);
 /* Copies read_buffer of read_fbo into draw_fbo everywhere in a w x h image but inside rect (x, y from the
- * bottom, width, height; empty: everywhere), the image at x offset read_x in the one and draw_x in the other:
- * what a pass scissored to rect would have written outside it, when that is a copy. Leaves draw_fbo bound to
- * both targets and the read buffer at attachment 0. */
-void render_outside_copy(GLuint read_fbo, GLenum read_buffer, int read_x, GLuint draw_fbo, int draw_x, int w,
-                         int h, const int rect[4]);
+ * bottom, width, height; empty: everywhere): what a pass scissored to rect would have written outside it,
+ * when that is a copy. Leaves draw_fbo bound to both targets and read_fbo's read buffer at attachment 0. */
+void render_outside_copy(GLuint read_fbo, GLenum read_buffer, GLuint draw_fbo, int w, int h,
+                         const int rect[4]);
 
 /* scene_upload.c */
 smp_status render_grid_build(render_context *rc, smp_error *err);

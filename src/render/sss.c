@@ -104,7 +104,7 @@ void render_sss_passes(render_context *rc, const render_frame *f)
         /* What sss_y.frag writes where there is no skin: the unscattered light (its alpha, 1 there, too:
          * nothing is drawn outside rect). */
         const scene_targets *T = rc->tg;
-        render_outside_copy(T->resolve_fbo ? T->resolve_fbo : T->msaa_fbo, GL_COLOR_ATTACHMENT2, 0,
-                            T->hdr_fbo, 0, f->width, f->height, rect);
+        render_outside_copy(T->resolve_fbo ? T->resolve_fbo : T->msaa_fbo, GL_COLOR_ATTACHMENT2, T->hdr_fbo,
+                            f->width, f->height, rect);
     }
 }

@@ -93,8 +93,8 @@ smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, sm
     return SMP_OK;
 }
 
-void render_outside_copy(GLuint read_fbo, GLenum read_buffer, int read_x, GLuint draw_fbo, int draw_x, int w,
-                         int h, const int rect[4])
+void render_outside_copy(GLuint read_fbo, GLenum read_buffer, GLuint draw_fbo, int w, int h,
+                         const int rect[4])
 {
     int x0 = rect[0], y0 = rect[1], x1 = rect[0] + rect[2], y1 = rect[1] + rect[3];
     if (rect[2] <= 0 || rect[3] <= 0) x0 = x1 = 0, y0 = y1 = h; /* no rectangle: all of it below */
@@ -106,8 +106,8 @@ void render_outside_copy(GLuint read_fbo, GLenum read_buffer, int read_x, GLuint
     for (int b = 0; b < 4; ++b) {
         const int *q = bands[b];
         if (q[2] > q[0] && q[3] > q[1])
-            glBlitFramebuffer(read_x + q[0], q[1], read_x + q[2], q[3], draw_x + q[0], q[1], draw_x + q[2],
-                              q[3], GL_COLOR_BUFFER_BIT, GL_NEAREST);
+            glBlitFramebuffer(q[0], q[1], q[2], q[3], q[0], q[1], q[2], q[3], GL_COLOR_BUFFER_BIT,
+                              GL_NEAREST);
     }
     glReadBuffer(GL_COLOR_ATTACHMENT0);
     glBindFramebuffer(GL_FRAMEBUFFER, draw_fbo);
