@@ -27,9 +27,11 @@ static const char bench_usage[] =
     "orbits, the key light swings a quarter turn and the time runs from day 0 to 20\n"
     "years at once, at the share of width and height that the window adapts frame by frame\n"
     "to 30 fps (0.25..0.5, from 0.35; --interactive-scale S: fixed at S, 0.125..1; the JSON\n"
-    "gives scale_median and scale_min). Each has ms_median, ms_p95, ms_max, fps. With\n"
-    "--placement, times the dot placement of the plan N times (default 5; no rendering),\n"
-    "without and, for a plan with scars, with them (\"with_scars\").\n"
+    "gives scale_median and scale_min). Each has ms_median, ms_p95, ms_max, fps, and\n"
+    "sss_share_median: the share of the frame the subsurface passes shaded (the head's\n"
+    "rectangle; 1 for close-ups). With --placement, times the dot placement of the plan\n"
+    "N times (default 5; no rendering), without and, for a plan with scars, with them\n"
+    "(\"with_scars\").\n"
     "With --profile, every pass is finished and timed (\"passes_ms_median\": shadow,\n"
     "textures, head, hair, resolve, sss, tonemap). \"trivial_pass_ms\" is one full-screen pass\n"
     "of a constant colour at the same size, timed in the same run: frame / trivial is\n"
@@ -124,6 +126,7 @@ static int bench_placement(const app_options *o)
 typedef struct bench_series {
     double *ms, *pass_ms; /* frames; RENDER_PASS_COUNT x frames */
     double *scale;        /* the interactive path's scale of each frame */
+    double *sss_share;    /* the share of each frame's scene target that its subsurface passes shaded */
     int patch_frames;     /* frames close enough to the scars to draw their displaced patch */
 } bench_series;
 
@@ -132,7 +135,8 @@ static smp_status bench_series_alloc(bench_series *s, int frames)
     s->ms = malloc(sizeof *s->ms * (size_t)frames);
     s->pass_ms = malloc(sizeof *s->pass_ms * (size_t)frames * RENDER_PASS_COUNT);
     s->scale = malloc(sizeof *s->scale * (size_t)frames);
-    return s->ms && s->pass_ms && s->scale ? SMP_OK : SMP_ERR_NOMEM;
+    s->sss_share = malloc(sizeof *s->sss_share * (size_t)frames);
+    return s->ms && s->pass_ms && s->scale && s->sss_share ? SMP_OK : SMP_ERR_NOMEM;
 }
 
 static void bench_series_free(bench_series *s)
@@ -140,6 +144,7 @@ static void bench_series_free(bench_series *s)
     free(s->ms);
     free(s->pass_ms);
     free(s->scale);
+    free(s->sss_share);
 }
 
 typedef struct bench_run {
@@ -188,6 +193,7 @@ static smp_status bench_series_run(const bench_run *r, bool interactive, bench_s
         if (interactive && r->scale <= 0.0f) scale = render_interactive_scale_next(scale, s->ms[i]);
         render_stats_get(r->rc, &stats);
         s->patch_frames += stats.scar_patch_drawn;
+        s->sss_share[i] = stats.sss_share;
         for (int k = 0; k < RENDER_PASS_COUNT; ++k)
             s->pass_ms[(size_t)k * r->frames + i] = stats.pass_ms[k];
     }
@@ -209,6 +215,8 @@ static void bench_series_json(cJSON *o, bench_series *s, int frames, double triv
     cJSON_AddNumberToObject(o, "ms_p95", s->ms[(int)ceil(0.95 * frames) - 1]); /* nearest rank */
     cJSON_AddNumberToObject(o, "ms_max", s->ms[frames - 1]);
     cJSON_AddNumberToObject(o, "ms_median_per_trivial_pass", s->ms[frames / 2] / trivial);
+    qsort(s->sss_share, (size_t)frames, sizeof *s->sss_share, smp_cmp_double);
+    cJSON_AddNumberToObject(o, "sss_share_median", s->sss_share[frames / 2]);
     if (!profile) return;
     cJSON *passes = cJSON_AddObjectToObject(o, "passes_ms_median");
     for (int k = 0; k < RENDER_PASS_COUNT; ++k) {

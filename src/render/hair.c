@@ -78,6 +78,7 @@ struct render_hair {
     uint8_t *visible, *visible_streak;
     long staged, culled; /* instances selected for drawing, and left out by the cull, since creation */
     float max_diameter_mm, max_reach_mm; /* the widest shaft; the farthest tip from the head frame's origin */
+    render_boxes *boxes; /* every shaft and strand point, in parts (render_hair_boxes); NULL: no hair */
     float margin; /* the stubble footprint's one-pixel margin: 1 with multisampling, 0 without (hair.vert) */
     /* Lying hair: points and per-hair data as buffer textures, and two index buffers (every point, every
      * other point), each listing the hairs in key order; level_end[stride][level] = indices of the first
@@ -296,6 +297,7 @@ void render_hair_destroy(render_hair *h)
     free(h->visible);
     free(h->visible_streak);
     render_hair_patches_deinit(&h->patches);
+    free(h->boxes);
     free(h);
 }
 
@@ -394,6 +396,29 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
     return SMP_OK;
 }
 
+/* The hair's parts for render_hair_boxes: each shaft as the ball of its length around its root (every point
+ * of it, bent or not, lies within), each strand point with its diameter. */
+static void hair_boxes_build(render_boxes *b, const scalp_hair *hair, int strand_points)
+{
+    float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+    for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1) render_boxes_init(b, lo, hi);
+        for (int i = 0; i < hair->count; ++i) {
+            const scalp_hair_shaft *s = &hair->shafts[i];
+            float r = s->length_mm + s->diameter_mm;
+            for (int k = 0; k < 3 && pass == 0; ++k)
+                lo[k] = fminf(lo[k], s->root_mm[k] - r), hi[k] = fmaxf(hi[k], s->root_mm[k] + r);
+            if (pass == 1) render_boxes_add(b, s->root_mm, r);
+            for (int j = 0; j < strand_points; ++j) {
+                const float *p = hair->strand_mm + 3 * ((size_t)strand_points * (size_t)i + (size_t)j);
+                for (int k = 0; k < 3 && pass == 0; ++k)
+                    lo[k] = fminf(lo[k], p[k] - s->diameter_mm), hi[k] = fmaxf(hi[k], p[k] + s->diameter_mm);
+                if (pass == 1) render_boxes_add(b, p, s->diameter_mm);
+            }
+        }
+    }
+}
+
 smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scalp_head *head, smp_error *err)
 {
     h->count = 0;
@@ -415,8 +440,9 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     h->selected = malloc(sizeof *h->selected * (size_t)hair->count);
     h->visible = malloc((size_t)h->patches.patch_count);
     h->visible_streak = malloc((size_t)h->patches.patch_count);
+    if (!h->boxes) h->boxes = malloc(sizeof *h->boxes);
     if (!data || !order || !h->keys_sorted || !h->patch || !h->selected || !h->visible ||
-        !h->visible_streak) {
+        !h->visible_streak || !h->boxes) {
         free(data), free(order);
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
     }
@@ -446,10 +472,16 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     }
     free(order);
     h->records = data;
+    hair_boxes_build(h->boxes, hair, hair->strand_points > 0 ? hair->strand_points : 0);
     h->count = hair->count;
     h->uploads++;
     st = strands_upload(h, hair, err);
     return st == SMP_OK ? layer_upload(h, hair, head, err) : st;
+}
+
+const render_boxes *render_hair_boxes(const render_hair *h)
+{
+    return h && h->count > 0 ? h->boxes : NULL;
 }
 
 int render_hair_upload_count(const render_hair *h)

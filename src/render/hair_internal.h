@@ -5,6 +5,7 @@
 #ifndef SMP_RENDER_HAIR_INTERNAL_H
 #define SMP_RENDER_HAIR_INTERNAL_H
 
+#include "render/boxes.h"
 #include "render/render.h"
 #include "scalp/hair.h"
 #include "scalp/scalp.h"
@@ -20,6 +21,9 @@ void render_hair_destroy(render_hair *h); /* NULL is a no-op */
 /* Uploads every shaft of hair (NULL or empty: no hair) and its layer over head's chart
  * (scalp/hair_layer.h). Keeps no pointer to either. */
 smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scalp_head *head, smp_error *err);
+/* Boxes (head frame, mm) that hold every shaft and strand of the uploaded hair with their width; NULL without
+ * hair. Hairs drawn at least two pixels wide (hair.vert) reach up to that much farther on screen. */
+const render_boxes *render_hair_boxes(const render_hair *h);
 int render_hair_upload_count(const render_hair *h); /* uploads since creation (render_stats.hair_uploads) */
 int render_hair_layer_splat_count(const render_hair *h); /* render_stats.hair_layer_splats */
 /* The stubble's instances copied for drawing, and those its patches' cull left out (render/hair_patch.h),

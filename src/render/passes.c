@@ -220,6 +220,111 @@ static bool relief_needed(const render_context *rc, const render_frame *f)
     return 0.5f * 0.9f * pixel * depth < 0.6f * largest_mm;
 }
 
+/* What a hair drawn at least two pixels wide (hair.vert, hair_strand.vert) reaches past its box on screen:
+ * its footprint's half width and one-pixel margin, a hair shorter than two pixels drawn two long, and
+ * rounding. */
+#define HAIR_REACH_PX 4.0f
+
+void render_boxes_init(render_boxes *b, const float lo[3], const float hi[3])
+{
+    memcpy(b->lo, lo, sizeof b->lo);
+    memcpy(b->hi, hi, sizeof b->hi);
+    for (int i = 0; i < RENDER_BOXES_CELLS; ++i)
+        for (int k = 0; k < 3; ++k)
+            b->cell_lo[i][k] = INFINITY, b->cell_hi[i][k] = -INFINITY;
+}
+
+void render_boxes_add(render_boxes *b, const float p[3], float r_mm)
+{
+    int cell = 0;
+    for (int k = 0; k < 3; ++k) {
+        float span = b->hi[k] - b->lo[k];
+        float t = span > 0.0f ? (p[k] - b->lo[k]) / span * (float)RENDER_BOXES_GRID : 0.0f;
+        int i = t >= 0.0f ? (int)fminf(t, (float)(RENDER_BOXES_GRID - 1)) : 0; /* NaN: 0 */
+        cell = cell * RENDER_BOXES_GRID + i;
+    }
+    for (int k = 0; k < 3; ++k) {
+        b->cell_lo[cell][k] = fminf(b->cell_lo[cell][k], p[k] - r_mm);
+        b->cell_hi[cell][k] = fmaxf(b->cell_hi[cell][k], p[k] + r_mm);
+    }
+}
+
+/* The images of the corners of lo..hi (an empty box: none) grown into *x0..*y1 (pixels of f's target);
+ * false when a corner lies at or behind the eye's plane. */
+static bool box_project(const mat4 vp, const render_frame *f, const float lo[3], const float hi[3], float *x0,
+                        float *y0, float *x1, float *y1)
+{
+    if (!(lo[0] <= hi[0] && lo[1] <= hi[1] && lo[2] <= hi[2])) return true;
+    for (int c = 0; c < 8; ++c) {
+        vec4 p = {c & 1 ? hi[0] : lo[0], c & 2 ? hi[1] : lo[1], c & 4 ? hi[2] : lo[2], 1.0f}, q;
+        glm_mat4_mulv((vec4 *)vp, p, q);
+        if (!(q[3] > 1e-3f)) return false;
+        float x = (q[0] / q[3] + 1.0f) * 0.5f * (float)f->width,
+              y = (q[1] / q[3] + 1.0f) * 0.5f * (float)f->height;
+        *x0 = fminf(*x0, x), *x1 = fmaxf(*x1, x), *y0 = fminf(*y0, y), *y1 = fmaxf(*y1, y);
+    }
+    return true;
+}
+
+static bool boxes_project(const mat4 vp, const render_frame *f, const render_boxes *b, float *x0, float *y0,
+                          float *x1, float *y1)
+{
+    for (int i = 0; i < RENDER_BOXES_CELLS; ++i)
+        if (!box_project(vp, f, b->cell_lo[i], b->cell_hi[i], x0, y0, x1, y1)) return false;
+    return true;
+}
+
+render_screen_rect render_scene_screen_rect(const render_context *rc, const render_frame *f)
+{
+    render_screen_rect r = {0, 0, f->width, f->height, 0.0f, true};
+    float lo[3], hi[3];
+    memcpy(lo, rc->bounds_min, sizeof lo);
+    memcpy(hi, rc->bounds_max, sizeof hi);
+    const render_boxes *hair = render_hair_boxes(rc->hair);
+    if (hair)
+        for (int k = 0; k < 3; ++k)
+            lo[k] = fminf(lo[k], hair->lo[k]), hi[k] = fmaxf(hi[k], hair->hi[k]);
+    for (int i = 0; i < rc->scar.chunk_count; ++i)
+        for (int k = 0; k < 3; ++k) {
+            lo[k] = fminf(lo[k], rc->scar.chunks[i].lo_mm[k]);
+            hi[k] = fmaxf(hi[k], rc->scar.chunks[i].hi_mm[k]);
+        }
+    /* The eye's distance to the whole box: no point of a triangle (a blend of its corners, which may lie in
+     * different parts) is nearer, so no view distance that mesh.frag writes is less. */
+    float d2 = 0.0f;
+    for (int k = 0; k < 3; ++k) {
+        float e = f->eye_mm[k], d = e < lo[k] ? lo[k] - e : (e > hi[k] ? e - hi[k] : 0.0f);
+        d2 += d * d;
+    }
+    r.nearest_mm = sqrtf(d2);
+    mat4 proj, view, vp;
+    glm_mat4_copy((vec4 *)f->proj, proj);
+    glm_mat4_copy((vec4 *)f->view, view);
+    glm_mat4_mul(proj, view, vp);
+    /* With every point in front of the eye the projection maps a triangle (or a hair's quad) onto the
+     * triangle of its corners' images, which lies inside any rectangle around the images of the parts' boxes
+     * that hold those corners. A corner at or behind the eye's plane (the eye inside the bounds, or the
+     * bounds behind it) has no image: the whole target. */
+    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    if (!boxes_project(vp, f, &rc->bound_boxes, &x0, &y0, &x1, &y1) ||
+        (hair && !boxes_project(vp, f, hair, &x0, &y0, &x1, &y1)))
+        return r;
+    for (int i = 0; i < rc->scar.chunk_count; ++i)
+        if (!box_project(vp, f, rc->scar.chunks[i].lo_mm, rc->scar.chunks[i].hi_mm, &x0, &y0, &x1, &y1))
+            return r;
+    if (!(isfinite(x0) && isfinite(x1) && isfinite(y0) && isfinite(y1)) || !(r.nearest_mm > 0.0f)) return r;
+    /* Clamped in float first: far outside the frame a corner's pixel does not fit an int. */
+    float w = (float)f->width, h = (float)f->height;
+    r.x0 = (int)floorf(fminf(fmaxf(x0 - HAIR_REACH_PX, 0.0f), w));
+    r.y0 = (int)floorf(fminf(fmaxf(y0 - HAIR_REACH_PX, 0.0f), h));
+    r.x1 = (int)ceilf(fminf(fmaxf(x1 + HAIR_REACH_PX, 0.0f), w));
+    r.y1 = (int)ceilf(fminf(fmaxf(y1 + HAIR_REACH_PX, 0.0f), h));
+    if (r.x1 < r.x0) r.x1 = r.x0;
+    if (r.y1 < r.y0) r.y1 = r.y0;
+    r.whole = r.x0 == 0 && r.y0 == 0 && r.x1 == f->width && r.y1 == f->height;
+    return r;
+}
+
 static void render_resolve(const scene_targets *T, const render_frame *f);
 
 void render_draw_scene(render_context *rc, const render_frame *f)
@@ -307,6 +412,9 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     glDisable(GL_DEPTH_TEST);
     render_profile_end(rc, RENDER_PASS_HAIR);
 
+    /* Where the image may differ from the backdrop: for the passes after this one. */
+    rc->tg->drawn = render_scene_screen_rect(rc, f);
+
     /* 4. Resolve each target (drawn straight into the textures without multisampling). */
     if (rc->tg->resolve_fbo) render_resolve(rc->tg, f);
     render_profile_end(rc, RENDER_PASS_RESOLVE);
@@ -359,6 +467,8 @@ void render_tonemap_to(render_context *rc, const render_frame *f, const scene_ta
     glBindSampler(UNIT_HDR, 0);
     glBindSampler(UNIT_HDR_FULL, 0);
     if (edge_aa) {
+        /* Over the whole target, not only the head's rectangle (tg->drawn): outside it the backdrop takes the
+         * early return, and copying it there instead cost more than that (docs/benchmarks.md, 2026-12-03). */
         glBindFramebuffer(GL_FRAMEBUFFER, target);
         glViewport(target != 0 ? 0 : f->output_x, 0, f->width, f->height);
         glUseProgram(rc->prog_edge_aa);

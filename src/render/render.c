@@ -434,6 +434,11 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->head_triangles = rc->mesh_index_count / 3;
     out->head_scar_triangles = rc->mesh_scar_index_count / 3;
     out->head_relief = rc->head_relief;
+    memcpy(out->sss_rect, rc->sss_rect, sizeof out->sss_rect);
+    out->sss_share =
+        rc->tg && rc->tg->w > 0 && rc->tg->h > 0
+            ? (float)rc->sss_rect[2] * (float)rc->sss_rect[3] / ((float)rc->tg->w * (float)rc->tg->h)
+            : 0.0f;
     out->scar_patch_chunks_drawn = rc->scar_patch_drawn ? rc->scar.draw_count : 0;
     out->scar_patch_drawn = rc->scar_patch_drawn;
     out->shadow_draws = rc->shadow_draws;

@@ -232,6 +232,10 @@ typedef struct render_stats {
     int head_triangles;      /* the full head's triangles, and those drawn with the scars (their chart uv */
     int head_scar_triangles; /* box meets the scars' rectangle); the rest without (docs/benchmarks.md) */
     bool head_relief;        /* whether the last full frame drew the skin's relief (some pixel resolves it) */
+    int sss_rect[4]; /* the last frame's subsurface passes' rectangle in its scene target's pixels (x, y from
+                      * the bottom, width, height): where the head, its hair and their blur may be; the rest
+                      * is backdrop, copied (docs/architecture.md) */
+    float sss_share; /* sss_rect's share of that target's pixels */
     float
         pass_ms[RENDER_PASS_COUNT]; /* with render_context_desc.profile: each pass of the last frame, wall ms
                                      * from the end of the pass before (glFinish on both sides); else 0 */

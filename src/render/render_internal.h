@@ -62,6 +62,17 @@ enum {
 /* The scene pass writes three targets (mesh.frag): irradiance, albedo + view distance, unscattered light. */
 enum { SCENE_TARGETS = 3 };
 
+/* The part of f's target that the head, its scars' displaced patch and its hair may cover: the projection
+ * of their bounds, grown by what a hair's drawn footprint adds, in pixels (x0, y0 inclusive, x1, y1
+ * exclusive; rows from the bottom, as GL counts them), clamped to the target (empty when all of it lies
+ * outside). With the eye inside the bounds, or a corner of them behind the eye, the whole target (whole).
+ * nearest_mm: the eye's distance to the bounds, the least view distance of any of it (0 when inside). */
+typedef struct render_screen_rect {
+    int x0, y0, x1, y1;
+    float nearest_mm;
+    bool whole;
+} render_screen_rect;
+
 /* The scene's render targets at one internal size: multisampled, resolved, the subsurface terms, HDR. */
 typedef struct scene_targets {
     int w, h, samples;
@@ -72,6 +83,7 @@ typedef struct scene_targets {
      * full-size RGBA16F texture less (7.4 MB at 1280x720); read through rc->hdr_sampler (linear filtering,
      * for the interactive path's upsampling) */
     GLuint hdr_fbo, hdr_tex;
+    render_screen_rect drawn; /* where the last frame drawn into these may differ from the backdrop */
 } scene_targets;
 
 #define LOOK_FLOATS 16 /* per dot: a0, v0, a1, v1 as four RGBA32F texels */
@@ -105,7 +117,9 @@ struct render_context {
     bool mesh_variants_off; /* render_mesh_variants_set(false): prog_mesh for every triangle */
     bool head_relief;       /* the last full frame drew the relief (render_stats.head_relief) */
     bool scar_patch_drawn;  /* the last frame drew the scars' displaced patch */
+    int sss_rect[4];        /* the last frame's subsurface passes' rectangle (render_stats.sss_rect) */
     float bounds_min[3], bounds_max[3];
+    render_boxes bound_boxes; /* the head's vertices in parts (render_scene_screen_rect) */
     /* dots */
     int dot_count;
     float *dot_jacobians; /* 4 per dot, mm -> uv */
@@ -200,6 +214,11 @@ void render_targets_release(scene_targets *T);
 smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, smp_error *err);
 smp_status render_ldr_ensure(render_context *rc, int w, int h, smp_error *err);
 smp_status render_rows_flip(uint8_t *rgba, int width, int height, smp_error *err);
+/* Copies read_buffer of read_fbo into draw_fbo everywhere in a w x h image but inside rect (x, y from the
+ * bottom, width, height; empty: everywhere): what a pass scissored to rect would have written outside it,
+ * when that is a copy. Leaves draw_fbo bound to both targets and read_fbo's read buffer at attachment 0. */
+void render_outside_copy(GLuint read_fbo, GLenum read_buffer, GLuint draw_fbo, int w, int h,
+                         const int rect[4]);
 
 /* scene_upload.c */
 smp_status render_grid_build(render_context *rc, smp_error *err);
@@ -219,6 +238,7 @@ void render_splat_instances_from(render_context *rc, int first);
 void render_sss_passes(render_context *rc, const render_frame *f);
 
 /* passes.c */
+render_screen_rect render_scene_screen_rect(const render_context *rc, const render_frame *f);
 void render_draw_scene(render_context *rc, const render_frame *f);
 void render_tonemap_to(render_context *rc, const render_frame *f, const scene_targets *tg, float full_share,
                        GLuint target);

@@ -137,6 +137,9 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
             rc->bounds_max[k] = fmaxf(rc->bounds_max[k], m->positions_mm[3 * v + k]);
         }
     }
+    render_boxes_init(&rc->bound_boxes, rc->bounds_min, rc->bounds_max);
+    for (int v = 0; v < m->vertex_count; ++v)
+        render_boxes_add(&rc->bound_boxes, m->positions_mm + 3 * v, 0.0f);
     if (!rc->mesh_vao) {
         glGenVertexArrays(1, &rc->mesh_vao);
         glGenBuffers(1, &rc->mesh_vbo);

@@ -23,6 +23,34 @@ static void sss_profile(const render_frame *f, float sigma_mm[3][3], float weigh
     }
 }
 
+/* The rectangle (x, y, width, height in pixels) the two passes must shade: where the head, its patch and its
+ * hair may be (render_scene_screen_rect, kept in tg->drawn), grown by the farthest a skin pixel's taps reach.
+ * blur_term (sss_x and sss_y.frag) takes taps * step <= 3 sigma of the widest channel, or ceil of it with
+ * one-pixel steps, and a tap's nearest texel lies up to a pixel farther; sigma in pixels is largest at the
+ * least view distance. A pixel outside holds no skin and is never a skin pixel's tap: the passes would write
+ * it the unscattered light alone (sss_y.frag), which the caller copies there instead. */
+static void sss_rect(const render_context *rc, const render_frame *f, const float sigma_mm[3][3],
+                     float px_per_mm_at_1mm, int rect[4])
+{
+    render_screen_rect r = rc->tg->drawn;
+    rect[0] = 0, rect[1] = 0, rect[2] = f->width, rect[3] = f->height;
+    if (r.whole) return;
+    float widest_mm = 0.0f;
+    for (int k = 0; k < 3; ++k)
+        for (int c = 0; c < 3; ++c)
+            widest_mm = fmaxf(widest_mm, sigma_mm[k][c]);
+    float reach_px = 3.0f * widest_mm * fabsf(px_per_mm_at_1mm) / r.nearest_mm + 2.0f;
+    if (!(reach_px < (float)(f->width + f->height))) return; /* NaN, or past the whole frame anyway */
+    int grow = (int)ceilf(reach_px);
+    if (r.x1 > r.x0 && r.y1 > r.y0) {
+        r.x0 = r.x0 > grow ? r.x0 - grow : 0;
+        r.y0 = r.y0 > grow ? r.y0 - grow : 0;
+        r.x1 = r.x1 < f->width - grow ? r.x1 + grow : f->width;
+        r.y1 = r.y1 < f->height - grow ? r.y1 + grow : f->height;
+    }
+    rect[0] = r.x0, rect[1] = r.y0, rect[2] = r.x1 - r.x0, rect[3] = r.y1 - r.y0;
+}
+
 void render_sss_passes(render_context *rc, const render_frame *f)
 {
     float sigma[3][3], weight[3][3];
@@ -30,8 +58,17 @@ void render_sss_passes(render_context *rc, const render_frame *f)
     /* A length L at distance z spans L * proj[1][1] * (height / 2) / z pixels. */
     float px_per_mm_at_1mm = f->proj[1][1] * (float)f->height * 0.5f;
     float texel[2] = {1.0f / (float)f->width, 1.0f / (float)f->height};
+    int *rect = rc->sss_rect;
+    sss_rect(rc, f, sigma, px_per_mm_at_1mm, rect);
+    bool whole = rect[0] == 0 && rect[1] == 0 && rect[2] == f->width && rect[3] == f->height;
     glDisable(GL_DEPTH_TEST);
     glBindVertexArray(rc->empty_vao);
+    /* A software rasteriser shades every pixel of a covered tile, whatever the shader's branches: the
+     * scissor keeps the tiles without the head out of both passes. */
+    if (!whole) {
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(rect[0], rect[1], rect[2], rect[3]);
+    }
 
     glBindFramebuffer(GL_FRAMEBUFFER, rc->tg->sss_fbo);
     glViewport(0, 0, f->width, f->height);
@@ -62,4 +99,12 @@ void render_sss_passes(render_context *rc, const render_frame *f)
     glDrawArrays(GL_TRIANGLES, 0, 3);
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(0);
+    if (!whole) {
+        glDisable(GL_SCISSOR_TEST);
+        /* What sss_y.frag writes where there is no skin: the unscattered light (its alpha, 1 there, too:
+         * nothing is drawn outside rect). */
+        const scene_targets *T = rc->tg;
+        render_outside_copy(T->resolve_fbo ? T->resolve_fbo : T->msaa_fbo, GL_COLOR_ATTACHMENT2, T->hdr_fbo,
+                            f->width, f->height, rect);
+    }
 }

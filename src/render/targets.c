@@ -93,6 +93,26 @@ smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, sm
     return SMP_OK;
 }
 
+void render_outside_copy(GLuint read_fbo, GLenum read_buffer, GLuint draw_fbo, int w, int h,
+                         const int rect[4])
+{
+    int x0 = rect[0], y0 = rect[1], x1 = rect[0] + rect[2], y1 = rect[1] + rect[3];
+    if (rect[2] <= 0 || rect[3] <= 0) x0 = x1 = 0, y0 = y1 = h; /* no rectangle: all of it below */
+    /* The bands below and above the rectangle across the whole width, then left and right of it. */
+    const int bands[4][4] = {{0, 0, w, y0}, {0, y1, w, h}, {0, y0, x0, y1}, {x1, y0, w, y1}};
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, read_fbo);
+    glReadBuffer(read_buffer);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, draw_fbo);
+    for (int b = 0; b < 4; ++b) {
+        const int *q = bands[b];
+        if (q[2] > q[0] && q[3] > q[1])
+            glBlitFramebuffer(q[0], q[1], q[2], q[3], q[0], q[1], q[2], q[3], GL_COLOR_BUFFER_BIT,
+                              GL_NEAREST);
+    }
+    glReadBuffer(GL_COLOR_ATTACHMENT0);
+    glBindFramebuffer(GL_FRAMEBUFFER, draw_fbo);
+}
+
 /* An RGBA8 texture of w x h (linear filtering) as the one colour attachment of a new framebuffer. */
 static GLenum output_target(GLuint *fbo, GLuint *tex, int w, int h)
 {

@@ -321,6 +321,94 @@ static void the_head_shader_variants_should_draw_what_the_whole_shader_draws(voi
     }
 }
 
+/* Issue 12: the subsurface passes shade only the rectangle that the head, its hair and the blur can reach
+ * (render/sss.c); outside it they copy the backdrop. The three-quarter view at 1 m: its rectangle is a part
+ * of the frame; every pixel outside it is the backdrop, and every pixel inside it is what the same camera
+ * draws with its projection cut down to that rectangle (a target the rectangle fills, so the passes shade all
+ * of it), within the one level that the compiler's reordering may move. Then the camera inside the head's
+ * bounds: the whole frame. */
+static void the_subsurface_passes_should_shade_the_heads_rectangle_alone(void **state)
+{
+    fixture *f = *state;
+    smp_error err = {0};
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    double healed = scene_default_days(&f->scene);
+    scene_light light = scene_light_named("daylight");
+    const int w = 321, h = 181; /* odd sizes */
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_THREE_QUARTER, 1.0, (double)w / h);
+    render_frame frame;
+    scene_frame(&f->scene, &cam, &light, healed, w, h, &frame);
+    image whole = {malloc((size_t)w * h * 4), w, h};
+    if (render_frame_read_srgb8(f->rc, &frame, whole.rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+    render_stats st;
+    render_stats_get(f->rc, &st);
+    const int rx = st.sss_rect[0], ry = st.sss_rect[1], rw = st.sss_rect[2], rh = st.sss_rect[3];
+    print_message("%dx%d: rectangle x %d..%d, y %d..%d from the bottom (%.0f %% of the frame)\n", w, h, rx,
+                  rx + rw, ry, ry + rh, 100.0 * rw * rh / (w * h));
+    assert_true(rx >= 0 && ry >= 0 && rw > 0 && rh > 0 && rx + rw <= w && ry + rh <= h);
+    assert_true((double)rw * rh < 0.6 * w * h);
+    /* Outside: the backdrop, all one colour (image rows run top-down, the rectangle's bottom-up). */
+    const uint8_t *bg = NULL;
+    long outside = 0;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            int gy = h - 1 - y;
+            if (x >= rx && x < rx + rw && gy >= ry && gy < ry + rh) continue;
+            const uint8_t *p = whole.rgba + 4 * ((size_t)y * w + x);
+            if (!bg) bg = p;
+            for (int k = 0; k < 3; ++k)
+                assert_int_equal(p[k], bg[k]);
+            ++outside;
+        }
+    assert_true(outside > 0);
+    /* Inside: the same camera with clip x and y mapped from the rectangle onto the whole target. */
+    render_frame crop = frame;
+    crop.width = rw, crop.height = rh;
+    double sx = (double)w / rw, tx = (double)(w - 2 * rx - rw) / rw;
+    double sy = (double)h / rh, ty = (double)(h - 2 * ry - rh) / rh;
+    for (int c = 0; c < 4; ++c) {
+        crop.proj[c][0] = (float)(sx * frame.proj[c][0] + tx * frame.proj[c][3]);
+        crop.proj[c][1] = (float)(sy * frame.proj[c][1] + ty * frame.proj[c][3]);
+    }
+    image part = {malloc((size_t)rw * rh * 4), rw, rh};
+    if (render_frame_read_srgb8(f->rc, &crop, part.rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+    render_stats_get(f->rc, &st);
+    assert_true(st.sss_rect[0] == 0 && st.sss_rect[1] == 0 && st.sss_rect[2] == rw && st.sss_rect[3] == rh);
+    int largest = 0;
+    long differing = 0, head = 0;
+    for (int y = 0; y < rh; ++y)
+        for (int x = 0; x < rw; ++x) {
+            const uint8_t *p = part.rgba + 4 * ((size_t)y * rw + x);
+            const uint8_t *q = whole.rgba + 4 * ((size_t)(y + h - ry - rh) * w + x + rx);
+            head += abs(q[0] - bg[0]) + abs(q[1] - bg[1]) + abs(q[2] - bg[2]) > 3;
+            for (int k = 0; k < 3; ++k) {
+                int d = abs((int)p[k] - (int)q[k]);
+                largest = d > largest ? d : largest;
+                differing += d > 0;
+            }
+        }
+    print_message(
+        "%ld head pixels inside; against the cut-down projection %ld channels differ, by at most %d\n", head,
+        differing, largest);
+    assert_true(head > rw * rh / 4);
+    assert_true(largest <= 1);
+    free(part.rgba);
+    free(whole.rgba);
+    /* The eye inside the head's bounds (5 cm from its centre), and a close-up (the bounds fill the frame):
+     * the whole frame. */
+    for (int i = 0; i < 2; ++i) {
+        cam = i == 0 ? scene_view_camera(&f->scene, SCENE_VIEW_THREE_QUARTER, 0.05, 4.0 / 3.0)
+                     : scene_view_camera(&f->scene, SCENE_VIEW_CLOSEUP_CROWN, 0.0, 4.0 / 3.0);
+        scene_frame(&f->scene, &cam, &light, healed, 80, 60, &frame);
+        image im = {malloc((size_t)80 * 60 * 4), 80, 60};
+        if (render_frame_read_srgb8(f->rc, &frame, im.rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+        render_stats_get(f->rc, &st);
+        assert_true(st.sss_rect[0] == 0 && st.sss_rect[1] == 0 && st.sss_rect[2] == 80 &&
+                    st.sss_rect[3] == 60);
+        free(im.rgba);
+    }
+}
+
 /* The head's pixels in im: those unlike the backdrop (its colour read at a corner) whose neighbours within
  * margin pixels are all head too (the outline itself, a blend with the backdrop, is left out). */
 static unsigned char *head_mask(const image *im, int margin, int *count)
@@ -564,6 +652,7 @@ int main(void)
         cmocka_unit_test(far_view_tone_should_not_shimmer_when_the_camera_moves),
         cmocka_unit_test(moving_the_camera_or_the_light_should_rebuild_nothing),
         cmocka_unit_test(the_head_shader_variants_should_draw_what_the_whole_shader_draws),
+        cmocka_unit_test(the_subsurface_passes_should_shade_the_heads_rectangle_alone),
         cmocka_unit_test(the_interactive_path_should_render_the_same_scene),
         cmocka_unit_test(scrubbing_the_time_should_follow_the_fading_without_splatting),
         cmocka_unit_test(scrubbing_the_time_close_up_should_scale_the_halos),
