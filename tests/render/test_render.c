@@ -497,6 +497,22 @@ static void the_interactive_path_should_render_the_same_scene(void **state)
     assert_true(worst <= 1.5);
 }
 
+/* Frames i = 0 .. n - 1 from one camera and light at days[i], on the interactive path where interactive[i],
+ * into im[i] (the caller frees them), with the renderer's counters after each in st[i]. */
+static void render_sequence(fixture *f, const scene_camera *cam, const scene_light *light, const double *days,
+                            const bool *interactive, int n, int w, int h, image *im, render_stats *st)
+{
+    smp_error err = {0};
+    for (int i = 0; i < n; ++i) {
+        render_frame frame;
+        scene_frame(&f->scene, cam, light, days[i], w, h, &frame);
+        frame.interactive = interactive[i];
+        im[i] = (image){malloc((size_t)w * h * 4), w, h};
+        if (render_frame_read_srgb8(f->rc, &frame, im[i].rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+        render_stats_get(f->rc, &st[i]);
+    }
+}
+
 /* Scrubbing the time on the interactive path splats each layer's dots once, at the first frame of the drag,
  * and then sums the layers' textures scaled by the ink each holds now (render.c, coverage_from_layers).
  * Fifteen years after healing, reached from five years by that sum, the head's mean colour at 1 m agrees with
@@ -525,14 +541,7 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
     const bool interactive[] = {false, true, true, false, true, false, true, true};
     image im[8];
     render_stats st[8];
-    for (int i = 0; i < 8; ++i) {
-        render_frame frame;
-        scene_frame(&f->scene, &cam, &light, days[i], w, h, &frame);
-        frame.interactive = interactive[i];
-        im[i] = (image){malloc((size_t)w * h * 4), w, h};
-        if (render_frame_read_srgb8(f->rc, &frame, im[i].rgba, &err) != SMP_OK) fail_msg("%s", err.message);
-        render_stats_get(f->rc, &st[i]);
-    }
+    render_sequence(f, &cam, &light, days, interactive, 8, w, h, im, st);
     int count;
     unsigned char *mask = head_mask(&im[4], 3, &count);
     double lab[8][3];
@@ -586,14 +595,7 @@ static void scrubbing_the_time_close_up_should_scale_the_halos(void **state)
     const bool interactive[] = {false, true, true, false, true};
     image im[5];
     render_stats st[5];
-    for (int i = 0; i < 5; ++i) {
-        render_frame frame;
-        scene_frame(&f->scene, &cam, &light, days[i], w, h, &frame);
-        frame.interactive = interactive[i];
-        im[i] = (image){malloc((size_t)w * h * 4), w, h};
-        if (render_frame_read_srgb8(f->rc, &frame, im[i].rgba, &err) != SMP_OK) fail_msg("%s", err.message);
-        render_stats_get(f->rc, &st[i]);
-    }
+    render_sequence(f, &cam, &light, days, interactive, 5, w, h, im, st);
     unsigned char *all = malloc((size_t)w * h);
     assert_non_null(all);
     memset(all, 1, (size_t)w * h);
