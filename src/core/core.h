@@ -71,6 +71,13 @@ static inline double smp_mix(double a, double b, double t)
 /* qsort comparators for ascending doubles and floats. */
 int smp_cmp_double(const void *a, const void *b);
 int smp_cmp_float(const void *a, const void *b);
+/* A float key and the index of what it belongs to; smp_cmp_keyed orders by key, equal keys by index, so that
+ * qsort's order does not depend on its algorithm. */
+typedef struct smp_keyed {
+    float key;
+    int index;
+} smp_keyed;
+int smp_cmp_keyed(const void *a, const void *b);
 /* Sorts v[0..n-1] ascending and keeps a value only where it is more than min_gap above the last one kept (0:
  * each distinct value once); returns the count kept. */
 int smp_sort_distinct(double *v, int n, double min_gap);

@@ -16,6 +16,12 @@ int smp_cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+int smp_cmp_keyed(const void *a, const void *b)
+{
+    const smp_keyed *x = a, *y = b;
+    return x->key < y->key ? -1 : (x->key > y->key ? 1 : (x->index > y->index) - (x->index < y->index));
+}
+
 int smp_sort_distinct(double *v, int n, double min_gap)
 {
     qsort(v, (size_t)n, sizeof *v, smp_cmp_double);

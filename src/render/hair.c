@@ -301,17 +301,6 @@ void render_hair_destroy(render_hair *h)
     free(h);
 }
 
-typedef struct keyed {
-    float key;
-    int hair;
-} keyed;
-
-static int keyed_cmp(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    return x->key < y->key ? -1 : (x->key > y->key ? 1 : (x->hair > y->hair) - (x->hair < y->hair));
-}
-
 /* Lying hair: the centrelines of scalp/hair_shape.h into buffer textures, once per plan. */
 static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_error *err)
 {
@@ -322,7 +311,7 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
     const size_t points = (size_t)n * (size_t)count;
     float *pts = malloc(sizeof *pts * 4 * points);
     float *per = malloc(sizeof *per * 8 * (size_t)count);
-    keyed *order = malloc(sizeof *order * (size_t)count);
+    smp_keyed *order = malloc(sizeof *order * (size_t)count);
     /* Indices: two per point plus a restart per hair; the coarse list has at most n / 2 + 1 points. */
     size_t max_fine = (size_t)count * (2 * (size_t)n + 1),
            max_coarse = (size_t)count * (2 * (size_t)(n / 2 + 2) + 1);
@@ -347,14 +336,14 @@ static smp_status strands_upload(render_hair *h, const scalp_hair *hair, smp_err
         q[5] = s->pigment;
         q[6] = s->lost_year;
         q[7] = s->grey_year;
-        order[i] = (keyed){q[3], i};
+        order[i] = (smp_keyed){q[3], i};
         sum_len += s->length_mm;
         sum_d += s->diameter_mm;
     }
-    qsort(order, (size_t)count, sizeof *order, keyed_cmp);
+    qsort(order, (size_t)count, sizeof *order, smp_cmp_keyed);
     size_t nf = 0, nc = 0;
     for (int r = 0; r < count; ++r) {
-        GLuint base = (GLuint)((size_t)n * (size_t)order[r].hair);
+        GLuint base = (GLuint)((size_t)n * (size_t)order[r].index);
         for (int k = 0; k < n; ++k) {
             fine[nf++] = 2 * (base + (GLuint)k);
             fine[nf++] = 2 * (base + (GLuint)k) + 1;
@@ -434,7 +423,7 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     smp_status st = render_hair_patches_init(&h->patches, hair, err);
     if (st != SMP_OK) return st;
     float *data = malloc(sizeof(float) * HAIR_FLOATS * (size_t)hair->count);
-    keyed *order = malloc(sizeof *order * (size_t)hair->count);
+    smp_keyed *order = malloc(sizeof *order * (size_t)hair->count);
     h->keys_sorted = malloc(sizeof *h->keys_sorted * (size_t)hair->count);
     h->patch = malloc(sizeof *h->patch * (size_t)hair->count);
     h->selected = malloc(sizeof *h->selected * (size_t)hair->count);
@@ -447,14 +436,14 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %d hairs", hair->count);
     }
     for (int i = 0; i < hair->count; ++i)
-        order[i] = (keyed){render_hair_key(hair->shafts[i].root_mm), i};
-    qsort(order, (size_t)hair->count, sizeof *order, keyed_cmp);
+        order[i] = (smp_keyed){render_hair_key(hair->shafts[i].root_mm), i};
+    qsort(order, (size_t)hair->count, sizeof *order, smp_cmp_keyed);
     h->max_diameter_mm = 0.0f;
     h->max_reach_mm = 0.0f;
     for (int r = 0; r < hair->count; ++r) {
-        const scalp_hair_shaft *s = &hair->shafts[order[r].hair];
+        const scalp_hair_shaft *s = &hair->shafts[order[r].index];
         h->keys_sorted[r] = order[r].key;
-        h->patch[r] = h->patches.patch_of[order[r].hair];
+        h->patch[r] = h->patches.patch_of[order[r].index];
         h->max_diameter_mm = fmaxf(h->max_diameter_mm, s->diameter_mm);
         float rr = sqrtf(s->root_mm[0] * s->root_mm[0] + s->root_mm[1] * s->root_mm[1] +
                          s->root_mm[2] * s->root_mm[2]);

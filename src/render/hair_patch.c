@@ -28,20 +28,9 @@ float render_hair_key(const float root_mm[3])
     return (float)(k >> 8) * (1.0f / 16777216.0f);
 }
 
-typedef struct sort_item {
-    float v;
-    int hair;
-} sort_item;
-
-static int sort_item_cmp(const void *a, const void *b)
-{
-    const sort_item *x = a, *y = b;
-    return x->v < y->v ? -1 : (x->v > y->v ? 1 : (x->hair > y->hair) - (x->hair < y->hair));
-}
-
 /* Splits idx[0..n) at the median of its roots' widest coordinate until a part holds at most
  * RENDER_HAIR_PATCH_HAIRS; appends each leaf's size to sizes (in leaf order, idx reordered to match). */
-static void kd_split(const scalp_hair *hair, int *idx, int n, sort_item *scratch, int *sizes, int *leaves)
+static void kd_split(const scalp_hair *hair, int *idx, int n, smp_keyed *scratch, int *sizes, int *leaves)
 {
     if (n <= RENDER_HAIR_PATCH_HAIRS) {
         sizes[(*leaves)++] = n;
@@ -57,10 +46,10 @@ static void kd_split(const scalp_hair *hair, int *idx, int n, sort_item *scratch
     for (int k = 1; k < 3; ++k)
         if (hi[k] - lo[k] > hi[axis] - lo[axis]) axis = k;
     for (int i = 0; i < n; ++i)
-        scratch[i] = (sort_item){hair->shafts[idx[i]].root_mm[axis], idx[i]};
-    qsort(scratch, (size_t)n, sizeof *scratch, sort_item_cmp);
+        scratch[i] = (smp_keyed){hair->shafts[idx[i]].root_mm[axis], idx[i]};
+    qsort(scratch, (size_t)n, sizeof *scratch, smp_cmp_keyed);
     for (int i = 0; i < n; ++i)
-        idx[i] = scratch[i].hair;
+        idx[i] = scratch[i].index;
     int half = n / 2;
     kd_split(hair, idx, half, scratch, sizes, leaves);
     kd_split(hair, idx + half, n - half, scratch, sizes, leaves);
@@ -126,7 +115,7 @@ smp_status render_hair_patches_init(render_hair_patches *out, const scalp_hair *
     const int n = hair->count;
     int *idx = malloc(sizeof *idx * (size_t)n);
     int *sizes = malloc(sizeof *sizes * (size_t)n);
-    sort_item *scratch = malloc(sizeof *scratch * (size_t)n);
+    smp_keyed *scratch = malloc(sizeof *scratch * (size_t)n);
     out->patch_of = malloc(sizeof *out->patch_of * (size_t)n);
     if (!idx || !sizes || !scratch || !out->patch_of) {
         free(idx), free(sizes), free(scratch), free(out->patch_of);

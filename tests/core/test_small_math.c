@@ -48,6 +48,19 @@ static void sort_distinct_should_keep_one_of_each_value_or_cluster(void **state)
     assert_true(smp_cmp_float(&(float){1.0f}, &(float){2.0f}) < 0 && smp_cmp_double(&w[2], &w[0]) > 0);
 }
 
+static void keyed_sort_should_order_by_key_then_by_index(void **state)
+{
+    (void)state;
+    smp_keyed v[] = {{0.5f, 3}, {-1.0f, 7}, {0.5f, 1}, {2.0f, 0}, {0.5f, 2}, {-1.0f, 4}};
+    qsort(v, 6, sizeof v[0], smp_cmp_keyed);
+    const float keys[] = {-1.0f, -1.0f, 0.5f, 0.5f, 0.5f, 2.0f};
+    const int index[] = {4, 7, 1, 2, 3, 0};
+    for (int i = 0; i < 6; ++i) {
+        assert_true(v[i].key == keys[i]);
+        assert_int_equal(v[i].index, index[i]);
+    }
+}
+
 static void tangent_frame_should_be_orthonormal_and_right_handed(void **state)
 {
     (void)state;
@@ -91,6 +104,7 @@ int main(void)
         cmocka_unit_test(ascending_find_should_agree_with_a_scan),
         cmocka_unit_test(sort_distinct_should_keep_one_of_each_value_or_cluster),
         cmocka_unit_test(tangent_frame_should_be_orthonormal_and_right_handed),
+        cmocka_unit_test(keyed_sort_should_order_by_key_then_by_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
