@@ -169,20 +169,23 @@ static void mesh_program_set(render_context *rc, const render_frame *f, GLuint p
     glUniform1f(uloc(p, "u_lod_near_mm"), LOD_NEAR_MM);
     glUniform1f(uloc(p, "u_lod_far_mm"), LOD_FAR_MM);
     glUniform3fv(uloc(p, "u_halo_scale"), 1, rc->halo_scale);
-    glActiveTexture(GL_TEXTURE0 + UNIT_SHADOW);
-    glBindTexture(GL_TEXTURE_2D, rc->shadow_tex);
-    glActiveTexture(GL_TEXTURE0 + UNIT_COVERAGE);
-    glBindTexture(GL_TEXTURE_2D, rc->coverage_tex);
-    glActiveTexture(GL_TEXTURE0 + UNIT_HALO);
-    glBindTexture(GL_TEXTURE_2D, rc->halo_tex);
-    glActiveTexture(GL_TEXTURE0 + UNIT_CELLS);
-    glBindTexture(GL_TEXTURE_2D, rc->cells_tex);
-    glActiveTexture(GL_TEXTURE0 + UNIT_CELL_DOTS);
-    glBindTexture(GL_TEXTURE_BUFFER, rc->cell_dots_tex);
-    glActiveTexture(GL_TEXTURE0 + UNIT_DOTS);
-    glBindTexture(GL_TEXTURE_BUFFER, rc->dots_tbo_tex);
-    glActiveTexture(GL_TEXTURE0 + UNIT_LOOKS);
-    glBindTexture(GL_TEXTURE_BUFFER, rc->looks_tex);
+    const struct {
+        int unit;
+        GLenum target;
+        GLuint texture;
+    } bound[] = {
+        {UNIT_SHADOW, GL_TEXTURE_2D, rc->shadow_tex},
+        {UNIT_COVERAGE, GL_TEXTURE_2D, rc->coverage_tex},
+        {UNIT_HALO, GL_TEXTURE_2D, rc->halo_tex},
+        {UNIT_CELLS, GL_TEXTURE_2D, rc->cells_tex},
+        {UNIT_CELL_DOTS, GL_TEXTURE_BUFFER, rc->cell_dots_tex},
+        {UNIT_DOTS, GL_TEXTURE_BUFFER, rc->dots_tbo_tex},
+        {UNIT_LOOKS, GL_TEXTURE_BUFFER, rc->looks_tex},
+    };
+    for (size_t i = 0; i < sizeof bound / sizeof bound[0]; ++i) {
+        glActiveTexture(GL_TEXTURE0 + (GLenum)bound[i].unit);
+        glBindTexture(bound[i].target, bound[i].texture);
+    }
     render_hair_layer_bind(rc->hair, p, UNIT_HAIR_LAYER, layer);
     render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
     glUniform1i(uloc(p, "u_skin_map_on"), rc->skin_map_tex != 0);
