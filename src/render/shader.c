@@ -23,10 +23,16 @@ const render_program_info render_programs[] = {
     {"hair_strand.vert", "hair.frag", false, NULL},
     {"hair_strand.vert", "shadow.frag", false, NULL},
     {"fullscreen.vert", "layers.frag", false, NULL},
-    /* The head's variants without the skin's relief, without the scars, and without either (render.c). */
+    /* The head's variants without the skin's relief, the scars or the water film, in every combination
+     * (render_mesh_program in render.c). */
     {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_RELIEF 0\n"},
     {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_SCARS 0\n"},
     {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_RELIEF 0\n#define SMP_MESH_SCARS 0\n"},
+    {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_FILM 0\n"},
+    {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_RELIEF 0\n#define SMP_MESH_FILM 0\n"},
+    {"mesh.vert", "mesh.frag", true, "#define SMP_MESH_SCARS 0\n#define SMP_MESH_FILM 0\n"},
+    {"mesh.vert", "mesh.frag", true,
+     "#define SMP_MESH_RELIEF 0\n#define SMP_MESH_SCARS 0\n#define SMP_MESH_FILM 0\n"},
     {NULL, NULL, false, NULL},
 };
 
