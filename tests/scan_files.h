@@ -26,13 +26,16 @@ static inline void scan_mesh_free(scan_mesh *m)
     memset(m, 0, sizeof *m);
 }
 
-/* The head's mesh, every vertex (full) or over the coarse lattice (a quarter of the triangles, the vertices
- * they use renumbered). */
+/* The head's mesh, every vertex (full) or over every other line of its lattice (a quarter of the triangles,
+ * the vertices they use renumbered). */
 static inline scan_mesh scan_mesh_of_head(const scalp_head *head, bool full)
 {
     const scalp_mesh *hm = &head->mesh;
-    scan_mesh m = {0, full ? hm->triangle_count : hm->coarse_triangle_count, NULL, NULL};
-    const uint32_t *src = full ? hm->indices : hm->coarse_indices;
+    uint32_t *coarse = NULL;
+    int coarse_count = 0;
+    if (!full && scalp_mesh_lod(hm, NULL, 0, 2, &coarse, &coarse_count) != SMP_OK) abort();
+    scan_mesh m = {0, full ? hm->triangle_count : coarse_count, NULL, NULL};
+    const uint32_t *src = full ? hm->indices : coarse;
     int *map = malloc(sizeof *map * (size_t)hm->vertex_count);
     m.p = malloc(sizeof *m.p * 3 * (size_t)hm->vertex_count);
     m.t = malloc(sizeof *m.t * 3 * (size_t)m.nt);
@@ -48,6 +51,7 @@ static inline scan_mesh scan_mesh_of_head(const scalp_head *head, bool full)
         m.t[i] = (uint32_t)map[v];
     }
     free(map);
+    free(coarse);
     return m;
 }
 

@@ -56,10 +56,7 @@ static bool layers_close(const ageing_layer_state *a, const ageing_layer_state *
     return true;
 }
 
-/* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
- * and the positions with reaches, and rebuilds the close-up grid if the widest dot outgrew it. */
-/* The size (mm) of one of frame f's pixels at the head's nearest point, for a surface facing the camera. */
-static float nearest_pixel_mm(const render_context *rc, const render_frame *f)
+float render_nearest_pixel_mm(const render_context *rc, const render_frame *f)
 {
     float radius = 0.0f, dist = 0.0f;
     for (int k = 0; k < 3; ++k) {
@@ -91,7 +88,8 @@ static bool layer_inks_update(render_context *rc, const render_frame *f, const a
 {
     render_frame scene = *f;
     scene.height = (int)ceilf((float)f->height * render_frame_interactive_scale(f));
-    if (!f->interactive || !f->optics || 0.5f * nearest_pixel_mm(rc, &scene) < LOD_FAR_MM) return false;
+    if (!f->interactive || !f->optics || 0.5f * render_nearest_pixel_mm(rc, &scene) < LOD_FAR_MM)
+        return false;
     if (rc->inks_valid && layers_equal(state, rc->inks_layers)) return true;
     /* A layer that shows now but had no ink or no redness in the looks cannot be scaled from them. */
     for (int l = 0; l < AGEING_MAX_LAYERS; ++l) {
@@ -117,6 +115,8 @@ static bool layer_inks_update(render_context *rc, const render_frame *f, const a
     return true;
 }
 
+/* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
+ * and the positions with reaches, and rebuilds the close-up grid if the widest dot outgrew it. */
 smp_status render_dot_looks_update(render_context *rc, const render_frame *f, smp_error *err)
 {
     ageing_layer_state state[AGEING_MAX_LAYERS];
@@ -309,7 +309,7 @@ void render_coverage_update(render_context *rc, const render_frame *f)
         level = LAYERS_LEVEL;
     } else if (f->interactive) {
         float texel_mm = rc->chart_mm_per_uv / (float)rc->desc.coverage_size;
-        float px_mm = nearest_pixel_mm(rc, f);
+        float px_mm = render_nearest_pixel_mm(rc, f);
         level = 1;
         while (level < 2 && texel_mm * (float)(2 << level) <= 0.5f * px_mm)
             ++level;
@@ -355,7 +355,7 @@ void render_halo_update(render_context *rc, const render_frame *f)
     /* Every pixel too coarse for the close-up path (as layer_inks_update measures it): not needed yet. */
     render_frame scene = *f;
     if (f->interactive) scene.height = (int)ceilf((float)f->height * render_frame_interactive_scale(f));
-    if (0.5f * nearest_pixel_mm(rc, &scene) >= LOD_FAR_MM) return;
+    if (0.5f * render_nearest_pixel_mm(rc, &scene) >= LOD_FAR_MM) return;
     rc->halo_looks = rc->look_updates;
     rc->halo_level = level;
     rc->halo_splats++;

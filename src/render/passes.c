@@ -25,8 +25,9 @@ static void skin_uniforms_set(GLuint p, const render_frame *f)
 }
 
 /* The key light's orthographic view of the head's bounds; *depth_per_mm: the shadow map's depth (0..1) per
- * millimetre along the light. */
-static void light_matrix(const render_context *rc, const render_frame *f, mat4 out, float *depth_per_mm)
+ * millimetre along the light; *side_mm: the map's side in mm. */
+static void light_matrix(const render_context *rc, const render_frame *f, mat4 out, float *depth_per_mm,
+                         float *side_mm)
 {
     vec3 centre, half;
     for (int k = 0; k < 3; ++k) {
@@ -44,18 +45,19 @@ static void light_matrix(const render_context *rc, const render_frame *f, mat4 o
     glm_ortho(-radius, radius, -radius, radius, 0.5f * radius, 3.5f * radius, proj);
     glm_mat4_mul(proj, view, out);
     *depth_per_mm = 1.0f / (3.0f * radius);
+    *side_mm = 2.0f * radius;
 }
 
 /* On a software rasteriser the full head is drawn in this many parts, each finished before the next is binned
  * (see render_draw_scene: the bins of one part, not of the whole head, are held at the frame's peak). */
 #define HEAD_PARTS_SOFTWARE 8
 
-/* count of the full head's indices from first (vertex array bound), in parts of an eighth of the head on a
- * software rasteriser. */
-static void head_indices_draw(const render_context *rc, int first, int count)
+/* count indices of the head's list level from first (vertex array bound); the full list in parts of an eighth
+ * of the head on a software rasteriser (the simplified ones are a fraction of that already). */
+static void head_indices_draw(const render_context *rc, int level, int first, int count)
 {
-    int parts = rc->software ? HEAD_PARTS_SOFTWARE : 1;
-    int per = (rc->mesh_index_count / 3 + parts - 1) / parts * 3;
+    int parts = rc->software && level == 0 ? HEAD_PARTS_SOFTWARE : 1;
+    int per = (rc->head_lod[0].count / 3 + parts - 1) / parts * 3;
     for (int end = first + count; first < end; first += per) {
         int n = end - first < per ? end - first : per;
         glDrawElements(GL_TRIANGLES, n, GL_UNSIGNED_INT, (void *)(sizeof(uint32_t) * (size_t)first));
@@ -66,43 +68,68 @@ static void head_indices_draw(const render_context *rc, int first, int count)
 /* Which of the head's triangles a draw takes: all of them, those that may reach a scar, or the others. */
 typedef enum head_group { HEAD_ALL, HEAD_SCARS, HEAD_NO_SCARS } head_group;
 
-/* The indices of a group of the head's triangles: first (from the start of the index buffer) and count; the
- * coarse list's on the interactive path when the head has one. */
-static int head_group_range(const render_context *rc, bool interactive, head_group group, int *first)
+/* The indices of a group of the head's list level: first (from the start of the index buffer) and count. */
+static int head_group_range(const render_context *rc, int level, head_group group, int *first)
 {
-    bool coarse = interactive && rc->mesh_coarse_index_count > 0;
-    int base = coarse ? rc->mesh_index_count : 0;
-    int total = coarse ? rc->mesh_coarse_index_count : rc->mesh_index_count;
-    int scars = coarse ? rc->mesh_coarse_scar_index_count : rc->mesh_scar_index_count;
+    int total = rc->head_lod[level].count, scars = rc->head_lod[level].scar_count;
     int begin = group == HEAD_NO_SCARS ? scars : 0, end = group == HEAD_SCARS ? scars : total;
-    *first = base + begin;
+    *first = rc->head_lod[level].first + begin;
     return end > begin ? end - begin : 0;
 }
 
-static int head_group_count(const render_context *rc, bool interactive, head_group group)
+static int head_group_count(const render_context *rc, int level, head_group group)
 {
     int first;
-    return head_group_range(rc, interactive, group, &first);
+    return head_group_range(rc, level, group, &first);
 }
 
-/* The head's triangles of a group (binds the vertex array); the full ones in parts on a software rasteriser.
- */
-static void head_mesh_draw(const render_context *rc, bool interactive, head_group group)
+static void head_mesh_draw(const render_context *rc, int level, head_group group)
 {
     glBindVertexArray(rc->mesh_vao);
-    int first, count = head_group_range(rc, interactive, group, &first);
-    if (count == 0) return;
-    if (interactive && rc->mesh_coarse_index_count > 0)
-        glDrawElements(GL_TRIANGLES, count, GL_UNSIGNED_INT, (void *)(sizeof(uint32_t) * (size_t)first));
-    else
-        head_indices_draw(rc, first, count);
+    int first, count = head_group_range(rc, level, group, &first);
+    if (count > 0) head_indices_draw(rc, level, first, count);
 }
 
-/* The key light's depth map: the head and the hair; the interactive path's into the lower left quarter of the
- * map (a quarter of the texels to fill; the frame samples it through shadow_sample_matrix). */
-static void shadow_draw(render_context *rc, const render_frame *f, const mat4 light_vp)
+/* The pixel a list's tolerance must stay under, as a share of the pixel at the head's nearest point: an
+ * eighth on the full-quality path (0.05 mm at 0.4 mm pixels: the silhouette within a twentieth of a pixel), a
+ * quarter on the interactive path. */
+#define HEAD_LOD_PIXEL_SHARE 0.125f
+#define HEAD_LOD_PIXEL_SHARE_INTERACTIVE 0.25f
+
+/* The coarsest of the head's lists whose position tolerance is at most limit_mm (0: the full one). */
+static int head_lod_within(const render_context *rc, float limit_mm)
 {
-    int ss = f->interactive ? rc->desc.shadow_map_size / 2 : rc->desc.shadow_map_size;
+    int level = 0;
+    for (int k = 1; k < HEAD_LODS && !rc->head_lods_off; ++k)
+        if (rc->head_lod[k].count > 0 && rc->head_lod[k].tolerance_mm <= limit_mm) level = k;
+    return level;
+}
+
+/* The coarsest of the head's lists that frame f may draw. */
+static int head_lod_level(const render_context *rc, const render_frame *f)
+{
+    render_frame scene = *f;
+    scene.height = (int)ceilf((float)f->height * render_frame_interactive_scale(f));
+    return head_lod_within(rc, (f->interactive ? HEAD_LOD_PIXEL_SHARE_INTERACTIVE : HEAD_LOD_PIXEL_SHARE) *
+                                   render_nearest_pixel_mm(rc, &scene));
+}
+
+/* How many texels of the shadow map's side frame f draws into: all of them on the full-quality path; on the
+ * interactive path a half, or a quarter where its texel is still no larger than the pixel at the head's
+ * nearest point (about 0.5 mm against 3.5 mm in the three-quarter view at 1280x720; not in close-ups). */
+static int shadow_side(const render_context *rc, const render_frame *f, float side_mm)
+{
+    int ss = rc->desc.shadow_map_size;
+    if (!f->interactive) return ss;
+    render_frame scene = *f;
+    scene.height = (int)ceilf((float)f->height * render_frame_interactive_scale(f));
+    return side_mm / (float)(ss / 4) <= render_nearest_pixel_mm(rc, &scene) ? ss / 4 : ss / 2;
+}
+
+/* The key light's depth map: the head and the hair, into the lower left ss x ss texels of the map (fewer on
+ * the interactive path: shadow_side; the frame samples them through shadow_sample_matrix). */
+static void shadow_draw(render_context *rc, const render_frame *f, const mat4 light_vp, int level, int ss)
+{
     rc->shadow_draws++;
     glBindFramebuffer(GL_FRAMEBUFFER, rc->shadow_fbo);
     glViewport(0, 0, ss, ss);
@@ -116,21 +143,20 @@ static void shadow_draw(render_context *rc, const render_frame *f, const mat4 li
     glUniformMatrix4fv(uloc(rc->prog_shadow, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
     glEnable(GL_POLYGON_OFFSET_FILL);
     glPolygonOffset(1.5f, 2.0f);
-    head_mesh_draw(rc, f->interactive, HEAD_ALL);
+    head_mesh_draw(rc, level, HEAD_ALL);
     glDisable(GL_POLYGON_OFFSET_FILL);
     render_hair_draw_shadow(rc->hair, f, light_vp);
 }
 
-/* The matrix the shaders look the shadow map up with: light_vp, or for the interactive path's quarter map
- * (shadow_draw) light_vp followed by the map from normalised coordinates onto that quarter. */
-static void shadow_sample_matrix(const render_frame *f, mat4 light_vp, mat4 out)
+/* The matrix the shaders look the shadow map up with: light_vp followed by the map from normalised
+ * coordinates onto the lower left share of the map shadow_draw drew into (all of it on the full-quality
+ * path). */
+static void shadow_sample_matrix(float share, mat4 light_vp, mat4 out)
 {
-    glm_mat4_copy(light_vp, out);
-    if (!f->interactive) return;
-    mat4 quarter = GLM_MAT4_IDENTITY_INIT;
-    quarter[0][0] = quarter[1][1] = 0.5f;
-    quarter[3][0] = quarter[3][1] = -0.5f;
-    glm_mat4_mul(quarter, light_vp, out);
+    mat4 corner = GLM_MAT4_IDENTITY_INIT;
+    corner[0][0] = corner[1][1] = share;
+    corner[3][0] = corner[3][1] = share - 1.0f;
+    glm_mat4_mul(corner, light_vp, out);
 }
 
 /* Everything mesh.frag reads, set on program p (one of its variants) and made current. */
@@ -333,20 +359,27 @@ static void render_resolve(const scene_targets *T, const render_frame *f);
 void render_draw_scene(render_context *rc, const render_frame *f)
 {
     mat4 light_vp, shadow_vp;
-    float depth_per_mm;
-    light_matrix(rc, f, light_vp, &depth_per_mm);
-    shadow_sample_matrix(f, light_vp, shadow_vp);
+    float depth_per_mm, side_mm;
+    light_matrix(rc, f, light_vp, &depth_per_mm, &side_mm);
+    int ss = shadow_side(rc, f, side_mm);
+    shadow_sample_matrix((float)ss / (float)rc->desc.shadow_map_size, light_vp, shadow_vp);
 
-    /* 1. Shadow depth, when the light or the hair in it changed. */
-    int ss = rc->desc.shadow_map_size;
+    /* 1. Shadow depth, when the light, the map's size or the hair in it changed (not the camera: the light
+     * sees the coarsest of the head's lists within a texel of the map, whatever list the camera sees, and the
+     * depth bias, 1.5 texels and more, covers the difference). */
+    int lod = head_lod_level(rc, f);
+    rc->head_lod_drawn = lod;
+    int shadow_lod = head_lod_within(rc, side_mm / (float)ss);
     long hair_key = render_hair_shadow_key(rc->hair, f);
-    if (!rc->shadow_key.valid || hair_key != rc->shadow_key.hair || rc->shadow_key.coarse != f->interactive ||
+    if (!rc->shadow_key.valid || hair_key != rc->shadow_key.hair || rc->shadow_key.lod != shadow_lod ||
+        rc->shadow_key.side != ss ||
         memcmp(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir) != 0) {
         rc->shadow_key.valid = true;
-        rc->shadow_key.coarse = f->interactive;
+        rc->shadow_key.lod = shadow_lod;
+        rc->shadow_key.side = ss;
         rc->shadow_key.hair = hair_key;
         memcpy(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir);
-        shadow_draw(rc, f, light_vp);
+        shadow_draw(rc, f, light_vp, shadow_lod, ss);
     }
     render_profile_end(rc, RENDER_PASS_SHADOW);
 
@@ -389,14 +422,14 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
     glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
     if (!variants) {
-        head_mesh_draw(rc, f->interactive, HEAD_ALL);
+        head_mesh_draw(rc, lod, HEAD_ALL);
     } else {
-        head_mesh_draw(rc, f->interactive, HEAD_SCARS);
-        if (head_group_count(rc, f->interactive, HEAD_NO_SCARS) > 0) {
+        head_mesh_draw(rc, lod, HEAD_SCARS);
+        if (head_group_count(rc, lod, HEAD_NO_SCARS) > 0) {
             GLuint q = render_mesh_program(rc, false, relief, film);
             mesh_program_set(rc, f, q, vp, shadow_vp, depth_per_mm, ss, layer);
             glUniform1i(uloc(q, "u_scar_layer"), patch ? 1 : 0);
-            head_mesh_draw(rc, f->interactive, HEAD_NO_SCARS);
+            head_mesh_draw(rc, lod, HEAD_NO_SCARS);
             glUseProgram(p);
         }
     }

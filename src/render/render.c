@@ -227,6 +227,11 @@ void render_mesh_variants_set(render_context *rc, bool use)
     rc->mesh_variants_off = !use;
 }
 
+void render_head_lods_set(render_context *rc, bool use)
+{
+    rc->head_lods_off = !use;
+}
+
 GLuint render_mesh_program(render_context *rc, bool scars, bool relief, bool film)
 {
     GLuint *prog = &rc->prog_mesh_variant[scars][relief][film];
@@ -431,8 +436,10 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->hair_layer_splats = render_hair_layer_splat_count(rc->hair);
     render_hair_cull_counts(rc->hair, &out->hair_instances_drawn, &out->hair_instances_culled);
     out->scar_patch_triangles = rc->scar.patch_triangles;
-    out->head_triangles = rc->mesh_index_count / 3;
-    out->head_scar_triangles = rc->mesh_scar_index_count / 3;
+    out->head_triangles = rc->head_lod[0].count / 3;
+    out->head_scar_triangles = rc->head_lod[0].scar_count / 3;
+    out->head_lod = rc->head_lod_drawn;
+    out->head_lod_triangles = rc->head_lod[rc->head_lod_drawn].count / 3;
     out->head_relief = rc->head_relief;
     memcpy(out->sss_rect, rc->sss_rect, sizeof out->sss_rect);
     out->sss_share =

@@ -231,6 +231,8 @@ typedef struct render_stats {
     int scar_patch_chunks_drawn; /* how many of its chunks (those in view and close enough) */
     int head_triangles;      /* the full head's triangles, and those drawn with the scars (their chart uv */
     int head_scar_triangles; /* box meets the scars' rectangle); the rest without (docs/benchmarks.md) */
+    int head_lod;            /* the head's list the last frame drew (0: every triangle; 1, 2: simplified, */
+    int head_lod_triangles;  /* render/scene_upload.c) and its triangles */
     bool head_relief;        /* whether the last full frame drew the skin's relief (some pixel resolves it) */
     int sss_rect[4]; /* the last frame's subsurface passes' rectangle in its scene target's pixels (x, y from
                       * the bottom, width, height): where the head, its hair and their blur may be; the rest
@@ -244,6 +246,9 @@ void render_stats_get(const render_context *rc, render_stats *out);
 /* use false: every head triangle drawn with the whole mesh.frag, as before its variants (the reference the
  * tests compare them with); true (the default after create): the variants. */
 void render_mesh_variants_set(render_context *rc, bool use);
+/* use false: the head's full triangle list in every frame (the reference the tests compare the simplified
+ * lists with); true (the default after create): the coarsest list the frame's pixels allow. */
+void render_head_lods_set(render_context *rc, bool use);
 
 /* How many values of the last frame's linear HDR image (before tone mapping) are not finite: a NaN or an
  * infinity anywhere in the shading spreads through the subsurface blur into a block of the image. For tests;

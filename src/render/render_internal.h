@@ -27,6 +27,7 @@
 #define LOD_NEAR_MM 0.12f /* pixel-footprint sigma below which dots are evaluated analytically */
 #define LOD_FAR_MM 0.25f  /* ... above which the coverage texture alone is used */
 #define GRID_CELL_MM 1.0f /* target size of a close-up grid cell */
+#define HEAD_LODS 4       /* the head's triangle lists: the full one and three simplified (scene_upload.c) */
 
 enum {
     UNIT_SHADOW = 0,
@@ -106,11 +107,16 @@ struct render_context {
     GLuint empty_vao;
     /* head */
     GLuint mesh_vao, mesh_vbo, mesh_ibo;
-    int mesh_index_count;
-    int mesh_coarse_index_count; /* the interactive path's coarse triangles, after the full ones (0: none) */
-    int mesh_scar_index_count;   /* the full triangles that may reach the scars' rectangle come first: these
-                                  * many indices (render_scene_set_scars); the rest never show a scar */
-    int mesh_coarse_scar_index_count; /* the same order in the coarse list, after the full one */
+    /* The head's triangle lists, one after the other in mesh_ibo: [0] every triangle, then simplified ones
+     * (scalp_mesh_lod; count 0 for a scan) with the tolerances of head_lods (scene_upload.c), drawn where the
+     * pixel is large enough (head_lod_level, passes.c). In each, the triangles that may reach the scars'
+     * rectangle come first: scar_count indices (render_scene_set_scars); the rest never show a scar. */
+    struct {
+        int first, count, scar_count;
+        float tolerance_mm; /* the list's position tolerance */
+    } head_lod[HEAD_LODS];
+    int head_lod_drawn; /* the level the last frame drew */
+    bool head_lods_off; /* render_head_lods_set(false): the full list in every frame */
     /* mesh.frag's variants (render_mesh_program), built when first drawn: [scars][relief][film], [1][1][1]
      * is prog_mesh. A variant leaves out what a frame's pixels, triangles or light cannot show. */
     GLuint prog_mesh_variant[2][2][2];
@@ -176,7 +182,8 @@ struct render_context {
      * drawn again only when that key changes (an orbit or a zoom reuses it) */
     GLuint shadow_tex, shadow_fbo;
     struct {
-        bool valid, coarse;
+        bool valid;
+        int lod, side; /* the head's list (head_lod), the texels of the map's side drawn */
         float light_dir[3];
         long hair;
     } shadow_key;
@@ -242,5 +249,9 @@ render_screen_rect render_scene_screen_rect(const render_context *rc, const rend
 void render_draw_scene(render_context *rc, const render_frame *f);
 void render_tonemap_to(render_context *rc, const render_frame *f, const scene_targets *tg, float full_share,
                        GLuint target);
+
+/* The size (mm) of one of frame f's pixels at the head's nearest point, for a surface facing the camera, at
+ * the frame's height as given (the interactive path's callers scale it; render/dots.c). */
+float render_nearest_pixel_mm(const render_context *rc, const render_frame *f);
 
 #endif

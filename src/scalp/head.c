@@ -717,59 +717,14 @@ static void mesh_vertices(void *ctx, int begin, int end)
     }
 }
 
-/* Two triangles per square of side step lattice lines on each cube face of the N-lattice (index: vertex of
- * lattice point (i, j, k)), wound counter-clockwise seen from outside, into out; returns how many. */
-static int lattice_triangles(const int *index, int N, int step, uint32_t *out)
-{
-    const int M = N + 1;
-    int t = 0;
-    for (int axis = 0; axis < 3; axis++)
-        for (int side = 0; side <= N; side += N)
-            for (int a = 0; a < N; a += step)
-                for (int b = 0; b < N; b += step) {
-                    int c[4][3];
-                    const int da[4] = {0, step, step, 0}, db[4] = {0, 0, step, step};
-                    for (int q = 0; q < 4; q++) {
-                        c[q][axis] = side;
-                        c[q][(axis + 1) % 3] = a + da[q];
-                        c[q][(axis + 2) % 3] = b + db[q];
-                    }
-                    int id[4];
-                    for (int q = 0; q < 4; q++)
-                        id[q] = index[(c[q][0] * M + c[q][1]) * M + c[q][2]];
-                    /* (axis+1) x (axis+2) = +axis, so the order 0-1-2 faces +axis: flip on the low side. */
-                    bool flip = side == 0;
-                    uint32_t tri[6] = {id[0], id[1], id[2], id[0], id[2], id[3]};
-                    if (flip) {
-                        uint32_t tmp = tri[1];
-                        tri[1] = tri[2], tri[2] = tmp;
-                        tmp = tri[4];
-                        tri[4] = tri[5], tri[5] = tmp;
-                    }
-                    memcpy(&out[3 * t], tri, sizeof tri);
-                    t += 2;
-                }
-    return t;
-}
-
 static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const double o[3], float **dirs)
 {
     const int N = HEAD_GRID, M = N + 1;
-    int *index = malloc(sizeof(int) * (size_t)M * M * M);
     int nv = 6 * N * N + 2; /* Euler: V = F/2 + 2 on a closed genus-0 triangle mesh */
-    int nt = 12 * N * N;
     mesh->positions_mm = malloc(sizeof(float) * 3 * nv);
     mesh->normals = malloc(sizeof(float) * 3 * nv);
     mesh->uvs = malloc(sizeof(float) * 2 * nv);
-    mesh->indices = malloc(sizeof(uint32_t) * 3 * nt);
-    mesh->coarse_indices = malloc(sizeof(uint32_t) * 3 * (nt / 4));
-    if (!index || !mesh->positions_mm || !mesh->normals || !mesh->uvs || !mesh->indices ||
-        !mesh->coarse_indices) {
-        free(index);
-        return SMP_ERR_NOMEM;
-    }
-    for (int i = 0; i < M * M * M; i++)
-        index[i] = -1;
+    if (!mesh->positions_mm || !mesh->normals || !mesh->uvs) return SMP_ERR_NOMEM;
     int v = 0;
     for (int i = 0; i < M; i++)
         for (int j = 0; j < M; j++)
@@ -783,23 +738,20 @@ static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const doubl
                 v3_normalize(d);
                 for (int c = 0; c < 3; c++)
                     mesh->normals[3 * v + c] = (float)d[c];
-                index[(i * M + j) * M + k] = v++;
+                assert(scalp_lattice_vertex(N, i, j, k) == v);
+                v++;
             }
     if (dirs) {
         *dirs = malloc(sizeof(float) * 3 * (size_t)v);
-        if (!*dirs) {
-            free(index);
-            return SMP_ERR_NOMEM;
-        }
+        if (!*dirs) return SMP_ERR_NOMEM;
         memcpy(*dirs, mesh->normals, sizeof(float) * 3 * (size_t)v);
     }
     mesh_job job = {mesh, sh, o};
     head_parallel_for(v, mesh_vertices, &job);
     mesh->vertex_count = v;
-    mesh->triangle_count = lattice_triangles(index, N, 1, mesh->indices);
-    mesh->coarse_triangle_count = lattice_triangles(index, N, 2, mesh->coarse_indices);
-    free(index);
-    return SMP_OK;
+    mesh->lattice_n = N;
+    /* Every square of the lattice, two triangles each. */
+    return scalp_mesh_lod(mesh, NULL, 0, 1, &mesh->indices, &mesh->triangle_count);
 }
 
 double scalp_mesh_triangle_area_mm2(const scalp_mesh *mesh, int triangle)
@@ -1191,7 +1143,6 @@ void scalp_head_destroy(scalp_head *head)
     free(head->mesh.normals);
     free(head->mesh.uvs);
     free(head->mesh.indices);
-    free(head->mesh.coarse_indices);
     free(head->chart_radius);
     free(head->midline_mm);
     free(head->midline_normal);

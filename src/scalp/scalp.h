@@ -60,11 +60,10 @@ typedef struct scalp_mesh {
     float *normals;      /* 3 per vertex, unit length, pointing out */
     float *uvs;          /* 2 per vertex, in [0,1]: the scalp chart (see scalp_head_uv) */
     uint32_t *indices;   /* 3 per triangle */
-    /* The same vertices joined over every other line of the head's lattice: a quarter of the triangles, a
-     * surface within 0.01 mm of the full one on a head (chord sag of 2.4 mm edges on an 80 mm radius). For
-     * the renderer's interactive path; NULL (and 0) for a mesh without a lattice. */
-    uint32_t *coarse_indices;
-    int coarse_triangle_count;
+    /* The cube-sphere lattice's N when the vertices are its points on the cube's faces (the procedural head,
+     * numbered as scalp_lattice_vertex says), so that scalp_mesh_lod can simplify it; 0 for a scanned mesh.
+     */
+    int lattice_n;
 } scalp_mesh;
 
 #define SCALP_CHART_THETA_COUNT 256 /* polar samples of the chart table, 0..pi from the chart axis */
@@ -209,6 +208,26 @@ float scalp_treatment_weight(const scalp_head *head, const plan *plan, const flo
 
 /* Total area of the mesh, and the area weighted by scalp_treatment_weight, in cm² (dots = density x it). */
 double scalp_mesh_area_cm2(const scalp_mesh *mesh);
+
+/* The vertex of lattice point (i, j, k), 0..n each, on the cube's surface (one coordinate 0 or n). */
+int scalp_lattice_vertex(int n, int i, int j, int k);
+
+/* One per-vertex quantity a simplified triangle list must reproduce: components floats at data + stride * v,
+ * within tolerance (Euclidean); unit: compared after normalising the interpolated value (a normal). */
+typedef struct scalp_lod_channel {
+    const float *data;
+    int components, stride;
+    float tolerance;
+    bool unit;
+} scalp_lod_channel;
+
+/* A triangle list over the lattice's vertices (mesh->lattice_n > 0) for drawing at a distance: blocks of 1 to
+ * max_step (1, 2, 4 or 8, dividing lattice_n) lattice steps, each as large as reproduces every lattice point
+ * in it within every channel's tolerance (at the same lattice parameter), closed, oriented as the full list
+ * and without T-junctions (scalp/lod.c). No channels: every block max_step; max_step 1: the full list itself.
+ * *indices is malloc'd (3 per triangle). SMP_ERR_UNAVAILABLE without a lattice (a scan), SMP_ERR_NOMEM. */
+smp_status scalp_mesh_lod(const scalp_mesh *mesh, const scalp_lod_channel *channels, int channel_count,
+                          int max_step, uint32_t **indices, int *triangle_count);
 double scalp_mesh_triangle_area_mm2(const scalp_mesh *mesh, int triangle); /* one triangle, mm² */
 double scalp_treated_area_cm2(const scalp_head *head, const plan *plan);
 

@@ -137,19 +137,50 @@ static double enclosed_volume_mm3(const scalp_mesh *m, const uint32_t *indices, 
     return volume;
 }
 
-/* The interactive path's coarse triangles: a quarter as many over the same vertices, closed and oriented,
+/* The simplified lists (scalp/lod.c): over every other lattice line a quarter of the triangles; with a
+ * tolerance no block meets, the full list; with none, blocks of 8 steps only; with the renderer's tolerances,
+ * fewer triangles. Each closed and oriented (no T-junction opens a crack, across the cube's edges too),
  * enclosing nearly the same volume. */
-static void coarse_mesh_should_be_closed_and_enclose_nearly_the_same_volume(void **state)
+static void lod_lists_should_be_closed_and_enclose_nearly_the_same_volume(void **state)
 {
     const scalp_mesh *m = &((const scalp_head *)*state)->mesh;
-    assert_non_null(m->coarse_indices);
-    assert_int_equal(4 * m->coarse_triangle_count, m->triangle_count);
-    assert_triangles_closed_and_oriented(m, m->coarse_indices, m->coarse_triangle_count);
+    assert_int_equal(m->lattice_n, 120);
     double full = enclosed_volume_mm3(m, m->indices, m->triangle_count);
-    double coarse = enclosed_volume_mm3(m, m->coarse_indices, m->coarse_triangle_count);
-    print_message("volume %.0f mm^3 full, %.0f coarse (%.3f %%)\n", full, coarse,
-                  100.0 * (coarse / full - 1.0));
-    assert_true(fabs(coarse / full - 1.0) < 0.005);
+    const scalp_lod_channel position = {m->positions_mm, 3, 3, 0.05f, false};
+    const scalp_lod_channel normal = {m->normals, 3, 3, 0.01f, true};
+    const scalp_lod_channel exact = {m->positions_mm, 3, 3, 1e-9f, false};
+    const scalp_lod_channel both[2] = {position, normal};
+    const struct {
+        const scalp_lod_channel *channels;
+        int count, max_step, lo, hi; /* the triangles expected, lo..hi */
+    } cases[] = {
+        {NULL, 0, 2, m->triangle_count / 4, m->triangle_count / 4},
+        {&exact, 1, 8, m->triangle_count, m->triangle_count},
+        {NULL, 0, 8, 12 * 15 * 15, 12 * 15 * 15},
+        {both, 2, 8, m->triangle_count / 8, m->triangle_count * 3 / 4},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; ++k) {
+        uint32_t *lod = NULL;
+        int count = 0;
+        assert_int_equal(
+            scalp_mesh_lod(m, cases[k].channels, cases[k].count, cases[k].max_step, &lod, &count), SMP_OK);
+        assert_true(count >= cases[k].lo && count <= cases[k].hi);
+        assert_triangles_closed_and_oriented(m, lod, count);
+        double volume = enclosed_volume_mm3(m, lod, count);
+        print_message("list %zu: %d triangles, volume %.3f %% off the full list's\n", k, count,
+                      100.0 * (volume / full - 1.0));
+        assert_true(fabs(volume / full - 1.0) <
+                    (cases[k].max_step == 8 && !cases[k].channels ? 0.02 : 0.005));
+        free(lod);
+    }
+    /* A scanned mesh has no lattice to simplify. */
+    scalp_mesh scan = *m;
+    scan.lattice_n = 0;
+    uint32_t *none = NULL;
+    int none_count = -1;
+    assert_int_equal(scalp_mesh_lod(&scan, NULL, 0, 2, &none, &none_count), SMP_ERR_UNAVAILABLE);
+    assert_null(none);
+    assert_int_equal(none_count, 0);
 }
 
 /* Outward: the enclosed volume is positive and every face normal agrees with its vertices' field normals.
@@ -540,7 +571,7 @@ int main(void)
         cmocka_unit_test(create_should_match_the_measures_within_two_percent),
         cmocka_unit_test(create_should_follow_other_measures),
         cmocka_unit_test(mesh_should_be_closed_with_every_edge_used_once_each_way),
-        cmocka_unit_test(coarse_mesh_should_be_closed_and_enclose_nearly_the_same_volume),
+        cmocka_unit_test(lod_lists_should_be_closed_and_enclose_nearly_the_same_volume),
         cmocka_unit_test(mesh_should_face_outwards_with_unit_normals_and_no_degenerate_triangles),
         cmocka_unit_test(mesh_should_stay_closed_and_outward_for_both_sexes_at_the_extreme_measures),
         cmocka_unit_test(face_landmarks_should_be_within_the_male_norms_on_the_default_head),
