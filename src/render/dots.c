@@ -242,6 +242,9 @@ static void splat_dots(render_context *rc, int first, int count, int cs, const f
  * level LAYERS_LEVEL. Costs one splat on the first frame and a pass over 256 x 256 texels on the others,
  * where a splat of every dot each frame cost about 50 ms on llvmpipe (docs/benchmarks.md). The dots keep the
  * size they had when their layer was splatted: the full-quality frame after the drag splats them anew. */
+/* Slices summed by one draw of layers.frag (its constant loop). */
+#define LAYERS_PER_DRAW 4
+
 void render_coverage_from_layers(render_context *rc, const float flare[2])
 {
     int cs = rc->desc.coverage_size >> LAYERS_LEVEL;
@@ -281,14 +284,23 @@ void render_coverage_from_layers(render_context *rc, const float flare[2])
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rc->coverage_tex,
                            LAYERS_LEVEL);
     glDisable(GL_DEPTH_TEST);
-    glDisable(GL_BLEND);
     glUseProgram(rc->prog_layers);
     glUniform1i(uloc(rc->prog_layers, "u_count"), rc->layers_slices);
-    glUniform4fv(uloc(rc->prog_layers, "u_scale"), rc->layers_slices, &scale[0][0]);
     glActiveTexture(GL_TEXTURE0 + UNIT_LAYERS);
     glBindTexture(GL_TEXTURE_2D_ARRAY, rc->layers_tex);
     glBindVertexArray(rc->empty_vao);
-    glDrawArrays(GL_TRIANGLES, 0, 3);
+    /* Four slices a draw (layers.frag's LAYERS_PER_DRAW), the draws after the first added. */
+    glBlendFunc(GL_ONE, GL_ONE);
+    for (int first = 0; first < rc->layers_slices; first += LAYERS_PER_DRAW) {
+        float part[LAYERS_PER_DRAW][4] = {{0.0f}};
+        for (int i = 0; i < LAYERS_PER_DRAW && first + i < rc->layers_slices; ++i)
+            memcpy(part[i], scale[first + i], sizeof part[i]);
+        glUniform1i(uloc(rc->prog_layers, "u_first"), first);
+        glUniform4fv(uloc(rc->prog_layers, "u_scale"), LAYERS_PER_DRAW, &part[0][0]);
+        if (first > 0) glEnable(GL_BLEND);
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+    }
+    glDisable(GL_BLEND);
     glBindVertexArray(0);
     glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
     glActiveTexture(GL_TEXTURE0);
