@@ -1,7 +1,8 @@
 // Subsurface scattering, second (vertical) pass and composite: blurs each term of sss_x.frag along y, sums
 // the terms with the profile's weights, multiplies by the albedo (the dots darken the light that leaves the
 // skin, after its lateral spread) and adds the light that did not enter the skin. The terms' alpha is the
-// skin's coverage c of the pixel (see sss_x.frag); the resolved albedo is c times the skin's.
+// skin's own view distance in mm, 0 where there is no skin (see sss_x.frag): one fetch a tap gives both the
+// light and the depth test. The resolved albedo is the skin's coverage c of the pixel times the skin's.
 in vec2 v_uv;
 uniform sampler2D u_term0;
 uniform sampler2D u_term1;
@@ -33,8 +34,7 @@ vec3 blur_term(sampler2D term, vec3 sigma_mm, float distance_mm, vec3 centre)
         for (int side = -1; side <= 1; side += 2) {
             vec2 uv = v_uv + u_direction * u_texel * x * float(side);
             vec4 t = texture(term, uv);
-            float d = t.a > 0.01 ? texture(u_albedo, uv).a / t.a : 0.0;
-            float keep = d > 0.0 && abs(d - distance_mm) < 0.02 * distance_mm + 3.0 * sigma_mm.r ? 1.0 : 0.0;
+            float keep = t.a > 0.0 && abs(t.a - distance_mm) < 0.02 * distance_mm + 3.0 * sigma_mm.r ? 1.0 : 0.0;
             sum += w * keep * t.rgb;
             weight += w * keep;
         }
@@ -48,12 +48,11 @@ void main()
     vec4 unscattered4 = texture(u_unscattered, v_uv);
     vec3 unscattered = unscattered4.rgb;
     vec4 t0 = texture(u_term0, v_uv);
-    float c = t0.a;
-    if (c <= 0.01) {
+    float distance_mm = t0.a;
+    if (distance_mm <= 0.0) {
         o_color = vec4(unscattered, 1.0);
         return;
     }
-    float distance_mm = albedo.a / c;
     vec3 irradiance = u_sss_weight[0] * blur_term(u_term0, u_sss_sigma_mm[0], distance_mm, t0.rgb) +
                       u_sss_weight[1] * blur_term(u_term1, u_sss_sigma_mm[1], distance_mm, texture(u_term1, v_uv).rgb) +
                       u_sss_weight[2] * blur_term(u_term2, u_sss_sigma_mm[2], distance_mm, texture(u_term2, v_uv).rgb);
