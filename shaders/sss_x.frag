@@ -10,12 +10,15 @@
 // Each term's alpha is that own view distance in mm (0 where there is no skin), so that sss_y.frag reads a
 // neighbour's distance from the term it fetches anyway (RGBA16F: 11 bits, 0.05 %, against a depth window of
 // 2 % and more).
-in vec2 v_uv;
+// The same shader, given no width, draws the scene at half the size for the wide terms' half-size passes
+// (sss.c, render_sss_passes): u_texel is then two of the scene's pixels and the scene's targets are read
+// through a bilinear sampler, so that each texel is the 2 x 2 pixels' mean of c * irradiance and c * distance,
+// divided by their mean of c below: the coverage-weighted mean of the skin's own values, as at an edge pixel.
 uniform sampler2D u_irradiance;
-uniform sampler2D u_albedo;          // a: view distance in mm, 0 where there is no skin
-uniform vec3 u_sss_sigma_mm[3];      // per term k, per channel
-uniform float u_px_per_mm_at_1mm;    // pixels per mm of a surface facing the camera 1 mm away
-uniform vec2 u_texel;                // 1 / target size
+uniform sampler2D u_albedo;          // a: view distance in mm times c, 0 where there is no skin
+uniform vec3 u_sss_sigma_mm[3];      // per term k, per channel; 0: that term unblurred
+uniform float u_px_per_mm_at_1mm;    // this pass's pixels per mm of a surface facing the camera 1 mm away
+uniform vec2 u_texel;                // one of this pass's pixels in the scene targets' uv
 uniform vec2 u_direction;            // (1, 0) here; (0, 1) in sss_y.frag
 layout(location = 0) out vec4 o_term0;
 layout(location = 1) out vec4 o_term1;
@@ -23,7 +26,7 @@ layout(location = 2) out vec4 o_term2;
 
 const int TAPS = 12; // per side
 
-vec3 blur_term(vec3 sigma_mm, float distance_mm, vec3 centre)
+vec3 blur_term(vec2 uv0, vec3 sigma_mm, float distance_mm, vec3 centre)
 {
     vec3 sigma_px = sigma_mm * u_px_per_mm_at_1mm / distance_mm;
     float widest = max(sigma_px.r, max(sigma_px.g, sigma_px.b));
@@ -37,7 +40,7 @@ vec3 blur_term(vec3 sigma_mm, float distance_mm, vec3 centre)
         float x = float(i) * step_px;
         vec3 w = exp(-0.5 * x * x / max(sigma_px * sigma_px, vec3(1e-6)));
         for (int side = -1; side <= 1; side += 2) {
-            vec2 uv = v_uv + u_direction * u_texel * x * float(side);
+            vec2 uv = uv0 + u_direction * u_texel * x * float(side);
             vec4 e = texture(u_irradiance, uv);
             float d = e.a > 0.01 ? texture(u_albedo, uv).a / e.a : 0.0;
             // Same surface: within a few sigma in depth (the head curves away by far less over the blur).
@@ -51,14 +54,15 @@ vec3 blur_term(vec3 sigma_mm, float distance_mm, vec3 centre)
 
 void main()
 {
-    vec4 e = texture(u_irradiance, v_uv);
+    vec2 uv = gl_FragCoord.xy * u_texel;
+    vec4 e = texture(u_irradiance, uv);
     if (e.a <= 0.01) {
         o_term0 = o_term1 = o_term2 = vec4(0.0);
         return;
     }
     vec3 centre = e.rgb / e.a;
-    float distance_mm = texture(u_albedo, v_uv).a / e.a;
-    o_term0 = vec4(blur_term(u_sss_sigma_mm[0], distance_mm, centre), distance_mm);
-    o_term1 = vec4(blur_term(u_sss_sigma_mm[1], distance_mm, centre), distance_mm);
-    o_term2 = vec4(blur_term(u_sss_sigma_mm[2], distance_mm, centre), distance_mm);
+    float distance_mm = texture(u_albedo, uv).a / e.a;
+    o_term0 = vec4(blur_term(uv, u_sss_sigma_mm[0], distance_mm, centre), distance_mm);
+    o_term1 = vec4(blur_term(uv, u_sss_sigma_mm[1], distance_mm, centre), distance_mm);
+    o_term2 = vec4(blur_term(uv, u_sss_sigma_mm[2], distance_mm, centre), distance_mm);
 }

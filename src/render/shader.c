@@ -17,6 +17,8 @@ const render_program_info render_programs[] = {
     {"overlay.vert", "overlay.frag", false, NULL},
     {"fullscreen.vert", "sss_x.frag", false, NULL},
     {"fullscreen.vert", "sss_y.frag", false, NULL},
+    {"fullscreen.vert", "sss_y.frag", false, SSS_HALF_BLUR_DEFINES},
+    {"fullscreen.vert", "sss_y.frag", false, SSS_HALF_TERMS_DEFINES},
     {"hair.vert", "hair.frag", false, NULL},
     {"hair.vert", "shadow.frag", false, NULL},
     {"hair_streak.vert", "hair_streak.frag", false, NULL},

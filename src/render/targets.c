@@ -34,6 +34,8 @@ void render_targets_release(scene_targets *T)
     glDeleteTextures(SCENE_TARGETS, T->resolve_tex);
     glDeleteFramebuffers(1, &T->sss_fbo);
     glDeleteTextures(3, T->sss_tex);
+    glDeleteFramebuffers(2, T->half_fbo);
+    glDeleteTextures(4, T->half_tex);
     glDeleteFramebuffers(1, &T->hdr_fbo);
     memset(T, 0, sizeof *T);
 }
@@ -91,6 +93,29 @@ smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, sm
     T->h = h;
     T->samples = samples;
     return SMP_OK;
+}
+
+bool render_targets_half_ensure(scene_targets *T)
+{
+    int w = (T->w + 1) / 2, h = (T->h + 1) / 2;
+    if (T->half_fbo[0] && T->half_w == w && T->half_h == h) return true;
+    glDeleteFramebuffers(2, T->half_fbo);
+    glDeleteTextures(4, T->half_tex);
+    for (int i = 0; i < 4; ++i)
+        T->half_tex[i] = texture_hdr(w, h, GL_NEAREST);
+    GLenum s0 = framebuffer_with(&T->half_fbo[0], T->half_tex, 2);
+    GLenum s1 = framebuffer_with(&T->half_fbo[1], T->half_tex + 2, 2);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (s0 != GL_FRAMEBUFFER_COMPLETE || s1 != GL_FRAMEBUFFER_COMPLETE) {
+        glDeleteFramebuffers(2, T->half_fbo);
+        glDeleteTextures(4, T->half_tex);
+        memset(T->half_fbo, 0, sizeof T->half_fbo);
+        memset(T->half_tex, 0, sizeof T->half_tex);
+        return false;
+    }
+    T->half_w = w;
+    T->half_h = h;
+    return true;
 }
 
 void render_outside_copy(GLuint read_fbo, GLenum read_buffer, GLuint draw_fbo, int w, int h,
