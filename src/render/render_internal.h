@@ -79,9 +79,10 @@ typedef struct scene_targets {
     GLuint msaa_fbo, msaa_color_rb[SCENE_TARGETS], msaa_depth_rb;
     GLuint resolve_fbo, resolve_tex[SCENE_TARGETS]; /* irradiance, albedo, unscattered */
     GLuint sss_fbo, sss_tex[3];                     /* the three profile terms after the x pass */
-    /* The wide terms 1 and 2 at half the size (ceil(w / 2) x ceil(h / 2), made on a frame's first need,
-     * render_targets_half_ensure): half_tex[2] the scene's light and distance unblurred, [0..1] the terms
-     * after the x pass (half_fbo[0]), [2..3] after the y pass (half_fbo[1]); render_sss_passes */
+    /* The wide terms 1 and 2 at half the size (ceil(w / 2) x ceil(h / 2)): half_tex[2] the scene's light
+     * and distance unblurred, [0..1] the terms after the x pass (half_fbo[0]), [2..3] after the y pass
+     * (half_fbo[1]); render_sss_passes. Either these or sss_tex[1..2] exist (render_targets_sss_layout):
+     * at 1280x720 the four are 7.4 MB, the two full-size terms 14.7 MB. */
     GLuint half_fbo[2], half_tex[4];
     int half_w, half_h;
     /* the composite (sss_y.frag) goes into the irradiance texture, which nothing reads after sss_x.frag: one
@@ -221,8 +222,11 @@ GLuint render_mesh_program(render_context *rc, bool scars, bool relief, bool fil
 /* targets.c */
 void render_targets_release(scene_targets *T);
 smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, smp_error *err);
-/* T's half-size targets for its current size; false when they could not be made complete (none then). */
-bool render_targets_half_ensure(scene_targets *T);
+/* T's subsurface targets for a frame that blurs terms 1 and 2 at half size (half) or every term at full size:
+ * the half-size targets made and the full-size terms 1 and 2 dropped (the sss fbo then draws term 0 alone),
+ * or the other way round. Returns whether the frame is to use the half size: false for !half, or when the
+ * half-size targets could not be made complete. */
+bool render_targets_sss_layout(scene_targets *T, bool half);
 smp_status render_ldr_ensure(render_context *rc, int w, int h, smp_error *err);
 smp_status render_rows_flip(uint8_t *rgba, int width, int height, smp_error *err);
 /* Copies read_buffer of read_fbo into draw_fbo everywhere in a w x h image but inside rect (x, y from the

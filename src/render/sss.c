@@ -82,15 +82,14 @@ static float sss_nearest_part_mm(const render_context *rc, const render_frame *f
     return sqrtf(nearest2);
 }
 
-/* Whether this frame blurs terms 1 and 2 at half size (and their targets could be made). */
+/* Whether this frame is to blur terms 1 and 2 at half size. */
 static bool sss_half_wanted(render_context *rc, const render_frame *f, const float sigma_mm[3][3],
                             float px_per_mm_at_1mm)
 {
     if (rc->sss_half_off) return false;
     float widest_mm = fmaxf(sigma_mm[1][0], fmaxf(sigma_mm[1][1], sigma_mm[1][2]));
     float px = widest_mm * fabsf(px_per_mm_at_1mm) / fmaxf(sss_nearest_part_mm(rc, f), 1e-3f);
-    if (!(px >= (f->interactive ? SSS_HALF_MIN_PX_INTERACTIVE : SSS_HALF_MIN_PX))) return false;
-    return render_targets_half_ensure(rc->tg);
+    return px >= (f->interactive ? SSS_HALF_MIN_PX_INTERACTIVE : SSS_HALF_MIN_PX);
 }
 
 /* The scissor to rect (the scene's pixels), or at half size to the half-size texels that rect's pixels fall
@@ -176,7 +175,7 @@ void render_sss_passes(render_context *rc, const render_frame *f)
     int *rect = rc->sss_rect;
     sss_rect(rc, f, sigma, px_per_mm_at_1mm, rect);
     bool whole = rect[0] == 0 && rect[1] == 0 && rect[2] == f->width && rect[3] == f->height;
-    bool half = sss_half_wanted(rc, f, sigma, px_per_mm_at_1mm);
+    bool half = render_targets_sss_layout(rc->tg, sss_half_wanted(rc, f, sigma, px_per_mm_at_1mm));
     rc->sss_half = half;
     const scene_targets *T = rc->tg;
     glDisable(GL_DEPTH_TEST);
@@ -186,17 +185,15 @@ void render_sss_passes(render_context *rc, const render_frame *f)
     glEnable(GL_SCISSOR_TEST);
 
     if (half) {
-        /* Term 0 at full size (terms 1 and 2 given no width, their outputs going nowhere). Then the scene at
+        /* Term 0 at full size (terms 1 and 2 given no width, their outputs going nowhere: the sss fbo has no
+         * targets for them, render_targets_sss_layout). Then the scene at
          * half size, unblurred (sss_x.frag with no width: each texel the 2 x 2 pixels' light and distance),
          * blurred along x and along y by the half-size y program (one fetch a tap, as in the composite), and
          * the composite upsampling terms 1 and 2. */
         float narrow[3][3] = {{sigma[0][0], sigma[0][1], sigma[0][2]}}, none[3][3] = {{0.0f}};
         static const GLenum first[] = {GL_COLOR_ATTACHMENT0, GL_NONE, GL_NONE};
-        static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
-        glBindFramebuffer(GL_FRAMEBUFFER, T->sss_fbo);
-        glDrawBuffers(3, first);
-        sss_x_draw(rc, f, T->sss_fbo, false, narrow, px_per_mm_at_1mm, rect);
-        glDrawBuffers(3, all);
+        static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1};
+        sss_x_draw(rc, f, T->sss_fbo, false, narrow, px_per_mm_at_1mm, rect); /* term 0 alone: see layout */
         glBindFramebuffer(GL_FRAMEBUFFER, T->half_fbo[1]);
         glDrawBuffers(3, first);
         sss_x_draw(rc, f, T->half_fbo[1], true, none, px_per_mm_at_1mm, rect);
