@@ -10,10 +10,13 @@
 // Each term's alpha is that own view distance in mm (0 where there is no skin), so that sss_y.frag reads a
 // neighbour's distance from the term it fetches anyway (RGBA16F: 11 bits, 0.05 %, against a depth window of
 // 2 % and more).
-// The same shader, given no width, draws the scene at half the size for the wide terms' half-size passes
-// (sss.c, render_sss_passes): u_texel is then two of the scene's pixels and the scene's targets are read
-// through a bilinear sampler, so that each texel is the 2 x 2 pixels' mean of c * irradiance and c * distance,
-// divided by their mean of c below: the coverage-weighted mean of the skin's own values, as at an edge pixel.
+// With SMP_SSS_HALF_SCENE 1 (sss.c, render_sss_passes) it draws the scene at half the size for the wide terms'
+// half-size passes instead, unblurred: each texel is the skin's mean light and distance over those of its 2 x 2
+// pixels that lie on the nearest surface among them (the depth test of the blur), weighted by coverage, so that
+// a texel across a depth step (an eyelid, the silhouette) holds one surface, not a blend of two.
+#ifndef SMP_SSS_HALF_SCENE
+#define SMP_SSS_HALF_SCENE 0
+#endif
 uniform sampler2D u_irradiance;
 uniform sampler2D u_albedo;          // a: view distance in mm times c, 0 where there is no skin
 uniform vec3 u_sss_sigma_mm[3];      // per term k, per channel; 0: that term unblurred
@@ -52,6 +55,33 @@ vec3 blur_term(vec2 uv0, vec3 sigma_mm, float distance_mm, vec3 centre)
     return sum / weight;
 }
 
+#if SMP_SSS_HALF_SCENE
+void main()
+{
+    ivec2 p0 = ivec2(gl_FragCoord.xy) * 2, last = textureSize(u_irradiance, 0) - 1;
+    vec4 e[4];
+    float d[4], nearest = 1e30;
+    for (int i = 0; i < 4; ++i) {
+        ivec2 q = min(p0 + ivec2(i & 1, i >> 1), last);
+        e[i] = texelFetch(u_irradiance, q, 0);
+        d[i] = e[i].a > 0.01 ? texelFetch(u_albedo, q, 0).a / e[i].a : 0.0;
+        if (d[i] > 0.0) nearest = min(nearest, d[i]);
+    }
+    o_term1 = o_term2 = vec4(0.0);
+    if (nearest > 1e29) {
+        o_term0 = vec4(0.0);
+        return;
+    }
+    vec4 sum = vec4(0.0); // c * irradiance, c
+    float distance_c = 0.0;
+    for (int i = 0; i < 4; ++i)
+        if (d[i] > 0.0 && d[i] - nearest < 0.02 * nearest + 3.0 * u_sss_sigma_mm[1].r) {
+            sum += e[i];
+            distance_c += d[i] * e[i].a;
+        }
+    o_term0 = vec4(sum.rgb / sum.a, distance_c / sum.a);
+}
+#else
 void main()
 {
     vec2 uv = gl_FragCoord.xy * u_texel;
@@ -66,3 +96,4 @@ void main()
     o_term1 = vec4(blur_term(uv, u_sss_sigma_mm[1], distance_mm, centre), distance_mm);
     o_term2 = vec4(blur_term(uv, u_sss_sigma_mm[2], distance_mm, centre), distance_mm);
 }
+#endif

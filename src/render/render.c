@@ -124,6 +124,8 @@ smp_status render_context_create(render_context **out, const render_context_desc
                                     disk, err)) ||
         (st = render_program_create(&rc->prog_sss_y, "fullscreen.vert", "sss_y.frag", false, sss_y_samplers,
                                     disk, err)) ||
+        (st = render_program_create_defines(&rc->prog_sss_half_scene, "fullscreen.vert", "sss_x.frag", false,
+                                            SSS_HALF_SCENE_DEFINES, sss_x_samplers, disk, err)) ||
         (st = render_program_create_defines(&rc->prog_sss_half_y, "fullscreen.vert", "sss_y.frag", false,
                                             SSS_HALF_BLUR_DEFINES, sss_y_samplers, disk, err)) ||
         (st = render_program_create_defines(&rc->prog_sss_half_composite, "fullscreen.vert", "sss_y.frag",

@@ -109,8 +109,9 @@ struct render_context {
     GLuint prog_trivial;
     GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y,
         prog_edge_aa;
-    /* sss_y.frag's two other programs: the half-size terms' y pass and the composite that upsamples them */
-    GLuint prog_sss_half_y, prog_sss_half_composite;
+    /* sss_x.frag's other program, the scene at half size, and sss_y.frag's two others: the half-size terms'
+     * blur and the composite that upsamples them (render_sss_passes) */
+    GLuint prog_sss_half_scene, prog_sss_half_y, prog_sss_half_composite;
     bool sss_half_off; /* render_sss_half_set(false): every term at full size */
     GLuint empty_vao;
     /* head */

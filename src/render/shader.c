@@ -16,6 +16,7 @@ const render_program_info render_programs[] = {
     {"fullscreen.vert", "tonemap.frag", false, NULL},
     {"overlay.vert", "overlay.frag", false, NULL},
     {"fullscreen.vert", "sss_x.frag", false, NULL},
+    {"fullscreen.vert", "sss_x.frag", false, SSS_HALF_SCENE_DEFINES},
     {"fullscreen.vert", "sss_y.frag", false, NULL},
     {"fullscreen.vert", "sss_y.frag", false, SSS_HALF_BLUR_DEFINES},
     {"fullscreen.vert", "sss_y.frag", false, SSS_HALF_TERMS_DEFINES},

@@ -33,6 +33,8 @@ extern const render_program_info render_programs[];
  * composite that upsamples them. */
 #define SSS_HALF_BLUR_DEFINES "#define SMP_SSS_HALF_BLUR 1\n"
 #define SSS_HALF_TERMS_DEFINES "#define SMP_SSS_HALF_TERMS 1\n"
+/* sss_x.frag's: the scene at half size for those passes */
+#define SSS_HALF_SCENE_DEFINES "#define SMP_SSS_HALF_SCENE 1\n"
 
 /* A uniform's location in prog (-1 when the program has none of that name: GL ignores the set). */
 static inline GLint uloc(GLuint prog, const char *name)

@@ -27,10 +27,11 @@ static void sss_profile(const render_frame *f, float sigma_mm[3][3], float weigh
  * hair may be (render_scene_screen_rect, kept in tg->drawn), grown by the farthest a skin pixel's taps reach.
  * blur_term (sss_x and sss_y.frag) takes taps * step <= 3 sigma of the widest channel, or ceil of it with
  * one-pixel steps, and a tap's nearest texel lies up to a pixel farther; sigma in pixels is largest at the
- * least view distance. A pixel outside holds no skin and is never a skin pixel's tap: the passes would write
- * it the unscattered light alone (sss_y.frag), which the caller copies there instead. */
+ * least view distance. At half size (half) a step is two pixels and a texel the mean of 2 x 2: two pixels
+ * more. A pixel outside holds no skin and is never a skin pixel's tap: the passes would write it the
+ * unscattered light alone (sss_y.frag), which the caller copies there instead. */
 static void sss_rect(const render_context *rc, const render_frame *f, const float sigma_mm[3][3],
-                     float px_per_mm_at_1mm, int rect[4])
+                     float px_per_mm_at_1mm, bool half, int rect[4])
 {
     render_screen_rect r = rc->tg->drawn;
     rect[0] = 0, rect[1] = 0, rect[2] = f->width, rect[3] = f->height;
@@ -39,7 +40,7 @@ static void sss_rect(const render_context *rc, const render_frame *f, const floa
     for (int k = 0; k < 3; ++k)
         for (int c = 0; c < 3; ++c)
             widest_mm = fmaxf(widest_mm, sigma_mm[k][c]);
-    float reach_px = 3.0f * widest_mm * fabsf(px_per_mm_at_1mm) / r.nearest_mm + 2.0f;
+    float reach_px = 3.0f * widest_mm * fabsf(px_per_mm_at_1mm) / r.nearest_mm + (half ? 4.0f : 2.0f);
     if (!(reach_px < (float)(f->width + f->height))) return; /* NaN, or past the whole frame anyway */
     int grow = (int)ceilf(reach_px);
     if (r.x1 > r.x0 && r.y1 > r.y0) {
@@ -105,31 +106,26 @@ static void sss_scissor(const int rect[4], bool half)
     glScissor(x0, y0, x1 - x0, y1 - y0);
 }
 
-/* The x pass: sss_x.frag into fbo, at the scene's size or (half) at half of it, inside rect (in the scene's
- * pixels). sigma_mm's terms that this pass does not blur are 0 (their outputs go nowhere). */
-static void sss_x_draw(render_context *rc, const render_frame *f, GLuint fbo, bool half,
+/* A pass of sss_x.frag's programs (p) into fbo: the x pass at the scene's size, or (half) the scene at half
+ * of it (prog_sss_half_scene), inside rect (in the scene's pixels). sigma_mm's terms that this pass does not
+ * blur are 0 (their outputs go nowhere). */
+static void sss_x_draw(render_context *rc, const render_frame *f, GLuint p, GLuint fbo, bool half,
                        const float sigma_mm[3][3], float px_per_mm_at_1mm, const int rect[4])
 {
-    scene_targets *T = rc->tg;
-    float scale = half ? 0.5f : 1.0f;
+    const scene_targets *T = rc->tg;
     glBindFramebuffer(GL_FRAMEBUFFER, fbo);
     glViewport(0, 0, half ? T->half_w : f->width, half ? T->half_h : f->height);
     sss_scissor(rect, half);
-    GLuint p = rc->prog_sss_x;
     glUseProgram(p);
     glUniform3fv(uloc(p, "u_sss_sigma_mm"), 3, &sigma_mm[0][0]);
-    glUniform1f(uloc(p, "u_px_per_mm_at_1mm"), px_per_mm_at_1mm * scale);
-    glUniform2f(uloc(p, "u_texel"), 1.0f / ((float)f->width * scale), 1.0f / ((float)f->height * scale));
+    glUniform1f(uloc(p, "u_px_per_mm_at_1mm"), px_per_mm_at_1mm);
+    glUniform2f(uloc(p, "u_texel"), 1.0f / (float)f->width, 1.0f / (float)f->height);
     glUniform2f(uloc(p, "u_direction"), 1.0f, 0.0f);
     for (int i = 0; i < SCENE_TARGETS; ++i) {
         glActiveTexture(GL_TEXTURE0 + UNIT_IRRADIANCE + i);
         glBindTexture(GL_TEXTURE_2D, T->resolve_tex[i]);
-        /* at half size each tap is the bilinear mean of 2 x 2 pixels of the (premultiplied) targets */
-        glBindSampler(UNIT_IRRADIANCE + i, half ? rc->hdr_sampler : 0);
     }
     glDrawArrays(GL_TRIANGLES, 0, 3);
-    for (int i = 0; i < SCENE_TARGETS; ++i)
-        glBindSampler(UNIT_IRRADIANCE + i, 0);
 }
 
 /* A pass of sss_y.frag's programs (p) into fbo reading the three terms from term[] and blurring along
@@ -172,10 +168,10 @@ void render_sss_passes(render_context *rc, const render_frame *f)
     sss_profile(f, sigma, weight);
     /* A length L at distance z spans L * proj[1][1] * (height / 2) / z pixels. */
     float px_per_mm_at_1mm = f->proj[1][1] * (float)f->height * 0.5f;
-    int *rect = rc->sss_rect;
-    sss_rect(rc, f, sigma, px_per_mm_at_1mm, rect);
-    bool whole = rect[0] == 0 && rect[1] == 0 && rect[2] == f->width && rect[3] == f->height;
     bool half = render_targets_sss_layout(rc->tg, sss_half_wanted(rc, f, sigma, px_per_mm_at_1mm));
+    int *rect = rc->sss_rect;
+    sss_rect(rc, f, sigma, px_per_mm_at_1mm, half, rect);
+    bool whole = rect[0] == 0 && rect[1] == 0 && rect[2] == f->width && rect[3] == f->height;
     rc->sss_half = half;
     const scene_targets *T = rc->tg;
     glDisable(GL_DEPTH_TEST);
@@ -186,17 +182,17 @@ void render_sss_passes(render_context *rc, const render_frame *f)
 
     if (half) {
         /* Term 0 at full size (terms 1 and 2 given no width, their outputs going nowhere: the sss fbo has no
-         * targets for them, render_targets_sss_layout). Then the scene at
-         * half size, unblurred (sss_x.frag with no width: each texel the 2 x 2 pixels' light and distance),
-         * blurred along x and along y by the half-size y program (one fetch a tap, as in the composite), and
-         * the composite upsampling terms 1 and 2. */
-        float narrow[3][3] = {{sigma[0][0], sigma[0][1], sigma[0][2]}}, none[3][3] = {{0.0f}};
+         * targets for them, render_targets_sss_layout). Then the scene at half size, unblurred (each texel
+         * the light and distance of the nearest surface in its 2 x 2 pixels), blurred along x and along y by
+         * the half-size program (one fetch a tap, as in the composite), and the composite upsampling terms 1
+         * and 2. */
+        float narrow[3][3] = {{sigma[0][0], sigma[0][1], sigma[0][2]}};
         static const GLenum first[] = {GL_COLOR_ATTACHMENT0, GL_NONE, GL_NONE};
         static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1};
-        sss_x_draw(rc, f, T->sss_fbo, false, narrow, px_per_mm_at_1mm, rect); /* term 0 alone: see layout */
+        sss_x_draw(rc, f, rc->prog_sss_x, T->sss_fbo, false, narrow, px_per_mm_at_1mm, rect);
         glBindFramebuffer(GL_FRAMEBUFFER, T->half_fbo[1]);
         glDrawBuffers(3, first);
-        sss_x_draw(rc, f, T->half_fbo[1], true, none, px_per_mm_at_1mm, rect);
+        sss_x_draw(rc, f, rc->prog_sss_half_scene, T->half_fbo[1], true, sigma, px_per_mm_at_1mm, rect);
         glDrawBuffers(2, all);
         const GLuint scene_half[3] = {0, T->half_tex[2], T->half_tex[2]};
         sss_half_blur(rc, f, T->half_fbo[0], scene_half, sigma, px_per_mm_at_1mm, rect, 1.0f, 0.0f);
@@ -206,7 +202,7 @@ void render_sss_passes(render_context *rc, const render_frame *f)
         sss_term_draw(rc, f, rc->prog_sss_half_composite, T->hdr_fbo, false, terms, sigma, weight,
                       px_per_mm_at_1mm, rect, 0.0f, 1.0f);
     } else {
-        sss_x_draw(rc, f, T->sss_fbo, false, sigma, px_per_mm_at_1mm, rect);
+        sss_x_draw(rc, f, rc->prog_sss_x, T->sss_fbo, false, sigma, px_per_mm_at_1mm, rect);
         sss_term_draw(rc, f, rc->prog_sss_y, T->hdr_fbo, false, T->sss_tex, sigma, weight, px_per_mm_at_1mm,
                       rect, 0.0f, 1.0f);
     }
