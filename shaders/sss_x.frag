@@ -7,12 +7,21 @@
 // Samples across a depth discontinuity (the head's silhouette) are left out and the weights renormalised.
 // Targets were resolved from multisampling: alpha of the irradiance is the skin's coverage c of the pixel,
 // so irradiance / c and distance / c are the skin's own values at partly covered edge pixels.
-in vec2 v_uv;
+// Each term's alpha is that own view distance in mm (0 where there is no skin), so that sss_y.frag reads a
+// neighbour's distance from the term it fetches anyway (RGBA16F: 11 bits, 0.05 %, against a depth window of
+// 2 % and more).
+// With SMP_SSS_HALF_SCENE 1 (sss.c, render_sss_passes) it draws the scene at half the size for the wide terms'
+// half-size passes instead, unblurred: each texel is the skin's mean light and distance over those of its 2 x 2
+// pixels that lie on the nearest surface among them (the depth test of the blur), weighted by coverage, so that
+// a texel across a depth step (an eyelid, the silhouette) holds one surface, not a blend of two.
+#ifndef SMP_SSS_HALF_SCENE
+#define SMP_SSS_HALF_SCENE 0
+#endif
 uniform sampler2D u_irradiance;
-uniform sampler2D u_albedo;          // a: view distance in mm, 0 where there is no skin
-uniform vec3 u_sss_sigma_mm[3];      // per term k, per channel
-uniform float u_px_per_mm_at_1mm;    // pixels per mm of a surface facing the camera 1 mm away
-uniform vec2 u_texel;                // 1 / target size
+uniform sampler2D u_albedo;          // a: view distance in mm times c, 0 where there is no skin
+uniform vec3 u_sss_sigma_mm[3];      // per term k, per channel; 0: that term unblurred
+uniform float u_px_per_mm_at_1mm;    // this pass's pixels per mm of a surface facing the camera 1 mm away
+uniform vec2 u_texel;                // one of this pass's pixels in the scene targets' uv
 uniform vec2 u_direction;            // (1, 0) here; (0, 1) in sss_y.frag
 layout(location = 0) out vec4 o_term0;
 layout(location = 1) out vec4 o_term1;
@@ -20,7 +29,7 @@ layout(location = 2) out vec4 o_term2;
 
 const int TAPS = 12; // per side
 
-vec3 blur_term(vec3 sigma_mm, float distance_mm, vec3 centre)
+vec3 blur_term(vec2 uv0, vec3 sigma_mm, float distance_mm, vec3 centre)
 {
     vec3 sigma_px = sigma_mm * u_px_per_mm_at_1mm / distance_mm;
     float widest = max(sigma_px.r, max(sigma_px.g, sigma_px.b));
@@ -34,7 +43,7 @@ vec3 blur_term(vec3 sigma_mm, float distance_mm, vec3 centre)
         float x = float(i) * step_px;
         vec3 w = exp(-0.5 * x * x / max(sigma_px * sigma_px, vec3(1e-6)));
         for (int side = -1; side <= 1; side += 2) {
-            vec2 uv = v_uv + u_direction * u_texel * x * float(side);
+            vec2 uv = uv0 + u_direction * u_texel * x * float(side);
             vec4 e = texture(u_irradiance, uv);
             float d = e.a > 0.01 ? texture(u_albedo, uv).a / e.a : 0.0;
             // Same surface: within a few sigma in depth (the head curves away by far less over the blur).
@@ -46,16 +55,45 @@ vec3 blur_term(vec3 sigma_mm, float distance_mm, vec3 centre)
     return sum / weight;
 }
 
+#if SMP_SSS_HALF_SCENE
 void main()
 {
-    vec4 e = texture(u_irradiance, v_uv);
+    ivec2 p0 = ivec2(gl_FragCoord.xy) * 2, last = textureSize(u_irradiance, 0) - 1;
+    vec4 e[4];
+    float d[4], nearest = 1e30;
+    for (int i = 0; i < 4; ++i) {
+        ivec2 q = min(p0 + ivec2(i & 1, i >> 1), last);
+        e[i] = texelFetch(u_irradiance, q, 0);
+        d[i] = e[i].a > 0.01 ? texelFetch(u_albedo, q, 0).a / e[i].a : 0.0;
+        if (d[i] > 0.0) nearest = min(nearest, d[i]);
+    }
+    o_term1 = o_term2 = vec4(0.0);
+    if (nearest > 1e29) {
+        o_term0 = vec4(0.0);
+        return;
+    }
+    vec4 sum = vec4(0.0); // c * irradiance, c
+    float distance_c = 0.0;
+    for (int i = 0; i < 4; ++i)
+        if (d[i] > 0.0 && d[i] - nearest < 0.02 * nearest + 3.0 * u_sss_sigma_mm[1].r) {
+            sum += e[i];
+            distance_c += d[i] * e[i].a;
+        }
+    o_term0 = vec4(sum.rgb / sum.a, distance_c / sum.a);
+}
+#else
+void main()
+{
+    vec2 uv = gl_FragCoord.xy * u_texel;
+    vec4 e = texture(u_irradiance, uv);
     if (e.a <= 0.01) {
         o_term0 = o_term1 = o_term2 = vec4(0.0);
         return;
     }
     vec3 centre = e.rgb / e.a;
-    float distance_mm = texture(u_albedo, v_uv).a / e.a;
-    o_term0 = vec4(blur_term(u_sss_sigma_mm[0], distance_mm, centre), e.a);
-    o_term1 = vec4(blur_term(u_sss_sigma_mm[1], distance_mm, centre), e.a);
-    o_term2 = vec4(blur_term(u_sss_sigma_mm[2], distance_mm, centre), e.a);
+    float distance_mm = texture(u_albedo, uv).a / e.a;
+    o_term0 = vec4(blur_term(uv, u_sss_sigma_mm[0], distance_mm, centre), distance_mm);
+    o_term1 = vec4(blur_term(uv, u_sss_sigma_mm[1], distance_mm, centre), distance_mm);
+    o_term2 = vec4(blur_term(uv, u_sss_sigma_mm[2], distance_mm, centre), distance_mm);
 }
+#endif

@@ -124,6 +124,12 @@ smp_status render_context_create(render_context **out, const render_context_desc
                                     disk, err)) ||
         (st = render_program_create(&rc->prog_sss_y, "fullscreen.vert", "sss_y.frag", false, sss_y_samplers,
                                     disk, err)) ||
+        (st = render_program_create_defines(&rc->prog_sss_half_scene, "fullscreen.vert", "sss_x.frag", false,
+                                            SSS_HALF_SCENE_DEFINES, sss_x_samplers, disk, err)) ||
+        (st = render_program_create_defines(&rc->prog_sss_half_y, "fullscreen.vert", "sss_y.frag", false,
+                                            SSS_HALF_BLUR_DEFINES, sss_y_samplers, disk, err)) ||
+        (st = render_program_create_defines(&rc->prog_sss_half_composite, "fullscreen.vert", "sss_y.frag",
+                                            false, SSS_HALF_TERMS_DEFINES, sss_y_samplers, disk, err)) ||
         (st = render_program_create(&rc->prog_trivial, "fullscreen.vert", "trivial.frag", false, NULL, disk,
                                     err)) ||
         (st = render_program_create(&rc->prog_edge_aa, "fullscreen.vert", "edge_aa.frag", false,
@@ -232,6 +238,11 @@ void render_head_lods_set(render_context *rc, bool use)
     rc->head_lods_off = !use;
 }
 
+void render_sss_half_set(render_context *rc, bool use)
+{
+    rc->sss_half_off = !use;
+}
+
 GLuint render_mesh_program(render_context *rc, bool scars, bool relief, bool film)
 {
     GLuint *prog = &rc->prog_mesh_variant[scars][relief][film];
@@ -259,8 +270,9 @@ void render_context_destroy(render_context *rc)
         glDebugMessageCallback(NULL, NULL);
     }
     render_hair_destroy(rc->hair);
-    GLuint progs[] = {rc->prog_mesh,  rc->prog_shadow, rc->prog_splat,   rc->prog_tonemap, rc->prog_overlay,
-                      rc->prog_sss_x, rc->prog_sss_y,  rc->prog_trivial, rc->prog_edge_aa, rc->prog_layers};
+    GLuint progs[] = {rc->prog_mesh,    rc->prog_shadow, rc->prog_splat,      rc->prog_tonemap,
+                      rc->prog_overlay, rc->prog_sss_x,  rc->prog_sss_y,      rc->prog_trivial,
+                      rc->prog_edge_aa, rc->prog_layers, rc->prog_sss_half_y, rc->prog_sss_half_composite};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; ++i)
         if (progs[i]) glDeleteProgram(progs[i]);
     for (int s = 0; s < 2; ++s)
@@ -446,6 +458,7 @@ void render_stats_get(const render_context *rc, render_stats *out)
         rc->tg && rc->tg->w > 0 && rc->tg->h > 0
             ? (float)rc->sss_rect[2] * (float)rc->sss_rect[3] / ((float)rc->tg->w * (float)rc->tg->h)
             : 0.0f;
+    out->sss_half = rc->sss_half;
     out->scar_patch_chunks_drawn = rc->scar_patch_drawn ? rc->scar.draw_count : 0;
     out->scar_patch_drawn = rc->scar_patch_drawn;
     out->shadow_draws = rc->shadow_draws;

@@ -238,6 +238,8 @@ typedef struct render_stats {
                       * the bottom, width, height): where the head, its hair and their blur may be; the rest
                       * is backdrop, copied (docs/architecture.md) */
     float sss_share; /* sss_rect's share of that target's pixels */
+    bool sss_half;   /* whether the last frame blurred the profile's wide terms 1 and 2 at half the size in x
+                      * and y (render_sss_passes: where their sigma is wide enough in pixels) */
     float
         pass_ms[RENDER_PASS_COUNT]; /* with render_context_desc.profile: each pass of the last frame, wall ms
                                      * from the end of the pass before (glFinish on both sides); else 0 */
@@ -249,6 +251,10 @@ void render_mesh_variants_set(render_context *rc, bool use);
 /* use false: the head's full triangle list in every frame (the reference the tests compare the simplified
  * lists with); true (the default after create): the coarsest list the frame's pixels allow. */
 void render_head_lods_set(render_context *rc, bool use);
+/* use false: every term of the subsurface profile blurred at the full size, as before the half-size wide
+ * terms (the reference the tests compare them with); true (the default after create): the wide terms at half
+ * size where they are wide enough in pixels. */
+void render_sss_half_set(render_context *rc, bool use);
 
 /* How many values of the last frame's linear HDR image (before tone mapping) are not finite: a NaN or an
  * infinity anywhere in the shading spreads through the subsurface blur into a block of the image. For tests;

@@ -80,6 +80,12 @@ typedef struct scene_targets {
     GLuint msaa_fbo, msaa_color_rb[SCENE_TARGETS], msaa_depth_rb;
     GLuint resolve_fbo, resolve_tex[SCENE_TARGETS]; /* irradiance, albedo, unscattered */
     GLuint sss_fbo, sss_tex[3];                     /* the three profile terms after the x pass */
+    /* The wide terms 1 and 2 at half the size (ceil(w / 2) x ceil(h / 2)): half_tex[2] the scene's light
+     * and distance unblurred, [0..1] the terms after the x pass (half_fbo[0]), [2..3] after the y pass
+     * (half_fbo[1]); render_sss_passes. Either these or sss_tex[1..2] exist (render_targets_sss_layout):
+     * at 1280x720 the four are 7.4 MB, the two full-size terms 14.7 MB. */
+    GLuint half_fbo[2], half_tex[4];
+    int half_w, half_h;
     /* the composite (sss_y.frag) goes into the irradiance texture, which nothing reads after sss_x.frag: one
      * full-size RGBA16F texture less (7.4 MB at 1280x720); read through rc->hdr_sampler (linear filtering,
      * for the interactive path's upsampling) */
@@ -104,6 +110,10 @@ struct render_context {
     GLuint prog_trivial;
     GLuint prog_mesh, prog_shadow, prog_splat, prog_tonemap, prog_overlay, prog_sss_x, prog_sss_y,
         prog_edge_aa;
+    /* sss_x.frag's other program, the scene at half size, and sss_y.frag's two others: the half-size terms'
+     * blur and the composite that upsamples them (render_sss_passes) */
+    GLuint prog_sss_half_scene, prog_sss_half_y, prog_sss_half_composite;
+    bool sss_half_off; /* render_sss_half_set(false): every term at full size */
     GLuint empty_vao;
     /* head */
     GLuint mesh_vao, mesh_vbo, mesh_ibo;
@@ -124,6 +134,7 @@ struct render_context {
     bool head_relief;       /* the last full frame drew the relief (render_stats.head_relief) */
     bool scar_patch_drawn;  /* the last frame drew the scars' displaced patch */
     int sss_rect[4];        /* the last frame's subsurface passes' rectangle (render_stats.sss_rect) */
+    bool sss_half;          /* the last frame blurred the wide terms at half size (render_stats.sss_half) */
     float bounds_min[3], bounds_max[3];
     render_boxes bound_boxes; /* the head's vertices in parts (render_scene_screen_rect) */
     /* dots */
@@ -219,6 +230,11 @@ GLuint render_mesh_program(render_context *rc, bool scars, bool relief, bool fil
 /* targets.c */
 void render_targets_release(scene_targets *T);
 smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, smp_error *err);
+/* T's subsurface targets for a frame that blurs terms 1 and 2 at half size (half) or every term at full size:
+ * the half-size targets made and the full-size terms 1 and 2 dropped (the sss fbo then draws term 0 alone),
+ * or the other way round. Returns whether the frame is to use the half size: false for !half, or when the
+ * half-size targets could not be made complete. */
+bool render_targets_sss_layout(scene_targets *T, bool half);
 smp_status render_ldr_ensure(render_context *rc, int w, int h, smp_error *err);
 smp_status render_rows_flip(uint8_t *rgba, int width, int height, smp_error *err);
 /* Copies read_buffer of read_fbo into draw_fbo everywhere in a w x h image but inside rect (x, y from the

@@ -29,6 +29,12 @@ typedef struct render_program_info {
     const char *defines; /* NULL, or render_program_create_defines' */
 } render_program_info;
 extern const render_program_info render_programs[];
+/* sss_y.frag's defines for its two other programs (render_sss_passes): the half-size terms' y pass, and the
+ * composite that upsamples them. */
+#define SSS_HALF_BLUR_DEFINES "#define SMP_SSS_HALF_BLUR 1\n"
+#define SSS_HALF_TERMS_DEFINES "#define SMP_SSS_HALF_TERMS 1\n"
+/* sss_x.frag's: the scene at half size for those passes */
+#define SSS_HALF_SCENE_DEFINES "#define SMP_SSS_HALF_SCENE 1\n"
 
 /* A uniform's location in prog (-1 when the program has none of that name: GL ignores the set). */
 static inline GLint uloc(GLuint prog, const char *name)

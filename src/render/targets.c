@@ -34,6 +34,8 @@ void render_targets_release(scene_targets *T)
     glDeleteTextures(SCENE_TARGETS, T->resolve_tex);
     glDeleteFramebuffers(1, &T->sss_fbo);
     glDeleteTextures(3, T->sss_tex);
+    glDeleteFramebuffers(2, T->half_fbo);
+    glDeleteTextures(4, T->half_tex);
     glDeleteFramebuffers(1, &T->hdr_fbo);
     memset(T, 0, sizeof *T);
 }
@@ -91,6 +93,66 @@ smp_status render_targets_ensure(scene_targets *T, int w, int h, int samples, sm
     T->h = h;
     T->samples = samples;
     return SMP_OK;
+}
+
+/* Drops T's half-size targets. */
+static void half_release(scene_targets *T)
+{
+    glDeleteFramebuffers(2, T->half_fbo);
+    glDeleteTextures(4, T->half_tex);
+    memset(T->half_fbo, 0, sizeof T->half_fbo);
+    memset(T->half_tex, 0, sizeof T->half_tex);
+    T->half_w = T->half_h = 0;
+}
+
+/* T's half-size targets for its current size; false (and none) when they could not be made complete. */
+static bool half_ensure(scene_targets *T)
+{
+    int w = (T->w + 1) / 2, h = (T->h + 1) / 2;
+    if (T->half_fbo[0] && T->half_w == w && T->half_h == h) return true;
+    half_release(T);
+    for (int i = 0; i < 4; ++i)
+        T->half_tex[i] = texture_hdr(w, h, GL_NEAREST);
+    GLenum s0 = framebuffer_with(&T->half_fbo[0], T->half_tex, 2);
+    GLenum s1 = framebuffer_with(&T->half_fbo[1], T->half_tex + 2, 2);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (s0 != GL_FRAMEBUFFER_COMPLETE || s1 != GL_FRAMEBUFFER_COMPLETE) {
+        half_release(T);
+        return false;
+    }
+    T->half_w = w;
+    T->half_h = h;
+    return true;
+}
+
+bool render_targets_sss_layout(scene_targets *T, bool half)
+{
+    static const GLenum first[] = {GL_COLOR_ATTACHMENT0, GL_NONE, GL_NONE};
+    static const GLenum all[] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
+    if (half && half_ensure(T)) {
+        if (T->sss_tex[1]) {
+            /* terms 1 and 2 at full size are not drawn while the half-size ones are: their memory goes */
+            glBindFramebuffer(GL_FRAMEBUFFER, T->sss_fbo);
+            for (int i = 1; i < 3; ++i)
+                glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_TEXTURE_2D, 0, 0);
+            glDrawBuffers(3, first);
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            glDeleteTextures(2, T->sss_tex + 1);
+            T->sss_tex[1] = T->sss_tex[2] = 0;
+        }
+        return true;
+    }
+    half_release(T);
+    if (!T->sss_tex[1]) {
+        glBindFramebuffer(GL_FRAMEBUFFER, T->sss_fbo);
+        for (int i = 1; i < 3; ++i) {
+            T->sss_tex[i] = texture_hdr(T->w, T->h, GL_NEAREST);
+            glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, GL_TEXTURE_2D, T->sss_tex[i], 0);
+        }
+        glDrawBuffers(3, all);
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    }
+    return false;
 }
 
 void render_outside_copy(GLuint read_fbo, GLenum read_buffer, GLuint draw_fbo, int w, int h,
