@@ -184,11 +184,15 @@ void main()
     // drawn streaks, hair_streak.frag, keep the rest). Read at the mip level of the pixel's larger step on
     // the skin from its distance and slant, not from uv derivatives: those depend on how the 2x2 quads fall
     // at the outline, and a cut-down projection (the subsurface passes' rectangle) must draw the same.
+    // A loop, not an if: llvmpipe runs an if's body for every pixel but leaves a loop that no pixel of the row
+    // enters (docs/benchmarks.md), and a close-up's pixels all have streak_t 0.
     float streak_t = smoothstep(u_hair_streak_lod.x, u_hair_streak_lod.y, pixel_sigma);
-    float streak_texels = u_hair_streak_texels * length(u_eye_mm - v_position_mm) / max(dot(n_geo, v), 0.02);
-    float streak_level = log2(max(streak_texels, 1e-6));
-    albedo *= 1.0 - min(streak_t * textureLod(u_hair_streaks, v_uv, streak_level).r * u_hair_streak_rgb,
-                        vec3(0.95));
+    float streak_dark = 0.0;
+    for (int i = streak_t > 0.0 ? 0 : 1; i < 1; ++i) {
+        float texels = u_hair_streak_texels * length(u_eye_mm - v_position_mm) / max(dot(n_geo, v), 0.02);
+        streak_dark = streak_t * textureLod(u_hair_streaks, v_uv, log2(max(texels, 1e-6))).r;
+    }
+    albedo *= 1.0 - min(streak_dark * u_hair_streak_rgb, vec3(0.95));
     // The light that scatters under the skin sees the surface without its micro-relief (scar.normal): the
     // blur (sss_x/y) spreads it over a tenth of a millimetre and more, and a screen-space blur of the relief's
     // pixel-fine shading only smears it into streaks. The share of it that leaves the skin near where it

@@ -126,6 +126,7 @@ struct render_hair {
     float streak_rgb[3];            /* each channel's whole darkening over green's (the texture's) */
     float streak_texel_mm;          /* the texture's texel on the skin (the chart's scale at its centre) */
     int streak_splats;              /* render_stats.hair_streak_splats */
+    bool streak_now;                /* the texture serves this frame (render_hair_streaks_update) */
 };
 
 /* The layer's target: a float texture over the whole chart (sums of many small areas need more than half
@@ -377,15 +378,22 @@ static void streaks_splat(const render_hair *h, const render_frame *f, float *ac
 
 bool render_hair_streaks_update(render_hair *h, const render_frame *f)
 {
+    if (h) h->streak_now = false;
     if (!h || h->count == 0 || f->hair_hidden || !h->streak_chart) return false;
     int alive = layer_alive(h, f->years), brown = count_above(h->grey_sorted, h->count, f->years);
     const float params[7] = {f->hair_dermal_contrast,    f->hair_dermal_depth_mm[0],
                              f->hair_dermal_depth_mm[1], f->hair_dermal_depth_mm[2],
                              f->hair_linear_rgb[0],      f->hair_linear_rgb[1],
                              f->hair_linear_rgb[2]};
-    if (alive == h->streak_alive && brown == h->streak_brown &&
-        memcmp(params, h->streak_params, sizeof params) == 0)
+    /* The interactive path lets up to 1 % of the hairs pass (a splat costs some 30 ms, a frame's budget, and
+     * scrubbing a plan whose hairs grey would splat every frame); the full-quality frame that follows splats
+     * exactly. */
+    int changed = abs(alive - h->streak_alive) + abs(brown - h->streak_brown);
+    if (h->streak_alive >= 0 && memcmp(params, h->streak_params, sizeof params) == 0 &&
+        (changed == 0 || (f->interactive && changed <= h->count / 100))) {
+        h->streak_now = true;
         return true;
+    }
     float *acc = calloc((size_t)STREAK_MAP_SIZE * STREAK_MAP_SIZE, sizeof *acc);
     if (!acc) return false; /* out of memory: the drawn streaks alone (render_hair_streaks_bind) */
     double sums[3] = {0.0, 0.0, 0.0};
@@ -402,6 +410,7 @@ bool render_hair_streaks_update(render_hair *h, const render_frame *f)
     h->streak_brown = brown;
     memcpy(h->streak_params, params, sizeof params);
     h->streak_splats++;
+    h->streak_now = true;
     return true;
 }
 
@@ -417,9 +426,7 @@ static void streak_lod(const render_frame *f, float lod[2])
 /* Whether the streaks' texture holds this frame's darkening (render_hair_streaks_update ran for it). */
 static bool streaks_ready(const render_hair *h, const render_frame *f)
 {
-    return h && h->streak_chart && h->streak_alive >= 0 && !f->hair_hidden && h->count > 0 &&
-           h->streak_alive == layer_alive(h, f->years) &&
-           h->streak_brown == count_above(h->grey_sorted, h->count, f->years);
+    return h && h->streak_now && !f->hair_hidden && h->count > 0;
 }
 
 void render_hair_streaks_bind(const render_hair *h, GLuint prog, int unit, const render_frame *f)
@@ -632,6 +639,7 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         free(h->visible_streak), free(h->streak_chart), free(h->grey_sorted);
     h->streak_chart = h->grey_sorted = NULL;
     h->streak_alive = -1;
+    h->streak_now = false;
     h->keys_sorted = h->records = NULL;
     h->patch = h->selected = NULL;
     h->visible = h->visible_streak = NULL;
