@@ -31,8 +31,8 @@
  * hairs alive and pigmented change, and mesh.frag multiplies the albedo by 1 - it, blended with the drawn
  * streaks by the pixel's footprint sigma over two thresholds (STREAK_LOD_NEAR_MM, STREAK_LOD_FAR_MM), as
  * the dots' two paths are: each streak's fragment keeps 1 - t of its darkening, the texture gives t, and the
- * patches and streaks whose every pixel has t = 1 are not drawn at all (half the hair pass of the default
- * views at 1280x720; docs/benchmarks.md).
+ * patches and streaks whose every pixel has t = 1 are not drawn at all (about 60 % of the hair pass of the
+ * default views at 1280x720; docs/benchmarks.md).
  */
 #include "render/hair_internal.h"
 
@@ -78,9 +78,9 @@
  * the streaks over. A streak is a line far thinner than any pixel but a close-up's, and 1 to 6 mm long; past
  * a pixel of 0.34 mm (about 3/4 of the texture's texel) its mean over the pixel is what shows, and the
  * texture's bilinear read of it differs from the drawn streaks by less than their own sampling noise
- * (docs/benchmarks.md, 2026-12-03: 16x16-block CIEDE2000 under 0.8 in every view). The default views at
- * 1280x720 (0.6 m: pixels of 0.38 mm and more on the scalp) lie wholly beyond it; close-ups (0.05 mm) and
- * 1920x1080 at 0.6 m (0.26 mm) keep the drawn streaks, wholly or in part. */
+ * (docs/benchmarks.md, 2026-12-03: 16x16-block CIEDE2000 under 0.8 in every full-quality view). The default
+ * views at 1280x720 (0.6 m: pixels of 0.38 mm and more on the scalp) lie wholly beyond it; close-ups (0.05
+ * mm) and 1920x1080 at 0.6 m (0.26 mm) keep the drawn streaks, wholly or in part. */
 #define STREAK_LOD_NEAR_MM 0.08f
 #define STREAK_LOD_FAR_MM 0.17f
 
