@@ -4,6 +4,7 @@
 // overflows nor cancels: for x >= 0, exp(-s^2 / 2 sigma^2) erfcx(x); below, exp(lambda (lambda sigma^2 / 2
 // - s)) erfc(x), with x = (lambda sigma^2 - s) / (sqrt 2 sigma). erfc from Abramowitz & Stegun 7.1.26.
 in vec2 v_sc;
+in vec3 v_position_mm;
 flat in float v_tan;
 flat in float v_sigma_along;
 flat in float v_sigma0;
@@ -11,6 +12,7 @@ flat in vec3 v_amp;
 
 uniform vec3 u_depth_mm;
 uniform float u_blur;
+uniform vec2 u_lod;     // pixel sigmas (mm) over which mesh.frag's far path takes the streaks over (render/hair.c)
 
 // The shaft lies under the skin like pigment: it darkens the albedo (target 1 of the scene pass, rgb only;
 // the view distance in alpha stays), before subsurface scattering lights it.
@@ -42,6 +44,9 @@ void main()
     vec3 lambda = v_tan / u_depth_mm;
     vec3 a = vec3(along(s, lambda.r, v_sigma_along), along(s, lambda.g, v_sigma_along),
                   along(s, lambda.b, v_sigma_along));
-    vec3 dark = min(v_amp * a * across, vec3(0.95));
+    // The share the far path leaves: mesh.frag's pixel sigma, half the pixel's larger step on the surface
+    // (the decal lies in the skin's tangent plane).
+    float sigma = 0.5 * max(length(dFdx(v_position_mm)), length(dFdy(v_position_mm)));
+    vec3 dark = min(v_amp * a * across, vec3(0.95)) * (1.0 - smoothstep(u_lod.x, u_lod.y, sigma));
     o_color = vec4(1.0 - dark, 1.0);
 }

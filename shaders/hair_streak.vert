@@ -4,7 +4,10 @@
 // behind the exit point the shaft lies at depth z = s tan(angle); its darkening per unit length is
 // contrast x pigment x diameter x exp(-z / D) per channel, spread across by a Gaussian of sigma
 // sqrt(sigma_shaft^2 + (blur z)^2 + sigma_pixel^2), and along by the pixel's footprint (an exponentially
-// modified Gaussian, evaluated in the fragment shader). Tiny streaks are thinned as the stubble is.
+// modified Gaussian, evaluated in the fragment shader). Tiny streaks are thinned as the stubble is. Where a
+// pixel is too coarse for the streak's detail, mesh.frag gives its mean from a chart texture (render/hair.c):
+// a streak lying wholly beyond view depth u_far_w is dropped, and the fragment shader fades the rest out
+// over the same pixel sigmas as mesh.frag fades that in.
 layout(location = 0) in vec2 a_corner;   // x across (-1..1), y along (0..1)
 layout(location = 1) in vec3 i_root_mm;
 layout(location = 2) in vec3 i_direction;
@@ -23,8 +26,10 @@ uniform float u_min_darkening;
 uniform float u_subset;            // the share of the hairs drawn (render/hair.c): each stands for 1 / u_subset
 uniform float u_years;          // the frame's time: a lost shaft leaves no streak, a grey one has no pigment
 uniform float u_min_angle;      // the flattest descent, 15 degrees (RENDER_HAIR_STREAK_MIN_ANGLE, render/hair_patch.h)
+uniform float u_far_w;          // clip w beyond which the far path alone shows a streak (0: none; render/hair.c)
 
 out vec2 v_sc;                  // s (mm behind the exit point), c (mm across)
+out vec3 v_position_mm;         // on the decal, for the pixel's footprint
 flat out float v_tan;
 flat out float v_sigma_along;
 flat out float v_sigma0;        // sigma across at the surface (shaft and pixel)
@@ -86,6 +91,13 @@ void main()
     }
     // A trapezoid: 3 sigma across at each end, 3 pixel sigmas beyond the ends.
     float s0 = -3.0 * sigma0, s1 = s_end + 3.0 * sigma_px;
+    // Wholly on the far path: every corner lies within s1 along, its half width across and its push towards
+    // the eye of the root (a bound on how much nearer than the root's w it can be).
+    float reach = s1 + 3.0 * sqrt(sigma0 * sigma0 + (u_blur * s1 * tan_a) * (u_blur * s1 * tan_a)) + 0.06 + 0.03 * s1;
+    if (u_far_w > 0.0 && (u_view_proj * vec4(i_root_mm, 1.0)).w - reach >= u_far_w) {
+        gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+        return;
+    }
     float s = mix(s0, s1, a_corner.y);
     float z = max(s, 0.0) * tan_a;
     float half_w = 3.0 * sqrt(sigma0 * sigma0 + (u_blur * z) * (u_blur * z));
@@ -94,6 +106,7 @@ void main()
     // Towards the viewer: the tangent plane may dip under the mesh's facets a little.
     p += normalize(u_eye_mm - p) * (0.05 + 0.03 * s1);
     v_sc = vec2(s, c);
+    v_position_mm = p;
     v_tan = tan_a;
     v_sigma_along = sigma0;
     v_sigma0 = sigma0;

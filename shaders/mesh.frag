@@ -54,6 +54,10 @@ uniform float u_lod_near_mm;          // pixel sigma below which the analytic pa
 uniform float u_lod_far_mm;           // pixel sigma above which the texture path is used alone
 uniform bool u_skin_map_on;           // a photo of the patient's skin (scalp/photo.h):
 uniform sampler2D u_skin_map;         // chart-space albedo factor / 2 (sRGB texture) and the photo's hair
+uniform sampler2D u_hair_streaks;     // the intradermal streaks' far path (render/hair.c): their mean darkening
+uniform vec3 u_hair_streak_rgb;       // per channel, times the texture's (green) value; 0: none
+uniform vec2 u_hair_streak_lod;       // pixel sigmas over which it takes over from the drawn streaks
+uniform float u_hair_streak_texels;   // its texels across a pixel per mm of view distance
 
 // Three targets, so that subsurface scattering (sss_x/sss_y.frag) can blur the light under the skin before
 // the albedo (with its dots) multiplies it: the diffuse irradiance, the albedo with the view distance (the
@@ -176,6 +180,19 @@ void main()
     vec3 ink = exp(-dot_density_saturate(max(density, vec3(0.0)), u_density_max) - erythema);
     vec3 albedo = u_skin_albedo * photo_factor * mix(ink, vec3(1.0), photo_hair) *
                   scar.albedo_scale * mix(1.0, skin.albedo_scale, not_scar) * exp(-skin.blood_density);
+    // The hairs' streaks under the skin where a pixel no longer resolves them: their mean darkening (the
+    // drawn streaks, hair_streak.frag, keep the rest). Read at the mip level of the pixel's larger step on
+    // the skin from its distance and slant, not from uv derivatives: those depend on how the 2x2 quads fall
+    // at the outline, and a cut-down projection (the subsurface passes' rectangle) must draw the same.
+    // A loop, not an if: llvmpipe runs an if's body for every pixel but leaves a loop that no pixel of the row
+    // enters (docs/benchmarks.md), and a close-up's pixels all have streak_t 0.
+    float streak_t = smoothstep(u_hair_streak_lod.x, u_hair_streak_lod.y, pixel_sigma);
+    float streak_dark = 0.0;
+    for (int i = streak_t > 0.0 ? 0 : 1; i < 1; ++i) {
+        float texels = u_hair_streak_texels * length(u_eye_mm - v_position_mm) / max(dot(n_geo, v), 0.02);
+        streak_dark = streak_t * textureLod(u_hair_streaks, v_uv, log2(max(texels, 1e-6))).r;
+    }
+    albedo *= 1.0 - min(streak_dark * u_hair_streak_rgb, vec3(0.95));
     // The light that scatters under the skin sees the surface without its micro-relief (scar.normal): the
     // blur (sss_x/y) spreads it over a tenth of a millimetre and more, and a screen-space blur of the relief's
     // pixel-fine shading only smears it into streaks. The share of it that leaves the skin near where it

@@ -25,6 +25,14 @@
  * Time: every shaft carries the year it is lost and the year it turns grey (scalp/hair.h), and all three
  * draws compare them with the frame's years (u_years): a lost shaft is dropped before rasterising, a grey one
  * drawn with no pigment. Scrubbing the timeline changes one uniform; the hair is uploaded once.
+ *
+ * The streaks' far path: a streak is a decal in the skin's tangent plane, and once a pixel is wider than its
+ * detail only its mean darkening shows. That mean is splatted into a chart texture (streaks_splat) when the
+ * hairs alive and pigmented change, and mesh.frag multiplies the albedo by 1 - it, blended with the drawn
+ * streaks by the pixel's footprint sigma over two thresholds (STREAK_LOD_NEAR_MM, STREAK_LOD_FAR_MM), as
+ * the dots' two paths are: each streak's fragment keeps 1 - t of its darkening, the texture gives t, and the
+ * patches and streaks whose every pixel has t = 1 are not drawn at all (about 60 % of the hair pass of the
+ * default views at 1280x720; docs/benchmarks.md).
  */
 #include "render/hair_internal.h"
 
@@ -61,6 +69,20 @@
 /* The stubble's instances go to the GPU in pieces of this many (960 kB), each copied into instance_vbo and
  * drawn before the next: the buffer stays small, the whole set lives once, on the CPU (records). */
 #define STAGE_INSTANCES 16384
+/* The streaks' far path: their mean darkening over the chart, R16F (2.8 MB with its mip levels; texels of
+ * 0.44 mm on the built-in head, under a pixel at 1 m at 1280x720), splatted in steps of half a texel along
+ * each streak. Per record: root uv, uv per mm along the streak (away from the exit point), uv² per mm². */
+#define STREAK_MAP_SIZE 1024
+#define STREAK_CHART_FLOATS 5
+/* The pixel sigmas (mm; mesh.frag's: half the pixel's larger step on the skin) over which the far path takes
+ * the streaks over. A streak is a line far thinner than any pixel but a close-up's, and 1 to 6 mm long; past
+ * a pixel of 0.34 mm (about 3/4 of the texture's texel) its mean over the pixel is what shows, and the
+ * texture's bilinear read of it differs from the drawn streaks by less than their own sampling noise
+ * (docs/benchmarks.md, 2026-12-03: 16x16-block CIEDE2000 under 0.8 in every full-quality view). The default
+ * views at 1280x720 (0.6 m: pixels of 0.38 mm and more on the scalp) lie wholly beyond it; close-ups (0.05
+ * mm) and 1920x1080 at 0.6 m (0.26 mm) keep the drawn streaks, wholly or in part. */
+#define STREAK_LOD_NEAR_MM 0.08f
+#define STREAK_LOD_FAR_MM 0.17f
 
 struct render_hair {
     GLuint prog_hair, prog_shadow, prog_streak, prog_strand, prog_strand_shadow;
@@ -95,6 +117,16 @@ struct render_hair {
     int layer_lost_valid; /* hairs not lost at the splatted texture's year; -1: not splatted */
     int layer_splats;     /* how often the texture was splatted (render_stats.hair_layer_splats) */
     float layer_mm_per_uv;
+    /* The streaks' far path (streaks_splat): the texture, each record's place on the chart (key order, NULL
+     * without a head), the grey years sorted, and what the texture was splatted for. */
+    GLuint streak_tex;
+    float *streak_chart, *grey_sorted;
+    int streak_alive, streak_brown; /* hairs not lost, and not grey, at the splat's year; -1: not splatted */
+    float streak_params[7];         /* contrast, 1/e depths, hair albedo it was splatted with */
+    float streak_rgb[3];            /* each channel's whole darkening over green's (the texture's) */
+    float streak_texel_mm;          /* the texture's texel on the skin (the chart's scale at its centre) */
+    int streak_splats;              /* render_stats.hair_streak_splats */
+    bool streak_now;                /* the texture serves this frame (render_hair_streaks_update) */
 };
 
 /* The layer's target: a float texture over the whole chart (sums of many small areas need more than half
@@ -155,18 +187,24 @@ static smp_status layer_upload(render_hair *h, const scalp_hair *hair, const sca
     return SMP_OK;
 }
 
-/* Hairs not yet lost at years: the sorted lost years' count above it. */
-static int layer_alive(const render_hair *h, float years)
+/* How many of the n sorted years are above years: the hairs not yet lost (or grey) then. */
+static int count_above(const float *sorted, int n, float years)
 {
-    int lo = 0, hi = h->count;
+    int lo = 0, hi = n;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (h->layer_lost_sorted[mid] <= years)
+        if (sorted[mid] <= years)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return h->count - lo;
+    return n - lo;
+}
+
+/* Hairs not yet lost at years. */
+static int layer_alive(const render_hair *h, float years)
+{
+    return count_above(h->layer_lost_sorted, h->count, years);
 }
 
 static void strand_lod(const render_hair *h, const render_frame *f, int *stride, int *level);
@@ -227,6 +265,188 @@ void render_hair_layer_bind(const render_hair *h, GLuint prog, int unit, bool pr
     glBindTexture(GL_TEXTURE_2D, h->layer_tex);
 }
 
+static float pixel_scale(const render_frame *f);
+
+/* The streaks' far-path texture, cleared (mesh.frag reads it, times 0, before the first splat). */
+static smp_status streaks_create(render_hair *h, smp_error *err)
+{
+    uint16_t *zero = calloc((size_t)STREAK_MAP_SIZE * STREAK_MAP_SIZE, sizeof *zero);
+    if (!zero) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the streaks' chart");
+    glGenTextures(1, &h->streak_tex);
+    glBindTexture(GL_TEXTURE_2D, h->streak_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R16F, STREAK_MAP_SIZE, STREAK_MAP_SIZE, 0, GL_RED, GL_HALF_FLOAT, zero);
+    glGenerateMipmap(GL_TEXTURE_2D);
+    render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    free(zero);
+    h->streak_alive = -1;
+    return SMP_OK;
+}
+
+/* Each record's place on head's chart for the streaks' splat: its root's uv, the uv per mm along its streak
+ * (away from the exit point, over hair_streak.vert's tangent t: a central difference over 1 mm each way in
+ * the tangent plane) and the chart's uv² per mm² there; and the grey years, sorted. */
+static smp_status streaks_chart(render_hair *h, const scalp_hair *hair, const smp_keyed *order,
+                                const scalp_head *head, smp_error *err)
+{
+    h->streak_alive = -1;
+    if (!head) return SMP_OK;
+    h->streak_texel_mm = (float)head->uv_scale_mm / (float)STREAK_MAP_SIZE;
+    h->streak_chart = malloc(sizeof(float) * STREAK_CHART_FLOATS * (size_t)hair->count);
+    h->grey_sorted = malloc(sizeof(float) * (size_t)hair->count);
+    if (!h->streak_chart || !h->grey_sorted)
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the streaks' chart");
+    for (int r = 0; r < hair->count; ++r) {
+        const scalp_hair_shaft *s = &hair->shafts[order[r].index];
+        const float *n = s->normal, *d = s->direction;
+        float dn = d[0] * n[0] + d[1] * n[1] + d[2] * n[2];
+        float t[3] = {d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn};
+        float tl = sqrtf(t[0] * t[0] + t[1] * t[1] + t[2] * t[2]);
+        if (tl <= 1e-4f) { /* cross(n, x) */
+            t[0] = 0.0f, t[1] = n[2], t[2] = -n[1];
+            tl = sqrtf(t[1] * t[1] + t[2] * t[2]);
+        }
+        float back[3], ahead[3], uv0[2], uv1[2], j[4];
+        for (int k = 0; k < 3; ++k) {
+            back[k] = s->root_mm[k] - t[k] / tl;
+            ahead[k] = s->root_mm[k] + t[k] / tl;
+        }
+        float *o = h->streak_chart + STREAK_CHART_FLOATS * (size_t)r;
+        scalp_head_uv(head, s->root_mm, o);
+        scalp_head_uv(head, back, uv0);
+        scalp_head_uv(head, ahead, uv1);
+        o[2] = 0.5f * (uv0[0] - uv1[0]);
+        o[3] = 0.5f * (uv0[1] - uv1[1]);
+        scalp_head_uv_jacobian(head, s->root_mm, s->normal, j);
+        o[4] = fabsf(j[0] * j[3] - j[1] * j[2]);
+        h->grey_sorted[r] = s->grey_year;
+    }
+    qsort(h->grey_sorted, (size_t)hair->count, sizeof(float), smp_cmp_float);
+    return SMP_OK;
+}
+
+/* Adds value at chart point (u, v) to the four texels of acc around it, by bilinear weights. */
+static void splat_bilinear(float *acc, float u, float v, float value)
+{
+    const int n = STREAK_MAP_SIZE;
+    float x = u * (float)n - 0.5f, y = v * (float)n - 0.5f;
+    if (!(x > -1.0f && y > -1.0f && x < (float)n && y < (float)n)) return;
+    int i = (int)floorf(x), j = (int)floorf(y);
+    float fx = x - (float)i, fy = y - (float)j;
+    const float w[4] = {(1.0f - fx) * (1.0f - fy), fx * (1.0f - fy), (1.0f - fx) * fy, fx * fy};
+    for (int k = 0; k < 4; ++k) {
+        int a = i + (k & 1), b = j + (k >> 1);
+        if (a >= 0 && b >= 0 && a < n && b < n) acc[(size_t)b * (size_t)n + (size_t)a] += w[k] * value;
+    }
+}
+
+/* The streaks' mean darkening per unit of skin area, green channel, into acc (STREAK_MAP_SIZE², zeroed), and
+ * each channel's whole darkening summed over the hairs into sums. hair_streak.vert's model without what keeps
+ * the mean (the pixel's filter, the thinning): a shaft neither lost nor grey by the frame's years darkens
+ * contrast x pigment x diameter x (1 - albedo) x exp(-s tan(angle) / D) per mm at s behind its exit point,
+ * up to s_end = min(2.5 max D, bulb depth) / tan(angle); its integral over steps of at most half a texel
+ * goes to each step's middle. */
+static void streaks_splat(const render_hair *h, const render_frame *f, float *acc, double sums[3])
+{
+    const float *depth = f->hair_dermal_depth_mm, *albedo = f->hair_linear_rgb;
+    const float dmax = fmaxf(depth[0], fmaxf(depth[1], depth[2]));
+    const float texels = (float)STREAK_MAP_SIZE * (float)STREAK_MAP_SIZE;
+    for (int r = 0; r < h->count; ++r) {
+        const float *o = h->records + HAIR_FLOATS * (size_t)r;
+        const float *c = h->streak_chart + STREAK_CHART_FLOATS * (size_t)r;
+        if (o[13] <= f->years || o[14] <= f->years || o[11] <= 0.0f) continue;
+        float dn = o[3] * o[6] + o[4] * o[7] + o[5] * o[8];
+        float angle = fmaxf(asinf(fminf(fmaxf(dn, 0.0f), 1.0f)), RENDER_HAIR_STREAK_MIN_ANGLE);
+        float tan_a = tanf(angle), s_end = fminf(2.5f * dmax, o[12]) / tan_a;
+        float amp[3];
+        for (int k = 0; k < 3; ++k) {
+            amp[k] = f->hair_dermal_contrast * o[11] * o[9] * (1.0f - albedo[k]);
+            float lambda = tan_a / depth[k];
+            sums[k] += (double)(amp[k] * -expm1f(-lambda * s_end) / lambda);
+        }
+        float lambda = tan_a / depth[1];
+        float texel_steps = s_end * sqrtf(c[2] * c[2] + c[3] * c[3]) * (float)STREAK_MAP_SIZE * 2.0f;
+        int steps = texel_steps > 1.0f ? (int)ceilf(texel_steps) : 1;
+        float ds = s_end / (float)steps, scale = amp[1] / lambda * c[4] * texels, e0 = 1.0f;
+        for (int i = 0; i < steps; ++i) {
+            float e1 = expf(-lambda * ds * (float)(i + 1)), sm = ds * ((float)i + 0.5f);
+            splat_bilinear(acc, c[0] + sm * c[2], c[1] + sm * c[3], scale * (e0 - e1));
+            e0 = e1;
+        }
+    }
+}
+
+bool render_hair_streaks_update(render_hair *h, const render_frame *f)
+{
+    if (h) h->streak_now = false;
+    if (!h || h->count == 0 || f->hair_hidden || !h->streak_chart) return false;
+    int alive = layer_alive(h, f->years), brown = count_above(h->grey_sorted, h->count, f->years);
+    const float params[7] = {f->hair_dermal_contrast,    f->hair_dermal_depth_mm[0],
+                             f->hair_dermal_depth_mm[1], f->hair_dermal_depth_mm[2],
+                             f->hair_linear_rgb[0],      f->hair_linear_rgb[1],
+                             f->hair_linear_rgb[2]};
+    /* The interactive path lets up to 1 % of the hairs pass (a splat costs some 30 ms, a frame's budget, and
+     * scrubbing a plan whose hairs grey would splat every frame); the full-quality frame that follows splats
+     * exactly. */
+    int changed = abs(alive - h->streak_alive) + abs(brown - h->streak_brown);
+    if (h->streak_alive >= 0 && memcmp(params, h->streak_params, sizeof params) == 0 &&
+        (changed == 0 || (f->interactive && changed <= h->count / 100))) {
+        h->streak_now = true;
+        return true;
+    }
+    float *acc = calloc((size_t)STREAK_MAP_SIZE * STREAK_MAP_SIZE, sizeof *acc);
+    if (!acc) return false; /* out of memory: the drawn streaks alone (render_hair_streaks_bind) */
+    double sums[3] = {0.0, 0.0, 0.0};
+    streaks_splat(h, f, acc, sums);
+    glBindTexture(GL_TEXTURE_2D, h->streak_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, STREAK_MAP_SIZE, STREAK_MAP_SIZE, GL_RED, GL_FLOAT, acc);
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    free(acc);
+    for (int k = 0; k < 3; ++k)
+        h->streak_rgb[k] = sums[1] > 0.0 ? (float)(sums[k] / sums[1]) : 0.0f;
+    h->streak_alive = alive;
+    h->streak_brown = brown;
+    memcpy(h->streak_params, params, sizeof params);
+    h->streak_splats++;
+    h->streak_now = true;
+    return true;
+}
+
+/* The pixel sigmas (mm) over which the streaks' far path takes over (0 at the first, 1 at the second), by
+ * f->hair_streak_path: the dots' own, or one path alone. */
+static void streak_lod(const render_frame *f, float lod[2])
+{
+    lod[0] = STREAK_LOD_NEAR_MM, lod[1] = STREAK_LOD_FAR_MM;
+    if (f->hair_streak_path == RENDER_STREAKS_DRAWN) lod[0] = 1e9f, lod[1] = 2e9f;
+    if (f->hair_streak_path == RENDER_STREAKS_CHART) lod[0] = -2.0f, lod[1] = -1.0f;
+}
+
+/* Whether the streaks' texture holds this frame's darkening (render_hair_streaks_update ran for it). */
+static bool streaks_ready(const render_hair *h, const render_frame *f)
+{
+    return h && h->streak_now && !f->hair_hidden && h->count > 0;
+}
+
+void render_hair_streaks_bind(const render_hair *h, GLuint prog, int unit, const render_frame *f)
+{
+    bool on = streaks_ready(h, f);
+    float lod[2];
+    streak_lod(f, lod);
+    glUniform2fv(uloc(prog, "u_hair_streak_lod"), 1, lod);
+    glUniform3fv(uloc(prog, "u_hair_streak_rgb"), 1, on ? h->streak_rgb : (const float[3]){0.0f, 0.0f, 0.0f});
+    glUniform1f(uloc(prog, "u_hair_streak_texels"), on ? pixel_scale(f) / h->streak_texel_mm : 0.0f);
+    glActiveTexture(GL_TEXTURE0 + unit);
+    glBindTexture(GL_TEXTURE_2D, h ? h->streak_tex : 0);
+    glActiveTexture(GL_TEXTURE0);
+}
+
+int render_hair_streak_splat_count(const render_hair *h)
+{
+    return h ? h->streak_splats : 0;
+}
+
 static const render_sampler_unit strand_samplers[] = {
     {"u_points", STRAND_UNIT_POINTS}, {"u_hairs", STRAND_UNIT_HAIRS}, {NULL, 0}};
 
@@ -265,7 +485,7 @@ smp_status render_hair_create(render_hair **out, bool disk, bool multisampled, s
     glGenBuffers(2, h->index_buf);
     glGenTextures(1, &h->points_tex);
     glGenTextures(1, &h->hairs_tex);
-    if ((st = layer_create(h, err))) {
+    if ((st = layer_create(h, err)) || (st = streaks_create(h, err))) {
         render_hair_destroy(h);
         return st;
     }
@@ -286,10 +506,12 @@ void render_hair_destroy(render_hair *h)
     GLuint bufs[] = {h->corner_vbo,   h->instance_vbo, h->points_buf, h->hairs_buf,
                      h->index_buf[0], h->index_buf[1], h->layer_vbo};
     glDeleteBuffers(7, bufs);
-    GLuint texs[] = {h->points_tex, h->hairs_tex, h->layer_tex};
-    glDeleteTextures(3, texs);
+    GLuint texs[] = {h->points_tex, h->hairs_tex, h->layer_tex, h->streak_tex};
+    glDeleteTextures(4, texs);
     if (h->layer_fbo) glDeleteFramebuffers(1, &h->layer_fbo);
     free(h->layer_lost_sorted);
+    free(h->streak_chart);
+    free(h->grey_sorted);
     free(h->keys_sorted);
     free(h->records);
     free(h->patch);
@@ -414,7 +636,10 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
     h->strand_count = 0;
     h->layer_points = 0;
     free(h->keys_sorted), free(h->records), free(h->patch), free(h->selected), free(h->visible),
-        free(h->visible_streak);
+        free(h->visible_streak), free(h->streak_chart), free(h->grey_sorted);
+    h->streak_chart = h->grey_sorted = NULL;
+    h->streak_alive = -1;
+    h->streak_now = false;
     h->keys_sorted = h->records = NULL;
     h->patch = h->selected = NULL;
     h->visible = h->visible_streak = NULL;
@@ -459,8 +684,10 @@ smp_status render_hair_upload(render_hair *h, const scalp_hair *hair, const scal
         o[13] = s->lost_year;
         o[14] = s->grey_year;
     }
-    free(order);
     h->records = data;
+    st = streaks_chart(h, hair, order, head, err);
+    free(order);
+    if (st != SMP_OK) return st;
     hair_boxes_build(h->boxes, hair, hair->strand_points > 0 ? hair->strand_points : 0);
     h->count = hair->count;
     h->uploads++;
@@ -498,6 +725,7 @@ void render_hair_frame_defaults(render_frame *f)
     f->hair_dermal_contrast = 0.6f;
     f->hair_dermal_blur = 0.4f;
     f->hair_hidden = false;
+    f->hair_streak_path = RENDER_STREAKS_AUTO;
 }
 
 /* Millimetres of a pixel per millimetre of view depth: 2 / (P[1][1] * height) for a perspective camera. */
@@ -680,19 +908,44 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     /* The patches the camera can show: the streaks' and (unless the hair lies down) the stubble's, one
      * selection for both draws (each shader drops what its own test drops). */
     render_hair_view view = {.directional = false, .pixel_scale = px, .subset = subset};
+    /* The streaks' far path: no pixel of a streak whose every point lies beyond view depth far_w needs it
+     * drawn. mesh.frag's pixel sigma, half the larger of a pixel's two steps on the surface, is at least half
+     * the vertical step, and that is at least the distance from the point to the next row's ray: the pixel's
+     * height at the point's view depth w times the cosine of the steepest vertical angle of a ray in the
+     * frustum (|tan| up to (1 + |P[2][1]|) / P[1][1]: a cut-down, off-centre projection too); 1 % is kept
+     * for rounding. */
+    float lod[2];
+    streak_lod(f, lod);
+    bool far_path = streaks_ready(h, f);
+    if (!far_path) lod[0] = 1e9f, lod[1] = 2e9f; /* no texture: the drawn streaks everywhere */
+    float far_w = 0.0f;                          /* 0: no cut */
+    if (far_path && px > 0.0f && lod[1] < 1e9f) {
+        float tan_v = (1.0f + fabsf(f->proj[2][1])) / f->proj[1][1];
+        far_w = lod[1] > 0.0f ? lod[1] / (0.99f * 0.5f * px / sqrtf(1.0f + tan_v * tan_v)) : 1e-6f;
+    }
+    view.streak_far_w = far_w;
     glm_mat4_copy((vec4 *)view_proj, view.view_proj);
     memcpy(view.eye_mm, f->eye_mm, sizeof view.eye_mm);
     const float *depth = f->hair_dermal_depth_mm;
-    render_hair_patches_cull_streak(&h->patches, &view, fmaxf(depth[0], fmaxf(depth[1], depth[2])),
-                                    f->hair_dermal_blur, h->visible_streak);
+    int streak_patches =
+        render_hair_patches_cull_streak(&h->patches, &view, fmaxf(depth[0], fmaxf(depth[1], depth[2])),
+                                        f->hair_dermal_blur, h->visible_streak);
+    /* One selection for both draws (each shader drops what its own test drops) unless the far path leaves
+     * streaks out: then each draw its own, and none for streaks that are all left out. */
+    const bool shared = far_w <= 0.0f;
+    int all = count, streaks = 0;
     if (h->strand_count > 0) {
         memcpy(h->visible, h->visible_streak, (size_t)h->patches.patch_count);
     } else {
         render_hair_patches_cull_stubble(&h->patches, &view, h->visible);
-        for (int i = 0; i < h->patches.patch_count; ++i)
-            h->visible[i] |= h->visible_streak[i];
+        if (shared)
+            for (int i = 0; i < h->patches.patch_count; ++i)
+                h->visible[i] |= h->visible_streak[i];
     }
-    count = instances_select(h, h->visible, count);
+    if (shared)
+        streaks = count = instances_select(h, h->visible, all);
+    else if (streak_patches > 0)
+        streaks = instances_select(h, h->visible_streak, all);
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LEQUAL);
     glDepthMask(GL_FALSE);
@@ -714,13 +967,15 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
     glUniform1f(uloc(p, "u_years"), f->years);
     glUniform1f(uloc(p, "u_subset"), subset);
     glUniform1f(uloc(p, "u_min_angle"), RENDER_HAIR_STREAK_MIN_ANGLE);
+    glUniform2fv(uloc(p, "u_lod"), 1, lod);
+    glUniform1f(uloc(p, "u_far_w"), far_w);
     /* The scene pass has three targets (irradiance, albedo, unscattered: mesh.frag); the shaft darkens only
      * the albedo's rgb. */
     glColorMaski(0, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glColorMaski(1, GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
     glColorMaski(2, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
-    instances_draw(h, count);
+    if (streaks > 0) instances_draw(h, streaks);
 
     /* Stubble above the skin. */
     p = h->prog_hair;
@@ -754,6 +1009,7 @@ void render_hair_draw(render_hair *h, const render_frame *f, const mat4 view_pro
         hair_lit_uniforms_set(q, f, shadow_size, shadow_unit);
         strands_draw(h, f, q, view_proj, false);
     } else {
+        if (!shared) count = instances_select(h, h->visible, all);
         instances_draw(h, count);
     }
     for (GLuint i = 0; i < 3; ++i)

@@ -41,6 +41,13 @@ bool render_hair_layer_update(render_hair *h, const render_frame *f);
 long render_hair_shadow_key(const render_hair *h, const render_frame *f);
 /* The layer's uniforms of mesh.frag on prog (in use) and its texture on unit; present false: none. */
 void render_hair_layer_bind(const render_hair *h, GLuint prog, int unit, bool present);
+/* The streaks' far path (render/hair.c): their mean darkening splatted into a chart texture again when the
+ * hairs lost or grey by f->years, or the streaks' numbers in f, differ from the last splat's, else kept.
+ * False when there is none (no hair, hair hidden, no head chart). */
+bool render_hair_streaks_update(render_hair *h, const render_frame *f);
+/* The far path's uniforms of mesh.frag on prog (in use) and its texture on unit (h may be NULL: none). */
+void render_hair_streaks_bind(const render_hair *h, GLuint prog, int unit, const render_frame *f);
+int render_hair_streak_splat_count(const render_hair *h); /* render_stats.hair_streak_splats */
 
 /* Default hair fields of a frame (called by render_frame_defaults). */
 void render_hair_frame_defaults(render_frame *f);

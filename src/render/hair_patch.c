@@ -268,6 +268,15 @@ int render_hair_patches_cull_streak(const render_hair_patches *hp, const render_
             float geom = p->radius_mm + 1.03f * s_len + half_w + 0.05f + 0.01f;
             float k_px = 3.66f + 5.4f * blur * p->streak_tan * 1.01f;
             keep = sphere_in_frustum((const vec4 *)planes, vp, p->center_mm, geom, k_px, v->pixel_scale);
+            /* The far path: the least w on the sphere, less the pixel-sized parts (k_px pixels, each at
+             * most pixel_scale w_far; sigma_px beyond the end is a pixel's 0.6 and 3 of them) beyond it. */
+            if (keep && v->streak_far_w > 0.0f) {
+                float g = sqrtf(vp[0][3] * vp[0][3] + vp[1][3] * vp[1][3] + vp[2][3] * vp[2][3]);
+                float wc = vp[0][3] * p->center_mm[0] + vp[1][3] * p->center_mm[1] +
+                           vp[2][3] * p->center_mm[2] + vp[3][3];
+                float slack = g * (geom + k_px * v->pixel_scale * v->streak_far_w * 1.01f);
+                keep = wc - slack < v->streak_far_w;
+            }
         }
         visible[i] = keep ? 1 : 0;
         shown += keep;

@@ -57,10 +57,12 @@ typedef struct render_hair_patches {
 typedef struct render_hair_view {
     mat4 view_proj;
     bool directional;
-    float eye_mm[3];   /* the camera, when not directional */
-    float toward[3];   /* towards the light, when directional (any length) */
-    float pixel_scale; /* mm of a pixel per mm of clip w (hair.c's pixel_scale); 0 in the shadow pass */
-    float subset;      /* the share drawn (u_subset): the shadow pass widens shafts by 1 / subset */
+    float eye_mm[3];    /* the camera, when not directional */
+    float toward[3];    /* towards the light, when directional (any length) */
+    float pixel_scale;  /* mm of a pixel per mm of clip w (hair.c's pixel_scale); 0 in the shadow pass */
+    float subset;       /* the share drawn (u_subset): the shadow pass widens shafts by 1 / subset */
+    float streak_far_w; /* the streaks' far path (render/hair.c): no streak lying wholly beyond this clip w
+                         * is drawn (hair_streak.vert's u_far_w); 0: no such cut */
 } render_hair_view;
 
 /* A shaft's key in [0, 1): a hash of its root position (as hair.vert's hair_key), so it does not change when
@@ -77,7 +79,8 @@ void render_hair_patches_deinit(render_hair_patches *p); /* zeroed or deinitiali
 int render_hair_patches_cull_stubble(const render_hair_patches *p, const render_hair_view *v,
                                      uint8_t *visible);
 /* The same for the intradermal streaks (hair_streak.vert, perspective only), with the frame's deepest 1/e
- * depth (max of render_frame.hair_dermal_depth_mm) and blur per mm of depth (hair_dermal_blur). */
+ * depth (max of render_frame.hair_dermal_depth_mm) and blur per mm of depth (hair_dermal_blur); a patch
+ * whose every streak lies beyond v->streak_far_w is left out too. */
 int render_hair_patches_cull_streak(const render_hair_patches *p, const render_hair_view *v,
                                     float depth_max_mm, float blur, uint8_t *visible);
 

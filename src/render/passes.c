@@ -213,6 +213,7 @@ static void mesh_program_set(render_context *rc, const render_frame *f, GLuint p
         glBindTexture(bound[i].target, bound[i].texture);
     }
     render_hair_layer_bind(rc->hair, p, UNIT_HAIR_LAYER, layer);
+    render_hair_streaks_bind(rc->hair, p, UNIT_HAIR_STREAKS, f);
     render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
     glUniform1i(uloc(p, "u_skin_map_on"), rc->skin_map_tex != 0);
     glActiveTexture(GL_TEXTURE0 + UNIT_SKIN_MAP);
@@ -386,6 +387,7 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     /* 2. Pigment coverage for the far path, and the hair layer over the skin. */
     render_coverage_update(rc, f);
     bool layer = render_hair_layer_update(rc->hair, f);
+    render_hair_streaks_update(rc->hair, f);
     /* After the hair layer: a software rasteriser's bins of the two splats then come from the same memory. */
     render_halo_update(rc, f);
     render_profile_end(rc, RENDER_PASS_TEXTURES);

@@ -19,6 +19,7 @@ static const render_sampler_unit mesh_samplers[] = {
     {"u_hair_layer", UNIT_HAIR_LAYER},
     {"u_skin_map", UNIT_SKIN_MAP},
     {"u_halo", UNIT_HALO},
+    {"u_hair_streaks", UNIT_HAIR_STREAKS},
     {NULL, 0},
 };
 static const render_sampler_unit tonemap_samplers[] = {
@@ -446,6 +447,7 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->max_reach_mm = rc->max_reach_mm;
     out->hair_uploads = render_hair_upload_count(rc->hair);
     out->hair_layer_splats = render_hair_layer_splat_count(rc->hair);
+    out->hair_streak_splats = render_hair_streak_splat_count(rc->hair);
     render_hair_cull_counts(rc->hair, &out->hair_instances_drawn, &out->hair_instances_culled);
     out->scar_patch_triangles = rc->scar.patch_triangles;
     out->head_triangles = rc->head_lod[0].count / 3;

@@ -41,6 +41,9 @@ typedef struct render_context_desc {
                     * (render_gl_error_count): the tests ask for it */
 } render_context_desc;
 
+/* render_frame.hair_streak_path */
+enum { RENDER_STREAKS_AUTO = 0, RENDER_STREAKS_DRAWN = 1, RENDER_STREAKS_CHART = 2 };
+
 typedef struct render_frame {
     int width, height; /* pixels */
     int output_x;      /* the image's left edge in the target framebuffer (pixels; side-by-side
@@ -88,6 +91,9 @@ typedef struct render_frame {
     float hair_dermal_depth_mm[3]; /* 1/e depth of that contrast per linear RGB channel */
     float hair_dermal_blur;        /* blur sigma (mm) per mm of depth */
     bool hair_hidden;              /* draw no hair this frame */
+    int hair_streak_path;          /* the intradermal streaks: RENDER_STREAKS_AUTO (default: drawn where a
+                                    * pixel resolves them, their mean from a chart texture where it does not,
+                                    * render/hair.c), or one path alone (for tests) */
     float years;                   /* years since the first session: shafts lost by then are not drawn,
                                     * those grey by then are drawn grey (scalp_hair_shaft_is_lost/_is_grey),
                                     * per frame, without uploading the hair again */
@@ -216,11 +222,14 @@ typedef struct render_stats {
                                 * texture was splatted (the first frame of a drag), and how often the layers'
                                 * textures were summed into the density texture instead of a splat */
     int coverage_layer_sums;
-    int look_updates;      /* how often the dots' looks were recomputed from the optics table */
-    float max_reach_mm;    /* the widest dot's reach (3 sigma of its widest term) */
-    int hair_uploads;      /* how often the hair was uploaded (render_scene_set_hair), never per frame */
-    int hair_layer_splats; /* how often the hair's layer was splatted into its chart texture: when the hairs
-                            * lost by the frame's year change, never for a camera or light change */
+    int look_updates;       /* how often the dots' looks were recomputed from the optics table */
+    float max_reach_mm;     /* the widest dot's reach (3 sigma of its widest term) */
+    int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */
+    int hair_layer_splats;  /* how often the hair's layer was splatted into its chart texture: when the hairs
+                             * lost by the frame's year change, never for a camera or light change */
+    int hair_streak_splats; /* how often the streaks' mean darkening was splatted (their far path): when the
+                             * hairs lost or grey by the frame's year change, never for a camera or light
+                             * change */
     long hair_instances_drawn; /* the stubble's instances handed to its draws (shadow map, streaks and stubble
                                 * share one copy a frame), and those its patches' cull left out as out of */
     long hair_instances_culled; /* view or facing away (render/hair_patch.h), summed since creation */

@@ -50,7 +50,8 @@ enum {
     UNIT_IMAGE,
     UNIT_LAYERS,
     UNIT_SKIN_MAP,
-    UNIT_HALO
+    UNIT_HALO,
+    UNIT_HAIR_STREAKS
 };
 
 /* The interactive path's per-layer density textures (coverage_from_layers): mip level of the chart texture

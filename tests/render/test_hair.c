@@ -224,6 +224,59 @@ static void far_tone_should_not_shimmer_under_sub_pixel_camera_moves(void **stat
         assert_near(means[i], means[0], 0.02 * means[0] + 0.5);
 }
 
+/* A frame of the scene through cam under the named light, with the streaks drawn by path and their contrast
+ * set; the frame's statistics after it in *stats. */
+static image render_streaks(fixture *f, const scene_camera *cam, const char *light_name, int path,
+                            float contrast, int w, int h, render_stats *stats)
+{
+    scene_light light = scene_light_named(light_name);
+    image im = {malloc((size_t)w * h * 4), w, h, {0}};
+    scene_frame(&f->scene, cam, &light, scene_default_days(&f->scene), w, h, &im.frame);
+    im.frame.hair_streak_path = path;
+    im.frame.hair_dermal_contrast = contrast;
+    smp_error err = {0};
+    if (render_frame_read_srgb8(f->rc, &im.frame, im.rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+    render_stats_get(f->rc, stats);
+    return im;
+}
+
+/* The streaks' far path (render/hair.c): over a close-up of the shaved side its chart texture darkens the
+ * skin as the drawn streaks do on average, and it is splatted again for a change of the streaks' numbers,
+ * never for one of the camera or the light. A close-up, where each pixel sees few streaks: every streak
+ * multiplies the half-float albedo target, and many small multiplies per pixel (a coarse view's) darken it
+ * a little more than their product (docs/benchmarks.md, 2026-12-03). */
+static void far_streaks_should_darken_as_drawn_ones_and_splat_only_when_the_streaks_change(void **state)
+{
+    fixture *f = *state;
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_CLOSEUP_SIDE, 0.0, 4.0 / 3.0);
+    render_frame defaults;
+    render_frame_defaults(&defaults);
+    const float contrast = defaults.hair_dermal_contrast;
+    render_stats s0, s1, s2, s3, s4;
+    image drawn = render_streaks(f, &cam, "office", RENDER_STREAKS_DRAWN, contrast, 320, 240, &s0);
+    image chart = render_streaks(f, &cam, "office", RENDER_STREAKS_CHART, contrast, 320, 240, &s1);
+    image none = render_streaks(f, &cam, "office", RENDER_STREAKS_DRAWN, 0.0f, 320, 240, &s2);
+    double l_drawn = 0.0, l_chart = 0.0, l_none = 0.0;
+    for (int y = 40; y < 200; ++y)
+        for (int x = 40; x < 280; ++x)
+            l_drawn += luma(&drawn, x, y), l_chart += luma(&chart, x, y), l_none += luma(&none, x, y);
+    l_drawn /= 160.0 * 240.0, l_chart /= 160.0 * 240.0, l_none /= 160.0 * 240.0;
+    free(drawn.rgba), free(chart.rgba), free(none.rgba);
+    print_message("close-up side, mean luma: no streaks %.2f, drawn %.2f, chart %.2f\n", l_none, l_drawn,
+                  l_chart);
+    assert_true(l_none - l_drawn > 2.0); /* the streaks show */
+    assert_near(l_chart, l_drawn, 0.08 * (l_none - l_drawn));
+    /* s2 splatted for the contrast of 0; back to the contrast, then another camera and light: once more. */
+    assert_int_equal(s2.hair_streak_splats, s1.hair_streak_splats + 1);
+    scene_camera moved = scene_view_camera(&f->scene, SCENE_VIEW_THREE_QUARTER, 0.9, 4.0 / 3.0);
+    image a = render_streaks(f, &cam, "office", RENDER_STREAKS_AUTO, contrast, 160, 120, &s3);
+    image b = render_streaks(f, &moved, "bathroom", RENDER_STREAKS_AUTO, contrast, 160, 120, &s4);
+    free(a.rgba), free(b.rgba);
+    assert_int_equal(s3.hair_streak_splats, s2.hair_streak_splats + 1);
+    assert_int_equal(s4.hair_streak_splats, s3.hair_streak_splats);
+    assert_true(s0.hair_streak_splats >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +284,7 @@ int main(void)
         cmocka_unit_test(far_view_sides_should_read_darker_than_the_bald_top_only_with_hair),
         cmocka_unit_test(longer_and_darker_hair_should_darken_more),
         cmocka_unit_test(far_tone_should_not_shimmer_under_sub_pixel_camera_moves),
+        cmocka_unit_test(far_streaks_should_darken_as_drawn_ones_and_splat_only_when_the_streaks_change),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
