@@ -142,7 +142,7 @@ static smp_status layer_create(render_hair *h, smp_error *err)
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     glGenTextures(1, &h->layer_tex);
     glBindTexture(GL_TEXTURE_2D, h->layer_tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG32F, LAYER_SIZE, LAYER_SIZE, 0, GL_RG, GL_FLOAT, NULL);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG16F, LAYER_SIZE, LAYER_SIZE, 0, GL_RG, GL_FLOAT, NULL);
     glGenerateMipmap(GL_TEXTURE_2D);
     render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     glBindTexture(GL_TEXTURE_2D, 0);

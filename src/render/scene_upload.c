@@ -93,7 +93,7 @@ static smp_status layers_allocate(render_context *rc, smp_error *err)
     int size = rc->desc.coverage_size >> LAYERS_LEVEL;
     glGenTextures(1, &rc->layers_tex);
     glBindTexture(GL_TEXTURE_2D_ARRAY, rc->layers_tex);
-    glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_RGBA32F, size, size, rc->layers_slices, 0, GL_RGBA, GL_FLOAT,
+    glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_RGBA16F, size, size, rc->layers_slices, 0, GL_RGBA, GL_FLOAT,
                  NULL);
     glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
