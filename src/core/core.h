@@ -101,6 +101,12 @@ void smp_buffer_puts(smp_buffer *b, const char *text); /* text without its NUL *
 void smp_buffer_printf(smp_buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void smp_buffer_deinit(smp_buffer *b);
 
+/* fn(ctx, begin, end) over the iterations 0..count-1 in contiguous ranges, split over the machine's cores (up
+ * to 8 threads, the caller's among them); returns when every range is done. The iterations must be
+ * independent: each range writes only its own part of ctx. */
+typedef void (*smp_range_fn)(void *ctx, int begin, int end);
+void smp_parallel_for(int count, smp_range_fn fn, void *ctx);
+
 /* Reads a whole file into a NUL-terminated buffer the caller frees with free(); size may be NULL. */
 smp_status smp_file_read(const char *path, char **out_data, size_t *out_size, smp_error *err);
 /* The same for a file of a kind that is never larger than max_bytes (a plan, an .mci file): a larger one (or

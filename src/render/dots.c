@@ -115,6 +115,35 @@ static bool layer_inks_update(render_context *rc, const render_frame *f, const a
     return true;
 }
 
+/* Dots begin..end-1 of the looks' update (render_dot_looks_update): each one's look, its sharp term's reach
+ * (rc->reaches_mm), its position with that reach, and its whole reach; nothing shared is written. */
+typedef struct looks_job {
+    render_context *rc;
+    const render_frame *f;
+    const ageing_layer_state *state;
+    float *positions, *reach_all;
+} looks_job;
+
+static void looks_range(void *ctx, int begin, int end)
+{
+    looks_job *job = ctx;
+    render_context *rc = job->rc;
+    const render_frame *f = job->f;
+    for (int i = begin; i < end; ++i) {
+        const pigment_dot *d = &rc->dots[i];
+        float reach = 0.0f, *look = rc->looks + LOOK_FLOATS * (size_t)i;
+        job->reach_all[i] = 0.0f;
+        if (f->optics)
+            reach = dot_look_terms(f->optics, f->fitzpatrick, d, &job->state[render_dot_layer(d)], look,
+                                   &job->reach_all[i]);
+        else
+            memset(look, 0, sizeof(float) * LOOK_FLOATS);
+        rc->reaches_mm[i] = reach;
+        memcpy(job->positions + 4 * (size_t)i, d->position_mm, 3 * sizeof(float));
+        job->positions[4 * (size_t)i + 3] = reach;
+    }
+}
+
 /* Recomputes every dot's look when the table, the skin type or the ageing state changed; uploads the looks
  * and the positions with reaches, and rebuilds the close-up grid if the widest dot outgrew it. */
 smp_status render_dot_looks_update(render_context *rc, const render_frame *f, smp_error *err)
@@ -138,8 +167,13 @@ smp_status render_dot_looks_update(render_context *rc, const render_frame *f, sm
     }
     if (same && rc->layers_slices > 0 && layer_inks_update(rc, f, state)) return SMP_OK;
     size_t n = (size_t)rc->dot_count;
-    float *positions = malloc(sizeof(float) * 4 * (n ? n : 1));
+    /* Per dot: the position with its reach (4 floats), then the whole dot's reach (n floats). */
+    float *positions = malloc(sizeof(float) * 5 * (n ? n : 1));
     if (!positions) return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory updating dot looks");
+    float *reach_all = positions + 4 * n;
+    looks_job job = {rc, f, state, positions, reach_all};
+    smp_parallel_for((int)n, looks_range, &job);
+    /* The sums in the dots' order, as one thread would make them. */
     float max_reach = 0.0f;
     bool outgrown = !rc->looks_valid;
     memset(rc->layer_ink, 0, sizeof rc->layer_ink);
@@ -147,22 +181,14 @@ smp_status render_dot_looks_update(render_context *rc, const render_frame *f, sm
         rc->layer_redness[l] = state[l].present ? state[l].redness : 0.0;
     memset(rc->looks_halo_ink, 0, sizeof rc->looks_halo_ink);
     for (size_t i = 0; i < n; ++i) {
-        const pigment_dot *d = &rc->dots[i];
-        int layer = render_dot_layer(d);
-        float reach = 0.0f, reach_all = 0.0f, *look = rc->looks + LOOK_FLOATS * i;
-        if (f->optics)
-            reach = dot_look_terms(f->optics, f->fitzpatrick, d, &state[layer], look, &reach_all);
-        else
-            memset(look, 0, sizeof(float) * LOOK_FLOATS);
+        const float *look = rc->looks + LOOK_FLOATS * i;
+        int layer = render_dot_layer(&rc->dots[i]);
         if ((i - (size_t)rc->layer_first[layer]) % LAYER_INK_STRIDE == 0)
             look_ink_add(look, rc->layer_ink[layer]);
         for (int c = 0; c < 3; ++c)
             rc->looks_halo_ink[c] += (double)look[8 + c] * look[12 + c];
-        rc->reaches_mm[i] = reach;
-        outgrown = outgrown || reach > rc->grid_reaches_mm[i];
-        max_reach = fmaxf(max_reach, reach_all);
-        memcpy(positions + 4 * i, d->position_mm, 3 * sizeof(float));
-        positions[4 * i + 3] = reach;
+        outgrown = outgrown || rc->reaches_mm[i] > rc->grid_reaches_mm[i];
+        max_reach = fmaxf(max_reach, reach_all[i]);
     }
     glBindBuffer(GL_ARRAY_BUFFER, rc->looks_buf);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * LOOK_FLOATS * (n ? n : 1)), rc->looks,

@@ -8,10 +8,8 @@
 
 #include <assert.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Cube-sphere resolution: 6 N^2 quads, 12 N^2 triangles (N = 120: 172,800 triangles, edges about 1.2 mm
  * on the scalp, fine enough that a 6 cm close-up shows no facets). */
@@ -333,43 +331,6 @@ static void sdf_normal(const head_shape *sh, const double p[3], double n[3])
         n[c] = l > 0.0 ? n[c] / l : (c == 1);
 }
 
-/* ---- a small parallel for: the ray casts are independent, so they split over the machine's cores ---- */
-
-typedef void (*range_fn)(void *ctx, int begin, int end);
-typedef struct range_job {
-    range_fn fn;
-    void *ctx;
-    int begin, end;
-} range_job;
-
-static void *range_run(void *arg)
-{
-    range_job *job = arg;
-    job->fn(job->ctx, job->begin, job->end);
-    return NULL;
-}
-
-void head_parallel_for(int count, range_fn fn, void *ctx)
-{
-    enum { MAX_THREADS = 8 };
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int n = (int)smp_clamp((double)cores, 1.0, MAX_THREADS);
-    range_job jobs[MAX_THREADS];
-    pthread_t threads[MAX_THREADS];
-    bool started[MAX_THREADS] = {false};
-    for (int i = 0; i < n; i++) {
-        jobs[i] = (range_job){fn, ctx, (int)((long)count * i / n), (int)((long)count * (i + 1) / n)};
-        if (i > 0) started[i] = pthread_create(&threads[i], NULL, range_run, &jobs[i]) == 0;
-    }
-    range_run(&jobs[0]);
-    for (int i = 1; i < n; i++) {
-        if (started[i])
-            pthread_join(threads[i], NULL);
-        else
-            range_run(&jobs[i]); /* no thread to be had: do its share here */
-    }
-}
-
 /* ---- measuring the cranium ---- */
 
 double head_shape_ray(const head_shape *sh, const double o[3], const double d[3])
@@ -553,7 +514,7 @@ static smp_status chart_build(scalp_head *head, const head_shape *sh, const floa
     head_shape smooth = *sh;
     smooth.chart_shape = true;
     chart_job job = {head, &smooth, arc, pts};
-    head_parallel_for(NP, chart_meridians, &job);
+    smp_parallel_for(NP, chart_meridians, &job);
     /* The scalp disc ends 10 mm past the nape, the farthest hair-bearing point from the centre. */
     double knee_mm;
     {
@@ -747,7 +708,7 @@ static smp_status mesh_build(scalp_mesh *mesh, const head_shape *sh, const doubl
         memcpy(*dirs, mesh->normals, sizeof(float) * 3 * (size_t)v);
     }
     mesh_job job = {mesh, sh, o};
-    head_parallel_for(v, mesh_vertices, &job);
+    smp_parallel_for(v, mesh_vertices, &job);
     mesh->vertex_count = v;
     mesh->lattice_n = N;
     /* Every square of the lattice, two triangles each. */

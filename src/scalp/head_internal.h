@@ -55,8 +55,6 @@ void head_mesh_ray_origin(const head_shape *sh, const double o[3], const double 
 /* What follows from landmarks_mm and the mesh: landmarks_chart_mm, glabella_arc_mm, boundary_mm and the
  * midline (built again: the mesh may have moved). SMP_ERR_NOMEM. */
 smp_status head_landmarks_derive(scalp_head *head);
-/* fn(ctx, begin, end) over 0..count-1, split over the machine's cores (up to 8). */
-void head_parallel_for(int count, void (*fn)(void *ctx, int begin, int end), void *ctx);
 
 /* The head fitted to the scan at params->mesh (head_scan.c). */
 smp_status head_scan_create(scalp_head *head, const plan_head *params, plan_sex sex, smp_log_fn on_warning,

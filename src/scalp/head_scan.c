@@ -400,7 +400,7 @@ smp_status head_scan_create(scalp_head *head, const plan_head *params, plan_sex 
                        offset,
                        hit,
                        head->vertex_rgb};
-    head_parallel_for(nv, project_vertices, &job);
+    smp_parallel_for(nv, project_vertices, &job);
     if (!misses_blend(mesh, before, hit, offset, head->vertex_rgb, head->vertex_rgb_weight)) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "head.mesh: %s: out of memory fitting the head", path);
         goto done;
