@@ -220,13 +220,14 @@ static int layer_alive(const render_hair *h, float years)
 
 static void strand_lod(const render_hair *h, const render_frame *f, int *stride, int *level);
 static float stubble_subset(const render_hair *h, const render_frame *f, int *count);
+static float stubble_subset_shadow(const render_hair *h, const render_frame *f, float texel_mm, int *count);
 
-long render_hair_shadow_key(const render_hair *h, const render_frame *f)
+long render_hair_shadow_key(const render_hair *h, const render_frame *f, float texel_mm)
 {
     if (!h || h->count == 0 || f->hair_hidden) return -1;
     int stride = 0, level = 0, count;
     if (h->strand_count > 0) strand_lod(h, f, &stride, &level);
-    long subset = (long)(1.0f / stubble_subset(h, f, &count)); /* 1, 2, 4 or 8 */
+    long subset = (long)(1.0f / stubble_subset_shadow(h, f, texel_mm, &count)); /* 1, 2, 4 or 8 */
     return ((long)layer_alive(h, f->years) * 2 * STRAND_LEVELS + level * 2 + stride) * 16 + subset;
 }
 
@@ -760,16 +761,14 @@ static void strand_lod(const render_hair *h, const render_frame *f, int *stride,
 
 /* The interactive path's subset of the stubble: the share q of the hairs (the first in key order) drawn with
  * opacity, darkening or shadow width raised by 1 / q, which keeps the expected tone (as the shaders' own
- * thinning does). Only when even the widest shaft at the nearest point of the hair is at most q / 2 of a
- * pixel wide, so no raised opacity exceeds 1. Returns q and sets *count; the full path draws every hair. */
-static float stubble_subset(const render_hair *h, const render_frame *f, int *count)
+ * thinning does). Only when even the widest shaft is at most q / 2 of px_mm, the pixel (or the shadow map's
+ * texel) at the nearest point of the hair, so no raised opacity exceeds 1. Returns q and sets *count; the
+ * full path draws every hair. */
+static float stubble_subset_at(const render_hair *h, const render_frame *f, float px_mm, int *count)
 {
     *count = h->count;
     if (!f->interactive || !h->keys_sorted) return 1.0f;
-    float dist =
-        sqrtf(f->eye_mm[0] * f->eye_mm[0] + f->eye_mm[1] * f->eye_mm[1] + f->eye_mm[2] * f->eye_mm[2]);
-    float px_min = pixel_scale(f) * fmaxf(dist - h->max_reach_mm, 10.0f);
-    float width = px_min > 0.0f ? h->max_diameter_mm / (2.0f * px_min) : 1.0f;
+    float width = px_mm > 0.0f ? h->max_diameter_mm / (2.0f * px_mm) : 1.0f;
     float q = 1.0f;
     while (q > 0.125f && width <= 0.5f * q)
         q *= 0.5f;
@@ -783,6 +782,29 @@ static float stubble_subset(const render_hair *h, const render_frame *f, int *co
             hi = mid;
     }
     *count = lo;
+    return q;
+}
+
+/* The subset the camera sees: by the pixel at the hair's nearest point. */
+static float stubble_subset(const render_hair *h, const render_frame *f, int *count)
+{
+    float dist =
+        sqrtf(f->eye_mm[0] * f->eye_mm[0] + f->eye_mm[1] * f->eye_mm[1] + f->eye_mm[2] * f->eye_mm[2]);
+    return stubble_subset_at(h, f, pixel_scale(f) * fmaxf(dist - h->max_reach_mm, 10.0f), count);
+}
+
+/* The subset the key light's map takes on the interactive path: by its texel (texel_mm, the same everywhere
+ * in an orthographic map), or the camera's where that is the smaller share. A close-up's camera draws every
+ * hair, but a map's texel of about 0.66 mm (512 texels over the head) resolves no single shaft. */
+static float stubble_subset_shadow(const render_hair *h, const render_frame *f, float texel_mm, int *count)
+{
+    int camera_count;
+    float camera = stubble_subset(h, f, &camera_count);
+    float q = stubble_subset_at(h, f, texel_mm, count);
+    if (camera < q) {
+        *count = camera_count;
+        return camera;
+    }
     return q;
 }
 
@@ -866,7 +888,8 @@ void render_hair_cull_counts(const render_hair *h, long *staged, long *culled)
     *culled = h ? h->culled : 0;
 }
 
-void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 light_view_proj)
+void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 light_view_proj,
+                             float texel_mm)
 {
     if (!h || h->count == 0 || f->hair_hidden) return;
     if (h->strand_count > 0) {
@@ -887,7 +910,7 @@ void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 l
     glUniform1f(uloc(p, "u_years"), f->years);
     glUniform1f(uloc(p, "u_facing_cut"), RENDER_HAIR_FACING_CUT);
     int count;
-    float subset = stubble_subset(h, f, &count);
+    float subset = stubble_subset_shadow(h, f, texel_mm, &count);
     glUniform1f(uloc(p, "u_subset"), subset);
     /* Seen from the light: its orthographic frustum, and the roots facing it. */
     render_hair_view v = {.directional = true, .pixel_scale = 0.0f, .subset = subset};

@@ -37,8 +37,9 @@ int render_hair_draw_count(const render_hair *h);
  * (call it before binding the scene's). False when there is no layer (no hair, or hair hidden). */
 bool render_hair_layer_update(render_hair *h, const render_frame *f);
 /* What the hair puts into the key light's shadow map this frame, as a key: equal keys draw the same hair
- * into it (the same hairs alive, the same level of detail of lying hair). */
-long render_hair_shadow_key(const render_hair *h, const render_frame *f);
+ * into it (the same hairs alive, the same level of detail of lying hair, the same subset of the stubble for a
+ * map whose texel is texel_mm). */
+long render_hair_shadow_key(const render_hair *h, const render_frame *f, float texel_mm);
 /* The layer's uniforms of mesh.frag on prog (in use) and its texture on unit; present false: none. */
 void render_hair_layer_bind(const render_hair *h, GLuint prog, int unit, bool present);
 /* The streaks' far path (render/hair.c): their mean darkening splatted into a chart texture again when the
@@ -52,8 +53,10 @@ int render_hair_streak_splat_count(const render_hair *h); /* render_stats.hair_s
 /* Default hair fields of a frame (called by render_frame_defaults). */
 void render_hair_frame_defaults(render_frame *f);
 
-/* Shafts into the bound shadow framebuffer (depth only), seen from the key light. */
-void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 light_view_proj);
+/* Shafts into the bound shadow framebuffer (depth only), seen from the key light; texel_mm: the map's texel
+ * (the interactive path's subset of the stubble follows it). */
+void render_hair_draw_shadow(render_hair *h, const render_frame *f, const mat4 light_view_proj,
+                             float texel_mm);
 
 /* Into the bound multisampled scene target, after the head: the intradermal streaks, then the stubble.
  * shadow_tex is the key light's depth map (shadow_size texels), bound to texture unit shadow_unit. */

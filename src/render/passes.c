@@ -114,21 +114,20 @@ static int head_lod_level(const render_context *rc, const render_frame *f)
                                    render_nearest_pixel_mm(rc, &scene));
 }
 
-/* How many texels of the shadow map's side frame f draws into: all of them on the full-quality path; on the
- * interactive path a half, or a quarter where its texel is still no larger than the pixel at the head's
- * nearest point (about 0.5 mm against 3.5 mm in the three-quarter view at 1280x720; not in close-ups). */
-static int shadow_side(const render_context *rc, const render_frame *f, float side_mm)
+/* How many texels of the shadow map's side frame f draws into: all of them on the full-quality path, a
+ * quarter on the interactive path (a texel of about 0.66 mm: the shadows of the head and of the stubble's
+ * mean shade while the camera, light or time moves; the full-quality frame that follows draws them at a
+ * quarter of that).
+ */
+static int shadow_side(const render_context *rc, const render_frame *f)
 {
-    int ss = rc->desc.shadow_map_size;
-    if (!f->interactive) return ss;
-    render_frame scene = *f;
-    scene.height = (int)ceilf((float)f->height * render_frame_interactive_scale(f));
-    return side_mm / (float)(ss / 4) <= render_nearest_pixel_mm(rc, &scene) ? ss / 4 : ss / 2;
+    return f->interactive ? rc->desc.shadow_map_size / 4 : rc->desc.shadow_map_size;
 }
 
 /* The key light's depth map: the head and the hair, into the lower left ss x ss texels of the map (fewer on
  * the interactive path: shadow_side; the frame samples them through shadow_sample_matrix). */
-static void shadow_draw(render_context *rc, const render_frame *f, const mat4 light_vp, int level, int ss)
+static void shadow_draw(render_context *rc, const render_frame *f, const mat4 light_vp, int level, int ss,
+                        float texel_mm)
 {
     rc->shadow_draws++;
     glBindFramebuffer(GL_FRAMEBUFFER, rc->shadow_fbo);
@@ -145,7 +144,7 @@ static void shadow_draw(render_context *rc, const render_frame *f, const mat4 li
     glPolygonOffset(1.5f, 2.0f);
     head_mesh_draw(rc, level, HEAD_ALL);
     glDisable(GL_POLYGON_OFFSET_FILL);
-    render_hair_draw_shadow(rc->hair, f, light_vp);
+    render_hair_draw_shadow(rc->hair, f, light_vp, texel_mm);
 }
 
 /* The matrix the shaders look the shadow map up with: light_vp followed by the map from normalised
@@ -362,7 +361,7 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     mat4 light_vp, shadow_vp;
     float depth_per_mm, side_mm;
     light_matrix(rc, f, light_vp, &depth_per_mm, &side_mm);
-    int ss = shadow_side(rc, f, side_mm);
+    int ss = shadow_side(rc, f);
     shadow_sample_matrix((float)ss / (float)rc->desc.shadow_map_size, light_vp, shadow_vp);
 
     /* 1. Shadow depth, when the light, the map's size or the hair in it changed (not the camera: the light
@@ -371,7 +370,7 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     int lod = head_lod_level(rc, f);
     rc->head_lod_drawn = lod;
     int shadow_lod = head_lod_within(rc, side_mm / (float)ss);
-    long hair_key = render_hair_shadow_key(rc->hair, f);
+    long hair_key = render_hair_shadow_key(rc->hair, f, side_mm / (float)ss);
     if (!rc->shadow_key.valid || hair_key != rc->shadow_key.hair || rc->shadow_key.lod != shadow_lod ||
         rc->shadow_key.side != ss ||
         memcmp(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir) != 0) {
@@ -380,7 +379,7 @@ void render_draw_scene(render_context *rc, const render_frame *f)
         rc->shadow_key.side = ss;
         rc->shadow_key.hair = hair_key;
         memcpy(rc->shadow_key.light_dir, f->light_dir, sizeof f->light_dir);
-        shadow_draw(rc, f, light_vp, shadow_lod, ss);
+        shadow_draw(rc, f, light_vp, shadow_lod, ss, side_mm / (float)ss);
     }
     render_profile_end(rc, RENDER_PASS_SHADOW);
 
