@@ -26,7 +26,7 @@ static const char bench_usage[] =
     "instead); \"interactive\", the window's path while a person drives it: the camera\n"
     "orbits, the key light swings a quarter turn and the time runs from day 0 to 20\n"
     "years at once, at the share of width and height that the window adapts frame by frame\n"
-    "to 30 fps (0.25..0.5, from 0.35; --interactive-scale S: fixed at S, 0.125..1; the JSON\n"
+    "to 30 fps (0.2..0.5, from 0.35; --interactive-scale S: fixed at S, 0.125..1; the JSON\n"
     "gives scale_median and scale_min). Each has ms_median, ms_p95, ms_max, fps, and\n"
     "sss_share_median: the share of the frame the subsurface passes shaded (the head's\n"
     "rectangle; 1 for close-ups). With --placement, times the dot placement of the plan\n"

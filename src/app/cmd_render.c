@@ -11,7 +11,7 @@
 
 static const char render_allowed[] =
     "--plan --set --years --days --light-azimuth --light-elevation --light-preset "
-    "--light-intensity --light-kelvin --light-sweep --timeline --interactive "
+    "--light-intensity --light-kelvin --light-sweep --timeline --interactive --interactive-scale "
     "--view --distance-m --field-mm --width --height --seed -o --output";
 static const char render_usage[] =
     "usage: smpsim render [options] -o out.png\n\nRenders one image headless (no "
@@ -39,7 +39,8 @@ static smp_status render_animation(ui_headless *h, const scene_model *scene, con
         .t_days = t_fixed,
         .width = opts->width,
         .height = opts->height,
-        .interactive = opts->interactive,
+        .interactive = opts->interactive || opts->interactive_scale > 0.0, /* a share implies the path */
+        .interactive_scale = (float)opts->interactive_scale,
         .view_name = scene_view_name(opts->view),
         .output = opts->output,
         .frame_written = frame_printed,

@@ -59,8 +59,9 @@ static const option_doc option_docs[] = {
     {"--scrub", NULL, "full-quality frames with the camera still and the time moving, not an orbit"},
     {"--profile", NULL, "finish and time every pass of every frame (\"passes_ms_median\")"},
     {"--interactive-scale", "S",
-     "the interactive path's share of width and height, 0.125..1 (default: adapted\n"
-     "frame by frame to 30 fps within 0.25..0.5, as the window does)"},
+     "the interactive path's share of width and height, 0.125..1 (render: implies\n"
+     "--interactive, default 0.35; bench: default adapted frame by frame to 30 fps\n"
+     "within 0.2..0.5, as the window does)"},
     {"--placement", NULL, "time the dot placement instead of rendering"},
     {"--runs", "N", "placements to time, 1..1000 (default 5)"},
     {"--years-max", "Y", "end of the curve, 0.5..50 years (default 20)"},
@@ -128,7 +129,8 @@ scene_shot app_options_shot(const app_options *o, scene_view view)
                         .width = o->width,
                         .height = o->height,
                         .light = app_options_light(o),
-                        .interactive = o->interactive};
+                        .interactive = o->interactive || o->interactive_scale > 0.0,
+                        .interactive_scale = (float)o->interactive_scale};
 }
 
 void app_options_apply_seed(const app_options *opts, plan *p)

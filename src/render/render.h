@@ -147,11 +147,11 @@ float render_frame_interactive_scale(const render_frame *frame);
  * default) and its wall time in ms, aiming at RENDER_INTERACTIVE_TARGET_MS (30 frames a second). The scene
  * passes cost about the square of the scale, so the next is scale x sqrt(target / ms), changed by at most
  * 20 % a frame, in steps of 0.05 (a new size makes the interactive targets again), and kept between
- * RENDER_INTERACTIVE_SCALE_MIN and RENDER_INTERACTIVE_SCALE_MAX: below 0.25 of
- * 720 rows the head's outline turns blocky, and above 0.5 the full-quality frame is the better use of time.
- */
+ * RENDER_INTERACTIVE_SCALE_MIN and RENDER_INTERACTIVE_SCALE_MAX: at 0.2 of 720 rows (144) the head's
+ * outline shows steps of 5 output pixels while it moves and a close-up's dots are soft but apart (below that
+ * they merge), and above 0.5 the full-quality frame is the better use of time. */
 #define RENDER_INTERACTIVE_TARGET_MS 33.3
-#define RENDER_INTERACTIVE_SCALE_MIN 0.25f
+#define RENDER_INTERACTIVE_SCALE_MIN 0.2f
 #define RENDER_INTERACTIVE_SCALE_MAX 0.5f
 float render_interactive_scale_next(float scale, double frame_ms);
 

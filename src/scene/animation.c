@@ -58,6 +58,7 @@ smp_status scene_animation_write(render_context *rc, const scene_model *scene, c
         render_frame frame;
         scene_frame(scene, &a->camera, &light, t, a->width, a->height, &frame);
         frame.interactive = a->interactive;
+        frame.interactive_scale = a->interactive_scale;
         st = render_frame_read_srgb8(rc, &frame, rgba, err);
         if (st == SMP_OK)
             st = scene_png_write(path, rgba, a->width, a->height, scene, &light, t,

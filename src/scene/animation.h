@@ -36,8 +36,9 @@ typedef struct scene_animation {
     double t_days;       /* the sweep's time */
     int width, height;   /* pixels */
     bool interactive;    /* the window's cheaper moving frame (render_frame.interactive) */
-    const char *view_name; /* for the metadata, e.g. "three-quarter" or "window" */
-    const char *output;    /* FILE.png: the frames are FILE-000.png .. FILE-(count-1).png */
+    float interactive_scale; /* its share of width and height (render_frame.interactive_scale; 0: default) */
+    const char *view_name;   /* for the metadata, e.g. "three-quarter" or "window" */
+    const char *output;      /* FILE.png: the frames are FILE-000.png .. FILE-(count-1).png */
     /* May be NULL: told after each frame is written (frame index, its path), e.g. to print it or draw a bar.
      */
     void (*frame_written)(void *user, int frame, int count, const char *path);

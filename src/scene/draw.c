@@ -20,6 +20,7 @@ smp_status scene_render_view(render_context *rc, const scene_model *scene, const
     render_frame frame;
     scene_frame(scene, &cam, &shot->light, t_days, shot->width, shot->height, &frame);
     frame.interactive = shot->interactive;
+    frame.interactive_scale = shot->interactive_scale;
     uint8_t *rgba = malloc((size_t)shot->width * shot->height * 4);
     if (!rgba)
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a %dx%d image", shot->width,

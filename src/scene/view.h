@@ -29,13 +29,15 @@ void scene_view_names(char *buffer, size_t size);
 
 /* One picture of a scene: from a named view (distance_m > 0 stands that far away, a far view otherwise
  * framing the head; field_mm the close-ups' field, <= 0: 60 mm), under a light, width x height pixels;
- * interactive: the cheaper frame the window shows while something moves. */
+ * interactive: the cheaper frame the window shows while something moves, drawn at interactive_scale of the
+ * width and height (render_frame.interactive_scale; 0: the default). */
 typedef struct scene_shot {
     scene_view view;
     double distance_m, field_mm;
     int width, height;
     scene_light light;
     bool interactive;
+    float interactive_scale;
 } scene_shot;
 
 #endif
