@@ -8,10 +8,21 @@
 
 #include <cglm/cglm.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 extern const smp_embedded_file smp_embedded_tables[];
+
+/* The parts' identities (scene_model.head_id ...): the one counter of the process (the one global of scene/),
+ * atomic so that scenes may be built on several threads at once. Starts at 1: 0 means unknown to the
+ * renderer. */
+static atomic_uint_fast64_t part_ids = 1;
+
+static uint64_t part_id_new(void)
+{
+    return (uint64_t)atomic_fetch_add(&part_ids, 1);
+}
 
 static smp_status scene_build(scene_model *s, const plan *pl, const char *source, const scene_model *base,
                               smp_log_fn warn, smp_error *err);
@@ -130,6 +141,11 @@ static smp_status scene_build(scene_model *s, const plan *pl, const char *source
         scene_destroy(s);
         return err->status;
     }
+    s->head_id = part_id_new();
+    s->dots_id = part_id_new();
+    s->scars_id = part_id_new();
+    s->hair_id = part_id_new();
+    s->skin_map_id = part_id_new();
     return SMP_OK;
 }
 
@@ -207,6 +223,11 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
     s->hair.params.scars = &s->scars; /* it was built against the local copies above */
     s->hair.params.photo = &s->skin_map;
     s->plan = *pl;
+    if (!same_head) s->head_id = part_id_new();
+    if (!same_map) s->skin_map_id = part_id_new();
+    if (!same_scars) s->scars_id = part_id_new();
+    s->dots_id = part_id_new();
+    s->hair_id = part_id_new();
     return SMP_OK;
 }
 
@@ -219,6 +240,7 @@ smp_status scene_set_plan_dots(scene_model *s, const plan *pl, smp_error *err)
     pigment_field_destroy(&s->field);
     s->field = field;
     s->plan = *pl;
+    s->dots_id = part_id_new();
     return SMP_OK;
 }
 
