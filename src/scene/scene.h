@@ -62,9 +62,9 @@ smp_status scene_create_from_plan_like(scene_model *scene, const plan *pl, const
                                        const char *source, smp_error *err);
 void scene_destroy(scene_model *scene); /* safe on a zeroed scene */
 
-/* Rebuilds the scene for a new plan: the dots and the hair always, the head, the skin map and the scars only
- * when what they are built from changed (each rebuilt part gets a new identity). On failure the scene is left
- * as it was and err says why. */
+/* Rebuilds the scene for a new plan: the dots always, the head, the skin map, the scars and the hair only
+ * when what they are built from changed (each rebuilt part gets a new identity, and scene_upload uploads only
+ * those). On failure the scene is left as it was and err says why. */
 smp_status scene_set_plan(scene_model *scene, const plan *pl, smp_error *err);
 
 /* Rebuilds only the dot field, for a plan that differs from the scene's in what only the dots depend on
