@@ -116,7 +116,7 @@ static smp_status sample_at(match_ctx *c, double k, app_match_sample *out, smp_e
         plan p;
         app_match_plan_at(c->base, k, &p);
         if ((st = scene_set_plan_dots(&c->scene, &p, err)) != SMP_OK) return st;
-        if ((st = render_scene_set(c->rc, &c->scene.head, &c->scene.field, err)) != SMP_OK) return st;
+        if ((st = scene_upload(c->rc, &c->scene, err)) != SMP_OK) return st; /* the dots alone */
         c->current_k = k;
     }
     out->shade_factor = k;

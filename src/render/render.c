@@ -446,6 +446,10 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->look_updates = rc->look_updates;
     out->max_reach_mm = rc->max_reach_mm;
     out->hair_uploads = render_hair_upload_count(rc->hair);
+    out->head_uploads = rc->head_uploads;
+    out->dot_uploads = rc->dot_uploads;
+    out->scar_uploads = rc->scar_uploads;
+    out->skin_map_uploads = rc->skin_map_uploads;
     out->hair_layer_splats = render_hair_layer_splat_count(rc->hair);
     out->hair_streak_splats = render_hair_streak_splat_count(rc->hair);
     render_hair_cull_counts(rc->hair, &out->hair_instances_drawn, &out->hair_instances_culled);

@@ -7,7 +7,7 @@
  *
  *     render_context *rc;
  *     render_context_create(&rc, NULL, &err);           // a GL 3.3 core context must be current
- *     render_scene_set(rc, &head, &field, &err);
+ *     render_scene_set(rc, &head, &field, &err);        // or render_scene_update: what changed alone
  *     render_frame frame; render_frame_defaults(&frame); ... fill camera and light ...
  *     render_frame_draw(rc, &frame, 0, &err);           // into the default framebuffer
  *     render_frame_read_srgb8(rc, &frame, pixels, &err); // or offscreen, into RGBA8 rows, top row first
@@ -117,9 +117,19 @@ void render_context_destroy(render_context *rc); /* NULL is a no-op */
  * not counted (not asked, or the context lacks KHR_debug). */
 int render_gl_error_count(const render_context *rc, const char **first);
 
-/* Uploads the head and the dots (both may change between calls; the renderer keeps no pointer to them). */
+/* Uploads the head and the dots (both may change between calls; the renderer keeps no pointer to them):
+ * render_scene_set_head, then render_scene_set_dots. */
 smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field,
                             smp_error *err);
+/* Uploads the head alone: its mesh with the skin's weights, its bounds and its simplified triangle lists
+ * (scalp_mesh_lod: the costliest part of an upload). Everything uploaded from the previous head is to be
+ * uploaded again before the next frame: the dots, the scars, the hair and the skin map. Keeps no pointer. */
+smp_status render_scene_set_head(render_context *rc, const scalp_head *head, smp_error *err);
+/* Uploads the dots of field, placed on head (the head uploaded last): their chart Jacobians, the instances
+ * and, with the next frame, their looks, grid and density textures. Keeps no pointer. Fails with
+ * SMP_ERR_NOMEM or SMP_ERR_GL. */
+smp_status render_scene_set_dots(render_context *rc, const scalp_head *head, const pigment_field *field,
+                                 smp_error *err);
 
 /* Uploads the donor scars (relief and tissue baked into the scalp chart; scars NULL or empty removes them).
  * Call after render_scene_set with the same head. The scars' displaced geometry is built when a frame first
@@ -137,6 +147,26 @@ smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, con
  * drawn over the dots); NULL or an empty map removes it. Keeps no pointer. Call after render_scene_set with
  * the same head. Fails with SMP_ERR_GL. */
 smp_status render_scene_set_skin_map(render_context *rc, const scalp_skin_map *map, smp_error *err);
+
+/* A scene's parts, each with an identity: a number that the caller changes whenever it builds that part anew
+ * (scene/ takes them from one counter for the whole process), so that two parts with the same identity have
+ * the same content; 0 means unknown. */
+typedef struct render_scene_parts {
+    const scalp_head *head;
+    const pigment_field *field;
+    const scalp_scar_set *scars;
+    const scalp_hair *hair;
+    const scalp_skin_map *skin_map;
+    uint64_t head_id, dots_id, scars_id, hair_id, skin_map_id;
+} render_scene_parts;
+/* Uploads the parts whose identity is not the one the context holds (or is 0), in the order of the
+ * render_scene_set_* calls above; a new head uploads every part. An edit that rebuilds only the dots and the
+ * hair uploads only them: the head's lists, the scars' bake and patch and the skin map are kept, and so are
+ * the caches built from them (the shadow map, while the hair in it is the same). Several scenes may share a
+ * context: uploading another scene's parts and then these again uploads all of them twice. head and scars
+ * are borrowed as render_scene_set_scars says. On failure the part that failed and those after it are
+ * uploaded again by the next call. */
+smp_status render_scene_update(render_context *rc, const render_scene_parts *parts, smp_error *err);
 
 /* The share of width and height the interactive path draws the scene at: interactive_scale clamped to
  * 0.125..1, or RENDER_INTERACTIVE_SCALE when it is 0. */
@@ -222,9 +252,13 @@ typedef struct render_stats {
                                 * texture was splatted (the first frame of a drag), and how often the layers'
                                 * textures were summed into the density texture instead of a splat */
     int coverage_layer_sums;
-    int look_updates;       /* how often the dots' looks were recomputed from the optics table */
-    float max_reach_mm;     /* the widest dot's reach (3 sigma of its widest term) */
-    int hair_uploads;       /* how often the hair was uploaded (render_scene_set_hair), never per frame */
+    int look_updates;   /* how often the dots' looks were recomputed from the optics table */
+    float max_reach_mm; /* the widest dot's reach (3 sigma of its widest term) */
+    int hair_uploads;   /* how often the hair was uploaded (render_scene_set_hair), never per frame */
+    int head_uploads;   /* how often the head (render_scene_set_head), the dots, the scars and the skin */
+    int dot_uploads;    /* map were uploaded, never per frame: an edit that rebuilds only the dots */
+    int scar_uploads;   /* and the hair uploads only them (render_scene_update) */
+    int skin_map_uploads;
     int hair_layer_splats;  /* how often the hair's layer was splatted into its chart texture: when the hairs
                              * lost by the frame's year change, never for a camera or light change */
     int hair_streak_splats; /* how often the streaks' mean darkening was splatted (their far path): when the

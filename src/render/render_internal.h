@@ -217,6 +217,12 @@ struct render_context {
     render_scar scar; /* scars: chart-space relief and tissue (render/scar.c) */
     render_hair *hair;
     GLuint skin_map_tex; /* the photo's skin map over the chart (render_scene_set_skin_map); 0 when none */
+    /* The identities of the parts uploaded (render_scene_update); 0: unknown, uploaded by the next update.
+     * Each render_scene_set_* clears its own, render_scene_set_head all of them. */
+    struct {
+        uint64_t head, dots, scars, hair, skin_map;
+    } held;
+    int head_uploads, dot_uploads, scar_uploads, skin_map_uploads; /* render_stats */
 };
 
 /* render.c */

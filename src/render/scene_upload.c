@@ -164,13 +164,18 @@ static smp_status head_lods_upload(render_context *rc, const scalp_mesh *m, cons
     return SMP_OK;
 }
 
-smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field,
-                            smp_error *err)
+smp_status render_scene_set_head(render_context *rc, const scalp_head *head, smp_error *err)
 {
     const scalp_mesh *m = &head->mesh;
-    /* A new head: the scars' patch may no longer be built from the old one (render_scene_set_scars again). */
+    /* A new head: what was uploaded from the old one is to be uploaded again (render_scene_update does, in
+     * order): the dots (their chart Jacobians), the scars (the patch may no longer be built from the old
+     * head, and the head's lists are no longer ordered by them), the hair (its layer over the chart) and the
+     * skin map (over the chart). The shadow map holds the old head. */
+    memset(&rc->held, 0, sizeof rc->held);
     rc->scar.head = NULL;
     rc->scar.set = NULL;
+    rc->shadow_key.valid = false;
+    rc->head_uploads++;
     /* Head mesh: interleaved position, normal, uv, and the skin's two weights (hair-bearing scalp, sebum:
      * scalp/skin.h) that shaders/skin.glsl and mesh.frag read. */
     size_t stride = 10;
@@ -214,8 +219,15 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     render_float_attribs(4, (const int[]){2}, 1, (int)stride, 8, 0);
     glBindVertexArray(0);
     free(verts);
+    return SMP_OK;
+}
 
-    /* Dots: a copy, chart Jacobians and the instance buffer for splatting (uv, Jacobian); the looks and the
+smp_status render_scene_set_dots(render_context *rc, const scalp_head *head, const pigment_field *field,
+                                 smp_error *err)
+{
+    rc->held.dots = 0;
+    rc->dot_uploads++;
+    /* A copy, chart Jacobians and the instance buffer for splatting (uv, Jacobian); the looks and the
      * positions with their reach follow from the first frame (render_dot_looks_update). */
     free(rc->dots);
     free(rc->dot_jacobians);
@@ -272,8 +284,14 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     rc->coverage_valid = false;
     rc->looks_valid = false; /* the grid is built with the first looks */
     rc->halo_looks = -1;     /* other dots: no halo to scale */
-    rc->shadow_key.valid = false;
     return layers_allocate(rc, err);
+}
+
+smp_status render_scene_set(render_context *rc, const scalp_head *head, const pigment_field *field,
+                            smp_error *err)
+{
+    smp_status st = render_scene_set_head(rc, head, err);
+    return st == SMP_OK ? render_scene_set_dots(rc, head, field, err) : st;
 }
 
 /* Orders count triangles (src) into sorted so that those whose chart uv box meets the scars' chart rectangle
@@ -354,6 +372,8 @@ static smp_status mesh_scar_triangles_first(render_context *rc, const scalp_mesh
 smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
                                   smp_error *err)
 {
+    rc->held.scars = 0;
+    rc->scar_uploads++;
     render_scar_bake bake;
     smp_status st = render_scar_bake_create(&bake, head, scars, 0, err);
     if (st == SMP_OK) st = render_scar_upload(&rc->scar, &bake, err);
@@ -366,12 +386,15 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
 smp_status render_scene_set_hair(render_context *rc, const scalp_head *head, const scalp_hair *hair,
                                  smp_error *err)
 {
+    rc->held.hair = 0;
     rc->shadow_key.valid = false;
     return render_hair_upload(rc->hair, hair, head, err);
 }
 
 smp_status render_scene_set_skin_map(render_context *rc, const scalp_skin_map *map, smp_error *err)
 {
+    rc->held.skin_map = 0;
+    rc->skin_map_uploads++;
     if (!map || !map->rgba || map->size <= 0) {
         glDeleteTextures(1, &rc->skin_map_tex);
         rc->skin_map_tex = 0;
@@ -388,5 +411,44 @@ smp_status render_scene_set_skin_map(render_context *rc, const scalp_skin_map *m
     glBindTexture(GL_TEXTURE_2D, 0);
     GLenum e = glGetError();
     if (e != GL_NO_ERROR) return smp_error_set(err, SMP_ERR_GL, "skin map upload: GL error 0x%04x", e);
+    return SMP_OK;
+}
+
+/* Whether a part of identity id is to be uploaded over the one of identity held (0: unknown). */
+static bool part_is_new(uint64_t id, uint64_t held)
+{
+    return id == 0 || id != held;
+}
+
+smp_status render_scene_update(render_context *rc, const render_scene_parts *p, smp_error *err)
+{
+    /* In the order of what depends on what: a new head clears every identity held (render_scene_set_head),
+     * so everything after it is uploaded too. */
+    smp_status st = SMP_OK;
+    if (part_is_new(p->head_id, rc->held.head)) {
+        if ((st = render_scene_set_head(rc, p->head, err)) != SMP_OK) return st;
+        rc->held.head = p->head_id;
+    }
+    if (part_is_new(p->dots_id, rc->held.dots)) {
+        if ((st = render_scene_set_dots(rc, p->head, p->field, err)) != SMP_OK) return st;
+        rc->held.dots = p->dots_id;
+    }
+    if (part_is_new(p->scars_id, rc->held.scars)) {
+        if ((st = render_scene_set_scars(rc, p->head, p->scars, err)) != SMP_OK) return st;
+        rc->held.scars = p->scars_id;
+    } else if (rc->scar.head) {
+        /* The same head and scars, perhaps at other addresses (a scene moved): the patch, built when a frame
+         * first needs it, is built from these. */
+        rc->scar.head = p->head;
+        rc->scar.set = p->scars;
+    }
+    if (part_is_new(p->hair_id, rc->held.hair)) {
+        if ((st = render_scene_set_hair(rc, p->head, p->hair, err)) != SMP_OK) return st;
+        rc->held.hair = p->hair_id;
+    }
+    if (part_is_new(p->skin_map_id, rc->held.skin_map)) {
+        if ((st = render_scene_set_skin_map(rc, p->skin_map, err)) != SMP_OK) return st;
+        rc->held.skin_map = p->skin_map_id;
+    }
     return SMP_OK;
 }

@@ -311,6 +311,14 @@ typedef struct hair_progression {
     double grey_years;
 } hair_progression;
 
+bool scalp_hair_plans_share(const plan *a, const plan *b)
+{
+    /* What scalp_hair_create (with scalp_hair_unit_density_per_cm2 and progression_init) and scalp_hair_shape
+     * read of a plan. */
+    return a->seed == b->seed && memcmp(&a->patient, &b->patient, sizeof a->patient) == 0 &&
+           memcmp(&a->progression, &b->progression, sizeof a->progression) == 0;
+}
+
 static void progression_init(hair_progression *g, const plan *pl, const scalp_hair_params *params)
 {
     const plan_progression *pr = &pl->progression;

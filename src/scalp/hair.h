@@ -97,6 +97,10 @@ void scalp_hair_params_default(scalp_hair_params *params, const plan_patient *pa
 smp_status scalp_hair_create(scalp_hair *hair, const scalp_head *head, const plan *plan,
                              const scalp_hair_params *params, smp_error *err);
 void scalp_hair_destroy(scalp_hair *hair); /* safe on a zeroed or destroyed field */
+/* Whether plans a and b give the same hair, bit for bit, on the same head with the same params (scars,
+ * photo): scalp_hair_create and scalp_hair_shape read only the plan's patient, progression and seed. The
+ * scene keeps its hair over an edit of anything else (the pigment, the sessions, the aftercare). */
+bool scalp_hair_plans_share(const plan *a, const plan *b);
 
 /* Follicular units per cm² at surface point p: the native density times scalp_native_hair_fraction. This is
  * the one place that decides where hair grows: a scar mask multiplies in here. */

@@ -4,11 +4,19 @@
 
 smp_status scene_upload(render_context *rc, const scene_model *scene, smp_error *err)
 {
-    smp_status st = render_scene_set(rc, &scene->head, &scene->field, err);
-    if (st == SMP_OK) st = render_scene_set_scars(rc, &scene->head, &scene->scars, err);
-    if (st == SMP_OK) st = render_scene_set_hair(rc, &scene->head, &scene->hair, err);
-    if (st == SMP_OK) st = render_scene_set_skin_map(rc, &scene->skin_map, err);
-    return st;
+    const render_scene_parts parts = {
+        .head = &scene->head,
+        .field = &scene->field,
+        .scars = &scene->scars,
+        .hair = &scene->hair,
+        .skin_map = &scene->skin_map,
+        .head_id = scene->head_id,
+        .dots_id = scene->dots_id,
+        .scars_id = scene->scars_id,
+        .hair_id = scene->hair_id,
+        .skin_map_id = scene->skin_map_id,
+    };
+    return render_scene_update(rc, &parts, err);
 }
 
 smp_status scene_render_view(render_context *rc, const scene_model *scene, const scene_shot *shot,

@@ -5,7 +5,8 @@
 #include "scene/scene.h"
 #include "scene/view.h"
 
-/* Uploads everything the scene draws (head and dots, scars, hair) to the renderer, after any plan change. */
+/* Uploads what the scene draws (head, dots, scars, hair, skin map) to the renderer, after any plan change:
+ * only the parts rebuilt since rc last held them (their identities, render_scene_update). */
 smp_status scene_upload(render_context *rc, const scene_model *scene, smp_error *err);
 
 /* Renders shot of scene at t_days into an RGBA8 buffer (sRGB, top row first) the caller frees. */

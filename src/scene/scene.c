@@ -8,10 +8,21 @@
 
 #include <cglm/cglm.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 extern const smp_embedded_file smp_embedded_tables[];
+
+/* The parts' identities (scene_model.head_id ...): the one counter of the process (the one global of scene/),
+ * atomic so that scenes may be built on several threads at once. Starts at 1: 0 means unknown to the
+ * renderer. */
+static atomic_uint_fast64_t part_ids = 1;
+
+static uint64_t part_id_new(void)
+{
+    return (uint64_t)atomic_fetch_add(&part_ids, 1);
+}
 
 static smp_status scene_build(scene_model *s, const plan *pl, const char *source, const scene_model *base,
                               smp_log_fn warn, smp_error *err);
@@ -130,6 +141,11 @@ static smp_status scene_build(scene_model *s, const plan *pl, const char *source
         scene_destroy(s);
         return err->status;
     }
+    s->head_id = part_id_new();
+    s->dots_id = part_id_new();
+    s->scars_id = part_id_new();
+    s->hair_id = part_id_new();
+    s->skin_map_id = part_id_new();
     return SMP_OK;
 }
 
@@ -148,7 +164,8 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
     if (st != SMP_OK) return st;
     /* The head is rebuilt only when its measures, its scan or the patient's sex changed, the skin map when
      * the head or the photo did, the scars when the head, the seed or the scars did (scalp/scar.h: the layout
-     * depends on nothing else); dots and hair always are. Nothing is replaced until everything is built, so a
+     * depends on nothing else), the hair when any of those or what it reads of the plan did
+     * (scalp_hair_plans_share); the dots always are. Nothing is replaced until everything is built, so a
      * failure leaves the scene as it was. */
     plan_head geometry_new = pl->head, geometry_now = s->plan.head;
     head_photo_clear(&geometry_new);
@@ -158,11 +175,12 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
     bool same_map = same_head && memcmp(&pl->head, &s->plan.head, sizeof pl->head) == 0;
     bool same_scars = same_head && pl->seed == s->plan.seed && pl->scar_count == s->plan.scar_count &&
                       memcmp(pl->scars, s->plan.scars, sizeof pl->scars[0] * (size_t)pl->scar_count) == 0;
+    bool same_hair = same_head && same_map && same_scars && scalp_hair_plans_share(pl, &s->plan);
     scalp_head head = s->head;
     scalp_scar_set scars = s->scars;
     scalp_skin_map skin_map = s->skin_map;
     pigment_field field;
-    scalp_hair hair;
+    scalp_hair hair = {0};
     if (!same_head &&
         (st = scalp_head_create_logged(&head, &pl->head, pl->patient.sex, s->warn, NULL, err)) != SMP_OK)
         return st;
@@ -185,8 +203,10 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
-    if ((st = scalp_hair_create(&hair, &head, pl, &hair_params, err)) != SMP_OK ||
-        (st = scalp_hair_shape(&hair, &head, pl, NULL, err)) != SMP_OK) {
+    if (same_hair)
+        hair = s->hair;
+    else if ((st = scalp_hair_create(&hair, &head, pl, &hair_params, err)) != SMP_OK ||
+             (st = scalp_hair_shape(&hair, &head, pl, NULL, err)) != SMP_OK) {
         scalp_hair_destroy(&hair);
         pigment_field_destroy(&field);
         if (!same_scars) scalp_scar_set_destroy(&scars);
@@ -194,7 +214,7 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
         if (!same_head) scalp_head_destroy(&head);
         return st;
     }
-    scalp_hair_destroy(&s->hair);
+    if (!same_hair) scalp_hair_destroy(&s->hair);
     pigment_field_destroy(&s->field);
     if (!same_scars) scalp_scar_set_destroy(&s->scars);
     if (!same_map) scalp_skin_map_destroy(&s->skin_map);
@@ -207,6 +227,11 @@ smp_status scene_set_plan(scene_model *s, const plan *pl, smp_error *err)
     s->hair.params.scars = &s->scars; /* it was built against the local copies above */
     s->hair.params.photo = &s->skin_map;
     s->plan = *pl;
+    if (!same_head) s->head_id = part_id_new();
+    if (!same_map) s->skin_map_id = part_id_new();
+    if (!same_scars) s->scars_id = part_id_new();
+    if (!same_hair) s->hair_id = part_id_new();
+    s->dots_id = part_id_new();
     return SMP_OK;
 }
 
@@ -219,6 +244,7 @@ smp_status scene_set_plan_dots(scene_model *s, const plan *pl, smp_error *err)
     pigment_field_destroy(&s->field);
     s->field = field;
     s->plan = *pl;
+    s->dots_id = part_id_new();
     return SMP_OK;
 }
 

@@ -30,6 +30,11 @@ typedef struct scene_model {
         *optics;        /* the baked optics tables (owned; the embedded copy of assets/optics/tables.json) */
     double placement_s; /* wall seconds the last dot placement took (smpsim bench) */
     smp_log_fn warn;    /* hears what building the head reports (a scan's landmarks estimated); may be NULL */
+    /* Each part's identity (render_scene_parts): a number new whenever the part is built, so that
+     * scene_upload uploads only what an edit rebuilt. Never 0; one counter for the whole process, so that
+     * scenes sharing a renderer never share a number (a pointer would: a scene destroyed and another built
+     * at its address). */
+    uint64_t head_id, dots_id, scars_id, hair_id, skin_map_id;
 } scene_model;
 
 /* Where a scene's plan comes from: a file (NULL: the built-in plan), --set overrides (PATH=VALUE, a JSON
@@ -57,7 +62,9 @@ smp_status scene_create_from_plan_like(scene_model *scene, const plan *pl, const
                                        const char *source, smp_error *err);
 void scene_destroy(scene_model *scene); /* safe on a zeroed scene */
 
-/* Rebuilds the scene for a new plan (head, dots). On failure the scene is left as it was and err says why. */
+/* Rebuilds the scene for a new plan: the dots always, the head, the skin map, the scars and the hair only
+ * when what they are built from changed (each rebuilt part gets a new identity, and scene_upload uploads only
+ * those). On failure the scene is left as it was and err says why. */
 smp_status scene_set_plan(scene_model *scene, const plan *pl, smp_error *err);
 
 /* Rebuilds only the dot field, for a plan that differs from the scene's in what only the dots depend on

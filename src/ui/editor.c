@@ -10,11 +10,13 @@
 #include <strings.h>
 #include <time.h>
 
-/* The fade curve's numbers for the doctor's panel (no band: the curve alone is a fraction of a second). */
+/* The fade curve's numbers for the doctor's panel (no band: the curve alone is a fraction of a second, which
+ * an edit leaves to the window's next still moment: editor.fade.stale). */
 void editor_fade_update(editor *ed, const scene_model *scene)
 {
     scene_fade_curve c = {0};
     smp_error err = {0};
+    ed->fade.stale = false;
     ed->fade.valid = scene_fade_compute(scene, &(scene_fade_params){.years_max = 20.0, .band_samples = -1},
                                         &c, &err) == SMP_OK;
     if (ed->fade.valid) {
@@ -49,7 +51,7 @@ bool editor_apply(editor *ed, scene_model *scene, render_context *rc, const plan
     bool ok = scene_set_plan(scene, pl, &err) == SMP_OK && scene_upload(rc, scene, &err) == SMP_OK;
     if (!ok) snprintf(ed->status, sizeof ed->status, "%s", err.message);
     ed->pending = scene->plan;
-    if (ok) editor_fade_update(ed, scene);
+    if (ok) ed->fade.stale = true; /* computed again between frames (window.c) */
     return ok;
 }
 

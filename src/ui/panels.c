@@ -406,7 +406,10 @@ void plan_panel(ui_ctx *ui, view_state *vs, editor *ed, const scene_model *scene
         }
     }
     if (ui_section(ui, "fading, seen from 1 m", true)) {
-        if (!ed->fade.valid) {
+        ed->fade.shown = true;
+        if (ed->fade.stale) {
+            ui_label(ui, "computing the curve of this plan");
+        } else if (!ed->fade.valid) {
             ui_label(ui, "%.40s", ed->fade.why);
         } else {
             ageing_params ap;

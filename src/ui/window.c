@@ -468,6 +468,7 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         char timing[96];
         snprintf(timing, sizeof timing, "%s %.0f ms", frame_was_interactive ? "interactive" : "full quality",
                  frame_ms);
+        ed.fade.shown = false; /* until its panel section is drawn */
         if (ui_begin_frame(ui, &in, &err) != SMP_OK) {
             status = window_fail(&err);
             break;
@@ -630,6 +631,9 @@ int ui_window_run(scene_model *scene, const ui_window_desc *opts)
         /* The scar visibility's next step while its plot is shown, once the full-quality image is and nothing
          * moves: the panels stay live between steps, and motion or another tab pauses it. */
         if (ed.vis.job && vis_shown && full_shown && blend_start < 0.0 && !moving) vis_step(&ed);
+        /* The fade curve after an edit, likewise (editor.fade.stale). */
+        if (ed.fade.stale && ed.fade.shown && full_shown && blend_start < 0.0 && !moving)
+            editor_fade_update(&ed, scene);
         Uint64 now = SDL_GetPerformanceCounter();
         double dt = (double)(now - last) / (double)SDL_GetPerformanceFrequency();
         last = now;

@@ -67,8 +67,12 @@ typedef struct editor {
     history_edit pending_edit; /* what the latest panel change was, for the undo step's description */
     char pending_what[64], pending_unit[16];
     /* The doctor's numbers (scene/fade.h, at about 1 m): the healed contrast and the touch-up date, computed
-     * when the plan changes; valid false when the plan puts no dots near the vertex. */
+     * when the plan changes; valid false when the plan puts no dots near the vertex. After an edit they are
+     * stale until computed again between two frames, once the full-quality image is shown, nothing moves and
+     * the panel shows them (shown: its section was drawn this frame): a burst of edits computes them once,
+     * and no edit's image waits for them (about 0.25 s). */
     struct {
+        bool stale, shown;
         bool valid;
         double healed_delta_e, touch_up_years, threshold;
         char why[600];

@@ -27,11 +27,29 @@ static inline scene_model *test_scene_show_plan(test_scene *t, render_context *r
 {
     smp_error err = {0};
     if (t->built && memcmp(pl, &t->scene.plan, sizeof *pl) == 0) return &t->scene;
+    const uint64_t was[5] = {t->scene.head_id, t->scene.dots_id, t->scene.scars_id, t->scene.hair_id,
+                             t->scene.skin_map_id};
+    bool rebuilt = t->built;
     smp_status st =
         t->built ? scene_set_plan(&t->scene, pl, &err) : scene_create_from_plan(&t->scene, pl, source, &err);
     if (st != SMP_OK) fail_msg("%s", err.message);
     t->built = true;
+    render_stats before, after;
+    render_stats_get(rc, &before);
     if (scene_upload(rc, &t->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    render_stats_get(rc, &after);
+    if (rebuilt) {
+        /* Every part the plan rebuilt is uploaded once (render_scene_update), and every part after a new
+         * head; the others may be (another scene may have been uploaded in between). */
+        bool head = t->scene.head_id != was[0];
+        if (head) assert_int_equal(after.head_uploads, before.head_uploads + 1);
+        if (head || t->scene.dots_id != was[1]) assert_int_equal(after.dot_uploads, before.dot_uploads + 1);
+        if (head || t->scene.scars_id != was[2])
+            assert_int_equal(after.scar_uploads, before.scar_uploads + 1);
+        if (head || t->scene.hair_id != was[3]) assert_int_equal(after.hair_uploads, before.hair_uploads + 1);
+        if (head || t->scene.skin_map_id != was[4])
+            assert_int_equal(after.skin_map_uploads, before.skin_map_uploads + 1);
+    }
     return &t->scene;
 }
 

@@ -189,8 +189,10 @@ static void photo_shading_removed_and_mark_placed(void **state)
     smp_error err = {0};
     scalp_head *head_before = &keep.head;
     float *positions_before = keep.head.mesh.positions_mm;
+    uint64_t head_id = keep.head_id, map_id = keep.skin_map_id;
     if (scene_set_plan(&keep, &removed.plan, &err) != SMP_OK) fail_msg("%s", err.message);
-    assert_true(head_before->mesh.positions_mm == positions_before); /* not rebuilt */
+    assert_true(head_before->mesh.positions_mm == positions_before);    /* not rebuilt */
+    assert_true(keep.head_id == head_id && keep.skin_map_id != map_id); /* what scene_upload uploads again */
     assert_int_equal(keep.skin_map.size, removed.skin_map.size);
     assert_memory_equal(keep.skin_map.rgba, removed.skin_map.rgba,
                         (size_t)removed.skin_map.size * removed.skin_map.size * 4);

@@ -9,6 +9,7 @@
 #include "scene/image.h"
 #include "ui/headless.h"
 #include "scene/scene.h"
+#include "scalp/hair_shape.h"
 #include "optics/colour.h"
 #include "render/shader.h"
 #include "ui/ui.h"
@@ -797,6 +798,83 @@ static void scrubbing_the_time_close_up_should_scale_the_halos(void **state)
         free(im[i].rgba);
 }
 
+/* Channels of a and b that differ, and by how many levels at most. */
+static long channels_differing(const image *a, const image *b, int *largest)
+{
+    long n = 0;
+    *largest = 0;
+    for (int i = 0; i < 4 * a->w * a->h; ++i) {
+        int d = abs((int)a->rgba[i] - (int)b->rgba[i]);
+        *largest = d > *largest ? d : *largest;
+        n += d > 0;
+    }
+    return n;
+}
+
+/* Uploads every part of the fixture's scene anew, as scene_upload did before the parts had identities. */
+static void upload_everything(fixture *f)
+{
+    smp_error err = {0};
+    if (render_scene_set(f->rc, &f->scene.head, &f->scene.field, &err) != SMP_OK ||
+        render_scene_set_scars(f->rc, &f->scene.head, &f->scene.scars, &err) != SMP_OK ||
+        render_scene_set_hair(f->rc, &f->scene.head, &f->scene.hair, &err) != SMP_OK ||
+        render_scene_set_skin_map(f->rc, &f->scene.skin_map, &err) != SMP_OK)
+        fail_msg("%s", err.message);
+}
+
+/* A plan edit in the window re-uploads only what it rebuilt (scene_upload, render_scene_update). A deeper
+ * needle rebuilds the dots alone (scene_set_plan keeps the head, the scars, the skin map and the hair, which
+ * is the hair built afresh for the new plan): uploaded, nothing else is uploaded again, and the frame (the
+ * back view, with the donor scar, the stubble and the dots, at 96x64) is the one every part uploaded anew
+ * draws, within the level that the head's lists in another order may move. (A new head uploads every part:
+ * scene_reuse.h checks it wherever a test's plans change the head.) */
+static void a_depth_edit_should_upload_the_dots_alone(void **state)
+{
+    fixture *f = *state;
+    smp_error err = {0};
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    double healed = scene_default_days(&f->scene);
+    scene_light light = scene_light_named("daylight");
+    image shallow = render_view(f, SCENE_VIEW_BACK, &light, healed, 96, 64);
+    plan deeper = f->scene.plan;
+    deeper.pigment.depth_mm += 0.6;
+    uint64_t head_id = f->scene.head_id, scars_id = f->scene.scars_id, map_id = f->scene.skin_map_id,
+             hair_id = f->scene.hair_id;
+    if (scene_set_plan(&f->scene, &deeper, &err) != SMP_OK) fail_msg("%s", err.message);
+    assert_true(f->scene.head_id == head_id && f->scene.scars_id == scars_id &&
+                f->scene.skin_map_id == map_id && f->scene.hair_id == hair_id);
+    scalp_hair afresh;
+    if (scalp_hair_create(&afresh, &f->scene.head, &deeper, &f->scene.hair.params, &err) != SMP_OK ||
+        scalp_hair_shape(&afresh, &f->scene.head, &deeper, NULL, &err) != SMP_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(afresh.count, f->scene.hair.count);
+    assert_memory_equal(afresh.shafts, f->scene.hair.shafts, sizeof *afresh.shafts * (size_t)afresh.count);
+    scalp_hair_destroy(&afresh);
+    render_stats before, after;
+    render_stats_get(f->rc, &before);
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    render_stats_get(f->rc, &after);
+    image kept = render_view(f, SCENE_VIEW_BACK, &light, healed, 96, 64);
+    upload_everything(f);
+    image fresh = render_view(f, SCENE_VIEW_BACK, &light, healed, 96, 64);
+    int largest, largest_edit;
+    long differing = channels_differing(&kept, &fresh, &largest);
+    long edited = channels_differing(&shallow, &kept, &largest_edit);
+    print_message("depth edit: uploads head %d, dots %d, scars %d, hair %d, skin map %d; against every part "
+                  "uploaded anew %ld channels differ, by at most %d; against the shallower dots %ld, by %d\n",
+                  after.head_uploads - before.head_uploads, after.dot_uploads - before.dot_uploads,
+                  after.scar_uploads - before.scar_uploads, after.hair_uploads - before.hair_uploads,
+                  after.skin_map_uploads - before.skin_map_uploads, differing, largest, edited, largest_edit);
+    assert_int_equal(after.head_uploads, before.head_uploads);
+    assert_int_equal(after.scar_uploads, before.scar_uploads);
+    assert_int_equal(after.skin_map_uploads, before.skin_map_uploads);
+    assert_int_equal(after.dot_uploads, before.dot_uploads + 1);
+    assert_int_equal(after.hair_uploads, before.hair_uploads);
+    assert_true(largest <= 1);
+    assert_true(edited > 0); /* the deeper dots show: the frame is not the old one */
+    free(shallow.rgba), free(kept.rgba), free(fresh.rgba);
+}
+
 /* Last: it takes the fixture's renderer. The tests before made no GL error; one made on purpose is counted,
  * with the driver's message, which is what fails a GL test in test_gl_close. */
 static void a_gl_error_should_be_counted_with_the_drivers_message(void **state)
@@ -837,6 +915,7 @@ int main(void)
         cmocka_unit_test(the_simplified_head_should_draw_what_the_full_head_draws),
         cmocka_unit_test(scrubbing_the_time_should_follow_the_fading_without_splatting),
         cmocka_unit_test(scrubbing_the_time_close_up_should_scale_the_halos),
+        cmocka_unit_test(a_depth_edit_should_upload_the_dots_alone),
         cmocka_unit_test(a_gl_error_should_be_counted_with_the_drivers_message),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);

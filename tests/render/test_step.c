@@ -92,8 +92,17 @@ static void floor_evenness(render_context *rc, double hair_mm, const double graz
     static double profile[2][ANGLES][H];
     const char *base = getenv("SMP_TEST_DUMP");
     for (int s = 0; s < 2; ++s) {
+        uint64_t head_id = scene.head_id, scars_id = scene.scars_id;
         if (s == 1 && scene_set_plan(&scene, &none, &err) != SMP_OK) fail_msg("%s", err.message);
+        render_stats before, after;
+        render_stats_get(rc, &before);
         if (scene_upload(rc, &scene, &err) != SMP_OK) fail_msg("%s", err.message);
+        render_stats_get(rc, &after);
+        if (s == 1) { /* the scars rebuilt and uploaded again, the head kept and not */
+            assert_true(scene.head_id == head_id && scene.scars_id != scars_id);
+            assert_int_equal(after.head_uploads, before.head_uploads);
+            assert_int_equal(after.scar_uploads, before.scar_uploads + 1);
+        }
         for (int i = 0; i < ANGLES; ++i) {
             char dump[512];
             snprintf(dump, sizeof dump, "%s-%s-%.0f-%.0f.ppm", base ? base : "", s ? "none" : "scar", hair_mm,

@@ -134,6 +134,19 @@ static void plan_b_with_the_crown_doubled_should_differ_only_at_the_crown(void *
     render_frame fa, fs, ff;
     uint8_t *ia = render(f, sa, &cam, &fa), *is = render(f, stable, &cam, &fs),
             *i_fresh = render(f, fresh, &cam, &ff);
+    /* A again after B, as the window's compare does (ui/compare.c): the renderer held B's parts, so every one
+     * of A's is uploaded again, and A looks as it did. */
+    render_stats before, after;
+    render_stats_get(f->rc, &before);
+    render_frame fa2;
+    uint8_t *ia2 = render(f, sa, &cam, &fa2);
+    render_stats_get(f->rc, &after);
+    assert_int_equal(after.head_uploads, before.head_uploads + 1);
+    assert_int_equal(after.dot_uploads, before.dot_uploads + 1);
+    assert_int_equal(after.scar_uploads, before.scar_uploads + 1);
+    assert_int_equal(after.hair_uploads, before.hair_uploads + 1);
+    assert_memory_equal(ia2, ia, (size_t)W * H * 4);
+    free(ia2);
     uint8_t *mask = calloc((size_t)W * H, 1);
     assert_non_null(mask);
     int changed = mark_changed(sa, &a, &b, &fa, stable->field.stable_margin_mm + 1.0f, mask);
