@@ -174,13 +174,14 @@ smp_status render_scene_update(render_context *rc, const render_scene_parts *par
 float render_frame_interactive_scale(const render_frame *frame);
 
 /* Adaptive resolution: the interactive_scale for the next interactive frame, from this one's scale (0: the
- * default) and its wall time in ms, aiming at RENDER_INTERACTIVE_TARGET_MS (30 frames a second). The scene
- * passes cost about the square of the scale, so the next is scale x sqrt(target / ms), changed by at most
- * 20 % a frame, in steps of 0.05 (a new size makes the interactive targets again), and kept between
+ * default) and its wall time in ms, aiming at RENDER_INTERACTIVE_TARGET_MS (33 frames a second: a tenth of
+ * headroom, so that the frames' spread around the aim stays above 30 a second). The scene passes cost about
+ * the square of the scale, so the next is scale x sqrt(target / ms), changed by at most 20 % a frame, in
+ * steps of 0.05 (a new size makes the interactive targets again), and kept between
  * RENDER_INTERACTIVE_SCALE_MIN and RENDER_INTERACTIVE_SCALE_MAX: at 0.2 of 720 rows (144) the head's
  * outline shows steps of 5 output pixels while it moves and a close-up's dots are soft but apart (below that
  * they merge), and above 0.5 the full-quality frame is the better use of time. */
-#define RENDER_INTERACTIVE_TARGET_MS 33.3
+#define RENDER_INTERACTIVE_TARGET_MS 30.0
 #define RENDER_INTERACTIVE_SCALE_MIN 0.2f
 #define RENDER_INTERACTIVE_SCALE_MAX 0.5f
 float render_interactive_scale_next(float scale, double frame_ms);
