@@ -538,6 +538,23 @@ static void block_delta_e(const image *a, const image *b, double *mean, double *
     *mean = n > 0 ? sum / n : 0.0;
 }
 
+/* One frame from cam at days drawn twice, with set(rc, false) and then set(rc, true) (a renderer's switch
+ * such as render_sss_half_set), into im[0] and im[1] (the caller frees them), the counters after each in
+ * st[0] and st[1]; the switch is left on. */
+static void render_toggled(fixture *f, const scene_camera *cam, const scene_light *light, double days, int w,
+                           int h, void (*set)(render_context *, bool), image im[2], render_stats st[2])
+{
+    smp_error err = {0};
+    for (int k = 0; k < 2; ++k) {
+        set(f->rc, k == 1);
+        render_frame frame;
+        scene_frame(&f->scene, cam, light, days, w, h, &frame);
+        im[k] = (image){malloc((size_t)w * h * 4), w, h};
+        if (render_frame_read_srgb8(f->rc, &frame, im[k].rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+        render_stats_get(f->rc, &st[k]);
+    }
+}
+
 /* Issue 12: where the profile's wide terms span several pixels (close-ups) they are blurred at half the size
  * in x and y and upsampled in the composite, leaving out texels of another surface (render/sss.c). Against
  * the same frame with every term at full size (render_sss_half_set(false)), at the widest terms in pixels
@@ -569,16 +586,7 @@ static void the_wide_subsurface_terms_at_half_size_should_match_the_full_size(vo
         }
         image im[2];
         render_stats st[2];
-        for (int half = 0; half < 2; ++half) {
-            render_sss_half_set(f->rc, half == 1);
-            render_frame frame;
-            scene_frame(&f->scene, &cam, &light, healed, w, h, &frame);
-            im[half] = (image){malloc((size_t)w * h * 4), w, h};
-            if (render_frame_read_srgb8(f->rc, &frame, im[half].rgba, &err) != SMP_OK)
-                fail_msg("%s", err.message);
-            render_stats_get(f->rc, &st[half]);
-        }
-        render_sss_half_set(f->rc, true);
+        render_toggled(f, &cam, &light, healed, w, h, render_sss_half_set, im, st);
         double mean, largest;
         block_delta_e(&im[0], &im[1], &mean, &largest);
         /* The backdrop (the full frame's top-left pixel's colour) and the head's edge rows below it. */
@@ -641,15 +649,7 @@ static void the_simplified_head_should_draw_what_the_full_head_draws(void **stat
         scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_THREE_QUARTER, (double)d, (double)w / h);
         image im[2];
         render_stats st[2];
-        for (int k = 0; k < 2; ++k) {
-            render_head_lods_set(f->rc, k == 1);
-            render_frame frame;
-            scene_frame(&f->scene, &cam, &light, healed, w, h, &frame);
-            im[k] = (image){malloc((size_t)w * h * 4), w, h};
-            if (render_frame_read_srgb8(f->rc, &frame, im[k].rgba, &err) != SMP_OK)
-                fail_msg("%s", err.message);
-            render_stats_get(f->rc, &st[k]);
-        }
+        render_toggled(f, &cam, &light, healed, w, h, render_head_lods_set, im, st);
         int count;
         unsigned char *mask = head_mask(&im[0], 3, &count);
         double lab[2][3];
