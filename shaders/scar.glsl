@@ -4,7 +4,7 @@
 // (a march towards the light over the height field, so raking light lights one wall of the trough and
 // leaves the other in shadow), and the tissue makes the skin paler and smoother.
 // mesh.frag's variant without the scars (SMP_MESH_SCARS 0, render/render.c) draws the head's triangles whose
-// chart uv lies wholly outside the scars' rectangle (render/scene_upload.c), where scar_evaluate gives the plain
+// chart uv box meets no block near a scar (render/head.c), where scar_evaluate gives the plain
 // skin: llvmpipe runs both sides of a branch, so only leaving the code out saves its cost there.
 #ifndef SMP_MESH_SCARS
 #define SMP_MESH_SCARS 1
@@ -13,6 +13,8 @@ uniform sampler2D u_scar;
 uniform int u_scar_enabled;
 uniform vec4 u_scar_rect;              // chart uv of texel (0, 0)'s corner, and 1 / the rectangle's uv size
 uniform vec2 u_scar_size;              // texels
+uniform sampler2D u_scar_near;         // 1 in the blocks of texels near a scar (render/scar_internal.h), else 0
+uniform vec2 u_scar_near_scale;        // its blocks per unit of st
 uniform vec3 u_scar_albedo_scale;      // scar albedo / skin albedo (scalp_scar_albedo_linear_rgb)
 uniform float u_scar_roughness_scale;  // SCALP_SCAR_ROUGHNESS_SCALE
 uniform float u_scar_top_mm;          // relief that R = 0 stands for (the highest ridge; 0 when none is raised)
@@ -78,6 +80,10 @@ scar_surface scar_evaluate(vec3 n, vec3 l, vec3 position_mm, vec2 uv)
     if (u_scar_enabled == 0) return s;
     vec2 st = (uv - u_scar_rect.xy) * u_scar_rect.zw;
     if (any(lessThan(st, vec2(0.0))) || any(greaterThan(st, vec2(1.0)))) return s;
+    // Farther than RENDER_SCAR_NEAR_MM from every scar: the plain skin, as mesh.frag's variant without the
+    // scars draws it on the head's triangles that meet no near block (render/head.c).
+    ivec2 block = clamp(ivec2(st * u_scar_near_scale), ivec2(0), textureSize(u_scar_near, 0) - 1);
+    if (texelFetch(u_scar_near, block, 0).r == 0.0) return s;
 
     // Surface gradients of u and v: the cotangent frame solved from the pixel's two screen-space steps
     // (Schueler 2013, "Normal mapping without precomputed tangents"): grad u . dp_i = duv_i.x.

@@ -318,6 +318,7 @@ int app_cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(j, "head_scar_triangles", stats.head_scar_triangles);
     cJSON_AddNumberToObject(j, "head_lod", stats.head_lod);
     cJSON_AddNumberToObject(j, "head_lod_triangles", stats.head_lod_triangles);
+    cJSON_AddNumberToObject(j, "head_drawn_triangles", stats.head_drawn_triangles);
     cJSON_AddBoolToObject(j, "head_relief", stats.head_relief);
     cJSON_AddNumberToObject(j, "scene_build_s", t_scene);
     cJSON_AddNumberToObject(j, "placement_s", scene.placement_s);

@@ -48,46 +48,11 @@ static void light_matrix(const render_context *rc, const render_frame *f, mat4 o
     *side_mm = 2.0f * radius;
 }
 
-/* On a software rasteriser the full head is drawn in this many parts, each finished before the next is binned
- * (see render_draw_scene: the bins of one part, not of the whole head, are held at the frame's peak). */
-#define HEAD_PARTS_SOFTWARE 8
-
-/* count indices of the head's list level from first (vertex array bound); the full list in parts of an eighth
- * of the head on a software rasteriser (the simplified ones are a fraction of that already). */
-static void head_indices_draw(const render_context *rc, int level, int first, int count)
-{
-    int parts = rc->software && level == 0 ? HEAD_PARTS_SOFTWARE : 1;
-    int per = (rc->head_lod[0].count / 3 + parts - 1) / parts * 3;
-    for (int end = first + count; first < end; first += per) {
-        int n = end - first < per ? end - first : per;
-        glDrawElements(GL_TRIANGLES, n, GL_UNSIGNED_INT, (void *)(sizeof(uint32_t) * (size_t)first));
-        if (parts > 1) glFinish();
-    }
-}
-
-/* Which of the head's triangles a draw takes: all of them, those that may reach a scar, or the others. */
-typedef enum head_group { HEAD_ALL, HEAD_SCARS, HEAD_NO_SCARS } head_group;
-
-/* The indices of a group of the head's list level: first (from the start of the index buffer) and count. */
-static int head_group_range(const render_context *rc, int level, head_group group, int *first)
+/* The number of indices of a group of the head's list level. */
+static int head_group_count(const render_context *rc, int level, render_head_group group)
 {
     int total = rc->head_lod[level].count, scars = rc->head_lod[level].scar_count;
-    int begin = group == HEAD_NO_SCARS ? scars : 0, end = group == HEAD_SCARS ? scars : total;
-    *first = rc->head_lod[level].first + begin;
-    return end > begin ? end - begin : 0;
-}
-
-static int head_group_count(const render_context *rc, int level, head_group group)
-{
-    int first;
-    return head_group_range(rc, level, group, &first);
-}
-
-static void head_mesh_draw(const render_context *rc, int level, head_group group)
-{
-    glBindVertexArray(rc->mesh_vao);
-    int first, count = head_group_range(rc, level, group, &first);
-    if (count > 0) head_indices_draw(rc, level, first, count);
+    return group == HEAD_ALL ? total : group == HEAD_SCARS ? scars : total - scars;
 }
 
 /* The pixel a list's tolerance must stay under, as a share of the pixel at the head's nearest point: an
@@ -142,7 +107,11 @@ static void shadow_draw(render_context *rc, const render_frame *f, const mat4 li
     glUniformMatrix4fv(uloc(rc->prog_shadow, "u_light_view_proj"), 1, GL_FALSE, (float *)light_vp);
     glEnable(GL_POLYGON_OFFSET_FILL);
     glPolygonOffset(1.5f, 2.0f);
-    head_mesh_draw(rc, level, HEAD_ALL);
+    /* The clusters facing the light: on a closed surface the nearest along any ray from the light faces it.
+     */
+    render_head_view light;
+    render_head_view_light(&light, light_vp, f->light_dir);
+    render_head_draw(rc, level, HEAD_ALL, &light);
     glDisable(GL_POLYGON_OFFSET_FILL);
     render_hair_draw_shadow(rc->hair, f, light_vp, texel_mm);
 }
@@ -213,7 +182,7 @@ static void mesh_program_set(render_context *rc, const render_frame *f, GLuint p
     }
     render_hair_layer_bind(rc->hair, p, UNIT_HAIR_LAYER, layer);
     render_hair_streaks_bind(rc->hair, p, UNIT_HAIR_STREAKS, f);
-    render_scar_bind(&rc->scar, p, UNIT_SCAR, f->skin_albedo);
+    render_scar_bind(&rc->scar, p, UNIT_SCAR, UNIT_SCAR_NEAR, f->skin_albedo);
     glUniform1i(uloc(p, "u_skin_map_on"), rc->skin_map_tex != 0);
     glActiveTexture(GL_TEXTURE0 + UNIT_SKIN_MAP);
     glBindTexture(GL_TEXTURE_2D, rc->skin_map_tex);
@@ -422,15 +391,19 @@ void render_draw_scene(render_context *rc, const render_frame *f)
     rc->scar_patch_drawn = patch;
     glUniform1i(uloc(p, "u_scar_layer"), patch ? 1 : 0);
     glVertexAttrib1f(3, 0.0f); /* the head itself is not displaced */
+    /* The clusters in the frustum with a face toward the camera (the rest would be culled triangle by
+     * triangle, after their vertices' shading and set-up). */
+    render_head_view camera;
+    render_head_view_camera(&camera, f->view, f->proj);
     if (!variants) {
-        head_mesh_draw(rc, lod, HEAD_ALL);
+        rc->head_triangles_drawn = render_head_draw(rc, lod, HEAD_ALL, &camera);
     } else {
-        head_mesh_draw(rc, lod, HEAD_SCARS);
+        rc->head_triangles_drawn = render_head_draw(rc, lod, HEAD_SCARS, &camera);
         if (head_group_count(rc, lod, HEAD_NO_SCARS) > 0) {
             GLuint q = render_mesh_program(rc, false, relief, film);
             mesh_program_set(rc, f, q, vp, shadow_vp, depth_per_mm, ss, layer);
             glUniform1i(uloc(q, "u_scar_layer"), patch ? 1 : 0);
-            head_mesh_draw(rc, lod, HEAD_NO_SCARS);
+            rc->head_triangles_drawn += render_head_draw(rc, lod, HEAD_NO_SCARS, &camera);
             glUseProgram(p);
         }
     }

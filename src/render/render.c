@@ -16,6 +16,7 @@ static const render_sampler_unit mesh_samplers[] = {
     {"u_dots", UNIT_DOTS},
     {"u_looks", UNIT_LOOKS},
     {"u_scar", UNIT_SCAR},
+    {"u_scar_near", UNIT_SCAR_NEAR},
     {"u_hair_layer", UNIT_HAIR_LAYER},
     {"u_skin_map", UNIT_SKIN_MAP},
     {"u_halo", UNIT_HALO},
@@ -239,6 +240,11 @@ void render_head_lods_set(render_context *rc, bool use)
     rc->head_lods_off = !use;
 }
 
+void render_head_clusters_set(render_context *rc, bool use)
+{
+    rc->head_clusters_off = !use;
+}
+
 void render_sss_half_set(render_context *rc, bool use)
 {
     rc->sss_half_off = !use;
@@ -302,6 +308,7 @@ void render_context_destroy(render_context *rc)
     glDeleteFramebuffers(1, &rc->compare_fbo);
     glDeleteTextures(1, &rc->compare_tex);
     render_scar_release(&rc->scar);
+    render_head_lists_release(rc);
     free(rc->dot_jacobians);
     free(rc->dots);
     free(rc->looks);
@@ -458,6 +465,7 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->head_scar_triangles = rc->head_lod[0].scar_count / 3;
     out->head_lod = rc->head_lod_drawn;
     out->head_lod_triangles = rc->head_lod[rc->head_lod_drawn].count / 3;
+    out->head_drawn_triangles = rc->head_triangles_drawn;
     out->head_relief = rc->head_relief;
     memcpy(out->sss_rect, rc->sss_rect, sizeof out->sss_rect);
     out->sss_share =

@@ -273,17 +273,18 @@ typedef struct render_stats {
     int scar_patch_triangles;    /* the scars' displaced patch (render/scar_internal.h) */
     bool scar_patch_drawn;       /* whether the last frame drew it (the camera was close to the scars) */
     int scar_patch_chunks_drawn; /* how many of its chunks (those in view and close enough) */
-    int head_triangles;      /* the full head's triangles, and those drawn with the scars (their chart uv */
-    int head_scar_triangles; /* box meets the scars' rectangle); the rest without (docs/benchmarks.md) */
-    int head_lod;            /* the head's list the last frame drew (0: every triangle; 1, 2: simplified, */
-    int head_lod_triangles;  /* render/scene_upload.c) and its triangles */
-    bool head_relief;        /* whether the last full frame drew the skin's relief (some pixel resolves it) */
-    int sss_rect[4]; /* the last frame's subsurface passes' rectangle in its scene target's pixels (x, y from
-                      * the bottom, width, height): where the head, its hair and their blur may be; the rest
-                      * is backdrop, copied (docs/architecture.md) */
-    float sss_share; /* sss_rect's share of that target's pixels */
-    bool sss_half;   /* whether the last frame blurred the profile's wide terms 1 and 2 at half the size in x
-                      * and y (render_sss_passes: where their sigma is wide enough in pixels) */
+    int head_triangles;       /* the full head's triangles, and those drawn with the scars (their chart uv */
+    int head_scar_triangles;  /* box meets the scars' rectangle); the rest without (docs/benchmarks.md) */
+    int head_lod;             /* the head's list the last frame drew (0: every triangle; 1..3: simplified, */
+    int head_lod_triangles;   /* render/head.c) and its triangles */
+    int head_drawn_triangles; /* of those, the ones in the clusters the camera may see (render/head.c) */
+    bool head_relief; /* whether the last full frame drew the skin's relief (some pixel resolves it) */
+    int sss_rect[4];  /* the last frame's subsurface passes' rectangle in its scene target's pixels (x, y from
+                       * the bottom, width, height): where the head, its hair and their blur may be; the rest
+                       * is backdrop, copied (docs/architecture.md) */
+    float sss_share;  /* sss_rect's share of that target's pixels */
+    bool sss_half;    /* whether the last frame blurred the profile's wide terms 1 and 2 at half the size in x
+                       * and y (render_sss_passes: where their sigma is wide enough in pixels) */
     float
         pass_ms[RENDER_PASS_COUNT]; /* with render_context_desc.profile: each pass of the last frame, wall ms
                                      * from the end of the pass before (glFinish on both sides); else 0 */
@@ -295,6 +296,9 @@ void render_mesh_variants_set(render_context *rc, bool use);
 /* use false: the head's full triangle list in every frame (the reference the tests compare the simplified
  * lists with); true (the default after create): the coarsest list the frame's pixels allow. */
 void render_head_lods_set(render_context *rc, bool use);
+/* use false: every cluster of the head's list drawn in every view (the reference the tests compare the culled
+ * draws with); true (the default after create): those in the view's frustum with a face toward it. */
+void render_head_clusters_set(render_context *rc, bool use);
 /* use false: every term of the subsurface profile blurred at the full size, as before the half-size wide
  * terms (the reference the tests compare them with); true (the default after create): the wide terms at half
  * size where they are wide enough in pixels. */

@@ -1,7 +1,8 @@
 /* render's private parts, shared by its files (never included outside src/render/): the context, the texture
  * units, the frame's targets, and the functions one file of the renderer calls in another. Each file has one
  * job: render.c the context and the frame's entry points, targets.c the render targets and read-back,
- * scene_upload.c the head, dots, grid, scars, hair and skin map upload, dots.c the pigment's looks and
+ * scene_upload.c the head, dots, grid, scars, hair and skin map upload, head.c the head's triangle lists and
+ * what a view draws of them, dots.c the pigment's looks and
  * chart-space density, passes.c the shadow, scene, resolve and tone-mapping passes, sss.c the subsurface
  * scattering, overlay.c the window's overlay. */
 #ifndef SMP_RENDER_INTERNAL_H
@@ -27,7 +28,16 @@
 #define LOD_NEAR_MM 0.12f /* pixel-footprint sigma below which dots are evaluated analytically */
 #define LOD_FAR_MM 0.25f  /* ... above which the coverage texture alone is used */
 #define GRID_CELL_MM 1.0f /* target size of a close-up grid cell */
-#define HEAD_LODS 4       /* the head's triangle lists: the full one and three simplified (scene_upload.c) */
+#define HEAD_LODS 4       /* the head's triangle lists: the full one and three simplified (head.c) */
+
+/* Triangles of one of the head's lists that lie close together and face alike (head.c): their indices in the
+ * index buffer, those that may reach a scar ([0]) and the others ([1]); the box around their vertices, and
+ * the cone around their face normals (cos_cone <= 0: none narrower than a half-space). */
+typedef struct render_head_cluster {
+    int first[2], count[2];
+    float lo[3], hi[3];
+    float axis[3], cos_cone;
+} render_head_cluster;
 
 enum {
     UNIT_SHADOW = 0,
@@ -51,7 +61,8 @@ enum {
     UNIT_LAYERS,
     UNIT_SKIN_MAP,
     UNIT_HALO,
-    UNIT_HAIR_STREAKS
+    UNIT_HAIR_STREAKS,
+    UNIT_SCAR_NEAR
 };
 
 /* The interactive path's per-layer density textures (coverage_from_layers): mip level of the chart texture
@@ -124,10 +135,17 @@ struct render_context {
      * rectangle come first: scar_count indices (render_scene_set_scars); the rest never show a scar. */
     struct {
         int first, count, scar_count;
-        float tolerance_mm; /* the list's position tolerance */
+        float tolerance_mm;            /* the list's position tolerance */
+        render_head_cluster *clusters; /* the list cut into clusters (head.c), in the order of the buffer */
+        int cluster_count;
     } head_lod[HEAD_LODS];
-    int head_lod_drawn; /* the level the last frame drew */
-    bool head_lods_off; /* render_head_lods_set(false): the full list in every frame */
+    int head_lod_drawn;        /* the level the last frame drew */
+    int head_triangles_drawn;  /* and how many of its triangles the head pass submitted (render_head_draw) */
+    bool head_lods_off;        /* render_head_lods_set(false): the full list in every frame */
+    bool head_clusters_off;    /* render_head_clusters_set(false): every cluster in every view */
+    GLsizei *head_draw_counts; /* render_head_draw's ranges: counts, then offsets, for 2 per cluster */
+    const void **head_draw_offsets;
+    int head_draw_capacity;
     /* mesh.frag's variants (render_mesh_program), built when first drawn: [scars][relief][film], [1][1][1]
      * is prog_mesh. A variant leaves out what a frame's pixels, triangles or light cannot show. */
     GLuint prog_mesh_variant[2][2][2];
@@ -253,6 +271,38 @@ void render_outside_copy(GLuint read_fbo, GLenum read_buffer, GLuint draw_fbo, i
 /* scene_upload.c */
 smp_status render_grid_build(render_context *rc, smp_error *err);
 int render_dot_layer(const pigment_dot *d);
+
+/* head.c */
+/* Builds the head's lists (the full one, m's, and the simplified ones) from the interleaved vertices
+ * (position, normal, uv, skin weights: stride floats each), cuts each into clusters and uploads them one
+ * after the other into the vertex array's index buffer (bound). */
+smp_status render_head_lists_upload(render_context *rc, const scalp_mesh *m, const float *verts, int stride,
+                                    float uv_scale_mm, smp_error *err);
+/* Orders each cluster of each list so that the triangles whose chart uv box meets one of bake's near blocks
+ * (within RENDER_SCAR_NEAR_MM of the scars' relief or tissue) come first (render_head_cluster.first[0];
+ * head_lod[].scar_count of them in the list): only their fragments may find a scar (scar.glsl gives the plain
+ * skin elsewhere), so the rest are drawn by mesh.frag's variant without the scars (passes.c), which llvmpipe
+ * shades about a third faster (docs/benchmarks.md). The order of the triangles within each group is kept.
+ * Needs the head m uploaded. */
+smp_status render_head_lists_order_scars(render_context *rc, const scalp_mesh *m,
+                                         const render_scar_bake *bake, smp_error *err);
+void render_head_lists_release(render_context *rc);
+/* Which of the head's triangles a draw takes: all of them, those that may reach a scar, or the others. */
+typedef enum render_head_group { HEAD_ALL, HEAD_SCARS, HEAD_NO_SCARS } render_head_group;
+/* What a draw of the head is seen from: the frustum's planes, and the eye (a perspective view) or the
+ * direction it looks along (directional); all: every cluster, whatever the view. */
+typedef struct render_head_view {
+    vec4 planes[6];
+    bool directional, all;
+    float eye[3], look[3];
+} render_head_view;
+/* The camera of view and projection matrices view and proj (perspective or orthographic). */
+void render_head_view_camera(render_head_view *v, const float view[4][4], const float proj[4][4]);
+/* The key light's orthographic view light_vp, light_dir pointing toward the light. */
+void render_head_view_light(render_head_view *v, const float light_vp[4][4], const float light_dir[3]);
+/* Draws group of list level's clusters that v may show (the vertex array bound; on a software rasteriser the
+ * full list in parts, each finished before the next); returns the triangles drawn. */
+int render_head_draw(render_context *rc, int level, render_head_group group, const render_head_view *v);
 
 /* dots.c */
 smp_status render_dot_looks_update(render_context *rc, const render_frame *f, smp_error *err);

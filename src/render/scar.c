@@ -69,6 +69,44 @@ static void triangle_bake(render_scar_bake *b, const scalp_head *head, const sca
         }
 }
 
+/* b's near blocks (render_scar_bake.near): the blocks with a texel that scar.glsl's coarse test would not
+ * take for untouched skin, widened by reach blocks (a square: the blocks' summed-area table). */
+static smp_status near_build(render_scar_bake *b, float reach)
+{
+    const int B = RENDER_SCAR_NEAR_BLOCK, w = (b->width + B - 1) / B, h = (b->height + B - 1) / B;
+    int r = (int)ceilf(reach);
+    size_t row = (size_t)w + 1;
+    uint32_t *sum = calloc(row * (size_t)(h + 1), sizeof *sum);
+    b->near = calloc((size_t)w * h, 1);
+    if (!sum || !b->near) {
+        free(sum);
+        return SMP_ERR_NOMEM;
+    }
+    b->near_w = w;
+    b->near_h = h;
+    /* scar.glsl: untouched skin has R within half a step of top / range, and no tissue. */
+    float r_skin = b->range_mm > 0.0f ? 255.0f * b->top_mm / b->range_mm : 0.0f;
+    for (int y = 0; y < b->height; ++y)
+        for (int x = 0; x < b->width; ++x) {
+            const uint8_t *t = b->texels + 2 * ((size_t)y * b->width + x);
+            if (fabsf((float)t[0] - r_skin) >= 0.5f || t[1] != 0)
+                sum[(size_t)(y / B + 1) * row + x / B + 1] = 1;
+        }
+    for (int y = 1; y <= h; ++y)
+        for (int x = 1; x <= w; ++x)
+            sum[y * row + x] += sum[(y - 1) * row + x] + sum[y * row + x - 1] - sum[(y - 1) * row + x - 1];
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            int x0 = x - r < 0 ? 0 : x - r, x1 = x + r >= w ? w - 1 : x + r;
+            int y0 = y - r < 0 ? 0 : y - r, y1 = y + r >= h ? h - 1 : y + r;
+            uint32_t n = sum[(size_t)(y1 + 1) * row + x1 + 1] - sum[(size_t)y0 * row + x1 + 1] -
+                         sum[(size_t)(y1 + 1) * row + x0] + sum[(size_t)y0 * row + x0];
+            b->near[(size_t)y * w + x] = n > 0;
+        }
+    free(sum);
+    return SMP_OK;
+}
+
 smp_status render_scar_bake_create(render_scar_bake *b, const scalp_head *head, const scalp_scar_set *set,
                                    int max_size, smp_error *err)
 {
@@ -110,8 +148,17 @@ smp_status render_scar_bake_create(render_scar_bake *b, const scalp_head *head, 
         memset(b, 0, sizeof *b);
         return st;
     }
+    /* Untouched skin where no scar reaches (triangle_bake skips those triangles): relief 0, no tissue. */
+    uint8_t skin = (uint8_t)lrintf(255.0f * (b->range_mm > 0.0f ? b->top_mm / b->range_mm : 0.0f));
+    for (size_t i = 0; i < (size_t)b->width * b->height; ++i)
+        b->texels[2 * i] = skin;
     for (int t = 0; t < head->mesh.triangle_count; ++t)
         triangle_bake(b, head, set, head->mesh.indices + 3 * t, texel);
+    if (near_build(b, (RENDER_SCAR_NEAR_MM / 0.45f / head->uv_scale_mm) / (texel * RENDER_SCAR_NEAR_BLOCK)) !=
+        SMP_OK) {
+        render_scar_bake_destroy(b);
+        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory for the scars' near blocks");
+    }
     return SMP_OK;
 }
 
@@ -119,6 +166,7 @@ void render_scar_bake_destroy(render_scar_bake *b)
 {
     if (!b) return;
     free(b->texels);
+    free(b->near);
     memset(b, 0, sizeof *b);
 }
 
@@ -326,6 +374,15 @@ smp_status render_scar_upload(render_scar *rs, const render_scar_bake *b, smp_er
     }
     render_texture_clamped(GL_LINEAR_MIPMAP_LINEAR, GL_LINEAR);
     glGenerateMipmap(GL_TEXTURE_2D);
+    if (!rs->near_tex) glGenTextures(1, &rs->near_tex);
+    glBindTexture(GL_TEXTURE_2D, rs->near_tex);
+    const uint8_t none = 0;
+    bool near = rs->present && b->near;
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, near ? b->near_w : 1, near ? b->near_h : 1, 0, GL_RED,
+                 GL_UNSIGNED_BYTE, near ? b->near : &none);
+    render_texture_clamped(GL_NEAREST, GL_NEAREST);
+    rs->near_scale[0] = near ? (float)b->width / RENDER_SCAR_NEAR_BLOCK : 0.0f;
+    rs->near_scale[1] = near ? (float)b->height / RENDER_SCAR_NEAR_BLOCK : 0.0f;
     glBindTexture(GL_TEXTURE_2D, 0);
     GLenum e = glGetError();
     if (e != GL_NO_ERROR)
@@ -484,10 +541,12 @@ void render_scar_patch_draw(const render_scar *rs)
     glBindVertexArray(0);
 }
 
-void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3])
+void render_scar_bind(const render_scar *rs, GLuint prog, int unit, int near_unit, const float skin_rgb[3])
 {
     glActiveTexture(GL_TEXTURE0 + (GLenum)unit);
     glBindTexture(GL_TEXTURE_2D, rs->tex);
+    glActiveTexture(GL_TEXTURE0 + (GLenum)near_unit);
+    glBindTexture(GL_TEXTURE_2D, rs->near_tex);
     glActiveTexture(GL_TEXTURE0);
     float scar_rgb[3], scale[3];
     scalp_scar_albedo_linear_rgb(skin_rgb, scar_rgb);
@@ -496,6 +555,7 @@ void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float 
     glUniform1i(glGetUniformLocation(prog, "u_scar_enabled"), rs->present && rs->tex ? 1 : 0);
     glUniform4fv(glGetUniformLocation(prog, "u_scar_rect"), 1, rs->rect);
     glUniform2fv(glGetUniformLocation(prog, "u_scar_size"), 1, rs->size);
+    glUniform2fv(glGetUniformLocation(prog, "u_scar_near_scale"), 1, rs->near_scale);
     glUniform3fv(glGetUniformLocation(prog, "u_scar_albedo_scale"), 1, scale);
     glUniform1f(glGetUniformLocation(prog, "u_scar_roughness_scale"), SCALP_SCAR_ROUGHNESS_SCALE);
     glUniform1f(glGetUniformLocation(prog, "u_scar_top_mm"), rs->top_mm);
@@ -505,6 +565,7 @@ void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float 
 void render_scar_release(render_scar *rs)
 {
     if (rs->tex) glDeleteTextures(1, &rs->tex);
+    if (rs->near_tex) glDeleteTextures(1, &rs->near_tex);
     patch_buffers_release(rs);
     free(rs->chunks);
     free(rs->draw_counts);

@@ -29,7 +29,19 @@ typedef struct render_scar_bake {
     float top_mm;         /* relief that R = 0 stands for (the set's highest ridge, >= 0) */
     float range_mm;       /* relief from R = 0 down to R = 255 (top to the deepest indentation; 0: flat) */
     uint8_t *texels; /* width * height * 2 bytes ((top - relief) / range, tissue), row 0 at uv0[1]; owned */
+    /* Where the scars' code may change the skin: blocks of RENDER_SCAR_NEAR_BLOCK x RENDER_SCAR_NEAR_BLOCK
+     * texels (near_w x near_h, row 0 at uv0[1]; owned), 1 within RENDER_SCAR_NEAR_MM of surface (over the
+     * chart's 0.45 shrink, in each chart direction) of a texel with relief or tissue, else 0. scar.glsl gives
+     * the plain skin outside them, and the head's triangles that meet none are drawn without the scars'
+     * code (render/head.c). */
+    int near_w, near_h;
+    uint8_t *near;
 } render_scar_bake;
+#define RENDER_SCAR_NEAR_BLOCK 8
+/* scar.glsl's test for untouched skin reads the relief's level 1.5 above the pixel's footprint, about three
+ * pixels around: 2 mm keeps its reach for pixels up to about 0.7 mm (the head at 2 m at 1280x720); beyond
+ * that a scar's filtered relief stops 2 mm from it. */
+#define RENDER_SCAR_NEAR_MM 2.0f
 
 /* Bakes set over head's chart; max_size caps each side (0 = RENDER_SCAR_MAX_SIZE). An empty set gives a
  * 0x0 bake. Release with render_scar_bake_destroy. Fails with SMP_ERR_NOMEM. */
@@ -77,6 +89,8 @@ void render_scar_patch_destroy(render_scar_patch *patch); /* safe on a zeroed pa
 
 typedef struct render_scar {
     GLuint tex;                             /* 0 until the first upload */
+    GLuint near_tex;                        /* the bake's near blocks (R8), with tex */
+    float near_scale[2];                    /* near blocks per unit of the rectangle's coordinates */
     bool present;                           /* a non-empty bake is uploaded */
     float rect[4];                          /* u0, v0, 1 / width_uv, 1 / height_uv */
     float size[2];                          /* texels */
@@ -113,7 +127,7 @@ int render_scar_patch_select(render_scar *rs, const float view[4][4], const floa
 /* Draws the selected chunks with the program in use (mesh.vert's attributes). */
 void render_scar_patch_draw(const render_scar *rs);
 /* Binds the texture to unit and sets scar.glsl's uniforms on prog (in use) for skin of albedo skin_rgb. */
-void render_scar_bind(const render_scar *rs, GLuint prog, int unit, const float skin_rgb[3]);
+void render_scar_bind(const render_scar *rs, GLuint prog, int unit, int near_unit, const float skin_rgb[3]);
 void render_scar_release(render_scar *rs); /* deletes the texture; safe twice */
 
 #endif

@@ -109,61 +109,6 @@ static smp_status layers_allocate(render_context *rc, smp_error *err)
     return SMP_OK;
 }
 
-/* The head's simplified triangle lists (scalp_mesh_lod), coarsest last: how far each may depart from the full
- * mesh at a lattice point. head_lod_level (passes.c) draws a list where the pixel at the head's nearest point
- * is at least eight times its position tolerance (four times on the interactive path): level 1 from 0.4 mm
- * (the head at 1 m at 1920x1080), level 2 from 0.8 mm (at 1280x720), level 3 on the interactive path's
- * smaller images. The normal's tolerance is in radians (0.6, 1.1 and 4.6 degrees), the chart's in mm of chart
- * (uv / uv_scale_mm), the skin's two weights (scalp/skin.h) absolute. Images against the full list:
- * docs/benchmarks.md. */
-static const struct {
-    float position_mm, normal, chart_mm, skin;
-} head_lods[HEAD_LODS] = {{0.0f, 0.0f, 0.0f, 0.0f},
-                          {0.05f, 0.01f, 0.05f, 0.02f},
-                          {0.1f, 0.02f, 0.1f, 0.04f},
-                          {0.5f, 0.08f, 0.5f, 0.15f}};
-
-/* Builds the head's triangle lists from the interleaved vertices (position, normal, uv, skin weights: stride
- * floats each) and uploads them one after the other into the vertex array's index buffer (bound). */
-static smp_status head_lods_upload(render_context *rc, const scalp_mesh *m, const float *verts, int stride,
-                                   float uv_scale_mm, smp_error *err)
-{
-    uint32_t *lists[HEAD_LODS] = {m->indices};
-    int triangles[HEAD_LODS] = {m->triangle_count};
-    size_t total = 3 * (size_t)m->triangle_count;
-    for (int level = 1; level < HEAD_LODS; ++level) {
-        const scalp_lod_channel channels[] = {
-            {verts, 3, stride, head_lods[level].position_mm, false},
-            {verts + 3, 3, stride, head_lods[level].normal, true},
-            {verts + 6, 2, stride, head_lods[level].chart_mm / fmaxf(uv_scale_mm, 1e-3f), false},
-            {verts + 8, 2, stride, head_lods[level].skin, false},
-        };
-        smp_status st = m->lattice_n > 0 ? scalp_mesh_lod(m, channels, 4, 8, &lists[level], &triangles[level])
-                                         : SMP_OK; /* a scan: the full list only */
-        if (st != SMP_OK) {
-            for (int k = 1; k < level; ++k)
-                free(lists[k]);
-            return smp_error_set(err, st, "render: out of memory simplifying the head");
-        }
-        total += 3 * (size_t)triangles[level];
-    }
-    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(sizeof(uint32_t) * total), NULL, GL_STATIC_DRAW);
-    int first = 0;
-    for (int level = 0; level < HEAD_LODS; ++level) {
-        int count = 3 * triangles[level];
-        if (count > 0)
-            glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, (GLintptr)(sizeof(uint32_t) * (size_t)first),
-                            (GLsizeiptr)(sizeof(uint32_t) * (size_t)count), lists[level]);
-        rc->head_lod[level].first = first;
-        rc->head_lod[level].count = count;
-        rc->head_lod[level].scar_count = count; /* every triangle, until the scars are set */
-        rc->head_lod[level].tolerance_mm = head_lods[level].position_mm;
-        first += count;
-        if (level > 0) free(lists[level]);
-    }
-    return SMP_OK;
-}
-
 smp_status render_scene_set_head(render_context *rc, const scalp_head *head, smp_error *err)
 {
     const scalp_mesh *m = &head->mesh;
@@ -210,7 +155,7 @@ smp_status render_scene_set_head(render_context *rc, const scalp_head *head, smp
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *verts * stride * m->vertex_count), verts,
                  GL_STATIC_DRAW);
     glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rc->mesh_ibo);
-    smp_status st = head_lods_upload(rc, m, verts, (int)stride, head->uv_scale_mm, err);
+    smp_status st = render_head_lists_upload(rc, m, verts, (int)stride, head->uv_scale_mm, err);
     if (st != SMP_OK) {
         free(verts);
         return st;
@@ -294,81 +239,6 @@ smp_status render_scene_set(render_context *rc, const scalp_head *head, const pi
     return st == SMP_OK ? render_scene_set_dots(rc, head, field, err) : st;
 }
 
-/* Orders count triangles (src) into sorted so that those whose chart uv box meets the scars' chart rectangle
- * come first, each group in its own order; returns the first group's count of indices. */
-static size_t scar_triangles_first(const render_scar *rs, const float *uvs, const uint32_t *src, int count,
-                                   uint32_t *sorted)
-{
-    /* A margin of a thousandth of the chart: the rectangle already has the scars' reach and 2 mm around. */
-    const float eps = 1e-3f;
-    float lo[2] = {rs->rect[0] - eps, rs->rect[1] - eps};
-    float hi[2] = {rs->rect[0] + 1.0f / rs->rect[2] + eps, rs->rect[1] + 1.0f / rs->rect[3] + eps};
-    size_t n = 3 * (size_t)count, front = 0, back = n;
-    for (int t = 0; t < count; ++t) {
-        const uint32_t *tri = src + 3 * (size_t)t;
-        float tlo[2] = {INFINITY, INFINITY}, thi[2] = {-INFINITY, -INFINITY};
-        for (int c = 0; c < 3; ++c)
-            for (int k = 0; k < 2; ++k) {
-                tlo[k] = fminf(tlo[k], uvs[2 * tri[c] + k]);
-                thi[k] = fmaxf(thi[k], uvs[2 * tri[c] + k]);
-            }
-        bool meets = tlo[0] <= hi[0] && thi[0] >= lo[0] && tlo[1] <= hi[1] && thi[1] >= lo[1];
-        if (meets) {
-            memcpy(sorted + front, tri, 3 * sizeof *tri);
-            front += 3;
-        } else {
-            back -= 3;
-            memcpy(sorted + back, tri, 3 * sizeof *tri);
-        }
-    }
-    /* The ones without a scar were filled from the end: put them back in their own order. */
-    for (size_t i = front, j = n - 3; n > 0 && i < j; i += 3, j -= 3)
-        for (int c = 0; c < 3; ++c) {
-            uint32_t x = sorted[i + c];
-            sorted[i + c] = sorted[j + c];
-            sorted[j + c] = x;
-        }
-    return front;
-}
-
-/* Orders each of the head's triangle lists (head_lod) so that the triangles whose chart uv box meets the
- * scars' rectangle come first (head_lod[].scar_count indices): only their fragments can read a scar
- * (scar.glsl returns the plain skin outside the rectangle), so the rest are drawn by mesh.frag's variant
- * without the scars (passes.c), which llvmpipe shades about a third faster (docs/benchmarks.md). The order of
- * the triangles within each group is kept. Needs the mesh render_scene_set uploaded (the same head). */
-static smp_status mesh_scar_triangles_first(render_context *rc, const scalp_mesh *m, smp_error *err)
-{
-    const render_scar *rs = &rc->scar;
-    int last = HEAD_LODS - 1;
-    size_t n = (size_t)rc->head_lod[last].first + (size_t)rc->head_lod[last].count;
-    if (!rs->present || rs->rect[2] <= 0.0f || rs->rect[3] <= 0.0f) {
-        for (int level = 0; level < HEAD_LODS; ++level)
-            rc->head_lod[level].scar_count = 0;
-        return SMP_OK;
-    }
-    if (3 * m->triangle_count != rc->head_lod[0].count) { /* not the head uploaded: every triangle */
-        for (int level = 0; level < HEAD_LODS; ++level)
-            rc->head_lod[level].scar_count = rc->head_lod[level].count;
-        return SMP_OK;
-    }
-    uint32_t *lists = malloc(sizeof *lists * (2 * n + 1));
-    if (!lists)
-        return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory ordering the head's triangles");
-    uint32_t *sorted = lists + n;
-    glBindVertexArray(rc->mesh_vao); /* the index buffer is the vertex array's */
-    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rc->mesh_ibo);
-    glGetBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, (GLsizeiptr)(sizeof *lists * n), lists);
-    for (int level = 0; level < HEAD_LODS; ++level) {
-        int first = rc->head_lod[level].first;
-        rc->head_lod[level].scar_count = (int)scar_triangles_first(
-            rs, m->uvs, lists + first, rc->head_lod[level].count / 3, sorted + first);
-    }
-    glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, (GLsizeiptr)(sizeof *sorted * n), sorted);
-    glBindVertexArray(0);
-    free(lists);
-    return render_gl_check("ordering the head's triangles", err);
-}
-
 smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, const scalp_scar_set *scars,
                                   smp_error *err)
 {
@@ -377,9 +247,9 @@ smp_status render_scene_set_scars(render_context *rc, const scalp_head *head, co
     render_scar_bake bake;
     smp_status st = render_scar_bake_create(&bake, head, scars, 0, err);
     if (st == SMP_OK) st = render_scar_upload(&rc->scar, &bake, err);
+    if (st == SMP_OK) st = render_head_lists_order_scars(rc, &head->mesh, &bake, err);
     render_scar_bake_destroy(&bake);
     if (st == SMP_OK) st = render_scar_patch_set(&rc->scar, head, scars, err);
-    if (st == SMP_OK) st = mesh_scar_triangles_first(rc, &head->mesh, err);
     return st;
 }
 

@@ -675,6 +675,44 @@ static void the_simplified_head_should_draw_what_the_full_head_draws(void **stat
     free(near.rgba);
 }
 
+/* Issue 12: the head's lists are drawn by clusters (render/head.c), leaving out those outside the frustum or
+ * facing away from the camera (and, in the shadow map, from the light): the same image, byte for byte, as
+ * every cluster drawn (render_head_clusters_set(false)). The crown close-up submits under a quarter of its
+ * list's triangles; the three-quarter view at 1 m, in a light from low on the left, under 70 %. */
+static void the_head_should_draw_only_the_clusters_it_can_show(void **state)
+{
+    fixture *f = *state;
+    smp_error err = {0};
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    double healed = scene_default_days(&f->scene);
+    scene_light light = scene_light_named("daylight");
+    light.on_camera = false;
+    light.azimuth_deg = -80.0;
+    light.elevation_deg = 15.0;
+    const int w = 200, h = 150;
+    for (int v = 0; v < 2; ++v) {
+        scene_camera cam =
+            scene_view_camera(&f->scene, v == 0 ? SCENE_VIEW_CLOSEUP_CROWN : SCENE_VIEW_THREE_QUARTER,
+                              v == 0 ? 0.0 : 1.0, (double)w / h);
+        image im[2];
+        render_stats st[2];
+        render_toggled(f, &cam, &light, healed, w, h, render_head_clusters_set, im, st);
+        long differing = 0;
+        for (int i = 0; i < 4 * w * h; ++i)
+            differing += im[0].rgba[i] != im[1].rgba[i];
+        print_message("%s: list %d, %d of %d triangles drawn (all: %d); %ld channels differ\n",
+                      v == 0 ? "crown close-up" : "three-quarter, 1 m", st[1].head_lod,
+                      st[1].head_drawn_triangles, st[1].head_lod_triangles, st[0].head_drawn_triangles,
+                      differing);
+        assert_int_equal(st[0].head_drawn_triangles, st[0].head_lod_triangles);
+        assert_true(v == 0 ? st[1].head_drawn_triangles < st[1].head_lod_triangles / 4
+                           : st[1].head_drawn_triangles < st[1].head_lod_triangles * 7 / 10);
+        assert_int_equal(differing, 0);
+        free(im[0].rgba);
+        free(im[1].rgba);
+    }
+}
+
 /* Frames i = 0 .. n - 1 from one camera and light at days[i], on the interactive path where interactive[i],
  * into im[i] (the caller frees them), with the renderer's counters after each in st[i]. */
 static void render_sequence(fixture *f, const scene_camera *cam, const scene_light *light, const double *days,
@@ -913,6 +951,7 @@ int main(void)
         cmocka_unit_test(the_wide_subsurface_terms_at_half_size_should_match_the_full_size),
         cmocka_unit_test(the_interactive_path_should_render_the_same_scene),
         cmocka_unit_test(the_simplified_head_should_draw_what_the_full_head_draws),
+        cmocka_unit_test(the_head_should_draw_only_the_clusters_it_can_show),
         cmocka_unit_test(scrubbing_the_time_should_follow_the_fading_without_splatting),
         cmocka_unit_test(scrubbing_the_time_close_up_should_scale_the_halos),
         cmocka_unit_test(a_depth_edit_should_upload_the_dots_alone),
