@@ -313,6 +313,8 @@ void render_context_destroy(render_context *rc)
     free(rc->dots);
     free(rc->looks);
     free(rc->reaches_mm);
+    free(rc->whole_reaches_mm);
+    free(rc->look_epoch);
     free(rc->grid_reaches_mm);
     free(rc);
 }
@@ -451,6 +453,7 @@ void render_stats_get(const render_context *rc, render_stats *out)
     out->coverage_layer_splats = rc->layer_splats;
     out->coverage_layer_sums = rc->layer_sums;
     out->look_updates = rc->look_updates;
+    out->looks_computed = rc->looks_computed;
     out->max_reach_mm = rc->max_reach_mm;
     out->hair_uploads = render_hair_upload_count(rc->hair);
     out->head_uploads = rc->head_uploads;

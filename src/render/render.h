@@ -254,6 +254,8 @@ typedef struct render_stats {
                                 * textures were summed into the density texture instead of a splat */
     int coverage_layer_sums;
     int look_updates;   /* how often the dots' looks were recomputed from the optics table */
+    int looks_computed; /* how many dots' looks the last frame computed (the interactive path close up: those
+                         * in view, render/dots.c) */
     float max_reach_mm; /* the widest dot's reach (3 sigma of its widest term) */
     int hair_uploads;   /* how often the hair was uploaded (render_scene_set_hair), never per frame */
     int head_uploads;   /* how often the head (render_scene_set_head), the dots, the scars and the skin */

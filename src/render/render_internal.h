@@ -165,16 +165,25 @@ struct render_context {
     GLuint dots_tbo_buf, dots_tbo_tex, cell_dots_buf, cell_dots_tex, cells_tex;
     int grid_size, cell_entries;
     float *grid_reaches_mm; /* per dot, the reach its cell lists cover */
+    bool grid_outgrown;     /* a dot's sharp term reaches farther: to rebuild at the full-quality frame */
     /* looks: what the dots look like now (table, skin type, ageing state) */
     GLuint looks_buf, looks_tex;
-    float *looks;       /* LOOK_FLOATS per dot */
-    float *reaches_mm;  /* per dot, its sharp term's (the close-up path evaluates only that term: halo_tex) */
-    float max_reach_mm; /* the widest dot's whole reach */
+    float *looks;      /* LOOK_FLOATS per dot */
+    float *reaches_mm; /* per dot, its sharp term's (the close-up path evaluates only that term: halo_tex) */
+    float *whole_reaches_mm; /* per dot, its whole look's */
+    float max_reach_mm;      /* the widest dot's whole reach */
     ageing_layer_state looks_layers[AGEING_MAX_LAYERS];
     const optics_table *looks_table;
     int looks_type;
     bool looks_valid;
     int look_updates;
+    /* The interactive path close up while the time moves recomputes only the looks of the dots the frame may
+     * show and of the dots that stand for their layer's ink (render_dot_looks_update): each dot's look is of
+     * the update numbered look_epoch[i], the latest being looks_epoch; looks_partial while some are older. */
+    int *look_epoch;
+    int looks_epoch;
+    bool looks_partial;
+    int looks_computed; /* how many dots' looks the last update computed */
     /* pigment density texture */
     GLuint coverage_tex, coverage_fbo;
     float coverage_flare[2]; /* the flare (sigma, area) the texture's alpha was splatted with */
@@ -188,8 +197,9 @@ struct render_context {
     GLuint halo_tex, halo_fbo;
     int halo_looks, halo_level, halo_splats;
     /* While the time moves on the interactive path the halos are not splatted again but scaled, per channel,
-     * by the wide terms' ink now (looks_halo_ink, sum of a_1 v_1 over the dots) over the ink they were
-     * splatted with (halo_ink); the full-quality frame after it splats them anew. */
+     * by the wide terms' ink now (looks_halo_ink, sum of a_1 v_1 over the dots that stand for their layer's
+     * ink) over the ink they were splatted with (halo_ink); the full-quality frame after it splats them anew.
+     */
     double looks_halo_ink[3], halo_ink[3];
     float halo_scale[3];
     /* the same per layer (session or touch-up), for the interactive path while the time moves: the dots are

@@ -5,6 +5,7 @@
 /* Bins every dot into the chart cells its reach can touch, so a fragment reads one cell's list. */
 smp_status render_grid_build(render_context *rc, smp_error *err)
 {
+    rc->grid_outgrown = false;
     int n = rc->grid_size;
     uint32_t *counts = calloc((size_t)n * n, sizeof *counts);
     uint32_t *starts = malloc(sizeof *starts * 2 * (size_t)n * n);
@@ -178,6 +179,8 @@ smp_status render_scene_set_dots(render_context *rc, const scalp_head *head, con
     free(rc->dot_jacobians);
     free(rc->looks);
     free(rc->reaches_mm);
+    free(rc->whole_reaches_mm);
+    free(rc->look_epoch);
     free(rc->grid_reaches_mm);
     rc->dot_count = field ? field->count : 0;
     size_t n = (size_t)rc->dot_count;
@@ -185,9 +188,12 @@ smp_status render_scene_set_dots(render_context *rc, const scalp_head *head, con
     rc->dot_jacobians = malloc(sizeof(float) * 4 * (n ? n : 1));
     rc->looks = calloc((n ? n : 1) * LOOK_FLOATS, sizeof(float));
     rc->reaches_mm = calloc(n ? n : 1, sizeof(float));
+    rc->whole_reaches_mm = calloc(n ? n : 1, sizeof(float));
+    rc->look_epoch = calloc(n ? n : 1, sizeof(int));
     rc->grid_reaches_mm = calloc(n ? n : 1, sizeof(float));
     float *inst = malloc(sizeof(float) * 6 * (n ? n : 1));
-    if (!rc->dots || !rc->dot_jacobians || !rc->looks || !rc->reaches_mm || !rc->grid_reaches_mm || !inst) {
+    if (!rc->dots || !rc->dot_jacobians || !rc->looks || !rc->reaches_mm || !rc->whole_reaches_mm ||
+        !rc->look_epoch || !rc->grid_reaches_mm || !inst) {
         free(inst);
         rc->dot_count = 0;
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory uploading %zu dots", n);

@@ -791,6 +791,58 @@ static void scrubbing_the_time_should_follow_the_fading_without_splatting(void *
         free(im[i].rgba);
 }
 
+/* Issue 12: scrubbing the time close up on the interactive path recomputes the looks of the dots the frame
+ * may show (and of those that stand for their layer's ink) alone (render/dots.c): the crown close-up at 10
+ * years after the healed frame computes under a quarter of the 30,340 looks; turning the camera then computes
+ * only dots that came into view, at the same ageing state (no new update); the full-quality frame after it
+ * recomputes every look and draws, byte for byte, what a full-quality frame at 10 years draws after another
+ * time. */
+static void scrubbing_the_time_close_up_should_compute_the_looks_in_view(void **state)
+{
+    fixture *f = *state;
+    smp_error err = {0};
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    double healed = scene_default_days(&f->scene), later = 10.0 * 365.25;
+    scene_light light = scene_light_named("daylight");
+    const int w = 200, h = 150;
+    scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_CLOSEUP_CROWN, 0.0, (double)w / h);
+    scene_camera turned = cam;
+    turned.eye_mm[0] += 40.0f; /* the close-up moved sideways by most of its field */
+    turned.target_mm[0] += 40.0f;
+    const struct {
+        const scene_camera *cam;
+        double days;
+        bool interactive;
+    } steps[] = {{&cam, healed, false}, {&cam, later, true},   {&turned, later, true},
+                 {&cam, later, false},  {&cam, healed, false}, {&cam, later, false}};
+    image im[6];
+    render_stats st[6];
+    for (int i = 0; i < 6; ++i) {
+        render_frame frame;
+        scene_frame(&f->scene, steps[i].cam, &light, steps[i].days, w, h, &frame);
+        frame.interactive = steps[i].interactive;
+        im[i] = (image){malloc((size_t)w * h * 4), w, h};
+        if (render_frame_read_srgb8(f->rc, &frame, im[i].rgba, &err) != SMP_OK) fail_msg("%s", err.message);
+        render_stats_get(f->rc, &st[i]);
+    }
+    long differing = 0;
+    for (int i = 0; i < 4 * w * h; ++i)
+        differing += im[3].rgba[i] != im[5].rgba[i];
+    print_message(
+        "looks computed: healed %d, 10 years interactive %d, turned %d (updates %d -> %d), full %d; "
+        "%ld channels differ from a full frame after another time\n",
+        st[0].looks_computed, st[1].looks_computed, st[2].looks_computed, st[1].look_updates,
+        st[2].look_updates, st[3].looks_computed, differing);
+    assert_int_equal(st[0].looks_computed, st[0].dot_count);
+    assert_true(st[1].looks_computed > 0 && st[1].looks_computed < st[1].dot_count / 4);
+    assert_true(st[2].looks_computed > 0 && st[2].looks_computed < st[1].looks_computed);
+    assert_int_equal(st[2].look_updates, st[1].look_updates);
+    assert_int_equal(st[3].looks_computed, st[3].dot_count);
+    assert_int_equal(differing, 0);
+    for (int i = 0; i < 6; ++i)
+        free(im[i].rgba);
+}
+
 /* The close-up path reads the dots' wide terms (their halos) from a chart texture splatted when the looks
  * change (render/dots.c). Scrubbing the time in a close-up on the interactive path scales the halos splatted
  * at another time by the ink of the wide terms instead of splatting them each frame: the crown at 15 years so
@@ -954,6 +1006,7 @@ int main(void)
         cmocka_unit_test(the_head_should_draw_only_the_clusters_it_can_show),
         cmocka_unit_test(scrubbing_the_time_should_follow_the_fading_without_splatting),
         cmocka_unit_test(scrubbing_the_time_close_up_should_scale_the_halos),
+        cmocka_unit_test(scrubbing_the_time_close_up_should_compute_the_looks_in_view),
         cmocka_unit_test(a_depth_edit_should_upload_the_dots_alone),
         cmocka_unit_test(a_gl_error_should_be_counted_with_the_drivers_message),
     };
