@@ -77,6 +77,14 @@ static image render_view(fixture *f, scene_view view, const scene_light *light, 
     return render_view_on(f, view, light, t_days, w, h, false);
 }
 
+/* Uploads the fixture's scene; returns its healed time (days). */
+static double scene_uploaded(fixture *f)
+{
+    smp_error err = {0};
+    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
+    return scene_default_days(&f->scene);
+}
+
 static double luma(const image *im, int x, int y)
 {
     const uint8_t *p = im->rgba + 4 * ((size_t)y * im->w + x);
@@ -225,9 +233,7 @@ static void far_view_tone_should_not_shimmer_when_the_camera_moves(void **state)
 static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
 {
     fixture *f = *state;
-    smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     light.on_camera = false;
     image first = render_view(f, SCENE_VIEW_THREE_QUARTER, &light, healed, 160, 120);
@@ -285,9 +291,7 @@ static void moving_the_camera_or_the_light_should_rebuild_nothing(void **state)
 static void the_head_shader_variants_should_draw_what_the_whole_shader_draws(void **state)
 {
     fixture *f = *state;
-    smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     const scene_view views[] = {SCENE_VIEW_BACK, SCENE_VIEW_CLOSEUP_SCAR};
     const int widths[] = {240, 560};
@@ -332,8 +336,7 @@ static void the_subsurface_passes_should_shade_the_heads_rectangle_alone(void **
 {
     fixture *f = *state;
     smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     const int w = 321, h = 181; /* odd sizes */
     scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_THREE_QUARTER, 1.0, (double)w / h);
@@ -467,8 +470,7 @@ static void the_interactive_path_should_render_the_same_scene(void **state)
 {
     fixture *f = *state;
     smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     const scene_view views[] = {SCENE_VIEW_THREE_QUARTER, SCENE_VIEW_TOP, SCENE_VIEW_BACK,
                                 SCENE_VIEW_CLOSEUP_CROWN};
     const char *lights[] = {"daylight", "bathroom"};
@@ -566,9 +568,7 @@ static void render_toggled(fixture *f, const scene_camera *cam, const scene_ligh
 static void the_wide_subsurface_terms_at_half_size_should_match_the_full_size(void **state)
 {
     fixture *f = *state;
-    smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     const int w = 241, h = 145; /* odd: the half-size targets are 121 x 73 */
     for (int view = 0; view < 2; ++view) {
@@ -640,9 +640,7 @@ static void the_wide_subsurface_terms_at_half_size_should_match_the_full_size(vo
 static void the_simplified_head_should_draw_what_the_full_head_draws(void **state)
 {
     fixture *f = *state;
-    smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     const int w = 480, h = 360;
     for (int d = 1; d <= 2; ++d) {
@@ -682,9 +680,7 @@ static void the_simplified_head_should_draw_what_the_full_head_draws(void **stat
 static void the_head_should_draw_only_the_clusters_it_can_show(void **state)
 {
     fixture *f = *state;
-    smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     light.on_camera = false;
     light.azimuth_deg = -80.0;
@@ -737,9 +733,7 @@ static void render_sequence(fixture *f, const scene_camera *cam, const scene_lig
 static void scrubbing_the_time_should_follow_the_fading_without_splatting(void **state)
 {
     fixture *f = *state;
-    smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     const int w = 320, h = 240;
     scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_TOP, 1.0, (double)w / h);
@@ -851,9 +845,7 @@ static void scrubbing_the_time_close_up_should_compute_the_looks_in_view(void **
 static void scrubbing_the_time_close_up_should_scale_the_halos(void **state)
 {
     fixture *f = *state;
-    smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     const int w = 320, h = 240;
     scene_camera cam = scene_view_camera(&f->scene, SCENE_VIEW_CLOSEUP_CROWN, 0.0, (double)w / h);
@@ -922,8 +914,7 @@ static void a_depth_edit_should_upload_the_dots_alone(void **state)
 {
     fixture *f = *state;
     smp_error err = {0};
-    if (scene_upload(f->rc, &f->scene, &err) != SMP_OK) fail_msg("%s", err.message);
-    double healed = scene_default_days(&f->scene);
+    double healed = scene_uploaded(f);
     scene_light light = scene_light_named("daylight");
     image shallow = render_view(f, SCENE_VIEW_BACK, &light, healed, 96, 64);
     plan deeper = f->scene.plan;
