@@ -206,55 +206,11 @@ void render_head_lists_release(render_context *rc)
     rc->head_draw_offsets = NULL;
 }
 
-/* The scars' near blocks (render_scar_bake.near) as a summed-area table, for boxes of the chart. */
-typedef struct scar_blocks {
-    int w, h;      /* blocks */
-    float uv0[2];  /* the bake's corner */
-    float block;   /* a block's side in chart uv */
-    uint32_t *sum; /* (w + 1) x (h + 1): the near blocks below and left of each corner */
-} scar_blocks;
-
-static smp_status scar_blocks_build(scar_blocks *sb, const render_scar_bake *b)
-{
-    memset(sb, 0, sizeof *sb);
-    if (b->width <= 0 || b->height <= 0 || !b->near) return SMP_OK;
-    sb->w = b->near_w;
-    sb->h = b->near_h;
-    memcpy(sb->uv0, b->uv0, sizeof sb->uv0);
-    sb->block = (b->uv1[0] - b->uv0[0]) / (float)b->width * RENDER_SCAR_NEAR_BLOCK;
-    size_t row = (size_t)sb->w + 1;
-    sb->sum = calloc(row * (size_t)(sb->h + 1), sizeof *sb->sum);
-    if (!sb->sum) return SMP_ERR_NOMEM;
-    for (int y = 1; y <= sb->h; ++y)
-        for (int x = 1; x <= sb->w; ++x)
-            sb->sum[y * row + x] = b->near[(size_t)(y - 1) * sb->w + x - 1] + sb->sum[(y - 1) * row + x] +
-                                   sb->sum[y * row + x - 1] - sb->sum[(y - 1) * row + x - 1];
-    return SMP_OK;
-}
-
-/* Whether a near block meets the chart box lo..hi widened by a block (the shader finds a pixel's block from
- * its own interpolated uv, in its own rounding). */
-static bool scar_blocks_meet(const scar_blocks *sb, const float lo[2], const float hi[2])
-{
-    if (!sb->sum) return false;
-    int x0 = (int)floorf((lo[0] - sb->uv0[0]) / sb->block) - 1,
-        x1 = (int)floorf((hi[0] - sb->uv0[0]) / sb->block) + 1;
-    int y0 = (int)floorf((lo[1] - sb->uv0[1]) / sb->block) - 1,
-        y1 = (int)floorf((hi[1] - sb->uv0[1]) / sb->block) + 1;
-    x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
-    x1 = x1 >= sb->w ? sb->w - 1 : x1, y1 = y1 >= sb->h ? sb->h - 1 : y1;
-    if (x1 < x0 || y1 < y0) return false;
-    size_t row = (size_t)sb->w + 1;
-    uint32_t n = sb->sum[(size_t)(y1 + 1) * row + x1 + 1] - sb->sum[(size_t)y0 * row + x1 + 1] -
-                 sb->sum[(size_t)(y1 + 1) * row + x0] + sb->sum[(size_t)y0 * row + x0];
-    return n > 0;
-}
-
-/* Orders count triangles (src) into sorted so that those whose chart uv box meets a near block of sb come
+/* Orders count triangles (src) into sorted so that those whose chart uv box meets a near block of bake come
  * first (all of them when every is true), each group in its own order; returns the first group's count of
  * triangles. */
-static int scar_triangles_first(const scar_blocks *sb, int every, const float *uvs, const uint32_t *src,
-                                int count, uint32_t *sorted)
+static int scar_triangles_first(const render_scar_bake *bake, int every, const float *uvs,
+                                const uint32_t *src, int count, uint32_t *sorted)
 {
     size_t n = 3 * (size_t)count, front = 0, back = n;
     for (int t = 0; t < count; ++t) {
@@ -267,7 +223,7 @@ static int scar_triangles_first(const scar_blocks *sb, int every, const float *u
                     lo[k] = fminf(lo[k], uvs[2 * tri[c] + k]);
                     hi[k] = fmaxf(hi[k], uvs[2 * tri[c] + k]);
                 }
-            meets = scar_blocks_meet(sb, lo, hi);
+            meets = render_scar_bake_near_meets(bake, lo, hi);
         }
         if (meets) {
             memcpy(sorted + front, tri, 3 * sizeof *tri);
@@ -294,12 +250,9 @@ smp_status render_head_lists_order_scars(render_context *rc, const scalp_mesh *m
     size_t n = (size_t)rc->head_lod[last].first + (size_t)rc->head_lod[last].count;
     /* Not the head uploaded: every triangle may reach a scar. */
     int every = 3 * m->triangle_count != rc->head_lod[0].count;
-    scar_blocks sb;
-    uint32_t *lists = scar_blocks_build(&sb, bake) == SMP_OK ? malloc(sizeof *lists * (3 * n + 1)) : NULL;
-    if (!lists) {
-        free(sb.sum);
+    uint32_t *lists = malloc(sizeof *lists * (3 * n + 1));
+    if (!lists)
         return smp_error_set(err, SMP_ERR_NOMEM, "render: out of memory ordering the head's triangles");
-    }
     uint32_t *sorted = lists + n, *gathered = lists + 2 * n;
     glBindVertexArray(rc->mesh_vao); /* the index buffer is the vertex array's */
     glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, rc->mesh_ibo);
@@ -315,7 +268,7 @@ smp_status render_head_lists_order_scars(render_context *rc, const scalp_mesh *m
             memcpy(sorted + at, lists + cl[c].first[0], sizeof *lists * (size_t)cl[c].count[0]);
             memcpy(sorted + at + cl[c].count[0], lists + cl[c].first[1],
                    sizeof *lists * (size_t)cl[c].count[1]);
-            int front = 3 * scar_triangles_first(&sb, every, m->uvs, sorted + at, size / 3, gathered + at);
+            int front = 3 * scar_triangles_first(bake, every, m->uvs, sorted + at, size / 3, gathered + at);
             cl[c].first[0] = at; /* for now: where its triangles lie in gathered */
             cl[c].count[0] = front;
             cl[c].count[1] = size - front;
@@ -338,7 +291,6 @@ smp_status render_head_lists_order_scars(render_context *rc, const scalp_mesh *m
     glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, (GLsizeiptr)(sizeof *sorted * n), sorted);
     glBindVertexArray(0);
     free(lists);
-    free(sb.sum);
     return render_gl_check("ordering the head's triangles", err);
 }
 

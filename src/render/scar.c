@@ -69,17 +69,40 @@ static void triangle_bake(render_scar_bake *b, const scalp_head *head, const sca
         }
 }
 
-/* b's near blocks (render_scar_bake.near): the blocks with a texel that scar.glsl's coarse test would not
- * take for untouched skin, widened by reach blocks (a square: the blocks' summed-area table). */
+/* A summed-area table over w x h blocks, (w + 1) x (h + 1): sum holds each block's mark at [y + 1][x + 1] and
+ * becomes, at each corner, the marks below and left of it. */
+static void blocks_sum(uint32_t *sum, int w, int h)
+{
+    size_t row = (size_t)w + 1;
+    for (int y = 1; y <= h; ++y)
+        for (int x = 1; x <= w; ++x)
+            sum[y * row + x] += sum[(y - 1) * row + x] + sum[y * row + x - 1] - sum[(y - 1) * row + x - 1];
+}
+
+/* The marks of blocks x0..x1, y0..y1 (clamped to the w x h blocks) in a table of blocks_sum. */
+static uint32_t blocks_count(const uint32_t *sum, int w, int h, int x0, int y0, int x1, int y1)
+{
+    x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 >= w ? w - 1 : x1, y1 = y1 >= h ? h - 1 : y1;
+    if (x1 < x0 || y1 < y0) return 0;
+    size_t row = (size_t)w + 1;
+    return sum[(size_t)(y1 + 1) * row + x1 + 1] - sum[(size_t)y0 * row + x1 + 1] -
+           sum[(size_t)(y1 + 1) * row + x0] + sum[(size_t)y0 * row + x0];
+}
+
+/* b's near blocks (render_scar_bake.near, and near_sum for render_scar_bake_near_meets): the blocks with a
+ * texel that scar.glsl's coarse test would not take for untouched skin, widened by reach blocks (a square).
+ */
 static smp_status near_build(render_scar_bake *b, float reach)
 {
     const int B = RENDER_SCAR_NEAR_BLOCK, w = (b->width + B - 1) / B, h = (b->height + B - 1) / B;
     int r = (int)ceilf(reach);
-    size_t row = (size_t)w + 1;
-    uint32_t *sum = calloc(row * (size_t)(h + 1), sizeof *sum);
+    size_t row = (size_t)w + 1, corners = row * (size_t)(h + 1);
+    uint32_t *marks = calloc(corners, sizeof *marks);
     b->near = calloc((size_t)w * h, 1);
-    if (!sum || !b->near) {
-        free(sum);
+    b->near_sum = calloc(corners, sizeof *b->near_sum);
+    if (!marks || !b->near || !b->near_sum) {
+        free(marks);
         return SMP_ERR_NOMEM;
     }
     b->near_w = w;
@@ -90,21 +113,28 @@ static smp_status near_build(render_scar_bake *b, float reach)
         for (int x = 0; x < b->width; ++x) {
             const uint8_t *t = b->texels + 2 * ((size_t)y * b->width + x);
             if (fabsf((float)t[0] - r_skin) >= 0.5f || t[1] != 0)
-                sum[(size_t)(y / B + 1) * row + x / B + 1] = 1;
+                marks[(size_t)(y / B + 1) * row + x / B + 1] = 1;
         }
-    for (int y = 1; y <= h; ++y)
-        for (int x = 1; x <= w; ++x)
-            sum[y * row + x] += sum[(y - 1) * row + x] + sum[y * row + x - 1] - sum[(y - 1) * row + x - 1];
+    blocks_sum(marks, w, h);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
-            int x0 = x - r < 0 ? 0 : x - r, x1 = x + r >= w ? w - 1 : x + r;
-            int y0 = y - r < 0 ? 0 : y - r, y1 = y + r >= h ? h - 1 : y + r;
-            uint32_t n = sum[(size_t)(y1 + 1) * row + x1 + 1] - sum[(size_t)y0 * row + x1 + 1] -
-                         sum[(size_t)(y1 + 1) * row + x0] + sum[(size_t)y0 * row + x0];
-            b->near[(size_t)y * w + x] = n > 0;
+            b->near[(size_t)y * w + x] = blocks_count(marks, w, h, x - r, y - r, x + r, y + r) > 0;
+            b->near_sum[(size_t)(y + 1) * row + x + 1] = b->near[(size_t)y * w + x];
         }
-    free(sum);
+    blocks_sum(b->near_sum, w, h);
+    free(marks);
     return SMP_OK;
+}
+
+bool render_scar_bake_near_meets(const render_scar_bake *b, const float lo[2], const float hi[2])
+{
+    if (!b->near_sum || b->width <= 0) return false;
+    float block = (b->uv1[0] - b->uv0[0]) / (float)b->width * RENDER_SCAR_NEAR_BLOCK;
+    /* Widened by a block: the shader finds a pixel's block from its own interpolated uv, in its own rounding.
+     */
+    int x0 = (int)floorf((lo[0] - b->uv0[0]) / block) - 1, x1 = (int)floorf((hi[0] - b->uv0[0]) / block) + 1;
+    int y0 = (int)floorf((lo[1] - b->uv0[1]) / block) - 1, y1 = (int)floorf((hi[1] - b->uv0[1]) / block) + 1;
+    return blocks_count(b->near_sum, b->near_w, b->near_h, x0, y0, x1, y1) > 0;
 }
 
 smp_status render_scar_bake_create(render_scar_bake *b, const scalp_head *head, const scalp_scar_set *set,
@@ -167,6 +197,7 @@ void render_scar_bake_destroy(render_scar_bake *b)
     if (!b) return;
     free(b->texels);
     free(b->near);
+    free(b->near_sum);
     memset(b, 0, sizeof *b);
 }
 

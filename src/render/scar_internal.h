@@ -36,6 +36,7 @@ typedef struct render_scar_bake {
      * code (render/head.c). */
     int near_w, near_h;
     uint8_t *near;
+    uint32_t *near_sum; /* their summed-area table, (near_w + 1) x (near_h + 1); owned */
 } render_scar_bake;
 #define RENDER_SCAR_NEAR_BLOCK 8
 /* scar.glsl's test for untouched skin reads the relief's level 1.5 above the pixel's footprint, about three
@@ -48,6 +49,8 @@ typedef struct render_scar_bake {
 smp_status render_scar_bake_create(render_scar_bake *bake, const scalp_head *head, const scalp_scar_set *set,
                                    int max_size, smp_error *err);
 void render_scar_bake_destroy(render_scar_bake *bake); /* safe on a zeroed bake */
+/* Whether the chart box lo..hi, widened by a block, meets one of bake's near blocks. */
+bool render_scar_bake_near_meets(const render_scar_bake *bake, const float lo[2], const float hi[2]);
 
 /* The scars as geometry where the camera is close (issue 10: silhouettes, and walls that hide what lies
  * behind them): the head's triangles that a scar's relief reaches (scalp_scar_box_relief_mm > 0), each split
